@@ -1,0 +1,205 @@
+"""The records that cross every stage boundary.
+
+One frozen dataclass, :class:`Article` (with :class:`Image`, :class:`Credit`, :class:`Dateline`
+and :class:`Related`), travels from the parsers through the archive to the renderers.
+Datetimes are timezone-aware UTC, collections are tuples, ``None`` means "absent".
+Dicts appear only at the SQLite and JSON edges (:func:`article_to_dict`, :func:`article_from_dict`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+#: Lifecycle states of an article. Only ``usable`` items appear in feeds.
+STATUS_USABLE = "usable"
+STATUS_WITHDRAWN = "withdrawn"
+STATUS_CANCELED = "canceled"
+STATUS_EMBARGOED = "embargoed"
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A photo credit such as ``-/Kremlin/dpa``: who shot it, for whom, who distributed it."""
+
+    text: str
+    photographer: str | None = None
+    source: str | None = None
+    supplier: str | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    """One picture of an article, with its caption and credit kept apart."""
+
+    url: str
+    caption: str | None = None
+    credit: Credit | None = None
+    type: str | None = None
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """A body-leading dateline such as ``MADRID, 24 Oct. (EUROPA PRESS) -``."""
+
+    text: str
+    place: str | None = None
+    date_text: str | None = None
+    agency: str | None = None
+
+
+@dataclass(frozen=True)
+class Related:
+    """An item listed under an article ("related news"), never part of its body."""
+
+    title: str
+    url: str | None = None
+    published: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """One normalized wire item.
+
+    ``id`` is stable for a source's item (source + guid, else link, else content hash) and never
+    changes when the headline does. ``language`` is an ISO 639-1 code once normalization has run
+    (a parser fills it with the *declared* language, if any). ``editions`` is filled by routing.
+    """
+
+    id: str
+    guid: str
+    source: str
+    title: str
+    url: str | None = None
+    summary: str | None = None
+    body_html: str = ""
+    body_text: str = ""
+    authors: tuple[str, ...] = ()
+    dateline: Dateline | None = None
+    agency: str | None = None
+    credit: str | None = None
+    images: tuple[Image, ...] = ()
+    related: tuple[Related, ...] = ()
+    published: datetime | None = None
+    updated: datetime | None = None
+    language: str | None = None
+    language_method: str | None = None
+    editions: tuple[str, ...] = ()
+    edition_reasons: tuple[tuple[str, str], ...] = ()
+    sections: tuple[str, ...] = ()
+    version: int = 1
+    status: str = STATUS_USABLE
+    status_reason: str | None = None
+    embargoed: datetime | None = None
+    rights: str | None = None
+    content_hash: str = ""
+    extra: tuple[tuple[str, str], ...] = field(default=())
+
+    def replace(self, **changes: Any) -> "Article":
+        """Return a copy with ``changes`` applied (records are immutable)."""
+        return dataclasses.replace(self, **changes)
+
+
+# Fields that define "the content changed": a new value here bumps ``version``.
+# ``updated``, ``version``, ``editions`` and bookkeeping fields are outcomes, not content.
+_CONTENT_FIELDS = (
+    "title",
+    "url",
+    "summary",
+    "body_html",
+    "authors",
+    "dateline",
+    "agency",
+    "credit",
+    "images",
+    "related",
+    "sections",
+    "status",
+    "embargoed",
+    "rights",
+)
+
+
+def compute_content_hash(article: Article) -> str:
+    """Return a hex SHA-256 over the article's content fields (stable across runs)."""
+    payload = {name: _jsonable(getattr(article, name)) for name in _CONTENT_FIELDS}
+    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def make_article_id(source: str, key: str) -> str:
+    """Return the stable record id for an item of ``source`` identified by ``key``."""
+    digest = hashlib.sha256(f"{source}\x00{key}".encode("utf-8")).hexdigest()
+    return digest[:20]
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """Return ``value`` as an aware UTC datetime (naive values are taken as UTC)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def isoformat(value: datetime | None) -> str | None:
+    """Return an ISO 8601 string with a ``Z`` suffix for a UTC datetime, or ``None``."""
+    if value is None:
+        return None
+    return utc(value).isoformat().replace("+00:00", "Z")
+
+
+def parse_iso(value: str | None) -> datetime | None:
+    """Inverse of :func:`isoformat`."""
+    if not value:
+        return None
+    return utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return isoformat(value)
+    if dataclasses.is_dataclass(value):
+        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (tuple, list)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    """Return the record as a JSON-ready dict: the export format (``ingest export --jsonl``)."""
+    return _jsonable(article)
+
+
+def _credit(data: dict | None) -> Credit | None:
+    return Credit(**data) if data else None
+
+
+def _image(data: dict) -> Image:
+    return Image(**{**data, "credit": _credit(data.get("credit"))})
+
+
+def _related(data: dict) -> Related:
+    return Related(**{**data, "published": parse_iso(data.get("published"))})
+
+
+def article_from_dict(data: dict[str, Any]) -> Article:
+    """Inverse of :func:`article_to_dict`; unknown keys are ignored."""
+    known = {f.name for f in dataclasses.fields(Article)}
+    values = {k: v for k, v in data.items() if k in known}
+    for name in ("published", "updated", "embargoed"):
+        values[name] = parse_iso(values.get(name))
+    values["dateline"] = Dateline(**values["dateline"]) if values.get("dateline") else None
+    values["images"] = tuple(_image(i) for i in values.get("images") or ())
+    values["related"] = tuple(_related(r) for r in values.get("related") or ())
+    for name in ("authors", "editions", "sections"):
+        values[name] = tuple(values.get(name) or ())
+    for name in ("edition_reasons", "extra"):
+        values[name] = tuple(tuple(pair) for pair in values.get(name) or ())
+    return Article(**values)

@@ -1,0 +1,66 @@
+"""HTML cleaning for every HTML field we store or emit.
+
+``clean_html`` keeps the structure a reader needs (paragraphs, emphasis, lists, links, figures,
+tables) and drops everything that can run or restyle: ``script``, ``style``, ``iframe``,
+``object``, ``embed``, ``form`` (with their content), event and ``style`` attributes, and any URL
+whose scheme is not http, https or mailto (so ``javascript:``/``vbscript:``/``data:`` never pass).
+nh3 (ammonia, in Rust) does the work: it parses like a browser, so broken markup cannot smuggle
+a tag past it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nh3
+
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dfn", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+    "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong",
+    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+}
+# Tags whose *content* goes too: their text is code or chrome, never article prose.
+_DROP_WITH_CONTENT = {
+    "script", "style", "iframe", "object", "embed", "form", "noscript", "template", "svg",
+    "math", "button", "select", "textarea", "frame", "frameset", "applet",
+}
+_ATTRIBUTES = {
+    "a": {"href", "hreflang", "title"},
+    "img": {"src", "alt", "width", "height", "title"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "time": {"datetime"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start"},
+}
+_SCHEMES = {"http", "https", "mailto"}
+
+# Characters XML 1.0 forbids (C0 controls but tab/newline/return, surrogates, U+FFFE/U+FFFF):
+# they would make every feed that carries them invalid.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_forbidden_chars(text: str) -> str:
+    """Return ``text`` without the characters XML 1.0 does not allow."""
+    return _XML_FORBIDDEN.sub("", text)
+
+
+def clean_html(html: str | None) -> str:
+    """Return a safe HTML fragment for ``html`` (empty string for ``None``).
+
+    Never raises: whatever goes in, what comes out has no active content.
+    """
+    if not html:
+        return ""
+    cleaned = nh3.clean(
+        strip_forbidden_chars(html),
+        tags=_TAGS,
+        clean_content_tags=_DROP_WITH_CONTENT,
+        attributes=_ATTRIBUTES,
+        url_schemes=_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return cleaned.strip()
