@@ -129,3 +129,30 @@ def finish_identity(article: Article, source: str) -> Article:
         id=make_article_id(source or article.source, guid),
         content_hash=content_hash,
     )
+
+
+def normalize_document(
+    data: bytes,
+    kind: str = "feed",
+    url: str | None = None,
+    *,
+    source: str = "",
+    headers: Mapping[str, str] | None = None,
+    language: str | None = None,
+    candidates: tuple[str, ...] | None = None,
+) -> list[Article]:
+    """Parse one document and finish its records: wire conventions, then language.
+
+    ``language`` is the source's configured language (the fallback when the text is too short);
+    ``candidates`` restricts detection to the languages the editions use. Editions are routed
+    later, by the pipeline, because they depend on the configuration.
+    """
+    from normalize import language as lang_mod, wire
+
+    finished = []
+    for article in parse_bytes(data, kind, url, source=source, headers=headers):
+        article = wire.enrich(article)
+        detection = lang_mod.detect_article(article, fallback=language, candidates=candidates)
+        article = article.replace(language=detection.language, language_method=detection.method)
+        finished.append(finish_identity(article.replace(guid=article.guid), article.source))
+    return finished
