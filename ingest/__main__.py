@@ -1,0 +1,5 @@
+"""``python -m ingest`` runs the ``ingest`` command line."""
+
+from ingest.cli import main
+
+main(prog_name="ingest")

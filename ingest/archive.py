@@ -1,0 +1,544 @@
+"""The SQLite archive: the only module that speaks SQL.
+
+Tables (created on open, WAL mode):
+
+* ``articles``: one row per record (nested values as JSON text), plus ``first_seen``.
+* ``article_editions`` / ``article_sections``: membership, indexed for the feed queries
+  (``edition, published``), so rendering reads only the rows it shows.
+* ``article_history``: every replaced version of a record, as its JSON record.
+* ``sources``: per-source state and health: conditional-GET validators, last attempt/success,
+  last status and error, consecutive failures, next due time, latencies.
+* ``seen_files``: inbox files remembered by content hash (``keep = true`` inboxes).
+* ``articles_fts``: FTS5 over title and body text for ``ingest search``.
+
+Writes for one source happen in one transaction (:meth:`Archive.store`), so a crash leaves either
+all of a source's items or none. sqlite-utils creates the schema and reads; writes go through
+``execute`` inside our own transaction because sqlite-utils' write helpers commit on their own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import sqlite3
+import statistics
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import sqlite_utils
+
+from ingest.errors import LockError, StoreError
+from normalize.model import (
+    STATUS_CANCELED,
+    STATUS_USABLE,
+    STATUS_WITHDRAWN,
+    Article,
+    article_from_dict,
+    article_to_dict,
+    isoformat,
+    parse_iso,
+)
+from normalize.text import clean_text
+
+log = logging.getLogger(__name__)
+
+_JSON_FIELDS = ("authors", "dateline", "images", "related", "editions", "edition_reasons",
+                "sections", "extra")
+_ARTICLE_COLUMNS = {
+    "id": str, "source": str, "guid": str, "url": str, "title": str, "summary": str,
+    "body_html": str, "body_text": str, "authors": str, "dateline": str, "agency": str,
+    "credit": str, "images": str, "related": str, "published": str, "updated": str,
+    "language": str, "language_method": str, "editions": str, "edition_reasons": str,
+    "sections": str, "version": int, "status": str, "status_reason": str, "embargoed": str,
+    "rights": str, "content_hash": str, "extra": str, "first_seen": str, "last_seen": str,
+}
+_SOURCE_COLUMNS = {
+    "id": str, "kind": str, "location": str, "last_attempt": str, "last_success": str,
+    "last_status": str, "last_error": str, "failures": int, "failing_since": str,
+    "next_due": str, "etag": str, "last_modified": str, "permanent_redirect": str,
+    "items_total": int, "latencies": str, "repairs": str,
+}
+_LATENCY_WINDOW = 20
+
+
+def section_slug(section: str) -> str:
+    """Return the folder name of a section feed: lower case, ASCII letters, digits and '-'."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", section.casefold())
+    ascii_only = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    slug = "".join(ch if ch.isalnum() and ch.isascii() else "-" for ch in ascii_only)
+    return "-".join(part for part in slug.split("-") if part)[:60]
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    """What :meth:`Archive.store` did with one batch."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    stale: int = 0
+    editions: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """A row of the ``sources`` table, typed."""
+
+    id: str
+    kind: str | None = None
+    location: str | None = None
+    last_attempt: datetime | None = None
+    last_success: datetime | None = None
+    last_status: str | None = None
+    last_error: str | None = None
+    failures: int = 0
+    failing_since: datetime | None = None
+    next_due: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    permanent_redirect: str | None = None
+    items_total: int = 0
+    latencies: tuple[float, ...] = ()
+    repairs: str | None = None
+
+    @property
+    def median_latency(self) -> float | None:
+        """Median fetch latency in seconds over the recent successful fetches."""
+        return statistics.median(self.latencies) if self.latencies else None
+
+
+def _row_to_article(row: dict[str, Any]) -> Article:
+    data = dict(row)
+    for name in _JSON_FIELDS:
+        value = data.get(name)
+        data[name] = json.loads(value) if value else None
+    return article_from_dict(data)
+
+
+def _article_to_row(article: Article) -> dict[str, Any]:
+    data = article_to_dict(article)
+    for name in _JSON_FIELDS:
+        value = data.get(name)
+        data[name] = json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
+    return data
+
+
+class Archive:
+    """An open archive. Use :func:`open_archive` or ``Archive(path)`` then :meth:`close`."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._ensure_schema()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open archive: {exc}", where=str(self.path)) from None
+
+    # -- schema -------------------------------------------------------------------------------
+
+    def _ensure_schema(self) -> None:
+        db = self.db
+        if "articles" not in db.table_names():
+            db["articles"].create(_ARTICLE_COLUMNS, pk="id", not_null={"source", "guid", "title"})
+            db["articles"].create_index(["source", "guid"], unique=True)
+            db["articles"].create_index(["status", "embargoed"])
+            db["articles"].create_index(["published"])
+            db["articles"].create_index(["content_hash"])
+        if "article_editions" not in db.table_names():
+            db["article_editions"].create(
+                {"article_id": str, "edition": str, "published": str, "reason": str},
+                pk=("article_id", "edition"),
+                foreign_keys=[("article_id", "articles", "id")],
+            )
+            db["article_editions"].create_index(["edition", "published"])
+        if "article_sections" not in db.table_names():
+            db["article_sections"].create(
+                {"article_id": str, "section": str, "slug": str, "published": str},
+                pk=("article_id", "slug"),
+                foreign_keys=[("article_id", "articles", "id")],
+            )
+            db["article_sections"].create_index(["slug", "published"])
+        if "article_history" not in db.table_names():
+            db["article_history"].create(
+                {"article_id": str, "version": int, "replaced_at": str, "record": str},
+                pk=("article_id", "version", "replaced_at"),
+            )
+        if "sources" not in db.table_names():
+            db["sources"].create(_SOURCE_COLUMNS, pk="id")
+        if "seen_files" not in db.table_names():
+            db["seen_files"].create(
+                {"source": str, "sha256": str, "name": str, "seen_at": str, "status": str,
+                 "reason": str},
+                pk=("source", "sha256"),
+            )
+        if "articles_fts" not in db.table_names():
+            db["articles"].enable_fts(["title", "body_text"], create_triggers=True,
+                                      tokenize="unicode61 remove_diacritics 2")
+
+    # -- transactions -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction: all of it commits, or none of it does."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        with contextlib.suppress(sqlite3.Error):
+            self.db.conn.close()
+
+    # -- articles -----------------------------------------------------------------------------
+
+    def find_article(self, article_id: str) -> Article | None:
+        """Return the record with ``article_id`` (or a unique id prefix), or ``None``."""
+        rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+        if not rows and len(article_id) >= 6:
+            rows = list(self.db.query(
+                "SELECT * FROM articles WHERE id LIKE ? LIMIT 2", [article_id + "%"]))
+            if len(rows) != 1:
+                return None
+        return _row_to_article(rows[0]) if rows else None
+
+    def first_seen(self, article_id: str) -> datetime | None:
+        """When the record was first archived."""
+        row = self.db.execute("SELECT first_seen FROM articles WHERE id = ?", [article_id]).fetchone()
+        return parse_iso(row[0]) if row else None
+
+    def history(self, article_id: str) -> list[tuple[datetime | None, Article]]:
+        """Earlier versions of a record, oldest first, with the time each was replaced."""
+        rows = self.db.query(
+            "SELECT replaced_at, record FROM article_history WHERE article_id = ? "
+            "ORDER BY version, replaced_at", [article_id])
+        return [(parse_iso(r["replaced_at"]), article_from_dict(json.loads(r["record"])))
+                for r in rows]
+
+    def known_hashes(self, source: str) -> dict[str, str]:
+        """guid -> content hash of the source's archived records (to skip unchanged items)."""
+        rows = self.db.execute("SELECT guid, content_hash FROM articles WHERE source = ?", [source])
+        return dict(rows.fetchall())
+
+    def store(self, articles: Sequence[Article], now: datetime) -> StoreResult:
+        """Insert new records, replace changed ones (version + 1, history kept), skip the rest.
+
+        Runs in one transaction. An incoming record whose explicit ``version`` is lower than the
+        archived one is stale and ignored. Returns counts and the editions touched.
+        """
+        new = updated = unchanged = stale = 0
+        touched: set[str] = set()
+        stamp = isoformat(now)
+        with self.transaction():
+            for article in articles:
+                rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article.id]))
+                if not rows:
+                    stored = article.replace(published=article.published or now,
+                                             updated=article.updated or article.published or now)
+                    self._write(stored, stamp, insert=True)
+                    touched.update(stored.editions)
+                    new += 1
+                    continue
+                old = _row_to_article(rows[0])
+                if article.version < old.version:
+                    stale += 1
+                    continue
+                if article.content_hash == old.content_hash and article.version == old.version:
+                    if (article.editions, article.edition_reasons, article.language) != (
+                            old.editions, old.edition_reasons, old.language):
+                        # Routing changed (new rules), content did not: no new version.
+                        refreshed = old.replace(editions=article.editions,
+                                                edition_reasons=article.edition_reasons,
+                                                language=article.language,
+                                                language_method=article.language_method)
+                        self._write(refreshed, stamp, insert=False)
+                        touched.update(old.editions)
+                        touched.update(refreshed.editions)
+                        updated += 1
+                    else:
+                        unchanged += 1
+                    continue
+                version = article.version if article.version > old.version else old.version + 1
+                moved = article.updated if article.updated and (
+                    old.updated is None or article.updated > old.updated) else now
+                if article.status in (STATUS_WITHDRAWN, STATUS_CANCELED):
+                    # A kill notice usually carries no text: keep the last text, mark it.
+                    replacement = old.replace(
+                        status=article.status, version=version, updated=moved,
+                        status_reason=article.status_reason or f"{article.status} by the agency",
+                        content_hash=article.content_hash)
+                else:
+                    replacement = article.replace(
+                        version=version,
+                        published=article.published or old.published,
+                        updated=moved,
+                    )
+                self.db.execute(
+                    "INSERT OR REPLACE INTO article_history (article_id, version, replaced_at, record) "
+                    "VALUES (?, ?, ?, ?)",
+                    [old.id, old.version, stamp,
+                     json.dumps(article_to_dict(old), ensure_ascii=False, sort_keys=True)])
+                self._write(replacement, stamp, insert=False)
+                touched.update(old.editions)
+                touched.update(replacement.editions)
+                updated += 1
+        return StoreResult(new, updated, unchanged, stale, frozenset(touched))
+
+    def _write(self, article: Article, stamp: str, *, insert: bool) -> None:
+        row = _article_to_row(article)
+        row["last_seen"] = stamp
+        if insert:
+            row["first_seen"] = stamp
+            names = list(row)
+            self.db.execute(
+                f"INSERT INTO articles ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                [row[n] for n in names])
+        else:
+            names = [n for n in row if n != "id"]
+            self.db.execute(
+                f"UPDATE articles SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+                [row[n] for n in names] + [article.id])
+            self.db.execute("DELETE FROM article_editions WHERE article_id = ?", [article.id])
+            self.db.execute("DELETE FROM article_sections WHERE article_id = ?", [article.id])
+        published = isoformat(article.published)
+        reasons = dict(article.edition_reasons)
+        for edition in article.editions:
+            self.db.execute(
+                "INSERT INTO article_editions (article_id, edition, published, reason) VALUES (?, ?, ?, ?)",
+                [article.id, edition, published, reasons.get(edition)])
+        slugs: dict[str, str] = {}
+        for section in article.sections:
+            if (slug := section_slug(section)):
+                slugs.setdefault(slug, section)
+        for slug, section in slugs.items():
+            self.db.execute(
+                "INSERT INTO article_sections (article_id, section, slug, published) VALUES (?, ?, ?, ?)",
+                [article.id, section, slug, published])
+
+    def set_status(self, article_id: str, status: str, reason: str | None, now: datetime) -> bool:
+        """Mark a record (withdrawn, canceled...) keeping its text. Returns False if unknown."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "UPDATE articles SET status = ?, status_reason = ?, updated = ? WHERE id = ?",
+                [status, reason, isoformat(now), article_id])
+        return cursor.rowcount > 0
+
+    def feed_articles(self, edition: str, now: datetime, limit: int,
+                      section: str | None = None) -> list[Article]:
+        """The newest ``limit`` visible records of an edition (or of one of its sections).
+
+        Visible: status usable and no embargo, or an embargo that has passed at ``now``.
+        Sorted newest first by ``published``, ties by id, so the order is deterministic.
+        """
+        stamp = isoformat(now)
+        if section is None:
+            sql = (
+                "SELECT a.* FROM article_editions e JOIN articles a ON a.id = e.article_id "
+                "WHERE e.edition = ? AND a.status = ? AND (a.embargoed IS NULL OR a.embargoed <= ?) "
+                "ORDER BY e.published DESC, a.id DESC LIMIT ?"
+            )
+            params = [edition, STATUS_USABLE, stamp, limit]
+        else:
+            sql = (
+                "SELECT a.* FROM article_sections s JOIN article_editions e "
+                "ON e.article_id = s.article_id AND e.edition = ? "
+                "JOIN articles a ON a.id = s.article_id "
+                "WHERE s.slug = ? AND a.status = ? AND (a.embargoed IS NULL OR a.embargoed <= ?) "
+                "ORDER BY s.published DESC, a.id DESC LIMIT ?"
+            )
+            params = [edition, section, STATUS_USABLE, stamp, limit]
+        return [_row_to_article(row) for row in self.db.query(sql, params)]
+
+    def edition_sections(self, edition: str) -> list[tuple[str, str]]:
+        """(slug, name) of every section with at least one item in ``edition``."""
+        rows = self.db.execute(
+            "SELECT s.slug, MIN(s.section) FROM article_sections s JOIN article_editions e "
+            "ON e.article_id = s.article_id WHERE e.edition = ? GROUP BY s.slug ORDER BY s.slug",
+            [edition])
+        return [(slug, name) for slug, name in rows.fetchall()]
+
+    def edition_stats(self) -> dict[str, tuple[int, datetime | None]]:
+        """edition -> (items, newest published) over usable records."""
+        rows = self.db.execute(
+            "SELECT e.edition, COUNT(*), MAX(e.published) FROM article_editions e "
+            "JOIN articles a ON a.id = e.article_id WHERE a.status = ? GROUP BY e.edition",
+            [STATUS_USABLE])
+        return {edition: (count, parse_iso(newest)) for edition, count, newest in rows.fetchall()}
+
+    def pending_embargoes(self, now: datetime) -> datetime | None:
+        """The earliest embargo still in the future, or ``None``."""
+        row = self.db.execute(
+            "SELECT MIN(embargoed) FROM articles WHERE embargoed > ? AND status = ?",
+            [isoformat(now), STATUS_USABLE]).fetchone()
+        return parse_iso(row[0]) if row and row[0] else None
+
+    def iter_articles(self, *, edition: str | None = None, source: str | None = None,
+                      limit: int | None = None) -> Iterator[Article]:
+        """Records newest first, optionally for one edition or source."""
+        where, params = [], []
+        if edition:
+            where.append("id IN (SELECT article_id FROM article_editions WHERE edition = ?)")
+            params.append(edition)
+        if source:
+            where.append("source = ?")
+            params.append(source)
+        sql = "SELECT * FROM articles"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY published DESC, id DESC"
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        for row in self.db.query(sql, params):
+            yield _row_to_article(row)
+
+    def search(self, query: str, limit: int = 20) -> list[Article]:
+        """Full-text search over titles and bodies, newest first."""
+        terms = " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
+        if not terms:
+            return []
+        rows = self.db.query(
+            "SELECT a.* FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY a.published DESC, a.id DESC LIMIT ?",
+            [terms, limit])
+        return [_row_to_article(row) for row in rows]
+
+    def count_articles(self) -> int:
+        """Number of records in the archive."""
+        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    # -- sources ------------------------------------------------------------------------------
+
+    def source_state(self, source_id: str) -> SourceState:
+        """The stored state of a source (a blank state for a source never run)."""
+        rows = list(self.db.query("SELECT * FROM sources WHERE id = ?", [source_id]))
+        if not rows:
+            return SourceState(id=source_id)
+        row = rows[0]
+        return SourceState(
+            id=row["id"], kind=row["kind"], location=row["location"],
+            last_attempt=parse_iso(row["last_attempt"]),
+            last_success=parse_iso(row["last_success"]), last_status=row["last_status"],
+            last_error=row["last_error"], failures=row["failures"] or 0,
+            failing_since=parse_iso(row["failing_since"]), next_due=parse_iso(row["next_due"]),
+            etag=row["etag"], last_modified=row["last_modified"],
+            permanent_redirect=row["permanent_redirect"], items_total=row["items_total"] or 0,
+            latencies=tuple(json.loads(row["latencies"] or "[]")), repairs=row["repairs"],
+        )
+
+    def save_source_state(self, state: SourceState) -> None:
+        """Write a source's state (in its own transaction)."""
+        row = {
+            "id": state.id, "kind": state.kind, "location": state.location,
+            "last_attempt": isoformat(state.last_attempt),
+            "last_success": isoformat(state.last_success), "last_status": state.last_status,
+            "last_error": state.last_error, "failures": state.failures,
+            "failing_since": isoformat(state.failing_since), "next_due": isoformat(state.next_due),
+            "etag": state.etag, "last_modified": state.last_modified,
+            "permanent_redirect": state.permanent_redirect, "items_total": state.items_total,
+            "latencies": json.dumps(list(state.latencies[-_LATENCY_WINDOW:])),
+            "repairs": state.repairs,
+        }
+        names = list(row)
+        with self.transaction():
+            self.db.execute(
+                f"INSERT OR REPLACE INTO sources ({', '.join(names)}) "
+                f"VALUES ({', '.join('?' * len(names))})", [row[n] for n in names])
+
+    def source_states(self) -> dict[str, SourceState]:
+        """Every stored source state by id."""
+        ids = [row[0] for row in self.db.execute("SELECT id FROM sources ORDER BY id").fetchall()]
+        return {source_id: self.source_state(source_id) for source_id in ids}
+
+    def new_items_since(self, source_id: str, since: datetime) -> int:
+        """Records of a source first archived after ``since``."""
+        return self.db.execute(
+            "SELECT COUNT(*) FROM articles WHERE source = ? AND first_seen > ?",
+            [source_id, isoformat(since)]).fetchone()[0]
+
+    # -- inbox files --------------------------------------------------------------------------
+
+    def seen_file(self, source: str, sha256: str) -> dict[str, Any] | None:
+        """The remembered outcome for an inbox file's content, or ``None``."""
+        rows = list(self.db.query(
+            "SELECT * FROM seen_files WHERE source = ? AND sha256 = ?", [source, sha256]))
+        return rows[0] if rows else None
+
+    def remember_file(self, source: str, sha256: str, name: str, now: datetime,
+                      status: str, reason: str | None = None) -> None:
+        """Remember an inbox file's content hash and outcome."""
+        with self.transaction():
+            self.db.execute(
+                "INSERT OR REPLACE INTO seen_files (source, sha256, name, seen_at, status, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?)", [source, sha256, name, isoformat(now), status, reason])
+
+
+def open_archive(path: str | Path) -> Archive:
+    """Open (creating if needed) the archive at ``path``. Raises ``StoreError``."""
+    return Archive(path)
+
+
+@contextlib.contextmanager
+def writer_lock(database: Path, wait: float = 0.0, poll: float = 0.2) -> Iterator[None]:
+    """Hold the archive's single-writer lock (``<database>.lock``) for the block.
+
+    Waits up to ``wait`` seconds for another run or the daemon to finish, then raises
+    ``LockError``. The lock is an ``flock``: the kernel releases it if the holder dies.
+    """
+    lock_path = Path(f"{database}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + max(wait, 0.0)
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
+                    raise LockError(
+                        f"another wirefeed run holds the archive lock"
+                        f"{f' (pid {holder})' if holder else ''}; waited {wait:g}s",
+                        where=str(lock_path)) from None
+                time.sleep(poll)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def utcnow() -> datetime:
+    """The clock, for the shell only (normalize and render never call it)."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def clean_reason(text: str) -> str:
+    """One line, at most 300 characters: how errors are stored and shown."""
+    line = clean_text(text)
+    return line if len(line) <= 300 else line[:297] + "..."
+
+
+def since(now: datetime, hours: float) -> datetime:
+    """``now`` minus ``hours``."""
+    return now - timedelta(hours=hours)

@@ -1,0 +1,431 @@
+"""The ``ingest`` command line.
+
+Errors become one clear line on stderr and an exit code here, at the edge, and nowhere else:
+
+    0   everything succeeded
+    1   some sources failed (the others were still stored and published)
+    2   configuration error (or a wrong command line)
+    3   the archive could not be opened or written
+    75  another run holds the archive lock (EX_TEMPFAIL: cron may simply try again later)
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from ingest.archive import Archive, open_archive, utcnow, writer_lock
+from ingest.config import Config, load_config
+from ingest.errors import ConfigError, LockError, StoreError, WirefeedError
+from normalize.model import article_to_dict, isoformat
+
+EXIT_SOURCES_FAILED = 1
+EXIT_CONFIG = 2
+EXIT_STORE = 3
+EXIT_LOCKED = 75
+
+log = logging.getLogger("ingest")
+
+
+class Failure(click.ClickException):
+    """A one-line error with its own exit code."""
+
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None) -> None:
+        click.echo(f"ingest: error: {self.format_message()}", err=True)
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING
+    if verbose == 1:
+        level = logging.INFO
+    elif verbose >= 2:
+        level = logging.DEBUG
+    if quiet:
+        level = logging.ERROR
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+
+
+def config_option(func):
+    """``--config PATH`` (default ./schedules.toml), ``-v`` and ``-q`` on every command."""
+
+    @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                  default=Path("schedules.toml"), show_default=True,
+                  help="The configuration file; relative paths in it resolve against its folder.")
+    @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug) to stderr.")
+    @click.option("-q", "--quiet", is_flag=True, help="Log only errors.")
+    @functools.wraps(func)
+    def wrapper(*args, config_path: Path, verbose: int, quiet: bool, **kwargs):
+        _setup_logging(verbose, quiet)
+        try:
+            config = load_config(config_path)
+        except ConfigError as exc:
+            raise Failure(str(exc), EXIT_CONFIG) from None
+        try:
+            return func(config, *args, **kwargs)
+        except LockError as exc:
+            raise Failure(str(exc), EXIT_LOCKED) from None
+        except StoreError as exc:
+            raise Failure(str(exc), EXIT_STORE) from None
+        except ConfigError as exc:
+            raise Failure(str(exc), EXIT_CONFIG) from None
+        except WirefeedError as exc:
+            raise Failure(str(exc), 1) from None
+
+    return wrapper
+
+
+def _archive(config: Config) -> Archive:
+    return open_archive(config.pipeline.database)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="wirefeed", prog_name="wirefeed")
+def main() -> None:
+    """wirefeed: pull news-agency wires, normalize them, archive them in SQLite and publish
+    RSS 2.0, Atom 1.0 and JSON Feed for every edition.
+
+    Start with `ingest check`, then `ingest run-once` (from cron) or `ingest daemon`.
+    Every command reads ./schedules.toml unless given --config PATH.
+    """
+
+
+# -- run-once ---------------------------------------------------------------------------------
+
+
+def _summary(console: Console, report, config: Config) -> None:
+    table = Table(title="Sources", title_justify="left")
+    for column in ("source", "status", "docs", "items", "new", "updated", "failed", "reason"):
+        table.add_column(column, justify="right" if column in ("docs", "items", "new", "updated", "failed") else "left",
+                         overflow="fold")
+    for o in report.outcomes:
+        style = {"failed": "red", "partial": "yellow"}.get(o.status)
+        table.add_row(o.source, f"[{style}]{o.status}[/]" if style else o.status,
+                      str(o.documents), str(o.fetched), str(o.new), str(o.updated),
+                      str(o.failed), o.reason or "")
+    if not report.outcomes:
+        table.add_row("(none due)", "", "", "", "", "", "", "use --all to run every source")
+    console.print(table)
+    editions = Table(title="Editions", title_justify="left")
+    editions.add_column("edition")
+    editions.add_column("name")
+    editions.add_column("items", justify="right")
+    for edition in config.editions:
+        editions.add_row(edition.id, edition.name, str(report.editions.get(edition.id, 0)))
+    console.print(editions)
+    failed = sum(1 for o in report.outcomes if not o.ok)
+    console.print(
+        f"{len(report.outcomes)} sources run, {failed} failed; "
+        f"{sum(o.new for o in report.outcomes)} new, {sum(o.updated for o in report.outcomes)} updated; "
+        f"{len(report.written)} feed files written under {config.pipeline.feeds}")
+
+
+@main.command("run-once")
+@config_option
+@click.option("--source", "source_ids", multiple=True, metavar="ID",
+              help="Run only this source (repeatable), due or not.")
+@click.option("--all", "run_all", is_flag=True, help="Run every enabled source, due or not.")
+@click.option("--wait", type=float, default=0.0, show_default=True,
+              help="Seconds to wait for another run's archive lock before giving up (exit 75).")
+@click.option("--no-summary", is_flag=True, help="Do not print the summary tables.")
+def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wait: float,
+                 no_summary: bool) -> None:
+    """Fetch the sources that are due, normalize and archive their items, publish the feeds.
+
+    A source is due when it never ran or its schedule (every/cron, or its backoff after
+    failures) has come. Ends with a summary table per source and per edition. Exit codes:
+    0 all sources succeeded, 1 some failed (the rest were still stored and published),
+    2 configuration error, 3 archive error, 75 another run holds the lock.
+    """
+    from ingest.pipeline import run_once
+
+    for source_id in source_ids:
+        config.source(source_id)  # unknown ids are a configuration error (exit 2)
+    console = Console(stderr=False, soft_wrap=False)
+    err = Console(stderr=True)
+    with writer_lock(config.pipeline.database, wait):
+        archive = _archive(config)
+        try:
+            if err.is_terminal:
+                from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+                with Progress(TextColumn("{task.description}"), BarColumn(),
+                              TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                              console=err, transient=True) as bar:
+                    total = len(source_ids) or len(config.sources)
+                    task = bar.add_task("sources", total=total)
+
+                    def progress(name: str, phase: str) -> None:
+                        if phase == "start":
+                            bar.update(task, description=f"fetching {name}")
+                        elif phase == "done":
+                            bar.advance(task)
+                        else:
+                            bar.update(task, description="rendering feeds")
+
+                    report = run_once(config, archive, source_ids=source_ids, run_all=run_all,
+                                      progress=progress)
+            else:
+                report = run_once(config, archive, source_ids=source_ids, run_all=run_all)
+        finally:
+            archive.close()
+    if not no_summary:
+        _summary(console, report, config)
+    sys.exit(report.exit_code)
+
+
+# -- render -----------------------------------------------------------------------------------
+
+
+@main.command("render")
+@config_option
+@click.option("--wait", type=float, default=0.0, show_default=True,
+              help="Seconds to wait for the archive lock.")
+def render_cmd(config: Config, wait: float) -> None:
+    """Rewrite every feed from the archive without fetching anything.
+
+    Use it after changing editions, the base URL or items_per_feed, or when an embargo passed.
+    Only files whose bytes change are written.
+    """
+    from syndicate.publish import publish_all
+
+    with writer_lock(config.pipeline.database, wait):
+        archive = _archive(config)
+        try:
+            written = publish_all(config, archive, utcnow())
+        finally:
+            archive.close()
+    click.echo(f"{len(written)} feed files written under {config.pipeline.feeds}")
+
+
+# -- check ------------------------------------------------------------------------------------
+
+
+@main.command("check")
+@config_option
+def check_cmd(config: Config) -> None:
+    """Validate the configuration file without running anything (exit 2 when invalid)."""
+    kinds = {}
+    for source in config.sources:
+        kinds[source.kind] = kinds.get(source.kind, 0) + 1
+    click.echo(f"{config.path}: ok — {len(config.editions)} editions, {len(config.sources)} sources "
+               f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items())) or 'none'}), "
+               f"{len(config.rules)} rules")
+
+
+# -- reading the archive ----------------------------------------------------------------------
+
+
+def _when(value) -> str:
+    return isoformat(value) or "-"
+
+
+@main.command("articles")
+@config_option
+@click.option("--edition", help="Only articles of this edition id (e.g. fr-fr).")
+@click.option("--source", "source_id", help="Only articles of this source id.")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON record per line instead of a table.")
+def articles_cmd(config: Config, edition: str | None, source_id: str | None, limit: int,
+                 as_json: bool) -> None:
+    """List archived articles, newest first."""
+    if edition and config.edition(edition) is None:
+        raise Failure(f"unknown edition {edition!r} (see `ingest editions`)", EXIT_CONFIG)
+    archive = _archive(config)
+    try:
+        rows = list(archive.iter_articles(edition=edition, source=source_id, limit=limit))
+    finally:
+        archive.close()
+    if as_json:
+        for article in rows:
+            click.echo(json.dumps(article_to_dict(article), ensure_ascii=False))
+        return
+    table = Table()
+    for column in ("id", "published", "lang", "source", "v", "status", "title"):
+        table.add_column(column, overflow="fold")
+    for a in rows:
+        table.add_row(a.id, _when(a.published), a.language or "-", a.source, str(a.version),
+                      a.status, a.title)
+    Console().print(table)
+
+
+@main.command("search")
+@config_option
+@click.argument("query")
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
+def search_cmd(config: Config, query: str, limit: int) -> None:
+    """Full-text search over titles and bodies (SQLite FTS5), newest first."""
+    archive = _archive(config)
+    try:
+        rows = archive.search(query, limit)
+    finally:
+        archive.close()
+    table = Table()
+    for column in ("id", "published", "lang", "source", "title"):
+        table.add_column(column, overflow="fold")
+    for a in rows:
+        table.add_row(a.id, _when(a.published), a.language or "-", a.source, a.title)
+    Console().print(table)
+    if not rows:
+        click.echo(f"no article matches {query!r}", err=True)
+
+
+@main.command("show")
+@config_option
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+def show_cmd(config: Config, article_id: str, as_json: bool) -> None:
+    """Print one article record (id or a unique prefix), with its editions, history and status."""
+    archive = _archive(config)
+    try:
+        article = archive.find_article(article_id)
+        if article is None:
+            raise Failure(f"no article with id {article_id!r}", 1)
+        history = archive.history(article.id)
+        first_seen = archive.first_seen(article.id)
+    finally:
+        archive.close()
+    if as_json:
+        record = article_to_dict(article)
+        record["history"] = [{"replaced_at": isoformat(when), **article_to_dict(old)}
+                             for when, old in history]
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    table = Table(show_header=False, title=article.title, title_justify="left")
+    table.add_column("field", style="bold")
+    table.add_column("value", overflow="fold")
+    rows = [
+        ("id", article.id), ("guid", article.guid), ("source", article.source),
+        ("url", article.url or "-"), ("status", article.status + (f" ({article.status_reason})" if article.status_reason else "")),
+        ("version", str(article.version)), ("published", _when(article.published)),
+        ("updated", _when(article.updated)), ("first archived", _when(first_seen)),
+        ("embargoed until", _when(article.embargoed)),
+        ("language", f"{article.language} ({article.language_method or '-'})"),
+        ("authors", ", ".join(article.authors) or "-"), ("agency", article.agency or "-"),
+        ("credit", article.credit or "-"),
+        ("dateline", article.dateline.text if article.dateline else "-"),
+        ("sections", ", ".join(article.sections) or "-"),
+        ("editions", "\n".join(f"{e}: {why}" for e, why in article.edition_reasons) or "-"),
+        ("images", "\n".join(
+            f"{i.url} — {i.caption or ''}" + (f" — {i.credit.text}" if i.credit else "")
+            for i in article.images) or "-"),
+        ("summary", article.summary or "-"),
+        ("body", (article.body_text[:600] + ("…" if len(article.body_text) > 600 else "")) or "-"),
+        ("history", "\n".join(f"v{old.version} replaced {_when(when)}: {old.title}"
+                              for when, old in history) or "-"),
+    ]
+    for name, value in rows:
+        table.add_row(name, value)
+    console.print(table)
+
+
+@main.command("export")
+@config_option
+@click.option("--jsonl", is_flag=True, required=True,
+              help="One JSON article record per line, all fields (the only format for now).")
+@click.option("--edition", help="Only articles of this edition.")
+@click.option("--source", "source_id", help="Only articles of this source.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Write to this file instead of standard output.")
+def export_cmd(config: Config, jsonl: bool, edition: str | None, source_id: str | None,
+               output) -> None:
+    """Export archived records as JSON Lines: every Article field, datetimes in ISO 8601."""
+    archive = _archive(config)
+    try:
+        for article in archive.iter_articles(edition=edition, source=source_id):
+            output.write(json.dumps(article_to_dict(article), ensure_ascii=False, sort_keys=True) + "\n")
+    finally:
+        archive.close()
+
+
+@main.command("editions")
+@config_option
+def editions_cmd(config: Config) -> None:
+    """Print every edition with its languages, item count, newest item and the rules feeding it."""
+    archive = _archive(config)
+    try:
+        stats = archive.edition_stats()
+    finally:
+        archive.close()
+    table = Table()
+    for column in ("id", "name", "languages", "items", "newest", "rules"):
+        table.add_column(column, overflow="fold")
+    for edition in config.editions:
+        count, newest = stats.get(edition.id, (0, None))
+        rules = [f"{r.label}: " + ("only" if edition.id in r.only else "add" if edition.id in r.add else "remove")
+                 for r in config.rules if edition.id in r.only + r.add + r.remove]
+        pinned = [f"source {s.id}: pinned" for s in config.sources if edition.id in s.editions]
+        table.add_row(edition.id, edition.name, ", ".join(edition.languages), str(count),
+                      _when(newest), "\n".join(pinned + rules) or "-")
+    Console().print(table)
+
+
+@main.command("sources")
+@config_option
+@click.option("--json", "as_json", is_flag=True, help="Print the health records as JSON.")
+def sources_cmd(config: Config, as_json: bool) -> None:
+    """Show each source's health: last attempt and success, status, error, failures, next due."""
+    now = utcnow()
+    archive = _archive(config)
+    try:
+        states = archive.source_states()
+        rows = []
+        for source in config.sources:
+            state = states.get(source.id)
+            new_24h = archive.new_items_since(source.id, now - timedelta(hours=24))
+            failing = bool(state and state.failing_since and
+                           (now - state.failing_since).total_seconds() > config.pipeline.failing_after)
+            rows.append({
+                "id": source.id, "kind": source.kind, "where": source.where,
+                "enabled": source.enabled,
+                "last_attempt": _iso(state and state.last_attempt),
+                "last_success": _iso(state and state.last_success),
+                "last_status": state.last_status if state else None,
+                "last_error": state.last_error if state else None,
+                "failures": state.failures if state else 0,
+                "failing_since": _iso(state and state.failing_since),
+                "flagged": failing,
+                "next_due": _iso(state and state.next_due),
+                "new_24h": new_24h,
+                "median_latency_s": state.median_latency if state else None,
+                "permanent_redirect": state.permanent_redirect if state else None,
+            })
+    finally:
+        archive.close()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table()
+    for column in ("source", "kind", "last success", "status", "fails", "next due", "new 24h",
+                   "latency", "error"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        flag = "[red]FAILING[/] " if row["flagged"] else ""
+        latency = row["median_latency_s"]
+        table.add_row(row["id"], row["kind"], row["last_success"] or "never",
+                      flag + (row["last_status"] or "-"), str(row["failures"]),
+                      row["next_due"] or "now", str(row["new_24h"]),
+                      f"{latency * 1000:.0f} ms" if latency is not None else "-",
+                      (row["last_error"] or "") + (f" (moved to {row['permanent_redirect']})" if row["permanent_redirect"] else ""))
+    Console().print(table)
+
+
+def _iso(value) -> str | None:
+    return isoformat(value) if value else None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,437 @@
+"""``schedules.toml``: loaded once into frozen dataclasses and validated.
+
+Every problem is reported as one :class:`ConfigError` line naming the file, the key and what is
+wrong (``schedules.toml: [[sources]] 'efe' (#3): unknown key 'urll'``). Relative paths resolve
+against the file's folder, so a config works from any working directory.
+
+Layout::
+
+    [pipeline]   database, feeds, base_url, items_per_feed, title, every, timezone, jitter,
+                 timeout, max_bytes, page_max_bytes, max_redirects, concurrency, per_host,
+                 user_agent, hub, failing_after, backoff_max, misfire_grace, render_delay
+    [[editions]] id, name, languages, country
+    [[sources]]  id, kind (feed|inbox|page), url | path | urls, every | cron, timezone, jitter,
+                 agency, language, editions, exclude_editions, sections, fulltext, keep, enabled
+    [[rules]]    conditions: source, section, agency, keyword, place, language;
+                 actions: add, remove, only
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ingest.errors import ConfigError
+
+SOURCE_KINDS = ("feed", "inbox", "page")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A regional edition: feeds live under ``<feeds>/<id>/``."""
+
+    id: str
+    name: str
+    languages: tuple[str, ...]
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One configured source of items."""
+
+    id: str
+    kind: str
+    url: str | None = None
+    path: Path | None = None
+    urls: tuple[str, ...] = ()
+    every: float | None = None
+    cron: str | None = None
+    timezone: str | None = None
+    jitter: float = 0.0
+    agency: str | None = None
+    language: str | None = None
+    editions: tuple[str, ...] = ()
+    exclude_editions: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    fulltext: bool = False
+    keep: bool = False
+    enabled: bool = True
+
+    @property
+    def where(self) -> str:
+        """The URL or path this source reads, for messages."""
+        if self.url:
+            return self.url
+        if self.path is not None:
+            return str(self.path)
+        return ", ".join(self.urls)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An edition routing rule: when every given condition matches, apply the actions."""
+
+    index: int
+    source: tuple[str, ...] = ()
+    section: tuple[str, ...] = ()
+    agency: tuple[str, ...] = ()
+    keyword: tuple[str, ...] = ()
+    place: tuple[str, ...] = ()
+    language: tuple[str, ...] = ()
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    only: tuple[str, ...] = ()
+    name: str | None = None
+
+    @property
+    def label(self) -> str:
+        """A short human name for the rule, used in routing reasons."""
+        return self.name or f"rule #{self.index}"
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """The ``[pipeline]`` table."""
+
+    database: Path
+    feeds: Path
+    base_url: str
+    items_per_feed: int = 50
+    title: str = "wirefeed"
+    every: float = 900.0
+    timezone: str = "UTC"
+    jitter: float = 0.0
+    timeout: float = 20.0
+    max_bytes: int = 20_000_000
+    page_max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    concurrency: int = 8
+    per_host: int = 2
+    user_agent: str | None = None
+    hub: str | None = None
+    failing_after: float = 6 * 3600.0
+    backoff_max: float = 6 * 3600.0
+    misfire_grace: float = 300.0
+    render_delay: float = 2.0
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole validated configuration."""
+
+    path: Path
+    pipeline: Pipeline
+    editions: tuple[Edition, ...]
+    sources: tuple[Source, ...]
+    rules: tuple[Rule, ...] = field(default=())
+
+    def source(self, source_id: str) -> Source:
+        """Return the source with ``source_id``; raises ``ConfigError`` if there is none."""
+        for source in self.sources:
+            if source.id == source_id:
+                return source
+        raise ConfigError(f"no source with id {source_id!r}", where=str(self.path))
+
+    def edition(self, edition_id: str) -> Edition | None:
+        """Return the edition with ``edition_id``, or ``None``."""
+        return next((e for e in self.editions if e.id == edition_id), None)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language some edition publishes, in edition order."""
+        seen: dict[str, None] = {}
+        for edition in self.editions:
+            for lang in edition.languages:
+                seen.setdefault(lang, None)
+        return tuple(seen)
+
+
+_PIPELINE_KEYS = {
+    "database", "feeds", "base_url", "items_per_feed", "title", "every", "timezone", "jitter",
+    "timeout", "max_bytes", "page_max_bytes", "max_redirects", "concurrency", "per_host",
+    "user_agent", "hub", "failing_after", "backoff_max", "misfire_grace", "render_delay",
+}
+_EDITION_KEYS = {"id", "name", "languages", "country"}
+_SOURCE_KEYS = {
+    "id", "kind", "url", "path", "urls", "every", "cron", "timezone", "jitter", "agency",
+    "language", "editions", "exclude_editions", "sections", "fulltext", "keep", "enabled",
+}
+_RULE_KEYS = {"name", "source", "section", "agency", "keyword", "place", "language", "add",
+              "remove", "only"}
+_TOP_KEYS = {"pipeline", "editions", "sources", "rules"}
+
+
+def parse_interval(value: Any) -> float:
+    """Return seconds for ``"15m"``, ``"30s"``, ``"2h"``, ``"1d"`` or a number of seconds.
+
+    Raises ``ValueError`` for anything else or a non-positive interval.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not an interval")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    elif isinstance(value, str) and (match := _INTERVAL.match(value)):
+        seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    else:
+        raise ValueError(f"{value!r} is not an interval like '30s', '15m', '2h' or '1d'")
+    if seconds <= 0:
+        raise ValueError(f"{value!r} must be longer than zero")
+    return seconds
+
+
+def validate_cron(expression: str, timezone: str | None = None) -> None:
+    """Raise ``ValueError`` unless ``expression`` is a 5-field crontab line APScheduler accepts."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    if len(expression.split()) != 5:
+        raise ValueError(f"{expression!r} is not a 5-field crontab expression")
+    CronTrigger.from_crontab(expression, timezone=timezone or "UTC")
+
+
+class _Reader:
+    """Collects the context (file, table, key) for error messages while reading one table."""
+
+    def __init__(self, path: Path, where: str, table: dict[str, Any], allowed: set[str]):
+        self.path = path
+        self.where = where
+        self.table = table
+        if not isinstance(table, dict):
+            self.fail(None, "must be a table")
+        for key in table:
+            if key not in allowed:
+                self.fail(key, "unknown key (allowed: " + ", ".join(sorted(allowed)) + ")")
+
+    def fail(self, key: str | None, problem: str) -> None:
+        place = f"{self.where}: {key!r}" if key else self.where
+        raise ConfigError(f"{place}: {problem}", where=self.path.name)
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None,
+            required: bool = False) -> Any:
+        if key not in self.table:
+            if required:
+                self.fail(key, "missing required key")
+            return default
+        value = self.table[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        if isinstance(value, bool) and bool not in kinds:
+            self.fail(key, f"expected {'/'.join(k.__name__ for k in kinds)}, got a boolean")
+        if not isinstance(value, kinds):
+            self.fail(key, f"expected {'/'.join(k.__name__ for k in kinds)}, got {type(value).__name__}")
+        return value
+
+    def text(self, key: str, default: str | None = None, required: bool = False) -> str | None:
+        value = self.get(key, str, default, required)
+        if value is not None and not value.strip():
+            self.fail(key, "must not be empty")
+        return value
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.get(key, (list, str), [])
+        if isinstance(value, str):
+            value = [value]
+        if not all(isinstance(v, str) and v.strip() for v in value):
+            self.fail(key, "expected a list of non-empty strings")
+        return tuple(value)
+
+    def interval(self, key: str, default: float | None) -> float | None:
+        if key not in self.table:
+            return default
+        try:
+            return parse_interval(self.table[key])
+        except ValueError as exc:
+            self.fail(key, str(exc))
+
+    def number(self, key: str, default: float, minimum: float = 0) -> float:
+        value = self.get(key, (int, float), default)
+        if value < minimum:
+            self.fail(key, f"must be at least {minimum}")
+        return value
+
+    def timezone(self, key: str, default: str | None) -> str | None:
+        value = self.text(key, default)
+        if value is not None:
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                self.fail(key, f"unknown timezone {value!r}")
+        return value
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate ``path``. Raises ``ConfigError`` naming the file, key and problem."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError("file not found (use --config PATH)", where=str(path)) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", where=str(path)) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError("not UTF-8 text", where=path.name) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}", where=path.name) from None
+    return build_config(data, path)
+
+
+def _resolve(base: Path, value: str) -> Path:
+    candidate = Path(value).expanduser()
+    return candidate if candidate.is_absolute() else (base / candidate)
+
+
+def build_config(data: dict[str, Any], path: Path) -> Config:
+    """Validate a parsed TOML document (``path`` is used for messages and relative paths)."""
+    path = Path(path).resolve() if str(path) else Path("schedules.toml")
+    base = path.parent
+    top = _Reader(path, "top level", data, _TOP_KEYS)
+    pipeline = _read_pipeline(_Reader(path, "[pipeline]", top.get("pipeline", dict, {}), _PIPELINE_KEYS), base)
+
+    editions: list[Edition] = []
+    for number, table in enumerate(top.get("editions", list, []), 1):
+        reader = _Reader(path, f"[[editions]] #{number}", table, _EDITION_KEYS)
+        edition_id = reader.text("id", required=True)
+        reader.where = f"[[editions]] {edition_id!r} (#{number})"
+        if not _ID.match(edition_id):
+            reader.fail("id", "use letters, digits, '-', '_' and '.' only")
+        languages = reader.strings("languages")
+        if not languages:
+            reader.fail("languages", "missing required key (a list of language codes)")
+        for lang in languages:
+            if not re.fullmatch(r"[a-z]{2,3}", lang):
+                reader.fail("languages", f"{lang!r} is not an ISO 639-1 code such as 'fr'")
+        if any(e.id == edition_id for e in editions):
+            reader.fail("id", f"duplicate edition id {edition_id!r}")
+        editions.append(Edition(edition_id, reader.text("name", required=True), languages,
+                                reader.text("country")))
+    if not editions:
+        top.fail("editions", "at least one [[editions]] table is required")
+    edition_ids = {e.id for e in editions}
+
+    sources: list[Source] = []
+    for number, table in enumerate(top.get("sources", list, []), 1):
+        source = _read_source(_Reader(path, f"[[sources]] #{number}", table, _SOURCE_KEYS),
+                              number, base, pipeline, edition_ids)
+        if any(s.id == source.id for s in sources):
+            raise ConfigError(f"[[sources]] {source.id!r} (#{number}): 'id': duplicate source id",
+                              where=path.name)
+        sources.append(source)
+
+    rules: list[Rule] = []
+    source_ids = {s.id for s in sources}
+    known_sections = {sec for s in sources for sec in s.sections}
+    for number, table in enumerate(top.get("rules", list, []), 1):
+        reader = _Reader(path, f"[[rules]] #{number}", table, _RULE_KEYS)
+        rule = Rule(
+            index=number, name=reader.text("name"),
+            **{key: reader.strings(key) for key in ("source", "section", "agency", "keyword",
+                                                    "place", "language", "add", "remove", "only")},
+        )
+        if not (rule.add or rule.remove or rule.only):
+            reader.fail(None, "a rule needs at least one of 'add', 'remove' or 'only'")
+        for key in ("add", "remove", "only"):
+            for edition_id in getattr(rule, key):
+                if edition_id not in edition_ids:
+                    reader.fail(key, f"unknown edition {edition_id!r}")
+        for source_id in rule.source:
+            if source_id not in source_ids:
+                reader.fail("source", f"unknown source {source_id!r}")
+        for section in rule.section:
+            if known_sections and section not in known_sections:
+                reader.fail("section", f"unknown section {section!r} (no source declares it)")
+        rules.append(rule)
+    return Config(path, pipeline, tuple(editions), tuple(sources), tuple(rules))
+
+
+def _read_pipeline(reader: _Reader, base: Path) -> Pipeline:
+    base_url = reader.text("base_url", "http://localhost:8080").rstrip("/")
+    if not re.match(r"^https?://[^\s/]+", base_url):
+        reader.fail("base_url", f"{base_url!r} is not an http(s) URL")
+    return Pipeline(
+        database=_resolve(base, reader.text("database", "data/wire.db")),
+        feeds=_resolve(base, reader.text("feeds", "data/feeds")),
+        base_url=base_url,
+        items_per_feed=int(reader.number("items_per_feed", 50, minimum=1)),
+        title=reader.text("title", "wirefeed"),
+        every=reader.interval("every", 900.0),
+        timezone=reader.timezone("timezone", "UTC"),
+        jitter=reader.interval("jitter", None) or 0.0,
+        timeout=reader.number("timeout", 20.0, minimum=0.1),
+        max_bytes=int(reader.number("max_bytes", 20_000_000, minimum=1024)),
+        page_max_bytes=int(reader.number("page_max_bytes", 5_000_000, minimum=1024)),
+        max_redirects=int(reader.number("max_redirects", 5)),
+        concurrency=int(reader.number("concurrency", 8, minimum=1)),
+        per_host=int(reader.number("per_host", 2, minimum=1)),
+        user_agent=reader.text("user_agent"),
+        hub=reader.text("hub"),
+        failing_after=reader.interval("failing_after", 6 * 3600.0),
+        backoff_max=reader.interval("backoff_max", 6 * 3600.0),
+        misfire_grace=reader.interval("misfire_grace", 300.0),
+        render_delay=reader.number("render_delay", 2.0),
+    )
+
+
+def _read_source(reader: _Reader, number: int, base: Path, pipeline: Pipeline,
+                 edition_ids: set[str]) -> Source:
+    source_id = reader.text("id", required=True)
+    reader.where = f"[[sources]] {source_id!r} (#{number})"
+    if not _ID.match(source_id):
+        reader.fail("id", "use letters, digits, '-', '_' and '.' only")
+    kind = reader.text("kind", required=True)
+    if kind not in SOURCE_KINDS:
+        reader.fail("kind", f"{kind!r} is not one of {', '.join(SOURCE_KINDS)}")
+    url = reader.text("url")
+    path_value = reader.text("path")
+    urls = reader.strings("urls")
+    if kind == "feed" and bool(url) == bool(path_value):
+        reader.fail("url", "a feed source needs exactly one of 'url' or 'path'")
+    if kind == "inbox" and (not path_value or url or urls):
+        reader.fail("path", "an inbox source needs 'path' (a folder) and no 'url'")
+    if kind == "page" and (not urls or url or path_value):
+        reader.fail("urls", "a page source needs 'urls = [...]' and no 'url' or 'path'")
+    for value in ([url] if url else []) + list(urls):
+        if not re.match(r"^https?://[^\s/]+", value):
+            reader.fail("urls" if urls else "url", f"{value!r} is not an http(s) URL")
+    if "every" in reader.table and "cron" in reader.table:
+        reader.fail("cron", "give either 'every' or 'cron', not both")
+    timezone = reader.timezone("timezone", None)
+    cron = reader.text("cron")
+    if cron is not None:
+        try:
+            validate_cron(cron, timezone or pipeline.timezone)
+        except ValueError as exc:
+            reader.fail("cron", str(exc))
+    language = reader.text("language")
+    if language is not None and not re.fullmatch(r"[a-z]{2,3}", language):
+        reader.fail("language", f"{language!r} is not an ISO 639-1 code such as 'fr'")
+    for key in ("editions", "exclude_editions"):
+        for edition_id in reader.strings(key):
+            if edition_id not in edition_ids:
+                reader.fail(key, f"unknown edition {edition_id!r}")
+    return Source(
+        id=source_id,
+        kind=kind,
+        url=url,
+        path=_resolve(base, path_value) if path_value else None,
+        urls=urls,
+        every=reader.interval("every", None) if cron is None else None,
+        cron=cron,
+        timezone=timezone,
+        jitter=reader.interval("jitter", None) or 0.0,
+        agency=reader.text("agency"),
+        language=language,
+        editions=reader.strings("editions"),
+        exclude_editions=reader.strings("exclude_editions"),
+        sections=reader.strings("sections"),
+        fulltext=bool(reader.get("fulltext", bool, False)),
+        keep=bool(reader.get("keep", bool, False)),
+        enabled=bool(reader.get("enabled", bool, True)),
+    )

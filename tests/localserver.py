@@ -1,0 +1,142 @@
+"""A real HTTP server on 127.0.0.1 for tests: routes with bodies, ETags, 304s, errors, delays.
+
+Only ever binds the loopback address. Each route is a :class:`Route`; the server counts
+requests per path and keeps the request headers it saw, so tests can check conditional GETs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Callable
+
+
+@dataclass
+class Route:
+    """How the server answers one path."""
+
+    body: bytes = b""
+    status: int = 200
+    content_type: str = "application/xml; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    etag: bool = True            # send a strong ETag and answer 304 to a matching If-None-Match
+    last_modified: str | None = None
+    delay: float = 0.0           # seconds before answering
+    trickle: float = 0.0         # seconds between 1 KiB chunks of the body
+    redirect: str | None = None  # Location for a 3xx status
+    declared_length: int | None = None  # lie about Content-Length (body is not that long)
+    gzip: bool = False
+    handler: Callable[["Handler"], None] | None = None
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: "LocalServer._Server"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+    def do_HEAD(self) -> None:
+        self.do_GET(head=True)
+
+    def do_GET(self, head: bool = False) -> None:
+        owner = self.server.owner
+        path = self.path.split("?", 1)[0]
+        with owner.lock:
+            owner.hits[path] = owner.hits.get(path, 0) + 1
+            owner.requests.append((path, dict(self.headers.items())))
+            route = owner.routes.get(path)
+        if route is None:
+            self._send(404, b"not found", {"Content-Type": "text/plain"})
+            return
+        if route.handler is not None:
+            route.handler(self)
+            return
+        if route.delay:
+            time.sleep(route.delay)
+        headers = {"Content-Type": route.content_type, **route.headers}
+        if route.redirect:
+            headers["Location"] = route.redirect
+            self._send(route.status, b"", headers)
+            return
+        tag = '"' + hashlib.sha256(route.body).hexdigest()[:32] + '"'
+        if route.etag and route.status == 200:
+            headers["ETag"] = tag
+            if self.headers.get("If-None-Match") == tag:
+                self._send(304, b"", {"ETag": tag})
+                return
+        if route.last_modified:
+            headers["Last-Modified"] = route.last_modified
+            if self.headers.get("If-Modified-Since") == route.last_modified and not route.etag:
+                self._send(304, b"", {})
+                return
+        body = route.body
+        if route.gzip and "gzip" in self.headers.get("Accept-Encoding", ""):
+            body = gzip.compress(body)
+            headers["Content-Encoding"] = "gzip"
+        self._send(route.status, body, headers, head=head, trickle=route.trickle,
+                   declared=route.declared_length)
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str], head: bool = False,
+              trickle: float = 0.0, declared: int | None = None) -> None:
+        try:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(declared if declared is not None else len(body)))
+            self.end_headers()
+            if head:
+                return
+            if trickle:
+                for start in range(0, len(body), 1024):
+                    self.wfile.write(body[start:start + 1024])
+                    self.wfile.flush()
+                    time.sleep(trickle)
+            else:
+                self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+
+class LocalServer:
+    """``with LocalServer() as server: server.routes['/feed.xml'] = Route(body=...)``."""
+
+    class _Server(ThreadingHTTPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+        owner: "LocalServer"
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.hits: dict[str, int] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self.lock = threading.Lock()
+        self._server = self._Server(("127.0.0.1", 0), Handler)
+        self._server.owner = self
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def start(self) -> "LocalServer":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> "LocalServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,57 @@
+"""The corpus is the test: every ``tests/fixtures/<format>/<case>.<ext>`` beside ``<case>.json``.
+
+Each document goes through ``normalize.normalize_document`` (parse, wire conventions, language)
+and each record is compared with the golden one, field by field: only the keys the golden record
+lists are compared (nested objects in full). Adding a case means adding two files.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from normalize import normalize_document
+from normalize.model import article_to_dict
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _golden(doc: Path) -> Path | None:
+    """``<case>.expected.json`` if present (JSON documents need it), else ``<case>.json``."""
+    expected = doc.with_name(f"{doc.stem}.expected.json")
+    if expected.exists():
+        return expected
+    if doc.suffix != ".json" and doc.with_suffix(".json").exists():
+        return doc.with_suffix(".json")
+    return None
+
+
+def _cases() -> list[Path]:
+    cases = []
+    for folder in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        names = sorted(folder.iterdir())
+        goldens = {g for doc in names if (g := _golden(doc)) is not None and g != doc}
+        for doc in names:
+            if doc in goldens or doc.suffix == ".url" or doc.name.endswith(".expected.json"):
+                continue
+            if doc.is_file() and _golden(doc) is not None:
+                cases.append(doc)
+    return cases
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize("doc", CASES, ids=[f"{p.parent.name}/{p.name}" for p in CASES])
+def test_fixture(doc: Path) -> None:
+    url_file = doc.with_suffix(".url")
+    url = url_file.read_text(encoding="utf-8").strip() if url_file.exists() else None
+    kind = "page" if doc.parent.name == "page" else "feed"
+    records = [article_to_dict(a) for a in normalize_document(doc.read_bytes(), kind, url, source="fixture")]
+    expected = json.loads(_golden(doc).read_text(encoding="utf-8"))
+    assert len(records) == len(expected), f"{doc.name}: {len(records)} records, expected {len(expected)}"
+    for number, (got, want) in enumerate(zip(records, expected), 1):
+        for key, value in want.items():
+            assert got.get(key) == value, f"{doc.name} record #{number} field {key!r}"
