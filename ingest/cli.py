@@ -114,7 +114,7 @@ def _summary(console: Console, report, config: Config) -> None:
         style = {"failed": "red", "partial": "yellow"}.get(o.status)
         table.add_row(o.source, f"[{style}]{o.status}[/]" if style else o.status,
                       str(o.documents), str(o.fetched), str(o.new), str(o.updated),
-                      str(o.failed), o.reason or "")
+                      str(o.failed), o.reason or "; ".join(o.repairs))
     if not report.outcomes:
         table.add_row("(none due)", "", "", "", "", "", "", "use --all to run every source")
     console.print(table)

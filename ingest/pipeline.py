@@ -45,6 +45,7 @@ class SourceOutcome:
     failed: int = 0
     reason: str | None = None
     editions: set[str] = field(default_factory=set)
+    repairs: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -135,6 +136,11 @@ class Runner:
         return self.finish(source, articles)
 
     def store(self, outcome: SourceOutcome, articles: list[Article]) -> None:
+        for article in articles:
+            for key, note in article.extra:
+                if key == "repair" and note not in outcome.repairs:
+                    outcome.repairs.append(note)
+                    log.warning("[%s] %s", outcome.source, note)
         result = self.archive.store(articles, self.now)
         outcome.fetched += len(articles)
         outcome.new += result.new
@@ -284,6 +290,7 @@ class Runner:
             failures=0, failing_since=None, next_due=self.schedule_next(source, fetched),
             etag=etag, last_modified=last_modified, permanent_redirect=redirect,
             items_total=state.items_total + outcome.new, latencies=latencies,
+            repairs="; ".join(outcome.repairs) or None,
         ))
 
     def schedule_next(self, source: Source, fetched: Fetched | None) -> datetime:

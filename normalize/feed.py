@@ -37,6 +37,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # bozo exceptions that still leave a trustworthy parse: a charset the HTTP headers contradicted.
 _BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
+# expat's words for a document that ends before its elements do.
+_TRUNCATED = ("no element found", "unclosed token", "unclosed CDATA")
 
 
 def parse(data: bytes, *, url: str | None = None,
@@ -65,6 +67,13 @@ def parse_xml_feed(data: bytes, *, url: str | None = None,
             raise ParseError(f"not a readable feed: {_one_line(parsed.bozo_exception)}")
     if not parsed.get("version") and not parsed.entries:
         raise ParseError("not an RSS or Atom feed (no channel or feed element)")
+    repair = None
+    if parsed.bozo and type(parsed.bozo_exception).__name__ not in _BENIGN_BOZO:
+        message = _one_line(parsed.bozo_exception)
+        if any(sign in message for sign in _TRUNCATED):
+            # A cut-off document: its last item is cut too, and we cannot tell what is missing.
+            raise ParseError(f"truncated document ({message})")
+        repair = f"malformed XML recovered leniently: {message}"
     media = _media_by_item(data)
     if media is not None and len(media) != len(parsed.entries):
         media = None  # feedparser saw a different item list: trust its flat lists instead
@@ -73,7 +82,10 @@ def parse_xml_feed(data: bytes, *, url: str | None = None,
     articles = []
     for index, entry in enumerate(parsed.entries):
         images = media[index] if media is not None else _flat_media(entry)
-        articles.append(_entry_to_article(entry, images, feed_language, feed_rights))
+        article = _entry_to_article(entry, images, feed_language, feed_rights)
+        if repair:
+            article = article.replace(extra=article.extra + (("repair", repair),))
+        articles.append(article)
     return articles
 
 
