@@ -28,12 +28,17 @@ attack or a mistake we would rather report than half-read.
 from __future__ import annotations
 
 import logging
+import re
 
 from lxml import etree
 
 from ingest.errors import ParseError
 
 log = logging.getLogger(__name__)
+
+# "<!DOCTYPE x [ ... <!ENTITY": an entity declared in the internal subset.
+_ENTITY_DECLARATION = re.compile(rb"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.I)
+_ENTITY_NAME = re.compile(rb"<!ENTITY\s+(?:%\s+)?([^\s\"'>]+)", re.I)
 
 
 def _make_parser() -> etree.XMLParser:
@@ -66,6 +71,14 @@ def parse_xml(data: bytes) -> etree._Element:
     """
     if not isinstance(data, (bytes, bytearray)):
         raise TypeError("parse_xml takes bytes")
+    # Checked before libxml2 sees the bytes too: its own amplification guard would otherwise
+    # report a billion-laughs document as a mere syntax error. NUL bytes go so that UTF-16 and
+    # UTF-32 prologs read as ASCII here.
+    prolog = bytes(data[:65536]).replace(b"\x00", b"")
+    if _ENTITY_DECLARATION.search(prolog):
+        names = [n.decode("ascii", "replace") for n in _ENTITY_NAME.findall(prolog)[:3]]
+        log.warning("refused a document whose DOCTYPE declares entities: %s", ", ".join(names))
+        raise ParseError(f"DOCTYPE declares entities (<!ENTITY {', '.join(names)}>): refused")
     try:
         root = etree.fromstring(bytes(data), _make_parser())
     except etree.XMLSyntaxError as exc:
