@@ -55,7 +55,8 @@ def render(
     add(root, f"{_A}generator", channel.generator)
     add(root, f"{_A}link",
         attrs={"rel": "self", "type": FEED_TYPES["atom"], "href": channel.url_for("atom")})
-    add(root, f"{_A}link", attrs={"rel": "alternate", "type": "text/html", "href": channel.html_url})
+    add(root, f"{_A}link",
+        attrs={"rel": "alternate", "type": "text/html", "href": channel.html_url})
     for fmt in ("rss", "json"):
         add(root, f"{_A}link",
             attrs={"rel": "alternate", "type": FEED_TYPES[fmt], "href": channel.url_for(fmt)})

@@ -24,7 +24,6 @@ from syndicate.channel import (
 )
 
 VERSION = "https://jsonfeed.org/version/1.1"
-_HTML_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 def render(
@@ -58,7 +57,9 @@ def render(
     }
     feed["items"] = [_item(entry) for entry in entries]
     text = json.dumps(feed, ensure_ascii=False, indent=2)
-    return (text.translate(_HTML_SAFE) + "\n").encode("utf-8")
+    # Only strings can hold these characters in JSON, so replacing them keeps the document valid.
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return (text + "\n").encode("utf-8")
 
 
 def _item(entry: Entry) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Iterable
 
 from normalize.model import Article, utc
@@ -72,7 +72,8 @@ def link_translations(articles: Iterable[Article]) -> dict[str, tuple[tuple[str,
     linked: dict[str, tuple[tuple[str, str], ...]] = {}
     for members in groups.components():
         for key in members:
-            versions = _versions(records[key], [records[other] for other in members if other != key])
+            others = [records[other] for other in members if other != key]
+            versions = _versions(records[key], others)
             if versions:
                 linked[key] = versions
     return linked
@@ -80,7 +81,8 @@ def link_translations(articles: Iterable[Article]) -> dict[str, tuple[tuple[str,
 
 def story_keys(article: Article) -> tuple[str, ...]:
     """Return the keys naming the article's agency story: its ``agency_item``, its guid stem."""
-    keys = [value.strip() for name, value in article.extra if name == "agency_item" and value.strip()]
+    keys = [value.strip() for name, value in article.extra
+            if name == "agency_item" and value.strip()]
     stem = guid_stem(article.guid, article.language)
     if stem:
         keys.append(stem)
@@ -115,7 +117,7 @@ def _versions(article: Article, others: list[Article]) -> tuple[tuple[str, str],
     return tuple(versions)
 
 
-def _when(article: Article):
+def _when(article: Article) -> datetime:
     return utc(article.updated) or utc(article.published) or EPOCH
 
 
