@@ -240,7 +240,7 @@ def _when(value) -> str:
 @click.option("--json", "as_json", is_flag=True, help="One JSON record per line instead of a table.")
 def articles_cmd(config: Config, edition: str | None, source_id: str | None, limit: int,
                  as_json: bool) -> None:
-    """List archived articles, newest first."""
+    """List archived articles, newest first, optionally of one edition or source."""
     if edition and config.edition(edition) is None:
         raise Failure(f"unknown edition {edition!r} (see `ingest editions`)", EXIT_CONFIG)
     archive = _archive(config)

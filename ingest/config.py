@@ -345,8 +345,9 @@ def build_config(data: dict[str, Any], path: Path) -> Config:
             if source_id not in source_ids:
                 reader.fail("source", f"unknown source {source_id!r}")
         for section in rule.section:
-            if known_sections and section not in known_sections:
-                reader.fail("section", f"unknown section {section!r} (no source declares it)")
+            if section not in known_sections:
+                reader.fail("section", f"unknown section {section!r}: no source declares it in "
+                                       "'sections' (match feed categories with 'keyword')")
         rules.append(rule)
     return Config(path, pipeline, tuple(editions), tuple(sources), tuple(rules))
 
