@@ -1,8 +1,8 @@
 """Agency formats: NewsML-G2, NITF and ninjs documents in, article records out.
 
 The golden cases live in ``tests/fixtures/{newsml_g2,nitf,ninjs}/`` (``<case>.<ext>`` next to
-``<case>.json``, ninjs documents as ``<case>.ninjs``); this file checks them the way the generic
-fixture test does, plus what a golden cannot say: bodies, the declared language before detection,
+``<case>.json``, ninjs documents as ``<case>.ninjs``) and run in ``tests/test_fixtures.py``. This
+file checks what a golden cannot say: bodies, the declared language before detection, packages,
 hostile and broken input, and sniffing from bytes.
 """
 
@@ -14,40 +14,15 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import ParseError
-from normalize import newsml_g2, ninjs, nitf, normalize_document, parse_bytes, sniff
+from normalize import newsml_g2, ninjs, nitf, parse_bytes, sniff
 from normalize.model import article_to_dict
 from normalize.xmlsafe import parse_xml
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-FORMATS = ("newsml_g2", "nitf", "ninjs")
-
-
-def _cases():
-    for folder in FORMATS:
-        for path in sorted((FIXTURES / folder).iterdir()):
-            if path.suffix not in (".json", ".url"):
-                yield pytest.param(path, id=f"{folder}/{path.stem}")
 
 
 def _read(folder: str, name: str) -> bytes:
     return (FIXTURES / folder / name).read_bytes()
-
-
-def _subset(expected, actual):
-    """Compare the keys the golden lists; nested objects (and lists of them) compare fully."""
-    return {key: actual.get(key) for key in expected}
-
-
-@pytest.mark.parametrize("path", _cases())
-def test_golden_fixture(path: Path):
-    url_file = path.with_suffix(".url")
-    url = url_file.read_text().strip() if url_file.exists() else None
-    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    articles = normalize_document(path.read_bytes(), kind="feed", url=url, source="fixture")
-    actual = [article_to_dict(a) for a in articles]
-    assert len(actual) == len(expected)
-    for want, got in zip(expected, actual):
-        assert _subset(want, got) == want
 
 
 # --- what the goldens do not say --------------------------------------------------------------
@@ -74,6 +49,34 @@ def test_newsml_package_is_one_article_with_the_pictures_of_the_message():
     # The third picture the package names is not in the message: two images, largest renditions.
     assert [(i.width, i.height) for i in article.images] == [(4000, 3000), (2400, 1600)]
     assert article.images[1].url == "https://fotos.efe.example/0102/high.jpg"
+
+
+PICTURES_PACKAGE = b"""<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"><itemSet>
+  <packageItem guid="urn:x:pkg" version="1">
+    <itemMeta><itemClass qcode="ninat:composite"/></itemMeta>
+    <contentMeta><headline>Galer\xc3\xada: nieve en Le\xc3\xb3n</headline></contentMeta>
+    <groupSet root="g"><group id="g"><itemRef residref="urn:x:p1"/><itemRef residref="urn:x:p2"/></group></groupSet>
+  </packageItem>
+  <newsItem guid="urn:x:p1" version="1"><itemMeta><itemClass qcode="ninat:picture"/></itemMeta>
+    <contentMeta><description>Uno</description></contentMeta>
+    <contentSet><remoteContent href="https://x.example/1.jpg" contenttype="image/jpeg"/></contentSet></newsItem>
+  <newsItem guid="urn:x:p2" version="1"><itemMeta><itemClass qcode="ninat:picture"/></itemMeta>
+    <contentMeta><description>Dos</description></contentMeta>
+    <contentSet><remoteContent href="https://x.example/2.jpg" contenttype="image/jpeg"/></contentSet></newsItem>
+</itemSet></newsMessage>"""
+
+
+def test_newsml_package_of_pictures_only_is_the_package_article():
+    [article] = newsml_g2.parse(PICTURES_PACKAGE)
+    assert article.guid == "urn:x:pkg"
+    assert [(i.url, i.caption) for i in article.images] == [
+        ("https://x.example/1.jpg", "Uno"), ("https://x.example/2.jpg", "Dos")]
+
+
+def test_bare_package_without_headline_or_items_is_a_parse_error():
+    with pytest.raises(ParseError, match="packageItem urn:x:pkg has no <headline>"):
+        newsml_g2.parse(b'<packageItem guid="urn:x:pkg" version="1"><groupSet root="g">'
+                        b'<group id="g"><itemRef residref="urn:x:elsewhere"/></group></groupSet></packageItem>')
 
 
 def test_newsml_versions_of_one_guid_carry_the_lifecycle():
