@@ -1,0 +1,109 @@
+"""Agency lifecycle through the real CLI: versions replace, kills leave the feeds, embargoes wait."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import feedparser
+
+from conftest import FIXTURES, run_cli, write_config
+
+GUID = "urn:newsml:efe.com:20251104:ECO4521"
+
+
+def _setup(tmp_path: Path) -> tuple[Path, Path]:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    config = write_config(tmp_path, """
+        [[sources]]
+        id = "efe"
+        kind = "inbox"
+        path = "drop"
+        agency = "EFE"
+        """)
+    return drop, config
+
+
+def _feed_ids(tmp_path: Path, edition: str = "es-es") -> list[str]:
+    for name in ("rss.xml", "atom.xml"):
+        parsed = feedparser.parse((tmp_path / "data" / "feeds" / edition / name).read_bytes())
+        assert not parsed.bozo
+    rss = feedparser.parse((tmp_path / "data" / "feeds" / edition / "rss.xml").read_bytes())
+    return [e.id for e in rss.entries]
+
+
+def _run(tmp_path: Path, config: Path) -> None:
+    result = run_cli("run-once", "--all", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_versions_replace_and_a_kill_leaves_every_feed(tmp_path: Path) -> None:
+    drop, config = _setup(tmp_path)
+    shutil.copy(FIXTURES / "newsml_g2" / "text.xml", drop / "v1.xml")
+    _run(tmp_path, config)
+    assert GUID in _feed_ids(tmp_path)
+    shutil.copy(FIXTURES / "newsml_g2" / "update.xml", drop / "v2.xml")
+    _run(tmp_path, config)
+    db = tmp_path / "data" / "wire.db"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT version, status FROM articles").fetchall() == [(2, "usable")]
+        assert conn.execute("SELECT version FROM article_history").fetchall() == [(1,)]
+    # an older version arriving late changes nothing
+    shutil.copy(FIXTURES / "newsml_g2" / "text.xml", drop / "v1-again.xml")
+    _run(tmp_path, config)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT version FROM articles").fetchall() == [(2,)]
+    shutil.copy(FIXTURES / "newsml_g2" / "withdrawal.xml", drop / "v3.xml")
+    _run(tmp_path, config)
+    for edition in ("es-es", "es-mx", "es-419", "es-co"):
+        assert GUID not in _feed_ids(tmp_path, edition)
+    with sqlite3.connect(db) as conn:
+        status, reason, version, body = conn.execute(
+            "SELECT status, status_reason, version, body_text FROM articles").fetchone()
+    assert (status, version) == ("withdrawn", 3) and "ANULADA" in reason
+    assert body  # the text is kept, marked, never silently deleted
+    article_id = json.loads(run_cli("articles", "--json", "--config", str(config), cwd=tmp_path).stdout)["id"]
+    show = run_cli("show", article_id, "--config", str(config), cwd=tmp_path)
+    assert "withdrawn" in show.stdout and "v1 replaced" in show.stdout and "v2 replaced" in show.stdout
+    assert sorted(p.name for p in (drop / "done").iterdir()) == ["v1-again.xml", "v1.xml", "v2.xml", "v3.xml"]
+
+
+EMBARGOED = """<?xml version="1.0" encoding="UTF-8"?>
+<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:newsml:efe.com:test:EMB1" version="1"
+          standard="NewsML-G2" standardversion="2.33" xml:lang="es">
+  <itemMeta>
+    <itemClass qcode="ninat:text"/>
+    <provider qcode="nprov:EFE"/>
+    <versionCreated>2026-01-10T16:00:00Z</versionCreated>
+    <firstCreated>2026-01-10T16:00:00Z</firstCreated>
+    <embargoed>{until}</embargoed>
+    <pubStatus qcode="stat:usable"/>
+  </itemMeta>
+  <contentMeta>
+    <language tag="es"/>
+    <headline>El Banco de España publicará mañana su informe anual sobre la economía</headline>
+  </contentMeta>
+  <contentSet>
+    <inlineData contenttype="text/plain">El Banco de España presentará su informe anual con nuevas previsiones de crecimiento, empleo e inflación para los próximos tres años.</inlineData>
+  </contentSet>
+</newsItem>
+"""
+
+
+def test_an_embargoed_item_appears_at_the_first_render_after_its_time(tmp_path: Path) -> None:
+    drop, config = _setup(tmp_path)
+    until = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=4)
+    (drop / "embargo.xml").write_text(EMBARGOED.format(until=until.isoformat()), encoding="utf-8")
+    _run(tmp_path, config)
+    with sqlite3.connect(tmp_path / "data" / "wire.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM articles").fetchone() == (1,)
+    assert _feed_ids(tmp_path) == []
+    time.sleep(max(0.0, (until - datetime.now(timezone.utc)).total_seconds()) + 0.5)
+    rendered = run_cli("render", "--config", str(config), cwd=tmp_path)
+    assert rendered.returncode == 0, rendered.stderr
+    assert _feed_ids(tmp_path) == ["urn:newsml:efe.com:test:EMB1"]
