@@ -27,6 +27,7 @@ from ingest.errors import ParseError
 from normalize.model import Article, Credit, Image
 from normalize.sanitize import clean_html
 from normalize.text import clean_text, html_to_text, parse_date, plain_title
+from normalize.xmlsafe import refuse_entity_declarations
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,17 @@ def parse(data: bytes, *, url: str | None = None,
 
 def parse_xml_feed(data: bytes, *, url: str | None = None,
                    headers: Mapping[str, str] | None = None) -> list[Article]:
-    """RSS/Atom via feedparser (bytes plus the response headers, never a str)."""
+    """RSS/Atom via feedparser (bytes plus the response headers, never a str).
+
+    Raises ``ParseError`` for a document that is not a feed, is truncated, or declares entities.
+    """
+    # XML attacks. feedparser hands the bytes to expat through xml.sax with
+    # ``feature_external_ges`` off (no external entity or DTD is fetched) after its
+    # ``replace_doctype`` rewrote the DOCTYPE, keeping "safe" internal entities; a document that
+    # breaks expat then goes to its loose sgmllib parser. Neither path is a guarantee we can state
+    # (a quadratic blowup is a "safe" entity to it), so a DOCTYPE declaring any entity is refused
+    # here, before feedparser sees the bytes, exactly as for the agency formats.
+    refuse_entity_declarations(data)
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
     if url:
         response_headers.setdefault("content-location", url)

@@ -22,7 +22,12 @@ refuse the classic XML attacks and to never touch anything but the bytes it is g
 
 On top of the parser settings, any document whose DOCTYPE declares an entity is refused with a
 :class:`~ingest.errors.ParseError`: no agency format needs one, and a declaration is either an
-attack or a mistake we would rather report than half-read.
+attack or a mistake we would rather report than half-read. :func:`refuse_entity_declarations`
+makes that check on the raw bytes; :mod:`normalize.feed` calls it too before feedparser (expat)
+sees an RSS/Atom document, so every XML parser in the pipeline is behind the same gate. HTML
+pages go through ``lxml.html.HTMLParser``, whose defaults (``no_network=True``; the HTML parser
+never reads an internal subset or expands a declared entity) already make them inert.
+Tested in ``tests/test_hostile_xml.py``.
 """
 
 from __future__ import annotations
@@ -36,8 +41,11 @@ from ingest.errors import ParseError
 
 log = logging.getLogger(__name__)
 
-# "<!DOCTYPE x [ ... <!ENTITY": an entity declared in the internal subset.
-_ENTITY_DECLARATION = re.compile(rb"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.I)
+# "<!DOCTYPE x [": a DOCTYPE with an internal subset, where entities are declared. Any
+# "<!ENTITY" after it counts: a comment or an attribute default holding "]" or "]>" must not
+# hide a declaration that follows it.
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.I)
+_ENTITY_KEYWORD = re.compile(rb"<!ENTITY", re.I)
 _ENTITY_NAME = re.compile(rb"<!ENTITY\s+(?:%\s+)?([^\s\"'>]+)", re.I)
 
 
@@ -61,6 +69,31 @@ def _declared_entities(tree: etree._ElementTree) -> list[str]:
     return [entity.name for entity in dtd.iterentities()]
 
 
+def refuse_entity_declarations(data: bytes) -> None:
+    """Raise ``ParseError`` if ``data`` has a DOCTYPE internal subset declaring an entity.
+
+    In: the raw bytes of an XML document (UTF-8, Latin-1, UTF-16 or UTF-32). Out: ``None``.
+    Used before *any* XML parser sees the bytes (libxml2 here, expat inside feedparser), so
+    billion laughs, quadratic blowup and external entities (``SYSTEM "file:..."``/``"http:..."``,
+    general or parameter) are refused with one clear reason instead of being half-read. The
+    whole document is scanned (a linear regex search, bounded by the fetch size cap) because a
+    long comment can push a declaration far from the start.
+    """
+    view = bytes(data)
+    if b"\x00" in view[:4]:
+        # UTF-16/32: dropping NUL bytes makes the ASCII keywords readable.
+        view = view.replace(b"\x00", b"")
+    subset = _INTERNAL_SUBSET.search(view)
+    if subset is None:
+        return
+    declaration = _ENTITY_KEYWORD.search(view, subset.end())
+    if declaration is None:
+        return
+    names = [n.decode("ascii", "replace") for n in _ENTITY_NAME.findall(view, declaration.start())[:3]]
+    log.warning("refused a document whose DOCTYPE declares entities: %s", ", ".join(names))
+    raise ParseError(f"DOCTYPE declares entities (<!ENTITY {', '.join(names)}>): refused")
+
+
 def parse_xml(data: bytes) -> etree._Element:
     """Return the root element of the XML document ``data``, parsed safely.
 
@@ -74,11 +107,7 @@ def parse_xml(data: bytes) -> etree._Element:
     # Checked before libxml2 sees the bytes too: its own amplification guard would otherwise
     # report a billion-laughs document as a mere syntax error. NUL bytes go so that UTF-16 and
     # UTF-32 prologs read as ASCII here.
-    prolog = bytes(data[:65536]).replace(b"\x00", b"")
-    if _ENTITY_DECLARATION.search(prolog):
-        names = [n.decode("ascii", "replace") for n in _ENTITY_NAME.findall(prolog)[:3]]
-        log.warning("refused a document whose DOCTYPE declares entities: %s", ", ".join(names))
-        raise ParseError(f"DOCTYPE declares entities (<!ENTITY {', '.join(names)}>): refused")
+    refuse_entity_declarations(data)
     try:
         root = etree.fromstring(bytes(data), _make_parser())
     except etree.XMLSyntaxError as exc:
