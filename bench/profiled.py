@@ -1,0 +1,85 @@
+"""Run the real ``ingest`` CLI with per-stage timers: ``python bench/profiled.py run-once ...``.
+
+The pipeline's own functions are wrapped (not copied) before the CLI starts: fetch, parse
+(``normalize.parse_bytes``), wire conventions (``normalize.wire.enrich``), language
+(``normalize.language.detect_article``), archive (``Archive.store``) and render
+(``syndicate.publish.publish_all``). At exit the totals are written as one JSON line to the file
+named by ``WIREFEED_PROFILE_OUT`` (or stderr). Stages called from worker processes are timed in
+those processes and are not seen here; the end-to-end figure always is.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TOTALS: dict[str, float] = defaultdict(float)
+CALLS: dict[str, int] = defaultdict(int)
+_ACTIVE: list[str] = []
+
+
+def timed(stage: str, func):
+    """Wrap ``func`` so its wall time adds to ``stage`` (nested stages are subtracted)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        start = time.perf_counter()
+        _ACTIVE.append(stage)
+        child_before = TOTALS["_child_" + stage]
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _ACTIVE.pop()
+            elapsed = time.perf_counter() - start
+            inner = TOTALS["_child_" + stage] - child_before
+            TOTALS[stage] += elapsed - inner
+            CALLS[stage] += 1
+            if _ACTIVE:
+                TOTALS["_child_" + _ACTIVE[-1]] += elapsed
+
+    return wrapper
+
+
+def install() -> None:
+    """Patch the stage functions where the pipeline looks them up."""
+    import normalize
+    import normalize.language
+    import normalize.wire
+    import syndicate.publish
+    from ingest import archive, pipeline
+
+    pipeline.fetch = timed("fetch", pipeline.fetch)
+    pipeline.normalize_document = timed("normalize", pipeline.normalize_document)
+    normalize.parse_bytes = timed("parse", normalize.parse_bytes)
+    normalize.wire.enrich = timed("wire", normalize.wire.enrich)
+    normalize.language.detect_article = timed("language", normalize.language.detect_article)
+    pipeline.route = timed("route", pipeline.route)
+    archive.Archive.store = timed("archive", archive.Archive.store)
+    syndicate.publish.publish_all = timed("render", syndicate.publish.publish_all)
+
+
+def report() -> None:
+    """Write the stage totals (seconds) and call counts as one JSON line."""
+    figures = {k: round(v, 4) for k, v in TOTALS.items() if not k.startswith("_")}
+    line = json.dumps({"stages": figures, "calls": dict(CALLS)})
+    target = os.environ.get("WIREFEED_PROFILE_OUT")
+    if target:
+        Path(target).write_text(line + "\n")
+    else:
+        print(line, file=sys.stderr)
+
+
+if __name__ == "__main__":
+    install()
+    atexit.register(report)
+    from ingest.cli import main
+
+    main(prog_name="ingest")
