@@ -903,10 +903,19 @@ _LABELS = re.compile(
 )
 
 
+# A rights notice closing the text ("Riproduzione riservata © Copyright ..."). A bare "© dpa"
+# is left alone: it is an agency line, which normalize.wire reads.
+_RIGHTS = re.compile(
+    r"all rights reserved|riproduzione riservata|todos los derechos reservados|"
+    r"tous droits réservés|alle rechte vorbehalten|todos os direitos reservados|"
+    r"reproducción prohibida|reproduction interdite",
+    re.I,
+)
+
+
 def _not_body(el) -> bool:
-    return bool(_tokens(el) & _NOT_BODY_TOKENS) and not (
-        el.tag in ("div", "section") and _CONTENT_WORDS.search(_names(el))
-    )
+    # "article-meta" and "post-byline" are metadata, but a long text is not, whatever its class.
+    return bool(_tokens(el) & _NOT_BODY_TOKENS) and len(_text(el)) < 500
 _POSITIVE = re.compile(r"article|body|content|entry|main|page|post|text|blog|story|"
                        r"cuerpo|texto|corpo|inhalt|contenu")
 _NEGATIVE = re.compile(r"comment|meta|footer|footnote|related|share|sidebar|sponsor|widget|"
@@ -963,9 +972,6 @@ def _find_container(root, body_hint):
 
 
 def _collect_blocks(container) -> list:
-    if _has_loose_text(container):
-        # Text written straight into the container, paragraphs split by <br><br>.
-        return [container]
     blocks = []
 
     def walk(el) -> None:
@@ -990,11 +996,6 @@ def _collect_blocks(container) -> list:
     return blocks
 
 
-def _has_loose_text(el) -> bool:
-    loose = (el.text or "") + "".join(c.tail or "" for c in el)
-    return len(clean_text(loose)) >= 200
-
-
 def _is_text_div(el) -> bool:
     return not el.xpath("./p|./div|./ul|./ol|./table|./h2|./h3|./h4|./section|./article|"
                         "./blockquote|./figure") and len(_text(el)) >= 25
@@ -1002,7 +1003,7 @@ def _is_text_div(el) -> bool:
 
 def _is_prose(el) -> bool:
     text = _text(el)
-    if not text or _LABELS.fullmatch(text):
+    if not text or _LABELS.fullmatch(text) or (len(text) < 150 and _RIGHTS.search(text)):
         return False
     density = _link_density(el, len(text))
     if el.tag in ("ul", "ol", "table"):
@@ -1012,18 +1013,39 @@ def _is_prose(el) -> bool:
 
 
 def _block_html(el) -> str:
-    if el.tag not in _BLOCKS:
-        el = _as_paragraph(el)
-    return etree.tostring(el, encoding="unicode", method="html", with_tail=False)
+    markup = etree.tostring(el, encoding="unicode", method="html", with_tail=False)
+    if el.tag not in _BLOCKS:  # a <div> of text is a paragraph
+        markup = re.sub(r"^<\w+", "<p", re.sub(r"</\w+>$", "</p>", markup))
+    return markup
 
 
-def _as_paragraph(div):
-    """A ``<div>`` or ``<td>`` of text (old CMSes) as ``<p>``s, one per ``<br><br>`` run."""
-    inner = (html_lib.escape(div.text or "") + "".join(
-        etree.tostring(c, encoding="unicode", method="html", with_tail=True) for c in div))
-    parts = [p for p in re.split(r"(?:\s*<br\s*/?>\s*){2,}", inner) if p.strip()]
-    return lxml_html.fragment_fromstring("".join(f"<p>{p}</p>" for p in parts),
-                                         create_parent="div")
+_INLINE = {"a", "abbr", "b", "br", "cite", "code", "em", "font", "i", "img", "q", "s", "small",
+           "span", "strong", "sub", "sup", "u", "mark", "time", "wbr"}
+_LOOSE_HOLDERS = ("div", "td", "font", "section", "article", "main", "body", "span", "center")
+_BR_RUN = re.compile(r"(?:\s*<br\s*/?>\s*){2,}", re.I)
+
+
+def _wrap_loose_text(root) -> None:
+    """Old CMSes write the text straight into a ``<td>`` or ``<font>``, paragraphs split by
+    ``<br><br>``: give each run its own ``<p>``, so the text scores like any other."""
+    for el in list(root.iter(*_LOOSE_HOLDERS)):
+        loose = (el.text or "") + "".join(c.tail or "" for c in el)
+        if len(clean_text(loose)) < 100 or any(c.tag not in _INLINE for c in el):
+            continue
+        if el.xpath("ancestor::p|ancestor::li|ancestor::a|ancestor::h1|ancestor::h2|"
+                    "ancestor::h3|ancestor::blockquote"):
+            continue
+        inner = html_lib.escape(el.text or "", quote=False) + "".join(
+            etree.tostring(c, encoding="unicode", method="html", with_tail=True) for c in el)
+        runs = [run for run in _BR_RUN.split(inner) if clean_text(re.sub(r"<[^>]*>", "", run))]
+        if len(runs) < 2:
+            continue
+        wrapped = lxml_html.fragment_fromstring("".join(f"<p>{run}</p>" for run in runs),
+                                                create_parent="div")
+        el.text = None
+        for child in list(el):
+            el.remove(child)
+        el.extend(list(wrapped))
 
 
 def _body_from_text(article_body: str) -> str:
@@ -1059,9 +1081,19 @@ def _page_title(root, scope, site: str | None) -> str | None:
         return None
     stripped = _strip_site_name(title, [site])
     if stripped == title:
-        # Unknown site name: "Headline | Site" and "Headline - Site" keep the first part.
-        stripped = re.split(r"\s+[|–—]\s+|\s+-\s+", title)[0]
-    return stripped
+        # Unknown site name: of "Headline | Site" or "Site - Headline", the longer part.
+        stripped = max(re.split(r"\s+[|–—]\s+|\s+-\s+", title), key=len)
+    # The page may print it with better typography ("l’intra-muros" for "l'intra-muros").
+    wanted = _comparable(stripped)
+    shown = _first_element(
+        el for el in root.iter("b", "strong", "font", "h2", "h3", "div", "span", "td", "p")
+        if len(el.text_content()) < 300 and _comparable(_text(el)) == wanted
+    )
+    return _text(shown) if shown is not None else stripped
+
+
+def _comparable(text: str) -> str:
+    return re.sub(r"[’‘`´]", "'", re.sub(r"[“”«»„]", '"', text)).casefold()
 
 
 def _article_scope(container):
@@ -1130,6 +1162,7 @@ def parse(
                        if r.url not in {x.url for x in related})
         container.drop_tree()
     _drop_chrome(root)
+    _wrap_loose_text(root)
     if body_hint is None:
         body_hint = _first_element(root.xpath("//*[@itemprop='articleBody']"))
     elif body_hint.getroottree().getroot() is not root:
@@ -1140,7 +1173,7 @@ def parse(
     site = fields.publisher
     fields.offer(title=_page_title(root, scope, site))
     blocks = _collect_blocks(container) if container is not None else []
-    blocks, shown_authors, shown_date = _split_preamble(blocks)
+    blocks, shown_authors, shown_date = _split_preamble(container, blocks, fields.title)
     fields.offer(authors=_find_byline(root, scope) or shown_authors)
     fields.offer(published=_find_date(root, scope) or shown_date)
     body_html = clean_html("".join(_block_html(b) for b in blocks))
@@ -1223,21 +1256,55 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base) -> li
     return [lead] + [p for _, p in shown]
 
 
-def _split_preamble(blocks: list) -> tuple[list, tuple[str, ...], datetime | None]:
-    """Peel "By Jane Doe" and "6 April 2023" lines off the top of the text (pages without markup
-    for them); return the remaining blocks, the authors and the date found."""
+_READING_TIME = re.compile(r"\d+\s*(?:min|minutes?|minutos?|minuten|minuti)\.?(?:\s+\w+){0,2}", re.I)
+
+
+def _read_credit_line(text: str) -> tuple[tuple[str, ...], datetime | None] | None:
+    """``Par Yann Le Goff - 15/02/2024`` gives its authors and date; ``None`` for any line that
+    holds something else."""
     authors: tuple[str, ...] = ()
     date = None
-    while blocks and blocks[0].tag in ("p", "div") and len(_text(blocks[0])) <= 100:
-        text = _text(blocks[0])
-        names = _author_list([text]) if _BYLINE_PREFIX.match(text) else ()
+    for part in re.split(r"\s+[|·•—–-]\s+", text):
+        if _READING_TIME.fullmatch(part):
+            continue
+        found = _parse_text_date(part) if len(part) <= 60 else None
+        if found and date is None:
+            date = found
+            continue
+        names = _author_list([part]) if _BYLINE_PREFIX.match(part) else ()
         if names and not authors and all(_looks_like_name(n) for n in names):
             authors = names
-        elif date is None and len(text) <= 60 and _parse_text_date(text):
-            date = _parse_text_date(text)
-        else:
-            break
-        blocks = blocks[1:]
+            continue
+        return None
+    return authors, date
+
+
+def _split_preamble(container, blocks: list, title: str | None):
+    """Read "By Jane Doe" and "6 April 2023" lines printed just before the text or at its top
+    (pages without markup for them). Return the blocks left, the authors and the date."""
+    authors: tuple[str, ...] = ()
+    date = None
+    before = []
+    if container is not None:
+        for sibling in container.itersiblings(preceding=True):
+            if _is_element(sibling) and _text(sibling):
+                before.insert(0, sibling)
+                if len(before) == 3:
+                    break
+    for el in before + list(blocks):
+        text = _text(el)
+        if len(text) > 100 or text == title:
+            if el in blocks:
+                break
+            continue
+        found = _read_credit_line(text)
+        if found is None:
+            if el in blocks:
+                break
+            continue
+        authors, date = authors or found[0], date or found[1]
+        if el in blocks:
+            blocks = blocks[1:]
     return blocks, authors, date
 
 
