@@ -5,11 +5,24 @@ with items in it, the same under ``<feeds>/<edition>/<section>/``; then ``<feeds
 ``<feeds>/index.html``. A file is written only when its bytes change (temp file in the same
 folder, fsync, rename), so readers never see a half-written feed and an unchanged run touches
 nothing. Rendering takes ``now`` only to decide which embargoes have passed; it never writes it.
+
+Two shortcuts keep a run cheap, neither changes a byte of output:
+
+* A channel whose inputs (its settings, its records, their translation links, the renderer
+  code) hash to the digest remembered in ``<feeds>/.publish-state.json`` from the last run, and
+  whose three files still exist, is not rendered again: a run where nothing changed renders
+  nothing.
+* The channels left are rendered in worker processes when there are many of them and more than
+  one CPU (rendering is pure and CPU-bound; the workers are forked, so nothing is pickled on
+  the way in).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import multiprocessing
 import os
 import tempfile
 from datetime import datetime
@@ -58,6 +71,62 @@ def write_atomic(path: Path, data: bytes) -> bool:
             pass
         raise
     return True
+
+
+#: Below this many channels to render, forking workers costs more than it saves.
+PARALLEL_MIN_CHANNELS = 8
+_STATE_FILE = ".publish-state.json"
+_JOBS: list = []  # read by forked render workers (set just before the pool starts)
+
+
+def _renderer_digest() -> str:
+    """A hash of the syndicate package's code: a changed renderer invalidates every digest."""
+    folder = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def channel_digest(renderer: str, channel: Channel, articles: list, translations: dict) -> str:
+    """The hash of everything a channel's three files are rendered from."""
+    digest = hashlib.sha256(renderer.encode())
+    digest.update(repr(channel).encode())
+    for article in articles:
+        digest.update(repr(article).encode())
+        digest.update(repr(translations.get(article.id)).encode())
+    return digest.hexdigest()
+
+
+def _load_state(root: Path) -> dict[str, str]:
+    try:
+        state = json.loads((root / _STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _render_channel(index: int) -> list[bytes]:
+    """Render job ``index`` of :data:`_JOBS` in every format (runs in a worker or in-process)."""
+    channel, articles, wanted = _JOBS[index]
+    return [module.render(channel, articles, wanted) for module, _, _ in FORMATS.values()]
+
+
+def render_channels(jobs: list) -> list[list[bytes]]:
+    """Render ``(channel, articles, translations)`` jobs; forked workers when it pays off."""
+    global _JOBS
+    workers = min(os.cpu_count() or 1, 8)
+    _JOBS = jobs
+    try:
+        if (workers > 1 and len(jobs) >= PARALLEL_MIN_CHANNELS
+                and "fork" in multiprocessing.get_all_start_methods()):
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return pool.map(_render_channel, range(len(jobs)),
+                                chunksize=max(1, len(jobs) // (workers * 4)))
+        return [_render_channel(index) for index in range(len(jobs))]
+    finally:
+        _JOBS = []
 
 
 def feed_ttl(config: Config) -> int:
@@ -122,17 +191,30 @@ def publish_all(config: Config, archive: Archive, now: datetime) -> list[Path]:
     shown = {article.id: article for _, articles in jobs for article in articles}
     translations = link_translations(sorted(shown.values(), key=lambda a: a.id))
     written: list[Path] = []
+    renderer = _renderer_digest()
+    previous = _load_state(root)
+    state: dict[str, str] = {}
+    todo: list = []
     for channel, articles in jobs:
         wanted = {a.id: translations[a.id] for a in articles if a.id in translations}
-        for fmt, (module, filename, _) in FORMATS.items():
+        digest = channel_digest(renderer, channel, articles, wanted)
+        state[channel.path] = digest
+        paths = [root / channel.path / filename for _, filename, _ in FORMATS.values()]
+        if previous.get(channel.path) == digest and all(p.exists() for p in paths):
+            continue
+        todo.append((channel, articles, wanted))
+    for (channel, _, _), documents in zip(todo, render_channels(todo)):
+        for (_, filename, _), data in zip(FORMATS.values(), documents):
             path = root / channel.path / filename
-            if write_atomic(path, module.render(channel, articles, wanted)):
+            if write_atomic(path, data):
                 written.append(path)
     title = config.pipeline.title
     if write_atomic(root / "index.opml", opml.render(refs, title)):
         written.append(root / "index.opml")
     if write_atomic(root / "index.html", index_html.render(summaries, title)):
         written.append(root / "index.html")
+    # Written last: a crash before this point re-renders next time rather than skipping.
+    write_atomic(root / _STATE_FILE, json.dumps(state, sort_keys=True, indent=0).encode())
     if written:
         log.info("published %d changed files under %s", len(written), root)
     return written
