@@ -4,8 +4,9 @@ The pipeline's own functions are wrapped (not copied) before the CLI starts: fet
 (``normalize.parse_bytes``), wire conventions (``normalize.wire.enrich``), language
 (``normalize.language.detect_article``), archive (``Archive.store``) and render
 (``syndicate.publish.publish_all``). At exit the totals are written as one JSON line to the file
-named by ``WIREFEED_PROFILE_OUT`` (or stderr). Stages called from worker processes are timed in
-those processes and are not seen here; the end-to-end figure always is.
+named by ``WIREFEED_PROFILE_OUT`` (or stderr). Sources run in threads, so a stage's figure is
+its wall time summed over threads (it can exceed the run's wall time; compare stages with each
+other). Stages called from worker processes are timed there and are not seen here.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import functools
 import json
 import os
 import sys
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -23,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TOTALS: dict[str, float] = defaultdict(float)
 CALLS: dict[str, int] = defaultdict(int)
-_ACTIVE: list[str] = []
+_LOCAL = threading.local()  # the pipeline runs sources in threads: nesting is per thread
+_LOCK = threading.Lock()
 
 
 def timed(stage: str, func):
@@ -31,19 +34,19 @@ def timed(stage: str, func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        stack = _LOCAL.__dict__.setdefault("stack", [])
         start = time.perf_counter()
-        _ACTIVE.append(stage)
-        child_before = TOTALS["_child_" + stage]
+        stack.append([stage, 0.0])
         try:
             return func(*args, **kwargs)
         finally:
-            _ACTIVE.pop()
+            _, inner = stack.pop()
             elapsed = time.perf_counter() - start
-            inner = TOTALS["_child_" + stage] - child_before
-            TOTALS[stage] += elapsed - inner
-            CALLS[stage] += 1
-            if _ACTIVE:
-                TOTALS["_child_" + _ACTIVE[-1]] += elapsed
+            with _LOCK:
+                TOTALS[stage] += elapsed - inner
+                CALLS[stage] += 1
+            if stack:
+                stack[-1][1] += elapsed
 
     return wrapper
 

@@ -17,6 +17,7 @@ import calendar
 import io
 import json
 import logging
+import os
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
@@ -38,6 +39,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # bozo exceptions that still leave a trustworthy parse: a charset the HTTP headers contradicted.
 _BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
+# The lxml fast path for plain RSS 2.0/Atom (normalize.fastfeed); "0" turns it off.
+_FASTFEED = os.environ.get("WIREFEED_FASTFEED", "1") != "0"
 # expat's words for a document that ends before its elements do.
 _TRUNCATED = ("no element found", "unclosed token", "unclosed CDATA")
 
@@ -67,6 +70,59 @@ def parse_xml_feed(data: bytes, *, url: str | None = None,
     # (a quadratic blowup is a "safe" entity to it), so a DOCTYPE declaring any entity is refused
     # here, before feedparser sees the bytes, exactly as for the agency formats.
     refuse_entity_declarations(data)
+    if _FASTFEED:
+        # Plain, well-formed RSS 2.0/Atom: the same records from lxml, several times faster.
+        fast = parse_plain_feed(data, headers=headers)
+        if fast is not None:
+            return fast
+    return parse_with_feedparser(data, url=url, headers=headers)
+
+
+def parse_plain_feed(data: bytes, *,
+                     headers: Mapping[str, str] | None = None) -> list[Article] | None:
+    """The records of a plain, well-formed RSS 2.0/Atom document, or ``None`` (use feedparser).
+
+    In: document bytes already past :func:`refuse_entity_declarations`, the response headers.
+    Out: records exactly as :func:`parse_with_feedparser` would return them. Never raises.
+    """
+    from normalize import fastfeed
+    from normalize.xmlsafe import parse_xml
+
+    try:
+        root = parse_xml(data)
+    except ParseError:
+        return None
+    tree = root.getroottree()
+    if tree.docinfo.doctype or not _charset_agrees(tree.docinfo.encoding, headers):
+        return None
+    read = fastfeed.read_entries(root)
+    if read is None:
+        return None
+    entries, feed = read
+    if root.tag == f"{{{ATOM_NS}}}feed":
+        items = root.findall(f"{{{ATOM_NS}}}entry")
+    else:
+        items = root[0].findall("item")
+    return [_entry_to_article(entry, _item_images(item), feed["language"], feed["rights"])
+            for entry, item in zip(entries, items)]
+
+
+def _charset_agrees(declared: str | None, headers: Mapping[str, str] | None) -> bool:
+    """False when the HTTP charset names another encoding than the document (feedparser then
+    decodes by its own rules, which the fast path does not copy)."""
+    content_type = next((v for k, v in (headers or {}).items() if k.lower() == "content-type"), "")
+    if "charset=" not in content_type.lower():
+        return True
+    charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip().strip('"\'')
+    return charset.replace("_", "-") == (declared or "utf-8").lower().replace("_", "-")
+
+
+def parse_with_feedparser(data: bytes, *, url: str | None = None,
+                          headers: Mapping[str, str] | None = None) -> list[Article]:
+    """RSS/Atom via feedparser, for every dialect and broken markup. Raises ``ParseError``.
+
+    In: document bytes (already past :func:`refuse_entity_declarations`), the response headers.
+    """
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
     if url:
         response_headers.setdefault("content-location", url)
