@@ -427,7 +427,10 @@ def _read_microdata(root, fields: _Fields) -> Any:
         for prop, el in _scope_props(scope):
             props.setdefault(prop, []).append(el)
         authors = []
+        # Sites mark a photo credit itemprop=author too: inside a figure it is not the byline.
         for el in props.get("author", []) + props.get("creator", []):
+            if _in_picture(el):
+                continue
             if el.get("itemscope") is not None:
                 names = [_item_value(n) for prop, n in _scope_props(el) if prop == "name"]
                 authors.extend(names[:1])
@@ -451,6 +454,10 @@ def _read_microdata(root, fields: _Fields) -> Any:
         bodies = props.get("articleBody")
         return bodies[0] if bodies else None
     return None
+
+
+def _in_picture(el) -> bool:
+    return any(_is_figure(a) for a in el.iterancestors())
 
 
 def _microdata_picture(el) -> _Picture | None:
@@ -541,22 +548,22 @@ _NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w.'’-]*$|^(?:de|da|del|van|von|der
 
 
 def _author_list(values: Iterable[str]) -> tuple[str, ...]:
-    """Clean author names: drop "By"/"Por"/"Par" prefixes and split "A and B" when both are names.
+    """Bylines as printed, cleaned of markup and stray separators.
 
-    Anything harder (agencies, places, roles) is left for :mod:`normalize.bylines`.
+    Reading them ("By A and B, Rome correspondent") is :mod:`normalize.bylines`' work, which
+    :func:`normalize.wire.enrich` applies to every record, so it is not done twice here.
     """
-    names: list[str] = []
-    for value in values:
-        text = clean_text(html_to_text(value) if "<" in (value or "") else value)
-        text = _BYLINE_PREFIX.sub("", text).strip(" |·-–—")
-        if not text:
-            continue
-        parts = [p for p in _NAME_JOINERS.split(text) if p]
-        if len(parts) > 1 and all(_looks_like_name(p) for p in parts):
-            names.extend(parts)
-        else:
-            names.append(text)
-    return tuple(dict.fromkeys(names))
+    texts = (clean_text(html_to_text(v) if "<" in (v or "") else v) for v in values)
+    return tuple(dict.fromkeys(t.strip(" |·-–—,") for t in texts if t.strip(" |·-–—,")))
+
+
+def _is_byline(text: str) -> bool:
+    """Whether a line is a printed byline: a label ("By", "Por"...) and then only names."""
+    match = _BYLINE_PREFIX.match(text)
+    if not match:
+        return False
+    parts = [p for p in _NAME_JOINERS.split(text[match.end():]) if p]
+    return bool(parts) and all(_looks_like_name(p) for p in parts)
 
 
 def _looks_like_name(text: str) -> bool:
@@ -564,6 +571,24 @@ def _looks_like_name(text: str) -> bool:
     return 1 <= len(words) <= 5 and all(_NAME_WORD.match(w) for w in words)
 
 
+def _without_site(authors: tuple[str, ...], site_names: set[str]) -> tuple[str, ...]:
+    """Drop the outlet's own name from bylines ("Por Mariana Alves, Portal Exemplo")."""
+    if not site_names:
+        return authors
+    wanted = {name.casefold() for name in site_names}
+    kept = []
+    for author in authors:
+        parts = re.split(r"\s*,\s*|\s+[|–—-]\s+", author)
+        rest = [p for p in parts if p.casefold() not in wanted]
+        if len(rest) == len(parts):
+            kept.append(author)
+        elif rest:
+            kept.append(", ".join(rest))
+    return tuple(kept)
+
+
+_AUTHOR_PAGE = re.compile(r"/(?:authors?|autor(?:es|a)?|autori?|auteurs?|signataires|redakteur|"
+                          r"journalist[ea]?s?|periodistas?|firmas?|profile)/[^/]+/?$", re.I)
 _BYLINE_CLASSES = ("byline", "by-line", "author", "autor", "auteur", "firma", "signature",
                    "writer")
 _BYLINE_NOISE = ("bio", "avatar", "image", "img", "photo", "box", "about", "social", "follow")
@@ -577,9 +602,14 @@ def _find_byline(root, scope) -> tuple[str, ...]:
         links = [_text(a) for a in area.xpath(".//a[contains(concat(' ', @rel, ' '), ' author ')]")]
         if any(links):
             return _author_list(links)
+        # Minified class names say nothing, but a link to the author's page does.
+        links = [_text(a) for a in area.xpath(".//a[@href]") if _AUTHOR_PAGE.search(a.get("href"))
+                 and _looks_like_name(_text(a)) and not _in_picture(a)]
+        if links:
+            return _author_list(links)
         for el in area.iter():
             if not _is_element(el) or el.tag in ("html", "body", "article", "main", "meta") or (
-                el.xpath("ancestor::figure")
+                _in_picture(el)
             ):
                 continue
             names = _names(el)
@@ -676,7 +706,7 @@ def _find_date(root, scope) -> datetime | None:
             if not _is_element(el) or el.tag in ("html", "body", "article", "main"):
                 continue
             names = _names(el)
-            if any(w in names for w in ("date", "fecha", "datum", "data", "time", "publi")):
+            if any(w in names for w in ("date", "fecha", "datum", "data", "time", "publi", "posted")):
                 text = _text(el)
                 if len(text) <= 80:
                     found = _parse_text_date(text)
@@ -690,10 +720,11 @@ def _find_date(root, scope) -> datetime | None:
 
 _RELATED_NAMES = re.compile(
     r"related|relacionad|relacionat|connexe|correlat|verwandt|lire-aussi|leia-tambem|yarpp|"
-    r"more-stories|more-news|also-read|read-also|recommend"
+    r"more-stories|more-news|also-read|read-also|read-next|more-from|recommend"
 )
 _RELATED_HEADINGS = re.compile(
-    r"^(?:related|more on this|read (?:also|more)|see also|à lire aussi|lire aussi|"
+    r"^(?:related|more on this|read (?:also|more|next)|see also|à lire aussi|lire aussi|"
+    r"más información|mais informações|saiba mais|weitere artikel|per approfondire|"
     r"sur le même sujet|dans la même rubrique|vous aimerez aussi|noticias relacionadas|"
     r"te puede interesar|lee también|leia também|notícias relacionadas|veja também|"
     r"mehr zum thema|das könnte sie auch interessieren|lesen sie auch|leggi anche|"
@@ -727,7 +758,14 @@ def _read_related(container, base: str | None) -> list[Related]:
              if not any(a.tag in ("li", "article") for a in el.iterancestors()
                         if container in a.iterancestors())]
     if not items:
-        items = container.xpath(".//a[@href]")
+        # Items as plain boxes: the children that hold a link (through single wrappers).
+        level = container
+        while True:
+            items = [c for c in level if _is_element(c) and c.xpath("self::a[@href]|.//a[@href]")
+                     and c.tag not in ("h2", "h3", "h4", "h5", "h6", "header")]
+            if len(items) != 1 or items[0].tag == "a":
+                break
+            level = items[0]
     related: list[Related] = []
     seen: set[str] = set()
     for item in items:
@@ -786,7 +824,7 @@ _CHROME_TOKENS = {
     "cookies", "consent", "popup", "modal", "outbrain", "taboola", "recirculation", "trending",
     "popular", "mostread", "tags", "taglist", "editions", "edition", "switcher", "masthead",
     "toolbar", "skip", "paywall", "print", "pagination", "pager", "login", "signup", "embed",
-    "twitter", "instagram", "facebook", "whatsapp", "partners", "topbar",
+    "twitter", "instagram", "facebook", "whatsapp", "partners", "topbar", "badge",
 }
 _CONTENT_WORDS = re.compile(r"article|body|content|main|story|entry|post|text|cuerpo|corpo|inhalt")
 
@@ -846,7 +884,8 @@ _CREDIT_XPATH = (
 )
 _CAPTION_XPATH = (
     ".//figcaption | .//*[contains(@class,'caption') or @itemprop='caption' or "
-    "@itemprop='description' or contains(@class,'legend') or contains(@class,'pie-foto')]"
+    "@itemprop='description' or contains(@class,'legend') or contains(@class,'pie-foto') or "
+    "contains(@class,'description')]"
 )
 
 
@@ -879,7 +918,13 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
         copy = lxml_html.fromstring(etree.tostring(caption_el, encoding="unicode", with_tail=False))
         for sub in copy.xpath(_CREDIT_XPATH):
             sub.drop_tree()
-        caption = _text(copy) or None
+        parts = [p for p in (clean_text(" ".join(c.itertext())) for c in copy) if p]
+        if not credit and len(parts) >= 2 and not clean_text(copy.text) and len(copy) == 2 \
+                and len(parts[-1].split()) <= 6 and not parts[-1].endswith("."):
+            # <span>caption</span><span>credit</span>: the classes are minified, the shape is not.
+            caption, credit = parts[0], parts[-1]
+        else:
+            caption = clean_text(" ".join(copy.itertext())) or None
     return _Picture(url=url, caption=caption, credit=credit,
                     width=_as_int(img.get("width")), height=_as_int(img.get("height")))
 
@@ -968,7 +1013,18 @@ def _find_container(root, body_hint):
     if not scores:
         return None
     ranked = {el: s * (1 - _link_density(el)) for el, s in scores.items()}
-    return max(ranked, key=ranked.get)
+    top = max(ranked, key=ranked.get)
+    # Text split into one wrapper per paragraph: several near-equal candidates. Their common
+    # ancestor holds the text (readability's rule, with two alternatives instead of three).
+    alternatives = [el for el, score in sorted(ranked.items(), key=lambda kv: -kv[1])[1:6]
+                    if el is not top and score >= 0.75 * ranked[top]
+                    and top not in el.iterancestors() and el not in top.iterancestors()]
+    for ancestor in top.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            break
+        if sum(ancestor in alt.iterancestors() for alt in alternatives) >= 2:
+            return ancestor
+    return top
 
 
 def _collect_blocks(container) -> list:
@@ -997,8 +1053,8 @@ def _collect_blocks(container) -> list:
 
 
 def _is_text_div(el) -> bool:
-    return not el.xpath("./p|./div|./ul|./ol|./table|./h2|./h3|./h4|./section|./article|"
-                        "./blockquote|./figure") and len(_text(el)) >= 25
+    return not el.xpath("./p|./div|./ul|./ol|./table|./h1|./h2|./h3|./h4|./section|./article|"
+                        "./blockquote|./figure|./header|.//img") and len(_text(el)) >= 25
 
 
 def _is_prose(el) -> bool:
@@ -1067,6 +1123,17 @@ def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
             if stripped and stripped != title:
                 return stripped
     return title
+
+
+def _site_names(root, meta: dict[str, list[str]], fields: _Fields) -> list[str]:
+    """The outlet's names: declared, or the last part of a "Headline | Section | Site" title."""
+    names = [fields.publisher, _first(meta.get("og:site_name", [])),
+             _first(meta.get("application-name", []))]
+    title = _first(_text(t) for t in root.iter("title")) or ""
+    parts = re.split(r"\s+[|–—]\s+|\s+-\s+", title)
+    if len(parts) > 1 and len(parts[-1]) <= 40:
+        names.append(parts[-1])
+    return list(dict.fromkeys(n for n in names if n))
 
 
 def _page_title(root, scope, site: str | None) -> str | None:
@@ -1187,7 +1254,9 @@ def parse(
         raise ParseError("no headline found on the page", where=url)
 
     pictures = _pictures(root, scope, container, blocks, fields.picture, base)
-    fields.title = _strip_site_name(fields.title, [site, _first(meta.get("og:site_name", []))])
+    sites = _site_names(root, meta, fields)
+    fields.title = _strip_site_name(fields.title, sites)
+    fields.authors = _without_site(fields.authors, sites)
     page_url = canonical or _absolute(fields.url, base) or url
     extra = tuple(("keyword", k) for k in fields.keywords)
     if fields.publisher:
@@ -1259,6 +1328,10 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base) -> li
 _READING_TIME = re.compile(r"\d+\s*(?:min|minutes?|minutos?|minuten|minuti)\.?(?:\s+\w+){0,2}", re.I)
 
 
+_BLOCK_CHILD = ("./p|./div|./ul|./ol|./table|./h1|./h2|./h3|./h4|./section|./article|./header|"
+                "./figure|./blockquote|./li")
+
+
 def _read_credit_line(text: str) -> tuple[tuple[str, ...], datetime | None] | None:
     """``Par Yann Le Goff - 15/02/2024`` gives its authors and date; ``None`` for any line that
     holds something else."""
@@ -1271,9 +1344,8 @@ def _read_credit_line(text: str) -> tuple[tuple[str, ...], datetime | None] | No
         if found and date is None:
             date = found
             continue
-        names = _author_list([part]) if _BYLINE_PREFIX.match(part) else ()
-        if names and not authors and all(_looks_like_name(n) for n in names):
-            authors = names
+        if not authors and _is_byline(part):
+            authors = (part,)
             continue
         return None
     return authors, date
@@ -1291,18 +1363,29 @@ def _split_preamble(container, blocks: list, title: str | None):
                 before.insert(0, sibling)
                 if len(before) == 3:
                     break
+        # Lines the text walk skipped (a "meta" box) between the container's top and its text.
+        for el in container.iterdescendants():
+            if blocks and el is blocks[0]:
+                break
+            if _is_element(el) and _text(el) and not el.xpath(_BLOCK_CHILD) \
+                    and not _in_picture(el) and el.tag not in ("a", "time", "span", "b", "i"):
+                before.append(el)
+        before = before[-8:]
     for el in before + list(blocks):
         text = _text(el)
-        if len(text) > 100 or text == title:
+        if len(text) > 160 or text == title:
             if el in blocks:
                 break
             continue
-        found = _read_credit_line(text)
-        if found is None:
+        # "<p>Por X</p><p>15/05/2024</p>" in one box: each line is read on its own.
+        lines = html_to_text(etree.tostring(el, encoding="unicode", with_tail=False)).split("\n")
+        found = [_read_credit_line(line) for line in lines if line]
+        if not found or None in found:
             if el in blocks:
                 break
             continue
-        authors, date = authors or found[0], date or found[1]
+        for line_authors, line_date in found:
+            authors, date = authors or line_authors, date or line_date
         if el in blocks:
             blocks = blocks[1:]
     return blocks, authors, date
