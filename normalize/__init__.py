@@ -156,3 +156,24 @@ def normalize_document(
         article = article.replace(language=detection.language, language_method=detection.method)
         finished.append(finish_identity(article.replace(guid=article.guid), article.source))
     return finished
+
+
+def normalize_many(
+    documents: list[tuple[bytes, str, str | None, str, Mapping[str, str] | None, str | None]],
+    candidates: tuple[str, ...] | None = None,
+) -> list[list[Article] | str]:
+    """Normalize several documents; meant to be called in a worker process (a process pool).
+
+    In: ``(data, kind, url, source, headers, language)`` tuples, as :func:`normalize_document`
+    takes them, and the candidate languages. Out: one entry per document, in order: its records,
+    or the ``ParseError`` reason as a ``str`` (plain values pickle back from a worker; the caller
+    re-raises with its own source and location). Never raises ``ParseError``.
+    """
+    results: list[list[Article] | str] = []
+    for data, kind, url, source, headers, language in documents:
+        try:
+            results.append(normalize_document(data, kind, url, source=source, headers=headers,
+                                              language=language, candidates=candidates))
+        except ParseError as exc:
+            results.append(exc.reason)
+    return results
