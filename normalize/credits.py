@@ -1,0 +1,333 @@
+"""Photo credits as structure, and captions with their trailing credit split off.
+
+Agencies print credits in a few conventions:
+
+- ``Photographer/Source/Supplier``, ``-`` meaning unknown (dpa and its partners):
+  ``-/Kremlin/dpa``, ``Steve Helber/AP/dpa``, ``Ryan Walsh/The Canadian Press/AP/dpa`` (the
+  middle parts together are the source), ``Kay Nietfeld/dpa`` (photographer, supplier).
+- ``Agency/Name`` (Europa Press, EFE): ``EFE/Chema Moya``; which side is the agency is decided
+  by :mod:`normalize.agencies`, so ``Eduardo Parra/Europa Press`` and ``Europa Press/Eduardo
+  Parra`` give the same record.
+- ``Name (Agency)``, ``Name, Agency``, ``Name via Agency``, and a bare agency (``AFP``).
+- Any of them behind a label in our six languages: ``Photo:``, ``Foto:``, ``Bild:``,
+  ``Imagen:``, ``Crédit :``, ``Crédito:``, ``Foto di``, ``Photo by``, ``©``, ``(c)``...
+
+:attr:`Credit.text` is the credit without its label and wrapping parentheses
+(``Foto: Kay Nietfeld/dpa`` -> ``Kay Nietfeld/dpa``), so a credit re-parses to itself.
+
+Captions: :func:`split_caption` removes a trailing credit (``... – -/Kremlin/dpa``,
+``... (Foto: X/dpa)``, ``... Photo: AFP``, ``... | Foto: EFE``) and a leading archive label
+(``Archive –``, ``Archivo -``, ``Archiv -``...). The archive label is dropped, not kept anywhere:
+it says when the picture was taken, not what it shows, and the issue's seed expects the caption
+without it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from normalize.agencies import is_agency
+from normalize.model import Credit
+from normalize.text import clean_text
+
+logger = logging.getLogger(__name__)
+
+# Labels in front of a credit. Those written without a colon ("Foto di", "Photo by", "©") are
+# listed apart: a colon-less label is only trusted after a separator or at the start.
+_COLON_LABELS = (
+    r"photos?|fotos?|bild(?:er)?|imagen(?:es)?|images?|im[aá]gens?|immagin[ei]|"
+    r"cr[ée]dits?(?:\s+photos?)?|cr[ée]ditos?|credits?|fotograf[ií]as?|fotografi[ae]|"
+    r"photographie|fotografie|photographs?|photograph(?:er|y)|fotograf(?:in|o|a)?|copyright|"
+    r"pictures?|pics?|source\s+photo|illustrations?|ilustraci[oó]n|illustrazione|ilustra[cç][aã]o"
+)
+_WORD_LABELS = (
+    r"foto\s+(?:di|von|de|da|by)|photos?\s+(?:by|de|von)|fotos?\s+(?:di|von|de|da)|"
+    r"bild\s+von|imagen\s+de|picture\s+by|image\s+by"
+)
+_MARK_LABELS = r"(?:©|\(c\)|copyright\s*(?:©|\(c\))?)(?:\s*\d{4}(?:\s*[-–]\s*\d{4})?\b)?"
+_LABEL = re.compile(
+    rf"(?:(?:{_COLON_LABELS})\s*:|(?:{_WORD_LABELS})\b|(?:{_MARK_LABELS}))\s*",
+    re.IGNORECASE,
+)
+_LEADING_LABEL = re.compile(rf"^(?:{_LABEL.pattern})", re.IGNORECASE)
+
+# Archive labels in front of a caption: "Archive –", "Archivo -", "Archiv:", "FILE PHOTO -".
+_ARCHIVE = re.compile(
+    r"^(?:archives?|archivo|archiv|archivbild|archivfoto|archivio|arquivo|foto\s+de\s+archivo|"
+    r"imagen\s+de\s+archivo|photo\s+d['’]archives?|file(?:\s+photo)?|foto\s+d['’]archivio|"
+    r"foto\s+de\s+arquivo)"
+    r"\s*(?:[-–—:|]+|\.-|$)\s*",
+    re.IGNORECASE,
+)
+
+# An archive mark after the credit, as Europa Press's portal prints it:
+# "Vista general del hemiciclo. - Eduardo Parra - Europa Press - Archivo".
+_TRAILING_ARCHIVE = re.compile(
+    r"(?:\s+[-–—|]\s+|\s*\(\s*)(?:archives?|archivo|archiv|archivbild|archivio|arquivo|file)"
+    r"\s*\)?\s*\.?$",
+    re.IGNORECASE,
+)
+# Separators a caption puts between its text and its credit.
+_SEPARATOR = re.compile(r"\s+(?:\||[-–—]{1,2})\s+")
+_TRAILING_PUNCT = " \t|-–—/,;:("
+_NOT_PERSON_WORDS = {
+    # Stand-ins for a photographer's name.
+    "handout", "pool", "archive", "archives", "archivo", "archiv", "archivio", "arquivo", "file",
+    "symbolbild", "symbolfoto", "ho", "staff", "stringer", "str", "unknown", "anonymous",
+    "desconocido", "inconnu", "unbekannt", "sconosciuto", "desconhecido",
+    # Institutions that hand out pictures (they are a source, not a person).
+    "kremlin", "ministry", "ministerio", "ministère", "ministerium", "ministero", "ministério",
+    "government", "gobierno", "gouvernement", "regierung", "governo", "presidency",
+    "presidencia", "présidence", "presidenza", "presidência", "police", "policía", "polizei",
+    "polizia", "polícia", "army", "ejército", "armée", "bundeswehr", "esercito", "exército",
+    "navy", "nasa", "esa", "un", "eu", "european", "europea", "européen", "européenne",
+    "parliament", "parlamento", "parlement", "parlament", "commission", "comisión",
+    "kommission", "commissione", "comissão", "council", "consejo", "conseil", "rat",
+    "consiglio", "conselho", "union", "unión", "photo", "foto", "press", "prensa", "presse",
+    "stampa", "imprensa", "office", "oficina", "bureau", "büro", "ufficio", "gabinete",
+    "service", "servicio", "dienst", "servizio", "serviço", "agency", "agencia", "agence",
+    "agentur", "agenzia", "agência", "house", "casa", "palace", "palacio", "palais", "palast",
+    "palazzo", "palácio", "university", "universidad", "université", "universität",
+    "università", "universidade", "museum", "museo", "musée", "museu", "foundation",
+    "fundación", "fondation", "stiftung", "fondazione", "fundação", "club", "team", "fc",
+    "hospital", "hôpital", "krankenhaus", "ospedale", "department", "departamento",
+    "vatican", "vaticano", "vatikan", "white", "élysée", "elysée", "moncloa", "quirinale",
+    "planalto", "images", "media", "news", "tv", "television", "televisión", "télévision",
+}
+_PARTICLES = {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le",
+              "van", "von", "der", "den", "ter", "ten", "zu", "y", "e", "bin", "al", "el", "d'"}
+_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+def _strip_wrapping(text: str) -> str:
+    """Strip labels, wrapping parentheses and end punctuation until nothing changes."""
+    previous = None
+    while text != previous:
+        previous = text
+        text = _LEADING_LABEL.sub("", text.strip(), count=1)
+        if text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+            text = text[1:-1]
+        text = text.strip(" \t.,;:|")
+    return text
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += (char == "(") - (char == ")")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _is_institution(part: str) -> bool:
+    """Whether ``part`` names an institution, an acronym or a stand-in rather than a person."""
+    words = re.findall(r"[^\W\d_]+", part)
+    if not words:
+        return True
+    if len(words) == 1 and len(words[0]) > 1 and words[0].isupper():
+        return True  # KEYSTONE, NASA, STR: acronyms and agency styles, not names
+    return any(word.casefold() in _NOT_PERSON_WORDS for word in words)
+
+
+def _looks_like_person(part: str) -> bool:
+    """Whether a bare ``part`` reads as a person's name: 2–5 capitalised words, no digits."""
+    if any(ch.isdigit() for ch in part) or _is_institution(part) or is_agency(part):
+        return False
+    words = part.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    if not words[0][:1].isupper():
+        return False
+    return all(w[:1].isupper() or w.casefold() in _PARTICLES for w in words)
+
+
+def _who(part: str) -> tuple[str | None, str | None]:
+    """Return ``(photographer, source)`` for the first part of a ``X/Agency`` credit."""
+    if part in ("", "-", "–", "—"):
+        return None, None
+    return (None, part) if _is_institution(part) else (part, None)
+
+
+def _parse_slashed(parts: list[str]) -> Credit | None:
+    parts = [None if p in ("", "-", "–", "—", "?") else p for p in parts]
+    if len(parts) == 2:
+        first, last = parts
+        if first and last and is_agency(first) and not is_agency(last):
+            # Agency first (``EFE/Chema Moya``, ``Europa Press/Eduardo Parra``).
+            if _is_institution(last):
+                return Credit("", source=last, supplier=first)
+            return Credit("", photographer=last, supplier=first)
+        if first and last and is_agency(first) and is_agency(last):
+            return Credit("", source=first, supplier=last)
+        photographer, source = _who(first or "")
+        return Credit("", photographer=photographer, source=source, supplier=last)
+    first, *middle, last = parts
+    photographer, first_source = _who(first or "")
+    source = "/".join(p for p in (first_source, *middle) if p) or None
+    return Credit("", photographer=photographer, source=source, supplier=last)
+
+
+def parse_credit(text: str | None) -> Credit | None:
+    """Return a photo credit as a :class:`Credit`, or ``None`` for an empty one.
+
+    In: the credit as printed, with or without a label (``Foto: Kay Nietfeld/dpa``,
+    ``© AFP``, ``Eduardo Parra (Europa Press)``). Out: ``Credit(text, photographer, source,
+    supplier)``, ``text`` being the credit without label or wrapping parentheses; a field is
+    ``None`` when the credit does not say it (``-`` means unknown). A bare name that is not an
+    agency becomes the photographer when it reads like a person (``John Smith``), else the source
+    (``Kremlin``). Never raises.
+    """
+    if not text or not isinstance(text, str):
+        return None
+    core = _strip_wrapping(clean_text(text))
+    if not core or not re.search(r"[^\W_]", core):
+        return None
+    fields = _structure(core)
+    return Credit(core, fields.photographer, fields.source, fields.supplier)
+
+
+def _structure(core: str) -> Credit:
+    if _URL.search(core):
+        return Credit(core)
+    if "/" in core:
+        parts = [p.strip() for p in core.split("/")]
+        if all(len(p) <= 60 for p in parts):
+            return _parse_slashed(parts)
+    dashed = [p.strip() for p in re.split(r"\s+[-–—|]\s+", core)]
+    if 1 < len(dashed) <= 4 and any(is_agency(p) for p in dashed):
+        # "Eduardo Parra - Europa Press": the same convention with dashes.
+        return _parse_slashed(dashed)
+    paren = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", core)
+    if paren:
+        who, supplier = paren.group(1).strip(), paren.group(2).strip()
+        photographer, source = _who(who)
+        return Credit(core, photographer=photographer, source=source, supplier=supplier)
+    joined = re.fullmatch(r"(.+?)(?:\s*,\s*|\s+via\s+|\s+for\s+|\s+para\s+|\s+pour\s+|\s+für\s+|"
+                          r"\s+per\s+)(.+)", core, re.IGNORECASE)
+    if joined and is_agency(joined.group(2)):
+        return _parse_slashed([joined.group(1).strip(), joined.group(2).strip()])
+    if is_agency(core):
+        return Credit(core, supplier=core)
+    if _looks_like_person(core):
+        return Credit(core, photographer=core)
+    return Credit(core, source=core)
+
+
+def _names_agency(text: str) -> bool:
+    """Whether any ``/``, ``,`` or ``(...)`` part of ``text`` is a whole agency name."""
+    return any(is_agency(part) for part in re.split(r"[/,()]|\s+via\s+", text))
+
+
+def _is_credit_shaped(text: str) -> bool:
+    """Whether a caption's unlabelled tail reads as a credit (not as more caption)."""
+    text = text.strip().strip(".")
+    if not text or len(text) > 100 or len(text.split()) > 12 or _URL.search(text):
+        return False
+    if is_agency(text):
+        return True
+    if "/" in text:
+        parts = [p.strip() for p in text.split("/")]
+        if len(parts) <= 5 and all(len(p.split()) <= 6 for p in parts):
+            return parts[0] in ("-", "") or any(is_agency(p) for p in parts)
+        return False
+    paren = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", text)
+    if paren:
+        return is_agency(paren.group(2)) and len(paren.group(1).split()) <= 6
+    via = re.fullmatch(r"(.+?)\s+via\s+(.+)", text, re.IGNORECASE)
+    return bool(via and is_agency(via.group(2)))
+
+
+def _is_short(text: str) -> bool:
+    return 0 < len(text) <= 100 and len(text.split()) <= 12 and bool(re.search(r"[^\W_]", text))
+
+
+def _split_once(caption: str) -> tuple[str, str] | None:
+    """Find one trailing credit in ``caption``: return ``(caption before it, credit)``."""
+    if is_agency(caption):
+        return "", caption
+    # "... (Foto: Kay Nietfeld/dpa)" or "... (AFP)"
+    paren = re.search(r"\(([^()]*)\)\s*\.?\s*$", caption)
+    if paren:
+        inner = paren.group(1).strip()
+        labelled = _LEADING_LABEL.match(inner)
+        if (labelled and _is_short(inner[labelled.end():])) or _is_credit_shaped(inner):
+            return caption[: paren.start()], inner
+    # "... – -/Kremlin/dpa", "... | Foto: EFE", "... - AFP"
+    separators = list(_SEPARATOR.finditer(caption))
+    if separators:
+        last = separators[-1]
+        tail = caption[last.end():].strip()
+        labelled = _LEADING_LABEL.match(tail)
+        if (labelled and _is_short(tail[labelled.end():])) or _is_credit_shaped(tail):
+            if len(separators) > 1 and is_agency(tail):
+                # "... - Eduardo Parra - Europa Press": the photographer is printed apart.
+                before = separators[-2]
+                name = caption[before.end(): last.start()].strip()
+                if _looks_like_person(name):
+                    return caption[: before.start()], caption[before.end():].strip()
+            return caption[: last.start()], tail
+    # "... Photo: AFP", "... Foto di Mario Rossi", "... © Reuters": the last label wins.
+    labels = [m for m in _LABEL.finditer(caption) if _label_may_start(caption, m)]
+    if labels:
+        last = labels[-1]
+        tail = caption[last.end():].strip()
+        if _is_short(tail.strip(".")):
+            return caption[: last.start()], caption[last.start():].strip()
+    # "Scholz spricht. Kay Nietfeld/dpa": an unlabelled slashed credit after the last sentence.
+    sentence = re.search(r"(?:^|[.!?»\"”]\s+)([^.!?]*?/[^!?]*?)\s*$", caption)
+    if sentence and "/" in sentence.group(1) and _is_credit_shaped(sentence.group(1)):
+        parts = [p.strip() for p in sentence.group(1).split("/")]
+        if is_agency(parts[0]) or is_agency(parts[-1]) or parts[0] == "-":
+            return caption[: sentence.start(1)], sentence.group(1)
+    return None
+
+
+def _label_may_start(caption: str, match: re.Match) -> bool:
+    """Whether a label found inside a caption really starts its credit.
+
+    A colon label (``Foto:``) counts anywhere after a word break. A colon-less one (``Foto di``,
+    ``©``, ``(c)``) counts at the start or after a separator or a sentence end, and only before
+    something that reads as a credit ("una foto di famiglia" and "section (c) of" are prose).
+    """
+    start = match.start()
+    if start and (caption[start - 1].isalnum() or caption[start - 1] == "_"):
+        return False
+    label = match.group(0).strip()
+    if label.endswith(":"):
+        return True
+    tail = caption[match.end():].strip()
+    if not (tail[:1].isupper() or tail[:1] in "-" or _is_credit_shaped(tail)):
+        return False
+    before = caption[:start].rstrip()
+    return not before or before[-1] in ".!?»\"”)|–—-" or not label[:1].isalpha()
+
+
+def split_caption(text: str | None) -> tuple[str | None, Credit | None]:
+    """Split a caption into its text and its trailing credit.
+
+    In: a caption as printed, e.g. ``Archive – Image du président ... à Saint-Pétersbourg. –
+    -/Kremlin/dpa``. Out: ``(caption, credit)``: the caption without credit, without a leading
+    archive label and with collapsed white space (``None`` when nothing is left), and the parsed
+    :class:`Credit` (``None`` when the caption carries none). When several credits trail, the
+    last printed one is returned and all are removed. The caption returned splits to itself.
+    Never raises.
+    """
+    if not text or not isinstance(text, str):
+        return None, None
+    caption = clean_text(text)
+    credit: Credit | None = None
+    previous = None
+    while caption != previous:
+        previous = caption
+        caption = _ARCHIVE.sub("", caption, count=1).strip()
+        caption = _TRAILING_ARCHIVE.sub("", caption, count=1).strip()
+        found = _split_once(caption)
+        if found:
+            before, printed = found
+            parsed = parse_credit(printed)
+            caption = before.rstrip().rstrip(_TRAILING_PUNCT).rstrip()
+            if credit is None:
+                credit = parsed
+    return caption or None, credit

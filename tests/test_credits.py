@@ -1,0 +1,172 @@
+"""Photo credits and captions: the agency conventions of the six languages, plus properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from normalize.credits import parse_credit, split_caption
+from normalize.model import Credit
+
+# (printed credit, text, photographer, source, supplier)
+CREDITS = [
+    # Photographer/Source/Supplier, "-" for unknown (dpa and partners).
+    ("-/Kremlin/dpa", "-/Kremlin/dpa", None, "Kremlin", "dpa"),
+    ("Steve Helber/AP/dpa", "Steve Helber/AP/dpa", "Steve Helber", "AP", "dpa"),
+    ("Kay Nietfeld/dpa", "Kay Nietfeld/dpa", "Kay Nietfeld", None, "dpa"),
+    ("Lukas Pichler/APA/dpa", "Lukas Pichler/APA/dpa", "Lukas Pichler", "APA", "dpa"),
+    ("-/European Union/dpa", "-/European Union/dpa", None, "European Union", "dpa"),
+    ("Ryan Walsh/The Canadian Press/AP/dpa", "Ryan Walsh/The Canadian Press/AP/dpa",
+     "Ryan Walsh", "The Canadian Press/AP", "dpa"),
+    ("Daniel Brunner/KEYSTONE/dpa", "Daniel Brunner/KEYSTONE/dpa", "Daniel Brunner", "KEYSTONE",
+     "dpa"),
+    ("-/dpa", "-/dpa", None, None, "dpa"),
+    ("Handout/Reuters", "Handout/Reuters", None, "Handout", "Reuters"),
+    ("AP/dpa", "AP/dpa", None, "AP", "dpa"),
+    # Agency/Name and Name/Agency: the agency list decides which side is which.
+    ("Europa Press/Eduardo Parra", "Europa Press/Eduardo Parra", "Eduardo Parra", None,
+     "Europa Press"),
+    ("Eduardo Parra/Europa Press", "Eduardo Parra/Europa Press", "Eduardo Parra", None,
+     "Europa Press"),
+    ("EFE/Chema Moya", "EFE/Chema Moya", "Chema Moya", None, "EFE"),
+    ("EFE/Archivo", "EFE/Archivo", None, "Archivo", "EFE"),
+    # Name (Agency), Name, Agency, Name via Agency.
+    ("Eduardo Parra (Europa Press)", "Eduardo Parra (Europa Press)", "Eduardo Parra", None,
+     "Europa Press"),
+    ("Jane Doe, AFP", "Jane Doe, AFP", "Jane Doe", None, "AFP"),
+    ("John Smith via Getty Images", "John Smith via Getty Images", "John Smith", None,
+     "Getty Images"),
+    # Bare agency, bare person, bare institution.
+    ("Europa Press", "Europa Press", None, None, "Europa Press"),
+    ("AFP", "AFP", None, None, "AFP"),
+    ("EFE", "EFE", None, None, "EFE"),
+    ("John Smith", "John Smith", "John Smith", None, None),
+    ("Kremlin", "Kremlin", None, "Kremlin", None),
+    ("Ministerio de Defensa", "Ministerio de Defensa", None, "Ministerio de Defensa", None),
+    # Labels in the six languages.
+    ("Photo: AFP", "AFP", None, None, "AFP"),
+    ("Photo by Jane Doe/AP", "Jane Doe/AP", "Jane Doe", None, "AP"),
+    ("Foto: Kay Nietfeld/dpa", "Kay Nietfeld/dpa", "Kay Nietfeld", None, "dpa"),
+    ("Bild: picture alliance / dpa", "picture alliance / dpa", None, "picture alliance", "dpa"),
+    ("Imagen: EFE/Chema Moya", "EFE/Chema Moya", "Chema Moya", None, "EFE"),
+    ("Crédit : AFP", "AFP", None, None, "AFP"),
+    ("Crédit photo : Ludovic Marin/AFP", "Ludovic Marin/AFP", "Ludovic Marin", None, "AFP"),
+    ("Crédito: Reuters", "Reuters", None, None, "Reuters"),
+    ("Foto di Mario Rossi", "Mario Rossi", "Mario Rossi", None, None),
+    ("Foto: ANSA/Giuseppe Lami", "ANSA/Giuseppe Lami", "Giuseppe Lami", None, "ANSA"),
+    ("Foto: Agência Brasil", "Agência Brasil", None, None, "Agência Brasil"),
+    ("Fotos: Lusa", "Lusa", None, None, "Lusa"),
+    ("© Reuters", "Reuters", None, None, "Reuters"),
+    ("©2023 Reuters", "Reuters", None, None, "Reuters"),
+    ("(c) dpa", "dpa", None, None, "dpa"),
+    ("(Foto: Kay Nietfeld/dpa)", "Kay Nietfeld/dpa", "Kay Nietfeld", None, "dpa"),
+    ("Photograph: Kirsty Wigglesworth/AP", "Kirsty Wigglesworth/AP", "Kirsty Wigglesworth", None,
+     "AP"),
+    # The same convention with dashes, as Europa Press's portal prints it.
+    ("Eduardo Parra - Europa Press", "Eduardo Parra - Europa Press", "Eduardo Parra", None,
+     "Europa Press"),
+]
+
+
+@pytest.mark.parametrize("printed, text, photographer, source, supplier", CREDITS)
+def test_parse_credit(printed, text, photographer, source, supplier):
+    assert parse_credit(printed) == Credit(text, photographer, source, supplier)
+
+
+@pytest.mark.parametrize("blank", [None, "", "   ", "Foto:", "©", "-"])
+def test_parse_credit_empty(blank):
+    assert parse_credit(blank) is None
+
+
+# (caption as printed, caption, credit text or None)
+CAPTIONS = [
+    # The issue's seed: leading archive label and trailing dpa credit both go.
+    ("Archive – Image du président biélorusse Alexandre Loukachenko et de son homologue russe "
+     "Vladimir Poutine à Saint-Pétersbourg. – -/Kremlin/dpa",
+     "Image du président biélorusse Alexandre Loukachenko et de son homologue russe Vladimir "
+     "Poutine à Saint-Pétersbourg.", "-/Kremlin/dpa"),
+    ("Bundeskanzler Scholz spricht im Bundestag. (Foto: Kay Nietfeld/dpa)",
+     "Bundeskanzler Scholz spricht im Bundestag.", "Kay Nietfeld/dpa"),
+    ("Bauarbeiter auf einer Brücke. Foto: Kay Nietfeld/dpa", "Bauarbeiter auf einer Brücke.",
+     "Kay Nietfeld/dpa"),
+    ("Scholz spricht. Kay Nietfeld/dpa", "Scholz spricht.", "Kay Nietfeld/dpa"),
+    ("Protesters in Paris. Photo: AFP", "Protesters in Paris.", "AFP"),
+    ("Flooded street in Valencia - Reuters", "Flooded street in Valencia", "Reuters"),
+    ("Manifestación en Madrid | Foto: EFE", "Manifestación en Madrid", "EFE"),
+    ("El rey Felipe VI en el Congreso. EFE/Chema Moya", "El rey Felipe VI en el Congreso.",
+     "EFE/Chema Moya"),
+    ("Archivo - Productos envasados en el lineal de un supermercado. - Eduardo Parra/Europa Press",
+     "Productos envasados en el lineal de un supermercado.", "Eduardo Parra/Europa Press"),
+    ("Le président à l'Élysée. Crédit : Ludovic Marin/AFP", "Le président à l'Élysée.",
+     "Ludovic Marin/AFP"),
+    ("Le président à l'Élysée. © AFP", "Le président à l'Élysée.", "AFP"),
+    ("Il sindaco di Roma in Campidoglio - ANSA", "Il sindaco di Roma in Campidoglio", "ANSA"),
+    ("Vertice Ue a Bruxelles. Foto di Mario Rossi", "Vertice Ue a Bruxelles.", "Mario Rossi"),
+    ("Um comboio na estação de Santa Apolónia. Foto: Lusa",
+     "Um comboio na estação de Santa Apolónia.", "Lusa"),
+    ("Gado numa pastagem em Mato Grosso (Foto: Agência Brasil)",
+     "Gado numa pastagem em Mato Grosso", "Agência Brasil"),
+    ("Wohnhäuser in Wien. Bild: APA/Georg Hochmuth", "Wohnhäuser in Wien.",
+     "APA/Georg Hochmuth"),
+    ("Archivo - Vista general del hemiciclo del Congreso. - Eduardo Parra - Europa Press - "
+     "Archivo", "Vista general del hemiciclo del Congreso.", "Eduardo Parra - Europa Press"),
+    ("La ministra en el Senado (Archivo)", "La ministra en el Senado", None),
+    ("Archiv - Der Reichstag in Berlin.", "Der Reichstag in Berlin.", None),
+    ("Archive – L’hémicycle du Parlement européen.", "L’hémicycle du Parlement européen.", None),
+    ("Foto: dpa", None, "dpa"),
+    ("AFP", None, "AFP"),
+    ("Archive", None, None),
+    # Prose that only looks like a credit stays caption.
+    ("Una foto di famiglia al vertice", "Una foto di famiglia al vertice", None),
+    ("Berlin - Bundestag stimmt ab", "Berlin - Bundestag stimmt ab", None),
+    ("Crowds gather (left) near the square", "Crowds gather (left) near the square", None),
+    ("Section (c) of the treaty", "Section (c) of the treaty", None),
+    ("Archivos secretos del Vaticano", "Archivos secretos del Vaticano", None),
+    ("File photo of the 2019 summit", "File photo of the 2019 summit", None),
+]
+
+
+@pytest.mark.parametrize("printed, caption, credit_text", CAPTIONS)
+def test_split_caption(printed, caption, credit_text):
+    got_caption, got_credit = split_caption(printed)
+    assert got_caption == caption
+    assert (got_credit.text if got_credit else None) == credit_text
+
+
+def test_split_caption_structures_the_credit():
+    _, credit = split_caption("Saint-Pétersbourg. – -/Kremlin/dpa")
+    assert credit == Credit("-/Kremlin/dpa", None, "Kremlin", "dpa")
+
+
+def test_split_caption_empty():
+    assert split_caption(None) == (None, None)
+    assert split_caption("  ") == (None, None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.none(), st.text()))
+def test_parse_credit_never_raises_and_reparses_to_itself(text):
+    credit = parse_credit(text)
+    assert credit is None or isinstance(credit, Credit)
+    if credit is not None:
+        assert credit.text and isinstance(credit.text, str)
+        for value in (credit.photographer, credit.source, credit.supplier):
+            assert value is None or isinstance(value, str)
+        assert parse_credit(credit.text) == credit
+
+
+_PIECES = st.sampled_from([
+    "Archive –", "Archivo -", "Foto:", "Photo:", "©", "(c)", "(", ")", "|", "–", "-", "/",
+    "dpa", "AFP", "Europa Press", "-/Kremlin/dpa", "Kay Nietfeld/dpa", "EFE/Chema Moya",
+    "Le président.", "Una foto di", "Scholz spricht.", "Berlin", "Madrid", "Foto di",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.none(), st.text(), st.lists(_PIECES, max_size=8).map(" ".join)))
+def test_split_caption_never_raises_and_is_stable(text):
+    caption, credit = split_caption(text)
+    assert caption is None or (isinstance(caption, str) and caption == caption.strip() != "")
+    assert credit is None or isinstance(credit, Credit)
+    assert split_caption(caption)[0] == caption
