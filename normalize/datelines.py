@@ -1,0 +1,299 @@
+"""Datelines at the head of a body, agency lines at its foot.
+
+A wire body opens with a dateline, in the agency's house style:
+
+    MADRID, 24 Oct. (EUROPA PRESS) -          Europa Press
+    BERLIN (dpa) -   /   HAMBURG, 12. März (dpa) -   /   FRANKFURT/MAIN (dpa) -
+    PARIS, 6 avril 2023 (AFP) -               AFP
+    WASHINGTON, Oct 24 (Reuters) -            Reuters
+    WASHINGTON (AP) —                         AP (em dash)
+    SÃO PAULO, 3 abr (Reuters) -  /  Lisboa, 03 abr 2023 (Lusa) -
+    ROMA, 12 mag (ANSA) -  /  (ANSA) - ROMA, 12 MAG -
+    Madrid, 24 oct (EFE).-                    EFE
+
+and may close with a line naming the agency again: ``Source: (EUROPA PRESS)``,
+``Fuente: Europa Press``, ``Quelle: dpa``, ``(c) dpa``, ``Con información de EFE``,
+``Fonte: Lusa``, ``Avec AFP``. :func:`find_dateline` reads the first; :func:`split_agency_line`
+takes the second out of the body's HTML, leaving the rest of the markup byte for byte.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from normalize.agencies import find_agency_match, is_agency
+from normalize.model import Dateline
+from normalize.text import clean_text, html_to_text
+
+logger = logging.getLogger(__name__)
+
+# --- datelines ---------------------------------------------------------------------------------
+
+# A place word: letters, with inner hyphens, slashes, dots or apostrophes (SAINT-ÉTIENNE,
+# FRANKFURT/MAIN, L'AQUILA, D.C.), optionally ending in a dot (ST. LOUIS).
+_WORD = r"[^\W\d_]+(?:['’./-][^\W\d_]+)*\.?"
+_PLACE = rf"{_WORD}(?:[ \t]+{_WORD}){{0,5}}"
+_DASH = r"(?:--|[-‐‑–—])"
+# The dash that ends a dateline; EFE writes ".-", everybody else " - ", AP " — ".
+_END = rf"\s*\.?\s*{_DASH}(?=\s|$)"
+_DATELINE = re.compile(
+    rf"""^\s*
+    (?:\((?P<lead>[^()]{{1,40}})\){_END}\s*)?        # ANSA: "(ANSA) - ROMA, 12 MAG -"
+    (?P<place>{_PLACE})
+    (?:\s*,\s*(?P<date>[^()\-‐‑–—]{{1,40}}))?
+    (?:\s*\((?P<agency>[^()]{{1,40}})\))?
+    {_END}""",
+    re.VERBOSE,
+)
+_PARTICLES = {"de", "del", "della", "delle", "di", "da", "do", "dos", "das", "du", "des", "la",
+              "le", "les", "am", "an", "im", "in", "on", "upon", "sur", "en", "el", "y", "e",
+              "et", "und", "ob", "bei", "der", "dei", "degli"}
+_MONTHS = (
+    # en
+    "january february march april may june july august september october november december "
+    "sept "
+    # es
+    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
+    "diciembre "
+    # fr
+    "janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre "
+    "décembre decembre "
+    # de
+    "januar jänner jaenner februar märz maerz april mai juni juli august september oktober "
+    "november dezember "
+    # pt
+    "janeiro fevereiro março marco abril maio junho julho agosto setembro outubro novembro "
+    "dezembro "
+    # it
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
+    "dicembre"
+).split()
+_DATE_FILLERS = {"de", "del", "du", "di", "of", "the", "le", "el", "il", "der", "den"}
+
+
+def _is_month(word: str) -> bool:
+    word = word.casefold().rstrip(".")
+    return len(word) >= 3 and any(month.startswith(word) for month in _MONTHS)
+
+
+def _is_date(text: str) -> bool:
+    """Whether ``text`` reads as a dateline's date: day numbers, month names, a year."""
+    words = [w for w in re.split(r"[\s,]+", text.strip()) if w]
+    if not words or len(words) > 6:
+        return False
+    seen = False
+    for word in words:
+        bare = word.rstrip(".")
+        if bare.isdigit() and len(bare) <= 4:
+            seen = True
+        elif _is_month(word):
+            seen = True
+        elif word.casefold() not in _DATE_FILLERS:
+            return False
+    return seen
+
+
+def _is_place(text: str) -> bool:
+    words = text.split()
+    if not words or not words[0][:1].isupper():
+        return False
+    return all(w[:1].isupper() or w.casefold() in _PARTICLES for w in words)
+
+
+def _is_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def find_dateline(text: str | None) -> Dateline | None:
+    """Return the dateline that opens a body, or ``None``.
+
+    In: the body's first paragraph as plain text (only its first line is read).
+    Out: ``Dateline(text, place, date_text, agency)`` with every part as printed: ``text`` is the
+    whole dateline up to and including its dash (``MADRID, 24 Oct. (EUROPA PRESS) -``),
+    ``agency`` the name in parentheses. A dateline without an agency needs a date or a place in
+    capitals (``WASHINGTON —``), so an ordinary sentence is never taken for one; the agency in
+    parentheses must be one :mod:`normalize.agencies` knows. Never raises.
+    """
+    if not text or not isinstance(text, str):
+        return None
+    line = clean_text(text.strip().split("\n", 1)[0])[:300]
+    match = _DATELINE.match(line)
+    if not match:
+        return None
+    place, date = match.group("place"), match.group("date")
+    agency = match.group("agency") or match.group("lead")
+    if agency is not None:
+        agency = agency.strip()
+        if find_agency_match(agency) is None:
+            return None
+    if date is not None:
+        date = date.strip()
+        if not _is_date(date):
+            # "RICHMOND, Virginia (dpa) -", "WASHINGTON, D.C. (AP) —": a region, not a date.
+            if not re.fullmatch(_PLACE, date) or not _is_place(date):
+                return None
+            place, date = f"{place}, {date}", None
+    if not _is_place(place):
+        return None
+    if agency is None and date is None and not _is_upper(place):
+        return None
+    return Dateline(text=match.group(0).strip(), place=place, date_text=date, agency=agency)
+
+
+# --- agency lines ------------------------------------------------------------------------------
+
+# Labels before the agency in a closing line, in the six languages.
+_SOURCE_LABEL = re.compile(
+    r"^(?:sources?|fuentes?|quellen?|fontes?|fonti|"
+    r"con\s+(?:informaci[oó]n(?:es)?|info|informes|datos)\s+de(?:\s+la|\s+las|\s+los)?|"
+    r"con\s+informazioni\s+(?:di|dell[ao']|da)|"
+    r"com\s+informa[cç][oõ]es\s+(?:de|da|do|das|dos)|"
+    r"avec\s+(?:l['’])?|with|mit\s+material\s+(?:von|der|des)|mit|con|com|"
+    r"informa(?:ción|tion|zioni|ções)\s*:)"
+    r"\s*:?\s*(?P<rest>.+?)\s*\.?$",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\s*(?:©|\(c\))?)\s*(?P<rest>.+?)\s*\.?$",
+                        re.IGNORECASE)
+_AGENCY_JOINERS = re.compile(r"\s*(?:/|,|;|&|\+)\s*|\s+(?:and|y|e|et|und|ed)\s+", re.IGNORECASE)
+_YEAR = re.compile(r"(?:^|\s)\d{4}(?:\s*[-–]\s*\d{4})?(?=\s|$)")
+
+
+def _printed_agency(rest: str) -> str | None:
+    """If ``rest`` names only agencies (``(EUROPA PRESS)``, ``EFE y Reuters``), return the first
+    as printed (without parentheses); else ``None``."""
+    core = rest.strip()
+    if core.startswith("(") and core.endswith(")"):
+        core = core[1:-1].strip()
+    first = None
+    for part in _AGENCY_JOINERS.split(core):
+        part = _YEAR.sub("", part).strip().strip("()").strip()
+        if not part:
+            continue
+        if not is_agency(part):
+            return None
+        first = first or part
+    return first
+
+
+def parse_agency_line(line: str | None) -> tuple[str, str] | None:
+    """Return ``(credit as printed, agency as named)`` when ``line`` is a closing agency line.
+
+    ``Source: (EUROPA PRESS)`` -> ``("(EUROPA PRESS)", "EUROPA PRESS")``; ``(c) dpa`` ->
+    ``("(c) dpa", "dpa")``; ``Con información de EFE`` -> ``("EFE", "EFE")``. The label is not
+    part of the credit; a copyright mark is. A line that names anything besides agencies
+    ("Fuente: Ministerio de Sanidad") is not an agency line: ``None``. Never raises.
+    """
+    if not line or not isinstance(line, str):
+        return None
+    text = clean_text(line)
+    if not text or len(text) > 120:
+        return None
+    if text.startswith("(") and text.endswith(")") and "(" not in text[1:-1]:
+        inner = text[1:-1].strip()
+        labelled = _SOURCE_LABEL.match(inner)
+        if labelled:
+            agency = _printed_agency(labelled.group("rest"))
+            return (labelled.group("rest"), agency) if agency else None
+        agency = _printed_agency(inner)
+        return (text, agency) if agency else None
+    for pattern, keep_mark in ((_COPYRIGHT, True), (_SOURCE_LABEL, False)):
+        match = pattern.match(text)
+        if match:
+            agency = _printed_agency(match.group("rest"))
+            if agency:
+                return (text.rstrip(".").strip() if keep_mark else match.group("rest"), agency)
+    agency = _printed_agency(text.rstrip("."))
+    return (text.rstrip("."), agency) if agency else None
+
+
+_CONTAINER_CLOSE = re.compile(r"(?:\s*</(?:div|section|article|main|body|html)\s*>)+\s*$",
+                              re.IGNORECASE)
+_EMPTY_PARAGRAPHS = re.compile(
+    r"(?:\s*<p\b[^>]*>(?:\s|&nbsp;|&#160;|&#xa0;|\u00a0|<br\s*/?>)*</p>)+\s*$", re.IGNORECASE
+)
+_P_OPEN = re.compile(r"<p\b[^>]*>", re.IGNORECASE)
+_P_CLOSE = re.compile(r"</p\s*>\s*$", re.IGNORECASE)
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# Where a line starts when the body's last line is not its own paragraph.
+_LINE_BREAK = re.compile(
+    r"<br\s*/?>|\n|</(?:p|div|li|h[1-6]|blockquote|figure|figcaption|ul|ol|table|section)\s*>|"
+    r"<(?:p|div|li|h[1-6]|blockquote|section)\b[^>]*>",
+    re.IGNORECASE,
+)
+_VOID = {"br", "img", "hr", "wbr"}
+
+
+def _balanced_markup(fragment: str) -> bool:
+    opened = [t.lower() for t in re.findall(r"<([A-Za-z][\w-]*)[^>]*?(?<!/)>", fragment)]
+    closed = [t.lower() for t in re.findall(r"</([A-Za-z][\w-]*)\s*>", fragment)]
+    return sorted(t for t in opened if t not in _VOID) == sorted(closed)
+
+
+def _cut_last_line(html: str) -> tuple[str, str] | None:
+    """Return ``(html without its last line, that line's markup)``, or ``None``."""
+    closers = _CONTAINER_CLOSE.search(html)
+    tail = closers.group(0).strip() if closers else ""
+    core = html[: closers.start()] if closers else html
+    empties = _EMPTY_PARAGRAPHS.search(core)
+    if empties:
+        core = core[: empties.start()]
+    core = core.rstrip()
+    if not core:
+        return None
+    if _P_CLOSE.search(core):
+        opens = list(_P_OPEN.finditer(core))
+        if not opens:
+            return None
+        start = opens[-1]
+        inner = core[start.end(): _P_CLOSE.search(core).start()]
+        breaks = list(_BR.finditer(inner))
+        if breaks:  # "<p>...<br>Quelle: dpa</p>": only the part after the last <br> goes
+            last = breaks[-1]
+            line = inner[last.end():]
+            head = core[: start.end()] + inner[: last.start()].rstrip() + "</p>"
+        else:
+            line, head = inner, core[: start.start()]
+    else:
+        cuts = list(_LINE_BREAK.finditer(core))
+        cut = cuts[-1] if cuts else None
+        line = core[cut.end():] if cut else core
+        if cut is None:
+            head = ""
+        elif cut.group(0).startswith(("<br", "<BR", "<Br", "\n")):
+            head = core[: cut.start()]  # the break goes with the line it introduced
+        else:
+            head = core[: cut.end()]  # a block boundary stays
+    if not _balanced_markup(line):
+        return None
+    return head.rstrip() + tail, line
+
+
+def split_agency_line(body_html: str) -> tuple[str, str | None, str | None]:
+    """Take the closing agency line out of a body.
+
+    In: the body's HTML (plain text works too: its last line is read). Out: ``(html, credit,
+    agency)``: the HTML without the trailing paragraph or line that is only an agency line (the
+    rest of the markup untouched), the credit as printed (``(EUROPA PRESS)``) and the agency as
+    named there (``EUROPA PRESS``). When several agency lines close the body all go, and the
+    last one printed is returned. With no agency line: ``(body_html, None, None)``. Never raises.
+    """
+    html = body_html if isinstance(body_html, str) else ""
+    credit = agency = None
+    while True:
+        cut = _cut_last_line(html)
+        if cut is None:
+            break
+        head, line = cut
+        text = html_to_text(line)
+        if not text or "\n" in text:
+            break
+        found = parse_agency_line(text)
+        if found is None:
+            break
+        if credit is None:
+            credit, agency = found
+        html = head
+    return html, credit, agency
