@@ -1,0 +1,173 @@
+"""Bylines: who wrote an item, and which agency when the "author" is one.
+
+Feeds put the printed byline in the author field: ``Por Lucía Ortega``, ``Von Katharina
+Leitner``, ``By Helen Carter and Tom Whitfield``, ``di Giulia Ferraris``, ``Par X, correspondant
+à Bruxelles``, ``dpa Deutsche Presse-Agentur``, ``Europa Press``, ``Redacción``.
+:func:`parse_byline` returns the persons (label, roles, places, e-mail addresses and dates
+removed) and, apart, the agency the byline names, so an agency is never filed as a person and a
+newsroom ("Redacción", "Staff") is neither.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from normalize.agencies import find_agency_match, is_agency
+from normalize.text import clean_text
+
+logger = logging.getLogger(__name__)
+
+# "By", "Par", "Por", "Von", "Di", "De"/"Da" (pt), and the longer forms.
+_LABEL = re.compile(
+    r"^(?:(?:written|reported|reporting|text|story|words)\s+by|escrito\s+por|texto\s+de|"
+    r"un\s+article\s+de|ein\s+bericht\s+von|un\s+articolo\s+di|"
+    r"by|par|por|von|di|de|da|"
+    r"(?:text|texto|texte|testo|autor|autora|autores|author|authors|auteur|auteurs|autore|"
+    r"autori|autorin|autrice|sources?|fuentes?|fonte|fonti|quelle|agencia|agência|agence|"
+    r"agentur|agenzia|agency)\s*:)"
+    r"(?=[\s:]|$)\s*:?\s*",
+    re.IGNORECASE,
+)
+# Labels that are also name particles ("Di Maio", "De Gea", "Da Silva"): only a label when
+# what follows is at least two words, an agency or a newsroom.
+_PARTICLE_LABELS = {"di", "de", "da"}
+# Between authors: commas, "and" in the six languages, ampersands, slashes, semicolons.
+# Lowercase only: "John E Smith" has a middle initial, "Ana e João" two authors.
+_JOINERS = re.compile(r"\s*(?:,|;|&|/|\+)\s*|\s+(?:and|And|AND|y|e|et|und|ed)\s+")
+# Parts of a byline that are not authors at all: "| 24 Oct 2023", "· Madrid".
+_FIELDS = re.compile(r"\s*[|•·]\s*|\n")
+_NEWSROOM = {
+    "redacción", "redaccion", "rédaction", "redaction", "redaktion", "redazione", "redação",
+    "redacao", "redacção", "newsroom", "staff", "agencias", "agencies", "agences", "agenturen",
+    "agenzie", "agências", "agencia", "agence", "agentur", "agenzia", "agência", "wire",
+    "wires", "desk", "editorial", "editors", "mesa", "web", "online", "digital",
+}
+_ROLES = {
+    "correspondent", "corresponsal", "correspondant", "correspondante", "korrespondent",
+    "korrespondentin", "corrispondente", "correspondente", "reporter", "reportera",
+    "reporterin", "journalist", "journaliste", "periodista", "jornalista", "giornalista",
+    "journalistin", "editor", "editora", "éditeur", "éditrice", "redakteur", "redakteurin",
+    "redactor", "redactora", "rédacteur", "rédactrice", "redattore", "redattrice", "redator",
+    "redatora", "writer", "columnist", "columnista", "chroniqueur", "chroniqueuse",
+    "kolumnist", "kolumnistin", "colunista", "editorialista", "enviado", "enviada", "envoyé",
+    "envoyée", "inviato", "inviata", "sonderkorrespondent", "chief", "jefe", "jefa", "chef",
+    "cheffe", "head", "bureau", "contributor", "colaborador", "colaboradora", "collaborateur",
+    "collaboratrice", "mitarbeiter", "mitarbeiterin", "collaboratore", "collaboratrice",
+    "analyst", "analista", "photographer", "fotógrafo", "fotógrafa", "photographe", "fotograf",
+    "fotografin", "fotografo", "fotografa", "videographer", "producer", "productor",
+    "special", "especial", "spécial", "speciale", "senior", "associate", "deputy", "adjunto",
+    "adjunta", "adjoint", "stellvertretender", "vice", "political", "economics", "sports",
+    "science", "business", "health", "tech", "technology", "culture", "correspondents",
+}
+# "X in Paris", "X en Bruselas", "X aus Berlin", "X em Brasília", "X à Bruxelles", "X from Kyiv".
+# Not "da"/"de": they are name particles too ("Lula da Silva").
+_PLACE_TAIL = re.compile(r"\s+(?:in|en|aus|em|à|from|desde|depuis|dalla)\s+\S.*$",
+                         re.IGNORECASE)
+_EDGE_PUNCT = " .:;-–—()[]\"'«»“”"
+_NOISE = re.compile(r"@|https?://|www\.|\d", re.IGNORECASE)
+
+
+def _strip_label(segment: str) -> str:
+    """Remove leading byline labels ("By", "Por", "Von"...) until none is left."""
+    while True:
+        match = _LABEL.match(segment)
+        if not match:
+            return segment
+        rest = segment[match.end():].strip()
+        word = match.group(0).strip().rstrip(":").strip().casefold()
+        if word in _PARTICLE_LABELS and not (
+            len(rest.split()) >= 2 or is_agency(rest) or _is_newsroom(rest)
+        ):
+            return segment
+        segment = rest
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in re.findall(r"[^\W\d_]+", text)]
+
+
+def _is_newsroom(text: str) -> bool:
+    return any(word in _NEWSROOM for word in _words(text))
+
+
+def _is_role(text: str) -> bool:
+    return text[:1].islower() or any(word in _ROLES for word in _words(text))
+
+
+def _agency_only(text: str) -> str | None:
+    """If ``text`` is nothing but agency names ("dpa Deutsche Presse-Agentur"), return the
+    first as printed."""
+    first = None
+    rest = text
+    while True:
+        match = find_agency_match(rest)
+        if match is None:
+            break
+        first = first or match.printed
+        rest = rest[: match.start] + " " + rest[match.end:]
+    if first and not re.search(r"[^\W\d_]", rest):
+        return first
+    return None
+
+
+def _name_after_role(segment: str) -> str | None:
+    """Return the name that follows a role ("dpa-Korrespondent Hans Meier"), if any."""
+    tokens = segment.split()
+    marks = [i for i, token in enumerate(tokens)
+             if any(w in _ROLES or w in _NEWSROOM for w in _words(token))
+             or find_agency_match(token)]
+    name = tokens[marks[-1] + 1:] if marks else []
+    if 2 <= len(name) <= 4 and all(t[:1].isupper() for t in name) and not _NOISE.search(
+            " ".join(name)):
+        person, agency = _read_segment(" ".join(name))
+        return None if agency else person
+    return None
+
+
+def parse_byline(text: str | None) -> tuple[tuple[str, ...], str | None]:
+    """Return the persons a byline names and the agency it names.
+
+    In: a byline as printed (``By AFP``, ``Por Juan Pérez y Ana Gómez``, ``X, corresponsal en
+    Bruselas``). Out: ``(persons, agency)``: ``persons`` in printed order without duplicates,
+    labels, roles, places, e-mail addresses or dates; ``agency`` the first agency named, as
+    printed, or ``None``. An agency is never a person; a newsroom ("Redacción", "Staff") is
+    neither. Never raises.
+    """
+    if not text or not isinstance(text, str):
+        return (), None
+    persons: list[str] = []
+    agency: str | None = None
+    for field in _FIELDS.split(text):
+        field = _strip_label(clean_text(field))
+        # Parentheses hold an agency ("Ana Gómez (EFE)"), a place or an address: never a person.
+        for inner in re.findall(r"\(([^()]*)\)", field):
+            match = find_agency_match(inner)
+            agency = agency or (match.printed if match else None)
+        field = re.sub(r"\([^()]*\)", " ", field)
+        for segment in _JOINERS.split(field):
+            person, named = _read_segment(segment)
+            agency = agency or named
+            if person and person not in persons:
+                persons.append(person)
+    return tuple(persons), agency
+
+
+def _read_segment(segment: str) -> tuple[str | None, str | None]:
+    """Return ``(person, agency)`` for one author slot of a byline."""
+    previous = None
+    while segment != previous:  # until stable, so a person re-reads as itself
+        previous = segment
+        segment = _strip_label(clean_text(segment).strip(_EDGE_PUNCT)).strip(_EDGE_PUNCT)
+        segment = _PLACE_TAIL.sub("", segment)
+    if not segment or not re.search(r"[^\W\d_]", segment):
+        return None, None
+    only = _agency_only(segment)
+    if only:
+        return None, only
+    if _is_newsroom(segment) or _is_role(segment):
+        match = find_agency_match(segment)  # "Redacción EFE", "corresponsal de AFP"
+        return _name_after_role(segment), match.printed if match else None
+    if _NOISE.search(segment) or len(segment.split()) > 6:
+        return None, None  # an address, a date or a sentence, not a name
+    return segment, None

@@ -1,0 +1,100 @@
+"""Bylines in the six languages: persons apart, agencies apart, newsrooms dropped."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from normalize.bylines import parse_byline
+
+# (byline as printed, persons, agency)
+BYLINES = [
+    # Labels: en, fr, es, de, it, pt.
+    ("By Sarah Mitchell", ("Sarah Mitchell",), None),
+    ("BY SARAH MITCHELL", ("SARAH MITCHELL",), None),
+    ("Par Claire Dubois", ("Claire Dubois",), None),
+    ("Por Lucía Ortega", ("Lucía Ortega",), None),
+    ("Von Katharina Leitner", ("Katharina Leitner",), None),
+    ("di Giulia Ferraris", ("Giulia Ferraris",), None),
+    ("De Ana Souza", ("Ana Souza",), None),
+    ("Written by Jane Doe", ("Jane Doe",), None),
+    ("Texto: Marta Ruiz", ("Marta Ruiz",), None),
+    # Several authors.
+    ("By Helen Carter and Tom Whitfield", ("Helen Carter", "Tom Whitfield"), None),
+    ("Por Juan Pérez y Ana Gómez", ("Juan Pérez", "Ana Gómez"), None),
+    ("Par Jean Dupont et Marie Martin", ("Jean Dupont", "Marie Martin"), None),
+    ("Von Hans Müller und Eva Schmidt", ("Hans Müller", "Eva Schmidt"), None),
+    ("Di Mario Rossi e Luca Bianchi", ("Mario Rossi", "Luca Bianchi"), None),
+    ("De Ana Souza e João Lima", ("Ana Souza", "João Lima"), None),
+    ("Anna Berg, Ben Kohl and Carla Diaz", ("Anna Berg", "Ben Kohl", "Carla Diaz"), None),
+    ("Ana Gómez & Luis Vidal", ("Ana Gómez", "Luis Vidal"), None),
+    # Roles and places stripped.
+    ("By Jane Doe, Correspondent in Paris", ("Jane Doe",), None),
+    ("Por Juan Pérez, corresponsal en Bruselas", ("Juan Pérez",), None),
+    ("Par Claire Dubois, correspondante à Bruxelles", ("Claire Dubois",), None),
+    ("Von Hans Meier, Korrespondent in Washington", ("Hans Meier",), None),
+    ("Di Luca Bianchi, inviato a Kiev", ("Luca Bianchi",), None),
+    ("Por Joana Ferreira, correspondente em Brasília", ("Joana Ferreira",), None),
+    ("Von dpa-Korrespondent Hans Meier", ("Hans Meier",), "dpa"),
+    ("Chief Correspondent Jane Doe", ("Jane Doe",), None),
+    ("Jane Doe in Kyiv", ("Jane Doe",), None),
+    # Agencies are recorded as agency, never as a person.
+    ("By AFP", (), "AFP"),
+    ("Europa Press", (), "Europa Press"),
+    ("EUROPA PRESS", (), "EUROPA PRESS"),
+    ("Por EFE", (), "EFE"),
+    ("dpa", (), "dpa"),
+    ("dpa Deutsche Presse-Agentur", (), "dpa"),
+    ("By The Associated Press", (), "The Associated Press"),
+    ("Fonte: Lusa", (), "Lusa"),
+    ("Ana Gómez (EFE)", ("Ana Gómez",), "EFE"),
+    ("Juan Pérez/EFE", ("Juan Pérez",), "EFE"),
+    ("Jane Doe, AFP", ("Jane Doe",), "AFP"),
+    ("Redacción EFE", (), "EFE"),
+    ("Di Marco Bellini (ANSA)", ("Marco Bellini",), "ANSA"),
+    # Newsrooms are neither.
+    ("Redacción", (), None),
+    ("Rédaction", (), None),
+    ("Redaktion", (), None),
+    ("Redazione", (), None),
+    ("Da Redação", (), None),
+    ("Staff", (), None),
+    ("Agencias", (), None),
+    # Names that only look like labels or joiners stay whole.
+    ("Di Maio", ("Di Maio",), None),
+    ("Luiz Inácio Lula da Silva", ("Luiz Inácio Lula da Silva",), None),
+    ("By John E Smith", ("John E Smith",), None),
+    ("Tim Reuter", ("Tim Reuter",), None),
+    # Dates and addresses are not people.
+    ("By Jane Doe | 24 Oct 2023", ("Jane Doe",), None),
+    ("By Jane Doe (jane.doe@example.com)", ("Jane Doe",), None),
+]
+
+
+@pytest.mark.parametrize("byline, persons, agency", BYLINES)
+def test_parse_byline(byline, persons, agency):
+    assert parse_byline(byline) == (persons, agency)
+
+
+@pytest.mark.parametrize("blank", [None, "", "   ", "By", "—"])
+def test_parse_byline_empty(blank):
+    assert parse_byline(blank) == ((), None)
+
+
+_PIECES = st.sampled_from([
+    "By", "Por", "Von", "Di", "De", "Da", "and", "y", "e", "et", "und", ",", "/", "|", "(", ")",
+    "AFP", "EFE", "Europa Press", "dpa", "Redacción", "Jane", "Doe", "María", "Pérez", "in",
+    "Paris", "corresponsal", "en", "Bruselas", "Maio", "da", "Silva", "@", "2023", ".",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.none(), st.text(), st.lists(_PIECES, max_size=10).map(" ".join)))
+def test_parse_byline_never_raises_and_persons_reparse_to_themselves(text):
+    persons, agency = parse_byline(text)
+    assert isinstance(persons, tuple) and all(isinstance(p, str) and p for p in persons)
+    assert len(set(persons)) == len(persons)
+    assert agency is None or (isinstance(agency, str) and agency)
+    for person in persons:
+        assert parse_byline(person) == ((person,), None)
