@@ -1,12 +1,99 @@
-"""Agency conventions in the text: datelines, agency lines, bylines, photo credits.
+"""Agency conventions in the text, made structure: bylines, dateline, agency line, photo credits.
 
-TEMPORARY pass-through until the wire-conventions work lands (issue 3): ``enrich`` returns the
-record unchanged.
+:func:`enrich` runs after a format parser and before language detection. It only reads the
+record, so every parser gets the same treatment and none has to know the conventions:
+
+- ``authors``: each entry is read as a byline (:func:`normalize.bylines.parse_byline`); the
+  persons stay, an agency named there moves to ``agency`` when that is empty.
+- ``body_html``/``body_text``: a closing agency line (``Source: (EUROPA PRESS)``) is taken out
+  (:func:`normalize.datelines.split_agency_line`); it fills ``credit`` and ``agency`` when they
+  are empty. ``body_text`` is re-derived from the new ``body_html`` with
+  :func:`normalize.text.html_to_text`, so the two never disagree.
+- ``dateline``: when absent, read from the body's first line
+  (:func:`normalize.datelines.find_dateline`); the body keeps it (readers see it). Its agency is
+  the last fallback for ``agency``.
+- ``images``: a caption loses its leading archive label and its trailing credit
+  (:func:`normalize.credits.split_caption`); the credit found fills an empty ``credit``. A
+  credit with only ``text`` gets photographer, source and supplier (``parse_credit``).
+
+Pure and idempotent: ``enrich(enrich(a)) == enrich(a)``.
 """
 
-from normalize.model import Article
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from normalize.bylines import parse_byline
+from normalize.credits import parse_credit, split_caption
+from normalize.datelines import find_dateline, split_agency_line
+from normalize.model import Article, Image
+from normalize.text import html_to_text
+
+logger = logging.getLogger(__name__)
 
 
 def enrich(article: Article) -> Article:
-    """Return ``article`` with dateline, agency credit, bylines and image credits structured."""
-    return article
+    """Return ``article`` with bylines, dateline, agency credit and image credits structured.
+
+    In: a parsed record. Out: a new record (the input is unchanged); fields already set by the
+    parser (``agency``, ``credit``, ``dateline``, an image's structured credit) are kept.
+    Never raises on odd text.
+    """
+    authors, byline_agency = _read_bylines(article.authors)
+    body_html, body_text, line_credit, line_agency = _take_agency_line(article)
+    dateline = article.dateline or find_dateline(_first_line(body_text))
+    agency = (article.agency or byline_agency or line_agency
+              or (dateline.agency if dateline else None))
+    return article.replace(
+        authors=authors,
+        agency=agency,
+        credit=article.credit or line_credit,
+        body_html=body_html,
+        body_text=body_text,
+        dateline=dateline,
+        images=tuple(_enrich_image(image) for image in article.images),
+    )
+
+
+def _read_bylines(entries: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
+    persons: list[str] = []
+    agency = None
+    for entry in entries:
+        names, named = parse_byline(entry)
+        agency = agency or named
+        persons.extend(name for name in names if name not in persons)
+    return tuple(persons), agency
+
+
+def _take_agency_line(article: Article) -> tuple[str, str, str | None, str | None]:
+    """Return ``(body_html, body_text, credit, agency)`` with the closing agency line removed."""
+    if article.body_html:
+        html, credit, agency = split_agency_line(article.body_html)
+        if credit is None:
+            return article.body_html, article.body_text, None, None
+        return html, html_to_text(html), credit, agency
+    # A text-only body (some NITF and ninjs items): its last line is the candidate.
+    text, credit, agency = split_agency_line(article.body_text)
+    if credit is None:
+        return "", article.body_text, None, None
+    return "", text.rstrip(), credit, agency
+
+
+def _first_line(text: str) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            return line
+    return ""
+
+
+def _enrich_image(image: Image) -> Image:
+    caption, found = split_caption(image.caption)
+    credit = image.credit
+    if credit is None:
+        credit = found
+    elif credit.photographer is None and credit.source is None and credit.supplier is None:
+        credit = parse_credit(credit.text) or credit
+    if (caption, credit) == (image.caption, image.credit):
+        return image
+    return dataclasses.replace(image, caption=caption, credit=credit)
