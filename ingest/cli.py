@@ -427,5 +427,10 @@ def _iso(value) -> str | None:
     return isoformat(value) if value else None
 
 
+# Commands defined beside the code they drive; imported last because they use config_option.
+from syndicate.serve import serve_cmd  # noqa: E402
+
+main.add_command(serve_cmd, "serve")
+
 if __name__ == "__main__":  # pragma: no cover
     main()
