@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import re
 from typing import Mapping
+from urllib.parse import quote
 
 from ingest.errors import ParseError
 from normalize.model import Article, compute_content_hash, make_article_id
+
+log = logging.getLogger(__name__)
 
 #: format name -> module that parses it. Sniffing picks the name; nothing registers itself.
 PARSERS: dict[str, str] = {
@@ -119,10 +123,42 @@ def parse_bytes(
     return [finish_identity(article, source) for article in articles]
 
 
+# Schemes an identifier may carry as it is; a reader may follow an id or guid as a link.
+_SAFE_ID_SCHEMES = {"http", "https", "urn", "tag", "uuid", "mailto"}
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+_ID_UNSAFE_CHARS = re.compile(r"[<>\"'`\x00-\x1f\x7f]")
+
+
+def _url_scheme(value: str) -> str | None:
+    match = _SCHEME.match(_URL_NOISE.sub("", value))
+    return match.group(1).lower() if match else None
+
+
+def safe_identifier(guid: str) -> str:
+    """Return ``guid`` unchanged, or wrapped as ``urn:wirefeed:guid:<escaped>`` when unsafe.
+
+    Unsafe: a scheme readers could run (``javascript:``, ``data:``, ``file:``...) or characters
+    that would be markup if a reader rendered the id. The wrapping is deterministic, so the
+    record keeps the same identity on every run.
+    """
+    scheme = _url_scheme(guid)
+    if (scheme is None or scheme in _SAFE_ID_SCHEMES) and not _ID_UNSAFE_CHARS.search(guid):
+        return guid
+    return "urn:wirefeed:guid:" + quote(guid, safe="")
+
+
 def finish_identity(article: Article, source: str) -> Article:
-    """Fill ``guid`` (guid, else link, else content hash), ``id``, ``source`` and ``content_hash``."""
+    """Fill ``guid`` (guid, else link, else content hash), ``id``, ``source`` and ``content_hash``.
+
+    A ``url`` whose scheme is not http(s) (``javascript:``, ``data:``...) is dropped and an
+    unsafe guid is wrapped (see :func:`safe_identifier`): nothing downstream can emit them.
+    """
+    if article.url and _url_scheme(article.url) not in (None, "http", "https"):
+        log.warning("dropped a link with scheme %r", _url_scheme(article.url))
+        article = article.replace(url=None)
     content_hash = compute_content_hash(article)
-    guid = article.guid or article.url or content_hash
+    guid = safe_identifier(article.guid or article.url or content_hash)
     return article.replace(
         guid=guid,
         source=source or article.source,

@@ -10,6 +10,7 @@ a tag past it.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 import nh3
@@ -36,6 +37,11 @@ _ATTRIBUTES = {
     "ol": {"start"},
 }
 _SCHEMES = {"http", "https", "mailto"}
+# ammonia checks the scheme of href and src but not of cite: checked here for every URL
+# attribute we keep. Browsers ignore tabs, line breaks and controls inside a scheme.
+_URL_ATTRIBUTES = {"href", "src", "cite"}
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 # Characters XML 1.0 forbids (C0 controls but tab/newline/return, surrogates, U+FFFE/U+FFFF):
 # they would make every feed that carries them invalid.
@@ -45,6 +51,15 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 def strip_forbidden_chars(text: str) -> str:
     """Return ``text`` without the characters XML 1.0 does not allow."""
     return _XML_FORBIDDEN.sub("", text)
+
+
+def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
+    """nh3 callback: drop a URL attribute whose scheme is not http, https or mailto."""
+    if attribute in _URL_ATTRIBUTES:
+        scheme = _SCHEME.match(_URL_NOISE.sub("", html_lib.unescape(value)))
+        if scheme and scheme.group(1).lower() not in _SCHEMES:
+            return None
+    return value
 
 
 def clean_html(html: str | None) -> str:
@@ -62,5 +77,6 @@ def clean_html(html: str | None) -> str:
         url_schemes=_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_filter_attribute,
     )
     return cleaned.strip()

@@ -61,11 +61,31 @@ def html_to_text(fragment: str | None) -> str:
     return "\n".join(line for line in lines if line)
 
 
+# Markup or an entity that a reader rendering the value as HTML would act on.
+_MARKUP_LIKE = re.compile(r"<[A-Za-z/!?]|&(?:#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);?")
+_TAG_LIKE = re.compile(r"<[A-Za-z/!?][^>]*>?")
+
+
 def plain_title(value: str | None) -> str:
-    """Return a title as one line of plain text (feeds often put markup or entities in it)."""
+    """Return a title (or name, caption, credit) as one line of plain text.
+
+    Feeds often put markup or entities in titles, sometimes escaped twice
+    (``&amp;lt;script&amp;gt;``): decoding stops only when nothing that looks like a tag is
+    left, so no reader that renders the value as HTML finds markup in it. Never raises.
+    """
     if not value:
         return ""
-    return clean_text(html_to_text(value) if "<" in value or "&" in value else value)
+    text = value
+    for _ in range(4):
+        if "<" not in text and "&" not in text:
+            break
+        decoded = html_to_text(text)
+        if decoded == text or not _MARKUP_LIKE.search(decoded):
+            text = decoded
+            break
+        text = decoded
+    # Escaped more than four times: whatever still looks like a tag goes.
+    return clean_text(_TAG_LIKE.sub("", text))
 
 
 def parse_date(value: str | None) -> datetime | None:

@@ -1,0 +1,420 @@
+"""Script injection: no vector of our corpus survives from any input format into any output format.
+
+The corpus (``tests/corpus/injection/vectors.jsonl``, written by us) holds HTML vectors (script,
+event attributes, ``javascript:``/``vbscript:``/``data:`` URLs in every spelling, CSS
+expressions, mXSS shapes, double-escaped markup) and URL vectors. Each HTML vector is put in the
+title, summary, body, caption, credit and author name of a document in every input format (RSS,
+Atom, JSON Feed, NewsML-G2, NITF, ninjs, article page) and each URL vector in its links and
+image URLs. The records are rendered as RSS, Atom and JSON Feed, and every output is read the way
+the most careless reader would: every element and attribute of the XML, and every text value
+(``content:encoded``, ``description``, ``content``, ``summary``, titles, names) parsed *as HTML*
+with lxml.html, which must show no dangerous element, attribute or URL.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape, quoteattr
+
+import pytest
+from lxml import etree
+from lxml import html as lxml_html
+
+from ingest.errors import ParseError
+from normalize import normalize_document
+from normalize.model import Article
+from normalize.sanitize import strip_forbidden_chars
+from syndicate import atom, jsonfeed, rss
+from syndicate.channel import Channel
+
+CORPUS = Path(__file__).parent / "corpus" / "injection" / "vectors.jsonl"
+VECTORS = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
+HTML_VECTORS = [v["payload"] for v in VECTORS if v["kind"] == "html"]
+URL_VECTORS = [v["payload"] for v in VECTORS if v["kind"] == "url"]
+
+CHANNEL = Channel(edition="en", edition_name="English", languages=("en",), title="wirefeed — test",
+                  description="injection test", base_url="https://feeds.example.org", path="en")
+
+DANGEROUS_TAGS = {
+    "script", "style", "iframe", "object", "embed", "form", "frame", "frameset", "applet",
+    "base", "link", "meta", "svg", "math", "input", "button", "select", "textarea", "keygen",
+    "isindex", "template", "noscript", "xmp", "plaintext", "noembed", "noframes", "param",
+}
+URL_ATTRIBUTES = {
+    "href", "src", "srcset", "action", "formaction", "data", "poster", "background", "cite",
+    "codebase", "dynsrc", "lowsrc", "longdesc", "usemap", "xlink:href", "profile", "manifest",
+    "icon", "url", "to", "values", "from",
+}
+SAFE_SCHEMES = {"http", "https", "mailto"}
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+T0 = datetime(2025, 3, 4, 10, 0, tzinfo=timezone.utc)
+FILLER = ("The ministry said on Tuesday that the new rules would apply from next month across "
+          "the whole country, after a long consultation with regional authorities.")
+
+
+def url_problem(value: str) -> str | None:
+    """Why ``value`` (a URL in an HTML or XML attribute) is dangerous, or ``None``."""
+    normalized = _URL_NOISE.sub("", html.unescape(value)).lower()
+    match = _SCHEME.match(normalized)
+    if match and match.group(1) not in SAFE_SCHEMES:
+        return f"scheme {match.group(1)}: in {value!r}"
+    return None
+
+
+def html_dangers(fragment: str) -> list[str]:
+    """Dangerous elements, attributes and URLs in ``fragment`` read as HTML by a browser."""
+    if not fragment or ("<" not in fragment and "&" not in fragment):
+        return []
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return []  # nothing lxml can build an element from
+    found = []
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            if "[if" in (node.text or ""):
+                found.append(f"conditional comment {node.text!r}")
+            continue
+        name = node.tag.rpartition("}")[2].rpartition(":")[2].lower()
+        if name in DANGEROUS_TAGS:
+            found.append(f"<{name}>")
+        for attribute, value in node.attrib.items():
+            attribute = attribute.lower()
+            if attribute.startswith("on"):
+                found.append(f"event attribute {attribute}")
+            elif attribute == "style":
+                found.append(f"style attribute {value!r}")
+            elif attribute in URL_ATTRIBUTES or attribute.endswith(":href"):
+                for part in value.split(",") if attribute == "srcset" else [value]:
+                    if problem := url_problem(part.strip()):
+                        found.append(f"{name}@{attribute}: {problem}")
+    return found
+
+
+def xml_feed_dangers(data: bytes) -> list[str]:
+    """Check a rendered RSS or Atom document: its own markup, then every text read as HTML."""
+    root = etree.fromstring(data)  # well-formed, or this raises and the test fails
+    allowed = {None, "http://www.w3.org/2005/Atom", "http://search.yahoo.com/mrss/",
+               "http://purl.org/dc/elements/1.1/", "http://purl.org/rss/1.0/modules/content/"}
+    found = []
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            found.append(f"non-element node {node!r}")
+            continue
+        qname = etree.QName(node)
+        if qname.namespace not in allowed:
+            found.append(f"element {node.tag}")
+        for attribute, value in node.attrib.items():
+            local = etree.QName(attribute).localname.lower()
+            if local.startswith("on"):
+                found.append(f"attribute {attribute}")
+            if local in ("url", "href", "src") and (problem := url_problem(value)):
+                found.append(f"{qname.localname}@{local}: {problem}")
+            if local in ("url", "href", "src") and not value.startswith(("http://", "https://")):
+                found.append(f"{qname.localname}@{local} not absolute http(s): {value!r}")
+        if qname.localname in ("link", "id", "guid") and node.text and (problem := url_problem(node.text)):
+            if not node.text.startswith(("urn:", "tag:")):  # identifiers, never followed
+                found.append(f"{qname.localname}: {problem}")
+        # Every text, not only the HTML fields: RSS readers render titles as HTML too.
+        for problem in html_dangers(node.text or ""):
+            found.append(f"{qname.localname}: {problem}")
+    return found
+
+
+def json_feed_dangers(data: bytes) -> list[str]:
+    """Check a rendered JSON Feed: URLs by key, every string read as HTML."""
+    found: list[str] = []
+
+    def walk(value, key: str) -> None:
+        if isinstance(value, dict):
+            for child_key, child in value.items():
+                walk(child, child_key)
+        elif isinstance(value, list):
+            for child in value:
+                walk(child, key)
+        elif isinstance(value, str):
+            if key in ("url", "image", "external_url", "banner_image", "icon", "favicon",
+                       "home_page_url", "feed_url") and (problem := url_problem(value)):
+                found.append(f"{key}: {problem}")
+            for problem in html_dangers(value):
+                found.append(f"{key}: {problem}")
+
+    text = data.decode("utf-8")
+    assert "<" not in text and ">" not in text  # written as \u003c / \u003e
+    walk(json.loads(text), "")
+    return found
+
+
+def render_all(articles: list[Article]) -> dict[str, bytes]:
+    dated = [a.replace(published=a.published or T0, updated=a.updated or T0) for a in articles]
+    return {"rss": rss.render(CHANNEL, dated), "atom": atom.render(CHANNEL, dated),
+            "json": jsonfeed.render(CHANNEL, dated)}
+
+
+def check_outputs(articles: list[Article], label: str) -> None:
+    assert articles, label
+    outputs = render_all(articles)
+    problems = {
+        "rss": xml_feed_dangers(outputs["rss"]),
+        "atom": xml_feed_dangers(outputs["atom"]),
+        "json": json_feed_dangers(outputs["json"]),
+    }
+    assert problems == {"rss": [], "atom": [], "json": []}, label
+
+
+def check_records(articles: list[Article], label: str) -> None:
+    """The records themselves: the stored HTML body is clean.
+
+    Plain fields (titles, names, captions, credits) are plain text by contract: every writer
+    passes them through ``plain_title`` and escapes them, which the output checks prove.
+    """
+    for article in articles:
+        assert html_dangers(article.body_html) == [], (label, article.body_html)
+
+
+
+def normalize(data: bytes, kind: str = "feed", url: str | None = None) -> list[Article]:
+    return normalize_document(data, kind, url, source="inj", language="en", candidates=("en",))
+
+
+def chunks(seq: list[str], size: int):
+    for start in range(0, len(seq), size):
+        yield start, seq[start:start + size]
+
+
+def url_for(index: int) -> str:
+    return URL_VECTORS[index % len(URL_VECTORS)]
+
+
+def xml_url(index: int) -> str:
+    return strip_forbidden_chars(url_for(index))
+
+
+def well_formed(fragment: str) -> bool:
+    try:
+        etree.fromstring(f"<p>{fragment}</p>".encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return False
+    return True
+
+
+def cdata(fragment: str) -> str:
+    return "<![CDATA[" + fragment.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+# -- input formats -----------------------------------------------------------------------------
+
+def xml_safe(vectors: list[str]) -> list[str]:
+    """XML 1.0 cannot carry C0 controls at all: those vectors travel in JSON and HTML only."""
+    return [strip_forbidden_chars(v) for v in vectors]
+
+
+def rss_document(vectors: list[str], offset: int) -> bytes:
+    vectors = xml_safe(vectors)
+    items = []
+    for n, vector in enumerate(vectors):
+        i = offset + n
+        items.append(
+            f"<item><title>{xml_escape(vector)}</title><link>{xml_escape(xml_url(i))}</link>"
+            f"<guid isPermaLink='false'>rss-{i}</guid><pubDate>Tue, 04 Mar 2025 10:00:00 GMT</pubDate>"
+            f"<dc:creator>{xml_escape(vector)}</dc:creator><category>{xml_escape(vector)}</category>"
+            f"<description>{xml_escape(vector + ' ' + FILLER)}</description>"
+            f"<content:encoded>{cdata('<p>' + FILLER + '</p>' + vector)}</content:encoded>"
+            f"<media:content url={quoteattr('https://img.example/%d.jpg' % i)} type='image/jpeg' medium='image'>"
+            f"<media:description>{xml_escape(vector)}</media:description>"
+            f"<media:credit>{xml_escape(vector)}</media:credit></media:content>"
+            f"<media:content url={quoteattr(xml_url(i))} type='image/jpeg' medium='image'/>"
+            f"<enclosure url={quoteattr(xml_url(i + 1))} type='image/jpeg' length='0'/></item>")
+    return ("<?xml version='1.0' encoding='utf-8'?><rss version='2.0' "
+            "xmlns:dc='http://purl.org/dc/elements/1.1/' "
+            "xmlns:content='http://purl.org/rss/1.0/modules/content/' "
+            "xmlns:media='http://search.yahoo.com/mrss/'><channel><title>Wire</title>"
+            "<link>https://wire.example/</link><description>d</description>"
+            + "".join(items) + "</channel></rss>").encode("utf-8")
+
+
+def atom_document(vectors: list[str], offset: int) -> bytes:
+    vectors = xml_safe(vectors)
+    entries = []
+    for n, vector in enumerate(vectors):
+        i = offset + n
+        kind = "html" if i % 2 else "text"
+        entries.append(
+            f"<entry><id>urn:atom:{i}</id><updated>2025-03-04T10:00:00Z</updated>"
+            f"<title type='{kind}'>{xml_escape(vector)}</title>"
+            f"<link rel='alternate' href={quoteattr(xml_url(i))}/>"
+            f"<link rel='enclosure' type='image/jpeg' href={quoteattr(xml_url(i + 2))}/>"
+            f"<author><name>{xml_escape(vector)}</name><uri>{xml_escape(xml_url(i))}</uri></author>"
+            f"<summary type='html'>{xml_escape(vector + ' ' + FILLER)}</summary>"
+            f"<content type='html'>{xml_escape('<p>' + FILLER + '</p>' + vector)}</content></entry>")
+    return ("<?xml version='1.0' encoding='utf-8'?><feed xmlns='http://www.w3.org/2005/Atom'>"
+            "<title>Wire</title><id>urn:wire</id><updated>2025-03-04T10:00:00Z</updated>"
+            + "".join(entries) + "</feed>").encode("utf-8")
+
+
+def jsonfeed_document(vectors: list[str], offset: int) -> bytes:
+    items = []
+    for n, vector in enumerate(vectors):
+        i = offset + n
+        items.append({
+            "id": f"jf-{i}", "url": url_for(i), "external_url": url_for(i + 1), "title": vector,
+            "summary": vector, "content_html": f"<p>{FILLER}</p>{vector}",
+            "image": url_for(i + 2), "banner_image": url_for(i + 3),
+            "date_published": "2025-03-04T10:00:00Z",
+            "authors": [{"name": vector, "url": url_for(i)}], "tags": [vector],
+            "attachments": [{"url": url_for(i + 4), "mime_type": "image/jpeg", "title": vector}],
+            "_wirefeed": {"images": [{"url": "https://img.example/%d.jpg" % i, "caption": vector,
+                                      "credit": {"text": vector}}, {"url": url_for(i)}]},
+        })
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Wire",
+                       "items": items}).encode("utf-8")
+
+
+def nitf_document(vector: str, i: int) -> bytes:
+    vector = strip_forbidden_chars(vector)
+    body = vector if well_formed(vector) else xml_escape(vector)
+    return (f"<?xml version='1.0' encoding='utf-8'?><nitf><head><title>{xml_escape(vector)}</title>"
+            f"<docdata><doc-id id-string='nitf-{i}'/><date.issue norm='20250304T100000Z'/></docdata>"
+            f"<pubdata type='web' ex-ref={quoteattr(xml_url(i))}/></head><body><body.head>"
+            f"<hedline><hl1>News {i}: {xml_escape(vector)}</hl1></hedline>"
+            f"<byline>By <person>{xml_escape(vector)}</person></byline>"
+            f"<abstract><p>{xml_escape(vector)}</p></abstract></body.head><body.content>"
+            f"<p>{FILLER}</p><p>{body}</p><p>{xml_escape(vector)}</p>"
+            f"<media media-type='image'><media-reference source={quoteattr(xml_url(i))} "
+            f"mime-type='image/jpeg'/><media-caption>{xml_escape(vector)}</media-caption>"
+            f"<media-producer>{xml_escape(vector)}</media-producer></media>"
+            f"<media media-type='image'><media-reference source='https://img.example/{i}.jpg' "
+            f"mime-type='image/jpeg'/><media-caption>{body}</media-caption>"
+            f"<media-producer>{xml_escape(vector)}</media-producer></media>"
+            f"</body.content></body></nitf>").encode("utf-8")
+
+
+def newsml_document(vectors: list[str], offset: int) -> bytes:
+    vectors = xml_safe(vectors)
+    items = []
+    for n, vector in enumerate(vectors):
+        i = offset + n
+        body = vector if well_formed(vector) else xml_escape(vector)
+        items.append(
+            f"<newsItem guid='urn:newsml:inj:{i}' version='1' standard='NewsML-G2' standardversion='2.33'>"
+            f"<itemMeta><itemClass qcode='ninat:text'/><versionCreated>2025-03-04T10:00:00Z</versionCreated>"
+            f"<pubStatus qcode='stat:usable'/><link rel='irel:seeAlso' href={quoteattr(xml_url(i))}/>"
+            f"</itemMeta><contentMeta><by>{xml_escape(vector)}</by>"
+            f"<creator><name>{xml_escape(vector)}</name></creator>"
+            f"<headline>News {i}: {xml_escape(vector)}</headline>"
+            f"<description role='drol:summary'>{xml_escape(vector)}</description>"
+            f"<creditline>{xml_escape(vector)}</creditline></contentMeta><contentSet>"
+            f"<inlineXML contenttype='application/xhtml+xml'><html xmlns='http://www.w3.org/1999/xhtml'>"
+            f"<body><p>{FILLER}</p><p>{body}</p><p>{xml_escape(vector)}</p>"
+            f"<figure><img src={quoteattr(xml_url(i))} alt={quoteattr(vector)}/>"
+            f"<figcaption>{body}</figcaption></figure></body></html></inlineXML>"
+            f"</contentSet></newsItem>")
+        items.append(
+            f"<newsItem guid='urn:newsml:inj:pic{i}' version='1' standard='NewsML-G2' standardversion='2.33'>"
+            f"<itemMeta><itemClass qcode='ninat:picture'/><versionCreated>2025-03-04T10:00:00Z</versionCreated>"
+            f"</itemMeta><contentMeta><by>{xml_escape(vector)}</by><headline>Photo {i}: {xml_escape(vector)}</headline>"
+            f"<creditline>{xml_escape(vector)}</creditline>"
+            f"<description role='drol:caption'>{xml_escape(vector)}</description></contentMeta>"
+            f"<contentSet><remoteContent rendition='rnd:highRes' href={quoteattr(xml_url(i))} "
+            f"contenttype='image/jpeg'/><remoteContent rendition='rnd:preview' "
+            f"href='https://img.example/{i}.jpg' contenttype='image/jpeg'/></contentSet></newsItem>")
+    return ("<?xml version='1.0' encoding='utf-8'?><newsMessage xmlns='http://iptc.org/std/nar/2006-10-01/'>"
+            "<header><sent>2025-03-04T10:00:00Z</sent></header><itemSet>" + "".join(items)
+            + "</itemSet></newsMessage>").encode("utf-8")
+
+
+def ninjs_document(vector: str, i: int) -> bytes:
+    return json.dumps({
+        "uri": f"urn:ninjs:inj:{i}", "type": "text", "version": "1", "language": "en",
+        "versioncreated": "2025-03-04T10:00:00Z", "by": vector, "located": vector,
+        "copyrightholder": vector, "headline": f"News {i}: {vector}",
+        "headlines": [{"role": "main", "value": f"News {i}: {vector}"}],
+        "descriptions": [{"role": "summary", "contenttype": "text/html", "value": vector},
+                         {"role": "teaser", "contenttype": "text/plain", "value": vector}],
+        "body_html": f"<p>{FILLER}</p>{vector}",
+        "bodies": [{"role": "html5", "contenttype": "text/html",
+                    "value": f"<p>{FILLER}</p>{vector}"}],
+        "people": [{"name": vector, "rel": "author"}],
+        "links": [{"href": url_for(i), "rel": "canonical"}],
+        "associations": [{
+            "name": "image1", "uri": f"urn:ninjs:inj:pic{i}", "type": "picture", "by": vector,
+            "copyrightholder": vector, "body_text": vector,
+            "descriptions": [{"role": "caption", "value": vector}],
+            "renditions": [{"name": "large", "href": url_for(i), "contenttype": "image/jpeg"},
+                           {"name": "small", "href": f"https://img.example/{i}.jpg",
+                            "contenttype": "image/jpeg"}],
+        }],
+    }).encode("utf-8")
+
+
+def page_document(vector: str, i: int) -> bytes:
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": vector,
+                     "description": vector, "author": {"@type": "Person", "name": vector},
+                     "image": {"@type": "ImageObject", "url": url_for(i), "caption": vector,
+                               "creditText": vector},
+                     "datePublished": "2025-03-04T10:00:00Z", "url": url_for(i),
+                     "articleBody": vector}).replace("<", "\\u003c")
+    attr = quoteattr(vector)
+    return (f"<!DOCTYPE html><html lang='en'><head><title>{vector}</title>"
+            f"<meta property='og:title' content={quoteattr(f'News {i}: {vector}')}><meta name='description' content={attr}>"
+            f"<meta name='author' content={attr}><meta property='og:image' content={quoteattr(url_for(i))}>"
+            f"<link rel='canonical' href={quoteattr(url_for(i + 1))}>"
+            f"<script type='application/ld+json'>{ld}</script></head><body><article>"
+            f"<h1>News {i}: {vector}</h1><p class='byline'>By <span class='author'>{vector}</span></p>"
+            f"<p>{FILLER}</p><p>{vector}</p><p>{FILLER}</p>"
+            f"<figure><img src={quoteattr(url_for(i))} alt={attr}><figcaption>{vector}"
+            f"<span class='credit'>{vector}</span></figcaption></figure>"
+            f"<figure><img src='https://img.example/{i}.jpg'><figcaption>{vector}</figcaption></figure>"
+            f"<p>{FILLER} {vector}</p></article></body></html>").encode("utf-8")
+
+
+def test_the_corpus_is_big_enough() -> None:
+    assert len(VECTORS) >= 200
+    assert len({v["id"] for v in VECTORS}) == len(VECTORS)
+    assert len(HTML_VECTORS) >= 150 and len(URL_VECTORS) >= 25
+
+
+def test_the_checker_sees_what_it_must() -> None:
+    """The oracle itself: raw vectors are flagged (else a passing test would prove nothing)."""
+    flagged = [v for v in HTML_VECTORS if html_dangers(v)]
+    assert len(flagged) >= 120
+    assert html_dangers('<a href="java&#x09;script:alert(1)">x</a>')
+    assert html_dangers("<p style='width:expression(alert(1))'>x</p>")
+    assert not html_dangers('<p>Fine <a href="https://ok.example/">link</a></p>')
+
+
+@pytest.mark.parametrize("fmt,builder,size", [
+    ("rss", rss_document, 40), ("atom", atom_document, 40), ("jsonfeed", jsonfeed_document, 40),
+    ("newsml_g2", newsml_document, 20),
+])
+def test_multi_item_formats(fmt, builder, size) -> None:
+    for offset, vectors in chunks(HTML_VECTORS, size):
+        articles = normalize(builder(vectors, offset))
+        label = f"{fmt} vectors {offset}..{offset + len(vectors) - 1}"
+        check_records(articles, label)
+        check_outputs(articles, label)
+
+
+@pytest.mark.parametrize("fmt,builder,kind", [
+    ("nitf", nitf_document, "feed"), ("ninjs", ninjs_document, "feed"), ("page", page_document, "page"),
+])
+def test_single_item_formats(fmt, builder, kind) -> None:
+    articles: list[Article] = []
+    refused = []
+    for i, vector in enumerate(HTML_VECTORS):
+        try:
+            records = normalize(builder(vector, i), kind, url=f"https://news.example/{fmt}/{i}")
+        except ParseError as exc:  # refusing a document is safe too; most must still be read
+            refused.append(f"{i}: {exc}")
+            continue
+        check_records(records, f"{fmt} vector {i}: {vector!r}")
+        articles.extend(records)
+    assert len(refused) <= len(HTML_VECTORS) // 20, refused
+    for start in range(0, len(articles), 50):
+        check_outputs(articles[start:start + 50], f"{fmt} records {start}..")
