@@ -26,14 +26,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, Mapping
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
 
 from ingest.errors import ParseError
 from normalize.model import Article, Credit, Image, Related
-from normalize.sanitize import clean_html
+from normalize.sanitize import clean_html, strip_forbidden_chars
 from normalize.text import clean_text, html_to_text, parse_date, plain_title
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,9 @@ _FIRST_TAG = re.compile(r"<([A-Za-z][\w:.-]*)")
 # Roots of the documents other parsers read: handing one of them to the page parser is a mistake.
 _NOT_PAGES = {"rss", "rdf:rdf", "feed", "newsmessage", "newsitem", "packageitem", "nitf"}
 _SPLIT_TOKENS = re.compile(r"[\s_-]+")
+# An element with one of these children is a box of blocks, not a block of text.
+_BLOCK_CHILD = ("./p|./div|./ul|./ol|./table|./h1|./h2|./h3|./h4|./section|./article|./header|"
+                "./figure|./blockquote|./li")
 
 
 def _tokens(el) -> set[str]:
@@ -122,9 +125,9 @@ def _is_element(el) -> bool:
     return isinstance(el.tag, str)
 
 
-def _link_density(el, text_len: int | None = None) -> float:
-    total = _text(el) if text_len is None else None
-    length = text_len if text_len is not None else len(total)
+def _link_density(el, length: int | None = None) -> float:
+    """The share of an element's text that sits in links (``length``: its text length, if known)."""
+    length = len(_text(el)) if length is None else length
     if not length:
         return 0.0
     linked = sum(len(_text(a)) for a in el.iter("a"))
@@ -183,7 +186,7 @@ class _Picture:
 
     def key(self) -> str:
         """The URL without query or size suffix: the same picture served in another size."""
-        path = urlsplit(self.url).path
+        path = self.url.split("?", 1)[0].split("#", 1)[0]
         return re.sub(r"[-_]\d+x\d+(?=\.\w+$)", "", path.rsplit("/", 1)[-1]).lower()
 
 
@@ -275,7 +278,8 @@ class _Graph:
                 self._walk(item, top=top and key in ("@graph", "mainEntity"))
 
     def resolve(self, value: Any) -> Any:
-        if isinstance(value, dict) and set(value) <= {"@id", "@type"} and "@id" in value:
+        if isinstance(value, dict) and set(value) <= {"@id", "@type"} and \
+                isinstance(value.get("@id"), str):
             return self.by_id.get(value["@id"], value)
         return value
 
@@ -544,7 +548,8 @@ _BYLINE_PREFIX = re.compile(
     re.I,
 )
 _NAME_JOINERS = re.compile(r"\s*(?:,|&|\band\b|\by\b|\bet\b|\bund\b|\be\b)\s*", re.I)
-_NAME_WORD = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w.'’-]*$|^(?:de|da|del|van|von|der|di|le|la|dos|das)$")
+_NAME_WORD = re.compile(
+    r"^[A-ZÀ-ÖØ-Þ][\w.'’-]*$|^(?:de|da|del|van|von|der|di|le|la|dos|das)$")
 
 
 def _author_list(values: Iterable[str]) -> tuple[str, ...]:
@@ -599,12 +604,13 @@ def _find_byline(root, scope) -> tuple[str, ...]:
     for area in (scope, root):
         if area is None:
             continue
-        links = [_text(a) for a in area.xpath(".//a[contains(concat(' ', @rel, ' '), ' author ')]")]
+        links = [_text(a) for a in area.xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")]
         if any(links):
             return _author_list(links)
         # Minified class names say nothing, but a link to the author's page does.
-        links = [_text(a) for a in area.xpath(".//a[@href]") if _AUTHOR_PAGE.search(a.get("href"))
-                 and _looks_like_name(_text(a)) and not _in_picture(a)]
+        links = [_text(a) for a in area.xpath(".//a[@href]")
+                 if _AUTHOR_PAGE.search(a.get("href")) and _looks_like_name(_text(a))
+                 and not _in_picture(a)]
         if links:
             return _author_list(links)
         for el in area.iter():
@@ -661,7 +667,8 @@ _MONTHS = {
 }
 _MONTH = r"([^\W\d_]{3,10})\.?"
 _TIME = r"(?:\D{0,8}?(\d{1,2})[:h.](\d{2}))?"
-_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})\.?(?:\s+de)?\s+" + _MONTH + r"(?:\s+de)?,?\s+(\d{4})" + _TIME)
+_DAY_MONTH_YEAR = re.compile(
+    r"\b(\d{1,2})\.?(?:\s+de)?\s+" + _MONTH + r"(?:\s+de)?,?\s+(\d{4})" + _TIME)
 _MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME)
 _NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})" + _TIME)
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
@@ -691,6 +698,9 @@ def _parse_text_date(text: str) -> datetime | None:
     return None
 
 
+_DATE_CLASSES = ("date", "fecha", "datum", "data", "time", "publi", "posted")
+
+
 def _find_date(root, scope) -> datetime | None:
     """The publication date shown on the page: a ``<time>``, else a dated element's text."""
     areas = [a for a in (scope, root) if a is not None]
@@ -706,7 +716,7 @@ def _find_date(root, scope) -> datetime | None:
             if not _is_element(el) or el.tag in ("html", "body", "article", "main"):
                 continue
             names = _names(el)
-            if any(w in names for w in ("date", "fecha", "datum", "data", "time", "publi", "posted")):
+            if any(w in names for w in _DATE_CLASSES):
                 text = _text(el)
                 if len(text) <= 80:
                     found = _parse_text_date(text)
@@ -734,22 +744,24 @@ _RELATED_HEADINGS = re.compile(
 
 
 def _related_containers(root) -> list:
+    """The outermost "related news" boxes: named so in their class or id, or by their heading."""
     found = []
     for el in root.iter():
-        if not _is_element(el) or el.tag in ("html", "body", "a") or not el.xpath(".//a[@href]"):
+        if not _is_element(el) or el.tag in ("html", "body", "a"):
             continue
-        if any(f in el.iterancestors() for f in found):
+        if not _RELATED_NAMES.search(_names(el)):
+            if el.tag not in ("section", "aside", "div", "nav"):
+                continue
+            heading = _first(_text(h) for h in el.xpath(
+                "./*[self::h2 or self::h3 or self::h4 or self::h5 or self::header][1]"))
+            if not heading or not _RELATED_HEADINGS.match(heading):
+                continue
+        if not el.xpath(".//a[@href]") or any(f in el.iterancestors() for f in found):
             continue
-        heading = _first(_text(h) for h in el.xpath("./*[self::h2 or self::h3 or self::h4 or "
-                                                     "self::h5 or self::header][1]"))
-        if _RELATED_NAMES.search(_names(el)) or (
-            el.tag in ("section", "aside", "div", "nav") and heading
-            and _RELATED_HEADINGS.match(heading)
-        ):
-            # "post related-enabled" on the article itself: a list of links is mostly links.
-            prose = len(_text(el)) - sum(len(_text(a)) for a in el.iter("a"))
-            if el.tag not in ("article", "main") and prose < 2000:
-                found.append(el)
+        # "post related-enabled" on the article itself: a list of links is mostly links.
+        prose = len(_text(el)) - sum(len(_text(a)) for a in el.iter("a"))
+        if el.tag not in ("article", "main") and prose < 2000:
+            found.append(el)
     return found
 
 
@@ -871,7 +883,8 @@ def _largest(srcset: str) -> str | None:
         bits = part.split()
         if not bits:
             continue
-        size = float(re.sub(r"[^\d.]", "", bits[1]) or 0) if len(bits) > 1 else 0.0
+        number = re.match(r"\d+(?:\.\d+)?", bits[1]) if len(bits) > 1 else None
+        size = float(number.group(0)) if number else 0.0
         if size > best_size:
             best, best_size = bits[0], size
     return best
@@ -946,8 +959,6 @@ _LABELS = re.compile(
     r"leia mais)\W*",
     re.I,
 )
-
-
 # A rights notice closing the text ("Riproduzione riservata © Copyright ..."). A bare "© dpa"
 # is left alone: it is an agency line, which normalize.wire reads.
 _RIGHTS = re.compile(
@@ -961,6 +972,8 @@ _RIGHTS = re.compile(
 def _not_body(el) -> bool:
     # "article-meta" and "post-byline" are metadata, but a long text is not, whatever its class.
     return bool(_tokens(el) & _NOT_BODY_TOKENS) and len(_text(el)) < 500
+
+
 _POSITIVE = re.compile(r"article|body|content|entry|main|page|post|text|blog|story|"
                        r"cuerpo|texto|corpo|inhalt|contenu")
 _NEGATIVE = re.compile(r"comment|meta|footer|footnote|related|share|sidebar|sponsor|widget|"
@@ -981,13 +994,8 @@ def _class_weight(el) -> int:
 
 def _paragraphs_of(el) -> list:
     """Text blocks to score: ``<p>``, and ``<div>``s that hold text but no blocks."""
-    found = []
-    for node in el.iter("p", "pre", "td", "div"):
-        if node.tag == "div" and node.xpath("./p|./div|./ul|./ol|./table|./h2|./h3|./section|"
-                                            "./article|./blockquote|./figure"):
-            continue
-        found.append(node)
-    return found
+    return [node for node in el.iter("p", "pre", "td", "div")
+            if node.tag != "div" or not node.xpath(_BLOCK_CHILD)]
 
 
 def _find_container(root, body_hint):
@@ -1053,8 +1061,7 @@ def _collect_blocks(container) -> list:
 
 
 def _is_text_div(el) -> bool:
-    return not el.xpath("./p|./div|./ul|./ol|./table|./h1|./h2|./h3|./h4|./section|./article|"
-                        "./blockquote|./figure|./header|.//img") and len(_text(el)) >= 25
+    return not el.xpath(_BLOCK_CHILD + "|.//img") and len(_text(el)) >= 25
 
 
 def _is_prose(el) -> bool:
@@ -1115,6 +1122,10 @@ def _body_from_text(article_body: str) -> str:
 # The parser
 
 
+# "Headline | Site", "Site - Headline", "Headline — Section — Site"
+_TITLE_PARTS = re.compile(r"\s+[|–—]\s+|\s+-\s+")
+
+
 def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
     for name in site_names:
         if name:
@@ -1130,8 +1141,8 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields) -> list[str]:
     names = [fields.publisher, _first(meta.get("og:site_name", [])),
              _first(meta.get("application-name", []))]
     title = _first(_text(t) for t in root.iter("title")) or ""
-    parts = re.split(r"\s+[|–—]\s+|\s+-\s+", title)
-    if len(parts) > 1 and len(parts[-1]) <= 40:
+    parts = _TITLE_PARTS.split(title)
+    if len(parts) > 1 and len(parts[-1]) <= 40 and parts[-1] != max(parts, key=len):
         names.append(parts[-1])
     return list(dict.fromkeys(n for n in names if n))
 
@@ -1149,7 +1160,7 @@ def _page_title(root, scope, site: str | None) -> str | None:
     stripped = _strip_site_name(title, [site])
     if stripped == title:
         # Unknown site name: of "Headline | Site" or "Site - Headline", the longer part.
-        stripped = max(re.split(r"\s+[|–—]\s+|\s+-\s+", title), key=len)
+        stripped = max(_TITLE_PARTS.split(title), key=len)
     # The page may print it with better typography ("l’intra-muros" for "l'intra-muros").
     wanted = _comparable(stripped)
     shown = _first_element(
@@ -1190,7 +1201,8 @@ def parse(
     """
     if not data or not data.strip():
         raise ParseError("empty document", where=url)
-    text = _XML_DECL.sub("", decode_page(data, headers)).lstrip("\ufeff")
+    # lxml refuses control characters; no feed we write may carry them either.
+    text = strip_forbidden_chars(_XML_DECL.sub("", decode_page(data, headers)).lstrip("\ufeff"))
     first = _FIRST_TAG.search(re.sub(r"<!--.*?-->", "", text[:8192], flags=re.S))
     if text.lstrip()[:1] in ("{", "[") or not _HTML_MARKERS.search(text[:65536]) or (
         first and first.group(1).lower() in _NOT_PAGES
@@ -1325,11 +1337,8 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base) -> li
     return [lead] + [p for _, p in shown]
 
 
-_READING_TIME = re.compile(r"\d+\s*(?:min|minutes?|minutos?|minuten|minuti)\.?(?:\s+\w+){0,2}", re.I)
-
-
-_BLOCK_CHILD = ("./p|./div|./ul|./ol|./table|./h1|./h2|./h3|./h4|./section|./article|./header|"
-                "./figure|./blockquote|./li")
+_READING_TIME = re.compile(
+    r"\d+\s*(?:min|minutes?|minutos?|minuten|minuti)\.?(?:\s+\w+){0,2}", re.I)
 
 
 def _read_credit_line(text: str) -> tuple[tuple[str, ...], datetime | None] | None:

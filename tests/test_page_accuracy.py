@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.errors import ParseError
 from normalize import normalize_document, page
@@ -176,3 +178,24 @@ def test_guid_falls_back_to_the_fetched_url():
     [article] = page.parse(data, url="https://example.com/a/1")
     assert article.guid == article.url == "https://example.com/a/1"
     assert article.body_text.startswith("Some words of text.")
+
+
+_SOUP = [b"<html>", b"<p>", b"</p>", b"<div class='article-body'>", b"</div>", b"<h1>", b"Title",
+         b"<figure><img src='/a.jpg' srcset='a 1.x.2w, b'><figcaption><span>a</span><span>b</span>"
+         b"</figcaption></figure>", b"text, more words, and more", b"<br><br>", b"<td>",
+         b"<font>", b"<a href='http://[::1'>link</a>", b"\x00", b"\xff", b"&amp;", b"<!--",
+         b"<meta charset='bogus'>", b"<time datetime='2020-13-45'>6 avril 2023</time>",
+         b"<script type='application/ld+json'>{\"@graph\":[{\"@type\":\"NewsArticle\","
+         b"\"image\":[[]],\"author\":{\"@id\":[1]},\"mainEntityOfPage\":{\"@id\":[2]}}]}</script>",
+         b"<div itemscope itemtype='http://schema.org/NewsArticle'><span itemprop='author' "
+         b"itemscope><span itemprop='name'></span></span>"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_SOUP), max_size=40) | st.lists(st.binary(max_size=40), max_size=3))
+def test_any_bytes_give_a_record_or_parse_error(parts):
+    try:
+        records = page.parse(b"".join(parts), url="https://example.com/a")
+    except ParseError:
+        return
+    assert len(records) == 1 and records[0].title
