@@ -17,7 +17,8 @@ Agencies print credits in a few conventions:
 
 Captions: :func:`split_caption` removes a trailing credit (``... – -/Kremlin/dpa``,
 ``... (Foto: X/dpa)``, ``... Photo: AFP``, ``... | Foto: EFE``) and a leading archive label
-(``Archive –``, ``Archivo -``, ``Archiv -``...). The archive label is dropped, not kept anywhere:
+(``Archive –``, ``Archivo -``, ``Archiv -``...) or a trailing archive mark (Europa Press's portal:
+``... - Eduardo Parra - Europa Press - Archivo``). The archive label is dropped, not kept anywhere:
 it says when the picture was taken, not what it shows, and the issue's seed expects the caption
 without it.
 """
@@ -95,6 +96,10 @@ _NOT_PERSON_WORDS = {
     "vatican", "vaticano", "vatikan", "white", "élysée", "elysée", "moncloa", "quirinale",
     "planalto", "images", "media", "news", "tv", "television", "televisión", "télévision",
 }
+# Words saying "handed out by the other name" (Brazilian portals print "Divulgação/Aprosoja").
+_HANDOUT = {"handout", "divulgação", "divulgacao", "reprodução", "reproducao", "cortesía",
+            "cortesia", "courtesy", "ho", "pr", "privat", "privado", "social media", "redes sociais",
+            "redes sociales"}
 _PARTICLES = {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le",
               "van", "von", "der", "den", "ter", "ten", "zu", "y", "e", "bin", "al", "el", "d'"}
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
@@ -150,23 +155,30 @@ def _who(part: str) -> tuple[str | None, str | None]:
     return (None, part) if _is_institution(part) else (part, None)
 
 
-def _parse_slashed(parts: list[str]) -> Credit | None:
+# (photographer, source, supplier)
+_Fields = tuple[str | None, str | None, str | None]
+
+
+def _parse_parts(parts: list[str]) -> _Fields:
+    """Read ``Photographer/Source/Supplier`` (or ``Agency/Name``) split into its parts."""
     parts = [None if p in ("", "-", "–", "—", "?") else p for p in parts]
+    if len(parts) == 2 and any(p and p.casefold() in _HANDOUT for p in parts):
+        # "Divulgação/Aprosoja", "Handout/Reuters": the other side handed the picture out.
+        other = next((p for p in parts if p and p.casefold() not in _HANDOUT), None)
+        return (None, None, other) if other and is_agency(other) else (None, other, None)
     if len(parts) == 2:
         first, last = parts
         if first and last and is_agency(first) and not is_agency(last):
             # Agency first (``EFE/Chema Moya``, ``Europa Press/Eduardo Parra``).
-            if _is_institution(last):
-                return Credit("", source=last, supplier=first)
-            return Credit("", photographer=last, supplier=first)
+            return (None, last, first) if _is_institution(last) else (last, None, first)
         if first and last and is_agency(first) and is_agency(last):
-            return Credit("", source=first, supplier=last)
+            return None, first, last
         photographer, source = _who(first or "")
-        return Credit("", photographer=photographer, source=source, supplier=last)
+        return photographer, source, last
     first, *middle, last = parts
     photographer, first_source = _who(first or "")
     source = "/".join(p for p in (first_source, *middle) if p) or None
-    return Credit("", photographer=photographer, source=source, supplier=last)
+    return photographer, source, last
 
 
 def parse_credit(text: str | None) -> Credit | None:
@@ -184,40 +196,33 @@ def parse_credit(text: str | None) -> Credit | None:
     core = _strip_wrapping(clean_text(text))
     if not core or not re.search(r"[^\W_]", core):
         return None
-    fields = _structure(core)
-    return Credit(core, fields.photographer, fields.source, fields.supplier)
+    return Credit(core, *_structure(core))
 
 
-def _structure(core: str) -> Credit:
+def _structure(core: str) -> _Fields:
     if _URL.search(core):
-        return Credit(core)
+        return None, None, None
     if "/" in core:
         parts = [p.strip() for p in core.split("/")]
         if all(len(p) <= 60 for p in parts):
-            return _parse_slashed(parts)
+            return _parse_parts(parts)
     dashed = [p.strip() for p in re.split(r"\s+[-–—|]\s+", core)]
     if 1 < len(dashed) <= 4 and any(is_agency(p) for p in dashed):
         # "Eduardo Parra - Europa Press": the same convention with dashes.
-        return _parse_slashed(dashed)
+        return _parse_parts(dashed)
     paren = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", core)
     if paren:
-        who, supplier = paren.group(1).strip(), paren.group(2).strip()
-        photographer, source = _who(who)
-        return Credit(core, photographer=photographer, source=source, supplier=supplier)
+        photographer, source = _who(paren.group(1).strip())
+        return photographer, source, paren.group(2).strip()
     joined = re.fullmatch(r"(.+?)(?:\s*,\s*|\s+via\s+|\s+for\s+|\s+para\s+|\s+pour\s+|\s+für\s+|"
                           r"\s+per\s+)(.+)", core, re.IGNORECASE)
     if joined and is_agency(joined.group(2)):
-        return _parse_slashed([joined.group(1).strip(), joined.group(2).strip()])
+        return _parse_parts([joined.group(1).strip(), joined.group(2).strip()])
     if is_agency(core):
-        return Credit(core, supplier=core)
+        return None, None, core
     if _looks_like_person(core):
-        return Credit(core, photographer=core)
-    return Credit(core, source=core)
-
-
-def _names_agency(text: str) -> bool:
-    """Whether any ``/``, ``,`` or ``(...)`` part of ``text`` is a whole agency name."""
-    return any(is_agency(part) for part in re.split(r"[/,()]|\s+via\s+", text))
+        return core, None, None
+    return None, core, None
 
 
 def _is_credit_shaped(text: str) -> bool:
@@ -310,7 +315,8 @@ def split_caption(text: str | None) -> tuple[str | None, Credit | None]:
     In: a caption as printed, e.g. ``Archive – Image du président ... à Saint-Pétersbourg. –
     -/Kremlin/dpa``. Out: ``(caption, credit)``: the caption without credit, without a leading
     archive label and with collapsed white space (``None`` when nothing is left), and the parsed
-    :class:`Credit` (``None`` when the caption carries none). When several credits trail, the
+    :class:`Credit` (``None`` when the caption carries none). An archive mark after the credit
+    (``... - Eduardo Parra - Europa Press - Archivo``) goes too. When several credits trail, the
     last printed one is returned and all are removed. The caption returned splits to itself.
     Never raises.
     """

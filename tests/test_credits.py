@@ -22,7 +22,10 @@ CREDITS = [
     ("Daniel Brunner/KEYSTONE/dpa", "Daniel Brunner/KEYSTONE/dpa", "Daniel Brunner", "KEYSTONE",
      "dpa"),
     ("-/dpa", "-/dpa", None, None, "dpa"),
-    ("Handout/Reuters", "Handout/Reuters", None, "Handout", "Reuters"),
+    ("Handout/Reuters", "Handout/Reuters", None, None, "Reuters"),
+    ("Divulgação/Aprosoja", "Divulgação/Aprosoja", None, "Aprosoja", None),
+    ("Prefeitura de Manaus/Divulgação", "Prefeitura de Manaus/Divulgação", None,
+     "Prefeitura de Manaus", None),
     ("AP/dpa", "AP/dpa", None, "AP", "dpa"),
     # Agency/Name and Name/Agency: the agency list decides which side is which.
     ("Europa Press/Eduardo Parra", "Europa Press/Eduardo Parra", "Eduardo Parra", None,
