@@ -1,0 +1,132 @@
+"""Benchmark of normalize.language (run by hand, never in CI; prints figures only).
+
+    python bench/bench_language.py            # speed on 10,000 generated items
+    python bench/bench_language.py --sweep    # accuracy and speed per body prefix length
+
+Items are generated deterministically (``random.Random(5)``) from the labelled texts in
+``tests/data/language``: a headline, a lead as summary for 60% of items, a body of 2 to 6 other
+leads of the same language; 8% are in a confuser language, 3% declare a wrong language, 45%
+declare the right one. The "re-poll" run feeds the same items three times in a shuffled order,
+as a scheduler polling feeds every few minutes does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from normalize import language  # noqa: E402
+from normalize.model import Article  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "language"
+MAIN = ("en", "fr", "es", "de", "pt", "it")
+CONFUSERS = ("ca", "gl", "nl", "ro")
+
+
+def load_texts() -> dict[str, dict[str, list[str]]]:
+    """Return ``{lang: {"headline": [...], "lead": [...]}}`` from the labelled TSV files."""
+    texts: dict[str, dict[str, list[str]]] = {}
+    for path in sorted(DATA.glob("*.tsv")):
+        kinds: dict[str, list[str]] = {"headline": [], "lead": []}
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                kinds[row["kind"]].append(row["text"])
+        texts[path.stem] = kinds
+    return texts
+
+
+def generate(count: int, texts, seed: int = 5) -> list[tuple[Article, str]]:
+    """Return ``count`` (article, true language) pairs, the same ones on every run."""
+    rng = random.Random(seed)
+    items = []
+    for number in range(count):
+        lang = rng.choice(CONFUSERS) if rng.random() < 0.08 else rng.choice(MAIN)
+        pool = texts[lang]
+        title = rng.choice(pool["headline"])
+        summary = rng.choice(pool["lead"]) if rng.random() < 0.6 else None
+        body = " ".join(rng.sample(pool["lead"], rng.randint(2, 6)))
+        roll = rng.random()
+        if roll < 0.03:
+            declared = rng.choice([code for code in MAIN if code != lang])
+        elif roll < 0.48:
+            declared = rng.choice([lang, lang.upper(), f"{lang}-{lang.upper()}"])
+        else:
+            declared = None
+        article = Article(id=str(number), guid=str(number), source="bench", title=title,
+                          summary=summary, body_text=body, language=declared)
+        items.append((article, lang))
+    return items
+
+
+def run(items, repeat: int = 1, seed: int = 9) -> tuple[float, int, int]:
+    """Detect every item (``repeat`` times, shuffled); return (CPU seconds, correct, total).
+
+    CPU time, not wall time: the bench machine is shared, and other jobs' load would otherwise
+    show up as our slowness.
+    """
+    order = [item for item in items for _ in range(repeat)]
+    random.Random(seed).shuffle(order)
+    correct = 0
+    start = time.process_time()
+    for article, truth in order:
+        correct += language.detect_article(article).language == truth
+    return time.process_time() - start, correct, len(order)
+
+
+def bench_speed(count: int) -> None:
+    texts = load_texts()
+    items = generate(count, texts)
+    language.detect("Warm-up: load both engines before the clock starts.")
+    language.detect_article(items[0][0])
+    language.clear_cache()
+    seconds, correct, total = run(items)
+    print(f"{total} unique items, cold cache: {total / seconds:8.0f} items/CPU-s "
+          f"({seconds * 1e3 / total:.2f} ms/item), accuracy {correct / total:.2%}")
+    language.clear_cache()
+    seconds, correct, total = run(items, repeat=3)
+    print(f"{total} items (each seen 3x, re-poll): {total / seconds:8.0f} items/CPU-s "
+          f"({seconds * 1e3 / total:.2f} ms/item)")
+    seconds, _, total = run(items)
+    print(f"{total} items, warm cache:        {total / seconds:8.0f} items/CPU-s")
+
+
+def bench_sweep(count: int) -> None:
+    """Accuracy and speed per BODY_CHARS, on items without a summary (the body must speak)."""
+    texts = load_texts()
+    items = [(article.replace(summary=None, language=None), lang)
+             for article, lang in generate(count, texts, seed=11)]
+    language.detect("Warm-up: load both engines before the clock starts.")
+    default = language.BODY_CHARS
+    print("title + body prefix, no summary, no declaration:")
+    for chars in (0, 50, 100, 200, 300, 500, 800):
+        language.BODY_CHARS = chars
+        language.clear_cache()
+        seconds, correct, total = run(items)
+        main_items = [(a, t) for a, t in items if t in MAIN]
+        language.clear_cache()
+        _, main_correct, main_total = run(main_items)
+        print(f"  BODY_CHARS={chars:4d}: all {correct / total:7.2%}  six main "
+              f"{main_correct / main_total:7.2%}  {total / seconds:7.0f} items/CPU-s")
+    language.BODY_CHARS = default
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--sweep", action="store_true", help="measure body prefix lengths")
+    args = parser.parse_args()
+    if args.sweep:
+        bench_sweep(min(args.count, 3000))
+    else:
+        bench_speed(args.count)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,335 @@
+"""Language detection: accuracy floors on our labelled set, declarations, bad input, determinism."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from normalize import language
+from normalize.language import Detection, detect, detect_article, normalize_code
+from normalize.model import Article
+
+DATA = Path(__file__).parent / "data" / "language"
+MAIN = ("en", "fr", "es", "de", "pt", "it")
+CONFUSERS = ("ca", "gl", "nl", "ro")
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def load(lang: str) -> list[tuple[str, str]]:
+    with (DATA / f"{lang}.tsv").open(encoding="utf-8", newline="") as handle:
+        return [(row["kind"], row["text"])
+                for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
+
+
+LABELLED = {lang: load(lang) for lang in MAIN + CONFUSERS}
+
+
+def group(kind: str, text: str) -> str:
+    if kind == "lead":
+        return "headline+lead"
+    return "headline<=80" if len(text) <= 80 else "headline>80"
+
+
+@pytest.fixture(scope="module")
+def results():
+    """Every labelled text detected once, candidates = the six (confusers added by the module)."""
+    return {lang: [(group(kind, text), text, detect(text, candidates=MAIN))
+                   for kind, text in rows] for lang, rows in LABELLED.items()}
+
+
+# --- the labelled set itself ------------------------------------------------------------------
+
+def test_labelled_set_has_the_promised_size():
+    for lang in MAIN:
+        kinds = Counter(kind for kind, _ in LABELLED[lang])
+        assert sum(kinds.values()) >= 100, lang
+        assert kinds["headline"] >= 50 and kinds["lead"] >= 50, (lang, kinds)
+    for lang in CONFUSERS:
+        assert len(LABELLED[lang]) >= 20, lang
+    texts = [text for rows in LABELLED.values() for _, text in rows]
+    assert len(texts) == len(set(texts)), "duplicate texts in the labelled set"
+    assert all(kind in ("headline", "lead") for rows in LABELLED.values() for kind, _ in rows)
+
+
+# --- accuracy floors --------------------------------------------------------------------------
+
+def test_accuracy_floors(results):
+    table, failures = [], []
+    for lang in MAIN + CONFUSERS:
+        right, total = Counter(), Counter()
+        for name, _, found in results[lang]:
+            total[name] += 1
+            right[name] += found.language == lang
+        cells = []
+        for name in ("headline<=80", "headline>80", "headline+lead"):
+            if total[name]:
+                share = right[name] / total[name]
+                cells.append(f"{name} {right[name]:3d}/{total[name]:3d} {share:7.2%}")
+                floor = {"headline<=80": 0.97, "headline+lead": 0.99}.get(name)
+                if lang in MAIN and floor and share < floor:
+                    failures.append(f"{lang} {name}: {share:.2%} < {floor:.0%}")
+        table.append(f"{lang}: " + " | ".join(cells))
+    print("\n" + "\n".join(table))
+    assert not failures, "\n".join(failures + table)
+
+
+def test_confuser_leads_are_recognised(results):
+    for lang in CONFUSERS:
+        leads = [found.language for name, _, found in results[lang] if name == "headline+lead"]
+        assert sum(code == lang for code in leads) / len(leads) >= 0.9, (lang, leads)
+
+
+def test_no_main_language_text_is_taken_for_a_confuser(results):
+    wrong = [(lang, text, found) for lang in MAIN for _, text, found in results[lang]
+             if found.language in CONFUSERS]
+    assert not wrong
+
+
+def test_sixty_character_spanish_headline_is_not_catalan():
+    headline = "El Barça gana al Girona en Montjuïc y sigue líder de la Liga"
+    assert len(headline) == 60
+    found = detect(headline)
+    assert found.language == "es"
+    assert "ca" in found.reason  # the Catalan reading was seen and turned down, on the record
+
+
+def test_a_long_catalan_text_is_catalan():
+    text = ("Vaga de Rodalies: cues i retards a les estacions de Barcelona. Els usuaris han "
+            "hagut d'esperar més d'una hora i la Generalitat demana a Renfe que garanteixi "
+            "els serveis mínims durant tota la setmana.")
+    assert detect(text).language == "ca"
+
+
+# --- declared languages -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, code", [
+    ("fr", "fr"), ("FR", "fr"), ("fr-FR", "fr"), ("fr_FR", "fr"), ("fr-ca", "fr"),
+    ("fre", "fr"), ("fra", "fr"), ("ger", "de"), ("deu", "de"), ("pt-BR", "pt"),
+    ("es-419", "es"), ("zh-Hant-TW", "zh"), ("en-US-x-twain", "en"), ("iw", "he"),
+    (" it ", "it"), ("ENG", "en"),
+    ("xx", None), ("english", None), ("French", None), ("fr_FR.UTF-8", None), ("und", None),
+    ("", None), ("fr, en", None), ("f", None), ("fr-FR!", None), (None, None), (42, None),
+])
+def test_normalize_code(value, code):
+    assert normalize_code(value) == code
+
+
+def test_declared_language_confirmed_by_text():
+    found = detect("Le gouvernement adopte la réforme des retraites après des mois de débat",
+                   declared="fr-FR")
+    assert (found.language, found.method) == ("fr", "declared-confirmed")
+    assert found.confidence > 0.9
+
+
+def test_contradicted_declaration_is_overruled_and_said_so():
+    found = detect("Arsenal come from behind to go top of the Premier League", declared="fr")
+    assert (found.language, found.method) == ("en", "detected")
+    assert "overruled" in found.reason and "fr" in found.reason
+
+
+def test_declaration_wins_when_text_is_too_short():
+    found = detect("Inflation", declared="de")
+    assert (found.language, found.method) == ("de", "declared")
+    assert found.reason
+
+
+def test_declaration_wins_when_text_only_leans_elsewhere():
+    found = detect("Otro tropiezo del Atleti", declared="es")
+    assert found.language == "es"
+    assert found.method in ("declared", "declared-confirmed")
+
+
+def test_true_declarations_are_never_overruled_on_the_labelled_set():
+    overruled = [(lang, text, found) for lang in MAIN for _, text in LABELLED[lang]
+                 if (found := detect(text, declared=lang)).language != lang]
+    assert not overruled
+
+
+def test_most_wrong_declarations_are_caught_on_leads():
+    caught = total = 0
+    for lang in MAIN:
+        wrong = MAIN[(MAIN.index(lang) + 1) % len(MAIN)]
+        for kind, text in LABELLED[lang]:
+            if kind == "lead":
+                total += 1
+                caught += detect(text, declared=wrong).language == lang
+    assert caught / total >= 0.99
+
+
+def test_declared_language_outside_candidates_can_be_confirmed():
+    text = ("Regeringen lägger fram en ny budget med sänkta skatter för pensionärer. "
+            "Finansministern säger att statens finanser är starka.")
+    assert detect(text, declared="sv").method == "declared-confirmed"
+
+
+def test_text_outside_every_candidate_is_named_not_forced():
+    text = ("Regeringen lägger fram en ny budget med sänkta skatter för pensionärer. "
+            "Finansministern säger att statens finanser är starka.")
+    found = detect(text)
+    assert found.language == "sv"
+    assert "outside" in found.reason
+
+
+def test_candidates_restrict_the_choice():
+    found = detect("Bundesrat billigt das neue Gesetz über die Mietpreisbremse",
+                   candidates=("de", "fr", "it"))
+    assert found.language == "de"
+
+
+# --- bad input --------------------------------------------------------------------------------
+
+MIXED = ("Arsenal come from behind to go top. Trailing by two goals at half-time, the Gunners "
+         "scored twice in the final quarter of an hour. Le gouvernement adopte la réforme des "
+         "retraites. La Première ministre a engagé la responsabilité de son gouvernement mardi.")
+
+
+@pytest.mark.parametrize("text", [
+    "", "   \n\t ", None, "<p></p><br/><div>&nbsp;</div>", "<script>var x = 1;</script>",
+    "🔥🔥🔥 👍🎉", "2024-10-12 14:00 +0200", "https://example.com/news/2024/10/12", 12345,
+    "OK", MIXED,
+])
+def test_bad_input_gives_a_fallback_with_reason(text):
+    found = detect(text)
+    assert (found.language, found.method) == ("und", "fallback")
+    assert found.reason
+    configured = detect(text, fallback="es")
+    assert (configured.language, configured.method) == ("es", "fallback")
+
+
+def test_mixed_text_keeps_a_declaration_it_contains():
+    found = detect(MIXED, declared="fr")
+    assert (found.language, found.method) == ("fr", "declared")
+    assert "mixed" in found.reason
+
+
+@pytest.mark.parametrize("declared", ["xx", "english", "fr_FR.UTF-8", "", 7])
+def test_declared_value_that_is_not_a_language(declared):
+    short = detect("Brexit", declared=declared)
+    assert short.method == "fallback" and short.language == "und"
+    assert short.reason
+    configured = detect("Brexit", declared=declared, fallback="en-GB")
+    assert (configured.language, configured.method) == ("en", "fallback")
+    long = detect("The government has pushed its pension reform through parliament",
+                  declared=declared)
+    assert (long.language, long.method) == ("en", "detected")
+    if declared not in ("", 7):
+        assert repr(declared) in long.reason
+
+
+def test_bytes_and_markup_are_read_as_text():
+    assert detect("Le gouvernement adopte la réforme des retraites".encode()).language == "fr"
+    found = detect("<p>El Gobierno <b>aprueba</b> la reforma de las pensiones &amp; "
+                   "la ley de vivienda</p>")
+    assert found.language == "es"
+
+
+def test_all_caps_headline():
+    assert detect("ARSENAL COME FROM BEHIND TO GO TOP OF THE LEAGUE").language == "en"
+
+
+def test_unsure_short_text_prefers_the_sources_language():
+    found = detect("Brexit", fallback="de")
+    assert (found.language, found.method) == ("de", "fallback")
+
+
+# --- the result type --------------------------------------------------------------------------
+
+def test_detection_unpacks_and_pickles():
+    found = detect("Le gouvernement adopte la réforme des retraites")
+    lang, conf = found
+    assert (lang, conf) == (found.language, found.confidence)
+    assert isinstance(found, tuple) and len(found) == 2
+    again = pickle.loads(pickle.dumps(found))
+    assert again == found and again.method == found.method and again.reason == found.reason
+    assert "fr" in repr(found)
+    assert Detection("de", 0.5, "detected").reason is None
+
+
+# --- articles ---------------------------------------------------------------------------------
+
+def make(**fields) -> Article:
+    return Article(id="1", guid="1", source="test", **fields)
+
+
+def test_detect_article_uses_declared_language_and_text():
+    article = make(title="Hochwasser: Schweizer Kanton ruft den Notstand aus",
+                   summary="Nach tagelangen Regenfällen sind mehrere Flüsse über die Ufer "
+                           "getreten.",
+                   body_text="Die Behörden haben Hunderte Bewohner aufgefordert, ihre Häuser "
+                             "vorsorglich zu verlassen." * 20,
+                   language="de-CH")
+    found = detect_article(article)
+    assert (found.language, found.method) == ("de", "declared-confirmed")
+
+
+def test_detect_article_reads_the_body_when_the_title_is_short():
+    article = make(title="Brexit", body_text="Le gouvernement britannique a présenté mardi "
+                   "un nouveau plan pour les relations commerciales avec l'Union européenne.")
+    assert detect_article(article).language == "fr"
+
+
+def test_detect_article_falls_back_to_the_sources_language():
+    found = detect_article(make(title="🔥"), fallback="it")
+    assert (found.language, found.method) == ("it", "fallback")
+    assert detect_article(make(title="")).language == "und"
+
+
+# --- determinism ------------------------------------------------------------------------------
+
+PROBE = [text for lang in MAIN + CONFUSERS for _, text in LABELLED[lang][:12]] + [
+    "Climber dies on Ben Nevis", "Otro tropiezo del Atleti", "Inflation", MIXED,
+    "El Barça gana al Girona en Montjuïc y sigue líder de la Liga",
+]
+
+
+def snapshot(texts):
+    return [list(detect(text)) + [detect(text).method, detect(text).reason] for text in texts]
+
+
+def test_same_answer_whatever_the_order_and_the_cache():
+    language.clear_cache()
+    forward = snapshot(PROBE)
+    language.clear_cache()
+    backward = snapshot(PROBE[::-1])[::-1]
+    cached = snapshot(PROBE)
+    assert forward == backward == cached
+
+
+def test_same_answer_in_a_fresh_process():
+    script = ("import json, sys\n"
+              "from normalize.language import detect\n"
+              "texts = json.load(sys.stdin)[::-1]\n"
+              "out = [list(detect(t)) + [detect(t).method, detect(t).reason] for t in texts]\n"
+              "print(json.dumps(out[::-1]))\n")
+    env = dict(os.environ, PYTHONHASHSEED="12345", PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", script], input=json.dumps(PROBE),
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+                          check=True)
+    assert json.loads(done.stdout) == json.loads(json.dumps(snapshot(PROBE)))
+
+
+def test_threads_get_the_same_answers():
+    language.clear_cache()
+    expected = snapshot(PROBE)
+    language.clear_cache()
+    outputs = [None] * 4
+
+    def work(slot):
+        outputs[slot] = snapshot(PROBE if slot % 2 else PROBE[::-1])
+
+    threads = [threading.Thread(target=work, args=(slot,)) for slot in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outputs[1] == outputs[3] == expected
+    assert outputs[0][::-1] == outputs[2][::-1] == expected
