@@ -232,8 +232,19 @@ def _balanced_markup(fragment: str) -> bool:
     return sorted(t for t in opened if t not in _VOID) == sorted(closed)
 
 
+# An agency line is short: only the body's last few kilobytes are searched, so a long body costs
+# no more than a short one (a last paragraph longer than this is no agency line anyway).
+_WINDOW = 4096
+
+
 def _cut_last_line(html: str) -> tuple[str, str] | None:
     """Return ``(html without its last line, that line's markup)``, or ``None``."""
+    cut_at = max(0, len(html) - _WINDOW)
+    found = _cut_in_window(html[cut_at:], whole=cut_at == 0)
+    return (html[:cut_at] + found[0], found[1]) if found else None
+
+
+def _cut_in_window(html: str, whole: bool) -> tuple[str, str] | None:
     closers = _CONTAINER_CLOSE.search(html)
     tail = closers.group(0).strip() if closers else ""
     core = html[: closers.start()] if closers else html
@@ -261,6 +272,8 @@ def _cut_last_line(html: str) -> tuple[str, str] | None:
         cut = cuts[-1] if cuts else None
         line = core[cut.end():] if cut else core
         if cut is None:
+            if not whole:
+                return None  # the line starts before the window: far too long
             head = ""
         elif cut.group(0).startswith(("<br", "<BR", "<Br", "\n")):
             head = core[: cut.start()]  # the break goes with the line it introduced

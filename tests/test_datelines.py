@@ -165,6 +165,13 @@ def test_split_agency_line_leaves_other_bodies(html):
     assert split_agency_line(html) == (html, None, None)
 
 
+def test_split_agency_line_on_a_long_body():
+    paragraphs = "\n".join(f"<p>Párrafo {i} con texto.</p>" for i in range(3000))
+    assert split_agency_line(paragraphs + "<p>Fuente: EFE</p>") == (paragraphs, "EFE", "EFE")
+    one_long = "<p>" + "palabra " * 5000 + "Fuente: EFE</p>"
+    assert split_agency_line(one_long) == (one_long, None, None)
+
+
 _PARAGRAPHS = st.sampled_from([
     "<p>MADRID, 24 Oct. (EUROPA PRESS) - Texto.</p>", "<p>Source: (EUROPA PRESS)</p>",
     "<p>Quelle: dpa</p>", "<p>(c) dpa</p>", "<p>Un párrafo.</p>", "<p>&nbsp;</p>", "<br>",
