@@ -590,7 +590,10 @@ def detect(text, declared=None, candidates=None, *, fallback=None) -> Detection:
         return _fallback(fallback_code, reasons, what)
     else:
         best, best_p = evidence.ranking[0]
-        if prepared.letters >= INCONCLUSIVE_LETTERS and best_p < INCONCLUSIVE_P:
+        # A long text that settles on nothing, or a text in a script the chosen language does
+        # not use, says nothing usable: a guess would only look like an answer.
+        if ((prepared.letters >= INCONCLUSIVE_LETTERS and best_p < INCONCLUSIVE_P)
+                or (prepared.non_latin >= 0.5 and best_p < SURE)):
             what = f"inconclusive: best guess {best} at {best_p:.2f} over {prepared.letters} letters"
             if declared_code:
                 share = dict(evidence.ranking).get(declared_code, 0.0)

@@ -179,6 +179,16 @@ def test_text_outside_every_candidate_is_named_not_forced():
     assert "outside" in found.reason
 
 
+def test_other_scripts_are_named_when_both_engines_agree_else_left_undetermined():
+    russian = detect("Правительство представило новый бюджет со снижением налогов для пенсионеров.")
+    assert (russian.language, russian.method) == ("ru", "detected")
+    # langdetect has no Armenian profile, so py3langid's reading stands alone: no answer.
+    armenian = detect("Կառավարությունը ներկայացրել է նոր բյուջե, որը նվազեցնում է հարկերը "
+                      "թոշակառուների համար։")
+    assert (armenian.language, armenian.method) == ("und", "fallback")
+    assert "hy" in armenian.reason
+
+
 def test_candidates_restrict_the_choice():
     found = detect("Bundesrat billigt das neue Gesetz über die Mietpreisbremse",
                    candidates=("de", "fr", "it"))
