@@ -1,18 +1,22 @@
 """Article web pages: the HTML of one article page in, one :class:`~normalize.model.Article` out.
 
 A page says the same thing several times, with varying care: JSON-LD (``NewsArticle`` and
-friends, possibly inside ``@graph``), microdata, OpenGraph and ``article:*`` meta tags, the
-``<html lang>``, the figures and the visible text. :func:`parse` reads them in that order and
-merges field by field: the first source that has a value wins. Two fields are exceptions:
+friends, possibly inside ``@graph`` or a list), microdata, OpenGraph and ``article:*`` meta tags,
+the ``<html lang>``, the figures and the visible text. :func:`parse` reads them in that order and
+merges field by field: the first source that has a value wins. The exceptions:
 
-- the body is the page's own main text (found by scoring containers on paragraph length and link
-  density, the way readability does), because JSON-LD ``articleBody`` is often plain text without
-  paragraphs, or a teaser; ``articleBody`` is used only when the visible text is much shorter;
+- the body is the page's own main text, found by scoring containers on paragraph length and link
+  density the way readability does (JSON-LD ``articleBody`` is often plain text without
+  paragraphs, or a teaser); ``articleBody`` is used only when the visible text is much shorter;
 - related items ("related news" lists of title + date + link) are read into ``Article.related``
-  and removed before the body is looked for, so they never leak into it.
+  and removed before the body is looked for, so they never leak into it;
+- the lead picture named by the metadata takes its caption and credit from the figure that shows
+  it when the metadata has none.
 
+Keywords and the publisher go to ``extra`` (``("keyword", ...)``, ``("publisher", ...)``).
 Agency conventions (a caption ending in its credit, a trailing ``Source: (EUROPA PRESS)`` line,
-byline parsing) are left to :mod:`normalize.wire`: this module extracts what the page shows.
+reading a byline such as ``Por Ana López y Carlos Ruiz``) are left to :mod:`normalize.wire`:
+this module extracts what the page shows, bylines as printed.
 """
 
 from __future__ import annotations
@@ -1184,6 +1188,41 @@ def _article_scope(container):
     return container.getparent()
 
 
+def _load(data: bytes, url: str | None, headers: Mapping[str, str] | None):
+    """The page's element tree; ``ParseError`` when the bytes are not an HTML page."""
+    if not data or not data.strip():
+        raise ParseError("empty document", where=url)
+    # lxml refuses control characters; no feed we write may carry them either.
+    text = strip_forbidden_chars(_XML_DECL.sub("", decode_page(data, headers)).lstrip("\ufeff"))
+    first = _FIRST_TAG.search(re.sub(r"<!--.*?-->", "", text[:8192], flags=re.S))
+    if text.lstrip()[:1] in ("{", "[") or not _HTML_MARKERS.search(text[:65536]) or (
+        first and first.group(1).lower() in _NOT_PAGES
+    ):
+        raise ParseError("not an HTML page", where=url)
+    try:
+        return lxml_html.document_fromstring(
+            text, parser=lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
+        )
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"unreadable HTML: {exc}", where=url) from None
+
+
+def _locate(root, url: str | None) -> tuple[str | None, str | None]:
+    """``(base URL, canonical URL)``; links in the tree are made absolute against the base."""
+    canonical = _first(
+        link.get("href", "").strip() for link in root.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    )
+    base_tag = _first(b.get("href") for b in root.iter("base"))
+    base = _absolute(base_tag, url) if base_tag else url
+    canonical = _absolute(canonical, base) or None
+    base = base or canonical
+    if base:
+        # Body links must work in a feed reader, far from this page.
+        root.make_links_absolute(base, resolve_base_href=False, handle_failures="ignore")
+    return base, canonical
+
+
 def parse(
     data: bytes,
     *,
@@ -1196,34 +1235,11 @@ def parse(
     the base of relative links); ``headers`` are the HTTP response headers (for the charset).
     The record's ``language`` is the page's declared language, if any; ``id``, ``source`` and
     ``content_hash`` are left to :func:`normalize.parse_bytes`.
-    Raises ``ParseError`` for an empty document, a document that is not HTML, or a page with
-    neither a headline nor text.
+    Raises ``ParseError`` for an empty document, a document that is not HTML (JSON, a feed, plain
+    text, binary), or a page where no headline can be found.
     """
-    if not data or not data.strip():
-        raise ParseError("empty document", where=url)
-    # lxml refuses control characters; no feed we write may carry them either.
-    text = strip_forbidden_chars(_XML_DECL.sub("", decode_page(data, headers)).lstrip("\ufeff"))
-    first = _FIRST_TAG.search(re.sub(r"<!--.*?-->", "", text[:8192], flags=re.S))
-    if text.lstrip()[:1] in ("{", "[") or not _HTML_MARKERS.search(text[:65536]) or (
-        first and first.group(1).lower() in _NOT_PAGES
-    ):
-        raise ParseError("not an HTML page", where=url)
-    try:
-        root = lxml_html.document_fromstring(
-            text, parser=lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
-        )
-    except (etree.ParserError, ValueError) as exc:
-        raise ParseError(f"unreadable HTML: {exc}", where=url) from None
-
-    canonical = _first(
-        link.get("href", "").strip() for link in root.iter("link")
-        if "canonical" in (link.get("rel") or "").lower().split()
-    )
-    base_tag = _first(b.get("href") for b in root.iter("base"))
-    base = _absolute(base_tag, url) if base_tag else url
-    canonical = _absolute(canonical, base) or None
-    base = base or canonical
-
+    root = _load(data, url, headers)
+    base, canonical = _locate(root, url)
     fields = _Fields()
     meta = _read_meta(root)
     page_urls = {u for u in (url, canonical, _first(meta.get("og:url", []))) if u}

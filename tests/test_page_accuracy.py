@@ -172,12 +172,13 @@ def test_undeclared_charset_is_utf8_with_replacement():
     assert article.title == "Zürich"
 
 
-def test_guid_falls_back_to_the_fetched_url():
-    data = b"<html><body><article><h1>Title here</h1><p>" + b"Some words of text. " * 10 + \
-           b"</p></article></body></html>"
+def test_guid_falls_back_to_the_fetched_url_and_links_are_absolute():
+    data = (b"<html><body><article><h1>Title here</h1><p>" + b"Some words of text. " * 10
+            + b"<a href='/b/2'>more</a></p></article></body></html>")
     [article] = page.parse(data, url="https://example.com/a/1")
     assert article.guid == article.url == "https://example.com/a/1"
     assert article.body_text.startswith("Some words of text.")
+    assert 'href="https://example.com/b/2"' in article.body_html
 
 
 _SOUP = [b"<html>", b"<p>", b"</p>", b"<div class='article-body'>", b"</div>", b"<h1>", b"Title",
