@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from ingest.errors import ParseError
 from normalize.model import Article, compute_content_hash, make_article_id
+from normalize.text import repair_json_encoding, repair_xml_encoding
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,11 @@ def _decode_head(data: bytes) -> bytes:
                        (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if head.startswith(bom):
             return head[len(bom):].decode(codec, "ignore").encode("utf-8")
+    # UTF-32 without a BOM: "<" is one byte and three NULs.
+    if head[:4] == b"<\x00\x00\x00":
+        return head.decode("utf-32-le", "ignore").encode("utf-8")
+    if head[:4] == b"\x00\x00\x00<":
+        return head.decode("utf-32-be", "ignore").encode("utf-8")
     if head[:4] in (b"<\x00?\x00", b"<\x00<\x00") or (len(head) > 1 and head[1:2] == b"\x00"):
         return head.decode("utf-16-le", "ignore").encode("utf-8")
     if head[:2] == b"\x00<":
@@ -76,8 +82,8 @@ def sniff(data: bytes) -> str:
         raise ParseError("empty document")
     if head[:1] in (b"{", b"["):
         try:
-            doc = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError) as exc:
+            doc = json.loads(repair_json_encoding(data)[0].decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise ParseError(f"not valid JSON: {exc}") from None
         if isinstance(doc, dict):
             if "jsonfeed.org" in str(doc.get("version", "")):
@@ -118,9 +124,36 @@ def parse_bytes(
     fmt = sniff(data) if kind in ("feed", "inbox", "auto") else kind
     if fmt not in PARSERS:
         raise ParseError(f"unknown document kind {kind!r}")
+    data, headers, repairs = _repair_encoding(data, fmt, headers)
     module = importlib.import_module(PARSERS[fmt])
     articles = module.parse(data, url=url, headers=headers)
+    if repairs:
+        # Recorded on every record: the pipeline collects them into the source's state.
+        notes = tuple(("repair", f"encoding: {note}") for note in repairs)
+        articles = [a.replace(extra=a.extra + notes) for a in articles]
     return [finish_identity(article, source) for article in articles]
+
+
+_CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([^\s;\"']+)[\"']?", re.I)
+
+
+def _repair_encoding(data: bytes, fmt: str, headers: Mapping[str, str] | None
+                     ) -> tuple[bytes, Mapping[str, str] | None, list[str]]:
+    """Decode XML and JSON formats to clean UTF-8 (see :mod:`normalize.text`); pages decode
+    themselves (meta charset, HTTP header). Out: bytes, headers saying UTF-8, repairs."""
+    if fmt in ("jsonfeed", "ninjs"):
+        repaired, notes = repair_json_encoding(data)
+        return repaired, headers, notes
+    if fmt not in ("rss", "atom", "newsml_g2", "nitf"):
+        return data, headers, []
+    lowered = {k.lower(): v for k, v in (headers or {}).items()}
+    match = _CHARSET.search(lowered.get("content-type", ""))
+    repaired, notes = repair_xml_encoding(data, match.group(1) if match else None)
+    if repaired is not data and match:
+        # The bytes are UTF-8 now: a stale HTTP charset must not make feedparser re-decode them.
+        lowered["content-type"] = _CHARSET.sub("; charset=utf-8", lowered["content-type"])
+        headers = lowered
+    return repaired, headers, notes
 
 
 # Schemes an identifier may carry as it is; a reader may follow an id or guid as a link.

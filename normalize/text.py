@@ -113,3 +113,190 @@ def parse_date(value: str | None) -> datetime | None:
         return parsed.astimezone(timezone.utc)
     except (OverflowError, ValueError):
         return None
+
+
+# -- encodings ---------------------------------------------------------------------------------
+# Agencies send UTF-16 without a BOM, Latin-1 declared as UTF-8, UTF-8 declared as Latin-1,
+# text that was UTF-8-decoded as Windows-1252 once too often, and stray control characters.
+# These helpers turn any of that into clean UTF-8 and say what they repaired, so the repair is
+# recorded against the source instead of showing up as silent mojibake.
+
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xef\xbb\xbf", "utf-8"), (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
+)
+_XML_DECLARATION = re.compile(r"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([A-Za-z0-9._:-]*)\2""")
+_XML_DECLARATION_BYTES = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# UTF-8 read as Windows-1252 (or Latin-1): a lead byte shown as Â..ô, then 1-3 continuation
+# bytes shown as the characters 0x80-0xBF map to in either charset.
+_CONTINUATION = "\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014" \
+                "\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+_MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]{{1,3}}")
+_XML_FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _codec(name: str | None) -> str | None:
+    """Python's name for a charset label, or ``None`` when unknown."""
+    if not name:
+        return None
+    import codecs
+
+    try:
+        return codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def _sniff_wide(data: bytes) -> str | None:
+    """UTF-16/32 from a BOM or, without one, from where the NUL bytes of ``<`` fall."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec + "-bom"
+    head = data[:4]
+    if head == b"\x00\x00\x00<":
+        return "utf-32-be"
+    if head == b"<\x00\x00\x00":
+        return "utf-32-le"
+    if head[:2] == b"\x00<" or (head[:1] == b"\x00" and head[1:2] not in (b"\x00", b"")):
+        return "utf-16-be"
+    if head[1:2] == b"\x00" and head[:1] != b"\x00":
+        return "utf-16-le"
+    return None
+
+
+def fix_mojibake(text: str) -> tuple[str, int]:
+    """Undo UTF-8 that was decoded as Windows-1252/Latin-1 (``Ã©`` -> ``é``), piece by piece.
+
+    Out: the text and how many pieces were fixed. Only sequences that decode as valid UTF-8
+    are touched, so real ``Ã`` (Portuguese) followed by a letter stays.
+    """
+    fixed = 0
+
+    def undo(match: re.Match) -> str:
+        nonlocal fixed
+        piece = match.group(0)
+        for charset in ("cp1252", "latin-1"):
+            try:
+                decoded = piece.encode(charset).decode("utf-8")
+            except UnicodeError:
+                continue
+            fixed += 1
+            return decoded
+        return piece
+
+    if not _MOJIBAKE.search(text):
+        return text, 0
+    return _MOJIBAKE.sub(undo, text), fixed
+
+
+def _decode_bytes(data: bytes, declared: str | None, label: str) -> tuple[str, list[str]]:
+    """Decode ``data`` whose charset label is ``declared`` (may be wrong); notes say how."""
+    notes: list[str] = []
+    wide = _sniff_wide(data)
+    if wide:
+        codec = wide.removesuffix("-bom")
+        body = data[len(next(b for b, c in _BOMS if c == codec)):] if wide.endswith("-bom") else data
+        if codec.startswith("utf-16") and len(body) % 2 or codec.startswith("utf-32") and len(body) % 4:
+            notes.append(f"{codec.upper()} document with a truncated last character")
+        text = body.decode(codec, "replace")
+        bad = text.count("\ufffd") - body.decode(codec, "ignore").count("\ufffd")
+        if bad:
+            notes.append(f"{bad} invalid {codec.upper()} sequences replaced by U+FFFD")
+        if not wide.endswith("-bom") and _codec(declared) not in (None, "utf-16", "utf-32") and \
+                not (_codec(declared) or "").startswith(codec[:6]):
+            notes.append(f"{label} {declared} but the bytes are {codec.upper()}: decoded as {codec.upper()}")
+        return text, notes
+    codec = _codec(declared)
+    if declared and codec is None:
+        notes.append(f"unknown charset {declared!r}: decoded as UTF-8")
+    if codec in ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"):
+        notes.append(f"{label} {declared} but the bytes are 8-bit: decoded as UTF-8")
+        codec = None
+    if codec in (None, "utf-8", "ascii"):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            if _UTF8_MULTIBYTE.search(data):
+                text = data.decode("utf-8", "replace")
+                bad = text.count("\ufffd") - data.decode("utf-8", "ignore").count("\ufffd")
+                notes.append(f"{bad} invalid UTF-8 byte sequences replaced by U+FFFD")
+            else:
+                text = data.decode("cp1252", "replace")
+                said = f"{label} {declared}" if declared else "no charset declared"
+                notes.append(f"{said} but the bytes are not UTF-8: decoded as Windows-1252")
+        return text, notes
+    # A single-byte charset was declared: UTF-8 bytes under it would become mojibake.
+    if codec in ("latin-1", "iso8859-1", "cp1252", "iso8859-15") or codec.startswith(("iso8859", "cp125")):
+        if _UTF8_MULTIBYTE.search(data):
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                notes.append(f"{label} {declared} but the bytes are UTF-8: decoded as UTF-8")
+                return text, notes
+        if codec in ("latin-1", "iso8859-1"):
+            codec = "cp1252"  # what every browser does: 0x80-0x9F are Windows-1252 characters
+    return data.decode(codec, "replace"), notes
+
+
+def _clean_decoded(text: str, notes: list[str]) -> str:
+    text, fixed = fix_mojibake(text)
+    if fixed:
+        notes.append(f"{fixed} pieces of double-encoded UTF-8 (mojibake) repaired")
+    controls = len(_XML_FORBIDDEN_TEXT.findall(text))
+    if controls:
+        text = _XML_FORBIDDEN_TEXT.sub("", text)
+        notes.append(f"{controls} control characters removed")
+    return text
+
+
+def repair_xml_encoding(data: bytes, http_charset: str | None = None) -> tuple[bytes, list[str]]:
+    """Return an XML document as clean UTF-8 bytes, and the repairs made (empty if none).
+
+    In: the raw bytes and the charset of the HTTP ``Content-Type`` if any. The BOM wins, then
+    the NUL pattern of UTF-16/32, then the charset label (HTTP, else the XML declaration) *if the
+    bytes agree with it*: UTF-8 bytes declared as Latin-1 are read as UTF-8, non-UTF-8 bytes
+    declared (or defaulting) to UTF-8 as Windows-1252. Then double-encoded UTF-8 is undone and
+    control characters XML forbids are dropped. The declaration is rewritten to UTF-8. A
+    document that needs nothing comes back as the same object. Never raises.
+    """
+    declaration = _XML_DECLARATION_BYTES.match(data[:200].replace(b"\x00", b""))
+    xml_charset = declaration.group(1).decode("ascii") if declaration else None
+    label, declared = ("HTTP charset", http_charset) if http_charset else ("declared", xml_charset)
+    if (_sniff_wide(data) is None and _codec(declared) in (None, "utf-8")
+            and not (declared and _codec(declared) is None)):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:  # the common case: valid UTF-8 needs no copy unless its text needs repair
+            if not _MOJIBAKE.search(text) and not _XML_FORBIDDEN_TEXT.search(text):
+                return data, []
+    text, notes = _decode_bytes(data, declared, label)
+    text = _clean_decoded(text.lstrip("\ufeff"), notes)
+    text = _XML_DECLARATION.sub(lambda m: f"{m.group(1)}{m.group(2)}utf-8{m.group(2)}", text, count=1)
+    return text.encode("utf-8"), notes
+
+
+def repair_json_encoding(data: bytes) -> tuple[bytes, list[str]]:
+    """Return a JSON document as clean UTF-8 bytes, and the repairs made (empty if none).
+
+    JSON is UTF-8, -16 or -32 (RFC 8259 allows only these): BOMs and NUL patterns decide; bytes
+    that are not valid UTF-8 are read as Windows-1252 (or replaced, when most is UTF-8);
+    mojibake is undone. A document that needs nothing comes back as the same object.
+    """
+    if _sniff_wide(data) is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if not _MOJIBAKE.search(text):
+                return data, []
+    text, notes = _decode_bytes(data, None, "declared")
+    text, fixed = fix_mojibake(text.lstrip("\ufeff"))
+    if fixed:
+        notes.append(f"{fixed} pieces of double-encoded UTF-8 (mojibake) repaired")
+    return text.encode("utf-8"), notes
