@@ -8,7 +8,8 @@ Layout::
 
     [pipeline]   database, feeds, base_url, items_per_feed, title, every, timezone, jitter,
                  timeout, max_bytes, page_max_bytes, max_redirects, concurrency, per_host,
-                 user_agent, hub, failing_after, backoff_max, misfire_grace, render_delay
+                 user_agent, hub, failing_after, backoff_max, misfire_grace, render_delay,
+                 section_feeds
     [[editions]] id, name, languages, country
     [[sources]]  id, kind (feed|inbox|page), url | path | urls, every | cron, timezone, jitter,
                  agency, language, editions, exclude_editions, sections, fulltext, keep, enabled
@@ -121,6 +122,7 @@ class Pipeline:
     backoff_max: float = 6 * 3600.0
     misfire_grace: float = 300.0
     render_delay: float = 2.0
+    section_feeds: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,16 @@ class Config:
         return next((e for e in self.editions if e.id == edition_id), None)
 
     @property
+    def section_feed_names(self) -> tuple[str, ...]:
+        """Sections that get their own feeds: ``[pipeline] section_feeds`` plus every section a
+        source files its items under. Feed categories alone do not make a section feed (they are
+        open-ended: a feed per tag would multiply the files without bound)."""
+        names = dict.fromkeys(self.pipeline.section_feeds)
+        for source in self.sources:
+            names.update(dict.fromkeys(source.sections))
+        return tuple(names)
+
+    @property
     def languages(self) -> tuple[str, ...]:
         """Every language some edition publishes, in edition order."""
         seen: dict[str, None] = {}
@@ -158,6 +170,7 @@ _PIPELINE_KEYS = {
     "database", "feeds", "base_url", "items_per_feed", "title", "every", "timezone", "jitter",
     "timeout", "max_bytes", "page_max_bytes", "max_redirects", "concurrency", "per_host",
     "user_agent", "hub", "failing_after", "backoff_max", "misfire_grace", "render_delay",
+    "section_feeds",
 }
 _EDITION_KEYS = {"id", "name", "languages", "country"}
 _SOURCE_KEYS = {
@@ -327,7 +340,7 @@ def build_config(data: dict[str, Any], path: Path) -> Config:
 
     rules: list[Rule] = []
     source_ids = {s.id for s in sources}
-    known_sections = {sec for s in sources for sec in s.sections}
+    known_sections = {sec for s in sources for sec in s.sections} | set(pipeline.section_feeds)
     for number, table in enumerate(top.get("rules", list, []), 1):
         reader = _Reader(path, f"[[rules]] #{number}", table, _RULE_KEYS)
         rule = Rule(
@@ -346,8 +359,8 @@ def build_config(data: dict[str, Any], path: Path) -> Config:
                 reader.fail("source", f"unknown source {source_id!r}")
         for section in rule.section:
             if section not in known_sections:
-                reader.fail("section", f"unknown section {section!r}: no source declares it in "
-                                       "'sections' (match feed categories with 'keyword')")
+                reader.fail("section", f"unknown section {section!r}: neither [pipeline] "
+                                       "section_feeds nor a source's 'sections' names it")
         rules.append(rule)
     return Config(path, pipeline, tuple(editions), tuple(sources), tuple(rules))
 
@@ -377,6 +390,7 @@ def _read_pipeline(reader: _Reader, base: Path) -> Pipeline:
         backoff_max=reader.interval("backoff_max", 6 * 3600.0),
         misfire_grace=reader.interval("misfire_grace", 300.0),
         render_delay=reader.number("render_delay", 2.0),
+        section_feeds=reader.strings("section_feeds"),
     )
 
 

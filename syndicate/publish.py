@@ -1,7 +1,7 @@
 """Publishing: read the archive, render every feed, write the files atomically.
 
 For each edition: ``<feeds>/<edition>/rss.xml``, ``atom.xml`` and ``feed.json``; for each section
-with items in it, the same under ``<feeds>/<edition>/<section>/``; then ``<feeds>/index.opml`` and
+feed configured (``Config.section_feed_names``) with items in the edition, the same under ``<feeds>/<edition>/<section>/``; then ``<feeds>/index.opml`` and
 ``<feeds>/index.html``. A file is written only when its bytes change (temp file in the same
 folder, fsync, rename), so readers never see a half-written feed and an unchanged run touches
 nothing. Rendering takes ``now`` only to decide which embargoes have passed; it never writes it.
@@ -28,7 +28,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from ingest.archive import Archive
+from ingest.archive import Archive, section_slug
 from ingest.config import Config
 from syndicate import atom, index_html, jsonfeed, opml, rss
 from syndicate.channel import Channel, EditionSummary, FeedRef
@@ -166,10 +166,11 @@ def publish_all(config: Config, archive: Archive, now: datetime) -> list[Path]:
     jobs: list[tuple[Channel, list]] = []
     summaries: list[EditionSummary] = []
     refs: list[FeedRef] = []
+    wanted_slugs = {section_slug(name) for name in config.section_feed_names}
     for edition in config.editions:
         edition_refs: list[FeedRef] = []
         sections: list[tuple[str, str] | None] = [None]
-        sections += archive.edition_sections(edition.id)
+        sections += [s for s in archive.edition_sections(edition.id) if s[0] in wanted_slugs]
         latest: list = []
         for section in sections:
             channel = _channel(config, edition, section, ttl)
