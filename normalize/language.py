@@ -18,9 +18,9 @@ How the text is read (same input, same answer, every run, whatever the call orde
    (langdetect ignores capitalised runs); the text is cut to ``MAX_CHARS`` at a word boundary.
 2. py3langid scores it, restricted to the candidate languages (default: the editions' en, fr,
    es, de, pt, it), the confusers ca, gl, nl, ro and the declared language. A text of at least
-   ``2 * HALF_LETTERS`` letters is scored as two halves whose posteriors are multiplied (tempered
-   by 1/sqrt 2 so the result is about as sharp as one whole-text call): halves that each confidently name a
-   different language mean mixed-language text.
+   ``2 * HALF_LETTERS`` letters is scored as two halves whose posteriors are multiplied
+   (tempered by 1/sqrt 2 so the result is about as sharp as one whole-text call): halves that
+   each confidently name a different language mean mixed-language text.
 3. When py3langid's best is below ``SURE``, or is a confuser on short or less than certain text,
    langdetect gives a second opinion:
    its own detector per call (profiles loaded by us, sorted, restricted to the same languages,
@@ -61,8 +61,8 @@ Measured here (python 3.11, 2-core VM shared with other jobs; CPU time, not wall
   ~1,450 items/s at 100 to ~900 at 500. 200 keeps a margin for datelines and bylines at the
   start of agency bodies at about the same cost.
 - Speed (``bench/bench_language.py``, 10,000 generated items, one core): 1,060 to 1,150
-  items/s with a cold cache (0.9 ms per item), 2,000 to 2,500 items/s when each item is seen
-  three times (re-polled feeds), 7,800 items/s all cached. py3langid's byte walk is ~70% of
+  items/s with a cold cache (0.9 ms per item), 2,000 to 2,800 items/s when each item is seen
+  three times (re-polled feeds), 7,800 to 9,200 items/s all cached. py3langid's byte walk is ~70% of
   the cold cost, langdetect ~25%.
 """
 
@@ -234,7 +234,7 @@ _TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _SPACE = re.compile(r"\s+")
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u1e00-\u1eff]")
+_NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u1e00-\u1eff]")
 
 
 class _Prepared(NamedTuple):
@@ -268,8 +268,8 @@ def _prepare(text) -> _Prepared:
     if sum(map(str.isupper, text)) > 0.6 * letters:
         text = text.lower()
     non_latin = 0.0
-    if max(text) > "\u024f":  # only then is counting Latin letters worth its cost
-        non_latin = 1.0 - len(_LATIN_LETTER.findall(text)) / letters
+    if _NON_LATIN_LETTER.search(text):  # only then is counting worth its cost
+        non_latin = len(_NON_LATIN_LETTER.findall(text)) / letters
     return _Prepared(text, letters, non_latin)
 
 
@@ -571,7 +571,7 @@ def detect(text, declared=None, candidates=None, *, fallback=None) -> Detection:
         return _fallback(fallback_code, reasons, what)
 
     if candidates is not None and not isinstance(candidates, str):
-        candidates = tuple(candidates)
+        candidates = tuple(str(code) for code in candidates)
     model, confusers = _model_for(candidates, declared_code)
     invalid = len(reasons)
     evidence = _evidence(prepared, model, confusers)
@@ -594,7 +594,8 @@ def detect(text, declared=None, candidates=None, *, fallback=None) -> Detection:
         # not use, says nothing usable: a guess would only look like an answer.
         if ((prepared.letters >= INCONCLUSIVE_LETTERS and best_p < INCONCLUSIVE_P)
                 or (prepared.non_latin >= 0.5 and best_p < SURE)):
-            what = f"inconclusive: best guess {best} at {best_p:.2f} over {prepared.letters} letters"
+            what = (f"inconclusive: best guess {best} at {best_p:.2f} "
+                    f"over {prepared.letters} letters")
             if declared_code:
                 share = dict(evidence.ranking).get(declared_code, 0.0)
                 return Detection(declared_code, share, METHOD_DECLARED, _join(reasons, what))
