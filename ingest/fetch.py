@@ -1,18 +1,36 @@
-"""HTTP transport: one polite GET with validators, caps and clear errors.
+"""HTTP transport: one polite GET with validators, caps, host limits and clear errors.
 
 The caller owns the ``httpx.Client`` (made by :func:`make_client`), so tests hand in a client
 aimed at a local server and the daemon reuses connections. Every failure becomes a
 :class:`FetchError` with a one-line reason, the HTTP status when there was one, and the
 ``Retry-After`` delay when the server gave one.
+
+Politeness, in one place:
+
+* conditional GET (``If-None-Match`` / ``If-Modified-Since``) from the stored validators;
+* :func:`poll_hint` reads how long the answer stays fresh (``Cache-Control: max-age``,
+  ``Expires``, an RSS ``<ttl>``), which the pipeline uses to poll *later* than the schedule,
+  never sooner;
+* :class:`HostLimits` bounds concurrent requests overall and per host, shared by every thread
+  of a run or of the daemon (feeds and full-text pages alike);
+* caps: a declared ``Content-Length`` over the cap is refused before reading, a body is cut at
+  the cap, a transfer is cut at its deadline however slowly the bytes trickle, redirects are
+  limited (a loop ends as one error), and a permanent redirect is reported, not followed into
+  the configuration.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import logging
+import re
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Iterator, Mapping
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -23,6 +41,10 @@ log = logging.getLogger(__name__)
 USER_AGENT = "wirefeed/0.1 (+news wire ingestion; python-httpx)"
 ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
           "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.5")
+ACCEPT_HTML = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+
+# A hint longer than a week is a misconfigured server, not a wish to hear from us next month.
+MAX_HINT = 7 * 86400.0
 
 
 @dataclass(frozen=True)
@@ -46,29 +68,82 @@ class Fetched:
     def last_modified(self) -> str | None:
         return self.headers.get("last-modified")
 
+    @property
+    def content_type(self) -> str:
+        """The media type without parameters, lower case (``""`` when absent)."""
+        return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
-def make_client(*, timeout: float = 20.0, max_redirects: int = 5,
-                user_agent: str | None = None) -> httpx.Client:
-    """An ``httpx.Client`` with wirefeed's User-Agent, timeouts and redirect limit.
 
-    Connect timeout is capped at 10 s; read/write/pool use ``timeout``. gzip and deflate are
-    always accepted, brotli when the ``brotli`` package is installed (httpx decodes it then).
-    """
+def accepted_encodings() -> str:
+    """The ``Accept-Encoding`` value: gzip and deflate, plus br when brotli is installed."""
     encodings = "gzip, deflate"
     try:
-        import brotli  # noqa: F401
+        import brotli  # noqa: F401  (httpx decodes br only when it can import this)
 
         encodings += ", br"
     except ImportError:
         pass
+    return encodings
+
+
+def make_client(*, timeout: float = 20.0, max_redirects: int = 5,
+                user_agent: str | None = None, max_connections: int = 20) -> httpx.Client:
+    """An ``httpx.Client`` with wirefeed's User-Agent, timeouts and redirect limit.
+
+    ``timeout`` bounds each read, write and wait for a pooled connection; the connect timeout
+    is capped at 10 s (a host that does not answer a SYN in 10 s is down). The whole transfer is
+    bounded separately by :func:`fetch`'s ``deadline``. The client is safe to share between
+    threads. gzip and deflate are always accepted, brotli when ``brotli`` is installed.
+    """
     return httpx.Client(
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         follow_redirects=True,
         max_redirects=max_redirects,
+        limits=httpx.Limits(max_connections=max_connections,
+                            max_keepalive_connections=max_connections),
         headers={"User-Agent": user_agent or USER_AGENT, "Accept": ACCEPT,
-                 "Accept-Encoding": encodings},
+                 "Accept-Encoding": accepted_encodings()},
         trust_env=False,
     )
+
+
+def host_of(url: str) -> str:
+    """The ``host[:port]`` a URL talks to, lower case (``""`` for a URL without one)."""
+    try:
+        parts = urlsplit(url)
+        return (parts.netloc.rsplit("@", 1)[-1] or "").lower()
+    except ValueError:
+        return ""
+
+
+class HostLimits:
+    """At most ``total`` requests at once, and at most ``per_host`` to any one host.
+
+    One instance is shared by every thread of a run (or of the daemon), so twenty sources on
+    the same agency host never open twenty connections to it at once.
+    """
+
+    def __init__(self, total: int = 8, per_host: int = 2):
+        self.total = max(int(total), 1)
+        self.per_host = max(int(per_host), 1)
+        self._all = threading.BoundedSemaphore(self.total)
+        self._lock = threading.Lock()
+        self._hosts: dict[str, threading.BoundedSemaphore] = {}
+
+    def _host(self, host: str) -> threading.BoundedSemaphore:
+        with self._lock:
+            semaphore = self._hosts.get(host)
+            if semaphore is None:
+                semaphore = self._hosts[host] = threading.BoundedSemaphore(self.per_host)
+            return semaphore
+
+    @contextlib.contextmanager
+    def slot(self, url: str) -> Iterator[None]:
+        """Hold one request slot for ``url``'s host (and one of the global ones) for the block."""
+        host = self._host(host_of(url))
+        # Host first: a thread waiting on a busy host must not sit on a global slot meanwhile.
+        with host, self._all:
+            yield
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -77,30 +152,114 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
         return None
     value = value.strip()
     if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return min(float(value), MAX_HINT)
+    when = _http_date(value)
+    if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
     now = now or datetime.now(timezone.utc)
-    return max((when - now).total_seconds(), 0.0)
+    return min(max((when - now).total_seconds(), 0.0), MAX_HINT)
+
+
+def _http_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
+
+
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)\"?\s*(?:,|$)", re.I)
+_NO_CACHE = re.compile(r"(?:^|,)\s*(?:no-cache|no-store)\b", re.I)
+_TTL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?ttl\s*>\s*(\d+)\s*</(?:[A-Za-z_][\w.-]*:)?ttl\s*>", re.I)
+_FIRST_ITEM = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:item|entry)[\s>/]", re.I)
+
+
+def cache_lifetime(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
+    """Seconds the answer stays fresh per ``Cache-Control: max-age`` or ``Expires``, or ``None``.
+
+    ``max-age`` wins over ``Expires`` (RFC 9111); ``Expires`` counts from the server's ``Date``
+    when given (clocks disagree), else from ``now``. ``no-cache``/``no-store`` give ``None``.
+    """
+    lowered = {k.lower(): v for k, v in headers.items()}
+    control = lowered.get("cache-control", "")
+    if _NO_CACHE.search(control):
+        return None
+    if (match := _MAX_AGE.search(control)):
+        return min(float(match.group(1)), MAX_HINT)
+    expires = lowered.get("expires")
+    if expires is not None:
+        when = _http_date(expires)
+        if when is None:
+            return 0.0  # "Expires: 0" and other junk mean "already stale" (RFC 9111 5.3)
+        base = _http_date(lowered.get("date")) or now or datetime.now(timezone.utc)
+        return min(max((when - base).total_seconds(), 0.0), MAX_HINT)
+    return None
+
+
+def feed_ttl(data: bytes) -> float | None:
+    """Seconds from an RSS channel's ``<ttl>`` (minutes), or ``None`` when there is none.
+
+    Only the channel head (before the first item) is read, so an item's stray ``<ttl>`` is not
+    taken for the channel's.
+    """
+    head = data[:65536]
+    first = _FIRST_ITEM.search(head)
+    if first:
+        head = head[:first.start()]
+    match = _TTL.search(head)
+    if not match:
+        return None
+    return min(float(match.group(1)) * 60.0, MAX_HINT)
+
+
+def poll_hint(fetched: Fetched, now: datetime | None = None) -> tuple[float, str] | None:
+    """The longest "do not come back before" the answer states, as ``(seconds, why)``.
+
+    ``why`` is ``"max-age"``, ``"expires"`` or ``"ttl"``. ``None`` when the answer states none.
+    The pipeline takes the later of this and the schedule: a hint never makes a poll sooner.
+    """
+    hints: list[tuple[float, str]] = []
+    lifetime = cache_lifetime(fetched.headers, now)
+    if lifetime:
+        control = fetched.headers.get("cache-control", "")
+        hints.append((lifetime, "max-age" if _MAX_AGE.search(control) else "expires"))
+    if fetched.data and (ttl := feed_ttl(fetched.data)):
+        hints.append((ttl, "ttl"))
+    return max(hints) if hints else None
 
 
 def fetch(client: httpx.Client, url: str, *, etag: str | None = None,
           last_modified: str | None = None, max_bytes: int = 20_000_000,
-          deadline: float | None = None, source: str | None = None) -> Fetched:
+          deadline: float | None = None, source: str | None = None,
+          accept: str | None = None, limits: HostLimits | None = None) -> Fetched:
     """GET ``url`` with conditional headers; the body is read in chunks up to ``max_bytes``.
 
     ``deadline`` (seconds) bounds the whole transfer, so a server trickling bytes cannot hold a
-    run. Returns :class:`Fetched` (``not_modified`` for a 304). Raises ``FetchError``.
+    run (it is checked as each chunk arrives; a silent server is cut by the client's read
+    timeout). ``accept`` overrides the ``Accept`` header; ``limits`` holds a host slot for the
+    request. Returns :class:`Fetched` (``not_modified`` for a 304). Raises ``FetchError``.
     """
     headers = {}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    if accept:
+        headers["Accept"] = accept
+    slot = limits.slot(url) if limits is not None else contextlib.nullcontext()
+    with slot:
+        fetched = _get(client, url, headers, max_bytes, deadline, source)
+    log.debug("[%s] GET %s: %d, %d bytes in %.0f ms", source or "-", url, fetched.status,
+              len(fetched.data), fetched.elapsed * 1000)
+    return fetched
+
+
+def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int,
+         deadline: float | None, source: str | None) -> Fetched:
     started = time.monotonic()
     try:
         with client.stream("GET", url, headers=headers) as response:
@@ -118,8 +277,11 @@ def fetch(client: httpx.Client, url: str, *, etag: str | None = None,
                     status=response.status_code,
                     retry_after=parse_retry_after(response.headers.get("retry-after")),
                     source=source, where=url)
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
+            if 300 <= response.status_code < 400:
+                raise FetchError(f"HTTP {response.status_code} redirect without a usable Location",
+                                 status=response.status_code, source=source, where=url)
+            declared = response.headers.get("content-length", "").strip()
+            if declared.isdigit() and int(declared) > max_bytes:
                 raise FetchError(
                     f"response too large: Content-Length {int(declared):,} bytes exceeds the "
                     f"{max_bytes:,}-byte cap", status=response.status_code, source=source, where=url)
@@ -131,7 +293,7 @@ def fetch(client: httpx.Client, url: str, *, etag: str | None = None,
                     raise FetchError(f"response too large: more than {max_bytes:,} bytes",
                                      status=response.status_code, source=source, where=url)
                 if deadline is not None and time.monotonic() - started > deadline:
-                    raise FetchError(f"transfer took longer than {deadline:g}s",
+                    raise FetchError(f"transfer took longer than {deadline:g}s (body too slow)",
                                      status=response.status_code, source=source, where=url)
                 chunks.append(chunk)
             return Fetched(b"".join(chunks), _headers(response), str(response.url),
@@ -153,6 +315,9 @@ def fetch(client: httpx.Client, url: str, *, etag: str | None = None,
     except httpx.HTTPError as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise FetchError(f"{type(exc).__name__}: {reason}", source=source, where=url) from None
+    except ValueError as exc:
+        # httpx lets a few malformed URLs through as ValueError (a port out of range).
+        raise FetchError(f"invalid URL: {exc}", source=source, where=url) from None
 
 
 def _headers(response: httpx.Response) -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import zlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ class Route:
     declared_length: int | None = None  # lie about Content-Length (body is not that long)
     gzip: bool = False
     handler: Callable[["Handler"], None] | None = None
+    encoding: str | None = None  # "gzip", "deflate" or "br": compress when the client accepts it
+    endless: bool = False        # stream 1 KiB chunks (chunked encoding) until the client hangs up
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -75,9 +78,13 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(304, b"", {})
                 return
         body = route.body
-        if route.gzip and "gzip" in self.headers.get("Accept-Encoding", ""):
-            body = gzip.compress(body)
-            headers["Content-Encoding"] = "gzip"
+        encoding = route.encoding or ("gzip" if route.gzip else None)
+        if encoding and encoding in self.headers.get("Accept-Encoding", ""):
+            body = _compress(body, encoding)
+            headers["Content-Encoding"] = encoding
+        if route.endless:
+            self._send_endless(route.status, headers, trickle=route.trickle)
+            return
         self._send(route.status, body, headers, head=head, trickle=route.trickle,
                    declared=route.declared_length)
 
@@ -102,6 +109,38 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
 
+    def _send_endless(self, status: int, headers: dict[str, str], trickle: float = 0.0) -> None:
+        chunk = b"<!-- " + b"x" * 1014 + b" -->\n"
+        try:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            with self.server.owner.lock:
+                self.server.owner.streams += 1
+            while not self.server.owner.stopping:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.flush()
+                if trickle:
+                    time.sleep(trickle)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
+
+
+def _compress(body: bytes, encoding: str) -> bytes:
+    if encoding == "gzip":
+        return gzip.compress(body)
+    if encoding == "deflate":
+        return zlib.compress(body)
+    if encoding == "br":
+        import brotli
+
+        return brotli.compress(body)
+    raise ValueError(f"unknown encoding {encoding!r}")
+
+
 class LocalServer:
     """``with LocalServer() as server: server.routes['/feed.xml'] = Route(body=...)``."""
 
@@ -115,9 +154,13 @@ class LocalServer:
         self.hits: dict[str, int] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.lock = threading.Lock()
+        self.streams = 0          # endless bodies started
+        self.stopping = False
         self._server = self._Server(("127.0.0.1", 0), Handler)
         self._server.owner = self
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval makes stop() (and so every test using the server) quick.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True)
 
     @property
     def base(self) -> str:
@@ -132,6 +175,7 @@ class LocalServer:
         return self
 
     def stop(self) -> None:
+        self.stopping = True
         self._server.shutdown()
         self._server.server_close()
 
