@@ -62,7 +62,7 @@ _SOURCE_COLUMNS = {
     "id": str, "kind": str, "location": str, "last_attempt": str, "last_success": str,
     "last_status": str, "last_error": str, "failures": int, "failing_since": str,
     "next_due": str, "etag": str, "last_modified": str, "permanent_redirect": str,
-    "items_total": int, "latencies": str, "repairs": str,
+    "items_total": int, "latencies": str, "repairs": str, "next_due_reason": str,
 }
 _LATENCY_WINDOW = 20
 
@@ -108,6 +108,8 @@ class SourceState:
     items_total: int = 0
     latencies: tuple[float, ...] = ()
     repairs: str | None = None
+    #: why ``next_due`` is when it is: schedule, backoff, retry-after, max-age, expires or ttl
+    next_due_reason: str | None = None
 
     @property
     def median_latency(self) -> float | None:
@@ -178,6 +180,12 @@ class Archive:
             )
         if "sources" not in db.table_names():
             db["sources"].create(_SOURCE_COLUMNS, pk="id")
+        else:
+            # Archives made before a column existed gain it (all source columns are nullable).
+            have = set(db["sources"].columns_dict)
+            for name, kind in _SOURCE_COLUMNS.items():
+                if name not in have:
+                    db["sources"].add_column(name, kind)
         if "seen_files" not in db.table_names():
             db["seen_files"].create(
                 {"source": str, "sha256": str, "name": str, "seen_at": str, "status": str,
@@ -441,6 +449,7 @@ class Archive:
             etag=row["etag"], last_modified=row["last_modified"],
             permanent_redirect=row["permanent_redirect"], items_total=row["items_total"] or 0,
             latencies=tuple(json.loads(row["latencies"] or "[]")), repairs=row["repairs"],
+            next_due_reason=row.get("next_due_reason"),
         )
 
     def save_source_state(self, state: SourceState) -> None:
@@ -454,7 +463,7 @@ class Archive:
             "etag": state.etag, "last_modified": state.last_modified,
             "permanent_redirect": state.permanent_redirect, "items_total": state.items_total,
             "latencies": json.dumps(list(state.latencies[-_LATENCY_WINDOW:])),
-            "repairs": state.repairs,
+            "repairs": state.repairs, "next_due_reason": state.next_due_reason,
         }
         names = list(row)
         with self.transaction():
