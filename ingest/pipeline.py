@@ -1,15 +1,33 @@
 """One run over the configured sources: fetch, normalize, route, archive, publish.
 
-:func:`run_once` is what ``ingest run-once`` and every daemon job call. Each source is handled
-on its own: a failing source is recorded (last error, failure count, next retry) and logged with
-its id, and the others go on. The clock and the HTTP client are passed in, so tests hand in a
-fixed ``now`` and a client aimed at 127.0.0.1.
+:func:`run_once` is what ``ingest run-once`` calls; the daemon calls the same :class:`Runner`
+steps once per job. Each source is handled on its own: a failing source is recorded (last error,
+failure count, next retry) and logged with its id, and the others go on. The clock and the HTTP
+client are passed in, so tests hand in a fixed ``now`` and a client aimed at 127.0.0.1.
+
+A source goes through three steps, so that the network runs in parallel while the archive is
+written by one thread at a time:
+
+1. :meth:`Runner.prepare` reads its state (validators, known hashes) from the archive;
+2. :meth:`Runner.collect` fetches and parses it: network and CPU only, no archive, safe to run
+   in a worker thread (bounded overall and per host by :class:`~ingest.fetch.HostLimits`);
+3. :meth:`Runner.commit` stores the records and the source state in the archive's thread.
+
+:func:`run_once` collects in a thread pool (``pipeline.concurrency``) and commits in the calling
+thread in configuration order, so the summary is the same whatever finishes first.
+
+When a source is next due: after a success, its schedule (``every`` or the next ``cron`` fire),
+made later, never sooner, by what the answer says about its freshness (``Cache-Control:
+max-age``, ``Expires``, RSS ``<ttl>``; capped at ``backoff_max``); after a failure, exponential
+backoff from the schedule's interval up to ``backoff_max``, or the server's ``Retry-After`` if
+that is later.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,14 +39,20 @@ from ingest import inbox
 from ingest.archive import Archive, SourceState, clean_reason, utcnow
 from ingest.config import Config, Source
 from ingest.errors import FetchError, ParseError, WirefeedError
-from ingest.fetch import Fetched, fetch, make_client
-from normalize import normalize_document
+from ingest.fetch import Fetched, HostLimits, fetch, make_client, poll_hint
+from ingest.fulltext import PageFetcher, complete
+from normalize import normalize_document, sniff
 from normalize.editions import route
 from normalize.model import Article
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, str], None]
+
+#: ``SourceState.next_due_reason`` of a plain schedule (the others name what made it later).
+SCHEDULE = "schedule"
+BACKOFF = "backoff"
+RETRY_AFTER = "retry-after"
 
 
 @dataclass
@@ -51,6 +75,11 @@ class SourceOutcome:
     def ok(self) -> bool:
         return self.status not in ("failed", "partial")
 
+    @property
+    def changed(self) -> bool:
+        """True when the archive gained or replaced a record (the feeds need rendering)."""
+        return bool(self.new or self.updated)
+
 
 @dataclass
 class RunReport:
@@ -71,21 +100,127 @@ class RunReport:
         return any(o.new or o.updated for o in self.outcomes)
 
 
-def interval_of(source: Source, config: Config) -> float:
-    """The source's polling interval in seconds (cron sources: the gap to their next fire)."""
+@dataclass
+class Job:
+    """One source on its way through a run: prepared, collected, then committed."""
+
+    source: Source
+    state: SourceState
+    outcome: SourceOutcome
+    known: dict[str, str] = field(default_factory=dict)  # guid -> hash (fulltext sources)
+    fetched: Fetched | None = None
+    articles: list[Article] = field(default_factory=list)
+    skipped: int = 0
+    error: BaseException | None = None
+    collected: bool = False
+
+    @property
+    def remote(self) -> bool:
+        """True when collecting it uses the network (inbox folders are read while committing)."""
+        return self.source.kind != "inbox"
+
+
+# -- schedules --------------------------------------------------------------------------------
+
+
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def crontab_weekdays(field_text: str) -> str:
+    """A crontab day-of-week field as APScheduler 3 reads it: day names, never numbers.
+
+    crontab counts from Sunday = 0 (7 is Sunday too); APScheduler 3 counts from Monday = 0, so
+    ``1-5`` would silently mean Tuesday to Saturday. Spelling the days out keeps crontab's
+    meaning. Raises ``ValueError`` for a field that is not crontab syntax.
+    """
+    if field_text.strip() == "*":
+        return "*"
+    days: set[int] = set()
+
+    def day(value: str) -> int:
+        value = value.strip().lower()
+        if value[:3] in _WEEKDAYS and value.isalpha():
+            return _WEEKDAYS.index(value[:3])
+        if value.isdigit() and 0 <= int(value) <= 7:
+            return int(value) % 7
+        raise ValueError(f"{value!r} is not a day of the week (0-7 or sun-sat)")
+
+    for part in field_text.split(","):
+        span, _, step_text = part.partition("/")
+        step = int(step_text) if step_text else 1
+        if step < 1:
+            raise ValueError(f"bad step in {part!r}")
+        if span == "*":
+            first, last = 0, 6
+        elif "-" in span:
+            low, high = span.split("-", 1)
+            first, last = day(low), day(high)
+            if high.strip() == "7":
+                last = 7
+        else:
+            first = last = day(span)
+            if step_text:
+                last = 6
+        if last < first:
+            raise ValueError(f"{part!r}: a range must go forwards")
+        days.update(value % 7 for value in range(first, last + 1, step))
+    return ",".join(_WEEKDAYS[d] for d in sorted(days))
+
+
+def cron_trigger(expression: str, timezone: str, jitter: float | None = None):
+    """An APScheduler ``CronTrigger`` for a 5-field crontab line, with crontab's weekdays."""
+    from apscheduler.triggers.cron import CronTrigger
+
+    minute, hour, day, month, weekday = expression.split()
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month,
+                       day_of_week=crontab_weekdays(weekday), timezone=timezone,
+                       jitter=jitter or None)
+
+
+def _cron_trigger(source: Source, config: Config):
+    return cron_trigger(source.cron, source.timezone or config.pipeline.timezone)
+
+
+def interval_of(source: Source, config: Config, now: datetime | None = None) -> float:
+    """The source's polling interval in seconds (cron sources: the gap between their next fires)."""
+    if source.cron:
+        trigger = _cron_trigger(source, config)
+        start = now or utcnow()
+        first = trigger.get_next_fire_time(None, start)
+        second = trigger.get_next_fire_time(first, first + timedelta(seconds=1)) if first else None
+        if first and second:
+            return max((second - first).total_seconds(), 1.0)
     return source.every or config.pipeline.every
 
 
 def next_due(source: Source, config: Config, now: datetime) -> datetime:
-    """When the source is due again after a successful fetch at ``now``."""
+    """When the source is due again after a successful fetch at ``now`` (its schedule only)."""
     if source.cron:
-        from apscheduler.triggers.cron import CronTrigger
-
-        trigger = CronTrigger.from_crontab(source.cron, timezone=source.timezone or config.pipeline.timezone)
-        fire = trigger.get_next_fire_time(None, now + timedelta(seconds=1))
+        fire = _cron_trigger(source, config).get_next_fire_time(None, now + timedelta(seconds=1))
         if fire is not None:
             return fire.astimezone(now.tzinfo)
-    return now + timedelta(seconds=interval_of(source, config))
+    return now + timedelta(seconds=interval_of(source, config, now))
+
+
+def due_slack(source: Source, config: Config, now: datetime | None = None) -> float:
+    """How early a schedule-due source may run: half its interval, at least 1 s, at most 60 s.
+
+    A run fired by cron or by the daemon's trigger at the scheduled minute must not miss its turn
+    because the previous run started a second later (or was jittered). Backoff and server hints
+    get no slack: those times are promises to the server.
+    """
+    jitter = source.jitter or config.pipeline.jitter
+    return min(max(interval_of(source, config, now) * 0.5, 1.0), 60.0) + jitter
+
+
+def is_due(source: Source, state: SourceState, config: Config, now: datetime) -> bool:
+    """True when ``source`` should be fetched at ``now`` given its stored state."""
+    if state.next_due is None:
+        return True
+    slack = 0.0
+    if state.next_due_reason in (None, SCHEDULE):
+        slack = due_slack(source, config, now)
+    return state.next_due <= now + timedelta(seconds=slack)
 
 
 def backoff_delay(failures: int, base: float, cap: float) -> float:
@@ -94,26 +229,47 @@ def backoff_delay(failures: int, base: float, cap: float) -> float:
 
 
 def due_sources(config: Config, archive: Archive, now: datetime) -> list[Source]:
-    """Enabled sources whose next due time has come (or that never ran)."""
-    due = []
-    for source in config.sources:
-        if not source.enabled:
-            continue
-        state = archive.source_state(source.id)
-        if state.next_due is None or state.next_due <= now:
-            due.append(source)
-    return due
+    """Enabled sources whose next due time has come (or that never ran), in configuration order."""
+    return [source for source in config.sources
+            if source.enabled and is_due(source, archive.source_state(source.id), config, now)]
 
 
 class Runner:
-    """Processes sources against one archive with one HTTP client."""
+    """Processes sources against one archive with one HTTP client.
 
-    def __init__(self, config: Config, archive: Archive, client: httpx.Client, now: datetime):
+    ``limits`` bounds concurrent requests overall and per host (made from the configuration when
+    not given); ``pages`` fetches full-text pages (made on first use when not given, then closed
+    by :meth:`close`).
+    """
+
+    def __init__(self, config: Config, archive: Archive, client: httpx.Client, now: datetime, *,
+                 limits: HostLimits | None = None, pages: PageFetcher | None = None):
         self.config = config
         self.archive = archive
         self.client = client
         self.now = now
         self.candidates = config.languages
+        self.limits = limits or HostLimits(config.pipeline.concurrency, config.pipeline.per_host)
+        self._pages = pages
+        self._own_pages = False
+
+    @property
+    def pages(self) -> PageFetcher:
+        if self._pages is None:
+            self._pages = make_page_fetcher(self.config, self.client, self.limits)
+            self._own_pages = True
+        return self._pages
+
+    def close(self) -> None:
+        """Stop the page fetcher this runner made (if any)."""
+        if self._own_pages and self._pages is not None:
+            self._pages.close()
+            self._pages = None
+
+    @property
+    def deadline(self) -> float:
+        """Seconds a whole transfer may take (slow trickling bodies are cut there)."""
+        return self.config.pipeline.timeout * 3
 
     # -- records ------------------------------------------------------------------------------
 
@@ -129,11 +285,15 @@ class Runner:
             finished.append(route(article, self.config.editions, source, self.config.rules))
         return finished
 
+    def normalize(self, source: Source, data: bytes, kind: str, url: str | None,
+                  headers: dict[str, str] | None = None) -> list[Article]:
+        """Parse one document into finished-identity records (not yet routed)."""
+        return normalize_document(data, kind, url, source=source.id, headers=headers,
+                                  language=source.language, candidates=self.candidates)
+
     def parse(self, source: Source, data: bytes, kind: str, url: str | None,
               headers: dict[str, str] | None = None) -> list[Article]:
-        articles = normalize_document(data, kind, url, source=source.id, headers=headers,
-                                      language=source.language, candidates=self.candidates)
-        return self.finish(source, articles)
+        return self.finish(source, self.normalize(source, data, kind, url, headers))
 
     def store(self, outcome: SourceOutcome, articles: list[Article]) -> None:
         for article in articles:
@@ -148,37 +308,79 @@ class Runner:
         outcome.unchanged += result.unchanged + result.stale
         outcome.editions |= set(result.editions)
 
-    # -- sources ------------------------------------------------------------------------------
+    # -- the three steps ----------------------------------------------------------------------
 
-    def run_source(self, source: Source) -> SourceOutcome:
-        """Process one source; never raises for bad input or transport trouble."""
-        outcome = SourceOutcome(source.id)
+    def prepare(self, source: Source) -> Job:
+        """Read what collecting ``source`` needs from the archive (call in the archive's thread)."""
+        job = Job(source, self.archive.source_state(source.id), SourceOutcome(source.id))
+        if source.fulltext and source.kind == "feed":
+            job.known = self.archive.known_hashes(source.id)
+        return job
+
+    def collect(self, job: Job) -> Job:
+        """Fetch and parse ``job``'s source; no archive access, safe in a worker thread.
+
+        Never raises: a failure is kept in ``job.error`` for :meth:`commit` to record.
+        """
+        source = job.source
+        try:
+            if source.kind == "feed":
+                self.collect_feed(job)
+            elif source.kind == "page":
+                self.collect_pages(job)
+        except WirefeedError as exc:
+            job.error = exc
+        except Exception as exc:  # a bug or an unforeseen input: still one line, still go on
+            log.exception("[%s] unexpected error", source.id)
+            job.error = exc
+        job.collected = True
+        return job
+
+    def commit(self, job: Job) -> SourceOutcome:
+        """Store ``job``'s records and its source state (call in the archive's thread).
+
+        Never raises for bad input or transport trouble; archive failures propagate.
+        """
+        if not job.collected:
+            self.collect(job)
+        source, outcome = job.source, job.outcome
+        # Re-read: another run may have saved this source's state since prepare().
         state = self.archive.source_state(source.id)
         try:
+            if job.error is not None:
+                raise job.error
             if source.kind == "inbox":
-                validators = self.run_inbox(source, outcome)
-            elif source.kind == "page":
-                validators = self.run_pages(source, outcome)
-            else:
-                validators = self.run_feed(source, state, outcome)
+                self.run_inbox(source, outcome)
+            elif job.articles or job.skipped:
+                self.store(outcome, job.articles)
+                outcome.fetched += job.skipped
+                outcome.unchanged += job.skipped
         except WirefeedError as exc:
             outcome.status = "failed"
-            outcome.failed += 1
+            outcome.failed = max(outcome.failed, 1)
             outcome.reason = clean_reason(exc.reason)
             log.warning("[%s] %s: %s", source.id, source.where, outcome.reason)
             self.record_failure(source, state, outcome, exc)
             return outcome
         except Exception as exc:  # a bug or an unforeseen input: still one line, still go on
             outcome.status = "failed"
-            outcome.failed += 1
+            outcome.failed = max(outcome.failed, 1)
             outcome.reason = clean_reason(f"internal error: {type(exc).__name__}: {exc}")
-            log.exception("[%s] unexpected error", source.id)
+            if job.error is None:
+                log.exception("[%s] unexpected error", source.id)
             self.record_failure(source, state, outcome, exc)
             return outcome
-        self.record_success(source, state, outcome, validators)
+        self.record_success(source, state, outcome, job.fetched)
         return outcome
 
-    def run_feed(self, source: Source, state: SourceState, outcome: SourceOutcome) -> Fetched:
+    def run_source(self, source: Source) -> SourceOutcome:
+        """Process one source start to end in this thread; never raises for bad input."""
+        return self.commit(self.collect(self.prepare(source)))
+
+    # -- collecting ---------------------------------------------------------------------------
+
+    def collect_feed(self, job: Job) -> None:
+        source, state, outcome = job.source, job.state, job.outcome
         if source.path is not None:
             try:
                 data = source.path.read_bytes()
@@ -189,24 +391,60 @@ class Runner:
             fetched = Fetched(data, {"etag": digest}, str(source.path), 200, 0.0)
             if state.etag == digest:
                 outcome.status = "not-modified"
-                return replace(fetched, not_modified=True, data=b"")
+                job.fetched = replace(fetched, not_modified=True, data=b"")
+                return
             url = source.path.resolve().as_uri()
         else:
             fetched = fetch(self.client, source.url, etag=state.etag,
                             last_modified=state.last_modified,
                             max_bytes=self.config.pipeline.max_bytes,
-                            deadline=self.config.pipeline.timeout * 3, source=source.id)
+                            deadline=self.deadline, source=source.id, limits=self.limits)
             if fetched.not_modified:
+                # A 304 costs no parsing and no writes besides the source state.
                 outcome.status = "not-modified"
-                return fetched
+                job.fetched = fetched
+                return
             url = fetched.url
+        job.fetched = fetched
         outcome.documents = 1
         try:
-            articles = self.parse(source, fetched.data, "feed", url, fetched.headers)
+            if sniff(fetched.data) == "page":
+                kind = fetched.headers.get("content-type", "no content type").split(";")[0]
+                raise ParseError(f"not a feed: the answer is an HTML page ({kind})")
+            articles = self.normalize(source, fetched.data, "feed", url, fetched.headers)
         except ParseError as exc:
             raise ParseError(exc.reason, source=source.id, where=source.where) from None
-        self.store(outcome, articles)
-        return fetched
+        if source.fulltext:
+            done = complete(articles, job.known, self.pages, source.id)
+            articles, job.skipped = done.articles, done.skipped
+            if done.reason:
+                outcome.reason = clean_reason(done.reason)
+            if done.merged or done.failures:
+                log.info("[%s] full text: %d pages merged, %d failed, %d entries unchanged",
+                         source.id, done.merged, len(done.failures), done.skipped)
+        job.articles = self.finish(source, articles)
+
+    def collect_pages(self, job: Job) -> None:
+        source, outcome = job.source, job.outcome
+        reasons = []
+        for url in source.urls:
+            try:
+                fetched = fetch(self.client, url, max_bytes=self.config.pipeline.page_max_bytes,
+                                deadline=self.deadline, source=source.id, limits=self.limits)
+                outcome.documents += 1
+                job.articles.extend(self.parse(source, fetched.data, "page", fetched.url,
+                                               fetched.headers))
+            except (FetchError, ParseError) as exc:
+                outcome.failed += 1
+                reasons.append(f"{url}: {clean_reason(exc.reason)}")
+                log.warning("[%s] %s: %s", source.id, url, exc.reason)
+        if reasons:
+            outcome.status = "partial" if outcome.documents else "failed"
+            outcome.reason = reasons[0] if len(reasons) == 1 else f"{len(reasons)} pages failed; first: {reasons[0]}"
+            if not outcome.documents:
+                raise FetchError(outcome.reason, source=source.id, where=source.where)
+
+    # -- inbox (local files, read and moved in the archive's thread) ----------------------------
 
     def run_inbox(self, source: Source, outcome: SourceOutcome) -> None:
         folder = source.path
@@ -247,25 +485,6 @@ class Runner:
         if reasons:
             outcome.status = "partial"
             outcome.reason = reasons[0] if len(reasons) == 1 else f"{len(reasons)} files failed; first: {reasons[0]}"
-        return None
-
-    def run_pages(self, source: Source, outcome: SourceOutcome) -> None:
-        reasons = []
-        for url in source.urls:
-            try:
-                fetched = fetch(self.client, url, max_bytes=self.config.pipeline.page_max_bytes,
-                                deadline=self.config.pipeline.timeout * 3, source=source.id)
-                outcome.documents += 1
-                self.store(outcome, self.parse(source, fetched.data, "page", fetched.url,
-                                               fetched.headers))
-            except (FetchError, ParseError) as exc:
-                outcome.failed += 1
-                reasons.append(f"{url}: {clean_reason(exc.reason)}")
-                log.warning("[%s] %s: %s", source.id, url, exc.reason)
-        if reasons:
-            outcome.status = "partial" if outcome.documents else "failed"
-            outcome.reason = reasons[0] if len(reasons) == 1 else f"{len(reasons)} pages failed; first: {reasons[0]}"
-        return None
 
     # -- state --------------------------------------------------------------------------------
 
@@ -277,42 +496,89 @@ class Runner:
             latencies = (latencies + (round(fetched.elapsed, 4),))[-20:]
             if not fetched.not_modified:
                 etag, last_modified = fetched.etag, fetched.last_modified
-            if fetched.permanent_redirect:
+            if source.url:
+                # Recorded, shown by `ingest sources`, never written back into the configuration;
+                # cleared once the configured URL answers without a permanent redirect again.
                 redirect = fetched.permanent_redirect
+            if fetched.permanent_redirect and fetched.permanent_redirect != state.permanent_redirect:
                 log.warning("[%s] %s moved permanently to %s (the configured URL is kept)",
-                            source.id, source.where, redirect)
+                            source.id, source.where, fetched.permanent_redirect)
         partial = outcome.status == "partial"
+        due, why = self.schedule_next(source, fetched)
         self.archive.save_source_state(replace(
             state, kind=source.kind, location=source.where, last_attempt=self.now,
             last_success=self.now if not partial else state.last_success,
             last_status=outcome.status if not partial else f"partial: {outcome.failed} failed",
-            last_error=outcome.reason if partial else None,
-            failures=0, failing_since=None, next_due=self.schedule_next(source, fetched),
+            last_error=outcome.reason,
+            failures=0, failing_since=None, next_due=due, next_due_reason=why,
             etag=etag, last_modified=last_modified, permanent_redirect=redirect,
             items_total=state.items_total + outcome.new, latencies=latencies,
             repairs="; ".join(outcome.repairs) or None,
         ))
 
-    def schedule_next(self, source: Source, fetched: Fetched | None) -> datetime:
-        return next_due(source, self.config, self.now)
+    def schedule_next(self, source: Source, fetched: Fetched | None) -> tuple[datetime, str]:
+        """The next due time after a success and why: the schedule, or a later server hint."""
+        scheduled = next_due(source, self.config, self.now)
+        hint = poll_hint(fetched, self.now) if fetched is not None and source.url else None
+        if hint is None:
+            return scheduled, SCHEDULE
+        seconds, why = hint
+        # A server may slow us down, within reason: never past backoff_max (or the interval).
+        cap = max(self.config.pipeline.backoff_max, interval_of(source, self.config, self.now))
+        hinted = self.now + timedelta(seconds=min(seconds, cap))
+        if hinted > scheduled:
+            log.info("[%s] next poll at %s per the answer's %s (schedule: %s)", source.id,
+                     hinted.isoformat(), why, scheduled.isoformat())
+            return hinted, why
+        return scheduled, SCHEDULE
 
     def record_failure(self, source: Source, state: SourceState, outcome: SourceOutcome,
                        exc: BaseException) -> None:
         failures = state.failures + 1
-        base = interval_of(source, self.config)
+        base = interval_of(source, self.config, self.now)
         delay = backoff_delay(failures, base, max(self.config.pipeline.backoff_max, base))
-        retry_after = getattr(exc, "retry_after", None)
-        if retry_after:
-            delay = max(delay, retry_after)
         # Jitter spreads the retries of many sources failing together (same agency outage).
         delay *= 1 + random.Random(f"{source.id}{failures}").uniform(0, 0.1)
+        why = BACKOFF
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after and retry_after > delay:
+            delay, why = retry_after, RETRY_AFTER
         status = getattr(exc, "status", None)
+        due = self.now + timedelta(seconds=delay)
+        log.info("[%s] failure %d in a row; next attempt at %s (%s)", source.id, failures,
+                 due.isoformat(), why)
         self.archive.save_source_state(replace(
             state, kind=source.kind, location=source.where, last_attempt=self.now,
             last_status=f"HTTP {status}" if status else "error", last_error=outcome.reason,
             failures=failures, failing_since=state.failing_since or self.now,
-            next_due=self.now + timedelta(seconds=delay),
+            next_due=due, next_due_reason=why,
         ))
+
+
+def make_page_fetcher(config: Config, client: httpx.Client, limits: HostLimits) -> PageFetcher:
+    """The full-text page fetcher of a run: a small pool, the run's host limits, the page cap."""
+    return PageFetcher(client, limits=limits, max_bytes=config.pipeline.page_max_bytes,
+                       deadline=config.pipeline.timeout * 3,
+                       workers=min(4, config.pipeline.concurrency))
+
+
+def make_run_client(config: Config) -> httpx.Client:
+    """The HTTP client of a run or of the daemon, per the ``[pipeline]`` settings."""
+    return make_client(timeout=config.pipeline.timeout,
+                       max_redirects=config.pipeline.max_redirects,
+                       user_agent=config.pipeline.user_agent,
+                       max_connections=max(config.pipeline.concurrency * 2, 10))
+
+
+def select_sources(config: Config, archive: Archive, now: datetime, *,
+                   source_ids: Iterable[str] = (), run_all: bool = False) -> list[Source]:
+    """The sources a run handles: ``source_ids`` (due or not), all enabled, or the due ones."""
+    wanted = list(source_ids)
+    if wanted:
+        return [config.source(source_id) for source_id in wanted]
+    if run_all:
+        return [s for s in config.sources if s.enabled]
+    return due_sources(config, archive, now)
 
 
 def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = (),
@@ -321,38 +587,38 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
              publish: bool = True) -> RunReport:
     """Run the due sources (or ``source_ids``, or all with ``run_all``) once, then publish.
 
-    Returns a :class:`RunReport`; raises only for configuration errors (an unknown source id)
-    and archive failures.
+    Sources are fetched in parallel (``pipeline.concurrency`` at once, ``pipeline.per_host`` per
+    host); the archive is written in this thread, in configuration order. Returns a
+    :class:`RunReport`; raises only for configuration errors (an unknown source id) and archive
+    failures.
     """
     from syndicate.publish import publish_all
 
     now = now or utcnow()
     report = RunReport(started=now)
-    wanted = list(source_ids)
-    if wanted:
-        sources = [config.source(source_id) for source_id in wanted]
-    elif run_all:
-        sources = [s for s in config.sources if s.enabled]
-    else:
-        sources = due_sources(config, archive, now)
+    sources = select_sources(config, archive, now, source_ids=source_ids, run_all=run_all)
     own_client = client is None
     if own_client:
-        client = make_client(timeout=config.pipeline.timeout,
-                             max_redirects=config.pipeline.max_redirects,
-                             user_agent=config.pipeline.user_agent)
+        client = make_run_client(config)
+    limits = HostLimits(config.pipeline.concurrency, config.pipeline.per_host)
+    runner = Runner(config, archive, client, now, limits=limits)
     try:
-        runner = Runner(config, archive, client, now)
-        for source in sources:
-            if progress:
-                progress(source.id, "start")
-            outcome = runner.run_source(source)
-            report.outcomes.append(outcome)
-            log.info("[%s] %s: %d items, %d new, %d updated%s", source.id, outcome.status,
-                     outcome.fetched, outcome.new, outcome.updated,
-                     f" ({outcome.reason})" if outcome.reason else "")
-            if progress:
-                progress(source.id, "done")
+        jobs = [runner.prepare(source) for source in sources]
+        with ThreadPoolExecutor(max_workers=config.pipeline.concurrency,
+                                thread_name_prefix="wirefeed-fetch") as pool:
+            futures = [pool.submit(runner.collect, job) if job.remote else None for job in jobs]
+            for job, future in zip(jobs, futures):
+                if progress:
+                    progress(job.source.id, "start")
+                if future is not None:
+                    future.result()
+                outcome = runner.commit(job)
+                report.outcomes.append(outcome)
+                log_outcome(outcome)
+                if progress:
+                    progress(job.source.id, "done")
     finally:
+        runner.close()
         if own_client:
             client.close()
     if publish:
@@ -361,3 +627,10 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
         report.written = publish_all(config, archive, now)
     report.editions = {edition: count for edition, (count, _) in archive.edition_stats().items()}
     return report
+
+
+def log_outcome(outcome: SourceOutcome) -> None:
+    """One INFO line per source and run, naming the source."""
+    log.info("[%s] %s: %d items, %d new, %d updated%s", outcome.source, outcome.status,
+             outcome.fetched, outcome.new, outcome.updated,
+             f" ({outcome.reason})" if outcome.reason else "")

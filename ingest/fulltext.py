@@ -1,0 +1,216 @@
+"""Full text for feed entries: fetch each new or changed entry's page and merge it in.
+
+Many agency feeds carry a teaser; the article page carries the story. For a source with
+``fulltext = true`` the pipeline hands the feed's records to :func:`complete`, which
+
+* skips entries already archived with the same guid and content hash (no page fetch at all);
+* fetches the remaining entries' links through one :class:`PageFetcher` per run: a small thread
+  pool, the run's :class:`~ingest.fetch.HostLimits`, a URL cache (two entries pointing at the
+  same page cost one request) and the ``page_max_bytes`` cap;
+* parses each page with ``normalize.parse_bytes(data, "page", url, headers=...)`` plus the wire
+  conventions, and merges it field by field (:func:`merge`).
+
+A page that fails (timeout, 4xx/5xx, not HTML, over the cap, unreadable) leaves the feed's record
+as it was; the reason is returned so the pipeline records it against the source, and the run goes
+on.
+
+Identity. A merged record keeps the *feed entry's* content hash: the feed entry is what we
+watch, so the next run recognises it with :meth:`Archive.known_hashes` and fetches nothing. A
+record whose page failed is stored under :func:`pending_hash` instead, which never equals the
+entry's hash, so the next run tries the page again, and a success then replaces the teaser as a
+new version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+import httpx
+
+from ingest.archive import clean_reason
+from ingest.errors import FetchError, ParseError
+from ingest.fetch import ACCEPT_HTML, Fetched, HostLimits, fetch
+from normalize import parse_bytes, sniff, wire
+from normalize.model import Article
+
+log = logging.getLogger(__name__)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass(frozen=True)
+class Page:
+    """The outcome of fetching one page: its record, or the one-line reason it failed."""
+
+    url: str
+    article: Article | None = None
+    reason: str | None = None
+    elapsed: float = 0.0
+
+
+@dataclass
+class Completed:
+    """What :func:`complete` did to a source's records."""
+
+    articles: list[Article] = field(default_factory=list)  # to store (skipped ones left out)
+    skipped: int = 0         # entries already archived unchanged: no fetch, nothing to store
+    merged: int = 0          # records whose body now comes from their page
+    failures: list[str] = field(default_factory=list)  # "<url>: <reason>" per failed page
+
+    @property
+    def reason(self) -> str | None:
+        """One line for the run summary and the source state, or ``None`` when all pages came."""
+        if not self.failures:
+            return None
+        if len(self.failures) == 1:
+            return f"full text: {self.failures[0]}"
+        return f"full text: {len(self.failures)} pages failed; first: {self.failures[0]}"
+
+
+class PageFetcher:
+    """Fetches article pages concurrently (``workers`` threads), each URL at most once.
+
+    Use as a context manager or call :meth:`close`. Thread-safe: several sources of a run may
+    ask for pages at once; the cache is shared, so a page two sources link to is fetched once.
+    """
+
+    def __init__(self, client: httpx.Client, *, limits: HostLimits | None = None,
+                 max_bytes: int = 5_000_000, deadline: float | None = 60.0, workers: int = 4):
+        self.client = client
+        self.limits = limits
+        self.max_bytes = max_bytes
+        self.deadline = deadline
+        self._pool = ThreadPoolExecutor(max(workers, 1), thread_name_prefix="wirefeed-page")
+        self._cache: dict[str, Future[Page]] = {}
+        self._lock = threading.Lock()
+        self.requests = 0
+
+    def page(self, url: str, source: str | None = None) -> Future[Page]:
+        """A future :class:`Page` for ``url`` (the same future for a URL asked for before)."""
+        with self._lock:
+            future = self._cache.get(url)
+            if future is None:
+                future = self._cache[url] = self._pool.submit(self._load, url, source)
+                self.requests += 1
+            return future
+
+    def _load(self, url: str, source: str | None) -> Page:
+        try:
+            fetched = fetch(self.client, url, max_bytes=self.max_bytes, deadline=self.deadline,
+                            source=source, accept=ACCEPT_HTML, limits=self.limits)
+        except FetchError as exc:
+            return Page(url, reason=clean_reason(exc.reason))
+        if not is_html(fetched):
+            kind = fetched.content_type or "no content type"
+            return Page(url, reason=f"not an HTML page ({kind})", elapsed=fetched.elapsed)
+        try:
+            records = parse_bytes(fetched.data, "page", fetched.url, headers=fetched.headers)
+        except ParseError as exc:
+            return Page(url, reason=clean_reason(exc.reason), elapsed=fetched.elapsed)
+        except Exception as exc:  # a parser bug must not cost the feed its records
+            log.exception("[%s] %s: page parser failed", source or "-", url)
+            return Page(url, reason=clean_reason(f"page parser error: {type(exc).__name__}: {exc}"),
+                        elapsed=fetched.elapsed)
+        if not records:
+            return Page(url, reason="the page holds no article", elapsed=fetched.elapsed)
+        return Page(url, article=wire.enrich(records[0]), elapsed=fetched.elapsed)
+
+    def close(self) -> None:
+        """Wait for the pages in flight and stop the threads."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> "PageFetcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def is_html(fetched: Fetched) -> bool:
+    """True when the answer is an HTML page: by its content type, else by its first bytes."""
+    if fetched.content_type:
+        return fetched.content_type in HTML_TYPES
+    try:
+        return sniff(fetched.data) == "page"
+    except ParseError:
+        return False
+
+
+def pending_hash(feed_hash: str) -> str:
+    """The content hash stored for an entry whose page could not be merged yet.
+
+    It differs from the entry's own hash, so the next run does not skip the entry and tries the
+    page again; it is the same for the same entry, so repeated failures store nothing new.
+    """
+    return hashlib.sha256(f"fulltext pending\x00{feed_hash}".encode("utf-8")).hexdigest()
+
+
+def merge(entry: Article, page: Article, page_url: str | None = None) -> Article:
+    """The feed entry completed by its page, field by field.
+
+    The page wins for the body (``body_html``, ``body_text``, when it has one) and the related
+    items; it fills images and authors only when the feed had none, and dateline, agency,
+    credit and rights only when the feed left them empty. The summary is the feed's, else the
+    feed's teaser body (shorter than the page's), else the page's. The feed wins for ``guid``,
+    ``id``, ``title``, ``url``, the dates, the language, sections and status, and the record
+    keeps the entry's content hash (see the module docstring). Never raises.
+    """
+    has_body = bool(page.body_text.strip() or page.body_html.strip())
+    extra = entry.extra + (("fulltext", page_url or page.url or entry.url or ""),)
+    # A feed that carries only a teaser keeps it as the summary once the page gives the body.
+    teaser = entry.body_text.strip()
+    if not has_body or len(teaser) >= len(page.body_text.strip()):
+        teaser = ""
+    return entry.replace(
+        body_html=page.body_html if has_body else entry.body_html,
+        body_text=page.body_text if has_body else entry.body_text,
+        images=entry.images or page.images,
+        authors=entry.authors or page.authors,
+        related=page.related or entry.related,
+        summary=entry.summary or teaser or page.summary,
+        dateline=entry.dateline or page.dateline,
+        agency=entry.agency or page.agency,
+        credit=entry.credit or page.credit,
+        rights=entry.rights or page.rights,
+        extra=extra,
+    )
+
+
+def complete(entries: Sequence[Article], known: Mapping[str, str], pages: PageFetcher,
+             source: str | None = None) -> Completed:
+    """Merge each new or changed entry with its page; leave the rest out.
+
+    ``known`` maps guid -> content hash of the source's archived records
+    (:meth:`Archive.known_hashes`). Entries without an http(s) link are kept as they are.
+    Returns :class:`Completed`; never raises for a bad page.
+    """
+    result = Completed()
+    waiting: list[tuple[int, Article, Future[Page]]] = []
+    for entry in entries:
+        if known.get(entry.guid) == entry.content_hash:
+            result.skipped += 1
+            continue
+        url = entry.url or ""
+        if not url.lower().startswith(("http://", "https://")):
+            result.articles.append(entry)
+            continue
+        waiting.append((len(result.articles), entry, pages.page(url, source)))
+        result.articles.append(entry)
+    for index, entry, future in waiting:
+        page = future.result()
+        if page.article is None:
+            result.failures.append(f"{page.url}: {page.reason}")
+            log.warning("[%s] full text of %s: %s (the feed's text is kept)", source or "-",
+                        page.url, page.reason)
+            result.articles[index] = entry.replace(
+                content_hash=pending_hash(entry.content_hash),
+                extra=entry.extra + (("fulltext_error", page.reason or "failed"),))
+            continue
+        result.articles[index] = merge(entry, page.article, page.url)
+        result.merged += 1
+    return result
