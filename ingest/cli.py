@@ -313,7 +313,8 @@ def show_cmd(config: Config, article_id: str, as_json: bool) -> None:
         ("version", str(article.version)), ("published", _when(article.published)),
         ("updated", _when(article.updated)), ("first archived", _when(first_seen)),
         ("embargoed until", _when(article.embargoed)),
-        ("language", f"{article.language} ({article.language_method or '-'})"),
+        ("language", f"{article.language} ({article.language_method or '-'})"
+                     + "".join(f"; {note}" for key, note in article.extra if key == "language_reason")),
         ("authors", ", ".join(article.authors) or "-"), ("agency", article.agency or "-"),
         ("credit", article.credit or "-"),
         ("dateline", article.dateline.text if article.dateline else "-"),

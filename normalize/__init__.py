@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from ingest.errors import ParseError
 from normalize.model import Article, compute_content_hash, make_article_id
-from normalize.text import repair_json_encoding, repair_xml_encoding
+from normalize.text import repair_json_encoding, repair_xml_encoding, sniff_wide_encoding
 
 log = logging.getLogger(__name__)
 
@@ -55,20 +55,13 @@ _FIRST_ELEMENT = re.compile(
 def _decode_head(data: bytes) -> bytes:
     """Return the document's first bytes as ASCII-compatible bytes (UTF-16/32 re-encoded)."""
     head = data[:8192]
-    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-                       (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if head.startswith(bom):
-            return head[len(bom):].decode(codec, "ignore").encode("utf-8")
-    # UTF-32 without a BOM: "<" is one byte and three NULs.
-    if head[:4] == b"<\x00\x00\x00":
-        return head.decode("utf-32-le", "ignore").encode("utf-8")
-    if head[:4] == b"\x00\x00\x00<":
-        return head.decode("utf-32-be", "ignore").encode("utf-8")
-    if head[:4] in (b"<\x00?\x00", b"<\x00<\x00") or (len(head) > 1 and head[1:2] == b"\x00"):
-        return head.decode("utf-16-le", "ignore").encode("utf-8")
-    if head[:2] == b"\x00<":
-        return head.decode("utf-16-be", "ignore").encode("utf-8")
-    return head.removeprefix(b"\xef\xbb\xbf")
+    wide = sniff_wide_encoding(head)
+    if wide is None:
+        return head
+    codec = wide.removesuffix("-bom")
+    if wide.endswith("-bom"):
+        head = head[{"utf-8": 3, "utf-16-le": 2, "utf-16-be": 2}.get(codec, 4):]
+    return head.decode(codec, "ignore").encode("utf-8")
 
 
 def sniff(data: bytes) -> str:
@@ -223,6 +216,9 @@ def normalize_document(
         article = wire.enrich(article)
         detection = lang_mod.detect_article(article, fallback=language, candidates=candidates)
         article = article.replace(language=detection.language, language_method=detection.method)
+        if detection.reason:
+            # An overruled declaration or a fallback is kept with the record (`ingest show`).
+            article = article.replace(extra=article.extra + (("language_reason", detection.reason),))
         finished.append(finish_identity(article.replace(guid=article.guid), article.source))
     return finished
 
