@@ -148,21 +148,31 @@ def _codec(name: str | None) -> str | None:
         return None
 
 
-def _sniff_wide(data: bytes) -> str | None:
-    """UTF-16/32 from a BOM or, without one, from where the NUL bytes of ``<`` fall."""
+def sniff_wide_encoding(data: bytes) -> str | None:
+    """Return the codec of a document starting with a BOM (``"<codec>-bom"``, UTF-8 included),
+    or the UTF-16/32 codec the NUL bytes around its first ASCII character show, or ``None``.
+
+    Documents start with ``<``, ``{``, ``[`` or white space, all ASCII, so where the NULs fall
+    tells the width and byte order.
+    """
     for bom, codec in _BOMS:
         if data.startswith(bom):
             return codec + "-bom"
     head = data[:4]
-    if head == b"\x00\x00\x00<":
+    if len(head) < 2:
+        return None
+    if len(head) == 4 and head[:3] == b"\x00\x00\x00" and head[3]:
         return "utf-32-be"
-    if head == b"<\x00\x00\x00":
+    if len(head) == 4 and head[0] and head[1:] == b"\x00\x00\x00":
         return "utf-32-le"
-    if head[:2] == b"\x00<" or (head[:1] == b"\x00" and head[1:2] not in (b"\x00", b"")):
+    if head[0] == 0 and head[1]:
         return "utf-16-be"
-    if head[1:2] == b"\x00" and head[:1] != b"\x00":
+    if head[0] and head[1] == 0:
         return "utf-16-le"
     return None
+
+
+_sniff_wide = sniff_wide_encoding
 
 
 def fix_mojibake(text: str) -> tuple[str, int]:
