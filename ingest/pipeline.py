@@ -395,8 +395,11 @@ class Runner:
                 return
             url = source.path.resolve().as_uri()
         else:
-            fetched = fetch(self.client, source.url, etag=state.etag,
-                            last_modified=state.last_modified,
+            # Validators belong to the URL that issued them: a source whose URL was edited
+            # starts afresh.
+            same = state.location in (None, source.url)
+            fetched = fetch(self.client, source.url, etag=state.etag if same else None,
+                            last_modified=state.last_modified if same else None,
                             max_bytes=self.config.pipeline.max_bytes,
                             deadline=self.deadline, source=source.id, limits=self.limits)
             if fetched.not_modified:

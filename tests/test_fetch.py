@@ -412,3 +412,22 @@ def test_sources_shows_health_and_flags_a_source_failing_too_long(tmp_path, serv
     assert down["flagged"] and not blip["flagged"]  # failing for 3 h vs 10 min, limit 1 h
     table = run_cli("sources", "--config", str(config.path), cwd=tmp_path)
     assert "FAILING" in table.stdout and table.stdout.count("FAILING") == 1
+
+
+def test_validators_are_not_sent_to_an_edited_url(tmp_path, server) -> None:
+    server.routes["/a.xml"] = Route(body=rss_feed(ENGLISH))
+    server.routes["/b.xml"] = Route(body=rss_feed(ENGLISH))  # same bytes, so the same ETag
+    config, archive = _setup(tmp_path, f"""
+        [[sources]]
+        id = "wire"
+        kind = "feed"
+        url = "{server.url('/a.xml')}"
+        """)
+    _run(config, archive, NOW)
+    config.path.write_text(config.path.read_text(encoding="utf-8").replace("/a.xml", "/b.xml"),
+                           encoding="utf-8")
+    config = load_config(config.path)
+    assert _run(config, archive, NOW + timedelta(hours=1)).outcomes[0].status == "ok"
+    assert "If-None-Match" not in server.requests[-1][1]
+    assert _run(config, archive, NOW + timedelta(hours=2)).outcomes[0].status == "not-modified"
+    archive.close()
