@@ -20,7 +20,9 @@ from urllib.parse import quote
 
 from ingest.errors import ParseError
 from normalize.model import Article, compute_content_hash, make_article_id
-from normalize.text import repair_json_encoding, repair_xml_encoding, sniff_wide_encoding
+from normalize.text import (
+    CONTROL_REFERENCE, repair_json_encoding, repair_xml_encoding, sniff_wide_encoding,
+)
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +129,8 @@ def parse_bytes(
     return [finish_identity(article, source) for article in articles]
 
 
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_REFERENCE_BYTES = re.compile(CONTROL_REFERENCE.pattern.encode("ascii"))
 _CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([^\s;\"']+)[\"']?", re.I)
 
 
@@ -137,6 +141,15 @@ def _repair_encoding(data: bytes, fmt: str, headers: Mapping[str, str] | None
     if fmt in ("jsonfeed", "ninjs"):
         repaired, notes = repair_json_encoding(data)
         return repaired, headers, notes
+    if fmt == "page":
+        # Pages decode themselves (meta charset), but control bytes are never text and make
+        # lxml refuse to set an attribute: dropped here for every 8-bit page.
+        if sniff_wide_encoding(data) is None and (_CONTROL_BYTES.search(data)
+                                                  or _CONTROL_REFERENCE_BYTES.search(data)):
+            count = len(_CONTROL_BYTES.findall(data)) + len(_CONTROL_REFERENCE_BYTES.findall(data))
+            data = _CONTROL_REFERENCE_BYTES.sub(b"", _CONTROL_BYTES.sub(b"", data))
+            return data, headers, [f"{count} control characters removed"]
+        return data, headers, []
     if fmt not in ("rss", "atom", "newsml_g2", "nitf"):
         return data, headers, []
     lowered = {k.lower(): v for k, v in (headers or {}).items()}

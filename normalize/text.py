@@ -134,6 +134,9 @@ _CONTINUATION = "\x80-\xbf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6
                 "\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
 _MOJIBAKE = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]{{1,3}}")
 _XML_FORBIDDEN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# A character reference to a control character (&#14; &#x0B;): as forbidden as the character.
+CONTROL_REFERENCE = re.compile(
+    r"&#(?:0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01])|[xX]0*(?:[0-8]|[bBcCeEfF]|1[0-9a-fA-F]));")
 
 
 def _codec(name: str | None) -> str | None:
@@ -255,9 +258,9 @@ def _clean_decoded(text: str, notes: list[str]) -> str:
     text, fixed = fix_mojibake(text)
     if fixed:
         notes.append(f"{fixed} pieces of double-encoded UTF-8 (mojibake) repaired")
-    controls = len(_XML_FORBIDDEN_TEXT.findall(text))
+    controls = len(_XML_FORBIDDEN_TEXT.findall(text)) + len(CONTROL_REFERENCE.findall(text))
     if controls:
-        text = _XML_FORBIDDEN_TEXT.sub("", text)
+        text = CONTROL_REFERENCE.sub("", _XML_FORBIDDEN_TEXT.sub("", text))
         notes.append(f"{controls} control characters removed")
     return text
 
@@ -282,7 +285,8 @@ def repair_xml_encoding(data: bytes, http_charset: str | None = None) -> tuple[b
         except UnicodeDecodeError:
             pass
         else:  # the common case: valid UTF-8 needs no copy unless its text needs repair
-            if not _MOJIBAKE.search(text) and not _XML_FORBIDDEN_TEXT.search(text):
+            if not (_MOJIBAKE.search(text) or _XML_FORBIDDEN_TEXT.search(text)
+                    or CONTROL_REFERENCE.search(text)):
                 return data, []
     text, notes = _decode_bytes(data, declared, label)
     text = _clean_decoded(text.lstrip("\ufeff"), notes)

@@ -226,3 +226,22 @@ def test_the_pipeline_records_the_repair_on_the_source(tmp_path: Path, server) -
     by_source = {row.get("id") or row.get("source"): row for row in rows}
     assert "Windows-1252" in (by_source["latin1"]["repairs"] or "")
     assert not by_source["clean"]["repairs"]
+
+
+@pytest.mark.parametrize("fmt", XML_BUILDERS)
+def test_references_to_control_characters_are_removed_and_counted(fmt) -> None:
+    """``&#14;`` is not well-formed XML 1.0: dropped like the character itself, not fatal."""
+    data = XML_BUILDERS[fmt](TITLE + "&#14;&#x1B;").encode("utf-8")
+    article = only(data)
+    assert article.title == TITLE
+    assert repairs(article) == [f"encoding: {data.count(b'&#14;') * 2} control characters removed"]
+
+
+def test_a_page_with_control_characters_in_links_is_read() -> None:
+    page = (f'<html><head><title>{TITLE}</title><link rel="canonical" href="https://n.example/a">'
+            f'</head><body><article><h1>{TITLE}</h1><p>Le ministre a parlé mardi devant les '
+            f'députés de la réforme, longuement et avec\x0b des chiffres.</p>'
+            f'<p><a href=" &#14;https://n.example/b">lien</a></p></article></body></html>')
+    (article,) = parse_bytes(page.encode("utf-8"), "page", url="https://n.example/a")
+    assert article.title == TITLE
+    assert repairs(article) == ["encoding: 2 control characters removed"]
