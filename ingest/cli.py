@@ -54,6 +54,9 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
         level = logging.DEBUG
     if quiet:
         level = logging.ERROR
+    # httpx/httpcore log every request without naming the source; our own lines do that.
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
     logging.basicConfig(level=level, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
 
@@ -400,6 +403,7 @@ def sources_cmd(config: Config, as_json: bool) -> None:
                 "failing_since": _iso(state and state.failing_since),
                 "flagged": failing,
                 "next_due": _iso(state and state.next_due),
+                "next_due_reason": state.next_due_reason if state else None,
                 "new_24h": new_24h,
                 "median_latency_s": state.median_latency if state else None,
                 "permanent_redirect": state.permanent_redirect if state else None,
@@ -418,7 +422,8 @@ def sources_cmd(config: Config, as_json: bool) -> None:
         latency = row["median_latency_s"]
         table.add_row(row["id"], row["kind"], row["last_success"] or "never",
                       flag + (row["last_status"] or "-"), str(row["failures"]),
-                      row["next_due"] or "now", str(row["new_24h"]),
+                      (row["next_due"] or "now") + (f" ({row['next_due_reason']})" if row["next_due_reason"] else ""),
+                      str(row["new_24h"]),
                       f"{latency * 1000:.0f} ms" if latency is not None else "-",
                       (row["last_error"] or "") + (f" (moved to {row['permanent_redirect']})" if row["permanent_redirect"] else ""))
     Console().print(table)
@@ -429,8 +434,10 @@ def _iso(value) -> str | None:
 
 
 # Commands defined beside the code they drive; imported last because they use config_option.
+from ingest.daemon import daemon_cmd  # noqa: E402
 from syndicate.serve import serve_cmd  # noqa: E402
 
+main.add_command(daemon_cmd, "daemon")
 main.add_command(serve_cmd, "serve")
 
 if __name__ == "__main__":  # pragma: no cover

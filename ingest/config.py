@@ -202,11 +202,11 @@ def parse_interval(value: Any) -> float:
 
 def validate_cron(expression: str, timezone: str | None = None) -> None:
     """Raise ``ValueError`` unless ``expression`` is a 5-field crontab line APScheduler accepts."""
-    from apscheduler.triggers.cron import CronTrigger
+    from ingest.pipeline import cron_trigger  # the same conversion the scheduler uses
 
     if len(expression.split()) != 5:
         raise ValueError(f"{expression!r} is not a 5-field crontab expression")
-    CronTrigger.from_crontab(expression, timezone=timezone or "UTC")
+    cron_trigger(expression, timezone or "UTC")
 
 
 class _Reader:

@@ -358,7 +358,7 @@ class Daemon:
                     now = utcnow()
                     archive = open_archive(self.database)
                     try:
-                        written = publish_all(config, archive, now)
+                        written = publish_all(config, archive, now, parallel=False)
                         next_embargo = archive.pending_embargoes(now)
                     finally:
                         archive.close()

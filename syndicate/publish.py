@@ -113,10 +113,14 @@ def _render_channel(index: int) -> list[bytes]:
     return [module.render(channel, articles, wanted) for module, _, _ in FORMATS.values()]
 
 
-def render_channels(jobs: list) -> list[list[bytes]]:
-    """Render ``(channel, articles, translations)`` jobs; forked workers when it pays off."""
+def render_channels(jobs: list, parallel: bool = True) -> list[list[bytes]]:
+    """Render ``(channel, articles, translations)`` jobs; forked workers when it pays off.
+
+    ``parallel=False`` renders in this process: forking a multi-threaded process (the daemon)
+    is unsafe, since a lock held by another thread stays locked in the child forever.
+    """
     global _JOBS
-    workers = min(os.cpu_count() or 1, 8)
+    workers = min(os.cpu_count() or 1, 8) if parallel else 1
     _JOBS = jobs
     try:
         if (workers > 1 and len(jobs) >= PARALLEL_MIN_CHANNELS
@@ -158,8 +162,12 @@ def _channel(config: Config, edition, section: tuple[str, str] | None, ttl: int)
     )
 
 
-def publish_all(config: Config, archive: Archive, now: datetime) -> list[Path]:
-    """Render and write every feed and the indexes. Returns the files that changed."""
+def publish_all(config: Config, archive: Archive, now: datetime, *,
+                parallel: bool = True) -> list[Path]:
+    """Render and write every feed and the indexes. Returns the files that changed.
+
+    ``parallel`` allows forked render workers (leave it off in threaded callers).
+    """
     root = config.pipeline.feeds
     limit = config.pipeline.items_per_feed
     ttl = feed_ttl(config)
@@ -204,7 +212,7 @@ def publish_all(config: Config, archive: Archive, now: datetime) -> list[Path]:
         if previous.get(channel.path) == digest and all(p.exists() for p in paths):
             continue
         todo.append((channel, articles, wanted))
-    for (channel, _, _), documents in zip(todo, render_channels(todo)):
+    for (channel, _, _), documents in zip(todo, render_channels(todo, parallel)):
         for (_, filename, _), data in zip(FORMATS.values(), documents):
             path = root / channel.path / filename
             if write_atomic(path, data):
