@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from ingest.errors import ParseError
 from normalize.model import Article, compute_content_hash, make_article_id
+from normalize.sanitize import collect_repairs
 from normalize.text import (
     CONTROL_REFERENCE, repair_json_encoding, repair_xml_encoding, sniff_wide_encoding,
 )
@@ -116,17 +117,97 @@ def parse_bytes(
     page) or a format name from :data:`PARSERS`. ``source`` is the source id used for record ids.
     Raises ``ParseError`` for a document that cannot be read.
     """
+    if len(data) > MAX_DOCUMENT_BYTES:
+        # Files and inbox drops are not capped by the fetcher: this is their cap.
+        raise ParseError(f"document too large: {len(data):,} bytes exceeds the "
+                         f"{MAX_DOCUMENT_BYTES:,}-byte limit")
     fmt = sniff(data) if kind in ("feed", "inbox", "auto") else kind
     if fmt not in PARSERS:
         raise ParseError(f"unknown document kind {kind!r}")
     data, headers, repairs = _repair_encoding(data, fmt, headers)
+    data, capped = _cap_items(data, fmt)
     module = importlib.import_module(PARSERS[fmt])
-    articles = module.parse(data, url=url, headers=headers)
+    with collect_repairs() as cut:
+        articles = module.parse(data, url=url, headers=headers)
+    articles = [_cap_fields(article) for article in articles]
+    repairs = [f"encoding: {note}" for note in repairs] + capped + [f"limit: {note}" for note in cut]
     if repairs:
         # Recorded on every record: the pipeline collects them into the source's state.
-        notes = tuple(("repair", f"encoding: {note}") for note in repairs)
+        notes = tuple(("repair", note) for note in repairs)
         articles = [a.replace(extra=a.extra + notes) for a in articles]
     return [finish_identity(article, source) for article in articles]
+
+
+#: Limits on one document. The fetcher caps downloads (``max_bytes``); these hold for files and
+#: inbox drops too, and keep one hostile document from holding a run for minutes.
+MAX_DOCUMENT_BYTES = 64_000_000
+MAX_ITEMS = 2_000
+MAX_TITLE_CHARS = 500
+MAX_SUMMARY_CHARS = 5_000
+_ITEM_START = {
+    "rss": re.compile(rb"<(?:[\w.-]+:)?item[\s>/]"),
+    "atom": re.compile(rb"<(?:[\w.-]+:)?entry[\s>/]"),
+    "newsml_g2": re.compile(rb"<(?:[\w.-]+:)?(?:newsItem|packageItem|conceptItem|knowledgeItem)[\s>/]"),
+}
+_NOT_TAGS = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE[^>]*>", re.S | re.I)
+_HEAD_TAG = re.compile(rb"<(/?)([\w.:-]+)(?:\s[^>]*?)?(/?)>")
+
+
+def _cap_items(data: bytes, fmt: str) -> tuple[bytes, list[str]]:
+    """Keep the first :data:`MAX_ITEMS` items of a feed or NewsML-G2 message (feeds list the
+    newest first); the document is cut before the next item and its open elements closed."""
+    if fmt == "jsonfeed":
+        try:
+            doc = json.loads(data)
+        except (ValueError, RecursionError):
+            return data, []  # the parser reports it
+        items = doc.get("items") if isinstance(doc, dict) else None
+        if not isinstance(items, list) or len(items) <= MAX_ITEMS:
+            return data, []
+        doc["items"] = items[:MAX_ITEMS]
+        return (json.dumps(doc).encode("utf-8"),
+                [f"limit: {len(items):,} items, only the first {MAX_ITEMS:,} read"])
+    pattern = _ITEM_START.get(fmt)
+    if pattern is None or data.count(b"<") <= MAX_ITEMS:
+        return data, []
+    starts = []
+    for match in pattern.finditer(data):
+        starts.append(match.start())
+        if len(starts) > MAX_ITEMS:
+            break
+    if len(starts) <= MAX_ITEMS:
+        return data, []
+    total = MAX_ITEMS + sum(1 for _ in pattern.finditer(data, starts[-1]))
+    open_elements: list[bytes] = []
+    for closing, name, empty in (m.groups() for m in _HEAD_TAG.finditer(_NOT_TAGS.sub(b"", data[:starts[0]]))):
+        if closing:
+            if open_elements and open_elements[-1] == name:
+                open_elements.pop()
+        elif not empty:
+            open_elements.append(name)
+    tail = b"".join(b"</" + name + b">" for name in reversed(open_elements))
+    return (data[:starts[MAX_ITEMS]] + tail,
+            [f"limit: {total:,} items, only the first {MAX_ITEMS:,} read"])
+
+
+def _cut(text: str, limit: int) -> str:
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut[:limit].rstrip() + "…"
+
+
+def _cap_fields(article: Article) -> Article:
+    """Cut a title or summary longer than the limits at a word, with the reason recorded."""
+    notes = []
+    changes = {}
+    if len(article.title) > MAX_TITLE_CHARS:
+        changes["title"] = _cut(article.title, MAX_TITLE_CHARS)
+        notes.append(f"limit: title of {len(article.title):,} characters cut to {MAX_TITLE_CHARS}")
+    if article.summary and len(article.summary) > MAX_SUMMARY_CHARS:
+        changes["summary"] = _cut(article.summary, MAX_SUMMARY_CHARS)
+        notes.append(f"limit: summary of {len(article.summary):,} characters cut to {MAX_SUMMARY_CHARS:,}")
+    if not notes:
+        return article
+    return article.replace(**changes, extra=article.extra + tuple(("repair", n) for n in notes))
 
 
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")

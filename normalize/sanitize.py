@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
 
 import nh3
 
@@ -62,10 +65,70 @@ def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+#: Deeper element nesting is flattened: no article needs it, and 10,000 nested elements make
+#: libxml2 (limit 256) drop text and naive recursive readers crash.
+MAX_DEPTH = 64
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*>")
+_VOID = {"br", "hr", "img", "wbr", "col", "area", "source", "track", "input", "meta", "link"}
+_repairs: ContextVar[list[str] | None] = ContextVar("wirefeed_sanitize_repairs", default=None)
+
+
+@contextmanager
+def collect_repairs() -> Iterator[list[str]]:
+    """Collect, in the returned list, what :func:`clean_html` had to cut inside the block.
+
+    ``normalize.parse_bytes`` wraps each document's parse in it and records the notes on the
+    document's records, so parsers need not pass them along.
+    """
+    notes: list[str] = []
+    token = _repairs.set(notes)
+    try:
+        yield notes
+    finally:
+        _repairs.reset(token)
+
+
+def _note(message: str) -> None:
+    notes = _repairs.get()
+    if notes is not None and message not in notes:
+        notes.append(message)
+
+
+def flatten_depth(html: str, limit: int = MAX_DEPTH) -> str:
+    """Return balanced HTML (nh3 output) with elements nested deeper than ``limit`` unwrapped.
+
+    Their text stays; only the tags beyond the limit go. Linear, no recursion.
+    """
+    out: list[str] = []
+    stack: list[bool] = []  # per open element: was its tag kept?
+    deepest = 0
+    position = 0
+    for match in _TAG.finditer(html):
+        out.append(html[position:match.start()])
+        position = match.end()
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _VOID:
+            out.append(match.group(0))
+        elif closing:
+            if stack and stack.pop():
+                out.append(match.group(0))
+        else:
+            keep = len(stack) < limit
+            stack.append(keep)
+            deepest = max(deepest, len(stack))
+            if keep:
+                out.append(match.group(0))
+    out.append(html[position:])
+    if deepest > limit:
+        _note(f"HTML nested {deepest:,} elements deep flattened to {limit}")
+    return "".join(out)
+
+
 def clean_html(html: str | None) -> str:
     """Return a safe HTML fragment for ``html`` (empty string for ``None``).
 
-    Never raises: whatever goes in, what comes out has no active content.
+    Never raises: whatever goes in, what comes out has no active content and no element
+    nested deeper than :data:`MAX_DEPTH`.
     """
     if not html:
         return ""
@@ -79,4 +142,6 @@ def clean_html(html: str | None) -> str:
         strip_comments=True,
         attribute_filter=_filter_attribute,
     )
+    if cleaned.count("<") > MAX_DEPTH:  # only then can it be too deep
+        cleaned = flatten_depth(cleaned)
     return cleaned.strip()
