@@ -94,7 +94,26 @@ def _archive(config: Config) -> Archive:
     return open_archive(config.pipeline.database)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, with commands that live beside the code they drive (the daemon, the
+    server) imported only when asked for: they use :func:`config_option` from this module, and
+    `ingest run-once` from cron should not pay for importing a scheduler and a server."""
+
+    lazy = {"daemon": ("ingest.daemon", "daemon_cmd"), "serve": ("syndicate.serve", "serve_cmd")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self.lazy))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy and name not in self.commands:
+            import importlib
+
+            module, attribute = self.lazy[name]
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="wirefeed", prog_name="wirefeed")
 def main() -> None:
     """wirefeed: pull news-agency wires, normalize them, archive them in SQLite and publish
@@ -432,13 +451,6 @@ def sources_cmd(config: Config, as_json: bool) -> None:
 def _iso(value) -> str | None:
     return isoformat(value) if value else None
 
-
-# Commands defined beside the code they drive; imported last because they use config_option.
-from ingest.daemon import daemon_cmd  # noqa: E402
-from syndicate.serve import serve_cmd  # noqa: E402
-
-main.add_command(daemon_cmd, "daemon")
-main.add_command(serve_cmd, "serve")
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -20,21 +20,13 @@ from localserver import Route
 from test_fetch import tune_pipeline
 from test_pipeline import ENGLISH, rss_feed
 
-# Until `ingest daemon` is registered in ingest.cli, launch the same click command the same way.
-_LAUNCH = ("from ingest.cli import main\nfrom ingest.daemon import daemon_cmd\n"
-           "main.commands.get('daemon') or main.add_command(daemon_cmd, 'daemon')\n"
-           "main(prog_name='ingest')\n")
 
 OTHER = [dict(item, guid=f"S-{n}", link=f"https://wire.example/s{n}", title=f"{item['title']} (second wire)")
          for n, item in enumerate(ENGLISH)]
 
 
 def daemon_command() -> list[str]:
-    from ingest.cli import main
-
-    if "daemon" in main.commands:
-        return [sys.executable, "-m", "ingest", "daemon"]
-    return [sys.executable, "-c", _LAUNCH, "daemon"]
+    return [sys.executable, "-m", "ingest", "daemon"]
 
 
 def start_daemon(config: Path, folder: Path) -> tuple[subprocess.Popen, Path]:
