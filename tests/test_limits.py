@@ -59,16 +59,13 @@ def stream_100mb(handler) -> None:
         pass  # the client stopped reading at its cap: what we want
 
 
+# Linux keeps a forked child's peak RSS across exec, so ``ingest`` forked from pytest would
+# report pytest's size. This small wrapper runs ``ingest run-once`` as its own child and reads
+# RUSAGE_CHILDREN: the figure is that run's alone.
 RUN = r"""
-import json, resource, sys
-sys.argv = ["ingest", "run-once"]
-from ingest.cli import main
-try:
-    main(prog_name="ingest")
-    code = 0
-except SystemExit as exc:
-    code = exc.code
-print("PEAK " + json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+import json, resource, subprocess, sys
+code = subprocess.run([sys.executable, "-m", "ingest", "run-once"]).returncode
+print("PEAK " + json.dumps({"peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
                             "code": code}), file=sys.stderr)
 """
 
