@@ -56,7 +56,8 @@ _ARTICLE_COLUMNS = {
     "credit": str, "images": str, "related": str, "published": str, "updated": str,
     "language": str, "language_method": str, "editions": str, "edition_reasons": str,
     "sections": str, "version": int, "status": str, "status_reason": str, "embargoed": str,
-    "rights": str, "content_hash": str, "extra": str, "first_seen": str, "last_seen": str,
+    "rights": str, "content_hash": str, "parse_hash": str, "extra": str, "first_seen": str,
+    "last_seen": str,
 }
 _SOURCE_COLUMNS = {
     "id": str, "kind": str, "location": str, "last_attempt": str, "last_success": str,
@@ -159,6 +160,11 @@ class Archive:
             db["articles"].create_index(["status", "embargoed"])
             db["articles"].create_index(["published"])
             db["articles"].create_index(["content_hash"])
+        else:
+            have = set(db["articles"].columns_dict)
+            for name, kind in _ARTICLE_COLUMNS.items():
+                if name not in have:
+                    db["articles"].add_column(name, kind)
         if "article_editions" not in db.table_names():
             db["article_editions"].create(
                 {"article_id": str, "edition": str, "published": str, "reason": str},
@@ -245,6 +251,13 @@ class Archive:
         rows = self.db.execute("SELECT guid, content_hash FROM articles WHERE source = ?", [source])
         return dict(rows.fetchall())
 
+    def known_parse_hashes(self, source: str) -> dict[str, str]:
+        """guid -> parse hash of the source's archived records (see ``Article.parse_hash``)."""
+        rows = self.db.execute(
+            "SELECT guid, parse_hash FROM articles WHERE source = ? AND parse_hash IS NOT NULL",
+            [source])
+        return dict(rows.fetchall())
+
     def store(self, articles: Sequence[Article], now: datetime) -> StoreResult:
         """Insert new records, replace changed ones (version + 1, history kept), skip the rest.
 
@@ -291,7 +304,7 @@ class Archive:
                     replacement = old.replace(
                         status=article.status, version=version, updated=moved,
                         status_reason=article.status_reason or f"{article.status} by the agency",
-                        content_hash=article.content_hash)
+                        content_hash=article.content_hash, parse_hash=article.parse_hash)
                 else:
                     replacement = article.replace(
                         version=version,

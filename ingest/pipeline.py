@@ -26,8 +26,11 @@ that is later.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import random
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -41,13 +44,17 @@ from ingest.config import Config, Source
 from ingest.errors import FetchError, ParseError, WirefeedError
 from ingest.fetch import Fetched, HostLimits, fetch, make_client, poll_hint
 from ingest.fulltext import PageFetcher, complete
-from normalize import normalize_document, sniff
+from normalize import normalize_document, normalize_many, sniff
 from normalize.editions import route
 from normalize.model import Article
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, str], None]
+
+#: Bytes of fetched documents after which a run starts worker processes for normalization:
+#: starting them costs about a second, which a few hundred items already repay.
+POOL_MIN_BYTES = 1_000_000
 
 #: ``SourceState.next_due_reason`` of a plain schedule (the others name what made it later).
 SCHEDULE = "schedule"
@@ -108,6 +115,7 @@ class Job:
     state: SourceState
     outcome: SourceOutcome
     known: dict[str, str] = field(default_factory=dict)  # guid -> hash (fulltext sources)
+    parsed: dict[str, str] = field(default_factory=dict)  # guid -> parse hash (other feeds)
     fetched: Fetched | None = None
     articles: list[Article] = field(default_factory=list)
     skipped: int = 0
@@ -243,7 +251,12 @@ class Runner:
     """
 
     def __init__(self, config: Config, archive: Archive, client: httpx.Client, now: datetime, *,
-                 limits: HostLimits | None = None, pages: PageFetcher | None = None):
+                 limits: HostLimits | None = None, pages: PageFetcher | None = None,
+                 workers: int = 0):
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+        self._bytes_seen = 0
         self.config = config
         self.archive = archive
         self.client = client
@@ -261,10 +274,45 @@ class Runner:
         return self._pages
 
     def close(self) -> None:
-        """Stop the page fetcher this runner made (if any)."""
+        """Stop the page fetcher and the worker processes this runner made (if any)."""
         if self._own_pages and self._pages is not None:
             self._pages.close()
             self._pages = None
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def worker_pool(self, size: int) -> ProcessPoolExecutor | None:
+        """The process pool for CPU-bound normalization, started once a run has fetched enough
+        bytes to pay for it (:data:`POOL_MIN_BYTES`); ``None`` below that or without workers."""
+        with self._pool_lock:
+            self._bytes_seen += size
+            if self._pool is None and self.workers > 1 and self._bytes_seen >= POOL_MIN_BYTES:
+                # forkserver: the workers fork from a clean single-threaded server with the
+                # parsers and language profiles already imported, never from our threads.
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["normalize", "normalize.feed", "normalize.wire",
+                                                "normalize.language", "normalize.fastfeed"])
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            return self._pool
+
+    def normalize_job(self, source: Source, data: bytes, kind: str, url: str | None,
+                      headers: dict[str, str] | None,
+                      known: dict[str, str] | None = None) -> tuple[list[Article], int]:
+        """Normalize one document, in a worker process when the run is large enough.
+
+        Returns the records (items already archived unchanged are skipped: see
+        ``normalize.normalize_changed``) and how many were skipped. Raises ``ParseError``.
+        """
+        args = (data, kind, url, source.id, headers, source.language, known or None)
+        pool = self.worker_pool(len(data))
+        if pool is None:
+            result = normalize_many([args], self.candidates)[0]
+        else:
+            result = pool.submit(normalize_many, [args], self.candidates).result()[0]
+        if isinstance(result, str):
+            raise ParseError(result, source=source.id, where=source.where)
+        return result
 
     @property
     def deadline(self) -> float:
@@ -315,6 +363,8 @@ class Runner:
         job = Job(source, self.archive.source_state(source.id), SourceOutcome(source.id))
         if source.fulltext and source.kind == "feed":
             job.known = self.archive.known_hashes(source.id)
+        elif source.kind == "feed":
+            job.parsed = self.archive.known_parse_hashes(source.id)
         return job
 
     def collect(self, job: Job) -> Job:
@@ -414,12 +464,13 @@ class Runner:
             if sniff(fetched.data) == "page":
                 kind = fetched.headers.get("content-type", "no content type").split(";")[0]
                 raise ParseError(f"not a feed: the answer is an HTML page ({kind})")
-            articles = self.normalize(source, fetched.data, "feed", url, fetched.headers)
+            articles, job.skipped = self.normalize_job(source, fetched.data, "feed", url,
+                                                       fetched.headers, job.parsed)
         except ParseError as exc:
             raise ParseError(exc.reason, source=source.id, where=source.where) from None
         if source.fulltext:
             done = complete(articles, job.known, self.pages, source.id)
-            articles, job.skipped = done.articles, done.skipped
+            articles, job.skipped = done.articles, job.skipped + done.skipped
             if done.reason:
                 outcome.reason = clean_reason(done.reason)
             if done.merged or done.failures:
@@ -604,7 +655,8 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
     if own_client:
         client = make_run_client(config)
     limits = HostLimits(config.pipeline.concurrency, config.pipeline.per_host)
-    runner = Runner(config, archive, client, now, limits=limits)
+    runner = Runner(config, archive, client, now, limits=limits,
+                    workers=min(os.cpu_count() or 1, 4))
     try:
         jobs = [runner.prepare(source) for source in sources]
         with ThreadPoolExecutor(max_workers=config.pipeline.concurrency,
