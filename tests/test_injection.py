@@ -29,8 +29,8 @@ from ingest.errors import ParseError
 from normalize import normalize_document
 from normalize.model import Article
 from normalize.sanitize import strip_forbidden_chars
-from syndicate import atom, jsonfeed, rss
-from syndicate.channel import Channel
+from syndicate import atom, index_html, jsonfeed, rss
+from syndicate.channel import Channel, EditionSummary
 
 CORPUS = Path(__file__).parent / "corpus" / "injection" / "vectors.jsonl"
 VECTORS = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
@@ -153,8 +153,29 @@ def json_feed_dangers(data: bytes) -> list[str]:
 
 def render_all(articles: list[Article]) -> dict[str, bytes]:
     dated = [a.replace(published=a.published or T0, updated=a.updated or T0) for a in articles]
+    index = index_html.render([EditionSummary("en", "English", (), tuple(dated))], "wirefeed")
     return {"rss": rss.render(CHANNEL, dated), "atom": atom.render(CHANNEL, dated),
-            "json": jsonfeed.render(CHANNEL, dated)}
+            "json": jsonfeed.render(CHANNEL, dated), "index": index}
+
+
+def index_dangers(data: bytes) -> list[str]:
+    """The HTML index page lists the latest headlines: read as a browser would, whole."""
+    root = lxml_html.document_fromstring(data)
+    found = []
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue
+        name = node.tag.lower()
+        if name in DANGEROUS_TAGS - {"style", "meta", "link"}:
+            found.append(f"<{name}>")  # the page's own <style>/<meta>/<link> are its chrome
+        for attribute, value in node.attrib.items():
+            if attribute.lower().startswith("on"):
+                found.append(f"event attribute {attribute}")
+            elif attribute.lower() in URL_ATTRIBUTES and (problem := url_problem(value)):
+                found.append(f"{name}@{attribute}: {problem}")
+    style_or_meta = [el for el in root.iter("style", "meta", "link") if el.getparent().tag != "head"]
+    found += [f"<{el.tag}> outside <head>" for el in style_or_meta]
+    return found
 
 
 def check_outputs(articles: list[Article], label: str) -> None:
@@ -164,8 +185,9 @@ def check_outputs(articles: list[Article], label: str) -> None:
         "rss": xml_feed_dangers(outputs["rss"]),
         "atom": xml_feed_dangers(outputs["atom"]),
         "json": json_feed_dangers(outputs["json"]),
+        "index": index_dangers(outputs["index"]),
     }
-    assert problems == {"rss": [], "atom": [], "json": []}, label
+    assert problems == {"rss": [], "atom": [], "json": [], "index": []}, label
 
 
 def check_records(articles: list[Article], label: str) -> None:
@@ -387,6 +409,8 @@ def test_the_checker_sees_what_it_must() -> None:
     assert html_dangers('<a href="java&#x09;script:alert(1)">x</a>')
     assert html_dangers("<p style='width:expression(alert(1))'>x</p>")
     assert not html_dangers('<p>Fine <a href="https://ok.example/">link</a></p>')
+    assert index_dangers(b"<html><body><p>x</p><script>alert(1)</script></body></html>")
+    assert index_dangers(b'<html><body><a href="javascript:alert(1)">x</a></body></html>')
 
 
 @pytest.mark.parametrize("fmt,builder,size", [
