@@ -128,7 +128,11 @@ def parse_bytes(
     data, capped = _cap_items(data, fmt)
     module = importlib.import_module(PARSERS[fmt])
     with collect_repairs() as cut:
-        articles = module.parse(data, url=url, headers=headers)
+        try:
+            articles = module.parse(data, url=url, headers=headers)
+        except RecursionError:
+            # json (and any recursive reader) on a document nested thousands deep.
+            raise ParseError("document nested too deeply to read") from None
     articles = [_cap_fields(article) for article in articles]
     repairs = [f"encoding: {note}" for note in repairs] + capped + [f"limit: {note}" for note in cut]
     if repairs:

@@ -166,3 +166,11 @@ def test_long_summary_is_cut_at_a_word() -> None:
     (article,) = parse_bytes(data, "feed")
     assert len(article.summary) <= normalize.MAX_SUMMARY_CHARS + 1 and article.summary.endswith("mot…")
     assert any("summary of" in note for key, note in article.extra if key == "repair")
+
+
+@pytest.mark.parametrize("kind", ["feed", "jsonfeed", "ninjs", "rss", "page"])
+def test_json_nested_100000_deep_is_refused(kind) -> None:
+    deep = (b'{"version":"https://jsonfeed.org/version/1.1","uri":"x","items":'
+            + b"[" * 100_000 + b"]" * 100_000 + b"}")
+    with pytest.raises(ParseError):
+        parse_bytes(deep, kind)
