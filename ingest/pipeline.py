@@ -433,6 +433,11 @@ class Runner:
         source, state, outcome = job.source, job.state, job.outcome
         if source.path is not None:
             try:
+                size = source.path.stat().st_size
+                if size > self.config.pipeline.max_bytes:
+                    raise FetchError(f"file too large: {size:,} bytes exceeds the "
+                                     f"{self.config.pipeline.max_bytes:,}-byte cap",
+                                     source=source.id, where=str(source.path))
                 data = source.path.read_bytes()
             except OSError as exc:
                 raise FetchError(f"cannot read file: {exc.strerror or exc}", source=source.id,
@@ -505,8 +510,19 @@ class Runner:
         if not folder.is_dir():
             raise FetchError("inbox folder does not exist", source=source.id, where=str(folder))
         reasons = []
+        cap = self.config.pipeline.max_bytes
         for path in inbox.list_documents(folder):
             try:
+                size = path.stat().st_size
+                if size > cap:
+                    # Refused before reading: a dropped file never costs more memory than the cap.
+                    reason = f"file too large: {size:,} bytes exceeds the {cap:,}-byte cap"
+                    outcome.failed += 1
+                    reasons.append(f"{path.name}: {reason}")
+                    log.warning("[%s] %s: %s", source.id, path, reason)
+                    if not source.keep:
+                        inbox.move_aside(path, inbox.FAILED, reason)
+                    continue
                 data = path.read_bytes()
             except OSError as exc:
                 reasons.append(f"{path.name}: cannot read: {exc.strerror}")

@@ -1219,7 +1219,10 @@ def _locate(root, url: str | None) -> tuple[str | None, str | None]:
     base = base or canonical
     if base:
         # Body links must work in a feed reader, far from this page.
-        root.make_links_absolute(base, resolve_base_href=False, handle_failures="ignore")
+        try:
+            root.make_links_absolute(base, resolve_base_href=False, handle_failures="ignore")
+        except ValueError:  # a base lxml cannot join with (control characters...): keep links
+            pass
     return base, canonical
 
 

@@ -223,3 +223,22 @@ def test_reading_commands(quickstart: Path) -> None:
     assert rendered.returncode == 0 and rendered.stdout.startswith("0 feed files written")
     os.remove(quickstart / "data/feeds/it-it/atom.xml")
     assert run_cli("render", cwd=quickstart).stdout.startswith("1 feed files written")
+
+
+def test_oversized_inbox_file_is_refused_before_reading_and_moved_aside(tmp_path: Path) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    big = drop / "huge.xml"
+    with big.open("wb") as handle:  # sparse: 30 MB on paper, nothing on disk
+        handle.truncate(30_000_000)
+    (drop / "good.xml").write_bytes(rss_feed(ENGLISH[:1]))
+    config = write_config(tmp_path, """
+        [[sources]]
+        id = "drop"
+        kind = "inbox"
+        path = "drop"
+        """)
+    result = run_cli("run-once", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "file too large" in (drop / "failed" / "huge.xml.error").read_text(encoding="utf-8")
+    assert (drop / "done" / "good.xml").exists()
