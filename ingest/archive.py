@@ -268,16 +268,27 @@ class Archive:
         touched: set[str] = set()
         stamp = isoformat(now)
         with self.transaction():
+            # One query for the whole batch instead of one per item; rows become records only
+            # when an item is already archived.
+            archived: dict[str, dict | Article] = {}
+            ids = list(dict.fromkeys(a.id for a in articles))
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                for row in self.db.query(
+                        f"SELECT * FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
+                    archived[row["id"]] = row
             for article in articles:
-                rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article.id]))
-                if not rows:
+                old = archived.get(article.id)
+                if old is None:
                     stored = article.replace(published=article.published or now,
                                              updated=article.updated or article.published or now)
                     self._write(stored, stamp, insert=True)
+                    archived[article.id] = stored  # the same item twice in one batch
                     touched.update(stored.editions)
                     new += 1
                     continue
-                old = _row_to_article(rows[0])
+                if isinstance(old, dict):
+                    old = _row_to_article(old)
                 if article.version < old.version:
                     stale += 1
                     continue
@@ -290,6 +301,7 @@ class Archive:
                                                 language=article.language,
                                                 language_method=article.language_method)
                         self._write(refreshed, stamp, insert=False)
+                        archived[article.id] = refreshed
                         touched.update(old.editions)
                         touched.update(refreshed.editions)
                         updated += 1
@@ -317,6 +329,7 @@ class Archive:
                     [old.id, old.version, stamp,
                      json.dumps(article_to_dict(old), ensure_ascii=False, sort_keys=True)])
                 self._write(replacement, stamp, insert=False)
+                archived[article.id] = replacement
                 touched.update(old.editions)
                 touched.update(replacement.editions)
                 updated += 1
@@ -340,18 +353,16 @@ class Archive:
             self.db.execute("DELETE FROM article_sections WHERE article_id = ?", [article.id])
         published = isoformat(article.published)
         reasons = dict(article.edition_reasons)
-        for edition in article.editions:
-            self.db.execute(
-                "INSERT INTO article_editions (article_id, edition, published, reason) VALUES (?, ?, ?, ?)",
-                [article.id, edition, published, reasons.get(edition)])
+        self.db.conn.executemany(
+            "INSERT INTO article_editions (article_id, edition, published, reason) VALUES (?, ?, ?, ?)",
+            [(article.id, edition, published, reasons.get(edition)) for edition in article.editions])
         slugs: dict[str, str] = {}
         for section in article.sections:
             if (slug := section_slug(section)):
                 slugs.setdefault(slug, section)
-        for slug, section in slugs.items():
-            self.db.execute(
-                "INSERT INTO article_sections (article_id, section, slug, published) VALUES (?, ?, ?, ?)",
-                [article.id, section, slug, published])
+        self.db.conn.executemany(
+            "INSERT INTO article_sections (article_id, section, slug, published) VALUES (?, ?, ?, ?)",
+            [(article.id, section, slug, published) for slug, section in slugs.items()])
 
     def set_status(self, article_id: str, status: str, reason: str | None, now: datetime) -> bool:
         """Mark a record (withdrawn, canceled...) keeping its text. Returns False if unknown."""
@@ -402,6 +413,12 @@ class Archive:
             "JOIN articles a ON a.id = e.article_id WHERE a.status = ? GROUP BY e.edition",
             [STATUS_USABLE])
         return {edition: (count, parse_iso(newest)) for edition, count, newest in rows.fetchall()}
+
+    def embargoes_passed(self, since: datetime, now: datetime) -> int:
+        """Usable records whose embargo ended after ``since`` and by ``now``."""
+        return self.db.execute(
+            "SELECT COUNT(*) FROM articles WHERE embargoed > ? AND embargoed <= ? AND status = ?",
+            [isoformat(since), isoformat(now), STATUS_USABLE]).fetchone()[0]
 
     def pending_embargoes(self, now: datetime) -> datetime | None:
         """The earliest embargo still in the future, or ``None``."""

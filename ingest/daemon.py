@@ -27,7 +27,6 @@ kept; added, removed and changed sources are (re-)scheduled.
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 import os
 import signal
@@ -35,12 +34,12 @@ import sys
 import threading
 import time
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Iterator
 
 import click
 
 from ingest.archive import open_archive, utcnow, writer_lock
+from ingest.cli import config_option
 from ingest.config import Config, Source, load_config
 from ingest.errors import ConfigError, LockError, WirefeedError
 from ingest.fetch import HostLimits
@@ -422,29 +421,8 @@ def job_id(source_id: str) -> str:
     return f"source:{source_id}"
 
 
-def _same_options(func):
-    """``--config``, ``-v`` and ``-q`` exactly as :func:`ingest.cli.config_option` gives them.
-
-    The options are declared here and the work is delegated to ``config_option`` at call time,
-    so ``ingest.cli`` can import this module at its top without an import cycle.
-    """
-
-    @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-                  default=Path("schedules.toml"), show_default=True,
-                  help="The configuration file; relative paths in it resolve against its folder.")
-    @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug) to stderr.")
-    @click.option("-q", "--quiet", is_flag=True, help="Log only errors.")
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        from ingest.cli import config_option
-
-        return config_option(func)(*args, **kwargs)
-
-    return wrapper
-
-
 @click.command("daemon")
-@_same_options
+@config_option
 @click.option("--lock-wait", type=float, default=60.0, show_default=True,
               help="Seconds a job waits for another run's archive lock before dropping its "
                    "commit (the source stays due).")

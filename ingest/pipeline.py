@@ -662,7 +662,7 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
     :class:`RunReport`; raises only for configuration errors (an unknown source id) and archive
     failures.
     """
-    from syndicate.publish import publish_all
+    from syndicate.publish import needs_publish, publish_all
 
     now = now or utcnow()
     report = RunReport(started=now)
@@ -692,7 +692,7 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
         runner.close()
         if own_client:
             client.close()
-    if publish:
+    if publish and (report.changed or needs_publish(config, archive, now)):
         if progress:
             progress("feeds", "render")
         report.written = publish_all(config, archive, now)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -166,14 +165,25 @@ def parse_iso(value: str | None) -> datetime | None:
     return utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
 
 
+_PLAIN = (str, int, float, bool, type(None))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return isoformat(value)
-    if dataclasses.is_dataclass(value):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (tuple, list)):
+    # Dispatch on the exact type first: this runs for every field of every stored record.
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is tuple or kind is list:
         return [_jsonable(v) for v in value]
-    return value
+    if kind is datetime:
+        return isoformat(value)
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if not dataclasses.is_dataclass(value):
+            return isoformat(value) if isinstance(value, datetime) else value
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(value))
+    return {name: _jsonable(getattr(value, name)) for name in names}
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:

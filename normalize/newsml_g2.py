@@ -25,7 +25,6 @@ message becomes ONE article: the text item's record with the pictures as its ima
 
 from __future__ import annotations
 
-import html as html_lib
 import logging
 import re
 from typing import Mapping
@@ -45,7 +44,7 @@ from normalize.model import (
 )
 from normalize.nitf import XML_LANG, inner_html, render_body, strip_by_prefix, strip_namespaces, text_of
 from normalize.sanitize import clean_html
-from normalize.text import clean_text, html_to_text, parse_date, plain_title
+from normalize.text import clean_text, html_to_text, parse_date, plain_title, text_to_html
 from normalize.xmlsafe import parse_xml
 
 log = logging.getLogger(__name__)
@@ -61,7 +60,6 @@ _STATUS = {
 }
 # Subjects of these concept types are people, organisations and places: tags, not sections.
 _NON_SECTION_TYPES = re.compile(r"(?:^|:)(?:person|organisation|organization|geoArea|poi|object|5)$", re.I)
-_BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 def _suffix(qcode: str | None) -> str:
@@ -109,14 +107,6 @@ def _int(value: str | None) -> int | None:
     return number if number is not None and number > 0 else None
 
 
-def _text_to_html(text: str) -> str:
-    """Plain wire text to paragraphs: blank lines separate them, else every line is one."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if not text:
-        return ""
-    chunks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
-    paragraphs = (clean_text(chunk) for chunk in chunks)
-    return "".join(f"<p>{html_lib.escape(p, quote=False)}</p>" for p in paragraphs if p)
 
 
 class _Item:
@@ -272,7 +262,7 @@ class _Item:
                 continue  # base64 payloads are binaries, never article text
             kind = (inline.get("contenttype") or "text/plain").lower()
             text = inline.text or ""
-            html = clean_html(text) if "html" in kind else clean_html(_text_to_html(text))
+            html = clean_html(text) if "html" in kind else clean_html(text_to_html(text))
             if html:
                 return html, ()
         return "", ()

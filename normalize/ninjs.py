@@ -46,7 +46,7 @@ from normalize.model import (
 )
 from normalize.nitf import strip_by_prefix
 from normalize.sanitize import clean_html
-from normalize.text import clean_text, html_to_text, parse_date, plain_title
+from normalize.text import clean_text, html_to_text, parse_date, plain_title, text_to_html
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,6 @@ _STATUS = {
     "cancelled": STATUS_CANCELED,
 }
 _NINJS_KEYS = {"uri", "guid", "headline", "headlines"}
-_BLANK_LINE = re.compile(r"\n\s*\n")
 _PICTURE_TYPES = ("picture", "graphic")
 _PLURAL = {"headline": "headlines", "body": "bodies", "description": "descriptions"}
 
@@ -128,12 +127,6 @@ def _body_fragment(value: str) -> str:
     return "".join(parts)
 
 
-def _text_to_html(text: str) -> str:
-    """Plain wire text to paragraphs: blank lines separate them, else every line is one."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
-    chunks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
-    paragraphs = (clean_text(chunk) for chunk in chunks)
-    return "".join(f"<p>{html_lib.escape(p, quote=False)}</p>" for p in paragraphs if p)
 
 
 def _headlines(doc: dict) -> tuple[str, str]:
@@ -167,7 +160,7 @@ def _body(doc: dict) -> str:
     # Other XML bodies (TT's "ttnitf" application/xml) are provider formats, not prose.
     text = [v for v in variants if not _is_html(*v) and v[1] in ("", "text/plain")]
     if text:
-        return clean_html(_text_to_html(text[0][2]))
+        return clean_html(text_to_html(text[0][2]))
     return ""
 
 

@@ -314,3 +314,20 @@ def repair_json_encoding(data: bytes) -> tuple[bytes, list[str]]:
     if fixed:
         notes.append(f"{fixed} pieces of double-encoded UTF-8 (mojibake) repaired")
     return text.encode("utf-8"), notes
+
+
+_BLANK_LINE_SPLIT = re.compile(r"\n\s*\n")
+
+
+def text_to_html(text: str | None) -> str:
+    """Plain wire text to HTML paragraphs: blank lines separate them, else every line is one.
+
+    Each paragraph is whitespace-collapsed and escaped; empty ones are dropped.
+    """
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return ""
+    chunks = _BLANK_LINE_SPLIT.split(text) if _BLANK_LINE_SPLIT.search(text) else text.split("\n")
+    paragraphs = (clean_text(chunk) for chunk in chunks)
+    return "".join(f"<p>{html_lib.escape(p, quote=False)}</p>" for p in paragraphs if p)
+

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ingest.archive import Archive, section_slug
 from ingest.config import Config
+from normalize.model import isoformat, parse_iso
 from syndicate import atom, index_html, jsonfeed, opml, rss
 from syndicate.channel import Channel, EditionSummary, FeedRef
 from syndicate.translations import link_translations
@@ -162,6 +163,33 @@ def _channel(config: Config, edition, section: tuple[str, str] | None, ttl: int)
     )
 
 
+def settings_digest(config: Config) -> str:
+    """A hash of every setting the feeds depend on (pipeline table, editions, section feeds)."""
+    return hashlib.sha256(repr((config.pipeline, config.editions, config.section_feed_names,
+                                feed_ttl(config))).encode()).hexdigest()
+
+
+def needs_publish(config: Config, archive: Archive, now: datetime) -> bool:
+    """Whether a run that stored nothing new must still publish.
+
+    True when the feeds were never written (or a feed file is missing), the settings changed
+    since the last publish, or an embargo has passed since then. A run where nothing changed
+    otherwise skips rendering altogether: its feeds would be byte-identical.
+    """
+    root = config.pipeline.feeds
+    state = _load_state(root)
+    last = parse_iso(state.get("_rendered_at")) if isinstance(state.get("_rendered_at"), str) else None
+    if last is None or state.get("_settings") != settings_digest(config):
+        return True
+    if not (root / "index.opml").exists():
+        return True
+    for edition in config.editions:
+        for _, filename, _ in FORMATS.values():
+            if not (root / edition.id / filename).exists():
+                return True
+    return archive.embargoes_passed(last, now) > 0
+
+
 def publish_all(config: Config, archive: Archive, now: datetime, *,
                 parallel: bool = True) -> list[Path]:
     """Render and write every feed and the indexes. Returns the files that changed.
@@ -222,6 +250,8 @@ def publish_all(config: Config, archive: Archive, now: datetime, *,
         written.append(root / "index.opml")
     if write_atomic(root / "index.html", index_html.render(summaries, title)):
         written.append(root / "index.html")
+    state["_rendered_at"] = isoformat(now)
+    state["_settings"] = settings_digest(config)
     # Written last: a crash before this point re-renders next time rather than skipping.
     write_atomic(root / _STATE_FILE, json.dumps(state, sort_keys=True, indent=0).encode())
     if written:
