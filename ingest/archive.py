@@ -398,14 +398,6 @@ class Archive:
             params = [edition, section, STATUS_USABLE, stamp, limit]
         return [_row_to_article(row) for row in self.db.query(sql, params)]
 
-    def edition_sections(self, edition: str) -> list[tuple[str, str]]:
-        """(slug, name) of every section with at least one item in ``edition``."""
-        rows = self.db.execute(
-            "SELECT s.slug, MIN(s.section) FROM article_sections s JOIN article_editions e "
-            "ON e.article_id = s.article_id WHERE e.edition = ? GROUP BY s.slug ORDER BY s.slug",
-            [edition])
-        return [(slug, name) for slug, name in rows.fetchall()]
-
     def edition_stats(self) -> dict[str, tuple[int, datetime | None]]:
         """edition -> (items, newest published) over usable records."""
         rows = self.db.execute(

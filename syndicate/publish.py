@@ -202,11 +202,16 @@ def publish_all(config: Config, archive: Archive, now: datetime, *,
     jobs: list[tuple[Channel, list]] = []
     summaries: list[EditionSummary] = []
     refs: list[FeedRef] = []
-    wanted_slugs = {section_slug(name) for name in config.section_feed_names}
+    # slug -> the name the configuration gives it first. Asking the archive for each configured
+    # section (an indexed query) keeps the work proportional to the feeds, not to the archive.
+    section_names: dict[str, str] = {}
+    for name in config.section_feed_names:
+        if slug := section_slug(name):
+            section_names.setdefault(slug, name)
     for edition in config.editions:
         edition_refs: list[FeedRef] = []
         sections: list[tuple[str, str] | None] = [None]
-        sections += [s for s in archive.edition_sections(edition.id) if s[0] in wanted_slugs]
+        sections += list(section_names.items())
         latest: list = []
         for section in sections:
             channel = _channel(config, edition, section, ttl)
