@@ -675,19 +675,37 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
                     workers=min(os.cpu_count() or 1, 4))
     try:
         jobs = [runner.prepare(source) for source in sources]
+        # Collect at most a window of sources ahead of the one being committed, and drop each
+        # job's documents and records once committed: memory stays bounded by the window, not
+        # by the number of sources.
+        window = max(2 * config.pipeline.concurrency, 4)
         with ThreadPoolExecutor(max_workers=config.pipeline.concurrency,
                                 thread_name_prefix="wirefeed-fetch") as pool:
-            futures = [pool.submit(runner.collect, job) if job.remote else None for job in jobs]
-            for job, future in zip(jobs, futures):
+            pending: dict[int, object] = {}
+            submitted = 0
+
+            def submit_upto(limit: int) -> None:
+                nonlocal submitted
+                while submitted < min(limit, len(jobs)):
+                    job = jobs[submitted]
+                    pending[submitted] = pool.submit(runner.collect, job) if job.remote else None
+                    submitted += 1
+
+            submit_upto(window)
+            for index in range(len(jobs)):
+                job = jobs[index]
                 if progress:
                     progress(job.source.id, "start")
+                future = pending.pop(index, None)
                 if future is not None:
                     future.result()
                 outcome = runner.commit(job)
                 report.outcomes.append(outcome)
                 log_outcome(outcome)
+                jobs[index] = None  # let the documents and records go
+                submit_upto(index + 1 + window)
                 if progress:
-                    progress(job.source.id, "done")
+                    progress(outcome.source, "done")
     finally:
         runner.close()
         if own_client:
