@@ -439,13 +439,18 @@ def sources_cmd(config: Config, as_json: bool) -> None:
     for row in rows:
         flag = "[red]FAILING[/] " if row["flagged"] else ""
         latency = row["median_latency_s"]
-        table.add_row(row["id"], row["kind"], row["last_success"] or "never",
+        table.add_row(row["id"], row["kind"], _short(row["last_success"]) or "never",
                       flag + (row["last_status"] or "-"), str(row["failures"]),
-                      (row["next_due"] or "now") + (f" ({row['next_due_reason']})" if row["next_due_reason"] else ""),
+                      (_short(row["next_due"]) or "now") + (f" ({row['next_due_reason']})" if row["next_due_reason"] else ""),
                       str(row["new_24h"]),
                       f"{latency * 1000:.0f} ms" if latency is not None else "-",
                       (row["last_error"] or "") + (f" (moved to {row['permanent_redirect']})" if row["permanent_redirect"] else ""))
     Console().print(table)
+
+
+def _short(stamp: str | None) -> str | None:
+    """``2026-11-27T23:46:27Z`` as ``2026-11-27 23:46Z`` for narrow tables."""
+    return f"{stamp[:10]} {stamp[11:16]}Z" if stamp else None
 
 
 def _iso(value) -> str | None:

@@ -126,7 +126,9 @@ def find_dateline(text: str | None) -> Dateline | None:
     agency = match.group("agency") or match.group("lead")
     if agency is not None:
         agency = agency.strip()
-        if find_agency_match(agency) is None:
+        # The parentheses are the agency's own slot: a whole known name counts in any case
+        # (Keystone-ATS prints "GENÈVE (ats) -").
+        if not is_agency(agency) and find_agency_match(agency) is None:
             return None
     if date is not None:
         date = date.strip()

@@ -200,3 +200,10 @@ def test_split_agency_line_never_raises_and_is_stable(html):
         assert rest == html
     else:
         assert len(html_to_text(rest)) < len(html_to_text(html))
+
+
+def test_lowercase_agency_in_its_parentheses_is_a_dateline() -> None:
+    # Keystone-ATS writes its French datelines with the agency in lower case.
+    found = find_dateline("GENÈVE (ats) - Des délégations de plus de soixante pays sont réunies.")
+    assert found is not None and (found.place, found.agency) == ("GENÈVE", "ats")
+    assert find_dateline("Il a dit (ap) - non merci.") is None
