@@ -246,22 +246,32 @@ def _cut_last_line(html: str) -> tuple[str, str] | None:
     return (html[:cut_at] + found[0], found[1]) if found else None
 
 
+# The end-anchored patterns above only ever match the last few hundred characters; searching
+# from there instead of from the start of the window saves a scan of every position.
+_TAIL = 1024
+
+
+def _search_tail(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    return pattern.search(text, max(0, len(text) - _TAIL))
+
+
 def _cut_in_window(html: str, whole: bool) -> tuple[str, str] | None:
-    closers = _CONTAINER_CLOSE.search(html)
+    closers = _search_tail(_CONTAINER_CLOSE, html)
     tail = closers.group(0).strip() if closers else ""
     core = html[: closers.start()] if closers else html
-    empties = _EMPTY_PARAGRAPHS.search(core)
+    empties = _search_tail(_EMPTY_PARAGRAPHS, core)
     if empties:
         core = core[: empties.start()]
     core = core.rstrip()
     if not core:
         return None
-    if _P_CLOSE.search(core):
+    p_close = _search_tail(_P_CLOSE, core)
+    if p_close:
         opens = list(_P_OPEN.finditer(core))
         if not opens:
             return None
         start = opens[-1]
-        inner = core[start.end(): _P_CLOSE.search(core).start()]
+        inner = core[start.end(): p_close.start()]
         breaks = list(_BR.finditer(inner))
         if breaks:  # "<p>...<br>Quelle: dpa</p>": only the part after the last <br> goes
             last = breaks[-1]

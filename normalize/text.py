@@ -11,7 +11,6 @@ from lxml import html as lxml_html
 
 from normalize.sanitize import strip_forbidden_chars
 
-_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure",
@@ -23,7 +22,12 @@ def clean_text(text: str | None) -> str:
     """Collapse runs of white space to one space and strip; ``None`` gives ``""``."""
     if not text:
         return ""
-    return _SPACE.sub(" ", strip_forbidden_chars(text).replace("\n", " ")).strip()
+    # str.split() knows every Unicode space (no-break, thin, ideographic...) and is several
+    # times faster than a regex; the zero-width space is not a space to it, so it goes first.
+    text = strip_forbidden_chars(text)
+    if "\u200b" in text:
+        text = text.replace("\u200b", " ")
+    return " ".join(text.split())
 
 
 def html_to_text(fragment: str | None) -> str:
