@@ -27,7 +27,7 @@ import sqlite3
 import statistics
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
@@ -364,14 +364,6 @@ class Archive:
             "INSERT INTO article_sections (article_id, section, slug, published) VALUES (?, ?, ?, ?)",
             [(article.id, section, slug, published) for slug, section in slugs.items()])
 
-    def set_status(self, article_id: str, status: str, reason: str | None, now: datetime) -> bool:
-        """Mark a record (withdrawn, canceled...) keeping its text. Returns False if unknown."""
-        with self.transaction():
-            cursor = self.db.execute(
-                "UPDATE articles SET status = ?, status_reason = ?, updated = ? WHERE id = ?",
-                [status, reason, isoformat(now), article_id])
-        return cursor.rowcount > 0
-
     def feed_articles(self, edition: str, now: datetime, limit: int,
                       section: str | None = None) -> list[Article]:
         """The newest ``limit`` visible records of an edition (or of one of its sections).
@@ -568,8 +560,3 @@ def clean_reason(text: str) -> str:
     """One line, at most 300 characters: how errors are stored and shown."""
     line = clean_text(text)
     return line if len(line) <= 300 else line[:297] + "..."
-
-
-def since(now: datetime, hours: float) -> datetime:
-    """``now`` minus ``hours``."""
-    return now - timedelta(hours=hours)

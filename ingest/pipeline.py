@@ -44,7 +44,7 @@ from ingest.config import Config, Source
 from ingest.errors import FetchError, ParseError, WirefeedError
 from ingest.fetch import Fetched, HostLimits, fetch, make_client, poll_hint
 from ingest.fulltext import PageFetcher, complete
-from normalize import normalize_document, normalize_many, sniff
+from normalize import normalize_many, sniff
 from normalize.editions import route
 from normalize.model import Article
 
@@ -333,15 +333,10 @@ class Runner:
             finished.append(route(article, self.config.editions, source, self.config.rules))
         return finished
 
-    def normalize(self, source: Source, data: bytes, kind: str, url: str | None,
-                  headers: dict[str, str] | None = None) -> list[Article]:
-        """Parse one document into finished-identity records (not yet routed)."""
-        return normalize_document(data, kind, url, source=source.id, headers=headers,
-                                  language=source.language, candidates=self.candidates)
-
     def parse(self, source: Source, data: bytes, kind: str, url: str | None,
               headers: dict[str, str] | None = None) -> list[Article]:
-        return self.finish(source, self.normalize(source, data, kind, url, headers))
+        """Normalize one document (pages, inbox drops) and route its records. Raises ParseError."""
+        return self.finish(source, self.normalize_job(source, data, kind, url, headers)[0])
 
     def store(self, outcome: SourceOutcome, articles: list[Article]) -> None:
         for article in articles:
@@ -422,10 +417,6 @@ class Runner:
             return outcome
         self.record_success(source, state, outcome, job.fetched)
         return outcome
-
-    def run_source(self, source: Source) -> SourceOutcome:
-        """Process one source start to end in this thread; never raises for bad input."""
-        return self.commit(self.collect(self.prepare(source)))
 
     # -- collecting ---------------------------------------------------------------------------
 
