@@ -60,7 +60,7 @@ def install() -> None:
     from ingest import archive, pipeline
 
     pipeline.fetch = timed("fetch", pipeline.fetch)
-    pipeline.normalize_document = timed("normalize", pipeline.normalize_document)
+    pipeline.Runner.normalize_job = timed("normalize", pipeline.Runner.normalize_job)
     normalize.parse_bytes = timed("parse", normalize.parse_bytes)
     normalize.wire.enrich = timed("wire", normalize.wire.enrich)
     normalize.language.detect_article = timed("language", normalize.language.detect_article)
