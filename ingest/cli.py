@@ -19,8 +19,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from ingest.archive import Archive, open_archive, utcnow, writer_lock
 from ingest.config import Config, load_config
@@ -122,13 +120,42 @@ def main() -> None:
     Start with `ingest check`, then `ingest run-once` (from cron) or `ingest daemon`.
     Every command reads ./schedules.toml unless given --config PATH.
     """
+    _skip_optional_imports()
+
+
+def _skip_optional_imports() -> None:
+    """Keep httpx from importing extras this command line never uses.
+
+    On import, httpcore probes for the async framework ``trio`` and httpx loads its own command
+    line (rich's console, pygments) when they are installed: about 0.2 s on every cron run.
+    wirefeed's HTTP client is synchronous and this is its own command line, so marking them
+    absent is safe; it is done only in this process's entry point and only before httpx is first
+    imported (a host program that already imported them keeps them).
+    """
+    if "httpx" not in sys.modules:
+        for name in ("trio", "httpx._main"):
+            sys.modules.setdefault(name, None)
+
+
+def _table(**options):
+    """A rich ``Table`` (rich is imported only by the commands that print one)."""
+    from rich.table import Table
+
+    return Table(**options)
+
+
+def _console(**options):
+    """A rich ``Console`` (imported on use, like :func:`_table`)."""
+    from rich.console import Console
+
+    return Console(**options)
 
 
 # -- run-once ---------------------------------------------------------------------------------
 
 
-def _summary(console: Console, report, config: Config) -> None:
-    table = Table(title="Sources", title_justify="left")
+def _summary(console, report, config: Config) -> None:
+    table = _table(title="Sources", title_justify="left")
     for column in ("source", "status", "docs", "items", "new", "updated", "failed", "reason"):
         table.add_column(column, justify="right" if column in ("docs", "items", "new", "updated", "failed") else "left",
                          overflow="fold")
@@ -140,7 +167,7 @@ def _summary(console: Console, report, config: Config) -> None:
     if not report.outcomes:
         table.add_row("(none due)", "", "", "", "", "", "", "use --all to run every source")
     console.print(table)
-    editions = Table(title="Editions", title_justify="left")
+    editions = _table(title="Editions", title_justify="left")
     editions.add_column("edition")
     editions.add_column("name")
     editions.add_column("items", justify="right")
@@ -175,17 +202,15 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
 
     for source_id in source_ids:
         config.source(source_id)  # unknown ids are a configuration error (exit 2)
-    console = Console(stderr=False, soft_wrap=False)
-    err = Console(stderr=True)
     with writer_lock(config.pipeline.database, wait):
         archive = _archive(config)
         try:
-            if err.is_terminal:
+            if sys.stderr.isatty():
                 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
                 with Progress(TextColumn("{task.description}"), BarColumn(),
                               TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                              console=err, transient=True) as bar:
+                              console=_console(stderr=True), transient=True) as bar:
                     total = len(source_ids) or len(config.sources)
                     task = bar.add_task("sources", total=total)
 
@@ -204,7 +229,7 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
         finally:
             archive.close()
     if not no_summary:
-        _summary(console, report, config)
+        _summary(_console(stderr=False, soft_wrap=False), report, config)
     sys.exit(report.exit_code)
 
 
@@ -274,13 +299,13 @@ def articles_cmd(config: Config, edition: str | None, source_id: str | None, lim
         for article in rows:
             click.echo(json.dumps(article_to_dict(article), ensure_ascii=False))
         return
-    table = Table()
+    table = _table()
     for column in ("id", "published", "lang", "source", "v", "status", "title"):
         table.add_column(column, overflow="fold")
     for a in rows:
         table.add_row(a.id, _when(a.published), a.language or "-", a.source, str(a.version),
                       a.status, a.title)
-    Console().print(table)
+    _console().print(table)
 
 
 @main.command("search")
@@ -294,12 +319,12 @@ def search_cmd(config: Config, query: str, limit: int) -> None:
         rows = archive.search(query, limit)
     finally:
         archive.close()
-    table = Table()
+    table = _table()
     for column in ("id", "published", "lang", "source", "title"):
         table.add_column(column, overflow="fold")
     for a in rows:
         table.add_row(a.id, _when(a.published), a.language or "-", a.source, a.title)
-    Console().print(table)
+    _console().print(table)
     if not rows:
         click.echo(f"no article matches {query!r}", err=True)
 
@@ -325,8 +350,8 @@ def show_cmd(config: Config, article_id: str, as_json: bool) -> None:
                              for when, old in history]
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
-    console = Console()
-    table = Table(show_header=False, title=article.title, title_justify="left")
+    console = _console()
+    table = _table(show_header=False, title=article.title, title_justify="left")
     table.add_column("field", style="bold")
     table.add_column("value", overflow="fold")
     rows = [
@@ -383,7 +408,7 @@ def editions_cmd(config: Config) -> None:
         stats = archive.edition_stats()
     finally:
         archive.close()
-    table = Table()
+    table = _table()
     for column in ("id", "name", "languages", "items", "newest", "rules"):
         table.add_column(column, overflow="fold")
     for edition in config.editions:
@@ -393,7 +418,7 @@ def editions_cmd(config: Config) -> None:
         pinned = [f"source {s.id}: pinned" for s in config.sources if edition.id in s.editions]
         table.add_row(edition.id, edition.name, ", ".join(edition.languages), str(count),
                       _when(newest), "\n".join(pinned + rules) or "-")
-    Console().print(table)
+    _console().print(table)
 
 
 @main.command("sources")
@@ -432,7 +457,7 @@ def sources_cmd(config: Config, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table()
+    table = _table()
     for column in ("source", "kind", "last success", "status", "fails", "next due", "new 24h",
                    "latency", "error"):
         table.add_column(column, overflow="fold")
@@ -445,7 +470,7 @@ def sources_cmd(config: Config, as_json: bool) -> None:
                       str(row["new_24h"]),
                       f"{latency * 1000:.0f} ms" if latency is not None else "-",
                       (row["last_error"] or "") + (f" (moved to {row['permanent_redirect']})" if row["permanent_redirect"] else ""))
-    Console().print(table)
+    _console().print(table)
 
 
 def _short(stamp: str | None) -> str | None:

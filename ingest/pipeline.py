@@ -53,8 +53,13 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, str], None]
 
 #: Bytes of fetched documents after which a run starts worker processes for normalization:
-#: starting them costs about a second, which a few hundred items already repay.
-POOL_MIN_BYTES = 1_000_000
+#: starting them costs about half a second, which a few hundred items already repay.
+POOL_MIN_BYTES = 500_000
+
+#: Bytes of fetched documents a run may hold ahead of the source being committed (their records
+#: take about twice as much again): with big documents fewer sources are collected ahead, so
+#: memory stays bounded whatever the size of the feeds.
+COLLECT_BYTES = 40_000_000
 
 #: ``SourceState.next_due_reason`` of a plain schedule (the others name what made it later).
 SCHEDULE = "schedule"
@@ -257,6 +262,7 @@ class Runner:
         self._pool: ProcessPoolExecutor | None = None
         self._pool_lock = threading.Lock()
         self._bytes_seen = 0
+        self._documents_seen = 0
         self.config = config
         self.archive = archive
         self.client = client
@@ -287,6 +293,7 @@ class Runner:
         bytes to pay for it (:data:`POOL_MIN_BYTES`); ``None`` below that or without workers."""
         with self._pool_lock:
             self._bytes_seen += size
+            self._documents_seen += 1
             if self._pool is None and self.workers > 1 and self._bytes_seen >= POOL_MIN_BYTES:
                 # forkserver: the workers fork from a clean single-threaded server with the
                 # parsers and language profiles already imported, never from our threads.
@@ -295,6 +302,11 @@ class Runner:
                                                 "normalize.language", "normalize.fastfeed"])
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
             return self._pool
+
+    @property
+    def average_document(self) -> int:
+        """Mean size in bytes of the documents normalized so far (0 before the first)."""
+        return self._bytes_seen // self._documents_seen if self._documents_seen else 0
 
     def normalize_job(self, source: Source, data: bytes, kind: str, url: str | None,
                       headers: dict[str, str] | None,
@@ -464,6 +476,8 @@ class Runner:
                                                        fetched.headers, job.parsed)
         except ParseError as exc:
             raise ParseError(exc.reason, source=source.id, where=source.where) from None
+        # The document is no longer needed, only its head (feed_ttl reads the channel's <ttl>).
+        job.fetched = replace(fetched, data=fetched.data[:65536])
         if source.fulltext:
             done = complete(articles, job.known, self.pages, source.id)
             articles, job.skipped = done.articles, job.skipped + done.skipped
@@ -668,8 +682,12 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
         jobs = [runner.prepare(source) for source in sources]
         # Collect at most a window of sources ahead of the one being committed, and drop each
         # job's documents and records once committed: memory stays bounded by the window, not
-        # by the number of sources.
-        window = max(2 * config.pipeline.concurrency, 4)
+        # by the number of sources. The window narrows when documents are big (COLLECT_BYTES).
+        widest = max(2 * config.pipeline.concurrency, 4)
+
+        def window() -> int:
+            size = runner.average_document
+            return min(widest, max(2, COLLECT_BYTES // size)) if size else widest
         with ThreadPoolExecutor(max_workers=config.pipeline.concurrency,
                                 thread_name_prefix="wirefeed-fetch") as pool:
             pending: dict[int, object] = {}
@@ -682,7 +700,7 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
                     pending[submitted] = pool.submit(runner.collect, job) if job.remote else None
                     submitted += 1
 
-            submit_upto(window)
+            submit_upto(window())
             for index in range(len(jobs)):
                 job = jobs[index]
                 if progress:
@@ -694,7 +712,7 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
                 report.outcomes.append(outcome)
                 log_outcome(outcome)
                 jobs[index] = None  # let the documents and records go
-                submit_upto(index + 1 + window)
+                submit_upto(index + 1 + window())
                 if progress:
                     progress(outcome.source, "done")
     finally:
