@@ -81,6 +81,9 @@ def report() -> None:
 
 
 if __name__ == "__main__":
+    from ingest.cli import skip_optional_imports
+
+    skip_optional_imports()  # as the `ingest` entry point does, before install() imports httpx
     install()
     atexit.register(report)
     from ingest.cli import main

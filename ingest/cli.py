@@ -120,10 +120,10 @@ def main() -> None:
     Start with `ingest check`, then `ingest run-once` (from cron) or `ingest daemon`.
     Every command reads ./schedules.toml unless given --config PATH.
     """
-    _skip_optional_imports()
+    skip_optional_imports()
 
 
-def _skip_optional_imports() -> None:
+def skip_optional_imports() -> None:
     """Keep httpx from importing extras this command line never uses.
 
     On import, httpcore probes for the async framework ``trio`` and httpx loads its own command
