@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 from normalize.agencies import find_agency_match, is_agency
 from normalize.text import clean_text
@@ -136,6 +137,12 @@ def parse_byline(text: str | None) -> tuple[tuple[str, ...], str | None]:
     """
     if not text or not isinstance(text, str):
         return (), None
+    return _parse_byline(text)
+
+
+# A source's bylines come back item after item (the same reporters, "Redacción", "By AFP").
+@lru_cache(maxsize=4096)
+def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
     persons: list[str] = []
     agency: str | None = None
     for field in _FIELDS.split(text):

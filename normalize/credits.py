@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 from normalize.agencies import is_agency
 from normalize.model import Credit
@@ -52,6 +53,11 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _LEADING_LABEL = re.compile(rf"^(?:{_LABEL.pattern})", re.IGNORECASE)
+# What every label holds, in lower case: a colon, a mark, or a piece of its words. Searching a
+# caption for _LABEL tries the whole alternation at every position; most captions hold none of
+# these, and that test is cheap. The pieces have no "i" or "s": under IGNORECASE those also
+# match "ı" and "ſ", which str.lower() keeps apart.
+_LABEL_HINT = re.compile(r"[:©]|\(c\)|foto|photo|von|mage|ture|copyr")
 
 # Archive labels in front of a caption: "Archive –", "Archivo -", "Archiv:", "FILE PHOTO -".
 _ARCHIVE = re.compile(
@@ -71,6 +77,8 @@ _TRAILING_ARCHIVE = re.compile(
 )
 # Separators a caption puts between its text and its credit.
 _SEPARATOR = re.compile(r"\s+(?:\||[-–—]{1,2})\s+")
+# A caption with none of these holds no separator and no trailing archive mark.
+_SEPARATOR_MARK = re.compile(r"[-–—|(]")
 _TRAILING_PUNCT = " \t|-–—/,;:("
 _NOT_PERSON_WORDS = {
     # Stand-ins for a photographer's name.
@@ -181,6 +189,17 @@ def _parse_parts(parts: list[str]) -> _Fields:
     return photographer, source, last
 
 
+def _may_hold_label(text: str) -> bool:
+    """Whether ``text`` may hold a credit label (``False`` means :data:`_LABEL` finds none)."""
+    return _LABEL_HINT.search(text.lower()) is not None
+
+
+def _may_hold_separator(text: str) -> bool:
+    """Whether ``text`` may hold a separator or an archive mark (``False`` means
+    :data:`_SEPARATOR` and :data:`_TRAILING_ARCHIVE` find none)."""
+    return _SEPARATOR_MARK.search(text) is not None
+
+
 def parse_credit(text: str | None) -> Credit | None:
     """Return a photo credit as a :class:`Credit`, or ``None`` for an empty one.
 
@@ -193,6 +212,12 @@ def parse_credit(text: str | None) -> Credit | None:
     """
     if not text or not isinstance(text, str):
         return None
+    return _parse_credit(text)
+
+
+# Agencies print the same few credits again and again (``EFE``, ``-/dpa``, ``Europa Press``).
+@lru_cache(maxsize=4096)
+def _parse_credit(text: str) -> Credit | None:
     core = _strip_wrapping(clean_text(text))
     if not core or not re.search(r"[^\W_]", core):
         return None
@@ -253,14 +278,14 @@ def _split_once(caption: str) -> tuple[str, str] | None:
     if is_agency(caption):
         return "", caption
     # "... (Foto: Kay Nietfeld/dpa)" or "... (AFP)"
-    paren = re.search(r"\(([^()]*)\)\s*\.?\s*$", caption)
+    paren = re.search(r"\(([^()]*)\)\s*\.?\s*$", caption) if ")" in caption else None
     if paren:
         inner = paren.group(1).strip()
         labelled = _LEADING_LABEL.match(inner)
         if (labelled and _is_short(inner[labelled.end():])) or _is_credit_shaped(inner):
             return caption[: paren.start()], inner
     # "... – -/Kremlin/dpa", "... | Foto: EFE", "... - AFP"
-    separators = list(_SEPARATOR.finditer(caption))
+    separators = list(_SEPARATOR.finditer(caption)) if _may_hold_separator(caption) else []
     if separators:
         last = separators[-1]
         tail = caption[last.end():].strip()
@@ -274,14 +299,18 @@ def _split_once(caption: str) -> tuple[str, str] | None:
                     return caption[: before.start()], caption[before.end():].strip()
             return caption[: last.start()], tail
     # "... Photo: AFP", "... Foto di Mario Rossi", "... © Reuters": the last label wins.
-    labels = [m for m in _LABEL.finditer(caption) if _label_may_start(caption, m)]
+    labels = []
+    if _may_hold_label(caption):
+        labels = [m for m in _LABEL.finditer(caption) if _label_may_start(caption, m)]
     if labels:
         last = labels[-1]
         tail = caption[last.end():].strip()
         if _is_short(tail.strip(".")):
             return caption[: last.start()], caption[last.start():].strip()
     # "Scholz spricht. Kay Nietfeld/dpa": an unlabelled slashed credit after the last sentence.
-    sentence = re.search(r"(?:^|[.!?»\"”]\s+)([^.!?]*?/[^!?]*?)\s*$", caption)
+    sentence = None
+    if "/" in caption:
+        sentence = re.search(r"(?:^|[.!?»\"”]\s+)([^.!?]*?/[^!?]*?)\s*$", caption)
     if sentence and "/" in sentence.group(1) and _is_credit_shaped(sentence.group(1)):
         parts = [p.strip() for p in sentence.group(1).split("/")]
         if is_agency(parts[0]) or is_agency(parts[-1]) or parts[0] == "-":
@@ -328,7 +357,8 @@ def split_caption(text: str | None) -> tuple[str | None, Credit | None]:
     while caption != previous:
         previous = caption
         caption = _ARCHIVE.sub("", caption, count=1).strip()
-        caption = _TRAILING_ARCHIVE.sub("", caption, count=1).strip()
+        if _may_hold_separator(caption):
+            caption = _TRAILING_ARCHIVE.sub("", caption, count=1).strip()
         found = _split_once(caption)
         if found:
             before, printed = found

@@ -69,17 +69,20 @@ _MONTHS = (
     "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
     "dicembre"
 ).split()
+# A month may be cut short to three letters or more ("Oct.", "sept", "März").
+_MONTH_PREFIXES = {month[:end] for month in _MONTHS for end in range(3, len(month) + 1)}
 _DATE_FILLERS = {"de", "del", "du", "di", "of", "the", "le", "el", "il", "der", "den"}
+_DATE_WORD_BREAK = re.compile(r"[\s,]+")
+_PLACE_PATTERN = re.compile(_PLACE)
 
 
 def _is_month(word: str) -> bool:
-    word = word.casefold().rstrip(".")
-    return len(word) >= 3 and any(month.startswith(word) for month in _MONTHS)
+    return word.casefold().rstrip(".") in _MONTH_PREFIXES
 
 
 def _is_date(text: str) -> bool:
     """Whether ``text`` reads as a dateline's date: day numbers, month names, a year."""
-    words = [w for w in re.split(r"[\s,]+", text.strip()) if w]
+    words = [w for w in _DATE_WORD_BREAK.split(text.strip()) if w]
     if not words or len(words) > 6:
         return False
     seen = False
@@ -106,6 +109,22 @@ def _is_upper(text: str) -> bool:
     return len(letters) >= 3 and all(c.isupper() for c in letters)
 
 
+# Only the start of a first line can hold a dateline.
+_HEAD = 300
+
+
+def _clean_head(line: str) -> str:
+    """Return ``clean_text(line)[:_HEAD]``, cleaning no more of a long line than it takes.
+
+    Cleaning a prefix of a line gives a prefix of the cleaned line, so a long enough one is it.
+    """
+    # A little more than _HEAD characters, as cleaning may take some white space out.
+    head = clean_text(line[: _HEAD + 60])
+    if len(head) < _HEAD and len(line) > _HEAD + 60:
+        head = clean_text(line)
+    return head[:_HEAD]
+
+
 def find_dateline(text: str | None) -> Dateline | None:
     """Return the dateline that opens a body, or ``None``.
 
@@ -118,7 +137,7 @@ def find_dateline(text: str | None) -> Dateline | None:
     """
     if not text or not isinstance(text, str):
         return None
-    line = clean_text(text.strip().split("\n", 1)[0])[:300]
+    line = _clean_head(text.lstrip().partition("\n")[0])
     match = _DATELINE.match(line)
     if not match:
         return None
@@ -134,7 +153,7 @@ def find_dateline(text: str | None) -> Dateline | None:
         date = date.strip()
         if not _is_date(date):
             # "RICHMOND, Virginia (dpa) -", "WASHINGTON, D.C. (AP) —": a region, not a date.
-            if not re.fullmatch(_PLACE, date) or not _is_place(date):
+            if not _PLACE_PATTERN.fullmatch(date) or not _is_place(date):
                 return None
             place, date = f"{place}, {date}", None
     if not _is_place(place):
@@ -190,7 +209,11 @@ def parse_agency_line(line: str | None) -> tuple[str, str] | None:
     """
     if not line or not isinstance(line, str):
         return None
-    text = clean_text(line)
+    return _read_agency_line(clean_text(line))
+
+
+def _read_agency_line(text: str) -> tuple[str, str] | None:
+    """:func:`parse_agency_line` for a line already cleaned with :func:`clean_text`."""
     if not text or len(text) > 120:
         return None
     if text.startswith("(") and text.endswith(")") and "(" not in text[1:-1]:
@@ -228,9 +251,15 @@ _LINE_BREAK = re.compile(
 _VOID = {"br", "img", "hr", "wbr"}
 
 
+_OPEN_TAG = re.compile(r"<([A-Za-z][\w-]*)[^>]*?(?<!/)>")
+_CLOSE_TAG = re.compile(r"</([A-Za-z][\w-]*)\s*>")
+
+
 def _balanced_markup(fragment: str) -> bool:
-    opened = [t.lower() for t in re.findall(r"<([A-Za-z][\w-]*)[^>]*?(?<!/)>", fragment)]
-    closed = [t.lower() for t in re.findall(r"</([A-Za-z][\w-]*)\s*>", fragment)]
+    if "<" not in fragment:
+        return True
+    opened = [t.lower() for t in _OPEN_TAG.findall(fragment)]
+    closed = [t.lower() for t in _CLOSE_TAG.findall(fragment)]
     return sorted(t for t in opened if t not in _VOID) == sorted(closed)
 
 
@@ -255,24 +284,78 @@ def _search_tail(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return pattern.search(text, max(0, len(text) - _TAIL))
 
 
+_ONE_CONTAINER_CLOSE = re.compile(r"</(?:div|section|article|main|body|html)\s*>", re.IGNORECASE)
+
+
+def _split_container_close(html: str) -> tuple[str, str]:
+    """Return ``(html, closing tags)``: the trailing ``</div></section>``... and the white space
+    around them split off, as ``_search_tail(_CONTAINER_CLOSE, html)`` would (``""`` if none).
+
+    Read from the end, one closing tag at a time: a regex searched from the tail tries every
+    position of it, which cost more than the rest of the agency-line search together.
+    """
+    start = None
+    end = len(html.rstrip())
+    while True:
+        last = html.rfind("</", 0, end)  # a closing tag holds no other "<"
+        if last < 0 or not _ONE_CONTAINER_CLOSE.fullmatch(html, last, end):
+            break
+        start = end = len(html[:last].rstrip())
+    if start is None:
+        return html, ""
+    if start < len(html) - _TAIL:  # a run longer than the tail: what the tail search finds
+        closers = _search_tail(_CONTAINER_CLOSE, html)
+        start = closers.start() if closers else len(html)
+    return html[:start], html[start:].strip()
+
+
+def _may_end_in_empty_paragraph(html: str) -> bool:
+    """Whether ``html`` can end in an empty paragraph: in ``</p>`` right after a tag or an
+    entity (a cheap test that spares most bodies the tail search)."""
+    html = html.rstrip()
+    return html[-4:].lower() == "</p>" and html[:-4].rstrip()[-1:] in (">", ";")
+
+
+def _last_paragraph_open(html: str) -> re.Match[str] | None:
+    """Return the last ``<p ...>`` tag that a scan of the whole ``html`` finds, or ``None``.
+
+    A tag ends at the first ``>`` after its ``<p``, so no tag spans a point just after a ``>``
+    and a scan started there finds the same tags as one started at the beginning: the scan
+    starts at the ``>`` before the last ``<p``, and goes back further only if that finds none.
+    """
+    end = len(html)
+    while end > 0:
+        candidate = max(html.rfind("<p", 0, end), html.rfind("<P", 0, end))
+        if candidate < 0:
+            return None
+        start = html.rfind(">", 0, candidate) + 1
+        last = None
+        for last in _P_OPEN.finditer(html, start, end):
+            pass
+        if last is not None:
+            return last
+        end = start
+    return None
+
+
 def _cut_in_window(html: str, whole: bool) -> tuple[str, str] | None:
-    closers = _search_tail(_CONTAINER_CLOSE, html)
-    tail = closers.group(0).strip() if closers else ""
-    core = html[: closers.start()] if closers else html
-    empties = _search_tail(_EMPTY_PARAGRAPHS, core)
-    if empties:
-        core = core[: empties.start()]
+    core, tail = _split_container_close(html)
+    if _may_end_in_empty_paragraph(core):
+        empties = _search_tail(_EMPTY_PARAGRAPHS, core)
+        if empties:
+            core = core[: empties.start()]
     core = core.rstrip()
     if not core:
         return None
-    p_close = _search_tail(_P_CLOSE, core)
+    # A closing </p> holds no other "<", so only the last "</" can start one (the tail search
+    # this replaces looked no further back than _TAIL).
+    p_close = _P_CLOSE.match(core, max(core.rfind("</"), len(core) - _TAIL, 0))
     if p_close:
-        opens = list(_P_OPEN.finditer(core))
-        if not opens:
+        start = _last_paragraph_open(core)
+        if start is None:
             return None
-        start = opens[-1]
         inner = core[start.end(): p_close.start()]
-        breaks = list(_BR.finditer(inner))
+        breaks = list(_BR.finditer(inner)) if "<" in inner else []
         if breaks:  # "<p>...<br>Quelle: dpa</p>": only the part after the last <br> goes
             last = breaks[-1]
             line = inner[last.end():]
@@ -312,10 +395,10 @@ def split_agency_line(body_html: str) -> tuple[str, str | None, str | None]:
         if cut is None:
             break
         head, line = cut
-        text = html_to_text(line)
+        text = html_to_text(line)  # cleaned already: no second clean_text
         if not text or "\n" in text:
             break
-        found = parse_agency_line(text)
+        found = _read_agency_line(text)
         if found is None:
             break
         if credit is None:

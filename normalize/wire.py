@@ -81,10 +81,12 @@ def _take_agency_line(article: Article) -> tuple[str, str, str | None, str | Non
 
 
 def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line
-    return ""
+    """Return the first line of ``text`` that is not blank, without its leading white space."""
+    # Every line end str.splitlines() knows is white space, and all but "\n" are unprintable.
+    text = text.lstrip()
+    end = text.find("\n")
+    line = text if end < 0 else text[:end]
+    return line if line.isprintable() else line.splitlines()[0]
 
 
 def _enrich_image(image: Image) -> Image:
