@@ -312,8 +312,12 @@ def _split_container_close(html: str) -> tuple[str, str]:
 def _may_end_in_empty_paragraph(html: str) -> bool:
     """Whether ``html`` can end in an empty paragraph: in ``</p>`` right after a tag or an
     entity (a cheap test that spares most bodies the tail search)."""
-    html = html.rstrip()
-    return html[-4:].lower() == "</p>" and html[:-4].rstrip()[-1:] in (">", ";")
+    end = len(html.rstrip()) - 4
+    if end < 0 or html[end: end + 4].lower() != "</p>":
+        return False
+    while end and html[end - 1].isspace():
+        end -= 1
+    return end > 0 and html[end - 1] in ">;"
 
 
 def _last_paragraph_open(html: str) -> re.Match[str] | None:

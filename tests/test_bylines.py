@@ -98,3 +98,9 @@ def test_parse_byline_never_raises_and_persons_reparse_to_themselves(text):
     assert agency is None or (isinstance(agency, str) and agency)
     for person in persons:
         assert parse_byline(person) == ((person,), None)
+
+
+def test_parse_byline_of_a_non_string_is_empty():
+    # Bylines are memoized by text: a value that cannot be a key never gets there.
+    assert parse_byline(["Por Lucía Ortega"]) == ((), None)
+    assert parse_byline("Por Lucía Ortega") == parse_byline("Por Lucía Ortega")

@@ -173,3 +173,33 @@ def test_split_caption_never_raises_and_is_stable(text):
     assert caption is None or (isinstance(caption, str) and caption == caption.strip() != "")
     assert credit is None or isinstance(credit, Credit)
     assert split_caption(caption)[0] == caption
+
+
+# --- the cheap tests split_caption runs before its costly searches ----------------------------
+
+# Labels, separators and archive marks in odd cases: "ı" and "ſ" match "i" and "s" under
+# IGNORECASE, "İ" lowers to two characters.
+_ODD_CASE_PIECES = st.sampled_from([
+    "Foto:", "FOTO :", "Bİld:", "bıld von", "PHOTO BY", "Photoſ:", "Picture by", "ımage by",
+    "Imagen de", "crédıts:", "Copyright", "COPYRİGHT ©", "(C)", "©", "Ilustración:", "foto di",
+    "Archivo", "ARCHİVE", "fıle", "-", "–", "—", "|", "(", ")", " ", "\u00a0", ".", "Kay Nietfeld",
+    "dpa", "EFE", "Un puerto",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(), st.lists(_ODD_CASE_PIECES, max_size=8).map("".join)))
+def test_caption_prechecks_never_hide_a_credit(text):
+    """A caption the cheap tests pass over is one the full patterns find nothing in."""
+    from normalize import credits
+
+    if credits._LABEL.search(text):
+        assert credits._may_hold_label(text)
+    if credits._SEPARATOR.search(text) or credits._TRAILING_ARCHIVE.search(text):
+        assert credits._may_hold_separator(text)
+
+
+def test_parse_credit_of_a_non_string_is_none():
+    # The parsed credits are memoized by text: a value that cannot be a key never gets there.
+    assert parse_credit(["Kay Nietfeld/dpa"]) is None
+    assert parse_credit("Kay Nietfeld/dpa") is parse_credit("Kay Nietfeld/dpa")

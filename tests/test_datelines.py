@@ -6,9 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from normalize import datelines
 from normalize.datelines import find_dateline, parse_agency_line, split_agency_line
 from normalize.model import Dateline
-from normalize.text import html_to_text
+from normalize.text import clean_text, html_to_text
 
 # (first paragraph, text, place, date_text, agency)
 DATELINES = [
@@ -207,3 +208,34 @@ def test_lowercase_agency_in_its_parentheses_is_a_dateline() -> None:
     found = find_dateline("GENÈVE (ats) - Des délégations de plus de soixante pays sont réunies.")
     assert found is not None and (found.place, found.agency) == ("GENÈVE", "ats")
     assert find_dateline("Il a dit (ap) - non merci.") is None
+
+
+# --- the end of a body read without scanning all of it ------------------------------------------
+
+_TAG_SOUP = st.sampled_from([
+    "<p>", "<P>", "<p class='a'>", '<p title="<p">', "<p <p>", "<pre>", "</p>", "</P >", "</p\n>",
+    "<br>", "<BR />", "</div>", "</DIV >", "<div>", "</section>", "</main\t>", "</body>", "</html>",
+    "</span>", "&nbsp;", "&#160;", "\u00a0", " ", "\n", "Quelle: dpa", "Texto.", "</", "<", ">",
+    ";", "</di</div>", "<p/>", " " * 1030, "<p> </p>", "<p>&nbsp; </p>", "<p><br>\n</p>",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_TAG_SOUP, max_size=25).map("".join))
+def test_body_end_readers_agree_with_the_tail_searches(html):
+    """Each reader gives what the regex search over the body's tail it replaces gives."""
+    closers = datelines._search_tail(datelines._CONTAINER_CLOSE, html)
+    expected = (html[: closers.start()], closers.group(0).strip()) if closers else (html, "")
+    assert datelines._split_container_close(html) == expected
+    if datelines._search_tail(datelines._EMPTY_PARAGRAPHS, html):
+        assert datelines._may_end_in_empty_paragraph(html)
+    opens = list(datelines._P_OPEN.finditer(html))
+    found = datelines._last_paragraph_open(html)
+    assert (found.span() if found else None) == (opens[-1].span() if opens else None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["MADRID", "(EFE)", "-", ",", " ", "\t", "\u00a0", "\u200b",
+                                  "\x00", "x" * 50, " " * 200]), max_size=30).map("".join))
+def test_dateline_head_is_the_cleaned_line_cut_short(line):
+    assert datelines._clean_head(line) == clean_text(line)[:300]

@@ -254,3 +254,15 @@ def test_enrich_is_idempotent(article):
     assert isinstance(once, Article)
     if once.body_html != article.body_html:
         assert once.body_text == html_to_text(once.body_html)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(
+    list(" \t\n\r\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029\u00a0") + ["MADRID (EFE) - Uno.", "x"]),
+    max_size=12).map("".join))
+def test_first_line_is_the_first_line_splitlines_gives(text):
+    """The dateline is read from the first line that is not blank, as str.splitlines() cuts it."""
+    from normalize.wire import _first_line
+
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    assert _first_line(text) == first.lstrip()
