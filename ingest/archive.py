@@ -12,26 +12,30 @@ Tables (created on open, WAL mode):
 * ``articles_fts``: FTS5 over title and body text for ``ingest search``.
 
 Writes for one source happen in one transaction (:meth:`Archive.store`), so a crash leaves either
-all of a source's items or none. sqlite-utils creates the schema and reads; writes go through
-``execute`` inside our own transaction because sqlite-utils' write helpers commit on their own.
+all of a source's items or none. sqlite-utils creates and migrates the schema, and is imported
+only when that is needed (it costs ~165 ms of import, numpy included, that a run answered with
+304s should not pay); every query goes through the plain ``sqlite3`` connection, inside our own
+transactions, because sqlite-utils' write helpers commit on their own.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
+import functools
 import json
 import logging
+import operator
 import os
 import sqlite3
 import statistics
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Sequence
-
-import sqlite_utils
 
 from ingest.errors import LockError, StoreError
 from normalize.model import (
@@ -40,7 +44,6 @@ from normalize.model import (
     STATUS_WITHDRAWN,
     Article,
     article_from_dict,
-    article_to_dict,
     isoformat,
     parse_iso,
 )
@@ -48,8 +51,6 @@ from normalize.text import clean_text
 
 log = logging.getLogger(__name__)
 
-_JSON_FIELDS = ("authors", "dateline", "images", "related", "editions", "edition_reasons",
-                "sections", "extra")
 _ARTICLE_COLUMNS = {
     "id": str, "source": str, "guid": str, "url": str, "title": str, "summary": str,
     "body_html": str, "body_text": str, "authors": str, "dateline": str, "agency": str,
@@ -66,12 +67,16 @@ _SOURCE_COLUMNS = {
     "items_total": int, "latencies": str, "repairs": str, "next_due_reason": str,
 }
 _LATENCY_WINDOW = 20
+#: Tables (and the FTS table) an archive must have; missing ones send the open through sqlite-utils.
+_TABLES = ("articles", "article_editions", "article_sections", "article_history", "sources",
+           "seen_files", "articles_fts")
+#: Indexes older archives have and newer ones do without: nothing queries articles by content
+#: hash, and that index cost every insert ~0.04 ms. Opening an old archive drops them.
+_DROPPED_INDEXES = ("idx_articles_content_hash",)
 
 
 def section_slug(section: str) -> str:
     """Return the folder name of a section feed: lower case, ASCII letters, digits and '-'."""
-    import unicodedata
-
     folded = unicodedata.normalize("NFKD", section.casefold())
     ascii_only = "".join(ch for ch in folded if not unicodedata.combining(ch))
     slug = "".join(ch if ch.isalnum() and ch.isascii() else "-" for ch in ascii_only)
@@ -118,6 +123,51 @@ class SourceState:
         return statistics.median(self.latencies) if self.latencies else None
 
 
+def _json_default(value: Any) -> Any:
+    # Nested record values, as article_to_dict writes them: the frozen dataclasses of
+    # normalize.model (whose __dict__ is exactly their fields) as objects, datetimes in ISO 8601.
+    if isinstance(value, datetime):
+        return isoformat(value)
+    try:
+        return vars(value)
+    except TypeError:
+        raise TypeError(f"cannot store {type(value).__name__} as JSON") from None
+
+
+#: One encoder for every JSON column and history record (json.dumps with options builds a new
+#: encoder per call). Sorted keys keep the text identical to ``json.dumps(article_to_dict(...))``.
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_json_default)
+_JSON_FIELDS = ("authors", "dateline", "images", "related", "editions", "edition_reasons",
+                "sections", "extra")
+#: Article fields in column order, the id first (an UPDATE sets the others ``WHERE id = ?``).
+_ARTICLE_FIELDS = ("id", *(f.name for f in dataclasses.fields(Article) if f.name != "id"))
+_read_article_fields = operator.attrgetter(*_ARTICLE_FIELDS)
+
+
+@functools.lru_cache(maxsize=1024)
+def _json_of_common(value: tuple) -> str:
+    """JSON text of a tuple of strings or string pairs that recurs from item to item."""
+    return _JSON.encode(value)
+
+
+#: Field -> encoder for the fields not stored as they are (an empty value is stored as NULL).
+#: Bylines, editions, routing reasons and sections come from small sets: their text is reused.
+_FIELD_ENCODERS = {
+    "authors": _json_of_common, "dateline": _JSON.encode, "images": _JSON.encode,
+    "related": _JSON.encode, "editions": _json_of_common, "edition_reasons": _json_of_common,
+    "sections": _json_of_common, "extra": _JSON.encode,
+    "published": isoformat, "updated": isoformat, "embargoed": isoformat,
+}
+_ENCODED_FIELDS = tuple((_ARTICLE_FIELDS.index(name), encode)
+                        for name, encode in _FIELD_ENCODERS.items())
+_INSERT_ARTICLE = (
+    f"INSERT INTO articles ({', '.join(_ARTICLE_FIELDS)}, first_seen, last_seen) "
+    f"VALUES ({', '.join('?' * (len(_ARTICLE_FIELDS) + 2))})")
+_UPDATE_ARTICLE = (
+    f"UPDATE articles SET {', '.join(f'{name} = ?' for name in _ARTICLE_FIELDS[1:])}, "
+    f"last_seen = ? WHERE id = ?")
+
+
 def _row_to_article(row: dict[str, Any]) -> Article:
     data = dict(row)
     for name in _JSON_FIELDS:
@@ -126,45 +176,98 @@ def _row_to_article(row: dict[str, Any]) -> Article:
     return article_from_dict(data)
 
 
-def _article_to_row(article: Article) -> dict[str, Any]:
-    data = article_to_dict(article)
-    for name in _JSON_FIELDS:
-        value = data.get(name)
-        data[name] = json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
-    return data
+def _article_values(article: Article) -> list[Any]:
+    """The record's column values in ``_ARTICLE_FIELDS`` order (nested values as JSON text)."""
+    values = list(_read_article_fields(article))
+    for index, encode in _ENCODED_FIELDS:
+        value = values[index]
+        values[index] = encode(value) if value else None
+    return values
 
 
-class Archive:
-    """An open archive. Use :func:`open_archive` or ``Archive(path)`` then :meth:`close`."""
+@functools.lru_cache(maxsize=1024)
+def _edition_reasons(editions: tuple[str, ...], reasons: tuple[tuple[str, str], ...],
+                     ) -> tuple[tuple[str, str | None], ...]:
+    """(edition, why) for each edition of a record; routing outcomes recur from item to item."""
+    why = dict(reasons)
+    return tuple((edition, why.get(edition)) for edition in editions)
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
-            self.db = sqlite_utils.Database(conn)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self._ensure_schema()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open archive: {exc}", where=str(self.path)) from None
 
-    # -- schema -------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1024)
+def _section_slugs(sections: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(section, slug) for each distinct non-empty slug of a record, the first spelling kept."""
+    slugs: dict[str, str] = {}
+    for section in sections:
+        if (slug := section_slug(section)):
+            slugs.setdefault(slug, section)
+    return tuple((section, slug) for slug, section in slugs.items())
 
-    def _ensure_schema(self) -> None:
-        db = self.db
+
+def _membership_rows(articles: Sequence[Article]) -> tuple[list[tuple], list[tuple]]:
+    """The ``article_editions`` and ``article_sections`` rows of ``articles``."""
+    editions: list[tuple] = []
+    sections: list[tuple] = []
+    for article in articles:
+        published = isoformat(article.published)
+        editions.extend((article.id, edition, published, why) for edition, why
+                        in _edition_reasons(article.editions, article.edition_reasons))
+        sections.extend((article.id, section, slug, published)
+                        for section, slug in _section_slugs(article.sections))
+    return editions, sections
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A connection to the archive file at ``path`` in WAL mode, foreign keys enforced."""
+    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+@contextlib.contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction on ``conn``: all of it commits, or none of it does."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def _schema_ready(conn: sqlite3.Connection) -> bool:
+    """Whether every table and column is in place (and no dropped index is left)."""
+    names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    if not names.issuperset(_TABLES) or not names.isdisjoint(_DROPPED_INDEXES):
+        return False
+    for table, columns in (("articles", _ARTICLE_COLUMNS), ("sources", _SOURCE_COLUMNS)):
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if not have.issuperset(columns):
+            return False
+    return True
+
+
+def _create_or_migrate_schema(conn: sqlite3.Connection) -> None:
+    """Create missing tables and add missing columns with sqlite-utils, in one transaction."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(conn)
+    with _transaction(conn):
         if "articles" not in db.table_names():
             db["articles"].create(_ARTICLE_COLUMNS, pk="id", not_null={"source", "guid", "title"})
             db["articles"].create_index(["source", "guid"], unique=True)
             db["articles"].create_index(["status", "embargoed"])
             db["articles"].create_index(["published"])
-            db["articles"].create_index(["content_hash"])
         else:
             have = set(db["articles"].columns_dict)
             for name, kind in _ARTICLE_COLUMNS.items():
                 if name not in have:
                     db["articles"].add_column(name, kind)
+            for index in _DROPPED_INDEXES:
+                db.execute(f"DROP INDEX IF EXISTS {index}")
         if "article_editions" not in db.table_names():
             db["article_editions"].create(
                 {"article_id": str, "edition": str, "published": str, "reason": str},
@@ -202,32 +305,85 @@ class Archive:
             db["articles"].enable_fts(["title", "body_text"], create_triggers=True,
                                       tokenize="unicode61 remove_diacritics 2")
 
+
+def _create_archive(path: Path) -> None:
+    """Build a new archive's schema in a draft file beside ``path``, then link it into place.
+
+    So an archive file is never seen without its tables, even when the run creating it is
+    killed; of two processes creating the same archive, the first to link wins.
+    """
+    draft = path.with_name(f"{path.name}.new-{os.getpid()}")
+    for leftover in (draft, Path(f"{draft}-wal"), Path(f"{draft}-shm")):
+        leftover.unlink(missing_ok=True)
+    conn = _connect(draft)
+    try:
+        _create_or_migrate_schema(conn)
+    finally:
+        conn.close()  # checkpoints the draft's WAL into it
+    try:
+        os.link(draft, path)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()
+
+
+class Archive:
+    """An open archive. Use :func:`open_archive` or ``Archive(path)`` then :meth:`close`."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                _create_archive(self.path)
+            self.conn = _connect(self.path)
+            if not _schema_ready(self.conn):
+                _create_or_migrate_schema(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open archive: {exc}", where=str(self.path)) from None
+
+    @property
+    def db(self) -> Any:
+        """The connection as a ``sqlite_utils.Database``, for tools (``bench/bench_render.py``).
+
+        Imports sqlite-utils on first use; the archive itself never needs it once the schema is
+        in place.
+        """
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+        """The rows of ``sql`` as dicts keyed by column name."""
+        cursor = self.conn.execute(sql, params)
+        names = [column[0] for column in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row))
+
     # -- transactions -------------------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
         """One write transaction: all of it commits, or none of it does."""
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
-            self.db.execute("COMMIT")
+        return _transaction(self.conn)
 
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
         with contextlib.suppress(sqlite3.Error):
-            self.db.conn.close()
+            self.conn.close()
 
     # -- articles -----------------------------------------------------------------------------
 
     def find_article(self, article_id: str) -> Article | None:
         """Return the record with ``article_id`` (or a unique id prefix), or ``None``."""
-        rows = list(self.db.query("SELECT * FROM articles WHERE id = ?", [article_id]))
+        rows = list(self._query("SELECT * FROM articles WHERE id = ?", [article_id]))
         if not rows and len(article_id) >= 6:
-            rows = list(self.db.query(
+            rows = list(self._query(
                 "SELECT * FROM articles WHERE id LIKE ? LIMIT 2", [article_id + "%"]))
             if len(rows) != 1:
                 return None
@@ -235,25 +391,27 @@ class Archive:
 
     def first_seen(self, article_id: str) -> datetime | None:
         """When the record was first archived."""
-        row = self.db.execute("SELECT first_seen FROM articles WHERE id = ?", [article_id]).fetchone()
+        row = self.conn.execute(
+            "SELECT first_seen FROM articles WHERE id = ?", [article_id]).fetchone()
         return parse_iso(row[0]) if row else None
 
     def history(self, article_id: str) -> list[tuple[datetime | None, Article]]:
         """Earlier versions of a record, oldest first, with the time each was replaced."""
-        rows = self.db.query(
+        rows = self.conn.execute(
             "SELECT replaced_at, record FROM article_history WHERE article_id = ? "
             "ORDER BY version, replaced_at", [article_id])
-        return [(parse_iso(r["replaced_at"]), article_from_dict(json.loads(r["record"])))
-                for r in rows]
+        return [(parse_iso(replaced_at), article_from_dict(json.loads(record)))
+                for replaced_at, record in rows]
 
     def known_hashes(self, source: str) -> dict[str, str]:
         """guid -> content hash of the source's archived records (to skip unchanged items)."""
-        rows = self.db.execute("SELECT guid, content_hash FROM articles WHERE source = ?", [source])
+        rows = self.conn.execute(
+            "SELECT guid, content_hash FROM articles WHERE source = ?", [source])
         return dict(rows.fetchall())
 
     def known_parse_hashes(self, source: str) -> dict[str, str]:
         """guid -> parse hash of the source's archived records (see ``Article.parse_hash``)."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT guid, parse_hash FROM articles WHERE source = ? AND parse_hash IS NOT NULL",
             [source])
         return dict(rows.fetchall())
@@ -267,6 +425,12 @@ class Archive:
         new = updated = unchanged = stale = 0
         touched: set[str] = set()
         stamp = isoformat(now)
+        # The batch is decided first, then written with one executemany per table. An item
+        # that comes twice in a batch is decided against its first outcome, and only its last
+        # outcome is written.
+        inserts: dict[str, Article] = {}
+        replacements: dict[str, Article] = {}
+        history: list[tuple] = []
         with self.transaction():
             # One query for the whole batch instead of one per item; rows become records only
             # when an item is already archived.
@@ -274,17 +438,18 @@ class Archive:
             ids = list(dict.fromkeys(a.id for a in articles))
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
-                for row in self.db.query(
+                for row in self._query(
                         f"SELECT * FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
                     archived[row["id"]] = row
             for article in articles:
                 old = archived.get(article.id)
                 if old is None:
-                    stored = article.replace(published=article.published or now,
-                                             updated=article.updated or article.published or now)
-                    self._write(stored, stamp, insert=True)
-                    archived[article.id] = stored  # the same item twice in one batch
-                    touched.update(stored.editions)
+                    if article.published is None or article.updated is None:
+                        article = article.replace(
+                            published=article.published or now,
+                            updated=article.updated or article.published or now)
+                    inserts[article.id] = archived[article.id] = article
+                    touched.update(article.editions)
                     new += 1
                     continue
                 if isinstance(old, dict):
@@ -296,73 +461,63 @@ class Archive:
                     if (article.editions, article.edition_reasons, article.language) != (
                             old.editions, old.edition_reasons, old.language):
                         # Routing changed (new rules), content did not: no new version.
-                        refreshed = old.replace(editions=article.editions,
-                                                edition_reasons=article.edition_reasons,
-                                                language=article.language,
-                                                language_method=article.language_method)
-                        self._write(refreshed, stamp, insert=False)
-                        archived[article.id] = refreshed
-                        touched.update(old.editions)
-                        touched.update(refreshed.editions)
-                        updated += 1
+                        replacement = old.replace(editions=article.editions,
+                                                  edition_reasons=article.edition_reasons,
+                                                  language=article.language,
+                                                  language_method=article.language_method)
                     else:
                         unchanged += 1
-                    continue
-                version = article.version if article.version > old.version else old.version + 1
-                moved = article.updated if article.updated and (
-                    old.updated is None or article.updated > old.updated) else now
-                if article.status in (STATUS_WITHDRAWN, STATUS_CANCELED):
-                    # A kill notice usually carries no text: keep the last text, mark it.
-                    replacement = old.replace(
-                        status=article.status, version=version, updated=moved,
-                        status_reason=article.status_reason or f"{article.status} by the agency",
-                        content_hash=article.content_hash, parse_hash=article.parse_hash)
+                        continue
                 else:
-                    replacement = article.replace(
-                        version=version,
-                        published=article.published or old.published,
-                        updated=moved,
-                    )
-                self.db.execute(
-                    "INSERT OR REPLACE INTO article_history (article_id, version, replaced_at, record) "
-                    "VALUES (?, ?, ?, ?)",
-                    [old.id, old.version, stamp,
-                     json.dumps(article_to_dict(old), ensure_ascii=False, sort_keys=True)])
-                self._write(replacement, stamp, insert=False)
-                archived[article.id] = replacement
+                    version = article.version if article.version > old.version else old.version + 1
+                    moved = article.updated if article.updated and (
+                        old.updated is None or article.updated > old.updated) else now
+                    if article.status in (STATUS_WITHDRAWN, STATUS_CANCELED):
+                        # A kill notice usually carries no text: keep the last text, mark it.
+                        replacement = old.replace(
+                            status=article.status, version=version, updated=moved,
+                            status_reason=(article.status_reason
+                                           or f"{article.status} by the agency"),
+                            content_hash=article.content_hash, parse_hash=article.parse_hash)
+                    else:
+                        replacement = article.replace(
+                            version=version,
+                            published=article.published or old.published,
+                            updated=moved,
+                        )
+                    history.append((old.id, old.version, stamp, _JSON.encode(old)))
+                pending = inserts if article.id in inserts else replacements
+                pending[article.id] = archived[article.id] = replacement
                 touched.update(old.editions)
                 touched.update(replacement.editions)
                 updated += 1
+            self._write(list(inserts.values()), list(replacements.values()), history, stamp)
         return StoreResult(new, updated, unchanged, stale, frozenset(touched))
 
-    def _write(self, article: Article, stamp: str, *, insert: bool) -> None:
-        row = _article_to_row(article)
-        row["last_seen"] = stamp
-        if insert:
-            row["first_seen"] = stamp
-            names = list(row)
-            self.db.execute(
-                f"INSERT INTO articles ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-                [row[n] for n in names])
-        else:
-            names = [n for n in row if n != "id"]
-            self.db.execute(
-                f"UPDATE articles SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
-                [row[n] for n in names] + [article.id])
-            self.db.execute("DELETE FROM article_editions WHERE article_id = ?", [article.id])
-            self.db.execute("DELETE FROM article_sections WHERE article_id = ?", [article.id])
-        published = isoformat(article.published)
-        reasons = dict(article.edition_reasons)
-        self.db.conn.executemany(
-            "INSERT INTO article_editions (article_id, edition, published, reason) VALUES (?, ?, ?, ?)",
-            [(article.id, edition, published, reasons.get(edition)) for edition in article.editions])
-        slugs: dict[str, str] = {}
-        for section in article.sections:
-            if (slug := section_slug(section)):
-                slugs.setdefault(slug, section)
-        self.db.conn.executemany(
-            "INSERT INTO article_sections (article_id, section, slug, published) VALUES (?, ?, ?, ?)",
-            [(article.id, section, slug, published) for slug, section in slugs.items()])
+    def _write(self, inserts: Sequence[Article], replacements: Sequence[Article],
+               history: list[tuple], stamp: str) -> None:
+        """Write a decided batch: new rows, replaced rows, replaced versions, memberships."""
+        conn = self.conn
+        conn.executemany(
+            "INSERT OR REPLACE INTO article_history (article_id, version, replaced_at, record) "
+            "VALUES (?, ?, ?, ?)", history)
+        conn.executemany(_INSERT_ARTICLE, [
+            (*_article_values(article), stamp, stamp) for article in inserts])
+        updates = []
+        for article in replacements:
+            values = _article_values(article)
+            updates.append((*values[1:], stamp, values[0]))
+        conn.executemany(_UPDATE_ARTICLE, updates)
+        gone = [(article.id,) for article in replacements]
+        conn.executemany("DELETE FROM article_editions WHERE article_id = ?", gone)
+        conn.executemany("DELETE FROM article_sections WHERE article_id = ?", gone)
+        editions, sections = _membership_rows([*inserts, *replacements])
+        conn.executemany(
+            "INSERT INTO article_editions (article_id, edition, published, reason) "
+            "VALUES (?, ?, ?, ?)", editions)
+        conn.executemany(
+            "INSERT INTO article_sections (article_id, section, slug, published) "
+            "VALUES (?, ?, ?, ?)", sections)
 
     def feed_articles(self, edition: str, now: datetime, limit: int,
                       section: str | None = None) -> list[Article]:
@@ -388,11 +543,11 @@ class Archive:
                 "ORDER BY s.published DESC, a.id DESC LIMIT ?"
             )
             params = [edition, section, STATUS_USABLE, stamp, limit]
-        return [_row_to_article(row) for row in self.db.query(sql, params)]
+        return [_row_to_article(row) for row in self._query(sql, params)]
 
     def edition_stats(self) -> dict[str, tuple[int, datetime | None]]:
         """edition -> (items, newest published) over usable records."""
-        rows = self.db.execute(
+        rows = self.conn.execute(
             "SELECT e.edition, COUNT(*), MAX(e.published) FROM article_editions e "
             "JOIN articles a ON a.id = e.article_id WHERE a.status = ? GROUP BY e.edition",
             [STATUS_USABLE])
@@ -400,13 +555,13 @@ class Archive:
 
     def embargoes_passed(self, since: datetime, now: datetime) -> int:
         """Usable records whose embargo ended after ``since`` and by ``now``."""
-        return self.db.execute(
+        return self.conn.execute(
             "SELECT COUNT(*) FROM articles WHERE embargoed > ? AND embargoed <= ? AND status = ?",
             [isoformat(since), isoformat(now), STATUS_USABLE]).fetchone()[0]
 
     def pending_embargoes(self, now: datetime) -> datetime | None:
         """The earliest embargo still in the future, or ``None``."""
-        row = self.db.execute(
+        row = self.conn.execute(
             "SELECT MIN(embargoed) FROM articles WHERE embargoed > ? AND status = ?",
             [isoformat(now), STATUS_USABLE]).fetchone()
         return parse_iso(row[0]) if row and row[0] else None
@@ -428,7 +583,7 @@ class Archive:
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
-        for row in self.db.query(sql, params):
+        for row in self._query(sql, params):
             yield _row_to_article(row)
 
     def search(self, query: str, limit: int = 20) -> list[Article]:
@@ -436,7 +591,7 @@ class Archive:
         terms = " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
         if not terms:
             return []
-        rows = self.db.query(
+        rows = self._query(
             "SELECT a.* FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
             "WHERE articles_fts MATCH ? ORDER BY a.published DESC, a.id DESC LIMIT ?",
             [terms, limit])
@@ -444,13 +599,13 @@ class Archive:
 
     def count_articles(self) -> int:
         """Number of records in the archive."""
-        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        return self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
     # -- sources ------------------------------------------------------------------------------
 
     def source_state(self, source_id: str) -> SourceState:
         """The stored state of a source (a blank state for a source never run)."""
-        rows = list(self.db.query("SELECT * FROM sources WHERE id = ?", [source_id]))
+        rows = list(self._query("SELECT * FROM sources WHERE id = ?", [source_id]))
         if not rows:
             return SourceState(id=source_id)
         row = rows[0]
@@ -481,18 +636,18 @@ class Archive:
         }
         names = list(row)
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 f"INSERT OR REPLACE INTO sources ({', '.join(names)}) "
                 f"VALUES ({', '.join('?' * len(names))})", [row[n] for n in names])
 
     def source_states(self) -> dict[str, SourceState]:
         """Every stored source state by id."""
-        ids = [row[0] for row in self.db.execute("SELECT id FROM sources ORDER BY id").fetchall()]
+        ids = [row[0] for row in self.conn.execute("SELECT id FROM sources ORDER BY id").fetchall()]
         return {source_id: self.source_state(source_id) for source_id in ids}
 
     def new_items_since(self, source_id: str, since: datetime) -> int:
         """Records of a source first archived after ``since``."""
-        return self.db.execute(
+        return self.conn.execute(
             "SELECT COUNT(*) FROM articles WHERE source = ? AND first_seen > ?",
             [source_id, isoformat(since)]).fetchone()[0]
 
@@ -500,7 +655,7 @@ class Archive:
 
     def seen_file(self, source: str, sha256: str) -> dict[str, Any] | None:
         """The remembered outcome for an inbox file's content, or ``None``."""
-        rows = list(self.db.query(
+        rows = list(self._query(
             "SELECT * FROM seen_files WHERE source = ? AND sha256 = ?", [source, sha256]))
         return rows[0] if rows else None
 
@@ -508,7 +663,7 @@ class Archive:
                       status: str, reason: str | None = None) -> None:
         """Remember an inbox file's content hash and outcome."""
         with self.transaction():
-            self.db.execute(
+            self.conn.execute(
                 "INSERT OR REPLACE INTO seen_files (source, sha256, name, seen_at, status, reason) "
                 "VALUES (?, ?, ?, ?, ?, ?)", [source, sha256, name, isoformat(now), status, reason])
 
