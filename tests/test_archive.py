@@ -1,0 +1,137 @@
+"""The SQLite archive on a real file: records round-trip, batches decide like item-by-item
+writes, and opening an archive that is already in shape leaves sqlite-utils unloaded."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from conftest import REPO
+
+from ingest.archive import open_archive
+from normalize.model import Article, Credit, Dateline, Image, Related
+
+NOW = datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc)
+
+
+def _article(number: int, **changes) -> Article:
+    fields = dict(
+        id=f"id-{number:04d}", guid=f"urn:test:{number}", source="efe", title=f"Titular {number}",
+        url=f"https://efe.example/{number}", summary="Resumen «corto».",
+        body_html=f"<p>Cuerpo {number} sobre la economía.</p>",
+        body_text=f"Cuerpo {number} sobre la economía.", authors=("Ana Pérez", "EFE"),
+        dateline=Dateline("MADRID, 24 oct. (EFE) -", "MADRID", "24 oct.", "EFE"),
+        agency="EFE",
+        images=(Image("https://img.example/1.jpg", "Un pastor.", Credit(
+            "EFE/Chema Moya", "Chema Moya", None, "EFE"), "image/jpeg", 1200, 800),),
+        related=(Related("Antes", "https://efe.example/0", NOW - timedelta(days=1)),),
+        published=NOW - timedelta(minutes=number), updated=NOW - timedelta(minutes=number),
+        language="es", language_method="declared", editions=("es-es", "es-mx"),
+        edition_reasons=(("es-es", "language"), ("es-mx", "rule Mexico")),
+        sections=("Economía", "economia", "Sport"), content_hash=f"h{number}",
+        parse_hash=f"p{number}", extra=(("fulltext", f"https://efe.example/{number}"),),
+    )
+    fields.update(changes)
+    return Article(**fields)
+
+
+def test_a_stored_record_reads_back_equal_and_files_under_its_editions_and_sections(
+        tmp_path: Path) -> None:
+    archive = open_archive(tmp_path / "wire.db")
+    try:
+        dated, undated = _article(1), _article(2, published=None, updated=None)
+        result = archive.store([dated, undated], NOW)
+        assert (result.new, result.updated, result.editions) == (2, 0, {"es-es", "es-mx"})
+        assert archive.find_article(dated.id) == dated
+        assert archive.find_article(undated.id) == undated.replace(published=NOW, updated=NOW)
+        assert [a.id for a in archive.feed_articles("es-mx", NOW, 10)] == [undated.id, dated.id]
+        # "Economía" and "economia" share a slug: one section feed, named as first spelled.
+        assert [a.id for a in archive.feed_articles("es-es", NOW, 10, section="economia")] == [
+            undated.id, dated.id]
+        assert [a.id for a in archive.search("economía")] == [undated.id, dated.id]
+        assert archive.store([dated, undated], NOW).unchanged == 2
+    finally:
+        archive.close()
+
+
+def test_a_batch_decides_each_item_against_the_outcome_of_the_one_before(tmp_path: Path) -> None:
+    archive = open_archive(tmp_path / "wire.db")
+    try:
+        kept = _article(1)
+        archive.store([kept], NOW)
+        later = NOW + timedelta(hours=1)
+        fresh = _article(2)
+        batch = [
+            fresh, fresh.replace(title="Titular corregido", content_hash="h2b"),  # new, then fixed
+            kept.replace(editions=("es-es",), edition_reasons=(("es-es", "language"),)),  # rerouted
+            kept.replace(title="Segunda versión", content_hash="h1b"),  # then changed
+            kept.replace(version=0, title="Vieja"),  # stale
+        ]
+        result = archive.store(batch, later)
+        assert (result.new, result.updated, result.unchanged, result.stale) == (1, 3, 0, 1)
+
+        stored_fresh = archive.find_article(fresh.id)
+        assert (stored_fresh.title, stored_fresh.version) == ("Titular corregido", 2)
+        assert [old.title for _, old in archive.history(fresh.id)] == ["Titular 2"]
+        # The new version carries its own routing; the rerouting before it made no version.
+        stored_kept = archive.find_article(kept.id)
+        assert (stored_kept.title, stored_kept.version, stored_kept.editions) == (
+            "Segunda versión", 2, ("es-es", "es-mx"))
+        assert [(old.title, old.editions) for _, old in archive.history(kept.id)] == [
+            ("Titular 1", ("es-es",))]
+        assert archive.first_seen(kept.id) == NOW and archive.first_seen(fresh.id) == later
+        assert [a.id for a in archive.feed_articles("es-mx", later, 10)] == [kept.id, fresh.id]
+        assert [a.title for a in archive.search("corregido")] == ["Titular corregido"]
+        assert archive.search("Vieja") == []
+
+        kill = kept.replace(status="withdrawn", version=2, body_html="", body_text="",
+                            content_hash="k")
+        assert archive.store([kill], later).updated == 1
+        killed = archive.find_article(kept.id)
+        assert (killed.status, killed.title, killed.version) == ("withdrawn", "Segunda versión", 3)
+        assert [a.id for a in archive.feed_articles("es-es", later, 10)] == [fresh.id]
+    finally:
+        archive.close()
+
+
+def test_opening_an_archive_in_shape_leaves_sqlite_utils_unloaded(tmp_path: Path) -> None:
+    database = tmp_path / "wire.db"
+    open_archive(database).close()
+    script = (
+        "import sys\n"
+        "from ingest.archive import open_archive, utcnow\n"
+        f"archive = open_archive({str(database)!r})\n"
+        "archive.store([], utcnow())\n"
+        "archive.close()\n"
+        "print('sqlite_utils' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_an_older_archive_gains_its_missing_columns_and_loses_the_content_hash_index(
+        tmp_path: Path) -> None:
+    database = tmp_path / "wire.db"
+    open_archive(database).close()
+    with sqlite3.connect(database) as conn:
+        conn.execute("CREATE INDEX idx_articles_content_hash ON articles (content_hash)")
+        conn.execute("ALTER TABLE sources DROP COLUMN next_due_reason")
+    conn.close()
+
+    archive = open_archive(database)
+    try:
+        archive.store([_article(1)], NOW)
+        assert archive.find_article("id-0001") == _article(1)
+    finally:
+        archive.close()
+    with sqlite3.connect(database) as conn:
+        indexes = {name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")}
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(sources)")}
+    conn.close()
+    assert "idx_articles_content_hash" not in indexes and "idx_articles_source_guid" in indexes
+    assert "next_due_reason" in columns
