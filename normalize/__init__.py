@@ -153,6 +153,8 @@ _ITEM_START = {
     "atom": re.compile(rb"<(?:[\w.-]+:)?entry[\s>/]"),
     "newsml_g2": re.compile(rb"<(?:[\w.-]+:)?(?:newsItem|packageItem|conceptItem|knowledgeItem)[\s>/]"),
 }
+# A word every item start above holds: fewer of them than MAX_ITEMS and nothing is cut.
+_ITEM_WORD = {"rss": b"item", "atom": b"entry", "newsml_g2": b"Item"}
 _NOT_TAGS = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!DOCTYPE[^>]*>", re.S | re.I)
 _HEAD_TAG = re.compile(rb"<(/?)([\w.:-]+)(?:\s[^>]*?)?(/?)>")
 
@@ -172,7 +174,7 @@ def _cap_items(data: bytes, fmt: str) -> tuple[bytes, list[str]]:
         return (json.dumps(doc).encode("utf-8"),
                 [f"limit: {len(items):,} items, only the first {MAX_ITEMS:,} read"])
     pattern = _ITEM_START.get(fmt)
-    if pattern is None or data.count(b"<") <= MAX_ITEMS:
+    if pattern is None or data.count(_ITEM_WORD[fmt]) <= MAX_ITEMS:
         return data, []
     starts = []
     for match in pattern.finditer(data):
@@ -255,6 +257,8 @@ _ID_UNSAFE_CHARS = re.compile(r"[<>\"'`\x00-\x1f\x7f]")
 
 
 def _url_scheme(value: str) -> str | None:
+    if value.startswith(("https://", "http://")):
+        return value[:value.index(":")]  # nearly every link and guid: no need to strip noise
     match = _SCHEME.match(_URL_NOISE.sub("", value))
     return match.group(1).lower() if match else None
 

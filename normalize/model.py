@@ -9,7 +9,9 @@ Dicts appear only at the SQLite and JSON edges (:func:`article_to_dict`, :func:`
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
+import operator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -30,6 +32,12 @@ class Credit:
     source: str | None = None
     supplier: str | None = None
 
+    def __repr__(self) -> str:
+        # What dataclass writes, less its guard against a record holding itself (these hold
+        # only strings, numbers and dates): content hashes are taken over reprs, twice an item.
+        return (f"Credit(text={self.text!r}, photographer={self.photographer!r}, "
+                f"source={self.source!r}, supplier={self.supplier!r})")
+
 
 @dataclass(frozen=True)
 class Image:
@@ -42,6 +50,11 @@ class Image:
     width: int | None = None
     height: int | None = None
 
+    def __repr__(self) -> str:
+        # As Credit.__repr__.
+        return (f"Image(url={self.url!r}, caption={self.caption!r}, credit={self.credit!r}, "
+                f"type={self.type!r}, width={self.width!r}, height={self.height!r})")
+
 
 @dataclass(frozen=True)
 class Dateline:
@@ -52,6 +65,11 @@ class Dateline:
     date_text: str | None = None
     agency: str | None = None
 
+    def __repr__(self) -> str:
+        # As Credit.__repr__.
+        return (f"Dateline(text={self.text!r}, place={self.place!r}, "
+                f"date_text={self.date_text!r}, agency={self.agency!r})")
+
 
 @dataclass(frozen=True)
 class Related:
@@ -60,6 +78,10 @@ class Related:
     title: str
     url: str | None = None
     published: datetime | None = None
+
+    def __repr__(self) -> str:
+        # As Credit.__repr__.
+        return f"Related(title={self.title!r}, url={self.url!r}, published={self.published!r})"
 
 
 @dataclass(frozen=True)
@@ -104,8 +126,21 @@ class Article:
     extra: tuple[tuple[str, str], ...] = field(default=())
 
     def replace(self, **changes: Any) -> "Article":
-        """Return a copy with ``changes`` applied (records are immutable)."""
-        return dataclasses.replace(self, **changes)
+        """Return a copy with ``changes`` applied (records are immutable).
+
+        Raises ``TypeError`` for a name that is not a field, as ``dataclasses.replace`` does.
+        """
+        # The copy takes the field values as they are: __init__ has nothing to compute, and
+        # running it (what dataclasses.replace does) costs six times more over 29 fields.
+        unknown = changes.keys() - _ARTICLE_FIELDS
+        if unknown:
+            raise TypeError(f"Article has no field {', '.join(sorted(unknown))}")
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__, **changes)
+        return copy
+
+
+_ARTICLE_FIELDS = frozenset(f.name for f in dataclasses.fields(Article))
 
 
 # Fields that define "the content changed": a new value here bumps ``version``.
@@ -126,14 +161,27 @@ _CONTENT_FIELDS = (
     "embargoed",
     "rights",
 )
+_read_content_fields = operator.attrgetter(*_CONTENT_FIELDS)
 
 
 def compute_content_hash(article: Article) -> str:
     """Return a hex SHA-256 over the article's content fields (stable across runs)."""
-    # repr() of strings, tuples, frozen dataclasses and aware datetimes is stable across runs
-    # and Python versions, and three times cheaper than building JSON.
-    blob = repr(tuple(getattr(article, name) for name in _CONTENT_FIELDS))
-    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
+    # The SHA-256 of repr(tuple of the content fields): repr() of strings, tuples, frozen
+    # dataclasses and aware datetimes is stable across runs and Python versions, and three
+    # times cheaper than building JSON. It is fed in two parts, the first (up to the body)
+    # cached: a record is hashed as parsed and again once finished, mostly with the same body.
+    fields = _read_content_fields(article)
+    digest = _leading_digest(*fields[:4]).copy()
+    digest.update((", ".join(map(repr, fields[4:])) + ")").encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=2048)  # a document's items (2,000 at most) are parsed first
+def _leading_digest(title: str, url: str | None, summary: str | None,
+                    body_html: str) -> "hashlib._Hash":
+    """SHA-256 state after the text of repr(content fields) up to the body and its comma."""
+    leading = f"({title!r}, {url!r}, {summary!r}, {body_html!r}, "
+    return hashlib.sha256(leading.encode("utf-8", "surrogatepass"))
 
 
 def make_article_id(source: str, key: str) -> str:
