@@ -258,11 +258,8 @@ def _media_by_item(data: bytes) -> list[tuple[Image, ...]] | None:
 def _text(element: etree._Element | None) -> str | None:
     if element is None:
         return None
-    return clean_text("".join(element.itertext())) or None
-
-
-def _child(element: etree._Element, name: str) -> etree._Element | None:
-    return element.find(f"{{{MEDIA_NS}}}{name}")
+    text = "".join(element.itertext()) if len(element) else element.text
+    return clean_text(text) or None
 
 
 def _credit(element: etree._Element | None) -> Credit | None:
@@ -270,11 +267,49 @@ def _credit(element: etree._Element | None) -> Credit | None:
     return Credit(text=text) if text else None
 
 
+_M_CONTENT = f"{{{MEDIA_NS}}}content"
+_M_GROUP = f"{{{MEDIA_NS}}}group"
+_M_THUMBNAIL = f"{{{MEDIA_NS}}}thumbnail"
+_M_DESCRIPTION = f"{{{MEDIA_NS}}}description"
+_M_CREDIT = f"{{{MEDIA_NS}}}credit"
+_ATOM_LINK = f"{{{ATOM_NS}}}link"
+
+
+def _caption_and_credit(element: etree._Element) -> tuple[str | None, Credit | None]:
+    """The first ``media:description`` and ``media:credit`` children of ``element``, read."""
+    description = credit = None
+    # One pass over the children: find() goes through ElementPath, several times slower.
+    for child in element:
+        if child.tag == _M_DESCRIPTION and description is None:
+            description = child
+        elif child.tag == _M_CREDIT and credit is None:
+            credit = child
+    return _text(description), _credit(credit)
+
+
 def _item_images(item: etree._Element) -> tuple[Image, ...]:
     images: list[Image] = []
     seen: set[str] = set()
-    item_caption = _text(_child(item, "description"))
-    item_credit = _credit(_child(item, "credit"))
+    media: list[etree._Element] = []
+    thumbnails: list[etree._Element] = []
+    enclosures: list[etree._Element] = []
+    links: list[etree._Element] = []
+    description = credit = None
+    for element in item:  # one pass, as in _caption_and_credit
+        tag = element.tag
+        if tag == _M_CONTENT or tag == _M_GROUP:
+            media.append(element)
+        elif tag == _M_THUMBNAIL:
+            thumbnails.append(element)
+        elif tag == "enclosure":
+            enclosures.append(element)
+        elif tag == _ATOM_LINK:
+            links.append(element)
+        elif tag == _M_DESCRIPTION and description is None:
+            description = element
+        elif tag == _M_CREDIT and credit is None:
+            credit = element
+    item_caption, item_credit = _text(description), _credit(credit)
 
     def add(url: str | None, mime: str | None, width: Any, height: Any,
             caption: str | None, credit: Credit | None) -> None:
@@ -284,31 +319,32 @@ def _item_images(item: etree._Element) -> tuple[Image, ...]:
             images.append(Image(url=url, caption=caption, credit=credit, type=mime or None,
                                 width=_int(width), height=_int(height)))
 
-    def from_content(content: etree._Element, parent: etree._Element) -> None:
+    def from_content(content: etree._Element, parent_caption: str | None,
+                     parent_credit: Credit | None) -> None:
         url = content.get("url")
         if not url or not _is_image(content.get("type"), content.get("medium"), url):
             return
-        caption = _text(_child(content, "description")) or _text(_child(parent, "description"))
-        credit = _credit(_child(content, "credit")) or _credit(_child(parent, "credit"))
-        add(url, content.get("type"), content.get("width"), content.get("height"), caption, credit)
+        caption, credit = _caption_and_credit(content)
+        add(url, content.get("type"), content.get("width"), content.get("height"),
+            caption or parent_caption, credit or parent_credit)
 
-    for element in item:
-        if element.tag == f"{{{MEDIA_NS}}}group":
+    for element in media:
+        if element.tag == _M_GROUP:
             # Renditions of one picture: keep the largest.
-            renditions = [c for c in element.findall(f"{{{MEDIA_NS}}}content") if c.get("url")]
+            renditions = [c for c in element.iterchildren(_M_CONTENT) if c.get("url")]
             if renditions:
                 best = max(renditions, key=lambda c: (_int(c.get("width")) or 0) * (_int(c.get("height")) or 0))
-                from_content(best, element)
+                from_content(best, *_caption_and_credit(element))
                 seen.update(c.get("url") for c in renditions)
-        elif element.tag == f"{{{MEDIA_NS}}}content":
-            from_content(element, item)
+        else:
+            from_content(element, item_caption, item_credit)
     if not images:
-        for thumb in item.findall(f"{{{MEDIA_NS}}}thumbnail"):
+        for thumb in thumbnails:
             add(thumb.get("url"), None, thumb.get("width"), thumb.get("height"), None, None)
-    for enclosure in item.findall("enclosure"):
+    for enclosure in enclosures:
         if _is_image(enclosure.get("type"), None, enclosure.get("url") or ""):
             add(enclosure.get("url"), enclosure.get("type"), None, None, None, None)
-    for link in item.findall(f"{{{ATOM_NS}}}link"):
+    for link in links:
         if link.get("rel") == "enclosure" and _is_image(link.get("type"), None, link.get("href") or ""):
             add(link.get("href"), link.get("type"), None, None, None, None)
     if len(images) == 1 and (item_caption or item_credit):
