@@ -345,12 +345,15 @@ def normalize_changed(
             continue
         article = wire.enrich(article)
         detection = lang_mod.detect_article(article, fallback=language, candidates=candidates)
-        article = article.replace(language=detection.language, language_method=detection.method,
-                                  parse_hash=parse_hash)
+        extra = article.extra
         if detection.reason:
             # An overruled declaration or a fallback is kept with the record (`ingest show`).
-            article = article.replace(extra=article.extra + (("language_reason", detection.reason),))
-        finished.append(finish_identity(article, article.source))
+            extra += (("language_reason", detection.reason),)
+        # parse_bytes settled guid, id, url and source, which neither step above touches: only
+        # the content hash is taken again.
+        finished.append(article.replace(
+            language=detection.language, language_method=detection.method, extra=extra,
+            parse_hash=parse_hash, content_hash=compute_content_hash(article)))
     return finished, skipped
 
 
