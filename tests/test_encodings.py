@@ -12,10 +12,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import run_cli, write_config
 from localserver import Route
 from normalize import parse_bytes, sniff
+from normalize import text as text_mod
 from normalize.text import fix_mojibake, repair_json_encoding, repair_xml_encoding
 
 TITLE = "Économie : l’État réforme les açores, ñandú y Straße"
@@ -149,6 +151,23 @@ def test_clean_utf8_comes_back_as_the_same_bytes() -> None:
     data = rss(TITLE).encode("utf-8")
     repaired, notes = repair_xml_encoding(data)
     assert repaired is data and notes == []
+
+
+# UTF-8 that needs no repair is told so from its bytes; that must agree with the text.
+_REPAIR_ALPHABET = st.sampled_from(
+    list("aé Ãâ\u00c2\u00f4\u00f5\x80\x9f\xa0\xbf\u0152\u017e\u0192\u02dc\u2013\u20ac\u2122\u2022"
+         "\x00\x01\x08\x0b\x0c\x1f\t\n\r\ufffe\uffff\ufffd\uefff&#;x") + ["&#1;", "&#x0B;", "&#10;"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(body=st.lists(_REPAIR_ALPHABET, max_size=12).map("".join))
+def test_utf8_needs_repair_exactly_when_its_text_does(body: str) -> None:
+    data = f"<rss><channel><title>{body}</title></channel></rss>".encode("utf-8")
+    text = data.decode("utf-8")
+    needs = bool(text_mod._MOJIBAKE.search(text) or text_mod._XML_FORBIDDEN_TEXT.search(text)
+                 or text_mod.CONTROL_REFERENCE.search(text))
+    assert (repair_xml_encoding(data)[0] is not data) == needs
+    assert (repair_json_encoding(data)[0] is not data) == bool(text_mod._MOJIBAKE.search(text))
 
 
 def test_utf32_without_bom_is_sniffed() -> None:

@@ -12,9 +12,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings, strategies as st
 
 from normalize import feed, finish_identity, normalize_document
+from normalize import text as text_mod
 from normalize.model import article_to_dict
+from normalize.sanitize import strip_forbidden_chars
+from normalize.text import clean_text, html_to_text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -76,3 +80,82 @@ def test_unusual_documents_go_to_feedparser():
         "https://wire.example/relative"]
     broken = b'<rss version="2.0"><channel><item><title>A &amp B</title></item></channel></rss>'
     assert feed.parse_plain_feed(broken) is None
+
+
+# -- HTML bodies read without lxml ---------------------------------------------------------------
+# html_to_text reads the simple markup nh3 leaves (paragraphs, headings, lists, line breaks, a
+# few inline elements) from the tags alone; lxml reads everything else. Both must give the same
+# text, line for line.
+
+def _lxml_text(fragment: str) -> str:
+    """What html_to_text gives when lxml parses ``fragment``."""
+    parsed = text_mod._parsed_text(strip_forbidden_chars(fragment))
+    lines = (clean_text(line) for line in parsed.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+@pytest.mark.parametrize("name,data", DOCUMENTS, ids=[n for n, _ in DOCUMENTS])
+def test_bodies_read_without_lxml_give_lxml_text(name, data):
+    articles = feed.parse_with_feedparser(data, url="https://wire.example/feed")
+    for article in articles:
+        if article.body_html:
+            assert html_to_text(article.body_html) == _lxml_text(article.body_html)
+    if name.startswith("generated"):
+        assert all(text_mod._simple_markup_text(a.body_html) is not None for a in articles)
+
+
+_WORDS = st.sampled_from(["Madrid", "said", "é", "€", " ", "  ", "\n", "\t", "\xa0", "&amp;", "&lt;",
+                          "&gt;", "&nbsp;", "&quot;", "\u200b", "x\x01y", "'", '"', "\u3000"])
+_INLINE = st.sampled_from(sorted(text_mod._SIMPLE_INLINE))
+
+
+@st.composite
+def _inline_markup(draw, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(0, 4))):
+        choice = draw(st.integers(0, 9))
+        if choice < 5 or depth > 3:
+            parts.append("".join(draw(st.lists(_WORDS, max_size=4))))
+        elif choice < 6:
+            parts.append(draw(st.sampled_from(["<br>", "<br/>", "<br />"])))
+        else:
+            tag = draw(_INLINE.filter(lambda t: depth == 0 or t != "a"))
+            attributes = draw(st.sampled_from(["", ' href="https://x.example/?a=1&amp;b=2"',
+                                               ' title="t"']))
+            parts.append(f"<{tag}{attributes}>{draw(_inline_markup(depth + 1))}</{tag}>")
+    return "".join(parts)
+
+
+@st.composite
+def _simple_markup(draw) -> str:
+    """A fragment of the kind the fast reading accepts."""
+    blocks = []
+    for _ in range(draw(st.integers(1, 5))):
+        tag = draw(st.sampled_from(["p", "p", "h2", "ul", "ol", None]))
+        if tag is None:
+            blocks.append(draw(_inline_markup()))
+        elif tag in ("ul", "ol"):
+            items = draw(st.lists(_inline_markup(), max_size=3))
+            blocks.append(f"<{tag}>" + "\n".join(f"<li>{item}</li>" for item in items) + f"</{tag}>")
+        else:
+            blocks.append(f"<{tag}>{draw(_inline_markup())}</{tag}>")
+        blocks.append(draw(st.sampled_from(["", "\n", " "])))
+    fragment = "".join(blocks)
+    assume("<" in fragment and fragment.strip())
+    return fragment
+
+
+@settings(max_examples=300, deadline=None)
+@given(fragment=_simple_markup())
+def test_simple_markup_is_read_as_lxml_reads_it(fragment):
+    assert text_mod._simple_markup_text(fragment) is not None
+    assert html_to_text(fragment) == _lxml_text(fragment)
+
+
+@settings(max_examples=300, deadline=None)
+@given(fragment=_simple_markup(), cut=st.integers(0, 400), insert=st.sampled_from(
+    ["<", ">", "</p>", "<p>", "<div>", "<li>", "<b>", "</b>", "&", "&copy;", "\r", "<!-- c -->",
+     "<P>", "<br></br>", "<img src=x>", "<script>x</script>", '<a title="a > b">x</a>']))
+def test_odd_markup_is_read_as_lxml_reads_it(fragment, cut, insert):
+    fragment = fragment[:cut] + insert + fragment[cut:]
+    assert html_to_text(fragment) == _lxml_text(fragment)

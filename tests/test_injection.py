@@ -21,12 +21,14 @@ from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
+import nh3
 import pytest
+from hypothesis import given, settings, strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
 from ingest.errors import ParseError
-from normalize import normalize_document
+from normalize import normalize_document, sanitize
 from normalize.model import Article
 from normalize.sanitize import strip_forbidden_chars
 from syndicate import atom, index_html, jsonfeed, rss
@@ -442,3 +444,39 @@ def test_single_item_formats(fmt, builder, kind) -> None:
     assert len(refused) <= len(HTML_VECTORS) // 20, refused
     for start in range(0, len(articles), 50):
         check_outputs(articles[start:start + 50], f"{fmt} records {start}..")
+
+
+# clean_html gives back a body of plain paragraphs as it is, without nh3: that must be exactly
+# what nh3 would give, for every vector and any text, or the shortcut would bypass the sanitizer.
+
+def _nh3_output(fragment: str) -> str:
+    return nh3.clean(fragment, tags=sanitize._TAGS, clean_content_tags=sanitize._DROP_WITH_CONTENT,
+                     attributes=sanitize._ATTRIBUTES, url_schemes=sanitize._SCHEMES,
+                     link_rel="noopener noreferrer", strip_comments=True,
+                     attribute_filter=sanitize._filter_attribute).strip()
+
+
+def test_vectors_in_paragraphs_are_cleaned_as_nh3_cleans_them() -> None:
+    plain = 0
+    for vector in HTML_VECTORS:
+        for body in (f"<p>{vector}</p>", f"<p>{FILLER}</p>\n<p>{html.escape(vector, quote=False)}</p>",
+                     f"<p>{html.escape(vector)}</p><p>{vector}</p>"):
+            body = strip_forbidden_chars(body)
+            plain += sanitize.plain_paragraphs(body) is not None
+            assert sanitize.clean_html(body) == _nh3_output(body), body
+            assert not html_dangers(sanitize.clean_html(body)), body
+    assert plain >= len(HTML_VECTORS)  # the escaped ones at least took the shortcut
+
+
+@settings(max_examples=400, deadline=None)
+@given(paragraphs=st.lists(st.lists(st.sampled_from(
+    list("ab <>&;/=\"'`!-?]\t\n\r\xa0\u200b\ufeff\U0001F600") + ["&amp;", "&lt;", "&gt;", "&quot;",
+                                                                  "&nbsp;", "&#60;", "<p>", "</p>",
+                                                                  "<b>", "javascript:"]),
+    max_size=20).map("".join), min_size=1, max_size=4),
+       separator=st.sampled_from(["</p><p>", "</p>\n<p>", "</p> \t<p>", "</p>\r\n<p>", "</p>x<p>"]))
+def test_plain_paragraphs_come_back_from_nh3_unchanged(paragraphs, separator) -> None:
+    body = strip_forbidden_chars("<p>" + separator.join(paragraphs) + "</p>")
+    if sanitize.plain_paragraphs(body) is not None:
+        assert _nh3_output(body) == body
+    assert sanitize.clean_html(body) == _nh3_output(body)

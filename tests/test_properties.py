@@ -9,7 +9,8 @@ that parses but cannot be published is found too.
 
 from __future__ import annotations
 
-from datetime import datetime
+import email.utils
+from datetime import datetime, timezone
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -19,8 +20,10 @@ from normalize import PARSERS, parse_bytes
 from normalize.credits import parse_credit
 from normalize.datelines import find_dateline
 from normalize.model import Article, Credit, Dateline
-from normalize.sanitize import clean_html
-from normalize.text import html_to_text, parse_date, plain_title, repair_json_encoding, repair_xml_encoding
+from normalize.sanitize import clean_html, strip_forbidden_chars
+from normalize.text import (
+    clean_text, html_to_text, parse_date, plain_title, repair_json_encoding, repair_xml_encoding,
+)
 from syndicate import atom, jsonfeed, rss
 from syndicate.channel import Channel
 
@@ -168,3 +171,52 @@ def test_encoding_repair_always_gives_utf8(data: bytes, charset) -> None:
     for repaired, notes in (repair_xml_encoding(data, charset), repair_json_encoding(data)):
         repaired.decode("utf-8")
         assert isinstance(notes, list)
+
+
+# The shortcuts the text helpers take for values that need nothing, against the full readings.
+
+def _clean_text_in_full(value: str) -> str:
+    return " ".join(strip_forbidden_chars(value).replace("\u200b", " ").split())
+
+
+def test_clean_text_changes_every_character_it_must() -> None:
+    """Each BMP character alone, between letters and beside a space: the shortcut that returns
+    a value unchanged may only skip the characters the full cleaning would keep."""
+    for code in range(0x10000):
+        character = chr(code)
+        for value in (character, f"a{character}b", f"a {character}"):
+            assert clean_text(value) == _clean_text_in_full(value), (hex(code), value)
+
+
+@FAST
+@given(value=st.text(max_size=200))
+def test_clean_text_is_the_full_cleaning(value: str) -> None:
+    assert clean_text(value) == _clean_text_in_full(value)
+
+
+def _date_in_full(value: str) -> datetime | None:
+    """parse_date as it read every date before its RFC 822 shortcut: ISO 8601, else email.utils."""
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+    try:
+        return (parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None
+                else parsed.astimezone(timezone.utc))
+    except (OverflowError, ValueError):
+        return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(value=st.from_regex(
+    r"\A ?((Mon|Sun|Xyz|mon), ?)?[0-9]{1,2} (Jan|Feb|Mar|Dec|mar|Foo) [0-9]{2,4} "
+    r"[0-9]{2}:[0-9]{2}(:[0-9]{2})? ([+-][0-9]{4}|GMT|UTC?|Z|EST|gmt|[+-][0-9]{3}) ?\Z"))
+def test_rfc822_dates_read_as_email_utils_reads_them(value: str) -> None:
+    parsed = parse_date(value)
+    expected = _date_in_full(value)
+    assert parsed == expected
+    assert parsed is None or (parsed.tzinfo, repr(parsed)) == (expected.tzinfo, repr(expected))
