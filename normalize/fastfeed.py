@@ -32,6 +32,10 @@ XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 _M = f"{{{MEDIA_NS}}}"
 _A = f"{{{ATOM_NS}}}"
+_A_NAME = _A + "name"
+_CONTENT_ENCODED = f"{{{CONTENT_NS}}}encoded"
+_DC_CREATOR = f"{{{DC_NS}}}creator"
+_DC_LANGUAGE = f"{{{DC_NS}}}language"
 #: Item children the fast path reads exactly like feedparser (media ones are read by feed.py).
 RSS_ITEM = frozenset({
     "title", "link", "guid", "pubDate", "description", "category", "enclosure",
@@ -152,13 +156,13 @@ def _rss_entry(item: etree._Element, language: str | None) -> dict:
                 raise _NotPlain("category with attributes")
             if text.strip():
                 tags.append({"term": text.strip()})
-        elif tag == f"{{{DC_NS}}}creator":
+        elif tag == _DC_CREATOR:
             authors.append({"name": text.strip()})
         elif tag in singles:
             raise _NotPlain(f"repeated <{tag}>")
         else:
             singles[tag] = text
-            if tag == f"{{{CONTENT_NS}}}encoded":
+            if tag == _CONTENT_ENCODED:
                 content.append({"value": text.strip(), "language": language})
     if len(authors) > 1:
         raise _NotPlain("several dc:creator")
@@ -177,8 +181,8 @@ def _rss_entry(item: etree._Element, language: str | None) -> dict:
         entry["summary"] = singles["description"].strip()
     if content:
         entry["content"] = content
-    if f"{{{DC_NS}}}language" in singles:
-        entry["language"] = singles[f"{{{DC_NS}}}language"].strip()
+    if _DC_LANGUAGE in singles:
+        entry["language"] = singles[_DC_LANGUAGE].strip()
     if "pubDate" in singles:
         entry["published"] = _date(singles["pubDate"].strip())
     if authors:
@@ -232,20 +236,21 @@ def _atom_entry(entry_el: etree._Element, language: str | None) -> dict:
         _check_child(child, tag, ATOM_ENTRY)
         if tag.startswith(_M):
             continue
-        if tag == _A + "author":
+        name = tag[len(_A):]  # the other allowed children are all Atom elements
+        if name == "author":
             # Only <name> children: feedparser formats an email or uri into the name.
             names = [c for c in child if isinstance(c.tag, str)]
-            if not names or any(c.tag != _A + "name" for c in names):
+            if not names or any(c.tag != _A_NAME for c in names):
                 raise _NotPlain("author without a plain name")
             authors.append({"name": _plain_text(names[0]).strip()})
             continue
-        if tag == _A + "category":
+        if name == "category":
             if set(child.attrib) - {"term"} or len(child):
                 raise _NotPlain("category label or scheme")
             if child.get("term", "").strip():
                 tags.append({"term": child.get("term").strip()})
             continue
-        if tag == _A + "link":
+        if name == "link":
             rel = child.get("rel", "alternate")
             if rel == "alternate":
                 if child.get("type", "text/html") not in ("text/html", "application/xhtml+xml"):
@@ -257,22 +262,22 @@ def _atom_entry(entry_el: etree._Element, language: str | None) -> dict:
         if tag in seen:
             raise _NotPlain(f"repeated <{tag}>")
         seen.add(tag)
-        if tag == _A + "id":
+        if name == "id":
             entry["id"] = _plain_text(child).strip()
-        elif tag == _A + "title":
+        elif name == "title":
             detail = _atom_text(child, language)
             entry["title"] = detail["value"] if detail["type"] == "html" else _title(detail["value"])
             entry["title_detail"] = {"language": language}
-        elif tag == _A + "summary":
+        elif name == "summary":
             entry["summary"] = _atom_text(child, language)["value"]
-        elif tag == _A + "content":
+        elif name == "content":
             detail = _atom_text(child, language)
             if detail["type"] != "html":
                 raise _NotPlain("text content")  # feedparser escapes it as HTML
             entry["content"] = [{"value": detail["value"], "language": language}]
-        elif tag == _A + "published":
+        elif name == "published":
             entry["published"] = _date(_plain_text(child).strip())
-        elif tag == _A + "updated":
+        elif name == "updated":
             entry["updated"] = _date(_plain_text(child).strip())
     if len(links) > 1:
         raise _NotPlain("several alternate links")

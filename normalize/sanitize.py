@@ -178,9 +178,12 @@ def plain_paragraphs(html: str) -> list[str] | None:
     if (not html.startswith("<p>") or not html.endswith("</p>") or "\r" in html
             or "\xa0" in html or ("&" in html and _OTHER_ENTITY.search(html))):
         return None
-    paragraphs = _PARAGRAPH_BREAK.split(html[3:-4])
+    inner = html[3:-4]
+    paragraphs = inner.split("</p><p>")  # twice as fast as the regex, which white space needs
     if any("<" in paragraph or ">" in paragraph for paragraph in paragraphs):
-        return None
+        paragraphs = _PARAGRAPH_BREAK.split(inner)
+        if any("<" in paragraph or ">" in paragraph for paragraph in paragraphs):
+            return None
     return paragraphs
 
 
