@@ -5,7 +5,8 @@ tables) and drops everything that can run or restyle: ``script``, ``style``, ``i
 ``object``, ``embed``, ``form`` (with their content), event and ``style`` attributes, and any URL
 whose scheme is not http, https or mailto (so ``javascript:``/``vbscript:``/``data:`` never pass).
 nh3 (ammonia, in Rust) does the work: it parses like a browser, so broken markup cannot smuggle
-a tag past it.
+a tag past it. A body that is nothing but paragraphs of plain text (:func:`plain_paragraphs`),
+which nh3 would give back unchanged, is kept as it is without calling it.
 """
 
 from __future__ import annotations

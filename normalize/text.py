@@ -89,7 +89,7 @@ def _parsed_text(fragment: str) -> str:
 # The markup nh3 leaves in a typical wire body (paragraphs, headings, lists, line breaks, a few
 # inline elements), whose text escapes only &, <, > and the no-break space. For that, libxml2
 # builds exactly the tree the tags spell, so the text is read from the tags without parsing it:
-# a fifth of the cost. Anything else goes to lxml; tests/test_fastpath.py checks both agree.
+# a quarter of the cost. Anything else goes to lxml; tests/test_fastpath.py checks both agree.
 _SIMPLE_TAG = re.compile(r'(/?)([a-z][a-z0-9]*)(?:\s+[a-z][a-z-]{0,30}="[^"<>]*")*\s*(/?)')
 # Well inside libxml2's limits (256 levels, 10 MB of text), which make it drop content.
 _SIMPLE_MAX_DEPTH = 32
@@ -115,7 +115,7 @@ def _simple_markup_text(fragment: str) -> str | None:
     """
     if (len(fragment) > _SIMPLE_MAX_CHARS or "\r" in fragment
             or ("&" in fragment and _OTHER_ENTITY.search(fragment))):
-        return None  # libxml2 turns a carriage return into a line break; entities it decodes
+        return None  # libxml2 makes a carriage return a line break, and decodes entities its way
     paragraphs = plain_paragraphs(fragment)
     if paragraphs is not None:  # most bodies: no tag to follow
         text = "\n".join(paragraphs)
@@ -236,7 +236,7 @@ def _read_date(value: str) -> datetime | None:
 _read_date_cached = functools.lru_cache(maxsize=4096)(_read_date)
 
 # The RFC 822 form nearly every RSS feed writes ("Mon, 02 Mar 2026 06:00:00 +0000"), read here
-# as email.utils reads it (ten times faster): a day name is skipped, not checked; a numeric
+# as email.utils reads it, in half the time: a day name is skipped, not checked; a numeric
 # zone's last two digits are minutes, even past 59; -0000 is a zone not known (naive).
 _RFC822_CANONICAL = re.compile(
     r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) "
