@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import email.utils
 import functools
 import html as html_lib
 import re
 from datetime import datetime, timedelta, timezone
-
-from lxml import html as lxml_html
 
 from normalize.sanitize import has_forbidden_utf8, plain_paragraphs, strip_forbidden_chars
 
@@ -64,6 +61,8 @@ def html_to_text(fragment: str | None) -> str:
 
 def _parsed_text(fragment: str) -> str:
     """The text of ``fragment`` as lxml reads it, a newline around each block element."""
+    from lxml import html as lxml_html  # imported on first use: commands that parse nothing skip it
+
     root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     for bad in root.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
@@ -218,6 +217,8 @@ def _read_date(value: str) -> datetime | None:
         else:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
+        import email.utils  # only for dates outside the canonical forms above
+
         try:
             parsed = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError, OverflowError):
