@@ -56,10 +56,27 @@ def render(
         "updated": rfc3339(feed_updated(entries)),
     }
     feed["items"] = [_item(entry) for entry in entries]
-    text = json.dumps(feed, ensure_ascii=False, indent=2)
+    text = _dumps(feed)
     # Only strings can hold these characters in JSON, so replacing them keeps the document valid.
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return (text + "\n").encode("utf-8")
+
+
+def _dumps(feed: dict[str, Any]) -> str:
+    """The feed as JSON with one top-level member, and one item, per line.
+
+    Still easy to read and diff, and several times faster than ``indent=``, which makes json
+    fall back from its C encoder to the pure-Python one.
+    """
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    members = []
+    for key, value in feed.items():
+        if key == "items":
+            value_text = "[\n" + ",\n".join(encode(item) for item in value) + "\n]" if value else "[]"
+        else:
+            value_text = encode(value)
+        members.append(f"{encode(key)}: {value_text}")
+    return "{\n" + ",\n".join(members) + "\n}"
 
 
 def _item(entry: Entry) -> dict[str, Any]:
