@@ -360,6 +360,7 @@ def normalize_changed(
 def normalize_many(
     documents: list[tuple],
     candidates: tuple[str, ...] | None = None,
+    finish=None,
 ) -> list[tuple[list[Article], int] | str]:
     """Normalize several documents; meant to be called in a worker process (a process pool).
 
@@ -367,14 +368,18 @@ def normalize_many(
     :func:`normalize_changed` takes them, and the candidate languages. Out: one entry per
     document, in order: ``(records, skipped)``, or the ``ParseError`` reason as a ``str`` (plain
     values pickle back from a worker; the caller re-raises with its own source and location).
-    Never raises ``ParseError``.
+    Never raises ``ParseError``. ``finish``, when given, is applied to each document's records
+    (the pipeline passes its routing, a picklable callable, so that it runs in the worker too).
     """
     results: list[tuple[list[Article], int] | str] = []
     for data, kind, url, source, headers, language, *rest in documents:
         try:
-            results.append(normalize_changed(data, kind, url, source=source, headers=headers,
-                                             language=language, candidates=candidates,
-                                             known=rest[0] if rest else None))
+            articles, skipped = normalize_changed(data, kind, url, source=source,
+                                                  headers=headers, language=language,
+                                                  candidates=candidates,
+                                                  known=rest[0] if rest else None)
         except ParseError as exc:
             results.append(exc.reason)
+            continue
+        results.append((finish(articles) if finish is not None else articles, skipped))
     return results

@@ -114,3 +114,18 @@ def route(article: Article, editions: Sequence, source=None, rules: Sequence = (
     order = {edition.id: index for index, edition in enumerate(editions)}
     ids = sorted(chosen, key=lambda e: order.get(e, len(order)))
     return article.replace(editions=tuple(ids), edition_reasons=tuple((e, chosen[e]) for e in ids))
+
+
+def finish_records(articles: Iterable[Article], source, editions: Sequence,
+                   rules: Sequence = ()) -> list[Article]:
+    """Apply ``source``'s defaults (its agency when a record names none, its sections first)
+    and :func:`route` every record. Pure, so it can run in the normalization workers."""
+    finished = []
+    for article in articles:
+        if source.agency and not article.agency:
+            article = article.replace(agency=source.agency)
+        if source.sections:
+            article = article.replace(
+                sections=tuple(dict.fromkeys(source.sections + article.sections)))
+        finished.append(route(article, editions, source, rules))
+    return finished
