@@ -17,7 +17,9 @@ How the text is read (same input, same answer, every run, whatever the call orde
 1. Markup, entities, URLs and e-mail addresses are removed; an all-caps headline is lowercased
    (langdetect ignores capitalised runs); the text is cut to ``MAX_CHARS`` at a word boundary.
 2. py3langid scores it, restricted to the candidate languages (default: the editions' en, fr,
-   es, de, pt, it), the confusers ca, gl, nl, ro and the declared language. A text of at least
+   es, de, pt, it), the confusers ca, gl, nl, ro and the declared language; its ranking is
+   computed by :mod:`normalize.langid_fast` (same probabilities, a fraction of the cost, the
+   model mapped from a per-user cache file). A text of at least
    ``2 * HALF_LETTERS`` letters is scored as two halves whose posteriors are multiplied
    (tempered by 1/sqrt 2 so the result is about as sharp as one whole-text call): halves that
    each confidently name a different language mean mixed-language text.
@@ -49,7 +51,7 @@ Measured here (python 3.11, 2-core VM shared with other jobs; CPU time, not wall
   langdetect, all 55      557/582 95.7%   301/301        77/108       7           6.1
   langdetect, restricted  561/582 96.4%   301/301        81/108       13          2.4
   py3langid, restricted   574/582 98.6%   301/301        107/108      5           0.17
-  this module             579/582 99.5%   301/301        104/108      0           1.3
+  this module             579/582 99.5%   301/301        104/108      0           1.0
   ======================  ==============  =============  ===========  ==========  ==========
 
   py3langid first is both the accuracy and the speed gain; langdetect, asked about the 23% of
@@ -60,15 +62,16 @@ Measured here (python 3.11, 2-core VM shared with other jobs; CPU time, not wall
   0 chars 99.07% correct (six main 99.46%), 50: 99.90%, 100 to 800: 100%; speed falls from
   ~1,450 items/s at 100 to ~900 at 500. 200 keeps a margin for datelines and bylines at the
   start of agency bodies at about the same cost.
-- Speed (``bench/bench_language.py``, 10,000 generated items, one core): 1,060 to 1,150
-  items/s with a cold cache (0.9 ms per item), 2,000 to 2,800 items/s when each item is seen
-  three times (re-polled feeds), 7,800 to 9,200 items/s all cached. py3langid's byte walk is ~70% of
-  the cold cost, langdetect ~25%.
+- Speed (``bench/bench_language.py``, 10,000 generated items, one core): ~2,400 items/s with a
+  cold cache (0.41 ms per item; py3langid's own ``rank`` gave ~1,300), ~1,750 on the first pass
+  in a process (the rankers build the DFA states the texts visit), ~6,100 items/s when each item
+  is seen three times (re-polled feeds), ~29,000 items/s all cached. py3langid's ranking is
+  ~65% of the cold cost. First ``detect()`` in a fresh process: ~2 ms with the model cache file
+  (``--startup``), ~0.8 s without it (py3langid loads its model; we then write the cache).
 """
 
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
 import html
@@ -80,7 +83,10 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
+from operator import itemgetter
 from typing import Iterable, NamedTuple
+
+from normalize import langid_fast
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +204,12 @@ def normalize_code(value) -> str | None:
     """
     if not isinstance(value, str):
         return None
+    return _normalize_tag(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _normalize_tag(value: str) -> str | None:
+    # Cached: feeds repeat the same few declarations on every item.
     tag = value.strip().lower().replace("_", "-")
     if not tag or len(tag) > 35:
         return None
@@ -233,8 +245,47 @@ def _code_list(values: Iterable[str] | str | None) -> tuple[str, ...]:
 _TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
-_SPACE = re.compile(r"\s+")
 _NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u1e00-\u1eff]")
+
+
+# Characters are counted per class on the Latin-1 part of a text with one bytes.translate and
+# bytes.count (C speed); the characters beyond Latin-1 are few in our languages and are asked
+# one by one. The table gives each Latin-1 character its class as str.isalpha, str.isupper and
+# _NON_LATIN_LETTER see it (the latter matches six of them: superscripts and fractions).
+_OTHER, _LETTER, _CAPITAL, _NON_LATIN = b"\x00", b"\x01", b"\x02", b"\x03"
+
+
+def _latin1_class(char: str) -> bytes:
+    if char.isupper():
+        return _CAPITAL
+    if char.isalpha():
+        return _LETTER
+    return _NON_LATIN if _NON_LATIN_LETTER.match(char) else _OTHER
+
+
+_LATIN1_CLASSES = b"".join(_latin1_class(chr(code)) for code in range(256))
+_BEYOND_LATIN1 = re.compile(r"[^\x00-\xff]")
+
+
+class _Letters(NamedTuple):
+    letters: int     # str.isalpha
+    capitals: int    # str.isupper
+    non_latin: int   # _NON_LATIN_LETTER
+
+
+def _count_letters(text: str) -> _Letters:
+    """How many characters of ``text`` are letters, capitals and non-Latin letters."""
+    narrow = text.encode("latin-1", "ignore")
+    classes = narrow.translate(_LATIN1_CLASSES)
+    capitals = classes.count(_CAPITAL)
+    letters = classes.count(_LETTER) + capitals
+    non_latin = classes.count(_NON_LATIN)
+    if len(narrow) != len(text):
+        wide = _BEYOND_LATIN1.findall(text)
+        letters += sum(map(str.isalpha, wide))
+        capitals += sum(map(str.isupper, wide))
+        non_latin += len(_NON_LATIN_LETTER.findall("".join(wide)))
+    return _Letters(letters, capitals, non_latin)
 
 
 class _Prepared(NamedTuple):
@@ -257,20 +308,27 @@ def _prepare(text) -> _Prepared:
         text = _EMAIL.sub(" ", text)
     if "://" in text or "www." in text.lower():
         text = _URL.sub(" ", text)
-    text = _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    text = unicodedata.normalize("NFC", text)
+    # Runs of whitespace become one space. The common case (newlines between title, summary
+    # and body, single spaces otherwise) is checked first: splitting is the slower way.
+    spaced = text.replace("\n", " ")
+    if (spaced.isprintable() and "  " not in spaced
+            and not spaced.startswith(" ") and not spaced.endswith(" ")):
+        text = spaced
+    else:
+        text = " ".join(text.split())
     if len(text) > MAX_CHARS:
         cut = text.rfind(" ", 0, MAX_CHARS)
         text = text[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
-    letters = sum(map(str.isalpha, text))
+    counted = _count_letters(text)
+    letters = counted.letters
     if not letters:
         return _Prepared("", 0, 0.0)
     # Wire headlines in capitals: langdetect skips capitalised runs, py3langid models lowercase.
-    if sum(map(str.isupper, text)) > 0.6 * letters:
+    if counted.capitals > 0.6 * letters:
         text = text.lower()
-    non_latin = 0.0
-    if _NON_LATIN_LETTER.search(text):  # only then is counting worth its cost
-        non_latin = len(_NON_LATIN_LETTER.findall(text)) / letters
-    return _Prepared(text, letters, non_latin)
+        counted = _count_letters(text)  # lowercasing can move a letter in or out of Latin
+    return _Prepared(text, letters, counted.non_latin / letters)
 
 
 # --- engines ----------------------------------------------------------------------------------
@@ -280,44 +338,39 @@ class _Engines:
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._py_full = None
-        self._py_labels = None
-        self._py_restricted: dict[tuple[str, ...], object] = {}
+        self._py_model = None
+        self._py_rankers: dict[tuple[str, ...] | None, langid_fast.Ranker] = {}
         self._ld_profiles: dict[str, object] = {}
         self._ld_factories: dict[tuple[str, ...], object] = {}
         self._ld_dir = None
         self._ld_langs = None
 
-    def py_full(self):
-        """The unrestricted py3langid identifier (normalized probabilities)."""
-        if self._py_full is None:
+    def py_model(self) -> langid_fast.Model:
+        """py3langid's model (from the per-user cache file when it exists, see langid_fast)."""
+        if self._py_model is None:
             with self._lock:
-                if self._py_full is None:
-                    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+                if self._py_model is None:
+                    self._py_model = langid_fast.load_model()
+        return self._py_model
 
-                    self._py_full = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        return self._py_full
+    def py_full(self) -> langid_fast.Ranker:
+        """py3langid's ranking over every language of its model (normalized probabilities)."""
+        return self.py_restricted(None)
 
     def py_labels(self) -> frozenset[str]:
         """Codes the py3langid model knows."""
-        if self._py_labels is None:
-            self._py_labels = frozenset(self.py_full().nb_classes)
-        return self._py_labels
+        return frozenset(self.py_model().classes)
 
-    def py_restricted(self, langs: tuple[str, ...]):
-        """A py3langid identifier restricted to ``langs`` (sharing the full model's arrays)."""
-        ident = self._py_restricted.get(langs)
-        if ident is None:
-            full = self.py_full()
+    def py_restricted(self, langs: tuple[str, ...] | None) -> langid_fast.Ranker:
+        """py3langid's ranking restricted to ``langs`` (all its languages for ``None``)."""
+        ranker = self._py_rankers.get(langs)
+        if ranker is None:
+            model = self.py_model()
             with self._lock:
-                ident = self._py_restricted.get(langs)
-                if ident is None:
-                    # A shallow copy shares the big arrays; set_languages only rebinds the
-                    # copy's own class columns, so the full model stays untouched.
-                    ident = copy.copy(full)
-                    ident.set_languages(list(langs))
-                    self._py_restricted[langs] = ident
-        return ident
+                ranker = self._py_rankers.get(langs)
+                if ranker is None:
+                    ranker = self._py_rankers[langs] = langid_fast.Ranker(model, langs)
+        return ranker
 
     def ld_available(self) -> frozenset[str]:
         """Languages langdetect has a profile for (``zh-cn``/``zh-tw`` reported as ``zh``)."""
@@ -367,10 +420,6 @@ _LD_CODE = {"zh-cn": "zh", "zh-tw": "zh"}
 _ENGINES = _Engines()
 
 
-def _py_rank(ident, text: str) -> dict[str, float]:
-    return {lang: float(prob) for lang, prob in ident.rank(text)}
-
-
 def _ld_rank(factory, text: str) -> dict[str, float]:
     """langdetect's probabilities for ``text`` from a fresh seeded detector ({} if no features)."""
     from langdetect.lang_detect_exception import LangDetectException
@@ -389,9 +438,20 @@ def _ld_rank(factory, text: str) -> dict[str, float]:
 
 
 def _best(dist: dict[str, float]) -> tuple[str, float]:
+    top = max(dist.values())
     # Ties go to the alphabetically first code, so the answer never depends on dict order.
-    lang = min(dist, key=lambda code: (-dist[code], code))
-    return lang, dist[lang]
+    return min([code for code, prob in dist.items() if prob == top]), top
+
+
+def _code_of(dist: dict[str, float], prob: float) -> str:
+    """The first code in ``dist`` with probability ``prob``."""
+    return list(dist)[list(dist.values()).index(prob)]
+
+
+def _ordered(dist: dict[str, float]) -> list[tuple[str, float]]:
+    """``dist`` as (code, probability) pairs, most probable first, ties in code order."""
+    # Sorting is stable (reverse=True too): sort by code, then by probability.
+    return sorted(sorted(dist.items()), key=itemgetter(1), reverse=True)
 
 
 def _split_halves(text: str) -> tuple[str, str]:
@@ -417,11 +477,14 @@ _CACHE: OrderedDict[bytes, _Evidence] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
 
+@functools.lru_cache(maxsize=256)
+def _key_prefix(model: tuple[str, ...], confusers: frozenset[str]) -> bytes:
+    return f"{','.join(model)}\x1f{','.join(sorted(confusers))}\x1f".encode()
+
+
 def _evidence(prepared: _Prepared, model: tuple[str, ...], confusers: frozenset[str]) -> _Evidence:
-    key = hashlib.blake2b(
-        "\x1f".join((",".join(model), ",".join(sorted(confusers)), prepared.text)).encode(),
-        digest_size=16,
-    ).digest()
+    key = hashlib.blake2b(_key_prefix(model, confusers) + prepared.text.encode(),
+                          digest_size=16).digest()
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is not None:
@@ -436,9 +499,40 @@ def _evidence(prepared: _Prepared, model: tuple[str, ...], confusers: frozenset[
 
 
 def clear_cache() -> None:
-    """Forget cached results (for benchmarks and tests). In: nothing. Out: nothing."""
+    """Forget cached results (for benchmarks and tests). In: nothing. Out: nothing.
+
+    What the engines have loaded or built (models, DFA states visited) stays: it is not a result.
+    """
     with _CACHE_LOCK:
         _CACHE.clear()
+
+
+def warm_up(candidates=None) -> None:
+    """Load now what :func:`detect` would load on first use, so that no text pays for it.
+
+    In: the candidate languages, as :func:`detect` takes them (default
+    :data:`DEFAULT_CANDIDATES`). Loads py3langid's model (from the per-user cache file, which
+    is written if missing, see :mod:`normalize.langid_fast`), its rankers for the candidates with
+    the confusers and for all languages, and langdetect's profiles for the candidates and for
+    all languages (~0.6 s and ~80 MB; the latter are read only to confirm a text in a language
+    outside the candidates). Called in a process that then forks workers (a forkserver), the
+    workers share all of it instead of each loading it. Out: nothing. Never raises: a failure
+    is logged and :func:`detect` tries again when it needs the engine.
+    """
+    try:
+        if candidates is not None and not isinstance(candidates, str):
+            candidates = tuple(str(code) for code in candidates)
+        model, _ = _model_for(candidates, None)
+        _ENGINES.py_restricted(model)
+        _ENGINES.py_full()
+        _ENGINES.ld_factory(model)
+        _ENGINES.ld_factory(None)
+        _ENGINES.ld_available()
+    except Exception:  # a missing or broken engine must not stop the caller
+        log.exception("language detection engines could not be loaded ahead of use")
+
+
+_HALVES_POWER = 1 / math.sqrt(2)
 
 
 def _gather_evidence(prepared: _Prepared, model: tuple[str, ...],
@@ -448,22 +542,24 @@ def _gather_evidence(prepared: _Prepared, model: tuple[str, ...],
     notes: list[str] = []
     mixed = None
     if prepared.letters >= 2 * HALF_LETTERS:
-        first, second = (_py_rank(ident, half) for half in _split_halves(text))
-        top1, p1 = _best(first)
-        top2, p2 = _best(second)
-        if top1 != top2 and p1 >= MIXED_P and p2 >= MIXED_P:
-            mixed = (top1, p1, top2, p2)
-        # Independent halves multiply; the 1/sqrt(2) temper undoes py3langid's per-length
-        # softmax temperature so the product is as sharp as one whole-text call.
-        logits = {lang: (math.log(max(first[lang], 1e-30)) + math.log(max(second[lang], 1e-30)))
-                  / math.sqrt(2) for lang in model}
-        peak = max(logits.values())
-        weights = {lang: math.exp(value - peak) for lang, value in logits.items()}
-        total = sum(weights.values())
-        dist = {lang: weight / total for lang, weight in weights.items()}
+        first, second = (ident.probabilities(half) for half in _split_halves(text))
+        p1, p2 = max(first.values()), max(second.values())
+        if p1 >= MIXED_P and p2 >= MIXED_P:
+            # MIXED_P is over one half: the best language is the only one with that share.
+            top1, top2 = _code_of(first, p1), _code_of(second, p2)
+            if top1 != top2:
+                mixed = (top1, p1, top2, p2)
+        # Independent halves multiply; the 1/sqrt(2) power undoes py3langid's per-length
+        # softmax temperature so the product is as sharp as one whole-text call. (Both dicts
+        # come from one ranker: same keys, same order.)
+        weights = [((x1 if x1 > 1e-30 else 1e-30) * (x2 if x2 > 1e-30 else 1e-30)) ** _HALVES_POWER
+                   for x1, x2 in zip(first.values(), second.values())]
+        total = sum(weights)
+        dist = dict(zip(first, [weight / total for weight in weights]))
     else:
-        dist = _py_rank(ident, text)
-    best, best_p = _best(dist)
+        dist = ident.probabilities(text)
+    ordered = _ordered(dist)
+    best, best_p = ordered[0]
 
     ld_dist = None
     # A confuser on short or less than certain text needs langdetect's vote (see
@@ -485,11 +581,13 @@ def _gather_evidence(prepared: _Prepared, model: tuple[str, ...],
                 dist = {lang: (1 - LD_WEIGHT) * p + LD_WEIGHT * (
                     lacking[lang] if lang in lacking else scale * ld_dist.get(lang, 0.0))
                     for lang, p in dist.items()}
+                ordered = _ordered(dist)
 
-    dist = _apply_confuser_rule(dist, confusers, ld_dist, notes)
-    ordered = sorted(dist.items(), key=lambda item: (-item[1], item[0]))
+    if ordered[0][0] in confusers:
+        dist = _apply_confuser_rule(dist, confusers, ld_dist, notes)
+        ordered = _ordered(dist)
     # Only languages with a say are kept: the cache holds thousands of these.
-    ranking = tuple(item for index, item in enumerate(ordered) if index == 0 or item[1] >= 1e-3)
+    ranking = (ordered[0], *[item for item in ordered[1:] if item[1] >= 1e-3])
     best, best_p = ranking[0]
 
     outsider = None
@@ -509,7 +607,7 @@ def _apply_confuser_rule(dist: dict[str, float], confusers: frozenset[str],
     has_profile = _ENGINES.ld_available()
     adjusted = dict(dist)
     dropped = []
-    for lang, prob in sorted(dist.items(), key=lambda item: (-item[1], item[0])):
+    for lang, prob in _ordered(dist):
         if lang not in confusers:
             break
         ld_agrees = (lang not in has_profile or ld_best == lang
@@ -527,7 +625,7 @@ def _apply_confuser_rule(dist: dict[str, float], confusers: frozenset[str],
 
 def _find_outsider(text: str, model: tuple[str, ...], notes: list[str]) -> tuple[str, float] | None:
     """A language outside ``model`` that both engines name for ``text``, or ``None``."""
-    full = _py_rank(_ENGINES.py_full(), text[:OUTSIDER_CHARS])
+    full = _ENGINES.py_full().probabilities(text[:OUTSIDER_CHARS])
     lang, prob = _best(full)
     if lang in model or prob < OUTSIDER_P or lang not in _ISO_639_1:
         return None
@@ -635,7 +733,7 @@ def detect_article(article, fallback=None, candidates=None) -> Detection:
     if len(body) > BODY_CHARS:
         cut = head.rfind(" ")
         head = head[:cut] if cut > BODY_CHARS // 2 else head
-    text = "\n".join(part for part in (title, summary, head) if part)
+    text = "\n".join([part for part in (title, summary, head) if part])
     return detect(text, declared=getattr(article, "language", None), candidates=candidates,
                   fallback=fallback)
 

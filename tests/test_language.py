@@ -343,3 +343,120 @@ def test_threads_get_the_same_answers():
         thread.join()
     assert outputs[1] == outputs[3] == expected
     assert outputs[0][::-1] == outputs[2][::-1] == expected
+
+
+# --- py3langid's ranking, computed by normalize.langid_fast ----------------------------------
+
+@pytest.fixture(scope="module")
+def py3langid_full():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def ranking_texts():
+    """The labelled texts, each whole and as the two halves detect() scores."""
+    texts = []
+    for lang in MAIN + CONFUSERS:
+        for _, text in LABELLED[lang]:
+            texts.append(text)
+            texts.extend(language._split_halves(text))
+    return texts + ["", "12345 678", "ARSENAL COME FROM BEHIND TO GO TOP OF THE LEAGUE",
+                    "Правительство представило новый бюджет", "Bonjour e\u0301te\u0301"]
+
+
+def assert_same_ranking(ours, theirs, text):
+    """Same languages, probabilities within 1e-4, same order wherever py3langid's differ."""
+    theirs = [(lang, float(prob)) for lang, prob in theirs]
+    assert sorted(lang for lang, _ in ours) == sorted(lang for lang, _ in theirs), text
+    expected = dict(theirs)
+    for lang, prob in ours:
+        assert prob == pytest.approx(expected[lang], abs=1e-4), (text, lang)
+    position = {lang: index for index, (lang, _) in enumerate(ours)}
+    for (lang1, prob1), (lang2, prob2) in zip(theirs, theirs[1:]):
+        if prob1 - prob2 > 2e-4:
+            assert position[lang1] < position[lang2], (text, lang1, lang2)
+
+
+@pytest.mark.parametrize("langs", [("ca", "de", "en", "es", "fr", "gl", "it", "nl", "pt", "ro"),
+                                   ("de", "fr", "it", "sr"), None])
+def test_fast_ranking_is_py3langids(py3langid_full, langs):
+    import copy
+
+    from normalize.langid_fast import Ranker
+
+    reference = copy.copy(py3langid_full)
+    reference.set_languages(None if langs is None else list(langs))
+    ours = Ranker(language._ENGINES.py_model(), langs)
+    for text in ranking_texts():
+        assert_same_ranking(ours.rank(text), reference.rank(text), text)
+
+
+def test_fast_ranking_does_not_depend_on_the_states_it_kept(monkeypatch):
+    from normalize import langid_fast
+
+    model = language._ENGINES.py_model()
+    texts = ranking_texts()[:300]
+    expected = [langid_fast.Ranker(model, MAIN).probabilities(text) for text in texts]
+    # A ranker that starts afresh every few transitions (as after hostile input) answers the same.
+    monkeypatch.setattr(langid_fast, "MAX_TRANSITIONS", 50)
+    forgetful = langid_fast.Ranker(model, MAIN)
+    assert [forgetful.probabilities(text) for text in texts] == expected
+
+
+# --- the model cache and warm_up --------------------------------------------------------------
+
+CACHE_SCRIPT = """
+import json, sys
+from normalize import langid_fast
+from normalize.language import detect
+texts = json.load(sys.stdin)
+out = [list(detect(text)) + [detect(text).method, detect(text).reason] for text in texts]
+print(json.dumps({"answers": out, "loaded_by_py3langid": "py3langid.langid" in sys.modules,
+                  "cache": str(langid_fast.cache_path())}))
+"""
+
+
+def run_with_cache(cache_home: Path) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), XDG_CACHE_HOME=str(cache_home))
+    done = subprocess.run([sys.executable, "-c", CACHE_SCRIPT], input=json.dumps(PROBE),
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+                          check=True)
+    return json.loads(done.stdout)
+
+
+def test_model_cache_is_written_then_used_with_the_same_answers(tmp_path):
+    expected = json.loads(json.dumps(snapshot(PROBE)))
+    first = run_with_cache(tmp_path)  # no cache yet: py3langid loads its model, we keep a copy
+    cache = Path(first["cache"])
+    assert cache.parent == tmp_path / "wirefeed" and cache.is_file()
+    assert first["loaded_by_py3langid"]
+    second = run_with_cache(tmp_path)  # mapped from the cache: py3langid (and numpy) not imported
+    assert not second["loaded_by_py3langid"]
+    assert first["answers"] == second["answers"] == expected
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "unwritable"])
+def test_a_broken_model_cache_never_breaks_detection(tmp_path, damage):
+    expected = json.loads(json.dumps(snapshot(PROBE)))
+    if damage == "unwritable":
+        (tmp_path / "wirefeed").write_text("a file where the cache folder should be")
+    else:
+        cache = Path(run_with_cache(tmp_path)["cache"])
+        data = cache.read_bytes()
+        cache.write_bytes(b"\x00" * 1000 if damage == "garbage" else data[: len(data) // 2])
+    assert run_with_cache(tmp_path)["answers"] == expected
+    if damage != "unwritable":  # the broken file was replaced by a good one
+        assert not run_with_cache(tmp_path)["loaded_by_py3langid"]
+
+
+def test_warm_up_loads_the_engines_and_never_raises(monkeypatch):
+    language.warm_up(["en", "fr", "xx"])
+    language.warm_up()
+    assert detect("Le gouvernement adopte la réforme des retraites").language == "fr"
+
+    def broken(*_):
+        raise OSError("no model here")
+
+    monkeypatch.setattr(language._ENGINES, "py_restricted", broken)
+    language.warm_up([["not", "a", "code"]])  # logged, not raised
