@@ -64,7 +64,6 @@ def install() -> None:
     normalize.parse_bytes = timed("parse", normalize.parse_bytes)
     normalize.wire.enrich = timed("wire", normalize.wire.enrich)
     normalize.language.detect_article = timed("language", normalize.language.detect_article)
-    pipeline.route = timed("route", pipeline.route)
     archive.Archive.store = timed("archive", archive.Archive.store)
     syndicate.publish.publish_all = timed("render", syndicate.publish.publish_all)
 

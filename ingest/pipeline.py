@@ -25,6 +25,7 @@ that is later.
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
@@ -45,7 +46,7 @@ from ingest.errors import FetchError, ParseError, WirefeedError
 from ingest.fetch import Fetched, HostLimits, fetch, make_client, poll_hint
 from ingest.fulltext import PageFetcher, complete
 from normalize import normalize_many, sniff
-from normalize.editions import route
+from normalize.editions import finish_records
 from normalize.model import Article
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,9 @@ Progress = Callable[[str, str], None]
 #: Bytes of fetched documents after which a run starts worker processes for normalization:
 #: starting them costs about half a second, which a few hundred items already repay.
 POOL_MIN_BYTES = 500_000
+
+#: How much lower the normalization workers' CPU priority is than the run's (``nice``).
+WORKER_NICENESS = 5
 
 #: Bytes of fetched documents a run may hold ahead of the source being committed (their records
 #: take about twice as much again): with big documents fewer sources are collected ahead, so
@@ -296,11 +300,13 @@ class Runner:
             self._documents_seen += 1
             if self._pool is None and self.workers > 1 and self._bytes_seen >= POOL_MIN_BYTES:
                 # forkserver: the workers fork from a clean single-threaded server with the
-                # parsers and language profiles already imported, never from our threads.
+                # parsers and language models already loaded, never from our threads.
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["normalize", "normalize.feed", "normalize.wire",
-                                                "normalize.language", "normalize.fastfeed"])
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=context)
+                context.set_forkserver_preload(["normalize.preload"])
+                # The workers yield to this process: the archive is written here, in order, and
+                # a starved writer leaves the cores idle at the end of the run.
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=context,
+                                                 initializer=os.nice, initargs=(WORKER_NICENESS,))
             return self._pool
 
     @property
@@ -309,19 +315,22 @@ class Runner:
         return self._bytes_seen // self._documents_seen if self._documents_seen else 0
 
     def normalize_job(self, source: Source, data: bytes, kind: str, url: str | None,
-                      headers: dict[str, str] | None,
-                      known: dict[str, str] | None = None) -> tuple[list[Article], int]:
+                      headers: dict[str, str] | None, known: dict[str, str] | None = None,
+                      *, finish: bool = True) -> tuple[list[Article], int]:
         """Normalize one document, in a worker process when the run is large enough.
 
         Returns the records (items already archived unchanged are skipped: see
-        ``normalize.normalize_changed``) and how many were skipped. Raises ``ParseError``.
+        ``normalize.normalize_changed``), routed unless ``finish`` is false (see
+        :meth:`finish`), and how many were skipped. Raises ``ParseError``.
         """
         args = (data, kind, url, source.id, headers, source.language, known or None)
+        routing = functools.partial(finish_records, source=source, editions=self.config.editions,
+                                    rules=self.config.rules) if finish else None
         pool = self.worker_pool(len(data))
         if pool is None:
-            result = normalize_many([args], self.candidates)[0]
+            result = normalize_many([args], self.candidates, routing)[0]
         else:
-            result = pool.submit(normalize_many, [args], self.candidates).result()[0]
+            result = pool.submit(normalize_many, [args], self.candidates, routing).result()[0]
         if isinstance(result, str):
             raise ParseError(result, source=source.id, where=source.where)
         return result
@@ -335,20 +344,12 @@ class Runner:
 
     def finish(self, source: Source, articles: Iterable[Article]) -> list[Article]:
         """Apply the source's defaults (agency, sections) and route editions."""
-        finished = []
-        for article in articles:
-            if source.agency and not article.agency:
-                article = article.replace(agency=source.agency)
-            if source.sections:
-                article = article.replace(
-                    sections=tuple(dict.fromkeys(source.sections + article.sections)))
-            finished.append(route(article, self.config.editions, source, self.config.rules))
-        return finished
+        return finish_records(articles, source, self.config.editions, self.config.rules)
 
     def parse(self, source: Source, data: bytes, kind: str, url: str | None,
               headers: dict[str, str] | None = None) -> list[Article]:
         """Normalize one document (pages, inbox drops) and route its records. Raises ParseError."""
-        return self.finish(source, self.normalize_job(source, data, kind, url, headers)[0])
+        return self.normalize_job(source, data, kind, url, headers)[0]
 
     def store(self, outcome: SourceOutcome, articles: list[Article]) -> None:
         for article in articles:
@@ -472,8 +473,10 @@ class Runner:
             if sniff(fetched.data) == "page":
                 kind = fetched.headers.get("content-type", "no content type").split(";")[0]
                 raise ParseError(f"not a feed: the answer is an HTML page ({kind})")
+            # Full-text sources are routed after their pages are merged in.
             articles, job.skipped = self.normalize_job(source, fetched.data, "feed", url,
-                                                       fetched.headers, job.parsed)
+                                                       fetched.headers, job.parsed,
+                                                       finish=not source.fulltext)
         except ParseError as exc:
             raise ParseError(exc.reason, source=source.id, where=source.where) from None
         # The document is no longer needed, only its head (feed_ttl reads the channel's <ttl>).
@@ -486,7 +489,8 @@ class Runner:
             if done.merged or done.failures:
                 log.info("[%s] full text: %d pages merged, %d failed, %d entries unchanged",
                          source.id, done.merged, len(done.failures), done.skipped)
-        job.articles = self.finish(source, articles)
+            articles = self.finish(source, articles)
+        job.articles = articles
 
     def collect_pages(self, job: Job) -> None:
         source, outcome = job.source, job.outcome
