@@ -62,12 +62,13 @@ Measured here (python 3.11, 2-core VM shared with other jobs; CPU time, not wall
   0 chars 99.07% correct (six main 99.46%), 50: 99.90%, 100 to 800: 100%; speed falls from
   ~1,450 items/s at 100 to ~900 at 500. 200 keeps a margin for datelines and bylines at the
   start of agency bodies at about the same cost.
-- Speed (``bench/bench_language.py``, 10,000 generated items, one core): ~2,400 items/s with a
-  cold cache (0.41 ms per item; py3langid's own ``rank`` gave ~1,300), ~1,750 on the first pass
-  in a process (the rankers build the DFA states the texts visit), ~6,100 items/s when each item
-  is seen three times (re-polled feeds), ~29,000 items/s all cached. py3langid's ranking is
-  ~65% of the cold cost. First ``detect()`` in a fresh process: ~2 ms with the model cache file
-  (``--startup``), ~0.8 s without it (py3langid loads its model; we then write the cache).
+- Speed (``bench/bench_language.py``, 10,000 generated items, one core): 2,400 to 2,600
+  items/s with a cold cache (0.4 ms per item; with py3langid's own ``rank``: ~1,300), ~2,100 on
+  the first pass in a process (the rankers build the DFA states the texts visit), ~6,200
+  items/s when each item is seen three times (re-polled feeds), ~28,000 items/s all cached.
+  py3langid's ranking is ~65% of the cold cost. First ``detect()`` in a fresh process: ~2 ms
+  with the model cache file (``--startup``), ~0.8 s without (py3langid loads its model, which
+  we then cache).
 """
 
 from __future__ import annotations
@@ -513,11 +514,12 @@ def warm_up(candidates=None) -> None:
     In: the candidate languages, as :func:`detect` takes them (default
     :data:`DEFAULT_CANDIDATES`). Loads py3langid's model (from the per-user cache file, which
     is written if missing, see :mod:`normalize.langid_fast`), its rankers for the candidates with
-    the confusers and for all languages, and langdetect's profiles for the candidates and for
-    all languages (~0.6 s and ~80 MB; the latter are read only to confirm a text in a language
-    outside the candidates). Called in a process that then forks workers (a forkserver), the
-    workers share all of it instead of each loading it. Out: nothing. Never raises: a failure
-    is logged and :func:`detect` tries again when it needs the engine.
+    the confusers and for all languages, and langdetect's profiles for the candidates with the
+    confusers (~0.06 s). langdetect's profiles for all its languages (~0.5 s, ~70 MB) are left
+    to the first text that needs them: one that py3langid reads as outside the candidates.
+    Called in a process that then forks workers (a forkserver), the workers share all of it
+    instead of each loading it. Out: nothing. Never raises: a failure is logged and
+    :func:`detect` tries again when it needs the engine.
     """
     try:
         if candidates is not None and not isinstance(candidates, str):
@@ -526,7 +528,6 @@ def warm_up(candidates=None) -> None:
         _ENGINES.py_restricted(model)
         _ENGINES.py_full()
         _ENGINES.ld_factory(model)
-        _ENGINES.ld_factory(None)
         _ENGINES.ld_available()
     except Exception:  # a missing or broken engine must not stop the caller
         log.exception("language detection engines could not be loaded ahead of use")
