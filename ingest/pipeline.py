@@ -130,6 +130,8 @@ class Job:
     skipped: int = 0
     error: BaseException | None = None
     collected: bool = False
+    position: int = 0  # its place in the run's commit order
+    held: int = 0      # bytes of documents it holds until committed (see Runner.admit)
 
     @property
     def remote(self) -> bool:
@@ -267,6 +269,9 @@ class Runner:
         self._pool_lock = threading.Lock()
         self._bytes_seen = 0
         self._documents_seen = 0
+        self._room = threading.Condition()
+        self._held = 0         # bytes of documents collected and not yet committed
+        self._next_commit = 0  # position of the next job to commit
         self.config = config
         self.archive = archive
         self.client = client
@@ -308,6 +313,24 @@ class Runner:
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=context,
                                                  initializer=os.nice, initargs=(WORKER_NICENESS,))
             return self._pool
+
+    def admit(self, job: Job, size: int) -> None:
+        """Wait until a fetched document of ``size`` bytes fits in :data:`COLLECT_BYTES`
+        before normalizing it; the next job to commit never waits, so the run cannot stall."""
+        with self._room:
+            while (self._held and self._held + size > COLLECT_BYTES
+                   and job.position != self._next_commit):
+                self._room.wait()
+            self._held += size
+            job.held = size
+
+    def release(self, job: Job) -> None:
+        """``job`` is committed: its documents' room is free, the next job's turn has come."""
+        with self._room:
+            self._held -= job.held
+            job.held = 0
+            self._next_commit = job.position + 1
+            self._room.notify_all()
 
     @property
     def average_document(self) -> int:
@@ -399,6 +422,12 @@ class Runner:
 
         Never raises for bad input or transport trouble; archive failures propagate.
         """
+        try:
+            return self._commit(job)
+        finally:
+            self.release(job)
+
+    def _commit(self, job: Job) -> SourceOutcome:
         if not job.collected:
             self.collect(job)
         source, outcome = job.source, job.outcome
@@ -469,6 +498,7 @@ class Runner:
             url = fetched.url
         job.fetched = fetched
         outcome.documents = 1
+        self.admit(job, len(fetched.data))
         try:
             if sniff(fetched.data) == "page":
                 kind = fetched.headers.get("content-type", "no content type").split(";")[0]
@@ -684,6 +714,8 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
                     workers=min(os.cpu_count() or 1, 4))
     try:
         jobs = [runner.prepare(source) for source in sources]
+        for position, job in enumerate(jobs):
+            job.position = position
         # Collect at most a window of sources ahead of the one being committed, and drop each
         # job's documents and records once committed: memory stays bounded by the window, not
         # by the number of sources. The window narrows when documents are big (COLLECT_BYTES).
