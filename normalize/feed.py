@@ -126,8 +126,13 @@ def parse_with_feedparser(data: bytes, *, url: str | None = None,
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
     if url:
         response_headers.setdefault("content-location", url)
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=response_headers,
-                              sanitize_html=False, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=response_headers,
+                                  sanitize_html=False, resolve_relative_uris=False)
+    except (UnicodeError, ValueError) as exc:
+        # feedparser's loose parser lets some references out unhandled (&#xD800; encodes a
+        # surrogate): the document cannot be read, which is a parse error like any other.
+        raise ParseError(f"not a readable feed: {_one_line(exc)}") from None
     if parsed.bozo and not parsed.entries:
         reason = type(parsed.bozo_exception).__name__
         if reason not in _BENIGN_BOZO:
