@@ -39,7 +39,7 @@ def build(folder: Path, count: int) -> Path:
         for language in edition.languages:
             EDITIONS_BY_LANGUAGE.setdefault(language, []).append(edition.id)
     archive = open_archive(config.pipeline.database)
-    db = archive.db
+    db = archive.conn
     for trigger in [r[0] for r in db.execute(
             "SELECT name FROM sqlite_master WHERE type='trigger' AND tbl_name='articles'").fetchall()]:
         db.execute(f"DROP TRIGGER {trigger}")
@@ -64,12 +64,12 @@ def build(folder: Path, count: int) -> Path:
         batch_e.extend((article_id, edition, published, "language") for edition in editions)
         batch_s.append((article_id, section, section_slug(section), published))
         if len(batch_a) >= 20000 or number == count - 1:
-            db.conn.executemany(
+            db.executemany(
                 "INSERT INTO articles (id, source, guid, url, title, body_html, body_text, language,"
                 " editions, sections, published, updated, content_hash, version, status, images)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", batch_a)
-            db.conn.executemany("INSERT INTO article_editions VALUES (?,?,?,?)", batch_e)
-            db.conn.executemany("INSERT INTO article_sections VALUES (?,?,?,?)", batch_s)
+            db.executemany("INSERT INTO article_editions VALUES (?,?,?,?)", batch_e)
+            db.executemany("INSERT INTO article_sections VALUES (?,?,?,?)", batch_s)
             batch_a, batch_e, batch_s = [], [], []
     db.execute("COMMIT")
     archive.close()

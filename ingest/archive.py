@@ -348,17 +348,6 @@ class Archive:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open archive: {exc}", where=str(self.path)) from None
 
-    @property
-    def db(self) -> Any:
-        """The connection as a ``sqlite_utils.Database``, for tools (``bench/bench_render.py``).
-
-        Imports sqlite-utils on first use; the archive itself never needs it once the schema is
-        in place.
-        """
-        import sqlite_utils
-
-        return sqlite_utils.Database(self.conn)
-
     def _query(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
         """The rows of ``sql`` as dicts keyed by column name."""
         cursor = self.conn.execute(sql, params)

@@ -185,6 +185,11 @@ def _rss_entry(item: etree._Element, language: str | None) -> dict:
         entry["language"] = singles[_DC_LANGUAGE].strip()
     if "pubDate" in singles:
         entry["published"] = _date(singles["pubDate"].strip())
+    return _finish_entry(entry, authors, tags)
+
+
+def _finish_entry(entry: dict, authors: list[dict], tags: list[dict]) -> dict:
+    """Add what RSS items and Atom entries share, as feedparser gives it."""
     if authors:
         entry["authors"] = authors
         entry["author"] = authors[0]["name"]
@@ -283,11 +288,4 @@ def _atom_entry(entry_el: etree._Element, language: str | None) -> dict:
         raise _NotPlain("several alternate links")
     if links:
         entry["link"] = links[0]
-    if authors:
-        entry["authors"] = authors
-        entry["author"] = authors[0]["name"]
-    if tags:
-        entry["tags"] = tags
-    if "published" in entry and "updated" not in entry:
-        entry["updated"] = entry["published"]  # feedparser 6 answers "updated" with "published"
-    return entry
+    return _finish_entry(entry, authors, tags)
