@@ -43,6 +43,9 @@ ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
           "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.5")
 ACCEPT_HTML = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 
+#: How much of a feed :func:`feed_ttl` reads for the channel's ``<ttl>``.
+CHANNEL_HEAD_BYTES = 65536
+
 # A hint longer than a week is a misconfigured server, not a wish to hear from us next month.
 MAX_HINT = 7 * 86400.0
 
@@ -234,7 +237,7 @@ def feed_ttl(data: bytes) -> float | None:
     Only the channel head (before the first item) is read, so an item's stray ``<ttl>`` is not
     taken for the channel's.
     """
-    head = data[:65536]
+    head = data[:CHANNEL_HEAD_BYTES]
     first = _FIRST_ITEM.search(head)
     if first:
         head = head[:first.start()]

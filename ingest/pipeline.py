@@ -43,7 +43,7 @@ from ingest import inbox
 from ingest.archive import Archive, SourceState, clean_reason, utcnow
 from ingest.config import Config, Source
 from ingest.errors import FetchError, ParseError, WirefeedError
-from ingest.fetch import Fetched, HostLimits, fetch, make_client, poll_hint
+from ingest.fetch import CHANNEL_HEAD_BYTES, Fetched, HostLimits, fetch, make_client, poll_hint
 from ingest.fulltext import PageFetcher, complete
 from normalize import normalize_many, sniff
 from normalize.editions import finish_records
@@ -510,7 +510,7 @@ class Runner:
         except ParseError as exc:
             raise ParseError(exc.reason, source=source.id, where=source.where) from None
         # The document is no longer needed, only its head (feed_ttl reads the channel's <ttl>).
-        job.fetched = replace(fetched, data=fetched.data[:65536])
+        job.fetched = replace(fetched, data=fetched.data[:CHANNEL_HEAD_BYTES])
         if source.fulltext:
             done = complete(articles, job.known, self.pages, source.id)
             articles, job.skipped = done.articles, job.skipped + done.skipped
