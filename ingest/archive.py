@@ -30,6 +30,7 @@ import operator
 import os
 import sqlite3
 import statistics
+import threading
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -338,6 +339,10 @@ class Archive:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._owner = threading.get_ident()
+        self._readers = threading.local()
+        self._reader_conns: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if not self.path.exists():
@@ -361,10 +366,28 @@ class Archive:
         """One write transaction: all of it commits, or none of it does."""
         return _transaction(self.conn)
 
+    def _reads(self) -> sqlite3.Connection:
+        """The connection for reads from the calling thread: :attr:`conn` in the thread that
+        opened the archive, a read-only connection of its own in any other (WAL lets it read
+        the last commit while the owner writes)."""
+        if threading.get_ident() == self._owner:
+            return self.conn
+        conn = getattr(self._readers, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
+                                   timeout=30, check_same_thread=False)
+            self._readers.conn = conn
+            with self._readers_lock:
+                self._reader_conns.append(conn)
+        return conn
+
     def close(self) -> None:
-        """Close the connection (checkpointing the WAL)."""
-        with contextlib.suppress(sqlite3.Error):
-            self.conn.close()
+        """Close the connection (checkpointing the WAL) and the other threads' readers."""
+        with self._readers_lock:
+            readers, self._reader_conns = self._reader_conns, []
+        for conn in [*readers, self.conn]:
+            with contextlib.suppress(sqlite3.Error):
+                conn.close()
 
     # -- articles -----------------------------------------------------------------------------
 
@@ -393,14 +416,17 @@ class Archive:
                 for replaced_at, record in rows]
 
     def known_hashes(self, source: str) -> dict[str, str]:
-        """guid -> content hash of the source's archived records (to skip unchanged items)."""
-        rows = self.conn.execute(
+        """guid -> content hash of the source's archived records (to skip unchanged items).
+
+        Safe to call from any thread (see :meth:`_reads`), like :meth:`known_parse_hashes`.
+        """
+        rows = self._reads().execute(
             "SELECT guid, content_hash FROM articles WHERE source = ?", [source])
         return dict(rows.fetchall())
 
     def known_parse_hashes(self, source: str) -> dict[str, str]:
         """guid -> parse hash of the source's archived records (see ``Article.parse_hash``)."""
-        rows = self.conn.execute(
+        rows = self._reads().execute(
             "SELECT guid, parse_hash FROM articles WHERE source = ? AND parse_hash IS NOT NULL",
             [source])
         return dict(rows.fetchall())

@@ -8,9 +8,11 @@ client are passed in, so tests hand in a fixed ``now`` and a client aimed at 127
 A source goes through three steps, so that the network runs in parallel while the archive is
 written by one thread at a time:
 
-1. :meth:`Runner.prepare` reads its state (validators, known hashes) from the archive;
-2. :meth:`Runner.collect` fetches and parses it: network and CPU only, no archive, safe to run
-   in a worker thread (bounded overall and per host by :class:`~ingest.fetch.HostLimits`);
+1. :meth:`Runner.prepare` reads its state (validators) from the archive;
+2. :meth:`Runner.collect` fetches and parses it: network and CPU, no archive writes (it reads
+   the hashes of the source's archived items through its own thread's read-only connection),
+   safe to run in a worker thread (bounded overall and per host by
+   :class:`~ingest.fetch.HostLimits`);
 3. :meth:`Runner.commit` stores the records and the source state in the archive's thread.
 
 :func:`run_once` collects in a thread pool (``pipeline.concurrency``) and commits in the calling
@@ -123,8 +125,6 @@ class Job:
     source: Source
     state: SourceState
     outcome: SourceOutcome
-    known: dict[str, str] = field(default_factory=dict)  # guid -> hash (fulltext sources)
-    parsed: dict[str, str] = field(default_factory=dict)  # guid -> parse hash (other feeds)
     fetched: Fetched | None = None
     articles: list[Article] = field(default_factory=list)
     skipped: int = 0
@@ -390,16 +390,16 @@ class Runner:
     # -- the three steps ----------------------------------------------------------------------
 
     def prepare(self, source: Source) -> Job:
-        """Read what collecting ``source`` needs from the archive (call in the archive's thread)."""
-        job = Job(source, self.archive.source_state(source.id), SourceOutcome(source.id))
-        if source.fulltext and source.kind == "feed":
-            job.known = self.archive.known_hashes(source.id)
-        elif source.kind == "feed":
-            job.parsed = self.archive.known_parse_hashes(source.id)
-        return job
+        """Read what collecting ``source`` needs from the archive (call in the archive's thread).
+
+        Only the source's state: the hashes of its archived items are read by :meth:`collect`
+        when a document has come, so a 304 costs no read and a run holds the hashes of the
+        sources in its window only, not of every source.
+        """
+        return Job(source, self.archive.source_state(source.id), SourceOutcome(source.id))
 
     def collect(self, job: Job) -> Job:
-        """Fetch and parse ``job``'s source; no archive access, safe in a worker thread.
+        """Fetch and parse ``job``'s source; no archive writes, safe in a worker thread.
 
         Never raises: a failure is kept in ``job.error`` for :meth:`commit` to record.
         """
@@ -503,16 +503,18 @@ class Runner:
             if sniff(fetched.data) == "page":
                 kind = fetched.headers.get("content-type", "no content type").split(";")[0]
                 raise ParseError(f"not a feed: the answer is an HTML page ({kind})")
-            # Full-text sources are routed after their pages are merged in.
+            # Full-text sources are routed after their pages are merged in, and skip unchanged
+            # items by content hash then (a page can change under an unchanged entry).
+            known = None if source.fulltext else self.archive.known_parse_hashes(source.id)
             articles, job.skipped = self.normalize_job(source, fetched.data, "feed", url,
-                                                       fetched.headers, job.parsed,
+                                                       fetched.headers, known,
                                                        finish=not source.fulltext)
         except ParseError as exc:
             raise ParseError(exc.reason, source=source.id, where=source.where) from None
         # The document is no longer needed, only its head (feed_ttl reads the channel's <ttl>).
         job.fetched = replace(fetched, data=fetched.data[:CHANNEL_HEAD_BYTES])
         if source.fulltext:
-            done = complete(articles, job.known, self.pages, source.id)
+            done = complete(articles, self.archive.known_hashes(source.id), self.pages, source.id)
             articles, job.skipped = done.articles, job.skipped + done.skipped
             if done.reason:
                 outcome.reason = clean_reason(done.reason)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -95,6 +96,28 @@ def test_a_batch_decides_each_item_against_the_outcome_of_the_one_before(tmp_pat
         assert [a.id for a in archive.feed_articles("es-es", later, 10)] == [fresh.id]
     finally:
         archive.close()
+
+
+def test_fetch_threads_read_known_hashes_while_the_writer_holds_its_transaction(
+        tmp_path: Path) -> None:
+    """The pipeline's fetch threads read a source's hashes while the archive's thread writes
+    another source: they see the last commit and never wait for the writer."""
+    archive = open_archive(tmp_path / "wire.db")
+    try:
+        archive.store([_article(1)], NOW)
+        with ThreadPoolExecutor(2) as pool:
+            with archive.transaction():
+                archive.conn.execute("UPDATE articles SET parse_hash = 'p1b', content_hash = 'h1b'")
+                during = [pool.submit(archive.known_parse_hashes, "efe").result(timeout=10),
+                          pool.submit(archive.known_hashes, "efe").result(timeout=10)]
+            after = pool.submit(archive.known_parse_hashes, "efe").result(timeout=10)
+        assert during == [{"urn:test:1": "p1"}, {"urn:test:1": "h1"}]
+        assert after == {"urn:test:1": "p1b"}
+    finally:
+        archive.close()
+    # close() closed the threads' connections too: the file is free to go.
+    assert sqlite3.connect(tmp_path / "wire.db").execute("PRAGMA integrity_check").fetchone() == (
+        "ok",)
 
 
 def test_opening_an_archive_in_shape_leaves_sqlite_utils_unloaded(tmp_path: Path) -> None:
