@@ -72,6 +72,8 @@ def build(folder: Path, count: int) -> Path:
             db.executemany("INSERT INTO article_sections VALUES (?,?,?,?)", batch_s)
             batch_a, batch_e, batch_s = [], [], []
     db.execute("COMMIT")
+    # Rows written past Archive.store: the next open counts the editions from the memberships.
+    db.execute("DROP TABLE edition_counts")
     archive.close()
     return config_path
 

@@ -9,6 +9,9 @@ Tables (created on open, WAL mode):
 * ``sources``: per-source state and health: conditional-GET validators, last attempt/success,
   last status and error, consecutive failures, next due time, latencies.
 * ``seen_files``: inbox files remembered by content hash (``keep = true`` inboxes).
+* ``edition_counts``: usable records and the newest ``published`` per edition, kept by
+  :meth:`Archive.store` in the same transaction, so the summary of a run costs the same at ten
+  thousand records as at a million (counting over the memberships took ~1 s at 100,000).
 * ``articles_fts``: FTS5 over title and body text for ``ingest search``.
 
 Writes for one source happen in one transaction (:meth:`Archive.store`), so a crash leaves either
@@ -70,7 +73,7 @@ _SOURCE_COLUMNS = {
 _LATENCY_WINDOW = 20
 #: Tables (and the FTS table) an archive must have; missing ones send the open through sqlite-utils.
 _TABLES = ("articles", "article_editions", "article_sections", "article_history", "sources",
-           "seen_files", "articles_fts")
+           "seen_files", "articles_fts", "edition_counts")
 #: Indexes older archives have and newer ones do without: nothing queries articles by content
 #: hash, and that index cost every insert ~0.04 ms. Opening an old archive drops them.
 _DROPPED_INDEXES = ("idx_articles_content_hash",)
@@ -217,6 +220,50 @@ def _membership_rows(articles: Sequence[Article]) -> tuple[list[tuple], list[tup
     return editions, sections
 
 
+@dataclass
+class _CountChanges:
+    """How a batch changes ``edition_counts``: items gained or lost, newest dates seen, and the
+    editions whose newest record may have left (withdrawn, rerouted or redated)."""
+
+    items: dict[str, int] = dataclasses.field(default_factory=dict)
+    newest: dict[str, str] = dataclasses.field(default_factory=dict)
+    recheck: set[str] = dataclasses.field(default_factory=set)
+
+    def leave(self, row: dict[str, Any]) -> None:
+        """An archived row (as read before the batch) is about to be replaced."""
+        if row["status"] != STATUS_USABLE or not row["editions"]:
+            return
+        for edition in json.loads(row["editions"]):
+            self.items[edition] = self.items.get(edition, 0) - 1
+            self.recheck.add(edition)
+
+    def enter(self, article: Article) -> None:
+        """``article`` is written (new, or replacing the row given to :meth:`leave`)."""
+        if article.status != STATUS_USABLE:
+            return
+        published = isoformat(article.published)
+        for edition in article.editions:
+            self.items[edition] = self.items.get(edition, 0) + 1
+            if published > self.newest.get(edition, ""):
+                self.newest[edition] = published
+
+
+_NEWEST_USABLE = (
+    "SELECT e.published FROM article_editions e JOIN articles a ON a.id = e.article_id "
+    "WHERE e.edition = ? AND a.status = ? ORDER BY e.published DESC LIMIT 1"
+)
+
+
+def _count_editions(conn: sqlite3.Connection) -> None:
+    """Fill ``edition_counts`` from the memberships (once, for an archive made before it)."""
+    conn.execute("DELETE FROM edition_counts")
+    conn.execute(
+        "INSERT INTO edition_counts (edition, items, newest) "
+        "SELECT e.edition, COUNT(*), MAX(e.published) FROM article_editions e "
+        "JOIN articles a ON a.id = e.article_id WHERE a.status = ? GROUP BY e.edition",
+        [STATUS_USABLE])
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     """A connection to the archive file at ``path`` in WAL mode, foreign keys enforced."""
     conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
@@ -302,6 +349,10 @@ def _create_or_migrate_schema(conn: sqlite3.Connection) -> None:
                  "reason": str},
                 pk=("source", "sha256"),
             )
+        if "edition_counts" not in db.table_names():
+            db["edition_counts"].create({"edition": str, "items": int, "newest": str},
+                                        pk="edition")
+            _count_editions(conn)
         if "articles_fts" not in db.table_names():
             db["articles"].enable_fts(["title", "body_text"], create_triggers=True,
                                       tokenize="unicode61 remove_diacritics 2")
@@ -456,6 +507,7 @@ class Archive:
                 for row in self._query(
                         f"SELECT * FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
                     archived[row["id"]] = row
+            before = dict(archived)  # the rows as archived, for edition_counts
             for article in articles:
                 old = archived.get(article.id)
                 if old is None:
@@ -507,7 +559,30 @@ class Archive:
                 touched.update(replacement.editions)
                 updated += 1
             self._write(list(inserts.values()), list(replacements.values()), history, stamp)
+            self._recount(before, [*inserts.values(), *replacements.values()])
         return StoreResult(new, updated, unchanged, stale, frozenset(touched))
+
+    def _recount(self, before: dict[str, dict], written: Sequence[Article]) -> None:
+        """Bring ``edition_counts`` up to date with a written batch (in its transaction)."""
+        changes = _CountChanges()
+        for article in written:
+            if (row := before.get(article.id)) is not None:
+                changes.leave(row)
+            changes.enter(article)
+        conn = self.conn
+        conn.executemany(
+            "INSERT INTO edition_counts (edition, items, newest) VALUES (?, ?, ?) "
+            "ON CONFLICT (edition) DO UPDATE SET items = items + excluded.items, "
+            "newest = CASE WHEN newest IS NULL OR excluded.newest > newest "
+            "THEN excluded.newest ELSE newest END",
+            [(edition, count, changes.newest.get(edition))
+             for edition, count in changes.items.items()])
+        # An edition that lost a record may have lost its newest: ask the index (it stops at
+        # the first usable row from the top).
+        for edition in changes.recheck:
+            row = conn.execute(_NEWEST_USABLE, [edition, STATUS_USABLE]).fetchone()
+            conn.execute("UPDATE edition_counts SET newest = ? WHERE edition = ?",
+                         [row[0] if row else None, edition])
 
     def _write(self, inserts: Sequence[Article], replacements: Sequence[Article],
                history: list[tuple], stamp: str) -> None:
@@ -561,11 +636,9 @@ class Archive:
         return [_row_to_article(row) for row in self._query(sql, params)]
 
     def edition_stats(self) -> dict[str, tuple[int, datetime | None]]:
-        """edition -> (items, newest published) over usable records."""
+        """edition -> (items, newest published) over usable records (kept by :meth:`store`)."""
         rows = self.conn.execute(
-            "SELECT e.edition, COUNT(*), MAX(e.published) FROM article_editions e "
-            "JOIN articles a ON a.id = e.article_id WHERE a.status = ? GROUP BY e.edition",
-            [STATUS_USABLE])
+            "SELECT edition, items, newest FROM edition_counts WHERE items > 0")
         return {edition: (count, parse_iso(newest)) for edition, count, newest in rows.fetchall()}
 
     def embargoes_passed(self, since: datetime, now: datetime) -> int:

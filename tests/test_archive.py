@@ -3,6 +3,7 @@ writes, and opening an archive that is already in shape leaves sqlite-utils unlo
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import subprocess
 import sys
@@ -158,3 +159,61 @@ def test_an_older_archive_gains_its_missing_columns_and_loses_the_content_hash_i
     conn.close()
     assert "idx_articles_content_hash" not in indexes and "idx_articles_source_guid" in indexes
     assert "next_due_reason" in columns
+
+
+def _counted_from_scratch(database: Path) -> dict:
+    """edition -> (items, newest) counted over every membership, as `ingest editions` shows."""
+    with sqlite3.connect(database) as conn:
+        rows = conn.execute(
+            "SELECT e.edition, COUNT(*), MAX(e.published) FROM article_editions e "
+            "JOIN articles a ON a.id = e.article_id WHERE a.status = 'usable' GROUP BY e.edition")
+        counted = {edition: (items, newest) for edition, items, newest in rows}
+    conn.close()
+    return counted
+
+
+def test_edition_counts_follow_inserts_updates_reroutes_redates_and_kills(tmp_path: Path) -> None:
+    """The per-edition counts a run's summary and `ingest editions` print are kept as records
+    are written; after any mix of batches they equal a count over the whole archive."""
+    database = tmp_path / "wire.db"
+    archive = open_archive(database)
+    rng = random.Random(9)
+    routes = [("es-es",), ("es-es", "es-mx"), ("es-mx", "latam"), ()]
+    try:
+        for step in range(60):
+            batch = []
+            for _ in range(rng.randint(1, 6)):
+                number = rng.randint(1, 15)
+                editions = rng.choice(routes)
+                changes = dict(
+                    editions=editions, edition_reasons=tuple((e, "rule") for e in editions),
+                    published=NOW - timedelta(hours=rng.randint(0, 40)),
+                    content_hash=f"h{number}-{rng.randint(0, 2)}",
+                    status=rng.choice(["usable", "usable", "usable", "withdrawn"]))
+                if changes["status"] == "withdrawn":
+                    changes["version"] = 5 + step
+                batch.append(_article(number, **changes))
+            archive.store(batch, NOW + timedelta(minutes=step))
+            stats = {edition: (items, newest.isoformat().replace("+00:00", "Z"))
+                     for edition, (items, newest) in archive.edition_stats().items()}
+            assert stats == _counted_from_scratch(database), f"after batch {step}"
+    finally:
+        archive.close()
+
+
+def test_an_archive_made_before_edition_counts_gets_them_counted_on_open(tmp_path: Path) -> None:
+    database = tmp_path / "wire.db"
+    archive = open_archive(database)
+    archive.store([_article(1), _article(2, editions=("es-mx",),
+                                          edition_reasons=(("es-mx", "rule"),))], NOW)
+    archive.close()
+    with sqlite3.connect(database) as conn:
+        conn.execute("DROP TABLE edition_counts")
+    conn.close()
+
+    archive = open_archive(database)
+    try:
+        assert archive.edition_stats() == {"es-es": (1, NOW - timedelta(minutes=1)),
+                                           "es-mx": (2, NOW - timedelta(minutes=1))}
+    finally:
+        archive.close()
