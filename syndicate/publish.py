@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ingest.archive import Archive, section_slug
 from ingest.config import Config
-from normalize.model import isoformat, parse_iso
+from normalize.model import Article, isoformat, parse_iso
 from syndicate import atom, index_html, jsonfeed, opml, rss
 from syndicate.channel import Channel, EditionSummary, FeedRef
 from syndicate.translations import link_translations
@@ -90,13 +90,24 @@ def _renderer_digest() -> str:
     return digest.hexdigest()
 
 
-def channel_digest(renderer: str, channel: Channel, articles: list, translations: dict) -> str:
-    """The hash of everything a channel's three files are rendered from."""
+def channel_digest(renderer: str, channel: Channel, articles: list, translations: dict,
+                   parts: dict[str, bytes] | None = None) -> str:
+    """The hash of everything a channel's three files are rendered from.
+
+    ``parts`` (article id -> the bytes a record adds to the hash: its repr and its links'),
+    shared by the channels of one publish, makes each record's repr once, however many
+    channels show it. A record's links must then be the same in each of those channels, as
+    one :func:`link_translations` call gives them.
+    """
+    parts = {} if parts is None else parts
     digest = hashlib.sha256(renderer.encode())
     digest.update(repr(channel).encode())
     for article in articles:
-        digest.update(repr(article).encode())
-        digest.update(repr(translations.get(article.id)).encode())
+        part = parts.get(article.id)
+        if part is None:
+            part = parts[article.id] = (
+                repr(article).encode() + repr(translations.get(article.id)).encode())
+        digest.update(part)
     return digest.hexdigest()
 
 
@@ -202,6 +213,7 @@ def publish_all(config: Config, archive: Archive, now: datetime, *,
     jobs: list[tuple[Channel, list]] = []
     summaries: list[EditionSummary] = []
     refs: list[FeedRef] = []
+    known: dict[str, Article] = {}  # every record read, by id: each is decoded once
     # slug -> the name the configuration gives it first. Asking the archive for each configured
     # section (an indexed query) keeps the work proportional to the feeds, not to the archive.
     section_names: dict[str, str] = {}
@@ -216,7 +228,8 @@ def publish_all(config: Config, archive: Archive, now: datetime, *,
         for section in sections:
             channel = _channel(config, edition, section, ttl)
             articles = archive.feed_articles(edition.id, now, limit,
-                                             section=section[0] if section else None)
+                                             section=section[0] if section else None,
+                                             known=known)
             if section and not articles:
                 continue
             if section is None:
@@ -237,9 +250,10 @@ def publish_all(config: Config, archive: Archive, now: datetime, *,
     previous = _load_state(root)
     state: dict[str, str] = {}
     todo: list = []
+    parts: dict[str, bytes] = {}
     for channel, articles in jobs:
         wanted = {a.id: translations[a.id] for a in articles if a.id in translations}
-        digest = channel_digest(renderer, channel, articles, wanted)
+        digest = channel_digest(renderer, channel, articles, wanted, parts)
         state[channel.path] = digest
         paths = [root / channel.path / filename for _, filename, _ in FORMATS.values()]
         if previous.get(channel.path) == digest and all(p.exists() for p in paths):
