@@ -19,6 +19,7 @@ Two shortcuts keep a run cheap, neither changes a byte of output:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -27,6 +28,7 @@ import os
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 from ingest.archive import Archive, section_slug
 from ingest.config import Config
@@ -125,9 +127,11 @@ def _render_channel(index: int) -> list[bytes]:
     return [module.render(channel, articles, wanted) for module, _, _ in FORMATS.values()]
 
 
-def render_channels(jobs: list, parallel: bool = True) -> list[list[bytes]]:
-    """Render ``(channel, articles, translations)`` jobs; forked workers when it pays off.
+def render_channels(jobs: list, parallel: bool = True) -> Iterator[list[bytes]]:
+    """Yield the documents of ``(channel, articles, translations)`` jobs, in job order.
 
+    Forked workers render when it pays off; the documents come as they are done, so the
+    caller writes (and fsyncs) one channel's files while the workers render the next ones.
     ``parallel=False`` renders in this process: forking a multi-threaded process (the daemon)
     is unsafe, since a lock held by another thread stays locked in the child forever.
     """
@@ -138,9 +142,11 @@ def render_channels(jobs: list, parallel: bool = True) -> list[list[bytes]]:
         if (workers > 1 and len(jobs) >= PARALLEL_MIN_CHANNELS
                 and "fork" in multiprocessing.get_all_start_methods()):
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                return pool.map(_render_channel, range(len(jobs)),
-                                chunksize=max(1, len(jobs) // (workers * 4)))
-        return [_render_channel(index) for index in range(len(jobs))]
+                yield from pool.imap(_render_channel, range(len(jobs)),
+                                     chunksize=max(1, len(jobs) // (workers * 4)))
+        else:
+            for index in range(len(jobs)):
+                yield _render_channel(index)
     finally:
         _JOBS = []
 
@@ -259,11 +265,13 @@ def publish_all(config: Config, archive: Archive, now: datetime, *,
         if previous.get(channel.path) == digest and all(p.exists() for p in paths):
             continue
         todo.append((channel, articles, wanted))
-    for (channel, _, _), documents in zip(todo, render_channels(todo, parallel)):
-        for (_, filename, _), data in zip(FORMATS.values(), documents):
-            path = root / channel.path / filename
-            if write_atomic(path, data):
-                written.append(path)
+    # Closed at once if a write fails, so the render workers do not outlive this call.
+    with contextlib.closing(render_channels(todo, parallel)) as rendered:
+        for (channel, _, _), documents in zip(todo, rendered):
+            for (_, filename, _), data in zip(FORMATS.values(), documents):
+                path = root / channel.path / filename
+                if write_atomic(path, data):
+                    written.append(path)
     title = config.pipeline.title
     if write_atomic(root / "index.opml", opml.render(refs, title)):
         written.append(root / "index.opml")
