@@ -610,30 +610,46 @@ class Archive:
             "VALUES (?, ?, ?, ?)", sections)
 
     def feed_articles(self, edition: str, now: datetime, limit: int,
-                      section: str | None = None) -> list[Article]:
+                      section: str | None = None, *,
+                      known: dict[str, Article] | None = None) -> list[Article]:
         """The newest ``limit`` visible records of an edition (or of one of its sections).
 
         Visible: status usable and no embargo, or an embargo that has passed at ``now``.
         Sorted newest first by ``published``, ties by id, so the order is deterministic.
+
+        ``known`` (id -> record) holds the records earlier calls returned: those are not read
+        again, and the ones read are added. One publish shows a record in many feeds (every
+        English edition, its section feeds), so sharing ``known`` across its calls decodes
+        each record once. Valid only while nothing writes the archive (a publish holds the
+        writer lock).
         """
         stamp = isoformat(now)
         if section is None:
             sql = (
-                "SELECT a.* FROM article_editions e JOIN articles a ON a.id = e.article_id "
+                "SELECT a.id FROM article_editions e JOIN articles a ON a.id = e.article_id "
                 "WHERE e.edition = ? AND a.status = ? AND (a.embargoed IS NULL OR a.embargoed <= ?) "
                 "ORDER BY e.published DESC, a.id DESC LIMIT ?"
             )
             params = [edition, STATUS_USABLE, stamp, limit]
         else:
             sql = (
-                "SELECT a.* FROM article_sections s JOIN article_editions e "
+                "SELECT a.id FROM article_sections s JOIN article_editions e "
                 "ON e.article_id = s.article_id AND e.edition = ? "
                 "JOIN articles a ON a.id = s.article_id "
                 "WHERE s.slug = ? AND a.status = ? AND (a.embargoed IS NULL OR a.embargoed <= ?) "
                 "ORDER BY s.published DESC, a.id DESC LIMIT ?"
             )
             params = [edition, section, STATUS_USABLE, stamp, limit]
-        return [_row_to_article(row) for row in self._query(sql, params)]
+        ids = [article_id for (article_id,) in self.conn.execute(sql, params)]
+        known = {} if known is None else known
+        missing = [article_id for article_id in ids if article_id not in known]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start:start + 500]
+            for row in self._query(
+                    f"SELECT * FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk):
+                known[row["id"]] = _row_to_article(row)
+        # A record removed between the two reads is left out, as if removed before them.
+        return [known[article_id] for article_id in ids if article_id in known]
 
     def edition_stats(self) -> dict[str, tuple[int, datetime | None]]:
         """edition -> (items, newest published) over usable records (kept by :meth:`store`)."""

@@ -19,6 +19,7 @@ Two shortcuts keep a run cheap, neither changes a byte of output:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -27,10 +28,11 @@ import os
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 from ingest.archive import Archive, section_slug
 from ingest.config import Config
-from normalize.model import isoformat, parse_iso
+from normalize.model import Article, isoformat, parse_iso
 from syndicate import atom, index_html, jsonfeed, opml, rss
 from syndicate.channel import Channel, EditionSummary, FeedRef
 from syndicate.translations import link_translations
@@ -90,13 +92,24 @@ def _renderer_digest() -> str:
     return digest.hexdigest()
 
 
-def channel_digest(renderer: str, channel: Channel, articles: list, translations: dict) -> str:
-    """The hash of everything a channel's three files are rendered from."""
+def channel_digest(renderer: str, channel: Channel, articles: list, translations: dict,
+                   parts: dict[str, bytes] | None = None) -> str:
+    """The hash of everything a channel's three files are rendered from.
+
+    ``parts`` (article id -> the bytes a record adds to the hash: its repr and its links'),
+    shared by the channels of one publish, makes each record's repr once, however many
+    channels show it. A record's links must then be the same in each of those channels, as
+    one :func:`link_translations` call gives them.
+    """
+    parts = {} if parts is None else parts
     digest = hashlib.sha256(renderer.encode())
     digest.update(repr(channel).encode())
     for article in articles:
-        digest.update(repr(article).encode())
-        digest.update(repr(translations.get(article.id)).encode())
+        part = parts.get(article.id)
+        if part is None:
+            part = parts[article.id] = (
+                repr(article).encode() + repr(translations.get(article.id)).encode())
+        digest.update(part)
     return digest.hexdigest()
 
 
@@ -114,9 +127,11 @@ def _render_channel(index: int) -> list[bytes]:
     return [module.render(channel, articles, wanted) for module, _, _ in FORMATS.values()]
 
 
-def render_channels(jobs: list, parallel: bool = True) -> list[list[bytes]]:
-    """Render ``(channel, articles, translations)`` jobs; forked workers when it pays off.
+def render_channels(jobs: list, parallel: bool = True) -> Iterator[list[bytes]]:
+    """Yield the documents of ``(channel, articles, translations)`` jobs, in job order.
 
+    Forked workers render when it pays off; the documents come as they are done, so the
+    caller writes (and fsyncs) one channel's files while the workers render the next ones.
     ``parallel=False`` renders in this process: forking a multi-threaded process (the daemon)
     is unsafe, since a lock held by another thread stays locked in the child forever.
     """
@@ -127,9 +142,11 @@ def render_channels(jobs: list, parallel: bool = True) -> list[list[bytes]]:
         if (workers > 1 and len(jobs) >= PARALLEL_MIN_CHANNELS
                 and "fork" in multiprocessing.get_all_start_methods()):
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                return pool.map(_render_channel, range(len(jobs)),
-                                chunksize=max(1, len(jobs) // (workers * 4)))
-        return [_render_channel(index) for index in range(len(jobs))]
+                yield from pool.imap(_render_channel, range(len(jobs)),
+                                     chunksize=max(1, len(jobs) // (workers * 4)))
+        else:
+            for index in range(len(jobs)):
+                yield _render_channel(index)
     finally:
         _JOBS = []
 
@@ -202,6 +219,7 @@ def publish_all(config: Config, archive: Archive, now: datetime, *,
     jobs: list[tuple[Channel, list]] = []
     summaries: list[EditionSummary] = []
     refs: list[FeedRef] = []
+    known: dict[str, Article] = {}  # every record read, by id: each is decoded once
     # slug -> the name the configuration gives it first. Asking the archive for each configured
     # section (an indexed query) keeps the work proportional to the feeds, not to the archive.
     section_names: dict[str, str] = {}
@@ -216,7 +234,8 @@ def publish_all(config: Config, archive: Archive, now: datetime, *,
         for section in sections:
             channel = _channel(config, edition, section, ttl)
             articles = archive.feed_articles(edition.id, now, limit,
-                                             section=section[0] if section else None)
+                                             section=section[0] if section else None,
+                                             known=known)
             if section and not articles:
                 continue
             if section is None:
@@ -237,19 +256,22 @@ def publish_all(config: Config, archive: Archive, now: datetime, *,
     previous = _load_state(root)
     state: dict[str, str] = {}
     todo: list = []
+    parts: dict[str, bytes] = {}
     for channel, articles in jobs:
         wanted = {a.id: translations[a.id] for a in articles if a.id in translations}
-        digest = channel_digest(renderer, channel, articles, wanted)
+        digest = channel_digest(renderer, channel, articles, wanted, parts)
         state[channel.path] = digest
         paths = [root / channel.path / filename for _, filename, _ in FORMATS.values()]
         if previous.get(channel.path) == digest and all(p.exists() for p in paths):
             continue
         todo.append((channel, articles, wanted))
-    for (channel, _, _), documents in zip(todo, render_channels(todo, parallel)):
-        for (_, filename, _), data in zip(FORMATS.values(), documents):
-            path = root / channel.path / filename
-            if write_atomic(path, data):
-                written.append(path)
+    # Closed at once if a write fails, so the render workers do not outlive this call.
+    with contextlib.closing(render_channels(todo, parallel)) as rendered:
+        for (channel, _, _), documents in zip(todo, rendered):
+            for (_, filename, _), data in zip(FORMATS.values(), documents):
+                path = root / channel.path / filename
+                if write_atomic(path, data):
+                    written.append(path)
     title = config.pipeline.title
     if write_atomic(root / "index.opml", opml.render(refs, title)):
         written.append(root / "index.opml")
