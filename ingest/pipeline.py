@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import random
 import threading
@@ -58,6 +59,11 @@ Progress = Callable[[str, str], None]
 #: Bytes of fetched documents after which a run starts worker processes for normalization:
 #: starting them costs about half a second, which a few hundred items already repay.
 POOL_MIN_BYTES = 500_000
+
+#: Sources to fetch from which a run boots the workers' forkserver at its start rather than
+#: when it first needs the workers: a run of that many usually does, and the boot (~0.4 s of
+#: CPU) then overlaps the first fetches instead of delaying the first normalization.
+FORKSERVER_MIN_SOURCES = 8
 
 #: How much lower the normalization workers' CPU priority is than the run's (``nice``).
 WORKER_NICENESS = 5
@@ -296,6 +302,14 @@ class Runner:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+    def start_forkserver(self) -> None:
+        """Boot the workers' forkserver now, while the first documents are fetched: it loads
+        the parsers and models in ~0.4 s of its own, which the run otherwise waits for when it
+        first needs the workers (see :meth:`worker_pool`)."""
+        if self.workers > 1:
+            multiprocessing.get_context("forkserver").set_forkserver_preload(["normalize.preload"])
+            multiprocessing.forkserver.ensure_running()
 
     def worker_pool(self, size: int) -> ProcessPoolExecutor | None:
         """The process pool for CPU-bound normalization, started once a run has fetched enough
@@ -715,6 +729,8 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
     runner = Runner(config, archive, client, now, limits=limits,
                     workers=min(os.cpu_count() or 1, 4))
     try:
+        if sum(1 for source in sources if source.kind != "inbox") >= FORKSERVER_MIN_SOURCES:
+            runner.start_forkserver()
         jobs = [runner.prepare(source) for source in sources]
         for position, job in enumerate(jobs):
             job.position = position
