@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
 from normalize.model import Article
@@ -27,12 +27,42 @@ LEAD_CHARS = 400
 def _fold(text: str) -> str:
     """Case- and accent-insensitive form: 'México' and 'mexico' compare equal."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
+    if decomposed.isascii():  # no combining marks to drop
+        return decomposed
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=4096)
 def _word_pattern(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(_fold(term)) + r"(?!\w)")
+
+
+@lru_cache(maxsize=4096)
+def _fold_term(term: str) -> str:
+    """:func:`_fold` for the short values rules and records repeat (sections, agencies)."""
+    return _fold(term)
+
+
+class _Folded:
+    """The folded texts of one article that rules look words up in, each folded on first use:
+    most rules stop at a cheaper condition (source, language) and need none of them."""
+
+    def __init__(self, article: Article):
+        self.article = article
+
+    @cached_property
+    def place(self) -> str:
+        dateline = self.article.dateline
+        return _fold(dateline.place or dateline.text) if dateline else ""
+
+    @cached_property
+    def lead(self) -> str:
+        return _fold((self.article.body_text or "")[:LEAD_CHARS])
+
+    @cached_property
+    def keyword_text(self) -> str:
+        article = self.article
+        return _fold(" ".join(filter(None, (article.title, article.summary, self.lead))))
 
 
 def _mentions(haystack: str, terms: Iterable[str]) -> str | None:
@@ -43,7 +73,7 @@ def _mentions(haystack: str, terms: Iterable[str]) -> str | None:
     return None
 
 
-def _rule_matches(rule, article: Article, dateline_place: str, lead: str) -> str | None:
+def _rule_matches(rule, article: Article, folded: _Folded) -> str | None:
     """Return a short description of why ``rule`` matches, or ``None``."""
     why = []
     if rule.source:
@@ -55,27 +85,26 @@ def _rule_matches(rule, article: Article, dateline_place: str, lead: str) -> str
             return None
         why.append(f"language {article.language}")
     if rule.section:
-        wanted = {_fold(s) for s in rule.section}
-        hit = next((s for s in article.sections if _fold(s) in wanted), None)
+        wanted = {_fold_term(s) for s in rule.section}
+        hit = next((s for s in article.sections if _fold_term(s) in wanted), None)
         if hit is None:
             return None
         why.append(f"section {hit}")
     if rule.agency:
-        wanted = {_fold(a) for a in rule.agency}
-        if not article.agency or _fold(article.agency) not in wanted:
+        wanted = {_fold_term(a) for a in rule.agency}
+        if not article.agency or _fold_term(article.agency) not in wanted:
             return None
         why.append(f"agency {article.agency}")
     if rule.keyword:
-        text = _fold(" ".join(filter(None, (article.title, article.summary, lead))))
-        hit = _mentions(text, rule.keyword)
+        hit = _mentions(folded.keyword_text, rule.keyword)
         if hit is None:
             return None
         why.append(f"keyword {hit!r}")
     if rule.place:
-        hit = _mentions(dateline_place, rule.place)
+        hit = _mentions(folded.place, rule.place)
         where = "dateline"
         if hit is None:
-            hit = _mentions(lead, rule.place)
+            hit = _mentions(folded.lead, rule.place)
             where = "lead"
         if hit is None:
             return None
@@ -99,10 +128,9 @@ def route(article: Article, editions: Sequence, source=None, rules: Sequence = (
             chosen = {e: f"pinned by source {source.id}" for e in source.editions}
         for edition_id in source.exclude_editions:
             chosen.pop(edition_id, None)
-    dateline_place = _fold(article.dateline.place or article.dateline.text) if article.dateline else ""
-    lead = _fold((article.body_text or "")[:LEAD_CHARS])
+    folded = _Folded(article)
     for rule in rules:
-        why = _rule_matches(rule, article, dateline_place, lead)
+        why = _rule_matches(rule, article, folded)
         if why is None:
             continue
         if rule.only:
