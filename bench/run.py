@@ -8,8 +8,9 @@ the ``reader`` library as a peer on the same feeds. Run by hand, never in CI::
 For each size it runs three passes against a fresh archive: ``cold`` (every item new),
 ``unchanged`` (the server answers 304) and ``changed`` (10% of the items of every source
 rewritten). It prints items/s end to end, seconds per stage (from ``bench/profiled.py``) and
-the peak resident memory of the child process (``wait4`` rusage), then the same for ``reader``
-and the ratio.
+the peak resident memory of the child process (read through GNU time when ``/usr/bin/time``
+exists, else ``wait4`` rusage: see :func:`run_child`), then the same for ``reader`` and the
+ratio.
 """
 
 from __future__ import annotations
