@@ -3,16 +3,18 @@
 One archive, the shipped 20 editions and their section feeds: every English record is in all
 the English editions and in a section feed, Spanish and English versions of a story link to
 each other, one embargo has passed and one has not. The feeds folder, the publish state
-included, is compared with the one written when every query decodes its own rows and every
-channel digest makes its own reprs, as publishing did before those caches. Records with hostile
-and odd values check that a document put together from items laid out apart is the bytes of
-the whole tree, as the renderers wrote it before.
+included, is compared with the one written when every query decodes its own rows, every
+channel digest makes its own reprs and every channel renders each of its items itself, as one
+lxml tree per document, as publishing did before those caches. Records with hostile and odd
+values check the same: a document put together from items laid out apart is the bytes of the
+whole tree.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -104,6 +106,11 @@ def _json_as_before(channel: Channel, newest, entries) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
+def _render_channels_as_before(jobs: list, parallel: bool = True):
+    for channel, articles, translations in jobs:
+        yield _documents_as_before(channel, articles, translations)
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {str(path.relative_to(folder)): path.read_bytes()
             for path in sorted(folder.rglob("*")) if path.is_file()}
@@ -121,14 +128,44 @@ def test_cached_publish_writes_the_bytes_of_an_uncached_one(
         decoded[row["id"]] += 1
         return row_to_article(row)
 
+    laid_out: Counter[str] = Counter()  # items laid out in this process, by format
+    kept: Counter[tuple] = Counter()  # items kept for the channels, by cache and record
+
+    def counting_layout(module):
+        render_item = module.render_item
+
+        def layout(entry):
+            laid_out[module.__name__] += 1
+            return render_item(entry)
+        return layout
+
+    add = ItemCache.add
+
+    def counting_add(self, root, article, links, updated, item):
+        kept[id(self), article.id] += 1
+        add(self, root, article, links, updated, item)
+
     try:
         archive.store(_articles(), NOW - timedelta(days=1))
         feeds = config.pipeline.feeds
         with monkeypatch.context() as patch:
             patch.setattr(ingest.archive, "_row_to_article", counting)
+            for module in (rss, atom, jsonfeed):
+                patch.setattr(module, "render_item", counting_layout(module))
+            patch.setattr(ItemCache, "add", counting_add)
+            # Forked workers lay out the records however few they are (not only past the
+            # threshold where it pays off), so the parallel path is the one tested.
+            patch.setattr(syndicate.publish, "PARALLEL_MIN_RECORDS", 1)
             written = syndicate.publish.publish_all(config, archive, NOW, parallel=parallel)
         cached = _files(feeds)
         assert decoded and set(decoded.values()) == {1}  # each record decoded once
+        # 29 English records are shown (one is still embargoed) and 15 Spanish ones, each
+        # laid out once per format (one cache each) for all the channels that show it: by the
+        # workers in the parallel publish (given two CPUs), by this process in the other.
+        assert len(kept) == 3 * 44 and set(kept.values()) == {1}
+        forked = parallel and (os.cpu_count() or 1) > 1
+        assert laid_out == ({} if forked else {module.__name__: 44
+                                               for module in (rss, atom, jsonfeed)})
         assert "en-gb/economy/atom.xml" in cached and "es-mx/economia/feed.json" in cached
         assert b'hreflang="es"' in cached["en-gb/rss.xml"]
         assert b"Headline 4" not in cached["en/rss.xml"] and b"Headline 5" in cached["en/rss.xml"]
@@ -140,6 +177,8 @@ def test_cached_publish_writes_the_bytes_of_an_uncached_one(
                             lambda self, *args, known=None, **kwargs:
                             feed_articles(self, *args, **kwargs))
         monkeypatch.setattr(syndicate.publish, "channel_digest", _digest_as_before)
+        monkeypatch.setattr(syndicate.publish, "render_channels", _render_channels_as_before)
+        syndicate.channel._prepared.cache_clear()
         syndicate.publish.publish_all(config, archive, NOW, parallel=parallel)
         assert _files(feeds) == cached
     finally:
