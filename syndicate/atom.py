@@ -11,10 +11,13 @@ Entry: ``id`` (see :func:`syndicate.channel.atom_id`), plain ``title``, ``publis
 updated) when the agency is known. The first link is the item's own ``alternate`` (text/html);
 translations follow as ``alternate`` with ``hreflang``, then the item's own link again with its
 ``hreflang``, since feedparser keeps the *last* alternate link while others keep the first.
+An entry's ``xml:lang`` is its record's language, whatever the feed's; like an RSS item, an
+entry is laid out on its own (:func:`render_item`) and shared by the channels of one publish.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Mapping, Sequence
 from urllib.parse import quote
 
@@ -22,33 +25,50 @@ from lxml import etree
 
 from normalize.model import Article
 from syndicate.channel import (
-    FEED_TYPES, Channel, Entry, feed_updated, image_type, prepare_entries, rfc3339,
+    FEED_TYPES, Channel, Entry, ItemCache, image_type, rendered_items, rfc3339,
 )
-from syndicate.xmlwriter import ATOM, MEDIA, XML_LANG, add, add_media, serialize
+from syndicate.xmlwriter import (
+    ATOM, MEDIA, XML_LANG, add, add_media, element_bytes, insert_elements, serialize,
+)
 
 _A = f"{{{ATOM}}}"
+_NSMAP = {None: ATOM, "media": MEDIA}
 
 
 def render(
     channel: Channel,
     articles: Sequence[Article],
     translations: Mapping[str, Sequence[tuple[str, str]]] = {},
+    items: ItemCache | None = None,
 ) -> bytes:
     """Return the Atom 1.0 document of ``channel`` with ``articles`` in the given order.
 
     ``translations``: article id -> ``(hreflang, href)`` of its other-language versions.
-    The output validates against RFC 4287's RELAX NG schema; the same inputs give the same
-    bytes. Never raises on odd record values.
+    ``items``: the ``<entry>`` elements of one publish's Atom documents, so a record shown in
+    many channels is laid out once. The output validates against RFC 4287's RELAX NG schema;
+    the same inputs give the same bytes. Never raises on odd record values.
     """
-    entries = prepare_entries(channel, articles, translations)
-    root = etree.Element(f"{_A}feed", nsmap={None: ATOM, "media": MEDIA})
+    newest, elements = rendered_items(channel, articles, translations, render_item, items)
+    return insert_elements(serialize(_head(channel, newest)), b"</feed>", 1, elements)
+
+
+def render_item(entry: Entry) -> bytes:
+    """Return the ``<entry>`` of ``entry`` as it stands in any channel's document."""
+    root = etree.Element(f"{_A}feed", nsmap=_NSMAP)
+    _add_entry(root, entry)
+    return element_bytes(root, b"entry")
+
+
+def _head(channel: Channel, newest: datetime) -> etree._Element:
+    """The document root without entries (they go last in it)."""
+    root = etree.Element(f"{_A}feed", nsmap=_NSMAP)
     if channel.language:
         root.set(XML_LANG, channel.language)
     add(root, f"{_A}id", channel.url_for("atom"))
     add(root, f"{_A}title", channel.title, {"type": "text"})
     if channel.description:
         add(root, f"{_A}subtitle", channel.description, {"type": "text"})
-    add(root, f"{_A}updated", rfc3339(feed_updated(entries)))
+    add(root, f"{_A}updated", rfc3339(newest))
     author = add(root, f"{_A}author")
     add(author, f"{_A}name", channel.title)
     add(author, f"{_A}uri", channel.root + "/")
@@ -62,9 +82,7 @@ def render(
             attrs={"rel": "alternate", "type": FEED_TYPES[fmt], "href": channel.url_for(fmt)})
     if channel.hub_url:
         add(root, f"{_A}link", attrs={"rel": "hub", "href": channel.hub_url})
-    for entry in entries:
-        _add_entry(root, entry)
-    return serialize(root)
+    return root
 
 
 def _add_entry(feed: etree._Element, entry: Entry) -> None:

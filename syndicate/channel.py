@@ -1,9 +1,11 @@
 """The feed and its items as every renderer sees them.
 
 :class:`Channel` describes one published feed (an edition, or a section of it); :class:`FeedRef`
-and :class:`EditionSummary` feed the OPML list and the HTML index. :func:`prepare_entries` turns
+and :class:`EditionSummary` feed the OPML list and the HTML index. :func:`prepare_entry` turns
 archived :class:`~normalize.model.Article` records into :class:`Entry` values with every fallback
-already applied, so the RSS, Atom and JSON Feed writers only lay values out and cannot disagree:
+already applied, so the RSS, Atom and JSON Feed writers only lay values out and cannot disagree
+(:func:`rendered_items` gives a feed's items laid out, each once per publish and format with an
+:class:`ItemCache`):
 
 - id: ``article.guid`` (RSS ``guid``, JSON ``id``). The Atom ``id`` must be an IRI: the guid when
   it has a URI scheme and no white space, else ``urn:wirefeed:{source}:{article.id}``. Both depend
@@ -13,7 +15,7 @@ already applied, so the RSS, Atom and JSON Feed writers only lay values out and 
 - link: ``article.url`` when it is an absolute http(s) URL, else ``{base_url}/articles/{id}``.
 - dates: ``published`` falls back to ``updated``; ``updated`` falls back to ``published``; with
   neither, both are 1970-01-01T00:00:00Z (:data:`EPOCH`). A feed's own date is its newest item's
-  ``updated`` (:func:`feed_updated`), and :data:`EPOCH` for an empty feed: never the clock.
+  ``updated``, and :data:`EPOCH` for an empty feed: never the clock.
 - authors: the bylines, else the agency, else the source id.
 - content: the sanitized body (or the plain body as paragraphs), with each picture appended as a
   ``<figure>`` carrying its caption and credit, since most readers ignore media credits.
@@ -34,7 +36,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime, timezone
 from email.utils import format_datetime
-from typing import Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from normalize.model import Article, Credit, Dateline, Image, isoformat, make_article_id, utc
@@ -68,6 +70,8 @@ _IMAGE_TYPES = {
     "webp": "image/webp", "avif": "image/avif", "svg": "image/svg+xml",
 }
 _TITLE_WORDS_LIMIT = 80
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -253,11 +257,6 @@ def rfc3339(value: datetime) -> str:
     return isoformat(utc(value).replace(microsecond=0))
 
 
-def feed_updated(entries: Sequence[Entry]) -> datetime:
-    """Return the feed's date: the newest item's ``updated``, :data:`EPOCH` for no items."""
-    return max((entry.updated for entry in entries), default=EPOCH)
-
-
 def image_type(image: Image) -> str | None:
     """Return the image's media type: as recorded if it looks like one, else from the extension."""
     if image.type and _MEDIA_TYPE.fullmatch(image.type.strip()):
@@ -267,27 +266,67 @@ def image_type(image: Image) -> str | None:
     return _IMAGE_TYPES.get(extension)
 
 
-def prepare_entries(
+class ItemCache:
+    """One format's items, each made once however many channels of a publish show its record.
+
+    An item depends on its record, the record's translation links and the base URL (the
+    fallback link of a record with no usable URL), and on nothing else of the channel: items
+    are kept by base URL, record id and links, and one is reused only for the same record (the
+    same object, as a publish reads each record once, or an equal one).
+    """
+
+    def __init__(self) -> None:
+        self._items: dict[tuple, tuple[Article, datetime, Any]] = {}
+
+    def find(self, root: str, article: Article,
+             links: tuple[tuple[str, str], ...]) -> tuple[datetime, Any] | None:
+        """Return the entry's ``updated`` and the item kept for ``article``, or ``None``."""
+        kept = self._items.get((root, article_key(article), links))
+        if kept is None or (kept[0] is not article and kept[0] != article):
+            return None
+        return kept[1], kept[2]
+
+    def add(self, root: str, article: Article, links: tuple[tuple[str, str], ...],
+            updated: datetime, item: Any) -> None:
+        """Keep ``item``, made from ``article`` (its entry dated ``updated``) under ``root``."""
+        self._items[root, article_key(article), links] = (article, updated, item)
+
+
+def rendered_items(
     channel: Channel,
     articles: Sequence[Article],
-    translations: Mapping[str, Sequence[tuple[str, str]]] | None = None,
-) -> tuple[Entry, ...]:
-    """Return one :class:`Entry` per article, in the given order, every fallback applied.
+    translations: Mapping[str, Sequence[tuple[str, str]]] | None,
+    render_item: Callable[[Entry], T],
+    cache: ItemCache | None = None,
+) -> tuple[datetime, list[T]]:
+    """Return the feed's date and ``render_item(entry)`` of each article, in the given order.
 
     ``translations`` maps an article id to its ``(hreflang, href)`` other-language versions
-    (see :func:`syndicate.translations.link_translations`). Never drops an item; never raises
-    on odd field values.
+    (see :func:`syndicate.translations.link_translations`). The feed's date is its newest
+    item's ``updated``, :data:`EPOCH` for no items. ``cache``, one per format and publish,
+    gives the items it holds and keeps the ones made. Never drops an item; never raises on odd
+    field values.
     """
+    cache = ItemCache() if cache is None else cache
     translations = translations or {}
-    return tuple(
-        _prepared(channel.root, article, tuple(translations.get(article_key(article), ())))
-        for article in articles
-    )
+    root = channel.root
+    newest: datetime | None = None
+    items = []
+    for article in articles:
+        links = tuple(translations.get(article_key(article), ()))
+        kept = cache.find(root, article, links)
+        if kept is None:
+            entry = _prepared(root, article, links)
+            kept = entry.updated, render_item(entry)
+            cache.add(root, article, links, *kept)
+        newest = kept[0] if newest is None else max(newest, kept[0])
+        items.append(kept[1])
+    return EPOCH if newest is None else newest, items
 
 
-# An article appears in up to 3 formats x several editions and sections in one publish run;
-# preparing it (sanitizing the body, grouping pictures) once instead of each time halves the
-# render time. The entry depends only on the article, its translations and the base URL.
+# An article is laid out in 3 formats (and again in each channel that shows it when a renderer
+# is called without a shared item cache); preparing it (sanitizing the body, grouping pictures)
+# once serves them all. The entry depends only on the article, its translations and the base URL.
 @lru_cache(maxsize=8192)
 def _prepared(root: str, article: Article, translations: tuple[tuple[str, str], ...]) -> Entry:
     return _prepare(root, article, translations)

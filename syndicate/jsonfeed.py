@@ -11,33 +11,52 @@ for podcasts), ``agency``, ``dateline``, ``translations``, ``version``.
 
 ``<``, ``>`` and ``&`` are written as ``\\u003c``/``\\u003e``/``\\u0026`` (valid JSON, the same
 values once decoded) so a feed pasted into an HTML page cannot open or close a tag there.
+Each item is one line (:func:`render_item`), encoded once and shared by the channels of one
+publish.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any, Mapping, Sequence
 
 from normalize.model import Article
-from syndicate.channel import (
-    Channel, Entry, feed_updated, image_type, prepare_entries, rfc3339,
-)
+from syndicate.channel import Channel, Entry, ItemCache, image_type, rendered_items, rfc3339
 
 VERSION = "https://jsonfeed.org/version/1.1"
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
 def render(
     channel: Channel,
     articles: Sequence[Article],
     translations: Mapping[str, Sequence[tuple[str, str]]] = {},
+    items: ItemCache | None = None,
 ) -> bytes:
     """Return the JSON Feed 1.1 document of ``channel`` with ``articles`` in the given order.
 
     ``translations``: article id -> ``(hreflang, href)`` of its other-language versions.
-    UTF-8, keys in a fixed order: the same inputs give the same bytes. Never raises on odd
-    record values.
+    ``items``: the item lines of one publish's JSON Feed documents, so a record shown in many
+    channels is encoded once. UTF-8, keys in a fixed order: the same inputs give the same
+    bytes. Never raises on odd record values.
     """
-    entries = prepare_entries(channel, articles, translations)
+    newest, lines = rendered_items(channel, articles, translations, render_item, items)
+    # One top-level member, and one item, per line: still easy to read and diff, and several
+    # times faster than indent=, which makes json fall back from its C encoder to Python's.
+    members = [_escape(f"{_encode(key)}: {_encode(value)}")
+               for key, value in _head(channel, newest).items()]
+    members.append('"items": ' + ("[\n" + ",\n".join(lines) + "\n]" if lines else "[]"))
+    return ("{\n" + ",\n".join(members) + "\n}\n").encode("utf-8")
+
+
+def render_item(entry: Entry) -> str:
+    """Return the item of ``entry`` as one line of JSON, as it stands in any channel's document."""
+    return _escape(_encode(_item(entry)))
+
+
+def _head(channel: Channel, newest: datetime) -> dict[str, Any]:
+    """The top-level members but ``items`` (the last one)."""
     feed: dict[str, Any] = {
         "version": VERSION,
         "title": channel.title,
@@ -53,30 +72,14 @@ def render(
     feed["_wirefeed"] = {
         "edition": channel.edition,
         "section": channel.section,
-        "updated": rfc3339(feed_updated(entries)),
+        "updated": rfc3339(newest),
     }
-    feed["items"] = [_item(entry) for entry in entries]
-    text = _dumps(feed)
+    return feed
+
+
+def _escape(text: str) -> str:
     # Only strings can hold these characters in JSON, so replacing them keeps the document valid.
-    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-    return (text + "\n").encode("utf-8")
-
-
-def _dumps(feed: dict[str, Any]) -> str:
-    """The feed as JSON with one top-level member, and one item, per line.
-
-    Still easy to read and diff, and several times faster than ``indent=``, which makes json
-    fall back from its C encoder to the pure-Python one.
-    """
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
-    members = []
-    for key, value in feed.items():
-        if key == "items":
-            value_text = "[\n" + ",\n".join(encode(item) for item in value) + "\n]" if value else "[]"
-        else:
-            value_text = encode(value)
-        members.append(f"{encode(key)}: {value_text}")
-    return "{\n" + ",\n".join(members) + "\n}"
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def _item(entry: Entry) -> dict[str, Any]:

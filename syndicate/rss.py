@@ -8,19 +8,26 @@ its length is unknown, so 0 as the RSS Advisory Board recommends), then Media RS
 Translations are ``atom:link rel="alternate" hreflang``; after them the item's own link is
 repeated with its ``hreflang``, because feedparser takes the *last* alternate link as the
 item's link while most readers take the ``link`` element or the first one.
+
+An item depends on its record, its translations and the base URL, never on the rest of the
+channel: it is laid out on its own (:func:`render_item`) and its bytes put into each document,
+so the channels of one publish share it (:class:`syndicate.channel.ItemCache`).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Mapping, Sequence
 
 from lxml import etree
 
 from normalize.model import Article
 from syndicate.channel import (
-    FEED_TYPES, Channel, Entry, feed_updated, image_type, prepare_entries, rfc3339, rfc822,
+    FEED_TYPES, Channel, Entry, ItemCache, image_type, rendered_items, rfc3339, rfc822,
 )
-from syndicate.xmlwriter import ATOM, CONTENT, DC, MEDIA, add, add_media, serialize
+from syndicate.xmlwriter import (
+    ATOM, CONTENT, DC, MEDIA, add, add_media, element_bytes, insert_elements, serialize,
+)
 
 _NSMAP = {"atom": ATOM, "content": CONTENT, "dc": DC, "media": MEDIA}
 _UNKNOWN_TYPE = "application/octet-stream"
@@ -30,13 +37,29 @@ def render(
     channel: Channel,
     articles: Sequence[Article],
     translations: Mapping[str, Sequence[tuple[str, str]]] = {},
+    items: ItemCache | None = None,
 ) -> bytes:
     """Return the RSS 2.0 document of ``channel`` with ``articles`` in the given order.
 
     ``translations``: article id -> ``(hreflang, href)`` of its other-language versions.
-    The same inputs always give the same bytes. Never raises on odd record values.
+    ``items``: the ``<item>`` elements of one publish's RSS documents, so a record shown in
+    many channels is laid out once. The same inputs always give the same bytes. Never raises
+    on odd record values.
     """
-    entries = prepare_entries(channel, articles, translations)
+    newest, elements = rendered_items(channel, articles, translations, render_item, items)
+    root, _ = _head(channel, newest)
+    return insert_elements(serialize(root), b"</channel>", 2, elements)
+
+
+def render_item(entry: Entry) -> bytes:
+    """Return the ``<item>`` of ``entry`` as it stands in any channel's document."""
+    root = etree.Element("rss", nsmap=_NSMAP)
+    _add_item(add(root, "channel"), entry)
+    return element_bytes(root, b"item")
+
+
+def _head(channel: Channel, newest: datetime) -> tuple[etree._Element, etree._Element]:
+    """The document root without items, and its ``channel`` element, where items go."""
     root = etree.Element("rss", nsmap=_NSMAP)
     root.set("version", "2.0")
     feed = add(root, "channel")
@@ -48,7 +71,7 @@ def render(
     add(feed, "generator", channel.generator)
     if channel.ttl and channel.ttl > 0:
         add(feed, "ttl", str(channel.ttl))
-    updated = rfc822(feed_updated(entries))
+    updated = rfc822(newest)
     add(feed, "pubDate", updated)
     add(feed, "lastBuildDate", updated)
     add(feed, f"{{{ATOM}}}link",
@@ -58,9 +81,7 @@ def render(
             attrs={"rel": "alternate", "type": FEED_TYPES[fmt], "href": channel.url_for(fmt)})
     if channel.hub_url:
         add(feed, f"{{{ATOM}}}link", attrs={"rel": "hub", "href": channel.hub_url})
-    for entry in entries:
-        _add_item(feed, entry)
-    return serialize(root)
+    return root, feed
 
 
 def _add_item(feed: etree._Element, entry: Entry) -> None:
