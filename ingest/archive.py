@@ -2,7 +2,11 @@
 
 Tables (created on open, WAL mode):
 
-* ``articles``: one row per record (nested values as JSON text), plus ``first_seen``.
+* ``articles``: one row per record (nested values as JSON text), plus ``first_seen`` (when the
+  record was stored: the clock at the commit), ``first_fetched`` (when the run whose fetch first
+  brought it started; up to a slow source's fetch time earlier) and ``last_seen`` (the start of
+  the last run that saw it). Archives from before ``first_fetched`` gain it on open, filled from
+  ``first_seen``, which is what those archives stored there.
 * ``article_editions`` / ``article_sections``: membership, indexed for the feed queries
   (``edition, published``), so rendering reads only the rows it shows.
 * ``article_history``: every replaced version of a record, as its JSON record.
@@ -63,7 +67,7 @@ _ARTICLE_COLUMNS = {
     "language": str, "language_method": str, "editions": str, "edition_reasons": str,
     "sections": str, "version": int, "status": str, "status_reason": str, "embargoed": str,
     "rights": str, "content_hash": str, "parse_hash": str, "extra": str, "first_seen": str,
-    "last_seen": str,
+    "last_seen": str, "first_fetched": str,
 }
 _SOURCE_COLUMNS = {
     "id": str, "kind": str, "location": str, "last_attempt": str, "last_success": str,
@@ -166,8 +170,8 @@ _FIELD_ENCODERS = {
 _ENCODED_FIELDS = tuple((_ARTICLE_FIELDS.index(name), encode)
                         for name, encode in _FIELD_ENCODERS.items())
 _INSERT_ARTICLE = (
-    f"INSERT INTO articles ({', '.join(_ARTICLE_FIELDS)}, first_seen, last_seen) "
-    f"VALUES ({', '.join('?' * (len(_ARTICLE_FIELDS) + 2))})")
+    f"INSERT INTO articles ({', '.join(_ARTICLE_FIELDS)}, first_seen, last_seen, first_fetched) "
+    f"VALUES ({', '.join('?' * (len(_ARTICLE_FIELDS) + 3))})")
 _UPDATE_ARTICLE = (
     f"UPDATE articles SET {', '.join(f'{name} = ?' for name in _ARTICLE_FIELDS[1:])}, "
     f"last_seen = ? WHERE id = ?")
@@ -335,6 +339,11 @@ def _create_or_migrate_schema(conn: sqlite3.Connection) -> None:
             for name, kind in _ARTICLE_COLUMNS.items():
                 if name not in have:
                     db["articles"].add_column(name, kind)
+            if "first_fetched" not in have:
+                # Until first_fetched existed, first_seen held the run's start: that is what
+                # first_fetched means. The store time of those records is not known; first_seen
+                # keeps the run's start as the closest value.
+                db.execute("UPDATE articles SET first_fetched = first_seen")
             for index in _DROPPED_INDEXES:
                 db.execute(f"DROP INDEX IF EXISTS {index}")
         if "article_editions" not in db.table_names():
@@ -474,9 +483,15 @@ class Archive:
         return _row_to_article(rows[0]) if rows else None
 
     def first_seen(self, article_id: str) -> datetime | None:
-        """When the record was first archived."""
+        """When the record was first archived (stored)."""
         row = self.conn.execute(
             "SELECT first_seen FROM articles WHERE id = ?", [article_id]).fetchone()
+        return parse_iso(row[0]) if row else None
+
+    def first_fetched(self, article_id: str) -> datetime | None:
+        """When the run whose fetch first brought the record started."""
+        row = self.conn.execute(
+            "SELECT first_fetched FROM articles WHERE id = ?", [article_id]).fetchone()
         return parse_iso(row[0]) if row else None
 
     def history(self, article_id: str) -> list[tuple[datetime | None, Article]]:
@@ -503,10 +518,13 @@ class Archive:
             [source])
         return dict(rows.fetchall())
 
-    def store(self, articles: Sequence[Article], now: datetime) -> StoreResult:
+    def store(self, articles: Sequence[Article], now: datetime, *,
+              stored_at: datetime | None = None) -> StoreResult:
         """Insert new records, replace changed ones (version + 1, history kept), skip the rest.
 
-        Runs in one transaction. An incoming record whose explicit ``version`` is lower than the
+        ``now`` is the run's start (``first_fetched``, ``last_seen``, defaults for missing dates);
+        new records' ``first_seen`` is ``stored_at``, by default the clock when the transaction
+        starts. Runs in one transaction. An incoming record whose explicit ``version`` is lower than the
         archived one is stale and ignored. Returns counts and the editions touched.
         """
         new = updated = unchanged = stale = 0
@@ -519,6 +537,7 @@ class Archive:
         replacements: dict[str, Article] = {}
         history: list[tuple] = []
         with self.transaction():
+            stored = isoformat(stored_at or utcnow())
             # One query for the whole batch instead of one per item; rows become records only
             # when an item is already archived.
             archived: dict[str, dict | Article] = {}
@@ -579,7 +598,8 @@ class Archive:
                 touched.update(old.editions)
                 touched.update(replacement.editions)
                 updated += 1
-            self._write(list(inserts.values()), list(replacements.values()), history, stamp)
+            self._write(list(inserts.values()), list(replacements.values()), history, stamp,
+                        stored)
             self._recount(before, [*inserts.values(), *replacements.values()])
         return StoreResult(new, updated, unchanged, stale, frozenset(touched))
 
@@ -606,14 +626,14 @@ class Archive:
                          [row[0] if row else None, edition])
 
     def _write(self, inserts: Sequence[Article], replacements: Sequence[Article],
-               history: list[tuple], stamp: str) -> None:
+               history: list[tuple], stamp: str, stored: str) -> None:
         """Write a decided batch: new rows, replaced rows, replaced versions, memberships."""
         conn = self.conn
         conn.executemany(
             "INSERT OR REPLACE INTO article_history (article_id, version, replaced_at, record) "
             "VALUES (?, ?, ?, ?)", history)
         conn.executemany(_INSERT_ARTICLE, [
-            (*_article_values(article), stamp, stamp) for article in inserts])
+            (*_article_values(article), stored, stamp, stamp) for article in inserts])
         updates = []
         for article in replacements:
             values = _article_values(article)
