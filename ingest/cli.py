@@ -98,7 +98,7 @@ class _Commands(click.Group):
     server) imported only when asked for: they use :func:`config_option` from this module, and
     `ingest run-once` from cron should not pay for importing a scheduler and a server."""
 
-    lazy = {"daemon": ("ingest.daemon", "daemon_cmd"), "serve": ("syndicate.serve", "serve_cmd")}
+    lazy = {"daemon": ("ingest.daemon", "daemon_cmd"), "serve": ("ingest.serving", "serve_cmd")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))

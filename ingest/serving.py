@@ -1,0 +1,261 @@
+"""``ingest serve``: the feeds folder over HTTP, plus ``/healthz`` and ``/metrics`` from the archive.
+
+:mod:`syndicate.serve` is the server; it knows a folder and its settings, nothing of the archive.
+This module builds it from the configuration and gives it two dynamic routes, read from the
+archive's ``sources`` table (and the publish state) at request time:
+
+- ``/healthz``: JSON, one entry per enabled source with its status: ``ok``, ``pending`` (never
+  run yet), ``failing`` (its last run failed) or ``stale`` (no success for longer than
+  :func:`stale_after`); 200 when none is failing or stale, else 503.
+- ``/metrics``: the Prometheus text exposition format (``prometheus_client``): per source the
+  last success time, consecutive failures, items stored, the last and median fetch durations,
+  whether it is healthy; the time the feeds were last rendered.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import statistics
+import sys
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from ingest.archive import SourceState, open_archive, utcnow
+from ingest.cli import EXIT_CONFIG, Failure, config_option
+from ingest.config import Config, Source
+from normalize.model import isoformat, parse_iso
+from syndicate.publish import feed_ttl
+from syndicate.serve import AccessLog, Answer, FeedServer, Limits
+
+log = logging.getLogger("syndicate.serve")
+
+#: How many of a source's intervals without a success make it stale (issue 14).
+STALE_INTERVALS = 3
+
+HEALTHY = ("ok", "pending")
+#: The text exposition format generate_latest writes (what prometheus_client's own server sends
+#: a scraper that does not ask for OpenMetrics).
+METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+def stale_after(source: Source, config: Config, now: datetime | None = None) -> float:
+    """Seconds without a success after which ``source`` is stale: its ``stale_after`` when the
+    configuration gives one, else :data:`STALE_INTERVALS` of its intervals (cron: the gap between
+    its next two fires)."""
+    explicit = getattr(source, "stale_after", None)
+    if explicit:
+        return float(explicit)
+    from ingest.pipeline import interval_of
+
+    return STALE_INTERVALS * interval_of(source, config, now)
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """One source as ``/healthz`` reports it."""
+
+    id: str
+    status: str  # ok, pending, failing or stale
+    last_success: str | None
+    last_attempt: str | None
+    failures: int
+    stale_after_s: float
+    last_error: str | None
+
+
+def source_health(source: Source, state: SourceState | None, config: Config,
+                  now: datetime) -> SourceHealth:
+    """The health of one enabled source at ``now`` (pure: no clock, no database)."""
+    limit = stale_after(source, config, now)
+    state = state or SourceState(id=source.id)
+    if state.last_attempt is None:
+        status = "pending"
+    elif state.failures > 0 or state.last_success is None:
+        status = "failing"
+    elif (now - state.last_success).total_seconds() > limit:
+        status = "stale"
+    else:
+        status = "ok"
+    return SourceHealth(source.id, status, isoformat(state.last_success),
+                        isoformat(state.last_attempt), state.failures, limit,
+                        state.last_error if status == "failing" else None)
+
+
+def _states(config: Config) -> dict[str, SourceState] | None:
+    """The archive's source states, None when there is no archive yet (never created here)."""
+    database = Path(config.pipeline.database)
+    if not database.exists():
+        return None
+    archive = open_archive(database)
+    try:
+        return archive.source_states()
+    finally:
+        archive.close()
+
+
+def health_answer(config: Config, clock: Callable[[], datetime] = utcnow) -> Answer:
+    """The ``/healthz`` answer: 200 and ``"status": "ok"`` when every enabled source is ok or
+    pending, else 503 naming the failing and stale ones; 503 when the archive is missing."""
+    now = clock()
+    states = _states(config)
+    if states is None:
+        body = {"status": "no archive", "checked_at": isoformat(now), "sources": []}
+        return Answer(503, "application/json", json.dumps(body, indent=1).encode() + b"\n")
+    sources = [source_health(s, states.get(s.id), config, now)
+               for s in config.sources if s.enabled]
+    bad = [s.id for s in sources if s.status not in HEALTHY]
+    body = {"status": "ok" if not bad else "unhealthy", "checked_at": isoformat(now),
+            "unhealthy": bad, "sources": [asdict(s) for s in sources]}
+    return Answer(503 if bad else 200, "application/json",
+                  json.dumps(body, indent=1, ensure_ascii=False).encode() + b"\n")
+
+
+class _ArchiveCollector:
+    """A prometheus_client collector that reads the archive on every scrape."""
+
+    def __init__(self, config: Config, clock: Callable[[], datetime]):
+        self.config = config
+        self.clock = clock
+
+    def collect(self):
+        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+        now = self.clock()
+        states = _states(self.config) or {}
+        success = GaugeMetricFamily(
+            "wirefeed_source_last_success_timestamp_seconds",
+            "Unix time of the source's last successful run.", labels=["source"])
+        attempt = GaugeMetricFamily(
+            "wirefeed_source_last_attempt_timestamp_seconds",
+            "Unix time of the source's last run.", labels=["source"])
+        failures = GaugeMetricFamily(
+            "wirefeed_source_consecutive_failures",
+            "Failed runs since the source's last success.", labels=["source"])
+        items = CounterMetricFamily(
+            "wirefeed_source_items_stored", "Records the source has added to the archive.",
+            labels=["source"])
+        last = GaugeMetricFamily(
+            "wirefeed_source_run_duration_seconds",
+            "Duration of the source's last successful fetch.", labels=["source"])
+        median = GaugeMetricFamily(
+            "wirefeed_source_run_duration_median_seconds",
+            "Median duration of the source's recent successful fetches (up to 20).",
+            labels=["source"])
+        healthy = GaugeMetricFamily(
+            "wirefeed_source_healthy",
+            "1 when the source is ok or not yet run, 0 when failing or stale (as /healthz).",
+            labels=["source"])
+        for source in self.config.sources:
+            if not source.enabled:
+                continue
+            state = states.get(source.id) or SourceState(id=source.id)
+            labels = [source.id]
+            if state.last_success is not None:
+                success.add_metric(labels, state.last_success.timestamp())
+            if state.last_attempt is not None:
+                attempt.add_metric(labels, state.last_attempt.timestamp())
+            failures.add_metric(labels, state.failures)
+            items.add_metric(labels, state.items_total)
+            if state.latencies:
+                last.add_metric(labels, state.latencies[-1])
+                median.add_metric(labels, statistics.median(state.latencies))
+            health = source_health(source, state, self.config, now)
+            healthy.add_metric(labels, 1 if health.status in HEALTHY else 0)
+        yield from (success, attempt, failures, items, last, median, healthy)
+        rendered = _rendered_at(Path(self.config.pipeline.feeds))
+        if rendered is not None:
+            yield GaugeMetricFamily("wirefeed_feeds_rendered_timestamp_seconds",
+                                    "Unix time of the last feed render.",
+                                    value=rendered.timestamp())
+
+
+def _rendered_at(feeds: Path) -> datetime | None:
+    try:
+        state = json.loads((feeds / ".publish-state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    stamp = state.get("_rendered_at") if isinstance(state, dict) else None
+    return parse_iso(stamp) if isinstance(stamp, str) else None
+
+
+def metrics_route(config: Config, clock: Callable[[], datetime] = utcnow) -> Callable[[], Answer]:
+    """The ``/metrics`` route: the archive read at each scrape, in Prometheus text format."""
+    from prometheus_client import CollectorRegistry, generate_latest
+
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(_ArchiveCollector(config, clock))
+
+    def answer() -> Answer:
+        return Answer(200, METRICS_TYPE, generate_latest(registry))
+
+    return answer
+
+
+def make_server(config: Config, host: str = "127.0.0.1", port: int = 8080, *,
+                limits: Limits = Limits(), access: AccessLog | None = None) -> FeedServer:
+    """Return a bound (not yet running) server for ``config.pipeline.feeds``: ``max-age`` the
+    schedule's TTL, ``/healthz`` and ``/metrics`` from the archive. Raises ``OSError`` when the
+    address cannot be bound."""
+    routes = {"/healthz": lambda: health_answer(config), "/metrics": metrics_route(config)}
+    return FeedServer(config.pipeline.feeds, (host, port), max_age=feed_ttl(config) * 60,
+                      limits=limits, routes=routes, access=access)
+
+
+def run_serve(config: Config, host: str, port: int, *, access_to: str | None,
+              limits: Limits = Limits(), announce: Callable[[str], None] = print) -> None:
+    """Serve until SIGINT/SIGTERM. ``access_to``: None for no access log, ``"-"`` for the
+    ``syndicate.serve.access`` logger as configured (stderr), else a file to append lines to.
+    Raises ``OSError`` when the address cannot be bound."""
+    from syndicate.serve import access_log, serve
+
+    root = config.pipeline.feeds
+    if not root.is_dir():
+        log.warning("feeds folder %s does not exist yet: every request gets 404 until "
+                    "`ingest run-once` or `ingest render` writes it", root)
+    access = None
+    if access_to is not None:
+        # Bare Combined Log Format lines (no level or logger name), as log tools expect them.
+        handler = (logging.StreamHandler(sys.stderr) if access_to == "-"
+                   else logging.FileHandler(access_to, encoding="utf-8"))
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access_log.addHandler(handler)
+        access_log.propagate = False
+        access_log.setLevel(logging.INFO)
+        access = AccessLog(access_log)
+    server = make_server(config, host, port, limits=limits, access=access)
+    serve(server, announce)
+
+
+@click.command("serve")
+@config_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 or :: to serve other machines).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
+              help="TCP port to listen on (0 picks a free one).")
+@click.option("--access-log", "access_log_path", type=click.Path(dir_okay=False),
+              help="Append access-log lines (Combined Log Format) to this file; without it they "
+                   "go to stderr with -v only.")
+@click.option("--max-connections", type=click.IntRange(1), default=Limits.max_connections,
+              show_default=True, help="Open connections at most (one more gets 503).")
+def serve_cmd(config: Config, host: str, port: int, access_log_path: str | None,
+              max_connections: int) -> None:
+    """Serve the feeds folder over HTTP, read-only, until Ctrl-C or SIGTERM.
+
+    Answers GET and HEAD with feed media types, ETag and Last-Modified (304 on a match), gzip
+    when the reader accepts it, and Cache-Control max-age from the shortest source schedule;
+    /healthz (JSON, 503 when a source is failing or stale) and /metrics (Prometheus).
+    Access-log lines (Combined Log Format) go to stderr with -v, or to --access-log FILE.
+    """
+    verbose = logging.getLogger().getEffectiveLevel() <= logging.INFO
+    access_to = access_log_path or ("-" if verbose else None)
+    try:
+        run_serve(config, host, port, access_to=access_to,
+                  limits=Limits(max_connections=max_connections), announce=click.echo)
+    except OSError as exc:
+        raise Failure(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                      EXIT_CONFIG) from None
