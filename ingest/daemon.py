@@ -44,6 +44,7 @@ from ingest.config import Config, Source, load_config
 from ingest.errors import ConfigError, LockError, WirefeedError
 from ingest.fetch import HostLimits
 from ingest.pipeline import Runner, cron_trigger, is_due, log_outcome, make_run_client
+from normalize.model import forget_digests
 
 log = logging.getLogger(__name__)
 
@@ -328,6 +329,8 @@ class Daemon:
             finally:
                 runner.close()
                 archive.close()
+                # Memory: a daemon keeps no parse state between fetches (bench/soak.py).
+                forget_digests()
 
     # -- rendering ----------------------------------------------------------------------------
 
@@ -345,6 +348,7 @@ class Daemon:
         timer.start()
 
     def _render(self) -> None:
+        from syndicate.channel import forget_entries
         from syndicate.publish import publish_all
 
         with self._render_lock:
@@ -367,6 +371,10 @@ class Daemon:
             except Exception:
                 log.exception("render failed")
                 return
+            # Memory: entries are kept by record version; past this publish only the records
+            # still shown are asked for again, and the cache would fill with every version ever
+            # shown (~20 MB an hour on the soak's 30 sources; bench/soak.py).
+            forget_entries()
             self.renders += 1
             log.info("feeds rendered: %d files written under %s", len(written), config.pipeline.feeds)
             self._schedule_embargo(next_embargo)
