@@ -23,6 +23,7 @@ import click
 
 from ingest.archive import Archive, open_archive, utcnow, writer_lock
 from ingest.config import Config, load_config
+from ingest.environment import configure_normalize
 from ingest.errors import ConfigError, LockError, StoreError, WirefeedError
 from normalize.model import article_to_dict, isoformat
 
@@ -123,6 +124,7 @@ def main() -> None:
     """
     skip_optional_imports()
     limit_malloc_arenas()
+    configure_normalize()
 
 
 #: mallopt()'s parameter for the number of malloc arenas (``M_ARENA_MAX`` in glibc's malloc.h).

@@ -308,7 +308,7 @@ class Runner:
         the parsers and models in ~0.4 s of its own, which the run otherwise waits for when it
         first needs the workers (see :meth:`worker_pool`)."""
         if self.workers > 1:
-            multiprocessing.get_context("forkserver").set_forkserver_preload(["normalize.preload"])
+            multiprocessing.get_context("forkserver").set_forkserver_preload(["ingest.preload"])
             multiprocessing.forkserver.ensure_running()
 
     def worker_pool(self, size: int) -> ProcessPoolExecutor | None:
@@ -321,7 +321,7 @@ class Runner:
                 # forkserver: the workers fork from a clean single-threaded server with the
                 # parsers and language models already loaded, never from our threads.
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["normalize.preload"])
+                context.set_forkserver_preload(["ingest.preload"])
                 # The workers yield to this process: the archive is written here, in order, and
                 # a starved writer leaves the cores idle at the end of the run.
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=context,
