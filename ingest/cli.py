@@ -99,7 +99,8 @@ class _Commands(click.Group):
     server) imported only when asked for: they use :func:`config_option` from this module, and
     `ingest run-once` from cron should not pay for importing a scheduler and a server."""
 
-    lazy = {"daemon": ("ingest.daemon", "daemon_cmd"), "serve": ("syndicate.serve", "serve_cmd")}
+    lazy = {"daemon": ("ingest.commands.daemon", "daemon_cmd"),
+            "serve": ("ingest.commands.serve", "serve_cmd")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
@@ -276,12 +277,13 @@ def render_cmd(config: Config, wait: float) -> None:
     Use it after changing editions, the base URL or items_per_feed, or when an embargo passed.
     Only files whose bytes change are written.
     """
+    from ingest.publishing import publish_settings
     from syndicate.publish import publish_all
 
     with writer_lock(config.pipeline.database, wait):
         archive = _archive(config)
         try:
-            written = publish_all(config, archive, utcnow())
+            written = publish_all(publish_settings(config), archive, utcnow())
         finally:
             archive.close()
     click.echo(f"{len(written)} feed files written under {config.pipeline.feeds}")

@@ -717,6 +717,7 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
     :class:`RunReport`; raises only for configuration errors (an unknown source id) and archive
     failures.
     """
+    from ingest.publishing import publish_settings
     from syndicate.publish import needs_publish, publish_all
 
     now = now or utcnow()
@@ -773,10 +774,11 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
         runner.close()
         if own_client:
             client.close()
-    if publish and (report.changed or needs_publish(config, archive, now)):
+    settings = publish_settings(config) if publish else None
+    if settings and (report.changed or needs_publish(settings, archive, now)):
         if progress:
             progress("feeds", "render")
-        report.written = publish_all(config, archive, now)
+        report.written = publish_all(settings, archive, now)
     report.editions = {edition: count for edition, (count, _) in archive.edition_stats().items()}
     return report
 
