@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from ingest.environment import configure_normalize  # noqa: E402
 from normalize import language  # noqa: E402
 from normalize.model import Article  # noqa: E402
 
@@ -134,7 +135,9 @@ def bench_sweep(count: int) -> None:
 STARTUP_SCRIPT = """
 import json, time
 start = time.perf_counter()
+from ingest.environment import configure_normalize
 from normalize import language
+configure_normalize()
 imported = time.perf_counter()
 language.detect("Le gouvernement adopte la réforme des retraites après des mois de débat")
 print(json.dumps([imported - start, time.perf_counter() - imported]))
@@ -191,6 +194,7 @@ def bench_labelled(paths: list[Path]) -> None:
 
 
 def main() -> None:
+    configure_normalize()  # the model cache folder, as the ingest process has it
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--sweep", action="store_true", help="measure body prefix lengths")

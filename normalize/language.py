@@ -19,7 +19,7 @@ How the text is read (same input, same answer, every run, whatever the call orde
 2. py3langid scores it, restricted to the candidate languages (default: the editions' en, fr,
    es, de, pt, it), the confusers ca, gl, nl, ro and the declared language; its ranking is
    computed by :mod:`normalize.langid_fast` (same probabilities, a fraction of the cost, the
-   model mapped from a per-user cache file). A text of at least
+   model mapped from a cache file in the folder the shell names). A text of at least
    ``2 * HALF_LETTERS`` letters is scored as two halves whose posteriors are multiplied
    (tempered by 1/sqrt 2 so the result is about as sharp as one whole-text call): halves that
    each confidently name a different language mean mixed-language text.
@@ -89,6 +89,7 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
+from pathlib import Path
 from operator import itemgetter
 from typing import Iterable, NamedTuple
 
@@ -349,6 +350,7 @@ class _Engines:
     def __init__(self):
         self._lock = threading.Lock()
         self._py_model = None
+        self.model_cache: Path | None = None
         self._py_rankers: dict[tuple[str, ...] | None, langid_fast.Ranker] = {}
         self._ld_profiles: dict[str, object] = {}
         self._ld_factories: dict[tuple[str, ...], object] = {}
@@ -356,11 +358,11 @@ class _Engines:
         self._ld_langs = None
 
     def py_model(self) -> langid_fast.Model:
-        """py3langid's model (from the per-user cache file when it exists, see langid_fast)."""
+        """py3langid's model (from the cache file in :attr:`model_cache`, see langid_fast)."""
         if self._py_model is None:
             with self._lock:
                 if self._py_model is None:
-                    self._py_model = langid_fast.load_model()
+                    self._py_model = langid_fast.load_model(self.model_cache)
         return self._py_model
 
     def py_full(self) -> langid_fast.Ranker:
@@ -508,6 +510,15 @@ def _evidence(prepared: _Prepared, model: tuple[str, ...], confusers: frozenset[
     return found
 
 
+def use_model_cache(folder: Path | None) -> None:
+    """Keep py3langid's decompressed model in ``folder`` (``None``: never write it anywhere).
+
+    In: a folder chosen by the shell (``ingest`` passes ``$XDG_CACHE_HOME/wirefeed``). Takes
+    effect if the model is not loaded yet. Out: nothing.
+    """
+    _ENGINES.model_cache = None if folder is None else Path(folder)
+
+
 def clear_cache() -> None:
     """Forget cached results (for benchmarks and tests). In: nothing. Out: nothing.
 
@@ -521,8 +532,8 @@ def warm_up(candidates=None) -> None:
     """Load now what :func:`detect` would load on first use, so that no text pays for it.
 
     In: the candidate languages, as :func:`detect` takes them (default
-    :data:`DEFAULT_CANDIDATES`). Loads py3langid's model (from the per-user cache file, which
-    is written if missing, see :mod:`normalize.langid_fast`), its rankers for the candidates with
+    :data:`DEFAULT_CANDIDATES`). Loads py3langid's model (from the cache file named by
+    :func:`use_model_cache`, which is written if missing, see :mod:`normalize.langid_fast`), its rankers for the candidates with
     the confusers and for all languages, and langdetect's profiles for the candidates with the
     confusers (~0.06 s). langdetect's profiles for all its languages (~0.5 s, ~70 MB) are left
     to the first text that needs them: one that py3langid reads as outside the candidates.

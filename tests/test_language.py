@@ -441,12 +441,14 @@ def test_fast_ranking_does_not_depend_on_the_states_it_kept(monkeypatch):
 
 CACHE_SCRIPT = """
 import json, sys
+from ingest.environment import cache_folder, configure_normalize
 from normalize import langid_fast
 from normalize.language import detect
+configure_normalize()
 texts = json.load(sys.stdin)
 out = [list(detect(text)) + [detect(text).method, detect(text).reason] for text in texts]
 print(json.dumps({"answers": out, "loaded_by_py3langid": "py3langid.langid" in sys.modules,
-                  "cache": str(langid_fast.cache_path())}))
+                  "cache": str(langid_fast.cache_path(cache_folder()))}))
 """
 
 
