@@ -1,8 +1,8 @@
-"""``ingest serve``: the feeds folder over HTTP, plus ``/healthz`` and ``/metrics`` from the archive.
+"""What ``ingest serve`` tells a monitor: ``/healthz`` and ``/metrics``, read from the archive.
 
 :mod:`syndicate.serve` is the server; it knows a folder and its settings, nothing of the archive.
-This module builds it from the configuration and gives it two dynamic routes, read from the
-archive's ``sources`` table (and the publish state) at request time:
+:mod:`ingest.commands.serve` gives it these two dynamic routes, read from the archive's
+``sources`` table (and the publish state) at request time:
 
 - ``/healthz``: JSON, one entry per enabled source with its status: ``ok``, ``pending`` (never
   run yet), ``failing`` (its last run failed) or ``stale`` (no success for longer than
@@ -15,24 +15,16 @@ archive's ``sources`` table (and the publish state) at request time:
 from __future__ import annotations
 
 import json
-import logging
 import statistics
-import sys
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-import click
-
 from ingest.archive import SourceState, open_archive, utcnow
-from ingest.cli import EXIT_CONFIG, Failure, config_option
 from ingest.config import Config, Source
 from normalize.model import isoformat, parse_iso
-from syndicate.publish import feed_ttl
-from syndicate.serve import AccessLog, Answer, FeedServer, Limits
-
-log = logging.getLogger("syndicate.serve")
+from syndicate.serve import Answer
 
 #: How many of a source's intervals without a success make it stale (issue 14).
 STALE_INTERVALS = 3
@@ -194,68 +186,3 @@ def metrics_route(config: Config, clock: Callable[[], datetime] = utcnow) -> Cal
         return Answer(200, METRICS_TYPE, generate_latest(registry))
 
     return answer
-
-
-def make_server(config: Config, host: str = "127.0.0.1", port: int = 8080, *,
-                limits: Limits = Limits(), access: AccessLog | None = None) -> FeedServer:
-    """Return a bound (not yet running) server for ``config.pipeline.feeds``: ``max-age`` the
-    schedule's TTL, ``/healthz`` and ``/metrics`` from the archive. Raises ``OSError`` when the
-    address cannot be bound."""
-    routes = {"/healthz": lambda: health_answer(config), "/metrics": metrics_route(config)}
-    return FeedServer(config.pipeline.feeds, (host, port), max_age=feed_ttl(config) * 60,
-                      limits=limits, routes=routes, access=access)
-
-
-def run_serve(config: Config, host: str, port: int, *, access_to: str | None,
-              limits: Limits = Limits(), announce: Callable[[str], None] = print) -> None:
-    """Serve until SIGINT/SIGTERM. ``access_to``: None for no access log, ``"-"`` for the
-    ``syndicate.serve.access`` logger as configured (stderr), else a file to append lines to.
-    Raises ``OSError`` when the address cannot be bound."""
-    from syndicate.serve import access_log, serve
-
-    root = config.pipeline.feeds
-    if not root.is_dir():
-        log.warning("feeds folder %s does not exist yet: every request gets 404 until "
-                    "`ingest run-once` or `ingest render` writes it", root)
-    access = None
-    if access_to is not None:
-        # Bare Combined Log Format lines (no level or logger name), as log tools expect them.
-        handler = (logging.StreamHandler(sys.stderr) if access_to == "-"
-                   else logging.FileHandler(access_to, encoding="utf-8"))
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        access_log.addHandler(handler)
-        access_log.propagate = False
-        access_log.setLevel(logging.INFO)
-        access = AccessLog(access_log)
-    server = make_server(config, host, port, limits=limits, access=access)
-    serve(server, announce)
-
-
-@click.command("serve")
-@config_option
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (0.0.0.0 or :: to serve other machines).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
-              help="TCP port to listen on (0 picks a free one).")
-@click.option("--access-log", "access_log_path", type=click.Path(dir_okay=False),
-              help="Append access-log lines (Combined Log Format) to this file; without it they "
-                   "go to stderr with -v only.")
-@click.option("--max-connections", type=click.IntRange(1), default=Limits.max_connections,
-              show_default=True, help="Open connections at most (one more gets 503).")
-def serve_cmd(config: Config, host: str, port: int, access_log_path: str | None,
-              max_connections: int) -> None:
-    """Serve the feeds folder over HTTP, read-only, until Ctrl-C or SIGTERM.
-
-    Answers GET and HEAD with feed media types, ETag and Last-Modified (304 on a match), gzip
-    when the reader accepts it, and Cache-Control max-age from the shortest source schedule;
-    /healthz (JSON, 503 when a source is failing or stale) and /metrics (Prometheus).
-    Access-log lines (Combined Log Format) go to stderr with -v, or to --access-log FILE.
-    """
-    verbose = logging.getLogger().getEffectiveLevel() <= logging.INFO
-    access_to = access_log_path or ("-" if verbose else None)
-    try:
-        run_serve(config, host, port, access_to=access_to,
-                  limits=Limits(max_connections=max_connections), announce=click.echo)
-    except OSError as exc:
-        raise Failure(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
-                      EXIT_CONFIG) from None

@@ -31,7 +31,7 @@ dynamic routes (``/healthz``, ``/metrics``, given by the caller) run in worker t
 access-log lines (Combined Log Format) are written by a thread of their own (:class:`AccessLog`).
 
 The server takes a folder and its settings; the ``ingest serve`` command
-(:mod:`ingest.serving`) builds them from the configuration and handles signals.
+(:mod:`ingest.commands.serve`, with :mod:`ingest.serving`) builds them from the configuration and handles signals.
 """
 
 from __future__ import annotations
@@ -62,7 +62,6 @@ from urllib.parse import unquote_to_bytes, urlsplit
 
 from lxml import etree
 
-from syndicate.publish import feed_ttl
 
 log = logging.getLogger(__name__)
 
@@ -944,14 +943,6 @@ class FeedServer:
             connection._next()
 
         future.add_done_callback(done)
-
-
-def make_server(config, host: str = "127.0.0.1", port: int = 8080, **options) -> FeedServer:
-    """Return a bound (not yet running) :class:`FeedServer` for ``config.pipeline.feeds``, its
-    ``max-age`` the schedule's TTL; ``options`` go to :class:`FeedServer`. Raises ``OSError``
-    when the address cannot be bound."""
-    return FeedServer(config.pipeline.feeds, (host, port), max_age=feed_ttl(config) * 60,
-                      **options)
 
 
 # -- running until a signal -----------------------------------------------------------------------

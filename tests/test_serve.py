@@ -26,13 +26,15 @@ import pytest
 
 from conftest import REPO, write_config
 from ingest.archive import open_archive
+from ingest.commands.serve import make_server
 from ingest.config import load_config
+from ingest.publishing import publish_settings, reader_ttl_minutes
 from normalize.model import Article
-from syndicate.publish import feed_ttl, publish_all
+from syndicate.publish import publish_all
 from prometheus_client.parser import text_string_to_metric_families
 
 from ingest.archive import SourceState
-from ingest.serving import health_answer, make_server, source_health, stale_after
+from ingest.serving import health_answer, source_health, stale_after
 from syndicate.serve import (
     FeedServer, Limits, accepts_gzip, combined_log_line, etag_matches, find_feed_date, find_file,
 )
@@ -86,7 +88,7 @@ def site(tmp_path_factory) -> Path:
     archive = open_archive(config.pipeline.database)
     try:
         archive.store(_articles(), T0 + timedelta(days=1))
-        publish_all(config, archive, T0 + timedelta(days=1))
+        publish_all(publish_settings(config), archive, T0 + timedelta(days=1))
     finally:
         archive.close()
     (folder / "secret.txt").write_bytes(SECRET)
@@ -166,7 +168,7 @@ def test_files_are_served_with_their_media_type(client, site, path, content_type
 
 def test_max_age_is_the_schedule_ttl(client, config) -> None:
     response = client.get("/fr-fr/rss.xml")
-    assert feed_ttl(config) == 5  # the only source runs every 5 minutes
+    assert reader_ttl_minutes(config) == 5  # the only source runs every 5 minutes
     assert response.headers["cache-control"] == "public, max-age=300"
 
 
@@ -659,7 +661,7 @@ def test_source_health_ok_pending_failing_and_stale(config) -> None:
     assert (report.status, report.last_error) == ("failing", "HTTP 500")
 
 
-def _with_states(tmp_path: Path, *states: SourceState) -> "Config":
+def _with_states(tmp_path: Path, *states: SourceState):
     path = write_config(tmp_path, SOURCES + SOURCES.replace('"wire"', '"second"'))
     config = load_config(path)
     archive = open_archive(config.pipeline.database)
