@@ -11,8 +11,7 @@ the same per section, ``index.opml``, ``index.html``) with what a feed reader or
 - ``304 Not Modified`` on a matching ``If-None-Match`` (strong comparison, lists, ``*``) or, only
   when there is no ``If-None-Match``, on ``If-Modified-Since``;
 - gzip when ``Accept-Encoding`` allows it, with ``Vary: Accept-Encoding``;
-- ``Cache-Control: public, max-age=N``, N given by the caller (``ingest serve``: the schedule's
-  TTL);
+- ``Cache-Control: public, max-age=N``, N given by the caller (``ingest serve``: the schedule's TTL);
 - ``404`` for anything that is not a regular file inside the folder (``..``, ``%2e%2e``, NUL bytes,
   hidden files such as the publisher's temporary files, symlinks leading out), ``405`` for other
   methods.

@@ -609,6 +609,23 @@ def test_a_trickled_head_is_closed_at_its_deadline_and_others_are_answered(tmp_p
         thread.join(5)
 
 
+def test_an_idle_kept_connection_is_closed_after_its_timeout(tmp_path) -> None:
+    server = FeedServer(_small_site(tmp_path), ("127.0.0.1", 0),
+                        limits=Limits(idle_timeout=0.2))
+    thread = _run(server)
+    sock = _connect(server)
+    try:
+        sock.sendall(b"GET /rss.xml HTTP/1.1\r\n\r\n")
+        assert _read_answer(sock)[0] == 200
+        assert _closed(sock)  # blocks until the server closes the idle connection
+        assert not server.connections or all(c.closing for c in server.connections)
+    finally:
+        sock.close()
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
 def test_connections_past_the_cap_get_503_until_one_closes(tmp_path) -> None:
     server = FeedServer(_small_site(tmp_path), ("127.0.0.1", 0),
                         limits=Limits(max_connections=2))
