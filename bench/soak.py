@@ -12,11 +12,13 @@ pipeline's 5 s timeout), 2 malformed (cut-off XML). The daemon runs in a SUBPROC
 written to a temporary folder, every source ``every = "<period>s"``.
 
 Every ``--sample-every`` seconds one JSON line goes to ``--out``: seconds since start, the daemon's
-RSS (kB), open file descriptors, threads and archived records. At the end the daemon gets SIGTERM
+RSS (kB) and its two parts, anonymous memory (the heap) and mapped file pages (libraries, the
+language model's cache file: shared, reclaimable), open file descriptors, threads and archived
+records. At the end the daemon gets SIGTERM
 and the soak checks that every item the server handed out in a 200 answer is archived exactly once
 (by source and guid), then prints a summary (also appended to ``--out`` as a last line):
-RSS at 10 minutes and at the end, the growth between them, and the slope of a least-squares line
-through the samples after the warm-up.
+RSS (and each part) at 10 minutes and at the end, the growth between them, and the slope of a
+least-squares line through the samples after the warm-up.
 
 ``--trace`` is the debug mode: the daemon runs under tracemalloc (25 frames) and writes a snapshot
 to the work folder every ``--snapshot-every`` seconds; the summary then lists the 15 allocation
@@ -183,7 +185,11 @@ def sample(pid: int, database: Path) -> dict:
             records = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     except sqlite3.Error:
         records = None
-    return {"rss_kb": int(fields["VmRSS"].split()[0]), "threads": int(fields["Threads"]),
+    # RSS splits into anonymous memory (the heap: what a leak grows) and file pages mapped from
+    # disk (libraries, the language model's cache file), which are shared and reclaimable.
+    return {"rss_kb": int(fields["VmRSS"].split()[0]),
+            "anon_kb": int(fields["RssAnon"].split()[0]),
+            "file_kb": int(fields["RssFile"].split()[0]), "threads": int(fields["Threads"]),
             "fds": len(os.listdir(f"/proc/{pid}/fd")), "records": records}
 
 
@@ -331,10 +337,12 @@ def main() -> None:
             summary["fds_max"] = max(s["fds"] for s in samples)
             summary["threads_max"] = max(s["threads"] for s in samples)
         if warm:
-            summary["rss_after_warmup_kb"] = warm[0]["rss_kb"]
-            summary["growth_after_warmup_kb"] = warm[-1]["rss_kb"] - warm[0]["rss_kb"]
-            summary["slope_after_warmup_mb_per_h"] = slope_mb_per_hour(
-                [(s["t"], s["rss_kb"]) for s in warm])
+            for name in ("rss", "anon", "file"):
+                summary[f"{name}_after_warmup_kb"] = warm[0][f"{name}_kb"]
+                summary[f"{name}_growth_after_warmup_kb"] = (warm[-1][f"{name}_kb"]
+                                                             - warm[0][f"{name}_kb"])
+                summary[f"{name}_slope_after_warmup_mb_per_h"] = slope_mb_per_hour(
+                    [(s["t"], s[f"{name}_kb"]) for s in warm])
         out.write(json.dumps(summary) + "\n")
     print(json.dumps(summary, indent=1))
     errors = log_path.read_text(encoding="utf-8").count("Traceback")
