@@ -9,10 +9,11 @@ Layout::
     [pipeline]   database, feeds, base_url, items_per_feed, title, every, timezone, jitter,
                  timeout, max_bytes, page_max_bytes, max_redirects, concurrency, per_host,
                  user_agent, hub, failing_after, backoff_max, misfire_grace, render_delay,
-                 section_feeds
+                 section_feeds, stale_after
     [[editions]] id, name, languages, country
     [[sources]]  id, kind (feed|inbox|page), url | path | urls, every | cron, timezone, jitter,
-                 agency, language, editions, exclude_editions, sections, fulltext, keep, enabled
+                 agency, language, editions, exclude_editions, sections, fulltext, keep, enabled,
+                 stale_after
     [[rules]]    conditions: source, section, agency, keyword, place, language;
                  actions: add, remove, only
 """
@@ -65,6 +66,9 @@ class Source:
     fulltext: bool = False
     keep: bool = False
     enabled: bool = True
+    #: seconds without a success before ``ingest sources --check`` calls the source stale
+    #: (``None``: the pipeline's ``stale_after``, else 3 of the source's intervals)
+    stale_after: float | None = None
 
     @property
     def where(self) -> str:
@@ -123,6 +127,8 @@ class Pipeline:
     misfire_grace: float = 300.0
     render_delay: float = 2.0
     section_feeds: tuple[str, ...] = ()
+    #: default ``stale_after`` of every source (``None``: 3 of each source's intervals)
+    stale_after: float | None = None
 
 
 @dataclass(frozen=True)
@@ -170,12 +176,13 @@ _PIPELINE_KEYS = {
     "database", "feeds", "base_url", "items_per_feed", "title", "every", "timezone", "jitter",
     "timeout", "max_bytes", "page_max_bytes", "max_redirects", "concurrency", "per_host",
     "user_agent", "hub", "failing_after", "backoff_max", "misfire_grace", "render_delay",
-    "section_feeds",
+    "section_feeds", "stale_after",
 }
 _EDITION_KEYS = {"id", "name", "languages", "country"}
 _SOURCE_KEYS = {
     "id", "kind", "url", "path", "urls", "every", "cron", "timezone", "jitter", "agency",
     "language", "editions", "exclude_editions", "sections", "fulltext", "keep", "enabled",
+    "stale_after",
 }
 _RULE_KEYS = {"name", "source", "section", "agency", "keyword", "place", "language", "add",
               "remove", "only"}
@@ -391,6 +398,7 @@ def _read_pipeline(reader: _Reader, base: Path) -> Pipeline:
         misfire_grace=reader.interval("misfire_grace", 300.0),
         render_delay=reader.number("render_delay", 2.0),
         section_feeds=reader.strings("section_feeds"),
+        stale_after=reader.interval("stale_after", None),
     )
 
 
@@ -449,4 +457,5 @@ def _read_source(reader: _Reader, number: int, base: Path, pipeline: Pipeline,
         fulltext=bool(reader.get("fulltext", bool, False)),
         keep=bool(reader.get("keep", bool, False)),
         enabled=bool(reader.get("enabled", bool, True)),
+        stale_after=reader.interval("stale_after", None),
     )
