@@ -15,6 +15,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from localserver import LocalServer  # noqa: E402
 
+from ingest.environment import configure_normalize  # noqa: E402
+
+# Tests that detect languages in this process keep py3langid's model where `ingest` does.
+configure_normalize()
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 FIXTURES = Path(__file__).parent / "fixtures"
