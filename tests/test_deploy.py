@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from conftest import REPO
 from ingest.cli import main
-from normalize import langid_fast
+from ingest.environment import cache_folder
 
 UNIT = REPO / "deploy" / "wirefeed.service"
 CRONTAB = REPO / "deploy" / "crontab.example"
@@ -61,7 +61,7 @@ def test_the_unit_gives_the_model_cache_a_writable_folder(monkeypatch) -> None:
     environment = dict(item.split("=", 1) for item in shlex.split(service["Environment"]))
     # systemd makes /var/cache/<CacheDirectory> writable; the cache must land inside it.
     monkeypatch.setenv("XDG_CACHE_HOME", environment["XDG_CACHE_HOME"])
-    assert langid_fast.cache_dir().is_relative_to(Path("/var/cache") / cache)
+    assert cache_folder().is_relative_to(Path("/var/cache") / cache)
 
 
 def test_the_crontab_lines_are_ingest_commands_that_parse() -> None:
