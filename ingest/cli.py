@@ -135,7 +135,7 @@ def _check_filters(config: Config, edition: str | None = None, source_id: str | 
         raise Failure(f"unknown source {source_id!r} (see `ingest sources`)", EXIT_CONFIG)
 
 
-def _check_storage(config: Config) -> None:
+def check_storage(config: Config) -> None:
     """Before a run fetches anything: the archive's folder and the feeds folder must be
     writable, so a run never stores records it cannot publish (StoreError, exit 3)."""
     from ingest.preflight import ensure_folder
@@ -302,7 +302,7 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
 
     for source_id in source_ids:
         config.source(source_id)  # unknown ids are a configuration error (exit 2)
-    _check_storage(config)
+    check_storage(config)
     with writer_lock(config.pipeline.database, wait):
         archive = _archive(config)
         try:
@@ -367,7 +367,7 @@ def render_cmd(config: Config, wait: float) -> None:
     from ingest.publishing import publish_settings
     from syndicate.publish import publish_all
 
-    _check_storage(config)
+    check_storage(config)
     with writer_lock(config.pipeline.database, wait):
         archive = _archive(config)
         try:

@@ -89,6 +89,15 @@ def test_an_unwritable_feeds_folder_stops_the_run_before_fetching(tmp_path, serv
     assert not (tmp_path / "data" / "wire.db").exists()  # nothing stored
 
 
+@pytest.mark.parametrize("command", ["render", "daemon"])
+def test_render_and_the_daemon_refuse_an_unwritable_feeds_folder_at_start(tmp_path, server, command) -> None:
+    config = project(tmp_path, server, pipeline='feeds = "/proc/wirefeed-test-feeds"')
+    result = invoke(command, "--config", str(config))
+    assert result.exit_code == 3, result.output
+    assert "/proc/wirefeed-test-feeds" in one_line_error(result)
+    assert server.hits == {}
+
+
 @pytest.mark.parametrize("where", ["proc", "file-in-the-way", "folder", "not-sqlite"])
 def test_an_archive_that_cannot_be_opened_is_one_line_and_exit_3(tmp_path, server, where) -> None:
     (tmp_path / "afile").write_text("not a folder")
