@@ -3,9 +3,11 @@
 Errors become one clear line on stderr and an exit code here, at the edge, and nowhere else:
 
     0   everything succeeded
-    1   some sources failed (the others were still stored and published)
-    2   configuration error (or a wrong command line)
-    3   the archive could not be opened or written
+    1   some sources failed (the others were still stored and published); run-once also while
+        a source it did not run waits out a failure backoff; sources --check: failing or stale
+    2   configuration error (or a wrong command line, a missing archive for a read-only
+        command, an unknown --edition/--source, an ambiguous id prefix)
+    3   the archive could not be opened or written, or the feeds folder cannot be written
     75  another run holds the archive lock (EX_TEMPFAIL: cron may simply try again later)
 """
 
@@ -295,8 +297,10 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
 
     A source is due when it never ran or its schedule (every/cron, or its backoff after
     failures) has come. Ends with a summary table per source and per edition. Exit codes:
-    0 all sources succeeded, 1 some failed (the rest were still stored and published),
-    2 configuration error, 3 archive error, 75 another run holds the lock.
+    0 all sources succeeded, 1 some failed (the rest were still stored and published) or a
+    source not run this time is still in its failure backoff, 2 configuration error, 3 the
+    archive or the feeds folder cannot be written (checked before fetching), 75 another run
+    holds the lock. With -q nothing is printed when all went well.
     """
     from ingest.pipeline import run_once
 
