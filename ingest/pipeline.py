@@ -503,7 +503,8 @@ class Runner:
             fetched = fetch(self.client, source.url, etag=state.etag if same else None,
                             last_modified=state.last_modified if same else None,
                             max_bytes=self.config.pipeline.max_bytes,
-                            deadline=self.deadline, source=source.id, limits=self.limits)
+                            deadline=self.deadline, source=source.id, limits=self.limits,
+                            trusted=True)
             if fetched.not_modified:
                 # A 304 costs no parsing and no writes besides the source state.
                 outcome.status = "not-modified"
@@ -528,7 +529,9 @@ class Runner:
         # The document is no longer needed, only its head (feed_ttl reads the channel's <ttl>).
         job.fetched = replace(fetched, data=fetched.data[:CHANNEL_HEAD_BYTES])
         if source.fulltext:
-            done = complete(articles, self.archive.known_hashes(source.id), self.pages, source.id)
+            cap = source.fulltext_max
+            done = complete(articles, self.archive.known_hashes(source.id), self.pages, source.id,
+                            max_pages=self.config.pipeline.fulltext_max if cap is None else cap)
             articles, job.skipped = done.articles, job.skipped + done.skipped
             if done.reason:
                 outcome.reason = clean_reason(done.reason)
@@ -544,7 +547,8 @@ class Runner:
         for url in source.urls:
             try:
                 fetched = fetch(self.client, url, max_bytes=self.config.pipeline.page_max_bytes,
-                                deadline=self.deadline, source=source.id, limits=self.limits)
+                                deadline=self.deadline, source=source.id, limits=self.limits,
+                                trusted=True)
                 outcome.documents += 1
                 job.articles.extend(self.parse(source, fetched.data, "page", fetched.url,
                                                fetched.headers))
@@ -692,7 +696,8 @@ def make_run_client(config: Config) -> httpx.Client:
     return make_client(timeout=config.pipeline.timeout,
                        max_redirects=config.pipeline.max_redirects,
                        user_agent=config.pipeline.user_agent,
-                       max_connections=max(config.pipeline.concurrency * 2, 10))
+                       max_connections=max(config.pipeline.concurrency * 2, 10),
+                       guard=config.pipeline.guard())
 
 
 def select_sources(config: Config, archive: Archive, now: datetime, *,
