@@ -570,7 +570,11 @@ class Runner:
             raise FetchError("inbox folder does not exist", source=source.id, where=str(folder))
         reasons = []
         cap = self.config.pipeline.max_bytes
-        for path in inbox.list_documents(folder):
+        listing = inbox.scan(folder)
+        for name, reason in listing.refused:  # symlinks and special files: never read
+            outcome.failed += 1
+            log.warning("[%s] %s: %s", source.id, folder / name, reason)
+        for path in listing.documents:
             try:
                 size = path.stat().st_size
                 if size > cap:
@@ -582,7 +586,7 @@ class Runner:
                     if not source.keep:
                         inbox.move_aside(path, inbox.FAILED, reason)
                     continue
-                data = path.read_bytes()
+                data = inbox.read_document(path)
             except OSError as exc:
                 reasons.append(f"{path.name}: cannot read: {exc.strerror}")
                 outcome.failed += 1
@@ -611,9 +615,9 @@ class Runner:
                 self.archive.remember_file(source.id, digest, path.name, self.now, "done")
             else:
                 inbox.move_aside(path, inbox.DONE)
-        if reasons:
+        if reasons or listing.refused:
             outcome.status = "partial"
-            outcome.reason = reasons[0] if len(reasons) == 1 else f"{len(reasons)} files failed; first: {reasons[0]}"
+            outcome.reason = inbox.summary(reasons, listing.refused)
 
     # -- state --------------------------------------------------------------------------------
 
