@@ -320,8 +320,9 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
     except FetchError:
         raise
     except Refused as exc:
-        log.info("[%s] refused %s: %s", source or "-", url, exc.reason)
-        raise FetchError(f"refused: {exc.reason}", source=source, where=url) from None
+        hop = f"redirect to {exc.url}: " if exc.url and exc.url != str(httpx.URL(url)) else ""
+        log.info("[%s] refused %s: %s%s", source or "-", url, hop, exc.reason)
+        raise FetchError(f"refused: {hop}{exc.reason}", source=source, where=url) from None
     except httpx.TooManyRedirects:
         raise FetchError("too many redirects (redirect loop?)", source=source, where=url) from None
     except httpx.TimeoutException as exc:

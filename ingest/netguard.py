@@ -103,9 +103,10 @@ _V4_COMPATIBLE = _V6("::/96")
 class Refused(Exception):
     """A destination the guard will not connect to; ``reason`` is one line."""
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, url: str | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.url = url  # the request refused (a redirect hop may differ from the URL asked for)
 
 
 def embedded_ipv4(address: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, str] | None:
@@ -343,8 +344,12 @@ class GuardedTransport(httpx.BaseTransport):
         operator = request.extensions.get(OPERATOR)
         if operator is not None and scheme in SCHEMES and httpx.URL(operator) == request.url:
             return self._open[scheme].get().handle_request(request)
-        self.guard.check_url(request.url)
-        return self._guarded[scheme].get().handle_request(request)
+        try:
+            self.guard.check_url(request.url)
+            return self._guarded[scheme].get().handle_request(request)
+        except Refused as exc:
+            exc.url = exc.url or str(request.url)
+            raise
 
     def close(self) -> None:
         for lazy in (*self._open.values(), *self._guarded.values()):

@@ -172,7 +172,8 @@ def test_an_operator_url_is_exempt_but_its_redirect_hops_are_not(server) -> None
     server.routes["/moved.xml"] = Route(status=302, redirect="/feed.xml")
     with make_client(timeout=2) as client:
         assert fetch(client, server.url("/feed.xml"), trusted=True).data == b"<rss/>"
-        with pytest.raises(FetchError, match="refused: 127.0.0.1 is a loopback address"):
+        with pytest.raises(FetchError, match="refused: redirect to http://127.0.0.1:.*/feed.xml: "
+                                             "127.0.0.1 is a loopback address"):
             fetch(client, server.url("/moved.xml"), trusted=True)
         with pytest.raises(FetchError, match="refused"):
             fetch(client, server.url("/feed.xml"))  # not marked: content

@@ -120,7 +120,7 @@ def test_links_to_internal_addresses_are_refused_and_the_canary_leaks_nowhere(
         "link-local": "refused: 169.254.169.254 is the cloud metadata address (link-local)",
         "ipv6-loopback": "refused: ::1 is a loopback address",
         "ipv4-mapped": "refused: ::ffff:127.0.0.2 is IPv4-mapped 127.0.0.2, a loopback address",
-        "redirect": "refused: 127.0.0.2 is a loopback address",
+        "redirect": f"refused: redirect to {secret}: 127.0.0.2 is a loopback address",
         "dns": "refused: intranet.test resolves to 127.0.0.2, a loopback address",
     }
     for guid, reason in expected.items():
@@ -165,7 +165,8 @@ def test_an_operator_url_is_trusted_but_not_the_redirect_it_answers(tmp_path, se
     archive = open_archive(config.pipeline.database)
     report = run_once(config, archive, now=NOW, publish=False)
     moved, plain = report.outcomes
-    assert moved.status == "failed" and moved.reason == "refused: 127.0.0.2 is a loopback address"
+    assert moved.status == "failed"
+    assert moved.reason == f"refused: redirect to {canary.url('/feed.xml')}: 127.0.0.2 is a loopback address"
     assert plain.status == "ok" and plain.new == 2
     assert archive.source_state("moved").last_error == moved.reason
     archive.close()
