@@ -178,3 +178,15 @@ def test_an_operator_url_is_exempt_but_its_redirect_hops_are_not(server) -> None
         with pytest.raises(FetchError, match="refused"):
             fetch(client, server.url("/feed.xml"))  # not marked: content
     assert server.hits == {"/feed.xml": 1, "/moved.xml": 1}
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f000001", "0x7f.1", "127.1", "017700000001",
+                                  "0", "localhost", "[0:0:0:0:0:ffff:7f00:1]",
+                                  "[::]", "127.000.000.001"])
+def test_odd_spellings_of_loopback_are_refused_through_the_system_resolver(host) -> None:
+    """Whatever spelling the URL parser lets through, the address connected to is the one the
+    resolver gives, and that is what is checked (no traffic leaves: refused before connecting)."""
+    with make_client(timeout=1) as client:
+        with pytest.raises(FetchError) as caught:
+            fetch(client, f"http://{host}:9/x")
+    assert caught.value.reason.startswith(("refused:", "invalid URL")), caught.value.reason
