@@ -4,7 +4,13 @@ resolving once, and a real connection that goes to the checked address, not to t
 from __future__ import annotations
 
 import ipaddress
+import shutil
+import ssl
+import subprocess
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpcore
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -12,7 +18,7 @@ from localserver import Route
 
 from ingest.errors import FetchError
 from ingest.fetch import fetch, make_client
-from ingest.netguard import Guard, Refused, address_problem, parse_networks
+from ingest.netguard import Guard, GuardedBackend, Refused, address_problem, parse_networks
 
 REFUSED = {
     # IPv4
@@ -190,3 +196,50 @@ def test_odd_spellings_of_loopback_are_refused_through_the_system_resolver(host)
         with pytest.raises(FetchError) as caught:
             fetch(client, f"http://{host}:9/x")
     assert caught.value.reason.startswith(("refused:", "invalid URL")), caught.value.reason
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_tls_keeps_the_name_for_sni_and_verification_while_connecting_to_the_address(tmp_path) -> None:
+    """An HTTPS server on 127.0.0.1 holds a certificate for ``news.test`` only; ``news.test``
+    resolves (injected) to 127.0.0.1. The guarded pool connects to the address, sends the name
+    as SNI and verifies the certificate against the name."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=news.test",
+                    "-addext", "subjectAltName=DNS:news.test"], check=True, capture_output=True)
+    names: list[str | None] = []
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    context.sni_callback = lambda _sock, name, _ctx: names.append(name)
+
+    class Hello(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            body = self.headers["Host"].encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Hello)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    port = httpd.server_address[1]
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        trust = ssl.create_default_context(cafile=str(cert))
+        guard = Guard.of(["127.0.0.1/32"], lambda host, _port: ["127.0.0.1"])
+        with httpcore.ConnectionPool(ssl_context=trust, network_backend=GuardedBackend(guard)) as pool:
+            answer = pool.request("GET", f"https://news.test:{port}/")
+            assert answer.status == 200 and answer.content == f"news.test:{port}".encode()
+            assert names == ["news.test"]
+            # A name the certificate does not hold fails verification, though the address is the same.
+            other = Guard.of(["127.0.0.1/32"], lambda host, _port: ["127.0.0.1"])
+        with httpcore.ConnectionPool(ssl_context=trust, network_backend=GuardedBackend(other)) as pool:
+            with pytest.raises(httpcore.ConnectError, match="certificate|hostname"):
+                pool.request("GET", f"https://other.test:{port}/")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
