@@ -272,3 +272,54 @@ def test_a_link_with_another_scheme_is_refused_on_the_entry() -> None:
                        "refused: scheme 'gopher' is not http or https", None, None,
                        "refused: scheme 'ftp' is not http or https"]
     assert pages.requests == 0 and [a.body_text for a in done.articles] == ["Teaser."] * 5
+
+
+def test_a_daemon_reload_applies_a_changed_allow_private_to_the_next_fetch(tmp_path, server) -> None:
+    from ingest.daemon import Daemon
+    from ingest.errors import FetchError
+    from ingest.fetch import fetch
+
+    server.routes["/a"] = Route(body=b"<html><p>inside</p></html>", content_type="text/html")
+    path = write_config(tmp_path, f"""
+        [[sources]]
+        id = "wire"
+        kind = "feed"
+        url = "{server.url('/feed.xml')}"
+        """)
+    daemon = Daemon(load_config(path))
+    try:
+        with pytest.raises(FetchError, match="refused"):
+            fetch(daemon.client, server.url("/a"))
+        tune_pipeline(path, 'allow_private = ["127.0.0.1/32"]')
+        assert daemon.reload()
+        assert fetch(daemon.client, server.url("/a")).data.endswith(b"inside</p></html>")
+        tune_pipeline(path, "allow_private = []")
+        assert daemon.reload()
+        with pytest.raises(FetchError, match="refused"):
+            fetch(daemon.client, server.url("/a"))
+    finally:
+        daemon.client.close()
+        for client in daemon._retired_clients:
+            client.close()
+    assert server.hits == {"/a": 1}
+
+
+@pytest.mark.slow
+def test_inbox_refusals_are_in_the_run_summary_and_ingest_sources(tmp_path) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "good.xml").write_bytes(rss_feed(ENGLISH))
+    (drop / "passwd.xml").symlink_to("/etc/passwd")
+    os.mkfifo(drop / "pipe.xml")
+    path = write_config(tmp_path, """
+        [[sources]]
+        id = "drop"
+        kind = "inbox"
+        path = "drop"
+        """)
+    run = run_cli("run-once", "--config", str(path), cwd=tmp_path)
+    summary = " ".join(run.stdout.split())  # the table may wrap the reason
+    assert "passwd.xml (a symlink" in summary and "pipe.xml (a FIFO" in summary, run.stdout
+    sources = json.loads(run_cli("sources", "--json", "--config", str(path), cwd=tmp_path).stdout)
+    assert sources[0]["last_error"] == ("2 entries never read: passwd.xml (a symlink, not a regular "
+                                        "file), pipe.xml (a FIFO, not a regular file)")
