@@ -29,7 +29,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Iterator, Mapping
+from typing import Iterator, Mapping
 from urllib.parse import urlsplit
 
 import httpx

@@ -33,7 +33,6 @@ URL.
 from __future__ import annotations
 
 import ipaddress
-import logging
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -41,8 +40,6 @@ from typing import Callable, Iterable, Sequence, Union
 
 import httpcore
 import httpx
-
-log = logging.getLogger(__name__)
 
 IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 IPNetwork = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
@@ -199,13 +196,15 @@ class Guard:
         return cls(parse_networks(allow_private), resolve or system_resolve)
 
     def allowed(self, address: IPAddress) -> bool:
-        """True when ``allow_private`` covers ``address`` (or the IPv4 address it embeds)."""
+        """True when ``allow_private`` covers ``address``, or the IPv4 host an IPv4-mapped or NAT64
+        address reaches (a 6to4 address goes through a relay, not to its embedded host)."""
         candidates = [address]
         if isinstance(address, ipaddress.IPv6Address):
             if address.scope_id:
                 address = ipaddress.IPv6Address(str(address).split("%", 1)[0])
                 candidates.append(address)
-            if (inner := embedded_ipv4(address)) is not None:
+            inner = embedded_ipv4(address)
+            if inner is not None and inner[1] in ("IPv4-mapped", "NAT64"):
                 candidates.append(inner[0])
         return any(a.version == n.version and a in n for a in candidates for n in self.allow)
 
@@ -272,8 +271,7 @@ class GuardedBackend(httpcore.NetworkBackend):
                                                socket_options=socket_options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last = exc
-        assert last is not None
-        raise last
+        raise last or Refused(f"{host}: no address to connect to")
 
     def connect_unix_socket(self, path: str, timeout: float | None = None,
                             socket_options: Iterable | None = None) -> httpcore.NetworkStream:

@@ -111,7 +111,7 @@ def test_allow_private_opens_only_its_networks_in_every_form() -> None:
     guard = Guard.of(["127.0.0.1/32", "10.20.0.0/16", "fd00:1::/64"])
     for text in ("127.0.0.1", "::ffff:127.0.0.1", "10.20.3.4", "64:ff9b::a14:304", "fd00:1::5"):
         assert guard.problem(ipaddress.ip_address(text)) is None, text
-    for text in ("127.0.0.2", "::1", "10.21.0.1", "169.254.169.254", "fd00:2::1"):
+    for text in ("127.0.0.2", "::1", "10.21.0.1", "169.254.169.254", "fd00:2::1", "2002:7f00:1::"):
         assert guard.problem(ipaddress.ip_address(text)) is not None, text
 
 
