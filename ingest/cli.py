@@ -514,6 +514,10 @@ def show_cmd(config: Config, article_id: str, as_json: bool) -> None:
         ("images", "\n".join(
             f"{i.url} — {i.caption or ''}" + (f" — {i.credit.text}" if i.credit else "")
             for i in article.images) or "-"),
+        # Where the body came from, or why the page was not used (a refused link, the cap, ...).
+        ("full text", "\n".join(f"from {v}" if k == "fulltext" else f"not used: {v}"
+                                 for k, v in article.extra
+                                 if k in ("fulltext", "fulltext_error")) or "-"),
         ("summary", article.summary or "-"),
         ("body", (article.body_text[:600] + ("…" if len(article.body_text) > 600 else "")) or "-"),
         ("history", "\n".join(f"v{old.version} replaced {_when(when)}: {old.title}"

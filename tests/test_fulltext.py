@@ -59,7 +59,9 @@ def _setup(tmp_path: Path, url: str, pipeline: str = "") -> tuple:
         fulltext = true
         every = "5m"
         """)
-    tune_pipeline(path, "page_max_bytes = 20000\ntimeout = 0.5\n" + pipeline)
+    # The local server stands for a private upstream the operator opened (issue 21).
+    tune_pipeline(path, "page_max_bytes = 20000\ntimeout = 0.5\n"
+                  'allow_private = ["127.0.0.1/32"]\n' + pipeline)
     config = load_config(path)
     return config, open_archive(config.pipeline.database)
 
