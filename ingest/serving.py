@@ -5,8 +5,9 @@
 ``sources`` table (and the publish state) at request time:
 
 - ``/healthz``: JSON, one entry per enabled source with its status: ``ok``, ``pending`` (never
-  run yet), ``failing`` (its last run failed) or ``stale`` (no success for longer than
-  :func:`stale_after`); 200 when none is failing or stale, else 503.
+  run yet), ``failing`` (its last run failed) or ``stale`` (no success for longer than its
+  ``stale_after``, as ``ingest sources --check`` judges it); 200 when none is failing or stale,
+  else 503.
 - ``/metrics``: the Prometheus text exposition format (``prometheus_client``): per source the
   last success time, consecutive failures, items stored, the last and median fetch durations,
   whether it is healthy; the time the feeds were last rendered.
@@ -22,29 +23,16 @@ from pathlib import Path
 from typing import Callable
 
 from ingest.archive import SourceState, open_archive, utcnow
+# One definition of "stale" for `ingest sources --check` and /healthz.
+from ingest.cli import stale_after
 from ingest.config import Config, Source
 from normalize.model import isoformat, parse_iso
 from syndicate.serve import Answer
-
-#: How many of a source's intervals without a success make it stale (issue 14).
-STALE_INTERVALS = 3
 
 HEALTHY = ("ok", "pending")
 #: The text exposition format generate_latest writes (what prometheus_client's own server sends
 #: a scraper that does not ask for OpenMetrics).
 METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-
-
-def stale_after(source: Source, config: Config, now: datetime | None = None) -> float:
-    """Seconds without a success after which ``source`` is stale: its ``stale_after`` when the
-    configuration gives one, else :data:`STALE_INTERVALS` of its intervals (cron: the gap between
-    its next two fires)."""
-    explicit = getattr(source, "stale_after", None)
-    if explicit:
-        return float(explicit)
-    from ingest.pipeline import interval_of
-
-    return STALE_INTERVALS * interval_of(source, config, now)
 
 
 @dataclass(frozen=True)
@@ -63,7 +51,7 @@ class SourceHealth:
 def source_health(source: Source, state: SourceState | None, config: Config,
                   now: datetime) -> SourceHealth:
     """The health of one enabled source at ``now`` (pure: no clock, no database)."""
-    limit = stale_after(source, config, now)
+    limit = stale_after(config, source, now)
     state = state or SourceState(id=source.id)
     if state.last_attempt is None:
         status = "pending"
