@@ -348,6 +348,7 @@ class Daemon:
         timer.start()
 
     def _render(self) -> None:
+        from normalize.language import clear_cache as clear_language_cache
         from syndicate.channel import forget_entries
         from ingest.publishing import publish_settings
         from syndicate.publish import publish_all
@@ -376,6 +377,9 @@ class Daemon:
             # still shown are asked for again, and the cache would fill with every version ever
             # shown (~20 MB an hour on the soak's 30 sources; bench/soak.py).
             forget_entries()
+            # Language results are cached by text (16,384 of them): in a daemon, unchanged items
+            # are skipped by their parse hash before detection, so the cache mostly fills.
+            clear_language_cache()
             trim_malloc()
             self.renders += 1
             log.info("feeds rendered: %d files written under %s", len(written), config.pipeline.feeds)
