@@ -13,6 +13,11 @@ Tables (created on open, WAL mode):
   :meth:`Archive.store` in the same transaction, so the summary of a run costs the same at ten
   thousand records as at a million (counting over the memberships took ~1 s at 100,000).
 * ``articles_fts``: FTS5 over title and body text for ``ingest search``.
+* ``change_mark``: one row, the archive's change mark (:meth:`Archive.change_mark`): a random
+  id given when the table is made and a counter bumped in the transaction of every write that
+  can change a feed (a new record, a replaced version, a kill, a reroute). Publishing remembers
+  the mark it published, so a run that stores nothing still republishes after a run whose
+  publish never finished.
 
 Writes for one source happen in one transaction (:meth:`Archive.store`), so a crash leaves either
 all of a source's items or none. sqlite-utils creates and migrates the schema, and is imported
@@ -36,6 +41,7 @@ import statistics
 import sys
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -74,7 +80,7 @@ _SOURCE_COLUMNS = {
 _LATENCY_WINDOW = 20
 #: Tables (and the FTS table) an archive must have; missing ones send the open through sqlite-utils.
 _TABLES = ("articles", "article_editions", "article_sections", "article_history", "sources",
-           "seen_files", "articles_fts", "edition_counts")
+           "seen_files", "articles_fts", "edition_counts", "change_mark")
 #: Indexes older archives have and newer ones do without: nothing queries articles by content
 #: hash, and that index cost every insert ~0.04 ms. Opening an old archive drops them.
 _DROPPED_INDEXES = ("idx_articles_content_hash",)
@@ -279,6 +285,13 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute("COMMIT")
 
 
+#: Bump the change mark, or make its row (with ``archive`` id and ``mark``) when missing.
+_BUMP_MARK = (
+    "INSERT INTO change_mark (id, archive, mark) VALUES (1, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET mark = mark + 1"
+)
+
+
 def _schema_ready(conn: sqlite3.Connection) -> bool:
     """Whether every table and column is in place (and no dropped index is left)."""
     names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
@@ -366,6 +379,11 @@ def _create_or_migrate_schema(conn: sqlite3.Connection) -> None:
             db["edition_counts"].create({"edition": str, "items": int, "newest": str},
                                         pk="edition")
             _count_editions(conn)
+        if "change_mark" not in db.table_names():
+            # An archive made before the mark starts at 0 under a new id: no publish state
+            # remembers that mark, so its first run publishes.
+            db["change_mark"].create({"id": int, "archive": str, "mark": int}, pk="id")
+            conn.execute(_BUMP_MARK, [uuid.uuid4().hex, 0])
         if "articles_fts" not in db.table_names():
             db["articles"].enable_fts(["title", "body_text"], create_triggers=True,
                                       tokenize="unicode61 remove_diacritics 2")
@@ -614,8 +632,12 @@ class Archive:
 
     def _write(self, inserts: Sequence[Article], replacements: Sequence[Article],
                history: list[tuple], stamp: str) -> None:
-        """Write a decided batch: new rows, replaced rows, replaced versions, memberships."""
+        """Write a decided batch: new rows, replaced rows, replaced versions, memberships;
+        and bump the change mark when the batch changes a record (in the same transaction, so
+        the mark moves exactly when the records do)."""
         conn = self.conn
+        if inserts or replacements:
+            conn.execute(_BUMP_MARK, [uuid.uuid4().hex, 1])
         conn.executemany(
             "INSERT OR REPLACE INTO article_history (article_id, version, replaced_at, record) "
             "VALUES (?, ?, ?, ?)", history)
@@ -678,6 +700,14 @@ class Archive:
                 known[row["id"]] = _row_to_article(row)
         # A record removed between the two reads is left out, as if removed before them.
         return [known[article_id] for article_id in ids if article_id in known]
+
+    def change_mark(self) -> str:
+        """The archive's change mark, ``"<archive id>:<counter>"``: it differs from every
+        earlier mark of this archive once a record was added, replaced, killed or rerouted,
+        and from any other archive's (so a feeds folder moved to a new archive republishes).
+        Kept across reopening; read by publishing to know whether the feeds are behind."""
+        row = self.conn.execute("SELECT archive, mark FROM change_mark WHERE id = 1").fetchone()
+        return f"{row[0]}:{row[1]}" if row else ""
 
     def edition_stats(self) -> dict[str, tuple[int, datetime | None]]:
         """edition -> (items, newest published) over usable records (kept by :meth:`store`)."""
