@@ -40,7 +40,8 @@ from ingest.archive import open_archive, utcnow, writer_lock
 from ingest.config import Config, Source, load_config
 from ingest.errors import ConfigError, LockError, WirefeedError
 from ingest.fetch import HostLimits
-from ingest.pipeline import Runner, cron_trigger, is_due, log_outcome, make_run_client
+from ingest.pipeline import Runner, log_outcome, make_run_client
+from ingest.schedule import cron_trigger, is_due
 
 log = logging.getLogger(__name__)
 

@@ -18,11 +18,8 @@ written by one thread at a time:
 :func:`run_once` collects in a thread pool (``pipeline.concurrency``) and commits in the calling
 thread in configuration order, so the summary is the same whatever finishes first.
 
-When a source is next due: after a success, its schedule (``every`` or the next ``cron`` fire),
-made later, never sooner, by what the answer says about its freshness (``Cache-Control:
-max-age``, ``Expires``, RSS ``<ttl>``; capped at ``backoff_max``); after a failure, exponential
-backoff from the schedule's interval up to ``backoff_max``, or the server's ``Retry-After`` if
-that is later.
+When a source is next due is decided by :mod:`ingest.schedule` (pure functions); the runner
+records what they decide.
 """
 
 from __future__ import annotations
@@ -32,11 +29,10 @@ import logging
 import multiprocessing
 import multiprocessing.forkserver
 import os
-import random
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -48,6 +44,10 @@ from ingest.config import Config, Source
 from ingest.errors import FetchError, ParseError, WirefeedError
 from ingest.fetch import CHANNEL_HEAD_BYTES, Fetched, HostLimits, fetch, make_client, poll_hint
 from ingest.fulltext import PageFetcher, complete
+from ingest.schedule import (
+    SCHEDULE, is_due, poll_after_failure, poll_after_success, state_after_failure,
+    state_after_success,
+)
 from normalize import normalize_many, sniff
 from normalize.editions import finish_records
 from normalize.model import Article
@@ -72,11 +72,6 @@ WORKER_NICENESS = 5
 #: take about twice as much again): with big documents fewer sources are collected ahead, so
 #: memory stays bounded whatever the size of the feeds.
 COLLECT_BYTES = 40_000_000
-
-#: ``SourceState.next_due_reason`` of a plain schedule (the others name what made it later).
-SCHEDULE = "schedule"
-BACKOFF = "backoff"
-RETRY_AFTER = "retry-after"
 
 
 @dataclass
@@ -143,114 +138,6 @@ class Job:
     def remote(self) -> bool:
         """True when collecting it uses the network (inbox folders are read while committing)."""
         return self.source.kind != "inbox"
-
-
-# -- schedules --------------------------------------------------------------------------------
-
-
-_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-
-
-def crontab_weekdays(field_text: str) -> str:
-    """A crontab day-of-week field as APScheduler 3 reads it: day names, never numbers.
-
-    crontab counts from Sunday = 0 (7 is Sunday too); APScheduler 3 counts from Monday = 0, so
-    ``1-5`` would silently mean Tuesday to Saturday. Spelling the days out keeps crontab's
-    meaning. Raises ``ValueError`` for a field that is not crontab syntax.
-    """
-    if field_text.strip() == "*":
-        return "*"
-    days: set[int] = set()
-
-    def day(value: str) -> int:
-        value = value.strip().lower()
-        if value[:3] in _WEEKDAYS and value.isalpha():
-            return _WEEKDAYS.index(value[:3])
-        if value.isdigit() and 0 <= int(value) <= 7:
-            return int(value) % 7
-        raise ValueError(f"{value!r} is not a day of the week (0-7 or sun-sat)")
-
-    for part in field_text.split(","):
-        span, _, step_text = part.partition("/")
-        step = int(step_text) if step_text else 1
-        if step < 1:
-            raise ValueError(f"bad step in {part!r}")
-        if span == "*":
-            first, last = 0, 6
-        elif "-" in span:
-            low, high = span.split("-", 1)
-            first, last = day(low), day(high)
-            if high.strip() == "7":
-                last = 7
-        else:
-            first = last = day(span)
-            if step_text:
-                last = 6
-        if last < first:
-            raise ValueError(f"{part!r}: a range must go forwards")
-        days.update(value % 7 for value in range(first, last + 1, step))
-    return ",".join(_WEEKDAYS[d] for d in sorted(days))
-
-
-def cron_trigger(expression: str, timezone: str, jitter: float | None = None):
-    """An APScheduler ``CronTrigger`` for a 5-field crontab line, with crontab's weekdays."""
-    from apscheduler.triggers.cron import CronTrigger
-
-    minute, hour, day, month, weekday = expression.split()
-    return CronTrigger(minute=minute, hour=hour, day=day, month=month,
-                       day_of_week=crontab_weekdays(weekday), timezone=timezone,
-                       jitter=jitter or None)
-
-
-def _cron_trigger(source: Source, config: Config):
-    return cron_trigger(source.cron, source.timezone or config.pipeline.timezone)
-
-
-def interval_of(source: Source, config: Config, now: datetime | None = None) -> float:
-    """The source's polling interval in seconds (cron sources: the gap between their next fires)."""
-    if source.cron:
-        trigger = _cron_trigger(source, config)
-        start = now or utcnow()
-        first = trigger.get_next_fire_time(None, start)
-        second = trigger.get_next_fire_time(first, first + timedelta(seconds=1)) if first else None
-        if first and second:
-            return max((second - first).total_seconds(), 1.0)
-    return source.every or config.pipeline.every
-
-
-def next_due(source: Source, config: Config, now: datetime) -> datetime:
-    """When the source is due again after a successful fetch at ``now`` (its schedule only)."""
-    if source.cron:
-        fire = _cron_trigger(source, config).get_next_fire_time(None, now + timedelta(seconds=1))
-        if fire is not None:
-            return fire.astimezone(now.tzinfo)
-    return now + timedelta(seconds=interval_of(source, config, now))
-
-
-def due_slack(source: Source, config: Config, now: datetime | None = None) -> float:
-    """How early a schedule-due source may run: half its interval, at least 1 s, at most 60 s.
-
-    A run fired by cron or by the daemon's trigger at the scheduled minute must not miss its turn
-    because the previous run started a second later (or was jittered). Backoff and server hints
-    get no slack: those times are promises to the server.
-    """
-    jitter = source.jitter or config.pipeline.jitter
-    return min(max(interval_of(source, config, now) * 0.5, 1.0), 60.0) + jitter
-
-
-def is_due(source: Source, state: SourceState, config: Config, now: datetime) -> bool:
-    """True when ``source`` should be fetched at ``now`` given its stored state."""
-    if state.next_due is None:
-        return True
-    slack = 0.0
-    if state.next_due_reason in (None, SCHEDULE):
-        slack = due_slack(source, config, now)
-    return state.next_due <= now + timedelta(seconds=slack)
-
-
-def backoff_delay(failures: int, base: float, cap: float) -> float:
-    """Exponential backoff after ``failures`` consecutive failures: base·2^(n-1), capped."""
-    return min(cap, base * (2 ** max(failures - 1, 0)))
 
 
 def due_sources(config: Config, archive: Archive, now: datetime) -> list[Source]:
@@ -615,69 +502,30 @@ class Runner:
 
     def record_success(self, source: Source, state: SourceState, outcome: SourceOutcome,
                        fetched: Fetched | None) -> None:
-        latencies = state.latencies
-        etag, last_modified, redirect = state.etag, state.last_modified, state.permanent_redirect
-        if fetched is not None:
-            latencies = (latencies + (round(fetched.elapsed, 4),))[-20:]
-            if not fetched.not_modified:
-                etag, last_modified = fetched.etag, fetched.last_modified
-            if source.url:
-                # Recorded, shown by `ingest sources`, never written back into the configuration;
-                # cleared once the configured URL answers without a permanent redirect again.
-                redirect = fetched.permanent_redirect
-            if fetched.permanent_redirect and fetched.permanent_redirect != state.permanent_redirect:
-                log.warning("[%s] %s moved permanently to %s (the configured URL is kept)",
-                            source.id, source.where, fetched.permanent_redirect)
-        partial = outcome.status == "partial"
-        due, why = self.schedule_next(source, fetched)
-        self.archive.save_source_state(replace(
-            state, kind=source.kind, location=source.where, last_attempt=self.now,
-            last_success=self.now if not partial else state.last_success,
-            last_status=outcome.status if not partial else f"partial: {outcome.failed} failed",
-            last_error=outcome.reason,
-            failures=0, failing_since=None, next_due=due, next_due_reason=why,
-            etag=etag, last_modified=last_modified, permanent_redirect=redirect,
-            items_total=state.items_total + outcome.new, latencies=latencies,
-            repairs="; ".join(outcome.repairs) or None,
-        ))
-
-    def schedule_next(self, source: Source, fetched: Fetched | None) -> tuple[datetime, str]:
-        """The next due time after a success and why: the schedule, or a later server hint."""
-        scheduled = next_due(source, self.config, self.now)
+        if (fetched is not None and fetched.permanent_redirect
+                and fetched.permanent_redirect != state.permanent_redirect):
+            log.warning("[%s] %s moved permanently to %s (the configured URL is kept)",
+                        source.id, source.where, fetched.permanent_redirect)
         hint = poll_hint(fetched, self.now) if fetched is not None and source.url else None
-        if hint is None:
-            return scheduled, SCHEDULE
-        seconds, why = hint
-        # A server may slow us down, within reason: never past backoff_max (or the interval).
-        cap = max(self.config.pipeline.backoff_max, interval_of(source, self.config, self.now))
-        hinted = self.now + timedelta(seconds=min(seconds, cap))
-        if hinted > scheduled:
+        poll = poll_after_success(source, self.config, self.now, hint)
+        if poll.reason != SCHEDULE:
             log.info("[%s] next poll at %s per the answer's %s (schedule: %s)", source.id,
-                     hinted.isoformat(), why, scheduled.isoformat())
-            return hinted, why
-        return scheduled, SCHEDULE
+                     poll.due.isoformat(), poll.reason, poll.scheduled.isoformat())
+        self.archive.save_source_state(state_after_success(
+            state, source, self.now, poll, fetched=fetched, status=outcome.status,
+            failed=outcome.failed, reason=outcome.reason, new_items=outcome.new,
+            repairs=outcome.repairs))
 
     def record_failure(self, source: Source, state: SourceState, outcome: SourceOutcome,
                        exc: BaseException) -> None:
         failures = state.failures + 1
-        base = interval_of(source, self.config, self.now)
-        delay = backoff_delay(failures, base, max(self.config.pipeline.backoff_max, base))
-        # Jitter spreads the retries of many sources failing together (same agency outage).
-        delay *= 1 + random.Random(f"{source.id}{failures}").uniform(0, 0.1)
-        why = BACKOFF
-        retry_after = getattr(exc, "retry_after", None)
-        if retry_after and retry_after > delay:
-            delay, why = retry_after, RETRY_AFTER
-        status = getattr(exc, "status", None)
-        due = self.now + timedelta(seconds=delay)
+        poll = poll_after_failure(source, self.config, self.now, failures,
+                                  getattr(exc, "retry_after", None))
         log.info("[%s] failure %d in a row; next attempt at %s (%s)", source.id, failures,
-                 due.isoformat(), why)
-        self.archive.save_source_state(replace(
-            state, kind=source.kind, location=source.where, last_attempt=self.now,
-            last_status=f"HTTP {status}" if status else "error", last_error=outcome.reason,
-            failures=failures, failing_since=state.failing_since or self.now,
-            next_due=due, next_due_reason=why,
-        ))
+                 poll.due.isoformat(), poll.reason)
+        self.archive.save_source_state(state_after_failure(
+            state, source, self.now, poll, reason=outcome.reason,
+            http_status=getattr(exc, "status", None)))
 
 
 def make_page_fetcher(config: Config, client: httpx.Client, limits: HostLimits) -> PageFetcher:
