@@ -28,6 +28,11 @@ How the text is read (same input, same answer, every run, whatever the call orde
    its own detector per call (profiles loaded by us, sorted, restricted to the same languages,
    seed 0), mixed in with weight ``LD_WEIGHT``. langdetect has no Galician profile; py3langid's
    value stands in for it.
+   For a text under ``LEXICON_LETTERS`` letters, the words then speak too
+   (:mod:`normalize.lexicon`): each language's share is multiplied by the likelihood of the
+   text's words under its frequency list (wordfreq), so "uma casa" is Portuguese and "una
+   casa" Spanish where the character models split evenly. Below ``MIN_LETTERS`` a text is
+   read only when at least two of its words are listed somewhere.
 4. A confuser only wins with a combined probability >= ``CONFUSER_MIN`` and, where langdetect has
    a profile for it, langdetect's agreement: a 60-character Spanish headline is never taken for
    Catalan on one engine's word.
@@ -88,7 +93,7 @@ from pathlib import Path
 from operator import itemgetter
 from typing import Iterable, NamedTuple
 
-from normalize import langid_fast
+from normalize import langid_fast, lexicon
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +113,11 @@ UNDETERMINED = "und"
 # on the labelled set and the bench (module docstring); the others by judgment, not tuned.
 BODY_CHARS = 200          # characters of body_text read after title and summary
 MAX_CHARS = 500           # the prepared text is cut here (py3langid's cost grows with length)
-MIN_LETTERS = 8           # fewer letters: no evidence at all
+MIN_LETTERS = 8           # fewer letters: no evidence at all ...
+LEXICON_MIN_LETTERS = 3   # ... unless this many letters hold two words a frequency list knows
+LEXICON_LETTERS = 60      # texts shorter than this also weigh their words' frequencies
+LEXICON_CHAR_WEIGHT = 0.5  # the character models' log-share beside the word log-likelihoods
+LEXICON_CONFUSER_LOG_PRIOR = -2.0  # a confuser's head start in that sum (a 1:7 prior)
 SURE = 0.9                # py3langid alone decides at or above this
 LD_WEIGHT = 0.2           # langdetect's share in the mix for doubtful texts
 CONFUSER_MIN = 0.8        # a confuser needs this combined probability (and langdetect's vote)
@@ -595,6 +604,10 @@ def _gather_evidence(prepared: _Prepared, model: tuple[str, ...],
                     for lang, p in dist.items()}
                 ordered = _ordered(dist)
 
+    if prepared.letters < LEXICON_LETTERS:
+        dist = _apply_lexicon(dist, text, confusers, notes)
+        ordered = _ordered(dist)
+
     if ordered[0][0] in confusers:
         dist = _apply_confuser_rule(dist, confusers, ld_dist, notes)
         ordered = _ordered(dist)
@@ -606,6 +619,36 @@ def _gather_evidence(prepared: _Prepared, model: tuple[str, ...],
     if best_p < 0.99 or best in confusers or prepared.non_latin >= NON_LATIN_SHARE:
         outsider = _find_outsider(text, model, notes)
     return _Evidence(ranking, mixed, outsider, tuple(notes))
+
+
+def _apply_lexicon(dist: dict[str, float], text: str, confusers: frozenset[str],
+                   notes: list[str]) -> dict[str, float]:
+    """Weigh a short text's words: combine ``dist`` with each language's word likelihoods.
+
+    Character models see too few letters in a headline fragment ("uma casa" has 7), and
+    Spanish and Portuguese share most of their n-grams; whole words tell them apart. The
+    posterior is the character models' share (tempered by ``LEXICON_CHAR_WEIGHT``) times the
+    words' likelihood, over the languages that have a frequency list; a language without one
+    (Galician) keeps its character-model share. A confuser starts ``LEXICON_CONFUSER_LOG_PRIOR``
+    behind: two words shared with Catalan ("tant que", "renta per") are more often a
+    candidate's. Unchanged when no word is known anywhere.
+    """
+    scores, known = lexicon.log_likelihoods(text, dist)
+    if not known or not scores:
+        return dist
+    logs = {lang: LEXICON_CHAR_WEIGHT * math.log(max(dist[lang], 1e-12)) + score
+            + (LEXICON_CONFUSER_LOG_PRIOR if lang in confusers else 0.0)
+            for lang, score in scores.items()}
+    top = max(logs.values())
+    weights = {lang: math.exp(value - top) for lang, value in logs.items()}
+    scored_mass = sum(dist[lang] for lang in weights)
+    total = sum(weights.values())
+    combined = {lang: (weights[lang] / total * scored_mass if lang in weights else p)
+                for lang, p in dist.items()}
+    before, after = _best(dist)[0], _best(combined)[0]
+    if before != after:
+        notes.append(f"characters lean to {before}, the words to {after}")
+    return combined
 
 
 def _apply_confuser_rule(dist: dict[str, float], confusers: frozenset[str],
@@ -674,7 +717,7 @@ def detect(text, declared=None, candidates=None, *, fallback=None) -> Detection:
         reasons.append(f"configured {fallback!r} is not a language code")
 
     prepared = _prepare(text)
-    if prepared.letters < MIN_LETTERS:
+    if prepared.letters < MIN_LETTERS and not _has_known_words(prepared):
         what = "no text" if not prepared.text else f"too little text ({prepared.letters} letters)"
         if declared_code:
             return Detection(declared_code, 0.0, METHOD_DECLARED, _join(reasons, what))
@@ -751,6 +794,16 @@ def detect_article(article, fallback=None, candidates=None) -> Detection:
 
 
 @functools.lru_cache(maxsize=256)
+def _has_known_words(prepared: _Prepared) -> bool:
+    """Whether a text too short for the character models still has two words a list knows.
+
+    One short word ("Brexit", "Euro") is shared by too many languages to name one.
+    """
+    if prepared.letters < LEXICON_MIN_LETTERS:
+        return False
+    return lexicon.log_likelihoods(prepared.text, DEFAULT_CANDIDATES)[1] >= 2
+
+
 def _model_for(candidates, declared_code: str | None) -> tuple[tuple[str, ...], frozenset[str]]:
     """Return (languages the engines choose among, those of them that are confusers)."""
     cands = _code_list(candidates)
