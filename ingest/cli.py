@@ -230,7 +230,9 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
     2 configuration error, 3 archive error, 75 another run holds the lock.
     """
     from ingest.pipeline import run_once
+    from ingest.publishing import feed_publisher
 
+    publisher = feed_publisher(config)
     for source_id in source_ids:
         config.source(source_id)  # unknown ids are a configuration error (exit 2)
     with writer_lock(config.pipeline.database, wait):
@@ -254,9 +256,10 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
                             bar.update(task, description="rendering feeds")
 
                     report = run_once(config, archive, source_ids=source_ids, run_all=run_all,
-                                      progress=progress)
+                                      progress=progress, publisher=publisher)
             else:
-                report = run_once(config, archive, source_ids=source_ids, run_all=run_all)
+                report = run_once(config, archive, source_ids=source_ids, run_all=run_all,
+                                  publisher=publisher)
         finally:
             archive.close()
     if not no_summary:
@@ -277,13 +280,13 @@ def render_cmd(config: Config, wait: float) -> None:
     Use it after changing editions, the base URL or items_per_feed, or when an embargo passed.
     Only files whose bytes change are written.
     """
-    from ingest.publishing import publish_settings
-    from syndicate.publish import publish_all
+    from ingest.publishing import feed_publisher
 
+    publisher = feed_publisher(config)
     with writer_lock(config.pipeline.database, wait):
         archive = _archive(config)
         try:
-            written = publish_all(publish_settings(config), archive, utcnow())
+            written = publisher.publish(archive, utcnow())
         finally:
             archive.close()
     click.echo(f"{len(written)} feed files written under {config.pipeline.feeds}")

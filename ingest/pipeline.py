@@ -34,7 +34,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
 import httpx
 
@@ -55,6 +55,19 @@ from normalize.model import Article
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, str], None]
+
+
+class Publisher(Protocol):
+    """What a run needs to publish the feeds (the CLI passes
+    :class:`ingest.publishing.FeedPublisher`)."""
+
+    def needs_publish(self, archive: Archive, now: datetime) -> bool:
+        """Whether the feeds must be written though the run stored nothing new."""
+        ...
+
+    def publish(self, archive: Archive, now: datetime) -> list[Path]:
+        """Write the feeds; returns the files that changed."""
+        ...
 
 #: Bytes of fetched documents after which a run starts worker processes for normalization:
 #: starting them costs about half a second, which a few hundred items already repay.
@@ -557,17 +570,15 @@ def select_sources(config: Config, archive: Archive, now: datetime, *,
 def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = (),
              run_all: bool = False, now: datetime | None = None,
              client: httpx.Client | None = None, progress: Progress | None = None,
-             publish: bool = True) -> RunReport:
-    """Run the due sources (or ``source_ids``, or all with ``run_all``) once, then publish.
+             publisher: Publisher | None = None) -> RunReport:
+    """Run the due sources (or ``source_ids``, or all with ``run_all``) once, then publish
+    through ``publisher`` (when given) if anything changed or the feeds need it.
 
     Sources are fetched in parallel (``pipeline.concurrency`` at once, ``pipeline.per_host`` per
     host); the archive is written in this thread, in configuration order. Returns a
     :class:`RunReport`; raises only for configuration errors (an unknown source id) and archive
     failures.
     """
-    from ingest.publishing import publish_settings
-    from syndicate.publish import needs_publish, publish_all
-
     now = now or utcnow()
     report = RunReport(started=now)
     sources = select_sources(config, archive, now, source_ids=source_ids, run_all=run_all)
@@ -622,11 +633,10 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
         runner.close()
         if own_client:
             client.close()
-    settings = publish_settings(config) if publish else None
-    if settings and (report.changed or needs_publish(settings, archive, now)):
+    if publisher and (report.changed or publisher.needs_publish(archive, now)):
         if progress:
             progress("feeds", "render")
-        report.written = publish_all(settings, archive, now)
+        report.written = publisher.publish(archive, now)
     report.editions = {edition: count for edition, (count, _) in archive.edition_stats().items()}
     return report
 

@@ -214,7 +214,7 @@ def _setup(tmp_path: Path, sources: str, pipeline: str = ""):
 
 
 def _run(config, archive, now, **kwargs):
-    return run_once(config, archive, now=now, publish=False, **kwargs)
+    return run_once(config, archive, now=now, **kwargs)
 
 
 def test_a_304_costs_no_parsing_and_no_writes_but_the_source_state(tmp_path, server) -> None:
