@@ -26,9 +26,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import multiprocessing
-import multiprocessing.forkserver
-import os
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -48,6 +45,7 @@ from ingest.schedule import (
     SCHEDULE, is_due, poll_after_failure, poll_after_success, state_after_failure,
     state_after_success,
 )
+from ingest.workers import cpu_workers, normalization_pool, start_forkserver
 from normalize import normalize_many, sniff
 from normalize.editions import finish_records
 from normalize.model import Article
@@ -77,9 +75,6 @@ POOL_MIN_BYTES = 500_000
 #: when it first needs the workers: a run of that many usually does, and the boot (~0.4 s of
 #: CPU) then overlaps the first fetches instead of delaying the first normalization.
 FORKSERVER_MIN_SOURCES = 8
-
-#: How much lower the normalization workers' CPU priority is than the run's (``nice``).
-WORKER_NICENESS = 5
 
 #: Bytes of fetched documents a run may hold ahead of the source being committed (their records
 #: take about twice as much again): with big documents fewer sources are collected ahead, so
@@ -208,8 +203,7 @@ class Runner:
         the parsers and models in ~0.4 s of its own, which the run otherwise waits for when it
         first needs the workers (see :meth:`worker_pool`)."""
         if self.workers > 1:
-            multiprocessing.get_context("forkserver").set_forkserver_preload(["ingest.preload"])
-            multiprocessing.forkserver.ensure_running()
+            start_forkserver()
 
     def worker_pool(self, size: int) -> ProcessPoolExecutor | None:
         """The process pool for CPU-bound normalization, started once a run has fetched enough
@@ -218,14 +212,7 @@ class Runner:
             self._bytes_seen += size
             self._documents_seen += 1
             if self._pool is None and self.workers > 1 and self._bytes_seen >= POOL_MIN_BYTES:
-                # forkserver: the workers fork from a clean single-threaded server with the
-                # parsers and language models already loaded, never from our threads.
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["ingest.preload"])
-                # The workers yield to this process: the archive is written here, in order, and
-                # a starved writer leaves the cores idle at the end of the run.
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=context,
-                                                 initializer=os.nice, initargs=(WORKER_NICENESS,))
+                self._pool = normalization_pool(self.workers)
             return self._pool
 
     def admit(self, job: Job, size: int) -> None:
@@ -587,7 +574,7 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
         client = make_run_client(config)
     limits = HostLimits(config.pipeline.concurrency, config.pipeline.per_host)
     runner = Runner(config, archive, client, now, limits=limits,
-                    workers=min(os.cpu_count() or 1, 4))
+                    workers=cpu_workers(4))
     try:
         if sum(1 for source in sources if source.kind != "inbox") >= FORKSERVER_MIN_SOURCES:
             runner.start_forkserver()

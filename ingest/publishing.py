@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from ingest import workers
 from ingest.config import Config
 from syndicate import publish
 from syndicate.publish import FeedStore, PublishSettings
@@ -53,8 +54,9 @@ def publish_settings(config: Config) -> PublishSettings:
 class FeedPublisher:
     """Publishes every feed of one configuration (see :mod:`syndicate.publish`).
 
-    ``parallel`` allows forked render workers: leave it off in a multi-threaded process (the
-    daemon), where a lock held by another thread would stay locked in the child forever.
+    ``parallel`` allows forked render workers (:func:`ingest.workers.forked_map`, given two
+    CPUs): leave it off in a multi-threaded process (the daemon), where a lock held by another
+    thread would stay locked in the child forever.
     """
 
     settings: PublishSettings
@@ -67,7 +69,10 @@ class FeedPublisher:
 
     def publish(self, store: FeedStore, now: datetime) -> list[Path]:
         """Render and write the feeds whose bytes change; returns the files written."""
-        return publish.publish_all(self.settings, store, now, parallel=self.parallel)
+        parallel = (self.parallel and workers.can_fork()
+                    and workers.cpu_workers(workers.MAX_RENDER_WORKERS) > 1)
+        return publish.publish_all(self.settings, store, now,
+                                   workers=workers.forked_map if parallel else None)
 
 
 def feed_publisher(config: Config, *, parallel: bool = True) -> FeedPublisher:
