@@ -23,9 +23,9 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
 from ingest.archive import open_archive  # noqa: E402
-from syndicate.sections import section_slug  # noqa: E402
 from ingest.config import load_config  # noqa: E402
 from normalize.model import isoformat  # noqa: E402
+from syndicate.sections import section_slug  # noqa: E402
 
 EDITIONS_BY_LANGUAGE: dict[str, list[str]] = {}
 
