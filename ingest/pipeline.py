@@ -412,7 +412,7 @@ class Runner:
                                                        finish=not source.fulltext)
         except ParseError as exc:
             raise ParseError(exc.reason, source=source.id, where=source.where) from None
-        # The document is no longer needed, only its head (feed_ttl reads the channel's <ttl>).
+        # The document is no longer needed, only its head (channel_ttl_seconds reads the channel's <ttl>).
         job.fetched = replace(fetched, data=fetched.data[:CHANNEL_HEAD_BYTES])
         if source.fulltext:
             done = complete(articles, self.archive.known_hashes(source.id), self.pages, source.id)

@@ -43,7 +43,8 @@ from typing import Any, Callable, Iterator, Protocol, Sequence, TypeVar
 from normalize.model import Article, isoformat, parse_iso
 from syndicate import atom, index_html, jsonfeed, opml, rss
 from syndicate.channel import (
-    Channel, EditionSummary, FeedRef, ItemCache, article_key, prepare_entry,
+    FEED_FILES, FEED_TYPES, Channel, EditionSummary, FeedRef, ItemCache, article_key,
+    prepare_entry,
 )
 from syndicate.sections import section_slug
 from syndicate.translations import link_translations
@@ -110,11 +111,8 @@ class PublishSettings:
 
 
 #: format -> (renderer module, file name, media type)
-FORMATS = {
-    "rss": (rss, "rss.xml", "application/rss+xml"),
-    "atom": (atom, "atom.xml", "application/atom+xml"),
-    "json": (jsonfeed, "feed.json", "application/feed+json"),
-}
+FORMATS = {fmt: (module, FEED_FILES[fmt], FEED_TYPES[fmt])
+           for fmt, module in (("rss", rss), ("atom", atom), ("json", jsonfeed))}
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
