@@ -76,7 +76,7 @@ _LATENCY_WINDOW = 20
 _TABLES = ("articles", "article_editions", "article_sections", "article_history", "sources",
            "seen_files", "articles_fts", "edition_counts")
 #: Indexes older archives have and newer ones do without: nothing queries articles by content
-#: hash, and that index cost every insert ~0.04 ms. Opening an old archive drops them.
+#: hash, and the index slowed every insert. Opening an old archive drops them.
 _DROPPED_INDEXES = ("idx_articles_content_hash",)
 
 

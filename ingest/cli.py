@@ -138,9 +138,8 @@ def limit_malloc_arenas() -> None:
     """Let this process's threads share :data:`MALLOC_ARENAS` malloc arenas.
 
     glibc gives each thread that allocates an arena of its own and keeps what is freed there
-    for that arena: the fetch threads that each read a big document once held their share of
-    memory for the rest of the run (100,000 items over 50 sources: peak 349 MB, 253 MB with two
-    arenas, same speed). Only on glibc, only at the start (arenas are made when threads first
+    for that arena: the fetch threads that each read a big document would hold their share of
+    memory for the rest of the run (figures in bench/README.md). Only on glibc, only at the start (arenas are made when threads first
     allocate), and not when the operator set ``MALLOC_ARENA_MAX`` themselves.
     """
     if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:

@@ -144,8 +144,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-#: Below this many distinct records to lay out (~1.2 ms each), forking two workers from a big
-#: process costs more than it saves (break-even measured at ~150 with 150 MB of heap).
+#: Below this many distinct records to lay out, forking workers from a big process costs more
+#: than it saves (see bench/README.md).
 PARALLEL_MIN_RECORDS = 200
 _STATE_FILE = ".publish-state.json"
 

@@ -339,7 +339,7 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
     server_version = "wirefeed"
     timeout = 30  # seconds an idle keep-alive connection may hold a thread
     # Headers and body leave in two writes; with Nagle on, the body waits for the reader's
-    # delayed ACK of the headers (~40 ms a response on Linux, measured in bench/bench_serve.py).
+    # delayed ACK of the headers (tens of milliseconds a response on Linux).
     disable_nagle_algorithm = True
 
     def version_string(self) -> str:
