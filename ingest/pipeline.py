@@ -28,25 +28,25 @@ import functools
 import logging
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
 import httpx
 
-from ingest import inbox
 from ingest.archive import Archive, SourceState, clean_reason, utcnow
+from ingest.collectors import Collectors
 from ingest.config import Config, Source
-from ingest.errors import FetchError, ParseError, WirefeedError
-from ingest.fetch import CHANNEL_HEAD_BYTES, Fetched, HostLimits, fetch, make_client, poll_hint
-from ingest.fulltext import PageFetcher, complete
+from ingest.errors import ParseError, WirefeedError
+from ingest.fetch import Fetched, HostLimits, make_client, poll_hint
+from ingest.fulltext import PageFetcher
 from ingest.schedule import (
     SCHEDULE, is_due, poll_after_failure, poll_after_success, state_after_failure,
     state_after_success,
 )
 from ingest.workers import cpu_workers, normalization_pool, start_forkserver
-from normalize import normalize_many, sniff
+from normalize import normalize_many
 from normalize.editions import finish_records
 from normalize.model import Article
 
@@ -154,7 +154,7 @@ def due_sources(config: Config, archive: Archive, now: datetime) -> list[Source]
             if source.enabled and is_due(source, archive.source_state(source.id), config, now)]
 
 
-class Runner:
+class Runner(Collectors):
     """Processes sources against one archive with one HTTP client.
 
     ``limits`` bounds concurrent requests overall and per host (made from the configuration when
@@ -360,143 +360,6 @@ class Runner:
             return outcome
         self.record_success(source, state, outcome, job.fetched)
         return outcome
-
-    # -- collecting ---------------------------------------------------------------------------
-
-    def collect_feed(self, job: Job) -> None:
-        source, state, outcome = job.source, job.state, job.outcome
-        if source.path is not None:
-            try:
-                size = source.path.stat().st_size
-                if size > self.config.pipeline.max_bytes:
-                    raise FetchError(f"file too large: {size:,} bytes exceeds the "
-                                     f"{self.config.pipeline.max_bytes:,}-byte cap",
-                                     source=source.id, where=str(source.path))
-                data = source.path.read_bytes()
-            except OSError as exc:
-                raise FetchError(f"cannot read file: {exc.strerror or exc}", source=source.id,
-                                 where=str(source.path)) from None
-            digest = "sha256:" + inbox.content_hash(data)
-            fetched = Fetched(data, {"etag": digest}, str(source.path), 200, 0.0)
-            if state.etag == digest:
-                outcome.status = "not-modified"
-                job.fetched = replace(fetched, not_modified=True, data=b"")
-                return
-            url = source.path.resolve().as_uri()
-        else:
-            # Validators belong to the URL that issued them: a source whose URL was edited
-            # starts afresh.
-            same = state.location in (None, source.url)
-            fetched = fetch(self.client, source.url, etag=state.etag if same else None,
-                            last_modified=state.last_modified if same else None,
-                            max_bytes=self.config.pipeline.max_bytes,
-                            deadline=self.deadline, source=source.id, limits=self.limits)
-            if fetched.not_modified:
-                # A 304 costs no parsing and no writes besides the source state.
-                outcome.status = "not-modified"
-                job.fetched = fetched
-                return
-            url = fetched.url
-        job.fetched = fetched
-        outcome.documents = 1
-        self.admit(job, len(fetched.data))
-        try:
-            if sniff(fetched.data) == "page":
-                kind = fetched.headers.get("content-type", "no content type").split(";")[0]
-                raise ParseError(f"not a feed: the answer is an HTML page ({kind})")
-            # Full-text sources are routed after their pages are merged in, and skip unchanged
-            # items by content hash then (a page can change under an unchanged entry).
-            known = None if source.fulltext else self.archive.known_parse_hashes(source.id)
-            articles, job.skipped = self.normalize_job(source, fetched.data, "feed", url,
-                                                       fetched.headers, known,
-                                                       finish=not source.fulltext)
-        except ParseError as exc:
-            raise ParseError(exc.reason, source=source.id, where=source.where) from None
-        # The document is no longer needed, only its head (channel_ttl_seconds reads the channel's <ttl>).
-        job.fetched = replace(fetched, data=fetched.data[:CHANNEL_HEAD_BYTES])
-        if source.fulltext:
-            done = complete(articles, self.archive.known_hashes(source.id), self.pages, source.id)
-            articles, job.skipped = done.articles, job.skipped + done.skipped
-            if done.reason:
-                outcome.reason = clean_reason(done.reason)
-            if done.merged or done.failures:
-                log.info("[%s] full text: %d pages merged, %d failed, %d entries unchanged",
-                         source.id, done.merged, len(done.failures), done.skipped)
-            articles = self.finish(source, articles)
-        job.articles = articles
-
-    def collect_pages(self, job: Job) -> None:
-        source, outcome = job.source, job.outcome
-        reasons = []
-        for url in source.urls:
-            try:
-                fetched = fetch(self.client, url, max_bytes=self.config.pipeline.page_max_bytes,
-                                deadline=self.deadline, source=source.id, limits=self.limits)
-                outcome.documents += 1
-                job.articles.extend(self.parse(source, fetched.data, "page", fetched.url,
-                                               fetched.headers))
-            except (FetchError, ParseError) as exc:
-                outcome.failed += 1
-                reasons.append(f"{url}: {clean_reason(exc.reason)}")
-                log.warning("[%s] %s: %s", source.id, url, exc.reason)
-        if reasons:
-            outcome.status = "partial" if outcome.documents else "failed"
-            outcome.reason = reasons[0] if len(reasons) == 1 else f"{len(reasons)} pages failed; first: {reasons[0]}"
-            if not outcome.documents:
-                raise FetchError(outcome.reason, source=source.id, where=source.where)
-
-    # -- inbox (local files, read and moved in the archive's thread) ----------------------------
-
-    def run_inbox(self, source: Source, outcome: SourceOutcome) -> None:
-        folder = source.path
-        if not folder.is_dir():
-            raise FetchError("inbox folder does not exist", source=source.id, where=str(folder))
-        reasons = []
-        cap = self.config.pipeline.max_bytes
-        for path in inbox.list_documents(folder):
-            try:
-                size = path.stat().st_size
-                if size > cap:
-                    # Refused before reading: a dropped file never costs more memory than the cap.
-                    reason = f"file too large: {size:,} bytes exceeds the {cap:,}-byte cap"
-                    outcome.failed += 1
-                    reasons.append(f"{path.name}: {reason}")
-                    log.warning("[%s] %s: %s", source.id, path, reason)
-                    if not source.keep:
-                        inbox.move_aside(path, inbox.FAILED, reason)
-                    continue
-                data = path.read_bytes()
-            except OSError as exc:
-                reasons.append(f"{path.name}: cannot read: {exc.strerror}")
-                outcome.failed += 1
-                continue
-            digest = inbox.content_hash(data)
-            if source.keep and self.archive.seen_file(source.id, digest) is not None:
-                continue
-            outcome.documents += 1
-            try:
-                articles = self.parse(source, data, "inbox", path.resolve().as_uri())
-                if not articles:
-                    raise ParseError("document holds no items")
-                self.store(outcome, articles)
-            except ParseError as exc:
-                reason = clean_reason(exc.reason)
-                outcome.failed += 1
-                reasons.append(f"{path.name}: {reason}")
-                log.warning("[%s] %s: %s", source.id, path, reason)
-                if source.keep:
-                    self.archive.remember_file(source.id, digest, path.name, self.now, "failed", reason)
-                else:
-                    moved = inbox.move_aside(path, inbox.FAILED, reason)
-                    log.info("[%s] moved %s to %s", source.id, path.name, moved)
-                continue
-            if source.keep:
-                self.archive.remember_file(source.id, digest, path.name, self.now, "done")
-            else:
-                inbox.move_aside(path, inbox.DONE)
-        if reasons:
-            outcome.status = "partial"
-            outcome.reason = reasons[0] if len(reasons) == 1 else f"{len(reasons)} files failed; first: {reasons[0]}"
 
     # -- state --------------------------------------------------------------------------------
 
