@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import write_config
-import ingest.archive
+import ingest.archive.articles
 import syndicate.channel
 import syndicate.publish
 from ingest.archive import Archive, open_archive
@@ -123,7 +123,7 @@ def test_cached_publish_writes_the_bytes_of_an_uncached_one(
     config = load_config(write_config(tmp_path, ""))
     archive = open_archive(config.pipeline.database)
     decoded: Counter[str] = Counter()
-    row_to_article = ingest.archive._row_to_article
+    row_to_article = ingest.archive.articles._row_to_article
 
     def counting(row):
         decoded[row["id"]] += 1
@@ -150,7 +150,7 @@ def test_cached_publish_writes_the_bytes_of_an_uncached_one(
         archive.store(_articles(), NOW - timedelta(days=1))
         feeds = config.pipeline.feeds
         with monkeypatch.context() as patch:
-            patch.setattr(ingest.archive, "_row_to_article", counting)
+            patch.setattr(ingest.archive.articles, "_row_to_article", counting)
             for module in (rss, atom, jsonfeed):
                 patch.setattr(module, "render_item", counting_layout(module))
             patch.setattr(ItemCache, "add", counting_add)
