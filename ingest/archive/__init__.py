@@ -36,7 +36,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from ingest.archive.articles import ArticlesMixin, StoreResult
+from ingest.archive.articles import MIN_ID_PREFIX, ArticlesMixin, StoreResult
 from ingest.archive.lock import writer_lock
 from ingest.archive.schema import (
     _connect,
@@ -50,8 +50,8 @@ from ingest.archive.sources import SourceState, SourcesMixin
 from ingest.errors import StoreError
 from normalize.text import clean_text
 
-__all__ = ["Archive", "SourceState", "StoreResult", "clean_reason", "open_archive", "utcnow",
-           "writer_lock"]
+__all__ = ["MIN_ID_PREFIX", "Archive", "SourceState", "StoreResult", "clean_reason",
+           "open_archive", "utcnow", "writer_lock"]
 
 
 class Archive(ArticlesMixin, SourcesMixin, SearchMixin):
