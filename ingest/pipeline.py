@@ -403,7 +403,8 @@ def make_run_client(config: Config) -> httpx.Client:
     return make_client(timeout=config.pipeline.timeout,
                        max_redirects=config.pipeline.max_redirects,
                        user_agent=config.pipeline.user_agent,
-                       max_connections=max(config.pipeline.concurrency * 2, 10))
+                       max_connections=max(config.pipeline.concurrency * 2, 10),
+                       guard=config.pipeline.guard())
 
 
 def select_sources(config: Config, archive: Archive, now: datetime, *,

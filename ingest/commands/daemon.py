@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from ingest.cli import config_option
+from ingest.cli import check_storage, config_option
 from ingest.config import Config
 from ingest.daemon import Daemon
 from ingest.publishing import feed_publisher
@@ -31,6 +31,7 @@ def daemon_cmd(config: Config, lock_wait: float) -> None:
     debug = logging.getLogger().getEffectiveLevel() <= logging.DEBUG
     for name in ("apscheduler", "httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.INFO if debug else logging.WARNING)
+    check_storage(config)  # an unwritable archive or feeds folder: one line, exit 3, at start
     # The daemon's threads make forking render workers unsafe: it publishes in-process.
     publisher_for = functools.partial(feed_publisher, parallel=False)
     sys.exit(Daemon(config, publisher_for, lock_wait=lock_wait).run())
