@@ -21,9 +21,10 @@ Three shortcuts keep a run cheap, none changes a byte of output:
   depends on nothing of the channel but the base URL: each record's ``<item>``, ``<entry>``
   and JSON Feed item are laid out once per publish and put into every document that shows it
   (:class:`syndicate.channel.ItemCache`).
-* When there are many distinct records and more than one CPU, worker processes lay them out
-  (pure, CPU-bound work; the workers are forked, so nothing is pickled on the way in), and
-  each channel's documents are put together here as soon as its records are done.
+* When there are many distinct records and the caller passes ``workers`` (a
+  :class:`RecordMapper`: the shell's :func:`ingest.workers.forked_map`), worker processes lay
+  them out (pure, CPU-bound work), and each channel's documents are put together here as soon
+  as its records are done.
 """
 
 from __future__ import annotations
@@ -32,18 +33,17 @@ import contextlib
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterator, Protocol, Sequence, TypeVar
 
 from normalize.model import Article, isoformat, parse_iso
 from syndicate import atom, jsonfeed, opml, rss, site
 from syndicate.channel import (
-    Channel, FeedRef, ItemCache, article_key, prepare_entry,
+    FEED_FILES, FEED_TYPES, Channel, FeedRef, ItemCache, article_key, prepare_entry,
 )
 from syndicate.sections import section_slug
 from syndicate.translations import link_translations
@@ -63,6 +63,17 @@ class FeedStore(Protocol):
 
     def embargoes_passed(self, since: datetime, now: datetime) -> int:
         """How many records' embargoes ended after ``since`` and by ``now``."""
+        ...
+
+
+T = TypeVar("T")
+
+
+class RecordMapper(Protocol):
+    """Computes ``func(shared, i)`` for ``i`` in ``range(count)`` in worker processes, yielding
+    the results in order (``func`` is a module-level function, ``shared`` is not pickled)."""
+
+    def __call__(self, func: Callable[[Any, int], T], shared: Any, count: int) -> Iterator[T]:
         ...
 
 
@@ -99,11 +110,8 @@ class PublishSettings:
 
 
 #: format -> (renderer module, file name, media type)
-FORMATS = {
-    "rss": (rss, "rss.xml", "application/rss+xml"),
-    "atom": (atom, "atom.xml", "application/atom+xml"),
-    "json": (jsonfeed, "feed.json", "application/feed+json"),
-}
+FORMATS = {fmt: (module, FEED_FILES[fmt], FEED_TYPES[fmt])
+           for fmt, module in (("rss", rss), ("atom", atom), ("json", jsonfeed))}
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
@@ -135,11 +143,10 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-#: Below this many distinct records to lay out (~1.2 ms each), forking two workers from a big
-#: process costs more than it saves (break-even measured at ~150 with 150 MB of heap).
+#: Below this many distinct records to lay out, forking workers from a big process costs more
+#: than it saves (see bench/README.md).
 PARALLEL_MIN_RECORDS = 200
 _STATE_FILE = ".publish-state.json"
-_RECORDS: list = []  # read by forked render workers (set just before the pool starts)
 
 
 def _renderer_digest() -> str:
@@ -188,9 +195,9 @@ def _render_channel(job: tuple, items: dict[str, ItemCache]) -> list[bytes]:
             for fmt, (module, _, _) in FORMATS.items()]
 
 
-def _render_record(index: int) -> tuple[datetime, list]:
-    """Lay out record ``index`` of :data:`_RECORDS` in every format (runs in a worker)."""
-    channel, article, links = _RECORDS[index]
+def _render_record(records: list[tuple], index: int) -> tuple[datetime, list]:
+    """Lay out ``records[index]`` in every format (runs in a worker)."""
+    channel, article, links = records[index]
     entry = prepare_entry(channel, article, links)
     return entry.updated, [module.render_item(entry) for module, _, _ in FORMATS.values()]
 
@@ -211,42 +218,31 @@ def _distinct_records(jobs: list) -> tuple[list[tuple], list[int]]:
     return records, needed
 
 
-def render_channels(jobs: list, parallel: bool = True) -> Iterator[list[bytes]]:
+def render_channels(jobs: list, workers: RecordMapper | None = None) -> Iterator[list[bytes]]:
     """Yield the documents of ``(channel, articles, translations)`` jobs, in job order.
 
     Each record's item is laid out once per format (an :class:`ItemCache` per format) and
-    reused by every channel that shows it. When it pays off, forked workers lay out the
-    distinct records, each once, and this process puts each channel's documents together as
-    soon as its records are done; the caller writes (and fsyncs) them while the workers go
-    on. ``parallel=False`` does it all in this process: forking a multi-threaded process (the
-    daemon) is unsafe, since a lock held by another thread stays locked in the child forever.
+    reused by every channel that shows it. When it pays off and ``workers`` is given, they
+    lay out the distinct records, each once, and this process puts each channel's documents
+    together as soon as its records are done; the caller writes (and fsyncs) them while the
+    workers go on. Without ``workers`` it all happens in this process.
     """
-    global _RECORDS
     items = {fmt: ItemCache() for fmt in FORMATS}
     records, needed = _distinct_records(jobs)
-    workers = min(os.cpu_count() or 1, 8) if parallel else 1
-    if (workers < 2 or len(records) < PARALLEL_MIN_RECORDS
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if workers is None or len(records) < PARALLEL_MIN_RECORDS:
         for job in jobs:
             yield _render_channel(job, items)
         return
-    _RECORDS = records
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            # Eight tasks per worker: the first channels are written while the workers lay
-            # out the records of later ones, and there are few enough results to collect.
-            made = pool.imap(_render_record, range(len(records)),
-                             chunksize=max(1, len(records) // (workers * 8)))
-            done = 0
-            for job, count in zip(jobs, needed):
-                for channel, article, links in records[done:count]:
-                    updated, formats = next(made)
-                    for fmt, item in zip(FORMATS, formats):
-                        items[fmt].add(channel.root, article, links, updated, item)
-                done = count
-                yield _render_channel(job, items)
-    finally:
-        _RECORDS = []
+    made = workers(_render_record, records, len(records))
+    with contextlib.closing(made):
+        done = 0
+        for job, count in zip(jobs, needed):
+            for channel, article, links in records[done:count]:
+                updated, formats = next(made)
+                for fmt, item in zip(FORMATS, formats):
+                    items[fmt].add(channel.root, article, links, updated, item)
+            done = count
+            yield _render_channel(job, items)
 
 
 def _channel(settings: PublishSettings, edition: FeedEdition,
@@ -304,10 +300,11 @@ def needs_publish(settings: PublishSettings, store: FeedStore, now: datetime) ->
 
 
 def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
-                parallel: bool = True) -> list[Path]:
+                workers: RecordMapper | None = None) -> list[Path]:
     """Render and write every feed and the indexes. Returns the files that changed.
 
-    ``parallel`` allows forked render workers (leave it off in threaded callers).
+    ``workers`` lays records out in worker processes when there are many (see
+    :func:`render_channels`); without it everything is rendered in this process.
     """
     root = settings.feeds
     limit = settings.items_per_feed
@@ -371,7 +368,7 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
             continue
         todo.append((channel, articles, wanted))
     # Closed at once if a write fails, so the render workers do not outlive this call.
-    with contextlib.closing(render_channels(todo, parallel)) as rendered:
+    with contextlib.closing(render_channels(todo, workers)) as rendered:
         for (channel, _, _), documents in zip(todo, rendered):
             for (_, filename, _), data in zip(FORMATS.values(), documents):
                 path = root / channel.path / filename

@@ -48,17 +48,15 @@ from urllib.parse import unquote_to_bytes, urlsplit
 
 from lxml import etree
 
+from syndicate.channel import FEED_FILES, FEED_TYPES
+
 
 log = logging.getLogger(__name__)
 
 UTC = timezone.utc
 
 #: Media types by file name first (the publisher's fixed names), then by extension.
-NAME_TYPES = {
-    "rss.xml": "application/rss+xml; charset=utf-8",
-    "atom.xml": "application/atom+xml; charset=utf-8",
-    "feed.json": "application/feed+json; charset=utf-8",
-}
+NAME_TYPES = {FEED_FILES[fmt]: f"{FEED_TYPES[fmt]}; charset=utf-8" for fmt in FEED_FILES}
 EXTENSION_TYPES = {
     ".opml": "text/x-opml; charset=utf-8",
     ".html": "text/html; charset=utf-8",
@@ -322,7 +320,8 @@ def etag_matches(header: str, etag: str) -> bool:
     return False
 
 
-def _http_date(value: datetime) -> str:
+def format_http_date(value: datetime) -> str:
+    """``value`` as an HTTP date (RFC 9110 IMF-fixdate, in GMT)."""
     return email.utils.format_datetime(value.astimezone(UTC), usegmt=True)
 
 
@@ -340,7 +339,7 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
     server_version = "wirefeed"
     timeout = 30  # seconds an idle keep-alive connection may hold a thread
     # Headers and body leave in two writes; with Nagle on, the body waits for the reader's
-    # delayed ACK of the headers (~40 ms a response on Linux, measured in bench/bench_serve.py).
+    # delayed ACK of the headers (tens of milliseconds a response on Linux).
     disable_nagle_algorithm = True
 
     def version_string(self) -> str:
@@ -386,7 +385,7 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
         modified = min(entry.last_modified.replace(microsecond=0), now)
         headers = {
             "ETag": etag,
-            "Last-Modified": _http_date(modified),
+            "Last-Modified": format_http_date(modified),
             "Cache-Control": f"public, max-age={self.server.max_age}",
             "Vary": "Accept-Encoding",
         }
