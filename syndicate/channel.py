@@ -7,9 +7,11 @@ already applied, so the RSS, Atom and JSON Feed writers only lay values out and 
 (:func:`rendered_items` gives a feed's items laid out, each once per publish and format with an
 :class:`ItemCache`):
 
-- id: ``article.guid`` (RSS ``guid``, JSON ``id``). The Atom ``id`` must be an IRI: the guid when
-  it has a URI scheme and no white space, else ``urn:wirefeed:{source}:{article.id}``. Both depend
-  only on the source and the guid, so they never change when a headline does.
+- id: the RSS ``guid`` and the Atom ``id`` are always a valid URI: ``article.guid`` when
+  :func:`syndicate.ids.is_valid_uri` accepts it, else a ``tag:`` URI minted from the base URL's
+  host, the source and the guid (:func:`syndicate.ids.feed_id`). It depends only on those, so it
+  never changes when a headline does; the record (and ``ingest export``) keeps the guid. The JSON
+  Feed ``id`` (any string there) stays the agency guid, the minted id when it is empty.
 - title: the plain headline, else the first words of the summary, body or caption (with "…"),
   else the agency, else the source id.
 - link: ``article.url`` when it is an absolute http(s) URL, else ``{base_url}/articles/{id}``.
@@ -42,6 +44,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from normalize.model import Article, Credit, Dateline, Image, isoformat, make_article_id, utc
 from normalize.sanitize import clean_html, strip_forbidden_chars
 from normalize.text import clean_text, plain_title
+from syndicate.ids import feed_id
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +63,6 @@ FEED_TYPES = {
 # RFC 4287's atomLanguageTag; a value that does not match is left out rather than made invalid.
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 _MEDIA_TYPE = re.compile(r"[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*")
-_URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 _HOST = re.compile(r"[A-Za-z0-9._~-]+(:[0-9]*)?|\[[0-9A-Fa-f:.]+\](:[0-9]*)?")
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # Reserved and unreserved URL characters stay as they are; "%" too, so escapes survive.
@@ -171,8 +173,8 @@ class Picture:
 class Entry:
     """One item, every field final: what the renderers write, with all fallbacks applied."""
 
-    guid: str
-    atom_id: str
+    guid: str  # the JSON Feed id: the agency guid as it is (else ``id_uri``)
+    id_uri: str  # the RSS guid and Atom id: the guid if a valid URI, else a minted one
     title: str
     link: str
     summary: str
@@ -347,10 +349,10 @@ def _prepare(root: str, article: Article, translations: tuple[tuple[str, str], .
     updated = _second(utc(article.updated)) or published
     language = language_tag(article.language)
     link = entry_link(article) or permalink(root, article)
-    ident = atom_id(article)
+    ident = item_id(root, article)
     return Entry(
         guid=_text(article.guid).strip() or ident,
-        atom_id=ident,
+        id_uri=ident,
         title=entry_title(article),
         link=link,
         summary=summary,
@@ -371,13 +373,12 @@ def _prepare(root: str, article: Article, translations: tuple[tuple[str, str], .
     )
 
 
-def atom_id(article: Article) -> str:
-    """Return the item's Atom id: the guid if it is an IRI, else ``urn:wirefeed:{source}:{id}``."""
-    guid = _text(article.guid).strip()
-    if _URI_SCHEME.fullmatch(guid):
-        return guid
-    source = quote(_text(article.source), safe="") or "unknown"
-    return f"urn:wirefeed:{source}:{quote(article_key(article), safe='')}"
+def item_id(root: str, article: Article) -> str:
+    """Return the item's id in every format: its guid if a valid URI, else a minted one.
+
+    ``root`` is the public base URL (its host names minted ids); see :mod:`syndicate.ids`.
+    """
+    return feed_id(root, _text(article.source), _text(article.guid), article_key(article))[0]
 
 
 def entry_title(article: Article) -> str:
