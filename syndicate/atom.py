@@ -1,7 +1,7 @@
 """Atom 1.0 (RFC 4287) writer, with Media RSS for pictures.
 
-Feed: ``id`` is the feed's own URL (``atom.xml``); ``updated`` the newest entry's, 1970 for an
-empty feed; an ``author`` (the channel title) so the feed stays valid with no entries; links
+Feed: ``id`` is the feed's own URL (``atom.xml``); ``updated`` when its content last changed
+(``Channel.updated``, from the publish state; else the newest entry's, 1970 for an empty feed); an ``author`` (the channel title) so the feed stays valid with no entries; links
 ``self``, ``alternate`` to the HTML index (text/html) and to the RSS and JSON Feed versions,
 ``hub`` when configured; ``xml:lang`` when the edition has one language.
 

@@ -16,8 +16,12 @@ already applied, so the RSS, Atom and JSON Feed writers only lay values out and 
   else the agency, else the source id.
 - link: ``article.url`` when it is an absolute http(s) URL, else ``{base_url}/articles/{id}``.
 - dates: ``published`` falls back to ``updated``; ``updated`` falls back to ``published``; with
-  neither, both are 1970-01-01T00:00:00Z (:data:`EPOCH`). A feed's own date is its newest item's
-  ``updated``, and :data:`EPOCH` for an empty feed: never the clock.
+  neither, both are 1970-01-01T00:00:00Z (:data:`EPOCH`). A feed's own date (RSS
+  ``lastBuildDate``, Atom ``updated``, JSON Feed ``_wirefeed.updated``, and the served
+  Last-Modified) is :attr:`Channel.updated`: when the feed's content last changed, kept in the
+  publish state by :mod:`syndicate.publish` (so a back-dated item, a correction or a kill moves
+  it). Without one (a channel rendered outside a publish) it is the newest item's ``updated``,
+  :data:`EPOCH` for an empty feed. Never the clock.
 - authors: the bylines, else the agency, else the source id.
 - content: the sanitized body (or the plain body as paragraphs), with each picture appended as a
   ``<figure>`` carrying its caption and credit, since most readers ignore media credits.
@@ -91,6 +95,8 @@ class Channel:
     ttl: int | None = None
     hub: str | None = None
     generator: str = "wirefeed"
+    #: When the feed's content last changed (from the publish state); None: its newest item's date.
+    updated: datetime | None = None
 
     @property
     def root(self) -> str:
@@ -304,8 +310,8 @@ def rendered_items(
     """Return the feed's date and ``render_item(entry)`` of each article, in the given order.
 
     ``translations`` maps an article id to its ``(hreflang, href)`` other-language versions
-    (see :func:`syndicate.translations.link_translations`). The feed's date is its newest
-    item's ``updated``, :data:`EPOCH` for no items. ``cache``, one per format and publish,
+    (see :func:`syndicate.translations.link_translations`). The feed's date is
+    ``channel.updated`` when set, else its newest item's ``updated``, :data:`EPOCH` for no items. ``cache``, one per format and publish,
     gives the items it holds and keeps the ones made. Never drops an item; never raises on odd
     field values.
     """
@@ -323,6 +329,8 @@ def rendered_items(
             cache.add(root, article, links, *kept)
         newest = kept[0] if newest is None else max(newest, kept[0])
         items.append(kept[1])
+    if channel.updated is not None:
+        return _second(utc(channel.updated)), items
     return EPOCH if newest is None else newest, items
 
 
