@@ -143,6 +143,7 @@ class FeedRef:
     title: str
     url: str
     html_url: str
+    languages: tuple[str, ...] = ()  # the edition's languages
 
 
 @dataclass(frozen=True)

@@ -316,7 +316,8 @@ def publish_all(config: Config, archive: Archive, now: datetime, *,
                 edition_refs.append(FeedRef(edition=edition.id, edition_name=edition.name,
                                             section=channel.section, fmt=fmt,
                                             title=channel.title, url=channel.url_for(fmt),
-                                            html_url=channel.html_url))
+                                            html_url=channel.html_url,
+                                            languages=edition.languages))
         refs.extend(edition_refs)
         summaries.append(EditionSummary(edition=edition.id, name=edition.name,
                                         feeds=tuple(edition_refs), latest=tuple(latest[:10])))
