@@ -19,10 +19,11 @@ from lxml import etree
 
 from conftest import FIXTURES, run_cli, write_config
 from ingest.archive import open_archive
+from ingest.commands.serve import make_server
 from ingest.config import load_config
+from ingest.publishing import publish_settings
 from normalize.model import Article
 from syndicate.publish import publish_all
-from syndicate.serve import make_server
 
 GUID = "urn:newsml:efe.com:20251104:ECO4521"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -181,16 +182,16 @@ def test_an_injected_clock_gives_byte_identical_feeds(tmp_path: Path) -> None:
         archive = open_archive(config.pipeline.database)
         try:
             archive.store([_story(1), _story(2)], NOW - timedelta(days=1))
-            publish_all(config, archive, NOW, parallel=False)
+            publish_all(publish_settings(config), archive, NOW, parallel=False)
             feeds[name] = _snapshot(config.pipeline.feeds)
             # Later runs that change nothing write nothing, whatever the clock says.
-            assert publish_all(config, archive, NOW + timedelta(hours=5), parallel=False) == []
+            assert publish_all(publish_settings(config), archive, NOW + timedelta(hours=5), parallel=False) == []
             assert _snapshot(config.pipeline.feeds) == feeds[name]
             if name == "b":
                 # A back-dated item: en-gb's date becomes that run's clock.
                 archive.store([_story(30)], NOW)
                 later = NOW + timedelta(hours=6)
-                written = publish_all(config, archive, later, parallel=False)
+                written = publish_all(publish_settings(config), archive, later, parallel=False)
                 assert config.pipeline.feeds / "en-gb" / "rss.xml" in written
                 dates = _feed_dates_of(config.pipeline.feeds / "en-gb")
                 assert set(dates) == {later}
