@@ -116,6 +116,7 @@ def _conditional(client: httpx.Client, name: str, etag: str, modified: str) -> t
         {"If-None-Match": etag}, {"If-None-Match": f"W/{etag}"}, {"If-Modified-Since": modified}))
 
 
+@pytest.mark.slow
 def test_a_back_dated_item_and_a_kill_reach_both_kinds_of_client(site) -> None:
     tmp_path, drop, config, client = site
     feeds = tmp_path / "data" / "feeds"

@@ -103,6 +103,7 @@ def test_the_validator_never_raises_and_refuses_white_space(value):
         assert not valid
 
 
+@pytest.mark.slow
 def test_every_id_of_the_sample_run_is_a_valid_uri_and_export_keeps_the_guid(tmp_path: Path):
     shutil.copytree(REPO / "data" / "samples", tmp_path / "data" / "samples")
     shutil.copy(REPO / "schedules.toml", tmp_path / "schedules.toml")

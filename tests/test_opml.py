@@ -34,6 +34,7 @@ def _outlines(opml: Path) -> list[etree._Element]:
     return root.findall("body/outline")
 
 
+@pytest.mark.slow
 def test_the_sample_run_opml_lists_each_feed_once(tmp_path: Path) -> None:
     config_path = _sample_project(tmp_path)
     assert run_cli("run-once", "-q", cwd=tmp_path).returncode == 0
@@ -61,6 +62,7 @@ def test_the_sample_run_opml_lists_each_feed_once(tmp_path: Path) -> None:
     assert swiss.get("title") == "wirefeed — Switzerland (de, fr, it)"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("newsboat") is None,
                     reason="newsboat is not installed (Debian package 'newsboat'; .ci/run "
                            "installs it): the OPML import by a real reader is not checked")
