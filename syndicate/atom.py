@@ -89,7 +89,7 @@ def _add_entry(feed: etree._Element, entry: Entry) -> None:
     node = add(feed, f"{_A}entry")
     if entry.language:
         node.set(XML_LANG, entry.language)
-    add(node, f"{_A}id", entry.id_uri)
+    add(node, f"{_A}id", entry.guid)
     add(node, f"{_A}title", entry.title, {"type": "text"})
     add(node, f"{_A}link", attrs={"rel": "alternate", "type": "text/html", "href": entry.link})
     if entry.translations:

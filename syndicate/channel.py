@@ -7,11 +7,11 @@ already applied, so the RSS, Atom and JSON Feed writers only lay values out and 
 (:func:`rendered_items` gives a feed's items laid out, each once per publish and format with an
 :class:`ItemCache`):
 
-- id: the RSS ``guid`` and the Atom ``id`` are always a valid URI: ``article.guid`` when
-  :func:`syndicate.ids.is_valid_uri` accepts it, else a ``tag:`` URI minted from the base URL's
-  host, the source and the guid (:func:`syndicate.ids.feed_id`). It depends only on those, so it
-  never changes when a headline does; the record (and ``ingest export``) keeps the guid. The JSON
-  Feed ``id`` (any string there) stays the agency guid, the minted id when it is empty.
+- id: one value for the RSS ``guid``, the Atom ``id`` and the JSON Feed ``id``, always a valid
+  URI: ``article.guid`` when :func:`syndicate.ids.is_valid_uri` accepts it, else a ``tag:`` URI
+  minted from the base URL's host, the source and the guid (:func:`syndicate.ids.feed_id`). It
+  depends only on those, so it never changes when a headline does; the record (and ``ingest
+  export``) keeps the agency's guid.
 - title: the plain headline, else the first words of the summary, body or caption (with "…"),
   else the agency, else the source id.
 - link: ``article.url`` when it is an absolute http(s) URL, else ``{base_url}/articles/{id}``.
@@ -180,8 +180,7 @@ class Picture:
 class Entry:
     """One item, every field final: what the renderers write, with all fallbacks applied."""
 
-    guid: str  # the JSON Feed id: the agency guid as it is (else ``id_uri``)
-    id_uri: str  # the RSS guid and Atom id: the guid if a valid URI, else a minted one
+    guid: str  # the RSS guid, Atom id and JSON Feed id: a valid URI (see :func:`item_id`)
     title: str
     link: str
     summary: str
@@ -360,8 +359,7 @@ def _prepare(root: str, article: Article, translations: tuple[tuple[str, str], .
     link = entry_link(article) or permalink(root, article)
     ident = item_id(root, article)
     return Entry(
-        guid=_text(article.guid).strip() or ident,
-        id_uri=ident,
+        guid=ident,
         title=entry_title(article),
         link=link,
         summary=summary,

@@ -92,7 +92,7 @@ def _add_item(feed: etree._Element, entry: Entry) -> None:
         add(item, "description", entry.summary)
     if entry.content_html:
         add(item, f"{{{CONTENT}}}encoded", entry.content_html)
-    add(item, "guid", entry.id_uri, {"isPermaLink": "false"})
+    add(item, "guid", entry.guid, {"isPermaLink": "false"})
     add(item, "pubDate", rfc822(entry.published))
     add(item, f"{{{ATOM}}}updated", rfc3339(entry.updated))
     for author in entry.authors:

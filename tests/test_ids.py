@@ -118,6 +118,11 @@ def test_every_id_of_the_sample_run_is_a_valid_uri_and_export_keeps_the_guid(tmp
         ids.update(found)
         checked += 1
     assert checked >= 100 and len(ids) > 20
+    # JSON Feed shows the same id as the RSS guid of each item.
+    for path in sorted(feeds.rglob("feed.json")):
+        rss = etree.parse(str(path.with_name("rss.xml"))).getroot()
+        assert [item["id"] for item in json.loads(path.read_bytes())["items"]] == [
+            e.text for e in rss.iter("guid")]
     export = run_cli("export", "--jsonl", cwd=tmp_path)
     assert export.returncode == 0
     guids = {json.loads(line)["guid"] for line in export.stdout.splitlines() if line.strip()}

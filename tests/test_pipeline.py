@@ -178,9 +178,11 @@ def test_http_feed_500_malformed_file_and_bad_inbox_document(tmp_path: Path, ser
     assert "broken" in out and "failed" in out
     assert "bad.json" in out
     # the good sources were stored and published
-    # (JSON Feed ids are the agency guids; RSS guids are ids minted from them, not being URIs)
-    document = json.loads((tmp_path / "data/feeds/en-gb/feed.json").read_bytes())
-    assert {item["id"] for item in document["items"]} == {"W-1", "W-2", "D-1"}
+    # (the agency guids are no URIs: the feeds show ids minted from them)
+    parsed = feedparser.parse((tmp_path / "data/feeds/en-gb/rss.xml").read_bytes())
+    assert {e.id for e in parsed.entries} == {
+        feed_id("http://localhost:8080", source, guid, "")[0]
+        for source, guid in (("wire", "W-1"), ("wire", "W-2"), ("drop", "D-1"))}
     # the bad file is moved aside with its reason, the good one is done; nothing deleted
     assert (drop / "failed" / "bad.json").exists()
     reason = (drop / "failed" / "bad.json.error").read_text(encoding="utf-8")

@@ -25,6 +25,7 @@ from ingest.commands.serve import make_server
 from ingest.config import load_config
 from ingest.publishing import publish_settings, reader_ttl_minutes
 from normalize.model import Article
+from syndicate.ids import feed_id
 from syndicate.publish import publish_all
 from syndicate.serve import (
     FeedServer, accepts_gzip, etag_matches, find_feed_date, find_file,
@@ -163,7 +164,7 @@ def test_max_age_is_the_schedule_ttl(client, config) -> None:
     assert response.headers["cache-control"] == "public, max-age=300"
 
 
-def test_feeds_fetched_over_http_parse(client) -> None:
+def test_feeds_fetched_over_http_parse(client, config) -> None:
     for path in ("/fr-fr/rss.xml", "/fr-fr/atom.xml"):
         response = client.get(path)
         parsed = feedparser.parse(io.BytesIO(response.content),
@@ -173,7 +174,8 @@ def test_feeds_fetched_over_http_parse(client) -> None:
                                                      "La banque centrale maintient ses taux"}
     document = client.get("/fr-fr/feed.json").json()
     assert document["version"] == "https://jsonfeed.org/version/1.1"
-    assert [item["id"] for item in document["items"]] == ["fr-1", "fr-2"]
+    assert [item["id"] for item in document["items"]] == [
+        feed_id(config.pipeline.base_url, "wire", guid, guid)[0] for guid in ("fr-1", "fr-2")]
 
 
 @pytest.mark.parametrize("name", ["rss.xml", "atom.xml", "feed.json"])
