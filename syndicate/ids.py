@@ -91,7 +91,8 @@ def is_valid_uri(value: str) -> bool:
     if scheme == "tag":
         return _valid_tag(value)
     if scheme in ("http", "https"):
-        return bool(authority) and not authority.rpartition("@")[2].startswith(":")
+        host = (authority or "").rpartition("@")[2]
+        return bool(host) and (host.startswith("[") or bool(host.partition(":")[0]))
     return True
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -51,7 +52,7 @@ def test_valid_ids_pass(value):
     "tag:ansa.it,24:555",            # a 2-digit year
     "tag:ansa.it,2024-13:5",         # month 13
     "http://exa mple.com/", "http://example.com/a b", "http://example.com/%zz",
-    "http:///path", "https://:80/",  # no host
+    "http:///path", "https://:80/", "http://user@/", "http://user@:80/",  # no host
     "http://[::g]/", "http://example.com:8o/",
     "http://exämple.com/",           # an IRI, not a URI
     "1http://example.com/",          # a scheme must start with a letter
@@ -93,6 +94,25 @@ def test_every_feed_id_is_a_valid_uri_and_valid_guids_are_kept(base, source, gui
     assert is_valid_uri(ident)
     assert minted == (not is_valid_uri(guid.strip()))
     assert ident == feed_id(base, source, guid, "fallback")[0]
+
+
+_LABEL = st.from_regex(r"[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(labels=st.lists(_LABEL, min_size=1, max_size=3), port=st.none() | st.integers(0, 65535),
+       segments=st.lists(st.text(max_size=12), max_size=4), query=st.none() | st.text(max_size=12),
+       nid=st.from_regex(r"[A-Za-z0-9][A-Za-z0-9-]{0,30}[A-Za-z0-9]", fullmatch=True),
+       nss=st.text(min_size=1, max_size=20))
+def test_uris_built_by_the_grammar_are_valid(labels, port, segments, query, nid, nss):
+    # Any text percent-encoded is a valid path, query or URN namespace-specific string.
+    host = ".".join(labels) + (f":{port}" if port is not None else "")
+    path = "".join("/" + quote(segment, safe="") for segment in segments)
+    uri = f"https://{host}{path}" + (f"?{quote(query, safe='=&')}" if query is not None else "")
+    assert is_valid_uri(uri), uri
+    if nid.lower() != "uuid":  # urn:uuid: must be followed by a UUID
+        assert is_valid_uri(f"urn:{nid}:{quote(nss, safe='')}")
+    assert not is_valid_uri(f"urn:{nid}.x:{quote(nss, safe='')}")  # a dot in the namespace id
 
 
 @settings(max_examples=200, deadline=None)
