@@ -4,7 +4,7 @@ A reader that imports ``index.opml`` subscribes to each feed once: the Atom and 
 versions of a feed carry the same items, so listing them as well would give a reader three
 subscriptions and every item three times. Each outline is ``type="rss"`` with ``text`` and
 ``title`` (the feed's title with the edition's languages: ``wirefeed — España (es)``),
-``xmlUrl`` (the RSS feed), ``htmlUrl`` (the edition's place on the HTML index), ``language``
+``xmlUrl`` (the RSS feed), ``htmlUrl`` (the edition's or section's page on the site), ``language``
 (when the edition has one) and ``category`` (``/edition[/section]``). Outlines follow the input
 order, so the same inputs give the same bytes; no ``dateCreated``/``dateModified``: they would
 come from the clock.

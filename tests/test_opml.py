@@ -55,7 +55,10 @@ def test_the_sample_run_opml_lists_each_feed_once(tmp_path: Path) -> None:
         edition = names[outline.get("category").split("/")[1]]
         assert edition.name in outline.get("title")
         assert outline.get("title").endswith(f"({', '.join(edition.languages)})")
-        assert outline.get("htmlUrl") == f"http://localhost:8080/index.html#{edition.id}"
+        # the edition's (or section's) page on the site, beside its feeds
+        assert outline.get("htmlUrl") == outline.get("xmlUrl").removesuffix("rss.xml")
+        assert (feeds / outline.get("htmlUrl").removeprefix("http://localhost:8080/")
+                / "index.html").is_file()
     # Every edition's main feed is there; the Swiss one names its three languages.
     assert {o.get("category") for o in outlines} >= {f"/{e}" for e in names}
     swiss = next(o for o in outlines if o.get("category") == "/ch")
