@@ -29,6 +29,7 @@ from typing import Any
 
 from ingest.errors import ConfigError
 from ingest.netguard import Guard, Resolver, parse_networks
+from ingest.schedule import cron_trigger  # the same conversion the scheduler uses
 
 SOURCE_KINDS = ("feed", "inbox", "page")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -219,8 +220,6 @@ def parse_interval(value: Any) -> float:
 
 def validate_cron(expression: str, timezone: str | None = None) -> None:
     """Raise ``ValueError`` unless ``expression`` is a 5-field crontab line APScheduler accepts."""
-    from ingest.pipeline import cron_trigger  # the same conversion the scheduler uses
-
     if len(expression.split()) != 5:
         raise ValueError(f"{expression!r} is not a 5-field crontab expression")
     cron_trigger(expression, timezone or "UTC")

@@ -246,7 +246,7 @@ def test_an_archive_and_a_publish_state_from_before_the_mark_publish_once_then_s
     archive = open_archive(db)
     try:
         archive.store([_article(1)], NOW)
-        publish_all(settings, archive, NOW, parallel=False)
+        publish_all(settings, archive, NOW)
         assert not needs_publish(settings, archive, NOW)
     finally:
         archive.close()
@@ -261,7 +261,7 @@ def test_an_archive_and_a_publish_state_from_before_the_mark_publish_once_then_s
         assert archive.change_mark()
         assert [a.id for a in archive.feed_articles("en", NOW, 10)] == ["id-1"]
         assert needs_publish(settings, archive, NOW)  # no remembered mark: publish
-        publish_all(settings, archive, NOW, parallel=False)
+        publish_all(settings, archive, NOW)
         assert not needs_publish(settings, archive, NOW)
         archive.store([_article(2)], NOW)
         assert needs_publish(settings, archive, NOW)
