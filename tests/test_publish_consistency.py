@@ -11,6 +11,8 @@ against a feed on a local server (which answers a repeated request with 304):
   fail a write): the next run, which stores nothing, publishes, and the feeds then list the
   committed records;
 * a run that stores nothing after a completed publish writes nothing at all;
+* the daemon (in this process, its clock frozen): a render that failed is asked for again by
+  the next job, though that job stored nothing, and no longer once the feeds caught up;
 * the mark itself: kept across reopening, moved only by a write that changes a record, and
   given to an archive made before it existed.
 
@@ -267,3 +269,54 @@ def test_an_archive_and_a_publish_state_from_before_the_mark_publish_once_then_s
         assert needs_publish(settings, archive, NOW)
     finally:
         archive.close()
+
+
+@pytest.mark.slow
+def test_the_daemon_retries_a_failed_render_at_its_next_job(tmp_path: Path, server,
+                                                             frozen_clock) -> None:
+    from ingest.daemon import Daemon
+    from ingest.publishing import feed_publisher
+
+    server.routes["/wire.xml"] = Route(body=feed_body(2), content_type="application/rss+xml")
+    write_config(tmp_path, f"""
+        [[sources]]
+        id = "wire"
+        kind = "feed"
+        url = "{server.url('/wire.xml')}"
+        language = "en"
+    """)
+    feeds = tmp_path / "data" / "feeds"
+    blocked = feeds / "en-gb" / "atom.xml"
+    daemon = Daemon(load_config(tmp_path / "schedules.toml"),
+                    lambda config: feed_publisher(config, parallel=False))
+    requested: list[str] = []
+    daemon.request_render = requested.append  # renders run below, in this thread
+
+    def job(hour: int) -> list[str]:
+        """Run the source's job an hour after the last (so it is due); the renders it asked."""
+        frozen_clock.now = NOW + timedelta(hours=hour)
+        requested.clear()
+        daemon.run_job("wire")
+        return list(requested)
+
+    try:
+        assert job(0) == ["wire"]
+        daemon._render()
+        assert shown(blocked) == {0, 1}
+        server.routes["/wire.xml"].body = feed_body(4)
+        assert job(1) == ["wire"]
+        kept = blocked.read_bytes()
+        blocked.unlink()
+        (blocked / "in-the-way").mkdir(parents=True)
+        daemon._render()  # fails on en-gb/atom.xml (logged)
+        shutil.rmtree(blocked)
+        blocked.write_bytes(kept)
+        assert daemon.renders == 1 and shown(blocked) == {0, 1}
+        # The next job stores nothing (304), yet asks for the render the feeds still miss.
+        assert job(2) == ["wire"]
+        daemon._render()
+        assert shown(blocked) == shown(feeds / "en" / "rss.xml") == {0, 1, 2, 3}
+        assert job(3) == []  # feeds up to date: no render asked
+        assert [path for path, _ in server.requests] == ["/wire.xml"] * 4
+    finally:
+        daemon.client.close()
