@@ -237,6 +237,7 @@ def test_pins_and_rules_still_win_over_geography(tmp_path: Path) -> None:
 # -- configuration ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("table, key", [
     ('[[sources]]\nid = "s"\nkind = "feed"\npath = "x.xml"\ncountry = "XX"\n', "country"),
     ('[[editions]]\nid = "zz"\nname = "Z"\nlanguages = ["en"]\ncountry = "UK"\n', "country"),
@@ -279,6 +280,7 @@ def sample_records(tmp_path_factory) -> list[dict]:
     return [json.loads(line) for line in export.stdout.splitlines()]
 
 
+@pytest.mark.slow
 def test_sample_editions_of_a_language_differ(sample_records) -> None:
     content = {e.id: {r["id"] for r in sample_records if e.id in r["editions"]} for e in EDITIONS}
     for language in CONFIG.languages:
@@ -295,6 +297,7 @@ def test_sample_editions_of_a_language_differ(sample_records) -> None:
             assert content[edition.id] - others, (language, edition.id)
 
 
+@pytest.mark.slow
 def test_sample_records_carry_countries_and_reasons_that_name_the_evidence(sample_records) -> None:
     assert sum(1 for r in sample_records if r["countries"]) >= 0.9 * len(sample_records)
     for record in sample_records:

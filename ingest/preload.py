@@ -4,7 +4,9 @@ The parsers and the language models are loaded here once, so that every worker f
 in memory (shared copy-on-write) instead of loading its own copy on its first document.
 """
 
+from ingest.environment import configure_normalize
 from normalize import fastfeed, feed, language, places, wire  # noqa: F401  (for the workers)
 
+configure_normalize()
 language.warm_up()
 places.gazetteer()  # edition routing's place names, built once for every worker
