@@ -105,7 +105,11 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     if decomposed.isascii():
         return decomposed
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _COMBINING.sub("", decomposed)
+
+
+#: Combining marks (accents, cedillas, tildes...) that NFKD splits off letters.
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 @lru_cache(maxsize=65536)
@@ -289,8 +293,9 @@ class Gazetteer:
 
     def __init__(self) -> None:
         self.names: dict[str, list[Place]] = {}
-        #: first folded token of some name -> the most tokens a name starting with it has
-        self.starts: dict[str, int] = {}
+        #: every proper beginning of a name of several words ("new", "new york" for "New York
+        #: City"): a run of tokens is extended only while it can still become a name
+        self.prefixes: set[str] = set()
         self.countries: dict[str, str] = {}  # alpha-2 -> English short name
         self.geonames: dict[int, str] = {}  # GeoNames id of a city -> its country
         #: names that mean a place in a dateline only ("Fla.", "La."): in text they are words
@@ -306,8 +311,8 @@ class Gazetteer:
         candidates = self.names.get(key)
         if candidates is None:
             self.names[key] = [place]
-            if self.starts.get(tokens[0], 0) < len(tokens):
-                self.starts[tokens[0]] = len(tokens)
+            for size in range(1, len(tokens)):
+                self.prefixes.add(" ".join(tokens[:size]))
         elif place not in candidates:
             candidates.append(place)
 
@@ -375,22 +380,32 @@ class Gazetteer:
         of up to three letters in full) unless it is a demonym ("suizo" is written lowercase).
         ``text_only``: small towns do not count (see :data:`TEXT_CITY_POPULATION`).
         """
-        spans = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        folded = [_fold_token(word) for word, _, _ in spans]
+        words_all = _TOKEN.findall(text)
+        folded = _TOKEN.findall(fold(text))
+        if len(folded) != len(words_all):  # folding split or merged a token ("½"): word by word
+            folded = [_fold_token(word) for word in words_all]
         found: list[Mention] = []
-        index, count = 0, len(spans)
-        names, starts = self.names, self.starts
+        index, count = 0, len(folded)
+        names, prefixes = self.names, self.prefixes
         while index < count:
-            longest = starts.get(folded[index])
-            if longest is None:
+            key = folded[index]
+            if key not in names and key not in prefixes:
                 index += 1
                 continue
+            # every name starting here, shortest first ("new" is no name, "new york" is)
+            matches = []
+            size = 1
+            while True:
+                if key in names:
+                    matches.append((size, key))
+                if key not in prefixes or size >= MAX_TOKENS or index + size >= count:
+                    break
+                key = f"{key} {folded[index + size]}"
+                size += 1
             step = 1
-            for size in range(min(longest, count - index), 0, -1):
-                candidates = names.get(" ".join(folded[index:index + size]))
-                if candidates is None:
-                    continue
-                words = [word for word, _, _ in spans[index:index + size]]
+            for size, key in reversed(matches):
+                candidates = names[key]
+                words = words_all[index:index + size]
                 if require_case and not _capitalised(words, candidates):
                     # demonyms are written lowercase in five of the six languages ("suizo")
                     candidates = [p for p in candidates if p.kind == KIND_DEMONYM]
@@ -402,9 +417,7 @@ class Gazetteer:
                 place = self.choose(candidates, prefer, text_only)
                 if place is None:
                     continue
-                written = text[spans[index][1]:spans[index + size - 1][2]]
-                key = " ".join(folded[index:index + size])
-                found.append(Mention(place, written, key in COMMON_WORDS))
+                found.append(Mention(place, " ".join(words), key in COMMON_WORDS))
                 step = size
                 break
             index += step
