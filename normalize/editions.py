@@ -9,7 +9,8 @@ Order, each step seeing the result of the one before:
    names no place, its source's ``country``.
 2. **Geography** (:func:`route`): a *local* item (one country) goes to the editions of its
    language whose ``country`` is that country and to those that ``cover`` it (Latino covers
-   Latin America); an *international* item (several countries of comparable weight,
+   Latin America), and, from a national source (a ``country`` on the source) about another
+   country, to its source's country's editions as well; an *international* item (several countries of comparable weight,
    supranational bodies, or a country no edition of its language serves) goes to every edition
    of its language. An item that names no place and whose source declares no country goes to
    every edition of its language too. An edition without a country (the Global Edition) thus
@@ -264,15 +265,19 @@ def _weigh(evidence: list[Evidence]) -> Location:
             other = disagreeing[0]
             conflict = (f"dateline {other.name!r} ({other.country}) disagrees with the agency "
                         f"metadata ({main}): routed by the metadata")
-    # comparable weight: within the deciding kind, or in the headline and lead against all
-    # that speaks for the main country
+    # comparable weight: within the deciding kind; or a country in the headline that the
+    # headline and lead name about as much as the main one ("WASHINGTON - U.S. and North Korea
+    # ..." is world news, whatever the dateline); or, outside the headline, against all that
+    # speaks for the main country
     text_scores: dict[str, float] = defaultdict(float)
     for item in evidence:
         if item.kind in (EVIDENCE_HEADLINE, EVIDENCE_LEAD) and not item.body:
             text_scores[item.country] += item.weight
+    headline = {e.country for e in evidence if e.kind == EVIDENCE_HEADLINE and not e.body}
     rivals = [c for c in countries[1:]
               if anchor_scores.get(c, 0) >= COMPARABLE * anchor_scores[main]
-              or text_scores.get(c, 0) >= COMPARABLE * scores[main]]
+              or text_scores.get(c, 0) >= COMPARABLE * scores[main]
+              or (c in headline and text_scores[c] >= COMPARABLE * text_scores.get(main, 0))]
     international = None
     if rivals:
         international = "several countries " + ", ".join((main, *rivals))
@@ -375,9 +380,12 @@ def _rule_matches(rule: Rule, article: Article, folded: _Folded) -> str | None:
 # -- routing --------------------------------------------------------------------------------
 
 
-def geographic_editions(article: Article, location: Location,
-                        editions: Sequence[Edition]) -> dict[str, str]:
-    """Edition id -> reason for ``article`` by its language and ``location`` (step 2)."""
+def geographic_editions(article: Article, location: Location, editions: Sequence[Edition],
+                        source_country: str | None = None) -> dict[str, str]:
+    """Edition id -> reason for ``article`` by its language and ``location`` (step 2).
+
+    A national source's item (``source_country``) about another country's local news also
+    stays in its own country's editions: its editors chose it for their readers."""
     language = article.language
     mine = [e for e in editions if language and language in e.languages]
     if not mine:
@@ -392,8 +400,14 @@ def geographic_editions(article: Article, location: Location,
     if not serving:
         why = international or f"no {language} edition serves {main}"
         return {e.id: f"international ({why}): {evidence}{conflict}" for e in mine}
-    return {e.id: (f"local {main}: {evidence}{conflict}" if e.country == main
-                   else f"covers {main}: {evidence}{conflict}") for e in serving}
+    chosen = {e.id: (f"local {main}: {evidence}{conflict}" if e.country == main
+                     else f"covers {main}: {evidence}{conflict}") for e in serving}
+    if source_country and source_country != main:
+        for edition in mine:
+            if edition.serves(source_country):
+                chosen.setdefault(edition.id, f"source country {source_country} (item local to "
+                                              f"{main}: {evidence}){conflict}")
+    return chosen
 
 
 def route(article: Article, editions: Sequence[Edition], source: SourceRouting | None = None,
@@ -404,8 +418,9 @@ def route(article: Article, editions: Sequence[Edition], source: SourceRouting |
     of the result), ``source`` the item's :class:`SourceRouting` (or anything with its fields,
     or ``None``), ``rules`` the :class:`Rule` list. Pure; never raises for odd records.
     """
-    location = locate(article, getattr(source, "country", None) if source is not None else None)
-    chosen = geographic_editions(article, location, editions)
+    source_country = getattr(source, "country", None) if source is not None else None
+    location = locate(article, source_country)
+    chosen = geographic_editions(article, location, editions, source_country)
     if source is not None:
         if source.editions:
             chosen = {e: f"pinned by source {source.id}" for e in source.editions}

@@ -54,7 +54,7 @@ TEXT_CITY_POPULATION = 200_000
 #: named in their own spelling, and their ~200,000 alternates would triple the build time.
 ALTERNATE_NAMES_POPULATION = 50_000
 #: Regions have no population in the packages: this stands in when they compete with cities.
-_REGION_POPULATION = 500_000
+_REGION_POPULATION = 200_000
 #: A preferred country's city wins over a bigger namesake up to this ratio of populations.
 _PREFERENCE = 3.0
 
@@ -68,7 +68,7 @@ mesa florence island reunion maurice mauricio marche canton hamilton santiago gu
 vitoria serra franca pelotas paulista santos phoenix derby mercedes dolores trinidad concepcion
 granada georgia jersey chad jordan kingston independence providence temple mission york
 porto metro central capital atlantico pacifico amazonas norte sur nord sud centre oriente
-distrito federal alba bar plano vladimir regina sofia
+distrito federal alba bar plano vladimir regina sofia paro
 """.split())
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -229,7 +229,8 @@ _ALIASES = {
     "NL": "Holland|Holanda|Hollande|Olanda",
     "AE": "UAE|EAU",
     "CD": "RDC|DRC",
-    "KR": "Korea|Corea|Corée|Coreia",
+    "KR": "Korea|Corea|Corée|Coreia|S. Korea",
+    "KP": "N. Korea",
 }
 
 #: Regions whose names in the other languages contain a country's name ("Nuevo México").
@@ -280,8 +281,9 @@ def _inflect(word: str) -> set[str]:
 # -- the gazetteer --------------------------------------------------------------------------
 
 _LANGUAGES = ("en", "fr", "es", "de", "pt", "it")
+# Districts and departments are left out: thousands of small units named like words ("Paro").
 _SUBDIVISION_TYPES = re.compile(r"state|province|land|canton|region|community|country|"
-                                r"territory|federal|district|department", re.I)
+                                r"territory|federal", re.I)
 
 
 def _rank(place: Place) -> tuple[int, int]:

@@ -152,9 +152,11 @@ def test_places_in_the_lead_count_and_the_source_country_only_when_none_is_named
     assert lead.countries == ("AU",) and "lead 'Melbourne' AU" in reasons(lead)["en-au"]
     quiet = routed(item("en", "Rates on hold", "The board left the cash rate unchanged."), aap)
     assert quiet.editions == ("en-au",) and "source 'source country' AU" in reasons(quiet)["en-au"]
-    # a named place outweighs the source's country: the Australian wire's item about Dublin
+    # a named place outweighs the source's country: the Australian wire's item about Dublin is
+    # Irish local news, kept in the Australian edition too (its editors chose it) and no other
     dublin = routed(item("en", "Dublin council backs bike lanes", "The plan was approved."), aap)
-    assert dublin.countries == ("IE",) and dublin.editions == ("en-ie",)
+    assert dublin.countries == ("IE",) and dublin.editions == ("en-au", "en-ie")
+    assert reasons(dublin)["en-au"].startswith("source country AU (item local to IE: headline")
 
 
 # -- ambiguity ----------------------------------------------------------------------------
