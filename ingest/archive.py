@@ -398,6 +398,10 @@ def _create_archive(path: Path) -> None:
         draft.unlink()
 
 
+#: The shortest id prefix ``find_article`` and ``ingest show`` accept.
+MIN_ID_PREFIX = 4
+
+
 class Archive:
     """An open archive. Use :func:`open_archive` or ``Archive(path)`` then :meth:`close`."""
 
@@ -456,14 +460,25 @@ class Archive:
     # -- articles -----------------------------------------------------------------------------
 
     def find_article(self, article_id: str) -> Article | None:
-        """Return the record with ``article_id`` (or a unique id prefix), or ``None``."""
+        """Return the record with ``article_id`` (or a unique id prefix of
+        :data:`MIN_ID_PREFIX` characters or more), or ``None``."""
         rows = list(self._query("SELECT * FROM articles WHERE id = ?", [article_id]))
-        if not rows and len(article_id) >= 6:
-            rows = list(self._query(
-                "SELECT * FROM articles WHERE id LIKE ? LIMIT 2", [article_id + "%"]))
-            if len(rows) != 1:
+        if not rows:
+            matches = self.ids_with_prefix(article_id, 2)
+            if len(matches) != 1:
                 return None
+            rows = list(self._query("SELECT * FROM articles WHERE id = ?", matches))
         return _row_to_article(rows[0]) if rows else None
+
+    def ids_with_prefix(self, prefix: str, limit: int = 10) -> list[str]:
+        """Up to ``limit`` record ids starting with ``prefix`` (sorted; empty when the prefix is
+        shorter than :data:`MIN_ID_PREFIX`)."""
+        if len(prefix) < MIN_ID_PREFIX:
+            return []
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.conn.execute("SELECT id FROM articles WHERE id LIKE ? ESCAPE '\\' "
+                                 "ORDER BY id LIMIT ?", [escaped + "%", limit])
+        return [row[0] for row in rows]
 
     def first_seen(self, article_id: str) -> datetime | None:
         """When the record was first archived."""

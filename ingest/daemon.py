@@ -85,6 +85,7 @@ class Daemon:
                           "misfire_grace_time": max(int(config.pipeline.misfire_grace), 1)},
         )
         self.client = make_run_client(config)
+        self._retired_clients: list = []  # replaced on reload, closed at stop (jobs may hold one)
         self.limits = HostLimits(config.pipeline.concurrency, config.pipeline.per_host)
         self.stopping = threading.Event()
         self.stop_started = self.stop_deadline = float("inf")
@@ -188,6 +189,8 @@ class Daemon:
             sys.stderr.flush()
             os._exit(0)
         self.client.close()
+        for client in self._retired_clients:
+            client.close()
         return 0
 
     # -- scheduling ---------------------------------------------------------------------------
@@ -388,6 +391,12 @@ class Daemon:
                 return False
             with self._config_lock:
                 old, self.config = self.config, new
+                if old.pipeline.allow_private != new.pipeline.allow_private:
+                    # The destination check follows the file at once (a narrowed allow_private
+                    # holds for the next fetch): new jobs get a client with the new guard.
+                    self._retired_clients.append(self.client)
+                    self.client = make_run_client(new)
+                    log.info("reload: allow_private is now %s", list(new.pipeline.allow_private))
             if new.pipeline.database != self.database:
                 log.warning("reload: [pipeline] database changed to %s; restart the daemon to use "
                             "it (still writing %s)", new.pipeline.database, self.database)

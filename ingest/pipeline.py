@@ -504,7 +504,8 @@ class Runner:
             fetched = fetch(self.client, source.url, etag=state.etag if same else None,
                             last_modified=state.last_modified if same else None,
                             max_bytes=self.config.pipeline.max_bytes,
-                            deadline=self.deadline, source=source.id, limits=self.limits)
+                            deadline=self.deadline, source=source.id, limits=self.limits,
+                            trusted=True)
             if fetched.not_modified:
                 # A 304 costs no parsing and no writes besides the source state.
                 outcome.status = "not-modified"
@@ -529,7 +530,9 @@ class Runner:
         # The document is no longer needed, only its head (feed_ttl reads the channel's <ttl>).
         job.fetched = replace(fetched, data=fetched.data[:CHANNEL_HEAD_BYTES])
         if source.fulltext:
-            done = complete(articles, self.archive.known_hashes(source.id), self.pages, source.id)
+            cap = source.fulltext_max
+            done = complete(articles, self.archive.known_hashes(source.id), self.pages, source.id,
+                            max_pages=self.config.pipeline.fulltext_max if cap is None else cap)
             articles, job.skipped = done.articles, job.skipped + done.skipped
             if done.reason:
                 outcome.reason = clean_reason(done.reason)
@@ -545,7 +548,8 @@ class Runner:
         for url in source.urls:
             try:
                 fetched = fetch(self.client, url, max_bytes=self.config.pipeline.page_max_bytes,
-                                deadline=self.deadline, source=source.id, limits=self.limits)
+                                deadline=self.deadline, source=source.id, limits=self.limits,
+                                trusted=True)
                 outcome.documents += 1
                 job.articles.extend(self.parse(source, fetched.data, "page", fetched.url,
                                                fetched.headers))
@@ -567,7 +571,11 @@ class Runner:
             raise FetchError("inbox folder does not exist", source=source.id, where=str(folder))
         reasons = []
         cap = self.config.pipeline.max_bytes
-        for path in inbox.list_documents(folder):
+        listing = inbox.scan(folder)
+        for name, reason in listing.refused:  # symlinks and special files: never read
+            outcome.failed += 1
+            log.warning("[%s] %s: %s", source.id, folder / name, reason)
+        for path in listing.documents:
             try:
                 size = path.stat().st_size
                 if size > cap:
@@ -579,7 +587,7 @@ class Runner:
                     if not source.keep:
                         inbox.move_aside(path, inbox.FAILED, reason)
                     continue
-                data = path.read_bytes()
+                data = inbox.read_document(path)
             except OSError as exc:
                 reasons.append(f"{path.name}: cannot read: {exc.strerror}")
                 outcome.failed += 1
@@ -608,9 +616,9 @@ class Runner:
                 self.archive.remember_file(source.id, digest, path.name, self.now, "done")
             else:
                 inbox.move_aside(path, inbox.DONE)
-        if reasons:
+        if reasons or listing.refused:
             outcome.status = "partial"
-            outcome.reason = reasons[0] if len(reasons) == 1 else f"{len(reasons)} files failed; first: {reasons[0]}"
+            outcome.reason = inbox.summary(reasons, listing.refused)
 
     # -- state --------------------------------------------------------------------------------
 
@@ -693,7 +701,8 @@ def make_run_client(config: Config) -> httpx.Client:
     return make_client(timeout=config.pipeline.timeout,
                        max_redirects=config.pipeline.max_redirects,
                        user_agent=config.pipeline.user_agent,
-                       max_connections=max(config.pipeline.concurrency * 2, 10))
+                       max_connections=max(config.pipeline.concurrency * 2, 10),
+                       guard=config.pipeline.guard())
 
 
 def select_sources(config: Config, archive: Archive, now: datetime, *,

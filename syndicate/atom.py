@@ -24,10 +24,12 @@ from urllib.parse import quote
 from lxml import etree
 
 from normalize.model import Article
+from syndicate.site import stylesheet_href
 from syndicate.channel import (
     FEED_TYPES, Channel, Entry, ItemCache, image_type, rendered_items, rfc3339,
 )
 from syndicate.xmlwriter import (
+    with_stylesheet,
     ATOM, MEDIA, XML_LANG, add, add_media, element_bytes, insert_elements, serialize,
 )
 
@@ -49,7 +51,8 @@ def render(
     the same inputs give the same bytes. Never raises on odd record values.
     """
     newest, elements = rendered_items(channel, articles, translations, render_item, items)
-    return insert_elements(serialize(_head(channel, newest)), b"</feed>", 1, elements)
+    document = insert_elements(serialize(_head(channel, newest)), b"</feed>", 1, elements)
+    return with_stylesheet(document, stylesheet_href(channel.path, "atom"))
 
 
 def render_item(entry: Entry) -> bytes:

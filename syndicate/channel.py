@@ -1,7 +1,7 @@
 """The feed and its items as every renderer sees them.
 
 :class:`Channel` describes one published feed (an edition, or a section of it); :class:`FeedRef`
-and :class:`EditionSummary` feed the OPML list and the HTML index. :func:`prepare_entry` turns
+feeds the OPML list. :func:`prepare_entry` turns
 archived :class:`~normalize.model.Article` records into :class:`Entry` values with every fallback
 already applied, so the RSS, Atom and JSON Feed writers only lay values out and cannot disagree
 (:func:`rendered_items` gives a feed's items laid out, each once per publish and format with an
@@ -104,8 +104,8 @@ class Channel:
 
     @property
     def html_url(self) -> str:
-        """The edition's place on the HTML index page."""
-        return f"{self.root}/index.html#{self.edition}"
+        """The page of this edition (or section) on the site: ``<base>/<path>/``."""
+        return f"{self.root}/{self.path.strip('/')}/"
 
     @property
     def language(self) -> str | None:
@@ -135,16 +135,6 @@ class FeedRef:
     title: str
     url: str
     html_url: str
-
-
-@dataclass(frozen=True)
-class EditionSummary:
-    """An edition on the HTML index: its feeds and its latest items (newest first)."""
-
-    edition: str
-    name: str
-    feeds: tuple[FeedRef, ...]
-    latest: tuple[Article, ...]
 
 
 @dataclass(frozen=True)

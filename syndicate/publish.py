@@ -41,9 +41,9 @@ from pathlib import Path
 from typing import Iterator, Protocol, Sequence
 
 from normalize.model import Article, isoformat, parse_iso
-from syndicate import atom, index_html, jsonfeed, opml, rss
+from syndicate import atom, jsonfeed, opml, rss, site
 from syndicate.channel import (
-    Channel, EditionSummary, FeedRef, ItemCache, article_key, prepare_entry,
+    Channel, FeedRef, ItemCache, article_key, prepare_entry,
 )
 from syndicate.sections import section_slug
 from syndicate.translations import link_translations
@@ -272,6 +272,16 @@ def _channel(settings: PublishSettings, edition: FeedEdition,
     )
 
 
+def _write_site(root: Path, title: str, pages: list, section_pages: list) -> list[Path]:
+    """Write the site's pages and static files (see :mod:`syndicate.site`); the changed ones."""
+    files = [(root / "index.html", site.render_index(pages, title))]
+    files += [(root / name, site.static_file(name)) for name in site.STATIC_FILES]
+    for page in pages + section_pages:
+        folder = root / page.edition / (page.section.slug if page.section else "")
+        files.append((folder / "index.html", site.render_edition(page, title, pages)))
+    return [path for path, data in files if write_atomic(path, data)]
+
+
 def needs_publish(settings: PublishSettings, store: FeedStore, now: datetime) -> bool:
     """Whether a run that stored nothing new must still publish.
 
@@ -284,7 +294,7 @@ def needs_publish(settings: PublishSettings, store: FeedStore, now: datetime) ->
     last = parse_iso(state.get("_rendered_at")) if isinstance(state.get("_rendered_at"), str) else None
     if last is None or state.get("_settings") != settings.fingerprint:
         return True
-    if not (root / "index.opml").exists():
+    if not (root / "index.opml").exists() or not (root / "index.html").exists():
         return True
     for edition in settings.editions:
         for _, filename, _ in FORMATS.values():
@@ -302,7 +312,8 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
     root = settings.feeds
     limit = settings.items_per_feed
     jobs: list[tuple[Channel, list]] = []
-    summaries: list[EditionSummary] = []
+    pages: list[site.EditionPage] = []
+    section_pages: list[site.EditionPage] = []
     refs: list[FeedRef] = []
     known: dict[str, Article] = {}  # every record read, by id: each is decoded once
     # slug -> the name the configuration gives it first. Asking the archive for each configured
@@ -316,6 +327,7 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
         sections: list[tuple[str, str] | None] = [None]
         sections += list(section_names.items())
         latest: list = []
+        shown_sections: list[tuple[site.Section, list]] = []
         for section in sections:
             channel = _channel(settings, edition, section)
             articles = store.feed_articles(edition.id, now, limit,
@@ -325,6 +337,8 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
                 continue
             if section is None:
                 latest = articles
+            else:
+                shown_sections.append((site.Section(slug=section[0], name=section[1]), articles))
             jobs.append((channel, articles))
             for fmt in FORMATS:
                 edition_refs.append(FeedRef(edition=edition.id, edition_name=edition.name,
@@ -332,8 +346,14 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
                                             title=channel.title, url=channel.url_for(fmt),
                                             html_url=channel.html_url))
         refs.extend(edition_refs)
-        summaries.append(EditionSummary(edition=edition.id, name=edition.name,
-                                        feeds=tuple(edition_refs), latest=tuple(latest[:10])))
+        tabs = tuple(tab for tab, _ in shown_sections)
+        pages.append(site.EditionPage(edition=edition.id, name=edition.name,
+                                      languages=tuple(edition.languages),
+                                      articles=tuple(latest), sections=tabs))
+        section_pages += [site.EditionPage(edition=edition.id, name=edition.name,
+                                           languages=tuple(edition.languages),
+                                           articles=tuple(articles), sections=tabs, section=tab)
+                          for tab, articles in shown_sections]
     shown = {article.id: article for _, articles in jobs for article in articles}
     translations = link_translations(sorted(shown.values(), key=lambda a: a.id))
     written: list[Path] = []
@@ -360,8 +380,7 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
     title = settings.title
     if write_atomic(root / "index.opml", opml.render(refs, title)):
         written.append(root / "index.opml")
-    if write_atomic(root / "index.html", index_html.render(summaries, title)):
-        written.append(root / "index.html")
+    written += _write_site(root, title, pages, section_pages)
     state["_rendered_at"] = isoformat(now)
     state["_settings"] = settings.fingerprint
     # Written last: a crash before this point re-renders next time rather than skipping.

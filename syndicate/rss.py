@@ -22,10 +22,12 @@ from typing import Mapping, Sequence
 from lxml import etree
 
 from normalize.model import Article
+from syndicate.site import stylesheet_href
 from syndicate.channel import (
     FEED_TYPES, Channel, Entry, ItemCache, image_type, rendered_items, rfc3339, rfc822,
 )
 from syndicate.xmlwriter import (
+    with_stylesheet,
     ATOM, CONTENT, DC, MEDIA, add, add_media, element_bytes, insert_elements, serialize,
 )
 
@@ -48,7 +50,8 @@ def render(
     """
     newest, elements = rendered_items(channel, articles, translations, render_item, items)
     root, _ = _head(channel, newest)
-    return insert_elements(serialize(root), b"</channel>", 2, elements)
+    document = insert_elements(serialize(root), b"</channel>", 2, elements)
+    return with_stylesheet(document, stylesheet_href(channel.path, "rss"))
 
 
 def render_item(entry: Entry) -> bytes:

@@ -33,7 +33,8 @@ from ingest.publishing import publish_settings
 from normalize.model import Article, Credit, Dateline, Image
 from syndicate import atom, jsonfeed, rss
 from syndicate.channel import EPOCH, Channel, ItemCache, prepare_entry
-from syndicate.xmlwriter import serialize
+from syndicate.site import stylesheet_href
+from syndicate.xmlwriter import serialize, with_stylesheet
 
 NOW = datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc)
 ENGLISH = ("en", "en-au", "en-ca", "en-gb", "en-ie", "en-in", "en-us", "en-za")
@@ -88,7 +89,9 @@ def _documents_as_before(channel: Channel, articles: list[Article],
     atom_root = atom._head(channel, newest)
     for entry in entries:
         atom._add_entry(atom_root, entry)
-    return [serialize(rss_root), serialize(atom_root), _json_as_before(channel, newest, entries)]
+    return [with_stylesheet(serialize(rss_root), stylesheet_href(channel.path, "rss")),
+            with_stylesheet(serialize(atom_root), stylesheet_href(channel.path, "atom")),
+            _json_as_before(channel, newest, entries)]
 
 
 def _json_as_before(channel: Channel, newest, entries) -> bytes:

@@ -133,7 +133,7 @@ def test_round_trip_through_feedparser():
     assert [a["name"] for a in parsed.entries[2].authors] == ["ansa"]
     assert "source" not in parsed.entries[2]
     feed = parsed.feed
-    assert feed.link == "https://feeds.example.org/index.html#ch"
+    assert feed.link == "https://feeds.example.org/ch/"
     assert as_datetime(feed.updated_parsed) == T0 + timedelta(minutes=20)
     assert "language" not in feed.title_detail or feed.title_detail.language is None
 
@@ -144,7 +144,7 @@ def test_feed_links_and_language():
     links = {(l.get("rel"), l.get("type")): l.get("href") for l in root.findall(f"{A}link")}
     assert links == {
         ("self", "application/atom+xml"): "https://feeds.example.org/de-de/atom.xml",
-        ("alternate", "text/html"): "https://feeds.example.org/index.html#de-de",
+        ("alternate", "text/html"): "https://feeds.example.org/de-de/",
         ("alternate", "application/rss+xml"): "https://feeds.example.org/de-de/rss.xml",
         ("alternate", "application/feed+json"): "https://feeds.example.org/de-de/feed.json",
     }

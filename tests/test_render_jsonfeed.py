@@ -64,7 +64,7 @@ def test_required_fields_per_json_feed_1_1():
     feed = render()
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert isinstance(feed["title"], str) and feed["title"]
-    assert feed["home_page_url"] == "https://feeds.example.org/index.html#es-es"
+    assert feed["home_page_url"] == "https://feeds.example.org/es-es/"
     assert feed["feed_url"] == "https://feeds.example.org/es-es/feed.json"
     assert feed["language"] == "es"
     assert feed["hubs"] == [{"type": "WebSub", "url": "https://hub.example.org/"}]

@@ -149,7 +149,7 @@ def test_channel_metadata_comes_from_the_channel_and_the_newest_item():
     parsed = parse(rss.render(CHANNEL, sample_articles()))
     feed = parsed.feed
     assert feed.title == "wirefeed — Switzerland"
-    assert feed.link == "https://feeds.example.org/index.html#ch"
+    assert feed.link == "https://feeds.example.org/ch/"
     assert "language" not in feed  # three languages: none claimed
     assert feed.ttl == "15"
     assert as_datetime(feed.updated_parsed) == T0 + timedelta(minutes=30)
@@ -275,4 +275,4 @@ def test_translations_are_hreflang_links_and_the_item_link_stays_its_own():
 @pytest.mark.parametrize("fmt,file", [("rss", "rss.xml"), ("atom", "atom.xml"), ("json", "feed.json")])
 def test_channel_urls(fmt, file):
     assert FRANCE.url_for(fmt) == f"https://feeds.example.org/fr-fr/politique/{file}"
-    assert FRANCE.html_url == "https://feeds.example.org/index.html#fr-fr"
+    assert FRANCE.html_url == "https://feeds.example.org/fr-fr/politique/"

@@ -291,13 +291,18 @@ def test_head_has_the_headers_and_no_body(live, client) -> None:
     "//secret.txt", "/fr-fr//rss.xml", "/./index.html", "/fr-fr/./rss.xml",
     "/leak.xml", "/fr-fr/leak/secret.txt", "/fr-fr/leak/schedules.toml",
     "/.rss.xml.abc123.tmp", "/index.html%00.txt", "/fr-fr/rss.xml%00",
-    "/%ff%fe", "/etc/passwd", "/missing.xml", "/fr-fr/", "/fr-fr", "/fr-fr/politique",
+    "/%ff%fe", "/etc/passwd", "/missing.xml", "/nowhere/", "/fr-fr", "/fr-fr/politique",
     "http://127.0.0.1/../secret.txt", "*", "secret.txt",
 ])
 def test_nothing_outside_the_folder_is_served(live, target) -> None:
     status, _, body = raw_get(live, target)
     assert status == 404, target
     assert SECRET not in body and b"half written" not in body
+
+
+def test_an_edition_folder_serves_its_page(live) -> None:
+    status, _, body = raw_get(live, "/fr-fr/")
+    assert status == 200 and b"<!DOCTYPE html>" in body and b'lang="fr"' in body
 
 
 def test_find_file_refuses_escapes(site) -> None:

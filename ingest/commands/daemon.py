@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from ingest.cli import config_option
+from ingest.cli import check_storage, config_option
 from ingest.config import Config
 from ingest.daemon import Daemon
 
@@ -29,4 +29,5 @@ def daemon_cmd(config: Config, lock_wait: float) -> None:
     debug = logging.getLogger().getEffectiveLevel() <= logging.DEBUG
     for name in ("apscheduler", "httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.INFO if debug else logging.WARNING)
+    check_storage(config)  # an unwritable archive or feeds folder: one line, exit 3, at start
     sys.exit(Daemon(config, lock_wait=lock_wait).run())
