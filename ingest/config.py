@@ -33,6 +33,7 @@ from typing import Any
 
 from ingest.errors import ConfigError
 from ingest.netguard import Guard, Resolver, parse_networks
+from ingest.schedule import cron_trigger  # the same conversion the scheduler uses
 from normalize.editions import Edition, Rule, SourceRouting
 from normalize.places import country_codes
 
@@ -203,8 +204,6 @@ def parse_interval(value: Any) -> float:
 
 def validate_cron(expression: str, timezone: str | None = None) -> None:
     """Raise ``ValueError`` unless ``expression`` is a 5-field crontab line APScheduler accepts."""
-    from ingest.pipeline import cron_trigger  # the same conversion the scheduler uses
-
     if len(expression.split()) != 5:
         raise ValueError(f"{expression!r} is not a 5-field crontab expression")
     cron_trigger(expression, timezone or "UTC")

@@ -34,13 +34,14 @@ import sys
 import threading
 import time
 from datetime import datetime, timezone
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ingest.archive import open_archive, utcnow, writer_lock
 from ingest.config import Config, Source, load_config
 from ingest.errors import ConfigError, LockError, WirefeedError
 from ingest.fetch import HostLimits
-from ingest.pipeline import Runner, cron_trigger, is_due, log_outcome, make_run_client
+from ingest.pipeline import Publisher, Runner, log_outcome, make_run_client
+from ingest.schedule import cron_trigger, is_due
 from normalize import places
 
 log = logging.getLogger(__name__)
@@ -68,11 +69,15 @@ def make_trigger(source: Source, config: Config):
 class Daemon:
     """The scheduler, its jobs and its signal handling. :meth:`run` blocks until stopped."""
 
-    def __init__(self, config: Config, *, lock_wait: float = 60.0):
+    def __init__(self, config: Config, publisher_for: Callable[[Config], Publisher], *,
+                 lock_wait: float = 60.0):
+        """``publisher_for`` makes the publisher of a configuration (again after a reload);
+        the ``ingest daemon`` command passes one that never forks (this process has threads)."""
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.schedulers.blocking import BlockingScheduler
 
         self.config = config
+        self.publisher_for = publisher_for
         self.path = config.path
         # The archive and the feeds folder are fixed for the daemon's life (a reload that moves
         # them is logged and needs a restart): jobs in flight must not write to two archives.
@@ -347,9 +352,6 @@ class Daemon:
         timer.start()
 
     def _render(self) -> None:
-        from ingest.publishing import publish_settings
-        from syndicate.publish import publish_all
-
         with self._render_lock:
             self._render_timer = None
         with self._config_lock:
@@ -360,7 +362,7 @@ class Daemon:
                     now = utcnow()
                     archive = open_archive(self.database)
                     try:
-                        written = publish_all(publish_settings(config), archive, now, parallel=False)
+                        written = self.publisher_for(config).publish(archive, now)
                         next_embargo = archive.pending_embargoes(now)
                     finally:
                         archive.close()

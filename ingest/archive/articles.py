@@ -1,47 +1,16 @@
-"""The SQLite archive: the only module that speaks SQL.
-
-Tables (created on open, WAL mode):
-
-* ``articles``: one row per record (nested values as JSON text), plus ``first_seen``.
-* ``article_editions`` / ``article_sections``: membership, indexed for the feed queries
-  (``edition, published``), so rendering reads only the rows it shows.
-* ``article_history``: every replaced version of a record, as its JSON record.
-* ``sources``: per-source state and health: conditional-GET validators, last attempt/success,
-  last status and error, consecutive failures, next due time, latencies.
-* ``seen_files``: inbox files remembered by content hash (``keep = true`` inboxes).
-* ``edition_counts``: usable records and the newest ``published`` per edition, kept by
-  :meth:`Archive.store` in the same transaction, so the summary of a run costs the same at ten
-  thousand records as at a million (counting over the memberships took ~1 s at 100,000).
-* ``articles_fts``: FTS5 over title and body text for ``ingest search``.
-
-Writes for one source happen in one transaction (:meth:`Archive.store`), so a crash leaves either
-all of a source's items or none. sqlite-utils creates and migrates the schema, and is imported
-only when that is needed (~0.1 s of import, without the numpy it would load, that a run answered
-with 304s should not pay); every query goes through the plain ``sqlite3`` connection, inside our own
-transactions, because sqlite-utils' write helpers commit on their own.
-"""
+"""Articles and their versions: records to rows and back, storing a batch, the feed queries."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import fcntl
 import functools
 import json
-import logging
 import operator
-import os
-import sqlite3
-import statistics
-import sys
-import threading
-import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import datetime
 from typing import Any, Iterator, Sequence
 
-from ingest.errors import LockError, StoreError
+from ingest.archive.schema import _NEWEST_USABLE
 from normalize.model import (
     STATUS_CANCELED,
     STATUS_USABLE,
@@ -51,33 +20,7 @@ from normalize.model import (
     isoformat,
     parse_iso,
 )
-from normalize.text import clean_text
 from syndicate.sections import section_slug
-
-log = logging.getLogger(__name__)
-
-_ARTICLE_COLUMNS = {
-    "id": str, "source": str, "guid": str, "url": str, "title": str, "summary": str,
-    "body_html": str, "body_text": str, "authors": str, "dateline": str, "agency": str,
-    "credit": str, "images": str, "related": str, "published": str, "updated": str,
-    "language": str, "language_method": str, "countries": str, "editions": str, "edition_reasons": str,
-    "sections": str, "version": int, "status": str, "status_reason": str, "embargoed": str,
-    "rights": str, "content_hash": str, "parse_hash": str, "extra": str, "first_seen": str,
-    "last_seen": str,
-}
-_SOURCE_COLUMNS = {
-    "id": str, "kind": str, "location": str, "last_attempt": str, "last_success": str,
-    "last_status": str, "last_error": str, "failures": int, "failing_since": str,
-    "next_due": str, "etag": str, "last_modified": str, "permanent_redirect": str,
-    "items_total": int, "latencies": str, "repairs": str, "next_due_reason": str,
-}
-_LATENCY_WINDOW = 20
-#: Tables (and the FTS table) an archive must have; missing ones send the open through sqlite-utils.
-_TABLES = ("articles", "article_editions", "article_sections", "article_history", "sources",
-           "seen_files", "articles_fts", "edition_counts")
-#: Indexes older archives have and newer ones do without: nothing queries articles by content
-#: hash, and that index cost every insert ~0.04 ms. Opening an old archive drops them.
-_DROPPED_INDEXES = ("idx_articles_content_hash",)
 
 
 @dataclass(frozen=True)
@@ -89,35 +32,6 @@ class StoreResult:
     unchanged: int = 0
     stale: int = 0
     editions: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class SourceState:
-    """A row of the ``sources`` table, typed."""
-
-    id: str
-    kind: str | None = None
-    location: str | None = None
-    last_attempt: datetime | None = None
-    last_success: datetime | None = None
-    last_status: str | None = None
-    last_error: str | None = None
-    failures: int = 0
-    failing_since: datetime | None = None
-    next_due: datetime | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    permanent_redirect: str | None = None
-    items_total: int = 0
-    latencies: tuple[float, ...] = ()
-    repairs: str | None = None
-    #: why ``next_due`` is when it is: schedule, backoff, retry-after, max-age, expires or ttl
-    next_due_reason: str | None = None
-
-    @property
-    def median_latency(self) -> float | None:
-        """Median fetch latency in seconds over the recent successful fetches."""
-        return statistics.median(self.latencies) if self.latencies else None
 
 
 def _json_default(value: Any) -> Any:
@@ -241,221 +155,13 @@ class _CountChanges:
                 self.newest[edition] = published
 
 
-_NEWEST_USABLE = (
-    "SELECT e.published FROM article_editions e JOIN articles a ON a.id = e.article_id "
-    "WHERE e.edition = ? AND a.status = ? ORDER BY e.published DESC LIMIT 1"
-)
-
-
-def _count_editions(conn: sqlite3.Connection) -> None:
-    """Fill ``edition_counts`` from the memberships (once, for an archive made before it)."""
-    conn.execute("DELETE FROM edition_counts")
-    conn.execute(
-        "INSERT INTO edition_counts (edition, items, newest) "
-        "SELECT e.edition, COUNT(*), MAX(e.published) FROM article_editions e "
-        "JOIN articles a ON a.id = e.article_id WHERE a.status = ? GROUP BY e.edition",
-        [STATUS_USABLE])
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    """A connection to the archive file at ``path`` in WAL mode, foreign keys enforced."""
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA foreign_keys=ON")
-    return conn
-
-
-@contextlib.contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction on ``conn``: all of it commits, or none of it does."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    else:
-        conn.execute("COMMIT")
-
-
-def _schema_ready(conn: sqlite3.Connection) -> bool:
-    """Whether every table and column is in place (and no dropped index is left)."""
-    names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-    if not names.issuperset(_TABLES) or not names.isdisjoint(_DROPPED_INDEXES):
-        return False
-    for table, columns in (("articles", _ARTICLE_COLUMNS), ("sources", _SOURCE_COLUMNS)):
-        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-        if not have.issuperset(columns):
-            return False
-    return True
-
-
-def _import_sqlite_utils():
-    """Import sqlite-utils without the numpy and pandas it tries on import.
-
-    It imports them only to map their value types to column types (numpy alone costs ~0.1 s
-    of a first run); the archive hands it none. They are hidden for that import only, so
-    anything else in the process can still import them.
-    """
-    if "sqlite_utils" in sys.modules:
-        return sys.modules["sqlite_utils"]
-    hidden = [name for name in ("numpy", "pandas") if name not in sys.modules]
-    for name in hidden:
-        sys.modules[name] = None  # makes "import name" raise ImportError
-    try:
-        import sqlite_utils
-    finally:
-        for name in hidden:
-            if sys.modules.get(name, 0) is None:
-                del sys.modules[name]
-    return sqlite_utils
-
-
-def _create_or_migrate_schema(conn: sqlite3.Connection) -> None:
-    """Create missing tables and add missing columns with sqlite-utils, in one transaction."""
-    sqlite_utils = _import_sqlite_utils()
-    db = sqlite_utils.Database(conn)
-    with _transaction(conn):
-        if "articles" not in db.table_names():
-            db["articles"].create(_ARTICLE_COLUMNS, pk="id", not_null={"source", "guid", "title"})
-            db["articles"].create_index(["source", "guid"], unique=True)
-            db["articles"].create_index(["status", "embargoed"])
-            db["articles"].create_index(["published"])
-        else:
-            have = set(db["articles"].columns_dict)
-            for name, kind in _ARTICLE_COLUMNS.items():
-                if name not in have:
-                    db["articles"].add_column(name, kind)
-            for index in _DROPPED_INDEXES:
-                db.execute(f"DROP INDEX IF EXISTS {index}")
-        if "article_editions" not in db.table_names():
-            db["article_editions"].create(
-                {"article_id": str, "edition": str, "published": str, "reason": str},
-                pk=("article_id", "edition"),
-                foreign_keys=[("article_id", "articles", "id")],
-            )
-            db["article_editions"].create_index(["edition", "published"])
-        if "article_sections" not in db.table_names():
-            db["article_sections"].create(
-                {"article_id": str, "section": str, "slug": str, "published": str},
-                pk=("article_id", "slug"),
-                foreign_keys=[("article_id", "articles", "id")],
-            )
-            db["article_sections"].create_index(["slug", "published"])
-        if "article_history" not in db.table_names():
-            db["article_history"].create(
-                {"article_id": str, "version": int, "replaced_at": str, "record": str},
-                pk=("article_id", "version", "replaced_at"),
-            )
-        if "sources" not in db.table_names():
-            db["sources"].create(_SOURCE_COLUMNS, pk="id")
-        else:
-            # Archives made before a column existed gain it (all source columns are nullable).
-            have = set(db["sources"].columns_dict)
-            for name, kind in _SOURCE_COLUMNS.items():
-                if name not in have:
-                    db["sources"].add_column(name, kind)
-        if "seen_files" not in db.table_names():
-            db["seen_files"].create(
-                {"source": str, "sha256": str, "name": str, "seen_at": str, "status": str,
-                 "reason": str},
-                pk=("source", "sha256"),
-            )
-        if "edition_counts" not in db.table_names():
-            db["edition_counts"].create({"edition": str, "items": int, "newest": str},
-                                        pk="edition")
-            _count_editions(conn)
-        if "articles_fts" not in db.table_names():
-            db["articles"].enable_fts(["title", "body_text"], create_triggers=True,
-                                      tokenize="unicode61 remove_diacritics 2")
-
-
-def _create_archive(path: Path) -> None:
-    """Build a new archive's schema in a draft file beside ``path``, then link it into place.
-
-    So an archive file is never seen without its tables, even when the run creating it is
-    killed; of two processes creating the same archive, the first to link wins.
-    """
-    draft = path.with_name(f"{path.name}.new-{os.getpid()}")
-    for leftover in (draft, Path(f"{draft}-wal"), Path(f"{draft}-shm")):
-        leftover.unlink(missing_ok=True)
-    conn = _connect(draft)
-    try:
-        _create_or_migrate_schema(conn)
-    finally:
-        conn.close()  # checkpoints the draft's WAL into it
-    try:
-        os.link(draft, path)
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
-    except FileExistsError:
-        pass
-    finally:
-        draft.unlink()
-
-
 #: The shortest id prefix ``find_article`` and ``ingest show`` accept.
 MIN_ID_PREFIX = 4
 
 
-class Archive:
-    """An open archive. Use :func:`open_archive` or ``Archive(path)`` then :meth:`close`."""
-
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self._owner = threading.get_ident()
-        self._readers = threading.local()
-        self._reader_conns: list[sqlite3.Connection] = []
-        self._readers_lock = threading.Lock()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            if not self.path.exists():
-                _create_archive(self.path)
-            self.conn = _connect(self.path)
-            if not _schema_ready(self.conn):
-                _create_or_migrate_schema(self.conn)
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot open archive: {exc}", where=str(self.path)) from None
-
-    def _query(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
-        """The rows of ``sql`` as dicts keyed by column name."""
-        cursor = self.conn.execute(sql, params)
-        names = [column[0] for column in cursor.description]
-        for row in cursor:
-            yield dict(zip(names, row))
-
-    # -- transactions -------------------------------------------------------------------------
-
-    def transaction(self) -> contextlib.AbstractContextManager[None]:
-        """One write transaction: all of it commits, or none of it does."""
-        return _transaction(self.conn)
-
-    def _reads(self) -> sqlite3.Connection:
-        """The connection for reads from the calling thread: :attr:`conn` in the thread that
-        opened the archive, a read-only connection of its own in any other (WAL lets it read
-        the last commit while the owner writes)."""
-        if threading.get_ident() == self._owner:
-            return self.conn
-        conn = getattr(self._readers, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True,
-                                   timeout=30, check_same_thread=False)
-            self._readers.conn = conn
-            with self._readers_lock:
-                self._reader_conns.append(conn)
-        return conn
-
-    def close(self) -> None:
-        """Close the connection (checkpointing the WAL) and the other threads' readers."""
-        with self._readers_lock:
-            readers, self._reader_conns = self._reader_conns, []
-        for conn in [*readers, self.conn]:
-            with contextlib.suppress(sqlite3.Error):
-                conn.close()
+class ArticlesMixin:
+    """The ``articles`` tables of :class:`~ingest.archive.Archive` (records, versions,
+    memberships, edition counts)."""
 
     # -- articles -----------------------------------------------------------------------------
 
@@ -720,132 +426,6 @@ class Archive:
         for row in self._query(sql, params):
             yield _row_to_article(row)
 
-    def search(self, query: str, limit: int = 20) -> list[Article]:
-        """Full-text search over titles and bodies, newest first."""
-        terms = " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
-        if not terms:
-            return []
-        rows = self._query(
-            "SELECT a.* FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
-            "WHERE articles_fts MATCH ? ORDER BY a.published DESC, a.id DESC LIMIT ?",
-            [terms, limit])
-        return [_row_to_article(row) for row in rows]
-
     def count_articles(self) -> int:
         """Number of records in the archive."""
         return self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-
-    # -- sources ------------------------------------------------------------------------------
-
-    def source_state(self, source_id: str) -> SourceState:
-        """The stored state of a source (a blank state for a source never run)."""
-        rows = list(self._query("SELECT * FROM sources WHERE id = ?", [source_id]))
-        if not rows:
-            return SourceState(id=source_id)
-        row = rows[0]
-        return SourceState(
-            id=row["id"], kind=row["kind"], location=row["location"],
-            last_attempt=parse_iso(row["last_attempt"]),
-            last_success=parse_iso(row["last_success"]), last_status=row["last_status"],
-            last_error=row["last_error"], failures=row["failures"] or 0,
-            failing_since=parse_iso(row["failing_since"]), next_due=parse_iso(row["next_due"]),
-            etag=row["etag"], last_modified=row["last_modified"],
-            permanent_redirect=row["permanent_redirect"], items_total=row["items_total"] or 0,
-            latencies=tuple(json.loads(row["latencies"] or "[]")), repairs=row["repairs"],
-            next_due_reason=row.get("next_due_reason"),
-        )
-
-    def save_source_state(self, state: SourceState) -> None:
-        """Write a source's state (in its own transaction)."""
-        row = {
-            "id": state.id, "kind": state.kind, "location": state.location,
-            "last_attempt": isoformat(state.last_attempt),
-            "last_success": isoformat(state.last_success), "last_status": state.last_status,
-            "last_error": state.last_error, "failures": state.failures,
-            "failing_since": isoformat(state.failing_since), "next_due": isoformat(state.next_due),
-            "etag": state.etag, "last_modified": state.last_modified,
-            "permanent_redirect": state.permanent_redirect, "items_total": state.items_total,
-            "latencies": json.dumps(list(state.latencies[-_LATENCY_WINDOW:])),
-            "repairs": state.repairs, "next_due_reason": state.next_due_reason,
-        }
-        names = list(row)
-        with self.transaction():
-            self.conn.execute(
-                f"INSERT OR REPLACE INTO sources ({', '.join(names)}) "
-                f"VALUES ({', '.join('?' * len(names))})", [row[n] for n in names])
-
-    def source_states(self) -> dict[str, SourceState]:
-        """Every stored source state by id."""
-        ids = [row[0] for row in self.conn.execute("SELECT id FROM sources ORDER BY id").fetchall()]
-        return {source_id: self.source_state(source_id) for source_id in ids}
-
-    def new_items_since(self, source_id: str, since: datetime) -> int:
-        """Records of a source first archived after ``since``."""
-        return self.conn.execute(
-            "SELECT COUNT(*) FROM articles WHERE source = ? AND first_seen > ?",
-            [source_id, isoformat(since)]).fetchone()[0]
-
-    # -- inbox files --------------------------------------------------------------------------
-
-    def seen_file(self, source: str, sha256: str) -> dict[str, Any] | None:
-        """The remembered outcome for an inbox file's content, or ``None``."""
-        rows = list(self._query(
-            "SELECT * FROM seen_files WHERE source = ? AND sha256 = ?", [source, sha256]))
-        return rows[0] if rows else None
-
-    def remember_file(self, source: str, sha256: str, name: str, now: datetime,
-                      status: str, reason: str | None = None) -> None:
-        """Remember an inbox file's content hash and outcome."""
-        with self.transaction():
-            self.conn.execute(
-                "INSERT OR REPLACE INTO seen_files (source, sha256, name, seen_at, status, reason) "
-                "VALUES (?, ?, ?, ?, ?, ?)", [source, sha256, name, isoformat(now), status, reason])
-
-
-def open_archive(path: str | Path) -> Archive:
-    """Open (creating if needed) the archive at ``path``. Raises ``StoreError``."""
-    return Archive(path)
-
-
-@contextlib.contextmanager
-def writer_lock(database: Path, wait: float = 0.0, poll: float = 0.2) -> Iterator[None]:
-    """Hold the archive's single-writer lock (``<database>.lock``) for the block.
-
-    Waits up to ``wait`` seconds for another run or the daemon to finish, then raises
-    ``LockError``. The lock is an ``flock``: the kernel releases it if the holder dies.
-    """
-    lock_path = Path(f"{database}.lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    deadline = time.monotonic() + max(wait, 0.0)
-    try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
-                    raise LockError(
-                        f"another wirefeed run holds the archive lock"
-                        f"{f' (pid {holder})' if holder else ''}; waited {wait:g}s",
-                        where=str(lock_path)) from None
-                time.sleep(poll)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-
-def utcnow() -> datetime:
-    """The clock, for the shell only (normalize and render never call it)."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def clean_reason(text: str) -> str:
-    """One line, at most 300 characters: how errors are stored and shown."""
-    line = clean_text(text)
-    return line if len(line) <= 300 else line[:297] + "..."
