@@ -186,7 +186,8 @@ def test_namesakes_prefer_the_populous_place_unless_the_item_points_elsewhere() 
 
 def test_local_items_reach_their_edition_and_those_that_cover_it_only() -> None:
     mexico = routed(item("es", "Sismo en Oaxaca", "Un sismo sacudió el sur.", place="CIUDAD DE MÉXICO"))
-    assert mexico.editions == ("es-mx",)
+    assert mexico.editions == ("es-419", "es-mx")  # Latino covers Latin America, Mexico included
+    assert reasons(mexico)["es-419"].startswith("covers MX")
     argentina = routed(item("es", "Paro de transporte", "Sin colectivos.", place="BUENOS AIRES"))
     assert argentina.editions == ("es-419",)
     assert reasons(argentina)["es-419"].startswith("covers AR: dateline 'BUENOS AIRES' AR")
