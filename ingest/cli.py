@@ -27,6 +27,7 @@ from ingest.archive import Archive, open_archive, utcnow, writer_lock
 from ingest.config import Config, load_config
 from ingest.environment import configure_normalize
 from ingest.errors import ConfigError, LockError, StoreError, WirefeedError
+from ingest.schedule import interval_of
 from normalize.model import article_to_dict, isoformat
 
 EXIT_SOURCES_FAILED = 1
@@ -200,9 +201,8 @@ def limit_malloc_arenas() -> None:
     """Let this process's threads share :data:`MALLOC_ARENAS` malloc arenas.
 
     glibc gives each thread that allocates an arena of its own and keeps what is freed there
-    for that arena: the fetch threads that each read a big document once held their share of
-    memory for the rest of the run (100,000 items over 50 sources: peak 349 MB, 253 MB with two
-    arenas, same speed). Only on glibc, only at the start (arenas are made when threads first
+    for that arena: the fetch threads that each read a big document would hold their share of
+    memory for the rest of the run (figures in bench/README.md). Only on glibc, only at the start (arenas are made when threads first
     allocate), and not when the operator set ``MALLOC_ARENA_MAX`` themselves.
     """
     if not sys.platform.startswith("linux") or "MALLOC_ARENA_MAX" in os.environ:
@@ -303,7 +303,9 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
     holds the lock. With -q nothing is printed when all went well.
     """
     from ingest.pipeline import run_once
+    from ingest.publishing import feed_publisher
 
+    publisher = feed_publisher(config)
     for source_id in source_ids:
         config.source(source_id)  # unknown ids are a configuration error (exit 2)
     check_storage(config)
@@ -328,9 +330,10 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
                             bar.update(task, description="rendering feeds")
 
                     report = run_once(config, archive, source_ids=source_ids, run_all=run_all,
-                                      progress=progress)
+                                      progress=progress, publisher=publisher)
             else:
-                report = run_once(config, archive, source_ids=source_ids, run_all=run_all)
+                report = run_once(config, archive, source_ids=source_ids, run_all=run_all,
+                                  publisher=publisher)
             backing_off = _still_failing(config, archive, report, source_ids)
         finally:
             archive.close()
@@ -368,14 +371,14 @@ def render_cmd(config: Config, wait: float) -> None:
     Use it after changing editions, the base URL or items_per_feed, or when an embargo passed.
     Only files whose bytes change are written.
     """
-    from ingest.publishing import publish_settings
-    from syndicate.publish import publish_all
+    from ingest.publishing import feed_publisher
 
     check_storage(config)
+    publisher = feed_publisher(config)
     with writer_lock(config.pipeline.database, wait):
         archive = _archive(config)
         try:
-            written = publish_all(publish_settings(config), archive, utcnow())
+            written = publisher.publish(archive, utcnow())
         finally:
             archive.close()
     if not quiet():
@@ -510,6 +513,7 @@ def show_cmd(config: Config, article_id: str, as_json: bool) -> None:
         ("credit", article.credit or "-"),
         ("dateline", article.dateline.text if article.dateline else "-"),
         ("sections", ", ".join(article.sections) or "-"),
+        ("countries", ", ".join(article.countries) or "-"),
         ("editions", "\n".join(f"{e}: {why}" for e, why in article.edition_reasons) or "-"),
         ("images", "\n".join(
             f"{i.url} — {i.caption or ''}" + (f" — {i.credit.text}" if i.credit else "")
@@ -654,8 +658,6 @@ def stale_after(config: Config, source, now) -> float:
         return source.stale_after
     if config.pipeline.stale_after is not None:
         return config.pipeline.stale_after
-    from ingest.pipeline import interval_of
-
     return 3 * interval_of(source, config, now)
 
 

@@ -13,7 +13,8 @@ Writing. A job reads the source state and fetches without any lock, then takes t
 at once and neither waits for the other's network. Each job opens its own SQLite connection
 (connections are per thread).
 
-Rendering. A job that changed something asks for a render; renders are debounced by
+Rendering. A job that changed something asks for a render, and so does any job while the feeds
+are behind the archive (a failed render is retried by the next job); renders are debounced by
 ``pipeline.render_delay`` seconds so twenty sources finishing together render once. After each
 render the next pending embargo (:meth:`Archive.pending_embargoes`) gets its own render.
 
@@ -34,13 +35,15 @@ import sys
 import threading
 import time
 from datetime import datetime, timezone
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ingest.archive import open_archive, utcnow, writer_lock
 from ingest.config import Config, Source, load_config
 from ingest.errors import ConfigError, LockError, WirefeedError
 from ingest.fetch import HostLimits
-from ingest.pipeline import Runner, cron_trigger, is_due, log_outcome, make_run_client
+from ingest.pipeline import Publisher, Runner, log_outcome, make_run_client
+from ingest.schedule import cron_trigger, is_due
+from normalize import places
 from normalize.model import forget_digests
 
 log = logging.getLogger(__name__)
@@ -68,11 +71,15 @@ def make_trigger(source: Source, config: Config):
 class Daemon:
     """The scheduler, its jobs and its signal handling. :meth:`run` blocks until stopped."""
 
-    def __init__(self, config: Config, *, lock_wait: float = 60.0):
+    def __init__(self, config: Config, publisher_for: Callable[[Config], Publisher], *,
+                 lock_wait: float = 60.0):
+        """``publisher_for`` makes the publisher of a configuration (again after a reload);
+        the ``ingest daemon`` command passes one that never forks (this process has threads)."""
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.schedulers.blocking import BlockingScheduler
 
         self.config = config
+        self.publisher_for = publisher_for
         self.path = config.path
         # The archive and the feeds folder are fixed for the daemon's life (a reload that moves
         # them is logged and needs a restart): jobs in flight must not write to two archives.
@@ -115,6 +122,7 @@ class Daemon:
         # Feed rendering may fork worker processes: they must die on SIGTERM like any worker,
         # not inherit the daemon's "stop gracefully" handlers (Pool.terminate would hang).
         os.register_at_fork(after_in_child=_default_signals)
+        places.warm_up_in_background()  # edition routing's place names, off the first job's path
         scheduled = self.schedule_all(self.config)
         self._schedule_embargo(next_embargo)
         # Publishing skips unchanged channels, so this is cheap; it repairs feeds a previous
@@ -319,7 +327,10 @@ class Daemon:
                 log_outcome(outcome)
                 if outcome.status == "failed":
                     log.warning("[%s] failed: %s", source_id, outcome.reason)
-                if outcome.changed:
+                # A job that stored nothing still asks for a render while the feeds are behind
+                # the archive (a render that failed, or a run-once killed before its publish
+                # finished): the archive's change mark differs from the one last published.
+                if outcome.changed or self.publisher_for(config).needs_publish(archive, now):
                     self.request_render(source_id)
             except LockError as exc:
                 log.warning("[%s] %s; this run is dropped (the source stays due)", source_id,
@@ -350,8 +361,6 @@ class Daemon:
     def _render(self) -> None:
         from normalize.language import clear_cache as clear_language_cache
         from syndicate.channel import forget_entries
-        from ingest.publishing import publish_settings
-        from syndicate.publish import publish_all
 
         with self._render_lock:
             self._render_timer = None
@@ -363,7 +372,7 @@ class Daemon:
                     now = utcnow()
                     archive = open_archive(self.database)
                     try:
-                        written = publish_all(publish_settings(config), archive, now, parallel=False)
+                        written = self.publisher_for(config).publish(archive, now)
                         next_embargo = archive.pending_embargoes(now)
                     finally:
                         archive.close()

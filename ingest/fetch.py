@@ -44,7 +44,7 @@ ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
           "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.5")
 ACCEPT_HTML = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 
-#: How much of a feed :func:`feed_ttl` reads for the channel's ``<ttl>``.
+#: How much of a feed :func:`channel_ttl_seconds` reads for the channel's ``<ttl>``.
 CHANNEL_HEAD_BYTES = 65536
 
 # A hint longer than a week is a misconfigured server, not a wish to hear from us next month.
@@ -164,14 +164,15 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     value = value.strip()
     if value.isdigit():
         return min(float(value), MAX_HINT)
-    when = _http_date(value)
+    when = parse_http_date(value)
     if when is None:
         return None
     now = now or datetime.now(timezone.utc)
     return min(max((when - now).total_seconds(), 0.0), MAX_HINT)
 
 
-def _http_date(value: str | None) -> datetime | None:
+def parse_http_date(value: str | None) -> datetime | None:
+    """An HTTP date header's value as an aware datetime; ``None`` when absent or unreadable."""
     if not value:
         return None
     try:
@@ -203,15 +204,15 @@ def cache_lifetime(headers: Mapping[str, str], now: datetime | None = None) -> f
         return min(float(match.group(1)), MAX_HINT)
     expires = lowered.get("expires")
     if expires is not None:
-        when = _http_date(expires)
+        when = parse_http_date(expires)
         if when is None:
             return 0.0  # "Expires: 0" and other junk mean "already stale" (RFC 9111 5.3)
-        base = _http_date(lowered.get("date")) or now or datetime.now(timezone.utc)
+        base = parse_http_date(lowered.get("date")) or now or datetime.now(timezone.utc)
         return min(max((when - base).total_seconds(), 0.0), MAX_HINT)
     return None
 
 
-def feed_ttl(data: bytes) -> float | None:
+def channel_ttl_seconds(data: bytes) -> float | None:
     """Seconds from an RSS channel's ``<ttl>`` (minutes), or ``None`` when there is none.
 
     Only the channel head (before the first item) is read, so an item's stray ``<ttl>`` is not
@@ -238,7 +239,7 @@ def poll_hint(fetched: Fetched, now: datetime | None = None) -> tuple[float, str
     if lifetime:
         control = fetched.headers.get("cache-control", "")
         hints.append((lifetime, "max-age" if _MAX_AGE.search(control) else "expires"))
-    if fetched.data and (ttl := feed_ttl(fetched.data)):
+    if fetched.data and (ttl := channel_ttl_seconds(fetched.data)):
         hints.append((ttl, "ttl"))
     return max(hints) if hints else None
 

@@ -111,6 +111,9 @@ class Article:
     updated: datetime | None = None
     language: str | None = None
     language_method: str | None = None
+    #: ISO 3166-1 alpha-2 codes of the countries the item is about, most relevant first
+    #: (filled by routing: :func:`normalize.editions.locate`).
+    countries: tuple[str, ...] = ()
     editions: tuple[str, ...] = ()
     edition_reasons: tuple[tuple[str, str], ...] = ()
     sections: tuple[str, ...] = ()
@@ -267,7 +270,7 @@ def article_from_dict(data: dict[str, Any]) -> Article:
     values["dateline"] = Dateline(**values["dateline"]) if values.get("dateline") else None
     values["images"] = tuple(_image(i) for i in values.get("images") or ())
     values["related"] = tuple(_related(r) for r in values.get("related") or ())
-    for name in ("authors", "editions", "sections"):
+    for name in ("authors", "countries", "editions", "sections"):
         values[name] = tuple(values.get(name) or ())
     for name in ("edition_reasons", "extra"):
         values[name] = tuple(tuple(pair) for pair in values.get(name) or ())

@@ -20,7 +20,8 @@ from ingest.archive import open_archive
 from ingest.config import load_config
 from ingest.errors import FetchError
 from ingest.fetch import (
-    HostLimits, cache_lifetime, feed_ttl, fetch, make_client, parse_retry_after, poll_hint,
+    HostLimits, cache_lifetime, channel_ttl_seconds, fetch, make_client, parse_retry_after,
+    poll_hint,
 )
 from ingest.netguard import Guard
 from ingest.pipeline import run_once
@@ -183,9 +184,9 @@ def test_cache_lifetime_reads_max_age_then_expires() -> None:
     assert cache_lifetime({}) is None
 
 
-def test_feed_ttl_is_the_channels_not_an_items() -> None:
-    assert feed_ttl(b"<rss><channel><title>t</title><ttl>30</ttl><item><ttl>5</ttl></item>") == 1800
-    assert feed_ttl(b"<rss><channel><item><ttl>5</ttl></item></channel></rss>") is None
+def test_channel_ttl_seconds_is_the_channels_not_an_items() -> None:
+    assert channel_ttl_seconds(b"<rss><channel><title>t</title><ttl>30</ttl><item><ttl>5</ttl></item>") == 1800
+    assert channel_ttl_seconds(b"<rss><channel><item><ttl>5</ttl></item></channel></rss>") is None
     assert parse_retry_after("Thu, 06 Mar 2025 12:02:00 GMT", now=NOW) == 120
     assert parse_retry_after("soon") is None
 
@@ -217,7 +218,7 @@ def _setup(tmp_path: Path, sources: str, pipeline: str = ""):
 
 
 def _run(config, archive, now, **kwargs):
-    return run_once(config, archive, now=now, publish=False, **kwargs)
+    return run_once(config, archive, now=now, **kwargs)
 
 
 def test_a_304_costs_no_parsing_and_no_writes_but_the_source_state(tmp_path, server) -> None:

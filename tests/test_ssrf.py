@@ -30,6 +30,7 @@ from ingest.errors import ConfigError
 from ingest.fetch import make_client
 from ingest.fulltext import PageFetcher, complete
 from ingest.pipeline import run_once
+from ingest.publishing import feed_publisher
 from normalize.model import Article
 
 CANARY = "CANARY-7f3a internal admin secret"
@@ -106,7 +107,8 @@ def test_links_to_internal_addresses_are_refused_and_the_canary_leaks_nowhere(
 
     archive = open_archive(config.pipeline.database)
     with make_client(timeout=1, guard=config.pipeline.guard(resolve)) as client:
-        outcome = run_once(config, archive, now=NOW, client=client).outcomes[0]
+        outcome = run_once(config, archive, now=NOW, client=client,
+                           publisher=feed_publisher(config)).outcomes[0]
     archive.close()
 
     assert outcome.status == "ok" and outcome.new == len(links)  # the run went on
@@ -141,7 +143,7 @@ def test_allow_private_opens_exactly_what_it_names(tmp_path, server, canary) -> 
     config = _config(tmp_path, server.url("/feed.xml"),
                      'allow_private = ["127.0.0.1/32", "127.0.0.2/32"]\n')
     archive = open_archive(config.pipeline.database)
-    run_once(config, archive, now=NOW, publish=False)
+    run_once(config, archive, now=NOW)
     archive.close()
     assert canary.hits == {"/admin/secret": 1}
     assert CANARY in _records(config)["X"]["body_text"]
@@ -163,7 +165,7 @@ def test_an_operator_url_is_trusted_but_not_the_redirect_it_answers(tmp_path, se
         """)
     config = load_config(path)  # allow_private is empty: the operator's own URLs still work
     archive = open_archive(config.pipeline.database)
-    report = run_once(config, archive, now=NOW, publish=False)
+    report = run_once(config, archive, now=NOW)
     moved, plain = report.outcomes
     assert moved.status == "failed"
     assert moved.reason == f"refused: redirect to {canary.url('/feed.xml')}: 127.0.0.2 is a loopback address"
@@ -182,7 +184,7 @@ def test_fulltext_max_caps_the_pages_of_a_source_per_run(tmp_path, server) -> No
                      'allow_private = ["127.0.0.1/32"]\nfulltext_max = 50\n', "fulltext_max = 2")
     assert config.sources[0].fulltext_max == 2 and config.pipeline.fulltext_max == 50
     archive = open_archive(config.pipeline.database)
-    first = run_once(config, archive, now=NOW, publish=False).outcomes[0]
+    first = run_once(config, archive, now=NOW).outcomes[0]
     assert first.new == 5
     assert first.reason == "full text: 3 entries over the cap of 2 pages per run (fulltext_max)"
     assert sum(server.hits.get(f"/story{n}", 0) for n in range(5)) == 2
@@ -191,8 +193,8 @@ def test_fulltext_max_caps_the_pages_of_a_source_per_run(tmp_path, server) -> No
     assert len(capped) == 3 and all("cap of 2 full-text pages" in _errors(records[g])[0] for g in capped)
     assert all(records[g]["body_text"] == "A short teaser of the story." for g in capped)
     # The capped entries are tried on the next runs, two at a time.
-    run_once(config, archive, now=NOW + timedelta(minutes=5), publish=False)
-    run_once(config, archive, now=NOW + timedelta(minutes=10), publish=False)
+    run_once(config, archive, now=NOW + timedelta(minutes=5))
+    run_once(config, archive, now=NOW + timedelta(minutes=10))
     archive.close()
     assert all(server.hits[f"/story{n}"] == 1 for n in range(5))
     assert not any(_errors(r) for r in _records(config).values())
@@ -217,7 +219,7 @@ def test_inbox_never_reads_symlinks_or_special_files(tmp_path) -> None:
             path = "drop"
             """))
         archive = open_archive(config.pipeline.database)
-        outcome = run_once(config, archive, now=NOW, publish=False).outcomes[0]
+        outcome = run_once(config, archive, now=NOW).outcomes[0]
         state = archive.source_state("drop")
         archive.close()
     finally:
@@ -286,7 +288,7 @@ def test_a_daemon_reload_applies_a_changed_allow_private_to_the_next_fetch(tmp_p
         kind = "feed"
         url = "{server.url('/feed.xml')}"
         """)
-    daemon = Daemon(load_config(path))
+    daemon = Daemon(load_config(path), lambda config: feed_publisher(config, parallel=False))
     try:
         with pytest.raises(FetchError, match="refused"):
             fetch(daemon.client, server.url("/a"))

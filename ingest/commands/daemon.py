@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 
@@ -10,6 +11,7 @@ import click
 from ingest.cli import check_storage, config_option
 from ingest.config import Config
 from ingest.daemon import Daemon
+from ingest.publishing import feed_publisher
 
 
 @click.command("daemon")
@@ -30,4 +32,6 @@ def daemon_cmd(config: Config, lock_wait: float) -> None:
     for name in ("apscheduler", "httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.INFO if debug else logging.WARNING)
     check_storage(config)  # an unwritable archive or feeds folder: one line, exit 3, at start
-    sys.exit(Daemon(config, lock_wait=lock_wait).run())
+    # The daemon's threads make forking render workers unsafe: it publishes in-process.
+    publisher_for = functools.partial(feed_publisher, parallel=False)
+    sys.exit(Daemon(config, publisher_for, lock_wait=lock_wait).run())
