@@ -5,7 +5,16 @@ feed configured (:attr:`PublishSettings.section_feeds`) with items in the editio
 ``<feeds>/<edition>/<section>/``; then ``<feeds>/index.opml`` and
 ``<feeds>/index.html``. A file is written only when its bytes change (temp file in the same
 folder, fsync, rename), so readers never see a half-written feed and an unchanged run touches
-nothing. Rendering takes ``now`` only to decide which embargoes have passed; it never writes it.
+nothing. Rendering takes ``now`` only to decide which embargoes have passed, and writes it
+only as the date a feed's content last changed (below).
+
+A feed's date (RSS ``lastBuildDate``, Atom ``updated``, JSON Feed ``_wirefeed.updated``, and so
+the ``Last-Modified`` that ``ingest serve`` sends) is when that feed's content last changed, not
+its newest item's date: a back-dated item, a correction or a kill must move it, or a reader
+asking ``If-Modified-Since`` would be told nothing changed. It is kept per channel in the publish
+state (``_changed``) and set to the run's ``now`` (whole seconds; one second past the previous
+date if the clock has not moved on, so the date always moves) when the channel's digest (below)
+changes; a run that changes nothing keeps it, so its feeds stay byte-identical.
 
 Publishing knows neither the archive nor the configuration: it reads records through
 :class:`FeedStore` (what it needs of the archive) and takes a :class:`PublishSettings` value that
@@ -35,8 +44,8 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, Sequence, TypeVar
 
@@ -180,12 +189,28 @@ def channel_digest(renderer: str, channel: Channel, articles: list, translations
     return digest.hexdigest()
 
 
-def _load_state(root: Path) -> dict[str, str]:
+def _load_state(root: Path) -> dict[str, Any]:
     try:
         state = json.loads((root / _STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return state if isinstance(state, dict) else {}
+
+
+def changed_at(previous: dict[str, Any], path: str, digest: str, now: datetime) -> datetime:
+    """When the content of the channel at ``path`` last changed, given its ``digest`` now.
+
+    ``previous`` is the last publish state: its date is kept when the digest is the one it
+    remembers, else the date is ``now`` (whole seconds), or one second after the remembered
+    date when that is not earlier, so a change always moves the date a client compares.
+    """
+    dates = previous.get("_changed")
+    dates = dates if isinstance(dates, dict) else {}
+    kept = parse_iso(dates[path]) if isinstance(dates.get(path), str) else None
+    if kept is not None and previous.get(path) == digest:
+        return kept
+    now = now.astimezone(UTC).replace(microsecond=0)
+    return now if kept is None or kept < now else kept + timedelta(seconds=1)
 
 
 def _render_channel(job: tuple, items: dict[str, ItemCache]) -> list[bytes]:
@@ -341,7 +366,8 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
                 edition_refs.append(FeedRef(edition=edition.id, edition_name=edition.name,
                                             section=channel.section, fmt=fmt,
                                             title=channel.title, url=channel.url_for(fmt),
-                                            html_url=channel.html_url))
+                                            html_url=channel.html_url,
+                                            languages=edition.languages))
         refs.extend(edition_refs)
         tabs = tuple(tab for tab, _ in shown_sections)
         pages.append(site.EditionPage(edition=edition.id, name=edition.name,
@@ -356,17 +382,23 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
     written: list[Path] = []
     renderer = _renderer_digest()
     previous = _load_state(root)
-    state: dict[str, str] = {}
+    state: dict[str, Any] = {}
+    changed: dict[str, str] = {}
     todo: list = []
     parts: dict[str, bytes] = {}
     for channel, articles in jobs:
         wanted = {a.id: translations[a.id] for a in articles if a.id in translations}
+        # The digest is of the channel without its date, which is derived from the digest.
         digest = channel_digest(renderer, channel, articles, wanted, parts)
         state[channel.path] = digest
+        updated = changed_at(previous, channel.path, digest, now)
+        changed[channel.path] = isoformat(updated)
         paths = [root / channel.path / filename for _, filename, _ in FORMATS.values()]
-        if previous.get(channel.path) == digest and all(p.exists() for p in paths):
+        if (previous.get(channel.path) == digest and all(p.exists() for p in paths)
+                and isinstance(previous.get("_changed"), dict)
+                and previous["_changed"].get(channel.path) == changed[channel.path]):
             continue
-        todo.append((channel, articles, wanted))
+        todo.append((replace(channel, updated=updated), articles, wanted))
     # Closed at once if a write fails, so the render workers do not outlive this call.
     with contextlib.closing(render_channels(todo, workers)) as rendered:
         for (channel, _, _), documents in zip(todo, rendered):
@@ -378,6 +410,7 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
     if write_atomic(root / "index.opml", opml.render(refs, title)):
         written.append(root / "index.opml")
     written += _write_site(root, title, pages, section_pages)
+    state["_changed"] = changed
     state["_rendered_at"] = isoformat(now)
     state["_settings"] = settings.fingerprint
     # Written last: a crash before this point re-renders next time rather than skipping.

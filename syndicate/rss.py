@@ -1,7 +1,7 @@
 """RSS 2.0 writer, with Media RSS, Dublin Core, content:encoded and atom:link.
 
 Item layout: ``title``, ``link``, ``description`` (plain summary), ``content:encoded`` (the body
-with figures, escaped), ``guid isPermaLink="false"`` (the agency guid), ``pubDate``,
+with figures, escaped), ``guid isPermaLink="false"`` (the agency guid, or an id minted when it is not a valid URI), ``pubDate``,
 ``atom:updated``, one ``dc:creator`` per author (never ``author``, which must be an e-mail),
 ``dc:language``, ``category`` per section, one ``enclosure`` (the first picture: RSS allows one;
 its length is unknown, so 0 as the RSS Advisory Board recommends), then Media RSS per picture.

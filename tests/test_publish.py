@@ -82,7 +82,8 @@ def _documents_as_before(channel: Channel, articles: list[Article],
     each document serialized as one whole tree, as the renderers did before the item cache."""
     entries = [prepare_entry(channel, article, translations.get(article.id, ()))
                for article in articles]
-    newest = max((entry.updated for entry in entries), default=EPOCH)
+    # The feed's date is when its content last changed (from the publish state).
+    newest = channel.updated or max((entry.updated for entry in entries), default=EPOCH)
     rss_root, rss_channel = rss._head(channel, newest)
     for entry in entries:
         rss._add_item(rss_channel, entry)

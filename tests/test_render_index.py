@@ -21,7 +21,8 @@ def feed_refs(edition: str, name: str, sections=(None,)) -> tuple[FeedRef, ...]:
         for fmt in ("rss", "atom", "json"):
             title = " — ".join(filter(None, ("wirefeed", name, section)))
             refs.append(FeedRef(edition, name, section, fmt, title,
-                                f"{BASE}/{path}/{FEED_FILES[fmt]}", f"{BASE}/index.html#{edition}"))
+                                f"{BASE}/{path}/{FEED_FILES[fmt]}", f"{BASE}/index.html#{edition}",
+                                (edition.split("-")[0],)))
     return tuple(refs)
 
 
@@ -31,32 +32,37 @@ def editions() -> list[SimpleNamespace]:
             SimpleNamespace(feeds=feed_refs("de-at", "Österreich"))]
 
 
-def test_opml_groups_every_feed_by_edition():
+def test_opml_lists_each_feed_once_at_its_rss_version():
     feeds = [ref for summary in editions() for ref in summary.feeds]
     data = opml.render(feeds, "wirefeed & friends")
     root = etree.fromstring(data)
     assert root.tag == "opml" and root.get("version") == "2.0"
     assert root.findtext("head/title") == "wirefeed & friends"
     assert root.find("head/dateCreated") is None and root.find("head/dateModified") is None
-    groups = root.findall("body/outline")
-    assert [(g.get("text"), g.get("title")) for g in groups] == [
-        ("France", "France"), ("Österreich", "Österreich")]
-    children = groups[0].findall("outline")
-    assert len(children) == 6 and len(groups[1].findall("outline")) == 3
-    for child, ref in zip(children, feeds):
-        assert child.get("type") == "rss"
-        assert child.get("xmlUrl") == ref.url
-        assert child.get("htmlUrl") == ref.html_url
-        assert child.get("text") == child.get("title") == ref.title
-    assert children[3].get("category") == "/fr-fr/politique"
-    assert children[1].get("version") == "Atom"
+    outlines = root.findall("body/outline")
+    assert [(o.get("text"), o.get("category"), o.get("language")) for o in outlines] == [
+        ("wirefeed — France (fr)", "/fr-fr", "fr"),
+        ("wirefeed — France — politique (fr)", "/fr-fr/politique", "fr"),
+        ("wirefeed — Österreich (de)", "/de-at", "de"),
+    ]
+    rss_refs = [ref for ref in feeds if ref.fmt == "rss"]
+    for outline, ref in zip(outlines, rss_refs, strict=True):
+        assert outline.get("type") == "rss" and outline.get("version") == "RSS2"
+        assert outline.get("xmlUrl") == ref.url and ref.url.endswith("/rss.xml")
+        assert outline.get("htmlUrl") == ref.html_url
+        assert outline.get("title") == outline.get("text")
+        assert not len(outline)  # no nested outlines: nothing a reader could import twice
     assert data == opml.render(feeds, "wirefeed & friends")
 
 
-def test_opml_keeps_editions_together_and_skips_unusable_urls():
+def test_opml_has_no_duplicates_and_skips_unusable_urls():
     fr, at = editions()
-    mixed = [fr.feeds[0], at.feeds[0], fr.feeds[1],
-             FeedRef("it-it", "Italia", None, "rss", "Italia", "not a url", "")]
-    root = etree.fromstring(opml.render(mixed, "t"))
-    assert [(g.get("text"), len(g)) for g in root.findall("body/outline")] == [
-        ("France", 2), ("Österreich", 1)]
+    mixed = [fr.feeds[0], at.feeds[0], fr.feeds[1], fr.feeds[0], at.feeds[0],
+             FeedRef("it-it", "Italia", None, "rss", "Italia", "not a url", "", ("it",)),
+             FeedRef("ch", "Switzerland", None, "rss", "wirefeed — Switzerland",
+                     f"{BASE}/ch/rss.xml", f"{BASE}/index.html#ch", ("de", "fr", "it"))]
+    outlines = etree.fromstring(opml.render(mixed, "t")).findall("body/outline")
+    assert [o.get("xmlUrl") for o in outlines] == [
+        f"{BASE}/fr-fr/rss.xml", f"{BASE}/de-at/rss.xml", f"{BASE}/ch/rss.xml"]
+    assert outlines[2].get("title") == "wirefeed — Switzerland (de, fr, it)"
+    assert outlines[2].get("language") is None  # several languages: none claimed
