@@ -44,36 +44,7 @@ How the text is read (same input, same answer, every run, whatever the call orde
 Results are cached by a BLAKE2 hash of the prepared text and the language set (``CACHE_SIZE``
 entries), so a feed polled again costs nothing.
 
-Measured here (python 3.11, 2-core VM shared with other jobs; CPU time, not wall time):
-
-- Labelled set ``tests/data/language`` (written by us: per main language 100 headlines, 97 of
-  them <= 80 characters, and 50 headline + lead; 27 texts per confuser), candidates = the six:
-
-  ======================  ==============  =============  ===========  ==========  ==========
-  engine                  headlines <=80  headline+lead  ca/gl/nl/ro  main read   ms per text
-                          (6 languages)                               as confuser
-  ======================  ==============  =============  ===========  ==========  ==========
-  langdetect, all 55      557/582 95.7%   301/301        77/108       7           6.1
-  langdetect, restricted  561/582 96.4%   301/301        81/108       13          2.4
-  py3langid, restricted   574/582 98.6%   301/301        107/108      5           0.17
-  this module             579/582 99.5%   301/301        104/108      0           1.0
-  ======================  ==============  =============  ===========  ==========  ==========
-
-  py3langid first is both the accuracy and the speed gain; langdetect, asked about the 23% of
-  headlines py3langid is unsure of (and about confusers on short text), settles ties and vetoes
-  confusers. The 4 Galician headlines lost are read as pt/es at low confidence, on purpose.
-  A true declaration was never overruled on the set; 1500/1505 wrong ones on leads were.
-- Body prefix (``BODY_CHARS``), items with title + body only (``--sweep``, 3,000 items):
-  0 chars 99.07% correct (six main 99.46%), 50: 99.90%, 100 to 800: 100%; speed falls from
-  ~1,450 items/s at 100 to ~900 at 500. 200 keeps a margin for datelines and bylines at the
-  start of agency bodies at about the same cost.
-- Speed (``bench/bench_language.py``, 10,000 generated items, one core): 2,400 to 2,600
-  items/s with a cold cache (0.4 ms per item; with py3langid's own ``rank``: ~1,300), ~2,100 on
-  the first pass in a process (the rankers build the DFA states the texts visit), ~6,200
-  items/s when each item is seen three times (re-polled feeds), ~28,000 items/s all cached.
-  py3langid's ranking is ~65% of the cold cost. First ``detect()`` in a fresh process: ~2 ms
-  with the model cache file (``--startup``), ~0.8 s without (py3langid loads its model, which
-  we then cache).
+Figures measured on the labelled set and the bench are in ``bench/README.md``.
 """
 
 from __future__ import annotations
@@ -88,16 +59,13 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from normalize import lexicon
-from normalize.language_codes import _ISO_639_1, normalize_code
-from normalize.language_engines import (
-    _ENGINES,
-    _best,
-    _code_of,
-    _ld_rank,
-    _ordered,
-    _split_halves,
+from normalize.language_codes import _ISO_639_1, normalize_code  # noqa: F401
+from normalize.language_engines import (  # noqa: F401
+    _ENGINES, _best, _code_of, _ld_rank, _ordered, _split_halves,
 )
-from normalize.language_text import Prepared, prepare
+from normalize.language_text import (  # noqa: F401
+    _NON_LATIN_LETTER, MAX_CHARS, _count_letters, _prepare, _Prepared,
+)
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +74,22 @@ DEFAULT_CANDIDATES: tuple[str, ...] = ("en", "fr", "es", "de", "pt", "it")
 #: Close relatives of the candidates, kept in the model so their texts are not forced into a
 #: candidate, and penalised so a candidate's text is not taken for them.
 CONFUSERS: tuple[str, ...] = ("ca", "gl", "nl", "ro")
+
+
+def _code_list(values: Iterable[str] | str | None) -> tuple[str, ...]:
+    """Normalize a candidates argument (codes, or one comma-separated string) to sorted codes."""
+    if values is None:
+        return DEFAULT_CANDIDATES
+    if isinstance(values, str):
+        values = values.split(",")
+    codes = []
+    for value in values:
+        code = normalize_code(value)
+        if code is None:
+            log.warning("ignoring candidate language %r: not a language code", value)
+        elif code not in codes:
+            codes.append(code)
+    return tuple(codes) or DEFAULT_CANDIDATES
 
 METHOD_DECLARED = "declared"
 METHOD_DETECTED = "detected"
@@ -116,7 +100,6 @@ UNDETERMINED = "und"
 # Tunables. SURE, LD_WEIGHT, CONFUSER_MIN, OVERRULE_*, BODY_CHARS were chosen by measurement
 # on the labelled set and the bench (module docstring); the others by judgment, not tuned.
 BODY_CHARS = 200          # characters of body_text read after title and summary
-MAX_CHARS = 500           # the prepared text is cut here (py3langid's cost grows with length)
 MIN_LETTERS = 8           # fewer letters: no evidence at all ...
 LEXICON_MIN_LETTERS = 3   # ... unless this many letters hold two words a frequency list knows
 LEXICON_LETTERS = 60      # texts shorter than this also weigh their words' frequencies
@@ -169,22 +152,6 @@ class Detection(tuple):
         return self[1]
 
 
-def _code_list(values: Iterable[str] | str | None) -> tuple[str, ...]:
-    """Normalize a candidates argument (codes, or one comma-separated string) to sorted codes."""
-    if values is None:
-        return DEFAULT_CANDIDATES
-    if isinstance(values, str):
-        values = values.split(",")
-    codes = []
-    for value in values:
-        code = normalize_code(value)
-        if code is None:
-            log.warning("ignoring candidate language %r: not a language code", value)
-        elif code not in codes:
-            codes.append(code)
-    return tuple(codes) or DEFAULT_CANDIDATES
-
-
 # --- evidence (cached) ------------------------------------------------------------------------
 
 class _Evidence(NamedTuple):
@@ -203,7 +170,7 @@ def _key_prefix(model: tuple[str, ...], confusers: frozenset[str]) -> bytes:
     return f"{','.join(model)}\x1f{','.join(sorted(confusers))}\x1f".encode()
 
 
-def _evidence(prepared: Prepared, model: tuple[str, ...], confusers: frozenset[str]) -> _Evidence:
+def _evidence(prepared: _Prepared, model: tuple[str, ...], confusers: frozenset[str]) -> _Evidence:
     key = hashlib.blake2b(_key_prefix(model, confusers) + prepared.text.encode(),
                           digest_size=16).digest()
     with _CACHE_LOCK:
@@ -265,7 +232,7 @@ def warm_up(candidates=None) -> None:
 _HALVES_POWER = 1 / math.sqrt(2)
 
 
-def _gather_evidence(prepared: Prepared, model: tuple[str, ...],
+def _gather_evidence(prepared: _Prepared, model: tuple[str, ...],
                      confusers: frozenset[str]) -> _Evidence:
     text = prepared.text
     ident = _ENGINES.py_restricted(model)
@@ -425,7 +392,7 @@ def detect(text, declared=None, candidates=None, *, fallback=None) -> Detection:
     if fallback is not None and fallback_code is None and str(fallback).strip():
         reasons.append(f"configured {fallback!r} is not a language code")
 
-    prepared = prepare(text, MAX_CHARS)
+    prepared = _prepare(text)
     if prepared.letters < MIN_LETTERS and not _has_known_words(prepared):
         what = "no text" if not prepared.text else f"too little text ({prepared.letters} letters)"
         if declared_code:
@@ -503,7 +470,7 @@ def detect_article(article, fallback=None, candidates=None) -> Detection:
 
 
 @functools.lru_cache(maxsize=256)
-def _has_known_words(prepared: Prepared) -> bool:
+def _has_known_words(prepared: _Prepared) -> bool:
     """Whether a text too short for the character models still has two words a list knows.
 
     One short word ("Brexit", "Euro") is shared by too many languages to name one.

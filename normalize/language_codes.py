@@ -1,11 +1,12 @@
-"""Language codes as sources declare them: ISO 639-1, 639-2 and BCP 47 tags to one
-ISO 639-1 code (see :func:`normalize_code`)."""
+"""Language codes as documents declare them: ISO 639-1/-2 and BCP 47 tags, read into 639-1.
+
+Part of :mod:`normalize.language`, which re-exports :func:`normalize_code`.
+"""
 
 from __future__ import annotations
 
 import functools
 import re
-
 
 _ISO_639_1 = frozenset("""
 aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da

@@ -1,6 +1,7 @@
-"""The two detectors language detection combines, py3langid (through
-:mod:`normalize.langid_fast`) and langdetect: loaded once on first use and shared by every
-thread; and helpers over their probability distributions."""
+"""The two detectors :mod:`normalize.language` combines: py3langid (ranked by
+:mod:`normalize.langid_fast`) and langdetect, loaded once on first use and shared by threads;
+with the small helpers that read their probability dictionaries.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from operator import itemgetter
 from pathlib import Path
 
 from normalize import langid_fast
-
 
 class _Engines:
     """The two detectors, loaded once on first use and shared by every thread."""

@@ -1,5 +1,7 @@
-"""The text language detection reads: markup, addresses and links removed, whitespace and
-capitals evened out, cut to a length; with its letter counts (see :func:`prepare`)."""
+"""The text a language detector reads: markup, URLs and addresses removed, letters counted.
+
+Part of :mod:`normalize.language`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+MAX_CHARS = 500           # the prepared text is cut here (py3langid's cost grows with length)
 
 _TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
@@ -34,15 +37,13 @@ _LATIN1_CLASSES = b"".join(_latin1_class(chr(code)) for code in range(256))
 _BEYOND_LATIN1 = re.compile(r"[^\x00-\xff]")
 
 
-class Letters(NamedTuple):
-    """Letter counts of a text."""
-
+class _Letters(NamedTuple):
     letters: int     # str.isalpha
     capitals: int    # str.isupper
     non_latin: int   # _NON_LATIN_LETTER
 
 
-def count_letters(text: str) -> Letters:
+def _count_letters(text: str) -> _Letters:
     """How many characters of ``text`` are letters, capitals and non-Latin letters."""
     narrow = text.encode("latin-1", "ignore")
     classes = narrow.translate(_LATIN1_CLASSES)
@@ -54,20 +55,17 @@ def count_letters(text: str) -> Letters:
         letters += sum(map(str.isalpha, wide))
         capitals += sum(map(str.isupper, wide))
         non_latin += len(_NON_LATIN_LETTER.findall("".join(wide)))
-    return Letters(letters, capitals, non_latin)
+    return _Letters(letters, capitals, non_latin)
 
 
-class Prepared(NamedTuple):
-    """A text as the detectors read it."""
-
+class _Prepared(NamedTuple):
     text: str
     letters: int
     non_latin: float
 
 
-def prepare(text, max_chars: int) -> Prepared:
-    """Return the text a detector should read (cut to ``max_chars`` at a word boundary), its
-    letter count and its non-Latin share. In: str, bytes (UTF-8) or anything printable."""
+def _prepare(text) -> _Prepared:
+    """Return the text a detector should read, its letter count and its non-Latin share."""
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     elif not isinstance(text, str):
@@ -89,15 +87,15 @@ def prepare(text, max_chars: int) -> Prepared:
         text = spaced
     else:
         text = " ".join(text.split())
-    if len(text) > max_chars:
-        cut = text.rfind(" ", 0, max_chars)
-        text = text[: cut if cut > max_chars // 2 else max_chars]
-    counted = count_letters(text)
+    if len(text) > MAX_CHARS:
+        cut = text.rfind(" ", 0, MAX_CHARS)
+        text = text[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
+    counted = _count_letters(text)
     letters = counted.letters
     if not letters:
-        return Prepared("", 0, 0.0)
+        return _Prepared("", 0, 0.0)
     # Wire headlines in capitals: langdetect skips capitalised runs, py3langid models lowercase.
     if counted.capitals > 0.6 * letters:
         text = text.lower()
-        counted = count_letters(text)  # lowercasing can move a letter in or out of Latin
-    return Prepared(text, letters, counted.non_latin / letters)
+        counted = _count_letters(text)  # lowercasing can move a letter in or out of Latin
+    return _Prepared(text, letters, counted.non_latin / letters)

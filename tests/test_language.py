@@ -500,12 +500,12 @@ def test_warm_up_loads_the_engines_and_never_raises(monkeypatch):
 def test_letter_counts_agree_with_str_methods():
     from hypothesis import given, settings, strategies as st
 
-    from normalize.language_text import _NON_LATIN_LETTER, count_letters
+    from normalize.language import _NON_LATIN_LETTER, _count_letters
 
     @settings(max_examples=300, deadline=None)
     @given(st.text(max_size=80) | st.text(st.characters(max_codepoint=0x2fff), max_size=80))
     def check(text):
-        assert tuple(count_letters(text)) == (sum(map(str.isalpha, text)),
+        assert tuple(_count_letters(text)) == (sum(map(str.isalpha, text)),
                                                sum(map(str.isupper, text)),
                                                len(_NON_LATIN_LETTER.findall(text)))
 
