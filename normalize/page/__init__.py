@@ -1,0 +1,129 @@
+"""Article web pages: the HTML of one article page in, one :class:`~normalize.model.Article` out.
+
+A page says the same thing several times, with varying care: JSON-LD (``NewsArticle`` and
+friends, possibly inside ``@graph`` or a list), microdata, OpenGraph and ``article:*`` meta tags,
+the ``<html lang>``, the figures and the visible text. :func:`parse` reads them in that order and
+merges field by field: the first source that has a value wins. The exceptions:
+
+- the body is the page's own main text, found by scoring containers on paragraph length and link
+  density the way readability does (JSON-LD ``articleBody`` is often plain text without
+  paragraphs, or a teaser); ``articleBody`` is used only when the visible text is much shorter;
+- related items ("related news" lists of title + date + link) are read into ``Article.related``
+  and removed before the body is looked for, so they never leak into it;
+- the lead picture named by the metadata takes its caption and credit from the figure that shows
+  it when the metadata has none.
+
+Keywords and the publisher go to ``extra`` (``("keyword", ...)``, ``("publisher", ...)``).
+Agency conventions (a caption ending in its credit, a trailing ``Source: (EUROPA PRESS)`` line,
+reading a byline such as ``Por Ana López y Carlos Ruiz``) are left to :mod:`normalize.wire`:
+this module extracts what the page shows, bylines as printed.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+
+from ingest.errors import ParseError
+from normalize.model import Article, Credit, Image, Related
+from normalize.sanitize import clean_html
+from normalize.text import clean_text, html_to_text
+from normalize.page.body import _article_scope, _block_html, _body_from_text, _collect_blocks, _drop_chrome, _find_container, _wrap_loose_text
+from normalize.page.dom import _absolute, _first, _first_element, _language_code, _load, _locate
+from normalize.page.pictures import _pictures
+from normalize.page.related import _read_related, _related_containers
+from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
+from normalize.page.visible import _find_byline, _find_date, _page_title, _site_names, _split_preamble, _strip_site_name, _without_site
+
+
+def parse(
+    data: bytes,
+    *,
+    url: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> list[Article]:
+    """Return the one article of an HTML article page.
+
+    ``url`` is where the page was fetched (the guid when the page names no canonical URL, and
+    the base of relative links); ``headers`` are the HTTP response headers (for the charset).
+    The record's ``language`` is the page's declared language, if any; ``id``, ``source`` and
+    ``content_hash`` are left to :func:`normalize.parse_bytes`.
+    Raises ``ParseError`` for an empty document, a document that is not HTML (JSON, a feed, plain
+    text, binary), or a page where no headline can be found.
+    """
+    root = _load(data, url, headers)
+    base, canonical = _locate(root, url)
+    fields = _Fields()
+    meta = _read_meta(root)
+    page_urls = {u for u in (url, canonical, _first(meta.get("og:url", []))) if u}
+    _read_json_ld(root, fields, page_urls)
+    body_hint = _read_microdata(root, fields)
+    _read_meta_fields(meta, fields)
+    fields.offer(language=_language_code(root.get("lang") or root.get("xml:lang")))
+    fields.offer(language=_language_code(_first(meta.get("og:locale", []))
+                                         or _first(meta.get("content-language", []))))
+
+    # Related lists first: they look like text and carry dates that are not the article's.
+    related: list[Related] = []
+    for container in _related_containers(root):
+        related.extend(r for r in _read_related(container, base)
+                       if r.url not in {x.url for x in related})
+        container.drop_tree()
+    _drop_chrome(root)
+    _wrap_loose_text(root)
+    if body_hint is None:
+        body_hint = _first_element(root.xpath("//*[@itemprop='articleBody']"))
+    elif body_hint.getroottree().getroot() is not root:
+        body_hint = None
+
+    container = _find_container(root, body_hint)
+    scope = _article_scope(container)
+    site = fields.publisher
+    fields.offer(title=_page_title(root, scope, site))
+    blocks = _collect_blocks(container) if container is not None else []
+    blocks, shown_authors, shown_date = _split_preamble(container, blocks, fields.title)
+    fields.offer(authors=_find_byline(root, scope) or shown_authors)
+    fields.offer(published=_find_date(root, scope) or shown_date)
+    body_html = clean_html("".join(_block_html(b) for b in blocks))
+    body_text = html_to_text(body_html)
+    if fields.article_body and len(body_text) < 0.5 * len(clean_text(fields.article_body)):
+        # A teaser page (or a script-rendered one) whose text only JSON-LD carries in full.
+        body_html = clean_html(_body_from_text(fields.article_body))
+        body_text = html_to_text(body_html)
+
+    if not fields.title:
+        raise ParseError("no headline found on the page", where=url)
+
+    pictures = _pictures(root, scope, container, blocks, fields.picture, base)
+    sites = _site_names(root, meta, fields)
+    fields.title = _strip_site_name(fields.title, sites)
+    fields.authors = _without_site(fields.authors, sites)
+    page_url = canonical or _absolute(fields.url, base) or url
+    extra = tuple(("keyword", k) for k in fields.keywords)
+    if fields.publisher:
+        extra += (("publisher", fields.publisher),)
+    return [
+        Article(
+            id="",
+            guid=page_url or "",
+            source="",
+            title=fields.title,
+            url=page_url,
+            summary=fields.summary or None,
+            body_html=body_html,
+            body_text=body_text,
+            authors=fields.authors,
+            images=tuple(
+                Image(url=p.url, caption=p.caption or None,
+                      credit=Credit(text=p.credit) if p.credit else None,
+                      type=p.type, width=p.width, height=p.height)
+                for p in pictures
+            ),
+            related=tuple(related),
+            published=fields.published,
+            updated=fields.updated,
+            language=fields.language,
+            sections=tuple(dict.fromkeys(s for s in fields.sections if s)),
+            extra=extra,
+        )
+    ]
