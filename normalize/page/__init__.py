@@ -25,9 +25,10 @@ from typing import Mapping
 
 
 from ingest.errors import ParseError
-from normalize.model import Article, Credit, Image, Related
+from normalize.model import STATUS_NOT_ARTICLE, STATUS_USABLE, Article, Credit, Image, Related
 from normalize.sanitize import clean_html
-from normalize.text import clean_text, html_to_text
+from normalize.page.choose import candidate, choose_body, page_kind
+from normalize.page.engine import absolute_links, main_text, page_date
 from normalize.page.body import _article_scope, _block_html, _body_from_text, _collect_blocks, _drop_chrome, _find_container, _wrap_loose_text
 from normalize.page.dom import _absolute, _first, _first_element, _language_code, _load, _locate
 from normalize.page.pictures import _pictures
@@ -51,7 +52,8 @@ def parse(
     Raises ``ParseError`` for an empty document, a document that is not HTML (JSON, a feed, plain
     text, binary), or a page where no headline can be found.
     """
-    root = _load(data, url, headers)
+    root, page_text = _load(data, url, headers)
+    engine_text = main_text(page_text)  # before our edits of the tree: it parses its own
     base, canonical = _locate(root, url)
     fields = _Fields()
     meta = _read_meta(root)
@@ -84,12 +86,19 @@ def parse(
     blocks, shown_authors, shown_date = _split_preamble(container, blocks, fields.title)
     fields.offer(authors=_find_byline(root, scope) or shown_authors)
     fields.offer(published=_find_date(root, scope) or shown_date)
-    body_html = clean_html("".join(_block_html(b) for b in blocks))
-    body_text = html_to_text(body_html)
-    if fields.article_body and len(body_text) < 0.5 * len(clean_text(fields.article_body)):
-        # A teaser page (or a script-rendered one) whose text only JSON-LD carries in full.
-        body_html = clean_html(_body_from_text(fields.article_body))
-        body_text = html_to_text(body_html)
+    ours = candidate("ours", clean_html("".join(_block_html(b) for b in blocks)))
+    engine = candidate("trafilatura", clean_html(absolute_links(engine_text.html, base))) if engine_text else None
+    declared = None
+    if fields.article_body:
+        declared = candidate("articleBody", clean_html(_body_from_text(fields.article_body)))
+    choice = choose_body(ours, engine, declared)
+    body_html = choice.candidate.html if choice.candidate else ""
+    body_text = choice.candidate.text if choice.candidate else ""
+    if fields.published is None:
+        fields.offer(published=page_date(_load(data, url, headers)[0]))
+    kind = page_kind(choice, fields.declared, fields.free, STATUS_NOT_ARTICLE)
+    if not kind.keep_body:  # a front's "text" is its headlines: never a body
+        body_html = body_text = ""
 
     if not fields.title:
         raise ParseError("no headline found on the page", where=url)
@@ -99,7 +108,9 @@ def parse(
     fields.title = _strip_site_name(fields.title, sites)
     fields.authors = _without_site(fields.authors, sites)
     page_url = canonical or _absolute(fields.url, base) or url
-    extra = tuple(("keyword", k) for k in fields.keywords)
+    extra = (("body", f"{choice.candidate.name if choice.candidate else 'none'}: "
+                      f"{choice.reason}"),)
+    extra += tuple(("keyword", k) for k in fields.keywords)
     if fields.publisher:
         extra += (("publisher", fields.publisher),)
     return [
@@ -125,5 +136,8 @@ def parse(
             language=fields.language,
             sections=tuple(dict.fromkeys(s for s in fields.sections if s)),
             extra=extra,
+            status=kind.status or STATUS_USABLE,
+            status_reason=kind.reason,
+            fetched_url=url,
         )
     ]

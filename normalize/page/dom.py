@@ -164,7 +164,8 @@ def _absolute(url: str | None, base: str | None) -> str | None:
 
 
 def _load(data: bytes, url: str | None, headers: Mapping[str, str] | None):
-    """The page's element tree; ``ParseError`` when the bytes are not an HTML page."""
+    """``(element tree, decoded text)`` of the page; ``ParseError`` when the bytes are not an
+    HTML page."""
     if not data or not data.strip():
         raise ParseError("empty document", where=url)
     # lxml refuses control characters; no feed we write may carry them either.
@@ -177,7 +178,7 @@ def _load(data: bytes, url: str | None, headers: Mapping[str, str] | None):
     try:
         return lxml_html.document_fromstring(
             text, parser=lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
-        )
+        ), text
     except (etree.ParserError, ValueError) as exc:
         raise ParseError(f"unreadable HTML: {exc}", where=url) from None
 

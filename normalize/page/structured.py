@@ -32,6 +32,11 @@ class _Fields:
     publisher: str | None = None
     article_body: str | None = None
     picture: _Picture | None = None
+    #: what the page declares itself: "article" (an Article item in JSON-LD or microdata, or
+    #: og:type article) or "front" (a CollectionPage, an ItemList, og:type website), if anything
+    declared: str | None = None
+    #: False when the page declares its text not free to read (``isAccessibleForFree``)
+    free: bool | None = None
 
     def offer(self, **values: Any) -> None:
         """Set each field that has no value yet (the first source that has one wins).
@@ -58,6 +63,7 @@ _ARTICLE_TYPES = {
     "socialmediaposting", "techarticle",
 }
 _PAGE_TYPES = {"webpage", "itempage", "collectionpage"}
+_FRONT_TYPES = {"collectionpage", "itemlist", "searchresultspage"}
 
 
 def _types(node: dict) -> set[str]:
@@ -189,6 +195,12 @@ def _read_json_ld(root, fields: _Fields, page_urls: set[str]) -> None:
     graph = _Graph([b for b in blocks if b is not None])
     node = graph.article(page_urls)
     if node is not None:
+        fields.declared = "article"
+        accessible = node.get("isAccessibleForFree")
+        if isinstance(accessible, str):
+            accessible = accessible.strip().lower() not in ("false", "no", "0")
+        if isinstance(accessible, bool):
+            fields.free = accessible
         keywords = node.get("keywords")
         if isinstance(keywords, str):
             keywords = keywords.split(",")
@@ -213,6 +225,8 @@ def _read_json_ld(root, fields: _Fields, page_urls: set[str]) -> None:
             article_body=_first(_strings(node.get("articleBody"))),
             picture=graph.picture(node.get("image")),
         )
+    elif any(_types(n) & _FRONT_TYPES for n in graph.nodes):
+        fields.declared = "front"
     # The language is often declared on the WebPage node only.
     for other in graph.nodes:
         if _types(other) & (_ARTICLE_TYPES | _PAGE_TYPES):
@@ -255,6 +269,7 @@ def _read_microdata(root, fields: _Fields) -> Any:
         itemtype = scope.get("itemtype").rstrip("/").rsplit("/", 1)[-1].lower()
         if itemtype not in _ARTICLE_TYPES:
             continue
+        fields.declared = "article"
         props: dict[str, list] = {}
         for prop, el in _scope_props(scope):
             props.setdefault(prop, []).append(el)
@@ -335,6 +350,10 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
         return _first(meta.get(k, [None])[0] for k in keys)
 
     site = one(("og:site_name", "application-name"))
+    og_type = (one(("og:type",)) or "").lower()
+    if fields.declared is None and og_type:
+        fields.declared = "article" if og_type.startswith("article") else (
+            "front" if og_type == "website" else None)
     # article:author is often a profile URL, and a site often puts its own name in
     # <meta name="author">: neither is a byline.
     authors = _first(
