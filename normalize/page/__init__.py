@@ -28,9 +28,9 @@ from ingest.errors import ParseError
 from normalize.model import STATUS_NOT_ARTICLE, STATUS_USABLE, Article, Credit, Image, Related
 from normalize.sanitize import clean_html
 from normalize.page.choose import candidate, choose_body, page_kind
-from normalize.page.engine import absolute_links, main_text, page_date
+from normalize.page.engine import absolute_links, main_text, page_authors, page_date
 from normalize.page.body import _article_scope, _block_html, _body_from_text, _collect_blocks, _drop_chrome, _find_container, _wrap_loose_text
-from normalize.page.dom import _absolute, _first, _first_element, _language_code, _load, _locate
+from normalize.page.dom import _text, _absolute, _first, _first_element, _language_code, _load, _locate
 from normalize.page.pictures import _pictures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
@@ -55,6 +55,8 @@ def parse(
     root, page_text = _load(data, url, headers)
     engine_text = main_text(page_text)  # before our edits of the tree: it parses its own
     base, canonical = _locate(root, url)
+    # Menus and lists of links, as text: trafilatura's fallback hands them back as lines.
+    link_texts = frozenset(t for t in (_text(a) for a in root.iter("a")) if t)
     fields = _Fields()
     meta = _read_meta(root)
     page_urls = {u for u in (url, canonical, _first(meta.get("og:url", []))) if u}
@@ -87,16 +89,25 @@ def parse(
     fields.offer(authors=_find_byline(root, scope) or shown_authors)
     fields.offer(published=_find_date(root, scope) or shown_date)
     ours = candidate("ours", clean_html("".join(_block_html(b) for b in blocks)))
-    engine = candidate("trafilatura", clean_html(absolute_links(engine_text.html, base))) if engine_text else None
+    engine = None
+    if engine_text:
+        engine = candidate("trafilatura", clean_html(absolute_links(engine_text.html, base)),
+                           link_texts)
     declared = None
     if fields.article_body:
         declared = candidate("articleBody", clean_html(_body_from_text(fields.article_body)))
     choice = choose_body(ours, engine, declared)
     body_html = choice.candidate.html if choice.candidate else ""
     body_text = choice.candidate.text if choice.candidate else ""
-    if fields.published is None:
-        fields.offer(published=page_date(_load(data, url, headers)[0]))
-    kind = page_kind(choice, fields.declared, fields.free, STATUS_NOT_ARTICLE)
+    if fields.published is None or not fields.authors:
+        # What our readers missed, the libraries look for on an untouched copy of the page.
+        pristine = _load(data, url, headers)[0]
+        if fields.published is None:
+            fields.offer(published=page_date(pristine))
+        if not fields.authors:
+            fields.offer(authors=page_authors(pristine))
+    kind = page_kind(choice, fields.declared, fields.free, STATUS_NOT_ARTICLE, fields.title,
+                     link_texts)
     if not kind.keep_body:  # a front's "text" is its headlines: never a body
         body_html = body_text = ""
 
@@ -104,7 +115,7 @@ def parse(
         raise ParseError("no headline found on the page", where=url)
 
     pictures = _pictures(root, scope, container, blocks, fields.picture, base)
-    sites = _site_names(root, meta, fields)
+    sites = _site_names(root, meta, fields, canonical or url)
     fields.title = _strip_site_name(fields.title, sites)
     fields.authors = _without_site(fields.authors, sites)
     page_url = canonical or _absolute(fields.url, base) or url

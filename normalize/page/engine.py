@@ -110,3 +110,15 @@ def absolute_links(html: str, base: str | None) -> str:
         return html
     return (box.text or "") + "".join(
         etree.tostring(child, encoding="unicode", method="html") for child in box)
+
+
+def page_authors(root) -> tuple[str, ...]:
+    """trafilatura's byline reading of a parsed page (its own copy is pruned), split at ``;``."""
+    try:
+        from trafilatura.metadata import extract_author
+
+        found = extract_author(root)
+    except Exception as exc:
+        log.warning("trafilatura's author reading failed on a page: %s", exc)
+        return ()
+    return tuple(a.strip() for a in (found or "").split(";") if a.strip())

@@ -33,7 +33,7 @@ class _Fields:
     article_body: str | None = None
     picture: _Picture | None = None
     #: what the page declares itself: "article" (an Article item in JSON-LD or microdata, or
-    #: og:type article) or "front" (a CollectionPage, an ItemList, og:type website), if anything
+    #: og:type article) or "front" (a JSON-LD CollectionPage or ItemList and no article), if any
     declared: str | None = None
     #: False when the page declares its text not free to read (``isAccessibleForFree``)
     free: bool | None = None
@@ -351,9 +351,9 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
 
     site = one(("og:site_name", "application-name"))
     og_type = (one(("og:type",)) or "").lower()
-    if fields.declared is None and og_type:
-        fields.declared = "article" if og_type.startswith("article") else (
-            "front" if og_type == "website" else None)
+    # og:type "website" says nothing: many CMSes put it on every page, articles included.
+    if fields.declared is None and og_type.startswith("article"):
+        fields.declared = "article"
     # article:author is often a profile URL, and a site often puts its own name in
     # <meta name="author">: neither is a byline.
     authors = _first(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+from urllib.parse import urlsplit
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Iterable
 
@@ -208,24 +209,54 @@ def _find_date(root, scope) -> datetime | None:
 _TITLE_PARTS = re.compile(r"\s+[|–—]\s+|\s+-\s+")
 
 
+_SITE_SEPARATOR = r"(?:\s*[|\-–—:·•›»/]+\s*)+"
+
+
 def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
-    for name in site_names:
-        if name:
-            pattern = r"\s*[|\-–—:·•]\s*" + re.escape(name) + r"\s*$"
-            stripped = re.sub(pattern, "", title, flags=re.I)
-            if stripped and stripped != title:
-                return stripped
+    """``title`` without a site name printed after (``| Site``, ``- Site``, ``: Site``,
+    ``› site.example``) or before it (``Site // Headline``); unchanged when what would be left
+    is not a headline (one word, a few characters, under a quarter of the title)."""
+    names = [n.strip() for n in site_names if n and n.strip()]
+    # "Headline | DW | 23.05.2011": each end is looked at again once one has gone.
+    for _ in range(3):
+        before = title
+        for name in names:
+            escaped = re.escape(name)
+            for pattern in (_SITE_SEPARATOR + escaped + r"\s*$",
+                            r"^\s*" + escaped + _SITE_SEPARATOR):
+                stripped = re.sub(pattern, "", title, flags=re.I).strip()
+                if stripped != title.strip() and len(stripped) >= max(8, len(title) // 4) \
+                        and len(stripped.split()) >= 2:
+                    title = stripped
+        if title == before:
+            break
     return title
 
 
-def _site_names(root, meta: dict[str, list[str]], fields: _Fields) -> list[str]:
-    """The outlet's names: declared, or the last part of a "Headline | Section | Site" title."""
+def host_names(url: str | None) -> list[str]:
+    """The names a site goes by in its own titles, from its address: ``www.dw.com`` gives
+    ``dw.com`` and ``DW``-like ``dw`` (compared without case)."""
+    if not url:
+        return []
+    host = (urlsplit(url).hostname or "").lower()
+    host = host[4:] if host.startswith("www.") else host
+    if "." not in host:
+        return []
+    label = host.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+    return [host] + ([label] if len(label) >= 2 else [])
+
+
+def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
+                url: str | None = None) -> list[str]:
+    """The outlet's names: declared, the last part of a "Headline | Section | Site" title, and
+    the site's host name (``evang.at``, ``dw``) checked against the title's ends."""
     names = [fields.publisher, _first(meta.get("og:site_name", [])),
              _first(meta.get("application-name", []))]
     title = _first(_text(t) for t in root.iter("title")) or ""
     parts = _TITLE_PARTS.split(title)
     if len(parts) > 1 and len(parts[-1]) <= 40 and parts[-1] != max(parts, key=len):
         names.append(parts[-1])
+    names.extend(host_names(url))
     return list(dict.fromkeys(n for n in names if n))
 
 
