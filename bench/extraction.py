@@ -41,7 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from normalize import page as page_parser  # noqa: E402
-from ingest.errors import ParseError  # noqa: E402  (normalize.errors once issue 15 lands)
+from normalize.errors import ParseError  # noqa: E402
 from normalize.model import STATUS_USABLE, Article  # noqa: E402
 from normalize.wire import enrich  # noqa: E402
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Mapping
 
 
-from ingest.errors import ParseError
+from normalize.errors import ParseError
 from normalize.model import STATUS_NOT_ARTICLE, STATUS_USABLE, Article, Credit, Image, Related
 from normalize.sanitize import clean_html
 from normalize.page.choose import candidate, choose_body, page_kind

@@ -11,7 +11,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lxml_html
 
-from ingest.errors import ParseError
+from normalize.errors import ParseError
 from normalize.sanitize import strip_forbidden_chars
 from normalize.text import clean_text
 
