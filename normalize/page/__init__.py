@@ -88,14 +88,16 @@ def parse(
     blocks, shown_authors, shown_date = _split_preamble(container, blocks, fields.title)
     fields.offer(authors=_find_byline(root, scope) or shown_authors)
     fields.offer(published=_find_date(root, scope) or shown_date)
-    ours = candidate("ours", clean_html("".join(_block_html(b) for b in blocks)))
+    ours = candidate("ours", clean_html(absolute_links("".join(_block_html(b) for b in blocks),
+                                                       base)))
     engine = None
     if engine_text:
         engine = candidate("trafilatura", clean_html(absolute_links(engine_text.html, base)),
                            link_texts)
     declared = None
     if fields.article_body:
-        declared = candidate("articleBody", clean_html(_body_from_text(fields.article_body)))
+        declared = candidate("articleBody",
+                             clean_html(absolute_links(_body_from_text(fields.article_body), base)))
     choice = choose_body(ours, engine, declared)
     body_html = choice.candidate.html if choice.candidate else ""
     body_text = choice.candidate.text if choice.candidate else ""

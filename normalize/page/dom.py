@@ -184,7 +184,7 @@ def _load(data: bytes, url: str | None, headers: Mapping[str, str] | None):
 
 
 def _locate(root, url: str | None) -> tuple[str | None, str | None]:
-    """``(base URL, canonical URL)``; links in the tree are made absolute against the base."""
+    """``(base URL, canonical URL)`` of the page."""
     canonical = _first(
         link.get("href", "").strip() for link in root.iter("link")
         if "canonical" in (link.get("rel") or "").lower().split()
@@ -192,11 +192,7 @@ def _locate(root, url: str | None) -> tuple[str | None, str | None]:
     base_tag = _first(b.get("href") for b in root.iter("base"))
     base = _absolute(base_tag, url) if base_tag else url
     canonical = _absolute(canonical, base) or None
-    base = base or canonical
-    if base:
-        # Body links must work in a feed reader, far from this page.
-        try:
-            root.make_links_absolute(base, resolve_base_href=False, handle_failures="ignore")
-        except ValueError:  # a base lxml cannot join with (control characters...): keep links
-            pass
-    return base, canonical
+    # Links are made absolute in the chosen body only (engine.absolute_links), and by
+    # _absolute wherever a picture or related item reads one: a whole page's links (styles,
+    # scripts, menus) were a tenth of the parse.
+    return base or canonical, canonical
