@@ -5,15 +5,26 @@ friends, possibly inside ``@graph`` or a list), microdata, OpenGraph and ``artic
 the ``<html lang>``, the figures and the visible text. :func:`parse` reads them in that order and
 merges field by field: the first source that has a value wins. The exceptions:
 
-- the body is the page's own main text, found by scoring containers on paragraph length and link
-  density the way readability does (JSON-LD ``articleBody`` is often plain text without
-  paragraphs, or a teaser); ``articleBody`` is used only when the visible text is much shorter;
+- the body is chosen among three candidates by :mod:`normalize.page.choose`: our container
+  search (:mod:`normalize.page.body`, readability-style scoring; the cleanest text when it finds
+  the right box), trafilatura's main text (:mod:`normalize.page.engine`, called on the page's
+  text, never fetching; the most robust) and the declared ``articleBody``. Agreement, lengths,
+  link share and the declared text decide; the winner and why go to ``extra`` as
+  ``("body", "trafilatura: ours is a part of trafilatura's longer text (...)")``;
+- a page without an article (a section front, a paywall stub, an empty body) gets the status
+  ``not-article`` and a one-line ``status_reason``, and a front keeps no body;
+- dates and bylines no reader found come from htmldate and trafilatura's author reading;
+- the title loses the site's name (``| Site``, ``- Site``, ``: Site``, ``Site // ...``),
+  checked against the publisher, ``og:site_name``, the ``<title>`` and the host name;
 - related items ("related news" lists of title + date + link) are read into ``Article.related``
   and removed before the body is looked for, so they never leak into it;
 - the lead picture named by the metadata takes its caption and credit from the figure that shows
   it when the metadata has none.
 
 Keywords and the publisher go to ``extra`` (``("keyword", ...)``, ``("publisher", ...)``).
+``fetched_url`` is where the page was fetched, ``url`` its canonical address.
+Modules: ``dom`` (decoding, tree, URLs), ``structured`` (JSON-LD, microdata, meta), ``visible``
+(bylines, printed dates, titles), ``related``, ``body``, ``pictures``, ``engine``, ``choose``.
 Agency conventions (a caption ending in its credit, a trailing ``Source: (EUROPA PRESS)`` line,
 reading a byline such as ``Por Ana López y Carlos Ruiz``) are left to :mod:`normalize.wire`:
 this module extracts what the page shows, bylines as printed.
