@@ -155,6 +155,12 @@ def test_site_name_leaves_the_title(title, names, expected):
     assert _strip_site_name(title, names) == expected
 
 
+def test_host_names_of_odd_addresses():
+    assert host_names("https://www.dw.com/fr/x") == ["dw.com", "dw"]
+    assert host_names("https://[www.broken.example/x") == []
+    assert host_names("localhost") == [] and host_names(None) == []
+
+
 def test_title_checked_against_og_site_name():
     head = "<meta property='og:site_name' content='The Daily Example'>"
     data = _page("<article>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>", head,

@@ -238,7 +238,10 @@ def host_names(url: str | None) -> list[str]:
     ``dw.com`` and ``DW``-like ``dw`` (compared without case)."""
     if not url:
         return []
-    host = (urlsplit(url).hostname or "").lower()
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # "https://[www.example.com/..." (an unclosed IPv6 bracket)
+        return []
     host = host[4:] if host.startswith("www.") else host
     if "." not in host:
         return []
