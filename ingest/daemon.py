@@ -13,7 +13,8 @@ Writing. A job reads the source state and fetches without any lock, then takes t
 at once and neither waits for the other's network. Each job opens its own SQLite connection
 (connections are per thread).
 
-Rendering. A job that changed something asks for a render; renders are debounced by
+Rendering. A job that changed something asks for a render, and so does any job while the feeds
+are behind the archive (a failed render is retried by the next job); renders are debounced by
 ``pipeline.render_delay`` seconds so twenty sources finishing together render once. After each
 render the next pending embargo (:meth:`Archive.pending_embargoes`) gets its own render.
 
@@ -323,7 +324,10 @@ class Daemon:
                 log_outcome(outcome)
                 if outcome.status == "failed":
                     log.warning("[%s] failed: %s", source_id, outcome.reason)
-                if outcome.changed:
+                # A job that stored nothing still asks for a render while the feeds are behind
+                # the archive (a render that failed, or a run-once killed before its publish
+                # finished): the archive's change mark differs from the one last published.
+                if outcome.changed or self.publisher_for(config).needs_publish(archive, now):
                     self.request_render(source_id)
             except LockError as exc:
                 log.warning("[%s] %s; this run is dropped (the source stays due)", source_id,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator, Sequence
 
-from ingest.archive.schema import _NEWEST_USABLE
+from ingest.archive.schema import _NEWEST_USABLE, _bump_change_mark
 from normalize.model import (
     STATUS_CANCELED,
     STATUS_USABLE,
@@ -320,8 +320,12 @@ class ArticlesMixin:
 
     def _write(self, inserts: Sequence[Article], replacements: Sequence[Article],
                history: list[tuple], stamp: str) -> None:
-        """Write a decided batch: new rows, replaced rows, replaced versions, memberships."""
+        """Write a decided batch: new rows, replaced rows, replaced versions, memberships;
+        and bump the change mark when the batch changes a record (in the same transaction, so
+        the mark moves exactly when the records do)."""
         conn = self.conn
+        if inserts or replacements:
+            _bump_change_mark(conn)
         conn.executemany(
             "INSERT OR REPLACE INTO article_history (article_id, version, replaced_at, record) "
             "VALUES (?, ?, ?, ?)", history)
@@ -384,6 +388,14 @@ class ArticlesMixin:
                 known[row["id"]] = _row_to_article(row)
         # A record removed between the two reads is left out, as if removed before them.
         return [known[article_id] for article_id in ids if article_id in known]
+
+    def change_mark(self) -> str:
+        """The archive's change mark, ``"<archive id>:<counter>"``: it differs from every
+        earlier mark of this archive once a record was added, replaced, killed or rerouted,
+        and from any other archive's (so a feeds folder moved to a new archive republishes).
+        Kept across reopening; read by publishing to know whether the feeds are behind."""
+        row = self.conn.execute("SELECT archive, mark FROM change_mark WHERE id = 1").fetchone()
+        return f"{row[0]}:{row[1]}" if row else ""
 
     def edition_stats(self) -> dict[str, tuple[int, datetime | None]]:
         """edition -> (items, newest published) over usable records (kept by :meth:`store`)."""
