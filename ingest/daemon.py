@@ -43,6 +43,7 @@ from ingest.errors import ConfigError, LockError, WirefeedError
 from ingest.fetch import HostLimits
 from ingest.pipeline import Publisher, Runner, log_outcome, make_run_client
 from ingest.schedule import cron_trigger, is_due
+from normalize import places
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +121,7 @@ class Daemon:
         # Feed rendering may fork worker processes: they must die on SIGTERM like any worker,
         # not inherit the daemon's "stop gracefully" handlers (Pool.terminate would hang).
         os.register_at_fork(after_in_child=_default_signals)
+        places.warm_up_in_background()  # edition routing's place names, off the first job's path
         scheduled = self.schedule_all(self.config)
         self._schedule_embargo(next_embargo)
         # Publishing skips unchanged channels, so this is cheap; it repairs feeds a previous

@@ -48,8 +48,8 @@ def _json_default(value: Any) -> Any:
 #: One encoder for every JSON column and history record (json.dumps with options builds a new
 #: encoder per call). Sorted keys keep the text identical to ``json.dumps(article_to_dict(...))``.
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_json_default)
-_JSON_FIELDS = ("authors", "dateline", "images", "related", "editions", "edition_reasons",
-                "sections", "extra")
+_JSON_FIELDS = ("authors", "dateline", "images", "related", "countries", "editions",
+                "edition_reasons", "sections", "extra")
 #: Article fields in column order, the id first (an UPDATE sets the others ``WHERE id = ?``).
 _ARTICLE_FIELDS = ("id", *(f.name for f in dataclasses.fields(Article) if f.name != "id"))
 _read_article_fields = operator.attrgetter(*_ARTICLE_FIELDS)
@@ -65,7 +65,7 @@ def _json_of_common(value: tuple) -> str:
 #: Bylines, editions, routing reasons and sections come from small sets: their text is reused.
 _FIELD_ENCODERS = {
     "authors": _json_of_common, "dateline": _JSON.encode, "images": _JSON.encode,
-    "related": _JSON.encode, "editions": _json_of_common, "edition_reasons": _json_of_common,
+    "related": _JSON.encode, "countries": _json_of_common, "editions": _json_of_common, "edition_reasons": _json_of_common,
     "sections": _json_of_common, "extra": _JSON.encode,
     "published": isoformat, "updated": isoformat, "embargoed": isoformat,
 }
@@ -259,10 +259,12 @@ class ArticlesMixin:
                     stale += 1
                     continue
                 if article.content_hash == old.content_hash and article.version == old.version:
-                    if (article.editions, article.edition_reasons, article.language) != (
-                            old.editions, old.edition_reasons, old.language):
+                    if (article.editions, article.edition_reasons, article.language,
+                            article.countries) != (old.editions, old.edition_reasons,
+                                                   old.language, old.countries):
                         # Routing changed (new rules), content did not: no new version.
-                        replacement = old.replace(editions=article.editions,
+                        replacement = old.replace(countries=article.countries,
+                                                  editions=article.editions,
                                                   edition_reasons=article.edition_reasons,
                                                   language=article.language,
                                                   language_method=article.language_method)

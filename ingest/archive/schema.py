@@ -20,10 +20,11 @@ _ARTICLE_COLUMNS = {
     "id": str, "source": str, "guid": str, "url": str, "title": str, "summary": str,
     "body_html": str, "body_text": str, "authors": str, "dateline": str, "agency": str,
     "credit": str, "images": str, "related": str, "published": str, "updated": str,
-    "language": str, "language_method": str, "editions": str, "edition_reasons": str,
+    "language": str, "language_method": str, "countries": str, "editions": str,
+    "edition_reasons": str,
     "sections": str, "version": int, "status": str, "status_reason": str, "embargoed": str,
     "rights": str, "content_hash": str, "parse_hash": str, "extra": str, "first_seen": str,
-    "last_seen": str,
+    "last_seen": str, "fetched_url": str,
 }
 _SOURCE_COLUMNS = {
     "id": str, "kind": str, "location": str, "last_attempt": str, "last_success": str,
