@@ -71,12 +71,15 @@ def test_generated_feeds_normalize_identically(source, monkeypatch):
     assert all(a.images and a.images[0].credit for a in fast)
 
 
-def test_unusual_documents_go_to_feedparser():
+def test_relative_links_and_broken_documents():
+    """A relative link is resolved against the document URL by both readers; a document that
+    is not well-formed is feedparser's alone."""
     odd = (b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
            b'<item><title>A</title><link>/relative</link><guid>g1</guid></item>'
            b'</channel></rss>')
-    assert feed.parse_plain_feed(odd) is None
-    assert [a.url for a in feed.parse(odd, url="https://wire.example/rss")] == [
+    fast = feed.parse_plain_feed(odd, url="https://wire.example/rss")
+    assert [a.url for a in fast] == ["https://wire.example/relative"]
+    assert [a.url for a in feed.parse_with_feedparser(odd, url="https://wire.example/rss")] == [
         "https://wire.example/relative"]
     broken = b'<rss version="2.0"><channel><item><title>A &amp B</title></item></channel></rss>'
     assert feed.parse_plain_feed(broken) is None
