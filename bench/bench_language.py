@@ -3,6 +3,12 @@
     python bench/bench_language.py            # speed on 10,000 generated items
     python bench/bench_language.py --sweep    # accuracy and speed per body prefix length
     python bench/bench_language.py --startup  # first detect() in a fresh process, model cache
+    python bench/bench_language.py --labelled FILE [FILE ...]  # accuracy per language and kind
+
+``--labelled`` reads labelled texts from files outside the repository: a JSON object mapping a
+kind ("pairs", "sentences", ...) to a list of ``[language, text]``, or a TSV of
+``language<TAB>text`` lines (kind: the file name). It prints the share detected right per
+language and kind, the worst language, the commonest confusions and the CPU time per text.
 
 Items are generated deterministically (``random.Random(5)``) from the labelled texts in
 ``tests/data/language``: a headline, a lead as summary for 60% of items, a body of 2 to 6 other
@@ -28,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from ingest.environment import configure_normalize  # noqa: E402
 from normalize import language  # noqa: E402
 from normalize.model import Article  # noqa: E402
 
@@ -128,7 +135,9 @@ def bench_sweep(count: int) -> None:
 STARTUP_SCRIPT = """
 import json, time
 start = time.perf_counter()
+from ingest.environment import configure_normalize
 from normalize import language
+configure_normalize()
 imported = time.perf_counter()
 language.detect("Le gouvernement adopte la réforme des retraites après des mois de débat")
 print(json.dumps([imported - start, time.perf_counter() - imported]))
@@ -147,14 +156,56 @@ def bench_startup(runs: int = 3) -> None:
                   f"{first * 1e3:6.0f} ms  ({label})")
 
 
+def load_labelled(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """Return ``{kind: [(language, text), ...]}`` from a JSON or TSV file (see module doc)."""
+    if path.suffix == ".json":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {kind: [(lang, text) for lang, text in rows] for kind, rows in data.items()}
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        lang, _, text = line.partition("\t")
+        if text and lang != "lang":  # the header line
+            rows.append((lang.strip(), text.strip()))
+    return {path.stem: rows}
+
+
+def bench_labelled(paths: list[Path]) -> None:
+    """Accuracy of ``language.detect`` (default candidates, nothing declared) per language."""
+    for path in paths:
+        for kind, rows in load_labelled(path).items():
+            right: dict[str, int] = {}
+            total: dict[str, int] = {}
+            confused: dict[tuple[str, str], int] = {}
+            language.clear_cache()
+            started = time.process_time()
+            for lang, text in rows:
+                got = language.detect(text).language
+                total[lang] = total.get(lang, 0) + 1
+                right[lang] = right.get(lang, 0) + (got == lang)
+                if got != lang:
+                    confused[(lang, got)] = confused.get((lang, got), 0) + 1
+            per_text = (time.process_time() - started) / max(len(rows), 1) * 1e3
+            shares = {lang: right[lang] / total[lang] for lang in total}
+            print(f"{path.name} {kind}: {len(rows)} texts, {per_text:.2f} ms each (CPU)")
+            print("  " + "  ".join(f"{lang} {share:.3f}" for lang, share in shares.items())
+                  + f"   worst {min(shares.values()):.3f}")
+            common = sorted(confused.items(), key=lambda item: -item[1])[:6]
+            print("  read as: " + ", ".join(f"{a}->{b} {n}" for (a, b), n in common))
+
+
 def main() -> None:
+    configure_normalize()  # the model cache folder, as the ingest process has it
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--sweep", action="store_true", help="measure body prefix lengths")
     parser.add_argument("--startup", action="store_true",
                         help="measure import and first detect() in fresh processes")
+    parser.add_argument("--labelled", nargs="+", type=Path, metavar="FILE",
+                        help="accuracy on labelled texts (JSON or TSV, see above)")
     args = parser.parse_args()
-    if args.startup:
+    if args.labelled:
+        bench_labelled(args.labelled)
+    elif args.startup:
         bench_startup()
     elif args.sweep:
         bench_sweep(min(args.count, 3000))

@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO))
 from ingest.archive import open_archive  # noqa: E402
 from ingest.config import load_config  # noqa: E402
 from normalize.model import Article  # noqa: E402
+from ingest.publishing import publish_settings  # noqa: E402
 from syndicate.publish import publish_all  # noqa: E402
 
 UTC = timezone.utc
@@ -73,16 +74,16 @@ def build_feeds(folder: Path, count: int) -> Path:
     archive = open_archive(config.pipeline.database)
     try:
         archive.store(articles, start + timedelta(days=90))
-        publish_all(config, archive, start + timedelta(days=90))
+        publish_all(publish_settings(config), archive, start + timedelta(days=90))
     finally:
         archive.close()
     return config_path
 
 
 def start_server(config_path: Path) -> tuple[subprocess.Popen, str]:
-    """Start ``python -m syndicate.serve`` on a free port; return the process and its URL."""
+    """Start ``python -m ingest serve`` on a free port; return the process and its URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "syndicate.serve", "--config", str(config_path), "--port", "0",
+        [sys.executable, "-m", "ingest", "serve", "--config", str(config_path), "--port", "0",
          "-q"], cwd=config_path.parent, stdout=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(REPO)})
     banner = process.stdout.readline()  # "serving <root> at http://127.0.0.1:PORT/ ..."

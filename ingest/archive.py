@@ -36,7 +36,6 @@ import statistics
 import sys
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -53,6 +52,7 @@ from normalize.model import (
     parse_iso,
 )
 from normalize.text import clean_text
+from syndicate.sections import section_slug
 
 log = logging.getLogger(__name__)
 
@@ -78,14 +78,6 @@ _TABLES = ("articles", "article_editions", "article_sections", "article_history"
 #: Indexes older archives have and newer ones do without: nothing queries articles by content
 #: hash, and that index cost every insert ~0.04 ms. Opening an old archive drops them.
 _DROPPED_INDEXES = ("idx_articles_content_hash",)
-
-
-def section_slug(section: str) -> str:
-    """Return the folder name of a section feed: lower case, ASCII letters, digits and '-'."""
-    folded = unicodedata.normalize("NFKD", section.casefold())
-    ascii_only = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    slug = "".join(ch if ch.isalnum() and ch.isascii() else "-" for ch in ascii_only)
-    return "-".join(part for part in slug.split("-") if part)[:60]
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import click
 
 from ingest.archive import Archive, open_archive, utcnow, writer_lock
 from ingest.config import Config, load_config
+from ingest.environment import configure_normalize
 from ingest.errors import ConfigError, LockError, StoreError, WirefeedError
 from normalize.model import article_to_dict, isoformat
 
@@ -98,7 +99,8 @@ class _Commands(click.Group):
     server) imported only when asked for: they use :func:`config_option` from this module, and
     `ingest run-once` from cron should not pay for importing a scheduler and a server."""
 
-    lazy = {"daemon": ("ingest.daemon", "daemon_cmd"), "serve": ("syndicate.serve", "serve_cmd")}
+    lazy = {"daemon": ("ingest.commands.daemon", "daemon_cmd"),
+            "serve": ("ingest.commands.serve", "serve_cmd")}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
@@ -123,6 +125,7 @@ def main() -> None:
     """
     skip_optional_imports()
     limit_malloc_arenas()
+    configure_normalize()
 
 
 #: mallopt()'s parameter for the number of malloc arenas (``M_ARENA_MAX`` in glibc's malloc.h).
@@ -274,12 +277,13 @@ def render_cmd(config: Config, wait: float) -> None:
     Use it after changing editions, the base URL or items_per_feed, or when an embargo passed.
     Only files whose bytes change are written.
     """
+    from ingest.publishing import publish_settings
     from syndicate.publish import publish_all
 
     with writer_lock(config.pipeline.database, wait):
         archive = _archive(config)
         try:
-            written = publish_all(config, archive, utcnow())
+            written = publish_all(publish_settings(config), archive, utcnow())
         finally:
             archive.close()
     click.echo(f"{len(written)} feed files written under {config.pipeline.feeds}")

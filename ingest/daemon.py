@@ -36,10 +36,7 @@ import time
 from datetime import datetime, timezone
 from typing import Iterator
 
-import click
-
 from ingest.archive import open_archive, utcnow, writer_lock
-from ingest.cli import config_option
 from ingest.config import Config, Source, load_config
 from ingest.errors import ConfigError, LockError, WirefeedError
 from ingest.fetch import HostLimits
@@ -345,6 +342,7 @@ class Daemon:
         timer.start()
 
     def _render(self) -> None:
+        from ingest.publishing import publish_settings
         from syndicate.publish import publish_all
 
         with self._render_lock:
@@ -357,7 +355,7 @@ class Daemon:
                     now = utcnow()
                     archive = open_archive(self.database)
                     try:
-                        written = publish_all(config, archive, now, parallel=False)
+                        written = publish_all(publish_settings(config), archive, now, parallel=False)
                         next_embargo = archive.pending_embargoes(now)
                     finally:
                         archive.close()
@@ -419,27 +417,3 @@ def _default_signals() -> None:
 def job_id(source_id: str) -> str:
     """The scheduler job id of a source."""
     return f"source:{source_id}"
-
-
-@click.command("daemon")
-@config_option
-@click.option("--lock-wait", type=float, default=60.0, show_default=True,
-              help="Seconds a job waits for another run's archive lock before dropping its "
-                   "commit (the source stays due).")
-def daemon_cmd(config: Config, lock_wait: float) -> None:
-    """Run every source on its schedule (every/cron) until stopped; re-render feeds on change.
-
-    SIGTERM or SIGINT: finish the fetches in flight, commit, exit 0 (within 10 s).
-    SIGHUP: reload the configuration (an invalid file is logged and the old one kept).
-    Exit codes: 0 stopped by a signal, 2 configuration error, 3 archive error.
-    """
-    # APScheduler logs every job start and end, httpx every request, at INFO and without the
-    # source id: show those with -vv only (our own lines name the source).
-    debug = logging.getLogger().getEffectiveLevel() <= logging.DEBUG
-    for name in ("apscheduler", "httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.INFO if debug else logging.WARNING)
-    sys.exit(Daemon(config, lock_wait=lock_wait).run())
-
-
-if __name__ == "__main__":  # pragma: no cover
-    daemon_cmd(prog_name="ingest daemon")

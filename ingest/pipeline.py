@@ -308,7 +308,7 @@ class Runner:
         the parsers and models in ~0.4 s of its own, which the run otherwise waits for when it
         first needs the workers (see :meth:`worker_pool`)."""
         if self.workers > 1:
-            multiprocessing.get_context("forkserver").set_forkserver_preload(["normalize.preload"])
+            multiprocessing.get_context("forkserver").set_forkserver_preload(["ingest.preload"])
             multiprocessing.forkserver.ensure_running()
 
     def worker_pool(self, size: int) -> ProcessPoolExecutor | None:
@@ -321,7 +321,7 @@ class Runner:
                 # forkserver: the workers fork from a clean single-threaded server with the
                 # parsers and language models already loaded, never from our threads.
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["normalize.preload"])
+                context.set_forkserver_preload(["ingest.preload"])
                 # The workers yield to this process: the archive is written here, in order, and
                 # a starved writer leaves the cores idle at the end of the run.
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=context,
@@ -717,6 +717,7 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
     :class:`RunReport`; raises only for configuration errors (an unknown source id) and archive
     failures.
     """
+    from ingest.publishing import publish_settings
     from syndicate.publish import needs_publish, publish_all
 
     now = now or utcnow()
@@ -773,10 +774,11 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
         runner.close()
         if own_client:
             client.close()
-    if publish and (report.changed or needs_publish(config, archive, now)):
+    settings = publish_settings(config) if publish else None
+    if settings and (report.changed or needs_publish(settings, archive, now)):
         if progress:
             progress("feeds", "render")
-        report.written = publish_all(config, archive, now)
+        report.written = publish_all(settings, archive, now)
     report.editions = {edition: count for edition, (count, _) in archive.edition_stats().items()}
     return report
 

@@ -18,7 +18,7 @@ import re
 from typing import Mapping
 from urllib.parse import quote
 
-from ingest.errors import ParseError
+from normalize.errors import ParseError
 from normalize.model import Article, compute_content_hash, make_article_id
 from normalize.sanitize import collect_repairs
 from normalize.text import (

@@ -17,14 +17,13 @@ import calendar
 import io
 import json
 import logging
-import os
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
 import feedparser
 from lxml import etree
 
-from ingest.errors import ParseError
+from normalize.errors import ParseError
 from normalize.model import Article, Credit, Image
 from normalize.sanitize import clean_html
 from normalize.text import clean_text, html_to_text, parse_date, plain_title
@@ -39,10 +38,19 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # bozo exceptions that still leave a trustworthy parse: a charset the HTTP headers contradicted.
 _BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
-# The lxml fast path for plain RSS 2.0/Atom (normalize.fastfeed); "0" turns it off.
-_FASTFEED = os.environ.get("WIREFEED_FASTFEED", "1") != "0"
+# The lxml fast path for plain RSS 2.0/Atom (normalize.fastfeed); the shell may turn it off.
+_FASTFEED = True
 # expat's words for a document that ends before its elements do.
 _TRUNCATED = ("no element found", "unclosed token", "unclosed CDATA")
+
+
+def use_fast_path(enabled: bool) -> None:
+    """Read plain RSS 2.0/Atom with the lxml fast path (the default) or always with feedparser.
+
+    In: the choice, made by the shell (``ingest`` reads ``WIREFEED_FASTFEED``). Out: nothing.
+    """
+    global _FASTFEED
+    _FASTFEED = bool(enabled)
 
 
 def parse(data: bytes, *, url: str | None = None,

@@ -16,8 +16,9 @@ than 1e-5. Per ~130-byte text on the 2-core bench VM, 10 languages: ~140 µs -> 
   times log1p(c), packed into one Python int (a 64-bit fixed-point field per class), so a text's
   log-likelihoods are one C-level ``sum()`` and one unpacking; the softmax is plain Python.
 
-:func:`load_model` keeps a decompressed copy of py3langid's model (68 MB) in a per-user cache
-file (``$XDG_CACHE_HOME/wirefeed/``, else ``~/.cache/wirefeed/``) and maps it into memory: a
+:func:`load_model` keeps a decompressed copy of py3langid's model (68 MB) in a cache folder the
+caller names (the shell passes ``$XDG_CACHE_HOME/wirefeed/``, else ``~/.cache/wirefeed/``;
+without a folder nothing is written) and maps it into memory: a
 process then loads it in about a millisecond instead of ~0.8 s of LZMA, without importing numpy
 (~0.17 s), and processes share its pages. The file is named after the size and mtime of
 py3langid's model file and of its ``langid.py``, written atomically and checked when read; when
@@ -304,12 +305,6 @@ class Ranker:
 _ARRAYS = ("priors", "ptc", "nextmove", "rows", "outputs")
 
 
-def cache_dir() -> Path:
-    """The per-user cache folder (``$XDG_CACHE_HOME/wirefeed``, else ``~/.cache/wirefeed``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "wirefeed"
-
-
 def _py3langid_files() -> tuple[Path, Path] | None:
     """py3langid's model file and code file, found without importing it (it imports numpy)."""
     spec = importlib.util.find_spec("py3langid")
@@ -320,8 +315,9 @@ def _py3langid_files() -> tuple[Path, Path] | None:
     return (model, code) if model.is_file() and code.is_file() else None
 
 
-def cache_path() -> Path | None:
-    """Where the cached model for the installed py3langid lives (``None``: no py3langid found).
+def cache_path(folder: Path) -> Path | None:
+    """Where in ``folder`` the cached model for the installed py3langid lives (``None``: no
+    py3langid found).
 
     The name holds size and mtime of py3langid's model file and of its ``langid.py``, so an
     upgrade (new model or new scoring code) gets a new file.
@@ -332,18 +328,19 @@ def cache_path() -> Path | None:
     model, code = (path.stat() for path in files)
     name = (f"py3langid-model-{model.st_size}-{model.st_mtime_ns}"
             f"-code-{code.st_size}-{code.st_mtime_ns}-v{CACHE_FORMAT}.bin")
-    return cache_dir() / name
+    return Path(folder) / name
 
 
-def load_model() -> Model:
-    """py3langid's model: mapped from the cache file, else loaded by py3langid (then cached).
+def load_model(cache_folder: Path | None = None) -> Model:
+    """py3langid's model: mapped from the cache file in ``cache_folder``, else loaded by
+    py3langid (then cached there). Without a folder the model comes from py3langid every time.
 
     Never fails because of the cache: any error reading or writing it is logged and the model
     comes from py3langid. Raises only what py3langid raises when its own model cannot load.
     """
     path = None
     try:
-        path = cache_path()
+        path = None if cache_folder is None else cache_path(cache_folder)
         if path is not None and path.is_file():
             return _map_cache(path)
     except (OSError, ValueError, KeyError, TypeError) as error:

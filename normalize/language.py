@@ -19,7 +19,7 @@ How the text is read (same input, same answer, every run, whatever the call orde
 2. py3langid scores it, restricted to the candidate languages (default: the editions' en, fr,
    es, de, pt, it), the confusers ca, gl, nl, ro and the declared language; its ranking is
    computed by :mod:`normalize.langid_fast` (same probabilities, a fraction of the cost, the
-   model mapped from a per-user cache file). A text of at least
+   model mapped from a cache file in the folder the shell names). A text of at least
    ``2 * HALF_LETTERS`` letters is scored as two halves whose posteriors are multiplied
    (tempered by 1/sqrt 2 so the result is about as sharp as one whole-text call): halves that
    each confidently name a different language mean mixed-language text.
@@ -28,6 +28,11 @@ How the text is read (same input, same answer, every run, whatever the call orde
    its own detector per call (profiles loaded by us, sorted, restricted to the same languages,
    seed 0), mixed in with weight ``LD_WEIGHT``. langdetect has no Galician profile; py3langid's
    value stands in for it.
+   For a text under ``LEXICON_LETTERS`` letters, the words then speak too
+   (:mod:`normalize.lexicon`): each language's share is multiplied by the likelihood of the
+   text's words under its frequency list (wordfreq), so "uma casa" is Portuguese and "una
+   casa" Spanish where the character models split evenly. Below ``MIN_LETTERS`` a text is
+   read only when at least two of its words are listed somewhere.
 4. A confuser only wins with a combined probability >= ``CONFUSER_MIN`` and, where langdetect has
    a profile for it, langdetect's agreement: a 60-character Spanish headline is never taken for
    Catalan on one engine's word.
@@ -84,10 +89,11 @@ import re
 import threading
 import unicodedata
 from collections import OrderedDict
+from pathlib import Path
 from operator import itemgetter
 from typing import Iterable, NamedTuple
 
-from normalize import langid_fast
+from normalize import langid_fast, lexicon
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +113,11 @@ UNDETERMINED = "und"
 # on the labelled set and the bench (module docstring); the others by judgment, not tuned.
 BODY_CHARS = 200          # characters of body_text read after title and summary
 MAX_CHARS = 500           # the prepared text is cut here (py3langid's cost grows with length)
-MIN_LETTERS = 8           # fewer letters: no evidence at all
+MIN_LETTERS = 8           # fewer letters: no evidence at all ...
+LEXICON_MIN_LETTERS = 3   # ... unless this many letters hold two words a frequency list knows
+LEXICON_LETTERS = 60      # texts shorter than this also weigh their words' frequencies
+LEXICON_CHAR_WEIGHT = 0.5  # the character models' log-share beside the word log-likelihoods
+LEXICON_CONFUSER_LOG_PRIOR = -2.0  # a confuser's head start in that sum (a 1:7 prior)
 SURE = 0.9                # py3langid alone decides at or above this
 LD_WEIGHT = 0.2           # langdetect's share in the mix for doubtful texts
 CONFUSER_MIN = 0.8        # a confuser needs this combined probability (and langdetect's vote)
@@ -340,6 +350,7 @@ class _Engines:
     def __init__(self):
         self._lock = threading.Lock()
         self._py_model = None
+        self.model_cache: Path | None = None
         self._py_rankers: dict[tuple[str, ...] | None, langid_fast.Ranker] = {}
         self._ld_profiles: dict[str, object] = {}
         self._ld_factories: dict[tuple[str, ...], object] = {}
@@ -347,11 +358,11 @@ class _Engines:
         self._ld_langs = None
 
     def py_model(self) -> langid_fast.Model:
-        """py3langid's model (from the per-user cache file when it exists, see langid_fast)."""
+        """py3langid's model (from the cache file in :attr:`model_cache`, see langid_fast)."""
         if self._py_model is None:
             with self._lock:
                 if self._py_model is None:
-                    self._py_model = langid_fast.load_model()
+                    self._py_model = langid_fast.load_model(self.model_cache)
         return self._py_model
 
     def py_full(self) -> langid_fast.Ranker:
@@ -499,6 +510,15 @@ def _evidence(prepared: _Prepared, model: tuple[str, ...], confusers: frozenset[
     return found
 
 
+def use_model_cache(folder: Path | None) -> None:
+    """Keep py3langid's decompressed model in ``folder`` (``None``: never write it anywhere).
+
+    In: a folder chosen by the shell (``ingest`` passes ``$XDG_CACHE_HOME/wirefeed``). Takes
+    effect if the model is not loaded yet. Out: nothing.
+    """
+    _ENGINES.model_cache = None if folder is None else Path(folder)
+
+
 def clear_cache() -> None:
     """Forget cached results (for benchmarks and tests). In: nothing. Out: nothing.
 
@@ -512,8 +532,8 @@ def warm_up(candidates=None) -> None:
     """Load now what :func:`detect` would load on first use, so that no text pays for it.
 
     In: the candidate languages, as :func:`detect` takes them (default
-    :data:`DEFAULT_CANDIDATES`). Loads py3langid's model (from the per-user cache file, which
-    is written if missing, see :mod:`normalize.langid_fast`), its rankers for the candidates with
+    :data:`DEFAULT_CANDIDATES`). Loads py3langid's model (from the cache file named by
+    :func:`use_model_cache`, which is written if missing, see :mod:`normalize.langid_fast`), its rankers for the candidates with
     the confusers and for all languages, and langdetect's profiles for the candidates with the
     confusers (~0.06 s). langdetect's profiles for all its languages (~0.5 s, ~70 MB) are left
     to the first text that needs them: one that py3langid reads as outside the candidates.
@@ -584,6 +604,10 @@ def _gather_evidence(prepared: _Prepared, model: tuple[str, ...],
                     for lang, p in dist.items()}
                 ordered = _ordered(dist)
 
+    if prepared.letters < LEXICON_LETTERS:
+        dist = _apply_lexicon(dist, text, confusers, notes)
+        ordered = _ordered(dist)
+
     if ordered[0][0] in confusers:
         dist = _apply_confuser_rule(dist, confusers, ld_dist, notes)
         ordered = _ordered(dist)
@@ -595,6 +619,36 @@ def _gather_evidence(prepared: _Prepared, model: tuple[str, ...],
     if best_p < 0.99 or best in confusers or prepared.non_latin >= NON_LATIN_SHARE:
         outsider = _find_outsider(text, model, notes)
     return _Evidence(ranking, mixed, outsider, tuple(notes))
+
+
+def _apply_lexicon(dist: dict[str, float], text: str, confusers: frozenset[str],
+                   notes: list[str]) -> dict[str, float]:
+    """Weigh a short text's words: combine ``dist`` with each language's word likelihoods.
+
+    Character models see too few letters in a headline fragment ("uma casa" has 7), and
+    Spanish and Portuguese share most of their n-grams; whole words tell them apart. The
+    posterior is the character models' share (tempered by ``LEXICON_CHAR_WEIGHT``) times the
+    words' likelihood, over the languages that have a frequency list; a language without one
+    (Galician) keeps its character-model share. A confuser starts ``LEXICON_CONFUSER_LOG_PRIOR``
+    behind: two words shared with Catalan ("tant que", "renta per") are more often a
+    candidate's. Unchanged when no word is known anywhere.
+    """
+    scores, known = lexicon.log_likelihoods(text, dist)
+    if not known or not scores:
+        return dist
+    logs = {lang: LEXICON_CHAR_WEIGHT * math.log(max(dist[lang], 1e-12)) + score
+            + (LEXICON_CONFUSER_LOG_PRIOR if lang in confusers else 0.0)
+            for lang, score in scores.items()}
+    top = max(logs.values())
+    weights = {lang: math.exp(value - top) for lang, value in logs.items()}
+    scored_mass = sum(dist[lang] for lang in weights)
+    total = sum(weights.values())
+    combined = {lang: (weights[lang] / total * scored_mass if lang in weights else p)
+                for lang, p in dist.items()}
+    before, after = _best(dist)[0], _best(combined)[0]
+    if before != after:
+        notes.append(f"characters lean to {before}, the words to {after}")
+    return combined
 
 
 def _apply_confuser_rule(dist: dict[str, float], confusers: frozenset[str],
@@ -663,7 +717,7 @@ def detect(text, declared=None, candidates=None, *, fallback=None) -> Detection:
         reasons.append(f"configured {fallback!r} is not a language code")
 
     prepared = _prepare(text)
-    if prepared.letters < MIN_LETTERS:
+    if prepared.letters < MIN_LETTERS and not _has_known_words(prepared):
         what = "no text" if not prepared.text else f"too little text ({prepared.letters} letters)"
         if declared_code:
             return Detection(declared_code, 0.0, METHOD_DECLARED, _join(reasons, what))
@@ -740,6 +794,16 @@ def detect_article(article, fallback=None, candidates=None) -> Detection:
 
 
 @functools.lru_cache(maxsize=256)
+def _has_known_words(prepared: _Prepared) -> bool:
+    """Whether a text too short for the character models still has two words a list knows.
+
+    One short word ("Brexit", "Euro") is shared by too many languages to name one.
+    """
+    if prepared.letters < LEXICON_MIN_LETTERS:
+        return False
+    return lexicon.log_likelihoods(prepared.text, DEFAULT_CANDIDATES)[1] >= 2
+
+
 def _model_for(candidates, declared_code: str | None) -> tuple[tuple[str, ...], frozenset[str]]:
     """Return (languages the engines choose among, those of them that are confusers)."""
     cands = _code_list(candidates)

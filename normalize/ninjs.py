@@ -34,7 +34,7 @@ from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
-from ingest.errors import ParseError
+from normalize.errors import ParseError
 from normalize.model import (
     STATUS_CANCELED,
     STATUS_USABLE,

@@ -29,7 +29,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from ingest.errors import ParseError
+from normalize.errors import ParseError
 from normalize.model import (
     STATUS_CANCELED,
     STATUS_USABLE,

@@ -35,7 +35,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lxml_html
 
-from ingest.errors import ParseError
+from normalize.errors import ParseError
 from normalize.model import Article, Credit, Image, Related
 from normalize.sanitize import clean_html, strip_forbidden_chars
 from normalize.text import clean_text, html_to_text, parse_date, plain_title

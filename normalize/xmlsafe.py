@@ -37,7 +37,7 @@ import re
 
 from lxml import etree
 
-from ingest.errors import ParseError
+from normalize.errors import ParseError
 
 log = logging.getLogger(__name__)
 

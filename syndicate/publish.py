@@ -1,10 +1,15 @@
 """Publishing: read the archive, render every feed, write the files atomically.
 
 For each edition: ``<feeds>/<edition>/rss.xml``, ``atom.xml`` and ``feed.json``; for each section
-feed configured (``Config.section_feed_names``) with items in the edition, the same under ``<feeds>/<edition>/<section>/``; then ``<feeds>/index.opml`` and
+feed configured (:attr:`PublishSettings.section_feeds`) with items in the edition, the same under
+``<feeds>/<edition>/<section>/``; then ``<feeds>/index.opml`` and
 ``<feeds>/index.html``. A file is written only when its bytes change (temp file in the same
 folder, fsync, rename), so readers never see a half-written feed and an unchanged run touches
 nothing. Rendering takes ``now`` only to decide which embargoes have passed; it never writes it.
+
+Publishing knows neither the archive nor the configuration: it reads records through
+:class:`FeedStore` (what it needs of the archive) and takes a :class:`PublishSettings` value that
+the shell builds from its configuration.
 
 Three shortcuts keep a run cheap, none changes a byte of output:
 
@@ -30,20 +35,68 @@ import logging
 import multiprocessing
 import os
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Protocol, Sequence
 
-from ingest.archive import Archive, section_slug
-from ingest.config import Config
 from normalize.model import Article, isoformat, parse_iso
 from syndicate import atom, index_html, jsonfeed, opml, rss
 from syndicate.channel import (
     Channel, EditionSummary, FeedRef, ItemCache, article_key, prepare_entry,
 )
+from syndicate.sections import section_slug
 from syndicate.translations import link_translations
 
 log = logging.getLogger(__name__)
+
+class FeedStore(Protocol):
+    """What publishing reads from the archive."""
+
+    def feed_articles(self, edition: str, now: datetime, limit: int, *,
+                      section: str | None = None,
+                      known: dict[str, Article] | None = None) -> list[Article]:
+        """The records a feed shows, newest first: at most ``limit`` of ``edition`` (of one
+        section slug when given), embargoes lifted at ``now``; ``known`` (id -> record) is a
+        shared decode cache the store may read and fill."""
+        ...
+
+    def embargoes_passed(self, since: datetime, now: datetime) -> int:
+        """How many records' embargoes ended after ``since`` and by ``now``."""
+        ...
+
+
+class FeedEdition(Protocol):
+    """An edition as publishing sees it: feeds live under ``<feeds>/<id>/``."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def languages(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    """Everything the feeds depend on besides the records, built by the shell.
+
+    ``fingerprint`` is the shell's hash of the settings its feeds come from: when it differs
+    from the one remembered with the last publish, every feed is written again.
+    """
+
+    feeds: Path
+    title: str
+    base_url: str
+    items_per_feed: int
+    editions: Sequence[FeedEdition]
+    section_feeds: tuple[str, ...]
+    ttl_minutes: int
+    fingerprint: str
+    hub: str | None = None
+
 
 #: format -> (renderer module, file name, media type)
 FORMATS = {
@@ -196,17 +249,11 @@ def render_channels(jobs: list, parallel: bool = True) -> Iterator[list[bytes]]:
         _RECORDS = []
 
 
-def feed_ttl(config: Config) -> int:
-    """Minutes a reader may cache a feed: the shortest source interval (cron sources: 15)."""
-    intervals = [s.every or (900.0 if s.cron else config.pipeline.every)
-                 for s in config.sources if s.enabled]
-    return max(1, int(min(intervals or [config.pipeline.every]) // 60))
-
-
-def _channel(config: Config, edition, section: tuple[str, str] | None, ttl: int) -> Channel:
-    title = f"{config.pipeline.title} — {edition.name}"
+def _channel(settings: PublishSettings, edition: FeedEdition,
+             section: tuple[str, str] | None) -> Channel:
+    title = f"{settings.title} — {edition.name}"
     path = edition.id
-    description = f"{edition.name} edition of {config.pipeline.title}"
+    description = f"{edition.name} edition of {settings.title}"
     if section:
         title += f" — {section[1]}"
         path += f"/{section[0]}"
@@ -217,50 +264,43 @@ def _channel(config: Config, edition, section: tuple[str, str] | None, ttl: int)
         languages=edition.languages,
         title=title,
         description=description,
-        base_url=config.pipeline.base_url,
+        base_url=settings.base_url,
         path=path,
         section=section[1] if section else None,
-        ttl=ttl,
-        hub=config.pipeline.hub,
+        ttl=settings.ttl_minutes,
+        hub=settings.hub,
     )
 
 
-def settings_digest(config: Config) -> str:
-    """A hash of every setting the feeds depend on (pipeline table, editions, section feeds)."""
-    return hashlib.sha256(repr((config.pipeline, config.editions, config.section_feed_names,
-                                feed_ttl(config))).encode()).hexdigest()
-
-
-def needs_publish(config: Config, archive: Archive, now: datetime) -> bool:
+def needs_publish(settings: PublishSettings, store: FeedStore, now: datetime) -> bool:
     """Whether a run that stored nothing new must still publish.
 
     True when the feeds were never written (or a feed file is missing), the settings changed
     since the last publish, or an embargo has passed since then. A run where nothing changed
     otherwise skips rendering altogether: its feeds would be byte-identical.
     """
-    root = config.pipeline.feeds
+    root = settings.feeds
     state = _load_state(root)
     last = parse_iso(state.get("_rendered_at")) if isinstance(state.get("_rendered_at"), str) else None
-    if last is None or state.get("_settings") != settings_digest(config):
+    if last is None or state.get("_settings") != settings.fingerprint:
         return True
     if not (root / "index.opml").exists():
         return True
-    for edition in config.editions:
+    for edition in settings.editions:
         for _, filename, _ in FORMATS.values():
             if not (root / edition.id / filename).exists():
                 return True
-    return archive.embargoes_passed(last, now) > 0
+    return store.embargoes_passed(last, now) > 0
 
 
-def publish_all(config: Config, archive: Archive, now: datetime, *,
+def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
                 parallel: bool = True) -> list[Path]:
     """Render and write every feed and the indexes. Returns the files that changed.
 
     ``parallel`` allows forked render workers (leave it off in threaded callers).
     """
-    root = config.pipeline.feeds
-    limit = config.pipeline.items_per_feed
-    ttl = feed_ttl(config)
+    root = settings.feeds
+    limit = settings.items_per_feed
     jobs: list[tuple[Channel, list]] = []
     summaries: list[EditionSummary] = []
     refs: list[FeedRef] = []
@@ -268,17 +308,17 @@ def publish_all(config: Config, archive: Archive, now: datetime, *,
     # slug -> the name the configuration gives it first. Asking the archive for each configured
     # section (an indexed query) keeps the work proportional to the feeds, not to the archive.
     section_names: dict[str, str] = {}
-    for name in config.section_feed_names:
+    for name in settings.section_feeds:
         if slug := section_slug(name):
             section_names.setdefault(slug, name)
-    for edition in config.editions:
+    for edition in settings.editions:
         edition_refs: list[FeedRef] = []
         sections: list[tuple[str, str] | None] = [None]
         sections += list(section_names.items())
         latest: list = []
         for section in sections:
-            channel = _channel(config, edition, section, ttl)
-            articles = archive.feed_articles(edition.id, now, limit,
+            channel = _channel(settings, edition, section)
+            articles = store.feed_articles(edition.id, now, limit,
                                              section=section[0] if section else None,
                                              known=known)
             if section and not articles:
@@ -317,13 +357,13 @@ def publish_all(config: Config, archive: Archive, now: datetime, *,
                 path = root / channel.path / filename
                 if write_atomic(path, data):
                     written.append(path)
-    title = config.pipeline.title
+    title = settings.title
     if write_atomic(root / "index.opml", opml.render(refs, title)):
         written.append(root / "index.opml")
     if write_atomic(root / "index.html", index_html.render(summaries, title)):
         written.append(root / "index.html")
     state["_rendered_at"] = isoformat(now)
-    state["_settings"] = settings_digest(config)
+    state["_settings"] = settings.fingerprint
     # Written last: a crash before this point re-renders next time rather than skipping.
     write_atomic(root / _STATE_FILE, json.dumps(state, sort_keys=True, indent=0).encode())
     if written:

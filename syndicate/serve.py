@@ -11,7 +11,7 @@ same per section, ``index.opml``, ``index.html``) with what a feed reader or a C
 - ``304 Not Modified`` on a matching ``If-None-Match`` (strong comparison, lists, ``*``) or, only
   when there is no ``If-None-Match``, on ``If-Modified-Since``;
 - gzip when ``Accept-Encoding`` allows it, with ``Vary: Accept-Encoding``;
-- ``Cache-Control: public, max-age=N``, N the schedule's TTL (:func:`syndicate.publish.feed_ttl`);
+- ``Cache-Control: public, max-age=N``, N given by the caller (``ingest serve``: the schedule's TTL);
 - ``404`` for anything that is not a regular file inside the folder (``..``, ``%2e%2e``, NUL bytes,
   hidden files such as the publisher's temporary files, symlinks leading out), ``405`` for other
   methods.
@@ -20,8 +20,8 @@ File bytes, validators and the gzip body are cached in memory, keyed by the file
 (path, inode, mtime_ns, size): a 304 costs one ``stat`` and no read. The publisher replaces files
 by rename, so a changed feed always shows a new inode and is never served stale.
 
-Register the command with ``main.add_command(serve_cmd, "serve")`` in :mod:`ingest.cli`;
-``python -m syndicate.serve`` runs it on its own.
+The server takes a folder and its settings (``max_age``, ``cache_bytes``); the ``ingest serve``
+command (:mod:`ingest.commands.serve`) builds them from the configuration and handles signals.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ import logging
 import mimetypes
 import os
 import re
-import signal
 import socket
 import socketserver
 import stat
@@ -47,12 +46,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
-import click
 from lxml import etree
 
-from ingest.cli import EXIT_CONFIG, Failure, config_option
-from ingest.config import Config
-from syndicate.publish import feed_ttl
 
 log = logging.getLogger(__name__)
 
@@ -491,58 +486,3 @@ class FeedServer(ThreadingHTTPServer):
             log.debug("connection from %s dropped: %s", client_address[0], error)
             return
         log.exception("error answering %s", client_address[0])
-
-
-def make_server(config: Config, host: str = "127.0.0.1", port: int = 8080) -> FeedServer:
-    """Return a bound (not yet running) :class:`FeedServer` for ``config.pipeline.feeds``, its
-    ``max-age`` the schedule's TTL. Raises ``OSError`` when the address cannot be bound."""
-    return FeedServer(config.pipeline.feeds, (host, port), max_age=feed_ttl(config) * 60)
-
-
-@click.command("serve")
-@config_option
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (0.0.0.0 or :: to serve other machines).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True,
-              help="TCP port to listen on (0 picks a free one).")
-def serve_cmd(config: Config, host: str, port: int) -> None:
-    """Serve the feeds folder over HTTP, read-only, until Ctrl-C or SIGTERM.
-
-    Answers GET and HEAD with feed media types, ETag and Last-Modified (304 on a match), gzip
-    when the reader accepts it, and Cache-Control max-age from the shortest source schedule.
-    One access-log line per request goes to stderr (-q silences it).
-    """
-    # The CLI logs warnings only unless -v; a server without its access log would be blind,
-    # so this logger says INFO unless -q asked for errors only.
-    if logging.getLogger().level == logging.WARNING:
-        log.setLevel(logging.INFO)
-    root = config.pipeline.feeds
-    if not root.is_dir():
-        log.warning("feeds folder %s does not exist yet: every request gets 404 until "
-                    "`ingest run-once` or `ingest render` writes it", root)
-    try:
-        server = make_server(config, host, port)
-    except OSError as exc:
-        raise Failure(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_CONFIG) from None
-
-    def stop(signum, frame) -> None:
-        log.info("%s received, stopping", signal.Signals(signum).name)
-        # shutdown() waits for serve_forever() to return, which runs in this very thread.
-        threading.Thread(target=server.shutdown, daemon=True).start()
-
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
-    click.echo(f"serving {server.root} at {server.url} (max-age {server.max_age}s)")
-    try:
-        server.serve_forever(poll_interval=0.25)
-    finally:
-        server.server_close()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
-    click.echo("stopped")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    # Import ourselves by name so the logger is "syndicate.serve", not "__main__".
-    from syndicate.serve import serve_cmd as command
-
-    command(prog_name="ingest serve")

@@ -15,6 +15,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from localserver import LocalServer  # noqa: E402
 
+from ingest.environment import configure_normalize  # noqa: E402
+
+# Tests that detect languages in this process keep py3langid's model where `ingest` does.
+configure_normalize()
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -50,3 +55,37 @@ def run_cli(*args: str, cwd: Path, timeout: float = 120, env: dict | None = None
     full_env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200", **(env or {})}
     return subprocess.run([sys.executable, "-m", "ingest", *args], cwd=cwd, capture_output=True,
                           text=True, timeout=timeout, env=full_env)
+
+
+class FrozenClock:
+    """The shell's clock (``ingest.archive.utcnow``) frozen at ``now``, which tests move by hand.
+
+    Installed over every loaded ``ingest``/``syndicate`` module that imported ``utcnow``, so the
+    CLI run in-process (``click.testing``) sees it wherever the call moved to.
+    """
+
+    def __init__(self, now):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """A :class:`FrozenClock` (set ``.now`` first) replacing the shell's clock for one test."""
+    import importlib
+
+    archive = importlib.import_module("ingest.archive")
+    for name in ("ingest.cli", "ingest.pipeline", "ingest.daemon", "syndicate.publish"):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # a module that moved away in a refactor
+            pass
+    original = archive.utcnow
+    clock = FrozenClock(None)
+    for name, module in list(sys.modules.items()):
+        if (name.startswith(("ingest", "syndicate")) and module is not None
+                and getattr(module, "utcnow", None) is original):
+            monkeypatch.setattr(module, "utcnow", clock)
+    return clock

@@ -111,8 +111,8 @@ def test_daemon_polls_conditionally_reloads_on_sighup_and_stops_on_sigterm(tmp_p
                  proc=proc, log=log)
         wait_for(lambda: "[embargo] ok" in log.read_text(encoding="utf-8"), what="the embargoed item",
                  proc=proc, log=log)
-        if datetime.now(timezone.utc) < lifts - timedelta(seconds=1):
-            assert b"embargo-1" not in rss.read_bytes()  # archived, not yet published
+        # Held back until its time: the item's absence before the lift is proved on a frozen clock
+        # (test_lifecycle); here only the bound below, which holds on any machine.
 
         # A broken file on SIGHUP is logged; the running configuration goes on.
         good = config.read_text(encoding="utf-8")
@@ -126,7 +126,7 @@ def test_daemon_polls_conditionally_reloads_on_sighup_and_stops_on_sigterm(tmp_p
 
         # The embargo lifting re-renders the feeds without any fetch changing anything.
         wait_for(lambda: b"embargo-1" in rss.read_bytes(), what="the embargo lifted", proc=proc, log=log)
-        assert datetime.now(timezone.utc) >= lifts
+        assert datetime.now(timezone.utc) >= lifts  # never published before its time
 
         # A new source on SIGHUP is scheduled and fetched.
         config.write_text(good + sources_toml(("second", server.url("/second.xml"), "1h")),

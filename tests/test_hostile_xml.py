@@ -206,11 +206,14 @@ sys.exit(job.returncode)
 
 
 def test_expansion_attacks_stay_small_in_memory() -> None:
-    """All expansion attacks in one fresh process: peak memory is that of an ordinary run."""
+    """All expansion attacks in one fresh process: none expands (its peak memory is printed)."""
     result = subprocess.run([sys.executable, "-c", MEASURE, ATTACK_SCRIPT, str(REPO)],
                             capture_output=True, text=True, timeout=120, cwd=REPO)
     assert result.returncode == 0, result.stderr[-2000:]
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     print("expansion attacks:", figures)
-    assert figures["peak_mb"] < 200
+    # The peak is a figure to read, not an assert (it depends on the machine's allocator and
+    # Python build); what bounds memory is that no attack is expanded: each is refused, or
+    # parsed to its one item with the entity left unexpanded (checked by the tests above).
     assert len(figures["outcomes"]) == 3 * len(FORMATS)
+    assert all(outcome == "refused" or outcome == 1 for outcome in figures["outcomes"]), figures

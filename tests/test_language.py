@@ -82,6 +82,39 @@ def test_accuracy_floors(results):
     assert not failures, "\n".join(failures + table)
 
 
+def load_pairs() -> list[tuple[str, str]]:
+    """Two-word headline fragments we wrote (tests/data/language/pairs.tsv), as (lang, text)."""
+    with (DATA / "pairs.tsv").open(encoding="utf-8", newline="") as handle:
+        return [(row["lang"], row["text"])
+                for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
+
+
+def test_two_word_texts_floor():
+    """Headline fragments of two words: >= 0.85 in each of the six (issue 16)."""
+    pairs = load_pairs()
+    assert all(len(text.split()) == 2 for _, text in pairs)
+    right, total = Counter(), Counter()
+    for lang, text in pairs:
+        total[lang] += 1
+        right[lang] += detect(text).language == lang
+    assert set(total) == set(MAIN) and min(total.values()) >= 30
+    shares = {lang: right[lang] / total[lang] for lang in MAIN}
+    assert min(shares.values()) >= 0.85, shares
+
+
+def test_words_settle_what_characters_cannot():
+    """Spanish and Portuguese share their n-grams; their function words tell them apart."""
+    assert detect("uma casa").language == "pt"
+    assert detect("una casa").language == "es"
+    found = detect("Os mercados")
+    assert found.language == "pt" and found.method == "detected"
+
+
+def test_one_short_word_is_still_too_little():
+    found = detect("Euro", fallback="fr")
+    assert (found.language, found.method) == ("fr", "fallback")
+
+
 def test_confuser_leads_are_recognised(results):
     for lang in CONFUSERS:
         leads = [found.language for name, _, found in results[lang] if name == "headline+lead"]
@@ -408,12 +441,14 @@ def test_fast_ranking_does_not_depend_on_the_states_it_kept(monkeypatch):
 
 CACHE_SCRIPT = """
 import json, sys
+from ingest.environment import cache_folder, configure_normalize
 from normalize import langid_fast
 from normalize.language import detect
+configure_normalize()
 texts = json.load(sys.stdin)
 out = [list(detect(text)) + [detect(text).method, detect(text).reason] for text in texts]
 print(json.dumps({"answers": out, "loaded_by_py3langid": "py3langid.langid" in sys.modules,
-                  "cache": str(langid_fast.cache_path())}))
+                  "cache": str(langid_fast.cache_path(cache_folder()))}))
 """
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import feedparser
+from click.testing import CliRunner
+
+from ingest.cli import main
 
 from conftest import FIXTURES, run_cli, write_config
 
@@ -95,15 +97,23 @@ EMBARGOED = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def test_an_embargoed_item_appears_at_the_first_render_after_its_time(tmp_path: Path) -> None:
+def test_an_embargoed_item_appears_at_the_first_render_after_its_time(tmp_path: Path,
+                                                                     frozen_clock) -> None:
+    """The CLI in-process on a frozen clock: an hour before the embargo, then a minute after."""
     drop, config = _setup(tmp_path)
-    until = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(seconds=4)
+    until = datetime(2026, 1, 10, 18, 0, tzinfo=timezone.utc)
     (drop / "embargo.xml").write_text(EMBARGOED.format(until=until.isoformat()), encoding="utf-8")
-    _run(tmp_path, config)
+    runner = CliRunner()
+    frozen_clock.now = until - timedelta(hours=1)
+    ran = runner.invoke(main, ["run-once", "--all", "--no-summary", "--config", str(config)])
+    assert ran.exit_code == 0, ran.output
     with sqlite3.connect(tmp_path / "data" / "wire.db") as conn:
         assert conn.execute("SELECT COUNT(*) FROM articles").fetchone() == (1,)
     assert _feed_ids(tmp_path) == []
-    time.sleep(max(0.0, (until - datetime.now(timezone.utc)).total_seconds()) + 0.5)
-    rendered = run_cli("render", "--config", str(config), cwd=tmp_path)
-    assert rendered.returncode == 0, rendered.stderr
+    frozen_clock.now = until - timedelta(seconds=1)
+    assert runner.invoke(main, ["render", "--config", str(config)]).exit_code == 0
+    assert _feed_ids(tmp_path) == []  # one second early: still held back
+    frozen_clock.now = until + timedelta(minutes=1)
+    rendered = runner.invoke(main, ["render", "--config", str(config)])
+    assert rendered.exit_code == 0, rendered.output
     assert _feed_ids(tmp_path) == ["urn:newsml:efe.com:test:EMB1"]

@@ -29,6 +29,7 @@ import syndicate.channel
 import syndicate.publish
 from ingest.archive import Archive, open_archive
 from ingest.config import load_config
+from ingest.publishing import publish_settings
 from normalize.model import Article, Credit, Dateline, Image
 from syndicate import atom, jsonfeed, rss
 from syndicate.channel import EPOCH, Channel, ItemCache, prepare_entry
@@ -156,7 +157,7 @@ def test_cached_publish_writes_the_bytes_of_an_uncached_one(
             # Forked workers lay out the records however few they are (not only past the
             # threshold where it pays off), so the parallel path is the one tested.
             patch.setattr(syndicate.publish, "PARALLEL_MIN_RECORDS", 1)
-            written = syndicate.publish.publish_all(config, archive, NOW, parallel=parallel)
+            written = syndicate.publish.publish_all(publish_settings(config), archive, NOW, parallel=parallel)
         cached = _files(feeds)
         assert decoded and set(decoded.values()) == {1}  # each record decoded once
         # 29 English records are shown (one is still embargoed) and 15 Spanish ones, each
@@ -179,7 +180,7 @@ def test_cached_publish_writes_the_bytes_of_an_uncached_one(
         monkeypatch.setattr(syndicate.publish, "channel_digest", _digest_as_before)
         monkeypatch.setattr(syndicate.publish, "render_channels", _render_channels_as_before)
         syndicate.channel._prepared.cache_clear()
-        syndicate.publish.publish_all(config, archive, NOW, parallel=parallel)
+        syndicate.publish.publish_all(publish_settings(config), archive, NOW, parallel=parallel)
         assert _files(feeds) == cached
     finally:
         archive.close()

@@ -21,11 +21,13 @@ import pytest
 
 from conftest import REPO, write_config
 from ingest.archive import open_archive
+from ingest.commands.serve import make_server
 from ingest.config import load_config
+from ingest.publishing import publish_settings, reader_ttl_minutes
 from normalize.model import Article
-from syndicate.publish import feed_ttl, publish_all
+from syndicate.publish import publish_all
 from syndicate.serve import (
-    FeedServer, accepts_gzip, etag_matches, find_feed_date, find_file, make_server,
+    FeedServer, accepts_gzip, etag_matches, find_feed_date, find_file,
 )
 
 UTC = timezone.utc
@@ -77,7 +79,7 @@ def site(tmp_path_factory) -> Path:
     archive = open_archive(config.pipeline.database)
     try:
         archive.store(_articles(), T0 + timedelta(days=1))
-        publish_all(config, archive, T0 + timedelta(days=1))
+        publish_all(publish_settings(config), archive, T0 + timedelta(days=1))
     finally:
         archive.close()
     (folder / "secret.txt").write_bytes(SECRET)
@@ -157,7 +159,7 @@ def test_files_are_served_with_their_media_type(client, site, path, content_type
 
 def test_max_age_is_the_schedule_ttl(client, config) -> None:
     response = client.get("/fr-fr/rss.xml")
-    assert feed_ttl(config) == 5  # the only source runs every 5 minutes
+    assert reader_ttl_minutes(config) == 5  # the only source runs every 5 minutes
     assert response.headers["cache-control"] == "public, max-age=300"
 
 
@@ -400,7 +402,7 @@ def test_feed_dates_found_in_each_format() -> None:
 def test_command_serves_logs_and_stops_on_signal(site, sig) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "syndicate.serve", "--config", str(site / "schedules.toml"),
+        [sys.executable, "-m", "ingest", "serve", "--config", str(site / "schedules.toml"),
          "--port", "0"], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env=env)
     try:
@@ -428,7 +430,7 @@ def test_command_serves_logs_and_stops_on_signal(site, sig) -> None:
 def test_command_reports_a_busy_port(site, live) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     result = subprocess.run(
-        [sys.executable, "-m", "syndicate.serve", "--config", str(site / "schedules.toml"),
+        [sys.executable, "-m", "ingest", "serve", "--config", str(site / "schedules.toml"),
          "--port", str(live.server_address[1])], cwd=site, capture_output=True, text=True,
         env=env, timeout=30)
     assert result.returncode == 2

@@ -1,0 +1,87 @@
+"""Word-frequency evidence for short texts: which language makes these words likely?
+
+Character n-gram models (py3langid, langdetect) need a few dozen letters; a headline fragment of
+two words gives them too little, and Spanish and Portuguese share most n-grams. Whole words settle
+it: "uma casa" is Portuguese because ``uma`` is a frequent Portuguese word and no Spanish one.
+
+:func:`log_likelihoods` scores a text under each language's unigram distribution, taken from the
+frequency lists the ``wordfreq`` package ships (no network: the lists are package data). A word
+missing from a language's list gets :data:`FLOOR`, the probability of a word rarer than any it
+lists. Languages the package has no list for (Galician) get no lexical score: the caller keeps
+their character-model share instead.
+
+Pure: the lists are loaded on first use per language and cached for the process.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+
+# The small lists stop near a frequency of 1e-6; an unlisted word is taken as rarer than that.
+FLOOR = 1e-7
+LOG_FLOOR = math.log(FLOOR)
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*'?", re.UNICODE)
+
+
+@functools.lru_cache(maxsize=None)
+def _frequencies(language: str) -> dict[str, float] | None:
+    """The word -> frequency table for ``language``, or ``None`` when wordfreq has none."""
+    import wordfreq
+
+    if language not in wordfreq.available_languages("small"):
+        return None
+    return wordfreq.get_frequency_dict(language, "small")
+
+
+def has_lexicon(language: str) -> bool:
+    """Whether :func:`log_likelihoods` can score ``language``."""
+    return _frequencies(language) is not None
+
+
+def tokens(text: str) -> list[str]:
+    """The lowercased words of ``text`` (apostrophes kept inside a word, digits dropped)."""
+    return _WORD.findall(text.replace("’", "'").lower())
+
+
+def _word_log_p(table: dict[str, float], word: str) -> tuple[float, bool]:
+    """Log-probability of ``word`` in ``table`` and whether the table knew it.
+
+    An elided form ("dell'anno", "l'homme") is looked up whole first; when the list has only
+    its parts, the parts' probabilities multiply, as for two words.
+    """
+    freq = table.get(word)
+    if freq is not None:
+        return math.log(freq), True
+    if "'" in word:
+        parts = [part for part in word.split("'") if part]
+        if parts and all(part in table for part in parts):
+            return sum(math.log(table[part]) for part in parts), True
+    return LOG_FLOOR, False
+
+
+def log_likelihoods(text: str, languages) -> tuple[dict[str, float], int]:
+    """Score ``text`` under each of ``languages`` that has a frequency list.
+
+    In: a plain text and the language codes to score. Out: ``(scores, known)`` where ``scores``
+    maps each scorable language to the sum of its words' log-probabilities, and ``known`` is the
+    number of words at least one of those languages lists (0 means the words say nothing).
+    Never raises.
+    """
+    words = tokens(text)
+    scores: dict[str, float] = {}
+    known_any = [False] * len(words)
+    for language in languages:
+        table = _frequencies(language)
+        if table is None:
+            continue
+        total = 0.0
+        for index, word in enumerate(words):
+            log_p, known = _word_log_p(table, word)
+            total += log_p
+            if known:
+                known_any[index] = True
+        scores[language] = total
+    return scores, sum(known_any)
