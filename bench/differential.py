@@ -31,7 +31,7 @@ from typing import Callable
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from ingest.errors import ParseError  # noqa: E402
+from normalize.errors import ParseError  # noqa: E402
 from normalize import feed, finish_identity  # noqa: E402
 from normalize.model import article_to_dict  # noqa: E402
 from normalize.xmlsafe import parse_xml, refuse_entity_declarations  # noqa: E402

@@ -38,6 +38,8 @@ def _xml_documents() -> list[tuple[str, bytes]]:
                     docs.append((str(path.relative_to(ROOT)), data))
     for source in range(6):
         docs.append((f"generated-{source}", corpus.make_feed(source, 12, revision=1, fraction=0.3)))
+    for source in range(2):
+        docs.append((f"generated-plain-{source}", corpus.make_feed(source, 6, rich=False)))
     return docs
 
 
