@@ -73,7 +73,7 @@ _ENTITY = re.compile(r"&#?\w+;")
 _TAG_NAME = re.compile(r"</?(\w+)")
 _CP1252 = {i: bytes([i]).decode("cp1252") for i in range(128, 160) if i not in (129, 141, 143, 144, 157)}
 _C1 = re.compile("[\x80-\x9f]")
-_LATIN1 = re.compile("[\x80-\xff]")
+_SUSPECT = re.compile("[\x80-\x9f]|[\xc2-\xf4][\x80-\xbf]")
 _NON_LATIN1 = re.compile("[^\x00-\xff]")
 _RELATIVE_URI = frozenset({"comments", "docs", "href", "icon", "id", "link", "logo", "url"})
 
@@ -132,9 +132,11 @@ class _Document:
     def finish(self, value: str) -> str:
         """feedparser's last steps on every text it keeps: the utf-8 re-decoding repair and
         the cp1252 mapping of C1 controls (both no-ops on ASCII)."""
-        if value.isascii():
+        if value.isascii() or not _SUSPECT.search(value):
+            # Re-decoding succeeds only where a lead byte is followed by a continuation byte,
+            # and the cp1252 mapping needs a C1 control: one scan rules both out.
             return value
-        if self.utf8 and _LATIN1.search(value) and not _NON_LATIN1.search(value):
+        if self.utf8 and not _NON_LATIN1.search(value):
             try:
                 value = value.encode("iso-8859-1").decode("utf-8")
             except (UnicodeEncodeError, UnicodeDecodeError):
@@ -432,7 +434,10 @@ def _link(entry: _Entry, element, base, lang, depth) -> None:
     attrib = {k.lower(): v for k, v in element.attrib.items()}
     rel = attrib.get("rel", "alternate").lower()
     kind = attrib.get("type", "application/atom+xml" if rel == "self" else "text/html").lower()
-    href = attrib.get("href") or attrib.get("url") or attrib.get("uri")
+    # feedparser's _enforce_href: url, then uri, then href; an empty href="" is the base.
+    href = attrib.get("url", attrib.get("uri", attrib.get("href")))
+    if not href and "href" in attrib:
+        href = attrib["href"]
     if href is not None:
         href = _urljoin(base, href)
         if rel == "alternate" and _map_type(kind) in _HTML_TYPES:
@@ -445,7 +450,9 @@ def _link(entry: _Entry, element, base, lang, depth) -> None:
 
 
 def _guid(entry: _Entry, element, base, lang, depth) -> None:
-    entry.guidislink = element.get("isPermaLink", element.get("ispermalink", "true")) == "true"
+    # feedparser lower-cases attribute names: isPermalink="false" counts too.
+    permalink = next((v for k, v in element.attrib.items() if k.lower() == "ispermalink"), "true")
+    entry.guidislink = permalink == "true"
     value, _ = entry.text(element, base, "id")
     entry.store("id", value, depth)
     if entry.guidislink:
@@ -559,52 +566,60 @@ def read_entries(root: etree._Element, url: str | None = None,
     base, lang = _scope(root, base, None)
     feed: dict[str, Any] = {"language": lang.replace("_", "-") if lang else None, "rights": None}
     items: list[etree._Element] = []
+    entries: list[dict] = []
     feed_entry = _Entry(doc)  # the feed's own elements, read by the same rules
-    containers = [(root, base, lang)]
-    while containers:
-        parent, parent_base, parent_lang = containers.pop()
+    # feedparser's "has content" flag is reset only at the end of an item: a channel whose
+    # summary was followed by a description (or that has content:encoded) makes the first
+    # item's summary-like elements overwrite its summary instead of becoming content.
+    state = {"summary": False, "has_content": False}
+
+    def read(parent: etree._Element, parent_base: str, parent_lang: str | None) -> None:
         for child in parent:
             name = doc.name(child.tag)
             if name is None:
                 continue
             if name in ("item", "entry"):
                 items.append(child)
+                entries.append(_read_item(doc, child, parent_base, parent_lang,
+                                          state["has_content"]))
+                state["has_content"] = False
             elif name == "channel" and not atom:
-                containers.append((child, *_scope(child, parent_base, parent_lang)))
+                read(child, *_scope(child, parent_base, parent_lang))
             elif name in ("language", "dc_language"):
-                value = feed_entry.text(child, parent_base, "language")[0]
-                feed["language"] = value
+                feed["language"] = feed_entry.text(child, parent_base, "language")[0]
             elif name in ("rights", "copyright", "dc_rights"):
-                child_base, child_lang = _scope(child, parent_base, parent_lang)
+                child_base, _ = _scope(child, parent_base, parent_lang)
                 feed["rights"] = feed_entry.text(child, child_base, "rights", "text/plain")[0]
-    if not atom:
-        items.sort(key=lambda item: _position(root, item))
-    entries = []
-    for item in items:
-        entry = _Entry(doc)
-        item_base, item_lang = _scope(item, *_parent_scope(root, item, base, lang))
-        about = item.get(f"{{{RDF_NS}}}about")
-        if about:
-            entry.entry["id"] = about
-        entry.walk(item, item_base, item_lang, 2)
-        found = entry.entry
-        if "published" in found and "updated" not in found:
-            # feedparser 6 answers "updated" with "published" (its issue 310)
-            found["updated"] = found["published"]
-            found["updated_parsed"] = found.get("published_parsed")
-        entries.append(found)
+            elif name in _FEED_SUMMARY:
+                if state["summary"] and not state["has_content"]:
+                    state["has_content"] = True  # feedparser reads it as the feed's content
+                elif name in ("summary", "itunes_summary"):
+                    state["summary"] = True
+            elif name in ("content_encoded", "content", "fullitem"):
+                state["has_content"] = True
+                state["summary"] = True
+
+    read(root, base, lang)
     return entries, feed, items
 
 
-def _position(root: etree._Element, item: etree._Element) -> int:
-    """Document order of an item (items may sit in the channel or beside it)."""
-    return item.sourceline or 0
+_FEED_SUMMARY = frozenset({"description", "dc_description", "media_description", "summary",
+                           "itunes_summary"})
 
 
-def _parent_scope(root: etree._Element, item: etree._Element, base: str,
-                  lang: str | None) -> tuple[str, str | None]:
-    """The base and language in force at an item's parent (the channel, or the root)."""
-    parent = item.getparent()
-    if parent is None or parent is root:
-        return base, lang
-    return _scope(parent, base, lang)
+def _read_item(doc: _Document, item: etree._Element, parent_base: str, parent_lang: str | None,
+               has_content: bool) -> dict:
+    """One item or entry, read in the scope of its parent."""
+    entry = _Entry(doc)
+    entry.has_content = has_content
+    item_base, item_lang = _scope(item, parent_base, parent_lang)
+    about = item.get(f"{{{RDF_NS}}}about")
+    if about:
+        entry.entry["id"] = about
+    entry.walk(item, item_base, item_lang, 2)
+    found = entry.entry
+    if "published" in found and "updated" not in found:
+        # feedparser 6 answers "updated" with "published" (its issue 310)
+        found["updated"] = found["published"]
+        found["updated_parsed"] = found.get("published_parsed")
+    return found

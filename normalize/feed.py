@@ -289,6 +289,9 @@ _M_THUMBNAIL = f"{{{MEDIA_NS}}}thumbnail"
 _M_DESCRIPTION = f"{{{MEDIA_NS}}}description"
 _M_CREDIT = f"{{{MEDIA_NS}}}credit"
 _ATOM_LINK = f"{{{ATOM_NS}}}link"
+# RSS 2.0 under a default namespace (UserLand's), as feedparser reads it.
+_ENCLOSURES = frozenset({"enclosure", "{http://backend.userland.com/rss2}enclosure",
+                         "{http://backend.userland.com/rss}enclosure"})
 
 
 def _caption_and_credit(element: etree._Element) -> tuple[str | None, Credit | None]:
@@ -317,7 +320,7 @@ def _item_images(item: etree._Element) -> tuple[Image, ...]:
             media.append(element)
         elif tag == _M_THUMBNAIL:
             thumbnails.append(element)
-        elif tag == "enclosure":
+        elif tag in _ENCLOSURES:
             enclosures.append(element)
         elif tag == _ATOM_LINK:
             links.append(element)
@@ -348,6 +351,9 @@ def _item_images(item: etree._Element) -> tuple[Image, ...]:
         if element.tag == _M_GROUP:
             # Renditions of one picture: keep the largest.
             renditions = [c for c in element.iterchildren(_M_CONTENT) if c.get("url")]
+            if not any(_is_image(c.get("type"), c.get("medium"), c.get("url")) for c in renditions):
+                # No picture among the renditions (YouTube's video): the group's thumbnails.
+                thumbnails.extend(element.iterchildren(_M_THUMBNAIL))
             if renditions:
                 best = max(renditions, key=lambda c: (_int(c.get("width")) or 0) * (_int(c.get("height")) or 0))
                 from_content(best, *_caption_and_credit(element))
