@@ -2,6 +2,7 @@
 
     python bench/differential.py --feeds ~/corpora/feeds          # summary
     python bench/differential.py --feeds DIR --show 20            # and the first differences
+    python bench/differential.py --feeds DIR --timing             # and items/s of each reader
 
 Every file whose first bytes look like RSS, RDF or Atom is read twice: by feedparser
 (:func:`normalize.feed.parse_with_feedparser`, the oracle) and by the lxml reader
@@ -14,6 +15,11 @@ Every file whose first bytes look like RSS, RDF or Atom is read twice: by feedpa
 ``declined``     well-formed, but the lxml reader handed it to feedparser;
 ``ill-formed``   libxml2 refuses it, so only feedparser reads it (the intended split);
 ``not-a-feed``   feedparser finds no feed in it either (or refuses it: entities, truncation).
+
+``--timing`` also reads every document the lxml reader takes three ways, interleaved so that a
+busy machine slows them alike: the records through the lxml reader, the records through
+feedparser, and bare ``feedparser.parse`` with its defaults (sanitizer on, as a feedparser-based
+reader runs it); it prints items/s for each and the ratios.
 
 The acceptance share is (agree + improved + differ) / (those + declined). ``tests/test_fastpath.py``
 runs :func:`compare` over the fixtures in CI.
@@ -126,22 +132,49 @@ def compare(data: bytes, url: str = BASE_URL) -> Outcome:
                    improvements=tuple(key for key in differing if key not in derived))
 
 
+def time_readers(data: bytes, url: str = BASE_URL) -> tuple[float, float, float]:
+    """Seconds to read ``data`` into records with lxml, into records with feedparser, and with
+    bare ``feedparser.parse`` (best of two each, interleaved)."""
+    import io
+    import time
+
+    import feedparser
+
+    best = [float("inf")] * 3
+    readers = (lambda: feed.parse_plain_feed(data, url=url),
+               lambda: feed.parse_with_feedparser(data, url=url),
+               lambda: feedparser.parse(io.BytesIO(data), response_headers={"content-location": url}))
+    for _ in range(2):
+        for number, read in enumerate(readers):
+            start = time.perf_counter()
+            read()
+            best[number] = min(best[number], time.perf_counter() - start)
+    return best[0], best[1], best[2]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=Path, required=True, help="a folder of feed files (recursive)")
     parser.add_argument("--show", type=int, default=10, help="print this many differing documents")
     parser.add_argument("--declined", action="store_true", help="also list the declined documents")
+    parser.add_argument("--timing", action="store_true",
+                        help="also time the readers on the documents the lxml reader takes")
     args = parser.parse_args(argv)
     counts: Counter[str] = Counter()
     items: Counter[str] = Counter()
     fields: Counter[str] = Counter()
     improvements: Counter[str] = Counter()
     shown = 0
+    timed_items = 0
+    seconds = [0.0, 0.0, 0.0]
     for path in sorted(p for p in args.feeds.rglob("*") if p.is_file()):
         data = path.read_bytes()
         if not looks_like_feed(data):
             continue
         outcome = compare(data)
+        if args.timing and outcome.kind in ("agree", "improved", "differ"):
+            timed_items += outcome.items
+            seconds = [a + b for a, b in zip(seconds, time_readers(data))]
         counts[outcome.kind] += 1
         items[outcome.kind] += outcome.items
         fields.update(outcome.fields)
@@ -160,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lxml reader took {taken}/{wellformed} well-formed feeds ({100 * taken / wellformed:.1f}%), "
               f"agreeing (or improving) on {counts['agree'] + counts['improved']}"
               f" ({100 * (counts['agree'] + counts['improved']) / wellformed:.1f}%)")
+    if timed_items and all(seconds):
+        lxml_rate, records_rate, bare_rate = (timed_items / t for t in seconds)
+        print(f"readers on those {timed_items} items: lxml records {lxml_rate:.0f} items/s, "
+              f"feedparser records {records_rate:.0f} items/s ({lxml_rate / records_rate:.2f}x), "
+              f"bare feedparser.parse {bare_rate:.0f} items/s ({lxml_rate / bare_rate:.2f}x)")
     if fields:
         print("differing fields: " + ", ".join(f"{k} {v}" for k, v in fields.most_common()))
     if improvements:

@@ -73,8 +73,6 @@ _ENTITY = re.compile(r"&#?\w+;")
 _TAG_NAME = re.compile(r"</?(\w+)")
 _CP1252 = {i: bytes([i]).decode("cp1252") for i in range(128, 160) if i not in (129, 141, 143, 144, 157)}
 _C1 = re.compile("[\x80-\x9f]")
-_SUSPECT = re.compile("[\x80-\x9f]|[\xc2-\xf4][\x80-\xbf]")
-_NON_LATIN1 = re.compile("[^\x00-\xff]")
 _RELATIVE_URI = frozenset({"comments", "docs", "href", "icon", "id", "link", "logo", "url"})
 
 
@@ -132,11 +130,10 @@ class _Document:
     def finish(self, value: str) -> str:
         """feedparser's last steps on every text it keeps: the utf-8 re-decoding repair and
         the cp1252 mapping of C1 controls (both no-ops on ASCII)."""
-        if value.isascii() or not _SUSPECT.search(value):
-            # Re-decoding succeeds only where a lead byte is followed by a continuation byte,
-            # and the cp1252 mapping needs a C1 control: one scan rules both out.
+        if value.isascii():
             return value
-        if self.utf8 and not _NON_LATIN1.search(value):
+        if self.utf8:
+            # Fails fast (in C) on any character past Latin-1 or any lone Latin-1 letter.
             try:
                 value = value.encode("iso-8859-1").decode("utf-8")
             except (UnicodeEncodeError, UnicodeDecodeError):
