@@ -64,7 +64,6 @@ _PREFIXES = {
     "http://www.w3.org/1999/xhtml": "xhtml_",
     "http://www.w3.org/xml/1998/namespace": "xml_",
 }
-_RSS_ITEM_PARENTS = {"channel", "rss", "rdf"}
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _XHTML = "application/xhtml+xml"
 _EMAIL = re.compile(r"""(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))([a-zA-Z]{2,63}|[0-9]{1,3})(\]?))(\?subject=\S+)?""")
@@ -506,11 +505,6 @@ def _rights(entry: _Entry, element, base, lang, depth) -> None:
     entry.content(element, base, lang, depth, "rights", "text/plain")
 
 
-def _skip(entry: _Entry, element, base, lang, depth) -> None:
-    """Elements feedparser reads into keys we do not use, and whose children it does not walk
-    into ours (media:content's and media:group's are read, below)."""
-
-
 def _walk(entry: _Entry, element, base, lang, depth) -> None:
     entry.walk(element, base, lang, depth)
 
@@ -557,6 +551,7 @@ def read_entries(root: etree._Element, url: str | None = None,
     elif tag == f"{{{RDF_NS}}}RDF" or _local(tag) == "rss":
         atom = False
     else:
+        log.debug("no lxml reading for a <%s> root: feedparser reads it", tag)
         return None
     doc = _Document(atom, tag == f"{{{ATOM_NS}}}feed", (encoding or "utf-8").lower().replace("_", "-") in ("utf-8", "utf8"))
     base = url or ""

@@ -1,7 +1,10 @@
-"""Syndication feeds: RSS 0.9x/1.0/2.0 and Atom through feedparser, JSON Feed 1.x through json.
+"""Syndication feeds: RSS 0.9x/1.0/2.0 and Atom, JSON Feed 1.x through json.
 
-feedparser is the reference reader: it copes with every RSS dialect, broken markup and odd
-encodings. Two of its habits are corrected here:
+A well-formed RSS/RDF/Atom document is read with lxml (:mod:`normalize.fastfeed`, which follows
+feedparser's rules for every field we use); feedparser reads only what libxml2 refuses (broken
+markup, undeclared entities, odd encodings) and stays the oracle of the tests
+(``tests/test_fastpath.py``, ``bench/differential.py``). Two of feedparser's habits are
+corrected on both paths:
 
 * Media RSS is flattened: ``media:description`` overwrites ``entry.summary`` and the captions and
   credits of several ``media:content`` lose their pairing. When the document is well-formed we
@@ -38,14 +41,14 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # bozo exceptions that still leave a trustworthy parse: a charset the HTTP headers contradicted.
 _BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
-# The lxml fast path for plain RSS 2.0/Atom (normalize.fastfeed); the shell may turn it off.
+# The lxml reader for well-formed RSS/RDF/Atom (normalize.fastfeed); the shell may turn it off.
 _FASTFEED = True
 # expat's words for a document that ends before its elements do.
 _TRUNCATED = ("no element found", "unclosed token", "unclosed CDATA")
 
 
 def use_fast_path(enabled: bool) -> None:
-    """Read plain RSS 2.0/Atom with the lxml fast path (the default) or always with feedparser.
+    """Read well-formed RSS/RDF/Atom with the lxml reader (the default) or always with feedparser.
 
     In: the choice, made by the shell (``ingest`` reads ``WIREFEED_FASTFEED``). Out: nothing.
     """
@@ -79,7 +82,7 @@ def parse_xml_feed(data: bytes, *, url: str | None = None,
     # here, before feedparser sees the bytes, exactly as for the agency formats.
     refuse_entity_declarations(data)
     if _FASTFEED:
-        # Plain, well-formed RSS 2.0/Atom: the same records from lxml, several times faster.
+        # Well-formed RSS/RDF/Atom: the same records from lxml, several times faster.
         fast = parse_plain_feed(data, url=url, headers=headers)
         if fast is not None:
             return fast
@@ -110,7 +113,13 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
     tree = root.getroottree()
     if tree.docinfo.doctype or not _charset_agrees(tree.docinfo.encoding, headers):
         return None
-    read = fastfeed.read_entries(root, url, tree.docinfo.encoding)
+    try:
+        read = fastfeed.read_entries(root, url, tree.docinfo.encoding)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+        # A reading bug must cost speed, not the document: feedparser reads it.
+        log.warning("lxml feed reader failed (%s: %s); feedparser reads %s",
+                    type(exc).__name__, exc, url or "the document")
+        return None
     if read is None:
         return None
     entries, feed, items = read
