@@ -218,6 +218,7 @@ class _Entry:
         self.title_depth = -1
         self.has_content = False
         self.guidislink = False
+        self.inimage = False
 
     # -- feedparser's storage rules ------------------------------------------------------------
     def store(self, key: str, value: Any, depth: int) -> None:
@@ -369,6 +370,8 @@ class _Entry:
             name = self.doc.name(element.tag)
             if name is None:
                 continue
+            if self.inimage and name not in _IMAGE_CHILDREN and "_" not in name:
+                self.inimage = False  # feedparser's "special hack" for empty images
             handler = _HANDLERS.get(name)
             element_base, element_lang = _scope(element, base, lang)
             if handler is None:
@@ -439,6 +442,8 @@ def _link(entry: _Entry, element, base, lang, depth) -> None:
         if rel == "alternate" and _map_type(kind) in _HTML_TYPES:
             entry.entry["link"] = href
         return
+    if entry.inimage:
+        return  # an item's <image><link> is the image's, not the item's
     value, _ = entry.text(element, base, "link")
     if "&" in value:
         value = re.sub("&([A-Za-z0-9_]+);", r"&\g<1>", value.replace("&amp;", "&"))
@@ -509,6 +514,18 @@ def _walk(entry: _Entry, element, base, lang, depth) -> None:
     entry.walk(element, base, lang, depth)
 
 
+def _image(entry: _Entry, element, base, lang, depth) -> None:
+    """An ``<image>`` inside an item (feedparser's ``inimage``): its link is not the item's,
+    and a title in it counts afresh."""
+    entry.title_depth = -1
+    entry.inimage = True
+    entry.walk(element, base, lang, depth)
+    entry.inimage = False
+
+
+_IMAGE_CHILDREN = frozenset({"title", "link", "description", "url", "href", "width", "height"})
+
+
 _HANDLERS: dict[str, Callable] = {
     "title": _title, "dc_title": _title, "media_title": _media_title,
     "description": _description, "dc_description": _description,
@@ -529,7 +546,7 @@ _HANDLERS: dict[str, Callable] = {
     "created": _date("created"), "dcterms_created": _date("created"),
     "language": _plain("language"), "dc_language": _plain("language"),
     "rights": _rights, "copyright": _rights, "dc_rights": _rights,
-    "media_group": _walk, "media_content": _walk,
+    "media_group": _walk, "media_content": _walk, "image": _image,
 }
 
 

@@ -111,7 +111,7 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
     except ParseError:
         return None
     tree = root.getroottree()
-    if tree.docinfo.doctype or not _charset_agrees(tree.docinfo.encoding, headers):
+    if not _charset_agrees(tree.docinfo.encoding, headers):
         return None
     try:
         read = fastfeed.read_entries(root, url, tree.docinfo.encoding)

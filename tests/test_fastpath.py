@@ -186,3 +186,17 @@ def test_simple_markup_is_read_as_lxml_reads_it(fragment):
 def test_odd_markup_is_read_as_lxml_reads_it(fragment, cut, insert):
     fragment = fragment[:cut] + insert + fragment[cut:]
     assert html_to_text(fragment) == _lxml_text(fragment)
+
+
+def test_a_reading_bug_costs_speed_not_the_document(monkeypatch):
+    """If the lxml reader raises, feedparser reads the document (and a warning says so)."""
+    from normalize import fastfeed
+
+    def broken(*args, **kwargs):
+        raise KeyError("bug")
+
+    data = corpus.make_feed(0, 3)
+    expected = _dicts(feed.parse_with_feedparser(data))
+    monkeypatch.setattr(fastfeed, "read_entries", broken)
+    assert feed.parse_plain_feed(data) is None
+    assert _dicts(feed.parse(data)) == expected
