@@ -23,9 +23,9 @@ sys.path.insert(0, str(HERE))
 
 import corpus  # noqa: E402
 from ingest.archive import open_archive  # noqa: E402
-from syndicate.sections import section_slug  # noqa: E402
 from ingest.config import load_config  # noqa: E402
 from normalize.model import isoformat  # noqa: E402
+from syndicate.sections import section_slug  # noqa: E402
 
 EDITIONS_BY_LANGUAGE: dict[str, list[str]] = {}
 
@@ -90,15 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     config_path = build(folder, args.count)
     print(f"built an archive of {args.count} articles in {time.perf_counter() - started:.1f} s")
-    from ingest.publishing import publish_settings
-    from syndicate.publish import publish_all
+    from ingest.publishing import feed_publisher
 
     config = load_config(config_path)
     archive = open_archive(config.pipeline.database)
     now = datetime(2030, 1, 1, tzinfo=timezone.utc)
     for label in ("first render", "rerender, nothing changed"):
         started = time.perf_counter()
-        written = publish_all(publish_settings(config), archive, now)
+        written = feed_publisher(config).publish(archive, now)
         elapsed = time.perf_counter() - started
         print(f"{label:<28} {elapsed:6.2f} s  {len(written)} files written")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

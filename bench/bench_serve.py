@@ -32,8 +32,7 @@ sys.path.insert(0, str(REPO))
 from ingest.archive import open_archive  # noqa: E402
 from ingest.config import load_config  # noqa: E402
 from normalize.model import Article  # noqa: E402
-from ingest.publishing import publish_settings  # noqa: E402
-from syndicate.publish import publish_all  # noqa: E402
+from ingest.publishing import feed_publisher  # noqa: E402
 
 UTC = timezone.utc
 WORDS = {
@@ -74,7 +73,7 @@ def build_feeds(folder: Path, count: int) -> Path:
     archive = open_archive(config.pipeline.database)
     try:
         archive.store(articles, start + timedelta(days=90))
-        publish_all(publish_settings(config), archive, start + timedelta(days=90))
+        feed_publisher(config).publish(archive, start + timedelta(days=90))
     finally:
         archive.close()
     return config_path

@@ -57,9 +57,9 @@ def install() -> None:
     import normalize.language
     import normalize.wire
     import syndicate.publish
-    from ingest import archive, pipeline
+    from ingest import archive, collectors, pipeline
 
-    pipeline.fetch = timed("fetch", pipeline.fetch)
+    collectors.fetch = timed("fetch", collectors.fetch)
     pipeline.Runner.normalize_job = timed("normalize", pipeline.Runner.normalize_job)
     normalize.parse_bytes = timed("parse", normalize.parse_bytes)
     normalize.wire.enrich = timed("wire", normalize.wire.enrich)

@@ -9,10 +9,11 @@ Layout::
     [pipeline]   database, feeds, base_url, items_per_feed, title, every, timezone, jitter,
                  timeout, max_bytes, page_max_bytes, max_redirects, concurrency, per_host,
                  user_agent, hub, failing_after, backoff_max, misfire_grace, render_delay,
-                 section_feeds
+                 section_feeds, stale_after, allow_private, fulltext_max
     [[editions]] id, name, languages, country
     [[sources]]  id, kind (feed|inbox|page), url | path | urls, every | cron, timezone, jitter,
-                 agency, language, editions, exclude_editions, sections, fulltext, keep, enabled
+                 agency, language, editions, exclude_editions, sections, fulltext, fulltext_max,
+                 keep, enabled, stale_after
     [[rules]]    conditions: source, section, agency, keyword, place, language;
                  actions: add, remove, only
 """
@@ -27,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import ConfigError
+from ingest.netguard import Guard, Resolver, parse_networks
+from ingest.schedule import cron_trigger  # the same conversion the scheduler uses
 
 SOURCE_KINDS = ("feed", "inbox", "page")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -63,8 +66,12 @@ class Source:
     exclude_editions: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
     fulltext: bool = False
+    fulltext_max: int | None = None  # None: [pipeline] fulltext_max
     keep: bool = False
     enabled: bool = True
+    #: seconds without a success before ``ingest sources --check`` calls the source stale
+    #: (``None``: the pipeline's ``stale_after``, else 3 of the source's intervals)
+    stale_after: float | None = None
 
     @property
     def where(self) -> str:
@@ -123,6 +130,16 @@ class Pipeline:
     misfire_grace: float = 300.0
     render_delay: float = 2.0
     section_feeds: tuple[str, ...] = ()
+    #: default ``stale_after`` of every source (``None``: 3 of each source's intervals)
+    stale_after: float | None = None
+    # CIDRs that content-derived fetches (full-text links, redirect hops) may reach although
+    # private; validated by ingest.netguard.parse_networks. Empty: nothing private.
+    allow_private: tuple[str, ...] = ()
+    fulltext_max: int = 50   # full-text page fetches per source and run
+
+    def guard(self, resolve: Resolver | None = None) -> Guard:
+        """The SSRF guard of a run: ``allow_private`` and the resolver (the system's by default)."""
+        return Guard.of(self.allow_private, resolve)
 
 
 @dataclass(frozen=True)
@@ -170,12 +187,13 @@ _PIPELINE_KEYS = {
     "database", "feeds", "base_url", "items_per_feed", "title", "every", "timezone", "jitter",
     "timeout", "max_bytes", "page_max_bytes", "max_redirects", "concurrency", "per_host",
     "user_agent", "hub", "failing_after", "backoff_max", "misfire_grace", "render_delay",
-    "section_feeds",
+    "section_feeds", "stale_after", "allow_private", "fulltext_max",
 }
 _EDITION_KEYS = {"id", "name", "languages", "country"}
 _SOURCE_KEYS = {
     "id", "kind", "url", "path", "urls", "every", "cron", "timezone", "jitter", "agency",
-    "language", "editions", "exclude_editions", "sections", "fulltext", "keep", "enabled",
+    "language", "editions", "exclude_editions", "sections", "fulltext", "fulltext_max", "keep",
+    "enabled", "stale_after",
 }
 _RULE_KEYS = {"name", "source", "section", "agency", "keyword", "place", "language", "add",
               "remove", "only"}
@@ -202,8 +220,6 @@ def parse_interval(value: Any) -> float:
 
 def validate_cron(expression: str, timezone: str | None = None) -> None:
     """Raise ``ValueError`` unless ``expression`` is a 5-field crontab line APScheduler accepts."""
-    from ingest.pipeline import cron_trigger  # the same conversion the scheduler uses
-
     if len(expression.split()) != 5:
         raise ValueError(f"{expression!r} is not a 5-field crontab expression")
     cron_trigger(expression, timezone or "UTC")
@@ -391,7 +407,19 @@ def _read_pipeline(reader: _Reader, base: Path) -> Pipeline:
         misfire_grace=reader.interval("misfire_grace", 300.0),
         render_delay=reader.number("render_delay", 2.0),
         section_feeds=reader.strings("section_feeds"),
+        stale_after=reader.interval("stale_after", None),
+        allow_private=_networks(reader, "allow_private"),
+        fulltext_max=int(reader.number("fulltext_max", 50, minimum=0)),
     )
+
+
+def _networks(reader: _Reader, key: str) -> tuple[str, ...]:
+    values = reader.strings(key)
+    try:
+        parse_networks(values)
+    except ValueError as exc:
+        reader.fail(key, str(exc))
+    return values
 
 
 def _read_source(reader: _Reader, number: int, base: Path, pipeline: Pipeline,
@@ -447,6 +475,9 @@ def _read_source(reader: _Reader, number: int, base: Path, pipeline: Pipeline,
         exclude_editions=reader.strings("exclude_editions"),
         sections=reader.strings("sections"),
         fulltext=bool(reader.get("fulltext", bool, False)),
+        fulltext_max=(int(reader.number("fulltext_max", 0, minimum=0))
+                      if "fulltext_max" in reader.table else None),
         keep=bool(reader.get("keep", bool, False)),
         enabled=bool(reader.get("enabled", bool, True)),
+        stale_after=reader.interval("stale_after", None),
     )

@@ -34,13 +34,14 @@ import sys
 import threading
 import time
 from datetime import datetime, timezone
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ingest.archive import open_archive, utcnow, writer_lock
 from ingest.config import Config, Source, load_config
 from ingest.errors import ConfigError, LockError, WirefeedError
 from ingest.fetch import HostLimits
-from ingest.pipeline import Runner, cron_trigger, is_due, log_outcome, make_run_client
+from ingest.pipeline import Publisher, Runner, log_outcome, make_run_client
+from ingest.schedule import cron_trigger, is_due
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +68,15 @@ def make_trigger(source: Source, config: Config):
 class Daemon:
     """The scheduler, its jobs and its signal handling. :meth:`run` blocks until stopped."""
 
-    def __init__(self, config: Config, *, lock_wait: float = 60.0):
+    def __init__(self, config: Config, publisher_for: Callable[[Config], Publisher], *,
+                 lock_wait: float = 60.0):
+        """``publisher_for`` makes the publisher of a configuration (again after a reload);
+        the ``ingest daemon`` command passes one that never forks (this process has threads)."""
         from apscheduler.executors.pool import ThreadPoolExecutor
         from apscheduler.schedulers.blocking import BlockingScheduler
 
         self.config = config
+        self.publisher_for = publisher_for
         self.path = config.path
         # The archive and the feeds folder are fixed for the daemon's life (a reload that moves
         # them is logged and needs a restart): jobs in flight must not write to two archives.
@@ -84,6 +89,7 @@ class Daemon:
                           "misfire_grace_time": max(int(config.pipeline.misfire_grace), 1)},
         )
         self.client = make_run_client(config)
+        self._retired_clients: list = []  # replaced on reload, closed at stop (jobs may hold one)
         self.limits = HostLimits(config.pipeline.concurrency, config.pipeline.per_host)
         self.stopping = threading.Event()
         self.stop_started = self.stop_deadline = float("inf")
@@ -186,6 +192,8 @@ class Daemon:
             sys.stderr.flush()
             os._exit(0)
         self.client.close()
+        for client in self._retired_clients:
+            client.close()
         return 0
 
     # -- scheduling ---------------------------------------------------------------------------
@@ -342,9 +350,6 @@ class Daemon:
         timer.start()
 
     def _render(self) -> None:
-        from ingest.publishing import publish_settings
-        from syndicate.publish import publish_all
-
         with self._render_lock:
             self._render_timer = None
         with self._config_lock:
@@ -355,7 +360,7 @@ class Daemon:
                     now = utcnow()
                     archive = open_archive(self.database)
                     try:
-                        written = publish_all(publish_settings(config), archive, now, parallel=False)
+                        written = self.publisher_for(config).publish(archive, now)
                         next_embargo = archive.pending_embargoes(now)
                     finally:
                         archive.close()
@@ -386,6 +391,12 @@ class Daemon:
                 return False
             with self._config_lock:
                 old, self.config = self.config, new
+                if old.pipeline.allow_private != new.pipeline.allow_private:
+                    # The destination check follows the file at once (a narrowed allow_private
+                    # holds for the next fetch): new jobs get a client with the new guard.
+                    self._retired_clients.append(self.client)
+                    self.client = make_run_client(new)
+                    log.info("reload: allow_private is now %s", list(new.pipeline.allow_private))
             if new.pipeline.database != self.database:
                 log.warning("reload: [pipeline] database changed to %s; restart the daemon to use "
                             "it (still writing %s)", new.pipeline.database, self.database)

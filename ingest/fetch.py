@@ -29,12 +29,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Iterator, Mapping
+from typing import Iterator, Mapping
 from urllib.parse import urlsplit
 
 import httpx
 
 from ingest.errors import FetchError
+from ingest.netguard import OPERATOR, Guard, Refused, guarded_transport
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
           "application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.5")
 ACCEPT_HTML = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 
-#: How much of a feed :func:`feed_ttl` reads for the channel's ``<ttl>``.
+#: How much of a feed :func:`channel_ttl_seconds` reads for the channel's ``<ttl>``.
 CHANNEL_HEAD_BYTES = 65536
 
 # A hint longer than a week is a misconfigured server, not a wish to hear from us next month.
@@ -90,13 +91,18 @@ def accepted_encodings() -> str:
 
 
 def make_client(*, timeout: float = 20.0, max_redirects: int = 5,
-                user_agent: str | None = None, max_connections: int = 20) -> httpx.Client:
-    """An ``httpx.Client`` with wirefeed's User-Agent, timeouts and redirect limit.
+                user_agent: str | None = None, max_connections: int = 20,
+                guard: Guard | None = None) -> httpx.Client:
+    """An ``httpx.Client`` with wirefeed's User-Agent, timeouts, redirect limit and SSRF guard.
 
     ``timeout`` bounds each read, write and wait for a pooled connection; the connect timeout
     is capped at 10 s (a host that does not answer a SYN in 10 s is down). The whole transfer is
     bounded separately by :func:`fetch`'s ``deadline``. The client is safe to share between
     threads. gzip and deflate are always accepted, brotli when ``brotli`` is installed.
+
+    Every request goes through :class:`~ingest.netguard.GuardedTransport`: only the first hop of
+    a URL :func:`fetch` is told the operator wrote (``trusted=True``) skips the destination
+    check; ``guard`` carries ``allow_private`` (``None``: nothing private is allowed).
     """
     limits = httpx.Limits(max_connections=max_connections,
                           max_keepalive_connections=max_connections)
@@ -104,38 +110,12 @@ def make_client(*, timeout: float = 20.0, max_redirects: int = 5,
         timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         follow_redirects=True,
         max_redirects=max_redirects,
-        # Plain http needs no certificates (verify only applies to TLS); https gets its own
-        # transport, built with the CA bundle on the first https request.
-        transport=httpx.HTTPTransport(limits=limits, verify=False),
-        mounts={"https://": LazyTransport(lambda: httpx.HTTPTransport(limits=limits))},
+        # https transports are built with the CA bundle on the first https request.
+        transport=guarded_transport(guard, limits),
         headers={"User-Agent": user_agent or USER_AGENT, "Accept": ACCEPT,
                  "Accept-Encoding": accepted_encodings()},
         trust_env=False,
     )
-
-
-class LazyTransport(httpx.BaseTransport):
-    """A transport made on its first request.
-
-    Loading the CA certificates for TLS costs 0.05-0.2 s; a run whose sources all answer over
-    plain http, or all answer 304 from files, should not pay it. Thread-safe.
-    """
-
-    def __init__(self, make: Callable[[], httpx.BaseTransport]):
-        self._make = make
-        self._transport: httpx.BaseTransport | None = None
-        self._lock = threading.Lock()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if self._transport is None:
-            with self._lock:
-                if self._transport is None:
-                    self._transport = self._make()
-        return self._transport.handle_request(request)
-
-    def close(self) -> None:
-        if self._transport is not None:
-            self._transport.close()
 
 
 def host_of(url: str) -> str:
@@ -184,14 +164,15 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     value = value.strip()
     if value.isdigit():
         return min(float(value), MAX_HINT)
-    when = _http_date(value)
+    when = parse_http_date(value)
     if when is None:
         return None
     now = now or datetime.now(timezone.utc)
     return min(max((when - now).total_seconds(), 0.0), MAX_HINT)
 
 
-def _http_date(value: str | None) -> datetime | None:
+def parse_http_date(value: str | None) -> datetime | None:
+    """An HTTP date header's value as an aware datetime; ``None`` when absent or unreadable."""
     if not value:
         return None
     try:
@@ -223,15 +204,15 @@ def cache_lifetime(headers: Mapping[str, str], now: datetime | None = None) -> f
         return min(float(match.group(1)), MAX_HINT)
     expires = lowered.get("expires")
     if expires is not None:
-        when = _http_date(expires)
+        when = parse_http_date(expires)
         if when is None:
             return 0.0  # "Expires: 0" and other junk mean "already stale" (RFC 9111 5.3)
-        base = _http_date(lowered.get("date")) or now or datetime.now(timezone.utc)
+        base = parse_http_date(lowered.get("date")) or now or datetime.now(timezone.utc)
         return min(max((when - base).total_seconds(), 0.0), MAX_HINT)
     return None
 
 
-def feed_ttl(data: bytes) -> float | None:
+def channel_ttl_seconds(data: bytes) -> float | None:
     """Seconds from an RSS channel's ``<ttl>`` (minutes), or ``None`` when there is none.
 
     Only the channel head (before the first item) is read, so an item's stray ``<ttl>`` is not
@@ -258,7 +239,7 @@ def poll_hint(fetched: Fetched, now: datetime | None = None) -> tuple[float, str
     if lifetime:
         control = fetched.headers.get("cache-control", "")
         hints.append((lifetime, "max-age" if _MAX_AGE.search(control) else "expires"))
-    if fetched.data and (ttl := feed_ttl(fetched.data)):
+    if fetched.data and (ttl := channel_ttl_seconds(fetched.data)):
         hints.append((ttl, "ttl"))
     return max(hints) if hints else None
 
@@ -266,13 +247,19 @@ def poll_hint(fetched: Fetched, now: datetime | None = None) -> tuple[float, str
 def fetch(client: httpx.Client, url: str, *, etag: str | None = None,
           last_modified: str | None = None, max_bytes: int = 20_000_000,
           deadline: float | None = None, source: str | None = None,
-          accept: str | None = None, limits: HostLimits | None = None) -> Fetched:
+          accept: str | None = None, limits: HostLimits | None = None,
+          trusted: bool = False) -> Fetched:
     """GET ``url`` with conditional headers; the body is read in chunks up to ``max_bytes``.
 
     ``deadline`` (seconds) bounds the whole transfer, so a server trickling bytes cannot hold a
     run (it is checked as each chunk arrives; a silent server is cut by the client's read
     timeout). ``accept`` overrides the ``Accept`` header; ``limits`` holds a host slot for the
     request. Returns :class:`Fetched` (``not_modified`` for a 304). Raises ``FetchError``.
+
+    ``trusted`` says the operator wrote ``url`` (a source's ``url``/``urls``): its first hop skips
+    the destination check; redirect hops never do. Without it (content-derived URLs) every hop
+    is checked (:mod:`ingest.netguard`), and a refusal is a ``FetchError`` whose reason starts
+    with ``refused:``.
     """
     headers = {}
     if etag:
@@ -283,17 +270,18 @@ def fetch(client: httpx.Client, url: str, *, etag: str | None = None,
         headers["Accept"] = accept
     slot = limits.slot(url) if limits is not None else contextlib.nullcontext()
     with slot:
-        fetched = _get(client, url, headers, max_bytes, deadline, source)
+        fetched = _get(client, url, headers, max_bytes, deadline, source, trusted)
     log.debug("[%s] GET %s: %d, %d bytes in %.0f ms", source or "-", url, fetched.status,
               len(fetched.data), fetched.elapsed * 1000)
     return fetched
 
 
 def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int,
-         deadline: float | None, source: str | None) -> Fetched:
+         deadline: float | None, source: str | None, trusted: bool = False) -> Fetched:
     started = time.monotonic()
+    extensions = {OPERATOR: url} if trusted else None
     try:
-        with client.stream("GET", url, headers=headers) as response:
+        with client.stream("GET", url, headers=headers, extensions=extensions) as response:
             redirects = tuple(str(r.url) for r in response.history)
             permanent = None
             for hop in response.history:
@@ -332,6 +320,10 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
                            redirects)
     except FetchError:
         raise
+    except Refused as exc:
+        hop = f"redirect to {exc.url}: " if exc.url and exc.url != str(httpx.URL(url)) else ""
+        log.info("[%s] refused %s: %s%s", source or "-", url, hop, exc.reason)
+        raise FetchError(f"refused: {hop}{exc.reason}", source=source, where=url) from None
     except httpx.TooManyRedirects:
         raise FetchError("too many redirects (redirect loop?)", source=source, where=url) from None
     except httpx.TimeoutException as exc:

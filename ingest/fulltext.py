@@ -14,6 +14,14 @@ A page that fails (timeout, 4xx/5xx, not HTML, over the cap, unreadable) leaves 
 as it was; the reason is returned so the pipeline records it against the source, and the run goes
 on.
 
+Links are content, not configuration: every page fetch, and each of its redirect hops, goes
+through the destination check of :mod:`ingest.netguard` (no loopback, private, link-local or
+metadata address unless ``allow_private`` opens it); a link whose scheme is neither http nor
+https is refused here. A refusal is one more failed page: the item keeps its feed text and
+carries the reason (``fulltext_error`` in its ``extra``, shown by ``ingest show`` and exported).
+At most ``max_pages`` distinct pages are fetched per source and run (``fulltext_max``); the
+entries past it keep their feed text, say so, and are tried on a later run.
+
 Identity. A merged record keeps the *feed entry's* content hash: the feed entry is what we
 watch, so the next run recognises it with :meth:`Archive.known_hashes` and fetches nothing. A
 record whose page failed is stored under :func:`pending_hash` instead, which never equals the
@@ -29,6 +37,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -61,15 +70,20 @@ class Completed:
     skipped: int = 0         # entries already archived unchanged: no fetch, nothing to store
     merged: int = 0          # records whose body now comes from their page
     failures: list[str] = field(default_factory=list)  # "<url>: <reason>" per failed page
+    over_cap: int = 0        # entries not fetched because the source's fulltext_max was reached
+    cap: int | None = None
 
     @property
     def reason(self) -> str | None:
         """One line for the run summary and the source state, or ``None`` when all pages came."""
+        over = (f"{self.over_cap} entries over the cap of {self.cap} pages per run (fulltext_max)"
+                if self.over_cap else "")
         if not self.failures:
-            return None
+            return f"full text: {over}" if over else None
+        over = f"; {over}" if over else ""
         if len(self.failures) == 1:
-            return f"full text: {self.failures[0]}"
-        return f"full text: {len(self.failures)} pages failed; first: {self.failures[0]}"
+            return f"full text: {self.failures[0]}{over}"
+        return f"full text: {len(self.failures)} pages failed; first: {self.failures[0]}{over}"
 
 
 class PageFetcher:
@@ -181,28 +195,63 @@ def merge(entry: Article, page: Article, page_url: str | None = None) -> Article
     )
 
 
+#: Link schemes that name no document to fetch: such an entry is kept without a word.
+NOT_FETCHABLE = ("urn", "tag", "mailto", "tel", "news")
+
+
+def refused_scheme(url: str) -> str | None:
+    """The refusal for a link with a scheme other than http(s) (``file:``, ``ftp:``, ...), or
+    ``None`` (http(s), a relative link, or an identifier such as ``urn:``)."""
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return "refused: not a valid URL"
+    if not scheme or scheme in ("http", "https") or scheme in NOT_FETCHABLE:
+        return None
+    return f"refused: scheme {scheme!r} is not http or https"
+
+
 def complete(entries: Sequence[Article], known: Mapping[str, str], pages: PageFetcher,
-             source: str | None = None) -> Completed:
+             source: str | None = None, max_pages: int | None = None) -> Completed:
     """Merge each new or changed entry with its page; leave the rest out.
 
     ``known`` maps guid -> content hash of the source's archived records
-    (:meth:`Archive.known_hashes`). Entries without an http(s) link are kept as they are.
-    Returns :class:`Completed`; never raises for a bad page.
+    (:meth:`Archive.known_hashes`). Entries without an http(s) link are kept as they are (a
+    link with another scheme is refused, with the reason on the entry). At most ``max_pages``
+    distinct pages are asked for (``None``: no cap); the entries past the cap keep their feed
+    text, carry the reason and are tried again next run. Returns :class:`Completed`; never
+    raises for a bad page.
     """
-    result = Completed()
-    waiting: list[tuple[int, Article, Future[Page]]] = []
+    result = Completed(cap=max_pages)
+    waiting: list[tuple[int, Article, Future[Page] | Page]] = []
+    asked: set[str] = set()
     for entry in entries:
         if known.get(entry.guid) == entry.content_hash:
             result.skipped += 1
             continue
         url = entry.url or ""
         if not url.lower().startswith(("http://", "https://")):
+            if (refusal := refused_scheme(url)) is not None:
+                waiting.append((len(result.articles), entry, Page(url, reason=refusal)))
             result.articles.append(entry)
             continue
+        if max_pages is not None and url not in asked and len(asked) >= max_pages:
+            # Not a failure of the page: the amplification cap. Tried again on a later run.
+            result.over_cap += 1
+            result.articles.append(entry.replace(
+                content_hash=pending_hash(entry.content_hash),
+                extra=entry.extra + (("fulltext_error", f"not fetched: the source's cap of "
+                                      f"{max_pages} full-text pages per run is reached "
+                                      f"(fulltext_max)"),)))
+            continue
+        asked.add(url)
         waiting.append((len(result.articles), entry, pages.page(url, source)))
         result.articles.append(entry)
+    if result.over_cap:
+        log.warning("[%s] full text: %d entries over the cap of %d pages per run (their feed "
+                    "text is kept; tried next run)", source or "-", result.over_cap, max_pages)
     for index, entry, future in waiting:
-        page = future.result()
+        page = future if isinstance(future, Page) else future.result()
         if page.article is None:
             result.failures.append(f"{page.url}: {page.reason}")
             log.warning("[%s] full text of %s: %s (the feed's text is kept)", source or "-",

@@ -5,12 +5,22 @@ A processed file moves to ``done/``, a file that fails moves to ``failed/`` with
 ``done/`` or ``failed/`` gets a numbered suffix. Files are moved only after the archive has
 committed their records, so a crash in between at worst processes a file twice, which the
 archive's content hashes make harmless.
+
+Only regular files are read. A symlink could point anywhere on the host (``/etc/shadow``, another
+source's folder), and a FIFO, socket or device could block a run or stream without end, so they
+are never opened, never moved, and each is reported with its reason (:func:`scan`); the pipeline
+puts those reasons in the run summary and the source's state (``ingest sources``). Reading
+opens without following links and checks the opened file again (:func:`read_document`), so a
+file swapped for a link after the listing is not read either.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 DONE = "done"
@@ -19,18 +29,86 @@ FAILED = "failed"
 _PARTIAL_SUFFIXES = (".part", ".tmp", ".partial", ".filepart", ".crdownload", ".error")
 
 
-def list_documents(folder: Path) -> list[Path]:
-    """The documents waiting in ``folder``, by name; skips folders, hidden and partial files."""
+@dataclass(frozen=True)
+class Scan:
+    """An inbox listing: the documents to read, and the entries refused with why, by name."""
+
+    documents: tuple[Path, ...]
+    refused: tuple[tuple[str, str], ...]  # (name, reason)
+
+
+def kind_of(mode: int) -> str | None:
+    """What a non-regular, non-folder entry is (``"a symlink"``, ``"a FIFO"``, ...), or ``None``."""
+    if stat.S_ISLNK(mode):
+        return "a symlink"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return "a special file"
+
+
+def scan(folder: Path) -> Scan:
+    """The documents waiting in ``folder`` by name, and the entries never read.
+
+    Skips folders (``done/``, ``failed/``), hidden and partial files silently; refuses symlinks
+    (to files or folders) and special files (FIFOs, sockets, devices), each once, with a reason.
+    """
     if not folder.is_dir():
-        return []
-    files = []
+        return Scan((), ())
+    files, refused = [], []
     for entry in os.scandir(folder):
-        if not entry.is_file(follow_symlinks=False):
-            continue
         if entry.name.startswith(".") or entry.name.lower().endswith(_PARTIAL_SUFFIXES):
             continue
-        files.append(Path(entry.path))
-    return sorted(files, key=lambda p: p.name)
+        try:
+            mode = entry.stat(follow_symlinks=False).st_mode
+        except OSError:
+            continue  # gone since the listing
+        kind = kind_of(mode)
+        if kind is not None:
+            refused.append((entry.name, f"{kind}, not a regular file"))
+        elif stat.S_ISREG(mode):
+            files.append(Path(entry.path))
+    return Scan(tuple(sorted(files, key=lambda p: p.name)), tuple(sorted(refused)))
+
+
+def summary(reasons: list[str], refused: tuple[tuple[str, str], ...]) -> str:
+    """One line for the run summary and ``ingest sources``: the failed files (the first named)
+    and every refused entry by name (at most 10 named)."""
+    parts = []
+    if reasons:
+        parts.append(reasons[0] if len(reasons) == 1
+                     else f"{len(reasons)} files failed; first: {reasons[0]}")
+    if refused:
+        named = [f"{name} ({reason})" for name, reason in refused[:10]]
+        more = f" and {len(refused) - 10} more" if len(refused) > 10 else ""
+        parts.append(f"{len(refused)} entries never read: " + ", ".join(named) + more)
+    return "; ".join(parts)
+
+
+def list_documents(folder: Path) -> list[Path]:
+    """The documents waiting in ``folder``, by name (regular files only; see :func:`scan`)."""
+    return list(scan(folder).documents)
+
+
+def read_document(path: Path) -> bytes:
+    """The bytes of a regular file, opened without following a symlink and without blocking on
+    a FIFO; raises ``OSError`` (``strerror`` says why) for anything else."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OSError(errno.ELOOP, "a symlink, not a regular file") from None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        kind = kind_of(os.fstat(fd).st_mode)
+        if kind is not None or not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, f"{kind or 'a folder'}, not a regular file")
+        return handle.read()
 
 
 def content_hash(data: bytes) -> str:

@@ -18,43 +18,54 @@ written by one thread at a time:
 :func:`run_once` collects in a thread pool (``pipeline.concurrency``) and commits in the calling
 thread in configuration order, so the summary is the same whatever finishes first.
 
-When a source is next due: after a success, its schedule (``every`` or the next ``cron`` fire),
-made later, never sooner, by what the answer says about its freshness (``Cache-Control:
-max-age``, ``Expires``, RSS ``<ttl>``; capped at ``backoff_max``); after a failure, exponential
-backoff from the schedule's interval up to ``backoff_max``, or the server's ``Retry-After`` if
-that is later.
+When a source is next due is decided by :mod:`ingest.schedule` (pure functions); the runner
+records what they decide.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-import multiprocessing
-import multiprocessing.forkserver
-import os
-import random
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol
 
 import httpx
 
-from ingest import inbox
 from ingest.archive import Archive, SourceState, clean_reason, utcnow
+from ingest.collectors import Collectors
 from ingest.config import Config, Source
-from ingest.errors import FetchError, ParseError, WirefeedError
-from ingest.fetch import CHANNEL_HEAD_BYTES, Fetched, HostLimits, fetch, make_client, poll_hint
-from ingest.fulltext import PageFetcher, complete
-from normalize import normalize_many, sniff
+from ingest.errors import ParseError, WirefeedError
+from ingest.fetch import Fetched, HostLimits, make_client, poll_hint
+from ingest.fulltext import PageFetcher
+from ingest.schedule import (
+    SCHEDULE, is_due, poll_after_failure, poll_after_success, state_after_failure,
+    state_after_success,
+)
+from ingest.workers import cpu_workers, normalization_pool, start_forkserver
+from normalize import normalize_many
 from normalize.editions import finish_records
 from normalize.model import Article
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, str], None]
+
+
+class Publisher(Protocol):
+    """What a run needs to publish the feeds (the CLI passes
+    :class:`ingest.publishing.FeedPublisher`)."""
+
+    def needs_publish(self, archive: Archive, now: datetime) -> bool:
+        """Whether the feeds must be written though the run stored nothing new."""
+        ...
+
+    def publish(self, archive: Archive, now: datetime) -> list[Path]:
+        """Write the feeds; returns the files that changed."""
+        ...
 
 #: Bytes of fetched documents after which a run starts worker processes for normalization:
 #: starting them costs about half a second, which a few hundred items already repay.
@@ -65,18 +76,10 @@ POOL_MIN_BYTES = 500_000
 #: CPU) then overlaps the first fetches instead of delaying the first normalization.
 FORKSERVER_MIN_SOURCES = 8
 
-#: How much lower the normalization workers' CPU priority is than the run's (``nice``).
-WORKER_NICENESS = 5
-
 #: Bytes of fetched documents a run may hold ahead of the source being committed (their records
 #: take about twice as much again): with big documents fewer sources are collected ahead, so
 #: memory stays bounded whatever the size of the feeds.
 COLLECT_BYTES = 40_000_000
-
-#: ``SourceState.next_due_reason`` of a plain schedule (the others name what made it later).
-SCHEDULE = "schedule"
-BACKOFF = "backoff"
-RETRY_AFTER = "retry-after"
 
 
 @dataclass
@@ -145,121 +148,13 @@ class Job:
         return self.source.kind != "inbox"
 
 
-# -- schedules --------------------------------------------------------------------------------
-
-
-_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-
-
-def crontab_weekdays(field_text: str) -> str:
-    """A crontab day-of-week field as APScheduler 3 reads it: day names, never numbers.
-
-    crontab counts from Sunday = 0 (7 is Sunday too); APScheduler 3 counts from Monday = 0, so
-    ``1-5`` would silently mean Tuesday to Saturday. Spelling the days out keeps crontab's
-    meaning. Raises ``ValueError`` for a field that is not crontab syntax.
-    """
-    if field_text.strip() == "*":
-        return "*"
-    days: set[int] = set()
-
-    def day(value: str) -> int:
-        value = value.strip().lower()
-        if value[:3] in _WEEKDAYS and value.isalpha():
-            return _WEEKDAYS.index(value[:3])
-        if value.isdigit() and 0 <= int(value) <= 7:
-            return int(value) % 7
-        raise ValueError(f"{value!r} is not a day of the week (0-7 or sun-sat)")
-
-    for part in field_text.split(","):
-        span, _, step_text = part.partition("/")
-        step = int(step_text) if step_text else 1
-        if step < 1:
-            raise ValueError(f"bad step in {part!r}")
-        if span == "*":
-            first, last = 0, 6
-        elif "-" in span:
-            low, high = span.split("-", 1)
-            first, last = day(low), day(high)
-            if high.strip() == "7":
-                last = 7
-        else:
-            first = last = day(span)
-            if step_text:
-                last = 6
-        if last < first:
-            raise ValueError(f"{part!r}: a range must go forwards")
-        days.update(value % 7 for value in range(first, last + 1, step))
-    return ",".join(_WEEKDAYS[d] for d in sorted(days))
-
-
-def cron_trigger(expression: str, timezone: str, jitter: float | None = None):
-    """An APScheduler ``CronTrigger`` for a 5-field crontab line, with crontab's weekdays."""
-    from apscheduler.triggers.cron import CronTrigger
-
-    minute, hour, day, month, weekday = expression.split()
-    return CronTrigger(minute=minute, hour=hour, day=day, month=month,
-                       day_of_week=crontab_weekdays(weekday), timezone=timezone,
-                       jitter=jitter or None)
-
-
-def _cron_trigger(source: Source, config: Config):
-    return cron_trigger(source.cron, source.timezone or config.pipeline.timezone)
-
-
-def interval_of(source: Source, config: Config, now: datetime | None = None) -> float:
-    """The source's polling interval in seconds (cron sources: the gap between their next fires)."""
-    if source.cron:
-        trigger = _cron_trigger(source, config)
-        start = now or utcnow()
-        first = trigger.get_next_fire_time(None, start)
-        second = trigger.get_next_fire_time(first, first + timedelta(seconds=1)) if first else None
-        if first and second:
-            return max((second - first).total_seconds(), 1.0)
-    return source.every or config.pipeline.every
-
-
-def next_due(source: Source, config: Config, now: datetime) -> datetime:
-    """When the source is due again after a successful fetch at ``now`` (its schedule only)."""
-    if source.cron:
-        fire = _cron_trigger(source, config).get_next_fire_time(None, now + timedelta(seconds=1))
-        if fire is not None:
-            return fire.astimezone(now.tzinfo)
-    return now + timedelta(seconds=interval_of(source, config, now))
-
-
-def due_slack(source: Source, config: Config, now: datetime | None = None) -> float:
-    """How early a schedule-due source may run: half its interval, at least 1 s, at most 60 s.
-
-    A run fired by cron or by the daemon's trigger at the scheduled minute must not miss its turn
-    because the previous run started a second later (or was jittered). Backoff and server hints
-    get no slack: those times are promises to the server.
-    """
-    jitter = source.jitter or config.pipeline.jitter
-    return min(max(interval_of(source, config, now) * 0.5, 1.0), 60.0) + jitter
-
-
-def is_due(source: Source, state: SourceState, config: Config, now: datetime) -> bool:
-    """True when ``source`` should be fetched at ``now`` given its stored state."""
-    if state.next_due is None:
-        return True
-    slack = 0.0
-    if state.next_due_reason in (None, SCHEDULE):
-        slack = due_slack(source, config, now)
-    return state.next_due <= now + timedelta(seconds=slack)
-
-
-def backoff_delay(failures: int, base: float, cap: float) -> float:
-    """Exponential backoff after ``failures`` consecutive failures: base·2^(n-1), capped."""
-    return min(cap, base * (2 ** max(failures - 1, 0)))
-
-
 def due_sources(config: Config, archive: Archive, now: datetime) -> list[Source]:
     """Enabled sources whose next due time has come (or that never ran), in configuration order."""
     return [source for source in config.sources
             if source.enabled and is_due(source, archive.source_state(source.id), config, now)]
 
 
-class Runner:
+class Runner(Collectors):
     """Processes sources against one archive with one HTTP client.
 
     ``limits`` bounds concurrent requests overall and per host (made from the configuration when
@@ -308,8 +203,7 @@ class Runner:
         the parsers and models in ~0.4 s of its own, which the run otherwise waits for when it
         first needs the workers (see :meth:`worker_pool`)."""
         if self.workers > 1:
-            multiprocessing.get_context("forkserver").set_forkserver_preload(["ingest.preload"])
-            multiprocessing.forkserver.ensure_running()
+            start_forkserver()
 
     def worker_pool(self, size: int) -> ProcessPoolExecutor | None:
         """The process pool for CPU-bound normalization, started once a run has fetched enough
@@ -318,14 +212,7 @@ class Runner:
             self._bytes_seen += size
             self._documents_seen += 1
             if self._pool is None and self.workers > 1 and self._bytes_seen >= POOL_MIN_BYTES:
-                # forkserver: the workers fork from a clean single-threaded server with the
-                # parsers and language models already loaded, never from our threads.
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["ingest.preload"])
-                # The workers yield to this process: the archive is written here, in order, and
-                # a starved writer leaves the cores idle at the end of the run.
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=context,
-                                                 initializer=os.nice, initargs=(WORKER_NICENESS,))
+                self._pool = normalization_pool(self.workers)
             return self._pool
 
     def admit(self, job: Job, size: int) -> None:
@@ -474,210 +361,34 @@ class Runner:
         self.record_success(source, state, outcome, job.fetched)
         return outcome
 
-    # -- collecting ---------------------------------------------------------------------------
-
-    def collect_feed(self, job: Job) -> None:
-        source, state, outcome = job.source, job.state, job.outcome
-        if source.path is not None:
-            try:
-                size = source.path.stat().st_size
-                if size > self.config.pipeline.max_bytes:
-                    raise FetchError(f"file too large: {size:,} bytes exceeds the "
-                                     f"{self.config.pipeline.max_bytes:,}-byte cap",
-                                     source=source.id, where=str(source.path))
-                data = source.path.read_bytes()
-            except OSError as exc:
-                raise FetchError(f"cannot read file: {exc.strerror or exc}", source=source.id,
-                                 where=str(source.path)) from None
-            digest = "sha256:" + inbox.content_hash(data)
-            fetched = Fetched(data, {"etag": digest}, str(source.path), 200, 0.0)
-            if state.etag == digest:
-                outcome.status = "not-modified"
-                job.fetched = replace(fetched, not_modified=True, data=b"")
-                return
-            url = source.path.resolve().as_uri()
-        else:
-            # Validators belong to the URL that issued them: a source whose URL was edited
-            # starts afresh.
-            same = state.location in (None, source.url)
-            fetched = fetch(self.client, source.url, etag=state.etag if same else None,
-                            last_modified=state.last_modified if same else None,
-                            max_bytes=self.config.pipeline.max_bytes,
-                            deadline=self.deadline, source=source.id, limits=self.limits)
-            if fetched.not_modified:
-                # A 304 costs no parsing and no writes besides the source state.
-                outcome.status = "not-modified"
-                job.fetched = fetched
-                return
-            url = fetched.url
-        job.fetched = fetched
-        outcome.documents = 1
-        self.admit(job, len(fetched.data))
-        try:
-            if sniff(fetched.data) == "page":
-                kind = fetched.headers.get("content-type", "no content type").split(";")[0]
-                raise ParseError(f"not a feed: the answer is an HTML page ({kind})")
-            # Full-text sources are routed after their pages are merged in, and skip unchanged
-            # items by content hash then (a page can change under an unchanged entry).
-            known = None if source.fulltext else self.archive.known_parse_hashes(source.id)
-            articles, job.skipped = self.normalize_job(source, fetched.data, "feed", url,
-                                                       fetched.headers, known,
-                                                       finish=not source.fulltext)
-        except ParseError as exc:
-            raise ParseError(exc.reason, source=source.id, where=source.where) from None
-        # The document is no longer needed, only its head (feed_ttl reads the channel's <ttl>).
-        job.fetched = replace(fetched, data=fetched.data[:CHANNEL_HEAD_BYTES])
-        if source.fulltext:
-            done = complete(articles, self.archive.known_hashes(source.id), self.pages, source.id)
-            articles, job.skipped = done.articles, job.skipped + done.skipped
-            if done.reason:
-                outcome.reason = clean_reason(done.reason)
-            if done.merged or done.failures:
-                log.info("[%s] full text: %d pages merged, %d failed, %d entries unchanged",
-                         source.id, done.merged, len(done.failures), done.skipped)
-            articles = self.finish(source, articles)
-        job.articles = articles
-
-    def collect_pages(self, job: Job) -> None:
-        source, outcome = job.source, job.outcome
-        reasons = []
-        for url in source.urls:
-            try:
-                fetched = fetch(self.client, url, max_bytes=self.config.pipeline.page_max_bytes,
-                                deadline=self.deadline, source=source.id, limits=self.limits)
-                outcome.documents += 1
-                job.articles.extend(self.parse(source, fetched.data, "page", fetched.url,
-                                               fetched.headers))
-            except (FetchError, ParseError) as exc:
-                outcome.failed += 1
-                reasons.append(f"{url}: {clean_reason(exc.reason)}")
-                log.warning("[%s] %s: %s", source.id, url, exc.reason)
-        if reasons:
-            outcome.status = "partial" if outcome.documents else "failed"
-            outcome.reason = reasons[0] if len(reasons) == 1 else f"{len(reasons)} pages failed; first: {reasons[0]}"
-            if not outcome.documents:
-                raise FetchError(outcome.reason, source=source.id, where=source.where)
-
-    # -- inbox (local files, read and moved in the archive's thread) ----------------------------
-
-    def run_inbox(self, source: Source, outcome: SourceOutcome) -> None:
-        folder = source.path
-        if not folder.is_dir():
-            raise FetchError("inbox folder does not exist", source=source.id, where=str(folder))
-        reasons = []
-        cap = self.config.pipeline.max_bytes
-        for path in inbox.list_documents(folder):
-            try:
-                size = path.stat().st_size
-                if size > cap:
-                    # Refused before reading: a dropped file never costs more memory than the cap.
-                    reason = f"file too large: {size:,} bytes exceeds the {cap:,}-byte cap"
-                    outcome.failed += 1
-                    reasons.append(f"{path.name}: {reason}")
-                    log.warning("[%s] %s: %s", source.id, path, reason)
-                    if not source.keep:
-                        inbox.move_aside(path, inbox.FAILED, reason)
-                    continue
-                data = path.read_bytes()
-            except OSError as exc:
-                reasons.append(f"{path.name}: cannot read: {exc.strerror}")
-                outcome.failed += 1
-                continue
-            digest = inbox.content_hash(data)
-            if source.keep and self.archive.seen_file(source.id, digest) is not None:
-                continue
-            outcome.documents += 1
-            try:
-                articles = self.parse(source, data, "inbox", path.resolve().as_uri())
-                if not articles:
-                    raise ParseError("document holds no items")
-                self.store(outcome, articles)
-            except ParseError as exc:
-                reason = clean_reason(exc.reason)
-                outcome.failed += 1
-                reasons.append(f"{path.name}: {reason}")
-                log.warning("[%s] %s: %s", source.id, path, reason)
-                if source.keep:
-                    self.archive.remember_file(source.id, digest, path.name, self.now, "failed", reason)
-                else:
-                    moved = inbox.move_aside(path, inbox.FAILED, reason)
-                    log.info("[%s] moved %s to %s", source.id, path.name, moved)
-                continue
-            if source.keep:
-                self.archive.remember_file(source.id, digest, path.name, self.now, "done")
-            else:
-                inbox.move_aside(path, inbox.DONE)
-        if reasons:
-            outcome.status = "partial"
-            outcome.reason = reasons[0] if len(reasons) == 1 else f"{len(reasons)} files failed; first: {reasons[0]}"
-
     # -- state --------------------------------------------------------------------------------
 
     def record_success(self, source: Source, state: SourceState, outcome: SourceOutcome,
                        fetched: Fetched | None) -> None:
-        latencies = state.latencies
-        etag, last_modified, redirect = state.etag, state.last_modified, state.permanent_redirect
-        if fetched is not None:
-            latencies = (latencies + (round(fetched.elapsed, 4),))[-20:]
-            if not fetched.not_modified:
-                etag, last_modified = fetched.etag, fetched.last_modified
-            if source.url:
-                # Recorded, shown by `ingest sources`, never written back into the configuration;
-                # cleared once the configured URL answers without a permanent redirect again.
-                redirect = fetched.permanent_redirect
-            if fetched.permanent_redirect and fetched.permanent_redirect != state.permanent_redirect:
-                log.warning("[%s] %s moved permanently to %s (the configured URL is kept)",
-                            source.id, source.where, fetched.permanent_redirect)
-        partial = outcome.status == "partial"
-        due, why = self.schedule_next(source, fetched)
-        self.archive.save_source_state(replace(
-            state, kind=source.kind, location=source.where, last_attempt=self.now,
-            last_success=self.now if not partial else state.last_success,
-            last_status=outcome.status if not partial else f"partial: {outcome.failed} failed",
-            last_error=outcome.reason,
-            failures=0, failing_since=None, next_due=due, next_due_reason=why,
-            etag=etag, last_modified=last_modified, permanent_redirect=redirect,
-            items_total=state.items_total + outcome.new, latencies=latencies,
-            repairs="; ".join(outcome.repairs) or None,
-        ))
-
-    def schedule_next(self, source: Source, fetched: Fetched | None) -> tuple[datetime, str]:
-        """The next due time after a success and why: the schedule, or a later server hint."""
-        scheduled = next_due(source, self.config, self.now)
+        if (fetched is not None and fetched.permanent_redirect
+                and fetched.permanent_redirect != state.permanent_redirect):
+            log.warning("[%s] %s moved permanently to %s (the configured URL is kept)",
+                        source.id, source.where, fetched.permanent_redirect)
         hint = poll_hint(fetched, self.now) if fetched is not None and source.url else None
-        if hint is None:
-            return scheduled, SCHEDULE
-        seconds, why = hint
-        # A server may slow us down, within reason: never past backoff_max (or the interval).
-        cap = max(self.config.pipeline.backoff_max, interval_of(source, self.config, self.now))
-        hinted = self.now + timedelta(seconds=min(seconds, cap))
-        if hinted > scheduled:
+        poll = poll_after_success(source, self.config, self.now, hint)
+        if poll.reason != SCHEDULE:
             log.info("[%s] next poll at %s per the answer's %s (schedule: %s)", source.id,
-                     hinted.isoformat(), why, scheduled.isoformat())
-            return hinted, why
-        return scheduled, SCHEDULE
+                     poll.due.isoformat(), poll.reason, poll.scheduled.isoformat())
+        self.archive.save_source_state(state_after_success(
+            state, source, self.now, poll, fetched=fetched, status=outcome.status,
+            failed=outcome.failed, reason=outcome.reason, new_items=outcome.new,
+            repairs=outcome.repairs))
 
     def record_failure(self, source: Source, state: SourceState, outcome: SourceOutcome,
                        exc: BaseException) -> None:
         failures = state.failures + 1
-        base = interval_of(source, self.config, self.now)
-        delay = backoff_delay(failures, base, max(self.config.pipeline.backoff_max, base))
-        # Jitter spreads the retries of many sources failing together (same agency outage).
-        delay *= 1 + random.Random(f"{source.id}{failures}").uniform(0, 0.1)
-        why = BACKOFF
-        retry_after = getattr(exc, "retry_after", None)
-        if retry_after and retry_after > delay:
-            delay, why = retry_after, RETRY_AFTER
-        status = getattr(exc, "status", None)
-        due = self.now + timedelta(seconds=delay)
+        poll = poll_after_failure(source, self.config, self.now, failures,
+                                  getattr(exc, "retry_after", None))
         log.info("[%s] failure %d in a row; next attempt at %s (%s)", source.id, failures,
-                 due.isoformat(), why)
-        self.archive.save_source_state(replace(
-            state, kind=source.kind, location=source.where, last_attempt=self.now,
-            last_status=f"HTTP {status}" if status else "error", last_error=outcome.reason,
-            failures=failures, failing_since=state.failing_since or self.now,
-            next_due=due, next_due_reason=why,
-        ))
+                 poll.due.isoformat(), poll.reason)
+        self.archive.save_source_state(state_after_failure(
+            state, source, self.now, poll, reason=outcome.reason,
+            http_status=getattr(exc, "status", None)))
 
 
 def make_page_fetcher(config: Config, client: httpx.Client, limits: HostLimits) -> PageFetcher:
@@ -692,7 +403,8 @@ def make_run_client(config: Config) -> httpx.Client:
     return make_client(timeout=config.pipeline.timeout,
                        max_redirects=config.pipeline.max_redirects,
                        user_agent=config.pipeline.user_agent,
-                       max_connections=max(config.pipeline.concurrency * 2, 10))
+                       max_connections=max(config.pipeline.concurrency * 2, 10),
+                       guard=config.pipeline.guard())
 
 
 def select_sources(config: Config, archive: Archive, now: datetime, *,
@@ -709,17 +421,15 @@ def select_sources(config: Config, archive: Archive, now: datetime, *,
 def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = (),
              run_all: bool = False, now: datetime | None = None,
              client: httpx.Client | None = None, progress: Progress | None = None,
-             publish: bool = True) -> RunReport:
-    """Run the due sources (or ``source_ids``, or all with ``run_all``) once, then publish.
+             publisher: Publisher | None = None) -> RunReport:
+    """Run the due sources (or ``source_ids``, or all with ``run_all``) once, then publish
+    through ``publisher`` (when given) if anything changed or the feeds need it.
 
     Sources are fetched in parallel (``pipeline.concurrency`` at once, ``pipeline.per_host`` per
     host); the archive is written in this thread, in configuration order. Returns a
     :class:`RunReport`; raises only for configuration errors (an unknown source id) and archive
     failures.
     """
-    from ingest.publishing import publish_settings
-    from syndicate.publish import needs_publish, publish_all
-
     now = now or utcnow()
     report = RunReport(started=now)
     sources = select_sources(config, archive, now, source_ids=source_ids, run_all=run_all)
@@ -728,7 +438,7 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
         client = make_run_client(config)
     limits = HostLimits(config.pipeline.concurrency, config.pipeline.per_host)
     runner = Runner(config, archive, client, now, limits=limits,
-                    workers=min(os.cpu_count() or 1, 4))
+                    workers=cpu_workers(4))
     try:
         if sum(1 for source in sources if source.kind != "inbox") >= FORKSERVER_MIN_SOURCES:
             runner.start_forkserver()
@@ -774,11 +484,10 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
         runner.close()
         if own_client:
             client.close()
-    settings = publish_settings(config) if publish else None
-    if settings and (report.changed or needs_publish(settings, archive, now)):
+    if publisher and (report.changed or publisher.needs_publish(archive, now)):
         if progress:
             progress("feeds", "render")
-        report.written = publish_all(settings, archive, now)
+        report.written = publisher.publish(archive, now)
     report.editions = {edition: count for edition, (count, _) in archive.edition_stats().items()}
     return report
 

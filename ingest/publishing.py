@@ -1,15 +1,23 @@
-"""The shell's side of publishing: the settings value built from the configuration.
+"""The shell's side of publishing: the settings value built from the configuration, and the
+publisher the commands hand to the pipeline and the daemon.
 
-:mod:`syndicate.publish` never sees :class:`~ingest.config.Config`; the commands hand it
+:mod:`syndicate.publish` never sees :class:`~ingest.config.Config`; it gets
 :func:`publish_settings` and the archive (which is a :class:`syndicate.publish.FeedStore`).
+The pipeline and the daemon never import :mod:`syndicate`: the commands (the composition root,
+:mod:`ingest.cli` and :mod:`ingest.commands`) pass them a :class:`FeedPublisher`.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
+from ingest import workers
 from ingest.config import Config
-from syndicate.publish import PublishSettings
+from syndicate import publish
+from syndicate.publish import FeedStore, PublishSettings
 
 
 def reader_ttl_minutes(config: Config) -> int:
@@ -40,3 +48,33 @@ def publish_settings(config: Config) -> PublishSettings:
         fingerprint=settings_fingerprint(config),
         hub=pipeline.hub,
     )
+
+
+@dataclass(frozen=True)
+class FeedPublisher:
+    """Publishes every feed of one configuration (see :mod:`syndicate.publish`).
+
+    ``parallel`` allows forked render workers (:func:`ingest.workers.forked_map`, given two
+    CPUs): leave it off in a multi-threaded process (the daemon), where a lock held by another
+    thread would stay locked in the child forever.
+    """
+
+    settings: PublishSettings
+    parallel: bool = True
+
+    def needs_publish(self, store: FeedStore, now: datetime) -> bool:
+        """Whether a run that stored nothing new must still publish (see
+        :func:`syndicate.publish.needs_publish`)."""
+        return publish.needs_publish(self.settings, store, now)
+
+    def publish(self, store: FeedStore, now: datetime) -> list[Path]:
+        """Render and write the feeds whose bytes change; returns the files written."""
+        parallel = (self.parallel and workers.can_fork()
+                    and workers.cpu_workers(workers.MAX_RENDER_WORKERS) > 1)
+        return publish.publish_all(self.settings, store, now,
+                                   workers=workers.forked_map if parallel else None)
+
+
+def feed_publisher(config: Config, *, parallel: bool = True) -> FeedPublisher:
+    """The :class:`FeedPublisher` of ``config``."""
+    return FeedPublisher(publish_settings(config), parallel=parallel)

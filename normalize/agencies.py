@@ -16,7 +16,7 @@ from functools import lru_cache
 
 #: canonical name -> other spellings (the canonical name itself always matches).
 AGENCIES: dict[str, tuple[str, ...]] = {
-    # Wire services named in issue 3.
+    # The wire services the portal takes.
     "Europa Press": ("Europapress",),
     "EFE": ("Agencia EFE", "Agência EFE", "Agenzia EFE"),
     "dpa": ("Deutsche Presse-Agentur", "dpa-AFX", "dpa-infocom", "Deutsche Presse Agentur"),

@@ -3,7 +3,7 @@
 :class:`Ranker` gives the probabilities of py3langid's ``LanguageIdentifier.rank`` with
 ``norm_probs=True`` (restricted to some languages or not), within float rounding: py3langid
 works in float32, we in float64 and exact fixed point; on our labelled texts they differ by less
-than 1e-5. Per ~130-byte text on the 2-core bench VM, 10 languages: ~140 µs -> ~65 µs.
+than 1e-5, at about half the cost per text (figures in bench/README.md).
 
 - py3langid walks its byte DFA in a Python loop with three table look-ups per byte. Here each
   DFA state is a small dict (byte -> next state) filled in the first time a text takes that

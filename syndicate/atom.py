@@ -1,11 +1,11 @@
 """Atom 1.0 (RFC 4287) writer, with Media RSS for pictures.
 
-Feed: ``id`` is the feed's own URL (``atom.xml``); ``updated`` the newest entry's, 1970 for an
-empty feed; an ``author`` (the channel title) so the feed stays valid with no entries; links
+Feed: ``id`` is the feed's own URL (``atom.xml``); ``updated`` when its content last changed
+(``Channel.updated``, from the publish state; else the newest entry's, 1970 for an empty feed); an ``author`` (the channel title) so the feed stays valid with no entries; links
 ``self``, ``alternate`` to the HTML index (text/html) and to the RSS and JSON Feed versions,
 ``hub`` when configured; ``xml:lang`` when the edition has one language.
 
-Entry: ``id`` (see :func:`syndicate.channel.atom_id`), plain ``title``, ``published`` and
+Entry: ``id`` (see :func:`syndicate.channel.item_id`), plain ``title``, ``published`` and
 ``updated``, one ``author`` per byline, ``category`` per section, plain ``summary``,
 ``content type="html"`` (body with figures), ``rights``, and ``source`` (id, title = agency,
 updated) when the agency is known. The first link is the item's own ``alternate`` (text/html);
@@ -24,10 +24,12 @@ from urllib.parse import quote
 from lxml import etree
 
 from normalize.model import Article
+from syndicate.site import stylesheet_href
 from syndicate.channel import (
     FEED_TYPES, Channel, Entry, ItemCache, image_type, rendered_items, rfc3339,
 )
 from syndicate.xmlwriter import (
+    with_stylesheet,
     ATOM, MEDIA, XML_LANG, add, add_media, element_bytes, insert_elements, serialize,
 )
 
@@ -49,7 +51,8 @@ def render(
     the same inputs give the same bytes. Never raises on odd record values.
     """
     newest, elements = rendered_items(channel, articles, translations, render_item, items)
-    return insert_elements(serialize(_head(channel, newest)), b"</feed>", 1, elements)
+    document = insert_elements(serialize(_head(channel, newest)), b"</feed>", 1, elements)
+    return with_stylesheet(document, stylesheet_href(channel.path, "atom"))
 
 
 def render_item(entry: Entry) -> bytes:
@@ -89,7 +92,7 @@ def _add_entry(feed: etree._Element, entry: Entry) -> None:
     node = add(feed, f"{_A}entry")
     if entry.language:
         node.set(XML_LANG, entry.language)
-    add(node, f"{_A}id", entry.atom_id)
+    add(node, f"{_A}id", entry.guid)
     add(node, f"{_A}title", entry.title, {"type": "text"})
     add(node, f"{_A}link", attrs={"rel": "alternate", "type": "text/html", "href": entry.link})
     if entry.translations:

@@ -1,21 +1,27 @@
 """The feed and its items as every renderer sees them.
 
 :class:`Channel` describes one published feed (an edition, or a section of it); :class:`FeedRef`
-and :class:`EditionSummary` feed the OPML list and the HTML index. :func:`prepare_entry` turns
+feeds the OPML list. :func:`prepare_entry` turns
 archived :class:`~normalize.model.Article` records into :class:`Entry` values with every fallback
 already applied, so the RSS, Atom and JSON Feed writers only lay values out and cannot disagree
 (:func:`rendered_items` gives a feed's items laid out, each once per publish and format with an
 :class:`ItemCache`):
 
-- id: ``article.guid`` (RSS ``guid``, JSON ``id``). The Atom ``id`` must be an IRI: the guid when
-  it has a URI scheme and no white space, else ``urn:wirefeed:{source}:{article.id}``. Both depend
-  only on the source and the guid, so they never change when a headline does.
+- id: one value for the RSS ``guid``, the Atom ``id`` and the JSON Feed ``id``, always a valid
+  URI: ``article.guid`` when :func:`syndicate.ids.is_valid_uri` accepts it, else a ``tag:`` URI
+  minted from the base URL's host, the source and the guid (:func:`syndicate.ids.feed_id`). It
+  depends only on those, so it never changes when a headline does; the record (and ``ingest
+  export``) keeps the agency's guid.
 - title: the plain headline, else the first words of the summary, body or caption (with "…"),
   else the agency, else the source id.
 - link: ``article.url`` when it is an absolute http(s) URL, else ``{base_url}/articles/{id}``.
 - dates: ``published`` falls back to ``updated``; ``updated`` falls back to ``published``; with
-  neither, both are 1970-01-01T00:00:00Z (:data:`EPOCH`). A feed's own date is its newest item's
-  ``updated``, and :data:`EPOCH` for an empty feed: never the clock.
+  neither, both are 1970-01-01T00:00:00Z (:data:`EPOCH`). A feed's own date (RSS
+  ``lastBuildDate``, Atom ``updated``, JSON Feed ``_wirefeed.updated``, and the served
+  Last-Modified) is :attr:`Channel.updated`: when the feed's content last changed, kept in the
+  publish state by :mod:`syndicate.publish` (so a back-dated item, a correction or a kill moves
+  it). Without one (a channel rendered outside a publish) it is the newest item's ``updated``,
+  :data:`EPOCH` for an empty feed. Never the clock.
 - authors: the bylines, else the agency, else the source id.
 - content: the sanitized body (or the plain body as paragraphs), with each picture appended as a
   ``<figure>`` carrying its caption and credit, since most readers ignore media credits.
@@ -42,6 +48,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from normalize.model import Article, Credit, Dateline, Image, isoformat, make_article_id, utc
 from normalize.sanitize import clean_html, strip_forbidden_chars
 from normalize.text import clean_text, plain_title
+from syndicate.ids import feed_id
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +67,6 @@ FEED_TYPES = {
 # RFC 4287's atomLanguageTag; a value that does not match is left out rather than made invalid.
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 _MEDIA_TYPE = re.compile(r"[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*")
-_URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 _HOST = re.compile(r"[A-Za-z0-9._~-]+(:[0-9]*)?|\[[0-9A-Fa-f:.]+\](:[0-9]*)?")
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # Reserved and unreserved URL characters stay as they are; "%" too, so escapes survive.
@@ -89,6 +95,8 @@ class Channel:
     ttl: int | None = None
     hub: str | None = None
     generator: str = "wirefeed"
+    #: When the feed's content last changed (from the publish state); None: its newest item's date.
+    updated: datetime | None = None
 
     @property
     def root(self) -> str:
@@ -104,8 +112,8 @@ class Channel:
 
     @property
     def html_url(self) -> str:
-        """The edition's place on the HTML index page."""
-        return f"{self.root}/index.html#{self.edition}"
+        """The page of this edition (or section) on the site: ``<base>/<path>/``."""
+        return f"{self.root}/{self.path.strip('/')}/"
 
     @property
     def language(self) -> str | None:
@@ -135,16 +143,7 @@ class FeedRef:
     title: str
     url: str
     html_url: str
-
-
-@dataclass(frozen=True)
-class EditionSummary:
-    """An edition on the HTML index: its feeds and its latest items (newest first)."""
-
-    edition: str
-    name: str
-    feeds: tuple[FeedRef, ...]
-    latest: tuple[Article, ...]
+    languages: tuple[str, ...] = ()  # the edition's languages
 
 
 @dataclass(frozen=True)
@@ -171,8 +170,7 @@ class Picture:
 class Entry:
     """One item, every field final: what the renderers write, with all fallbacks applied."""
 
-    guid: str
-    atom_id: str
+    guid: str  # the RSS guid, Atom id and JSON Feed id: a valid URI (see :func:`item_id`)
     title: str
     link: str
     summary: str
@@ -302,8 +300,8 @@ def rendered_items(
     """Return the feed's date and ``render_item(entry)`` of each article, in the given order.
 
     ``translations`` maps an article id to its ``(hreflang, href)`` other-language versions
-    (see :func:`syndicate.translations.link_translations`). The feed's date is its newest
-    item's ``updated``, :data:`EPOCH` for no items. ``cache``, one per format and publish,
+    (see :func:`syndicate.translations.link_translations`). The feed's date is
+    ``channel.updated`` when set, else its newest item's ``updated``, :data:`EPOCH` for no items. ``cache``, one per format and publish,
     gives the items it holds and keeps the ones made. Never drops an item; never raises on odd
     field values.
     """
@@ -321,6 +319,8 @@ def rendered_items(
             cache.add(root, article, links, *kept)
         newest = kept[0] if newest is None else max(newest, kept[0])
         items.append(kept[1])
+    if channel.updated is not None:
+        return _second(utc(channel.updated)), items
     return EPOCH if newest is None else newest, items
 
 
@@ -347,10 +347,9 @@ def _prepare(root: str, article: Article, translations: tuple[tuple[str, str], .
     updated = _second(utc(article.updated)) or published
     language = language_tag(article.language)
     link = entry_link(article) or permalink(root, article)
-    ident = atom_id(article)
+    ident = item_id(root, article)
     return Entry(
-        guid=_text(article.guid).strip() or ident,
-        atom_id=ident,
+        guid=ident,
         title=entry_title(article),
         link=link,
         summary=summary,
@@ -371,13 +370,12 @@ def _prepare(root: str, article: Article, translations: tuple[tuple[str, str], .
     )
 
 
-def atom_id(article: Article) -> str:
-    """Return the item's Atom id: the guid if it is an IRI, else ``urn:wirefeed:{source}:{id}``."""
-    guid = _text(article.guid).strip()
-    if _URI_SCHEME.fullmatch(guid):
-        return guid
-    source = quote(_text(article.source), safe="") or "unknown"
-    return f"urn:wirefeed:{source}:{quote(article_key(article), safe='')}"
+def item_id(root: str, article: Article) -> str:
+    """Return the item's id in every format: its guid if a valid URI, else a minted one.
+
+    ``root`` is the public base URL (its host names minted ids); see :mod:`syndicate.ids`.
+    """
+    return feed_id(root, _text(article.source), _text(article.guid), article_key(article))[0]
 
 
 def entry_title(article: Article) -> str:

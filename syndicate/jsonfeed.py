@@ -3,7 +3,7 @@
 Top level: ``version``, ``title``, ``home_page_url`` (the HTML index), ``feed_url``,
 ``description``, ``language`` (one-language editions), ``hubs`` (WebSub), ``_wirefeed``
 (edition, section, updated), ``items``.
-Item: ``id`` (the guid, a string), ``url``, ``title``, ``content_html`` (body with figures;
+Item: ``id`` (the same valid URI as the RSS guid and Atom id), ``url``, ``title``, ``content_html`` (body with figures;
 ``content_text`` with the summary or title when there is no body), ``summary``, ``image`` (first
 picture), ``date_published``, ``date_modified``, ``authors``, ``tags``, ``language``, and the
 ``_wirefeed`` extension: ``images`` (every image with caption and credit: attachments are meant

@@ -1,8 +1,13 @@
-"""OPML 2.0 list of every published feed, one outline per edition.
+"""OPML 2.0 subscription list: one outline per edition and per section feed, at its RSS feed.
 
-Editions appear in the order of their first feed in the input, feeds in input order: the caller's
-order decides, so the same inputs give the same bytes. No ``dateCreated``/``dateModified``: they
-would come from the clock.
+A reader that imports ``index.opml`` subscribes to each feed once: the Atom and JSON Feed
+versions of a feed carry the same items, so listing them as well would give a reader three
+subscriptions and every item three times. Each outline is ``type="rss"`` with ``text`` and
+``title`` (the feed's title with the edition's languages: ``wirefeed — España (es)``),
+``xmlUrl`` (the RSS feed), ``htmlUrl`` (the edition's or section's page on the site), ``language``
+(when the edition has one) and ``category`` (``/edition[/section]``). Outlines follow the input
+order, so the same inputs give the same bytes; no ``dateCreated``/``dateModified``: they would
+come from the clock.
 """
 
 from __future__ import annotations
@@ -11,19 +16,21 @@ from typing import Sequence
 
 from lxml import etree
 
-from syndicate.channel import FeedRef, safe_url
+from syndicate.channel import FeedRef, language_tag, safe_url
 from syndicate.xmlwriter import add, serialize
 
-#: What an OPML ``version`` attribute says for each feed format.
-_VERSIONS = {"rss": "RSS2", "atom": "Atom", "json": "JSONFeed"}
+
+def outline_title(feed: FeedRef) -> str:
+    """The outline's title: the feed's title and its edition's languages in brackets."""
+    languages = ", ".join(feed.languages)
+    return f"{feed.title} ({languages})" if languages else feed.title
 
 
 def render(feeds: Sequence[FeedRef], title: str) -> bytes:
-    """Return the OPML 2.0 document listing ``feeds`` grouped by edition.
+    """Return the OPML 2.0 document subscribing to the RSS version of each of ``feeds``.
 
-    Each feed is an ``outline type="rss"`` with ``text``, ``title``, ``xmlUrl``, ``htmlUrl``,
-    ``version`` and ``category`` (``/edition[/section]``); feeds whose URL is not an absolute
-    http(s) URL are left out.
+    ``feeds`` may list every format of every feed: only the RSS ones are kept, each feed URL
+    once (first occurrence); feeds whose URL is not an absolute http(s) URL are left out.
     """
     root = etree.Element("opml")
     root.set("version", "2.0")
@@ -31,24 +38,22 @@ def render(feeds: Sequence[FeedRef], title: str) -> bytes:
     add(head, "title", title)
     add(head, "docs", "http://opml.org/spec2.opml")
     body = add(root, "body")
-    editions: dict[str, etree._Element] = {}
+    seen: set[str] = set()
     for feed in feeds:
         url = safe_url(feed.url)
-        if url is None:
+        if feed.fmt != "rss" or url is None or url in seen:
             continue
-        group = editions.get(feed.edition)
-        if group is None:
-            name = feed.edition_name or feed.edition
-            group = editions[feed.edition] = add(
-                body, "outline", attrs={"text": name, "title": name}
-            )
-        add(group, "outline", attrs={
+        seen.add(url)
+        name = outline_title(feed)
+        languages = [tag for tag in map(language_tag, feed.languages) if tag]
+        add(body, "outline", attrs={
             "type": "rss",
-            "text": feed.title,
-            "title": feed.title,
+            "text": name,
+            "title": name,
             "xmlUrl": url,
             "htmlUrl": safe_url(feed.html_url),
-            "version": _VERSIONS.get(feed.fmt),
+            "language": languages[0] if len(languages) == 1 else None,
+            "version": "RSS2",
             "category": "/" + "/".join(filter(None, (feed.edition, feed.section))),
         })
     return serialize(root)

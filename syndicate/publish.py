@@ -5,7 +5,16 @@ feed configured (:attr:`PublishSettings.section_feeds`) with items in the editio
 ``<feeds>/<edition>/<section>/``; then ``<feeds>/index.opml`` and
 ``<feeds>/index.html``. A file is written only when its bytes change (temp file in the same
 folder, fsync, rename), so readers never see a half-written feed and an unchanged run touches
-nothing. Rendering takes ``now`` only to decide which embargoes have passed; it never writes it.
+nothing. Rendering takes ``now`` only to decide which embargoes have passed, and writes it
+only as the date a feed's content last changed (below).
+
+A feed's date (RSS ``lastBuildDate``, Atom ``updated``, JSON Feed ``_wirefeed.updated``, and so
+the ``Last-Modified`` that ``ingest serve`` sends) is when that feed's content last changed, not
+its newest item's date: a back-dated item, a correction or a kill must move it, or a reader
+asking ``If-Modified-Since`` would be told nothing changed. It is kept per channel in the publish
+state (``_changed``) and set to the run's ``now`` (whole seconds; one second past the previous
+date if the clock has not moved on, so the date always moves) when the channel's digest (below)
+changes; a run that changes nothing keeps it, so its feeds stay byte-identical.
 
 Publishing knows neither the archive nor the configuration: it reads records through
 :class:`FeedStore` (what it needs of the archive) and takes a :class:`PublishSettings` value that
@@ -21,9 +30,10 @@ Three shortcuts keep a run cheap, none changes a byte of output:
   depends on nothing of the channel but the base URL: each record's ``<item>``, ``<entry>``
   and JSON Feed item are laid out once per publish and put into every document that shows it
   (:class:`syndicate.channel.ItemCache`).
-* When there are many distinct records and more than one CPU, worker processes lay them out
-  (pure, CPU-bound work; the workers are forked, so nothing is pickled on the way in), and
-  each channel's documents are put together here as soon as its records are done.
+* When there are many distinct records and the caller passes ``workers`` (a
+  :class:`RecordMapper`: the shell's :func:`ingest.workers.forked_map`), worker processes lay
+  them out (pure, CPU-bound work), and each channel's documents are put together here as soon
+  as its records are done.
 """
 
 from __future__ import annotations
@@ -32,18 +42,17 @@ import contextlib
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import tempfile
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator, Protocol, Sequence
+from typing import Any, Callable, Iterator, Protocol, Sequence, TypeVar
 
 from normalize.model import Article, isoformat, parse_iso
-from syndicate import atom, index_html, jsonfeed, opml, rss
+from syndicate import atom, jsonfeed, opml, rss, site
 from syndicate.channel import (
-    Channel, EditionSummary, FeedRef, ItemCache, article_key, prepare_entry,
+    FEED_FILES, FEED_TYPES, Channel, FeedRef, ItemCache, article_key, prepare_entry,
 )
 from syndicate.sections import section_slug
 from syndicate.translations import link_translations
@@ -63,6 +72,17 @@ class FeedStore(Protocol):
 
     def embargoes_passed(self, since: datetime, now: datetime) -> int:
         """How many records' embargoes ended after ``since`` and by ``now``."""
+        ...
+
+
+T = TypeVar("T")
+
+
+class RecordMapper(Protocol):
+    """Computes ``func(shared, i)`` for ``i`` in ``range(count)`` in worker processes, yielding
+    the results in order (``func`` is a module-level function, ``shared`` is not pickled)."""
+
+    def __call__(self, func: Callable[[Any, int], T], shared: Any, count: int) -> Iterator[T]:
         ...
 
 
@@ -99,11 +119,8 @@ class PublishSettings:
 
 
 #: format -> (renderer module, file name, media type)
-FORMATS = {
-    "rss": (rss, "rss.xml", "application/rss+xml"),
-    "atom": (atom, "atom.xml", "application/atom+xml"),
-    "json": (jsonfeed, "feed.json", "application/feed+json"),
-}
+FORMATS = {fmt: (module, FEED_FILES[fmt], FEED_TYPES[fmt])
+           for fmt, module in (("rss", rss), ("atom", atom), ("json", jsonfeed))}
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
@@ -135,11 +152,10 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
-#: Below this many distinct records to lay out (~1.2 ms each), forking two workers from a big
-#: process costs more than it saves (break-even measured at ~150 with 150 MB of heap).
+#: Below this many distinct records to lay out, forking workers from a big process costs more
+#: than it saves (see bench/README.md).
 PARALLEL_MIN_RECORDS = 200
 _STATE_FILE = ".publish-state.json"
-_RECORDS: list = []  # read by forked render workers (set just before the pool starts)
 
 
 def _renderer_digest() -> str:
@@ -173,12 +189,28 @@ def channel_digest(renderer: str, channel: Channel, articles: list, translations
     return digest.hexdigest()
 
 
-def _load_state(root: Path) -> dict[str, str]:
+def _load_state(root: Path) -> dict[str, Any]:
     try:
         state = json.loads((root / _STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return state if isinstance(state, dict) else {}
+
+
+def changed_at(previous: dict[str, Any], path: str, digest: str, now: datetime) -> datetime:
+    """When the content of the channel at ``path`` last changed, given its ``digest`` now.
+
+    ``previous`` is the last publish state: its date is kept when the digest is the one it
+    remembers, else the date is ``now`` (whole seconds), or one second after the remembered
+    date when that is not earlier, so a change always moves the date a client compares.
+    """
+    dates = previous.get("_changed")
+    dates = dates if isinstance(dates, dict) else {}
+    kept = parse_iso(dates[path]) if isinstance(dates.get(path), str) else None
+    if kept is not None and previous.get(path) == digest:
+        return kept
+    now = now.astimezone(UTC).replace(microsecond=0)
+    return now if kept is None or kept < now else kept + timedelta(seconds=1)
 
 
 def _render_channel(job: tuple, items: dict[str, ItemCache]) -> list[bytes]:
@@ -188,9 +220,9 @@ def _render_channel(job: tuple, items: dict[str, ItemCache]) -> list[bytes]:
             for fmt, (module, _, _) in FORMATS.items()]
 
 
-def _render_record(index: int) -> tuple[datetime, list]:
-    """Lay out record ``index`` of :data:`_RECORDS` in every format (runs in a worker)."""
-    channel, article, links = _RECORDS[index]
+def _render_record(records: list[tuple], index: int) -> tuple[datetime, list]:
+    """Lay out ``records[index]`` in every format (runs in a worker)."""
+    channel, article, links = records[index]
     entry = prepare_entry(channel, article, links)
     return entry.updated, [module.render_item(entry) for module, _, _ in FORMATS.values()]
 
@@ -211,42 +243,31 @@ def _distinct_records(jobs: list) -> tuple[list[tuple], list[int]]:
     return records, needed
 
 
-def render_channels(jobs: list, parallel: bool = True) -> Iterator[list[bytes]]:
+def render_channels(jobs: list, workers: RecordMapper | None = None) -> Iterator[list[bytes]]:
     """Yield the documents of ``(channel, articles, translations)`` jobs, in job order.
 
     Each record's item is laid out once per format (an :class:`ItemCache` per format) and
-    reused by every channel that shows it. When it pays off, forked workers lay out the
-    distinct records, each once, and this process puts each channel's documents together as
-    soon as its records are done; the caller writes (and fsyncs) them while the workers go
-    on. ``parallel=False`` does it all in this process: forking a multi-threaded process (the
-    daemon) is unsafe, since a lock held by another thread stays locked in the child forever.
+    reused by every channel that shows it. When it pays off and ``workers`` is given, they
+    lay out the distinct records, each once, and this process puts each channel's documents
+    together as soon as its records are done; the caller writes (and fsyncs) them while the
+    workers go on. Without ``workers`` it all happens in this process.
     """
-    global _RECORDS
     items = {fmt: ItemCache() for fmt in FORMATS}
     records, needed = _distinct_records(jobs)
-    workers = min(os.cpu_count() or 1, 8) if parallel else 1
-    if (workers < 2 or len(records) < PARALLEL_MIN_RECORDS
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    if workers is None or len(records) < PARALLEL_MIN_RECORDS:
         for job in jobs:
             yield _render_channel(job, items)
         return
-    _RECORDS = records
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            # Eight tasks per worker: the first channels are written while the workers lay
-            # out the records of later ones, and there are few enough results to collect.
-            made = pool.imap(_render_record, range(len(records)),
-                             chunksize=max(1, len(records) // (workers * 8)))
-            done = 0
-            for job, count in zip(jobs, needed):
-                for channel, article, links in records[done:count]:
-                    updated, formats = next(made)
-                    for fmt, item in zip(FORMATS, formats):
-                        items[fmt].add(channel.root, article, links, updated, item)
-                done = count
-                yield _render_channel(job, items)
-    finally:
-        _RECORDS = []
+    made = workers(_render_record, records, len(records))
+    with contextlib.closing(made):
+        done = 0
+        for job, count in zip(jobs, needed):
+            for channel, article, links in records[done:count]:
+                updated, formats = next(made)
+                for fmt, item in zip(FORMATS, formats):
+                    items[fmt].add(channel.root, article, links, updated, item)
+            done = count
+            yield _render_channel(job, items)
 
 
 def _channel(settings: PublishSettings, edition: FeedEdition,
@@ -272,6 +293,16 @@ def _channel(settings: PublishSettings, edition: FeedEdition,
     )
 
 
+def _write_site(root: Path, title: str, pages: list, section_pages: list) -> list[Path]:
+    """Write the site's pages and static files (see :mod:`syndicate.site`); the changed ones."""
+    files = [(root / "index.html", site.render_index(pages, title))]
+    files += [(root / name, site.static_file(name)) for name in site.STATIC_FILES]
+    for page in pages + section_pages:
+        folder = root / page.edition / (page.section.slug if page.section else "")
+        files.append((folder / "index.html", site.render_edition(page, title, pages)))
+    return [path for path, data in files if write_atomic(path, data)]
+
+
 def needs_publish(settings: PublishSettings, store: FeedStore, now: datetime) -> bool:
     """Whether a run that stored nothing new must still publish.
 
@@ -284,7 +315,7 @@ def needs_publish(settings: PublishSettings, store: FeedStore, now: datetime) ->
     last = parse_iso(state.get("_rendered_at")) if isinstance(state.get("_rendered_at"), str) else None
     if last is None or state.get("_settings") != settings.fingerprint:
         return True
-    if not (root / "index.opml").exists():
+    if not (root / "index.opml").exists() or not (root / "index.html").exists():
         return True
     for edition in settings.editions:
         for _, filename, _ in FORMATS.values():
@@ -294,15 +325,17 @@ def needs_publish(settings: PublishSettings, store: FeedStore, now: datetime) ->
 
 
 def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
-                parallel: bool = True) -> list[Path]:
+                workers: RecordMapper | None = None) -> list[Path]:
     """Render and write every feed and the indexes. Returns the files that changed.
 
-    ``parallel`` allows forked render workers (leave it off in threaded callers).
+    ``workers`` lays records out in worker processes when there are many (see
+    :func:`render_channels`); without it everything is rendered in this process.
     """
     root = settings.feeds
     limit = settings.items_per_feed
     jobs: list[tuple[Channel, list]] = []
-    summaries: list[EditionSummary] = []
+    pages: list[site.EditionPage] = []
+    section_pages: list[site.EditionPage] = []
     refs: list[FeedRef] = []
     known: dict[str, Article] = {}  # every record read, by id: each is decoded once
     # slug -> the name the configuration gives it first. Asking the archive for each configured
@@ -316,6 +349,7 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
         sections: list[tuple[str, str] | None] = [None]
         sections += list(section_names.items())
         latest: list = []
+        shown_sections: list[tuple[site.Section, list]] = []
         for section in sections:
             channel = _channel(settings, edition, section)
             articles = store.feed_articles(edition.id, now, limit,
@@ -325,33 +359,48 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
                 continue
             if section is None:
                 latest = articles
+            else:
+                shown_sections.append((site.Section(slug=section[0], name=section[1]), articles))
             jobs.append((channel, articles))
             for fmt in FORMATS:
                 edition_refs.append(FeedRef(edition=edition.id, edition_name=edition.name,
                                             section=channel.section, fmt=fmt,
                                             title=channel.title, url=channel.url_for(fmt),
-                                            html_url=channel.html_url))
+                                            html_url=channel.html_url,
+                                            languages=edition.languages))
         refs.extend(edition_refs)
-        summaries.append(EditionSummary(edition=edition.id, name=edition.name,
-                                        feeds=tuple(edition_refs), latest=tuple(latest[:10])))
+        tabs = tuple(tab for tab, _ in shown_sections)
+        pages.append(site.EditionPage(edition=edition.id, name=edition.name,
+                                      languages=tuple(edition.languages),
+                                      articles=tuple(latest), sections=tabs))
+        section_pages += [site.EditionPage(edition=edition.id, name=edition.name,
+                                           languages=tuple(edition.languages),
+                                           articles=tuple(articles), sections=tabs, section=tab)
+                          for tab, articles in shown_sections]
     shown = {article.id: article for _, articles in jobs for article in articles}
     translations = link_translations(sorted(shown.values(), key=lambda a: a.id))
     written: list[Path] = []
     renderer = _renderer_digest()
     previous = _load_state(root)
-    state: dict[str, str] = {}
+    state: dict[str, Any] = {}
+    changed: dict[str, str] = {}
     todo: list = []
     parts: dict[str, bytes] = {}
     for channel, articles in jobs:
         wanted = {a.id: translations[a.id] for a in articles if a.id in translations}
+        # The digest is of the channel without its date, which is derived from the digest.
         digest = channel_digest(renderer, channel, articles, wanted, parts)
         state[channel.path] = digest
+        updated = changed_at(previous, channel.path, digest, now)
+        changed[channel.path] = isoformat(updated)
         paths = [root / channel.path / filename for _, filename, _ in FORMATS.values()]
-        if previous.get(channel.path) == digest and all(p.exists() for p in paths):
+        if (previous.get(channel.path) == digest and all(p.exists() for p in paths)
+                and isinstance(previous.get("_changed"), dict)
+                and previous["_changed"].get(channel.path) == changed[channel.path]):
             continue
-        todo.append((channel, articles, wanted))
+        todo.append((replace(channel, updated=updated), articles, wanted))
     # Closed at once if a write fails, so the render workers do not outlive this call.
-    with contextlib.closing(render_channels(todo, parallel)) as rendered:
+    with contextlib.closing(render_channels(todo, workers)) as rendered:
         for (channel, _, _), documents in zip(todo, rendered):
             for (_, filename, _), data in zip(FORMATS.values(), documents):
                 path = root / channel.path / filename
@@ -360,8 +409,8 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
     title = settings.title
     if write_atomic(root / "index.opml", opml.render(refs, title)):
         written.append(root / "index.opml")
-    if write_atomic(root / "index.html", index_html.render(summaries, title)):
-        written.append(root / "index.html")
+    written += _write_site(root, title, pages, section_pages)
+    state["_changed"] = changed
     state["_rendered_at"] = isoformat(now)
     state["_settings"] = settings.fingerprint
     # Written last: a crash before this point re-renders next time rather than skipping.

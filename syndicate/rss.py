@@ -1,7 +1,7 @@
 """RSS 2.0 writer, with Media RSS, Dublin Core, content:encoded and atom:link.
 
 Item layout: ``title``, ``link``, ``description`` (plain summary), ``content:encoded`` (the body
-with figures, escaped), ``guid isPermaLink="false"`` (the agency guid), ``pubDate``,
+with figures, escaped), ``guid isPermaLink="false"`` (the agency guid, or an id minted when it is not a valid URI), ``pubDate``,
 ``atom:updated``, one ``dc:creator`` per author (never ``author``, which must be an e-mail),
 ``dc:language``, ``category`` per section, one ``enclosure`` (the first picture: RSS allows one;
 its length is unknown, so 0 as the RSS Advisory Board recommends), then Media RSS per picture.
@@ -22,10 +22,12 @@ from typing import Mapping, Sequence
 from lxml import etree
 
 from normalize.model import Article
+from syndicate.site import stylesheet_href
 from syndicate.channel import (
     FEED_TYPES, Channel, Entry, ItemCache, image_type, rendered_items, rfc3339, rfc822,
 )
 from syndicate.xmlwriter import (
+    with_stylesheet,
     ATOM, CONTENT, DC, MEDIA, add, add_media, element_bytes, insert_elements, serialize,
 )
 
@@ -48,7 +50,8 @@ def render(
     """
     newest, elements = rendered_items(channel, articles, translations, render_item, items)
     root, _ = _head(channel, newest)
-    return insert_elements(serialize(root), b"</channel>", 2, elements)
+    document = insert_elements(serialize(root), b"</channel>", 2, elements)
+    return with_stylesheet(document, stylesheet_href(channel.path, "rss"))
 
 
 def render_item(entry: Entry) -> bytes:

@@ -6,10 +6,13 @@ same per section, ``index.opml``, ``index.html``) with what a feed reader or a C
 
 - the feed media types (``application/rss+xml`` ...), always with ``charset=utf-8``;
 - a strong ``ETag`` (sha256 of the bytes sent; the gzip body has its own, ending in ``-gz``);
-- ``Last-Modified`` from the feed itself (RSS ``lastBuildDate``, Atom ``updated``, JSON Feed the
-  newest item), the file's mtime when the document gives none;
-- ``304 Not Modified`` on a matching ``If-None-Match`` (strong comparison, lists, ``*``) or, only
-  when there is no ``If-None-Match``, on ``If-Modified-Since``;
+- ``Last-Modified`` from the feed itself (RSS ``lastBuildDate``, Atom ``updated``, JSON Feed
+  ``_wirefeed.updated``): when the feed's content last changed, as the publish state keeps it
+  (:mod:`syndicate.publish`), carried in the document so it can never be paired with other bytes;
+  the file's mtime when the document gives none;
+- ``304 Not Modified`` on a matching ``If-None-Match`` (weak comparison, RFC 9110 13.1.2: ``W/"x"``
+  matches ``"x"``; lists; ``*``) or, only when there is no ``If-None-Match``, on
+  ``If-Modified-Since``;
 - gzip when ``Accept-Encoding`` allows it, with ``Vary: Accept-Encoding``;
 - ``Cache-Control: public, max-age=N``, N given by the caller (``ingest serve``: the schedule's TTL);
 - ``404`` for anything that is not a regular file inside the folder (``..``, ``%2e%2e``, NUL bytes,
@@ -48,17 +51,15 @@ from urllib.parse import unquote_to_bytes, urlsplit
 
 from lxml import etree
 
+from syndicate.channel import FEED_FILES, FEED_TYPES
+
 
 log = logging.getLogger(__name__)
 
 UTC = timezone.utc
 
 #: Media types by file name first (the publisher's fixed names), then by extension.
-NAME_TYPES = {
-    "rss.xml": "application/rss+xml; charset=utf-8",
-    "atom.xml": "application/atom+xml; charset=utf-8",
-    "feed.json": "application/feed+json; charset=utf-8",
-}
+NAME_TYPES = {FEED_FILES[fmt]: f"{FEED_TYPES[fmt]}; charset=utf-8" for fmt in FEED_FILES}
 EXTENSION_TYPES = {
     ".opml": "text/x-opml; charset=utf-8",
     ".html": "text/html; charset=utf-8",
@@ -147,8 +148,8 @@ def find_feed_date(data: bytes, name: str) -> datetime | None:
     """Return a feed document's own date (UTC), None when it gives none or cannot be read.
 
     RSS: the channel's ``lastBuildDate``, else its ``pubDate``. Atom: the feed's ``updated``.
-    JSON Feed: the newest item's ``date_modified`` (else ``date_published``); that is the same
-    instant the RSS and Atom renderings carry, whatever the item order. Other names: None.
+    JSON Feed: ``_wirefeed.updated`` (the instant the RSS and Atom renderings carry), else the
+    newest item's ``date_modified`` (else ``date_published``). Other names: None.
     The Unix epoch (what the renderers write for an empty feed) counts as no date.
     """
     try:
@@ -186,6 +187,10 @@ def _xml_feed_date(data: bytes) -> datetime | None:
 
 def _json_feed_date(data: bytes) -> datetime | None:
     document = json.loads(data)
+    extension = document.get("_wirefeed")
+    if isinstance(extension, dict) and isinstance(extension.get("updated"), str):
+        value = datetime.fromisoformat(extension["updated"])
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     newest = None
     for item in document.get("items") or ():
         text = item.get("date_modified") or item.get("date_published")
@@ -305,9 +310,10 @@ def accepts_gzip(header: str | None) -> bool:
 
 
 def etag_matches(header: str, etag: str) -> bool:
-    """Return True when an ``If-None-Match`` value names ``etag`` (strong comparison) or is ``*``.
+    """Return True when an ``If-None-Match`` value names ``etag`` (weak comparison) or is ``*``.
 
-    Weak tags (``W/"..."``) never match: every tag this server sends is strong.
+    RFC 9110 13.1.2 and 8.8.3.2: ``If-None-Match`` compares weakly, so ``W/"x"`` matches ``"x"``
+    (a proxy such as nginx's gzip weakens the strong tags it passes on).
     """
     if header.strip() == "*":
         return True
@@ -316,13 +322,14 @@ def etag_matches(header: str, etag: str) -> bool:
         match = _ENTITY_TAG.match(header, position)
         if match is None:
             return False  # malformed: treat as no match and send the full body
-        if not match.group(1) and f'"{match.group(2)}"' == etag:
+        if f'"{match.group(2)}"' == etag.removeprefix("W/"):
             return True
         position = match.end()
     return False
 
 
-def _http_date(value: datetime) -> str:
+def format_http_date(value: datetime) -> str:
+    """``value`` as an HTTP date (RFC 9110 IMF-fixdate, in GMT)."""
     return email.utils.format_datetime(value.astimezone(UTC), usegmt=True)
 
 
@@ -340,7 +347,7 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
     server_version = "wirefeed"
     timeout = 30  # seconds an idle keep-alive connection may hold a thread
     # Headers and body leave in two writes; with Nagle on, the body waits for the reader's
-    # delayed ACK of the headers (~40 ms a response on Linux, measured in bench/bench_serve.py).
+    # delayed ACK of the headers (tens of milliseconds a response on Linux).
     disable_nagle_algorithm = True
 
     def version_string(self) -> str:
@@ -386,7 +393,7 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
         modified = min(entry.last_modified.replace(microsecond=0), now)
         headers = {
             "ETag": etag,
-            "Last-Modified": _http_date(modified),
+            "Last-Modified": format_http_date(modified),
             "Cache-Control": f"public, max-age={self.server.max_age}",
             "Vary": "Accept-Encoding",
         }

@@ -11,6 +11,8 @@ forbids (lxml would refuse it anyway; the record would be lost). lxml does the e
 
 from __future__ import annotations
 
+import re
+
 from typing import Mapping
 
 from lxml import etree
@@ -51,6 +53,19 @@ def serialize(root: etree._Element) -> bytes:
     """Return the document as UTF-8 bytes with an XML declaration, indented, deterministic."""
     etree.indent(root, space="  ")
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+
+
+def with_stylesheet(document: bytes, href: str) -> bytes:
+    """Return ``document`` with an XSL ``xml-stylesheet`` instruction after its declaration.
+
+    ``href`` is a relative URL made of path characters (no quotes or markup); browsers show
+    the feed through it, feed readers ignore it.
+    """
+    if not re.fullmatch(r"[A-Za-z0-9._/-]+", href):
+        raise ValueError(f"not a plain relative stylesheet path: {href!r}")
+    declaration, newline, rest = document.partition(b"?>\n")
+    return (declaration + newline + b'<?xml-stylesheet type="text/xsl" href="'
+            + href.encode("ascii") + b'"?>\n' + rest)
 
 
 def element_bytes(root: etree._Element, tag: bytes) -> bytes:

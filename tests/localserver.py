@@ -1,4 +1,4 @@
-"""A real HTTP server on 127.0.0.1 for tests: routes with bodies, ETags, 304s, errors, delays.
+"""A real HTTP server on 127.0.0.1 (or 127.0.0.2) for tests: routes with bodies, ETags, 304s, errors, delays.
 
 Only ever binds the loopback address. Each route is a :class:`Route`; the server counts
 requests per path and keeps the request headers it saw, so tests can check conditional GETs.
@@ -160,14 +160,16 @@ class LocalServer:
         allow_reuse_address = True
         owner: "LocalServer"
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        # 127.0.0.2 stands for an internal service in the SSRF tests; nothing else is allowed.
+        assert host in ("127.0.0.1", "127.0.0.2"), host
         self.routes: dict[str, Route] = {}
         self.hits: dict[str, int] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.lock = threading.Lock()
         self.streams = 0          # endless bodies started
         self.stopping = False
-        self._server = self._Server(("127.0.0.1", 0), Handler)
+        self._server = self._Server((host, 0), Handler)
         self._server.owner = self
         # A short poll interval makes stop() (and so every test using the server) quick.
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},

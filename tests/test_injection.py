@@ -31,8 +31,8 @@ from ingest.errors import ParseError
 from normalize import normalize_document, sanitize
 from normalize.model import Article
 from normalize.sanitize import strip_forbidden_chars
-from syndicate import atom, index_html, jsonfeed, rss
-from syndicate.channel import Channel, EditionSummary
+from syndicate import atom, jsonfeed, rss, site
+from syndicate.channel import Channel
 
 CORPUS = Path(__file__).parent / "corpus" / "injection" / "vectors.jsonl"
 VECTORS = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
@@ -155,7 +155,8 @@ def json_feed_dangers(data: bytes) -> list[str]:
 
 def render_all(articles: list[Article]) -> dict[str, bytes]:
     dated = [a.replace(published=a.published or T0, updated=a.updated or T0) for a in articles]
-    index = index_html.render([EditionSummary("en", "English", (), tuple(dated))], "wirefeed")
+    page = site.EditionPage("en", "English", ("en",), tuple(dated))
+    index = site.render_index([page], "wirefeed") + site.render_edition(page, "wirefeed", [page])
     return {"rss": rss.render(CHANNEL, dated), "atom": atom.render(CHANNEL, dated),
             "json": jsonfeed.render(CHANNEL, dated), "index": index}
 

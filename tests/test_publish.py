@@ -24,16 +24,17 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import write_config
-import ingest.archive
+import ingest.archive.articles
 import syndicate.channel
 import syndicate.publish
 from ingest.archive import Archive, open_archive
 from ingest.config import load_config
-from ingest.publishing import publish_settings
+from ingest.publishing import FeedPublisher, publish_settings
 from normalize.model import Article, Credit, Dateline, Image
 from syndicate import atom, jsonfeed, rss
 from syndicate.channel import EPOCH, Channel, ItemCache, prepare_entry
-from syndicate.xmlwriter import serialize
+from syndicate.site import stylesheet_href
+from syndicate.xmlwriter import serialize, with_stylesheet
 
 NOW = datetime(2026, 3, 3, 12, 0, tzinfo=timezone.utc)
 ENGLISH = ("en", "en-au", "en-ca", "en-gb", "en-ie", "en-in", "en-us", "en-za")
@@ -81,14 +82,17 @@ def _documents_as_before(channel: Channel, articles: list[Article],
     each document serialized as one whole tree, as the renderers did before the item cache."""
     entries = [prepare_entry(channel, article, translations.get(article.id, ()))
                for article in articles]
-    newest = max((entry.updated for entry in entries), default=EPOCH)
+    # The feed's date is when its content last changed (from the publish state).
+    newest = channel.updated or max((entry.updated for entry in entries), default=EPOCH)
     rss_root, rss_channel = rss._head(channel, newest)
     for entry in entries:
         rss._add_item(rss_channel, entry)
     atom_root = atom._head(channel, newest)
     for entry in entries:
         atom._add_entry(atom_root, entry)
-    return [serialize(rss_root), serialize(atom_root), _json_as_before(channel, newest, entries)]
+    return [with_stylesheet(serialize(rss_root), stylesheet_href(channel.path, "rss")),
+            with_stylesheet(serialize(atom_root), stylesheet_href(channel.path, "atom")),
+            _json_as_before(channel, newest, entries)]
 
 
 def _json_as_before(channel: Channel, newest, entries) -> bytes:
@@ -107,7 +111,7 @@ def _json_as_before(channel: Channel, newest, entries) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def _render_channels_as_before(jobs: list, parallel: bool = True):
+def _render_channels_as_before(jobs: list, workers=None):
     for channel, articles, translations in jobs:
         yield _documents_as_before(channel, articles, translations)
 
@@ -123,7 +127,7 @@ def test_cached_publish_writes_the_bytes_of_an_uncached_one(
     config = load_config(write_config(tmp_path, ""))
     archive = open_archive(config.pipeline.database)
     decoded: Counter[str] = Counter()
-    row_to_article = ingest.archive._row_to_article
+    row_to_article = ingest.archive.articles._row_to_article
 
     def counting(row):
         decoded[row["id"]] += 1
@@ -150,14 +154,14 @@ def test_cached_publish_writes_the_bytes_of_an_uncached_one(
         archive.store(_articles(), NOW - timedelta(days=1))
         feeds = config.pipeline.feeds
         with monkeypatch.context() as patch:
-            patch.setattr(ingest.archive, "_row_to_article", counting)
+            patch.setattr(ingest.archive.articles, "_row_to_article", counting)
             for module in (rss, atom, jsonfeed):
                 patch.setattr(module, "render_item", counting_layout(module))
             patch.setattr(ItemCache, "add", counting_add)
             # Forked workers lay out the records however few they are (not only past the
             # threshold where it pays off), so the parallel path is the one tested.
             patch.setattr(syndicate.publish, "PARALLEL_MIN_RECORDS", 1)
-            written = syndicate.publish.publish_all(publish_settings(config), archive, NOW, parallel=parallel)
+            written = FeedPublisher(publish_settings(config), parallel).publish(archive, NOW)
         cached = _files(feeds)
         assert decoded and set(decoded.values()) == {1}  # each record decoded once
         # 29 English records are shown (one is still embargoed) and 15 Spanish ones, each
@@ -180,7 +184,7 @@ def test_cached_publish_writes_the_bytes_of_an_uncached_one(
         monkeypatch.setattr(syndicate.publish, "channel_digest", _digest_as_before)
         monkeypatch.setattr(syndicate.publish, "render_channels", _render_channels_as_before)
         syndicate.channel._prepared.cache_clear()
-        syndicate.publish.publish_all(publish_settings(config), archive, NOW, parallel=parallel)
+        FeedPublisher(publish_settings(config), parallel).publish(archive, NOW)
         assert _files(feeds) == cached
     finally:
         archive.close()

@@ -16,6 +16,7 @@ from lxml import etree
 from normalize.model import Article, Credit, Image
 from syndicate import atom
 from syndicate.channel import Channel
+from syndicate.ids import is_valid_uri, mint_id
 from syndicate.translations import guid_stem, link_translations
 
 UTC = timezone.utc
@@ -133,7 +134,7 @@ def test_round_trip_through_feedparser():
     assert [a["name"] for a in parsed.entries[2].authors] == ["ansa"]
     assert "source" not in parsed.entries[2]
     feed = parsed.feed
-    assert feed.link == "https://feeds.example.org/index.html#ch"
+    assert feed.link == "https://feeds.example.org/ch/"
     assert as_datetime(feed.updated_parsed) == T0 + timedelta(minutes=20)
     assert "language" not in feed.title_detail or feed.title_detail.language is None
 
@@ -144,7 +145,7 @@ def test_feed_links_and_language():
     links = {(l.get("rel"), l.get("type")): l.get("href") for l in root.findall(f"{A}link")}
     assert links == {
         ("self", "application/atom+xml"): "https://feeds.example.org/de-de/atom.xml",
-        ("alternate", "text/html"): "https://feeds.example.org/index.html#de-de",
+        ("alternate", "text/html"): "https://feeds.example.org/de-de/",
         ("alternate", "application/rss+xml"): "https://feeds.example.org/de-de/rss.xml",
         ("alternate", "application/feed+json"): "https://feeds.example.org/de-de/feed.json",
     }
@@ -158,8 +159,10 @@ def test_entry_id_is_stable_and_an_iri():
     articles = sample_articles()
     root = etree.fromstring(atom.render(SWISS, articles))
     ids = [e.findtext(f"{A}id") for e in root.iter(f"{A}entry")]
-    # A guid with a URI scheme is kept; others get a urn from source and record id.
-    assert ids == ["urn:wirefeed:dpa-de:a1", "urn:wirefeed:dpa-fr:b2", "tag:ansa.it,2024:555"]
+    # A guid that is a valid URI is kept; others get a tag: minted from host, source and guid.
+    assert ids == [mint_id(SWISS.base_url, "dpa-de", articles[0].guid),
+                   mint_id(SWISS.base_url, "dpa-fr", articles[1].guid), "tag:ansa.it,2024:555"]
+    assert all(is_valid_uri(i) for i in ids) and ids[0].startswith("tag:feeds.example.org,2026:")
     retitled = [articles[0].replace(title="Neuer Titel", version=2), *articles[1:]]
     again = etree.fromstring(atom.render(SWISS, retitled))
     assert [e.findtext(f"{A}id") for e in again.iter(f"{A}entry")] == ids
@@ -179,7 +182,8 @@ def test_fallbacks_and_hostile_input_stay_valid(relaxng):
     assert not re.search(rb"\bon[a-z]+\s*=", data.lower())
     first, second = root.iter(f"{A}entry")
     assert first.findtext(f"{A}title") == "Body only"
-    assert first.findtext(f"{A}id") == "urn:wirefeed:s%20s:f1"
+    assert first.findtext(f"{A}id") == mint_id(SWISS.base_url, "s s", "g f1")
+    assert first.findtext(f"{A}id").startswith("tag:feeds.example.org,2026:s%20s/")
     assert first.get("{http://www.w3.org/XML/1998/namespace}lang") is None
     assert first.findtext(f"{A}published") == "1970-01-01T00:00:00Z"
     assert second.findtext(f"{A}title") == "s"  # nothing to take a title from: the source id

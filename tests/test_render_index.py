@@ -1,15 +1,14 @@
-"""The static HTML index and the OPML list of feeds."""
+"""The OPML list of feeds (the site's pages are tested in test_site.py)."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
-from lxml import etree, html
+from lxml import etree
 
-from normalize.model import Article
-from syndicate import index_html, opml
-from syndicate.channel import FEED_FILES, EditionSummary, FeedRef
+from syndicate import opml
+from syndicate.channel import FEED_FILES, FeedRef
 
 BASE = "https://feeds.example.org"
 T0 = datetime(2024, 10, 24, 10, 0, tzinfo=timezone.utc)
@@ -22,84 +21,48 @@ def feed_refs(edition: str, name: str, sections=(None,)) -> tuple[FeedRef, ...]:
         for fmt in ("rss", "atom", "json"):
             title = " — ".join(filter(None, ("wirefeed", name, section)))
             refs.append(FeedRef(edition, name, section, fmt, title,
-                                f"{BASE}/{path}/{FEED_FILES[fmt]}", f"{BASE}/index.html#{edition}"))
+                                f"{BASE}/{path}/{FEED_FILES[fmt]}", f"{BASE}/index.html#{edition}",
+                                (edition.split("-")[0],)))
     return tuple(refs)
 
 
-def editions() -> list[EditionSummary]:
-    return [
-        EditionSummary("fr-fr", "France", feed_refs("fr-fr", "France", (None, "politique")), (
-            Article(id="a", guid="a", source="afp", title="Budget : le <b>vote</b> & après",
-                    url="https://news.example.fr/a b", language="fr", published=T0),
-            Article(id="b", guid="b", source="afp", title="<script>alert(1)</script>",
-                    summary="Sans titre mais avec un résumé", url="javascript:alert(2)"),
-        )),
-        EditionSummary("de-at", "Österreich", feed_refs("de-at", "Österreich"), ()),
-    ]
+def editions() -> list[SimpleNamespace]:
+    """Two editions' feed lists, as publishing hands them to the OPML writer."""
+    return [SimpleNamespace(feeds=feed_refs("fr-fr", "France", (None, "politique"))),
+            SimpleNamespace(feeds=feed_refs("de-at", "Österreich"))]
 
 
-def test_index_lists_editions_feeds_and_headlines():
-    data = index_html.render(editions(), "wirefeed <feeds>")
-    assert data.startswith(b"<!DOCTYPE html>")
-    page = html.document_fromstring(data)
-    assert page.findtext(".//title") == "wirefeed <feeds>"
-    alternates = page.xpath('//head/link[@rel="alternate"]')
-    assert len(alternates) == 9
-    assert {(l.get("type"), l.get("href")) for l in alternates} >= {
-        ("application/rss+xml", f"{BASE}/fr-fr/rss.xml"),
-        ("application/atom+xml", f"{BASE}/fr-fr/politique/atom.xml"),
-        ("application/feed+json", f"{BASE}/de-at/feed.json"),
-    }
-    assert [a.get("href") for a in page.xpath("//nav//a")] == ["#fr-fr", "#de-at"]
-    france = page.get_element_by_id("fr-fr")
-    assert france.findtext("h2") == "France"
-    assert [a.get("href") for a in france.xpath('.//ul[@class="feeds"]//a')][:3] == [
-        f"{BASE}/fr-fr/rss.xml", f"{BASE}/fr-fr/atom.xml", f"{BASE}/fr-fr/feed.json"]
-    headlines = france.xpath('.//ol[@class="latest"]/li')
-    assert headlines[0].get("lang") == "fr"
-    assert headlines[0].find("a").get("href") == "https://news.example.fr/a%20b"
-    assert headlines[0].find("a").text_content() == "Budget : le vote & après"
-    assert headlines[0].find("time").get("datetime") == "2024-10-24T10:00:00Z"
-    # A headline that is only a script: the summary stands in, and no link to javascript:.
-    assert headlines[1].text_content() == "Sans titre mais avec un résumé"
-    assert headlines[1].find("a") is None
-    assert "No items yet." in page.get_element_by_id("de-at").text_content()
-
-
-def test_index_has_no_active_content_and_is_deterministic():
-    data = index_html.render(editions(), "wirefeed")
-    lowered = data.lower()
-    assert b"<script" not in lowered and b"javascript:" not in lowered
-    assert not re.search(rb"\bon[a-z]+\s*=", lowered)
-    assert data == index_html.render(editions(), "wirefeed")
-
-
-def test_opml_groups_every_feed_by_edition():
+def test_opml_lists_each_feed_once_at_its_rss_version():
     feeds = [ref for summary in editions() for ref in summary.feeds]
     data = opml.render(feeds, "wirefeed & friends")
     root = etree.fromstring(data)
     assert root.tag == "opml" and root.get("version") == "2.0"
     assert root.findtext("head/title") == "wirefeed & friends"
     assert root.find("head/dateCreated") is None and root.find("head/dateModified") is None
-    groups = root.findall("body/outline")
-    assert [(g.get("text"), g.get("title")) for g in groups] == [
-        ("France", "France"), ("Österreich", "Österreich")]
-    children = groups[0].findall("outline")
-    assert len(children) == 6 and len(groups[1].findall("outline")) == 3
-    for child, ref in zip(children, feeds):
-        assert child.get("type") == "rss"
-        assert child.get("xmlUrl") == ref.url
-        assert child.get("htmlUrl") == ref.html_url
-        assert child.get("text") == child.get("title") == ref.title
-    assert children[3].get("category") == "/fr-fr/politique"
-    assert children[1].get("version") == "Atom"
+    outlines = root.findall("body/outline")
+    assert [(o.get("text"), o.get("category"), o.get("language")) for o in outlines] == [
+        ("wirefeed — France (fr)", "/fr-fr", "fr"),
+        ("wirefeed — France — politique (fr)", "/fr-fr/politique", "fr"),
+        ("wirefeed — Österreich (de)", "/de-at", "de"),
+    ]
+    rss_refs = [ref for ref in feeds if ref.fmt == "rss"]
+    for outline, ref in zip(outlines, rss_refs, strict=True):
+        assert outline.get("type") == "rss" and outline.get("version") == "RSS2"
+        assert outline.get("xmlUrl") == ref.url and ref.url.endswith("/rss.xml")
+        assert outline.get("htmlUrl") == ref.html_url
+        assert outline.get("title") == outline.get("text")
+        assert not len(outline)  # no nested outlines: nothing a reader could import twice
     assert data == opml.render(feeds, "wirefeed & friends")
 
 
-def test_opml_keeps_editions_together_and_skips_unusable_urls():
+def test_opml_has_no_duplicates_and_skips_unusable_urls():
     fr, at = editions()
-    mixed = [fr.feeds[0], at.feeds[0], fr.feeds[1],
-             FeedRef("it-it", "Italia", None, "rss", "Italia", "not a url", "")]
-    root = etree.fromstring(opml.render(mixed, "t"))
-    assert [(g.get("text"), len(g)) for g in root.findall("body/outline")] == [
-        ("France", 2), ("Österreich", 1)]
+    mixed = [fr.feeds[0], at.feeds[0], fr.feeds[1], fr.feeds[0], at.feeds[0],
+             FeedRef("it-it", "Italia", None, "rss", "Italia", "not a url", "", ("it",)),
+             FeedRef("ch", "Switzerland", None, "rss", "wirefeed — Switzerland",
+                     f"{BASE}/ch/rss.xml", f"{BASE}/index.html#ch", ("de", "fr", "it"))]
+    outlines = etree.fromstring(opml.render(mixed, "t")).findall("body/outline")
+    assert [o.get("xmlUrl") for o in outlines] == [
+        f"{BASE}/fr-fr/rss.xml", f"{BASE}/de-at/rss.xml", f"{BASE}/ch/rss.xml"]
+    assert outlines[2].get("title") == "wirefeed — Switzerland (de, fr, it)"
+    assert outlines[2].get("language") is None  # several languages: none claimed

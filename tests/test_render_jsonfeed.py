@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from normalize.model import Article, Credit, Dateline, Image
 from syndicate import jsonfeed
 from syndicate.channel import Channel
+from syndicate.ids import mint_id
 from syndicate.translations import link_translations
 
 UTC = timezone.utc
@@ -64,7 +65,7 @@ def test_required_fields_per_json_feed_1_1():
     feed = render()
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert isinstance(feed["title"], str) and feed["title"]
-    assert feed["home_page_url"] == "https://feeds.example.org/index.html#es-es"
+    assert feed["home_page_url"] == "https://feeds.example.org/es-es/"
     assert feed["feed_url"] == "https://feeds.example.org/es-es/feed.json"
     assert feed["language"] == "es"
     assert feed["hubs"] == [{"type": "WebSub", "url": "https://hub.example.org/"}]
@@ -80,7 +81,8 @@ def test_items_equal_the_records():
     records = sample_articles()
     items = render(articles=records, translations=link_translations(records))["items"]
     first = items[0]
-    assert first["id"] == "EP-20241024-1-es"
+    # The agency guid is no URI: the id is the one minted for the RSS guid and Atom id too.
+    assert first["id"] == mint_id(SPAIN.base_url, records[0].source, "EP-20241024-1-es")
     assert first["url"] == "https://news.example.es/1"
     assert first["title"] == "El Gobierno aprueba los presupuestos"
     assert first["summary"] == "El Consejo de Ministros aprobó el proyecto."

@@ -25,6 +25,7 @@ from ingest.commands.serve import make_server
 from ingest.config import load_config
 from ingest.publishing import publish_settings, reader_ttl_minutes
 from normalize.model import Article
+from syndicate.ids import feed_id
 from syndicate.publish import publish_all
 from syndicate.serve import (
     FeedServer, accepts_gzip, etag_matches, find_feed_date, find_file,
@@ -64,7 +65,7 @@ def _articles() -> list[Article]:
     ]
 
 
-FR_NEWEST = T0 + timedelta(hours=7, minutes=30)
+PUBLISHED = T0 + timedelta(days=1)  # the publish run that first wrote the feeds
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +164,7 @@ def test_max_age_is_the_schedule_ttl(client, config) -> None:
     assert response.headers["cache-control"] == "public, max-age=300"
 
 
-def test_feeds_fetched_over_http_parse(client) -> None:
+def test_feeds_fetched_over_http_parse(client, config) -> None:
     for path in ("/fr-fr/rss.xml", "/fr-fr/atom.xml"):
         response = client.get(path)
         parsed = feedparser.parse(io.BytesIO(response.content),
@@ -173,16 +174,18 @@ def test_feeds_fetched_over_http_parse(client) -> None:
                                                      "La banque centrale maintient ses taux"}
     document = client.get("/fr-fr/feed.json").json()
     assert document["version"] == "https://jsonfeed.org/version/1.1"
-    assert [item["id"] for item in document["items"]] == ["fr-1", "fr-2"]
+    assert [item["id"] for item in document["items"]] == [
+        feed_id(config.pipeline.base_url, "wire", guid, guid)[0] for guid in ("fr-1", "fr-2")]
 
 
 @pytest.mark.parametrize("name", ["rss.xml", "atom.xml", "feed.json"])
-def test_last_modified_is_the_feeds_newest_item(client, name) -> None:
+def test_last_modified_is_when_the_feed_last_changed(client, name) -> None:
+    # Not the newest item's date: the publish that changed the feed's content.
     response = client.get(f"/fr-fr/{name}")
-    assert email.utils.parsedate_to_datetime(response.headers["last-modified"]) == FR_NEWEST
+    assert email.utils.parsedate_to_datetime(response.headers["last-modified"]) == PUBLISHED
     if name != "feed.json":
         parsed = feedparser.parse(io.BytesIO(response.content))
-        assert datetime(*parsed.feed.updated_parsed[:6], tzinfo=UTC) == FR_NEWEST
+        assert datetime(*parsed.feed.updated_parsed[:6], tzinfo=UTC) == PUBLISHED
 
 
 def test_files_without_a_date_use_their_mtime(client, site) -> None:
@@ -208,7 +211,10 @@ def test_etag_is_sha256_and_if_none_match_gives_304(client, site) -> None:
     assert again.headers["cache-control"] == "public, max-age=300"
     for header in (f'"nope", {etag}', "*", f'"a",{etag} , "b"'):
         assert client.get("/fr-fr/atom.xml", headers={"If-None-Match": header}).status_code == 304
-    for header in ('"nope"', f"W/{etag}", etag.strip('"'), '"' + digest[:-1] + '"'):
+    # Weak comparison (RFC 9110 13.1.2): a weakened tag, as nginx's gzip makes it, matches.
+    for header in (f"W/{etag}", f'"nope", W/{etag}', f'W/"x",W/{etag}'):
+        assert client.get("/fr-fr/atom.xml", headers={"If-None-Match": header}).status_code == 304
+    for header in ('"nope"', 'W/"nope"', etag.strip('"'), '"' + digest[:-1] + '"', f"w/{etag}"):
         response = client.get("/fr-fr/atom.xml", headers={"If-None-Match": header})
         assert response.status_code == 200 and response.content == first.content, header
 
@@ -217,9 +223,9 @@ def test_if_modified_since_only_without_if_none_match(client) -> None:
     first = client.get("/fr-fr/rss.xml")
     stamp = first.headers["last-modified"]
     assert client.get("/fr-fr/rss.xml", headers={"If-Modified-Since": stamp}).status_code == 304
-    later = email.utils.format_datetime(FR_NEWEST + timedelta(days=3), usegmt=True)
+    later = email.utils.format_datetime(PUBLISHED + timedelta(days=3), usegmt=True)
     assert client.get("/fr-fr/rss.xml", headers={"If-Modified-Since": later}).status_code == 304
-    earlier = email.utils.format_datetime(FR_NEWEST - timedelta(seconds=1), usegmt=True)
+    earlier = email.utils.format_datetime(PUBLISHED - timedelta(seconds=1), usegmt=True)
     assert client.get("/fr-fr/rss.xml", headers={"If-Modified-Since": earlier}).status_code == 200
     garbage = client.get("/fr-fr/rss.xml", headers={"If-Modified-Since": "yesterday-ish"})
     assert garbage.status_code == 200
@@ -263,9 +269,12 @@ def test_accept_encoding_negotiation(header, expected) -> None:
 
 @pytest.mark.parametrize("header, expected", [
     ('"abc"', True), ('"x", "abc"', True), ("*", True), (' "abc" ', True),
-    ('W/"abc"', False), ('"abcd"', False), ("abc", False), ('"ab', False), ("", False),
+    ('W/"abc"', True), ('W/"x", W/"abc"', True), ('"x",W/"abc"', True),
+    ('W/"abcd"', False), ('w/"abc"', False), ('W/ "abc"', False), ('W/abc', False),
+    ('"abcd"', False), ("abc", False), ('"ab', False), ("", False),
 ])
-def test_if_none_match_uses_strong_comparison(header, expected) -> None:
+def test_if_none_match_uses_weak_comparison(header, expected) -> None:
+    # RFC 9110 13.1.2: If-None-Match compares weakly; "W/" is case-sensitive.
     assert etag_matches(header, '"abc"') is expected
 
 
@@ -291,13 +300,18 @@ def test_head_has_the_headers_and_no_body(live, client) -> None:
     "//secret.txt", "/fr-fr//rss.xml", "/./index.html", "/fr-fr/./rss.xml",
     "/leak.xml", "/fr-fr/leak/secret.txt", "/fr-fr/leak/schedules.toml",
     "/.rss.xml.abc123.tmp", "/index.html%00.txt", "/fr-fr/rss.xml%00",
-    "/%ff%fe", "/etc/passwd", "/missing.xml", "/fr-fr/", "/fr-fr", "/fr-fr/politique",
+    "/%ff%fe", "/etc/passwd", "/missing.xml", "/nowhere/", "/fr-fr", "/fr-fr/politique",
     "http://127.0.0.1/../secret.txt", "*", "secret.txt",
 ])
 def test_nothing_outside_the_folder_is_served(live, target) -> None:
     status, _, body = raw_get(live, target)
     assert status == 404, target
     assert SECRET not in body and b"half written" not in body
+
+
+def test_an_edition_folder_serves_its_page(live) -> None:
+    status, _, body = raw_get(live, "/fr-fr/")
+    assert status == 200 and b"<!DOCTYPE html>" in body and b'lang="fr"' in body
 
 
 def test_find_file_refuses_escapes(site) -> None:

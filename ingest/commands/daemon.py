@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 
 import click
 
-from ingest.cli import config_option
+from ingest.cli import check_storage, config_option
 from ingest.config import Config
 from ingest.daemon import Daemon
+from ingest.publishing import feed_publisher
 
 
 @click.command("daemon")
@@ -29,4 +31,7 @@ def daemon_cmd(config: Config, lock_wait: float) -> None:
     debug = logging.getLogger().getEffectiveLevel() <= logging.DEBUG
     for name in ("apscheduler", "httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.INFO if debug else logging.WARNING)
-    sys.exit(Daemon(config, lock_wait=lock_wait).run())
+    check_storage(config)  # an unwritable archive or feeds folder: one line, exit 3, at start
+    # The daemon's threads make forking render workers unsafe: it publishes in-process.
+    publisher_for = functools.partial(feed_publisher, parallel=False)
+    sys.exit(Daemon(config, publisher_for, lock_wait=lock_wait).run())

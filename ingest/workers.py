@@ -1,0 +1,88 @@
+"""Worker processes for CPU-bound pure work: one mechanism for normalization and publishing.
+
+Both are a :class:`concurrent.futures.ProcessPoolExecutor`; what differs is how the workers
+start:
+
+- :func:`normalization_pool` forks them from a forkserver (a clean single-threaded process that
+  imported :mod:`ingest.preload`: parsers and language models already loaded), never from the
+  run's threads; documents go to them as task arguments.
+- :func:`forked_map` forks them from this process, so the data they share (``shared``: records
+  to lay out) is inherited through the pool's initializer rather than pickled; each task names
+  an index into it. Used by :func:`syndicate.publish.publish_all` (passed in as its
+  ``workers``) where forking is safe: not in a multi-threaded process such as the daemon.
+
+The workers' CPU priority is lowered (:data:`WORKER_NICENESS`): the archive is written by the
+parent, in order, and a starved writer leaves the cores idle at the end of a run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.forkserver
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Callable, Iterator, TypeVar
+
+T = TypeVar("T")
+
+#: How much lower the workers' CPU priority is than the parent's (``nice``).
+WORKER_NICENESS = 5
+#: Most render workers a publish forks.
+MAX_RENDER_WORKERS = 8
+#: The module the normalization workers' forkserver imports before forking them.
+PRELOAD = "ingest.preload"
+
+_SHARED: tuple[Callable[[Any, int], Any], Any] | None = None  # set in each forked worker
+
+
+def cpu_workers(most: int) -> int:
+    """How many workers this machine runs: its CPUs, at most ``most``."""
+    return max(1, min(os.cpu_count() or 1, most))
+
+
+def start_forkserver() -> None:
+    """Boot the normalization workers' forkserver now (it loads :data:`PRELOAD` in ~0.4 s of
+    its own), so that it overlaps other work instead of delaying the first document."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload([PRELOAD])
+    multiprocessing.forkserver.ensure_running()
+
+
+def normalization_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes forked from the forkserver (see the module docstring)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([PRELOAD])
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=os.nice,
+                               initargs=(WORKER_NICENESS,))
+
+
+def can_fork() -> bool:
+    """Whether this platform can fork workers that inherit the parent's memory."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _install(func: Callable[[Any, int], Any], shared: Any) -> None:
+    global _SHARED
+    os.nice(WORKER_NICENESS)
+    _SHARED = (func, shared)
+
+
+def _call(index: int) -> Any:
+    func, shared = _SHARED
+    return func(shared, index)
+
+
+def forked_map(func: Callable[[Any, int], T], shared: Any, count: int,
+               workers: int | None = None) -> Iterator[T]:
+    """``func(shared, i)`` for ``i`` in ``range(count)``, in order, computed by forked workers.
+
+    ``func`` must be a module-level function (tasks name it by reference); ``shared`` is
+    inherited by the workers, never pickled. The workers stop when the iterator is exhausted
+    or closed. Eight tasks per worker: early results come while later ones are computed.
+    """
+    size = workers or cpu_workers(MAX_RENDER_WORKERS)
+    pool = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_install, initargs=(func, shared))
+    try:
+        yield from pool.map(_call, range(count), chunksize=max(1, count // (size * 8)))
+    finally:  # also when the caller stops early (a write failed): drop what is left
+        pool.shutdown(wait=True, cancel_futures=True)
