@@ -44,56 +44,28 @@ How the text is read (same input, same answer, every run, whatever the call orde
 Results are cached by a BLAKE2 hash of the prepared text and the language set (``CACHE_SIZE``
 entries), so a feed polled again costs nothing.
 
-Measured here (python 3.11, 2-core VM shared with other jobs; CPU time, not wall time):
-
-- Labelled set ``tests/data/language`` (written by us: per main language 100 headlines, 97 of
-  them <= 80 characters, and 50 headline + lead; 27 texts per confuser), candidates = the six:
-
-  ======================  ==============  =============  ===========  ==========  ==========
-  engine                  headlines <=80  headline+lead  ca/gl/nl/ro  main read   ms per text
-                          (6 languages)                               as confuser
-  ======================  ==============  =============  ===========  ==========  ==========
-  langdetect, all 55      557/582 95.7%   301/301        77/108       7           6.1
-  langdetect, restricted  561/582 96.4%   301/301        81/108       13          2.4
-  py3langid, restricted   574/582 98.6%   301/301        107/108      5           0.17
-  this module             579/582 99.5%   301/301        104/108      0           1.0
-  ======================  ==============  =============  ===========  ==========  ==========
-
-  py3langid first is both the accuracy and the speed gain; langdetect, asked about the 23% of
-  headlines py3langid is unsure of (and about confusers on short text), settles ties and vetoes
-  confusers. The 4 Galician headlines lost are read as pt/es at low confidence, on purpose.
-  A true declaration was never overruled on the set; 1500/1505 wrong ones on leads were.
-- Body prefix (``BODY_CHARS``), items with title + body only (``--sweep``, 3,000 items):
-  0 chars 99.07% correct (six main 99.46%), 50: 99.90%, 100 to 800: 100%; speed falls from
-  ~1,450 items/s at 100 to ~900 at 500. 200 keeps a margin for datelines and bylines at the
-  start of agency bodies at about the same cost.
-- Speed (``bench/bench_language.py``, 10,000 generated items, one core): 2,400 to 2,600
-  items/s with a cold cache (0.4 ms per item; with py3langid's own ``rank``: ~1,300), ~2,100 on
-  the first pass in a process (the rankers build the DFA states the texts visit), ~6,200
-  items/s when each item is seen three times (re-polled feeds), ~28,000 items/s all cached.
-  py3langid's ranking is ~65% of the cold cost. First ``detect()`` in a fresh process: ~2 ms
-  with the model cache file (``--startup``), ~0.8 s without (py3langid loads its model, which
-  we then cache).
+Figures measured on the labelled set and the bench are in ``bench/README.md``.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import html
-import json
 import logging
 import math
-import os
-import re
 import threading
-import unicodedata
 from collections import OrderedDict
 from pathlib import Path
-from operator import itemgetter
 from typing import Iterable, NamedTuple
 
-from normalize import langid_fast, lexicon
+from normalize import lexicon
+from normalize.language_codes import _ISO_639_1, normalize_code  # noqa: F401
+from normalize.language_engines import (  # noqa: F401
+    _ENGINES, _best, _code_of, _ld_rank, _ordered, _split_halves,
+)
+from normalize.language_text import (  # noqa: F401
+    _NON_LATIN_LETTER, MAX_CHARS, _count_letters, _prepare, _Prepared,
+)
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +74,22 @@ DEFAULT_CANDIDATES: tuple[str, ...] = ("en", "fr", "es", "de", "pt", "it")
 #: Close relatives of the candidates, kept in the model so their texts are not forced into a
 #: candidate, and penalised so a candidate's text is not taken for them.
 CONFUSERS: tuple[str, ...] = ("ca", "gl", "nl", "ro")
+
+
+def _code_list(values: Iterable[str] | str | None) -> tuple[str, ...]:
+    """Normalize a candidates argument (codes, or one comma-separated string) to sorted codes."""
+    if values is None:
+        return DEFAULT_CANDIDATES
+    if isinstance(values, str):
+        values = values.split(",")
+    codes = []
+    for value in values:
+        code = normalize_code(value)
+        if code is None:
+            log.warning("ignoring candidate language %r: not a language code", value)
+        elif code not in codes:
+            codes.append(code)
+    return tuple(codes) or DEFAULT_CANDIDATES
 
 METHOD_DECLARED = "declared"
 METHOD_DETECTED = "detected"
@@ -112,7 +100,6 @@ UNDETERMINED = "und"
 # Tunables. SURE, LD_WEIGHT, CONFUSER_MIN, OVERRULE_*, BODY_CHARS were chosen by measurement
 # on the labelled set and the bench (module docstring); the others by judgment, not tuned.
 BODY_CHARS = 200          # characters of body_text read after title and summary
-MAX_CHARS = 500           # the prepared text is cut here (py3langid's cost grows with length)
 MIN_LETTERS = 8           # fewer letters: no evidence at all ...
 LEXICON_MIN_LETTERS = 3   # ... unless this many letters hold two words a frequency list knows
 LEXICON_LETTERS = 60      # texts shorter than this also weigh their words' frequencies
@@ -163,317 +150,6 @@ class Detection(tuple):
     @property
     def confidence(self):
         return self[1]
-
-
-# --- declared codes ---------------------------------------------------------------------------
-
-_ISO_639_1 = frozenset("""
-aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da
-de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz
-ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln
-lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi
-pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti
-tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
-""".split())
-
-# Withdrawn two-letter codes still seen in old feeds.
-_OLD_639_1 = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
-
-# ISO 639-2 (terminology and bibliographic forms) -> 639-1, for every language that has both.
-_ISO_639_2 = dict(pair.split(":") for pair in """
-aar:aa abk:ab ave:ae afr:af aka:ak amh:am arg:an ara:ar asm:as ava:av aym:ay aze:az bak:ba
-bel:be bul:bg bis:bi bam:bm ben:bn bod:bo tib:bo bre:br bos:bs cat:ca che:ce cha:ch cos:co
-cre:cr ces:cs cze:cs chu:cu chv:cv cym:cy wel:cy dan:da deu:de ger:de div:dv dzo:dz ewe:ee
-ell:el gre:el eng:en epo:eo spa:es est:et eus:eu baq:eu fas:fa per:fa ful:ff fin:fi fij:fj
-fao:fo fra:fr fre:fr fry:fy gle:ga gla:gd glg:gl grn:gn guj:gu glv:gv hau:ha heb:he hin:hi
-hmo:ho hrv:hr hat:ht hun:hu hye:hy arm:hy her:hz ina:ia ind:id ile:ie ibo:ig iii:ii ipk:ik
-ido:io isl:is ice:is ita:it iku:iu jpn:ja jav:jv kat:ka geo:ka kon:kg kik:ki kua:kj kaz:kk
-kal:kl khm:km kan:kn kor:ko kau:kr kas:ks kur:ku kom:kv cor:kw kir:ky lat:la ltz:lb lug:lg
-lim:li lin:ln lao:lo lit:lt lub:lu lav:lv mlg:mg mah:mh mri:mi mao:mi mkd:mk mac:mk mal:ml
-mon:mn mar:mr msa:ms may:ms mlt:mt mya:my bur:my nau:na nob:nb nde:nd nep:ne ndo:ng nld:nl
-dut:nl nno:nn nor:no nbl:nr nav:nv nya:ny oci:oc oji:oj orm:om ori:or oss:os pan:pa pli:pi
-pol:pl pus:ps por:pt que:qu roh:rm run:rn ron:ro rum:ro rus:ru kin:rw san:sa srd:sc snd:sd
-sme:se sag:sg sin:si slk:sk slo:sk slv:sl smo:sm sna:sn som:so sqi:sq alb:sq srp:sr ssw:ss
-sot:st sun:su swe:sv swa:sw tam:ta tel:te tgk:tg tha:th tir:ti tuk:tk tgl:tl tsn:tn ton:to
-tur:tr tso:ts tat:tt twi:tw tah:ty uig:ug ukr:uk urd:ur uzb:uz ven:ve vie:vi vol:vo wln:wa
-wol:wo xho:xh yid:yi yor:yo zha:za zho:zh chi:zh zul:zu cmn:zh arb:ar pes:fa zsm:ms
-""".split())
-
-# BCP 47 subtags after the language: script, region, variant, extension (letters and digits).
-_SUBTAG = re.compile(r"[a-z0-9]{1,8}\Z")
-
-
-def normalize_code(value) -> str | None:
-    """Return the ISO 639-1 code a declared language value stands for, or ``None``.
-
-    In: a declared value as found in a document (feed ``<language>``, ``xml:lang``,
-    ``dc:language``, NewsML/ninjs language, ``<html lang>``): ``fr``, ``FR``, ``fr-FR``,
-    ``fr_FR``, ``zh-Hant-TW``, ``fre``/``fra``. Out: ``"fr"``-style codes.
-    ``None`` for anything that is not a language code: ``xx``, ``und``, language names
-    (``english``, ``French``: names are prose, not codes, and are not guessed), POSIX locales
-    with a codeset (``fr_FR.UTF-8``), lists, non-strings. Never raises.
-    """
-    if not isinstance(value, str):
-        return None
-    return _normalize_tag(value)
-
-
-@functools.lru_cache(maxsize=1024)
-def _normalize_tag(value: str) -> str | None:
-    # Cached: feeds repeat the same few declarations on every item.
-    tag = value.strip().lower().replace("_", "-")
-    if not tag or len(tag) > 35:
-        return None
-    primary, *rest = tag.split("-")
-    if any(not _SUBTAG.match(sub) for sub in rest):
-        return None
-    if len(primary) == 2:
-        primary = _OLD_639_1.get(primary, primary)
-        return primary if primary in _ISO_639_1 else None
-    if len(primary) == 3:
-        return _ISO_639_2.get(primary)
-    return None
-
-
-def _code_list(values: Iterable[str] | str | None) -> tuple[str, ...]:
-    """Normalize a candidates argument (codes, or one comma-separated string) to sorted codes."""
-    if values is None:
-        return DEFAULT_CANDIDATES
-    if isinstance(values, str):
-        values = values.split(",")
-    codes = []
-    for value in values:
-        code = normalize_code(value)
-        if code is None:
-            log.warning("ignoring candidate language %r: not a language code", value)
-        elif code not in codes:
-            codes.append(code)
-    return tuple(codes) or DEFAULT_CANDIDATES
-
-
-# --- text preparation -------------------------------------------------------------------------
-
-_TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
-_EMAIL = re.compile(r"\S+@\S+\.\w+")
-_NON_LATIN_LETTER = re.compile(r"[^\W\d_A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u1e00-\u1eff]")
-
-
-# Characters are counted per class on the Latin-1 part of a text with one bytes.translate and
-# bytes.count (C speed); the characters beyond Latin-1 are few in our languages and are asked
-# one by one. The table gives each Latin-1 character its class as str.isalpha, str.isupper and
-# _NON_LATIN_LETTER see it (the latter matches six of them: superscripts and fractions).
-_OTHER, _LETTER, _CAPITAL, _NON_LATIN = b"\x00", b"\x01", b"\x02", b"\x03"
-
-
-def _latin1_class(char: str) -> bytes:
-    if char.isupper():
-        return _CAPITAL
-    if char.isalpha():
-        return _LETTER
-    return _NON_LATIN if _NON_LATIN_LETTER.match(char) else _OTHER
-
-
-_LATIN1_CLASSES = b"".join(_latin1_class(chr(code)) for code in range(256))
-_BEYOND_LATIN1 = re.compile(r"[^\x00-\xff]")
-
-
-class _Letters(NamedTuple):
-    letters: int     # str.isalpha
-    capitals: int    # str.isupper
-    non_latin: int   # _NON_LATIN_LETTER
-
-
-def _count_letters(text: str) -> _Letters:
-    """How many characters of ``text`` are letters, capitals and non-Latin letters."""
-    narrow = text.encode("latin-1", "ignore")
-    classes = narrow.translate(_LATIN1_CLASSES)
-    capitals = classes.count(_CAPITAL)
-    letters = classes.count(_LETTER) + capitals
-    non_latin = classes.count(_NON_LATIN)
-    if len(narrow) != len(text):
-        wide = _BEYOND_LATIN1.findall(text)
-        letters += sum(map(str.isalpha, wide))
-        capitals += sum(map(str.isupper, wide))
-        non_latin += len(_NON_LATIN_LETTER.findall("".join(wide)))
-    return _Letters(letters, capitals, non_latin)
-
-
-class _Prepared(NamedTuple):
-    text: str
-    letters: int
-    non_latin: float
-
-
-def _prepare(text) -> _Prepared:
-    """Return the text a detector should read, its letter count and its non-Latin share."""
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
-    elif not isinstance(text, str):
-        text = "" if text is None else str(text)
-    if "<" in text:
-        text = _TAG.sub(" ", text)
-    if "&" in text:
-        text = html.unescape(text)
-    if "@" in text:
-        text = _EMAIL.sub(" ", text)
-    if "://" in text or "www." in text.lower():
-        text = _URL.sub(" ", text)
-    text = unicodedata.normalize("NFC", text)
-    # Runs of whitespace become one space. The common case (newlines between title, summary
-    # and body, single spaces otherwise) is checked first: splitting is the slower way.
-    spaced = text.replace("\n", " ")
-    if (spaced.isprintable() and "  " not in spaced
-            and not spaced.startswith(" ") and not spaced.endswith(" ")):
-        text = spaced
-    else:
-        text = " ".join(text.split())
-    if len(text) > MAX_CHARS:
-        cut = text.rfind(" ", 0, MAX_CHARS)
-        text = text[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
-    counted = _count_letters(text)
-    letters = counted.letters
-    if not letters:
-        return _Prepared("", 0, 0.0)
-    # Wire headlines in capitals: langdetect skips capitalised runs, py3langid models lowercase.
-    if counted.capitals > 0.6 * letters:
-        text = text.lower()
-        counted = _count_letters(text)  # lowercasing can move a letter in or out of Latin
-    return _Prepared(text, letters, counted.non_latin / letters)
-
-
-# --- engines ----------------------------------------------------------------------------------
-
-class _Engines:
-    """The two detectors, loaded once on first use and shared by every thread."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._py_model = None
-        self.model_cache: Path | None = None
-        self._py_rankers: dict[tuple[str, ...] | None, langid_fast.Ranker] = {}
-        self._ld_profiles: dict[str, object] = {}
-        self._ld_factories: dict[tuple[str, ...], object] = {}
-        self._ld_dir = None
-        self._ld_langs = None
-
-    def py_model(self) -> langid_fast.Model:
-        """py3langid's model (from the cache file in :attr:`model_cache`, see langid_fast)."""
-        if self._py_model is None:
-            with self._lock:
-                if self._py_model is None:
-                    self._py_model = langid_fast.load_model(self.model_cache)
-        return self._py_model
-
-    def py_full(self) -> langid_fast.Ranker:
-        """py3langid's ranking over every language of its model (normalized probabilities)."""
-        return self.py_restricted(None)
-
-    def py_labels(self) -> frozenset[str]:
-        """Codes the py3langid model knows."""
-        return frozenset(self.py_model().classes)
-
-    def py_restricted(self, langs: tuple[str, ...] | None) -> langid_fast.Ranker:
-        """py3langid's ranking restricted to ``langs`` (all its languages for ``None``)."""
-        ranker = self._py_rankers.get(langs)
-        if ranker is None:
-            model = self.py_model()
-            with self._lock:
-                ranker = self._py_rankers.get(langs)
-                if ranker is None:
-                    ranker = self._py_rankers[langs] = langid_fast.Ranker(model, langs)
-        return ranker
-
-    def ld_available(self) -> frozenset[str]:
-        """Languages langdetect has a profile for (``zh-cn``/``zh-tw`` reported as ``zh``)."""
-        if self._ld_langs is None:
-            self._ld_langs = frozenset(
-                _LD_CODE.get(name, name) for name in os.listdir(self._ld_path()))
-        return self._ld_langs
-
-    def _ld_path(self):
-        if self._ld_dir is None:
-            from langdetect.detector_factory import PROFILES_DIRECTORY
-
-            self._ld_dir = PROFILES_DIRECTORY
-        return self._ld_dir
-
-    def ld_factory(self, langs: tuple[str, ...] | None):
-        """A seeded langdetect factory for ``langs`` (all profiles for ``None``), or ``None``."""
-        key = langs or ("*",)
-        factory = self._ld_factories.get(key)
-        if factory is None:
-            from langdetect.detector_factory import DetectorFactory
-            from langdetect.utils.lang_profile import LangProfile
-
-            with self._lock:
-                factory = self._ld_factories.get(key)
-                if factory is None:
-                    names = sorted(os.listdir(self._ld_path()))
-                    if langs is not None:
-                        names = [n for n in names if _LD_CODE.get(n, n) in langs]
-                    if len(names) < 2:
-                        return None
-                    factory = DetectorFactory()
-                    factory.set_seed(0)
-                    for index, name in enumerate(names):
-                        profile = self._ld_profiles.get(name)
-                        if profile is None:
-                            path = os.path.join(self._ld_path(), name)
-                            with open(path, encoding="utf-8") as handle:
-                                profile = json.load(handle)
-                            self._ld_profiles[name] = profile
-                        factory.add_profile(LangProfile(**profile), index, len(names))
-                    self._ld_factories[key] = factory
-        return factory
-
-
-_LD_CODE = {"zh-cn": "zh", "zh-tw": "zh"}
-_ENGINES = _Engines()
-
-
-def _ld_rank(factory, text: str) -> dict[str, float]:
-    """langdetect's probabilities for ``text`` from a fresh seeded detector ({} if no features)."""
-    from langdetect.lang_detect_exception import LangDetectException
-
-    detector = factory.create()
-    detector.append(text)
-    try:
-        found = detector.get_probabilities()
-    except LangDetectException:
-        return {}
-    ranked: dict[str, float] = {}
-    for item in found:
-        code = _LD_CODE.get(item.lang, item.lang)
-        ranked[code] = ranked.get(code, 0.0) + item.prob
-    return ranked
-
-
-def _best(dist: dict[str, float]) -> tuple[str, float]:
-    top = max(dist.values())
-    # Ties go to the alphabetically first code, so the answer never depends on dict order.
-    return min([code for code, prob in dist.items() if prob == top]), top
-
-
-def _code_of(dist: dict[str, float], prob: float) -> str:
-    """The first code in ``dist`` with probability ``prob``."""
-    return list(dist)[list(dist.values()).index(prob)]
-
-
-def _ordered(dist: dict[str, float]) -> list[tuple[str, float]]:
-    """``dist`` as (code, probability) pairs, most probable first, ties in code order."""
-    # Sorting is stable (reverse=True too): sort by code, then by probability.
-    return sorted(sorted(dist.items()), key=itemgetter(1), reverse=True)
-
-
-def _split_halves(text: str) -> tuple[str, str]:
-    middle = len(text) // 2
-    cut = text.rfind(" ", 0, middle + 1)
-    if cut <= 0:
-        cut = text.find(" ", middle)
-    if cut <= 0:
-        cut = middle
-    return text[:cut], text[cut:]
 
 
 # --- evidence (cached) ------------------------------------------------------------------------

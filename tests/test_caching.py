@@ -183,16 +183,16 @@ def test_an_injected_clock_gives_byte_identical_feeds(tmp_path: Path) -> None:
         archive = open_archive(config.pipeline.database)
         try:
             archive.store([_story(1), _story(2)], NOW - timedelta(days=1))
-            publish_all(publish_settings(config), archive, NOW, parallel=False)
+            publish_all(publish_settings(config), archive, NOW)
             feeds[name] = _snapshot(config.pipeline.feeds)
             # Later runs that change nothing write nothing, whatever the clock says.
-            assert publish_all(publish_settings(config), archive, NOW + timedelta(hours=5), parallel=False) == []
+            assert publish_all(publish_settings(config), archive, NOW + timedelta(hours=5)) == []
             assert _snapshot(config.pipeline.feeds) == feeds[name]
             if name == "b":
                 # A back-dated item: en-gb's date becomes that run's clock.
                 archive.store([_story(30)], NOW)
                 later = NOW + timedelta(hours=6)
-                written = publish_all(publish_settings(config), archive, later, parallel=False)
+                written = publish_all(publish_settings(config), archive, later)
                 assert config.pipeline.feeds / "en-gb" / "rss.xml" in written
                 dates = _feed_dates_of(config.pipeline.feeds / "en-gb")
                 assert set(dates) == {later}

@@ -1,0 +1,145 @@
+"""The two detectors :mod:`normalize.language` combines: py3langid (ranked by
+:mod:`normalize.langid_fast`) and langdetect, loaded once on first use and shared by threads;
+with the small helpers that read their probability dictionaries.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from operator import itemgetter
+from pathlib import Path
+
+from normalize import langid_fast
+
+class _Engines:
+    """The two detectors, loaded once on first use and shared by every thread."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._py_model = None
+        self.model_cache: Path | None = None
+        self._py_rankers: dict[tuple[str, ...] | None, langid_fast.Ranker] = {}
+        self._ld_profiles: dict[str, object] = {}
+        self._ld_factories: dict[tuple[str, ...], object] = {}
+        self._ld_dir = None
+        self._ld_langs = None
+
+    def py_model(self) -> langid_fast.Model:
+        """py3langid's model (from the cache file in :attr:`model_cache`, see langid_fast)."""
+        if self._py_model is None:
+            with self._lock:
+                if self._py_model is None:
+                    self._py_model = langid_fast.load_model(self.model_cache)
+        return self._py_model
+
+    def py_full(self) -> langid_fast.Ranker:
+        """py3langid's ranking over every language of its model (normalized probabilities)."""
+        return self.py_restricted(None)
+
+    def py_labels(self) -> frozenset[str]:
+        """Codes the py3langid model knows."""
+        return frozenset(self.py_model().classes)
+
+    def py_restricted(self, langs: tuple[str, ...] | None) -> langid_fast.Ranker:
+        """py3langid's ranking restricted to ``langs`` (all its languages for ``None``)."""
+        ranker = self._py_rankers.get(langs)
+        if ranker is None:
+            model = self.py_model()
+            with self._lock:
+                ranker = self._py_rankers.get(langs)
+                if ranker is None:
+                    ranker = self._py_rankers[langs] = langid_fast.Ranker(model, langs)
+        return ranker
+
+    def ld_available(self) -> frozenset[str]:
+        """Languages langdetect has a profile for (``zh-cn``/``zh-tw`` reported as ``zh``)."""
+        if self._ld_langs is None:
+            self._ld_langs = frozenset(
+                _LD_CODE.get(name, name) for name in os.listdir(self._ld_path()))
+        return self._ld_langs
+
+    def _ld_path(self):
+        if self._ld_dir is None:
+            from langdetect.detector_factory import PROFILES_DIRECTORY
+
+            self._ld_dir = PROFILES_DIRECTORY
+        return self._ld_dir
+
+    def ld_factory(self, langs: tuple[str, ...] | None):
+        """A seeded langdetect factory for ``langs`` (all profiles for ``None``), or ``None``."""
+        key = langs or ("*",)
+        factory = self._ld_factories.get(key)
+        if factory is None:
+            from langdetect.detector_factory import DetectorFactory
+            from langdetect.utils.lang_profile import LangProfile
+
+            with self._lock:
+                factory = self._ld_factories.get(key)
+                if factory is None:
+                    names = sorted(os.listdir(self._ld_path()))
+                    if langs is not None:
+                        names = [n for n in names if _LD_CODE.get(n, n) in langs]
+                    if len(names) < 2:
+                        return None
+                    factory = DetectorFactory()
+                    factory.set_seed(0)
+                    for index, name in enumerate(names):
+                        profile = self._ld_profiles.get(name)
+                        if profile is None:
+                            path = os.path.join(self._ld_path(), name)
+                            with open(path, encoding="utf-8") as handle:
+                                profile = json.load(handle)
+                            self._ld_profiles[name] = profile
+                        factory.add_profile(LangProfile(**profile), index, len(names))
+                    self._ld_factories[key] = factory
+        return factory
+
+
+_LD_CODE = {"zh-cn": "zh", "zh-tw": "zh"}
+_ENGINES = _Engines()
+
+
+def _ld_rank(factory, text: str) -> dict[str, float]:
+    """langdetect's probabilities for ``text`` from a fresh seeded detector ({} if no features)."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = factory.create()
+    detector.append(text)
+    try:
+        found = detector.get_probabilities()
+    except LangDetectException:
+        return {}
+    ranked: dict[str, float] = {}
+    for item in found:
+        code = _LD_CODE.get(item.lang, item.lang)
+        ranked[code] = ranked.get(code, 0.0) + item.prob
+    return ranked
+
+
+def _best(dist: dict[str, float]) -> tuple[str, float]:
+    top = max(dist.values())
+    # Ties go to the alphabetically first code, so the answer never depends on dict order.
+    return min([code for code, prob in dist.items() if prob == top]), top
+
+
+def _code_of(dist: dict[str, float], prob: float) -> str:
+    """The first code in ``dist`` with probability ``prob``."""
+    return list(dist)[list(dist.values()).index(prob)]
+
+
+def _ordered(dist: dict[str, float]) -> list[tuple[str, float]]:
+    """``dist`` as (code, probability) pairs, most probable first, ties in code order."""
+    # Sorting is stable (reverse=True too): sort by code, then by probability.
+    return sorted(sorted(dist.items()), key=itemgetter(1), reverse=True)
+
+
+def _split_halves(text: str) -> tuple[str, str]:
+    middle = len(text) // 2
+    cut = text.rfind(" ", 0, middle + 1)
+    if cut <= 0:
+        cut = text.find(" ", middle)
+    if cut <= 0:
+        cut = middle
+    return text[:cut], text[cut:]
