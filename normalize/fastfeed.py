@@ -21,6 +21,7 @@ e-mail pattern takes at most four letters of top-level domain, so ``news@paper.o
 leaves ``ine (Ana`` as the name, and an author with no name inherits the previous author's.
 
 Only a root that is neither ``rss``, RDF nor Atom (CDF, made-up namespaces) returns ``None``.
+Inline markup is turned into text as feedparser does it by :mod:`normalize.feedmarkup`.
 ``tests/test_fastpath.py`` and ``bench/differential.py`` check the records of both readers agree.
 """
 
@@ -29,12 +30,13 @@ from __future__ import annotations
 import binascii
 import logging
 import re
-import xml.sax.saxutils
 from typing import Any, Callable
 
 from feedparser.datetimes import _parse_date
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
+
+from normalize.feedmarkup import PREFIXES, XHTML, looks_like_html, map_type, markup_value
 
 log = logging.getLogger(__name__)
 
@@ -43,33 +45,8 @@ RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
-#: Namespaces feedparser reads under a prefix of its own (lower-cased URIs), as its handlers
-#: are named: ``dc:creator`` is ``_start_dc_creator`` whatever prefix the document uses.
-_PREFIXES = {
-    "": "",
-    "http://purl.org/rss/1.0/": "",
-    "http://my.netscape.com/rdf/simple/0.9/": "",
-    ATOM_NS.lower(): "",
-    "http://purl.org/atom/ns#": "",
-    "http://backend.userland.com/rss": "",
-    "http://backend.userland.com/rss2": "",
-    "http://blogs.law.harvard.edu/tech/rss": "",
-    "http://purl.org/dc/elements/1.1/": "dc_",
-    "http://purl.org/dc/terms/": "dcterms_",
-    "http://purl.org/rss/1.0/modules/content/": "content_",
-    "http://search.yahoo.com/mrss/": "media_",
-    "http://search.yahoo.com/mrss": "media_",
-    "http://www.itunes.com/dtds/podcast-1.0.dtd": "itunes_",
-    "http://example.com/dtds/podcast-1.0.dtd": "itunes_",
-    "http://www.w3.org/1999/xhtml": "xhtml_",
-    "http://www.w3.org/xml/1998/namespace": "xml_",
-}
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
-_XHTML = "application/xhtml+xml"
 _EMAIL = re.compile(r"""(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))([a-zA-Z]{2,63}|[0-9]{1,3})(\]?))(\?subject=\S+)?""")
-_CLOSE_TAG = re.compile(r"</(\w+)>")
-_ENTITY = re.compile(r"&#?\w+;")
-_TAG_NAME = re.compile(r"</?(\w+)")
 _CP1252 = {i: bytes([i]).decode("cp1252") for i in range(128, 160) if i not in (129, 141, 143, 144, 157)}
 _C1 = re.compile("[\x80-\x9f]")
 _RELATIVE_URI = frozenset({"comments", "docs", "href", "icon", "id", "link", "logo", "url"})
@@ -79,32 +56,15 @@ def _local(tag: str) -> str:
     """``{ns}pubDate`` -> ``pubdate`` with feedparser's prefix (``dc_date``), or ``""``."""
     if tag[0] == "{":
         ns, _, local = tag[1:].partition("}")
-        prefix = _PREFIXES.get(ns.lower())
+        prefix = PREFIXES.get(ns.lower())
         if prefix is None:
             return "?" + local.lower()  # an extension feedparser has no handler for
         return prefix + local.lower()
     return tag.lower()
 
 
-def _map_type(value: str) -> str:
-    value = value.lower()
-    return {"text": "text/plain", "plain": "text/plain", "html": "text/html",
-            "xhtml": _XHTML}.get(value, value)
-
-
 def _dash(lang: str | None) -> str | None:
     return lang.replace("_", "-") if lang else lang
-
-
-def _looks_like_html(text: str) -> bool:
-    """feedparser's guess whether an RSS text element holds HTML (its ``looks_like_html``)."""
-    from feedparser.sanitizer import _HTMLSanitizer
-
-    if not (_CLOSE_TAG.search(text) or _ENTITY.search(text)):
-        return False
-    if any(t.lower() not in _HTMLSanitizer.acceptable_elements for t in _TAG_NAME.findall(text)):
-        return False
-    return True
 
 
 class _Document:
@@ -155,59 +115,6 @@ def _scope(element: etree._Element, base: str, lang: str | None) -> tuple[str, s
     return base, lang
 
 
-def _xhtml_attrs(element: etree._Element) -> str:
-    parts = []
-    for key, value in element.attrib.items():
-        if key[0] == "{":
-            ns, _, local = key[1:].partition("}")
-            prefix = _PREFIXES.get(ns.lower())
-            key = f"{prefix[:-1]}:{local}" if prefix else local
-        key = key.lower()
-        if key in ("rel", "type"):
-            value = value.lower()
-        parts.append(' %s="%s"' % (key, xml.sax.saxutils.escape(value, {'"': "&quot;"})))
-    return "".join(parts)
-
-
-class _Content:
-    """feedparser's pieces of one text construct whose element has children (inline markup)."""
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
-        self.pieces: list[str] = []
-
-    def data(self, text: str | None) -> None:
-        if text:
-            self.pieces.append(xml.sax.saxutils.escape(text) if self.kind == _XHTML else text)
-
-    def element(self, element: etree._Element) -> None:
-        tag = element.tag
-        if not isinstance(tag, str):
-            self.data(element.tail)
-            return
-        local = (tag.rpartition("}")[2] if tag[0] == "{" else tag).lower()
-        emit = True
-        if not self.kind.endswith("xml"):
-            if local == "div":
-                emit = False  # feedparser: "typepad does this"
-            else:
-                self.kind = _XHTML  # markup declared as escaped, but it isn't really
-        if emit and self.kind == _XHTML:
-            self.pieces.append(f"<{local}{_xhtml_attrs(element)}>")
-        self.data(element.text)
-        for child in element:
-            self.element(child)
-        closing = True
-        if not self.kind.endswith("xml"):
-            if local == "div":
-                closing = False
-            else:
-                self.kind = _XHTML
-        if closing and self.kind == _XHTML:
-            self.pieces.append(f"</{local}>")
-        self.data(element.tail)
-
-
 class _Entry:
     """One item or entry read the way feedparser's mixin reads it, for the keys we use."""
 
@@ -233,35 +140,12 @@ class _Entry:
         kind = None
         base64 = False
         if default_type is not None:
-            kind = _map_type(element.get("type", default_type))
+            kind = map_type(element.get("type", default_type))
             base64 = element.get("mode") == "base64" or not (
                 kind.startswith("text/") or kind.endswith("+xml") or kind.endswith("/xml"))
         if len(element):
             if kind is not None:
-                content = _Content(kind)
-                content.data(element.text)
-                for child in element:
-                    content.element(child)
-                kind = content.kind
-                pieces = content.pieces
-                if self.doc.atom10 and kind == _XHTML:
-                    while len(pieces) > 1 and not pieces[-1].strip():
-                        del pieces[-1]
-                    while len(pieces) > 1 and not pieces[0].strip():
-                        del pieces[0]
-                    if pieces and (pieces[0] == "<div>" or pieces[0].startswith("<div ")) \
-                            and pieces[-1] == "</div>":
-                        depth = 0
-                        for piece in pieces[:-1]:
-                            if piece.startswith("</"):
-                                depth -= 1
-                                if depth == 0:
-                                    break
-                            elif piece.startswith("<") and not piece.endswith("/>"):
-                                depth += 1
-                        else:
-                            pieces = pieces[1:-1]
-                value = "".join(pieces)
+                value, kind = markup_value(element, kind, self.doc.atom10)
             else:
                 # Children are elements of their own: only this element's own text is its value.
                 value = (element.text or "") + "".join(c.tail or "" for c in element)
@@ -275,7 +159,7 @@ class _Entry:
                 pass
         if name in _RELATIVE_URI and value and (name != "id" or self.guidislink):
             value = _urljoin(base, value)
-        if kind == "text/plain" and not self.doc.atom and _looks_like_html(value):
+        if kind == "text/plain" and not self.doc.atom and looks_like_html(value):
             kind = "text/html"
         return self.doc.finish(value), kind
 
@@ -426,7 +310,7 @@ def _content_encoded(entry: _Entry, element, base, lang, depth) -> None:
 
 
 def _body(entry: _Entry, element, base, lang, depth) -> None:
-    entry.content(element, base, lang, depth, "content", _XHTML)
+    entry.content(element, base, lang, depth, "content", XHTML)
 
 
 def _link(entry: _Entry, element, base, lang, depth) -> None:
@@ -439,7 +323,7 @@ def _link(entry: _Entry, element, base, lang, depth) -> None:
         href = attrib["href"]
     if href is not None:
         href = _urljoin(base, href)
-        if rel == "alternate" and _map_type(kind) in _HTML_TYPES:
+        if rel == "alternate" and map_type(kind) in _HTML_TYPES:
             entry.entry["link"] = href
         return
     if entry.inimage:
