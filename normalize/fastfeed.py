@@ -30,7 +30,7 @@ from __future__ import annotations
 import binascii
 import logging
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from feedparser.datetimes import _parse_date
 from feedparser.urls import _urljoin, make_safe_absolute_uri
@@ -434,15 +434,16 @@ _HANDLERS: dict[str, Callable] = {
 }
 
 
-def read_entries(root: etree._Element, url: str | None = None,
-                 encoding: str | None = None) -> tuple[list[dict], dict, list] | None:
-    """Return ``(entries, feed, items)``: entries shaped like feedparser's, or ``None``.
+def read_entries(root: etree._Element, url: str | None = None, encoding: str | None = None
+                 ) -> tuple[dict, Iterator[tuple[dict, etree._Element]]] | None:
+    """Return ``(feed, entries)``: the feed's ``language`` and ``rights``, and an iterator of
+    ``(entry, item element)`` pairs, entries shaped like feedparser's; or ``None``.
 
     In: the root element of a well-formed document (parsed by :mod:`normalize.xmlsafe`), the
     document URL (the base of relative links, as feedparser's ``Content-Location``) and the
-    document encoding. Out: a list of entry dicts in document order, a feed dict (``language``,
-    ``rights``) and the item elements (for the media :mod:`normalize.feed` reads). ``None``
-    only when the root is not RSS, RDF or Atom 1.0. Never raises.
+    document encoding. The entries are read lazily, in document order, so the caller may
+    ``clear()`` each item once it has its record. ``None`` only when the root is not RSS, RDF
+    or Atom. Never raises on a document libxml2 parsed.
     """
     tag = root.tag
     if not isinstance(tag, str):
@@ -454,46 +455,52 @@ def read_entries(root: etree._Element, url: str | None = None,
     else:
         log.debug("no lxml reading for a <%s> root: feedparser reads it", tag)
         return None
-    doc = _Document(atom, tag == f"{{{ATOM_NS}}}feed", (encoding or "utf-8").lower().replace("_", "-") in ("utf-8", "utf8"))
-    base = url or ""
-    base, lang = _scope(root, base, None)
+    encoding = (encoding or "utf-8").lower().replace("_", "-")
+    doc = _Document(atom, tag == f"{{{ATOM_NS}}}feed", encoding in ("utf-8", "utf8"))
+    base, lang = _scope(root, url or "", None)
     feed: dict[str, Any] = {"language": lang.replace("_", "-") if lang else None, "rights": None}
-    items: list[etree._Element] = []
-    entries: list[dict] = []
     feed_entry = _Entry(doc)  # the feed's own elements, read by the same rules
-    # feedparser's "has content" flag is reset only at the end of an item: a channel whose
-    # summary was followed by a description (or that has content:encoded) makes the first
-    # item's summary-like elements overwrite its summary instead of becoming content.
-    state = {"summary": False, "has_content": False}
-
-    def read(parent: etree._Element, parent_base: str, parent_lang: str | None) -> None:
+    # The feed's own values first (feedparser keeps the last, wherever it stands).
+    containers = [(root, base, lang)]
+    while containers:
+        parent, parent_base, parent_lang = containers.pop(0)
         for child in parent:
             name = doc.name(child.tag)
-            if name is None:
-                continue
-            if name in ("item", "entry"):
-                items.append(child)
-                entries.append(_read_item(doc, child, parent_base, parent_lang,
-                                          state["has_content"]))
-                state["has_content"] = False
-            elif name == "channel" and not atom:
-                read(child, *_scope(child, parent_base, parent_lang))
+            if name == "channel" and not atom:
+                containers.append((child, *_scope(child, parent_base, parent_lang)))
             elif name in ("language", "dc_language"):
                 feed["language"] = feed_entry.text(child, parent_base, "language")[0]
             elif name in ("rights", "copyright", "dc_rights"):
                 child_base, _ = _scope(child, parent_base, parent_lang)
                 feed["rights"] = feed_entry.text(child, child_base, "rights", "text/plain")[0]
-            elif name in _FEED_SUMMARY:
-                if state["summary"] and not state["has_content"]:
-                    state["has_content"] = True  # feedparser reads it as the feed's content
-                elif name in ("summary", "itunes_summary"):
-                    state["summary"] = True
-            elif name in ("content_encoded", "content", "fullitem"):
-                state["has_content"] = True
-                state["summary"] = True
+    return feed, _entries(doc, root, base, lang, atom)
 
-    read(root, base, lang)
-    return entries, feed, items
+
+def _entries(doc: _Document, parent: etree._Element, parent_base: str, parent_lang: str | None,
+             atom: bool, state: dict | None = None) -> Iterator[tuple[dict, etree._Element]]:
+    """The items under ``parent`` (the channel's and the root's), read in document order."""
+    # feedparser's "has content" flag is reset only at the end of an item: a channel whose
+    # summary was followed by a description (or that has content:encoded) makes the first
+    # item's summary-like elements overwrite its summary instead of becoming content.
+    state = {"summary": False, "has_content": False} if state is None else state
+    for child in parent:
+        name = doc.name(child.tag)
+        if name is None:
+            continue
+        if name in ("item", "entry"):
+            entry = _read_item(doc, child, parent_base, parent_lang, state["has_content"])
+            state["has_content"] = False
+            yield entry, child
+        elif name == "channel" and not atom:
+            yield from _entries(doc, child, *_scope(child, parent_base, parent_lang), atom, state)
+        elif name in _FEED_SUMMARY:
+            if state["summary"] and not state["has_content"]:
+                state["has_content"] = True  # feedparser reads it as the feed's content
+            elif name in ("summary", "itunes_summary"):
+                state["summary"] = True
+        elif name in ("content_encoded", "content", "fullitem"):
+            state["has_content"] = True
+            state["summary"] = True
 
 
 _FEED_SUMMARY = frozenset({"description", "dc_description", "media_description", "summary",

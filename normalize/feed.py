@@ -96,8 +96,8 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
     In: document bytes already past :func:`refuse_entity_declarations`, the document URL (the
     base of relative links), the response headers. Out: records as
     :func:`parse_with_feedparser` would return them (``bench/differential.py`` lists the
-    deliberate differences). ``None`` for a document libxml2 refuses, one with a DOCTYPE, an
-    HTTP charset the document contradicts, or another root (Atom 0.3, CDF). Never raises.
+    deliberate differences). ``None`` for a document libxml2 refuses, an HTTP charset the
+    document contradicts, or another root (CDF, a ``<feed>`` in no namespace). Never raises.
     """
     from normalize import fastfeed
     from normalize.xmlsafe import parse_xml
@@ -113,18 +113,22 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
     tree = root.getroottree()
     if not _charset_agrees(tree.docinfo.encoding, headers):
         return None
+    articles = []
     try:
         read = fastfeed.read_entries(root, url, tree.docinfo.encoding)
+        if read is None:
+            return None
+        feed, entries = read
+        for entry, item in entries:
+            articles.append(_entry_to_article(entry, _item_images(item), feed["language"],
+                                              feed["rights"]))
+            item.clear()  # the item's subtree is no longer needed: a big document shrinks
     except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
         # A reading bug must cost speed, not the document: feedparser reads it.
         log.warning("lxml feed reader failed (%s: %s); feedparser reads %s",
                     type(exc).__name__, exc, url or "the document")
         return None
-    if read is None:
-        return None
-    entries, feed, items = read
-    return [_entry_to_article(entry, _item_images(item), feed["language"], feed["rights"])
-            for entry, item in zip(entries, items)]
+    return articles
 
 
 def _charset_agrees(declared: str | None, headers: Mapping[str, str] | None) -> bool:
