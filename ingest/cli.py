@@ -513,6 +513,7 @@ def show_cmd(config: Config, article_id: str, as_json: bool) -> None:
         ("credit", article.credit or "-"),
         ("dateline", article.dateline.text if article.dateline else "-"),
         ("sections", ", ".join(article.sections) or "-"),
+        ("countries", ", ".join(article.countries) or "-"),
         ("editions", "\n".join(f"{e}: {why}" for e, why in article.edition_reasons) or "-"),
         ("images", "\n".join(
             f"{i.url} — {i.caption or ''}" + (f" — {i.credit.text}" if i.credit else "")

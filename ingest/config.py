@@ -10,12 +10,16 @@ Layout::
                  timeout, max_bytes, page_max_bytes, max_redirects, concurrency, per_host,
                  user_agent, hub, failing_after, backoff_max, misfire_grace, render_delay,
                  section_feeds, stale_after, allow_private, fulltext_max
-    [[editions]] id, name, languages, country
+    [[editions]] id, name, languages, country, covers
     [[sources]]  id, kind (feed|inbox|page), url | path | urls, every | cron, timezone, jitter,
-                 agency, language, editions, exclude_editions, sections, fulltext, fulltext_max,
-                 keep, enabled, stale_after
+                 agency, language, country, editions, exclude_editions, sections, fulltext,
+                 fulltext_max, keep, enabled, stale_after
     [[rules]]    conditions: source, section, agency, keyword, place, language;
                  actions: add, remove, only
+
+Countries (an edition's ``country`` and ``covers``, a source's ``country``) are ISO 3166-1 alpha-2
+codes; an unknown one is a configuration error. ``Edition`` and ``Rule`` are the routing types of
+:mod:`normalize.editions`, built here; ``Source.routing`` is what routing needs of a source.
 """
 
 from __future__ import annotations
@@ -30,21 +34,16 @@ from typing import Any
 from ingest.errors import ConfigError
 from ingest.netguard import Guard, Resolver, parse_networks
 from ingest.schedule import cron_trigger  # the same conversion the scheduler uses
+from normalize.editions import Edition, Rule, SourceRouting
+from normalize.places import country_codes
+
+__all__ = ["Config", "Edition", "Pipeline", "Rule", "Source", "build_config", "load_config",
+           "parse_interval", "validate_cron"]
 
 SOURCE_KINDS = ("feed", "inbox", "page")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _INTERVAL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-@dataclass(frozen=True)
-class Edition:
-    """A regional edition: feeds live under ``<feeds>/<id>/``."""
-
-    id: str
-    name: str
-    languages: tuple[str, ...]
-    country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +61,7 @@ class Source:
     jitter: float = 0.0
     agency: str | None = None
     language: str | None = None
+    country: str | None = None
     editions: tuple[str, ...] = ()
     exclude_editions: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
@@ -74,6 +74,12 @@ class Source:
     stale_after: float | None = None
 
     @property
+    def routing(self) -> SourceRouting:
+        """The fields edition routing reads (a small value to hand to the workers)."""
+        return SourceRouting(self.id, self.agency, self.sections, self.editions,
+                             self.exclude_editions, self.country)
+
+    @property
     def where(self) -> str:
         """The URL or path this source reads, for messages."""
         if self.url:
@@ -81,28 +87,6 @@ class Source:
         if self.path is not None:
             return str(self.path)
         return ", ".join(self.urls)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """An edition routing rule: when every given condition matches, apply the actions."""
-
-    index: int
-    source: tuple[str, ...] = ()
-    section: tuple[str, ...] = ()
-    agency: tuple[str, ...] = ()
-    keyword: tuple[str, ...] = ()
-    place: tuple[str, ...] = ()
-    language: tuple[str, ...] = ()
-    add: tuple[str, ...] = ()
-    remove: tuple[str, ...] = ()
-    only: tuple[str, ...] = ()
-    name: str | None = None
-
-    @property
-    def label(self) -> str:
-        """A short human name for the rule, used in routing reasons."""
-        return self.name or f"rule #{self.index}"
 
 
 @dataclass(frozen=True)
@@ -189,11 +173,11 @@ _PIPELINE_KEYS = {
     "user_agent", "hub", "failing_after", "backoff_max", "misfire_grace", "render_delay",
     "section_feeds", "stale_after", "allow_private", "fulltext_max",
 }
-_EDITION_KEYS = {"id", "name", "languages", "country"}
+_EDITION_KEYS = {"id", "name", "languages", "country", "covers"}
 _SOURCE_KEYS = {
     "id", "kind", "url", "path", "urls", "every", "cron", "timezone", "jitter", "agency",
-    "language", "editions", "exclude_editions", "sections", "fulltext", "fulltext_max", "keep",
-    "enabled", "stale_after",
+    "language", "country", "editions", "exclude_editions", "sections", "fulltext", "fulltext_max",
+    "keep", "enabled", "stale_after",
 }
 _RULE_KEYS = {"name", "source", "section", "agency", "keyword", "place", "language", "add",
               "remove", "only"}
@@ -278,6 +262,22 @@ class _Reader:
         except ValueError as exc:
             self.fail(key, str(exc))
 
+    def country(self, key: str) -> str | None:
+        """An ISO 3166-1 alpha-2 code such as ``"AU"`` (or ``None`` when absent)."""
+        value = self.text(key)
+        if value is not None and value not in country_codes():
+            self.fail(key, f"unknown country {value!r}: use an ISO 3166-1 alpha-2 code such as 'AU'")
+        return value
+
+    def countries(self, key: str) -> tuple[str, ...]:
+        """A list of ISO 3166-1 alpha-2 codes."""
+        values = self.strings(key)
+        for value in values:
+            if value not in country_codes():
+                self.fail(key, f"unknown country {value!r}: use ISO 3166-1 alpha-2 codes such "
+                               "as 'MX'")
+        return values
+
     def number(self, key: str, default: float, minimum: float = 0) -> float:
         value = self.get(key, (int, float), default)
         if value < minimum:
@@ -340,7 +340,7 @@ def build_config(data: dict[str, Any], path: Path) -> Config:
         if any(e.id == edition_id for e in editions):
             reader.fail("id", f"duplicate edition id {edition_id!r}")
         editions.append(Edition(edition_id, reader.text("name", required=True), languages,
-                                reader.text("country")))
+                                reader.country("country"), reader.countries("covers")))
     if not editions:
         top.fail("editions", "at least one [[editions]] table is required")
     edition_ids = {e.id for e in editions}
@@ -471,6 +471,7 @@ def _read_source(reader: _Reader, number: int, base: Path, pipeline: Pipeline,
         jitter=reader.interval("jitter", None) or 0.0,
         agency=reader.text("agency"),
         language=language,
+        country=reader.country("country"),
         editions=reader.strings("editions"),
         exclude_editions=reader.strings("exclude_editions"),
         sections=reader.strings("sections"),

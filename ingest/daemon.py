@@ -13,7 +13,8 @@ Writing. A job reads the source state and fetches without any lock, then takes t
 at once and neither waits for the other's network. Each job opens its own SQLite connection
 (connections are per thread).
 
-Rendering. A job that changed something asks for a render; renders are debounced by
+Rendering. A job that changed something asks for a render, and so does any job while the feeds
+are behind the archive (a failed render is retried by the next job); renders are debounced by
 ``pipeline.render_delay`` seconds so twenty sources finishing together render once. After each
 render the next pending embargo (:meth:`Archive.pending_embargoes`) gets its own render.
 
@@ -42,6 +43,7 @@ from ingest.errors import ConfigError, LockError, WirefeedError
 from ingest.fetch import HostLimits
 from ingest.pipeline import Publisher, Runner, log_outcome, make_run_client
 from ingest.schedule import cron_trigger, is_due
+from normalize import places
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +121,7 @@ class Daemon:
         # Feed rendering may fork worker processes: they must die on SIGTERM like any worker,
         # not inherit the daemon's "stop gracefully" handlers (Pool.terminate would hang).
         os.register_at_fork(after_in_child=_default_signals)
+        places.warm_up_in_background()  # edition routing's place names, off the first job's path
         scheduled = self.schedule_all(self.config)
         self._schedule_embargo(next_embargo)
         # Publishing skips unchanged channels, so this is cheap; it repairs feeds a previous
@@ -323,7 +326,10 @@ class Daemon:
                 log_outcome(outcome)
                 if outcome.status == "failed":
                     log.warning("[%s] failed: %s", source_id, outcome.reason)
-                if outcome.changed:
+                # A job that stored nothing still asks for a render while the feeds are behind
+                # the archive (a render that failed, or a run-once killed before its publish
+                # finished): the archive's change mark differs from the one last published.
+                if outcome.changed or self.publisher_for(config).needs_publish(archive, now):
                     self.request_render(source_id)
             except LockError as exc:
                 log.warning("[%s] %s; this run is dropped (the source stays due)", source_id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from normalize import feed, language
+from normalize import feed, language, places
 
 
 def cache_folder() -> Path:
@@ -25,6 +25,8 @@ def fast_feed_path() -> bool:
 
 
 def configure_normalize() -> None:
-    """Hand :mod:`normalize` the model cache folder and the fast-path choice. Out: nothing."""
+    """Hand :mod:`normalize` the model cache folder (language model, gazetteer) and the
+    fast-path choice. Out: nothing."""
     language.use_model_cache(cache_folder())
+    places.use_cache(cache_folder())
     feed.use_fast_path(fast_feed_path())

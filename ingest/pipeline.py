@@ -248,7 +248,8 @@ class Runner(Collectors):
         :meth:`finish`), and how many were skipped. Raises ``ParseError``.
         """
         args = (data, kind, url, source.id, headers, source.language, known or None)
-        routing = functools.partial(finish_records, source=source, editions=self.config.editions,
+        routing = functools.partial(finish_records, source=source.routing,
+                                    editions=self.config.editions,
                                     rules=self.config.rules) if finish else None
         pool = self.worker_pool(len(data))
         if pool is None:
@@ -268,7 +269,7 @@ class Runner(Collectors):
 
     def finish(self, source: Source, articles: Iterable[Article]) -> list[Article]:
         """Apply the source's defaults (agency, sections) and route editions."""
-        return finish_records(articles, source, self.config.editions, self.config.rules)
+        return finish_records(articles, source.routing, self.config.editions, self.config.rules)
 
     def parse(self, source: Source, data: bytes, kind: str, url: str | None,
               headers: dict[str, str] | None = None) -> list[Article]:

@@ -5,7 +5,8 @@ in memory (shared copy-on-write) instead of loading its own copy on its first do
 """
 
 from ingest.environment import configure_normalize
-from normalize import fastfeed, feed, language, wire  # noqa: F401  (imported for the workers)
+from normalize import fastfeed, feed, language, places, wire  # noqa: F401  (for the workers)
 
 configure_normalize()
 language.warm_up()
+places.gazetteer()  # edition routing's place names, built once for every worker

@@ -21,6 +21,9 @@ STATUS_USABLE = "usable"
 STATUS_WITHDRAWN = "withdrawn"
 STATUS_CANCELED = "canceled"
 STATUS_EMBARGOED = "embargoed"
+#: A fetched page that holds no article (a section front, a paywall stub, an empty body): kept
+#: with a one-line ``status_reason`` so the source's history shows it, never shown in feeds.
+STATUS_NOT_ARTICLE = "not-article"
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,9 @@ class Article:
     updated: datetime | None = None
     language: str | None = None
     language_method: str | None = None
+    #: ISO 3166-1 alpha-2 codes of the countries the item is about, most relevant first
+    #: (filled by routing: :func:`normalize.editions.locate`).
+    countries: tuple[str, ...] = ()
     editions: tuple[str, ...] = ()
     edition_reasons: tuple[tuple[str, str], ...] = ()
     sections: tuple[str, ...] = ()
@@ -124,6 +130,8 @@ class Article:
     #: hash is already archived is skipped before any further (costly) normalization.
     parse_hash: str = ""
     extra: tuple[tuple[str, str], ...] = field(default=())
+    #: for pages: the address the page was fetched from (``url`` is its canonical address).
+    fetched_url: str | None = None
 
     def replace(self, **changes: Any) -> "Article":
         """Return a copy with ``changes`` applied (records are immutable).
@@ -260,7 +268,7 @@ def article_from_dict(data: dict[str, Any]) -> Article:
     values["dateline"] = Dateline(**values["dateline"]) if values.get("dateline") else None
     values["images"] = tuple(_image(i) for i in values.get("images") or ())
     values["related"] = tuple(_related(r) for r in values.get("related") or ())
-    for name in ("authors", "editions", "sections"):
+    for name in ("authors", "countries", "editions", "sections"):
         values[name] = tuple(values.get(name) or ())
     for name in ("edition_reasons", "extra"):
         values[name] = tuple(tuple(pair) for pair in values.get(name) or ())

@@ -42,6 +42,7 @@ from normalize.model import (
     Dateline,
     Image,
 )
+from normalize.places import geo_note
 from normalize.nitf import XML_LANG, inner_html, render_body, strip_by_prefix, strip_namespaces, text_of
 from normalize.sanitize import clean_html
 from normalize.text import clean_text, html_to_text, parse_date, plain_title, text_to_html
@@ -60,6 +61,11 @@ _STATUS = {
 }
 # Subjects of these concept types are people, organisations and places: tags, not sections.
 _NON_SECTION_TYPES = re.compile(r"(?:^|:)(?:person|organisation|organization|geoArea|poi|object|5)$", re.I)
+
+
+# Subjects that are places, and qcodes that name a country, as agencies write them.
+_GEO_TYPES = re.compile(r"(?:^|:)(?:geoArea|country|city|place|region)$", re.I)
+_COUNTRY_QCODE = re.compile(r"^(?:iso3166-1a2|iso3166|country|ctry|cntry):[A-Za-z]{2}$", re.I)
 
 
 def _suffix(qcode: str | None) -> str:
@@ -205,6 +211,20 @@ class _Item:
             return Dateline(text=place, place=place)
         return None
 
+    def geo(self) -> list[tuple[str, str]]:
+        """Agency geo metadata as :func:`normalize.places.geo_note` entries: ``located`` (with
+        the country of its ``broader`` chain when given) first, then geo-area subjects."""
+        notes = []
+        for element in self.content("located"):
+            codes = [b.get("qcode") or "" for b in element.iter("broader")]
+            code = next((c for c in codes if _COUNTRY_QCODE.search(c)), element.get("qcode"))
+            notes.append(geo_note("located", code, _concept_name(element, self.language)))
+        for element in self.content("subject"):
+            qcode = element.get("qcode") or ""
+            if _GEO_TYPES.search(element.get("type") or "") or _COUNTRY_QCODE.search(qcode):
+                notes.append(geo_note("subject", qcode, _concept_name(element, self.language)))
+        return notes
+
     def sections(self) -> tuple[str, ...]:
         found: list[str] = []
         for element in self.content("subject") + self.content("genre"):
@@ -333,6 +353,7 @@ class _Item:
             extra.append(("slugline", slugline))
         if self.item_class:
             extra.append(("itemclass", self.item_class))
+        extra.extend(self.geo())
         first_created = parse_date(self._meta("firstCreated"))
         content_created = next(
             (parse_date(text_of(e)) for e in self.content("contentCreated") if text_of(e)), None

@@ -45,6 +45,7 @@ from normalize.model import (
     Image,
 )
 from normalize.nitf import strip_by_prefix
+from normalize.places import geo_note
 from normalize.sanitize import clean_html
 from normalize.text import clean_text, html_to_text, parse_date, plain_title, text_to_html
 
@@ -261,6 +262,22 @@ def _rights(doc: dict) -> str:
     return rights
 
 
+def _places(doc: dict) -> list[tuple[str, str]]:
+    """``place`` (1.x) and ``places`` (2.x, 3.x) as :func:`normalize.places.geo_note` entries."""
+    notes = []
+    for key in ("place", "places"):
+        values = doc.get(key)
+        for value in values if isinstance(values, list) else ():
+            if isinstance(value, Mapping):
+                code = _str(value.get("code")) or _str(value.get("uri")) or _str(value.get("qcode"))
+                name = _str(value.get("name")) or _str(value.get("literal"))
+                if code or name:
+                    notes.append(geo_note(key, code, name))
+            elif isinstance(value, str) and value.strip():
+                notes.append(geo_note(key, None, _str(value)))
+    return notes
+
+
 def _article(doc: dict, base_url: str | None) -> Article:
     title, subheadline = _headlines(doc)
     guid = _str(doc.get("uri")) or _str(doc.get("guid"))
@@ -276,6 +293,7 @@ def _article(doc: dict, base_url: str | None) -> Article:
     versioned = parse_date(_str(doc.get("versioncreated")) or None)
     sources = _names(doc.get("infosources"))
     extra = [(k, _str(str(doc[k]))) for k in ("urgency", "slugline", "type") if doc.get(k) not in (None, "")]
+    extra.extend(_places(doc))
     return Article(
         id="",
         guid=guid,

@@ -39,6 +39,7 @@ from normalize.model import (
     Dateline,
     Image,
 )
+from normalize.places import geo_note
 from normalize.sanitize import clean_html
 from normalize.text import clean_text, html_to_text, parse_date, plain_title
 from normalize.xmlsafe import parse_xml
@@ -218,6 +219,24 @@ def _dateline(root: etree._Element, body_head: etree._Element | None) -> Datelin
     return None
 
 
+def _locations(root: etree._Element, body_head: etree._Element | None) -> list[tuple[str, str]]:
+    """The dateline's ``<location>`` (its ``<country iso-cc>`` or its city) and the docdata's
+    ``<evloc>`` as :func:`normalize.places.geo_note` entries."""
+    notes = []
+    location = body_head.find("dateline/location") if body_head is not None else None
+    if location is not None:
+        country = location.find(".//country")
+        code = (country.get("iso-cc") or "") if country is not None else ""
+        city = location.find(".//city")
+        notes.append(geo_note("location", code, text_of(city) if city is not None
+                              else text_of(location)))
+    for evloc in root.iterfind("head/docdata/evloc"):
+        name = clean_text(evloc.get("city")) or clean_text(evloc.get("state-prov"))
+        if evloc.get("iso-cc") or name:
+            notes.append(geo_note("evloc", clean_text(evloc.get("iso-cc")), name))
+    return notes
+
+
 def _sections(head: etree._Element | None) -> tuple[str, ...]:
     if head is None:
         return ()
@@ -301,7 +320,7 @@ def parse(data: bytes, *, url: str | None = None, headers: Mapping[str, str] | N
             status_reason = clean_text(ed_msg.get("info")) if ed_msg is not None else None
             status_reason = status_reason or None
 
-    extra = []
+    extra = _locations(root, body_head)
     urgency = root.find("head/docdata/urgency")
     if urgency is not None and urgency.get("ed-urg"):
         extra.append(("urgency", clean_text(urgency.get("ed-urg"))))

@@ -74,6 +74,11 @@ class FeedStore(Protocol):
         """How many records' embargoes ended after ``since`` and by ``now``."""
         ...
 
+    def change_mark(self) -> str:
+        """A value that changes whenever a record a feed may show is added, replaced, killed
+        or rerouted, and survives reopening the store; equal marks mean unchanged records."""
+        ...
+
 
 T = TypeVar("T")
 
@@ -156,6 +161,8 @@ def write_atomic(path: Path, data: bytes) -> bool:
 #: than it saves (see bench/README.md).
 PARALLEL_MIN_RECORDS = 200
 _STATE_FILE = ".publish-state.json"
+#: The state key of the archive's change mark the last completed publish read its records at.
+_MARK_KEY = "_archive_mark"
 
 
 def _renderer_digest() -> str:
@@ -307,13 +314,18 @@ def needs_publish(settings: PublishSettings, store: FeedStore, now: datetime) ->
     """Whether a run that stored nothing new must still publish.
 
     True when the feeds were never written (or a feed file is missing), the settings changed
-    since the last publish, or an embargo has passed since then. A run where nothing changed
-    otherwise skips rendering altogether: its feeds would be byte-identical.
+    since the last publish, the archive changed since the last *completed* publish (its
+    :meth:`FeedStore.change_mark` differs from the one remembered, or none is: a publish that
+    was killed or failed left the mark of the one before), or an embargo has passed since
+    then. A run where nothing changed otherwise skips rendering altogether: its feeds would be
+    byte-identical.
     """
     root = settings.feeds
     state = _load_state(root)
     last = parse_iso(state.get("_rendered_at")) if isinstance(state.get("_rendered_at"), str) else None
     if last is None or state.get("_settings") != settings.fingerprint:
+        return True
+    if state.get(_MARK_KEY) != store.change_mark():
         return True
     if not (root / "index.opml").exists() or not (root / "index.html").exists():
         return True
@@ -333,6 +345,9 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
     """
     root = settings.feeds
     limit = settings.items_per_feed
+    # Read before the records: a write landing between the two leaves an older mark in the
+    # state, so the next run publishes again rather than missing that write.
+    mark = store.change_mark()
     jobs: list[tuple[Channel, list]] = []
     pages: list[site.EditionPage] = []
     section_pages: list[site.EditionPage] = []
@@ -413,6 +428,7 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
     state["_changed"] = changed
     state["_rendered_at"] = isoformat(now)
     state["_settings"] = settings.fingerprint
+    state[_MARK_KEY] = mark
     # Written last: a crash before this point re-renders next time rather than skipping.
     write_atomic(root / _STATE_FILE, json.dumps(state, sort_keys=True, indent=0).encode())
     if written:

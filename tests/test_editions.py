@@ -1,7 +1,9 @@
-"""Edition routing: language first, then source pins and exclusions, then rules — with reasons."""
+"""Edition routing: language and place first, then source pins and exclusions, then rules —
+with reasons. Geographic routing in detail: ``tests/test_geo_routing.py``."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -34,9 +36,12 @@ def config_with(extra: str, tmp_path: Path):
     ("und", ()),
 ])
 def test_language_selects_editions(language: str, editions: tuple[str, ...]) -> None:
+    # an item that names no place, from a source without a country: every edition of its language
     routed = route(article(language), CONFIG.editions, None, ())
     assert routed.editions == editions
-    assert all(reason == f"language {language}" for _, reason in routed.edition_reasons)
+    assert routed.countries == ()
+    assert all(reason == f"language {language} (no place named)"
+               for _, reason in routed.edition_reasons)
 
 
 def test_pinned_spanish_source_still_reaches_mexico_by_place(tmp_path: Path) -> None:
@@ -119,11 +124,13 @@ def test_editions_command_and_show_print_routing(project: Path) -> None:
     assert run_cli("run-once", cwd=project).returncode == 0
     listing = run_cli("editions", cwd=project)
     assert listing.returncode == 0
-    for name in ("Global Edition", "Österreich", "Switzerland", "Mexico: add"):
+    for name in ("Global Edition", "Österreich", "Switzerland"):
         assert name in listing.stdout
     export = run_cli("articles", "--edition", "es-mx", "--json", "--limit", "50", cwd=project)
     import json
     rows = [json.loads(line) for line in export.stdout.splitlines()]
     assert rows and all(r["language"] == "es" for r in rows)
-    show = run_cli("show", rows[0]["id"], cwd=project)
-    assert "es-mx: " in show.stdout
+    local = next(r for r in rows if r["title"].startswith("México registra"))
+    show = run_cli("show", local["id"], cwd=project)
+    assert "es-mx: local MX: dateline 'Ciudad de México' MX" in show.stdout
+    assert re.search(r"countries\s+│?\s*MX", show.stdout), show.stdout

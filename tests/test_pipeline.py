@@ -73,7 +73,8 @@ def test_quickstart_run_publishes_every_language(quickstart: Path) -> None:
         for name in ("rss.xml", "atom.xml"):
             parsed = feedparser.parse((feeds / edition / name).read_bytes())
             assert not parsed.bozo, (edition, name, parsed.get("bozo_exception"))
-            assert len(parsed.entries) >= 6, (edition, name)
+            # its local items and the international ones of its language (geographic routing)
+            assert len(parsed.entries) >= 4, (edition, name)
     opml = (feeds / "index.opml").read_text(encoding="utf-8")
     for edition in ("en", "ch", "es-419", "de-at", "fr-ca"):
         # one subscription per feed: its RSS version
@@ -95,7 +96,8 @@ def test_feeds_read_back_equal_the_archive(quickstart: Path) -> None:
                   for r in records.values()}
     feeds = quickstart / "data" / "feeds"
     checked = 0
-    for edition in LANG_EDITIONS.values():
+    # every edition: geographic routing spreads the items over them
+    for edition in sorted({e for r in records.values() for e in r["editions"]}):
         for name in ("rss.xml", "atom.xml"):
             parsed = feedparser.parse((feeds / edition / name).read_bytes())
             for entry in parsed.entries:
@@ -224,7 +226,7 @@ def test_reading_commands(quickstart: Path) -> None:
     record = json.loads(export.stdout.splitlines()[0])
     for field in ("id", "guid", "url", "title", "summary", "body_html", "body_text", "authors",
                   "dateline", "agency", "credit", "images", "related", "published", "updated",
-                  "language", "editions", "sections", "version", "status"):
+                  "language", "editions", "sections", "version", "status", "fetched_url"):
         assert field in record
     rendered = run_cli("render", cwd=quickstart)
     assert rendered.returncode == 0 and rendered.stdout.startswith("0 feed files written")

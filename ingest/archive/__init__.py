@@ -13,6 +13,11 @@ Tables (created on open, WAL mode):
   :meth:`Archive.store` in the same transaction, so the summary of a run costs the same at ten
   thousand records as at a million (counting over the memberships took ~1 s at 100,000).
 * ``articles_fts``: FTS5 over title and body text for ``ingest search``.
+* ``change_mark``: one row, the archive's change mark (:meth:`Archive.change_mark`): a random
+  id given when the table is made and a counter bumped in the transaction of every write that
+  can change a feed (a new record, a replaced version, a kill, a reroute). Publishing remembers
+  the mark it published, so a run that stores nothing still republishes after a run whose
+  publish never finished.
 
 Writes for one source happen in one transaction (:meth:`Archive.store`), so a crash leaves either
 all of a source's items or none. sqlite-utils creates and migrates the schema, and is imported

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator, Sequence
 
-from ingest.archive.schema import _NEWEST_USABLE
+from ingest.archive.schema import _NEWEST_USABLE, _bump_change_mark
 from normalize.model import (
     STATUS_CANCELED,
     STATUS_USABLE,
@@ -48,8 +48,8 @@ def _json_default(value: Any) -> Any:
 #: One encoder for every JSON column and history record (json.dumps with options builds a new
 #: encoder per call). Sorted keys keep the text identical to ``json.dumps(article_to_dict(...))``.
 _JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=_json_default)
-_JSON_FIELDS = ("authors", "dateline", "images", "related", "editions", "edition_reasons",
-                "sections", "extra")
+_JSON_FIELDS = ("authors", "dateline", "images", "related", "countries", "editions",
+                "edition_reasons", "sections", "extra")
 #: Article fields in column order, the id first (an UPDATE sets the others ``WHERE id = ?``).
 _ARTICLE_FIELDS = ("id", *(f.name for f in dataclasses.fields(Article) if f.name != "id"))
 _read_article_fields = operator.attrgetter(*_ARTICLE_FIELDS)
@@ -65,7 +65,7 @@ def _json_of_common(value: tuple) -> str:
 #: Bylines, editions, routing reasons and sections come from small sets: their text is reused.
 _FIELD_ENCODERS = {
     "authors": _json_of_common, "dateline": _JSON.encode, "images": _JSON.encode,
-    "related": _JSON.encode, "editions": _json_of_common, "edition_reasons": _json_of_common,
+    "related": _JSON.encode, "countries": _json_of_common, "editions": _json_of_common, "edition_reasons": _json_of_common,
     "sections": _json_of_common, "extra": _JSON.encode,
     "published": isoformat, "updated": isoformat, "embargoed": isoformat,
 }
@@ -259,10 +259,12 @@ class ArticlesMixin:
                     stale += 1
                     continue
                 if article.content_hash == old.content_hash and article.version == old.version:
-                    if (article.editions, article.edition_reasons, article.language) != (
-                            old.editions, old.edition_reasons, old.language):
+                    if (article.editions, article.edition_reasons, article.language,
+                            article.countries) != (old.editions, old.edition_reasons,
+                                                   old.language, old.countries):
                         # Routing changed (new rules), content did not: no new version.
-                        replacement = old.replace(editions=article.editions,
+                        replacement = old.replace(countries=article.countries,
+                                                  editions=article.editions,
                                                   edition_reasons=article.edition_reasons,
                                                   language=article.language,
                                                   language_method=article.language_method)
@@ -320,8 +322,12 @@ class ArticlesMixin:
 
     def _write(self, inserts: Sequence[Article], replacements: Sequence[Article],
                history: list[tuple], stamp: str) -> None:
-        """Write a decided batch: new rows, replaced rows, replaced versions, memberships."""
+        """Write a decided batch: new rows, replaced rows, replaced versions, memberships;
+        and bump the change mark when the batch changes a record (in the same transaction, so
+        the mark moves exactly when the records do)."""
         conn = self.conn
+        if inserts or replacements:
+            _bump_change_mark(conn)
         conn.executemany(
             "INSERT OR REPLACE INTO article_history (article_id, version, replaced_at, record) "
             "VALUES (?, ?, ?, ?)", history)
@@ -384,6 +390,14 @@ class ArticlesMixin:
                 known[row["id"]] = _row_to_article(row)
         # A record removed between the two reads is left out, as if removed before them.
         return [known[article_id] for article_id in ids if article_id in known]
+
+    def change_mark(self) -> str:
+        """The archive's change mark, ``"<archive id>:<counter>"``: it differs from every
+        earlier mark of this archive once a record was added, replaced, killed or rerouted,
+        and from any other archive's (so a feeds folder moved to a new archive republishes).
+        Kept across reopening; read by publishing to know whether the feeds are behind."""
+        row = self.conn.execute("SELECT archive, mark FROM change_mark WHERE id = 1").fetchone()
+        return f"{row[0]}:{row[1]}" if row else ""
 
     def edition_stats(self) -> dict[str, tuple[int, datetime | None]]:
         """edition -> (items, newest published) over usable records (kept by :meth:`store`)."""

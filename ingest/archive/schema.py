@@ -9,6 +9,7 @@ import contextlib
 import os
 import sqlite3
 import sys
+import uuid
 from pathlib import Path
 from typing import Iterator
 
@@ -19,10 +20,11 @@ _ARTICLE_COLUMNS = {
     "id": str, "source": str, "guid": str, "url": str, "title": str, "summary": str,
     "body_html": str, "body_text": str, "authors": str, "dateline": str, "agency": str,
     "credit": str, "images": str, "related": str, "published": str, "updated": str,
-    "language": str, "language_method": str, "editions": str, "edition_reasons": str,
+    "language": str, "language_method": str, "countries": str, "editions": str,
+    "edition_reasons": str,
     "sections": str, "version": int, "status": str, "status_reason": str, "embargoed": str,
     "rights": str, "content_hash": str, "parse_hash": str, "extra": str, "first_seen": str,
-    "last_seen": str,
+    "last_seen": str, "fetched_url": str,
 }
 _SOURCE_COLUMNS = {
     "id": str, "kind": str, "location": str, "last_attempt": str, "last_success": str,
@@ -33,7 +35,7 @@ _SOURCE_COLUMNS = {
 
 #: Tables (and the FTS table) an archive must have; missing ones send the open through sqlite-utils.
 _TABLES = ("articles", "article_editions", "article_sections", "article_history", "sources",
-           "seen_files", "articles_fts", "edition_counts")
+           "seen_files", "articles_fts", "edition_counts", "change_mark")
 #: Indexes older archives have and newer ones do without: nothing queries articles by content
 #: hash, and the index slowed every insert. Opening an old archive drops them.
 _DROPPED_INDEXES = ("idx_articles_content_hash",)
@@ -43,6 +45,18 @@ _NEWEST_USABLE = (
     "SELECT e.published FROM article_editions e JOIN articles a ON a.id = e.article_id "
     "WHERE e.edition = ? AND a.status = ? ORDER BY e.published DESC LIMIT 1"
 )
+
+
+#: Bump the change mark, or make its row (with ``archive`` id and ``mark``) when missing.
+_BUMP_MARK = (
+    "INSERT INTO change_mark (id, archive, mark) VALUES (1, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET mark = mark + 1"
+)
+
+
+def _bump_change_mark(conn: sqlite3.Connection) -> None:
+    """Move the archive's change mark on (inside the caller's write transaction)."""
+    conn.execute(_BUMP_MARK, [uuid.uuid4().hex, 1])
 
 
 def _count_editions(conn: sqlite3.Connection) -> None:
@@ -164,6 +178,11 @@ def _create_or_migrate_schema(conn: sqlite3.Connection) -> None:
             db["edition_counts"].create({"edition": str, "items": int, "newest": str},
                                         pk="edition")
             _count_editions(conn)
+        if "change_mark" not in db.table_names():
+            # An archive made before the mark starts at 0 under a new id: no publish state
+            # remembers that mark, so its first run publishes.
+            db["change_mark"].create({"id": int, "archive": str, "mark": int}, pk="id")
+            conn.execute(_BUMP_MARK, [uuid.uuid4().hex, 0])
         if "articles_fts" not in db.table_names():
             db["articles"].enable_fts(["title", "body_text"], create_triggers=True,
                                       tokenize="unicode61 remove_diacritics 2")
