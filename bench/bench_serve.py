@@ -1,13 +1,22 @@
-"""Benchmark `ingest serve`: requests per second for full answers (200) and revalidations (304).
+"""Benchmark `ingest serve` beside Python's `http.server`: req/s and latency percentiles.
 
 Run by hand, never in CI:
 
-    python bench/bench_serve.py [--requests 5000] [--threads 4] [--articles 600]
+    python bench/bench_serve.py [--seconds 3] [--articles 600] [--path /fr-fr/rss.xml]
 
 Uses ``data/feeds`` (with ``schedules.toml``) when it holds feeds, else publishes synthetic
-articles into a temporary folder with the real publisher. The server runs in a SUBPROCESS on
-127.0.0.1 (a free port); this process drives a fixed number of keep-alive requests from a few
-threads, each with its own httpx client, and stops by itself. Only figures are printed.
+articles into a temporary folder with the real publisher. Both servers run as SUBPROCESSES on
+127.0.0.1 (free ports) over the same folder, in the same run: ``python -m ingest serve`` and
+``python -m http.server`` (HTTP/1.0, its default: it closes every connection, and answers
+neither gzip nor If-None-Match, only If-Modified-Since). Nothing else is ever contacted.
+
+The load comes from ApacheBench (``ab``, Debian's apache2-utils) and, for HTTP/1.1 keep-alive,
+wrk (Debian's wrk) when installed: every scenario runs for ``--seconds`` (bounded) at
+concurrency 1, 50 and 200, without and with keep-alive (``ab -k`` is an HTTP/1.0 client asking
+for keep-alive), for three kinds of request: plain (identity), gzip (``Accept-Encoding: gzip``)
+and conditional (``If-Modified-Since`` in 2100: a 304 from both). Printed: a Markdown table of
+req/s, p50, p99 and the slowest request (ms), failures and non-2xx answers, with the time and
+load average of the run (the machine may be shared).
 """
 
 from __future__ import annotations
@@ -15,16 +24,17 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-
-import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -79,58 +89,143 @@ def build_feeds(folder: Path, count: int) -> Path:
     return config_path
 
 
-def start_server(config_path: Path) -> tuple[subprocess.Popen, str]:
-    """Start ``python -m ingest serve`` on a free port; return the process and its URL."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ingest", "serve", "--config", str(config_path), "--port", "0",
-         "-q"], cwd=config_path.parent, stdout=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)})
-    banner = process.stdout.readline()  # "serving <root> at http://127.0.0.1:PORT/ ..."
-    if " at http://127.0.0.1:" not in banner:
-        process.kill()
-        raise SystemExit(f"server did not start: {banner!r}")
-    return process, banner.split(" at ", 1)[1].split()[0]
+def free_port() -> int:
+    """A port free on 127.0.0.1 now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds a process has used (Linux /proc), None elsewhere."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def wait_listening(port: int, process: subprocess.Popen, timeout: float = 20.0) -> None:
+    """Return once 127.0.0.1:``port`` accepts connections."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"nothing listens on 127.0.0.1:{port}")
 
 
-def drive(url: str, paths: list[str], total: int, threads: int, headers_for, expect: int
-          ) -> tuple[float, int, int]:
-    """Send ``total`` GETs from ``threads`` keep-alive clients; return (seconds, bytes, wrong)."""
-    share = [total // threads + (1 if i < total % threads else 0) for i in range(threads)]
-    received = [0] * threads
-    wrong = [0] * threads
+def start_servers(config_path: Path, root: Path) -> dict[str, tuple[subprocess.Popen, int]]:
+    """``ingest serve`` and ``http.server`` over the same folder; name -> (process, port)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    servers = {}
+    port = free_port()
+    servers["ingest serve"] = (subprocess.Popen(
+        [sys.executable, "-m", "ingest", "serve", "--config", str(config_path), "--port",
+         str(port), "-q"], cwd=config_path.parent, stdout=subprocess.DEVNULL, env=env), port)
+    wait_listening(port, servers["ingest serve"][0])
+    port = free_port()
+    servers["http.server"] = (subprocess.Popen(
+        [sys.executable, "-m", "http.server", "-b", "127.0.0.1", "-d", str(root), str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL), port)
+    wait_listening(port, servers["http.server"][0])
+    return servers
 
-    def work(index: int) -> None:
-        with httpx.Client(base_url=url.rstrip("/"), timeout=30) as client:
-            for n in range(share[index]):
-                path = paths[(index + n * threads) % len(paths)]
-                response = client.get(path, headers=headers_for(path))
-                received[index] += response.num_bytes_downloaded  # on the wire
-                wrong[index] += response.status_code != expect
 
-    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
-    began = time.perf_counter()
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return time.perf_counter() - began, sum(received), sum(wrong)
+@dataclass(frozen=True)
+class Result:
+    """One load run's figures."""
+
+    rps: float
+    p50: float | None
+    p99: float | None
+    slowest: float | None
+    failed: int
+    non_2xx: int
+    requests: int
+
+    def cells(self) -> list[str]:
+        def ms(value):
+            # ab reports whole milliseconds: 0 means under one.
+            if value is None:
+                return "-"
+            if value < 1:
+                return "<1" if value == 0 else f"{value:.2f}"
+            return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+
+        notes = []
+        if self.failed:
+            notes.append(f"{self.failed} failed")
+        return [f"{self.rps:,.0f}", ms(self.p50), ms(self.p99), ms(self.slowest),
+                ", ".join(notes) or "0"]
+
+
+def run_ab(url: str, concurrency: int, keep_alive: bool, headers: dict[str, str],
+           seconds: float) -> Result:
+    """ApacheBench for ``seconds`` (at most 200,000 requests)."""
+    command = ["ab", "-q", "-r", "-s", "30", "-t", str(seconds), "-n", "200000",
+               "-c", str(concurrency)]
+    if keep_alive:
+        command.append("-k")
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run(command + [url], capture_output=True, text=True,
+                         timeout=seconds + 120).stdout
+
+    def number(pattern: str, default=None):
+        match = re.search(pattern, out, re.MULTILINE)
+        return float(match.group(1)) if match else default
+
+    return Result(rps=number(r"^Requests per second:\s+([\d.]+)", 0.0),
+                  p50=number(r"^\s+50%\s+(\d+)"), p99=number(r"^\s+99%\s+(\d+)"),
+                  slowest=number(r"^\s+100%\s+(\d+)"),
+                  failed=int(number(r"^Failed requests:\s+(\d+)", 0)),
+                  non_2xx=int(number(r"^Non-2xx responses:\s+(\d+)", 0)),
+                  requests=int(number(r"^Complete requests:\s+(\d+)", 0)))
+
+
+def run_wrk(url: str, concurrency: int, headers: dict[str, str], seconds: float) -> Result:
+    """wrk (HTTP/1.1, keep-alive) for ``seconds`` with 2 threads."""
+    command = ["wrk", "-t", "2", "-c", str(concurrency), "-d", f"{max(1, int(seconds))}s",
+               "--latency", "--timeout", "30s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run(command + [url], capture_output=True, text=True,
+                         timeout=seconds + 120).stdout
+
+    def ms(label: str):
+        match = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\b", out, re.MULTILINE)
+        if not match:
+            return None
+        return float(match.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[match.group(2)]
+
+    slowest = re.search(r"^\s+Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)", out, re.MULTILINE)
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.MULTILINE)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                       out)
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    return Result(
+        rps=float(rps.group(1)) if rps else 0.0, p50=ms("50%"), p99=ms("99%"),
+        slowest=(float(slowest.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[slowest.group(2)]
+                 if slowest else None),
+        failed=sum(map(int, errors.groups())) if errors else 0,
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        requests=int(total.group(1)) if total else 0)
+
+
+KINDS = {
+    "plain": {"Accept-Encoding": "identity"},
+    "gzip": {"Accept-Encoding": "gzip"},
+    "conditional": {"Accept-Encoding": "identity",
+                    "If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"},
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=5000, help="requests per scenario")
-    parser.add_argument("--threads", type=int, default=4, help="client threads")
+    parser.add_argument("--seconds", type=float, default=3.0, help="seconds per scenario")
     parser.add_argument("--articles", type=int, default=600, help="synthetic articles")
+    parser.add_argument("--path", default="/fr-fr/rss.xml", help="the file requested")
+    parser.add_argument("--concurrency", default="1,50,200")
     args = parser.parse_args()
+    if shutil.which("ab") is None:
+        raise SystemExit("needs ApacheBench: apt-get install -y apache2-utils (wrk optional)")
 
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as temp:
         if (REPO / "data" / "feeds" / "index.opml").exists():
@@ -142,48 +237,45 @@ def main() -> None:
             print(f"feeds: {args.articles} synthetic articles published in "
                   f"{time.perf_counter() - began:.1f} s")
         root = load_config(config_path).pipeline.feeds
-        files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
-        paths = ["/" + str(p.relative_to(root)) for p in files]
-        sizes = [p.stat().st_size for p in files]
-        print(f"{len(paths)} files, {sum(sizes) / 1e6:.1f} MB, mean {sum(sizes) / len(sizes) / 1e3:.1f} kB")
-
-        process, url = start_server(config_path)
+        size = (root / args.path.lstrip("/")).stat().st_size
+        servers = start_servers(config_path, root)
+        started = datetime.now(timezone.utc)
+        print(f"{args.path}: {size / 1000:.1f} kB; {args.seconds:g} s per scenario; started "
+              f"{started:%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.2f} "
+              f"({os.cpu_count()} CPUs)\n")
+        print("| server | request | keep-alive | c | req/s | p50 ms | p99 ms | max ms | "
+              "failed |")
+        print("|---|---|---|---|---|---|---|---|---|")
+        levels = [int(c) for c in args.concurrency.split(",")]
         try:
-            etags = {"identity": {}, "gzip": {}}
-            with httpx.Client(base_url=url.rstrip("/"), timeout=30) as client:
-                for path in paths:  # warm the server's cache and learn both ETags
-                    for coding in etags:
-                        response = client.get(path, headers={"Accept-Encoding": coding})
-                        etags[coding][path] = response.headers["etag"]
-            scenarios = [
-                ("200 identity", 200, lambda p: {"Accept-Encoding": "identity"}),
-                ("200 gzip", 200, lambda p: {"Accept-Encoding": "gzip"}),
-                ("304 If-None-Match", 304,
-                 lambda p: {"Accept-Encoding": "gzip", "If-None-Match": etags["gzip"][p]}),
-                ("304 If-Modified-Since", 304,
-                 lambda p: {"Accept-Encoding": "identity",
-                            "If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}),
-            ]
-            print(f"{args.requests} requests per scenario, {args.threads} keep-alive clients, "
-                  f"127.0.0.1")
-            for name, status, headers_for in scenarios:
-                cpu_before = cpu_seconds(process.pid)
-                seconds, received, wrong = drive(url, paths, args.requests, args.threads,
-                                                 headers_for, status)
-                cpu_after = cpu_seconds(process.pid)
-                server_cpu = (f"  server CPU {(cpu_after - cpu_before) / args.requests * 1e3:.2f} ms/req"
-                              if cpu_before is not None and cpu_after is not None else "")
-                print(f"  {name:<24} {args.requests / seconds:8.0f} req/s  "
-                      f"{received / seconds / 1e6:7.1f} MB/s on the wire{server_cpu}  "
-                      f"({seconds:.2f} s" + (f", {wrong} unexpected statuses)" if wrong else ")"))
+            for name, (process, port) in servers.items():
+                url = f"http://127.0.0.1:{port}{args.path}"
+                for kind, headers in KINDS.items():
+                    for keep_alive in (False, True):
+                        for concurrency in levels:
+                            result = run_ab(url, concurrency, keep_alive, headers, args.seconds)
+                            note = ("HTTP/1.0 -k" if keep_alive else "no")
+                            print(f"| {name} | {kind} | {note} | {concurrency} | "
+                                  + " | ".join(result.cells()) + " |", flush=True)
+                if shutil.which("wrk"):
+                    for kind, headers in KINDS.items():
+                        result = run_wrk(url, 10, headers, args.seconds)
+                        print(f"| {name} | {kind} | HTTP/1.1 (wrk) | 10 | "
+                              + " | ".join(result.cells()) + " |", flush=True)
+                # the HTTP/1.0 keep-alive target of issue 22, at c=10
+                result = run_ab(url, 10, True, KINDS["plain"], args.seconds)
+                print(f"| {name} | plain | HTTP/1.0 -k | 10 | " + " | ".join(result.cells())
+                      + " |", flush=True)
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        print(f"server exit code {process.returncode}")
+            for process, _ in servers.values():
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        print(f"\nended {datetime.now(timezone.utc):%H:%M} UTC, load average "
+              f"{os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

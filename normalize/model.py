@@ -192,6 +192,13 @@ def _leading_digest(title: str, url: str | None, summary: str | None,
     return hashlib.sha256(leading.encode("utf-8", "surrogatepass"))
 
 
+def forget_digests() -> None:
+    """Drop the cached leading digests, which hold the text of up to 2,048 parsed items: they
+    serve one document's items (hashed as parsed and again once finished), not the next fetch.
+    A long-running process calls this between fetches."""
+    _leading_digest.cache_clear()
+
+
 def make_article_id(source: str, key: str) -> str:
     """Return the stable record id for an item of ``source`` identified by ``key``."""
     digest = hashlib.sha256(f"{source}\x00{key}".encode("utf-8")).hexdigest()

@@ -339,6 +339,17 @@ def prepare_entry(
     return _prepared(channel.root, article, tuple(translations))
 
 
+def forget_entries() -> None:
+    """Drop the prepared entries kept between publishes.
+
+    The cache is keyed by record version, so a long-running process (``ingest daemon``) would
+    keep every version it ever showed, up to 8,192, while only the records in its feeds now are
+    asked for again. The daemon calls this after each publish; the next publish prepares each
+    record it shows once more (as a fresh ``ingest render`` does).
+    """
+    _prepared.cache_clear()
+
+
 def _prepare(root: str, article: Article, translations: tuple[tuple[str, str], ...]) -> Entry:
     images = _usable_images(article)
     pictures = group_pictures(images)

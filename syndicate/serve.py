@@ -1,8 +1,8 @@
 """Serving: the feeds folder over HTTP, read-only (``ingest serve``).
 
-The standard library's :class:`~http.server.ThreadingHTTPServer` answers ``GET`` and ``HEAD`` for
-the files :mod:`syndicate.publish` writes (``<edition>/rss.xml``, ``atom.xml``, ``feed.json``, the
-same per section, ``index.opml``, ``index.html``) with what a feed reader or a CDN expects:
+An HTTP/1.1 server on an asyncio event loop (standard library only) answers ``GET`` and ``HEAD``
+for the files :mod:`syndicate.publish` writes (``<edition>/rss.xml``, ``atom.xml``, ``feed.json``,
+the same per section, ``index.opml``, ``index.html``) with what a feed reader or a CDN expects:
 
 - the feed media types (``application/rss+xml`` ...), always with ``charset=utf-8``;
 - a strong ``ETag`` (sha256 of the bytes sent; the gzip body has its own, ending in ``-gz``);
@@ -23,13 +23,24 @@ File bytes, validators and the gzip body are cached in memory, keyed by the file
 (path, inode, mtime_ns, size): a 304 costs one ``stat`` and no read. The publisher replaces files
 by rename, so a changed feed always shows a new inode and is never served stale.
 
-The server takes a folder and its settings (``max_age``, ``cache_bytes``); the ``ingest serve``
-command (:mod:`ingest.commands.serve`) builds them from the configuration and handles signals.
+Connections (:class:`Limits`): HTTP/1.1 connections stay open unless the client says ``close``;
+HTTP/1.0 ones only when the client asks for ``keep-alive``, and the answer says so. A request head
+must arrive whole within ``header_timeout`` of its first byte (408 and close, however it
+trickles), an idle connection is closed after ``idle_timeout``, connections past
+``max_connections`` get 503, and the listen backlog holds bursts of new connections. Requests
+are answered in the loop's thread from the cache;
+dynamic routes (``/healthz``, ``/metrics``, given by the caller) run in worker threads, and
+access-log lines (Combined Log Format) are written by a thread of their own (:class:`AccessLog`).
+
+The server takes a folder and its settings; the ``ingest serve`` command
+(:mod:`ingest.commands.serve`, with :mod:`ingest.serving`) builds them from the configuration and handles signals.
 """
 
 from __future__ import annotations
 
+import asyncio
 import collections
+import contextlib
 import email.utils
 import gzip
 import hashlib
@@ -37,16 +48,18 @@ import json
 import logging
 import mimetypes
 import os
+import queue
 import re
+import signal
 import socket
-import socketserver
 import stat
-import sys
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Callable, Mapping
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from lxml import etree
@@ -333,151 +346,483 @@ def format_http_date(value: datetime) -> str:
     return email.utils.format_datetime(value.astimezone(UTC), usegmt=True)
 
 
+def not_modified(headers: "Headers", etag: str, modified: datetime) -> bool:
+    """Whether a request's validators let it have ``304 Not Modified`` (RFC 9110 13.2.2):
+    ``If-None-Match`` when present (see :func:`etag_matches`), else ``If-Modified-Since``."""
+    tags = headers.get_all("if-none-match")
+    if tags:
+        return etag_matches(", ".join(tags), etag)
+    since = headers.get("if-modified-since")
+    if not since:
+        return False
+    try:
+        when = email.utils.parsedate_to_datetime(since)
+    except (TypeError, ValueError, IndexError):
+        return False  # an unparseable date is ignored (RFC 9110 13.1.3)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return modified <= when
+
+
 def _printable(text: str, limit: int = 300) -> str:
-    # Request targets are attacker-chosen: keep control characters out of the log.
+    # Request lines and headers are attacker-chosen: keep control characters out of the log, and
+    # quotes and backslashes escaped so a log line always splits into the same fields.
     text = text[:limit]
-    return "".join(c if c.isprintable() and c != " " else f"\\x{ord(c):02x}" for c in text)
+    return "".join(c if (c.isprintable() and c not in '"\\') or c == " " else f"\\x{ord(c):02x}"
+                   for c in text)
 
 
-class FeedRequestHandler(BaseHTTPRequestHandler):
-    """Answers one connection's requests (keep-alive) for a :class:`FeedServer`."""
+# -- requests and answers -----------------------------------------------------------------------
 
-    server: "FeedServer"
-    protocol_version = "HTTP/1.1"
-    server_version = "wirefeed"
-    timeout = 30  # seconds an idle keep-alive connection may hold a thread
-    # Headers and body leave in two writes; with Nagle on, the body waits for the reader's
-    # delayed ACK of the headers (tens of milliseconds a response on Linux).
-    disable_nagle_algorithm = True
 
-    def version_string(self) -> str:
-        """The ``Server`` header: the product only, no Python version to fingerprint."""
-        return self.server_version
+class BadRequest(Exception):
+    """A request head this server will not answer normally: answered with ``status``, then the
+    connection is closed."""
 
-    def do_GET(self) -> None:  # noqa: N802 (the base class dispatches on this name)
-        self._serve_file(send_body=True)
+    def __init__(self, status: int, reason: str):
+        super().__init__(reason)
+        self.status = status
 
-    def do_HEAD(self) -> None:  # noqa: N802
-        self._serve_file(send_body=False)
 
-    def __getattr__(self, name: str):
-        # The base class answers 501 to a method it has no do_X for; every method we do not
-        # serve gets 405 and the Allow list instead.
-        if name.startswith("do_"):
-            return self._not_allowed
-        raise AttributeError(name)
+class Headers:
+    """Request header fields by lower-case name, each with every value it was sent with."""
 
-    def _not_allowed(self) -> None:
-        self._send(405, b"method not allowed\n", {"Allow": "GET, HEAD",
-                                                   "Content-Type": "text/plain; charset=utf-8"})
+    __slots__ = ("_fields",)
 
-    def _serve_file(self, send_body: bool) -> None:
-        path = find_file(self.server.root, self.path)
-        entry = None
-        if path is not None:
-            try:
-                entry = self.server.cache.get(path)
-            except OSError:  # deleted or made unreadable since find_file looked
-                entry = None
-        if entry is None:
-            self._send(404, b"not found\n", {"Content-Type": "text/plain; charset=utf-8"},
-                       send_body=send_body)
-            return
-        body, etag = entry.data, entry.etag
-        use_gzip = accepts_gzip(self.headers.get("Accept-Encoding"))
-        if use_gzip:
-            body, etag = entry.gzipped()
-        # Origin servers must not claim a modification later than the moment they answer
-        # (RFC 9110 8.8.2.1); agency clocks and embargoed items can be ahead of ours.
-        now = datetime.now(UTC).replace(microsecond=0)
-        modified = min(entry.last_modified.replace(microsecond=0), now)
-        headers = {
-            "ETag": etag,
-            "Last-Modified": format_http_date(modified),
-            "Cache-Control": f"public, max-age={self.server.max_age}",
-            "Vary": "Accept-Encoding",
-        }
-        if self._not_modified(etag, modified):
-            self._send(304, b"", headers, send_body=False, length=False)
-            return
-        headers["Content-Type"] = entry.content_type
-        headers["X-Content-Type-Options"] = "nosniff"
-        if use_gzip:
-            headers["Content-Encoding"] = "gzip"
-        self._send(200, body, headers, send_body=send_body)
+    def __init__(self, fields: dict[str, list[str]]):
+        self._fields = fields
 
-    def _not_modified(self, etag: str, modified: datetime) -> bool:
-        tags = self.headers.get_all("If-None-Match")
-        if tags:
-            return etag_matches(", ".join(tags), etag)
-        since = self.headers.get("If-Modified-Since")
-        if not since:
-            return False
+    def get(self, name: str, default: str | None = None) -> str | None:
+        """The first value of ``name`` (lower case), or ``default``."""
+        values = self._fields.get(name)
+        return values[0] if values else default
+
+    def get_all(self, name: str) -> list[str]:
+        """Every value of ``name`` (lower case), in the order sent."""
+        return self._fields.get(name, [])
+
+    def tokens(self, name: str) -> set[str]:
+        """The comma-separated tokens of ``name``, lower case (``Connection: close, Upgrade``)."""
+        return {t.strip().lower() for v in self.get_all(name) for t in v.split(",") if t.strip()}
+
+
+@dataclass(frozen=True)
+class Request:
+    """One parsed request head."""
+
+    method: str
+    target: str
+    version: str  # "HTTP/1.1" or "HTTP/1.0"
+    headers: Headers
+    line: str  # the request line as sent, for the access log
+
+    @property
+    def keep_alive(self) -> bool:
+        """Whether the client asks to keep the connection: HTTP/1.1 unless ``Connection:
+        close``; HTTP/1.0 only with ``Connection: keep-alive`` (RFC 9112 9.3)."""
+        tokens = self.headers.tokens("connection")
+        if self.version == "HTTP/1.1":
+            return "close" not in tokens
+        return "keep-alive" in tokens and "close" not in tokens
+
+    @property
+    def has_body(self) -> bool:
+        """Whether a body follows the head (never read: the connection is closed after)."""
+        return (self.headers.get("content-length", "0").strip() not in ("", "0")
+                or self.headers.get("transfer-encoding") is not None)
+
+
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+#: Header fields a request head may carry (the standard library's limit).
+MAX_HEADERS = 100
+#: Longest request line (414 past it; nginx's default buffer for one is 8 KiB too).
+MAX_REQUEST_LINE = 8192
+
+
+def parse_head(head: bytes) -> Request:
+    """Parse a request head (without its final empty line). Raises :class:`BadRequest`."""
+    lines = head.split(b"\n")
+    # Lines end in CRLF; a bare LF is accepted (RFC 9112 2.2). Empty lines before the request
+    # line are ignored (RFC 9112 2.2).
+    while lines and not lines[0].strip(b"\r"):
+        del lines[0]
+    if not lines:
+        raise BadRequest(400, "empty request")
+    line = lines[0].rstrip(b"\r")
+    if len(line) > MAX_REQUEST_LINE:
+        raise BadRequest(414, "request line too long")
+    try:
+        text = line.decode("latin-1")
+        method, target, version = text.split(" ")
+    except ValueError:
+        raise BadRequest(400, "bad request line") from None
+    if not _TOKEN.match(method) or not target:
+        raise BadRequest(400, "bad request line")
+    if not version.startswith("HTTP/") or not re.fullmatch(r"HTTP/\d\.\d", version):
+        raise BadRequest(400, "bad HTTP version")
+    if version >= "HTTP/2.0":
+        raise BadRequest(505, "HTTP version not supported")
+    if version < "HTTP/1.0":
+        raise BadRequest(400, "bad HTTP version")
+    if len(lines) - 1 > MAX_HEADERS:
+        raise BadRequest(431, "too many header fields")
+    fields: dict[str, list[str]] = {}
+    for raw in lines[1:]:
+        raw = raw.rstrip(b"\r")
+        if raw[:1] in (b" ", b"\t"):  # obsolete line folding (RFC 9112 5.2)
+            raise BadRequest(400, "folded header field")
+        name, colon, value = raw.decode("latin-1").partition(":")
+        if not colon or not _TOKEN.match(name):
+            raise BadRequest(400, "bad header field")
+        fields.setdefault(name.lower(), []).append(value.strip(" \t"))
+    return Request(method, target, "HTTP/1.1" if version == "HTTP/1.1" else "HTTP/1.0",
+                   Headers(fields), text)
+
+
+#: Reason phrases of the statuses this server sends.
+REASONS = {200: "OK", 304: "Not Modified", 400: "Bad Request", 404: "Not Found",
+           405: "Method Not Allowed", 408: "Request Timeout", 414: "URI Too Long",
+           431: "Request Header Fields Too Large", 500: "Internal Server Error",
+           503: "Service Unavailable", 505: "HTTP Version Not Supported"}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a dynamic route (``/healthz``, ``/metrics``) answers: status, media type, body."""
+
+    status: int
+    content_type: str
+    body: bytes
+
+
+#: A dynamic route: called in a worker thread for each GET or HEAD of its path.
+Route = Callable[[], Answer]
+
+
+class _Clock:
+    """The ``Date`` header, formatted once a second."""
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._text = ""
+
+    def date(self) -> str:
+        now = int(time.time())
+        if now != self._second:
+            self._text = email.utils.formatdate(now, usegmt=True)
+            self._second = now
+        return self._text
+
+
+# -- the access log -----------------------------------------------------------------------------
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+access_log = logging.getLogger("syndicate.serve.access")
+
+
+def combined_log_line(host: str, when: float, request_line: str, status: int, size: int,
+                      referer: str | None, user_agent: str | None) -> str:
+    """One line of the Combined Log Format (Apache's ``combined``, nginx's default), UTC."""
+    t = time.gmtime(when)
+    stamp = (f"{t.tm_mday:02d}/{_MONTHS[t.tm_mon - 1]}/{t.tm_year}:"
+             f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000")
+    return (f'{host} - - [{stamp}] "{_printable(request_line, 2000)}" {status} '
+            f'{size if size else "-"} "{_printable(referer or "-")}" '
+            f'"{_printable(user_agent or "-")}"')
+
+
+class AccessLog:
+    """Access-log lines written by a thread of their own, off the request path.
+
+    The event loop only puts a tuple on a queue; the thread formats it in the Combined Log
+    Format and logs it at INFO on the ``syndicate.serve.access`` logger (the command decides
+    where that goes). A full queue drops lines (counted in :attr:`dropped`) rather than slow
+    the answers down.
+    """
+
+    def __init__(self, logger: logging.Logger = access_log, capacity: int = 100_000):
+        self.logger = logger
+        self.dropped = 0
+        self._queue: queue.Queue = queue.Queue(capacity)
+        self._thread = threading.Thread(target=self._write, name="wirefeed-access-log",
+                                        daemon=True)
+        self._thread.start()
+
+    def put(self, entry: tuple) -> None:
+        """Queue one request: (host, time, request line, status, size, referer, user agent)."""
         try:
-            when = email.utils.parsedate_to_datetime(since)
-        except (TypeError, ValueError, IndexError):
-            return False  # an unparseable date is ignored (RFC 9110 13.1.3)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return modified <= when
+            self._queue.put_nowait(entry)
+        except queue.Full:
+            self.dropped += 1
 
-    def _send(self, status: int, body: bytes, headers: dict[str, str], *,
-              send_body: bool = True, length: bool = True) -> None:
-        # A request body we do not read would be taken for the next request on this connection.
-        if self.headers.get("Content-Length", "0").strip() not in ("", "0") or \
-                self.headers.get("Transfer-Encoding"):
-            self.close_connection = True
-        self.send_response_only(status)
-        self.send_header("Server", self.version_string())
-        self.send_header("Date", self.date_time_string())
-        for name, value in headers.items():
-            self.send_header(name, value)
-        if length:
-            self.send_header("Content-Length", str(len(body)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        sent = 0
-        if send_body and body:
-            self.wfile.write(body)
-            sent = len(body)
-        log.info("%s %s %d %d", self.command, _printable(self.path), status, sent)
+    def _write(self) -> None:
+        while True:
+            entry = self._queue.get()
+            if entry is None:
+                return
+            self.logger.info("%s", combined_log_line(*entry))
 
-    def log_request(self, code="-", size="-") -> None:
-        # Only the base class's own error answers (400, 414, 431 ...) come through here.
-        target = getattr(self, "path", None) or getattr(self, "requestline", "") or "-"
-        log.info("%s %s %s %s", getattr(self, "command", None) or "-", _printable(target),
-                 getattr(code, "value", code), size)
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (base class signature)
-        log.debug("%s: %s", self.address_string(), format % args)
+    def close(self, timeout: float = 5.0) -> None:
+        """Write what is queued, then stop the thread."""
+        self._queue.put(None)
+        self._thread.join(timeout)
 
 
-class FeedServer(ThreadingHTTPServer):
-    """A threaded HTTP server for one feeds folder. ``serve_forever()`` to run, ``shutdown()``
-    from another thread to stop, ``server_close()`` to release the socket."""
+# -- one connection -----------------------------------------------------------------------------
 
-    daemon_threads = True
-    request_queue_size = 128
+
+@dataclass(frozen=True)
+class Limits:
+    """What one client may hold.
+
+    ``header_timeout``: seconds for a whole request head, from its first byte (a trickled head
+    is not given more time per byte); ``idle_timeout``: seconds a kept-alive connection may wait
+    for its next request, or a reader may take to drain an answer; ``max_connections``: open
+    connections (one more is answered 503 and closed); ``backlog``: the listen queue for bursts
+    of new connections (the kernel caps it at ``net.core.somaxconn``); ``max_head_bytes``: size
+    of a request head (431 past it).
+    """
+
+    header_timeout: float = 10.0
+    idle_timeout: float = 30.0
+    max_connections: int = 1000
+    backlog: int = 1024
+    max_head_bytes: int = 65536
+
+
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+#: Bytes waiting to be sent past which a connection stops reading new requests.
+_HIGH_WATER = 256 * 1024
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection: reads request heads, answers them in order (pipelining too)."""
+
+    def __init__(self, server: "FeedServer"):
+        self.server = server
+        self.transport: asyncio.Transport | None = None
+        self.buffer = b""
+        self.peer = "-"
+        self.closing = False
+        self.waiting = False      # a dynamic route is answering in a worker thread
+        self.write_paused = False
+        self.timer: asyncio.TimerHandle | None = None
+        self.head_started = False
+
+    # asyncio callbacks
+
+    def connection_made(self, transport) -> None:  # type: ignore[override]
+        self.transport = transport
+        peer = transport.get_extra_info("peername")
+        self.peer = peer[0] if peer else "-"
+        server = self.server
+        server.connections.add(self)
+        if len(server.connections) > server.limits.max_connections:
+            # Over the cap: a short answer, then the connection goes (before any request).
+            server.refused += 1
+            self._write_simple(503, b"too many connections\n", {"Retry-After": "1"},
+                               request=None, keep=False)
+            return
+        self._arm(server.limits.idle_timeout)
+
+    def connection_lost(self, exc) -> None:
+        self.closing = True
+        self._disarm()
+        self.server.connections.discard(self)
+
+    def data_received(self, data: bytes) -> None:
+        if self.closing:
+            return
+        if not self.head_started:
+            # The first byte of a request head starts its deadline; later bytes do not move it.
+            self.head_started = True
+            self._arm(self.server.limits.header_timeout, self._head_timed_out)
+        self.buffer += data
+        self._process()
+
+    def pause_writing(self) -> None:
+        self.write_paused = True
+        self.transport.pause_reading()
+        self._arm(self.server.limits.idle_timeout)  # a reader that never drains is dropped
+
+    def resume_writing(self) -> None:
+        self.write_paused = False
+        if not self.closing:
+            self.transport.resume_reading()
+            self._next()
+
+    # timers
+
+    def _arm(self, delay: float, callback=None) -> None:
+        self._disarm()
+        self.timer = self.server.loop.call_later(delay, callback or self._idle_timed_out)
+
+    def _disarm(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def _idle_timed_out(self) -> None:
+        self.timer = None
+        self._close(abort=self.write_paused)
+
+    def _head_timed_out(self) -> None:
+        self.timer = None
+        self.server.timed_out += 1
+        log.debug("request head from %s not complete in %gs: closed", self.peer,
+                  self.server.limits.header_timeout)
+        self._write_simple(408, b"request head took too long\n", {}, request=None, keep=False)
+
+    # requests
+
+    def _process(self) -> None:
+        """Answer every complete request head in the buffer, in order."""
+        while not (self.closing or self.waiting or self.write_paused):
+            match = _HEAD_END.search(self.buffer)
+            if match is None:
+                if len(self.buffer) > self.server.limits.max_head_bytes:
+                    self._write_simple(431, b"request head too large\n", {}, request=None,
+                                       keep=False)
+                elif not self.buffer.strip(b"\r\n"):  # stray line ends between requests
+                    self.buffer = b""
+                    self.head_started = False
+                    self._arm(self.server.limits.idle_timeout)
+                return
+            if match.start() > self.server.limits.max_head_bytes:
+                self._write_simple(431, b"request head too large\n", {}, request=None,
+                                   keep=False)
+                return
+            head, self.buffer = self.buffer[:match.start()], self.buffer[match.end():]
+            self._disarm()
+            try:
+                request = parse_head(head)
+            except BadRequest as error:
+                self._write_simple(error.status, f"{error}\n".encode(), {}, request=None,
+                                   keep=False)
+                return
+            self.server.answer(self, request)
+            if self.closing or self.waiting or self.write_paused:
+                return
+            if not self._await_next():
+                return
+
+    def _await_next(self) -> bool:
+        """Arm the timer for what comes next: the deadline of a head already started (True),
+        or the idle wait for a new one (False)."""
+        if self.buffer:
+            self.head_started = True
+            self._arm(self.server.limits.header_timeout, self._head_timed_out)
+            return True
+        self.head_started = False
+        self._arm(self.server.limits.idle_timeout)
+        return False
+
+    def _next(self) -> None:
+        """After a dynamic answer or a drained write: go on with what the client sent."""
+        if self.closing or self.waiting or self.write_paused:
+            return
+        if self._await_next():
+            self._process()
+
+    # answers
+
+    def write_answer(self, request: Request | None, status: int, headers: list[tuple[str, str]],
+                     body: bytes, send_body: bool, keep: bool) -> None:
+        """Send one answer; close the connection after it unless ``keep``."""
+        if self.closing:
+            return
+        lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Unknown')}",
+                 f"Server: {self.server.server_version}", f"Date: {self.server.clock.date()}"]
+        lines.extend(f"{name}: {value}" for name, value in headers)
+        if not keep:
+            lines.append("Connection: close")
+        elif request is not None and request.version == "HTTP/1.0":
+            lines.append("Connection: keep-alive")
+        data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        sent = len(body) if send_body else 0
+        self.transport.write(data + body if sent else data)
+        if self.server.access is not None:
+            self.server.access.put((
+                self.peer, time.time(), request.line if request else "-", status, sent,
+                request.headers.get("referer") if request else None,
+                request.headers.get("user-agent") if request else None))
+        if not keep:
+            self._close()
+
+    def _write_simple(self, status: int, body: bytes, extra: dict[str, str],
+                      request: Request | None, keep: bool) -> None:
+        headers = [("Content-Type", "text/plain; charset=utf-8"),
+                   ("Content-Length", str(len(body))), *extra.items()]
+        send = request is None or request.method != "HEAD"
+        self.write_answer(request, status, headers, body, send, keep)
+
+    def _close(self, abort: bool = False) -> None:
+        if self.closing:
+            return
+        self.closing = True
+        self._disarm()
+        if abort:
+            self.transport.abort()
+            return
+        self.transport.close()  # after what is buffered is sent
+        if self.transport.get_write_buffer_size():
+            # A reader that stopped reading does not keep the descriptor forever.
+            self.server.loop.call_later(self.server.limits.idle_timeout, self.transport.abort)
+
+
+# -- the server ---------------------------------------------------------------------------------
+
+
+class FeedServer:
+    """An HTTP/1.1 server for one feeds folder, on an asyncio event loop in one thread.
+
+    Bound and listening when constructed; ``serve_forever()`` answers until ``shutdown()`` is
+    called from another thread; ``server_close()`` releases the socket. Every answer is made in
+    the loop's thread from the in-memory :class:`FileCache` (a ``stat`` per request); only
+    dynamic ``routes`` (``/healthz``, ``/metrics``) run in worker threads.
+    """
+
+    server_version = "wirefeed"
 
     def __init__(self, root: Path, address: tuple[str, int] = ("127.0.0.1", 8080), *,
-                 max_age: int = 900, cache_bytes: int = CACHE_BYTES):
+                 max_age: int = 900, cache_bytes: int = CACHE_BYTES,
+                 limits: Limits = Limits(), routes: Mapping[str, Route] | None = None,
+                 access: AccessLog | None = None):
         """Bind ``address`` (port 0 picks a free one) and serve the files under ``root``.
 
-        ``max_age`` is the Cache-Control lifetime in seconds. Raises ``OSError`` when the
+        ``max_age`` is the Cache-Control lifetime in seconds; ``routes`` maps exact paths to
+        dynamic answers; ``access`` receives one entry per answer. Raises ``OSError`` when the
         address cannot be bound.
         """
         self.root = Path(root).resolve()
         self.max_age = max_age
         self.cache = FileCache(cache_bytes)
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
-        super().__init__(address, FeedRequestHandler)
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind looks up the host's FQDN, which can wait on DNS; we never use it.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
+        self.limits = limits
+        self.routes = dict(routes or {})
+        self.access = access
+        self.clock = _Clock()
+        self.connections: set[_Connection] = set()
+        self.refused = 0     # connections answered 503 (over max_connections)
+        self.timed_out = 0   # request heads not complete within header_timeout
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._running = threading.Event()
+        self._done = threading.Event()
+        self._done.set()
+        self._state_lock = threading.Lock()
+        self._shutdown_requested = False
+        self._workers = ThreadPoolExecutor(2, thread_name_prefix="wirefeed-route")
+        family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        self.socket = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.socket.bind(address)
+            self.socket.listen(limits.backlog)
+        except OSError:
+            self.socket.close()
+            raise
+        self.server_address = self.socket.getsockname()
 
     @property
     def url(self) -> str:
@@ -486,10 +831,145 @@ class FeedServer(ThreadingHTTPServer):
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.server_address[1]}/"
 
-    def handle_error(self, request, client_address) -> None:
-        # A reader hanging up mid-answer is ordinary; anything else deserves a traceback.
-        error = sys.exc_info()[1]
-        if isinstance(error, (ConnectionError, TimeoutError)):
-            log.debug("connection from %s dropped: %s", client_address[0], error)
+    # -- running
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        """Answer requests until :meth:`shutdown`. (``poll_interval`` is accepted for the
+        standard library's signature; the loop wakes on the shutdown itself.)"""
+        loop = asyncio.new_event_loop()
+        with self._state_lock:
+            self._done.clear()
+            self.loop = loop
+            self._stop = asyncio.Event()
+            if self._shutdown_requested:
+                self._stop.set()
+        try:
+            listener = loop.run_until_complete(loop.create_server(
+                lambda: _Connection(self), sock=self.socket, backlog=self.limits.backlog))
+            self._running.set()
+            loop.run_until_complete(self._stop.wait())
+            listener.close()
+            for connection in list(self.connections):
+                connection._close(abort=True)
+            loop.run_until_complete(asyncio.sleep(0))  # let the transports release their sockets
+        finally:
+            self._running.clear()
+            with self._state_lock:
+                self.loop = None
+                self._stop = None
+                self._shutdown_requested = False
+            loop.close()
+            self._done.set()
+
+    def shutdown(self) -> None:
+        """Stop :meth:`serve_forever` (from another thread) and wait until it has returned."""
+        with self._state_lock:
+            self._shutdown_requested = True
+            loop, stop = self.loop, self._stop
+        if loop is not None and stop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(stop.set)
+        self._done.wait()
+
+    def server_close(self) -> None:
+        """Release the listening socket and the worker threads."""
+        self.socket.close()
+        self._workers.shutdown(wait=False, cancel_futures=True)
+
+    # -- answering
+
+    def answer(self, connection: _Connection, request: Request) -> None:
+        """Answer one request on ``connection`` (in the loop's thread)."""
+        keep = request.keep_alive and not request.has_body and not self._stop.is_set()
+        if request.method not in ("GET", "HEAD"):
+            connection._write_simple(405, b"method not allowed\n", {"Allow": "GET, HEAD"},
+                                     request, keep)
             return
-        log.exception("error answering %s", client_address[0])
+        route = self.routes.get(request.target.split("?", 1)[0])
+        if route is not None:
+            self._answer_route(connection, request, route, keep)
+            return
+        self._answer_file(connection, request, keep)
+
+    def _answer_file(self, connection: _Connection, request: Request, keep: bool) -> None:
+        send_body = request.method == "GET"
+        path = find_file(self.root, request.target)
+        entry = None
+        if path is not None:
+            try:
+                entry = self.cache.get(path)
+            except OSError:  # deleted or made unreadable since find_file looked
+                entry = None
+        if entry is None:
+            connection._write_simple(404, b"not found\n", {}, request, keep)
+            return
+        body, etag = entry.data, entry.etag
+        use_gzip = accepts_gzip(request.headers.get("accept-encoding"))
+        if use_gzip:
+            body, etag = entry.gzipped()
+        # Origin servers must not claim a modification later than the moment they answer
+        # (RFC 9110 8.8.2.1); agency clocks and embargoed items can be ahead of ours.
+        modified = min(entry.last_modified.replace(microsecond=0),
+                       datetime.now(UTC).replace(microsecond=0))
+        headers = [
+            ("ETag", etag),
+            ("Last-Modified", format_http_date(modified)),
+            ("Cache-Control", f"public, max-age={self.max_age}"),
+            ("Vary", "Accept-Encoding"),
+        ]
+        if not_modified(request.headers, etag, modified):
+            connection.write_answer(request, 304, headers, b"", False, keep)
+            return
+        headers.append(("Content-Type", entry.content_type))
+        headers.append(("X-Content-Type-Options", "nosniff"))
+        if use_gzip:
+            headers.append(("Content-Encoding", "gzip"))
+        headers.append(("Content-Length", str(len(body))))
+        connection.write_answer(request, 200, headers, body, send_body, keep)
+
+    def _answer_route(self, connection: _Connection, request: Request, route: Route,
+                      keep: bool) -> None:
+        # Routes read the archive (SQLite, blocking): a worker thread, while this connection
+        # waits (its later pipelined requests are answered after, in order).
+        connection.waiting = True
+        connection._disarm()
+        future = self.loop.run_in_executor(self._workers, route)
+
+        def done(task: asyncio.Future) -> None:
+            connection.waiting = False
+            try:
+                result = task.result()
+            except Exception:  # noqa: BLE001 (a broken route must not take the server down)
+                log.exception("answering %s failed", request.target)
+                result = Answer(500, "text/plain; charset=utf-8", b"internal error\n")
+            connection.write_answer(request, result.status, [
+                ("Content-Type", result.content_type), ("Cache-Control", "no-store"),
+                ("Content-Length", str(len(result.body)))], result.body,
+                request.method == "GET", keep)
+            connection._next()
+
+        future.add_done_callback(done)
+
+
+# -- running until a signal -----------------------------------------------------------------------
+
+
+def serve(server: FeedServer, announce: Callable[[str], None] = print) -> None:
+    """Run ``server`` in this (main) thread until SIGINT or SIGTERM, then close it."""
+
+    def stop(signum, frame) -> None:
+        log.info("%s received, stopping", signal.Signals(signum).name)
+        # shutdown() waits for serve_forever() to return, which runs in this very thread.
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    announce(f"serving {server.root} at {server.url} (max-age {server.max_age}s)")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+        if server.access is not None:
+            server.access.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    announce("stopped")

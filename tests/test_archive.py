@@ -63,7 +63,7 @@ def test_a_batch_decides_each_item_against_the_outcome_of_the_one_before(tmp_pat
     archive = open_archive(tmp_path / "wire.db")
     try:
         kept = _article(1)
-        archive.store([kept], NOW)
+        archive.store([kept], NOW, stored_at=NOW + timedelta(seconds=20))
         later = NOW + timedelta(hours=1)
         fresh = _article(2)
         batch = [
@@ -72,7 +72,7 @@ def test_a_batch_decides_each_item_against_the_outcome_of_the_one_before(tmp_pat
             kept.replace(title="Segunda versión", content_hash="h1b"),  # then changed
             kept.replace(version=0, title="Vieja"),  # stale
         ]
-        result = archive.store(batch, later)
+        result = archive.store(batch, later, stored_at=later + timedelta(seconds=3))
         assert (result.new, result.updated, result.unchanged, result.stale) == (1, 3, 0, 1)
 
         stored_fresh = archive.find_article(fresh.id)
@@ -84,7 +84,12 @@ def test_a_batch_decides_each_item_against_the_outcome_of_the_one_before(tmp_pat
             "Segunda versión", 2, ("es-es", "es-mx"))
         assert [(old.title, old.editions) for _, old in archive.history(kept.id)] == [
             ("Titular 1", ("es-es",))]
-        assert archive.first_seen(kept.id) == NOW and archive.first_seen(fresh.id) == later
+        # first_seen is when the record was stored, first_fetched when its run started; a
+        # replacement changes neither.
+        assert archive.first_seen(kept.id) == NOW + timedelta(seconds=20)
+        assert archive.first_fetched(kept.id) == NOW
+        assert archive.first_seen(fresh.id) == later + timedelta(seconds=3)
+        assert archive.first_fetched(fresh.id) == later
         assert [a.id for a in archive.feed_articles("es-mx", later, 10)] == [kept.id, fresh.id]
         assert [a.title for a in archive.search("corregido")] == ["Titular corregido"]
         assert archive.search("Vieja") == []
@@ -161,6 +166,31 @@ def test_an_older_archive_gains_its_missing_columns_and_loses_the_content_hash_i
     conn.close()
     assert "idx_articles_content_hash" not in indexes and "idx_articles_source_guid" in indexes
     assert "next_due_reason" in columns
+
+
+def test_first_seen_is_the_store_time_and_an_older_archive_gets_first_fetched(
+        tmp_path: Path) -> None:
+    database = tmp_path / "wire.db"
+    archive = open_archive(database)
+    try:
+        before = datetime.now(timezone.utc).replace(microsecond=0)
+        archive.store([_article(1)], NOW)  # a run that started long ago, stored now
+        after = datetime.now(timezone.utc)
+        assert before <= archive.first_seen("id-0001") <= after
+        assert archive.first_fetched("id-0001") == NOW
+    finally:
+        archive.close()
+    # An archive from before first_fetched: its first_seen held the run's start.
+    with sqlite3.connect(database) as conn:
+        conn.execute("UPDATE articles SET first_seen = ?", [NOW.isoformat()])
+        conn.execute("ALTER TABLE articles DROP COLUMN first_fetched")
+    conn.close()
+    archive = open_archive(database)
+    try:
+        assert archive.first_fetched("id-0001") == NOW
+        assert archive.first_seen("id-0001") == NOW
+    finally:
+        archive.close()
 
 
 def _counted_from_scratch(database: Path) -> dict:

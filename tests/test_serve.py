@@ -7,11 +7,16 @@ import gzip
 import http.client
 import io
 import json
+import dataclasses
 import os
+import re
+import select
 import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -27,8 +32,12 @@ from ingest.publishing import publish_settings, reader_ttl_minutes
 from normalize.model import Article
 from syndicate.ids import feed_id
 from syndicate.publish import publish_all
+from prometheus_client.parser import text_string_to_metric_families
+
+from ingest.archive import SourceState
+from ingest.serving import health_answer, source_health, stale_after
 from syndicate.serve import (
-    FeedServer, accepts_gzip, etag_matches, find_feed_date, find_file,
+    FeedServer, Limits, accepts_gzip, combined_log_line, etag_matches, find_feed_date, find_file,
 )
 
 UTC = timezone.utc
@@ -417,7 +426,7 @@ def test_command_serves_logs_and_stops_on_signal(site, sig) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     process = subprocess.Popen(
         [sys.executable, "-m", "ingest", "serve", "--config", str(site / "schedules.toml"),
-         "--port", "0"], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+         "--port", "0", "-v"], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env=env)
     try:
         banner = process.stdout.readline()
@@ -437,8 +446,12 @@ def test_command_serves_logs_and_stops_on_signal(site, sig) -> None:
             process.wait()
     assert process.returncode == 0, err
     assert "stopped" in out
-    assert f"GET /fr-fr/rss.xml 200 {len(response.content)}" in err
-    assert "GET /nope.xml 404" in err
+    # Combined Log Format: host, identity, user, [time], "request line", status, size, referer,
+    # user agent.
+    assert re.search(r'^127\.0\.0\.1 - - \[\d\d/[A-Z][a-z]{2}/\d{4}:\d\d:\d\d:\d\d \+0000\] '
+                     rf'"GET /fr-fr/rss\.xml HTTP/1\.1" 200 {len(response.content)} "-" '
+                     r'"python-httpx/[^"]+"$', err, re.MULTILINE), err
+    assert '"GET /nope.xml HTTP/1.1" 404 10 "-"' in err
 
 
 def test_command_reports_a_busy_port(site, live) -> None:
@@ -449,3 +462,329 @@ def test_command_reports_a_busy_port(site, live) -> None:
         env=env, timeout=30)
     assert result.returncode == 2
     assert "cannot listen on 127.0.0.1" in result.stderr
+
+
+# -- connections: keep-alive, deadlines, limits ----------------------------------------------------
+
+
+def _read_answer(sock: socket.socket, buffered: bytes = b"",
+                 head: bool = False) -> tuple[int, dict, bytes, bytes]:
+    """Read one answer (status, headers, body) from a raw socket; returns what is left over.
+    Status 0 when the server closed the connection before an answer. ``head``: the answer to a
+    HEAD, which has no body whatever its Content-Length."""
+    data = buffered
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return 0, {}, b"", data
+        data += chunk
+    top, data = data.split(b"\r\n\r\n", 1)
+    lines = top.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    length = 0 if head else int(headers.get("content-length", 0))
+    while len(data) < length:
+        chunk = sock.recv(65536)
+        assert chunk, "closed mid-body"
+        data += chunk
+    return int(lines[0].split()[1]), headers, data[:length], data[length:]
+
+
+def _closed(sock: socket.socket) -> bool:
+    """Whether the server has closed its side (EOF or a reset) with nothing more to read."""
+    try:
+        return sock.recv(1) == b""
+    except ConnectionResetError:
+        return True
+
+
+def _connect(server: FeedServer) -> socket.socket:
+    sock = socket.create_connection(server.server_address[:2], timeout=10)
+    return sock
+
+
+@pytest.mark.parametrize("version", ["HTTP/1.0", "HTTP/1.1"])
+def test_keep_alive_is_answered_and_the_connection_reused(live, version) -> None:
+    sock = _connect(live)
+    try:
+        request = (f"GET /fr-fr/rss.xml {version}\r\nHost: x\r\nConnection: keep-alive\r\n"
+                   f"Accept-Encoding: gzip\r\n\r\n").encode()
+        sock.sendall(request)
+        status, headers, body, rest = _read_answer(sock)
+        assert status == 200 and gzip.decompress(body).startswith(b"<?xml")
+        if version == "HTTP/1.0":
+            # An HTTP/1.0 client keeps the connection only when the answer says so.
+            assert headers["connection"].lower() == "keep-alive"
+        else:
+            assert "connection" not in headers
+        # Two more on the same connection, sent together (pipelined): answered in order.
+        conditional = request.replace(
+            b"\r\n\r\n", f"\r\nIf-None-Match: {headers['etag']}\r\n\r\n".encode())
+        sock.sendall(conditional + request.replace(b"GET", b"HEAD", 1))
+        status, again, body, rest = _read_answer(sock, rest)
+        assert (status, body) == (304, b"")
+        status, head, body, rest = _read_answer(sock, rest, head=True)
+        assert status == 200 and body == b"" and head["etag"] == headers["etag"]
+        assert rest == b""
+    finally:
+        sock.close()
+
+
+@pytest.mark.parametrize("request_head", [
+    b"GET /fr-fr/rss.xml HTTP/1.0\r\n\r\n",
+    b"GET /fr-fr/rss.xml HTTP/1.1\r\nConnection: close\r\n\r\n",
+])
+def test_without_keep_alive_the_connection_is_closed_after_the_answer(live, request_head) -> None:
+    sock = _connect(live)
+    try:
+        sock.sendall(request_head)
+        status, headers, body, rest = _read_answer(sock)
+        assert status == 200 and headers["connection"] == "close"
+        assert rest == b"" and _closed(sock)
+    finally:
+        sock.close()
+
+
+@pytest.mark.parametrize("request_head, status", [
+    (b"GET /fr-fr/rss.xml HTTP/2.0\r\n\r\n", 505),
+    (b"GET /fr-fr/rss.xml\r\n\r\n", 400),
+    (b"GET  /fr-fr/rss.xml HTTP/1.1\r\n\r\n", 400),
+    (b"GET /fr-fr/rss.xml HTTP/1.1\r\nNo colon here\r\n\r\n", 400),
+    (b"GET /fr-fr/rss.xml HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n", 400),
+    (b"GET /fr-fr/rss.xml HTTP/1.1\r\n" + b"X-A: 1\r\n" * 101 + b"\r\n", 431),
+    (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\n\r\n", 414),
+    (b"GET / HTTP/1.1\r\nX-A: " + b"a" * 70000 + b"\r\n\r\n", 431),
+])
+def test_a_malformed_head_gets_an_error_and_the_connection_closed(live, request_head,
+                                                                   status) -> None:
+    sock = _connect(live)
+    try:
+        sock.sendall(request_head)
+        got, headers, _, _ = _read_answer(sock)
+        assert got == status and headers["connection"] == "close"
+        assert _closed(sock)
+    finally:
+        sock.close()
+
+
+def _small_site(tmp_path: Path) -> Path:
+    root = tmp_path / "feeds"
+    root.mkdir()
+    (root / "rss.xml").write_bytes(_rss("Mon, 03 Mar 2025 10:00:00 GMT", "x"))
+    return root
+
+
+def test_a_trickled_head_is_closed_at_its_deadline_and_others_are_answered(tmp_path) -> None:
+    # A short deadline, injected: the head must be whole 0.5 s after its first byte, however
+    # often a byte arrives. The trickle below would last 30 s (one byte each 50 ms).
+    server = FeedServer(_small_site(tmp_path), ("127.0.0.1", 0),
+                        limits=Limits(header_timeout=0.5, idle_timeout=30))
+    thread = _run(server)
+    trickle = b"GET /rss.xml HTTP/1.1\r\n" + b"X-Slow: a\r\n" * 60 + b"\r\n"
+    outcome: dict = {}
+    sent_first = threading.Event()
+
+    def trickler() -> None:
+        sock = _connect(server)
+        sent = 0
+        try:
+            for byte in trickle:
+                try:
+                    sock.sendall(bytes([byte]))
+                except (BrokenPipeError, ConnectionResetError):
+                    break
+                sent += 1
+                sent_first.set()
+                readable, _, _ = select.select([sock], [], [], 0.05)
+                if readable:
+                    break
+            outcome["answer"] = _read_answer(sock)[:2]
+            outcome["closed"] = _closed(sock)
+        finally:
+            outcome["sent"] = sent
+            sock.close()
+
+    slow = threading.Thread(target=trickler)
+    slow.start()
+    try:
+        sent_first.wait(10)
+        # Other clients are answered while the trickle goes on.
+        with httpx.Client(base_url=server.url.rstrip("/"), timeout=10) as http:
+            for _ in range(5):
+                assert http.get("/rss.xml").status_code == 200
+        slow.join(60)
+        assert not slow.is_alive()
+        status, headers = outcome["answer"]
+        assert status == 408 and headers["connection"] == "close" and outcome["closed"]
+        assert outcome["sent"] < len(trickle)  # closed before the head was complete
+        assert server.timed_out == 1
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_an_idle_kept_connection_is_closed_after_its_timeout(tmp_path) -> None:
+    server = FeedServer(_small_site(tmp_path), ("127.0.0.1", 0),
+                        limits=Limits(idle_timeout=0.2))
+    thread = _run(server)
+    sock = _connect(server)
+    try:
+        sock.sendall(b"GET /rss.xml HTTP/1.1\r\n\r\n")
+        assert _read_answer(sock)[0] == 200
+        assert _closed(sock)  # blocks until the server closes the idle connection
+        assert not server.connections or all(c.closing for c in server.connections)
+    finally:
+        sock.close()
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_connections_past_the_cap_get_503_until_one_closes(tmp_path) -> None:
+    server = FeedServer(_small_site(tmp_path), ("127.0.0.1", 0),
+                        limits=Limits(max_connections=2))
+    thread = _run(server)
+    held = [_connect(server), _connect(server)]
+    try:
+        for sock in held:  # both are open and answered
+            sock.sendall(b"GET /rss.xml HTTP/1.1\r\n\r\n")
+            assert _read_answer(sock)[0] == 200
+        extra = _connect(server)
+        status, headers, _, _ = _read_answer(extra)
+        assert status == 503 and headers["retry-after"] == "1" and _closed(extra)
+        extra.close()
+        held.pop().close()
+        deadline = time.monotonic() + 10
+        while len(server.connections) > 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        again = _connect(server)
+        held.append(again)
+        again.sendall(b"GET /rss.xml HTTP/1.1\r\n\r\n")
+        assert _read_answer(again)[0] == 200
+        assert server.refused == 1
+    finally:
+        for sock in held:
+            sock.close()
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_the_listen_backlog_is_sized_for_bursts() -> None:
+    assert Limits().backlog >= 1024
+    assert Limits().header_timeout == 10.0
+
+
+# -- /healthz and /metrics ---------------------------------------------------------------------
+
+
+def test_source_health_ok_pending_failing_and_stale(config) -> None:
+    source = config.sources[0]  # every = "5m": stale after 15 minutes without a success
+    now = T0 + timedelta(days=2)
+    assert stale_after(config, source, now) == 900
+    fine = SourceState(id="wire", last_attempt=now, last_success=now - timedelta(minutes=14))
+    assert source_health(source, fine, config, now).status == "ok"
+    assert source_health(source, None, config, now).status == "pending"
+    late = dataclasses.replace(fine, last_success=now - timedelta(minutes=16))
+    assert source_health(source, late, config, now).status == "stale"
+    broken = dataclasses.replace(fine, failures=2, last_error="HTTP 500")
+    report = source_health(source, broken, config, now)
+    assert (report.status, report.last_error) == ("failing", "HTTP 500")
+
+
+def _with_states(tmp_path: Path, *states: SourceState):
+    path = write_config(tmp_path, SOURCES + SOURCES.replace('"wire"', '"second"'))
+    config = load_config(path)
+    archive = open_archive(config.pipeline.database)
+    try:
+        for state in states:
+            archive.save_source_state(state)
+    finally:
+        archive.close()
+    return config
+
+
+def test_healthz_is_200_when_healthy_and_503_naming_a_failing_source(tmp_path) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    good = SourceState(id="wire", last_attempt=now, last_success=now, items_total=3,
+                       latencies=(0.25, 0.5, 0.75))
+    config = _with_states(tmp_path, good)
+    server = make_server(config, "127.0.0.1", 0)
+    thread = _run(server)
+    try:
+        with httpx.Client(base_url=server.url.rstrip("/"), timeout=10) as http:
+            answer = http.get("/healthz")
+            assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store"
+            report = answer.json()
+            assert report["status"] == "ok"
+            assert {s["id"]: s["status"] for s in report["sources"]} == {
+                "wire": "ok", "second": "pending"}
+            archive = open_archive(config.pipeline.database)
+            try:
+                archive.save_source_state(SourceState(
+                    id="second", last_attempt=now, failures=1, last_error="HTTP 500"))
+            finally:
+                archive.close()
+            answer = http.get("/healthz")
+            assert answer.status_code == 503
+            assert answer.json()["unhealthy"] == ["second"]
+            assert http.head("/healthz").status_code == 503
+
+            metrics = http.get("/metrics")
+            assert metrics.status_code == 200
+            assert metrics.headers["content-type"].startswith("text/plain; version=0.0.4")
+            samples = {(s.name, s.labels.get("source")): s.value
+                       for family in text_string_to_metric_families(metrics.text)
+                       for s in family.samples}
+            assert samples[("wirefeed_source_last_success_timestamp_seconds", "wire")] == \
+                now.timestamp()
+            assert samples[("wirefeed_source_items_stored_total", "wire")] == 3
+            assert samples[("wirefeed_source_consecutive_failures", "second")] == 1
+            assert samples[("wirefeed_source_run_duration_seconds", "wire")] == 0.75
+            assert samples[("wirefeed_source_run_duration_median_seconds", "wire")] == 0.5
+            assert samples[("wirefeed_source_healthy", "wire")] == 1
+            assert samples[("wirefeed_source_healthy", "second")] == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_healthz_without_an_archive_is_503_and_creates_none(tmp_path) -> None:
+    config = load_config(write_config(tmp_path, SOURCES))
+    answer = health_answer(config)
+    assert answer.status == 503 and json.loads(answer.body)["status"] == "no archive"
+    assert not Path(config.pipeline.database).exists()
+
+
+# -- the access log ----------------------------------------------------------------------------
+
+
+def test_access_log_goes_to_its_file_and_not_to_stderr_without_v(site, tmp_path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    log_file = tmp_path / "access.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ingest", "serve", "--config", str(site / "schedules.toml"),
+         "--port", "0", "--access-log", str(log_file)], cwd=site, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        url = process.stdout.readline().split(" at ", 1)[1].split()[0]
+        httpx.get(url + "fr-fr/rss.xml", headers={"Referer": 'http://r.example/"x"',
+                                                  "User-Agent": "reader/1.0"}, timeout=10)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, err
+    assert "GET /fr-fr/rss.xml" not in err
+    line = log_file.read_text(encoding="utf-8").strip()
+    assert re.fullmatch(r'127\.0\.0\.1 - - \[[^]]+\] "GET /fr-fr/rss\.xml HTTP/1\.1" 200 \d+ '
+                        r'"http://r\.example/\\x22x\\x22" "reader/1\.0"', line), line
+
+
+def test_combined_log_line() -> None:
+    when = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC).timestamp()
+    assert combined_log_line("10.0.0.1", when, "GET /a b HTTP/1.1", 304, 0, None, "ua\x1b") == (
+        '10.0.0.1 - - [04/Mar/2026:05:06:07 +0000] "GET /a b HTTP/1.1" 304 - "-" "ua\\x1b"')

@@ -2,7 +2,11 @@
 
 Tables (created on open, WAL mode):
 
-* ``articles``: one row per record (nested values as JSON text), plus ``first_seen``.
+* ``articles``: one row per record (nested values as JSON text), plus ``first_seen`` (when the
+  record was stored: the clock at the commit), ``first_fetched`` (when the run whose fetch first
+  brought it started; up to a slow source's fetch time earlier) and ``last_seen`` (the start of
+  the last run that saw it). Archives from before ``first_fetched`` gain it on open, filled from
+  ``first_seen``, which is what those archives stored there.
 * ``article_editions`` / ``article_sections``: membership, indexed for the feed queries
   (``edition, published``), so rendering reads only the rows it shows.
 * ``article_history``: every replaced version of a record, as its JSON record.

@@ -7,7 +7,7 @@ import functools
 import json
 import operator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Iterator, Sequence
 
 from ingest.archive.schema import _NEWEST_USABLE, _bump_change_mark
@@ -72,8 +72,8 @@ _FIELD_ENCODERS = {
 _ENCODED_FIELDS = tuple((_ARTICLE_FIELDS.index(name), encode)
                         for name, encode in _FIELD_ENCODERS.items())
 _INSERT_ARTICLE = (
-    f"INSERT INTO articles ({', '.join(_ARTICLE_FIELDS)}, first_seen, last_seen) "
-    f"VALUES ({', '.join('?' * (len(_ARTICLE_FIELDS) + 2))})")
+    f"INSERT INTO articles ({', '.join(_ARTICLE_FIELDS)}, first_seen, last_seen, first_fetched) "
+    f"VALUES ({', '.join('?' * (len(_ARTICLE_FIELDS) + 3))})")
 _UPDATE_ARTICLE = (
     f"UPDATE articles SET {', '.join(f'{name} = ?' for name in _ARTICLE_FIELDS[1:])}, "
     f"last_seen = ? WHERE id = ?")
@@ -187,9 +187,15 @@ class ArticlesMixin:
         return [row[0] for row in rows]
 
     def first_seen(self, article_id: str) -> datetime | None:
-        """When the record was first archived."""
+        """When the record was first archived (stored)."""
         row = self.conn.execute(
             "SELECT first_seen FROM articles WHERE id = ?", [article_id]).fetchone()
+        return parse_iso(row[0]) if row else None
+
+    def first_fetched(self, article_id: str) -> datetime | None:
+        """When the run whose fetch first brought the record started."""
+        row = self.conn.execute(
+            "SELECT first_fetched FROM articles WHERE id = ?", [article_id]).fetchone()
         return parse_iso(row[0]) if row else None
 
     def history(self, article_id: str) -> list[tuple[datetime | None, Article]]:
@@ -216,11 +222,14 @@ class ArticlesMixin:
             [source])
         return dict(rows.fetchall())
 
-    def store(self, articles: Sequence[Article], now: datetime) -> StoreResult:
+    def store(self, articles: Sequence[Article], now: datetime, *,
+              stored_at: datetime | None = None) -> StoreResult:
         """Insert new records, replace changed ones (version + 1, history kept), skip the rest.
 
-        Runs in one transaction. An incoming record whose explicit ``version`` is lower than the
-        archived one is stale and ignored. Returns counts and the editions touched.
+        ``now`` is the run's start (``first_fetched``, ``last_seen``, defaults for missing dates);
+        new records' ``first_seen`` is ``stored_at``, by default the clock when the transaction
+        starts. Runs in one transaction. An incoming record whose explicit ``version`` is lower
+        than the archived one is stale and ignored. Returns counts and the editions touched.
         """
         new = updated = unchanged = stale = 0
         touched: set[str] = set()
@@ -232,6 +241,7 @@ class ArticlesMixin:
         replacements: dict[str, Article] = {}
         history: list[tuple] = []
         with self.transaction():
+            stored = isoformat(stored_at or datetime.now(timezone.utc).replace(microsecond=0))
             # One query for the whole batch instead of one per item; rows become records only
             # when an item is already archived.
             archived: dict[str, dict | Article] = {}
@@ -294,7 +304,8 @@ class ArticlesMixin:
                 touched.update(old.editions)
                 touched.update(replacement.editions)
                 updated += 1
-            self._write(list(inserts.values()), list(replacements.values()), history, stamp)
+            self._write(list(inserts.values()), list(replacements.values()), history, stamp,
+                        stored)
             self._recount(before, [*inserts.values(), *replacements.values()])
         return StoreResult(new, updated, unchanged, stale, frozenset(touched))
 
@@ -321,7 +332,7 @@ class ArticlesMixin:
                          [row[0] if row else None, edition])
 
     def _write(self, inserts: Sequence[Article], replacements: Sequence[Article],
-               history: list[tuple], stamp: str) -> None:
+               history: list[tuple], stamp: str, stored: str) -> None:
         """Write a decided batch: new rows, replaced rows, replaced versions, memberships;
         and bump the change mark when the batch changes a record (in the same transaction, so
         the mark moves exactly when the records do)."""
@@ -332,7 +343,7 @@ class ArticlesMixin:
             "INSERT OR REPLACE INTO article_history (article_id, version, replaced_at, record) "
             "VALUES (?, ?, ?, ?)", history)
         conn.executemany(_INSERT_ARTICLE, [
-            (*_article_values(article), stamp, stamp) for article in inserts])
+            (*_article_values(article), stored, stamp, stamp) for article in inserts])
         updates = []
         for article in replacements:
             values = _article_values(article)

@@ -24,7 +24,7 @@ _ARTICLE_COLUMNS = {
     "edition_reasons": str,
     "sections": str, "version": int, "status": str, "status_reason": str, "embargoed": str,
     "rights": str, "content_hash": str, "parse_hash": str, "extra": str, "first_seen": str,
-    "last_seen": str, "fetched_url": str,
+    "last_seen": str, "fetched_url": str, "first_fetched": str,
 }
 _SOURCE_COLUMNS = {
     "id": str, "kind": str, "location": str, "last_attempt": str, "last_success": str,
@@ -139,6 +139,11 @@ def _create_or_migrate_schema(conn: sqlite3.Connection) -> None:
             for name, kind in _ARTICLE_COLUMNS.items():
                 if name not in have:
                     db["articles"].add_column(name, kind)
+            if "first_fetched" not in have:
+                # Until first_fetched existed, first_seen held the run's start: that is what
+                # first_fetched means. The store time of those records is not known; first_seen
+                # keeps the run's start as the closest value.
+                db.execute("UPDATE articles SET first_fetched = first_seen")
             for index in _DROPPED_INDEXES:
                 db.execute(f"DROP INDEX IF EXISTS {index}")
         if "article_editions" not in db.table_names():
