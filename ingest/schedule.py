@@ -224,3 +224,13 @@ def state_after_failure(state: SourceState, source: Source, now: datetime, poll:
         failures=state.failures + 1, failing_since=state.failing_since or now,
         next_due=poll.due, next_due_reason=poll.reason,
     )
+
+
+def stale_after(config: Config, source: Source, now: datetime) -> float:
+    """Seconds without a success after which ``source`` is stale: its own ``stale_after``, the
+    pipeline's, or 3 of its polling intervals."""
+    if source.stale_after is not None:
+        return source.stale_after
+    if config.pipeline.stale_after is not None:
+        return config.pipeline.stale_after
+    return 3 * interval_of(source, config, now)

@@ -22,7 +22,7 @@ from ingest.cli import (
     read_archive,
 )
 from ingest.config import Config
-from ingest.schedule import interval_of
+from ingest.schedule import stale_after
 from normalize.model import article_to_dict, isoformat
 
 def _when(value) -> str:
@@ -250,16 +250,6 @@ def sources_cmd(config: Config, as_json: bool, check: bool) -> None:
         click.echo(f"ingest: {len(attention)} source(s) need attention: "
                    + "; ".join(f"{row['id']} ({row['problem']})" for row in attention), err=True)
         sys.exit(EXIT_SOURCES_FAILED)
-
-
-def stale_after(config: Config, source, now) -> float:
-    """Seconds without a success after which ``source`` is stale: its own ``stale_after``, the
-    pipeline's, or 3 of its polling intervals."""
-    if source.stale_after is not None:
-        return source.stale_after
-    if config.pipeline.stale_after is not None:
-        return config.pipeline.stale_after
-    return 3 * interval_of(source, config, now)
 
 
 def _source_problem(config: Config, source, state, now) -> str | None:
