@@ -4,6 +4,13 @@ Every feed is built from a seed (source index, item index, revision), so two run
 same bytes, and a "10% changed" revision changes exactly the items chosen by the seed. Sources
 alternate RSS 2.0 (with ``content:encoded`` and Media RSS) and Atom 1.0; bodies are ~3 KB of
 text in one of six languages, each item carries one or two images with captions and credits.
+
+By default the feeds carry the shapes agency and newspaper feeds really have (issue 18): two
+categories per item, one with a ``domain`` (RSS) or a ``scheme`` and ``label`` (Atom), two
+``media:content`` with captions and credits on every item, inline markup (``<strong>``,
+``<em>``, links) in the bodies, ``<comments>``, ``slash``/``wfw`` counts, a WordPress
+``post-id`` and an ``atom:link`` in the channel. ``rich=False`` gives the plain feeds of the
+earlier README figures.
 """
 
 from __future__ import annotations
@@ -73,7 +80,7 @@ def _sentence(rng: random.Random, words: list[str], length: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def make_item(source: int, index: int, revision: int = 0) -> dict:
+def make_item(source: int, index: int, revision: int = 0, rich: bool = True) -> dict:
     """The fields of one generated item (``revision`` > 0 rewrites its body and title)."""
     language = source_language(source)
     rng = random.Random(f"item-{source}-{index}-{revision}")
@@ -87,10 +94,19 @@ def make_item(source: int, index: int, revision: int = 0) -> dict:
         if first:
             text = f"{_CITIES[language]}, 2 Mar. ({_AGENCIES[language]}) - {text}"
             first = False
-        paragraphs.append(text)
+        paragraphs.append(escape(text))
+        if rich and len(paragraphs) > 1:  # the first paragraph keeps its dateline plain
+            words_in = paragraphs[-1].split(" ")
+            if len(words_in) > 12:
+                # Inline markup, as newspaper CMSs write it: bold, emphasis and a link.
+                words_in[3] = f"<strong>{words_in[3]}</strong>"
+                words_in[7] = f"<em>{words_in[7]}</em>"
+                words_in[10] = (f'<a href="https://news{source}.wire.example/tag/{index}">'
+                                f"{words_in[10]}</a>")
+                paragraphs[-1] = " ".join(words_in)
         size += len(text) + 7
     images = []
-    for number in range(1 + (index % 3 == 0)):
+    for number in range(2 if rich else 1 + (index % 3 == 0)):
         images.append({
             "url": f"https://img.wire.example/s{source}/{index}-{number}.jpg",
             "caption": _sentence(rng, words, rng.randint(6, 10)),
@@ -102,11 +118,14 @@ def make_item(source: int, index: int, revision: int = 0) -> dict:
         "guid": f"urn:wire:s{source}:item{index}",
         "link": f"https://news{source}.wire.example/{language}/{index}.html",
         "title": title,
-        "summary": paragraphs[0][:200],
+        "summary": paragraphs[0][:200].replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"),
         "paragraphs": paragraphs,
         "author": rng.choice(("Lucía Ortega", "Mark Brown", "Claire Dubois", "Jonas Weber",
                               "Giulia Rossi", "Tiago Alves")),
-        "sections": (_SECTIONS[index % len(_SECTIONS)],),
+        "sections": ((_SECTIONS[index % len(_SECTIONS)], _SECTIONS[(index + 2) % len(_SECTIONS)])
+                     if rich else (_SECTIONS[index % len(_SECTIONS)],)),
+        "rich": rich,
+        "number": source * 100000 + index,
         "published": published,
         "updated": published + timedelta(minutes=30 * revision) if revision else published,
         "images": images,
@@ -114,10 +133,12 @@ def make_item(source: int, index: int, revision: int = 0) -> dict:
     }
 
 
-def make_feed(source: int, items: int, revision: int = 0, fraction: float = 0.0) -> bytes:
-    """The bytes of source ``source``'s feed: ``items`` items, ``fraction`` of them at ``revision``."""
+def make_feed(source: int, items: int, revision: int = 0, fraction: float = 0.0,
+              rich: bool = True) -> bytes:
+    """The bytes of source ``source``'s feed: ``items`` items, ``fraction`` of them at ``revision``
+    (``rich=False``: without the real-world shapes, see the module docstring)."""
     changed = changed_items(source, items, revision, fraction)
-    entries = [make_item(source, i, revision if i in changed else 0) for i in range(items)]
+    entries = [make_item(source, i, revision if i in changed else 0, rich) for i in range(items)]
     if source_format(source) == "rss":
         return _rss(source, entries)
     return _atom(source, entries)
@@ -132,25 +153,40 @@ def _iso(value: datetime) -> str:
 
 
 def _body(item: dict) -> str:
-    return "".join(f"<p>{escape(p)}</p>" for p in item["paragraphs"])
+    return "".join(f"<p>{p}</p>" for p in item["paragraphs"])
 
 
 def _rss(source: int, entries: list[dict]) -> bytes:
     language = source_language(source)
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n'
            '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
-           'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/">\n'
+           'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/" '
+           'xmlns:atom="http://www.w3.org/2005/Atom" xmlns:slash="http://purl.org/rss/1.0/modules/slash/" '
+           'xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:post-id="http://wordpress.com/">\n'
            f'<channel><title>Bench wire {source}</title>'
            f'<link>https://news{source}.wire.example/</link>'
            f'<description>Generated benchmark feed {source}</description>'
            f'<language>{language}</language>\n']
+    if entries and entries[0]["rich"]:
+        out.append(f'<atom:link href="https://news{source}.wire.example/feed/" rel="self" '
+                   'type="application/rss+xml"/>\n')
     for item in entries:
         parts = [f'<item><title>{escape(item["title"])}</title>',
                  f'<link>{item["link"]}</link>',
                  f'<guid isPermaLink="false">{item["guid"]}</guid>',
                  f'<pubDate>{_rfc822(item["published"])}</pubDate>',
                  f'<dc:creator>{escape(item["author"])}</dc:creator>']
-        parts += [f'<category>{escape(s)}</category>' for s in item["sections"]]
+        if item["rich"]:
+            first, *rest = item["sections"]
+            parts.append(f'<category domain="https://news{source}.wire.example/section">'
+                         f'{escape(first)}</category>')
+            parts += [f'<category><![CDATA[{s}]]></category>' for s in rest]
+            parts.append(f'<comments>{item["link"]}#comments</comments>'
+                         f'<slash:comments>{item["number"] % 17}</slash:comments>'
+                         f'<wfw:commentRss>{item["link"]}/feed</wfw:commentRss>'
+                         f'<post-id:post-id>{item["number"]}</post-id:post-id>')
+        else:
+            parts += [f'<category>{escape(s)}</category>' for s in item["sections"]]
         parts.append(f'<description>{escape(item["summary"])}</description>')
         parts.append(f'<content:encoded><![CDATA[{_body(item)}]]></content:encoded>')
         for image in item["images"]:
@@ -181,7 +217,11 @@ def _atom(source: int, entries: list[dict]) -> bytes:
                  f'<published>{_iso(item["published"])}</published>',
                  f'<updated>{_iso(item["updated"])}</updated>',
                  f'<author><name>{escape(item["author"])}</name></author>']
-        parts += [f'<category term="{escape(s)}"/>' for s in item["sections"]]
+        if item["rich"]:
+            parts += [f'<category term="{escape(s.lower())}" label="{escape(s)}" '
+                      f'scheme="https://news{source}.wire.example/section"/>' for s in item["sections"]]
+        else:
+            parts += [f'<category term="{escape(s)}"/>' for s in item["sections"]]
         parts.append(f'<summary>{escape(item["summary"])}</summary>')
         parts.append(f'<content type="html">{escape(_body(item))}</content>')
         for image in item["images"]:

@@ -1,13 +1,15 @@
-"""End-to-end benchmark: generated feeds on 127.0.0.1, the real ``ingest run-once --all``, and
-the ``reader`` library as a peer on the same feeds. Run by hand, never in CI::
+"""End-to-end benchmark: feeds on 127.0.0.1, the real ``ingest run-once --all``, and two peers
+on the same feeds: the ``reader`` library and bare feedparser. Run by hand, never in CI::
 
-    python bench/run.py                      # 1k and 10k items, 50 sources, with the peer
+    python bench/run.py                      # 1k and 10k generated items, 50 sources, with peers
     python bench/run.py --sizes 1000,10000,100000 --sources 50
+    python bench/run.py --plain              # the generated feeds without the real-world shapes
+    python bench/run.py --feeds DIR          # every RSS/Atom file under DIR, one source each
     python bench/run.py --no-peer            # wirefeed only
 
-For each size it runs three passes against a fresh archive: ``cold`` (every item new),
-``unchanged`` (the server answers 304) and ``changed`` (10% of the items of every source
-rewritten). It prints items/s end to end, seconds per stage (from ``bench/profiled.py``) and
+For each size (or the folder) it runs three passes against a fresh archive: ``cold`` (every
+item new), ``unchanged`` (the server answers 304) and ``changed`` (10% of the items of every
+source rewritten; in a folder of real feeds, 10% of each file's items get a new title). It prints items/s end to end, seconds per stage (from ``bench/profiled.py``) and
 the peak resident memory of the child process (read through GNU time when ``/usr/bin/time``
 exists, else ``wait4`` rusage: see :func:`run_child`), then the same for ``reader`` and the
 ratio.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -26,6 +29,7 @@ import time
 from email.utils import format_datetime
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -48,26 +52,29 @@ def editions_toml() -> str:
     return "\n".join(block.strip() + "\n" for block in blocks)
 
 
-def write_config(folder: Path, urls: list[str]) -> Path:
-    """A ``schedules.toml`` for the generated sources (one feed source per URL)."""
+def write_config(folder: Path, urls: list[str], languages: bool = True) -> Path:
+    """A ``schedules.toml`` with one feed source per URL (the generated sources declare their
+    language; real feeds are detected)."""
     lines = ["[pipeline]", 'database = "wire.db"', 'feeds = "feeds"',
              'base_url = "http://localhost:8080"', "items_per_feed = 50", 'title = "bench"',
              'every = "15m"', "timeout = 60", "max_bytes = 200000000", "", editions_toml()]
     for number, url in enumerate(urls):
-        lines += ["[[sources]]", f'id = "s{number}"', 'kind = "feed"', f'url = "{url}"',
-                  f'language = "{corpus.source_language(number)}"', ""]
+        lines += ["[[sources]]", f'id = "s{number}"', 'kind = "feed"', f'url = "{url}"']
+        if languages:
+            lines.append(f'language = "{corpus.source_language(number)}"')
+        lines.append("")
     path = folder / "schedules.toml"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
 
 def serve_revision(server: LocalServer, sources: int, per_source: int, revision: int,
-                   fraction: float) -> int:
+                   fraction: float, rich: bool = True) -> int:
     """Point the routes at a revision of every feed; returns the bytes served."""
     total = 0
     stamp = format_datetime(datetime(2026, 3, 2, 12, revision, tzinfo=timezone.utc), usegmt=True)
     for number in range(sources):
-        body = corpus.make_feed(number, per_source, revision, fraction)
+        body = corpus.make_feed(number, per_source, revision, fraction, rich)
         total += len(body)
         kind = "application/rss+xml" if corpus.source_format(number) == "rss" else "application/atom+xml"
         server.routes[f"/feed/s{number}.xml"] = Route(body=body, content_type=kind,
@@ -123,6 +130,12 @@ def ensure_reader() -> Path | None:
     return python
 
 
+def run_feedparser(state: Path, urls_file: Path) -> dict:
+    elapsed, peak, code = run_child([sys.executable, str(HERE / "feedparser_peer.py"), str(state),
+                                     str(urls_file)])
+    return {"seconds": elapsed, "peak_mb": peak, "exit": code}
+
+
 def run_reader(python: Path, db: Path, urls_file: Path) -> dict:
     elapsed, peak, code = run_child([str(python), str(HERE / "reader_peer.py"), str(db),
                                      str(urls_file)])
@@ -138,46 +151,128 @@ def line(label: str, items: int, result: dict) -> str:
             f"peak {result['peak_mb']:6.0f} MB{status}  {parts}")
 
 
+def run_passes(folder: Path, items: int, changed_items: int, urls: list[str], config: Path,
+               serve: Callable[[int], None], reader_python: Path | None, peers: bool) -> dict:
+    """The three passes for wirefeed, then for each peer; ``serve(revision)`` points the routes
+    at revision 0 (cold, unchanged) or 1 (changed). Prints a line per pass and the ratios."""
+    urls_file = folder / "urls.txt"
+    urls_file.write_text("\n".join(urls) + "\n")
+    results: dict[str, dict] = {}
+    passes = ("cold", "unchanged", "changed")
+    runners: list[tuple[str, Callable[[str], dict]]] = [
+        ("wirefeed", lambda label: run_wirefeed(config, folder, label))]
+    if peers and reader_python is not None:
+        runners.append(("reader", lambda label: run_reader(reader_python, folder / "reader.sqlite",
+                                                           urls_file)))
+    if peers:
+        runners.append(("feedparser", lambda label: run_feedparser(folder / "feedparser-state.json",
+                                                                   urls_file)))
+    for name, runner in runners:
+        serve(0)
+        for label in passes:
+            if label == "changed":
+                serve(1)
+            result = runner(label)
+            results[f"{name}-{label}"] = result
+            print(line(f"{name} {label}", items, result), flush=True)
+            if label == "changed":
+                print(f"    ({changed_items} items changed, "
+                      f"{changed_items / result['seconds']:.0f} changed items/s)")
+    for name, _ in runners[1:]:
+        for label in passes:
+            ours, theirs = results[f"wirefeed-{label}"], results[f"{name}-{label}"]
+            print(f"  ratio {label:<10} wirefeed is {theirs['seconds'] / ours['seconds']:.2f}x "
+                  f"{name}'s speed")
+    return results
+
+
 def bench_size(total: int, sources: int, out: Path, reader_python: Path | None,
-               fraction: float) -> dict:
+               fraction: float, peers: bool = True, rich: bool = True) -> dict:
+    """The generated corpus: ``sources`` feeds of ``total / sources`` items."""
     per_source = max(1, total // sources)
     items = per_source * sources
     folder = out / f"n{items}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    print(f"\n== {items} items: {sources} sources x {per_source} items ==", flush=True)
-    results: dict[str, dict] = {}
+    print(f"\n== {items} items: {sources} sources x {per_source} items "
+          f"({'rich' if rich else 'plain'} shapes) ==", flush=True)
     with LocalServer() as server:
-        size = serve_revision(server, sources, per_source, 0, 0.0)
+        size = serve_revision(server, sources, per_source, 0, 0.0, rich)
         print(f"  served {size / 1e6:.1f} MB of feeds from {server.base}", flush=True)
         urls = [server.url(f"/feed/s{n}.xml") for n in range(sources)]
         config = write_config(folder, urls)
-        urls_file = folder / "urls.txt"
-        urls_file.write_text("\n".join(urls) + "\n")
         changed_items = sum(len(corpus.changed_items(n, per_source, 1, fraction))
                             for n in range(sources))
-        passes = [("cold", items), ("unchanged", items), ("changed", changed_items)]
-        for label, count in passes:
-            if label == "changed":
-                serve_revision(server, sources, per_source, 1, fraction)
-            result = run_wirefeed(config, folder, label)
-            results[f"wirefeed-{label}"] = result
-            print(line(f"wirefeed {label}", items, result), flush=True)
-            if label == "changed":
-                print(f"    ({count} items changed, {count / result['seconds']:.0f} changed items/s)")
-        if reader_python is not None:
-            serve_revision(server, sources, per_source, 0, 0.0)
-            for label, _ in passes:
-                if label == "changed":
-                    serve_revision(server, sources, per_source, 1, fraction)
-                result = run_reader(reader_python, folder / "reader.sqlite", urls_file)
-                results[f"reader-{label}"] = result
-                print(line(f"reader {label}", items, result), flush=True)
-            for label, _ in passes:
-                ours, theirs = results[f"wirefeed-{label}"], results[f"reader-{label}"]
-                print(f"  ratio {label:<10} wirefeed is {theirs['seconds'] / ours['seconds']:.2f}x "
-                      f"reader's speed")
+
+        def serve(revision: int) -> None:
+            serve_revision(server, sources, per_source, revision, fraction if revision else 0.0, rich)
+
+        results = run_passes(folder, items, changed_items, urls, config, serve, reader_python, peers)
     return {"items": items, "sources": sources, "results": results}
+
+
+_ITEM = re.compile(rb"<(item|entry)[\s>].*?</\1>", re.S)
+_TITLE = re.compile(rb"(<title(?:\s[^>]*)?>)")
+
+
+def change_titles(data: bytes, seed: str, fraction: float) -> tuple[bytes, int]:
+    """A revision of a real feed: ``fraction`` of its items get a new title (a prefix); returns
+    the bytes and how many items changed."""
+    items = list(_ITEM.finditer(data))
+    if not items or fraction <= 0:
+        return data, 0
+    chosen = set(random.Random(seed).sample(range(len(items)), max(1, round(len(items) * fraction))))
+    out, last = [], 0
+    for number, match in enumerate(items):
+        if number not in chosen:
+            continue
+        block = _TITLE.sub(lambda m: m.group(1) + b"Updated: ", match.group(0), count=1)
+        out += [data[last:match.start()], block]
+        last = match.end()
+    out.append(data[last:])
+    return b"".join(out), len(chosen)
+
+
+def real_feeds(folder: Path, copies: int = 1) -> list[tuple[str, bytes]]:
+    """Every RSS/RDF/Atom file under ``folder`` (by its first 4 KB), ``copies`` times each."""
+    found = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        head = data[:4096]
+        if b"<rss" in head or b"<feed" in head or b"RDF" in head:
+            found += [(f"{path.relative_to(folder)}#{n}", data) for n in range(copies)]
+    return found
+
+
+def bench_folder(feeds: Path, out: Path, reader_python: Path | None, fraction: float,
+                 peers: bool = True, copies: int = 1) -> dict:
+    """A folder of real feeds, one source each, served as they are (no charset in the header)."""
+    import feedparser
+
+    documents = real_feeds(feeds, copies)
+    counts = [len(feedparser.parse(data).entries) for _, data in documents]
+    documents = [(name, data) for (name, data), count in zip(documents, counts) if count]
+    items = sum(count for count in counts if count)
+    revisions = [change_titles(data, name, fraction) for name, data in documents]
+    changed_items = sum(count for _, count in revisions)
+    folder = out / "folder"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    print(f"\n== {feeds}: {len(documents)} feeds, {items} items ==", flush=True)
+    with LocalServer() as server:
+
+        def serve(revision: int) -> None:
+            for number, (name, data) in enumerate(documents):
+                body = revisions[number][0] if revision else data
+                server.routes[f"/real/{number}.xml"] = Route(
+                    body=body, content_type="application/xml",
+                    last_modified=format_datetime(datetime(2026, 3, 2, 12, revision,
+                                                           tzinfo=timezone.utc), usegmt=True))
+
+        urls = [server.url(f"/real/{n}.xml") for n in range(len(documents))]
+        config = write_config(folder, urls, languages=False)
+        results = run_passes(folder, items, changed_items, urls, config, serve, reader_python, peers)
+    return {"items": items, "sources": len(documents), "results": results}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -187,7 +282,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", type=int, default=50)
     parser.add_argument("--changed", type=float, default=0.10,
                         help="fraction of items rewritten for the 'changed' pass")
-    parser.add_argument("--no-peer", action="store_true", help="skip the reader baseline")
+    parser.add_argument("--no-peer", action="store_true",
+                        help="skip the reader and bare-feedparser baselines")
+    parser.add_argument("--plain", action="store_true",
+                        help="generated feeds without the real-world shapes (earlier figures)")
+    parser.add_argument("--feeds", type=Path,
+                        help="a folder of real feed files: benchmark those instead of generated feeds")
+    parser.add_argument("--copies", type=int, default=1,
+                        help="with --feeds: serve each file as this many sources")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -199,8 +301,13 @@ def main(argv: list[str] | None = None) -> int:
         compileall.compile_dir(str(ROOT / package), quiet=1)
     reader_python = None if args.no_peer else ensure_reader()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
-    summary = [bench_size(int(n), args.sources, args.out, reader_python, args.changed)
-               for n in args.sizes.split(",") if n.strip()]
+    if args.feeds:
+        summary = [bench_folder(args.feeds, args.out, reader_python, args.changed,
+                                not args.no_peer, args.copies)]
+    else:
+        summary = [bench_size(int(n), args.sources, args.out, reader_python, args.changed,
+                              not args.no_peer, not args.plain)
+                   for n in args.sizes.split(",") if n.strip()]
     (args.out / "results.json").write_text(json.dumps(summary, indent=1))
     return 0
 

@@ -45,7 +45,7 @@ from ingest.archive import clean_reason
 from ingest.errors import FetchError, ParseError
 from ingest.fetch import ACCEPT_HTML, Fetched, HostLimits, fetch
 from normalize import parse_bytes, sniff, wire
-from normalize.model import Article
+from normalize.model import STATUS_USABLE, Article
 
 log = logging.getLogger(__name__)
 
@@ -167,14 +167,17 @@ def pending_hash(feed_hash: str) -> str:
 def merge(entry: Article, page: Article, page_url: str | None = None) -> Article:
     """The feed entry completed by its page, field by field.
 
-    The page wins for the body (``body_html``, ``body_text``, when it has one) and the related
+    The page wins for the body (``body_html``, ``body_text``, when it has one and holds an
+    article: not a paywall stub or a section front) and the related
     items; it fills images and authors only when the feed had none, and dateline, agency,
     credit and rights only when the feed left them empty. The summary is the feed's, else the
     feed's teaser body (shorter than the page's), else the page's. The feed wins for ``guid``,
     ``id``, ``title``, ``url``, the dates, the language, sections and status, and the record
     keeps the entry's content hash (see the module docstring). Never raises.
     """
-    has_body = bool(page.body_text.strip() or page.body_html.strip())
+    # A paywall stub's teaser or a front's text is no better than the feed's own body.
+    has_body = page.status == STATUS_USABLE and bool(page.body_text.strip()
+                                                     or page.body_html.strip())
     extra = entry.extra + (("fulltext", page_url or page.url or entry.url or ""),)
     # A feed that carries only a teaser keeps it as the summary once the page gives the body.
     teaser = entry.body_text.strip()

@@ -148,6 +148,17 @@ def is_due(source: Source, state: SourceState, config: Config, now: datetime) ->
     return state.next_due <= now + timedelta(seconds=slack)
 
 
+def stale_after(config: Config, source: Source, now: datetime) -> float:
+    """Seconds without a success after which ``source`` is stale: its own ``stale_after``, the
+    pipeline's, or 3 of its polling intervals (one definition for ``ingest sources --check``
+    and ``/healthz``)."""
+    if source.stale_after is not None:
+        return source.stale_after
+    if config.pipeline.stale_after is not None:
+        return config.pipeline.stale_after
+    return 3 * interval_of(source, config, now)
+
+
 def backoff_delay(failures: int, base: float, cap: float) -> float:
     """Exponential backoff after ``failures`` consecutive failures: base·2^(n-1), capped."""
     return min(cap, base * (2 ** max(failures - 1, 0)))

@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Callable
 
 from ingest.archive import SourceState, open_archive, utcnow
-# One definition of "stale" for `ingest sources --check` and /healthz.
-from ingest.cli import stale_after
 from ingest.config import Config, Source
+# One definition of "stale" for `ingest sources --check` and /healthz.
+from ingest.schedule import stale_after
 from normalize.model import isoformat, parse_iso
 from syndicate.serve import Answer
 

@@ -24,7 +24,7 @@ import re
 
 from normalize.agencies import find_agency_match, is_agency
 from normalize.model import Dateline
-from normalize.text import clean_text, html_to_text
+from normalize.text import MONTHS, clean_text, html_to_text
 
 logger = logging.getLogger(__name__)
 
@@ -49,28 +49,8 @@ _DATELINE = re.compile(
 _PARTICLES = {"de", "del", "della", "delle", "di", "da", "do", "dos", "das", "du", "des", "la",
               "le", "les", "am", "an", "im", "in", "on", "upon", "sur", "en", "el", "y", "e",
               "et", "und", "ob", "bei", "der", "dei", "degli"}
-_MONTHS = (
-    # en
-    "january february march april may june july august september october november december "
-    "sept "
-    # es
-    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre "
-    "diciembre "
-    # fr
-    "janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre "
-    "décembre decembre "
-    # de
-    "januar jänner jaenner februar märz maerz april mai juni juli august september oktober "
-    "november dezember "
-    # pt
-    "janeiro fevereiro março marco abril maio junho julho agosto setembro outubro novembro "
-    "dezembro "
-    # it
-    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre "
-    "dicembre"
-).split()
 # A month may be cut short to three letters or more ("Oct.", "sept", "März").
-_MONTH_PREFIXES = {month[:end] for month in _MONTHS for end in range(3, len(month) + 1)}
+_MONTH_PREFIXES = {month[:end] for month in MONTHS for end in range(3, len(month) + 1)}
 _DATE_FILLERS = {"de", "del", "du", "di", "of", "the", "le", "el", "il", "der", "den"}
 _DATE_WORD_BREAK = re.compile(r"[\s,]+")
 _PLACE_PATTERN = re.compile(_PLACE)

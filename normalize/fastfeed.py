@@ -1,291 +1,525 @@
-"""A fast path for plain, well-formed RSS 2.0 and Atom 1.0 feeds, read with lxml.
+"""The lxml reader for every well-formed RSS 0.9x/1.0/2.0 and Atom 1.0 (and 0.3) document.
 
 feedparser reads every dialect and repairs broken markup, and costs about as much per item as
-the rest of normalization. Most agency feeds are neither broken nor exotic, so
-:func:`read_entries` reads them with lxml into the same entry shape feedparser produces for the
-fields :mod:`normalize.feed` uses, and the same code turns both into records. It only accepts
-what it knows it reads the way feedparser does: a well-formed document (no DOCTYPE), an RSS
-2.0 channel or an Atom feed, items made only of the elements in :data:`RSS_ITEM` /
-:data:`ATOM_ENTRY`, absolute links, dates our parser reads, plain-text titles. Anything else
-returns ``None`` and the caller uses feedparser: the fast path is an optimization, never a
-second opinion. ``tests/test_fastpath.py`` checks both paths give identical records on the
-fixture corpus, the sample wire and generated feeds.
+the rest of normalization. For a document libxml2 parses (most of what people publish),
+:func:`read_entries` walks the tree once and builds, for the fields :mod:`normalize.feed` uses
+(``id``, ``title``, ``title_detail``, ``link``, ``summary``, ``content``, ``authors``,
+``author``, ``tags``, ``language``, ``rights``, ``published``/``updated`` and their
+``*_parsed``), the same entry feedparser's strict parser builds, so the same code turns both into
+records. It follows feedparser's rules element by element: the namespace prefixes it knows
+(content, dc, dcterms, media, itunes, atom inside RSS, xhtml), ``xml:base`` and ``xml:lang``
+scoping, which element wins when several give one key (document depth, ``title`` depth),
+``description`` turned into content after a summary, RSS ``<author>`` split into name and email,
+categories with ``domain``/``scheme``/``label``, markup inside text constructs serialized as
+feedparser serializes it, relative links resolved against ``xml:base`` and the document URL.
+Any other element (``comments``, ``wfw``, ``slash``, ``georss``, ``sy``, WordPress ``post-id``,
+YouTube ids, ...) is skipped, as feedparser skips it for these keys. URL resolution and date
+parsing call feedparser's own helpers, so both readers agree by construction there.
+
+Two feedparser slips are deliberately not copied (``bench/differential.py`` lists them): its
+e-mail pattern takes at most four letters of top-level domain, so ``news@paper.online (Ana)``
+leaves ``ine (Ana`` as the name, and an author with no name inherits the previous author's.
+
+Only a root that is neither ``rss``, RDF nor Atom (CDF, made-up namespaces) returns ``None``.
+Inline markup is turned into text as feedparser does it by :mod:`normalize.feedmarkup`.
+``tests/test_fastpath.py`` and ``bench/differential.py`` check the records of both readers agree.
 """
 
 from __future__ import annotations
 
+import binascii
 import logging
-from typing import Any
+import re
+from typing import Any, Callable, Iterator
 
+from feedparser.datetimes import _parse_date
+from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
-from normalize.text import parse_date
+from normalize.feedmarkup import PREFIXES, XHTML, looks_like_html, map_type, markup_value
 
 log = logging.getLogger(__name__)
 
-MEDIA_NS = "http://search.yahoo.com/mrss/"
 ATOM_NS = "http://www.w3.org/2005/Atom"
-CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
-DC_NS = "http://purl.org/dc/elements/1.1/"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
-_M = f"{{{MEDIA_NS}}}"
-_A = f"{{{ATOM_NS}}}"
-_A_NAME = _A + "name"
-_CONTENT_ENCODED = f"{{{CONTENT_NS}}}encoded"
-_DC_CREATOR = f"{{{DC_NS}}}creator"
-_DC_LANGUAGE = f"{{{DC_NS}}}language"
-#: Item children the fast path reads exactly like feedparser (media ones are read by feed.py).
-RSS_ITEM = frozenset({
-    "title", "link", "guid", "pubDate", "description", "category", "enclosure",
-    f"{{{CONTENT_NS}}}encoded", f"{{{DC_NS}}}creator", f"{{{DC_NS}}}language",
-    _M + "content", _M + "group", _M + "thumbnail",
-})
-ATOM_ENTRY = frozenset({
-    _A + "title", _A + "id", _A + "link", _A + "published", _A + "updated", _A + "author",
-    _A + "category", _A + "summary", _A + "content",
-    _M + "content", _M + "group", _M + "thumbnail",
-})
-_RSS_CHANNEL_SKIP = frozenset({"item"})
-_HTML_TYPES = ("html", "text/html")
+_HTML_TYPES = {"text/html", "application/xhtml+xml"}
+_EMAIL = re.compile(r"""(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))([a-zA-Z]{2,63}|[0-9]{1,3})(\]?))(\?subject=\S+)?""")
+_CP1252 = {i: bytes([i]).decode("cp1252") for i in range(128, 160) if i not in (129, 141, 143, 144, 157)}
+_C1 = re.compile("[\x80-\x9f]")
+_RELATIVE_URI = frozenset({"comments", "docs", "href", "icon", "id", "link", "logo", "url"})
 
 
-class _NotPlain(Exception):
-    """The document uses something the fast path does not read like feedparser."""
+def _local(tag: str) -> str:
+    """``{ns}pubDate`` -> ``pubdate`` with feedparser's prefix (``dc_date``), or ``""``."""
+    if tag[0] == "{":
+        ns, _, local = tag[1:].partition("}")
+        prefix = PREFIXES.get(ns.lower())
+        if prefix is None:
+            return "?" + local.lower()  # an extension feedparser has no handler for
+        return prefix + local.lower()
+    return tag.lower()
 
 
-def read_entries(root: etree._Element) -> tuple[list[dict], dict] | None:
-    """Return ``(entries, feed)`` shaped like feedparser's, or ``None`` to use feedparser.
-
-    In: the root element of a well-formed document (parsed by :mod:`normalize.xmlsafe`).
-    Out: a list of entry dicts (keys ``id``, ``title``, ``title_detail``, ``link``, ``summary``,
-    ``content``, ``authors``, ``author``, ``tags``, ``published``, ``updated``) in document
-    order and a feed dict (``language``, ``rights``). Never raises.
-    """
-    try:
-        if root.tag == "rss" and root.get("version", "").startswith("2."):
-            return _read_rss(root)
-        if root.tag == _A + "feed":
-            return _read_atom(root)
-    except _NotPlain as exc:
-        log.debug("fast feed path declined: %s", exc)
-    return None
+def _dash(lang: str | None) -> str | None:
+    return lang.replace("_", "-") if lang else lang
 
 
-def _plain_text(element: etree._Element) -> str:
-    if len(element):
-        raise _NotPlain(f"markup inside <{element.tag}>")
-    return element.text or ""
+class _Document:
+    """What feedparser's state keeps across a document: its kind, encoding and tag names."""
 
+    __slots__ = ("atom", "atom10", "utf8", "names")
 
-def _title(value: str) -> str:
-    if "<" in value or "&" in value:
-        raise _NotPlain("title with markup characters")  # feedparser's HTML sniffing
-    return value
+    def __init__(self, atom: bool, atom10: bool, utf8: bool) -> None:
+        self.atom = atom
+        self.atom10 = atom10
+        self.utf8 = utf8
+        self.names: dict[str, str] = {}
 
-
-def _date(value: str) -> str:
-    if parse_date(value) is None:
-        raise _NotPlain(f"date {value!r}")  # feedparser's own date parser would be used
-    return value
-
-
-def _absolute(url: str) -> str:
-    url = url.strip()
-    if "://" not in url:
-        raise _NotPlain("relative link")  # feedparser resolves it against the base
-    return url
-
-
-def _check_child(child: etree._Element, tag: str, allowed: frozenset[str]) -> None:
-    """Raise ``_NotPlain`` for an item child the fast path does not read like feedparser."""
-    if tag not in allowed:
-        raise _NotPlain(f"element <{tag}>")
-    if XML_BASE in child.keys():  # keys(): no attribute proxy, a third of the cost
-        raise _NotPlain("xml:base")
-
-
-def _read_rss(root: etree._Element) -> tuple[list[dict], dict]:
-    channels = [c for c in root if c.tag == "channel"]
-    if len(channels) != 1 or len(root) != 1:
-        raise _NotPlain("not one channel")
-    channel = channels[0]
-    language = rights = None
-    items = []
-    for child in channel:
-        if not isinstance(child.tag, str):
-            continue
-        if child.tag == "item":
-            items.append(child)
-        elif items:
-            raise _NotPlain("channel element after the items")  # changes feedparser's language
-        elif child.tag == "language":
-            language = _plain_text(child).strip() or None
-        elif child.tag == "copyright":
-            rights = _plain_text(child).strip() or None
-        elif child.tag in (f"{{{DC_NS}}}language", f"{{{DC_NS}}}rights", f"{{{DC_NS}}}creator"):
-            raise _NotPlain(f"channel <{child.tag}>")
-    if any(XML_BASE in e.attrib or XML_LANG in e.attrib for e in (root, channel)):
-        raise _NotPlain("xml:base or xml:lang on the channel")
-    entries = [_rss_entry(item, language) for item in items]
-    return entries, {"language": language, "rights": rights}
-
-
-def _rss_entry(item: etree._Element, language: str | None) -> dict:
-    if XML_LANG in item.attrib:
-        raise _NotPlain("xml:lang on an item")
-    entry: dict[str, Any] = {}
-    singles: dict[str, str] = {}
-    content: list[dict] = []
-    authors: list[dict] = []
-    tags: list[dict] = []
-    guid = None
-    for child in item:  # one pass: each child is checked, then read
-        tag = child.tag
+    def name(self, tag: Any) -> str | None:
         if not isinstance(tag, str):
-            continue  # entity references
-        _check_child(child, tag, RSS_ITEM)
-        if tag.startswith(_M) or tag == "enclosure":
-            continue
-        if tag == "guid" and guid is None:
-            guid = child
-        text = _plain_text(child)
-        if tag == "category":
-            if child.attrib:
-                raise _NotPlain("category with attributes")
-            if text.strip():
-                tags.append({"term": text.strip()})
-        elif tag == _DC_CREATOR:
-            authors.append({"name": text.strip()})
-        elif tag in singles:
-            raise _NotPlain(f"repeated <{tag}>")
+            return None
+        found = self.names.get(tag)
+        if found is None:
+            found = self.names[tag] = _local(tag)
+        return found
+
+    def finish(self, value: str) -> str:
+        """feedparser's last steps on every text it keeps: the utf-8 re-decoding repair and
+        the cp1252 mapping of C1 controls (both no-ops on ASCII)."""
+        if value.isascii():
+            return value
+        if self.utf8:
+            # Fails fast (in C) on any character past Latin-1 or any lone Latin-1 letter.
+            try:
+                value = value.encode("iso-8859-1").decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                pass
+        if _C1.search(value):
+            value = value.translate(_CP1252)
+        return value
+
+
+def _scope(element: etree._Element, base: str, lang: str | None) -> tuple[str, str | None]:
+    """The ``xml:base`` and ``xml:lang`` in force inside ``element`` (feedparser's stacks)."""
+    attrib = element.attrib
+    if attrib:
+        new_base = attrib.get(XML_BASE)
+        if new_base:
+            base = (make_safe_absolute_uri(base, new_base) or base) if base else new_base
+        new_lang = attrib.get(XML_LANG)
+        if new_lang is not None:
+            lang = new_lang or None
+    return base, lang
+
+
+class _Entry:
+    """One item or entry read the way feedparser's mixin reads it, for the keys we use."""
+
+    def __init__(self, doc: _Document) -> None:
+        self.doc = doc
+        self.entry: dict[str, Any] = {}
+        self.depths: dict[str, int] = {}
+        self.title_depth = -1
+        self.has_content = False
+        self.guidislink = False
+        self.inimage = False
+
+    # -- feedparser's storage rules ------------------------------------------------------------
+    def store(self, key: str, value: Any, depth: int) -> None:
+        old = self.depths.get(key)
+        if old is None or depth <= old:
+            self.depths[key] = depth
+            self.entry[key] = value
+
+    def text(self, element: etree._Element, base: str, name: str,
+             default_type: str | None = None) -> tuple[str, str | None]:
+        """feedparser's ``pop``: the element's value and, for a text construct, its type."""
+        kind = None
+        base64 = False
+        if default_type is not None:
+            kind = map_type(element.get("type", default_type))
+            base64 = element.get("mode") == "base64" or not (
+                kind.startswith("text/") or kind.endswith("+xml") or kind.endswith("/xml"))
+        if len(element):
+            if kind is not None:
+                value, kind = markup_value(element, kind, self.doc.atom10)
+            else:
+                # Children are elements of their own: only this element's own text is its value.
+                value = (element.text or "") + "".join(c.tail or "" for c in element)
         else:
-            singles[tag] = text
-            if tag == _CONTENT_ENCODED:
-                content.append({"value": text.strip(), "language": language})
-    if len(authors) > 1:
-        raise _NotPlain("several dc:creator")
-    if guid is not None:
-        if set(guid.attrib) - {"isPermaLink"}:
-            raise _NotPlain("guid attributes")
-        entry["id"] = singles["guid"].strip()
-        if "link" not in singles and guid.get("isPermaLink", "true") == "true":
-            raise _NotPlain("guid as link")
-    if "link" in singles:
-        entry["link"] = _absolute(singles["link"])
-    if "title" in singles:
-        entry["title"] = _title(singles["title"].strip())
-        entry["title_detail"] = {"language": language}
-    if "description" in singles:
-        entry["summary"] = singles["description"].strip()
-    if content:
-        entry["content"] = content
-    if _DC_LANGUAGE in singles:
-        entry["language"] = singles[_DC_LANGUAGE].strip()
-    if "pubDate" in singles:
-        entry["published"] = _date(singles["pubDate"].strip())
-    return _finish_entry(entry, authors, tags)
+            value = element.text or ""
+        value = value.strip()
+        if base64 and value:
+            try:
+                value = binascii.a2b_base64(value.encode("utf-8")).decode("utf-8")
+            except (binascii.Error, UnicodeError):
+                pass
+        if name in _RELATIVE_URI and value and (name != "id" or self.guidislink):
+            value = _urljoin(base, value)
+        if kind == "text/plain" and not self.doc.atom and looks_like_html(value):
+            kind = "text/html"
+        return self.doc.finish(value), kind
+
+    def content(self, element: etree._Element, base: str, lang: str | None, depth: int,
+                key: str, default_type: str) -> None:
+        value, kind = self.text(element, base, key, default_type)
+        if key == "content":
+            self.entry.setdefault("content", []).append({"value": value, "language": _dash(lang)})
+            if kind in _HTML_TYPES or kind == "text/plain":
+                self.entry.setdefault("summary", value)
+        else:
+            self.store(key, value, depth)
+            if key == "title":
+                self.entry["title_detail"] = {"language": _dash(lang)}
+
+    # -- authors, as feedparser's _save_author and _sync_author_detail -----------------------------
+    def sync_author(self) -> None:
+        entry = self.entry
+        authors = entry.get("authors") or [{}]
+        detail = authors[-1]
+        if detail:
+            name, email = detail.get("name"), detail.get("email")
+            if name and email:
+                entry["author"] = f"{name} ({email})"
+            elif name:
+                entry["author"] = name
+            elif email:
+                entry["author"] = email
+            return
+        author, email = entry.get("author"), None
+        if not author:
+            return
+        match = _EMAIL.search(author)
+        if match:
+            email = match.group(0)
+            author = author.replace(email, "").replace("()", "").replace("<>", "")
+            author = author.replace("&lt;&gt;", "").strip()
+            if author and author[0] == "(":
+                author = author[1:]
+            if author and author[-1] == ")":
+                author = author[:-1]
+            author = author.strip()
+        if author:
+            detail["name"] = author
+        if email:
+            detail["email"] = email
+
+    def save_author(self, key: str, value: str) -> None:
+        # feedparser syncs here too, and with this author still empty it parses the previous
+        # author's string into this one (a nameless <author> inherits a name): we do not.
+        self.entry.setdefault("authors", [{}])[-1][key] = value
+
+    def author(self, element: etree._Element, base: str, lang: str | None, depth: int) -> None:
+        self.entry.setdefault("authors", []).append({})
+        for child in element:
+            name = self.doc.name(child.tag)
+            if name in ("name", "email", "itunes_name", "itunes_email"):
+                raw = (child.text or "") + "".join(c.tail or "" for c in child) if len(child) else (child.text or "")
+                self.save_author(name.replace("itunes_", ""), raw.strip())
+            elif name in ("uri", "url", "homepage"):
+                child_base, _ = _scope(child, base, lang)
+                self.save_author("href", self.text(child, child_base, "href")[0])
+        value, _ = self.text(element, base, "author")
+        self.store("author", value, depth)
+        self.sync_author()
+
+    # -- categories, as feedparser's _start_category/_end_category/_add_tag ----------------------
+    def add_tag(self, term: str | None, scheme: str | None, label: str | None) -> None:
+        tags = self.entry.setdefault("tags", [])
+        if not term and not scheme and not label:
+            return
+        value = {"term": term, "scheme": scheme, "label": label}
+        if value not in tags:
+            tags.append(value)
+
+    def category(self, element: etree._Element, base: str, scheme_default: str | None) -> None:
+        attrib = {k.lower(): v for k, v in element.attrib.items()}
+        scheme = attrib.get("scheme", attrib.get("domain", scheme_default))
+        self.add_tag(attrib.get("term"), scheme, attrib.get("label"))
+        value, _ = self.text(element, base, "category")
+        if not value:
+            return
+        tags = self.entry["tags"]
+        if tags and not tags[-1]["term"]:
+            tags[-1]["term"] = value
+        else:
+            self.add_tag(value, None, None)
+
+    # -- the walk -----------------------------------------------------------------------------------
+    def walk(self, parent: etree._Element, base: str, lang: str | None, depth: int) -> None:
+        for element in parent:
+            name = self.doc.name(element.tag)
+            if name is None:
+                continue
+            if self.inimage and name not in _IMAGE_CHILDREN and "_" not in name:
+                self.inimage = False  # feedparser's "special hack" for empty images
+            handler = _HANDLERS.get(name)
+            element_base, element_lang = _scope(element, base, lang)
+            if handler is None:
+                if name in ("source", "?source"):
+                    continue  # feedparser keeps a <source>'s elements apart from the entry
+                if len(element):
+                    self.walk(element, element_base, element_lang, depth + 1)
+                continue
+            handler(self, element, element_base, element_lang, depth + 1)
 
 
-def _finish_entry(entry: dict, authors: list[dict], tags: list[dict]) -> dict:
-    """Add what RSS items and Atom entries share, as feedparser gives it."""
-    if authors:
-        entry["authors"] = authors
-        entry["author"] = authors[0]["name"]
-    if tags:
-        entry["tags"] = tags
-    if "published" in entry and "updated" not in entry:
-        entry["updated"] = entry["published"]  # feedparser 6 answers "updated" with "published"
-    return entry
+def _title(entry: _Entry, element, base, lang, depth) -> None:
+    if -1 < entry.title_depth <= depth:
+        return
+    entry.content(element, base, lang, depth, "title", "text/plain")
+    if entry.entry.get("title") and entry.depths.get("title") == depth:
+        entry.title_depth = depth
 
 
-def _read_atom(root: etree._Element) -> tuple[list[dict], dict]:
-    if XML_BASE in root.attrib:
-        raise _NotPlain("xml:base on the feed")
-    language = root.get(XML_LANG)
-    rights = None
-    entries = []
-    for child in root:
-        if not isinstance(child.tag, str):
+def _media_title(entry: _Entry, element, base, lang, depth) -> None:
+    title_depth = entry.title_depth
+    _title(entry, element, base, lang, depth)
+    entry.title_depth = title_depth
+
+
+def _description(entry: _Entry, element, base, lang, depth) -> None:
+    if "summary" in entry.entry and not entry.has_content:
+        _content(entry, element, base, lang, depth)
+    else:
+        entry.content(element, base, lang, depth, "summary", "text/html")
+
+
+def _abstract(entry: _Entry, element, base, lang, depth) -> None:
+    entry.content(element, base, lang, depth, "summary", "text/plain")
+
+
+def _summary(entry: _Entry, element, base, lang, depth) -> None:
+    if "summary" in entry.entry and not entry.has_content:
+        _content(entry, element, base, lang, depth)
+    else:
+        entry.content(element, base, lang, depth, "summary", "text/plain")
+
+
+def _content(entry: _Entry, element, base, lang, depth) -> None:
+    entry.has_content = True
+    entry.content(element, base, lang, depth, "content", "text/plain")
+
+
+def _content_encoded(entry: _Entry, element, base, lang, depth) -> None:
+    entry.has_content = True
+    entry.content(element, base, lang, depth, "content", "text/html")
+
+
+def _body(entry: _Entry, element, base, lang, depth) -> None:
+    entry.content(element, base, lang, depth, "content", XHTML)
+
+
+def _link(entry: _Entry, element, base, lang, depth) -> None:
+    attrib = {k.lower(): v for k, v in element.attrib.items()}
+    rel = attrib.get("rel", "alternate").lower()
+    kind = attrib.get("type", "application/atom+xml" if rel == "self" else "text/html").lower()
+    # feedparser's _enforce_href: url, then uri, then href; an empty href="" is the base.
+    href = attrib.get("url", attrib.get("uri", attrib.get("href")))
+    if not href and "href" in attrib:
+        href = attrib["href"]
+    if href is not None:
+        href = _urljoin(base, href)
+        if rel == "alternate" and map_type(kind) in _HTML_TYPES:
+            entry.entry["link"] = href
+        return
+    if entry.inimage:
+        return  # an item's <image><link> is the image's, not the item's
+    value, _ = entry.text(element, base, "link")
+    if "&" in value:
+        value = re.sub("&([A-Za-z0-9_]+);", r"&\g<1>", value.replace("&amp;", "&"))
+    entry.entry["link"] = value
+
+
+def _guid(entry: _Entry, element, base, lang, depth) -> None:
+    # feedparser lower-cases attribute names: isPermalink="false" counts too.
+    permalink = next((v for k, v in element.attrib.items() if k.lower() == "ispermalink"), "true")
+    entry.guidislink = permalink == "true"
+    value, _ = entry.text(element, base, "id")
+    entry.store("id", value, depth)
+    if entry.guidislink:
+        entry.entry.setdefault("link", value)
+
+
+def _author(entry: _Entry, element, base, lang, depth) -> None:
+    entry.author(element, base, lang, depth)
+
+
+def _category(entry: _Entry, element, base, lang, depth) -> None:
+    entry.category(element, base, None)
+
+
+def _media_category(entry: _Entry, element, base, lang, depth) -> None:
+    entry.category(element, base, "http://search.yahoo.com/mrss/category_schema")
+
+
+def _itunes_category(entry: _Entry, element, base, lang, depth) -> None:
+    entry.add_tag(element.get("text"), "http://www.itunes.com/", None)
+    value, _ = entry.text(element, base, "category")
+    if value:
+        tags = entry.entry["tags"]
+        if tags and not tags[-1]["term"]:
+            tags[-1]["term"] = value
+        else:
+            entry.add_tag(value, None, None)
+
+
+def _keywords(scheme: str | None) -> Callable:
+    def read(entry: _Entry, element, base, lang, depth) -> None:
+        value, _ = entry.text(element, base, "keywords")
+        for term in value.split(","):
+            if term.strip():
+                entry.add_tag(term.strip(), scheme, None)
+    return read
+
+
+def _date(key: str) -> Callable:
+    def read(entry: _Entry, element, base, lang, depth) -> None:
+        value, _ = entry.text(element, base, key)
+        entry.store(key, value, depth)
+        entry.entry[f"{key}_parsed"] = _parse_date(value)
+    return read
+
+
+def _plain(key: str) -> Callable:
+    def read(entry: _Entry, element, base, lang, depth) -> None:
+        entry.store(key, entry.text(element, base, key)[0], depth)
+    return read
+
+
+def _rights(entry: _Entry, element, base, lang, depth) -> None:
+    entry.content(element, base, lang, depth, "rights", "text/plain")
+
+
+def _walk(entry: _Entry, element, base, lang, depth) -> None:
+    entry.walk(element, base, lang, depth)
+
+
+def _image(entry: _Entry, element, base, lang, depth) -> None:
+    """An ``<image>`` inside an item (feedparser's ``inimage``): its link is not the item's,
+    and a title in it counts afresh."""
+    entry.title_depth = -1
+    entry.inimage = True
+    entry.walk(element, base, lang, depth)
+    entry.inimage = False
+
+
+_IMAGE_CHILDREN = frozenset({"title", "link", "description", "url", "href", "width", "height"})
+
+
+_HANDLERS: dict[str, Callable] = {
+    "title": _title, "dc_title": _title, "media_title": _media_title,
+    "description": _description, "dc_description": _description,
+    "media_description": _description, "abstract": _abstract,
+    "summary": _summary, "itunes_summary": _summary,
+    "content": _content, "content_encoded": _content_encoded, "fullitem": _content_encoded,
+    "body": _body, "xhtml_body": _body,
+    "link": _link, "guid": _guid, "id": _guid,
+    "author": _author, "managingeditor": _author, "dc_creator": _author, "dc_author": _author,
+    "itunes_author": _author,
+    "category": _category, "keywords": _category, "dc_subject": _category,
+    "media_category": _media_category, "itunes_category": _itunes_category,
+    "itunes_keywords": _keywords("http://www.itunes.com/"), "media_keywords": _keywords(None),
+    "pubdate": _date("published"), "published": _date("published"), "issued": _date("published"),
+    "dcterms_issued": _date("published"),
+    "updated": _date("updated"), "modified": _date("updated"), "lastbuilddate": _date("updated"),
+    "dc_date": _date("updated"), "dcterms_modified": _date("updated"),
+    "created": _date("created"), "dcterms_created": _date("created"),
+    "language": _plain("language"), "dc_language": _plain("language"),
+    "rights": _rights, "copyright": _rights, "dc_rights": _rights,
+    "media_group": _walk, "media_content": _walk, "image": _image,
+}
+
+
+def read_entries(root: etree._Element, url: str | None = None, encoding: str | None = None
+                 ) -> tuple[dict, Iterator[tuple[dict, etree._Element]]] | None:
+    """Return ``(feed, entries)``: the feed's ``language`` and ``rights``, and an iterator of
+    ``(entry, item element)`` pairs, entries shaped like feedparser's; or ``None``.
+
+    In: the root element of a well-formed document (parsed by :mod:`normalize.xmlsafe`), the
+    document URL (the base of relative links, as feedparser's ``Content-Location``) and the
+    document encoding. The entries are read lazily, in document order, so the caller may
+    ``clear()`` each item once it has its record. ``None`` only when the root is not RSS, RDF
+    or Atom. Never raises on a document libxml2 parsed.
+    """
+    tag = root.tag
+    if not isinstance(tag, str):
+        return None
+    if tag == f"{{{ATOM_NS}}}feed" or tag == "{http://purl.org/atom/ns#}feed":
+        atom = True
+    elif tag == f"{{{RDF_NS}}}RDF" or _local(tag) == "rss":
+        atom = False
+    else:
+        log.debug("no lxml reading for a <%s> root: feedparser reads it", tag)
+        return None
+    encoding = (encoding or "utf-8").lower().replace("_", "-")
+    doc = _Document(atom, tag == f"{{{ATOM_NS}}}feed", encoding in ("utf-8", "utf8"))
+    base, lang = _scope(root, url or "", None)
+    feed: dict[str, Any] = {"language": lang.replace("_", "-") if lang else None, "rights": None}
+    feed_entry = _Entry(doc)  # the feed's own elements, read by the same rules
+    # The feed's own values first (feedparser keeps the last, wherever it stands).
+    containers = [(root, base, lang)]
+    while containers:
+        parent, parent_base, parent_lang = containers.pop(0)
+        for child in parent:
+            name = doc.name(child.tag)
+            if name == "channel" and not atom:
+                containers.append((child, *_scope(child, parent_base, parent_lang)))
+            elif name in ("language", "dc_language"):
+                feed["language"] = feed_entry.text(child, parent_base, "language")[0]
+            elif name in ("rights", "copyright", "dc_rights"):
+                child_base, _ = _scope(child, parent_base, parent_lang)
+                feed["rights"] = feed_entry.text(child, child_base, "rights", "text/plain")[0]
+    return feed, _entries(doc, root, base, lang, atom)
+
+
+def _entries(doc: _Document, parent: etree._Element, parent_base: str, parent_lang: str | None,
+             atom: bool, state: dict | None = None) -> Iterator[tuple[dict, etree._Element]]:
+    """The items under ``parent`` (the channel's and the root's), read in document order."""
+    # feedparser's "has content" flag is reset only at the end of an item: a channel whose
+    # summary was followed by a description (or that has content:encoded) makes the first
+    # item's summary-like elements overwrite its summary instead of becoming content.
+    state = {"summary": False, "has_content": False} if state is None else state
+    for child in parent:
+        name = doc.name(child.tag)
+        if name is None:
             continue
-        if child.tag == _A + "entry":
-            entries.append(_atom_entry(child, child.get(XML_LANG) or language))
-        elif child.tag == _A + "rights":
-            if child.get("type", "text") != "text":
-                raise _NotPlain("rights type")
-            rights = _plain_text(child).strip() or None
-        elif child.tag == f"{{{DC_NS}}}language":
-            raise _NotPlain("dc:language on the feed")
-    return entries, {"language": language, "rights": rights}
+        if name in ("item", "entry"):
+            entry = _read_item(doc, child, parent_base, parent_lang, state["has_content"])
+            state["has_content"] = False
+            yield entry, child
+        elif name == "channel" and not atom:
+            yield from _entries(doc, child, *_scope(child, parent_base, parent_lang), atom, state)
+        elif name in _FEED_SUMMARY:
+            if state["summary"] and not state["has_content"]:
+                state["has_content"] = True  # feedparser reads it as the feed's content
+            elif name in ("summary", "itunes_summary"):
+                state["summary"] = True
+        elif name in ("content_encoded", "content", "fullitem"):
+            state["has_content"] = True
+            state["summary"] = True
 
 
-def _atom_text(element: etree._Element, language: str | None) -> dict:
-    kind = element.get("type", "text")
-    if kind not in ("text", "html") or XML_LANG in element.attrib:
-        raise _NotPlain(f"Atom text construct type {kind!r}")
-    value = _plain_text(element).strip()
-    return {"value": value, "type": kind, "language": language}
+_FEED_SUMMARY = frozenset({"description", "dc_description", "media_description", "summary",
+                           "itunes_summary"})
 
 
-def _atom_entry(entry_el: etree._Element, language: str | None) -> dict:
-    entry: dict[str, Any] = {}
-    authors: list[dict] = []
-    tags: list[dict] = []
-    links: list[str] = []
-    seen: set[str] = set()
-    for child in entry_el:  # one pass: each child is checked, then read
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue  # entity references
-        _check_child(child, tag, ATOM_ENTRY)
-        if tag.startswith(_M):
-            continue
-        name = tag[len(_A):]  # the other allowed children are all Atom elements
-        if name == "author":
-            # Only <name> children: feedparser formats an email or uri into the name.
-            names = [c for c in child if isinstance(c.tag, str)]
-            if not names or any(c.tag != _A_NAME for c in names):
-                raise _NotPlain("author without a plain name")
-            authors.append({"name": _plain_text(names[0]).strip()})
-            continue
-        if name == "category":
-            if set(child.attrib) - {"term"} or len(child):
-                raise _NotPlain("category label or scheme")
-            if child.get("term", "").strip():
-                tags.append({"term": child.get("term").strip()})
-            continue
-        if name == "link":
-            rel = child.get("rel", "alternate")
-            if rel == "alternate":
-                if child.get("type", "text/html") not in ("text/html", "application/xhtml+xml"):
-                    raise _NotPlain("alternate link type")
-                links.append(_absolute(child.get("href") or ""))
-            elif rel != "enclosure":
-                raise _NotPlain(f"link rel {rel!r}")
-            continue
-        if tag in seen:
-            raise _NotPlain(f"repeated <{tag}>")
-        seen.add(tag)
-        if name == "id":
-            entry["id"] = _plain_text(child).strip()
-        elif name == "title":
-            detail = _atom_text(child, language)
-            entry["title"] = detail["value"] if detail["type"] == "html" else _title(detail["value"])
-            entry["title_detail"] = {"language": language}
-        elif name == "summary":
-            entry["summary"] = _atom_text(child, language)["value"]
-        elif name == "content":
-            detail = _atom_text(child, language)
-            if detail["type"] != "html":
-                raise _NotPlain("text content")  # feedparser escapes it as HTML
-            entry["content"] = [{"value": detail["value"], "language": language}]
-        elif name == "published":
-            entry["published"] = _date(_plain_text(child).strip())
-        elif name == "updated":
-            entry["updated"] = _date(_plain_text(child).strip())
-    if len(links) > 1:
-        raise _NotPlain("several alternate links")
-    if links:
-        entry["link"] = links[0]
-    return _finish_entry(entry, authors, tags)
+def _read_item(doc: _Document, item: etree._Element, parent_base: str, parent_lang: str | None,
+               has_content: bool) -> dict:
+    """One item or entry, read in the scope of its parent."""
+    entry = _Entry(doc)
+    entry.has_content = has_content
+    item_base, item_lang = _scope(item, parent_base, parent_lang)
+    about = item.get(f"{{{RDF_NS}}}about")
+    if about:
+        entry.entry["id"] = about
+    entry.walk(item, item_base, item_lang, 2)
+    found = entry.entry
+    if "published" in found and "updated" not in found:
+        # feedparser 6 answers "updated" with "published" (its issue 310)
+        found["updated"] = found["published"]
+        found["updated_parsed"] = found.get("published_parsed")
+    return found

@@ -1,7 +1,10 @@
-"""Syndication feeds: RSS 0.9x/1.0/2.0 and Atom through feedparser, JSON Feed 1.x through json.
+"""Syndication feeds: RSS 0.9x/1.0/2.0 and Atom, JSON Feed 1.x through json.
 
-feedparser is the reference reader: it copes with every RSS dialect, broken markup and odd
-encodings. Two of its habits are corrected here:
+A well-formed RSS/RDF/Atom document is read with lxml (:mod:`normalize.fastfeed`, which follows
+feedparser's rules for every field we use); feedparser reads only what libxml2 refuses (broken
+markup, undeclared entities, odd encodings) and stays the oracle of the tests
+(``tests/test_fastpath.py``, ``bench/differential.py``). Two of feedparser's habits are
+corrected on both paths:
 
 * Media RSS is flattened: ``media:description`` overwrites ``entry.summary`` and the captions and
   credits of several ``media:content`` lose their pairing. When the document is well-formed we
@@ -38,14 +41,14 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # bozo exceptions that still leave a trustworthy parse: a charset the HTTP headers contradicted.
 _BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
-# The lxml fast path for plain RSS 2.0/Atom (normalize.fastfeed); the shell may turn it off.
+# The lxml reader for well-formed RSS/RDF/Atom (normalize.fastfeed); the shell may turn it off.
 _FASTFEED = True
 # expat's words for a document that ends before its elements do.
 _TRUNCATED = ("no element found", "unclosed token", "unclosed CDATA")
 
 
 def use_fast_path(enabled: bool) -> None:
-    """Read plain RSS 2.0/Atom with the lxml fast path (the default) or always with feedparser.
+    """Read well-formed RSS/RDF/Atom with the lxml reader (the default) or always with feedparser.
 
     In: the choice, made by the shell (``ingest`` reads ``WIREFEED_FASTFEED``). Out: nothing.
     """
@@ -79,40 +82,53 @@ def parse_xml_feed(data: bytes, *, url: str | None = None,
     # here, before feedparser sees the bytes, exactly as for the agency formats.
     refuse_entity_declarations(data)
     if _FASTFEED:
-        # Plain, well-formed RSS 2.0/Atom: the same records from lxml, several times faster.
-        fast = parse_plain_feed(data, headers=headers)
+        # Well-formed RSS/RDF/Atom: the same records from lxml, several times faster.
+        fast = parse_plain_feed(data, url=url, headers=headers)
         if fast is not None:
             return fast
     return parse_with_feedparser(data, url=url, headers=headers)
 
 
-def parse_plain_feed(data: bytes, *,
+def parse_plain_feed(data: bytes, *, url: str | None = None,
                      headers: Mapping[str, str] | None = None) -> list[Article] | None:
-    """The records of a plain, well-formed RSS 2.0/Atom document, or ``None`` (use feedparser).
+    """The records of a well-formed RSS/RDF/Atom 1.0 document, or ``None`` (use feedparser).
 
-    In: document bytes already past :func:`refuse_entity_declarations`, the response headers.
-    Out: records exactly as :func:`parse_with_feedparser` would return them. Never raises.
+    In: document bytes already past :func:`refuse_entity_declarations`, the document URL (the
+    base of relative links), the response headers. Out: records as
+    :func:`parse_with_feedparser` would return them (``bench/differential.py`` lists the
+    deliberate differences). ``None`` for a document libxml2 refuses, an HTTP charset the
+    document contradicts, or another root (CDF, a ``<feed>`` in no namespace). Never raises.
     """
     from normalize import fastfeed
     from normalize.xmlsafe import parse_xml
 
+    if data[:1].isspace() and data.lstrip()[:5] == b"<?xml":
+        # Whitespace before the XML declaration (a stray newline from a CMS template) is the
+        # one thing libxml2 refuses that feedparser reads as if absent.
+        data = data.lstrip()
     try:
         root = parse_xml(data)
     except ParseError:
         return None
     tree = root.getroottree()
-    if tree.docinfo.doctype or not _charset_agrees(tree.docinfo.encoding, headers):
+    if not _charset_agrees(tree.docinfo.encoding, headers):
         return None
-    read = fastfeed.read_entries(root)
-    if read is None:
+    articles = []
+    try:
+        read = fastfeed.read_entries(root, url, tree.docinfo.encoding)
+        if read is None:
+            return None
+        feed, entries = read
+        for entry, item in entries:
+            articles.append(_entry_to_article(entry, _item_images(item), feed["language"],
+                                              feed["rights"]))
+            item.clear()  # the item's subtree is no longer needed: a big document shrinks
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+        # A reading bug must cost speed, not the document: feedparser reads it.
+        log.warning("lxml feed reader failed (%s: %s); feedparser reads %s",
+                    type(exc).__name__, exc, url or "the document")
         return None
-    entries, feed = read
-    if root.tag == f"{{{ATOM_NS}}}feed":
-        items = root.findall(f"{{{ATOM_NS}}}entry")
-    else:
-        items = root[0].findall("item")
-    return [_entry_to_article(entry, _item_images(item), feed["language"], feed["rights"])
-            for entry, item in zip(entries, items)]
+    return articles
 
 
 def _charset_agrees(declared: str | None, headers: Mapping[str, str] | None) -> bool:
@@ -286,6 +302,9 @@ _M_THUMBNAIL = f"{{{MEDIA_NS}}}thumbnail"
 _M_DESCRIPTION = f"{{{MEDIA_NS}}}description"
 _M_CREDIT = f"{{{MEDIA_NS}}}credit"
 _ATOM_LINK = f"{{{ATOM_NS}}}link"
+# RSS 2.0 under a default namespace (UserLand's), as feedparser reads it.
+_ENCLOSURES = frozenset({"enclosure", "{http://backend.userland.com/rss2}enclosure",
+                         "{http://backend.userland.com/rss}enclosure"})
 
 
 def _caption_and_credit(element: etree._Element) -> tuple[str | None, Credit | None]:
@@ -314,7 +333,7 @@ def _item_images(item: etree._Element) -> tuple[Image, ...]:
             media.append(element)
         elif tag == _M_THUMBNAIL:
             thumbnails.append(element)
-        elif tag == "enclosure":
+        elif tag in _ENCLOSURES:
             enclosures.append(element)
         elif tag == _ATOM_LINK:
             links.append(element)
@@ -345,6 +364,9 @@ def _item_images(item: etree._Element) -> tuple[Image, ...]:
         if element.tag == _M_GROUP:
             # Renditions of one picture: keep the largest.
             renditions = [c for c in element.iterchildren(_M_CONTENT) if c.get("url")]
+            if not any(_is_image(c.get("type"), c.get("medium"), c.get("url")) for c in renditions):
+                # No picture among the renditions (YouTube's video): the group's thumbnails.
+                thumbnails.extend(element.iterchildren(_M_THUMBNAIL))
             if renditions:
                 best = max(renditions, key=lambda c: (_int(c.get("width")) or 0) * (_int(c.get("height")) or 0))
                 from_content(best, *_caption_and_credit(element))

@@ -21,6 +21,9 @@ STATUS_USABLE = "usable"
 STATUS_WITHDRAWN = "withdrawn"
 STATUS_CANCELED = "canceled"
 STATUS_EMBARGOED = "embargoed"
+#: A fetched page that holds no article (a section front, a paywall stub, an empty body): kept
+#: with a one-line ``status_reason`` so the source's history shows it, never shown in feeds.
+STATUS_NOT_ARTICLE = "not-article"
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,8 @@ class Article:
     #: hash is already archived is skipped before any further (costly) normalization.
     parse_hash: str = ""
     extra: tuple[tuple[str, str], ...] = field(default=())
+    #: for pages: the address the page was fetched from (``url`` is its canonical address).
+    fetched_url: str | None = None
 
     def replace(self, **changes: Any) -> "Article":
         """Return a copy with ``changes`` applied (records are immutable).

@@ -27,345 +27,309 @@ Connections (:class:`Limits`): HTTP/1.1 connections stay open unless the client 
 HTTP/1.0 ones only when the client asks for ``keep-alive``, and the answer says so. A request head
 must arrive whole within ``header_timeout`` of its first byte (408 and close, however it
 trickles), an idle connection is closed after ``idle_timeout``, connections past
-``max_connections`` get 503, and the listen backlog holds bursts of new connections (the
-protocol side lives in :mod:`syndicate.http1`). Requests are answered in the loop's thread from
-the cache; dynamic routes (``/healthz``, ``/metrics``, given by the caller) run in worker
-threads, and access-log lines (Combined Log Format) are written by a thread of their own
-(:class:`AccessLog`).
+``max_connections`` get 503, and the listen backlog holds bursts of new connections. Requests
+are answered in the loop's thread from the cache;
+dynamic routes (``/healthz``, ``/metrics``, given by the caller) run in worker threads, and
+access-log lines (Combined Log Format) are written by a thread of their own (:class:`AccessLog`).
 
 The server takes a folder and its settings; the ``ingest serve`` command
-(:mod:`ingest.commands.serve`, with :mod:`ingest.serving`) builds them from the configuration
-and handles signals.
+(:mod:`ingest.commands.serve`, with :mod:`ingest.serving`) builds them from the configuration and handles signals.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
-import email.utils
-import gzip
-import hashlib
-import json
 import logging
-import mimetypes
-import os
+import queue
 import re
 import signal
 import socket
-import stat
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Mapping
-from urllib.parse import unquote_to_bytes, urlsplit
 
-from lxml import etree
 
-from syndicate.channel import FEED_FILES, FEED_TYPES
-from syndicate.http1 import (  # noqa: F401 (re-exported: the server's public names)
-    REASONS, AccessLog, Answer, BadRequest, Clock, Connection, Headers, Limits, Request, Route,
-    access_log, combined_log_line, parse_head,
+from syndicate.serve_files import (
+    CACHE_BYTES, EXTENSION_TYPES, NAME_TYPES, CachedFile, FileCache, find_feed_date, find_file,
+    media_type,
 )
-
+from syndicate.serve_http import (
+    REASONS, Answer, BadRequest, Headers, Request, Route, _Clock, _printable, accepts_gzip,
+    etag_matches, format_http_date, not_modified, parse_head,
+)
 
 log = logging.getLogger(__name__)
 
 UTC = timezone.utc
-
-#: Media types by file name first (the publisher's fixed names), then by extension.
-NAME_TYPES = {FEED_FILES[fmt]: f"{FEED_TYPES[fmt]}; charset=utf-8" for fmt in FEED_FILES}
-EXTENSION_TYPES = {
-    ".opml": "text/x-opml; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".xml": "application/xml; charset=utf-8",
-    ".json": "application/json; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-}
-
-#: Default size of the in-memory file cache (bytes of bodies, identity and gzip together).
-CACHE_BYTES = 64 * 1024 * 1024
-
-_ENTITY_TAG = re.compile(r'\s*(W/)?"([^"]*)"\s*(?:,|$)')
-_ATOM = "{http://www.w3.org/2005/Atom}"
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                              huge_tree=False, remove_blank_text=False)
+# Re-exported: the server's parts are used through this module.
+__all__ = [
+    "CACHE_BYTES", "EXTENSION_TYPES", "NAME_TYPES", "CachedFile", "FileCache", "find_feed_date",
+    "find_file", "media_type", "REASONS", "Answer", "BadRequest", "Headers", "Request", "Route",
+    "accepts_gzip", "etag_matches", "format_http_date", "not_modified", "parse_head",
+    "AccessLog", "FeedServer", "Limits", "access_log", "combined_log_line", "serve",
+]
 
 
-# -- what to serve -----------------------------------------------------------------------------
+# -- the access log -----------------------------------------------------------------------------
 
 
-def find_file(root: Path, target: str) -> Path | None:
-    """Map a request target to a regular file inside ``root``; None when there is none to serve.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+access_log = logging.getLogger("syndicate.serve.access")
 
-    ``root`` must already be resolved (no symlinks in it). ``target`` is the raw request target
-    (``/fr-fr/rss.xml?x=1`` or an absolute URL); its query is ignored. A directory URL ending in
-    ``/`` serves the directory's ``index.html``. None for anything else: ``.`` and ``..`` segments
-    (also percent-encoded), hidden names, empty segments, backslashes, NUL bytes, text that is not
-    UTF-8, directories, and symlinks whose target lies outside ``root``. Never raises.
+
+def combined_log_line(host: str, when: float, request_line: str, status: int, size: int,
+                      referer: str | None, user_agent: str | None) -> str:
+    """One line of the Combined Log Format (Apache's ``combined``, nginx's default), UTC."""
+    t = time.gmtime(when)
+    stamp = (f"{t.tm_mday:02d}/{_MONTHS[t.tm_mon - 1]}/{t.tm_year}:"
+             f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000")
+    return (f'{host} - - [{stamp}] "{_printable(request_line, 2000)}" {status} '
+            f'{size if size else "-"} "{_printable(referer or "-")}" '
+            f'"{_printable(user_agent or "-")}"')
+
+
+class AccessLog:
+    """Access-log lines written by a thread of their own, off the request path.
+
+    The event loop only puts a tuple on a queue; the thread formats it in the Combined Log
+    Format and logs it at INFO on the ``syndicate.serve.access`` logger (the command decides
+    where that goes). A full queue drops lines (counted in :attr:`dropped`) rather than slow
+    the answers down.
     """
-    if target.startswith("/"):
-        raw = target.split("?", 1)[0].split("#", 1)[0]
-    elif re.match(r"^https?://", target, re.IGNORECASE):
-        raw = urlsplit(target).path or "/"
-    else:  # "*", "host:port" and other forms name no file
-        return None
-    decoded = unquote_to_bytes(raw)
-    if b"\x00" in decoded or b"\\" in decoded:
-        return None
-    try:
-        text = decoded.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    segments = text.split("/")[1:]
-    wants_index = segments[-1] == ""
-    if wants_index:
-        segments = segments[:-1]
-    # Hidden names cover "." and ".." and the publisher's ".rss.xml.XXXX.tmp" files mid-write.
-    if any(not segment or segment.startswith(".") for segment in segments):
-        return None
-    if wants_index:
-        segments.append("index.html")
-    # One lstat per segment below the root; the full (slow, pure-Python) symlink resolution only
-    # when a segment is a link. The segments are already free of "." and "..".
-    candidate = str(root)
-    linked = False
-    try:
-        for segment in segments:
-            candidate = os.path.join(candidate, segment)
-            info = os.lstat(candidate)
-            linked = linked or stat.S_ISLNK(info.st_mode)
-        if linked:
-            candidate = os.path.realpath(candidate, strict=True)
-            if os.path.commonpath([candidate, str(root)]) != str(root):
-                return None
-            info = os.stat(candidate)
-    except (OSError, ValueError):  # missing, unreadable, a symlink loop, a name too long
-        return None
-    if not stat.S_ISREG(info.st_mode):
-        return None
-    return Path(candidate)
+
+    def __init__(self, logger: logging.Logger = access_log, capacity: int = 100_000):
+        self.logger = logger
+        self.dropped = 0
+        self._queue: queue.Queue = queue.Queue(capacity)
+        self._thread = threading.Thread(target=self._write, name="wirefeed-access-log",
+                                        daemon=True)
+        self._thread.start()
+
+    def put(self, entry: tuple) -> None:
+        """Queue one request: (host, time, request line, status, size, referer, user agent)."""
+        try:
+            self._queue.put_nowait(entry)
+        except queue.Full:
+            self.dropped += 1
+
+    def _write(self) -> None:
+        while True:
+            entry = self._queue.get()
+            if entry is None:
+                return
+            self.logger.info("%s", combined_log_line(*entry))
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Write what is queued, then stop the thread."""
+        self._queue.put(None)
+        self._thread.join(timeout)
 
 
-def media_type(path: Path) -> str:
-    """Return the ``Content-Type`` for a served file: feed names first, then the extension."""
-    if path.name in NAME_TYPES:
-        return NAME_TYPES[path.name]
-    suffix = path.suffix.lower()
-    if suffix in EXTENSION_TYPES:
-        return EXTENSION_TYPES[suffix]
-    guessed, _ = mimetypes.guess_type(path.name)
-    return guessed or "application/octet-stream"
+# -- one connection -----------------------------------------------------------------------------
 
 
-def find_feed_date(data: bytes, name: str) -> datetime | None:
-    """Return a feed document's own date (UTC), None when it gives none or cannot be read.
+@dataclass(frozen=True)
+class Limits:
+    """What one client may hold.
 
-    RSS: the channel's ``lastBuildDate``, else its ``pubDate``. Atom: the feed's ``updated``.
-    JSON Feed: ``_wirefeed.updated`` (the instant the RSS and Atom renderings carry), else the
-    newest item's ``date_modified`` (else ``date_published``). Other names: None.
-    The Unix epoch (what the renderers write for an empty feed) counts as no date.
+    ``header_timeout``: seconds for a whole request head, from its first byte (a trickled head
+    is not given more time per byte); ``idle_timeout``: seconds a kept-alive connection may wait
+    for its next request, or a reader may take to drain an answer; ``max_connections``: open
+    connections (one more is answered 503 and closed); ``backlog``: the listen queue for bursts
+    of new connections (the kernel caps it at ``net.core.somaxconn``); ``max_head_bytes``: size
+    of a request head (431 past it).
     """
-    try:
-        if name.endswith(".json"):
-            found = _json_feed_date(data)
-        elif name.endswith(".xml"):
-            found = _xml_feed_date(data)
-        else:
-            return None
-    except (ValueError, TypeError, AttributeError, etree.XMLSyntaxError):
-        return None
-    if found is None:
-        return None
-    if found.tzinfo is None:
-        found = found.replace(tzinfo=UTC)
-    found = found.astimezone(UTC)
-    return found if found.timestamp() > 0 else None
+
+    header_timeout: float = 10.0
+    idle_timeout: float = 30.0
+    max_connections: int = 1000
+    backlog: int = 1024
+    max_head_bytes: int = 65536
 
 
-def _xml_feed_date(data: bytes) -> datetime | None:
-    root = etree.fromstring(data, _XML_PARSER)
-    if root.tag == f"{_ATOM}feed":
-        text = root.findtext(f"{_ATOM}updated")
-        return datetime.fromisoformat(text.strip()) if text else None
-    if root.tag == "rss":
-        channel = root.find("channel")
-        if channel is None:
-            return None
-        for tag in ("lastBuildDate", "pubDate"):
-            text = channel.findtext(tag)
-            if text and text.strip():
-                return email.utils.parsedate_to_datetime(text.strip())
-    return None
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+#: Bytes waiting to be sent past which a connection stops reading new requests.
+_HIGH_WATER = 256 * 1024
 
 
-def _json_feed_date(data: bytes) -> datetime | None:
-    document = json.loads(data)
-    extension = document.get("_wirefeed")
-    if isinstance(extension, dict) and isinstance(extension.get("updated"), str):
-        value = datetime.fromisoformat(extension["updated"])
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    newest = None
-    for item in document.get("items") or ():
-        text = item.get("date_modified") or item.get("date_published")
-        if isinstance(text, str) and text:
-            value = datetime.fromisoformat(text)
-            value = value if value.tzinfo else value.replace(tzinfo=UTC)
-            newest = value if newest is None or value > newest else newest
-    return newest
+class _Connection(asyncio.Protocol):
+    """One client connection: reads request heads, answers them in order (pipelining too)."""
 
+    def __init__(self, server: "FeedServer"):
+        self.server = server
+        self.transport: asyncio.Transport | None = None
+        self.buffer = b""
+        self.peer = "-"
+        self.closing = False
+        self.waiting = False      # a dynamic route is answering in a worker thread
+        self.write_paused = False
+        self.timer: asyncio.TimerHandle | None = None
+        self.head_started = False
 
-# -- the file cache ----------------------------------------------------------------------------
+    # asyncio callbacks
 
+    def connection_made(self, transport) -> None:  # type: ignore[override]
+        self.transport = transport
+        peer = transport.get_extra_info("peername")
+        self.peer = peer[0] if peer else "-"
+        server = self.server
+        server.connections.add(self)
+        if len(server.connections) > server.limits.max_connections:
+            # Over the cap: a short answer, then the connection goes (before any request).
+            server.refused += 1
+            self._write_simple(503, b"too many connections\n", {"Retry-After": "1"},
+                               request=None, keep=False)
+            return
+        self._arm(server.limits.idle_timeout)
 
-def _etag(data: bytes, suffix: str = "") -> str:
-    return f'"{hashlib.sha256(data).hexdigest()}{suffix}"'
+    def connection_lost(self, exc) -> None:
+        self.closing = True
+        self._disarm()
+        self.server.connections.discard(self)
 
+    def data_received(self, data: bytes) -> None:
+        if self.closing:
+            return
+        if not self.head_started:
+            # The first byte of a request head starts its deadline; later bytes do not move it.
+            self.head_started = True
+            self._arm(self.server.limits.header_timeout, self._head_timed_out)
+        self.buffer += data
+        self._process()
 
-@dataclass
-class CachedFile:
-    """One version of a served file: its bytes, validators and (once asked for) its gzip body."""
+    def pause_writing(self) -> None:
+        self.write_paused = True
+        self.transport.pause_reading()
+        self._arm(self.server.limits.idle_timeout)  # a reader that never drains is dropped
 
-    data: bytes
-    etag: str
-    last_modified: datetime
-    content_type: str
-    gzip_data: bytes | None = field(default=None, repr=False)
-    gzip_etag: str | None = None
+    def resume_writing(self) -> None:
+        self.write_paused = False
+        if not self.closing:
+            self.transport.resume_reading()
+            self._next()
 
-    def gzipped(self) -> tuple[bytes, str]:
-        """Return the gzip body and its ETag, compressing on first use.
+    # timers
 
-        Two threads may both compress the first time; they produce the same bytes (no name, no
-        mtime in the header), so either result is right.
-        """
-        if self.gzip_data is None:
-            body = gzip.compress(self.data, compresslevel=6, mtime=0)
-            self.gzip_etag = self.etag[:-1] + '-gz"'
-            self.gzip_data = body
-        return self.gzip_data, self.gzip_etag  # type: ignore[return-value]
+    def _arm(self, delay: float, callback=None) -> None:
+        self._disarm()
+        self.timer = self.server.loop.call_later(delay, callback or self._idle_timed_out)
 
-    @property
-    def size(self) -> int:
-        """Bytes held in memory."""
-        return len(self.data) + len(self.gzip_data or b"")
+    def _disarm(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
 
+    def _idle_timed_out(self) -> None:
+        self.timer = None
+        self._close(abort=self.write_paused)
 
-class FileCache:
-    """Served files by path, reloaded when their (inode, mtime_ns, size) changes; LRU by bytes."""
+    def _head_timed_out(self) -> None:
+        self.timer = None
+        self.server.timed_out += 1
+        log.debug("request head from %s not complete in %gs: closed", self.peer,
+                  self.server.limits.header_timeout)
+        self._write_simple(408, b"request head took too long\n", {}, request=None, keep=False)
 
-    def __init__(self, max_bytes: int = CACHE_BYTES):
-        self.max_bytes = max_bytes
-        self._entries: collections.OrderedDict[Path, tuple[tuple[int, int, int], CachedFile]] = (
-            collections.OrderedDict())
-        self._lock = threading.Lock()
-        self.loads = 0  # disk reads, for tests and the benchmark
+    # requests
 
-    def get(self, path: Path) -> CachedFile:
-        """Return the current version of ``path``. Raises ``OSError`` when it cannot be read."""
-        info = os.stat(path)
-        key = (info.st_ino, info.st_mtime_ns, info.st_size)
-        with self._lock:
-            hit = self._entries.get(path)
-            if hit is not None and hit[0] == key:
-                self._entries.move_to_end(path)
-                return hit[1]
-        # Read through one descriptor and key the entry by *its* stat, so a rename between the
-        # stat above and the open cannot pair old validators with new bytes.
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            data = handle.read()
-        key = (info.st_ino, info.st_mtime_ns, info.st_size)
-        when = find_feed_date(data, path.name) or datetime.fromtimestamp(info.st_mtime, UTC)
-        entry = CachedFile(data=data, etag=_etag(data), last_modified=when,
-                           content_type=media_type(path))
-        with self._lock:
-            self.loads += 1
-            self._entries[path] = (key, entry)
-            self._entries.move_to_end(path)
-            self._evict()
-        return entry
+    def _process(self) -> None:
+        """Answer every complete request head in the buffer, in order."""
+        while not (self.closing or self.waiting or self.write_paused):
+            match = _HEAD_END.search(self.buffer)
+            if match is None:
+                if len(self.buffer) > self.server.limits.max_head_bytes:
+                    self._write_simple(431, b"request head too large\n", {}, request=None,
+                                       keep=False)
+                elif not self.buffer.strip(b"\r\n"):  # stray line ends between requests
+                    self.buffer = b""
+                    self.head_started = False
+                    self._arm(self.server.limits.idle_timeout)
+                return
+            if match.start() > self.server.limits.max_head_bytes:
+                self._write_simple(431, b"request head too large\n", {}, request=None,
+                                   keep=False)
+                return
+            head, self.buffer = self.buffer[:match.start()], self.buffer[match.end():]
+            self._disarm()
+            try:
+                request = parse_head(head)
+            except BadRequest as error:
+                self._write_simple(error.status, f"{error}\n".encode(), {}, request=None,
+                                   keep=False)
+                return
+            self.server.answer(self, request)
+            if self.closing or self.waiting or self.write_paused:
+                return
+            if not self._await_next():
+                return
 
-    def _evict(self) -> None:
-        total = sum(entry.size for _, entry in self._entries.values())
-        while total > self.max_bytes and len(self._entries) > 1:
-            _, (_, dropped) = self._entries.popitem(last=False)
-            total -= dropped.size
-
-
-# -- HTTP --------------------------------------------------------------------------------------
-
-
-def accepts_gzip(header: str | None) -> bool:
-    """Return True when an ``Accept-Encoding`` value allows gzip (``gzip``, ``x-gzip`` or ``*``
-    with a q-value above 0, an explicit gzip entry taking precedence over ``*``)."""
-    if not header:
-        return False
-    explicit: float | None = None
-    wildcard: float | None = None
-    for part in header.split(","):
-        coding, _, params = part.strip().partition(";")
-        coding = coding.strip().lower()
-        quality = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value.strip())
-                except ValueError:
-                    quality = 0.0
-        if coding in ("gzip", "x-gzip"):
-            explicit = quality if explicit is None else max(explicit, quality)
-        elif coding == "*":
-            wildcard = quality
-    if explicit is not None:
-        return explicit > 0
-    return bool(wildcard and wildcard > 0)
-
-
-def etag_matches(header: str, etag: str) -> bool:
-    """Return True when an ``If-None-Match`` value names ``etag`` (weak comparison) or is ``*``.
-
-    RFC 9110 13.1.2 and 8.8.3.2: ``If-None-Match`` compares weakly, so ``W/"x"`` matches ``"x"``
-    (a proxy such as nginx's gzip weakens the strong tags it passes on).
-    """
-    if header.strip() == "*":
-        return True
-    position = 0
-    while position < len(header):
-        match = _ENTITY_TAG.match(header, position)
-        if match is None:
-            return False  # malformed: treat as no match and send the full body
-        if f'"{match.group(2)}"' == etag.removeprefix("W/"):
+    def _await_next(self) -> bool:
+        """Arm the timer for what comes next: the deadline of a head already started (True),
+        or the idle wait for a new one (False)."""
+        if self.buffer:
+            self.head_started = True
+            self._arm(self.server.limits.header_timeout, self._head_timed_out)
             return True
-        position = match.end()
-    return False
-
-
-def format_http_date(value: datetime) -> str:
-    """``value`` as an HTTP date (RFC 9110 IMF-fixdate, in GMT)."""
-    return email.utils.format_datetime(value.astimezone(UTC), usegmt=True)
-
-
-def not_modified(headers: "Headers", etag: str, modified: datetime) -> bool:
-    """Whether a request's validators let it have ``304 Not Modified`` (RFC 9110 13.2.2):
-    ``If-None-Match`` when present (see :func:`etag_matches`), else ``If-Modified-Since``."""
-    tags = headers.get_all("if-none-match")
-    if tags:
-        return etag_matches(", ".join(tags), etag)
-    since = headers.get("if-modified-since")
-    if not since:
+        self.head_started = False
+        self._arm(self.server.limits.idle_timeout)
         return False
-    try:
-        when = email.utils.parsedate_to_datetime(since)
-    except (TypeError, ValueError, IndexError):
-        return False  # an unparseable date is ignored (RFC 9110 13.1.3)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return modified <= when
+
+    def _next(self) -> None:
+        """After a dynamic answer or a drained write: go on with what the client sent."""
+        if self.closing or self.waiting or self.write_paused:
+            return
+        if self._await_next():
+            self._process()
+
+    # answers
+
+    def write_answer(self, request: Request | None, status: int, headers: list[tuple[str, str]],
+                     body: bytes, send_body: bool, keep: bool) -> None:
+        """Send one answer; close the connection after it unless ``keep``."""
+        if self.closing:
+            return
+        lines = [f"HTTP/1.1 {status} {REASONS.get(status, 'Unknown')}",
+                 f"Server: {self.server.server_version}", f"Date: {self.server.clock.date()}"]
+        lines.extend(f"{name}: {value}" for name, value in headers)
+        if not keep:
+            lines.append("Connection: close")
+        elif request is not None and request.version == "HTTP/1.0":
+            lines.append("Connection: keep-alive")
+        data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        sent = len(body) if send_body else 0
+        self.transport.write(data + body if sent else data)
+        if self.server.access is not None:
+            self.server.access.put((
+                self.peer, time.time(), request.line if request else "-", status, sent,
+                request.headers.get("referer") if request else None,
+                request.headers.get("user-agent") if request else None))
+        if not keep:
+            self._close()
+
+    def _write_simple(self, status: int, body: bytes, extra: dict[str, str],
+                      request: Request | None, keep: bool) -> None:
+        headers = [("Content-Type", "text/plain; charset=utf-8"),
+                   ("Content-Length", str(len(body))), *extra.items()]
+        send = request is None or request.method != "HEAD"
+        self.write_answer(request, status, headers, body, send, keep)
+
+    def _close(self, abort: bool = False) -> None:
+        if self.closing:
+            return
+        self.closing = True
+        self._disarm()
+        if abort:
+            self.transport.abort()
+            return
+        self.transport.close()  # after what is buffered is sent
+        if self.transport.get_write_buffer_size():
+            # A reader that stopped reading does not keep the descriptor forever.
+            self.server.loop.call_later(self.server.limits.idle_timeout, self.transport.abort)
 
 
 # -- the server ---------------------------------------------------------------------------------
@@ -398,8 +362,8 @@ class FeedServer:
         self.limits = limits
         self.routes = dict(routes or {})
         self.access = access
-        self.clock = Clock()
-        self.connections: set[Connection] = set()
+        self.clock = _Clock()
+        self.connections: set[_Connection] = set()
         self.refused = 0     # connections answered 503 (over max_connections)
         self.timed_out = 0   # request heads not complete within header_timeout
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -442,7 +406,7 @@ class FeedServer:
                 self._stop.set()
         try:
             listener = loop.run_until_complete(loop.create_server(
-                lambda: Connection(self), sock=self.socket, backlog=self.limits.backlog))
+                lambda: _Connection(self), sock=self.socket, backlog=self.limits.backlog))
             self._running.set()
             loop.run_until_complete(self._stop.wait())
             listener.close()
@@ -475,7 +439,7 @@ class FeedServer:
 
     # -- answering
 
-    def answer(self, connection: Connection, request: Request) -> None:
+    def answer(self, connection: _Connection, request: Request) -> None:
         """Answer one request on ``connection`` (in the loop's thread)."""
         keep = request.keep_alive and not request.has_body and not self._stop.is_set()
         if request.method not in ("GET", "HEAD"):
@@ -488,7 +452,7 @@ class FeedServer:
             return
         self._answer_file(connection, request, keep)
 
-    def _answer_file(self, connection: Connection, request: Request, keep: bool) -> None:
+    def _answer_file(self, connection: _Connection, request: Request, keep: bool) -> None:
         send_body = request.method == "GET"
         path = find_file(self.root, request.target)
         entry = None
@@ -524,7 +488,7 @@ class FeedServer:
         headers.append(("Content-Length", str(len(body))))
         connection.write_answer(request, 200, headers, body, send_body, keep)
 
-    def _answer_route(self, connection: Connection, request: Request, route: Route,
+    def _answer_route(self, connection: _Connection, request: Request, route: Route,
                       keep: bool) -> None:
         # Routes read the archive (SQLite, blocking): a worker thread, while this connection
         # waits (its later pipelined requests are answered after, in order).

@@ -149,12 +149,14 @@ def test_an_older_archive_gains_its_missing_columns_and_loses_the_content_hash_i
     with sqlite3.connect(database) as conn:
         conn.execute("CREATE INDEX idx_articles_content_hash ON articles (content_hash)")
         conn.execute("ALTER TABLE sources DROP COLUMN next_due_reason")
+        conn.execute("ALTER TABLE articles DROP COLUMN fetched_url")  # before pages kept it
     conn.close()
 
     archive = open_archive(database)
+    page = _article(1, fetched_url="https://example.com/a/1?utm_source=feed")
     try:
-        archive.store([_article(1)], NOW)
-        assert archive.find_article("id-0001") == _article(1)
+        archive.store([page], NOW)
+        assert archive.find_article("id-0001") == page
     finally:
         archive.close()
     with sqlite3.connect(database) as conn:

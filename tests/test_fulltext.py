@@ -94,6 +94,9 @@ def test_merge_takes_the_body_from_the_page_and_identity_from_the_feed() -> None
     assert merged.content_hash == "h-feed" and ("fulltext", "https://w.example/a") in merged.extra
     empty = merge(entry, found.replace(body_html="", body_text=""))
     assert empty.body_text == "Teaser."  # a page without text does not blank the body
+    stub = merge(entry, found.replace(status="not-article",
+                                      status_reason="paywall stub: declared not free"))
+    assert stub.body_text == "Teaser." and stub.status == entry.status  # a stub's text is not it
 
 
 def test_fulltext_merges_pages_reports_bad_ones_and_fetches_only_new_or_changed(tmp_path, server) -> None:

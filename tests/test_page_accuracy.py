@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.errors import ParseError
+from normalize.errors import ParseError
 from normalize import normalize_document, page
 from normalize.model import article_to_dict
 

@@ -226,7 +226,7 @@ def test_reading_commands(quickstart: Path) -> None:
     record = json.loads(export.stdout.splitlines()[0])
     for field in ("id", "guid", "url", "title", "summary", "body_html", "body_text", "authors",
                   "dateline", "agency", "credit", "images", "related", "published", "updated",
-                  "language", "editions", "sections", "version", "status"):
+                  "language", "editions", "sections", "version", "status", "fetched_url"):
         assert field in record
     rendered = run_cli("render", cwd=quickstart)
     assert rendered.returncode == 0 and rendered.stdout.startswith("0 feed files written")

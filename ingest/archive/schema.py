@@ -24,7 +24,7 @@ _ARTICLE_COLUMNS = {
     "edition_reasons": str,
     "sections": str, "version": int, "status": str, "status_reason": str, "embargoed": str,
     "rights": str, "content_hash": str, "parse_hash": str, "extra": str, "first_seen": str,
-    "last_seen": str, "first_fetched": str,
+    "last_seen": str, "fetched_url": str, "first_fetched": str,
 }
 _SOURCE_COLUMNS = {
     "id": str, "kind": str, "location": str, "last_attempt": str, "last_success": str,

@@ -1,0 +1,167 @@
+"""Article web pages: the HTML of one article page in, one :class:`~normalize.model.Article` out.
+
+A page says the same thing several times, with varying care: JSON-LD (``NewsArticle`` and
+friends, possibly inside ``@graph`` or a list), microdata, OpenGraph and ``article:*`` meta tags,
+the ``<html lang>``, the figures and the visible text. :func:`parse` reads them in that order and
+merges field by field: the first source that has a value wins. The exceptions:
+
+- the body is chosen among three candidates by :mod:`normalize.page.choose`: our container
+  search (:mod:`normalize.page.body`, readability-style scoring; the cleanest text when it finds
+  the right box), trafilatura's main text (:mod:`normalize.page.engine`, called on the page's
+  text, never fetching; the most robust) and the declared ``articleBody``. Agreement, lengths,
+  link share and the declared text decide; the winner and why go to ``extra`` as
+  ``("body", "trafilatura: ours is a part of trafilatura's longer text (...)")``;
+- a page without an article (a section front, a paywall stub, an empty body) gets the status
+  ``not-article`` and a one-line ``status_reason``, and a front keeps no body;
+- dates and bylines no reader found come from htmldate and trafilatura's author reading;
+- the title loses the site's name (``| Site``, ``- Site``, ``: Site``, ``Site // ...``),
+  checked against the publisher, ``og:site_name``, the ``<title>`` and the host name;
+- related items ("related news" lists of title + date + link) are read into ``Article.related``
+  and removed before the body is looked for, so they never leak into it;
+- the lead picture named by the metadata takes its caption and credit from the figure that shows
+  it when the metadata has none.
+
+Keywords and the publisher go to ``extra`` (``("keyword", ...)``, ``("publisher", ...)``).
+``fetched_url`` is where the page was fetched, ``url`` its canonical address.
+Modules: ``dom`` (decoding, tree, URLs), ``structured`` (JSON-LD, microdata, meta), ``visible``
+(bylines, printed dates, titles), ``related``, ``body``, ``pictures``, ``engine``, ``choose``.
+Agency conventions (a caption ending in its credit, a trailing ``Source: (EUROPA PRESS)`` line,
+reading a byline such as ``Por Ana López y Carlos Ruiz``) are left to :mod:`normalize.wire`:
+this module extracts what the page shows, bylines as printed.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+
+from normalize.errors import ParseError
+from normalize.model import STATUS_NOT_ARTICLE, STATUS_USABLE, Article, Credit, Image, Related
+from normalize.sanitize import clean_html
+from normalize.page.choose import candidate, choose_body, page_kind
+from normalize.page.engine import absolute_links, main_text, page_authors, page_date
+from normalize.page.body import _article_scope, _block_html, _body_from_text, _collect_blocks, _drop_chrome, _find_container, _wrap_loose_text
+from normalize.page.dom import _text, _absolute, _first, _first_element, _language_code, _load, _locate
+from normalize.page.pictures import _pictures
+from normalize.page.related import _read_related, _related_containers
+from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
+from normalize.page.visible import _find_byline, _find_date, _page_title, _site_names, _split_preamble, _strip_site_name, _without_site
+
+
+def parse(
+    data: bytes,
+    *,
+    url: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> list[Article]:
+    """Return the one article of an HTML article page.
+
+    ``url`` is where the page was fetched (the guid when the page names no canonical URL, and
+    the base of relative links); ``headers`` are the HTTP response headers (for the charset).
+    The record's ``language`` is the page's declared language, if any; ``id``, ``source`` and
+    ``content_hash`` are left to :func:`normalize.parse_bytes`.
+    Raises ``ParseError`` for an empty document, a document that is not HTML (JSON, a feed, plain
+    text, binary), or a page where no headline can be found.
+    """
+    root, page_text = _load(data, url, headers)
+    engine_text = main_text(page_text)  # before our edits of the tree: it parses its own
+    base, canonical = _locate(root, url)
+    # Menus and lists of links, as text: trafilatura's fallback hands them back as lines.
+    link_texts = frozenset(t for t in (_text(a) for a in root.iter("a")) if t)
+    fields = _Fields()
+    meta = _read_meta(root)
+    page_urls = {u for u in (url, canonical, _first(meta.get("og:url", []))) if u}
+    _read_json_ld(root, fields, page_urls)
+    body_hint = _read_microdata(root, fields)
+    _read_meta_fields(meta, fields)
+    fields.offer(language=_language_code(root.get("lang") or root.get("xml:lang")))
+    fields.offer(language=_language_code(_first(meta.get("og:locale", []))
+                                         or _first(meta.get("content-language", []))))
+
+    # Related lists first: they look like text and carry dates that are not the article's.
+    related: list[Related] = []
+    for container in _related_containers(root):
+        related.extend(r for r in _read_related(container, base)
+                       if r.url not in {x.url for x in related})
+        container.drop_tree()
+    _drop_chrome(root)
+    _wrap_loose_text(root)
+    if body_hint is None:
+        body_hint = _first_element(root.xpath("//*[@itemprop='articleBody']"))
+    elif body_hint.getroottree().getroot() is not root:
+        body_hint = None
+
+    container = _find_container(root, body_hint)
+    scope = _article_scope(container)
+    site = fields.publisher
+    fields.offer(title=_page_title(root, scope, site))
+    blocks = _collect_blocks(container) if container is not None else []
+    blocks, shown_authors, shown_date = _split_preamble(container, blocks, fields.title)
+    fields.offer(authors=_find_byline(root, scope) or shown_authors)
+    fields.offer(published=_find_date(root, scope) or shown_date)
+    ours = candidate("ours", clean_html(absolute_links("".join(_block_html(b) for b in blocks),
+                                                       base)))
+    engine = None
+    if engine_text:
+        engine = candidate("trafilatura", clean_html(absolute_links(engine_text.html, base)),
+                           link_texts)
+    declared = None
+    if fields.article_body:
+        declared = candidate("articleBody",
+                             clean_html(absolute_links(_body_from_text(fields.article_body), base)))
+    choice = choose_body(ours, engine, declared)
+    body_html = choice.candidate.html if choice.candidate else ""
+    body_text = choice.candidate.text if choice.candidate else ""
+    if fields.published is None or not fields.authors:
+        # What our readers missed, the libraries look for on an untouched copy of the page.
+        pristine = _load(data, url, headers)[0]
+        if fields.published is None:
+            fields.offer(published=page_date(pristine))
+        if not fields.authors:
+            fields.offer(authors=page_authors(pristine))
+    kind = page_kind(choice, fields.declared, fields.free, STATUS_NOT_ARTICLE, fields.title,
+                     link_texts)
+    if not kind.keep_body:  # a front's "text" is its headlines: never a body
+        body_html = body_text = ""
+
+    if not fields.title:
+        raise ParseError("no headline found on the page", where=url)
+
+    pictures = _pictures(root, scope, container, blocks, fields.picture, base)
+    sites = _site_names(root, meta, fields, canonical or url)
+    fields.title = _strip_site_name(fields.title, sites)
+    fields.authors = _without_site(fields.authors, sites)
+    page_url = canonical or _absolute(fields.url, base) or url
+    extra = (("body", f"{choice.candidate.name if choice.candidate else 'none'}: "
+                      f"{choice.reason}"),)
+    extra += tuple(("keyword", k) for k in fields.keywords)
+    if fields.publisher:
+        extra += (("publisher", fields.publisher),)
+    return [
+        Article(
+            id="",
+            guid=page_url or "",
+            source="",
+            title=fields.title,
+            url=page_url,
+            summary=fields.summary or None,
+            body_html=body_html,
+            body_text=body_text,
+            authors=fields.authors,
+            images=tuple(
+                Image(url=p.url, caption=p.caption or None,
+                      credit=Credit(text=p.credit) if p.credit else None,
+                      type=p.type, width=p.width, height=p.height)
+                for p in pictures
+            ),
+            related=tuple(related),
+            published=fields.published,
+            updated=fields.updated,
+            language=fields.language,
+            sections=tuple(dict.fromkeys(s for s in fields.sections if s)),
+            extra=extra,
+            status=kind.status or STATUS_USABLE,
+            status_reason=kind.reason,
+            fetched_url=url,
+        )
+    ]

@@ -1,0 +1,248 @@
+"""The main text found by our own rules: page chrome removed, containers scored on paragraph
+length and link density the way readability does, text blocks collected."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from normalize.sanitize import clean_html
+from normalize.text import clean_text
+from normalize.page.dom import _BLOCK_CHILD, _is_element, _link_density, _names, _text, _tokens
+from normalize.page.pictures import _is_figure
+
+
+# ---------------------------------------------------------------------------------------------
+# Chrome removal
+
+_CHROME_TAGS = {
+    "script", "style", "noscript", "template", "svg", "iframe", "nav", "footer", "form",
+    "button", "select", "textarea", "dialog", "menu", "amp-sidebar", "amp-ad",
+    "amp-analytics", "amp-social-share", "amp-iframe", "object", "embed", "canvas",
+}
+_CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu",
+                 "menubar", "dialog", "toolbar"}
+_CHROME_TOKENS = {
+    "nav", "navbar", "navigation", "menu", "menus", "breadcrumb", "breadcrumbs", "share",
+    "sharing", "sharebar", "social", "socials", "comment", "comments", "disqus", "footer",
+    "sidebar", "widget", "widgets", "advert", "advertisement", "ad", "ads", "adslot", "banner",
+    "sponsor", "sponsored", "promo", "newsletter", "subscribe", "subscription", "cookie",
+    "cookies", "consent", "popup", "modal", "outbrain", "taboola", "recirculation", "trending",
+    "popular", "mostread", "tags", "taglist", "editions", "edition", "switcher", "masthead",
+    "toolbar", "skip", "paywall", "print", "pagination", "pager", "login", "signup", "embed",
+    "twitter", "instagram", "facebook", "whatsapp", "partners", "topbar", "badge",
+}
+_CONTENT_WORDS = re.compile(r"article|body|content|main|story|entry|post|text|cuerpo|corpo|inhalt")
+
+
+def _is_chrome(el) -> bool:
+    if el.tag in _CHROME_TAGS or (el.get("role") or "").lower() in _CHROME_ROLES:
+        return True
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    if el.tag in ("html", "body", "article", "main", "figure") or (
+        el.get("itemprop") == "articleBody"
+    ):
+        return False
+    tokens = _tokens(el)
+    if not tokens & _CHROME_TOKENS:
+        return False
+    # "content with-sidebar" wraps the article: only drop wrappers that say nothing of content.
+    return not _CONTENT_WORDS.search(_names(el))
+
+
+def _drop_chrome(root) -> None:
+    # Dropping an element inside an already dropped one is harmless, so no ancestry check.
+    for el in [el for el in root.iter() if _is_element(el) and _is_chrome(el)]:
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+# ---------------------------------------------------------------------------------------------
+# Main text
+
+_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "pre", "table")
+_NOT_BODY_TOKENS = {
+    "byline", "author", "authors", "autor", "autores", "auteur", "firma", "date", "fecha",
+    "datum", "data", "time", "timestamp", "published", "caption", "credit", "kicker", "meta",
+    "standfirst", "subtitle", "subheadline", "deck", "dek", "summary", "sumario", "entradilla",
+    "chapeau", "excerpt", "teaser", "share", "tags", "related", "info", "details",
+}
+# Chrome left inside the text container: one-line labels and "read more" links.
+_LABELS = re.compile(
+    r"(?:advertisement|publicidad|publicité|anzeige|werbung|pubblicità|publicidade|"
+    r"read more|continue reading|leer más|lire la suite|weiterlesen|continua a leggere|"
+    r"leia mais)\W*",
+    re.I,
+)
+# A rights notice closing the text ("Riproduzione riservata © Copyright ..."). A bare "© dpa"
+# is left alone: it is an agency line, which normalize.wire reads.
+_RIGHTS = re.compile(
+    r"all rights reserved|riproduzione riservata|todos los derechos reservados|"
+    r"tous droits réservés|alle rechte vorbehalten|todos os direitos reservados|"
+    r"reproducción prohibida|reproduction interdite",
+    re.I,
+)
+
+
+def _not_body(el) -> bool:
+    # "article-meta" and "post-byline" are metadata, but a long text is not, whatever its class.
+    return bool(_tokens(el) & _NOT_BODY_TOKENS) and len(_text(el)) < 500
+
+
+_POSITIVE = re.compile(r"article|body|content|entry|main|page|post|text|blog|story|"
+                       r"cuerpo|texto|corpo|inhalt|contenu")
+_NEGATIVE = re.compile(r"comment|meta|footer|footnote|related|share|sidebar|sponsor|widget|"
+                       r"promo|nav|menu|teaser|card|list")
+
+
+def _class_weight(el) -> int:
+    names = _names(el)
+    weight = 0
+    if _POSITIVE.search(names):
+        weight += 25
+    if _NEGATIVE.search(names):
+        weight -= 25
+    if el.get("itemprop") == "articleBody":
+        weight += 50
+    return weight
+
+
+def _paragraphs_of(el) -> list:
+    """Text blocks to score: ``<p>``, and ``<div>``s that hold text but no blocks."""
+    return [node for node in el.iter("p", "pre", "td", "div")
+            if node.tag != "div" or not node.xpath(_BLOCK_CHILD)]
+
+
+def _find_container(root, body_hint):
+    """The element holding the article's text, or ``None`` when the page has no prose."""
+    if body_hint is not None and len(_text(body_hint)) > 80:
+        return body_hint
+    scores: dict[Any, float] = {}
+    for node in _paragraphs_of(root):
+        text = _text(node)
+        if len(text) < 25:
+            continue
+        score = 1 + text.count(",") + min(len(text) // 100, 3)
+        for level, ancestor in enumerate(node.iterancestors()):
+            if level > 2:
+                break
+            if ancestor not in scores:
+                base = {"div": 5, "article": 10, "main": 5, "section": 3, "pre": 3, "td": 3,
+                        "blockquote": 3}.get(ancestor.tag, 0)
+                if ancestor.tag in ("ul", "ol", "li", "form", "h1", "h2", "h3", "h4"):
+                    base = -3
+                scores[ancestor] = base + _class_weight(ancestor)
+            scores[ancestor] += score / (1, 2, 3)[level]
+    if not scores:
+        return None
+    ranked = {el: s * (1 - _link_density(el)) for el, s in scores.items()}
+    top = max(ranked, key=ranked.get)
+    # Text split into one wrapper per paragraph: several near-equal candidates. Their common
+    # ancestor holds the text (readability's rule, with two alternatives instead of three).
+    alternatives = [el for el, score in sorted(ranked.items(), key=lambda kv: -kv[1])[1:6]
+                    if el is not top and score >= 0.75 * ranked[top]
+                    and top not in el.iterancestors() and el not in top.iterancestors()]
+    for ancestor in top.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            break
+        if sum(ancestor in alt.iterancestors() for alt in alternatives) >= 2:
+            return ancestor
+    return top
+
+
+def _collect_blocks(container) -> list:
+    blocks = []
+
+    def walk(el) -> None:
+        for child in el:
+            if not _is_element(child):
+                continue
+            if child.tag in ("figure", "header", "aside", "h1", "figcaption", "time") or (
+                _is_figure(child)
+            ):
+                continue
+            if child.tag in _BLOCKS or (child.tag == "div" and _is_text_div(child)):
+                if not _not_body(child) and _is_prose(child):
+                    blocks.append(child)
+                continue
+            if not _not_body(child):
+                walk(child)
+
+    walk(container)
+    # A heading with no text after it introduces something we dropped (a list of links).
+    while blocks and blocks[-1].tag in ("h2", "h3", "h4", "h5", "h6"):
+        blocks.pop()
+    return blocks
+
+
+def _is_text_div(el) -> bool:
+    return not el.xpath(_BLOCK_CHILD + "|.//img") and len(_text(el)) >= 25
+
+
+def _is_prose(el) -> bool:
+    text = _text(el)
+    if not text or _LABELS.fullmatch(text) or (len(text) < 150 and _RIGHTS.search(text)):
+        return False
+    density = _link_density(el, len(text))
+    if el.tag in ("ul", "ol", "table"):
+        return density < 0.5
+    # Short and mostly links: a menu row or a "back to the home page" line.
+    return density < (0.5 if len(text) < 120 else 0.8)
+
+
+def _block_html(el) -> str:
+    markup = etree.tostring(el, encoding="unicode", method="html", with_tail=False)
+    if el.tag not in _BLOCKS:  # a <div> of text is a paragraph
+        markup = re.sub(r"^<\w+", "<p", re.sub(r"</\w+>$", "</p>", markup))
+    return markup
+
+
+_INLINE = {"a", "abbr", "b", "br", "cite", "code", "em", "font", "i", "img", "q", "s", "small",
+           "span", "strong", "sub", "sup", "u", "mark", "time", "wbr"}
+_LOOSE_HOLDERS = ("div", "td", "font", "section", "article", "main", "body", "span", "center")
+_BR_RUN = re.compile(r"(?:\s*<br\s*/?>\s*){2,}", re.I)
+
+
+def _wrap_loose_text(root) -> None:
+    """Old CMSes write the text straight into a ``<td>`` or ``<font>``, paragraphs split by
+    ``<br><br>``: give each run its own ``<p>``, so the text scores like any other."""
+    for el in list(root.iter(*_LOOSE_HOLDERS)):
+        loose = (el.text or "") + "".join(c.tail or "" for c in el)
+        if len(clean_text(loose)) < 100 or any(c.tag not in _INLINE for c in el):
+            continue
+        if el.xpath("ancestor::p|ancestor::li|ancestor::a|ancestor::h1|ancestor::h2|"
+                    "ancestor::h3|ancestor::blockquote"):
+            continue
+        inner = html_lib.escape(el.text or "", quote=False) + "".join(
+            etree.tostring(c, encoding="unicode", method="html", with_tail=True) for c in el)
+        runs = [run for run in _BR_RUN.split(inner) if clean_text(re.sub(r"<[^>]*>", "", run))]
+        if len(runs) < 2:
+            continue
+        wrapped = lxml_html.fragment_fromstring("".join(f"<p>{run}</p>" for run in runs),
+                                                create_parent="div")
+        el.text = None
+        for child in list(el):
+            el.remove(child)
+        el.extend(list(wrapped))
+
+
+def _body_from_text(article_body: str) -> str:
+    if "<" in article_body and re.search(r"</?(?:p|br|div)\b", article_body, re.I):
+        return clean_html(article_body)
+    paragraphs = [clean_text(p) for p in re.split(r"\n\s*", article_body) if clean_text(p)]
+    return "".join(f"<p>{html_lib.escape(p, quote=False)}</p>" for p in paragraphs)
+
+
+def _article_scope(container):
+    """The ``<article>`` (or ``main``) around the text: where its headline, byline and date sit."""
+    if container is None:
+        return None
+    for el in [container, *container.iterancestors()]:
+        if el.tag in ("article", "main") or el.get("itemscope") is not None:
+            return el
+    return container.getparent()

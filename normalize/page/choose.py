@@ -1,0 +1,173 @@
+"""Choosing the article text among candidates, by evidence, and saying why.
+
+The candidates: our own container search (:mod:`normalize.page.body`; the cleanest text when it
+finds the right box), trafilatura's main text (:mod:`normalize.page.engine`; the most robust),
+and the ``articleBody`` a page declares in JSON-LD or microdata (often plain text, sometimes a
+teaser). The evidence: how far they agree (F1 over 4-token shingles), their lengths, the share
+of their text that sits in links, and the declared body when there is one. The winner and the
+evidence go into the record's ``extra`` as ``("body", "<winner>: <why>")``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from normalize.text import html_to_text
+
+_TOKEN = re.compile(r"\w+")
+_TAG = re.compile(r"<[^>]+>")
+_LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.S | re.I)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One possible article text: who proposed it, its HTML and its text."""
+
+    name: str
+    html: str
+    text: str
+    link_share: float = 0.0
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The chosen text and the one-line reason for it."""
+
+    candidate: Candidate | None
+    reason: str
+
+
+def candidate(name: str, html: str, link_texts: frozenset[str] = frozenset()) -> Candidate:
+    """A candidate from its HTML (its text and link share computed here).
+
+    ``link_texts`` are the texts of the page's links: a line of the candidate that is one of
+    them counts as linked even when the candidate lost its ``<a>`` (trafilatura's fallback
+    gives a whole page as lines of plain text).
+    """
+    text = html_to_text(html)
+    linked = sum(len(_TAG.sub("", m)) for m in _LINK.findall(html))
+    plain = len(_TAG.sub("", html)) or 1
+    share = linked / plain
+    if link_texts and text:
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        total = sum(map(len, lines)) or 1
+        share = max(share, sum(len(line) for line in lines if line in link_texts) / total)
+    return Candidate(name, html, text, min(1.0, share))
+
+
+def shingles(text: str, size: int = 4) -> Counter:
+    """The multiset of ``size``-token shingles of ``text`` (lower-cased word tokens)."""
+    tokens = _TOKEN.findall(text.lower())
+    if len(tokens) < size:
+        return Counter([tuple(tokens)]) if tokens else Counter()
+    return Counter(tuple(tokens[i:i + size]) for i in range(len(tokens) - size + 1))
+
+
+def _within(part: Counter, whole: Counter) -> float:
+    """The share of ``part``'s shingles that ``whole`` also has."""
+    total = sum(part.values())
+    return sum((part & whole).values()) / total if total else 0.0
+
+
+def _f1(a: Counter, b: Counter) -> float:
+    p, r = _within(a, b), _within(b, a)
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def choose_body(ours: Candidate | None, engine: Candidate | None,
+                declared: Candidate | None) -> Choice:
+    """Pick the article text; see the module docstring for the evidence used."""
+    present = [c for c in (ours, engine, declared) if c is not None and c.text.strip()]
+    if not present:
+        return Choice(None, "no candidate has text")
+    if len(present) == 1:
+        return Choice(present[0], "the only candidate with text")
+    sh = {c.name: shingles(c.text) for c in present}
+    size = {c.name: sum(sh[c.name].values()) for c in present}
+
+    if declared is not None and declared in present and size[declared.name] >= 40:
+        # A declared full text is the best referee: the visible candidate closest to it wins,
+        # unless none covers half of it (a script-rendered page, or a teaser shown).
+        visible = [c for c in present if c is not declared]
+        scored = sorted(((_f1(sh[c.name], sh[declared.name]), -present.index(c), c)
+                         for c in visible), key=lambda t: t[:2], reverse=True)
+        best_f1, _, best = scored[0]
+        if best_f1 >= 0.5 or _within(sh[declared.name], sh[best.name]) >= 0.5:
+            return Choice(best, f"closest to the declared articleBody (F1 {best_f1:.2f})")
+        return Choice(declared, f"the declared articleBody; visible texts differ "
+                                f"(best F1 {best_f1:.2f})")
+
+    if ours is None or ours not in present:
+        return Choice(engine, "our container search found no text")
+    if engine is None or engine not in present:
+        return Choice(ours, "trafilatura found no text")
+    agreement = _f1(sh[ours.name], sh[engine.name])
+    ours_in_engine = _within(sh[ours.name], sh[engine.name])
+    engine_in_ours = _within(sh[engine.name], sh[ours.name])
+    if agreement >= 0.8:
+        # Near the same text: ours, which leaves out standfirsts, bylines and credit lines that
+        # trafilatura keeps (the page fixtures' bodies are exact to that).
+        return Choice(ours, f"agrees with trafilatura (F1 {agreement:.2f})")
+    if size[ours.name] < 0.5 * size[engine.name] and ours_in_engine >= 0.6 \
+            and engine.link_share < 0.35:
+        return Choice(engine, f"ours is a part of trafilatura's longer text "
+                              f"({size[ours.name]}/{size[engine.name]} shingles)")
+    if engine_in_ours >= 0.8:
+        return Choice(ours, f"trafilatura's text is a part of ours (F1 {agreement:.2f})")
+    if ours.link_share > 0.35 and engine.link_share <= ours.link_share:
+        return Choice(engine, f"ours is mostly links ({ours.link_share:.2f})")
+    if size[engine.name] < 0.5 * size[ours.name]:
+        return Choice(ours, f"candidates differ (F1 {agreement:.2f}); trafilatura's is short")
+    # Texts that differ: trafilatura is right more often (development corpus: 72 pages).
+    return Choice(engine, f"candidates differ (F1 {agreement:.2f}); trafilatura kept")
+
+
+#: A page with no text at all has no article (a short brief is still one).
+_EMPTY_CHARS = 1
+#: A front's "text" is headlines and teasers: short, or mostly links.
+_FRONT_CHARS = 800
+_FRONT_LINKS = 0.3
+#: A paywalled page that shows less than this is a stub (a lead paragraph and a sign-up box).
+_STUB_CHARS = 1000
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """Whether a page holds an article: ``status`` is ``None`` for one, else the non-usable
+    status and a one-line reason; ``keep_body`` says whether its text is worth keeping."""
+
+    status: str | None = None
+    reason: str | None = None
+    keep_body: bool = True
+
+
+def page_kind(choice: Choice, declared: str | None, free: bool | None, not_article: str,
+              title: str | None = None, link_texts: frozenset[str] = frozenset()) -> PageKind:
+    """Tell an article page from a section front, a paywall stub or a page without text.
+
+    ``declared`` is what the page's metadata calls it (``"article"``, ``"front"`` or ``None``),
+    ``free`` its ``isAccessibleForFree``; ``not_article`` the status to give a non-article.
+    The headline and the lines that are link texts (a menu) do not count as article text.
+    """
+    lines = (choice.candidate.text.split("\n") if choice.candidate else [])
+    text = "\n".join(line for line in lines
+                     if line.strip() and line.strip() != title and line.strip() not in link_texts)
+    if len(text) < _EMPTY_CHARS:
+        # A front lists stories; a couple of menu links around a headline is just empty.
+        if sum(line.strip() in link_texts for line in lines) >= 5:
+            return PageKind(not_article, "section front: the only text is links", False)
+        return PageKind(not_article, "empty body: no article text on the page", False)
+    link_share = choice.candidate.link_share if choice.candidate else 0.0
+    if declared == "front" and (len(text) < _FRONT_CHARS or link_share > _FRONT_LINKS):
+        return PageKind(not_article, f"section front: declared a list page, {len(text)} "
+                                     f"characters of text, {link_share:.0%} in links", False)
+    if link_share > 0.6 and declared != "article":
+        return PageKind(not_article, f"section front: {link_share:.0%} of the text is links",
+                        False)
+    # A declared articleBody holds the whole text even when the page shows a teaser.
+    if free is False and choice.candidate.name != "articleBody" and len(text) < _STUB_CHARS:
+        return PageKind(not_article, f"paywall stub: declared not free, {len(text)} characters "
+                                     f"shown", True)
+    return PageKind()

@@ -1,0 +1,198 @@
+"""Reading a page: bytes to text to an lxml tree, its base and canonical URLs, and the small
+element helpers every other module of the package uses."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import Any, Iterable, Mapping
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from normalize.errors import ParseError
+from normalize.sanitize import strip_forbidden_chars
+from normalize.text import clean_text
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding
+
+_META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def _codec(label: str | None) -> str | None:
+    """Return the Python codec for a charset label as a browser reads it, or ``None``."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    # WHATWG Encoding: browsers decode "iso-8859-1" and "ascii" pages as windows-1252, and such
+    # pages rely on it for curly quotes and dashes (0x80-0x9F).
+    if name in ("latin-1", "iso8859-1", "ascii"):
+        return "cp1252"
+    # A page that declares UTF-16 in its own ASCII-readable bytes cannot be UTF-16 (WHATWG).
+    if name.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    return name
+
+
+def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    if not headers:
+        return None
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def decode_page(data: bytes, headers: Mapping[str, str] | None = None) -> str:
+    """Return the text of an HTML page.
+
+    The encoding comes from a byte-order mark, else the HTTP ``Content-Type`` charset, else the
+    page's ``<meta charset>`` (or ``http-equiv`` content type), else UTF-8; undecodable bytes
+    become U+FFFD. Never raises.
+    """
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, "replace")
+    match = _HEADER_CHARSET.search(_header(headers, "content-type") or "")
+    codec = _codec(match.group(1)) if match else None
+    if codec is None:
+        meta = _META_CHARSET.search(data[:4096])
+        codec = _codec(meta.group(1).decode("ascii")) if meta else None
+    return data.decode(codec or "utf-8", "replace")
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_HTML_MARKERS = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|title|meta|article|main|div|p|h1|section)\b", re.I
+)
+_FIRST_TAG = re.compile(r"<([A-Za-z][\w:.-]*)")
+# Roots of the documents other parsers read: handing one of them to the page parser is a mistake.
+_NOT_PAGES = {"rss", "rdf:rdf", "feed", "newsmessage", "newsitem", "packageitem", "nitf"}
+_SPLIT_TOKENS = re.compile(r"[\s_-]+")
+# An element with one of these children is a box of blocks, not a block of text.
+_BLOCK_CHILD = ("./p|./div|./ul|./ol|./table|./h1|./h2|./h3|./h4|./section|./article|./header|"
+                "./figure|./blockquote|./li")
+
+
+def _tokens(el) -> set[str]:
+    """The words of an element's class and id (``article-body`` gives ``article``, ``body``)."""
+    raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    return {t for t in _SPLIT_TOKENS.split(raw) if t}
+
+
+def _names(el) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+
+
+def _text(el) -> str:
+    return clean_text(el.text_content())
+
+
+def _is_element(el) -> bool:
+    return isinstance(el.tag, str)
+
+
+def _link_density(el, length: int | None = None) -> float:
+    """The share of an element's text that sits in links (``length``: its text length, if known)."""
+    length = len(_text(el)) if length is None else length
+    if not length:
+        return 0.0
+    linked = sum(len(_text(a)) for a in el.iter("a"))
+    return min(1.0, linked / length)
+
+
+def _first(values: Iterable[Any]) -> Any:
+    """The first truthy value (not for elements: an lxml element without children is falsy)."""
+    for value in values:
+        if value:
+            return value
+    return None
+
+
+def _first_element(elements: Iterable[Any]) -> Any:
+    return next(iter(elements), None)
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, dict):
+        value = value.get("value")
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value)
+    if isinstance(value, str):
+        match = re.match(r"\s*(\d+)", value)
+        return int(match.group(1)) if match else None
+    return None
+
+
+def _language_code(value: Any) -> str | None:
+    """``fr-FR``, ``fr_FR`` or ``FR`` give ``fr``; anything that is not a code gives ``None``."""
+    if isinstance(value, dict):
+        value = value.get("alternateName") or value.get("name")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not isinstance(value, str):
+        return None
+    match = re.fullmatch(r"\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*", value)
+    return match.group(1).lower() if match else None
+
+
+def _absolute(url: str | None, base: str | None) -> str | None:
+    if not url or not url.strip():
+        return None
+    url = url.strip()
+    if url.startswith(("javascript:", "data:", "mailto:", "#")):
+        return None
+    if base:
+        try:
+            return urljoin(base, url)
+        except ValueError:
+            return url
+    return url
+
+
+def _load(data: bytes, url: str | None, headers: Mapping[str, str] | None):
+    """``(element tree, decoded text)`` of the page; ``ParseError`` when the bytes are not an
+    HTML page."""
+    if not data or not data.strip():
+        raise ParseError("empty document", where=url)
+    # lxml refuses control characters; no feed we write may carry them either.
+    text = strip_forbidden_chars(_XML_DECL.sub("", decode_page(data, headers)).lstrip("\ufeff"))
+    first = _FIRST_TAG.search(re.sub(r"<!--.*?-->", "", text[:8192], flags=re.S))
+    if text.lstrip()[:1] in ("{", "[") or not _HTML_MARKERS.search(text[:65536]) or (
+        first and first.group(1).lower() in _NOT_PAGES
+    ):
+        raise ParseError("not an HTML page", where=url)
+    try:
+        return lxml_html.document_fromstring(
+            text, parser=lxml_html.HTMLParser(remove_comments=True, remove_pis=True)
+        ), text
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError(f"unreadable HTML: {exc}", where=url) from None
+
+
+def _locate(root, url: str | None) -> tuple[str | None, str | None]:
+    """``(base URL, canonical URL)`` of the page."""
+    canonical = _first(
+        link.get("href", "").strip() for link in root.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    )
+    base_tag = _first(b.get("href") for b in root.iter("base"))
+    base = _absolute(base_tag, url) if base_tag else url
+    canonical = _absolute(canonical, base) or None
+    # Links are made absolute in the chosen body only (engine.absolute_links), and by
+    # _absolute wherever a picture or related item reads one: a whole page's links (styles,
+    # scripts, menus) were a tenth of the parse.
+    return base or canonical, canonical

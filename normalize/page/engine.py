@@ -1,0 +1,124 @@
+"""trafilatura and htmldate, called the pure way: an HTML string or tree in, values out.
+
+Neither library fetches anything here. ``trafilatura.extract`` is handed the page's text (its
+``load_html`` only parses a ``str``/``bytes``/tree; downloads live in ``trafilatura.downloads``,
+which this module never calls), and its configuration is the ``settings.cfg`` shipped inside
+the package, read once from disk. ``htmldate.find_date`` fetches when given a string that looks
+like a URL, so it only ever gets a parsed tree.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from lxml import etree
+from lxml import html as lxml_html
+
+log = logging.getLogger(__name__)
+
+# Pages past this size are not worth a second extraction (trafilatura refuses 20 MB anyway).
+_MAX_CHARS = 3_000_000
+
+
+@dataclass(frozen=True)
+class EngineText:
+    """trafilatura's main text of a page: HTML blocks (``<p>``, ``<h2>``, lists, quotes)."""
+
+    html: str
+
+
+def _config():
+    from trafilatura.settings import use_config
+
+    config = use_config()  # the file shipped with the package: no network, no user file
+    # Its per-call timeout is a SIGALRM that only works in the main thread; our fetch threads
+    # and worker processes must not depend on it.
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+    # Short texts are what wire briefs are: keep them.
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "100")
+    config.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
+    return config
+
+
+_CONFIG = None
+
+
+def main_text(page_text: str) -> EngineText | None:
+    """trafilatura's article text of ``page_text`` (a decoded HTML page), or ``None``.
+
+    The fast path (``fast=True``: no readability/jusText fallback) keeps the cost near half of
+    a default ``extract()``; our own container search is the second opinion instead.
+    Never raises: an engine failure is logged and gives ``None``.
+    """
+    global _CONFIG
+    if not page_text or len(page_text) > _MAX_CHARS:
+        return None
+    try:
+        import trafilatura
+
+        if _CONFIG is None:
+            _CONFIG = _config()
+        result = trafilatura.extract(
+            page_text, output_format="html", fast=True, include_comments=False,
+            include_tables=True, include_images=False, include_links=True,
+            include_formatting=True, deduplicate=False, with_metadata=False, config=_CONFIG,
+        )
+    except Exception as exc:  # a library bug on odd markup must not lose the page
+        log.warning("trafilatura failed on a page: %s", exc)
+        return None
+    if not result:
+        return None
+    return EngineText(html=_inner_body(result))
+
+
+def _inner_body(document: str) -> str:
+    """The blocks inside trafilatura's ``<html><body>`` wrapper."""
+    match = re.search(r"<body[^>]*>(.*)</body>", document, re.S | re.I)
+    return (match.group(1) if match else document).strip()
+
+
+def page_date(root) -> datetime | None:
+    """htmldate's publication date of a parsed page (quick search), as UTC midnight or time."""
+    try:
+        from htmldate import find_date
+
+        found = find_date(root, extensive_search=False, original_date=True,
+                          outputformat="%Y-%m-%d")
+    except Exception as exc:
+        log.warning("htmldate failed on a page: %s", exc)
+        return None
+    if not found:
+        return None
+    try:
+        return datetime.strptime(found, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def absolute_links(html: str, base: str | None) -> str:
+    """``html`` with its links made absolute against ``base`` (trafilatura keeps them as
+    written; a feed reader far from the page needs them whole)."""
+    if not base or not html or "href" not in html:
+        return html
+    try:
+        box = lxml_html.fragment_fromstring(html, create_parent="div")
+        box.make_links_absolute(base, resolve_base_href=False, handle_failures="ignore")
+    except (etree.ParserError, ValueError):
+        return html
+    return (box.text or "") + "".join(
+        etree.tostring(child, encoding="unicode", method="html") for child in box)
+
+
+def page_authors(root) -> tuple[str, ...]:
+    """trafilatura's byline reading of a parsed page (its own copy is pruned), split at ``;``."""
+    try:
+        from trafilatura.metadata import extract_author
+
+        found = extract_author(root)
+    except Exception as exc:
+        log.warning("trafilatura's author reading failed on a page: %s", exc)
+        return ()
+    return tuple(a.strip() for a in (found or "").split(";") if a.strip())

@@ -1,0 +1,90 @@
+"""Related items ("related news" lists of title, date and link), read before the body is
+looked for and removed from the page so they never leak into it."""
+
+from __future__ import annotations
+
+import re
+
+from normalize.model import Related
+from normalize.text import clean_text, parse_date
+from normalize.page.dom import _absolute, _first, _first_element, _is_element, _names, _text
+from normalize.page.visible import _parse_text_date
+
+
+# ---------------------------------------------------------------------------------------------
+# Related items
+
+_RELATED_NAMES = re.compile(
+    r"related|relacionad|relacionat|connexe|correlat|verwandt|lire-aussi|leia-tambem|yarpp|"
+    r"more-stories|more-news|also-read|read-also|read-next|more-from|recommend"
+)
+_RELATED_HEADINGS = re.compile(
+    r"^(?:related|more on this|read (?:also|more|next)|see also|à lire aussi|lire aussi|"
+    r"más información|mais informações|saiba mais|weitere artikel|per approfondire|"
+    r"sur le même sujet|dans la même rubrique|vous aimerez aussi|noticias relacionadas|"
+    r"te puede interesar|lee también|leia também|notícias relacionadas|veja também|"
+    r"mehr zum thema|das könnte sie auch interessieren|lesen sie auch|leggi anche|"
+    r"articoli correlati|potrebbe interessarti|ti potrebbe interessare)",
+    re.I,
+)
+
+
+def _related_containers(root) -> list:
+    """The outermost "related news" boxes: named so in their class or id, or by their heading."""
+    found = []
+    for el in root.iter():
+        if not _is_element(el) or el.tag in ("html", "body", "a"):
+            continue
+        if not _RELATED_NAMES.search(_names(el)):
+            if el.tag not in ("section", "aside", "div", "nav"):
+                continue
+            heading = _first(_text(h) for h in el.xpath(
+                "./*[self::h2 or self::h3 or self::h4 or self::h5 or self::header][1]"))
+            if not heading or not _RELATED_HEADINGS.match(heading):
+                continue
+        if not el.xpath(".//a[@href]") or any(f in el.iterancestors() for f in found):
+            continue
+        # "post related-enabled" on the article itself: a list of links is mostly links.
+        prose = len(_text(el)) - sum(len(_text(a)) for a in el.iter("a"))
+        if el.tag not in ("article", "main") and prose < 2000:
+            found.append(el)
+    return found
+
+
+def _read_related(container, base: str | None) -> list[Related]:
+    items = [el for el in container.xpath(".//li|.//article")
+             if not any(a.tag in ("li", "article") for a in el.iterancestors()
+                        if container in a.iterancestors())]
+    if not items:
+        # Items as plain boxes: the children that hold a link (through single wrappers).
+        level = container
+        while True:
+            items = [c for c in level if _is_element(c) and c.xpath("self::a[@href]|.//a[@href]")
+                     and c.tag not in ("h2", "h3", "h4", "h5", "h6", "header")]
+            if len(items) != 1 or items[0].tag == "a":
+                break
+            level = items[0]
+    related: list[Related] = []
+    seen: set[str] = set()
+    for item in items:
+        links = [item] if item.tag == "a" else item.xpath(".//a[@href]")
+        heading = _first(_text(h) for h in item.xpath(".//h2|.//h3|.//h4|.//h5|.//h6"))
+        # The title link is the one on (or in) the item's heading, else the first with text.
+        in_heading = [a for a in links if a.xpath(".//h2|.//h3|.//h4|.//h5|.//h6|ancestor::h2|"
+                                                   "ancestor::h3|ancestor::h4|ancestor::h5|"
+                                                   "ancestor::h6")]
+        link = _first_element(in_heading + [a for a in links if _text(a)])
+        if link is None:
+            continue
+        title = heading or _text(link) or clean_text(link.get("title"))
+        url = _absolute(link.get("href"), base)
+        if not title or not url or url in seen:
+            continue
+        seen.add(url)
+        times = item.xpath(".//time")
+        published = _first(parse_date(t.get("datetime")) for t in times) or _first(
+            _parse_text_date(_text(t)) for t in times)
+        if published is None:
+            published = _parse_text_date(_text(item).replace(title, " "))
+        related.append(Related(title=title, url=url, published=published))
+    return related

@@ -1,0 +1,382 @@
+"""What a page declares about itself: JSON-LD, microdata and meta tags (Open Graph,
+``article:*``, Dublin Core), merged field by field into :class:`Fields` (first source wins)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterator
+
+from normalize.text import clean_text, html_to_text, parse_date, plain_title
+from normalize.page.dom import _as_int, _first, _is_element, _language_code, _text
+from normalize.page.pictures import _Picture, _in_picture
+from normalize.page.visible import _author_list
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Fields:
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    updated: datetime | None = None
+    summary: str | None = None
+    url: str | None = None
+    language: str | None = None
+    sections: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    publisher: str | None = None
+    article_body: str | None = None
+    picture: _Picture | None = None
+    #: what the page declares itself: "article" (an Article item in JSON-LD or microdata, or
+    #: og:type article) or "front" (a JSON-LD CollectionPage or ItemList and no article), if any
+    declared: str | None = None
+    #: False when the page declares its text not free to read (``isAccessibleForFree``)
+    free: bool | None = None
+
+    def offer(self, **values: Any) -> None:
+        """Set each field that has no value yet (the first source that has one wins).
+
+        A picture is merged attribute by attribute when a later source names the same one.
+        """
+        for name, value in values.items():
+            current = getattr(self, name)
+            if value and not current:
+                setattr(self, name, value)
+            elif name == "picture" and value and current.key() == value.key():
+                for attr in ("caption", "credit", "type", "width", "height"):
+                    if not getattr(current, attr):
+                        setattr(current, attr, getattr(value, attr))
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON-LD
+
+_ARTICLE_TYPES = {
+    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
+    "backgroundnewsarticle", "opinionnewsarticle", "reviewnewsarticle", "asknewsarticle",
+    "askpublicnewsarticle", "blogposting", "liveblogposting", "report", "satiricalarticle",
+    "socialmediaposting", "techarticle",
+}
+_PAGE_TYPES = {"webpage", "itempage", "collectionpage"}
+_FRONT_TYPES = {"collectionpage", "itemlist", "searchresultspage"}
+
+
+def _types(node: dict) -> set[str]:
+    value = node.get("@type")
+    values = value if isinstance(value, list) else [value]
+    return {str(v).rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() for v in values if v}
+
+
+def _load_json_ld(text: str) -> Any:
+    text = text.strip()
+    # CMS templates wrap the JSON in comments or CDATA, and leave trailing commas behind.
+    text = re.sub(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)", "", text)
+    text = re.sub(r"(?://\s*)?(?:-->|\]\]>)\s*$", "", text).strip()
+    try:
+        return json.loads(text, strict=False)
+    except ValueError:
+        pass
+    try:
+        return json.loads(re.sub(r",\s*([}\]])", r"\1", text), strict=False)
+    except ValueError as exc:
+        log.debug("unreadable JSON-LD block skipped: %s", exc)
+        return None
+
+
+class _Graph:
+    """Every JSON-LD node of a page, with ``@id`` references resolvable."""
+
+    def __init__(self, blocks: list[Any]):
+        self.nodes: list[dict] = []
+        self.by_id: dict[str, dict] = {}
+        for block in blocks:
+            self._walk(block, top=True)
+
+    def _walk(self, value: Any, top: bool) -> None:
+        if isinstance(value, list):
+            for item in value:
+                self._walk(item, top)
+        elif isinstance(value, dict):
+            if isinstance(value.get("@id"), str) and len(value) > 1:
+                self.by_id.setdefault(value["@id"], value)
+            if top:
+                self.nodes.append(value)
+            for key, item in value.items():
+                # @graph and mainEntity hold the page's own items; deeper values are only
+                # needed to resolve references.
+                self._walk(item, top=top and key in ("@graph", "mainEntity"))
+
+    def resolve(self, value: Any) -> Any:
+        if isinstance(value, dict) and set(value) <= {"@id", "@type"} and \
+                isinstance(value.get("@id"), str):
+            return self.by_id.get(value["@id"], value)
+        return value
+
+    def article(self, page_urls: set[str]) -> dict | None:
+        """The node describing this page's article (the best-filled one, this page's first)."""
+        best, best_score = None, -1
+        for node in self.nodes:
+            if not _types(node) & _ARTICLE_TYPES:
+                continue
+            entity = self.resolve(node.get("mainEntityOfPage"))
+            own = {v for v in (node.get("url"), node.get("@id"),
+                               entity.get("@id") if isinstance(entity, dict) else entity)
+                   if isinstance(v, str)}
+            score = (2 * bool(node.get("headline")) + 2 * bool(node.get("articleBody"))
+                     + bool(node.get("datePublished")) + 3 * bool(own & page_urls))
+            if score > best_score:
+                best, best_score = node, score
+        return best
+
+    def names(self, value: Any) -> list[str]:
+        """Names from a string, a Person/Organization object, a reference, or a list of them."""
+        people: list[str] = []
+        organizations: list[str] = []
+        for item in value if isinstance(value, list) else [value]:
+            item = self.resolve(item)
+            if isinstance(item, str):
+                people.append(item)
+            elif isinstance(item, dict) and isinstance(item.get("name"), str):
+                target = organizations if "organization" in _types(item) else people
+                target.append(item["name"])
+        return people or organizations
+
+    def picture(self, value: Any) -> _Picture | None:
+        """The first picture of an ``image`` value (the others are usually crops of it)."""
+        if isinstance(value, list):
+            return _first(self.picture(item) for item in value)
+        value = self.resolve(value)
+        if isinstance(value, str):
+            return _Picture(url=value.strip()) if value.strip() else None
+        if not isinstance(value, dict):
+            return None
+        url = value.get("url") or value.get("contentUrl")
+        if isinstance(url, list):
+            url = _first(url)
+        if not isinstance(url, str) or not url.strip():
+            return None
+        caption = value.get("caption") or value.get("description")
+        if isinstance(caption, dict):
+            caption = caption.get("text") or caption.get("name")
+        credit = value.get("creditText")
+        for key in ("copyrightHolder", "author", "creator"):
+            credit = credit or ", ".join(self.names(value.get(key)))
+        credit = credit or value.get("copyrightNotice")
+        fmt = value.get("encodingFormat")
+        return _Picture(
+            url=url.strip(),
+            caption=clean_text(caption) if isinstance(caption, str) else None,
+            credit=clean_text(credit) if isinstance(credit, str) else None,
+            type=fmt if isinstance(fmt, str) and "/" in fmt else None,
+            width=_as_int(value.get("width")),
+            height=_as_int(value.get("height")),
+        )
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _read_json_ld(root, fields: _Fields, page_urls: set[str]) -> None:
+    blocks = []
+    for script in root.iter("script"):
+        kind = (script.get("type") or "").split(";")[0].strip().lower()
+        if kind == "application/ld+json" and script.text:
+            blocks.append(_load_json_ld(script.text))
+    graph = _Graph([b for b in blocks if b is not None])
+    node = graph.article(page_urls)
+    if node is not None:
+        fields.declared = "article"
+        accessible = node.get("isAccessibleForFree")
+        if isinstance(accessible, str):
+            accessible = accessible.strip().lower() not in ("false", "no", "0")
+        if isinstance(accessible, bool):
+            fields.free = accessible
+        keywords = node.get("keywords")
+        if isinstance(keywords, str):
+            keywords = keywords.split(",")
+        entity = graph.resolve(node.get("mainEntityOfPage"))
+        if isinstance(entity, dict):
+            entity = entity.get("url") or entity.get("@id")
+        url = node.get("url") or entity
+        # Yoast-style ids are the page URL plus "#webpage": the fragment names a node, not a page.
+        url = url.split("#", 1)[0] if isinstance(url, str) else None
+        publisher = graph.names(node.get("publisher"))
+        fields.offer(
+            title=plain_title(_first(_strings(node.get("headline")) or _strings(node.get("name")))),
+            authors=_author_list(graph.names(node.get("author"))),
+            published=parse_date(node.get("datePublished")),
+            updated=parse_date(node.get("dateModified")),
+            summary=clean_text(_first(_strings(node.get("description")))),
+            url=url if isinstance(url, str) and url.startswith("http") else None,
+            language=_language_code(node.get("inLanguage")),
+            sections=tuple(clean_text(s) for s in _strings(node.get("articleSection"))),
+            keywords=tuple(clean_text(k) for k in _strings(keywords) if clean_text(k)),
+            publisher=publisher[0] if publisher else None,
+            article_body=_first(_strings(node.get("articleBody"))),
+            picture=graph.picture(node.get("image")),
+        )
+    elif any(_types(n) & _FRONT_TYPES for n in graph.nodes):
+        fields.declared = "front"
+    # The language is often declared on the WebPage node only.
+    for other in graph.nodes:
+        if _types(other) & (_ARTICLE_TYPES | _PAGE_TYPES):
+            fields.offer(language=_language_code(other.get("inLanguage")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Microdata
+
+
+def _item_value(el) -> str:
+    if el.tag == "meta":
+        return el.get("content") or ""
+    if el.tag == "time":
+        return el.get("datetime") or _text(el)
+    if el.tag in ("a", "link", "area"):
+        return el.get("href") or ""
+    if el.tag in ("img", "amp-img", "source", "video", "audio"):
+        return el.get("src") or ""
+    if el.get("content"):
+        return el.get("content")
+    return _text(el)
+
+
+def _scope_props(scope) -> Iterator[tuple[str, Any]]:
+    """``(property, element)`` pairs of a microdata item, nested items excluded."""
+    for el in scope.iterdescendants():
+        if not _is_element(el) or el.get("itemprop") is None:
+            continue
+        owner = next((a for a in el.iterancestors() if a.get("itemscope") is not None), None)
+        if owner is not scope:
+            continue
+        for prop in el.get("itemprop").split():
+            yield prop, el
+
+
+def _read_microdata(root, fields: _Fields) -> Any:
+    """Fill fields from an Article microdata item; return its ``articleBody`` element, if any."""
+    for scope in root.xpath("//*[@itemscope][@itemtype]"):
+        itemtype = scope.get("itemtype").rstrip("/").rsplit("/", 1)[-1].lower()
+        if itemtype not in _ARTICLE_TYPES:
+            continue
+        fields.declared = "article"
+        props: dict[str, list] = {}
+        for prop, el in _scope_props(scope):
+            props.setdefault(prop, []).append(el)
+        authors = []
+        # Sites mark a photo credit itemprop=author too: inside a figure it is not the byline.
+        for el in props.get("author", []) + props.get("creator", []):
+            if _in_picture(el):
+                continue
+            if el.get("itemscope") is not None:
+                names = [_item_value(n) for prop, n in _scope_props(el) if prop == "name"]
+                authors.extend(names[:1])
+            else:
+                authors.append(_item_value(el))
+        picture = _first(_microdata_picture(el) for el in props.get("image", []))
+
+        def value(name: str) -> str | None:
+            return _first(_item_value(el) for el in props.get(name, []))
+
+        fields.offer(
+            title=plain_title(value("headline") or value("name")),
+            authors=_author_list(authors),
+            published=parse_date(value("datePublished")),
+            updated=parse_date(value("dateModified")),
+            summary=clean_text(value("description")),
+            language=_language_code(value("inLanguage")),
+            sections=tuple(clean_text(_item_value(el)) for el in props.get("articleSection", [])),
+            picture=picture,
+        )
+        bodies = props.get("articleBody")
+        return bodies[0] if bodies else None
+    return None
+
+
+def _microdata_picture(el) -> _Picture | None:
+    if el.get("itemscope") is None:
+        url = _item_value(el) or el.get("data-src")
+        return _Picture(url) if url else None
+    sub: dict[str, str] = {}
+    for prop, node in _scope_props(el):
+        sub.setdefault(prop, _item_value(node))
+    url = sub.get("url") or sub.get("contentUrl")
+    if not url:
+        return None
+    credit = sub.get("creditText") or sub.get("copyrightHolder") or sub.get("author")
+    return _Picture(url, clean_text(sub.get("caption")) or None, clean_text(credit) or None,
+                    width=_as_int(sub.get("width")), height=_as_int(sub.get("height")))
+
+
+# ---------------------------------------------------------------------------------------------
+# Meta tags
+
+_META_TITLE = ("og:title", "twitter:title", "dc.title")
+_META_SUMMARY = ("og:description", "description", "twitter:description", "dc.description")
+_META_IMAGE = ("og:image:secure_url", "og:image:url", "og:image", "twitter:image",
+               "twitter:image:src")
+_META_PUBLISHED = ("article:published_time", "og:article:published_time", "datepublished",
+                   "publish-date", "publish_date", "pubdate", "date", "dc.date.issued",
+                   "dc.date", "dcterms.created", "sailthru.date", "parsely-pub-date")
+_META_UPDATED = ("article:modified_time", "og:updated_time", "datemodified", "last-modified",
+                 "dcterms.modified")
+_META_AUTHOR = ("article:author", "author", "dc.creator", "parsely-author", "sailthru.author",
+                "byl")
+_META_KEYWORDS = ("article:tag", "news_keywords", "keywords")
+
+
+def _read_meta(root) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for meta in root.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("http-equiv")
+        value = meta.get("content")
+        if key and value and value.strip():
+            found.setdefault(key.strip().lower(), []).append(value.strip())
+    return found
+
+
+def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
+    def one(keys: tuple[str, ...]) -> str | None:
+        return _first(meta.get(k, [None])[0] for k in keys)
+
+    site = one(("og:site_name", "application-name"))
+    og_type = (one(("og:type",)) or "").lower()
+    # og:type "website" says nothing: many CMSes put it on every page, articles included.
+    if fields.declared is None and og_type.startswith("article"):
+        fields.declared = "article"
+    # article:author is often a profile URL, and a site often puts its own name in
+    # <meta name="author">: neither is a byline.
+    authors = _first(
+        [a for a in meta.get(key, []) if not a.startswith(("http://", "https://", "/"))
+         and a not in (site, fields.publisher)]
+        for key in _META_AUTHOR
+    ) or []
+    keywords = [k for key in _META_KEYWORDS for v in meta.get(key, []) for k in v.split(",")]
+    picture = None
+    image = one(_META_IMAGE)
+    if image:
+        picture = _Picture(image, type=one(("og:image:type",)),
+                           width=_as_int(one(("og:image:width",))),
+                           height=_as_int(one(("og:image:height",))))
+    fields.offer(
+        title=plain_title(one(_META_TITLE)),
+        summary=clean_text(html_to_text(one(_META_SUMMARY) or "")),
+        url=one(("og:url",)),
+        published=_first(parse_date(v) for k in _META_PUBLISHED for v in meta.get(k, [])),
+        updated=_first(parse_date(v) for k in _META_UPDATED for v in meta.get(k, [])),
+        authors=_author_list(authors),
+        sections=tuple(clean_text(s) for s in meta.get("article:section", [])),
+        keywords=tuple(dict.fromkeys(clean_text(k) for k in keywords if clean_text(k))),
+        publisher=site,
+        picture=picture,
+    )

@@ -1,0 +1,353 @@
+"""What the page shows around its text: bylines, printed dates, the headline without the
+site's name, and the "By X - 6 April 2023" lines printed above the text."""
+
+from __future__ import annotations
+
+import copy
+import re
+from urllib.parse import urlsplit
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Iterable
+
+from lxml import etree
+
+from normalize.text import clean_text, html_to_text, parse_date
+from normalize.page.dom import _BLOCK_CHILD, _first, _first_element, _is_element, _names, _text, _tokens
+from normalize.page.pictures import _in_picture
+
+if TYPE_CHECKING:  # structured reads bylines with this module's helpers
+    from normalize.page.structured import _Fields
+
+
+# ---------------------------------------------------------------------------------------------
+# Bylines and dates in the visible page
+
+_BYLINE_PREFIX = re.compile(
+    r"^(?:written\s+by|by|por|par|von|di|de|da|door|texto?|texte|text|autor(?:a|in)?|auteur|"
+    r"author|redacción|reportage)\s*[:\-–]?\s+",
+    re.I,
+)
+_NAME_JOINERS = re.compile(r"\s*(?:,|&|\band\b|\by\b|\bet\b|\bund\b|\be\b)\s*", re.I)
+_NAME_WORD = re.compile(
+    r"^[A-ZÀ-ÖØ-Þ][\w.'’-]*$|^(?:de|da|del|van|von|der|di|le|la|dos|das)$")
+
+
+def _author_list(values: Iterable[str]) -> tuple[str, ...]:
+    """Bylines as printed, cleaned of markup and stray separators.
+
+    Reading them ("By A and B, Rome correspondent") is :mod:`normalize.bylines`' work, which
+    :func:`normalize.wire.enrich` applies to every record, so it is not done twice here.
+    """
+    texts = (clean_text(html_to_text(v) if "<" in (v or "") else v) for v in values)
+    return tuple(dict.fromkeys(t.strip(" |·-–—,") for t in texts if t.strip(" |·-–—,")))
+
+
+def _is_byline(text: str) -> bool:
+    """Whether a line is a printed byline: a label ("By", "Por"...) and then only names."""
+    match = _BYLINE_PREFIX.match(text)
+    if not match:
+        return False
+    parts = [p for p in _NAME_JOINERS.split(text[match.end():]) if p]
+    return bool(parts) and all(_looks_like_name(p) for p in parts)
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.split()
+    return 1 <= len(words) <= 5 and all(_NAME_WORD.match(w) for w in words)
+
+
+def _without_site(authors: tuple[str, ...], site_names: set[str]) -> tuple[str, ...]:
+    """Drop the outlet's own name from bylines ("Por Mariana Alves, Portal Exemplo")."""
+    if not site_names:
+        return authors
+    wanted = {name.casefold() for name in site_names}
+    kept = []
+    for author in authors:
+        parts = re.split(r"\s*,\s*|\s+[|–—-]\s+", author)
+        rest = [p for p in parts if p.casefold() not in wanted]
+        if len(rest) == len(parts):
+            kept.append(author)
+        elif rest:
+            kept.append(", ".join(rest))
+    return tuple(kept)
+
+
+_AUTHOR_PAGE = re.compile(r"/(?:authors?|autor(?:es|a)?|autori?|auteurs?|signataires|redakteur|"
+                          r"journalist[ea]?s?|periodistas?|firmas?|profile)/[^/]+/?$", re.I)
+_BYLINE_CLASSES = ("byline", "by-line", "author", "autor", "auteur", "firma", "signature",
+                   "writer")
+_BYLINE_NOISE = ("bio", "avatar", "image", "img", "photo", "box", "about", "social", "follow")
+
+
+def _find_byline(root, scope) -> tuple[str, ...]:
+    """Author names from the visible byline: ``rel=author`` links, else a byline element."""
+    for area in (scope, root):
+        if area is None:
+            continue
+        links = [_text(a) for a in area.xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")]
+        if any(links):
+            return _author_list(links)
+        # Minified class names say nothing, but a link to the author's page does.
+        links = [_text(a) for a in area.xpath(".//a[@href]")
+                 if _AUTHOR_PAGE.search(a.get("href")) and _looks_like_name(_text(a))
+                 and not _in_picture(a)]
+        if links:
+            return _author_list(links)
+        for el in area.iter():
+            if not _is_element(el) or el.tag in ("html", "body", "article", "main", "meta") or (
+                _in_picture(el)
+            ):
+                continue
+            names = _names(el)
+            if el.get("itemprop") == "author" or (
+                any(c in names for c in _BYLINE_CLASSES)
+                and not any(n in _tokens(el) for n in _BYLINE_NOISE)
+            ):
+                text = _byline_text(el)
+                if text and len(text) <= 120:
+                    return _author_list([text])
+    return ()
+
+
+def _byline_text(el) -> str:
+    """The name part of a byline element (without its date, time or "share" bits)."""
+    names = [_text(n) for n in el.xpath(".//*[@itemprop='name']")]
+    if names and all(names):
+        return ", ".join(names)
+    el = copy.deepcopy(el)
+    for sub in el.xpath(".//time|.//*[contains(@class,'date')]"):
+        sub.drop_tree()
+    text = _text(el)
+    return re.split(r"\s[|·•—]\s|\s-\s", text)[0].strip()
+
+
+_MONTHS = {
+    # en
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+    # fr
+    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
+    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
+    "décembre": 12, "decembre": 12,
+    # es
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
+    "diciembre": 12,
+    # de
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "juni": 6, "juli": 7,
+    "oktober": 10, "dezember": 12,
+    # pt
+    "janeiro": 1, "fevereiro": 2, "março": 3, "marco": 3, "maio": 5, "junho": 6, "julho": 7,
+    "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
+    # it
+    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
+    "settembre": 9, "ottobre": 10, "dicembre": 12,
+}
+_MONTH = r"([^\W\d_]{3,10})\.?"
+_TIME = r"(?:\D{0,8}?(\d{1,2})[:h.](\d{2}))?"
+_DAY_MONTH_YEAR = re.compile(
+    r"\b(\d{1,2})\.?(?:\s+de)?\s+" + _MONTH + r"(?:\s+de)?,?\s+(\d{4})" + _TIME)
+_MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME)
+_NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})" + _TIME)
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def _parse_text_date(text: str) -> datetime | None:
+    """A date as pages print it ("6 avril 2023", "April 6, 2023", "06.04.2023 14:30")."""
+    iso = _ISO_DATE.search(text)
+    if iso:
+        return parse_date(iso.group(0).replace(" ", "T"))
+    for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy"), (_NUMERIC, "num")):
+        match = pattern.search(text)
+        if not match:
+            continue
+        if order == "dmy":
+            day, month, year = match.group(1), _MONTHS.get(match.group(2).lower()), match.group(3)
+        elif order == "mdy":
+            month, day, year = _MONTHS.get(match.group(1).lower()), match.group(2), match.group(3)
+        else:
+            day, month, year = match.group(1), int(match.group(2)), match.group(3)
+        hour, minute = match.group(4), match.group(5)
+        try:
+            return datetime(int(year), int(month or 0), int(day), int(hour or 0),
+                            int(minute or 0), tzinfo=timezone.utc)
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
+_DATE_CLASSES = ("date", "fecha", "datum", "data", "time", "publi", "posted")
+
+
+def _find_date(root, scope) -> datetime | None:
+    """The publication date shown on the page: a ``<time>``, else a dated element's text."""
+    areas = [a for a in (scope, root) if a is not None]
+    for area in areas:
+        times = area.xpath(".//time[@datetime]")
+        preferred = [t for t in times if t.get("pubdate") is not None
+                     or "publish" in _names(t) or "datePublished" in (t.get("itemprop") or "")]
+        found = _first(parse_date(t.get("datetime")) for t in preferred + times)
+        if found:
+            return found
+    for area in areas:
+        for el in area.iter():
+            if not _is_element(el) or el.tag in ("html", "body", "article", "main"):
+                continue
+            names = _names(el)
+            if any(w in names for w in _DATE_CLASSES):
+                text = _text(el)
+                if len(text) <= 80:
+                    found = _parse_text_date(text)
+                    if found:
+                        return found
+    return None
+
+
+# "Headline | Site", "Site - Headline", "Headline — Section — Site"
+_TITLE_PARTS = re.compile(r"\s+[|–—]\s+|\s+-\s+")
+
+
+_SITE_SEPARATOR = r"(?:\s*[|\-–—:·•›»/]+\s*)+"
+
+
+def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
+    """``title`` without a site name printed after (``| Site``, ``- Site``, ``: Site``,
+    ``› site.example``) or before it (``Site // Headline``); unchanged when what would be left
+    is not a headline (one word, a few characters, under a quarter of the title)."""
+    names = [n.strip() for n in site_names if n and n.strip()]
+    # "Headline | DW | 23.05.2011": each end is looked at again once one has gone.
+    for _ in range(3):
+        before = title
+        for name in names:
+            escaped = re.escape(name)
+            for pattern in (_SITE_SEPARATOR + escaped + r"\s*$",
+                            r"^\s*" + escaped + _SITE_SEPARATOR):
+                stripped = re.sub(pattern, "", title, flags=re.I).strip()
+                if stripped != title.strip() and len(stripped) >= max(8, len(title) // 4) \
+                        and len(stripped.split()) >= 2:
+                    title = stripped
+        if title == before:
+            break
+    return title
+
+
+def host_names(url: str | None) -> list[str]:
+    """The names a site goes by in its own titles, from its address: ``www.dw.com`` gives
+    ``dw.com`` and ``DW``-like ``dw`` (compared without case)."""
+    if not url:
+        return []
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:  # "https://[www.example.com/..." (an unclosed IPv6 bracket)
+        return []
+    host = host[4:] if host.startswith("www.") else host
+    if "." not in host:
+        return []
+    label = host.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+    return [host] + ([label] if len(label) >= 2 else [])
+
+
+def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
+                url: str | None = None) -> list[str]:
+    """The outlet's names: declared, the last part of a "Headline | Section | Site" title, and
+    the site's host name (``evang.at``, ``dw``) checked against the title's ends."""
+    names = [fields.publisher, _first(meta.get("og:site_name", [])),
+             _first(meta.get("application-name", []))]
+    title = _first(_text(t) for t in root.iter("title")) or ""
+    parts = _TITLE_PARTS.split(title)
+    if len(parts) > 1 and len(parts[-1]) <= 40 and parts[-1] != max(parts, key=len):
+        names.append(parts[-1])
+    names.extend(host_names(url))
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def _page_title(root, scope, site: str | None) -> str | None:
+    for area in (scope, root):
+        if area is None:
+            continue
+        heading = _first(_text(h) for h in area.iter("h1"))
+        if heading and heading != site:
+            return heading
+    title = _first(_text(t) for t in root.iter("title"))
+    if not title:
+        return None
+    stripped = _strip_site_name(title, [site])
+    if stripped == title:
+        # Unknown site name: of "Headline | Site" or "Site - Headline", the longer part.
+        stripped = max(_TITLE_PARTS.split(title), key=len)
+    # The page may print it with better typography ("l’intra-muros" for "l'intra-muros").
+    wanted = _comparable(stripped)
+    shown = _first_element(
+        el for el in root.iter("b", "strong", "font", "h2", "h3", "div", "span", "td", "p")
+        if len(el.text_content()) < 300 and _comparable(_text(el)) == wanted
+    )
+    return _text(shown) if shown is not None else stripped
+
+
+def _comparable(text: str) -> str:
+    return re.sub(r"[’‘`´]", "'", re.sub(r"[“”«»„]", '"', text)).casefold()
+
+
+_READING_TIME = re.compile(
+    r"\d+\s*(?:min|minutes?|minutos?|minuten|minuti)\.?(?:\s+\w+){0,2}", re.I)
+
+
+def _read_credit_line(text: str) -> tuple[tuple[str, ...], datetime | None] | None:
+    """``Par Yann Le Goff - 15/02/2024`` gives its authors and date; ``None`` for any line that
+    holds something else."""
+    authors: tuple[str, ...] = ()
+    date = None
+    for part in re.split(r"\s+[|·•—–-]\s+", text):
+        if _READING_TIME.fullmatch(part):
+            continue
+        found = _parse_text_date(part) if len(part) <= 60 else None
+        if found and date is None:
+            date = found
+            continue
+        if not authors and _is_byline(part):
+            authors = (part,)
+            continue
+        return None
+    return authors, date
+
+
+def _split_preamble(container, blocks: list, title: str | None):
+    """Read "By Jane Doe" and "6 April 2023" lines printed just before the text or at its top
+    (pages without markup for them). Return the blocks left, the authors and the date."""
+    authors: tuple[str, ...] = ()
+    date = None
+    before = []
+    if container is not None:
+        for sibling in container.itersiblings(preceding=True):
+            if _is_element(sibling) and _text(sibling):
+                before.insert(0, sibling)
+                if len(before) == 3:
+                    break
+        # Lines the text walk skipped (a "meta" box) between the container's top and its text.
+        for el in container.iterdescendants():
+            if blocks and el is blocks[0]:
+                break
+            if _is_element(el) and _text(el) and not el.xpath(_BLOCK_CHILD) \
+                    and not _in_picture(el) and el.tag not in ("a", "time", "span", "b", "i"):
+                before.append(el)
+        before = before[-8:]
+    for el in before + list(blocks):
+        text = _text(el)
+        if len(text) > 160 or text == title:
+            if el in blocks:
+                break
+            continue
+        # "<p>Por X</p><p>15/05/2024</p>" in one box: each line is read on its own.
+        lines = html_to_text(etree.tostring(el, encoding="unicode", with_tail=False)).split("\n")
+        found = [_read_credit_line(line) for line in lines if line]
+        if not found or None in found:
+            if el in blocks:
+                break
+            continue
+        for line_authors, line_date in found:
+            authors, date = authors or line_authors, date or line_date
+        if el in blocks:
+            blocks = blocks[1:]
+    return blocks, authors, date
