@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from lxml import etree
 
+from normalize.bylines import BYLINE_LABEL
 from normalize.text import MONTHS, clean_text, html_to_text, parse_date
 from normalize.page.dom import _BLOCK_CHILD, _first, _first_element, _is_element, _names, _text, _tokens
 from normalize.page.pictures import _in_picture
@@ -22,11 +23,9 @@ if TYPE_CHECKING:  # structured reads bylines with this module's helpers
 # ---------------------------------------------------------------------------------------------
 # Bylines and dates in the visible page
 
-_BYLINE_PREFIX = re.compile(
-    r"^(?:written\s+by|by|por|par|von|di|de|da|door|texto?|texte|text|autor(?:a|in)?|auteur|"
-    r"author|redacción|reportage)\s*[:\-–]?\s+",
-    re.I,
-)
+# "Redacción Ana Ruiz": a newsroom credit, not a label (normalize.bylines reads "Redacción" as
+# the newsroom), but on a page it marks the byline line all the same.
+_NEWSROOM_CREDIT = re.compile(r"^redacción\s*[:\-–]?\s+", re.I)
 _NAME_JOINERS = re.compile(r"\s*(?:,|&|\band\b|\by\b|\bet\b|\bund\b|\be\b)\s*", re.I)
 _NAME_WORD = re.compile(
     r"^[A-ZÀ-ÖØ-Þ][\w.'’-]*$|^(?:de|da|del|van|von|der|di|le|la|dos|das)$")
@@ -44,10 +43,11 @@ def _author_list(values: Iterable[str]) -> tuple[str, ...]:
 
 def _is_byline(text: str) -> bool:
     """Whether a line is a printed byline: a label ("By", "Por"...) and then only names."""
-    match = _BYLINE_PREFIX.match(text)
+    match = BYLINE_LABEL.match(text) or _NEWSROOM_CREDIT.match(text)
     if not match:
         return False
-    parts = [p for p in _NAME_JOINERS.split(text[match.end():]) if p]
+    # Pages also print "By - Jane Doe" / "Por – X": the dash is punctuation, not a name.
+    parts = [p for p in _NAME_JOINERS.split(text[match.end():].lstrip("-– ")) if p]
     return bool(parts) and all(_looks_like_name(p) for p in parts)
 
 
