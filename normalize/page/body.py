@@ -38,11 +38,16 @@ _CHROME_TOKENS = {
 }
 _CONTENT_WORDS = re.compile(r"article|body|content|main|story|entry|post|text|cuerpo|corpo|inhalt")
 
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
+
 
 def _is_chrome(el) -> bool:
     if el.tag in _CHROME_TAGS or (el.get("role") or "").lower() in _CHROME_ROLES:
         return True
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    # Inline-hidden boxes are not shown to readers (trafilatura drops them too).
+    if _HIDDEN_STYLE.search(el.get("style") or ""):
         return True
     if el.tag in ("html", "body", "article", "main", "figure") or (
         el.get("itemprop") == "articleBody"
