@@ -212,3 +212,14 @@ def test_parsing_opens_no_connection_and_works_off_the_main_thread(monkeypatch):
     worker.join()
     [[article]] = results
     assert PARAGRAPHS[-1] in article.body_text
+
+
+def test_loose_text_beside_a_picture_box_is_the_body():
+    prose = _prose(3)
+    page_html = ("<html><head><title>Harbour board votes</title></head><body><div class='wrap'>"
+                 "<h1>Harbour board votes</h1><div class='body_txt'><div class='img_box'>"
+                 "<img src='/a.jpg'><p class='cap'>Photo: Agency</p></div>"
+                 + "<br><br>".join(prose) + "</div></div></body></html>")
+    [record] = page.parse(page_html.encode(), url="https://example.com/news/1")
+    assert all(p in record.body_text for p in prose)
+    assert dict(record.extra)["body"].startswith("ours")  # our search finds it too
