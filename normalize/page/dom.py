@@ -37,6 +37,13 @@ def decode_page(data: bytes, headers: Mapping[str, str] | None = None) -> str:
     if codec is None:
         meta = _META_CHARSET.search(data[:4096])
         codec = browser_codec(meta.group(1).decode("ascii")) if meta else None
+        if codec is not None and codec != "utf-8" and not data.isascii():
+            # Pages re-saved by editors and CMS exports keep a stale legacy <meta charset>;
+            # non-ASCII text in a legacy encoding is almost never valid UTF-8 by chance.
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
     return data.decode(codec or "utf-8", "replace")
 
 
