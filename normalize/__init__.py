@@ -18,6 +18,7 @@ import re
 from typing import Mapping
 from urllib.parse import quote
 
+from normalize.charsets import CHARSET_PARAM, header_charset
 from normalize.errors import ParseError
 from normalize.model import Article, compute_content_hash, make_article_id
 from normalize.sanitize import collect_repairs
@@ -218,7 +219,6 @@ def _cap_fields(article: Article) -> Article:
 
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_REFERENCE_BYTES = re.compile(CONTROL_REFERENCE.pattern.encode("ascii"))
-_CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([^\s;\"']+)[\"']?", re.I)
 
 
 def _repair_encoding(data: bytes, fmt: str, headers: Mapping[str, str] | None
@@ -239,12 +239,12 @@ def _repair_encoding(data: bytes, fmt: str, headers: Mapping[str, str] | None
         return data, headers, []
     if fmt not in ("rss", "atom", "newsml_g2", "nitf"):
         return data, headers, []
-    lowered = {k.lower(): v for k, v in (headers or {}).items()}
-    match = _CHARSET.search(lowered.get("content-type", ""))
-    repaired, notes = repair_xml_encoding(data, match.group(1) if match else None)
-    if repaired is not data and match:
+    http_charset = header_charset(headers)
+    repaired, notes = repair_xml_encoding(data, http_charset)
+    if repaired is not data and http_charset:
         # The bytes are UTF-8 now: a stale HTTP charset must not make feedparser re-decode them.
-        lowered["content-type"] = _CHARSET.sub("; charset=utf-8", lowered["content-type"])
+        lowered = {k.lower(): v for k, v in (headers or {}).items()}
+        lowered["content-type"] = CHARSET_PARAM.sub("charset=utf-8", lowered["content-type"])
         headers = lowered
     return repaired, headers, notes
 

@@ -19,11 +19,15 @@ from normalize.text import clean_text
 
 logger = logging.getLogger(__name__)
 
-# "By", "Par", "Por", "Von", "Di", "De"/"Da" (pt), and the longer forms.
-_LABEL = re.compile(
+# The one byline-label pattern (issue 15): feeds' author fields, the bylines pages print and
+# NITF/NewsML/ninjs bylines. "By", "Par", "Por", "Von", "Door", "Di", "De"/"Da" (pt), and the
+# longer forms. Case-insensitive, so the name lookahead only needs "Texto" to be a word of its own.
+BYLINE_LABEL = re.compile(
     r"^(?:(?:written|reported|reporting|text|story|words)\s+by|escrito\s+por|texto\s+de|"
     r"un\s+article\s+de|ein\s+bericht\s+von|un\s+articolo\s+di|"
-    r"by|par|por|von|di|de|da|"
+    r"by|par|por|von|door|di|de|da|"
+    # Printed without a colon before a name ("Texto Ana Ruiz", "Reportage Yann Le Goff").
+    r"(?:text|texto|texte|autor|autora|autorin|auteur|author|reportage)(?=\s*[-–]?\s+(?-i:[A-ZÀ-ÖØ-Þ]))|"
     r"(?:text|texto|texte|testo|autor|autora|autores|author|authors|auteur|auteurs|autore|"
     r"autori|autorin|autrice|sources?|fuentes?|fonte|fonti|quelle|agencia|agência|agence|"
     r"agentur|agenzia|agency)\s*:)"
@@ -72,7 +76,7 @@ _NOISE = re.compile(r"@|https?://|www\.|\d", re.IGNORECASE)
 def _strip_label(segment: str) -> str:
     """Remove leading byline labels ("By", "Por", "Von"...) until none is left."""
     while True:
-        match = _LABEL.match(segment)
+        match = BYLINE_LABEL.match(segment)
         if not match:
             return segment
         rest = segment[match.end():].strip()

@@ -26,6 +26,7 @@ from typing import Any, Mapping
 import feedparser
 from lxml import etree
 
+from normalize.charsets import UTF8_BOM, header_charset
 from normalize.errors import ParseError
 from normalize.model import Article, Credit, Image
 from normalize.sanitize import clean_html
@@ -62,7 +63,7 @@ def parse(data: bytes, *, url: str | None = None,
 
     Raises ``ParseError`` when the bytes are not a feed or hold no readable item structure.
     """
-    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    stripped = data.lstrip(UTF8_BOM + b" \t\r\n")
     if stripped[:1] in (b"{", b"["):
         return parse_jsonfeed(data, url=url)
     return parse_xml_feed(data, url=url, headers=headers)
@@ -134,11 +135,10 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
 def _charset_agrees(declared: str | None, headers: Mapping[str, str] | None) -> bool:
     """False when the HTTP charset names another encoding than the document (feedparser then
     decodes by its own rules, which the fast path does not copy)."""
-    content_type = next((v for k, v in (headers or {}).items() if k.lower() == "content-type"), "")
-    if "charset=" not in content_type.lower():
+    charset = header_charset(headers)
+    if charset is None:
         return True
-    charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip().strip('"\'')
-    return charset.replace("_", "-") == (declared or "utf-8").lower().replace("_", "-")
+    return charset.lower().replace("_", "-") == (declared or "utf-8").lower().replace("_", "-")
 
 
 def parse_with_feedparser(data: bytes, *, url: str | None = None,

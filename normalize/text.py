@@ -7,6 +7,7 @@ import html as html_lib
 import re
 from datetime import datetime, timedelta, timezone
 
+from normalize.charsets import bom_codec, python_codec
 from normalize.sanitize import has_forbidden_utf8, plain_paragraphs, strip_forbidden_chars
 
 _BLANK_LINES = re.compile(r"\n\s*\n+")
@@ -299,10 +300,6 @@ def _rfc822_zone(zone: str) -> timezone | None:
 # These helpers turn any of that into clean UTF-8 and say what they repaired, so the repair is
 # recorded against the source instead of showing up as silent mojibake.
 
-_BOMS = (
-    (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\xef\xbb\xbf", "utf-8"), (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"),
-)
 _XML_DECLARATION = re.compile(r"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*)(["'])([A-Za-z0-9._:-]*)\2""")
 _XML_DECLARATION_BYTES = re.compile(rb"""^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
@@ -321,18 +318,6 @@ CONTROL_REFERENCE = re.compile(
 _MOJIBAKE_START_BYTES = re.compile(rb"\xc3[\x82-\xb4][\xc2\xc5\xc6\xcb\xe2]")
 
 
-def _codec(name: str | None) -> str | None:
-    """Python's name for a charset label, or ``None`` when unknown."""
-    if not name:
-        return None
-    import codecs
-
-    try:
-        return codecs.lookup(name.strip().strip("\"'")).name
-    except LookupError:
-        return None
-
-
 def sniff_wide_encoding(data: bytes) -> str | None:
     """Return the codec of a document starting with a BOM (``"<codec>-bom"``, UTF-8 included),
     or the UTF-16/32 codec the NUL bytes around its first ASCII character show, or ``None``.
@@ -340,9 +325,9 @@ def sniff_wide_encoding(data: bytes) -> str | None:
     Documents start with ``<``, ``{``, ``[`` or white space, all ASCII, so where the NULs fall
     tells the width and byte order.
     """
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return codec + "-bom"
+    marked = bom_codec(data)
+    if marked:
+        return marked[0] + "-bom"
     head = data[:4]
     if len(head) < 2:
         return None
@@ -391,18 +376,18 @@ def _decode_bytes(data: bytes, declared: str | None, label: str) -> tuple[str, l
     wide = _sniff_wide(data)
     if wide:
         codec = wide.removesuffix("-bom")
-        body = data[len(next(b for b, c in _BOMS if c == codec)):] if wide.endswith("-bom") else data
+        body = data[bom_codec(data)[1]:] if wide.endswith("-bom") else data
         if codec.startswith("utf-16") and len(body) % 2 or codec.startswith("utf-32") and len(body) % 4:
             notes.append(f"{codec.upper()} document with a truncated last character")
         text = body.decode(codec, "replace")
         bad = text.count("\ufffd") - body.decode(codec, "ignore").count("\ufffd")
         if bad:
             notes.append(f"{bad} invalid {codec.upper()} sequences replaced by U+FFFD")
-        if not wide.endswith("-bom") and _codec(declared) not in (None, "utf-16", "utf-32") and \
-                not (_codec(declared) or "").startswith(codec[:6]):
+        if not wide.endswith("-bom") and python_codec(declared) not in (None, "utf-16", "utf-32") and \
+                not (python_codec(declared) or "").startswith(codec[:6]):
             notes.append(f"{label} {declared} but the bytes are {codec.upper()}: decoded as {codec.upper()}")
         return text, notes
-    codec = _codec(declared)
+    codec = python_codec(declared)
     if declared and codec is None:
         notes.append(f"unknown charset {declared!r}: decoded as UTF-8")
     if codec in ("utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"):
@@ -465,8 +450,8 @@ def repair_xml_encoding(data: bytes, http_charset: str | None = None) -> tuple[b
     declaration = _XML_DECLARATION_BYTES.match(data[:200].replace(b"\x00", b""))
     xml_charset = declaration.group(1).decode("ascii") if declaration else None
     label, declared = ("HTTP charset", http_charset) if http_charset else ("declared", xml_charset)
-    if (_sniff_wide(data) is None and _codec(declared) in (None, "utf-8")
-            and not (declared and _codec(declared) is None)):
+    if (_sniff_wide(data) is None and python_codec(declared) in (None, "utf-8")
+            and not (declared and python_codec(declared) is None)):
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:

@@ -264,3 +264,14 @@ def test_a_page_with_control_characters_in_links_is_read() -> None:
     (article,) = parse_bytes(page.encode("utf-8"), "page", url="https://n.example/a")
     assert article.title == TITLE
     assert repairs(article) == ["encoding: 2 control characters removed"]
+
+
+def test_utf8_page_with_a_stale_legacy_meta_charset_reads_as_utf8():
+    """A page re-saved as UTF-8 that still declares gb2312 in its <meta> reads as UTF-8."""
+    from normalize.page.dom import decode_page
+
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+            '</head><body><p>新电脑已可利用记忆自学</p></body></html>').encode("utf-8")
+    assert "新电脑已可利用记忆自学" in decode_page(page)
+    legacy = page.decode("utf-8").encode("gb2312")  # truly gb2312: the declaration holds
+    assert "新电脑已可利用记忆自学" in decode_page(legacy)

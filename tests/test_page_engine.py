@@ -60,6 +60,36 @@ def test_choice_between_candidates_follows_the_evidence():
     assert choose_body(None, None, None).candidate is None
 
 
+
+def _prose(n: int) -> list[str]:
+    """``n`` distinct paragraphs of prose, each past the length of a standfirst."""
+    return [f"Paragraph {i} tells how the harbour board number {i} met again on day {i} and "
+            f"voted on the dredging plan, the ferry timetable and the budget of the year "
+            f"{2000 + i}, after the residents of quarter {i} had asked twice." for i in range(n)]
+
+
+def test_trafilatura_paragraphs_beyond_ours_are_taken_without_its_headline():
+    paras = _prose(14)
+    engine = candidate("trafilatura", "<h1>Harbour board votes</h1><p>By Jane Roe</p>"
+                       + "".join(f"<p>{p}</p>" for p in paras))
+    ours = candidate("ours", "".join(f"<p>{p}</p>" for p in paras[:11]))
+    choice = choose_body(ours, engine, None)
+    assert choice.candidate.text.split("\n") == paras  # all of it, no headline, no byline
+    # a lone standfirst-like line past the shared stretch stays out
+    engine = candidate("trafilatura", "".join(f"<p>{p}</p>" for p in paras) + "<p>By Jane</p>")
+    ours = candidate("ours", "".join(f"<p>{p}</p>" for p in paras))
+    assert choose_body(ours, engine, None).candidate is ours
+
+
+def test_runs_of_short_lines_trafilatura_lacks_leave_ours():
+    paras = _prose(6)
+    labels = "".join(f"<p>{year}</p>" for year in ("'98", "'02", "'06", "'10", "'14"))
+    ours = candidate("ours", "".join(f"<p>{p}</p>" for p in paras[:3]) + labels
+                     + "".join(f"<p>{p}</p>" for p in paras[3:]))
+    engine = candidate("trafilatura", "".join(f"<p>{p}</p>" for p in paras))
+    choice = choose_body(ours, engine, None)
+    assert choice.candidate.name == "ours" and choice.candidate.text.split("\n") == paras
+
 @pytest.mark.parametrize("attrs", [
     "class='penci_sidebar single-post'",
     "class='elementor-widget-container'",
@@ -182,3 +212,14 @@ def test_parsing_opens_no_connection_and_works_off_the_main_thread(monkeypatch):
     worker.join()
     [[article]] = results
     assert PARAGRAPHS[-1] in article.body_text
+
+
+def test_loose_text_beside_a_picture_box_is_the_body():
+    prose = _prose(3)
+    page_html = ("<html><head><title>Harbour board votes</title></head><body><div class='wrap'>"
+                 "<h1>Harbour board votes</h1><div class='body_txt'><div class='img_box'>"
+                 "<img src='/a.jpg'><p class='cap'>Photo: Agency</p></div>"
+                 + "<br><br>".join(prose) + "</div></div></body></html>")
+    [record] = page.parse(page_html.encode(), url="https://example.com/news/1")
+    assert all(p in record.body_text for p in prose)
+    assert dict(record.extra)["body"].startswith("ours")  # our search finds it too

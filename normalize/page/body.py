@@ -38,11 +38,16 @@ _CHROME_TOKENS = {
 }
 _CONTENT_WORDS = re.compile(r"article|body|content|main|story|entry|post|text|cuerpo|corpo|inhalt")
 
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
+
 
 def _is_chrome(el) -> bool:
     if el.tag in _CHROME_TAGS or (el.get("role") or "").lower() in _CHROME_ROLES:
         return True
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    # Inline-hidden boxes are not shown to readers (trafilatura drops them too).
+    if _HIDDEN_STYLE.search(el.get("style") or ""):
         return True
     if el.tag in ("html", "body", "article", "main", "figure") or (
         el.get("itemprop") == "articleBody"
@@ -210,25 +215,48 @@ _BR_RUN = re.compile(r"(?:\s*<br\s*/?>\s*){2,}", re.I)
 
 def _wrap_loose_text(root) -> None:
     """Old CMSes write the text straight into a ``<td>`` or ``<font>``, paragraphs split by
-    ``<br><br>``: give each run its own ``<p>``, so the text scores like any other."""
+    ``<br><br>``: give each run its own ``<p>``, so the text scores like any other. Text that
+    sits beside a block (a picture box above it) is wrapped the same way, the block kept."""
     for el in list(root.iter(*_LOOSE_HOLDERS)):
         loose = (el.text or "") + "".join(c.tail or "" for c in el)
-        if len(clean_text(loose)) < 100 or any(c.tag not in _INLINE for c in el):
+        if len(clean_text(loose)) < 100:
             continue
         if el.xpath("ancestor::p|ancestor::li|ancestor::a|ancestor::h1|ancestor::h2|"
                     "ancestor::h3|ancestor::blockquote"):
             continue
-        inner = html_lib.escape(el.text or "", quote=False) + "".join(
-            etree.tostring(c, encoding="unicode", method="html", with_tail=True) for c in el)
-        runs = [run for run in _BR_RUN.split(inner) if clean_text(re.sub(r"<[^>]*>", "", run))]
-        if len(runs) < 2:
+        mixed = any(c.tag not in _INLINE for c in el)
+        # Segments of inline content between the blocks, each split at <br><br>.
+        segments: list[list] = [[html_lib.escape(el.text or "", quote=False)]]
+        for child in el:
+            if child.tag in _INLINE:
+                segments[-1].append(etree.tostring(child, encoding="unicode", method="html",
+                                                   with_tail=True))
+            else:
+                segments.append(child)
+                segments.append([html_lib.escape(child.tail or "", quote=False)])
+        runs = [[run for run in _BR_RUN.split("".join(seg))
+                 if clean_text(re.sub(r"<[^>]*>", "", run))]
+                for seg in segments if isinstance(seg, list)]
+        if not mixed and len(runs[0]) < 2:
             continue
-        wrapped = lxml_html.fragment_fromstring("".join(f"<p>{run}</p>" for run in runs),
-                                                create_parent="div")
+        if mixed and not any(len(clean_text(re.sub(r"<[^>]*>", "", run))) >= 100
+                             for seg in runs for run in seg):
+            continue
+        kids = []
+        for seg in segments:
+            if isinstance(seg, list):
+                found = [run for run in _BR_RUN.split("".join(seg))
+                         if clean_text(re.sub(r"<[^>]*>", "", run))]
+                if found:
+                    kids.extend(lxml_html.fragment_fromstring(
+                        "".join(f"<p>{run}</p>" for run in found), create_parent="div"))
+            else:
+                seg.tail = None
+                kids.append(seg)
         el.text = None
         for child in list(el):
             el.remove(child)
-        el.extend(list(wrapped))
+        el.extend(kids)
 
 
 def _body_from_text(article_body: str) -> str:

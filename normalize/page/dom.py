@@ -3,7 +3,6 @@ element helpers every other module of the package uses."""
 
 from __future__ import annotations
 
-import codecs
 import re
 from typing import Any, Iterable, Mapping
 from urllib.parse import urljoin
@@ -11,6 +10,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml import html as lxml_html
 
+from normalize.charsets import WEB_BOMS, bom_codec, browser_codec, header_charset
 from normalize.errors import ParseError
 from normalize.sanitize import strip_forbidden_chars
 from normalize.text import clean_text
@@ -20,35 +20,6 @@ from normalize.text import clean_text
 # Decoding
 
 _META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
-_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
-
-
-def _codec(label: str | None) -> str | None:
-    """Return the Python codec for a charset label as a browser reads it, or ``None``."""
-    if not label:
-        return None
-    try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
-    except LookupError:
-        return None
-    # WHATWG Encoding: browsers decode "iso-8859-1" and "ascii" pages as windows-1252, and such
-    # pages rely on it for curly quotes and dashes (0x80-0x9F).
-    if name in ("latin-1", "iso8859-1", "ascii"):
-        return "cp1252"
-    # A page that declares UTF-16 in its own ASCII-readable bytes cannot be UTF-16 (WHATWG).
-    if name.startswith(("utf-16", "utf-32")):
-        return "utf-8"
-    return name
-
-
-def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
-    if not headers:
-        return None
-    for key, value in headers.items():
-        if key.lower() == name:
-            return value
-    return None
 
 
 def decode_page(data: bytes, headers: Mapping[str, str] | None = None) -> str:
@@ -58,14 +29,21 @@ def decode_page(data: bytes, headers: Mapping[str, str] | None = None) -> str:
     page's ``<meta charset>`` (or ``http-equiv`` content type), else UTF-8; undecodable bytes
     become U+FFFD. Never raises.
     """
-    for bom, codec in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom):].decode(codec, "replace")
-    match = _HEADER_CHARSET.search(_header(headers, "content-type") or "")
-    codec = _codec(match.group(1)) if match else None
+    marked = bom_codec(data, WEB_BOMS)
+    if marked:
+        codec, length = marked
+        return data[length:].decode(codec, "replace")
+    codec = browser_codec(header_charset(headers))
     if codec is None:
         meta = _META_CHARSET.search(data[:4096])
-        codec = _codec(meta.group(1).decode("ascii")) if meta else None
+        codec = browser_codec(meta.group(1).decode("ascii")) if meta else None
+        if codec is not None and codec != "utf-8" and not data.isascii():
+            # Pages re-saved by editors and CMS exports keep a stale legacy <meta charset>;
+            # non-ASCII text in a legacy encoding is almost never valid UTF-8 by chance.
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
     return data.decode(codec or "utf-8", "replace")
 
 

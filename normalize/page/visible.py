@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Iterable
 
 from lxml import etree
 
-from normalize.text import clean_text, html_to_text, parse_date
+from normalize.bylines import BYLINE_LABEL
+from normalize.text import MONTHS, clean_text, html_to_text, parse_date
 from normalize.page.dom import _BLOCK_CHILD, _first, _first_element, _is_element, _names, _text, _tokens
 from normalize.page.pictures import _in_picture
 
@@ -22,11 +23,9 @@ if TYPE_CHECKING:  # structured reads bylines with this module's helpers
 # ---------------------------------------------------------------------------------------------
 # Bylines and dates in the visible page
 
-_BYLINE_PREFIX = re.compile(
-    r"^(?:written\s+by|by|por|par|von|di|de|da|door|texto?|texte|text|autor(?:a|in)?|auteur|"
-    r"author|redacción|reportage)\s*[:\-–]?\s+",
-    re.I,
-)
+# "Redacción Ana Ruiz": a newsroom credit, not a label (normalize.bylines reads "Redacción" as
+# the newsroom), but on a page it marks the byline line all the same.
+_NEWSROOM_CREDIT = re.compile(r"^redacción\s*[:\-–]?\s+", re.I)
 _NAME_JOINERS = re.compile(r"\s*(?:,|&|\band\b|\by\b|\bet\b|\bund\b|\be\b)\s*", re.I)
 _NAME_WORD = re.compile(
     r"^[A-ZÀ-ÖØ-Þ][\w.'’-]*$|^(?:de|da|del|van|von|der|di|le|la|dos|das)$")
@@ -44,10 +43,11 @@ def _author_list(values: Iterable[str]) -> tuple[str, ...]:
 
 def _is_byline(text: str) -> bool:
     """Whether a line is a printed byline: a label ("By", "Por"...) and then only names."""
-    match = _BYLINE_PREFIX.match(text)
+    match = BYLINE_LABEL.match(text) or _NEWSROOM_CREDIT.match(text)
     if not match:
         return False
-    parts = [p for p in _NAME_JOINERS.split(text[match.end():]) if p]
+    # Pages also print "By - Jane Doe" / "Por – X": the dash is punctuation, not a name.
+    parts = [p for p in _NAME_JOINERS.split(text[match.end():].lstrip("-– ")) if p]
     return bool(parts) and all(_looks_like_name(p) for p in parts)
 
 
@@ -121,30 +121,6 @@ def _byline_text(el) -> str:
     return re.split(r"\s[|·•—]\s|\s-\s", text)[0].strip()
 
 
-_MONTHS = {
-    # en
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-    # fr
-    "janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6,
-    "juillet": 7, "août": 8, "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11,
-    "décembre": 12, "decembre": 12,
-    # es
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
-    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11,
-    "diciembre": 12,
-    # de
-    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "maerz": 3, "juni": 6, "juli": 7,
-    "oktober": 10, "dezember": 12,
-    # pt
-    "janeiro": 1, "fevereiro": 2, "março": 3, "marco": 3, "maio": 5, "junho": 6, "julho": 7,
-    "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
-    # it
-    "gennaio": 1, "febbraio": 2, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
-    "settembre": 9, "ottobre": 10, "dicembre": 12,
-}
 _MONTH = r"([^\W\d_]{3,10})\.?"
 _TIME = r"(?:\D{0,8}?(\d{1,2})[:h.](\d{2}))?"
 _DAY_MONTH_YEAR = re.compile(
@@ -164,9 +140,9 @@ def _parse_text_date(text: str) -> datetime | None:
         if not match:
             continue
         if order == "dmy":
-            day, month, year = match.group(1), _MONTHS.get(match.group(2).lower()), match.group(3)
+            day, month, year = match.group(1), MONTHS.get(match.group(2).lower()), match.group(3)
         elif order == "mdy":
-            month, day, year = _MONTHS.get(match.group(1).lower()), match.group(2), match.group(3)
+            month, day, year = MONTHS.get(match.group(1).lower()), match.group(2), match.group(3)
         else:
             day, month, year = match.group(1), int(match.group(2)), match.group(3)
         hour, minute = match.group(4), match.group(5)
