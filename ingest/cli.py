@@ -30,6 +30,7 @@ EXIT_SOURCES_FAILED = 1
 EXIT_CONFIG = 2
 EXIT_STORE = 3
 EXIT_LOCKED = 75
+EXIT_BROKEN_PIPE = 141  # the reader of stdout closed it early (as a process killed by SIGPIPE)
 
 log = logging.getLogger("ingest")
 
@@ -105,6 +106,11 @@ def config_option(func):
             raise Failure(str(exc), EXIT_CONFIG) from None
         except WirefeedError as exc:
             raise Failure(str(exc), 1) from None
+        except BrokenPipeError:
+            # The reader of our output went away (`ingest export --jsonl | head`): not an error
+            # to report. Later writes to the closed pipe go nowhere; 141 is 128 + SIGPIPE.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_BROKEN_PIPE)
         except OSError as exc:  # a file or folder the archive or the feeds live in
             from ingest.preflight import describe
 

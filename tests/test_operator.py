@@ -222,6 +222,28 @@ def test_piped_tables_are_not_wrapped(tmp_path, server) -> None:
     assert LONG_TITLE in line and "2026-03-03T10:00:00Z" in line
 
 
+@pytest.mark.slow
+def test_a_reader_that_stops_early_gets_no_error_line(tmp_path, server) -> None:
+    """`ingest export --jsonl | head -1`: the closed pipe is not reported as an error."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    guids = [f"urn:test:{n}" for n in range(300)]  # an export larger than a pipe's buffer
+    server.routes["/wire.xml"] = Route(body=rss(*guids), content_type="application/rss+xml")
+    config = str(project(tmp_path, server))
+    assert run_cli("run-once", "-q", "--config", config, cwd=tmp_path).returncode == 0
+    child = subprocess.Popen([sys.executable, "-m", "ingest", "export", "--jsonl", "--config",
+                              config], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert json.loads(child.stdout.readline())["guid"].startswith("urn:test:")
+    child.stdout.close()  # as `head -1` does once it has its line
+    errors = child.stderr.read().decode()
+    assert child.wait(timeout=120) == 141 and errors == "", errors
+
+
 @pytest.mark.parametrize("args", [["sources"], ["articles"], ["editions"], ["search", "budget"],
                                   ["show", "abcdef"], ["export", "--jsonl"]])
 def test_read_only_commands_never_create_a_missing_archive(tmp_path, server, args) -> None:
