@@ -55,8 +55,8 @@ from typing import Callable, Mapping
 
 
 from syndicate.serve_files import (
-    CACHE_BYTES, EXTENSION_TYPES, NAME_TYPES, CachedFile, FileCache, find_feed_date, find_file,
-    media_type,
+    CACHE_BYTES, EXTENSION_TYPES, FEED_XML_TYPES, NAME_TYPES, CachedFile, FileCache,
+    browser_variant, find_feed_date, find_file, media_type,
 )
 from syndicate.serve_http import (
     REASONS, Answer, BadRequest, Headers, Request, Route, _Clock, _printable, accepts_gzip,
@@ -468,6 +468,14 @@ class FeedServer:
         use_gzip = accepts_gzip(request.headers.get("accept-encoding"))
         if use_gzip:
             body, etag = entry.gzipped()
+        content_type, vary = entry.content_type, "Accept-Encoding"
+        if content_type.split(";", 1)[0] in FEED_XML_TYPES:
+            vary = "Accept, Accept-Encoding"
+            variant = browser_variant(content_type, request.headers.get("accept"))
+            if variant is not None:
+                # Another representation of the same bytes: its own validator.
+                content_type, etag = variant, etag[:-1] + '-xml"'
+
         # Origin servers must not claim a modification later than the moment they answer
         # (RFC 9110 8.8.2.1); agency clocks and embargoed items can be ahead of ours.
         modified = min(entry.last_modified.replace(microsecond=0),
@@ -476,12 +484,12 @@ class FeedServer:
             ("ETag", etag),
             ("Last-Modified", format_http_date(modified)),
             ("Cache-Control", f"public, max-age={self.max_age}"),
-            ("Vary", "Accept-Encoding"),
+            ("Vary", vary),
         ]
         if not_modified(request.headers, etag, modified):
             connection.write_answer(request, 304, headers, b"", False, keep)
             return
-        headers.append(("Content-Type", entry.content_type))
+        headers.append(("Content-Type", content_type))
         headers.append(("X-Content-Type-Options", "nosniff"))
         if use_gzip:
             headers.append(("Content-Encoding", "gzip"))

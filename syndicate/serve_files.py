@@ -111,6 +111,26 @@ def media_type(path: Path) -> str:
     return guessed or "application/octet-stream"
 
 
+#: Feed types browsers show as plain text or offer to download instead of rendering.
+FEED_XML_TYPES = frozenset({"application/rss+xml", "application/atom+xml"})
+
+
+def browser_variant(content_type: str, accept: str | None) -> str | None:
+    """The type to give a browser that asks for a page, or ``None`` to keep ``content_type``.
+
+    A browser (``Accept`` names ``text/html`` but not the feed's own type) is given an RSS or
+    Atom feed as ``application/xml``, which it renders through the feed's XSL stylesheet; feed
+    readers, which ask for feed types or ``*/*``, get the feed type as before. Same bytes.
+    """
+    base = content_type.split(";", 1)[0].strip()
+    if base not in FEED_XML_TYPES or not accept:
+        return None
+    wanted = accept.lower()
+    if "text/html" in wanted and base not in wanted:
+        return "application/xml; charset=utf-8"
+    return None
+
+
 def find_feed_date(data: bytes, name: str) -> datetime | None:
     """Return a feed document's own date (UTC), None when it gives none or cannot be read.
 

@@ -247,17 +247,17 @@ def test_if_modified_since_only_without_if_none_match(client) -> None:
 def test_gzip_round_trip_has_its_own_etag(live, client) -> None:
     plain = client.get("/fr-fr/rss.xml", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers
-    assert plain.headers["vary"] == "Accept-Encoding"
+    assert plain.headers["vary"] == "Accept, Accept-Encoding"
     with client.stream("GET", "/fr-fr/rss.xml", headers={"Accept-Encoding": "br, gzip"}) as zipped:
         raw = b"".join(zipped.iter_raw())
         headers = zipped.headers
-    assert headers["content-encoding"] == "gzip" and headers["vary"] == "Accept-Encoding"
+    assert headers["content-encoding"] == "gzip" and headers["vary"] == "Accept, Accept-Encoding"
     assert int(headers["content-length"]) == len(raw) < len(plain.content)
     assert gzip.decompress(raw) == plain.content
     assert headers["etag"] != plain.headers["etag"] and headers["etag"].endswith('-gz"')
     not_modified = client.get("/fr-fr/rss.xml", headers={"Accept-Encoding": "gzip",
                                                          "If-None-Match": headers["etag"]})
-    assert not_modified.status_code == 304 and not_modified.headers["vary"] == "Accept-Encoding"
+    assert not_modified.status_code == 304 and not_modified.headers["vary"] == "Accept, Accept-Encoding"
     # The gzip tag names the gzip body only.
     other = client.get("/fr-fr/rss.xml", headers={"Accept-Encoding": "identity",
                                                   "If-None-Match": headers["etag"]})
@@ -316,6 +316,28 @@ def test_nothing_outside_the_folder_is_served(live, target) -> None:
     status, _, body = raw_get(live, target)
     assert status == 404, target
     assert SECRET not in body and b"half written" not in body
+
+
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+@pytest.mark.parametrize("feed", ["/fr-fr/rss.xml", "/fr-fr/atom.xml"])
+def test_a_browser_gets_a_feed_as_xml_a_reader_as_its_feed_type(live, feed) -> None:
+    """Browsers show application/rss+xml as text; as application/xml they apply the feed's XSL."""
+    status, headers, page = raw_get(live, feed, headers={"Accept": BROWSER_ACCEPT})
+    assert status == 200 and headers["Content-Type"] == "application/xml; charset=utf-8"
+    assert "Accept" in headers["Vary"] and b"<?xml-stylesheet" in page
+    kind = "rss" if feed.endswith("rss.xml") else "atom"
+    for accept in (None, "*/*", f"application/{kind}+xml, application/xml;q=0.9, */*;q=0.1"):
+        status, reader, data = raw_get(live, feed, headers={"Accept": accept} if accept else {})
+        assert status == 200 and reader["Content-Type"] == f"application/{kind}+xml; charset=utf-8"
+        assert data == page and reader["ETag"] != headers["ETag"]  # same bytes, two variants
+    # Each variant revalidates with its own validator.
+    status, _, _ = raw_get(live, feed, headers={"Accept": BROWSER_ACCEPT,
+                                                "If-None-Match": headers["ETag"]})
+    assert status == 304
+    status, _, _ = raw_get(live, feed, headers={"If-None-Match": headers["ETag"]})
+    assert status == 200
 
 
 def test_an_edition_folder_serves_its_page(live) -> None:

@@ -289,6 +289,17 @@ def test_a_person_sees_headline_caption_and_credit_without_horizontal_scroll(fee
             assert seen["caption"] and seen["credit"]
             assert seen["scroll"] <= seen["width"], (width, seen)
             assert seen["lang"] == "fr" and seen["css"] == "rgb(11, 79, 138)"  # site.css applied
+        # A feed opened in the browser reads as a page of the site (its XSL stylesheet).
+        for feed in ("rss.xml", "atom.xml"):
+            browser.open(f"http://127.0.0.1:{port}/fr-fr/{feed}", 375)
+            view = browser.evaluate("""({
+                headline: (document.querySelector('.item .headline') || {}).innerText,
+                css: getComputedStyle(document.body).fontFamily,
+                scroll: document.documentElement.scrollWidth <= window.innerWidth
+            })""")
+            assert view["headline"] and view["headline"].strip() in (feeds / "fr-fr" / feed).read_text(
+                encoding="utf-8").replace("&amp;", "&"), (feed, view)
+            assert "system-ui" in view["css"] and view["scroll"], (feed, view)
         browser.open(f"http://127.0.0.1:{port}/", 375)
         assert browser.evaluate("document.querySelectorAll('.edition-card').length") == 20
         assert browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

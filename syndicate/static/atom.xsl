@@ -39,7 +39,7 @@
           <img src="{$image}" alt="{(media:content/media:description | a:title)[1]}" loading="lazy"/>
           <xsl:if test="media:content/media:description">
             <figcaption><span class="caption"><xsl:value-of select="media:content/media:description"/></span>
-              <xsl:if test="media:content/media:credit"><xsl:text> </xsl:text><span class="credit"><xsl:value-of select="media:content/media:credit"/></span></xsl:if>
+              <xsl:if test="media:content/media:credit"><xsl:text> </xsl:text><span class="credit"><xsl:value-of select="media:content[1]/media:credit[last()]"/></span></xsl:if>
             </figcaption>
           </xsl:if>
         </figure>
