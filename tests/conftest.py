@@ -17,6 +17,8 @@ from localserver import LocalServer  # noqa: E402
 
 from ingest.environment import configure_normalize  # noqa: E402
 
+pytest_plugins = ["engines_redis"]  # redis-server for the distributed-mode tests
+
 # Tests that detect languages in this process keep py3langid's model where `ingest` does.
 configure_normalize()
 
