@@ -14,6 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from localserver import LocalServer  # noqa: E402
+from engines import database, postgres_cluster, postgres_url  # noqa: E402,F401
 
 from ingest.environment import configure_normalize  # noqa: E402
 
