@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from ingest.archive import Archive, open_archive, utcnow, writer_lock
+from ingest.archive import Archive, is_database_url, open_archive, utcnow, writer_lock
 from ingest.config import Config, load_config
 from ingest.environment import configure_normalize
 from ingest.errors import ConfigError, LockError, StoreError, WirefeedError
@@ -145,8 +145,8 @@ def check_storage(config: Config) -> None:
     writable, so a run never stores records it cannot publish (StoreError, exit 3)."""
     from ingest.preflight import ensure_folder
 
-    database = Path(config.pipeline.database)
-    if "://" not in str(database):
+    if not is_database_url(config.pipeline.database):  # a server database: checked by connecting
+        database = Path(config.pipeline.database)
         if database.is_dir():
             raise StoreError("the archive path is a folder", where=str(database))
         try:
@@ -167,6 +167,7 @@ class _Commands(click.Group):
             "serve": ("ingest.commands.serve", "serve_cmd"),
             "scheduler": ("ingest.commands.distributed", "scheduler_cmd"),
             "worker": ("ingest.commands.distributed", "worker_cmd"),
+            "migrate": ("ingest.commands.migrate", "migrate_cmd"),
             **{name: ("ingest.commands.query", f"{name}_cmd")
                for name in ("articles", "search", "show", "export", "editions", "sources")}}
 

@@ -93,7 +93,7 @@ class Source:
 class Pipeline:
     """The ``[pipeline]`` table."""
 
-    database: Path
+    database: Path | str  # an SQLite file, or a postgresql:// URL (kept as text)
     feeds: Path
     base_url: str
     items_per_feed: int = 50
@@ -314,6 +314,18 @@ def load_config(path: str | Path) -> Config:
     return build_config(data, path)
 
 
+def _database(reader: _Reader, base: Path) -> Path | str:
+    """``[pipeline] database``: a ``postgresql://`` URL as given, else a file path resolved
+    against the configuration's folder."""
+    value = reader.text("database", "data/wire.db")
+    if "://" not in value:
+        return _resolve(base, value)
+    if not value.startswith(("postgresql://", "postgres://")):
+        reader.fail("database", f"{value.split('://')[0]}:// is not a supported database "
+                                "(an SQLite file path, or a postgresql:// URL)")
+    return value
+
+
 def _resolve(base: Path, value: str) -> Path:
     candidate = Path(value).expanduser()
     return candidate if candidate.is_absolute() else (base / candidate)
@@ -388,7 +400,7 @@ def _read_pipeline(reader: _Reader, base: Path) -> Pipeline:
     if not re.match(r"^https?://[^\s/]+", base_url):
         reader.fail("base_url", f"{base_url!r} is not an http(s) URL")
     return Pipeline(
-        database=_resolve(base, reader.text("database", "data/wire.db")),
+        database=_database(reader, base),
         feeds=_resolve(base, reader.text("feeds", "data/feeds")),
         base_url=base_url,
         items_per_feed=int(reader.number("items_per_feed", 50, minimum=1)),

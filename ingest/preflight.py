@@ -97,10 +97,14 @@ def storage_problems(config: Config) -> list[str]:
     each; nothing is created."""
     problems = []
     database = config.pipeline.database
-    if "://" not in str(database):  # a server database (postgresql://) is checked by connecting
+    if "://" in str(database):  # a server database (postgresql://) is checked by connecting
+        from ingest.archive.postgres import database_url_problem
+
+        problem = database_url_problem(str(database))
+    else:
         problem = database_problem(Path(database))
-        if problem:
-            problems.append(problem)
+    if problem:
+        problems.append(problem)
     problem = folder_problem(config.pipeline.feeds)
     if problem:
         problems.append(f"{config.pipeline.feeds}: feeds folder {problem}")

@@ -22,7 +22,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from ingest.archive import SourceState, open_archive, utcnow
+from ingest.archive import SourceState, is_database_url, open_archive, utcnow
+from ingest.errors import StoreError
 from ingest.config import Config, Source
 # One definition of "stale" for `ingest sources --check` and /healthz.
 from ingest.schedule import stale_after
@@ -68,10 +69,16 @@ def source_health(source: Source, state: SourceState | None, config: Config,
 
 def _states(config: Config) -> dict[str, SourceState] | None:
     """The archive's source states, None when there is no archive yet (never created here)."""
-    database = Path(config.pipeline.database)
-    if not database.exists():
+    database = config.pipeline.database
+    if is_database_url(database):
+        try:
+            archive = open_archive(database)
+        except StoreError:  # the database server cannot be reached: no archive to read
+            return None
+    elif not Path(database).exists():
         return None
-    archive = open_archive(database)
+    else:
+        archive = open_archive(database)
     try:
         return archive.source_states()
     finally:

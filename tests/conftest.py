@@ -14,10 +14,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from localserver import LocalServer  # noqa: E402
+from engines import database, postgres_cluster, postgres_url  # noqa: E402,F401
+from engines_redis import redis_server, redis_url  # noqa: E402,F401
 
 from ingest.environment import configure_normalize  # noqa: E402
-
-pytest_plugins = ["engines_redis"]  # redis-server for the distributed-mode tests
 
 # Tests that detect languages in this process keep py3langid's model where `ingest` does.
 configure_normalize()

@@ -1,5 +1,7 @@
-"""The SQLite archive on a real file: records round-trip, batches decide like item-by-item
-writes, and opening an archive that is already in shape leaves sqlite-utils unloaded."""
+"""The archive on both backends (the ``database`` fixture: an SQLite file, then a database of
+a real PostgreSQL server): records round-trip, batches decide like item-by-item writes; and on
+SQLite, opening an archive that is already in shape leaves sqlite-utils unloaded, and older
+archives migrate."""
 
 from __future__ import annotations
 
@@ -41,8 +43,8 @@ def _article(number: int, **changes) -> Article:
 
 
 def test_a_stored_record_reads_back_equal_and_files_under_its_editions_and_sections(
-        tmp_path: Path) -> None:
-    archive = open_archive(tmp_path / "wire.db")
+        database) -> None:
+    archive = open_archive(database)
     try:
         dated, undated = _article(1), _article(2, published=None, updated=None)
         result = archive.store([dated, undated], NOW)
@@ -59,8 +61,8 @@ def test_a_stored_record_reads_back_equal_and_files_under_its_editions_and_secti
         archive.close()
 
 
-def test_a_batch_decides_each_item_against_the_outcome_of_the_one_before(tmp_path: Path) -> None:
-    archive = open_archive(tmp_path / "wire.db")
+def test_a_batch_decides_each_item_against_the_outcome_of_the_one_before(database) -> None:
+    archive = open_archive(database)
     try:
         kept = _article(1)
         archive.store([kept], NOW, stored_at=NOW + timedelta(seconds=20))
@@ -105,10 +107,10 @@ def test_a_batch_decides_each_item_against_the_outcome_of_the_one_before(tmp_pat
 
 
 def test_fetch_threads_read_known_hashes_while_the_writer_holds_its_transaction(
-        tmp_path: Path) -> None:
+        database) -> None:
     """The pipeline's fetch threads read a source's hashes while the archive's thread writes
     another source: they see the last commit and never wait for the writer."""
-    archive = open_archive(tmp_path / "wire.db")
+    archive = open_archive(database)
     try:
         archive.store([_article(1)], NOW)
         with ThreadPoolExecutor(2) as pool:
@@ -121,8 +123,10 @@ def test_fetch_threads_read_known_hashes_while_the_writer_holds_its_transaction(
         assert after == {"urn:test:1": "p1b"}
     finally:
         archive.close()
+    if isinstance(database, str):
+        return
     # close() closed the threads' connections too: the file is free to go.
-    assert sqlite3.connect(tmp_path / "wire.db").execute("PRAGMA integrity_check").fetchone() == (
+    assert sqlite3.connect(database).execute("PRAGMA integrity_check").fetchone() == (
         "ok",)
 
 
@@ -193,21 +197,17 @@ def test_first_seen_is_the_store_time_and_an_older_archive_gets_first_fetched(
         archive.close()
 
 
-def _counted_from_scratch(database: Path) -> dict:
+def _counted_from_scratch(archive) -> dict:
     """edition -> (items, newest) counted over every membership, as `ingest editions` shows."""
-    with sqlite3.connect(database) as conn:
-        rows = conn.execute(
-            "SELECT e.edition, COUNT(*), MAX(e.published) FROM article_editions e "
-            "JOIN articles a ON a.id = e.article_id WHERE a.status = 'usable' GROUP BY e.edition")
-        counted = {edition: (items, newest) for edition, items, newest in rows}
-    conn.close()
-    return counted
+    rows = archive.conn.execute(
+        "SELECT e.edition, COUNT(*), MAX(e.published) FROM article_editions e "
+        "JOIN articles a ON a.id = e.article_id WHERE a.status = 'usable' GROUP BY e.edition")
+    return {edition: (items, newest) for edition, items, newest in rows}
 
 
-def test_edition_counts_follow_inserts_updates_reroutes_redates_and_kills(tmp_path: Path) -> None:
+def test_edition_counts_follow_inserts_updates_reroutes_redates_and_kills(database) -> None:
     """The per-edition counts a run's summary and `ingest editions` print are kept as records
     are written; after any mix of batches they equal a count over the whole archive."""
-    database = tmp_path / "wire.db"
     archive = open_archive(database)
     rng = random.Random(9)
     routes = [("es-es",), ("es-es", "es-mx"), ("es-mx", "latam"), ()]
@@ -228,7 +228,7 @@ def test_edition_counts_follow_inserts_updates_reroutes_redates_and_kills(tmp_pa
             archive.store(batch, NOW + timedelta(minutes=step))
             stats = {edition: (items, newest.isoformat().replace("+00:00", "Z"))
                      for edition, (items, newest) in archive.edition_stats().items()}
-            assert stats == _counted_from_scratch(database), f"after batch {step}"
+            assert stats == _counted_from_scratch(archive), f"after batch {step}"
     finally:
         archive.close()
 

@@ -251,13 +251,14 @@ def _feed_files(root: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.slow
-def test_two_workers_one_killed_store_everything_once(tmp_path: Path, server,
-                                                      redis_url: str) -> None:
+def test_two_workers_one_killed_store_everything_once(tmp_path: Path, server, redis_url: str,
+                                                      database) -> None:
+    """On PostgreSQL, and on one SQLite file shared by the worker processes."""
     tracker = Tracker(hold="/feeds/s020.xml")
     urls = serve_feeds(server, tracker, 200, 2)
     folder = tmp_path / "distributed"
     folder.mkdir()
-    config = distributed_config(folder, urls, redis_url)
+    config = distributed_config(folder, urls, redis_url, f'database = "{database}"')
     feeds = folder / "data" / "feeds"
     logs = [folder / name for name in ("scheduler.log", "worker-1.log", "worker-2.log")]
     procs = [start(["scheduler", "-v", "--tick", "0.2"], config, logs[0], cwd=folder)]

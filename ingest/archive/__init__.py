@@ -29,6 +29,11 @@ only when that is needed (~0.1 s of import, without the numpy it would load, tha
 with 304s should not pay); every query goes through the plain ``sqlite3`` connection, inside our own
 transactions, because sqlite-utils' write helpers commit on their own.
 
+With a ``postgresql://`` URL for a path, :func:`open_archive` opens the same archive in
+PostgreSQL instead (:mod:`~ingest.archive.postgres`, schema in
+:mod:`~ingest.archive.postgres_schema`): both backends share the table description
+(:data:`~ingest.archive.schema.TABLES`) and the mixins below.
+
 The package is split by concern: :mod:`~ingest.archive.schema` (tables, creation, migrations,
 connections), :mod:`~ingest.archive.articles` (records and their versions, the feed queries),
 :mod:`~ingest.archive.sources` (source health, inbox files), :mod:`~ingest.archive.search`
@@ -60,7 +65,7 @@ from ingest.errors import StoreError
 from normalize.text import clean_text
 
 __all__ = ["MIN_ID_PREFIX", "Archive", "SourceState", "StoreResult", "clean_reason",
-           "open_archive", "utcnow", "writer_lock"]
+           "display_database", "is_database_url", "open_archive", "utcnow", "writer_lock"]
 
 
 class Archive(ArticlesMixin, SourcesMixin, SearchMixin):
@@ -120,8 +125,28 @@ class Archive(ArticlesMixin, SourcesMixin, SearchMixin):
 
 
 def open_archive(path: str | Path) -> Archive:
-    """Open (creating if needed) the archive at ``path``. Raises ``StoreError``."""
+    """Open (creating if needed) the archive at ``path``: an SQLite file, or with a
+    ``postgresql://`` URL a :class:`~ingest.archive.postgres.PostgresArchive` (the same
+    methods). Raises ``StoreError``."""
+    if is_database_url(path):
+        from ingest.archive.postgres import PostgresArchive
+
+        return PostgresArchive(path)
     return Archive(path)
+
+
+def is_database_url(database: str | Path) -> bool:
+    """Whether ``[pipeline] database`` names a server database (a URL) rather than a file."""
+    return isinstance(database, str) and "://" in database
+
+
+def display_database(database: str | Path) -> str:
+    """The archive's location for messages and logs (a URL's password masked)."""
+    if is_database_url(database):
+        from ingest.archive.postgres import mask_url
+
+        return mask_url(str(database))
+    return str(database)
 
 
 def utcnow() -> datetime:

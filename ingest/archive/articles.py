@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterator, Sequence
 
-from ingest.archive.schema import _NEWEST_USABLE, _bump_change_mark
+from ingest.archive.schema import _NEWEST_USABLE, _bump_change_mark, upsert_sql
 from normalize.model import (
     STATUS_CANCELED,
     STATUS_USABLE,
@@ -74,6 +74,7 @@ _ENCODED_FIELDS = tuple((_ARTICLE_FIELDS.index(name), encode)
 _INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(_ARTICLE_FIELDS)}, first_seen, last_seen, first_fetched) "
     f"VALUES ({', '.join('?' * (len(_ARTICLE_FIELDS) + 3))})")
+_REPLACE_HISTORY = upsert_sql("article_history", ("article_id", "version", "replaced_at", "record"))
 _UPDATE_ARTICLE = (
     f"UPDATE articles SET {', '.join(f'{name} = ?' for name in _ARTICLE_FIELDS[1:])}, "
     f"last_seen = ? WHERE id = ?")
@@ -319,14 +320,15 @@ class ArticlesMixin:
         conn = self.conn
         conn.executemany(
             "INSERT INTO edition_counts (edition, items, newest) VALUES (?, ?, ?) "
-            "ON CONFLICT (edition) DO UPDATE SET items = items + excluded.items, "
-            "newest = CASE WHEN newest IS NULL OR excluded.newest > newest "
-            "THEN excluded.newest ELSE newest END",
+            "ON CONFLICT (edition) DO UPDATE SET items = edition_counts.items + excluded.items, "
+            "newest = CASE WHEN edition_counts.newest IS NULL "
+            "OR excluded.newest > edition_counts.newest "
+            "THEN excluded.newest ELSE edition_counts.newest END",
             [(edition, count, changes.newest.get(edition))
-             for edition, count in changes.items.items()])
+             for edition, count in sorted(changes.items.items())])
         # An edition that lost a record may have lost its newest: ask the index (it stops at
         # the first usable row from the top).
-        for edition in changes.recheck:
+        for edition in sorted(changes.recheck):
             row = conn.execute(_NEWEST_USABLE, [edition, STATUS_USABLE]).fetchone()
             conn.execute("UPDATE edition_counts SET newest = ? WHERE edition = ?",
                          [row[0] if row else None, edition])
@@ -339,9 +341,7 @@ class ArticlesMixin:
         conn = self.conn
         if inserts or replacements:
             _bump_change_mark(conn)
-        conn.executemany(
-            "INSERT OR REPLACE INTO article_history (article_id, version, replaced_at, record) "
-            "VALUES (?, ?, ?, ?)", history)
+        conn.executemany(_REPLACE_HISTORY, history)
         conn.executemany(_INSERT_ARTICLE, [
             (*_article_values(article), stored, stamp, stamp) for article in inserts])
         updates = []

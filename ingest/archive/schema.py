@@ -1,6 +1,9 @@
 """The archive's schema: its tables, creating them, migrating an older archive, connecting.
 
-sqlite-utils creates and migrates the schema, imported only when that is needed.
+:data:`TABLES` describes every table once, for both backends; this module creates and migrates
+it in SQLite (through sqlite-utils, imported only when that is needed),
+:mod:`ingest.archive.postgres_schema` in PostgreSQL. :func:`after_migration` holds the data
+steps of a migration, shared by both.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ import os
 import sqlite3
 import sys
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 from normalize.model import STATUS_USABLE
 
@@ -33,12 +37,86 @@ _SOURCE_COLUMNS = {
     "items_total": int, "latencies": str, "repairs": str, "next_due_reason": str,
 }
 
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the archive, as both backends create it: columns (name -> ``str`` or
+    ``int``), primary key, NOT NULL columns, indexes (column tuples, the unique ones apart) and
+    foreign keys ``(column, other table, other column)``. A column added here is added to every
+    existing archive of either backend when it is next opened."""
+
+    name: str
+    columns: dict[str, type]
+    pk: tuple[str, ...]
+    not_null: tuple[str, ...] = ()
+    indexes: tuple[tuple[str, ...], ...] = ()
+    unique: tuple[tuple[str, ...], ...] = ()
+    foreign_keys: tuple[tuple[str, str, str], ...] = ()
+
+    def index_name(self, columns: tuple[str, ...]) -> str:
+        """The index's name, as sqlite-utils names it (older archives have these names)."""
+        return f"idx_{self.name}_{'_'.join(columns)}"
+
+
+_MEMBER = (("article_id", "articles", "id"),)
+
+#: The archive's tables, in creation order (a table comes after those its keys refer to). The
+#: one description both backends create and migrate from: SQLite through sqlite-utils,
+#: PostgreSQL through :func:`ingest.archive.postgres_schema.render_table`.
+TABLES = (
+    Table("articles", _ARTICLE_COLUMNS, ("id",), not_null=("source", "guid", "title"),
+          unique=(("source", "guid"),), indexes=(("status", "embargoed"), ("published",))),
+    Table("article_editions",
+          {"article_id": str, "edition": str, "published": str, "reason": str},
+          ("article_id", "edition"), indexes=(("edition", "published"),), foreign_keys=_MEMBER),
+    Table("article_sections",
+          {"article_id": str, "section": str, "slug": str, "published": str},
+          ("article_id", "slug"), indexes=(("slug", "published"),), foreign_keys=_MEMBER),
+    Table("article_history",
+          {"article_id": str, "version": int, "replaced_at": str, "record": str},
+          ("article_id", "version", "replaced_at")),
+    Table("sources", _SOURCE_COLUMNS, ("id",)),
+    Table("seen_files", {"source": str, "sha256": str, "name": str, "seen_at": str,
+                         "status": str, "reason": str}, ("source", "sha256")),
+    Table("edition_counts", {"edition": str, "items": int, "newest": str}, ("edition",)),
+    Table("change_mark", {"id": int, "archive": str, "mark": int}, ("id",)),
+)
+TABLES_BY_NAME = {table.name: table for table in TABLES}
+#: The columns full-text search reads (SQLite: FTS5 table; PostgreSQL: a tsvector column).
+SEARCH_COLUMNS = ("title", "body_text")
+
 #: Tables (and the FTS table) an archive must have; missing ones send the open through sqlite-utils.
-_TABLES = ("articles", "article_editions", "article_sections", "article_history", "sources",
-           "seen_files", "articles_fts", "edition_counts", "change_mark")
+_TABLES = (*(table.name for table in TABLES), "articles_fts")
 #: Indexes older archives have and newer ones do without: nothing queries articles by content
 #: hash, and the index slowed every insert. Opening an old archive drops them.
 _DROPPED_INDEXES = ("idx_articles_content_hash",)
+
+
+def upsert_sql(table_name: str, names: Sequence[str]) -> str:
+    """``INSERT`` of ``names`` into a table that replaces the row with the same primary key
+    (the same statement for both backends)."""
+    table = TABLES_BY_NAME[table_name]
+    others = [name for name in names if name not in table.pk]
+    action = (f"DO UPDATE SET {', '.join(f'{name} = excluded.{name}' for name in others)}"
+              if others else "DO NOTHING")
+    return (f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+            f"ON CONFLICT ({', '.join(table.pk)}) {action}")
+
+
+def after_migration(conn, created: set[str], added: set[tuple[str, str]]) -> None:
+    """The data steps of a migration, for both backends (``conn`` takes ``?`` parameters):
+    ``created`` are the tables just made, ``added`` the (table, column) pairs just added."""
+    if ("articles", "first_fetched") in added:
+        # Until first_fetched existed, first_seen held the run's start: that is what
+        # first_fetched means. The store time of those records is not known; first_seen
+        # keeps the run's start as the closest value.
+        conn.execute("UPDATE articles SET first_fetched = first_seen")
+    if "edition_counts" in created:
+        _count_editions(conn)
+    if "change_mark" in created:
+        # An archive made before the mark starts at 0 under a new id: no publish state
+        # remembers that mark, so its first run publishes.
+        conn.execute(_BUMP_MARK, [uuid.uuid4().hex, 0])
 
 
 _NEWEST_USABLE = (
@@ -50,16 +128,16 @@ _NEWEST_USABLE = (
 #: Bump the change mark, or make its row (with ``archive`` id and ``mark``) when missing.
 _BUMP_MARK = (
     "INSERT INTO change_mark (id, archive, mark) VALUES (1, ?, ?) "
-    "ON CONFLICT (id) DO UPDATE SET mark = mark + 1"
+    "ON CONFLICT (id) DO UPDATE SET mark = change_mark.mark + 1"
 )
 
 
-def _bump_change_mark(conn: sqlite3.Connection) -> None:
+def _bump_change_mark(conn) -> None:
     """Move the archive's change mark on (inside the caller's write transaction)."""
     conn.execute(_BUMP_MARK, [uuid.uuid4().hex, 1])
 
 
-def _count_editions(conn: sqlite3.Connection) -> None:
+def _count_editions(conn) -> None:
     """Fill ``edition_counts`` from the memberships (once, for an archive made before it)."""
     conn.execute("DELETE FROM edition_counts")
     conn.execute(
@@ -96,9 +174,9 @@ def _schema_ready(conn: sqlite3.Connection) -> bool:
     names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
     if not names.issuperset(_TABLES) or not names.isdisjoint(_DROPPED_INDEXES):
         return False
-    for table, columns in (("articles", _ARTICLE_COLUMNS), ("sources", _SOURCE_COLUMNS)):
-        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-        if not have.issuperset(columns):
+    for table in TABLES:
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table.name})")}
+        if not have.issuperset(table.columns):
             return False
     return True
 
@@ -125,71 +203,37 @@ def _import_sqlite_utils():
 
 
 def _create_or_migrate_schema(conn: sqlite3.Connection) -> None:
-    """Create missing tables and add missing columns with sqlite-utils, in one transaction."""
+    """Create missing tables and add missing columns (:data:`TABLES`) with sqlite-utils, in
+    one transaction."""
     sqlite_utils = _import_sqlite_utils()
     db = sqlite_utils.Database(conn)
     with _transaction(conn):
-        if "articles" not in db.table_names():
-            db["articles"].create(_ARTICLE_COLUMNS, pk="id", not_null={"source", "guid", "title"})
-            db["articles"].create_index(["source", "guid"], unique=True)
-            db["articles"].create_index(["status", "embargoed"])
-            db["articles"].create_index(["published"])
-        else:
-            have = set(db["articles"].columns_dict)
-            for name, kind in _ARTICLE_COLUMNS.items():
+        names = set(db.table_names())
+        created: set[str] = set()
+        added: set[tuple[str, str]] = set()
+        for table in TABLES:
+            if table.name not in names:
+                db[table.name].create(
+                    table.columns, pk=table.pk[0] if len(table.pk) == 1 else table.pk,
+                    not_null=set(table.not_null) or None,
+                    foreign_keys=list(table.foreign_keys) or None)
+                for columns in table.unique:
+                    db[table.name].create_index(list(columns), unique=True)
+                for columns in table.indexes:
+                    db[table.name].create_index(list(columns))
+                created.add(table.name)
+                continue
+            # Archives made before a column existed gain it (such columns are nullable).
+            have = set(db[table.name].columns_dict)
+            for name, kind in table.columns.items():
                 if name not in have:
-                    db["articles"].add_column(name, kind)
-            if "first_fetched" not in have:
-                # Until first_fetched existed, first_seen held the run's start: that is what
-                # first_fetched means. The store time of those records is not known; first_seen
-                # keeps the run's start as the closest value.
-                db.execute("UPDATE articles SET first_fetched = first_seen")
-            for index in _DROPPED_INDEXES:
-                db.execute(f"DROP INDEX IF EXISTS {index}")
-        if "article_editions" not in db.table_names():
-            db["article_editions"].create(
-                {"article_id": str, "edition": str, "published": str, "reason": str},
-                pk=("article_id", "edition"),
-                foreign_keys=[("article_id", "articles", "id")],
-            )
-            db["article_editions"].create_index(["edition", "published"])
-        if "article_sections" not in db.table_names():
-            db["article_sections"].create(
-                {"article_id": str, "section": str, "slug": str, "published": str},
-                pk=("article_id", "slug"),
-                foreign_keys=[("article_id", "articles", "id")],
-            )
-            db["article_sections"].create_index(["slug", "published"])
-        if "article_history" not in db.table_names():
-            db["article_history"].create(
-                {"article_id": str, "version": int, "replaced_at": str, "record": str},
-                pk=("article_id", "version", "replaced_at"),
-            )
-        if "sources" not in db.table_names():
-            db["sources"].create(_SOURCE_COLUMNS, pk="id")
-        else:
-            # Archives made before a column existed gain it (all source columns are nullable).
-            have = set(db["sources"].columns_dict)
-            for name, kind in _SOURCE_COLUMNS.items():
-                if name not in have:
-                    db["sources"].add_column(name, kind)
-        if "seen_files" not in db.table_names():
-            db["seen_files"].create(
-                {"source": str, "sha256": str, "name": str, "seen_at": str, "status": str,
-                 "reason": str},
-                pk=("source", "sha256"),
-            )
-        if "edition_counts" not in db.table_names():
-            db["edition_counts"].create({"edition": str, "items": int, "newest": str},
-                                        pk="edition")
-            _count_editions(conn)
-        if "change_mark" not in db.table_names():
-            # An archive made before the mark starts at 0 under a new id: no publish state
-            # remembers that mark, so its first run publishes.
-            db["change_mark"].create({"id": int, "archive": str, "mark": int}, pk="id")
-            conn.execute(_BUMP_MARK, [uuid.uuid4().hex, 0])
-        if "articles_fts" not in db.table_names():
-            db["articles"].enable_fts(["title", "body_text"], create_triggers=True,
+                    db[table.name].add_column(name, kind)
+                    added.add((table.name, name))
+        for index in _DROPPED_INDEXES:
+            db.execute(f"DROP INDEX IF EXISTS {index}")
+        after_migration(conn, created, added)
+        if "articles_fts" not in names:
+            db["articles"].enable_fts(list(SEARCH_COLUMNS), create_triggers=True,
                                       tokenize="unicode61 remove_diacritics 2")
 
 

@@ -1,4 +1,4 @@
-"""Full-text search over the archive (``ingest search``: SQLite FTS5)."""
+"""Full-text search over the archive (``ingest search``): SQLite FTS5, PostgreSQL tsvector."""
 
 from __future__ import annotations
 
@@ -18,4 +18,23 @@ class SearchMixin:
             "SELECT a.* FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
             "WHERE articles_fts MATCH ? ORDER BY a.published DESC, a.id DESC LIMIT ?",
             [terms, limit])
+        return [_row_to_article(row) for row in rows]
+
+
+class PostgresSearchMixin:
+    """Search in :class:`~ingest.archive.postgres.PostgresArchive`: the GIN index over each
+    record's title and body in its language's text search configuration. The query is read
+    in every configuration (so "economía" finds the Spanish stem, "Häuser" the German one)
+    and a record matches when all its words match in one of them."""
+
+    def search(self, query: str, limit: int = 20) -> list[Article]:
+        """Full-text search over titles and bodies, newest first."""
+        from ingest.archive.postgres_schema import QUERY_CONFIGS, SEARCH_DOCUMENT
+
+        if not query.split():
+            return []
+        parsed = " || ".join(f"plainto_tsquery('{name}', ?)" for name in QUERY_CONFIGS)
+        rows = self._query(
+            f"SELECT a.* FROM articles a WHERE {SEARCH_DOCUMENT} @@ ({parsed}) "
+            "ORDER BY a.published DESC, a.id DESC LIMIT ?", [*[query] * len(QUERY_CONFIGS), limit])
         return [_row_to_article(row) for row in rows]

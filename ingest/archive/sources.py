@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ingest.archive.schema import upsert_sql
 from normalize.model import (
     isoformat,
     parse_iso,
@@ -17,6 +18,7 @@ from normalize.model import (
 
 
 _LATENCY_WINDOW = 20
+_REMEMBER_FILE = upsert_sql("seen_files", ("source", "sha256", "name", "seen_at", "status", "reason"))
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,7 @@ class SourcesMixin:
         }
         names = list(row)
         with self.transaction():
-            self.conn.execute(
-                f"INSERT OR REPLACE INTO sources ({', '.join(names)}) "
-                f"VALUES ({', '.join('?' * len(names))})", [row[n] for n in names])
+            self.conn.execute(upsert_sql("sources", names), [row[n] for n in names])
 
     def source_states(self) -> dict[str, SourceState]:
         """Every stored source state by id."""
@@ -113,6 +113,4 @@ class SourcesMixin:
                       status: str, reason: str | None = None) -> None:
         """Remember an inbox file's content hash and outcome."""
         with self.transaction():
-            self.conn.execute(
-                "INSERT OR REPLACE INTO seen_files (source, sha256, name, seen_at, status, reason) "
-                "VALUES (?, ?, ?, ?, ?, ?)", [source, sha256, name, isoformat(now), status, reason])
+            self.conn.execute(_REMEMBER_FILE, [source, sha256, name, isoformat(now), status, reason])

@@ -1,0 +1,192 @@
+"""The PostgreSQL archive (psycopg 3): the same tables, queries and decisions as the SQLite one.
+
+:class:`PostgresArchive` is :class:`~ingest.archive.Archive` on a server database: the
+mixins that decide what a store does, count editions and turn rows into records are the same
+classes; they speak SQL with ``?`` parameters through :class:`PgConnection`, which hands it to
+psycopg with ``%s``. What differs lives here: connecting, transactions (each one takes the
+store lock, an advisory lock, first: writes are serialized as SQLite's ``BEGIN IMMEDIATE``
+serializes them, so a store's read-decide-write is safe across processes and machines), the
+readers of other threads, full-text search (:class:`~ingest.archive.search.PostgresSearchMixin`)
+and the single-writer lock (:func:`pg_writer_lock`, an advisory lock held by a connection of its
+own: the server releases it when the holder dies).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import re
+import threading
+import time
+from typing import Any, Iterator, Sequence
+
+from ingest.archive.articles import ArticlesMixin
+from ingest.archive.postgres_schema import (
+    LOCK_CLASS,
+    LOCK_STORE,
+    LOCK_WRITER,
+    create_or_migrate,
+    schema_ready,
+)
+from ingest.archive.search import PostgresSearchMixin
+from ingest.archive.sources import SourcesMixin
+from ingest.errors import LockError, StoreError
+
+#: Seconds to wait for the server to answer a connection.
+CONNECT_TIMEOUT = 10
+
+
+def mask_url(url: str) -> str:
+    """``url`` with its password (if any) replaced by ``***``, for messages and logs."""
+    return re.sub(r"^([a-z][a-z0-9+.-]*://[^:/@]*):[^@/]*@", r"\1:***@", str(url))
+
+
+@functools.lru_cache(maxsize=256)
+def _pg_sql(sql: str) -> str:
+    """The archive's SQL (``?`` parameters) as psycopg takes it (``%s``)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def _connect(url: str, purpose: str):
+    """A psycopg connection in autocommit mode; ``StoreError`` naming the database (password
+    masked) when the server cannot be reached or refuses."""
+    import psycopg
+
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+                               application_name=f"wirefeed {purpose} pid {os.getpid()}")
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise StoreError(f"cannot connect to the archive database: {reason}",
+                         where=mask_url(url)) from None
+
+
+def database_url_problem(url: str) -> str | None:
+    """Why the PostgreSQL archive at ``url`` cannot be used, as one line naming it (password
+    masked); ``None`` when a connection is accepted. Nothing is created."""
+    try:
+        conn = _connect(url, "check")
+    except StoreError as exc:
+        return str(exc)
+    conn.close()
+    return None
+
+
+class PgConnection:
+    """A psycopg connection that takes the archive's SQL: ``?`` parameters, ``execute`` and
+    ``executemany`` as on an ``sqlite3`` connection."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def execute(self, sql: str, params: Sequence[Any] = ()):
+        """Run one statement; its cursor (``fetchone``, ``fetchall``, iteration)."""
+        return self.raw.execute(_pg_sql(sql), list(params))
+
+    def executemany(self, sql: str, rows) -> None:
+        """Run one statement for each parameter row."""
+        rows = list(rows)
+        if rows:
+            with self.raw.cursor() as cursor:
+                cursor.executemany(_pg_sql(sql), rows)
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+class PostgresArchive(ArticlesMixin, SourcesMixin, PostgresSearchMixin):
+    """An open archive in PostgreSQL. Use :func:`ingest.archive.open_archive` with a
+    ``postgresql://`` URL, then :meth:`close`. One instance is used by one thread (its owner)
+    for writes; other threads read through connections of their own (:meth:`_reads`)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.path = None
+        self._owner = threading.get_ident()
+        self._readers = threading.local()
+        self._reader_conns: list[PgConnection] = []
+        self._readers_lock = threading.Lock()
+        self.conn = PgConnection(_connect(url, "archive"))
+        import psycopg
+
+        try:
+            if not schema_ready(self.conn):
+                create_or_migrate(self.conn)
+        except psycopg.Error as exc:
+            self.conn.close()
+            raise StoreError(f"cannot open archive: {' '.join(str(exc).split())}",
+                             where=mask_url(url)) from None
+
+    def __repr__(self) -> str:
+        return f"PostgresArchive({mask_url(self.url)!r})"
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+        """The rows of ``sql`` as dicts keyed by column name."""
+        cursor = self.conn.execute(sql, params)
+        names = [column.name for column in cursor.description]
+        for row in cursor:
+            yield dict(zip(names, row))
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction: all of it commits, or none of it does. It waits for the
+        write transactions of other connections (the store lock) before reading anything."""
+        with self.conn.raw.transaction():
+            self.conn.execute("SELECT pg_advisory_xact_lock(?, ?)", [LOCK_CLASS, LOCK_STORE])
+            yield
+
+    def _reads(self) -> PgConnection:
+        """The connection for reads from the calling thread: :attr:`conn` in the owner thread,
+        a connection of its own in any other (it sees the last commit while the owner writes)."""
+        if threading.get_ident() == self._owner:
+            return self.conn
+        conn = getattr(self._readers, "conn", None)
+        if conn is None:
+            conn = PgConnection(_connect(self.url, "reader"))
+            self._readers.conn = conn
+            with self._readers_lock:
+                self._reader_conns.append(conn)
+        return conn
+
+    def close(self) -> None:
+        """Close the connection and the other threads' readers."""
+        import psycopg
+
+        with self._readers_lock:
+            readers, self._reader_conns = self._reader_conns, []
+        for conn in [*readers, self.conn]:
+            with contextlib.suppress(psycopg.Error):
+                conn.close()
+
+
+def _lock_holder(conn: PgConnection) -> str:
+    """The application name of the session holding the writer lock (it names its pid)."""
+    row = conn.execute(
+        "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.classid = ? AND l.objid = ? AND l.objsubid = 2 "
+        "AND l.granted LIMIT 1", [LOCK_CLASS, LOCK_WRITER]).fetchone()
+    return row[0] if row and row[0] else ""
+
+
+@contextlib.contextmanager
+def pg_writer_lock(url: str, wait: float = 0.0, poll: float = 0.2) -> Iterator[None]:
+    """Hold the archive's single-writer lock in PostgreSQL for the block: an advisory lock of
+    a connection of its own (released by the server if this process dies). Waits up to
+    ``wait`` seconds, then raises ``LockError``; ``StoreError`` when the server is unreachable."""
+    conn = PgConnection(_connect(url, "writer"))
+    deadline = time.monotonic() + max(wait, 0.0)
+    try:
+        while not conn.execute("SELECT pg_try_advisory_lock(?, ?)",
+                               [LOCK_CLASS, LOCK_WRITER]).fetchone()[0]:
+            if time.monotonic() >= deadline:
+                holder = _lock_holder(conn)
+                raise LockError(
+                    f"another wirefeed run holds the archive lock"
+                    f"{f' ({holder})' if holder else ''}; waited {wait:g}s",
+                    where=mask_url(url)) from None
+            time.sleep(poll)
+        yield
+    finally:
+        # Closing the session releases the lock (explicitly unlocking first is not needed).
+        conn.close()

@@ -1,0 +1,130 @@
+"""The PostgreSQL archive on a real server (tests/engines.py starts it): what only that backend
+has (an unreachable database, the advisory writer lock, per-language search, stores from several
+connections at once) and the commands on a ``postgresql://`` configuration. The behaviours both
+backends share are tested on both in tests/test_archive.py."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from engines import _free_port
+from ingest.archive import open_archive, writer_lock
+from ingest.errors import LockError, StoreError
+from test_archive import NOW, _article
+from test_operator import invoke, one_line_error, project
+
+
+@pytest.mark.parametrize("command", ["check", "run-once", "render", "articles", "sources"])
+def test_an_unreachable_database_is_one_line_naming_it_and_exit_3(tmp_path, server, command) -> None:
+    port = _free_port()  # nothing listens there
+    url = f"postgresql://wire:s3cret@127.0.0.1:{port}/wire"
+    config = project(tmp_path, server, pipeline=f'database = "{url}"')
+    result = invoke(command, "--config", str(config))
+    assert result.exit_code == 3, result.output
+    line = one_line_error(result)
+    assert f"postgresql://wire:***@127.0.0.1:{port}/wire" in line and "s3cret" not in line
+    assert server.hits == {}  # nothing fetched
+
+
+def test_a_database_that_refuses_is_a_store_error(postgres_cluster) -> None:
+    with pytest.raises(StoreError, match="no_such_db"):
+        open_archive(postgres_cluster.url("no_such_db"))
+
+
+def test_the_writer_lock_is_held_in_the_database_and_released_with_its_holder(postgres_url) -> None:
+    with writer_lock(postgres_url):
+        with pytest.raises(LockError, match="wirefeed writer pid"):
+            with writer_lock(postgres_url, wait=0.3, poll=0.1):
+                pass
+    with writer_lock(postgres_url):  # free again
+        pass
+
+
+def test_search_reads_each_record_in_its_own_language(postgres_url) -> None:
+    archive = open_archive(postgres_url)
+    try:
+        german = _article(1, language="de", title="Neue Häuser für die Stadt",
+                          body_text="Die Regierung baut Wohnungen.")
+        english = _article(2, language="en", title="Councils approve budgets",
+                           body_text="The councils approved the budgets.")
+        other = _article(3, language="xx", title="Zzyzx hoy", body_text="")
+        archive.store([german, english, other], NOW)
+        assert [a.id for a in archive.search("Haus")] == [german.id]  # German stem of Häuser
+        assert [a.id for a in archive.search("council approving")] == [english.id]
+        assert [a.id for a in archive.search("zzyzx")] == [other.id]  # 'simple' configuration
+        assert archive.search("Haus council") == []  # every word must match
+        assert archive.search("   ") == []
+    finally:
+        archive.close()
+
+
+def test_stores_from_several_connections_at_once_store_each_record_once(postgres_url) -> None:
+    """Workers storing the same batch at the same moment (a task run twice): the store lock
+    orders them, so one inserts and the others find the records unchanged."""
+    open_archive(postgres_url).close()
+    batch = [_article(number) for number in range(1, 30)]
+    barrier = threading.Barrier(4)
+    results = []
+
+    def store() -> None:
+        archive = open_archive(postgres_url)
+        try:
+            barrier.wait(timeout=30)
+            results.append(archive.store(batch, NOW))
+        finally:
+            archive.close()
+
+    threads = [threading.Thread(target=store) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted((r.new, r.unchanged) for r in results) == [(0, 29)] * 3 + [(29, 0)]
+    archive = open_archive(postgres_url)
+    try:
+        assert archive.count_articles() == 29
+        assert archive.edition_stats()["es-es"] == (29, NOW - timedelta(minutes=1))
+        assert archive.change_mark().endswith(":1")  # made at 0, one batch stored
+    finally:
+        archive.close()
+
+
+def test_opening_the_same_new_database_from_several_processes_makes_the_schema_once(
+        postgres_url) -> None:
+    errors = []
+
+    def open_close() -> None:
+        try:
+            open_archive(postgres_url).close()
+        except Exception as exc:  # noqa: BLE001 - the test reports any
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_close) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+
+
+def test_the_database_may_be_a_postgresql_url_and_nothing_else(tmp_path, server) -> None:
+    from ingest.config import load_config
+
+    url = "postgresql://wire@127.0.0.1:5432/wire"
+    assert load_config(project(tmp_path, server, pipeline=f'database = "{url}"')).pipeline.database == url
+    result = invoke("check", "--config", str(project(tmp_path, server, pipeline='database = "mysql://x/y"')))
+    assert result.exit_code == 2 and "mysql:// is not a supported database" in one_line_error(result)
+
+
+def test_run_once_and_the_queries_work_on_a_postgresql_archive(tmp_path, server, postgres_url) -> None:
+    config = str(project(tmp_path, server, pipeline=f'database = "{postgres_url}"'))
+    result = invoke("run-once", "--config", config)
+    assert result.exit_code == 0, result.output
+    assert "2 new" in result.stdout and not (tmp_path / "data" / "wire.db").exists()
+    assert (tmp_path / "data" / "feeds" / "en" / "rss.xml").exists()
+    assert invoke("export", "--jsonl", "--config", config).stdout.count("\n") == 2
+    assert "budget" in invoke("search", "budget", "--config", config).stdout
+    assert invoke("run-once", "--all", "--config", config).exit_code == 0
