@@ -62,7 +62,7 @@ def feed_body(number: int, items: int) -> bytes:
 @dataclass
 class Tracker:
     """Counts requests in flight per path, keeps the paths that had two at once, and holds
-    the first request for :attr:`hold` until :attr:`release` is set."""
+    the first request for :attr:`hold` until :attr:`release` is set (then answers it)."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     inflight: dict[str, int] = field(default_factory=dict)
@@ -86,17 +86,15 @@ class Tracker:
                     self.held_port = handler.client_address[1]
                     self.held.set()
             try:
-                if hold:
+                if hold:  # then answer (a killed client is gone: the answer goes nowhere)
                     self.release.wait(120)
-                    handler.close_connection = True
-                    return
                 tag = route.tag
                 if handler.headers.get("If-None-Match") == tag:
                     handler._send(304, b"", {"ETag": tag})
                 else:
                     handler._send(200, body, {"Content-Type": route.content_type, "ETag": tag})
-                with self.lock:
-                    self.served[path] = self.served.get(path, 0) + 1
+                with self.lock:  # the held request is not counted: its client may be dead
+                    self.served[path] = self.served.get(path, 0) + (not hold)
             finally:
                 with self.lock:
                     self.inflight[path] -= 1

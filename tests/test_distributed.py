@@ -312,3 +312,42 @@ def test_two_workers_one_killed_store_everything_once(tmp_path: Path, server, re
     assert [name for name in mine if mine[name] != theirs[name]] == []
     shown = json.loads((feeds / "en" / "feed.json").read_bytes())["items"]
     assert len(shown) == 50  # a full feed (items_per_feed), not two empty ones
+
+
+@pytest.mark.slow
+def test_broker_restarting_empty_mid_run_loses_nothing(tmp_path: Path, server, redis_server,
+                                                       redis_url: str) -> None:
+    tracker = Tracker(hold="/feeds/s010.xml")
+    urls = serve_feeds(server, tracker, 40, 1)
+    config = distributed_config(tmp_path, urls, redis_url)
+    feeds = tmp_path / "data" / "feeds"
+    logs = [tmp_path / "scheduler.log", tmp_path / "worker.log"]
+    scheduler = start(["scheduler", "-v", "--tick", "0.2"], config, logs[0], cwd=tmp_path)
+    worker = start(["worker", "-v", "-c", "1"], config, logs[1], cwd=tmp_path)
+    archive = open_archive(load_config(config).pipeline.database)
+
+    def stored(source_id: str) -> bool:
+        return archive.source_state(source_id).last_success is not None
+    try:
+        # The only worker process is held on s010; the other sources wait in Redis, which
+        # then stops and comes back empty (no persistence): their tasks are gone.
+        wait_for(tracker.held.is_set, 120, "the request to hold", logs)
+        redis_server.stop()
+        tracker.release.set()  # s010 completes and commits while the broker is away
+        wait_for(lambda: stored("s010"), 60, "s010 stored during the outage", logs)
+        assert not stored("s039")
+        redis_server.start()
+        wait_for(lambda: all(stored(f"s{n:03}") for n in range(40))
+                 and published_mark(feeds) == archive.change_mark(), 180,
+                 "every source stored and published after the outage", logs)
+        assert scheduler.poll() is None and worker.poll() is None
+        assert stop(scheduler) == 0 and stop(worker) == 0
+    finally:
+        for proc in (scheduler, worker):
+            if proc.poll() is None:
+                kill_group(proc)
+    assert "broker unavailable" in logs[0].read_text()  # the scheduler waited it out
+    assert archive.count_articles() == 40
+    assert sum(s.items_total for s in archive.source_states().values()) == 40
+    assert tracker.overlaps == []
+    archive.close()
