@@ -209,10 +209,14 @@ redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[3])
 return 1
 """
 _FINISH = """
+local mine = redis.call('get', KEYS[2]) == ARGV[1]
 local n = tonumber(redis.call('get', KEYS[1]) or '0')
-if n > tonumber(ARGV[2]) then return 1 end
+if n > tonumber(ARGV[2]) then
+  if mine then redis.call('set', KEYS[2], ARGV[3], 'PX', ARGV[4]) end
+  return 1
+end
 redis.call('del', KEYS[1])
-if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('del', KEYS[2]) end
+if mine then redis.call('del', KEYS[2]) end
 return 0
 """
 
@@ -224,9 +228,10 @@ class PublishRequests:
     A requester bumps :data:`PUBLISH_REQUESTED` and sends a task only if it could set
     :data:`PUBLISH_PENDING` (absent: no publish queued or running). The task claims
     ``pending`` with its token, publishes, and finishes in one atomic step: if the counter
-    moved since it read it, it publishes again; else it clears both keys. So no request
-    falls between a publish's last look and its end; and a worker killed mid-publish leaves
-    the counter set, which the scheduler kicks again once ``pending`` expires.
+    moved since it read it, ``pending`` goes back to ``queued`` and the task sends the next
+    publish; else it clears both keys. So no request falls between a publish's last look and
+    its end; and a worker killed mid-publish leaves the counter set, which the scheduler
+    kicks again once ``pending`` expires.
     """
 
     def __init__(self, client: redis.Redis, queue_ttl: float = 600.0):
@@ -268,7 +273,18 @@ class PublishRequests:
         return int(self.client.get(PUBLISH_REQUESTED) or 0)
 
     def finish(self, lease: Lease, seen: int) -> bool:
-        """After a publish that started at counter ``seen``: True to publish again (more
-        requests came), else both keys are cleared and False."""
+        """After a publish that started at counter ``seen``: True when more requests came
+        (``pending`` is ``queued`` again: the caller sends the next publish with
+        :meth:`resend`), else both keys are cleared and False."""
         return bool(self.client.eval(_FINISH, 2, PUBLISH_REQUESTED, PUBLISH_PENDING,
-                                     lease.token, seen))
+                                     lease.token, seen, QUEUED, self.queue_ttl_ms))
+
+    def resend(self, send: Callable[[], None]) -> None:
+        """Send the next publish after :meth:`finish` returned True; if that fails, ``pending``
+        is cleared so the scheduler's :meth:`kick` sends it. Raises what ``send`` raises."""
+        try:
+            send()
+        except BaseException:
+            with contextlib.suppress(redis.RedisError):
+                self.client.eval(_RELEASE, 1, PUBLISH_PENDING, QUEUED)
+            raise

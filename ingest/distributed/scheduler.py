@@ -187,11 +187,15 @@ class Scheduler:
         since, self._last_tick = self._last_tick, now
         if since is not None and archive.embargoes_passed(since, now):
             self._request_publish("embargo")
-        self.publishes.kick(_send_publish)
+        self.publishes.kick(self._send_publish)
         return sent
 
+    def _send_publish(self) -> None:
+        app.send_task(PUBLISH_TASK, queue=PUBLISH_QUEUE,
+                      countdown=self.config.pipeline.render_delay or None)
+
     def _request_publish(self, why: str) -> None:
-        if self.publishes.request(_send_publish):
+        if self.publishes.request(self._send_publish):
             log.info("publish requested (%s)", why)
 
     def _watch_stale(self, states: dict[str, SourceState], now: datetime) -> None:
@@ -208,5 +212,3 @@ class Scheduler:
                 self._stale.discard(source.id)
 
 
-def _send_publish() -> None:
-    app.send_task(PUBLISH_TASK, queue=PUBLISH_QUEUE)

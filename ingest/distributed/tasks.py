@@ -8,7 +8,8 @@ worker already ran the source, does nothing). Requests go through
 :class:`~ingest.distributed.leases.SharedHostLimits`, so ``per_host`` holds across workers.
 
 :func:`publish` writes the feeds (see :class:`~ingest.distributed.leases.PublishRequests`):
-never two at once, once more when more records came meanwhile.
+never two at once, once more when more records came meanwhile; each publish task is sent to
+run ``render_delay`` seconds later, so commits close together make one publish.
 
 What a task needs (configuration, archive, HTTP client, Redis, publisher) is made once per
 worker process, after the fork (:func:`context`); the command sets the configuration with
@@ -147,34 +148,44 @@ def _run(task, ctx: WorkerContext, source: Source) -> str:
             log.info("[%s] not due before %s: skipped", source.id,
                      state.next_due.isoformat() if state.next_due else "-")
             return "not-due"
-        log.info("[%s] fetching %s", source.id, source.where)
+        log.debug("[%s] fetching %s", source.id, source.where)
         runner = Runner(ctx.config, ctx.archive, ctx.client, now, limits=ctx.limits)
         try:
+            started = time.monotonic()
             job = runner.prepare(source)
             runner.collect(job)
+            collected = time.monotonic()
             outcome = runner.commit(job)
+            committed = time.monotonic()
         finally:
             runner.close()
     except StoreError as exc:
         log.error("[%s] archive unavailable: %s; retrying", source.id, exc)
         raise task.retry(countdown=retry_delay(task.request.retries), max_retries=None)
     log_outcome(outcome)
+    log.info("[%s] task done in %.3fs (fetch and normalize %.3fs, archive %.3fs)", source.id,
+             committed - started, collected - started, committed - collected)
     if outcome.changed or ctx.publisher.needs_publish(ctx.archive, now):
-        request_publish(ctx.redis, f"[{source.id}]")
+        request_publish(ctx, f"[{source.id}]")
     return outcome.status
 
 
-def send_publish() -> None:
-    """Enqueue one publish task (callers go through :class:`leases.PublishRequests`)."""
-    app.send_task(PUBLISH_TASK, queue=PUBLISH_QUEUE)
+def publish_sender(config: Config) -> Callable[[], None]:
+    """Sends one publish task, to run ``render_delay`` seconds from now (the daemon's debounce:
+    sources finishing together make one publish, and no worker slot waits meanwhile). Callers
+    go through :class:`leases.PublishRequests`."""
+    def send() -> None:
+        app.send_task(PUBLISH_TASK, queue=PUBLISH_QUEUE,
+                      countdown=config.pipeline.render_delay or None)
+    return send
 
 
-def request_publish(client: redis.Redis, why: str) -> None:
+def request_publish(ctx: WorkerContext, why: str) -> None:
     """Ask for a publish (coalesced); a Redis or broker error is logged, not raised: the
     feeds are behind the archive's change mark, so the next request or the scheduler's next
     kick publishes."""
     try:
-        if leases.PublishRequests(client).request(send_publish):
+        if leases.PublishRequests(ctx.redis).request(publish_sender(ctx.config)):
             log.debug("publish requested by %s", why)
     except Exception as exc:  # redis or kombu: the broker is away
         log.warning("publish request by %s not sent (%s); it is retried", why, exc)
@@ -183,7 +194,8 @@ def request_publish(client: redis.Redis, why: str) -> None:
 @app.task(name=PUBLISH_TASK, bind=True, acks_late=True, reject_on_worker_lost=True,
           ignore_result=True)
 def publish(self) -> int:
-    """Write the feeds while publishes are requested; returns how many publishes ran."""
+    """Write the feeds if they are behind the archive; send the next publish when more were
+    requested meanwhile. Returns how many publishes ran (0 or 1)."""
     try:
         ctx = context()
     except StoreError as exc:
@@ -197,18 +209,18 @@ def publish(self) -> int:
     runs = 0
     try:
         with lease.kept():
-            # The daemon's debounce: sources finishing together make one publish.
-            time.sleep(ctx.config.pipeline.render_delay)
-            while True:
-                seen = requests.seen()
-                now = utcnow()
-                if ctx.publisher.needs_publish(ctx.archive, now):
-                    written = ctx.publisher.publish(ctx.archive, now)
-                    runs += 1
-                    log.info("feeds published: %d files written under %s", len(written),
-                             ctx.config.pipeline.feeds)
-                if not requests.finish(lease, seen):
-                    return runs
+            seen = requests.seen()
+            now = utcnow()
+            if ctx.publisher.needs_publish(ctx.archive, now):
+                started = time.monotonic()
+                written = ctx.publisher.publish(ctx.archive, now)
+                runs += 1
+                log.info("feeds published in %.3fs: %d files written under %s",
+                         time.monotonic() - started, len(written), ctx.config.pipeline.feeds)
+        if requests.finish(lease, seen):
+            # Records came while it ran: the next publish, after the debounce.
+            requests.resend(publish_sender(ctx.config))
+        return runs
     except StoreError as exc:
         log.error("publish: archive unavailable: %s; retrying", exc)
         with contextlib.suppress(redis.RedisError):
