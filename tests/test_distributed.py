@@ -182,13 +182,20 @@ def test_unreachable_broker_is_one_line_and_exit_3(tmp_path: Path, command: str)
     assert lines[0].startswith("ingest: error: redis://127.0.0.1:") and "cannot reach the broker" in lines[0]
 
 
+@pytest.mark.parametrize("archive", ["sqlite", "postgresql"])
 @pytest.mark.parametrize("command", ["scheduler", "worker"])
 def test_unusable_archive_is_one_line_and_exit_3(tmp_path: Path, redis_url: str,
-                                                 command: str) -> None:
-    config = distributed_config(tmp_path, ["https://a.example/f.xml"], redis_url)
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "wire.db").write_bytes(b"not a database at all" * 100)
+                                                 command: str, archive: str) -> None:
+    if archive == "sqlite":  # a file that is no database
+        config = distributed_config(tmp_path, ["https://a.example/f.xml"], redis_url)
+        (tmp_path / "data").mkdir()
+        (tmp_path / "data" / "wire.db").write_bytes(b"not a database at all" * 100)
+    else:  # a PostgreSQL server nobody runs
+        config = distributed_config(
+            tmp_path, ["https://a.example/f.xml"], redis_url,
+            f'database = "postgresql://wirefeed:secret@127.0.0.1:{free_port()}/wire"')
     result = run_cli(command, "--config", str(config), cwd=tmp_path, timeout=60)
+    assert "secret" not in result.stderr
     assert result.returncode == 3, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
 
