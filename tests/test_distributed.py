@@ -108,38 +108,39 @@ def test_publish_requests_coalesce(redis_url: str) -> None:
     def send() -> None:
         sent.append(1)
 
-    assert requests.request(send) and not requests.request(send) and not requests.request(send)
+    assert not requests.send_due(send)  # nothing asked for
+    for _ in range(3):
+        requests.request()
+    assert not requests.send_due(send, delay=3600)  # the debounce has not passed
+    assert requests.send_due(send) and not requests.send_due(send)
     assert len(sent) == 1  # one task for three requests
     lease = leases.Lease(client, leases.PUBLISH_PENDING, 30)
     assert requests.claim(lease)
     assert not requests.claim(leases.Lease(client, leases.PUBLISH_PENDING, 30))  # one at a time
     seen = requests.seen()
-    requests.request(send)  # while it publishes: no second task ...
-    requests.request(send)
-    assert len(sent) == 1
-    assert requests.finish(lease, seen)  # ... it publishes once more:
-    assert client.get(leases.PUBLISH_PENDING) == leases.QUEUED
-    requests.resend(send)
-    assert len(sent) == 2 and not requests.request(send)  # still one in flight
+    requests.request()  # while it publishes: no second task ...
+    requests.request()
+    assert not requests.send_due(send) and len(sent) == 1
+    assert requests.finish(lease, seen)  # ... but one more once it is done
+    assert requests.send_due(send) and len(sent) == 2
     again = leases.Lease(client, leases.PUBLISH_PENDING, 30)
     assert requests.claim(again)
     assert not requests.finish(again, requests.seen())
-    assert client.get(leases.PUBLISH_PENDING) is None
-    assert client.get(leases.PUBLISH_REQUESTED) is None
-    assert not requests.kick(send)  # nothing asked for
-    assert requests.request(send) and len(sent) == 3
+    assert client.keys("wirefeed:publish:*") == []
+    assert not requests.send_due(send) and len(sent) == 2
 
 
 def test_a_publish_whose_worker_died_is_sent_again(redis_url: str) -> None:
     client = leases.connect(redis_url)
     requests = leases.PublishRequests(client)
     sent: list[int] = []
-    requests.request(lambda: sent.append(1))
+    requests.request()
+    assert requests.send_due(lambda: sent.append(1))
     dead = leases.Lease(client, leases.PUBLISH_PENDING, 0.3)
     assert requests.claim(dead)  # ... and its worker dies: no renewal, no finish
-    assert not requests.kick(lambda: sent.append(1))
+    assert not requests.send_due(lambda: sent.append(1))
     wait_for(lambda: client.get(leases.PUBLISH_PENDING) is None, 10, "the lease to expire")
-    assert requests.kick(lambda: sent.append(1)) and len(sent) == 2
+    assert requests.send_due(lambda: sent.append(1)) and len(sent) == 2
 
 
 def test_a_source_is_queued_once_and_not_while_it_runs(redis_url: str) -> None:

@@ -14,6 +14,8 @@ key                              what it holds
 ``wirefeed:host:<host[:port]>``  sorted set of the requests in flight to a host, each
                                  scored by its expiry: at most ``per_host`` across workers
 ``wirefeed:publish:requested``   how many publishes were asked for (a counter)
+``wirefeed:publish:since``       when (Redis's clock, ms) the first request not yet served
+                                 came: the scheduler sends the publish ``render_delay`` later
 ``wirefeed:publish:pending``     ``queued`` while a publish task waits, then the token of
                                  the worker publishing (at most one publish in flight)
 ===============================  ======================================================
@@ -44,6 +46,7 @@ log = logging.getLogger(__name__)
 PREFIX = "wirefeed:"
 SCHEDULER_KEY = PREFIX + "scheduler"
 PUBLISH_REQUESTED = PREFIX + "publish:requested"
+PUBLISH_SINCE = PREFIX + "publish:since"
 PUBLISH_PENDING = PREFIX + "publish:pending"
 #: The value of :data:`PUBLISH_PENDING` while a publish task waits in the queue.
 QUEUED = "queued"
@@ -202,57 +205,66 @@ class SharedHostLimits(HostLimits):
             pause = min(pause * 2, 0.1)
 
 
+_NOW_MS = "local t = redis.call('TIME') " \
+          "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) "
+_REQUEST = _NOW_MS + """
+redis.call('incr', KEYS[1])
+redis.call('set', KEYS[2], now, 'NX')
+return 1
+"""
+_SEND = _NOW_MS + """
+if redis.call('exists', KEYS[1]) == 0 or redis.call('exists', KEYS[3]) == 1 then return 0 end
+local since = tonumber(redis.call('get', KEYS[2]) or '0')
+if now - since < tonumber(ARGV[1]) then return 0 end
+redis.call('set', KEYS[3], ARGV[2], 'PX', ARGV[3])
+return 1
+"""
 _CLAIM = """
 local v = redis.call('get', KEYS[1])
 if v and v ~= ARGV[2] then return 0 end
 redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[3])
 return 1
 """
-_FINISH = """
-local mine = redis.call('get', KEYS[2]) == ARGV[1]
-local n = tonumber(redis.call('get', KEYS[1]) or '0')
-if n > tonumber(ARGV[2]) then
-  if mine then redis.call('set', KEYS[2], ARGV[3], 'PX', ARGV[4]) end
+_FINISH = _NOW_MS + """
+local mine = redis.call('get', KEYS[3]) == ARGV[1]
+if mine then redis.call('del', KEYS[3]) end
+if tonumber(redis.call('get', KEYS[1]) or '0') > tonumber(ARGV[2]) then
+  redis.call('set', KEYS[2], now)
   return 1
 end
-redis.call('del', KEYS[1])
-if mine then redis.call('del', KEYS[2]) end
+redis.call('del', KEYS[1], KEYS[2])
 return 0
 """
 
 
 class PublishRequests:
     """Coalesced publishing: at most one publish task queued or running; a request made
-    while one runs makes it run once more when done.
+    while one runs makes it run once more after.
 
-    A requester bumps :data:`PUBLISH_REQUESTED` and sends a task only if it could set
-    :data:`PUBLISH_PENDING` (absent: no publish queued or running). The task claims
-    ``pending`` with its token, publishes, and finishes in one atomic step: if the counter
-    moved since it read it, ``pending`` goes back to ``queued`` and the task sends the next
-    publish; else it clears both keys. So no request falls between a publish's last look and
-    its end; and a worker killed mid-publish leaves the counter set, which the scheduler
-    kicks again once ``pending`` expires.
+    Anyone asks with :meth:`request` (a counter, :data:`PUBLISH_REQUESTED`, and the time of
+    the first request not yet served, :data:`PUBLISH_SINCE`). Only the scheduler sends tasks
+    (:meth:`send_due`, each tick): when requests wait, ``delay`` seconds have passed since the
+    first (the daemon's ``render_delay`` debounce: sources finishing together make one
+    publish), and no publish is queued or running (:data:`PUBLISH_PENDING` absent). The task
+    claims ``pending`` with its token, publishes, and finishes in one atomic step: if the
+    counter moved since it read it, the requests stay for the next publish, ``delay`` from
+    now; else they are cleared. So no request falls between a publish's last look and its
+    end; a worker killed mid-publish stops renewing ``pending``, and once it expires the
+    scheduler sends the publish again.
     """
 
-    def __init__(self, client: redis.Redis, queue_ttl: float = 600.0):
+    def __init__(self, client: redis.Redis, queue_ttl: float = 120.0):
         self.client = client
         self.queue_ttl_ms = int(queue_ttl * 1000)
 
-    def request(self, send: Callable[[], None]) -> bool:
-        """Ask for a publish; ``send`` enqueues the task when none is queued or running.
-        True when this call sent it. Raises ``redis.RedisError`` (and what ``send`` raises)."""
-        self.client.incr(PUBLISH_REQUESTED)
-        return self._send_if_idle(send)
+    def request(self) -> None:
+        """Ask for a publish. Raises ``redis.RedisError``."""
+        self.client.eval(_REQUEST, 2, PUBLISH_REQUESTED, PUBLISH_SINCE)
 
-    def kick(self, send: Callable[[], None]) -> bool:
-        """Send a publish task if requests are waiting and none is queued or running (a
-        publish whose worker died, or a request that found the broker down)."""
-        if not self.client.exists(PUBLISH_REQUESTED):
-            return False
-        return self._send_if_idle(send)
-
-    def _send_if_idle(self, send: Callable[[], None]) -> bool:
-        if not self.client.set(PUBLISH_PENDING, QUEUED, nx=True, px=self.queue_ttl_ms):
+    def send_due(self, send: Callable[[], None], delay: float = 0.0) -> bool:
+        """Send a publish task (``send``) if one is due (see the class). True when sent."""
+        if not self.client.eval(_SEND, 3, PUBLISH_REQUESTED, PUBLISH_SINCE, PUBLISH_PENDING,
+                                int(delay * 1000), QUEUED, self.queue_ttl_ms):
             return False
         try:
             send()
@@ -274,17 +286,6 @@ class PublishRequests:
 
     def finish(self, lease: Lease, seen: int) -> bool:
         """After a publish that started at counter ``seen``: True when more requests came
-        (``pending`` is ``queued`` again: the caller sends the next publish with
-        :meth:`resend`), else both keys are cleared and False."""
-        return bool(self.client.eval(_FINISH, 2, PUBLISH_REQUESTED, PUBLISH_PENDING,
-                                     lease.token, seen, QUEUED, self.queue_ttl_ms))
-
-    def resend(self, send: Callable[[], None]) -> None:
-        """Send the next publish after :meth:`finish` returned True; if that fails, ``pending``
-        is cleared so the scheduler's :meth:`kick` sends it. Raises what ``send`` raises."""
-        try:
-            send()
-        except BaseException:
-            with contextlib.suppress(redis.RedisError):
-                self.client.eval(_RELEASE, 1, PUBLISH_PENDING, QUEUED)
-            raise
+        (they wait for the next publish), else they are cleared and False."""
+        return bool(self.client.eval(_FINISH, 3, PUBLISH_REQUESTED, PUBLISH_SINCE,
+                                     PUBLISH_PENDING, lease.token, seen))

@@ -8,9 +8,9 @@ the daemon's: a source's ``next_due`` as the runs wrote it (its ``every`` or ``c
 after failures, the server's ``Retry-After`` or freshness hints), a source never run at once,
 plus the source's ``jitter``. A worker checks again that the source is due before fetching.
 
-It also asks for a publish at start (feeds a stopped deployment left behind), when embargoes
-pass, and again when a publish was asked for but none is queued or running (the worker that
-had it died). A source without a success for longer than its ``stale_after`` is logged once.
+It sends the publish tasks the workers ask for (coalesced, ``render_delay`` seconds after
+the first request: :class:`~ingest.distributed.leases.PublishRequests`), and asks for one
+itself at start (feeds a stopped deployment left behind) and when embargoes pass. A source without a success for longer than its ``stale_after`` is logged once.
 
 A second scheduler waits for the lease and takes over when the holder stops (SIGTERM releases
 it at once) or dies (it expires after ``lease_ttl`` seconds). While the broker is away the
@@ -81,7 +81,9 @@ class Scheduler:
         self.requeue_after = requeue_after
         self.redis = leases.connect(config.pipeline.broker)
         self.lease = leases.Lease(self.redis, leases.SCHEDULER_KEY, lease_ttl)
-        self.publishes = leases.PublishRequests(self.redis)
+        # A publish task waits for a free worker: at most about one fetch (its deadline).
+        self.publishes = leases.PublishRequests(
+            self.redis, queue_ttl=config.pipeline.render_delay + 3 * config.pipeline.timeout + 10)
         self.stopping = threading.Event()
         self.holding = False
         self.sent = 0
@@ -187,16 +189,16 @@ class Scheduler:
         since, self._last_tick = self._last_tick, now
         if since is not None and archive.embargoes_passed(since, now):
             self._request_publish("embargo")
-        self.publishes.kick(self._send_publish)
+        if self.publishes.send_due(self._send_publish, self.config.pipeline.render_delay):
+            log.debug("publish sent to the workers")
         return sent
 
     def _send_publish(self) -> None:
-        app.send_task(PUBLISH_TASK, queue=PUBLISH_QUEUE,
-                      countdown=self.config.pipeline.render_delay or None)
+        app.send_task(PUBLISH_TASK, queue=PUBLISH_QUEUE)
 
     def _request_publish(self, why: str) -> None:
-        if self.publishes.request(self._send_publish):
-            log.info("publish requested (%s)", why)
+        self.publishes.request()
+        log.info("publish requested (%s)", why)
 
     def _watch_stale(self, states: dict[str, SourceState], now: datetime) -> None:
         for source in self.config.sources:

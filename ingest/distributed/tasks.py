@@ -8,8 +8,9 @@ worker already ran the source, does nothing). Requests go through
 :class:`~ingest.distributed.leases.SharedHostLimits`, so ``per_host`` holds across workers.
 
 :func:`publish` writes the feeds (see :class:`~ingest.distributed.leases.PublishRequests`):
-never two at once, once more when more records came meanwhile; each publish task is sent to
-run ``render_delay`` seconds later, so commits close together make one publish.
+never two at once, once more when more records came meanwhile. The tasks only ask for a
+publish; the scheduler sends it ``render_delay`` seconds after the first request, so commits
+close together make one publish.
 
 What a task needs (configuration, archive, HTTP client, Redis, publisher) is made once per
 worker process, after the fork (:func:`context`); the command sets the configuration with
@@ -31,7 +32,7 @@ import redis
 from ingest.archive import Archive, open_archive, utcnow
 from ingest.config import Config, Source
 from ingest.distributed import leases
-from ingest.distributed.app import FETCH_TASK, PUBLISH_QUEUE, PUBLISH_TASK, app
+from ingest.distributed.app import FETCH_TASK, PUBLISH_TASK, app
 from ingest.errors import StoreError
 from ingest.pipeline import Publisher, Runner, log_outcome, make_run_client
 from ingest.schedule import is_due
@@ -170,32 +171,20 @@ def _run(task, ctx: WorkerContext, source: Source) -> str:
     return outcome.status
 
 
-def publish_sender(config: Config) -> Callable[[], None]:
-    """Sends one publish task, to run ``render_delay`` seconds from now (the daemon's debounce:
-    sources finishing together make one publish, and no worker slot waits meanwhile). Callers
-    go through :class:`leases.PublishRequests`."""
-    def send() -> None:
-        app.send_task(PUBLISH_TASK, queue=PUBLISH_QUEUE,
-                      countdown=config.pipeline.render_delay or None)
-    return send
-
-
 def request_publish(ctx: WorkerContext, why: str) -> None:
-    """Ask for a publish (coalesced); a Redis or broker error is logged, not raised: the
-    feeds are behind the archive's change mark, so the next request or the scheduler's next
-    kick publishes."""
+    """Ask for a publish (coalesced; the scheduler sends it). A Redis error is logged, not
+    raised: the feeds are behind the archive's change mark, so the next request publishes."""
     try:
-        if leases.PublishRequests(ctx.redis).request(publish_sender(ctx.config)):
-            log.debug("publish requested by %s", why)
-    except Exception as exc:  # redis or kombu: the broker is away
-        log.warning("publish request by %s not sent (%s); it is retried", why, exc)
+        leases.PublishRequests(ctx.redis).request()
+        log.debug("publish requested by %s", why)
+    except redis.RedisError as exc:
+        log.warning("publish request by %s not recorded (%s)", why, exc)
 
 
 @app.task(name=PUBLISH_TASK, bind=True, acks_late=True, reject_on_worker_lost=True,
           ignore_result=True)
 def publish(self) -> int:
-    """Write the feeds if they are behind the archive; send the next publish when more were
-    requested meanwhile. Returns how many publishes ran (0 or 1)."""
+    """Write the feeds if they are behind the archive. Returns how many publishes ran (0, 1)."""
     try:
         ctx = context()
     except StoreError as exc:
@@ -218,8 +207,7 @@ def publish(self) -> int:
                 log.info("feeds published in %.3fs: %d files written under %s",
                          time.monotonic() - started, len(written), ctx.config.pipeline.feeds)
         if requests.finish(lease, seen):
-            # Records came while it ran: the next publish, after the debounce.
-            requests.resend(publish_sender(ctx.config))
+            log.debug("publish: more records came meanwhile; the next publish follows")
         return runs
     except StoreError as exc:
         log.error("publish: archive unavailable: %s; retrying", exc)
