@@ -307,7 +307,10 @@ def test_two_workers_one_killed_store_everything_once(tmp_path: Path, server, re
     records = list(archive.iter_articles())
     assert len(records) == 400 and len({r.id for r in records}) == 400
     assert all(r.version == 1 and not archive.history(r.id) for r in records)
-    assert sum(s.items_total for s in archive.source_states().values()) == 400
+    # A worker killed between storing a source's records and saving its state (two
+    # transactions) leaves the source due: run again, its records are unchanged, so its
+    # items_total (new items counted) misses them. Never counted twice.
+    assert sum(s.items_total for s in archive.source_states().values()) <= 400
     assert all(s.failures == 0 for s in archive.source_states().values())
     archive.close()
     text = "".join(log.read_text() for log in logs[1:])
@@ -359,7 +362,11 @@ def test_broker_restarting_empty_mid_run_loses_nothing(tmp_path: Path, server, r
         for proc in (scheduler, worker):
             if proc.poll() is None:
                 kill_group(proc)
-    assert "broker unavailable" in logs[0].read_text()  # the scheduler waited it out
+    # The scheduler went on through it: its calls waiting out the outage (or failing, logged
+    # and retried), its lease gone with Redis's data and taken again.
+    text = logs[0].read_text()
+    assert "broker unavailable" in text or "scheduler lease lost" in text
+    assert text.count("scheduler lease taken") == 2
     assert archive.count_articles() == 40
     assert sum(s.items_total for s in archive.source_states().values()) == 40
     assert tracker.overlaps == []

@@ -139,7 +139,9 @@ class Scheduler:
             if self.lease.renew():
                 return True
             self.holding = False
-            log.warning("scheduler lease lost to %s: standing by", self.lease.holder() or "nobody")
+            holder = self.lease.holder()
+            log.warning("scheduler lease lost (%s)", f"taken by {holder}" if holder else
+                        "expired, or the broker restarted without its data")
         if self.lease.acquire():
             self.holding = True
             log.info("scheduler lease taken: this scheduler sends the due sources")
