@@ -249,3 +249,57 @@ def test_an_archive_made_before_edition_counts_gets_them_counted_on_open(tmp_pat
                                            "es-mx": (2, NOW - timedelta(minutes=1))}
     finally:
         archive.close()
+
+
+def test_source_health_inbox_files_embargoes_and_queries_round_trip(database) -> None:
+    from ingest.archive import SourceState
+
+    archive = open_archive(database)
+    try:
+        state = SourceState(id="efe", kind="feed", location="https://efe.example/rss",
+                            last_attempt=NOW, last_success=NOW - timedelta(hours=1),
+                            last_status="failed", last_error="HTTP 503", failures=2,
+                            failing_since=NOW - timedelta(minutes=30),
+                            next_due=NOW + timedelta(minutes=5), etag='"e1"',
+                            last_modified="Tue, 03 Mar 2026 10:00:00 GMT", items_total=7,
+                            latencies=(0.25, 0.5, 1.0), next_due_reason="backoff")
+        archive.save_source_state(state)
+        archive.save_source_state(state)  # a state saved again replaces the row
+        assert archive.source_state("efe") == state
+        assert archive.source_states() == {"efe": state}
+        assert archive.source_state("other") == SourceState(id="other")
+
+        assert archive.seen_file("drop", "ab" * 32) is None
+        archive.remember_file("drop", "ab" * 32, "a.xml", NOW, "failed", "bad XML")
+        archive.remember_file("drop", "ab" * 32, "a.xml", NOW, "done")
+        seen = archive.seen_file("drop", "ab" * 32)
+        assert (seen["name"], seen["status"], seen["reason"]) == ("a.xml", "done", None)
+
+        later = NOW + timedelta(hours=2)
+        held = _article(1, embargoed=later)
+        archive.store([held, _article(2)], NOW, stored_at=NOW)
+        assert [a.id for a in archive.feed_articles("es-es", NOW, 10)] == ["id-0002"]
+        assert archive.pending_embargoes(NOW) == later
+        assert archive.embargoes_passed(NOW, later) == 1
+        assert [a.id for a in archive.feed_articles("es-es", later, 10)] == ["id-0001", "id-0002"]
+        assert archive.new_items_since("efe", NOW - timedelta(seconds=1)) == 2
+        assert archive.ids_with_prefix("id-0") == ["id-0001", "id-0002"]
+        assert archive.ids_with_prefix("id-") == [] and archive.find_article("id-0") is None
+        assert archive.find_article("id-0001") == held
+        assert [a.id for a in archive.iter_articles(edition="es-mx", limit=1)] == ["id-0001"]
+        assert archive.known_hashes("efe") == {"urn:test:1": "h1", "urn:test:2": "h2"}
+        assert archive.count_articles() == 2
+        mark = archive.change_mark()
+        archive.store([_article(2)], later)  # unchanged: the mark stays
+        assert archive.change_mark() == mark
+        archive.store([_article(2, title="Otro", content_hash="h2b")], later)
+        assert archive.change_mark() != mark
+        assert [(when, old.title) for when, old in archive.history("id-0002")] == [
+            (later, "Titular 2")]
+    finally:
+        archive.close()
+    archive = open_archive(database)  # reopened: everything kept
+    try:
+        assert archive.source_state("efe") == state and archive.count_articles() == 2
+    finally:
+        archive.close()

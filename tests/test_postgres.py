@@ -5,6 +5,7 @@ backends share are tested on both in tests/test_archive.py."""
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 
@@ -128,3 +129,40 @@ def test_run_once_and_the_queries_work_on_a_postgresql_archive(tmp_path, server,
     assert invoke("export", "--jsonl", "--config", config).stdout.count("\n") == 2
     assert "budget" in invoke("search", "budget", "--config", config).stdout
     assert invoke("run-once", "--all", "--config", config).exit_code == 0
+
+
+@pytest.mark.slow
+def test_the_daemon_and_healthz_work_on_a_postgresql_archive(tmp_path, server, postgres_url) -> None:
+    import signal
+
+    from ingest.config import load_config
+    from ingest.serving import health_answer
+    from localserver import Route
+    from test_daemon import fast_config, sources_toml, start_daemon, wait_for
+    from test_fetch import tune_pipeline
+    from test_pipeline import ENGLISH, rss_feed
+
+    server.routes["/wire.xml"] = Route(body=rss_feed(ENGLISH))
+    config = fast_config(tmp_path, sources_toml(("wire", server.url("/wire.xml"), "1s")))
+    tune_pipeline(config, f'database = "{postgres_url}"')
+    rss = tmp_path / "data" / "feeds" / "en-gb" / "rss.xml"
+    proc, log = start_daemon(config, tmp_path)
+    try:
+        wait_for(lambda: "[wire] not-modified" in log.read_text(encoding="utf-8"),
+                 what="a poll and a conditional one committed", proc=proc, log=log)
+        wait_for(lambda: rss.exists() and b"wire.example/rates" in rss.read_bytes(),
+                 what="the feeds rendered", proc=proc, log=log)
+        assert json.loads(health_answer(load_config(config)).body)["status"] == "ok"
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    archive = open_archive(postgres_url)
+    try:
+        assert archive.source_state("wire").last_status == "not-modified"
+        assert archive.count_articles() == len(ENGLISH)
+    finally:
+        archive.close()
+    assert not (tmp_path / "data" / "wire.db").exists()
