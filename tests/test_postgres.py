@@ -166,3 +166,32 @@ def test_the_daemon_and_healthz_work_on_a_postgresql_archive(tmp_path, server, p
     finally:
         archive.close()
     assert not (tmp_path / "data" / "wire.db").exists()
+
+
+def test_read_only_commands_never_create_an_archive_in_an_empty_database(
+        tmp_path, server, postgres_url) -> None:
+    config = str(project(tmp_path, server, pipeline=f'database = "{postgres_url}"'))
+    for command in ("articles", "export", "editions", "sources"):
+        args = [command, "--jsonl"] if command == "export" else [command]
+        result = invoke(*args, "--config", config)
+        assert result.exit_code == 2 and "no archive there yet" in one_line_error(result)
+    from ingest.archive.postgres import holds_archive
+
+    assert not holds_archive(postgres_url)
+
+
+def test_a_database_lost_mid_run_is_a_store_error(postgres_url) -> None:
+    import psycopg
+
+    archive = open_archive(postgres_url)
+    try:
+        archive.store([_article(1)], NOW)
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE application_name LIKE 'wirefeed archive%' AND pid <> pg_backend_pid()")
+        with pytest.raises(StoreError, match="the archive database failed"):
+            archive.store([_article(2)], NOW)
+        with pytest.raises(StoreError):
+            archive.source_state("efe")
+    finally:
+        archive.close()

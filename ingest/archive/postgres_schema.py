@@ -83,6 +83,17 @@ def _fingerprint() -> str:
 FINGERPRINT = _fingerprint()
 
 
+def _function_source_of(statement: str) -> str:
+    return statement.split("$$")[1].strip()
+
+
+def _function_source(conn) -> str | None:
+    """The body of the database's ``wirefeed_search_config``, if it has one."""
+    row = conn.execute("SELECT prosrc FROM pg_proc WHERE proname = 'wirefeed_search_config' "
+                       "AND pronamespace = current_schema()::regnamespace").fetchone()
+    return row[0].strip() if row else None
+
+
 def schema_ready(conn) -> bool:
     """Whether the database holds this version of the schema (``conn``: a PgConnection)."""
     if conn.execute("SELECT to_regclass('wirefeed_schema')").fetchone()[0] is None:
@@ -94,7 +105,7 @@ def schema_ready(conn) -> bool:
 def create_or_migrate(conn) -> None:
     """Create missing tables, add missing columns and indexes, run the shared data steps and
     record the schema version, in one transaction under the schema lock."""
-    with conn.raw.transaction():
+    with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(?, ?)", [LOCK_CLASS, LOCK_SCHEMA])
         conn.execute("CREATE TABLE IF NOT EXISTS wirefeed_schema (id bigint PRIMARY KEY, "
                      "fingerprint text NOT NULL)")
@@ -120,7 +131,10 @@ def create_or_migrate(conn) -> None:
                 conn.execute(statement)
         for index in _DROPPED_INDEXES:
             conn.execute(f"DROP INDEX IF EXISTS {index}")
-        conn.execute(_CONFIG_FUNCTION)
+        if _function_source(conn) != _function_source_of(_CONFIG_FUNCTION):
+            # The index holds documents made with the old language mapping: make it anew.
+            conn.execute("DROP INDEX IF EXISTS idx_articles_search")
+            conn.execute(_CONFIG_FUNCTION)
         conn.execute(_SEARCH_INDEX)
         after_migration(conn, created, added)
         conn.execute("INSERT INTO wirefeed_schema (id, fingerprint) VALUES (1, ?) "
