@@ -195,3 +195,19 @@ def test_a_database_lost_mid_run_is_a_store_error(postgres_url) -> None:
             archive.source_state("efe")
     finally:
         archive.close()
+
+
+def test_healthz_and_metrics_read_a_postgresql_archive_and_create_none(
+        tmp_path, server, postgres_url) -> None:
+    from ingest.config import load_config
+    from ingest.serving import health_answer, metrics_route
+
+    config = load_config(project(tmp_path, server, pipeline=f'database = "{postgres_url}"'))
+    assert json.loads(health_answer(config).body)["status"] == "no archive"
+    assert b"wirefeed_source_healthy" in metrics_route(config)().body
+    from ingest.archive.postgres import holds_archive
+
+    assert not holds_archive(postgres_url)
+    assert invoke("run-once", "--config", str(config.path)).exit_code == 0
+    assert json.loads(health_answer(config).body)["status"] == "ok"
+    assert b'wirefeed_source_items_stored_total{source="wire"} 2.0' in metrics_route(config)().body
