@@ -56,6 +56,7 @@ def test_a_stored_record_reads_back_equal_and_files_under_its_editions_and_secti
         assert [a.id for a in archive.feed_articles("es-es", NOW, 10, section="economia")] == [
             undated.id, dated.id]
         assert [a.id for a in archive.search("economía")] == [undated.id, dated.id]
+        assert [a.id for a in archive.search("ECONOMIA cuerpo")] == [undated.id, dated.id]
         assert archive.store([dated, undated], NOW).unchanged == 2
     finally:
         archive.close()

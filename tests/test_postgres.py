@@ -18,6 +18,10 @@ from test_archive import NOW, _article
 from test_operator import invoke, one_line_error, project
 
 
+FRENCH = _article(9, language="fr", title="L'économie de l'État",
+                  body_text="Les économistes prévoient une reprise.")
+
+
 @pytest.mark.parametrize("command", ["check", "run-once", "render", "articles", "sources"])
 def test_an_unreachable_database_is_one_line_naming_it_and_exit_3(tmp_path, server, command) -> None:
     port = _free_port()  # nothing listens there
@@ -52,7 +56,8 @@ def test_search_reads_each_record_in_its_own_language(postgres_url) -> None:
         english = _article(2, language="en", title="Councils approve budgets",
                            body_text="The councils approved the budgets.")
         other = _article(3, language="xx", title="Zzyzx hoy", body_text="")
-        archive.store([german, english, other], NOW)
+        archive.store([german, english, other, FRENCH], NOW)
+        assert [a.id for a in archive.search("economie ETAT")] == [FRENCH.id]  # accents fold
         assert [a.id for a in archive.search("Haus")] == [german.id]  # German stem of Häuser
         assert [a.id for a in archive.search("council approving")] == [english.id]
         assert [a.id for a in archive.search("zzyzx")] == [other.id]  # 'simple' configuration
@@ -211,3 +216,27 @@ def test_healthz_and_metrics_read_a_postgresql_archive_and_create_none(
     assert invoke("run-once", "--config", str(config.path)).exit_code == 0
     assert json.loads(health_answer(config).body)["status"] == "ok"
     assert b'wirefeed_source_items_stored_total{source="wire"} 2.0' in metrics_route(config)().body
+
+
+def test_a_role_that_may_not_add_extensions_gets_search_without_accent_folding(
+        postgres_cluster) -> None:
+    """An operator's usual role: it owns its tables but may not create extensions. The archive
+    works; only "economie" no longer finds "économie"."""
+    import psycopg
+
+    url = postgres_cluster.new_database()
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(postgres_cluster.url(), autocommit=True) as admin:
+        admin.execute("DO $$ BEGIN CREATE ROLE wirefeed_app LOGIN; "
+                      "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute("GRANT ALL ON SCHEMA public TO wirefeed_app")
+    archive = open_archive(postgres_cluster.url(name).replace("postgres@", "wirefeed_app@"))
+    try:
+        archive.store([FRENCH], NOW)
+        assert [a.id for a in archive.search("économie")] == [FRENCH.id]
+        assert archive.search("economie") == []
+        assert archive.conn.execute("SELECT COUNT(*) FROM pg_extension "
+                                    "WHERE extname = 'unaccent'").fetchone()[0] == 0
+    finally:
+        archive.close()

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 
+import psycopg
+
 from ingest.archive.schema import _DROPPED_INDEXES, SEARCH_COLUMNS, TABLES, Table, after_migration
 
 #: Advisory lock keys (two int4 keys: wirefeed's class, then the lock) in the database.
@@ -32,15 +34,28 @@ SEARCH_CONFIGS = {
     "pt": "portuguese", "ro": "romanian", "ru": "russian", "sv": "swedish", "ta": "tamil",
     "tr": "turkish",
 }
-#: Every configuration a query is parsed with (a record matches in its own language's).
-QUERY_CONFIGS = ("simple", *sorted(set(SEARCH_CONFIGS.values())))
+#: One language per configuration, '' for 'simple': a query is read in each of them (a record
+#: matches in its own language's).
+QUERY_LANGUAGES = ("", *sorted({name: code for code, name in sorted(SEARCH_CONFIGS.items(),
+                                                                    reverse=True)}.values()))
 
-_CONFIG_FUNCTION = (
-    "CREATE OR REPLACE FUNCTION wirefeed_search_config(language text) RETURNS regconfig "
-    "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (CASE split_part(lower(coalesce("
-    "language, '')), '-', 1) "
-    + " ".join(f"WHEN '{code}' THEN '{name}'" for code, name in sorted(SEARCH_CONFIGS.items()))
-    + " ELSE 'simple' END)::regconfig $$")
+
+def _config_function(schema: str | None) -> str:
+    """The function that names a record's text search configuration: ours (accents removed
+    first, as SQLite's ``remove_diacritics``) in ``schema``, or PostgreSQL's own without the
+    ``unaccent`` extension (``schema`` None)."""
+    def config(base: str) -> str:
+        return f"{schema}.wirefeed_{base}" if schema else f"pg_catalog.{base}"
+
+    return ("CREATE OR REPLACE FUNCTION wirefeed_search_config(language text) RETURNS regconfig "
+            "LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (CASE split_part(lower(coalesce("
+            "language, '')), '-', 1) "
+            + " ".join(f"WHEN '{code}' THEN '{config(name)}'"
+                       for code, name in sorted(SEARCH_CONFIGS.items()))
+            + f" ELSE '{config('simple')}' END)::regconfig $$")
+
+
+_CONFIG_FUNCTION = _config_function("public")  # its shape, for the schema's fingerprint
 #: The indexed document of a record (queries must spell it the same to use the GIN index).
 SEARCH_DOCUMENT = (
     "to_tsvector(wirefeed_search_config(language), "
@@ -81,6 +96,28 @@ def _fingerprint() -> str:
 
 
 FINGERPRINT = _fingerprint()
+
+
+def _accent_free_configs(conn) -> str | None:
+    """Make our text search configurations (each of PostgreSQL's, words stripped of their
+    accents by ``unaccent`` before stemming) in the current schema; its name, or None when the
+    ``unaccent`` extension cannot be had (not installed, or no right to create it)."""
+    try:
+        with conn.transaction():  # a savepoint: a refusal leaves the migration going
+            conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+    except psycopg.Error:
+        return None
+    schema = conn.execute("SELECT current_schema()").fetchone()[0]
+    have = {name for (name,) in conn.execute(
+        "SELECT cfgname FROM pg_ts_config WHERE cfgnamespace = current_schema()::regnamespace")}
+    for base in ("simple", *sorted(set(SEARCH_CONFIGS.values()))):
+        if f"wirefeed_{base}" in have:
+            continue
+        conn.execute(f"CREATE TEXT SEARCH CONFIGURATION wirefeed_{base} (COPY = pg_catalog.{base})")
+        conn.execute(f"ALTER TEXT SEARCH CONFIGURATION wirefeed_{base} ALTER MAPPING FOR "
+                     f"hword, hword_part, word WITH unaccent, "
+                     f"{'simple' if base == 'simple' else base + '_stem'}")
+    return schema
 
 
 def _function_source_of(statement: str) -> str:
@@ -131,10 +168,11 @@ def create_or_migrate(conn) -> None:
                 conn.execute(statement)
         for index in _DROPPED_INDEXES:
             conn.execute(f"DROP INDEX IF EXISTS {index}")
-        if _function_source(conn) != _function_source_of(_CONFIG_FUNCTION):
+        function = _config_function(_accent_free_configs(conn))
+        if _function_source(conn) != _function_source_of(function):
             # The index holds documents made with the old language mapping: make it anew.
             conn.execute("DROP INDEX IF EXISTS idx_articles_search")
-            conn.execute(_CONFIG_FUNCTION)
+            conn.execute(function)
         conn.execute(_SEARCH_INDEX)
         after_migration(conn, created, added)
         conn.execute("INSERT INTO wirefeed_schema (id, fingerprint) VALUES (1, ?) "
