@@ -122,3 +122,22 @@ def database(request, tmp_path: Path):
     if request.param == "sqlite":
         return tmp_path / "wire.db"
     return request.getfixturevalue("postgres_url")
+
+
+def archive_rows(database, sql: str, params=()) -> list[tuple]:
+    """The rows of ``sql`` (``?`` parameters) in the archive at ``database``, either backend."""
+    from ingest.archive import open_archive
+
+    archive = open_archive(database)
+    try:
+        return [tuple(row) for row in archive.conn.execute(sql, params).fetchall()]
+    finally:
+        archive.close()
+
+
+def use_database(config: Path, database) -> None:
+    """Point the configuration file at ``database`` (an SQLite path or a PostgreSQL URL)."""
+    lines = config.read_text(encoding="utf-8").split("\n")
+    lines = [f'database = "{database}"' if line.startswith("database =") else line
+             for line in lines]
+    config.write_text("\n".join(lines), encoding="utf-8")
