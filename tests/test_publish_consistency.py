@@ -210,8 +210,8 @@ def _article(number: int, **changes) -> Article:
 
 
 def test_the_change_mark_moves_with_every_record_change_and_survives_reopening(
-        tmp_path: Path) -> None:
-    db = tmp_path / "wire.db"
+        tmp_path: Path, database, request) -> None:
+    db = database  # each backend
     archive = open_archive(db)
     try:
         marks = [archive.change_mark()]
@@ -233,7 +233,8 @@ def test_the_change_mark_moves_with_every_record_change_and_survives_reopening(
         assert archive.change_mark() == marks[-1]
     finally:
         archive.close()
-    other = open_archive(tmp_path / "other.db")
+    other = open_archive(request.getfixturevalue("postgres_cluster").new_database()
+                         if isinstance(db, str) else tmp_path / "other.db")
     try:
         assert other.change_mark() != marks[0]  # another archive's marks are its own
     finally:
