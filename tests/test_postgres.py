@@ -240,3 +240,12 @@ def test_a_role_that_may_not_add_extensions_gets_search_without_accent_folding(
                                     "WHERE extname = 'unaccent'").fetchone()[0] == 0
     finally:
         archive.close()
+
+
+def test_passwords_are_masked_wherever_a_url_carries_them() -> None:
+    from ingest.archive.postgres import mask_url
+
+    assert mask_url("postgresql://wire:s3cret@db:5432/wire") == "postgresql://wire:***@db:5432/wire"
+    assert mask_url("postgresql://db/wire?user=u&password=s3&sslmode=require") == (
+        "postgresql://db/wire?user=u&password=***&sslmode=require")
+    assert mask_url("postgresql://wire@db/wire") == "postgresql://wire@db/wire"

@@ -40,8 +40,10 @@ CONNECT_TIMEOUT = 10
 
 
 def mask_url(url: str) -> str:
-    """``url`` with its password (if any) replaced by ``***``, for messages and logs."""
-    return re.sub(r"^([a-z][a-z0-9+.-]*://[^:/@]*):[^@/]*@", r"\1:***@", str(url))
+    """``url`` with its password (in the authority or a ``password=`` parameter) replaced by
+    ``***``, for messages and logs."""
+    url = re.sub(r"^([a-z][a-z0-9+.-]*://[^:/@]*):[^@/]*@", r"\1:***@", str(url))
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", url)
 
 
 @functools.lru_cache(maxsize=256)
