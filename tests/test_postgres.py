@@ -249,3 +249,18 @@ def test_passwords_are_masked_wherever_a_url_carries_them() -> None:
     assert mask_url("postgresql://db/wire?user=u&password=s3&sslmode=require") == (
         "postgresql://db/wire?user=u&password=***&sslmode=require")
     assert mask_url("postgresql://wire@db/wire") == "postgresql://wire@db/wire"
+
+
+def test_check_names_a_role_that_may_not_create_the_archive(tmp_path, server, postgres_cluster) -> None:
+    import psycopg
+
+    url = postgres_cluster.new_database()
+    with psycopg.connect(postgres_cluster.url(), autocommit=True) as admin:
+        admin.execute("DO $$ BEGIN CREATE ROLE wirefeed_reader LOGIN; "
+                      "EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    reader = url.replace("postgres@", "wirefeed_reader@")
+    result = invoke("check", "--config", str(project(tmp_path, server, pipeline=f'database = "{reader}"')))
+    assert result.exit_code == 3
+    assert "may not create tables in schema public" in one_line_error(result)
+    result = invoke("check", "--config", str(project(tmp_path, server, pipeline=f'database = "{url}"')))
+    assert result.exit_code == 0, result.output

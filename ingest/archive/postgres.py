@@ -81,11 +81,25 @@ def holds_archive(url: str) -> bool:
 
 def database_url_problem(url: str) -> str | None:
     """Why the PostgreSQL archive at ``url`` cannot be used, as one line naming it (password
-    masked); ``None`` when a connection is accepted. Nothing is created."""
+    masked); ``None`` when it holds an archive or its tables may be created there. Nothing is
+    created."""
     try:
-        _connect(url, "check").close()
+        conn = _connect(url, "check")
     except StoreError as exc:
         return str(exc)
+    try:
+        schema, archive, may_create = conn.execute(
+            "SELECT current_schema(), to_regclass('articles') IS NOT NULL, "
+            "has_schema_privilege(current_schema(), 'CREATE')").fetchone()
+    except StoreError as exc:
+        return str(exc)
+    finally:
+        conn.close()
+    if schema is None:
+        return f"{mask_url(url)}: no schema to create the archive in (check the role's search_path)"
+    if not archive and not may_create:
+        return (f"{mask_url(url)}: the archive's tables cannot be created: the role may not "
+                f"create tables in schema {schema}")
     return None
 
 
