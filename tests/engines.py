@@ -100,11 +100,13 @@ def postgres_cluster():
     bindir = _bindir()
     if bindir is None:
         pytest.skip("PostgreSQL is not installed (initdb/pg_ctl not found; Debian: postgresql)")
-    cluster = PostgresCluster(bindir)
+    cluster = None
     try:
+        cluster = PostgresCluster(bindir)
         cluster.start()
-    except (RuntimeError, OSError, KeyError) as exc:
-        shutil.rmtree(cluster.folder, ignore_errors=True)
+    except (RuntimeError, OSError, KeyError, subprocess.SubprocessError) as exc:
+        if cluster is not None:
+            shutil.rmtree(cluster.folder, ignore_errors=True)
         pytest.skip(f"PostgreSQL could not be started: {exc}")
     yield cluster
     cluster.stop()
