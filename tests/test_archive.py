@@ -304,3 +304,50 @@ def test_source_health_inbox_files_embargoes_and_queries_round_trip(database) ->
         assert archive.source_state("efe") == state and archive.count_articles() == 2
     finally:
         archive.close()
+
+
+def test_a_column_added_to_the_table_description_reaches_existing_archives_of_both_backends(
+        database, monkeypatch) -> None:
+    """Adding a column is one edit (``schema.TABLES``): the next open adds it to an existing
+    archive, SQLite or PostgreSQL, and the records stay."""
+    import dataclasses
+
+    from ingest.archive import schema
+
+    archive = open_archive(database)
+    archive.store([_article(1)], NOW)
+    archive.close()
+    tables = tuple(dataclasses.replace(t, columns={**t.columns, "note": str})
+                   if t.name == "sources" else t for t in schema.TABLES)
+    monkeypatch.setattr(schema, "TABLES", tables)
+    archive = open_archive(database)
+    try:
+        archive.conn.execute("UPDATE sources SET note = 'x'")
+        assert archive.find_article("id-0001") == _article(1)
+    finally:
+        archive.close()
+
+
+def test_an_older_postgresql_archive_migrates_as_an_older_sqlite_one(postgres_url) -> None:
+    """The data steps of a migration are shared: first_fetched filled from first_seen, edition
+    counts counted, the change mark made."""
+    archive = open_archive(postgres_url)
+    archive.store([_article(1), _article(2, editions=("es-mx",),
+                                          edition_reasons=(("es-mx", "rule"),))], NOW)
+    for statement in ("UPDATE articles SET first_seen = ?",
+                      "ALTER TABLE articles DROP COLUMN first_fetched",
+                      "ALTER TABLE sources DROP COLUMN next_due_reason",
+                      "DROP TABLE edition_counts", "DROP TABLE change_mark",
+                      "UPDATE wirefeed_schema SET fingerprint = 'older'"):
+        archive.conn.execute(statement, [NOW.isoformat()] if "?" in statement else [])
+    archive.close()
+
+    archive = open_archive(postgres_url)
+    try:
+        assert archive.first_fetched("id-0001") == NOW
+        assert archive.edition_stats() == {"es-es": (1, NOW - timedelta(minutes=1)),
+                                           "es-mx": (2, NOW - timedelta(minutes=1))}
+        assert archive.change_mark().endswith(":0")
+        assert archive.source_state("efe").next_due_reason is None
+    finally:
+        archive.close()

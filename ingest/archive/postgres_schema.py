@@ -16,7 +16,8 @@ import hashlib
 
 import psycopg
 
-from ingest.archive.schema import _DROPPED_INDEXES, SEARCH_COLUMNS, TABLES, Table, after_migration
+from ingest.archive import schema as spec
+from ingest.archive.schema import _DROPPED_INDEXES, SEARCH_COLUMNS, Table, after_migration
 
 #: Advisory lock keys (two int4 keys: wirefeed's class, then the lock) in the database.
 LOCK_CLASS = 0x7766
@@ -88,14 +89,13 @@ def render_indexes(table: Table) -> list[str]:
             for columns in group]
 
 
-def _fingerprint() -> str:
+def fingerprint() -> str:
+    """The schema version: a digest of the DDL that :data:`~ingest.archive.schema.TABLES` and
+    the search index render to (so any change to them is a new version)."""
     statements = [_CONFIG_FUNCTION, _SEARCH_INDEX, *_DROPPED_INDEXES]
-    for table in TABLES:
+    for table in spec.TABLES:
         statements += [render_table(table), *render_indexes(table)]
     return hashlib.sha256("\n".join(statements).encode()).hexdigest()[:16]
-
-
-FINGERPRINT = _fingerprint()
 
 
 def _accent_free_configs(conn) -> str | None:
@@ -136,7 +136,7 @@ def schema_ready(conn) -> bool:
     if conn.execute("SELECT to_regclass('wirefeed_schema')").fetchone()[0] is None:
         return False
     row = conn.execute("SELECT fingerprint FROM wirefeed_schema WHERE id = 1").fetchone()
-    return bool(row) and row[0] == FINGERPRINT
+    return bool(row) and row[0] == fingerprint()
 
 
 def create_or_migrate(conn) -> None:
@@ -155,7 +155,7 @@ def create_or_migrate(conn) -> None:
             have.setdefault(table_name, set()).add(column)
         created: set[str] = set()
         added: set[tuple[str, str]] = set()
-        for table in TABLES:
+        for table in spec.TABLES:
             if table.name not in have:
                 conn.execute(render_table(table))
                 created.add(table.name)
@@ -177,4 +177,4 @@ def create_or_migrate(conn) -> None:
         after_migration(conn, created, added)
         conn.execute("INSERT INTO wirefeed_schema (id, fingerprint) VALUES (1, ?) "
                      "ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint",
-                     [FINGERPRINT])
+                     [fingerprint()])
