@@ -22,12 +22,20 @@ FRENCH = _article(9, language="fr", title="L'économie de l'État",
                   body_text="Les économistes prévoient une reprise.")
 
 
-@pytest.mark.parametrize("command", ["check", "run-once", "render", "articles", "sources"])
+@pytest.mark.parametrize("command", ["check", "run-once", "render", "daemon", "articles",
+                                     "sources", "editions", "export", "search", "migrate"])
 def test_an_unreachable_database_is_one_line_naming_it_and_exit_3(tmp_path, server, command) -> None:
     port = _free_port()  # nothing listens there
     url = f"postgresql://wire:s3cret@127.0.0.1:{port}/wire"
-    config = project(tmp_path, server, pipeline=f'database = "{url}"')
-    result = invoke(command, "--config", str(config))
+    args = {"search": ["search", "budget"], "export": ["export", "--jsonl"],
+            "migrate": ["migrate", "--to", url]}.get(command, [command])
+    if command == "migrate":  # the target is unreachable; the SQLite archive is there
+        config = project(tmp_path, server)
+        assert invoke("run-once", "--config", str(config)).exit_code == 0
+        server.hits.clear()
+    else:
+        config = project(tmp_path, server, pipeline=f'database = "{url}"')
+    result = invoke(*args, "--config", str(config))
     assert result.exit_code == 3, result.output
     line = one_line_error(result)
     assert f"postgresql://wire:***@127.0.0.1:{port}/wire" in line and "s3cret" not in line
