@@ -272,3 +272,16 @@ def test_check_names_a_role_that_may_not_create_the_archive(tmp_path, server, po
     assert "may not create tables in schema public" in one_line_error(result)
     result = invoke("check", "--config", str(project(tmp_path, server, pipeline=f'database = "{url}"')))
     assert result.exit_code == 0, result.output
+
+
+def test_a_run_while_another_holds_the_database_lock_exits_75_naming_it(
+        tmp_path, server, postgres_url) -> None:
+    import os
+
+    config = str(project(tmp_path, server, pipeline=f'database = "{postgres_url}"'))
+    with writer_lock(postgres_url):
+        result = invoke("run-once", "--config", config)
+    assert result.exit_code == 75
+    assert f"(wirefeed writer pid {os.getpid()})" in one_line_error(result)
+    assert server.hits == {}
+    assert invoke("run-once", "--config", config).exit_code == 0
