@@ -285,3 +285,21 @@ def test_a_run_while_another_holds_the_database_lock_exits_75_naming_it(
     assert f"(wirefeed writer pid {os.getpid()})" in one_line_error(result)
     assert server.hits == {}
     assert invoke("run-once", "--config", config).exit_code == 0
+
+
+def test_search_queries_can_use_the_gin_index(postgres_url) -> None:
+    """The query spells the indexed document exactly as the index does (else every search
+    would read every record)."""
+    from ingest.archive.postgres_schema import QUERY_LANGUAGES, SEARCH_DOCUMENT, SEARCH_QUERY
+
+    archive = open_archive(postgres_url)
+    try:
+        archive.store([_article(1)], NOW)
+        archive.conn.execute("SET enable_seqscan = off")
+        archive.conn.execute("SET enable_indexscan = off")
+        plan = archive.conn.execute(
+            f"EXPLAIN SELECT id FROM articles WHERE {SEARCH_DOCUMENT} @@ {SEARCH_QUERY}",
+            ["economía"] * len(QUERY_LANGUAGES)).fetchall()
+        assert "idx_articles_search" in "\n".join(row[0] for row in plan)
+    finally:
+        archive.close()

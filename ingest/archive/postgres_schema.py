@@ -61,6 +61,9 @@ _CONFIG_FUNCTION = _config_function("public")  # its shape, for the schema's fin
 SEARCH_DOCUMENT = (
     "to_tsvector(wirefeed_search_config(language), "
     + " || ' ' || ".join(f"coalesce({column}, '')" for column in SEARCH_COLUMNS) + ")")
+#: A query text read in every language's configuration (one ``?`` per :data:`QUERY_LANGUAGES`).
+SEARCH_QUERY = "(" + " || ".join(f"plainto_tsquery(wirefeed_search_config('{code}'), ?)"
+                                 for code in QUERY_LANGUAGES) + ")"
 _SEARCH_INDEX = f"CREATE INDEX IF NOT EXISTS idx_articles_search ON articles USING GIN ({SEARCH_DOCUMENT})"
 
 

@@ -30,13 +30,11 @@ class PostgresSearchMixin:
 
     def search(self, query: str, limit: int = 20) -> list[Article]:
         """Full-text search over titles and bodies, newest first."""
-        from ingest.archive.postgres_schema import QUERY_LANGUAGES, SEARCH_DOCUMENT
+        from ingest.archive.postgres_schema import QUERY_LANGUAGES, SEARCH_DOCUMENT, SEARCH_QUERY
 
         if not query.split():
             return []
-        parsed = " || ".join(f"plainto_tsquery(wirefeed_search_config('{code}'), ?)"
-                             for code in QUERY_LANGUAGES)
         rows = self._query(
-            f"SELECT a.* FROM articles a WHERE {SEARCH_DOCUMENT} @@ ({parsed}) "
+            f"SELECT a.* FROM articles a WHERE {SEARCH_DOCUMENT} @@ {SEARCH_QUERY} "
             "ORDER BY a.published DESC, a.id DESC LIMIT ?", [*[query] * len(QUERY_LANGUAGES), limit])
         return [_row_to_article(row) for row in rows]
