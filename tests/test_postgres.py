@@ -303,3 +303,25 @@ def test_search_queries_can_use_the_gin_index(postgres_url) -> None:
         assert "idx_articles_search" in "\n".join(row[0] for row in plan)
     finally:
         archive.close()
+
+
+def _square(shared, index: int) -> int:
+    return shared[index] ** 2
+
+
+def test_render_workers_forked_from_a_process_with_an_open_archive_leave_its_session_alone(
+        postgres_url) -> None:
+    """A publish of many records forks render workers (ingest.workers.forked_map) while the
+    archive's connection is open: the workers end without closing the parent's session."""
+    from ingest import workers
+
+    if not workers.can_fork():
+        pytest.skip("no fork on this platform")
+    archive = open_archive(postgres_url)
+    try:
+        archive.store([_article(1)], NOW)
+        assert list(workers.forked_map(_square, [1, 2, 3, 4], 4, workers=2)) == [1, 4, 9, 16]
+        archive.store([_article(2)], NOW)
+        assert archive.count_articles() == 2
+    finally:
+        archive.close()

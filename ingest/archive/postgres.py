@@ -146,7 +146,9 @@ class PgConnection:
 class PostgresArchive(ArticlesMixin, SourcesMixin, PostgresSearchMixin):
     """An open archive in PostgreSQL. Use :func:`ingest.archive.open_archive` with a
     ``postgresql://`` URL, then :meth:`close`. One instance is used by one thread (its owner)
-    for writes; other threads read through connections of their own (:meth:`_reads`)."""
+    for writes; other threads read through connections of their own (:meth:`_reads`). A
+    process opens its own: a forked child must not use its parent's instance (one server
+    session cannot serve two processes), though it may exit while the parent's is open."""
 
     def __init__(self, url: str):
         self.url = url
