@@ -325,3 +325,18 @@ def test_render_workers_forked_from_a_process_with_an_open_archive_leave_its_ses
         assert archive.count_articles() == 2
     finally:
         archive.close()
+
+
+def test_a_publish_reads_one_state_of_the_archive_while_others_store(postgres_url) -> None:
+    archive, worker = open_archive(postgres_url), open_archive(postgres_url)
+    try:
+        archive.store([_article(1)], NOW)
+        with archive.snapshot():
+            mark = archive.change_mark()
+            worker.store([_article(2)], NOW)  # another process stores meanwhile
+            assert [a.id for a in archive.feed_articles("es-es", NOW, 10)] == ["id-0001"]
+            assert archive.change_mark() == mark
+        assert len(archive.feed_articles("es-es", NOW, 10)) == 2 and archive.change_mark() != mark
+    finally:
+        archive.close()
+        worker.close()

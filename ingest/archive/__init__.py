@@ -100,6 +100,11 @@ class Archive(ArticlesMixin, SourcesMixin, SearchMixin):
         """One write transaction: all of it commits, or none of it does."""
         return _transaction(self.conn)
 
+    def snapshot(self) -> contextlib.AbstractContextManager[None]:
+        """Reads in the block see one state of the archive. Nothing to do here: whoever
+        publishes from an SQLite archive holds its writer lock, so nothing writes meanwhile."""
+        return contextlib.nullcontext()
+
     def _reads(self) -> sqlite3.Connection:
         """The connection for reads from the calling thread: :attr:`conn` in the thread that
         opened the archive, a read-only connection of its own in any other (WAL lets it read

@@ -186,6 +186,14 @@ class PostgresArchive(ArticlesMixin, SourcesMixin, PostgresSearchMixin):
             self.conn.execute("SELECT pg_advisory_xact_lock(?, ?)", [LOCK_CLASS, LOCK_STORE])
             yield
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads in the block see one state of the archive (a repeatable-read, read-only
+        transaction): a publish shows every feed as of one moment while workers store."""
+        with self.conn.transaction():
+            self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield
+
     def _reads(self) -> PgConnection:
         """The connection for reads from the calling thread: :attr:`conn` in the owner thread,
         a connection of its own in any other (it sees the last commit while the owner writes)."""
