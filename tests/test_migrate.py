@@ -45,6 +45,7 @@ def test_a_migrated_archive_publishes_the_same_feeds_and_answers_the_same(
     _run("run-once", "--config", lite)
     first = _run("migrate", "--to", postgres_url, "--config", lite)
     assert "rows copied" in first and "articles" in first
+    assert "set [pipeline] database to that URL" in first
     again = _run("migrate", "--to", postgres_url, "--config", lite)  # idempotent
     assert again.split("rows copied")[0] == first.split("rows copied")[0]
 

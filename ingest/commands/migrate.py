@@ -57,7 +57,7 @@ def migrate_cmd(config: Config, target_url: str, wait: float) -> None:
     console.print(table)
     console.print(f"{summary.total} rows copied from {database} to {display_database(target_url)} "
                   f"in {summary.seconds:.1f} s (change mark {summary.change_mark}); "
-                  f"set [pipeline] database to that URL to use it")
+                  f"set [pipeline] database to that URL to use it", markup=False, highlight=False)
 
 
 def _copy_with_progress(copy_archive, source, target):
