@@ -119,14 +119,31 @@ class PgConnection:
         except psycopg.OperationalError as exc:
             raise _store_error("the archive database failed", exc, self.url) from None
 
-    def executemany(self, sql: str, rows) -> None:
-        """Run one statement for each parameter row."""
+    def executemany(self, sql: str, rows) -> int:
+        """Run one statement for each parameter row; the rows it changed."""
         rows = list(rows)
         if not rows:
-            return
+            return 0
         try:
             with self.raw.cursor() as cursor:
                 cursor.executemany(_pg_sql(sql), rows)
+                return cursor.rowcount
+        except psycopg.OperationalError as exc:
+            raise _store_error("the archive database failed", exc, self.url) from None
+
+    def executemany_returning(self, sql: str, rows) -> list[tuple]:
+        """Run one statement (with ``RETURNING``) for each parameter row; the rows returned."""
+        rows = list(rows)
+        returned: list[tuple] = []
+        if not rows:
+            return returned
+        try:
+            with self.raw.cursor() as cursor:
+                cursor.executemany(_pg_sql(sql), rows, returning=True)
+                while True:
+                    returned += cursor.fetchall()
+                    if not cursor.nextset():
+                        return returned
         except psycopg.OperationalError as exc:
             raise _store_error("the archive database failed", exc, self.url) from None
 
