@@ -150,8 +150,10 @@ class Job:
 
 def due_sources(config: Config, archive: Archive, now: datetime) -> list[Source]:
     """Enabled sources whose next due time has come (or that never ran), in configuration order."""
+    states = archive.source_states()  # one query, not one per source
     return [source for source in config.sources
-            if source.enabled and is_due(source, archive.source_state(source.id), config, now)]
+            if source.enabled and is_due(source, states.get(source.id) or SourceState(id=source.id),
+                                         config, now)]
 
 
 class Runner(Collectors):
