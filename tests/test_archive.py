@@ -9,9 +9,13 @@ import random
 import sqlite3
 import subprocess
 import sys
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO
 
@@ -349,5 +353,32 @@ def test_an_older_postgresql_archive_migrates_as_an_older_sqlite_one(postgres_ur
                                            "es-mx": (2, NOW - timedelta(minutes=1))}
         assert archive.change_mark().endswith(":0")
         assert archive.source_state("efe").next_due_reason is None
+    finally:
+        archive.close()
+
+
+# Text as the parsers leave it: no control characters (PostgreSQL's text cannot hold NUL either).
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+_WHEN = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1),
+                     timezones=st.just(timezone.utc)).map(lambda d: d.replace(microsecond=0))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(title=_TEXT.filter(str.strip), body=_TEXT, authors=st.lists(_TEXT, max_size=3),
+       sections=st.lists(_TEXT, max_size=3), published=_WHEN, version=st.integers(1, 2**40),
+       width=st.none() | st.integers(0, 10**6), extra=st.lists(st.tuples(_TEXT, _TEXT), max_size=2))
+def test_any_record_reads_back_equal(database, title, body, authors, sections, published, version,
+                                     width, extra) -> None:
+    archive = open_archive(database)
+    try:
+        article = _article(1, id=f"id-{uuid.uuid4().hex}", guid=uuid.uuid4().hex, title=title,
+                           body_text=body, summary=body or None, authors=tuple(authors),
+                           sections=tuple(sections), published=published, updated=published,
+                           version=version, extra=tuple(extra),
+                           images=(Image("https://img.example/1.jpg", body, Credit(
+                               title, None, None, None), "image/jpeg", width, None),))
+        assert archive.store([article], NOW).new == 1
+        assert archive.find_article(article.id) == article
     finally:
         archive.close()
