@@ -32,6 +32,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from normalize.bylines import strip_label
 from normalize.errors import ParseError
 from normalize.model import (
     STATUS_CANCELED,
@@ -43,7 +44,7 @@ from normalize.model import (
     Image,
 )
 from normalize.places import geo_note
-from normalize.nitf import XML_LANG, inner_html, render_body, strip_by_prefix, strip_namespaces, text_of
+from normalize.nitf import XML_LANG, inner_html, render_body, strip_namespaces, text_of
 from normalize.sanitize import clean_html
 from normalize.text import clean_text, html_to_text, parse_date, plain_title, text_to_html
 from normalize.xmlsafe import parse_xml
@@ -185,7 +186,7 @@ class _Item:
     def bylines(self) -> list[str]:
         names: list[str] = []
         for element in self.content("by"):
-            name = strip_by_prefix(text_of(element))
+            name = strip_label(text_of(element))
             if name and name not in names:
                 names.append(name)
         for element in self.content("contributor"):

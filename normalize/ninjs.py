@@ -34,6 +34,7 @@ from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
+from normalize.bylines import strip_label
 from normalize.errors import ParseError
 from normalize.model import (
     STATUS_CANCELED,
@@ -44,7 +45,6 @@ from normalize.model import (
     Dateline,
     Image,
 )
-from normalize.nitf import strip_by_prefix
 from normalize.places import geo_note
 from normalize.sanitize import clean_html
 from normalize.text import clean_text, html_to_text, parse_date, plain_title, text_to_html
@@ -181,7 +181,7 @@ def _names(value: Any, keys: tuple[str, ...] = ("name",)) -> list[str]:
 def _authors(doc: dict) -> tuple[str, ...]:
     raw = _names(doc.get("byline")) + _names(doc.get("by"))
     raw += _names(doc.get("bylines"), ("byline", "name", "value"))
-    return tuple(dict.fromkeys(n for n in (strip_by_prefix(r) for r in raw) if n))
+    return tuple(dict.fromkeys(n for n in (strip_label(r) for r in raw) if n))
 
 
 def _int(value: Any) -> int | None:
