@@ -22,7 +22,6 @@ from __future__ import annotations
 import copy
 import html as html_lib
 import logging
-import re
 from html.entities import html5 as _HTML5_ENTITIES
 from typing import Mapping
 from urllib.parse import urljoin
