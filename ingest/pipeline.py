@@ -48,7 +48,7 @@ from ingest.schedule import (
 from ingest.workers import cpu_workers, normalization_pool, start_forkserver
 from normalize import normalize_many
 from normalize.editions import finish_records
-from normalize.model import Article
+from normalize.model import Article, NoteKind, note_texts
 
 log = logging.getLogger(__name__)
 
@@ -278,8 +278,8 @@ class Runner(Collectors):
 
     def store(self, outcome: SourceOutcome, articles: list[Article]) -> None:
         for article in articles:
-            for key, note in article.extra:
-                if key == "repair" and note not in outcome.repairs:
+            for note in note_texts(article.extra, NoteKind.REPAIR):
+                if note not in outcome.repairs:
                     outcome.repairs.append(note)
                     log.warning("[%s] %s", outcome.source, note)
         result = self.archive.store(articles, self.now)

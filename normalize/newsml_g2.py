@@ -42,6 +42,8 @@ from normalize.model import (
     Credit,
     Dateline,
     Image,
+    Note,
+    NoteKind,
 )
 from normalize.places import geo_note
 from normalize.nitf import XML_LANG, inner_html, render_body, strip_namespaces, text_of
@@ -212,7 +214,7 @@ class _Item:
             return Dateline(text=place, place=place)
         return None
 
-    def geo(self) -> list[tuple[str, str]]:
+    def geo(self) -> list[Note]:
         """Agency geo metadata as :func:`normalize.places.geo_note` entries: ``located`` (with
         the country of its ``broader`` chain when given) first, then geo-area subjects."""
         notes = []
@@ -345,15 +347,15 @@ class _Item:
         credit = self.creditline()
         if not authors and credit and not self.is_picture:
             authors = [credit]
-        extra = []
+        extra: list[Note] = []
         urgency = next((text_of(e) for e in self.content("urgency") if text_of(e)), "")
         if urgency:
-            extra.append(("urgency", urgency))
+            extra.append(Note(NoteKind.URGENCY, urgency))
         slugline = next((text_of(e) for e in self.content("slugline") if text_of(e)), "")
         if slugline:
-            extra.append(("slugline", slugline))
+            extra.append(Note(NoteKind.SLUGLINE, slugline))
         if self.item_class:
-            extra.append(("itemclass", self.item_class))
+            extra.append(Note(NoteKind.ITEM_CLASS, self.item_class))
         extra.extend(self.geo())
         first_created = parse_date(self._meta("firstCreated"))
         content_created = next(

@@ -44,6 +44,8 @@ from normalize.model import (
     Credit,
     Dateline,
     Image,
+    Note,
+    NoteKind,
 )
 from normalize.places import geo_note
 from normalize.sanitize import clean_html
@@ -262,7 +264,7 @@ def _rights(doc: dict) -> str:
     return rights
 
 
-def _places(doc: dict) -> list[tuple[str, str]]:
+def _places(doc: dict) -> list[Note]:
     """``place`` (1.x) and ``places`` (2.x, 3.x) as :func:`normalize.places.geo_note` entries."""
     notes = []
     for key in ("place", "places"):
@@ -292,7 +294,9 @@ def _article(doc: dict, base_url: str | None) -> Article:
     created = parse_date(_str(doc.get("contentcreated")) or None)
     versioned = parse_date(_str(doc.get("versioncreated")) or None)
     sources = _names(doc.get("infosources"))
-    extra = [(k, _str(str(doc[k]))) for k in ("urgency", "slugline", "type") if doc.get(k) not in (None, "")]
+    extra = [Note(kind, _str(str(doc[kind])))
+             for kind in (NoteKind.URGENCY, NoteKind.SLUGLINE, NoteKind.ITEM_TYPE)
+             if doc.get(kind) not in (None, "")]
     extra.extend(_places(doc))
     return Article(
         id="",

@@ -38,6 +38,8 @@ from normalize.model import (
     Credit,
     Dateline,
     Image,
+    Note,
+    NoteKind,
 )
 from normalize.places import geo_note
 from normalize.sanitize import clean_html
@@ -210,7 +212,7 @@ def _dateline(root: etree._Element, body_head: etree._Element | None) -> Datelin
     return None
 
 
-def _locations(root: etree._Element, body_head: etree._Element | None) -> list[tuple[str, str]]:
+def _locations(root: etree._Element, body_head: etree._Element | None) -> list[Note]:
     """The dateline's ``<location>`` (its ``<country iso-cc>`` or its city) and the docdata's
     ``<evloc>`` as :func:`normalize.places.geo_note` entries."""
     notes = []
@@ -314,7 +316,7 @@ def parse(data: bytes, *, url: str | None = None, headers: Mapping[str, str] | N
     extra = _locations(root, body_head)
     urgency = root.find("head/docdata/urgency")
     if urgency is not None and urgency.get("ed-urg"):
-        extra.append(("urgency", clean_text(urgency.get("ed-urg"))))
+        extra.append(Note(NoteKind.URGENCY, clean_text(urgency.get("ed-urg"))))
 
     link = clean_text(pubdata.get("ex-ref")) if pubdata is not None else ""
     return [
