@@ -13,22 +13,13 @@ from click.testing import CliRunner
 
 from ingest.cli import main
 
-from conftest import FIXTURES, run_cli, write_config
+from conftest import FIXTURES, inbox_config, run_cli
 
 GUID = "urn:newsml:efe.com:20251104:ECO4521"
 
 
 def _setup(tmp_path: Path) -> tuple[Path, Path]:
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    config = write_config(tmp_path, """
-        [[sources]]
-        id = "efe"
-        kind = "inbox"
-        path = "drop"
-        agency = "EFE"
-        """)
-    return drop, config
+    return inbox_config(tmp_path, "efe", 'agency = "EFE"')
 
 
 def _feed_ids(tmp_path: Path, edition: str = "es-es") -> list[str]:
