@@ -72,8 +72,8 @@ class Publisher(Protocol):
 POOL_MIN_BYTES = 500_000
 
 #: Sources to fetch from which a run boots the workers' forkserver at its start rather than
-#: when it first needs the workers: a run of that many usually does, and the boot (~0.4 s of
-#: CPU) then overlaps the first fetches instead of delaying the first normalization.
+#: when it first needs the workers: a run of that many usually does, and the boot (its cost:
+#: bench/README.md) then overlaps the first fetches instead of delaying the first normalization.
 FORKSERVER_MIN_SOURCES = 8
 
 #: Bytes of fetched documents a run may hold ahead of the source being committed (their records
@@ -200,8 +200,8 @@ class Runner(Collectors):
 
     def start_forkserver(self) -> None:
         """Boot the workers' forkserver now, while the first documents are fetched: it loads
-        the parsers and models in ~0.4 s of its own, which the run otherwise waits for when it
-        first needs the workers (see :meth:`worker_pool`)."""
+        the parsers and models, which the run otherwise waits for when it first needs the
+        workers (see :meth:`worker_pool`)."""
         if self.workers > 1:
             start_forkserver()
 
