@@ -384,7 +384,7 @@ class Daemon:
                 return
             # Memory: entries are kept by record version; past this publish only the records
             # still shown are asked for again, and the cache would fill with every version ever
-            # shown (~20 MB an hour on the soak's 30 sources; bench/soak.py).
+            # shown (how fast: bench/README.md, from bench/soak.py).
             forget_entries()
             # Language results are cached by text (16,384 of them): in a daemon, unchanged items
             # are skipped by their parse hash before detection, so the cache mostly fills.

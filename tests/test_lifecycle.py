@@ -13,22 +13,14 @@ from click.testing import CliRunner
 
 from ingest.cli import main
 
-from conftest import FIXTURES, run_cli, write_config
+from conftest import FIXTURES, inbox_config, run_cli
 from engines import archive_rows, use_database
 
 GUID = "urn:newsml:efe.com:20251104:ECO4521"
 
 
 def _setup(tmp_path: Path, database) -> tuple[Path, Path]:
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    config = write_config(tmp_path, """
-        [[sources]]
-        id = "efe"
-        kind = "inbox"
-        path = "drop"
-        agency = "EFE"
-        """)
+    drop, config = inbox_config(tmp_path, "efe", 'agency = "EFE"')
     use_database(config, database)
     return drop, config
 

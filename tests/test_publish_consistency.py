@@ -86,17 +86,22 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
     return files
 
 
-@pytest.fixture
-def wire(server, tmp_path: Path):
-    """A project with one English feed source on the local server; its first run published."""
+def serve_wire(server, folder: Path) -> None:
+    """Serve a two-report feed at ``/wire.xml`` and write a config in ``folder`` reading it."""
     server.routes["/wire.xml"] = Route(body=feed_body(2), content_type="application/rss+xml")
-    write_config(tmp_path, f"""
+    write_config(folder, f"""
         [[sources]]
         id = "wire"
         kind = "feed"
         url = "{server.url('/wire.xml')}"
         language = "en"
     """)
+
+
+@pytest.fixture
+def wire(server, tmp_path: Path):
+    """A project with one English feed source on the local server; its first run published."""
+    serve_wire(server, tmp_path)
     first = run_cli("run-once", cwd=tmp_path)
     assert first.returncode == 0, first.stdout + first.stderr
     feeds = tmp_path / "data" / "feeds"
@@ -278,14 +283,7 @@ def test_the_daemon_retries_a_failed_render_at_its_next_job(tmp_path: Path, serv
     from ingest.daemon import Daemon
     from ingest.publishing import feed_publisher
 
-    server.routes["/wire.xml"] = Route(body=feed_body(2), content_type="application/rss+xml")
-    write_config(tmp_path, f"""
-        [[sources]]
-        id = "wire"
-        kind = "feed"
-        url = "{server.url('/wire.xml')}"
-        language = "en"
-    """)
+    serve_wire(server, tmp_path)
     feeds = tmp_path / "data" / "feeds"
     blocked = feeds / "en-gb" / "atom.xml"
     daemon = Daemon(load_config(tmp_path / "schedules.toml"),
