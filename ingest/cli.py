@@ -171,6 +171,8 @@ class _Commands(click.Group):
 
     lazy = {"daemon": ("ingest.commands.daemon", "daemon_cmd"),
             "serve": ("ingest.commands.serve", "serve_cmd"),
+            "scheduler": ("ingest.commands.distributed", "scheduler_cmd"),
+            "worker": ("ingest.commands.distributed", "worker_cmd"),
             "migrate": ("ingest.commands.migrate", "migrate_cmd"),
             **{name: ("ingest.commands.query", f"{name}_cmd")
                for name in ("articles", "search", "show", "export", "editions", "sources")}}

@@ -9,7 +9,7 @@ Layout::
     [pipeline]   database, feeds, base_url, items_per_feed, title, every, timezone, jitter,
                  timeout, max_bytes, page_max_bytes, max_redirects, concurrency, per_host,
                  user_agent, hub, failing_after, backoff_max, misfire_grace, render_delay,
-                 section_feeds, stale_after, allow_private, fulltext_max
+                 section_feeds, stale_after, allow_private, fulltext_max, broker
     [[editions]] id, name, languages, country, covers
     [[sources]]  id, kind (feed|inbox|page), url | path | urls, every | cron, timezone, jitter,
                  agency, language, country, editions, exclude_editions, sections, fulltext,
@@ -120,6 +120,8 @@ class Pipeline:
     # private; validated by ingest.netguard.parse_networks. Empty: nothing private.
     allow_private: tuple[str, ...] = ()
     fulltext_max: int = 50   # full-text page fetches per source and run
+    #: the Redis URL of distributed mode (``ingest scheduler``, ``ingest worker``); None: off
+    broker: str | None = None
 
     def guard(self, resolve: Resolver | None = None) -> Guard:
         """The SSRF guard of a run: ``allow_private`` and the resolver (the system's by default)."""
@@ -171,7 +173,7 @@ _PIPELINE_KEYS = {
     "database", "feeds", "base_url", "items_per_feed", "title", "every", "timezone", "jitter",
     "timeout", "max_bytes", "page_max_bytes", "max_redirects", "concurrency", "per_host",
     "user_agent", "hub", "failing_after", "backoff_max", "misfire_grace", "render_delay",
-    "section_feeds", "stale_after", "allow_private", "fulltext_max",
+    "section_feeds", "stale_after", "allow_private", "fulltext_max", "broker",
 }
 _EDITION_KEYS = {"id", "name", "languages", "country", "covers"}
 _SOURCE_KEYS = {
@@ -422,7 +424,28 @@ def _read_pipeline(reader: _Reader, base: Path) -> Pipeline:
         stale_after=reader.interval("stale_after", None),
         allow_private=_networks(reader, "allow_private"),
         fulltext_max=int(reader.number("fulltext_max", 50, minimum=0)),
+        broker=_broker(reader, "broker"),
     )
+
+
+#: Broker URL schemes distributed mode speaks (Celery's Redis transport; rediss: over TLS).
+BROKER_SCHEMES = ("redis", "rediss")
+
+
+def _broker(reader: _Reader, key: str) -> str | None:
+    value = reader.text(key)
+    if value is None:
+        return None
+    scheme, sep, rest = value.partition("://")
+    if not sep or scheme.lower() not in BROKER_SCHEMES or not rest.strip("/"):
+        reader.fail(key, f"{redact_url(value)!r} is not a broker URL such as "
+                         "'redis://127.0.0.1:6379/0'")
+    return value
+
+
+def redact_url(url: str) -> str:
+    """``url`` without the password it may carry (for messages and logs)."""
+    return re.sub(r"^([A-Za-z][\w+.-]*://)[^/@]*@", r"\1***@", url)
 
 
 def _networks(reader: _Reader, key: str) -> tuple[str, ...]:

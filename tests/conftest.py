@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from localserver import LocalServer  # noqa: E402
 from engines import database, postgres_cluster, postgres_url  # noqa: E402,F401
+from engines_redis import redis_server, redis_url  # noqa: E402,F401
 
 from ingest.environment import configure_normalize  # noqa: E402
 
