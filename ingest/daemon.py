@@ -306,7 +306,11 @@ class Daemon:
             return
         with self._tracking(source_id):
             now = utcnow()
-            archive = open_archive(self.database)
+            try:
+                archive = open_archive(self.database)
+            except WirefeedError as exc:  # a database server gone away: the next run retries
+                log.error("[%s] %s; this run is dropped (the source stays due)", source_id, exc)
+                return
             runner = Runner(config, archive, self.client, now, limits=self.limits)
             try:
                 state = archive.source_state(source_id)

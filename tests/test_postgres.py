@@ -340,3 +340,37 @@ def test_a_publish_reads_one_state_of_the_archive_while_others_store(postgres_ur
     finally:
         archive.close()
         worker.close()
+
+
+def test_a_daemon_job_while_the_database_refuses_connections_is_dropped_and_retried(
+        tmp_path, server, postgres_cluster, caplog) -> None:
+    import logging
+
+    import psycopg
+
+    from ingest.config import load_config
+    from ingest.daemon import Daemon
+    from ingest.publishing import feed_publisher
+
+    url = postgres_cluster.new_database()
+    name = url.rsplit("/", 1)[1]
+    config = load_config(project(tmp_path, server, pipeline=f'database = "{url}"'))
+    daemon = Daemon(config, lambda config: feed_publisher(config, parallel=False))
+    daemon.request_render = lambda why: None
+    admin = psycopg.connect(postgres_cluster.url(), autocommit=True)
+    try:
+        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")  # the server "goes away"
+        with caplog.at_level(logging.ERROR, logger="ingest.daemon"):
+            daemon.run_job("wire")  # no exception escapes to the scheduler
+        assert "[wire] " in caplog.text and "this run is dropped" in caplog.text
+        assert server.hits == {}
+        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+        daemon.run_job("wire")
+        archive = open_archive(url)
+        try:
+            assert archive.count_articles() == 2 and archive.source_state("wire").last_status == "ok"
+        finally:
+            archive.close()
+    finally:
+        admin.close()
+        daemon.client.close()
