@@ -2,7 +2,7 @@
 
 The pipeline's own functions are wrapped (not copied) before the CLI starts: fetch, parse
 (``normalize.parse_bytes``), wire conventions (``normalize.wire.enrich``), language
-(``normalize.language.detect_article``), archive (``Archive.store``) and render
+(``normalize.language.detect_article``), archive (``store`` of either archive backend) and render
 (``syndicate.publish.publish_all``). At exit the totals are written as one JSON line to the file
 named by ``WIREFEED_PROFILE_OUT`` (or stderr). Sources run in threads, so a stage's figure is
 its wall time summed over threads (it can exceed the run's wall time; compare stages with each
@@ -57,14 +57,15 @@ def install() -> None:
     import normalize.language
     import normalize.wire
     import syndicate.publish
-    from ingest import archive, collectors, pipeline
+    from ingest import collectors, pipeline
+    from ingest.archive.articles import ArticlesMixin
 
     collectors.fetch = timed("fetch", collectors.fetch)
     pipeline.Runner.normalize_job = timed("normalize", pipeline.Runner.normalize_job)
     normalize.parse_bytes = timed("parse", normalize.parse_bytes)
     normalize.wire.enrich = timed("wire", normalize.wire.enrich)
     normalize.language.detect_article = timed("language", normalize.language.detect_article)
-    archive.Archive.store = timed("archive", archive.Archive.store)
+    ArticlesMixin.store = timed("archive", ArticlesMixin.store)  # both backends' store
     syndicate.publish.publish_all = timed("render", syndicate.publish.publish_all)
 
 

@@ -52,10 +52,27 @@ def editions_toml() -> str:
     return "\n".join(block.strip() + "\n" for block in blocks)
 
 
+#: ``--database``: the archive every run writes (default: ``wire.db`` in the run's folder).
+DATABASE = "wire.db"
+
+
+def empty_database() -> None:
+    """A PostgreSQL ``--database`` starts each size empty (its tables dropped), as a new
+    SQLite file does."""
+    if "://" not in DATABASE:
+        return
+    import psycopg
+
+    with psycopg.connect(DATABASE, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
 def write_config(folder: Path, urls: list[str], languages: bool = True) -> Path:
     """A ``schedules.toml`` with one feed source per URL (the generated sources declare their
     language; real feeds are detected)."""
-    lines = ["[pipeline]", 'database = "wire.db"', 'feeds = "feeds"',
+    empty_database()
+    lines = ["[pipeline]", f'database = "{DATABASE}"', 'feeds = "feeds"',
              'base_url = "http://localhost:8080"', "items_per_feed = 50", 'title = "bench"',
              'every = "15m"', "timeout = 60", "max_bytes = 200000000", "", editions_toml()]
     for number, url in enumerate(urls):
@@ -291,7 +308,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--copies", type=int, default=1,
                         help="with --feeds: serve each file as this many sources")
     parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--database", default="wire.db",
+                        help="the archive: an SQLite file name (default wire.db, in the run's "
+                             "folder) or a postgresql:// URL (its tables are dropped first)")
     args = parser.parse_args(argv)
+    global DATABASE
+    DATABASE = args.database
     args.out.mkdir(parents=True, exist_ok=True)
     # An installed package ships compiled bytecode; an editable checkout under
     # PYTHONDONTWRITEBYTECODE would recompile every module in every run and time that instead.

@@ -126,10 +126,16 @@ def _archive(config: Config) -> Archive:
 def read_archive(config: Config) -> Archive:
     """The archive for a read-only command: a missing one is reported (exit 2), never created."""
     database = config.pipeline.database
-    if "://" not in str(database) and not Path(database).exists():
+    if is_database_url(database):
+        from ingest.archive.postgres import holds_archive, mask_url
+
+        missing, database = not holds_archive(database), mask_url(database)
+    else:
+        missing = not Path(database).exists()
+    if missing:
         raise Failure(f"{database}: no archive there yet (run `ingest run-once` first, or check "
                       f"--config and [pipeline] database)", EXIT_CONFIG)
-    return open_archive(database)
+    return open_archive(config.pipeline.database)
 
 
 def check_filters(config: Config, edition: str | None = None, source_id: str | None = None) -> None:

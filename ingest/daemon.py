@@ -37,7 +37,7 @@ import time
 from datetime import datetime, timezone
 from typing import Callable, Iterator
 
-from ingest.archive import open_archive, utcnow, writer_lock
+from ingest.archive import display_database, is_database_url, open_archive, utcnow, writer_lock
 from ingest.config import Config, Source, load_config
 from ingest.errors import ConfigError, LockError, WirefeedError
 from ingest.fetch import HostLimits
@@ -129,7 +129,7 @@ class Daemon:
         # daemon could not render before it was stopped.
         self.request_render("start")
         log.info("daemon started (pid %d): %d sources scheduled from %s; archive %s",
-                 os.getpid(), scheduled, self.path, self.database)
+                 os.getpid(), scheduled, self.path, display_database(self.database))
         if not self.stopping.is_set():
             self.scheduler.start()  # blocks until _on_stop shuts the scheduler down
         return self._finish()
@@ -290,7 +290,7 @@ class Daemon:
                 limit = min(deadline, self.stop_deadline + STOP_FINISH)
                 if time.monotonic() >= limit:
                     raise LockError(f"{what}: another run held the archive lock for too long",
-                                    where=f"{self.database}.lock") from None
+                                    where=_lock_name(self.database)) from None
                 time.sleep(0.2)
         try:
             yield
@@ -306,7 +306,11 @@ class Daemon:
             return
         with self._tracking(source_id):
             now = utcnow()
-            archive = open_archive(self.database)
+            try:
+                archive = open_archive(self.database)
+            except WirefeedError as exc:  # a database server gone away: the next run retries
+                log.error("[%s] %s; this run is dropped (the source stays due)", source_id, exc)
+                return
             runner = Runner(config, archive, self.client, now, limits=self.limits)
             try:
                 state = archive.source_state(source_id)
@@ -384,7 +388,7 @@ class Daemon:
                 return
             # Memory: entries are kept by record version; past this publish only the records
             # still shown are asked for again, and the cache would fill with every version ever
-            # shown (~20 MB an hour on the soak's 30 sources; bench/soak.py).
+            # shown (how fast: bench/README.md, from bench/soak.py).
             forget_entries()
             # Language results are cached by text (16,384 of them): in a daemon, unchanged items
             # are skipped by their parse hash before detection, so the cache mostly fills.
@@ -419,7 +423,8 @@ class Daemon:
                     log.info("reload: allow_private is now %s", list(new.pipeline.allow_private))
             if new.pipeline.database != self.database:
                 log.warning("reload: [pipeline] database changed to %s; restart the daemon to use "
-                            "it (still writing %s)", new.pipeline.database, self.database)
+                            "it (still writing %s)", display_database(new.pipeline.database),
+                            display_database(self.database))
             before = {s.id: s for s in old.sources if s.enabled}
             after = {s.id: s for s in new.sources if s.enabled}
             for source_id in sorted(before.keys() - after.keys()):
@@ -466,3 +471,8 @@ def _default_signals() -> None:
 def job_id(source_id: str) -> str:
     """The scheduler job id of a source."""
     return f"source:{source_id}"
+
+
+def _lock_name(database) -> str:
+    """Where the writer lock lives, for messages: ``<database>.lock``, or the database."""
+    return display_database(database) if is_database_url(database) else f"{database}.lock"

@@ -45,7 +45,7 @@ from ingest.archive import clean_reason
 from ingest.errors import FetchError, ParseError
 from ingest.fetch import ACCEPT_HTML, Fetched, HostLimits, fetch
 from normalize import parse_bytes, sniff, wire
-from normalize.model import STATUS_USABLE, Article
+from normalize.model import STATUS_USABLE, Article, Note, NoteKind
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ def merge(entry: Article, page: Article, page_url: str | None = None) -> Article
     # A paywall stub's teaser or a front's text is no better than the feed's own body.
     has_body = page.status == STATUS_USABLE and bool(page.body_text.strip()
                                                      or page.body_html.strip())
-    extra = entry.extra + (("fulltext", page_url or page.url or entry.url or ""),)
+    extra = entry.extra + (Note(NoteKind.FULLTEXT, page_url or page.url or entry.url or ""),)
     # A feed that carries only a teaser keeps it as the summary once the page gives the body.
     teaser = entry.body_text.strip()
     if not has_body or len(teaser) >= len(page.body_text.strip()):
@@ -243,7 +243,7 @@ def complete(entries: Sequence[Article], known: Mapping[str, str], pages: PageFe
             result.over_cap += 1
             result.articles.append(entry.replace(
                 content_hash=pending_hash(entry.content_hash),
-                extra=entry.extra + (("fulltext_error", f"not fetched: the source's cap of "
+                extra=entry.extra + (Note(NoteKind.FULLTEXT_ERROR, f"not fetched: the source's cap of "
                                       f"{max_pages} full-text pages per run is reached "
                                       f"(fulltext_max)"),)))
             continue
@@ -261,7 +261,7 @@ def complete(entries: Sequence[Article], known: Mapping[str, str], pages: PageFe
                         page.url, page.reason)
             result.articles[index] = entry.replace(
                 content_hash=pending_hash(entry.content_hash),
-                extra=entry.extra + (("fulltext_error", page.reason or "failed"),))
+                extra=entry.extra + (Note(NoteKind.FULLTEXT_ERROR, page.reason or "failed"),))
             continue
         result.articles[index] = merge(entry, page.article, page.url)
         result.merged += 1

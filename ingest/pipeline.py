@@ -48,7 +48,7 @@ from ingest.schedule import (
 from ingest.workers import cpu_workers, normalization_pool, start_forkserver
 from normalize import normalize_many
 from normalize.editions import finish_records
-from normalize.model import Article
+from normalize.model import Article, NoteKind, note_texts
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +72,8 @@ class Publisher(Protocol):
 POOL_MIN_BYTES = 500_000
 
 #: Sources to fetch from which a run boots the workers' forkserver at its start rather than
-#: when it first needs the workers: a run of that many usually does, and the boot (~0.4 s of
-#: CPU) then overlaps the first fetches instead of delaying the first normalization.
+#: when it first needs the workers: a run of that many usually does, and the boot (its cost:
+#: bench/README.md) then overlaps the first fetches instead of delaying the first normalization.
 FORKSERVER_MIN_SOURCES = 8
 
 #: Bytes of fetched documents a run may hold ahead of the source being committed (their records
@@ -150,8 +150,10 @@ class Job:
 
 def due_sources(config: Config, archive: Archive, now: datetime) -> list[Source]:
     """Enabled sources whose next due time has come (or that never ran), in configuration order."""
+    states = archive.source_states()  # one query, not one per source
     return [source for source in config.sources
-            if source.enabled and is_due(source, archive.source_state(source.id), config, now)]
+            if source.enabled and is_due(source, states.get(source.id) or SourceState(id=source.id),
+                                         config, now)]
 
 
 class Runner(Collectors):
@@ -200,8 +202,8 @@ class Runner(Collectors):
 
     def start_forkserver(self) -> None:
         """Boot the workers' forkserver now, while the first documents are fetched: it loads
-        the parsers and models in ~0.4 s of its own, which the run otherwise waits for when it
-        first needs the workers (see :meth:`worker_pool`)."""
+        the parsers and models, which the run otherwise waits for when it first needs the
+        workers (see :meth:`worker_pool`)."""
         if self.workers > 1:
             start_forkserver()
 
@@ -278,8 +280,8 @@ class Runner(Collectors):
 
     def store(self, outcome: SourceOutcome, articles: list[Article]) -> None:
         for article in articles:
-            for key, note in article.extra:
-                if key == "repair" and note not in outcome.repairs:
+            for note in note_texts(article.extra, NoteKind.REPAIR):
+                if note not in outcome.repairs:
                     outcome.repairs.append(note)
                     log.warning("[%s] %s", outcome.source, note)
         result = self.archive.store(articles, self.now)

@@ -9,6 +9,7 @@ The pipeline and the daemon never import :mod:`syndicate`: the commands (the com
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -71,8 +72,12 @@ class FeedPublisher:
         """Render and write the feeds whose bytes change; returns the files written."""
         parallel = (self.parallel and workers.can_fork()
                     and workers.cpu_workers(workers.MAX_RENDER_WORKERS) > 1)
-        return publish.publish_all(self.settings, store, now,
-                                   workers=workers.forked_map if parallel else None)
+        # One state of the archive for every feed, its change mark included (PostgreSQL:
+        # others may store while this publishes).
+        snapshot = getattr(store, "snapshot", contextlib.nullcontext)
+        with snapshot():
+            return publish.publish_all(self.settings, store, now,
+                                       workers=workers.forked_map if parallel else None)
 
 
 def feed_publisher(config: Config, *, parallel: bool = True) -> FeedPublisher:

@@ -71,7 +71,11 @@ def _states(config: Config) -> dict[str, SourceState] | None:
     """The archive's source states, None when there is no archive yet (never created here)."""
     database = config.pipeline.database
     if is_database_url(database):
+        from ingest.archive.postgres import holds_archive
+
         try:
+            if not holds_archive(database):
+                return None
             archive = open_archive(database)
         except StoreError:  # the database server cannot be reached: no archive to read
             return None

@@ -41,8 +41,9 @@ def cpu_workers(most: int) -> int:
 
 
 def start_forkserver() -> None:
-    """Boot the normalization workers' forkserver now (it loads :data:`PRELOAD` in ~0.4 s of
-    its own), so that it overlaps other work instead of delaying the first document."""
+    """Boot the normalization workers' forkserver now (loading :data:`PRELOAD` takes it a good
+    part of a second: bench/README.md), so that it overlaps other work instead of delaying the
+    first document."""
     multiprocessing.get_context("forkserver").set_forkserver_preload([PRELOAD])
     multiprocessing.forkserver.ensure_running()
 

@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from normalize.charsets import CHARSET_PARAM, header_charset
 from normalize.errors import ParseError
-from normalize.model import Article, compute_content_hash, make_article_id
+from normalize.model import Article, Note, NoteKind, compute_content_hash, make_article_id
 from normalize.sanitize import collect_repairs
 from normalize.text import (
     CONTROL_REFERENCE, repair_json_encoding, repair_xml_encoding, sniff_wide_encoding,
@@ -138,7 +138,7 @@ def parse_bytes(
     repairs = [f"encoding: {note}" for note in repairs] + capped + [f"limit: {note}" for note in cut]
     if repairs:
         # Recorded on every record: the pipeline collects them into the source's state.
-        notes = tuple(("repair", note) for note in repairs)
+        notes = tuple(Note(NoteKind.REPAIR, note) for note in repairs)
         articles = [a.replace(extra=a.extra + notes) for a in articles]
     return [finish_identity(article, source) for article in articles]
 
@@ -214,7 +214,8 @@ def _cap_fields(article: Article) -> Article:
         notes.append(f"limit: summary of {len(article.summary):,} characters cut to {MAX_SUMMARY_CHARS:,}")
     if not notes:
         return article
-    return article.replace(**changes, extra=article.extra + tuple(("repair", n) for n in notes))
+    repairs = tuple(Note(NoteKind.REPAIR, note) for note in notes)
+    return article.replace(**changes, extra=article.extra + repairs)
 
 
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -348,7 +349,7 @@ def normalize_changed(
         extra = article.extra
         if detection.reason:
             # An overruled declaration or a fallback is kept with the record (`ingest show`).
-            extra += (("language_reason", detection.reason),)
+            extra += (Note(NoteKind.LANGUAGE_REASON, detection.reason),)
         # parse_bytes settled guid, id, url and source, which neither step above touches: only
         # the content hash is taken again.
         finished.append(article.replace(

@@ -19,13 +19,15 @@ from normalize.text import clean_text
 
 logger = logging.getLogger(__name__)
 
-# The one byline-label pattern (issue 15): feeds' author fields, the bylines pages print and
-# NITF/NewsML/ninjs bylines. "By", "Par", "Por", "Von", "Door", "Di", "De"/"Da" (pt), and the
-# longer forms. Case-insensitive, so the name lookahead only needs "Texto" to be a word of its own.
+# The one byline-label pattern: feeds' author fields, the bylines pages print and the agency
+# formats' byline elements (NITF, NewsML-G2, ninjs: :func:`strip_label`). "By", "Par", "Por",
+# "Von", "Door", "Di", "De"/"Da" (pt), the Scandinavian "av"/"af" and the longer forms.
+# Case-insensitive, so the name lookahead only needs "Texto" to be a word of its own; "van",
+# "av" and "af" only in lower case: capitalized they begin names ("Van Morrison", "Af Klint").
 BYLINE_LABEL = re.compile(
     r"^(?:(?:written|reported|reporting|text|story|words)\s+by|escrito\s+por|texto\s+de|"
     r"un\s+article\s+de|ein\s+bericht\s+von|un\s+articolo\s+di|"
-    r"by|par|por|von|door|di|de|da|"
+    r"by|par|por|von|door|di|de|da|(?-i:van|av|af)|"
     # Printed without a colon before a name ("Texto Ana Ruiz", "Reportage Yann Le Goff").
     r"(?:text|texto|texte|autor|autora|autorin|auteur|author|reportage)(?=\s*[-–]?\s+(?-i:[A-ZÀ-ÖØ-Þ]))|"
     r"(?:text|texto|texte|testo|autor|autora|autores|author|authors|auteur|auteurs|autore|"
@@ -34,9 +36,10 @@ BYLINE_LABEL = re.compile(
     r"(?=[\s:]|$)\s*:?\s*",
     re.IGNORECASE,
 )
-# Labels that are also name particles ("Di Maio", "De Gea", "Da Silva"): only a label when
-# what follows is at least two words, an agency or a newsroom.
-_PARTICLE_LABELS = {"di", "de", "da"}
+# Labels that are also name particles ("Di Maio", "De Gea", "Da Silva", "van Dijk"): only a
+# label when what follows is at least two words and does not go on with a particle ("De la
+# Fuente", "Van der Sar" are names), or is an agency or a newsroom.
+_PARTICLE_LABELS = {"di", "de", "da", "van", "av", "af"}
 # Between authors: commas, "and" in the six languages, ampersands, slashes, semicolons.
 # Lowercase only: "John E Smith" has a middle initial, "Ana e João" two authors.
 _JOINERS = re.compile(r"\s*(?:,|;|&|/|\+)\s*|\s+(?:and|And|AND|y|e|et|und|ed)\s+")
@@ -82,10 +85,19 @@ def _strip_label(segment: str) -> str:
         rest = segment[match.end():].strip()
         word = match.group(0).strip().rstrip(":").strip().casefold()
         if word in _PARTICLE_LABELS and not (
-            len(rest.split()) >= 2 or is_agency(rest) or _is_newsroom(rest)
+            (len(rest.split()) >= 2 and not rest[:1].islower())
+            or is_agency(rest) or _is_newsroom(rest)
         ):
             return segment
         segment = rest
+
+
+def strip_label(name: str) -> str:
+    """Return one byline element's text without its leading label ("By", "Por", "di"...) and
+    edge punctuation: what NITF, NewsML-G2 and ninjs parsers put into ``authors`` (reading the
+    byline into persons and agency is :func:`parse_byline`'s work, done for every record).
+    """
+    return _strip_label(clean_text(name)).strip(" ,;:-–—")
 
 
 def _words(text: str) -> list[str]:
@@ -96,8 +108,14 @@ def _is_newsroom(text: str) -> bool:
     return any(word in _NEWSROOM for word in _words(text))
 
 
+# Surnames may begin with a lower-case particle ("van Dijk", "de Gea", "da Silva"); any other
+# lower-case start is a role or a phrase ("corresponsal en Bruselas").
+_SURNAME_START = re.compile(r"^(?:van|von|de|da|di|del|der|dos|das|du|af|zu)\s+(?:\w+\s+)?[A-ZÀ-ÖØ-Þ]")
+
+
 def _is_role(text: str) -> bool:
-    return text[:1].islower() or any(word in _ROLES for word in _words(text))
+    lower = text[:1].islower() and not _SURNAME_START.match(text)
+    return lower or any(word in _ROLES for word in _words(text))
 
 
 def _agency_only(text: str) -> str | None:

@@ -35,7 +35,7 @@ from functools import cached_property, lru_cache
 from typing import Iterable, Sequence
 
 from normalize import places
-from normalize.model import Article
+from normalize.model import Article, NoteKind, note_texts
 
 LEAD_CHARS = 400
 
@@ -162,9 +162,7 @@ def country_of_code(code: str) -> str | None:
 def _metadata_evidence(article: Article, prefer: list[str]) -> list[Evidence]:
     gaz = None
     found = []
-    for key, value in article.extra:
-        if key != places.GEO_KEY:
-            continue
+    for value in note_texts(article.extra, NoteKind.GEO):
         label, _, rest = value.partition("\t")
         code, _, name = rest.partition("\t")
         country = country_of_code(code) if code else None

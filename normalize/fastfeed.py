@@ -281,11 +281,16 @@ def _media_title(entry: _Entry, element, base, lang, depth) -> None:
     entry.title_depth = title_depth
 
 
-def _description(entry: _Entry, element, base, lang, depth) -> None:
+def _summary_or_content(entry: _Entry, element, base, lang, depth, media_type: str) -> None:
+    # As feedparser: a second summary of an entry without content becomes its content.
     if "summary" in entry.entry and not entry.has_content:
         _content(entry, element, base, lang, depth)
     else:
-        entry.content(element, base, lang, depth, "summary", "text/html")
+        entry.content(element, base, lang, depth, "summary", media_type)
+
+
+def _description(entry: _Entry, element, base, lang, depth) -> None:
+    _summary_or_content(entry, element, base, lang, depth, "text/html")
 
 
 def _abstract(entry: _Entry, element, base, lang, depth) -> None:
@@ -293,10 +298,7 @@ def _abstract(entry: _Entry, element, base, lang, depth) -> None:
 
 
 def _summary(entry: _Entry, element, base, lang, depth) -> None:
-    if "summary" in entry.entry and not entry.has_content:
-        _content(entry, element, base, lang, depth)
-    else:
-        entry.content(element, base, lang, depth, "summary", "text/plain")
+    _summary_or_content(entry, element, base, lang, depth, "text/plain")
 
 
 def _content(entry: _Entry, element, base, lang, depth) -> None:

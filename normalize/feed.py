@@ -28,7 +28,7 @@ from lxml import etree
 
 from normalize.charsets import UTF8_BOM, header_charset
 from normalize.errors import ParseError
-from normalize.model import Article, Credit, Image
+from normalize.model import Article, Credit, Image, Note, NoteKind
 from normalize.sanitize import clean_html
 from normalize.text import clean_text, html_to_text, parse_date, plain_title
 from normalize.xmlsafe import refuse_entity_declarations
@@ -180,7 +180,7 @@ def parse_with_feedparser(data: bytes, *, url: str | None = None,
         images = media[index] if media is not None else _flat_media(entry)
         article = _entry_to_article(entry, images, feed_language, feed_rights)
         if repair:
-            article = article.replace(extra=article.extra + (("repair", repair),))
+            article = article.replace(extra=article.extra + (Note(NoteKind.REPAIR, repair),))
         articles.append(article)
     return articles
 

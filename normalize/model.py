@@ -9,12 +9,13 @@ Dicts appear only at the SQLite and JSON edges (:func:`article_to_dict`, :func:`
 from __future__ import annotations
 
 import dataclasses
+import enum
 import functools
 import hashlib
 import operator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Iterable, NamedTuple
 
 #: Lifecycle states of an article. Only ``usable`` items appear in feeds.
 STATUS_USABLE = "usable"
@@ -87,6 +88,62 @@ class Related:
         return f"Related(title={self.title!r}, url={self.url!r}, published={self.published!r})"
 
 
+class NoteKind(enum.StrEnum):
+    """What a record note (:class:`Note`) says; the value is the key stored and exported."""
+
+    #: pages: which body candidate won and why ("trafilatura: ...").
+    BODY = "body"
+    #: pages: a keyword and the publisher the page declares.
+    KEYWORD = "keyword"
+    PUBLISHER = "publisher"
+    #: agency formats: urgency, slugline, NewsML-G2 item class, ninjs type.
+    URGENCY = "urgency"
+    SLUGLINE = "slugline"
+    ITEM_CLASS = "itemclass"
+    ITEM_TYPE = "type"
+    #: agency geo metadata, "label\tcode\tname" (:func:`normalize.places.geo_note`).
+    GEO = "geo"
+    #: the agency's own item id, shared by the language versions of one story.
+    AGENCY_ITEM = "agency_item"
+    #: what was repaired or cut on the way in (encoding, limits); collected per source.
+    REPAIR = "repair"
+    #: why the language is what it is.
+    LANGUAGE_REASON = "language_reason"
+    #: where a full-text body came from, or why none was used.
+    FULLTEXT = "fulltext"
+    FULLTEXT_ERROR = "fulltext_error"
+
+    # Written as the plain key: feeds' change dates hash the records' reprs (see Note).
+    __repr__ = str.__repr__
+
+
+class Note(NamedTuple):
+    """One note on a record (``Article.extra``): its kind and its text.
+
+    A pair, exported and stored as ``[kind, text]``, and written by repr() as the plain
+    ``(kind, text)`` tuple the notes were before they had a type: a feed's change date follows
+    a hash of its records' reprs, so another repr would re-date every feed once. A kind this
+    version does not know (an older archive's) stays its string.
+    """
+
+    kind: NoteKind | str
+    text: str
+
+    def __repr__(self) -> str:
+        return tuple.__repr__(self)
+
+
+def make_notes(pairs: Iterable[Iterable[str]] | None) -> tuple[Note, ...]:
+    """Return ``[kind, text]`` pairs (a stored or exported record's ``extra``) as notes."""
+    known = NoteKind._value2member_map_
+    return tuple(Note(known.get(kind, kind), text) for kind, text in pairs or ())
+
+
+def note_texts(notes: Iterable[Note], kind: NoteKind) -> tuple[str, ...]:
+    """Return the texts of the notes of ``kind``, in record order."""
+    return tuple(note.text for note in notes if note.kind == kind)
+
+
 @dataclass(frozen=True)
 class Article:
     """One normalized wire item.
@@ -129,7 +186,8 @@ class Article:
     #: hash of the record as parsed, before wire conventions and language: an item whose parse
     #: hash is already archived is skipped before any further (costly) normalization.
     parse_hash: str = ""
-    extra: tuple[tuple[str, str], ...] = field(default=())
+    #: typed notes on the record (:class:`Note`): how it was read, repaired and routed.
+    extra: tuple[Note, ...] = field(default=())
     #: for pages: the address the page was fetched from (``url`` is its canonical address).
     fetched_url: str | None = None
 
@@ -277,6 +335,6 @@ def article_from_dict(data: dict[str, Any]) -> Article:
     values["related"] = tuple(_related(r) for r in values.get("related") or ())
     for name in ("authors", "countries", "editions", "sections"):
         values[name] = tuple(values.get(name) or ())
-    for name in ("edition_reasons", "extra"):
-        values[name] = tuple(tuple(pair) for pair in values.get(name) or ())
+    values["edition_reasons"] = tuple(tuple(pair) for pair in values.get("edition_reasons") or ())
+    values["extra"] = make_notes(values.get("extra"))
     return Article(**values)

@@ -32,6 +32,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
+from normalize.bylines import strip_label
 from normalize.errors import ParseError
 from normalize.model import (
     STATUS_CANCELED,
@@ -41,9 +42,11 @@ from normalize.model import (
     Credit,
     Dateline,
     Image,
+    Note,
+    NoteKind,
 )
 from normalize.places import geo_note
-from normalize.nitf import XML_LANG, inner_html, render_body, strip_by_prefix, strip_namespaces, text_of
+from normalize.nitf import XML_LANG, inner_html, render_body, strip_namespaces, text_of
 from normalize.sanitize import clean_html
 from normalize.text import clean_text, html_to_text, parse_date, plain_title, text_to_html
 from normalize.xmlsafe import parse_xml
@@ -185,7 +188,7 @@ class _Item:
     def bylines(self) -> list[str]:
         names: list[str] = []
         for element in self.content("by"):
-            name = strip_by_prefix(text_of(element))
+            name = strip_label(text_of(element))
             if name and name not in names:
                 names.append(name)
         for element in self.content("contributor"):
@@ -211,7 +214,7 @@ class _Item:
             return Dateline(text=place, place=place)
         return None
 
-    def geo(self) -> list[tuple[str, str]]:
+    def geo(self) -> list[Note]:
         """Agency geo metadata as :func:`normalize.places.geo_note` entries: ``located`` (with
         the country of its ``broader`` chain when given) first, then geo-area subjects."""
         notes = []
@@ -344,15 +347,15 @@ class _Item:
         credit = self.creditline()
         if not authors and credit and not self.is_picture:
             authors = [credit]
-        extra = []
+        extra: list[Note] = []
         urgency = next((text_of(e) for e in self.content("urgency") if text_of(e)), "")
         if urgency:
-            extra.append(("urgency", urgency))
+            extra.append(Note(NoteKind.URGENCY, urgency))
         slugline = next((text_of(e) for e in self.content("slugline") if text_of(e)), "")
         if slugline:
-            extra.append(("slugline", slugline))
+            extra.append(Note(NoteKind.SLUGLINE, slugline))
         if self.item_class:
-            extra.append(("itemclass", self.item_class))
+            extra.append(Note(NoteKind.ITEM_CLASS, self.item_class))
         extra.extend(self.geo())
         first_created = parse_date(self._meta("firstCreated"))
         content_created = next(

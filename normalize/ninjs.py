@@ -34,6 +34,7 @@ from urllib.parse import urljoin
 
 from lxml import html as lxml_html
 
+from normalize.bylines import strip_label
 from normalize.errors import ParseError
 from normalize.model import (
     STATUS_CANCELED,
@@ -43,8 +44,9 @@ from normalize.model import (
     Credit,
     Dateline,
     Image,
+    Note,
+    NoteKind,
 )
-from normalize.nitf import strip_by_prefix
 from normalize.places import geo_note
 from normalize.sanitize import clean_html
 from normalize.text import clean_text, html_to_text, parse_date, plain_title, text_to_html
@@ -181,7 +183,7 @@ def _names(value: Any, keys: tuple[str, ...] = ("name",)) -> list[str]:
 def _authors(doc: dict) -> tuple[str, ...]:
     raw = _names(doc.get("byline")) + _names(doc.get("by"))
     raw += _names(doc.get("bylines"), ("byline", "name", "value"))
-    return tuple(dict.fromkeys(n for n in (strip_by_prefix(r) for r in raw) if n))
+    return tuple(dict.fromkeys(n for n in (strip_label(r) for r in raw) if n))
 
 
 def _int(value: Any) -> int | None:
@@ -262,7 +264,7 @@ def _rights(doc: dict) -> str:
     return rights
 
 
-def _places(doc: dict) -> list[tuple[str, str]]:
+def _places(doc: dict) -> list[Note]:
     """``place`` (1.x) and ``places`` (2.x, 3.x) as :func:`normalize.places.geo_note` entries."""
     notes = []
     for key in ("place", "places"):
@@ -292,7 +294,9 @@ def _article(doc: dict, base_url: str | None) -> Article:
     created = parse_date(_str(doc.get("contentcreated")) or None)
     versioned = parse_date(_str(doc.get("versioncreated")) or None)
     sources = _names(doc.get("infosources"))
-    extra = [(k, _str(str(doc[k]))) for k in ("urgency", "slugline", "type") if doc.get(k) not in (None, "")]
+    extra = [Note(kind, _str(str(doc[kind])))
+             for kind in (NoteKind.URGENCY, NoteKind.SLUGLINE, NoteKind.ITEM_TYPE)
+             if doc.get(kind) not in (None, "")]
     extra.extend(_places(doc))
     return Article(
         id="",

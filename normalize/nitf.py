@@ -22,13 +22,13 @@ from __future__ import annotations
 import copy
 import html as html_lib
 import logging
-import re
 from html.entities import html5 as _HTML5_ENTITIES
 from typing import Mapping
 from urllib.parse import urljoin
 
 from lxml import etree
 
+from normalize.bylines import strip_label
 from normalize.errors import ParseError
 from normalize.model import (
     STATUS_CANCELED,
@@ -38,6 +38,8 @@ from normalize.model import (
     Credit,
     Dateline,
     Image,
+    Note,
+    NoteKind,
 )
 from normalize.places import geo_note
 from normalize.sanitize import clean_html
@@ -47,10 +49,6 @@ from normalize.xmlsafe import parse_xml
 log = logging.getLogger(__name__)
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-# "By Jane Doe", "Por María López", "di Mario Rossi": the word is a convention, not a name.
-# Short particles only when lower-case: "Di Maio" and "De Luca" are surnames.
-_BY_PREFIX = re.compile(r"^\s*(?:(?i:by|por|par|von|door)|di|de|da|van|av|af)\s+")
 
 _STATUS = {
     "usable": STATUS_USABLE,
@@ -96,11 +94,6 @@ def text_of(element: etree._Element | None) -> str:
     if element is None:
         return ""
     return clean_text("".join(element.itertext()))
-
-
-def strip_by_prefix(name: str) -> str:
-    """Return a byline without its leading "By"/"Por"/"di" word and trailing punctuation."""
-    return _BY_PREFIX.sub("", clean_text(name)).strip(" ,;:-–—")
 
 
 def inner_html(element: etree._Element) -> str:
@@ -193,13 +186,13 @@ def _authors(body_head: etree._Element | None) -> tuple[str, ...]:
         return ()
     names: list[str] = []
     for byline in body_head.iterfind("byline"):
-        persons = [strip_by_prefix(text_of(p)) for p in byline.iter("person")]
+        persons = [strip_label(text_of(p)) for p in byline.iter("person")]
         if not any(persons):
             # Without <person> the byline is free text; <byttl> in it is a job title.
             plain = copy.deepcopy(byline)
             for title in list(plain.iter("byttl")):
                 _remove_keep_tail(title)
-            persons = [strip_by_prefix(text_of(plain))]
+            persons = [strip_label(text_of(plain))]
         names.extend(p for p in persons if p and p not in names)
     return tuple(names)
 
@@ -219,7 +212,7 @@ def _dateline(root: etree._Element, body_head: etree._Element | None) -> Datelin
     return None
 
 
-def _locations(root: etree._Element, body_head: etree._Element | None) -> list[tuple[str, str]]:
+def _locations(root: etree._Element, body_head: etree._Element | None) -> list[Note]:
     """The dateline's ``<location>`` (its ``<country iso-cc>`` or its city) and the docdata's
     ``<evloc>`` as :func:`normalize.places.geo_note` entries."""
     notes = []
@@ -323,7 +316,7 @@ def parse(data: bytes, *, url: str | None = None, headers: Mapping[str, str] | N
     extra = _locations(root, body_head)
     urgency = root.find("head/docdata/urgency")
     if urgency is not None and urgency.get("ed-urg"):
-        extra.append(("urgency", clean_text(urgency.get("ed-urg"))))
+        extra.append(Note(NoteKind.URGENCY, clean_text(urgency.get("ed-urg"))))
 
     link = clean_text(pubdata.get("ex-ref")) if pubdata is not None else ""
     return [

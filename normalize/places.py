@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Iterable
 
 from normalize import placenames
+from normalize.model import Note, NoteKind
 from normalize.placenames import COMMON_WORDS
 
 KIND_COUNTRY = "country"
@@ -497,16 +498,12 @@ def _usable_alternate(name: str) -> bool:
     return _LATIN_NAME.fullmatch(name) is not None and not name.isupper()
 
 
-#: The key under which the parsers keep agency geo metadata in ``Article.extra``.
-GEO_KEY = "geo"
-
-
-def geo_note(label: str, code: str | None = None, name: str | None = None) -> tuple[str, str]:
-    """An ``Article.extra`` entry for agency geo metadata: ``label`` names the element
+def geo_note(label: str, code: str | None = None, name: str | None = None) -> Note:
+    """A ``NoteKind.GEO`` note (``Article.extra``) for agency geo metadata: ``label`` names the element
     (``located``, ``subject``, ``places``, ``location``), ``code`` an ISO 3166-1 alpha-2 code
     (``CH``, ``iso3166-1a2:CH``) or a GeoNames id (``geo:2660646``), ``name`` the place's name.
     Read by :func:`normalize.editions.locate`."""
-    return GEO_KEY, "\t".join((label, (code or "").strip(), (name or "").strip()))
+    return Note(NoteKind.GEO, "\t".join((label, (code or "").strip(), (name or "").strip())))
 
 
 def country_name(code: str) -> str:

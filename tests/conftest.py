@@ -45,6 +45,21 @@ def write_config(folder: Path, sources: str, extra: str = "") -> Path:
     return path
 
 
+def inbox_config(folder: Path, source: str = "drop", settings: str = "") -> tuple[Path, Path]:
+    """Make ``folder/drop`` and a config (:func:`write_config`) with one inbox source reading it:
+    ``source`` is its id, ``settings`` more of its keys (``agency = "EFE"``). Returns both paths."""
+    drop = folder / "drop"
+    drop.mkdir(exist_ok=True)
+    lines = "\n".join(line.strip() for line in settings.strip().splitlines())
+    config = write_config(folder, f"""
+        [[sources]]
+        id = "{source}"
+        kind = "inbox"
+        path = "drop"
+        """ + lines)
+    return drop, config
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A temporary project folder holding a copy of the bundled samples."""

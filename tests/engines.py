@@ -83,7 +83,9 @@ class PostgresCluster:
 
         name = f"t{os.getpid()}_{next(self._names)}"
         with psycopg.connect(self.url(), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name} TEMPLATE template0 STRATEGY FILE_COPY")
+            # FILE_COPY (PostgreSQL 15+) copies the small template faster than logging it.
+            strategy = " STRATEGY FILE_COPY" if conn.info.server_version >= 150000 else ""
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE template0{strategy}")
         return self.url(name)
 
     def stop(self) -> None:
@@ -100,11 +102,13 @@ def postgres_cluster():
     bindir = _bindir()
     if bindir is None:
         pytest.skip("PostgreSQL is not installed (initdb/pg_ctl not found; Debian: postgresql)")
-    cluster = PostgresCluster(bindir)
+    cluster = None
     try:
+        cluster = PostgresCluster(bindir)
         cluster.start()
-    except (RuntimeError, OSError, KeyError) as exc:
-        shutil.rmtree(cluster.folder, ignore_errors=True)
+    except (RuntimeError, OSError, KeyError, subprocess.SubprocessError) as exc:
+        if cluster is not None:
+            shutil.rmtree(cluster.folder, ignore_errors=True)
         pytest.skip(f"PostgreSQL could not be started: {exc}")
     yield cluster
     cluster.stop()
@@ -122,3 +126,22 @@ def database(request, tmp_path: Path):
     if request.param == "sqlite":
         return tmp_path / "wire.db"
     return request.getfixturevalue("postgres_url")
+
+
+def archive_rows(database, sql: str, params=()) -> list[tuple]:
+    """The rows of ``sql`` (``?`` parameters) in the archive at ``database``, either backend."""
+    from ingest.archive import open_archive
+
+    archive = open_archive(database)
+    try:
+        return [tuple(row) for row in archive.conn.execute(sql, params).fetchall()]
+    finally:
+        archive.close()
+
+
+def use_database(config: Path, database) -> None:
+    """Point the configuration file at ``database`` (an SQLite path or a PostgreSQL URL)."""
+    lines = config.read_text(encoding="utf-8").split("\n")
+    lines = [f'database = "{database}"' if line.startswith("database =") else line
+             for line in lines]
+    config.write_text("\n".join(lines), encoding="utf-8")

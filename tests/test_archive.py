@@ -9,9 +9,13 @@ import random
 import sqlite3
 import subprocess
 import sys
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO
 
@@ -56,6 +60,7 @@ def test_a_stored_record_reads_back_equal_and_files_under_its_editions_and_secti
         assert [a.id for a in archive.feed_articles("es-es", NOW, 10, section="economia")] == [
             undated.id, dated.id]
         assert [a.id for a in archive.search("economía")] == [undated.id, dated.id]
+        assert [a.id for a in archive.search("ECONOMIA cuerpo")] == [undated.id, dated.id]
         assert archive.store([dated, undated], NOW).unchanged == 2
     finally:
         archive.close()
@@ -247,5 +252,133 @@ def test_an_archive_made_before_edition_counts_gets_them_counted_on_open(tmp_pat
     try:
         assert archive.edition_stats() == {"es-es": (1, NOW - timedelta(minutes=1)),
                                            "es-mx": (2, NOW - timedelta(minutes=1))}
+    finally:
+        archive.close()
+
+
+def test_source_health_inbox_files_embargoes_and_queries_round_trip(database) -> None:
+    from ingest.archive import SourceState
+
+    archive = open_archive(database)
+    try:
+        state = SourceState(id="efe", kind="feed", location="https://efe.example/rss",
+                            last_attempt=NOW, last_success=NOW - timedelta(hours=1),
+                            last_status="failed", last_error="HTTP 503", failures=2,
+                            failing_since=NOW - timedelta(minutes=30),
+                            next_due=NOW + timedelta(minutes=5), etag='"e1"',
+                            last_modified="Tue, 03 Mar 2026 10:00:00 GMT", items_total=7,
+                            latencies=(0.25, 0.5, 1.0), next_due_reason="backoff")
+        archive.save_source_state(state)
+        archive.save_source_state(state)  # a state saved again replaces the row
+        assert archive.source_state("efe") == state
+        assert archive.source_states() == {"efe": state}
+        assert archive.source_state("other") == SourceState(id="other")
+
+        assert archive.seen_file("drop", "ab" * 32) is None
+        archive.remember_file("drop", "ab" * 32, "a.xml", NOW, "failed", "bad XML")
+        archive.remember_file("drop", "ab" * 32, "a.xml", NOW, "done")
+        seen = archive.seen_file("drop", "ab" * 32)
+        assert (seen["name"], seen["status"], seen["reason"]) == ("a.xml", "done", None)
+
+        later = NOW + timedelta(hours=2)
+        held = _article(1, embargoed=later)
+        archive.store([held, _article(2)], NOW, stored_at=NOW)
+        assert [a.id for a in archive.feed_articles("es-es", NOW, 10)] == ["id-0002"]
+        assert archive.pending_embargoes(NOW) == later
+        assert archive.embargoes_passed(NOW, later) == 1
+        assert [a.id for a in archive.feed_articles("es-es", later, 10)] == ["id-0001", "id-0002"]
+        assert archive.new_items_since("efe", NOW - timedelta(seconds=1)) == 2
+        assert archive.ids_with_prefix("id-0") == ["id-0001", "id-0002"]
+        assert archive.ids_with_prefix("id-") == [] and archive.find_article("id-0") is None
+        assert archive.find_article("id-0001") == held
+        assert [a.id for a in archive.iter_articles(edition="es-mx", limit=1)] == ["id-0001"]
+        assert archive.known_hashes("efe") == {"urn:test:1": "h1", "urn:test:2": "h2"}
+        assert archive.count_articles() == 2
+        mark = archive.change_mark()
+        archive.store([_article(2)], later)  # unchanged: the mark stays
+        assert archive.change_mark() == mark
+        archive.store([_article(2, title="Otro", content_hash="h2b")], later)
+        assert archive.change_mark() != mark
+        assert [(when, old.title) for when, old in archive.history("id-0002")] == [
+            (later, "Titular 2")]
+    finally:
+        archive.close()
+    archive = open_archive(database)  # reopened: everything kept
+    try:
+        assert archive.source_state("efe") == state and archive.count_articles() == 2
+    finally:
+        archive.close()
+
+
+def test_a_column_added_to_the_table_description_reaches_existing_archives_of_both_backends(
+        database, monkeypatch) -> None:
+    """Adding a column is one edit (``schema.TABLES``): the next open adds it to an existing
+    archive, SQLite or PostgreSQL, and the records stay."""
+    import dataclasses
+
+    from ingest.archive import schema
+
+    archive = open_archive(database)
+    archive.store([_article(1)], NOW)
+    archive.close()
+    tables = tuple(dataclasses.replace(t, columns={**t.columns, "note": str})
+                   if t.name == "sources" else t for t in schema.TABLES)
+    monkeypatch.setattr(schema, "TABLES", tables)
+    archive = open_archive(database)
+    try:
+        archive.conn.execute("UPDATE sources SET note = 'x'")
+        assert archive.find_article("id-0001") == _article(1)
+    finally:
+        archive.close()
+
+
+def test_an_older_postgresql_archive_migrates_as_an_older_sqlite_one(postgres_url) -> None:
+    """The data steps of a migration are shared: first_fetched filled from first_seen, edition
+    counts counted, the change mark made."""
+    archive = open_archive(postgres_url)
+    archive.store([_article(1), _article(2, editions=("es-mx",),
+                                          edition_reasons=(("es-mx", "rule"),))], NOW)
+    for statement in ("UPDATE articles SET first_seen = ?",
+                      "ALTER TABLE articles DROP COLUMN first_fetched",
+                      "ALTER TABLE sources DROP COLUMN next_due_reason",
+                      "DROP TABLE edition_counts", "DROP TABLE change_mark",
+                      "UPDATE wirefeed_schema SET fingerprint = 'older'"):
+        archive.conn.execute(statement, [NOW.isoformat()] if "?" in statement else [])
+    archive.close()
+
+    archive = open_archive(postgres_url)
+    try:
+        assert archive.first_fetched("id-0001") == NOW
+        assert archive.edition_stats() == {"es-es": (1, NOW - timedelta(minutes=1)),
+                                           "es-mx": (2, NOW - timedelta(minutes=1))}
+        assert archive.change_mark().endswith(":0")
+        assert archive.source_state("efe").next_due_reason is None
+    finally:
+        archive.close()
+
+
+# Text as the parsers leave it: no control characters (PostgreSQL's text cannot hold NUL either).
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40)
+_WHEN = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1),
+                     timezones=st.just(timezone.utc)).map(lambda d: d.replace(microsecond=0))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(title=_TEXT.filter(str.strip), body=_TEXT, authors=st.lists(_TEXT, max_size=3),
+       sections=st.lists(_TEXT, max_size=3), published=_WHEN, version=st.integers(1, 2**40),
+       width=st.none() | st.integers(0, 10**6), extra=st.lists(st.tuples(_TEXT, _TEXT), max_size=2))
+def test_any_record_reads_back_equal(database, title, body, authors, sections, published, version,
+                                     width, extra) -> None:
+    archive = open_archive(database)
+    try:
+        article = _article(1, id=f"id-{uuid.uuid4().hex}", guid=uuid.uuid4().hex, title=title,
+                           body_text=body, summary=body or None, authors=tuple(authors),
+                           sections=tuple(sections), published=published, updated=published,
+                           version=version, extra=tuple(extra),
+                           images=(Image("https://img.example/1.jpg", body, Credit(
+                               title, None, None, None), "image/jpeg", width, None),))
+        assert archive.store([article], NOW).new == 1
+        assert archive.find_article(article.id) == article
     finally:
         archive.close()

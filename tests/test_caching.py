@@ -17,7 +17,7 @@ import httpx
 import pytest
 from lxml import etree
 
-from conftest import FIXTURES, run_cli, write_config
+from conftest import FIXTURES, inbox_config, run_cli, write_config
 from ingest.archive import open_archive
 from ingest.commands.serve import make_server
 from ingest.config import load_config
@@ -69,13 +69,7 @@ def _wait_past(moment: datetime) -> None:
 
 @pytest.fixture
 def site(tmp_path: Path):
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    config = write_config(tmp_path, """
-        [[sources]]
-        id = "efe"
-        kind = "inbox"
-        path = "drop"
+    drop, config = inbox_config(tmp_path, "efe", """
         agency = "EFE"
         language = "es"
         editions = ["es-es"]

@@ -92,3 +92,38 @@ def test_the_deployment_files_are_referenced_and_the_license_is_there() -> None:
     assert "[Service]" not in deployment  # the unit lives in its file, not copied into the docs
     license_text = (REPO / "LICENSE").read_text(encoding="utf-8")
     assert license_text.startswith("MIT License") and "2026 wirefeed contributors" in license_text
+
+
+COMPOSE = REPO / "deploy" / "docker-compose.yml"
+DOCKERFILE = REPO / "deploy" / "Dockerfile"
+
+
+def compose_commands() -> dict[str, list[str]]:
+    """Each service's ``command:`` list (JSON-style in our file, so no YAML parser needed)."""
+    import json
+    import re
+    commands, service = {}, None
+    for line in COMPOSE.read_text(encoding="utf-8").splitlines():
+        if match := re.match(r"^  ([a-z]+):\s*$", line):
+            service = match.group(1)
+        elif match := re.match(r"^    command:\s*(\[.*\])\s*$", line):
+            commands[service] = json.loads(match.group(1))
+    return commands
+
+
+def test_the_compose_file_runs_real_ingest_commands_of_distributed_mode() -> None:
+    entrypoint = next(line for line in DOCKERFILE.read_text(encoding="utf-8").splitlines()
+                      if line.startswith("ENTRYPOINT"))
+    assert '"ingest", "--config", "/srv/wirefeed/schedules.toml"' in entrypoint
+    commands = compose_commands()
+    assert {name: argv[0] for name, argv in commands.items() if argv[0] != "redis-server"} == {
+        "scheduler": "scheduler", "worker": "worker", "publisher": "worker", "serve": "serve"}
+    for name, argv in commands.items():
+        if name not in ("postgres", "redis"):
+            parses(["--config", "/srv/wirefeed/schedules.toml", *argv])
+    assert "wirefeed.publish" in commands["publisher"] and "wirefeed.sources" in commands["worker"]
+    # what the image copies is the project's packages
+    for line in DOCKERFILE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("COPY "):
+            for part in line.split()[1:-1]:
+                assert (REPO / part).exists(), line

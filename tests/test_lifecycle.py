@@ -1,10 +1,10 @@
-"""Agency lifecycle through the real CLI: versions replace, kills leave the feeds, embargoes wait."""
+"""Agency lifecycle through the real CLI: versions replace, kills leave the feeds, embargoes wait
+(on both archive backends: the ``database`` fixture)."""
 
 from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,21 +13,15 @@ from click.testing import CliRunner
 
 from ingest.cli import main
 
-from conftest import FIXTURES, run_cli, write_config
+from conftest import FIXTURES, inbox_config, run_cli
+from engines import archive_rows, use_database
 
 GUID = "urn:newsml:efe.com:20251104:ECO4521"
 
 
-def _setup(tmp_path: Path) -> tuple[Path, Path]:
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    config = write_config(tmp_path, """
-        [[sources]]
-        id = "efe"
-        kind = "inbox"
-        path = "drop"
-        agency = "EFE"
-        """)
+def _setup(tmp_path: Path, database) -> tuple[Path, Path]:
+    drop, config = inbox_config(tmp_path, "efe", 'agency = "EFE"')
+    use_database(config, database)
     return drop, config
 
 
@@ -44,29 +38,25 @@ def _run(tmp_path: Path, config: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_versions_replace_and_a_kill_leaves_every_feed(tmp_path: Path) -> None:
-    drop, config = _setup(tmp_path)
+def test_versions_replace_and_a_kill_leaves_every_feed(tmp_path: Path, database) -> None:
+    drop, config = _setup(tmp_path, database)
     shutil.copy(FIXTURES / "newsml_g2" / "text.xml", drop / "v1.xml")
     _run(tmp_path, config)
     assert GUID in _feed_ids(tmp_path)
     shutil.copy(FIXTURES / "newsml_g2" / "update.xml", drop / "v2.xml")
     _run(tmp_path, config)
-    db = tmp_path / "data" / "wire.db"
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT version, status FROM articles").fetchall() == [(2, "usable")]
-        assert conn.execute("SELECT version FROM article_history").fetchall() == [(1,)]
+    assert archive_rows(database, "SELECT version, status FROM articles") == [(2, "usable")]
+    assert archive_rows(database, "SELECT version FROM article_history") == [(1,)]
     # an older version arriving late changes nothing
     shutil.copy(FIXTURES / "newsml_g2" / "text.xml", drop / "v1-again.xml")
     _run(tmp_path, config)
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT version FROM articles").fetchall() == [(2,)]
+    assert archive_rows(database, "SELECT version FROM articles") == [(2,)]
     shutil.copy(FIXTURES / "newsml_g2" / "withdrawal.xml", drop / "v3.xml")
     _run(tmp_path, config)
     for edition in ("es-es", "es-mx", "es-419", "es-co"):
         assert GUID not in _feed_ids(tmp_path, edition)
-    with sqlite3.connect(db) as conn:
-        status, reason, version, body = conn.execute(
-            "SELECT status, status_reason, version, body_text FROM articles").fetchone()
+    [(status, reason, version, body)] = archive_rows(
+        database, "SELECT status, status_reason, version, body_text FROM articles")
     assert (status, version) == ("withdrawn", 3) and "ANULADA" in reason
     assert body  # the text is kept, marked, never silently deleted
     article_id = json.loads(run_cli("articles", "--json", "--config", str(config), cwd=tmp_path).stdout)["id"]
@@ -97,18 +87,17 @@ EMBARGOED = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def test_an_embargoed_item_appears_at_the_first_render_after_its_time(tmp_path: Path,
+def test_an_embargoed_item_appears_at_the_first_render_after_its_time(tmp_path: Path, database,
                                                                      frozen_clock) -> None:
     """The CLI in-process on a frozen clock: an hour before the embargo, then a minute after."""
-    drop, config = _setup(tmp_path)
+    drop, config = _setup(tmp_path, database)
     until = datetime(2026, 1, 10, 18, 0, tzinfo=timezone.utc)
     (drop / "embargo.xml").write_text(EMBARGOED.format(until=until.isoformat()), encoding="utf-8")
     runner = CliRunner()
     frozen_clock.now = until - timedelta(hours=1)
     ran = runner.invoke(main, ["run-once", "--all", "--no-summary", "--config", str(config)])
     assert ran.exit_code == 0, ran.output
-    with sqlite3.connect(tmp_path / "data" / "wire.db") as conn:
-        assert conn.execute("SELECT COUNT(*) FROM articles").fetchone() == (1,)
+    assert archive_rows(database, "SELECT COUNT(*) FROM articles") == [(1,)]
     assert _feed_ids(tmp_path) == []
     frozen_clock.now = until - timedelta(seconds=1)
     assert runner.invoke(main, ["render", "--config", str(config)]).exit_code == 0

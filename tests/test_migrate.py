@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from conftest import REPO
 from ingest.cli import main
+from ingest.errors import StoreError
 
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)
 
@@ -44,8 +45,11 @@ def test_a_migrated_archive_publishes_the_same_feeds_and_answers_the_same(
     _run("run-once", "--config", lite)
     first = _run("migrate", "--to", postgres_url, "--config", lite)
     assert "rows copied" in first and "articles" in first
+    assert "set [pipeline] database to that URL" in first
     again = _run("migrate", "--to", postgres_url, "--config", lite)  # idempotent
-    assert again.split("rows copied")[0] == first.split("rows copied")[0]
+    total = first.split(" rows copied")[0].split()[-1]
+    assert f"({total} new or changed there)" in first
+    assert f"{total} rows copied" in again and "(0 new or changed there)" in again
 
     lite_render = _config(project, "lite-render.toml", "data/wire.db", "data/feeds-lite")
     pg = _config(project, "pg.toml", postgres_url, "data/feeds-pg")
@@ -76,3 +80,35 @@ def test_migrate_refuses_what_it_cannot_copy(project: Path, postgres_url: str) -
     assert result.exit_code == 2 and "not a postgresql:// URL" in result.stderr
     result = CliRunner().invoke(main, ["migrate", "--to", postgres_url, "--config", lite])
     assert result.exit_code == 2 and "no archive there yet" in result.stderr
+
+
+def test_the_copy_reports_progress_per_table_and_refuses_another_archives_database(
+        tmp_path: Path, postgres_cluster) -> None:
+    from ingest.archive import open_archive
+    from ingest.archive.transfer import copy_archive
+    from test_archive import NOW, _article
+
+    source = open_archive(tmp_path / "wire.db")
+    source.store([_article(n) for n in range(1, 6)], NOW)
+    target = open_archive(postgres_cluster.new_database())
+    try:
+        seen: dict[str, tuple[int, int]] = {}
+        summary = copy_archive(source, target, lambda name, done, total: seen.update({name: (done, total)}))
+        assert seen["articles"] == (5, 5) and seen["article_editions"] == (10, 10)
+        assert ("articles", 5, 5) in summary.rows and summary.change_mark == source.change_mark()
+        source.store([_article(1, title="Corrected", content_hash="h1b")], NOW)
+        again = copy_archive(source, target)  # only what changed is written again
+        assert ("articles", 5, 1) in again.rows and ("article_history", 1, 1) in again.rows
+        assert target.find_article("id-0001").title == "Corrected"
+        assert again.change_mark == source.change_mark()
+        other = open_archive(tmp_path / "other.db")
+        other.store([_article(9)], NOW)
+        try:
+            with pytest.raises(StoreError, match="holds another archive's records"):
+                copy_archive(other, target)
+        finally:
+            other.close()
+        assert target.count_articles() == 5  # the refused copy left nothing behind
+    finally:
+        source.close()
+        target.close()

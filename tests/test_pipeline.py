@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from conftest import REPO, run_cli, write_config
+from conftest import REPO, inbox_config, run_cli, write_config
 from localserver import Route
 from syndicate.ids import feed_id
 
@@ -235,18 +235,11 @@ def test_reading_commands(quickstart: Path) -> None:
 
 
 def test_oversized_inbox_file_is_refused_before_reading_and_moved_aside(tmp_path: Path) -> None:
-    drop = tmp_path / "drop"
-    drop.mkdir()
+    drop, config = inbox_config(tmp_path)
     big = drop / "huge.xml"
     with big.open("wb") as handle:  # sparse: 30 MB on paper, nothing on disk
         handle.truncate(30_000_000)
     (drop / "good.xml").write_bytes(rss_feed(ENGLISH[:1]))
-    config = write_config(tmp_path, """
-        [[sources]]
-        id = "drop"
-        kind = "inbox"
-        path = "drop"
-        """)
     result = run_cli("run-once", "--config", str(config), cwd=tmp_path)
     assert result.returncode == 1
     assert "file too large" in (drop / "failed" / "huge.xml.error").read_text(encoding="utf-8")

@@ -86,17 +86,22 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
     return files
 
 
-@pytest.fixture
-def wire(server, tmp_path: Path):
-    """A project with one English feed source on the local server; its first run published."""
+def serve_wire(server, folder: Path) -> None:
+    """Serve a two-report feed at ``/wire.xml`` and write a config in ``folder`` reading it."""
     server.routes["/wire.xml"] = Route(body=feed_body(2), content_type="application/rss+xml")
-    write_config(tmp_path, f"""
+    write_config(folder, f"""
         [[sources]]
         id = "wire"
         kind = "feed"
         url = "{server.url('/wire.xml')}"
         language = "en"
     """)
+
+
+@pytest.fixture
+def wire(server, tmp_path: Path):
+    """A project with one English feed source on the local server; its first run published."""
+    serve_wire(server, tmp_path)
     first = run_cli("run-once", cwd=tmp_path)
     assert first.returncode == 0, first.stdout + first.stderr
     feeds = tmp_path / "data" / "feeds"
@@ -210,8 +215,8 @@ def _article(number: int, **changes) -> Article:
 
 
 def test_the_change_mark_moves_with_every_record_change_and_survives_reopening(
-        tmp_path: Path) -> None:
-    db = tmp_path / "wire.db"
+        tmp_path: Path, database, request) -> None:
+    db = database  # each backend
     archive = open_archive(db)
     try:
         marks = [archive.change_mark()]
@@ -233,7 +238,8 @@ def test_the_change_mark_moves_with_every_record_change_and_survives_reopening(
         assert archive.change_mark() == marks[-1]
     finally:
         archive.close()
-    other = open_archive(tmp_path / "other.db")
+    other = open_archive(request.getfixturevalue("postgres_cluster").new_database()
+                         if isinstance(db, str) else tmp_path / "other.db")
     try:
         assert other.change_mark() != marks[0]  # another archive's marks are its own
     finally:
@@ -277,14 +283,7 @@ def test_the_daemon_retries_a_failed_render_at_its_next_job(tmp_path: Path, serv
     from ingest.daemon import Daemon
     from ingest.publishing import feed_publisher
 
-    server.routes["/wire.xml"] = Route(body=feed_body(2), content_type="application/rss+xml")
-    write_config(tmp_path, f"""
-        [[sources]]
-        id = "wire"
-        kind = "feed"
-        url = "{server.url('/wire.xml')}"
-        language = "en"
-    """)
+    serve_wire(server, tmp_path)
     feeds = tmp_path / "data" / "feeds"
     blocked = feeds / "en-gb" / "atom.xml"
     daemon = Daemon(load_config(tmp_path / "schedules.toml"),

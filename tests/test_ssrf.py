@@ -18,7 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, write_config
+from conftest import inbox_config, run_cli, write_config
 from localserver import LocalServer, Route
 from test_fetch import tune_pipeline
 from test_fulltext import NOW, STORY, feed, page
@@ -308,17 +308,10 @@ def test_a_daemon_reload_applies_a_changed_allow_private_to_the_next_fetch(tmp_p
 
 @pytest.mark.slow
 def test_inbox_refusals_are_in_the_run_summary_and_ingest_sources(tmp_path) -> None:
-    drop = tmp_path / "drop"
-    drop.mkdir()
+    drop, path = inbox_config(tmp_path)
     (drop / "good.xml").write_bytes(rss_feed(ENGLISH))
     (drop / "passwd.xml").symlink_to("/etc/passwd")
     os.mkfifo(drop / "pipe.xml")
-    path = write_config(tmp_path, """
-        [[sources]]
-        id = "drop"
-        kind = "inbox"
-        path = "drop"
-        """)
     run = run_cli("run-once", "--config", str(path), cwd=tmp_path)
     summary = " ".join(run.stdout.split())  # the table may wrap the reason
     assert "passwd.xml (a symlink" in summary and "pipe.xml (a FIFO" in summary, run.stdout

@@ -32,7 +32,12 @@ transactions, because sqlite-utils' write helpers commit on their own.
 With a ``postgresql://`` URL for a path, :func:`open_archive` opens the same archive in
 PostgreSQL instead (:mod:`~ingest.archive.postgres`, schema in
 :mod:`~ingest.archive.postgres_schema`): both backends share the table description
-(:data:`~ingest.archive.schema.TABLES`) and the mixins below.
+(:data:`~ingest.archive.schema.TABLES`) and the mixins below. There, several processes may
+use one archive at once: each write transaction (:meth:`store`, a source state, an inbox
+file) waits for the others', so a store decides against the last commit and storing the same
+records twice changes nothing; :func:`writer_lock` is held in the database; a publish reads
+one state of the archive (``snapshot``). :func:`ingest.archive.transfer.copy_archive` copies
+an SQLite archive into PostgreSQL (``ingest migrate``).
 
 The package is split by concern: :mod:`~ingest.archive.schema` (tables, creation, migrations,
 connections), :mod:`~ingest.archive.articles` (records and their versions, the feed queries),
@@ -99,6 +104,11 @@ class Archive(ArticlesMixin, SourcesMixin, SearchMixin):
     def transaction(self) -> contextlib.AbstractContextManager[None]:
         """One write transaction: all of it commits, or none of it does."""
         return _transaction(self.conn)
+
+    def snapshot(self) -> contextlib.AbstractContextManager[None]:
+        """Reads in the block see one state of the archive. Nothing to do here: whoever
+        publishes from an SQLite archive holds its writer lock, so nothing writes meanwhile."""
+        return contextlib.nullcontext()
 
     def _reads(self) -> sqlite3.Connection:
         """The connection for reads from the calling thread: :attr:`conn` in the thread that

@@ -21,6 +21,8 @@ import threading
 import time
 from typing import Any, Iterator, Sequence
 
+import psycopg
+
 from ingest.archive.articles import ArticlesMixin
 from ingest.archive.postgres_schema import (
     LOCK_CLASS,
@@ -38,8 +40,10 @@ CONNECT_TIMEOUT = 10
 
 
 def mask_url(url: str) -> str:
-    """``url`` with its password (if any) replaced by ``***``, for messages and logs."""
-    return re.sub(r"^([a-z][a-z0-9+.-]*://[^:/@]*):[^@/]*@", r"\1:***@", str(url))
+    """``url`` with its password (in the authority or a ``password=`` parameter) replaced by
+    ``***``, for messages and logs."""
+    url = re.sub(r"^([a-z][a-z0-9+.-]*://[^:/@]*):[^@/]*@", r"\1:***@", str(url))
+    return re.sub(r"([?&]password=)[^&]*", r"\1***", url)
 
 
 @functools.lru_cache(maxsize=256)
@@ -48,48 +52,109 @@ def _pg_sql(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
 
 
-def _connect(url: str, purpose: str):
-    """A psycopg connection in autocommit mode; ``StoreError`` naming the database (password
-    masked) when the server cannot be reached or refuses."""
-    import psycopg
+def _store_error(what: str, exc: psycopg.Error, url: str) -> StoreError:
+    """One line for a server error, naming the database (password masked)."""
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    return StoreError(f"{what}: {reason}", where=mask_url(url))
 
+
+def _connect(url: str, purpose: str) -> PgConnection:
+    """A connection in autocommit mode; ``StoreError`` naming the database (password masked)
+    when the server cannot be reached or refuses."""
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
-                               application_name=f"wirefeed {purpose} pid {os.getpid()}")
+        raw = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+                              application_name=f"wirefeed {purpose} pid {os.getpid()}")
     except psycopg.Error as exc:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
-        raise StoreError(f"cannot connect to the archive database: {reason}",
-                         where=mask_url(url)) from None
+        raise _store_error("cannot connect to the archive database", exc, url) from None
+    return PgConnection(raw, url)
+
+
+def holds_archive(url: str) -> bool:
+    """Whether the database at ``url`` holds an archive's tables (nothing is created);
+    ``StoreError`` when it cannot be reached."""
+    conn = _connect(url, "check")
+    try:
+        return conn.execute("SELECT to_regclass('articles')").fetchone()[0] is not None
+    finally:
+        conn.close()
 
 
 def database_url_problem(url: str) -> str | None:
     """Why the PostgreSQL archive at ``url`` cannot be used, as one line naming it (password
-    masked); ``None`` when a connection is accepted. Nothing is created."""
+    masked); ``None`` when it holds an archive or its tables may be created there. Nothing is
+    created."""
     try:
         conn = _connect(url, "check")
     except StoreError as exc:
         return str(exc)
-    conn.close()
+    try:
+        schema, archive, may_create = conn.execute(
+            "SELECT current_schema(), to_regclass('articles') IS NOT NULL, "
+            "has_schema_privilege(current_schema(), 'CREATE')").fetchone()
+    except StoreError as exc:
+        return str(exc)
+    finally:
+        conn.close()
+    if schema is None:
+        return f"{mask_url(url)}: no schema to create the archive in (check the role's search_path)"
+    if not archive and not may_create:
+        return (f"{mask_url(url)}: the archive's tables cannot be created: the role may not "
+                f"create tables in schema {schema}")
     return None
 
 
 class PgConnection:
     """A psycopg connection that takes the archive's SQL: ``?`` parameters, ``execute`` and
-    ``executemany`` as on an ``sqlite3`` connection."""
+    ``executemany`` as on an ``sqlite3`` connection. A lost connection or a server that stops
+    answering is a ``StoreError`` (one line at the CLI's edge, exit 3)."""
 
-    def __init__(self, raw):
+    def __init__(self, raw, url: str):
         self.raw = raw
+        self.url = url
 
     def execute(self, sql: str, params: Sequence[Any] = ()):
         """Run one statement; its cursor (``fetchone``, ``fetchall``, iteration)."""
-        return self.raw.execute(_pg_sql(sql), list(params))
+        try:
+            return self.raw.execute(_pg_sql(sql), list(params))
+        except psycopg.OperationalError as exc:
+            raise _store_error("the archive database failed", exc, self.url) from None
 
-    def executemany(self, sql: str, rows) -> None:
-        """Run one statement for each parameter row."""
+    def executemany(self, sql: str, rows) -> int:
+        """Run one statement for each parameter row; the rows it changed."""
         rows = list(rows)
-        if rows:
+        if not rows:
+            return 0
+        try:
             with self.raw.cursor() as cursor:
                 cursor.executemany(_pg_sql(sql), rows)
+                return cursor.rowcount
+        except psycopg.OperationalError as exc:
+            raise _store_error("the archive database failed", exc, self.url) from None
+
+    def executemany_returning(self, sql: str, rows) -> list[tuple]:
+        """Run one statement (with ``RETURNING``) for each parameter row; the rows returned."""
+        rows = list(rows)
+        returned: list[tuple] = []
+        if not rows:
+            return returned
+        try:
+            with self.raw.cursor() as cursor:
+                cursor.executemany(_pg_sql(sql), rows, returning=True)
+                while True:
+                    returned += cursor.fetchall()
+                    if not cursor.nextset():
+                        return returned
+        except psycopg.OperationalError as exc:
+            raise _store_error("the archive database failed", exc, self.url) from None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A transaction (a savepoint inside another); a failed commit is a ``StoreError``."""
+        try:
+            with self.raw.transaction():
+                yield
+        except psycopg.OperationalError as exc:
+            raise _store_error("the archive database failed", exc, self.url) from None
 
     def close(self) -> None:
         self.raw.close()
@@ -98,7 +163,9 @@ class PgConnection:
 class PostgresArchive(ArticlesMixin, SourcesMixin, PostgresSearchMixin):
     """An open archive in PostgreSQL. Use :func:`ingest.archive.open_archive` with a
     ``postgresql://`` URL, then :meth:`close`. One instance is used by one thread (its owner)
-    for writes; other threads read through connections of their own (:meth:`_reads`)."""
+    for writes; other threads read through connections of their own (:meth:`_reads`). A
+    process opens its own: a forked child must not use its parent's instance (one server
+    session cannot serve two processes), though it may exit while the parent's is open."""
 
     def __init__(self, url: str):
         self.url = url
@@ -107,16 +174,16 @@ class PostgresArchive(ArticlesMixin, SourcesMixin, PostgresSearchMixin):
         self._readers = threading.local()
         self._reader_conns: list[PgConnection] = []
         self._readers_lock = threading.Lock()
-        self.conn = PgConnection(_connect(url, "archive"))
-        import psycopg
-
+        self.conn = _connect(url, "archive")
         try:
             if not schema_ready(self.conn):
                 create_or_migrate(self.conn)
         except psycopg.Error as exc:
             self.conn.close()
-            raise StoreError(f"cannot open archive: {' '.join(str(exc).split())}",
-                             where=mask_url(url)) from None
+            raise _store_error("cannot open archive", exc, url) from None
+        except StoreError:
+            self.conn.close()
+            raise
 
     def __repr__(self) -> str:
         return f"PostgresArchive({mask_url(self.url)!r})"
@@ -132,8 +199,16 @@ class PostgresArchive(ArticlesMixin, SourcesMixin, PostgresSearchMixin):
     def transaction(self) -> Iterator[None]:
         """One write transaction: all of it commits, or none of it does. It waits for the
         write transactions of other connections (the store lock) before reading anything."""
-        with self.conn.raw.transaction():
+        with self.conn.transaction():
             self.conn.execute("SELECT pg_advisory_xact_lock(?, ?)", [LOCK_CLASS, LOCK_STORE])
+            yield
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads in the block see one state of the archive (a repeatable-read, read-only
+        transaction): a publish shows every feed as of one moment while workers store."""
+        with self.conn.transaction():
+            self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             yield
 
     def _reads(self) -> PgConnection:
@@ -143,7 +218,7 @@ class PostgresArchive(ArticlesMixin, SourcesMixin, PostgresSearchMixin):
             return self.conn
         conn = getattr(self._readers, "conn", None)
         if conn is None:
-            conn = PgConnection(_connect(self.url, "reader"))
+            conn = _connect(self.url, "reader")
             self._readers.conn = conn
             with self._readers_lock:
                 self._reader_conns.append(conn)
@@ -151,8 +226,6 @@ class PostgresArchive(ArticlesMixin, SourcesMixin, PostgresSearchMixin):
 
     def close(self) -> None:
         """Close the connection and the other threads' readers."""
-        import psycopg
-
         with self._readers_lock:
             readers, self._reader_conns = self._reader_conns, []
         for conn in [*readers, self.conn]:
@@ -165,7 +238,8 @@ def _lock_holder(conn: PgConnection) -> str:
     row = conn.execute(
         "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
         "WHERE l.locktype = 'advisory' AND l.classid = ? AND l.objid = ? AND l.objsubid = 2 "
-        "AND l.granted LIMIT 1", [LOCK_CLASS, LOCK_WRITER]).fetchone()
+        "AND l.granted AND l.database = (SELECT oid FROM pg_database "
+        "WHERE datname = current_database()) LIMIT 1", [LOCK_CLASS, LOCK_WRITER]).fetchone()
     return row[0] if row and row[0] else ""
 
 
@@ -174,7 +248,7 @@ def pg_writer_lock(url: str, wait: float = 0.0, poll: float = 0.2) -> Iterator[N
     """Hold the archive's single-writer lock in PostgreSQL for the block: an advisory lock of
     a connection of its own (released by the server if this process dies). Waits up to
     ``wait`` seconds, then raises ``LockError``; ``StoreError`` when the server is unreachable."""
-    conn = PgConnection(_connect(url, "writer"))
+    conn = _connect(url, "writer")
     deadline = time.monotonic() + max(wait, 0.0)
     try:
         while not conn.execute("SELECT pg_try_advisory_lock(?, ?)",

@@ -25,16 +25,16 @@ class PostgresSearchMixin:
     """Search in :class:`~ingest.archive.postgres.PostgresArchive`: the GIN index over each
     record's title and body in its language's text search configuration. The query is read
     in every configuration (so "economía" finds the Spanish stem, "Häuser" the German one)
-    and a record matches when all its words match in one of them."""
+    and a record matches when all its words match in one of them. With the ``unaccent``
+    extension, accents do not count ("economia" finds "economía"), as in SQLite."""
 
     def search(self, query: str, limit: int = 20) -> list[Article]:
         """Full-text search over titles and bodies, newest first."""
-        from ingest.archive.postgres_schema import QUERY_CONFIGS, SEARCH_DOCUMENT
+        from ingest.archive.postgres_schema import QUERY_LANGUAGES, SEARCH_DOCUMENT, SEARCH_QUERY
 
         if not query.split():
             return []
-        parsed = " || ".join(f"plainto_tsquery('{name}', ?)" for name in QUERY_CONFIGS)
         rows = self._query(
-            f"SELECT a.* FROM articles a WHERE {SEARCH_DOCUMENT} @@ ({parsed}) "
-            "ORDER BY a.published DESC, a.id DESC LIMIT ?", [*[query] * len(QUERY_CONFIGS), limit])
+            f"SELECT a.* FROM articles a WHERE {SEARCH_DOCUMENT} @@ {SEARCH_QUERY} "
+            "ORDER BY a.published DESC, a.id DESC LIMIT ?", [*[query] * len(QUERY_LANGUAGES), limit])
         return [_row_to_article(row) for row in rows]

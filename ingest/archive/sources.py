@@ -50,6 +50,21 @@ class SourceState:
         return statistics.median(self.latencies) if self.latencies else None
 
 
+def _state_from_row(row: dict[str, Any]) -> SourceState:
+    """A ``sources`` row, typed."""
+    return SourceState(
+        id=row["id"], kind=row["kind"], location=row["location"],
+        last_attempt=parse_iso(row["last_attempt"]),
+        last_success=parse_iso(row["last_success"]), last_status=row["last_status"],
+        last_error=row["last_error"], failures=row["failures"] or 0,
+        failing_since=parse_iso(row["failing_since"]), next_due=parse_iso(row["next_due"]),
+        etag=row["etag"], last_modified=row["last_modified"],
+        permanent_redirect=row["permanent_redirect"], items_total=row["items_total"] or 0,
+        latencies=tuple(json.loads(row["latencies"] or "[]")), repairs=row["repairs"],
+        next_due_reason=row.get("next_due_reason"),
+    )
+
+
 class SourcesMixin:
     """The ``sources`` and ``seen_files`` tables of :class:`~ingest.archive.Archive`."""
 
@@ -58,20 +73,7 @@ class SourcesMixin:
     def source_state(self, source_id: str) -> SourceState:
         """The stored state of a source (a blank state for a source never run)."""
         rows = list(self._query("SELECT * FROM sources WHERE id = ?", [source_id]))
-        if not rows:
-            return SourceState(id=source_id)
-        row = rows[0]
-        return SourceState(
-            id=row["id"], kind=row["kind"], location=row["location"],
-            last_attempt=parse_iso(row["last_attempt"]),
-            last_success=parse_iso(row["last_success"]), last_status=row["last_status"],
-            last_error=row["last_error"], failures=row["failures"] or 0,
-            failing_since=parse_iso(row["failing_since"]), next_due=parse_iso(row["next_due"]),
-            etag=row["etag"], last_modified=row["last_modified"],
-            permanent_redirect=row["permanent_redirect"], items_total=row["items_total"] or 0,
-            latencies=tuple(json.loads(row["latencies"] or "[]")), repairs=row["repairs"],
-            next_due_reason=row.get("next_due_reason"),
-        )
+        return _state_from_row(rows[0]) if rows else SourceState(id=source_id)
 
     def save_source_state(self, state: SourceState) -> None:
         """Write a source's state (in its own transaction)."""
@@ -92,8 +94,8 @@ class SourcesMixin:
 
     def source_states(self) -> dict[str, SourceState]:
         """Every stored source state by id."""
-        ids = [row[0] for row in self.conn.execute("SELECT id FROM sources ORDER BY id").fetchall()]
-        return {source_id: self.source_state(source_id) for source_id in ids}
+        return {row["id"]: _state_from_row(row)
+                for row in self._query("SELECT * FROM sources ORDER BY id")}
 
     def new_items_since(self, source_id: str, since: datetime) -> int:
         """Records of a source first archived after ``since``."""

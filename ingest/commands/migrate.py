@@ -51,13 +51,15 @@ def migrate_cmd(config: Config, target_url: str, wait: float) -> None:
     table = make_table(title="Copied", title_justify="left")
     table.add_column("table")
     table.add_column("rows", justify="right")
-    for name, count in summary.rows:
-        table.add_row(name, str(count))
+    table.add_column("written", justify="right")
+    for name, count, written in summary.rows:
+        table.add_row(name, str(count), str(written))
     console = make_console()
     console.print(table)
     console.print(f"{summary.total} rows copied from {database} to {display_database(target_url)} "
+                  f"({summary.written} new or changed there) "
                   f"in {summary.seconds:.1f} s (change mark {summary.change_mark}); "
-                  f"set [pipeline] database to that URL to use it")
+                  f"set [pipeline] database to that URL to use it", markup=False, highlight=False)
 
 
 def _copy_with_progress(copy_archive, source, target):

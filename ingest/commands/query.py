@@ -23,7 +23,7 @@ from ingest.cli import (
 )
 from ingest.config import Config
 from ingest.schedule import stale_after
-from normalize.model import article_to_dict, isoformat
+from normalize.model import NoteKind, article_to_dict, isoformat, note_texts
 
 def _when(value) -> str:
     return isoformat(value) or "-"
@@ -109,7 +109,8 @@ def show_cmd(config: Config, article_id: str, as_json: bool) -> None:
         ("updated", _when(article.updated)), ("first archived", _when(first_seen)),
         ("embargoed until", _when(article.embargoed)),
         ("language", f"{article.language} ({article.language_method or '-'})"
-                     + "".join(f"; {note}" for key, note in article.extra if key == "language_reason")),
+                     + "".join(f"; {reason}" for reason
+                               in note_texts(article.extra, NoteKind.LANGUAGE_REASON))),
         ("authors", ", ".join(article.authors) or "-"), ("agency", article.agency or "-"),
         ("credit", article.credit or "-"),
         ("dateline", article.dateline.text if article.dateline else "-"),
@@ -120,9 +121,9 @@ def show_cmd(config: Config, article_id: str, as_json: bool) -> None:
             f"{i.url} — {i.caption or ''}" + (f" — {i.credit.text}" if i.credit else "")
             for i in article.images) or "-"),
         # Where the body came from, or why the page was not used (a refused link, the cap, ...).
-        ("full text", "\n".join(f"from {v}" if k == "fulltext" else f"not used: {v}"
-                                 for k, v in article.extra
-                                 if k in ("fulltext", "fulltext_error")) or "-"),
+        ("full text", "\n".join(f"from {text}" if kind == NoteKind.FULLTEXT else f"not used: {text}"
+                                 for kind, text in article.extra
+                                 if kind in (NoteKind.FULLTEXT, NoteKind.FULLTEXT_ERROR)) or "-"),
         ("summary", article.summary or "-"),
         ("body", (article.body_text[:600] + ("…" if len(article.body_text) > 600 else "")) or "-"),
         ("history", "\n".join(f"v{old.version} replaced {_when(when)}: {old.title}"

@@ -36,7 +36,8 @@ from typing import Mapping
 
 
 from normalize.errors import ParseError
-from normalize.model import STATUS_NOT_ARTICLE, STATUS_USABLE, Article, Credit, Image, Related
+from normalize.model import (STATUS_NOT_ARTICLE, STATUS_USABLE, Article, Credit, Image, Note,
+                             NoteKind, Related)
 from normalize.sanitize import clean_html
 from normalize.page.choose import candidate, choose_body, page_kind
 from normalize.page.engine import absolute_links, main_text, page_authors, page_date
@@ -132,11 +133,11 @@ def parse(
     fields.title = _strip_site_name(fields.title, sites)
     fields.authors = _without_site(fields.authors, sites)
     page_url = canonical or _absolute(fields.url, base) or url
-    extra = (("body", f"{choice.candidate.name if choice.candidate else 'none'}: "
+    extra = (Note(NoteKind.BODY, f"{choice.candidate.name if choice.candidate else 'none'}: "
                       f"{choice.reason}"),)
-    extra += tuple(("keyword", k) for k in fields.keywords)
+    extra += tuple(Note(NoteKind.KEYWORD, k) for k in fields.keywords)
     if fields.publisher:
-        extra += (("publisher", fields.publisher),)
+        extra += (Note(NoteKind.PUBLISHER, fields.publisher),)
     return [
         Article(
             id="",
