@@ -371,3 +371,10 @@ def test_broker_restarting_empty_mid_run_loses_nothing(tmp_path: Path, server, r
     assert sum(s.items_total for s in archive.source_states().values()) == 40
     assert tracker.overlaps == []
     archive.close()
+
+
+def test_an_unknown_queue_is_a_command_line_error(tmp_path: Path, redis_url: str) -> None:
+    config = distributed_config(tmp_path, ["https://a.example/f.xml"], redis_url)
+    result = run_cli("worker", "-Q", "wirefeed.sources,celery", "--config", str(config),
+                     cwd=tmp_path)
+    assert result.returncode == 2 and "unknown queue celery" in result.stderr
