@@ -24,6 +24,8 @@ records what they decide.
 
 from __future__ import annotations
 
+import contextlib
+
 import functools
 import logging
 import threading
@@ -334,6 +336,15 @@ class Runner(Collectors):
     def _commit(self, job: Job) -> SourceOutcome:
         if not job.collected:
             self.collect(job)
+        # The records and the source state (its items_total) commit together: a process
+        # killed in between would leave the records stored and the count short (the rerun
+        # finds them unchanged). An inbox keeps its own transactions (one per file).
+        whole = (contextlib.nullcontext() if job.source.kind == "inbox"
+                 else self.archive.transaction())
+        with whole:
+            return self._commit_in(job)
+
+    def _commit_in(self, job: Job) -> SourceOutcome:
         source, outcome = job.source, job.outcome
         # Re-read: another run may have saved this source's state since prepare().
         state = self.archive.source_state(source.id)

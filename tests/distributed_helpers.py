@@ -146,13 +146,15 @@ def kill_group(proc: subprocess.Popen) -> None:
     proc.wait()
 
 
-def wait_for(condition, timeout: float, what: str, logs: list[Path] = ()) -> None:
-    """Poll ``condition`` every 50 ms until true; fail after ``timeout`` with the logs' tails."""
+def wait_for(condition, timeout: float, what: str, logs: list[Path] = (),
+             every: float = 0.05) -> None:
+    """Poll ``condition`` every ``every`` s until true; fail after ``timeout`` with the logs'
+    tails. (A costly condition, e.g. reading the archive, polls less often.)"""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if condition():
             return
-        time.sleep(0.05)
+        time.sleep(every)
     tails = "\n".join(f"--- {log.name}\n{log.read_text(errors='replace')[-2500:]}"
                       for log in logs if log.exists())
     raise AssertionError(f"timed out waiting for {what}\n{tails}")

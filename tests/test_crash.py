@@ -129,6 +129,13 @@ def articles(db: Path) -> list[tuple[str, str]]:
         return conn.execute("SELECT source, guid FROM articles ORDER BY source, guid").fetchall()
 
 
+def wire_totals(db: Path) -> list[tuple[str, int]]:
+    """Each feed source's items_total (new items counted over its runs)."""
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT id, items_total FROM sources WHERE id LIKE 'wire%' "
+                            "ORDER BY id").fetchall()
+
+
 def stored_wires(db: Path) -> set[int]:
     """The feed numbers whose articles the archive holds."""
     if not db.exists():
@@ -248,6 +255,8 @@ def test_killed_runs_lose_nothing_and_duplicate_nothing(tmp_path: Path, wire) ->
     assert final.returncode in (0, 1), final.stdout + final.stderr
     check_consistent(crashed, names, "after the final run")
     assert articles(db) == expected
+    # records and source state commit together: a kill while storing leaves the count exact
+    assert wire_totals(db) == wire_totals(reference / "data" / "wire.db")
     # the published feeds hold the same items as the reference's
     for name in ("en/rss.xml", "en-gb/atom.xml"):
         ours, theirs = crashed / "data" / "feeds" / name, reference / "data" / "feeds" / name

@@ -24,6 +24,7 @@ from test_crash import (
     kill_at,
     make_project,
     snapshot,
+    wire_totals,
     wire,  # noqa: F401 - the fixture
 )
 
@@ -94,6 +95,10 @@ def test_killed_runs_on_postgresql_lose_nothing_and_duplicate_nothing(
         consistent("after the final run")
         got = watch.execute("SELECT source, guid FROM articles ORDER BY source, guid").fetchall()
         assert got == expected
+        # records and source state commit together: a kill while storing leaves the count exact
+        totals = watch.execute("SELECT id, items_total FROM sources WHERE id LIKE 'wire%' "
+                               "ORDER BY id").fetchall()
+        assert totals == wire_totals(reference / "data" / "wire.db")
     finally:
         watch.close()
     def guids(path: Path) -> list[str]:

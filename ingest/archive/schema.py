@@ -158,7 +158,20 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 @contextlib.contextmanager
 def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction on ``conn``: all of it commits, or none of it does."""
+    """One write transaction on ``conn``: all of it commits, or none of it does. Inside
+    another transaction it is a savepoint (as psycopg's): a failure undoes its own writes only,
+    and they commit with the outer transaction."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT wirefeed_nested")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK TO SAVEPOINT wirefeed_nested")
+            conn.execute("RELEASE SAVEPOINT wirefeed_nested")
+            raise
+        else:
+            conn.execute("RELEASE SAVEPOINT wirefeed_nested")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
