@@ -60,7 +60,10 @@ from syndicate.translations import link_translations
 log = logging.getLogger(__name__)
 
 class FeedStore(Protocol):
-    """What publishing reads from the archive."""
+    """What publishing reads from the archive. A store may also offer
+    ``feed_articles_many(feeds, now, limit, *, known)``: :meth:`feed_articles` of many
+    (edition, section slug or ``None``) pairs at once, as a dict by pair; publishing then
+    asks it once for every feed."""
 
     def feed_articles(self, edition: str, now: datetime, limit: int, *,
                       section: str | None = None,
@@ -359,6 +362,12 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
     for name in settings.section_feeds:
         if slug := section_slug(name):
             section_names.setdefault(slug, name)
+    # A store that reads many feeds at once (a database server: one round trip instead of one
+    # a feed) gives them all here; the others are asked feed by feed below.
+    many = getattr(store, "feed_articles_many", None)
+    fetched = {} if many is None else many(
+        [(edition.id, slug) for edition in settings.editions for slug in [None, *section_names]],
+        now, limit, known=known)
     for edition in settings.editions:
         edition_refs: list[FeedRef] = []
         sections: list[tuple[str, str] | None] = [None]
@@ -367,9 +376,9 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
         shown_sections: list[tuple[site.Section, list]] = []
         for section in sections:
             channel = _channel(settings, edition, section)
-            articles = store.feed_articles(edition.id, now, limit,
-                                             section=section[0] if section else None,
-                                             known=known)
+            key = (edition.id, section[0] if section else None)
+            articles = fetched[key] if key in fetched else store.feed_articles(
+                edition.id, now, limit, section=key[1], known=known)
             if section and not articles:
                 continue
             if section is None:
