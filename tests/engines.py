@@ -1,9 +1,10 @@
 """Real database engines for the tests: a PostgreSQL cluster started once per session.
 
 ``initdb`` + ``pg_ctl`` in a temporary folder, listening on 127.0.0.1 on a free port, tuned for
-speed (``fsync=off``: a crash loses a test cluster, nothing else). Each test that asks for
-``postgres_url`` gets a database of its own. PostgreSQL refuses to run as root, so as root the
-cluster runs as the Debian ``postgres`` user. Tests skip with the reason when PostgreSQL is not
+speed (``fsync=off``, ``synchronous_commit=off``, ``full_page_writes=off``: a crash loses a
+test cluster, nothing else), its files under ``/dev/shm`` when it has 2 GB free. Each test
+that asks for ``postgres_url`` gets a database of its own. PostgreSQL refuses to run as root,
+so as root the cluster runs as the Debian ``postgres`` user. Tests skip with the reason when PostgreSQL is not
 installed (``.ci/run`` installs the Debian ``postgresql`` package when it is missing).
 """
 
@@ -44,12 +45,22 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _memory_folder(need: int = 2 << 30) -> str | None:
+    """``/dev/shm`` when it is a folder with ``need`` bytes free (the cluster's files then
+    live in memory: no disk writes at all), else ``None`` (the usual temporary folder)."""
+    try:
+        usage = shutil.disk_usage("/dev/shm")
+    except OSError:
+        return None
+    return "/dev/shm" if usage.free >= need and os.access("/dev/shm", os.W_OK) else None
+
+
 class PostgresCluster:
     """A throwaway PostgreSQL cluster; :meth:`new_database` makes an empty database per test."""
 
     def __init__(self, bindir: Path):
         self.bindir = bindir
-        self.folder = Path(tempfile.mkdtemp(prefix="wirefeed-pg-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="wirefeed-pg-", dir=_memory_folder()))
         self.port = _free_port()
         self._names = itertools.count(1)
         self._runas: list[str] = []
