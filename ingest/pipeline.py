@@ -73,9 +73,10 @@ class Publisher(Protocol):
 #: starting them costs about half a second, which a few hundred items already repay.
 POOL_MIN_BYTES = 500_000
 
-#: Sources to fetch from which a run boots the workers' forkserver at its start rather than
-#: when it first needs the workers: a run of that many usually does, and the boot (its cost:
-#: bench/README.md) then overlaps the first fetches instead of delaying the first normalization.
+#: Sources to fetch from which a run boots the workers' forkserver at its first document rather
+#: than when it first needs the workers: a run of that many usually does, and the boot (its
+#: cost: bench/README.md) then overlaps the next fetches instead of delaying a normalization.
+#: Not at the run's start: a rerun that only gets 304s never boots it (bench/README.md).
 FORKSERVER_MIN_SOURCES = 8
 
 #: Bytes of fetched documents a run may hold ahead of the source being committed (their records
@@ -172,6 +173,7 @@ class Runner(Collectors):
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        self._boot_early = False  # boot the forkserver at the first document (start_forkserver)
         self._bytes_seen = 0
         self._documents_seen = 0
         self._room = threading.Condition()
@@ -203,11 +205,10 @@ class Runner(Collectors):
             self._pool = None
 
     def start_forkserver(self) -> None:
-        """Boot the workers' forkserver now, while the first documents are fetched: it loads
-        the parsers and models, which the run otherwise waits for when it first needs the
-        workers (see :meth:`worker_pool`)."""
-        if self.workers > 1:
-            start_forkserver()
+        """Boot the workers' forkserver at the first fetched document, while the next ones are
+        fetched: it loads the parsers and models, which the run otherwise waits for when it
+        first needs the workers (see :meth:`worker_pool`)."""
+        self._boot_early = self.workers > 1
 
     def worker_pool(self, size: int) -> ProcessPoolExecutor | None:
         """The process pool for CPU-bound normalization, started once a run has fetched enough
@@ -215,6 +216,9 @@ class Runner(Collectors):
         with self._pool_lock:
             self._bytes_seen += size
             self._documents_seen += 1
+            if self._boot_early:
+                self._boot_early = False
+                start_forkserver()  # starts the process; its loading overlaps what follows
             if self._pool is None and self.workers > 1 and self._bytes_seen >= POOL_MIN_BYTES:
                 self._pool = normalization_pool(self.workers)
             return self._pool

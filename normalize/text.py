@@ -62,27 +62,27 @@ def html_to_text(fragment: str | None) -> str:
 
 def _parsed_text(fragment: str) -> str:
     """The text of ``fragment`` as lxml reads it, a newline around each block element."""
-    from lxml import html as lxml_html  # imported on first use: commands that parse nothing skip it
+    from lxml import etree, html as lxml_html  # on first use: commands that parse nothing skip it
 
     root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     for bad in root.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
     parts: list[str] = []
-
-    def walk(node) -> None:
+    # lxml's own walk (no Python recursion): a node's tail follows its end (a comment or a
+    # processing instruction has only its one event).
+    for event, node in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag.lower() in _BLOCK_TAGS:
-            parts.append("\n")
-        if node.text and tag:
-            parts.append(node.text)
-        for child in node:
-            walk(child)
-            if child.tail:
-                parts.append(child.tail)
-        if tag.lower() in _BLOCK_TAGS:
-            parts.append("\n")
-
-    walk(root)
+        block = tag.lower() in _BLOCK_TAGS
+        if event == "start":
+            if block:
+                parts.append("\n")
+            if node.text and tag:
+                parts.append(node.text)
+        else:
+            if block:
+                parts.append("\n")
+            if node.tail and node is not root:
+                parts.append(node.tail)
     return "".join(parts)
 
 
