@@ -4,7 +4,7 @@ Agencies publish one story in several language services (dpa in German and Engli
 Press in Spanish, Catalan and English...). Two records are versions of one story when their
 languages differ and either
 
-- they share a story key: ``Article.extra["agency_item"]`` when a parser found the agency's item
+- they share a story key: a ``NoteKind.AGENCY_ITEM`` note when a parser found the agency's item
   id, or the guid without its language marker: a trailing ``-en``/``_en``/``.en``/``:en``/``/en``
   (optionally with a region, ``-pt-BR``), a ``lang=en`` query parameter or an ``/en/`` path
   segment, where ``en`` is the record's own language. Records whose agencies are both known and
@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from normalize.model import Article, utc
+from normalize.model import Article, NoteKind, utc
 from syndicate.channel import EPOCH, article_key, language_tag, safe_url
 
 #: Two records with the same pictures are one story only if published this close together.
@@ -80,9 +80,9 @@ def link_translations(articles: Iterable[Article]) -> dict[str, tuple[tuple[str,
 
 
 def story_keys(article: Article) -> tuple[str, ...]:
-    """Return the keys naming the article's agency story: its ``agency_item``, its guid stem."""
-    keys = [value.strip() for name, value in article.extra
-            if name == "agency_item" and value.strip()]
+    """Return the keys naming the article's agency story: its agency item notes, its guid stem."""
+    keys = [text.strip() for kind, text in article.extra
+            if kind == NoteKind.AGENCY_ITEM and text.strip()]
     stem = guid_stem(article.guid, article.language)
     if stem:
         keys.append(stem)
