@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from normalize import feed, language, places
+from normalize import options
 
 
 def cache_folder() -> Path:
@@ -26,7 +26,6 @@ def fast_feed_path() -> bool:
 
 def configure_normalize() -> None:
     """Hand :mod:`normalize` the model cache folder (language model, gazetteer) and the
-    fast-path choice. Out: nothing."""
-    language.use_model_cache(cache_folder())
-    places.use_cache(cache_folder())
-    feed.use_fast_path(fast_feed_path())
+    fast-path choice, through :mod:`normalize.options`: this imports none of the modules that
+    use them (a command that parses nothing never loads them). Out: nothing."""
+    options.configure(cache_folder=cache_folder(), fast_feed_path=fast_feed_path())

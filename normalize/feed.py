@@ -28,6 +28,7 @@ from lxml import etree
 
 from normalize.charsets import UTF8_BOM, header_charset
 from normalize.errors import ParseError
+from normalize import options
 from normalize.model import Article, Credit, Image, Note, NoteKind
 from normalize.sanitize import clean_html
 from normalize.text import clean_text, html_to_text, parse_date, plain_title
@@ -42,8 +43,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # bozo exceptions that still leave a trustworthy parse: a charset the HTTP headers contradicted.
 _BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
-# The lxml reader for well-formed RSS/RDF/Atom (normalize.fastfeed); the shell may turn it off.
-_FASTFEED = True
 # expat's words for a document that ends before its elements do.
 _TRUNCATED = ("no element found", "unclosed token", "unclosed CDATA")
 
@@ -53,8 +52,7 @@ def use_fast_path(enabled: bool) -> None:
 
     In: the choice, made by the shell (``ingest`` reads ``WIREFEED_FASTFEED``). Out: nothing.
     """
-    global _FASTFEED
-    _FASTFEED = bool(enabled)
+    options.fast_feed = bool(enabled)
 
 
 def parse(data: bytes, *, url: str | None = None,
@@ -82,7 +80,7 @@ def parse_xml_feed(data: bytes, *, url: str | None = None,
     # (a quadratic blowup is a "safe" entity to it), so a DOCTYPE declaring any entity is refused
     # here, before feedparser sees the bytes, exactly as for the agency formats.
     refuse_entity_declarations(data)
-    if _FASTFEED:
+    if options.fast_feed:  # the lxml reader (normalize.fastfeed); the shell may turn it off
         # Well-formed RSS/RDF/Atom: the same records from lxml, several times faster.
         fast = parse_plain_feed(data, url=url, headers=headers)
         if fast is not None:

@@ -58,7 +58,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
-from normalize import lexicon
+from normalize import lexicon, options
 from normalize.language_codes import _ISO_639_1, normalize_code  # noqa: F401
 from normalize.language_engines import (  # noqa: F401
     _ENGINES, _best, _code_of, _ld_rank, _ordered, _split_halves,
@@ -192,7 +192,7 @@ def use_model_cache(folder: Path | None) -> None:
     In: a folder chosen by the shell (``ingest`` passes ``$XDG_CACHE_HOME/wirefeed``). Takes
     effect if the model is not loaded yet. Out: nothing.
     """
-    _ENGINES.model_cache = None if folder is None else Path(folder)
+    options.model_cache = None if folder is None else Path(folder)
 
 
 def clear_cache() -> None:

@@ -9,9 +9,8 @@ import json
 import os
 import threading
 from operator import itemgetter
-from pathlib import Path
 
-from normalize import langid_fast
+from normalize import langid_fast, options
 
 class _Engines:
     """The two detectors, loaded once on first use and shared by every thread."""
@@ -19,7 +18,6 @@ class _Engines:
     def __init__(self):
         self._lock = threading.Lock()
         self._py_model = None
-        self.model_cache: Path | None = None
         self._py_rankers: dict[tuple[str, ...] | None, langid_fast.Ranker] = {}
         self._ld_profiles: dict[str, object] = {}
         self._ld_factories: dict[tuple[str, ...], object] = {}
@@ -27,11 +25,11 @@ class _Engines:
         self._ld_langs = None
 
     def py_model(self) -> langid_fast.Model:
-        """py3langid's model (from the cache file in :attr:`model_cache`, see langid_fast)."""
+        """py3langid's model (from the cache file in ``options.model_cache``, see langid_fast)."""
         if self._py_model is None:
             with self._lock:
                 if self._py_model is None:
-                    self._py_model = langid_fast.load_model(self.model_cache)
+                    self._py_model = langid_fast.load_model(options.model_cache)
         return self._py_model
 
     def py_full(self) -> langid_fast.Ranker:

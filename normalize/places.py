@@ -39,7 +39,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from normalize import placenames
+from normalize import options, placenames
 from normalize.model import Note, NoteKind
 from normalize.placenames import COMMON_WORDS
 
@@ -329,7 +329,6 @@ def _capitalised(words: list[str], candidates: list[Place]) -> bool:
 
 _built: Gazetteer | None = None
 _building = threading.Lock()
-_cache_folder: Path | None = None
 #: Bumped when the layout of :meth:`Gazetteer.dump` changes.
 _FORMAT = 1
 
@@ -342,8 +341,7 @@ def use_cache(folder: Path | None) -> None:
     of :mod:`normalize.placenames`, so an upgrade or an edit of the hand lists builds a new one.
     Out: nothing.
     """
-    global _cache_folder
-    _cache_folder = None if folder is None else Path(folder)
+    options.gazetteer_cache = None if folder is None else Path(folder)
 
 
 def _cache_path(folder: Path) -> Path:
@@ -374,7 +372,7 @@ def gazetteer() -> Gazetteer:
 
 
 def _cached_or_built() -> Gazetteer:
-    folder = _cache_folder
+    folder = options.gazetteer_cache
     if folder is None:
         return _build()
     path = _cache_path(folder)

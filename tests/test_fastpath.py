@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from normalize import feed, finish_identity, normalize_document
+from normalize import feed, finish_identity, normalize_document, options
 from normalize import text as text_mod
 from normalize.model import article_to_dict
 from normalize.sanitize import strip_forbidden_chars
@@ -88,7 +88,7 @@ def test_generated_feeds_normalize_identically(source, monkeypatch):
     """The whole normalization (wire conventions, language) agrees too, on both formats."""
     data = corpus.make_feed(source, 8)
     fast = normalize_document(data, "feed", source="bench")
-    monkeypatch.setattr(feed, "_FASTFEED", False)
+    monkeypatch.setattr(options, "fast_feed", False)
     slow = normalize_document(data, "feed", source="bench")
     assert [article_to_dict(a) for a in fast] == [article_to_dict(a) for a in slow]
     assert {a.language for a in fast} == {corpus.source_language(source)}
