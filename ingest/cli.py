@@ -177,6 +177,12 @@ class _Commands(click.Group):
             **{name: ("ingest.commands.query", f"{name}_cmd")
                for name in ("articles", "search", "show", "export", "editions", "sources")}}
 
+    def main(self, *args, **kwargs):
+        # Before anything is parsed: `ingest --help` imports every command to list it, and
+        # those imports load httpx before the group's callback would run.
+        skip_optional_imports()
+        return super().main(*args, **kwargs)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(self.lazy))
 
@@ -200,7 +206,6 @@ def main(config_path: Path | None) -> None:
     Start with `ingest check`, then `ingest run-once` (from cron) or `ingest daemon`.
     Every command reads ./schedules.toml unless given --config PATH.
     """
-    skip_optional_imports()
     limit_malloc_arenas()
     configure_normalize()
 
@@ -236,8 +241,9 @@ def skip_optional_imports() -> None:
     On import, httpcore probes for the async framework ``trio`` and httpx loads its own command
     line (rich's console, pygments) when they are installed: about 0.2 s on every cron run.
     wirefeed's HTTP client is synchronous and this is its own command line, so marking them
-    absent is safe; it is done only in this process's entry point and only before httpx is first
-    imported (a host program that already imported them keeps them).
+    absent is safe; it is done only in this process's entry point (the command group's ``main``)
+    and only before httpx is first imported (a host program that already imported them keeps
+    them): nothing ``ingest.cli`` imports loads httpx.
     """
     if "httpx" not in sys.modules:
         for name in ("trio", "httpx._main"):

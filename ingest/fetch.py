@@ -35,7 +35,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from ingest.errors import FetchError
-from ingest.netguard import OPERATOR, Guard, Refused, guarded_transport
+from ingest.netguard import OPERATOR, Guard, Refused
+from ingest.transport import guarded_transport
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ def make_client(*, timeout: float = 20.0, max_redirects: int = 5,
     bounded separately by :func:`fetch`'s ``deadline``. The client is safe to share between
     threads. gzip and deflate are always accepted, brotli when ``brotli`` is installed.
 
-    Every request goes through :class:`~ingest.netguard.GuardedTransport`: only the first hop of
+    Every request goes through :class:`~ingest.transport.GuardedTransport`: only the first hop of
     a URL :func:`fetch` is told the operator wrote (``trusted=True``) skips the destination
     check; ``guard`` carries ``allow_private`` (``None``: nothing private is allowed).
     """

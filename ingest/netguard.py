@@ -22,24 +22,20 @@ Python's ``ipaddress.is_global`` is not used alone: before Python 3.13 it calls 
 6to4 (``2002:7f00:1::``), NAT64 (``64:ff9b::7f00:1``), IPv4-compatible (``::7f00:1``),
 site-local (``fec0::/10``) and the 2024 documentation prefix (``3fff::/20``) global.
 
-Mechanics (:func:`guarded_transport`): the HTTP client's transport sends a request marked as the
-operator's (:data:`OPERATOR`, set by :func:`ingest.fetch.fetch` for a configured URL, first hop
-only) through an ordinary connection pool, and every other request through a pool whose
-httpcore network backend (:class:`GuardedBackend`) resolves, checks and connects as above. The
-pools are separate, so a connection opened for an operator's URL is never reused for a content
-URL.
+This module is the policy and imports no HTTP library, so reading the configuration (which
+parses ``allow_private`` with it) does not load the HTTP client; the transport that applies it
+to every request is :mod:`ingest.transport`.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
-import threading
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence, Union
 
-import httpcore
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 IPNetwork = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
@@ -167,6 +163,8 @@ def system_resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
+        import httpcore  # the pool that asked expects its own error type
+
         raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
     seen: list[str] = []
     for _family, _type, _proto, _name, sockaddr in infos:
@@ -217,7 +215,10 @@ class Guard:
 
     def check_url(self, url: httpx.URL | str) -> None:
         """Refuse a URL by its scheme or a literal address host (names wait for the connection)."""
-        url = httpx.URL(url) if isinstance(url, str) else url
+        if isinstance(url, str):
+            import httpx
+
+            url = httpx.URL(url)
         if url.scheme not in SCHEMES:
             raise Refused(f"scheme {url.scheme or '(none)'!r} is not http or https")
         address = _address(url.host)
@@ -245,115 +246,3 @@ class Guard:
                 raise Refused(f"{host} resolves to {text}, {problem}")
             checked.append(text)
         return checked
-
-
-class GuardedBackend(httpcore.NetworkBackend):
-    """An httpcore network backend that connects only to addresses :class:`Guard` checked.
-
-    The pool hands in the URL's host; the backend resolves it once, checks every address and
-    connects to the checked addresses in turn (the first that answers), by address, so nothing
-    resolves the name again. TLS is started by httpcore on the returned stream with the host
-    name as ``server_hostname``, so SNI and certificate checks are the name's.
-    """
-
-    def __init__(self, guard: Guard):
-        self.guard = guard
-        self._inner = httpcore.SyncBackend()
-
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None,
-                    socket_options: Iterable | None = None) -> httpcore.NetworkStream:
-        last: Exception | None = None
-        for address in self.guard.addresses(host, port):
-            try:
-                return self._inner.connect_tcp(address, port, timeout=timeout,
-                                               local_address=local_address,
-                                               socket_options=socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-        raise last or Refused(f"{host}: no address to connect to")
-
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Iterable | None = None) -> httpcore.NetworkStream:
-        raise Refused("unix sockets are not a destination for untrusted URLs")
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
-def _guarded_http_transport(guard: Guard, **kwargs) -> httpx.HTTPTransport:
-    """An ``httpx.HTTPTransport`` whose pool connects through :class:`GuardedBackend`.
-
-    httpx takes no network backend, so the backend of the pool it made (before its first
-    connection) is replaced by ours; ``test_netguard`` proves the swap takes effect. A proxy
-    is refused: it would connect on our behalf to whatever it likes.
-    """
-    transport = httpx.HTTPTransport(**kwargs)
-    pool = getattr(transport, "_pool", None)
-    if type(pool) is not httpcore.ConnectionPool or not hasattr(pool, "_network_backend"):
-        raise TypeError("the guarded transport needs httpx's direct connection pool (no proxy)")
-    pool._network_backend = GuardedBackend(guard)
-    return transport
-
-
-class _Lazy:
-    """A transport made on first use (loading CA certificates costs 0.05-0.2 s). Thread-safe."""
-
-    def __init__(self, make: Callable[[], httpx.BaseTransport]):
-        self._make = make
-        self._made: httpx.BaseTransport | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> httpx.BaseTransport:
-        if self._made is None:
-            with self._lock:
-                if self._made is None:
-                    self._made = self._make()
-        return self._made
-
-    def close(self) -> None:
-        if self._made is not None:
-            self._made.close()
-
-
-class GuardedTransport(httpx.BaseTransport):
-    """Sends the operator's own URLs as they are and every other request through the guard.
-
-    A request is the operator's when its :data:`OPERATOR` extension equals its URL: the first
-    hop of a configured URL. Redirect hops (httpx copies the extension, the URL differs) and
-    requests without the mark go through the guarded pools. Secure by default: a caller that
-    marks nothing is guarded.
-    """
-
-    def __init__(self, guard: Guard, *, limits: httpx.Limits):
-        self.guard = guard
-        self._open = {
-            # Plain http needs no certificates (verify only applies to TLS).
-            "http": _Lazy(lambda: httpx.HTTPTransport(limits=limits, verify=False)),
-            "https": _Lazy(lambda: httpx.HTTPTransport(limits=limits)),
-        }
-        self._guarded = {
-            "http": _Lazy(lambda: _guarded_http_transport(guard, limits=limits, verify=False)),
-            "https": _Lazy(lambda: _guarded_http_transport(guard, limits=limits)),
-        }
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        scheme = request.url.scheme
-        operator = request.extensions.get(OPERATOR)
-        if operator is not None and scheme in SCHEMES and httpx.URL(operator) == request.url:
-            return self._open[scheme].get().handle_request(request)
-        try:
-            self.guard.check_url(request.url)
-            return self._guarded[scheme].get().handle_request(request)
-        except Refused as exc:
-            exc.url = exc.url or str(request.url)
-            raise
-
-    def close(self) -> None:
-        for lazy in (*self._open.values(), *self._guarded.values()):
-            lazy.close()
-
-
-def guarded_transport(guard: Guard | None, limits: httpx.Limits) -> GuardedTransport:
-    """The transport of wirefeed's HTTP client (``guard=None``: nothing private is allowed)."""
-    return GuardedTransport(guard or Guard(), limits=limits)

@@ -18,7 +18,8 @@ from localserver import Route
 
 from ingest.errors import FetchError
 from ingest.fetch import fetch, make_client
-from ingest.netguard import Guard, GuardedBackend, Refused, address_problem, parse_networks
+from ingest.netguard import Guard, Refused, address_problem, parse_networks
+from ingest.transport import GuardedBackend
 
 REFUSED = {
     # IPv4
