@@ -112,7 +112,7 @@ def media_type(path: Path) -> str:
 
 
 #: Feed types browsers show as plain text or offer to download instead of rendering.
-FEED_XML_TYPES = frozenset({"application/rss+xml", "application/atom+xml"})
+FEED_XML_TYPES = frozenset({FEED_TYPES["rss"], FEED_TYPES["atom"]})
 
 
 def browser_variant(content_type: str, accept: str | None) -> str | None:

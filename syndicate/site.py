@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from normalize.model import Article, utc
 from normalize.text import html_to_text
-from syndicate.channel import entry_link, entry_title, language_tag, safe_url
+from syndicate.channel import FEED_FILES, FEED_TYPES, entry_link, entry_title, language_tag, safe_url
 
 #: Static files written beside ``index.html`` (name -> package resource).
 STATIC_FILES = ("site.css", "rss.xsl", "atom.xsl")
@@ -46,9 +46,8 @@ _REGION_ZONES = {
     "ar": "America/Argentina/Buenos_Aires", "cl": "America/Santiago", "pe": "America/Lima",
     "nl": "Europe/Amsterdam", "nz": "Pacific/Auckland",
 }
-_FEED_LABELS = (("rss", "RSS", "application/rss+xml", "rss.xml"),
-                ("atom", "Atom", "application/atom+xml", "atom.xml"),
-                ("json", "JSON Feed", "application/feed+json", "feed.json"))
+#: format -> the name an edition page gives its feed link (file names and media types: channel).
+_FEED_LABELS = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 _SUMMARY_CHARS = 320
 
 
@@ -182,8 +181,8 @@ def render_edition(page: EditionPage, title: str, editions: Sequence[EditionPage
     depth = 2 if page.section else 1
     root = "../" * depth
     here = f"{root}{page.edition}/"
-    feeds = [{"label": label, "type": media, "href": filename}
-             for _, label, media, filename in _FEED_LABELS]
+    feeds = [{"label": label, "type": FEED_TYPES[kind], "href": FEED_FILES[kind]}
+             for kind, label in _FEED_LABELS.items()]
     lang = language_tag(page.languages[0]) if len(page.languages) == 1 else None
     return _render(
         "edition.html", title=title, root=root, page=page, here=here, lang=lang,
