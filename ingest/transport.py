@@ -4,69 +4,26 @@ request through the destination check of :mod:`ingest.netguard`.
 The transport sends a request marked as the operator's (:data:`~ingest.netguard.OPERATOR`, set
 by :func:`ingest.fetch.fetch` for a configured URL, first hop only) through an ordinary
 connection pool, and every other request through a pool whose httpcore network backend
-(:class:`GuardedBackend`) resolves once, checks every address and connects to a checked one.
-The pools are separate, so a connection opened for an operator's URL is never reused for a
-content URL.
+(:class:`ingest.guarded_backend.GuardedBackend`) resolves once, checks every address and
+connects to a checked one. The pools are separate, so a connection opened for an operator's URL
+is never reused for a content URL. Both are made on first use.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Callable, Iterable
+from typing import Callable
 
-import httpcore
 import httpx
 
 from ingest.netguard import OPERATOR, SCHEMES, Guard, Refused
 
 
-class GuardedBackend(httpcore.NetworkBackend):
-    """An httpcore network backend that connects only to addresses :class:`Guard` checked.
-
-    The pool hands in the URL's host; the backend resolves it once, checks every address and
-    connects to the checked addresses in turn (the first that answers), by address, so nothing
-    resolves the name again. TLS is started by httpcore on the returned stream with the host
-    name as ``server_hostname``, so SNI and certificate checks are the name's.
-    """
-
-    def __init__(self, guard: Guard):
-        self.guard = guard
-        self._inner = httpcore.SyncBackend()
-
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None,
-                    socket_options: Iterable | None = None) -> httpcore.NetworkStream:
-        last: Exception | None = None
-        for address in self.guard.addresses(host, port):
-            try:
-                return self._inner.connect_tcp(address, port, timeout=timeout,
-                                               local_address=local_address,
-                                               socket_options=socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-        raise last or Refused(f"{host}: no address to connect to")
-
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Iterable | None = None) -> httpcore.NetworkStream:
-        raise Refused("unix sockets are not a destination for untrusted URLs")
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
 def _guarded_http_transport(guard: Guard, **kwargs) -> httpx.HTTPTransport:
-    """An ``httpx.HTTPTransport`` whose pool connects through :class:`GuardedBackend`.
+    # httpcore is loaded here, when a guarded pool is first needed, not by every command.
+    from ingest.guarded_backend import guarded_http_transport
 
-    httpx takes no network backend, so the backend of the pool it made (before its first
-    connection) is replaced by ours; ``test_netguard`` proves the swap takes effect. A proxy
-    is refused: it would connect on our behalf to whatever it likes.
-    """
-    transport = httpx.HTTPTransport(**kwargs)
-    pool = getattr(transport, "_pool", None)
-    if type(pool) is not httpcore.ConnectionPool or not hasattr(pool, "_network_backend"):
-        raise TypeError("the guarded transport needs httpx's direct connection pool (no proxy)")
-    pool._network_backend = GuardedBackend(guard)
-    return transport
+    return guarded_http_transport(guard, **kwargs)
 
 
 class _Lazy:

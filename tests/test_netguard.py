@@ -19,7 +19,7 @@ from localserver import Route
 from ingest.errors import FetchError
 from ingest.fetch import fetch, make_client
 from ingest.netguard import Guard, Refused, address_problem, parse_networks
-from ingest.transport import GuardedBackend
+from ingest.guarded_backend import GuardedBackend
 
 REFUSED = {
     # IPv4
