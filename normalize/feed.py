@@ -31,7 +31,7 @@ from normalize.errors import ParseError
 from normalize.model import Article, Credit, Image, Note, NoteKind
 from normalize.sanitize import clean_html
 from normalize.text import clean_text, html_to_text, parse_date, plain_title
-from normalize.xmlsafe import refuse_entity_declarations
+from normalize.xmlsafe import refuse_entity_declarations, repair_surrogate_references
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,7 @@ def parse_xml_feed(data: bytes, *, url: str | None = None,
     # (a quadratic blowup is a "safe" entity to it), so a DOCTYPE declaring any entity is refused
     # here, before feedparser sees the bytes, exactly as for the agency formats.
     refuse_entity_declarations(data)
+    data = repair_surrogate_references(data)
     if _FASTFEED:
         # Well-formed RSS/RDF/Atom: the same records from lxml, several times faster.
         fast = parse_plain_feed(data, url=url, headers=headers)
