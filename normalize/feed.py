@@ -20,6 +20,7 @@ import calendar
 import io
 import json
 import logging
+import re
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
@@ -46,6 +47,15 @@ _BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
 _FASTFEED = True
 # expat's words for a document that ends before its elements do.
 _TRUNCATED = ("no element found", "unclosed token", "unclosed CDATA")
+_ITEM_OPEN = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s/>]")
+_ITEM_CLOSE = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>")
+
+
+def _items_complete(data: bytes) -> bool:
+    """True when the document opens at least one item or entry and closes every one it opens:
+    cut off after its last item, it lost only the channel's closing tags."""
+    opened = len(_ITEM_OPEN.findall(data))
+    return opened > 0 and opened == len(_ITEM_CLOSE.findall(data))
 
 
 def use_fast_path(enabled: bool) -> None:
@@ -168,9 +178,13 @@ def parse_with_feedparser(data: bytes, *, url: str | None = None,
     if parsed.bozo and type(parsed.bozo_exception).__name__ not in _BENIGN_BOZO:
         message = _one_line(parsed.bozo_exception)
         if any(sign in message for sign in _TRUNCATED):
-            # A cut-off document: its last item is cut too, and we cannot tell what is missing.
-            raise ParseError(f"truncated document ({message})")
-        repair = f"malformed XML recovered leniently: {message}"
+            if not _items_complete(data):
+                # Cut off inside an item: that item is cut too, and we cannot tell what is
+                # missing.
+                raise ParseError(f"truncated document ({message})")
+            repair = "the document ends before its closing tags; every item in it is complete"
+        else:
+            repair = f"malformed XML recovered leniently: {message}"
     media = _media_by_item(data)
     if media is not None and len(media) != len(parsed.entries):
         media = None  # feedparser saw a different item list: trust its flat lists instead
