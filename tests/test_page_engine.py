@@ -131,6 +131,17 @@ def test_page_without_text_is_not_an_article():
     assert record.status_reason.startswith("empty body")
 
 
+def test_agency_flash_of_one_sentence_is_an_article():
+    # The first thing an agency sends on a big story; a length floor would drop it (on the
+    # development corpus a 200-character floor emptied 8 articles to keep out 5 non-articles).
+    flash = "MADRID, 6 Mar. (EUROPA PRESS) - El Gobierno aprueba el plan hidrológico."
+    [record] = page.parse(_page(f"<article><h1>El Gobierno aprueba el plan hidrológico</h1>"
+                                f"<p>{flash}</p></article>", title="Última hora"),
+                          url="https://news.example/a/7")
+    assert record.status == STATUS_USABLE and record.status_reason is None
+    assert flash in record.body_text
+
+
 def test_paywall_stub_is_not_an_article_but_keeps_its_teaser():
     head = ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"headline\": "
             "\"Council approves the water plan\", \"isAccessibleForFree\": false}</script>")
