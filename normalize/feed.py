@@ -20,6 +20,7 @@ import calendar
 import io
 import json
 import logging
+import re
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
@@ -31,7 +32,7 @@ from normalize.errors import ParseError
 from normalize.model import Article, Credit, Image, Note, NoteKind
 from normalize.sanitize import clean_html
 from normalize.text import clean_text, html_to_text, parse_date, plain_title
-from normalize.xmlsafe import refuse_entity_declarations
+from normalize.xmlsafe import refuse_entity_declarations, repair_surrogate_references
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,15 @@ _BENIGN_BOZO = ("CharacterEncodingOverride", "NonXMLContentType")
 _FASTFEED = True
 # expat's words for a document that ends before its elements do.
 _TRUNCATED = ("no element found", "unclosed token", "unclosed CDATA")
+_ITEM_OPEN = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s/>]")
+_ITEM_CLOSE = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>")
+
+
+def _items_complete(data: bytes) -> bool:
+    """True when the document opens at least one item or entry and closes every one it opens:
+    cut off after its last item, it lost only the channel's closing tags."""
+    opened = len(_ITEM_OPEN.findall(data))
+    return opened > 0 and opened == len(_ITEM_CLOSE.findall(data))
 
 
 def use_fast_path(enabled: bool) -> None:
@@ -82,6 +92,7 @@ def parse_xml_feed(data: bytes, *, url: str | None = None,
     # (a quadratic blowup is a "safe" entity to it), so a DOCTYPE declaring any entity is refused
     # here, before feedparser sees the bytes, exactly as for the agency formats.
     refuse_entity_declarations(data)
+    data = repair_surrogate_references(data)
     if _FASTFEED:
         # Well-formed RSS/RDF/Atom: the same records from lxml, several times faster.
         fast = parse_plain_feed(data, url=url, headers=headers)
@@ -167,9 +178,13 @@ def parse_with_feedparser(data: bytes, *, url: str | None = None,
     if parsed.bozo and type(parsed.bozo_exception).__name__ not in _BENIGN_BOZO:
         message = _one_line(parsed.bozo_exception)
         if any(sign in message for sign in _TRUNCATED):
-            # A cut-off document: its last item is cut too, and we cannot tell what is missing.
-            raise ParseError(f"truncated document ({message})")
-        repair = f"malformed XML recovered leniently: {message}"
+            if not _items_complete(data):
+                # Cut off inside an item: that item is cut too, and we cannot tell what is
+                # missing.
+                raise ParseError(f"truncated document ({message})")
+            repair = "the document ends before its closing tags; every item in it is complete"
+        else:
+            repair = f"malformed XML recovered leniently: {message}"
     media = _media_by_item(data)
     if media is not None and len(media) != len(parsed.entries):
         media = None  # feedparser saw a different item list: trust its flat lists instead

@@ -94,6 +94,52 @@ def refuse_entity_declarations(data: bytes) -> None:
     raise ParseError(f"DOCTYPE declares entities (<!ENTITY {', '.join(names)}>): refused")
 
 
+#: A character reference to a UTF-16 surrogate (U+D800-U+DFFF), decimal or hex, leading zeros
+#: allowed: what a CMS writes when it escapes an emoji as its two UTF-16 halves.
+_SURROGATE_REF = re.compile(
+    rb"&#(?:0*(5529[6-9]|55[3-9][0-9]{2}|56[0-9]{3}|57[0-2][0-9]{2}|573[0-3][0-9]|5734[0-3])"
+    rb"|[xX]0*([dD][89a-fA-F][0-9a-fA-F]{2}));")
+
+
+def repair_surrogate_references(data: bytes) -> bytes:
+    """Return ``data`` with its character references to UTF-16 surrogates made legal.
+
+    XML and Python both refuse a reference to a surrogate (``&#55357;&#56832;``, an emoji
+    written as its two UTF-16 halves), and one such reference would cost the whole document.
+    A high half followed by a low half becomes the one character they encode
+    (``&#128512;``); a half on its own becomes U+FFFD. Documents without one come back as they
+    are (the same object); references in UTF-16 or UTF-32 documents are not looked for.
+    """
+    if _SURROGATE_REF.search(data) is None:
+        return data
+
+    def value(match: re.Match[bytes]) -> int:
+        decimal, hexadecimal = match.groups()
+        return int(decimal) if decimal is not None else int(hexadecimal, 16)
+
+    out: list[bytes] = []
+    last = 0
+    refs = list(_SURROGATE_REF.finditer(data))
+    i = 0
+    while i < len(refs):
+        ref = refs[i]
+        out.append(data[last:ref.start()])
+        code, last = value(ref), ref.end()
+        following = refs[i + 1] if i + 1 < len(refs) else None
+        if (0xD800 <= code < 0xDC00 and following is not None and following.start() == ref.end()
+                and 0xDC00 <= value(following) <= 0xDFFF):
+            code = 0x10000 + ((code - 0xD800) << 10) + (value(following) - 0xDC00)
+            last = following.end()
+            i += 1
+        elif code >= 0xD800:  # a half without its partner
+            code = 0xFFFD
+        out.append(b"&#%d;" % code)
+        i += 1
+    out.append(data[last:])
+    log.info("repaired character references to UTF-16 surrogates (%d)", len(refs))
+    return b"".join(out)
+
+
 def parse_xml(data: bytes) -> etree._Element:
     """Return the root element of the XML document ``data``, parsed safely.
 
@@ -108,8 +154,9 @@ def parse_xml(data: bytes) -> etree._Element:
     # report a billion-laughs document as a mere syntax error. NUL bytes go so that UTF-16 and
     # UTF-32 prologs read as ASCII here.
     refuse_entity_declarations(data)
+    data = repair_surrogate_references(bytes(data))
     try:
-        root = etree.fromstring(bytes(data), _make_parser())
+        root = etree.fromstring(data, _make_parser())
     except etree.XMLSyntaxError as exc:
         first = (str(exc).splitlines() or ["XML syntax error"])[0]
         raise ParseError(f"not well-formed XML: {first}") from None

@@ -143,7 +143,10 @@ def write_atomic(path: Path, data: bytes) -> bool:
     except FileNotFoundError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _naming(exc, path) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -151,13 +154,21 @@ def write_atomic(path: Path, data: bytes) -> bool:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            raise _naming(exc, path) from exc
         raise
     return True
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    """``exc`` about ``path``: a full disk names no file, a refused temporary file names its
+    hidden name; the operator needs to know which feed could not be written."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(path))
 
 
 #: Below this many distinct records to lay out, forking workers from a big process costs more

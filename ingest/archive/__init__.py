@@ -60,6 +60,7 @@ from ingest.archive.lock import writer_lock
 from ingest.archive.schema import (
     _connect,
     _create_archive,
+    remove_stale_drafts,
     _create_or_migrate_schema,
     _schema_ready,
     _transaction,
@@ -84,6 +85,7 @@ class Archive(ArticlesMixin, SourcesMixin, SearchMixin):
         self._readers_lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale_drafts(self.path)
             if not self.path.exists():
                 _create_archive(self.path)
             self.conn = _connect(self.path)

@@ -9,9 +9,12 @@ steps of a migration, shared by both.
 from __future__ import annotations
 
 import contextlib
+import glob
+import logging
 import os
 import sqlite3
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +22,7 @@ from typing import Iterator, Sequence
 
 from normalize.model import STATUS_USABLE
 
+log = logging.getLogger(__name__)
 
 _ARTICLE_COLUMNS = {
     "id": str, "source": str, "guid": str, "url": str, "title": str, "summary": str,
@@ -248,6 +252,34 @@ def _create_or_migrate_schema(conn: sqlite3.Connection) -> None:
         if "articles_fts" not in names:
             db["articles"].enable_fts(list(SEARCH_COLUMNS), create_triggers=True,
                                       tokenize="unicode61 remove_diacritics 2")
+
+
+#: A draft this old was left by a creation that was killed: building a schema takes well under
+#: a second, and the age, not the process id, decides (the folder may be shared between hosts).
+STALE_DRAFT_SECONDS = 600
+
+
+def remove_stale_drafts(path: Path, now: float | None = None) -> list[Path]:
+    """Delete the drafts (``<archive>.new-<pid>`` and their ``-wal``/``-shm``) that creations
+    of ``path`` killed midway left behind, once they are :data:`STALE_DRAFT_SECONDS` old.
+
+    ``now`` is the clock (``time.time()`` by default). Returns the files deleted.
+    """
+    now = time.time() if now is None else now
+    removed = []
+    for leftover in path.parent.glob(f"{glob.escape(path.name)}.new-*"):
+        try:
+            if now - leftover.stat().st_mtime < STALE_DRAFT_SECONDS:
+                continue
+            leftover.unlink()
+        except FileNotFoundError:  # another process removed it first
+            continue
+        except OSError as exc:  # a read-only folder: the archive still opens
+            log.warning("cannot remove %s, left by a killed archive creation: %s", leftover, exc)
+            continue
+        log.warning("removed %s, left by a killed archive creation", leftover)
+        removed.append(leftover)
+    return removed
 
 
 def _create_archive(path: Path) -> None:
