@@ -21,6 +21,7 @@ from ingest.archive import open_archive
 from ingest.config import load_config
 from ingest.pipeline import run_once
 from normalize import parse_bytes
+from normalize.errors import ParseError
 from normalize.model import NoteKind
 from normalize.page import page_host, shared_site_names, site_names_by_host, title_tag
 
@@ -119,6 +120,18 @@ def test_a_page_without_a_headline_takes_the_first_line_of_its_text() -> None:
     # A title from the page is no note's business.
     [titled] = parse_bytes(page("Budget passes", "Budget passes"), "page", "https://p.example/")
     assert titled.title == "Budget passes" and NoteKind.TITLE not in {n.kind for n in titled.extra}
+
+
+def test_a_page_without_a_headline_and_a_line_of_text_holds_no_article() -> None:
+    data = b"<html><body><nav><a href='/'>Home</a></nav><p>Test page, please ignore.</p></body></html>"
+    [record] = parse_bytes(data, "page", "https://post.example/test")
+    assert record.status == "not-article"
+    assert record.status_reason == "no headline, and only 25 characters of text"
+    assert record.title == "Test page, please ignore." and record.body_text == ""
+    # With no text at all there is nothing to call it.
+    with pytest.raises(ParseError, match="no headline and no text"):
+        parse_bytes(b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "page",
+                    "https://post.example/empty")
 
 
 def test_a_page_source_strips_the_name_its_pages_share(tmp_path, server) -> None:

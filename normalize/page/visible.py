@@ -331,14 +331,16 @@ _TITLE_FROM_TEXT_CHARS = 120
 
 
 def _title_from_body(body_html: str, skip: frozenset[str] = frozenset()) -> str:
-    """The text of the first block of ``body_html`` that is not in ``skip`` (a menu's links),
-    cut to at most 120 characters at a word boundary (with an ellipsis when cut); ``""`` when
-    there is none. Blocks, not lines: a paragraph's source may wrap."""
+    """The text of the first block of ``body_html`` without its lines that are in ``skip`` (a
+    menu's links), cut to at most 120 characters at a word boundary (with an ellipsis when
+    cut); ``""`` when there is none. Blocks, not lines: a paragraph's source may wrap."""
     if not body_html.strip():
         return ""
     for part in lxml_html.fragments_fromstring(body_html):
-        text = " ".join((part if isinstance(part, str) else part.text_content()).split())
-        if text and text not in skip:
+        # trafilatura's fallback hands back a menu's links as lines of a paragraph.
+        lines = (part if isinstance(part, str) else part.text_content()).split("\n")
+        text = " ".join(" ".join(ln for ln in lines if ln.strip() not in skip).split())
+        if text:
             break
     else:
         return ""
