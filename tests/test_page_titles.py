@@ -34,7 +34,8 @@ NOW = datetime(2025, 3, 6, 12, 0, tzinfo=timezone.utc)
      ["Daily Post"]),
     (["Le budget est adopté : Le Quotidien", "Tempête sur la côte : Le Quotidien"],
      ["Le Quotidien"]),
-    (["Haushalt beschlossen – NACHRICHTEN – Tagesblatt", "Sturm an der Küste – Nachrichten – Tagesblatt",
+    (["Haushalt beschlossen – NACHRICHTEN – Tagesblatt",
+      "Sturm an der Küste – Nachrichten – Tagesblatt",
       "Zinsen steigen – Wirtschaft – Tagesblatt"], ["Tagesblatt", "NACHRICHTEN"]),
     # One page without the name (a section front titled by its section) does not hide it.
     (["Budget passes | Daily Post", "Storm hits the coast | Daily Post", "Sport"],
@@ -98,11 +99,12 @@ def page(title: str | None, headline: str | None, og_title: str | None = None) -
 
 def test_a_page_sheds_the_site_names_it_is_given_and_keeps_its_title_without_them() -> None:
     long_name = "The Springfield Daily Post and Evening Courier"
-    data = page(f"Central bank raises rates | {long_name}", None, og_title=f"Central bank raises rates | {long_name}")
+    title = f"Central bank raises rates | {long_name}"
+    data = page(title, None, og_title=title)
     url = "https://post.example/rates"
     # On its own, the page cannot tell its headline from a name longer than it.
     [alone] = parse_bytes(data, "page", url)
-    assert alone.title == f"Central bank raises rates | {long_name}"
+    assert alone.title == title
     [told] = parse_bytes(data, "page", url, site_names=(long_name,))
     assert told.title == "Central bank raises rates"
     # A name the page does not carry changes nothing.
@@ -123,7 +125,8 @@ def test_a_page_without_a_headline_takes_the_first_line_of_its_text() -> None:
 
 
 def test_a_page_without_a_headline_and_a_line_of_text_holds_no_article() -> None:
-    data = b"<html><body><nav><a href='/'>Home</a></nav><p>Test page, please ignore.</p></body></html>"
+    data = (b"<html><body><nav><a href='/'>Home</a></nav><p>Test page, please ignore.</p>"
+            b"</body></html>")
     [record] = parse_bytes(data, "page", "https://post.example/test")
     assert record.status == "not-article"
     assert record.status_reason == "no headline, and only 25 characters of text"
