@@ -248,3 +248,21 @@ def test_subheadings_named_like_a_standfirst_stay_in_the_text():
     lines = record.body_text.split("\n")
     assert lines == [PARAGRAPHS[0], PARAGRAPHS[1], "What the farmers want", PARAGRAPHS[2],
                      PARAGRAPHS[3]]
+
+
+@pytest.mark.parametrize("body, day", [
+    # Only in the text: htmldate's extensive search finds it when the quick one does not.
+    ("<p>Die Agentur meldete am 1. Februar 2022 neue Zahlen zum Arbeitsmarkt.</p>", "2022-02-01"),
+    ("<p>Text</p><p>Pressemitteilung Nr. 5 vom 01.02.2022</p>", "2022-02-01"),
+    # A bare year (a copyright line) is no publication day.
+    ("<footer>Copyright 2019 Example</footer>", None),
+])
+def test_page_date_searches_the_text_but_takes_no_bare_year(body, day):
+    from lxml import html
+
+    from normalize.page.engine import page_date
+
+    root = html.fromstring(f"<html><head><title>T</title></head><body><h1>T</h1>{body}"
+                           f"</body></html>")
+    found = page_date(root)
+    assert (found.date().isoformat() if found else None) == day
