@@ -266,3 +266,15 @@ def test_page_date_searches_the_text_but_takes_no_bare_year(body, day):
                            f"</body></html>")
     found = page_date(root)
     assert (found.date().isoformat() if found else None) == day
+
+
+def test_an_author_given_as_an_address_leaves_room_for_the_printed_byline():
+    # JSON-LD "author": the author's page, not a name; the byline the page prints is read instead.
+    head = ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"headline\": "
+            "\"Council approves the water plan\", \"author\": "
+            "\"https://news.example/autor/jane-doe/\"}</script>")
+    body = ("<article><h1>Council approves the water plan</h1>"
+            "<div class='byline'>Jane Doe</div>"
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>")
+    [record] = page.parse(_page(body, head), url="https://news.example/a/10")
+    assert record.authors == ("Jane Doe",)

@@ -33,14 +33,19 @@ _NAME_WORD = re.compile(
     r"^[A-ZÀ-ÖØ-Þ][\w.'’-]*$|^(?:de|da|del|van|von|der|di|le|la|dos|das)$")
 
 
+# JSON-LD "author": "https://site.example/autor/jane/" (its page, not its name), or the site.
+_ADDRESS = re.compile(r"^(?:https?://|//|/|www\.)\S*$", re.I)
+
+
 def _author_list(values: Iterable[str]) -> tuple[str, ...]:
-    """Bylines as printed, cleaned of markup and stray separators.
+    """Bylines as printed, cleaned of markup and stray separators; an address is no byline.
 
     Reading them ("By A and B, Rome correspondent") is :mod:`normalize.bylines`' work, which
     :func:`normalize.wire.enrich` applies to every record, so it is not done twice here.
     """
     texts = (clean_text(html_to_text(v) if "<" in (v or "") else v) for v in values)
-    return tuple(dict.fromkeys(t.strip(" |·-–—,") for t in texts if t.strip(" |·-–—,")))
+    names = (t.strip(" |·-–—,") for t in texts)
+    return tuple(dict.fromkeys(n for n in names if n and not _ADDRESS.match(n)))
 
 
 def _is_byline(text: str) -> bool:
