@@ -184,4 +184,3 @@ def parse(
             fetched_url=url,
         )
     ]
-
