@@ -43,7 +43,7 @@ from functools import lru_cache
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Any, Callable, Mapping, Sequence, TypeVar
-from urllib.parse import quote, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from normalize.model import Article, Credit, Dateline, Image, isoformat, make_article_id, utc
 from normalize.sanitize import clean_html, strip_forbidden_chars
@@ -174,6 +174,7 @@ class Entry:
     title: str
     link: str
     summary: str
+    excerpt: str  # the summary, else the body's first words: RSS's description
     content_html: str
     published: datetime
     updated: datetime
@@ -364,6 +365,7 @@ def _prepare(root: str, article: Article, translations: tuple[tuple[str, str], .
         title=entry_title(article),
         link=link,
         summary=summary,
+        excerpt=summary or _excerpt(article),
         content_html=_content(article, pictures),
         published=published,
         updated=updated,
@@ -501,6 +503,42 @@ def _clean_dateline(dateline: Dateline | None) -> Dateline | None:
     )
 
 
+def _excerpt(article: Article) -> str:
+    """The body's first words as plain text ("" for a record without a body)."""
+    # As plain as a title: readers render an RSS description as HTML.
+    text = plain_title(article.body_text[:2 * _EXCERPT_LIMIT])
+    return first_words(text, _EXCERPT_LIMIT) if text else ""
+
+
+#: An excerpt is about two sentences: what a reader's list view shows.
+_EXCERPT_LIMIT = 280
+#: The URL attributes of a sanitized body's tags.
+_TAG = re.compile(r"<[A-Za-z][^>]*>")
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)"')
+
+
+def absolute_links(body: str, base: str | None) -> str:
+    """``body`` (sanitized HTML) with relative ``href`` and ``src`` values resolved against
+    ``base``, the article's own URL: a reader resolves them against the feed's address, or
+    not at all, so ``/photo.jpg`` would point nowhere. Values that do not resolve to an http(s)
+    URL are left as they are."""
+    if not base or ('href="' not in body and 'src="' not in body):
+        return body
+
+    def resolve(match: re.Match[str]) -> str:
+        value = html.unescape(match.group(2)).strip()
+        try:
+            relative = bool(value) and not urlsplit(value).scheme
+        except ValueError:
+            relative = False
+        absolute = safe_url(urljoin(base, value)) if relative else None
+        if absolute is None:
+            return match.group(0)
+        return f'{match.group(1)}{html.escape(absolute)}"'
+
+    return _TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(resolve, tag.group(0)), body)
+
+
 def _content(article: Article, pictures: Sequence[Picture]) -> str:
     body = clean_html(article.body_html)
     if not body and article.body_text.strip():
@@ -509,6 +547,8 @@ def _content(article: Article, pictures: Sequence[Picture]) -> str:
             for line in (clean_text(line) for line in article.body_text.splitlines())
             if line
         )
+    # Never against our own /articles/ page: the links are the publisher's.
+    body = absolute_links(body, entry_link(article) or safe_url(article.fetched_url))
     figures = []
     for picture in pictures:
         main = picture.main

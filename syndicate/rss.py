@@ -1,6 +1,7 @@
 """RSS 2.0 writer, with Media RSS, Dublin Core, content:encoded and atom:link.
 
-Item layout: ``title``, ``link``, ``description`` (plain summary), ``content:encoded`` (the body
+Item layout: ``title``, ``link``, ``description`` (plain summary, else the body's first words:
+validators and list views want one beside ``content:encoded``), ``content:encoded`` (the body
 with figures, escaped), ``guid isPermaLink="false"`` (the agency guid, or an id minted when it is not a valid URI), ``pubDate``,
 ``atom:updated``, one ``dc:creator`` per author (never ``author``, which must be an e-mail),
 ``dc:language``, ``category`` per section, one ``enclosure`` (the first picture: RSS allows one;
@@ -91,8 +92,8 @@ def _add_item(feed: etree._Element, entry: Entry) -> None:
     item = add(feed, "item")
     add(item, "title", entry.title)
     add(item, "link", entry.link)
-    if entry.summary:
-        add(item, "description", entry.summary)
+    if entry.excerpt:
+        add(item, "description", entry.excerpt)
     if entry.content_html:
         add(item, f"{{{CONTENT}}}encoded", entry.content_html)
     add(item, "guid", entry.guid, {"isPermaLink": "false"})

@@ -99,7 +99,11 @@ def show_cmd(config: Config, article_id: str, as_json: bool) -> None:
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
     console = make_console()
-    table = make_table(show_header=False, title=article.title, title_justify="left")
+    piped = not sys.stdout.isatty()
+    # Piped (grep, less, mail), the record is plain aligned "field  value" lines: no borders,
+    # no trailing padding, nothing folded (a URL stays whole).
+    table = make_table(show_header=False, title=article.title, title_justify="left",
+                       **({"box": None, "pad_edge": False} if piped else {}))
     table.add_column("field", style="bold")
     table.add_column("value", overflow="fold")
     rows = [
@@ -131,7 +135,12 @@ def show_cmd(config: Config, article_id: str, as_json: bool) -> None:
     ]
     for name, value in rows:
         table.add_row(name, value)
-    console.print(table)
+    if not piped:
+        console.print(table)
+        return
+    with console.capture() as captured:
+        console.print(table)
+    click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
 
 
 def _find_one(archive: Archive, article_id: str):

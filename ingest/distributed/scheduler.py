@@ -10,7 +10,9 @@ plus the source's ``jitter``. A worker checks again that the source is due befor
 
 It sends the publish tasks the workers ask for (coalesced, ``render_delay`` seconds after
 the first request: :class:`~ingest.distributed.leases.PublishRequests`), and asks for one
-itself at start (feeds a stopped deployment left behind) and when embargoes pass. A source without a success for longer than its ``stale_after`` is logged once.
+itself at start (feeds a stopped deployment left behind) and when embargoes pass. A source without a success for longer than its ``stale_after`` is logged once. An edited
+``schedules.toml`` is read again at the next tick
+(:class:`~ingest.distributed.followed.FollowedConfig`).
 
 A second scheduler waits for the lease and takes over when the holder stops (SIGTERM releases
 it at once) or dies (it expires after ``lease_ttl`` seconds). While the broker is away the
@@ -34,6 +36,7 @@ from ingest.archive import Archive, SourceState, utcnow
 from ingest.config import Config, Source, redact_url
 from ingest.distributed import leases
 from ingest.distributed.app import FETCH_TASK, PUBLISH_QUEUE, PUBLISH_TASK, SOURCES_QUEUE, app
+from ingest.distributed.followed import FollowedConfig
 from ingest.errors import StoreError
 from ingest.schedule import stale_after
 
@@ -76,6 +79,7 @@ class Scheduler:
     def __init__(self, config: Config, archive_for: Callable[[], Archive], *,
                  tick: float = 1.0, lease_ttl: float = 15.0, requeue_after: float = 900.0):
         self.config = config
+        self.followed = FollowedConfig(config)
         self.archive_for = archive_for
         self.tick = tick
         self.requeue_after = requeue_after
@@ -170,6 +174,7 @@ class Scheduler:
 
     def run_tick(self, now: datetime) -> int:
         """Send what is due at ``now``; returns how many fetch tasks were sent."""
+        self.config, _ = self.followed.current()
         archive = self._archive_now()
         states = archive.source_states()
         sent = 0

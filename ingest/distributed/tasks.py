@@ -13,8 +13,9 @@ publish; the scheduler sends it ``render_delay`` seconds after the first request
 close together make one publish.
 
 What a task needs (configuration, archive, HTTP client, Redis, publisher) is made once per
-worker process, after the fork (:func:`context`); the command sets the configuration with
-:func:`setup` before the worker starts.
+worker process, after the fork, and again when the configuration file changes
+(:func:`context`); the command sets the configuration with :func:`setup` before the worker
+starts.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from ingest.archive import Archive, open_archive, utcnow
 from ingest.config import Config, Source
 from ingest.distributed import leases
 from ingest.distributed.app import FETCH_TASK, PUBLISH_TASK, app
+from ingest.distributed.followed import FollowedConfig
 from ingest.errors import StoreError
 from ingest.pipeline import Publisher, Runner, log_outcome, make_run_client
 from ingest.schedule import is_due
@@ -62,14 +64,14 @@ class WorkerContext:
         self.archive.close()
 
 
-_setup: tuple[Config, Callable[[Config], Publisher]] | None = None
+_setup: tuple[FollowedConfig, Callable[[Config], Publisher]] | None = None
 _context: WorkerContext | None = None
 
 
 def setup(config: Config, publisher_for: Callable[[Config], Publisher]) -> None:
     """Give the tasks their configuration and publisher maker (the command calls this)."""
     global _setup
-    _setup = (config, publisher_for)
+    _setup = (FollowedConfig(config), publisher_for)
 
 
 def lock_ttl(config: Config) -> float:
@@ -83,13 +85,20 @@ def slot_ttl(config: Config) -> float:
 
 
 def context() -> WorkerContext:
-    """This process's :class:`WorkerContext`, made on first use. Raises ``StoreError``."""
+    """This process's :class:`WorkerContext`, made on first use and made again when the
+    configuration file changed (:class:`~ingest.distributed.followed.FollowedConfig`).
+    Raises ``StoreError``."""
     global _context
-    if _context is not None and _context.pid == os.getpid():
-        return _context
     if _setup is None:
         raise RuntimeError("ingest.distributed.tasks.setup() was not called")
-    config, publisher_for = _setup
+    followed, publisher_for = _setup
+    config, changed = followed.current()
+    if _context is not None and _context.pid == os.getpid():
+        if not changed:
+            return _context
+        with contextlib.suppress(Exception):  # its connections are replaced either way
+            _context.close()
+        _context = None
     client = leases.connect(config.pipeline.broker)
     _context = WorkerContext(
         pid=os.getpid(), config=config, archive=open_archive(config.pipeline.database),
