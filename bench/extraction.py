@@ -21,7 +21,8 @@ A field is compared only on the pages whose expectation has it. The figures:
 - title exact after folding white space; authors the same set (case-folded); published the same
   UTC day; caption and credit of the first picture exact after folding white space;
 - time per page of ``normalize.page.parse`` + ``normalize.wire.enrich`` (what the page parser
-  does, without language detection) beside ``trafilatura.extract()`` on the same bytes, and the
+  does, without language detection; each page is given the site names the ``<title>`` texts of
+  the corpus's other pages of its host share, as a page source listing them all would) beside ``trafilatura.extract()`` on the same bytes, and the
   same fields from ``trafilatura.bare_extraction(with_metadata=True)`` alone for comparison.
 """
 
@@ -198,11 +199,11 @@ def score(tally: Tally, case: Case, found: Found) -> None:
         tally.add("credit", float(_fold(found.credit) == _fold(want["credit"])), case.name)
 
 
-def run_ours(case: Case) -> tuple[Found, float]:
+def run_ours(case: Case, site_names: tuple[str, ...] = ()) -> tuple[Found, float]:
     """Our page parser and wire conventions on one page, and the seconds they took."""
     start = time.perf_counter()
     try:
-        [article] = page_parser.parse(case.data, url=case.url)
+        [article] = page_parser.parse(case.data, url=case.url, site_names=site_names)
         article = enrich(article)
     except ParseError:
         return Found(usable=False), time.perf_counter() - start
@@ -266,15 +267,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no labelled pages in {args.corpus}", file=sys.stderr)
         return 1
     ours, theirs = Tally(), (None if args.no_trafilatura else Tally())
+    names = page_parser.site_names_by_host((case.url, case.data) for case in cases)
+    hosts = Counter(page_parser.page_host(case.url) for case in cases)
+    shared = {host: n for host, n in hosts.items() if host and n > 1}
     for case in cases:
-        found, seconds = run_ours(case)
+        found, seconds = run_ours(case, names.get(page_parser.page_host(case.url), ()))
         ours.seconds.append(seconds)
         score(ours, case, found)
         if theirs is not None:
             found, seconds = run_trafilatura(case)
             theirs.seconds.append(seconds)
             score(theirs, case, found)
-    print(f"{len(cases)} pages from {args.corpus}")
+    print(f"{len(cases)} pages from {args.corpus}; {sum(shared.values())} of them from "
+          f"{len(shared)} hosts with several pages, site names shared on {len(names)} hosts"
+          + (f" ({', '.join(f'{h}: {list(n)}' for h, n in sorted(names.items()))})"
+             if names else ""))
     print(f"| {'field':<21} | {'pages':>5} | {'wirefeed':>8} | {'trafila.':>8} |")
     print(f"|{'-' * 23}|{'-' * 7}|{'-' * 10}|{'-' * 10}|")
     for name in FIELDS:

@@ -100,20 +100,37 @@ class Collectors:
     def collect_pages(self, job: Job) -> None:
         """Fetch and parse a page source's article pages; some may fail (``partial``).
         Raises ``FetchError`` when none could be read."""
+        # Here, not at the top: the page parser's modules cost every command's start ~20 ms.
+        from normalize.page import page_host, site_names_by_host
+
         source, outcome = job.source, job.outcome
         reasons = []
+
+        def failed(url: str, exc: FetchError | ParseError) -> None:
+            outcome.failed += 1
+            reasons.append(f"{url}: {clean_reason(exc.reason)}")
+            log.warning("[%s] %s: %s", source.id, url, exc.reason)
+
+        # All pages first: the <title>s of a host's pages share the site's name, which an
+        # og:site_name does not always give.
+        pages: list[tuple[str, Fetched]] = []
         for url in source.urls:
             try:
-                fetched = fetch(self.client, url, max_bytes=self.config.pipeline.page_max_bytes,
-                                deadline=self.deadline, source=source.id, limits=self.limits,
-                                trusted=True)
+                pages.append((url, fetch(self.client, url,
+                                         max_bytes=self.config.pipeline.page_max_bytes,
+                                         deadline=self.deadline, source=source.id,
+                                         limits=self.limits, trusted=True)))
                 outcome.documents += 1
+            except FetchError as exc:
+                failed(url, exc)
+        names = site_names_by_host((fetched.url, fetched.data) for _, fetched in pages)
+        for url, fetched in pages:
+            try:
                 job.articles.extend(self.parse(source, fetched.data, "page", fetched.url,
-                                               fetched.headers))
-            except (FetchError, ParseError) as exc:
-                outcome.failed += 1
-                reasons.append(f"{url}: {clean_reason(exc.reason)}")
-                log.warning("[%s] %s: %s", source.id, url, exc.reason)
+                                               fetched.headers,
+                                               site_names=names.get(page_host(fetched.url), ())))
+            except ParseError as exc:
+                failed(url, exc)
         if reasons:
             outcome.status = "partial" if outcome.documents else "failed"
             outcome.reason = reasons[0] if len(reasons) == 1 else f"{len(reasons)} pages failed; first: {reasons[0]}"

@@ -248,14 +248,17 @@ class Runner(Collectors):
 
     def normalize_job(self, source: Source, data: bytes, kind: str, url: str | None,
                       headers: dict[str, str] | None, known: dict[str, str] | None = None,
-                      *, finish: bool = True) -> tuple[list[Article], int]:
+                      *, finish: bool = True,
+                      site_names: tuple[str, ...] = ()) -> tuple[list[Article], int]:
         """Normalize one document, in a worker process when the run is large enough.
 
         Returns the records (items already archived unchanged are skipped: see
         ``normalize.normalize_changed``), routed unless ``finish`` is false (see
-        :meth:`finish`), and how many were skipped. Raises ``ParseError``.
+        :meth:`finish`), and how many were skipped. ``site_names``: see
+        :func:`normalize.parse_bytes`. Raises ``ParseError``.
         """
-        args = (data, kind, url, source.id, headers, source.language, known or None)
+        args = (data, kind, url, source.id, headers, source.language, known or None,
+                tuple(site_names))
         routing = functools.partial(finish_records, source=source.routing,
                                     editions=self.config.editions,
                                     rules=self.config.rules) if finish else None
@@ -280,9 +283,11 @@ class Runner(Collectors):
         return finish_records(articles, source.routing, self.config.editions, self.config.rules)
 
     def parse(self, source: Source, data: bytes, kind: str, url: str | None,
-              headers: dict[str, str] | None = None) -> list[Article]:
-        """Normalize one document (pages, inbox drops) and route its records. Raises ParseError."""
-        return self.normalize_job(source, data, kind, url, headers)[0]
+              headers: dict[str, str] | None = None,
+              site_names: tuple[str, ...] = ()) -> list[Article]:
+        """Normalize one document (pages, inbox drops) and route its records; ``site_names``
+        as :meth:`normalize_job` takes them. Raises ParseError."""
+        return self.normalize_job(source, data, kind, url, headers, site_names=site_names)[0]
 
     def store(self, outcome: SourceOutcome, articles: list[Article]) -> None:
         for article in articles:

@@ -15,7 +15,7 @@ import importlib
 import json
 import logging
 import re
-from typing import Mapping
+from typing import Mapping, Sequence
 from urllib.parse import quote
 
 from normalize.charsets import CHARSET_PARAM, header_charset
@@ -111,11 +111,14 @@ def parse_bytes(
     *,
     source: str = "",
     headers: Mapping[str, str] | None = None,
+    site_names: Sequence[str] = (),
 ) -> list[Article]:
     """Return the article records of one document.
 
     ``kind`` is a source kind (``feed`` or ``inbox``: the format is sniffed; ``page``: an article
     page) or a format name from :data:`PARSERS`. ``source`` is the source id used for record ids.
+    ``site_names`` (article pages only) are the site's names found on its other pages
+    (:func:`normalize.page.site_names_by_host`), taken out of the title.
     Raises ``ParseError`` for a document that cannot be read.
     """
     if len(data) > MAX_DOCUMENT_BYTES:
@@ -128,9 +131,10 @@ def parse_bytes(
     data, headers, repairs = _repair_encoding(data, fmt, headers)
     data, capped = _cap_items(data, fmt)
     module = importlib.import_module(PARSERS[fmt])
+    options = {"site_names": tuple(site_names)} if fmt == "page" and site_names else {}
     with collect_repairs() as cut:
         try:
-            articles = module.parse(data, url=url, headers=headers)
+            articles = module.parse(data, url=url, headers=headers, **options)
         except RecursionError:
             # json (and any recursive reader) on a document nested thousands deep.
             raise ParseError("document nested too deeply to read") from None
@@ -327,19 +331,22 @@ def normalize_changed(
     language: str | None = None,
     candidates: tuple[str, ...] | None = None,
     known: Mapping[str, str] | None = None,
+    site_names: Sequence[str] = (),
 ) -> tuple[list[Article], int]:
     """Like :func:`normalize_document`, skipping the items already archived unchanged.
 
     ``known`` maps guid -> ``parse_hash`` of the archived records of this source: an item whose
     parse hash matches is skipped before wire conventions and language detection (about three
-    quarters of the cost of an item). Returns the finished records and how many were skipped.
+    quarters of the cost of an item). ``site_names`` goes to :func:`parse_bytes`. Returns the
+    finished records and how many were skipped.
     """
     from normalize import language as lang_mod, wire
 
     known = known or {}
     finished = []
     skipped = 0
-    for article in parse_bytes(data, kind, url, source=source, headers=headers):
+    for article in parse_bytes(data, kind, url, source=source, headers=headers,
+                               site_names=site_names):
         parse_hash = article.content_hash
         if known.get(article.guid) == parse_hash:
             skipped += 1
@@ -365,7 +372,7 @@ def normalize_many(
 ) -> list[tuple[list[Article], int] | str]:
     """Normalize several documents; meant to be called in a worker process (a process pool).
 
-    In: ``(data, kind, url, source, headers, language[, known])`` tuples, as
+    In: ``(data, kind, url, source, headers, language[, known[, site_names]])`` tuples, as
     :func:`normalize_changed` takes them, and the candidate languages. Out: one entry per
     document, in order: ``(records, skipped)``, or the ``ParseError`` reason as a ``str`` (plain
     values pickle back from a worker; the caller re-raises with its own source and location).
@@ -378,7 +385,8 @@ def normalize_many(
             articles, skipped = normalize_changed(data, kind, url, source=source,
                                                   headers=headers, language=language,
                                                   candidates=candidates,
-                                                  known=rest[0] if rest else None)
+                                                  known=rest[0] if rest else None,
+                                                  site_names=rest[1] if len(rest) > 1 else ())
         except ParseError as exc:
             results.append(exc.reason)
             continue

@@ -93,6 +93,8 @@ class NoteKind(enum.StrEnum):
 
     #: pages: which body candidate won and why ("trafilatura: ...").
     BODY = "body"
+    #: pages: where the title came from when the page names no headline.
+    TITLE = "title"
     #: pages: a keyword and the publisher the page declares.
     KEYWORD = "keyword"
     PUBLISHER = "publisher"

@@ -131,6 +131,17 @@ def test_page_without_text_is_not_an_article():
     assert record.status_reason.startswith("empty body")
 
 
+def test_agency_flash_of_one_sentence_is_an_article():
+    # The first thing an agency sends on a big story; a length floor would drop it (on the
+    # development corpus a 200-character floor emptied 8 articles to keep out 5 non-articles).
+    flash = "MADRID, 6 Mar. (EUROPA PRESS) - El Gobierno aprueba el plan hidrológico."
+    [record] = page.parse(_page(f"<article><h1>El Gobierno aprueba el plan hidrológico</h1>"
+                                f"<p>{flash}</p></article>", title="Última hora"),
+                          url="https://news.example/a/7")
+    assert record.status == STATUS_USABLE and record.status_reason is None
+    assert flash in record.body_text
+
+
 def test_paywall_stub_is_not_an_article_but_keeps_its_teaser():
     head = ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"headline\": "
             "\"Council approves the water plan\", \"isAccessibleForFree\": false}</script>")
@@ -223,3 +234,47 @@ def test_loose_text_beside_a_picture_box_is_the_body():
     [record] = page.parse(page_html.encode(), url="https://example.com/news/1")
     assert all(p in record.body_text for p in prose)
     assert dict(record.extra)["body"].startswith("ours")  # our search finds it too
+
+
+def test_subheadings_named_like_a_standfirst_stay_in_the_text():
+    # CMSes class a standfirst and the subheadings inside the text alike ("subheadline"): the
+    # one before the text is a standfirst, the ones between its paragraphs are the article's.
+    body = ("<article><h1>Council approves the water plan</h1>"
+            "<h2 class='article-subheadline'>A pipeline, a closed pumping station, and quotas</h2>"
+            f"<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>"
+            "<h3 class='article-subheadline'>What the farmers want</h3>"
+            f"<p>{PARAGRAPHS[2]}</p><p>{PARAGRAPHS[3]}</p></article>")
+    [record] = page.parse(_page(body), url="https://news.example/a/8")
+    lines = record.body_text.split("\n")
+    assert lines == [PARAGRAPHS[0], PARAGRAPHS[1], "What the farmers want", PARAGRAPHS[2],
+                     PARAGRAPHS[3]]
+
+
+@pytest.mark.parametrize("body, day", [
+    # Only in the text: htmldate's extensive search finds it when the quick one does not.
+    ("<p>Die Agentur meldete am 1. Februar 2022 neue Zahlen zum Arbeitsmarkt.</p>", "2022-02-01"),
+    ("<p>Text</p><p>Pressemitteilung Nr. 5 vom 01.02.2022</p>", "2022-02-01"),
+    # A bare year (a copyright line) is no publication day.
+    ("<footer>Copyright 2019 Example</footer>", None),
+])
+def test_page_date_searches_the_text_but_takes_no_bare_year(body, day):
+    from lxml import html
+
+    from normalize.page.engine import page_date
+
+    root = html.fromstring(f"<html><head><title>T</title></head><body><h1>T</h1>{body}"
+                           f"</body></html>")
+    found = page_date(root)
+    assert (found.date().isoformat() if found else None) == day
+
+
+def test_an_author_given_as_an_address_leaves_room_for_the_printed_byline():
+    # JSON-LD "author": the author's page, not a name; the byline the page prints is read instead.
+    head = ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"headline\": "
+            "\"Council approves the water plan\", \"author\": "
+            "\"https://news.example/autor/jane-doe/\"}</script>")
+    body = ("<article><h1>Council approves the water plan</h1>"
+            "<div class='byline'>Jane Doe</div>"
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</article>")
+    [record] = page.parse(_page(body, head), url="https://news.example/a/10")
+    assert record.authors == ("Jane Doe",)

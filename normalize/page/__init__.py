@@ -15,7 +15,9 @@ merges field by field: the first source that has a value wins. The exceptions:
   ``not-article`` and a one-line ``status_reason``, and a front keeps no body;
 - dates and bylines no reader found come from htmldate and trafilatura's author reading;
 - the title loses the site's name (``| Site``, ``- Site``, ``: Site``, ``Site // ...``),
-  checked against the publisher, ``og:site_name``, the ``<title>`` and the host name;
+  checked against the publisher, ``og:site_name``, the ``<title>``, the host name and the names
+  the ``<title>`` texts of the host's other pages share (``site_names``); a page without a
+  headline takes the first paragraph of its text, with a ``title`` note;
 - related items ("related news" lists of title + date + link) are read into ``Article.related``
   and removed before the body is looked for, so they never leak into it;
 - the lead picture named by the metadata takes its caption and credit from the figure that shows
@@ -32,8 +34,7 @@ this module extracts what the page shows, bylines as printed.
 
 from __future__ import annotations
 
-from typing import Mapping
-
+from typing import Iterable, Mapping
 
 from normalize.errors import ParseError
 from normalize.model import (STATUS_NOT_ARTICLE, STATUS_USABLE, Article, Credit, Image, Note,
@@ -46,7 +47,12 @@ from normalize.page.dom import _text, _absolute, _first, _first_element, _langua
 from normalize.page.pictures import _pictures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
-from normalize.page.visible import _find_byline, _find_date, _page_title, _site_names, _split_preamble, _strip_site_name, _without_site
+from normalize.page.visible import (_find_byline, _find_date, _page_title, _site_names,
+                                    _split_preamble, _strip_site_name, _title_from_body,
+                                    _without_site, page_host, shared_site_names,
+                                    site_names_by_host, title_tag)
+
+__all__ = ["page_host", "parse", "shared_site_names", "site_names_by_host", "title_tag"]
 
 
 def parse(
@@ -54,15 +60,19 @@ def parse(
     *,
     url: str | None = None,
     headers: Mapping[str, str] | None = None,
+    site_names: Iterable[str] = (),
 ) -> list[Article]:
     """Return the one article of an HTML article page.
 
     ``url`` is where the page was fetched (the guid when the page names no canonical URL, and
     the base of relative links); ``headers`` are the HTTP response headers (for the charset).
     The record's ``language`` is the page's declared language, if any; ``id``, ``source`` and
-    ``content_hash`` are left to :func:`normalize.parse_bytes`.
+    ``content_hash`` are left to :func:`normalize.parse_bytes`. ``site_names`` are names of the
+    site found elsewhere (:func:`site_names_by_host`: the ``<title>`` texts of other pages of
+    the same host); the title loses them as it loses ``og:site_name``. A page that names no
+    headline takes the first paragraph of its text as its title, with a ``title`` note saying so.
     Raises ``ParseError`` for an empty document, a document that is not HTML (JSON, a feed, plain
-    text, binary), or a page where no headline can be found.
+    text, binary), or a page with neither a headline nor any text.
     """
     root, page_text = _load(data, url, headers)
     engine_text = main_text(page_text)  # before our edits of the tree: it parses its own
@@ -125,16 +135,24 @@ def parse(
     if not kind.keep_body:  # a front's "text" is its headlines: never a body
         body_html = body_text = ""
 
+    title_notes: tuple[Note, ...] = ()
     if not fields.title:
-        raise ParseError("no headline found on the page", where=url)
+        # The article is kept rather than lost for want of a headline; a menu's link is never
+        # one, and a page with nothing else has no article.
+        fields.title = _title_from_body(choice.candidate.html if choice.candidate else "",
+                                        link_texts)
+        if not fields.title:
+            raise ParseError("no headline and no text found on the page", where=url)
+        title_notes = (Note(NoteKind.TITLE, "no headline on the page: the first paragraph of "
+                                            "its text"),)
 
     pictures = _pictures(root, scope, container, blocks, fields.picture, base)
-    sites = _site_names(root, meta, fields, canonical or url)
+    sites = [*site_names, *_site_names(root, meta, fields, canonical or url)]
     fields.title = _strip_site_name(fields.title, sites)
     fields.authors = _without_site(fields.authors, sites)
     page_url = canonical or _absolute(fields.url, base) or url
     extra = (Note(NoteKind.BODY, f"{choice.candidate.name if choice.candidate else 'none'}: "
-                      f"{choice.reason}"),)
+                      f"{choice.reason}"),) + title_notes
     extra += tuple(Note(NoteKind.KEYWORD, k) for k in fields.keywords)
     if fields.publisher:
         extra += (Note(NoteKind.PUBLISHER, fields.publisher),)

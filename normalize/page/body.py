@@ -94,9 +94,20 @@ _RIGHTS = re.compile(
 )
 
 
-def _not_body(el) -> bool:
+#: Standfirst names that CMSes also give the subheadings inside the text
+#: (``<h3 class="article-subheadline">`` between two paragraphs).
+_SUBHEADING_TOKENS = {"subtitle", "subheadline", "deck", "dek"}
+_HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def _not_body(el, in_text: bool = False) -> bool:
+    """Whether ``el`` is metadata around the text (byline, date, standfirst...); ``in_text``:
+    it comes after the text has begun, where a heading is a subheading, whatever its class."""
     # "article-meta" and "post-byline" are metadata, but a long text is not, whatever its class.
-    return bool(_tokens(el) & _NOT_BODY_TOKENS) and len(_text(el)) < 500
+    tokens = _tokens(el)
+    if in_text and el.tag in _HEADINGS:
+        tokens = tokens - _SUBHEADING_TOKENS
+    return bool(tokens & _NOT_BODY_TOKENS) and len(_text(el)) < 500
 
 
 _POSITIVE = re.compile(r"article|body|content|entry|main|page|post|text|blog|story|"
@@ -172,7 +183,7 @@ def _collect_blocks(container) -> list:
             ):
                 continue
             if child.tag in _BLOCKS or (child.tag == "div" and _is_text_div(child)):
-                if not _not_body(child) and _is_prose(child):
+                if not _not_body(child, bool(blocks)) and _is_prose(child):
                     blocks.append(child)
                 continue
             if not _not_body(child):
@@ -180,7 +191,7 @@ def _collect_blocks(container) -> list:
 
     walk(container)
     # A heading with no text after it introduces something we dropped (a list of links).
-    while blocks and blocks[-1].tag in ("h2", "h3", "h4", "h5", "h6"):
+    while blocks and blocks[-1].tag in _HEADINGS:
         blocks.pop()
     return blocks
 

@@ -244,6 +244,9 @@ def _reach(blocks: list, edge: int, step: int) -> int:
 
 #: A page with no text at all has no article (a short brief is still one).
 _EMPTY_CHARS = 1
+#: A page that names no headline needs a few sentences of text to hold an article (a test
+#: page, an error page or a photo page shows a line or two); one with a headline needs none.
+_HEADLESS_CHARS = 200
 #: A front's "text" is headlines and teasers: short, or mostly links.
 _FRONT_CHARS = 800
 _FRONT_LINKS = 0.3
@@ -266,8 +269,9 @@ def page_kind(choice: Choice, declared: str | None, free: bool | None, not_artic
     """Tell an article page from a section front, a paywall stub or a page without text.
 
     ``declared`` is what the page's metadata calls it (``"article"``, ``"front"`` or ``None``),
-    ``free`` its ``isAccessibleForFree``; ``not_article`` the status to give a non-article.
-    The headline and the lines that are link texts (a menu) do not count as article text.
+    ``free`` its ``isAccessibleForFree``; ``not_article`` the status to give a non-article;
+    ``title`` its headline (``None``: it names none). The headline and the lines that are link
+    texts (a menu) do not count as article text.
     """
     lines = (choice.candidate.text.split("\n") if choice.candidate else [])
     text = "\n".join(line for line in lines
@@ -277,6 +281,9 @@ def page_kind(choice: Choice, declared: str | None, free: bool | None, not_artic
         if sum(line.strip() in link_texts for line in lines) >= 5:
             return PageKind(not_article, "section front: the only text is links", False)
         return PageKind(not_article, "empty body: no article text on the page", False)
+    if not title and len(text) < _HEADLESS_CHARS:
+        return PageKind(not_article, f"no headline, and only {len(text)} characters of text",
+                        False)
     link_share = choice.candidate.link_share if choice.candidate else 0.0
     if declared == "front" and (len(text) < _FRONT_CHARS or link_share > _FRONT_LINKS):
         return PageKind(not_article, f"section front: declared a list page, {len(text)} "

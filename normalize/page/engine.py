@@ -81,12 +81,21 @@ def _inner_body(document: str) -> str:
 
 
 def page_date(root) -> datetime | None:
-    """htmldate's publication date of a parsed page (quick search), as UTC midnight or time."""
+    """htmldate's publication date of a parsed page, as UTC midnight: its quick search, else
+    its extensive one (dates in the text, as trafilatura does by default), whose January 1st
+    is dropped: that is a bare year, a copyright line's, not a publication day."""
     try:
         from htmldate import find_date
 
         found = find_date(root, extensive_search=False, original_date=True,
                           outputformat="%Y-%m-%d")
+        if not found:
+            # Development corpus: 22 labelled pages more get their day, none loses it, 9 get
+            # a wrong one; without the January 1st rule, 40 unlabelled ones more got a year.
+            found = find_date(root, extensive_search=True, original_date=True,
+                              outputformat="%Y-%m-%d")
+            if found and found.endswith("-01-01"):
+                found = None
     except Exception as exc:
         log.warning("htmldate failed on a page: %s", exc)
         return None

@@ -4,12 +4,14 @@ site's name, and the "By X - 6 April 2023" lines printed above the text."""
 from __future__ import annotations
 
 import copy
+import html
 import re
 from urllib.parse import urlsplit
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Iterable
 
 from lxml import etree
+from lxml import html as lxml_html
 
 from normalize.bylines import BYLINE_LABEL
 from normalize.text import MONTHS, clean_text, html_to_text, parse_date
@@ -31,14 +33,19 @@ _NAME_WORD = re.compile(
     r"^[A-ZÀ-ÖØ-Þ][\w.'’-]*$|^(?:de|da|del|van|von|der|di|le|la|dos|das)$")
 
 
+# JSON-LD "author": "https://site.example/autor/jane/" (its page, not its name), or the site.
+_ADDRESS = re.compile(r"^(?:https?://|//|/|www\.)\S*$", re.I)
+
+
 def _author_list(values: Iterable[str]) -> tuple[str, ...]:
-    """Bylines as printed, cleaned of markup and stray separators.
+    """Bylines as printed, cleaned of markup and stray separators; an address is no byline.
 
     Reading them ("By A and B, Rome correspondent") is :mod:`normalize.bylines`' work, which
     :func:`normalize.wire.enrich` applies to every record, so it is not done twice here.
     """
     texts = (clean_text(html_to_text(v) if "<" in (v or "") else v) for v in values)
-    return tuple(dict.fromkeys(t.strip(" |·-–—,") for t in texts if t.strip(" |·-–—,")))
+    names = (t.strip(" |·-–—,") for t in texts)
+    return tuple(dict.fromkeys(n for n in names if n and not _ADDRESS.match(n)))
 
 
 def _is_byline(text: str) -> bool:
@@ -209,16 +216,151 @@ def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
     return title
 
 
+#: Between a headline and the site's name in a <title>: "Headline | Site", "Site - Headline",
+#: "Headline : Site", "Headline » Section » Site". A colon right after a word ends only the
+#: headline ("Headline: Site"), never a name before it: "Brexit: the vote" starts many headlines
+#: of one site, and "Brexit" is no name of it.
+_NAME_SEPARATOR = re.compile(r"\s+[|\-–—·•»›/]+\s+|\s*\|\s*|\s+::?\s+")
+_TRAILING_COLON = re.compile(r"\s*:\s+")
+#: A <title> segment longer than this is a headline, never a site's or a section's name.
+_NAME_CHARS = 60
+
+
+def _ends(title: str) -> tuple[str | None, str | None]:
+    """The first and the last segment of a ``<title>`` cut at its separators (``None`` where it
+    has none); a colon separates only the last."""
+    parts = [p.strip() for p in _NAME_SEPARATOR.split(title)]
+    if len(parts) > 1:
+        return parts[0] or None, parts[-1] or None
+    colon = _TRAILING_COLON.split(title)
+    return None, (colon[-1].strip() or None) if len(colon) > 1 else None
+
+
+def _shared_ends(titles: list[str], position: int | None = None) -> tuple[list[str], int]:
+    """The segments that end at least two of ``titles`` and at least half of those that have a
+    separator, most frequent first, and ``1``; else those that start them (three and two
+    thirds), and ``0``. ``position`` (``0`` or ``1``) looks at that end only."""
+    counts: tuple[dict[str, int], dict[str, int]] = ({}, {})  # by first, by last segment
+    cased: dict[str, str] = {}
+    with_separator = 0
+    for title in titles:
+        ends = _ends(title)
+        with_separator += any(ends)
+        for end_position, end in enumerate(ends):
+            if end and len(end) <= _NAME_CHARS:
+                key = end.casefold()
+                counts[end_position][key] = counts[end_position].get(key, 0) + 1
+                cased.setdefault(key, end)
+    after = [k for k, n in counts[1].items() if n >= 2 and 2 * n >= with_separator]
+    # A name before the headline needs more: a topic ("Brexit - ...") starts a run of one
+    # site's headlines too, where a shared tail is rarer ("... - live").
+    before = [k for k, n in counts[0].items() if n >= 3 and 3 * n >= 2 * with_separator]
+    if position == 0 or (position is None and not after):
+        found, position = before, 0
+    else:
+        found, position = after, 1
+    return [cased[k] for k in sorted(found, key=lambda k: (-counts[position][k], k))], position
+
+
+def shared_site_names(titles: Iterable[str | None]) -> list[str]:
+    """The site's names found in the ``<title>`` texts of several pages of one host.
+
+    A segment that ends the titles of at least two different pages, and at least half of those
+    whose title has a separator, is a name of the site (``"Budget passes | Daily Post"`` and
+    ``"Storm hits the coast | Daily Post"`` give ``["Daily Post"]``); one that starts them
+    needs three pages and two thirds (``"Daily Post - Budget passes"``), and none is looked
+    for there once the end has one. A second level at the same end (``"Headline - News -
+    Site"``) is found once the first is gone. A headline's own prefix (``"Brexit: ..."``) is
+    never a name. Returns ``[]`` when the titles share none.
+    """
+    distinct = list(dict.fromkeys(" ".join(t.split()) for t in titles if t and t.strip()))
+    names: list[str] = []
+    position = None
+    for _ in range(2):
+        found, position = _shared_ends(distinct, position)
+        known = {n.casefold() for n in names}
+        found = [n for n in found if n.casefold() not in known]
+        if not found:
+            break
+        names.extend(found)
+        distinct = list(dict.fromkeys(_strip_site_name(t, found) for t in distinct))
+    return names
+
+
+# An SVG icon's <title> comes after the head's; "<titlebar>" is not a title.
+_TITLE_TAG = re.compile(rb"<title(?:\s[^>]*)?>(.*?)</title\s*>", re.I | re.S)
+#: How far into a page its <title> is looked for.
+_TITLE_HEAD_BYTES = 200_000
+
+
+def title_tag(data: bytes) -> str | None:
+    """The text of a page's first ``<title>``, read without parsing the page (UTF-8, else
+    Latin-1; entities decoded; white space folded); ``None`` when it has none."""
+    match = _TITLE_TAG.search(data[:_TITLE_HEAD_BYTES])
+    if match is None:
+        return None
+    raw = match.group(1)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    return text or None
+
+
+def page_host(url: str | None) -> str:
+    """The host of ``url``, lower-cased and without ``www.`` (``""`` when it has none)."""
+    try:
+        host = (urlsplit(url or "").hostname or "").lower()
+    except ValueError:  # "https://[www.example.com/..." (an unclosed IPv6 bracket)
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def site_names_by_host(pages: Iterable[tuple[str | None, bytes]]) -> dict[str, tuple[str, ...]]:
+    """host (:func:`page_host`) -> the names of the site shared by the ``<title>`` texts of
+    that host's pages (:func:`shared_site_names`), for ``(url, html)`` pairs; hosts with one
+    page, or whose titles share none, are left out."""
+    titles: dict[str, list[str]] = {}
+    for url, data in pages:
+        host, title = page_host(url), title_tag(data)
+        if host and title:
+            titles.setdefault(host, []).append(title)
+    found = {host: tuple(shared_site_names(group)) for host, group in titles.items()
+             if len(group) > 1}
+    return {host: names for host, names in found.items() if names}
+
+
+#: A title taken from the text is cut at a word boundary to stay a headline, not a paragraph.
+_TITLE_FROM_TEXT_CHARS = 120
+
+
+def _title_from_body(body_html: str, skip: frozenset[str] = frozenset()) -> str:
+    """The text of the first block of ``body_html`` without its lines that are in ``skip`` (a
+    menu's links), cut to at most 120 characters at a word boundary (with an ellipsis when
+    cut); ``""`` when there is none. Blocks, not lines: a paragraph's source may wrap."""
+    if not body_html.strip():
+        return ""
+    for part in lxml_html.fragments_fromstring(body_html):
+        # trafilatura's fallback hands back a menu's links as lines of a paragraph.
+        lines = (part if isinstance(part, str) else part.text_content()).split("\n")
+        text = " ".join(" ".join(ln for ln in lines if ln.strip() not in skip).split())
+        if text:
+            break
+    else:
+        return ""
+    if len(text) <= _TITLE_FROM_TEXT_CHARS:
+        return text
+    cut = text[:_TITLE_FROM_TEXT_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    return cut + "…"
+
+
 def host_names(url: str | None) -> list[str]:
     """The names a site goes by in its own titles, from its address: ``www.dw.com`` gives
     ``dw.com`` and ``DW``-like ``dw`` (compared without case)."""
     if not url:
         return []
-    try:
-        host = (urlsplit(url).hostname or "").lower()
-    except ValueError:  # "https://[www.example.com/..." (an unclosed IPv6 bracket)
-        return []
-    host = host[4:] if host.startswith("www.") else host
+    host = page_host(url)
     if "." not in host:
         return []
     label = host.rsplit(".", 1)[0].rsplit(".", 1)[-1]

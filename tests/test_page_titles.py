@@ -1,0 +1,173 @@
+"""Page titles without the site's name, found across the <title>s of a host's pages, and the
+title of a page that prints no headline (issue 17, deliver item 2).
+
+A site that declares no ``og:site_name`` still ends (or starts) every ``<title>`` with its name;
+a page source with several pages of one host finds it there. A prefix that many headlines
+share ("Brexit: ...") is part of them, never a name.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+
+import pytest
+
+from conftest import write_config
+from localserver import Route
+
+from ingest.archive import open_archive
+from ingest.config import load_config
+from ingest.pipeline import run_once
+from normalize import parse_bytes
+from normalize.errors import ParseError
+from normalize.model import NoteKind
+from normalize.page import page_host, shared_site_names, site_names_by_host, title_tag
+
+NOW = datetime(2025, 3, 6, 12, 0, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("titles, names", [
+    # A name after the headline: two pages are enough.
+    (["Budget passes after a long night | Daily Post", "Storm hits the coast | Daily Post"],
+     ["Daily Post"]),
+    (["Le budget est adopté : Le Quotidien", "Tempête sur la côte : Le Quotidien"],
+     ["Le Quotidien"]),
+    (["Haushalt beschlossen – NACHRICHTEN – Tagesblatt",
+      "Sturm an der Küste – Nachrichten – Tagesblatt",
+      "Zinsen steigen – Wirtschaft – Tagesblatt"], ["Tagesblatt", "NACHRICHTEN"]),
+    # One page without the name (a section front titled by its section) does not hide it.
+    (["Budget passes | Daily Post", "Storm hits the coast | Daily Post", "Sport"],
+     ["Daily Post"]),
+    # Before the headline it takes three pages and two thirds of them.
+    (["Daily Post - Budget passes", "Daily Post - Storm hits the coast",
+      "Daily Post - Rates rise again"], ["Daily Post"]),
+    (["Daily Post - Budget passes", "Daily Post - Storm hits the coast"], []),
+    # Headlines that share a prefix: the prefix is theirs, with or without the site's name.
+    (["Brexit: May wins the vote", "Brexit: May loses the vote", "Brexit: Labour splits"], []),
+    (["Brexit: May wins the vote | Daily Post", "Brexit: May loses the vote | Daily Post",
+      "Storm hits the coast | Daily Post"], ["Daily Post"]),
+    (["Brexit - May wins the vote | Daily Post", "Brexit - May loses the vote | Daily Post",
+      "Brexit - Labour splits | Daily Post"], ["Daily Post"]),
+    (["Live: election results", "Live: storm updates"], []),
+    (["Kommentar: Ein Titel", "Kommentar: Ein anderer Titel", "Analyse: Noch einer"], []),
+    # Nothing shared, or one title many times (a site that titles every page with its name).
+    (["Budget passes | Daily Post", "Storm hits the coast | Evening Star"], []),
+    (["Daily Post", "Daily Post", " Daily  Post "], []),
+    ([None, "", "Budget passes | Daily Post"], []),
+])
+def test_shared_site_names(titles: list, names: list[str]) -> None:
+    assert shared_site_names(titles) == names
+
+
+def test_title_tag_reads_the_first_title_without_parsing_the_page() -> None:
+    page = ("<!doctype html><html><head><titlebar>no</titlebar><title lang='pt'>Eleição &amp; "
+            "posse\n  | Folha do Povo</title></head><body><svg><title>Ícone</title></svg>")
+    assert title_tag(page.encode("utf-8")) == "Eleição & posse | Folha do Povo"
+    assert title_tag(page.encode("latin-1", "replace")) == "Eleição & posse | Folha do Povo"
+    assert title_tag(b"<html><body><p>No title</p></body></html>") is None
+    assert title_tag(b"<title>  </title>") is None
+
+
+def test_site_names_by_host_groups_pages_by_host_without_www() -> None:
+    pages = [("https://www.post.example/a", b"<title>Budget passes | Daily Post</title>"),
+             ("https://post.example/b", b"<title>Storm hits the coast | Daily Post</title>"),
+             ("https://star.example/c", b"<title>Rates rise | Evening Star</title>"),
+             ("https://[broken/d", b"<title>Odd | Daily Post</title>"),
+             (None, b"<title>No address | Daily Post</title>")]
+    assert site_names_by_host(pages) == {"post.example": ("Daily Post",)}
+    assert page_host("https://WWW.Post.example:8080/x") == "post.example"
+    assert page_host("https://[broken/d") == page_host(None) == ""
+
+
+ARTICLE = """<p>Lawmakers approved the budget on Tuesday after a debate that lasted more than twelve
+hours, sending it to the upper house for a final vote next week.</p>
+<p>The government expects a comfortable majority there, and ministers said the first measures
+would take effect at the start of next year.</p>"""
+
+
+def page(title: str | None, headline: str | None, og_title: str | None = None) -> bytes:
+    """An article page of a site that declares no og:site_name."""
+    head = f"<title>{title}</title>" if title else ""
+    head += f'<meta property="og:title" content="{og_title}">' if og_title else ""
+    h1 = f"<h1>{headline}</h1>" if headline else ""
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">{head}</head>
+<body><nav><a href="/">Home</a> <a href="/politics">Politics</a></nav>
+<article>{h1}{ARTICLE}</article></body></html>""".encode()
+
+
+def test_a_page_sheds_the_site_names_it_is_given_and_keeps_its_title_without_them() -> None:
+    long_name = "The Springfield Daily Post and Evening Courier"
+    title = f"Central bank raises rates | {long_name}"
+    data = page(title, None, og_title=title)
+    url = "https://post.example/rates"
+    # On its own, the page cannot tell its headline from a name longer than it.
+    [alone] = parse_bytes(data, "page", url)
+    assert alone.title == title
+    [told] = parse_bytes(data, "page", url, site_names=(long_name,))
+    assert told.title == "Central bank raises rates"
+    # A name the page does not carry changes nothing.
+    [other] = parse_bytes(data, "page", url, site_names=("Evening Star",))
+    assert other.title == alone.title
+
+
+def test_a_page_without_a_headline_takes_the_first_line_of_its_text() -> None:
+    [record] = parse_bytes(page(None, None), "page", "https://post.example/untitled")
+    assert record.title.startswith("Lawmakers approved the budget on Tuesday")
+    assert record.title.endswith("…") and len(record.title) <= 120
+    assert "the upper house for a final vote next week" in record.body_text
+    assert [n.text for n in record.extra if n.kind is NoteKind.TITLE] == [
+        "no headline on the page: the first paragraph of its text"]
+    # A title from the page is no note's business.
+    [titled] = parse_bytes(page("Budget passes", "Budget passes"), "page", "https://p.example/")
+    assert titled.title == "Budget passes" and NoteKind.TITLE not in {n.kind for n in titled.extra}
+
+
+def test_a_page_without_a_headline_and_a_line_of_text_holds_no_article() -> None:
+    data = (b"<html><body><nav><a href='/'>Home</a></nav><p>Test page, please ignore.</p>"
+            b"</body></html>")
+    [record] = parse_bytes(data, "page", "https://post.example/test")
+    assert record.status == "not-article"
+    assert record.status_reason == "no headline, and only 25 characters of text"
+    assert record.title == "Test page, please ignore." and record.body_text == ""
+    # With no text at all there is nothing to call it.
+    with pytest.raises(ParseError, match="no headline and no text"):
+        parse_bytes(b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "page",
+                    "https://post.example/empty")
+
+
+def test_a_page_source_strips_the_name_its_pages_share(tmp_path, server) -> None:
+    name = "The Springfield Daily Post and Evening Courier"
+    pages = {
+        "/rates": page(f"Central bank raises rates | {name}", None,
+                       og_title=f"Central bank raises rates | {name}"),
+        "/storm": page(f"Storm hits the coast | {name}", "Storm hits the coast",
+                       og_title=f"Storm hits the coast | {name}"),
+        "/brexit": page(f"Brexit: May wins the vote | {name}", "Brexit: May wins the vote",
+                        og_title=f"Brexit: May wins the vote | {name}"),
+        "/untitled": page(None, None),
+    }
+    for path, body in pages.items():
+        server.routes[path] = Route(body=body, content_type="text/html; charset=utf-8")
+    urls = ", ".join(f'"{server.url(path)}"' for path in pages)
+    path = write_config(tmp_path, f"""
+        [[sources]]
+        id = "post"
+        kind = "page"
+        urls = [{urls}]
+        every = "1h"
+        """)
+    config = load_config(path)
+    outcome = run_once(config, open_archive(config.pipeline.database), now=NOW).outcomes[0]
+    assert outcome.status == "ok" and outcome.new == 4, outcome.reason
+    with sqlite3.connect(config.pipeline.database) as db:
+        rows = dict(db.execute("SELECT fetched_url, title FROM articles").fetchall())
+        extra = dict(db.execute("SELECT fetched_url, extra FROM articles").fetchall())
+    titles = {url.rsplit("/", 1)[1]: title for url, title in rows.items()}
+    assert titles["rates"] == "Central bank raises rates"
+    assert titles["storm"] == "Storm hits the coast"
+    assert titles["brexit"] == "Brexit: May wins the vote"
+    assert titles["untitled"].startswith("Lawmakers approved the budget")
+    notes = json.loads(extra[server.url("/untitled")])
+    assert ["title", "no headline on the page: the first paragraph of its text"] in notes
