@@ -39,6 +39,7 @@ from typing import Callable, Iterator
 
 from ingest.archive import display_database, is_database_url, open_archive, utcnow, writer_lock
 from ingest.config import Config, Source, load_config
+from ingest.daemon_parts import Debounced, RunningJobs
 from ingest.errors import ConfigError, LockError, WirefeedError
 from ingest.fetch import HostLimits
 from ingest.pipeline import Publisher, Runner, log_outcome, make_run_client
@@ -96,15 +97,11 @@ class Daemon:
         self.limits = HostLimits(config.pipeline.concurrency, config.pipeline.per_host)
         self.stopping = threading.Event()
         self.stop_started = self.stop_deadline = float("inf")
-        self._active: dict[int, str] = {}  # thread id -> source id of running jobs
-        self._committing: set[int] = set()  # thread ids of jobs inside their commit
-        self._active_changed = threading.Condition()
-        self._abandoned = False
+        self.jobs = RunningJobs()
         self._config_lock = threading.Lock()
         self._reload_lock = threading.Lock()
-        self._render_lock = threading.Lock()      # guards the timer and the dirty flag
-        self._render_mutex = threading.Lock()     # one render at a time
-        self._render_timer: threading.Timer | None = None
+        self._render_due = Debounced(self._publish, lambda: self.config.pipeline.render_delay,
+                                 "wirefeed-render")
         self.renders = 0
 
     # -- life cycle ---------------------------------------------------------------------------
@@ -145,7 +142,7 @@ class Daemon:
         self.stop_deadline = self.stop_started + STOP_GRACE
         self.stopping.set()
         log.info("%s: stopping; %d jobs in flight get up to %gs to finish", name,
-                 len(self._active), STOP_GRACE)
+                 len(self.jobs), STOP_GRACE)
         threading.Thread(target=self._stop_scheduler, name="wirefeed-stop", daemon=True).start()
 
     def _stop_scheduler(self) -> None:
@@ -159,36 +156,21 @@ class Daemon:
             time.sleep(0.05)
 
     def _finish(self) -> int:
-        with self._active_changed:
-            while self._active and time.monotonic() < self.stop_deadline:
-                self._active_changed.wait(0.1)
-            if self._active:
-                # From here no job starts a commit; the ones committing now are let finish.
-                self._abandoned = True
-                finish_by = time.monotonic() + STOP_FINISH
-                while self._committing and time.monotonic() < finish_by:
-                    self._active_changed.wait(0.05)
-                for ident, source_id in sorted(self._active.items(), key=lambda kv: kv[1]):
-                    if ident not in self._committing:
-                        log.warning("[%s] still fetching at shutdown: abandoned, nothing "
-                                    "committed (the source stays due)", source_id)
-        with self._render_lock:
-            pending = self._render_timer is not None
-            if self._render_timer is not None:
-                self._render_timer.cancel()
-                self._render_timer = None
-        if pending:
+        # From the deadline no job starts a commit; the ones committing then are let finish.
+        self.jobs.wait_or_abandon(self.stop_deadline, STOP_FINISH)
+        if self._render_due.cancel():
             # Bounded like the rest of the stop: feeds are written atomically (temp file and
             # rename), so a render cut short leaves the old feeds, and the next start renders.
-            render = threading.Thread(target=self._render, name="wirefeed-render", daemon=True)
+            render = threading.Thread(target=self._render_due.run_now, name="wirefeed-render",
+                                      daemon=True)
             render.start()
             render.join(max(self.stop_started + STOP_LIMIT - time.monotonic(), 0.0))
             if render.is_alive():
                 log.warning("the feed render pending at shutdown did not finish in time; the "
                             "next start renders (or run `ingest render`)")
-                self._abandoned = True
+                self.jobs.abandoned = True
         log.info("daemon stopped")
-        if self._abandoned:
+        if self.jobs.abandoned:
             # Worker threads stuck in a read cannot be interrupted; they would hold the
             # interpreter's exit. Everything committed is committed: leave now.
             logging.shutdown()
@@ -249,35 +231,6 @@ class Daemon:
         return config, next((s for s in config.sources if s.id == source_id and s.enabled), None)
 
     @contextlib.contextmanager
-    def _tracking(self, source_id: str) -> Iterator[None]:
-        with self._active_changed:
-            self._active[threading.get_ident()] = source_id
-        try:
-            yield
-        finally:
-            with self._active_changed:
-                self._active.pop(threading.get_ident(), None)
-                self._active_changed.notify_all()
-
-    @contextlib.contextmanager
-    def _commit_slot(self) -> Iterator[bool]:
-        """Yields False once shutdown has abandoned the jobs still running (do not commit)."""
-        ident = threading.get_ident()
-        with self._active_changed:
-            allowed = not self._abandoned
-            if allowed:
-                self._committing.add(ident)
-        if not allowed:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            with self._active_changed:
-                self._committing.discard(ident)
-                self._active_changed.notify_all()
-
-    @contextlib.contextmanager
     def writing(self, what: str) -> Iterator[None]:
         """Hold the archive's writer lock, waiting up to ``lock_wait`` (less once stopping)."""
         deadline = time.monotonic() + self.lock_wait
@@ -304,7 +257,7 @@ class Daemon:
         config, source = self.current_source(source_id)
         if source is None:
             return
-        with self._tracking(source_id):
+        with self.jobs.tracking(source_id):
             now = utcnow()
             try:
                 archive = open_archive(self.database)
@@ -322,9 +275,9 @@ class Daemon:
                 job = runner.prepare(source)
                 if job.remote:
                     runner.collect(job)  # the network, outside the lock
-                if self._abandoned:
+                if self.jobs.abandoned:
                     return
-                with self.writing(f"[{source_id}]"), self._commit_slot() as allowed:
+                with self.writing(f"[{source_id}]"), self.jobs.commit_slot() as allowed:
                     if not allowed:
                         return
                     outcome = runner.commit(job)
@@ -351,52 +304,46 @@ class Daemon:
 
     def request_render(self, why: str = "change") -> None:
         """Render the feeds ``render_delay`` seconds from now, once for every request until then."""
-        with self._render_lock:
-            if self._render_timer is not None:
-                return
-            delay = self.config.pipeline.render_delay
-            timer = threading.Timer(delay, self._render)
-            timer.daemon = True
-            timer.name = "wirefeed-render"
-            self._render_timer = timer
-        log.debug("render requested by %s; rendering in %gs", why, delay)
-        timer.start()
+        delay = self._render_due.request()
+        if delay is not None:
+            log.debug("render requested by %s; rendering in %gs", why, delay)
 
-    def _render(self) -> None:
+    def render_now(self) -> None:
+        """Render the feeds now (after a render in progress), instead of a pending one."""
+        self._render_due.run_now()
+
+    def _publish(self) -> None:
         from normalize.language import clear_cache as clear_language_cache
         from syndicate.channel import forget_entries
 
-        with self._render_lock:
-            self._render_timer = None
         with self._config_lock:
             config = self.config
-        with self._render_mutex:
-            try:
-                with self.writing("render"):
-                    now = utcnow()
-                    archive = open_archive(self.database)
-                    try:
-                        written = self.publisher_for(config).publish(archive, now)
-                        next_embargo = archive.pending_embargoes(now)
-                    finally:
-                        archive.close()
-            except WirefeedError as exc:
-                log.error("render failed: %s", exc)
-                return
-            except Exception:
-                log.exception("render failed")
-                return
-            # Memory: entries are kept by record version; past this publish only the records
-            # still shown are asked for again, and the cache would fill with every version ever
-            # shown (how fast: bench/README.md, from bench/soak.py).
-            forget_entries()
-            # Language results are cached by text (16,384 of them): in a daemon, unchanged items
-            # are skipped by their parse hash before detection, so the cache mostly fills.
-            clear_language_cache()
-            trim_malloc()
-            self.renders += 1
-            log.info("feeds rendered: %d files written under %s", len(written), config.pipeline.feeds)
-            self._schedule_embargo(next_embargo)
+        try:
+            with self.writing("render"):
+                now = utcnow()
+                archive = open_archive(self.database)
+                try:
+                    written = self.publisher_for(config).publish(archive, now)
+                    next_embargo = archive.pending_embargoes(now)
+                finally:
+                    archive.close()
+        except WirefeedError as exc:
+            log.error("render failed: %s", exc)
+            return
+        except Exception:
+            log.exception("render failed")
+            return
+        # Memory: entries are kept by record version; past this publish only the records
+        # still shown are asked for again, and the cache would fill with every version ever
+        # shown (how fast: bench/README.md, from bench/soak.py).
+        forget_entries()
+        # Language results are cached by text (16,384 of them): in a daemon, unchanged items
+        # are skipped by their parse hash before detection, so the cache mostly fills.
+        clear_language_cache()
+        trim_malloc()
+        self.renders += 1
+        log.info("feeds rendered: %d files written under %s", len(written), config.pipeline.feeds)
+        self._schedule_embargo(next_embargo)
 
     # -- reloading ----------------------------------------------------------------------------
 

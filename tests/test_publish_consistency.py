@@ -300,20 +300,20 @@ def test_the_daemon_retries_a_failed_render_at_its_next_job(tmp_path: Path, serv
 
     try:
         assert job(0) == ["wire"]
-        daemon._render()
+        daemon.render_now()
         assert shown(blocked) == {0, 1}
         server.routes["/wire.xml"].body = feed_body(4)
         assert job(1) == ["wire"]
         kept = blocked.read_bytes()
         blocked.unlink()
         (blocked / "in-the-way").mkdir(parents=True)
-        daemon._render()  # fails on en-gb/atom.xml (logged)
+        daemon.render_now()  # fails on en-gb/atom.xml (logged)
         shutil.rmtree(blocked)
         blocked.write_bytes(kept)
         assert daemon.renders == 1 and shown(blocked) == {0, 1}
         # The next job stores nothing (304), yet asks for the render the feeds still miss.
         assert job(2) == ["wire"]
-        daemon._render()
+        daemon.render_now()
         assert shown(blocked) == shown(feeds / "en" / "rss.xml") == {0, 1, 2, 3}
         assert job(3) == []  # feeds up to date: no render asked
         assert [path for path, _ in server.requests] == ["/wire.xml"] * 4
