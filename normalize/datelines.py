@@ -24,7 +24,8 @@ import re
 
 from normalize.agencies import find_agency_match, is_agency
 from normalize.model import Dateline
-from normalize.text import MONTHS, clean_text, html_to_text
+from normalize.months import MONTHS
+from normalize.text import clean_text, html_to_text
 
 logger = logging.getLogger(__name__)
 

@@ -360,8 +360,9 @@ def _cache_path(folder: Path) -> Path:
 def gazetteer() -> Gazetteer:
     """The process's gazetteer, built on first call and kept; thread-safe.
 
-    Building takes ~1 s of CPU; with a cache folder (:func:`use_cache`) the first process writes
-    it there and the others read it (~0.1 s). An unreadable or foreign cache file is rebuilt.
+    Building it is the costly part (figures: bench/README.md), so with a cache folder
+    (:func:`use_cache`) the first process writes it there and the others read it back. An
+    unreadable or foreign cache file is rebuilt.
     """
     global _built
     if _built is None:

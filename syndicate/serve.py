@@ -53,7 +53,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Mapping
 
-
+from normalize.months import MONTH_ABBREVIATIONS
 from syndicate.serve_files import (
     CACHE_BYTES, EXTENSION_TYPES, FEED_XML_TYPES, NAME_TYPES, CachedFile, FileCache,
     browser_variant, find_feed_date, find_file, media_type,
@@ -78,7 +78,6 @@ __all__ = [
 # -- the access log -----------------------------------------------------------------------------
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 access_log = logging.getLogger("syndicate.serve.access")
 
 
@@ -86,7 +85,7 @@ def combined_log_line(host: str, when: float, request_line: str, status: int, si
                       referer: str | None, user_agent: str | None) -> str:
     """One line of the Combined Log Format (Apache's ``combined``, nginx's default), UTC."""
     t = time.gmtime(when)
-    stamp = (f"{t.tm_mday:02d}/{_MONTHS[t.tm_mon - 1]}/{t.tm_year}:"
+    stamp = (f"{t.tm_mday:02d}/{MONTH_ABBREVIATIONS[t.tm_mon - 1]}/{t.tm_year}:"
              f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000")
     return (f'{host} - - [{stamp}] "{_printable(request_line, 2000)}" {status} '
             f'{size if size else "-"} "{_printable(referer or "-")}" '

@@ -14,7 +14,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from normalize.bylines import BYLINE_LABEL
-from normalize.text import MONTHS, clean_text, html_to_text, parse_date
+from normalize.months import MONTHS
+from normalize.text import clean_text, html_to_text, parse_date
 from normalize.page.dom import _BLOCK_CHILD, _first, _first_element, _is_element, _names, _text, _tokens
 from normalize.page.pictures import _in_picture
 

@@ -1,0 +1,33 @@
+"""One month vocabulary (normalize/months.py): the date readers, the dateline reader and the
+server's access log all take their month names from it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from normalize.months import MONTH_ABBREVIATIONS, MONTHS
+from normalize.text import parse_date
+from syndicate.serve import combined_log_line
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_abbreviations_agree_with_the_printed_names() -> None:
+    assert [MONTHS[name.lower()] for name in MONTH_ABBREVIATIONS] == list(range(1, 13))
+
+
+def test_the_rfc822_reader_and_the_access_log_use_them() -> None:
+    for number, name in enumerate(MONTH_ABBREVIATIONS, 1):
+        assert parse_date(f"Mon, 02 {name} 2026 06:00:00 +0000").month == number
+    line = combined_log_line("127.0.0.1", 1_780_000_000.0, "GET / HTTP/1.1", 200, 10, None, None)
+    assert "[28/May/2026:" in line
+
+
+def test_no_other_module_spells_the_months_out() -> None:
+    spelled = re.compile(r"""["']Jan["'],\s*["']Feb["']|["']january["']\s*:""")
+    owners = [str(path.relative_to(ROOT))
+              for package in ("normalize", "ingest", "syndicate")
+              for path in (ROOT / package).rglob("*.py")
+              if spelled.search(path.read_text(encoding="utf-8"))]
+    assert owners == ["normalize/months.py"]
