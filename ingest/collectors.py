@@ -100,7 +100,7 @@ class Collectors:
     def collect_pages(self, job: Job) -> None:
         """Fetch and parse a page source's article pages; some may fail (``partial``).
         Raises ``FetchError`` when none could be read."""
-        # Here, not at the top: the page parser's modules cost every command's start ~20 ms.
+        # Here, not at the top: every command would pay for importing the page parser at start.
         from normalize.page import page_host, site_names_by_host
 
         source, outcome = job.source, job.outcome

@@ -1,4 +1,4 @@
-"""Charsets, the one place for them (issue 15): the byte-order-mark table, charset labels to
+"""Charsets, the one place for them: the byte-order-mark table, charset labels to
 Python codecs (as Python reads them and as a browser reads them), and the charset parameter of
 an HTTP ``Content-Type``. Pure: no network, no clock."""
 
