@@ -73,6 +73,17 @@ class Publisher(Protocol):
 #: starting them costs about half a second, which a few hundred items already repay.
 POOL_MIN_BYTES = 500_000
 
+#: Documents (answers other than 304) after which a run whose forkserver was booted early
+#: (:data:`FORKSERVER_MIN_SOURCES`) sends every document to the workers, however small: the
+#: forkserver has the parsers and models loaded already, so normalizing the first documents in
+#: this process would load them a second time (154 real feeds: ~0.6 s of CPU, bench/README.md).
+#: A run that gets this many documents is no rerun of 304s, whose rare documents (a failing
+#: source retried) stay here rather than wait for the forkserver's boot.
+POOL_EARLY_DOCUMENTS = 3
+#: ... and how many 304s, or seconds, a first document waits for before it is normalized here.
+POOL_EARLY_NOT_MODIFIED = 8
+POOL_EARLY_WAIT = 0.25
+
 #: Sources to fetch from which a run boots the workers' forkserver at its first document rather
 #: than when it first needs the workers: a run of that many usually does, and the boot (its
 #: cost: bench/README.md) then overlaps the next fetches instead of delaying a normalization.
@@ -172,10 +183,12 @@ class Runner(Collectors):
                  workers: int = 0):
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
-        self._pool_lock = threading.Lock()
+        self._pool_lock = threading.Condition()
         self._boot_early = False  # boot the forkserver at the first document (start_forkserver)
+        self._early = False       # ... and it was: small documents go to the workers too
         self._bytes_seen = 0
         self._documents_seen = 0
+        self._not_modified = 0
         self._room = threading.Condition()
         self._held = 0         # bytes of documents collected and not yet committed
         self._next_commit = 0  # position of the next job to commit
@@ -210,17 +223,36 @@ class Runner(Collectors):
         first needs the workers (see :meth:`worker_pool`)."""
         self._boot_early = self.workers > 1
 
+    def not_modified(self) -> None:
+        """A source answered 304 (see :meth:`worker_pool`)."""
+        with self._pool_lock:
+            self._not_modified += 1
+            self._pool_lock.notify_all()
+
     def worker_pool(self, size: int) -> ProcessPoolExecutor | None:
         """The process pool for CPU-bound normalization, started once a run has fetched enough
-        bytes to pay for it (:data:`POOL_MIN_BYTES`); ``None`` below that or without workers."""
+        bytes to pay for it (:data:`POOL_MIN_BYTES`), or :data:`POOL_EARLY_DOCUMENTS` documents
+        when the forkserver was booted early (a document may wait :data:`POOL_EARLY_WAIT`
+        seconds to learn which); ``None`` below that or without workers."""
         with self._pool_lock:
             self._bytes_seen += size
             self._documents_seen += 1
             if self._boot_early:
                 self._boot_early = False
+                self._early = True
                 start_forkserver()  # starts the process; its loading overlaps what follows
-            if self._pool is None and self.workers > 1 and self._bytes_seen >= POOL_MIN_BYTES:
-                self._pool = normalization_pool(self.workers)
+            self._pool_lock.notify_all()
+            if self._pool is None and self.workers > 1:
+                if self._early and self._bytes_seen < POOL_MIN_BYTES:
+                    self._pool_lock.wait_for(
+                        lambda: (self._pool is not None
+                                 or self._documents_seen >= POOL_EARLY_DOCUMENTS
+                                 or self._not_modified >= POOL_EARLY_NOT_MODIFIED),
+                        POOL_EARLY_WAIT)
+                if self._pool is None and (self._bytes_seen >= POOL_MIN_BYTES or (
+                        self._early and self._documents_seen >= POOL_EARLY_DOCUMENTS)):
+                    self._pool = normalization_pool(self.workers)
+                    self._pool_lock.notify_all()
             return self._pool
 
     def admit(self, job: Job, size: int) -> None:
