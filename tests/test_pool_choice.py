@@ -1,9 +1,9 @@
 """Where a run normalizes its documents: in its own process or in the workers' pool.
 
-A run of many sources boots the workers' forkserver at its first document; from a few documents
-on, every document goes to the workers, so this process never loads the parsers' models a second
-time. A rerun of 304s keeps its rare documents (a failing source retried) in process. The
-records are the same either way.
+A run of many sources boots the workers' forkserver once a few documents (more than 304s) have
+come, and then every document goes to the workers, so this process never loads the parsers'
+models as well. A rerun of 304s keeps its rare documents (a failing source retried) in process
+and boots no forkserver. The records are the same either way.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ def _in_threads(calls) -> list:
 def test_a_booted_run_sends_even_its_first_small_documents_to_the_workers(runner) -> None:
     runner.start_forkserver()
     pools = _in_threads([lambda: runner.worker_pool(1_000)] * pipeline.POOL_EARLY_DOCUMENTS)
-    assert runner.booted == [True]
+    assert runner.booted == [True]  # booted once, when the third document showed the way
     assert all(isinstance(pool, FakePool) for pool in pools)
     assert len({id(pool) for pool in pools}) == 1
 
@@ -81,6 +81,7 @@ def test_a_document_among_304s_stays_in_this_process(runner) -> None:
     started = time.monotonic()
     pools = _in_threads([lambda: runner.worker_pool(1_000), answers])
     assert pools[0] is None
+    assert runner.booted == []  # a rerun of 304s boots no forkserver
     assert time.monotonic() - started < pipeline.POOL_EARLY_WAIT + 1
 
 
@@ -151,3 +152,12 @@ def test_records_are_the_same_through_the_workers_and_in_process(tmp_path: Path,
                     cwd=together)
     assert rerun.returncode == 0
     assert rerun.stdout.count("not-modified") == count
+
+
+def test_documents_among_more_304s_stay_in_this_process(runner) -> None:
+    runner.start_forkserver()
+    for _ in range(20):
+        runner.not_modified()
+    for _ in range(pipeline.POOL_EARLY_DOCUMENTS + 5):
+        assert runner.worker_pool(1_000) is None
+    assert runner.booted == []
