@@ -67,6 +67,25 @@ def _parsed_text(fragment: str) -> str:
     root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     for bad in root.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
+    # The newlines go into the tree (a block's text starts with one, its tail too: after its
+    # end) and libxml2 reads the text out in one call, skipping comments and processing
+    # instructions as the walk below does: a third less time than walking in Python.
+    try:
+        for node in root.iter(*_BLOCK_TAGS):
+            node.text = "\n" + node.text if node.text else "\n"
+            if node is not root:
+                node.tail = "\n" + node.tail if node.tail else "\n"
+    except ValueError:  # a control character from a reference ("&#1;"): lxml sets no such text
+        return _walked_text(lxml_html.fragment_fromstring(fragment, create_parent="div"))
+    return etree.tostring(root, method="text", encoding=str, with_tail=False)
+
+
+def _walked_text(root) -> str:
+    """What :func:`_parsed_text` gives, read by walking ``root`` (scripts and styles dropped)."""
+    from lxml import etree
+
+    for bad in root.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
     parts: list[str] = []
     # lxml's own walk (no Python recursion): a node's tail follows its end (a comment or a
     # processing instruction has only its one event).

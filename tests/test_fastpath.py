@@ -216,3 +216,31 @@ def test_a_reading_bug_costs_speed_not_the_document(monkeypatch):
     monkeypatch.setattr(fastfeed, "read_entries", broken)
     assert feed.parse_plain_feed(data) is None
     assert _dicts(feed.parse(data)) == expected
+
+
+def _walked_lines(fragment: str) -> str:
+    from lxml import html as lxml_html
+
+    root = lxml_html.fragment_fromstring(strip_forbidden_chars(fragment), create_parent="div")
+    lines = (clean_text(line) for line in text_mod._walked_text(root).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(fragment=_simple_markup(), cut=st.integers(0, 400), insert=st.sampled_from(
+    ["<div>", "</p>", "<table><tr><td>a</td><td>b</td></tr></table>", "<pre>\nx\n y</pre>",
+     "<!-- c -->", "<?pi x?>", "<script>x</script>", "&#1;", "<P>", "<figure>c</figure>",
+     "<svg><title>t</title></svg>", "<![CDATA[x]]>", "<li>", "</ul>"]))
+def test_lxml_text_read_in_one_call_equals_the_walk(fragment, cut, insert):
+    """_parsed_text puts newlines into the tree and lets libxml2 read it out: the same lines as
+    walking the tree in Python."""
+    fragment = fragment[:cut] + insert + fragment[cut:]
+    try:
+        expected = _walked_lines(fragment)
+    except ValueError:  # lxml refuses the fragment itself: so does _parsed_text
+        with pytest.raises(ValueError):
+            text_mod._parsed_text(strip_forbidden_chars(fragment))
+        return
+    lines = (clean_text(line) for line in
+             text_mod._parsed_text(strip_forbidden_chars(fragment)).split("\n"))
+    assert "\n".join(line for line in lines if line) == expected
