@@ -161,3 +161,47 @@ def test_documents_among_more_304s_stay_in_this_process(runner) -> None:
     for _ in range(pipeline.POOL_EARLY_DOCUMENTS + 5):
         assert runner.worker_pool(1_000) is None
     assert runner.booted == []
+
+
+_OWNER = """
+import os, sys, time
+sys.path.insert(0, {repo!r})
+from ingest.workers import normalization_pool
+pool = normalization_pool(2)
+# two tasks at once: the pool starts a second worker only when the first one is busy
+for future in [pool.submit(time.sleep, 0.5) for _ in range(2)]:
+    future.result()
+print(" ".join(map(str, sorted(pool._processes))), flush=True)
+time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split(") ")[-1][:1] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_end_when_their_run_is_killed() -> None:
+    """A run killed with SIGKILL leaves no normalization worker waiting forever."""
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    owner = subprocess.Popen([sys.executable, "-c", _OWNER.format(repo=str(REPO))],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        workers = [int(pid) for pid in owner.stdout.readline().split()]
+        assert len(workers) >= 2 and all(_alive(pid) for pid in workers)
+    finally:
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(10)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
