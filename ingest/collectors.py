@@ -63,6 +63,7 @@ class Collectors:
                             trusted=True)
             if fetched.not_modified:
                 # A 304 costs no parsing and no writes besides the source state.
+                self.not_modified()
                 outcome.status = "not-modified"
                 job.fetched = fetched
                 return

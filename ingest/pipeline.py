@@ -73,10 +73,21 @@ class Publisher(Protocol):
 #: starting them costs about half a second, which a few hundred items already repay.
 POOL_MIN_BYTES = 500_000
 
-#: Sources to fetch from which a run boots the workers' forkserver at its first document rather
-#: than when it first needs the workers: a run of that many usually does, and the boot (its
-#: cost: bench/README.md) then overlaps the next fetches instead of delaying a normalization.
-#: Not at the run's start: a rerun that only gets 304s never boots it (bench/README.md).
+#: Documents (answers other than 304) after which a run of many sources
+#: (:data:`FORKSERVER_MIN_SOURCES`) boots the workers' forkserver and sends every document to
+#: the workers, however small: normalizing the first documents in this process would load the
+#: parsers and models here too, besides the forkserver (154 real feeds: ~0.4-0.6 s of CPU,
+#: bench/README.md). A run that gets this many documents, and more of them than 304s, is no
+#: rerun of unchanged sources, whose few documents (failing sources retried) stay here: it
+#: boots no forkserver at all.
+POOL_EARLY_DOCUMENTS = 3
+#: ... and how many 304s (at least as many as documents), or seconds, a first document waits
+#: for before it is normalized here.
+POOL_EARLY_NOT_MODIFIED = 8
+POOL_EARLY_WAIT = 0.25
+
+#: Sources to fetch from which a run decides on its workers by its first answers (above) rather
+#: than by bytes (:data:`POOL_MIN_BYTES`).
 FORKSERVER_MIN_SOURCES = 8
 
 #: Bytes of fetched documents a run may hold ahead of the source being committed (their records
@@ -172,10 +183,11 @@ class Runner(Collectors):
                  workers: int = 0):
         self.workers = workers
         self._pool: ProcessPoolExecutor | None = None
-        self._pool_lock = threading.Lock()
-        self._boot_early = False  # boot the forkserver at the first document (start_forkserver)
+        self._pool_lock = threading.Condition()
+        self._early = False  # a run of many sources (start_forkserver)
         self._bytes_seen = 0
         self._documents_seen = 0
+        self._not_modified = 0
         self._room = threading.Condition()
         self._held = 0         # bytes of documents collected and not yet committed
         self._next_commit = 0  # position of the next job to commit
@@ -205,23 +217,46 @@ class Runner(Collectors):
             self._pool = None
 
     def start_forkserver(self) -> None:
-        """Boot the workers' forkserver at the first fetched document, while the next ones are
-        fetched: it loads the parsers and models, which the run otherwise waits for when it
-        first needs the workers (see :meth:`worker_pool`)."""
-        self._boot_early = self.workers > 1
+        """Mark this run as one of many sources: as soon as its answers show it is no rerun of
+        304s (:meth:`worker_pool`), the workers' forkserver boots, while the next documents
+        are fetched, and every document goes to the workers."""
+        self._early = self.workers > 1
+
+    def not_modified(self) -> None:
+        """A source answered 304 (see :meth:`worker_pool`)."""
+        with self._pool_lock:
+            self._not_modified += 1
+            self._pool_lock.notify_all()
 
     def worker_pool(self, size: int) -> ProcessPoolExecutor | None:
         """The process pool for CPU-bound normalization, started once a run has fetched enough
-        bytes to pay for it (:data:`POOL_MIN_BYTES`); ``None`` below that or without workers."""
+        bytes to pay for it (:data:`POOL_MIN_BYTES`), or, in a run of many sources
+        (:meth:`start_forkserver`), :data:`POOL_EARLY_DOCUMENTS` documents that outnumber its
+        304s (a first document waits up to :data:`POOL_EARLY_WAIT` seconds to learn which);
+        ``None`` below that or without workers."""
         with self._pool_lock:
             self._bytes_seen += size
             self._documents_seen += 1
-            if self._boot_early:
-                self._boot_early = False
-                start_forkserver()  # starts the process; its loading overlaps what follows
-            if self._pool is None and self.workers > 1 and self._bytes_seen >= POOL_MIN_BYTES:
-                self._pool = normalization_pool(self.workers)
+            self._pool_lock.notify_all()
+            if self._pool is None and self.workers > 1:
+                if self._early and self._bytes_seen < POOL_MIN_BYTES:
+                    self._pool_lock.wait_for(
+                        lambda: (self._pool is not None or self._documents_win()
+                                 or self._not_modified >= max(POOL_EARLY_NOT_MODIFIED,
+                                                              self._documents_seen)),
+                        POOL_EARLY_WAIT)
+                if self._pool is None and (self._bytes_seen >= POOL_MIN_BYTES or (
+                        self._early and self._documents_win())):
+                    if self._early:
+                        start_forkserver()  # starts the process; its loading overlaps fetching
+                    self._pool = normalization_pool(self.workers)
+                    self._pool_lock.notify_all()
             return self._pool
+
+    def _documents_win(self) -> bool:
+        """Enough documents, and more of them than 304s: no rerun of unchanged sources."""
+        return (self._documents_seen >= POOL_EARLY_DOCUMENTS
+                and self._documents_seen > self._not_modified)
 
     def admit(self, job: Job, size: int) -> None:
         """Wait until a fetched document of ``size`` bytes fits in :data:`COLLECT_BYTES`

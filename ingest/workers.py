@@ -20,6 +20,9 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 import os
+import select
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Callable, Iterator, TypeVar
 
@@ -49,11 +52,44 @@ def start_forkserver() -> None:
 
 
 def normalization_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of ``workers`` processes forked from the forkserver (see the module docstring)."""
+    """A pool of ``workers`` processes forked from the forkserver (see the module docstring).
+
+    Each worker ends when the process that made the pool ends, even when that one is killed
+    and cannot stop them (:func:`_end_with`).
+    """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([PRELOAD])
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=os.nice,
-                               initargs=(WORKER_NICENESS,))
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                               initargs=(WORKER_NICENESS, os.getpid()))
+
+
+def _start_worker(niceness: int, owner: int) -> None:
+    os.nice(niceness)
+    threading.Thread(target=_end_with, args=(owner,), name="wirefeed-owner-watch",
+                     daemon=True).start()
+
+
+def _end_with(owner: int) -> None:
+    """End this worker once process ``owner`` has ended.
+
+    A worker waits for tasks on a queue whose writing end it holds itself, so a run killed with
+    SIGKILL (tests/test_crash.py) never tells it to stop: it would wait forever, and so would
+    the forkserver it came from.
+    """
+    try:
+        handle = os.pidfd_open(owner)
+    except (AttributeError, OSError):  # not Linux 5.3+: look every second
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(owner, 0)
+            except ProcessLookupError:
+                break
+            except PermissionError:
+                pass
+    else:
+        select.select([handle], [], [])  # readable once the process has ended
+    os._exit(1)
 
 
 def can_fork() -> bool:

@@ -210,8 +210,10 @@ def warm_up(candidates=None) -> None:
     In: the candidate languages, as :func:`detect` takes them (default
     :data:`DEFAULT_CANDIDATES`). Loads py3langid's model (from the cache file named by
     :func:`use_model_cache`, which is written if missing, see :mod:`normalize.langid_fast`), its rankers for the candidates with
-    the confusers and for all languages, and langdetect's profiles for the candidates with the
-    confusers (~0.06 s). langdetect's profiles for all its languages (~0.5 s, ~70 MB) are left
+    the confusers and for all languages, langdetect's profiles for the candidates with the
+    confusers (~0.06 s) and the word-frequency lists of those languages (:mod:`normalize.lexicon`,
+    ~0.13 s and ~39 MB: nearly every feed has a title short enough to need them, and a worker
+    forked after this shares them instead of loading its own). langdetect's profiles for all its languages (~0.5 s, ~70 MB) are left
     to the first text that needs them: one that py3langid reads as outside the candidates.
     Called in a process that then forks workers (a forkserver), the workers share all of it
     instead of each loading it. Out: nothing. Never raises: a failure is logged and
@@ -225,6 +227,8 @@ def warm_up(candidates=None) -> None:
         _ENGINES.py_full()
         _ENGINES.ld_factory(model)
         _ENGINES.ld_available()
+        for code in model:
+            lexicon.has_lexicon(code)
     except Exception:  # a missing or broken engine must not stop the caller
         log.exception("language detection engines could not be loaded ahead of use")
 

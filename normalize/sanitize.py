@@ -47,6 +47,7 @@ _SCHEMES = {"http", "https", "mailto"}
 _URL_ATTRIBUTES = {"href", "src", "cite"}
 _URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+_PLAIN_SCHEMES = ("https://", "http://", "mailto:")
 
 # Characters XML 1.0 forbids (C0 controls but tab/newline/return, surrogates, U+FFFE/U+FFFF):
 # they would make every feed that carries them invalid.
@@ -83,7 +84,8 @@ def has_forbidden_utf8(data: bytes) -> bool:
 
 def _filter_attribute(element: str, attribute: str, value: str) -> str | None:
     """nh3 callback: drop a URL attribute whose scheme is not http, https or mailto."""
-    if attribute in _URL_ATTRIBUTES:
+    # Most URLs start with their scheme plainly spelt: no entity or noise can precede it.
+    if attribute in _URL_ATTRIBUTES and not value.startswith(_PLAIN_SCHEMES):
         scheme = _SCHEME.match(_URL_NOISE.sub("", html_lib.unescape(value)))
         if scheme and scheme.group(1).lower() not in _SCHEMES:
             return None
