@@ -209,12 +209,13 @@ def warm_up(candidates=None) -> None:
 
     In: the candidate languages, as :func:`detect` takes them (default
     :data:`DEFAULT_CANDIDATES`). Loads py3langid's model (from the cache file named by
-    :func:`use_model_cache`, which is written if missing, see :mod:`normalize.langid_fast`), its rankers for the candidates with
-    the confusers and for all languages, langdetect's profiles for the candidates with the
-    confusers (~0.06 s) and the word-frequency lists of those languages (:mod:`normalize.lexicon`,
-    ~0.13 s and ~39 MB: nearly every feed has a title short enough to need them, and a worker
-    forked after this shares them instead of loading its own). langdetect's profiles for all its languages (~0.5 s, ~70 MB) are left
-    to the first text that needs them: one that py3langid reads as outside the candidates.
+    :func:`use_model_cache`, which is written if missing, see :mod:`normalize.langid_fast`), its
+    rankers for the candidates with the confusers and for all languages, langdetect's profiles
+    for the candidates with the confusers, and the word-frequency lists of those languages
+    (:mod:`normalize.lexicon`: nearly every feed has a title short enough to need them).
+    langdetect's profiles for all its languages are large and rarely needed, so they are left to
+    the first text that needs them: one that py3langid reads as outside the candidates (costs
+    of each: bench/README.md).
     Called in a process that then forks workers (a forkserver), the workers share all of it
     instead of each loading it. Out: nothing. Never raises: a failure is logged and
     :func:`detect` tries again when it needs the engine.
