@@ -100,16 +100,15 @@ def _find_byline(root, scope) -> tuple[str, ...]:
                  and not _in_picture(a)]
         if links:
             return _author_list(links)
-        for el in area.iter():
-            if not _is_element(el) or el.tag in ("html", "body", "article", "main", "meta") or (
-                _in_picture(el)
-            ):
+        for el in area.iter(etree.Element):
+            if not _is_element(el) or el.tag in ("html", "body", "article", "main", "meta"):
                 continue
             names = _names(el)
-            if el.get("itemprop") == "author" or (
+            # The ancestor walk of _in_picture only for the few elements that look like bylines.
+            if (el.get("itemprop") == "author" or (
                 any(c in names for c in _BYLINE_CLASSES)
                 and not any(n in _tokens(el) for n in _BYLINE_NOISE)
-            ):
+            )) and not _in_picture(el):
                 text = _byline_text(el)
                 if text and len(text) <= 120:
                     return _author_list([text])
@@ -175,7 +174,7 @@ def _find_date(root, scope) -> datetime | None:
         if found:
             return found
     for area in areas:
-        for el in area.iter():
+        for el in area.iter(etree.Element):
             if not _is_element(el) or el.tag in ("html", "body", "article", "main"):
                 continue
             names = _names(el)
