@@ -203,6 +203,12 @@ def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
     for _ in range(3):
         before = title
         for name in names:
+            # Compiling the two patterns of a name is most of the cost, and the name seldom
+            # appears. Between ASCII strings re.I is plain case-insensitivity, so a title that
+            # does not contain the name lower-cased cannot match; otherwise (re.I also pairs
+            # i/ı, k/K, s/ſ...) the patterns decide.
+            if title.isascii() and name.isascii() and name.lower() not in title.lower():
+                continue
             escaped = re.escape(name)
             for pattern in (_SITE_SEPARATOR + escaped + r"\s*$",
                             r"^\s*" + escaped + _SITE_SEPARATOR):
