@@ -75,6 +75,11 @@ def parse(
     text, binary), or a page with neither a headline nor any text.
     """
     root, page_text = _load(data, url, headers)
+    # lxml makes a Python proxy for an element each time a walk reaches it, through
+    # lxml.html's class lookup, and forgets it when the walk lets go; the readers below walk
+    # the whole tree a dozen times. Holding every proxy for the length of the parse makes the
+    # later walks reuse them (the same elements, the same results).
+    proxies = list(root.iter())
     engine_text = main_text(page_text)  # before our edits of the tree: it parses its own
     base, canonical = _locate(root, url)
     # Menus and lists of links, as text: trafilatura's fallback hands them back as lines.
@@ -156,6 +161,7 @@ def parse(
     extra += tuple(Note(NoteKind.KEYWORD, k) for k in fields.keywords)
     if fields.publisher:
         extra += (Note(NoteKind.PUBLISHER, fields.publisher),)
+    del proxies  # held until the last walk (above) is done
     return [
         Article(
             id="",

@@ -53,6 +53,8 @@ def _is_chrome(el) -> bool:
         el.get("itemprop") == "articleBody"
     ):
         return False
+    if not el.get("class") and not el.get("id"):  # most elements: no words to split
+        return False
     tokens = _tokens(el)
     if not tokens & _CHROME_TOKENS:
         return False
@@ -62,7 +64,7 @@ def _is_chrome(el) -> bool:
 
 def _drop_chrome(root) -> None:
     # Dropping an element inside an already dropped one is harmless, so no ancestry check.
-    for el in [el for el in root.iter() if _is_element(el) and _is_chrome(el)]:
+    for el in [el for el in root.iter(etree.Element) if _is_chrome(el)]:
         if el.getparent() is not None:
             el.drop_tree()
 

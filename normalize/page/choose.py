@@ -65,7 +65,8 @@ def shingles(text: str, size: int = 4) -> Counter:
     tokens = _TOKEN.findall(text.lower())
     if len(tokens) < size:
         return Counter([tuple(tokens)]) if tokens else Counter()
-    return Counter(tuple(tokens[i:i + size]) for i in range(len(tokens) - size + 1))
+    # zip over shifted token lists: the same tuples as slicing, counted without a Python loop
+    return Counter(zip(*(tokens[i:] for i in range(size))))
 
 
 def _within(part: Counter, whole: Counter) -> float:
@@ -75,8 +76,17 @@ def _within(part: Counter, whole: Counter) -> float:
 
 
 def _f1(a: Counter, b: Counter) -> float:
-    p, r = _within(a, b), _within(b, a)
-    return 2 * p * r / (p + r) if p + r else 0.0
+    return _overlap(a, b)[2]
+
+
+def _overlap(a: Counter, b: Counter) -> tuple[float, float, float]:
+    """``_within(a, b)``, ``_within(b, a)`` and ``_f1(a, b)`` from one intersection (the
+    shared count is the same both ways)."""
+    shared = sum((a & b).values())
+    total_a, total_b = sum(a.values()), sum(b.values())
+    p = shared / total_a if total_a else 0.0
+    r = shared / total_b if total_b else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
 def choose_body(ours: Candidate | None, engine: Candidate | None,
@@ -106,18 +116,15 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
         return Choice(engine, "our container search found no text")
     if engine is None or engine not in present:
         return Choice(ours, "trafilatura found no text")
-    agreement = _f1(sh[ours.name], sh[engine.name])
-    ours_in_engine = _within(sh[ours.name], sh[engine.name])
-    engine_in_ours = _within(sh[engine.name], sh[ours.name])
+    ours_in_engine, engine_in_ours, agreement = _overlap(sh[ours.name], sh[engine.name])
     if agreement >= 0.6:
         trimmed = _without_foreign_runs(ours, engine, sh[engine.name])
         if trimmed is not None:
             ours = trimmed
             sh[ours.name] = shingles(ours.text)
             size[ours.name] = sum(sh[ours.name].values())
-            ours_in_engine = _within(sh[ours.name], sh[engine.name])
-            engine_in_ours = _within(sh[engine.name], sh[ours.name])
-            agreement = _f1(sh[ours.name], sh[engine.name])
+            ours_in_engine, engine_in_ours, agreement = _overlap(sh[ours.name],
+                                                                 sh[engine.name])
     if size[ours.name] < 0.5 * size[engine.name] and ours_in_engine >= 0.6 \
             and engine.link_share < 0.35:
         return Choice(engine, f"ours is a part of trafilatura's longer text "

@@ -1,8 +1,8 @@
 """trafilatura and htmldate, called the pure way: an HTML string or tree in, values out.
 
-Neither library fetches anything here. ``trafilatura.extract`` is handed the page's text (its
-``load_html`` only parses a ``str``/``bytes``/tree; downloads live in ``trafilatura.downloads``,
-which this module never calls), and its configuration is the ``settings.cfg`` shipped inside
+Neither library fetches anything here. trafilatura's extraction (``extract``'s own steps) is
+handed the page's text (its ``load_html`` only parses a ``str``/``bytes``/tree; downloads live
+in ``trafilatura.downloads``, which this module never calls), and its configuration is the ``settings.cfg`` shipped inside
 the package, read once from disk. ``htmldate.find_date`` fetches when given a string that looks
 like a URL, so it only ever gets a parsed tree.
 """
@@ -57,21 +57,41 @@ def main_text(page_text: str) -> EngineText | None:
     if not page_text or len(page_text) > _MAX_CHARS:
         return None
     try:
-        import trafilatura
-
         if _CONFIG is None:
             _CONFIG = _config()
-        result = trafilatura.extract(
-            page_text, output_format="html", fast=True, include_comments=False,
-            include_tables=True, include_images=False, include_links=True,
-            include_formatting=True, deduplicate=False, with_metadata=False, config=_CONFIG,
-        )
+        result = _extract_html(page_text)
     except Exception as exc:  # a library bug on odd markup must not lose the page
         log.warning("trafilatura failed on a page: %s", exc)
         return None
     if not result:
         return None
     return EngineText(html=_inner_body(result))
+
+
+def _extract_html(page_text: str) -> str | None:
+    """``trafilatura.extract(page_text, output_format="html", ...)`` with our options, less
+    the document fingerprint (a hash of the whole text, ~5% of a page's time here) that
+    ``extract`` computes for every non-text format and the HTML output never shows: the same
+    two steps ``extract`` takes, ``bare_extraction`` then ``determine_returnstring``. Where a
+    trafilatura release lacks them, ``extract`` itself."""
+    try:
+        from trafilatura.core import Document, bare_extraction, determine_returnstring
+        from trafilatura.settings import Extractor
+    except ImportError:
+        import trafilatura
+
+        return trafilatura.extract(
+            page_text, output_format="html", fast=True, include_comments=False,
+            include_tables=True, include_images=False, include_links=True,
+            include_formatting=True, deduplicate=False, with_metadata=False, config=_CONFIG,
+        )
+    options = Extractor(config=_CONFIG, output_format="html", fast=True, comments=False,
+                        formatting=True, links=True, images=False, tables=True, dedup=False,
+                        with_metadata=False)
+    document = bare_extraction(page_text, options=options, as_dict=False)
+    if not document or not isinstance(document, Document):
+        return None
+    return determine_returnstring(document, options)
 
 
 def _inner_body(document: str) -> str:

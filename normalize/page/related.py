@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from normalize.model import Related
 from normalize.text import clean_text, parse_date
 from normalize.page.dom import _absolute, _first, _first_element, _is_element, _names, _text
@@ -32,7 +34,7 @@ _RELATED_HEADINGS = re.compile(
 def _related_containers(root) -> list:
     """The outermost "related news" boxes: named so in their class or id, or by their heading."""
     found = []
-    for el in root.iter():
+    for el in root.iter(etree.Element):
         if not _is_element(el) or el.tag in ("html", "body", "a"):
             continue
         if not _RELATED_NAMES.search(_names(el)):

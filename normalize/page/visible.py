@@ -101,16 +101,15 @@ def _find_byline(root, scope) -> tuple[str, ...]:
                  and not _in_picture(a)]
         if links:
             return _author_list(links)
-        for el in area.iter():
-            if not _is_element(el) or el.tag in ("html", "body", "article", "main", "meta") or (
-                _in_picture(el)
-            ):
+        for el in area.iter(etree.Element):
+            if not _is_element(el) or el.tag in ("html", "body", "article", "main", "meta"):
                 continue
             names = _names(el)
-            if el.get("itemprop") == "author" or (
+            # The ancestor walk of _in_picture only for the few elements that look like bylines.
+            if (el.get("itemprop") == "author" or (
                 any(c in names for c in _BYLINE_CLASSES)
                 and not any(n in _tokens(el) for n in _BYLINE_NOISE)
-            ):
+            )) and not _in_picture(el):
                 text = _byline_text(el)
                 if text and len(text) <= 120:
                     return _author_list([text])
@@ -176,7 +175,7 @@ def _find_date(root, scope) -> datetime | None:
         if found:
             return found
     for area in areas:
-        for el in area.iter():
+        for el in area.iter(etree.Element):
             if not _is_element(el) or el.tag in ("html", "body", "article", "main"):
                 continue
             names = _names(el)
@@ -205,6 +204,12 @@ def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
     for _ in range(3):
         before = title
         for name in names:
+            # Compiling the two patterns of a name is most of the cost, and the name seldom
+            # appears. Between ASCII strings re.I is plain case-insensitivity, so a title that
+            # does not contain the name lower-cased cannot match; otherwise (re.I also pairs
+            # i/ı, k/K, s/ſ...) the patterns decide.
+            if title.isascii() and name.isascii() and name.lower() not in title.lower():
+                continue
             escaped = re.escape(name)
             for pattern in (_SITE_SEPARATOR + escaped + r"\s*$",
                             r"^\s*" + escaped + _SITE_SEPARATOR):
