@@ -162,6 +162,9 @@ def parse_byline(text: str | None) -> tuple[tuple[str, ...], str | None]:
     return _parse_byline(text)
 
 
+_PARENTHESIZED = re.compile(r"\(([^()]*)\)")
+
+
 # A source's bylines come back item after item (the same reporters, "Redacción", "By AFP").
 @lru_cache(maxsize=4096)
 def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
@@ -170,10 +173,12 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
     for field in _FIELDS.split(text):
         field = _strip_label(clean_text(field))
         # Parentheses hold an agency ("Ana Gómez (EFE)"), a place or an address: never a person.
-        for inner in re.findall(r"\(([^()]*)\)", field):
-            match = find_agency_match(inner)
-            agency = agency or (match.printed if match else None)
-        field = re.sub(r"\([^()]*\)", " ", field)
+        # Innermost first, until none is left ("((EFE))" leaves no "( )" behind).
+        while (inners := _PARENTHESIZED.findall(field)):
+            for inner in inners:
+                match = find_agency_match(inner)
+                agency = agency or (match.printed if match else None)
+            field = _PARENTHESIZED.sub(" ", field)
         for segment in _JOINERS.split(field):
             person, named = _read_segment(segment)
             agency = agency or named
