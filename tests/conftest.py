@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -21,6 +22,12 @@ from ingest.environment import configure_normalize  # noqa: E402
 
 # Tests that detect languages in this process keep py3langid's model where `ingest` does.
 configure_normalize()
+
+# Property tests draw the same examples on every run (a CI run never fails on a new random
+# draw); `HYPOTHESIS_PROFILE=explore` draws fresh ones, with more examples, to hunt for bugs.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore", max_examples=2_000, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
