@@ -25,7 +25,6 @@ records what they decide.
 from __future__ import annotations
 
 import contextlib
-
 import functools
 import logging
 import threading
@@ -76,8 +75,7 @@ POOL_MIN_BYTES = 500_000
 #: Documents (answers other than 304) after which a run of many sources
 #: (:data:`FORKSERVER_MIN_SOURCES`) boots the workers' forkserver and sends every document to
 #: the workers, however small: normalizing the first documents in this process would load the
-#: parsers and models here too, besides the forkserver (154 real feeds: ~0.4-0.6 s of CPU,
-#: bench/README.md). A run that gets this many documents, and more of them than 304s, is no
+#: parsers and models here too, besides the forkserver (the cost: bench/README.md). A run that gets this many documents, and more of them than 304s, is no
 #: rerun of unchanged sources, whose few documents (failing sources retried) stay here: it
 #: boots no forkserver at all.
 POOL_EARLY_DOCUMENTS = 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import html as html_lib
+import html.entities as html_entities
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -131,15 +132,12 @@ _BARE_TAGS = {
     for spelling, parts in ((name, ("", name, "")), ("/" + name, ("/", name, "")))
 } | {"br": ("", "br", ""), "br/": ("", "br", "/"), "br /": ("", "br", "/")}
 _OTHER_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|nbsp);)")
-# Character references both libxml2 and html.unescape decode to the same character: named ones
-# of HTML 4 whose code point HTML5 kept, and numeric ones (checked by _numeric_refs_are_plain).
-_PLAIN_ENTITIES = (
-    "amp|lt|gt|quot|nbsp|mdash|ndash|hellip|rsquo|lsquo|rdquo|ldquo|sbquo|bdquo|laquo|raquo|"
-    "copy|reg|trade|deg|middot|bull|euro|pound|cent|yen|sect|para|times|divide|plusmn|frac12|"
-    "frac14|frac34|shy|iexcl|iquest|ordm|ordf|micro|infin|prime|Prime|dagger|Dagger|permil|"
-    "aacute|eacute|iacute|oacute|uacute|agrave|egrave|igrave|ograve|ugrave|acirc|ecirc|icirc|"
-    "ocirc|ucirc|auml|euml|iuml|ouml|uuml|atilde|otilde|ntilde|ccedil|szlig|aring|aelig|oslash|"
-    "Aacute|Eacute|Iacute|Oacute|Uacute|Agrave|Egrave|Ograve|Auml|Ouml|Uuml|Ntilde|Ccedil")
+# Character references both libxml2 and html.unescape decode to the same character: the named
+# ones of HTML 4 whose code point HTML5 kept (not lang/rang), and numeric ones (checked by
+# _numeric_refs_are_plain).
+_PLAIN_ENTITIES = "|".join(sorted(
+    name for name, point in html_entities.name2codepoint.items()
+    if html_entities.html5.get(f"{name};") == chr(point)))
 _UNPLAIN_ENTITY = re.compile(
     rf"&(?!(?:{_PLAIN_ENTITIES});|#[0-9]{{1,7}};|#[xX][0-9a-fA-F]{{1,6}};)")
 _NUMERIC_REF = re.compile(r"&#([xX]?)([0-9a-fA-F]+);")
