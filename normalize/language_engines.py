@@ -66,12 +66,18 @@ class _Engines:
         return self._ld_dir
 
     def ld_factory(self, langs: tuple[str, ...] | None):
-        """A seeded langdetect factory for ``langs`` (all profiles for ``None``), or ``None``."""
+        """A seeded langdetect factory for ``langs`` (all profiles for ``None``), or ``None``.
+
+        A factory for some languages holds langdetect's own table (word -> a probability per
+        language), built at once: the forkserver builds it before the workers fork, and they
+        share it. The factory for all languages is asked about few texts (those py3langid reads
+        as outside the candidates), so its table is a :class:`_LazyTable`: each worker that
+        needs it reads the profiles (~0.02 s) instead of building the whole table (~0.15 s).
+        """
         key = langs or ("*",)
         factory = self._ld_factories.get(key)
         if factory is None:
             from langdetect.detector_factory import DetectorFactory
-            from langdetect.utils.lang_profile import LangProfile
 
             with self._lock:
                 factory = self._ld_factories.get(key)
@@ -83,16 +89,57 @@ class _Engines:
                         return None
                     factory = DetectorFactory()
                     factory.set_seed(0)
-                    for index, name in enumerate(names):
-                        profile = self._ld_profiles.get(name)
-                        if profile is None:
-                            path = os.path.join(self._ld_path(), name)
-                            with open(path, encoding="utf-8") as handle:
-                                profile = json.load(handle)
-                            self._ld_profiles[name] = profile
-                        factory.add_profile(LangProfile(**profile), index, len(names))
+                    profiles = [self._ld_profile(name) for name in names]
+                    table = _LazyTable(profiles)
+                    factory.langlist = [profile["name"] for profile in profiles]
+                    factory.word_lang_prob_map = table if langs is None else table.filled()
                     self._ld_factories[key] = factory
         return factory
+
+    def _ld_profile(self, name: str) -> dict:
+        """langdetect's profile file ``name``: ``{"name", "freq", "n_words"}``."""
+        profile = self._ld_profiles.get(name)
+        if profile is None:
+            with open(os.path.join(self._ld_path(), name), encoding="utf-8") as handle:
+                profile = self._ld_profiles[name] = json.load(handle)
+        return profile
+
+
+class _LazyTable(dict):
+    """langdetect's word -> probabilities table (``DetectorFactory.word_lang_prob_map``), each
+    word's list built the first time a detector looks it up.
+
+    The lists are the ones ``DetectorFactory.add_profile`` builds, profile ``k`` giving item
+    ``k``: a word's frequency over the profile's count of n-grams of that length for words of 1
+    to 3 characters, 0.0 elsewhere; every word of any profile is in the table (longer ones with
+    zeros). Detectors only test membership and read lists, which this answers without building
+    the table's ~90,000 lists of 55 floats.
+    """
+
+    def __init__(self, profiles: list[dict]):
+        super().__init__()
+        self._freqs = [profile["freq"] for profile in profiles]
+        self._totals = [profile["n_words"] for profile in profiles]
+        self._words = frozenset().union(*self._freqs)
+
+    def __contains__(self, word) -> bool:
+        return word in self._words
+
+    def __missing__(self, word: str) -> list[float]:
+        if word not in self._words:
+            raise KeyError(word)
+        length = len(word)
+        if 1 <= length <= 3:
+            probs = [freq[word] / totals[length - 1] if word in freq else 0.0
+                     for freq, totals in zip(self._freqs, self._totals)]
+        else:
+            probs = [0.0] * len(self._freqs)
+        self[word] = probs
+        return probs
+
+    def filled(self) -> dict[str, list[float]]:
+        """The whole table as a plain dict (every list built now)."""
+        return {word: self[word] for word in self._words}
 
 
 _LD_CODE = {"zh-cn": "zh", "zh-tw": "zh"}

@@ -448,6 +448,7 @@ configure_normalize()
 texts = json.load(sys.stdin)
 out = [list(detect(text)) + [detect(text).method, detect(text).reason] for text in texts]
 print(json.dumps({"answers": out, "loaded_by_py3langid": "py3langid.langid" in sys.modules,
+                  "wordfreq_imported": "wordfreq" in sys.modules,
                   "cache": str(langid_fast.cache_path(cache_folder()))}))
 """
 
@@ -466,8 +467,11 @@ def test_model_cache_is_written_then_used_with_the_same_answers(tmp_path):
     cache = Path(first["cache"])
     assert cache.parent == tmp_path / "wirefeed" and cache.is_file()
     assert first["loaded_by_py3langid"]
+    assert first["wordfreq_imported"]
+    assert sorted(cache.parent.glob("wordfreq-small-*.marshal"))  # the word lists, kept too
     second = run_with_cache(tmp_path)  # mapped from the cache: py3langid (and numpy) not imported
     assert not second["loaded_by_py3langid"]
+    assert not second["wordfreq_imported"]  # the word lists came from the cache folder
     assert first["answers"] == second["answers"] == expected
 
 
@@ -478,11 +482,13 @@ def test_a_broken_model_cache_never_breaks_detection(tmp_path, damage):
         (tmp_path / "wirefeed").write_text("a file where the cache folder should be")
     else:
         cache = Path(run_with_cache(tmp_path)["cache"])
-        data = cache.read_bytes()
-        cache.write_bytes(b"\x00" * 1000 if damage == "garbage" else data[: len(data) // 2])
+        for path in [cache, *cache.parent.glob("wordfreq-small-*.marshal")]:
+            data = path.read_bytes()
+            path.write_bytes(b"\x00" * 1000 if damage == "garbage" else data[: len(data) // 2])
     assert run_with_cache(tmp_path)["answers"] == expected
-    if damage != "unwritable":  # the broken file was replaced by a good one
-        assert not run_with_cache(tmp_path)["loaded_by_py3langid"]
+    if damage != "unwritable":  # the broken files were replaced by good ones
+        again = run_with_cache(tmp_path)
+        assert not again["loaded_by_py3langid"] and not again["wordfreq_imported"]
 
 
 def test_warm_up_loads_the_engines_and_never_raises(monkeypatch):
