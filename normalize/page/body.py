@@ -55,11 +55,28 @@ def _is_chrome(el) -> bool:
         return False
     if not el.get("class") and not el.get("id"):  # most elements: no words to split
         return False
+    # A class on a link or a span inside a paragraph ("sidebar-link", "ad-disclosure") styles
+    # a phrase; only boxes are page furniture by their names. A lone "skip" link or "Anzeige"
+    # label outside any paragraph still is.
+    if el.tag in _INLINE and _in_paragraph(el):
+        return False
     tokens = _tokens(el)
     if not tokens & _CHROME_TOKENS:
         return False
     # "content with-sidebar" wraps the article: only drop wrappers that say nothing of content.
     return not _CONTENT_WORDS.search(_names(el))
+
+
+#: Blocks of running text: an inline element inside one is part of a sentence.
+_TEXT_BLOCKS = {"p", "dd", "blockquote", "h2", "h3", "h4", "h5", "h6", "pre", "td"}
+
+
+def _in_paragraph(el) -> bool:
+    """Whether the nearest block around the inline element ``el`` is a block of text."""
+    for ancestor in el.iterancestors():
+        if ancestor.tag not in _INLINE:
+            return ancestor.tag in _TEXT_BLOCKS
+    return False
 
 
 def _drop_chrome(root) -> None:
@@ -207,7 +224,9 @@ def _is_prose(el) -> bool:
     if not text or _LABELS.fullmatch(text) or (len(text) < 150 and _RIGHTS.search(text)):
         return False
     density = _link_density(el, len(text))
-    if el.tag in ("ul", "ol", "table"):
+    if el.tag in ("ul", "ol"):
+        return density < 0.85
+    if el.tag == "table":
         return density < 0.5
     # Short and mostly links: a menu row or a "back to the home page" line.
     return density < (0.5 if len(text) < 120 else 0.8)

@@ -1,0 +1,70 @@
+"""Our own container search (normalize.page.body), rule by rule, on small invented pages: what
+counts as page chrome, which blocks of the text box are kept, and what the page parser keeps
+when a page holds little."""
+
+from __future__ import annotations
+
+from lxml import html as lxml_html
+
+from normalize.page.body import _collect_blocks, _drop_chrome, _find_container, _wrap_loose_text
+from normalize.page.dom import _text
+
+PARAGRAPHS = [
+    "The harbour authority opened the new ferry terminal on Monday, two years after the old "
+    "one was damaged by a winter storm that flooded its waiting hall.",
+    "The terminal has room for four ferries at a time, and its car park, built on land taken "
+    "from the sea, holds twice as many cars as the old one did.",
+    "Local shops said the long closure had cost them most of their summer trade, and asked "
+    "the town council for help with their rents while the works went on.",
+    "The authority said the first international route, to the islands in the north, would "
+    "start in the spring if the tests of the new ramps go well this winter.",
+]
+
+
+def _blocks(body: str) -> list[str]:
+    """The texts of the blocks our search keeps from a page whose ``<body>`` is ``body``."""
+    root = lxml_html.document_fromstring(f"<html><head><title>T</title></head>"
+                                         f"<body>{body}</body></html>")
+    _drop_chrome(root)
+    _wrap_loose_text(root)
+    container = _find_container(root, None)
+    return [_text(b) for b in _collect_blocks(container)] if container is not None else []
+
+
+def _paragraphs(*extra: str) -> str:
+    return "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "".join(extra)
+
+
+def test_a_class_on_a_link_or_span_inside_a_paragraph_is_no_chrome():
+    sentence = ("The plan was first shown at the <a class='sidebar-link' href='/plan'>harbour "
+                "meeting</a> in May, and an <span class='ad-note'>advertising campaign</span> "
+                "followed in June, paid for by the town and the ferry companies together.")
+    blocks = _blocks(f"<article>{_paragraphs(f'<p>{sentence}</p>')}</article>")
+    assert blocks[-1].startswith("The plan was first shown at the harbour meeting in May")
+    assert "advertising campaign followed" in blocks[-1]
+
+
+def test_a_box_named_as_chrome_is_still_dropped():
+    blocks = _blocks(f"<article>{_paragraphs()}<div class='sidebar'><p>Most read: the ferry "
+                     f"timetable for the whole of next summer, with all the new routes.</p>"
+                     f"</div></article>")
+    assert not any("Most read" in b for b in blocks)
+    # a lone link outside any paragraph keeps its name's evidence: a "skip" link is chrome
+    blocks = _blocks(f"<a class='skip' href='#main'>Skip to the main content</a>"
+                     f"<article>{_paragraphs()}</article>")
+    assert not any("Skip" in b for b in blocks)
+
+
+def test_a_list_in_the_text_stays_unless_it_is_nearly_all_links():
+    # sources listed under the text: mostly links, each with a few words of its own
+    sources = ("<ul><li><a href='/report'>The authority's report on the new terminal</a> "
+               "(40 pages)</li><li><a href='/storm'>What the winter storm destroyed</a>, "
+               "in pictures</li><li><a href='/shops'>The shopkeepers' letter to the "
+               "council</a> of 3 May</li></ul>")
+    assert any(b.startswith("The authority's report") for b in _blocks(
+        f"<article>{_paragraphs(sources)}</article>"))
+    menu = ("<ul><li><a href='/a'>Ferry timetables for the summer</a></li>"
+            "<li><a href='/b'>Prices and tickets for all routes</a></li>"
+            "<li><a href='/c'>Parking at the new terminal</a></li></ul>")
+    assert not any("timetables" in b for b in _blocks(f"<article>{_paragraphs(menu)}"
+                                                      f"</article>"))
