@@ -68,3 +68,18 @@ def test_a_list_in_the_text_stays_unless_it_is_nearly_all_links():
             "<li><a href='/c'>Parking at the new terminal</a></li></ul>")
     assert not any("timetables" in b for b in _blocks(f"<article>{_paragraphs(menu)}"
                                                       f"</article>"))
+
+
+def test_one_class_name_joining_article_and_chrome_words_is_chrome():
+    popular = ("<section class='c-article-most-popular'><h2>Most popular</h2><ol>"
+               "<li><p>Night buses return to the old town after a year of works on the "
+               "bridge, and the first one leaves at midnight.</p></li></ol></section>")
+    blocks = _blocks(f"<main><article>{_paragraphs()}</article>{popular}</main>")
+    assert not any("Night buses" in b or b == "Most popular" for b in blocks)
+    # names apart, the content word says the box wraps the article ("content with-sidebar")
+    blocks = _blocks(f"<div class='content with-sidebar'>{_paragraphs()}</div>")
+    assert len(blocks) == len(PARAGRAPHS)
+    # and a layout wrapper named in one word ("content-sidebar-wrap") holds the page's prose
+    blocks = _blocks(f"<div class='content-sidebar-wrap'><div class='text'>{_paragraphs()}"
+                     f"</div></div>")
+    assert len(blocks) == len(PARAGRAPHS)

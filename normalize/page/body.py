@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 
 from normalize.sanitize import clean_html
 from normalize.text import clean_text
-from normalize.page.dom import _BLOCK_CHILD, _is_element, _link_density, _names, _text, _tokens
+from normalize.page.dom import _BLOCK_CHILD, _SPLIT_TOKENS, _is_element, _link_density, _names, _text, _tokens
 from normalize.page.pictures import _is_figure
 
 
@@ -41,7 +41,9 @@ _CONTENT_WORDS = re.compile(r"article|body|content|main|story|entry|post|text|cu
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
 
 
-def _is_chrome(el) -> bool:
+def _is_chrome(el, page_prose: int = 0) -> bool:
+    """Whether ``el`` is page furniture; ``page_prose``: the characters of the page's
+    paragraphs (:func:`_prose_chars` of the whole page)."""
     if el.tag in _CHROME_TAGS or (el.get("role") or "").lower() in _CHROME_ROLES:
         return True
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
@@ -64,11 +66,28 @@ def _is_chrome(el) -> bool:
     if not tokens & _CHROME_TOKENS:
         return False
     # "content with-sidebar" wraps the article: only drop wrappers that say nothing of content.
-    return not _CONTENT_WORDS.search(_names(el))
+    if not _CONTENT_WORDS.search(_names(el)):
+        return True
+    # Within one name, though, the chrome word says what part of the article it is
+    # ("article-most-popular", "post-comments", "entry-share"), unless the box holds most of
+    # the page's prose: a layout's "content-sidebar-wrap" or "main-menu off-canvas-wrap".
+    return any(_both_words(name) for name in _names(el).split()) \
+        and _prose_chars(el) < 0.5 * page_prose
 
 
 #: Blocks of running text: an inline element inside one is part of a sentence.
 _TEXT_BLOCKS = {"p", "dd", "blockquote", "h2", "h3", "h4", "h5", "h6", "pre", "td"}
+
+
+#: The words of _CONTENT_WORDS, whole ("post", not "postopen").
+_CONTENT_TOKENS = {"article", "body", "content", "main", "story", "entry", "post", "text",
+                   "cuerpo", "corpo", "inhalt"}
+
+
+def _both_words(name: str) -> bool:
+    """Whether one class name joins a content word and a chrome word ("post-comments")."""
+    tokens = set(_SPLIT_TOKENS.split(name))
+    return bool(tokens & _CONTENT_TOKENS and tokens & _CHROME_TOKENS)
 
 
 def _in_paragraph(el) -> bool:
@@ -79,9 +98,14 @@ def _in_paragraph(el) -> bool:
     return False
 
 
+def _prose_chars(el) -> int:
+    return sum(len(p.text_content()) for p in el.iter("p"))
+
+
 def _drop_chrome(root) -> None:
+    page_prose = _prose_chars(root)
     # Dropping an element inside an already dropped one is harmless, so no ancestry check.
-    for el in [el for el in root.iter(etree.Element) if _is_chrome(el)]:
+    for el in [el for el in root.iter(etree.Element) if _is_chrome(el, page_prose)]:
         if el.getparent() is not None:
             el.drop_tree()
 
