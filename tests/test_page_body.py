@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from lxml import html as lxml_html
 
+from normalize import parse_bytes
+from normalize.model import STATUS_NOT_ARTICLE
 from normalize.page.body import _collect_blocks, _drop_chrome, _find_container, _wrap_loose_text
 from normalize.page.dom import _text
 
@@ -83,3 +85,16 @@ def test_one_class_name_joining_article_and_chrome_words_is_chrome():
     blocks = _blocks(f"<div class='content-sidebar-wrap'><div class='text'>{_paragraphs()}"
                      f"</div></div>")
     assert len(blocks) == len(PARAGRAPHS)
+
+
+def test_a_headless_page_with_a_line_of_text_alone_keeps_it():
+    data = (b"<html><body><p>The ferry terminal opens on Monday at six.</p></body></html>")
+    [record] = parse_bytes(data, "page", "https://port.example/note")
+    assert record.status == STATUS_NOT_ARTICLE
+    assert record.body_text == "The ferry terminal opens on Monday at six."
+    # a menu's link is never kept as its text (a text that holds one goes whole:
+    # test_page_titles' test page)
+    data = (b"<html><body><nav><a href='/'>Home</a></nav><p>The ferry terminal opens on "
+            b"Monday at six.</p></body></html>")
+    [record] = parse_bytes(data, "page", "https://port.example/note")
+    assert record.status == STATUS_NOT_ARTICLE and "Home" not in record.body_text

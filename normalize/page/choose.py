@@ -289,8 +289,11 @@ def page_kind(choice: Choice, declared: str | None, free: bool | None, not_artic
             return PageKind(not_article, "section front: the only text is links", False)
         return PageKind(not_article, "empty body: no article text on the page", False)
     if not title and len(text) < _HEADLESS_CHARS:
+        # A line or two alone on the page is all it says, and the status keeps it out of the
+        # feeds: it stays. Beside a menu's links it goes, as a front's text does.
+        alone = not any(line.strip() in link_texts for line in lines)
         return PageKind(not_article, f"no headline, and only {len(text)} characters of text",
-                        False)
+                        alone)
     link_share = choice.candidate.link_share if choice.candidate else 0.0
     if declared == "front" and (len(text) < _FRONT_CHARS or link_share > _FRONT_LINKS):
         return PageKind(not_article, f"section front: declared a list page, {len(text)} "
