@@ -98,3 +98,14 @@ def test_a_headless_page_with_a_line_of_text_alone_keeps_it():
             b"Monday at six.</p></body></html>")
     [record] = parse_bytes(data, "page", "https://port.example/note")
     assert record.status == STATUS_NOT_ARTICLE and "Home" not in record.body_text
+
+
+def test_the_text_ends_at_a_line_announcing_other_articles():
+    teasers = ("<h3>More from the harbour</h3><p>Fishing quotas: the council asks for a "
+               "review.</p><p>Lighthouse open to visitors again.</p>")
+    blocks = _blocks(f"<article>{_paragraphs(teasers)}</article>")
+    assert blocks == PARAGRAPHS
+    # the same words over a longer stretch of text are a box inside the article: kept
+    box = "<h3>Read also</h3><p>Fishing quotas: the council asks for a review.</p>"
+    blocks = _blocks(f"<article><p>{PARAGRAPHS[0]}</p>{box}{_paragraphs()}</article>")
+    assert "Read also" in blocks and blocks[-1] == PARAGRAPHS[-1]

@@ -127,6 +127,25 @@ _LABELS = re.compile(
     r"leia mais)\W*",
     re.I,
 )
+# A line that announces other articles after the text (a heading over teasers, a "back to the
+# overview" link).
+_MORE = re.compile(
+    r"(?:(?:more|other) (?:from|on|about|in) [^.!?]{1,40}|(?:more|other|related|recommended|"
+    r"similar|popular|latest|top) (?:stories|articles|news|posts|content|reads|videos)|"
+    r"related|see also|read (?:also|next|more)|(?:you )?(?:may|might) also (?:like|enjoy)|"
+    r"recommended(?: for you)?|back to (?:the )?(?:overview|top|home ?page|list)|"
+    r"mehr (?:zum thema|zu(?:m|r)? [^.!?]{1,40}|aus [^.!?]{1,40}|von [^.!?]{1,40})|"
+    r"(?:ähnliche|verwandte|weitere) (?:beiträge|artikel|themen|nachrichten|news|meldungen|"
+    r"informationen|tipps|videos)(?: [^.!?]{1,40})?|(?:artikel und videos|videos) zum thema|"
+    r"das könnte (?:sie|dich) auch interessieren|lesen sie (?:auch|mehr)|auch interessant|"
+    r"zurück zur übersicht|(?:à )?lire aussi|sur le même sujet|voir aussi|"
+    r"articles? (?:similaires|liés)|dans la même rubrique|(?:audios et )?vidéos sur le sujet|"
+    r"(?:también )?te puede interesar|noticias relacionadas|lee también|más noticias|"
+    r"ver también|leggi anche|(?:ti )?potrebbe (?:interessarti|anche interessarti)|"
+    r"articoli correlati|leia também|veja também|notícias relacionadas|mais notícias)"
+    r"\W*",
+    re.I,
+)
 # A rights notice closing the text ("Riproduzione riservata © Copyright ..."). A bare "© dpa"
 # is left alone: it is an agency line, which normalize.wire reads.
 _RIGHTS = re.compile(
@@ -233,9 +252,23 @@ def _collect_blocks(container) -> list:
                 walk(child)
 
     walk(container)
+    blocks = _before_more(blocks)
     # A heading with no text after it introduces something we dropped (a list of links).
     while blocks and blocks[-1].tag in _HEADINGS:
         blocks.pop()
+    return blocks
+
+
+def _before_more(blocks: list) -> list:
+    """The blocks before a line that announces other articles ("Mehr zum Thema", "Related
+    stories"), when what follows it is shorter than what precedes it: the article's tail of
+    teasers, not a box in its middle."""
+    for i, block in enumerate(blocks):
+        if i and _MORE.fullmatch(_text(block)):
+            before = sum(len(_text(b)) for b in blocks[:i])
+            after = sum(len(_text(b)) for b in blocks[i + 1:])
+            if after < before:
+                return blocks[:i]
     return blocks
 
 
