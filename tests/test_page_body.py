@@ -109,3 +109,10 @@ def test_the_text_ends_at_a_line_announcing_other_articles():
     box = "<h3>Read also</h3><p>Fishing quotas: the council asks for a review.</p>"
     blocks = _blocks(f"<article><p>{PARAGRAPHS[0]}</p>{box}{_paragraphs()}</article>")
     assert "Read also" in blocks and blocks[-1] == PARAGRAPHS[-1]
+
+
+def test_blocks_inside_a_link_are_a_teaser_not_text():
+    card = ("<a href='/lighthouse'><div class='card-title'>The lighthouse opens to visitors "
+            "again after forty years</div></a>")
+    blocks = _blocks(f"<article>{_paragraphs(card)}</article>")
+    assert blocks == PARAGRAPHS

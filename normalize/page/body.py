@@ -240,7 +240,8 @@ def _collect_blocks(container) -> list:
         for child in el:
             if not _is_element(child):
                 continue
-            if child.tag in ("figure", "header", "aside", "h1", "figcaption", "time") or (
+            # Blocks inside a link are a teaser's card, not text ("<a><div>Headline</div></a>").
+            if child.tag in ("figure", "header", "aside", "h1", "figcaption", "time", "a") or (
                 _is_figure(child)
             ):
                 continue
