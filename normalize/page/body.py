@@ -12,7 +12,8 @@ from lxml import html as lxml_html
 
 from normalize.sanitize import clean_html
 from normalize.text import clean_text
-from normalize.page.dom import _BLOCK_CHILD, _SPLIT_TOKENS, _is_element, _link_density, _names, _text, _tokens
+from normalize.page.dom import (_BLOCK_CHILD, _SPLIT_TOKENS, _is_element, _link_density, _names,
+                                _text, _tokens)
 from normalize.page.pictures import _is_figure
 
 
@@ -37,6 +38,9 @@ _CHROME_TOKENS = {
     "twitter", "instagram", "facebook", "whatsapp", "partners", "topbar", "badge",
 }
 _CONTENT_WORDS = re.compile(r"article|body|content|main|story|entry|post|text|cuerpo|corpo|inhalt")
+#: The words of _CONTENT_WORDS, whole ("post", not "postopen").
+_CONTENT_TOKENS = {"article", "body", "content", "main", "story", "entry", "post", "text",
+                   "cuerpo", "corpo", "inhalt"}
 
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
 
@@ -77,11 +81,6 @@ def _is_chrome(el, page_prose: int = 0) -> bool:
 
 #: Blocks of running text: an inline element inside one is part of a sentence.
 _TEXT_BLOCKS = {"p", "dd", "blockquote", "h2", "h3", "h4", "h5", "h6", "pre", "td"}
-
-
-#: The words of _CONTENT_WORDS, whole ("post", not "postopen").
-_CONTENT_TOKENS = {"article", "body", "content", "main", "story", "entry", "post", "text",
-                   "cuerpo", "corpo", "inhalt"}
 
 
 def _both_words(name: str) -> bool:
@@ -282,6 +281,8 @@ def _is_prose(el) -> bool:
     if not text or _LABELS.fullmatch(text) or (len(text) < 150 and _RIGHTS.search(text)):
         return False
     density = _link_density(el, len(text))
+    # A list of sources or readings under the text is mostly links, each with a few words of
+    # its own; a menu is links alone.
     if el.tag in ("ul", "ol"):
         return density < 0.85
     if el.tag == "table":
