@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from normalize.page.visible import _without_site
+from normalize.page.engine import page_authors
+from normalize.page.visible import _is_not_byline_area, _without_site
 
 
 def choose_authors(candidates: Iterable[Callable[[], tuple[str, ...]]],
@@ -36,3 +37,14 @@ def choose_authors(candidates: Iterable[Callable[[], tuple[str, ...]]],
             return kept
         site_only = site_only or found
     return site_only
+
+
+def engine_authors(root) -> tuple[str, ...]:
+    """trafilatura's byline reading of ``root`` (an untouched copy of the page, changed here)
+    once its comments, tag lists and breadcrumbs are gone: its reading takes a commenter's name,
+    or the comment form's "Name" label, for the author."""
+    for el in [el for el in root.xpath("//*[@class or @id or @itemprop]")
+               if _is_not_byline_area(el)]:
+        if el.getparent() is not None:
+            el.drop_tree()
+    return page_authors(root)

@@ -87,18 +87,53 @@ _BYLINE_CLASSES = ("byline", "by-line", "author", "autor", "auteur", "firma", "s
 _BYLINE_NOISE = ("bio", "avatar", "image", "img", "photo", "box", "about", "social", "follow")
 
 
+#: Parts of a class or id name (``comment-author``, ``post-tags``, ``breadcrumbs``) that mark an
+#: area of the page whose names are no byline: the comments (each commenter is an "author"
+#: there, and the form has an "author" field labelled "Name"), the tag lists and the breadcrumbs.
+_NOT_BYLINE_PARTS = {"comment", "comments", "commentlist", "respond", "reply", "replies",
+                     "breadcrumb", "breadcrumbs", "tags", "tagcloud", "taglist", "keywords"}
+_NOT_BYLINE_PROPS = {"comment", "breadcrumb", "keywords"}
+_NAME_PARTS = re.compile(r"[-_]+")
+
+
+def _is_not_byline_area(el) -> bool:
+    """Whether ``el`` is a comment, a tag list or a breadcrumb trail, by its class, id or
+    itemprop. A lone ``tag`` part counts only as the whole name or before ``links``, ``list``
+    or ``cloud``: WordPress marks a post ``tag-<keyword>`` for each of its tags. The page's
+    ``<html>`` and ``<body>`` are never one (``genesis-breadcrumbs-visible`` is a theme's
+    setting, not an area)."""
+    if el.tag in ("html", "body"):
+        return False
+    if (el.get("itemprop") or "").lower() in _NOT_BYLINE_PROPS:
+        return True
+    for name in f"{el.get('class') or ''} {el.get('id') or ''}".lower().split():
+        parts = [p for p in _NAME_PARTS.split(name) if p]
+        if _NOT_BYLINE_PARTS.intersection(parts):
+            return True
+        if parts[:1] == ["tag"] and (len(parts) == 1 or parts[1] in ("links", "list", "cloud")):
+            return True
+    return False
+
+
+def _in_not_byline_area(el) -> bool:
+    """Whether ``el`` or an element around it is a comment, a tag list or a breadcrumb trail."""
+    return any(_is_not_byline_area(a) for a in (el, *el.iterancestors()))
+
+
 def _find_byline(root, scope) -> tuple[str, ...]:
-    """Author names from the visible byline: ``rel=author`` links, else a byline element."""
+    """Author names from the visible byline: ``rel=author`` links, else a byline element;
+    never from the comments, a tag list or the breadcrumbs."""
     for area in (scope, root):
         if area is None:
             continue
-        links = [_text(a) for a in area.xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")]
+        links = [_text(a) for a in area.xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")
+                 if not _in_not_byline_area(a)]
         if any(links):
             return _author_list(links)
         # Minified class names say nothing, but a link to the author's page does.
         links = [_text(a) for a in area.xpath(".//a[@href]")
                  if _AUTHOR_PAGE.search(a.get("href")) and _looks_like_name(_text(a))
-                 and not _in_picture(a)]
+                 and not _in_picture(a) and not _in_not_byline_area(a)]
         if links:
             return _author_list(links)
         for el in area.iter(etree.Element):
@@ -109,7 +144,7 @@ def _find_byline(root, scope) -> tuple[str, ...]:
             if (el.get("itemprop") == "author" or (
                 any(c in names for c in _BYLINE_CLASSES)
                 and not any(n in _tokens(el) for n in _BYLINE_NOISE)
-            )) and not _in_picture(el):
+            )) and not _in_picture(el) and not _in_not_byline_area(el):
                 text = _byline_text(el)
                 if text and len(text) <= 120:
                     return _author_list([text])
@@ -122,7 +157,9 @@ def _byline_text(el) -> str:
     if names and all(names):
         return ", ".join(names)
     el = copy.deepcopy(el)
-    for sub in el.xpath(".//time|.//*[contains(@class,'date')]"):
+    # A post's meta line often holds its categories and tags beside (or instead of) the name.
+    for sub in el.xpath(".//time|.//*[contains(@class,'date')]|.//a[contains(@rel,'tag')]"
+                        "|.//a[contains(@rel,'category')]"):
         sub.drop_tree()
     text = _text(el)
     return re.split(r"\s[|·•—]\s|\s-\s", text)[0].strip()
