@@ -31,7 +31,7 @@ BYLINE_LABEL = re.compile(
     r"un\s+article\s+de|ein\s+bericht\s+von|un\s+articolo\s+di|"
     # "Posted by", "Erstellt von", "Publié par", "Publicado por", "Scritto da", "Geplaatst door"
     r"(?:geschrieben|verfasst|erstellt|gespeichert|veröffentlicht|eingestellt|gepostet|"
-    r"artikel|beitrag|ein\s+beitrag)\s+von|(?:écrit|publié|rédigé|posté)\s+par|"
+    r"artikel|beitrag|ein\s+beitrag|ein\s+artikel)\s+von|(?:écrit|publié|rédigé|posté)\s+par|"
     r"(?:publicado|redactado|postado)\s+por|(?:scritto|pubblicato)\s+da|a\s+cura\s+di|"
     r"articolo\s+di|(?:geschreven|geplaatst|gepubliceerd)\s+door|"
     # The author's archive link printed as the byline: "Zeige alle Beiträge von X",

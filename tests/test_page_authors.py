@@ -135,3 +135,25 @@ def test_dates_and_degrees_are_cut_from_bylines(line: str, names: tuple[str, ...
 def test_a_byline_with_its_date_on_a_page() -> None:
     assert authors(page(before='<p class="byline">By Maren Holt 25 March 2024</p>')) == \
         ("Maren Holt",)
+
+
+# --- 5. An author line after the text, as a last resort --------------------------------------
+
+def test_an_author_line_after_the_text() -> None:
+    assert authors(page(after="<p>Text: Maren Holt</p>")) == ("Maren Holt",)
+    signed = "<p>The councils meet again in May.<br>Von Jonas Keller</p>"
+    assert authors(page(after=signed)) == ("Jonas Keller",)
+    assert authors(page(outside="<p>By Maren Holt and Tomas Berg</p>")) == \
+        ("Maren Holt", "Tomas Berg")
+
+
+def test_an_author_line_after_the_text_comes_last() -> None:
+    assert authors(page(before='<p class="byline">By Tomas Berg</p>',
+                        after="<p>Text: Maren Holt</p>")) == ("Tomas Berg",)
+    # A sentence that starts like a byline is none.
+    assert authors(page(after="<p>By the end of May, the ferries run late.</p>")) == ()
+
+
+def test_an_article_line_with_its_date_and_time_above_the_text() -> None:
+    line = '<div class="metaInfo">Ein Artikel von <b>Jonas Keller</b> | 27.01.2024 - 12:45</div>'
+    assert authors(page(before=line)) == ("Jonas Keller",)

@@ -42,7 +42,7 @@ from normalize.model import (STATUS_NOT_ARTICLE, STATUS_USABLE, Article, Credit,
 from normalize.sanitize import clean_html
 from normalize.page.choose import candidate, choose_body, page_kind
 from normalize.page.engine import absolute_links, main_text, page_date
-from normalize.page.authors import choose_authors, engine_authors
+from normalize.page.authors import choose_authors, engine_authors, footer_byline
 from normalize.page.body import _article_scope, _block_html, _body_from_text, _collect_blocks, _drop_chrome, _find_container, _wrap_loose_text
 from normalize.page.dom import _text, _absolute, _first, _first_element, _language_code, _load, _locate
 from normalize.page.pictures import _pictures
@@ -115,6 +115,7 @@ def parse(
     blocks = _collect_blocks(container) if container is not None else []
     blocks, shown_authors, shown_date = _split_preamble(container, blocks, fields.title)
     byline = _find_byline(root, scope)
+    footer = footer_byline(container, blocks)
     fields.offer(published=_find_date(root, scope) or shown_date)
     ours = candidate("ours", clean_html(absolute_links("".join(_block_html(b) for b in blocks),
                                                        base)))
@@ -160,8 +161,8 @@ def parse(
     fields.title = _strip_site_name(fields.title, sites)
     declared_authors = fields.authors
     fields.authors = choose_authors((lambda: declared_authors, lambda: byline,
-                                     lambda: shown_authors, lambda: engine_authors(untouched())),
-                                    sites)
+                                     lambda: shown_authors, lambda: engine_authors(untouched()),
+                                     lambda: footer), sites)
     page_url = canonical or _absolute(fields.url, base) or url
     extra = (Note(NoteKind.BODY, f"{choice.candidate.name if choice.candidate else 'none'}: "
                       f"{choice.reason}"),) + title_notes

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
+from lxml import etree
+
+from normalize.page.dom import _is_element
 from normalize.page.engine import page_authors
-from normalize.page.visible import _is_not_byline_area, _without_site
+from normalize.page.visible import _is_byline, _is_not_byline_area, _without_site
+from normalize.text import clean_text, html_to_text
 
 
 def choose_authors(candidates: Iterable[Callable[[], tuple[str, ...]]],
@@ -48,3 +52,35 @@ def engine_authors(root) -> tuple[str, ...]:
         if el.getparent() is not None:
             el.drop_tree()
     return page_authors(root)
+
+
+#: An author line after the text is looked for in its last blocks, the last lines of those,
+#: and the first elements after the text's box (a "Text: Jane Doe" paragraph, a signature).
+_FOOTER_BLOCKS = 3
+_FOOTER_LINES = 4
+_FOOTER_SIBLINGS = 2
+#: A line longer than this is a sentence of the text, not a byline.
+_FOOTER_CHARS = 80
+
+
+def footer_byline(container, blocks: list) -> tuple[str, ...]:
+    """The byline printed after the article text ("Text: Jane Doe", "Von Jonas Keller" as
+    the text's last line, or just after its box): the last such line, or ``()``."""
+    lines: list[str] = []
+    for block in blocks[-_FOOTER_BLOCKS:]:
+        lines.extend(_lines(block))
+    lines = lines[-_FOOTER_LINES:]
+    if container is not None:
+        after = [el for el in container.itersiblings() if _is_element(el)]
+        for el in after[:_FOOTER_SIBLINGS]:
+            if not _is_not_byline_area(el):
+                lines.extend(_lines(el)[:_FOOTER_LINES])
+    for line in reversed(lines):
+        if len(line) <= _FOOTER_CHARS and _is_byline(line):
+            return (line,)
+    return ()
+
+
+def _lines(el) -> list[str]:
+    text = html_to_text(etree.tostring(el, encoding="unicode", with_tail=False))
+    return [line for line in (clean_text(t) for t in text.split("\n")) if line]

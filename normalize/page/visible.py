@@ -455,13 +455,17 @@ _READING_TIME = re.compile(
     r"\d+\s*(?:min|minutes?|minutos?|minuten|minuti)\.?(?:\s+\w+){0,2}", re.I)
 
 
+# "Par X - 15/02/2024 - 14:30": the time after the date, a part of its own.
+_CLOCK_TIME = re.compile(r"\d{1,2}[:.h]\d{2}(?:\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.))?", re.I)
+
+
 def _read_credit_line(text: str) -> tuple[tuple[str, ...], datetime | None] | None:
     """``Par Yann Le Goff - 15/02/2024`` gives its authors and date; ``None`` for any line that
     holds something else."""
     authors: tuple[str, ...] = ()
     date = None
     for part in re.split(r"\s+[|·•—–-]\s+", text):
-        if _READING_TIME.fullmatch(part):
+        if _READING_TIME.fullmatch(part) or _CLOCK_TIME.fullmatch(part):
             continue
         found = _parse_text_date(part) if len(part) <= 60 else None
         if found and date is None:
