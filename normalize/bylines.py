@@ -170,8 +170,27 @@ def _is_newsroom(text: str) -> bool:
 _SURNAME_START = re.compile(r"^(?:van|von|de|da|di|del|der|dos|das|du|af|zu)\s+(?:\w+\s+)?[A-ZÀ-ÖØ-Þ]")
 
 
+# A user name printed as the byline ("gizzmo", "reineckefuchs"): one lower-case word of letters,
+# which no role or newsroom word is.
+_HANDLE = re.compile(r"^[^\W\d_][^\W_]*(?:[._-][^\W_]+)*$")
+
+
+# What byline elements print beside or instead of a name: an "Edit" link for the site's
+# editors, a "Follow" button, the author archive's link, a date's label, a label alone, and
+# the content system's default accounts.
+_NOT_NAMES = {
+    "edit", "follow", "follow author", "share", "shares", "teilen", "alle artikel",
+    "all posts", "all articles", "archiv anzeigen", "no author", "unknown", "datum", "date",
+    "publiziert", "published", "posted", "updated", "veröffentlicht", "text", "autor",
+    "author", "fotos", "foto", "photo", "photos", "admin", "administrator", "webmaster",
+    "wordpressadmin", "root", "stand",
+}
+_FURNITURE_TAIL = re.compile(r"\s+(?:Edit|Follow|Shares?|Teilen)$")
+
+
 def _is_role(text: str) -> bool:
-    lower = text[:1].islower() and not _SURNAME_START.match(text)
+    lower = text[:1].islower() and not _SURNAME_START.match(text) and not (
+        _HANDLE.match(text) and len(text) >= 3)
     return lower or any(word in _ROLES for word in _words(text))
 
 
@@ -251,7 +270,9 @@ def _read_segment(segment: str) -> tuple[str | None, str | None]:
         previous = segment
         segment = _strip_edges(_strip_label(_strip_edges(clean_text(segment))))
         segment = _DANGLING.sub("", _POST_NOMINAL_TAIL.sub("", _PLACE_TAIL.sub("", segment)))
-    if not segment or not re.search(r"[^\W\d_]", segment) or _POST_NOMINALS.match(segment):
+        segment = _FURNITURE_TAIL.sub("", segment)
+    if not segment or not re.search(r"[^\W\d_]", segment) or _POST_NOMINALS.match(segment) \
+            or segment.casefold() in _NOT_NAMES:
         return None, None
     only = _agency_only(segment)
     if only:

@@ -157,3 +157,22 @@ def test_an_author_line_after_the_text_comes_last() -> None:
 def test_an_article_line_with_its_date_and_time_above_the_text() -> None:
     line = '<div class="metaInfo">Ein Artikel von <b>Jonas Keller</b> | 27.01.2024 - 12:45</div>'
     assert authors(page(before=line)) == ("Jonas Keller",)
+
+
+# --- Bylines that are user names or page furniture --------------------------------------------
+
+@pytest.mark.parametrize("line, names", [
+    # A blog prints its author's user name.
+    ("gullwing", ("gullwing",)), ("von harbourfox", ("harbourfox",)),
+    # Roles, newsrooms and content-system accounts are no person.
+    ("editor", ()), ("redacción", ()), ("admin", ()),
+    # Buttons and links printed in the byline element.
+    ("Maren Holt Edit", ("Maren Holt",)), ("Follow", ()), ("Alle Artikel", ()),
+])
+def test_user_names_and_furniture(line: str, names: tuple[str, ...]) -> None:
+    assert parse_byline(line)[0] == names
+
+
+def test_a_byline_element_with_no_name_does_not_stop_the_search() -> None:
+    follow = '<div class="author-info"><a href="/follow">Follow</a></div>'
+    assert authors(page(before=follow, after="<p>Text: Maren Holt</p>")) == ("Maren Holt",)

@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 
 from lxml import etree
 
+from normalize.bylines import parse_byline
 from normalize.page.dom import _is_element
 from normalize.page.engine import page_authors
 from normalize.page.visible import _is_byline, _is_not_byline_area, _without_site
@@ -28,19 +29,25 @@ def choose_authors(candidates: Iterable[Callable[[], tuple[str, ...]]],
     page) until one gives a byline that is not only one of ``site_names``; parts that are the
     site's name are dropped from it ("Ana Ruiz, Daily Post" gives "Ana Ruiz"). When every
     candidate is empty or the site's name, the first site-name byline is kept: the page's only
-    author is the site itself. Returns ``()`` when no candidate names anyone.
+    author is the site itself. A byline in which :func:`normalize.bylines.parse_byline` reads
+    neither a person nor an agency (a "Follow" button, "Redaktion") is kept only when no
+    candidate has better. Returns ``()`` when no candidate names anyone.
     """
     sites = set(site_names)
     site_only: tuple[str, ...] = ()
+    unread: tuple[str, ...] = ()
     for read in candidates:
         found = read()
         if not found:
             continue
         kept = _without_site(found, sites)
-        if kept:
+        if kept and any(parse_byline(a) != ((), None) for a in kept):
             return kept
-        site_only = site_only or found
-    return site_only
+        if kept:
+            unread = unread or kept
+        else:
+            site_only = site_only or found
+    return site_only or unread
 
 
 def engine_authors(root) -> tuple[str, ...]:
