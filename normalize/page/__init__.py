@@ -48,7 +48,8 @@ from normalize.page.dom import _text, _absolute, _first, _first_element, _langua
 from normalize.page.pictures import _pictures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
-from normalize.page.visible import (_find_byline, _find_date, _page_title, _site_names,
+from normalize.page.visible import (_find_byline, _find_date, _page_title, _shown_title,
+                                    _site_names,
                                     _split_preamble, _strip_site_name, _title_from_body,
                                     page_host, shared_site_names,
                                     site_names_by_host, title_tag)
@@ -158,7 +159,7 @@ def parse(
 
     pictures = _pictures(root, scope, container, blocks, fields.picture, base)
     sites = [*site_names, *_site_names(root, meta, fields, canonical or url)]
-    fields.title = _strip_site_name(fields.title, sites)
+    fields.title = _shown_title(root, _strip_site_name(fields.title, sites))
     declared_authors = fields.authors
     fields.authors = choose_authors((lambda: declared_authors, lambda: byline,
                                      lambda: shown_authors, lambda: engine_authors(untouched()),

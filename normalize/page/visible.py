@@ -447,6 +447,29 @@ def _page_title(root, scope, site: str | None) -> str | None:
     return _text(shown) if shown is not None else stripped
 
 
+_DASHES = re.compile(r"\s*[–—‒]\s*|\s+-\s+")
+
+
+def _shown_title(root, title: str | None) -> str | None:
+    """``title`` as the page's headline element prints it when the two differ only in
+    typography („“ « » for ", – for -) or case: metadata often carries a plain-typed copy.
+    A headline printed in capitals does not replace one that is not."""
+    if not title:
+        return title
+    wanted = _typographic_key(title)
+    for el in root.iter("h1", "h2", "h3"):
+        shown = _text(el)
+        if shown != title and len(shown) < 300 and _typographic_key(shown) == wanted \
+                and (title.isupper() or not shown.isupper()):
+            return shown
+    return title
+
+
+def _typographic_key(text: str) -> str:
+    # Apostrophes are compared as they are: the page fixtures keep the metadata's "'".
+    return " ".join(_DASHES.sub(" - ", re.sub(r"[“”«»„]", '"', text)).casefold().split())
+
+
 def _comparable(text: str) -> str:
     return re.sub(r"[’‘`´]", "'", re.sub(r"[“”«»„]", '"', text)).casefold()
 
