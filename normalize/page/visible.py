@@ -420,8 +420,20 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
     parts = _TITLE_PARTS.split(title)
     if len(parts) > 1 and len(parts[-1]) <= 40 and parts[-1] != max(parts, key=len):
         names.append(parts[-1])
-    names.extend(host_names(url))
+    hosts = host_names(url)
+    names.extend(hosts)
+    # "Batteriespeicher - daheim Solar" on daheim-solar.de, "Items | The Perspective" on
+    # theperspective.com: an end of the title that spells the host's name is the site's.
+    squashed = {_squash(h) for h in hosts}
+    for text in (title, fields.title or ""):
+        names.extend(end for end in _ends(text) if end and _squash(end) in squashed)
     return list(dict.fromkeys(n for n in names if n))
+
+
+def _squash(text: str) -> str:
+    """``text`` lower-cased with only its letters and digits (``daheim Solar``, ``daheim-solar``
+    and ``daheimsolar`` are the same)."""
+    return "".join(c for c in text.casefold() if c.isalnum())
 
 
 def _page_title(root, scope, site: str | None) -> str | None:
