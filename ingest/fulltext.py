@@ -7,8 +7,12 @@ Many agency feeds carry a teaser; the article page carries the story. For a sour
 * fetches the remaining entries' links through one :class:`PageFetcher` per run: a small thread
   pool, the run's :class:`~ingest.fetch.HostLimits`, a URL cache (two entries pointing at the
   same page cost one request) and the ``page_max_bytes`` cap;
-* parses each page with ``normalize.parse_bytes(data, "page", url, headers=...)`` plus the wire
-  conventions, and merges it field by field (:func:`merge`).
+* once all of them are in, finds the site's names that the ``<title>`` texts of several pages
+  of one host share (:func:`normalize.page.site_names_by_host`, as page sources do: a site
+  that declares no ``og:site_name`` still prints its name in every title, and often gives it
+  as the author), then parses each page with ``normalize.parse_bytes(data, "page", url,
+  headers=..., site_names=...)`` plus the wire conventions, and merges it field by field
+  (:func:`merge`).
 
 A page that fails (timeout, 4xx/5xx, not HTML, over the cap, unreadable) leaves the feed's record
 as it was; the reason is returned so the pipeline records it against the source, and the run goes
@@ -62,6 +66,15 @@ class Page:
     elapsed: float = 0.0
 
 
+@dataclass(frozen=True)
+class Download:
+    """The outcome of fetching one page, before it is parsed: the answer, or the reason."""
+
+    url: str
+    fetched: Fetched | None = None
+    reason: str | None = None
+
+
 @dataclass
 class Completed:
     """What :func:`complete` did to a source's records."""
@@ -87,7 +100,8 @@ class Completed:
 
 
 class PageFetcher:
-    """Fetches article pages concurrently (``workers`` threads), each URL at most once.
+    """Fetches article pages concurrently (``workers`` threads), each URL at most once, and
+    parses them on the same threads once the caller knows the site's names (:meth:`parse`).
 
     Use as a context manager or call :meth:`close`. Thread-safe: several sources of a run may
     ask for pages at once; the cache is shared, so a page two sources link to is fetched once.
@@ -100,30 +114,52 @@ class PageFetcher:
         self.max_bytes = max_bytes
         self.deadline = deadline
         self._pool = ThreadPoolExecutor(max(workers, 1), thread_name_prefix="wirefeed-page")
-        self._cache: dict[str, Future[Page]] = {}
+        self._cache: dict[str, Future[Download]] = {}
+        self._parsed: dict[tuple[str, tuple[str, ...]], Future[Page]] = {}
         self._lock = threading.Lock()
         self.requests = 0
 
-    def page(self, url: str, source: str | None = None) -> Future[Page]:
-        """A future :class:`Page` for ``url`` (the same future for a URL asked for before)."""
+    def download(self, url: str, source: str | None = None) -> Future[Download]:
+        """A future :class:`Download` of ``url`` (the same future for a URL asked for before)."""
         with self._lock:
             future = self._cache.get(url)
             if future is None:
-                future = self._cache[url] = self._pool.submit(self._load, url, source)
+                future = self._cache[url] = self._pool.submit(self._fetch, url, source)
                 self.requests += 1
             return future
 
-    def _load(self, url: str, source: str | None) -> Page:
+    def parse(self, download: Download, site_names: tuple[str, ...] = (),
+              source: str | None = None) -> Future[Page]:
+        """A future :class:`Page`: ``download`` parsed with the site's names found on the
+        host's other pages (the same future for the same page and names)."""
+        key = (download.url, site_names)
+        with self._lock:
+            future = self._parsed.get(key)
+            if future is None:
+                future = self._parsed[key] = self._pool.submit(self._parse, download,
+                                                               site_names, source)
+            return future
+
+    def _fetch(self, url: str, source: str | None) -> Download:
         try:
             fetched = fetch(self.client, url, max_bytes=self.max_bytes, deadline=self.deadline,
                             source=source, accept=ACCEPT_HTML, limits=self.limits)
         except FetchError as exc:
-            return Page(url, reason=clean_reason(exc.reason))
+            return Download(url, reason=clean_reason(exc.reason))
         if not is_html(fetched):
             kind = fetched.content_type or "no content type"
-            return Page(url, reason=f"not an HTML page ({kind})", elapsed=fetched.elapsed)
+            return Download(url, fetched, reason=f"not an HTML page ({kind})")
+        return Download(url, fetched)
+
+    def _parse(self, download: Download, site_names: tuple[str, ...],
+               source: str | None) -> Page:
+        url, fetched = download.url, download.fetched
+        if fetched is None or download.reason:
+            return Page(url, reason=download.reason,
+                        elapsed=fetched.elapsed if fetched is not None else 0.0)
         try:
-            records = parse_bytes(fetched.data, "page", fetched.url, headers=fetched.headers)
+            records = parse_bytes(fetched.data, "page", fetched.url, headers=fetched.headers,
+                                  site_names=site_names)
         except ParseError as exc:
             return Page(url, reason=clean_reason(exc.reason), elapsed=fetched.elapsed)
         except Exception as exc:  # a parser bug must not cost the feed its records
@@ -248,12 +284,12 @@ def complete(entries: Sequence[Article], known: Mapping[str, str], pages: PageFe
                                       f"(fulltext_max)"),)))
             continue
         asked.add(url)
-        waiting.append((len(result.articles), entry, pages.page(url, source)))
+        waiting.append((len(result.articles), entry, pages.download(url, source)))
         result.articles.append(entry)
     if result.over_cap:
         log.warning("[%s] full text: %d entries over the cap of %d pages per run (their feed "
                     "text is kept; tried next run)", source or "-", result.over_cap, max_pages)
-    for index, entry, future in waiting:
+    for index, entry, future in _parsed(waiting, pages, source):
         page = future if isinstance(future, Page) else future.result()
         if page.article is None:
             result.failures.append(f"{page.url}: {page.reason}")
@@ -266,3 +302,21 @@ def complete(entries: Sequence[Article], known: Mapping[str, str], pages: PageFe
         result.articles[index] = merge(entry, page.article, page.url)
         result.merged += 1
     return result
+
+
+def _parsed(waiting: list, pages: PageFetcher, source: str | None) -> list:
+    """``waiting`` (index, entry, future download or refusal) with each download's future
+    :class:`Page`, parsed once every page is in: the names of the site that the ``<title>``
+    texts of one host's pages share are then known, and each page of that host gets them."""
+    # Here, not at the top: every command would pay for importing the page parser at start.
+    from normalize.page import page_host, site_names_by_host
+
+    done = [(index, entry, item if isinstance(item, Page) else item.result())
+            for index, entry, item in waiting]
+    fetched = [d.fetched for _, _, d in done
+               if isinstance(d, Download) and d.fetched is not None and not d.reason]
+    names = site_names_by_host((f.url, f.data) for f in fetched)
+    return [(index, entry, item if isinstance(item, Page) else pages.parse(
+                item, names.get(page_host(item.fetched.url), ()) if item.fetched else (),
+                source))
+            for index, entry, item in done]

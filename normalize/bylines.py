@@ -15,6 +15,7 @@ import re
 from functools import lru_cache
 
 from normalize.agencies import find_agency_match, is_agency
+from normalize.months import MONTHS
 from normalize.text import clean_text
 
 logger = logging.getLogger(__name__)
@@ -25,14 +26,25 @@ logger = logging.getLogger(__name__)
 # Case-insensitive, so the name lookahead only needs "Texto" to be a word of its own; "van",
 # "av" and "af" only in lower case: capitalized they begin names ("Van Morrison", "Af Klint").
 BYLINE_LABEL = re.compile(
-    r"^(?:(?:written|reported|reporting|text|story|words)\s+by|escrito\s+por|texto\s+de|"
+    r"^(?:(?:written|reported|reporting|text|story|words|posted|published|submitted|"
+    r"contributed|article)\s+by|post\s+author|escrito\s+por|texto\s+de|"
     r"un\s+article\s+de|ein\s+bericht\s+von|un\s+articolo\s+di|"
-    r"by|par|por|von|door|di|de|da|(?-i:van|av|af)|"
+    # "Posted by", "Erstellt von", "Publié par", "Publicado por", "Scritto da", "Geplaatst door"
+    r"(?:geschrieben|verfasst|erstellt|gespeichert|veröffentlicht|eingestellt|gepostet|"
+    r"artikel|beitrag|ein\s+beitrag|ein\s+artikel)\s+von|(?:écrit|publié|rédigé|posté)\s+par|"
+    r"(?:publicado|redactado|postado)\s+por|(?:scritto|pubblicato)\s+da|a\s+cura\s+di|"
+    r"articolo\s+di|(?:geschreven|geplaatst|gepubliceerd)\s+door|"
+    # The author's archive link printed as the byline: "Zeige alle Beiträge von X",
+    # "View all posts by X", "Zum Profil von X".
+    r"(?:(?:zeige\s+)?alle\s+(?:beiträge|artikel)|(?:view|show|see)\s+all\s+"
+    r"(?:posts|articles|stories)|(?:all|more)\s+(?:posts|articles|stories)|zum\s+profil)"
+    r"\s+(?:von|by|of|from)|"
+    r"by|par|por|von|vom|door|di|de|da|(?-i:van|av|af)|©|"
     # Printed without a colon before a name ("Texto Ana Ruiz", "Reportage Yann Le Goff").
     r"(?:text|texto|texte|autor|autora|autorin|auteur|author|reportage)(?=\s*[-–]?\s+(?-i:[A-ZÀ-ÖØ-Þ]))|"
     r"(?:text|texto|texte|testo|autor|autora|autores|author|authors|auteur|auteurs|autore|"
-    r"autori|autorin|autrice|sources?|fuentes?|fonte|fonti|quelle|agencia|agência|agence|"
-    r"agentur|agenzia|agency)\s*:)"
+    r"autori|autorin|autrice|interview|entrevista|sources?|fuentes?|fonte|fonti|quelle|"
+    r"agencia|agência|agence|agentur|agenzia|agency)\s*:)"
     r"(?=[\s:]|$)\s*:?\s*",
     re.IGNORECASE,
 )
@@ -42,7 +54,9 @@ BYLINE_LABEL = re.compile(
 _PARTICLE_LABELS = {"di", "de", "da", "van", "av", "af"}
 # Between authors: commas, "and" in the six languages, ampersands, slashes, semicolons.
 # Lowercase only: "John E Smith" has a middle initial, "Ana e João" two authors.
-_JOINERS = re.compile(r"\s*(?:,|;|&|/|\+)\s*|\s+(?:and|And|AND|y|e|et|und|ed)\s+")
+# A serial comma before the last name: "A, B, and C".
+_JOINERS = re.compile(r"\s*(?:,|;|&|/|\+)\s*(?:(?:and|And|AND|y|e|et|und|ed)\s+)?"
+                      r"|\s+(?:and|And|AND|y|e|et|und|ed)\s+")
 # Parts of a byline that are not authors at all: "| 24 Oct 2023", "· Madrid".
 _FIELDS = re.compile(r"\s*[|•·]\s*|\n")
 _NEWSROOM = {
@@ -73,6 +87,49 @@ _ROLES = {
 _PLACE_TAIL = re.compile(r"\s+(?:in|en|aus|em|à|from|desde|depuis|dalla)\s+\S.*$",
                          re.IGNORECASE)
 _EDGE_PUNCT = " .:;-–—()[]\"'«»“”"
+
+_MONTH_NAMES = "|".join(sorted((m for m in MONTHS if len(m) >= 3), key=len, reverse=True))
+# A date printed in the byline ("By Jane Doe March 25, 2015", "Von X am 21. April 2020",
+# "X Stand: 05.02.2020", "Posted by X on 26/10/13, 03:48 pm"): it and what follows it go.
+# Every form needs a number, so names such as "April Roach" or "June Carter" stay.
+_DATE_IN_BYLINE = re.compile(
+    r"(?:\b(?:last\s+)?(?:updated|published|posted|stand|aktualisiert|veröffentlicht|publié|"
+    r"mis\s+à\s+jour|publicado|actualizado)\s*:?\s*)?"
+    r"(?:\b(?:am|on|le|el|il|em|den|op|vom|the)\s+)?"
+    r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\d{4}-\d{2}-\d{2}|"
+    r"\d{1,2}\.?\s+(?:de\s+)?(?:" + _MONTH_NAMES + r")\b|"
+    r"\b(?:" + _MONTH_NAMES + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|"
+    r"\b(?:" + _MONTH_NAMES + r")\.?\s+\d{4}\b).*$",
+    re.IGNORECASE | re.DOTALL)
+# What a date or a category link cut off leaves dangling: "Isabella Ruiz am" (the date was a
+# <time> element), "By Jane Doe in" (the section was a link).
+_DANGLING = re.compile(r"\s+(?:am|on|in|le|el|il|em|en|um|dans)\s*$")
+# Degrees and post-nominal letters after a name ("Grant Tinsley, PhD", "Jane Doe, MA, RD"):
+# they are no author of their own. Upper case only where the letters are also names ("Ma").
+_POST_NOMINALS = re.compile(
+    r"^(?:(?:(?i:ph\.?\s?d)|M\.D|M\.A|M\.S|MD|MA|MS|MSc|BSc|BA|MBA|MPH|MSW|MFA|RN|RD|RDN|"
+    r"DVM|PharmD|JD|LLM|Esq|EdD|DDS|FACP|FRCP|CPA|CFA)\.?\s*)+$")
+_POST_NOMINAL_TAIL = re.compile(r",?\s+(?:(?i:ph\.?\s?d\.?)|M\.D\.|MBA|MPH)$")
+# A name that ends in an initial or "Jr." keeps its period ("Joe S.", "Perry Bacon Jr.").
+_ABBREVIATED_END = re.compile(r"(?:^|[\s.])(?:[^\W\d_]|Jr|Sr|Jun|Sen)$")
+
+
+def _without_date(field: str) -> str:
+    """``field`` without the date printed in it and what follows the date; a field that
+    starts with its date is left as it is."""
+    match = _DATE_IN_BYLINE.search(field)
+    if match is not None and match.start() > 0:
+        return field[:match.start()]
+    return field
+
+
+def _strip_edges(text: str) -> str:
+    """``text`` without the punctuation at its ends, except the period of an initial."""
+    stripped = text.strip(_EDGE_PUNCT)
+    if stripped and text.rstrip(_EDGE_PUNCT.replace(".", "")).endswith(stripped + ".") \
+            and _ABBREVIATED_END.search(stripped):
+        return stripped + "."
+    return stripped
 _NOISE = re.compile(r"@|https?://|www\.|\d", re.IGNORECASE)
 
 
@@ -113,8 +170,27 @@ def _is_newsroom(text: str) -> bool:
 _SURNAME_START = re.compile(r"^(?:van|von|de|da|di|del|der|dos|das|du|af|zu)\s+(?:\w+\s+)?[A-ZÀ-ÖØ-Þ]")
 
 
+# A user name printed as the byline ("gizzmo", "reineckefuchs"): one lower-case word of letters,
+# which no role or newsroom word is.
+_HANDLE = re.compile(r"^[^\W\d_][^\W_]*(?:[._-][^\W_]+)*$")
+
+
+# What byline elements print beside or instead of a name: an "Edit" link for the site's
+# editors, a "Follow" button, the author archive's link, a date's label, a label alone, and
+# the content system's default accounts.
+_NOT_NAMES = {
+    "edit", "follow", "follow author", "share", "shares", "teilen", "alle artikel",
+    "all posts", "all articles", "archiv anzeigen", "no author", "unknown", "datum", "date",
+    "publiziert", "published", "posted", "updated", "veröffentlicht", "text", "autor",
+    "author", "fotos", "foto", "photo", "photos", "admin", "administrator", "webmaster",
+    "wordpressadmin", "root", "stand",
+}
+_FURNITURE_TAIL = re.compile(r"\s+(?:Edit|Follow|Shares?|Teilen)$")
+
+
 def _is_role(text: str) -> bool:
-    lower = text[:1].islower() and not _SURNAME_START.match(text)
+    lower = text[:1].islower() and not _SURNAME_START.match(text) and not (
+        _HANDLE.match(text) and len(text) >= 3)
     return lower or any(word in _ROLES for word in _words(text))
 
 
@@ -171,7 +247,7 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
     persons: list[str] = []
     agency: str | None = None
     for field in _FIELDS.split(text):
-        field = _strip_label(clean_text(field))
+        field = _strip_label(_without_date(clean_text(field)))
         # Parentheses hold an agency ("Ana Gómez (EFE)"), a place or an address: never a person.
         # Innermost first, until none is left ("((EFE))" leaves no "( )" behind).
         while (inners := _PARENTHESIZED.findall(field)):
@@ -192,9 +268,11 @@ def _read_segment(segment: str) -> tuple[str | None, str | None]:
     previous = None
     while segment != previous:  # until stable, so a person re-reads as itself
         previous = segment
-        segment = _strip_label(clean_text(segment).strip(_EDGE_PUNCT)).strip(_EDGE_PUNCT)
-        segment = _PLACE_TAIL.sub("", segment)
-    if not segment or not re.search(r"[^\W\d_]", segment):
+        segment = _strip_edges(_strip_label(_strip_edges(clean_text(segment))))
+        segment = _DANGLING.sub("", _POST_NOMINAL_TAIL.sub("", _PLACE_TAIL.sub("", segment)))
+        segment = _FURNITURE_TAIL.sub("", segment)
+    if not segment or not re.search(r"[^\W\d_]", segment) or _POST_NOMINALS.match(segment) \
+            or segment.casefold() in _NOT_NAMES:
         return None, None
     only = _agency_only(segment)
     if only:

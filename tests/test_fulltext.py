@@ -16,6 +16,7 @@ from ingest.archive import open_archive
 from ingest.config import load_config
 from ingest.fulltext import merge
 from ingest.pipeline import run_once
+from normalize import parse_bytes, wire
 from normalize.model import Article, Image, Related
 
 NOW = datetime(2025, 3, 6, 12, 0, tzinfo=timezone.utc)
@@ -175,4 +176,39 @@ def test_page_fetches_are_bounded_per_host(tmp_path, server) -> None:
     assert outcome.new == 6 and outcome.reason is None
     assert server.hits["/story"] == 6
     assert "broken" not in seen and seen["peak"] <= 2  # two at once (forced), never more
+    archive.close()
+
+
+def site_page(headline: str, reporter: str) -> bytes:
+    """A page of a site that names itself only before each headline in its <title> and as the
+    author in its metadata; the reporter's byline is printed on the page."""
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Northfield Courier - {headline}</title><meta name="author" content="Northfield Courier"></head><body>
+<article><h1>{headline}</h1><p class="byline">By {reporter}</p>
+{"".join(f"<p>{p}</p>" for p in STORY)}</article></body></html>""".encode()
+
+
+def test_fulltext_pages_get_the_site_names_their_host_shares(tmp_path, server) -> None:
+    """As for page sources: the <title>s of a host's pages fetched in the run name the site,
+    so its name in the metadata does not hide the printed byline."""
+    base = server.base
+    stories = [("Parliament passes the climate law", "Ana Prieto"),
+               ("Harbour reopens after the storm", "Tomas Berg"),
+               ("Rates stay unchanged for now", "Maren Holt")]
+    items = [{"guid": f"S{n}", "title": headline, "link": f"{base}/s{n}"}
+             for n, (headline, _) in enumerate(stories)]
+    server.routes["/feed.xml"] = Route(body=feed(items), etag=False)
+    for n, (headline, reporter) in enumerate(stories):
+        server.routes[f"/s{n}"] = Route(body=site_page(headline, reporter), content_type="text/html")
+    # One page on its own cannot tell the site's name from a person's.
+    [alone] = parse_bytes(site_page(*stories[0]), "page", f"{base}/s0")
+    assert wire.enrich(alone).authors == ("Northfield Courier",)
+
+    config, archive = _setup(tmp_path, server.url("/feed.xml"))
+    outcome = run_once(config, archive, now=NOW).outcomes[0]
+    assert outcome.new == 3 and outcome.reason is None
+    records = _records(config)
+    assert [json.loads(records[f"S{n}"]["authors"]) for n in range(3)] == \
+        [[reporter] for _, reporter in stories]
+    assert all(server.hits[f"/s{n}"] == 1 for n in range(3))
     archive.close()

@@ -171,3 +171,23 @@ def test_a_page_source_strips_the_name_its_pages_share(tmp_path, server) -> None
     assert titles["untitled"].startswith("Lawmakers approved the budget")
     notes = json.loads(extra[server.url("/untitled")])
     assert ["title", "no headline on the page: the first paragraph of its text"] in notes
+
+
+@pytest.mark.parametrize("declared, shown, title", [
+    # Metadata typed plainly, the headline typeset: the headline's dashes and quotes win.
+    ("Ferries - the late boat returns", "Ferries – the late boat returns",
+     "Ferries – the late boat returns"),
+    ('Mayor: "No more delays"', "Mayor: „No more delays“", "Mayor: „No more delays“"),
+    # A headline set in capitals, or another text, does not replace the declared title.
+    ("Ferries return", "FERRIES RETURN", "Ferries return"),
+    ("Ferries return", "Ferries are back", "Ferries return"),
+])
+def test_the_title_takes_the_typography_the_headline_prints(declared: str, shown: str,
+                                                            title: str) -> None:
+    data = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>x</title>
+<meta property="og:title" content='{declared}'></head><body><article><h1>{shown}</h1>
+<p>The harbour authority approved the new ferry timetable on Monday after a long
+consultation with the island councils and the operators of the smaller boats.</p>
+</article></body></html>""".encode()
+    [article] = parse_bytes(data, "page", "https://gazette.example/a")
+    assert article.title == title

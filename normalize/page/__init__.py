@@ -41,15 +41,17 @@ from normalize.model import (STATUS_NOT_ARTICLE, STATUS_USABLE, Article, Credit,
                              NoteKind, Related)
 from normalize.sanitize import clean_html
 from normalize.page.choose import candidate, choose_body, page_kind
-from normalize.page.engine import absolute_links, main_text, page_authors, page_date
+from normalize.page.engine import absolute_links, main_text, page_date
+from normalize.page.authors import choose_authors, engine_authors, footer_byline
 from normalize.page.body import _article_scope, _block_html, _body_from_text, _collect_blocks, _drop_chrome, _find_container, _wrap_loose_text
 from normalize.page.dom import _text, _absolute, _first, _first_element, _language_code, _load, _locate
 from normalize.page.pictures import _pictures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
-from normalize.page.visible import (_find_byline, _find_date, _page_title, _site_names,
+from normalize.page.visible import (_find_byline, _find_date, _page_title, _shown_title,
+                                    _site_names,
                                     _split_preamble, _strip_site_name, _title_from_body,
-                                    _without_site, page_host, shared_site_names,
+                                    page_host, shared_site_names,
                                     site_names_by_host, title_tag)
 
 __all__ = ["page_host", "parse", "shared_site_names", "site_names_by_host", "title_tag"]
@@ -113,7 +115,8 @@ def parse(
     fields.offer(title=_page_title(root, scope, site))
     blocks = _collect_blocks(container) if container is not None else []
     blocks, shown_authors, shown_date = _split_preamble(container, blocks, fields.title)
-    fields.offer(authors=_find_byline(root, scope) or shown_authors)
+    byline = _find_byline(root, scope)
+    footer = footer_byline(container, blocks)
     fields.offer(published=_find_date(root, scope) or shown_date)
     ours = candidate("ours", clean_html(absolute_links("".join(_block_html(b) for b in blocks),
                                                        base)))
@@ -128,13 +131,16 @@ def parse(
     choice = choose_body(ours, engine, declared)
     body_html = choice.candidate.html if choice.candidate else ""
     body_text = choice.candidate.text if choice.candidate else ""
-    if fields.published is None or not fields.authors:
-        # What our readers missed, the libraries look for on an untouched copy of the page.
-        pristine = _load(data, url, headers)[0]
-        if fields.published is None:
-            fields.offer(published=page_date(pristine))
-        if not fields.authors:
-            fields.offer(authors=page_authors(pristine))
+    # What our readers missed, the libraries look for on an untouched copy of the page.
+    pristine = []
+
+    def untouched():
+        if not pristine:
+            pristine.append(_load(data, url, headers)[0])
+        return pristine[0]
+
+    if fields.published is None:
+        fields.offer(published=page_date(untouched()))
     kind = page_kind(choice, fields.declared, fields.free, STATUS_NOT_ARTICLE, fields.title,
                      link_texts)
     if not kind.keep_body:  # a front's "text" is its headlines: never a body
@@ -153,8 +159,11 @@ def parse(
 
     pictures = _pictures(root, scope, container, blocks, fields.picture, base)
     sites = [*site_names, *_site_names(root, meta, fields, canonical or url)]
-    fields.title = _strip_site_name(fields.title, sites)
-    fields.authors = _without_site(fields.authors, sites)
+    fields.title = _shown_title(root, _strip_site_name(fields.title, sites))
+    declared_authors = fields.authors
+    fields.authors = choose_authors((lambda: declared_authors, lambda: byline,
+                                     lambda: shown_authors, lambda: engine_authors(untouched()),
+                                     lambda: footer), sites)
     page_url = canonical or _absolute(fields.url, base) or url
     extra = (Note(NoteKind.BODY, f"{choice.candidate.name if choice.candidate else 'none'}: "
                       f"{choice.reason}"),) + title_notes

@@ -354,13 +354,13 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
     # og:type "website" says nothing: many CMSes put it on every page, articles included.
     if fields.declared is None and og_type.startswith("article"):
         fields.declared = "article"
-    # article:author is often a profile URL, and a site often puts its own name in
-    # <meta name="author">: neither is a byline.
-    authors = _first(
-        [a for a in meta.get(key, []) if not a.startswith(("http://", "https://", "/"))
-         and a not in (site, fields.publisher)]
-        for key in _META_AUTHOR
-    ) or []
+    # article:author is often a profile URL: no byline. A site often puts its own name in
+    # <meta name="author">: kept, for normalize.page.authors looks past it for a printed
+    # byline and keeps it only when the page names nobody else.
+    declared = [[a for a in meta.get(key, []) if not a.startswith(("http://", "https://", "/"))]
+                for key in _META_AUTHOR]
+    authors = _first([a for a in found if a not in (site, fields.publisher)]
+                     for found in declared) or _first(declared) or []
     keywords = [k for key in _META_KEYWORDS for v in meta.get(key, []) for k in v.split(",")]
     picture = None
     image = one(_META_IMAGE)

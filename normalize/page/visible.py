@@ -87,18 +87,53 @@ _BYLINE_CLASSES = ("byline", "by-line", "author", "autor", "auteur", "firma", "s
 _BYLINE_NOISE = ("bio", "avatar", "image", "img", "photo", "box", "about", "social", "follow")
 
 
+#: Parts of a class or id name (``comment-author``, ``post-tags``, ``breadcrumbs``) that mark an
+#: area of the page whose names are no byline: the comments (each commenter is an "author"
+#: there, and the form has an "author" field labelled "Name"), the tag lists and the breadcrumbs.
+_NOT_BYLINE_PARTS = {"comment", "comments", "commentlist", "respond", "reply", "replies",
+                     "breadcrumb", "breadcrumbs", "tags", "tagcloud", "taglist", "keywords"}
+_NOT_BYLINE_PROPS = {"comment", "breadcrumb", "keywords"}
+_NAME_PARTS = re.compile(r"[-_]+")
+
+
+def _is_not_byline_area(el) -> bool:
+    """Whether ``el`` is a comment, a tag list or a breadcrumb trail, by its class, id or
+    itemprop. A lone ``tag`` part counts only as the whole name or before ``links``, ``list``
+    or ``cloud``: WordPress marks a post ``tag-<keyword>`` for each of its tags. The page's
+    ``<html>`` and ``<body>`` are never one (``genesis-breadcrumbs-visible`` is a theme's
+    setting, not an area)."""
+    if el.tag in ("html", "body"):
+        return False
+    if (el.get("itemprop") or "").lower() in _NOT_BYLINE_PROPS:
+        return True
+    for name in f"{el.get('class') or ''} {el.get('id') or ''}".lower().split():
+        parts = [p for p in _NAME_PARTS.split(name) if p]
+        if _NOT_BYLINE_PARTS.intersection(parts):
+            return True
+        if parts[:1] == ["tag"] and (len(parts) == 1 or parts[1] in ("links", "list", "cloud")):
+            return True
+    return False
+
+
+def _in_not_byline_area(el) -> bool:
+    """Whether ``el`` or an element around it is a comment, a tag list or a breadcrumb trail."""
+    return any(_is_not_byline_area(a) for a in (el, *el.iterancestors()))
+
+
 def _find_byline(root, scope) -> tuple[str, ...]:
-    """Author names from the visible byline: ``rel=author`` links, else a byline element."""
+    """Author names from the visible byline: ``rel=author`` links, else a byline element;
+    never from the comments, a tag list or the breadcrumbs."""
     for area in (scope, root):
         if area is None:
             continue
-        links = [_text(a) for a in area.xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")]
+        links = [_text(a) for a in area.xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")
+                 if not _in_not_byline_area(a)]
         if any(links):
             return _author_list(links)
         # Minified class names say nothing, but a link to the author's page does.
         links = [_text(a) for a in area.xpath(".//a[@href]")
                  if _AUTHOR_PAGE.search(a.get("href")) and _looks_like_name(_text(a))
-                 and not _in_picture(a)]
+                 and not _in_picture(a) and not _in_not_byline_area(a)]
         if links:
             return _author_list(links)
         for el in area.iter(etree.Element):
@@ -109,7 +144,7 @@ def _find_byline(root, scope) -> tuple[str, ...]:
             if (el.get("itemprop") == "author" or (
                 any(c in names for c in _BYLINE_CLASSES)
                 and not any(n in _tokens(el) for n in _BYLINE_NOISE)
-            )) and not _in_picture(el):
+            )) and not _in_picture(el) and not _in_not_byline_area(el):
                 text = _byline_text(el)
                 if text and len(text) <= 120:
                     return _author_list([text])
@@ -122,7 +157,9 @@ def _byline_text(el) -> str:
     if names and all(names):
         return ", ".join(names)
     el = copy.deepcopy(el)
-    for sub in el.xpath(".//time|.//*[contains(@class,'date')]"):
+    # A post's meta line often holds its categories and tags beside (or instead of) the name.
+    for sub in el.xpath(".//time|.//*[contains(@class,'date')]|.//a[contains(@rel,'tag')]"
+                        "|.//a[contains(@rel,'category')]"):
         sub.drop_tree()
     text = _text(el)
     return re.split(r"\s[|·•—]\s|\s-\s", text)[0].strip()
@@ -383,8 +420,20 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
     parts = _TITLE_PARTS.split(title)
     if len(parts) > 1 and len(parts[-1]) <= 40 and parts[-1] != max(parts, key=len):
         names.append(parts[-1])
-    names.extend(host_names(url))
+    hosts = host_names(url)
+    names.extend(hosts)
+    # "Batteriespeicher - daheim Solar" on daheim-solar.de, "Items | The Perspective" on
+    # theperspective.com: an end of the title that spells the host's name is the site's.
+    squashed = {_squash(h) for h in hosts}
+    for text in (title, fields.title or ""):
+        names.extend(end for end in _ends(text) if end and _squash(end) in squashed)
     return list(dict.fromkeys(n for n in names if n))
+
+
+def _squash(text: str) -> str:
+    """``text`` lower-cased with only its letters and digits (``daheim Solar``, ``daheim-solar``
+    and ``daheimsolar`` are the same)."""
+    return "".join(c for c in text.casefold() if c.isalnum())
 
 
 def _page_title(root, scope, site: str | None) -> str | None:
@@ -410,6 +459,29 @@ def _page_title(root, scope, site: str | None) -> str | None:
     return _text(shown) if shown is not None else stripped
 
 
+_DASHES = re.compile(r"\s*[–—‒]\s*|\s+-\s+")
+
+
+def _shown_title(root, title: str | None) -> str | None:
+    """``title`` as the page's headline element prints it when the two differ only in
+    typography („“ « » for ", – for -) or case: metadata often carries a plain-typed copy.
+    A headline printed in capitals does not replace one that is not."""
+    if not title:
+        return title
+    wanted = _typographic_key(title)
+    for el in root.iter("h1", "h2", "h3"):
+        shown = _text(el)
+        if shown != title and len(shown) < 300 and _typographic_key(shown) == wanted \
+                and (title.isupper() or not shown.isupper()):
+            return shown
+    return title
+
+
+def _typographic_key(text: str) -> str:
+    # Apostrophes are compared as they are: the page fixtures keep the metadata's "'".
+    return " ".join(_DASHES.sub(" - ", re.sub(r"[“”«»„]", '"', text)).casefold().split())
+
+
 def _comparable(text: str) -> str:
     return re.sub(r"[’‘`´]", "'", re.sub(r"[“”«»„]", '"', text)).casefold()
 
@@ -418,13 +490,17 @@ _READING_TIME = re.compile(
     r"\d+\s*(?:min|minutes?|minutos?|minuten|minuti)\.?(?:\s+\w+){0,2}", re.I)
 
 
+# "Par X - 15/02/2024 - 14:30": the time after the date, a part of its own.
+_CLOCK_TIME = re.compile(r"\d{1,2}[:.h]\d{2}(?:\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.))?", re.I)
+
+
 def _read_credit_line(text: str) -> tuple[tuple[str, ...], datetime | None] | None:
     """``Par Yann Le Goff - 15/02/2024`` gives its authors and date; ``None`` for any line that
     holds something else."""
     authors: tuple[str, ...] = ()
     date = None
     for part in re.split(r"\s+[|·•—–-]\s+", text):
-        if _READING_TIME.fullmatch(part):
+        if _READING_TIME.fullmatch(part) or _CLOCK_TIME.fullmatch(part):
             continue
         found = _parse_text_date(part) if len(part) <= 60 else None
         if found and date is None:

@@ -1,0 +1,178 @@
+"""Page bylines (issue 17): which of the places a page names its authors in is believed.
+
+Each case is a small invented page. The record's ``authors`` are read as the pipeline reads
+them: the page parser, then the wire conventions (:func:`normalize.wire.enrich`), which split
+a printed byline into persons.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from normalize import parse_bytes, wire
+from normalize.bylines import parse_byline
+
+STORY = ("<p>The harbour authority approved the new ferry timetable on Monday after a long "
+         "consultation with the island councils and the operators of the smaller boats.</p>"
+         "<p>Crossings will run every forty minutes in summer, and the last boat of the day "
+         "leaves the mainland an hour later than before, the authority said.</p>"
+         "<p>Residents had asked for a later crossing for years; the councils welcomed the "
+         "change but said the winter timetable still leaves the islands cut off at night.</p>")
+
+
+def page(head: str = "", before: str = "", after: str = "", outside: str = "",
+         title: str = "Ferries run later this summer | Harbour Gazette") -> bytes:
+    """An article page of the Harbour Gazette: ``head`` goes into <head>, ``before`` and
+    ``after`` around the story inside <article>, ``outside`` after the article."""
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{title}</title><meta property="og:site_name" content="Harbour Gazette">{head}</head>
+<body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>Ferries run later this summer</h1>{before}{STORY}{after}</article>
+{outside}<footer><p>Harbour Gazette, 4 Quay Street</p></footer></body></html>""".encode()
+
+
+def authors(data: bytes, url: str = "https://gazette.example/news/ferries") -> tuple[str, ...]:
+    [article] = parse_bytes(data, "page", url)
+    return wire.enrich(article).authors
+
+
+# --- 1. The site's name does not hide a printed byline -------------------------------------
+
+def test_a_declared_author_that_is_the_site_does_not_hide_the_printed_byline() -> None:
+    head = '<meta name="author" content="Harbour Gazette">'
+    assert authors(page(head, before='<p class="byline">By Maren Holt</p>')) == ("Maren Holt",)
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferries",'
+          ' "author": {"@type": "Organization", "name": "Harbour Gazette"}}</script>')
+    assert authors(page(ld, before='<p>By Maren Holt</p>')) == ("Maren Holt",)
+
+
+def test_a_declared_person_still_wins_over_the_page() -> None:
+    head = '<meta name="author" content="Tomas Berg">'
+    assert authors(page(head, before='<p class="byline">By Maren Holt</p>')) == ("Tomas Berg",)
+
+
+# --- 6. A page whose only author is the site keeps the site's name --------------------------
+
+def test_a_page_whose_only_author_is_the_site_keeps_its_name() -> None:
+    head = '<meta name="author" content="Harbour Gazette">'
+    assert authors(page(head)) == ("Harbour Gazette",)
+    # A one-person blog: the site is its author's name, found in the <title>.
+    blog = page('<meta name="author" content="Ida Lund">',
+                title="Notes on the ferry timetable - Ida Lund")
+    assert authors(blog, "https://idalund.example/notes") == ("Ida Lund",)
+
+
+# --- 2. No byline from comments, tag lists or breadcrumbs ----------------------------------
+
+COMMENTS = """<section id="comments" class="comments-area"><ol class="comment-list">
+<li class="comment"><div class="comment-author vcard"><b class="fn">Pelle Ek</b> says:</div>
+<p>About time too.</p></li></ol>
+<div id="respond"><form><p class="comment-form-author"><label for="author">Name</label>
+<input id="author" name="author"></p></form></div></section>"""
+
+
+def test_comments_give_no_byline() -> None:
+    assert authors(page(outside=COMMENTS)) == ()
+    assert authors(page(before='<p class="byline">By Maren Holt</p>', outside=COMMENTS)) == \
+        ("Maren Holt",)
+
+
+def test_tag_lists_and_breadcrumbs_give_no_byline() -> None:
+    tags = ('<div class="post-tags"><a class="author" href="/tag/ferries" rel="tag">Ferries'
+            '</a></div>')
+    crumbs = ('<ol class="breadcrumbs"><li><a href="/author/desk/" class="author">News Desk'
+              '</a></li></ol>')
+    assert authors(page(after=tags)) == ()
+    assert authors(page(before=crumbs)) == ()
+
+
+def test_a_bylines_category_links_are_not_names() -> None:
+    meta = ('<div class="post-meta author">By <span>Maren Holt</span> in '
+            '<a href="/c/islands" rel="category tag">Islands</a></div>')
+    assert authors(page(before=meta)) == ("Maren Holt",)
+
+
+def test_a_tagged_wordpress_post_still_has_its_byline() -> None:
+    """WordPress marks a post ``tag-<keyword>``: that is no tag list."""
+    data = page(before='<p class="byline">By Maren Holt</p>').replace(
+        b"<article>", b'<article class="post type-post tag-ferries tag-islands">')
+    assert authors(data) == ("Maren Holt",)
+
+
+# --- 3. Byline labels -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("line, name", [
+    ("Posted by Maren Holt", "Maren Holt"), ("Post author By Maren Holt", "Maren Holt"),
+    ("Written by Maren Holt", "Maren Holt"), ("Erstellt von Jonas Keller", "Jonas Keller"),
+    ("Geschrieben von Jonas Keller", "Jonas Keller"), ("Publié par Lise Marchand", "Lise Marchand"),
+    ("Publicado por Ana Prieto", "Ana Prieto"), ("Scritto da Marco Sala", "Marco Sala"),
+    ("Geplaatst door Joris Smit", "Joris Smit"), ("Interview: Jonas Keller", "Jonas Keller"),
+    ("Zeige alle Beiträge von Jonas Keller", "Jonas Keller"),
+    ("View all posts by Maren Holt", "Maren Holt"), ("© Maren Holt", "Maren Holt"),
+])
+def test_byline_labels(line: str, name: str) -> None:
+    assert parse_byline(line)[0] == (name,)
+    assert authors(page(before=f'<p class="byline">{line}</p>')) == (name,)
+
+
+# --- 4. Dates and post-nominal letters are no part of a name --------------------------------
+
+@pytest.mark.parametrize("line, names", [
+    ("By Maren Holt March 25, 2024", ("Maren Holt",)),
+    ("Von Jonas Keller am 21. April 2024", ("Jonas Keller",)),
+    ("Jonas Keller Stand: 05.02.2024", ("Jonas Keller",)),
+    ("Posted by Maren Holt on 26/10/24, 03:48 pm", ("Maren Holt",)),
+    ("Maren Holt, PhD", ("Maren Holt",)), ("By Maren Holt, MA, RD", ("Maren Holt",)),
+    ("Tomas Berg, PhD, and Maren Holt, MD", ("Tomas Berg", "Maren Holt")),
+    # An initial keeps its period; names that are months or post-nominals stay names.
+    ("By Joe S.", ("Joe S.",)), ("Perry Blake Jr.", ("Perry Blake Jr.",)),
+    ("April Marsh", ("April Marsh",)), ("Jack Ma", ("Jack Ma",)),
+])
+def test_dates_and_degrees_are_cut_from_bylines(line: str, names: tuple[str, ...]) -> None:
+    assert parse_byline(line)[0] == names
+
+
+def test_a_byline_with_its_date_on_a_page() -> None:
+    assert authors(page(before='<p class="byline">By Maren Holt 25 March 2024</p>')) == \
+        ("Maren Holt",)
+
+
+# --- 5. An author line after the text, as a last resort --------------------------------------
+
+def test_an_author_line_after_the_text() -> None:
+    assert authors(page(after="<p>Text: Maren Holt</p>")) == ("Maren Holt",)
+    signed = "<p>The councils meet again in May.<br>Von Jonas Keller</p>"
+    assert authors(page(after=signed)) == ("Jonas Keller",)
+    assert authors(page(outside="<p>By Maren Holt and Tomas Berg</p>")) == \
+        ("Maren Holt", "Tomas Berg")
+
+
+def test_an_author_line_after_the_text_comes_last() -> None:
+    assert authors(page(before='<p class="byline">By Tomas Berg</p>',
+                        after="<p>Text: Maren Holt</p>")) == ("Tomas Berg",)
+    # A sentence that starts like a byline is none.
+    assert authors(page(after="<p>By the end of May, the ferries run late.</p>")) == ()
+
+
+def test_an_article_line_with_its_date_and_time_above_the_text() -> None:
+    line = '<div class="metaInfo">Ein Artikel von <b>Jonas Keller</b> | 27.01.2024 - 12:45</div>'
+    assert authors(page(before=line)) == ("Jonas Keller",)
+
+
+# --- Bylines that are user names or page furniture --------------------------------------------
+
+@pytest.mark.parametrize("line, names", [
+    # A blog prints its author's user name.
+    ("gullwing", ("gullwing",)), ("von harbourfox", ("harbourfox",)),
+    # Roles, newsrooms and content-system accounts are no person.
+    ("editor", ()), ("redacción", ()), ("admin", ()),
+    # Buttons and links printed in the byline element.
+    ("Maren Holt Edit", ("Maren Holt",)), ("Follow", ()), ("Alle Artikel", ()),
+])
+def test_user_names_and_furniture(line: str, names: tuple[str, ...]) -> None:
+    assert parse_byline(line)[0] == names
+
+
+def test_a_byline_element_with_no_name_does_not_stop_the_search() -> None:
+    follow = '<div class="author-info"><a href="/follow">Follow</a></div>'
+    assert authors(page(before=follow, after="<p>Text: Maren Holt</p>")) == ("Maren Holt",)
