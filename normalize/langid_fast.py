@@ -314,7 +314,6 @@ class Ranker:
             self._full = True  # the next call starts afresh, not this walk
         return target
 
-
     # --- keeping the states for another process ---
 
     def built_transitions(self) -> int:
@@ -325,14 +324,19 @@ class Ranker:
         """What this ranker has built, as plain values ``marshal`` can write: its labels, each
         visited state's transitions (``{state: (bytes, target states)}``) and each feature's
         packed keys (``{feature: keys}``). In: nothing. Out: that tuple. Safe while other
-        threads rank (a walk that is building states meanwhile may be left out)."""
+        threads rank (transitions to states built meanwhile are left out)."""
         with self._lock:
             states = list(self._states.values())
             features = list(self._features.items())
+        kept = set(map(_NUMBER, states))
         transitions = {}
         for state in states:
             table = dict(state)  # one C-level copy: another thread may be adding to it
-            transitions[state.number] = (bytes(table), tuple(map(_NUMBER, table.values())))
+            targets = tuple(map(_NUMBER, table.values()))
+            if not kept.issuperset(targets):  # a state built after the list was taken
+                table = {byte: target for byte, target in table.items() if target.number in kept}
+                targets = tuple(map(_NUMBER, table.values()))
+            transitions[state.number] = (bytes(table), targets)
         return (self.labels, transitions, {number: tuple(keys) for number, keys in features})
 
     def restore(self, snapshot: tuple) -> None:

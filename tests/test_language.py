@@ -468,6 +468,27 @@ def test_restored_states_give_the_same_answers():
             assert target.number == model.nextmove[(model.rows[state.number] << 8) + byte]
 
 
+def test_a_snapshot_leaves_out_transitions_to_states_built_while_it_was_taken():
+    from normalize import langid_fast
+
+    model = language._ENGINES.py_model()
+    texts = ranking_texts()[:200]
+    learner = langid_fast.Ranker(model, MAIN)
+    expected = ranked(learner, texts)
+    # As if another thread had added a transition to a new state after the states were listed.
+    late = learner._root
+    byte = next(b for b in range(256) if b not in late
+                and model.nextmove[(model.rows[0] << 8) + b] not in learner._states)
+    target = learner._state(model.nextmove[(model.rows[0] << 8) + byte])
+    del learner._states[target.number]
+    dict.__setitem__(late, byte, target)
+    labels, transitions, features = learner.snapshot()
+    assert byte not in transitions[0][0] and target.number not in transitions
+    restored = langid_fast.Ranker(model, MAIN)
+    restored.restore((labels, transitions, features))
+    assert ranked(restored, texts) == expected
+
+
 def test_a_snapshot_of_other_languages_or_a_contradicting_one_is_refused():
     from normalize import langid_fast
 
