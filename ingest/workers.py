@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.forkserver
+import multiprocessing.util
 import os
 import select
 import threading
@@ -65,8 +66,17 @@ def normalization_pool(workers: int) -> ProcessPoolExecutor:
 
 def _start_worker(niceness: int, owner: int) -> None:
     os.nice(niceness)
+    # At the worker's orderly end (the pool shut down), the language rankers' new DFA states go
+    # to the cache folder, for the next run's forkserver to load (normalize.language.save_states).
+    multiprocessing.util.Finalize(None, _save_language_states, exitpriority=10)
     threading.Thread(target=_end_with, args=(owner,), name="wirefeed-owner-watch",
                      daemon=True).start()
+
+
+def _save_language_states() -> None:
+    from normalize import language
+
+    language.save_states()
 
 
 def _end_with(owner: int) -> None:

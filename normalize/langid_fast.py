@@ -28,9 +28,11 @@ anything about it fails, the model is loaded by py3langid as before and detectio
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib.util
 import json
 import logging
+import marshal
 import math
 import mmap
 import os
@@ -109,24 +111,33 @@ class _Feature(list):
     classes times log1p(c) (the weight py3langid gives a feature seen ``c`` times), in fixed
     point, packed. Items are added as higher counts turn up (:meth:`extend_to`).
 
-    One object per feature, hashed by identity: counting them counts features.
+    One object per feature, hashed by identity: counting them counts features. ``keys``: the
+    items as a snapshot kept them (:meth:`Ranker.restore`); the model's row is then read only
+    when a higher count turns up.
     """
 
-    __slots__ = ("_values", "_packing")
+    __slots__ = ("_number", "_ranker", "_values")
     __hash__ = object.__hash__
 
-    def __init__(self, values: tuple[float, ...], packing: _Packing):
-        super().__init__([0, self._key(values, packing, 1)])
+    def __init__(self, number: int, ranker: Ranker, keys: list[int] | None = None):
+        values = None
+        if keys is None:
+            values = ranker._log_probabilities(number)
+            keys = [0, self._key(values, ranker._packing, 1)]
+        super().__init__(keys)
+        self._number = number
+        self._ranker = ranker
         self._values = values
-        self._packing = packing
 
     def extend_to(self, count: int) -> None:
         """Make sure item ``count`` exists."""
         # Appends stay valid for a thread summing meanwhile; the lock keeps two threads from
         # appending the same count twice.
         with _EXTEND_LOCK:
+            if len(self) <= count and self._values is None:
+                self._values = self._ranker._log_probabilities(self._number)
             for more in range(len(self), count + 1):
-                self.append(self._key(self._values, self._packing, more))
+                self.append(self._key(self._values, self._ranker._packing, more))
 
     @staticmethod
     def _key(values: tuple[float, ...], packing: _Packing, count: int) -> int:
@@ -142,13 +153,14 @@ class _State(dict):
     ``feature`` is the :class:`_Feature` the state emits (``None`` for none).
     """
 
-    __slots__ = ("feature", "_base", "_ranker")
+    __slots__ = ("feature", "number", "_base", "_ranker")
 
     def __missing__(self, byte: int) -> _State:
         return self._ranker._step(self, byte)
 
 
 _FEATURE = attrgetter("feature")
+_NUMBER = attrgetter("number")
 # Subclasses of dict and list answer ``x[i]`` through a generic slot that looks the method up
 # on every call; their base class's method is called directly instead (bench/README.md).
 _STEP = dict.__getitem__
@@ -206,6 +218,8 @@ class Ranker:
         self._packing = _Packing(len(columns))
         self._max_states = max(1024, _STATES_MEMORY // (16 * len(columns) + 400))
         self._lock = threading.Lock()
+        #: Transitions taken over by :meth:`restore` (0: none); the others were built here.
+        self.restored_transitions = 0
         self._start_afresh()
 
     def rank(self, text: str) -> list[tuple[str, float]]:
@@ -267,6 +281,7 @@ class Ranker:
         self._states: dict[int, _State] = {}
         self._features: dict[int, _Feature] = {}
         self._transitions = 0
+        self.restored_transitions = 0
         self._full = False
         self._root = self._state(0)
 
@@ -277,6 +292,7 @@ class Ranker:
             state = _State()
             feature = model.outputs[number]
             state.feature = None if feature == _NO_FEATURE else self._feature(feature)
+            state.number = number
             state._base = model.rows[number] << 8
             state._ranker = self
             # Two threads may build the same state: the first one stored is the one used.
@@ -286,8 +302,7 @@ class Ranker:
     def _feature(self, number: int) -> _Feature:
         feature = self._features.get(number)
         if feature is None:
-            values = self._log_probabilities(number)
-            feature = self._features.setdefault(number, _Feature(values, self._packing))
+            feature = self._features.setdefault(number, _Feature(number, self))
         return feature
 
     def _step(self, state: _State, byte: int) -> _State:
@@ -298,6 +313,80 @@ class Ranker:
         if self._transitions > MAX_TRANSITIONS or len(self._states) > self._max_states:
             self._full = True  # the next call starts afresh, not this walk
         return target
+
+    # --- keeping the states for another process ---
+
+    def built_transitions(self) -> int:
+        """How many transitions this ranker built itself (not taken over by :meth:`restore`)."""
+        return self._transitions - self.restored_transitions
+
+    def snapshot(self) -> tuple:
+        """What this ranker has built, as plain values ``marshal`` can write: its labels, each
+        visited state's transitions (``{state: (bytes, target states)}``) and each feature's
+        packed keys (``{feature: keys}``). In: nothing. Out: that tuple. Safe while other
+        threads rank (transitions to states built meanwhile are left out)."""
+        with self._lock:
+            states = list(self._states.values())
+            features = list(self._features.items())
+        kept = set(map(_NUMBER, states))
+        transitions = {}
+        for state in states:
+            table = dict(state)  # one C-level copy: another thread may be adding to it
+            targets = tuple(map(_NUMBER, table.values()))
+            if not kept.issuperset(targets):  # a state built after the list was taken
+                table = {byte: target for byte, target in table.items() if target.number in kept}
+                targets = tuple(map(_NUMBER, table.values()))
+            transitions[state.number] = (bytes(table), targets)
+        return (self.labels, transitions, {number: tuple(keys) for number, keys in features})
+
+    def restore(self, snapshot: tuple) -> None:
+        """Take over the states of :meth:`snapshot` (from a ranker of the same model and
+        languages), so that texts walk them without building them again; the answers are the
+        same either way. Raises ``ValueError`` (nothing changed) when the snapshot does not fit
+        this ranker's model and languages."""
+        try:
+            labels, transitions, features = snapshot
+            states, built = self._restored(tuple(labels), transitions, features)
+        except (KeyError, IndexError, TypeError, AttributeError) as error:
+            raise ValueError(f"ranker snapshot does not fit: {error!r}") from None
+        count = sum(map(len, states.values()))
+        if count > MAX_TRANSITIONS or len(states) > self._max_states:
+            raise ValueError("ranker snapshot is larger than a ranker keeps")
+        with self._lock:
+            self._states, self._features = states, built
+            self._transitions = self.restored_transitions = count
+            self._full = False
+            self._root = states[0]
+
+    def _restored(self, labels, transitions, features) -> tuple[dict, dict]:
+        if labels != self.labels:
+            raise ValueError("ranker snapshot of other languages")
+        model = self.model
+        nextmove, rows, outputs = model.nextmove, model.rows, model.outputs
+        built = {}
+        for number, keys in features.items():
+            if not (0 <= number < model.features and len(keys) >= 2 and keys[0] == 0
+                    and all(type(key) is int for key in keys)):
+                raise ValueError(f"ranker snapshot: bad feature {number!r}")
+            built[number] = _Feature(number, self, list(keys))
+        states = {}
+        for number in transitions:
+            state = states[number] = _State()
+            feature = outputs[number]
+            state.feature = None if feature == _NO_FEATURE else built[feature]
+            state.number = number
+            state._base = rows[number] << 8
+            state._ranker = self
+        for number, (edges, targets) in transitions.items():
+            state = states[number]
+            base = state._base
+            # Every transition is checked against the model's own table (an array look-up each):
+            # a snapshot can only repeat what the DFA says.
+            if (len(edges) != len(targets)
+                    or [nextmove[base + edge] for edge in edges] != list(targets)):
+                raise ValueError(f"ranker snapshot: transitions of state {number} differ from the model")
+            state.update(zip(edges, map(states.__getitem__, targets)))
+        return states, built
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -421,3 +510,89 @@ def _map_cache(path: Path) -> Model:
             view = view.cast(typecode)
         views[name] = view
     return Model(header["classes"], *(views[name] for name in _ARRAYS))
+
+
+# --- the states rankers built, kept for later processes -----------------------------------------
+
+STATES_FORMAT = 1
+_STATES_MAGIC = b"wirefeed ranker states\n"
+#: A ranker's states are written again once it has built this many transitions itself: fewer
+#: cost less to build again than the file to write (bench/README.md).
+SAVE_MIN_TRANSITIONS = 2_000
+
+
+def states_path(folder: Path, labels: tuple[str, ...]) -> Path | None:
+    """Where in ``folder`` the states of a ranker over ``labels`` are kept (``None``: no
+    py3langid found).
+
+    The name is a digest of the model's identity (as in :func:`cache_path`), of this module's
+    size and mtime (the packed keys are its arithmetic), of the Python version (``marshal``'s
+    format) and of the labels, so any change gets a new file.
+    """
+    model = cache_path(folder)
+    if model is None:
+        return None
+    code = os.stat(__file__)
+    identity = (f"{model.name}|{code.st_size}-{code.st_mtime_ns}|{STATES_FORMAT}"
+                f"|{sys.version_info[:2]}|{','.join(labels)}")
+    digest = hashlib.blake2b(identity.encode(), digest_size=10).hexdigest()
+    return Path(folder) / f"py3langid-states-{digest}.marshal"
+
+
+def load_states(ranker: Ranker, folder: Path | None) -> bool:
+    """Give ``ranker`` the states kept in ``folder`` by :func:`save_states` (if any). In: a
+    fresh ranker, the cache folder (``None``: nothing to do). Out: whether states were taken.
+
+    Never fails because of the file: one that is missing, stale (another model, code or
+    Python), damaged or that does not fit the model is ignored (logged when it exists) and the
+    ranker builds its states as it goes; the answers are the same either way.
+    """
+    path = None
+    try:
+        path = None if folder is None else states_path(folder, ranker.labels)
+        if path is None:
+            return False
+        data = path.read_bytes()
+    except OSError:
+        return False
+    try:
+        head = len(_STATES_MAGIC)
+        if data[:head] != _STATES_MAGIC:
+            raise ValueError("not a ranker states file")
+        payload = data[head + 32:]
+        if hashlib.blake2b(payload, digest_size=32).digest() != data[head:head + 32]:
+            raise ValueError("checksum differs: the file is damaged")
+        ranker.restore(marshal.loads(payload))
+    except (ValueError, EOFError, TypeError) as error:
+        log.warning("ranker states %s unusable (%s); building them as texts need them", path, error)
+        return False
+    return True
+
+
+def save_states(ranker: Ranker, folder: Path | None) -> bool:
+    """Keep what ``ranker`` has built in ``folder`` for :func:`load_states`, written atomically,
+    once it has built :data:`SAVE_MIN_TRANSITIONS` transitions itself. In: a ranker, the cache
+    folder (``None``: nothing to do). Out: whether a file was written. Never raises for the
+    file: an error is logged."""
+    if folder is None or ranker.built_transitions() < SAVE_MIN_TRANSITIONS:
+        return False
+    try:
+        path = states_path(folder, ranker.labels)
+        if path is None:
+            return False
+        payload = marshal.dumps(ranker.snapshot())
+        data = _STATES_MAGIC + hashlib.blake2b(payload, digest_size=32).digest() + payload
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except (OSError, ValueError) as error:
+        log.warning("cannot keep the ranker states in %s: %s", folder, error)
+        return False
+    return True

@@ -204,13 +204,25 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
+def save_states() -> int:
+    """Keep the DFA states py3langid's rankers built in this process in the model cache folder
+    (:func:`use_model_cache`), so that later processes (the next run's forkserver, in
+    :func:`warm_up`) take them over instead of building them text by text (bench/README.md).
+    A ranker is written once it has built enough states of its own
+    (:data:`normalize.langid_fast.SAVE_MIN_TRANSITIONS`). In: nothing. Out: how many rankers
+    were written. Never raises for the files: an error is logged.
+    """
+    return _ENGINES.save_states()
+
+
 def warm_up(candidates=None) -> None:
     """Load now what :func:`detect` would load on first use, so that no text pays for it.
 
     In: the candidate languages, as :func:`detect` takes them (default
     :data:`DEFAULT_CANDIDATES`). Loads py3langid's model (from the cache file named by
     :func:`use_model_cache`, which is written if missing, see :mod:`normalize.langid_fast`), its
-    rankers for the candidates with the confusers and for all languages, langdetect's profiles
+    rankers for the candidates with the confusers and for all languages (with the DFA states
+    earlier processes kept there, :func:`save_states`), langdetect's profiles
     for the candidates with the confusers, and the word-frequency lists of those languages
     (:mod:`normalize.lexicon`: nearly every feed has a title short enough to need them).
     langdetect's profiles for all its languages are large and rarely needed, so they are left to

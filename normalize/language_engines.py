@@ -48,8 +48,17 @@ class _Engines:
             with self._lock:
                 ranker = self._py_rankers.get(langs)
                 if ranker is None:
-                    ranker = self._py_rankers[langs] = langid_fast.Ranker(model, langs)
+                    ranker = langid_fast.Ranker(model, langs)
+                    langid_fast.load_states(ranker, options.model_cache)
+                    self._py_rankers[langs] = ranker
         return ranker
+
+    def save_states(self) -> int:
+        """Keep the DFA states the rankers have built in ``options.model_cache`` (see
+        :func:`normalize.langid_fast.save_states`). Out: how many rankers were written."""
+        with self._lock:
+            rankers = list(self._py_rankers.values())
+        return sum(langid_fast.save_states(ranker, options.model_cache) for ranker in rankers)
 
     def ld_available(self) -> frozenset[str]:
         """Languages langdetect has a profile for (``zh-cn``/``zh-tw`` reported as ``zh``)."""

@@ -437,6 +437,169 @@ def test_fast_ranking_does_not_depend_on_the_states_it_kept(monkeypatch):
     assert [forgetful.probabilities(text) for text in texts] == expected
 
 
+# --- the rankers' DFA states, kept for later processes ----------------------------------------
+
+def ranked(ranker, texts):
+    return [ranker.probabilities(text) for text in texts]
+
+
+def test_restored_states_give_the_same_answers():
+    from normalize import langid_fast
+
+    model = language._ENGINES.py_model()
+    texts = ranking_texts()
+    first, later = texts[: len(texts) // 2], texts[len(texts) // 2:]
+    builder = langid_fast.Ranker(model, MAIN)
+    expected = ranked(builder, texts)
+    learner = langid_fast.Ranker(model, MAIN)
+    ranked(learner, first)
+    built = learner.built_transitions()
+    assert built > 0
+    restored = langid_fast.Ranker(model, MAIN)
+    restored.restore(learner.snapshot())
+    assert restored.restored_transitions == built and restored.built_transitions() == 0
+    # Texts seen before walk the restored states; new ones build more on top of them.
+    assert ranked(restored, first) == expected[: len(first)]
+    assert restored.built_transitions() == 0
+    assert ranked(restored, later) == expected[len(first):]
+    assert ranked(restored, texts) == expected
+    for state in restored._states.values():
+        for byte, target in state.items():  # every transition is still the model's
+            assert target.number == model.nextmove[(model.rows[state.number] << 8) + byte]
+
+
+def test_a_snapshot_leaves_out_transitions_to_states_built_while_it_was_taken():
+    from normalize import langid_fast
+
+    model = language._ENGINES.py_model()
+    texts = ranking_texts()[:200]
+    learner = langid_fast.Ranker(model, MAIN)
+    expected = ranked(learner, texts)
+    # As if another thread had added a transition to a new state after the states were listed.
+    late = learner._root
+    byte = next(b for b in range(256) if b not in late
+                and model.nextmove[(model.rows[0] << 8) + b] not in learner._states)
+    target = learner._state(model.nextmove[(model.rows[0] << 8) + byte])
+    del learner._states[target.number]
+    dict.__setitem__(late, byte, target)
+    labels, transitions, features = learner.snapshot()
+    assert byte not in transitions[0][0] and target.number not in transitions
+    restored = langid_fast.Ranker(model, MAIN)
+    restored.restore((labels, transitions, features))
+    assert ranked(restored, texts) == expected
+
+
+def test_a_snapshot_of_other_languages_or_a_contradicting_one_is_refused():
+    from normalize import langid_fast
+
+    model = language._ENGINES.py_model()
+    texts = ranking_texts()[:200]
+    source = langid_fast.Ranker(model, MAIN)
+    expected = ranked(source, texts)
+    other = langid_fast.Ranker(model, ("en", "fr"))
+    ranked(other, texts)
+    target = langid_fast.Ranker(model, MAIN)
+    with pytest.raises(ValueError):
+        target.restore(other.snapshot())
+    labels, transitions, features = source.snapshot()
+    number, (edges, targets) = next((n, t) for n, t in transitions.items() if t[0])
+    wrong = dict(transitions)
+    wrong[number] = (edges, (targets[0] + 1,) + targets[1:])
+    with pytest.raises(ValueError):
+        target.restore((labels, wrong, features))
+    missing = {n: t for n, t in transitions.items() if n != targets[0]}
+    with pytest.raises(ValueError):
+        target.restore((labels, missing, features))
+    with pytest.raises(ValueError):
+        target.restore(("not", "a snapshot"))
+    assert target.restored_transitions == 0
+    assert ranked(target, texts) == expected
+
+
+@pytest.fixture
+def states_folder(tmp_path, monkeypatch):
+    from normalize import langid_fast
+
+    monkeypatch.setattr(langid_fast, "SAVE_MIN_TRANSITIONS", 10)
+    return tmp_path
+
+
+def test_states_are_kept_in_the_cache_folder_and_taken_back(states_folder):
+    from normalize import langid_fast
+
+    model = language._ENGINES.py_model()
+    texts = ranking_texts()[:300]
+    learner = langid_fast.Ranker(model, MAIN)
+    expected = ranked(learner, texts)
+    assert langid_fast.save_states(learner, states_folder)
+    path = langid_fast.states_path(states_folder, learner.labels)
+    assert path.is_file() and not list(states_folder.glob("*.tmp"))
+    fresh = langid_fast.Ranker(model, MAIN)
+    assert langid_fast.load_states(fresh, states_folder)
+    assert fresh.restored_transitions == learner.built_transitions()
+    assert ranked(fresh, texts) == expected
+    # Nothing new built: nothing written again; no folder: nothing written at all.
+    path.unlink()
+    assert not langid_fast.save_states(fresh, states_folder) and not path.exists()
+    assert not langid_fast.save_states(learner, None)
+    assert not langid_fast.load_states(langid_fast.Ranker(model, MAIN), None)
+    # Other languages have their own file.
+    assert langid_fast.states_path(states_folder, ("en", "fr")) != path
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "flipped", "stale code", "empty"])
+def test_damaged_or_stale_states_are_ignored_with_the_same_answers(states_folder, damage,
+                                                                   monkeypatch):
+    from normalize import langid_fast
+
+    model = language._ENGINES.py_model()
+    texts = ranking_texts()[:300]
+    learner = langid_fast.Ranker(model, MAIN)
+    expected = ranked(learner, texts)
+    assert langid_fast.save_states(learner, states_folder)
+    path = langid_fast.states_path(states_folder, learner.labels)
+    data = path.read_bytes()
+    if damage == "garbage":
+        path.write_bytes(b"\x00" * 1000)
+    elif damage == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif damage == "flipped":
+        path.write_bytes(data[:-100] + bytes([data[-100] ^ 1]) + data[-99:])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    else:  # this module changed since the file was written: the file is not even looked at
+        code = states_folder / "langid_fast.py"
+        code.write_text("changed")
+        monkeypatch.setattr(langid_fast, "__file__", str(code))
+        assert langid_fast.states_path(states_folder, learner.labels) != path
+    fresh = langid_fast.Ranker(model, MAIN)
+    assert not langid_fast.load_states(fresh, states_folder)
+    assert fresh.restored_transitions == 0
+    assert ranked(fresh, texts) == expected
+    assert langid_fast.save_states(fresh, states_folder)  # a good file takes its place
+    again = langid_fast.Ranker(model, MAIN)
+    assert langid_fast.load_states(again, states_folder)
+    assert ranked(again, texts) == expected
+
+
+def test_save_states_writes_the_rankers_of_this_process(states_folder, monkeypatch):
+    from normalize import langid_fast, options
+    from normalize.language_engines import _Engines
+
+    monkeypatch.setattr(options, "model_cache", states_folder)
+    engines = _Engines()
+    engines._py_model = language._ENGINES.py_model()
+    ranker = engines.py_restricted(MAIN)
+    expected = ranked(ranker, ranking_texts()[:100])
+    assert engines.save_states() == 1
+    assert langid_fast.states_path(states_folder, ranker.labels).is_file()
+    later = _Engines()
+    later._py_model = engines._py_model
+    taken = later.py_restricted(MAIN)  # a later process: its ranker starts from the file
+    assert taken.restored_transitions == ranker.built_transitions()
+    assert ranked(taken, ranking_texts()[:100]) == expected
+
+
 # --- the model cache and warm_up --------------------------------------------------------------
 
 CACHE_SCRIPT = """
