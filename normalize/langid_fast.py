@@ -47,6 +47,8 @@ from itertools import accumulate, compress, repeat
 from operator import add, attrgetter, itemgetter, mul, sub, truediv
 from pathlib import Path
 
+from normalize.lexicon import write_atomically
+
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 1
@@ -582,16 +584,7 @@ def save_states(ranker: Ranker, folder: Path | None) -> bool:
             return False
         payload = marshal.dumps(ranker.snapshot())
         data = _STATES_MAGIC + hashlib.blake2b(payload, digest_size=32).digest() + payload
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        write_atomically(path, data)
     except (OSError, ValueError) as error:
         log.warning("cannot keep the ranker states in %s: %s", folder, error)
         return False

@@ -56,7 +56,7 @@ def _frequencies(language: str) -> dict[str, float] | None:
     table = _from_wordfreq(language)
     if path is not None:
         try:
-            _write_atomically(path, marshal.dumps(table))
+            write_atomically(path, marshal.dumps(table))
         except (OSError, ValueError) as error:
             log.warning("cannot cache the word list of %s in %s: %s", language, path.parent, error)
     return table
@@ -91,7 +91,9 @@ def _cache_path(language: str) -> Path | None:
                            ".marshal")
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file beside it, so a reader sees the old
+    file or the new one, never a part (the cache files of this module and of langid_fast)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
