@@ -47,11 +47,13 @@ from itertools import accumulate, compress, repeat
 from operator import add, attrgetter, itemgetter, mul, sub, truediv
 from pathlib import Path
 
-from normalize.lexicon import write_atomically
+from normalize.cachefiles import mark_used, prune, write_atomically
 
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 1
+#: Copies of the cached model kept for other installs (venvs) sharing the cache folder.
+KEEP_COPIES = 3
 _MAGIC = b"wirefeed py3langid model\n"
 _ALIGN = 64
 _NO_FEATURE = -1
@@ -433,13 +435,16 @@ def load_model(cache_folder: Path | None = None) -> Model:
     try:
         path = None if cache_folder is None else cache_path(cache_folder)
         if path is not None and path.is_file():
-            return _map_cache(path)
+            model = _map_cache(path)
+            mark_used(path)
+            return model
     except (OSError, ValueError, KeyError, TypeError) as error:
         log.warning("language model cache %s unusable (%s); loading py3langid's model", path, error)
     parts = _load_from_py3langid()
     if path is not None:
         try:
             _write_cache(path, parts)
+            prune(path, "py3langid-model-*.bin", KEEP_COPIES)
             return _map_cache(path)
         except (OSError, ValueError, KeyError, TypeError) as error:
             log.warning("cannot cache the language model in %s: %s", path.parent, error)
@@ -568,6 +573,7 @@ def load_states(ranker: Ranker, folder: Path | None) -> bool:
     except (ValueError, EOFError, TypeError) as error:
         log.warning("ranker states %s unusable (%s); building them as texts need them", path, error)
         return False
+    mark_used(path)
     return True
 
 
@@ -585,6 +591,8 @@ def save_states(ranker: Ranker, folder: Path | None) -> bool:
         payload = marshal.dumps(ranker.snapshot())
         data = _STATES_MAGIC + hashlib.blake2b(payload, digest_size=32).digest() + payload
         write_atomically(path, data)
+        # one file per label set (editions ask for different sets), so more copies are kept
+        prune(path, "py3langid-states-*.marshal", 4 * KEEP_COPIES)
     except (OSError, ValueError) as error:
         log.warning("cannot keep the ranker states in %s: %s", folder, error)
         return False

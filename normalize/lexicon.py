@@ -27,19 +27,21 @@ import importlib.util
 import logging
 import marshal
 import math
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 from normalize import options
+from normalize.cachefiles import mark_used, prune, write_atomically
 
 log = logging.getLogger(__name__)
 
 # The small lists stop near a frequency of 1e-6; an unlisted word is taken as rarer than that.
 FLOOR = 1e-7
 LOG_FLOOR = math.log(FLOOR)
+
+#: Copies of one cached list kept for other installs (venvs) sharing the cache folder.
+KEEP_COPIES = 3
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*'?", re.UNICODE)
 
@@ -52,11 +54,13 @@ def _frequencies(language: str) -> dict[str, float] | None:
         with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
             table = marshal.loads(path.read_bytes())
             if table is None or isinstance(table, dict):
+                mark_used(path)
                 return table
     table = _from_wordfreq(language)
     if path is not None:
         try:
             write_atomically(path, marshal.dumps(table))
+            prune(path, f"wordfreq-small-{language}-*.marshal", KEEP_COPIES)
         except (OSError, ValueError) as error:
             log.warning("cannot cache the word list of %s in %s: %s", language, path.parent, error)
     return table
@@ -89,21 +93,6 @@ def _cache_path(language: str) -> Path | None:
     return Path(folder) / (f"wordfreq-small-{language}-{data_key}-code-{stat.st_size}-"
                            f"{stat.st_mtime_ns}-py{sys.version_info[0]}{sys.version_info[1]}"
                            ".marshal")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file beside it, so a reader sees the old
-    file or the new one, never a part (the cache files of this module and of langid_fast)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def has_lexicon(language: str) -> bool:

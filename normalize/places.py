@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import re
 import threading
 import unicodedata
@@ -40,6 +39,7 @@ from pathlib import Path
 from typing import Iterable
 
 from normalize import options, placenames
+from normalize.cachefiles import mark_used, prune, write_atomically
 from normalize.model import Note, NoteKind
 from normalize.placenames import COMMON_WORDS
 
@@ -331,6 +331,8 @@ _built: Gazetteer | None = None
 _building = threading.Lock()
 #: Bumped when the layout of :meth:`Gazetteer.dump` changes.
 _FORMAT = 1
+#: Copies of the cached gazetteer kept for other installs (venvs) sharing the cache folder.
+KEEP_COPIES = 3
 
 
 def use_cache(folder: Path | None) -> None:
@@ -378,15 +380,16 @@ def _cached_or_built() -> Gazetteer:
         return _build()
     path = _cache_path(folder)
     try:
-        return Gazetteer.load(path.read_bytes())
+        gaz = Gazetteer.load(path.read_bytes())
     except (OSError, ValueError):
         pass
+    else:
+        mark_used(path)
+        return gaz
     gaz = _build()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_bytes(gaz.dump())
-        os.replace(partial, path)  # whole or not at all: readers never see half a file
+        write_atomically(path, gaz.dump())  # readers never see half a file
+        prune(path, "places-*.marshal", KEEP_COPIES)
     except OSError:
         pass  # a read-only home: every process builds its own
     return gaz

@@ -638,6 +638,23 @@ def test_model_cache_is_written_then_used_with_the_same_answers(tmp_path):
     assert first["answers"] == second["answers"] == expected
 
 
+def test_old_model_copies_of_other_installs_are_pruned_when_a_new_one_is_written(tmp_path):
+    folder = tmp_path / "wirefeed"
+    folder.mkdir()
+    stamp = 1_700_000_000 * 10**9  # long ago, set explicitly
+    stale = []
+    for n in range(4):  # copies left by four earlier venvs, each 68 MB in real life
+        path = folder / f"py3langid-model-1-{n}-code-2-{n}-v1.bin"
+        path.write_bytes(b"old")
+        os.utime(path, ns=(stamp + n, stamp + n))
+        stale.append(path)
+    cache = Path(run_with_cache(tmp_path)["cache"])
+    assert cache.is_file()
+    left = sorted(folder.glob("py3langid-model-*.bin"))
+    assert left == sorted([cache, stale[3], stale[2]])  # the two used last are kept
+    assert run_with_cache(tmp_path)["loaded_by_py3langid"] is False  # ours is used, not pruned
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "unwritable"])
 def test_a_broken_model_cache_never_breaks_detection(tmp_path, damage):
     expected = json.loads(json.dumps(snapshot(PROBE)))
