@@ -48,11 +48,9 @@ from normalize.page.dom import _text, _absolute, _first, _first_element, _langua
 from normalize.page.pictures import _pictures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
-from normalize.page.visible import (_find_byline, _find_date, _page_title, _shown_title,
-                                    _site_names,
-                                    _split_preamble, _strip_site_name, _title_from_body,
-                                    page_host, shared_site_names,
-                                    site_names_by_host, title_tag)
+from normalize.page.titles import (_site_names, _title_from_body, find_title, page_host,
+                                   shared_site_names, site_names_by_host, title_tag)
+from normalize.page.visible import _find_byline, _find_date, _split_preamble
 
 __all__ = ["page_host", "parse", "shared_site_names", "site_names_by_host", "title_tag"]
 
@@ -95,6 +93,10 @@ def parse(
     fields.offer(language=_language_code(root.get("lang") or root.get("xml:lang")))
     fields.offer(language=_language_code(_first(meta.get("og:locale", []))
                                          or _first(meta.get("content-language", []))))
+    # The headline is read before any chrome goes: a page's <h1> may sit in its header.
+    sites = [*site_names, *_site_names(root, meta, fields, canonical or url)]
+    fields.title = find_title(root, fields.title, sites,
+                              fields.publisher or _first(meta.get("og:site_name", [])))
 
     # Related lists first: they look like text and carry dates that are not the article's.
     related: list[Related] = []
@@ -111,8 +113,6 @@ def parse(
 
     container = _find_container(root, body_hint)
     scope = _article_scope(container)
-    site = fields.publisher
-    fields.offer(title=_page_title(root, scope, site))
     blocks = _collect_blocks(container) if container is not None else []
     blocks, shown_authors, shown_date = _split_preamble(container, blocks, fields.title)
     byline = _find_byline(root, scope)
@@ -158,8 +158,6 @@ def parse(
                                             "its text"),)
 
     pictures = _pictures(root, scope, container, blocks, fields.picture, base)
-    sites = [*site_names, *_site_names(root, meta, fields, canonical or url)]
-    fields.title = _shown_title(root, _strip_site_name(fields.title, sites))
     declared_authors = fields.authors
     fields.authors = choose_authors((lambda: declared_authors, lambda: byline,
                                      lambda: shown_authors, lambda: engine_authors(untouched()),
