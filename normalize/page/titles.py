@@ -395,7 +395,8 @@ def find_title(root, declared: str | None, site_names: list[str],
         if agreement >= _AGREEMENT:
             headline = declared if reference is declared else _strip_site_name(title, site_names)
             # A headline set in capitals is the page's style, not the headline's spelling.
-            if heading.isupper() and not headline.isupper():
+            if heading.isupper() and not headline.isupper() \
+                    and _typographic_key(heading) == _typographic_key(headline):
                 return _shown_title(root, headline)
             return _printed_part(heading, headline)
     if declared:
