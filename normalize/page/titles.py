@@ -345,14 +345,20 @@ def _printed_headings(root, site_names: list[str]) -> list[str]:
     return found
 
 
+_STRONG_SEPARATOR = re.compile(r"\s*(?:\||::)\s*|\s+[·•»›]+\s+")
+
+
 def _tag_title(root, title: str, site_names: list[str]) -> str:
     """The headline of the ``<title>`` text: without a known site name, else its longest part
     (``Headline | Site``, ``Site - Headline``), as the page prints it when it does."""
     stripped = _strip_site_name(title, site_names)
     parts = _TITLE_PARTS.split(stripped)
-    # "Headline | Section | Forum" once the site's name is gone, or "Club - Headline - Section":
-    # the longest part; a headline seldom holds a "|" or two spaced dashes.
-    if stripped == title or "|" in stripped or len(parts) > 2:
+    # "Headline | Section | Forum" or "Blog » Archive » Headline" once the site's name is
+    # gone, "Club - Headline - Section": the longest part; a headline seldom holds a "|", a
+    # "»" or two spaced dashes.
+    if _STRONG_SEPARATOR.search(stripped):
+        stripped = max(_STRONG_SEPARATOR.split(stripped), key=len).strip()
+    elif stripped == title or len(parts) > 2:
         stripped = max(parts, key=len).strip()
     # The page may print it with better typography ("l’intra-muros" for "l'intra-muros").
     wanted = _comparable(stripped)
@@ -386,6 +392,11 @@ def find_title(root, declared: str | None, site_names: list[str],
     headings = _printed_headings(root, site_names)
     if declared and not _is_declared_title(declared, site):
         declared = None
+    # A name guessed from the end of the <title> that the printed headline holds is a part
+    # of the headline ("Signa in Sorge – Finanzdaten und Berater-Auftrag").
+    site_names = [n for n in site_names if n == site or not any(
+        n.casefold() in h.casefold() and n.casefold() != h.casefold() for h in headings)]
+    full = declared
     declared = _strip_site_name(declared, site_names) if declared else None
     for reference in (declared, title):
         if not reference or not headings:
@@ -399,11 +410,23 @@ def find_title(root, declared: str | None, site_names: list[str],
                     and _typographic_key(heading) == _typographic_key(headline):
                 return _shown_title(root, headline)
             return _printed_part(heading, headline)
+    # "Penny - Stardew Valley Wiki" above the printed "Penny": a headline too short to share
+    # two fifths of the words, or to be told from the site's name without the <h1>.
+    for reference in (full, title):
+        parts = {_comparable(p.strip()) for p in _NAME_SEPARATOR.split(reference or "")}
+        if len(parts) > 1:
+            heading = _first(h for h in headings if _comparable(h) in parts)
+            if heading:
+                return heading
     if declared:
         return _shown_title(root, declared)
     if headings:
         return headings[0]
     return _shown_title(root, _tag_title(root, title, site_names)) if title else None
+
+
+#: What may follow a headline inside its <h1> without being a part of it.
+_PRINTED_TAIL = re.compile(r"\s*(?:$|[|\-–—·•»›/:]|\d)")
 
 
 def _same_length_key(text: str) -> str:
@@ -420,5 +443,9 @@ def _printed_part(heading: str, headline: str | None) -> str:
     printed, wanted = _same_length_key(heading), _same_length_key(headline)
     at = printed.find(wanted)
     if at < 0 or len(wanted) == len(printed) or len(printed) != len(heading):
+        return heading
+    # What follows is the site's name or a date after a separator ("| Site", "02.02.2022"),
+    # or the rest of a headline the metadata cut short.
+    if not _PRINTED_TAIL.match(printed[at + len(wanted):]):
         return heading
     return heading[at:at + len(wanted)].strip()
