@@ -369,6 +369,15 @@ def _tag_title(root, title: str, site_names: list[str]) -> str:
     return _text(shown) if shown is not None else stripped
 
 
+def _printed_outside_menus(root, text: str) -> bool:
+    """Whether the page prints ``text`` (compared without case and quote styles) as the whole
+    of a heading, a bold line, a paragraph or a box that no link, menu or list item holds."""
+    wanted = _comparable(text)
+    return any(len(el.text_content()) < _HEADING_CHARS and _comparable(_text(el)) == wanted
+               and not any(up.tag in ("a", "nav", "li") for up in el.iterancestors())
+               for el in root.iter("h2", "h3", "h4", "strong", "b", "p", "div", "span"))
+
+
 def _is_declared_title(text: str, site: str | None) -> bool:
     """Whether a declared title is one: not an address, not the site's declared name."""
     return not text.startswith(("/", "http://", "https://")) \
@@ -420,6 +429,13 @@ def find_title(root, declared: str | None, site_names: list[str],
                 return heading
     if declared:
         return _shown_title(root, declared)
+    if headings and title:
+        # An <h1> that says something else than the <title> is mostly the headline (the
+        # <title> then names the site or the section), unless the page prints the <title>'s
+        # headline too, outside its menus: the <h1> then names the section ("Health Center").
+        tag = _tag_title(root, title, site_names)
+        if len(tag.split()) >= 3 and _printed_outside_menus(root, tag):
+            return tag
     if headings:
         return headings[0]
     return _shown_title(root, _tag_title(root, title, site_names)) if title else None
