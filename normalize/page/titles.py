@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 _TITLE_PARTS = re.compile(r"\s+[|–—]\s+|\s+-\s+")
 
 
-_SITE_SEPARATOR = r"(?:\s*[|\-–—:·•›»/]+\s*)+"
+# A hyphen or a slash touching a word joins it ("GdP-Vize", "Anti-war"): no separator.
+_SITE_SEPARATOR = r"(?:\s*(?:\|+|::|[·•›»]+)\s*|\s+[\-–—:/]+\s+|:\s+)+"
 
 
 def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
@@ -49,7 +50,8 @@ def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
             # i/ı, k/K, s/ſ...) the patterns decide.
             if title.isascii() and name.isascii() and name.lower() not in title.lower():
                 continue
-            escaped = re.escape(name)
+            # "Boxen - Alle News" declared, "Boxen – Alle News" printed: any dash is one.
+            escaped = re.sub(r"\\-|[–—]", "[-–—]", re.escape(name))
             for pattern in (_SITE_SEPARATOR + escaped + r"\s*$",
                             r"^\s*" + escaped + _SITE_SEPARATOR):
                 stripped = re.sub(pattern, "", title, flags=re.I).strip()
