@@ -35,6 +35,10 @@ _TITLE_PARTS = re.compile(r"\s+[|–—]\s+|\s+-\s+")
 _SITE_SEPARATOR = r"(?:\s*(?:\|+|::|[·•›»]+)\s*|\s+[\-–—:/]+\s+|:\s+)+"
 
 
+#: Scripts written without spaces between words (CJK, Thai): a headline is one "word".
+_UNSPACED_SCRIPT = re.compile(r"[\u0e00-\u0e7f\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
 def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
     """``title`` without a site name printed after (``| Site``, ``- Site``, ``: Site``,
     ``› site.example``) or before it (``Site // Headline``); unchanged when what would be left
@@ -56,7 +60,7 @@ def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
                             r"^\s*" + escaped + _SITE_SEPARATOR):
                 stripped = re.sub(pattern, "", title, flags=re.I).strip()
                 if stripped != title.strip() and len(stripped) >= max(8, len(title) // 4) \
-                        and len(stripped.split()) >= 2:
+                        and (len(stripped.split()) >= 2 or _UNSPACED_SCRIPT.search(stripped)):
                     title = stripped
         if title == before:
             break
@@ -430,6 +434,11 @@ def find_title(root, declared: str | None, site_names: list[str],
             if heading:
                 return heading
     if declared:
+        # An og:title cut short ("Senator calls Biden" of "Senator calls Biden 'unfit'").
+        tag = _strip_site_name(title, site_names)
+        if len(tag) > len(declared) and _comparable(tag).startswith(_comparable(declared)) \
+                and not _PRINTED_TAIL.match(tag[len(declared):]):
+            return _shown_title(root, tag)
         return _shown_title(root, declared)
     if headings and title:
         # An <h1> that says something else than the <title> is mostly the headline (the
