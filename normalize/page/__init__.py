@@ -14,10 +14,12 @@ merges field by field: the first source that has a value wins. The exceptions:
 - a page without an article (a section front, a paywall stub, an empty body) gets the status
   ``not-article`` and a one-line ``status_reason``, and a front keeps no body;
 - dates and bylines no reader found come from htmldate and trafilatura's author reading;
-- the title loses the site's name (``| Site``, ``- Site``, ``: Site``, ``Site // ...``),
-  checked against the publisher, ``og:site_name``, the ``<title>``, the host name and the names
-  the ``<title>`` texts of the host's other pages share (``site_names``); a page without a
-  headline takes the first paragraph of its text, with a ``title`` note;
+- the title is the printed ``<h1>`` when the declared title or the ``<title>`` agrees with it
+  (:mod:`normalize.page.titles`, read before any chrome goes), and loses the site's name
+  (``| Site``, ``- Site``, ``: Site``, ``Site // ...``), checked against the publisher,
+  ``og:site_name``, the ``<title>``, the host name and the names the ``<title>`` texts of the
+  host's other pages share (``site_names``); a page without a headline takes the first
+  paragraph of its text, with a ``title`` note;
 - related items ("related news" lists of title + date + link) are read into ``Article.related``
   and removed before the body is looked for, so they never leak into it;
 - the lead picture named by the metadata takes its caption and credit from the figure that shows
@@ -25,8 +27,9 @@ merges field by field: the first source that has a value wins. The exceptions:
 
 Keywords and the publisher go to ``extra`` (``("keyword", ...)``, ``("publisher", ...)``).
 ``fetched_url`` is where the page was fetched, ``url`` its canonical address.
-Modules: ``dom`` (decoding, tree, URLs), ``structured`` (JSON-LD, microdata, meta), ``visible``
-(bylines, printed dates, titles), ``related``, ``body``, ``pictures``, ``engine``, ``choose``.
+Modules: ``dom`` (decoding, tree, URLs), ``structured`` (JSON-LD, microdata, meta), ``titles``
+(the headline and the site's names), ``visible`` (bylines, printed dates), ``related``, ``body``,
+``pictures``, ``engine``, ``choose``.
 Agency conventions (a caption ending in its credit, a trailing ``Source: (EUROPA PRESS)`` line,
 reading a byline such as ``Por Ana López y Carlos Ruiz``) are left to :mod:`normalize.wire`:
 this module extracts what the page shows, bylines as printed.

@@ -399,11 +399,14 @@ def find_title(root, declared: str | None, site_names: list[str],
     the names of the site (:func:`_site_names`) and its declared name ``site``
     (``og:site_name`` or the publisher); ``None`` when it names none.
 
-    An ``<h1>`` that agrees with the declared title or the ``<title>`` (shares two fifths of
-    the words of the longer) is taken as printed; else the declared title, else the
-    ``<title>``, each without the site's name; a page that declares nothing and whose
-    ``<h1>`` shares no word with its ``<title>`` is taken at its ``<h1>``, for a ``<title>``
-    that says something else is mostly the site's or the section's.
+    In this order: an ``<h1>`` that agrees with the declared title or the ``<title>`` (shares
+    two fifths of the words of the longer), as printed (the part of it that prints the
+    declared headline when the rest is a kicker before it or a site's name or date after it);
+    an ``<h1>`` that is one part of either ("Penny" of "Penny - Stardew Valley Wiki"); the
+    declared title without the site's name; then, when nothing is declared, the ``<h1>``
+    (a ``<title>`` that says something else mostly names the site or the section) unless the
+    page prints the ``<title>``'s headline as well; last the ``<title>`` without the site's
+    name. A declared title that is an address or the site's declared name is none.
     """
     title = _first(_text(t) for t in root.iter("title")) or ""
     headings = _printed_headings(root, site_names)
