@@ -6,19 +6,15 @@ from __future__ import annotations
 import copy
 import re
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Iterable
+from typing import Iterable
 
 from lxml import etree
 
 from normalize.bylines import BYLINE_LABEL
 from normalize.months import MONTHS
 from normalize.text import clean_text, html_to_text, parse_date
-from normalize.page.dom import _BLOCK_CHILD, _first, _first_element, _is_element, _names, _text, _tokens
+from normalize.page.dom import _BLOCK_CHILD, _first, _is_element, _names, _text, _tokens
 from normalize.page.pictures import _in_picture
-
-if TYPE_CHECKING:  # structured reads bylines with this module's helpers
-    from normalize.page.structured import _Fields
-
 
 # ---------------------------------------------------------------------------------------------
 # Bylines and dates in the visible page
