@@ -342,15 +342,17 @@ def _is_logo(heading, text: str, site_names: list[str]) -> bool:
     return False
 
 
-def _printed_headings(root, site_names: list[str]) -> list[str]:
-    """The ``<h1>`` texts of the page that may be its headline, in page order."""
-    found = []
+def _printed_headings(root, site_names: list[str]) -> tuple[list[str], list[str]]:
+    """The ``<h1>`` texts of the page that may be its headline, and those that print the
+    site's name (its logo), in page order."""
+    found: list[str] = []
+    logos: list[str] = []
     for heading in root.iter("h1"):
         text = _without_kicker(heading)
-        if text and len(text) <= _HEADING_CHARS and text not in found \
-                and not _is_logo(heading, text, site_names):
-            found.append(text)
-    return found
+        if not text or len(text) > _HEADING_CHARS or text in found or text in logos:
+            continue
+        (logos if _is_logo(heading, text, site_names) else found).append(text)
+    return found, logos
 
 
 _STRONG_SEPARATOR = re.compile(r"\s*(?:\||::)\s*|\s+[·•»›]+\s+")
@@ -365,7 +367,8 @@ def _tag_title(root, title: str, site_names: list[str]) -> str:
     # gone, "Club - Headline - Section": the longest part; a headline seldom holds a "|", a
     # "»" or two spaced dashes.
     if _STRONG_SEPARATOR.search(stripped):
-        stripped = max(_STRONG_SEPARATOR.split(stripped), key=len).strip()
+        stripped = _strip_site_name(max(_STRONG_SEPARATOR.split(stripped), key=len).strip(),
+                                    site_names)
     elif stripped == title or len(parts) > 2:
         stripped = max(parts, key=len).strip()
     # The page may print it with better typography ("l’intra-muros" for "l'intra-muros").
@@ -409,7 +412,9 @@ def find_title(root, declared: str | None, site_names: list[str],
     name. A declared title that is an address or the site's declared name is none.
     """
     title = _first(_text(t) for t in root.iter("title")) or ""
-    headings = _printed_headings(root, site_names)
+    headings, logos = _printed_headings(root, site_names)
+    # The logo's text is a name of the site: "Headline : Blog Name | Tagline".
+    site_names = site_names + [n for n in logos if n not in site_names]
     if declared and not _is_declared_title(declared, site):
         declared = None
     # A name guessed from the end of the <title> that the printed headline holds is a part
