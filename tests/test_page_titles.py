@@ -191,3 +191,77 @@ consultation with the island councils and the operators of the smaller boats.</p
 </article></body></html>""".encode()
     [article] = parse_bytes(data, "page", "https://gazette.example/a")
     assert article.title == title
+
+
+def headline_page(head: str, top: str, article_top: str = "") -> bytes:
+    """An article page with ``head`` in its <head>, ``top`` above the article (its header) and
+    ``article_top`` at the top of the article."""
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">{head}</head>
+<body><header>{top}<nav><a href="/">Home</a> <a href="/politics">Politics</a></nav></header>
+<article>{article_top}{ARTICLE}</article></body></html>""".encode()
+
+
+@pytest.mark.parametrize("head, top, article_top, title", [
+    # The printed <h1> agrees with the declared title (two fifths of the words): it is taken
+    # as printed, without the site's name the metadata carries.
+    ('<title>Budget approved | Daily Post</title>'
+     '<meta property="og:title" content="Budget approved after all-night session | Daily Post">',
+     "", "<h1>Budget approved after an all-night session</h1>",
+     "Budget approved after an all-night session"),
+    # The site's logo set as an <h1>: in a logo box, or a link home alone.
+    ('<meta property="og:title" content="Budget approved after all-night session">',
+     '<div class="site-logo"><h1>Daily Post</h1></div>',
+     "<h1>Budget approved after an all-night session</h1>",
+     "Budget approved after an all-night session"),
+    ("<title>Budget approved after an all-night session · Daily Post</title>",
+     '<h1><a href="https://post.example/">Daily Post</a></h1>',
+     "<h1>Budget approved after an all-night session</h1>",
+     "Budget approved after an all-night session"),
+    # A kicker inside the <h1>: marked as one, or told by the declared headline.
+    ('<meta property="og:title" content="Budget approved after all-night session">', "",
+     '<h1><span class="kicker">Parliament</span>: Budget approved after all-night session</h1>',
+     "Budget approved after all-night session"),
+    ('<meta property="og:title" content="Budget approved after all-night session">', "",
+     "<h1>Parliament Budget approved after all-night session</h1>",
+     "Budget approved after all-night session"),
+    # The site's name or the date after the headline inside the <h1> goes; the rest of a
+    # headline the metadata cut short stays.
+    ('<meta property="og:title" content="Budget approved after all-night session">', "",
+     "<h1>Budget approved after all-night session | Daily Post</h1>",
+     "Budget approved after all-night session"),
+    ('<meta property="og:title" content="Budget approved after all-night session">', "",
+     "<h1>Budget approved after all-night session in the upper house</h1>",
+     "Budget approved after all-night session in the upper house"),
+    # A headline of one word is a part of the declared title, not its site's name.
+    ('<meta property="og:title" content="Penny - Harbour Wiki">', "", "<h1>Penny</h1>", "Penny"),
+    # A hyphen that touches a word is no separator; "::" is one.
+    ('<meta property="og:site_name" content="GdP">'
+     '<meta property="og:title" content="GdP-Vize warns of police cuts">', "",
+     "<h1>GdP-Vize warns of police cuts</h1>", "GdP-Vize warns of police cuts"),
+    ("<title>Budget approved after an all-night session :: Daily Post</title>", "", "",
+     "Budget approved after an all-night session"),
+    # Nothing declared, an <h1> that says something else than the <title>: the <h1>, unless
+    # the page prints the <title>'s headline too (the <h1> then names the section).
+    ("<title>Daily Post</title>", "", "<h1>Budget approved after all-night session</h1>",
+     "Budget approved after all-night session"),
+    ("<title>Budget approved after all-night session</title>", "<h1>Politics Center</h1>",
+     "<h2>Budget approved after all-night session</h2>",
+     "Budget approved after all-night session"),
+    # A pinned-site name that repeats the headline is no name of the site.
+    ('<title>Budget approved after all-night session</title>'
+     '<meta name="application-name" content="Budget approved after all-night session">',
+     "", "<h1>Budget approved after all-night session</h1>",
+     "Budget approved after all-night session"),
+    # A script without spaces: the headline is one "word", the site's name goes all the same.
+    ('<meta property="og:site_name" content="NEWS WEB EASY">'
+     '<meta property="og:title" content="NEWS WEB EASY|子どもへの体罰を禁止する法律ができる">',
+     "", "", "子どもへの体罰を禁止する法律ができる"),
+    # The printed apostrophe is kept.
+    ('<meta property="og:title" content="Venice doubles its visitors\' fee">', "",
+     "<h1>Venice doubles its visitors’ fee</h1>", "Venice doubles its visitors’ fee"),
+])
+def test_the_title_is_the_printed_headline_without_the_sites_name(
+        head: str, top: str, article_top: str, title: str) -> None:
+    [record] = parse_bytes(headline_page(head, top, article_top), "page",
+                           "https://post.example/politics/budget")
+    assert record.title == title

@@ -14,10 +14,12 @@ merges field by field: the first source that has a value wins. The exceptions:
 - a page without an article (a section front, a paywall stub, an empty body) gets the status
   ``not-article`` and a one-line ``status_reason``, and a front keeps no body;
 - dates and bylines no reader found come from htmldate and trafilatura's author reading;
-- the title loses the site's name (``| Site``, ``- Site``, ``: Site``, ``Site // ...``),
-  checked against the publisher, ``og:site_name``, the ``<title>``, the host name and the names
-  the ``<title>`` texts of the host's other pages share (``site_names``); a page without a
-  headline takes the first paragraph of its text, with a ``title`` note;
+- the title is the printed ``<h1>`` when the declared title or the ``<title>`` agrees with it
+  (:mod:`normalize.page.titles`, read before any chrome goes), and loses the site's name
+  (``| Site``, ``- Site``, ``: Site``, ``Site // ...``), checked against the publisher,
+  ``og:site_name``, the ``<title>``, the host name and the names the ``<title>`` texts of the
+  host's other pages share (``site_names``); a page without a headline takes the first
+  paragraph of its text, with a ``title`` note;
 - related items ("related news" lists of title + date + link) are read into ``Article.related``
   and removed before the body is looked for, so they never leak into it;
 - the lead picture named by the metadata takes its caption and credit from the figure that shows
@@ -25,8 +27,9 @@ merges field by field: the first source that has a value wins. The exceptions:
 
 Keywords and the publisher go to ``extra`` (``("keyword", ...)``, ``("publisher", ...)``).
 ``fetched_url`` is where the page was fetched, ``url`` its canonical address.
-Modules: ``dom`` (decoding, tree, URLs), ``structured`` (JSON-LD, microdata, meta), ``visible``
-(bylines, printed dates, titles), ``related``, ``body``, ``pictures``, ``engine``, ``choose``.
+Modules: ``dom`` (decoding, tree, URLs), ``structured`` (JSON-LD, microdata, meta), ``titles``
+(the headline and the site's names), ``visible`` (bylines, printed dates), ``related``, ``body``,
+``pictures``, ``engine``, ``choose``.
 Agency conventions (a caption ending in its credit, a trailing ``Source: (EUROPA PRESS)`` line,
 reading a byline such as ``Por Ana López y Carlos Ruiz``) are left to :mod:`normalize.wire`:
 this module extracts what the page shows, bylines as printed.
@@ -48,11 +51,9 @@ from normalize.page.dom import _text, _absolute, _first, _first_element, _langua
 from normalize.page.pictures import _pictures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
-from normalize.page.visible import (_find_byline, _find_date, _page_title, _shown_title,
-                                    _site_names,
-                                    _split_preamble, _strip_site_name, _title_from_body,
-                                    page_host, shared_site_names,
-                                    site_names_by_host, title_tag)
+from normalize.page.titles import (_site_names, _title_from_body, find_title, page_host,
+                                   shared_site_names, site_names_by_host, title_tag)
+from normalize.page.visible import _find_byline, _find_date, _split_preamble
 
 __all__ = ["page_host", "parse", "shared_site_names", "site_names_by_host", "title_tag"]
 
@@ -95,6 +96,10 @@ def parse(
     fields.offer(language=_language_code(root.get("lang") or root.get("xml:lang")))
     fields.offer(language=_language_code(_first(meta.get("og:locale", []))
                                          or _first(meta.get("content-language", []))))
+    # The headline is read before any chrome goes: a page's <h1> may sit in its header.
+    sites = [*site_names, *_site_names(root, meta, fields, canonical or url)]
+    fields.title = find_title(root, fields.title, sites,
+                              fields.publisher or _first(meta.get("og:site_name", [])))
 
     # Related lists first: they look like text and carry dates that are not the article's.
     related: list[Related] = []
@@ -111,8 +116,6 @@ def parse(
 
     container = _find_container(root, body_hint)
     scope = _article_scope(container)
-    site = fields.publisher
-    fields.offer(title=_page_title(root, scope, site))
     blocks = _collect_blocks(container) if container is not None else []
     blocks, shown_authors, shown_date = _split_preamble(container, blocks, fields.title)
     byline = _find_byline(root, scope)
@@ -158,8 +161,6 @@ def parse(
                                             "its text"),)
 
     pictures = _pictures(root, scope, container, blocks, fields.picture, base)
-    sites = [*site_names, *_site_names(root, meta, fields, canonical or url)]
-    fields.title = _shown_title(root, _strip_site_name(fields.title, sites))
     declared_authors = fields.authors
     fields.authors = choose_authors((lambda: declared_authors, lambda: byline,
                                      lambda: shown_authors, lambda: engine_authors(untouched()),

@@ -1,0 +1,488 @@
+"""The page's headline, without the site's name.
+
+A page names its headline up to four times: declared (JSON-LD ``headline``, microdata,
+``og:title``), in its ``<title>`` (mostly with the site's name: ``Headline | Site``), printed
+in an ``<h1>``, and in the text. The printed ``<h1>`` is what a reader sees, with the page's
+own typography and without the site's name, so it wins whenever a declared title or the
+``<title>`` agrees with it; an ``<h1>`` that is the site's logo is never a headline, and a
+kicker printed inside it (a small label above the headline) is no part of it. Otherwise the
+declared title is taken, then the ``<title>``, each without the site's name
+(:func:`_strip_site_name`), checked against ``og:site_name``, the publisher, the host's name
+and the names the host's other pages share in their ``<title>`` (:func:`shared_site_names`).
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from typing import TYPE_CHECKING, Iterable
+from urllib.parse import urlsplit
+
+from lxml import html as lxml_html
+
+from normalize.page.dom import _first, _first_element, _text, _tokens
+
+if TYPE_CHECKING:
+    from normalize.page.structured import _Fields
+
+
+# "Headline | Site", "Site - Headline", "Headline — Section — Site"
+_TITLE_PARTS = re.compile(r"\s+[|–—]\s+|\s+-\s+")
+
+
+# A hyphen or a slash touching a word joins it ("GdP-Vize", "Anti-war"): no separator.
+_SITE_SEPARATOR = r"(?:\s*(?:\|+|::|[·•›»]+)\s*|\s+[\-–—:/]+\s+|:\s+)+"
+
+
+#: Scripts written without spaces between words (CJK, Thai): a headline is one "word".
+_UNSPACED_SCRIPT = re.compile(r"[\u0e00-\u0e7f\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
+    """``title`` without a site name printed after (``| Site``, ``- Site``, ``: Site``,
+    ``› site.example``) or before it (``Site // Headline``); unchanged when what would be left
+    is not a headline (one word, a few characters, under a quarter of the title)."""
+    names = [n.strip() for n in site_names if n and n.strip()]
+    # "Headline | DW | 23.05.2011": each end is looked at again once one has gone.
+    for _ in range(3):
+        before = title
+        for name in names:
+            # Compiling the two patterns of a name is most of the cost, and the name seldom
+            # appears. Between ASCII strings re.I is plain case-insensitivity, so a title that
+            # does not contain the name lower-cased cannot match; otherwise (re.I also pairs
+            # i/ı, k/K, s/ſ...) the patterns decide.
+            if title.isascii() and name.isascii() and name.lower() not in title.lower():
+                continue
+            # "Boxen - Alle News" declared, "Boxen – Alle News" printed: any dash is one.
+            escaped = re.sub(r"\\-|[–—]", "[-–—]", re.escape(name))
+            for pattern in (_SITE_SEPARATOR + escaped + r"\s*$",
+                            r"^\s*" + escaped + _SITE_SEPARATOR):
+                stripped = re.sub(pattern, "", title, flags=re.I).strip()
+                if stripped != title.strip() and len(stripped) >= max(8, len(title) // 4) \
+                        and (len(stripped.split()) >= 2 or _UNSPACED_SCRIPT.search(stripped)):
+                    title = stripped
+        if title == before:
+            break
+    return title
+
+
+#: Between a headline and the site's name in a <title>: "Headline | Site", "Site - Headline",
+#: "Headline : Site", "Headline » Section » Site". A colon right after a word ends only the
+#: headline ("Headline: Site"), never a name before it: "Brexit: the vote" starts many headlines
+#: of one site, and "Brexit" is no name of it.
+_NAME_SEPARATOR = re.compile(r"\s+[|\-–—·•»›/]+\s+|\s*\|\s*|\s+::?\s+")
+_TRAILING_COLON = re.compile(r"\s*:\s+")
+#: A <title> segment longer than this is a headline, never a site's or a section's name.
+_NAME_CHARS = 60
+
+
+def _ends(title: str) -> tuple[str | None, str | None]:
+    """The first and the last segment of a ``<title>`` cut at its separators (``None`` where it
+    has none); a colon separates only the last."""
+    parts = [p.strip() for p in _NAME_SEPARATOR.split(title)]
+    if len(parts) > 1:
+        return parts[0] or None, parts[-1] or None
+    colon = _TRAILING_COLON.split(title)
+    return None, (colon[-1].strip() or None) if len(colon) > 1 else None
+
+
+def _shared_ends(titles: list[str], position: int | None = None) -> tuple[list[str], int]:
+    """The segments that end at least two of ``titles`` and at least half of those that have a
+    separator, most frequent first, and ``1``; else those that start them (three and two
+    thirds), and ``0``. ``position`` (``0`` or ``1``) looks at that end only."""
+    counts: tuple[dict[str, int], dict[str, int]] = ({}, {})  # by first, by last segment
+    cased: dict[str, str] = {}
+    with_separator = 0
+    for title in titles:
+        ends = _ends(title)
+        with_separator += any(ends)
+        for end_position, end in enumerate(ends):
+            if end and len(end) <= _NAME_CHARS:
+                key = end.casefold()
+                counts[end_position][key] = counts[end_position].get(key, 0) + 1
+                cased.setdefault(key, end)
+    after = [k for k, n in counts[1].items() if n >= 2 and 2 * n >= with_separator]
+    # A name before the headline needs more: a topic ("Brexit - ...") starts a run of one
+    # site's headlines too, where a shared tail is rarer ("... - live").
+    before = [k for k, n in counts[0].items() if n >= 3 and 3 * n >= 2 * with_separator]
+    if position == 0 or (position is None and not after):
+        found, position = before, 0
+    else:
+        found, position = after, 1
+    return [cased[k] for k in sorted(found, key=lambda k: (-counts[position][k], k))], position
+
+
+def shared_site_names(titles: Iterable[str | None]) -> list[str]:
+    """The site's names found in the ``<title>`` texts of several pages of one host.
+
+    A segment that ends the titles of at least two different pages, and at least half of those
+    whose title has a separator, is a name of the site (``"Budget passes | Daily Post"`` and
+    ``"Storm hits the coast | Daily Post"`` give ``["Daily Post"]``); one that starts them
+    needs three pages and two thirds (``"Daily Post - Budget passes"``), and none is looked
+    for there once the end has one. A second level at the same end (``"Headline - News -
+    Site"``) is found once the first is gone. A headline's own prefix (``"Brexit: ..."``) is
+    never a name. Returns ``[]`` when the titles share none.
+    """
+    distinct = list(dict.fromkeys(" ".join(t.split()) for t in titles if t and t.strip()))
+    names: list[str] = []
+    position = None
+    for _ in range(2):
+        found, position = _shared_ends(distinct, position)
+        known = {n.casefold() for n in names}
+        found = [n for n in found if n.casefold() not in known]
+        if not found:
+            break
+        names.extend(found)
+        distinct = list(dict.fromkeys(_strip_site_name(t, found) for t in distinct))
+    return names
+
+
+# An SVG icon's <title> comes after the head's; "<titlebar>" is not a title.
+_TITLE_TAG = re.compile(rb"<title(?:\s[^>]*)?>(.*?)</title\s*>", re.I | re.S)
+#: How far into a page its <title> is looked for.
+_TITLE_HEAD_BYTES = 200_000
+
+
+def title_tag(data: bytes) -> str | None:
+    """The text of a page's first ``<title>``, read without parsing the page (UTF-8, else
+    Latin-1; entities decoded; white space folded); ``None`` when it has none."""
+    match = _TITLE_TAG.search(data[:_TITLE_HEAD_BYTES])
+    if match is None:
+        return None
+    raw = match.group(1)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    return text or None
+
+
+def page_host(url: str | None) -> str:
+    """The host of ``url``, lower-cased and without ``www.`` (``""`` when it has none)."""
+    try:
+        host = (urlsplit(url or "").hostname or "").lower()
+    except ValueError:  # "https://[www.example.com/..." (an unclosed IPv6 bracket)
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def site_names_by_host(pages: Iterable[tuple[str | None, bytes]]) -> dict[str, tuple[str, ...]]:
+    """host (:func:`page_host`) -> the names of the site shared by the ``<title>`` texts of
+    that host's pages (:func:`shared_site_names`), for ``(url, html)`` pairs; hosts with one
+    page, or whose titles share none, are left out."""
+    titles: dict[str, list[str]] = {}
+    for url, data in pages:
+        host, title = page_host(url), title_tag(data)
+        if host and title:
+            titles.setdefault(host, []).append(title)
+    found = {host: tuple(shared_site_names(group)) for host, group in titles.items()
+             if len(group) > 1}
+    return {host: names for host, names in found.items() if names}
+
+
+#: A title taken from the text is cut at a word boundary to stay a headline, not a paragraph.
+_TITLE_FROM_TEXT_CHARS = 120
+
+
+def _title_from_body(body_html: str, skip: frozenset[str] = frozenset()) -> str:
+    """The text of the first block of ``body_html`` without its lines that are in ``skip`` (a
+    menu's links), cut to at most 120 characters at a word boundary (with an ellipsis when
+    cut); ``""`` when there is none. Blocks, not lines: a paragraph's source may wrap."""
+    if not body_html.strip():
+        return ""
+    for part in lxml_html.fragments_fromstring(body_html):
+        # trafilatura's fallback hands back a menu's links as lines of a paragraph.
+        lines = (part if isinstance(part, str) else part.text_content()).split("\n")
+        text = " ".join(" ".join(ln for ln in lines if ln.strip() not in skip).split())
+        if text:
+            break
+    else:
+        return ""
+    if len(text) <= _TITLE_FROM_TEXT_CHARS:
+        return text
+    cut = text[:_TITLE_FROM_TEXT_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
+    return cut + "…"
+
+
+def host_names(url: str | None) -> list[str]:
+    """The names a site goes by in its own titles, from its address: ``www.dw.com`` gives
+    ``dw.com`` and ``DW``-like ``dw`` (compared without case)."""
+    if not url:
+        return []
+    host = page_host(url)
+    if "." not in host:
+        return []
+    label = host.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+    return [host] + ([label] if len(label) >= 2 else [])
+
+
+def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
+                url: str | None = None) -> list[str]:
+    """The outlet's names: declared, the last part of a "Headline | Section | Site" title, and
+    the site's host name (``evang.at``, ``dw``) checked against the title's ends."""
+    title = _first(_text(t) for t in root.iter("title")) or ""
+    names = [fields.publisher, _first(meta.get("og:site_name", []))]
+    # Pinned-site tiles take application-name; some pages fill it with the headline.
+    application = _first(meta.get("application-name", []))
+    if application and application not in (title, fields.title):
+        names.append(application)
+    parts = _TITLE_PARTS.split(title)
+    if len(parts) > 1 and len(parts[-1]) <= 40 and parts[-1] != max(parts, key=len):
+        names.append(parts[-1])
+    hosts = host_names(url)
+    names.extend(hosts)
+    # "Batteriespeicher - daheim Solar" on daheim-solar.de, "Items | The Perspective" on
+    # theperspective.com: an end of the title that spells the host's name is the site's.
+    squashed = {_squash(h) for h in hosts}
+    for text in (title, fields.title or ""):
+        names.extend(end for end in _ends(text) if end and _squash(end) in squashed)
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def _squash(text: str) -> str:
+    """``text`` lower-cased with only its letters and digits (``daheim Solar``, ``daheim-solar``
+    and ``daheimsolar`` are the same)."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+_DASHES = re.compile(r"\s*[–—‒]\s*|\s+-\s+")
+
+
+def _shown_title(root, title: str | None) -> str | None:
+    """``title`` as the page's headline element prints it when the two differ only in
+    typography („“ « » for ", – for -) or case: metadata often carries a plain-typed copy.
+    A headline printed in capitals does not replace one that is not."""
+    if not title:
+        return title
+    wanted = _typographic_key(title)
+    for el in root.iter("h1", "h2", "h3"):
+        shown = _text(el)
+        if shown != title and len(shown) < 300 and _typographic_key(shown) == wanted \
+                and (title.isupper() or not shown.isupper()):
+            return shown
+    return title
+
+
+def _typographic_key(text: str) -> str:
+    # The printed apostrophe (’) wins over the metadata's "'" too: labelled pages print and
+    # keep it three times in four.
+    return " ".join(_DASHES.sub(" - ", re.sub(r"[’‘`´]", "'", re.sub(r"[“”«»„]", '"', text)))
+                    .casefold().split())
+
+
+def _comparable(text: str) -> str:
+    return re.sub(r"[’‘`´]", "'", re.sub(r"[“”«»„]", '"', text)).casefold()
+
+
+# ---------------------------------------------------------------------------------------------
+# The printed headline
+
+#: Class or id words of a box that holds the site's name or logo, never a headline.
+_LOGO_TOKENS = {"logo", "brand", "branding", "masthead", "sitename", "sitetitle", "blogtitle",
+                "navbar"}
+#: Class words of a kicker printed inside the <h1> ("<span class=kicker>Paris 2024</span>
+#: Drinks by boat"): a label above the headline, which neither the declared title nor the
+#: reader counts in it.
+_KICKER_TOKENS = {"kicker", "overline", "topline", "dachzeile", "roofline", "eyebrow",
+                  "subtitle", "supertitle", "overtitle", "pretitle", "antetitulo", "category",
+                  "rubric", "label"}
+#: A link to a site's home page: "/", "https://site.example", "//site.example/index.html".
+_HOME_LINK = re.compile(r"^(?:(?:https?:)?//[^/?#]+)?/?(?:index\.\w+)?$", re.I)
+#: A printed heading longer than this is a paragraph set large, not a headline.
+_HEADING_CHARS = 300
+#: Two titles agree when they share this share of the words of the longer one.
+_AGREEMENT = 0.4
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(_comparable(text)))
+
+
+def _agreement(one: str, other: str) -> float:
+    """The share of the words of the longer of two titles that the other has too."""
+    a, b = _words(one), _words(other)
+    if not a or not b:
+        return 0.0
+    return len(a & b) / max(len(a), len(b))
+
+
+def _without_kicker(heading) -> str:
+    """The text of an ``<h1>`` without the kicker printed in it, if any."""
+    kickers = [el for el in heading.iterdescendants()
+               if isinstance(el.tag, str) and _tokens(el) & _KICKER_TOKENS]
+    if not kickers:
+        return _text(heading)
+    heading = copy.deepcopy(heading)
+    for el in list(heading.iterdescendants()):
+        if isinstance(el.tag, str) and _tokens(el) & _KICKER_TOKENS:
+            el.drop_tree()
+    # "<span class=kicker>Climate</span>: Drilling until it gets hot": its colon stays behind.
+    return _text(heading).strip(" -–—:|/·•")
+
+
+def _is_logo(heading, text: str, site_names: list[str]) -> bool:
+    """Whether an ``<h1>`` prints the site's name rather than a headline: it sits in a logo
+    or brand box, links to the home page alone, or says a name of the site."""
+    folded = text.casefold()
+    if any(folded == name.casefold() for name in site_names):
+        return True
+    for el in heading.iterancestors():
+        if el.tag in ("article", "main", "body"):
+            break
+        if _tokens(el) & _LOGO_TOKENS:
+            return True
+    links = list(heading.iter("a"))
+    if len(links) == 1 and _text(links[0]) == text:
+        href = (links[0].get("href") or "").strip()
+        if href and _HOME_LINK.match(href):
+            return True
+    return False
+
+
+def _printed_headings(root, site_names: list[str]) -> tuple[list[str], list[str]]:
+    """The ``<h1>`` texts of the page that may be its headline, and those that print the
+    site's name (its logo), in page order."""
+    found: list[str] = []
+    logos: list[str] = []
+    for heading in root.iter("h1"):
+        text = _without_kicker(heading)
+        if not text or len(text) > _HEADING_CHARS or text in found or text in logos:
+            continue
+        (logos if _is_logo(heading, text, site_names) else found).append(text)
+    return found, logos
+
+
+_STRONG_SEPARATOR = re.compile(r"\s*(?:\||::)\s*|\s+[·•»›]+\s+")
+
+
+def _tag_title(root, title: str, site_names: list[str]) -> str:
+    """The headline of the ``<title>`` text: without a known site name, else its longest part
+    (``Headline | Site``, ``Site - Headline``), as the page prints it when it does."""
+    stripped = _strip_site_name(title, site_names)
+    parts = _TITLE_PARTS.split(stripped)
+    # "Headline | Section | Forum" or "Blog » Archive » Headline" once the site's name is
+    # gone, "Club - Headline - Section": the longest part; a headline seldom holds a "|", a
+    # "»" or two spaced dashes.
+    if _STRONG_SEPARATOR.search(stripped):
+        stripped = _strip_site_name(max(_STRONG_SEPARATOR.split(stripped), key=len).strip(),
+                                    site_names)
+    elif stripped == title or len(parts) > 2:
+        stripped = max(parts, key=len).strip()
+    # The page may print it with better typography ("l’intra-muros" for "l'intra-muros").
+    wanted = _comparable(stripped)
+    shown = _first_element(
+        el for el in root.iter("b", "strong", "font", "h2", "h3", "div", "span", "td", "p")
+        if len(el.text_content()) < 300 and _comparable(_text(el)) == wanted
+    )
+    return _text(shown) if shown is not None else stripped
+
+
+def _printed_outside_menus(root, text: str) -> bool:
+    """Whether the page prints ``text`` (compared without case and quote styles) as the whole
+    of a heading, a bold line, a paragraph or a box that no link, menu or list item holds."""
+    wanted = _comparable(text)
+    return any(len(el.text_content()) < _HEADING_CHARS and _comparable(_text(el)) == wanted
+               and not any(up.tag in ("a", "nav", "li") for up in el.iterancestors())
+               for el in root.iter("h2", "h3", "h4", "strong", "b", "p", "div", "span"))
+
+
+def _is_declared_title(text: str, site: str | None) -> bool:
+    """Whether a declared title is one: not an address, not the site's declared name."""
+    return not text.startswith(("/", "http://", "https://")) \
+        and not (site and text.casefold() == site.casefold())
+
+
+def find_title(root, declared: str | None, site_names: list[str],
+               site: str | None = None) -> str | None:
+    """The headline of the page ``root`` (read before any of it is removed as chrome), given
+    its ``declared`` title (JSON-LD, microdata, Open Graph; ``None`` when it declares none),
+    the names of the site (:func:`_site_names`) and its declared name ``site``
+    (``og:site_name`` or the publisher); ``None`` when it names none.
+
+    In this order: an ``<h1>`` that agrees with the declared title or the ``<title>`` (shares
+    two fifths of the words of the longer), as printed (the part of it that prints the
+    declared headline when the rest is a kicker before it or a site's name or date after it);
+    an ``<h1>`` that is one part of either ("Penny" of "Penny - Stardew Valley Wiki"); the
+    declared title without the site's name; then, when nothing is declared, the ``<h1>``
+    (a ``<title>`` that says something else mostly names the site or the section) unless the
+    page prints the ``<title>``'s headline as well; last the ``<title>`` without the site's
+    name. A declared title that is an address or the site's declared name is none.
+    """
+    title = _first(_text(t) for t in root.iter("title")) or ""
+    headings, logos = _printed_headings(root, site_names)
+    # The logo's text is a name of the site: "Headline : Blog Name | Tagline".
+    site_names = site_names + [n for n in logos if n not in site_names]
+    if declared and not _is_declared_title(declared, site):
+        declared = None
+    # A name guessed from the end of the <title> that the printed headline holds is a part
+    # of the headline ("Signa in Sorge – Finanzdaten und Berater-Auftrag").
+    site_names = [n for n in site_names if n == site or not any(
+        n.casefold() in h.casefold() and n.casefold() != h.casefold() for h in headings)]
+    full = declared
+    declared = _strip_site_name(declared, site_names) if declared else None
+    for reference in (declared, title):
+        if not reference or not headings:
+            continue
+        agreement, _, heading = max((_agreement(h, reference), -i, h)
+                                    for i, h in enumerate(headings))
+        if agreement >= _AGREEMENT:
+            headline = declared if reference is declared else _strip_site_name(title, site_names)
+            # A headline set in capitals is the page's style, not the headline's spelling.
+            if heading.isupper() and not headline.isupper() \
+                    and _typographic_key(heading) == _typographic_key(headline):
+                return _shown_title(root, headline)
+            return _printed_part(heading, headline)
+    # "Penny - Stardew Valley Wiki" above the printed "Penny": a headline too short to share
+    # two fifths of the words, or to be told from the site's name without the <h1>.
+    for reference in (full, title):
+        parts = {_comparable(p.strip()) for p in _NAME_SEPARATOR.split(reference or "")}
+        if len(parts) > 1:
+            heading = _first(h for h in headings if _comparable(h) in parts)
+            if heading:
+                return heading
+    if declared:
+        # An og:title cut short ("Senator calls Biden" of "Senator calls Biden 'unfit'").
+        tag = _strip_site_name(title, site_names)
+        if len(tag) > len(declared) and _comparable(tag).startswith(_comparable(declared)) \
+                and not _PRINTED_TAIL.match(tag[len(declared):]):
+            return _shown_title(root, tag)
+        return _shown_title(root, declared)
+    if headings and title:
+        # An <h1> that says something else than the <title> is mostly the headline (the
+        # <title> then names the site or the section), unless the page prints the <title>'s
+        # headline too, outside its menus: the <h1> then names the section ("Health Center").
+        tag = _tag_title(root, title, site_names)
+        if len(tag.split()) >= 3 and _printed_outside_menus(root, tag):
+            return tag
+    if headings:
+        return headings[0]
+    return _shown_title(root, _tag_title(root, title, site_names)) if title else None
+
+
+#: What may follow a headline inside its <h1> without being a part of it.
+_PRINTED_TAIL = re.compile(r"\s*(?:$|[|\-–—·•»›/:]|\d)")
+
+
+def _same_length_key(text: str) -> str:
+    """``text`` lower-cased with plain quotes, character for character (``ß`` stays one)."""
+    return re.sub(r"[’‘`´]", "'", re.sub(r"[“”«»„]", '"', text)).lower()
+
+
+def _printed_part(heading: str, headline: str | None) -> str:
+    """``heading`` (an ``<h1>``), or the part of it that prints ``headline`` when it holds
+    more: a kicker before it ("Tunisia Big tasks for the new government"), the site's name or
+    the date after it."""
+    if not headline:
+        return heading
+    printed, wanted = _same_length_key(heading), _same_length_key(headline)
+    at = printed.find(wanted)
+    if at < 0 or len(wanted) == len(printed) or len(printed) != len(heading):
+        return heading
+    # What follows is the site's name or a date after a separator ("| Site", "02.02.2022"),
+    # or the rest of a headline the metadata cut short.
+    if not _PRINTED_TAIL.match(printed[at + len(wanted):]):
+        return heading
+    return heading[at:at + len(wanted)].strip()
