@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
+from urllib.parse import parse_qsl, unquote
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -23,9 +24,45 @@ class _Picture:
     height: int | None = None
 
     def key(self) -> str:
-        """The URL without query or size suffix: the same picture served in another size."""
-        path = self.url.split("?", 1)[0].split("#", 1)[0]
-        return re.sub(r"[-_]\d+x\d+(?=\.\w+$)", "", path.rsplit("/", 1)[-1]).lower()
+        """What names the picture whatever size or crop it is served in (:func:`picture_key`)."""
+        return picture_key(self.url)
+
+
+# What resizers and CMSes add to a file's name for one rendition of it: WordPress's
+# "-1024x768", "-scaled" and "-e1643880498459" (an edited copy), "_w800", "@2x", and a hash of
+# the rendition (TYPO3's "csm_name_22ce777a90", Contao's "name-e8b1a4d3").
+_RENDITION = re.compile(
+    r"(?:[-_]\d{2,5}x\d{2,5}|[-_]w\d{2,5}|-scaled|-e\d{10,13}|@\dx"
+    r"|[-_](?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,10}"
+    r"|[-_](?:thumb|large|medium|small|big))$"
+)
+# Query parameters of image proxies that carry the picture's own address.
+_PROXIED = ("url", "image", "image_uri", "src", "img", "u")
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.I)
+
+
+def picture_key(url: str) -> str:
+    """The name of the picture ``url`` serves, the same for its other sizes and crops.
+
+    In: an image address as a page writes it. Out: its file name, decoded, lower-cased, without
+    extension, rendition suffixes (:data:`_RENDITION`) or TYPO3's ``csm_`` prefix; the address
+    an image proxy carries in its query (``?url=...``, ``?image=...``) is read instead of the
+    proxy's; a bare number (``300.jpg``) keeps its folder. Never raises.
+    """
+    path, _, query = url.partition("#")[0].partition("?")
+    for name, value in parse_qsl(query):
+        if name.lower() in _PROXIED and ("/" in value or _IMAGE_FILE.search(value)):
+            return picture_key(value)
+    parts = unquote(path).lower().rstrip("/").rsplit("/", 2)
+    name = re.sub(r"\.\w{2,4}$", "", parts[-1])
+    previous = None
+    while name != previous:
+        previous = name
+        name = _RENDITION.sub("", name)
+    name = name.removeprefix("csm_")
+    if len(parts) > 1 and (len(name) < 4 or name.isdigit()):
+        name = parts[-2] + "/" + name
+    return name
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,8 +147,49 @@ def _in_picture(el) -> bool:
     return any(_is_figure(a) for a in el.iterancestors())
 
 
-def _pictures(root, scope, container, blocks, lead: _Picture | None, base) -> list[_Picture]:
-    """The article's pictures: the declared lead image merged with the figure that shows it."""
+def lead_figures(root, urls: Iterable[str | None], base: str | None) -> list[_Picture]:
+    """The figures anywhere on ``root`` that show one of the declared lead picture ``urls``.
+
+    In: the whole page, read before its chrome is dropped (a lead figure's box is often named
+    like chrome: ``widget``, ``skip``), the addresses the metadata names for the lead picture
+    (JSON-LD, ``og:image``, ``twitter:image``) and the page's base. Out: each figure that shows
+    a picture of the same :func:`picture_key`, read with its caption and credit, in page order;
+    its ``url`` is the matching picture's.
+    """
+    keys = {picture_key(u) for u in urls if u}
+    if not keys:
+        return []
+    found: list[_Picture] = []
+    seen: set = set()
+    for img in root.iter("img", "amp-img", "source"):
+        srcset = img.get("srcset") or img.get("data-srcset")
+        addresses = [img.get(a) for a in ("data-src", "data-lazy-src", "data-original", "src")]
+        if srcset:
+            addresses.append(_largest(srcset))
+        url = next((a for a in addresses if a and picture_key(a) in keys), None)
+        if url is None:
+            continue
+        figure = next((a for _, a in zip(range(6), img.iterancestors()) if _is_figure(a)), None)
+        if figure is None or figure in seen:
+            continue
+        seen.add(figure)
+        picture = _read_figure(figure, base)
+        if picture is not None:
+            picture.url = _absolute(url, base) or url
+            found.append(picture)
+    return found
+
+
+def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
+              early: list[_Picture] = (), lead_urls: Iterable[str] = ()) -> list[_Picture]:
+    """The article's pictures: the declared lead image merged with the figure that shows it.
+
+    ``early`` are the figures showing the lead picture found on the whole page before its
+    chrome was dropped (:func:`lead_figures`), ``lead_urls`` the other addresses the metadata
+    gives the lead picture. A figure that shows the lead picture gives its printed caption over
+    the metadata's, and its credit when the metadata has none; the first figure of the text,
+    taken for want of one, only fills what the metadata lacks.
+    """
     area = scope if scope is not None else root
     figures = [f for f in area.iter(etree.Element) if _is_element(f) and _is_figure(f)
                and not any(_is_figure(a) for a in f.iterancestors())]
@@ -134,16 +212,30 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base) -> li
     if lead is None:
         return [p for _, p in shown]
     lead.url = _absolute(lead.url, base) or lead.url
-    match = next((i for i, (_, p) in enumerate(shown) if p.key() == lead.key()), None)
-    if match is None and shown and _is_lead_figure(root, shown[0][0], blocks):
-        match = 0
+    keys = {lead.key()} | {picture_key(u) for u in lead_urls if u}
+    same = [i for i, (_, p) in enumerate(shown) if p.key() in keys]
+    # The same picture is often shown twice (a header and the text, a page and its gallery):
+    # the showing that has a caption is the one to read.
+    match = next((i for i in same if shown[i][1].caption), same[0] if same else None)
+    figure = None
     if match is not None:
         _, figure = shown.pop(match)
+    if (figure is None or not figure.caption) and early:
+        figure = next((p for p in early if p.caption), figure or early[0])
+    if figure is not None:
+        # A declared credit is kept (a creditText is written for the purpose; the printed one
+        # is the same credit, spaced for the eye); the printed caption is what readers see,
+        # where og:image:alt and a JSON-LD caption are often an alt text or a file name.
+        lead.caption = figure.caption or lead.caption
+        lead.credit = lead.credit or figure.credit
+    elif shown and _is_lead_figure(root, shown[0][0], blocks):
+        _, figure = shown.pop(0)
         lead.caption = lead.caption or figure.caption
         lead.credit = lead.credit or figure.credit
-        if lead.url == figure.url:  # another size of the picture has other dimensions
-            lead.width = lead.width or figure.width
-            lead.height = lead.height or figure.height
+    if figure is not None and lead.url == figure.url:
+        # another size of the picture has other dimensions
+        lead.width = lead.width or figure.width
+        lead.height = lead.height or figure.height
     return [lead] + [p for _, p in shown]
 
 

@@ -1,0 +1,69 @@
+"""The lead picture of an article page and its caption and credit (issue 17).
+
+The metadata names the lead picture (JSON-LD ``image``, ``og:image``, ``twitter:image``) in one
+rendition; the page shows it in another size, behind a resizer, or under a CMS's hashed name.
+The figure that shows it gives the caption readers see, and it is looked for on the whole page,
+before boxes named like chrome are dropped.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from normalize import page
+from normalize.page.pictures import picture_key
+from normalize.wire import enrich
+
+
+@pytest.mark.parametrize("declared, shown", [
+    ("https://cdn.example/2024/05/harbour.jpg", "https://cdn.example/2024/05/harbour-1024x768.jpg"),
+    ("https://cdn.example/harbour.jpg", "/uploads/harbour-scaled-e1699276060185.jpg"),
+    ("https://cdn.example/harbour.jpg?w=1200&q=80", "https://cdn.example/harbour_w800.jpg"),
+    ("https://cdn.example/fileadmin/csm_harbour_5214ae3c8f.jpg",
+     "https://cdn.example/fileadmin/csm_harbour_22ce777a90.jpg"),
+    ("https://cdn.example/files/Harbour%20at%20dawn,%20east.jpg",
+     "assets/images/Harbour%20at%20dawn%2C%20east-e8b1a4d3.jpg"),
+    ("https://resizer.example/crop/3000x1575/resize/1200x630/?url=https%3A%2F%2Fs3.example%2Fab"
+     "%2Fharbour-06154.jpg", "https://resizer.example/resize/800x600/?url=https%3A%2F%2Fs3."
+     "example%2Fab%2Fharbour-06154.jpg"),
+    ("https://cdn.example/2024/05/mr1/300.jpg?mod=1", "https://cdn.example/2024/05/mr1/300.jpg"),
+])
+def test_renditions_of_one_picture_share_a_key(declared, shown):
+    assert picture_key(declared) == picture_key(shown)
+
+
+@pytest.mark.parametrize("one, other", [
+    ("https://cdn.example/harbour.jpg", "https://cdn.example/harbor.jpg"),
+    # a date is part of the name, not a rendition's hash
+    ("https://cdn.example/photo-20220426.jpg", "https://cdn.example/photo-20220427.jpg"),
+    ("https://cdn.example/a/300.jpg", "https://cdn.example/b/300.jpg"),
+])
+def test_other_pictures_keep_other_keys(one, other):
+    assert picture_key(one) != picture_key(other)
+
+
+_PAGE = """<!doctype html><html lang="en"><head><title>Harbour reopens</title>
+<meta property="og:image" content="https://cdn.example/2024/05/harbour.jpg">
+<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Harbour reopens",
+ "image": {"@type": "ImageObject", "url": "https://cdn.example/2024/05/harbour.jpg",
+ "caption": "harbour"}}</script></head><body>
+<div class="elementor-widget-image"><figure>
+<img src="https://cdn.example/2024/05/harbour-1024x683.jpg" width="1024" height="683">
+<figcaption>Cranes unload the first ship in two months. Photo: Ana Ruiz/Harbour News
+</figcaption></figure></div>
+<article><h1>Harbour reopens</h1>
+<p>The harbour reopened on Monday after two months of repairs to the quay wall, and the first
+container ship was unloaded within hours of the announcement by the port authority.</p>
+<p>Dock workers said the repairs had taken longer than planned because of the winter storms,
+which twice flooded the site and washed away part of the temporary dam.</p>
+<p>The port authority expects traffic to return to last year's level by the end of summer.</p>
+</article></body></html>"""
+
+
+def test_lead_figure_in_a_box_named_like_chrome_gives_the_printed_caption():
+    [article] = page.parse(_PAGE.encode(), url="https://news.example/harbour")
+    lead = enrich(article).images[0]
+    assert lead.url == "https://cdn.example/2024/05/harbour.jpg"
+    # the printed caption, not the JSON-LD's file-name caption
+    assert lead.caption == "Cranes unload the first ship in two months."
+    assert lead.credit is not None and lead.credit.text == "Ana Ruiz/Harbour News"
