@@ -92,15 +92,69 @@ def _largest(srcset: str) -> str | None:
 
 
 _CREDIT_XPATH = (
-    ".//*[contains(@class,'credit') or contains(@class,'copyright') or "
+    ".//*[(contains(@class,'credit') or contains(@class,'copyright') or "
     "contains(@class,'photographer') or contains(@class,'autor') or "
-    "@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author'] | .//cite"
+    "contains(@class,'source') or contains(@class,'attribution') or "
+    "@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author' or "
+    "@itemprop='creator') and not(.//img)] | .//cite"
 )
 _CAPTION_XPATH = (
     ".//figcaption | .//*[contains(@class,'caption') or @itemprop='caption' or "
     "@itemprop='description' or contains(@class,'legend') or contains(@class,'pie-foto') or "
     "contains(@class,'description')]"
 )
+# A credit's label printed in an element of its own ("<span class='visually-hidden'>Credit
+# </span>"): the text of the label, not the credit's.
+_BARE_LABEL = re.compile(
+    r"(?:credits?|photos?|fotos?|bild|bildquelle|quelle|source|sources|kuva|źródło|zdjęcie|"
+    r"copyright|©)\s*:?", re.IGNORECASE)
+# What is left of a credit taken out of a caption: its separator or its mark.
+_DANGLING_START = re.compile(r"^[\s:|/–—-]+")
+_DANGLING_END = re.compile(r"(?:\s+[|/©–—-]|\s*[|©:])+$")
+_BLOCK_TAGS = frozenset({"p", "div", "br", "li", "ul", "ol", "figcaption", "h2", "h3", "h4",
+                         "h5", "h6", "blockquote", "table", "tr", "td", "section"})
+
+
+def _shown_text(el) -> str:
+    """The text of ``el`` as shown: inline elements run on ("(<b>WFP</b>)" is "(WFP)"), block
+    elements and line breaks part words."""
+    pieces: list[str] = []
+
+    def walk(node) -> None:
+        block = node.tag in _BLOCK_TAGS
+        if block:
+            pieces.append(" ")
+        if node.text:
+            pieces.append(node.text)
+        for child in node:
+            if _is_element(child):
+                walk(child)
+            if child.tail:
+                pieces.append(child.tail)
+        if block:
+            pieces.append(" ")
+
+    walk(el)
+    return clean_text("".join(pieces))
+
+
+def _without(el, xpath: str):
+    """A copy of ``el`` without the descendants ``xpath`` finds."""
+    copy = lxml_html.fromstring(etree.tostring(el, encoding="unicode", with_tail=False))
+    for sub in copy.xpath(xpath):
+        if sub is not copy:
+            sub.drop_tree()
+    return copy
+
+
+def _credit_text(el) -> str:
+    """The text of a credit element, less a caption nested in it and a label printed apart."""
+    copy = _without(el, _CAPTION_XPATH)
+    for sub in list(copy.iter(etree.Element)):
+        if sub is not copy and _is_element(sub) and sub.getparent() is not None \
+                and _BARE_LABEL.fullmatch(clean_text(sub.text_content())):
+            sub.drop_tree()
+    return _DANGLING_START.sub("", _shown_text(copy))
 
 
 _PICTURE_BOX = re.compile(r"wp-caption|image|img|photo|foto|bild|picture|media|imagen|immagine")
@@ -125,21 +179,23 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
         return None
     img = imgs[0]
     credit_els = fig.xpath(_CREDIT_XPATH)
-    credit = _first(_text(c) for c in credit_els)
-    caption_el = _first_element(c for c in fig.xpath(_CAPTION_XPATH) if c not in credit_els)
+    # The innermost credit: a box named "credit" may hold the caption and the credit proper.
+    inner = [c for c in credit_els if not any(o is not c and c in o.iterancestors()
+                                              for o in credit_els)]
+    credit = _first(_credit_text(c) for c in inner)
     caption = None
-    if caption_el is not None:
-        copy = lxml_html.fromstring(etree.tostring(caption_el, encoding="unicode", with_tail=False))
-        for sub in copy.xpath(_CREDIT_XPATH):
-            sub.drop_tree()
-        parts = [p for p in (clean_text(" ".join(c.itertext())) for c in copy) if p]
+    for caption_el in (c for c in fig.xpath(_CAPTION_XPATH) if c not in inner):
+        copy = _without(caption_el, _CREDIT_XPATH)
+        parts = [p for p in (_shown_text(c) for c in copy) if p]
         if not credit and len(parts) >= 2 and not clean_text(copy.text) and len(copy) == 2 \
                 and len(parts[-1].split()) <= 6 and not parts[-1].endswith("."):
             # <span>caption</span><span>credit</span>: the classes are minified, the shape is not.
             caption, credit = parts[0], parts[-1]
         else:
-            caption = clean_text(" ".join(copy.itertext())) or None
-    return _Picture(url=url, caption=caption, credit=credit,
+            caption = _DANGLING_END.sub("", _DANGLING_START.sub("", _shown_text(copy))) or None
+        if caption:
+            break
+    return _Picture(url=url, caption=caption, credit=credit or None,
                     width=_as_int(img.get("width")), height=_as_int(img.get("height")))
 
 
