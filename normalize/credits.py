@@ -9,8 +9,9 @@ Agencies print credits in a few conventions:
   by :mod:`normalize.agencies`, so ``Eduardo Parra/Europa Press`` and ``Europa Press/Eduardo
   Parra`` give the same record.
 - ``Name (Agency)``, ``Name, Agency``, ``Name via Agency``, and a bare agency (``AFP``).
-- Any of them behind a label in our six languages: ``Photo:``, ``Foto:``, ``Bild:``,
-  ``Imagen:``, ``Crédit :``, ``Crédito:``, ``Foto di``, ``Photo by``, ``©``, ``(c)``...
+- Any of them behind a label in our six languages and a few more: ``Photo:``, ``Foto:``,
+  ``Bild:``, ``Imagen:``, ``Crédit :``, ``Crédito:``, ``Foto di``, ``Photo by``, ``©``,
+  ``Bild ©``, ``(c)``, ``Quelle:``, ``Source:``, ``Kuva:`` (Finnish), ``Źródło:`` (Polish)...
 
 :attr:`Credit.text` is the credit without its label and wrapping parentheses
 (``Foto: Kay Nietfeld/dpa`` -> ``Kay Nietfeld/dpa``), so a credit re-parses to itself.
@@ -41,13 +42,15 @@ _COLON_LABELS = (
     r"photos?|fotos?|bild(?:er)?|imagen(?:es)?|images?|im[aá]gens?|immagin[ei]|"
     r"cr[ée]dits?(?:\s+photos?)?|cr[ée]ditos?|credits?|fotograf[ií]as?|fotografi[ae]|"
     r"photographie|fotografie|photographs?|photograph(?:er|y)|fotograf(?:in|o|a)?|copyright|"
-    r"pictures?|pics?|source\s+photo|illustrations?|ilustraci[oó]n|illustrazione|ilustra[cç][aã]o"
+    r"pictures?|pics?|source\s+photo|illustrations?|ilustraci[oó]n|illustrazione|ilustra[cç][aã]o|"
+    r"(?:bild)?quelle|sources?|kuva|kuvaaja|źródło|zdj[eę]cie"
 )
 _WORD_LABELS = (
     r"foto\s+(?:di|von|de|da|by)|photos?\s+(?:by|de|von)|fotos?\s+(?:di|von|de|da)|"
     r"bild\s+von|imagen\s+de|picture\s+by|image\s+by"
 )
-_MARK_LABELS = r"(?:©|\(c\)|copyright\s*(?:©|\(c\))?)(?:\s*\d{4}(?:\s*[-–]\s*\d{4})?\b)?"
+_MARK_LABELS = (r"(?:(?:bild|foto|photo)\s*)?(?:©|\(c\)|copyright\s*(?:©|\(c\))?)"
+                r"(?:\s*\d{4}(?:\s*[-–]\s*\d{4})?\b)?")
 _LABEL = re.compile(
     rf"(?:(?:{_COLON_LABELS})\s*:|(?:{_WORD_LABELS})\b|(?:{_MARK_LABELS}))\s*",
     re.IGNORECASE,
@@ -269,6 +272,18 @@ def _is_credit_shaped(text: str) -> bool:
     return bool(via and is_agency(via.group(2)))
 
 
+def _is_named_credit(text: str) -> bool:
+    """Whether ``text``, in parentheses after a caption's last sentence, names who took the
+    picture: a person (``Teresa Canino Rivera``) or ``Name/Paper`` (``Matt Stone/Boston
+    Herald``). An acronym or an institution there is more caption (``(WFP)``)."""
+    parts = [p.strip() for p in text.split("/")]
+    if len(parts) == 1:
+        return _looks_like_person(text)
+    return len(parts) <= 4 and all(
+        1 <= len(p.split()) <= 5 and all(w[:1].isupper() or w.casefold() in _PARTICLES
+                                         for w in p.split()) for p in parts)
+
+
 def _is_short(text: str) -> bool:
     return 0 < len(text) <= 100 and len(text.split()) <= 12 and bool(re.search(r"[^\W_]", text))
 
@@ -282,7 +297,8 @@ def _split_once(caption: str) -> tuple[str, str] | None:
     if paren:
         inner = paren.group(1).strip()
         labelled = _LEADING_LABEL.match(inner)
-        if (labelled and _is_short(inner[labelled.end():])) or _is_credit_shaped(inner):
+        if (labelled and _is_short(inner[labelled.end():])) or _is_credit_shaped(inner) or (
+                re.search(r"[.!?]\s*$", caption[: paren.start()]) and _is_named_credit(inner)):
             return caption[: paren.start()], inner
     # "... – -/Kremlin/dpa", "... | Foto: EFE", "... - AFP"
     separators = list(_SEPARATOR.finditer(caption)) if _may_hold_separator(caption) else []

@@ -69,6 +69,12 @@ CREDITS = [
     # The same convention with dashes, as Europa Press's portal prints it.
     ("Eduardo Parra - Europa Press", "Eduardo Parra - Europa Press", "Eduardo Parra", None,
      "Europa Press"),
+    # Labels beyond photo and ©: German, Finnish, Polish, and "Bild ©".
+    ("Quelle: Anna Berger", "Anna Berger", "Anna Berger", None, None),
+    ("Bildquelle: APA/Georg Hochmuth", "APA/Georg Hochmuth", "Georg Hochmuth", None, "APA"),
+    ("Kuva: Lehtikuva", "Lehtikuva", None, "Lehtikuva", None),
+    ("Źródło: PAP/Leszek Szymański", "PAP/Leszek Szymański", "Leszek Szymański", None, "PAP"),
+    ("Bild © Anna Berger/Kurier", "Anna Berger/Kurier", "Anna Berger", None, "Kurier"),
 ]
 
 
@@ -120,6 +126,13 @@ CAPTIONS = [
     ("Foto: dpa", None, "dpa"),
     ("AFP", None, "AFP"),
     ("Archive", None, None),
+    ("Der Hafen im Winter. (Quelle: Berger/Unsplash/Verband)", "Der Hafen im Winter.",
+     "Berger/Unsplash/Verband"),
+    # Who took it, in parentheses after the last sentence: a person, or Name/Paper.
+    ("The mayor opens the bridge. (Anna Berger/Harbour Times)", "The mayor opens the bridge.",
+     "Anna Berger/Harbour Times"),
+    ("La alcaldesa inaugura el puente. (Teresa Ruiz Vega)", "La alcaldesa inaugura el puente.",
+     "Teresa Ruiz Vega"),
     # Prose that only looks like a credit stays caption.
     ("Una foto di famiglia al vertice", "Una foto di famiglia al vertice", None),
     ("Berlin - Bundestag stimmt ab", "Berlin - Bundestag stimmt ab", None),
@@ -127,6 +140,12 @@ CAPTIONS = [
     ("Section (c) of the treaty", "Section (c) of the treaty", None),
     ("Archivos secretos del Vaticano", "Archivos secretos del Vaticano", None),
     ("File photo of the 2019 summit", "File photo of the 2019 summit", None),
+    # An acronym or a name inside the sentence, in parentheses, is caption.
+    ("Die Direktorin des Welternährungsprogramms (WFP)",
+     "Die Direktorin des Welternährungsprogramms (WFP)", None),
+    ("Anna Berger (links) und Jonas Weber (rechts) beim Treffen.",
+     "Anna Berger (links) und Jonas Weber (rechts) beim Treffen.", None),
+    ("Der Minister mit (Jonas Weber) im Hafen", "Der Minister mit (Jonas Weber) im Hafen", None),
 ]
 
 

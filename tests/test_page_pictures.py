@@ -67,3 +67,44 @@ def test_lead_figure_in_a_box_named_like_chrome_gives_the_printed_caption():
     # the printed caption, not the JSON-LD's file-name caption
     assert lead.caption == "Cranes unload the first ship in two months."
     assert lead.credit is not None and lead.credit.text == "Ana Ruiz/Harbour News"
+
+
+def _page_with(figure: str) -> bytes:
+    return _PAGE.replace(
+        _PAGE[_PAGE.index('<div class="elementor'):_PAGE.index("<article>")], figure).encode()
+
+
+@pytest.mark.parametrize("figure, caption, credit", [
+    # The credit's label in an element of its own, read twice (a hidden copy for screen readers).
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span>Cranes at work.</span>'
+     '<span itemprop="copyrightHolder"><span class="x1">Credit</span><span><span class="x2">'
+     'Credit</span><span>Ana Ruiz/Harbour News</span></span></span></figcaption></figure>',
+     "Cranes at work.", "Ana Ruiz/Harbour News"),
+    # A box named "credit" holding the caption and the credit proper.
+    ('<figure><img src="/img/harbour.jpg"><figcaption class="lead-image__credit">'
+     '<span class="lead-image__caption">Cranes at work.</span> '
+     '<span class="lead-image__attribution">Ana Ruiz/Harbour News</span></figcaption></figure>',
+     "Cranes at work.", "Ana Ruiz/Harbour News"),
+    # The caption inside the copyright box, after the labelled credit.
+    ('<figure><img src="/img/harbour.jpg"><figcaption><div class="copyright">Bild: Ana Ruiz'
+     '<span class="picture-description">Cranes at work.</span></div></figcaption></figure>',
+     "Cranes at work.", "Ana Ruiz"),
+    # The separator printed between caption and credit stays out of both.
+    ('<figure><img src="/img/harbour.jpg"><figcaption><div class="description">Cranes at work.'
+     '</div><div> |</div><div class="copyright">Ana Ruiz/Harbour News</div></figcaption>'
+     '</figure>', "Cranes at work.", "Ana Ruiz/Harbour News"),
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span class="caption">Cranes at work.'
+     '</span><span class="source">&copy;<cite> Ana Ruiz</cite></span></figcaption></figure>',
+     "Cranes at work.", "Ana Ruiz"),
+    ('<figure><img src="/img/harbour.jpg"><figcaption>Cranes at work.<span class="sources">'
+     ' / Źródło: <span class="source"><a href="/">Ana Ruiz</a></span></span></figcaption>'
+     '</figure>', "Cranes at work.", "Ana Ruiz"),
+    # Inline markup inside the caption runs on with its text.
+    ('<figure><img src="/img/harbour.jpg"><figcaption>Crews of the port (<b>PA</b>) at work.'
+     '</figcaption></figure>', "Crews of the port (PA) at work.", None),
+])
+def test_printed_caption_and_credit(figure, caption, credit):
+    [article] = page.parse(_page_with(figure), url="https://cdn.example/2024/05/story")
+    lead = enrich(article).images[0]
+    assert lead.caption == caption
+    assert (lead.credit.text if lead.credit else None) == credit
