@@ -40,7 +40,7 @@ logger = logging.getLogger(__name__)
 # listed apart: a colon-less label is only trusted after a separator or at the start.
 _COLON_LABELS = (
     r"photos?|fotos?|bild(?:er)?|imagen(?:es)?|images?|im[aá]gens?|immagin[ei]|"
-    r"cr[ée]dits?(?:\s+photos?)?|cr[ée]ditos?|credits?|fotograf[ií]as?|fotografi[ae]|"
+    r"cr[ée]dits?(?:\s+photos?)?|cr[ée]ditos?|(?:image\s+|photo\s+|picture\s+)?credits?|fotograf[ií]as?|fotografi[ae]|"
     r"photographie|fotografie|photographs?|photograph(?:er|y)|fotograf(?:in|o|a)?|copyright|"
     r"pictures?|pics?|source\s+photo|illustrations?|ilustraci[oó]n|illustrazione|ilustra[cç][aã]o|"
     r"(?:bild)?quelle|sources?|kuva|kuvaaja|źródło|zdj[eę]cie"
@@ -82,7 +82,7 @@ _TRAILING_ARCHIVE = re.compile(
 _SEPARATOR = re.compile(r"\s+(?:\||[-–—]{1,2})\s+")
 # A caption with none of these holds no separator and no trailing archive mark.
 _SEPARATOR_MARK = re.compile(r"[-–—|(]")
-_TRAILING_PUNCT = " \t|-–—/,;:("
+_TRAILING_PUNCT = " \t|-–—/,;:(©"
 _NOT_PERSON_WORDS = {
     # Stand-ins for a photographer's name.
     "handout", "pool", "archive", "archives", "archivo", "archiv", "archivio", "arquivo", "file",
@@ -348,7 +348,9 @@ def _label_may_start(caption: str, match: re.Match) -> bool:
     if label.endswith(":"):
         return True
     tail = caption[match.end():].strip()
-    if not (tail[:1].isupper() or tail[:1] in "-" or _is_credit_shaped(tail)):
+    # After "©" comes a credit, whatever its case ("© jollier_ - stock.adobe.com").
+    if not (tail[:1].isupper() or tail[:1] in "-" or _is_credit_shaped(tail)
+            or label.endswith("©")):
         return False
     before = caption[:start].rstrip()
     return not before or before[-1] in ".!?»\"”)|–—-" or not label[:1].isalpha()

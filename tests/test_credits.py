@@ -75,6 +75,7 @@ CREDITS = [
     ("Kuva: Lehtikuva", "Lehtikuva", None, "Lehtikuva", None),
     ("Źródło: PAP/Leszek Szymański", "PAP/Leszek Szymański", "Leszek Szymański", None, "PAP"),
     ("Bild © Anna Berger/Kurier", "Anna Berger/Kurier", "Anna Berger", None, "Kurier"),
+    ("(Image credit: Harbour News)", "Harbour News", None, "Harbour News", None),
 ]
 
 
@@ -126,6 +127,10 @@ CAPTIONS = [
     ("Foto: dpa", None, "dpa"),
     ("AFP", None, "AFP"),
     ("Archive", None, None),
+    # After "©" the credit may start in lower case; a "©" left alone goes with its credit.
+    ("Ziegel auf einer Baustelle. - © annab_ - stock.example.com", "Ziegel auf einer Baustelle.",
+     "annab_ - stock.example.com"),
+    ("Ziegel auf einer Baustelle. © Foto: Berger", "Ziegel auf einer Baustelle.", "Berger"),
     ("Der Hafen im Winter. (Quelle: Berger/Unsplash/Verband)", "Der Hafen im Winter.",
      "Berger/Unsplash/Verband"),
     # Who took it, in parentheses after the last sentence: a person, or Name/Paper.

@@ -27,6 +27,8 @@ from normalize.wire import enrich
      "%2Fharbour-06154.jpg", "https://resizer.example/resize/800x600/?url=https%3A%2F%2Fs3."
      "example%2Fab%2Fharbour-06154.jpg"),
     ("https://cdn.example/2024/05/mr1/300.jpg?mod=1", "https://cdn.example/2024/05/mr1/300.jpg"),
+    ("https://cdn.example/uploads/harbour.jpeg", "/uploads/harbour-600x400.jpeg.webp"),
+    ("https://cdn.example/o6rwkUiJRP-1200-80.jpg", "https://cdn.example/o6rwkUiJRP-320-80.jpg"),
 ])
 def test_renditions_of_one_picture_share_a_key(declared, shown):
     assert picture_key(declared) == picture_key(shown)
@@ -37,6 +39,7 @@ def test_renditions_of_one_picture_share_a_key(declared, shown):
     # a date is part of the name, not a rendition's hash
     ("https://cdn.example/photo-20220426.jpg", "https://cdn.example/photo-20220427.jpg"),
     ("https://cdn.example/a/300.jpg", "https://cdn.example/b/300.jpg"),
+    ("https://cdn.example/harbour-1.jpg", "https://cdn.example/harbour-2.jpg"),
 ])
 def test_other_pictures_keep_other_keys(one, other):
     assert picture_key(one) != picture_key(other)

@@ -29,16 +29,19 @@ class _Picture:
 
 
 # What resizers and CMSes add to a file's name for one rendition of it: WordPress's
-# "-1024x768", "-scaled" and "-e1643880498459" (an edited copy), "_w800", "@2x", and a hash of
-# the rendition (TYPO3's "csm_name_22ce777a90", Contao's "name-e8b1a4d3").
+# "-1024x768", "-scaled" and "-e1643880498459" (an edited copy), "_w800", "@2x", a width and
+# a quality ("-1200-80"), and a hash of the rendition (TYPO3's "csm_name_22ce777a90",
+# Contao's "name-e8b1a4d3").
 _RENDITION = re.compile(
-    r"(?:[-_]\d{2,5}x\d{2,5}|[-_]w\d{2,5}|-scaled|-e\d{10,13}|@\dx"
+    r"(?:[-_]\d{2,5}x\d{2,5}|[-_]w\d{2,5}|-\d{3,4}-\d{2,3}|-scaled|-e\d{10,13}|@\dx"
     r"|[-_](?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,10}"
     r"|[-_](?:thumb|large|medium|small|big))$"
 )
 # Query parameters of image proxies that carry the picture's own address.
 _PROXIED = ("url", "image", "image_uri", "src", "img", "u")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.I)
+# A converter's copy keeps the original's extension: "name-600x400.jpeg.webp".
+_EXTENSIONS = re.compile(r"(?:\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?|heic))+$|\.\w{2,4}$")
 
 
 def picture_key(url: str) -> str:
@@ -54,7 +57,7 @@ def picture_key(url: str) -> str:
         if name.lower() in _PROXIED and ("/" in value or _IMAGE_FILE.search(value)):
             return picture_key(value)
     parts = unquote(path).lower().rstrip("/").rsplit("/", 2)
-    name = re.sub(r"\.\w{2,4}$", "", parts[-1])
+    name = _EXTENSIONS.sub("", parts[-1])
     previous = None
     while name != previous:
         previous = name
