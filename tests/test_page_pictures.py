@@ -111,3 +111,32 @@ def test_printed_caption_and_credit(figure, caption, credit):
     lead = enrich(article).images[0]
     assert lead.caption == caption
     assert (lead.credit.text if lead.credit else None) == credit
+
+
+_OTHER_RENDITION = """<!doctype html><html lang="es"><head><title>El puerto reabre</title>
+<meta property="og:image" content="https://cdn.example/2024/05/puerto_1582112649_rrss.jpg">
+</head><body><article><h1>El puerto reabre</h1>
+<figure class="foto"><a href="/autor/ana-ruiz/"><img src="/avatares/ana-ruiz.jpg" width="80"
+ height="80" alt="Ana Ruiz"></a></figure>
+<p>El puerto reabrió el lunes después de dos meses de obras en el muelle, y el primer buque
+portacontenedores fue descargado pocas horas después del anuncio de la autoridad portuaria.</p>
+<p>Los estibadores dijeron que las obras se habían alargado por los temporales del invierno, que
+inundaron dos veces la zona y se llevaron parte del dique provisional.</p>
+<figure><img src="/2024/05/puerto_1582112634_noticia.jpg" width="980" height="654">
+<figcaption><span>Grúas en el muelle del puerto.</span> <span itemprop="author">EFE</span>
+</figcaption></figure>
+<p>La autoridad portuaria espera recuperar el tráfico del año pasado antes del final del verano,
+cuando vuelvan las rutas de los cruceros y los ferris de las islas.</p>
+<p>Las navieras han pedido compensaciones por los dos meses de cierre del puerto y de las
+terminales de carga, que según sus cuentas costaron varios millones de euros.</p>
+</article></body></html>"""
+
+
+def test_first_picture_of_the_text_stands_in_for_a_rendition_it_cannot_match():
+    """The metadata names a crop made for sharing, under another name: the first picture of the
+    text, after two paragraphs of introduction, is the lead; the author's portrait is not."""
+    [article] = page.parse(_OTHER_RENDITION.encode(), url="https://cdn.example/2024/05/puerto")
+    lead = enrich(article).images[0]
+    assert lead.url == "https://cdn.example/2024/05/puerto_1582112649_rrss.jpg"
+    assert lead.caption == "Grúas en el muelle del puerto."
+    assert lead.credit is not None and lead.credit.text == "EFE"

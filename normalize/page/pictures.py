@@ -281,14 +281,17 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
         _, figure = shown.pop(match)
     if (figure is None or not figure.caption) and early:
         figure = next((p for p in early if p.caption), figure or early[0])
+    # The first picture of the text, not an avatar nor an icon (a byline's portrait is often a
+    # figure of its own).
+    first = next((i for i, (_, p) in enumerate(shown) if not _is_small(p)), None)
     if figure is not None:
         # A declared credit is kept (a creditText is written for the purpose; the printed one
         # is the same credit, spaced for the eye); the printed caption is what readers see,
         # where og:image:alt and a JSON-LD caption are often an alt text or a file name.
         lead.caption = figure.caption or lead.caption
         lead.credit = lead.credit or figure.credit
-    elif shown and _is_lead_figure(root, shown[0][0], blocks):
-        _, figure = shown.pop(0)
+    elif first is not None and _is_lead_figure(root, shown[first][0], blocks):
+        _, figure = shown.pop(first)
         lead.caption = lead.caption or figure.caption
         lead.credit = lead.credit or figure.credit
     if figure is not None and lead.url == figure.url:
@@ -298,9 +301,19 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
     return [lead] + [p for _, p in shown]
 
 
+# A paragraph this long is text; shorter ones are a standfirst's line, a dateline, a label.
+_LONG_PARAGRAPH = 100
+
+
+def _is_small(picture: _Picture) -> bool:
+    return (picture.width or 200) < 100 or (picture.height or 200) < 100
+
+
 def _is_lead_figure(root, figure, blocks) -> bool:
-    """A figure that comes before the second paragraph is the article's lead picture."""
-    if len(blocks) < 2:
-        return True
+    """A figure with at most two long paragraphs before it is the article's lead picture (an
+    intro paragraph or two often comes first; a dateline or a one-line label does not count)."""
     order = {el: i for i, el in enumerate(root.iter())}
-    return order.get(figure, 0) < order.get(blocks[1], 0)
+    at = order.get(figure, 0)
+    before = [b for b in blocks if b in order and order[b] < at
+              and len(_text(b)) >= _LONG_PARAGRAPH]
+    return len(before) <= 2
