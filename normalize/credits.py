@@ -284,13 +284,23 @@ def _is_named_credit(text: str) -> bool:
                                          for w in p.split()) for p in parts)
 
 
+def _is_person_and_outlet(text: str) -> bool:
+    """Whether ``text`` is a whole ``Photographer/Outlet`` credit (``Devindra Hardawar/AOL``):
+    a person's name, then one or two short capitalised names."""
+    if re.search(r"[:;,()\"“”«»!?]", text):
+        return False
+    parts = [p.strip() for p in text.split("/")]
+    return 2 <= len(parts) <= 3 and _looks_like_person(parts[0]) and all(
+        1 <= len(p.split()) <= 4 and p[:1].isupper() for p in parts[1:])
+
+
 def _is_short(text: str) -> bool:
     return 0 < len(text) <= 100 and len(text.split()) <= 12 and bool(re.search(r"[^\W_]", text))
 
 
 def _split_once(caption: str) -> tuple[str, str] | None:
     """Find one trailing credit in ``caption``: return ``(caption before it, credit)``."""
-    if is_agency(caption):
+    if is_agency(caption) or _is_person_and_outlet(caption):
         return "", caption
     # "... (Foto: Kay Nietfeld/dpa)" or "... (AFP)"
     paren = re.search(r"\(([^()]*)\)\s*\.?\s*$", caption) if ")" in caption else None
@@ -342,9 +352,11 @@ def _label_may_start(caption: str, match: re.Match) -> bool:
     something that reads as a credit ("una foto di famiglia" and "section (c) of" are prose).
     """
     start = match.start()
-    if start and (caption[start - 1].isalnum() or caption[start - 1] == "_"):
-        return False
     label = match.group(0).strip()
+    # "festlegt© Bundesregierung": a mark needs no space before it; a word does.
+    if start and (caption[start - 1].isalnum() or caption[start - 1] == "_") \
+            and label[:1].isalpha():
+        return False
     if label.endswith(":"):
         return True
     tail = caption[match.end():].strip()

@@ -131,6 +131,12 @@ CAPTIONS = [
     ("Ziegel auf einer Baustelle. - © annab_ - stock.example.com", "Ziegel auf einer Baustelle.",
      "annab_ - stock.example.com"),
     ("Ziegel auf einer Baustelle. © Foto: Berger", "Ziegel auf einer Baustelle.", "Berger"),
+    ("Das Kabinett bei seiner Klausurtagung© Bundesregierung/Anna Berger",
+     "Das Kabinett bei seiner Klausurtagung", "Bundesregierung/Anna Berger"),
+    # A caption that is only "Photographer/Outlet" is a credit.
+    ("Anna Berger/Harbour Times", None, "Anna Berger/Harbour Times"),
+    ("Rene Meyer. Photographer: Anna Berger/Getty Images Europe", "Rene Meyer.",
+     "Anna Berger/Getty Images Europe"),
     ("Der Hafen im Winter. (Quelle: Berger/Unsplash/Verband)", "Der Hafen im Winter.",
      "Berger/Unsplash/Verband"),
     # Who took it, in parentheses after the last sentence: a person, or Name/Paper.

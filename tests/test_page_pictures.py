@@ -28,6 +28,8 @@ from normalize.wire import enrich
      "example%2Fab%2Fharbour-06154.jpg"),
     ("https://cdn.example/2024/05/mr1/300.jpg?mod=1", "https://cdn.example/2024/05/mr1/300.jpg"),
     ("https://cdn.example/uploads/harbour.jpeg", "/uploads/harbour-600x400.jpeg.webp"),
+    ("https://cdn.example/dims?a=1&amp;image_uri=https%3A%2F%2Fcdn.example%2Fharbour.jpg",
+     "https://cdn.example/dims?image_uri=https%3A%2F%2Fcdn.example%2Fharbour.jpg&b=2"),
     ("https://cdn.example/o6rwkUiJRP-1200-80.jpg", "https://cdn.example/o6rwkUiJRP-320-80.jpg"),
 ])
 def test_renditions_of_one_picture_share_a_key(declared, shown):
@@ -43,6 +45,14 @@ def test_renditions_of_one_picture_share_a_key(declared, shown):
 ])
 def test_other_pictures_keep_other_keys(one, other):
     assert picture_key(one) != picture_key(other)
+
+
+def test_a_word_appended_to_a_long_name_is_the_same_picture():
+    from normalize.page.pictures import _shows
+
+    assert _shows({"20240521-harbour-reopening"}, "20240521-harbour-reopening-data")
+    assert not _shows({"20240521-harbour-reopening"}, "20240521-harbour-reopening-2")
+    assert not _shows({"harbour"}, "harbour-data")  # too short a name to tell
 
 
 _PAGE = """<!doctype html><html lang="en"><head><title>Harbour reopens</title>
@@ -102,6 +112,13 @@ def _page_with(figure: str) -> bytes:
     ('<figure><img src="/img/harbour.jpg"><figcaption>Cranes at work.<span class="sources">'
      ' / Źródło: <span class="source"><a href="/">Ana Ruiz</a></span></span></figcaption>'
      '</figure>', "Cranes at work.", "Ana Ruiz"),
+    # A label in an element of its own, inside a caption without classes to go by.
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span class="c1"><span class="c2">Credit'
+     '</span>Ana Ruiz/Harbour News</span></figcaption></figure>', None, "Ana Ruiz/Harbour News"),
+    # A file name a CMS prints (hidden) in the caption is not caption.
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span class="caption">Cranes at work.'
+     '</span> | <span class="credit">Foto: Ana Ruiz</span><span class="caption-filename">'
+     '2024/05/harbour-scaled.jpeg</span></figcaption></figure>', "Cranes at work.", "Ana Ruiz"),
     # Inline markup inside the caption runs on with its text.
     ('<figure><img src="/img/harbour.jpg"><figcaption>Crews of the port (<b>PA</b>) at work.'
      '</figcaption></figure>', "Crews of the port (PA) at work.", None),

@@ -52,7 +52,8 @@ def picture_key(url: str) -> str:
     an image proxy carries in its query (``?url=...``, ``?image=...``) is read instead of the
     proxy's; a bare number (``300.jpg``) keeps its folder. Never raises.
     """
-    path, _, query = url.partition("#")[0].partition("?")
+    # Some pages escape their meta tags' "&" twice ("&amp;amp;"): "&amp;" is left in the value.
+    path, _, query = url.partition("#")[0].replace("&amp;", "&").partition("?")
     for name, value in parse_qsl(query):
         if name.lower() in _PROXIED and ("/" in value or _IMAGE_FILE.search(value)):
             return picture_key(value)
@@ -175,6 +176,24 @@ def _is_figure(el) -> bool:
     return 0 < len(pictures) <= 2 and bool(el.xpath(_CAPTION_XPATH)) and len(_text(el)) < 500
 
 
+_FILE_NAME = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|avif|tiff?)", re.IGNORECASE)
+
+
+def _mark_labels(caption) -> None:
+    """Make a caption's parts printed apart readable as text: a credit label in an element of
+    its own gets its colon ("<span>Credit</span>Kevin Frayer" reads "Credit: Kevin Frayer", for
+    :func:`normalize.credits.split_caption` to find), and an element holding only a file name
+    (a CMS's hidden "caption-filename") goes."""
+    for sub in list(caption.iter(etree.Element)):
+        if sub is caption or not _is_element(sub) or sub.getparent() is None:
+            continue
+        text = clean_text(sub.text_content())
+        if _FILE_NAME.fullmatch(text):
+            sub.drop_tree()
+        elif len(sub) == 0 and _BARE_LABEL.fullmatch(text) and text[-1:].isalpha():
+            sub.text = text + ": "
+
+
 def _read_figure(fig, base: str | None) -> _Picture | None:
     imgs = fig.xpath(".//img | .//amp-img | .//source[@srcset]")
     url = _first(_img_url(img, base) for img in imgs)
@@ -189,6 +208,7 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
     caption = None
     for caption_el in (c for c in fig.xpath(_CAPTION_XPATH) if c not in inner):
         copy = _without(caption_el, _CREDIT_XPATH)
+        _mark_labels(copy)
         parts = [p for p in (_shown_text(c) for c in copy) if p]
         if not credit and len(parts) >= 2 and not clean_text(copy.text) and len(copy) == 2 \
                 and len(parts[-1].split()) <= 6 and not parts[-1].endswith("."):
@@ -204,6 +224,23 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
 
 def _in_picture(el) -> bool:
     return any(_is_figure(a) for a in el.iterancestors())
+
+
+# A word a CMS appends to the name of the file it serves ("name-data", "name-original").
+_NAME_SUFFIX = re.compile(r"[-_][^\W\d_]{1,8}")
+
+
+def _shows(keys: set[str], key: str) -> bool:
+    """Whether a picture of ``key`` is one of the pictures of ``keys``: the same key, or a long
+    one with a word appended (never a number: "harbour-2" is another picture of a series)."""
+    if key in keys:
+        return True
+    for one in keys:
+        short, long = (one, key) if len(one) < len(key) else (key, one)
+        if len(short) >= 16 and long.startswith(short) and \
+                _NAME_SUFFIX.fullmatch(long[len(short):]):
+            return True
+    return False
 
 
 def lead_figures(root, urls: Iterable[str | None], base: str | None) -> list[_Picture]:
@@ -225,7 +262,7 @@ def lead_figures(root, urls: Iterable[str | None], base: str | None) -> list[_Pi
         addresses = [img.get(a) for a in ("data-src", "data-lazy-src", "data-original", "src")]
         if srcset:
             addresses.append(_largest(srcset))
-        url = next((a for a in addresses if a and picture_key(a) in keys), None)
+        url = next((a for a in addresses if a and _shows(keys, picture_key(a))), None)
         if url is None:
             continue
         figure = next((a for _, a in zip(range(6), img.iterancestors()) if _is_figure(a)), None)
@@ -272,7 +309,7 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
         return [p for _, p in shown]
     lead.url = _absolute(lead.url, base) or lead.url
     keys = {lead.key()} | {picture_key(u) for u in lead_urls if u}
-    same = [i for i, (_, p) in enumerate(shown) if p.key() in keys]
+    same = [i for i, (_, p) in enumerate(shown) if _shows(keys, p.key())]
     # The same picture is often shown twice (a header and the text, a page and its gallery):
     # the showing that has a caption is the one to read.
     match = next((i for i in same if shown[i][1].caption), same[0] if same else None)
