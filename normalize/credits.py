@@ -353,6 +353,8 @@ def _label_may_start(caption: str, match: re.Match) -> bool:
     """
     start = match.start()
     label = match.group(0).strip()
+    if caption[:start].rstrip()[-1:] in ('"', "„", "“", "«", "‚", "'"):
+        return False  # quoted: the caption tells how to credit it ('Nennung "Bild: X"')
     # "festlegt© Bundesregierung": a mark needs no space before it; a word does.
     if start and (caption[start - 1].isalnum() or caption[start - 1] == "_") \
             and label[:1].isalpha():

@@ -149,6 +149,8 @@ CAPTIONS = [
     ("Berlin - Bundestag stimmt ab", "Berlin - Bundestag stimmt ab", None),
     ("Crowds gather (left) near the square", "Crowds gather (left) near the square", None),
     ("Section (c) of the treaty", "Section (c) of the treaty", None),
+    ('Honorarfrei bei Nennung "Bild: Sender/Anna Berger" (S2).',
+     'Honorarfrei bei Nennung "Bild: Sender/Anna Berger" (S2).', None),
     ("Archivos secretos del Vaticano", "Archivos secretos del Vaticano", None),
     ("File photo of the 2019 summit", "File photo of the 2019 summit", None),
     # An acronym or a name inside the sentence, in parentheses, is caption.

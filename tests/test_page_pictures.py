@@ -119,6 +119,13 @@ def _page_with(figure: str) -> bytes:
     ('<figure><img src="/img/harbour.jpg"><figcaption><span class="caption">Cranes at work.'
      '</span> | <span class="credit">Foto: Ana Ruiz</span><span class="caption-filename">'
      '2024/05/harbour-scaled.jpeg</span></figcaption></figure>', "Cranes at work.", "Ana Ruiz"),
+    # Lazy loaders' addresses: Foundation's data-interchange, a lazy srcset.
+    ('<figure><img data-interchange="[/img/harbour-300x198.jpg, small], [/img/harbour-1300x858'
+     '.jpg, medium]"><div class="wp-caption-text">Cranes at work.</div></figure>',
+     "Cranes at work.", None),
+    ('<figure><img src="data:image/svg+xml,%3Csvg%3E" data-lazy-srcset="/img/harbour-320x212.jpg'
+     ' 320w, /img/harbour-1024x682.jpg 1024w"><figcaption>Cranes at work.</figcaption></figure>',
+     "Cranes at work.", None),
     # Inline markup inside the caption runs on with its text.
     ('<figure><img src="/img/harbour.jpg"><figcaption>Crews of the port (<b>PA</b>) at work.'
      '</figcaption></figure>', "Crews of the port (PA) at work.", None),

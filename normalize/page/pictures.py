@@ -73,13 +73,24 @@ def picture_key(url: str) -> str:
 # Figures
 
 
-def _img_url(img, base: str | None) -> str | None:
-    candidates = [img.get(a) for a in ("data-src", "data-lazy-src", "data-original", "src")]
-    srcset = img.get("data-srcset") or img.get("srcset")
+def _addresses(img) -> list[str]:
+    """The addresses an ``<img>`` (or ``<source>``) gives its picture, the best first: the
+    largest of a (lazy) ``srcset``, the lazy loaders' attributes, Foundation's
+    ``data-interchange`` ("[url, small], [url, medium]": the last is the largest), ``src``."""
+    found = []
+    srcset = img.get("data-srcset") or img.get("data-lazy-srcset") or img.get("srcset")
     if srcset:
-        candidates.insert(0, _largest(srcset))
-    url = _first(c for c in candidates if c and not c.strip().startswith("data:"))
-    return _absolute(url, base)
+        found.append(_largest(srcset))
+    found.extend(img.get(a) for a in ("data-src", "data-lazy-src", "data-original"))
+    interchange = img.get("data-interchange")
+    if interchange:
+        found.extend(reversed(re.findall(r"\[\s*([^,\]\s]+)\s*,", interchange)))
+    found.append(img.get("src"))
+    return [a for a in found if a and not a.strip().startswith("data:")]
+
+
+def _img_url(img, base: str | None) -> str | None:
+    return _absolute(_first(_addresses(img)), base)
 
 
 def _largest(srcset: str) -> str | None:
@@ -258,11 +269,7 @@ def lead_figures(root, urls: Iterable[str | None], base: str | None) -> list[_Pi
     found: list[_Picture] = []
     seen: set = set()
     for img in root.iter("img", "amp-img", "source"):
-        srcset = img.get("srcset") or img.get("data-srcset")
-        addresses = [img.get(a) for a in ("data-src", "data-lazy-src", "data-original", "src")]
-        if srcset:
-            addresses.append(_largest(srcset))
-        url = next((a for a in addresses if a and _shows(keys, picture_key(a))), None)
+        url = next((a for a in _addresses(img) if _shows(keys, picture_key(a))), None)
         if url is None:
             continue
         figure = next((a for _, a in zip(range(6), img.iterancestors()) if _is_figure(a)), None)
