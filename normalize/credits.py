@@ -40,10 +40,11 @@ logger = logging.getLogger(__name__)
 # listed apart: a colon-less label is only trusted after a separator or at the start.
 _COLON_LABELS = (
     r"photos?|fotos?|bild(?:er)?|imagen(?:es)?|images?|im[aá]gens?|immagin[ei]|"
-    r"cr[ée]dits?(?:\s+photos?)?|cr[ée]ditos?|(?:image\s+|photo\s+|picture\s+)?credits?|fotograf[ií]as?|fotografi[ae]|"
+    r"cr[ée]dits?(?:\s+photos?)?|cr[ée]ditos?|(?:image\s+|photo\s+|picture\s+)?credits?|"
+    r"fotograf[ií]as?|fotografi[ae]|"
     r"photographie|fotografie|photographs?|photograph(?:er|y)|fotograf(?:in|o|a)?|copyright|"
-    r"pictures?|pics?|source\s+photo|illustrations?|ilustraci[oó]n|illustrazione|ilustra[cç][aã]o|"
-    r"(?:bild)?quelle|sources?|kuva|kuvaaja|źródło|zdj[eę]cie"
+    r"pictures?|pics?|source\s+photo|illustrations?|ilustraci[oó]n|illustrazione|"
+    r"ilustra[cç][aã]o|(?:bild)?quelle|sources?|kuva|kuvaaja|źródło|zdj[eę]cie"
 )
 _WORD_LABELS = (
     r"foto\s+(?:di|von|de|da|by)|photos?\s+(?:by|de|von)|fotos?\s+(?:di|von|de|da)|"

@@ -126,6 +126,9 @@ def _page_with(figure: str) -> bytes:
     ('<figure><img src="data:image/svg+xml,%3Csvg%3E" data-lazy-srcset="/img/harbour-320x212.jpg'
      ' 320w, /img/harbour-1024x682.jpg 1024w"><figcaption>Cranes at work.</figcaption></figure>',
      "Cranes at work.", None),
+    # A label word set in bold within the sentence is the sentence's.
+    ('<figure><img src="/img/harbour.jpg"><figcaption><b>Photo</b> of the harbour at dawn.'
+     '</figcaption></figure>', "Photo of the harbour at dawn.", None),
     # Inline markup inside the caption runs on with its text.
     ('<figure><img src="/img/harbour.jpg"><figcaption>Crews of the port (<b>PA</b>) at work.'
      '</figcaption></figure>', "Crews of the port (PA) at work.", None),

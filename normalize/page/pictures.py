@@ -201,8 +201,23 @@ def _mark_labels(caption) -> None:
         text = clean_text(sub.text_content())
         if _FILE_NAME.fullmatch(text):
             sub.drop_tree()
-        elif len(sub) == 0 and _BARE_LABEL.fullmatch(text) and text[-1:].isalpha():
+        elif len(sub) == 0 and _BARE_LABEL.fullmatch(text) and text[-1:].isalpha() \
+                and _runs_on(sub):
             sub.text = text + ": "
+
+
+def _runs_on(el) -> bool:
+    """Whether text follows ``el`` with no space between: a label styled apart (hidden, or in
+    small capitals) rather than a word of the sentence ("<b>Photo</b> of the harbour")."""
+    if el.tail and el.tail.strip():
+        return not el.tail[0].isspace()
+    if el.tail:
+        return False
+    after = el.getnext()
+    while after is not None and not _is_element(after):
+        after = after.getnext()
+    return after is not None and bool(after.text_content()) \
+        and not after.text_content()[0].isspace()
 
 
 def _read_figure(fig, base: str | None) -> _Picture | None:
