@@ -83,7 +83,7 @@ _TRAILING_ARCHIVE = re.compile(
 _SEPARATOR = re.compile(r"\s+(?:\||[-–—]{1,2})\s+")
 # A caption with none of these holds no separator and no trailing archive mark.
 _SEPARATOR_MARK = re.compile(r"[-–—|(]")
-_TRAILING_PUNCT = " \t|-–—/,;:(©"
+_TRAILING_PUNCT = " \t|-–—/,;:([©"
 _NOT_PERSON_WORDS = {
     # Stand-ins for a photographer's name.
     "handout", "pool", "archive", "archives", "archivo", "archiv", "archivio", "arquivo", "file",
@@ -123,16 +123,21 @@ def _strip_wrapping(text: str) -> str:
     while text != previous:
         previous = text
         text = _LEADING_LABEL.sub("", text.strip(), count=1)
-        if text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+        if text[:1] + text[-1:] in ("()", "[]") and _balanced(text[1:-1]):
             text = text[1:-1]
+        # A bracket the caption opened or closed around the credit: "Name/dpa)", "(Name".
+        if text.endswith((")", "]")) and not _balanced(text, *(text[-1] == "]" and "[]" or "()")):
+            text = text[:-1]
+        if text.startswith(("(", "[")) and not _balanced(text, *(text[0] == "[" and "[]" or "()")):
+            text = text[1:]
         text = text.strip(" \t.,;:|")
     return text
 
 
-def _balanced(text: str) -> bool:
+def _balanced(text: str, opening: str = "(", closing: str = ")") -> bool:
     depth = 0
     for char in text:
-        depth += (char == "(") - (char == ")")
+        depth += (char == opening) - (char == closing)
         if depth < 0:
             return False
     return depth == 0
@@ -304,13 +309,21 @@ def _split_once(caption: str) -> tuple[str, str] | None:
     if is_agency(caption) or _is_person_and_outlet(caption):
         return "", caption
     # "... (Foto: Kay Nietfeld/dpa)" or "... (AFP)"
-    paren = re.search(r"\(([^()]*)\)\s*\.?\s*$", caption) if ")" in caption else None
+    paren = re.search(r"\(([^()]*)\)\s*\.?\s*$|\[([^\[\]]*)\]\s*\.?\s*$", caption) \
+        if ")" in caption or "]" in caption else None
     if paren:
-        inner = paren.group(1).strip()
+        inner = (paren.group(1) or paren.group(2) or "").strip()
         labelled = _LEADING_LABEL.match(inner)
         if (labelled and _is_short(inner[labelled.end():])) or _is_credit_shaped(inner) or (
                 re.search(r"[.!?]\s*$", caption[: paren.start()]) and _is_named_credit(inner)):
-            return caption[: paren.start()], inner
+            # "... Photo: Anna Berger (Reuters)": the agency completes a labelled credit.
+            before = caption[: paren.start()]
+            labels = [m for m in _LABEL.finditer(before) if _label_may_start(before, m)] \
+                if not labelled and _may_hold_label(before) else []
+            if labels and _is_short(before[labels[-1].end():]) and \
+                    not re.search(r"[.!?]\s", before[labels[-1].end():]):
+                return caption[: labels[-1].start()], caption[labels[-1].start():].strip()
+            return before, inner
     # "... – -/Kremlin/dpa", "... | Foto: EFE", "... - AFP"
     separators = list(_SEPARATOR.finditer(caption)) if _may_hold_separator(caption) else []
     if separators:

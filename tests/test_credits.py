@@ -137,6 +137,13 @@ CAPTIONS = [
     ("Anna Berger/Harbour Times", None, "Anna Berger/Harbour Times"),
     ("Rene Meyer. Photographer: Anna Berger/Getty Images Europe", "Rene Meyer.",
      "Anna Berger/Getty Images Europe"),
+    # Brackets: square ones wrap a credit too; one the caption left open or closed goes.
+    ("Harbour at dawn. [Photo: Reuters]", "Harbour at dawn.", "Reuters"),
+    ("Der Hafen (Foto: Anna Berger/dpa))", "Der Hafen", "Anna Berger/dpa"),
+    ("Der Hafen. (Foto: Anna Berger/dpa", "Der Hafen.", "Anna Berger/dpa"),
+    # An agency in parentheses completes the labelled credit before it.
+    ("Harbour (left) at dawn. Photo: Anna Berger (Reuters)", "Harbour (left) at dawn.",
+     "Anna Berger (Reuters)"),
     ("Der Hafen im Winter. (Quelle: Berger/Unsplash/Verband)", "Der Hafen im Winter.",
      "Berger/Unsplash/Verband"),
     # Who took it, in parentheses after the last sentence: a person, or Name/Paper.
