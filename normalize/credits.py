@@ -9,8 +9,9 @@ Agencies print credits in a few conventions:
   by :mod:`normalize.agencies`, so ``Eduardo Parra/Europa Press`` and ``Europa Press/Eduardo
   Parra`` give the same record.
 - ``Name (Agency)``, ``Name, Agency``, ``Name via Agency``, and a bare agency (``AFP``).
-- Any of them behind a label in our six languages: ``Photo:``, ``Foto:``, ``Bild:``,
-  ``Imagen:``, ``Crédit :``, ``Crédito:``, ``Foto di``, ``Photo by``, ``©``, ``(c)``...
+- Any of them behind a label in our six languages and a few more: ``Photo:``, ``Foto:``,
+  ``Bild:``, ``Imagen:``, ``Crédit :``, ``Crédito:``, ``Foto di``, ``Photo by``, ``©``,
+  ``Bild ©``, ``(c)``, ``Quelle:``, ``Source:``, ``Kuva:`` (Finnish), ``Źródło:`` (Polish)...
 
 :attr:`Credit.text` is the credit without its label and wrapping parentheses
 (``Foto: Kay Nietfeld/dpa`` -> ``Kay Nietfeld/dpa``), so a credit re-parses to itself.
@@ -39,15 +40,18 @@ logger = logging.getLogger(__name__)
 # listed apart: a colon-less label is only trusted after a separator or at the start.
 _COLON_LABELS = (
     r"photos?|fotos?|bild(?:er)?|imagen(?:es)?|images?|im[aá]gens?|immagin[ei]|"
-    r"cr[ée]dits?(?:\s+photos?)?|cr[ée]ditos?|credits?|fotograf[ií]as?|fotografi[ae]|"
+    r"cr[ée]dits?(?:\s+photos?)?|cr[ée]ditos?|(?:image\s+|photo\s+|picture\s+)?credits?|"
+    r"fotograf[ií]as?|fotografi[ae]|"
     r"photographie|fotografie|photographs?|photograph(?:er|y)|fotograf(?:in|o|a)?|copyright|"
-    r"pictures?|pics?|source\s+photo|illustrations?|ilustraci[oó]n|illustrazione|ilustra[cç][aã]o"
+    r"pictures?|pics?|source\s+photo|illustrations?|ilustraci[oó]n|illustrazione|"
+    r"ilustra[cç][aã]o|(?:bild)?quelle|sources?|kuva|kuvaaja|źródło|zdj[eę]cie"
 )
 _WORD_LABELS = (
     r"foto\s+(?:di|von|de|da|by)|photos?\s+(?:by|de|von)|fotos?\s+(?:di|von|de|da)|"
     r"bild\s+von|imagen\s+de|picture\s+by|image\s+by"
 )
-_MARK_LABELS = r"(?:©|\(c\)|copyright\s*(?:©|\(c\))?)(?:\s*\d{4}(?:\s*[-–]\s*\d{4})?\b)?"
+_MARK_LABELS = (r"(?:(?:bild|foto|photo)\s*)?(?:©|\(c\)|copyright\s*(?:©|\(c\))?)"
+                r"(?:\s*\d{4}(?:\s*[-–]\s*\d{4})?\b)?")
 _LABEL = re.compile(
     rf"(?:(?:{_COLON_LABELS})\s*:|(?:{_WORD_LABELS})\b|(?:{_MARK_LABELS}))\s*",
     re.IGNORECASE,
@@ -79,7 +83,7 @@ _TRAILING_ARCHIVE = re.compile(
 _SEPARATOR = re.compile(r"\s+(?:\||[-–—]{1,2})\s+")
 # A caption with none of these holds no separator and no trailing archive mark.
 _SEPARATOR_MARK = re.compile(r"[-–—|(]")
-_TRAILING_PUNCT = " \t|-–—/,;:("
+_TRAILING_PUNCT = " \t|-–—/,;:([©"
 _NOT_PERSON_WORDS = {
     # Stand-ins for a photographer's name.
     "handout", "pool", "archive", "archives", "archivo", "archiv", "archivio", "arquivo", "file",
@@ -119,16 +123,21 @@ def _strip_wrapping(text: str) -> str:
     while text != previous:
         previous = text
         text = _LEADING_LABEL.sub("", text.strip(), count=1)
-        if text.startswith("(") and text.endswith(")") and _balanced(text[1:-1]):
+        if text[:1] + text[-1:] in ("()", "[]") and _balanced(text[1:-1]):
             text = text[1:-1]
+        # A bracket the caption opened or closed around the credit: "Name/dpa)", "(Name".
+        if text.endswith((")", "]")) and not _balanced(text, *(text[-1] == "]" and "[]" or "()")):
+            text = text[:-1]
+        if text.startswith(("(", "[")) and not _balanced(text, *(text[0] == "[" and "[]" or "()")):
+            text = text[1:]
         text = text.strip(" \t.,;:|")
     return text
 
 
-def _balanced(text: str) -> bool:
+def _balanced(text: str, opening: str = "(", closing: str = ")") -> bool:
     depth = 0
     for char in text:
-        depth += (char == "(") - (char == ")")
+        depth += (char == opening) - (char == closing)
         if depth < 0:
             return False
     return depth == 0
@@ -269,21 +278,52 @@ def _is_credit_shaped(text: str) -> bool:
     return bool(via and is_agency(via.group(2)))
 
 
+def _is_named_credit(text: str) -> bool:
+    """Whether ``text``, in parentheses after a caption's last sentence, names who took the
+    picture: a person (``Teresa Canino Rivera``) or ``Name/Paper`` (``Matt Stone/Boston
+    Herald``). An acronym or an institution there is more caption (``(WFP)``)."""
+    parts = [p.strip() for p in text.split("/")]
+    if len(parts) == 1:
+        return _looks_like_person(text)
+    return len(parts) <= 4 and all(
+        1 <= len(p.split()) <= 5 and all(w[:1].isupper() or w.casefold() in _PARTICLES
+                                         for w in p.split()) for p in parts)
+
+
+def _is_person_and_outlet(text: str) -> bool:
+    """Whether ``text`` is a whole ``Photographer/Outlet`` credit (``Devindra Hardawar/AOL``):
+    a person's name, then one or two short capitalised names."""
+    if re.search(r"[:;,()\"“”«»!?]", text):
+        return False
+    parts = [p.strip() for p in text.split("/")]
+    return 2 <= len(parts) <= 3 and _looks_like_person(parts[0]) and all(
+        1 <= len(p.split()) <= 4 and p[:1].isupper() for p in parts[1:])
+
+
 def _is_short(text: str) -> bool:
     return 0 < len(text) <= 100 and len(text.split()) <= 12 and bool(re.search(r"[^\W_]", text))
 
 
 def _split_once(caption: str) -> tuple[str, str] | None:
     """Find one trailing credit in ``caption``: return ``(caption before it, credit)``."""
-    if is_agency(caption):
+    if is_agency(caption) or _is_person_and_outlet(caption):
         return "", caption
     # "... (Foto: Kay Nietfeld/dpa)" or "... (AFP)"
-    paren = re.search(r"\(([^()]*)\)\s*\.?\s*$", caption) if ")" in caption else None
+    paren = re.search(r"\(([^()]*)\)\s*\.?\s*$|\[([^\[\]]*)\]\s*\.?\s*$", caption) \
+        if ")" in caption or "]" in caption else None
     if paren:
-        inner = paren.group(1).strip()
+        inner = (paren.group(1) or paren.group(2) or "").strip()
         labelled = _LEADING_LABEL.match(inner)
-        if (labelled and _is_short(inner[labelled.end():])) or _is_credit_shaped(inner):
-            return caption[: paren.start()], inner
+        if (labelled and _is_short(inner[labelled.end():])) or _is_credit_shaped(inner) or (
+                re.search(r"[.!?]\s*$", caption[: paren.start()]) and _is_named_credit(inner)):
+            # "... Photo: Anna Berger (Reuters)": the agency completes a labelled credit.
+            before = caption[: paren.start()]
+            labels = [m for m in _LABEL.finditer(before) if _label_may_start(before, m)] \
+                if not labelled and _may_hold_label(before) else []
+            if labels and _is_short(before[labels[-1].end():]) and \
+                    not re.search(r"[.!?]\s", before[labels[-1].end():]):
+                return caption[: labels[-1].start()], caption[labels[-1].start():].strip()
+            return before, inner
     # "... – -/Kremlin/dpa", "... | Foto: EFE", "... - AFP"
     separators = list(_SEPARATOR.finditer(caption)) if _may_hold_separator(caption) else []
     if separators:
@@ -326,13 +366,19 @@ def _label_may_start(caption: str, match: re.Match) -> bool:
     something that reads as a credit ("una foto di famiglia" and "section (c) of" are prose).
     """
     start = match.start()
-    if start and (caption[start - 1].isalnum() or caption[start - 1] == "_"):
-        return False
     label = match.group(0).strip()
+    if caption[:start].rstrip()[-1:] in ('"', "„", "“", "«", "‚", "'"):
+        return False  # quoted: the caption tells how to credit it ('Nennung "Bild: X"')
+    # "festlegt© Bundesregierung": a mark needs no space before it; a word does.
+    if start and (caption[start - 1].isalnum() or caption[start - 1] == "_") \
+            and label[:1].isalpha():
+        return False
     if label.endswith(":"):
         return True
     tail = caption[match.end():].strip()
-    if not (tail[:1].isupper() or tail[:1] in "-" or _is_credit_shaped(tail)):
+    # After "©" comes a credit, whatever its case ("© jollier_ - stock.adobe.com").
+    if not (tail[:1].isupper() or tail[:1] in "-" or _is_credit_shaped(tail)
+            or label.endswith("©")):
         return False
     before = caption[:start].rstrip()
     return not before or before[-1] in ".!?»\"”)|–—-" or not label[:1].isalpha()

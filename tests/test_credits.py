@@ -69,6 +69,13 @@ CREDITS = [
     # The same convention with dashes, as Europa Press's portal prints it.
     ("Eduardo Parra - Europa Press", "Eduardo Parra - Europa Press", "Eduardo Parra", None,
      "Europa Press"),
+    # Labels beyond photo and ©: German, Finnish, Polish, and "Bild ©".
+    ("Quelle: Anna Berger", "Anna Berger", "Anna Berger", None, None),
+    ("Bildquelle: APA/Georg Hochmuth", "APA/Georg Hochmuth", "Georg Hochmuth", None, "APA"),
+    ("Kuva: Lehtikuva", "Lehtikuva", None, "Lehtikuva", None),
+    ("Źródło: PAP/Leszek Szymański", "PAP/Leszek Szymański", "Leszek Szymański", None, "PAP"),
+    ("Bild © Anna Berger/Kurier", "Anna Berger/Kurier", "Anna Berger", None, "Kurier"),
+    ("(Image credit: Harbour News)", "Harbour News", None, "Harbour News", None),
 ]
 
 
@@ -120,13 +127,45 @@ CAPTIONS = [
     ("Foto: dpa", None, "dpa"),
     ("AFP", None, "AFP"),
     ("Archive", None, None),
+    # After "©" the credit may start in lower case; a "©" left alone goes with its credit.
+    ("Ziegel auf einer Baustelle. - © annab_ - stock.example.com", "Ziegel auf einer Baustelle.",
+     "annab_ - stock.example.com"),
+    ("Ziegel auf einer Baustelle. © Foto: Berger", "Ziegel auf einer Baustelle.", "Berger"),
+    ("Das Kabinett bei seiner Klausurtagung© Bundesregierung/Anna Berger",
+     "Das Kabinett bei seiner Klausurtagung", "Bundesregierung/Anna Berger"),
+    # A caption that is only "Photographer/Outlet" is a credit.
+    ("Anna Berger/Harbour Times", None, "Anna Berger/Harbour Times"),
+    ("Rene Meyer. Photographer: Anna Berger/Getty Images Europe", "Rene Meyer.",
+     "Anna Berger/Getty Images Europe"),
+    # Brackets: square ones wrap a credit too; one the caption left open or closed goes.
+    ("Harbour at dawn. [Photo: Reuters]", "Harbour at dawn.", "Reuters"),
+    ("Der Hafen (Foto: Anna Berger/dpa))", "Der Hafen", "Anna Berger/dpa"),
+    ("Der Hafen. (Foto: Anna Berger/dpa", "Der Hafen.", "Anna Berger/dpa"),
+    # An agency in parentheses completes the labelled credit before it.
+    ("Harbour (left) at dawn. Photo: Anna Berger (Reuters)", "Harbour (left) at dawn.",
+     "Anna Berger (Reuters)"),
+    ("Der Hafen im Winter. (Quelle: Berger/Unsplash/Verband)", "Der Hafen im Winter.",
+     "Berger/Unsplash/Verband"),
+    # Who took it, in parentheses after the last sentence: a person, or Name/Paper.
+    ("The mayor opens the bridge. (Anna Berger/Harbour Times)", "The mayor opens the bridge.",
+     "Anna Berger/Harbour Times"),
+    ("La alcaldesa inaugura el puente. (Teresa Ruiz Vega)", "La alcaldesa inaugura el puente.",
+     "Teresa Ruiz Vega"),
     # Prose that only looks like a credit stays caption.
     ("Una foto di famiglia al vertice", "Una foto di famiglia al vertice", None),
     ("Berlin - Bundestag stimmt ab", "Berlin - Bundestag stimmt ab", None),
     ("Crowds gather (left) near the square", "Crowds gather (left) near the square", None),
     ("Section (c) of the treaty", "Section (c) of the treaty", None),
+    ('Honorarfrei bei Nennung "Bild: Sender/Anna Berger" (S2).',
+     'Honorarfrei bei Nennung "Bild: Sender/Anna Berger" (S2).', None),
     ("Archivos secretos del Vaticano", "Archivos secretos del Vaticano", None),
     ("File photo of the 2019 summit", "File photo of the 2019 summit", None),
+    # An acronym or a name inside the sentence, in parentheses, is caption.
+    ("Die Direktorin des Welternährungsprogramms (WFP)",
+     "Die Direktorin des Welternährungsprogramms (WFP)", None),
+    ("Anna Berger (links) und Jonas Weber (rechts) beim Treffen.",
+     "Anna Berger (links) und Jonas Weber (rechts) beim Treffen.", None),
+    ("Der Minister mit (Jonas Weber) im Hafen", "Der Minister mit (Jonas Weber) im Hafen", None),
 ]
 
 

@@ -48,7 +48,7 @@ from normalize.page.engine import absolute_links, main_text, page_date
 from normalize.page.authors import choose_authors, engine_authors, footer_byline
 from normalize.page.body import _article_scope, _block_html, _body_from_text, _collect_blocks, _drop_chrome, _find_container, _wrap_loose_text
 from normalize.page.dom import _text, _absolute, _first, _first_element, _language_code, _load, _locate
-from normalize.page.pictures import _pictures
+from normalize.page.pictures import _pictures, lead_figures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
 from normalize.page.titles import (_site_names, _title_from_body, find_title, page_host,
@@ -107,6 +107,12 @@ def parse(
         related.extend(r for r in _read_related(container, base)
                        if r.url not in {x.url for x in related})
         container.drop_tree()
+    # The lead picture's figure is looked for before the chrome goes: its box is often named
+    # like chrome (a "widget", a "skip" link's target).
+    lead_urls = [u for key in ("og:image", "og:image:url", "og:image:secure_url",
+                               "twitter:image", "twitter:image:src") for u in meta.get(key, [])]
+    early = lead_figures(root, [fields.picture.url if fields.picture else None, *lead_urls],
+                         base)
     _drop_chrome(root)
     _wrap_loose_text(root)
     if body_hint is None:
@@ -160,7 +166,7 @@ def parse(
         title_notes = (Note(NoteKind.TITLE, "no headline on the page: the first paragraph of "
                                             "its text"),)
 
-    pictures = _pictures(root, scope, container, blocks, fields.picture, base)
+    pictures = _pictures(root, scope, container, blocks, fields.picture, base, early, lead_urls)
     declared_authors = fields.authors
     fields.authors = choose_authors((lambda: declared_authors, lambda: byline,
                                      lambda: shown_authors, lambda: engine_authors(untouched()),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable
+from urllib.parse import parse_qsl, unquote
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -23,22 +24,73 @@ class _Picture:
     height: int | None = None
 
     def key(self) -> str:
-        """The URL without query or size suffix: the same picture served in another size."""
-        path = self.url.split("?", 1)[0].split("#", 1)[0]
-        return re.sub(r"[-_]\d+x\d+(?=\.\w+$)", "", path.rsplit("/", 1)[-1]).lower()
+        """What names the picture whatever size or crop it is served in (:func:`picture_key`)."""
+        return picture_key(self.url)
+
+
+# What resizers and CMSes add to a file's name for one rendition of it: WordPress's
+# "-1024x768", "-scaled" and "-e1643880498459" (an edited copy), "_w800", "@2x", a width and
+# a quality ("-1200-80"), and a hash of the rendition (TYPO3's "csm_name_22ce777a90",
+# Contao's "name-e8b1a4d3").
+_RENDITION = re.compile(
+    r"(?:[-_]\d{2,5}x\d{2,5}|[-_]w\d{2,5}|-\d{3,4}-\d{2,3}|-scaled|-e\d{10,13}|@\dx"
+    r"|[-_](?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,10}"
+    r"|[-_](?:thumb|large|medium|small|big))$"
+)
+# Query parameters of image proxies that carry the picture's own address.
+_PROXIED = ("url", "image", "image_uri", "src", "img", "u")
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.I)
+# A converter's copy keeps the original's extension: "name-600x400.jpeg.webp".
+_EXTENSIONS = re.compile(r"(?:\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?|heic))+$|\.\w{2,4}$")
+
+
+def picture_key(url: str) -> str:
+    """The name of the picture ``url`` serves, the same for its other sizes and crops.
+
+    In: an image address as a page writes it. Out: its file name, decoded, lower-cased, without
+    extension, rendition suffixes (:data:`_RENDITION`) or TYPO3's ``csm_`` prefix; the address
+    an image proxy carries in its query (``?url=...``, ``?image=...``) is read instead of the
+    proxy's; a bare number (``300.jpg``) keeps its folder. Never raises.
+    """
+    # Some pages escape their meta tags' "&" twice ("&amp;amp;"): "&amp;" is left in the value.
+    path, _, query = url.partition("#")[0].replace("&amp;", "&").partition("?")
+    for name, value in parse_qsl(query):
+        if name.lower() in _PROXIED and ("/" in value or _IMAGE_FILE.search(value)):
+            return picture_key(value)
+    parts = unquote(path).lower().rstrip("/").rsplit("/", 2)
+    name = _EXTENSIONS.sub("", parts[-1])
+    previous = None
+    while name != previous:
+        previous = name
+        name = _RENDITION.sub("", name)
+    name = name.removeprefix("csm_")
+    if len(parts) > 1 and (len(name) < 4 or name.isdigit()):
+        name = parts[-2] + "/" + name
+    return name
 
 
 # ---------------------------------------------------------------------------------------------
 # Figures
 
 
-def _img_url(img, base: str | None) -> str | None:
-    candidates = [img.get(a) for a in ("data-src", "data-lazy-src", "data-original", "src")]
-    srcset = img.get("data-srcset") or img.get("srcset")
+def _addresses(img) -> list[str]:
+    """The addresses an ``<img>`` (or ``<source>``) gives its picture, the best first: the
+    largest of a (lazy) ``srcset``, the lazy loaders' attributes, Foundation's
+    ``data-interchange`` ("[url, small], [url, medium]": the last is the largest), ``src``."""
+    found = []
+    srcset = img.get("data-srcset") or img.get("data-lazy-srcset") or img.get("srcset")
     if srcset:
-        candidates.insert(0, _largest(srcset))
-    url = _first(c for c in candidates if c and not c.strip().startswith("data:"))
-    return _absolute(url, base)
+        found.append(_largest(srcset))
+    found.extend(img.get(a) for a in ("data-src", "data-lazy-src", "data-original"))
+    interchange = img.get("data-interchange")
+    if interchange:
+        found.extend(reversed(re.findall(r"\[\s*([^,\]\s]+)\s*,", interchange)))
+    found.append(img.get("src"))
+    return [a for a in found if a and not a.strip().startswith("data:")]
+
+
+def _img_url(img, base: str | None) -> str | None:
+    return _absolute(_first(_addresses(img)), base)
 
 
 def _largest(srcset: str) -> str | None:
@@ -55,15 +107,69 @@ def _largest(srcset: str) -> str | None:
 
 
 _CREDIT_XPATH = (
-    ".//*[contains(@class,'credit') or contains(@class,'copyright') or "
+    ".//*[(contains(@class,'credit') or contains(@class,'copyright') or "
     "contains(@class,'photographer') or contains(@class,'autor') or "
-    "@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author'] | .//cite"
+    "contains(@class,'source') or contains(@class,'attribution') or "
+    "@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author' or "
+    "@itemprop='creator') and not(.//img)] | .//cite"
 )
 _CAPTION_XPATH = (
     ".//figcaption | .//*[contains(@class,'caption') or @itemprop='caption' or "
     "@itemprop='description' or contains(@class,'legend') or contains(@class,'pie-foto') or "
     "contains(@class,'description')]"
 )
+# A credit's label printed in an element of its own ("<span class='visually-hidden'>Credit
+# </span>"): the text of the label, not the credit's.
+_BARE_LABEL = re.compile(
+    r"(?:credits?|photos?|fotos?|bild|bildquelle|quelle|source|sources|kuva|źródło|zdjęcie|"
+    r"copyright|©)\s*:?", re.IGNORECASE)
+# What is left of a credit taken out of a caption: its separator or its mark.
+_DANGLING_START = re.compile(r"^[\s:|/–—-]+")
+_DANGLING_END = re.compile(r"(?:\s+[|/©–—-]|\s*[|©:])+$")
+_BLOCK_TAGS = frozenset({"p", "div", "br", "li", "ul", "ol", "figcaption", "h2", "h3", "h4",
+                         "h5", "h6", "blockquote", "table", "tr", "td", "section"})
+
+
+def _shown_text(el) -> str:
+    """The text of ``el`` as shown: inline elements run on ("(<b>WFP</b>)" is "(WFP)"), block
+    elements and line breaks part words."""
+    pieces: list[str] = []
+
+    def walk(node) -> None:
+        block = node.tag in _BLOCK_TAGS
+        if block:
+            pieces.append(" ")
+        if node.text:
+            pieces.append(node.text)
+        for child in node:
+            if _is_element(child):
+                walk(child)
+            if child.tail:
+                pieces.append(child.tail)
+        if block:
+            pieces.append(" ")
+
+    walk(el)
+    return clean_text("".join(pieces))
+
+
+def _without(el, xpath: str):
+    """A copy of ``el`` without the descendants ``xpath`` finds."""
+    copy = lxml_html.fromstring(etree.tostring(el, encoding="unicode", with_tail=False))
+    for sub in copy.xpath(xpath):
+        if sub is not copy:
+            sub.drop_tree()
+    return copy
+
+
+def _credit_text(el) -> str:
+    """The text of a credit element, less a caption nested in it and a label printed apart."""
+    copy = _without(el, _CAPTION_XPATH)
+    for sub in list(copy.iter(etree.Element)):
+        if sub is not copy and _is_element(sub) and sub.getparent() is not None \
+                and _BARE_LABEL.fullmatch(clean_text(sub.text_content())):
+            sub.drop_tree()
+    return _DANGLING_START.sub("", _shown_text(copy))
 
 
 _PICTURE_BOX = re.compile(r"wp-caption|image|img|photo|foto|bild|picture|media|imagen|immagine")
@@ -81,6 +187,39 @@ def _is_figure(el) -> bool:
     return 0 < len(pictures) <= 2 and bool(el.xpath(_CAPTION_XPATH)) and len(_text(el)) < 500
 
 
+_FILE_NAME = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|avif|tiff?)", re.IGNORECASE)
+
+
+def _mark_labels(caption) -> None:
+    """Make a caption's parts printed apart readable as text: a credit label in an element of
+    its own gets its colon ("<span>Credit</span>Kevin Frayer" reads "Credit: Kevin Frayer", for
+    :func:`normalize.credits.split_caption` to find), and an element holding only a file name
+    (a CMS's hidden "caption-filename") goes."""
+    for sub in list(caption.iter(etree.Element)):
+        if sub is caption or not _is_element(sub) or sub.getparent() is None:
+            continue
+        text = clean_text(sub.text_content())
+        if _FILE_NAME.fullmatch(text):
+            sub.drop_tree()
+        elif len(sub) == 0 and _BARE_LABEL.fullmatch(text) and text[-1:].isalpha() \
+                and _runs_on(sub):
+            sub.text = text + ": "
+
+
+def _runs_on(el) -> bool:
+    """Whether text follows ``el`` with no space between: a label styled apart (hidden, or in
+    small capitals) rather than a word of the sentence ("<b>Photo</b> of the harbour")."""
+    if el.tail and el.tail.strip():
+        return not el.tail[0].isspace()
+    if el.tail:
+        return False
+    after = el.getnext()
+    while after is not None and not _is_element(after):
+        after = after.getnext()
+    return after is not None and bool(after.text_content()) \
+        and not after.text_content()[0].isspace()
+
+
 def _read_figure(fig, base: str | None) -> _Picture | None:
     imgs = fig.xpath(".//img | .//amp-img | .//source[@srcset]")
     url = _first(_img_url(img, base) for img in imgs)
@@ -88,21 +227,24 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
         return None
     img = imgs[0]
     credit_els = fig.xpath(_CREDIT_XPATH)
-    credit = _first(_text(c) for c in credit_els)
-    caption_el = _first_element(c for c in fig.xpath(_CAPTION_XPATH) if c not in credit_els)
+    # The innermost credit: a box named "credit" may hold the caption and the credit proper.
+    inner = [c for c in credit_els if not any(o is not c and c in o.iterancestors()
+                                              for o in credit_els)]
+    credit = _first(_credit_text(c) for c in inner)
     caption = None
-    if caption_el is not None:
-        copy = lxml_html.fromstring(etree.tostring(caption_el, encoding="unicode", with_tail=False))
-        for sub in copy.xpath(_CREDIT_XPATH):
-            sub.drop_tree()
-        parts = [p for p in (clean_text(" ".join(c.itertext())) for c in copy) if p]
+    for caption_el in (c for c in fig.xpath(_CAPTION_XPATH) if c not in inner):
+        copy = _without(caption_el, _CREDIT_XPATH)
+        _mark_labels(copy)
+        parts = [p for p in (_shown_text(c) for c in copy) if p]
         if not credit and len(parts) >= 2 and not clean_text(copy.text) and len(copy) == 2 \
                 and len(parts[-1].split()) <= 6 and not parts[-1].endswith("."):
             # <span>caption</span><span>credit</span>: the classes are minified, the shape is not.
             caption, credit = parts[0], parts[-1]
         else:
-            caption = clean_text(" ".join(copy.itertext())) or None
-    return _Picture(url=url, caption=caption, credit=credit,
+            caption = _DANGLING_END.sub("", _DANGLING_START.sub("", _shown_text(copy))) or None
+        if caption:
+            break
+    return _Picture(url=url, caption=caption, credit=credit or None,
                     width=_as_int(img.get("width")), height=_as_int(img.get("height")))
 
 
@@ -110,8 +252,62 @@ def _in_picture(el) -> bool:
     return any(_is_figure(a) for a in el.iterancestors())
 
 
-def _pictures(root, scope, container, blocks, lead: _Picture | None, base) -> list[_Picture]:
-    """The article's pictures: the declared lead image merged with the figure that shows it."""
+# A word a CMS appends to the name of the file it serves ("name-data", "name-original").
+_NAME_SUFFIX = re.compile(r"[-_][^\W\d_]{1,8}")
+
+
+def _shows(keys: set[str], key: str) -> bool:
+    """Whether a picture of ``key`` is one of the pictures of ``keys``: the same key, or a long
+    one with a word appended (never a number: "harbour-2" is another picture of a series)."""
+    if key in keys:
+        return True
+    for one in keys:
+        short, long = (one, key) if len(one) < len(key) else (key, one)
+        if len(short) >= 16 and long.startswith(short) and \
+                _NAME_SUFFIX.fullmatch(long[len(short):]):
+            return True
+    return False
+
+
+def lead_figures(root, urls: Iterable[str | None], base: str | None) -> list[_Picture]:
+    """The figures anywhere on ``root`` that show one of the declared lead picture ``urls``.
+
+    In: the whole page, read before its chrome is dropped (a lead figure's box is often named
+    like chrome: ``widget``, ``skip``), the addresses the metadata names for the lead picture
+    (JSON-LD, ``og:image``, ``twitter:image``) and the page's base. Out: each figure that shows
+    a picture of the same :func:`picture_key`, read with its caption and credit, in page order;
+    its ``url`` is the matching picture's.
+    """
+    keys = {picture_key(u) for u in urls if u}
+    if not keys:
+        return []
+    found: list[_Picture] = []
+    seen: set = set()
+    for img in root.iter("img", "amp-img", "source"):
+        url = next((a for a in _addresses(img) if _shows(keys, picture_key(a))), None)
+        if url is None:
+            continue
+        figure = next((a for _, a in zip(range(6), img.iterancestors()) if _is_figure(a)), None)
+        if figure is None or figure in seen:
+            continue
+        seen.add(figure)
+        picture = _read_figure(figure, base)
+        if picture is not None:
+            picture.url = _absolute(url, base) or url
+            found.append(picture)
+    return found
+
+
+def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
+              early: list[_Picture] = (), lead_urls: Iterable[str] = ()) -> list[_Picture]:
+    """The article's pictures: the declared lead image merged with the figure that shows it.
+
+    ``early`` are the figures showing the lead picture found on the whole page before its
+    chrome was dropped (:func:`lead_figures`), ``lead_urls`` the other addresses the metadata
+    gives the lead picture. A figure that shows the lead picture gives its printed caption over
+    the metadata's, and its credit when the metadata has none; the first figure of the text,
+    taken for want of one, only fills what the metadata lacks.
+    """
     area = scope if scope is not None else root
     figures = [f for f in area.iter(etree.Element) if _is_element(f) and _is_figure(f)
                and not any(_is_figure(a) for a in f.iterancestors())]
@@ -134,22 +330,49 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base) -> li
     if lead is None:
         return [p for _, p in shown]
     lead.url = _absolute(lead.url, base) or lead.url
-    match = next((i for i, (_, p) in enumerate(shown) if p.key() == lead.key()), None)
-    if match is None and shown and _is_lead_figure(root, shown[0][0], blocks):
-        match = 0
+    keys = {lead.key()} | {picture_key(u) for u in lead_urls if u}
+    same = [i for i, (_, p) in enumerate(shown) if _shows(keys, p.key())]
+    # The same picture is often shown twice (a header and the text, a page and its gallery):
+    # the showing that has a caption is the one to read.
+    match = next((i for i in same if shown[i][1].caption), same[0] if same else None)
+    figure = None
     if match is not None:
         _, figure = shown.pop(match)
+    if (figure is None or not figure.caption) and early:
+        figure = next((p for p in early if p.caption), figure or early[0])
+    # The first picture of the text, not an avatar nor an icon (a byline's portrait is often a
+    # figure of its own).
+    first = next((i for i, (_, p) in enumerate(shown) if not _is_small(p)), None)
+    if figure is not None:
+        # A declared credit is kept (a creditText is written for the purpose; the printed one
+        # is the same credit, spaced for the eye); the printed caption is what readers see,
+        # where og:image:alt and a JSON-LD caption are often an alt text or a file name.
+        lead.caption = figure.caption or lead.caption
+        lead.credit = lead.credit or figure.credit
+    elif first is not None and _is_lead_figure(root, shown[first][0], blocks):
+        _, figure = shown.pop(first)
         lead.caption = lead.caption or figure.caption
         lead.credit = lead.credit or figure.credit
-        if lead.url == figure.url:  # another size of the picture has other dimensions
-            lead.width = lead.width or figure.width
-            lead.height = lead.height or figure.height
+    if figure is not None and lead.url == figure.url:
+        # another size of the picture has other dimensions
+        lead.width = lead.width or figure.width
+        lead.height = lead.height or figure.height
     return [lead] + [p for _, p in shown]
 
 
+# A paragraph this long is text; shorter ones are a standfirst's line, a dateline, a label.
+_LONG_PARAGRAPH = 100
+
+
+def _is_small(picture: _Picture) -> bool:
+    return (picture.width or 200) < 100 or (picture.height or 200) < 100
+
+
 def _is_lead_figure(root, figure, blocks) -> bool:
-    """A figure that comes before the second paragraph is the article's lead picture."""
-    if len(blocks) < 2:
-        return True
+    """A figure with at most two long paragraphs before it is the article's lead picture (an
+    intro paragraph or two often comes first; a dateline or a one-line label does not count)."""
     order = {el: i for i, el in enumerate(root.iter())}
-    return order.get(figure, 0) < order.get(blocks[1], 0)
+    at = order.get(figure, 0)
+    before = [b for b in blocks if b in order and order[b] < at
+              and len(_text(b)) >= _LONG_PARAGRAPH]
+    return len(before) <= 2

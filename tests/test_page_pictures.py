@@ -1,0 +1,169 @@
+"""The lead picture of an article page and its caption and credit (issue 17).
+
+The metadata names the lead picture (JSON-LD ``image``, ``og:image``, ``twitter:image``) in one
+rendition; the page shows it in another size, behind a resizer, or under a CMS's hashed name.
+The figure that shows it gives the caption readers see, and it is looked for on the whole page,
+before boxes named like chrome are dropped.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from normalize import page
+from normalize.page.pictures import picture_key
+from normalize.wire import enrich
+
+
+@pytest.mark.parametrize("declared, shown", [
+    ("https://cdn.example/2024/05/harbour.jpg", "https://cdn.example/2024/05/harbour-1024x768.jpg"),
+    ("https://cdn.example/harbour.jpg", "/uploads/harbour-scaled-e1699276060185.jpg"),
+    ("https://cdn.example/harbour.jpg?w=1200&q=80", "https://cdn.example/harbour_w800.jpg"),
+    ("https://cdn.example/fileadmin/csm_harbour_5214ae3c8f.jpg",
+     "https://cdn.example/fileadmin/csm_harbour_22ce777a90.jpg"),
+    ("https://cdn.example/files/Harbour%20at%20dawn,%20east.jpg",
+     "assets/images/Harbour%20at%20dawn%2C%20east-e8b1a4d3.jpg"),
+    ("https://resizer.example/crop/3000x1575/resize/1200x630/?url=https%3A%2F%2Fs3.example%2Fab"
+     "%2Fharbour-06154.jpg", "https://resizer.example/resize/800x600/?url=https%3A%2F%2Fs3."
+     "example%2Fab%2Fharbour-06154.jpg"),
+    ("https://cdn.example/2024/05/mr1/300.jpg?mod=1", "https://cdn.example/2024/05/mr1/300.jpg"),
+    ("https://cdn.example/uploads/harbour.jpeg", "/uploads/harbour-600x400.jpeg.webp"),
+    ("https://cdn.example/dims?a=1&amp;image_uri=https%3A%2F%2Fcdn.example%2Fharbour.jpg",
+     "https://cdn.example/dims?image_uri=https%3A%2F%2Fcdn.example%2Fharbour.jpg&b=2"),
+    ("https://cdn.example/o6rwkUiJRP-1200-80.jpg", "https://cdn.example/o6rwkUiJRP-320-80.jpg"),
+])
+def test_renditions_of_one_picture_share_a_key(declared, shown):
+    assert picture_key(declared) == picture_key(shown)
+
+
+@pytest.mark.parametrize("one, other", [
+    ("https://cdn.example/harbour.jpg", "https://cdn.example/harbor.jpg"),
+    # a date is part of the name, not a rendition's hash
+    ("https://cdn.example/photo-20220426.jpg", "https://cdn.example/photo-20220427.jpg"),
+    ("https://cdn.example/a/300.jpg", "https://cdn.example/b/300.jpg"),
+    ("https://cdn.example/harbour-1.jpg", "https://cdn.example/harbour-2.jpg"),
+])
+def test_other_pictures_keep_other_keys(one, other):
+    assert picture_key(one) != picture_key(other)
+
+
+def test_a_word_appended_to_a_long_name_is_the_same_picture():
+    from normalize.page.pictures import _shows
+
+    assert _shows({"20240521-harbour-reopening"}, "20240521-harbour-reopening-data")
+    assert not _shows({"20240521-harbour-reopening"}, "20240521-harbour-reopening-2")
+    assert not _shows({"harbour"}, "harbour-data")  # too short a name to tell
+
+
+_PAGE = """<!doctype html><html lang="en"><head><title>Harbour reopens</title>
+<meta property="og:image" content="https://cdn.example/2024/05/harbour.jpg">
+<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Harbour reopens",
+ "image": {"@type": "ImageObject", "url": "https://cdn.example/2024/05/harbour.jpg",
+ "caption": "harbour"}}</script></head><body>
+<div class="elementor-widget-image"><figure>
+<img src="https://cdn.example/2024/05/harbour-1024x683.jpg" width="1024" height="683">
+<figcaption>Cranes unload the first ship in two months. Photo: Ana Ruiz/Harbour News
+</figcaption></figure></div>
+<article><h1>Harbour reopens</h1>
+<p>The harbour reopened on Monday after two months of repairs to the quay wall, and the first
+container ship was unloaded within hours of the announcement by the port authority.</p>
+<p>Dock workers said the repairs had taken longer than planned because of the winter storms,
+which twice flooded the site and washed away part of the temporary dam.</p>
+<p>The port authority expects traffic to return to last year's level by the end of summer.</p>
+</article></body></html>"""
+
+
+def test_lead_figure_in_a_box_named_like_chrome_gives_the_printed_caption():
+    [article] = page.parse(_PAGE.encode(), url="https://news.example/harbour")
+    lead = enrich(article).images[0]
+    assert lead.url == "https://cdn.example/2024/05/harbour.jpg"
+    # the printed caption, not the JSON-LD's file-name caption
+    assert lead.caption == "Cranes unload the first ship in two months."
+    assert lead.credit is not None and lead.credit.text == "Ana Ruiz/Harbour News"
+
+
+def _page_with(figure: str) -> bytes:
+    return _PAGE.replace(
+        _PAGE[_PAGE.index('<div class="elementor'):_PAGE.index("<article>")], figure).encode()
+
+
+@pytest.mark.parametrize("figure, caption, credit", [
+    # The credit's label in an element of its own, read twice (a hidden copy for screen readers).
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span>Cranes at work.</span>'
+     '<span itemprop="copyrightHolder"><span class="x1">Credit</span><span><span class="x2">'
+     'Credit</span><span>Ana Ruiz/Harbour News</span></span></span></figcaption></figure>',
+     "Cranes at work.", "Ana Ruiz/Harbour News"),
+    # A box named "credit" holding the caption and the credit proper.
+    ('<figure><img src="/img/harbour.jpg"><figcaption class="lead-image__credit">'
+     '<span class="lead-image__caption">Cranes at work.</span> '
+     '<span class="lead-image__attribution">Ana Ruiz/Harbour News</span></figcaption></figure>',
+     "Cranes at work.", "Ana Ruiz/Harbour News"),
+    # The caption inside the copyright box, after the labelled credit.
+    ('<figure><img src="/img/harbour.jpg"><figcaption><div class="copyright">Bild: Ana Ruiz'
+     '<span class="picture-description">Cranes at work.</span></div></figcaption></figure>',
+     "Cranes at work.", "Ana Ruiz"),
+    # The separator printed between caption and credit stays out of both.
+    ('<figure><img src="/img/harbour.jpg"><figcaption><div class="description">Cranes at work.'
+     '</div><div> |</div><div class="copyright">Ana Ruiz/Harbour News</div></figcaption>'
+     '</figure>', "Cranes at work.", "Ana Ruiz/Harbour News"),
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span class="caption">Cranes at work.'
+     '</span><span class="source">&copy;<cite> Ana Ruiz</cite></span></figcaption></figure>',
+     "Cranes at work.", "Ana Ruiz"),
+    ('<figure><img src="/img/harbour.jpg"><figcaption>Cranes at work.<span class="sources">'
+     ' / Źródło: <span class="source"><a href="/">Ana Ruiz</a></span></span></figcaption>'
+     '</figure>', "Cranes at work.", "Ana Ruiz"),
+    # A label in an element of its own, inside a caption without classes to go by.
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span class="c1"><span class="c2">Credit'
+     '</span>Ana Ruiz/Harbour News</span></figcaption></figure>', None, "Ana Ruiz/Harbour News"),
+    # A file name a CMS prints (hidden) in the caption is not caption.
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span class="caption">Cranes at work.'
+     '</span> | <span class="credit">Foto: Ana Ruiz</span><span class="caption-filename">'
+     '2024/05/harbour-scaled.jpeg</span></figcaption></figure>', "Cranes at work.", "Ana Ruiz"),
+    # Lazy loaders' addresses: Foundation's data-interchange, a lazy srcset.
+    ('<figure><img data-interchange="[/img/harbour-300x198.jpg, small], [/img/harbour-1300x858'
+     '.jpg, medium]"><div class="wp-caption-text">Cranes at work.</div></figure>',
+     "Cranes at work.", None),
+    ('<figure><img src="data:image/svg+xml,%3Csvg%3E" data-lazy-srcset="/img/harbour-320x212.jpg'
+     ' 320w, /img/harbour-1024x682.jpg 1024w"><figcaption>Cranes at work.</figcaption></figure>',
+     "Cranes at work.", None),
+    # A label word set in bold within the sentence is the sentence's.
+    ('<figure><img src="/img/harbour.jpg"><figcaption><b>Photo</b> of the harbour at dawn.'
+     '</figcaption></figure>', "Photo of the harbour at dawn.", None),
+    # Inline markup inside the caption runs on with its text.
+    ('<figure><img src="/img/harbour.jpg"><figcaption>Crews of the port (<b>PA</b>) at work.'
+     '</figcaption></figure>', "Crews of the port (PA) at work.", None),
+])
+def test_printed_caption_and_credit(figure, caption, credit):
+    [article] = page.parse(_page_with(figure), url="https://cdn.example/2024/05/story")
+    lead = enrich(article).images[0]
+    assert lead.caption == caption
+    assert (lead.credit.text if lead.credit else None) == credit
+
+
+_OTHER_RENDITION = """<!doctype html><html lang="es"><head><title>El puerto reabre</title>
+<meta property="og:image" content="https://cdn.example/2024/05/puerto_1582112649_rrss.jpg">
+</head><body><article><h1>El puerto reabre</h1>
+<figure class="foto"><a href="/autor/ana-ruiz/"><img src="/avatares/ana-ruiz.jpg" width="80"
+ height="80" alt="Ana Ruiz"></a></figure>
+<p>El puerto reabrió el lunes después de dos meses de obras en el muelle, y el primer buque
+portacontenedores fue descargado pocas horas después del anuncio de la autoridad portuaria.</p>
+<p>Los estibadores dijeron que las obras se habían alargado por los temporales del invierno, que
+inundaron dos veces la zona y se llevaron parte del dique provisional.</p>
+<figure><img src="/2024/05/puerto_1582112634_noticia.jpg" width="980" height="654">
+<figcaption><span>Grúas en el muelle del puerto.</span> <span itemprop="author">EFE</span>
+</figcaption></figure>
+<p>La autoridad portuaria espera recuperar el tráfico del año pasado antes del final del verano,
+cuando vuelvan las rutas de los cruceros y los ferris de las islas.</p>
+<p>Las navieras han pedido compensaciones por los dos meses de cierre del puerto y de las
+terminales de carga, que según sus cuentas costaron varios millones de euros.</p>
+</article></body></html>"""
+
+
+def test_first_picture_of_the_text_stands_in_for_a_rendition_it_cannot_match():
+    """The metadata names a crop made for sharing, under another name: the first picture of the
+    text, after two paragraphs of introduction, is the lead; the author's portrait is not."""
+    [article] = page.parse(_OTHER_RENDITION.encode(), url="https://cdn.example/2024/05/puerto")
+    lead = enrich(article).images[0]
+    assert lead.url == "https://cdn.example/2024/05/puerto_1582112649_rrss.jpg"
+    assert lead.caption == "Grúas en el muelle del puerto."
+    assert lead.credit is not None and lead.credit.text == "EFE"
