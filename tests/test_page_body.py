@@ -116,3 +116,23 @@ def test_blocks_inside_a_link_are_a_teaser_not_text():
             "again after forty years</div></a>")
     blocks = _blocks(f"<article>{_paragraphs(card)}</article>")
     assert blocks == PARAGRAPHS
+
+
+def test_a_layout_box_named_as_chrome_that_holds_most_of_the_text_is_kept():
+    # themes name their columns and blocks with chrome words: a WordPress theme's sidebar
+    # column, a page builder's widget container, a blog's "widget Blog" box
+    for box in ("<div class='penci_sidebar left'>", "<div class='elementor-widget-container'>",
+                "<div class='widget Blog' id='Blog1'>", "<div class='non-ad-column-l'>"):
+        blocks = _blocks(f"{box}{_paragraphs()}</div><div class='sidebar'><p>Most read: "
+                         f"the ferry timetable.</p></div>")
+        assert blocks == PARAGRAPHS, box
+    # an ASP.NET page: one <form> around the whole page
+    blocks = _blocks(f"<form id='aspnetForm' action='/news'><div>{_paragraphs()}</div>"
+                     f"<div class='search'><input name='q'></div></form>")
+    assert blocks == PARAGRAPHS
+    # a widget beside the text, holding less of the prose, is still chrome; so is a form
+    widget = (f"<div class='widget'><p>{PARAGRAPHS[0]}</p></div>"
+              f"<form><p>Sign up for the harbour newsletter and get the timetables first, "
+              f"every week, in your mailbox.</p></form>")
+    blocks = _blocks(f"<div>{_paragraphs()}{widget}</div>")
+    assert blocks == PARAGRAPHS

@@ -45,9 +45,21 @@ _CONTENT_TOKENS = {"article", "body", "content", "main", "story", "entry", "post
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
 
 
+#: Chrome words that themes also give the boxes of their layout: WordPress's ``penci_sidebar``
+#: column, Elementor's ``elementor-widget-container``, Blogger's ``widget Blog``, a
+#: ``non-ad-column``. Such a box that holds at least half the page's prose is the article's.
+_LAYOUT_TOKENS = {"sidebar", "widget", "widgets", "ad", "ads"}
+#: The share of the page's prose (:func:`_prose_chars`) that makes a layout box the article's.
+_MOST_PROSE = 0.5
+
+
 def _is_chrome(el, page_prose: int = 0) -> bool:
     """Whether ``el`` is page furniture; ``page_prose``: the characters of the page's
     paragraphs (:func:`_prose_chars` of the whole page)."""
+    # ASP.NET wraps a whole page in one <form>: a form holding most of the prose is no search
+    # box or sign-up form.
+    if el.tag == "form" and page_prose and _prose_chars(el) >= _MOST_PROSE * page_prose:
+        return False
     if el.tag in _CHROME_TAGS or (el.get("role") or "").lower() in _CHROME_ROLES:
         return True
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
@@ -67,7 +79,11 @@ def _is_chrome(el, page_prose: int = 0) -> bool:
     if el.tag in _INLINE and _in_paragraph(el):
         return False
     tokens = _tokens(el)
-    if not tokens & _CHROME_TOKENS:
+    chrome = tokens & _CHROME_TOKENS
+    if not chrome:
+        return False
+    if chrome <= _LAYOUT_TOKENS and page_prose \
+            and _prose_chars(el) >= _MOST_PROSE * page_prose:
         return False
     # "content with-sidebar" wraps the article: only drop wrappers that say nothing of content.
     if not _CONTENT_WORDS.search(_names(el)):
