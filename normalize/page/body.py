@@ -366,7 +366,29 @@ def _wrap_loose_text(root) -> None:
         el.extend(kids)
 
 
+#: A character reference: CMSes write a JSON-LD ``articleBody`` from their HTML-escaped copy
+#: (``That&#039;s``, ``&lt;p class=&quot;texto&quot;&gt;``), sometimes escaped twice
+#: (``&amp;ccedil;``).
+_ENTITY = re.compile(r"&(?:[a-z]{2,8}|#\d{1,6}|#x[0-9a-f]{1,5});", re.I)
+#: An escaped line break left in the string (``\\n`` in the JSON: a backslash and an "n").
+_ESCAPED_BREAK = re.compile(r"\\[nr]")
+
+
+def _unescape_declared(text: str) -> str:
+    """``text`` (a declared ``articleBody``) with its character references and escaped line
+    breaks read, at most twice over (a plain text holds none: JSON needs no escaping)."""
+    text = _ESCAPED_BREAK.sub("\n", text)
+    for _ in range(2):
+        if not _ENTITY.search(text):
+            break
+        text = html_lib.unescape(text)
+    return text
+
+
 def _body_from_text(article_body: str) -> str:
+    """The HTML of a declared ``articleBody``: cleaned when it is HTML, else one paragraph a
+    line."""
+    article_body = _unescape_declared(article_body)
     if "<" in article_body and re.search(r"</?(?:p|br|div)\b", article_body, re.I):
         return clean_html(article_body)
     paragraphs = [clean_text(p) for p in re.split(r"\n\s*", article_body) if clean_text(p)]
