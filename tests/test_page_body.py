@@ -136,3 +136,27 @@ def test_a_layout_box_named_as_chrome_that_holds_most_of_the_text_is_kept():
               f"every week, in your mailbox.</p></form>")
     blocks = _blocks(f"<div>{_paragraphs()}{widget}</div>")
     assert blocks == PARAGRAPHS
+
+
+def _standfirst_body(page: str) -> str:
+    [record] = parse_bytes(f"<html><head><title>Ferry terminal opens</title></head><body>"
+                           f"{page}</body></html>".encode(), "page",
+                           "https://port.example/ferry")
+    return record.body_text
+
+
+def test_the_standfirst_under_the_headline_opens_the_body():
+    dek = "The harbour's new terminal takes four ferries at a time, two years after the storm"
+    text = _paragraphs()
+    for box in (f"<p class='standfirst'>{dek}</p>", f"<h2 class='article-subtitle'>{dek}</h2>",
+                f"<h2 itemprop='alternativeHeadline'>{dek}</h2>"):
+        body = _standfirst_body(f"<article><header><h1>Ferry terminal opens</h1>{box}</header>"
+                                f"<div class='article-body'>{text}</div></article>")
+        assert body.split("\n") == [dek, *PARAGRAPHS], box
+    # a picture's caption named "summary", a byline, a teaser's summary: no standfirst
+    for box in (f"<figure><img src='/a.jpg'><figcaption class='summary'>{dek}</figcaption>"
+                f"</figure>", "<p class='summary'>By Jane Roe and John Doe, in the harbour</p>",
+                f"<a href='/other'><p class='summary'>{dek}</p></a>"):
+        body = _standfirst_body(f"<article><h1>Ferry terminal opens</h1>{box}"
+                                f"<div class='article-body'>{text}</div></article>")
+        assert body.split("\n") == PARAGRAPHS, box

@@ -276,7 +276,8 @@ def test_loose_text_beside_a_picture_box_is_the_body():
 
 def test_subheadings_named_like_a_standfirst_stay_in_the_text():
     # CMSes class a standfirst and the subheadings inside the text alike ("subheadline"): the
-    # one before the text is a standfirst, the ones between its paragraphs are the article's.
+    # one before the text is a standfirst (which opens the body, as a paragraph), the ones
+    # between its paragraphs are the article's subheadings.
     body = ("<article><h1>Council approves the water plan</h1>"
             "<h2 class='article-subheadline'>A pipeline, a closed pumping station, and quotas</h2>"
             f"<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>"
@@ -284,8 +285,8 @@ def test_subheadings_named_like_a_standfirst_stay_in_the_text():
             f"<p>{PARAGRAPHS[2]}</p><p>{PARAGRAPHS[3]}</p></article>")
     [record] = page.parse(_page(body), url="https://news.example/a/8")
     lines = record.body_text.split("\n")
-    assert lines == [PARAGRAPHS[0], PARAGRAPHS[1], "What the farmers want", PARAGRAPHS[2],
-                     PARAGRAPHS[3]]
+    assert lines == ["A pipeline, a closed pumping station, and quotas", PARAGRAPHS[0],
+                     PARAGRAPHS[1], "What the farmers want", PARAGRAPHS[2], PARAGRAPHS[3]]
 
 
 @pytest.mark.parametrize("body, day", [
