@@ -116,3 +116,47 @@ def test_blocks_inside_a_link_are_a_teaser_not_text():
             "again after forty years</div></a>")
     blocks = _blocks(f"<article>{_paragraphs(card)}</article>")
     assert blocks == PARAGRAPHS
+
+
+def test_a_layout_box_named_as_chrome_that_holds_most_of_the_text_is_kept():
+    # themes name their columns and blocks with chrome words: a WordPress theme's sidebar
+    # column, a page builder's widget container, a blog's "widget Blog" box
+    for box in ("<div class='penci_sidebar left'>", "<div class='elementor-widget-container'>",
+                "<div class='widget Blog' id='Blog1'>", "<div class='non-ad-column-l'>"):
+        blocks = _blocks(f"{box}{_paragraphs()}</div><div class='sidebar'><p>Most read: "
+                         f"the ferry timetable.</p></div>")
+        assert blocks == PARAGRAPHS, box
+    # an ASP.NET page: one <form> around the whole page
+    blocks = _blocks(f"<form id='aspnetForm' action='/news'><div>{_paragraphs()}</div>"
+                     f"<div class='search'><input name='q'></div></form>")
+    assert blocks == PARAGRAPHS
+    # a widget beside the text, holding less of the prose, is still chrome; so is a form
+    widget = (f"<div class='widget'><p>{PARAGRAPHS[0]}</p></div>"
+              f"<form><p>Sign up for the harbour newsletter and get the timetables first, "
+              f"every week, in your mailbox.</p></form>")
+    blocks = _blocks(f"<div>{_paragraphs()}{widget}</div>")
+    assert blocks == PARAGRAPHS
+
+
+def _standfirst_body(page: str) -> str:
+    [record] = parse_bytes(f"<html><head><title>Ferry terminal opens</title></head><body>"
+                           f"{page}</body></html>".encode(), "page",
+                           "https://port.example/ferry")
+    return record.body_text
+
+
+def test_the_standfirst_under_the_headline_opens_the_body():
+    dek = "The harbour's new terminal takes four ferries at a time, two years after the storm"
+    text = _paragraphs()
+    for box in (f"<p class='standfirst'>{dek}</p>", f"<h2 class='article-subtitle'>{dek}</h2>",
+                f"<h2 itemprop='alternativeHeadline'>{dek}</h2>"):
+        body = _standfirst_body(f"<article><header><h1>Ferry terminal opens</h1>{box}</header>"
+                                f"<div class='article-body'>{text}</div></article>")
+        assert body.split("\n") == [dek, *PARAGRAPHS], box
+    # a picture's caption named "summary", a byline, a teaser's summary: no standfirst
+    for box in (f"<figure><img src='/a.jpg'><figcaption class='summary'>{dek}</figcaption>"
+                f"</figure>", "<p class='summary'>By Jane Roe and John Doe, in the harbour</p>",
+                f"<a href='/other'><p class='summary'>{dek}</p></a>"):
+        body = _standfirst_body(f"<article><h1>Ferry terminal opens</h1>{box}"
+                                f"<div class='article-body'>{text}</div></article>")
+        assert body.split("\n") == PARAGRAPHS, box

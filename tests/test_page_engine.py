@@ -64,6 +64,41 @@ def test_choice_between_candidates_follows_the_evidence():
 
 
 
+def test_the_declared_text_breaks_ties_and_trims_the_visible_one():
+    paras = _prose(8)
+    html = "".join(f"<p>{p}</p>" for p in paras)
+    declared = candidate("articleBody", html)
+    # two visible texts about as near the declared one: ours, the cleaner (trafilatura keeps
+    # the byline; ours here a picture's caption the declared text lacks)
+    caption = ("The harbour board's members on the quay on Tuesday morning, before the vote "
+               "on the dredging plan and the new ferry timetable (photo: the board)")
+    ours = candidate("ours", html + f"<p>{caption}</p>")
+    engine = candidate("trafilatura", "<p>By Jane Roe</p>" + html)
+    assert choose_body(ours, engine, declared).candidate.name == "ours"
+    # the same text as the declared one, which holds more of it: the declared one
+    ours = candidate("ours", "".join(f"<p>{p}</p>" for p in paras[:-1]) + f"<p>{paras[-1][:60]}")
+    assert choose_body(ours, None, declared).candidate is declared
+    # short lines shown inside the text that the declared one lacks are the page's boxes
+    boxed = (f"<p>{paras[0]}</p><p>Read also: the ferry timetable</p>"
+             + "".join(f"<p>{p}</p>" for p in paras[1:]) + "<p>Sign up to comment</p>")
+    choice = choose_body(candidate("ours", boxed), None, declared)
+    assert choice.candidate.name == "ours" and choice.candidate.text.split("\n") == paras
+    # a paragraph of prose it lacks stays (a standfirst, a box of the article's own)
+    extra = "The board's chair, in office since 2019, steps down at the end of the year after " \
+            "a long dispute with the port's owners over the cost of the new breakwater."
+    choice = choose_body(candidate("ours", f"<p>{extra}</p>" + html), None, declared)
+    assert choice.candidate.text.split("\n") == [extra, *paras]
+
+
+def test_a_declared_text_escaped_as_html_is_read():
+    from normalize.page.body import _body_from_text
+
+    assert _body_from_text("That&#039;s all.\\nThe &amp;amp; end.") == \
+        "<p>That's all.</p><p>The &amp; end.</p>"
+    assert _body_from_text("&lt;p class=&quot;texto&quot;&gt;Uma solu&amp;ccedil;&amp;atilde;o"
+                           "&lt;/p&gt;&lt;p&gt;Dois&lt;/p&gt;") == "<p>Uma solução</p><p>Dois</p>"
+
+
 def _prose(n: int) -> list[str]:
     """``n`` distinct paragraphs of prose, each past the length of a standfirst."""
     return [f"Paragraph {i} tells how the harbour board number {i} met again on day {i} and "
@@ -241,7 +276,8 @@ def test_loose_text_beside_a_picture_box_is_the_body():
 
 def test_subheadings_named_like_a_standfirst_stay_in_the_text():
     # CMSes class a standfirst and the subheadings inside the text alike ("subheadline"): the
-    # one before the text is a standfirst, the ones between its paragraphs are the article's.
+    # one before the text is a standfirst (which opens the body, as a paragraph), the ones
+    # between its paragraphs are the article's subheadings.
     body = ("<article><h1>Council approves the water plan</h1>"
             "<h2 class='article-subheadline'>A pipeline, a closed pumping station, and quotas</h2>"
             f"<p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>"
@@ -249,8 +285,8 @@ def test_subheadings_named_like_a_standfirst_stay_in_the_text():
             f"<p>{PARAGRAPHS[2]}</p><p>{PARAGRAPHS[3]}</p></article>")
     [record] = page.parse(_page(body), url="https://news.example/a/8")
     lines = record.body_text.split("\n")
-    assert lines == [PARAGRAPHS[0], PARAGRAPHS[1], "What the farmers want", PARAGRAPHS[2],
-                     PARAGRAPHS[3]]
+    assert lines == ["A pipeline, a closed pumping station, and quotas", PARAGRAPHS[0],
+                     PARAGRAPHS[1], "What the farmers want", PARAGRAPHS[2], PARAGRAPHS[3]]
 
 
 @pytest.mark.parametrize("body, day", [

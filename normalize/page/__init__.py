@@ -46,7 +46,9 @@ from normalize.sanitize import clean_html
 from normalize.page.choose import candidate, choose_body, page_kind
 from normalize.page.engine import absolute_links, main_text, page_date
 from normalize.page.authors import choose_authors, engine_authors, footer_byline
-from normalize.page.body import _article_scope, _block_html, _body_from_text, _collect_blocks, _drop_chrome, _find_container, _wrap_loose_text
+from normalize.page.body import (_article_scope, _block_html, _body_from_text, _collect_blocks,
+                                 _drop_chrome, _find_container, _standfirst_html,
+                                 _wrap_loose_text, find_standfirst)
 from normalize.page.dom import _text, _absolute, _first, _first_element, _language_code, _load, _locate
 from normalize.page.pictures import _pictures, lead_figures
 from normalize.page.related import _read_related, _related_containers
@@ -127,8 +129,12 @@ def parse(
     byline = _find_byline(root, scope)
     footer = footer_byline(container, blocks)
     fields.offer(published=_find_date(root, scope) or shown_date)
-    ours = candidate("ours", clean_html(absolute_links("".join(_block_html(b) for b in blocks),
-                                                       base)))
+    # The standfirst opens the text (readers print it so); the blocks stay the text's own,
+    # which the picture and byline searches below read.
+    standfirst = find_standfirst(root, blocks, fields.title)
+    opening = _standfirst_html(standfirst) if standfirst is not None else ""
+    ours = candidate("ours", clean_html(absolute_links(
+        opening + "".join(_block_html(b) for b in blocks), base)))
     engine = None
     if engine_text:
         engine = candidate("trafilatura", clean_html(absolute_links(engine_text.html, base)),

@@ -10,6 +10,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
+from normalize.bylines import BYLINE_LABEL
 from normalize.sanitize import clean_html
 from normalize.text import clean_text
 from normalize.page.dom import (_BLOCK_CHILD, _SPLIT_TOKENS, _is_element, _link_density, _names,
@@ -45,9 +46,21 @@ _CONTENT_TOKENS = {"article", "body", "content", "main", "story", "entry", "post
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
 
 
+#: Chrome words that themes also give the boxes of their layout: WordPress's ``penci_sidebar``
+#: column, Elementor's ``elementor-widget-container``, Blogger's ``widget Blog``, a
+#: ``non-ad-column``. Such a box that holds at least half the page's prose is the article's.
+_LAYOUT_TOKENS = {"sidebar", "widget", "widgets", "ad", "ads"}
+#: The share of the page's prose (:func:`_prose_chars`) that makes a layout box the article's.
+_MOST_PROSE = 0.5
+
+
 def _is_chrome(el, page_prose: int = 0) -> bool:
     """Whether ``el`` is page furniture; ``page_prose``: the characters of the page's
     paragraphs (:func:`_prose_chars` of the whole page)."""
+    # ASP.NET wraps a whole page in one <form>: a form holding most of the prose is no search
+    # box or sign-up form.
+    if el.tag == "form" and page_prose and _prose_chars(el) >= _MOST_PROSE * page_prose:
+        return False
     if el.tag in _CHROME_TAGS or (el.get("role") or "").lower() in _CHROME_ROLES:
         return True
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
@@ -67,7 +80,11 @@ def _is_chrome(el, page_prose: int = 0) -> bool:
     if el.tag in _INLINE and _in_paragraph(el):
         return False
     tokens = _tokens(el)
-    if not tokens & _CHROME_TOKENS:
+    chrome = tokens & _CHROME_TOKENS
+    if not chrome:
+        return False
+    if chrome <= _LAYOUT_TOKENS and page_prose \
+            and _prose_chars(el) >= _MOST_PROSE * page_prose:
         return False
     # "content with-sidebar" wraps the article: only drop wrappers that say nothing of content.
     if not _CONTENT_WORDS.search(_names(el)):
@@ -350,11 +367,109 @@ def _wrap_loose_text(root) -> None:
         el.extend(kids)
 
 
+#: A character reference: CMSes write a JSON-LD ``articleBody`` from their HTML-escaped copy
+#: (``That&#039;s``, ``&lt;p class=&quot;texto&quot;&gt;``), sometimes escaped twice
+#: (``&amp;ccedil;``).
+_ENTITY = re.compile(r"&(?:[a-z]{2,8}|#\d{1,6}|#x[0-9a-f]{1,5});", re.I)
+#: An escaped line break left in the string (``\\n`` in the JSON: a backslash and an "n").
+_ESCAPED_BREAK = re.compile(r"\\[nr]")
+
+
+def _unescape_declared(text: str) -> str:
+    """``text`` (a declared ``articleBody``) with its character references and escaped line
+    breaks read, at most twice over (a plain text holds none: JSON needs no escaping)."""
+    text = _ESCAPED_BREAK.sub("\n", text)
+    for _ in range(2):
+        if not _ENTITY.search(text):
+            break
+        text = html_lib.unescape(text)
+    return text
+
+
 def _body_from_text(article_body: str) -> str:
+    """The HTML of a declared ``articleBody``: cleaned when it is HTML, else one paragraph a
+    line."""
+    article_body = _unescape_declared(article_body)
     if "<" in article_body and re.search(r"</?(?:p|br|div)\b", article_body, re.I):
         return clean_html(article_body)
     paragraphs = [clean_text(p) for p in re.split(r"\n\s*", article_body) if clean_text(p)]
     return "".join(f"<p>{html_lib.escape(p, quote=False)}</p>" for p in paragraphs)
+
+
+#: Names of the standfirst (the dek, summary or "chapeau" printed under the headline).
+_STANDFIRST_TOKENS = {"standfirst", "subtitle", "subheadline", "subhead", "deck", "dek",
+                      "summary", "sumario", "entradilla", "chapeau", "lead", "lede", "intro",
+                      "bajada", "sommario", "abstract", "description", "excerpt"}
+_STANDFIRST_PROPS = {"alternativeheadline", "description", "abstract"}
+#: Boxes whose names hold a standfirst word but that hold no standfirst.
+_NOT_STANDFIRST_TOKENS = {"image", "img", "photo", "media", "picture", "video", "figure",
+                          "caption", "related", "teaser", "card", "list", "item", "author",
+                          "byline", "date", "meta", "share", "title", "credit", "bio",
+                          "about", "profile", "slideshow", "gallery", "comment", "comments"}
+#: Boxes around a picture's caption.
+_CAPTION_BOX_TOKENS = {"caption", "credit", "slideshow", "gallery", "figure", "photo"}
+_STANDFIRST_TAGS = {"p", "h2", "h3", "div", "span", "strong", "b"}
+#: A standfirst is a sentence or a few: not a label, not the text itself.
+_STANDFIRST_CHARS = (40, 700)
+
+
+def find_standfirst(root, blocks: list, title: str | None):
+    """The standfirst printed between the headline and the first of ``blocks`` (the text
+    found), or ``None``.
+
+    Readers and the extractors both count the dek as the text's opening, so the body opens
+    with it; our text walk leaves it out (its names, "standfirst", "summary", "subtitle", are
+    those of metadata). Only a box named so, or marked ``alternativeHeadline``/``description``,
+    after the last ``<h1>`` before the text (else anywhere before it) and outside any link.
+    """
+    if not blocks:
+        return None
+    first = blocks[0]
+    found = None
+    for el in root.iter(etree.Element):
+        if el is first:
+            return found
+        if el.tag == "h1":
+            found = None  # the headline (again): a standfirst comes after it
+            continue
+        if found is not None and el in found.iterdescendants():
+            continue
+        if el.tag not in _STANDFIRST_TAGS or not _is_standfirst(el, title):
+            continue
+        if any(a.tag == "a" for a in el.iterancestors()) or first in el.iterdescendants():
+            continue
+        found = el
+    return None
+
+
+def _is_standfirst(el, title: str | None) -> bool:
+    tokens = _tokens(el)
+    prop = (el.get("itemprop") or "").lower()
+    if not (tokens & _STANDFIRST_TOKENS or prop in _STANDFIRST_PROPS):
+        return False
+    if tokens & _NOT_STANDFIRST_TOKENS or _is_figure(el) or el.xpath(".//img|.//figure"):
+        return False
+    # A "summary" inside a picture's credit box or a slideshow is a caption.
+    for level, ancestor in enumerate(el.iterancestors()):
+        if level == 4 or ancestor.tag in ("article", "main", "body"):
+            break
+        if _is_figure(ancestor) or _tokens(ancestor) & _CAPTION_BOX_TOKENS:
+            return False
+    text = _text(el)
+    if not _STANDFIRST_CHARS[0] <= len(text) <= _STANDFIRST_CHARS[1] or text == title:
+        return False
+    if BYLINE_LABEL.match(text) or _link_density(el, len(text)) > 0.5:
+        return False
+    # A box of several paragraphs is the text's own, or a list of points; a dek is one block.
+    return len([b for b in el.iter(*_BLOCKS) if b is not el]) <= 1
+
+
+def _standfirst_html(el) -> str:
+    """The standfirst as a paragraph (an ``<h2 class="subtitle">`` is no subheading)."""
+    inner = (html_lib.escape(el.text or "", quote=False)
+             + "".join(etree.tostring(c, encoding="unicode", method="html", with_tail=True)
+                       for c in el))
+    return f"<p>{inner.strip()}</p>"
 
 
 def _article_scope(container):

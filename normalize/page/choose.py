@@ -106,8 +106,22 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
         visible = [c for c in present if c is not declared]
         scored = sorted(((_f1(sh[c.name], sh[declared.name]), -present.index(c), c)
                          for c in visible), key=lambda t: t[:2], reverse=True)
-        best_f1, _, best = scored[0]
+        best_f1 = scored[0][0]
+        # Near-equal distances to the declared text say nothing: ours, the first candidate,
+        # leaves out the standfirst and byline trafilatura keeps.
+        best = next(c for c in present if c is not declared
+                    and _f1(sh[c.name], sh[declared.name]) >= best_f1 - _TIE)
+        best_f1 = _f1(sh[best.name], sh[declared.name])
+        if best_f1 >= 1 - _TIE and size[declared.name] > size[best.name]:
+            # The same text, and the declared one holds more of it (a paragraph the page
+            # loads late, a box the visible candidate cut).
+            return Choice(declared, f"the declared articleBody: as the visible text "
+                                    f"(F1 {best_f1:.2f}) and longer")
         if best_f1 >= 0.5 or _within(sh[declared.name], sh[best.name]) >= 0.5:
+            trimmed = _without_undeclared(best, declared) if best_f1 >= 0.6 else None
+            if trimmed is not None:
+                return Choice(trimmed, f"closest to the declared articleBody (F1 "
+                                       f"{best_f1:.2f}), less the blocks it lacks")
             return Choice(best, f"closest to the declared articleBody (F1 {best_f1:.2f})")
         return Choice(declared, f"the declared articleBody; visible texts differ "
                                 f"(best F1 {best_f1:.2f})")
@@ -173,6 +187,46 @@ def _shared_span(ours: Candidate, engine: Candidate, ours_sh: Counter) -> Candid
     html = "".join(etree.tostring(b, encoding="unicode", method="html")
                    for b in blocks[first:last + 1])
     return Candidate(f"{engine.name}+span", html, html_to_text(html), engine.link_share)
+
+
+#: Distances to the declared text closer than this are a tie.
+_TIE = 0.05
+
+
+def _without_undeclared(visible: Candidate, declared: Candidate) -> Candidate | None:
+    """``visible`` without its blocks that the declared ``articleBody`` does not hold.
+
+    The declared text is the publisher's own copy of the article: a block shown inside the
+    text box that it lacks is a box of the page's ("Read also: ...", a sign-up line, a
+    "comment here" prompt). ``None`` when every block is in it, or when too much would go
+    (then the two are different texts, not one with boxes in it).
+    """
+    try:
+        box = lxml_html.fragment_fromstring(visible.html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    declared_text = " ".join(declared.text.split()).casefold()
+    declared_sh = shingles(declared.text)
+    blocks = [child for child in box if isinstance(child.tag, str)]
+
+    def undeclared(block) -> bool:
+        text = " ".join(block.text_content().split())
+        # A paragraph of prose the declared text lacks is more often the page's standfirst or
+        # a box of the article's own (a FAQ, a review's verdict) than chrome: kept.
+        if not text or len(text) >= _PROSE_CHARS or text.casefold() in declared_text:
+            return False
+        own = shingles(text)
+        return _within(own, declared_sh) < 0.2
+
+    drop = {i for i, block in enumerate(blocks) if undeclared(block)}
+    if not drop or len(drop) == len(blocks):
+        return None
+    dropped = sum(len(blocks[i].text_content()) for i in drop)
+    if dropped > 0.2 * sum(len(b.text_content()) for b in blocks):
+        return None
+    html = "".join(etree.tostring(b, encoding="unicode", method="html")
+                   for k, b in enumerate(blocks) if k not in drop)
+    return Candidate(visible.name, html, html_to_text(html), visible.link_share)
 
 
 #: Runs of this many blocks or more that trafilatura lacks, in short lines, are page furniture.
