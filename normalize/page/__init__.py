@@ -92,6 +92,7 @@ def parse(
     _read_json_ld(root, fields, page_urls)
     body_hint = _read_microdata(root, fields)
     _read_meta_fields(meta, fields)
+    fields.settle_published()
     fields.offer(language=_language_code(root.get("lang") or root.get("xml:lang")))
     fields.offer(language=_language_code(_first(meta.get("og:locale", []))
                                          or _first(meta.get("content-language", []))))

@@ -174,6 +174,25 @@ _NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})" + _TIME)
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
+def _parse_declared_date(value) -> datetime | None:
+    """A date as a page declares it (a ``datetime`` attribute, a meta tag, JSON-LD), in UTC.
+
+    A value at midnight of its own zone is a calendar day: CMSes write a date-only field as
+    local midnight, and "2022-01-28T00:00:00+01:00" is the 28th, not 23:00 UTC on the 27th. It
+    is kept as midnight UTC of its own day, as a date without a time is.
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        local = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        local = None
+    if local is not None and local.tzinfo is not None and local.utcoffset() \
+            and (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return datetime(local.year, local.month, local.day, tzinfo=timezone.utc)
+    return parse_date(value)
+
+
 def _parse_text_date(text: str) -> datetime | None:
     """A date as pages print it ("6 avril 2023", "April 6, 2023", "06.04.2023 14:30")."""
     iso = _ISO_DATE.search(text)
@@ -208,7 +227,7 @@ def _find_date(root, scope) -> datetime | None:
         times = area.xpath(".//time[@datetime]")
         preferred = [t for t in times if t.get("pubdate") is not None
                      or "publish" in _names(t) or "datePublished" in (t.get("itemprop") or "")]
-        found = _first(parse_date(t.get("datetime")) for t in preferred + times)
+        found = _first(_parse_declared_date(t.get("datetime")) for t in preferred + times)
         if found:
             return found
     for area in areas:

@@ -1,0 +1,75 @@
+"""Publication dates of article pages: which declared date is the publication, and time zones.
+
+A record's dates are UTC instants; a value that is only a calendar day (written with no time,
+or as midnight of the page's own zone) stays on its own day.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from normalize import page
+from normalize.page.visible import _parse_declared_date
+
+_TEXT = ("<p>Der Gemeinderat hat am Abend den Haushalt für das kommende Jahr beschlossen. Die "
+         "Investitionen in Schulen und Straßen steigen deutlich, die Gebühren bleiben stabil.</p>"
+         "<p>Die Opposition stimmte dagegen und kritisierte die neue Verschuldung der Gemeinde, "
+         "die bis zum Ende des Jahrzehnts weiter wachsen soll.</p>")
+
+
+def _published(head: str, body: str = "") -> datetime | None:
+    html = (f"<html lang='de'><head><title>Haushalt beschlossen</title>{head}</head><body>"
+            f"<article><h1>Haushalt beschlossen</h1>{body}{_TEXT}</article></body></html>")
+    return page.parse(html.encode(), url="https://gemeinde.example/haushalt")[0].published
+
+
+def _json_ld(**fields: str) -> str:
+    items = "".join(f', "{k}": "{v}"' for k, v in fields.items())
+    return ('<script type="application/ld+json">{"@context": "https://schema.org", '
+            f'"@type": "NewsArticle", "headline": "Haushalt beschlossen"{items}}}</script>')
+
+
+def test_a_republished_pages_earlier_declared_date_is_its_publication() -> None:
+    # The SEO plugin's JSON-LD carries the day of the last edit; the Open Graph tag the first.
+    head = (_json_ld(datePublished="2024-03-12T09:00:00+01:00",
+                     dateModified="2024-03-12T09:00:00+01:00")
+            + '<meta property="article:published_time" content="2023-11-02T16:30:00+01:00">')
+    assert _published(head) == datetime(2023, 11, 2, 15, 30, tzinfo=timezone.utc)
+
+
+def test_declared_dates_on_the_same_day_keep_the_first_source() -> None:
+    head = (_json_ld(datePublished="2023-11-02T16:30:00+01:00")
+            + '<meta property="article:published_time" content="2023-11-02T18:05:00+01:00">')
+    assert _published(head) == datetime(2023, 11, 2, 15, 30, tzinfo=timezone.utc)
+
+
+def test_local_midnight_is_a_calendar_day_not_the_utc_evening_before() -> None:
+    head = '<meta property="article:published_time" content="2022-01-28T00:00:00+01:00">'
+    assert _published(head) == datetime(2022, 1, 28, tzinfo=timezone.utc)
+    shown = '<time datetime="2022-01-28T00:00:00+01:00">28.01.2022</time>'
+    assert _published("", shown) == datetime(2022, 1, 28, tzinfo=timezone.utc)
+
+
+def test_a_time_of_day_is_converted_to_utc() -> None:
+    head = '<meta property="article:published_time" content="2022-05-07T20:06:23-05:00">'
+    assert _published(head) == datetime(2022, 5, 8, 1, 6, 23, tzinfo=timezone.utc)
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)),
+       st.integers(min_value=-12 * 4, max_value=14 * 4).filter(bool))
+def test_midnight_in_any_zone_keeps_its_day(day: date, quarters: int) -> None:
+    zone = timezone(timedelta(minutes=15 * quarters))
+    value = datetime(day.year, day.month, day.day, tzinfo=zone).isoformat()
+    assert _parse_declared_date(value) == datetime(day.year, day.month, day.day,
+                                                   tzinfo=timezone.utc)
+
+
+@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 12, 31),
+                    timezones=st.just(timezone(timedelta(hours=2)))))
+def test_a_declared_instant_is_the_same_instant_in_utc(moment: datetime) -> None:
+    if moment.time() == datetime.min.time():
+        return  # a calendar day (above)
+    assert _parse_declared_date(moment.isoformat()) == moment.astimezone(timezone.utc)
