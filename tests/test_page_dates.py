@@ -73,3 +73,31 @@ def test_a_declared_instant_is_the_same_instant_in_utc(moment: datetime) -> None
     if moment.time() == datetime.min.time():
         return  # a calendar day (above)
     assert _parse_declared_date(moment.isoformat()) == moment.astimezone(timezone.utc)
+
+
+def test_a_date_labelled_as_the_publication_beats_the_last_change_printed_first() -> None:
+    meta = ('<div class="info">Letzte Änderung: 31.10.2023 - 14:49:39<br>Erschienen am: '
+            '01.11.2023<br>Aufrufe: 61</div>')
+    assert _published("", meta) == datetime(2023, 11, 1, tzinfo=timezone.utc)
+
+
+def test_a_date_labelled_as_an_update_is_not_the_publication() -> None:
+    from lxml import html
+
+    from normalize.page.visible import _find_date
+
+    shown = html.fromstring('<div><p class="date">Updated June 13, 2019</p></div>')
+    assert _find_date(shown, None) is None
+    # The first date of the line is the publication; the update comes after it.
+    line = '<p class="date">Written: 2023-11-07 15:03 / Updated: 2023-11-08 09:30</p>'
+    assert _published("", line) == datetime(2023, 11, 7, 15, 3, tzinfo=timezone.utc)
+
+
+def test_a_sentence_ending_in_published_gives_no_date() -> None:
+    body = ("<p>Der Bericht wurde heute <strong>veröffentlicht.</strong> Die Zahlen vom "
+            "4. November 2021 zeigen einen Rückgang.</p>")
+    assert _published('<meta property="article:published_time" content="2021-11-05">',
+                      body) == datetime(2021, 11, 5, tzinfo=timezone.utc)
+    from normalize.page.visible import _labelled_date
+    from lxml import html
+    assert _labelled_date([html.fromstring(f"<div>{body}</div>")]) is None

@@ -48,7 +48,7 @@ from normalize.page.dom import _text, _absolute, _first, _first_element, _langua
 from normalize.page.pictures import _pictures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
-from normalize.page.visible import (_find_byline, _find_date, _page_title, _shown_title,
+from normalize.page.visible import (_find_byline, _find_date, _labelled_date, _page_title, _shown_title,
                                     _site_names,
                                     _split_preamble, _strip_site_name, _title_from_body,
                                     page_host, shared_site_names,
@@ -103,6 +103,8 @@ def parse(
         related.extend(r for r in _read_related(container, base)
                        if r.url not in {x.url for x in related})
         container.drop_tree()
+    # Before the chrome goes: a page's meta line often sits in a box named like chrome.
+    labelled = _labelled_date([root]) if fields.published is None else None
     _drop_chrome(root)
     _wrap_loose_text(root)
     if body_hint is None:
@@ -118,7 +120,7 @@ def parse(
     blocks, shown_authors, shown_date = _split_preamble(container, blocks, fields.title)
     byline = _find_byline(root, scope)
     footer = footer_byline(container, blocks)
-    fields.offer(published=_find_date(root, scope) or shown_date)
+    fields.offer(published=labelled or _find_date(root, scope) or shown_date)
     ours = candidate("ours", clean_html(absolute_links("".join(_block_html(b) for b in blocks),
                                                        base)))
     engine = None

@@ -217,6 +217,55 @@ def _parse_text_date(text: str) -> datetime | None:
     return None
 
 
+#: Words that label a printed date as the article's publication ("Erschienen am: 01.11.2023").
+_PUBLISHED_LABEL = re.compile(
+    r"\b(?:first published|published|posted|erschienen|veröffentlicht|publiziert|publié|"
+    r"publicad[oa]|pubblicat[oa]|publicerad|publisert|gepubliceerd|julkaistu)"
+    r"(?:\s+(?:on|am|le|el|em|il|op|den|på))?\s*:?\s*", re.I)
+#: Words that label a printed date as the last edit ("Letzte Änderung: 31.10.2023").
+_UPDATED_LABEL = re.compile(
+    r"\b(?:updated|last modified|modified|mis à jour|modifié|aktualisiert|geändert|"
+    r"letzte änderung|actualizad[oa]|actualización|aggiornat[oa]|atualizad[oa]|bijgewerkt|"
+    r"päivitetty|uppdaterad|oppdatert|opdateret)\b", re.I)
+
+
+def _printed_date(text: str) -> datetime | None:
+    """The publication date a short printed line gives: the one after a publication label,
+    else its date unless the line labels it as an update ("Updated June 13, 2019")."""
+    label = _PUBLISHED_LABEL.search(text)
+    if label:
+        found = _parse_text_date(text[label.end():label.end() + 60])
+        if found:
+            return found
+    update = _UPDATED_LABEL.search(text)
+    digit = re.search(r"\d", text)
+    if update and digit and update.start() < digit.start():
+        return None
+    return _parse_text_date(text)
+
+
+def _labelled_date(areas) -> datetime | None:
+    """A date printed just after a publication label at the start of a line of ``areas`` (many
+    pages print "Letzte Änderung: ..." and "Erschienen am: ..." with no markup to tell them
+    apart; htmldate takes the first)."""
+    for area in areas:
+        strings = [s for s in area.xpath(".//text()[normalize-space()]")
+                   if s.getparent().tag not in ("script", "style", "noscript")]
+        for i, string in enumerate(strings):
+            if len(string) > 200:
+                continue
+            label = _PUBLISHED_LABEL.search(string)
+            if label is None or len(string[:label.start()].strip()) > 20:
+                continue
+            following = (string[label.end():] + " " + " ".join(strings[i + 1:i + 4])).strip()
+            if following[:1] in ".!?;,)":  # "... wurde heute veröffentlicht." ends a sentence
+                continue
+            found = _parse_text_date(following[:40])
+            if found:
+                return found
+    return None
+
+
 _DATE_CLASSES = ("date", "fecha", "datum", "data", "time", "publi", "posted")
 
 
@@ -238,7 +287,7 @@ def _find_date(root, scope) -> datetime | None:
             if any(w in names for w in _DATE_CLASSES):
                 text = _text(el)
                 if len(text) <= 80:
-                    found = _parse_text_date(text)
+                    found = _printed_date(text)
                     if found:
                         return found
     return None
@@ -518,12 +567,14 @@ def _read_credit_line(text: str) -> tuple[tuple[str, ...], datetime | None] | No
     holds something else."""
     authors: tuple[str, ...] = ()
     date = None
+    dated = False
     for part in re.split(r"\s+[|·•—–-]\s+", text):
         if _READING_TIME.fullmatch(part) or _CLOCK_TIME.fullmatch(part):
             continue
         found = _parse_text_date(part) if len(part) <= 60 else None
-        if found and date is None:
-            date = found
+        if found and not dated:
+            # "Updated 4 May 2022" is a date line all the same, but not the publication's.
+            dated, date = True, _printed_date(part)
             continue
         if not authors and _is_byline(part):
             authors = (part,)
