@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from normalize import page
-from normalize.page.visible import _parse_declared_date
+from normalize.page.dates import _parse_declared_date
 
 _TEXT = ("<p>Der Gemeinderat hat am Abend den Haushalt für das kommende Jahr beschlossen. Die "
          "Investitionen in Schulen und Straßen steigen deutlich, die Gebühren bleiben stabil.</p>"
@@ -84,7 +84,7 @@ def test_a_date_labelled_as_the_publication_beats_the_last_change_printed_first(
 def test_a_date_labelled_as_an_update_is_not_the_publication() -> None:
     from lxml import html
 
-    from normalize.page.visible import _find_date
+    from normalize.page.dates import _find_date
 
     shown = html.fromstring('<div><p class="date">Updated June 13, 2019</p></div>')
     assert _find_date(shown, None) is None
@@ -98,6 +98,29 @@ def test_a_sentence_ending_in_published_gives_no_date() -> None:
             "4. November 2021 zeigen einen Rückgang.</p>")
     assert _published('<meta property="article:published_time" content="2021-11-05">',
                       body) == datetime(2021, 11, 5, tzinfo=timezone.utc)
-    from normalize.page.visible import _labelled_date
+    from normalize.page.dates import _labelled_date
     from lxml import html
     assert _labelled_date([html.fromstring(f"<div>{body}</div>")]) is None
+
+
+def test_a_date_heading_the_text_is_its_publication() -> None:
+    assert _published("", "<p>29.11.2022 – Der Gemeinderat tagte erneut.</p>") \
+        == datetime(2022, 11, 29, tzinfo=timezone.utc)
+    assert _published("", "<p>(21. November 2022) Der Gemeinderat tagte erneut.</p>") \
+        == datetime(2022, 11, 21, tzinfo=timezone.utc)
+
+
+def test_what_heads_the_text_without_a_date_gives_none() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _leading_date
+
+    for text in ("Im Jahr 2022 - so der Rat - stiegen die Kosten.", "12:30 – Der Rat tagte.",
+                 "Der Gemeinderat hat am Abend getagt."):
+        assert _leading_date([html.fromstring(f"<p>{text}</p>")]) is None
+
+
+def test_a_creation_label_is_a_publication_label() -> None:
+    body = "<p class='info'>Erstellt am: 01.11.2023</p>"
+    assert _published('<meta name="date" content="11/01/2023 12:43:42">', body) \
+        == datetime(2023, 11, 1, tzinfo=timezone.utc)

@@ -26,7 +26,8 @@ merges field by field: the first source that has a value wins. The exceptions:
 Keywords and the publisher go to ``extra`` (``("keyword", ...)``, ``("publisher", ...)``).
 ``fetched_url`` is where the page was fetched, ``url`` its canonical address.
 Modules: ``dom`` (decoding, tree, URLs), ``structured`` (JSON-LD, microdata, meta), ``visible``
-(bylines, printed dates, titles), ``related``, ``body``, ``pictures``, ``engine``, ``choose``.
+(bylines, titles), ``dates`` (declared and printed dates), ``related``, ``body``, ``pictures``,
+``engine``, ``choose``.
 Agency conventions (a caption ending in its credit, a trailing ``Source: (EUROPA PRESS)`` line,
 reading a byline such as ``Por Ana López y Carlos Ruiz``) are left to :mod:`normalize.wire`:
 this module extracts what the page shows, bylines as printed.
@@ -48,7 +49,8 @@ from normalize.page.dom import _text, _absolute, _first, _first_element, _langua
 from normalize.page.pictures import _pictures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
-from normalize.page.visible import (_find_byline, _find_date, _labelled_date, _page_title, _shown_title,
+from normalize.page.dates import _find_date, _labelled_date, _leading_date
+from normalize.page.visible import (_find_byline, _page_title, _shown_title,
                                     _site_names,
                                     _split_preamble, _strip_site_name, _title_from_body,
                                     page_host, shared_site_names,
@@ -120,7 +122,8 @@ def parse(
     blocks, shown_authors, shown_date = _split_preamble(container, blocks, fields.title)
     byline = _find_byline(root, scope)
     footer = footer_byline(container, blocks)
-    fields.offer(published=labelled or _find_date(root, scope) or shown_date)
+    fields.offer(published=labelled or _find_date(root, scope) or shown_date
+                 or _leading_date(blocks))
     ours = candidate("ours", clean_html(absolute_links("".join(_block_html(b) for b in blocks),
                                                        base)))
     engine = None

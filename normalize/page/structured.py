@@ -13,7 +13,8 @@ from typing import Any, Iterator
 from normalize.text import clean_text, html_to_text, plain_title
 from normalize.page.dom import _as_int, _first, _is_element, _language_code, _text
 from normalize.page.pictures import _Picture, _in_picture
-from normalize.page.visible import _author_list, _parse_declared_date
+from normalize.page.dates import _parse_declared_date
+from normalize.page.visible import _author_list
 
 log = logging.getLogger(__name__)
 
