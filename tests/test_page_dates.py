@@ -124,3 +124,22 @@ def test_a_creation_label_is_a_publication_label() -> None:
     body = "<p class='info'>Erstellt am: 01.11.2023</p>"
     assert _published('<meta name="date" content="11/01/2023 12:43:42">', body) \
         == datetime(2023, 11, 1, tzinfo=timezone.utc)
+
+
+def test_the_short_line_under_the_headline_gives_the_date() -> None:
+    html = ("<html><head><title>Nachruf</title></head><body><main><h1>Nachruf auf einen "
+            "Golfer</h1><div><p> 1. Februar 2022 , Daniel Dillenburg </p><figure><img "
+            "src='a.jpg'></figure></div>" + _TEXT + "<aside><p>Mehr: 21. Januar 2022</p></aside>"
+            "</main></body></html>")
+    record = page.parse(html.encode(), url="https://golf.example/nachruf")[0]
+    assert record.published == datetime(2022, 2, 1, tzinfo=timezone.utc)
+
+
+def test_a_date_in_the_text_below_the_headline_is_not_its_meta_line() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _date_by_headline
+
+    root = html.fromstring("<div><h1>Haushalt beschlossen</h1>" + _TEXT
+                           + "<p>Sitzung am 4. Mai 2022</p></div>")
+    assert _date_by_headline(root, None) is None

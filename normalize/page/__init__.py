@@ -49,7 +49,7 @@ from normalize.page.dom import _text, _absolute, _first, _first_element, _langua
 from normalize.page.pictures import _pictures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
-from normalize.page.dates import _find_date, _labelled_date, _leading_date
+from normalize.page.dates import _date_by_headline, _find_date, _labelled_date, _leading_date
 from normalize.page.visible import (_find_byline, _page_title, _shown_title,
                                     _site_names,
                                     _split_preamble, _strip_site_name, _title_from_body,
@@ -123,7 +123,7 @@ def parse(
     byline = _find_byline(root, scope)
     footer = footer_byline(container, blocks)
     fields.offer(published=labelled or _find_date(root, scope) or shown_date
-                 or _leading_date(blocks))
+                 or _date_by_headline(root, scope) or _leading_date(blocks))
     ours = candidate("ours", clean_html(absolute_links("".join(_block_html(b) for b in blocks),
                                                        base)))
     engine = None

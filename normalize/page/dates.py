@@ -11,7 +11,7 @@ from lxml import etree
 
 from normalize.months import MONTHS
 from normalize.text import parse_date
-from normalize.page.dom import _first, _is_element, _names, _text
+from normalize.page.dom import _BLOCK_CHILD, _first, _first_element, _is_element, _names, _text
 
 _MONTH = r"([^\W\d_]{3,10})\.?"
 _TIME = r"(?:\D{0,8}?(\d{1,2})[:h.](\d{2}))?"
@@ -155,4 +155,31 @@ def _find_date(root, scope) -> datetime | None:
                     found = _printed_date(text)
                     if found:
                         return found
+    return None
+
+
+#: A line around the headline this short is its meta line ("Par X | 30 septembre 2018",
+#: "1. Februar 2022 , Daniel Dillenburg"), not a sentence of the text.
+_META_LINE_CHARS = 80
+
+
+def _date_by_headline(root, scope) -> datetime | None:
+    """The date of the short lines just after (else just before) the page's first ``<h1>``,
+    up to the first line of prose: where pages print the meta line with no markup naming it."""
+    headline = _first_element(scope.iter("h1")) if scope is not None else None
+    if headline is None:
+        headline = _first_element(root.iter("h1"))
+    if headline is None:
+        return None
+    for axis in ("following", "preceding"):
+        near = headline.xpath(f"{axis}::*[position() <= 12]")
+        for el in (near if axis == "following" else reversed(near)):
+            if el.tag in ("script", "style") or el.xpath(_BLOCK_CHILD):
+                continue
+            text = _text(el)
+            if len(text) > _META_LINE_CHARS:
+                break
+            found = _printed_date(text) if text else None
+            if found:
+                return found
     return None
