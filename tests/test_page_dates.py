@@ -143,3 +143,9 @@ def test_a_date_in_the_text_below_the_headline_is_not_its_meta_line() -> None:
     root = html.fromstring("<div><h1>Haushalt beschlossen</h1>" + _TEXT
                            + "<p>Sitzung am 4. Mai 2022</p></div>")
     assert _date_by_headline(root, None) is None
+
+
+def test_a_labelled_date_keeps_the_time_its_time_element_declares() -> None:
+    line = ('<div class="entry-meta">Publicado em <time datetime="2024-06-12T18:30:00+01:00">'
+            '12 de junho de 2024</time></div>')
+    assert _published("", line) == datetime(2024, 6, 12, 17, 30, tzinfo=timezone.utc)

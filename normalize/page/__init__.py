@@ -122,7 +122,10 @@ def parse(
     blocks, shown_authors, shown_date = _split_preamble(container, blocks, fields.title)
     byline = _find_byline(root, scope)
     footer = footer_byline(container, blocks)
-    fields.offer(published=labelled or _find_date(root, scope) or shown_date
+    marked = _find_date(root, scope)
+    if labelled and marked and marked.date() == labelled.date():
+        labelled = marked  # "Publicado em <time datetime=...>": the same day, with its time
+    fields.offer(published=labelled or marked or shown_date
                  or _date_by_headline(root, scope) or _leading_date(blocks))
     ours = candidate("ours", clean_html(absolute_links("".join(_block_html(b) for b in blocks),
                                                        base)))
