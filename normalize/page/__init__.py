@@ -28,8 +28,8 @@ merges field by field: the first source that has a value wins. The exceptions:
 Keywords and the publisher go to ``extra`` (``("keyword", ...)``, ``("publisher", ...)``).
 ``fetched_url`` is where the page was fetched, ``url`` its canonical address.
 Modules: ``dom`` (decoding, tree, URLs), ``structured`` (JSON-LD, microdata, meta), ``titles``
-(the headline and the site's names), ``visible`` (bylines, printed dates), ``related``, ``body``,
-``pictures``, ``engine``, ``choose``.
+(the headline and the site's names), ``visible`` (bylines), ``dates`` (declared and printed
+dates), ``related``, ``body``, ``pictures``, ``engine``, ``choose``.
 Agency conventions (a caption ending in its credit, a trailing ``Source: (EUROPA PRESS)`` line,
 reading a byline such as ``Por Ana López y Carlos Ruiz``) are left to :mod:`normalize.wire`:
 this module extracts what the page shows, bylines as printed.
@@ -53,9 +53,10 @@ from normalize.page.dom import _text, _absolute, _first, _first_element, _langua
 from normalize.page.pictures import _pictures, lead_figures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
+from normalize.page.dates import _date_by_headline, _find_date, _labelled_date, _leading_date
 from normalize.page.titles import (_site_names, _title_from_body, find_title, page_host,
                                    shared_site_names, site_names_by_host, title_tag)
-from normalize.page.visible import _find_byline, _find_date, _split_preamble
+from normalize.page.visible import _find_byline, _split_preamble
 
 __all__ = ["page_host", "parse", "shared_site_names", "site_names_by_host", "title_tag"]
 
@@ -95,6 +96,7 @@ def parse(
     _read_json_ld(root, fields, page_urls)
     body_hint = _read_microdata(root, fields)
     _read_meta_fields(meta, fields)
+    fields.settle_published()
     fields.offer(language=_language_code(root.get("lang") or root.get("xml:lang")))
     fields.offer(language=_language_code(_first(meta.get("og:locale", []))
                                          or _first(meta.get("content-language", []))))
@@ -115,6 +117,8 @@ def parse(
                                "twitter:image", "twitter:image:src") for u in meta.get(key, [])]
     early = lead_figures(root, [fields.picture.url if fields.picture else None, *lead_urls],
                          base)
+    # Before the chrome goes: a page's meta line often sits in a box named like chrome.
+    labelled = _labelled_date([root]) if fields.published is None else None
     _drop_chrome(root)
     _wrap_loose_text(root)
     if body_hint is None:
@@ -128,7 +132,11 @@ def parse(
     blocks, shown_authors, shown_date = _split_preamble(container, blocks, fields.title)
     byline = _find_byline(root, scope)
     footer = footer_byline(container, blocks)
-    fields.offer(published=_find_date(root, scope) or shown_date)
+    marked = _find_date(root, scope)
+    if labelled and marked and marked.date() == labelled.date():
+        labelled = marked  # "Publicado em <time datetime=...>": the same day, with its time
+    fields.offer(published=labelled or marked or shown_date
+                 or _date_by_headline(root, scope) or _leading_date(blocks))
     # The standfirst opens the text (readers print it so); the blocks stay the text's own,
     # which the picture and byline searches below read.
     standfirst = find_standfirst(root, blocks, fields.title)

@@ -11,7 +11,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from normalize.text import clean_text
-from normalize.page.dom import _absolute, _as_int, _first, _first_element, _is_element, _names, _text, _tokens
+from normalize.page.dom import _absolute, _as_int, _first, _is_element, _names, _text, _tokens
 
 
 @dataclass

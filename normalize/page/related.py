@@ -10,7 +10,7 @@ from lxml import etree
 from normalize.model import Related
 from normalize.text import clean_text, parse_date
 from normalize.page.dom import _absolute, _first, _first_element, _is_element, _names, _text
-from normalize.page.visible import _parse_text_date
+from normalize.page.dates import _parse_text_date
 
 
 # ---------------------------------------------------------------------------------------------

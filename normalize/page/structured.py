@@ -6,13 +6,14 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterator
 
-from normalize.text import clean_text, html_to_text, parse_date, plain_title
+from normalize.text import clean_text, html_to_text, plain_title
 from normalize.page.dom import _as_int, _first, _is_element, _language_code, _text
 from normalize.page.pictures import _Picture, _in_picture
+from normalize.page.dates import _parse_declared_date
 from normalize.page.visible import _author_list
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ class _Fields:
     declared: str | None = None
     #: False when the page declares its text not free to read (``isAccessibleForFree``)
     free: bool | None = None
+    #: every publication date offered, in the order offered
+    published_seen: list[datetime] = field(default_factory=list)
 
     def offer(self, **values: Any) -> None:
         """Set each field that has no value yet (the first source that has one wins).
@@ -44,6 +47,8 @@ class _Fields:
         A picture is merged attribute by attribute when a later source names the same one.
         """
         for name, value in values.items():
+            if name == "published" and value:
+                self.published_seen.append(value)
             current = getattr(self, name)
             if value and not current:
                 setattr(self, name, value)
@@ -51,6 +56,19 @@ class _Fields:
                 for attr in ("caption", "credit", "type", "width", "height"):
                     if not getattr(current, attr):
                         setattr(current, attr, getattr(value, attr))
+
+
+    def settle_published(self) -> None:
+        """Choose among the publication dates offered so far when they fall on different days.
+
+        JSON-LD, microdata and meta tags each declare one, and they disagree when one of them
+        carries the date of the last edit or republication (SEO plugins and CMS templates
+        refill one field on each edit). An article is first published before it is edited:
+        the earliest is its publication date.
+        """
+        offered = self.published_seen
+        if len({d.date() for d in offered}) > 1:
+            self.published = min(offered)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -214,8 +232,8 @@ def _read_json_ld(root, fields: _Fields, page_urls: set[str]) -> None:
         fields.offer(
             title=plain_title(_first(_strings(node.get("headline")) or _strings(node.get("name")))),
             authors=_author_list(graph.names(node.get("author"))),
-            published=parse_date(node.get("datePublished")),
-            updated=parse_date(node.get("dateModified")),
+            published=_parse_declared_date(node.get("datePublished")),
+            updated=_parse_declared_date(node.get("dateModified")),
             summary=clean_text(_first(_strings(node.get("description")))),
             url=url if isinstance(url, str) and url.startswith("http") else None,
             language=_language_code(node.get("inLanguage")),
@@ -291,8 +309,8 @@ def _read_microdata(root, fields: _Fields) -> Any:
         fields.offer(
             title=plain_title(value("headline") or value("name")),
             authors=_author_list(authors),
-            published=parse_date(value("datePublished")),
-            updated=parse_date(value("dateModified")),
+            published=_parse_declared_date(value("datePublished")),
+            updated=_parse_declared_date(value("dateModified")),
             summary=clean_text(value("description")),
             language=_language_code(value("inLanguage")),
             sections=tuple(clean_text(_item_value(el)) for el in props.get("articleSection", [])),
@@ -372,8 +390,9 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
         title=plain_title(one(_META_TITLE)),
         summary=clean_text(html_to_text(one(_META_SUMMARY) or "")),
         url=one(("og:url",)),
-        published=_first(parse_date(v) for k in _META_PUBLISHED for v in meta.get(k, [])),
-        updated=_first(parse_date(v) for k in _META_UPDATED for v in meta.get(k, [])),
+        published=_first(_parse_declared_date(v) for k in _META_PUBLISHED
+                         for v in meta.get(k, [])),
+        updated=_first(_parse_declared_date(v) for k in _META_UPDATED for v in meta.get(k, [])),
         authors=_author_list(authors),
         sections=tuple(clean_text(s) for s in meta.get("article:section", [])),
         keywords=tuple(dict.fromkeys(clean_text(k) for k in keywords if clean_text(k))),

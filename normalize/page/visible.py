@@ -1,23 +1,24 @@
-"""What the page shows around its text: bylines, printed dates and the "By X - 6 April 2023"
-lines printed above the text (the headline is :mod:`normalize.page.titles`' work)."""
+"""What the page shows around its text: bylines and the "By X - 6 April 2023" lines printed
+above the text (the headline is :mod:`normalize.page.titles`' work, dates themselves
+:mod:`normalize.page.dates`')."""
 
 from __future__ import annotations
 
 import copy
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Iterable
 
 from lxml import etree
 
 from normalize.bylines import BYLINE_LABEL
-from normalize.months import MONTHS
-from normalize.text import clean_text, html_to_text, parse_date
-from normalize.page.dom import _BLOCK_CHILD, _first, _is_element, _names, _text, _tokens
+from normalize.text import clean_text, html_to_text
+from normalize.page.dom import _BLOCK_CHILD, _is_element, _names, _text, _tokens
+from normalize.page.dates import _parse_text_date, _printed_date
 from normalize.page.pictures import _in_picture
 
 # ---------------------------------------------------------------------------------------------
-# Bylines and dates in the visible page
+# Bylines in the visible page
 
 # "Redacción Ana Ruiz": a newsroom credit, not a label (normalize.bylines reads "Redacción" as
 # the newsroom), but on a page it marks the byline line all the same.
@@ -158,66 +159,6 @@ def _byline_text(el) -> str:
     return re.split(r"\s[|·•—]\s|\s-\s", text)[0].strip()
 
 
-_MONTH = r"([^\W\d_]{3,10})\.?"
-_TIME = r"(?:\D{0,8}?(\d{1,2})[:h.](\d{2}))?"
-_DAY_MONTH_YEAR = re.compile(
-    r"\b(\d{1,2})\.?(?:\s+de)?\s+" + _MONTH + r"(?:\s+de)?,?\s+(\d{4})" + _TIME)
-_MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME)
-_NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})" + _TIME)
-_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
-
-
-def _parse_text_date(text: str) -> datetime | None:
-    """A date as pages print it ("6 avril 2023", "April 6, 2023", "06.04.2023 14:30")."""
-    iso = _ISO_DATE.search(text)
-    if iso:
-        return parse_date(iso.group(0).replace(" ", "T"))
-    for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy"), (_NUMERIC, "num")):
-        match = pattern.search(text)
-        if not match:
-            continue
-        if order == "dmy":
-            day, month, year = match.group(1), MONTHS.get(match.group(2).lower()), match.group(3)
-        elif order == "mdy":
-            month, day, year = MONTHS.get(match.group(1).lower()), match.group(2), match.group(3)
-        else:
-            day, month, year = match.group(1), int(match.group(2)), match.group(3)
-        hour, minute = match.group(4), match.group(5)
-        try:
-            return datetime(int(year), int(month or 0), int(day), int(hour or 0),
-                            int(minute or 0), tzinfo=timezone.utc)
-        except (TypeError, ValueError):
-            continue
-    return None
-
-
-_DATE_CLASSES = ("date", "fecha", "datum", "data", "time", "publi", "posted")
-
-
-def _find_date(root, scope) -> datetime | None:
-    """The publication date shown on the page: a ``<time>``, else a dated element's text."""
-    areas = [a for a in (scope, root) if a is not None]
-    for area in areas:
-        times = area.xpath(".//time[@datetime]")
-        preferred = [t for t in times if t.get("pubdate") is not None
-                     or "publish" in _names(t) or "datePublished" in (t.get("itemprop") or "")]
-        found = _first(parse_date(t.get("datetime")) for t in preferred + times)
-        if found:
-            return found
-    for area in areas:
-        for el in area.iter(etree.Element):
-            if not _is_element(el) or el.tag in ("html", "body", "article", "main"):
-                continue
-            names = _names(el)
-            if any(w in names for w in _DATE_CLASSES):
-                text = _text(el)
-                if len(text) <= 80:
-                    found = _parse_text_date(text)
-                    if found:
-                        return found
-    return None
-
-
 _READING_TIME = re.compile(
     r"\d+\s*(?:min|minutes?|minutos?|minuten|minuti)\.?(?:\s+\w+){0,2}", re.I)
 
@@ -231,12 +172,14 @@ def _read_credit_line(text: str) -> tuple[tuple[str, ...], datetime | None] | No
     holds something else."""
     authors: tuple[str, ...] = ()
     date = None
+    dated = False
     for part in re.split(r"\s+[|·•—–-]\s+", text):
         if _READING_TIME.fullmatch(part) or _CLOCK_TIME.fullmatch(part):
             continue
         found = _parse_text_date(part) if len(part) <= 60 else None
-        if found and date is None:
-            date = found
+        if found and not dated:
+            # "Updated 4 May 2022" is a date line all the same, but not the publication's.
+            dated, date = True, _printed_date(part)
             continue
         if not authors and _is_byline(part):
             authors = (part,)

@@ -1,0 +1,185 @@
+"""Dates on article pages: as declared (``datetime`` attributes, meta tags, JSON-LD) and as
+printed (``6 avril 2023``, ``Erschienen am: 01.11.2023``, a date heading the text), with the
+labels that tell a publication date from an update."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from lxml import etree
+
+from normalize.months import MONTHS
+from normalize.text import parse_date
+from normalize.page.dom import _BLOCK_CHILD, _first, _first_element, _is_element, _names, _text
+
+_MONTH = r"([^\W\d_]{3,10})\.?"
+_TIME = r"(?:\D{0,8}?(\d{1,2})[:h.](\d{2}))?"
+_DAY_MONTH_YEAR = re.compile(
+    r"\b(\d{1,2})\.?(?:\s+de)?\s+" + _MONTH + r"(?:\s+de)?,?\s+(\d{4})" + _TIME)
+_MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME)
+_NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})" + _TIME)
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def _parse_declared_date(value) -> datetime | None:
+    """A date as a page declares it (a ``datetime`` attribute, a meta tag, JSON-LD), in UTC.
+
+    A value at midnight of its own zone is a calendar day: CMSes write a date-only field as
+    local midnight, and "2022-01-28T00:00:00+01:00" is the 28th, not 23:00 UTC on the 27th. It
+    is kept as midnight UTC of its own day, as a date without a time is.
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        local = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        local = None
+    if local is not None and local.tzinfo is not None and local.utcoffset() \
+            and (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return datetime(local.year, local.month, local.day, tzinfo=timezone.utc)
+    return parse_date(value)
+
+
+def _parse_text_date(text: str) -> datetime | None:
+    """A date as pages print it ("6 avril 2023", "April 6, 2023", "06.04.2023 14:30")."""
+    iso = _ISO_DATE.search(text)
+    if iso:
+        return parse_date(iso.group(0).replace(" ", "T"))
+    for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy"), (_NUMERIC, "num")):
+        match = pattern.search(text)
+        if not match:
+            continue
+        if order == "dmy":
+            day, month, year = match.group(1), MONTHS.get(match.group(2).lower()), match.group(3)
+        elif order == "mdy":
+            month, day, year = MONTHS.get(match.group(1).lower()), match.group(2), match.group(3)
+        else:
+            day, month, year = match.group(1), int(match.group(2)), match.group(3)
+        hour, minute = match.group(4), match.group(5)
+        try:
+            return datetime(int(year), int(month or 0), int(day), int(hour or 0),
+                            int(minute or 0), tzinfo=timezone.utc)
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
+#: Words that label a printed date as the article's publication ("Erschienen am: 01.11.2023").
+_PUBLISHED_LABEL = re.compile(
+    r"\b(?:first published|published|posted|created|erschienen|veröffentlicht|publiziert|"
+    r"erstellt|publié|publicad[oa]|pubblicat[oa]|publicerad|publisert|gepubliceerd|julkaistu)"
+    r"(?:\s+(?:on|am|le|el|em|il|op|den|på))?\s*:?\s*", re.I)
+#: Words that label a printed date as the last edit ("Letzte Änderung: 31.10.2023").
+_UPDATED_LABEL = re.compile(
+    r"\b(?:updated|last modified|modified|mis à jour|modifié|aktualisiert|geändert|"
+    r"letzte änderung|actualizad[oa]|actualización|aggiornat[oa]|atualizad[oa]|bijgewerkt|"
+    r"päivitetty|uppdaterad|oppdatert|opdateret)\b", re.I)
+
+
+def _printed_date(text: str) -> datetime | None:
+    """The publication date a short printed line gives: the one after a publication label,
+    else its date unless the line labels it as an update ("Updated June 13, 2019")."""
+    label = _PUBLISHED_LABEL.search(text)
+    if label:
+        found = _parse_text_date(text[label.end():label.end() + 60])
+        if found:
+            return found
+    update = _UPDATED_LABEL.search(text)
+    digit = re.search(r"\d", text)
+    if update and digit and update.start() < digit.start():
+        return None
+    return _parse_text_date(text)
+
+
+def _labelled_date(areas) -> datetime | None:
+    """A date printed just after a publication label at the start of a line of ``areas`` (many
+    pages print "Letzte Änderung: ..." and "Erschienen am: ..." with no markup to tell them
+    apart; htmldate takes the first)."""
+    for area in areas:
+        strings = [s for s in area.xpath(".//text()[normalize-space()]")
+                   if s.getparent().tag not in ("script", "style", "noscript")]
+        for i, string in enumerate(strings):
+            if len(string) > 200:
+                continue
+            label = _PUBLISHED_LABEL.search(string)
+            if label is None or len(string[:label.start()].strip()) > 20:
+                continue
+            following = (string[label.end():] + " " + " ".join(strings[i + 1:i + 4])).strip()
+            if following[:1] in ".!?;,)":  # "... wurde heute veröffentlicht." ends a sentence
+                continue
+            found = _parse_text_date(following[:40])
+            if found:
+                return found
+    return None
+
+
+# "29.11.2022 – Text", "(21. November 2022) Text": a date heading the first paragraph.
+_LEADING_DATE = re.compile(r"\s*(?:\((?P<inside>[^()]{6,32})\)|(?P<before>[^–—|:()]{6,32}?)\s*"
+                           r"(?:[–—|:]|\s-)(?=\s))")
+
+
+def _leading_date(blocks: list) -> datetime | None:
+    """The date that heads the first block of the text (a date line without a place, which
+    :func:`normalize.datelines.find_dateline` leaves), or ``None``."""
+    if not blocks:
+        return None
+    match = _LEADING_DATE.match(_text(blocks[0])[:80])
+    head = match and (match.group("inside") or match.group("before"))
+    if not head or not re.search(r"\d{4}", head) or len(head.split()) > 4:
+        return None
+    return _parse_text_date(head)
+
+
+_DATE_CLASSES = ("date", "fecha", "datum", "data", "time", "publi", "posted")
+
+
+def _find_date(root, scope) -> datetime | None:
+    """The publication date shown on the page: a ``<time>``, else a dated element's text."""
+    areas = [a for a in (scope, root) if a is not None]
+    for area in areas:
+        times = area.xpath(".//time[@datetime]")
+        preferred = [t for t in times if t.get("pubdate") is not None
+                     or "publish" in _names(t) or "datePublished" in (t.get("itemprop") or "")]
+        found = _first(_parse_declared_date(t.get("datetime")) for t in preferred + times)
+        if found:
+            return found
+    for area in areas:
+        for el in area.iter(etree.Element):
+            if not _is_element(el) or el.tag in ("html", "body", "article", "main"):
+                continue
+            names = _names(el)
+            if any(w in names for w in _DATE_CLASSES):
+                text = _text(el)
+                if len(text) <= 80:
+                    found = _printed_date(text)
+                    if found:
+                        return found
+    return None
+
+
+#: A line around the headline this short is its meta line ("Par X | 30 septembre 2018",
+#: "1. Februar 2022 , Daniel Dillenburg"), not a sentence of the text.
+_META_LINE_CHARS = 80
+
+
+def _date_by_headline(root, scope) -> datetime | None:
+    """The date of the short lines just after (else just before) the page's first ``<h1>``,
+    up to the first line of prose: where pages print the meta line with no markup naming it."""
+    headline = _first_element(scope.iter("h1")) if scope is not None else None
+    if headline is None:
+        headline = _first_element(root.iter("h1"))
+    if headline is None:
+        return None
+    for axis in ("following", "preceding"):
+        near = headline.xpath(f"{axis}::*[position() <= 12]")
+        for el in (near if axis == "following" else reversed(near)):
+            if el.tag in ("script", "style") or el.xpath(_BLOCK_CHILD):
+                continue
+            text = _text(el)
+            if len(text) > _META_LINE_CHARS:
+                break
+            found = _printed_date(text) if text else None
+            if found:
+                return found
+    return None

@@ -1,0 +1,151 @@
+"""Publication dates of article pages: which declared date is the publication, and time zones.
+
+A record's dates are UTC instants; a value that is only a calendar day (written with no time,
+or as midnight of the page's own zone) stays on its own day.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from normalize import page
+from normalize.page.dates import _parse_declared_date
+
+_TEXT = ("<p>Der Gemeinderat hat am Abend den Haushalt für das kommende Jahr beschlossen. Die "
+         "Investitionen in Schulen und Straßen steigen deutlich, die Gebühren bleiben stabil.</p>"
+         "<p>Die Opposition stimmte dagegen und kritisierte die neue Verschuldung der Gemeinde, "
+         "die bis zum Ende des Jahrzehnts weiter wachsen soll.</p>")
+
+
+def _published(head: str, body: str = "") -> datetime | None:
+    html = (f"<html lang='de'><head><title>Haushalt beschlossen</title>{head}</head><body>"
+            f"<article><h1>Haushalt beschlossen</h1>{body}{_TEXT}</article></body></html>")
+    return page.parse(html.encode(), url="https://gemeinde.example/haushalt")[0].published
+
+
+def _json_ld(**fields: str) -> str:
+    items = "".join(f', "{k}": "{v}"' for k, v in fields.items())
+    return ('<script type="application/ld+json">{"@context": "https://schema.org", '
+            f'"@type": "NewsArticle", "headline": "Haushalt beschlossen"{items}}}</script>')
+
+
+def test_a_republished_pages_earlier_declared_date_is_its_publication() -> None:
+    # The SEO plugin's JSON-LD carries the day of the last edit; the Open Graph tag the first.
+    head = (_json_ld(datePublished="2024-03-12T09:00:00+01:00",
+                     dateModified="2024-03-12T09:00:00+01:00")
+            + '<meta property="article:published_time" content="2023-11-02T16:30:00+01:00">')
+    assert _published(head) == datetime(2023, 11, 2, 15, 30, tzinfo=timezone.utc)
+
+
+def test_declared_dates_on_the_same_day_keep_the_first_source() -> None:
+    head = (_json_ld(datePublished="2023-11-02T16:30:00+01:00")
+            + '<meta property="article:published_time" content="2023-11-02T18:05:00+01:00">')
+    assert _published(head) == datetime(2023, 11, 2, 15, 30, tzinfo=timezone.utc)
+
+
+def test_local_midnight_is_a_calendar_day_not_the_utc_evening_before() -> None:
+    head = '<meta property="article:published_time" content="2022-01-28T00:00:00+01:00">'
+    assert _published(head) == datetime(2022, 1, 28, tzinfo=timezone.utc)
+    shown = '<time datetime="2022-01-28T00:00:00+01:00">28.01.2022</time>'
+    assert _published("", shown) == datetime(2022, 1, 28, tzinfo=timezone.utc)
+
+
+def test_a_time_of_day_is_converted_to_utc() -> None:
+    head = '<meta property="article:published_time" content="2022-05-07T20:06:23-05:00">'
+    assert _published(head) == datetime(2022, 5, 8, 1, 6, 23, tzinfo=timezone.utc)
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)),
+       st.integers(min_value=-12 * 4, max_value=14 * 4).filter(bool))
+def test_midnight_in_any_zone_keeps_its_day(day: date, quarters: int) -> None:
+    zone = timezone(timedelta(minutes=15 * quarters))
+    value = datetime(day.year, day.month, day.day, tzinfo=zone).isoformat()
+    assert _parse_declared_date(value) == datetime(day.year, day.month, day.day,
+                                                   tzinfo=timezone.utc)
+
+
+@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 12, 31),
+                    timezones=st.just(timezone(timedelta(hours=2)))))
+def test_a_declared_instant_is_the_same_instant_in_utc(moment: datetime) -> None:
+    if moment.time() == datetime.min.time():
+        return  # a calendar day (above)
+    assert _parse_declared_date(moment.isoformat()) == moment.astimezone(timezone.utc)
+
+
+def test_a_date_labelled_as_the_publication_beats_the_last_change_printed_first() -> None:
+    meta = ('<div class="info">Letzte Änderung: 31.10.2023 - 14:49:39<br>Erschienen am: '
+            '01.11.2023<br>Aufrufe: 61</div>')
+    assert _published("", meta) == datetime(2023, 11, 1, tzinfo=timezone.utc)
+
+
+def test_a_date_labelled_as_an_update_is_not_the_publication() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _find_date
+
+    shown = html.fromstring('<div><p class="date">Updated June 13, 2019</p></div>')
+    assert _find_date(shown, None) is None
+    # The first date of the line is the publication; the update comes after it.
+    line = '<p class="date">Written: 2023-11-07 15:03 / Updated: 2023-11-08 09:30</p>'
+    assert _published("", line) == datetime(2023, 11, 7, 15, 3, tzinfo=timezone.utc)
+
+
+def test_a_sentence_ending_in_published_gives_no_date() -> None:
+    body = ("<p>Der Bericht wurde heute <strong>veröffentlicht.</strong> Die Zahlen vom "
+            "4. November 2021 zeigen einen Rückgang.</p>")
+    assert _published('<meta property="article:published_time" content="2021-11-05">',
+                      body) == datetime(2021, 11, 5, tzinfo=timezone.utc)
+    from normalize.page.dates import _labelled_date
+    from lxml import html
+    assert _labelled_date([html.fromstring(f"<div>{body}</div>")]) is None
+
+
+def test_a_date_heading_the_text_is_its_publication() -> None:
+    assert _published("", "<p>29.11.2022 – Der Gemeinderat tagte erneut.</p>") \
+        == datetime(2022, 11, 29, tzinfo=timezone.utc)
+    assert _published("", "<p>(21. November 2022) Der Gemeinderat tagte erneut.</p>") \
+        == datetime(2022, 11, 21, tzinfo=timezone.utc)
+
+
+def test_what_heads_the_text_without_a_date_gives_none() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _leading_date
+
+    for text in ("Im Jahr 2022 - so der Rat - stiegen die Kosten.", "12:30 – Der Rat tagte.",
+                 "Der Gemeinderat hat am Abend getagt."):
+        assert _leading_date([html.fromstring(f"<p>{text}</p>")]) is None
+
+
+def test_a_creation_label_is_a_publication_label() -> None:
+    body = "<p class='info'>Erstellt am: 01.11.2023</p>"
+    assert _published('<meta name="date" content="11/01/2023 12:43:42">', body) \
+        == datetime(2023, 11, 1, tzinfo=timezone.utc)
+
+
+def test_the_short_line_under_the_headline_gives_the_date() -> None:
+    html = ("<html><head><title>Nachruf</title></head><body><main><h1>Nachruf auf einen "
+            "Golfer</h1><div><p> 1. Februar 2022 , Daniel Dillenburg </p><figure><img "
+            "src='a.jpg'></figure></div>" + _TEXT + "<aside><p>Mehr: 21. Januar 2022</p></aside>"
+            "</main></body></html>")
+    record = page.parse(html.encode(), url="https://golf.example/nachruf")[0]
+    assert record.published == datetime(2022, 2, 1, tzinfo=timezone.utc)
+
+
+def test_a_date_in_the_text_below_the_headline_is_not_its_meta_line() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _date_by_headline
+
+    root = html.fromstring("<div><h1>Haushalt beschlossen</h1>" + _TEXT
+                           + "<p>Sitzung am 4. Mai 2022</p></div>")
+    assert _date_by_headline(root, None) is None
+
+
+def test_a_labelled_date_keeps_the_time_its_time_element_declares() -> None:
+    line = ('<div class="entry-meta">Publicado em <time datetime="2024-06-12T18:30:00+01:00">'
+            '12 de junho de 2024</time></div>')
+    assert _published("", line) == datetime(2024, 6, 12, 17, 30, tzinfo=timezone.utc)
