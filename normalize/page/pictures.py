@@ -187,6 +187,8 @@ def _is_figure(el) -> bool:
     return 0 < len(pictures) <= 2 and bool(el.xpath(_CAPTION_XPATH)) and len(_text(el)) < 500
 
 
+# Buttons a figure prints under its picture ("Pin", "Print", "Zoom"): no caption.
+_BUTTON = re.compile(r"\bbtn|button", re.IGNORECASE)
 _FILE_NAME = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|avif|tiff?)", re.IGNORECASE)
 
 
@@ -194,12 +196,13 @@ def _mark_labels(caption) -> None:
     """Make a caption's parts printed apart readable as text: a credit label in an element of
     its own gets its colon ("<span>Credit</span>Kevin Frayer" reads "Credit: Kevin Frayer", for
     :func:`normalize.credits.split_caption` to find), and an element holding only a file name
-    (a CMS's hidden "caption-filename") goes."""
+    (a CMS's hidden "caption-filename") goes, as do buttons ("Pin", "Print")."""
     for sub in list(caption.iter(etree.Element)):
         if sub is caption or not _is_element(sub) or sub.getparent() is None:
             continue
         text = clean_text(sub.text_content())
-        if _FILE_NAME.fullmatch(text):
+        if _FILE_NAME.fullmatch(text) or sub.tag in ("button", "svg") or \
+                _BUTTON.search(sub.get("class") or ""):
             sub.drop_tree()
         elif len(sub) == 0 and _BARE_LABEL.fullmatch(text) and text[-1:].isalpha() \
                 and _runs_on(sub):
@@ -226,7 +229,8 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
     if not url:
         return None
     img = imgs[0]
-    credit_els = fig.xpath(_CREDIT_XPATH)
+    # A label in a box of its own ("<span class='credit-label'>Foto:</span>") is no credit.
+    credit_els = [c for c in fig.xpath(_CREDIT_XPATH) if not _BARE_LABEL.fullmatch(_text(c))]
     # The innermost credit: a box named "credit" may hold the caption and the credit proper.
     inner = [c for c in credit_els if not any(o is not c and c in o.iterancestors()
                                               for o in credit_els)]
