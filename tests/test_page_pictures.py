@@ -134,6 +134,10 @@ def _page_with(figure: str) -> bytes:
     ('<figure><img src="/img/harbour.jpg"><figcaption><div><a class="btn-pinit-link" href="/">'
      '<span>Pin</span></a></div><div><a class="btn-print-link" href="#">Print</a></div>'
      '</figcaption></figure>', "harbour", None),
+    # A gallery's pager beside the caption, in a box whose class says "caption".
+    ('<figure class="gallery"><img src="/img/harbour.jpg"><div class="gallery-caption-content">'
+     '<p class="pager">Foto <span>1</span> de 3</p><figcaption><p>Cranes at work. Foto: Ana Ruiz'
+     '</p></figcaption></div></figure>', "Cranes at work.", "Ana Ruiz"),
     # A label word set in bold within the sentence is the sentence's.
     ('<figure><img src="/img/harbour.jpg"><figcaption><b>Photo</b> of the harbour at dawn.'
      '</figcaption></figure>', "Photo of the harbour at dawn.", None),

@@ -189,6 +189,9 @@ def _is_figure(el) -> bool:
 
 # Buttons a figure prints under its picture ("Pin", "Print", "Zoom"): no caption.
 _BUTTON = re.compile(r"\bbtn|button", re.IGNORECASE)
+# A gallery's pager: "Foto 1 de 12", "Image 3 of 10", "2 / 7".
+_COUNTER = re.compile(r"(?:[^\W\d_]+\s+)?\d+\s*(?:/|de|of|von|di|sur|van|z)\s*\d+",
+                      re.IGNORECASE)
 _FILE_NAME = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|avif|tiff?)", re.IGNORECASE)
 
 
@@ -196,12 +199,14 @@ def _mark_labels(caption) -> None:
     """Make a caption's parts printed apart readable as text: a credit label in an element of
     its own gets its colon ("<span>Credit</span>Kevin Frayer" reads "Credit: Kevin Frayer", for
     :func:`normalize.credits.split_caption` to find), and an element holding only a file name
-    (a CMS's hidden "caption-filename") goes, as do buttons ("Pin", "Print")."""
+    (a CMS's hidden "caption-filename") goes, as do buttons ("Pin", "Print") and a gallery's
+    pager ("Foto 1 de 12")."""
     for sub in list(caption.iter(etree.Element)):
         if sub is caption or not _is_element(sub) or sub.getparent() is None:
             continue
         text = clean_text(sub.text_content())
-        if _FILE_NAME.fullmatch(text) or sub.tag in ("button", "svg") or \
+        if _FILE_NAME.fullmatch(text) or _COUNTER.fullmatch(text) or \
+                sub.tag in ("button", "svg") or \
                 _BUTTON.search(sub.get("class") or ""):
             sub.drop_tree()
         elif len(sub) == 0 and _BARE_LABEL.fullmatch(text) and text[-1:].isalpha() \
@@ -236,7 +241,11 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
                                               for o in credit_els)]
     credit = _first(_credit_text(c) for c in inner)
     caption = None
-    for caption_el in (c for c in fig.xpath(_CAPTION_XPATH) if c not in inner):
+    candidates = [c for c in fig.xpath(_CAPTION_XPATH) if c not in inner]
+    # A <figcaption> says what it is; a box whose class says "caption" may also hold a
+    # gallery's pager or buttons ("gallery-caption-content").
+    candidates.sort(key=lambda c: c.tag != "figcaption")
+    for caption_el in candidates:
         copy = _without(caption_el, _CREDIT_XPATH)
         _mark_labels(copy)
         parts = [p for p in (_shown_text(c) for c in copy) if p]
