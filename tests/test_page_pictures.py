@@ -138,6 +138,10 @@ def _page_with(figure: str) -> bytes:
     ('<figure class="gallery"><img src="/img/harbour.jpg"><div class="gallery-caption-content">'
      '<p class="pager">Foto <span>1</span> de 3</p><figcaption><p>Cranes at work. Foto: Ana Ruiz'
      '</p></figcaption></div></figure>', "Cranes at work.", "Ana Ruiz"),
+    # A newspaper's words: the cutline, and the picture's byline.
+    ('<figure><img src="/img/harbour.jpg"><div class="cutline-byline-container"><span '
+     'class="cutline-text"><p>Cranes at work.</p></span> <span class="byline-image">Fotos: Ana '
+     'Ruiz/AFP</span></div></figure>', "Cranes at work.", "Ana Ruiz/AFP"),
     # A label word set in bold within the sentence is the sentence's.
     ('<figure><img src="/img/harbour.jpg"><figcaption><b>Photo</b> of the harbour at dawn.'
      '</figcaption></figure>', "Photo of the harbour at dawn.", None),

@@ -110,13 +110,14 @@ _CREDIT_XPATH = (
     ".//*[(contains(@class,'credit') or contains(@class,'copyright') or "
     "contains(@class,'photographer') or contains(@class,'autor') or "
     "contains(@class,'source') or contains(@class,'attribution') or "
+    "contains(@class,'byline') or "
     "@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author' or "
     "@itemprop='creator') and not(.//img)] | .//cite"
 )
 _CAPTION_XPATH = (
     ".//figcaption | .//*[contains(@class,'caption') or @itemprop='caption' or "
     "@itemprop='description' or contains(@class,'legend') or contains(@class,'pie-foto') or "
-    "contains(@class,'description')]"
+    "contains(@class,'description') or contains(@class,'cutline')]"
 )
 # A credit's label printed in an element of its own ("<span class='visually-hidden'>Credit
 # </span>"): the text of the label, not the credit's.
