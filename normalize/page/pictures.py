@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 from urllib.parse import parse_qsl, unquote
 
 from lxml import etree
@@ -313,7 +313,7 @@ def lead_figures(root, urls: Iterable[str | None], base: str | None) -> list[_Pi
 
 
 def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
-              early: list[_Picture] = (), lead_urls: Iterable[str] = ()) -> list[_Picture]:
+              early: Sequence[_Picture] = (), lead_urls: Iterable[str] = ()) -> list[_Picture]:
     """The article's pictures: the declared lead image merged with the figure that shows it.
 
     ``early`` are the figures showing the lead picture found on the whole page before its
