@@ -126,6 +126,22 @@ def _page_with(figure: str) -> bytes:
     ('<figure><img src="data:image/svg+xml,%3Csvg%3E" data-lazy-srcset="/img/harbour-320x212.jpg'
      ' 320w, /img/harbour-1024x682.jpg 1024w"><figcaption>Cranes at work.</figcaption></figure>',
      "Cranes at work.", None),
+    # A label in a credit box of its own inside the credit.
+    ('<figure><img src="/img/harbour.jpg"><figcaption>Cranes at work. <span class="image-credit">'
+     '<span class="credit-label-wrapper">Foto:</span> Ana Ruiz/Harbour News</span></figcaption>'
+     '</figure>', "Cranes at work.", "Ana Ruiz/Harbour News"),
+    # Buttons under the picture are not its caption: the declared caption stands.
+    ('<figure><img src="/img/harbour.jpg"><figcaption><div><a class="btn-pinit-link" href="/">'
+     '<span>Pin</span></a></div><div><a class="btn-print-link" href="#">Print</a></div>'
+     '</figcaption></figure>', "harbour", None),
+    # A gallery's pager beside the caption, in a box whose class says "caption".
+    ('<figure class="gallery"><img src="/img/harbour.jpg"><div class="gallery-caption-content">'
+     '<p class="pager">Foto <span>1</span> de 3</p><figcaption><p>Cranes at work. Foto: Ana Ruiz'
+     '</p></figcaption></div></figure>', "Cranes at work.", "Ana Ruiz"),
+    # A newspaper's words: the cutline, and the picture's byline.
+    ('<figure><img src="/img/harbour.jpg"><div class="cutline-byline-container"><span '
+     'class="cutline-text"><p>Cranes at work.</p></span> <span class="byline-image">Fotos: Ana '
+     'Ruiz/AFP</span></div></figure>', "Cranes at work.", "Ana Ruiz/AFP"),
     # A label word set in bold within the sentence is the sentence's.
     ('<figure><img src="/img/harbour.jpg"><figcaption><b>Photo</b> of the harbour at dawn.'
      '</figcaption></figure>', "Photo of the harbour at dawn.", None),

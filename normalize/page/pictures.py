@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 from urllib.parse import parse_qsl, unquote
 
 from lxml import etree
@@ -110,13 +110,14 @@ _CREDIT_XPATH = (
     ".//*[(contains(@class,'credit') or contains(@class,'copyright') or "
     "contains(@class,'photographer') or contains(@class,'autor') or "
     "contains(@class,'source') or contains(@class,'attribution') or "
+    "contains(@class,'byline') or "
     "@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author' or "
     "@itemprop='creator') and not(.//img)] | .//cite"
 )
 _CAPTION_XPATH = (
     ".//figcaption | .//*[contains(@class,'caption') or @itemprop='caption' or "
     "@itemprop='description' or contains(@class,'legend') or contains(@class,'pie-foto') or "
-    "contains(@class,'description')]"
+    "contains(@class,'description') or contains(@class,'cutline')]"
 )
 # A credit's label printed in an element of its own ("<span class='visually-hidden'>Credit
 # </span>"): the text of the label, not the credit's.
@@ -187,6 +188,11 @@ def _is_figure(el) -> bool:
     return 0 < len(pictures) <= 2 and bool(el.xpath(_CAPTION_XPATH)) and len(_text(el)) < 500
 
 
+# Buttons a figure prints under its picture ("Pin", "Print", "Zoom"): no caption.
+_BUTTON = re.compile(r"\bbtn|button", re.IGNORECASE)
+# A gallery's pager: "Foto 1 de 12", "Image 3 of 10", "2 / 7".
+_COUNTER = re.compile(r"(?:[^\W\d_]+\s+)?\d+\s*(?:/|de|of|von|di|sur|van|z)\s*\d+",
+                      re.IGNORECASE)
 _FILE_NAME = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|avif|tiff?)", re.IGNORECASE)
 
 
@@ -194,12 +200,15 @@ def _mark_labels(caption) -> None:
     """Make a caption's parts printed apart readable as text: a credit label in an element of
     its own gets its colon ("<span>Credit</span>Kevin Frayer" reads "Credit: Kevin Frayer", for
     :func:`normalize.credits.split_caption` to find), and an element holding only a file name
-    (a CMS's hidden "caption-filename") goes."""
+    (a CMS's hidden "caption-filename") goes, as do buttons ("Pin", "Print") and a gallery's
+    pager ("Foto 1 de 12")."""
     for sub in list(caption.iter(etree.Element)):
         if sub is caption or not _is_element(sub) or sub.getparent() is None:
             continue
         text = clean_text(sub.text_content())
-        if _FILE_NAME.fullmatch(text):
+        if _FILE_NAME.fullmatch(text) or _COUNTER.fullmatch(text) or \
+                sub.tag in ("button", "svg") or \
+                _BUTTON.search(sub.get("class") or ""):
             sub.drop_tree()
         elif len(sub) == 0 and _BARE_LABEL.fullmatch(text) and text[-1:].isalpha() \
                 and _runs_on(sub):
@@ -226,13 +235,18 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
     if not url:
         return None
     img = imgs[0]
-    credit_els = fig.xpath(_CREDIT_XPATH)
+    # A label in a box of its own ("<span class='credit-label'>Foto:</span>") is no credit.
+    credit_els = [c for c in fig.xpath(_CREDIT_XPATH) if not _BARE_LABEL.fullmatch(_text(c))]
     # The innermost credit: a box named "credit" may hold the caption and the credit proper.
     inner = [c for c in credit_els if not any(o is not c and c in o.iterancestors()
                                               for o in credit_els)]
     credit = _first(_credit_text(c) for c in inner)
     caption = None
-    for caption_el in (c for c in fig.xpath(_CAPTION_XPATH) if c not in inner):
+    candidates = [c for c in fig.xpath(_CAPTION_XPATH) if c not in inner]
+    # A <figcaption> says what it is; a box whose class says "caption" may also hold a
+    # gallery's pager or buttons ("gallery-caption-content").
+    candidates.sort(key=lambda c: c.tag != "figcaption")
+    for caption_el in candidates:
         copy = _without(caption_el, _CREDIT_XPATH)
         _mark_labels(copy)
         parts = [p for p in (_shown_text(c) for c in copy) if p]
@@ -299,7 +313,7 @@ def lead_figures(root, urls: Iterable[str | None], base: str | None) -> list[_Pi
 
 
 def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
-              early: list[_Picture] = (), lead_urls: Iterable[str] = ()) -> list[_Picture]:
+              early: Sequence[_Picture] = (), lead_urls: Iterable[str] = ()) -> list[_Picture]:
     """The article's pictures: the declared lead image merged with the figure that shows it.
 
     ``early`` are the figures showing the lead picture found on the whole page before its
