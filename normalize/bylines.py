@@ -114,7 +114,7 @@ _POST_NOMINAL_TAIL = re.compile(r",?\s+(?:(?i:ph\.?\s?d\.?)|M\.D\.|MBA|MPH)$")
 _ABBREVIATED_END = re.compile(r"(?:^|[\s.])(?:[^\W\d_]|Jr|Sr|Jun|Sen)$")
 
 
-def _without_date(field: str) -> str:
+def without_date(field: str) -> str:
     """``field`` without the date printed in it and what follows the date; a field that
     starts with its date is left as it is."""
     match = _DATE_IN_BYLINE.search(field)
@@ -247,7 +247,7 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
     persons: list[str] = []
     agency: str | None = None
     for field in _FIELDS.split(text):
-        field = _strip_label(_without_date(clean_text(field)))
+        field = _strip_label(without_date(clean_text(field)))
         # Parentheses hold an agency ("Ana Gómez (EFE)"), a place or an address: never a person.
         # Innermost first, until none is left ("((EFE))" leaves no "( )" behind).
         while (inners := _PARENTHESIZED.findall(field)):

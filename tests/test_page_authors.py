@@ -176,3 +176,34 @@ def test_user_names_and_furniture(line: str, names: tuple[str, ...]) -> None:
 def test_a_byline_element_with_no_name_does_not_stop_the_search() -> None:
     follow = '<div class="author-info"><a href="/follow">Follow</a></div>'
     assert authors(page(before=follow, after="<p>Text: Maren Holt</p>")) == ("Maren Holt",)
+
+
+# --- Bylines printed without telling markup, outside the text ---------------------------------
+
+@pytest.mark.parametrize("line, names", [
+    # A label and the name in elements of their own, in a meta line with other fields.
+    ('<div class="meta"><span>Local</span> | <span>By</span><a href="/staff/7">Maren Holt</a>'
+     ' | <time>May 2, 2024</time></div>', ("Maren Holt",)),
+    ('<ul class="hero"><li><span>\n  von Jonas Keller\n</span></li></ul>', ("Jonas Keller",)),
+    ('<p><strong>Autor:</strong> <a href="/p/9">Ana Ruiz</a></p>', ("Ana Ruiz",)),
+])
+def test_a_byline_line_without_markup_above_the_article(line: str,
+                                                        names: tuple[str, ...]) -> None:
+    data = page().replace(b"<article>", f"<div class='top'>{line}</div><article>".encode())
+    assert authors(data) == names
+
+
+@pytest.mark.parametrize("line", [
+    # A source, a copyright, a language menu, a series, an office: no writer.
+    "<p>Quelle: Harbour Office</p>", "<p>© Tomas Berg</p>",
+    '<div class="lang"><a>DE</a> <a>EN</a></div>', "<h4>By Invitation</h4>",
+    "<p>By U.S. CUSTOMS AND BORDER PROTECTION</p>", "<p>Text Without Notes</p>",
+])
+def test_lines_that_only_look_like_bylines_name_no_author(line: str) -> None:
+    assert authors(page(outside=f"<aside>{line}</aside>")) == ()
+
+
+def test_a_byline_box_holding_only_a_date_does_not_hide_the_next() -> None:
+    boxes = ('<span class="post-author">Publiziert am</span>'
+             '<span class="author vcard"><a class="url fn n" href="/u/1">harbourfox</a></span>')
+    assert authors(page(before=boxes)) == ("harbourfox",)

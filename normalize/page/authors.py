@@ -10,12 +10,14 @@ else (a one-person blog whose site is its author's name, a press office) keeps t
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Iterable
 
 from lxml import etree
 
-from normalize.bylines import parse_byline
+from normalize.bylines import BYLINE_LABEL, parse_byline, without_date
 from normalize.page.dom import _is_element
+from normalize.page.pictures import _in_picture
 from normalize.page.engine import page_authors
 from normalize.page.visible import _is_byline, _is_not_byline_area, _without_site
 from normalize.text import clean_text, html_to_text
@@ -83,7 +85,7 @@ def footer_byline(container, blocks: list) -> tuple[str, ...]:
             if not _is_not_byline_area(el):
                 lines.extend(_lines(el)[:_FOOTER_LINES])
     for line in reversed(lines):
-        if len(line) <= _FOOTER_CHARS and _is_byline(line):
+        if len(line) <= _FOOTER_CHARS and _is_writer_line(line):
             return (line,)
     return ()
 
@@ -91,3 +93,114 @@ def footer_byline(container, blocks: list) -> tuple[str, ...]:
 def _lines(el) -> list[str]:
     text = html_to_text(etree.tostring(el, encoding="unicode", with_tail=False))
     return [line for line in (clean_text(t) for t in text.split("\n")) if line]
+
+
+#: Elements whose text is no printed line of the page.
+_UNSHOWN = {"script", "style", "noscript", "template", "textarea", "title", "head", "select",
+            "option", "button", "svg"}
+#: A printed byline line is short: longer, a "by" starts a sentence of the text.
+_LINE_CHARS = 120
+# Separators between the fields of a meta line ("yas! | By Jane Doe | April 13, 2020").
+_LINE_FIELDS = re.compile(r"\s*[|·•]\s*|\s+[–—-]\s+")
+# What may stand before a label in its text node: a separator or an icon's text.
+_LEAD = " \t\r\n|·•–—-:\u00a0"
+
+
+def printed_byline(root) -> tuple[str, ...]:
+    """The first line the page prints as a byline ("By Jane Doe", "| Von Jonas Keller |",
+    "<strong>Autor:</strong> Ana Ruiz"), wherever it stands outside the comments, tag lists,
+    breadcrumbs and pictures: for pages whose byline has no telling markup. ``root`` is an
+    untouched copy of the page. A label that reads as a copyright ("©") is a picture's or the
+    site's credit, not a byline. Returns ``()`` when no line reads as one.
+    """
+    for el in root.iter(etree.Element):
+        if el.tag in _UNSHOWN:
+            continue
+        for text, owner in ((el.text, el), (el.tail, el.getparent())):
+            head = (text or "").lstrip(_LEAD)
+            if owner is None or not head or head[:1] == "©":
+                continue
+            label = BYLINE_LABEL.match(head)
+            if label is None:
+                continue
+            if _passed_over(owner):
+                continue
+            found = _byline_in_line(owner, head[:label.end()].strip())
+            if found:
+                return found
+    return ()
+
+
+def _passed_over(el) -> bool:
+    """Whether ``el`` sits in a picture, the comments, a tag list or the breadcrumbs."""
+    return _in_picture(el) or any(_is_not_byline_area(a) for a in (el, *el.iterancestors()))
+
+
+def _line_text(el) -> str:
+    """An element's text with its parts apart: a label and the name after it are often in
+    elements of their own with no space between them ("<span>By</span><a>Jane Doe</a>")."""
+    return clean_text(" ".join(el.itertext()))
+
+
+def _byline_in_line(owner, label: str) -> tuple[str, ...]:
+    """The byline part of the line that ``owner`` (the element holding the label) prints:
+    the nearest enclosing element whose text goes beyond the label, read field by field."""
+    line = _line_text(owner)
+    while len(line) <= len(label) + 2 and owner.getparent() is not None:
+        owner = owner.getparent()
+        line = _line_text(owner)
+    if len(line) > _LINE_CHARS:
+        return ()
+    for part in _LINE_FIELDS.split(line):
+        part = without_date(part).strip(" ,;")
+        if _is_writer_line(part):
+            return (part,)
+    return ()
+
+
+def _is_writer_line(line: str) -> bool:
+    """Whether a line found away from the headline is a byline: a label that introduces a
+    writer, then persons' names (:func:`_printed_label`, :func:`_reads_as_people`)."""
+    label = BYLINE_LABEL.match(line)
+    return bool(label) and _is_byline(line) and _printed_label(label.group(0)) \
+        and _reads_as_people(line[label.end():])
+
+
+# Labels that name a source, an agency or a copyright holder, not who wrote the text.
+_NOT_WRITER_LABELS = re.compile(
+    r"^(?:©|(?:sources?|fuentes?|fonte|fonti|quelle|agencia|agência|agence|agentur|agenzia|"
+    r"agency|interview|entrevista)\b)", re.I)
+# Labels that are also words of a heading or a name when printed without a colon ("Text
+# Without Notes", "Di Dienstag", "DE EN" in a language menu).
+_COLON_LABELS = re.compile(r"^(?:text|texto|texte|autor|autora|autorin|auteur|author|"
+                           r"reportage)\s*$", re.I)
+_PARTICLES = {"di", "de", "da", "van", "av", "af"}
+
+
+def _printed_label(label: str) -> bool:
+    """Whether a label found anywhere on the page introduces a byline: not a source's or a
+    copyright's label, a word that needs its colon, a name's particle or a logo's capitals."""
+    word = label.strip(" :")
+    if _NOT_WRITER_LABELS.match(word) or (_COLON_LABELS.match(word) and ":" not in label):
+        return False
+    if word.casefold() in _PARTICLES and word != word.casefold():
+        return False
+    return not (word.isupper() and len(word) > 2)
+
+
+# Words of an institution's name: an office, not a person, signs such a line.
+_INSTITUTION = {"customs", "protection", "department", "ministry", "office", "agency",
+                "police", "university", "universität", "universidad", "université",
+                "institute", "institut", "instituto", "association", "verband", "ministerium",
+                "amt", "press", "presse", "team", "invitation", "method", "werbeagentur",
+                "agentur", "gmbh", "inc", "ltd", "ag", "e.v"}
+
+
+def _reads_as_people(names: str) -> bool:
+    """Whether what a label introduces reads as persons: each a name of at least two words
+    ("By Invitation", "By Method" are series titles), none an institution's."""
+    persons, _agency = parse_byline(names)
+    return bool(persons) and all(
+        len(p.split()) >= 2 and not any(w.casefold().strip(".") in _INSTITUTION
+                                        for w in p.split())
+        for p in persons)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterable
 from lxml import etree
 from lxml import html as lxml_html
 
-from normalize.bylines import BYLINE_LABEL
+from normalize.bylines import BYLINE_LABEL, parse_byline
 from normalize.months import MONTHS
 from normalize.text import clean_text, html_to_text, parse_date
 from normalize.page.dom import _BLOCK_CHILD, _first, _first_element, _is_element, _names, _text, _tokens
@@ -123,6 +123,7 @@ def _in_not_byline_area(el) -> bool:
 def _find_byline(root, scope) -> tuple[str, ...]:
     """Author names from the visible byline: ``rel=author`` links, else a byline element;
     never from the comments, a tag list or the breadcrumbs."""
+    unread: tuple[str, ...] = ()
     for area in (scope, root):
         if area is None:
             continue
@@ -147,8 +148,12 @@ def _find_byline(root, scope) -> tuple[str, ...]:
             )) and not _in_picture(el) and not _in_not_byline_area(el):
                 text = _byline_text(el)
                 if text and len(text) <= 120:
-                    return _author_list([text])
-    return ()
+                    # A byline box may print only its label or a date ("Publiziert am") with
+                    # the name in the next one: the first that names someone wins.
+                    if parse_byline(text) != ((), None):
+                        return _author_list([text])
+                    unread = unread or _author_list([text])
+    return unread
 
 
 def _byline_text(el) -> str:
