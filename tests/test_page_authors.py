@@ -207,3 +207,18 @@ def test_a_byline_box_holding_only_a_date_does_not_hide_the_next() -> None:
     boxes = ('<span class="post-author">Publiziert am</span>'
              '<span class="author vcard"><a class="url fn n" href="/u/1">harbourfox</a></span>')
     assert authors(page(before=boxes)) == ("harbourfox",)
+
+
+@pytest.mark.parametrize("declared, printed, names", [
+    # A first name or a user name in the metadata, the full name printed.
+    ("Maren", "<p>By Maren Holt</p>", ("Maren Holt",)),
+    ("maren_holt", "<p>Autor: Maren Holt</p>", ("Maren Holt",)),
+    # An organisation in the metadata, a reporter printed.
+    ("Harbour Media GmbH", "<p>Von Jonas Keller</p>", ("Jonas Keller",)),
+    # A user name that is not the printed person stays: a pseudonym is the author's choice.
+    ("gullwing", "<p>By Maren Holt</p>", ("gullwing",)),
+])
+def test_a_declared_name_in_short_form_gives_way_to_the_printed_full_name(
+        declared: str, printed: str, names: tuple[str, ...]) -> None:
+    head = f'<meta name="author" content="{declared}">'
+    assert authors(page(head, outside=f"<aside>{printed}</aside>")) == names

@@ -162,9 +162,9 @@ def parse(
     fields.title = _shown_title(root, _strip_site_name(fields.title, sites))
     declared_authors = fields.authors
     fields.authors = choose_authors((lambda: declared_authors, lambda: byline,
-                                     lambda: shown_authors, lambda: engine_authors(untouched()),
-                                     lambda: footer, lambda: printed_byline(untouched())),
-                             sites)
+                                     lambda: shown_authors, lambda: printed_byline(untouched()),
+                                     lambda: engine_authors(untouched()), lambda: footer),
+                                    sites)
     page_url = canonical or _absolute(fields.url, base) or url
     extra = (Note(NoteKind.BODY, f"{choice.candidate.name if choice.candidate else 'none'}: "
                       f"{choice.reason}"),) + title_notes

@@ -11,6 +11,7 @@ else (a one-person blog whose site is its author's name, a press office) keeps t
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Callable, Iterable
 
 from lxml import etree
@@ -33,23 +34,81 @@ def choose_authors(candidates: Iterable[Callable[[], tuple[str, ...]]],
     candidate is empty or the site's name, the first site-name byline is kept: the page's only
     author is the site itself. A byline in which :func:`normalize.bylines.parse_byline` reads
     neither a person nor an agency (a "Follow" button, "Redaktion") is kept only when no
-    candidate has better. Returns ``()`` when no candidate names anyone.
+    candidate has better. A byline that is an organisation ("Deutsche Welle", "LN") or no
+    full name ("Todd", "gabor_munier") gives way to a later printed byline ("By Todd Bates")
+    naming full names of the same persons, or any persons when it was an organisation.
+    Returns ``()`` when no candidate names anyone.
     """
     sites = set(site_names)
     site_only: tuple[str, ...] = ()
     unread: tuple[str, ...] = ()
-    for read in candidates:
+    readers = iter(candidates)
+    for read in readers:
         found = read()
         if not found:
             continue
         kept = _without_site(found, sites)
         if kept and any(parse_byline(a) != ((), None) for a in kept):
+            if _is_organisation(kept) or not _names_full_name(kept):
+                return _printed_instead(kept, readers) or kept
             return kept
         if kept:
             unread = unread or kept
         else:
             site_only = site_only or found
     return site_only or unread
+
+
+# What marks an organisation's name as a byline: a legal form, a press word, a domain, an
+# acronym ("LN", "DPA" are agencies and papers, not persons).
+_ORGANISATION = re.compile(
+    r"\b(?:e\.\s?V|GmbH|AG|Verlag|Magazin|Zeitung|Redaktion|Stiftung|News|Media|Online)\b|"
+    r"\.(?:com|de|at|ch|net|org|it|fr|es)\b|@|^[A-ZÄÖÜ]{2,4}$")
+# A full name: two words or more, capitalized, without digits, underscores or a domain.
+_NOT_FULL_NAME = re.compile(r"[\d_@]|\.(?:com|de|net|org)\b")
+
+
+def _is_full_name(person: str) -> bool:
+    return len(person.split()) >= 2 and person[:1].isupper() \
+        and not _NOT_FULL_NAME.search(person)
+
+
+def _is_organisation(bylines: tuple[str, ...]) -> bool:
+    return any(_ORGANISATION.search(b) for b in bylines)
+
+
+def _names_full_name(bylines: tuple[str, ...]) -> bool:
+    return any(_is_full_name(p) for b in bylines for p in parse_byline(b)[0])
+
+
+def _letters(text: str) -> str:
+    """Only the letters of ``text``, case-folded and without accents ("Gàbor" -> "gabor")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if c.isalpha())
+
+
+def _same_persons(bylines: tuple[str, ...], persons: list[str]) -> bool:
+    """Whether ``persons`` (full names) are the persons ``bylines`` name in a shorter form:
+    a first name ("Todd"), or a user name made of the name ("arianschlichenmayer",
+    "gabor_munier")."""
+    named = [p for b in bylines for p in parse_byline(b)[0]]
+    words = {_letters(w) for p in named for w in re.split(r"[\s._-]+", p) if len(_letters(w)) >= 3}
+    wholes = {_letters(p) for p in named}
+    return any(_letters(w) in words for p in persons for w in p.split()) \
+        or any(_letters(p) in wholes for p in persons)
+
+
+def _printed_instead(kept: tuple[str, ...], readers) -> tuple[str, ...]:
+    """The first later candidate that prints a labelled byline ("By X") of full names which
+    may stand for ``kept`` (see :func:`choose_authors`), or ``()``."""
+    for read in readers:
+        found = read()
+        if not found or not all(BYLINE_LABEL.match(b) for b in found):
+            continue
+        persons = [p for b in found for p in parse_byline(b)[0]]
+        if persons and all(_is_full_name(p) for p in persons) and (
+                _is_organisation(kept) or _same_persons(kept, persons)):
+            return found
+    return ()
 
 
 def engine_authors(root) -> tuple[str, ...]:
