@@ -175,6 +175,11 @@ _SURNAME_START = re.compile(r"^(?:van|von|de|da|di|del|der|dos|das|du|af|zu)\s+(
 _HANDLE = re.compile(r"^[^\W\d_][^\W_]*(?:[._-][^\W_]+)*$")
 
 
+# A user name with digits ("freeman1984", "Marianne1", "c1ph4"): one word that starts with
+# letters; a date, a count or an address has a separator, a space or a leading digit.
+_NUMBERED_HANDLE = re.compile(r"^[^\W\d_]{2,}[^\W_]*$")
+
+
 # What byline elements print beside or instead of a name: an "Edit" link for the site's
 # editors, a "Follow" button, the author archive's link, a date's label, a label alone, and
 # the content system's default accounts.
@@ -280,6 +285,7 @@ def _read_segment(segment: str) -> tuple[str | None, str | None]:
     if _is_newsroom(segment) or _is_role(segment):
         match = find_agency_match(segment)  # "Redacción EFE", "corresponsal de AFP"
         return _name_after_role(segment), match.printed if match else None
-    if _NOISE.search(segment) or len(segment.split()) > 6:
+    if (_NOISE.search(segment) and not _NUMBERED_HANDLE.match(segment)) \
+            or len(segment.split()) > 6:
         return None, None  # an address, a date or a sentence, not a name
     return segment, None

@@ -164,6 +164,9 @@ def test_an_article_line_with_its_date_and_time_above_the_text() -> None:
 @pytest.mark.parametrize("line, names", [
     # A blog prints its author's user name.
     ("gullwing", ("gullwing",)), ("von harbourfox", ("harbourfox",)),
+    # With digits in it; a date, a count or a phone number is still none.
+    ("freeman1984", ("freeman1984",)), ("by Marianne1", ("Marianne1",)), ("Mai 2020", ()),
+    ("12 comments", ()), ("Tel. 040 123", ()),
     # Roles, newsrooms and content-system accounts are no person.
     ("editor", ()), ("redacción", ()), ("admin", ()),
     # Buttons and links printed in the byline element.
