@@ -225,3 +225,15 @@ def test_a_declared_name_in_short_form_gives_way_to_the_printed_full_name(
         declared: str, printed: str, names: tuple[str, ...]) -> None:
     head = f'<meta name="author" content="{declared}">'
     assert authors(page(head, outside=f"<aside>{printed}</aside>")) == names
+
+
+@pytest.mark.parametrize("line, names", [
+    ("<small>04.02.2024 | 13:10 Uhr | Maren Holt</small>", ("Maren Holt",)),
+    ("<p>11.12.2023 - Jonas Keller</p>", ("Jonas Keller",)),
+    # A place or an office beside the date is no author; nor is a name without a date.
+    ("<p>11.12.2023 - Harbour Office</p>", ()),
+    ("<p>Maren Holt</p>", ()),
+])
+def test_a_dated_name_line_beside_the_headline(line: str, names: tuple[str, ...]) -> None:
+    data = page().replace(b"</h1>", f"</h1>{line}".encode())
+    assert authors(data) == names

@@ -42,7 +42,8 @@ from normalize.model import (STATUS_NOT_ARTICLE, STATUS_USABLE, Article, Credit,
 from normalize.sanitize import clean_html
 from normalize.page.choose import candidate, choose_body, page_kind
 from normalize.page.engine import absolute_links, main_text, page_date
-from normalize.page.authors import choose_authors, engine_authors, footer_byline, printed_byline
+from normalize.page.authors import (choose_authors, dated_name_line, engine_authors,
+                                    footer_byline, printed_byline)
 from normalize.page.body import _article_scope, _block_html, _body_from_text, _collect_blocks, _drop_chrome, _find_container, _wrap_loose_text
 from normalize.page.dom import _text, _absolute, _first, _first_element, _language_code, _load, _locate
 from normalize.page.pictures import _pictures
@@ -163,7 +164,8 @@ def parse(
     declared_authors = fields.authors
     fields.authors = choose_authors((lambda: declared_authors, lambda: byline,
                                      lambda: shown_authors, lambda: printed_byline(untouched()),
-                                     lambda: engine_authors(untouched()), lambda: footer),
+                                     lambda: engine_authors(untouched()), lambda: footer,
+                                     lambda: dated_name_line(untouched())),
                                     sites)
     page_url = canonical or _absolute(fields.url, base) or url
     extra = (Note(NoteKind.BODY, f"{choice.candidate.name if choice.candidate else 'none'}: "

@@ -20,7 +20,8 @@ from normalize.bylines import BYLINE_LABEL, parse_byline, without_date
 from normalize.page.dom import _is_element
 from normalize.page.pictures import _in_picture
 from normalize.page.engine import page_authors
-from normalize.page.visible import _is_byline, _is_not_byline_area, _without_site
+from normalize.page.visible import (_CLOCK_TIME, _is_byline, _is_not_byline_area,
+                                    _looks_like_name, _parse_text_date, _without_site)
 from normalize.text import clean_text, html_to_text
 
 
@@ -263,3 +264,55 @@ def _reads_as_people(names: str) -> bool:
         len(p.split()) >= 2 and not any(w.casefold().strip(".") in _INSTITUTION
                                         for w in p.split())
         for p in persons)
+
+
+#: How far from the headline a dated line is looked for: siblings of the headline and of the
+#: element around it, on either side.
+_HEADLINE_SIBLINGS = 3
+_DATED_LINE_CHARS = 80
+_DATED_FIELDS = re.compile(r"\s+[|·•—–-]\s+|\s*[|·•]\s*")
+
+
+def dated_name_line(root) -> tuple[str, ...]:
+    """The name in a meta line beside the headline that prints a date and a name without a
+    label ("04.02.2022 | 13:10 Uhr | Uta Helkenberg", "11.12.2019 - Amelie Loevenich"), or
+    ``()``. Only next to the page's first ``<h1>``: further away, such lines are teasers."""
+    headline = next(root.iter("h1"), None)
+    if headline is None:
+        return ()
+    near = []
+    for el in (headline, headline.getparent()):
+        if el is None:
+            continue
+        near += list(el.itersiblings(preceding=True))[:_HEADLINE_SIBLINGS]
+        near += list(el.itersiblings())[:_HEADLINE_SIBLINGS]
+    for el in near:
+        if not _is_element(el) or el.tag in _UNSHOWN or _passed_over(el):
+            continue
+        for line in _lines(el):
+            name = _name_beside_date(line)
+            if name:
+                return (name,)
+    return ()
+
+
+def _name_beside_date(line: str) -> str | None:
+    """The one name field of a line whose other fields are a date and times, or ``None``."""
+    if len(line) > _DATED_LINE_CHARS:
+        return None
+    names, dated = [], False
+    for field in (f for f in _DATED_FIELDS.split(line) if f):
+        if _CLOCK_TIME.fullmatch(field) or _CLOCK_TIME.fullmatch(field.rstrip(" Uhr")):
+            continue
+        if len(field) <= 40 and _parse_text_date(field):
+            dated = True
+            continue
+        names.append(field)
+    if not dated or len(names) != 1:
+        return None
+    name = names[0]
+    label = BYLINE_LABEL.match(name)
+    bare = name[label.end():] if label else name
+    if _looks_like_name(bare) and _reads_as_people(bare):
+        return name
+    return None
