@@ -101,6 +101,8 @@ _DATE_IN_BYLINE = re.compile(
     r"\b(?:" + _MONTH_NAMES + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|"
     r"\b(?:" + _MONTH_NAMES + r")\.?\s+\d{4}\b).*$",
     re.IGNORECASE | re.DOTALL)
+# The same date without what follows it.
+_DATE_ALONE = re.compile(_DATE_IN_BYLINE.pattern[:-len(".*$")], re.IGNORECASE)
 # What a date or a category link cut off leaves dangling: "Isabella Ruiz am" (the date was a
 # <time> element), "By Jane Doe in" (the section was a link).
 _DANGLING = re.compile(r"\s+(?:am|on|in|le|el|il|em|en|um|dans)\s*$")
@@ -114,12 +116,26 @@ _POST_NOMINAL_TAIL = re.compile(r",?\s+(?:(?i:ph\.?\s?d\.?)|M\.D\.|MBA|MPH)$")
 _ABBREVIATED_END = re.compile(r"(?:^|[\s.])(?:[^\W\d_]|Jr|Sr|Jun|Sen)$")
 
 
+# What a leading date leaves before the byline it dates: "Posted on September 21, 2020 by
+# Jane Doe", "Publié le 3 mars 2021 par X", "Am 21. April 2020, 14:30 Uhr von X".
+_AFTER_LEADING_DATE = re.compile(
+    r"^[^\W_]*(?:[\s,]+(?:\d{4}|\d{1,2}[:.h]\d{2}(?:\s*(?:am|pm|uhr|h))?|um|at|à|a\s+las))*"
+    r"[\s,]+(?=(?:by|von|par|por|door|di|de)\s)", re.IGNORECASE)
+
+
 def without_date(field: str) -> str:
     """``field`` without the date printed in it and what follows the date; a field that
-    starts with its date is left as it is."""
+    starts with its date keeps what follows it when that is a byline ("Posted on May 2, 2024
+    by Jane Doe" gives "by Jane Doe"), else is left as it is."""
     match = _DATE_IN_BYLINE.search(field)
     if match is not None and match.start() > 0:
         return field[:match.start()]
+    if match is not None:
+        date = _DATE_ALONE.search(field)
+        rest = field[date.end():] if date else ""
+        lead = _AFTER_LEADING_DATE.match(rest)
+        if lead:
+            return rest[lead.end():]
     return field
 
 

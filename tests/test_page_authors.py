@@ -167,6 +167,11 @@ def test_an_article_line_with_its_date_and_time_above_the_text() -> None:
     # With digits in it; a date, a count or a phone number is still none.
     ("freeman1984", ("freeman1984",)), ("by Marianne1", ("Marianne1",)), ("Mai 2020", ()),
     ("12 comments", ()), ("Tel. 040 123", ()),
+    # A leading date keeps the byline after it.
+    ("Posted on May 2, 2024 by Maren Holt", ("Maren Holt",)),
+    ("Publié le 3 mars 2024 par Yann Le Goff", ("Yann Le Goff",)),
+    ("Am 21. April 2024, 14:30 Uhr von Jonas Keller", ("Jonas Keller",)),
+    ("Posted on May 2, 2024 in Sports", ()),
     # Roles, newsrooms and content-system accounts are no person.
     ("editor", ()), ("redacción", ()), ("admin", ()),
     # Buttons and links printed in the byline element.
@@ -189,6 +194,11 @@ def test_a_byline_element_with_no_name_does_not_stop_the_search() -> None:
      ' | <time>May 2, 2024</time></div>', ("Maren Holt",)),
     ('<ul class="hero"><li><span>\n  von Jonas Keller\n</span></li></ul>', ("Jonas Keller",)),
     ('<p><strong>Autor:</strong> <a href="/p/9">Ana Ruiz</a></p>', ("Ana Ruiz",)),
+    # The date first, the byline after it.
+    ('<div class="gallery-meta">Posted on September 21, 2024 by Maren Holt</div>',
+     ("Maren Holt",)),
+    # A line that is only white space of another kind than the label's lead.
+    ('<p>\u2003</p><p>By Maren Holt</p>', ("Maren Holt",)),
 ])
 def test_a_byline_line_without_markup_above_the_article(line: str,
                                                         names: tuple[str, ...]) -> None:
@@ -237,3 +247,12 @@ def test_a_declared_name_in_short_form_gives_way_to_the_printed_full_name(
 def test_a_dated_name_line_beside_the_headline(line: str, names: tuple[str, ...]) -> None:
     data = page().replace(b"</h1>", f"</h1>{line}".encode())
     assert authors(data) == names
+
+
+def test_the_printed_byline_search_passes_over_blank_lines_of_any_white_space() -> None:
+    from lxml import html
+
+    from normalize.page.authors import printed_byline
+    root = html.fromstring("<html><body><p>\u2003</p><p>\u00a0\u2003x</p>"
+                           "<div><span>By</span><a href='/s/1'>Maren Holt</a></div></body></html>")
+    assert printed_byline(root) == ("By Maren Holt",)

@@ -180,6 +180,9 @@ def printed_byline(root) -> tuple[str, ...]:
             head = (text or "").lstrip(_LEAD)
             if owner is None or not head or head[:1] == "©":
                 continue
+            words = head.split(None, 1)
+            if head[:1].isdigit() or (words and words[0].casefold() in _DATE_WORDS):
+                head = without_date(head)  # "Posted on May 2, 2024 by Jane Doe"
             label = BYLINE_LABEL.match(head)
             if label is None:
                 continue
@@ -189,6 +192,11 @@ def printed_byline(root) -> tuple[str, ...]:
             if found:
                 return found
     return ()
+
+
+# Words a line that begins with its date begins with.
+_DATE_WORDS = {"posted", "published", "publié", "publicado", "veröffentlicht", "am", "on",
+               "le", "el", "il"}
 
 
 def _passed_over(el) -> bool:
@@ -287,7 +295,8 @@ def dated_name_line(root) -> tuple[str, ...]:
         near += list(el.itersiblings(preceding=True))[:_HEADLINE_SIBLINGS]
         near += list(el.itersiblings())[:_HEADLINE_SIBLINGS]
     for el in near:
-        if not _is_element(el) or el.tag in _UNSHOWN or _passed_over(el):
+        if not _is_element(el) or el.tag in _UNSHOWN \
+                or len(el.text_content()) > 2 * _DATED_LINE_CHARS or _passed_over(el):
             continue
         for line in _lines(el):
             name = _name_beside_date(line)
