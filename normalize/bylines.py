@@ -28,6 +28,10 @@ logger = logging.getLogger(__name__)
 BYLINE_LABEL = re.compile(
     r"^(?:(?:written|reported|reporting|text|story|words|posted|published|submitted|"
     r"contributed|article)\s+by|post\s+author|escrito\s+por|texto\s+de|"
+    # The writer who also took the pictures or led the interview: "Text & Fotos:",
+    # "Text und Interview:", "Texto y fotos:".
+    r"(?:text|texto|texte|words)\s*(?:&|\+|und|and|y|e|et)\s*(?:fotos?|photos?|bilder|"
+    r"interview|entrevista|illustrations?)\s*:|"
     r"un\s+article\s+de|ein\s+bericht\s+von|un\s+articolo\s+di|"
     # "Posted by", "Erstellt von", "Publié par", "Publicado por", "Scritto da", "Geplaatst door"
     r"(?:geschrieben|verfasst|erstellt|gespeichert|veröffentlicht|eingestellt|gepostet|"

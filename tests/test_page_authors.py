@@ -172,6 +172,9 @@ def test_an_article_line_with_its_date_and_time_above_the_text() -> None:
     ("Publié le 3 mars 2024 par Yann Le Goff", ("Yann Le Goff",)),
     ("Am 21. April 2024, 14:30 Uhr von Jonas Keller", ("Jonas Keller",)),
     ("Posted on May 2, 2024 in Sports", ()),
+    # The writer who also took the pictures.
+    ("Text & Fotos: Jonas Keller", ("Jonas Keller",)),
+    ("Text und Interview: Jonas Keller", ("Jonas Keller",)),
     # Roles, newsrooms and content-system accounts are no person.
     ("editor", ()), ("redacción", ()), ("admin", ()),
     # Buttons and links printed in the byline element.
@@ -256,3 +259,11 @@ def test_the_printed_byline_search_passes_over_blank_lines_of_any_white_space() 
     root = html.fromstring("<html><body><p>\u2003</p><p>\u00a0\u2003x</p>"
                            "<div><span>By</span><a href='/s/1'>Maren Holt</a></div></body></html>")
     assert printed_byline(root) == ("By Maren Holt",)
+
+
+def test_an_author_link_with_a_line_break_and_twice_escaped_metadata() -> None:
+    link = ('<p><a rel="author" href="/a/1">Maren Holt</a> '
+            '<a rel="author" href="/a/1">SHOW ALL ARTICLES OF<br>Maren Holt</a></p>')
+    assert authors(page(before=link)) == ("Maren Holt",)
+    head = '<meta name="author" content="Ana Mar&amp;iacute;a Ruiz">'
+    assert authors(page(head)) == ("Ana María Ruiz",)

@@ -44,7 +44,9 @@ def _author_list(values: Iterable[str]) -> tuple[str, ...]:
     Reading them ("By A and B, Rome correspondent") is :mod:`normalize.bylines`' work, which
     :func:`normalize.wire.enrich` applies to every record, so it is not done twice here.
     """
-    texts = (clean_text(html_to_text(v) if "<" in (v or "") else v) for v in values)
+    # Some sites escape their metadata twice ("Redacci&oacute;n").
+    texts = (clean_text(html_to_text(v) if "<" in (v or "") else html.unescape(v or ""))
+             for v in values)
     names = (t.strip(" |·-–—,") for t in texts)
     return tuple(dict.fromkeys(n for n in names if n and not _ADDRESS.match(n)))
 
@@ -127,7 +129,9 @@ def _find_byline(root, scope) -> tuple[str, ...]:
     for area in (scope, root):
         if area is None:
             continue
-        links = [_text(a) for a in area.xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")
+        # A link's parts apart: "View all posts by<br>Jane Doe" is no "byJane Doe".
+        links = [clean_text(" ".join(a.itertext()))
+                 for a in area.xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")
                  if not _in_not_byline_area(a)]
         if any(links):
             return _author_list(links)
