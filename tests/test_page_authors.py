@@ -267,3 +267,9 @@ def test_an_author_link_with_a_line_break_and_twice_escaped_metadata() -> None:
     assert authors(page(before=link)) == ("Maren Holt",)
     head = '<meta name="author" content="Ana Mar&amp;iacute;a Ruiz">'
     assert authors(page(head)) == ("Ana María Ruiz",)
+
+
+def test_the_site_named_as_its_address_spells_it_does_not_hide_the_byline() -> None:
+    head = '<meta name="author" content="Daily Post">'
+    data = page(head, before='<p class="byline">By Maren Holt</p>')
+    assert authors(data, url="https://www.dailypost.example/news/ferries") == ("Maren Holt",)

@@ -41,6 +41,8 @@ def choose_authors(candidates: Iterable[Callable[[], tuple[str, ...]]],
     Returns ``()`` when no candidate names anyone.
     """
     sites = set(site_names)
+    # The site's name as its address spells it ("elcolombiano" for "El Colombiano").
+    spelled = {_letters(site) for site in sites} - {""}
     site_only: tuple[str, ...] = ()
     unread: tuple[str, ...] = ()
     readers = iter(candidates)
@@ -48,7 +50,7 @@ def choose_authors(candidates: Iterable[Callable[[], tuple[str, ...]]],
         found = read()
         if not found:
             continue
-        kept = _without_site(found, sites)
+        kept = tuple(a for a in _without_site(found, sites) if _letters(a) not in spelled)
         if kept and any(parse_byline(a) != ((), None) for a in kept):
             if _is_organisation(kept) or not _names_full_name(kept):
                 return _printed_instead(kept, readers) or kept
