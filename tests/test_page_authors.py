@@ -273,3 +273,8 @@ def test_the_site_named_as_its_address_spells_it_does_not_hide_the_byline() -> N
     head = '<meta name="author" content="Daily Post">'
     data = page(head, before='<p class="byline">By Maren Holt</p>')
     assert authors(data, url="https://www.dailypost.example/news/ferries") == ("Maren Holt",)
+
+
+def test_the_place_after_the_outlets_name_in_a_byline_is_no_author() -> None:
+    byline = '<p class="byline">By Maren Holt, Harbour Gazette, Stavanger</p>'
+    assert authors(page(before=byline)) == ("Maren Holt",)

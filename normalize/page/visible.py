@@ -74,7 +74,9 @@ def _without_site(authors: tuple[str, ...], site_names: set[str]) -> tuple[str, 
     kept = []
     for author in authors:
         parts = re.split(r"\s*,\s*|\s+[|–—-]\s+", author)
-        rest = [p for p in parts if p.casefold() not in wanted]
+        at = next((i for i, p in enumerate(parts) if p.casefold() in wanted), None)
+        # What follows the outlet's name is where it filed from ("X, BBC News, Washington").
+        rest = [p for p in (parts[:at] if at else parts) if p.casefold() not in wanted]
         if len(rest) == len(parts):
             kept.append(author)
         elif rest:
