@@ -197,6 +197,10 @@ def test_a_byline_element_with_no_name_does_not_stop_the_search() -> None:
      ' | <time>May 2, 2024</time></div>', ("Maren Holt",)),
     ('<ul class="hero"><li><span>\n  von Jonas Keller\n</span></li></ul>', ("Jonas Keller",)),
     ('<p><strong>Autor:</strong> <a href="/p/9">Ana Ruiz</a></p>', ("Ana Ruiz",)),
+    # The label in an element of its own, the name its tail, in a longer paragraph.
+    ("<p>The series goes on next week with the winter timetable and the night boats.<br>"
+     "<strong>Text:</strong> Maren Holt<br><strong>Photos:</strong> Jonas Keller</p>",
+     ("Maren Holt",)),
     # The date first, the byline after it.
     ('<div class="gallery-meta">Posted on September 21, 2024 by Maren Holt</div>',
      ("Maren Holt",)),

@@ -216,6 +216,12 @@ def _byline_in_line(owner, label: str) -> tuple[str, ...]:
     """The byline part of the line that ``owner`` (the element holding the label) prints:
     the nearest enclosing element whose text goes beyond the label, read field by field."""
     line = _line_text(owner)
+    if len(line) <= len(label) + 2 and (owner.tail or "").strip():
+        # "<strong>Autor:</strong> Ana Ruiz<br>" in a longer paragraph: the name is the
+        # label's tail, up to the next element.
+        with_tail = clean_text(f"{line} {owner.tail}")
+        if _is_writer_line(with_tail):
+            return (with_tail,)
     while len(line) <= len(label) + 2 and owner.getparent() is not None:
         owner = owner.getparent()
         line = _line_text(owner)
