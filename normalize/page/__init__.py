@@ -162,11 +162,12 @@ def parse(
     sites = [*site_names, *_site_names(root, meta, fields, canonical or url)]
     fields.title = _shown_title(root, _strip_site_name(fields.title, sites))
     declared_authors = fields.authors
-    fields.authors = choose_authors((lambda: declared_authors, lambda: byline,
-                                     lambda: shown_authors, lambda: printed_byline(untouched()),
-                                     lambda: engine_authors(untouched()), lambda: footer,
-                                     lambda: dated_name_line(untouched())),
-                                    sites)
+    fields.authors = choose_authors(((lambda: declared_authors, False), (lambda: byline, True),
+                                     (lambda: shown_authors, True),
+                                     (lambda: printed_byline(untouched()), True),
+                                     (lambda: engine_authors(untouched()), False),
+                                     (lambda: footer, True),
+                                     (lambda: dated_name_line(untouched()), True)), sites)
     page_url = canonical or _absolute(fields.url, base) or url
     extra = (Note(NoteKind.BODY, f"{choice.candidate.name if choice.candidate else 'none'}: "
                       f"{choice.reason}"),) + title_notes

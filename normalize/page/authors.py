@@ -1,8 +1,10 @@
 """Choosing a page's bylines among the places that name them.
 
 A page names its authors in several places, with varying care: the declared metadata (JSON-LD,
-microdata, ``<meta name="author">``), a byline element, a "By X" line above the text,
-trafilatura's author reading, and an author line after the text. Many sites declare their own
+microdata, ``<meta name="author">``), a byline element, a "By X" line above the text, a
+labelled line anywhere else on the page (:func:`printed_byline`), trafilatura's author reading,
+an author line after the text, and a "date | name" line beside the headline
+(:func:`dated_name_line`). Many sites declare their own
 name as the author (``"author": "Daily Post"``) and print the reporter's byline on the page:
 a candidate that is only the site's name does not stop the search. A page that names nobody
 else (a one-person blog whose site is its author's name, a press office) keeps the site's name.
@@ -25,11 +27,13 @@ from normalize.page.visible import (_CLOCK_TIME, _is_byline, _is_not_byline_area
 from normalize.text import clean_text, html_to_text
 
 
-def choose_authors(candidates: Iterable[Callable[[], tuple[str, ...]]],
+def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], bool]],
                    site_names: Iterable[str]) -> tuple[str, ...]:
     """The bylines of the first candidate that names someone besides the site.
 
-    ``candidates`` are called in order (the later ones cost more: trafilatura re-reads the
+    ``candidates`` are ``(read, printed)`` pairs: ``read`` gives the candidate's bylines,
+    ``printed`` says whether they are lines as the page prints them (with their labels). They
+    are called in order (the later ones cost more: trafilatura re-reads the
     page) until one gives a byline that is not only one of ``site_names``; parts that are the
     site's name are dropped from it ("Ana Ruiz, Daily Post" gives "Ana Ruiz"). When every
     candidate is empty or the site's name, the first site-name byline is kept: the page's only
@@ -46,7 +50,7 @@ def choose_authors(candidates: Iterable[Callable[[], tuple[str, ...]]],
     site_only: tuple[str, ...] = ()
     unread: tuple[str, ...] = ()
     readers = iter(candidates)
-    for read in readers:
+    for read, _printed in readers:
         found = read()
         if not found:
             continue
@@ -103,7 +107,9 @@ def _same_persons(bylines: tuple[str, ...], persons: list[str]) -> bool:
 def _printed_instead(kept: tuple[str, ...], readers) -> tuple[str, ...]:
     """The first later candidate that prints a labelled byline ("By X") of full names which
     may stand for ``kept`` (see :func:`choose_authors`), or ``()``."""
-    for read in readers:
+    for read, printed in readers:
+        if not printed:
+            continue  # trafilatura's reading costs a parse and has no labels
         found = read()
         if not found or not all(BYLINE_LABEL.match(b) for b in found):
             continue
@@ -175,24 +181,26 @@ def printed_byline(root) -> tuple[str, ...]:
     untouched copy of the page. A label that reads as a copyright ("©") is a picture's or the
     site's credit, not a byline. Returns ``()`` when no line reads as one.
     """
-    for el in root.iter(etree.Element):
-        if el.tag in _UNSHOWN:
+    # The text nodes in one walk in C: most are passed over before their element is looked at.
+    for text in root.xpath("//text()"):
+        head = text.lstrip(_LEAD)
+        if not head or head[:1] == "©":
             continue
-        for text, owner in ((el.text, el), (el.tail, el.getparent())):
-            head = (text or "").lstrip(_LEAD)
-            if owner is None or not head or head[:1] == "©":
-                continue
-            words = head.split(None, 1)
-            if head[:1].isdigit() or (words and words[0].casefold() in _DATE_WORDS):
-                head = without_date(head)  # "Posted on May 2, 2024 by Jane Doe"
-            label = BYLINE_LABEL.match(head)
-            if label is None:
-                continue
-            if _passed_over(owner):
-                continue
-            found = _byline_in_line(owner, head[:label.end()].strip())
-            if found:
-                return found
+        words = head.split(None, 1)
+        if head[:1].isdigit() or (words and words[0].casefold() in _DATE_WORDS):
+            head = without_date(head)  # "Posted on May 2, 2024 by Jane Doe"
+        label = BYLINE_LABEL.match(head)
+        if label is None:
+            continue
+        el = text.getparent()
+        if el is None or (el.tag in _UNSHOWN and not text.is_tail):
+            continue  # a script's text is no line of the page; what follows it is
+        owner = el.getparent() if text.is_tail else el
+        if owner is None or _passed_over(owner):
+            continue
+        found = _byline_in_line(owner, head[:label.end()].strip())
+        if found:
+            return found
     return ()
 
 
