@@ -28,6 +28,10 @@ logger = logging.getLogger(__name__)
 BYLINE_LABEL = re.compile(
     r"^(?:(?:written|reported|reporting|text|story|words|posted|published|submitted|"
     r"contributed|article)\s+by|post\s+author|escrito\s+por|texto\s+de|"
+    # The writer who also took the pictures or led the interview: "Text & Fotos:",
+    # "Text und Interview:", "Texto y fotos:".
+    r"(?:text|texto|texte|words)\s*(?:&|\+|und|and|y|e|et)\s*(?:fotos?|photos?|bilder|"
+    r"interview|entrevista|illustrations?)\s*:|"
     r"un\s+article\s+de|ein\s+bericht\s+von|un\s+articolo\s+di|"
     # "Posted by", "Erstellt von", "Publié par", "Publicado por", "Scritto da", "Geplaatst door"
     r"(?:geschrieben|verfasst|erstellt|gespeichert|veröffentlicht|eingestellt|gepostet|"
@@ -101,6 +105,8 @@ _DATE_IN_BYLINE = re.compile(
     r"\b(?:" + _MONTH_NAMES + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|"
     r"\b(?:" + _MONTH_NAMES + r")\.?\s+\d{4}\b).*$",
     re.IGNORECASE | re.DOTALL)
+# The same date without what follows it.
+_DATE_ALONE = re.compile(_DATE_IN_BYLINE.pattern[:-len(".*$")], re.IGNORECASE)
 # What a date or a category link cut off leaves dangling: "Isabella Ruiz am" (the date was a
 # <time> element), "By Jane Doe in" (the section was a link).
 _DANGLING = re.compile(r"\s+(?:am|on|in|le|el|il|em|en|um|dans)\s*$")
@@ -114,12 +120,26 @@ _POST_NOMINAL_TAIL = re.compile(r",?\s+(?:(?i:ph\.?\s?d\.?)|M\.D\.|MBA|MPH)$")
 _ABBREVIATED_END = re.compile(r"(?:^|[\s.])(?:[^\W\d_]|Jr|Sr|Jun|Sen)$")
 
 
-def _without_date(field: str) -> str:
+# What a leading date leaves before the byline it dates: "Posted on September 21, 2020 by
+# Jane Doe", "Publié le 3 mars 2021 par X", "Am 21. April 2020, 14:30 Uhr von X".
+_AFTER_LEADING_DATE = re.compile(
+    r"^[^\W_]*(?:[\s,]+(?:\d{4}|\d{1,2}[:.h]\d{2}(?:\s*(?:am|pm|uhr|h))?|um|at|à|a\s+las))*"
+    r"[\s,]+(?=(?:by|von|par|por|door|di|de)\s)", re.IGNORECASE)
+
+
+def without_date(field: str) -> str:
     """``field`` without the date printed in it and what follows the date; a field that
-    starts with its date is left as it is."""
+    starts with its date keeps what follows it when that is a byline ("Posted on May 2, 2024
+    by Jane Doe" gives "by Jane Doe"), else is left as it is."""
     match = _DATE_IN_BYLINE.search(field)
     if match is not None and match.start() > 0:
         return field[:match.start()]
+    if match is not None:
+        date = _DATE_ALONE.search(field)
+        rest = field[date.end():] if date else ""
+        lead = _AFTER_LEADING_DATE.match(rest)
+        if lead:
+            return rest[lead.end():]
     return field
 
 
@@ -173,6 +193,11 @@ _SURNAME_START = re.compile(r"^(?:van|von|de|da|di|del|der|dos|das|du|af|zu)\s+(
 # A user name printed as the byline ("gizzmo", "reineckefuchs"): one lower-case word of letters,
 # which no role or newsroom word is.
 _HANDLE = re.compile(r"^[^\W\d_][^\W_]*(?:[._-][^\W_]+)*$")
+
+
+# A user name with digits ("freeman1984", "Marianne1", "c1ph4"): one word that starts with
+# letters; a date, a count or an address has a separator, a space or a leading digit.
+_NUMBERED_HANDLE = re.compile(r"^[^\W\d_]{2,}[^\W_]*$")
 
 
 # What byline elements print beside or instead of a name: an "Edit" link for the site's
@@ -247,7 +272,7 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
     persons: list[str] = []
     agency: str | None = None
     for field in _FIELDS.split(text):
-        field = _strip_label(_without_date(clean_text(field)))
+        field = _strip_label(without_date(clean_text(field)))
         # Parentheses hold an agency ("Ana Gómez (EFE)"), a place or an address: never a person.
         # Innermost first, until none is left ("((EFE))" leaves no "( )" behind).
         while (inners := _PARENTHESIZED.findall(field)):
@@ -280,6 +305,7 @@ def _read_segment(segment: str) -> tuple[str | None, str | None]:
     if _is_newsroom(segment) or _is_role(segment):
         match = find_agency_match(segment)  # "Redacción EFE", "corresponsal de AFP"
         return _name_after_role(segment), match.printed if match else None
-    if _NOISE.search(segment) or len(segment.split()) > 6:
+    if (_NOISE.search(segment) and not _NUMBERED_HANDLE.match(segment)) \
+            or len(segment.split()) > 6:
         return None, None  # an address, a date or a sentence, not a name
     return segment, None

@@ -164,6 +164,17 @@ def test_an_article_line_with_its_date_and_time_above_the_text() -> None:
 @pytest.mark.parametrize("line, names", [
     # A blog prints its author's user name.
     ("gullwing", ("gullwing",)), ("von harbourfox", ("harbourfox",)),
+    # With digits in it; a date, a count or a phone number is still none.
+    ("freeman1984", ("freeman1984",)), ("by Marianne1", ("Marianne1",)), ("Mai 2020", ()),
+    ("12 comments", ()), ("Tel. 040 123", ()),
+    # A leading date keeps the byline after it.
+    ("Posted on May 2, 2024 by Maren Holt", ("Maren Holt",)),
+    ("Publié le 3 mars 2024 par Yann Le Goff", ("Yann Le Goff",)),
+    ("Am 21. April 2024, 14:30 Uhr von Jonas Keller", ("Jonas Keller",)),
+    ("Posted on May 2, 2024 in Sports", ()),
+    # The writer who also took the pictures.
+    ("Text & Fotos: Jonas Keller", ("Jonas Keller",)),
+    ("Text und Interview: Jonas Keller", ("Jonas Keller",)),
     # Roles, newsrooms and content-system accounts are no person.
     ("editor", ()), ("redacción", ()), ("admin", ()),
     # Buttons and links printed in the byline element.
@@ -176,3 +187,98 @@ def test_user_names_and_furniture(line: str, names: tuple[str, ...]) -> None:
 def test_a_byline_element_with_no_name_does_not_stop_the_search() -> None:
     follow = '<div class="author-info"><a href="/follow">Follow</a></div>'
     assert authors(page(before=follow, after="<p>Text: Maren Holt</p>")) == ("Maren Holt",)
+
+
+# --- Bylines printed without telling markup, outside the text ---------------------------------
+
+@pytest.mark.parametrize("line, names", [
+    # A label and the name in elements of their own, in a meta line with other fields.
+    ('<div class="meta"><span>Local</span> | <span>By</span><a href="/staff/7">Maren Holt</a>'
+     ' | <time>May 2, 2024</time></div>', ("Maren Holt",)),
+    ('<ul class="hero"><li><span>\n  von Jonas Keller\n</span></li></ul>', ("Jonas Keller",)),
+    ('<p><strong>Autor:</strong> <a href="/p/9">Ana Ruiz</a></p>', ("Ana Ruiz",)),
+    # The label in an element of its own, the name its tail, in a longer paragraph.
+    ("<p>The series goes on next week with the winter timetable and the night boats.<br>"
+     "<strong>Text:</strong> Maren Holt<br><strong>Photos:</strong> Jonas Keller</p>",
+     ("Maren Holt",)),
+    # The date first, the byline after it.
+    ('<div class="gallery-meta">Posted on September 21, 2024 by Maren Holt</div>',
+     ("Maren Holt",)),
+    # A line that is only white space of another kind than the label's lead.
+    ('<p>\u2003</p><p>By Maren Holt</p>', ("Maren Holt",)),
+])
+def test_a_byline_line_without_markup_above_the_article(line: str,
+                                                        names: tuple[str, ...]) -> None:
+    data = page().replace(b"<article>", f"<div class='top'>{line}</div><article>".encode())
+    assert authors(data) == names
+
+
+@pytest.mark.parametrize("line", [
+    # A source, a copyright, a language menu, a series, an office: no writer.
+    "<p>Quelle: Harbour Office</p>", "<p>© Tomas Berg</p>",
+    '<div class="lang"><a>DE</a> <a>EN</a></div>', "<h4>By Invitation</h4>",
+    "<p>By U.S. CUSTOMS AND BORDER PROTECTION</p>", "<p>Text Without Notes</p>",
+])
+def test_lines_that_only_look_like_bylines_name_no_author(line: str) -> None:
+    assert authors(page(outside=f"<aside>{line}</aside>")) == ()
+
+
+def test_a_byline_box_holding_only_a_date_does_not_hide_the_next() -> None:
+    boxes = ('<span class="post-author">Publiziert am</span>'
+             '<span class="author vcard"><a class="url fn n" href="/u/1">harbourfox</a></span>')
+    assert authors(page(before=boxes)) == ("harbourfox",)
+
+
+@pytest.mark.parametrize("declared, printed, names", [
+    # A first name or a user name in the metadata, the full name printed.
+    ("Maren", "<p>By Maren Holt</p>", ("Maren Holt",)),
+    ("maren_holt", "<p>Autor: Maren Holt</p>", ("Maren Holt",)),
+    # An organisation in the metadata, a reporter printed.
+    ("Harbour Media GmbH", "<p>Von Jonas Keller</p>", ("Jonas Keller",)),
+    # A user name that is not the printed person stays: a pseudonym is the author's choice.
+    ("gullwing", "<p>By Maren Holt</p>", ("gullwing",)),
+])
+def test_a_declared_name_in_short_form_gives_way_to_the_printed_full_name(
+        declared: str, printed: str, names: tuple[str, ...]) -> None:
+    head = f'<meta name="author" content="{declared}">'
+    assert authors(page(head, outside=f"<aside>{printed}</aside>")) == names
+
+
+@pytest.mark.parametrize("line, names", [
+    ("<small>04.02.2024 | 13:10 Uhr | Maren Holt</small>", ("Maren Holt",)),
+    ("<p>11.12.2023 - Jonas Keller</p>", ("Jonas Keller",)),
+    # A place or an office beside the date is no author; nor is a name without a date.
+    ("<p>11.12.2023 - Harbour Office</p>", ()),
+    ("<p>Maren Holt</p>", ()),
+])
+def test_a_dated_name_line_beside_the_headline(line: str, names: tuple[str, ...]) -> None:
+    data = page().replace(b"</h1>", f"</h1>{line}".encode())
+    assert authors(data) == names
+
+
+def test_the_printed_byline_search_passes_over_blank_lines_of_any_white_space() -> None:
+    from lxml import html
+
+    from normalize.page.authors import printed_byline
+    root = html.fromstring("<html><body><p>\u2003</p><p>\u00a0\u2003x</p>"
+                           "<div><span>By</span><a href='/s/1'>Maren Holt</a></div></body></html>")
+    assert printed_byline(root) == ("By Maren Holt",)
+
+
+def test_an_author_link_with_a_line_break_and_twice_escaped_metadata() -> None:
+    link = ('<p><a rel="author" href="/a/1">Maren Holt</a> '
+            '<a rel="author" href="/a/1">SHOW ALL ARTICLES OF<br>Maren Holt</a></p>')
+    assert authors(page(before=link)) == ("Maren Holt",)
+    head = '<meta name="author" content="Ana Mar&amp;iacute;a Ruiz">'
+    assert authors(page(head)) == ("Ana María Ruiz",)
+
+
+def test_the_site_named_as_its_address_spells_it_does_not_hide_the_byline() -> None:
+    head = '<meta name="author" content="Daily Post">'
+    data = page(head, before='<p class="byline">By Maren Holt</p>')
+    assert authors(data, url="https://www.dailypost.example/news/ferries") == ("Maren Holt",)
+
+
+def test_the_place_after_the_outlets_name_in_a_byline_is_no_author() -> None:
+    byline = '<p class="byline">By Maren Holt, Harbour Gazette, Stavanger</p>'
+    assert authors(page(before=byline)) == ("Maren Holt",)

@@ -1,8 +1,10 @@
 """Choosing a page's bylines among the places that name them.
 
 A page names its authors in several places, with varying care: the declared metadata (JSON-LD,
-microdata, ``<meta name="author">``), a byline element, a "By X" line above the text,
-trafilatura's author reading, and an author line after the text. Many sites declare their own
+microdata, ``<meta name="author">``), a byline element, a "By X" line above the text, a
+labelled line anywhere else on the page (:func:`printed_byline`), trafilatura's author reading,
+an author line after the text, and a "date | name" line beside the headline
+(:func:`dated_name_line`). Many sites declare their own
 name as the author (``"author": "Daily Post"``) and print the reporter's byline on the page:
 a candidate that is only the site's name does not stop the search. A page that names nobody
 else (a one-person blog whose site is its author's name, a press office) keeps the site's name.
@@ -10,44 +12,112 @@ else (a one-person blog whose site is its author's name, a press office) keeps t
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Callable, Iterable
 
 from lxml import etree
 
-from normalize.bylines import parse_byline
+from normalize.bylines import BYLINE_LABEL, parse_byline, without_date
 from normalize.page.dom import _is_element
+from normalize.page.pictures import _in_picture
 from normalize.page.engine import page_authors
-from normalize.page.visible import _is_byline, _is_not_byline_area, _without_site
+from normalize.page.visible import (_CLOCK_TIME, _is_byline, _is_not_byline_area,
+                                    _looks_like_name, _parse_text_date, _without_site)
 from normalize.text import clean_text, html_to_text
 
 
-def choose_authors(candidates: Iterable[Callable[[], tuple[str, ...]]],
+def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], bool]],
                    site_names: Iterable[str]) -> tuple[str, ...]:
     """The bylines of the first candidate that names someone besides the site.
 
-    ``candidates`` are called in order (the later ones cost more: trafilatura re-reads the
+    ``candidates`` are ``(read, printed)`` pairs: ``read`` gives the candidate's bylines,
+    ``printed`` says whether they are lines as the page prints them (with their labels). They
+    are called in order (the later ones cost more: trafilatura re-reads the
     page) until one gives a byline that is not only one of ``site_names``; parts that are the
     site's name are dropped from it ("Ana Ruiz, Daily Post" gives "Ana Ruiz"). When every
     candidate is empty or the site's name, the first site-name byline is kept: the page's only
     author is the site itself. A byline in which :func:`normalize.bylines.parse_byline` reads
     neither a person nor an agency (a "Follow" button, "Redaktion") is kept only when no
-    candidate has better. Returns ``()`` when no candidate names anyone.
+    candidate has better. A byline that is an organisation ("Deutsche Welle", "LN") or no
+    full name ("Todd", "gabor_munier") gives way to a later printed byline ("By Todd Bates")
+    naming full names of the same persons, or any persons when it was an organisation.
+    Returns ``()`` when no candidate names anyone.
     """
     sites = set(site_names)
+    # The site's name as its address spells it ("elcolombiano" for "El Colombiano").
+    spelled = {_letters(site) for site in sites} - {""}
     site_only: tuple[str, ...] = ()
     unread: tuple[str, ...] = ()
-    for read in candidates:
+    readers = iter(candidates)
+    for read, _printed in readers:
         found = read()
         if not found:
             continue
-        kept = _without_site(found, sites)
+        kept = tuple(a for a in _without_site(found, sites) if _letters(a) not in spelled)
         if kept and any(parse_byline(a) != ((), None) for a in kept):
+            if _is_organisation(kept) or not _names_full_name(kept):
+                return _printed_instead(kept, readers) or kept
             return kept
         if kept:
             unread = unread or kept
         else:
             site_only = site_only or found
     return site_only or unread
+
+
+# What marks an organisation's name as a byline: a legal form, a press word, a domain, an
+# acronym ("LN", "DPA" are agencies and papers, not persons).
+_ORGANISATION = re.compile(
+    r"\b(?:e\.\s?V|GmbH|AG|Verlag|Magazin|Zeitung|Redaktion|Stiftung|News|Media|Online)\b|"
+    r"\.(?:com|de|at|ch|net|org|it|fr|es)\b|@|^[A-ZÄÖÜ]{2,4}$")
+# A full name: two words or more, capitalized, without digits, underscores or a domain.
+_NOT_FULL_NAME = re.compile(r"[\d_@]|\.(?:com|de|net|org)\b")
+
+
+def _is_full_name(person: str) -> bool:
+    return len(person.split()) >= 2 and person[:1].isupper() \
+        and not _NOT_FULL_NAME.search(person)
+
+
+def _is_organisation(bylines: tuple[str, ...]) -> bool:
+    return any(_ORGANISATION.search(b) for b in bylines)
+
+
+def _names_full_name(bylines: tuple[str, ...]) -> bool:
+    return any(_is_full_name(p) for b in bylines for p in parse_byline(b)[0])
+
+
+def _letters(text: str) -> str:
+    """Only the letters of ``text``, case-folded and without accents ("Gàbor" -> "gabor")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if c.isalpha())
+
+
+def _same_persons(bylines: tuple[str, ...], persons: list[str]) -> bool:
+    """Whether ``persons`` (full names) are the persons ``bylines`` name in a shorter form:
+    a first name ("Todd"), or a user name made of the name ("arianschlichenmayer",
+    "gabor_munier")."""
+    named = [p for b in bylines for p in parse_byline(b)[0]]
+    words = {_letters(w) for p in named for w in re.split(r"[\s._-]+", p) if len(_letters(w)) >= 3}
+    wholes = {_letters(p) for p in named}
+    return any(_letters(w) in words for p in persons for w in p.split()) \
+        or any(_letters(p) in wholes for p in persons)
+
+
+def _printed_instead(kept: tuple[str, ...], readers) -> tuple[str, ...]:
+    """The first later candidate that prints a labelled byline ("By X") of full names which
+    may stand for ``kept`` (see :func:`choose_authors`), or ``()``."""
+    for read, printed in readers:
+        if not printed:
+            continue  # trafilatura's reading costs a parse and has no labels
+        found = read()
+        if not found or not all(BYLINE_LABEL.match(b) for b in found):
+            continue
+        persons = [p for b in found for p in parse_byline(b)[0]]
+        if persons and all(_is_full_name(p) for p in persons) and (
+                _is_organisation(kept) or _same_persons(kept, persons)):
+            return found
+    return ()
 
 
 def engine_authors(root) -> tuple[str, ...]:
@@ -83,7 +153,7 @@ def footer_byline(container, blocks: list) -> tuple[str, ...]:
             if not _is_not_byline_area(el):
                 lines.extend(_lines(el)[:_FOOTER_LINES])
     for line in reversed(lines):
-        if len(line) <= _FOOTER_CHARS and _is_byline(line):
+        if len(line) <= _FOOTER_CHARS and _is_writer_line(line):
             return (line,)
     return ()
 
@@ -91,3 +161,183 @@ def footer_byline(container, blocks: list) -> tuple[str, ...]:
 def _lines(el) -> list[str]:
     text = html_to_text(etree.tostring(el, encoding="unicode", with_tail=False))
     return [line for line in (clean_text(t) for t in text.split("\n")) if line]
+
+
+#: Elements whose text is no printed line of the page.
+_UNSHOWN = {"script", "style", "noscript", "template", "textarea", "title", "head", "select",
+            "option", "button", "svg"}
+#: A printed byline line is short: longer, a "by" starts a sentence of the text.
+_LINE_CHARS = 120
+# Separators between the fields of a meta line ("yas! | By Jane Doe | April 13, 2020").
+_LINE_FIELDS = re.compile(r"\s*[|·•]\s*|\s+[–—-]\s+")
+# What may stand before a label in its text node: a separator or an icon's text.
+_LEAD = " \t\r\n|·•–—-:\u00a0"
+
+
+def printed_byline(root) -> tuple[str, ...]:
+    """The first line the page prints as a byline ("By Jane Doe", "| Von Jonas Keller |",
+    "<strong>Autor:</strong> Ana Ruiz"), wherever it stands outside the comments, tag lists,
+    breadcrumbs and pictures: for pages whose byline has no telling markup. ``root`` is an
+    untouched copy of the page. A label that reads as a copyright ("©") is a picture's or the
+    site's credit, not a byline. Returns ``()`` when no line reads as one.
+    """
+    # The text nodes in one walk in C: most are passed over before their element is looked at.
+    for text in root.xpath("//text()"):
+        head = text.lstrip(_LEAD)
+        if not head or head[:1] == "©":
+            continue
+        words = head.split(None, 1)
+        if head[:1].isdigit() or (words and words[0].casefold() in _DATE_WORDS):
+            head = without_date(head)  # "Posted on May 2, 2024 by Jane Doe"
+        label = BYLINE_LABEL.match(head)
+        if label is None:
+            continue
+        el = text.getparent()
+        if el is None or (el.tag in _UNSHOWN and not text.is_tail):
+            continue  # a script's text is no line of the page; what follows it is
+        owner = el.getparent() if text.is_tail else el
+        if owner is None or _passed_over(owner):
+            continue
+        found = _byline_in_line(owner, head[:label.end()].strip())
+        if found:
+            return found
+    return ()
+
+
+# Words a line that begins with its date begins with.
+_DATE_WORDS = {"posted", "published", "publié", "publicado", "veröffentlicht", "am", "on",
+               "le", "el", "il"}
+
+
+def _passed_over(el) -> bool:
+    """Whether ``el`` sits in a picture, the comments, a tag list or the breadcrumbs."""
+    return _in_picture(el) or any(_is_not_byline_area(a) for a in (el, *el.iterancestors()))
+
+
+def _line_text(el) -> str:
+    """An element's text with its parts apart: a label and the name after it are often in
+    elements of their own with no space between them ("<span>By</span><a>Jane Doe</a>")."""
+    return clean_text(" ".join(el.itertext()))
+
+
+def _byline_in_line(owner, label: str) -> tuple[str, ...]:
+    """The byline part of the line that ``owner`` (the element holding the label) prints:
+    the nearest enclosing element whose text goes beyond the label, read field by field."""
+    line = _line_text(owner)
+    if len(line) <= len(label) + 2 and (owner.tail or "").strip():
+        # "<strong>Autor:</strong> Ana Ruiz<br>" in a longer paragraph: the name is the
+        # label's tail, up to the next element.
+        with_tail = clean_text(f"{line} {owner.tail}")
+        if _is_writer_line(with_tail):
+            return (with_tail,)
+    while len(line) <= len(label) + 2 and owner.getparent() is not None:
+        owner = owner.getparent()
+        line = _line_text(owner)
+    if len(line) > _LINE_CHARS:
+        return ()
+    for part in _LINE_FIELDS.split(line):
+        part = without_date(part).strip(" ,;")
+        if _is_writer_line(part):
+            return (part,)
+    return ()
+
+
+def _is_writer_line(line: str) -> bool:
+    """Whether a line found away from the headline is a byline: a label that introduces a
+    writer, then persons' names (:func:`_printed_label`, :func:`_reads_as_people`)."""
+    label = BYLINE_LABEL.match(line)
+    return bool(label) and _is_byline(line) and _printed_label(label.group(0)) \
+        and _reads_as_people(line[label.end():])
+
+
+# Labels that name a source, an agency or a copyright holder, not who wrote the text.
+_NOT_WRITER_LABELS = re.compile(
+    r"^(?:©|(?:sources?|fuentes?|fonte|fonti|quelle|agencia|agência|agence|agentur|agenzia|"
+    r"agency|interview|entrevista)\b)", re.I)
+# Labels that are also words of a heading or a name when printed without a colon ("Text
+# Without Notes", "Di Dienstag", "DE EN" in a language menu).
+_COLON_LABELS = re.compile(r"^(?:text|texto|texte|autor|autora|autorin|auteur|author|"
+                           r"reportage)\s*$", re.I)
+_PARTICLES = {"di", "de", "da", "van", "av", "af"}
+
+
+def _printed_label(label: str) -> bool:
+    """Whether a label found anywhere on the page introduces a byline: not a source's or a
+    copyright's label, a word that needs its colon, a name's particle or a logo's capitals."""
+    word = label.strip(" :")
+    if _NOT_WRITER_LABELS.match(word) or (_COLON_LABELS.match(word) and ":" not in label):
+        return False
+    if word.casefold() in _PARTICLES and word != word.casefold():
+        return False
+    return not (word.isupper() and len(word) > 2)
+
+
+# Words of an institution's name: an office, not a person, signs such a line.
+_INSTITUTION = {"customs", "protection", "department", "ministry", "office", "agency",
+                "police", "university", "universität", "universidad", "université",
+                "institute", "institut", "instituto", "association", "verband", "ministerium",
+                "amt", "press", "presse", "team", "invitation", "method", "werbeagentur",
+                "agentur", "gmbh", "inc", "ltd", "ag", "e.v"}
+
+
+def _reads_as_people(names: str) -> bool:
+    """Whether what a label introduces reads as persons: each a name of at least two words
+    ("By Invitation", "By Method" are series titles), none an institution's."""
+    persons, _agency = parse_byline(names)
+    return bool(persons) and all(
+        len(p.split()) >= 2 and not any(w.casefold().strip(".") in _INSTITUTION
+                                        for w in p.split())
+        for p in persons)
+
+
+#: How far from the headline a dated line is looked for: siblings of the headline and of the
+#: element around it, on either side.
+_HEADLINE_SIBLINGS = 3
+_DATED_LINE_CHARS = 80
+_DATED_FIELDS = re.compile(r"\s+[|·•—–-]\s+|\s*[|·•]\s*")
+
+
+def dated_name_line(root) -> tuple[str, ...]:
+    """The name in a meta line beside the headline that prints a date and a name without a
+    label ("04.02.2022 | 13:10 Uhr | Uta Helkenberg", "11.12.2019 - Amelie Loevenich"), or
+    ``()``. Only next to the page's first ``<h1>``: further away, such lines are teasers."""
+    headline = next(root.iter("h1"), None)
+    if headline is None:
+        return ()
+    near = []
+    for el in (headline, headline.getparent()):
+        if el is None:
+            continue
+        near += list(el.itersiblings(preceding=True))[:_HEADLINE_SIBLINGS]
+        near += list(el.itersiblings())[:_HEADLINE_SIBLINGS]
+    for el in near:
+        if not _is_element(el) or el.tag in _UNSHOWN \
+                or len(el.text_content()) > 2 * _DATED_LINE_CHARS or _passed_over(el):
+            continue
+        for line in _lines(el):
+            name = _name_beside_date(line)
+            if name:
+                return (name,)
+    return ()
+
+
+def _name_beside_date(line: str) -> str | None:
+    """The one name field of a line whose other fields are a date and times, or ``None``."""
+    if len(line) > _DATED_LINE_CHARS:
+        return None
+    names, dated = [], False
+    for field in (f for f in _DATED_FIELDS.split(line) if f):
+        if _CLOCK_TIME.fullmatch(field) or _CLOCK_TIME.fullmatch(field.rstrip(" Uhr")):
+            continue
+        if len(field) <= 40 and _parse_text_date(field):
+            dated = True
+            continue
+        names.append(field)
+    if not dated or len(names) != 1:
+        return None
+    name = names[0]
+    label = BYLINE_LABEL.match(name)
+    bare = name[label.end():] if label else name
+    if _looks_like_name(bare) and _reads_as_people(bare):
+        return name
+    return None

@@ -5,13 +5,14 @@ above the text (the headline is :mod:`normalize.page.titles`' work, dates themse
 from __future__ import annotations
 
 import copy
+import html
 import re
 from datetime import datetime
 from typing import Iterable
 
 from lxml import etree
 
-from normalize.bylines import BYLINE_LABEL
+from normalize.bylines import BYLINE_LABEL, parse_byline
 from normalize.text import clean_text, html_to_text
 from normalize.page.dom import _BLOCK_CHILD, _is_element, _names, _text, _tokens
 from normalize.page.dates import _parse_text_date, _printed_date
@@ -38,7 +39,9 @@ def _author_list(values: Iterable[str]) -> tuple[str, ...]:
     Reading them ("By A and B, Rome correspondent") is :mod:`normalize.bylines`' work, which
     :func:`normalize.wire.enrich` applies to every record, so it is not done twice here.
     """
-    texts = (clean_text(html_to_text(v) if "<" in (v or "") else v) for v in values)
+    # Some sites escape their metadata twice ("Redacci&oacute;n").
+    texts = (clean_text(html_to_text(v) if "<" in (v or "") else html.unescape(v or ""))
+             for v in values)
     names = (t.strip(" |·-–—,") for t in texts)
     return tuple(dict.fromkeys(n for n in names if n and not _ADDRESS.match(n)))
 
@@ -66,7 +69,9 @@ def _without_site(authors: tuple[str, ...], site_names: set[str]) -> tuple[str, 
     kept = []
     for author in authors:
         parts = re.split(r"\s*,\s*|\s+[|–—-]\s+", author)
-        rest = [p for p in parts if p.casefold() not in wanted]
+        at = next((i for i, p in enumerate(parts) if p.casefold() in wanted), None)
+        # What follows the outlet's name is where it filed from ("X, BBC News, Washington").
+        rest = [p for p in (parts[:at] if at else parts) if p.casefold() not in wanted]
         if len(rest) == len(parts):
             kept.append(author)
         elif rest:
@@ -117,10 +122,13 @@ def _in_not_byline_area(el) -> bool:
 def _find_byline(root, scope) -> tuple[str, ...]:
     """Author names from the visible byline: ``rel=author`` links, else a byline element;
     never from the comments, a tag list or the breadcrumbs."""
+    unread: tuple[str, ...] = ()
     for area in (scope, root):
         if area is None:
             continue
-        links = [_text(a) for a in area.xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")
+        # A link's parts apart: "View all posts by<br>Jane Doe" is no "byJane Doe".
+        links = [clean_text(" ".join(a.itertext()))
+                 for a in area.xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")
                  if not _in_not_byline_area(a)]
         if any(links):
             return _author_list(links)
@@ -141,8 +149,12 @@ def _find_byline(root, scope) -> tuple[str, ...]:
             )) and not _in_picture(el) and not _in_not_byline_area(el):
                 text = _byline_text(el)
                 if text and len(text) <= 120:
-                    return _author_list([text])
-    return ()
+                    # A byline box may print only its label or a date ("Publiziert am") with
+                    # the name in the next one: the first that names someone wins.
+                    if parse_byline(text) != ((), None):
+                        return _author_list([text])
+                    unread = unread or _author_list([text])
+    return unread
 
 
 def _byline_text(el) -> str:
