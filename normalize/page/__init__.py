@@ -125,7 +125,8 @@ def parse(
     standfirst = find_standfirst(root, blocks, fields.title)
     opening = _standfirst_html(standfirst) if standfirst is not None else ""
     ours = candidate("ours", clean_html(absolute_links(
-        opening + "".join(_block_html(b) for b in blocks), base)))
+        opening + "".join(_block_html(b) for b in blocks), base)),
+        standfirst=_text(standfirst) if standfirst is not None else "")
     engine = None
     if engine_text:
         engine = candidate("trafilatura", clean_html(absolute_links(engine_text.html, base)),

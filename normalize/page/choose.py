@@ -32,6 +32,9 @@ class Candidate:
     html: str
     text: str
     link_share: float = 0.0
+    #: The standfirst that opens the text, if any: a declared ``articleBody`` seldom holds it,
+    #: so the distance to that leaves it out.
+    standfirst: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,10 @@ class Choice:
     reason: str
 
 
-def candidate(name: str, html: str, link_texts: frozenset[str] = frozenset()) -> Candidate:
-    """A candidate from its HTML (its text and link share computed here).
+def candidate(name: str, html: str, link_texts: frozenset[str] = frozenset(),
+              standfirst: str = "") -> Candidate:
+    """A candidate from its HTML (its text and link share computed here); ``standfirst``: the
+    text of the standfirst its HTML opens with.
 
     ``link_texts`` are the texts of the page's links: a line of the candidate that is one of
     them counts as linked even when the candidate lost its ``<a>`` (trafilatura's fallback
@@ -57,7 +62,7 @@ def candidate(name: str, html: str, link_texts: frozenset[str] = frozenset()) ->
         lines = [line.strip() for line in text.split("\n") if line.strip()]
         total = sum(map(len, lines)) or 1
         share = max(share, sum(len(line) for line in lines if line in link_texts) / total)
-    return Candidate(name, html, text, min(1.0, share))
+    return Candidate(name, html, text, min(1.0, share), standfirst)
 
 
 def shingles(text: str, size: int = 4) -> Counter:
@@ -104,14 +109,13 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
         # A declared full text is the best referee: the visible candidate closest to it wins,
         # unless none covers half of it (a script-rendered page, or a teaser shown).
         visible = [c for c in present if c is not declared]
-        scored = sorted(((_f1(sh[c.name], sh[declared.name]), -present.index(c), c)
-                         for c in visible), key=lambda t: t[:2], reverse=True)
-        best_f1 = scored[0][0]
+        distance = {c.name: _f1(_without_standfirst(c, sh[c.name]), sh[declared.name])
+                    for c in visible}
+        best_f1 = max(distance.values())
         # Near-equal distances to the declared text say nothing: ours, the first candidate,
-        # leaves out the standfirst and byline trafilatura keeps.
-        best = next(c for c in present if c is not declared
-                    and _f1(sh[c.name], sh[declared.name]) >= best_f1 - _TIE)
-        best_f1 = _f1(sh[best.name], sh[declared.name])
+        # leaves out the byline and credit lines trafilatura keeps.
+        best = next(c for c in visible if distance[c.name] >= best_f1 - _TIE)
+        best_f1 = distance[best.name]
         if best_f1 >= 1 - _TIE and size[declared.name] > size[best.name]:
             # The same text, and the declared one holds more of it (a paragraph the page
             # loads late, a box the visible candidate cut).
@@ -191,6 +195,13 @@ def _shared_span(ours: Candidate, engine: Candidate, ours_sh: Counter) -> Candid
 
 #: Distances to the declared text closer than this are a tie.
 _TIE = 0.05
+
+
+def _without_standfirst(c: Candidate, own: Counter) -> Counter:
+    """The shingles of ``c``'s text less its standfirst's (``own``: all its shingles)."""
+    if not c.standfirst or not c.text.startswith(c.standfirst):
+        return own
+    return shingles(c.text[len(c.standfirst):])
 
 
 def _without_undeclared(visible: Candidate, declared: Candidate) -> Candidate | None:
