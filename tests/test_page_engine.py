@@ -104,6 +104,18 @@ def test_the_standfirst_does_not_count_against_ours_beside_the_declared_text():
     assert choice.candidate.name == "ours" and choice.candidate.text.startswith(dek)
 
 
+def test_a_longer_trafilatura_text_made_of_dropped_furniture_leaves_ours():
+    paras = _prose(4)
+    ours = candidate("ours", "".join(f"<p>{p}</p>" for p in paras))
+    captions = [f"Slide {i}: the harbour board's members on the quay, photographed on day {i} "
+                f"of the dredging works, before the vote of year {2000 + i}" for i in range(12)]
+    engine = candidate("trafilatura", "".join(f"<p>{p}</p>" for p in paras[:2] + captions
+                                              + paras[2:]))
+    assert choose_body(ours, engine, None).candidate is engine  # no furniture said: longer
+    choice = choose_body(ours, engine, None, "\n".join(captions))
+    assert choice.candidate is ours and "furniture" in choice.reason
+
+
 def test_a_declared_text_escaped_as_html_is_read():
     from normalize.page.body import _body_from_text
 

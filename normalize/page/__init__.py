@@ -104,7 +104,7 @@ def parse(
         related.extend(r for r in _read_related(container, base)
                        if r.url not in {x.url for x in related})
         container.drop_tree()
-    _drop_chrome(root)
+    chrome_text = _drop_chrome(root)
     _wrap_loose_text(root)
     if body_hint is None:
         body_hint = _first_element(root.xpath("//*[@itemprop='articleBody']"))
@@ -135,7 +135,7 @@ def parse(
     if fields.article_body:
         declared = candidate("articleBody",
                              clean_html(absolute_links(_body_from_text(fields.article_body), base)))
-    choice = choose_body(ours, engine, declared)
+    choice = choose_body(ours, engine, declared, chrome_text)
     body_html = choice.candidate.html if choice.candidate else ""
     body_text = choice.candidate.text if choice.candidate else ""
     # What our readers missed, the libraries look for on an untouched copy of the page.

@@ -95,8 +95,11 @@ def _overlap(a: Counter, b: Counter) -> tuple[float, float, float]:
 
 
 def choose_body(ours: Candidate | None, engine: Candidate | None,
-                declared: Candidate | None) -> Choice:
-    """Pick the article text; see the module docstring for the evidence used."""
+                declared: Candidate | None, chrome_text: str = "") -> Choice:
+    """Pick the article text; see the module docstring for the evidence used.
+
+    ``chrome_text``: the text of the boxes our search dropped as page furniture.
+    """
     present = [c for c in (ours, engine, declared) if c is not None and c.text.strip()]
     if not present:
         return Choice(None, "no candidate has text")
@@ -145,6 +148,12 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
                                                                  sh[engine.name])
     if size[ours.name] < 0.5 * size[engine.name] and ours_in_engine >= 0.6 \
             and engine.link_share < 0.35:
+        # What trafilatura has beyond ours may be a box we dropped as furniture (a gallery's
+        # fifty captions inside the text): then its being longer is no evidence.
+        beyond = sh[engine.name] - sh[ours.name]
+        if chrome_text and _within(beyond, shingles(chrome_text)) >= 0.8:
+            return Choice(ours, f"trafilatura's longer text is page furniture ours left out "
+                                f"({size[ours.name]}/{size[engine.name]} shingles)")
         return Choice(engine, f"ours is a part of trafilatura's longer text "
                               f"({size[ours.name]}/{size[engine.name]} shingles)")
     if agreement >= 0.8 and engine.link_share < 0.35:
