@@ -8,7 +8,8 @@ from lxml import html as lxml_html
 
 from normalize import parse_bytes
 from normalize.model import STATUS_NOT_ARTICLE
-from normalize.page.body import _collect_blocks, _drop_chrome, _find_container, _wrap_loose_text
+from normalize.page.body import (_collect_blocks, _drop_chrome, _find_container, _wrap_loose_text,
+                                 chrome_text)
 from normalize.page.dom import _text
 
 PARAGRAPHS = [
@@ -171,7 +172,7 @@ def test_a_gallery_inside_the_text_leaves_its_captions_out_and_its_pictures_in()
     page = f"<article><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>{gallery}" \
            f"{''.join(f'<p>{p}</p>' for p in PARAGRAPHS[2:])}</article>"
     root = lxml_html.document_fromstring(f"<html><body>{page}</body></html>")
-    dropped = _drop_chrome(root)
+    dropped = chrome_text(_drop_chrome(root))
     assert "slide 2 of the harbour's photo series" in dropped
     assert root.xpath("//img[@src='/g1.jpg']") and "The quay at dawn" in root.text_content()
     container = _find_container(root, None)

@@ -112,7 +112,7 @@ def test_a_longer_trafilatura_text_made_of_dropped_furniture_leaves_ours():
     engine = candidate("trafilatura", "".join(f"<p>{p}</p>" for p in paras[:2] + captions
                                               + paras[2:]))
     assert choose_body(ours, engine, None).candidate is engine  # no furniture said: longer
-    choice = choose_body(ours, engine, None, "\n".join(captions))
+    choice = choose_body(ours, engine, None, lambda: "\n".join(captions))
     assert choice.candidate is ours and "furniture" in choice.reason
 
 

@@ -44,7 +44,7 @@ from normalize.page.choose import candidate, choose_body, page_kind
 from normalize.page.engine import absolute_links, main_text, page_date
 from normalize.page.authors import choose_authors, engine_authors, footer_byline
 from normalize.page.body import (_article_scope, _block_html, _body_from_text, _collect_blocks,
-                                 _drop_chrome, _find_container, _standfirst_html,
+                                 _drop_chrome, _find_container, _standfirst_html, chrome_text,
                                  _wrap_loose_text, find_standfirst)
 from normalize.page.dom import _text, _absolute, _first, _first_element, _language_code, _load, _locate
 from normalize.page.pictures import _pictures
@@ -104,7 +104,7 @@ def parse(
         related.extend(r for r in _read_related(container, base)
                        if r.url not in {x.url for x in related})
         container.drop_tree()
-    chrome_text = _drop_chrome(root)
+    dropped = _drop_chrome(root)
     _wrap_loose_text(root)
     if body_hint is None:
         body_hint = _first_element(root.xpath("//*[@itemprop='articleBody']"))
@@ -135,7 +135,7 @@ def parse(
     if fields.article_body:
         declared = candidate("articleBody",
                              clean_html(absolute_links(_body_from_text(fields.article_body), base)))
-    choice = choose_body(ours, engine, declared, chrome_text)
+    choice = choose_body(ours, engine, declared, lambda: chrome_text(dropped))
     body_html = choice.candidate.html if choice.candidate else ""
     body_text = choice.candidate.text if choice.candidate else ""
     # What our readers missed, the libraries look for on an untouched copy of the page.

@@ -126,9 +126,9 @@ def _prose_chars(el, outside_lists: bool = False) -> int:
                if not outside_lists or not any(a.tag == "li" for a in p.iterancestors()))
 
 
-def _drop_chrome(root) -> str:
-    """Remove the page furniture from ``root``; return the text of the blocks it held, one a
-    line (a gallery's captions, a list of teasers)."""
+def _drop_chrome(root) -> list:
+    """Remove the page furniture from ``root``; return the boxes removed (whole: their
+    text, :func:`chrome_text`, is wanted only on a few pages)."""
     page_prose = _prose_chars(root)
     dropped = []
     chrome, galleries = [], []
@@ -145,9 +145,16 @@ def _drop_chrome(root) -> str:
     # Dropping an element inside an already dropped one is harmless, so no ancestry check.
     for el in chrome:
         if el.getparent() is not None:
-            dropped.extend(_text(p) for p in el.iter(*_CHROME_TEXT_BLOCKS))
+            dropped.append(el)
             el.drop_tree()
-    return "\n".join(t for t in dropped if t)
+    return dropped
+
+
+def chrome_text(dropped: list) -> str:
+    """The text of the blocks in the boxes :func:`_drop_chrome` removed, one a line (a
+    gallery's captions, a list of teasers)."""
+    texts = (_text(p) for el in dropped for p in el.iter(*_CHROME_TEXT_BLOCKS))
+    return "\n".join(t for t in texts if t)
 
 
 _GALLERY_TEXT = ("p", "h2", "h3", "h4", "h5", "h6")
@@ -157,8 +164,9 @@ def _is_gallery(el, page_prose: int) -> bool:
     """Whether ``el`` is a picture gallery or slideshow box inside the page (not the article
     in a "media" box named for its lightbox gallery, whose paragraphs are not in list items
     the way a gallery's slide captions are)."""
-    if el.tag in ("html", "body", "article", "main", "figure") or not (
-            el.get("class") or el.get("id")):
+    names = _names(el)
+    if ("gallery" not in names and "slideshow" not in names) \
+            or el.tag in ("html", "body", "article", "main", "figure"):
         return False
     if not _tokens(el) & _GALLERY_TOKENS:
         return False

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -95,10 +96,12 @@ def _overlap(a: Counter, b: Counter) -> tuple[float, float, float]:
 
 
 def choose_body(ours: Candidate | None, engine: Candidate | None,
-                declared: Candidate | None, chrome_text: str = "") -> Choice:
+                declared: Candidate | None,
+                chrome_text: Callable[[], str] | None = None) -> Choice:
     """Pick the article text; see the module docstring for the evidence used.
 
-    ``chrome_text``: the text of the boxes our search dropped as page furniture.
+    ``chrome_text`` gives the text of the boxes our search dropped as page furniture (asked
+    for only when trafilatura's text is much longer than ours).
     """
     present = [c for c in (ours, engine, declared) if c is not None and c.text.strip()]
     if not present:
@@ -151,7 +154,7 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
         # What trafilatura has beyond ours may be a box we dropped as furniture (a gallery's
         # fifty captions inside the text): then its being longer is no evidence.
         beyond = sh[engine.name] - sh[ours.name]
-        if chrome_text and _within(beyond, shingles(chrome_text)) >= 0.8:
+        if chrome_text is not None and _within(beyond, shingles(chrome_text())) >= 0.8:
             return Choice(ours, f"trafilatura's longer text is page furniture ours left out "
                                 f"({size[ours.name]}/{size[engine.name]} shingles)")
         return Choice(engine, f"ours is a part of trafilatura's longer text "
