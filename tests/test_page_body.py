@@ -8,7 +8,8 @@ from lxml import html as lxml_html
 
 from normalize import parse_bytes
 from normalize.model import STATUS_NOT_ARTICLE
-from normalize.page.body import _collect_blocks, _drop_chrome, _find_container, _wrap_loose_text
+from normalize.page.body import (_collect_blocks, _drop_chrome, _find_container, _wrap_loose_text,
+                                 chrome_text)
 from normalize.page.dom import _text
 
 PARAGRAPHS = [
@@ -160,3 +161,23 @@ def test_the_standfirst_under_the_headline_opens_the_body():
         body = _standfirst_body(f"<article><h1>Ferry terminal opens</h1>{box}"
                                 f"<div class='article-body'>{text}</div></article>")
         assert body.split("\n") == PARAGRAPHS, box
+
+
+def test_a_gallery_inside_the_text_leaves_its_captions_out_and_its_pictures_in():
+    slides = "".join(f"<li><h2>{i}/3 Night ferry</h2><p>The night ferry leaves the old quay "
+                     f"for the islands, with slide {i} of the harbour's photo series.</p></li>"
+                     for i in range(1, 4))
+    gallery = (f"<div class='full-gallery'><figure><img src='/g1.jpg'><figcaption>The quay at "
+               f"dawn</figcaption></figure><ul class='legends'>{slides}</ul></div>")
+    page = f"<article><p>{PARAGRAPHS[0]}</p><p>{PARAGRAPHS[1]}</p>{gallery}" \
+           f"{''.join(f'<p>{p}</p>' for p in PARAGRAPHS[2:])}</article>"
+    root = lxml_html.document_fromstring(f"<html><body>{page}</body></html>")
+    dropped = chrome_text(_drop_chrome(root))
+    assert "slide 2 of the harbour's photo series" in dropped
+    assert root.xpath("//img[@src='/g1.jpg']") and "The quay at dawn" in root.text_content()
+    container = _find_container(root, None)
+    assert [_text(b) for b in _collect_blocks(container)] == PARAGRAPHS
+    # a "media" box named for its lightbox gallery that holds the article's paragraphs is it
+    blocks = _blocks(f"<div class='o-media js-lightbox-gallery'><img src='/a.jpg'>"
+                     f"{_paragraphs()}</div>")
+    assert blocks == PARAGRAPHS

@@ -90,6 +90,32 @@ def test_the_declared_text_breaks_ties_and_trims_the_visible_one():
     assert choice.candidate.text.split("\n") == [extra, *paras]
 
 
+def test_the_standfirst_does_not_count_against_ours_beside_the_declared_text():
+    # the declared articleBody seldom holds the dek ours opens with: the distance leaves it out
+    paras = _prose(4)
+    html = "".join(f"<p>{p}</p>" for p in paras)
+    declared = candidate("articleBody", html)
+    dek = ("The harbour board votes on the dredging plan again, and this time the residents of "
+           "every quarter of the town, from the old port to the new estates on the hill above "
+           "the ferry terminal, have been asked to come and say what they think of it")
+    ours = candidate("ours", f"<p>{dek}</p>" + html, standfirst=dek)
+    engine = candidate("trafilatura", html + "<p>Share this article</p>")
+    choice = choose_body(ours, engine, declared)
+    assert choice.candidate.name == "ours" and choice.candidate.text.startswith(dek)
+
+
+def test_a_longer_trafilatura_text_made_of_dropped_furniture_leaves_ours():
+    paras = _prose(4)
+    ours = candidate("ours", "".join(f"<p>{p}</p>" for p in paras))
+    captions = [f"Slide {i}: the harbour board's members on the quay, photographed on day {i} "
+                f"of the dredging works, before the vote of year {2000 + i}" for i in range(12)]
+    engine = candidate("trafilatura", "".join(f"<p>{p}</p>" for p in paras[:2] + captions
+                                              + paras[2:]))
+    assert choose_body(ours, engine, None).candidate is engine  # no furniture said: longer
+    choice = choose_body(ours, engine, None, lambda: "\n".join(captions))
+    assert choice.candidate is ours and "furniture" in choice.reason
+
+
 def test_a_declared_text_escaped_as_html_is_read():
     from normalize.page.body import _body_from_text
 

@@ -48,7 +48,7 @@ from normalize.page.engine import absolute_links, main_text, page_date
 from normalize.page.authors import (choose_authors, dated_name_line, engine_authors,
                                     footer_byline, printed_byline)
 from normalize.page.body import (_article_scope, _block_html, _body_from_text, _collect_blocks,
-                                 _drop_chrome, _find_container, _standfirst_html,
+                                 _drop_chrome, _find_container, _standfirst_html, chrome_text,
                                  _wrap_loose_text, find_standfirst)
 from normalize.page.dom import _text, _absolute, _first, _first_element, _language_code, _load, _locate
 from normalize.page.pictures import _pictures, lead_figures
@@ -120,7 +120,7 @@ def parse(
                          base)
     # Before the chrome goes: a page's meta line often sits in a box named like chrome.
     labelled = _labelled_date([root]) if fields.published is None else None
-    _drop_chrome(root)
+    dropped = _drop_chrome(root)
     _wrap_loose_text(root)
     if body_hint is None:
         body_hint = _first_element(root.xpath("//*[@itemprop='articleBody']"))
@@ -143,7 +143,8 @@ def parse(
     standfirst = find_standfirst(root, blocks, fields.title)
     opening = _standfirst_html(standfirst) if standfirst is not None else ""
     ours = candidate("ours", clean_html(absolute_links(
-        opening + "".join(_block_html(b) for b in blocks), base)))
+        opening + "".join(_block_html(b) for b in blocks), base)),
+        standfirst=_text(standfirst) if standfirst is not None else "")
     engine = None
     if engine_text:
         engine = candidate("trafilatura", clean_html(absolute_links(engine_text.html, base)),
@@ -152,7 +153,7 @@ def parse(
     if fields.article_body:
         declared = candidate("articleBody",
                              clean_html(absolute_links(_body_from_text(fields.article_body), base)))
-    choice = choose_body(ours, engine, declared)
+    choice = choose_body(ours, engine, declared, lambda: chrome_text(dropped))
     body_html = choice.candidate.html if choice.candidate else ""
     body_text = choice.candidate.text if choice.candidate else ""
     # What our readers missed, the libraries look for on an untouched copy of the page.

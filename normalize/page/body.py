@@ -37,6 +37,7 @@ _CHROME_TOKENS = {
     "popular", "mostread", "tags", "taglist", "editions", "edition", "switcher", "masthead",
     "toolbar", "skip", "paywall", "print", "pagination", "pager", "login", "signup", "embed",
     "twitter", "instagram", "facebook", "whatsapp", "partners", "topbar", "badge",
+    "gallery", "slideshow",  # a gallery's text only: see _is_gallery
 }
 _CONTENT_WORDS = re.compile(r"article|body|content|main|story|entry|post|text|cuerpo|corpo|inhalt")
 #: The words of _CONTENT_WORDS, whole ("post", not "postopen").
@@ -50,6 +51,8 @@ _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hi
 #: column, Elementor's ``elementor-widget-container``, Blogger's ``widget Blog``, a
 #: ``non-ad-column``. Such a box that holds at least half the page's prose is the article's.
 _LAYOUT_TOKENS = {"sidebar", "widget", "widgets", "ad", "ads"}
+#: Picture galleries and slideshows: their captions are no part of the text around them.
+_GALLERY_TOKENS = {"gallery", "slideshow"}
 #: The share of the page's prose (:func:`_prose_chars`) that makes a layout box the article's.
 _MOST_PROSE = 0.5
 
@@ -86,6 +89,8 @@ def _is_chrome(el, page_prose: int = 0) -> bool:
     if chrome <= _LAYOUT_TOKENS and page_prose \
             and _prose_chars(el) >= _MOST_PROSE * page_prose:
         return False
+    if chrome <= _GALLERY_TOKENS:  # its pictures stay: see _is_gallery
+        return False
     # "content with-sidebar" wraps the article: only drop wrappers that say nothing of content.
     if not _CONTENT_WORDS.search(_names(el)):
         return True
@@ -114,16 +119,62 @@ def _in_paragraph(el) -> bool:
     return False
 
 
-def _prose_chars(el) -> int:
-    return sum(len(p.text_content()) for p in el.iter("p"))
+def _prose_chars(el, outside_lists: bool = False) -> int:
+    """The characters of the paragraphs in ``el`` (``outside_lists``: of those that are not
+    in a list's items)."""
+    return sum(len(p.text_content()) for p in el.iter("p")
+               if not outside_lists or not any(a.tag == "li" for a in p.iterancestors()))
 
 
-def _drop_chrome(root) -> None:
+def _drop_chrome(root) -> list:
+    """Remove the page furniture from ``root``; return the boxes removed (whole: their
+    text, :func:`chrome_text`, is wanted only on a few pages)."""
     page_prose = _prose_chars(root)
+    dropped = []
+    chrome, galleries = [], []
+    for el in root.iter(etree.Element):
+        if _is_chrome(el, page_prose):
+            chrome.append(el)
+        elif _is_gallery(el, page_prose):
+            galleries.append(el)
+    # A gallery keeps its pictures (the lead one, its caption and credit, may be among them);
+    # its slides' titles and captions outside any figure leave the text.
+    for gallery in galleries:
+        chrome.extend(el for el in gallery.iter(*_GALLERY_TEXT)
+                      if not any(_is_figure(a) for a in (el, *el.iterancestors())))
     # Dropping an element inside an already dropped one is harmless, so no ancestry check.
-    for el in [el for el in root.iter(etree.Element) if _is_chrome(el, page_prose)]:
+    for el in chrome:
         if el.getparent() is not None:
+            dropped.append(el)
             el.drop_tree()
+    return dropped
+
+
+def chrome_text(dropped: list) -> str:
+    """The text of the blocks in the boxes :func:`_drop_chrome` removed, one a line (a
+    gallery's captions, a list of teasers)."""
+    texts = (_text(p) for el in dropped for p in el.iter(*_CHROME_TEXT_BLOCKS))
+    return "\n".join(t for t in texts if t)
+
+
+_GALLERY_TEXT = ("p", "h2", "h3", "h4", "h5", "h6")
+
+
+def _is_gallery(el, page_prose: int) -> bool:
+    """Whether ``el`` is a picture gallery or slideshow box inside the page (not the article
+    in a "media" box named for its lightbox gallery, whose paragraphs are not in list items
+    the way a gallery's slide captions are)."""
+    names = _names(el)
+    if ("gallery" not in names and "slideshow" not in names) \
+            or el.tag in ("html", "body", "article", "main", "figure"):
+        return False
+    if not _tokens(el) & _GALLERY_TOKENS:
+        return False
+    return not (page_prose and _prose_chars(el, outside_lists=True) >= _MOST_PROSE * page_prose)
+
+
+#: The blocks of text a dropped box holds.
+_CHROME_TEXT_BLOCKS = ("p", "li", "h2", "h3", "h4", "dd", "blockquote", "figcaption")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Callable
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -32,6 +33,9 @@ class Candidate:
     html: str
     text: str
     link_share: float = 0.0
+    #: The standfirst that opens the text, if any: a declared ``articleBody`` seldom holds it,
+    #: so the distance to that leaves it out.
+    standfirst: str = ""
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,10 @@ class Choice:
     reason: str
 
 
-def candidate(name: str, html: str, link_texts: frozenset[str] = frozenset()) -> Candidate:
-    """A candidate from its HTML (its text and link share computed here).
+def candidate(name: str, html: str, link_texts: frozenset[str] = frozenset(),
+              standfirst: str = "") -> Candidate:
+    """A candidate from its HTML (its text and link share computed here); ``standfirst``: the
+    text of the standfirst its HTML opens with.
 
     ``link_texts`` are the texts of the page's links: a line of the candidate that is one of
     them counts as linked even when the candidate lost its ``<a>`` (trafilatura's fallback
@@ -57,7 +63,7 @@ def candidate(name: str, html: str, link_texts: frozenset[str] = frozenset()) ->
         lines = [line.strip() for line in text.split("\n") if line.strip()]
         total = sum(map(len, lines)) or 1
         share = max(share, sum(len(line) for line in lines if line in link_texts) / total)
-    return Candidate(name, html, text, min(1.0, share))
+    return Candidate(name, html, text, min(1.0, share), standfirst)
 
 
 def shingles(text: str, size: int = 4) -> Counter:
@@ -90,8 +96,13 @@ def _overlap(a: Counter, b: Counter) -> tuple[float, float, float]:
 
 
 def choose_body(ours: Candidate | None, engine: Candidate | None,
-                declared: Candidate | None) -> Choice:
-    """Pick the article text; see the module docstring for the evidence used."""
+                declared: Candidate | None,
+                chrome_text: Callable[[], str] | None = None) -> Choice:
+    """Pick the article text; see the module docstring for the evidence used.
+
+    ``chrome_text`` gives the text of the boxes our search dropped as page furniture (asked
+    for only when trafilatura's text is much longer than ours).
+    """
     present = [c for c in (ours, engine, declared) if c is not None and c.text.strip()]
     if not present:
         return Choice(None, "no candidate has text")
@@ -104,14 +115,13 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
         # A declared full text is the best referee: the visible candidate closest to it wins,
         # unless none covers half of it (a script-rendered page, or a teaser shown).
         visible = [c for c in present if c is not declared]
-        scored = sorted(((_f1(sh[c.name], sh[declared.name]), -present.index(c), c)
-                         for c in visible), key=lambda t: t[:2], reverse=True)
-        best_f1 = scored[0][0]
+        distance = {c.name: _f1(_without_standfirst(c, sh[c.name]), sh[declared.name])
+                    for c in visible}
+        best_f1 = max(distance.values())
         # Near-equal distances to the declared text say nothing: ours, the first candidate,
-        # leaves out the standfirst and byline trafilatura keeps.
-        best = next(c for c in present if c is not declared
-                    and _f1(sh[c.name], sh[declared.name]) >= best_f1 - _TIE)
-        best_f1 = _f1(sh[best.name], sh[declared.name])
+        # leaves out the byline and credit lines trafilatura keeps.
+        best = next(c for c in visible if distance[c.name] >= best_f1 - _TIE)
+        best_f1 = distance[best.name]
         if best_f1 >= 1 - _TIE and size[declared.name] > size[best.name]:
             # The same text, and the declared one holds more of it (a paragraph the page
             # loads late, a box the visible candidate cut).
@@ -141,6 +151,12 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
                                                                  sh[engine.name])
     if size[ours.name] < 0.5 * size[engine.name] and ours_in_engine >= 0.6 \
             and engine.link_share < 0.35:
+        # What trafilatura has beyond ours may be a box we dropped as furniture (a gallery's
+        # fifty captions inside the text): then its being longer is no evidence.
+        beyond = sh[engine.name] - sh[ours.name]
+        if chrome_text is not None and _within(beyond, shingles(chrome_text())) >= 0.8:
+            return Choice(ours, f"trafilatura's longer text is page furniture ours left out "
+                                f"({size[ours.name]}/{size[engine.name]} shingles)")
         return Choice(engine, f"ours is a part of trafilatura's longer text "
                               f"({size[ours.name]}/{size[engine.name]} shingles)")
     if agreement >= 0.8 and engine.link_share < 0.35:
@@ -191,6 +207,13 @@ def _shared_span(ours: Candidate, engine: Candidate, ours_sh: Counter) -> Candid
 
 #: Distances to the declared text closer than this are a tie.
 _TIE = 0.05
+
+
+def _without_standfirst(c: Candidate, own: Counter) -> Counter:
+    """The shingles of ``c``'s text less its standfirst's (``own``: all its shingles)."""
+    if not c.standfirst or not c.text.startswith(c.standfirst):
+        return own
+    return shingles(c.text[len(c.standfirst):])
 
 
 def _without_undeclared(visible: Candidate, declared: Candidate) -> Candidate | None:
