@@ -27,7 +27,6 @@ anything about it fails, the model is loaded by py3langid as before and detectio
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
 import json
@@ -38,7 +37,6 @@ import mmap
 import os
 import struct
 import sys
-import tempfile
 import threading
 import unicodedata
 from array import array
@@ -47,7 +45,7 @@ from itertools import accumulate, compress, repeat
 from operator import add, attrgetter, itemgetter, mul, sub, truediv
 from pathlib import Path
 
-from normalize.cachefiles import mark_used, prune, write_atomically
+from normalize.cachefiles import atomic_file, mark_used, prune, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -478,19 +476,11 @@ def _write_cache(path: Path, parts) -> None:
     header = json.dumps({"format": CACHE_FORMAT, "byteorder": sys.byteorder,
                          "classes": classes, "arrays": layout}).encode()
     start = _aligned(len(_MAGIC) + 8 + len(header))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(_MAGIC + len(header).to_bytes(8, "little") + header)
-            for name, view in zip(_ARRAYS, views):
-                out.seek(start + layout[name][0])
-                out.write(view)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with atomic_file(path) as out:
+        out.write(_MAGIC + len(header).to_bytes(8, "little") + header)
+        for name, view in zip(_ARRAYS, views):
+            out.seek(start + layout[name][0])
+            out.write(view)
 
 
 def _map_cache(path: Path) -> Model:
