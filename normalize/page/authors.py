@@ -214,7 +214,8 @@ def printed_byline(root) -> tuple[str, ...]:
             head = without_date(head)  # "Posted on May 2, 2024 by Jane Doe"
         label = BYLINE_LABEL.match(head)
         if label is None:
-            if not text.is_tail and head.rstrip(" :\u00a0").casefold() in _LONE_LABELS:
+            if head[:1] in "AaVv" and not text.is_tail \
+                    and head.rstrip(_LEAD).casefold() in _LONE_LABELS:
                 found = _name_after_label(text.getparent())
                 if found:
                     return found
@@ -233,10 +234,11 @@ def printed_byline(root) -> tuple[str, ...]:
 
 #: Labels printed as an element of their own with the name in the next one ("<h4>Autor</h4>
 #: <p><a>Jane Doe</a></p>", "<dt>Author</dt><dd>Jane Doe</dd>"): only the words that name the
-#: writer, never "Text" or "Von", which head other things as often.
+#: writer, never "Text", which heads other things as often. ("By", "Written by" alone are
+#: labels of :data:`BYLINE_LABEL` already, read with the element around them.) They all begin
+#: with an "a" or a "v": the one letter is looked at before a text node is read further.
 _LONE_LABELS = {"autor", "autorin", "autoren", "autorinnen", "author", "authors", "auteur",
-                "auteurs", "autrice", "autore", "autori", "verfasser", "verfasserin",
-                "written by", "geschrieben von"}
+                "auteurs", "autrice", "autore", "autori", "verfasser", "verfasserin"}
 #: The elements the name after such a label may hold: a line, not a list or a box of blocks.
 _BLOCKS = ("p", "div", "li", "ul", "ol", "table", "h1", "h2", "h3", "section", "article")
 _LONE_NAME_CHARS = 60
