@@ -282,3 +282,37 @@ def test_the_site_named_as_its_address_spells_it_does_not_hide_the_byline() -> N
 def test_the_place_after_the_outlets_name_in_a_byline_is_no_author() -> None:
     byline = '<p class="byline">By Maren Holt, Harbour Gazette, Stavanger</p>'
     assert authors(page(before=byline)) == ("Maren Holt",)
+
+
+@pytest.mark.parametrize("last, names", [
+    # A text signed with the writer's name as its last paragraph, in bold, italics or right.
+    ("<p><b><i>Maren Holt</i></b></p>", ("Maren Holt",)),
+    ("<p class='sign'><strong>Jonas Keller</strong></p>", ("Jonas Keller",)),
+    ('<p align="right">Ida Lund</p>', ("Ida Lund",)),
+    # A plain last line, an interview's question, an office or a longer line: no signature.
+    ("<p>Maren Holt</p>", ()),
+    ("<p><strong>Maren Holt:</strong></p>", ()),
+    ("<p><em>Harbour Office</em></p>", ()),
+    ("<p><strong>Maren Holt</strong> and the island councils</p>", ()),
+])
+def test_a_name_that_signs_the_text_as_its_last_paragraph(last: str,
+                                                          names: tuple[str, ...]) -> None:
+    assert authors(page(after=last)) == names
+
+
+@pytest.mark.parametrize("meta, names", [
+    # A label in an element of its own, the name in the next one.
+    ('<div class="meta"><h4>Autor</h4><p><a href="/p/1">Maren Holt</a>, </p></div>',
+     ("Maren Holt",)),
+    ("<dl><dt>Date</dt><dd>4 May 2024</dd><dt>Author</dt><dd>Jonas Keller</dd></dl>",
+     ("Jonas Keller",)),
+    ('<ul><li><div class="k">Autor</div><div class="v">Ida Lund</div></li></ul>',
+     ("Ida Lund",)),
+    # A menu's "Authors" link, a label before a list of names, a label that is no writer's.
+    ('<nav><a href="/authors/">Authors</a> <a href="/latest">Latest Activity</a></nav>', ()),
+    ("<h4>Authors</h4><ul><li>Maren Holt</li><li>Jonas Keller</li></ul>", ()),
+    ("<h4>Text</h4><p>Maren Holt</p>", ()),
+])
+def test_a_label_printed_apart_from_the_name_after_it(meta: str,
+                                                      names: tuple[str, ...]) -> None:
+    assert authors(page(outside=f"<aside>{meta}</aside>")) == names

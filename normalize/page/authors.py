@@ -155,6 +155,29 @@ def footer_byline(container, blocks: list) -> tuple[str, ...]:
     for line in reversed(lines):
         if len(line) <= _FOOTER_CHARS and _is_writer_line(line):
             return (line,)
+    return _signature(blocks[-1]) if blocks else ()
+
+
+#: The inline elements a signature is printed in, and the longest name one holds.
+_EMPHASIS = {"b", "strong", "i", "em"}
+_SIGNATURE_CHARS = 40
+
+
+def _signature(block) -> tuple[str, ...]:
+    """The name a text signs with as its last paragraph, without a label: the whole paragraph
+    a person's name, printed in bold or italics or set to the right ("<p><b><i>Jane Doe</i></b>
+    </p>", "<p align=right><em>Ana Ruiz</em></p>"), as many papers and blogs sign. A name
+    printed plain is the last line of a list or a caption as often, and one that ends in a
+    colon opens an interview's question: neither is read."""
+    if not _is_element(block) or block.tag not in ("p", "div"):
+        return ()
+    text = clean_text(block.text_content())
+    if not text or len(text) > _SIGNATURE_CHARS or not _looks_like_name(text):
+        return ()
+    marked = (block.get("align") or "").lower() == "right" or any(
+        clean_text(el.text_content()) == text for el in block.iter(*_EMPHASIS))
+    if marked and _reads_as_people(text) and len(parse_byline(text)[0]) == 1:
+        return (text,)
     return ()
 
 
@@ -191,6 +214,11 @@ def printed_byline(root) -> tuple[str, ...]:
             head = without_date(head)  # "Posted on May 2, 2024 by Jane Doe"
         label = BYLINE_LABEL.match(head)
         if label is None:
+            if head[:1] in "AaVv" and not text.is_tail \
+                    and head.rstrip(_LEAD).casefold() in _LONE_LABELS:
+                found = _name_after_label(text.getparent())
+                if found:
+                    return found
             continue
         el = text.getparent()
         if el is None or (el.tag in _UNSHOWN and not text.is_tail):
@@ -201,6 +229,46 @@ def printed_byline(root) -> tuple[str, ...]:
         found = _byline_in_line(owner, head[:label.end()].strip())
         if found:
             return found
+    return ()
+
+
+#: Labels printed as an element of their own with the name in the next one ("<h4>Autor</h4>
+#: <p><a>Jane Doe</a></p>", "<dt>Author</dt><dd>Jane Doe</dd>"): only the words that name the
+#: writer, never "Text", which heads other things as often. ("By", "Written by" alone are
+#: labels of :data:`BYLINE_LABEL` already, read with the element around them.) They all begin
+#: with an "a" or a "v": the one letter is looked at before a text node is read further.
+_LONE_LABELS = {"autor", "autorin", "autoren", "autorinnen", "author", "authors", "auteur",
+                "auteurs", "autrice", "autore", "autori", "verfasser", "verfasserin"}
+#: The elements the name after such a label may hold: a line, not a list or a box of blocks.
+_BLOCKS = ("p", "div", "li", "ul", "ol", "table", "h1", "h2", "h3", "section", "article")
+_LONE_NAME_CHARS = 60
+
+
+def _name_after_label(el) -> tuple[str, ...]:
+    """The persons' names printed in the element after ``el``, an element that holds only a
+    label (:data:`_LONE_LABELS`), or after the box that holds only ``el``; ``()`` when that
+    element is no short line of names or sits in the comments, a tag list or a picture. A
+    link is no label: a menu's "Authors" entry is followed by the next one."""
+    if el is None or el.tag in _UNSHOWN or el.tag == "a":
+        return ()
+    label = clean_text(el.text_content())
+    following = el.getnext()
+    while following is None and el.getparent() is not None \
+            and clean_text(el.getparent().text_content()) == label:
+        el = el.getparent()
+        following = el.getnext()
+    while following is not None and not _is_element(following):
+        following = following.getnext()
+    if following is None or following.tag in _UNSHOWN or any(
+            _is_element(d) and d.tag in _BLOCKS for d in following.iterdescendants()):
+        return ()
+    line = _line_text(following)
+    if not line or len(line) > _LONE_NAME_CHARS:
+        return ()
+    name = without_date(_LINE_FIELDS.split(line)[0]).strip(" ,;")
+    if _looks_like_name(name.replace(",", " ")) and _reads_as_people(name) \
+            and not _passed_over(following):
+        return (name,)
     return ()
 
 
