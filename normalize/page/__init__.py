@@ -50,7 +50,8 @@ from normalize.page.authors import (choose_authors, dated_name_line, engine_auth
 from normalize.page.body import (_article_scope, _block_html, _body_from_text, _collect_blocks,
                                  _drop_chrome, _find_container, _standfirst_html, chrome_text,
                                  _wrap_loose_text, find_standfirst)
-from normalize.page.dom import _text, _absolute, _first, _first_element, _language_code, _load, _locate
+from normalize.page.dom import (_absolute, _first, _first_element, _language_code, _load, _locate,
+                                _text, _tree, _xpath)
 from normalize.page.pictures import _pictures, lead_figures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
@@ -123,7 +124,7 @@ def parse(
     dropped = _drop_chrome(root)
     _wrap_loose_text(root)
     if body_hint is None:
-        body_hint = _first_element(root.xpath("//*[@itemprop='articleBody']"))
+        body_hint = _first_element(_xpath("//*[@itemprop='articleBody']")(root))
     elif body_hint.getroottree().getroot() is not root:
         body_hint = None
 
@@ -161,7 +162,7 @@ def parse(
 
     def untouched():
         if not pristine:
-            pristine.append(_load(data, url, headers)[0])
+            pristine.append(_tree(page_text))  # the text _load decoded and checked
         return pristine[0]
 
     if fields.published is None:

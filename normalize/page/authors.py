@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 from lxml import etree
 
 from normalize.bylines import BYLINE_LABEL, parse_byline, without_date
-from normalize.page.dom import _is_element
+from normalize.page.dom import _is_element, _xpath
 from normalize.page.pictures import _in_picture
 from normalize.page.engine import page_authors
 from normalize.page.visible import (_CLOCK_TIME, _is_byline, _is_not_byline_area,
@@ -124,7 +124,7 @@ def engine_authors(root) -> tuple[str, ...]:
     """trafilatura's byline reading of ``root`` (an untouched copy of the page, changed here)
     once its comments, tag lists and breadcrumbs are gone: its reading takes a commenter's name,
     or the comment form's "Name" label, for the author."""
-    for el in [el for el in root.xpath("//*[@class or @id or @itemprop]")
+    for el in [el for el in _xpath("//*[@class or @id or @itemprop]")(root)
                if _is_not_byline_area(el)]:
         if el.getparent() is not None:
             el.drop_tree()
@@ -205,7 +205,7 @@ def printed_byline(root) -> tuple[str, ...]:
     site's credit, not a byline. Returns ``()`` when no line reads as one.
     """
     # The text nodes in one walk in C: most are passed over before their element is looked at.
-    for text in root.xpath("//text()"):
+    for text in _xpath("//text()")(root):
         head = text.lstrip(_LEAD)
         if not head or head[:1] == "©":
             continue

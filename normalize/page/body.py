@@ -13,8 +13,8 @@ from lxml import html as lxml_html
 from normalize.bylines import BYLINE_LABEL
 from normalize.sanitize import clean_html
 from normalize.text import clean_text
-from normalize.page.dom import (_BLOCK_CHILD, _SPLIT_TOKENS, _is_element, _link_density, _names,
-                                _text, _tokens)
+from normalize.page.dom import (_BLOCK_CHILD, _is_element, _link_density, _names, _SPLIT_TOKENS,
+                                _text, _tokens, _xpath)
 from normalize.page.pictures import _is_figure
 
 
@@ -260,7 +260,7 @@ def _class_weight(el) -> int:
 def _paragraphs_of(el) -> list:
     """Text blocks to score: ``<p>``, and ``<div>``s that hold text but no blocks."""
     return [node for node in el.iter("p", "pre", "td", "div")
-            if node.tag != "div" or not node.xpath(_BLOCK_CHILD)]
+            if node.tag != "div" or not _xpath(_BLOCK_CHILD)(node)]
 
 
 def _find_container(root, body_hint):
@@ -341,7 +341,7 @@ def _before_more(blocks: list) -> list:
 
 
 def _is_text_div(el) -> bool:
-    return not el.xpath(_BLOCK_CHILD + "|.//img") and len(_text(el)) >= 25
+    return not _xpath(_BLOCK_CHILD + "|.//img")(el) and len(_text(el)) >= 25
 
 
 def _is_prose(el) -> bool:
@@ -380,8 +380,8 @@ def _wrap_loose_text(root) -> None:
         loose = (el.text or "") + "".join(c.tail or "" for c in el)
         if len(clean_text(loose)) < 100:
             continue
-        if el.xpath("ancestor::p|ancestor::li|ancestor::a|ancestor::h1|ancestor::h2|"
-                    "ancestor::h3|ancestor::blockquote"):
+        if _xpath("ancestor::p|ancestor::li|ancestor::a|ancestor::h1|ancestor::h2|"
+                    "ancestor::h3|ancestor::blockquote")(el):
             continue
         mixed = any(c.tag not in _INLINE for c in el)
         # Segments of inline content between the blocks, each split at <br><br>.
@@ -498,7 +498,7 @@ def _is_standfirst(el, title: str | None) -> bool:
     prop = (el.get("itemprop") or "").lower()
     if not (tokens & _STANDFIRST_TOKENS or prop in _STANDFIRST_PROPS):
         return False
-    if tokens & _NOT_STANDFIRST_TOKENS or _is_figure(el) or el.xpath(".//img|.//figure"):
+    if tokens & _NOT_STANDFIRST_TOKENS or _is_figure(el) or _xpath(".//img|.//figure")(el):
         return False
     # A "summary" inside a picture's credit box or a slideshow is a caption.
     for level, ancestor in enumerate(el.iterancestors()):

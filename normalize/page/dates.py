@@ -11,7 +11,8 @@ from lxml import etree
 
 from normalize.months import MONTHS
 from normalize.text import parse_date
-from normalize.page.dom import _BLOCK_CHILD, _first, _first_element, _is_element, _names, _text
+from normalize.page.dom import (_BLOCK_CHILD, _first, _first_element, _is_element, _names, _text,
+                                _xpath)
 
 _MONTH = r"([^\W\d_]{3,10})\.?"
 _TIME = r"(?:\D{0,8}?(\d{1,2})[:h.](\d{2}))?"
@@ -97,7 +98,7 @@ def _labelled_date(areas) -> datetime | None:
     pages print "Letzte Änderung: ..." and "Erschienen am: ..." with no markup to tell them
     apart; htmldate takes the first)."""
     for area in areas:
-        strings = [s for s in area.xpath(".//text()[normalize-space()]")
+        strings = [s for s in _xpath(".//text()[normalize-space()]")(area)
                    if s.getparent().tag not in ("script", "style", "noscript")]
         for i, string in enumerate(strings):
             if len(string) > 200:
@@ -138,7 +139,7 @@ def _find_date(root, scope) -> datetime | None:
     """The publication date shown on the page: a ``<time>``, else a dated element's text."""
     areas = [a for a in (scope, root) if a is not None]
     for area in areas:
-        times = area.xpath(".//time[@datetime]")
+        times = _xpath(".//time[@datetime]")(area)
         preferred = [t for t in times if t.get("pubdate") is not None
                      or "publish" in _names(t) or "datePublished" in (t.get("itemprop") or "")]
         found = _first(_parse_declared_date(t.get("datetime")) for t in preferred + times)
@@ -172,9 +173,9 @@ def _date_by_headline(root, scope) -> datetime | None:
     if headline is None:
         return None
     for axis in ("following", "preceding"):
-        near = headline.xpath(f"{axis}::*[position() <= 12]")
+        near = _xpath(f"{axis}::*[position() <= 12]")(headline)
         for el in (near if axis == "following" else reversed(near)):
-            if el.tag in ("script", "style") or el.xpath(_BLOCK_CHILD):
+            if el.tag in ("script", "style") or _xpath(_BLOCK_CHILD)(el):
                 continue
             text = _text(el)
             if len(text) > _META_LINE_CHARS:

@@ -11,7 +11,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from normalize.text import clean_text
-from normalize.page.dom import _absolute, _as_int, _first, _is_element, _names, _text, _tokens
+from normalize.page.dom import (_absolute, _as_int, _first, _is_element, _names, _text, _tokens,
+                                _xpath)
 
 
 @dataclass
@@ -157,7 +158,7 @@ def _shown_text(el) -> str:
 def _without(el, xpath: str):
     """A copy of ``el`` without the descendants ``xpath`` finds."""
     copy = lxml_html.fromstring(etree.tostring(el, encoding="unicode", with_tail=False))
-    for sub in copy.xpath(xpath):
+    for sub in _xpath(xpath)(copy):
         if sub is not copy:
             sub.drop_tree()
     return copy
@@ -184,8 +185,8 @@ def _is_figure(el) -> bool:
         _PICTURE_BOX.search(_names(el)) or "ImageObject" in (el.get("itemtype") or "")
     ):
         return False
-    pictures = el.xpath(".//img|.//amp-img")
-    return 0 < len(pictures) <= 2 and bool(el.xpath(_CAPTION_XPATH)) and len(_text(el)) < 500
+    pictures = _xpath(".//img|.//amp-img")(el)
+    return 0 < len(pictures) <= 2 and bool(_xpath(_CAPTION_XPATH)(el)) and len(_text(el)) < 500
 
 
 # Buttons a figure prints under its picture ("Pin", "Print", "Zoom"): no caption.
@@ -230,19 +231,19 @@ def _runs_on(el) -> bool:
 
 
 def _read_figure(fig, base: str | None) -> _Picture | None:
-    imgs = fig.xpath(".//img | .//amp-img | .//source[@srcset]")
+    imgs = _xpath(".//img | .//amp-img | .//source[@srcset]")(fig)
     url = _first(_img_url(img, base) for img in imgs)
     if not url:
         return None
     img = imgs[0]
     # A label in a box of its own ("<span class='credit-label'>Foto:</span>") is no credit.
-    credit_els = [c for c in fig.xpath(_CREDIT_XPATH) if not _BARE_LABEL.fullmatch(_text(c))]
+    credit_els = [c for c in _xpath(_CREDIT_XPATH)(fig) if not _BARE_LABEL.fullmatch(_text(c))]
     # The innermost credit: a box named "credit" may hold the caption and the credit proper.
     inner = [c for c in credit_els if not any(o is not c and c in o.iterancestors()
                                               for o in credit_els)]
     credit = _first(_credit_text(c) for c in inner)
     caption = None
-    candidates = [c for c in fig.xpath(_CAPTION_XPATH) if c not in inner]
+    candidates = [c for c in _xpath(_CAPTION_XPATH)(fig) if c not in inner]
     # A <figcaption> says what it is; a box whose class says "caption" may also hold a
     # gallery's pager or buttons ("gallery-caption-content").
     candidates.sort(key=lambda c: c.tag != "figcaption")
@@ -333,7 +334,7 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
         if picture and picture.url not in {p.url for _, p in shown}:
             shown.append((fig, picture))
     if container is not None:
-        for img in container.xpath(".//img[not(ancestor::figure)]"):
+        for img in _xpath(".//img[not(ancestor::figure)]")(container):
             url = _img_url(img, base)
             width, height = _as_int(img.get("width")), _as_int(img.get("height"))
             # Avatars, icons and tracking pixels are not the article's pictures.

@@ -9,7 +9,7 @@ from lxml import etree
 
 from normalize.model import Related
 from normalize.text import clean_text, parse_date
-from normalize.page.dom import _absolute, _first, _first_element, _is_element, _names, _text
+from normalize.page.dom import _absolute, _first, _first_element, _is_element, _names, _text, _xpath
 from normalize.page.dates import _parse_text_date
 
 
@@ -40,11 +40,11 @@ def _related_containers(root) -> list:
         if not _RELATED_NAMES.search(_names(el)):
             if el.tag not in ("section", "aside", "div", "nav"):
                 continue
-            heading = _first(_text(h) for h in el.xpath(
-                "./*[self::h2 or self::h3 or self::h4 or self::h5 or self::header][1]"))
+            heading = _first(_text(h) for h in _xpath(
+                "./*[self::h2 or self::h3 or self::h4 or self::h5 or self::header][1]")(el))
             if not heading or not _RELATED_HEADINGS.match(heading):
                 continue
-        if not el.xpath(".//a[@href]") or any(f in el.iterancestors() for f in found):
+        if not _xpath(".//a[@href]")(el) or any(f in el.iterancestors() for f in found):
             continue
         # "post related-enabled" on the article itself: a list of links is mostly links.
         prose = len(_text(el)) - sum(len(_text(a)) for a in el.iter("a"))
@@ -54,14 +54,14 @@ def _related_containers(root) -> list:
 
 
 def _read_related(container, base: str | None) -> list[Related]:
-    items = [el for el in container.xpath(".//li|.//article")
+    items = [el for el in _xpath(".//li|.//article")(container)
              if not any(a.tag in ("li", "article") for a in el.iterancestors()
                         if container in a.iterancestors())]
     if not items:
         # Items as plain boxes: the children that hold a link (through single wrappers).
         level = container
         while True:
-            items = [c for c in level if _is_element(c) and c.xpath("self::a[@href]|.//a[@href]")
+            items = [c for c in level if _is_element(c) and _xpath("self::a[@href]|.//a[@href]")(c)
                      and c.tag not in ("h2", "h3", "h4", "h5", "h6", "header")]
             if len(items) != 1 or items[0].tag == "a":
                 break
@@ -69,12 +69,12 @@ def _read_related(container, base: str | None) -> list[Related]:
     related: list[Related] = []
     seen: set[str] = set()
     for item in items:
-        links = [item] if item.tag == "a" else item.xpath(".//a[@href]")
-        heading = _first(_text(h) for h in item.xpath(".//h2|.//h3|.//h4|.//h5|.//h6"))
+        links = [item] if item.tag == "a" else _xpath(".//a[@href]")(item)
+        heading = _first(_text(h) for h in _xpath(".//h2|.//h3|.//h4|.//h5|.//h6")(item))
         # The title link is the one on (or in) the item's heading, else the first with text.
-        in_heading = [a for a in links if a.xpath(".//h2|.//h3|.//h4|.//h5|.//h6|ancestor::h2|"
+        in_heading = [a for a in links if _xpath(".//h2|.//h3|.//h4|.//h5|.//h6|ancestor::h2|"
                                                    "ancestor::h3|ancestor::h4|ancestor::h5|"
-                                                   "ancestor::h6")]
+                                                   "ancestor::h6")(a)]
         link = _first_element(in_heading + [a for a in links if _text(a)])
         if link is None:
             continue
@@ -83,7 +83,7 @@ def _read_related(container, base: str | None) -> list[Related]:
         if not title or not url or url in seen:
             continue
         seen.add(url)
-        times = item.xpath(".//time")
+        times = _xpath(".//time")(item)
         published = _first(parse_date(t.get("datetime")) for t in times) or _first(
             _parse_text_date(_text(t)) for t in times)
         if published is None:

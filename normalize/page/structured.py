@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any, Iterator
 
 from normalize.text import clean_text, html_to_text, plain_title
-from normalize.page.dom import _as_int, _first, _is_element, _language_code, _text
+from normalize.page.dom import _as_int, _first, _is_element, _language_code, _text, _xpath
 from normalize.page.pictures import _Picture, _in_picture
 from normalize.page.dates import _parse_declared_date
 from normalize.page.visible import _author_list
@@ -283,7 +283,7 @@ def _scope_props(scope) -> Iterator[tuple[str, Any]]:
 
 def _read_microdata(root, fields: _Fields) -> Any:
     """Fill fields from an Article microdata item; return its ``articleBody`` element, if any."""
-    for scope in root.xpath("//*[@itemscope][@itemtype]"):
+    for scope in _xpath("//*[@itemscope][@itemtype]")(root):
         itemtype = scope.get("itemtype").rstrip("/").rsplit("/", 1)[-1].lower()
         if itemtype not in _ARTICLE_TYPES:
             continue

@@ -14,7 +14,7 @@ from lxml import etree
 
 from normalize.bylines import BYLINE_LABEL, parse_byline
 from normalize.text import clean_text, html_to_text
-from normalize.page.dom import _BLOCK_CHILD, _is_element, _names, _text, _tokens
+from normalize.page.dom import _BLOCK_CHILD, _is_element, _names, _text, _tokens, _xpath
 from normalize.page.dates import _parse_text_date, _printed_date
 from normalize.page.pictures import _in_picture
 
@@ -128,12 +128,12 @@ def _find_byline(root, scope) -> tuple[str, ...]:
             continue
         # A link's parts apart: "View all posts by<br>Jane Doe" is no "byJane Doe".
         links = [clean_text(" ".join(a.itertext()))
-                 for a in area.xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")
+                 for a in _xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")(area)
                  if not _in_not_byline_area(a)]
         if any(links):
             return _author_list(links)
         # Minified class names say nothing, but a link to the author's page does.
-        links = [_text(a) for a in area.xpath(".//a[@href]")
+        links = [_text(a) for a in _xpath(".//a[@href]")(area)
                  if _AUTHOR_PAGE.search(a.get("href")) and _looks_like_name(_text(a))
                  and not _in_picture(a) and not _in_not_byline_area(a)]
         if links:
@@ -159,13 +159,13 @@ def _find_byline(root, scope) -> tuple[str, ...]:
 
 def _byline_text(el) -> str:
     """The name part of a byline element (without its date, time or "share" bits)."""
-    names = [_text(n) for n in el.xpath(".//*[@itemprop='name']")]
+    names = [_text(n) for n in _xpath(".//*[@itemprop='name']")(el)]
     if names and all(names):
         return ", ".join(names)
     el = copy.deepcopy(el)
     # A post's meta line often holds its categories and tags beside (or instead of) the name.
-    for sub in el.xpath(".//time|.//*[contains(@class,'date')]|.//a[contains(@rel,'tag')]"
-                        "|.//a[contains(@rel,'category')]"):
+    for sub in _xpath(".//time|.//*[contains(@class,'date')]|.//a[contains(@rel,'tag')]"
+                        "|.//a[contains(@rel,'category')]")(el):
         sub.drop_tree()
     text = _text(el)
     return re.split(r"\s[|·•—]\s|\s-\s", text)[0].strip()
@@ -216,7 +216,7 @@ def _split_preamble(container, blocks: list, title: str | None):
         for el in container.iterdescendants():
             if blocks and el is blocks[0]:
                 break
-            if _is_element(el) and _text(el) and not el.xpath(_BLOCK_CHILD) \
+            if _is_element(el) and _text(el) and not _xpath(_BLOCK_CHILD)(el) \
                     and not _in_picture(el) and el.tag not in ("a", "time", "span", "b", "i"):
                 before.append(el)
         before = before[-8:]
