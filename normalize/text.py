@@ -266,6 +266,19 @@ def parse_date(value: str | None) -> datetime | None:
     return _read_date_cached(value) if len(value) <= 64 else _read_date(value)
 
 
+# "2022-5-5 22:17:36": some CMSs write ISO dates without leading zeros, which fromisoformat refuses.
+_UNPADDED_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[T ])")
+
+
+def _padded_iso(value: str) -> str:
+    """``value`` with a leading ``YYYY-M-D`` date padded to ``YYYY-MM-DD`` (else unchanged)."""
+    match = _UNPADDED_ISO.match(value)
+    if match is None or match.end() == 10:
+        return value
+    year, month, day = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}" + value[match.end():]
+
+
 def _read_date(value: str) -> datetime | None:
     if not value:
         return None
@@ -274,7 +287,8 @@ def _read_date(value: str) -> datetime | None:
         if canonical:
             parsed = _canonical_rfc822(*canonical.groups())
         else:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+            parsed = datetime.fromisoformat(_padded_iso(value).replace("Z", "+00:00")
+                                            .replace("z", "+00:00"))
     except ValueError:
         import email.utils  # only for dates outside the canonical forms above
 

@@ -31,3 +31,10 @@ def test_no_other_module_spells_the_months_out() -> None:
               for path in (ROOT / package).rglob("*.py")
               if spelled.search(path.read_text(encoding="utf-8"))]
     assert owners == ["normalize/months.py"]
+
+
+def test_iso_dates_without_leading_zeros_are_read_and_impossible_ones_are_not() -> None:
+    assert parse_date("2022-5-5 22:17:36").isoformat() == "2022-05-05T22:17:36+00:00"
+    assert parse_date("2022-12-5T08:00:00+02:00").isoformat() == "2022-12-05T06:00:00+00:00"
+    assert parse_date("2022-5-5").isoformat() == "2022-05-05T00:00:00+00:00"
+    assert parse_date("2022-13-5") is None

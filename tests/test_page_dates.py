@@ -149,3 +149,9 @@ def test_a_labelled_date_keeps_the_time_its_time_element_declares() -> None:
     line = ('<div class="entry-meta">Publicado em <time datetime="2024-06-12T18:30:00+01:00">'
             '12 de junho de 2024</time></div>')
     assert _published("", line) == datetime(2024, 6, 12, 17, 30, tzinfo=timezone.utc)
+
+
+def test_a_declared_date_written_without_leading_zeros_is_read() -> None:
+    # Some CMSs print "2022-5-5 22:17:36"; ISO readers refuse it, and htmldate used to guess.
+    head = '<meta property="article:published_time" content="2022-5-5 22:17:36">'
+    assert _published(head) == datetime(2022, 5, 5, 22, 17, 36, tzinfo=timezone.utc)
