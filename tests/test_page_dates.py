@@ -155,3 +155,11 @@ def test_a_declared_date_written_without_leading_zeros_is_read() -> None:
     # Some CMSs print "2022-5-5 22:17:36"; ISO readers refuse it, and htmldate used to guess.
     head = '<meta property="article:published_time" content="2022-5-5 22:17:36">'
     assert _published(head) == datetime(2022, 5, 5, 22, 17, 36, tzinfo=timezone.utc)
+
+
+def test_a_two_digit_year_run_into_its_time_is_no_year_1912() -> None:
+    from normalize.page.dates import _parse_text_date
+
+    # "<span>28.09.19</span><span>12:44</span>": the spans' texts meet with no space between.
+    assert _parse_text_date("28.09.1912:44") is None
+    assert _parse_text_date("28.09.2019 12:44") == datetime(2019, 9, 28, 12, 44, tzinfo=timezone.utc)

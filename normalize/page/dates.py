@@ -19,7 +19,9 @@ _TIME = r"(?:\D{0,8}?(\d{1,2})[:h.](\d{2}))?"
 _DAY_MONTH_YEAR = re.compile(
     r"\b(\d{1,2})\.?(?:\s+de)?\s+" + _MONTH + r"(?:\s+de)?,?\s+(\d{4})" + _TIME)
 _MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME)
-_NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})" + _TIME)
+# "28.09.19" printed in one span and "12:44" in the next read as one text: "28.09.1912:44" is
+# a two-digit year and a time, not 1912.
+_NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})(?![:h]\d{2})" + _TIME)
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
