@@ -316,3 +316,13 @@ def test_a_name_that_signs_the_text_as_its_last_paragraph(last: str,
 def test_a_label_printed_apart_from_the_name_after_it(meta: str,
                                                       names: tuple[str, ...]) -> None:
     assert authors(page(outside=f"<aside>{meta}</aside>")) == names
+
+
+def test_a_byline_that_opens_with_the_outlets_name_gives_no_place_as_an_author():
+    from normalize.page.visible import _without_site
+
+    sites = {"Stadtblatt"}
+    # The outlet first, then where it filed from: nobody to credit (places were kept before).
+    assert _without_site(("Stadtblatt, Kassel, Germany",), sites) == ()
+    assert _without_site(("Anna Berg, Stadtblatt, Kassel",), sites) == ("Anna Berg",)
+    assert _without_site(("Anna Berg",), sites) == ("Anna Berg",)

@@ -71,7 +71,7 @@ def _without_site(authors: tuple[str, ...], site_names: set[str]) -> tuple[str, 
         parts = re.split(r"\s*,\s*|\s+[|–—-]\s+", author)
         at = next((i for i, p in enumerate(parts) if p.casefold() in wanted), None)
         # What follows the outlet's name is where it filed from ("X, BBC News, Washington").
-        rest = [p for p in (parts[:at] if at else parts) if p.casefold() not in wanted]
+        rest = [p for p in (parts if at is None else parts[:at]) if p.casefold() not in wanted]
         if len(rest) == len(parts):
             kept.append(author)
         elif rest:
