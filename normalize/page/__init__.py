@@ -134,11 +134,12 @@ def parse(
     blocks, shown_authors, shown_date = _split_preamble(container, blocks, fields.title)
     byline = _find_byline(root, scope)
     footer = footer_byline(container, blocks)
-    marked = _find_date(root, scope)
-    if labelled and marked and marked.date() == labelled.date():
-        labelled = marked  # "Publicado em <time datetime=...>": the same day, with its time
-    fields.offer(published=labelled or marked or shown_date
-                 or _date_by_headline(root, scope) or _leading_date(blocks))
+    if fields.published is None:  # the printed dates only stand in for a declared one
+        marked = _find_date(root, scope)
+        if labelled and marked and marked.date() == labelled.date():
+            labelled = marked  # "Publicado em <time datetime=...>": the same day, with its time
+        fields.offer(published=labelled or marked or shown_date
+                     or _date_by_headline(root, scope) or _leading_date(blocks))
     # The standfirst opens the text (readers print it so); the blocks stay the text's own,
     # which the picture and byline searches below read.
     standfirst = find_standfirst(root, blocks, fields.title)

@@ -268,12 +268,20 @@ def _shown_title(root, title: str | None) -> str | None:
 def _typographic_key(text: str) -> str:
     # The printed apostrophe (’) wins over the metadata's "'" too: labelled pages print and
     # keep it three times in four.
-    return " ".join(_DASHES.sub(" - ", re.sub(r"[’‘`´]", "'", re.sub(r"[“”«»„]", '"', text)))
-                    .casefold().split())
+    return " ".join(_DASHES.sub(" - ", _plain_quotes(text)).casefold().split())
+
+
+_DOUBLE_QUOTES = re.compile(r"[“”«»„]")
+_SINGLE_QUOTES = re.compile(r"[’‘`´]")
+
+
+def _plain_quotes(text: str) -> str:
+    """``text`` with typographic quotes and apostrophes typed plainly, character for character."""
+    return _SINGLE_QUOTES.sub("'", _DOUBLE_QUOTES.sub('"', text))
 
 
 def _comparable(text: str) -> str:
-    return re.sub(r"[’‘`´]", "'", re.sub(r"[“”«»„]", '"', text)).casefold()
+    return _plain_quotes(text).casefold()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -468,7 +476,7 @@ _PRINTED_TAIL = re.compile(r"\s*(?:$|[|\-–—·•»›/:]|\d)")
 
 def _same_length_key(text: str) -> str:
     """``text`` lower-cased with plain quotes, character for character (``ß`` stays one)."""
-    return re.sub(r"[’‘`´]", "'", re.sub(r"[“”«»„]", '"', text)).lower()
+    return _plain_quotes(text).lower()
 
 
 def _printed_part(heading: str, headline: str | None) -> str:
