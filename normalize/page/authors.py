@@ -362,7 +362,6 @@ def _reads_as_people(names: str) -> bool:
 #: element around it, on either side.
 _HEADLINE_SIBLINGS = 3
 _DATED_LINE_CHARS = 80
-_DATED_FIELDS = re.compile(r"\s+[|·•—–-]\s+|\s*[|·•]\s*")
 
 
 def dated_name_line(root) -> tuple[str, ...]:
@@ -394,7 +393,7 @@ def _name_beside_date(line: str) -> str | None:
     if len(line) > _DATED_LINE_CHARS:
         return None
     names, dated = [], False
-    for field in (f for f in _DATED_FIELDS.split(line) if f):
+    for field in (f for f in _LINE_FIELDS.split(line) if f):
         if _CLOCK_TIME.fullmatch(field) or _CLOCK_TIME.fullmatch(field.rstrip(" Uhr")):
             continue
         if len(field) <= 40 and _parse_text_date(field):
