@@ -217,6 +217,20 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      '<h1><a href="https://post.example/">Daily Post</a></h1>',
      "<h1>Budget approved after an all-night session</h1>",
      "Budget approved after an all-night session"),
+    # A logo linking home through the Wayback Machine is a logo too.
+    ("<title>Daily Post » Blog Archive » Budget approved after an all-night session</title>",
+     '<h1><a href="https://web.archive.org/web/20140226054445/http://post.example/">'
+     "Daily Post</a></h1>", "", "Budget approved after an all-night session"),
+    # The <style> a CSS-in-JS page writes inside its <h1> is no part of the headline.
+    ("<title>Budget approved after an all-night session</title>", "",
+     "<h1><style>.c1{font-size:16px;display:block}</style><span class=c1>Parliament</span>"
+     "Budget approved after an all-night session</h1>",
+     "Budget approved after an all-night session"),
+    # The box inside the <h1> marked as the headline holds it; the rest is a kicker.
+    ('<meta property="og:title" content="Parliament, Rates: Budget approved after all-night session">', "",
+     '<h1><span class="fake-h5">Parliament – Rates</span><span class="sr">: </span>'
+     '<span class="headline">Budget approved after an all-night session</span></h1>',
+     "Budget approved after an all-night session"),
     # A kicker inside the <h1>: marked as one, or told by the declared headline.
     ('<meta property="og:title" content="Budget approved after all-night session">', "",
      '<h1><span class="kicker">Parliament</span>: Budget approved after all-night session</h1>',

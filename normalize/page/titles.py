@@ -296,8 +296,10 @@ _LOGO_TOKENS = {"logo", "brand", "branding", "masthead", "sitename", "sitetitle"
 _KICKER_TOKENS = {"kicker", "overline", "topline", "dachzeile", "roofline", "eyebrow",
                   "subtitle", "supertitle", "overtitle", "pretitle", "antetitulo", "category",
                   "rubric", "label"}
-#: A link to a site's home page: "/", "https://site.example", "//site.example/index.html".
-_HOME_LINK = re.compile(r"^(?:(?:https?:)?//[^/?#]+)?/?(?:index\.\w+)?$", re.I)
+#: A link to a site's home page: "/", "https://site.example", "//site.example/index.html", also
+#: as the Wayback Machine serves it ("https://web.archive.org/web/2014.../http://site.example/").
+_HOME_LINK = re.compile(r"^(?:(?:(?:https?:)?//web\.archive\.org)?/web/\w+/)?"
+                        r"(?:(?:https?:)?//[^/?#]+)?/?(?:index\.\w+)?$", re.I)
 #: A printed heading longer than this is a paragraph set large, not a headline.
 _HEADING_CHARS = 300
 #: Two titles agree when they share this share of the words of the longer one.
@@ -317,15 +319,32 @@ def _agreement(one: str, other: str) -> float:
     return len(a & b) / max(len(a), len(b))
 
 
+#: Elements inside an ``<h1>`` whose text is no part of what it prints: a CSS-in-JS page
+#: writes its <style> next to the words it styles.
+_UNPRINTED = ("style", "script", "noscript", "template")
+#: Class words of the box inside an ``<h1>`` that holds the headline alone; the rest of the
+#: ``<h1>`` is a kicker ("<span>Energy</span><span class=headline>Bills rise</span>").
+_HEADLINE_TOKENS = {"headline"}
+
+
 def _without_kicker(heading) -> str:
-    """The text of an ``<h1>`` without the kicker printed in it, if any."""
-    kickers = [el for el in heading.iterdescendants()
-               if isinstance(el.tag, str) and _tokens(el) & _KICKER_TOKENS]
+    """The text of an ``<h1>`` without the kicker printed in it, if any, nor its styles."""
+    kickers, headline = [], None
+    for el in heading.iterdescendants():
+        if not isinstance(el.tag, str):
+            continue
+        tokens = _tokens(el)
+        if el.tag in _UNPRINTED or tokens & _KICKER_TOKENS:
+            kickers.append(el)
+        elif headline is None and tokens & _HEADLINE_TOKENS:
+            headline = el
+    if headline is not None and _text(headline):
+        return _text(headline)
     if not kickers:
         return _text(heading)
     heading = copy.deepcopy(heading)
     for el in list(heading.iterdescendants()):
-        if isinstance(el.tag, str) and _tokens(el) & _KICKER_TOKENS:
+        if isinstance(el.tag, str) and (el.tag in _UNPRINTED or _tokens(el) & _KICKER_TOKENS):
             el.drop_tree()
     # "<span class=kicker>Climate</span>: Drilling until it gets hot": its colon stays behind.
     return _text(heading).strip(" -–—:|/·•")
