@@ -246,6 +246,9 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     ('<meta property="og:title" content="Budget approved after all-night session">', "",
      "<h1>Budget approved after all-night session in the upper house</h1>",
      "Budget approved after all-night session in the upper house"),
+    ('<meta property="og:title" content="Budget approved after all-night session">', "",
+     "<h1>Budget approved after all-night session: what it means</h1>",
+     "Budget approved after all-night session: what it means"),
     # A headline of one word is a part of the declared title, not its site's name.
     ('<meta property="og:title" content="Penny - Harbour Wiki">', "", "<h1>Penny</h1>", "Penny"),
     # A hyphen that touches a word is no separator; "::" is one.

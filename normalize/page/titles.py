@@ -491,6 +491,9 @@ def find_title(root, declared: str | None, site_names: list[str],
 
 #: What may follow a headline inside its <h1> without being a part of it.
 _PRINTED_TAIL = re.compile(r"\s*(?:$|[|\-–—·•»›/:]|\d)")
+#: ... but a colon before words: "Lemon cake: simply delicious" prints the rest of the
+#: headline the metadata cut short, not a site's name.
+_HEADING_TAIL = re.compile(r"\s*(?:$|[|\-–—·•»›/]|:?\s*\d)")
 
 
 def _same_length_key(text: str) -> str:
@@ -510,6 +513,6 @@ def _printed_part(heading: str, headline: str | None) -> str:
         return heading
     # What follows is the site's name or a date after a separator ("| Site", "02.02.2022"),
     # or the rest of a headline the metadata cut short.
-    if not _PRINTED_TAIL.match(printed[at + len(wanted):]):
+    if not _HEADING_TAIL.match(printed[at + len(wanted):]):
         return heading
     return heading[at:at + len(wanted)].strip()
