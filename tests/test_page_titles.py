@@ -249,6 +249,14 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     ('<meta property="og:title" content="Budget approved after all-night session">', "",
      "<h1>Budget approved after all-night session: what it means</h1>",
      "Budget approved after all-night session: what it means"),
+    # The last part of the <title> is the site's name unless it is a question, or the site's
+    # name comes first and the declared headline ends the <title>.
+    ('<title>Lease, finance or buy – which pays?</title>'
+     '<meta property="og:title" content="Lease, finance or buy – which pays?">', "", "",
+     "Lease, finance or buy – which pays?"),
+    ("<title>Harbour Notes: Ferries return - the late boat is back</title>"
+     '<meta property="og:title" content="Ferries return - the late boat is back">', "", "",
+     "Ferries return - the late boat is back"),
     # A headline of one word is a part of the declared title, not its site's name.
     ('<meta property="og:title" content="Penny - Harbour Wiki">', "", "<h1>Penny</h1>", "Penny"),
     # A hyphen that touches a word is no separator; "::" is one.

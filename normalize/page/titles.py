@@ -229,7 +229,13 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
     if application and application not in (title, fields.title):
         names.append(application)
     parts = _TITLE_PARTS.split(title)
-    if len(parts) > 1 and len(parts[-1]) <= 40 and parts[-1] != max(parts, key=len):
+    # A question is the end of a headline ("Lease or buy – which pays?"), and a <title> that
+    # ends with the whole declared headline has the site's name before it ("Blog: Headline -
+    # Part two"): its last part is no name either.
+    headline = fields.title or ""
+    if len(parts) > 1 and len(parts[-1]) <= 40 and parts[-1] != max(parts, key=len) \
+            and not parts[-1].rstrip().endswith("?") \
+            and not (len(title) > len(headline) > len(parts[-1]) and title.endswith(headline)):
         names.append(parts[-1])
     hosts = host_names(url)
     names.extend(hosts)
