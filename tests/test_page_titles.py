@@ -281,6 +281,11 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     ('<meta property="og:site_name" content="NEWS WEB EASY">'
      '<meta property="og:title" content="NEWS WEB EASY|子どもへの体罰を禁止する法律ができる">',
      "", "", "子どもへの体罰を禁止する法律ができる"),
+    # ... and a hyphen or an underscore between two of its characters separates the parts.
+    ("<title>子どもへの体罰を禁止する法律ができる！-新闻网</title>", "", "",
+     "子どもへの体罰を禁止する法律ができる！"),
+    ("<title>子どもへの体罰を禁止する法律ができる_教育_新闻网</title>", "", "",
+     "子どもへの体罰を禁止する法律ができる"),
     # The printed apostrophe is kept.
     ('<meta property="og:title" content="Venice doubles its visitors\' fee">', "",
      "<h1>Venice doubles its visitors’ fee</h1>", "Venice doubles its visitors’ fee"),

@@ -37,6 +37,10 @@ _SITE_SEPARATOR = r"(?:\s*(?:\|+|::|[·•›»]+)\s*|\s+[\-–—:/]+\s+|:\s+)+
 
 #: Scripts written without spaces between words (CJK, Thai): a headline is one "word".
 _UNSPACED_SCRIPT = re.compile(r"[\u0e00-\u0e7f\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+#: Between two CJK characters (or full-width punctuation) a hyphen, a dash, an underscore or
+#: a bar separates the parts of a <title> without spaces: "城！-新华网", "台阶_科技_腾讯网".
+_CJK = r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
+_CJK_PARTS = re.compile(rf"(?<={_CJK})\s*[-_|–—]+\s*(?={_CJK})")
 
 
 def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
@@ -396,6 +400,8 @@ def _tag_title(root, title: str, site_names: list[str]) -> str:
     (``Headline | Site``, ``Site - Headline``), as the page prints it when it does."""
     stripped = _strip_site_name(title, site_names)
     parts = _TITLE_PARTS.split(stripped)
+    if len(parts) == 1:
+        parts = _CJK_PARTS.split(stripped)
     # "Headline | Section | Forum" or "Blog » Archive » Headline" once the site's name is
     # gone, "Club - Headline - Section": the longest part; a headline seldom holds a "|", a
     # "»" or two spaced dashes.
