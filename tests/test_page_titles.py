@@ -286,6 +286,11 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      "子どもへの体罰を禁止する法律ができる！"),
     ("<title>子どもへの体罰を禁止する法律ができる_教育_新闻网</title>", "", "",
      "子どもへの体罰を禁止する法律ができる"),
+    # In Unicode's normal form C: U+09DC is written U+09A1 U+09BC.
+    ("<title>\u098f\u09ae\u09aa\u09bf\u09b0 \u09ac\u09be\u09dc\u09bf\u09b0 "
+     "\u09b8\u09be\u09ae\u09a8\u09c7\u0987</title>", "", "",
+     "\u098f\u09ae\u09aa\u09bf\u09b0 \u09ac\u09be\u09a1\u09bc\u09bf\u09b0 "
+     "\u09b8\u09be\u09ae\u09a8\u09c7\u0987"),
     # The printed apostrophe is kept.
     ('<meta property="og:title" content="Venice doubles its visitors\' fee">', "",
      "<h1>Venice doubles its visitors’ fee</h1>", "Venice doubles its visitors’ fee"),

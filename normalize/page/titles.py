@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import html
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Iterable
 from urllib.parse import urlsplit
 
@@ -448,8 +449,16 @@ def find_title(root, declared: str | None, site_names: list[str],
     declared title without the site's name; then, when nothing is declared, the ``<h1>``
     (a ``<title>`` that says something else mostly names the site or the section) unless the
     page prints the ``<title>``'s headline as well; last the ``<title>`` without the site's
-    name. A declared title that is an address or the site's declared name is none.
+    name. A declared title that is an address or the site's declared name is none. The
+    headline is given in Unicode's normal form C (NFC), the form text is exchanged in: a
+    page may type "ড়" as one code point (U+09DC), which NFC writes as two.
     """
+    title = _find_title(root, declared, site_names, site)
+    return unicodedata.normalize("NFC", title) if title else title
+
+
+def _find_title(root, declared: str | None, site_names: list[str],
+                site: str | None) -> str | None:
     title = _first(_text(t) for t in root.iter("title")) or ""
     headings, logos = _printed_headings(root, site_names)
     # The logo's text is a name of the site: "Headline : Blog Name | Tagline".
