@@ -267,6 +267,10 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      "</h2>", "Budget approved after an all-night session"),
     # A headline of one word is a part of the declared title, not its site's name.
     ('<meta property="og:title" content="Penny - Harbour Wiki">', "", "<h1>Penny</h1>", "Penny"),
+    # ... at an end of it: in its middle it names the section.
+    ("<title>Daily Post - Politics » Budget approved after an all-night session</title>",
+     "<h1>Politics</h1>", "<h2>Budget approved after an all-night session</h2>",
+     "Budget approved after an all-night session"),
     # A hyphen that touches a word is no separator; "::" is one.
     ('<meta property="og:site_name" content="GdP">'
      '<meta property="og:title" content="GdP-Vize warns of police cuts">', "",

@@ -487,9 +487,11 @@ def _find_title(root, declared: str | None, site_names: list[str],
             return _printed_part(heading, headline)
     # "Penny - Stardew Valley Wiki" above the printed "Penny": a headline too short to share
     # two fifths of the words, or to be told from the site's name without the <h1>.
+    # Only an end of it: "Site - Section » Headline" names the section in its middle.
     for reference in (full, title):
-        parts = {_comparable(p.strip()) for p in _NAME_SEPARATOR.split(reference or "")}
-        if len(parts) > 1:
+        split = _NAME_SEPARATOR.split(reference or "")
+        parts = {_comparable(p.strip()) for p in (split[0], split[-1])}
+        if len(split) > 1:
             heading = _first(h for h in headings if _comparable(h) in parts)
             if heading:
                 return heading
