@@ -265,6 +265,14 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     ('<meta property="og:title" content="Budget approved after an all-night session">', "",
      "<h1>Politics and the economy today</h1><h2>Budget approved after an all-night session"
      "</h2>", "Budget approved after an all-night session"),
+    # After a dash only a name of the site goes; other words are the headline's.
+    ('<meta property="og:title" content="Budget approved after all-night session">'
+     '<meta property="og:site_name" content="Daily Post">', "",
+     "<h1>Budget approved after all-night session - Daily Post</h1>",
+     "Budget approved after all-night session"),
+    ('<meta property="og:title" content="Budget approved after all-night session">', "",
+     "<h1>Budget approved after all-night session - what it means for schools</h1>",
+     "Budget approved after all-night session - what it means for schools"),
     # A headline of one word is a part of the declared title, not its site's name.
     ('<meta property="og:title" content="Penny - Harbour Wiki">', "", "<h1>Penny</h1>", "Penny"),
     # ... at an end of it: in its middle it names the section.

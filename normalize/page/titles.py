@@ -484,7 +484,7 @@ def _find_title(root, declared: str | None, site_names: list[str],
             if heading.isupper() and not headline.isupper() \
                     and _typographic_key(heading) == _typographic_key(headline):
                 return _shown_title(root, headline)
-            return _printed_part(heading, headline)
+            return _printed_part(heading, headline, site_names)
     # "Penny - Stardew Valley Wiki" above the printed "Penny": a headline too short to share
     # two fifths of the words, or to be told from the site's name without the <h1>.
     # Only an end of it: "Site - Section » Headline" names the section in its middle.
@@ -534,7 +534,7 @@ def _same_length_key(text: str) -> str:
     return _plain_quotes(text).lower()
 
 
-def _printed_part(heading: str, headline: str | None) -> str:
+def _printed_part(heading: str, headline: str | None, site_names: list[str]) -> str:
     """``heading`` (an ``<h1>``), or the part of it that prints ``headline`` when it holds
     more: a kicker before it ("Tunisia Big tasks for the new government"), the site's name or
     the date after it."""
@@ -545,7 +545,16 @@ def _printed_part(heading: str, headline: str | None) -> str:
     if at < 0 or len(wanted) == len(printed) or len(printed) != len(heading):
         return heading
     # What follows is the site's name or a date after a separator ("| Site", "02.02.2022"),
-    # or the rest of a headline the metadata cut short.
-    if not _HEADING_TAIL.match(printed[at + len(wanted):]):
+    # or the rest of a headline the metadata cut short: after a dash or a slash, which
+    # headlines hold too ("Vanlife in Sweden - Scandinavia by camper"), only a name of the site.
+    tail = printed[at + len(wanted):]
+    if not _HEADING_TAIL.match(tail):
+        return heading
+    dashed = _DASHED_TAIL.match(tail)
+    if dashed and _squash(dashed.group(1)) not in {_squash(n) for n in site_names}:
         return heading
     return heading[at:at + len(wanted)].strip()
+
+
+#: A dash or a slash and words after the declared headline in its <h1>.
+_DASHED_TAIL = re.compile(r"\s*[\-–—/]+\s*([^\d\s].*)$")
