@@ -311,6 +311,9 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      "\u09b8\u09be\u09ae\u09a8\u09c7\u0987</title>", "", "",
      "\u098f\u09ae\u09aa\u09bf\u09b0 \u09ac\u09be\u09a1\u09bc\u09bf\u09b0 "
      "\u09b8\u09be\u09ae\u09a8\u09c7\u0987"),
+    # A separator with nothing after it goes.
+    ("<title>Budget approved after an all-night session -</title>", "", "",
+     "Budget approved after an all-night session"),
     # The printed apostrophe is kept.
     ('<meta property="og:title" content="Venice doubles its visitors\' fee">', "",
      "<h1>Venice doubles its visitors’ fee</h1>", "Venice doubles its visitors’ fee"),

@@ -456,7 +456,15 @@ def find_title(root, declared: str | None, site_names: list[str],
     page may type "ড়" as one code point (U+09DC), which NFC writes as two.
     """
     title = _find_title(root, declared, site_names, site)
+    if title:
+        title = _DANGLING.sub("", title) or title
     return unicodedata.normalize("NFC", title) if title else title
+
+
+#: A separator left at an end of a title with nothing on its other side ("Rail Enquiries -"):
+#: the site's or the section's name was never filled in.
+#: (Not a guillemet, which closes a quote, nor a colon.)
+_DANGLING = re.compile(r"^\s*[|\-–—·•/]+\s+|\s+[|\-–—·•/]+\s*$")
 
 
 def _find_title(root, declared: str | None, site_names: list[str],
