@@ -314,6 +314,17 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     # A separator with nothing after it goes.
     ("<title>Budget approved after an all-night session -</title>", "", "",
      "Budget approved after an all-night session"),
+    # A "«" before the site's name at the end separates it.
+    ('<title>Budget approved after an all-night session « Daily Post</title>'
+     '<meta property="og:site_name" content="Daily Post">', "", "",
+     "Budget approved after an all-night session"),
+    # An og:title cut with an ellipsis gives way to the whole headline of the <title>.
+    ('<title>Budget approved after an all-night session | Daily Post</title>'
+     '<meta property="og:title" content="Budget approved after an all-ni…">', "", "",
+     "Budget approved after an all-night session"),
+    # Characters that print nothing go: a byte order mark, a word joiner.
+    ('<meta property="og:title" content="\ufeffBudget approved after an all-\u2060night session">',
+     "", "", "Budget approved after an all-night session"),
     # The printed apostrophe is kept.
     ('<meta property="og:title" content="Venice doubles its visitors\' fee">', "",
      "<h1>Venice doubles its visitors’ fee</h1>", "Venice doubles its visitors’ fee"),

@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 _TITLE_PARTS = re.compile(r"\s+[|–—]\s+|\s+-\s+")
 
 
-# A hyphen or a slash touching a word joins it ("GdP-Vize", "Anti-war"): no separator.
+# A hyphen or a slash touching a word joins it ("GdP-Vize", "Anti-war"): no separator. A
+# "«" separates a name after the headline only ("Headline « Site"): before one it opens a
+# quote ("Site « Quoted words »").
 _SITE_SEPARATOR = r"(?:\s*(?:\|+|::|[·•›»]+)\s*|\s+[\-–—:/]+\s+|:\s+)+"
 
 
@@ -61,7 +63,7 @@ def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
                 continue
             # "Boxen - Alle News" declared, "Boxen – Alle News" printed: any dash is one.
             escaped = re.sub(r"\\-|[–—]", "[-–—]", re.escape(name))
-            for pattern in (_SITE_SEPARATOR + escaped + r"\s*$",
+            for pattern in (r"(?:" + _SITE_SEPARATOR + r"|\s+[«‹]\s+)" + escaped + r"\s*$",
                             r"^\s*" + escaped + _SITE_SEPARATOR):
                 stripped = re.sub(pattern, "", title, flags=re.I).strip()
                 if stripped != title.strip() and len(stripped) >= max(8, len(title) // 4) \
@@ -457,10 +459,14 @@ def find_title(root, declared: str | None, site_names: list[str],
     """
     title = _find_title(root, declared, site_names, site)
     if title:
-        title = _DANGLING.sub("", title) or title
+        title = _DANGLING.sub("", _INVISIBLE.sub("", title)) or title
     return unicodedata.normalize("NFC", title) if title else title
 
 
+#: Characters that print nothing and only steer line breaks: a byte order mark, a word joiner,
+#: a zero-width space. The zero-width (non-)joiners shape letters and stay; so does the soft
+#: hyphen, which the page's text keeps too ("Welt\u00adernährungs\u00adprogramm").
+_INVISIBLE = re.compile("[\ufeff\u2060\u200b\u180e]")
 #: A separator left at an end of a title with nothing on its other side ("Rail Enquiries -"):
 #: the site's or the section's name was never filled in.
 #: (Not a guillemet, which closes a quote, nor a colon.)
@@ -512,10 +518,12 @@ def _find_title(root, declared: str | None, site_names: list[str],
             and not _printed_outside_menus(root, declared):
         return headings[0]
     if declared:
-        # An og:title cut short ("Senator calls Biden" of "Senator calls Biden 'unfit'").
+        # An og:title cut short ("Senator calls Biden" of "Senator calls Biden 'unfit'"), or
+        # cut with an ellipsis ("Senator calls Bid…").
         tag = _strip_site_name(title, site_names)
-        if len(tag) > len(declared) and _comparable(tag).startswith(_comparable(declared)) \
-                and not _PRINTED_TAIL.match(tag[len(declared):]):
+        cut = _ELLIPSIS.sub("", declared)
+        if len(tag) > len(cut) and _comparable(tag).startswith(_comparable(cut)) \
+                and (cut != declared or not _PRINTED_TAIL.match(tag[len(cut):])):
             return _shown_title(root, tag)
         return _shown_title(root, declared)
     if headings and title:
@@ -530,6 +538,8 @@ def _find_title(root, declared: str | None, site_names: list[str],
     return _shown_title(root, _tag_title(root, title, site_names)) if title else None
 
 
+#: The ellipsis that ends a title cut to a length.
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
 #: What may follow a headline inside its <h1> without being a part of it.
 _PRINTED_TAIL = re.compile(r"\s*(?:$|[|\-–—·•»›/:]|\d)")
 #: ... but a colon before words: "Lemon cake: simply delicious" prints the rest of the
