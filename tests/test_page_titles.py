@@ -325,6 +325,11 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     # Characters that print nothing go: a byte order mark, a word joiner.
     ('<meta property="og:title" content="\ufeffBudget approved after an all-\u2060night session">',
      "", "", "Budget approved after an all-night session"),
+    # The site's name spelled by its logo's alt text goes from the declared title.
+    ('<meta property="og:title" content="Budget approved after an all-night session - '
+     'The Harbour Gazette">', '<div class="brand"><a href="/"><img src="/g.png" '
+     'alt="The Harbour Gazette logo"></a></div>', "",
+     "Budget approved after an all-night session"),
     # The printed apostrophe is kept.
     ('<meta property="og:title" content="Venice doubles its visitors\' fee">', "",
      "<h1>Venice doubles its visitors’ fee</h1>", "Venice doubles its visitors’ fee"),

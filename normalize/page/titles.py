@@ -17,6 +17,7 @@ import copy
 import html
 import re
 import unicodedata
+from itertools import islice
 from typing import TYPE_CHECKING, Iterable
 from urllib.parse import urlsplit
 
@@ -248,10 +249,26 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
     names.extend(hosts)
     # "Batteriespeicher - daheim Solar" on daheim-solar.de, "Items | The Perspective" on
     # theperspective.com: an end of the title that spells the host's name is the site's.
-    squashed = {_squash(h) for h in hosts}
+    # So is one that the site's logo spells in its alt text ("Headline - Post" under an
+    # <img alt="Post logo"> in the header's logo box).
+    squashed = {_squash(h) for h in hosts} | set(_logo_names(root))
     for text in (title, fields.title or ""):
         names.extend(end for end in _ends(text) if end and _squash(end) in squashed)
     return list(dict.fromkeys(n for n in names if n))
+
+
+def _logo_names(root) -> Iterable[str]:
+    """The alt texts of the images in the page's logo boxes (or named ``logo``), squashed
+    (:func:`_squash`), without a trailing "logo"."""
+    for img in root.iter("img"):
+        alt = img.get("alt")
+        if not alt or len(alt) > _NAME_CHARS:
+            continue
+        boxes = [img, *islice(img.iterancestors(), 3)]
+        if any(_tokens(el) & _LOGO_TOKENS for el in boxes) \
+                or "logo" in (img.get("src") or "").rsplit("/", 1)[-1].lower():
+            name = _squash(alt)
+            yield name[:-4] if name.endswith("logo") and len(name) > 4 else name
 
 
 def _squash(text: str) -> str:
