@@ -330,6 +330,11 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      'The Harbour Gazette">', '<div class="brand"><a href="/"><img src="/g.png" '
      'alt="The Harbour Gazette logo"></a></div>', "",
      "Budget approved after an all-night session"),
+    # A longer name of the site goes whole before a shorter one it holds.
+    ('<title>Budget approved after an all-night session - Politics - Daily Post</title>'
+     '<meta property="og:site_name" content="Daily Post">',
+     '<h1><a href="/">Politics - Daily Post</a></h1>', "",
+     "Budget approved after an all-night session"),
     # The printed apostrophe is kept.
     ('<meta property="og:title" content="Venice doubles its visitors\' fee">', "",
      "<h1>Venice doubles its visitors’ fee</h1>", "Venice doubles its visitors’ fee"),

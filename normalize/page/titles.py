@@ -51,7 +51,8 @@ def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
     """``title`` without a site name printed after (``| Site``, ``- Site``, ``: Site``,
     ``› site.example``) or before it (``Site // Headline``); unchanged when what would be left
     is not a headline (one word, a few characters, under a quarter of the title)."""
-    names = [n.strip() for n in site_names if n and n.strip()]
+    # The longest first: "Section - Site" goes whole before "Site" leaves "Section" behind.
+    names = sorted((n.strip() for n in site_names if n and n.strip()), key=len, reverse=True)
     # "Headline | DW | 23.05.2011": each end is looked at again once one has gone.
     for _ in range(3):
         before = title
