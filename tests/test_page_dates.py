@@ -163,3 +163,18 @@ def test_a_two_digit_year_run_into_its_time_is_no_year_1912() -> None:
     # "<span>28.09.19</span><span>12:44</span>": the spans' texts meet with no space between.
     assert _parse_text_date("28.09.1912:44") is None
     assert _parse_text_date("28.09.2019 12:44") == datetime(2019, 9, 28, 12, 44, tzinfo=timezone.utc)
+
+
+def test_local_midnight_written_without_leading_zeros_is_a_calendar_day() -> None:
+    assert _parse_declared_date("2022-5-5T00:00:00+02:00") == datetime(2022, 5, 5,
+                                                                       tzinfo=timezone.utc)
+
+
+def test_a_printed_date_with_spaced_parts_is_read_day_first() -> None:
+    from normalize.page.dates import _parse_text_date
+
+    # "4. 2. 2022" on a German page is the 4th of February (dateutil reads it as April 2nd).
+    assert _parse_text_date("Von Tennisverband 4. 2. 2022") == datetime(2022, 2, 4,
+                                                                       tzinfo=timezone.utc)
+    line = "<p class='meta'>Von Tennisverband 4. 2. 2022</p>"
+    assert _published("", line) == datetime(2022, 2, 4, tzinfo=timezone.utc)

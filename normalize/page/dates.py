@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from lxml import etree
 
 from normalize.months import MONTHS
-from normalize.text import parse_date
+from normalize.text import _padded_iso, parse_date
 from normalize.page.dom import (_BLOCK_CHILD, _first, _first_element, _is_element, _names, _text,
                                 _xpath)
 
@@ -21,7 +21,8 @@ _DAY_MONTH_YEAR = re.compile(
 _MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME)
 # "28.09.19" printed in one span and "12:44" in the next read as one text: "28.09.1912:44" is
 # a two-digit year and a time, not 1912.
-_NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})(?![:h]\d{2})" + _TIME)
+# "4. 2. 2022": German pages may space the parts.
+_NUMERIC = re.compile(r"\b(\d{1,2})[./] ?(\d{1,2})[./] ?(\d{4})(?![:h]\d{2})" + _TIME)
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
@@ -35,7 +36,8 @@ def _parse_declared_date(value) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        local = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        # Padded as parse_date pads it: "2022-5-5T00:00:00+02:00" is a calendar day too.
+        local = datetime.fromisoformat(_padded_iso(value.strip()).replace("Z", "+00:00"))
     except ValueError:
         local = None
     if local is not None and local.tzinfo is not None and local.utcoffset() \
