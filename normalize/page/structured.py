@@ -25,6 +25,8 @@ class _Fields:
     authors: tuple[str, ...] = ()
     published: datetime | None = None
     updated: datetime | None = None
+    #: the page's date as a generic meta tag gives it (``_META_DATED``)
+    dated: datetime | None = None
     summary: str | None = None
     url: str | None = None
     language: str | None = None
@@ -344,8 +346,11 @@ _META_SUMMARY = ("og:description", "description", "twitter:description", "dc.des
 _META_IMAGE = ("og:image:secure_url", "og:image:url", "og:image", "twitter:image",
                "twitter:image:src")
 _META_PUBLISHED = ("article:published_time", "og:article:published_time", "datepublished",
-                   "publish-date", "publish_date", "pubdate", "date", "dc.date.issued",
-                   "dc.date", "dcterms.created", "sailthru.date", "parsely-pub-date")
+                   "publish-date", "publish_date", "pubdate", "dc.date.issued",
+                   "dcterms.created", "sailthru.date", "parsely-pub-date")
+#: A page's date with no word for what it dates: CMSes fill it with the page's last build or
+#: edit as often as with the publication. It stands in when the page prints no date.
+_META_DATED = ("date", "dc.date", "dcterms.date")
 _META_UPDATED = ("article:modified_time", "og:updated_time", "datemodified", "last-modified",
                  "dcterms.modified")
 _META_AUTHOR = ("article:author", "author", "dc.creator", "parsely-author", "sailthru.author",
@@ -393,6 +398,7 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
         published=_first(_parse_declared_date(v) for k in _META_PUBLISHED
                          for v in meta.get(k, [])),
         updated=_first(_parse_declared_date(v) for k in _META_UPDATED for v in meta.get(k, [])),
+        dated=_first(_parse_declared_date(v) for k in _META_DATED for v in meta.get(k, [])),
         authors=_author_list(authors),
         sections=tuple(clean_text(s) for s in meta.get("article:section", [])),
         keywords=tuple(dict.fromkeys(clean_text(k) for k in keywords if clean_text(k))),
