@@ -326,3 +326,19 @@ def test_a_byline_that_opens_with_the_outlets_name_gives_no_place_as_an_author()
     assert _without_site(("Stadtblatt, Kassel, Germany",), sites) == ()
     assert _without_site(("Anna Berg, Stadtblatt, Kassel",), sites) == ("Anna Berg",)
     assert _without_site(("Anna Berg",), sites) == ("Anna Berg",)
+
+
+def test_the_writer_in_the_labelled_twitter_card_fields() -> None:
+    # SEO plugins print the writer as a labelled card field on blogs with no author meta.
+    card = ('<meta name="twitter:label1" content="Verfasst von">'
+            '<meta name="twitter:data1" content="Maren Holt">'
+            '<meta name="twitter:label2" content="Geschätzte Lesezeit">'
+            '<meta name="twitter:data2" content="3 Minuten">')
+    assert authors(page(card)) == ("Maren Holt",)
+    # The other fields are the reading time or the tags: never a writer.
+    other = ('<meta name="twitter:label1" content="Filed under">'
+             '<meta name="twitter:data1" content="Ferries, Islands">')
+    assert authors(page(other)) == ()
+    # <meta name="author"> comes first.
+    both = '<meta name="author" content="Tomas Berg">' + card
+    assert authors(page(both)) == ("Tomas Berg",)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterator
 
+from normalize.bylines import BYLINE_LABEL
 from normalize.text import clean_text, html_to_text, plain_title
 from normalize.page.dom import _as_int, _first, _is_element, _language_code, _text, _xpath
 from normalize.page.pictures import _Picture, _in_picture
@@ -363,6 +364,21 @@ def _read_meta(root) -> dict[str, list[str]]:
     return found
 
 
+def _labelled_twitter_data(meta: dict[str, list[str]]) -> list[str]:
+    """The writer's name in the labelled Twitter card fields that SEO plugins (Yoast) print
+    on many blogs without a ``<meta name="author">``: ``twitter:label1`` "Written by" /
+    "Verfasst von" / "Escrito por" and ``twitter:data1`` the name. Only a label that is a
+    writer's label and nothing else: the other fields hold the reading time or the tags."""
+    for n in range(1, 5):
+        label = _first(meta.get(f"twitter:label{n}", []))
+        if not label:
+            break
+        match = BYLINE_LABEL.match(label)
+        if match and match.end() == len(label) and label.strip(" :").casefold() != "by":
+            return meta.get(f"twitter:data{n}", [])[:1]
+    return []
+
+
 def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
     def one(keys: tuple[str, ...]) -> str | None:
         return _first(meta.get(k, [None])[0] for k in keys)
@@ -377,6 +393,7 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
     # byline and keeps it only when the page names nobody else.
     declared = [[a for a in meta.get(key, []) if not a.startswith(("http://", "https://", "/"))]
                 for key in _META_AUTHOR]
+    declared.append(_labelled_twitter_data(meta))
     authors = _first([a for a in found if a not in (site, fields.publisher)]
                      for found in declared) or _first(declared) or []
     keywords = [k for key in _META_KEYWORDS for v in meta.get(key, []) for k in v.split(",")]
