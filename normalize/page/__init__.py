@@ -45,8 +45,8 @@ from normalize.model import (STATUS_NOT_ARTICLE, STATUS_USABLE, Article, Credit,
 from normalize.sanitize import clean_html
 from normalize.page.choose import candidate, choose_body, page_kind
 from normalize.page.engine import absolute_links, main_text, page_date
-from normalize.page.authors import (choose_authors, dated_name_line, engine_authors,
-                                    footer_byline, printed_byline)
+from normalize.page.authors import (author_box, choose_authors, dated_name_line,
+                                    engine_authors, footer_byline, printed_byline)
 from normalize.page.body import (_article_scope, _block_html, _body_from_text, _collect_blocks,
                                  _drop_chrome, _find_container, _standfirst_html, chrome_text,
                                  _wrap_loose_text, find_standfirst)
@@ -191,7 +191,8 @@ def parse(
                                      (lambda: printed_byline(untouched()), True),
                                      (lambda: engine_authors(untouched()), False),
                                      (lambda: footer, True),
-                                     (lambda: dated_name_line(untouched()), True)), sites)
+                                     (lambda: dated_name_line(untouched()), True),
+                                     (lambda: author_box(untouched()), False)), sites)
     page_url = canonical or _absolute(fields.url, base) or url
     extra = (Note(NoteKind.BODY, f"{choice.candidate.name if choice.candidate else 'none'}: "
                       f"{choice.reason}"),) + title_notes
