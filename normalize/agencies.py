@@ -53,6 +53,9 @@ AGENCIES: dict[str, tuple[str, ...]] = {
     "Agência O Globo": (),
     "KNA": ("Katholische Nachrichten-Agentur",),
     "epd": ("Evangelischer Pressedienst",),
+    # The motoring press service whose copy German papers and dealers' sites run
+    # ("Autor: Jana Roth/SP-X").
+    "SP-X": ("Spot Press Services",),
     "AFX": (),
     "CP": ("The Canadian Press", "Canadian Press", "La Presse Canadienne"),
     "UPI": ("United Press International",),

@@ -32,7 +32,11 @@ BYLINE_LABEL = re.compile(
     # "Text und Interview:", "Texto y fotos:".
     r"(?:text|texto|texte|words)\s*(?:&|\+|und|and|y|e|et)\s*(?:fotos?|photos?|bilder|"
     r"interview|entrevista|illustrations?)\s*:|"
-    r"un\s+article\s+de|ein\s+bericht\s+von|un\s+articolo\s+di|"
+    r"un\s+article\s+de|un\s+articolo\s+di|"
+    # "Ein Bericht von", "Eine Kolumne von", "Ein Kommentar von": the kind of text, then its
+    # writer.
+    r"(?:ein|eine)\s+(?:bericht|kolumne|kommentar|gastbeitrag|gastkommentar|essay|analyse|"
+    r"reportage|rezension|glosse)\s+von|"
     # "Posted by", "Erstellt von", "Publié par", "Publicado por", "Scritto da", "Geplaatst door"
     r"(?:geschrieben|verfasst|erstellt|gespeichert|veröffentlicht|eingestellt|gepostet|"
     r"artikel|beitrag|ein\s+beitrag|ein\s+artikel)\s+von|(?:écrit|publié|rédigé|posté)\s+par|"
@@ -45,10 +49,14 @@ BYLINE_LABEL = re.compile(
     r"\s+(?:von|by|of|from)|"
     r"by|par|por|von|vom|door|di|de|da|(?-i:van|av|af)|©|"
     # Printed without a colon before a name ("Texto Ana Ruiz", "Reportage Yann Le Goff").
-    r"(?:text|texto|texte|autor|autora|autorin|auteur|author|reportage)(?=\s*[-–]?\s+(?-i:[A-ZÀ-ÖØ-Þ]))|"
+    r"(?:text|texto|texte|autor|autora|autorin|auteur|author|reportage|autoren|autorinnen|"
+    r"authors|autores|auteurs)(?=\s*[-–]?\s+(?-i:[A-ZÀ-ÖØ-Þ]))|"
     r"(?:text|texto|texte|testo|autor|autora|autores|author|authors|auteur|auteurs|autore|"
     r"autori|autorin|autrice|interview|entrevista|sources?|fuentes?|fonte|fonti|quelle|"
-    r"agencia|agência|agence|agentur|agenzia|agency)\s*:)"
+    r"agencia|agência|agence|agentur|agenzia|agency|"
+    # The German press office's "Redaktion: Jana Roth" names the person who wrote the text
+    # (without its colon, "Redaktion" is the newsroom).
+    r"redaktion)\s*:)"
     r"(?=[\s:]|$)\s*:?\s*",
     re.IGNORECASE,
 )

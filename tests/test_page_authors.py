@@ -326,3 +326,55 @@ def test_a_byline_that_opens_with_the_outlets_name_gives_no_place_as_an_author()
     assert _without_site(("Stadtblatt, Kassel, Germany",), sites) == ()
     assert _without_site(("Anna Berg, Stadtblatt, Kassel",), sites) == ("Anna Berg",)
     assert _without_site(("Anna Berg",), sites) == ("Anna Berg",)
+
+
+def test_the_writer_in_the_labelled_twitter_card_fields() -> None:
+    # SEO plugins print the writer as a labelled card field on blogs with no author meta.
+    card = ('<meta name="twitter:label1" content="Verfasst von">'
+            '<meta name="twitter:data1" content="Maren Holt">'
+            '<meta name="twitter:label2" content="Geschätzte Lesezeit">'
+            '<meta name="twitter:data2" content="3 Minuten">')
+    assert authors(page(card)) == ("Maren Holt",)
+    # The other fields are the reading time or the tags: never a writer.
+    other = ('<meta name="twitter:label1" content="Filed under">'
+             '<meta name="twitter:data1" content="Ferries, Islands">')
+    assert authors(page(other)) == ()
+    # <meta name="author"> comes first.
+    both = '<meta name="author" content="Tomas Berg">' + card
+    assert authors(page(both)) == ("Tomas Berg",)
+
+
+@pytest.mark.parametrize("line, names", [
+    # A plural label without its colon, a press office's "Redaktion:" with a role after the
+    # name, an agency after a slash.
+    ("<p>Autoren Jonas Keller und Ida Lund</p>", ("Jonas Keller", "Ida Lund")),
+    ("<div>04.02.2024 <span>- Redaktion: Jonas Keller (Pressesprecher)</span></div>",
+     ("Jonas Keller",)),
+    ("<p><b>Autor:</b> Jonas Keller/SP-X</p>", ("Jonas Keller",)),
+    ("<p>Von Jonas Keller, dpa</p>", ("Jonas Keller",)),
+    ("<p><strong>Eine Kolumne von Jonas Keller</strong></p>", ("Jonas Keller",)),
+    # The site's own name under the label is the site, kept only as the page names nobody else.
+    ("<p>Redaktion: Harbour Gazette</p>", ("Harbour Gazette",)),
+])
+def test_more_printed_author_lines_after_the_text(line: str, names: tuple[str, ...]) -> None:
+    assert authors(page(after=line)) == names
+
+
+def test_an_about_the_author_box_when_nothing_else_names_the_writer() -> None:
+    box = ('<div class="author-bio"><h3>Über den Autor</h3><h4>Maren Holt</h4>'
+           '<p>Maren Holt writes about the islands and their ferries.</p></div>')
+    assert authors(page(outside=box)) == ("Maren Holt",)
+    # Two cards naming the same person agree; a byline comes first.
+    card = '<div class="author-box"><a href="/p/holt">Maren Holt</a></div>'
+    assert authors(page(outside=box + card)) == ("Maren Holt",)
+    assert authors(page(before='<p class="byline">By Tomas Berg</p>', outside=box)) == \
+        ("Tomas Berg",)
+    # Boxes of several people (a team's page, teasers) say nothing of this text's writer; a
+    # label is no name.
+    other = '<div class="author-box"><a href="/p/berg">Tomas Berg</a></div>'
+    assert authors(page(outside=box + other)) == ()
+    from lxml import html
+
+    from normalize.page.authors import author_box
+    assert author_box(html.fromstring(
+        '<div><div class="author-box">Rezept von <a>ida77</a></div></div>')) == ()

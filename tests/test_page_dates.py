@@ -163,3 +163,56 @@ def test_a_two_digit_year_run_into_its_time_is_no_year_1912() -> None:
     # "<span>28.09.19</span><span>12:44</span>": the spans' texts meet with no space between.
     assert _parse_text_date("28.09.1912:44") is None
     assert _parse_text_date("28.09.2019 12:44") == datetime(2019, 9, 28, 12, 44, tzinfo=timezone.utc)
+
+
+def test_local_midnight_written_without_leading_zeros_is_a_calendar_day() -> None:
+    assert _parse_declared_date("2022-5-5T00:00:00+02:00") == datetime(2022, 5, 5,
+                                                                       tzinfo=timezone.utc)
+
+
+def test_a_printed_date_with_spaced_parts_is_read_day_first() -> None:
+    from normalize.page.dates import _parse_text_date
+
+    # "4. 2. 2022" on a German page is the 4th of February (dateutil reads it as April 2nd).
+    assert _parse_text_date("Von Tennisverband 4. 2. 2022") == datetime(2022, 2, 4,
+                                                                       tzinfo=timezone.utc)
+    line = "<p class='meta'>Von Tennisverband 4. 2. 2022</p>"
+    assert _published("", line) == datetime(2022, 2, 4, tzinfo=timezone.utc)
+
+
+def test_a_generic_meta_date_yields_to_the_date_printed_in_the_article() -> None:
+    # <meta name="date"> often carries the page's last build; the article prints its day.
+    head = '<meta name="date" content="2021-12-20T11:02:44+01:00">'
+    line = '<p class="article-date">27.01.2022</p>'
+    assert _published(head, line) == datetime(2022, 1, 27, tzinfo=timezone.utc)
+
+
+def test_a_generic_meta_date_beats_a_date_printed_outside_the_article() -> None:
+    head = '<meta name="date" content="2017-05-01T17:05:00+0200">'
+    html = ("<html lang='de'><head><title>Haushalt beschlossen</title>" + head + "</head><body>"
+            "<header><h1><a href='/' class='logo'>Gemeindeblatt</a></h1><span class='date'>"
+            "Mittwoch, 26.02.2020</span></header><article><h1>Haushalt beschlossen</h1>"
+            + _TEXT + "</article></body></html>")
+    record = page.parse(html.encode(), url="https://gemeinde.example/haushalt")[0]
+    assert record.published == datetime(2017, 5, 1, 15, 5, tzinfo=timezone.utc)
+
+
+def test_a_printed_day_takes_the_instant_a_meta_date_of_the_same_day_gives() -> None:
+    head = '<meta name="date" content="2020-04-20T14:57:27+02:00">'
+    line = '<p class="date">20. April 2020</p>'
+    assert _published(head, line) == datetime(2020, 4, 20, 12, 57, 27, tzinfo=timezone.utc)
+
+
+def test_the_meta_line_before_the_headline_is_inside_the_article() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _date_by_headline
+
+    root = html.fromstring("<div><div class='top'>Mittwoch, 26.02.2020</div><article><h1>"
+                           "Haushalt beschlossen</h1>" + _TEXT + "</article></div>")
+    article = root.find(".//article")
+    assert _date_by_headline(root, article) is None
+    root = html.fromstring("<div><article><p>4. Mai 2022</p><h1>Haushalt beschlossen</h1>"
+                           + _TEXT + "</article></div>")
+    assert _date_by_headline(root, root.find(".//article")) \
+        == datetime(2022, 5, 4, tzinfo=timezone.utc)

@@ -45,8 +45,8 @@ from normalize.model import (STATUS_NOT_ARTICLE, STATUS_USABLE, Article, Credit,
 from normalize.sanitize import clean_html
 from normalize.page.choose import candidate, choose_body, page_kind
 from normalize.page.engine import absolute_links, main_text, page_date
-from normalize.page.authors import (choose_authors, dated_name_line, engine_authors,
-                                    footer_byline, printed_byline)
+from normalize.page.authors import (author_box, choose_authors, dated_name_line,
+                                    engine_authors, footer_byline, printed_byline)
 from normalize.page.body import (_article_scope, _block_html, _body_from_text, _collect_blocks,
                                  _drop_chrome, _find_container, _standfirst_html, chrome_text,
                                  _wrap_loose_text, find_standfirst)
@@ -55,7 +55,8 @@ from normalize.page.dom import (_absolute, _first, _first_element, _language_cod
 from normalize.page.pictures import _pictures, lead_figures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
-from normalize.page.dates import _date_by_headline, _find_date, _labelled_date, _leading_date
+from normalize.page.dates import (_date_by_headline, _find_date, _labelled_date, _leading_date,
+                                  _same_day_instant)
 from normalize.page.titles import (_site_names, _title_from_body, find_title, page_host,
                                    shared_site_names, site_names_by_host, title_tag)
 from normalize.page.visible import _find_byline, _split_preamble
@@ -135,11 +136,12 @@ def parse(
     byline = _find_byline(root, scope)
     footer = footer_byline(container, blocks)
     if fields.published is None:  # the printed dates only stand in for a declared one
-        marked = _find_date(root, scope)
-        if labelled and marked and marked.date() == labelled.date():
-            labelled = marked  # "Publicado em <time datetime=...>": the same day, with its time
-        fields.offer(published=labelled or marked or shown_date
-                     or _date_by_headline(root, scope) or _leading_date(blocks))
+        # A meta tag's generic date (fields.dated) is the page's build or edit as often as its
+        # publication: it beats a date printed somewhere outside the article, not one inside.
+        marked = _find_date(root, scope, beyond_scope=fields.dated is None)
+        printed = (labelled or shown_date or marked or _date_by_headline(root, scope)
+                   or _leading_date(blocks))
+        fields.offer(published=_same_day_instant(printed, fields.dated, marked) or fields.dated)
     # The standfirst opens the text (readers print it so); the blocks stay the text's own,
     # which the picture and byline searches below read.
     standfirst = find_standfirst(root, blocks, fields.title)
@@ -191,7 +193,8 @@ def parse(
                                      (lambda: printed_byline(untouched()), True),
                                      (lambda: engine_authors(untouched()), False),
                                      (lambda: footer, True),
-                                     (lambda: dated_name_line(untouched()), True)), sites)
+                                     (lambda: dated_name_line(untouched()), True),
+                                     (lambda: author_box(untouched()), False)), sites)
     page_url = canonical or _absolute(fields.url, base) or url
     extra = (Note(NoteKind.BODY, f"{choice.candidate.name if choice.candidate else 'none'}: "
                       f"{choice.reason}"),) + title_notes

@@ -3,11 +3,12 @@
 A page names its authors in several places, with varying care: the declared metadata (JSON-LD,
 microdata, ``<meta name="author">``), a byline element, a "By X" line above the text, a
 labelled line anywhere else on the page (:func:`printed_byline`), trafilatura's author reading,
-an author line after the text, and a "date | name" line beside the headline
-(:func:`dated_name_line`). Many sites declare their own
-name as the author (``"author": "Daily Post"``) and print the reporter's byline on the page:
-a candidate that is only the site's name does not stop the search. A page that names nobody
-else (a one-person blog whose site is its author's name, a press office) keeps the site's name.
+an author line after the text, a "date | name" line beside the headline
+(:func:`dated_name_line`) and an "about the author" box (:func:`author_box`). Many sites
+declare their own name as the author (``"author": "Daily Post"``) and print the reporter's
+byline on the page: a candidate that is only the site's name does not stop the search. A page
+that names nobody else (a one-person blog whose site is its author's name, a press office)
+keeps the site's name.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from typing import Callable, Iterable
 
 from lxml import etree
 
-from normalize.bylines import BYLINE_LABEL, parse_byline, without_date
-from normalize.page.dom import _is_element, _xpath
+from normalize.agencies import is_agency
+from normalize.bylines import BYLINE_LABEL, parse_byline, strip_label, without_date
+from normalize.page.dom import _is_element, _tokens, _xpath
 from normalize.page.pictures import _in_picture
 from normalize.page.engine import page_authors
 from normalize.page.visible import (_CLOCK_TIME, _is_byline, _is_not_byline_area,
@@ -54,7 +56,9 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
         found = read()
         if not found:
             continue
-        kept = tuple(a for a in _without_site(found, sites) if _letters(a) not in spelled)
+        # "By Daily Post", "Redaktion: Daily Post": the site's name under a label is the site.
+        kept = tuple(a for a in _without_site(found, sites)
+                     if _letters(a) not in spelled and _letters(strip_label(a)) not in spelled)
         if kept and any(parse_byline(a) != ((), None) for a in kept):
             if _is_organisation(kept) or not _names_full_name(kept):
                 return _printed_instead(kept, readers) or kept
@@ -128,7 +132,15 @@ def engine_authors(root) -> tuple[str, ...]:
                if _is_not_byline_area(el)]:
         if el.getparent() is not None:
             el.drop_tree()
-    return page_authors(root)
+    found = page_authors(root)
+    # A part of more words than a name has: its reading took a box's text for a byline ("About
+    # the author Jane Doe Jane Doe writes about the islands and their ferries").
+    if any(len(part.split()) > _ENGINE_NAME_WORDS for part in found):
+        return ()
+    return found
+
+
+_ENGINE_NAME_WORDS = 6
 
 
 #: An author line after the text is looked for in its last blocks, the last lines of those,
@@ -304,7 +316,8 @@ def _byline_in_line(owner, label: str) -> tuple[str, ...]:
     if len(line) > _LINE_CHARS:
         return ()
     for part in _LINE_FIELDS.split(line):
-        part = without_date(part).strip(" ,;")
+        # "05.02.2020 - Redaktion: X" printed as "05.02.2020 <span>- Redaktion: X</span>".
+        part = without_date(part).strip(" ,;").lstrip(_LEAD)
         if _is_writer_line(part):
             return (part,)
     return ()
@@ -313,9 +326,19 @@ def _byline_in_line(owner, label: str) -> tuple[str, ...]:
 def _is_writer_line(line: str) -> bool:
     """Whether a line found away from the headline is a byline: a label that introduces a
     writer, then persons' names (:func:`_printed_label`, :func:`_reads_as_people`)."""
+    line = _ROLE_IN_PARENTHESES.sub("", line).strip()
+    agency = _AGENCY_TAIL.search(line)
+    if agency and is_agency(agency.group(1)):
+        line = line[:agency.start()]  # "Von Jana Roth, dpa", "Autor: Jana Roth/SP-X"
     label = BYLINE_LABEL.match(line)
     return bool(label) and _is_byline(line) and _printed_label(label.group(0)) \
         and _reads_as_people(line[label.end():])
+
+
+# What a byline adds in parentheses after a name: a role or an agency ("Redaktion: Jana Roth
+# (Pressesprecherin)", "Von Max Brandt (dpa)"), which normalize.bylines drops too.
+_ROLE_IN_PARENTHESES = re.compile(r"\s*\([^()]{1,60}\)")
+_AGENCY_TAIL = re.compile(r"\s*[/,]\s*([^\s/,]+)$")
 
 
 # Labels that name a source, an agency or a copyright holder, not who wrote the text.
@@ -408,3 +431,54 @@ def _name_beside_date(line: str) -> str | None:
     if _looks_like_name(bare) and _reads_as_people(bare):
         return name
     return None
+
+
+#: Boxes that present the writer apart from the byline ("About the author" after the text, an
+#: author card in a column): an element whose class or id has one of these words, and one
+#: that makes it a box (a plain "author" span is as often a teaser's byline).
+_AUTHOR_BOX_WORDS = {"author", "authors", "autor", "autoren", "auteur", "writer"}
+_BOX_WORDS = {"bio", "box", "about", "info", "card", "profile", "details", "description",
+              "biography", "vita"}
+#: What such a box prints first besides the name: its heading.
+_AUTHOR_BOX_HEADINGS = re.compile(
+    r"^(?:about|über|uber|sobre|à\s+propos\s+de|a\s+proposito\s+de)?\s*(?:the|den|die|el|la|"
+    r"l['’]|o|a)?\s*(?:author|autor|autorin|auteur|autrice|autore|writer)s?\s*:?$", re.I)
+_AUTHOR_BOX_CHARS = 60
+
+
+def author_box(root) -> tuple[str, ...]:
+    """The person an "about the author" box or an author card presents: the first line of
+    each box named ``author`` (:data:`_AUTHOR_BOX_WORDS`) outside the comments, tag lists,
+    breadcrumbs and pictures, when it is a person's full name. Only when every such box names
+    the same person: a page whose boxes name several (a list of a team's experts, teasers of
+    other articles) says nothing of this text's writer. ``()`` otherwise."""
+    found: set[str] = set()
+    seen: set = set()
+    for el in _xpath("//*[contains(@class,'uthor') or contains(@class,'utor') "
+                     "or contains(@class,'writer') or contains(@id,'uthor')]")(root):
+        tokens = _tokens(el)
+        if el.tag in _UNSHOWN or el.tag in ("a", "meta", "link") \
+                or not (_AUTHOR_BOX_WORDS & tokens and _BOX_WORDS & tokens) \
+                or any(a in seen for a in el.iterancestors()):
+            continue
+        seen.add(el)
+        if _passed_over(el):
+            continue
+        name = _first_line(el)
+        # "Rezept von": a label whose name follows in the next line is no name.
+        if name and len(name) <= _AUTHOR_BOX_CHARS and _looks_like_name(name) \
+                and name.split()[-1][:1].isupper() \
+                and _reads_as_people(name) and len(parse_byline(name)[0]) == 1:
+            found.add(name)
+        if len(found) > 1:
+            return ()
+    return tuple(found)
+
+
+def _first_line(el) -> str:
+    """The first text ``el`` prints, past a heading such as "About the author"."""
+    for text in el.itertext():
+        line = clean_text(text)
+        if line and not _AUTHOR_BOX_HEADINGS.match(line):
+            return line
+    return ""

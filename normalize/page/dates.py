@@ -10,9 +10,10 @@ from datetime import datetime, timezone
 from lxml import etree
 
 from normalize.months import MONTHS
-from normalize.text import parse_date
+from normalize.text import _padded_iso, parse_date
 from normalize.page.dom import (_BLOCK_CHILD, _first, _first_element, _is_element, _names, _text,
                                 _xpath)
+from normalize.page.titles import _is_logo
 
 _MONTH = r"([^\W\d_]{3,10})\.?"
 _TIME = r"(?:\D{0,8}?(\d{1,2})[:h.](\d{2}))?"
@@ -21,7 +22,8 @@ _DAY_MONTH_YEAR = re.compile(
 _MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME)
 # "28.09.19" printed in one span and "12:44" in the next read as one text: "28.09.1912:44" is
 # a two-digit year and a time, not 1912.
-_NUMERIC = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./](\d{4})(?![:h]\d{2})" + _TIME)
+# "4. 2. 2022": German pages may space the parts.
+_NUMERIC = re.compile(r"\b(\d{1,2})[./] ?(\d{1,2})[./] ?(\d{4})(?![:h]\d{2})" + _TIME)
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
@@ -35,7 +37,8 @@ def _parse_declared_date(value) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        local = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        # Padded as parse_date pads it: "2022-5-5T00:00:00+02:00" is a calendar day too.
+        local = datetime.fromisoformat(_padded_iso(value.strip()).replace("Z", "+00:00"))
     except ValueError:
         local = None
     if local is not None and local.tzinfo is not None and local.utcoffset() \
@@ -137,9 +140,12 @@ def _leading_date(blocks: list) -> datetime | None:
 _DATE_CLASSES = ("date", "fecha", "datum", "data", "time", "publi", "posted")
 
 
-def _find_date(root, scope) -> datetime | None:
-    """The publication date shown on the page: a ``<time>``, else a dated element's text."""
+def _find_date(root, scope, beyond_scope: bool = True) -> datetime | None:
+    """The publication date shown on the page: a ``<time>``, else a dated element's text;
+    only inside ``scope`` (when there is one) unless ``beyond_scope``."""
     areas = [a for a in (scope, root) if a is not None]
+    if not beyond_scope and scope is not None:
+        areas = [scope]
     for area in areas:
         times = _xpath(".//time[@datetime]")(area)
         preferred = [t for t in times if t.get("pubdate") is not None
@@ -169,14 +175,21 @@ _META_LINE_CHARS = 80
 def _date_by_headline(root, scope) -> datetime | None:
     """The date of the short lines just after (else just before) the page's first ``<h1>``,
     up to the first line of prose: where pages print the meta line with no markup naming it."""
-    headline = _first_element(scope.iter("h1")) if scope is not None else None
+    headline = _first_element(h for h in scope.iter("h1") if not _is_logo(h, _text(h), [])) \
+        if scope is not None else None
     if headline is None:
-        headline = _first_element(root.iter("h1"))
+        # The site's logo set as an <h1> heads the page's header, beside the day's date.
+        headline = _first_element(h for h in root.iter("h1") if not _is_logo(h, _text(h), []))
     if headline is None:
         return None
+    # A headline inside the article has its meta line there too; the lines before the
+    # article are the page's header (its date is the day's, not the article's).
+    inside = scope is not None and any(a is scope for a in headline.iterancestors())
     for axis in ("following", "preceding"):
         near = _xpath(f"{axis}::*[position() <= 12]")(headline)
         for el in (near if axis == "following" else reversed(near)):
+            if inside and axis == "preceding" and not any(a is scope for a in el.iterancestors()):
+                break
             if el.tag in ("script", "style") or _xpath(_BLOCK_CHILD)(el):
                 continue
             text = _text(el)
@@ -186,3 +199,16 @@ def _date_by_headline(root, scope) -> datetime | None:
             if found:
                 return found
     return None
+
+
+def _same_day_instant(chosen: datetime | None, *others: datetime | None) -> datetime | None:
+    """``chosen``, or the first of ``others`` on its day that has a time of day: a printed
+    date gives the day, often without its time or with the local time read as UTC, where a
+    ``<time datetime>`` or a meta tag of the same day gives the instant."""
+    if chosen is None:
+        return None
+    for other in others:
+        if other is not None and other.date() == chosen.date() \
+                and (other.hour, other.minute, other.second) != (0, 0, 0):
+            return other
+    return chosen

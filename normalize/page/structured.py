@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterator
 
+from normalize.bylines import BYLINE_LABEL
 from normalize.text import clean_text, html_to_text, plain_title
 from normalize.page.dom import _as_int, _first, _is_element, _language_code, _text, _xpath
 from normalize.page.pictures import _Picture, _in_picture
@@ -25,6 +26,8 @@ class _Fields:
     authors: tuple[str, ...] = ()
     published: datetime | None = None
     updated: datetime | None = None
+    #: the page's date as a generic meta tag gives it (``_META_DATED``)
+    dated: datetime | None = None
     summary: str | None = None
     url: str | None = None
     language: str | None = None
@@ -344,8 +347,11 @@ _META_SUMMARY = ("og:description", "description", "twitter:description", "dc.des
 _META_IMAGE = ("og:image:secure_url", "og:image:url", "og:image", "twitter:image",
                "twitter:image:src")
 _META_PUBLISHED = ("article:published_time", "og:article:published_time", "datepublished",
-                   "publish-date", "publish_date", "pubdate", "date", "dc.date.issued",
-                   "dc.date", "dcterms.created", "sailthru.date", "parsely-pub-date")
+                   "publish-date", "publish_date", "pubdate", "dc.date.issued",
+                   "dcterms.created", "sailthru.date", "parsely-pub-date")
+#: A page's date with no word for what it dates: CMSes fill it with the page's last build or
+#: edit as often as with the publication. It stands in when the page prints no date.
+_META_DATED = ("date", "dc.date", "dcterms.date")
 _META_UPDATED = ("article:modified_time", "og:updated_time", "datemodified", "last-modified",
                  "dcterms.modified")
 _META_AUTHOR = ("article:author", "author", "dc.creator", "parsely-author", "sailthru.author",
@@ -363,6 +369,21 @@ def _read_meta(root) -> dict[str, list[str]]:
     return found
 
 
+def _labelled_twitter_data(meta: dict[str, list[str]]) -> list[str]:
+    """The writer's name in the labelled Twitter card fields that SEO plugins (Yoast) print
+    on many blogs without a ``<meta name="author">``: ``twitter:label1`` "Written by" /
+    "Verfasst von" / "Escrito por" and ``twitter:data1`` the name. Only a label that is a
+    writer's label and nothing else: the other fields hold the reading time or the tags."""
+    for n in range(1, 5):
+        label = _first(meta.get(f"twitter:label{n}", []))
+        if not label:
+            break
+        match = BYLINE_LABEL.match(label)
+        if match and match.end() == len(label) and label.strip(" :").casefold() != "by":
+            return meta.get(f"twitter:data{n}", [])[:1]
+    return []
+
+
 def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
     def one(keys: tuple[str, ...]) -> str | None:
         return _first(meta.get(k, [None])[0] for k in keys)
@@ -377,6 +398,7 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
     # byline and keeps it only when the page names nobody else.
     declared = [[a for a in meta.get(key, []) if not a.startswith(("http://", "https://", "/"))]
                 for key in _META_AUTHOR]
+    declared.append(_labelled_twitter_data(meta))
     authors = _first([a for a in found if a not in (site, fields.publisher)]
                      for found in declared) or _first(declared) or []
     keywords = [k for key in _META_KEYWORDS for v in meta.get(key, []) for k in v.split(",")]
@@ -393,6 +415,7 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
         published=_first(_parse_declared_date(v) for k in _META_PUBLISHED
                          for v in meta.get(k, [])),
         updated=_first(_parse_declared_date(v) for k in _META_UPDATED for v in meta.get(k, [])),
+        dated=_first(_parse_declared_date(v) for k in _META_DATED for v in meta.get(k, [])),
         authors=_author_list(authors),
         sections=tuple(clean_text(s) for s in meta.get("article:section", [])),
         keywords=tuple(dict.fromkeys(clean_text(k) for k in keywords if clean_text(k))),
