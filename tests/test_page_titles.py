@@ -257,11 +257,14 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     ("<title>Harbour Notes: Ferries return - the late boat is back</title>"
      '<meta property="og:title" content="Ferries return - the late boat is back">', "", "",
      "Ferries return - the late boat is back"),
-    # The page's one <h1> says something else than the declared title: the <h1>, unless the
-    # page prints the declared title too (the <h1> then names the section).
+    # The page's (first) <h1> says something else than the declared title: the <h1>, unless
+    # the page prints the declared title too (the <h1> then names the section).
     ('<meta property="og:title" content="Ferry timetables and fares">', "",
      "<h1>Budget approved after an all-night session</h1>",
      "Budget approved after an all-night session"),
+    ('<meta property="og:title" content="Ferry timetables and fares">', "",
+     "<h1>Budget approved after an all-night session</h1><aside><h1>Our newsletter: "
+     "news in your inbox</h1></aside>", "Budget approved after an all-night session"),
     ('<meta property="og:title" content="Budget approved after an all-night session">', "",
      "<h1>Politics and the economy today</h1><h2>Budget approved after an all-night session"
      "</h2>", "Budget approved after an all-night session"),

@@ -466,7 +466,7 @@ def find_title(root, declared: str | None, site_names: list[str],
     two fifths of the words of the longer), as printed (the part of it that prints the
     declared headline when the rest is a kicker before it or a site's name or date after it);
     an ``<h1>`` that is one part of either ("Penny" of "Penny - Stardew Valley Wiki"); the
-    page's one ``<h1>`` of four words or more when the declared title says something else (an
+    page's first ``<h1>`` of four words or more when the declared title says something else (an
     older headline, one written for search engines) that the page does not print; the
     declared title without the site's name; then, when nothing is declared, the ``<h1>``
     (a ``<title>`` that says something else mostly names the site or the section) unless the
@@ -527,11 +527,11 @@ def _find_title(root, declared: str | None, site_names: list[str],
             heading = _first(h for h in headings if _comparable(h) in parts)
             if heading:
                 return heading
-    # The one <h1> of the page says something else than the declared title: the metadata
+    # The page's (first) <h1> says something else than the declared title: the metadata
     # was written for search engines or kept an older headline, unless the page prints the
     # declared title too (the <h1> then names the section); a "|" marks a section's label,
     # and so do most <h1>s of fewer words ("Autokredit", "Leasing oder Finanzierung").
-    if declared and len(headings) == 1 and len(headings[0].split()) >= 4 \
+    if declared and headings and len(headings[0].split()) >= 4 \
             and not _STRONG_SEPARATOR.search(headings[0]) \
             and not _printed_outside_menus(root, declared):
         return headings[0]
