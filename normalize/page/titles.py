@@ -34,8 +34,8 @@ _TITLE_PARTS = re.compile(r"\s+[|–—]\s+|\s+-\s+")
 
 
 # A hyphen or a slash touching a word joins it ("GdP-Vize", "Anti-war"): no separator. A
-# "«" separates a name after the headline only ("Headline « Site"): before one it opens a
-# quote ("Site « Quoted words »").
+# "«" separates a name after the headline too ("Headline « Site", in :func:`_strip_site_name`),
+# never one before it, where it opens a quote ("Site « Quoted words »").
 _SITE_SEPARATOR = r"(?:\s*(?:\|+|::|[·•›»]+)\s*|\s+[\-–—:/]+\s+|:\s+)+"
 
 
@@ -572,8 +572,8 @@ def _same_length_key(text: str) -> str:
 
 def _printed_part(heading: str, headline: str | None, site_names: list[str]) -> str:
     """``heading`` (an ``<h1>``), or the part of it that prints ``headline`` when it holds
-    more: a kicker before it ("Tunisia Big tasks for the new government"), the site's name or
-    the date after it."""
+    more: a kicker before it ("Tunisia Big tasks for the new government"), the site's name
+    (one of ``site_names``) or the date after it."""
     if not headline:
         return heading
     printed, wanted = _same_length_key(heading), _same_length_key(headline)
