@@ -231,6 +231,13 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      '<h1><span class="fake-h5">Parliament – Rates</span><span class="sr">: </span>'
      '<span class="headline">Budget approved after an all-night session</span></h1>',
      "Budget approved after an all-night session"),
+    # A line set small inside the <h1> is no part of the headline.
+    ("<title>Budget approved after an all-night session</title>", "",
+     '<h1><span class="h1small">Parliament</span> Budget approved after an all-night session'
+     "</h1>", "Budget approved after an all-night session"),
+    ("<title>Daily Post</title>", "",
+     "<h1>Budget approved after an all-night session <small>What it means</small></h1>",
+     "Budget approved after an all-night session"),
     # A kicker inside the <h1>: marked as one, or told by the declared headline.
     ('<meta property="og:title" content="Budget approved after all-night session">', "",
      '<h1><span class="kicker">Parliament</span>: Budget approved after all-night session</h1>',

@@ -358,6 +358,12 @@ _UNPRINTED = ("style", "script", "noscript", "template")
 _HEADLINE_TOKENS = {"headline"}
 
 
+def _is_kicker(el, tokens: set[str]) -> bool:
+    """Whether ``el`` in an ``<h1>`` (class words ``tokens``) is a style, a kicker or small."""
+    return el.tag in _UNPRINTED or el.tag == "small" or bool(tokens & _KICKER_TOKENS) \
+        or any(t.endswith("small") for t in tokens)
+
+
 def _without_kicker(heading) -> str:
     """The text of an ``<h1>`` without the kicker printed in it, if any, nor its styles."""
     kickers, headline = [], None
@@ -365,7 +371,7 @@ def _without_kicker(heading) -> str:
         if not isinstance(el.tag, str):
             continue
         tokens = _tokens(el)
-        if el.tag in _UNPRINTED or tokens & _KICKER_TOKENS:
+        if _is_kicker(el, tokens):
             kickers.append(el)
         elif headline is None and tokens & _HEADLINE_TOKENS:
             headline = el
@@ -375,7 +381,7 @@ def _without_kicker(heading) -> str:
         return _text(heading)
     heading = copy.deepcopy(heading)
     for el in list(heading.iterdescendants()):
-        if isinstance(el.tag, str) and (el.tag in _UNPRINTED or _tokens(el) & _KICKER_TOKENS):
+        if isinstance(el.tag, str) and _is_kicker(el, _tokens(el)):
             el.drop_tree()
     # "<span class=kicker>Climate</span>: Drilling until it gets hot": its colon stays behind.
     return _text(heading).strip(" -–—:|/·•")
@@ -481,13 +487,11 @@ def find_title(root, declared: str | None, site_names: list[str],
     return unicodedata.normalize("NFC", title) if title else title
 
 
-#: Characters that print nothing and only steer line breaks: a byte order mark, a word joiner,
-#: a zero-width space. The zero-width (non-)joiners shape letters and stay; so does the soft
-#: hyphen, which the page's text keeps too ("Welt\u00adernährungs\u00adprogramm").
+#: Characters that print nothing: a byte order mark, a word joiner, a zero-width space. The
+#: zero-width (non-)joiners shape letters and stay, as does the soft hyphen (the text keeps it).
 _INVISIBLE = re.compile("[\ufeff\u2060\u200b\u180e]")
-#: A separator left at an end of a title with nothing on its other side ("Rail Enquiries -"):
-#: the site's or the section's name was never filled in.
-#: (Not a guillemet, which closes a quote, nor a colon.)
+#: A separator left at an end of a title with nothing beyond ("Rail Enquiries -"): the site's
+#: name was never filled in. (Not a guillemet, which closes a quote, nor a colon.)
 _DANGLING = re.compile(r"^\s*[|\-–—·•/]+\s+|\s+[|\-–—·•/]+\s*$")
 
 
