@@ -55,8 +55,8 @@ from normalize.page.dom import (_absolute, _first, _first_element, _language_cod
 from normalize.page.pictures import _pictures, lead_figures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
-from normalize.page.dates import (_date_by_headline, _find_date, _labelled_date, _leading_date,
-                                  _same_day_instant)
+from normalize.page.dates import (_calendar_day, _date_by_headline, _find_date, _labelled_date,
+                                  _leading_date, _page_times, _same_day_instant)
 from normalize.page.titles import (_site_names, _title_from_body, find_title, page_host,
                                    shared_site_names, site_names_by_host, title_tag)
 from normalize.page.visible import _find_byline, _split_preamble
@@ -122,6 +122,7 @@ def parse(
                          base)
     # Before the chrome goes: a page's meta line often sits in a box named like chrome.
     labelled = _labelled_date([root]) if fields.published is None else None
+    page_times = _page_times(root) if fields.published is None else []
     dropped = _drop_chrome(root)
     _wrap_loose_text(root)
     if body_hint is None:
@@ -138,7 +139,7 @@ def parse(
     if fields.published is None:  # the printed dates only stand in for a declared one
         # A meta tag's generic date (fields.dated) is the page's build or edit as often as its
         # publication: it beats a date printed somewhere outside the article, not one inside.
-        marked = _find_date(root, scope, beyond_scope=fields.dated is None)
+        marked = _find_date(root, scope, beyond_scope=fields.dated is None, page_times=page_times)
         printed = (labelled or shown_date or marked or _date_by_headline(root, scope)
                    or _leading_date(blocks))
         fields.offer(published=_same_day_instant(printed, fields.dated, marked) or fields.dated)
@@ -219,7 +220,7 @@ def parse(
                 for p in pictures
             ),
             related=tuple(related),
-            published=fields.published,
+            published=_calendar_day(fields.published, fields.language),
             updated=fields.updated,
             language=fields.language,
             sections=tuple(dict.fromkeys(s for s in fields.sections if s)),
