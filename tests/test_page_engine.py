@@ -357,3 +357,18 @@ def test_the_shortcut_equals_trafilaturas_extract(fixture: Path) -> None:
     text = decode_page(fixture.read_bytes())
     engine.main_text(text)  # builds the engine's configuration as a parse does
     assert engine._extract_html(text) == engine.extract_public(text)
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_PAGES, ids=[p.stem for p in FIXTURE_PAGES])
+def test_trafilatura_handed_our_tree_reads_what_it_parses_and_leaves_the_tree(fixture: Path):
+    # parse() hands trafilatura the page's tree instead of its text (one parse fewer): the
+    # result must be the one of its own parse, and the tree, which our readers go on to
+    # read, must come back as it went.
+    from lxml import etree
+
+    from normalize.page.dom import _load
+
+    root, text = _load(fixture.read_bytes(), None, None)
+    before = etree.tostring(root)
+    assert engine.main_text(text, root) == engine.main_text(text)
+    assert etree.tostring(root) == before

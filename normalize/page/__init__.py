@@ -88,7 +88,7 @@ def parse(
     # the whole tree a dozen times. Holding every proxy for the length of the parse makes the
     # later walks reuse them (the same elements, the same results).
     proxies = list(root.iter())
-    engine_text = main_text(page_text)  # before our edits of the tree: it parses its own
+    engine_text = main_text(page_text, root)  # before our edits of the tree: it copies it
     base, canonical = _locate(root, url)
     # Menus and lists of links, as text: trafilatura's fallback hands them back as lines.
     link_texts = frozenset(t for t in (_text(a) for a in root.iter("a")) if t)

@@ -46,9 +46,21 @@ def _config():
 _CONFIG = None
 
 
-def main_text(page_text: str) -> EngineText | None:
+# What lxml.html.fromstring, which trafilatura parses a page's text with, takes for a whole
+# document: any other text is read as a fragment (a lone element, or a <div>), not a page.
+_WHOLE_PAGE = re.compile(r"^\s*<(?:html|!doctype)", re.I)
+# A self-closing <html/> near the top, which trafilatura rewrites before it parses.
+_SELF_CLOSED_HTML = re.compile(r"<html[^\n]*/>\s*$", re.I | re.M)
+
+
+def main_text(page_text: str, root=None) -> EngineText | None:
     """trafilatura's article text of ``page_text`` (a decoded HTML page), or ``None``.
 
+    ``root`` is the page's tree as :func:`normalize.page.dom._tree` parsed ``page_text``, not yet
+    changed: trafilatura then works on its own copy of it (``bare_extraction`` copies a tree it
+    is handed) instead of parsing the text again, a tenth of its cost. Its own parse gives the
+    same tree for a whole document (every page of the development corpus, serialized alike);
+    a text lxml reads as a fragment, or one trafilatura repairs first, is handed as text.
     The fast path (``fast=True``: no readability/jusText fallback) keeps the cost near half of
     a default ``extract()``; our own container search is the second opinion instead.
     Never raises: an engine failure is logged and gives ``None``.
@@ -56,10 +68,14 @@ def main_text(page_text: str) -> EngineText | None:
     global _CONFIG
     if not page_text or len(page_text) > _MAX_CHARS:
         return None
+    source = page_text
+    if root is not None and _WHOLE_PAGE.match(page_text) \
+            and not _SELF_CLOSED_HTML.search(page_text[:4096]):
+        source = root
     try:
         if _CONFIG is None:
             _CONFIG = _config()
-        result = _extract_html(page_text)
+        result = _extract_html(source)
     except Exception as exc:  # a library bug on odd markup must not lose the page
         log.warning("trafilatura failed on a page: %s", exc)
         return None
@@ -68,12 +84,13 @@ def main_text(page_text: str) -> EngineText | None:
     return EngineText(html=_inner_body(result))
 
 
-def _extract_html(page_text: str) -> str | None:
+def _extract_html(page_text) -> str | None:
     """``trafilatura.extract(page_text, output_format="html", ...)`` with our options, less
     the document fingerprint (a hash of the whole text, ~5% of a page's time here) that
     ``extract`` computes for every non-text format and the HTML output never shows: the same
     two steps ``extract`` takes, ``bare_extraction`` then ``determine_returnstring``. Where a
-    trafilatura release lacks them, ``extract`` itself."""
+    trafilatura release lacks them, ``extract`` itself. ``page_text`` is the page's text or its
+    parsed tree (which trafilatura copies, never changes)."""
     try:
         from trafilatura.core import Document, bare_extraction, determine_returnstring
         from trafilatura.settings import Extractor
