@@ -7,10 +7,10 @@ merges field by field: the first source that has a value wins. The exceptions:
 
 - the body is chosen among three candidates by :mod:`normalize.page.choose`: our container
   search (:mod:`normalize.page.body`, readability-style scoring; the cleanest text when it finds
-  the right box), trafilatura's main text (:mod:`normalize.page.engine`, called on the page's
-  text, never fetching; the most robust) and the declared ``articleBody``. Agreement, lengths,
-  link share and the declared text decide; the winner and why go to ``extra`` as
-  ``("body", "trafilatura: ours is a part of trafilatura's longer text (...)")``;
+  the right box), trafilatura's main text (:mod:`normalize.page.engine`, called on a copy of
+  the page's tree, never fetching; the most robust) and the declared ``articleBody``.
+  Agreement, lengths, link share and the declared text decide; the winner and why go to
+  ``extra`` as ``("body", "trafilatura: ours is a part of trafilatura's longer text (...)")``;
 - a page without an article (a section front, a paywall stub, an empty body) gets the status
   ``not-article`` and a one-line ``status_reason``, and a front keeps no body;
 - dates and bylines no reader found come from htmldate and trafilatura's author reading;
