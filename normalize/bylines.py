@@ -210,13 +210,14 @@ _NUMBERED_HANDLE = re.compile(r"^[^\W\d_]{2,}[^\W_]*$")
 
 # What byline elements print beside or instead of a name: an "Edit" link for the site's
 # editors, a "Follow" button, the author archive's link, a date's label, a label alone, and
-# the content system's default accounts.
+# the content systems' default accounts (Joomla's "Super User", a government CMS's
+# "publisher").
 _NOT_NAMES = {
     "edit", "follow", "follow author", "share", "shares", "teilen", "alle artikel",
     "all posts", "all articles", "archiv anzeigen", "no author", "unknown", "datum", "date",
     "publiziert", "published", "posted", "updated", "veröffentlicht", "text", "autor",
     "author", "fotos", "foto", "photo", "photos", "admin", "administrator", "webmaster",
-    "wordpressadmin", "root", "stand",
+    "wordpressadmin", "root", "stand", "super user", "publisher",
 }
 _FURNITURE_TAIL = re.compile(r"\s+(?:Edit|Follow|Shares?|Teilen)$")
 

@@ -176,7 +176,7 @@ def test_an_article_line_with_its_date_and_time_above_the_text() -> None:
     ("Text & Fotos: Jonas Keller", ("Jonas Keller",)),
     ("Text und Interview: Jonas Keller", ("Jonas Keller",)),
     # Roles, newsrooms and content-system accounts are no person.
-    ("editor", ()), ("redacción", ()), ("admin", ()),
+    ("editor", ()), ("redacción", ()), ("admin", ()), ("Super User", ()), ("publisher", ()),
     # Buttons and links printed in the byline element.
     ("Maren Holt Edit", ("Maren Holt",)), ("Follow", ()), ("Alle Artikel", ()),
 ])
@@ -378,3 +378,26 @@ def test_an_about_the_author_box_when_nothing_else_names_the_writer() -> None:
     from normalize.page.authors import author_box
     assert author_box(html.fromstring(
         '<div><div class="author-box">Rezept von <a>ida77</a></div></div>')) == ()
+
+
+def test_a_declared_name_that_runs_on_into_other_words_gives_way() -> None:
+    # A theme's credit or an address pasted into the author field.
+    head = '<meta name="author" content="Tomas Berg und Vorlage designed">'
+    assert authors(page(head, before="<p>Von Maren Holt</p>")) == ("Maren Holt",)
+    # Kept when nothing better is printed; a legal form or a particle is no run-on word.
+    assert authors(page('<meta name="author" content="Hafenverein Nord e.V.">')) == \
+        ("Hafenverein Nord e.V.",)
+    assert authors(page('<meta name="author" content="Ana de la Fuente">',
+                        before="<p>Von Maren Holt</p>")) == ("Ana de la Fuente",)
+
+
+def test_the_sites_name_under_a_label_is_the_site() -> None:
+    # Kept only as the page names nobody else, and then as the site's name alone.
+    assert authors(page(before='<p class="byline">Recipe by Harbour Gazette</p>')) == \
+        ("Harbour Gazette",)
+    assert authors(page('<meta name="author" content="Harbour Gazette, Kiel, Germany">')) == \
+        ("Harbour Gazette",)
+    assert authors(page('<meta name="author" content="Harbour Gazette">',
+                        before='<p class="byline">Recipe by Harbour Gazette</p>'
+                               '<p>Von Maren Holt</p>')) == ("Maren Holt",)
+

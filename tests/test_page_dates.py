@@ -216,3 +216,55 @@ def test_the_meta_line_before_the_headline_is_inside_the_article() -> None:
                            + _TEXT + "</article></div>")
     assert _date_by_headline(root, root.find(".//article")) \
         == datetime(2022, 5, 4, tzinfo=timezone.utc)
+
+
+def test_a_time_in_a_meta_box_named_like_chrome_still_dates_the_article() -> None:
+    # The meta line sits in an <aside class="meta">, which goes with the chrome; the generic
+    # meta date is the page's last build.
+    head = '<meta name="date" content="2022-01-26T14:32:06+02:00">'
+    html = ("<html lang='de'><head><title>Haushalt beschlossen</title>" + head + "</head><body>"
+            "<article><h1>Haushalt beschlossen</h1><aside class='meta'><p><time "
+            "datetime='2022-01-21'>21.01.2022 - 13:30</time></p></aside>" + _TEXT
+            + "<div class='comments'><p>Gut so! <time datetime='2022-01-19'>19.01.2022</time>"
+            "</p></div></article></body></html>")
+    record = page.parse(html.encode(), url="https://gemeinde.example/haushalt")[0]
+    assert record.published == datetime(2022, 1, 21, tzinfo=timezone.utc)
+
+
+def test_a_readers_comment_gives_no_publication_date() -> None:
+    head = '<meta name="date" content="2022-01-26T14:32:06+02:00">'
+    body = ("<div class='comment-box'><p>Gut so! <time datetime='2022-01-19'>19.01.2022</time>"
+            "</p></div>")
+    assert _published(head, body) == datetime(2022, 1, 26, 12, 32, 6, tzinfo=timezone.utc)
+
+
+def test_central_european_midnight_written_in_utc_is_a_calendar_day() -> None:
+    # A date-only field kept as local midnight and written with JavaScript's toISOString.
+    winter = '<meta property="article:published_time" content="2022-11-06T23:00:00.000Z">'
+    assert _published(winter) == datetime(2022, 11, 7, tzinfo=timezone.utc)
+    summer = '<meta property="article:published_time" content="2022-06-06T22:00:00Z">'
+    assert _published(summer) == datetime(2022, 6, 7, tzinfo=timezone.utc)
+    # 23:00 UTC in summer is 01:00 in Berlin: an instant, kept.
+    late = '<meta property="article:published_time" content="2022-06-06T23:00:00Z">'
+    assert _published(late) == datetime(2022, 6, 6, 23, tzinfo=timezone.utc)
+
+
+def test_utc_evening_on_a_page_read_on_several_continents_stays_an_instant() -> None:
+    html = ("<html lang='en'><head><title>Budget passed</title><meta property="
+            "'article:published_time' content='2022-11-06T23:00:00Z'></head><body><article>"
+            "<h1>Budget passed</h1><p>The council passed the budget for the coming year after a "
+            "long debate about schools and roads in the town.</p></article></body></html>")
+    record = page.parse(html.encode(), url="https://town.example/budget")[0]
+    assert record.published == datetime(2022, 11, 6, 23, tzinfo=timezone.utc)
+
+
+def test_central_european_summer_time_follows_the_eu_rule() -> None:
+    from normalize.page.dates import _central_european_offset
+
+    # 2024: summer time from 31 March to 27 October, 01:00 UTC.
+    hour = timedelta(hours=1)
+    assert _central_european_offset(datetime(2024, 3, 31, 0, 59, tzinfo=timezone.utc)) == hour
+    assert _central_european_offset(datetime(2024, 3, 31, 1, tzinfo=timezone.utc)) == 2 * hour
+    assert _central_european_offset(datetime(2024, 10, 27, 0, 59, tzinfo=timezone.utc)) \
+        == 2 * hour
+    assert _central_european_offset(datetime(2024, 10, 27, 1, tzinfo=timezone.utc)) == hour

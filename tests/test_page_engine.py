@@ -357,3 +357,63 @@ def test_the_shortcut_equals_trafilaturas_extract(fixture: Path) -> None:
     text = decode_page(fixture.read_bytes())
     engine.main_text(text)  # builds the engine's configuration as a parse does
     assert engine._extract_html(text) == engine.extract_public(text)
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_PAGES, ids=[p.stem for p in FIXTURE_PAGES])
+def test_trafilatura_handed_our_tree_reads_what_it_parses_and_leaves_the_tree(fixture: Path):
+    # parse() hands trafilatura the page's tree instead of its text (one parse fewer): the
+    # result must be the one of its own parse, and the tree, which our readers go on to
+    # read, must come back as it went.
+    from lxml import etree
+
+    from normalize.page.dom import _load
+
+    root, text = _load(fixture.read_bytes(), None, None)
+    before = etree.tostring(root)
+    assert engine.main_text(text, root) == engine.main_text(text)
+    assert etree.tostring(root) == before
+
+
+# trafilatura's author reading, answered in one walk without its copy of the page
+# (engine._author_line), must read what its own extract_author reads: on every page fixture,
+# and on a page made of the cases its pruning changes (a byline box holding a <time>, a date
+# span and a figure whose tails join the text before them; a comments box holding an author
+# link; the queries' order; a child <rel> element).
+_AUTHOR_EDGES = [
+    "<div class='byline'>By <span class='date'>May 2</span>Jane <time>x</time>Doe"
+    "<figure>f</figure>, Reuters</div>",
+    "<div id='comments'><a rel='author'>Commenter Name</a></div><p class='author'>"
+    "Ann Lee</p>",
+    "<section class='sidebar'><span class='author-name'>Side Bar</span></section>"
+    "<h4 class='byline'>Bo <span class='print'>P</span> Berg</h4>",
+    "<div data-component='Byline'>Cara Diaz</div><span itemprop='author'>Cara D</span>",
+    "<p><rel>me</rel>Dan Egan</p>",
+    "<author>Eve Fox</author><a class='AuthorName'>Eve F</a>",
+    "<span class='meta-date'>Jan 1</span><div class='writer'><figure>x</figure></div>",
+]
+
+
+@pytest.mark.parametrize("body", [""] + _AUTHOR_EDGES)
+def test_our_author_reading_is_trafilaturas_on_edge_cases(body: str) -> None:
+    from lxml import etree, html
+    from trafilatura.metadata import extract_author
+
+    root = html.fromstring(f"<html><head><title>T</title></head><body><h1>T</h1>{body}"
+                           f"<p>{PARAGRAPHS[0]}</p></body></html>")
+    before = etree.tostring(root)
+    assert engine._author_line(root) == extract_author(root)
+    assert etree.tostring(root) == before
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_PAGES, ids=[p.stem for p in FIXTURE_PAGES])
+def test_our_author_reading_is_trafilaturas_on_the_fixtures(fixture: Path) -> None:
+    from trafilatura.metadata import extract_author
+    from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+
+    from normalize.page.dom import _load
+
+    # The queries mirrored are trafilatura's own: a release that changes them fails here
+    # (page_authors then falls back to its function).
+    assert [x.path for x in AUTHOR_XPATHS + AUTHOR_DISCARD_XPATHS] == engine._MIRRORED_QUERIES
+    root, _ = _load(fixture.read_bytes(), None, None)
+    assert engine._author_line(root) == extract_author(root)

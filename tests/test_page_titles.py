@@ -231,6 +231,13 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      '<h1><span class="fake-h5">Parliament – Rates</span><span class="sr">: </span>'
      '<span class="headline">Budget approved after an all-night session</span></h1>',
      "Budget approved after an all-night session"),
+    # A line set small inside the <h1> is no part of the headline.
+    ("<title>Budget approved after an all-night session</title>", "",
+     '<h1><span class="h1small">Parliament</span> Budget approved after an all-night session'
+     "</h1>", "Budget approved after an all-night session"),
+    ("<title>Daily Post</title>", "",
+     "<h1>Budget approved after an all-night session <small>What it means</small></h1>",
+     "Budget approved after an all-night session"),
     # A kicker inside the <h1>: marked as one, or told by the declared headline.
     ('<meta property="og:title" content="Budget approved after all-night session">', "",
      '<h1><span class="kicker">Parliament</span>: Budget approved after all-night session</h1>',
@@ -257,11 +264,14 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     ("<title>Harbour Notes: Ferries return - the late boat is back</title>"
      '<meta property="og:title" content="Ferries return - the late boat is back">', "", "",
      "Ferries return - the late boat is back"),
-    # The page's one <h1> says something else than the declared title: the <h1>, unless the
-    # page prints the declared title too (the <h1> then names the section).
+    # The page's (first) <h1> says something else than the declared title: the <h1>, unless
+    # the page prints the declared title too (the <h1> then names the section).
     ('<meta property="og:title" content="Ferry timetables and fares">', "",
      "<h1>Budget approved after an all-night session</h1>",
      "Budget approved after an all-night session"),
+    ('<meta property="og:title" content="Ferry timetables and fares">', "",
+     "<h1>Budget approved after an all-night session</h1><aside><h1>Our newsletter: "
+     "news in your inbox</h1></aside>", "Budget approved after an all-night session"),
     ('<meta property="og:title" content="Budget approved after an all-night session">', "",
      "<h1>Politics and the economy today</h1><h2>Budget approved after an all-night session"
      "</h2>", "Budget approved after an all-night session"),

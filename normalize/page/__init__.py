@@ -7,10 +7,10 @@ merges field by field: the first source that has a value wins. The exceptions:
 
 - the body is chosen among three candidates by :mod:`normalize.page.choose`: our container
   search (:mod:`normalize.page.body`, readability-style scoring; the cleanest text when it finds
-  the right box), trafilatura's main text (:mod:`normalize.page.engine`, called on the page's
-  text, never fetching; the most robust) and the declared ``articleBody``. Agreement, lengths,
-  link share and the declared text decide; the winner and why go to ``extra`` as
-  ``("body", "trafilatura: ours is a part of trafilatura's longer text (...)")``;
+  the right box), trafilatura's main text (:mod:`normalize.page.engine`, called on a copy of
+  the page's tree, never fetching; the most robust) and the declared ``articleBody``.
+  Agreement, lengths, link share and the declared text decide; the winner and why go to
+  ``extra`` as ``("body", "trafilatura: ours is a part of trafilatura's longer text (...)")``;
 - a page without an article (a section front, a paywall stub, an empty body) gets the status
   ``not-article`` and a one-line ``status_reason``, and a front keeps no body;
 - dates and bylines no reader found come from htmldate and trafilatura's author reading;
@@ -55,8 +55,8 @@ from normalize.page.dom import (_absolute, _first, _first_element, _language_cod
 from normalize.page.pictures import _pictures, lead_figures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
-from normalize.page.dates import (_date_by_headline, _find_date, _labelled_date, _leading_date,
-                                  _same_day_instant)
+from normalize.page.dates import (_calendar_day, _date_by_headline, _find_date, _labelled_date,
+                                  _leading_date, _page_times, _same_day_instant)
 from normalize.page.titles import (_site_names, _title_from_body, find_title, page_host,
                                    shared_site_names, site_names_by_host, title_tag)
 from normalize.page.visible import _find_byline, _split_preamble
@@ -89,7 +89,7 @@ def parse(
     # the whole tree a dozen times. Holding every proxy for the length of the parse makes the
     # later walks reuse them (the same elements, the same results).
     proxies = list(root.iter())
-    engine_text = main_text(page_text)  # before our edits of the tree: it parses its own
+    engine_text = main_text(page_text, root)  # before our edits of the tree: it copies it
     base, canonical = _locate(root, url)
     # Menus and lists of links, as text: trafilatura's fallback hands them back as lines.
     link_texts = frozenset(t for t in (_text(a) for a in root.iter("a")) if t)
@@ -122,6 +122,7 @@ def parse(
                          base)
     # Before the chrome goes: a page's meta line often sits in a box named like chrome.
     labelled = _labelled_date([root]) if fields.published is None else None
+    page_times = _page_times(root) if fields.published is None else []
     dropped = _drop_chrome(root)
     _wrap_loose_text(root)
     if body_hint is None:
@@ -138,7 +139,7 @@ def parse(
     if fields.published is None:  # the printed dates only stand in for a declared one
         # A meta tag's generic date (fields.dated) is the page's build or edit as often as its
         # publication: it beats a date printed somewhere outside the article, not one inside.
-        marked = _find_date(root, scope, beyond_scope=fields.dated is None)
+        marked = _find_date(root, scope, beyond_scope=fields.dated is None, page_times=page_times)
         printed = (labelled or shown_date or marked or _date_by_headline(root, scope)
                    or _leading_date(blocks))
         fields.offer(published=_same_day_instant(printed, fields.dated, marked) or fields.dated)
@@ -220,7 +221,7 @@ def parse(
                 for p in pictures
             ),
             related=tuple(related),
-            published=fields.published,
+            published=_calendar_day(fields.published, fields.language),
             updated=fields.updated,
             language=fields.language,
             sections=tuple(dict.fromkeys(s for s in fields.sections if s)),

@@ -43,7 +43,9 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
     neither a person nor an agency (a "Follow" button, "Redaktion") is kept only when no
     candidate has better. A byline that is an organisation ("Deutsche Welle", "LN") or no
     full name ("Todd", "gabor_munier") gives way to a later printed byline ("By Todd Bates")
-    naming full names of the same persons, or any persons when it was an organisation.
+    naming full names of the same persons, or any persons when it was an organisation. A
+    byline whose names run on into other words ("Jane Doe und Site designed") is kept only
+    when no candidate has better.
     Returns ``()`` when no candidate names anyone.
     """
     sites = set(site_names)
@@ -56,18 +58,55 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
         found = read()
         if not found:
             continue
-        # "By Daily Post", "Redaktion: Daily Post": the site's name under a label is the site.
+        # "By Daily Post", "Redaktion: Daily Post", "Recipe by Daily Post": the site's name
+        # under a label is the site.
         kept = tuple(a for a in _without_site(found, sites)
-                     if _letters(a) not in spelled and _letters(strip_label(a)) not in spelled)
-        if kept and any(parse_byline(a) != ((), None) for a in kept):
+                     if not {_letters(a), _letters(strip_label(a)),
+                             _letters(_BY.split(a)[-1])} & spelled)
+        if kept and any(parse_byline(a) != ((), None) for a in kept) and not _garbled(kept):
             if _is_organisation(kept) or not _names_full_name(kept):
                 return _printed_instead(kept, readers) or kept
             return kept
         if kept:
             unread = unread or kept
         else:
-            site_only = site_only or found
+            site_only = site_only or tuple(_site_part(a, spelled) for a in found)
     return site_only or unread
+
+
+def _site_part(byline: str, spelled: set[str]) -> str:
+    """The site's name as ``byline`` prints it, without the label and the place around it
+    ("Recipe by Daily Post" and "Daily Post, Frankfurt, Germany" give "Daily Post")."""
+    for part in re.split(r"\s*,\s*|\s+[|–—-]\s+", _BY.split(strip_label(byline))[-1]):
+        if _letters(part) in spelled:
+            return part
+    return byline
+
+
+_BY = re.compile(r"\s(?:by|von|par|por)\s", re.I)
+
+
+# The lower-case words of a name: particles ("Ludwig van Beethoven", "Ana de la Fuente"), and
+# of an organisation's ("Organization for Transformative Works", "Amt für Umwelt").
+_NAME_PARTICLES = {"de", "da", "do", "dos", "das", "del", "della", "di", "du", "la", "le", "les",
+                   "los", "las", "van", "von", "der", "den", "ter", "ten", "zu", "y", "e", "al",
+                   "el", "bin", "ibn", "af", "av", "op", "vom", "zum", "und", "and", "for", "of",
+                   "the", "für", "fur", "des", "et", "on", "at", "in", "im", "zur", "auf"}
+
+
+def _garbled(bylines: tuple[str, ...]) -> bool:
+    """Whether a person's name read from ``bylines`` runs on into other words: a capitalized
+    name followed by a lower-case word that is no particle ("Fuchsy designed", "Frank Bueltge
+    - http"), as a theme's credit line or an address pasted into the author field gives. A
+    legal form ("e.V.") is no such word."""
+    for byline in bylines:
+        for person in parse_byline(byline)[0]:
+            words = person.split()
+            if len(words) >= 2 and words[0][:1].isupper() and any(
+                    w[:1].islower() and w.casefold() not in _NAME_PARTICLES and "." not in w
+                    for w in words[1:]):
+                return True
+    return False
 
 
 # What marks an organisation's name as a byline: a legal form, a press word, a domain, an
@@ -135,7 +174,9 @@ def engine_authors(root) -> tuple[str, ...]:
     found = page_authors(root)
     # A part of more words than a name has: its reading took a box's text for a byline ("About
     # the author Jane Doe Jane Doe writes about the islands and their ferries").
-    if any(len(part.split()) > _ENGINE_NAME_WORDS for part in found):
+    # Letters alone ("D E"): it read a language menu.
+    if any(len(part.split()) > _ENGINE_NAME_WORDS or max(map(len, part.split()), default=0) == 1
+           for part in found):
         return ()
     return found
 

@@ -5,7 +5,7 @@ labels that tell a publication date from an update."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from lxml import etree
 
@@ -140,14 +140,33 @@ def _leading_date(blocks: list) -> datetime | None:
 _DATE_CLASSES = ("date", "fecha", "datum", "data", "time", "publi", "posted")
 
 
-def _find_date(root, scope, beyond_scope: bool = True) -> datetime | None:
+def _page_times(root) -> list:
+    """The ``<time datetime>`` elements of ``root``, each with its ancestors, read before the
+    chrome goes: an article's meta line often sits in a box named like chrome (``<aside
+    class=meta>``, ``<div class=footer>``), which :func:`_find_date` no longer sees."""
+    found = []
+    for t in _xpath(".//time[@datetime]")(root):
+        ancestors = list(t.iterancestors())
+        # A reader's comment is dated too, and sits in the article on many pages.
+        if not any("comment" in _names(a) for a in ancestors):
+            found.append((t, ancestors))
+    return found
+
+
+def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
+               ) -> datetime | None:
     """The publication date shown on the page: a ``<time>``, else a dated element's text;
-    only inside ``scope`` (when there is one) unless ``beyond_scope``."""
+    only inside ``scope`` (when there is one) unless ``beyond_scope``. ``page_times``
+    (:func:`_page_times`, before the chrome went) adds the ``<time>`` elements that sat inside
+    ``scope`` in a box since removed."""
     areas = [a for a in (scope, root) if a is not None]
     if not beyond_scope and scope is not None:
         areas = [scope]
     for area in areas:
         times = _xpath(".//time[@datetime]")(area)
+        if area is scope:
+            times += [t for t, ancestors in page_times
+                      if t not in times and any(a is scope for a in ancestors)]
         preferred = [t for t in times if t.get("pubdate") is not None
                      or "publish" in _names(t) or "datePublished" in (t.get("itemprop") or "")]
         found = _first(_parse_declared_date(t.get("datetime")) for t in preferred + times)
@@ -212,3 +231,34 @@ def _same_day_instant(chosen: datetime | None, *others: datetime | None) -> date
                 and (other.hour, other.minute, other.second) != (0, 0, 0):
             return other
     return chosen
+
+
+#: Languages read almost only in Central European Time (not fr, es, pt, en: spoken on other
+#: continents too).
+_CENTRAL_EUROPEAN = {"de", "it", "nl", "pl", "cs", "sk", "hu", "da", "sv", "no", "nb", "nn",
+                     "hr", "sl", "sr", "bs", "lb"}
+
+
+def _central_european_offset(moment: datetime) -> timedelta:
+    """The offset of Central European time at a UTC instant: +2h from the last Sunday of March
+    to the last Sunday of October, 01:00 UTC (the EU rule), else +1h (no tz database needed)."""
+    def last_sunday(month: int) -> datetime:
+        day = datetime(moment.year, month, 31, 1, tzinfo=timezone.utc)
+        return day - timedelta(days=(day.weekday() + 1) % 7)
+    summer = last_sunday(3) <= moment < last_sunday(10)
+    return timedelta(hours=2 if summer else 1)
+
+
+def _calendar_day(published: datetime | None, language: str | None) -> datetime | None:
+    """``published``, or the calendar day it stands for: a date-only field kept as local
+    midnight and written in UTC ("2022-11-06T23:00:00.000Z", JavaScript's ``toISOString`` of a
+    German page's 7 November) is that local day, as a local midnight with its offset is."""
+    if published is None or (language or "").split("-")[0] not in _CENTRAL_EUROPEAN:
+        return published
+    if (published.minute, published.second, published.microsecond) != (0, 0, 0) \
+            or published.hour not in (22, 23) or published.utcoffset() != timedelta(0):
+        return published
+    local = published + _central_european_offset(published)
+    if local.hour != 0:
+        return published
+    return datetime(local.year, local.month, local.day, tzinfo=timezone.utc)

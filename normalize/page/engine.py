@@ -1,10 +1,12 @@
 """trafilatura and htmldate, called the pure way: an HTML string or tree in, values out.
 
 Neither library fetches anything here. trafilatura's extraction (``extract``'s own steps) is
-handed the page's text (its ``load_html`` only parses a ``str``/``bytes``/tree; downloads live
-in ``trafilatura.downloads``, which this module never calls), and its configuration is the ``settings.cfg`` shipped inside
-the package, read once from disk. ``htmldate.find_date`` fetches when given a string that looks
-like a URL, so it only ever gets a parsed tree.
+handed the page's parsed tree, or its text (its ``load_html`` only parses a ``str``/``bytes``/
+tree; downloads live in ``trafilatura.downloads``, which this module never calls), and its
+configuration is the ``settings.cfg`` shipped inside the package, read once from disk. Its
+author reading is answered here in one walk of the page (:func:`page_authors`).
+``htmldate.find_date`` fetches when given a string that looks like a URL, so it only ever gets
+a parsed tree.
 """
 
 from __future__ import annotations
@@ -46,9 +48,21 @@ def _config():
 _CONFIG = None
 
 
-def main_text(page_text: str) -> EngineText | None:
+# What lxml.html.fromstring, which trafilatura parses a page's text with, takes for a whole
+# document: any other text is read as a fragment (a lone element, or a <div>), not a page.
+_WHOLE_PAGE = re.compile(r"^\s*<(?:html|!doctype)", re.I)
+# A self-closing <html/> near the top, which trafilatura rewrites before it parses.
+_SELF_CLOSED_HTML = re.compile(r"<html[^\n]*/>\s*$", re.I | re.M)
+
+
+def main_text(page_text: str, root=None) -> EngineText | None:
     """trafilatura's article text of ``page_text`` (a decoded HTML page), or ``None``.
 
+    ``root`` is the page's tree as :func:`normalize.page.dom._tree` parsed ``page_text``, not yet
+    changed: trafilatura then works on its own copy of it (``bare_extraction`` copies a tree it
+    is handed) instead of parsing the text again, a tenth of its cost. Its own parse gives the
+    same tree for a whole document (every page of the development corpus, serialized alike);
+    a text lxml reads as a fragment, or one trafilatura repairs first, is handed as text.
     The fast path (``fast=True``: no readability/jusText fallback) keeps the cost near half of
     a default ``extract()``; our own container search is the second opinion instead.
     Never raises: an engine failure is logged and gives ``None``.
@@ -56,10 +70,14 @@ def main_text(page_text: str) -> EngineText | None:
     global _CONFIG
     if not page_text or len(page_text) > _MAX_CHARS:
         return None
+    source = page_text
+    if root is not None and _WHOLE_PAGE.match(page_text) \
+            and not _SELF_CLOSED_HTML.search(page_text[:4096]):
+        source = root
     try:
         if _CONFIG is None:
             _CONFIG = _config()
-        result = _extract_html(page_text)
+        result = _extract_html(source)
     except Exception as exc:  # a library bug on odd markup must not lose the page
         log.warning("trafilatura failed on a page: %s", exc)
         return None
@@ -68,12 +86,13 @@ def main_text(page_text: str) -> EngineText | None:
     return EngineText(html=_inner_body(result))
 
 
-def _extract_html(page_text: str) -> str | None:
+def _extract_html(page_text) -> str | None:
     """``trafilatura.extract(page_text, output_format="html", ...)`` with our options, less
     the document fingerprint (a hash of the whole text, ~5% of a page's time here) that
     ``extract`` computes for every non-text format and the HTML output never shows: the same
     two steps ``extract`` takes, ``bare_extraction`` then ``determine_returnstring``. Where a
-    trafilatura release lacks them, ``extract`` itself."""
+    trafilatura release lacks them, ``extract`` itself. ``page_text`` is the page's text or its
+    parsed tree (which trafilatura copies, never changes)."""
     try:
         from trafilatura.core import Document, bare_extraction, determine_returnstring
         from trafilatura.settings import Extractor
@@ -148,12 +167,160 @@ def absolute_links(html: str, base: str | None) -> str:
 
 
 def page_authors(root) -> tuple[str, ...]:
-    """trafilatura's byline reading of a parsed page (its own copy is pruned), split at ``;``."""
+    """trafilatura's byline reading of a parsed page (``trafilatura.metadata.extract_author``),
+    split at ``;``. ``root`` is not changed.
+
+    Its reading deep-copies the page, prunes the copy with two XPath queries, then asks three
+    more, whose regular-expression tests call back into Python for each element: a sixth of a
+    page's time where it runs. :func:`_author_line` gives the same line from one walk of the
+    page (a test holds it to ``extract_author`` on every page fixture); a trafilatura release
+    whose queries differ from the ones mirrored here gets its own function back.
+    """
     try:
         from trafilatura.metadata import extract_author
+        from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-        found = extract_author(root)
+        if [x.path for x in AUTHOR_XPATHS + AUTHOR_DISCARD_XPATHS] == _MIRRORED_QUERIES:
+            found = _author_line(root)
+        else:
+            found = extract_author(root)
     except Exception as exc:
         log.warning("trafilatura's author reading failed on a page: %s", exc)
         return ()
     return tuple(a.strip() for a in (found or "").split(";") if a.strip())
+
+
+# trafilatura's author queries (trafilatura.xpaths, release 2.x), as its XPath objects spell
+# them: AUTHOR_XPATHS then AUTHOR_DISCARD_XPATHS. _author_line answers them in Python.
+_MIRRORED_QUERIES = [
+    """
+        //*[self::a or self::address or self::div or self::link or self::p or self::span or self::strong][
+        @rel='author' or @id='author' or @class='author' or @itemprop='author name' or rel='me' or
+        @data-testid='AuthorCard' or @data-testid='AuthorURL' or
+        re:test(@class, 'author-?name|AuthorName|authorName')]|//author
+        """,
+    """
+        //*[self::a or self::div or self::h3 or self::h4 or self::p or self::span][
+        @class='byline' or @class='username' or @class='byl' or @class='BBL' or
+        contains(@itemprop, 'author') or
+        re:test(@id, 'author|zuozhe|bianji|xiaobian') or
+        re:test(@class, 'author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name')]
+        """,
+    """
+        //*[
+        contains(@data-component, 'Byline') or contains(@itemprop, 'author') or
+        re:test(@id, '[Aa]uthor') or
+        re:test(@class, '[Aa]uthor|screenname|writer|[Bb]yline')]
+        """,
+    """
+        .//*[self::a or self::div or self::section or self::span][
+        @id='comments' or @class='comments' or @class='title' or @class='date' or
+        re:test(@id, '^comments|comment-?list|ProductReviews') or
+        re:test(@class, '^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|article-(?:share|support)|print|category|meta-date|meta-reviewer') or
+        contains(@data-component, 'Figure')]
+        """,
+    "//time|//figure",
+]
+_DISCARD_TAGS = frozenset(("a", "div", "section", "span"))
+_DISCARD_ID = re.compile(r"^comments|comment-?list|ProductReviews")
+_DISCARD_CLASS = re.compile(r"^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|"
+                            r"embedly-instagram|article-(?:share|support)|print|category|"
+                            r"meta-date|meta-reviewer")
+_FIRST_TAGS = frozenset(("a", "address", "div", "link", "p", "span", "strong"))
+_FIRST_CLASS = re.compile(r"author-?name|AuthorName|authorName")
+_SECOND_TAGS = frozenset(("a", "div", "h3", "h4", "p", "span"))
+_SECOND_ID = re.compile(r"author|zuozhe|bianji|xiaobian")
+_SECOND_CLASS = re.compile(r"author|channel-name|zuozhe|bianji|xiaobian|submitted-by|"
+                           r"posted-by|journalist-name")
+_THIRD_ID = re.compile(r"[Aa]uthor")
+_THIRD_CLASS = re.compile(r"[Aa]uthor|screenname|writer|[Bb]yline")
+def _author_line(root) -> str | None:
+    """``extract_author(root)`` without copying or pruning the page: the elements its pruning
+    drops are only marked, and an element's text is read as it would be once they are gone
+    (their text lost, their tail joined to the text before them, as trafilatura's
+    ``delete_element`` does)."""
+    from trafilatura.json_metadata import normalize_authors
+    from trafilatura.utils import trim
+
+    dropped = set()
+    answers: tuple[list, list, list] = ([], [], [])
+    # The first query's ``rel='me'`` asks for a child element <rel>, which pages hardly have.
+    rels = root.find(".//rel") is not None
+    for el in root.iter(etree.Element):
+        tag = el.tag
+        if tag == "time" or tag == "figure":
+            dropped.add(el)
+        if not el.attrib:  # every test but two is of an attribute
+            if tag == "author" or (rels and tag in _FIRST_TAGS and el.find("rel") is not None):
+                answers[0].append(el)
+            continue
+        get = el.get
+        cls, ident, itemprop = get("class"), get("id"), get("itemprop")
+        component, testid = get("data-component") or "", get("data-testid")
+        if tag in _DISCARD_TAGS and el is not root and (
+                ident == "comments" or cls in ("comments", "title", "date")
+                or (ident is not None and _DISCARD_ID.search(ident))
+                or (cls is not None and _DISCARD_CLASS.search(cls))
+                or "Figure" in component):
+            dropped.add(el)
+        if tag == "author" or tag in _FIRST_TAGS and (
+                get("rel") == "author" or ident == "author" or cls == "author"
+                or itemprop == "author name" or testid in ("AuthorCard", "AuthorURL")
+                or (cls is not None and _FIRST_CLASS.search(cls))
+                or (rels and el.find("rel") is not None)):
+            answers[0].append(el)
+        if tag in _SECOND_TAGS and (
+                cls in ("byline", "username", "byl", "BBL") or "author" in (itemprop or "")
+                or (ident is not None and _SECOND_ID.search(ident))
+                or (cls is not None and _SECOND_CLASS.search(cls))):
+            answers[1].append(el)
+        if ("Byline" in component or "author" in (itemprop or "")
+                or (ident is not None and _THIRD_ID.search(ident))
+                or (cls is not None and _THIRD_CLASS.search(cls))):
+            answers[2].append(el)
+    for i, found in enumerate(answers):
+        for el in found:
+            if el in dropped or any(a in dropped for a in el.iterancestors()):
+                continue
+            if i == 0 and el.tag != "author" and not _first_query_holds(el, dropped):
+                continue
+            content = trim(" ".join(_pieces(el, dropped)))
+            if content and 2 < len(content) < 120:
+                return normalize_authors(None, content)
+    return None
+
+
+def _first_query_holds(el, dropped) -> bool:
+    """The first query's tests of ``el`` once the pruning is done: a child element ``rel``
+    (the query's ``rel='me'``, a child's text, not the attribute) is only a match with the
+    text "me"."""
+    get = el.get
+    cls = get("class")
+    if get("rel") == "author" or get("id") == "author" or cls == "author" \
+            or get("itemprop") == "author name" \
+            or get("data-testid") in ("AuthorCard", "AuthorURL") \
+            or (cls is not None and _FIRST_CLASS.search(cls)):
+        return True
+    return any(rel not in dropped and "".join(_pieces(rel, dropped)) == "me"
+               for rel in el.iterchildren("rel"))
+
+
+def _pieces(el, dropped) -> list[str]:
+    """``el.itertext()`` as it reads once the ``dropped`` elements are deleted the way
+    trafilatura deletes them: text and children gone, tail added to the previous sibling's
+    tail, else to the parent's text."""
+    out: list[str] = []
+    current = el.text
+    for child in el:
+        if child in dropped:
+            if child.tail:
+                current = (current or "") + child.tail
+            continue
+        if current is not None:
+            out.append(current)
+        if isinstance(child.tag, str):
+            out.extend(_pieces(child, dropped))
+        current = child.tail
+    if current is not None:
+        out.append(current)
+    return out

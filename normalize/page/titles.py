@@ -34,8 +34,8 @@ _TITLE_PARTS = re.compile(r"\s+[|–—]\s+|\s+-\s+")
 
 
 # A hyphen or a slash touching a word joins it ("GdP-Vize", "Anti-war"): no separator. A
-# "«" separates a name after the headline only ("Headline « Site"): before one it opens a
-# quote ("Site « Quoted words »").
+# "«" separates a name after the headline too ("Headline « Site", in :func:`_strip_site_name`),
+# never one before it, where it opens a quote ("Site « Quoted words »").
 _SITE_SEPARATOR = r"(?:\s*(?:\|+|::|[·•›»]+)\s*|\s+[\-–—:/]+\s+|:\s+)+"
 
 
@@ -358,6 +358,12 @@ _UNPRINTED = ("style", "script", "noscript", "template")
 _HEADLINE_TOKENS = {"headline"}
 
 
+def _is_kicker(el, tokens: set[str]) -> bool:
+    """Whether ``el`` in an ``<h1>`` (class words ``tokens``) is a style, a kicker or small."""
+    return el.tag in _UNPRINTED or el.tag == "small" or bool(tokens & _KICKER_TOKENS) \
+        or any(t.endswith("small") for t in tokens)
+
+
 def _without_kicker(heading) -> str:
     """The text of an ``<h1>`` without the kicker printed in it, if any, nor its styles."""
     kickers, headline = [], None
@@ -365,7 +371,7 @@ def _without_kicker(heading) -> str:
         if not isinstance(el.tag, str):
             continue
         tokens = _tokens(el)
-        if el.tag in _UNPRINTED or tokens & _KICKER_TOKENS:
+        if _is_kicker(el, tokens):
             kickers.append(el)
         elif headline is None and tokens & _HEADLINE_TOKENS:
             headline = el
@@ -375,7 +381,7 @@ def _without_kicker(heading) -> str:
         return _text(heading)
     heading = copy.deepcopy(heading)
     for el in list(heading.iterdescendants()):
-        if isinstance(el.tag, str) and (el.tag in _UNPRINTED or _tokens(el) & _KICKER_TOKENS):
+        if isinstance(el.tag, str) and _is_kicker(el, _tokens(el)):
             el.drop_tree()
     # "<span class=kicker>Climate</span>: Drilling until it gets hot": its colon stays behind.
     return _text(heading).strip(" -–—:|/·•")
@@ -466,7 +472,7 @@ def find_title(root, declared: str | None, site_names: list[str],
     two fifths of the words of the longer), as printed (the part of it that prints the
     declared headline when the rest is a kicker before it or a site's name or date after it);
     an ``<h1>`` that is one part of either ("Penny" of "Penny - Stardew Valley Wiki"); the
-    page's one ``<h1>`` of four words or more when the declared title says something else (an
+    page's first ``<h1>`` of four words or more when the declared title says something else (an
     older headline, one written for search engines) that the page does not print; the
     declared title without the site's name; then, when nothing is declared, the ``<h1>``
     (a ``<title>`` that says something else mostly names the site or the section) unless the
@@ -481,13 +487,11 @@ def find_title(root, declared: str | None, site_names: list[str],
     return unicodedata.normalize("NFC", title) if title else title
 
 
-#: Characters that print nothing and only steer line breaks: a byte order mark, a word joiner,
-#: a zero-width space. The zero-width (non-)joiners shape letters and stay; so does the soft
-#: hyphen, which the page's text keeps too ("Welt\u00adernährungs\u00adprogramm").
+#: Characters that print nothing: a byte order mark, a word joiner, a zero-width space. The
+#: zero-width (non-)joiners shape letters and stay, as does the soft hyphen (the text keeps it).
 _INVISIBLE = re.compile("[\ufeff\u2060\u200b\u180e]")
-#: A separator left at an end of a title with nothing on its other side ("Rail Enquiries -"):
-#: the site's or the section's name was never filled in.
-#: (Not a guillemet, which closes a quote, nor a colon.)
+#: A separator left at an end of a title with nothing beyond ("Rail Enquiries -"): the site's
+#: name was never filled in. (Not a guillemet, which closes a quote, nor a colon.)
 _DANGLING = re.compile(r"^\s*[|\-–—·•/]+\s+|\s+[|\-–—·•/]+\s*$")
 
 
@@ -527,11 +531,11 @@ def _find_title(root, declared: str | None, site_names: list[str],
             heading = _first(h for h in headings if _comparable(h) in parts)
             if heading:
                 return heading
-    # The one <h1> of the page says something else than the declared title: the metadata
+    # The page's (first) <h1> says something else than the declared title: the metadata
     # was written for search engines or kept an older headline, unless the page prints the
     # declared title too (the <h1> then names the section); a "|" marks a section's label,
     # and so do most <h1>s of fewer words ("Autokredit", "Leasing oder Finanzierung").
-    if declared and len(headings) == 1 and len(headings[0].split()) >= 4 \
+    if declared and headings and len(headings[0].split()) >= 4 \
             and not _STRONG_SEPARATOR.search(headings[0]) \
             and not _printed_outside_menus(root, declared):
         return headings[0]
@@ -572,8 +576,8 @@ def _same_length_key(text: str) -> str:
 
 def _printed_part(heading: str, headline: str | None, site_names: list[str]) -> str:
     """``heading`` (an ``<h1>``), or the part of it that prints ``headline`` when it holds
-    more: a kicker before it ("Tunisia Big tasks for the new government"), the site's name or
-    the date after it."""
+    more: a kicker before it ("Tunisia Big tasks for the new government"), the site's name
+    (one of ``site_names``) or the date after it."""
     if not headline:
         return heading
     printed, wanted = _same_length_key(heading), _same_length_key(headline)
