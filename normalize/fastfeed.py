@@ -50,6 +50,20 @@ _EMAIL = re.compile(r"""(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9
 _CP1252 = {i: bytes([i]).decode("cp1252") for i in range(128, 160) if i not in (129, 141, 143, 144, 157)}
 _C1 = re.compile("[\x80-\x9f]")
 _RELATIVE_URI = frozenset({"comments", "docs", "href", "icon", "id", "link", "logo", "url"})
+# An absolute http(s) URL that urllib's urljoin gives back as it is, whatever the base: a
+# lower-case scheme, a host right after "//", printable ASCII without ";" (path parameters,
+# split off and rejoined), brackets (IPv6 hosts, checked) or a backslash; _join also asks for
+# no empty query or fragment ("?#", a "?" or "#" at the end), which urljoin would drop.
+_PLAIN_ABSOLUTE_URL = re.compile(r"https?://(?![/?#])[!-:<-Z^-~]+")
+
+
+def _join(base: str, uri: str) -> str:
+    """feedparser's ``_urljoin(base, uri)``; a plain absolute URL (nearly every link and guid)
+    is given back without urllib's split and rejoin (tests/test_fastpath.py checks both agree)."""
+    if (_PLAIN_ABSOLUTE_URL.fullmatch(uri) and "?#" not in uri
+            and uri[-1] != "?" and uri[-1] != "#"):
+        return uri
+    return _urljoin(base, uri)
 
 
 def _local(tag: str) -> str:
@@ -158,7 +172,7 @@ class _Entry:
             except (binascii.Error, UnicodeError):
                 pass
         if name in _RELATIVE_URI and value and (name != "id" or self.guidislink):
-            value = _urljoin(base, value)
+            value = _join(base, value)
         if kind == "text/plain" and not self.doc.atom and looks_like_html(value):
             kind = "text/html"
         return self.doc.finish(value), kind
@@ -324,7 +338,7 @@ def _link(entry: _Entry, element, base, lang, depth) -> None:
     if not href and "href" in attrib:
         href = attrib["href"]
     if href is not None:
-        href = _urljoin(base, href)
+        href = _join(base, href)
         if rel == "alternate" and map_type(kind) in _HTML_TYPES:
             entry.entry["link"] = href
         return

@@ -244,3 +244,24 @@ def test_lxml_text_read_in_one_call_equals_the_walk(fragment, cut, insert):
     lines = (clean_text(line) for line in
              text_mod._parsed_text(strip_forbidden_chars(fragment)).split("\n"))
     assert "\n".join(line for line in lines if line) == expected
+
+
+# --- the lxml reader's shortcut around urljoin ------------------------------------------------
+
+_URL_PIECES = st.lists(st.sampled_from(
+    ["a", "Z", "0", "/", "//", "?", "#", ";", ":", "@", "[", "]", "\\", "%", "&", "=", ".", "..",
+     "-", "~", " ", "\t", "\n", "\x00", "\x7f", "é", "http://", "HTTP://"]), max_size=12)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.sampled_from(["http://", "https://", "http:/", "http:///", "https:", ""]), _URL_PIECES,
+       st.sampled_from([None, "", "http://example.com/a/b", "https://example.org/", "ftp://x/y",
+                        "http://h/p;q?x#y", "mailto:a@b", "file:///x"]))
+def test_plain_absolute_urls_skip_urljoin_with_its_answer(start, pieces, base):
+    """fastfeed._join gives what feedparser's _urljoin gives, for every URL and base."""
+    from feedparser.urls import _urljoin
+
+    from normalize.fastfeed import _join
+
+    uri = start + "".join(pieces)
+    assert _join(base, uri) == _urljoin(base, uri)
