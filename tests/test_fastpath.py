@@ -265,3 +265,15 @@ def test_plain_absolute_urls_skip_urljoin_with_its_answer(start, pieces, base):
 
     uri = start + "".join(pieces)
     assert _join(base, uri) == _urljoin(base, uri)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "é", "\x80", "\x9f", "\xa0", "\xc2", "’", "\ud800", "€",
+                                 "\U0001f600", "\x7f", "\x9f\x80"]), max_size=120),
+       st.integers(0, 80))
+def test_c1_check_agrees_with_the_regex(pieces, padding):
+    """fastfeed._has_c1 reads long values from their bytes: the same answer as _C1.search."""
+    from normalize.fastfeed import _C1, _has_c1
+
+    value = "x" * padding + "".join(pieces)
+    assert _has_c1(value) == (_C1.search(value) is not None)
