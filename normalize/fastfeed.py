@@ -5,7 +5,8 @@ the rest of normalization. For a document libxml2 parses (most of what people pu
 :func:`read_entries` walks the tree once and builds, for the fields :mod:`normalize.feed` uses
 (``id``, ``title``, ``title_detail``, ``link``, ``summary``, ``content``, ``authors``,
 ``author``, ``tags``, ``language``, ``rights``, ``published``/``updated`` and their
-``*_parsed``), the same entry feedparser's strict parser builds, so the same code turns both into
+``*_parsed``, left as the date's text for :func:`feedparser.datetimes._parse_date` to read when
+needed), the same entry feedparser's strict parser builds, so the same code turns both into
 records. It follows feedparser's rules element by element: the namespace prefixes it knows
 (content, dc, dcterms, media, itunes, atom inside RSS, xhtml), ``xml:base`` and ``xml:lang``
 scoping, which element wins when several give one key (document depth, ``title`` depth),
@@ -32,7 +33,6 @@ import logging
 import re
 from typing import Any, Callable, Iterator
 
-from feedparser.datetimes import _parse_date
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
@@ -413,7 +413,10 @@ def _date(key: str) -> Callable:
     def read(entry: _Entry, element, base, lang, depth) -> None:
         value, _ = entry.text(element, base, key)
         entry.store(key, value, depth)
-        entry.entry[f"{key}_parsed"] = _parse_date(value)
+        # feedparser's date parsing is left to the reader of the entry (normalize.feed's
+        # _entry_date), which needs it only when its own parse_date cannot read the text: the
+        # text stands in for feedparser's time tuple, which is never a str.
+        entry.entry[f"{key}_parsed"] = value
     return read
 
 
