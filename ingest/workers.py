@@ -17,6 +17,7 @@ parent, in order, and a starved writer leaves the cores idle at the end of a run
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.util
@@ -31,6 +32,10 @@ T = TypeVar("T")
 
 #: How much lower the workers' CPU priority is than the parent's (``nice``).
 WORKER_NICENESS = 5
+#: A normalization worker's first-generation collection threshold (Python's default: 700). Its
+#: records, element proxies and dicts are freed by reference counting; at 700 allocations a
+#: collection ran every few hundred microseconds of work for next to nothing (bench/README.md).
+WORKER_GC_THRESHOLD = 10_000
 #: Most render workers a publish forks.
 MAX_RENDER_WORKERS = 8
 #: The module the normalization workers' forkserver imports before forking them.
@@ -66,6 +71,7 @@ def normalization_pool(workers: int) -> ProcessPoolExecutor:
 
 def _start_worker(niceness: int, owner: int) -> None:
     os.nice(niceness)
+    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
     # At the worker's orderly end (the pool shut down), the language rankers' new DFA states go
     # to the cache folder, for the next run's forkserver to load (normalize.language.save_states).
     multiprocessing.util.Finalize(None, _save_language_states, exitpriority=10)

@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from typing import Any, Mapping
 
 import feedparser
+from feedparser.datetimes import _parse_date as feedparser_parse_date
 from lxml import etree
 
 from normalize.charsets import UTF8_BOM, header_charset
@@ -259,6 +260,8 @@ def _entry_date(entry: Any, key: str) -> datetime | None:
     if value is not None:
         return value
     parsed = entry.get(f"{key}_parsed")
+    if isinstance(parsed, str):  # the lxml reader's: the text, for feedparser's parser to read
+        parsed = feedparser_parse_date(parsed)
     if parsed:
         try:
             return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)

@@ -203,7 +203,10 @@ def clean_html(html: str | None) -> str:
     if plain_paragraphs(html) is not None:
         return html  # what nh3 gives back for it, unchanged
     cleaned = _CLEANER.clean(html)
-    if cleaned.count("<") > MAX_DEPTH and nesting_depth(cleaned) > MAX_DEPTH:
+    # Every element opened is one "<" not followed by "/" (nh3 escapes any other): with no
+    # more of them than MAX_DEPTH, nothing can nest deeper, and no tag need be read.
+    if (cleaned.count("<") - cleaned.count("</") > MAX_DEPTH
+            and nesting_depth(cleaned) > MAX_DEPTH):
         cleaned = flatten_depth(cleaned)
     return cleaned.strip()
 

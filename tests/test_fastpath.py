@@ -244,3 +244,36 @@ def test_lxml_text_read_in_one_call_equals_the_walk(fragment, cut, insert):
     lines = (clean_text(line) for line in
              text_mod._parsed_text(strip_forbidden_chars(fragment)).split("\n"))
     assert "\n".join(line for line in lines if line) == expected
+
+
+# --- the lxml reader's shortcut around urljoin ------------------------------------------------
+
+_URL_PIECES = st.lists(st.sampled_from(
+    ["a", "Z", "0", "/", "//", "?", "#", ";", ":", "@", "[", "]", "\\", "%", "&", "=", ".", "..",
+     "-", "~", " ", "\t", "\n", "\x00", "\x7f", "é", "http://", "HTTP://"]), max_size=12)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.sampled_from(["http://", "https://", "http:/", "http:///", "https:", ""]), _URL_PIECES,
+       st.sampled_from([None, "", "http://example.com/a/b", "https://example.org/", "ftp://x/y",
+                        "http://h/p;q?x#y", "mailto:a@b", "file:///x"]))
+def test_plain_absolute_urls_skip_urljoin_with_its_answer(start, pieces, base):
+    """fastfeed._join gives what feedparser's _urljoin gives, for every URL and base."""
+    from feedparser.urls import _urljoin
+
+    from normalize.fastfeed import _join
+
+    uri = start + "".join(pieces)
+    assert _join(base, uri) == _urljoin(base, uri)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "é", "\x80", "\x9f", "\xa0", "\xc2", "’", "\ud800", "€",
+                                 "\U0001f600", "\x7f", "\x9f\x80"]), max_size=120),
+       st.integers(0, 80))
+def test_c1_check_agrees_with_the_regex(pieces, padding):
+    """fastfeed._has_c1 reads long values from their bytes: the same answer as _C1.search."""
+    from normalize.fastfeed import _C1, _has_c1
+
+    value = "x" * padding + "".join(pieces)
+    assert _has_c1(value) == (_C1.search(value) is not None)

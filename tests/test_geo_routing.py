@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import REPO, run_cli, write_config
 from ingest.archive import open_archive
@@ -15,6 +16,7 @@ from ingest.config import load_config
 from normalize import parse_bytes
 from normalize.editions import SourceRouting, locate, route
 from normalize.model import Article, Dateline
+from normalize import places
 from normalize.places import geo_note, gazetteer
 
 CONFIG = load_config(REPO / "schedules.toml")
@@ -336,3 +338,13 @@ def test_the_gazetteer_cache_reads_back_the_same_and_survives_a_bad_file(tmp_pat
         assert places.Gazetteer.load(path.read_bytes()).find_place("Genf").country == "CH"
     finally:
         places.use_cache(None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_text_is_tokenized_as_unicode_text(text):
+    """find_mentions reads ASCII text with an ASCII pattern and lowercases its tokens: the
+    tokens and folded tokens the Unicode pattern and fold() give."""
+    assert places._ASCII_TOKEN.findall(text) == places._TOKEN.findall(text)
+    assert ([word.lower() for word in places._ASCII_TOKEN.findall(text)]
+            == places._TOKEN.findall(places.fold(text)))
