@@ -38,6 +38,7 @@ import httpx
 
 from ingest.archive import Archive, SourceState, clean_reason, utcnow
 from ingest.collectors import Collectors
+from ingest.commits import CommitGroup
 from ingest.config import Config, Source
 from ingest.errors import ParseError, WirefeedError
 from ingest.fetch import Fetched, HostLimits, make_client, poll_hint
@@ -510,7 +511,8 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
             size = runner.average_document
             return min(widest, max(2, COLLECT_BYTES // size)) if size else widest
         with ThreadPoolExecutor(max_workers=config.pipeline.concurrency,
-                                thread_name_prefix="wirefeed-fetch") as pool:
+                                thread_name_prefix="wirefeed-fetch") as pool, \
+                CommitGroup(archive) as group:
             pending: dict[int, object] = {}
             submitted = 0
 
@@ -527,9 +529,15 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
                 if progress:
                     progress(job.source.id, "start")
                 future = pending.pop(index, None)
+                if job.source.kind == "inbox" or (
+                        future is not None and not group.wait_for(future)):
+                    group.end()
                 if future is not None:
                     future.result()
+                if job.source.kind != "inbox":
+                    group.enter()
                 outcome = runner.commit(job)
+                group.committed()
                 report.outcomes.append(outcome)
                 log_outcome(outcome)
                 jobs[index] = None  # let the documents and records go
