@@ -3,8 +3,7 @@
 Neither library fetches anything here. trafilatura's extraction (``extract``'s own steps) is
 handed the page's parsed tree, or its text (its ``load_html`` only parses a ``str``/``bytes``/
 tree; downloads live in ``trafilatura.downloads``, which this module never calls), and its
-configuration is the ``settings.cfg`` shipped inside the package, read once from disk. Its
-author reading is answered here in one walk of the page (:func:`page_authors`).
+configuration is the ``settings.cfg`` shipped inside the package, read once from disk.
 ``htmldate.find_date`` fetches when given a string that looks like a URL, so it only ever gets
 a parsed tree.
 """
