@@ -372,3 +372,32 @@ def test_trafilatura_handed_our_tree_reads_what_it_parses_and_leaves_the_tree(fi
     before = etree.tostring(root)
     assert engine.main_text(text, root) == engine.main_text(text)
     assert etree.tostring(root) == before
+
+
+def test_teasers_after_the_text_are_cut_from_the_longer_engine_text():
+    # trafilatura has the lead ours missed, then a box of other columns (a linked headline, a
+    # writer and a summary, three times): its text up to ours's last paragraph is kept.
+    teasers = "".join(
+        f"<h4><strong>Column {n}</strong> <a href='/opinion/{n}'>{headline}</a></h4>"
+        f"<p><i>{writer}</i> {summary}</p>"
+        for n, (headline, writer, summary) in enumerate([
+            ("Why the ferry timetable needs a rethink", "ANNA BELL",
+             "Commuters on the east shore have waited long enough for a boat every half hour, "
+             "and the new board should say when they will get one."),
+            ("The stadium vote was the easy part", "TOM GREY",
+             "Building the thing on time and on budget will test a council that has not "
+             "managed either on its last three big projects."),
+            ("Libraries are worth every cent", "SUE MARSH",
+             "The branch closures proposed last week would save little and cost the suburbs "
+             "that use them most a place to study, read and meet."),
+        ]))
+    paras = _prose(8)
+    article = "".join(f"<p>{p}</p>" for p in paras)
+    engine = candidate("trafilatura", article + teasers)
+    ours = candidate("ours", "".join(f"<p>{p}</p>" for p in paras[1:]))
+    choice = choose_body(ours, engine, None)
+    assert choice.candidate.text.split("\n") == paras, choice.reason
+    # the same tail without links to other pages is not a list of teasers: trafilatura's whole
+    engine = candidate("trafilatura", article + teasers.replace("<a ", "<span ")
+                       .replace("</a>", "</span>"))
+    assert choose_body(ours, engine, None).candidate is engine

@@ -180,8 +180,47 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
         return Choice(engine, f"ours is mostly links ({ours.link_share:.2f})")
     if size[engine.name] < 0.5 * size[ours.name]:
         return Choice(ours, f"candidates differ (F1 {agreement:.2f}); trafilatura's is short")
+    if ours_in_engine >= 0.95:
+        # trafilatura holds all of ours and more; when what it has after ours's last block is
+        # a list of other articles, its text up to there (the lead ours may have missed).
+        cut = _without_teasers_after(engine, sh[ours.name])
+        if cut is not None:
+            return Choice(cut, f"trafilatura's text less the teasers after ours's end "
+                               f"(F1 {agreement:.2f})")
     # Texts that differ: trafilatura is right more often (development corpus: 72 pages).
     return Choice(engine, f"candidates differ (F1 {agreement:.2f}); trafilatura kept")
+
+
+#: Linked headings after the text that make a run of teasers ("Other columns": a linked
+#: headline and a summary line, several times over).
+_TEASER_HEADINGS = 3
+
+
+def _without_teasers_after(engine: Candidate, ours_sh: Counter) -> Candidate | None:
+    """trafilatura's text without its blocks after the last one in ours's text, when those are
+    a list of other articles: at least three headings that are mostly a link, one per four
+    blocks or more. ``None`` when they are not."""
+    try:
+        box = lxml_html.fragment_fromstring(engine.html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    blocks = [child for child in box if isinstance(child.tag, str)]
+    last = max((i for i, b in enumerate(blocks)
+                if _within(shingles(b.text_content()), ours_sh) >= 0.6), default=None)
+    if last is None:
+        return None
+    tail = [b for b in blocks[last + 1:] if b.text_content().strip()]
+    linked = 0
+    for block in tail:
+        text = " ".join(block.text_content().split())
+        if block.tag in ("h2", "h3", "h4", "h5", "h6") and \
+                sum(len(a.text_content().strip()) for a in block.iter("a")) >= 0.5 * len(text):
+            linked += 1
+    if linked < _TEASER_HEADINGS or 4 * linked < len(tail):
+        return None
+    html = "".join(etree.tostring(b, encoding="unicode", method="html")
+                   for b in blocks[:last + 1])
+    return Candidate(f"{engine.name}-teasers", html, html_to_text(html), engine.link_share)
 
 
 def _shared_span(ours: Candidate, engine: Candidate, ours_sh: Counter) -> Candidate | None:
