@@ -110,6 +110,37 @@ def test_a_date_heading_the_text_is_its_publication() -> None:
         == datetime(2022, 11, 21, tzinfo=timezone.utc)
 
 
+def test_a_date_heading_the_first_paragraph_after_a_kicker_and_byline_dates_it() -> None:
+    # The text opens with the headline repeated and the byline, then the dated paragraph.
+    body = ("<h6>Haushalt beschlossen</h6><h5>Von Anna Beispiel</h5>"
+            "<p>(21. November 2022) Der Gemeinderat hat am Abend erneut getagt und beraten.</p>")
+    assert _published("", body) == datetime(2022, 11, 21, tzinfo=timezone.utc)
+
+
+def test_a_date_in_the_middle_of_the_text_does_not_head_it() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _leading_date
+
+    blocks = [html.fromstring("<p>Der Gemeinderat hat am Abend den Haushalt beschlossen, die "
+                              "Opposition stimmte dagegen.</p>"),
+              html.fromstring("<p>(21. November 2022) Die nächste Sitzung folgt.</p>")]
+    assert _leading_date(blocks) is None
+
+
+def test_the_dates_of_a_list_of_other_articles_do_not_date_the_article() -> None:
+    # A "more news" list inside the article's column; the article's own date sits above it,
+    # in a banner outside the article.
+    html = ("<html lang='de'><head><title>Haushalt beschlossen</title></head><body>"
+            "<div class='title-holder'><h1>Haushalt beschlossen</h1><time datetime='2022-12-12 12:22'>"
+            "12.12.2022 12:22</time></div><article>" + _TEXT + "<div class='weitere'><ul>"
+            "<li><a href='/a'>Schulbau beginnt</a> <time datetime='2022-08-10 11:05'>10.08.2022"
+            "</time></li><li><a href='/b'>Neue Buslinie</a> <time datetime='2022-07-01 09:00'>"
+            "01.07.2022</time></li></ul></div></article></body></html>")
+    record = page.parse(html.encode(), url="https://gemeinde.example/haushalt")[0]
+    assert record.published == datetime(2022, 12, 12, 12, 22, tzinfo=timezone.utc)
+
+
 def test_what_heads_the_text_without_a_date_gives_none() -> None:
     from lxml import html
 

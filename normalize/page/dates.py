@@ -126,15 +126,24 @@ _LEADING_DATE = re.compile(r"\s*(?:\((?P<inside>[^()]{6,32})\)|(?P<before>[^â€“â
 
 
 def _leading_date(blocks: list) -> datetime | None:
-    """The date that heads the first block of the text (a date line without a place, which
+    """The date that heads the first paragraph of the text (a date line without a place, which
     :func:`normalize.datelines.find_dateline` leaves), or ``None``."""
-    if not blocks:
-        return None
-    match = _LEADING_DATE.match(_text(blocks[0])[:80])
-    head = match and (match.group("inside") or match.group("before"))
-    if not head or not re.search(r"\d{4}", head) or len(head.split()) > 4:
-        return None
-    return _parse_text_date(head)
+    for block in blocks[:4]:
+        text = _text(block)
+        match = _LEADING_DATE.match(text[:80])
+        head = match and (match.group("inside") or match.group("before"))
+        if head and re.search(r"\d{4}", head) and len(head.split()) <= 4:
+            found = _parse_text_date(head)
+            if found:
+                return found
+        # The text may open with the headline repeated, a kicker or the byline ("Von X")
+        # before the first paragraph that the date heads; that paragraph ends the search.
+        if block.tag not in _HEADINGS and len(text) >= _META_LINE_CHARS:
+            return None
+    return None
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 _DATE_CLASSES = ("date", "fecha", "datum", "data", "time", "publi", "posted")
@@ -153,6 +162,16 @@ def _page_times(root) -> list:
     return found
 
 
+def _in_dated_list(time) -> bool:
+    """Whether ``time`` dates one item of a list of several dated items (the "more news" list
+    beside or under an article): each item's date is its own, not the article's."""
+    item = _first_element(a for a in time.iterancestors() if a.tag == "li")
+    if item is None or item.getparent() is None:
+        return False
+    dated = [li for li in item.getparent() if li.tag == "li" and li.find(".//time") is not None]
+    return len(dated) >= 2
+
+
 def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
                ) -> datetime | None:
     """The publication date shown on the page: a ``<time>``, else a dated element's text;
@@ -167,6 +186,7 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
         if area is scope:
             times += [t for t, ancestors in page_times
                       if t not in times and any(a is scope for a in ancestors)]
+        times = [t for t in times if not _in_dated_list(t)]
         preferred = [t for t in times if t.get("pubdate") is not None
                      or "publish" in _names(t) or "datePublished" in (t.get("itemprop") or "")]
         found = _first(_parse_declared_date(t.get("datetime")) for t in preferred + times)
