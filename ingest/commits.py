@@ -56,14 +56,14 @@ class CommitGroup:
 
     def end(self) -> None:
         """Commit the open transaction, if any."""
-        if self._open is not None:
-            current, self._open = self._open, None
-            current.__exit__(None, None, None)
+        self.__exit__(None, None, None)
 
     def __enter__(self) -> "CommitGroup":
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
+        """End the open transaction, if any: committed, or rolled back when ``kind`` is an
+        exception raised in the group."""
         if self._open is not None:
             current, self._open = self._open, None
             current.__exit__(kind, value, traceback)

@@ -529,12 +529,12 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
                 if progress:
                     progress(job.source.id, "start")
                 future = pending.pop(index, None)
-                if job.source.kind == "inbox" or (
-                        future is not None and not group.wait_for(future)):
+                inbox = job.source.kind == "inbox"
+                if inbox or (future is not None and not group.wait_for(future)):
                     group.end()
                 if future is not None:
                     future.result()
-                if job.source.kind != "inbox":
+                if not inbox:
                     group.enter()
                 outcome = runner.commit(job)
                 group.committed()
