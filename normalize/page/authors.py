@@ -15,17 +15,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import islice
 from typing import Callable, Iterable
 
 from lxml import etree
 
 from normalize.agencies import is_agency
-from normalize.bylines import BYLINE_LABEL, parse_byline, strip_label, without_date
+from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, parse_byline, strip_label,
+                               without_date)
 from normalize.page.dom import _is_element, _tokens, _xpath
 from normalize.page.pictures import _in_picture
 from normalize.page.engine import page_authors
-from normalize.page.visible import (_CLOCK_TIME, _is_byline, _is_not_byline_area,
-                                    _looks_like_name, _parse_text_date, _without_site)
+from normalize.page.visible import (_BYLINE_PARTS, _CLOCK_TIME, _in_not_byline_area, _is_byline,
+                                    _is_not_byline_area, _looks_like_name, _parse_text_date,
+                                    _without_site)
 from normalize.text import clean_text, html_to_text
 
 
@@ -77,7 +80,7 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
 def _site_part(byline: str, spelled: set[str]) -> str:
     """The site's name as ``byline`` prints it, without the label and the place around it
     ("Recipe by Daily Post" and "Daily Post, Frankfurt, Germany" give "Daily Post")."""
-    for part in re.split(r"\s*,\s*|\s+[|–—-]\s+", _BY.split(strip_label(byline))[-1]):
+    for part in _BYLINE_PARTS.split(_BY.split(strip_label(byline))[-1]):
         if _letters(part) in spelled:
             return part
     return byline
@@ -267,7 +270,7 @@ def printed_byline(root) -> tuple[str, ...]:
             head = without_date(head)  # "Posted on May 2, 2024 by Jane Doe"
         label = BYLINE_LABEL.match(head)
         if label is None:
-            if head[:1] in "AaVv" and not text.is_tail \
+            if head[:1].casefold() in _LONE_INITIALS and not text.is_tail \
                     and head.rstrip(_LEAD).casefold() in _LONE_LABELS:
                 found = _name_after_label(text.getparent())
                 if found:
@@ -288,10 +291,11 @@ def printed_byline(root) -> tuple[str, ...]:
 #: Labels printed as an element of their own with the name in the next one ("<h4>Autor</h4>
 #: <p><a>Jane Doe</a></p>", "<dt>Author</dt><dd>Jane Doe</dd>"): only the words that name the
 #: writer, never "Text", which heads other things as often. ("By", "Written by" alone are
-#: labels of :data:`BYLINE_LABEL` already, read with the element around them.) They all begin
-#: with an "a" or a "v": the one letter is looked at before a text node is read further.
+#: labels of :data:`BYLINE_LABEL` already, read with the element around them.)
 _LONE_LABELS = {"autor", "autorin", "autoren", "autorinnen", "author", "authors", "auteur",
                 "auteurs", "autrice", "autore", "autori", "verfasser", "verfasserin"}
+#: Their first letters: a text node's first letter is looked at before it is read further.
+_LONE_INITIALS = frozenset(label[0] for label in _LONE_LABELS)
 #: The elements the name after such a label may hold: a line, not a list or a box of blocks.
 _BLOCKS = ("p", "div", "li", "ul", "ol", "table", "h1", "h2", "h3", "section", "article")
 _LONE_NAME_CHARS = 60
@@ -332,7 +336,7 @@ _DATE_WORDS = {"posted", "published", "publié", "publicado", "veröffentlicht",
 
 def _passed_over(el) -> bool:
     """Whether ``el`` sits in a picture, the comments, a tag list or the breadcrumbs."""
-    return _in_picture(el) or any(_is_not_byline_area(a) for a in (el, *el.iterancestors()))
+    return _in_picture(el) or _in_not_byline_area(el)
 
 
 def _line_text(el) -> str:
@@ -390,7 +394,6 @@ _NOT_WRITER_LABELS = re.compile(
 # Without Notes", "Di Dienstag", "DE EN" in a language menu).
 _COLON_LABELS = re.compile(r"^(?:text|texto|texte|autor|autora|autorin|auteur|author|"
                            r"reportage)\s*$", re.I)
-_PARTICLES = {"di", "de", "da", "van", "av", "af"}
 
 
 def _printed_label(label: str) -> bool:
@@ -399,7 +402,7 @@ def _printed_label(label: str) -> bool:
     word = label.strip(" :")
     if _NOT_WRITER_LABELS.match(word) or (_COLON_LABELS.match(word) and ":" not in label):
         return False
-    if word.casefold() in _PARTICLES and word != word.casefold():
+    if word.casefold() in _PARTICLE_LABELS and word != word.casefold():
         return False
     return not (word.isupper() and len(word) > 2)
 
@@ -439,8 +442,8 @@ def dated_name_line(root) -> tuple[str, ...]:
     for el in (headline, headline.getparent()):
         if el is None:
             continue
-        near += list(el.itersiblings(preceding=True))[:_HEADLINE_SIBLINGS]
-        near += list(el.itersiblings())[:_HEADLINE_SIBLINGS]
+        near += islice(el.itersiblings(preceding=True), _HEADLINE_SIBLINGS)
+        near += islice(el.itersiblings(), _HEADLINE_SIBLINGS)
     for el in near:
         if not _is_element(el) or el.tag in _UNSHOWN \
                 or len(el.text_content()) > 2 * _DATED_LINE_CHARS or _passed_over(el):

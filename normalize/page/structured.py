@@ -388,6 +388,9 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
     def one(keys: tuple[str, ...]) -> str | None:
         return _first(meta.get(k, [None])[0] for k in keys)
 
+    def date(keys: tuple[str, ...]) -> datetime | None:
+        return _first(_parse_declared_date(v) for k in keys for v in meta.get(k, []))
+
     site = one(("og:site_name", "application-name"))
     og_type = (one(("og:type",)) or "").lower()
     # og:type "website" says nothing: many CMSes put it on every page, articles included.
@@ -412,10 +415,9 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
         title=plain_title(one(_META_TITLE)),
         summary=clean_text(html_to_text(one(_META_SUMMARY) or "")),
         url=one(("og:url",)),
-        published=_first(_parse_declared_date(v) for k in _META_PUBLISHED
-                         for v in meta.get(k, [])),
-        updated=_first(_parse_declared_date(v) for k in _META_UPDATED for v in meta.get(k, [])),
-        dated=_first(_parse_declared_date(v) for k in _META_DATED for v in meta.get(k, [])),
+        published=date(_META_PUBLISHED),
+        updated=date(_META_UPDATED),
+        dated=date(_META_DATED),
         authors=_author_list(authors),
         sections=tuple(clean_text(s) for s in meta.get("article:section", [])),
         keywords=tuple(dict.fromkeys(clean_text(k) for k in keywords if clean_text(k))),

@@ -61,6 +61,11 @@ def _looks_like_name(text: str) -> bool:
     return 1 <= len(words) <= 5 and all(_NAME_WORD.match(w) for w in words)
 
 
+#: The parts of a byline around an outlet's name: comma-separated, or set off by a spaced bar or
+#: dash ("Jane Doe, Example News", "Jane Doe | Example News").
+_BYLINE_PARTS = re.compile(r"\s*,\s*|\s+[|–—-]\s+")
+
+
 def _without_site(authors: tuple[str, ...], site_names: set[str]) -> tuple[str, ...]:
     """Drop the outlet's own name from bylines ("Por Mariana Alves, Portal Exemplo")."""
     if not site_names:
@@ -68,7 +73,7 @@ def _without_site(authors: tuple[str, ...], site_names: set[str]) -> tuple[str, 
     wanted = {name.casefold() for name in site_names}
     kept = []
     for author in authors:
-        parts = re.split(r"\s*,\s*|\s+[|–—-]\s+", author)
+        parts = _BYLINE_PARTS.split(author)
         at = next((i for i, p in enumerate(parts) if p.casefold() in wanted), None)
         # What follows the outlet's name is where it filed from ("X, BBC News, Washington").
         rest = [p for p in (parts if at is None else parts[:at]) if p.casefold() not in wanted]
