@@ -279,6 +279,13 @@ def _padded_iso(value: str) -> str:
     return f"{year}-{int(month):02d}-{int(day):02d}" + value[match.end():]
 
 
+def _iso_datetime(value: str) -> datetime:
+    """``datetime.fromisoformat`` of ``value`` padded (``_padded_iso``), ``Z`` read as UTC;
+    raises ``ValueError`` as it does."""
+    return datetime.fromisoformat(_padded_iso(value).replace("Z", "+00:00")
+                                  .replace("z", "+00:00"))
+
+
 def _read_date(value: str) -> datetime | None:
     if not value:
         return None
@@ -287,8 +294,7 @@ def _read_date(value: str) -> datetime | None:
         if canonical:
             parsed = _canonical_rfc822(*canonical.groups())
         else:
-            parsed = datetime.fromisoformat(_padded_iso(value).replace("Z", "+00:00")
-                                            .replace("z", "+00:00"))
+            parsed = _iso_datetime(value)
     except ValueError:
         import email.utils  # only for dates outside the canonical forms above
 

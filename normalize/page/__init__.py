@@ -54,7 +54,8 @@ from normalize.page.dom import (_absolute, _first, _first_element, _language_cod
                                 _text, _tree, _xpath)
 from normalize.page.pictures import _pictures, lead_figures
 from normalize.page.related import _read_related, _related_containers
-from normalize.page.structured import _Fields, _read_json_ld, _read_meta, _read_meta_fields, _read_microdata
+from normalize.page.structured import (_META_IMAGE, _Fields, _read_json_ld, _read_meta,
+                                       _read_meta_fields, _read_microdata)
 from normalize.page.dates import (_calendar_day, _date_by_headline, _find_date, _labelled_date,
                                   _leading_date, _page_times, _same_day_instant)
 from normalize.page.titles import (_site_names, _title_from_body, find_title, page_host,
@@ -116,8 +117,7 @@ def parse(
         container.drop_tree()
     # The lead picture's figure is looked for before the chrome goes: its box is often named
     # like chrome (a "widget", a "skip" link's target).
-    lead_urls = [u for key in ("og:image", "og:image:url", "og:image:secure_url",
-                               "twitter:image", "twitter:image:src") for u in meta.get(key, [])]
+    lead_urls = [u for key in _META_IMAGE for u in meta.get(key, [])]
     early = lead_figures(root, [fields.picture.url if fields.picture else None, *lead_urls],
                          base)
     # Before the chrome goes: a page's meta line often sits in a box named like chrome.

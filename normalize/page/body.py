@@ -15,7 +15,7 @@ from normalize.sanitize import clean_html
 from normalize.text import clean_text
 from normalize.page.dom import (_BLOCK_CHILD, _is_element, _link_density, _names, _SPLIT_TOKENS,
                                 _text, _tokens, _xpath)
-from normalize.page.pictures import _is_figure
+from normalize.page.pictures import _in_picture, _is_figure
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,7 +141,7 @@ def _drop_chrome(root) -> list:
     # its slides' titles and captions outside any figure leave the text.
     for gallery in galleries:
         chrome.extend(el for el in gallery.iter(*_GALLERY_TEXT)
-                      if not any(_is_figure(a) for a in (el, *el.iterancestors())))
+                      if not _is_figure(el) and not _in_picture(el))
     # Dropping an element inside an already dropped one is harmless, so no ancestry check.
     for el in chrome:
         if el.getparent() is not None:

@@ -128,7 +128,7 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
             return Choice(declared, f"the declared articleBody: as the visible text "
                                     f"(F1 {best_f1:.2f}) and longer")
         if best_f1 >= 0.5 or _within(sh[declared.name], sh[best.name]) >= 0.5:
-            trimmed = _without_undeclared(best, declared) if best_f1 >= 0.6 else None
+            trimmed = _without_undeclared(best, declared, sh[declared.name]) if best_f1 >= 0.6 else None
             if trimmed is not None:
                 return Choice(trimmed, f"closest to the declared articleBody (F1 "
                                        f"{best_f1:.2f}), less the blocks it lacks")
@@ -255,20 +255,21 @@ def _without_standfirst(c: Candidate, own: Counter) -> Counter:
     return shingles(c.text[len(c.standfirst):])
 
 
-def _without_undeclared(visible: Candidate, declared: Candidate) -> Candidate | None:
+def _without_undeclared(visible: Candidate, declared: Candidate,
+                        declared_sh: Counter) -> Candidate | None:
     """``visible`` without its blocks that the declared ``articleBody`` does not hold.
 
     The declared text is the publisher's own copy of the article: a block shown inside the
     text box that it lacks is a box of the page's ("Read also: ...", a sign-up line, a
     "comment here" prompt). ``None`` when every block is in it, or when too much would go
-    (then the two are different texts, not one with boxes in it).
+    (then the two are different texts, not one with boxes in it). ``declared_sh`` are the
+    declared text's shingles.
     """
     try:
         box = lxml_html.fragment_fromstring(visible.html, create_parent="div")
     except (etree.ParserError, ValueError):
         return None
     declared_text = " ".join(declared.text.split()).casefold()
-    declared_sh = shingles(declared.text)
     blocks = [child for child in box if isinstance(child.tag, str)]
 
     def undeclared(block) -> bool:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from lxml import etree
 
 from normalize.months import MONTHS
-from normalize.text import _padded_iso, parse_date
+from normalize.text import _iso_datetime, parse_date
 from normalize.page.dom import (_BLOCK_CHILD, _first, _first_element, _is_element, _names, _text,
                                 _xpath)
 from normalize.page.titles import _is_logo
@@ -38,7 +38,7 @@ def _parse_declared_date(value) -> datetime | None:
         return None
     try:
         # Padded as parse_date pads it: "2022-5-5T00:00:00+02:00" is a calendar day too.
-        local = datetime.fromisoformat(_padded_iso(value.strip()).replace("Z", "+00:00"))
+        local = _iso_datetime(value.strip())
     except ValueError:
         local = None
     if local is not None and local.tzinfo is not None and local.utcoffset() \

@@ -338,9 +338,9 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
             url = _img_url(img, base)
             width, height = _as_int(img.get("width")), _as_int(img.get("height"))
             # Avatars, icons and tracking pixels are not the article's pictures.
-            small = (width or 200) < 100 or (height or 200) < 100
-            if url and not small and not _tokens(img) & {"avatar", "icon", "logo"} and \
-                    url not in {p.url for _, p in shown}:
+            if url and not _is_small(width, height) \
+                    and not _tokens(img) & {"avatar", "icon", "logo"} \
+                    and url not in {p.url for _, p in shown}:
                 shown.append((img, _Picture(url, width=width, height=height)))
     if lead is None:
         return [p for _, p in shown]
@@ -357,7 +357,7 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
         figure = next((p for p in early if p.caption), figure or early[0])
     # The first picture of the text, not an avatar nor an icon (a byline's portrait is often a
     # figure of its own).
-    first = next((i for i, (_, p) in enumerate(shown) if not _is_small(p)), None)
+    first = next((i for i, (_, p) in enumerate(shown) if not _is_small(p.width, p.height)), None)
     if figure is not None:
         # A declared credit is kept (a creditText is written for the purpose; the printed one
         # is the same credit, spaced for the eye); the printed caption is what readers see,
@@ -379,8 +379,9 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
 _LONG_PARAGRAPH = 100
 
 
-def _is_small(picture: _Picture) -> bool:
-    return (picture.width or 200) < 100 or (picture.height or 200) < 100
+def _is_small(width: int | None, height: int | None) -> bool:
+    """Whether a picture this size is an avatar, an icon or a tracking pixel."""
+    return (width or 200) < 100 or (height or 200) < 100
 
 
 def _is_lead_figure(root, figure, blocks) -> bool:
