@@ -318,8 +318,7 @@ def _split_once(caption: str) -> tuple[str, str] | None:
                 re.search(r"[.!?]\s*$", caption[: paren.start()]) and _is_named_credit(inner)):
             # "... Photo: Anna Berger (Reuters)": the agency completes a labelled credit.
             before = caption[: paren.start()]
-            labels = [m for m in _LABEL.finditer(before) if _label_may_start(before, m)] \
-                if not labelled and _may_hold_label(before) else []
+            labels = _credit_labels(before) if not labelled else []
             if labels and _is_short(before[labels[-1].end():]) and \
                     not re.search(r"[.!?]\s", before[labels[-1].end():]):
                 return caption[: labels[-1].start()], caption[labels[-1].start():].strip()
@@ -339,9 +338,7 @@ def _split_once(caption: str) -> tuple[str, str] | None:
                     return caption[: before.start()], caption[before.end():].strip()
             return caption[: last.start()], tail
     # "... Photo: AFP", "... Foto di Mario Rossi", "... © Reuters": the last label wins.
-    labels = []
-    if _may_hold_label(caption):
-        labels = [m for m in _LABEL.finditer(caption) if _label_may_start(caption, m)]
+    labels = _credit_labels(caption)
     if labels:
         last = labels[-1]
         tail = caption[last.end():].strip()
@@ -356,6 +353,13 @@ def _split_once(caption: str) -> tuple[str, str] | None:
         if is_agency(parts[0]) or is_agency(parts[-1]) or parts[0] == "-":
             return caption[: sentence.start(1)], sentence.group(1)
     return None
+
+
+def _credit_labels(text: str) -> list[re.Match]:
+    """The credit labels in ``text`` ("Photo:", "Foto di", "©") where a label may start."""
+    if not _may_hold_label(text):
+        return []
+    return [m for m in _LABEL.finditer(text) if _label_may_start(text, m)]
 
 
 def _label_may_start(caption: str, match: re.Match) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -196,15 +196,28 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
 _TEASER_HEADINGS = 3
 
 
+def _top_blocks(html: str) -> list | None:
+    """The top-level elements of a candidate's ``html``; ``None`` when lxml cannot read it."""
+    try:
+        box = lxml_html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    return [child for child in box if isinstance(child.tag, str)]
+
+
+def _from_blocks(name: str, blocks: Iterable, link_share: float) -> Candidate:
+    """A candidate made of ``blocks`` (elements of another candidate's tree)."""
+    html = "".join(etree.tostring(b, encoding="unicode", method="html") for b in blocks)
+    return Candidate(name, html, html_to_text(html), link_share)
+
+
 def _without_teasers_after(engine: Candidate, ours_sh: Counter) -> Candidate | None:
     """trafilatura's text without its blocks after the last one in ours's text, when those are
     a list of other articles: at least three headings that are mostly a link, one per four
     blocks or more. ``None`` when they are not."""
-    try:
-        box = lxml_html.fragment_fromstring(engine.html, create_parent="div")
-    except (etree.ParserError, ValueError):
+    blocks = _top_blocks(engine.html)
+    if blocks is None:
         return None
-    blocks = [child for child in box if isinstance(child.tag, str)]
     last = max((i for i, b in enumerate(blocks)
                 if _within(shingles(b.text_content()), ours_sh) >= 0.6), default=None)
     if last is None:
@@ -218,18 +231,14 @@ def _without_teasers_after(engine: Candidate, ours_sh: Counter) -> Candidate | N
             linked += 1
     if linked < _TEASER_HEADINGS or 4 * linked < len(tail):
         return None
-    html = "".join(etree.tostring(b, encoding="unicode", method="html")
-                   for b in blocks[:last + 1])
-    return Candidate(f"{engine.name}-teasers", html, html_to_text(html), engine.link_share)
+    return _from_blocks(f"{engine.name}-teasers", blocks[:last + 1], engine.link_share)
 
 
 def _shared_span(ours: Candidate, engine: Candidate, ours_sh: Counter) -> Candidate | None:
     """trafilatura's blocks from the first to the last one that is mostly in ours's text."""
-    try:
-        box = lxml_html.fragment_fromstring(engine.html, create_parent="div")
-    except (etree.ParserError, ValueError):
+    blocks = _top_blocks(engine.html)
+    if blocks is None:
         return None
-    blocks = [child for child in box if isinstance(child.tag, str)]
     shared = []
     for i, block in enumerate(blocks):
         own = shingles(block.text_content())
@@ -239,9 +248,7 @@ def _shared_span(ours: Candidate, engine: Candidate, ours_sh: Counter) -> Candid
         return None
     first = _reach(blocks, shared[0], -1)
     last = _reach(blocks, shared[-1], 1)
-    html = "".join(etree.tostring(b, encoding="unicode", method="html")
-                   for b in blocks[first:last + 1])
-    return Candidate(f"{engine.name}+span", html, html_to_text(html), engine.link_share)
+    return _from_blocks(f"{engine.name}+span", blocks[first:last + 1], engine.link_share)
 
 
 #: Distances to the declared text closer than this are a tie.
@@ -265,12 +272,10 @@ def _without_undeclared(visible: Candidate, declared: Candidate,
     (then the two are different texts, not one with boxes in it). ``declared_sh`` are the
     declared text's shingles.
     """
-    try:
-        box = lxml_html.fragment_fromstring(visible.html, create_parent="div")
-    except (etree.ParserError, ValueError):
+    blocks = _top_blocks(visible.html)
+    if blocks is None:
         return None
     declared_text = " ".join(declared.text.split()).casefold()
-    blocks = [child for child in box if isinstance(child.tag, str)]
 
     def undeclared(block) -> bool:
         text = " ".join(block.text_content().split())
@@ -287,9 +292,8 @@ def _without_undeclared(visible: Candidate, declared: Candidate,
     dropped = sum(len(blocks[i].text_content()) for i in drop)
     if dropped > 0.2 * sum(len(b.text_content()) for b in blocks):
         return None
-    html = "".join(etree.tostring(b, encoding="unicode", method="html")
-                   for k, b in enumerate(blocks) if k not in drop)
-    return Candidate(visible.name, html, html_to_text(html), visible.link_share)
+    return _from_blocks(visible.name, (b for k, b in enumerate(blocks) if k not in drop),
+                        visible.link_share)
 
 
 #: Runs of this many blocks or more that trafilatura lacks, in short lines, are page furniture.
@@ -305,12 +309,10 @@ def _without_foreign_runs(ours: Candidate, engine: Candidate, engine_sh: Counter
     lines in a row; trafilatura leaves them out, and when the two otherwise agree it is right.
     ``None`` when there is nothing to drop.
     """
-    try:
-        box = lxml_html.fragment_fromstring(ours.html, create_parent="div")
-    except (etree.ParserError, ValueError):
+    blocks = _top_blocks(ours.html)
+    if blocks is None:
         return None
     engine_lines = {" ".join(line.split()) for line in engine.text.split("\n")}
-    blocks = [child for child in box if isinstance(child.tag, str)]
 
     def foreign(block) -> bool:
         text = " ".join(block.text_content().split())
@@ -335,9 +337,8 @@ def _without_foreign_runs(ours: Candidate, engine: Candidate, engine_sh: Counter
         i = j + 1 if j == i else j
     if not drop:
         return None
-    html = "".join(etree.tostring(b, encoding="unicode", method="html")
-                   for k, b in enumerate(blocks) if k not in drop)
-    return Candidate(ours.name, html, html_to_text(html), ours.link_share)
+    return _from_blocks(ours.name, (b for k, b in enumerate(blocks) if k not in drop),
+                        ours.link_share)
 
 
 #: A paragraph of prose, not a standfirst or a byline (characters).
