@@ -105,16 +105,14 @@ _MONTH_NAMES = "|".join(sorted((m for m in MONTHS if len(m) >= 3), key=len, reve
 # "X Stand: 05.02.2020", "Posted by X on 26/10/13, 03:48 pm"): it and what follows it go.
 # Every form needs a number, so names such as "April Roach" or "June Carter" stay.
 _DATE_IN_BYLINE = re.compile(
-    r"(?:\b(?:last\s+)?(?:updated|published|posted|stand|aktualisiert|veröffentlicht|publié|"
-    r"mis\s+à\s+jour|publicado|actualizado)\s*:?\s*)?"
+    r"(?P<date>(?:\b(?:last\s+)?(?:updated|published|posted|stand|aktualisiert|veröffentlicht|"
+    r"publié|mis\s+à\s+jour|publicado|actualizado)\s*:?\s*)?"
     r"(?:\b(?:am|on|le|el|il|em|den|op|vom|the)\s+)?"
     r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\d{4}-\d{2}-\d{2}|"
     r"\d{1,2}\.?\s+(?:de\s+)?(?:" + _MONTH_NAMES + r")\b|"
     r"\b(?:" + _MONTH_NAMES + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|"
-    r"\b(?:" + _MONTH_NAMES + r")\.?\s+\d{4}\b).*$",
+    r"\b(?:" + _MONTH_NAMES + r")\.?\s+\d{4}\b)).*$",
     re.IGNORECASE | re.DOTALL)
-# The same date without what follows it.
-_DATE_ALONE = re.compile(_DATE_IN_BYLINE.pattern[:-len(".*$")], re.IGNORECASE)
 # What a date or a category link cut off leaves dangling: "Isabella Ruiz am" (the date was a
 # <time> element), "By Jane Doe in" (the section was a link).
 _DANGLING = re.compile(r"\s+(?:am|on|in|le|el|il|em|en|um|dans)\s*$")
@@ -143,8 +141,7 @@ def without_date(field: str) -> str:
     if match is not None and match.start() > 0:
         return field[:match.start()]
     if match is not None:
-        date = _DATE_ALONE.search(field)
-        rest = field[date.end():] if date else ""
+        rest = field[match.end("date"):]
         lead = _AFTER_LEADING_DATE.match(rest)
         if lead:
             return rest[lead.end():]

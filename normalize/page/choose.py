@@ -128,7 +128,8 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
             return Choice(declared, f"the declared articleBody: as the visible text "
                                     f"(F1 {best_f1:.2f}) and longer")
         if best_f1 >= 0.5 or _within(sh[declared.name], sh[best.name]) >= 0.5:
-            trimmed = _without_undeclared(best, declared, sh[declared.name]) if best_f1 >= 0.6 else None
+            trimmed = _without_undeclared(best, declared, sh[declared.name]) \
+                if best_f1 >= 0.6 else None
             if trimmed is not None:
                 return Choice(trimmed, f"closest to the declared articleBody (F1 "
                                        f"{best_f1:.2f}), less the blocks it lacks")

@@ -214,11 +214,10 @@ _META_LINE_CHARS = 80
 def _date_by_headline(root, scope) -> datetime | None:
     """The date of the short lines just after (else just before) the page's first ``<h1>``,
     up to the first line of prose: where pages print the meta line with no markup naming it."""
-    headline = _first_element(h for h in scope.iter("h1") if not _is_logo(h, _text(h), [])) \
-        if scope is not None else None
-    if headline is None:
-        # The site's logo set as an <h1> heads the page's header, beside the day's date.
-        headline = _first_element(h for h in root.iter("h1") if not _is_logo(h, _text(h), []))
+    # The article's own <h1>, else the page's (the site's logo set as an <h1> heads the page's
+    # header, beside the day's date).
+    headline = _first_element(h for area in (scope, root) if area is not None
+                              for h in area.iter("h1") if not _is_logo(h, _text(h), []))
     if headline is None:
         return None
     # A headline inside the article has its meta line there too; the lines before the

@@ -5,7 +5,6 @@ above the text (the headline is :mod:`normalize.page.titles`' work, dates themse
 from __future__ import annotations
 
 import copy
-import html
 import re
 from datetime import datetime
 from typing import Iterable
@@ -39,9 +38,8 @@ def _author_list(values: Iterable[str]) -> tuple[str, ...]:
     Reading them ("By A and B, Rome correspondent") is :mod:`normalize.bylines`' work, which
     :func:`normalize.wire.enrich` applies to every record, so it is not done twice here.
     """
-    # Some sites escape their metadata twice ("Redacci&oacute;n").
-    texts = (clean_text(html_to_text(v) if "<" in (v or "") else html.unescape(v or ""))
-             for v in values)
+    # Some sites escape their metadata twice ("Redacci&oacute;n"): html_to_text decodes it.
+    texts = (clean_text(html_to_text(v)) for v in values)
     names = (t.strip(" |·-–—,") for t in texts)
     return tuple(dict.fromkeys(n for n in names if n and not _ADDRESS.match(n)))
 
