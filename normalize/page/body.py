@@ -98,7 +98,7 @@ def _is_chrome(el, page_prose: int = 0) -> bool:
     # ("article-most-popular", "post-comments", "entry-share"), unless the box holds most of
     # the page's prose: a layout's "content-sidebar-wrap" or "main-menu off-canvas-wrap".
     return any(_both_words(name) for name in _names(el).split()) \
-        and _prose_chars(el) < 0.5 * page_prose
+        and _prose_chars(el) < _MOST_PROSE * page_prose
 
 
 #: Blocks of running text: an inline element inside one is part of a sentence.
