@@ -4,6 +4,7 @@ writes the sources whose records are ready one after another."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from concurrent.futures import Future, wait
 
 from ingest.archive import Archive
@@ -24,13 +25,16 @@ class CommitGroup:
     never held uncommitted while the network is slow), before an inbox source (its files move
     as each file's transaction commits), after :data:`COMMIT_GROUP_SOURCES` sources, and at the
     end of the run. A crash loses at most the group's sources, records and source states
-    together, so their next run fetches and stores them again: nothing is half-stored.
+    together, so their next run fetches and stores them again: nothing is half-stored. What a
+    source's commit announces (its log line: "N new") is said once the group has committed, so
+    the log never reports as stored what a crash then lost.
     """
 
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self._open: contextlib.AbstractContextManager[None] | None = None
         self._sources = 0
+        self._announcements: list[Callable[[], None]] = []
 
     def enter(self) -> None:
         """Start a transaction when none is open (before a source's commit)."""
@@ -48,8 +52,14 @@ class CommitGroup:
             return False
         return not wait([future], timeout=COMMIT_GROUP_WAIT).not_done
 
-    def committed(self) -> None:
-        """A source was committed in the group: end it when it is full."""
+    def committed(self, announce: Callable[[], None] | None = None) -> None:
+        """A source was committed in the group: ``announce`` is called once the group's
+        transaction has committed (at once when no group is open); the group ends when full."""
+        if announce is not None:
+            if self._open is None:
+                announce()
+            else:
+                self._announcements.append(announce)
         self._sources += 1
         if self._sources >= COMMIT_GROUP_SOURCES:
             self.end()
@@ -66,4 +76,8 @@ class CommitGroup:
         exception raised in the group."""
         if self._open is not None:
             current, self._open = self._open, None
+            announcements, self._announcements = self._announcements, []
             current.__exit__(kind, value, traceback)
+            if kind is None:
+                for announce in announcements:
+                    announce()

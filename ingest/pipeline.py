@@ -537,9 +537,8 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
                 if not inbox:
                     group.enter()
                 outcome = runner.commit(job)
-                group.committed()
+                group.committed(lambda outcome=outcome: log_outcome(outcome))
                 report.outcomes.append(outcome)
-                log_outcome(outcome)
                 jobs[index] = None  # let the documents and records go
                 submit_upto(index + 1 + window())
                 if progress:

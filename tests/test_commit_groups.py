@@ -79,3 +79,34 @@ def test_the_group_waits_briefly_for_a_slow_source(tmp_path: Path, monkeypatch) 
         group.end()
     finally:
         archive.close()
+
+
+def test_a_source_is_announced_only_once_its_group_has_committed(tmp_path: Path) -> None:
+    # The run's "[source] ok: N new" line must never report as stored what a crash then lost.
+    path = tmp_path / "wire.db"
+    archive = open_archive(path)
+    said: list[tuple[int, int]] = []
+
+    def commit_and_announce(group: CommitGroup, number: int) -> None:
+        group.enter()
+        with archive.transaction():
+            archive.store([_article(number, source=f"s{number}")], NOW)
+        group.committed(lambda: said.append((number, _stored(path))))
+
+    try:
+        with CommitGroup(archive) as group:
+            commit_and_announce(group, 1)
+            commit_and_announce(group, 2)
+            assert said == []  # stored in the open group, not yet committed
+            group.end()
+            assert said == [(1, 2), (2, 2)]  # said after the commit, in order
+        with pytest.raises(RuntimeError):
+            with CommitGroup(archive) as group:
+                commit_and_announce(group, 3)
+                raise RuntimeError("crash before the group commits")
+        assert said == [(1, 2), (2, 2)] and _stored(path) == 2  # rolled back: never said
+        group = CommitGroup(archive)
+        group.committed(lambda: said.append((0, _stored(path))))  # no group open: said at once
+        assert said[-1] == (0, 2)
+    finally:
+        archive.close()
