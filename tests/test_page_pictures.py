@@ -126,6 +126,10 @@ def _page_with(figure: str) -> bytes:
     ('<figure><img src="data:image/svg+xml,%3Csvg%3E" data-lazy-srcset="/img/harbour-320x212.jpg'
      ' 320w, /img/harbour-1024x682.jpg 1024w"><figcaption>Cranes at work.</figcaption></figure>',
      "Cranes at work.", None),
+    # The date the picture was taken, in an element of its own, is neither caption nor credit;
+    # the agency after it is the credit.
+    ('<figure><img src="/img/harbour.jpg"><figcaption class="pie"><h4>Cranes at work.</h4>'
+     '<h5>27-05-2024</h5> | Efe</figcaption></figure>', "Cranes at work.", "Efe"),
     # A label in a credit box of its own inside the credit.
     ('<figure><img src="/img/harbour.jpg"><figcaption>Cranes at work. <span class="image-credit">'
      '<span class="credit-label-wrapper">Foto:</span> Ana Ruiz/Harbour News</span></figcaption>'
@@ -183,3 +187,19 @@ def test_first_picture_of_the_text_stands_in_for_a_rendition_it_cannot_match():
     assert lead.url == "https://cdn.example/2024/05/puerto_1582112649_rrss.jpg"
     assert lead.caption == "Grúas en el muelle del puerto."
     assert lead.credit is not None and lead.credit.text == "EFE"
+
+
+@pytest.mark.parametrize("img", [
+    # A spinner shown until the picture loads, the picture in the loader's own attributes.
+    '<img src="/themes/site/preload.gif" alt="preload" data-lg="/2024/05/harbour-1600x1067.jpg"'
+    ' data-sm="/2024/05/harbour-400x267.jpg">',
+    '<img src="/ext/template/lazyloading-placeholder.png" data-md="/2024/05/harbour-800x533.jpg">',
+])
+def test_a_lazy_loaders_placeholder_is_not_the_picture(img):
+    figure = f'<figure>{img}<figcaption>Cranes at work. Foto: Ana Ruiz</figcaption></figure>'
+    [article] = page.parse(_page_with(figure), url="https://cdn.example/2024/05/story")
+    pictures = enrich(article).images
+    # the figure shows the declared picture: its printed caption and credit are the lead's
+    assert pictures[0].caption == "Cranes at work."
+    assert pictures[0].credit is not None and pictures[0].credit.text == "Ana Ruiz"
+    assert not any("preload" in p.url or "placeholder" in p.url for p in pictures)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -74,10 +74,19 @@ def picture_key(url: str) -> str:
 # Figures
 
 
+# What a lazy loader shows until the picture comes: a spinner or an empty pixel, no picture.
+_PLACEHOLDER = re.compile(
+    r"(?:^|[/_.-])(?:blank|spacer|pixel|transparent|empty|loading|loader|lazyloading|preload|"
+    r"spinner|placeholder|lazy(?:load)?|1x1)(?:[_-]placeholder)?\.(?:gif|png|svg)$",
+    re.IGNORECASE)
+_PICTURE_PATH = re.compile(r"^\S*/\S+\.(?:jpe?g|png|webp|avif|gif)(?:\?\S*)?$", re.IGNORECASE)
+
+
 def _addresses(img) -> list[str]:
     """The addresses an ``<img>`` (or ``<source>``) gives its picture, the best first: the
     largest of a (lazy) ``srcset``, the lazy loaders' attributes, Foundation's
-    ``data-interchange`` ("[url, small], [url, medium]": the last is the largest), ``src``."""
+    ``data-interchange`` ("[url, small], [url, medium]": the last is the largest), ``src``;
+    never a lazy loader's placeholder (``lazyloading-placeholder.png``, ``blank.gif``)."""
     found = []
     srcset = img.get("data-srcset") or img.get("data-lazy-srcset") or img.get("srcset")
     if srcset:
@@ -87,7 +96,14 @@ def _addresses(img) -> list[str]:
     if interchange:
         found.extend(reversed(re.findall(r"\[\s*([^,\]\s]+)\s*,", interchange)))
     found.append(img.get("src"))
-    return [a for a in found if a and not a.strip().startswith("data:")]
+    found = [a for a in found if a and not a.strip().startswith("data:")
+             and not _PLACEHOLDER.search(urlsplit(a.strip()).path)]
+    if not found:
+        # Other lazy loaders show a placeholder and keep each rendition in an attribute of
+        # their own ("data-lg", "data-md"): the first named that holds a picture's path.
+        found = [value for name, value in img.attrib.items()
+                 if name.startswith("data-") and _PICTURE_PATH.search(value)]
+    return found
 
 
 def _img_url(img, base: str | None) -> str | None:
@@ -195,6 +211,9 @@ _BUTTON = re.compile(r"\bbtn|button", re.IGNORECASE)
 _COUNTER = re.compile(r"(?:[^\W\d_]+\s+)?\d+\s*(?:/|de|of|von|di|sur|van|z)\s*\d+",
                       re.IGNORECASE)
 _FILE_NAME = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|avif|tiff?)", re.IGNORECASE)
+# The date a picture was taken, in an element of its own ("<h5>27-06-2012</h5>"): no caption
+# text, and no credit.
+_NUMERIC_DATE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
 
 
 def _mark_labels(caption) -> None:
@@ -202,12 +221,13 @@ def _mark_labels(caption) -> None:
     its own gets its colon ("<span>Credit</span>Kevin Frayer" reads "Credit: Kevin Frayer", for
     :func:`normalize.credits.split_caption` to find), and an element holding only a file name
     (a CMS's hidden "caption-filename") goes, as do buttons ("Pin", "Print") and a gallery's
-    pager ("Foto 1 de 12")."""
+    pager ("Foto 1 de 12") and a date printed apart ("27-06-2012")."""
     for sub in list(caption.iter(etree.Element)):
         if sub is caption or not _is_element(sub) or sub.getparent() is None:
             continue
         text = clean_text(sub.text_content())
         if _FILE_NAME.fullmatch(text) or _COUNTER.fullmatch(text) or \
+                _NUMERIC_DATE.fullmatch(text) or \
                 sub.tag in ("button", "svg") or \
                 _BUTTON.search(sub.get("class") or ""):
             sub.drop_tree()
@@ -232,10 +252,10 @@ def _runs_on(el) -> bool:
 
 def _read_figure(fig, base: str | None) -> _Picture | None:
     imgs = _xpath(".//img | .//amp-img | .//source[@srcset]")(fig)
-    url = _first(_img_url(img, base) for img in imgs)
-    if not url:
+    shown = [(img, url) for img, url in ((img, _img_url(img, base)) for img in imgs) if url]
+    if not shown:
         return None
-    img = imgs[0]
+    img, url = shown[0]
     # A label in a box of its own ("<span class='credit-label'>Foto:</span>") is no credit.
     credit_els = [c for c in _xpath(_CREDIT_XPATH)(fig) if not _BARE_LABEL.fullmatch(_text(c))]
     # The innermost credit: a box named "credit" may hold the caption and the credit proper.
@@ -252,6 +272,7 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
         _mark_labels(copy)
         parts = [p for p in (_shown_text(c) for c in copy) if p]
         if not credit and len(parts) >= 2 and not clean_text(copy.text) and len(copy) == 2 \
+                and not clean_text(copy[-1].tail) \
                 and len(parts[-1].split()) <= 6 and not parts[-1].endswith("."):
             # <span>caption</span><span>credit</span>: the classes are minified, the shape is not.
             caption, credit = parts[0], parts[-1]
