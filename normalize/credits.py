@@ -53,7 +53,8 @@ _WORD_LABELS = (
 _MARK_LABELS = (r"(?:(?:bild|foto|photo)\s*)?(?:©|\(c\)|copyright\s*(?:©|\(c\))?)"
                 r"(?:\s*\d{4}(?:\s*[-–]\s*\d{4})?\b)?")
 _LABEL = re.compile(
-    rf"(?:(?:{_COLON_LABELS})\s*:|(?:{_WORD_LABELS})\b|(?:{_MARK_LABELS}))\s*",
+    # "Credit...": the New York Times prints an ellipsis where others print a colon.
+    rf"(?:(?:{_COLON_LABELS})(?:\s*:|\.\.\.|…)|(?:{_WORD_LABELS})\b|(?:{_MARK_LABELS}))\s*",
     re.IGNORECASE,
 )
 _LEADING_LABEL = re.compile(rf"^(?:{_LABEL.pattern})", re.IGNORECASE)
@@ -61,7 +62,7 @@ _LEADING_LABEL = re.compile(rf"^(?:{_LABEL.pattern})", re.IGNORECASE)
 # caption for _LABEL tries the whole alternation at every position; most captions hold none of
 # these, and that test is cheap. The pieces have no "i" or "s": under IGNORECASE those also
 # match "ı" and "ſ", which str.lower() keeps apart.
-_LABEL_HINT = re.compile(r"[:©]|\(c\)|foto|photo|von|mage|ture|copyr")
+_LABEL_HINT = re.compile(r"[:©…]|\.\.\.|\(c\)|foto|photo|von|mage|ture|copyr")
 
 # Archive labels in front of a caption: "Archive –", "Archivo -", "Archiv:", "FILE PHOTO -".
 _ARCHIVE = re.compile(

@@ -151,8 +151,11 @@ CAPTIONS = [
      "Anna Berger/Harbour Times"),
     ("La alcaldesa inaugura el puente. (Teresa Ruiz Vega)", "La alcaldesa inaugura el puente.",
      "Teresa Ruiz Vega"),
+    ("The grid control center. Credit...Anna Berger/Associated Press",
+     "The grid control center.", "Anna Berger/Associated Press"),
     # Prose that only looks like a credit stays caption.
     ("Una foto di famiglia al vertice", "Una foto di famiglia al vertice", None),
+    ("The photos... were never shown", "The photos... were never shown", None),
     ("Berlin - Bundestag stimmt ab", "Berlin - Bundestag stimmt ab", None),
     ("Crowds gather (left) near the square", "Crowds gather (left) near the square", None),
     ("Section (c) of the treaty", "Section (c) of the treaty", None),
@@ -220,7 +223,7 @@ def test_split_caption_never_raises_and_is_stable(text):
 # IGNORECASE, "İ" lowers to two characters.
 _ODD_CASE_PIECES = st.sampled_from([
     "Foto:", "FOTO :", "Bİld:", "bıld von", "PHOTO BY", "Photoſ:", "Picture by", "ımage by",
-    "Imagen de", "crédıts:", "Copyright", "COPYRİGHT ©", "(C)", "©", "Ilustración:", "foto di",
+    "Imagen de", "crédıts:", "Credit...", "CRÉDİT…", "Copyright", "COPYRİGHT ©", "(C)", "©", "Ilustración:", "foto di",
     "Archivo", "ARCHİVE", "fıle", "-", "–", "—", "|", "(", ")", " ", "\u00a0", ".", "Kay Nietfeld",
     "dpa", "EFE", "Un puerto",
 ])

@@ -130,6 +130,14 @@ def _page_with(figure: str) -> bytes:
     # the agency after it is the credit.
     ('<figure><img src="/img/harbour.jpg"><figcaption class="pie"><h4>Cranes at work.</h4>'
      '<h5>27-05-2024</h5> | Efe</figcaption></figure>', "Cranes at work.", "Efe"),
+    # A prompt to enlarge the picture is no credit; the marked agency is.
+    ('<figure><img src="/img/harbour.jpg"><div class="news-caption"><em>&copy; ANSA</em>'
+     '<div class="link-gallery"><a href="javascript:void(0);"><span>+</span>CLICCA PER '
+     'INGRANDIRE</a></div></div></figure>', None, "ANSA"),
+    # The New York Times' label: "Credit..." where others print "Credit:".
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span>Cranes at work.</span><span>'
+     '<span>Credit...</span>Ana Ruiz/Associated Press</span></figcaption></figure>',
+     "Cranes at work.", "Ana Ruiz/Associated Press"),
     # A label in a credit box of its own inside the credit.
     ('<figure><img src="/img/harbour.jpg"><figcaption>Cranes at work. <span class="image-credit">'
      '<span class="credit-label-wrapper">Foto:</span> Ana Ruiz/Harbour News</span></figcaption>'

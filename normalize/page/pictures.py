@@ -211,6 +211,13 @@ _BUTTON = re.compile(r"\bbtn|button", re.IGNORECASE)
 _COUNTER = re.compile(r"(?:[^\W\d_]+\s+)?\d+\s*(?:/|de|of|von|di|sur|van|z)\s*\d+",
                       re.IGNORECASE)
 _FILE_NAME = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|avif|tiff?)", re.IGNORECASE)
+# A prompt to open the picture large ("+CLICCA PER INGRANDIRE", "Click to enlarge", "Bild
+# vergrößern"), usually a link to a script: no caption.
+_ENLARGE = re.compile(
+    r"\W*(?:(?:click|tap|clicca|klicken|cliquez|clique|haga\s+clic)\w*\s+(?:\w+\s+){0,3})?"
+    r"(?:to\s+|per\s+|para\s+|pour\s+|zum\s+)?(?:(?:bild|foto|image|photo|picture)\s+)?"
+    r"(?:enlarge|ingrandire|vergr(?:ö|oe)(?:ß|ss)ern|agrandir|ampliar|zoom(?:\s+in)?)"
+    r"(?:\s+(?:this\s+)?(?:image|photo|picture))?\W*", re.IGNORECASE)
 # The date a picture was taken, in an element of its own ("<h5>27-06-2012</h5>"): no caption
 # text, and no credit.
 _NUMERIC_DATE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
@@ -221,13 +228,15 @@ def _mark_labels(caption) -> None:
     its own gets its colon ("<span>Credit</span>Kevin Frayer" reads "Credit: Kevin Frayer", for
     :func:`normalize.credits.split_caption` to find), and an element holding only a file name
     (a CMS's hidden "caption-filename") goes, as do buttons ("Pin", "Print") and a gallery's
-    pager ("Foto 1 de 12") and a date printed apart ("27-06-2012")."""
+    pager ("Foto 1 de 12"), a prompt to enlarge the picture and a date printed apart
+    ("27-06-2012")."""
     for sub in list(caption.iter(etree.Element)):
         if sub is caption or not _is_element(sub) or sub.getparent() is None:
             continue
         text = clean_text(sub.text_content())
         if _FILE_NAME.fullmatch(text) or _COUNTER.fullmatch(text) or \
-                _NUMERIC_DATE.fullmatch(text) or \
+                _NUMERIC_DATE.fullmatch(text) or _ENLARGE.fullmatch(text) or \
+                (sub.get("href") or "").startswith("javascript:") or \
                 sub.tag in ("button", "svg") or \
                 _BUTTON.search(sub.get("class") or ""):
             sub.drop_tree()
