@@ -301,6 +301,12 @@ def _is_person_and_outlet(text: str) -> bool:
         1 <= len(p.split()) <= 4 and p[:1].isupper() for p in parts[1:])
 
 
+# The end of a sentence inside a text: a word of four lower-case letters or more, its stop, and
+# more text (not "J. Smith", not "Kay Nietfeld/dpa.").
+_HAS_WORD = re.compile(r"[^\W_]")
+_SENTENCE_BREAK = re.compile(r"[^\W\dA-Z_]{4,}[.!?]\s+\S")
+
+
 def _is_short(text: str) -> bool:
     return 0 < len(text) <= 100 and len(text.split()) <= 12 and bool(re.search(r"[^\W_]", text))
 
@@ -343,7 +349,9 @@ def _split_once(caption: str) -> tuple[str, str] | None:
     if labels:
         last = labels[-1]
         tail = caption[last.end():].strip()
-        if _is_short(tail.strip(".")):
+        # "Bild: A drone neared the carrier. Screenshot from X": a label opening sentences
+        # of caption is the caption's word, not a credit's.
+        if _is_short(tail.strip(".")) and not _SENTENCE_BREAK.search(tail):
             return caption[: last.start()], caption[last.start():].strip()
     # "Scholz spricht. Kay Nietfeld/dpa": an unlabelled slashed credit after the last sentence.
     sentence = None
@@ -417,4 +425,5 @@ def split_caption(text: str | None) -> tuple[str | None, Credit | None]:
             caption = before.rstrip().rstrip(_TRAILING_PUNCT).rstrip()
             if credit is None:
                 credit = parsed
-    return caption or None, credit
+    # ". Imagen: Télam" leaves a stop: no caption.
+    return (caption if _HAS_WORD.search(caption) else None), credit

@@ -156,6 +156,11 @@ CAPTIONS = [
     # Prose that only looks like a credit stays caption.
     ("Una foto di famiglia al vertice", "Una foto di famiglia al vertice", None),
     ("The photos... were never shown", "The photos... were never shown", None),
+    # A label opening sentences of caption is no credit's.
+    ("Bild: A drone neared the carrier. Screenshot from a video",
+     "Bild: A drone neared the carrier. Screenshot from a video", None),
+    # Nothing but a stop is left of the caption.
+    (". Imagen: Télam", None, "Télam"),
     ("Berlin - Bundestag stimmt ab", "Berlin - Bundestag stimmt ab", None),
     ("Crowds gather (left) near the square", "Crowds gather (left) near the square", None),
     ("Section (c) of the treaty", "Section (c) of the treaty", None),
