@@ -31,6 +31,10 @@ from normalize.wire import enrich
     ("https://cdn.example/dims?a=1&amp;image_uri=https%3A%2F%2Fcdn.example%2Fharbour.jpg",
      "https://cdn.example/dims?image_uri=https%3A%2F%2Fcdn.example%2Fharbour.jpg&b=2"),
     ("https://cdn.example/o6rwkUiJRP-1200-80.jpg", "https://cdn.example/o6rwkUiJRP-320-80.jpg"),
+    ("https://cdn.example/A1925_large_harbour-3-700-86e317e6b44fd5cf.jpeg",
+     "https://cdn.example/A1925_large_harbour-3-700-ae8b2233f0b52e59.jpeg"),
+    ("https://cdn.example/harbour___2XutHKUjz_2000x1500__1.jpg",
+     "https://cdn.example/harbour___2XutHKUjz_340x340__1.jpg"),
 ])
 def test_renditions_of_one_picture_share_a_key(declared, shown):
     assert picture_key(declared) == picture_key(shown)
@@ -138,6 +142,10 @@ def _page_with(figure: str) -> bytes:
     ('<figure><img src="/img/harbour.jpg"><figcaption><span>Cranes at work.</span><span>'
      '<span>Credit...</span>Ana Ruiz/Associated Press</span></figcaption></figure>',
      "Cranes at work.", "Ana Ruiz/Associated Press"),
+    # The caption printed right after its figure, as the figure's next sibling.
+    ('<div class="w-full"><figure class="ratio-16-9"><picture><img src="/img/harbour.jpg">'
+     '</picture></figure><figcaption>Cranes at work. Fotocredit: SID</figcaption></div>',
+     "Cranes at work.", "SID"),
     # A label in a credit box of its own inside the credit.
     ('<figure><img src="/img/harbour.jpg"><figcaption>Cranes at work. <span class="image-credit">'
      '<span class="credit-label-wrapper">Foto:</span> Ana Ruiz/Harbour News</span></figcaption>'

@@ -31,11 +31,12 @@ class _Picture:
 
 # What resizers and CMSes add to a file's name for one rendition of it: WordPress's
 # "-1024x768", "-scaled" and "-e1643880498459" (an edited copy), "_w800", "@2x", a width and
-# a quality ("-1200-80"), and a hash of the rendition (TYPO3's "csm_name_22ce777a90",
-# Contao's "name-e8b1a4d3").
+# a quality ("-1200-80"), a hash of the rendition (TYPO3's "csm_name_22ce777a90",
+# Contao's "name-e8b1a4d3", heise's 16 digits) and a rendition's number after a size
+# ("_340x340__1").
 _RENDITION = re.compile(
     r"(?:[-_]\d{2,5}x\d{2,5}|[-_]w\d{2,5}|-\d{3,4}-\d{2,3}|-scaled|-e\d{10,13}|@\dx"
-    r"|[-_](?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,10}"
+    r"|[-_](?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,16}|__\d{1,2}"
     r"|[-_](?:thumb|large|medium|small|big))$"
 )
 # Query parameters of image proxies that carry the picture's own address.
@@ -259,6 +260,9 @@ def _runs_on(el) -> bool:
         and not after.text_content()[0].isspace()
 
 
+_SIBLING_CAPTION_CHARS = 300
+
+
 def _read_figure(fig, base: str | None) -> _Picture | None:
     imgs = _xpath(".//img | .//amp-img | .//source[@srcset]")(fig)
     shown = [(img, url) for img, url in ((img, _img_url(img, base)) for img in imgs) if url]
@@ -273,6 +277,12 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
     credit = _first(_credit_text(c) for c in inner)
     caption = None
     candidates = [c for c in _xpath(_CAPTION_XPATH)(fig) if c not in inner]
+    after = fig.getnext()
+    if not candidates and after is not None and after.tag == "figcaption" \
+            and len(_text(after)) <= _SIBLING_CAPTION_CHARS:
+        # <figure><picture/></figure><figcaption>: the caption printed right after its figure
+        # (a teaser's text set as one is longer).
+        candidates = [after]
     # A <figcaption> says what it is; a box whose class says "caption" may also hold a
     # gallery's pager or buttons ("gallery-caption-content").
     candidates.sort(key=lambda c: c.tag != "figcaption")
