@@ -146,6 +146,10 @@ def _page_with(figure: str) -> bytes:
     ('<div class="w-full"><figure class="ratio-16-9"><picture><img src="/img/harbour.jpg">'
      '</picture></figure><figcaption>Cranes at work. Fotocredit: SID</figcaption></div>',
      "Cranes at work.", "SID"),
+    # A box of minified classes holding an AMP picture and its <figcaption>.
+    ('<div class="cb7v-0"><div class="dm9l-0"><amp-img src="/img/harbour.jpg" width="1920" '
+     'height="1080"></amp-img></div><figcaption class="cb7v-1"><p>Illustration: Ana Ruiz/Axios'
+     '</p></figcaption></div>', None, "Ana Ruiz/Axios"),
     # A label in a credit box of its own inside the credit.
     ('<figure><img src="/img/harbour.jpg"><figcaption>Cranes at work. <span class="image-credit">'
      '<span class="credit-label-wrapper">Foto:</span> Ana Ruiz/Harbour News</span></figcaption>'

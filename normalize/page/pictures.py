@@ -194,12 +194,23 @@ def _credit_text(el) -> str:
 _PICTURE_BOX = re.compile(r"wp-caption|image|img|photo|foto|bild|picture|media|imagen|immagine")
 
 
+# A <figcaption> outside a <figure> is a caption when it is short: a teaser's text set as one
+# is longer.
+_LOOSE_CAPTION_CHARS = 300
+
+
+def _loose_caption(el) -> bool:
+    return el is not None and len(_text(el)) <= _LOOSE_CAPTION_CHARS
+
+
 def _is_figure(el) -> bool:
     """A ``<figure>``, or a box that plays one: a picture and its caption, little else."""
     if el.tag == "figure":
         return True
     if el.tag not in ("div", "span", "section", "p") or not (
         _PICTURE_BOX.search(_names(el)) or "ImageObject" in (el.get("itemtype") or "")
+        # a box of minified classes holding a picture and its <figcaption>
+        or _loose_caption(el.find("figcaption"))
     ):
         return False
     pictures = _xpath(".//img|.//amp-img")(el)
@@ -260,9 +271,6 @@ def _runs_on(el) -> bool:
         and not after.text_content()[0].isspace()
 
 
-_SIBLING_CAPTION_CHARS = 300
-
-
 def _read_figure(fig, base: str | None) -> _Picture | None:
     imgs = _xpath(".//img | .//amp-img | .//source[@srcset]")(fig)
     shown = [(img, url) for img, url in ((img, _img_url(img, base)) for img in imgs) if url]
@@ -279,9 +287,8 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
     candidates = [c for c in _xpath(_CAPTION_XPATH)(fig) if c not in inner]
     after = fig.getnext()
     if not candidates and after is not None and after.tag == "figcaption" \
-            and len(_text(after)) <= _SIBLING_CAPTION_CHARS:
-        # <figure><picture/></figure><figcaption>: the caption printed right after its figure
-        # (a teaser's text set as one is longer).
+            and _loose_caption(after):
+        # <figure><picture/></figure><figcaption>: the caption printed right after its figure.
         candidates = [after]
     # A <figcaption> says what it is; a box whose class says "caption" may also hold a
     # gallery's pager or buttons ("gallery-caption-content").
