@@ -345,6 +345,19 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      '<meta property="og:site_name" content="Daily Post">',
      '<h1><a href="/">Politics - Daily Post</a></h1>', "",
      "Budget approved after an all-night session"),
+    # An <h1> that is the brand box itself is the logo.
+    ("<title>Budget approved after an all-night session » Daily Post</title>",
+     '<h1 id="branding"><a href="/?lang=en"><span>Daily Post</span> <span>News from the '
+     "harbour towns</span></a></h1>", "", "Budget approved after an all-night session"),
+    # What the <h1> hides (an editor's button) is no part of the headline.
+    ("<title>Budget approved after an all-night session</title>", "",
+     '<h1>Budget approved after an all-night session <a href="/edit/1" '
+     'style="display: none">Open in editor</a></h1>',
+     "Budget approved after an all-night session"),
+    # A box marked headline that holds the lesser part of the <h1> is its label (a place).
+    ('<meta property="og:title" content="Harbourtown | Budget approved after all-night session">',
+     "", '<h1><span class="headline">Harbourtown</span> Budget approved after all-night '
+     "session</h1>", "Budget approved after all-night session"),
     # The printed apostrophe is kept.
     ('<meta property="og:title" content="Venice doubles its visitors\' fee">', "",
      "<h1>Venice doubles its visitors’ fee</h1>", "Venice doubles its visitors’ fee"),
