@@ -100,6 +100,8 @@ def _comparable(text: str) -> str:
 _KICKER_TOKENS = {"kicker", "overline", "topline", "dachzeile", "roofline", "eyebrow",
                   "subtitle", "supertitle", "overtitle", "pretitle", "antetitulo", "category",
                   "rubric", "label"}
+#: ... also ending a class word ("articleoverline", "h1small").
+_KICKER_ENDINGS = ("small", "kicker", "overline", "topline", "dachzeile", "roofline", "eyebrow")
 #: A link to a site's home page: "/", "https://site.example", "//site.example/index.html", also
 #: as the Wayback Machine serves it ("https://web.archive.org/web/2014.../http://site.example/").
 _HOME_LINK = re.compile(r"^(?:(?:(?:https?:)?//web\.archive\.org)?/web/\w+/)?"
@@ -140,13 +142,23 @@ def _is_kicker(el, tokens: set[str]) -> bool:
     """Whether ``el`` in an ``<h1>`` (class words ``tokens``) is a style, hidden, a kicker or
     small."""
     return el.tag in _UNPRINTED or el.tag == "small" or bool(tokens & _KICKER_TOKENS) \
-        or any(t.endswith("small") for t in tokens) or el.get("hidden") is not None \
+        or any(t.endswith(_KICKER_ENDINGS) for t in tokens) or el.get("hidden") is not None \
         or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+
+
+#: A box inside an ``<h1>`` that holds a separator alone (": ", " – "), mostly hidden from
+#: sight or from screen readers: what the <h1> prints before it is a kicker
+#: ("<span>Climate</span><span class=visually-hidden>: </span><span>Drilling until it gets
+#: hot</span>").
+_SEPARATOR_BOX = re.compile(r"\s*[:|\-–—·•/]\s*")
+#: Marks the separator's place in the <h1>'s text (a private-use character).
+_MARK = "\ue000"
+_KICKER_ENDS = " -–—:|/·•"
 
 
 def _without_kicker(heading) -> str:
     """The text of an ``<h1>`` without the kicker printed in it, if any, nor its styles."""
-    kickers, headline = [], None
+    kickers, headline, separator = [], None, None
     for el in heading.iterdescendants():
         if not isinstance(el.tag, str):
             continue
@@ -155,22 +167,32 @@ def _without_kicker(heading) -> str:
             kickers.append(el)
         elif headline is None and tokens & _HEADLINE_TOKENS:
             headline = el
+        elif separator is None and len(el) == 0 and _SEPARATOR_BOX.fullmatch(el.text or ""):
+            separator = el
     if headline is not None and _text(headline):
         # "<span class=headline>Frain</span> Fire in a house: five rehoused": a box marked
         # headline that holds the lesser part of the <h1> is its label (a place, a topic).
         if 2 * len(_text(headline)) >= len(_text(heading)):
             return _text(headline)
         kickers.append(headline)
-    if not kickers:
+    if not kickers and separator is None:
         return _text(heading)
     # The same elements of a copy, found by their place among its descendants.
     places = {i for i, el in enumerate(heading.iterdescendants()) if el in kickers}
+    marked = next((i for i, el in enumerate(heading.iterdescendants()) if el is separator), -1)
     heading = copy.deepcopy(heading)
     for i, el in enumerate(list(heading.iterdescendants())):
-        if i in places:
+        if i == marked:
+            el.text = _MARK
+        elif i in places:
             el.drop_tree()
+    before, mark, after = _text(heading).partition(_MARK)
+    # A separator with words on both sides parts the kicker from the headline; at an end
+    # (a marked kicker gone before it, or a topline after it) it parts nothing.
+    if mark and before.strip(_KICKER_ENDS) and after.strip(_KICKER_ENDS):
+        return after.strip(_KICKER_ENDS)
     # "<span class=kicker>Climate</span>: Drilling until it gets hot": its colon stays behind.
-    return _text(heading).strip(" -–—:|/·•")
+    return (before + after).strip(_KICKER_ENDS)
 
 
 def _is_logo(heading, text: str, site_names: list[str]) -> bool:
@@ -296,6 +318,21 @@ def _find_title(root, declared: str | None, site_names: list[str],
         n.casefold() in h.casefold() and n.casefold() != h.casefold() for h in headings)]
     full = declared
     declared = _strip_site_name(declared, site_names) if declared else None
+    # A declared title copied from the <title> carries its parts: "Headline | Section |
+    # Site", "Site mobile :: Headline". A headline seldom holds a "|", a "::" or a "»": of
+    # three parts or more the longest is the headline; of two, the one that is not a name
+    # of the site, nor starts or ends with its declared name.
+    if declared and full == title and _STRONG_SEPARATOR.search(full):
+        parts = [p.strip() for p in _STRONG_SEPARATOR.split(full) if p.strip()]
+        names = {n.casefold() for n in site_names}
+        if len(parts) >= 3:
+            declared = _strip_site_name(max(parts, key=len), site_names)
+        elif len(parts) == 2:
+            unnamed = [p for p in parts if p.casefold() not in names]
+            if len(unnamed) == 2 and site:
+                named = re.compile(rf"^{re.escape(site)}(?!\w)|(?<!\w){re.escape(site)}$", re.I)
+                unnamed = [p for p in parts if not named.search(p)]
+            declared = unnamed[0] if len(unnamed) == 1 else declared
     for reference in (declared, title):
         if not reference or not headings:
             continue
