@@ -379,6 +379,12 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     ('<title>Budget approved after an all-night session | Politics | Daily Post</title>'
      '<meta property="og:title" content="Budget approved after an all-night session | '
      'Politics | Daily Post">', "", "", "Budget approved after an all-night session"),
+    # The day of a news item set before its headline is no part of it.
+    ('<meta property="og:title" content="23.01.2022 - Budget approved after all-night session">',
+     "", "<h1>23.01.2022 - Budget approved after all-night session</h1>",
+     "Budget approved after all-night session"),
+    ("<title>2022-01-23 | Budget approved after all-night session</title>", "", "",
+     "Budget approved after all-night session"),
     # The printed apostrophe is kept.
     ('<meta property="og:title" content="Venice doubles its visitors\' fee">', "",
      "<h1>Venice doubles its visitors’ fee</h1>", "Venice doubles its visitors’ fee"),

@@ -21,8 +21,8 @@ import unicodedata
 from lxml import html as lxml_html
 
 from normalize.page.dom import _first, _first_element, _text, _tokens
-from normalize.page.sites import (_LOGO_TOKENS, _NAME_SEPARATOR, _TITLE_PARTS, _squash,
-                                  _strip_site_name)
+from normalize.page.sites import (_LOGO_TOKENS, _NAME_SEPARATOR, _TITLE_PARTS,
+                                  _UNSPACED_SCRIPT, _squash, _strip_site_name)
 
 
 #: Between two CJK characters (or full-width punctuation) a hyphen, a dash, an underscore or
@@ -293,9 +293,16 @@ def find_title(root, declared: str | None, site_names: list[str],
     title = _find_title(root, declared, site_names, site)
     if title:
         title = _DANGLING.sub("", _INVISIBLE.sub("", title)) or title
+        # "23.01.2022 - Wierer wins at home": the day of a news item is no part of its headline.
+        undated = _LEADING_DATE.sub("", title)
+        if len(undated.split()) >= 2 or (undated and _UNSPACED_SCRIPT.search(undated)):
+            title = undated
     return unicodedata.normalize("NFC", title) if title else title
 
 
+#: A whole date and a separator before a headline.
+_LEADING_DATE = re.compile(r"^\s*(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}/\d{1,2}/\d{4}|"
+                           r"\d{4}-\d{2}-\d{2})\s*[-–—|:/·•]\s+(?=\S)")
 #: Characters that print nothing: a byte order mark, a word joiner, a zero-width space. The
 #: zero-width (non-)joiners shape letters and stay, as does the soft hyphen (the text keeps it).
 _INVISIBLE = re.compile("[\ufeff\u2060\u200b\u180e]")
