@@ -366,6 +366,10 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     ("<title>Budget approved after all-night session</title>", "",
      '<h1><span>Budget approved after all-night session</span><span class="aural">: </span>'
      '<small>Parliament</small></h1>', "Budget approved after all-night session"),
+    # ... the kicker being the shorter: a dash set apart inside one headline parts nothing.
+    ('<meta property="og:title" content="Budget approved after all-night session – what now">',
+     "", '<h1><span>Budget approved after all-night session</span><span class="dash"> – </span>'
+     "<span>what now</span></h1>", "Budget approved after all-night session – what now"),
     # A class word that ends in a kicker's name marks one too.
     ('<meta property="og:title" content="Budget approved after all-night session">', "",
      '<h1><span class="articleoverline">Parliament</span> <span>Budget approved after '

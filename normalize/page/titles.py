@@ -187,12 +187,15 @@ def _without_kicker(heading) -> str:
         elif i in places:
             el.drop_tree()
     before, mark, after = _text(heading).partition(_MARK)
-    # A separator with words on both sides parts the kicker from the headline; at an end
-    # (a marked kicker gone before it, or a topline after it) it parts nothing.
-    if mark and before.strip(_KICKER_ENDS) and after.strip(_KICKER_ENDS):
-        return after.strip(_KICKER_ENDS)
+    # A separator with words on both sides parts the kicker from the headline, which is the
+    # longer; at an end (a marked kicker gone before it, or a topline after it) it parts
+    # nothing.
+    kicker, rest = before.strip(_KICKER_ENDS), after.strip(_KICKER_ENDS)
+    if mark and kicker and len(kicker) < len(rest):
+        return rest
     # "<span class=kicker>Climate</span>: Drilling until it gets hot": its colon stays behind.
-    return (before + after).strip(_KICKER_ENDS)
+    text = before + (separator.text if mark else "") + after
+    return " ".join(text.split()).strip(_KICKER_ENDS)
 
 
 def _is_logo(heading, text: str, site_names: list[str]) -> bool:
