@@ -14,7 +14,7 @@ from normalize.model import STATUS_NOT_ARTICLE, STATUS_USABLE
 from normalize.page import engine
 from normalize.page.choose import candidate, choose_body
 from normalize.page.dom import decode_page
-from normalize.page.titles import _strip_site_name, host_names
+from normalize.page.sites import _strip_site_name, host_names
 
 PARAGRAPHS = [
     "The regional council approved the new water plan on Tuesday after a debate that lasted "

@@ -345,6 +345,50 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      '<meta property="og:site_name" content="Daily Post">',
      '<h1><a href="/">Politics - Daily Post</a></h1>', "",
      "Budget approved after an all-night session"),
+    # An <h1> that is the brand box itself is the logo.
+    ("<title>Budget approved after an all-night session » Daily Post</title>",
+     '<h1 id="branding"><a href="/?lang=en"><span>Daily Post</span> <span>News from the '
+     "harbour towns</span></a></h1>", "", "Budget approved after an all-night session"),
+    # What the <h1> hides (an editor's button) is no part of the headline.
+    ("<title>Budget approved after an all-night session</title>", "",
+     '<h1>Budget approved after an all-night session <a href="/edit/1" '
+     'style="display: none">Open in editor</a></h1>',
+     "Budget approved after an all-night session"),
+    # A box marked headline that holds the lesser part of the <h1> is its label (a place).
+    ('<meta property="og:title" content="Harbourtown | Budget approved after all-night session">',
+     "", '<h1><span class="headline">Harbourtown</span> Budget approved after all-night '
+     "session</h1>", "Budget approved after all-night session"),
+    # A box that holds a separator alone parts the kicker before it from the headline.
+    ('<meta property="og:title" content="Parliament – Budget approved after all-night session">',
+     "", '<h1><span class="c1">Parliament</span><span class="c2" aria-hidden="true"> – </span>'
+     '<span class="c3">Budget approved after all-night session</span></h1>',
+     "Budget approved after all-night session"),
+    ("<title>Budget approved after all-night session</title>", "",
+     '<h1><span>Budget approved after all-night session</span><span class="aural">: </span>'
+     '<small>Parliament</small></h1>', "Budget approved after all-night session"),
+    # ... the kicker being the shorter: a dash set apart inside one headline parts nothing.
+    ('<meta property="og:title" content="Budget approved after all-night session – what now">',
+     "", '<h1><span>Budget approved after all-night session</span><span class="dash"> – </span>'
+     "<span>what now</span></h1>", "Budget approved after all-night session – what now"),
+    # A class word that ends in a kicker's name marks one too.
+    ('<meta property="og:title" content="Budget approved after all-night session">', "",
+     '<h1><span class="articleoverline">Parliament</span> <span>Budget approved after '
+     "all-night session</span></h1>", "Budget approved after all-night session"),
+    # A declared title copied from the <title> is read as one: its longest part at a "::" or
+    # a "|" is the headline.
+    ('<title>Daily Post mobile :: Budget approved after an all-night session</title>'
+     '<meta property="og:site_name" content="Daily Post">'
+     '<meta property="og:title" content="Daily Post mobile :: Budget approved after an '
+     'all-night session">', "", "", "Budget approved after an all-night session"),
+    ('<title>Budget approved after an all-night session | Politics | Daily Post</title>'
+     '<meta property="og:title" content="Budget approved after an all-night session | '
+     'Politics | Daily Post">', "", "", "Budget approved after an all-night session"),
+    # The day of a news item set before its headline is no part of it.
+    ('<meta property="og:title" content="23.01.2022 - Budget approved after all-night session">',
+     "", "<h1>23.01.2022 - Budget approved after all-night session</h1>",
+     "Budget approved after all-night session"),
+    ("<title>2022-01-23 | Budget approved after all-night session</title>", "", "",
+     "Budget approved after all-night session"),
     # The printed apostrophe is kept.
     ('<meta property="og:title" content="Venice doubles its visitors\' fee">', "",
      "<h1>Venice doubles its visitors’ fee</h1>", "Venice doubles its visitors’ fee"),

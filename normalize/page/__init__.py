@@ -28,7 +28,7 @@ merges field by field: the first source that has a value wins. The exceptions:
 Keywords and the publisher go to ``extra`` (``("keyword", ...)``, ``("publisher", ...)``).
 ``fetched_url`` is where the page was fetched, ``url`` its canonical address.
 Modules: ``dom`` (decoding, tree, URLs), ``structured`` (JSON-LD, microdata, meta), ``titles``
-(the headline and the site's names), ``visible`` (bylines), ``dates`` (declared and printed
+(the headline), ``sites`` (the site's names), ``visible`` (bylines), ``dates`` (declared and printed
 dates), ``related``, ``body``, ``pictures``, ``engine``, ``choose``.
 Agency conventions (a caption ending in its credit, a trailing ``Source: (EUROPA PRESS)`` line,
 reading a byline such as ``Por Ana López y Carlos Ruiz``) are left to :mod:`normalize.wire`:
@@ -58,8 +58,9 @@ from normalize.page.structured import (_META_IMAGE, _Fields, _read_json_ld, _rea
                                        _read_meta_fields, _read_microdata)
 from normalize.page.dates import (_calendar_day, _date_by_headline, _find_date, _labelled_date,
                                   _leading_date, _page_times, _same_day_instant)
-from normalize.page.titles import (_site_names, _title_from_body, find_title, page_host,
-                                   shared_site_names, site_names_by_host, title_tag)
+from normalize.page.sites import (_site_names, page_host, shared_site_names, site_names_by_host,
+                                  title_tag)
+from normalize.page.titles import _title_from_body, find_title
 from normalize.page.visible import _find_byline, _split_preamble
 
 __all__ = ["page_host", "parse", "shared_site_names", "site_names_by_host", "title_tag"]

@@ -7,188 +7,28 @@ own typography and without the site's name, so it wins whenever a declared title
 ``<title>`` agrees with it; an ``<h1>`` that is the site's logo is never a headline, and a
 kicker printed inside it (a small label above the headline) is no part of it. Otherwise the
 declared title is taken, then the ``<title>``, each without the site's name
-(:func:`_strip_site_name`), checked against ``og:site_name``, the publisher, the host's name
-and the names the host's other pages share in their ``<title>`` (:func:`shared_site_names`).
+(:func:`~normalize.page.sites._strip_site_name`), checked against ``og:site_name``, the
+publisher, the host's name and the names the host's other pages share in their ``<title>``
+(:mod:`normalize.page.sites`).
 """
 
 from __future__ import annotations
 
 import copy
-import html
 import re
 import unicodedata
-from itertools import islice
-from typing import TYPE_CHECKING, Iterable
-from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
 
 from normalize.page.dom import _first, _first_element, _text, _tokens
-
-if TYPE_CHECKING:
-    from normalize.page.structured import _Fields
-
-
-# "Headline | Site", "Site - Headline", "Headline — Section — Site"
-_TITLE_PARTS = re.compile(r"\s+[|–—]\s+|\s+-\s+")
+from normalize.page.sites import (_LOGO_TOKENS, _NAME_SEPARATOR, _TITLE_PARTS,
+                                  _UNSPACED_SCRIPT, _squash, _strip_site_name)
 
 
-# A hyphen or a slash touching a word joins it ("GdP-Vize", "Anti-war"): no separator. A
-# "«" separates a name after the headline too ("Headline « Site", in :func:`_strip_site_name`),
-# never one before it, where it opens a quote ("Site « Quoted words »").
-_SITE_SEPARATOR = r"(?:\s*(?:\|+|::|[·•›»]+)\s*|\s+[\-–—:/]+\s+|:\s+)+"
-
-
-#: Scripts written without spaces between words (CJK, Thai): a headline is one "word".
-_UNSPACED_SCRIPT = re.compile(r"[\u0e00-\u0e7f\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 #: Between two CJK characters (or full-width punctuation) a hyphen, a dash, an underscore or
 #: a bar separates the parts of a <title> without spaces: "城！-新华网", "台阶_科技_腾讯网".
 _CJK = r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
 _CJK_PARTS = re.compile(rf"(?<={_CJK})\s*[-_|–—]+\s*(?={_CJK})")
-
-
-def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
-    """``title`` without a site name printed after (``| Site``, ``- Site``, ``: Site``,
-    ``› site.example``) or before it (``Site // Headline``); unchanged when what would be left
-    is not a headline (one word, a few characters, under a quarter of the title)."""
-    # The longest first: "Section - Site" goes whole before "Site" leaves "Section" behind.
-    names = sorted((n.strip() for n in site_names if n and n.strip()), key=len, reverse=True)
-    # "Headline | DW | 23.05.2011": each end is looked at again once one has gone.
-    for _ in range(3):
-        before = title
-        for name in names:
-            # Compiling the two patterns of a name is most of the cost, and the name seldom
-            # appears. Between ASCII strings re.I is plain case-insensitivity, so a title that
-            # does not contain the name lower-cased cannot match; otherwise (re.I also pairs
-            # i/ı, k/K, s/ſ...) the patterns decide.
-            if title.isascii() and name.isascii() and name.lower() not in title.lower():
-                continue
-            # "Boxen - Alle News" declared, "Boxen – Alle News" printed: any dash is one.
-            escaped = re.sub(r"\\-|[–—]", "[-–—]", re.escape(name))
-            for pattern in (r"(?:" + _SITE_SEPARATOR + r"|\s+[«‹]\s+)" + escaped + r"\s*$",
-                            r"^\s*" + escaped + _SITE_SEPARATOR):
-                stripped = re.sub(pattern, "", title, flags=re.I).strip()
-                if stripped != title.strip() and len(stripped) >= max(8, len(title) // 4) \
-                        and (len(stripped.split()) >= 2 or _UNSPACED_SCRIPT.search(stripped)):
-                    title = stripped
-        if title == before:
-            break
-    return title
-
-
-#: Between a headline and the site's name in a <title>: "Headline | Site", "Site - Headline",
-#: "Headline : Site", "Headline » Section » Site". A colon right after a word ends only the
-#: headline ("Headline: Site"), never a name before it: "Brexit: the vote" starts many headlines
-#: of one site, and "Brexit" is no name of it.
-_NAME_SEPARATOR = re.compile(r"\s+[|\-–—·•»›/]+\s+|\s*\|\s*|\s+::?\s+")
-_TRAILING_COLON = re.compile(r"\s*:\s+")
-#: A <title> segment longer than this is a headline, never a site's or a section's name.
-_NAME_CHARS = 60
-
-
-def _ends(title: str) -> tuple[str | None, str | None]:
-    """The first and the last segment of a ``<title>`` cut at its separators (``None`` where it
-    has none); a colon separates only the last."""
-    parts = [p.strip() for p in _NAME_SEPARATOR.split(title)]
-    if len(parts) > 1:
-        return parts[0] or None, parts[-1] or None
-    colon = _TRAILING_COLON.split(title)
-    return None, (colon[-1].strip() or None) if len(colon) > 1 else None
-
-
-def _shared_ends(titles: list[str], position: int | None = None) -> tuple[list[str], int]:
-    """The segments that end at least two of ``titles`` and at least half of those that have a
-    separator, most frequent first, and ``1``; else those that start them (three and two
-    thirds), and ``0``. ``position`` (``0`` or ``1``) looks at that end only."""
-    counts: tuple[dict[str, int], dict[str, int]] = ({}, {})  # by first, by last segment
-    cased: dict[str, str] = {}
-    with_separator = 0
-    for title in titles:
-        ends = _ends(title)
-        with_separator += any(ends)
-        for end_position, end in enumerate(ends):
-            if end and len(end) <= _NAME_CHARS:
-                key = end.casefold()
-                counts[end_position][key] = counts[end_position].get(key, 0) + 1
-                cased.setdefault(key, end)
-    after = [k for k, n in counts[1].items() if n >= 2 and 2 * n >= with_separator]
-    # A name before the headline needs more: a topic ("Brexit - ...") starts a run of one
-    # site's headlines too, where a shared tail is rarer ("... - live").
-    before = [k for k, n in counts[0].items() if n >= 3 and 3 * n >= 2 * with_separator]
-    if position == 0 or (position is None and not after):
-        found, position = before, 0
-    else:
-        found, position = after, 1
-    return [cased[k] for k in sorted(found, key=lambda k: (-counts[position][k], k))], position
-
-
-def shared_site_names(titles: Iterable[str | None]) -> list[str]:
-    """The site's names found in the ``<title>`` texts of several pages of one host.
-
-    A segment that ends the titles of at least two different pages, and at least half of those
-    whose title has a separator, is a name of the site (``"Budget passes | Daily Post"`` and
-    ``"Storm hits the coast | Daily Post"`` give ``["Daily Post"]``); one that starts them
-    needs three pages and two thirds (``"Daily Post - Budget passes"``), and none is looked
-    for there once the end has one. A second level at the same end (``"Headline - News -
-    Site"``) is found once the first is gone. A headline's own prefix (``"Brexit: ..."``) is
-    never a name. Returns ``[]`` when the titles share none.
-    """
-    distinct = list(dict.fromkeys(" ".join(t.split()) for t in titles if t and t.strip()))
-    names: list[str] = []
-    position = None
-    for _ in range(2):
-        found, position = _shared_ends(distinct, position)
-        known = {n.casefold() for n in names}
-        found = [n for n in found if n.casefold() not in known]
-        if not found:
-            break
-        names.extend(found)
-        distinct = list(dict.fromkeys(_strip_site_name(t, found) for t in distinct))
-    return names
-
-
-# An SVG icon's <title> comes after the head's; "<titlebar>" is not a title.
-_TITLE_TAG = re.compile(rb"<title(?:\s[^>]*)?>(.*?)</title\s*>", re.I | re.S)
-#: How far into a page its <title> is looked for.
-_TITLE_HEAD_BYTES = 200_000
-
-
-def title_tag(data: bytes) -> str | None:
-    """The text of a page's first ``<title>``, read without parsing the page (UTF-8, else
-    Latin-1; entities decoded; white space folded); ``None`` when it has none."""
-    match = _TITLE_TAG.search(data[:_TITLE_HEAD_BYTES])
-    if match is None:
-        return None
-    raw = match.group(1)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
-    return text or None
-
-
-def page_host(url: str | None) -> str:
-    """The host of ``url``, lower-cased and without ``www.`` (``""`` when it has none)."""
-    try:
-        host = (urlsplit(url or "").hostname or "").lower()
-    except ValueError:  # "https://[www.example.com/..." (an unclosed IPv6 bracket)
-        return ""
-    return host[4:] if host.startswith("www.") else host
-
-
-def site_names_by_host(pages: Iterable[tuple[str | None, bytes]]) -> dict[str, tuple[str, ...]]:
-    """host (:func:`page_host`) -> the names of the site shared by the ``<title>`` texts of
-    that host's pages (:func:`shared_site_names`), for ``(url, html)`` pairs; hosts with one
-    page, or whose titles share none, are left out."""
-    titles: dict[str, list[str]] = {}
-    for url, data in pages:
-        host, title = page_host(url), title_tag(data)
-        if host and title:
-            titles.setdefault(host, []).append(title)
-    found = {host: tuple(shared_site_names(group)) for host, group in titles.items()
-             if len(group) > 1}
-    return {host: names for host, names in found.items() if names}
 
 
 #: A title taken from the text is cut at a word boundary to stay a headline, not a paragraph.
@@ -213,70 +53,6 @@ def _title_from_body(body_html: str, skip: frozenset[str] = frozenset()) -> str:
         return text
     cut = text[:_TITLE_FROM_TEXT_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—")
     return cut + "…"
-
-
-def host_names(url: str | None) -> list[str]:
-    """The names a site goes by in its own titles, from its address: ``www.dw.com`` gives
-    ``dw.com`` and ``DW``-like ``dw`` (compared without case)."""
-    if not url:
-        return []
-    host = page_host(url)
-    if "." not in host:
-        return []
-    label = host.rsplit(".", 1)[0].rsplit(".", 1)[-1]
-    return [host] + ([label] if len(label) >= 2 else [])
-
-
-def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
-                url: str | None = None) -> list[str]:
-    """The outlet's names: declared, the last part of a "Headline | Section | Site" title, and
-    the site's host name (``evang.at``, ``dw``) checked against the title's ends."""
-    title = _first(_text(t) for t in root.iter("title")) or ""
-    names = [fields.publisher, _first(meta.get("og:site_name", []))]
-    # Pinned-site tiles take application-name; some pages fill it with the headline.
-    application = _first(meta.get("application-name", []))
-    if application and application not in (title, fields.title):
-        names.append(application)
-    parts = _TITLE_PARTS.split(title)
-    # A question is the end of a headline ("Lease or buy – which pays?"), and a <title> that
-    # ends with the whole declared headline has the site's name before it ("Blog: Headline -
-    # Part two"): its last part is no name either.
-    headline = fields.title or ""
-    if len(parts) > 1 and len(parts[-1]) <= 40 and parts[-1] != max(parts, key=len) \
-            and not parts[-1].rstrip().endswith("?") \
-            and not (len(title) > len(headline) > len(parts[-1]) and title.endswith(headline)):
-        names.append(parts[-1])
-    hosts = host_names(url)
-    names.extend(hosts)
-    # "Batteriespeicher - daheim Solar" on daheim-solar.de, "Items | The Perspective" on
-    # theperspective.com: an end of the title that spells the host's name is the site's.
-    # So is one that the site's logo spells in its alt text ("Headline - Post" under an
-    # <img alt="Post logo"> in the header's logo box).
-    squashed = {_squash(h) for h in hosts} | set(_logo_names(root))
-    for text in (title, fields.title or ""):
-        names.extend(end for end in _ends(text) if end and _squash(end) in squashed)
-    return list(dict.fromkeys(n for n in names if n))
-
-
-def _logo_names(root) -> Iterable[str]:
-    """The alt texts of the images in the page's logo boxes (or named ``logo``), squashed
-    (:func:`_squash`), without a trailing "logo"."""
-    for img in root.iter("img"):
-        alt = img.get("alt")
-        if not alt or len(alt) > _NAME_CHARS:
-            continue
-        boxes = [img, *islice(img.iterancestors(), 3)]
-        if any(_tokens(el) & _LOGO_TOKENS for el in boxes) \
-                or "logo" in (img.get("src") or "").rsplit("/", 1)[-1].lower():
-            name = _squash(alt)
-            yield name[:-4] if name.endswith("logo") and len(name) > 4 else name
-
-
-def _squash(text: str) -> str:
-    """``text`` lower-cased with only its letters and digits (``daheim Solar``, ``daheim-solar``
-    and ``daheimsolar`` are the same)."""
-    return "".join(c for c in text.casefold() if c.isalnum())
-
 
 _DASHES = re.compile(r"\s*[–—‒]\s*|\s+-\s+")
 
@@ -318,15 +94,14 @@ def _comparable(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # The printed headline
 
-#: Class or id words of a box that holds the site's name or logo, never a headline.
-_LOGO_TOKENS = {"logo", "brand", "branding", "masthead", "sitename", "sitetitle", "blogtitle",
-                "navbar"}
 #: Class words of a kicker printed inside the <h1> ("<span class=kicker>Paris 2024</span>
 #: Drinks by boat"): a label above the headline, which neither the declared title nor the
 #: reader counts in it.
 _KICKER_TOKENS = {"kicker", "overline", "topline", "dachzeile", "roofline", "eyebrow",
                   "subtitle", "supertitle", "overtitle", "pretitle", "antetitulo", "category",
                   "rubric", "label"}
+#: ... also ending a class word ("articleoverline", "h1small").
+_KICKER_ENDINGS = ("small", "kicker", "overline", "topline", "dachzeile", "roofline", "eyebrow")
 #: A link to a site's home page: "/", "https://site.example", "//site.example/index.html", also
 #: as the Wayback Machine serves it ("https://web.archive.org/web/2014.../http://site.example/").
 _HOME_LINK = re.compile(r"^(?:(?:(?:https?:)?//web\.archive\.org)?/web/\w+/)?"
@@ -358,15 +133,32 @@ _UNPRINTED = ("style", "script", "noscript", "template")
 _HEADLINE_TOKENS = {"headline"}
 
 
+#: An inline style that hides an element: an editor's button left in the <h1> for the
+#: newsroom ("<a style="display: none">Open in editor</a>").
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
 def _is_kicker(el, tokens: set[str]) -> bool:
-    """Whether ``el`` in an ``<h1>`` (class words ``tokens``) is a style, a kicker or small."""
+    """Whether ``el`` in an ``<h1>`` (class words ``tokens``) is a style, hidden, a kicker or
+    small."""
     return el.tag in _UNPRINTED or el.tag == "small" or bool(tokens & _KICKER_TOKENS) \
-        or any(t.endswith("small") for t in tokens)
+        or any(t.endswith(_KICKER_ENDINGS) for t in tokens) or el.get("hidden") is not None \
+        or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
+
+
+#: A box inside an ``<h1>`` that holds a separator alone (": ", " – "), mostly hidden from
+#: sight or from screen readers: what the <h1> prints before it is a kicker
+#: ("<span>Climate</span><span class=visually-hidden>: </span><span>Drilling until it gets
+#: hot</span>").
+_SEPARATOR_BOX = re.compile(r"\s*[:|\-–—·•/]\s*")
+#: Marks the separator's place in the <h1>'s text (a private-use character).
+_MARK = "\ue000"
+_KICKER_ENDS = " -–—:|/·•"
 
 
 def _without_kicker(heading) -> str:
     """The text of an ``<h1>`` without the kicker printed in it, if any, nor its styles."""
-    kickers, headline = [], None
+    kickers, headline, separator = [], None, None
     for el in heading.iterdescendants():
         if not isinstance(el.tag, str):
             continue
@@ -375,16 +167,35 @@ def _without_kicker(heading) -> str:
             kickers.append(el)
         elif headline is None and tokens & _HEADLINE_TOKENS:
             headline = el
+        elif separator is None and len(el) == 0 and _SEPARATOR_BOX.fullmatch(el.text or ""):
+            separator = el
     if headline is not None and _text(headline):
-        return _text(headline)
-    if not kickers:
+        # "<span class=headline>Frain</span> Fire in a house: five rehoused": a box marked
+        # headline that holds the lesser part of the <h1> is its label (a place, a topic).
+        if 2 * len(_text(headline)) >= len(_text(heading)):
+            return _text(headline)
+        kickers.append(headline)
+    if not kickers and separator is None:
         return _text(heading)
+    # The same elements of a copy, found by their place among its descendants.
+    places = {i for i, el in enumerate(heading.iterdescendants()) if el in kickers}
+    marked = next((i for i, el in enumerate(heading.iterdescendants()) if el is separator), -1)
     heading = copy.deepcopy(heading)
-    for el in list(heading.iterdescendants()):
-        if isinstance(el.tag, str) and _is_kicker(el, _tokens(el)):
+    for i, el in enumerate(list(heading.iterdescendants())):
+        if i == marked:
+            el.text = _MARK
+        elif i in places:
             el.drop_tree()
+    before, mark, after = _text(heading).partition(_MARK)
+    # A separator with words on both sides parts the kicker from the headline, which is the
+    # longer; at an end (a marked kicker gone before it, or a topline after it) it parts
+    # nothing.
+    kicker, rest = before.strip(_KICKER_ENDS), after.strip(_KICKER_ENDS)
+    if mark and kicker and len(kicker) < len(rest):
+        return rest
     # "<span class=kicker>Climate</span>: Drilling until it gets hot": its colon stays behind.
-    return _text(heading).strip(" -–—:|/·•")
+    text = before + (separator.text if mark else "") + after
+    return " ".join(text.split()).strip(_KICKER_ENDS)
 
 
 def _is_logo(heading, text: str, site_names: list[str]) -> bool:
@@ -393,7 +204,8 @@ def _is_logo(heading, text: str, site_names: list[str]) -> bool:
     folded = text.casefold()
     if any(folded == name.casefold() for name in site_names):
         return True
-    for el in heading.iterancestors():
+    # The <h1> itself may be the brand box (<h1 id="branding">).
+    for el in (heading, *heading.iterancestors()):
         if el.tag in ("article", "main", "body"):
             break
         if _tokens(el) & _LOGO_TOKENS:
@@ -484,9 +296,16 @@ def find_title(root, declared: str | None, site_names: list[str],
     title = _find_title(root, declared, site_names, site)
     if title:
         title = _DANGLING.sub("", _INVISIBLE.sub("", title)) or title
+        # "23.01.2022 - Wierer wins at home": the day of a news item is no part of its headline.
+        undated = _LEADING_DATE.sub("", title)
+        if len(undated.split()) >= 2 or (undated and _UNSPACED_SCRIPT.search(undated)):
+            title = undated
     return unicodedata.normalize("NFC", title) if title else title
 
 
+#: A whole date and a separator before a headline.
+_LEADING_DATE = re.compile(r"^\s*(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}/\d{1,2}/\d{4}|"
+                           r"\d{4}-\d{2}-\d{2})\s*[-–—|:/·•]\s+(?=\S)")
 #: Characters that print nothing: a byte order mark, a word joiner, a zero-width space. The
 #: zero-width (non-)joiners shape letters and stay, as does the soft hyphen (the text keeps it).
 _INVISIBLE = re.compile("[\ufeff\u2060\u200b\u180e]")
@@ -509,6 +328,21 @@ def _find_title(root, declared: str | None, site_names: list[str],
         n.casefold() in h.casefold() and n.casefold() != h.casefold() for h in headings)]
     full = declared
     declared = _strip_site_name(declared, site_names) if declared else None
+    # A declared title copied from the <title> carries its parts: "Headline | Section |
+    # Site", "Site mobile :: Headline". A headline seldom holds a "|", a "::" or a "»": of
+    # three parts or more the longest is the headline; of two, the one that is not a name
+    # of the site, nor starts or ends with its declared name.
+    if declared and full == title and _STRONG_SEPARATOR.search(full):
+        parts = [p.strip() for p in _STRONG_SEPARATOR.split(full) if p.strip()]
+        names = {n.casefold() for n in site_names}
+        if len(parts) >= 3:
+            declared = _strip_site_name(max(parts, key=len), site_names)
+        elif len(parts) == 2:
+            unnamed = [p for p in parts if p.casefold() not in names]
+            if len(unnamed) == 2 and site:
+                named = re.compile(rf"^{re.escape(site)}(?!\w)|(?<!\w){re.escape(site)}$", re.I)
+                unnamed = [p for p in parts if not named.search(p)]
+            declared = unnamed[0] if len(unnamed) == 1 else declared
     for reference in (declared, title):
         if not reference or not headings:
             continue
