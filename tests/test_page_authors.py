@@ -206,6 +206,12 @@ def test_a_byline_element_with_no_name_does_not_stop_the_search() -> None:
      ("Maren Holt",)),
     # A line that is only white space of another kind than the label's lead.
     ('<p>\u2003</p><p>By Maren Holt</p>', ("Maren Holt",)),
+    # A line break ends the byline: the place on the next line is no name; a label alone on
+    # its line has the name on the next.
+    ('<p>Von <strong><a href="/a/1">Jonas Keller</a></strong> und <strong><a href="/a/2">'
+     'Ana Ruiz</a></strong><br> <span></span><br> Kakuma / Kenia</p>',
+     ("Jonas Keller", "Ana Ruiz")),
+    ('<p><b>Von:</b> <br> <br> Maren Holt</p>', ("Maren Holt",)),
 ])
 def test_a_byline_line_without_markup_above_the_article(line: str,
                                                         names: tuple[str, ...]) -> None:
@@ -235,6 +241,7 @@ def test_a_byline_box_holding_only_a_date_does_not_hide_the_next() -> None:
     ("maren_holt", "<p>Autor: Maren Holt</p>", ("Maren Holt",)),
     # An organisation in the metadata, a reporter printed.
     ("Harbour Media GmbH", "<p>Von Jonas Keller</p>", ("Jonas Keller",)),
+    ("Harbour Support Services Inc.", "<p>By Jonas Keller</p>", ("Jonas Keller",)),
     # A user name that is not the printed person stays: a pseudonym is the author's choice.
     ("gullwing", "<p>By Maren Holt</p>", ("gullwing",)),
 ])
