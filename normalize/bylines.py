@@ -245,8 +245,16 @@ _NOT_NAMES = {
     "author", "fotos", "foto", "photo", "photos", "admin", "administrator", "webmaster",
     "wordpressadmin", "root", "stand", "super user", "publisher",
 }
-_FURNITURE_TAIL = re.compile(r"\s+(?:Edit|Follow|Shares?|Teilen|Twitter|Facebook|LinkedIn|"
-                             r"Instagram|E-?[Mm]ail)$")
+_FURNITURE_TAIL = re.compile(r"\s+(?:Edit|Follow|FOLLOW|Shares?|Teilen|Twitter|Facebook|LinkedIn|"
+                             r"Instagram|E-?[Mm]ail|Author|Autor|Autorin|Auteur)$"
+                             # "Jane Doe @jdoe": the writer's handle beside the name.
+                             r"|\s+@[\w.]+$"
+                             # "Jane Doe 4 min read", "Jane Doe Published 3 hours ago",
+                             # "Jane Doe Updated 5:30 PM": the page's stamps after the name.
+                             r"|\s+\d+\s*(?:min|mins|minutes?|minuten|minutos?)\.?(?:\s+\w+){0,2}$"
+                             r"|(?:^|\s+)(?i:(?:last\s+)?updated|published|posted|aktualisiert|"
+                             r"veröffentlicht|publié|mis\s+à\s+jour|publicado|actualizado|"
+                             r"pubblicato|aggiornato)\b.*$")
 
 
 def _is_role(text: str) -> bool:
@@ -354,6 +362,16 @@ def _is_place(name: str) -> bool:
                for m in places.gazetteer().find_mentions(name))
 
 
+def _once(name: str) -> str:
+    """A name printed twice over, as an avatar's text and the link beside it give it ("Jane
+    Doe Jane Doe"), once."""
+    words = name.split()
+    half = len(words) // 2
+    if half >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return name
+
+
 def _read_segment(segment: str) -> tuple[str | None, str | None]:
     """Return ``(person, agency)`` for one author slot of a byline."""
     previous = None
@@ -361,7 +379,9 @@ def _read_segment(segment: str) -> tuple[str | None, str | None]:
         previous = segment
         segment = _strip_edges(_strip_label(_strip_edges(clean_text(segment))))
         segment = _DANGLING.sub("", _POST_NOMINAL_TAIL.sub("", _PLACE_TAIL.sub("", segment)))
-        segment = _FURNITURE_TAIL.sub("", _OUTLET_TAIL.sub(r"\1", segment))
+        if segment.casefold() in _NOT_NAMES:
+            return None, None  # before its tail goes: "No Author" is no "No"
+        segment = _once(_FURNITURE_TAIL.sub("", _OUTLET_TAIL.sub(r"\1", segment)))
     if not segment or not re.search(r"[^\W\d_]", segment) or _POST_NOMINALS.match(segment) \
             or segment.casefold() in _NOT_NAMES:
         return None, None

@@ -102,6 +102,16 @@ BYLINES = [
     ("Par Jean Dupont avec Marie Martin", ("Jean Dupont", "Marie Martin"), None),
     ("Von Mat\xadthi\xadas Lau\xaderer", ("Matthias Lauerer",), None),
     ("Jane Doe Twitter", ("Jane Doe",), None),
+    # The page's stamps and buttons beside the name: a time, a reading time, a handle, the
+    # name printed twice (an avatar's text and the link), a lone "Author".
+    ("By Jane Doe Published 3 hours ago", ("Jane Doe",), None),
+    ("By Jane Doe Updated 5:30 PM EST", ("Jane Doe",), None),
+    ("Jane Doe 4 min read", ("Jane Doe",), None),
+    ("Jane Doe @jdoe", ("Jane Doe",), None),
+    ("Jane Doe Jane Doe", ("Jane Doe",), None),
+    ("Jane Doe Author", ("Jane Doe",), None),
+    ("Last Updated: January 7, 2025", (), None),
+    ("No Author", (), None),
 ]
 
 

@@ -408,3 +408,9 @@ def test_the_sites_name_under_a_label_is_the_site() -> None:
                         before='<p class="byline">Recipe by Harbour Gazette</p>'
                                '<p>Von Maren Holt</p>')) == ("Maren Holt",)
 
+
+def test_a_declared_person_named_by_given_and_family_name() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferries",'
+          ' "author": [{"@type": "Person", "givenName": "Maren", "familyName": "Holt"},'
+          ' {"@type": "Person", "name": ["Jonas Keller"]}]}</script>')
+    assert authors(page(ld)) == ("Maren Holt", "Jonas Keller")

@@ -162,9 +162,9 @@ class _Graph:
             item = self.resolve(item)
             if isinstance(item, str):
                 people.append(item)
-            elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            elif isinstance(item, dict):
                 target = organizations if "organization" in _types(item) else people
-                target.append(item["name"])
+                target.extend(_person_name(item))
         return people or organizations
 
     def picture(self, value: Any) -> _Picture | None:
@@ -197,6 +197,19 @@ class _Graph:
             width=_as_int(value.get("width")),
             height=_as_int(value.get("height")),
         )
+
+
+def _person_name(item: dict) -> list[str]:
+    """The name of a Person or Organization node: its ``name`` (a string, or a list of
+    strings), else its ``givenName`` and ``familyName`` together."""
+    name = item.get("name")
+    if isinstance(name, str) and name.strip():
+        return [name]
+    if isinstance(name, list):
+        return [n for n in name if isinstance(n, str) and n.strip()][:1]
+    parts = [item.get(key) for key in ("givenName", "additionalName", "familyName")]
+    joined = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+    return [joined] if joined else []
 
 
 def _strings(value: Any) -> list[str]:
