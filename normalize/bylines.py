@@ -170,6 +170,12 @@ def without_date(field: str) -> str:
     return field
 
 
+def without_credits(byline: str) -> str:
+    """A labelled byline without the credits for other work that follow the writers ("By
+    Jane Doe Photographs by John Roe" gives "By Jane Doe")."""
+    return _OTHER_CREDIT.sub("", byline)
+
+
 def _strip_edges(text: str) -> str:
     """``text`` without the punctuation at its ends, except the period of an initial."""
     stripped = text.strip(_EDGE_PUNCT)

@@ -212,6 +212,9 @@ def test_a_byline_element_with_no_name_does_not_stop_the_search() -> None:
      'Ana Ruiz</a></strong><br> <span></span><br> Kakuma / Kenia</p>',
      ("Jonas Keller", "Ana Ruiz")),
     ('<p><b>Von:</b> <br> <br> Maren Holt</p>', ("Maren Holt",)),
+    # The illustrator credited after the writer on the same line is no author.
+    ("<p><em>Text von Jonas Keller &nbsp; &nbsp;Illustration von Mara Wolf</em></p>",
+     ("Jonas Keller",)),
 ])
 def test_a_byline_line_without_markup_above_the_article(line: str,
                                                         names: tuple[str, ...]) -> None:

@@ -22,7 +22,7 @@ from lxml import etree
 
 from normalize.agencies import is_agency
 from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, parse_byline, strip_label,
-                               without_date)
+                               without_credits, without_date)
 from normalize.page.dom import _is_element, _tokens, _xpath
 from normalize.page.pictures import _in_picture
 from normalize.page.engine import page_authors
@@ -394,7 +394,7 @@ def _broken_lines(el) -> list[str]:
 def _is_writer_line(line: str) -> bool:
     """Whether a line found away from the headline is a byline: a label that introduces a
     writer, then persons' names (:func:`_printed_label`, :func:`_reads_as_people`)."""
-    line = _ROLE_IN_PARENTHESES.sub("", line).strip()
+    line = without_credits(_ROLE_IN_PARENTHESES.sub("", line)).strip()
     agency = _AGENCY_TAIL.search(line)
     if agency and is_agency(agency.group(1)):
         line = line[:agency.start()]  # "Von Jana Roth, dpa", "Autor: Jana Roth/SP-X"
