@@ -417,3 +417,16 @@ def test_a_declared_person_named_by_given_and_family_name() -> None:
           ' "author": [{"@type": "Person", "givenName": "Maren", "familyName": "Holt"},'
           ' {"@type": "Person", "name": ["Jonas Keller"]}]}</script>')
     assert authors(page(ld)) == ("Maren Holt", "Jonas Keller")
+
+
+def test_the_author_of_the_web_page_node_when_the_graph_has_no_article() -> None:
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+          '{"@type": "WebSite", "@id": "https://gazette.example/#website"},'
+          '{"@type": "WebPage", "@id": "https://gazette.example/news/ferries",'
+          ' "author": {"@id": "https://gazette.example/#/person/7"}},'
+          '{"@type": "Person", "@id": "https://gazette.example/#/person/7",'
+          ' "name": "Maren Holt"}]}</script>')
+    teasers = ('<div class="more"><p>Par <a class="listPosts-author" href="/author/jk/">'
+               'Jonas Keller</a></p><p>Par <a class="listPosts-author" href="/author/ar/">'
+               'Ana Ruiz</a></p></div>')
+    assert authors(page(ld, outside=teasers)) == ("Maren Holt",)

@@ -85,6 +85,8 @@ _ARTICLE_TYPES = {
 }
 _PAGE_TYPES = {"webpage", "itempage", "collectionpage"}
 _FRONT_TYPES = {"collectionpage", "itemlist", "searchresultspage"}
+#: The page of one item: its author is the text's.
+_OWN_PAGE_TYPES = {"webpage", "itempage"}
 
 
 def _types(node: dict) -> set[str]:
@@ -261,10 +263,13 @@ def _read_json_ld(root, fields: _Fields, page_urls: set[str]) -> None:
         )
     elif any(_types(n) & _FRONT_TYPES for n in graph.nodes):
         fields.declared = "front"
-    # The language is often declared on the WebPage node only.
+    # The language is often declared on the WebPage node only, and the author too when the
+    # graph has no article node (Yoast's graph of a post: WebSite, WebPage, Person).
     for other in graph.nodes:
         if _types(other) & (_ARTICLE_TYPES | _PAGE_TYPES):
             fields.offer(language=_language_code(other.get("inLanguage")))
+        if _types(other) & _OWN_PAGE_TYPES:
+            fields.offer(authors=_author_list(graph.names(other.get("author"))))
 
 
 # ---------------------------------------------------------------------------------------------
