@@ -245,6 +245,9 @@ def test_a_byline_box_holding_only_a_date_does_not_hide_the_next() -> None:
     # An organisation in the metadata, a reporter printed.
     ("Harbour Media GmbH", "<p>Von Jonas Keller</p>", ("Jonas Keller",)),
     ("Harbour Support Services Inc.", "<p>By Jonas Keller</p>", ("Jonas Keller",)),
+    # A paper's or a magazine's name in the metadata, the reporter printed.
+    ("Segler Illustrierte", "<p>Text & Fotos: Jonas Keller</p>", ("Jonas Keller",)),
+    ("Harbour Tribune", "<p>By Jonas Keller</p>", ("Jonas Keller",)),
     # A user name that is not the printed person stays: a pseudonym is the author's choice.
     ("gullwing", "<p>By Maren Holt</p>", ("gullwing",)),
 ])

@@ -115,8 +115,11 @@ def _garbled(bylines: tuple[str, ...]) -> bool:
 # What marks an organisation's name as a byline: a legal form, a press word, a domain, an
 # acronym ("LN", "DPA" are agencies and papers, not persons).
 _ORGANISATION = re.compile(
-    r"\b(?:e\.\s?V|GmbH|AG|Inc|Ltd|LLC|plc|Verlag|Magazin|Zeitung|Redaktion|Stiftung|News|"
-    r"Media|Online)\b|"
+    r"\b(?:e\.\s?V|GmbH|AG|Inc|Ltd|LLC|plc|Verlag|Redaktion|Stiftung|News|Media|Online|"
+    r"Magazine|Journal|Gazette|Tribune|Herald|Illustrated|Revista|Rivista|Giornale|Diario|"
+    r"Jornal)\b|"
+    # A paper's or a magazine's name, German compounds included ("Finanzmagazin").
+    r"(?:[Mm]agazin|[Zz]eitung|[Bb]latt|[Ii]llustrierte)\b|"
     r"\.(?:com|de|at|ch|net|org|it|fr|es)\b|@|^[A-ZÄÖÜ]{2,4}$")
 # A full name: two words or more, capitalized, without digits, underscores or a domain.
 _NOT_FULL_NAME = re.compile(r"[\d_@]|\.(?:com|de|net|org)\b")
