@@ -319,6 +319,7 @@ def parse_byline(text: str | None) -> tuple[tuple[str, ...], str | None]:
 
 
 _PARENTHESIZED = re.compile(r"\(([^()]*)\)")
+_ALONG = re.compile(r"\s*(?:avec|with|con|com|mit)\s+(?=[A-ZÀ-ÖØ-Þ])")
 
 
 # A source's bylines come back item after item (the same reporters, "Redacción", "By AFP").
@@ -333,12 +334,16 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
         field = credit.sub("", _strip_label(field))
         # Parentheses hold an agency ("Ana Gómez (EFE)"), a place or an address: never a person.
         # Innermost first, until none is left ("((EFE))" leaves no "( )" behind).
+        # ... except the co-writers a byline adds there: "Par X (avec Y et Z)".
+        also = ""
         while (inners := _PARENTHESIZED.findall(field)):
             for inner in inners:
                 match = find_agency_match(inner)
                 agency = agency or (match.printed if match else None)
+                along = _ALONG.match(inner)
+                also += f", {inner[along.end():]}" if along else ""
             field = _PARENTHESIZED.sub(" ", field)
-        for segment in _JOINERS.split(field):
+        for segment in _JOINERS.split(field + also):
             person, named = _read_segment(segment)
             agency = agency or named
             # "Markus Roth, London, Beat Keller", "Ana Ruiz | Madrid": after a person's full
@@ -353,9 +358,11 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
 
 _PLACE_WORDS = 3
 # After a person's full name, the outlet the person writes for: an acronym ("By Jane Doe,
-# CNN", "Von Jana Roth, NDR"), a name that is a news service's ("BBC News", "Sky News") or
-# that begins with "The" ("Jane Doe, The Local").
-_OUTLET = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,5}|.+\s(?:News|Online)|The\s.+)$")
+# CNN", "Von Jana Roth, NDR"), a name that is a news service's or a paper's ("BBC News",
+# "Los Angeles Times", "Harbour Gazette") or that begins with "The" ("Jane Doe, The Local").
+_OUTLET = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,5}|The\s.+|.+\s(?:News|Online|Times|Post|Journal|"
+                     r"Tribune|Herald|Gazette|Chronicle|Telegraph|Observer|Magazine|Zeitung|"
+                     r"Today|Daily|Radio|TV))$")
 
 
 def _is_place(name: str) -> bool:

@@ -84,6 +84,11 @@ BYLINES = [
     ("By Ana Ruiz, Tom Hale and Rita Moss, CNN", ("Ana Ruiz", "Tom Hale", "Rita Moss"), None),
     ("Jane Doe, BBC News", ("Jane Doe",), None),
     ("Jane Doe | The Harbour Gazette", ("Jane Doe",), None),
+    ("By Jane Doe, Harbour City Times", ("Jane Doe",), None),
+    ("Emily Post", ("Emily Post",), None),
+    # Co-writers added in parentheses.
+    ("Par Martin Dupont (avec Claire Roux et Paul Vidal)",
+     ("Martin Dupont", "Claire Roux", "Paul Vidal"), None),
     ("Web Solutions GmbH", ("Web Solutions GmbH",), None),
     ("By Mark Stone Staff Writer", ("Mark Stone",), None),
     ("Jane Doe Contributing Writer", ("Jane Doe",), None),
