@@ -14,6 +14,7 @@ import logging
 import re
 from functools import lru_cache
 
+from normalize import places
 from normalize.agencies import find_agency_match, is_agency
 from normalize.months import MONTHS
 from normalize.text import clean_text
@@ -32,7 +33,7 @@ BYLINE_LABEL = re.compile(
     # "Text und Interview:", "Texto y fotos:".
     r"(?:text|texto|texte|words)\s*(?:&|\+|und|and|y|e|et)\s*(?:fotos?|photos?|bilder|"
     r"interview|entrevista|illustrations?)\s*:|"
-    r"un\s+article\s+de|un\s+articolo\s+di|"
+    r"un\s+article\s+de|un\s+articolo\s+di|text\s+von|texte\s+de|testo\s+di|"
     # "Ein Bericht von", "Eine Kolumne von", "Ein Kommentar von": the kind of text, then its
     # writer.
     r"(?:ein|eine)\s+(?:bericht|kolumne|kommentar|gastbeitrag|gastkommentar|essay|analyse|"
@@ -67,10 +68,12 @@ _PARTICLE_LABELS = {"di", "de", "da", "van", "av", "af"}
 # Between authors: commas, "and" in the six languages, ampersands, slashes, semicolons.
 # Lowercase only: "John E Smith" has a middle initial, "Ana e João" two authors.
 # A serial comma before the last name: "A, B, and C".
+# "With" joins a second writer too ("Jane Doe with John Roe", "Ana Ruiz con Luis Vidal").
 _JOINERS = re.compile(r"\s*(?:,|;|&|/|\+)\s*(?:(?:and|And|AND|y|e|et|und|ed)\s+)?"
-                      r"|\s+(?:and|And|AND|y|e|et|und|ed)\s+")
-# Parts of a byline that are not authors at all: "| 24 Oct 2023", "· Madrid".
-_FIELDS = re.compile(r"\s*[|•·]\s*|\n")
+                      r"|\s+(?:and|And|AND|y|e|et|und|ed|with|With|avec|con)\s+")
+# Parts of a byline that are not authors at all: "| 24 Oct 2023", "· Madrid", "- Reuters" (a
+# dash with spaces around it; a hyphen inside a name has none).
+_FIELDS = re.compile(r"\s*[|•·]\s*|\n|\s+[-–—]\s+")
 _NEWSROOM = {
     "redacción", "redaccion", "rédaction", "redaction", "redaktion", "redazione", "redação",
     "redacao", "redacção", "newsroom", "staff", "agencias", "agencies", "agences", "agenturen",
@@ -91,6 +94,7 @@ _ROLES = {
     "analyst", "analista", "photographer", "fotógrafo", "fotógrafa", "photographe", "fotograf",
     "fotografin", "fotografo", "fotografa", "videographer", "producer", "productor",
     "special", "especial", "spécial", "speciale", "senior", "associate", "deputy", "adjunto",
+    "contributing", "managing", "executive", "assistant", "freelance",
     "adjunta", "adjoint", "stellvertretender", "vice", "political", "economics", "sports",
     "science", "business", "health", "tech", "technology", "culture", "correspondents",
 }
@@ -113,6 +117,24 @@ _DATE_IN_BYLINE = re.compile(
     r"\b(?:" + _MONTH_NAMES + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|"
     r"\b(?:" + _MONTH_NAMES + r")\.?\s+\d{4}\b)).*$",
     re.IGNORECASE | re.DOTALL)
+# Credits for other work than the writing end the writer's byline ("By Jane Doe Photographs
+# by John Roe", "Written by X Edited by Y", "Text von X Illustration von Y", "Reporting by X;
+# Editing by Y", "Additional reporting by Z"): the editor, the photographer and the reporters
+# who added to the text are no authors of it. Within a line only after a byline's label (or a
+# comma): "Revised Edition Edited by Adrian Parr" is a book's credit, no byline.
+_CREDIT_WORK = (
+    r"(?:(?:with|and|und|mit|avec|et|con|y|e)\s+)?"
+    r"(?:(?:additional|further|zusätzliche)\s+reporting|edit(?:ed|ing)|photos?|"
+    r"photograph(?:s|y)?|pictures|images|illustrations?|graphics|video|fotos?|bilder|"
+    r"illustrationen|grafiken?|redigiert|photographies?|fotografías?|fotografias?|"
+    r"fotografie|ilustraci(?:ón|ones)|ilustrações|illustrazioni|edición|editado|édité)\s+"
+    r"(?:by|von|par|por|de|di)\s.*$")
+_OTHER_CREDIT = re.compile(r"(?:^|[\s,;]+)" + _CREDIT_WORK, re.IGNORECASE | re.DOTALL)
+_OTHER_CREDIT_APART = re.compile(r"(?:^|\s*[,;]\s*)" + _CREDIT_WORK, re.IGNORECASE | re.DOTALL)
+# Whom a name wrote for ("Glen Owen For The Mail On Sunday", "Jane Doe for Dailymail.com"): the
+# outlet is no author. Only after two words of a name: "Organization for Transformative Works"
+# is an organisation's own name.
+_OUTLET_TAIL = re.compile(r"^(\S+\s+\S+.*?)\s+(?i:for)\s+(?:(?i:the)\s+)?[A-Z0-9].*$")
 # What a date or a category link cut off leaves dangling: "Isabella Ruiz am" (the date was a
 # <time> element), "By Jane Doe in" (the section was a link).
 _DANGLING = re.compile(r"\s+(?:am|on|in|le|el|il|em|en|um|dans)\s*$")
@@ -148,6 +170,12 @@ def without_date(field: str) -> str:
     return field
 
 
+def without_credits(byline: str) -> str:
+    """A labelled byline without the credits for other work that follow the writers ("By
+    Jane Doe Photographs by John Roe" gives "By Jane Doe")."""
+    return _OTHER_CREDIT.sub("", byline)
+
+
 def _strip_edges(text: str) -> str:
     """``text`` without the punctuation at its ends, except the period of an initial."""
     stripped = text.strip(_EDGE_PUNCT)
@@ -155,7 +183,14 @@ def _strip_edges(text: str) -> str:
             and _ABBREVIATED_END.search(stripped):
         return stripped + "."
     return stripped
-_NOISE = re.compile(r"@|https?://|www\.|\d", re.IGNORECASE)
+# An address ("jane@site.example", "jane[at]site.example"), a link or a number: no name.
+_NOISE = re.compile(r"@|\[at\]|\(at\)|https?://|www\.|\d", re.IGNORECASE)
+# A company's legal form: the name is the company's, read whole.
+# At the name's end: "James S.A. Corey" has initials.
+_LEGAL_FORM = re.compile(r"\s(?:GmbH|(?-i:AG|KG)|Inc|Ltd|LLC|plc|Corp|S\.A|S\.L|S\.p\.A|SpA|Srl|"
+                         r"e\.\s?V)\.?$", re.IGNORECASE)
+# A link printed in a byline ("Frank Roth - http://roth.example/"): its slashes are no joiners.
+_LINK = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
 
 
 def _strip_label(segment: str) -> str:
@@ -216,7 +251,16 @@ _NOT_NAMES = {
     "author", "fotos", "foto", "photo", "photos", "admin", "administrator", "webmaster",
     "wordpressadmin", "root", "stand", "super user", "publisher",
 }
-_FURNITURE_TAIL = re.compile(r"\s+(?:Edit|Follow|Shares?|Teilen)$")
+_FURNITURE_TAIL = re.compile(r"\s+(?:Edit|Follow|FOLLOW|Shares?|Teilen|Twitter|Facebook|LinkedIn|"
+                             r"Instagram|E-?[Mm]ail|Author|Autor|Autorin|Auteur)$"
+                             # "Jane Doe @jdoe": the writer's handle beside the name.
+                             r"|\s+@[\w.]+$"
+                             # "Jane Doe 4 min read", "Jane Doe Published 3 hours ago",
+                             # "Jane Doe Updated 5:30 PM": the page's stamps after the name.
+                             r"|\s+\d+\s*(?:min|mins|minutes?|minuten|minutos?)\.?(?:\s+\w+){0,2}$"
+                             r"|(?:^|\s+)(?i:(?:last\s+)?updated|published|posted|aktualisiert|"
+                             r"veröffentlicht|publié|mis\s+à\s+jour|publicado|actualizado|"
+                             r"pubblicato|aggiornato)\b.*$")
 
 
 def _is_role(text: str) -> bool:
@@ -242,16 +286,21 @@ def _agency_only(text: str) -> str | None:
 
 
 def _name_after_role(segment: str) -> str | None:
-    """Return the name that follows a role ("dpa-Korrespondent Hans Meier"), if any."""
+    """Return the name that follows a role ("dpa-Korrespondent Hans Meier") or, printed
+    without a comma, comes before it ("Jane Doe Staff Writer"), if any."""
     tokens = segment.split()
     marks = [i for i, token in enumerate(tokens)
              if any(w in _ROLES or w in _NEWSROOM for w in _words(token))
              or find_agency_match(token)]
-    name = tokens[marks[-1] + 1:] if marks else []
-    if 2 <= len(name) <= 4 and all(t[:1].isupper() for t in name) and not _NOISE.search(
-            " ".join(name)):
-        person, agency = _read_segment(" ".join(name))
-        return None if agency else person
+    if not marks:
+        return None
+    # Before: only a writer's role, not a newsroom's name alone ("Daily Post Staff").
+    before = tokens[:marks[0]] if any(w in _ROLES for w in _words(segment)) else []
+    for name in (tokens[marks[-1] + 1:], before):
+        if 2 <= len(name) <= 4 and all(t[:1].isupper() for t in name) and not _NOISE.search(
+                " ".join(name)):
+            person, agency = _read_segment(" ".join(name))
+            return None if agency else person
     return None
 
 
@@ -270,6 +319,7 @@ def parse_byline(text: str | None) -> tuple[tuple[str, ...], str | None]:
 
 
 _PARENTHESIZED = re.compile(r"\(([^()]*)\)")
+_ALONG = re.compile(r"\s*(?:avec|with|con|com|mit)\s+(?=[A-ZÀ-ÖØ-Þ])")
 
 
 # A source's bylines come back item after item (the same reporters, "Redacción", "By AFP").
@@ -277,21 +327,62 @@ _PARENTHESIZED = re.compile(r"\(([^()]*)\)")
 def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
     persons: list[str] = []
     agency: str | None = None
-    for field in _FIELDS.split(text):
-        field = _strip_label(without_date(clean_text(field)))
+    # Soft hyphens are where a name may break, no part of it ("Mat\xadthi\xadas").
+    for field in _FIELDS.split(text.replace("\xad", "")):
+        field = without_date(clean_text(_LINK.sub(" ", field)))
+        credit = _OTHER_CREDIT if BYLINE_LABEL.match(field) else _OTHER_CREDIT_APART
+        field = credit.sub("", _strip_label(field))
         # Parentheses hold an agency ("Ana Gómez (EFE)"), a place or an address: never a person.
         # Innermost first, until none is left ("((EFE))" leaves no "( )" behind).
+        # ... except the co-writers a byline adds there: "Par X (avec Y et Z)".
+        also = ""
         while (inners := _PARENTHESIZED.findall(field)):
             for inner in inners:
                 match = find_agency_match(inner)
                 agency = agency or (match.printed if match else None)
+                along = _ALONG.match(inner)
+                also += f", {inner[along.end():]}" if along else ""
             field = _PARENTHESIZED.sub(" ", field)
-        for segment in _JOINERS.split(field):
+        for segment in _JOINERS.split(field + also):
             person, named = _read_segment(segment)
             agency = agency or named
+            # "Markus Roth, London, Beat Keller", "Ana Ruiz | Madrid": after a person's full
+            # name, a place's name alone is where the person filed from.
+            if person and any(len(p.split()) >= 2 for p in persons) and (
+                    _OUTLET.match(person) or _is_place(person)):
+                continue
             if person and person not in persons:
                 persons.append(person)
     return tuple(persons), agency
+
+
+_PLACE_WORDS = 3
+# After a person's full name, the outlet the person writes for: an acronym ("By Jane Doe,
+# CNN", "Von Jana Roth, NDR"), a name that is a news service's or a paper's ("BBC News",
+# "Los Angeles Times", "Harbour Gazette") or that begins with "The" ("Jane Doe, The Local").
+_OUTLET = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,5}|The\s.+|.+\s(?:News|Online|Times|Post|Journal|"
+                     r"Tribune|Herald|Gazette|Chronicle|Telegraph|Observer|Magazine|Zeitung|"
+                     r"Today|Daily|Radio|TV))$")
+
+
+def _is_place(name: str) -> bool:
+    """Whether ``name`` is a place's name and nothing else, as news texts name places: a
+    country, a region, a capital or a big city ("London", "New York", "Bruselas")."""
+    if len(name.split()) > _PLACE_WORDS:
+        return False
+    return any(m.text == name and m.place.kind in (places.KIND_CITY, places.KIND_COUNTRY,
+                                                   places.KIND_REGION)
+               for m in places.gazetteer().find_mentions(name))
+
+
+def _once(name: str) -> str:
+    """A name printed twice over, as an avatar's text and the link beside it give it ("Jane
+    Doe Jane Doe"), once."""
+    words = name.split()
+    half = len(words) // 2
+    if half >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return name
 
 
 def _read_segment(segment: str) -> tuple[str | None, str | None]:
@@ -301,13 +392,17 @@ def _read_segment(segment: str) -> tuple[str | None, str | None]:
         previous = segment
         segment = _strip_edges(_strip_label(_strip_edges(clean_text(segment))))
         segment = _DANGLING.sub("", _POST_NOMINAL_TAIL.sub("", _PLACE_TAIL.sub("", segment)))
-        segment = _FURNITURE_TAIL.sub("", segment)
+        if segment.casefold() in _NOT_NAMES:
+            return None, None  # before its tail goes: "No Author" is no "No"
+        segment = _once(_FURNITURE_TAIL.sub("", _OUTLET_TAIL.sub(r"\1", segment)))
     if not segment or not re.search(r"[^\W\d_]", segment) or _POST_NOMINALS.match(segment) \
             or segment.casefold() in _NOT_NAMES:
         return None, None
     only = _agency_only(segment)
     if only:
         return None, only
+    if _LEGAL_FORM.search(segment):
+        return segment, None  # a company, whole: "Web Commerce GmbH" is no "Web" newsroom
     if _is_newsroom(segment) or _is_role(segment):
         match = find_agency_match(segment)  # "Redacción EFE", "corresponsal de AFP"
         return _name_after_role(segment), match.printed if match else None

@@ -69,6 +69,54 @@ BYLINES = [
     # Dates and addresses are not people.
     ("By Jane Doe | 24 Oct 2023", ("Jane Doe",), None),
     ("By Jane Doe (jane.doe@example.com)", ("Jane Doe",), None),
+    ("Jane Doe (jane[at]example.org)", ("Jane Doe",), None),
+    ("Frank Roth - http://roth.example/blog/", ("Frank Roth",), None),
+    # Where the writer filed from, after the name, is no author.
+    ("By Jane Doe, Paris", ("Jane Doe",), None),
+    ("Nora Lind, London, Paul Brandt", ("Nora Lind", "Paul Brandt"), None),
+    ("Ana Ruiz | Madrid", ("Ana Ruiz",), None),
+    ("Jane Doe, New York", ("Jane Doe",), None),
+    ("Paris Hilton", ("Paris Hilton",), None),
+    # Nor the outlet written for, nor a company.
+    ("By Tom Hale And Rita Moss For The Sunday Courier", ("Tom Hale", "Rita Moss"), None),
+    ("By Jane Doe for Dailynews.example", ("Jane Doe",), None),
+    ("Jane Doe - Reuters", ("Jane Doe",), "Reuters"),
+    ("By Ana Ruiz, Tom Hale and Rita Moss, CNN", ("Ana Ruiz", "Tom Hale", "Rita Moss"), None),
+    ("Jane Doe, BBC News", ("Jane Doe",), None),
+    ("Jane Doe | The Harbour Gazette", ("Jane Doe",), None),
+    ("By Jane Doe, Harbour City Times", ("Jane Doe",), None),
+    ("Emily Post", ("Emily Post",), None),
+    # Co-writers added in parentheses.
+    ("Par Martin Dupont (avec Claire Roux et Paul Vidal)",
+     ("Martin Dupont", "Claire Roux", "Paul Vidal"), None),
+    ("Web Solutions GmbH", ("Web Solutions GmbH",), None),
+    ("By Mark Stone Staff Writer", ("Mark Stone",), None),
+    ("Jane Doe Contributing Writer", ("Jane Doe",), None),
+    ("Daily Post Staff", (), None),
+    ("James S.A. Corey", ("James S.A. Corey",), None),
+    # Credits for other work end the byline: editors, photographers, added reporting.
+    ("Written by Ola Berg Edited by Kim Lund", ("Ola Berg",), None),
+    ("By Jane Doe Photographs by John Roe", ("Jane Doe",), None),
+    ("Text von Jonas Keller Illustration von Mara Wolf", ("Jonas Keller",), None),
+    ("Reporting by Jane Doe in Oslo; Additional reporting by Max Roe; Editing by Ann Lee",
+     ("Jane Doe",), None),
+    ("By Jane Doe, with additional reporting by John Roe", ("Jane Doe",), None),
+    ("Revised Edition Edited by Anna Parr", ("Revised Edition Edited by Anna Parr",), None),
+    # "With" joins a second writer; a soft hyphen is no part of a name.
+    ("Jane Doe with John Roe", ("Jane Doe", "John Roe"), None),
+    ("Par Jean Dupont avec Marie Martin", ("Jean Dupont", "Marie Martin"), None),
+    ("Von Mat\xadthi\xadas Lau\xaderer", ("Matthias Lauerer",), None),
+    ("Jane Doe Twitter", ("Jane Doe",), None),
+    # The page's stamps and buttons beside the name: a time, a reading time, a handle, the
+    # name printed twice (an avatar's text and the link), a lone "Author".
+    ("By Jane Doe Published 3 hours ago", ("Jane Doe",), None),
+    ("By Jane Doe Updated 5:30 PM EST", ("Jane Doe",), None),
+    ("Jane Doe 4 min read", ("Jane Doe",), None),
+    ("Jane Doe @jdoe", ("Jane Doe",), None),
+    ("Jane Doe Jane Doe", ("Jane Doe",), None),
+    ("Jane Doe Author", ("Jane Doe",), None),
+    ("Last Updated: January 7, 2025", (), None),
+    ("No Author", (), None),
 ]
 
 

@@ -206,6 +206,15 @@ def test_a_byline_element_with_no_name_does_not_stop_the_search() -> None:
      ("Maren Holt",)),
     # A line that is only white space of another kind than the label's lead.
     ('<p>\u2003</p><p>By Maren Holt</p>', ("Maren Holt",)),
+    # A line break ends the byline: the place on the next line is no name; a label alone on
+    # its line has the name on the next.
+    ('<p>Von <strong><a href="/a/1">Jonas Keller</a></strong> und <strong><a href="/a/2">'
+     'Ana Ruiz</a></strong><br> <span></span><br> Kakuma / Kenia</p>',
+     ("Jonas Keller", "Ana Ruiz")),
+    ('<p><b>Von:</b> <br> <br> Maren Holt</p>', ("Maren Holt",)),
+    # The illustrator credited after the writer on the same line is no author.
+    ("<p><em>Text von Jonas Keller &nbsp; &nbsp;Illustration von Mara Wolf</em></p>",
+     ("Jonas Keller",)),
 ])
 def test_a_byline_line_without_markup_above_the_article(line: str,
                                                         names: tuple[str, ...]) -> None:
@@ -235,6 +244,10 @@ def test_a_byline_box_holding_only_a_date_does_not_hide_the_next() -> None:
     ("maren_holt", "<p>Autor: Maren Holt</p>", ("Maren Holt",)),
     # An organisation in the metadata, a reporter printed.
     ("Harbour Media GmbH", "<p>Von Jonas Keller</p>", ("Jonas Keller",)),
+    ("Harbour Support Services Inc.", "<p>By Jonas Keller</p>", ("Jonas Keller",)),
+    # A paper's or a magazine's name in the metadata, the reporter printed.
+    ("Segler Illustrierte", "<p>Text & Fotos: Jonas Keller</p>", ("Jonas Keller",)),
+    ("Harbour Tribune", "<p>By Jonas Keller</p>", ("Jonas Keller",)),
     # A user name that is not the printed person stays: a pseudonym is the author's choice.
     ("gullwing", "<p>By Maren Holt</p>", ("gullwing",)),
 ])
@@ -401,3 +414,22 @@ def test_the_sites_name_under_a_label_is_the_site() -> None:
                         before='<p class="byline">Recipe by Harbour Gazette</p>'
                                '<p>Von Maren Holt</p>')) == ("Maren Holt",)
 
+
+def test_a_declared_person_named_by_given_and_family_name() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferries",'
+          ' "author": [{"@type": "Person", "givenName": "Maren", "familyName": "Holt"},'
+          ' {"@type": "Person", "name": ["Jonas Keller"]}]}</script>')
+    assert authors(page(ld)) == ("Maren Holt", "Jonas Keller")
+
+
+def test_the_author_of_the_web_page_node_when_the_graph_has_no_article() -> None:
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+          '{"@type": "WebSite", "@id": "https://gazette.example/#website"},'
+          '{"@type": "WebPage", "@id": "https://gazette.example/news/ferries",'
+          ' "author": {"@id": "https://gazette.example/#/person/7"}},'
+          '{"@type": "Person", "@id": "https://gazette.example/#/person/7",'
+          ' "name": "Maren Holt"}]}</script>')
+    teasers = ('<div class="more"><p>Par <a class="listPosts-author" href="/author/jk/">'
+               'Jonas Keller</a></p><p>Par <a class="listPosts-author" href="/author/ar/">'
+               'Ana Ruiz</a></p></div>')
+    assert authors(page(ld, outside=teasers)) == ("Maren Holt",)

@@ -22,7 +22,7 @@ from lxml import etree
 
 from normalize.agencies import is_agency
 from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, parse_byline, strip_label,
-                               without_date)
+                               without_credits, without_date)
 from normalize.page.dom import _is_element, _tokens, _xpath
 from normalize.page.pictures import _in_picture
 from normalize.page.engine import page_authors
@@ -115,7 +115,11 @@ def _garbled(bylines: tuple[str, ...]) -> bool:
 # What marks an organisation's name as a byline: a legal form, a press word, a domain, an
 # acronym ("LN", "DPA" are agencies and papers, not persons).
 _ORGANISATION = re.compile(
-    r"\b(?:e\.\s?V|GmbH|AG|Verlag|Magazin|Zeitung|Redaktion|Stiftung|News|Media|Online)\b|"
+    r"\b(?:e\.\s?V|GmbH|AG|Inc|Ltd|LLC|plc|Verlag|Redaktion|Stiftung|News|Media|Online|"
+    r"Magazine|Journal|Gazette|Tribune|Herald|Illustrated|Revista|Rivista|Giornale|Diario|"
+    r"Jornal)\b|"
+    # A paper's or a magazine's name, German compounds included ("Finanzmagazin").
+    r"(?:[Mm]agazin|[Zz]eitung|[Bb]latt|[Ii]llustrierte)\b|"
     r"\.(?:com|de|at|ch|net|org|it|fr|es)\b|@|^[A-ZÄÖÜ]{2,4}$")
 # A full name: two words or more, capitalized, without digits, underscores or a domain.
 _NOT_FULL_NAME = re.compile(r"[\d_@]|\.(?:com|de|net|org)\b")
@@ -360,7 +364,12 @@ def _byline_in_line(owner, label: str) -> tuple[str, ...]:
         line = _line_text(owner)
     if len(line) > _LINE_CHARS:
         return ()
-    for part in _LINE_FIELDS.split(line):
+    # "<p>Von <a>X</a> und <a>Y</a><br>Kakuma</p>": a line break ends the byline, unless
+    # the label stands alone on its line ("<b>Von:</b><br>Jane Doe").
+    lines = [line]
+    if next(owner.iter("br"), None) is not None:
+        lines[:0] = _broken_lines(owner)
+    for part in (p for text in lines for p in _LINE_FIELDS.split(text)):
         # "05.02.2020 - Redaktion: X" printed as "05.02.2020 <span>- Redaktion: X</span>".
         part = without_date(part).strip(" ,;").lstrip(_LEAD)
         if _is_writer_line(part):
@@ -368,10 +377,27 @@ def _byline_in_line(owner, label: str) -> tuple[str, ...]:
     return ()
 
 
+def _broken_lines(el) -> list[str]:
+    """:func:`_line_text` of ``el`` cut at its ``<br>`` elements."""
+    pieces: list[str] = []
+
+    def walk(node) -> None:
+        if node.tag == "br":
+            pieces.append("\n")
+        elif _is_element(node) and node.tag not in _UNSHOWN:
+            pieces.append(node.text or "")
+            for child in node:
+                walk(child)
+                pieces.append(child.tail or "")
+
+    walk(el)
+    return [clean_text(text) for text in " ".join(pieces).split("\n")]
+
+
 def _is_writer_line(line: str) -> bool:
     """Whether a line found away from the headline is a byline: a label that introduces a
     writer, then persons' names (:func:`_printed_label`, :func:`_reads_as_people`)."""
-    line = _ROLE_IN_PARENTHESES.sub("", line).strip()
+    line = without_credits(_ROLE_IN_PARENTHESES.sub("", line)).strip()
     agency = _AGENCY_TAIL.search(line)
     if agency and is_agency(agency.group(1)):
         line = line[:agency.start()]  # "Von Jana Roth, dpa", "Autor: Jana Roth/SP-X"

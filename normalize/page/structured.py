@@ -85,6 +85,8 @@ _ARTICLE_TYPES = {
 }
 _PAGE_TYPES = {"webpage", "itempage", "collectionpage"}
 _FRONT_TYPES = {"collectionpage", "itemlist", "searchresultspage"}
+#: The page of one item: its author is the text's.
+_OWN_PAGE_TYPES = {"webpage", "itempage"}
 
 
 def _types(node: dict) -> set[str]:
@@ -162,9 +164,9 @@ class _Graph:
             item = self.resolve(item)
             if isinstance(item, str):
                 people.append(item)
-            elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            elif isinstance(item, dict):
                 target = organizations if "organization" in _types(item) else people
-                target.append(item["name"])
+                target.extend(_person_name(item))
         return people or organizations
 
     def picture(self, value: Any) -> _Picture | None:
@@ -197,6 +199,19 @@ class _Graph:
             width=_as_int(value.get("width")),
             height=_as_int(value.get("height")),
         )
+
+
+def _person_name(item: dict) -> list[str]:
+    """The name of a Person or Organization node: its ``name`` (a string, or a list of
+    strings), else its ``givenName`` and ``familyName`` together."""
+    name = item.get("name")
+    if isinstance(name, str) and name.strip():
+        return [name]
+    if isinstance(name, list):
+        return [n for n in name if isinstance(n, str) and n.strip()][:1]
+    parts = [item.get(key) for key in ("givenName", "additionalName", "familyName")]
+    joined = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+    return [joined] if joined else []
 
 
 def _strings(value: Any) -> list[str]:
@@ -248,10 +263,13 @@ def _read_json_ld(root, fields: _Fields, page_urls: set[str]) -> None:
         )
     elif any(_types(n) & _FRONT_TYPES for n in graph.nodes):
         fields.declared = "front"
-    # The language is often declared on the WebPage node only.
+    # The language is often declared on the WebPage node only, and the author too when the
+    # graph has no article node (Yoast's graph of a post: WebSite, WebPage, Person).
     for other in graph.nodes:
         if _types(other) & (_ARTICLE_TYPES | _PAGE_TYPES):
             fields.offer(language=_language_code(other.get("inLanguage")))
+        if _types(other) & _OWN_PAGE_TYPES:
+            fields.offer(authors=_author_list(graph.names(other.get("author"))))
 
 
 # ---------------------------------------------------------------------------------------------
