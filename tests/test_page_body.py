@@ -181,3 +181,27 @@ def test_a_gallery_inside_the_text_leaves_its_captions_out_and_its_pictures_in()
     blocks = _blocks(f"<div class='o-media js-lightbox-gallery'><img src='/a.jpg'>"
                      f"{_paragraphs()}</div>")
     assert blocks == PARAGRAPHS
+
+
+def test_a_heading_over_a_box_of_links_the_text_leaves_out_goes_with_it():
+    tools = ("<div class='module'><h4>Story tools</h4><ul><li><a href='/mail'>E-mail</a></li>"
+             "<li><a href='/print'>Print this story</a></li></ul></div>")
+    blocks = _blocks(f"<article><p>{PARAGRAPHS[0]}</p>{tools}{_paragraphs()}</article>")
+    assert "Story tools" not in blocks and blocks[-1] == PARAGRAPHS[-1]
+    # a subheading alone in its box, or beside the paragraphs it introduces, stays
+    alone = "<div class='subhead'><h3>The new ramps</h3></div>"
+    section = f"<section><h3>The car park</h3><p>{PARAGRAPHS[1]}</p></section>"
+    blocks = _blocks(f"<article><p>{PARAGRAPHS[0]}</p>{alone}{section}{_paragraphs()}</article>")
+    assert "The new ramps" in blocks and "The car park" in blocks
+
+
+def test_the_printable_part_of_the_page_is_the_article_not_a_print_button():
+    page = (f"<div class='teasers'><p>{PARAGRAPHS[2]}</p></div>"
+            f"<div id='content_print' class='article_content'>{_paragraphs()}</div>"
+            f"<div class='sidebar'><p>{PARAGRAPHS[3]} {PARAGRAPHS[0]}</p></div>")
+    blocks = _blocks(page)
+    assert blocks == PARAGRAPHS
+    # a print button named so is still chrome
+    blocks = _blocks(f"<article>{_paragraphs()}<div class='article-print'><a href='/p'>Print"
+                     f"</a></div></article>")
+    assert "Print" not in blocks

@@ -401,3 +401,18 @@ def test_teasers_after_the_text_are_cut_from_the_longer_engine_text():
     engine = candidate("trafilatura", article + teasers.replace("<a ", "<span ")
                        .replace("</a>", "</span>"))
     assert choose_body(ours, engine, None).candidate is engine
+
+
+def test_reader_prompts_between_the_paragraphs_leave_the_chosen_text():
+    prompts = ("<p>Read also: <a href='/quota'>Fishing quotas under review</a></p>"
+               "<p>Lea: <a href='/faro'>El faro vuelve a abrir</a></p>"
+               "<p>Lesen Sie auch: Die Fähre fährt wieder</p>")
+    html = (f"<p>{PARAGRAPHS[0]}</p>{prompts}"
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:]))
+    ours = candidate("ours", html)
+    chosen = choose_body(ours, candidate("trafilatura", html), None).candidate
+    assert chosen.text.split("\n") == PARAGRAPHS
+    # a speaker's name before a colon is no prompt, nor is a long sentence after "Related:"
+    talk = "<p>Lea: I was on the first ferry, and it was late.</p>"
+    chosen = choose_body(candidate("ours", html.replace(prompts, talk)), None, None).candidate
+    assert "Lea: I was on the first ferry" in chosen.text

@@ -91,6 +91,10 @@ def _is_chrome(el, page_prose: int = 0) -> bool:
         return False
     if chrome <= _GALLERY_TOKENS:  # its pictures stay: see _is_gallery
         return False
+    # "content_print", "article-print": the part of the page the site prints, the article's
+    # text (a print button holds no paragraph).
+    if chrome == {"print"} and _CONTENT_WORDS.search(_names(el)) and _prose_chars(el) >= 200:
+        return False
     # "content with-sidebar" wraps the article: only drop wrappers that say nothing of content.
     if not _CONTENT_WORDS.search(_names(el)):
         return True
@@ -321,10 +325,25 @@ def _collect_blocks(container) -> list:
 
     walk(container)
     blocks = _before_more(blocks)
+    blocks = [b for b in blocks if not _box_label(b, container, blocks)]
     # A heading with no text after it introduces something we dropped (a list of links).
     while blocks and blocks[-1].tag in _HEADINGS:
         blocks.pop()
     return blocks
+
+
+def _box_label(block, container, blocks: list) -> bool:
+    """Whether the heading ``block`` names a box none of whose other text is the article's:
+    a "Story tools" or "Related items" title over a list of links or buttons the text walk
+    left out. A subheading shares its box with the paragraphs it introduces, or sits alone."""
+    box = block.getparent()
+    if block.tag not in _HEADINGS or box is None or box is container:
+        return False
+    others = [c for c in box if _is_element(c) and c is not block and _text(c)
+              and not _is_figure(c)]
+    if not others:
+        return False
+    return not any(b is not block and box in b.iterancestors() for b in blocks)
 
 
 def _before_more(blocks: list) -> list:

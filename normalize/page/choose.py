@@ -101,8 +101,17 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
     """Pick the article text; see the module docstring for the evidence used.
 
     ``chrome_text`` gives the text of the boxes our search dropped as page furniture (asked
-    for only when trafilatura's text is much longer than ours).
+    for only when trafilatura's text is much longer than ours). Whichever text wins loses its
+    reader prompts (:func:`_without_prompts`).
     """
+    choice = _choose(ours, engine, declared, chrome_text)
+    if choice.candidate is None:
+        return choice
+    return Choice(_without_prompts(choice.candidate), choice.reason)
+
+
+def _choose(ours: Candidate | None, engine: Candidate | None, declared: Candidate | None,
+            chrome_text: Callable[[], str] | None) -> Choice:
     present = [c for c in (ours, engine, declared) if c is not None and c.text.strip()]
     if not present:
         return Choice(None, "no candidate has text")
@@ -190,6 +199,56 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
                                f"(F1 {agreement:.2f})")
     # Texts that differ: trafilatura is right more often (development corpus: 72 pages).
     return Choice(engine, f"candidates differ (F1 {agreement:.2f}); trafilatura kept")
+
+
+#: A line that sends the reader to another article ("Read also: <headline>", "Lea también:
+#: ...", "Lesen Sie auch: ..."), placed between paragraphs by the CMS: the label, a colon,
+#: the other article's headline. Labels that name nothing but reading are enough alone; a
+#: bare "Lea:", "Mire:", "Watch:" or "Related:" also needs the headline to be a link.
+_PROMPT = re.compile(
+    r"\W*(?:(?P<strong>(?:also |read |see )?(?:read|see) (?:also|more|next)|also read|"
+    r"related (?:article|story|stories|coverage|content)|recommended|more on this(?: story)?|"
+    r"(?:lea|lee|vea|mire) (?:también|además|más)|(?:también )?te puede interesar|"
+    r"noticia relacionada|(?:à )?lire (?:aussi|également|encore)|voir aussi|"
+    r"lesen sie (?:auch|mehr|hier)|auch interessant|siehe auch|mehr zum thema|"
+    r"leggi (?:anche|pure)|guarda anche|leia (?:também|mais)|veja também|saiba mais|"
+    r"czytaj (?:też|także|również|więcej)|zobacz (?:też|także|również)|lees ook)|"
+    r"(?P<weak>lea|lee|mire|vea|veja|watch|related|more|leggi|lire|czytaj|zobacz))"
+    r"\s*[:：»›>–—-]+\s*(?P<rest>\S.*)",
+    re.I | re.S,
+)
+#: The longest headline a prompt names (characters).
+_PROMPT_CHARS = 200
+_PROMPT_TAGS = {"p", "div", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em"}
+
+
+def _without_prompts(chosen: Candidate) -> Candidate:
+    """``chosen`` without its top-level blocks that are reader prompts (:data:`_PROMPT`);
+    itself when it has none, or when they would be all of it."""
+    if not _PROMPT.search(chosen.text):
+        return chosen
+    blocks = _top_blocks(chosen.html)
+    if blocks is None:
+        return chosen
+
+    def prompt(block) -> bool:
+        if block.tag not in _PROMPT_TAGS:
+            return False
+        text = " ".join(block.text_content().split())
+        match = _PROMPT.fullmatch(text)
+        if match is None or len(match.group("rest")) > _PROMPT_CHARS:
+            return False
+        if match.group("strong"):
+            return True
+        linked = sum(len(" ".join(a.text_content().split())) for a in block.iter("a"))
+        return linked >= 0.5 * len(match.group("rest"))
+
+    drop = {i for i, block in enumerate(blocks) if prompt(block)}
+    if not drop or len(drop) == len(blocks):
+        return chosen
+    kept = _from_blocks(chosen.name, (b for k, b in enumerate(blocks) if k not in drop),
+                        chosen.link_share)
+    return Candidate(kept.name, kept.html, kept.text, kept.link_share, chosen.standfirst)
 
 
 #: Linked headings after the text that make a run of teasers ("Other columns": a linked
