@@ -150,7 +150,9 @@ def test_the_standfirst_under_the_headline_opens_the_body():
     dek = "The harbour's new terminal takes four ferries at a time, two years after the storm"
     text = _paragraphs()
     for box in (f"<p class='standfirst'>{dek}</p>", f"<h2 class='article-subtitle'>{dek}</h2>",
-                f"<h2 itemprop='alternativeHeadline'>{dek}</h2>"):
+                f"<h2 itemprop='alternativeHeadline'>{dek}</h2>",
+                # the standfirst's word run together with another in one class name
+                f"<p class='c-leadtext u-bold'>{dek}</p>", f"<div class='articleIntro'>{dek}</div>"):
         body = _standfirst_body(f"<article><header><h1>Ferry terminal opens</h1>{box}</header>"
                                 f"<div class='article-body'>{text}</div></article>")
         assert body.split("\n") == [dek, *PARAGRAPHS], box
@@ -205,3 +207,29 @@ def test_the_printable_part_of_the_page_is_the_article_not_a_print_button():
     blocks = _blocks(f"<article>{_paragraphs()}<div class='article-print'><a href='/p'>Print"
                      f"</a></div></article>")
     assert "Print" not in blocks
+
+
+def test_a_chrome_word_negated_in_a_class_name_names_no_chrome():
+    blocks = _blocks(f"<div class='teasers'><p>{PARAGRAPHS[3]}</p></div>"
+                     f"<section class='row non-paywall'><article>{_paragraphs()}</article>"
+                     f"</section>")
+    assert blocks == PARAGRAPHS
+
+
+def test_an_article_nested_in_a_menu_box_by_unclosed_markup_is_kept():
+    # a widget's box left open: the browser nests everything after it, the article too
+    page = (f"<div id='nav_menu-3' class='widget'><ul><li><a href='/'>Home</a></li></ul>"
+            f"<div class='main-content'><article>{_paragraphs()}</article></div></div>")
+    assert _blocks(page) == PARAGRAPHS
+    # the same menu closed before the article is still chrome
+    page = (f"<div id='nav_menu-3'><p>{PARAGRAPHS[3]}</p></div><article>{_paragraphs()}"
+            f"</article>")
+    blocks = _blocks(page)
+    assert blocks == PARAGRAPHS
+
+
+def test_a_negated_metadata_word_in_a_class_name_names_no_metadata():
+    # "no_caption": a box of the text that has no caption, not a caption
+    blocks = _blocks(f"<article><div class='item no_caption'><p>{PARAGRAPHS[0]}</p></div>"
+                     f"{_paragraphs()}</article>")
+    assert blocks == [PARAGRAPHS[0], *PARAGRAPHS]

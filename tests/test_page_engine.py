@@ -416,3 +416,32 @@ def test_reader_prompts_between_the_paragraphs_leave_the_chosen_text():
     talk = "<p>Lea: I was on the first ferry, and it was late.</p>"
     chosen = choose_body(candidate("ours", html.replace(prompts, talk)), None, None).candidate
     assert "Lea: I was on the first ferry" in chosen.text
+
+
+def test_lines_of_page_furniture_between_the_paragraphs_leave_the_chosen_text():
+    furniture = ("<p>Share this article</p><p>12 Comments</p><p>Tags:</p>"
+                 "<p>Sign up for our daily newsletter</p>"
+                 "<p>To view the full story, please subscribe to The Harbour Times.</p>")
+    html = (f"<p>{PARAGRAPHS[0]}</p>{furniture}"
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:]))
+    chosen = choose_body(candidate("ours", html), None, None).candidate
+    assert chosen.text.split("\n") == PARAGRAPHS
+    # the words in a sentence of the text are no furniture
+    line = "<p>Share the road, the council said: 12 comments came in on the plan.</p>"
+    chosen = choose_body(candidate("ours", html.replace(furniture, line)), None, None).candidate
+    assert "Share the road" in chosen.text
+
+
+def test_the_teasers_after_a_line_announcing_them_leave_trafilaturas_text_too():
+    teasers = ("<h3>Lesen Sie auch die folgenden Beiträge:</h3>"
+               "<p><a href='/quota'>Fishing quotas under review</a></p>"
+               "<p><a href='/faro'>The lighthouse opens again</a></p>")
+    html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + teasers
+    chosen = choose_body(None, candidate("trafilatura", html), None).candidate
+    assert chosen.text.split("\n") == PARAGRAPHS
+
+
+def test_a_heading_that_ends_the_chosen_text_goes():
+    html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "<h2>More from the harbour desk</h2>"
+    chosen = choose_body(None, candidate("trafilatura", html), None).candidate
+    assert chosen.text.split("\n") == PARAGRAPHS

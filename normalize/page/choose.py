@@ -18,6 +18,7 @@ from typing import Callable, Iterable
 from lxml import etree
 from lxml import html as lxml_html
 
+from normalize.page.body import _MORE
 from normalize.text import html_to_text
 
 _TOKEN = re.compile(r"\w+")
@@ -102,12 +103,12 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
 
     ``chrome_text`` gives the text of the boxes our search dropped as page furniture (asked
     for only when trafilatura's text is much longer than ours). Whichever text wins loses its
-    reader prompts (:func:`_without_prompts`).
+    reader prompts and furniture lines (:func:`_without_furniture`).
     """
     choice = _choose(ours, engine, declared, chrome_text)
     if choice.candidate is None:
         return choice
-    return Choice(_without_prompts(choice.candidate), choice.reason)
+    return Choice(_without_furniture(choice.candidate), choice.reason)
 
 
 def _choose(ours: Candidate | None, engine: Candidate | None, declared: Candidate | None,
@@ -217,24 +218,56 @@ _PROMPT = re.compile(
     r"\s*[:：»›>–—-]+\s*(?P<rest>\S.*)",
     re.I | re.S,
 )
+#: A line of the page's furniture left between the paragraphs: a share or comment button's
+#: label, a comment count, a bare "Tags:", a sign-up or follow line, a paywall's call to
+#: subscribe for the rest of the story.
+_FURNITURE_LINE = re.compile(
+    r"\W*(?:share(?: this(?: article| story| post| page)?| on \w+)?|teilen|compartir|partager|"
+    r"condividi|compartilhar|(?:\d+ )?(?:comments?|kommentare?|comentarios?|commentaires?|"
+    r"commenti)(?: ?\(\d+\))?|(?:add|leave|post|write) a (?:comment|reply)|"
+    r"(?:no|keine|sin) (?:comments?|kommentare|comentarios)(?: yet)?|comments are closed|"
+    r"kommentare (?:geschlossen|insgesamt:?\s*\d*)|"
+    r"(?:tags?|schlagwörter|schlagworte|etiquetas|mots-clés|tematy|temi)\s*:?|"
+    r"(?:zum )?newsletter (?:anmelden|abonnieren)|(?:sign up|subscribe) (?:for|to) "
+    r"(?:our|the) [^.!?]{0,40}newsletters?|"
+    r"follow (?:us|[^.!?]{1,40}) on (?:twitter|facebook|instagram|x|linkedin)[^.!?]{0,80}|"
+    r"[^.!?]{0,80}\b(?:subscribe|subscribers?|abonnieren|suscr[íi]bete)\b[^.!?]{0,80}"
+    r"(?:full story|rest of (?:the|this) (?:story|article)|read (?:the )?full|weiterlesen|"
+    r"already a subscriber|log in)[^.!?]{0,80}|"
+    r"[^.!?]{0,40}(?:full story|rest of (?:the|this) (?:story|article))[^.!?]{0,40}"
+    r"\bsubscribe\b[^.!?]{0,60})\W*",
+    re.I,
+)
+#: The longest line of furniture (characters).
+_FURNITURE_CHARS = 200
 #: The longest headline a prompt names (characters).
 _PROMPT_CHARS = 200
+_FURNITURE_WORD = re.compile(r"share|teilen|compart|partager|condividi|comment|kommentar|"
+                            r"tag|schlagw|etiquetas|mots-clés|tematy|temi|newsletter|follow|"
+                            r"subscri|abonn|suscr", re.I)
+_LAST_HEADING = re.compile(r"</h[2-6]>\s*$", re.I)
 _PROMPT_TAGS = {"p", "div", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em"}
 
 
-def _without_prompts(chosen: Candidate) -> Candidate:
-    """``chosen`` without its top-level blocks that are reader prompts (:data:`_PROMPT`);
-    itself when it has none, or when they would be all of it."""
-    if not _PROMPT.search(chosen.text):
-        return chosen
+def _without_furniture(chosen: Candidate) -> Candidate:
+    """``chosen`` without its top-level blocks that are reader prompts (:data:`_PROMPT`) or
+    lines of furniture (:data:`_FURNITURE_LINE`), and without a tail of other articles after
+    a line announcing them (:func:`_before_teasers`) or a last heading; itself when nothing
+    goes, or when everything would."""
+    check = bool(_PROMPT.search(chosen.text) or _FURNITURE_WORD.search(chosen.text))
+    if not check and not _LAST_HEADING.search(chosen.html) and not any(
+            _MORE.fullmatch(line.strip()) for line in chosen.text.split("\n")[1:]):
+        return chosen  # nothing to look for: the text is not parsed again
     blocks = _top_blocks(chosen.html)
     if blocks is None:
         return chosen
 
-    def prompt(block) -> bool:
-        if block.tag not in _PROMPT_TAGS:
+    def furniture(block) -> bool:
+        if not check or block.tag not in _PROMPT_TAGS:
             return False
         text = " ".join(block.text_content().split())
+        if len(text) <= _FURNITURE_CHARS and _FURNITURE_LINE.fullmatch(text):
+            return True
         match = _PROMPT.fullmatch(text)
         if match is None or len(match.group("rest")) > _PROMPT_CHARS:
             return False
@@ -243,12 +276,41 @@ def _without_prompts(chosen: Candidate) -> Candidate:
         linked = sum(len(" ".join(a.text_content().split())) for a in block.iter("a"))
         return linked >= 0.5 * len(match.group("rest"))
 
-    drop = {i for i, block in enumerate(blocks) if prompt(block)}
-    if not drop or len(drop) == len(blocks):
+    kept = _before_teasers([b for b in blocks if not furniture(b)])
+    # A heading with no text after it introduces what the extraction left out (teasers).
+    while kept and kept[-1].tag in ("h2", "h3", "h4", "h5", "h6"):
+        kept.pop()
+    if not kept or len(kept) == len(blocks):
         return chosen
-    kept = _from_blocks(chosen.name, (b for k, b in enumerate(blocks) if k not in drop),
-                        chosen.link_share)
-    return Candidate(kept.name, kept.html, kept.text, kept.link_share, chosen.standfirst)
+    cut = _from_blocks(chosen.name, kept, chosen.link_share)
+    return Candidate(cut.name, cut.html, cut.text, cut.link_share, chosen.standfirst)
+
+
+def _before_teasers(blocks: list) -> list:
+    """The blocks before a line that announces other articles (``normalize.page.body._MORE``:
+    "Related stories", "Lesen Sie auch die folgenden Beiträge") when no paragraph of prose
+    follows it, and what follows is short beside the text: a tail of linked headlines and
+    one-line summaries, not a wiki's references. (Our own search cuts its blocks the same
+    way; a "Read also" box inside the text has the article's prose after it.)
+    """
+    for i, block in enumerate(blocks):
+        if i and _MORE.fullmatch(" ".join(block.text_content().split())):
+            tail, before = blocks[i + 1:], blocks[:i]
+            if not any(_is_prose_block(b) for b in tail) and _chars(tail) < 0.5 * _chars(before):
+                return before
+    return blocks
+
+
+def _chars(blocks: list) -> int:
+    return sum(len(b.text_content().strip()) for b in blocks)
+
+
+def _is_prose_block(block) -> bool:
+    """Whether ``block`` is a paragraph of prose (not a headline, a summary line or links)."""
+    text = " ".join(block.text_content().split())
+    linked = sum(len(a.text_content()) for a in block.iter("a"))
+    return block.tag in ("p", "div", "blockquote") and len(text) >= _PROSE_CHARS \
+        and linked < 0.3 * len(text)
 
 
 #: Linked headings after the text that make a run of teasers ("Other columns": a linked
