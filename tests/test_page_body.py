@@ -233,3 +233,22 @@ def test_a_negated_metadata_word_in_a_class_name_names_no_metadata():
     blocks = _blocks(f"<article><div class='item no_caption'><p>{PARAGRAPHS[0]}</p></div>"
                      f"{_paragraphs()}</article>")
     assert blocks == [PARAGRAPHS[0], *PARAGRAPHS]
+
+
+def test_the_authors_box_and_contact_address_are_no_part_of_the_text():
+    bio = ("<div class='artDetailAutor'><p>Jane Roe leads the harbour desk and writes about "
+           "ferries.</p></div>")
+    address = "<address><p>Press office, Quay Street 4</p></address>"
+    blocks = _blocks(f"<article>{_paragraphs(bio, address)}</article>")
+    assert blocks == PARAGRAPHS
+    blocks = _blocks(f"<article>{_paragraphs()}<div class='bio'><p>Jane Roe is a reporter."
+                     f"</p></div></article>")
+    assert blocks == PARAGRAPHS
+
+
+def test_a_read_also_line_near_the_end_does_not_cut_the_paragraphs_after_it():
+    box = "<h3>Read also</h3><p><a href='/quota'>Fishing quotas under review</a></p>"
+    last = f"{PARAGRAPHS[3]} {PARAGRAPHS[0]}"
+    blocks = _blocks(f"<article>{_paragraphs()}<p>{PARAGRAPHS[0]} {PARAGRAPHS[1]}</p>{box}"
+                     f"<p>{PARAGRAPHS[2]} {PARAGRAPHS[1]}</p><p>{last}</p></article>")
+    assert blocks[-1] == last and "Read also" in blocks

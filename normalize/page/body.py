@@ -210,7 +210,8 @@ _NOT_BODY_TOKENS = {
     "byline", "author", "authors", "autor", "autores", "auteur", "firma", "date", "fecha",
     "datum", "data", "time", "timestamp", "published", "caption", "credit", "kicker", "meta",
     "standfirst", "subtitle", "subheadline", "deck", "dek", "summary", "sumario", "entradilla",
-    "chapeau", "excerpt", "teaser", "share", "tags", "related", "info", "details",
+    "chapeau", "excerpt", "teaser", "share", "tags", "related", "info", "details", "bio",
+    "biography",
 }
 # Chrome left inside the text container: one-line labels and "read more" links.
 _LABELS = re.compile(
@@ -263,7 +264,13 @@ def _not_body(el, in_text: bool = False) -> bool:
     tokens = _affirmed_tokens(el)
     if in_text and el.tag in _HEADINGS:
         tokens = tokens - _SUBHEADING_TOKENS
-    return bool(tokens & _NOT_BODY_TOKENS) and len(_text(el)) < 500
+    named = bool(tokens & _NOT_BODY_TOKENS) or any(_AUTHOR_BOX.fullmatch(t) for t in tokens)
+    return named and len(_text(el)) < 500
+
+
+#: The author's box run together with other words in one class name ("artDetailAutor",
+#: "authorBio", "postAuthorBox"; class names are lower-cased before they are read).
+_AUTHOR_BOX = re.compile(r"\w*(?:author|autor)(?:s|in|en|box|bio|info|text|details?)?")
 
 
 _POSITIVE = re.compile(r"article|body|content|entry|main|page|post|text|blog|story|"
@@ -336,7 +343,9 @@ def _collect_blocks(container) -> list:
             if not _is_element(child):
                 continue
             # Blocks inside a link are a teaser's card, not text ("<a><div>Headline</div></a>").
-            if child.tag in ("figure", "header", "aside", "h1", "figcaption", "time", "a") or (
+            # An <address> is the contact line of the author or the publisher.
+            if child.tag in ("figure", "header", "aside", "h1", "figcaption", "time", "a",
+                             "address") or (
                 _is_figure(child)
             ):
                 continue
@@ -403,15 +412,22 @@ _LABEL_CHARS = 60
 
 def _before_more(blocks: list) -> list:
     """The blocks before a line that announces other articles ("Mehr zum Thema", "Related
-    stories"), when what follows it is shorter than what precedes it: the article's tail of
-    teasers, not a box in its middle."""
+    stories"), when what follows it is shorter than what precedes it and holds at most one
+    paragraph of prose: the article's tail of teasers, not a box in its middle (a "Read also"
+    line three quarters down, the article's last paragraphs after it)."""
     for i, block in enumerate(blocks):
         if i and _MORE.fullmatch(_text(block)):
             before = sum(len(_text(b)) for b in blocks[:i])
             after = sum(len(_text(b)) for b in blocks[i + 1:])
-            if after < before:
+            prose = sum(b.tag == "p" and len(_text(b)) >= _PROSE_AFTER
+                        and _link_density(b) < 0.3 for b in blocks[i + 1:])
+            if after < before and prose < 2:
                 return blocks[:i]
     return blocks
+
+
+#: A paragraph of the article's own after a "Read also" line (characters).
+_PROSE_AFTER = 200
 
 
 def _is_text_div(el) -> bool:
