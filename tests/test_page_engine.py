@@ -445,3 +445,31 @@ def test_a_heading_that_ends_the_chosen_text_goes():
     html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "<h2>More from the harbour desk</h2>"
     chosen = choose_body(None, candidate("trafilatura", html), None).candidate
     assert chosen.text.split("\n") == PARAGRAPHS
+
+
+def test_a_line_of_linked_tags_leaves_the_chosen_text():
+    tags = "<p>Tags: <a href='/t/ferries'>Ferries</a>, <a href='/t/harbour'>Harbour</a></p>"
+    html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + tags
+    assert choose_body(candidate("ours", html), None, None).candidate.text.split("\n") \
+        == PARAGRAPHS
+    # "Themen:" opening a sentence of the text stays
+    line = "<p>Themen: Fähren, Hafen und Mieten standen auf der Tagesordnung des Rates.</p>"
+    html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + line
+    assert "Themen: Fähren" in choose_body(candidate("ours", html), None, None).candidate.text
+
+
+def test_trafilaturas_headline_and_comments_beyond_ours_are_no_evidence():
+    headline = ("Ferry terminal opens two years after the winter storm that flooded the old "
+                "waiting hall, and the islands route is next")
+    comments = ["About time, the old one was a disgrace and everyone in town knew it well.",
+                "Will the car park be free for residents, or do we pay like the tourists?",
+                "My shop lost the whole summer to the works and nobody ever paid us back."]
+    engine = candidate("trafilatura", f"<h1>{headline}</h1><p>{PARAGRAPHS[0]}</p>"
+                       + "".join(f"<p>{c}</p>" for c in comments))
+    ours = candidate("ours", f"<p>{PARAGRAPHS[0]}</p>")
+    chosen = choose_body(ours, engine, None,
+                         lambda: "\n".join(comments) + "\n" + headline).candidate
+    assert chosen is ours
+    # without the headline among what is known not to be text, the longer text wins
+    chosen = choose_body(ours, engine, None, lambda: "\n".join(comments)).candidate
+    assert chosen is engine

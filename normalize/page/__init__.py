@@ -158,7 +158,10 @@ def parse(
     if fields.article_body:
         declared = candidate("articleBody",
                              clean_html(absolute_links(_body_from_text(fields.article_body), base)))
-    choice = choose_body(ours, engine, declared, lambda: chrome_text(dropped))
+    # The headline is no more the text than the furniture is: trafilatura's text often opens
+    # with it, and that is no evidence for its being longer than ours.
+    choice = choose_body(ours, engine, declared,
+                         lambda: f"{chrome_text(dropped)}\n{fields.title or ''}")
     body_html = choice.candidate.html if choice.candidate else ""
     body_text = choice.candidate.text if choice.candidate else ""
     # What our readers missed, the libraries look for on an untouched copy of the page.

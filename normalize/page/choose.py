@@ -205,7 +205,8 @@ def _choose(ours: Candidate | None, engine: Candidate | None, declared: Candidat
 #: A line that sends the reader to another article ("Read also: <headline>", "Lea también:
 #: ...", "Lesen Sie auch: ..."), placed between paragraphs by the CMS: the label, a colon,
 #: the other article's headline. Labels that name nothing but reading are enough alone; a
-#: bare "Lea:", "Mire:", "Watch:" or "Related:" also needs the headline to be a link.
+#: bare "Lea:", "Mire:", "Watch:" or "Related:" also needs the headline to be a link, as does
+#: a line of tags ("Tags: <a>Ferries</a>, <a>Harbour</a>").
 _PROMPT = re.compile(
     r"\W*(?:(?P<strong>(?:also |read |see )?(?:read|see) (?:also|more|next)|also read|"
     r"related (?:article|story|stories|coverage|content)|recommended|more on this(?: story)?|"
@@ -214,7 +215,8 @@ _PROMPT = re.compile(
     r"lesen sie (?:auch|mehr|hier)|auch interessant|siehe auch|mehr zum thema|"
     r"leggi (?:anche|pure)|guarda anche|leia (?:também|mais)|veja também|saiba mais|"
     r"czytaj (?:też|także|również|więcej)|zobacz (?:też|także|również)|lees ook)|"
-    r"(?P<weak>lea|lee|mire|vea|veja|watch|related|more|leggi|lire|czytaj|zobacz))"
+    r"(?P<weak>lea|lee|mire|vea|veja|watch|related|more|leggi|lire|czytaj|zobacz|"
+    r"tags?|topics|schlagw(?:ö|oe)rter|schlagworte|themen|etiquetas|temas|mots-clés|tematy))"
     r"\s*[:：»›>–—-]+\s*(?P<rest>\S.*)",
     re.I | re.S,
 )
