@@ -152,7 +152,8 @@ def test_the_standfirst_under_the_headline_opens_the_body():
     for box in (f"<p class='standfirst'>{dek}</p>", f"<h2 class='article-subtitle'>{dek}</h2>",
                 f"<h2 itemprop='alternativeHeadline'>{dek}</h2>",
                 # the standfirst's word run together with another in one class name
-                f"<p class='c-leadtext u-bold'>{dek}</p>", f"<div class='articleIntro'>{dek}</div>"):
+                f"<p class='c-leadtext u-bold'>{dek}</p>",
+                f"<div class='articleIntro'>{dek}</div>"):
         body = _standfirst_body(f"<article><header><h1>Ferry terminal opens</h1>{box}</header>"
                                 f"<div class='article-body'>{text}</div></article>")
         assert body.split("\n") == [dek, *PARAGRAPHS], box

@@ -473,3 +473,13 @@ def test_trafilaturas_headline_and_comments_beyond_ours_are_no_evidence():
     # without the headline among what is known not to be text, the longer text wins
     chosen = choose_body(ours, engine, None, lambda: "\n".join(comments)).candidate
     assert chosen is engine
+
+
+def test_a_recommendation_in_a_review_is_no_prompt_unless_it_links_elsewhere():
+    verdict = "<p>Recommended: yes, for anyone who takes the ferry every week.</p>"
+    html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + verdict
+    assert "Recommended: yes" in choose_body(candidate("ours", html), None, None).candidate.text
+    teaser = "<p>Recommended: <a href='/faro'>The lighthouse opens again</a></p>"
+    html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + teaser
+    assert choose_body(candidate("ours", html), None, None).candidate.text.split("\n") \
+        == PARAGRAPHS

@@ -209,13 +209,13 @@ def _choose(ours: Candidate | None, engine: Candidate | None, declared: Candidat
 #: a line of tags ("Tags: <a>Ferries</a>, <a>Harbour</a>").
 _PROMPT = re.compile(
     r"\W*(?:(?P<strong>(?:also |read |see )?(?:read|see) (?:also|more|next)|also read|"
-    r"related (?:article|story|stories|coverage|content)|recommended|more on this(?: story)?|"
+    r"related (?:article|story|stories|coverage|content)|more on this(?: story)?|"
     r"(?:lea|lee|vea|mire) (?:también|además|más)|(?:también )?te puede interesar|"
     r"noticia relacionada|(?:à )?lire (?:aussi|également|encore)|voir aussi|"
     r"lesen sie (?:auch|mehr|hier)|auch interessant|siehe auch|mehr zum thema|"
     r"leggi (?:anche|pure)|guarda anche|leia (?:também|mais)|veja também|saiba mais|"
     r"czytaj (?:też|także|również|więcej)|zobacz (?:też|także|również)|lees ook)|"
-    r"(?P<weak>lea|lee|mire|vea|veja|watch|related|more|leggi|lire|czytaj|zobacz|"
+    r"(?P<weak>lea|lee|mire|vea|veja|watch|related|recommended|more|leggi|lire|czytaj|zobacz|"
     r"tags?|topics|schlagw(?:ö|oe)rter|schlagworte|themen|etiquetas|temas|mots-clés|tematy))"
     r"\s*[:：»›>–—-]+\s*(?P<rest>\S.*)",
     re.I | re.S,
