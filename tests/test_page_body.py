@@ -150,7 +150,10 @@ def test_the_standfirst_under_the_headline_opens_the_body():
     dek = "The harbour's new terminal takes four ferries at a time, two years after the storm"
     text = _paragraphs()
     for box in (f"<p class='standfirst'>{dek}</p>", f"<h2 class='article-subtitle'>{dek}</h2>",
-                f"<h2 itemprop='alternativeHeadline'>{dek}</h2>"):
+                f"<h2 itemprop='alternativeHeadline'>{dek}</h2>",
+                # the standfirst's word run together with another in one class name
+                f"<p class='c-leadtext u-bold'>{dek}</p>",
+                f"<div class='articleIntro'>{dek}</div>"):
         body = _standfirst_body(f"<article><header><h1>Ferry terminal opens</h1>{box}</header>"
                                 f"<div class='article-body'>{text}</div></article>")
         assert body.split("\n") == [dek, *PARAGRAPHS], box
@@ -181,3 +184,72 @@ def test_a_gallery_inside_the_text_leaves_its_captions_out_and_its_pictures_in()
     blocks = _blocks(f"<div class='o-media js-lightbox-gallery'><img src='/a.jpg'>"
                      f"{_paragraphs()}</div>")
     assert blocks == PARAGRAPHS
+
+
+def test_a_heading_over_a_box_of_links_the_text_leaves_out_goes_with_it():
+    tools = ("<div class='module'><h4>Story tools</h4><ul><li><a href='/mail'>E-mail</a></li>"
+             "<li><a href='/print'>Print this story</a></li></ul></div>")
+    blocks = _blocks(f"<article><p>{PARAGRAPHS[0]}</p>{tools}{_paragraphs()}</article>")
+    assert "Story tools" not in blocks and blocks[-1] == PARAGRAPHS[-1]
+    # a subheading alone in its box, or beside the paragraphs it introduces, stays
+    alone = "<div class='subhead'><h3>The new ramps</h3></div>"
+    section = f"<section><h3>The car park</h3><p>{PARAGRAPHS[1]}</p></section>"
+    blocks = _blocks(f"<article><p>{PARAGRAPHS[0]}</p>{alone}{section}{_paragraphs()}</article>")
+    assert "The new ramps" in blocks and "The car park" in blocks
+
+
+def test_the_printable_part_of_the_page_is_the_article_not_a_print_button():
+    page = (f"<div class='teasers'><p>{PARAGRAPHS[2]}</p></div>"
+            f"<div id='content_print' class='article_content'>{_paragraphs()}</div>"
+            f"<div class='sidebar'><p>{PARAGRAPHS[3]} {PARAGRAPHS[0]}</p></div>")
+    blocks = _blocks(page)
+    assert blocks == PARAGRAPHS
+    # a print button named so is still chrome
+    blocks = _blocks(f"<article>{_paragraphs()}<div class='article-print'><a href='/p'>Print"
+                     f"</a></div></article>")
+    assert "Print" not in blocks
+
+
+def test_a_chrome_word_negated_in_a_class_name_names_no_chrome():
+    blocks = _blocks(f"<div class='teasers'><p>{PARAGRAPHS[3]}</p></div>"
+                     f"<section class='row non-paywall'><article>{_paragraphs()}</article>"
+                     f"</section>")
+    assert blocks == PARAGRAPHS
+
+
+def test_an_article_nested_in_a_menu_box_by_unclosed_markup_is_kept():
+    # a widget's box left open: the browser nests everything after it, the article too
+    page = (f"<div id='nav_menu-3' class='widget'><ul><li><a href='/'>Home</a></li></ul>"
+            f"<div class='main-content'><article>{_paragraphs()}</article></div></div>")
+    assert _blocks(page) == PARAGRAPHS
+    # the same menu closed before the article is still chrome
+    page = (f"<div id='nav_menu-3'><p>{PARAGRAPHS[3]}</p></div><article>{_paragraphs()}"
+            f"</article>")
+    blocks = _blocks(page)
+    assert blocks == PARAGRAPHS
+
+
+def test_a_negated_metadata_word_in_a_class_name_names_no_metadata():
+    # "no_caption": a box of the text that has no caption, not a caption
+    blocks = _blocks(f"<article><div class='item no_caption'><p>{PARAGRAPHS[0]}</p></div>"
+                     f"{_paragraphs()}</article>")
+    assert blocks == [PARAGRAPHS[0], *PARAGRAPHS]
+
+
+def test_the_authors_box_and_contact_address_are_no_part_of_the_text():
+    bio = ("<div class='artDetailAutor'><p>Jane Roe leads the harbour desk and writes about "
+           "ferries.</p></div>")
+    address = "<address><p>Press office, Quay Street 4</p></address>"
+    blocks = _blocks(f"<article>{_paragraphs(bio, address)}</article>")
+    assert blocks == PARAGRAPHS
+    blocks = _blocks(f"<article>{_paragraphs()}<div class='bio'><p>Jane Roe is a reporter."
+                     f"</p></div></article>")
+    assert blocks == PARAGRAPHS
+
+
+def test_a_read_also_line_near_the_end_does_not_cut_the_paragraphs_after_it():
+    box = "<h3>Read also</h3><p><a href='/quota'>Fishing quotas under review</a></p>"
+    last = f"{PARAGRAPHS[3]} {PARAGRAPHS[0]}"
+    blocks = _blocks(f"<article>{_paragraphs()}<p>{PARAGRAPHS[0]} {PARAGRAPHS[1]}</p>{box}"
+                     f"<p>{PARAGRAPHS[2]} {PARAGRAPHS[1]}</p><p>{last}</p></article>")
+    assert blocks[-1] == last and "Read also" in blocks

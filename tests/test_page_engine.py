@@ -401,3 +401,85 @@ def test_teasers_after_the_text_are_cut_from_the_longer_engine_text():
     engine = candidate("trafilatura", article + teasers.replace("<a ", "<span ")
                        .replace("</a>", "</span>"))
     assert choose_body(ours, engine, None).candidate is engine
+
+
+def test_reader_prompts_between_the_paragraphs_leave_the_chosen_text():
+    prompts = ("<p>Read also: <a href='/quota'>Fishing quotas under review</a></p>"
+               "<p>Lea: <a href='/faro'>El faro vuelve a abrir</a></p>"
+               "<p>Lesen Sie auch: Die Fähre fährt wieder</p>")
+    html = (f"<p>{PARAGRAPHS[0]}</p>{prompts}"
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:]))
+    ours = candidate("ours", html)
+    chosen = choose_body(ours, candidate("trafilatura", html), None).candidate
+    assert chosen.text.split("\n") == PARAGRAPHS
+    # a speaker's name before a colon is no prompt, nor is a long sentence after "Related:"
+    talk = "<p>Lea: I was on the first ferry, and it was late.</p>"
+    chosen = choose_body(candidate("ours", html.replace(prompts, talk)), None, None).candidate
+    assert "Lea: I was on the first ferry" in chosen.text
+
+
+def test_lines_of_page_furniture_between_the_paragraphs_leave_the_chosen_text():
+    furniture = ("<p>Share this article</p><p>12 Comments</p><p>Tags:</p>"
+                 "<p>Sign up for our daily newsletter</p>"
+                 "<p>To view the full story, please subscribe to The Harbour Times.</p>")
+    html = (f"<p>{PARAGRAPHS[0]}</p>{furniture}"
+            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:]))
+    chosen = choose_body(candidate("ours", html), None, None).candidate
+    assert chosen.text.split("\n") == PARAGRAPHS
+    # the words in a sentence of the text are no furniture
+    line = "<p>Share the road, the council said: 12 comments came in on the plan.</p>"
+    chosen = choose_body(candidate("ours", html.replace(furniture, line)), None, None).candidate
+    assert "Share the road" in chosen.text
+
+
+def test_the_teasers_after_a_line_announcing_them_leave_trafilaturas_text_too():
+    teasers = ("<h3>Lesen Sie auch die folgenden Beiträge:</h3>"
+               "<p><a href='/quota'>Fishing quotas under review</a></p>"
+               "<p><a href='/faro'>The lighthouse opens again</a></p>")
+    html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + teasers
+    chosen = choose_body(None, candidate("trafilatura", html), None).candidate
+    assert chosen.text.split("\n") == PARAGRAPHS
+
+
+def test_a_heading_that_ends_the_chosen_text_goes():
+    html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "<h2>More from the harbour desk</h2>"
+    chosen = choose_body(None, candidate("trafilatura", html), None).candidate
+    assert chosen.text.split("\n") == PARAGRAPHS
+
+
+def test_a_line_of_linked_tags_leaves_the_chosen_text():
+    tags = "<p>Tags: <a href='/t/ferries'>Ferries</a>, <a href='/t/harbour'>Harbour</a></p>"
+    html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + tags
+    assert choose_body(candidate("ours", html), None, None).candidate.text.split("\n") \
+        == PARAGRAPHS
+    # "Themen:" opening a sentence of the text stays
+    line = "<p>Themen: Fähren, Hafen und Mieten standen auf der Tagesordnung des Rates.</p>"
+    html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + line
+    assert "Themen: Fähren" in choose_body(candidate("ours", html), None, None).candidate.text
+
+
+def test_trafilaturas_headline_and_comments_beyond_ours_are_no_evidence():
+    headline = ("Ferry terminal opens two years after the winter storm that flooded the old "
+                "waiting hall, and the islands route is next")
+    comments = ["About time, the old one was a disgrace and everyone in town knew it well.",
+                "Will the car park be free for residents, or do we pay like the tourists?",
+                "My shop lost the whole summer to the works and nobody ever paid us back."]
+    engine = candidate("trafilatura", f"<h1>{headline}</h1><p>{PARAGRAPHS[0]}</p>"
+                       + "".join(f"<p>{c}</p>" for c in comments))
+    ours = candidate("ours", f"<p>{PARAGRAPHS[0]}</p>")
+    chosen = choose_body(ours, engine, None,
+                         lambda: "\n".join(comments) + "\n" + headline).candidate
+    assert chosen is ours
+    # without the headline among what is known not to be text, the longer text wins
+    chosen = choose_body(ours, engine, None, lambda: "\n".join(comments)).candidate
+    assert chosen is engine
+
+
+def test_a_recommendation_in_a_review_is_no_prompt_unless_it_links_elsewhere():
+    verdict = "<p>Recommended: yes, for anyone who takes the ferry every week.</p>"
+    html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + verdict
+    assert "Recommended: yes" in choose_body(candidate("ours", html), None, None).candidate.text
+    teaser = "<p>Recommended: <a href='/faro'>The lighthouse opens again</a></p>"
+    html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + teaser
+    assert choose_body(candidate("ours", html), None, None).candidate.text.split("\n") \
+        == PARAGRAPHS

@@ -29,7 +29,7 @@ Keywords and the publisher go to ``extra`` (``("keyword", ...)``, ``("publisher"
 ``fetched_url`` is where the page was fetched, ``url`` its canonical address.
 Modules: ``dom`` (decoding, tree, URLs), ``structured`` (JSON-LD, microdata, meta), ``titles``
 (the headline), ``sites`` (the site's names), ``visible`` (bylines), ``dates`` (declared and printed
-dates), ``related``, ``body``, ``pictures``, ``engine``, ``choose``.
+dates), ``related``, ``body``, ``standfirst``, ``pictures``, ``engine``, ``choose``.
 Agency conventions (a caption ending in its credit, a trailing ``Source: (EUROPA PRESS)`` line,
 reading a byline such as ``Por Ana López y Carlos Ruiz``) are left to :mod:`normalize.wire`:
 this module extracts what the page shows, bylines as printed.
@@ -48,8 +48,8 @@ from normalize.page.engine import absolute_links, main_text, page_date
 from normalize.page.authors import (author_box, choose_authors, dated_name_line,
                                     engine_authors, footer_byline, printed_byline)
 from normalize.page.body import (_article_scope, _block_html, _body_from_text, _collect_blocks,
-                                 _drop_chrome, _find_container, _standfirst_html, chrome_text,
-                                 _wrap_loose_text, find_standfirst)
+                                 _drop_chrome, _find_container, chrome_text, _wrap_loose_text)
+from normalize.page.standfirst import _standfirst_html, find_standfirst
 from normalize.page.dom import (_absolute, _first, _first_element, _language_code, _load, _locate,
                                 _text, _tree, _xpath)
 from normalize.page.pictures import _pictures, lead_figures
@@ -159,7 +159,10 @@ def parse(
     if fields.article_body:
         declared = candidate("articleBody",
                              clean_html(absolute_links(_body_from_text(fields.article_body), base)))
-    choice = choose_body(ours, engine, declared, lambda: chrome_text(dropped))
+    # The headline is no more the text than the furniture is: trafilatura's text often opens
+    # with it, and that is no evidence for its being longer than ours.
+    choice = choose_body(ours, engine, declared,
+                         lambda: f"{chrome_text(dropped)}\n{fields.title or ''}")
     body_html = choice.candidate.html if choice.candidate else ""
     body_text = choice.candidate.text if choice.candidate else ""
     # What our readers missed, the libraries look for on an untouched copy of the page.

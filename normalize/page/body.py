@@ -10,7 +10,6 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from normalize.bylines import BYLINE_LABEL
 from normalize.sanitize import clean_html
 from normalize.text import clean_text
 from normalize.page.dom import (_BLOCK_CHILD, _is_element, _link_density, _names, _SPLIT_TOKENS,
@@ -50,7 +49,13 @@ _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hi
 #: Chrome words that themes also give the boxes of their layout: WordPress's ``penci_sidebar``
 #: column, Elementor's ``elementor-widget-container``, Blogger's ``widget Blog``, a
 #: ``non-ad-column``. Such a box that holds at least half the page's prose is the article's.
-_LAYOUT_TOKENS = {"sidebar", "widget", "widgets", "ad", "ads"}
+_LAYOUT_TOKENS = {"sidebar", "widget", "widgets", "ad", "ads",
+                  # the same for the menu, pop-up and paywall boxes markup left unclosed
+                  # wraps the rest of the page in (no menu holds the page's paragraphs)
+                  "nav", "navbar", "navigation", "menu", "menus", "topbar", "modal", "popup",
+                  "paywall"}
+#: A chrome word negated inside one class name ("non-paywall", "no-ads") names no chrome.
+_NEGATED = re.compile(r"\b(?:non|no|not)[-_]([a-z0-9]+)")
 #: Picture galleries and slideshows: their captions are no part of the text around them.
 _GALLERY_TOKENS = {"gallery", "slideshow"}
 #: The share of the page's prose (:func:`_prose_chars`) that makes a layout box the article's.
@@ -82,14 +87,24 @@ def _is_chrome(el, page_prose: int = 0) -> bool:
     # label outside any paragraph still is.
     if el.tag in _INLINE and _in_paragraph(el):
         return False
-    tokens = _tokens(el)
+    tokens = _affirmed_tokens(el)
     chrome = tokens & _CHROME_TOKENS
     if not chrome:
         return False
     if chrome <= _LAYOUT_TOKENS and page_prose \
             and _prose_chars(el) >= _MOST_PROSE * page_prose:
         return False
+    # Markup left unclosed nests the article inside the box that follows it in the source (a
+    # WordPress "nav_menu" widget, the sidebar): a box around the <article> that holds most of
+    # the page's prose is no furniture, whatever its name.
+    if page_prose and any(_prose_chars(a) >= _MOST_PROSE * page_prose
+                          for a in el.iter("article", "main")):
+        return False
     if chrome <= _GALLERY_TOKENS:  # its pictures stay: see _is_gallery
+        return False
+    # "content_print", "article-print": the part of the page the site prints, the article's
+    # text (a print button holds no paragraph).
+    if chrome == {"print"} and _CONTENT_WORDS.search(_names(el)) and _prose_chars(el) >= 200:
         return False
     # "content with-sidebar" wraps the article: only drop wrappers that say nothing of content.
     if not _CONTENT_WORDS.search(_names(el)):
@@ -99,6 +114,16 @@ def _is_chrome(el, page_prose: int = 0) -> bool:
     # the page's prose: a layout's "content-sidebar-wrap" or "main-menu off-canvas-wrap".
     return any(_both_words(name) for name in _names(el).split()) \
         and _prose_chars(el) < _MOST_PROSE * page_prose
+
+
+def _affirmed_tokens(el) -> set[str]:
+    """The words of ``el``'s class and id (:func:`_tokens`) less those a class name negates
+    ("non-paywall", "no_caption": the box is not one)."""
+    tokens = _tokens(el)
+    names = _names(el)
+    if "no" in names:
+        tokens = tokens - set(_NEGATED.findall(names))
+    return tokens
 
 
 #: Blocks of running text: an inline element inside one is part of a sentence.
@@ -185,7 +210,8 @@ _NOT_BODY_TOKENS = {
     "byline", "author", "authors", "autor", "autores", "auteur", "firma", "date", "fecha",
     "datum", "data", "time", "timestamp", "published", "caption", "credit", "kicker", "meta",
     "standfirst", "subtitle", "subheadline", "deck", "dek", "summary", "sumario", "entradilla",
-    "chapeau", "excerpt", "teaser", "share", "tags", "related", "info", "details",
+    "chapeau", "excerpt", "teaser", "share", "tags", "related", "info", "details", "bio",
+    "biography",
 }
 # Chrome left inside the text container: one-line labels and "read more" links.
 _LABELS = re.compile(
@@ -204,7 +230,9 @@ _MORE = re.compile(
     r"mehr (?:zum thema|zu(?:m|r)? [^.!?]{1,40}|aus [^.!?]{1,40}|von [^.!?]{1,40})|"
     r"(?:ähnliche|verwandte|weitere) (?:beiträge|artikel|themen|nachrichten|news|meldungen|"
     r"informationen|tipps|videos)(?: [^.!?]{1,40})?|(?:artikel und videos|videos) zum thema|"
-    r"das könnte (?:sie|dich) auch interessieren|lesen sie (?:auch|mehr)|auch interessant|"
+    r"das (?:thema )?könnte (?:sie|dich) auch interessieren|lesen sie (?:auch|mehr)"
+    r"(?: die folgenden (?:beiträge|artikel))?|auch interessant|lust auf mehr|explore further|"
+    r"notas relacionadas|"
     r"zurück zur übersicht|(?:à )?lire aussi|sur le même sujet|voir aussi|"
     r"articles? (?:similaires|liés)|dans la même rubrique|(?:audios et )?vidéos sur le sujet|"
     r"(?:también )?te puede interesar|noticias relacionadas|lee también|más noticias|"
@@ -233,10 +261,16 @@ def _not_body(el, in_text: bool = False) -> bool:
     """Whether ``el`` is metadata around the text (byline, date, standfirst...); ``in_text``:
     it comes after the text has begun, where a heading is a subheading, whatever its class."""
     # "article-meta" and "post-byline" are metadata, but a long text is not, whatever its class.
-    tokens = _tokens(el)
+    tokens = _affirmed_tokens(el)
     if in_text and el.tag in _HEADINGS:
         tokens = tokens - _SUBHEADING_TOKENS
-    return bool(tokens & _NOT_BODY_TOKENS) and len(_text(el)) < 500
+    named = bool(tokens & _NOT_BODY_TOKENS) or any(_AUTHOR_BOX.fullmatch(t) for t in tokens)
+    return named and len(_text(el)) < 500
+
+
+#: The author's box run together with other words in one class name ("artDetailAutor",
+#: "authorBio", "postAuthorBox"; class names are lower-cased before they are read).
+_AUTHOR_BOX = re.compile(r"\w*(?:author|autor)(?:s|in|en|box|bio|info|text|details?)?")
 
 
 _POSITIVE = re.compile(r"article|body|content|entry|main|page|post|text|blog|story|"
@@ -302,42 +336,98 @@ def _find_container(root, body_hint):
 
 def _collect_blocks(container) -> list:
     blocks = []
+    linked = set()  # headings that are a link: see _linked_subheading
 
     def walk(el) -> None:
         for child in el:
             if not _is_element(child):
                 continue
             # Blocks inside a link are a teaser's card, not text ("<a><div>Headline</div></a>").
-            if child.tag in ("figure", "header", "aside", "h1", "figcaption", "time", "a") or (
+            # An <address> is the contact line of the author or the publisher.
+            if child.tag in ("figure", "header", "aside", "h1", "figcaption", "time", "a",
+                             "address") or (
                 _is_figure(child)
             ):
                 continue
             if child.tag in _BLOCKS or (child.tag == "div" and _is_text_div(child)):
-                if not _not_body(child, bool(blocks)) and _is_prose(child):
-                    blocks.append(child)
+                if not _not_body(child, bool(blocks)):
+                    if _is_prose(child):
+                        blocks.append(child)
+                    elif blocks and child.tag in _HEADINGS and _text(child):
+                        linked.add(child)
+                        blocks.append(child)
                 continue
             if not _not_body(child):
                 walk(child)
 
     walk(container)
+    blocks = [b for i, b in enumerate(blocks)
+              if b not in linked or _linked_subheading(blocks[i + 1:i + 2])]
     blocks = _before_more(blocks)
+    blocks = [b for b in blocks if not _box_label(b, container, blocks)]
     # A heading with no text after it introduces something we dropped (a list of links).
     while blocks and blocks[-1].tag in _HEADINGS:
         blocks.pop()
     return blocks
 
 
+def _linked_subheading(following: list) -> bool:
+    """Whether a heading that is a link, inside the text, is a subheading: a list article's
+    items are headed by a link to the thing reviewed ("Rez Infinite ($30)"), each followed by
+    a paragraph of prose about it. A teaser's linked headline is followed by a line of summary,
+    or by nothing the walk keeps."""
+    if not following or following[0].tag != "p":
+        return False
+    text = _text(following[0])
+    return len(text) >= _SUBHEADED_CHARS and _link_density(following[0], len(text)) < 0.3
+
+
+#: The paragraph of prose under a list article's linked subheading (characters).
+_SUBHEADED_CHARS = 200
+
+
+def _box_label(block, container, blocks: list) -> bool:
+    """Whether the heading ``block`` names a box none of whose other text is the article's:
+    a "Story tools" or "Related items" title over a list of links or buttons the text walk
+    left out. A subheading shares its box with the paragraphs it introduces, or sits alone."""
+    box = block.getparent()
+    if block.tag not in _HEADINGS or box is None or box is container \
+            or len(_text(block)) > _LABEL_CHARS:
+        return False
+    others = [c for c in box if _is_element(c) and c is not block and _text(c)
+              and not _is_figure(c)]
+    if not others:
+        return False
+    if any(b is not block and box in b.iterancestors() for b in blocks):
+        return False
+    # links or buttons (a picture's credit beside a heading of the text says nothing)
+    chars = sum(len(_text(c)) for c in others)
+    linked = sum(len(_text(a)) for c in others for a in c.iter("a"))
+    return linked >= 0.5 * chars
+
+
+#: A box's title is a label, not a sentence (characters).
+_LABEL_CHARS = 60
+
+
 def _before_more(blocks: list) -> list:
     """The blocks before a line that announces other articles ("Mehr zum Thema", "Related
-    stories"), when what follows it is shorter than what precedes it: the article's tail of
-    teasers, not a box in its middle."""
+    stories"), when what follows it is shorter than what precedes it and holds at most one
+    paragraph of prose: the article's tail of teasers, not a box in its middle (a "Read also"
+    line three quarters down, the article's last paragraphs after it)."""
     for i, block in enumerate(blocks):
         if i and _MORE.fullmatch(_text(block)):
             before = sum(len(_text(b)) for b in blocks[:i])
             after = sum(len(_text(b)) for b in blocks[i + 1:])
-            if after < before:
+            prose = sum(b.tag == "p" and len(_text(b)) >= _PROSE_AFTER
+                        and _link_density(b) < 0.3 for b in blocks[i + 1:])
+            if after < before and prose < 2:
                 return blocks[:i]
     return blocks
+
+
+#: A paragraph of the article's own after a "Read also" line (characters).
+_PROSE_AFTER = 200
 
 
 def _is_text_div(el) -> bool:
@@ -445,82 +535,6 @@ def _body_from_text(article_body: str) -> str:
         return clean_html(article_body)
     paragraphs = [clean_text(p) for p in re.split(r"\n\s*", article_body) if clean_text(p)]
     return "".join(f"<p>{html_lib.escape(p, quote=False)}</p>" for p in paragraphs)
-
-
-#: Names of the standfirst (the dek, summary or "chapeau" printed under the headline).
-_STANDFIRST_TOKENS = {"standfirst", "subtitle", "subheadline", "subhead", "deck", "dek",
-                      "summary", "sumario", "entradilla", "chapeau", "lead", "lede", "intro",
-                      "bajada", "sommario", "abstract", "description", "excerpt"}
-_STANDFIRST_PROPS = {"alternativeheadline", "description", "abstract"}
-#: Boxes whose names hold a standfirst word but that hold no standfirst.
-_NOT_STANDFIRST_TOKENS = {"image", "img", "photo", "media", "picture", "video", "figure",
-                          "caption", "related", "teaser", "card", "list", "item", "author",
-                          "byline", "date", "meta", "share", "title", "credit", "bio",
-                          "about", "profile", "slideshow", "gallery", "comment", "comments"}
-#: Boxes around a picture's caption.
-_CAPTION_BOX_TOKENS = {"caption", "credit", "slideshow", "gallery", "figure", "photo"}
-_STANDFIRST_TAGS = {"p", "h2", "h3", "div", "span", "strong", "b"}
-#: A standfirst is a sentence or a few: not a label, not the text itself.
-_STANDFIRST_CHARS = (40, 700)
-
-
-def find_standfirst(root, blocks: list, title: str | None):
-    """The standfirst printed between the headline and the first of ``blocks`` (the text
-    found), or ``None``.
-
-    Readers and the extractors both count the dek as the text's opening, so the body opens
-    with it; our text walk leaves it out (its names, "standfirst", "summary", "subtitle", are
-    those of metadata). Only a box named so, or marked ``alternativeHeadline``/``description``,
-    after the last ``<h1>`` before the text (else anywhere before it) and outside any link.
-    """
-    if not blocks:
-        return None
-    first = blocks[0]
-    found = None
-    for el in root.iter(etree.Element):
-        if el is first:
-            return found
-        if el.tag == "h1":
-            found = None  # the headline (again): a standfirst comes after it
-            continue
-        if found is not None and el in found.iterdescendants():
-            continue
-        if el.tag not in _STANDFIRST_TAGS or not _is_standfirst(el, title):
-            continue
-        if any(a.tag == "a" for a in el.iterancestors()) or first in el.iterdescendants():
-            continue
-        found = el
-    return None
-
-
-def _is_standfirst(el, title: str | None) -> bool:
-    tokens = _tokens(el)
-    prop = (el.get("itemprop") or "").lower()
-    if not (tokens & _STANDFIRST_TOKENS or prop in _STANDFIRST_PROPS):
-        return False
-    if tokens & _NOT_STANDFIRST_TOKENS or _is_figure(el) or _xpath(".//img|.//figure")(el):
-        return False
-    # A "summary" inside a picture's credit box or a slideshow is a caption.
-    for level, ancestor in enumerate(el.iterancestors()):
-        if level == 4 or ancestor.tag in ("article", "main", "body"):
-            break
-        if _is_figure(ancestor) or _tokens(ancestor) & _CAPTION_BOX_TOKENS:
-            return False
-    text = _text(el)
-    if not _STANDFIRST_CHARS[0] <= len(text) <= _STANDFIRST_CHARS[1] or text == title:
-        return False
-    if BYLINE_LABEL.match(text) or _link_density(el, len(text)) > 0.5:
-        return False
-    # A box of several paragraphs is the text's own, or a list of points; a dek is one block.
-    return len([b for b in el.iter(*_BLOCKS) if b is not el]) <= 1
-
-
-def _standfirst_html(el) -> str:
-    """The standfirst as a paragraph (an ``<h2 class="subtitle">`` is no subheading)."""
-    inner = (html_lib.escape(el.text or "", quote=False)
-             + "".join(etree.tostring(c, encoding="unicode", method="html", with_tail=True)
-                       for c in el))
-    return f"<p>{inner.strip()}</p>"
 
 
 def _article_scope(container):

@@ -18,6 +18,7 @@ from typing import Callable, Iterable
 from lxml import etree
 from lxml import html as lxml_html
 
+from normalize.page.body import _MORE
 from normalize.text import html_to_text
 
 _TOKEN = re.compile(r"\w+")
@@ -101,8 +102,17 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
     """Pick the article text; see the module docstring for the evidence used.
 
     ``chrome_text`` gives the text of the boxes our search dropped as page furniture (asked
-    for only when trafilatura's text is much longer than ours).
+    for only when trafilatura's text is much longer than ours). Whichever text wins loses its
+    reader prompts and furniture lines (:func:`_without_furniture`).
     """
+    choice = _choose(ours, engine, declared, chrome_text)
+    if choice.candidate is None:
+        return choice
+    return Choice(_without_furniture(choice.candidate), choice.reason)
+
+
+def _choose(ours: Candidate | None, engine: Candidate | None, declared: Candidate | None,
+            chrome_text: Callable[[], str] | None) -> Choice:
     present = [c for c in (ours, engine, declared) if c is not None and c.text.strip()]
     if not present:
         return Choice(None, "no candidate has text")
@@ -190,6 +200,119 @@ def choose_body(ours: Candidate | None, engine: Candidate | None,
                                f"(F1 {agreement:.2f})")
     # Texts that differ: trafilatura is right more often (development corpus: 72 pages).
     return Choice(engine, f"candidates differ (F1 {agreement:.2f}); trafilatura kept")
+
+
+#: A line that sends the reader to another article ("Read also: <headline>", "Lea también:
+#: ...", "Lesen Sie auch: ..."), placed between paragraphs by the CMS: the label, a colon,
+#: the other article's headline. Labels that name nothing but reading are enough alone; a
+#: bare "Lea:", "Mire:", "Watch:" or "Related:" also needs the headline to be a link, as does
+#: a line of tags ("Tags: <a>Ferries</a>, <a>Harbour</a>").
+_PROMPT = re.compile(
+    r"\W*(?:(?P<strong>(?:also |read |see )?(?:read|see) (?:also|more|next)|also read|"
+    r"related (?:article|story|stories|coverage|content)|more on this(?: story)?|"
+    r"(?:lea|lee|vea|mire) (?:también|además|más)|(?:también )?te puede interesar|"
+    r"noticia relacionada|(?:à )?lire (?:aussi|également|encore)|voir aussi|"
+    r"lesen sie (?:auch|mehr|hier)|auch interessant|siehe auch|mehr zum thema|"
+    r"leggi (?:anche|pure)|guarda anche|leia (?:também|mais)|veja também|saiba mais|"
+    r"czytaj (?:też|także|również|więcej)|zobacz (?:też|także|również)|lees ook)|"
+    r"(?P<weak>lea|lee|mire|vea|veja|watch|related|recommended|more|leggi|lire|czytaj|zobacz|"
+    r"tags?|topics|schlagw(?:ö|oe)rter|schlagworte|themen|etiquetas|temas|mots-clés|tematy))"
+    r"\s*[:：»›>–—-]+\s*(?P<rest>\S.*)",
+    re.I | re.S,
+)
+#: A line of the page's furniture left between the paragraphs: a share or comment button's
+#: label, a comment count, a bare "Tags:", a sign-up or follow line, a paywall's call to
+#: subscribe for the rest of the story.
+_FURNITURE_LINE = re.compile(
+    r"\W*(?:share(?: this(?: article| story| post| page)?| on \w+)?|teilen|compartir|partager|"
+    r"condividi|compartilhar|(?:\d+ )?(?:comments?|kommentare?|comentarios?|commentaires?|"
+    r"commenti)(?: ?\(\d+\))?|(?:add|leave|post|write) a (?:comment|reply)|"
+    r"(?:no|keine|sin) (?:comments?|kommentare|comentarios)(?: yet)?|comments are closed|"
+    r"kommentare (?:geschlossen|insgesamt:?\s*\d*)|"
+    r"(?:tags?|schlagwörter|schlagworte|etiquetas|mots-clés|tematy|temi)\s*:?|"
+    r"(?:zum )?newsletter (?:anmelden|abonnieren)|(?:sign up|subscribe) (?:for|to) "
+    r"(?:our|the) [^.!?]{0,40}newsletters?|"
+    r"follow (?:us|[^.!?]{1,40}) on (?:twitter|facebook|instagram|x|linkedin)[^.!?]{0,80}|"
+    r"[^.!?]{0,80}\b(?:subscribe|subscribers?|abonnieren|suscr[íi]bete)\b[^.!?]{0,80}"
+    r"(?:full story|rest of (?:the|this) (?:story|article)|read (?:the )?full|weiterlesen|"
+    r"already a subscriber|log in)[^.!?]{0,80}|"
+    r"[^.!?]{0,40}(?:full story|rest of (?:the|this) (?:story|article))[^.!?]{0,40}"
+    r"\bsubscribe\b[^.!?]{0,60})\W*",
+    re.I,
+)
+#: The longest line of furniture (characters).
+_FURNITURE_CHARS = 200
+#: The longest headline a prompt names (characters).
+_PROMPT_CHARS = 200
+_FURNITURE_WORD = re.compile(r"share|teilen|compart|partager|condividi|comment|kommentar|"
+                            r"tag|schlagw|etiquetas|mots-clés|tematy|temi|newsletter|follow|"
+                            r"subscri|abonn|suscr", re.I)
+_LAST_HEADING = re.compile(r"</h[2-6]>\s*$", re.I)
+_PROMPT_TAGS = {"p", "div", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em"}
+
+
+def _without_furniture(chosen: Candidate) -> Candidate:
+    """``chosen`` without its top-level blocks that are reader prompts (:data:`_PROMPT`) or
+    lines of furniture (:data:`_FURNITURE_LINE`), and without a tail of other articles after
+    a line announcing them (:func:`_before_teasers`) or a last heading; itself when nothing
+    goes, or when everything would."""
+    check = bool(_PROMPT.search(chosen.text) or _FURNITURE_WORD.search(chosen.text))
+    if not check and not _LAST_HEADING.search(chosen.html) and not any(
+            _MORE.fullmatch(line.strip()) for line in chosen.text.split("\n")[1:]):
+        return chosen  # nothing to look for: the text is not parsed again
+    blocks = _top_blocks(chosen.html)
+    if blocks is None:
+        return chosen
+
+    def furniture(block) -> bool:
+        if not check or block.tag not in _PROMPT_TAGS:
+            return False
+        text = " ".join(block.text_content().split())
+        if len(text) <= _FURNITURE_CHARS and _FURNITURE_LINE.fullmatch(text):
+            return True
+        match = _PROMPT.fullmatch(text)
+        if match is None or len(match.group("rest")) > _PROMPT_CHARS:
+            return False
+        if match.group("strong"):
+            return True
+        linked = sum(len(" ".join(a.text_content().split())) for a in block.iter("a"))
+        return linked >= 0.5 * len(match.group("rest"))
+
+    kept = _before_teasers([b for b in blocks if not furniture(b)])
+    # A heading with no text after it introduces what the extraction left out (teasers).
+    while kept and kept[-1].tag in ("h2", "h3", "h4", "h5", "h6"):
+        kept.pop()
+    if not kept or len(kept) == len(blocks):
+        return chosen
+    cut = _from_blocks(chosen.name, kept, chosen.link_share)
+    return Candidate(cut.name, cut.html, cut.text, cut.link_share, chosen.standfirst)
+
+
+def _before_teasers(blocks: list) -> list:
+    """The blocks before a line that announces other articles (``normalize.page.body._MORE``:
+    "Related stories", "Lesen Sie auch die folgenden Beiträge") when no paragraph of prose
+    follows it, and what follows is short beside the text: a tail of linked headlines and
+    one-line summaries, not a wiki's references. (Our own search cuts its blocks the same
+    way; a "Read also" box inside the text has the article's prose after it.)
+    """
+    for i, block in enumerate(blocks):
+        if i and _MORE.fullmatch(" ".join(block.text_content().split())):
+            tail, before = blocks[i + 1:], blocks[:i]
+            if not any(_is_prose_block(b) for b in tail) and _chars(tail) < 0.5 * _chars(before):
+                return before
+    return blocks
+
+
+def _chars(blocks: list) -> int:
+    return sum(len(b.text_content().strip()) for b in blocks)
+
+
+def _is_prose_block(block) -> bool:
+    """Whether ``block`` is a paragraph of prose (not a headline, a summary line or links)."""
+    text = " ".join(block.text_content().split())
+    linked = sum(len(a.text_content()) for a in block.iter("a"))
+    return block.tag in ("p", "div", "blockquote") and len(text) >= _PROSE_CHARS \
+        and linked < 0.3 * len(text)
 
 
 #: Linked headings after the text that make a run of teasers ("Other columns": a linked
