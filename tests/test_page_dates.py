@@ -299,3 +299,43 @@ def test_central_european_summer_time_follows_the_eu_rule() -> None:
     assert _central_european_offset(datetime(2024, 10, 27, 0, 59, tzinfo=timezone.utc)) \
         == 2 * hour
     assert _central_european_offset(datetime(2024, 10, 27, 1, tzinfo=timezone.utc)) == hour
+
+
+def test_a_json_ld_block_with_a_stray_closing_brace_is_still_read() -> None:
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+            '"Haushalt beschlossen", "datePublished": "2023-11-02T16:30:00+01:00"}\n}</script>')
+    assert _published(head) == datetime(2023, 11, 2, 15, 30, tzinfo=timezone.utc)
+
+
+def test_a_date_printed_year_first_is_read() -> None:
+    from normalize.page.dates import _parse_text_date
+
+    for text in ("2023年11月2日", "2023年11月02日 16:30", "2023년 11월 2일", "2023/11/02",
+                 "2023. 11. 2."):
+        assert _parse_text_date(text).date() == date(2023, 11, 2), text
+    assert _parse_text_date("2023年11月02日 16:30").hour == 16
+    assert _parse_text_date("v2.2023.11.02") is None
+
+
+def test_the_sites_header_date_beside_its_logo_is_the_days_not_the_articles() -> None:
+    html = ("<html><head><title>Haushalt beschlossen</title></head><body><header><img "
+            "src='logo.png'><span class='date'>Fri, 3 Nov 2023</span></header><div "
+            "class='main'><div class='lead'><h2>Haushalt beschlossen</h2><p>Gemeindebote<br>2 "
+            "Nov 2023, 16:30</p></div><div class='text'>" + _TEXT + "</div></div></body></html>")
+    record = page.parse(html.encode(), url="https://gemeinde.example/haushalt")[0]
+    assert record.published.date() == date(2023, 11, 2)
+
+
+def test_the_meta_line_under_the_headline_in_a_box_named_like_chrome_dates_it() -> None:
+    html = ("<html><head><title>Haushalt beschlossen</title></head><body><article><h1>Haushalt "
+            "beschlossen</h1><ul class='nav meta'><li><a href='/day/2023-11-02'>2 Nov 2023 "
+            "16:30</a></li><li>1479</li></ul>" + _TEXT + "</article></body></html>")
+    record = page.parse(html.encode(), url="https://gemeinde.example/haushalt")[0]
+    assert record.published.date() == date(2023, 11, 2)
+
+
+def test_a_date_before_the_web_near_the_headline_is_no_publication_date() -> None:
+    from normalize.page.dates import _printed_date
+
+    assert _printed_date("Geboren am 28. Januar 1975") is None
+    assert _printed_date("2. November 2023") == datetime(2023, 11, 2, tzinfo=timezone.utc)

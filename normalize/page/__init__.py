@@ -123,6 +123,9 @@ def parse(
     # Before the chrome goes: a page's meta line often sits in a box named like chrome.
     labelled = _labelled_date([root]) if fields.published is None else None
     page_times = _page_times(root) if fields.published is None else []
+    # The meta line under the headline, too, may sit in a box named like chrome ("nav meta").
+    headline_line = (_date_by_headline(root, None, ("following",), fields.title)
+                     if fields.published is None else None)
     dropped = _drop_chrome(root)
     _wrap_loose_text(root)
     if body_hint is None:
@@ -140,8 +143,9 @@ def parse(
         # A meta tag's generic date (fields.dated) is the page's build or edit as often as its
         # publication: it beats a date printed somewhere outside the article, not one inside.
         marked = _find_date(root, scope, beyond_scope=fields.dated is None, page_times=page_times)
-        printed = (labelled or shown_date or marked or _date_by_headline(root, scope)
-                   or _leading_date(blocks))
+        printed = (labelled or shown_date or marked
+                   or _date_by_headline(root, scope, title=fields.title) or _leading_date(blocks)
+                   or (headline_line if fields.dated is None else None))
         fields.offer(published=_same_day_instant(printed, fields.dated, marked) or fields.dated)
     # The standfirst opens the text (readers print it so); the blocks stay the text's own,
     # which the picture and byline searches below read.

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from lxml import etree
 
 from normalize.months import MONTHS
-from normalize.text import _iso_datetime, parse_date
+from normalize.text import _iso_datetime, clean_text, parse_date
 from normalize.page.dom import (_BLOCK_CHILD, _first, _first_element, _is_element, _names, _text,
                                 _xpath)
 from normalize.page.titles import _is_logo
@@ -24,6 +24,10 @@ _MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s
 # a two-digit year and a time, not 1912.
 # "4. 2. 2022": German pages may space the parts.
 _NUMERIC = re.compile(r"\b(\d{1,2})[./] ?(\d{1,2})[./] ?(\d{4})(?![:h]\d{2})" + _TIME)
+# "2020年07月12日", "2020년 7월 12일", "2020/07/12", "2020. 7. 12.": the year first, as CJK
+# pages (and Hungarian, Lithuanian) print it; the month always comes before the day.
+_YEAR_FIRST = re.compile(r"(?<![\d.])(\d{4})(?:\s*[年년]\s*|[./] ?)(\d{1,2})(?:\s*[月월]\s*|[./] ?)"
+                         r"(\d{1,2})(?![\d/])(?:\s*[日일])?" + _TIME)
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
@@ -52,7 +56,8 @@ def _parse_text_date(text: str) -> datetime | None:
     iso = _ISO_DATE.search(text)
     if iso:
         return parse_date(iso.group(0).replace(" ", "T"))
-    for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy"), (_NUMERIC, "num")):
+    for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy"), (_NUMERIC, "num"),
+                           (_YEAR_FIRST, "ymd")):
         match = pattern.search(text)
         if not match:
             continue
@@ -60,8 +65,10 @@ def _parse_text_date(text: str) -> datetime | None:
             day, month, year = match.group(1), MONTHS.get(match.group(2).lower()), match.group(3)
         elif order == "mdy":
             month, day, year = MONTHS.get(match.group(1).lower()), match.group(2), match.group(3)
-        else:
+        elif order == "num":
             day, month, year = match.group(1), int(match.group(2)), match.group(3)
+        else:
+            year, month, day = match.group(1), match.group(2), match.group(3)
         hour, minute = match.group(4), match.group(5)
         try:
             return datetime(int(year), int(month or 0), int(day), int(hour or 0),
@@ -83,9 +90,19 @@ _UPDATED_LABEL = re.compile(
     r"päivitetty|uppdaterad|oppdatert|opdateret)\b", re.I)
 
 
+#: No web page was published before this year: an older printed date near the headline is a
+#: birth date or a date in the story (htmldate has the same floor).
+_FIRST_YEAR = 1995
+
+
 def _printed_date(text: str) -> datetime | None:
     """The publication date a short printed line gives: the one after a publication label,
     else its date unless the line labels it as an update ("Updated June 13, 2019")."""
+    found = _printed_any_date(text)
+    return found if found is None or found.year >= _FIRST_YEAR else None
+
+
+def _printed_any_date(text: str) -> datetime | None:
     label = _PUBLISHED_LABEL.search(text)
     if label:
         found = _parse_text_date(text[label.end():label.end() + 60])
@@ -172,6 +189,17 @@ def _in_dated_list(time) -> bool:
     return len(dated) >= 2
 
 
+def _in_site_header(el, scope) -> bool:
+    """Whether ``el`` sits in the site's own header outside the article: a ``<header>`` (or
+    ``role=banner``) box without a headline, where pages print the day's date beside the logo."""
+    for a in el.iterancestors():
+        if a is scope or a.tag == "article":
+            return False
+        if (a.tag == "header" or a.get("role") == "banner") and a.find(".//h1") is None:
+            return True
+    return False
+
+
 def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
                ) -> datetime | None:
     """The publication date shown on the page: a ``<time>``, else a dated element's text;
@@ -197,7 +225,7 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
             if not _is_element(el) or el.tag in ("html", "body", "article", "main"):
                 continue
             names = _names(el)
-            if any(w in names for w in _DATE_CLASSES):
+            if any(w in names for w in _DATE_CLASSES) and not _in_site_header(el, scope):
                 text = _text(el)
                 if len(text) <= 80:
                     found = _printed_date(text)
@@ -211,26 +239,35 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
 _META_LINE_CHARS = 80
 
 
-def _date_by_headline(root, scope) -> datetime | None:
+def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preceding"),
+                      title: str | None = None) -> datetime | None:
     """The date of the short lines just after (else just before) the page's first ``<h1>``,
-    up to the first line of prose: where pages print the meta line with no markup naming it."""
+    up to the first line of prose: where pages print the meta line with no markup naming it.
+    A page without an ``<h1>`` has its headline in the ``<h2>`` or ``<h3>`` that reads
+    ``title``. ``axes=("following",)`` reads only the lines after it (on the page before the chrome goes,
+    whose header lines before the headline still carry the day's date)."""
     # The article's own <h1>, else the page's (the site's logo set as an <h1> heads the page's
     # header, beside the day's date).
     headline = _first_element(h for area in (scope, root) if area is not None
                               for h in area.iter("h1") if not _is_logo(h, _text(h), []))
+    if headline is None and title:
+        # A page without an <h1> sets its headline in a lower heading.
+        headline = _first_element(h for h in root.iter("h2", "h3") if _text(h) == title)
     if headline is None:
         return None
     # A headline inside the article has its meta line there too; the lines before the
     # article are the page's header (its date is the day's, not the article's).
     inside = scope is not None and any(a is scope for a in headline.iterancestors())
-    for axis in ("following", "preceding"):
+    for axis in axes:
         near = _xpath(f"{axis}::*[position() <= 12]")(headline)
         for el in (near if axis == "following" else reversed(near)):
             if inside and axis == "preceding" and not any(a is scope for a in el.iterancestors()):
                 break
-            if el.tag in ("script", "style") or _xpath(_BLOCK_CHILD)(el):
+            if el.tag in ("script", "style") or _xpath(_BLOCK_CHILD)(el) \
+                    or any("comment" in _names(a) for a in (el, *el.iterancestors())):
                 continue
-            text = _text(el)
+            # Parts set apart by markup alone ("News24<br>13 Jan 2020") stay apart.
+            text = clean_text(" ".join(el.itertext()))
             if len(text) > _META_LINE_CHARS:
                 break
             found = _printed_date(text) if text else None
