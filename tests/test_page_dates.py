@@ -339,3 +339,48 @@ def test_a_date_before_the_web_near_the_headline_is_no_publication_date() -> Non
 
     assert _printed_date("Geboren am 28. Januar 1975") is None
     assert _printed_date("2. November 2023") == datetime(2023, 11, 2, tzinfo=timezone.utc)
+
+
+def test_the_meta_line_after_the_standfirst_and_many_wrappers_dates_the_article() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _date_by_headline
+
+    lead = ("<p class='headline__lead'>Der Gemeinderat hat den Haushalt beschlossen, die "
+            "Opposition stimmte dagegen und kritisierte die neue Verschuldung.</p>")
+    meta = ("".join(f"<div class='w{i}'><span></span>" for i in range(10))
+            + "<span>Anna Muster</span><span>2. November 2023</span>" + "</div>" * 10)
+    root = html.fromstring("<div><article><h1>Haushalt beschlossen</h1>" + lead + meta
+                           + _TEXT + "</article></div>")
+    assert _date_by_headline(root, root.find(".//article")) \
+        == datetime(2023, 11, 2, tzinfo=timezone.utc)
+
+
+def test_a_teasers_time_does_not_date_the_article() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _find_date
+
+    teaser = ("<div class='teaser'><h3><a href='/andere'>Schulbau beginnt</a></h3><time "
+              "datetime='2023-10-05T08:00:00Z'>05.10.2023</time></div>")
+    nested = ("<article><h3><a href='/andere'>Schulbau beginnt</a></h3><time "
+              "datetime='2023-10-05T08:00:00Z'>05.10.2023</time></article>")
+    for other in (teaser, nested):
+        root = html.fromstring("<div><article><h1>Haushalt beschlossen</h1>" + other
+                               + "<p class='date'>2. November 2023</p>" + _TEXT
+                               + "</article></div>")
+        assert _find_date(root, root.find("article")) \
+            == datetime(2023, 11, 2, tzinfo=timezone.utc)
+
+
+def test_the_day_in_the_url_stands_in_when_the_page_shows_none() -> None:
+    from normalize.page.dates import url_date
+
+    html = ("<html><head><title>Haushalt beschlossen</title></head><body><article><h1>Haushalt "
+            "beschlossen</h1>" + _TEXT + "</article></body></html>")
+    record = page.parse(html.encode(), url="https://gemeinde.example/2023/11/02/haushalt")[0]
+    assert record.published == datetime(2023, 11, 2, tzinfo=timezone.utc)
+    assert url_date("https://x.example/news/20231102/haushalt").day == 2
+    assert url_date("https://x.example/a/2023-11-02-1.3874341").day == 2
+    assert url_date("https://x.example/a/120231102120908039/b") is None
+    assert url_date("https://x.example/a/2023/13/02/b") is None

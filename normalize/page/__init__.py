@@ -57,7 +57,7 @@ from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import (_META_IMAGE, _Fields, _read_json_ld, _read_meta,
                                        _read_meta_fields, _read_microdata)
 from normalize.page.dates import (_calendar_day, _date_by_headline, _find_date, _labelled_date,
-                                  _leading_date, _page_times, _same_day_instant)
+                                  _leading_date, _page_times, _same_day_instant, url_date)
 from normalize.page.titles import (_site_names, _title_from_body, find_title, page_host,
                                    shared_site_names, site_names_by_host, title_tag)
 from normalize.page.visible import _find_byline, _split_preamble
@@ -174,7 +174,7 @@ def parse(
         return pristine[0]
 
     if fields.published is None:
-        fields.offer(published=page_date(untouched()))
+        fields.offer(published=url_date(canonical or url) or page_date(untouched()))
     kind = page_kind(choice, fields.declared, fields.free, STATUS_NOT_ARTICLE, fields.title,
                      link_texts)
     if not kind.keep_body:  # a front's "text" is its headlines: never a body

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -13,6 +14,7 @@ from normalize.months import MONTHS
 from normalize.text import _iso_datetime, clean_text, parse_date
 from normalize.page.dom import (_BLOCK_CHILD, _first, _first_element, _is_element, _names, _text,
                                 _xpath)
+from normalize.page.body import _is_standfirst
 from normalize.page.titles import _is_logo
 
 _MONTH = r"([^\W\d_]{3,10})\.?"
@@ -189,6 +191,24 @@ def _in_dated_list(time) -> bool:
     return len(dated) >= 2
 
 
+def _in_teaser(el, scope) -> bool:
+    """Whether ``el`` sits in a teaser of another article below ``scope``: a box named
+    ``teaser``, or an ``<article>`` inside another (or inside the article's scope) whose
+    heading links elsewhere. Its date is that article's."""
+    for a in el.iterancestors():
+        if a is scope:
+            return False
+        if "teaser" in _names(a):
+            return True
+        if a.tag == "article" and _xpath(_LINKED_HEADING)(a) and any(
+                b.tag == "article" or b is scope for b in a.iterancestors()):
+            return True
+    return False
+
+
+_LINKED_HEADING = ".//h2//a[@href]|.//h3//a[@href]|.//h4//a[@href]|.//a[@href][.//h2|.//h3|.//h4]"
+
+
 def _in_site_header(el, scope) -> bool:
     """Whether ``el`` sits in the site's own header outside the article: a ``<header>`` (or
     ``role=banner``) box without a headline, where pages print the day's date beside the logo."""
@@ -214,7 +234,7 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
         if area is scope:
             times += [t for t, ancestors in page_times
                       if t not in times and any(a is scope for a in ancestors)]
-        times = [t for t in times if not _in_dated_list(t)]
+        times = [t for t in times if not _in_dated_list(t) and not _in_teaser(t, scope)]
         preferred = [t for t in times if t.get("pubdate") is not None
                      or "publish" in _names(t) or "datePublished" in (t.get("itemprop") or "")]
         found = _first(_parse_declared_date(t.get("datetime")) for t in preferred + times)
@@ -225,7 +245,8 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
             if not _is_element(el) or el.tag in ("html", "body", "article", "main"):
                 continue
             names = _names(el)
-            if any(w in names for w in _DATE_CLASSES) and not _in_site_header(el, scope):
+            if any(w in names for w in _DATE_CLASSES) and not _in_site_header(el, scope) \
+                    and not _in_teaser(el, scope):
                 text = _text(el)
                 if len(text) <= 80:
                     found = _printed_date(text)
@@ -237,6 +258,8 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
 #: A line around the headline this short is its meta line ("Par X | 30 septembre 2018",
 #: "1. Februar 2022 , Daniel Dillenburg"), not a sentence of the text.
 _META_LINE_CHARS = 80
+#: The lines around the headline read for its meta line.
+_META_LINES = 12
 
 
 def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preceding"),
@@ -244,8 +267,9 @@ def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preced
     """The date of the short lines just after (else just before) the page's first ``<h1>``,
     up to the first line of prose: where pages print the meta line with no markup naming it.
     A page without an ``<h1>`` has its headline in the ``<h2>`` or ``<h3>`` that reads
-    ``title``. ``axes=("following",)`` reads only the lines after it (on the page before the chrome goes,
-    whose header lines before the headline still carry the day's date)."""
+    ``title``. The standfirst printed under the headline is passed over. ``axes=("following",)``
+    reads only the lines after it (on the page before the chrome goes, whose header lines
+    before the headline still carry the day's date)."""
     # The article's own <h1>, else the page's (the site's logo set as an <h1> heads the page's
     # header, beside the day's date).
     headline = _first_element(h for area in (scope, root) if area is not None
@@ -259,16 +283,28 @@ def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preced
     # article are the page's header (its date is the day's, not the article's).
     inside = scope is not None and any(a is scope for a in headline.iterancestors())
     for axis in axes:
-        near = _xpath(f"{axis}::*[position() <= 12]")(headline)
+        # Wrappers around the meta line's parts fill the nearest elements: the window counts
+        # the lines read, not the boxes passed.
+        near = _xpath(f"{axis}::*[position() <= {4 * _META_LINES}]")(headline)
+        lines, standfirst = 0, None
         for el in (near if axis == "following" else reversed(near)):
             if inside and axis == "preceding" and not any(a is scope for a in el.iterancestors()):
                 break
             if el.tag in ("script", "style") or _xpath(_BLOCK_CHILD)(el) \
-                    or any("comment" in _names(a) for a in (el, *el.iterancestors())):
+                    or any("comment" in _names(a) for a in (el, *el.iterancestors())) \
+                    or (standfirst is not None and standfirst in el.iterancestors()):
                 continue
             # Parts set apart by markup alone ("News24<br>13 Jan 2020") stay apart.
             text = clean_text(" ".join(el.itertext()))
             if len(text) > _META_LINE_CHARS:
+                # The standfirst under the headline comes before the meta line on many pages.
+                if axis == "following" and standfirst is None and lines <= 2 \
+                        and _is_standfirst(el, title):
+                    standfirst = el
+                    continue
+                break
+            lines += bool(text)
+            if lines > _META_LINES:
                 break
             found = _printed_date(text) if text else None
             if found:
@@ -318,3 +354,25 @@ def _calendar_day(published: datetime | None, language: str | None) -> datetime 
     if local.hour != 0:
         return published
     return datetime(local.year, local.month, local.day, tzinfo=timezone.utc)
+
+
+# "/2020/02/17/", "/20200413/", "-2020-06-03-": the day a CMS files the article under.
+_URL_DATE = re.compile(r"(?<![\d.])((?:199|20\d)\d)([/_-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])"
+                       r"(?![\d.])")
+
+
+def url_date(url: str | None) -> datetime | None:
+    """The calendar day in the path of ``url`` (a year, month and day, in that order), as UTC
+    midnight, or ``None``: the day the site filed the article under, its local publication day
+    (a last resort: the page's own dates give the instant)."""
+    if not url:
+        return None
+    path = urlsplit(url).path
+    match = _URL_DATE.search(path)
+    if not match:
+        return None
+    year, _, month, day = match.groups()
+    try:
+        return datetime(int(year), int(month), int(day), tzinfo=timezone.utc)
+    except ValueError:
+        return None
