@@ -384,3 +384,15 @@ def test_the_day_in_the_url_stands_in_when_the_page_shows_none() -> None:
     assert url_date("https://x.example/a/2023-11-02-1.3874341").day == 2
     assert url_date("https://x.example/a/120231102120908039/b") is None
     assert url_date("https://x.example/a/2023/13/02/b") is None
+
+
+def test_dates_printed_in_more_languages_are_read() -> None:
+    from normalize.page.dates import _parse_text_date
+
+    for text in ("2 ноября 2023 14:02", "2 листопада 2023", "الإثنين، 2 نوفمبر 2023 09:23 ص",
+                 "Kamis, 2 November 2023", "2 Kasım 2023", "2 listopada 2023",
+                 "2 noiembrie 2023", "2. listopadu 2023", "2 Νοεμβρίου 2023",
+                 "Thu 2nd November 2023"):
+        found = _parse_text_date(text)
+        assert found is not None and found.date().month == 11, text
+    assert _parse_text_date("1 декабря 2023 14:02").day == 1

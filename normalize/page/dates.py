@@ -10,17 +10,17 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from normalize.months import MONTHS
+from normalize.months import PAGE_MONTHS
 from normalize.text import _iso_datetime, clean_text, parse_date
 from normalize.page.dom import (_BLOCK_CHILD, _first, _first_element, _is_element, _names, _text,
                                 _xpath)
 from normalize.page.body import _is_standfirst
 from normalize.page.titles import _is_logo
 
-_MONTH = r"([^\W\d_]{3,10})\.?"
+_MONTH = r"([^\W\d_]{3,12})\.?"
 _TIME = r"(?:\D{0,8}?(\d{1,2})[:h.](\d{2}))?"
 _DAY_MONTH_YEAR = re.compile(
-    r"\b(\d{1,2})\.?(?:\s+de)?\s+" + _MONTH + r"(?:\s+de)?,?\s+(\d{4})" + _TIME)
+    r"\b(\d{1,2})(?:\.|st|nd|rd|th)?(?:\s+de)?\s+" + _MONTH + r"(?:\s+de)?,?\s+(\d{4})" + _TIME)
 _MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME)
 # "28.09.19" printed in one span and "12:44" in the next read as one text: "28.09.1912:44" is
 # a two-digit year and a time, not 1912.
@@ -64,9 +64,11 @@ def _parse_text_date(text: str) -> datetime | None:
         if not match:
             continue
         if order == "dmy":
-            day, month, year = match.group(1), MONTHS.get(match.group(2).lower()), match.group(3)
+            day, month, year = (match.group(1), PAGE_MONTHS.get(match.group(2).lower()),
+                                match.group(3))
         elif order == "mdy":
-            month, day, year = MONTHS.get(match.group(1).lower()), match.group(2), match.group(3)
+            month, day, year = (PAGE_MONTHS.get(match.group(1).lower()), match.group(2),
+                                match.group(3))
         elif order == "num":
             day, month, year = match.group(1), int(match.group(2)), match.group(3)
         else:
