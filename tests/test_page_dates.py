@@ -396,3 +396,18 @@ def test_dates_printed_in_more_languages_are_read() -> None:
         found = _parse_text_date(text)
         assert found is not None and found.date().month == 11, text
     assert _parse_text_date("1 декабря 2023 14:02").day == 1
+
+
+def test_a_meta_line_that_gives_only_its_update_gives_that_day() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _date_by_headline
+
+    root = html.fromstring("<div><article><h1>Haushalt beschlossen</h1><p>PTI</p><span>"
+                           "Updated: March 16, 2020, 5:01 PM IST</span>" + _TEXT
+                           + "</article></div>")
+    assert _date_by_headline(root, root.find(".//article")).date() == date(2020, 3, 16)
+    root = html.fromstring("<div><article><h1>Haushalt beschlossen</h1><span>Updated: March "
+                           "16, 2020</span><span>Published: March 12, 2020</span>" + _TEXT
+                           + "</article></div>")
+    assert _date_by_headline(root, root.find(".//article")).date() == date(2020, 3, 12)

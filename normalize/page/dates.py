@@ -269,7 +269,8 @@ def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preced
     """The date of the short lines just after (else just before) the page's first ``<h1>``,
     up to the first line of prose: where pages print the meta line with no markup naming it.
     A page without an ``<h1>`` has its headline in the ``<h2>`` or ``<h3>`` that reads
-    ``title``. The standfirst printed under the headline is passed over. ``axes=("following",)``
+    ``title``. The standfirst printed under the headline is passed over. A meta line that
+    gives only its last update gives that day when no line gives another. ``axes=("following",)``
     reads only the lines after it (on the page before the chrome goes, whose header lines
     before the headline still carry the day's date)."""
     # The article's own <h1>, else the page's (the site's logo set as an <h1> heads the page's
@@ -284,6 +285,7 @@ def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preced
     # A headline inside the article has its meta line there too; the lines before the
     # article are the page's header (its date is the day's, not the article's).
     inside = scope is not None and any(a is scope for a in headline.iterancestors())
+    updated = None
     for axis in axes:
         # Wrappers around the meta line's parts fill the nearest elements: the window counts
         # the lines read, not the boxes passed.
@@ -311,7 +313,11 @@ def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preced
             found = _printed_date(text) if text else None
             if found:
                 return found
-    return None
+            if text and updated is None and _UPDATED_LABEL.search(text):
+                updated = _printed_any_date(text[_UPDATED_LABEL.search(text).end():])
+    # A meta line that gives only its last update ("Updated: Jan 23, 2020") gives the day
+    # the article was last seen new: nearer than any other date on the page.
+    return updated if updated is None or updated.year >= _FIRST_YEAR else None
 
 
 def _same_day_instant(chosen: datetime | None, *others: datetime | None) -> datetime | None:
