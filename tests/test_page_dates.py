@@ -411,3 +411,31 @@ def test_a_meta_line_that_gives_only_its_update_gives_that_day() -> None:
                            "16, 2020</span><span>Published: March 12, 2020</span>" + _TEXT
                            + "</article></div>")
     assert _date_by_headline(root, root.find(".//article")).date() == date(2020, 3, 12)
+
+
+def test_a_two_digit_year_in_a_meta_line_is_read_day_first() -> None:
+    from normalize.page.dates import _parse_text_date
+
+    assert _parse_text_date("Von Anna Muster | 19.10.19, 08:16 Uhr") \
+        == datetime(2019, 10, 19, 8, 16, tzinfo=timezone.utc)
+    assert _parse_text_date("31/10/23").date() == date(2023, 10, 31)
+    assert _parse_text_date("28.09.1912:44") is None
+    assert _parse_text_date("v1.2.3.4") is None
+
+
+def test_publication_labels_in_more_languages() -> None:
+    from normalize.page.dates import _printed_date
+
+    assert _printed_date("Обновлено 3 ноября 2023 Опубликовано 2 ноября 2023").day == 2
+    assert _printed_date("Diperbarui 3 November 2023") is None
+    assert _printed_date("Opublikowano: 2 listopada 2023").day == 2
+
+
+def test_a_box_that_shows_the_clock_gives_no_publication_date() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _find_date
+
+    root = html.fromstring("<div><div class='current-time'>Aktuelles Datum und Uhrzeit: "
+                           "11/02/20, 07:22 pm</div><p class='date'>2. November 2023</p></div>")
+    assert _find_date(root, None) == datetime(2023, 11, 2, tzinfo=timezone.utc)

@@ -30,6 +30,8 @@ _NUMERIC = re.compile(r"\b(\d{1,2})[./] ?(\d{1,2})[./] ?(\d{4})(?![:h]\d{2})" + 
 # pages (and Hungarian, Lithuanian) print it; the month always comes before the day.
 _YEAR_FIRST = re.compile(r"(?<![\d.])(\d{4})(?:\s*[年년]\s*|[./] ?)(\d{1,2})(?:\s*[月월]\s*|[./] ?)"
                          r"(\d{1,2})(?![\d/])(?:\s*[日일])?" + _TIME)
+# "19.10.19, 08:16 Uhr", "31.10.23": a two-digit year, day first as with four digits.
+_NUMERIC_SHORT = re.compile(r"(?<![\d./])(\d{1,2})[./](\d{1,2})[./](\d{2})(?![\d./])" + _TIME)
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
@@ -59,7 +61,7 @@ def _parse_text_date(text: str) -> datetime | None:
     if iso:
         return parse_date(iso.group(0).replace(" ", "T"))
     for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy"), (_NUMERIC, "num"),
-                           (_YEAR_FIRST, "ymd")):
+                           (_YEAR_FIRST, "ymd"), (_NUMERIC_SHORT, "num")):
         match = pattern.search(text)
         if not match:
             continue
@@ -71,6 +73,8 @@ def _parse_text_date(text: str) -> datetime | None:
                                 match.group(3))
         elif order == "num":
             day, month, year = match.group(1), int(match.group(2)), match.group(3)
+            if len(year) == 2:
+                year = 2000 + int(year)
         else:
             year, month, day = match.group(1), match.group(2), match.group(3)
         hour, minute = match.group(4), match.group(5)
@@ -85,13 +89,18 @@ def _parse_text_date(text: str) -> datetime | None:
 #: Words that label a printed date as the article's publication ("Erschienen am: 01.11.2023").
 _PUBLISHED_LABEL = re.compile(
     r"\b(?:first published|published|posted|created|erschienen|veröffentlicht|publiziert|"
-    r"erstellt|publié|publicad[oa]|pubblicat[oa]|publicerad|publisert|gepubliceerd|julkaistu)"
-    r"(?:\s+(?:on|am|le|el|em|il|op|den|på))?\s*:?\s*", re.I)
+    r"erstellt|publié|publicad[oa]|pubblicat[oa]|publicerad|publisert|gepubliceerd|julkaistu|"
+    r"geplaatst|udgivet|opublikowano|publikováno|publikované|publicat|objavljeno|megjelent|"
+    r"diterbitkan|dipublikasikan|yayınlanma(?: tarihi)?|yayın tarihi|опубликовано|"
+    r"опубліковано|публикувано|δημοσιεύθηκε|δημοσίευση|تاريخ النشر|نشر في)"
+    r"(?:\s+(?:on|am|le|el|em|il|op|den|på|dnia|dne))?\s*:?\s*", re.I)
 #: Words that label a printed date as the last edit ("Letzte Änderung: 31.10.2023").
 _UPDATED_LABEL = re.compile(
     r"\b(?:updated|last modified|modified|mis à jour|modifié|aktualisiert|geändert|"
     r"letzte änderung|actualizad[oa]|actualización|aggiornat[oa]|atualizad[oa]|bijgewerkt|"
-    r"päivitetty|uppdaterad|oppdatert|opdateret)\b", re.I)
+    r"päivitetty|uppdaterad|oppdatert|opdateret|laatste update|aktualizacja|zaktualizowano|"
+    r"aktualizováno|aktualizované|actualizat|ažurirano|frissítve|diperbarui|güncellenme|"
+    r"güncellendi|обновлено|оновлено|актуализирано|ενημερώθηκε|آخر تحديث|تم التحديث)\b", re.I)
 
 
 #: No web page was published before this year: an older printed date near the headline is a
@@ -168,6 +177,8 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 _DATE_CLASSES = ("date", "fecha", "datum", "data", "time", "publi", "posted")
+#: A dated box so named shows the clock (the day the page is read), not the article's day.
+_CLOCK_CLASSES = ("current", "today", "heute", "clock")
 
 
 def _page_times(root) -> list:
@@ -248,6 +259,7 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
                 continue
             names = _names(el)
             if any(w in names for w in _DATE_CLASSES) and not _in_site_header(el, scope) \
+                    and not any(w in names for w in _CLOCK_CLASSES) \
                     and not _in_teaser(el, scope):
                 text = _text(el)
                 if len(text) <= 80:
