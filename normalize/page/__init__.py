@@ -13,7 +13,8 @@ merges field by field: the first source that has a value wins. The exceptions:
   ``extra`` as ``("body", "trafilatura: ours is a part of trafilatura's longer text (...)")``;
 - a page without an article (a section front, a paywall stub, an empty body) gets the status
   ``not-article`` and a one-line ``status_reason``, and a front keeps no body;
-- dates and bylines no reader found come from htmldate and trafilatura's author reading;
+- dates and bylines no reader found come from the day in the URL's path, htmldate and
+  trafilatura's author reading;
 - the title is the printed ``<h1>`` when the declared title or the ``<title>`` agrees with it
   (:mod:`normalize.page.titles`, read before any chrome goes), and loses the site's name
   (``| Site``, ``- Site``, ``: Site``, ``Site // ...``), checked against the publisher,
