@@ -299,3 +299,143 @@ def test_central_european_summer_time_follows_the_eu_rule() -> None:
     assert _central_european_offset(datetime(2024, 10, 27, 0, 59, tzinfo=timezone.utc)) \
         == 2 * hour
     assert _central_european_offset(datetime(2024, 10, 27, 1, tzinfo=timezone.utc)) == hour
+
+
+def test_a_json_ld_block_with_a_stray_closing_brace_is_still_read() -> None:
+    head = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+            '"Haushalt beschlossen", "datePublished": "2023-11-02T16:30:00+01:00"}\n}</script>')
+    assert _published(head) == datetime(2023, 11, 2, 15, 30, tzinfo=timezone.utc)
+
+
+def test_a_date_printed_year_first_is_read() -> None:
+    from normalize.page.dates import _parse_text_date
+
+    for text in ("2023年11月2日", "2023年11月02日 16:30", "2023년 11월 2일", "2023/11/02",
+                 "2023. 11. 2."):
+        assert _parse_text_date(text).date() == date(2023, 11, 2), text
+    assert _parse_text_date("2023年11月02日 16:30").hour == 16
+    assert _parse_text_date("v2.2023.11.02") is None
+
+
+def test_the_sites_header_date_beside_its_logo_is_the_days_not_the_articles() -> None:
+    html = ("<html><head><title>Haushalt beschlossen</title></head><body><header><img "
+            "src='logo.png'><span class='date'>Fri, 3 Nov 2023</span></header><div "
+            "class='main'><div class='lead'><h2>Haushalt beschlossen</h2><p>Gemeindebote<br>2 "
+            "Nov 2023, 16:30</p></div><div class='text'>" + _TEXT + "</div></div></body></html>")
+    record = page.parse(html.encode(), url="https://gemeinde.example/haushalt")[0]
+    assert record.published.date() == date(2023, 11, 2)
+
+
+def test_the_meta_line_under_the_headline_in_a_box_named_like_chrome_dates_it() -> None:
+    html = ("<html><head><title>Haushalt beschlossen</title></head><body><article><h1>Haushalt "
+            "beschlossen</h1><ul class='nav meta'><li><a href='/day/2023-11-02'>2 Nov 2023 "
+            "16:30</a></li><li>1479</li></ul>" + _TEXT + "</article></body></html>")
+    record = page.parse(html.encode(), url="https://gemeinde.example/haushalt")[0]
+    assert record.published.date() == date(2023, 11, 2)
+
+
+def test_a_date_before_the_web_near_the_headline_is_no_publication_date() -> None:
+    from normalize.page.dates import _printed_date
+
+    assert _printed_date("Geboren am 28. Januar 1975") is None
+    assert _printed_date("2. November 2023") == datetime(2023, 11, 2, tzinfo=timezone.utc)
+
+
+def test_the_meta_line_after_the_standfirst_and_many_wrappers_dates_the_article() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _date_by_headline
+
+    lead = ("<p class='headline__lead'>Der Gemeinderat hat den Haushalt beschlossen, die "
+            "Opposition stimmte dagegen und kritisierte die neue Verschuldung.</p>")
+    meta = ("".join(f"<div class='w{i}'><span></span>" for i in range(10))
+            + "<span>Anna Muster</span><span>2. November 2023</span>" + "</div>" * 10)
+    root = html.fromstring("<div><article><h1>Haushalt beschlossen</h1>" + lead + meta
+                           + _TEXT + "</article></div>")
+    assert _date_by_headline(root, root.find(".//article")) \
+        == datetime(2023, 11, 2, tzinfo=timezone.utc)
+
+
+def test_a_teasers_time_does_not_date_the_article() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _find_date
+
+    teaser = ("<div class='teaser'><h3><a href='/andere'>Schulbau beginnt</a></h3><time "
+              "datetime='2023-10-05T08:00:00Z'>05.10.2023</time></div>")
+    nested = ("<article><h3><a href='/andere'>Schulbau beginnt</a></h3><time "
+              "datetime='2023-10-05T08:00:00Z'>05.10.2023</time></article>")
+    for other in (teaser, nested):
+        root = html.fromstring("<div><article><h1>Haushalt beschlossen</h1>" + other
+                               + "<p class='date'>2. November 2023</p>" + _TEXT
+                               + "</article></div>")
+        assert _find_date(root, root.find("article")) \
+            == datetime(2023, 11, 2, tzinfo=timezone.utc)
+
+
+def test_the_day_in_the_url_stands_in_when_the_page_shows_none() -> None:
+    from normalize.page.dates import url_date
+
+    html = ("<html><head><title>Haushalt beschlossen</title></head><body><article><h1>Haushalt "
+            "beschlossen</h1>" + _TEXT + "</article></body></html>")
+    record = page.parse(html.encode(), url="https://gemeinde.example/2023/11/02/haushalt")[0]
+    assert record.published == datetime(2023, 11, 2, tzinfo=timezone.utc)
+    assert url_date("https://x.example/news/20231102/haushalt").day == 2
+    assert url_date("https://x.example/a/2023-11-02-1.3874341").day == 2
+    assert url_date("https://x.example/a/120231102120908039/b") is None
+    assert url_date("https://x.example/a/2023/13/02/b") is None
+
+
+def test_dates_printed_in_more_languages_are_read() -> None:
+    from normalize.page.dates import _parse_text_date
+
+    for text in ("2 ноября 2023 14:02", "2 листопада 2023", "الإثنين، 2 نوفمبر 2023 09:23 ص",
+                 "Kamis, 2 November 2023", "2 Kasım 2023", "2 listopada 2023",
+                 "2 noiembrie 2023", "2. listopadu 2023", "2 Νοεμβρίου 2023",
+                 "Thu 2nd November 2023"):
+        found = _parse_text_date(text)
+        assert found is not None and found.date().month == 11, text
+    assert _parse_text_date("1 декабря 2023 14:02").day == 1
+
+
+def test_a_meta_line_that_gives_only_its_update_gives_that_day() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _date_by_headline
+
+    root = html.fromstring("<div><article><h1>Haushalt beschlossen</h1><p>PTI</p><span>"
+                           "Updated: March 16, 2020, 5:01 PM IST</span>" + _TEXT
+                           + "</article></div>")
+    assert _date_by_headline(root, root.find(".//article")).date() == date(2020, 3, 16)
+    root = html.fromstring("<div><article><h1>Haushalt beschlossen</h1><span>Updated: March "
+                           "16, 2020</span><span>Published: March 12, 2020</span>" + _TEXT
+                           + "</article></div>")
+    assert _date_by_headline(root, root.find(".//article")).date() == date(2020, 3, 12)
+
+
+def test_a_two_digit_year_in_a_meta_line_is_read_day_first() -> None:
+    from normalize.page.dates import _parse_text_date
+
+    assert _parse_text_date("Von Anna Muster | 19.10.19, 08:16 Uhr") \
+        == datetime(2019, 10, 19, 8, 16, tzinfo=timezone.utc)
+    assert _parse_text_date("31/10/23").date() == date(2023, 10, 31)
+    assert _parse_text_date("28.09.1912:44") is None
+    assert _parse_text_date("v1.2.3.4") is None
+
+
+def test_publication_labels_in_more_languages() -> None:
+    from normalize.page.dates import _printed_date
+
+    assert _printed_date("Обновлено 3 ноября 2023 Опубликовано 2 ноября 2023").day == 2
+    assert _printed_date("Diperbarui 3 November 2023") is None
+    assert _printed_date("Opublikowano: 2 listopada 2023").day == 2
+
+
+def test_a_box_that_shows_the_clock_gives_no_publication_date() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _find_date
+
+    root = html.fromstring("<div><div class='current-time'>Aktuelles Datum und Uhrzeit: "
+                           "11/02/20, 07:22 pm</div><p class='date'>2. November 2023</p></div>")
+    assert _find_date(root, None) == datetime(2023, 11, 2, tzinfo=timezone.utc)

@@ -13,7 +13,8 @@ merges field by field: the first source that has a value wins. The exceptions:
   ``extra`` as ``("body", "trafilatura: ours is a part of trafilatura's longer text (...)")``;
 - a page without an article (a section front, a paywall stub, an empty body) gets the status
   ``not-article`` and a one-line ``status_reason``, and a front keeps no body;
-- dates and bylines no reader found come from htmldate and trafilatura's author reading;
+- dates and bylines no reader found come from the day in the URL's path, htmldate and
+  trafilatura's author reading;
 - the title is the printed ``<h1>`` when the declared title or the ``<title>`` agrees with it
   (:mod:`normalize.page.titles`, read before any chrome goes), and loses the site's name
   (``| Site``, ``- Site``, ``: Site``, ``Site // ...``), checked against the publisher,
@@ -57,7 +58,7 @@ from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import (_META_IMAGE, _Fields, _read_json_ld, _read_meta,
                                        _read_meta_fields, _read_microdata)
 from normalize.page.dates import (_calendar_day, _date_by_headline, _find_date, _labelled_date,
-                                  _leading_date, _page_times, _same_day_instant)
+                                  _leading_date, _page_times, _same_day_instant, url_date)
 from normalize.page.sites import (_site_names, page_host, shared_site_names, site_names_by_host,
                                   title_tag)
 from normalize.page.titles import _title_from_body, find_title
@@ -124,6 +125,9 @@ def parse(
     # Before the chrome goes: a page's meta line often sits in a box named like chrome.
     labelled = _labelled_date([root]) if fields.published is None else None
     page_times = _page_times(root) if fields.published is None else []
+    # The meta line under the headline, too, may sit in a box named like chrome ("nav meta").
+    headline_line = (_date_by_headline(root, None, ("following",), fields.title)
+                     if fields.published is None else None)
     dropped = _drop_chrome(root)
     _wrap_loose_text(root)
     if body_hint is None:
@@ -141,8 +145,9 @@ def parse(
         # A meta tag's generic date (fields.dated) is the page's build or edit as often as its
         # publication: it beats a date printed somewhere outside the article, not one inside.
         marked = _find_date(root, scope, beyond_scope=fields.dated is None, page_times=page_times)
-        printed = (labelled or shown_date or marked or _date_by_headline(root, scope)
-                   or _leading_date(blocks))
+        printed = (labelled or shown_date or marked
+                   or _date_by_headline(root, scope, title=fields.title) or _leading_date(blocks)
+                   or (headline_line if fields.dated is None else None))
         fields.offer(published=_same_day_instant(printed, fields.dated, marked) or fields.dated)
     # The standfirst opens the text (readers print it so); the blocks stay the text's own,
     # which the picture and byline searches below read.
@@ -174,7 +179,7 @@ def parse(
         return pristine[0]
 
     if fields.published is None:
-        fields.offer(published=page_date(untouched()))
+        fields.offer(published=url_date(canonical or url) or page_date(untouched()))
     kind = page_kind(choice, fields.declared, fields.free, STATUS_NOT_ARTICLE, fields.title,
                      link_texts)
     if not kind.keep_body:  # a front's "text" is its headlines: never a body

@@ -6,24 +6,32 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 from lxml import etree
 
-from normalize.months import MONTHS
-from normalize.text import _iso_datetime, parse_date
+from normalize.months import PAGE_MONTHS
+from normalize.text import _iso_datetime, clean_text, parse_date
 from normalize.page.dom import (_BLOCK_CHILD, _first, _first_element, _is_element, _names, _text,
                                 _xpath)
+from normalize.page.standfirst import _is_standfirst
 from normalize.page.titles import _is_logo
 
-_MONTH = r"([^\W\d_]{3,10})\.?"
+_MONTH = r"([^\W\d_]{3,12})\.?"
 _TIME = r"(?:\D{0,8}?(\d{1,2})[:h.](\d{2}))?"
 _DAY_MONTH_YEAR = re.compile(
-    r"\b(\d{1,2})\.?(?:\s+de)?\s+" + _MONTH + r"(?:\s+de)?,?\s+(\d{4})" + _TIME)
+    r"\b(\d{1,2})(?:\.|st|nd|rd|th)?(?:\s+de)?\s+" + _MONTH + r"(?:\s+de)?,?\s+(\d{4})" + _TIME)
 _MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME)
 # "28.09.19" printed in one span and "12:44" in the next read as one text: "28.09.1912:44" is
 # a two-digit year and a time, not 1912.
 # "4. 2. 2022": German pages may space the parts.
 _NUMERIC = re.compile(r"\b(\d{1,2})[./] ?(\d{1,2})[./] ?(\d{4})(?![:h]\d{2})" + _TIME)
+# "2020年07月12日", "2020년 7월 12일", "2020/07/12", "2020. 7. 12.": the year first, as CJK
+# pages (and Hungarian, Lithuanian) print it; the month always comes before the day.
+_YEAR_FIRST = re.compile(r"(?<![\d.])(\d{4})(?:\s*[年년]\s*|[./] ?)(\d{1,2})(?:\s*[月월]\s*|[./] ?)"
+                         r"(\d{1,2})(?![\d/])(?:\s*[日일])?" + _TIME)
+# "19.10.19, 08:16 Uhr", "31.10.23": a two-digit year, day first as with four digits.
+_NUMERIC_SHORT = re.compile(r"(?<![\d./])(\d{1,2})[./](\d{1,2})[./](\d{2})(?![\d./])" + _TIME)
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
@@ -52,16 +60,23 @@ def _parse_text_date(text: str) -> datetime | None:
     iso = _ISO_DATE.search(text)
     if iso:
         return parse_date(iso.group(0).replace(" ", "T"))
-    for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy"), (_NUMERIC, "num")):
+    for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy"), (_NUMERIC, "num"),
+                           (_YEAR_FIRST, "ymd"), (_NUMERIC_SHORT, "num")):
         match = pattern.search(text)
         if not match:
             continue
         if order == "dmy":
-            day, month, year = match.group(1), MONTHS.get(match.group(2).lower()), match.group(3)
+            day, month, year = (match.group(1), PAGE_MONTHS.get(match.group(2).lower()),
+                                match.group(3))
         elif order == "mdy":
-            month, day, year = MONTHS.get(match.group(1).lower()), match.group(2), match.group(3)
-        else:
+            month, day, year = (PAGE_MONTHS.get(match.group(1).lower()), match.group(2),
+                                match.group(3))
+        elif order == "num":
             day, month, year = match.group(1), int(match.group(2)), match.group(3)
+            if len(year) == 2:
+                year = 2000 + int(year)
+        else:
+            year, month, day = match.group(1), match.group(2), match.group(3)
         hour, minute = match.group(4), match.group(5)
         try:
             return datetime(int(year), int(month or 0), int(day), int(hour or 0),
@@ -74,18 +89,33 @@ def _parse_text_date(text: str) -> datetime | None:
 #: Words that label a printed date as the article's publication ("Erschienen am: 01.11.2023").
 _PUBLISHED_LABEL = re.compile(
     r"\b(?:first published|published|posted|created|erschienen|veröffentlicht|publiziert|"
-    r"erstellt|publié|publicad[oa]|pubblicat[oa]|publicerad|publisert|gepubliceerd|julkaistu)"
-    r"(?:\s+(?:on|am|le|el|em|il|op|den|på))?\s*:?\s*", re.I)
+    r"erstellt|publié|publicad[oa]|pubblicat[oa]|publicerad|publisert|gepubliceerd|julkaistu|"
+    r"geplaatst|udgivet|opublikowano|publikováno|publikované|publicat|objavljeno|megjelent|"
+    r"diterbitkan|dipublikasikan|yayınlanma(?: tarihi)?|yayın tarihi|опубликовано|"
+    r"опубліковано|публикувано|δημοσιεύθηκε|δημοσίευση|تاريخ النشر|نشر في)"
+    r"(?:\s+(?:on|am|le|el|em|il|op|den|på|dnia|dne))?\s*:?\s*", re.I)
 #: Words that label a printed date as the last edit ("Letzte Änderung: 31.10.2023").
 _UPDATED_LABEL = re.compile(
     r"\b(?:updated|last modified|modified|mis à jour|modifié|aktualisiert|geändert|"
     r"letzte änderung|actualizad[oa]|actualización|aggiornat[oa]|atualizad[oa]|bijgewerkt|"
-    r"päivitetty|uppdaterad|oppdatert|opdateret)\b", re.I)
+    r"päivitetty|uppdaterad|oppdatert|opdateret|laatste update|aktualizacja|zaktualizowano|"
+    r"aktualizováno|aktualizované|actualizat|ažurirano|frissítve|diperbarui|güncellenme|"
+    r"güncellendi|обновлено|оновлено|актуализирано|ενημερώθηκε|آخر تحديث|تم التحديث)\b", re.I)
+
+
+#: No web page was published before this year: an older printed date near the headline is a
+#: birth date or a date in the story (htmldate has the same floor).
+_FIRST_YEAR = 1995
 
 
 def _printed_date(text: str) -> datetime | None:
     """The publication date a short printed line gives: the one after a publication label,
     else its date unless the line labels it as an update ("Updated June 13, 2019")."""
+    found = _printed_any_date(text)
+    return found if found is None or found.year >= _FIRST_YEAR else None
+
+
+def _printed_any_date(text: str) -> datetime | None:
     label = _PUBLISHED_LABEL.search(text)
     if label:
         found = _parse_text_date(text[label.end():label.end() + 60])
@@ -147,6 +177,8 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
 _DATE_CLASSES = ("date", "fecha", "datum", "data", "time", "publi", "posted")
+#: A dated box so named shows the clock (the day the page is read), not the article's day.
+_CLOCK_CLASSES = ("current", "today", "heute", "clock")
 
 
 def _page_times(root) -> list:
@@ -172,6 +204,35 @@ def _in_dated_list(time) -> bool:
     return len(dated) >= 2
 
 
+def _in_teaser(el, scope) -> bool:
+    """Whether ``el`` sits in a teaser of another article below ``scope``: a box named
+    ``teaser``, or an ``<article>`` inside another (or inside the article's scope) whose
+    heading links elsewhere. Its date is that article's."""
+    for a in el.iterancestors():
+        if a is scope:
+            return False
+        if "teaser" in _names(a):
+            return True
+        if a.tag == "article" and _xpath(_LINKED_HEADING)(a) and any(
+                b.tag == "article" or b is scope for b in a.iterancestors()):
+            return True
+    return False
+
+
+_LINKED_HEADING = ".//h2//a[@href]|.//h3//a[@href]|.//h4//a[@href]|.//a[@href][.//h2|.//h3|.//h4]"
+
+
+def _in_site_header(el, scope) -> bool:
+    """Whether ``el`` sits in the site's own header outside the article: a ``<header>`` (or
+    ``role=banner``) box without a headline, where pages print the day's date beside the logo."""
+    for a in el.iterancestors():
+        if a is scope or a.tag == "article":
+            return False
+        if (a.tag == "header" or a.get("role") == "banner") and a.find(".//h1") is None:
+            return True
+    return False
+
+
 def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
                ) -> datetime | None:
     """The publication date shown on the page: a ``<time>``, else a dated element's text;
@@ -186,7 +247,7 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
         if area is scope:
             times += [t for t, ancestors in page_times
                       if t not in times and any(a is scope for a in ancestors)]
-        times = [t for t in times if not _in_dated_list(t)]
+        times = [t for t in times if not _in_dated_list(t) and not _in_teaser(t, scope)]
         preferred = [t for t in times if t.get("pubdate") is not None
                      or "publish" in _names(t) or "datePublished" in (t.get("itemprop") or "")]
         found = _first(_parse_declared_date(t.get("datetime")) for t in preferred + times)
@@ -197,7 +258,9 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
             if not _is_element(el) or el.tag in ("html", "body", "article", "main"):
                 continue
             names = _names(el)
-            if any(w in names for w in _DATE_CLASSES):
+            if any(w in names for w in _DATE_CLASSES) and not _in_site_header(el, scope) \
+                    and not any(w in names for w in _CLOCK_CLASSES) \
+                    and not _in_teaser(el, scope):
                 text = _text(el)
                 if len(text) <= 80:
                     found = _printed_date(text)
@@ -209,34 +272,64 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
 #: A line around the headline this short is its meta line ("Par X | 30 septembre 2018",
 #: "1. Februar 2022 , Daniel Dillenburg"), not a sentence of the text.
 _META_LINE_CHARS = 80
+#: The lines around the headline read for its meta line.
+_META_LINES = 12
 
 
-def _date_by_headline(root, scope) -> datetime | None:
+def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preceding"),
+                      title: str | None = None) -> datetime | None:
     """The date of the short lines just after (else just before) the page's first ``<h1>``,
-    up to the first line of prose: where pages print the meta line with no markup naming it."""
+    up to the first line of prose: where pages print the meta line with no markup naming it.
+    A page without an ``<h1>`` has its headline in the ``<h2>`` or ``<h3>`` that reads
+    ``title``. The standfirst printed under the headline is passed over. A meta line that
+    gives only its last update gives that day when no line gives another. ``axes=("following",)``
+    reads only the lines after it (on the page before the chrome goes, whose header lines
+    before the headline still carry the day's date)."""
     # The article's own <h1>, else the page's (the site's logo set as an <h1> heads the page's
     # header, beside the day's date).
     headline = _first_element(h for area in (scope, root) if area is not None
                               for h in area.iter("h1") if not _is_logo(h, _text(h), []))
+    if headline is None and title:
+        # A page without an <h1> sets its headline in a lower heading.
+        headline = _first_element(h for h in root.iter("h2", "h3") if _text(h) == title)
     if headline is None:
         return None
     # A headline inside the article has its meta line there too; the lines before the
     # article are the page's header (its date is the day's, not the article's).
     inside = scope is not None and any(a is scope for a in headline.iterancestors())
-    for axis in ("following", "preceding"):
-        near = _xpath(f"{axis}::*[position() <= 12]")(headline)
+    updated = None
+    for axis in axes:
+        # Wrappers around the meta line's parts fill the nearest elements: the window counts
+        # the lines read, not the boxes passed.
+        near = _xpath(f"{axis}::*[position() <= {4 * _META_LINES}]")(headline)
+        lines, standfirst = 0, None
         for el in (near if axis == "following" else reversed(near)):
             if inside and axis == "preceding" and not any(a is scope for a in el.iterancestors()):
                 break
-            if el.tag in ("script", "style") or _xpath(_BLOCK_CHILD)(el):
+            if el.tag in ("script", "style") or _xpath(_BLOCK_CHILD)(el) \
+                    or any("comment" in _names(a) for a in (el, *el.iterancestors())) \
+                    or (standfirst is not None and standfirst in el.iterancestors()):
                 continue
-            text = _text(el)
+            # Parts set apart by markup alone ("News24<br>13 Jan 2020") stay apart.
+            text = clean_text(" ".join(el.itertext()))
             if len(text) > _META_LINE_CHARS:
+                # The standfirst under the headline comes before the meta line on many pages.
+                if axis == "following" and standfirst is None and lines <= 2 \
+                        and _is_standfirst(el, title):
+                    standfirst = el
+                    continue
+                break
+            lines += bool(text)
+            if lines > _META_LINES:
                 break
             found = _printed_date(text) if text else None
             if found:
                 return found
-    return None
+            if text and updated is None and _UPDATED_LABEL.search(text):
+                updated = _printed_any_date(text[_UPDATED_LABEL.search(text).end():])
+    # A meta line that gives only its last update ("Updated: Jan 23, 2020") gives the day
+    # the article was last seen new: nearer than any other date on the page.
+    return updated if updated is None or updated.year >= _FIRST_YEAR else None
 
 
 def _same_day_instant(chosen: datetime | None, *others: datetime | None) -> datetime | None:
@@ -281,3 +374,25 @@ def _calendar_day(published: datetime | None, language: str | None) -> datetime 
     if local.hour != 0:
         return published
     return datetime(local.year, local.month, local.day, tzinfo=timezone.utc)
+
+
+# "/2020/02/17/", "/20200413/", "-2020-06-03-": the day a CMS files the article under.
+_URL_DATE = re.compile(r"(?<![\d.])((?:199|20\d)\d)([/_-]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])"
+                       r"(?![\d.])")
+
+
+def url_date(url: str | None) -> datetime | None:
+    """The calendar day in the path of ``url`` (a year, month and day, in that order), as UTC
+    midnight, or ``None``: the day the site filed the article under, its local publication day
+    (a last resort: the page's own dates give the instant)."""
+    if not url:
+        return None
+    path = urlsplit(url).path
+    match = _URL_DATE.search(path)
+    if not match:
+        return None
+    year, _, month, day = match.groups()
+    try:
+        return datetime(int(year), int(month), int(day), tzinfo=timezone.utc)
+    except ValueError:
+        return None

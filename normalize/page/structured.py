@@ -104,10 +104,18 @@ def _load_json_ld(text: str) -> Any:
         return json.loads(text, strict=False)
     except ValueError:
         pass
+    text = re.sub(r",\s*([}\]])", r"\1", text)
     try:
-        return json.loads(re.sub(r",\s*([}\]])", r"\1", text), strict=False)
+        return json.loads(text, strict=False)
     except ValueError as exc:
-        log.debug("unreadable JSON-LD block skipped: %s", exc)
+        error = exc
+    # A hand-written template's stray closing brace (or a second value run on) follows a
+    # complete object: the object is still the page's.
+    try:
+        value, _ = json.JSONDecoder(strict=False).raw_decode(text)
+        return value
+    except ValueError:
+        log.debug("unreadable JSON-LD block skipped: %s", error)
         return None
 
 
