@@ -223,3 +223,21 @@ def test_a_lazy_loaders_placeholder_is_not_the_picture(img):
     assert pictures[0].caption == "Cranes at work."
     assert pictures[0].credit is not None and pictures[0].credit.text == "Ana Ruiz"
     assert not any("preload" in p.url or "placeholder" in p.url for p in pictures)
+
+
+def test_a_step_box_with_text_picture_and_caption_is_text_not_a_figure():
+    """A how-to prints each step's text, picture and caption in one box of its own: that box is
+    text; a box holding a picture and its caption alone plays a figure."""
+    from lxml import html as lxml_html
+
+    from normalize.page.pictures import _is_figure
+
+    step = lxml_html.fromstring(
+        '<div class="c1"><div class="c2"><span>Step 2</span><p>Dig a hole in the foam large '
+        'enough for the roots.</p></div><figure><img src="/img/step-2.jpg"></figure>'
+        '<figcaption>Orchid in foam (Ana Ruiz)</figcaption></div>')
+    alone = lxml_html.fromstring(
+        '<div class="c1"><div class="c2"><amp-img src="/img/harbour.jpg"></amp-img></div>'
+        '<figcaption>Illustration: Ana Ruiz/Axios</figcaption></div>')
+    assert not _is_figure(step)
+    assert _is_figure(alone)

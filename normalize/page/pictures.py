@@ -203,14 +203,21 @@ def _loose_caption(el) -> bool:
     return el is not None and len(_text(el)) <= _LOOSE_CAPTION_CHARS
 
 
+def _captions_alone(box) -> bool:
+    """Whether ``box`` holds a short <figcaption> and next to no other text (a how-to's step,
+    its text, picture and caption in one box, is text)."""
+    caption = box.find("figcaption")
+    return _loose_caption(caption) and len(_text(box)) - len(_text(caption)) <= 20
+
+
 def _is_figure(el) -> bool:
     """A ``<figure>``, or a box that plays one: a picture and its caption, little else."""
     if el.tag == "figure":
         return True
     if el.tag not in ("div", "span", "section", "p") or not (
         _PICTURE_BOX.search(_names(el)) or "ImageObject" in (el.get("itemtype") or "")
-        # a box of minified classes holding a picture and its <figcaption>
-        or _loose_caption(el.find("figcaption"))
+        # a box of minified classes holding a picture and its <figcaption>, nothing else
+        or _captions_alone(el)
     ):
         return False
     pictures = _xpath(".//img|.//amp-img")(el)
