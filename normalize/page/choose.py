@@ -220,6 +220,9 @@ _PROMPT = re.compile(
     r"\s*[:：»›>–—-]+\s*(?P<rest>\S.*)",
     re.I | re.S,
 )
+#: The same at the start of a line of a text: the test whether a text holds one at all (a
+#: search for _PROMPT tries its alternatives at every character, ~1.5 ms on a long text).
+_PROMPT_LINE = re.compile(r"^" + _PROMPT.pattern, re.I | re.S | re.M)
 #: A line of the page's furniture left between the paragraphs: a share or comment button's
 #: label, a comment count, a bare "Tags:", a sign-up or follow line, a paywall's call to
 #: subscribe for the rest of the story.
@@ -244,9 +247,11 @@ _FURNITURE_LINE = re.compile(
 _FURNITURE_CHARS = 200
 #: The longest headline a prompt names (characters).
 _PROMPT_CHARS = 200
+# Searched in the lower-cased text: an alternation of literals runs ~8 times as fast without
+# re.I.
 _FURNITURE_WORD = re.compile(r"share|teilen|compart|partager|condividi|comment|kommentar|"
                             r"tag|schlagw|etiquetas|mots-clés|tematy|temi|newsletter|follow|"
-                            r"subscri|abonn|suscr", re.I)
+                            r"subscri|abonn|suscr")
 _LAST_HEADING = re.compile(r"</h[2-6]>\s*$", re.I)
 _PROMPT_TAGS = {"p", "div", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em"}
 
@@ -256,7 +261,8 @@ def _without_furniture(chosen: Candidate) -> Candidate:
     lines of furniture (:data:`_FURNITURE_LINE`), and without a tail of other articles after
     a line announcing them (:func:`_before_teasers`) or a last heading; itself when nothing
     goes, or when everything would."""
-    check = bool(_PROMPT.search(chosen.text) or _FURNITURE_WORD.search(chosen.text))
+    check = bool(_PROMPT_LINE.search(chosen.text) or
+                 _FURNITURE_WORD.search(chosen.text.lower()))
     if not check and not _LAST_HEADING.search(chosen.html) and not any(
             _MORE.fullmatch(line.strip()) for line in chosen.text.split("\n")[1:]):
         return chosen  # nothing to look for: the text is not parsed again
