@@ -3,6 +3,7 @@ length and link density the way readability does, text blocks collected."""
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
 import re
 from typing import Any
@@ -12,8 +13,8 @@ from lxml import html as lxml_html
 
 from normalize.sanitize import clean_html
 from normalize.text import clean_text
-from normalize.page.dom import (_BLOCK_CHILD, _is_element, _link_density, _names, _SPLIT_TOKENS,
-                                _text, _tokens, _xpath)
+from normalize.page.dom import (_BLOCK_CHILD, _is_element, _link_density, _name_tokens, _names,
+                                _SPLIT_TOKENS, _text, _tokens, _xpath)
 from normalize.page.pictures import _in_picture, _is_figure
 
 
@@ -116,11 +117,15 @@ def _is_chrome(el, page_prose: int = 0) -> bool:
         and _prose_chars(el) < _MOST_PROSE * page_prose
 
 
-def _affirmed_tokens(el) -> set[str]:
+def _affirmed_tokens(el) -> frozenset[str]:
     """The words of ``el``'s class and id (:func:`_tokens`) less those a class name negates
     ("non-paywall", "no_caption": the box is not one)."""
-    tokens = _tokens(el)
-    names = _names(el)
+    return _affirmed_name_tokens(_names(el))
+
+
+@functools.lru_cache(maxsize=8192)
+def _affirmed_name_tokens(names: str) -> frozenset[str]:
+    tokens = _name_tokens(names)
     if "no" in names:
         tokens = tokens - set(_NEGATED.findall(names))
     return tokens

@@ -71,10 +71,16 @@ def _xpath(expr: str) -> etree.XPath:
     return etree.XPath(expr)
 
 
-def _tokens(el) -> set[str]:
+def _tokens(el) -> frozenset[str]:
     """The words of an element's class and id (``article-body`` gives ``article``, ``body``)."""
-    raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    return {t for t in _SPLIT_TOKENS.split(raw) if t}
+    return _name_tokens(_names(el))
+
+
+@functools.lru_cache(maxsize=8192)
+def _name_tokens(names: str) -> frozenset[str]:
+    """The words of :func:`_names`' string, once per string: the readers ask about every
+    element of a page, and a page repeats a few dozen class names."""
+    return frozenset(t for t in _SPLIT_TOKENS.split(names) if t)
 
 
 def _names(el) -> str:
