@@ -247,6 +247,8 @@ _FURNITURE_LINE = re.compile(
 _FURNITURE_CHARS = 200
 #: The longest headline a prompt names (characters).
 _PROMPT_CHARS = 200
+#: The longest line of text that may be either, with a prompt's label.
+_SHORT_LINE = _PROMPT_CHARS + 60
 # Searched in the lower-cased text: an alternation of literals runs ~8 times as fast without
 # re.I.
 _FURNITURE_WORD = re.compile(r"share|teilen|compart|partager|condividi|comment|kommentar|"
@@ -261,8 +263,9 @@ def _without_furniture(chosen: Candidate) -> Candidate:
     lines of furniture (:data:`_FURNITURE_LINE`), and without a tail of other articles after
     a line announcing them (:func:`_before_teasers`) or a last heading; itself when nothing
     goes, or when everything would."""
-    check = bool(_PROMPT_LINE.search(chosen.text) or
-                 _FURNITURE_WORD.search(chosen.text.lower()))
+    # Only a short line can be a prompt or furniture: paragraphs are not searched.
+    short = "\n".join(line for line in chosen.text.split("\n") if len(line) <= _SHORT_LINE)
+    check = bool(short and (_PROMPT_LINE.search(short) or _FURNITURE_WORD.search(short.lower())))
     if not check and not _LAST_HEADING.search(chosen.html) and not any(
             _MORE.fullmatch(line.strip()) for line in chosen.text.split("\n")[1:]):
         return chosen  # nothing to look for: the text is not parsed again
