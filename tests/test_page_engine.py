@@ -403,12 +403,15 @@ def test_teasers_after_the_text_are_cut_from_the_longer_engine_text():
     assert choose_body(ours, engine, None).candidate is engine
 
 
+def _after_the_first_paragraph(lines: str) -> str:
+    return f"<p>{PARAGRAPHS[0]}</p>{lines}" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
+
+
 def test_reader_prompts_between_the_paragraphs_leave_the_chosen_text():
     prompts = ("<p>Read also: <a href='/quota'>Fishing quotas under review</a></p>"
                "<p>Lea: <a href='/faro'>El faro vuelve a abrir</a></p>"
                "<p>Lesen Sie auch: Die Fähre fährt wieder</p>")
-    html = (f"<p>{PARAGRAPHS[0]}</p>{prompts}"
-            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:]))
+    html = _after_the_first_paragraph(prompts)
     ours = candidate("ours", html)
     chosen = choose_body(ours, candidate("trafilatura", html), None).candidate
     assert chosen.text.split("\n") == PARAGRAPHS
@@ -422,8 +425,7 @@ def test_lines_of_page_furniture_between_the_paragraphs_leave_the_chosen_text():
     furniture = ("<p>Share this article</p><p>12 Comments</p><p>Tags:</p>"
                  "<p>Sign up for our daily newsletter</p>"
                  "<p>To view the full story, please subscribe to The Harbour Times.</p>")
-    html = (f"<p>{PARAGRAPHS[0]}</p>{furniture}"
-            + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:]))
+    html = _after_the_first_paragraph(furniture)
     chosen = choose_body(candidate("ours", html), None, None).candidate
     assert chosen.text.split("\n") == PARAGRAPHS
     # the words in a sentence of the text are no furniture
