@@ -263,11 +263,12 @@ def _without_furniture(chosen: Candidate) -> Candidate:
     lines of furniture (:data:`_FURNITURE_LINE`), and without a tail of other articles after
     a line announcing them (:func:`_before_teasers`) or a last heading; itself when nothing
     goes, or when everything would."""
+    lines = chosen.text.split("\n")
     # Only a short line can be a prompt or furniture: paragraphs are not searched.
-    short = "\n".join(line for line in chosen.text.split("\n") if len(line) <= _SHORT_LINE)
+    short = "\n".join(line for line in lines if len(line) <= _SHORT_LINE)
     check = bool(short and (_PROMPT_LINE.search(short) or _FURNITURE_WORD.search(short.lower())))
     if not check and not _LAST_HEADING.search(chosen.html) and not any(
-            _MORE.fullmatch(line.strip()) for line in chosen.text.split("\n")[1:]):
+            _MORE.fullmatch(line.strip()) for line in lines[1:]):
         return chosen  # nothing to look for: the text is not parsed again
     blocks = _top_blocks(chosen.html)
     if blocks is None:
