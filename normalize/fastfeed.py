@@ -7,21 +7,26 @@ the rest of normalization. For a document libxml2 parses (most of what people pu
 ``author``, ``tags``, ``language``, ``rights``, ``published``/``updated`` and their
 ``*_parsed``, left as the date's text for :func:`feedparser.datetimes._parse_date` to read when
 needed), the same entry feedparser's strict parser builds, so the same code turns both into
-records. It follows feedparser's rules element by element: the namespace prefixes it knows
-(content, dc, dcterms, media, itunes, atom inside RSS, xhtml), ``xml:base`` and ``xml:lang``
-scoping, which element wins when several give one key (document depth, ``title`` depth),
-``description`` turned into content after a summary, RSS ``<author>`` split into name and email,
-categories with ``domain``/``scheme``/``label``, markup inside text constructs serialized as
-feedparser serializes it, relative links resolved against ``xml:base`` and the document URL.
+records. It follows feedparser's rules element by element: its table of namespaces (taken
+from feedparser: ``dc:creator`` is ``dc_creator`` whatever the document's prefix, an element of a
+namespace it does not know goes by the document's prefix, so a misspelt Dublin Core URI still
+gives ``dc_creator``), ``xml:base`` and ``xml:lang`` scoping, which element wins when several
+give one key (document depth, ``title`` depth), ``description`` turned into content after a
+summary, RSS ``<author>`` split into name and email, categories with ``domain``/``scheme``/
+``label`` (and what is nested in them), markup inside text constructs serialized as feedparser
+serializes it, relative links resolved against ``xml:base`` and the document URL.
 Any other element (``comments``, ``wfw``, ``slash``, ``georss``, ``sy``, WordPress ``post-id``,
 YouTube ids, ...) is skipped, as feedparser skips it for these keys. URL resolution and date
 parsing call feedparser's own helpers, so both readers agree by construction there.
 
-Two feedparser slips are deliberately not copied (``bench/differential.py`` lists them): its
+Three feedparser slips are deliberately not copied (``bench/differential.py`` lists them): its
 e-mail pattern takes at most four letters of top-level domain, so ``news@paper.online (Ana)``
-leaves ``ine (Ana`` as the name, and an author with no name inherits the previous author's.
+leaves ``ine (Ana`` as the name; an author with no name inherits the previous author's; an item
+nested in an item becomes an entry of its own and ends the outer one (we skip the inner one).
 
-Only a root that is neither ``rss``, RDF nor Atom (CDF, made-up namespaces) returns ``None``.
+An ``rss``, RDF or ``feed`` root in any namespace feedparser reads as RSS or Atom (none, the
+early Atom drafts', Userland's), or such an element inside another root (an Atom feed in an
+XHTML page), is read; only a document without one (CDF, a made-up root) returns ``None``.
 Inline markup is turned into text as feedparser does it by :mod:`normalize.feedmarkup`.
 ``tests/test_fastpath.py`` and ``bench/differential.py`` check the records of both readers agree.
 """
@@ -36,7 +41,8 @@ from typing import Any, Callable, Iterator
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
-from normalize.feedmarkup import PREFIXES, XHTML, looks_like_html, map_type, markup_value
+from normalize.feedmarkup import (XHTML, _C1, _CP1252, _has_c1, known_prefix,  # noqa: F401
+                                  looks_like_html, map_type, markup_value)
 
 log = logging.getLogger(__name__)
 
@@ -47,25 +53,6 @@ XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
 _EMAIL = re.compile(r"""(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))([a-zA-Z]{2,63}|[0-9]{1,3})(\]?))(\?subject=\S+)?""")
-_CP1252 = {i: bytes([i]).decode("cp1252") for i in range(128, 160) if i not in (129, 141, 143, 144, 157)}
-_C1 = re.compile("[\x80-\x9f]")
-_C1_BYTES = bytes(range(0x80, 0xA0))
-_C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")  # the C1 controls encoded, \xc2 a lead byte only
-
-
-def _has_c1(value: str) -> bool:
-    """Whether ``value`` holds a C1 control (U+0080-U+009F): ``_C1.search`` on a short value;
-    a long one is encoded, and its bytes searched in C at about a nanosecond a byte (the
-    regex's character class scans several times slower: a 3 kB body 11-15 -> 2-4 µs)."""
-    if len(value) < 64:
-        return _C1.search(value) is not None
-    try:
-        data = value.encode("iso-8859-1")
-    except UnicodeEncodeError:
-        data = value.encode("utf-8", "surrogatepass")
-        start = data.find(b"\xc2")
-        return start >= 0 and _C1_UTF8.search(data, start) is not None
-    return len(data.translate(None, _C1_BYTES)) != len(data)
 _RELATIVE_URI = frozenset({"comments", "docs", "href", "icon", "id", "link", "logo", "url"})
 # An absolute http(s) URL that urllib's urljoin gives back as it is, whatever the base: a
 # lower-case scheme, a host right after "//", printable ASCII without ";" (path parameters,
@@ -83,13 +70,14 @@ def _join(base: str, uri: str) -> str:
     return _urljoin(base, uri)
 
 
-def _local(tag: str) -> str:
-    """``{ns}pubDate`` -> ``pubdate`` with feedparser's prefix (``dc_date``), or ``""``."""
+def _local(tag: str) -> str | None:
+    """``{ns}pubDate`` -> ``pubdate`` with feedparser's prefix (``dc_date``); ``None`` for a
+    namespace feedparser does not know (:meth:`_Document.name` names those)."""
     if tag[0] == "{":
         ns, _, local = tag[1:].partition("}")
-        prefix = PREFIXES.get(ns.lower())
+        prefix = known_prefix(ns)
         if prefix is None:
-            return "?" + local.lower()  # an extension feedparser has no handler for
+            return None
         return prefix + local.lower()
     return tag.lower()
 
@@ -109,12 +97,22 @@ class _Document:
         self.utf8 = utf8
         self.names: dict[str, str] = {}
 
-    def name(self, tag: Any) -> str | None:
+    def name(self, element: Any) -> str | None:
+        """feedparser's name of an element (``None`` for a comment or processing instruction).
+        An element of a namespace feedparser does not know is named by the prefix the document
+        gave it, as feedparser does: ``dc:creator`` under a misspelt Dublin Core URI is still
+        ``dc_creator``, and an element of an unknown default namespace goes by its bare name."""
+        tag = element.tag
         if not isinstance(tag, str):
             return None
         found = self.names.get(tag)
         if found is None:
-            found = self.names[tag] = _local(tag)
+            found = _local(tag)
+            if found is None:
+                prefix = element.prefix
+                local = tag.rpartition("}")[2].lower()
+                return f"{prefix.lower()}_{local}" if prefix else local
+            self.names[tag] = found
         return found
 
     def finish(self, value: str) -> str:
@@ -246,7 +244,7 @@ class _Entry:
     def author(self, element: etree._Element, base: str, lang: str | None, depth: int) -> None:
         self.entry.setdefault("authors", []).append({})
         for child in element:
-            name = self.doc.name(child.tag)
+            name = self.doc.name(child)
             if name in ("name", "email", "itunes_name", "itunes_email"):
                 raw = (child.text or "") + "".join(c.tail or "" for c in child) if len(child) else (child.text or "")
                 self.save_author(name.replace("itunes_", ""), raw.strip())
@@ -266,10 +264,13 @@ class _Entry:
         if value not in tags:
             tags.append(value)
 
-    def category(self, element: etree._Element, base: str, scheme_default: str | None) -> None:
-        attrib = {k.lower(): v for k, v in element.attrib.items()}
-        scheme = attrib.get("scheme", attrib.get("domain", scheme_default))
-        self.add_tag(attrib.get("term"), scheme, attrib.get("label"))
+    def category(self, element: etree._Element, base: str, lang: str | None, depth: int,
+                 term: str | None, scheme: str | None, label: str | None) -> None:
+        """A category's tag from its attributes, then the elements inside it (feedparser reads
+        them: an iTunes category nested in another is a tag too), then its own text."""
+        self.add_tag(term, scheme, label)
+        if len(element):
+            self.walk(element, base, lang, depth)
         value, _ = self.text(element, base, "category")
         if not value:
             return
@@ -282,7 +283,7 @@ class _Entry:
     # -- the walk -----------------------------------------------------------------------------------
     def walk(self, parent: etree._Element, base: str, lang: str | None, depth: int) -> None:
         for element in parent:
-            name = self.doc.name(element.tag)
+            name = self.doc.name(element)
             if name is None:
                 continue
             if self.inimage and name not in _IMAGE_CHILDREN and "_" not in name:
@@ -290,8 +291,8 @@ class _Entry:
             handler = _HANDLERS.get(name)
             element_base, element_lang = _scope(element, base, lang)
             if handler is None:
-                if name in ("source", "?source"):
-                    continue  # feedparser keeps a <source>'s elements apart from the entry
+                if name in _APART:
+                    continue  # a <source>'s elements (feedparser keeps them apart), an item in an item
                 if len(element):
                     self.walk(element, element_base, element_lang, depth + 1)
                 continue
@@ -381,23 +382,28 @@ def _author(entry: _Entry, element, base, lang, depth) -> None:
     entry.author(element, base, lang, depth)
 
 
-def _category(entry: _Entry, element, base, lang, depth) -> None:
-    entry.category(element, base, None)
-
-
-def _media_category(entry: _Entry, element, base, lang, depth) -> None:
-    entry.category(element, base, "http://search.yahoo.com/mrss/category_schema")
+def _category_of(scheme_default: str | None) -> Callable:
+    def read(entry: _Entry, element, base, lang, depth) -> None:
+        attrib = {k.lower(): v for k, v in element.attrib.items()}
+        scheme = attrib.get("scheme", attrib.get("domain", scheme_default))
+        entry.category(element, base, lang, depth, attrib.get("term"), scheme, attrib.get("label"))
+    return read
 
 
 def _itunes_category(entry: _Entry, element, base, lang, depth) -> None:
-    entry.add_tag(element.get("text"), "http://www.itunes.com/", None)
-    value, _ = entry.text(element, base, "category")
-    if value:
-        tags = entry.entry["tags"]
-        if tags and not tags[-1]["term"]:
-            tags[-1]["term"] = value
-        else:
-            entry.add_tag(value, None, None)
+    entry.category(element, base, lang, depth, element.get("text"), "http://www.itunes.com/", None)
+
+
+def _tags(entry: _Entry, element, base, lang, depth) -> None:
+    """feedparser's made-up ``<tags>a, b</tags>`` (its bug 392): one tag per comma."""
+    for term in entry.text(element, base, "tags")[0].split(","):
+        entry.add_tag(term.strip(), None, None)
+
+
+def _textinput(entry: _Entry, element, base, lang, depth) -> None:
+    """A ``<textInput>`` in an item: as for an ``<image>``, a title in it counts afresh."""
+    entry.title_depth = -1
+    entry.walk(element, base, lang, depth)
 
 
 def _keywords(scheme: str | None) -> Callable:
@@ -456,8 +462,10 @@ _HANDLERS: dict[str, Callable] = {
     "link": _link, "guid": _guid, "id": _guid,
     "author": _author, "managingeditor": _author, "dc_creator": _author, "dc_author": _author,
     "itunes_author": _author,
-    "category": _category, "keywords": _category, "dc_subject": _category,
-    "media_category": _media_category, "itunes_category": _itunes_category,
+    "category": _category_of(None), "keywords": _category_of(None),
+    "dc_subject": _category_of(None), "tags": _tags,
+    "media_category": _category_of("http://search.yahoo.com/mrss/category_schema"),
+    "itunes_category": _itunes_category,
     "itunes_keywords": _keywords("http://www.itunes.com/"), "media_keywords": _keywords(None),
     "pubdate": _date("published"), "published": _date("published"), "issued": _date("published"),
     "dcterms_issued": _date("published"),
@@ -466,8 +474,9 @@ _HANDLERS: dict[str, Callable] = {
     "created": _date("created"), "dcterms_created": _date("created"),
     "language": _plain("language"), "dc_language": _plain("language"),
     "rights": _rights, "copyright": _rights, "dc_rights": _rights,
-    "media_group": _walk, "media_content": _walk, "image": _image,
+    "media_group": _walk, "media_content": _walk, "image": _image, "textinput": _textinput,
 }
+_APART = frozenset({"source", "item", "entry"})
 
 
 def read_entries(root: etree._Element, url: str | None = None, encoding: str | None = None
@@ -478,22 +487,22 @@ def read_entries(root: etree._Element, url: str | None = None, encoding: str | N
     In: the root element of a well-formed document (parsed by :mod:`normalize.xmlsafe`), the
     document URL (the base of relative links, as feedparser's ``Content-Location``) and the
     document encoding. The entries are read lazily, in document order, so the caller may
-    ``clear()`` each item once it has its record. ``None`` only when the root is not RSS, RDF
-    or Atom. Never raises on a document libxml2 parsed.
+    ``clear()`` each item once it has its record. ``None`` only when the document holds no RSS,
+    RDF or Atom element (CDF, a made-up root). Never raises on a document libxml2 parsed.
     """
-    tag = root.tag
-    if not isinstance(tag, str):
-        return None
-    if tag == f"{{{ATOM_NS}}}feed" or tag == "{http://purl.org/atom/ns#}feed":
-        atom = True
-    elif tag == f"{{{RDF_NS}}}RDF" or _local(tag) == "rss":
-        atom = False
-    else:
-        log.debug("no lxml reading for a <%s> root: feedparser reads it", tag)
-        return None
     encoding = (encoding or "utf-8").lower().replace("_", "-")
-    doc = _Document(atom, tag == f"{{{ATOM_NS}}}feed", encoding in ("utf-8", "utf8"))
-    base, lang = _scope(root, url or "", None)
+    doc = _Document(False, False, encoding in ("utf-8", "utf8"))
+    found = _feed_element(doc, root, url or "")
+    if found is None:
+        log.debug("no feed in a <%s> document: feedparser reads it", root.tag)
+        return None
+    root, base, lang = found
+    atom = doc.name(root) == "feed"
+    doc.atom = atom
+    # feedparser's version is atom10 when the Atom 1.0 namespace was declared before anything
+    # else named one (its track_namespace): that turns on the XHTML <div> unwrapping.
+    doc.atom10 = atom and _ATOM10 in {uri.lower() for uri in root.nsmap.values()} and not (
+        _RSS10 in {uri.lower() for uri in root.nsmap.values()})
     feed: dict[str, Any] = {"language": lang.replace("_", "-") if lang else None, "rights": None}
     feed_entry = _Entry(doc)  # the feed's own elements, read by the same rules
     # The feed's own values first (feedparser keeps the last, wherever it stands).
@@ -501,7 +510,7 @@ def read_entries(root: etree._Element, url: str | None = None, encoding: str | N
     while containers:
         parent, parent_base, parent_lang = containers.pop(0)
         for child in parent:
-            name = doc.name(child.tag)
+            name = doc.name(child)
             if name == "channel" and not atom:
                 containers.append((child, *_scope(child, parent_base, parent_lang)))
             elif name in ("language", "dc_language"):
@@ -512,6 +521,27 @@ def read_entries(root: etree._Element, url: str | None = None, encoding: str | N
     return feed, _entries(doc, root, base, lang, atom)
 
 
+_ROOTS = frozenset({"rss", "rdf_rdf", "feed"})
+_ATOM10 = ATOM_NS.lower()
+_RSS10 = "http://purl.org/rss/1.0/"
+
+
+def _feed_element(doc: _Document, root: etree._Element, url: str
+                  ) -> tuple[etree._Element, str, str | None] | None:
+    """The document's ``rss``, RDF or ``feed`` element with the ``xml:base`` and ``xml:lang`` in
+    force inside it: the root, or the first one inside another root (an Atom feed served inside
+    an XHTML page, which feedparser reads too); ``None`` when there is none."""
+    if doc.name(root) in _ROOTS:
+        return (root, *_scope(root, url, None))
+    for element in root.iter():
+        if doc.name(element) in _ROOTS:
+            base, lang = url, None
+            for scope in (*reversed(list(element.iterancestors())), element):
+                base, lang = _scope(scope, base, lang)
+            return element, base, lang
+    return None
+
+
 def _entries(doc: _Document, parent: etree._Element, parent_base: str, parent_lang: str | None,
              atom: bool, state: dict | None = None) -> Iterator[tuple[dict, etree._Element]]:
     """The items under ``parent`` (the channel's and the root's), read in document order."""
@@ -520,7 +550,7 @@ def _entries(doc: _Document, parent: etree._Element, parent_base: str, parent_la
     # item's summary-like elements overwrite its summary instead of becoming content.
     state = {"summary": False, "has_content": False} if state is None else state
     for child in parent:
-        name = doc.name(child.tag)
+        name = doc.name(child)
         if name is None:
             continue
         if name in ("item", "entry"):

@@ -108,7 +108,7 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
     base of relative links), the response headers. Out: records as
     :func:`parse_with_feedparser` would return them (``bench/differential.py`` lists the
     deliberate differences). ``None`` for a document libxml2 refuses, an HTTP charset the
-    document contradicts, or another root (CDF, a ``<feed>`` in no namespace). Never raises.
+    document contradicts, or a document without an RSS, RDF or Atom element (CDF). Never raises.
     """
     from normalize import fastfeed
     from normalize.xmlsafe import parse_xml
