@@ -128,14 +128,15 @@ def looks_like_feed(data: bytes) -> bool:
     return b"<rss" in head or b"<feed" in head or b"RDF" in head
 
 
-def compare(data: bytes, url: str = BASE_URL) -> Outcome:
-    """Read ``data`` both ways and classify the result (see the module docstring)."""
+def compare(data: bytes, url: str = BASE_URL, headers: dict[str, str] | None = None) -> Outcome:
+    """Read ``data`` both ways (with the response ``headers``, if any) and classify the result
+    (see the module docstring)."""
     try:
         refuse_entity_declarations(data)
-        slow = feed.parse_with_feedparser(data, url=url)
+        slow = feed.parse_with_feedparser(data, url=url, headers=headers)
     except ParseError as exc:
         return Outcome("not-a-feed", detail=str(exc)[:120])
-    fast = feed.parse_plain_feed(data, url=url)
+    fast = feed.parse_plain_feed(data, url=url, headers=headers)
     if fast is None:
         try:
             parse_xml(data.lstrip() if data.lstrip()[:5] == b"<?xml" else data)
@@ -195,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--feeds", type=Path, required=True, help="a folder of feed files (recursive)")
     parser.add_argument("--show", type=int, default=10, help="print this many differing documents")
     parser.add_argument("--declined", action="store_true", help="also list the declined documents")
+    parser.add_argument("--content-type", help="serve every document with this Content-Type "
+                        "header, e.g. 'text/xml; charset=utf-8' (default: no headers)")
     parser.add_argument("--timing", action="store_true",
                         help="also time the readers on the documents the lxml reader takes")
     args = parser.parse_args(argv)
@@ -209,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         data = path.read_bytes()
         if not looks_like_feed(data):
             continue
-        outcome = compare(data)
+        outcome = compare(data, headers={"content-type": args.content_type} if args.content_type else None)
         if args.timing and outcome.kind in ("agree", "improved", "differ"):
             timed_items += outcome.items
             seconds = [a + b for a, b in zip(seconds, time_readers(data))]

@@ -87,14 +87,13 @@ def _dash(lang: str | None) -> str | None:
 
 
 class _Document:
-    """What feedparser's state keeps across a document: its kind, encoding and tag names."""
+    """What feedparser's state keeps across a document: its kind and tag names."""
 
-    __slots__ = ("atom", "atom10", "utf8", "names")
+    __slots__ = ("atom", "atom10", "names")
 
-    def __init__(self, atom: bool, atom10: bool, utf8: bool) -> None:
+    def __init__(self, atom: bool, atom10: bool) -> None:
         self.atom = atom
         self.atom10 = atom10
-        self.utf8 = utf8
         self.names: dict[str, str] = {}
 
     def name(self, element: Any) -> str | None:
@@ -116,16 +115,17 @@ class _Document:
         return found
 
     def finish(self, value: str) -> str:
-        """feedparser's last steps on every text it keeps: the utf-8 re-decoding repair and
-        the cp1252 mapping of C1 controls (both no-ops on ASCII)."""
+        """feedparser's last steps on every text it keeps: the utf-8 re-decoding repair (its
+        strict parser always reads UTF-8: it converts every document first, so the repair
+        applies whatever the document's encoding) and the cp1252 mapping of C1 controls (both
+        no-ops on ASCII)."""
         if value.isascii():
             return value
-        if self.utf8:
-            # Fails fast (in C) on any character past Latin-1 or any lone Latin-1 letter.
-            try:
-                value = value.encode("iso-8859-1").decode("utf-8")
-            except (UnicodeEncodeError, UnicodeDecodeError):
-                pass
+        # Fails fast (in C) on any character past Latin-1 or any lone Latin-1 letter.
+        try:
+            value = value.encode("iso-8859-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
         if _has_c1(value):
             value = value.translate(_CP1252)
         return value
@@ -479,19 +479,18 @@ _HANDLERS: dict[str, Callable] = {
 _APART = frozenset({"source", "item", "entry"})
 
 
-def read_entries(root: etree._Element, url: str | None = None, encoding: str | None = None
+def read_entries(root: etree._Element, url: str | None = None
                  ) -> tuple[dict, Iterator[tuple[dict, etree._Element]]] | None:
     """Return ``(feed, entries)``: the feed's ``language`` and ``rights``, and an iterator of
     ``(entry, item element)`` pairs, entries shaped like feedparser's; or ``None``.
 
     In: the root element of a well-formed document (parsed by :mod:`normalize.xmlsafe`), the
-    document URL (the base of relative links, as feedparser's ``Content-Location``) and the
-    document encoding. The entries are read lazily, in document order, so the caller may
+    document URL (the base of relative links, as feedparser's ``Content-Location``). The
+    entries are read lazily, in document order, so the caller may
     ``clear()`` each item once it has its record. ``None`` only when the document holds no RSS,
     RDF or Atom element (CDF, a made-up root). Never raises on a document libxml2 parsed.
     """
-    encoding = (encoding or "utf-8").lower().replace("_", "-")
-    doc = _Document(False, False, encoding in ("utf-8", "utf8"))
+    doc = _Document(False, False)
     found = _feed_element(doc, root, url or "")
     if found is None:
         log.debug("no feed in a <%s> document: feedparser reads it", root.tag)

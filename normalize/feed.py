@@ -17,6 +17,7 @@ feedparser 6.0 does not read JSON Feed, so :func:`parse_jsonfeed` does.
 from __future__ import annotations
 
 import calendar
+import codecs
 import io
 import json
 import logging
@@ -28,7 +29,7 @@ import feedparser
 from feedparser.datetimes import _parse_date as feedparser_parse_date
 from lxml import etree
 
-from normalize.charsets import UTF8_BOM, header_charset
+from normalize.charsets import UTF8_BOM, bom_codec, header_charset
 from normalize.errors import ParseError
 from normalize import options
 from normalize.model import Article, Credit, Image, Note, NoteKind
@@ -107,8 +108,9 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
     In: document bytes already past :func:`refuse_entity_declarations`, the document URL (the
     base of relative links), the response headers. Out: records as
     :func:`parse_with_feedparser` would return them (``bench/differential.py`` lists the
-    deliberate differences). ``None`` for a document libxml2 refuses, an HTTP charset the
-    document contradicts, or a document without an RSS, RDF or Atom element (CDF). Never raises.
+    deliberate differences); an HTTP charset that decodes the bytes wins over the declared one,
+    as in feedparser. ``None`` for a document libxml2 refuses (in either encoding) or one
+    without an RSS, RDF or Atom element (CDF). Never raises.
     """
     from normalize import fastfeed
     from normalize.xmlsafe import parse_xml
@@ -121,18 +123,32 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
         root = parse_xml(data)
     except ParseError:
         return None
-    tree = root.getroottree()
-    if not _charset_agrees(tree.docinfo.encoding, headers):
-        return None
+    media = None
+    charset = header_charset(headers)
+    if charset is not None and not _same_codec(charset, root.getroottree().docinfo.encoding or "utf-8"):
+        recoded = _recode(data, charset)
+        if recoded is not None:
+            # feedparser decodes by the HTTP charset whenever the bytes decode by it (RFC 3023,
+            # a CharacterEncodingOverride it calls benign), and reads the media elements from
+            # the bytes as declared: so do we.
+            media = _media_by_item(data)
+            try:
+                root = parse_xml(recoded)
+            except ParseError:
+                return None
     articles = []
     try:
-        read = fastfeed.read_entries(root, url, tree.docinfo.encoding)
+        read = fastfeed.read_entries(root, url)
         if read is None:
             return None
         feed, entries = read
+        if media is not None:  # a recoded document: its items are read first, then counted
+            entries = list(entries)
+            if len(media) != len(entries):
+                media = None  # the declared reading found other items: the items' own media
         for entry, item in entries:
-            articles.append(_entry_to_article(entry, _item_images(item), feed["language"],
-                                              feed["rights"]))
+            images = _item_images(item) if media is None else media[len(articles)]
+            articles.append(_entry_to_article(entry, images, feed["language"], feed["rights"]))
             item.clear()  # the item's subtree is no longer needed: a big document shrinks
     except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
         # A reading bug must cost speed, not the document: feedparser reads it.
@@ -142,13 +158,35 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
     return articles
 
 
-def _charset_agrees(declared: str | None, headers: Mapping[str, str] | None) -> bool:
-    """False when the HTTP charset names another encoding than the document (feedparser then
-    decodes by its own rules, which the fast path does not copy)."""
-    charset = header_charset(headers)
-    if charset is None:
-        return True
-    return charset.lower().replace("_", "-") == (declared or "utf-8").lower().replace("_", "-")
+def _same_codec(one: str, other: str) -> bool:
+    """Whether two charset labels name one codec (``utf8`` and ``UTF-8``, ``latin1``)."""
+    try:
+        return codecs.lookup(one).name == codecs.lookup(other).name
+    except LookupError:
+        return one.lower() == other.lower()
+
+
+def _recode(data: bytes, charset: str) -> bytes | None:
+    """The document as feedparser hands it to its parser when the HTTP charset decodes it: in
+    UTF-8, its XML declaration saying so; ``None`` when the charset does not decode it (feedparser
+    then tries the declared encoding, which is what libxml2 read)."""
+    from feedparser.encodings import RE_XML_DECLARATION
+
+    if charset.lower() == "gb2312":
+        charset = "gb18030"  # as feedparser: a superset
+    mark = bom_codec(data)
+    if mark is not None:
+        data = data[mark[1]:]  # feedparser drops a byte-order mark before it decodes
+    try:
+        text = data.decode(charset)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    declaration = "<?xml version='1.0' encoding='utf-8'?>"
+    if RE_XML_DECLARATION.search(text):
+        text = RE_XML_DECLARATION.sub(declaration, text)
+    else:
+        text = declaration + "\n" + text
+    return text.encode("utf-8")
 
 
 def parse_with_feedparser(data: bytes, *, url: str | None = None,
