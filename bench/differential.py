@@ -122,6 +122,18 @@ def _records(articles) -> list[dict]:
     return [article_to_dict(finish_identity(a, "src")) for a in articles]
 
 
+_TEST_HEADER = re.compile(rb"^Header:\s*([\w-]+):\s*(.+?)\s*$", re.M)
+
+
+def test_headers(data: bytes) -> dict[str, str] | None:
+    """The response headers a feedparser test file asks for in its leading comment
+    (``Header: Content-type: text/xml; charset=windows-1252``), or ``None``."""
+    head = data[:data.find(b"-->")] if data.lstrip().startswith(b"<!--") else b""
+    found = {name.decode("ascii").lower(): value.decode("latin-1")
+             for name, value in _TEST_HEADER.findall(head)}
+    return found or None
+
+
 def looks_like_feed(data: bytes) -> bool:
     """True when the first 4 KB name an RSS, RDF or Atom root (cheap pre-filter)."""
     head = data[:4096]
@@ -197,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", type=int, default=10, help="print this many differing documents")
     parser.add_argument("--declined", action="store_true", help="also list the declined documents")
     parser.add_argument("--content-type", help="serve every document with this Content-Type "
-                        "header, e.g. 'text/xml; charset=utf-8' (default: no headers)")
+                        "header, e.g. 'text/xml; charset=utf-8' (default: the headers a feedparser "
+                        "test file names in its leading comment, else none)")
     parser.add_argument("--timing", action="store_true",
                         help="also time the readers on the documents the lxml reader takes")
     args = parser.parse_args(argv)
@@ -212,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         data = path.read_bytes()
         if not looks_like_feed(data):
             continue
-        outcome = compare(data, headers={"content-type": args.content_type} if args.content_type else None)
+        headers = {"content-type": args.content_type} if args.content_type else test_headers(data)
+        outcome = compare(data, headers=headers)
         if args.timing and outcome.kind in ("agree", "improved", "differ"):
             timed_items += outcome.items
             seconds = [a + b for a, b in zip(seconds, time_readers(data))]

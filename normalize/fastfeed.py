@@ -479,19 +479,20 @@ _HANDLERS: dict[str, Callable] = {
 _APART = frozenset({"source", "item", "entry"})
 
 
-def read_entries(root: etree._Element, url: str | None = None
+def read_entries(root: etree._Element, url: str | None = None, language: str | None = None
                  ) -> tuple[dict, Iterator[tuple[dict, etree._Element]]] | None:
     """Return ``(feed, entries)``: the feed's ``language`` and ``rights``, and an iterator of
     ``(entry, item element)`` pairs, entries shaped like feedparser's; or ``None``.
 
     In: the root element of a well-formed document (parsed by :mod:`normalize.xmlsafe`), the
-    document URL (the base of relative links, as feedparser's ``Content-Location``). The
+    document URL (the base of relative links, as feedparser's ``Content-Location``) and the
+    ``Content-Language`` (feedparser's language before any ``xml:lang``). The
     entries are read lazily, in document order, so the caller may
     ``clear()`` each item once it has its record. ``None`` only when the document holds no RSS,
     RDF or Atom element (CDF, a made-up root). Never raises on a document libxml2 parsed.
     """
     doc = _Document(False, False)
-    found = _feed_element(doc, root, url or "")
+    found = _feed_element(doc, root, url or "", language or None)
     if found is None:
         log.debug("no feed in a <%s> document: feedparser reads it", root.tag)
         return None
@@ -525,16 +526,16 @@ _ATOM10 = ATOM_NS.lower()
 _RSS10 = "http://purl.org/rss/1.0/"
 
 
-def _feed_element(doc: _Document, root: etree._Element, url: str
+def _feed_element(doc: _Document, root: etree._Element, url: str, language: str | None
                   ) -> tuple[etree._Element, str, str | None] | None:
     """The document's ``rss``, RDF or ``feed`` element with the ``xml:base`` and ``xml:lang`` in
     force inside it: the root, or the first one inside another root (an Atom feed served inside
     an XHTML page, which feedparser reads too); ``None`` when there is none."""
     if doc.name(root) in _ROOTS:
-        return (root, *_scope(root, url, None))
+        return (root, *_scope(root, url, language))
     for element in root.iter():
         if doc.name(element) in _ROOTS:
-            base, lang = url, None
+            base, lang = url, language
             for scope in (*reversed(list(element.iterancestors())), element):
                 base, lang = _scope(scope, base, lang)
             return element, base, lang

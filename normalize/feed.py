@@ -119,12 +119,20 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
         # Whitespace before the XML declaration (a stray newline from a CMS template) is the
         # one thing libxml2 refuses that feedparser reads as if absent.
         data = data.lstrip()
+    media = None
+    charset = header_charset(headers)
     try:
         root = parse_xml(data)
     except ParseError:
-        return None
-    media = None
-    charset = header_charset(headers)
+        # Bytes that are not what they declare may be what the HTTP charset says they are.
+        recoded = _recode(data, charset) if charset is not None else None
+        if recoded is None:
+            return None
+        try:
+            root = parse_xml(recoded)
+        except ParseError:
+            return None
+        charset = None  # read by the HTTP charset already: no media of the declared reading
     if charset is not None and not _same_codec(charset, root.getroottree().docinfo.encoding or "utf-8"):
         recoded = _recode(data, charset)
         if recoded is not None:
@@ -138,7 +146,11 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
                 return None
     articles = []
     try:
-        read = fastfeed.read_entries(root, url)
+        # feedparser's base and language before the document's own: the response's
+        # Content-Location (else the URL) and Content-Language.
+        lowered = {k.lower(): v for k, v in headers.items()} if headers else {}
+        read = fastfeed.read_entries(root, lowered.get("content-location") or url,
+                                     lowered.get("content-language"))
         if read is None:
             return None
         feed, entries = read

@@ -303,3 +303,33 @@ def test_text_encoded_twice_is_repaired_in_any_declared_encoding():
             ).encode("iso-8859-1")
     assert [r.title for r in feed.parse_plain_feed(data, url=URL)] == ["Café y más"]
     assert differential.compare(data, URL).kind == "agree"
+
+
+def test_bytes_that_only_the_http_charset_reads_take_the_lxml_path():
+    """A windows-1252 document without a declaration is not UTF-8 to libxml2; feedparser
+    decodes it by the HTTP charset, and so does the lxml reader now."""
+    data = ('<rss version="2.0"><channel><item><title>Foo</title><link>https://x.example/a</link>'
+            '<description>This is a £“test.”</description></item></channel></rss>').encode("cp1252")
+    headers = {"content-type": "text/xml; charset=windows-1252"}
+    records = feed.parse_plain_feed(data, url=URL, headers=headers)
+    assert records is not None and records[0].body_text == "This is a £“test.”"
+    assert differential.compare(data, URL, headers).kind == "agree"
+
+
+def test_content_location_and_language_headers_as_feedparser_reads_them():
+    """feedparser resolves links against the response's Content-Location and starts from its
+    Content-Language before any xml:lang."""
+    data = (b'<rss version="2.0"><channel><item><title>Rain again</title><link>relative/uri</link>'
+            b'</item></channel></rss>')
+    headers = {"Content-Location": "http://example.com/", "Content-Language": "en"}
+    records = feed.parse_plain_feed(data, url=URL, headers=headers)
+    assert records[0].url == "http://example.com/relative/uri"
+    assert records[0].language == "en"
+    assert differential.compare(data, URL, headers).kind == "agree"
+
+
+def test_feedparser_test_files_name_their_headers():
+    data = (b"<!--\nHeader:       Content-type: text/xml; charset=windows-1252\n"
+            b"Description:  x\n-->\n<rss/>")
+    assert differential.test_headers(data) == {"content-type": "text/xml; charset=windows-1252"}
+    assert differential.test_headers(b"<rss/>") is None
