@@ -134,11 +134,15 @@ class _Document:
 def _scope(element: etree._Element, base: str, lang: str | None) -> tuple[str, str | None]:
     """The ``xml:base`` and ``xml:lang`` in force inside ``element`` (feedparser's stacks)."""
     attrib = element.attrib
-    if attrib:
+    if attrib:  # feedparser takes a plain base= and lang= too
         new_base = attrib.get(XML_BASE)
+        if new_base is None:
+            new_base = attrib.get("base")
         if new_base:
             base = (make_safe_absolute_uri(base, new_base) or base) if base else new_base
         new_lang = attrib.get(XML_LANG)
+        if new_lang is None:
+            new_lang = attrib.get("lang")
         if new_lang is not None:
             lang = new_lang or None
     return base, lang
@@ -567,6 +571,9 @@ def _entries(doc: _Document, parent: etree._Element, parent_base: str, parent_la
         elif name in ("content_encoded", "content", "fullitem"):
             state["has_content"] = True
             state["summary"] = True
+        elif len(child) and next(child.iter("{*}item", "{*}entry"), None) is not None:
+            # items inside some other element (a made-up <section>): feedparser reads them
+            yield from _entries(doc, child, *_scope(child, parent_base, parent_lang), atom, state)
 
 
 _FEED_SUMMARY = frozenset({"description", "dc_description", "media_description", "summary",

@@ -333,3 +333,24 @@ def test_feedparser_test_files_name_their_headers():
             b"Description:  x\n-->\n<rss/>")
     assert differential.test_headers(data) == {"content-type": "text/xml; charset=windows-1252"}
     assert differential.test_headers(b"<rss/>") is None
+
+
+@pytest.mark.parametrize("data", [
+    b'<rss version="2.0"><channel><title>t</title><section><item><title>A</title>'
+    b'<link>https://x.example/a</link></item></section><item><title>B</title>'
+    b'<link>https://x.example/b</link></item></channel></rss>',
+    b'<rss version="2.0" xmlns:x="urn:x"><channel><x:list><item><title>A</title>'
+    b'<link>https://x.example/a</link></item></x:list></channel></rss>',
+], ids=["section", "unknown-namespace-list"])
+def test_items_inside_another_channel_element_are_items(data):
+    """feedparser makes an entry of an item wherever it stands; so does the lxml reader."""
+    assert differential.compare(data, URL).kind == "agree"
+
+
+def test_plain_lang_and_base_attributes_count_as_feedparser_counts_them():
+    data = (b'<rss version="2.0"><channel lang="fr" base="https://b.example/dir/"><item>'
+            b'<title>A</title><link>a</link><description>Bonjour tout le monde.</description>'
+            b'</item></channel></rss>')
+    records = feed.parse_plain_feed(data, url=URL)
+    assert records[0].language == "fr"
+    assert differential.compare(data, URL).kind == "agree"
