@@ -328,12 +328,14 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
     with writer_lock(config.pipeline.database, wait):
         archive = _archive(config)
         try:
-            _boot_workers_for_first_fetches(config, archive, source_ids)
+            early = _boot_workers_for_first_fetches(config, archive, source_ids)
             # Imported after the forkserver started: its loading overlaps these imports.
             from ingest.pipeline import run_once
             from ingest.publishing import feed_publisher
 
             publisher = feed_publisher(config)
+            if early:  # this run will publish, and wait for its workers' loading first
+                publisher = publisher.warming_up()
             if sys.stderr.isatty():
                 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -253,3 +253,15 @@ def test_one_cpu_boots_no_forkserver_early(tmp_path: Path, monkeypatch) -> None:
         assert booted == []
     finally:
         archive.close()
+
+
+def test_the_publishers_warm_up_is_no_part_of_its_value(tmp_path: Path) -> None:
+    """A first run of many sources loads the site's templates and locale data in a thread while
+    its workers load (ingest.cli); the publisher stays equal, and joins the thread first."""
+    config = load_config(write_config(tmp_path, _sources(2)))
+    from ingest.publishing import feed_publisher
+
+    publisher = feed_publisher(config).warming_up()
+    assert publisher.warming is not None
+    assert publisher == feed_publisher(config)
+    publisher.warming.join()
