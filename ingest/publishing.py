@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from dataclasses import dataclass
+import logging
+import threading
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from ingest import workers
 from ingest.config import Config
 from syndicate import publish
 from syndicate.publish import FeedStore, PublishSettings
+
+log = logging.getLogger(__name__)
 
 
 def reader_ttl_minutes(config: Config) -> int:
@@ -62,6 +66,19 @@ class FeedPublisher:
 
     settings: PublishSettings
     parallel: bool = True
+    #: the thread loading what the first publish needs (:meth:`warming_up`), joined before it
+    warming: threading.Thread | None = field(default=None, compare=False, repr=False)
+
+    def warming_up(self) -> "FeedPublisher":
+        """This publisher, with a thread that loads now what its first publish needs
+        (templates, the editions' locale data: :func:`syndicate.site.warm_up`). For a run that
+        will publish and has time on its hands meanwhile (its workers loading). Never raises
+        for the thread: a failure there is logged, and the publish loads what it needs."""
+        editions = [(edition.id, tuple(edition.languages)) for edition in self.settings.editions]
+        thread = threading.Thread(target=_warm_up, args=(editions,), daemon=True,
+                                  name="wirefeed-publish-warm-up")
+        thread.start()
+        return replace(self, warming=thread)
 
     def needs_publish(self, store: FeedStore, now: datetime) -> bool:
         """Whether a run that stored nothing new must still publish (see
@@ -70,6 +87,8 @@ class FeedPublisher:
 
     def publish(self, store: FeedStore, now: datetime) -> list[Path]:
         """Render and write the feeds whose bytes change; returns the files written."""
+        if self.warming is not None:
+            self.warming.join()  # no fork (render workers) while it may hold an import lock
         parallel = (self.parallel and workers.can_fork()
                     and workers.cpu_workers(workers.MAX_RENDER_WORKERS) > 1)
         # One state of the archive for every feed, its change mark included (PostgreSQL:
@@ -83,3 +102,12 @@ class FeedPublisher:
 def feed_publisher(config: Config, *, parallel: bool = True) -> FeedPublisher:
     """The :class:`FeedPublisher` of ``config``."""
     return FeedPublisher(publish_settings(config), parallel=parallel)
+
+
+def _warm_up(editions: list[tuple[str, tuple[str, ...]]]) -> None:
+    from syndicate import site
+
+    try:
+        site.warm_up(editions)
+    except Exception:  # noqa: BLE001 - the publish itself loads what it needs, and says why not
+        log.warning("loading the site's templates and locale data ahead failed", exc_info=True)

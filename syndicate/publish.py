@@ -44,6 +44,7 @@ import json
 import logging
 import os
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -163,6 +164,35 @@ def write_atomic(path: Path, data: bytes) -> bool:
             raise _naming(exc, path) from exc
         raise
     return True
+
+
+#: Files written at once, each still fsync'd before its rename: their waits for the disk
+#: overlap each other (the filesystem commits them together) and the rendering of the next
+#: channels (bench/README.md).
+WRITE_THREADS = 4
+
+
+class _Writes(contextlib.AbstractContextManager):
+    """:func:`write_atomic` in :data:`WRITE_THREADS` threads. :meth:`add` raises the first
+    failure of a write already done, :meth:`finish` waits for every write and returns the
+    paths rewritten, in the order given; leaving the block waits for writes still running."""
+
+    def __init__(self) -> None:
+        self._pool = ThreadPoolExecutor(WRITE_THREADS, thread_name_prefix="wirefeed-write")
+        self._pending: list[tuple[Path, Future]] = []
+        self._checked = 0
+
+    def add(self, path: Path, data: bytes) -> None:
+        while self._checked < len(self._pending) and self._pending[self._checked][1].done():
+            self._pending[self._checked][1].result()  # raises a failed write's error
+            self._checked += 1
+        self._pending.append((path, self._pool.submit(write_atomic, path, data)))
+
+    def finish(self) -> list[Path]:
+        return [path for path, future in self._pending if future.result()]
+
+    def __exit__(self, *exc_info) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _naming(exc: OSError, path: Path) -> OSError:
@@ -314,14 +344,14 @@ def _channel(settings: PublishSettings, edition: FeedEdition,
     )
 
 
-def _write_site(root: Path, title: str, pages: list, section_pages: list) -> list[Path]:
-    """Write the site's pages and static files (see :mod:`syndicate.site`); the changed ones."""
-    files = [(root / "index.html", site.render_index(pages, title))]
-    files += [(root / name, site.static_file(name)) for name in site.STATIC_FILES]
+def _write_site(writes: _Writes, root: Path, title: str, pages: list, section_pages: list) -> None:
+    """Write the site's pages and static files (see :mod:`syndicate.site`)."""
+    writes.add(root / "index.html", site.render_index(pages, title))
+    for name in site.STATIC_FILES:
+        writes.add(root / name, site.static_file(name))
     for page in pages + section_pages:
         folder = root / page.edition / (page.section.slug if page.section else "")
-        files.append((folder / "index.html", site.render_edition(page, title, pages)))
-    return [path for path, data in files if write_atomic(path, data)]
+        writes.add(folder / "index.html", site.render_edition(page, title, pages))
 
 
 def needs_publish(settings: PublishSettings, store: FeedStore, now: datetime) -> bool:
@@ -435,16 +465,16 @@ def publish_all(settings: PublishSettings, store: FeedStore, now: datetime, *,
             continue
         todo.append((replace(channel, updated=updated), articles, wanted))
     # Closed at once if a write fails, so the render workers do not outlive this call.
-    with contextlib.closing(render_channels(todo, workers)) as rendered:
-        for (channel, _, _), documents in zip(todo, rendered):
-            for (_, filename, _), data in zip(FORMATS.values(), documents):
-                path = root / channel.path / filename
-                if write_atomic(path, data):
-                    written.append(path)
-    title = settings.title
-    if write_atomic(root / "index.opml", opml.render(refs, title)):
-        written.append(root / "index.opml")
-    written += _write_site(root, title, pages, section_pages)
+    # The render workers fork before the first write starts a thread.
+    with _Writes() as writes:
+        with contextlib.closing(render_channels(todo, workers)) as rendered:
+            for (channel, _, _), documents in zip(todo, rendered):
+                for (_, filename, _), data in zip(FORMATS.values(), documents):
+                    writes.add(root / channel.path / filename, data)
+        title = settings.title
+        writes.add(root / "index.opml", opml.render(refs, title))
+        _write_site(writes, root, title, pages, section_pages)
+        written += writes.finish()
     state["_changed"] = changed
     state["_rendered_at"] = isoformat(now)
     state["_settings"] = settings.fingerprint

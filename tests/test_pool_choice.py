@@ -18,8 +18,8 @@ import pytest
 
 from conftest import run_cli, write_config
 from localserver import Route
-from ingest import pipeline
-from ingest.archive import open_archive
+from ingest import cli, pipeline, workers
+from ingest.archive import SourceState, open_archive
 from ingest.config import load_config
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
@@ -205,3 +205,63 @@ def test_workers_end_when_their_run_is_killed() -> None:
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers)
+
+
+def _sources(count: int, kind: str = "feed") -> str:
+    lines = ""
+    for number in range(count):
+        where = 'path = "drop"' if kind == "inbox" else f'url = "http://127.0.0.1:9/f{number}.xml"'
+        lines += f'[[sources]]\nid = "{kind}{number}"\nkind = "{kind}"\n{where}\nevery = "15m"\n\n'
+    return lines
+
+
+@pytest.mark.parametrize("feeds, inboxes, attempted, boots", [
+    (cli.FIRST_FETCH_SOURCES, 0, 0, True),       # a first run of many sources
+    (cli.FIRST_FETCH_SOURCES - 1, 3, 0, False),  # inboxes fetch nothing
+    (cli.FIRST_FETCH_SOURCES + 1, 0, 2, False),  # the others were fetched before: 304s likely
+    (cli.FIRST_FETCH_SOURCES + 2, 0, 2, True),   # new sources enough
+])
+def test_run_once_boots_the_forkserver_early_for_many_first_fetches(
+        tmp_path: Path, monkeypatch, feeds: int, inboxes: int, attempted: int, boots: bool) -> None:
+    (tmp_path / "drop").mkdir()
+    booted = []
+    monkeypatch.setattr(workers, "start_forkserver", lambda: booted.append(True))
+    monkeypatch.setattr(workers, "cpu_workers", lambda most: 2)
+    config = load_config(write_config(tmp_path, _sources(feeds) + _sources(inboxes, "inbox")))
+    archive = open_archive(tmp_path / "wire.db")
+    try:
+        for number in range(attempted):
+            archive.save_source_state(SourceState(id=f"feed{number}", last_attempt=NOW))
+        assert cli._boot_workers_for_first_fetches(config, archive, ()) is boots
+        assert booted == ([True] if boots else [])
+        # Named sources count alone.
+        booted.clear()
+        assert cli._boot_workers_for_first_fetches(config, archive, ("feed0",)) is False
+        assert booted == []
+    finally:
+        archive.close()
+
+
+def test_one_cpu_boots_no_forkserver_early(tmp_path: Path, monkeypatch) -> None:
+    booted = []
+    monkeypatch.setattr(workers, "start_forkserver", lambda: booted.append(True))
+    monkeypatch.setattr(workers, "cpu_workers", lambda most: 1)
+    config = load_config(write_config(tmp_path, _sources(cli.FIRST_FETCH_SOURCES * 2)))
+    archive = open_archive(tmp_path / "wire.db")
+    try:
+        assert cli._boot_workers_for_first_fetches(config, archive, ()) is False
+        assert booted == []
+    finally:
+        archive.close()
+
+
+def test_the_publishers_warm_up_is_no_part_of_its_value(tmp_path: Path) -> None:
+    """A first run of many sources loads the site's templates and locale data in a thread while
+    its workers load (ingest.cli); the publisher stays equal, and joins the thread first."""
+    config = load_config(write_config(tmp_path, _sources(2)))
+    from ingest.publishing import feed_publisher
+
+    publisher = feed_publisher(config).warming_up()
+    assert publisher.warming is not None
+    assert publisher == feed_publisher(config)
+    publisher.warming.join()

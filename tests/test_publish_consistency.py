@@ -184,7 +184,10 @@ def test_a_publish_that_failed_half_way_is_completed_by_the_next_run(wire) -> No
     assert stored(project / "data" / "wire.db") == committed
     assert shown(feeds / "en" / "rss.xml") == committed  # written before the failure
     assert shown(feeds / "en-gb" / "atom.xml") == {0, 1}
-    assert shown(feeds / "en-us" / "rss.xml") == {0, 1}
+    # Files are written a few at once (syndicate.publish.WRITE_THREADS): a later edition's may
+    # have been written before the failure was seen. The publish state was not, so the next run
+    # completes every feed.
+    assert shown(feeds / "en-us" / "rss.xml") in ({0, 1}, committed)
 
     assert_recovers(server, project, committed)
 
