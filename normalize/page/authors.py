@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 
 from lxml import etree
 
-from normalize.agencies import is_agency
+from normalize.agencies import find_agency, is_agency
 from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, parse_byline, strip_label,
                                without_credits, without_date)
 from normalize.page.dom import _is_element, _tokens, _xpath
@@ -157,6 +157,9 @@ def _same_persons(bylines: tuple[str, ...], persons: list[str]) -> bool:
 def _printed_instead(kept: tuple[str, ...], readers) -> tuple[str, ...]:
     """The first later candidate that prints a labelled byline ("By X") of full names which
     may stand for ``kept`` (see :func:`choose_authors`), or ``()``."""
+    # An agency declared alone ("author": "AFP") gives way only to a byline that names it too
+    # ("Par Jean Dupont (AFP)"): a teaser's "Par X" elsewhere on the page is another text's.
+    agencies = {find_agency(b) for b in kept if not parse_byline(b)[0]} - {None}
     for read, printed in readers:
         if not printed:
             continue  # trafilatura's reading costs a parse and has no labels
@@ -164,6 +167,8 @@ def _printed_instead(kept: tuple[str, ...], readers) -> tuple[str, ...]:
         if not found or not all(BYLINE_LABEL.match(b) for b in found):
             continue
         persons = [p for b in found for p in parse_byline(b)[0]]
+        if agencies and not agencies & {find_agency(b) for b in found}:
+            continue
         if persons and all(_is_full_name(p) for p in persons) and (
                 _is_organisation(kept) or _same_persons(kept, persons)):
             return found
