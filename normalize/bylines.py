@@ -107,6 +107,7 @@ _ROLES = {
 # Not "da"/"de": they are name particles too ("Lula da Silva").
 _PLACE_TAIL = re.compile(r"\s+(?:in|en|aus|em|à|from|desde|depuis|dalla)\s+\S.*$",
                          re.IGNORECASE)
+_PLACE_HEAD = re.compile(r"^(?:In|En|Em|Aus|À|From|Desde|Depuis)\s+")
 _EDGE_PUNCT = " .:;-–—()[]\"'«»“”"
 
 _WEEKDAYS = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|"
@@ -116,6 +117,7 @@ _WEEKDAYS = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|
              r"mercoledì|giovedì|venerdì|sabato|segunda-feira|terça-feira|quarta-feira|"
              r"quinta-feira|sexta-feira|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|"
              r"zondag|poniedziałek|wtorek|środa|czwartek|piątek|sobota|niedziela")
+_WEEKDAY_NAMES = frozenset(day for day in _WEEKDAYS.split("|") if len(day) > 4)
 _MONTH_NAMES = "|".join(sorted((m for m in MONTHS if len(m) >= 3), key=len, reverse=True))
 # A date printed in the byline ("By Jane Doe March 25, 2015", "Von X am 21. April 2020",
 # "X Stand: 05.02.2020", "Posted by X on 26/10/13, 03:48 pm"): it and what follows it go.
@@ -293,10 +295,10 @@ _FURNITURE_HEAD = re.compile(r"^(?:(?:Print|Drucken|Imprimer|Imprimir|Stampa)\s+
                              r"|(?:By|Von|Par|Por)(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]))")
 
 
-# German compounds that name a post ("Projektleiterin", "Pressesprecher", "Fachreferentin"):
+# German compounds that name a post ("Projektleiterin", "Pressesprecher", "Rechtsanwalt"):
 # only as the end of a longer word, for "Leiter" and "Sprecher" are family names too.
 _ROLE_ENDINGS = ("leiter", "leiterin", "sprecher", "sprecherin", "referent", "referentin",
-                 "direktor", "direktorin", "beauftragter", "beauftragte")
+                 "direktor", "direktorin", "beauftragter", "beauftragte", "anwalt", "anwältin")
 
 
 def _is_role(text: str) -> bool:
@@ -472,11 +474,14 @@ def _read_segment(segment: str) -> tuple[str | None, str | None]:
         segment = _once(_FURNITURE_TAIL.sub("", _OUTLET_TAIL.sub(r"\1", segment)))
         segment = _FURNITURE_HEAD.sub("", segment)
     if not segment or not re.search(r"[^\W\d_]", segment) or _POST_NOMINALS.match(segment) \
-            or segment.casefold() in _NOT_NAMES:
-        return None, None
+            or segment.casefold() in _NOT_NAMES or segment.casefold() in _WEEKDAY_NAMES:
+        return None, None  # a weekday alone is what a date in another element left
     only = _agency_only(segment)
     if only:
         return None, only
+    place = _PLACE_HEAD.match(segment)  # "Em São Paulo": where the copy was filed
+    if place and _is_place(segment[place.end():]):
+        return None, None
     tail = _agency_tail(segment)
     if tail is not None:
         return _read_segment(segment[:tail.start])[0], tail.printed

@@ -120,6 +120,10 @@ BYLINES = [
     # A date alone, with its weekday, names nobody; how long ago a page was published neither.
     ("Wednesday, 08 Apr 2021 11:39 PM EST", (), None),
     ("Wednesday Rivers | 8 April 2021", ("Wednesday Rivers",), None),
+    ("Wednesday", (), None),
+    # Where the copy was filed, as a part of its own ("Do UOL, em São Paulo" read apart).
+    ("Em São Paulo", (), None),
+    ("Da Silva", ("Da Silva",), None),
     ("Von Jana Roth vor 3 Stunden", ("Jana Roth",), None),
     # The Slavic papers' labels; a Danish or Swedish label at the start of the line.
     ("Автор: Мария Петрова", ("Мария Петрова",), None),
@@ -145,6 +149,7 @@ BYLINES = [
     ("Autorka:Anna Kowalska", ("Anna Kowalska",), None),
     ("Autorin: Jana Roth, Projektleiterin der Stiftung in Tunis", ("Jana Roth",), None),
     ("Pressesprecherin Jana Roth", ("Jana Roth",), None),
+    ("Autor: Rechtsanwalt Jonas Keller", ("Jonas Keller",), None),
     ("Jana Leiter", ("Jana Leiter",), None),
     # An author box's links, a login prompt, an update stamp in other languages, a newsroom in
     # Polish or Dutch, plural roles, a degree without its comma, the name after its own label.

@@ -450,3 +450,16 @@ def test_a_byline_printed_in_elements_without_spaces_between_them() -> None:
     assert authors(page(before=line)) == ("Maren Holt",)
     stamp = '<div class="byline"><span>AP</span><span>Updated: March 16, 2020</span></div>'
     assert authors(page(before=stamp)) == ("AP",)
+
+
+def test_the_site_named_as_the_copys_source_is_the_site() -> None:
+    line = '<p class="byline">Do Harbour Gazette, em Lisboa</p>'
+    assert authors(page(before=line)) == ("Harbour Gazette",)
+
+
+def test_the_publisher_named_with_the_sites_name_gives_way_to_the_byline_element() -> None:
+    head = '<meta name="author" content="Ediciones Harbour Gazette">'
+    line = '<p class="byline"><a href="/autor/maren-holt">Maren Holt</a></p>'
+    assert authors(page(head, before=line)) == ("Maren Holt",)
+    assert authors(page(head)) == ("Ediciones Harbour Gazette",)
+
