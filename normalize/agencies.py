@@ -30,6 +30,7 @@ AGENCIES: dict[str, tuple[str, ...]] = {
     "AAP": ("Australian Associated Press",),
     "Xinhua": ("Nueva China", "Chine nouvelle", "Neues China", "Nuova Cina", "Nova China"),
     "Kyodo": ("Kyodo News",),
+    "Jiji": ("Jiji Press",),
     "APA": ("Austria Presse Agentur", "APA-OTS"),
     "Keystone-SDA": ("SDA", "ATS", "Keystone-ATS", "Keystone-SDA-ATS", "Keystone ATS",
                      "Schweizerische Depeschenagentur", "Agence Télégraphique Suisse"),
@@ -52,6 +53,7 @@ AGENCIES: dict[str, tuple[str, ...]] = {
     "Folhapress": (),
     "Agência O Globo": (),
     "KNA": ("Katholische Nachrichten-Agentur",),
+    "Kathpress": (),
     "epd": ("Evangelischer Pressedienst",),
     # The motoring press service whose copy German papers and dealers' sites run
     # ("Autor: Jana Roth/SP-X").
@@ -94,6 +96,12 @@ AGENCIES: dict[str, tuple[str, ...]] = {
     "NurPhoto": (),
     "Anadolu Images": (),
 }
+
+#: The photo agencies and pools of the table: a credit's supplier, never a text's author.
+PHOTO_AGENCIES = frozenset({
+    "EPA", "Getty Images", "picture alliance", "Imago", "Keystone", "Shutterstock",
+    "Agência Brasil Fotos", "Photononstop", "Hans Lucas", "Sipa", "ZUMA", "NurPhoto",
+    "Anadolu Images"})
 
 # Acronyms that are also words in one of our six languages (or in names): inside running text
 # they count only when printed in capitals.

@@ -24,8 +24,9 @@ logger = logging.getLogger(__name__)
 # The one byline-label pattern: feeds' author fields, the bylines pages print and the agency
 # formats' byline elements (NITF, NewsML-G2, ninjs: :func:`strip_label`). "By", "Par", "Por",
 # "Von", "Door", "Di", "De"/"Da" (pt), the Scandinavian "av"/"af" and the longer forms.
-# Case-insensitive, so the name lookahead only needs "Texto" to be a word of its own; "van",
-# "av" and "af" only in lower case: capitalized they begin names ("Van Morrison", "Af Klint").
+# Case-insensitive, so the name lookahead only needs "Texto" to be a word of its own; "van"
+# only in lower case: capitalized it begins names ("Van Morrison"); "Af"/"Av" begin a
+# Danish or Swedish byline's sentence, read as the other particle labels ("Af Klint" stays).
 BYLINE_LABEL = re.compile(
     r"^(?:(?:written|reported|reporting|text|story|words|posted|published|submitted|"
     r"contributed|article)\s+by|post\s+author|escrito\s+por|texto\s+de|"
@@ -48,17 +49,20 @@ BYLINE_LABEL = re.compile(
     r"(?:(?:zeige\s+)?alle\s+(?:beiträge|artikel)|(?:view|show|see)\s+all\s+"
     r"(?:posts|articles|stories)|(?:all|more)\s+(?:posts|articles|stories)|zum\s+profil)"
     r"\s+(?:von|by|of|from)|"
-    r"by|par|por|von|vom|door|di|de|da|(?-i:van|av|af)|©|"
+    r"by|par|por|von|vom|door|di|de|da|(?-i:van|[aA]v|[aA]f)|©|"
     # Printed without a colon before a name ("Texto Ana Ruiz", "Reportage Yann Le Goff").
     r"(?:text|texto|texte|autor|autora|autorin|auteur|author|reportage|autoren|autorinnen|"
     r"authors|autores|auteurs)(?=\s*[-–]?\s+(?-i:[A-ZÀ-ÖØ-Þ]))|"
     r"(?:text|texto|texte|testo|autor|autora|autores|author|authors|auteur|auteurs|autore|"
-    r"autori|autorin|autrice|interview|entrevista|sources?|fuentes?|fonte|fonti|quelle|"
+    r"autori|autorin|autrice|autorka|interview|entrevista|sources?|fuentes?|fonte|fonti|quelle|"
+    # The Slavic papers' "Автор:", "Авторы:", "Piše:" (who writes), "Редактор:".
+    r"автор|авторы|автори|авторка|piše|pise|napisao|napisala|редактор|"
     r"agencia|agência|agence|agentur|agenzia|agency|"
     # The German press office's "Redaktion: Jana Roth" names the person who wrote the text
     # (without its colon, "Redaktion" is the newsroom).
     r"redaktion)\s*:)"
-    r"(?=[\s:]|$)\s*:?\s*",
+    # A label that ends in its colon may touch the name ("Autor:Jane Doe").
+    r"(?:(?=[\s:]|$)|(?<=:))\s*:?\s*",
     re.IGNORECASE,
 )
 # Labels that are also name particles ("Di Maio", "De Gea", "Da Silva", "van Dijk"): only a
@@ -78,6 +82,7 @@ _NEWSROOM = {
     "redacción", "redaccion", "rédaction", "redaction", "redaktion", "redazione", "redação",
     "redacao", "redacção", "newsroom", "staff", "agencias", "agencies", "agences", "agenturen",
     "agenzie", "agências", "agencia", "agence", "agentur", "agenzia", "agência", "wire",
+    "redakcja", "redactie", "redakce", "redakcia", "redaktori", "redaksi", "redaktionen",
     "wires", "desk", "editorial", "editors", "mesa", "web", "online", "digital",
 }
 _ROLES = {
@@ -88,7 +93,7 @@ _ROLES = {
     "redactor", "redactora", "rédacteur", "rédactrice", "redattore", "redattrice", "redator",
     "redatora", "writer", "columnist", "columnista", "chroniqueur", "chroniqueuse",
     "kolumnist", "kolumnistin", "colunista", "editorialista", "enviado", "enviada", "envoyé",
-    "envoyée", "inviato", "inviata", "sonderkorrespondent", "chief", "jefe", "jefa", "chef",
+    "envoyée", "envoyés", "envoyées", "spéciaux", "spéciales", "inviato", "inviata", "sonderkorrespondent", "chief", "jefe", "jefa", "chef",
     "cheffe", "head", "bureau", "contributor", "colaborador", "colaboradora", "collaborateur",
     "collaboratrice", "mitarbeiter", "mitarbeiterin", "collaboratore", "collaboratrice",
     "analyst", "analista", "photographer", "fotógrafo", "fotógrafa", "photographe", "fotograf",
@@ -102,8 +107,17 @@ _ROLES = {
 # Not "da"/"de": they are name particles too ("Lula da Silva").
 _PLACE_TAIL = re.compile(r"\s+(?:in|en|aus|em|à|from|desde|depuis|dalla)\s+\S.*$",
                          re.IGNORECASE)
+_PLACE_HEAD = re.compile(r"^(?:In|En|Em|Aus|À|From|Desde|Depuis)\s+")
 _EDGE_PUNCT = " .:;-–—()[]\"'«»“”"
 
+_WEEKDAYS = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|"
+             r"thurs|fri|sat|sun|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
+             r"mo|di|mi|do|fr|sa|so|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunes|"
+             r"martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|lunedì|martedì|"
+             r"mercoledì|giovedì|venerdì|sabato|segunda-feira|terça-feira|quarta-feira|"
+             r"quinta-feira|sexta-feira|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|"
+             r"zondag|poniedziałek|wtorek|środa|czwartek|piątek|sobota|niedziela")
+_WEEKDAY_NAMES = frozenset(day for day in _WEEKDAYS.split("|") if len(day) > 4)
 _MONTH_NAMES = "|".join(sorted((m for m in MONTHS if len(m) >= 3), key=len, reverse=True))
 # A date printed in the byline ("By Jane Doe March 25, 2015", "Von X am 21. April 2020",
 # "X Stand: 05.02.2020", "Posted by X on 26/10/13, 03:48 pm"): it and what follows it go.
@@ -112,6 +126,8 @@ _DATE_IN_BYLINE = re.compile(
     r"(?P<date>(?:\b(?:last\s+)?(?:updated|published|posted|stand|aktualisiert|veröffentlicht|"
     r"publié|mis\s+à\s+jour|publicado|actualizado)\s*:?\s*)?"
     r"(?:\b(?:am|on|le|el|il|em|den|op|vom|the)\s+)?"
+    # The weekday the date is printed with ("Wednesday, 08 Apr 2020", "Mi., 5. Mai 2021").
+    r"(?:\b(?:" + _WEEKDAYS + r")\.?,?\s+)?"
     r"(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\d{4}-\d{2}-\d{2}|"
     r"\d{1,2}\.?\s+(?:de\s+)?(?:" + _MONTH_NAMES + r")\b|"
     r"\b(?:" + _MONTH_NAMES + r")\.?\s+\d{1,2}(?:st|nd|rd|th)?\b|"
@@ -143,7 +159,7 @@ _DANGLING = re.compile(r"\s+(?:am|on|in|le|el|il|em|en|um|dans)\s*$")
 _POST_NOMINALS = re.compile(
     r"^(?:(?:(?i:ph\.?\s?d)|M\.D|M\.A|M\.S|MD|MA|MS|MSc|BSc|BA|MBA|MPH|MSW|MFA|RN|RD|RDN|"
     r"DVM|PharmD|JD|LLM|Esq|EdD|DDS|FACP|FRCP|CPA|CFA)\.?\s*)+$")
-_POST_NOMINAL_TAIL = re.compile(r",?\s+(?:(?i:ph\.?\s?d\.?)|M\.D\.|MBA|MPH)$")
+_POST_NOMINAL_TAIL = re.compile(r",?\s+(?:(?i:ph\.?\s?d\.?)|M\.D\.|MD|MBA|MPH)$")
 # A name that ends in an initial or "Jr." keeps its period ("Joe S.", "Perry Bacon Jr.").
 _ABBREVIATED_END = re.compile(r"(?:^|[\s.])(?:[^\W\d_]|Jr|Sr|Jun|Sen)$")
 
@@ -184,7 +200,10 @@ def _strip_edges(text: str) -> str:
         return stripped + "."
     return stripped
 # An address ("jane@site.example", "jane[at]site.example"), a link or a number: no name.
-_NOISE = re.compile(r"@|\[at\]|\(at\)|https?://|www\.|\d", re.IGNORECASE)
+# A template's placeholder left in the metadata ("#auteur", "{{author}}", "%author%") neither.
+# A sentence's contraction ("Account You're logged in") no name has: "D'Angelo" has a capital.
+_NOISE = re.compile(r"@|\[at\]|\(at\)|https?://|www\.|\d|^[#{%$]|\w['’](?:re|ll|ve|t|m)\b",
+                    re.IGNORECASE)
 # A company's legal form: the name is the company's, read whole.
 # At the name's end: "James S.A. Corey" has initials.
 _LEGAL_FORM = re.compile(r"\s(?:GmbH|(?-i:AG|KG)|Inc|Ltd|LLC|plc|Corp|S\.A|S\.L|S\.p\.A|SpA|Srl|"
@@ -250,6 +269,8 @@ _NOT_NAMES = {
     "publiziert", "published", "posted", "updated", "veröffentlicht", "text", "autor",
     "author", "fotos", "foto", "photo", "photos", "admin", "administrator", "webmaster",
     "wordpressadmin", "root", "stand", "super user", "publisher",
+    # An author box's links: "See All Articles", "View Author Page", "Posts", "Bio".
+    "see all articles", "view author page", "view profile", "profile", "posts", "bio",
 }
 _FURNITURE_TAIL = re.compile(r"\s+(?:Edit|Follow|FOLLOW|Shares?|Teilen|Twitter|Facebook|LinkedIn|"
                              r"Instagram|E-?[Mm]ail|Author|Autor|Autorin|Auteur)$"
@@ -258,15 +279,37 @@ _FURNITURE_TAIL = re.compile(r"\s+(?:Edit|Follow|FOLLOW|Shares?|Teilen|Twitter|F
                              # "Jane Doe 4 min read", "Jane Doe Published 3 hours ago",
                              # "Jane Doe Updated 5:30 PM": the page's stamps after the name.
                              r"|\s+\d+\s*(?:min|mins|minutes?|minuten|minutos?)\.?(?:\s+\w+){0,2}$"
+                             # "Jana Roth vor 3 Stunden", "P. Horvat prije 26 minuta": how long
+                             # ago the page was published.
+                             r"|\s+(?i:vor|hace|há|prije|pre|il\s+y\s+a)\s+\d+\s+\w+(?:\s+\w+)?$"
                              r"|(?:^|\s+)(?i:(?:last\s+)?updated|published|posted|aktualisiert|"
                              r"veröffentlicht|publié|mis\s+à\s+jour|publicado|actualizado|"
-                             r"pubblicato|aggiornato)\b.*$")
+                             r"pubblicato|aggiornato|atualizado|bijgewerkt|gepubliceerd|"
+                             r"zaktualizowano|opublikowano|uppdaterad|publicerad|opdateret|"
+                             r"udgivet|oppdatert|publisert)\b.*$")
+
+
+# A print button's word before the name ("Print Keith Spera"), and a label printed without
+# its space ("ByMalcolm Harris", a label and a link in elements of their own).
+_FURNITURE_HEAD = re.compile(r"^(?:(?:Print|Drucken|Imprimer|Imprimir|Stampa)\s+"
+                             r"|(?:By|Von|Par|Por)(?=[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]))")
+
+
+# German compounds that name a post ("Projektleiterin", "Pressesprecher", "Rechtsanwalt"):
+# only as the end of a longer word, for "Leiter" and "Sprecher" are family names too.
+_ROLE_ENDINGS = ("leiter", "leiterin", "sprecher", "sprecherin", "referent", "referentin",
+                 "direktor", "direktorin", "beauftragter", "beauftragte", "anwalt", "anwältin")
 
 
 def _is_role(text: str) -> bool:
     lower = text[:1].islower() and not _SURNAME_START.match(text) and not (
         _HANDLE.match(text) and len(text) >= 3)
-    return lower or any(word in _ROLES for word in _words(text))
+    return lower or any(_is_role_word(word) for word in _words(text))
+
+
+def _is_role_word(word: str) -> bool:
+    """Whether a case-folded word names a post."""
+    return word in _ROLES or (word.endswith(_ROLE_ENDINGS) and len(word) >= 10)
 
 
 def _agency_only(text: str) -> str | None:
@@ -285,17 +328,37 @@ def _agency_only(text: str) -> str | None:
     return None
 
 
+# Agencies whose names are also family names ("Michael Bloomberg") or words of other names.
+_SURNAME_AGENCIES = {"Bloomberg", "Antara", "Andina", "Keystone", "Sipa", "Imago", "Sputnik"}
+# ... or names only in capitals ("Jean-Paul Efe" is a person, "Ana Ruiz EFE" an agency's copy).
+_NAME_LIKE_AGENCIES = {"efe", "lusa", "belga", "ansa"}
+
+
+def _agency_tail(segment: str):
+    """The agency a capitalized name of two words or more runs on into without a separator
+    ("Jane Doe Reuters", "Jane Doe The Associated Press": a name and its agency printed in
+    elements of their own), or ``None``."""
+    match = find_agency_match(segment)
+    if match is None or match.end != len(segment) or match.canonical in _SURNAME_AGENCIES \
+            or (match.printed.casefold() in _NAME_LIKE_AGENCIES and not match.printed.isupper()):
+        return None
+    words = segment[:match.start].split()
+    if len(words) >= 2 and all(w[:1].isupper() for w in words):
+        return match
+    return None
+
+
 def _name_after_role(segment: str) -> str | None:
     """Return the name that follows a role ("dpa-Korrespondent Hans Meier") or, printed
     without a comma, comes before it ("Jane Doe Staff Writer"), if any."""
     tokens = segment.split()
     marks = [i for i, token in enumerate(tokens)
-             if any(w in _ROLES or w in _NEWSROOM for w in _words(token))
+             if any(_is_role_word(w) or w in _NEWSROOM for w in _words(token))
              or find_agency_match(token)]
     if not marks:
         return None
     # Before: only a writer's role, not a newsroom's name alone ("Daily Post Staff").
-    before = tokens[:marks[0]] if any(w in _ROLES for w in _words(segment)) else []
+    before = tokens[:marks[0]] if any(_is_role_word(w) for w in _words(segment)) else []
     for name in (tokens[marks[-1] + 1:], before):
         if 2 <= len(name) <= 4 and all(t[:1].isupper() for t in name) and not _NOISE.search(
                 " ".join(name)):
@@ -329,7 +392,11 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
     agency: str | None = None
     # Soft hyphens are where a name may break, no part of it ("Mat\xadthi\xadas").
     for field in _FIELDS.split(text.replace("\xad", "")):
-        field = without_date(clean_text(_LINK.sub(" ", field)))
+        field = clean_text(_LINK.sub(" ", field))
+        dated = _DATE_IN_BYLINE.search(field)
+        if dated is not None and dated.start() == 0 and without_date(field) == field:
+            continue  # a date alone ("Wednesday, 08 Apr 2020 11:39 PM"): no name in it
+        field = without_date(field)
         credit = _OTHER_CREDIT if BYLINE_LABEL.match(field) else _OTHER_CREDIT_APART
         field = credit.sub("", _strip_label(field))
         # Parentheses hold an agency ("Ana Gómez (EFE)"), a place or an address: never a person.
@@ -360,9 +427,13 @@ _PLACE_WORDS = 3
 # After a person's full name, the outlet the person writes for: an acronym ("By Jane Doe,
 # CNN", "Von Jana Roth, NDR"), a name that is a news service's or a paper's ("BBC News",
 # "Los Angeles Times", "Harbour Gazette") or that begins with "The" ("Jane Doe, The Local").
-_OUTLET = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,5}|The\s.+|.+\s(?:News|Online|Times|Post|Journal|"
-                     r"Tribune|Herald|Gazette|Chronicle|Telegraph|Observer|Magazine|Zeitung|"
-                     r"Today|Daily|Radio|TV))$")
+# In capitals too ("USA TODAY"), with the article of another language ("El Sol de México",
+# "Die Zeit", "Il Foglio", "Het Parool"; not "Le", a Vietnamese family name), or its domain
+# ("Keith Spera, NOLA.com").
+_OUTLET = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,5}|(?:The|El|La|Il|Der|Die|Het|Les)\s.+|"
+                     r"[\w-]+\.(?:com|net|org|[a-z]{2})|"
+                     r".+\s(?i:News|Online|Times|Post|Journal|Tribune|Herald|Gazette|Chronicle|"
+                     r"Telegraph|Observer|Magazine|Zeitung|Today|Daily|Radio|TV))$")
 
 
 def _is_place(name: str) -> bool:
@@ -375,9 +446,15 @@ def _is_place(name: str) -> bool:
                for m in places.gazetteer().find_mentions(name))
 
 
+_NAME_BY_NAME = re.compile(r"(\S+\s.+?)\s+(?:[Bb]y|[Vv]on|[Pp]ar|[Pp]or)\s+\1")
+
+
 def _once(name: str) -> str:
     """A name printed twice over, as an avatar's text and the link beside it give it ("Jane
     Doe Jane Doe"), once."""
+    labelled = _NAME_BY_NAME.fullmatch(name)  # "Jane Doe By Jane Doe"
+    if labelled:
+        return labelled.group(1)
     words = name.split()
     half = len(words) // 2
     if half >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]:
@@ -395,12 +472,19 @@ def _read_segment(segment: str) -> tuple[str | None, str | None]:
         if segment.casefold() in _NOT_NAMES:
             return None, None  # before its tail goes: "No Author" is no "No"
         segment = _once(_FURNITURE_TAIL.sub("", _OUTLET_TAIL.sub(r"\1", segment)))
+        segment = _FURNITURE_HEAD.sub("", segment)
     if not segment or not re.search(r"[^\W\d_]", segment) or _POST_NOMINALS.match(segment) \
-            or segment.casefold() in _NOT_NAMES:
-        return None, None
+            or segment.casefold() in _NOT_NAMES or segment.casefold() in _WEEKDAY_NAMES:
+        return None, None  # a weekday alone is what a date in another element left
     only = _agency_only(segment)
     if only:
         return None, only
+    place = _PLACE_HEAD.match(segment)  # "Em São Paulo": where the copy was filed
+    if place and _is_place(segment[place.end():]):
+        return None, None
+    tail = _agency_tail(segment)
+    if tail is not None:
+        return _read_segment(segment[:tail.start])[0], tail.printed
     if _LEGAL_FORM.search(segment):
         return segment, None  # a company, whole: "Web Commerce GmbH" is no "Web" newsroom
     if _is_newsroom(segment) or _is_role(segment):

@@ -4,7 +4,10 @@
 record, so every parser gets the same treatment and none has to know the conventions:
 
 - ``authors``: each entry is read as a byline (:func:`normalize.bylines.parse_byline`); the
-  persons stay, an agency named there moves to ``agency`` when that is empty.
+  persons stay, an agency named there moves to ``agency`` when that is empty. A byline that
+  names an agency and no person ("By AFP", "Por Agencia EFE") leaves the agency as the author
+  too, as the agency's own item and a news page's metadata (``"author": "Reuters"``) name it:
+  without it the item would name no author at all (a photo agency is only ever a credit).
 - ``body_html``/``body_text``: a closing agency line (``Source: (EUROPA PRESS)``) is taken out
   (:func:`normalize.datelines.split_agency_line`); it fills ``credit`` and ``agency`` when they
   are empty. ``body_text`` is re-derived from the new ``body_html`` with
@@ -24,6 +27,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 
+from normalize.agencies import PHOTO_AGENCIES, canonical_agency
 from normalize.bylines import parse_byline
 from normalize.credits import parse_credit, split_caption
 from normalize.datelines import find_dateline, split_agency_line
@@ -63,6 +67,8 @@ def _read_bylines(entries: tuple[str, ...]) -> tuple[tuple[str, ...], str | None
         names, named = parse_byline(entry)
         agency = agency or named
         persons.extend(name for name in names if name not in persons)
+    if not persons and agency and canonical_agency(agency) not in PHOTO_AGENCIES:
+        return (agency,), agency
     return tuple(persons), agency
 
 

@@ -117,6 +117,51 @@ BYLINES = [
     ("Jane Doe Author", ("Jane Doe",), None),
     ("Last Updated: January 7, 2025", (), None),
     ("No Author", (), None),
+    # A date alone, with its weekday, names nobody; how long ago a page was published neither.
+    ("Wednesday, 08 Apr 2021 11:39 PM EST", (), None),
+    ("Wednesday Rivers | 8 April 2021", ("Wednesday Rivers",), None),
+    ("Wednesday", (), None),
+    # Where the copy was filed, as a part of its own ("Do UOL, em São Paulo" read apart).
+    ("Em São Paulo", (), None),
+    ("Da Silva", ("Da Silva",), None),
+    ("Von Jana Roth vor 3 Stunden", ("Jana Roth",), None),
+    # The Slavic papers' labels; a Danish or Swedish label at the start of the line.
+    ("Автор: Мария Петрова", ("Мария Петрова",), None),
+    ("Piše: Ana Horvat", ("Ana Horvat",), None),
+    ("Af Ritzau", (), "Ritzau"),
+    ("Av Ola Berg", ("Ola Berg",), None),
+    ("Af Klint", ("Af Klint",), None),
+    # The outlet after the writers, in capitals, with a foreign article or as its domain.
+    ("Ann Lee, Tom Roe | USA TODAY", ("Ann Lee", "Tom Roe"), None),
+    ("Ana Ruiz | El Diario de Ejemplo", ("Ana Ruiz",), None),
+    ("Ana Ruiz, ejemplo.com", ("Ana Ruiz",), None),
+    # A print button before the name, a label without its space, a template's placeholder.
+    ("Print Jane Doe", ("Jane Doe",), None),
+    ("ByJane Doe", ("Jane Doe",), None),
+    ("Byron Doe", ("Byron Doe",), None),
+    ("#author", (), None),
+    # A name and its agency printed in elements of their own, without a separator.
+    ("By Ann Lee and Tom Roe Reuters", ("Ann Lee", "Tom Roe"), "Reuters"),
+    ("Jane Doe The Associated Press", ("Jane Doe",), "The Associated Press"),
+    ("Michael Bloomberg", ("Michael Bloomberg",), None),
+    ("Jean Paul Efe", ("Jean Paul Efe",), None),
+    # A label that touches the name; a German post after the name or before it.
+    ("Autorka:Anna Kowalska", ("Anna Kowalska",), None),
+    ("Autorin: Jana Roth, Projektleiterin der Stiftung in Tunis", ("Jana Roth",), None),
+    ("Pressesprecherin Jana Roth", ("Jana Roth",), None),
+    ("Autor: Rechtsanwalt Jonas Keller", ("Jonas Keller",), None),
+    ("Jana Leiter", ("Jana Leiter",), None),
+    # An author box's links, a login prompt, an update stamp in other languages, a newsroom in
+    # Polish or Dutch, plural roles, a degree without its comma, the name after its own label.
+    ("Jane Doe, Posts, Bio", ("Jane Doe",), None),
+    ("See All Articles", (), None),
+    ("Account You're logged in", (), None),
+    ("Mike D'Angelo", ("Mike D'Angelo",), None),
+    ("Uppdaterad 12.5.2021", (), None),
+    ("Redakcja", (), None),
+    ("Ana Ruiz, Luis Vidal Envoyés spéciaux", ("Ana Ruiz", "Luis Vidal"), None),
+    ("Jane Doe MD", ("Jane Doe",), None),
+    ("Print Jane Doe By Jane Doe", ("Jane Doe",), None),
 ]
 
 

@@ -433,3 +433,33 @@ def test_the_author_of_the_web_page_node_when_the_graph_has_no_article() -> None
                'Jonas Keller</a></p><p>Par <a class="listPosts-author" href="/author/ar/">'
                'Ana Ruiz</a></p></div>')
     assert authors(page(ld, outside=teasers)) == ("Maren Holt",)
+
+
+def test_an_agency_alone_is_the_author_and_keeps_a_teasers_byline_out() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferries",'
+          ' "author": {"@type": "Organization", "name": "AFP"}}</script>')
+    teaser = '<aside><div class="teaser"><span>By Maren Holt</span></div></aside>'
+    assert authors(page(ld, outside=teaser)) == ("AFP",)
+    # A byline that names the agency too is this text's.
+    assert authors(page(ld, before="<p>By Maren Holt, AFP</p>")) == ("Maren Holt",)
+
+
+def test_a_byline_printed_in_elements_without_spaces_between_them() -> None:
+    line = ('<div class="byline"><span>By</span><a href="/staff/maren-holt">Maren Holt</a>'
+            '<span>The Associated Press</span></div>')
+    assert authors(page(before=line)) == ("Maren Holt",)
+    stamp = '<div class="byline"><span>AP</span><span>Updated: March 16, 2020</span></div>'
+    assert authors(page(before=stamp)) == ("AP",)
+
+
+def test_the_site_named_as_the_copys_source_is_the_site() -> None:
+    line = '<p class="byline">Do Harbour Gazette, em Lisboa</p>'
+    assert authors(page(before=line)) == ("Harbour Gazette",)
+
+
+def test_the_publisher_named_with_the_sites_name_gives_way_to_the_byline_element() -> None:
+    head = '<meta name="author" content="Ediciones Harbour Gazette">'
+    line = '<p class="byline"><a href="/autor/maren-holt">Maren Holt</a></p>'
+    assert authors(page(head, before=line)) == ("Maren Holt",)
+    assert authors(page(head)) == ("Ediciones Harbour Gazette",)
+

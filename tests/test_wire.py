@@ -82,11 +82,11 @@ RECORDS = [
      "-/European Parliament/dpa", ("Claire Dubois",), "EUROPA PRESS", "(EUROPA PRESS)",
      "BRUXELLES", (None, "European Parliament", "dpa")),
     ("de", "dpa", "HAMBURG, 12. März (dpa) - Der Hamburger Hafen...", "(c) dpa",
-     "Ein Containerschiff im Hamburger Hafen.", "Jan Oberländer/dpa", (), "dpa", "(c) dpa",
+     "Ein Containerschiff im Hamburger Hafen.", "Jan Oberländer/dpa", ("dpa",), "dpa", "(c) dpa",
      "HAMBURG", ("Jan Oberländer", None, "dpa")),
     ("es", "Europa Press", "SORIA, 22 Ago. (EUROPA PRESS) - Un equipo de arqueólogos...",
-     "Fuente: (EUROPA PRESS)", "Trabajos de excavación.", "Carlos Luján/Europa Press", (),
-     "Europa Press", "(EUROPA PRESS)", "SORIA", ("Carlos Luján", None, "Europa Press")),
+     "Fuente: (EUROPA PRESS)", "Trabajos de excavación.", "Carlos Luján/Europa Press",
+     ("Europa Press",), "Europa Press", "(EUROPA PRESS)", "SORIA", ("Carlos Luján", None, "Europa Press")),
     ("es", "Redacción", "Madrid, 24 oct (EFE).- El Gobierno aprobó...", "Con información de EFE",
      "Manifestación en Madrid | Foto: EFE", None, (), "EFE", "EFE", "Madrid",
      (None, None, "EFE")),
@@ -97,7 +97,7 @@ RECORDS = [
      "Il sindaco in Campidoglio - ANSA", None, ("Marco Bellini",), "ANSA", "ANSA", "ROMA",
      (None, None, "ANSA")),
     ("en", "By AFP", "WASHINGTON (AP) — The Senate voted...", "Avec AFP",
-     "Protesters in Paris. Photo: AFP", None, (), "AFP", "AFP", "WASHINGTON",
+     "Protesters in Paris. Photo: AFP", None, ("AFP",), "AFP", "AFP", "WASHINGTON",
      (None, None, "AFP")),
 ]
 
@@ -136,7 +136,8 @@ def test_enrich_keeps_what_the_parser_set():
     done = enrich(article)
     assert (done.agency, done.credit) == ("Reuters", "Reuters/AFP")
     assert done.dateline == article.dateline
-    assert done.authors == ()
+    # The byline names an agency and no person: the agency is the author too.
+    assert done.authors == ("AFP",)
     assert done.body_html == _html("BERLIN (dpa) - Text.")  # the line goes even so
     assert done.images[0].credit == Credit("Y/AFP", "Y", None, "AFP")
     assert done.images[0].caption == "Photo."
@@ -266,3 +267,11 @@ def test_first_line_is_the_first_line_splitlines_gives(text):
 
     first = next((line for line in text.splitlines() if line.strip()), "")
     assert _first_line(text) == first.lstrip()
+
+
+def test_enrich_an_agency_byline_is_the_author_only_without_a_person():
+    assert enrich(_article(authors=("Por EFE",))).authors == ("EFE",)
+    assert enrich(_article(authors=("Por Ana Gómez (EFE)",))).authors == ("Ana Gómez",)
+    # A photo agency is a picture's credit, never the text's author.
+    done = enrich(_article(authors=("Getty Images",)))
+    assert (done.authors, done.agency) == ((), "Getty Images")

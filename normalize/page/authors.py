@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 
 from lxml import etree
 
-from normalize.agencies import is_agency
+from normalize.agencies import find_agency, is_agency
 from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, parse_byline, strip_label,
                                without_credits, without_date)
 from normalize.page.dom import _is_element, _tokens, _xpath
@@ -46,7 +46,9 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
     neither a person nor an agency (a "Follow" button, "Redaktion") is kept only when no
     candidate has better. A byline that is an organisation ("Deutsche Welle", "LN") or no
     full name ("Todd", "gabor_munier") gives way to a later printed byline ("By Todd Bates")
-    naming full names of the same persons, or any persons when it was an organisation. A
+    naming full names of the same persons, or any persons when it was an organisation; the
+    publisher named with the site's name ("Ediciones El País") to a byline element's full
+    names even without a label. The site named as the copy's source ("Do UOL") is the site. A
     byline whose names run on into other words ("Jane Doe und Site designed") is kept only
     when no candidate has better.
     Returns ``()`` when no candidate names anyone.
@@ -65,10 +67,14 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
         # under a label is the site.
         kept = tuple(a for a in _without_site(found, sites)
                      if not {_letters(a), _letters(strip_label(a)),
-                             _letters(_BY.split(a)[-1])} & spelled)
+                             _letters(_BY.split(a)[-1])} & spelled
+                     and not _from_site(a, spelled))
         if kept and any(parse_byline(a) != ((), None) for a in kept) and not _garbled(kept):
-            if _is_organisation(kept) or not _names_full_name(kept):
-                return _printed_instead(kept, readers) or kept
+            # "Ediciones El País" on El País: the publisher, named with the site's name.
+            publisher = any(site in _letters(a) for a in kept for site in spelled
+                            if len(site) >= _SITE_IN_NAME)
+            if publisher or _is_organisation(kept) or not _names_full_name(kept):
+                return _printed_instead(kept, readers, publisher) or kept
             return kept
         if kept:
             unread = unread or kept
@@ -77,10 +83,22 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
     return site_only or unread
 
 
+# "Do UOL, em São Paulo", "Da Redação do Site", "From Daily Post": the copy's source.
+_FROM = re.compile(r"^(?:do|da|dos|das|from|aus|du|des)\s+", re.I)
+
+
+def _from_site(byline: str, spelled: set[str]) -> bool:
+    """Whether the persons read from ``byline`` are all the site, named as the copy's source
+    ("Do UOL, em São Paulo" on UOL's pages)."""
+    persons = parse_byline(byline)[0]
+    return bool(persons) and all(_letters(_FROM.sub("", p)) in spelled for p in persons)
+
+
 def _site_part(byline: str, spelled: set[str]) -> str:
     """The site's name as ``byline`` prints it, without the label and the place around it
     ("Recipe by Daily Post" and "Daily Post, Frankfurt, Germany" give "Daily Post")."""
     for part in _BYLINE_PARTS.split(_BY.split(strip_label(byline))[-1]):
+        part = _FROM.sub("", part)
         if _letters(part) in spelled:
             return part
     return byline
@@ -154,18 +172,29 @@ def _same_persons(bylines: tuple[str, ...], persons: list[str]) -> bool:
         or any(_letters(p) in wholes for p in persons)
 
 
-def _printed_instead(kept: tuple[str, ...], readers) -> tuple[str, ...]:
+#: The fewest letters of a site's name that mark a byline holding it as the publisher's.
+_SITE_IN_NAME = 4
+
+
+def _printed_instead(kept: tuple[str, ...], readers, publisher: bool = False) -> tuple[str, ...]:
     """The first later candidate that prints a labelled byline ("By X") of full names which
-    may stand for ``kept`` (see :func:`choose_authors`), or ``()``."""
+    may stand for ``kept`` (see :func:`choose_authors`), or ``()``. When ``kept`` is the
+    publisher (the site's name with more words), a byline element's full names without a
+    label do too."""
+    # An agency declared alone ("author": "AFP") gives way only to a byline that names it too
+    # ("Par Jean Dupont (AFP)"): a teaser's "Par X" elsewhere on the page is another text's.
+    agencies = {find_agency(b) for b in kept if not parse_byline(b)[0]} - {None}
     for read, printed in readers:
         if not printed:
             continue  # trafilatura's reading costs a parse and has no labels
         found = read()
-        if not found or not all(BYLINE_LABEL.match(b) for b in found):
+        if not found or not (publisher or all(BYLINE_LABEL.match(b) for b in found)):
             continue
         persons = [p for b in found for p in parse_byline(b)[0]]
+        if agencies and not agencies & {find_agency(b) for b in found}:
+            continue
         if persons and all(_is_full_name(p) for p in persons) and (
-                _is_organisation(kept) or _same_persons(kept, persons)):
+                publisher or _is_organisation(kept) or _same_persons(kept, persons)):
             return found
     return ()
 

@@ -24,8 +24,9 @@ from normalize.page.pictures import _in_picture
 # the newsroom), but on a page it marks the byline line all the same.
 _NEWSROOM_CREDIT = re.compile(r"^redacción\s*[:\-–]?\s+", re.I)
 _NAME_JOINERS = re.compile(r"\s*(?:,|&|\band\b|\by\b|\bet\b|\bund\b|\be\b)\s*", re.I)
+# A capital of any cased script ("Łukasz", "Šimon", "Ольга", "Νίκος"), then letters.
 _NAME_WORD = re.compile(
-    r"^[A-ZÀ-ÖØ-Þ][\w.'’-]*$|^(?:de|da|del|van|von|der|di|le|la|dos|das)$")
+    r"^[^\W\d_][\w.'’-]*$|^(?:de|da|del|van|von|der|di|le|la|dos|das)$")
 
 
 # JSON-LD "author": "https://site.example/autor/jane/" (its page, not its name), or the site.
@@ -56,7 +57,11 @@ def _is_byline(text: str) -> bool:
 
 def _looks_like_name(text: str) -> bool:
     words = text.split()
-    return 1 <= len(words) <= 5 and all(_NAME_WORD.match(w) for w in words)
+    return 1 <= len(words) <= 5 and all(
+        _NAME_WORD.match(w) and (w[0].isupper() or w in _NAME_PARTICLE_WORDS) for w in words)
+
+
+_NAME_PARTICLE_WORDS = {"de", "da", "del", "van", "von", "der", "di", "le", "la", "dos", "das"}
 
 
 #: The parts of a byline around an outlet's name: comma-separated, or set off by a spaced bar or
@@ -170,8 +175,21 @@ def _byline_text(el) -> str:
     for sub in _xpath(".//time|.//*[contains(@class,'date')]|.//a[contains(@rel,'tag')]"
                         "|.//a[contains(@rel,'category')]")(el):
         sub.drop_tree()
-    text = _text(el)
+    text = _parted_text(el)
     return re.split(r"\s[|·•—]\s|\s-\s", text)[0].strip()
+
+
+def _parted_text(el) -> str:
+    """``el``'s text with a space where one element's text ends and the next one's begins
+    with a capital, as a label, a name and an agency in elements of their own print without
+    one ("<span>By</span><a>Jane Doe</a><span>The Associated Press</span>"); a name's parts
+    in two elements ("J<b>ane</b>") stay together."""
+    pieces: list[str] = []
+    for piece in el.itertext():
+        if pieces and piece[:1].isupper() and pieces[-1][-1:].isalnum():
+            pieces.append(" ")
+        pieces.append(piece)
+    return clean_text("".join(pieces))
 
 
 _READING_TIME = re.compile(
