@@ -174,6 +174,24 @@ CAPTIONS = [
     ("Anna Berger (links) und Jonas Weber (rechts) beim Treffen.",
      "Anna Berger (links) und Jonas Weber (rechts) beim Treffen.", None),
     ("Der Minister mit (Jonas Weber) im Hafen", "Der Minister mit (Jonas Weber) im Hafen", None),
+    # A label after a quote that closes the caption's last sentence.
+    ("Ana Ruiz: 'We are back.' Photograph: Jonas Weber for the Harbour Times",
+     "Ana Ruiz: 'We are back.'", "Jonas Weber for the Harbour Times"),
+    # Labels of more languages: Portuguese, Russian, Chinese and Korean.
+    ("O porto reabre Imagem: Divulgação/Porto", "O porto reabre", "Divulgação/Porto"),
+    ("Фото: Reuters", None, "Reuters"),
+    ("港口重新開放。 圖／港務局", "港口重新開放。", "港務局"),
+    ("항구가 다시 열렸다. 사진=항만공사 제공", "항구가 다시 열렸다.", "항만공사 제공"),
+    # Outlets' credits in parentheses or square brackets after the caption.
+    ("The harbour reopens.(HT Photo)", "The harbour reopens.", "HT Photo"),
+    ("The harbour reopens. (Jonas Weber for The Harbour Times)", "The harbour reopens.",
+     "Jonas Weber for The Harbour Times"),
+    ("Le port rouvre (Photo Jonas Weber. AFP)", "Le port rouvre", "Jonas Weber. AFP"),
+    ("The harbour at dawn [Rex]", "The harbour at dawn", "Rex"),
+    ("The harbour at dawn [sic]", "The harbour at dawn [sic]", None),
+    # A "caption" that is nothing but a credit.
+    ("Reprodução", None, "Reprodução"),
+    ("Jonas Weber via Getty Images", None, "Jonas Weber via Getty Images"),
 ]
 
 
