@@ -40,12 +40,15 @@ logger = logging.getLogger(__name__)
 # listed apart: a colon-less label is only trusted after a separator or at the start.
 _COLON_LABELS = (
     r"photos?|fotos?|bild(?:er)?|imagen(?:es)?|images?|im[aá]gens?|imagem|immagin[ei]|фото|снимка|"
-    r"cr[ée]dits?(?:\s+photos?)?|cr[ée]ditos?|(?:image\s+|photo\s+|picture\s+)?credits?|"
+    r"cr[ée]dits?(?:\s+photos?)?|cr[ée]ditos?|(?:image\s+|photo\s+|picture\s+|mandatory\s+)?credits?|"
     r"fotocredits?|"
     r"fotograf[ií]as?|fotografi[ae]|"
     r"photographie|fotografie|photographs?|photograph(?:er|y)|fotograf(?:in|o|a)?|copyright|"
     r"pictures?|pics?|source\s+photo|illustrations?|ilustraci[oó]n|illustrazione|"
-    r"ilustra[cç][aã]o|(?:bild)?quelle|sources?|kuva|kuvaaja|źródło|zdj[eę]cie"
+    r"ilustra[cç][aã]o|(?:bild)?quelle|sources?|kuva|kuvaaja|źródło|zdj[eę]cie|"
+    # "Imagen ilustrativa:", "Foto de archivo:"
+    r"(?:imagen|foto|fotograf[ií]a|photo|image)\s+(?:ilustrativa|referencial|de\s+archivo|"
+    r"d['’]illustration|illustrative)"
 )
 _WORD_LABELS = (
     r"foto\s+(?:di|von|de|da|by)|photos?\s+(?:by|de|von)|fotos?\s+(?:di|von|de|da)|"
@@ -55,7 +58,9 @@ _MARK_LABELS = (r"(?:(?:bild|foto|photo)\s*)?(?:©|\(c\)|copyright\s*(?:©|\(c\)
                 r"(?:\s*\d{4}(?:\s*[-–]\s*\d{4})?\b)?")
 # Chinese and Korean pages put a slash or an equals sign after the label: "圖／騰訊科技",
 # "사진=세종시 제공".
-_CJK_LABELS = r"(?:圖|图|照片|攝影|摄影|사진)\s*[／/=]"
+_CJK_LABELS = r"(?:圖|图|照片|攝影|摄影|사진)\s*[／/=]|取自|翻[攝摄]自?"
+# The Chinese labels written as a word ("（取自臉書）": "taken from Facebook").
+_CJK_WORD_LABEL = re.compile(r"取自|翻[攝摄]自?")
 _LABEL = re.compile(
     # "Credit...": the New York Times prints an ellipsis where others print a colon.
     rf"(?:(?:{_COLON_LABELS})(?:\s*:|\.\.\.|…)|(?:{_WORD_LABELS})\b|(?:{_MARK_LABELS})|{_CJK_LABELS})\s*",
@@ -66,7 +71,7 @@ _LEADING_LABEL = re.compile(rf"^(?:{_LABEL.pattern})", re.IGNORECASE)
 # caption for _LABEL tries the whole alternation at every position; most captions hold none of
 # these, and that test is cheap. The pieces have no "i" or "s": under IGNORECASE those also
 # match "ı" and "ſ", which str.lower() keeps apart.
-_LABEL_HINT = re.compile(r"[:©…／]|\.\.\.|\(c\)|foto|photo|von|mage|ture|copyr|фото|снимка|[圖图片影진][／/=]")
+_LABEL_HINT = re.compile(r"[:©…／]|\.\.\.|\(c\)|foto|photo|von|mage|ture|copyr|фото|снимка|[圖图片影진][／/=]|取自|翻[攝摄]")
 
 # Archive labels in front of a caption: "Archive –", "Archivo -", "Archiv:", "FILE PHOTO -".
 _ARCHIVE = re.compile(
@@ -344,8 +349,9 @@ def _split_once(caption: str) -> tuple[str, str] | None:
         # the whole "caption" is a credit: "Reprodução", "Ben Gabbe via Getty Images"
         return "", caption
     # "... (Foto: Kay Nietfeld/dpa)" or "... (AFP)"
-    paren = re.search(r"\(([^()]*)\)\s*\.?\s*$|\[([^\[\]]*)\]\s*\.?\s*$", caption) \
-        if ")" in caption or "]" in caption else None
+    # (full-width parentheses in Chinese and Japanese captions: "（取自臉書）")
+    paren = re.search(r"[(（]([^()（）]*)[)）]\s*\.?\s*$|\[([^\[\]]*)\]\s*\.?\s*$", caption) \
+        if ")" in caption or "]" in caption or "）" in caption else None
     if paren:
         inner = (paren.group(1) or paren.group(2) or "").strip()
         labelled = _LEADING_LABEL.match(inner)
@@ -421,7 +427,7 @@ def _label_may_start(caption: str, match: re.Match) -> bool:
     if start and (caption[start - 1].isalnum() or caption[start - 1] == "_") \
             and label[:1].isalpha():
         return False
-    if label.endswith((":", "／", "/", "=")):
+    if label.endswith((":", "／", "/", "=")) or _CJK_WORD_LABEL.fullmatch(label):
         return True
     tail = caption[match.end():].strip()
     # After "©" comes a credit, whatever its case ("© jollier_ - stock.adobe.com").

@@ -189,6 +189,10 @@ CAPTIONS = [
     ("Le port rouvre (Photo Jonas Weber. AFP)", "Le port rouvre", "Jonas Weber. AFP"),
     ("The harbour at dawn [Rex]", "The harbour at dawn", "Rex"),
     ("The harbour at dawn [sic]", "The harbour at dawn [sic]", None),
+    ("港口重新開放。（取自港務局臉書）", "港口重新開放。", "港務局臉書"),
+    ("港口重新開放。（資料照）", "港口重新開放。（資料照）", None),
+    ("Crews at the harbour. Mandatory Credit: Jonas Weber-Harbour Times",
+     "Crews at the harbour.", "Jonas Weber-Harbour Times"),
     # A "caption" that is nothing but a credit.
     ("Reprodução", None, "Reprodução"),
     ("Jonas Weber via Getty Images", None, "Jonas Weber via Getty Images"),
@@ -268,3 +272,7 @@ def test_parse_credit_of_a_non_string_is_none():
     # The parsed credits are memoized by text: a value that cannot be a key never gets there.
     assert parse_credit(["Kay Nietfeld/dpa"]) is None
     assert parse_credit("Kay Nietfeld/dpa") is parse_credit("Kay Nietfeld/dpa")
+
+
+def test_a_label_saying_the_picture_illustrates_is_no_part_of_the_credit():
+    assert parse_credit("Imagen ilustrativa: Cuartoscuro").text == "Cuartoscuro"

@@ -190,6 +190,21 @@ def _page_with(figure: str) -> bytes:
     ('<div class="image"><div class="in"><img src="/img/harbour.jpg"></div>'
      '<span class="image-credits"><p>Cranes at work.</p><span>Ana Ruiz</span></span></div>',
      "Cranes at work.", "Ana Ruiz"),
+    # A caption's toggles ("Open", "… [+]") are no part of it.
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span class="tab">Open</span>Cranes at '
+     'work in the <span class="plus">… [+]</span> early morning.</figcaption></figure>',
+     "Cranes at work in the early morning.", None),
+    # A second, short <figcaption> is the credit.
+    ('<figure><img src="/img/harbour.jpg"><figcaption>Cranes at work.</figcaption>'
+     '<figcaption><span class="x9">Ana Ruiz / AP</span></figcaption></figure>',
+     "Cranes at work.", "Ana Ruiz / AP"),
+    # The headline printed over the picture is no caption.
+    ('<figure><img src="/img/harbour.jpg"><figcaption class="overlay"><h1>Harbour reopens</h1>'
+     '</figcaption></figure>', "harbour", None),
+    # A linked credit beside the picture.
+    ('<div class="img_box"><a href="/big.jpg"><img src="/img/harbour.jpg"></a>'
+     '<div class="img_credit"><a href="https://agency.example">Reuters</a></div></div>',
+     "harbour", "Reuters"),
     # A picture's credit and nothing else beside it (the caption stays the declared one).
     ('<div class="photo"><img src="/img/harbour.jpg"><div class="credit">Ana Ruiz/AP</div>'
      '</div>', "harbour", "Ana Ruiz/AP"),

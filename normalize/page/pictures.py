@@ -240,6 +240,8 @@ _ENLARGE = re.compile(
     r"(?:to\s+|per\s+|para\s+|pour\s+|zum\s+)?(?:(?:bild|foto|image|photo|picture)\s+)?"
     r"(?:enlarge|ingrandire|vergr(?:ö|oe)(?:ß|ss)ern|agrandir|ampliar|zoom(?:\s+in)?)"
     r"(?:\s+(?:this\s+)?(?:image|photo|picture))?\W*", re.IGNORECASE)
+# A caption's toggle ("Open", "Close", "… [+]"): a button without the markup of one.
+_TOGGLE = re.compile(r"(?:…\s*)?\[[+-]\]|open|close|expand|collapse|hide|show", re.IGNORECASE)
 # The date a picture was taken, in an element of its own ("<h5>27-06-2012</h5>"): no caption
 # text, and no credit.
 _NUMERIC_DATE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
@@ -256,7 +258,7 @@ def _mark_labels(caption) -> None:
         if sub is caption or not _is_element(sub) or sub.getparent() is None:
             continue
         text = clean_text(sub.text_content())
-        if _FILE_NAME.fullmatch(text) or _COUNTER.fullmatch(text) or \
+        if _FILE_NAME.fullmatch(text) or _COUNTER.fullmatch(text) or _TOGGLE.fullmatch(text) or \
                 _NUMERIC_DATE.fullmatch(text) or _ENLARGE.fullmatch(text) or \
                 (sub.get("href") or "").startswith("javascript:") or \
                 sub.tag in ("button", "svg") or \
@@ -294,7 +296,9 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
                                               for o in credit_els)]
     credit = _first(_credit_text(c) for c in inner)
     caption = None
-    candidates = [c for c in _xpath(_CAPTION_XPATH)(fig) if c not in inner]
+    # (a box holding the headline over the picture is no caption)
+    candidates = [c for c in _xpath(_CAPTION_XPATH)(fig) if c not in inner
+                  and c.tag != "h1" and not _xpath(".//h1")(c)]
     after = fig.getnext()
     if not candidates and after is not None and after.tag == "figcaption" \
             and _loose_caption(after):
@@ -316,6 +320,12 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
             caption = _DANGLING_END.sub("", _DANGLING_START.sub("", _shown_text(copy))) or None
         if caption:
             break
+    loose = [c for c in candidates if c.tag == "figcaption"]
+    if not credit and caption and len(loose) == 2 and caption_el is loose[0]:
+        # <figcaption>caption</figcaption><figcaption>credit</figcaption>
+        last = _shown_text(loose[1])
+        if 0 < len(last.split()) <= 6 and not last.endswith("."):
+            credit = last
     if not caption and inner:
         # a paragraph of the credit's box before the credit is the caption
         paragraphs = _xpath("./p")(inner[0])
@@ -352,8 +362,11 @@ _BESIDE_CAPTION = re.compile(r"caption|legend|cutline|credit|copyright|(?:^|[\s_
 def _caption_like(el) -> bool:
     """Whether ``el`` is a short box that says it holds a caption or a credit (by its class, or
     a <figcaption>, or a box of such), no headline and mostly no links (a teaser's)."""
-    return _is_element(el) and len(_text(el)) <= _LOOSE_CAPTION_CHARS \
-        and _link_density(el) < 0.5 and not _xpath(".//h1|.//h2|.//h3")(el) and (
+    text = _text(el)
+    # a linked credit ("<a>Reuters</a>") is short; a teaser's linked title is longer
+    return _is_element(el) and len(text) <= _LOOSE_CAPTION_CHARS \
+        and (len(text) <= 30 or _link_density(el, len(text)) < 0.5) \
+        and not _xpath(".//h1|.//h2|.//h3")(el) and (
         el.tag == "figcaption" or bool(_BESIDE_CAPTION.search(_names(el)))
         or any(_BESIDE_CAPTION.search(_names(sub)) for sub in el.iter(etree.Element)
                if _is_element(sub)))
