@@ -63,7 +63,9 @@ _CJK_LABELS = r"(?:圖|图|照片|攝影|摄影|사진)\s*[／/=]|取自|翻[攝
 _CJK_WORD_LABEL = re.compile(r"取自|翻[攝摄]自?")
 _LABEL = re.compile(
     # "Credit...": the New York Times prints an ellipsis where others print a colon.
-    rf"(?:(?:{_COLON_LABELS})(?:\s*:|\.\.\.|…)|(?:{_WORD_LABELS})\b|(?:{_MARK_LABELS})|{_CJK_LABELS})\s*",
+    # "fot." (Polish)
+    rf"(?:(?:{_COLON_LABELS})(?:\s*:|\.\.\.|…)|(?:{_WORD_LABELS})\b|(?:{_MARK_LABELS})|{_CJK_LABELS}"
+    r"|fot\.)\s*",
     re.IGNORECASE,
 )
 _LEADING_LABEL = re.compile(rf"^(?:{_LABEL.pattern})", re.IGNORECASE)
@@ -71,7 +73,7 @@ _LEADING_LABEL = re.compile(rf"^(?:{_LABEL.pattern})", re.IGNORECASE)
 # caption for _LABEL tries the whole alternation at every position; most captions hold none of
 # these, and that test is cheap. The pieces have no "i" or "s": under IGNORECASE those also
 # match "ı" and "ſ", which str.lower() keeps apart.
-_LABEL_HINT = re.compile(r"[:©…／]|\.\.\.|\(c\)|foto|photo|von|mage|ture|copyr|фото|снимка|[圖图片影진][／/=]|取自|翻[攝摄]")
+_LABEL_HINT = re.compile(r"[:©…／]|\.\.\.|\(c\)|foto|photo|von|mage|ture|copyr|fot\.|фото|снимка|[圖图片影진][／/=]|取自|翻[攝摄]")
 
 # Archive labels in front of a caption: "Archive –", "Archivo -", "Archiv:", "FILE PHOTO -".
 _ARCHIVE = re.compile(
@@ -290,6 +292,8 @@ def _is_credit_shaped(text: str) -> bool:
 
 # "Photo" or "Foto" opening a caption's last parentheses, a capitalised name after it.
 _PAREN_WORD_LABEL = re.compile(r"(?i:photos?|fotos?)\s+(?=[^\W\d_])(?=\w*[A-ZÀ-ÞА-Я])")
+# "Name via Getty Images"
+_VIA_AGENCY = re.compile(r"[^.!?()]+?\s+via\s+[^.!?()]+")
 # "HT Photo", "AP Photo", "Staff Photo": an outlet's name and the word photo.
 _OUTLET_PHOTO = re.compile(r"(?:[A-Z][\w.&'-]*\s+){1,3}(?:Photos?|Fotos?|Photograph)")
 # "Andrew Yee for the Guardian": who took the picture and for whom.
@@ -344,8 +348,8 @@ def _is_short(text: str) -> bool:
 def _split_once(caption: str) -> tuple[str, str] | None:
     """Find one trailing credit in ``caption``: return ``(caption before it, credit)``."""
     if is_agency(caption) or _is_person_and_outlet(caption) or caption.casefold() in _HANDOUT \
-            or ("(" not in caption and not re.search(r"[.!?]\s", caption)
-                and _is_credit_shaped(caption)):
+            or _OUTLET_PHOTO.fullmatch(caption) or (_VIA_AGENCY.fullmatch(caption)
+                                                    and _is_credit_shaped(caption)):
         # the whole "caption" is a credit: "Reprodução", "Ben Gabbe via Getty Images"
         return "", caption
     # "... (Foto: Kay Nietfeld/dpa)" or "... (AFP)"
@@ -392,6 +396,11 @@ def _split_once(caption: str) -> tuple[str, str] | None:
         # of caption is the caption's word, not a credit's.
         if _is_short(tail.strip(".")) and not _SENTENCE_BREAK.search(tail):
             return caption[: last.start()], caption[last.start():].strip()
+    # "Die Intensivstation / picture alliance": a credit after the first spaced slash.
+    if " / " in caption:
+        head, _, tail = caption.partition(" / ")
+        if _HAS_WORD.search(head) and _is_credit_shaped(tail):
+            return head, tail
     # "Scholz spricht. Kay Nietfeld/dpa": an unlabelled slashed credit after the last sentence.
     sentence = None
     if "/" in caption:

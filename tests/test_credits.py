@@ -193,6 +193,13 @@ CAPTIONS = [
     ("港口重新開放。（資料照）", "港口重新開放。（資料照）", None),
     ("Crews at the harbour. Mandatory Credit: Jonas Weber-Harbour Times",
      "Crews at the harbour.", "Jonas Weber-Harbour Times"),
+    # A credit after the first spaced slash; a spaced slash between places is caption.
+    ("Die Intensivstation der Klinik / picture alliance", "Die Intensivstation der Klinik",
+     "picture alliance"),
+    ("The quay at dawn / Jonas Weber / AP / dpa", "The quay at dawn", "Jonas Weber / AP / dpa"),
+    ("Paris / Berlin", "Paris / Berlin", None),
+    ("Crews at the harbour (jweber/iStock)", "Crews at the harbour", "jweber/iStock"),
+    ("Protesters arrive via the bridge", "Protesters arrive via the bridge", None),
     # A "caption" that is nothing but a credit.
     ("Reprodução", None, "Reprodução"),
     ("Jonas Weber via Getty Images", None, "Jonas Weber via Getty Images"),

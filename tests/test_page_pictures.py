@@ -198,6 +198,12 @@ def _page_with(figure: str) -> bytes:
     ('<figure><img src="/img/harbour.jpg"><figcaption>Cranes at work.</figcaption>'
      '<figcaption><span class="x9">Ana Ruiz / AP</span></figcaption></figure>',
      "Cranes at work.", "Ana Ruiz / AP"),
+    # What the lightbox shows: data-caption and data-credit on the picture's box.
+    ('<figure data-caption="Cranes at work." data-credit="Ana Ruiz/AP"><img '
+     'src="/img/harbour.jpg"></figure>', "Cranes at work.", "Ana Ruiz/AP"),
+    # A box named "image-desc" after the picture.
+    ('<div class="lead"><img src="/img/harbour.jpg"></div><div class="article-image-desc">'
+     'Cranes at work. Fot. Ana Ruiz</div>', "Cranes at work.", "Ana Ruiz"),
     # The headline printed over the picture is no caption.
     ('<figure><img src="/img/harbour.jpg"><figcaption class="overlay"><h1>Harbour reopens</h1>'
      '</figcaption></figure>', "harbour", None),

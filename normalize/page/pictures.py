@@ -326,6 +326,16 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
         last = _shown_text(loose[1])
         if 0 < len(last.split()) <= 6 and not last.endswith("."):
             credit = last
+    if not caption or not credit:
+        # what a lightbox shows: data-caption, data-credit on the picture or its boxes
+        boxes = [img]
+        for box in img.iterancestors():
+            boxes.append(box)
+            if box is fig:
+                break
+        caption = caption or _first(clean_text(b.get("data-caption") or "") for b in boxes) \
+            or None
+        credit = credit or _first(clean_text(b.get("data-credit") or "") for b in boxes) or None
     if not caption and inner:
         # a paragraph of the credit's box before the credit is the caption
         paragraphs = _xpath("./p")(inner[0])
@@ -356,7 +366,8 @@ def _credit_apart(caption: str | None, credit: str | None) -> tuple[str | None, 
 
 
 # Class words of a box printed beside a picture that captions it ("hero-caption", "img-cap").
-_BESIDE_CAPTION = re.compile(r"caption|legend|cutline|credit|copyright|(?:^|[\s_-])cap(?:$|[\s_-])")
+_BESIDE_CAPTION = re.compile(r"caption|legend|cutline|credit|copyright|(?:^|[\s_-])cap(?:$|[\s_-])"
+                             r"|(?:image|img|photo|foto|pic(?:ture)?)[-_]?desc")
 
 
 def _caption_like(el) -> bool:
