@@ -88,6 +88,8 @@ AGENCIES: dict[str, tuple[str, ...]] = {
     "Imago": ("IMAGO", "Imago Images"),
     "Keystone": (),
     "Shutterstock": (),
+    "iStock": ("iStockphoto",),
+    "Adobe Stock": (),
     "Agência Brasil Fotos": (),
     "Photononstop": (),
     "Hans Lucas": (),

@@ -39,13 +39,16 @@ logger = logging.getLogger(__name__)
 # Labels in front of a credit. Those written without a colon ("Foto di", "Photo by", "©") are
 # listed apart: a colon-less label is only trusted after a separator or at the start.
 _COLON_LABELS = (
-    r"photos?|fotos?|bild(?:er)?|imagen(?:es)?|images?|im[aá]gens?|immagin[ei]|"
-    r"cr[ée]dits?(?:\s+photos?)?|cr[ée]ditos?|(?:image\s+|photo\s+|picture\s+)?credits?|"
+    r"photos?|fotos?|bild(?:er)?|imagen(?:es)?|images?|im[aá]gens?|imagem|immagin[ei]|фото|снимка|"
+    r"cr[ée]dits?(?:\s+photos?)?|cr[ée]ditos?|(?:image\s+|photo\s+|picture\s+|mandatory\s+)?credits?|"
     r"fotocredits?|"
     r"fotograf[ií]as?|fotografi[ae]|"
     r"photographie|fotografie|photographs?|photograph(?:er|y)|fotograf(?:in|o|a)?|copyright|"
     r"pictures?|pics?|source\s+photo|illustrations?|ilustraci[oó]n|illustrazione|"
-    r"ilustra[cç][aã]o|(?:bild)?quelle|sources?|kuva|kuvaaja|źródło|zdj[eę]cie"
+    r"ilustra[cç][aã]o|(?:bild)?quelle|sources?|kuva|kuvaaja|źródło|zdj[eę]cie|"
+    # "Imagen ilustrativa:", "Foto de archivo:"
+    r"(?:imagen|foto|fotograf[ií]a|photo|image)\s+(?:ilustrativa|referencial|de\s+archivo|"
+    r"d['’]illustration|illustrative)"
 )
 _WORD_LABELS = (
     r"foto\s+(?:di|von|de|da|by)|photos?\s+(?:by|de|von)|fotos?\s+(?:di|von|de|da)|"
@@ -53,9 +56,16 @@ _WORD_LABELS = (
 )
 _MARK_LABELS = (r"(?:(?:bild|foto|photo)\s*)?(?:©|\(c\)|copyright\s*(?:©|\(c\))?)"
                 r"(?:\s*\d{4}(?:\s*[-–]\s*\d{4})?\b)?")
+# Chinese and Korean pages put a slash or an equals sign after the label: "圖／騰訊科技",
+# "사진=세종시 제공".
+_CJK_LABELS = r"(?:圖|图|照片|攝影|摄影|사진)\s*[／/=]|取自|翻[攝摄]自?"
+# The Chinese labels written as a word ("（取自臉書）": "taken from Facebook").
+_CJK_WORD_LABEL = re.compile(r"取自|翻[攝摄]自?")
 _LABEL = re.compile(
     # "Credit...": the New York Times prints an ellipsis where others print a colon.
-    rf"(?:(?:{_COLON_LABELS})(?:\s*:|\.\.\.|…)|(?:{_WORD_LABELS})\b|(?:{_MARK_LABELS}))\s*",
+    # "fot." (Polish)
+    rf"(?:(?:{_COLON_LABELS})(?:\s*:|\.\.\.|…)|(?:{_WORD_LABELS})\b|(?:{_MARK_LABELS})|{_CJK_LABELS}"
+    r"|fot\.)\s*",
     re.IGNORECASE,
 )
 _LEADING_LABEL = re.compile(rf"^(?:{_LABEL.pattern})", re.IGNORECASE)
@@ -63,7 +73,7 @@ _LEADING_LABEL = re.compile(rf"^(?:{_LABEL.pattern})", re.IGNORECASE)
 # caption for _LABEL tries the whole alternation at every position; most captions hold none of
 # these, and that test is cheap. The pieces have no "i" or "s": under IGNORECASE those also
 # match "ı" and "ſ", which str.lower() keeps apart.
-_LABEL_HINT = re.compile(r"[:©…]|\.\.\.|\(c\)|foto|photo|von|mage|ture|copyr")
+_LABEL_HINT = re.compile(r"[:©…／]|\.\.\.|\(c\)|foto|photo|von|mage|ture|copyr|fot\.|фото|снимка|[圖图片影진][／/=]|取自|翻[攝摄]")
 
 # Archive labels in front of a caption: "Archive –", "Archivo -", "Archiv:", "FILE PHOTO -".
 _ARCHIVE = re.compile(
@@ -266,7 +276,7 @@ def _is_credit_shaped(text: str) -> bool:
     text = text.strip().strip(".")
     if not text or len(text) > 100 or len(text.split()) > 12 or _URL.search(text):
         return False
-    if is_agency(text):
+    if is_agency(text) or _OUTLET_PHOTO.fullmatch(text):
         return True
     if "/" in text:
         parts = [p.strip() for p in text.split("/")]
@@ -280,10 +290,33 @@ def _is_credit_shaped(text: str) -> bool:
     return bool(via and is_agency(via.group(2)))
 
 
+# "Photo" or "Foto" opening a caption's last parentheses, a capitalised name after it.
+_PAREN_WORD_LABEL = re.compile(r"(?i:photos?|fotos?)\s+(?=[^\W\d_])(?=\w*[A-ZÀ-ÞА-Я])")
+# "Name via Getty Images"
+_VIA_AGENCY = re.compile(r"[^.!?()]+?\s+via\s+[^.!?()]+")
+# "HT Photo", "AP Photo", "Staff Photo": an outlet's name and the word photo.
+_OUTLET_PHOTO = re.compile(r"(?:[A-Z][\w.&'-]*\s+){1,3}(?:Photos?|Fotos?|Photograph)")
+# "Andrew Yee for the Guardian": who took the picture and for whom.
+_FOR_OUTLET = re.compile(r"(.+?)\s+for\s+((?:the\s+)?[A-Z][\w.&'-]*(?:\s+[A-Z][\w.&'-]*){0,4})")
+
+
+def _is_named_source(text: str) -> bool:
+    """Whether ``text``, in square brackets after a caption, names where the picture comes from:
+    one to three capitalised words ("[Rex]", "[Getty]", "[Instagram]")."""
+    words = text.split()
+    return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words) \
+        and not any(ch.isdigit() for ch in text)
+
+
 def _is_named_credit(text: str) -> bool:
     """Whether ``text``, in parentheses after a caption's last sentence, names who took the
     picture: a person (``Teresa Canino Rivera``) or ``Name/Paper`` (``Matt Stone/Boston
     Herald``). An acronym or an institution there is more caption (``(WFP)``)."""
+    if _OUTLET_PHOTO.fullmatch(text):
+        return True
+    for_outlet = _FOR_OUTLET.fullmatch(text)
+    if for_outlet:
+        return _looks_like_person(for_outlet.group(1))
     parts = [p.strip() for p in text.split("/")]
     if len(parts) == 1:
         return _looks_like_person(text)
@@ -314,15 +347,24 @@ def _is_short(text: str) -> bool:
 
 def _split_once(caption: str) -> tuple[str, str] | None:
     """Find one trailing credit in ``caption``: return ``(caption before it, credit)``."""
-    if is_agency(caption) or _is_person_and_outlet(caption):
+    if is_agency(caption) or _is_person_and_outlet(caption) or caption.casefold() in _HANDOUT \
+            or _OUTLET_PHOTO.fullmatch(caption) or (_VIA_AGENCY.fullmatch(caption)
+                                                    and _is_credit_shaped(caption)):
+        # the whole "caption" is a credit: "Reprodução", "Ben Gabbe via Getty Images"
         return "", caption
     # "... (Foto: Kay Nietfeld/dpa)" or "... (AFP)"
-    paren = re.search(r"\(([^()]*)\)\s*\.?\s*$|\[([^\[\]]*)\]\s*\.?\s*$", caption) \
-        if ")" in caption or "]" in caption else None
+    # (full-width parentheses in Chinese and Japanese captions: "（取自臉書）")
+    paren = re.search(r"[(（]([^()（）]*)[)）]\s*\.?\s*$|\[([^\[\]]*)\]\s*\.?\s*$", caption) \
+        if ")" in caption or "]" in caption or "）" in caption else None
     if paren:
         inner = (paren.group(1) or paren.group(2) or "").strip()
         labelled = _LEADING_LABEL.match(inner)
+        worded = None if labelled else _PAREN_WORD_LABEL.match(inner)
+        if worded and _is_short(inner[worded.end():]):
+            # "... (Photo Lionel Bonaventure. AFP)": a label word without its colon
+            return caption[: paren.start()], inner[worded.end():]
         if (labelled and _is_short(inner[labelled.end():])) or _is_credit_shaped(inner) or (
+                paren.group(2) is not None and _is_named_source(inner)) or (
                 re.search(r"[.!?]\s*$", caption[: paren.start()]) and _is_named_credit(inner)):
             # "... Photo: Anna Berger (Reuters)": the agency completes a labelled credit.
             before = caption[: paren.start()]
@@ -354,6 +396,11 @@ def _split_once(caption: str) -> tuple[str, str] | None:
         # of caption is the caption's word, not a credit's.
         if _is_short(tail.strip(".")) and not _SENTENCE_BREAK.search(tail):
             return caption[: last.start()], caption[last.start():].strip()
+    # "Die Intensivstation / picture alliance": a credit after the first spaced slash.
+    if " / " in caption:
+        head, _, tail = caption.partition(" / ")
+        if _HAS_WORD.search(head) and _is_credit_shaped(tail):
+            return head, tail
     # "Scholz spricht. Kay Nietfeld/dpa": an unlabelled slashed credit after the last sentence.
     sentence = None
     if "/" in caption:
@@ -381,13 +428,15 @@ def _label_may_start(caption: str, match: re.Match) -> bool:
     """
     start = match.start()
     label = match.group(0).strip()
-    if caption[:start].rstrip()[-1:] in ('"', "„", "“", "«", "‚", "'"):
-        return False  # quoted: the caption tells how to credit it ('Nennung "Bild: X"')
+    if caption[:start][-1:] in ('"', "„", "“", "«", "‚", "'"):
+        # quoted: the caption tells how to credit it ('Nennung "Bild: X"'); a quote that
+        # closes the caption's last sentence is followed by a space ("... had.' Photograph: X")
+        return False
     # "festlegt© Bundesregierung": a mark needs no space before it; a word does.
     if start and (caption[start - 1].isalnum() or caption[start - 1] == "_") \
             and label[:1].isalpha():
         return False
-    if label.endswith(":"):
+    if label.endswith((":", "／", "/", "=")) or _CJK_WORD_LABEL.fullmatch(label):
         return True
     tail = caption[match.end():].strip()
     # After "©" comes a credit, whatever its case ("© jollier_ - stock.adobe.com").

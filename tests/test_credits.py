@@ -174,6 +174,35 @@ CAPTIONS = [
     ("Anna Berger (links) und Jonas Weber (rechts) beim Treffen.",
      "Anna Berger (links) und Jonas Weber (rechts) beim Treffen.", None),
     ("Der Minister mit (Jonas Weber) im Hafen", "Der Minister mit (Jonas Weber) im Hafen", None),
+    # A label after a quote that closes the caption's last sentence.
+    ("Ana Ruiz: 'We are back.' Photograph: Jonas Weber for the Harbour Times",
+     "Ana Ruiz: 'We are back.'", "Jonas Weber for the Harbour Times"),
+    # Labels of more languages: Portuguese, Russian, Chinese and Korean.
+    ("O porto reabre Imagem: Divulgação/Porto", "O porto reabre", "Divulgação/Porto"),
+    ("Фото: Reuters", None, "Reuters"),
+    ("港口重新開放。 圖／港務局", "港口重新開放。", "港務局"),
+    ("항구가 다시 열렸다. 사진=항만공사 제공", "항구가 다시 열렸다.", "항만공사 제공"),
+    # Outlets' credits in parentheses or square brackets after the caption.
+    ("The harbour reopens.(HT Photo)", "The harbour reopens.", "HT Photo"),
+    ("The harbour reopens. (Jonas Weber for The Harbour Times)", "The harbour reopens.",
+     "Jonas Weber for The Harbour Times"),
+    ("Le port rouvre (Photo Jonas Weber. AFP)", "Le port rouvre", "Jonas Weber. AFP"),
+    ("The harbour at dawn [Rex]", "The harbour at dawn", "Rex"),
+    ("The harbour at dawn [sic]", "The harbour at dawn [sic]", None),
+    ("港口重新開放。（取自港務局臉書）", "港口重新開放。", "港務局臉書"),
+    ("港口重新開放。（資料照）", "港口重新開放。（資料照）", None),
+    ("Crews at the harbour. Mandatory Credit: Jonas Weber-Harbour Times",
+     "Crews at the harbour.", "Jonas Weber-Harbour Times"),
+    # A credit after the first spaced slash; a spaced slash between places is caption.
+    ("Die Intensivstation der Klinik / picture alliance", "Die Intensivstation der Klinik",
+     "picture alliance"),
+    ("The quay at dawn / Jonas Weber / AP / dpa", "The quay at dawn", "Jonas Weber / AP / dpa"),
+    ("Paris / Berlin", "Paris / Berlin", None),
+    ("Crews at the harbour (jweber/iStock)", "Crews at the harbour", "jweber/iStock"),
+    ("Protesters arrive via the bridge", "Protesters arrive via the bridge", None),
+    # A "caption" that is nothing but a credit.
+    ("Reprodução", None, "Reprodução"),
+    ("Jonas Weber via Getty Images", None, "Jonas Weber via Getty Images"),
 ]
 
 
@@ -250,3 +279,7 @@ def test_parse_credit_of_a_non_string_is_none():
     # The parsed credits are memoized by text: a value that cannot be a key never gets there.
     assert parse_credit(["Kay Nietfeld/dpa"]) is None
     assert parse_credit("Kay Nietfeld/dpa") is parse_credit("Kay Nietfeld/dpa")
+
+
+def test_a_label_saying_the_picture_illustrates_is_no_part_of_the_credit():
+    assert parse_credit("Imagen ilustrativa: Cuartoscuro").text == "Cuartoscuro"

@@ -172,6 +172,48 @@ def _page_with(figure: str) -> bytes:
     # Inline markup inside the caption runs on with its text.
     ('<figure><img src="/img/harbour.jpg"><figcaption>Crews of the port (<b>PA</b>) at work.'
      '</figcaption></figure>', "Crews of the port (PA) at work.", None),
+    # Caption and credit boxes printed after the picture's wrapper, outside any figure.
+    ('<div class="lead-wrap"><div class="asset"><img src="/img/harbour.jpg"></div>'
+     '<p class="caption">Cranes at work.</p><div class="credit">Ana Ruiz / Harbour News</div>'
+     '</div>', "Cranes at work.", "Ana Ruiz / Harbour News"),
+    # A <figure> holding only the picture, its caption in the box around it.
+    ('<div class="article-img"><figure><img src="/img/harbour.jpg"></figure>'
+     '<p class="caption">Cranes at work. (Photo: Ana Ruiz)</p></div>',
+     "Cranes at work.", "Ana Ruiz"),
+    # A class word "cap" names a caption ("img-cap").
+    ('<div class="img-box"><img src="/img/harbour.jpg"><span class="img-cap">Cranes at work.'
+     '</span></div>', "Cranes at work.", None),
+    # The one short paragraph of a box named for the picture is its caption.
+    ('<div class="foto"><img src="/img/harbour.jpg"><p>Cranes at work.</p></div>',
+     "Cranes at work.", None),
+    # A credit box printing the caption too: the caption is not the credit.
+    ('<div class="image"><div class="in"><img src="/img/harbour.jpg"></div>'
+     '<span class="image-credits"><p>Cranes at work.</p><span>Ana Ruiz</span></span></div>',
+     "Cranes at work.", "Ana Ruiz"),
+    # A caption's toggles ("Open", "… [+]") are no part of it.
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span class="tab">Open</span>Cranes at '
+     'work in the <span class="plus">… [+]</span> early morning.</figcaption></figure>',
+     "Cranes at work in the early morning.", None),
+    # A second, short <figcaption> is the credit.
+    ('<figure><img src="/img/harbour.jpg"><figcaption>Cranes at work.</figcaption>'
+     '<figcaption><span class="x9">Ana Ruiz / AP</span></figcaption></figure>',
+     "Cranes at work.", "Ana Ruiz / AP"),
+    # What the lightbox shows: data-caption and data-credit on the picture's box.
+    ('<figure data-caption="Cranes at work." data-credit="Ana Ruiz/AP"><img '
+     'src="/img/harbour.jpg"></figure>', "Cranes at work.", "Ana Ruiz/AP"),
+    # A box named "image-desc" after the picture.
+    ('<div class="lead"><img src="/img/harbour.jpg"></div><div class="article-image-desc">'
+     'Cranes at work. Fot. Ana Ruiz</div>', "Cranes at work.", "Ana Ruiz"),
+    # The headline printed over the picture is no caption.
+    ('<figure><img src="/img/harbour.jpg"><figcaption class="overlay"><h1>Harbour reopens</h1>'
+     '</figcaption></figure>', "harbour", None),
+    # A linked credit beside the picture.
+    ('<div class="img_box"><a href="/big.jpg"><img src="/img/harbour.jpg"></a>'
+     '<div class="img_credit"><a href="https://agency.example">Reuters</a></div></div>',
+     "harbour", "Reuters"),
+    # A picture's credit and nothing else beside it (the caption stays the declared one).
+    ('<div class="photo"><img src="/img/harbour.jpg"><div class="credit">Ana Ruiz/AP</div>'
+     '</div>', "harbour", "Ana Ruiz/AP"),
 ])
 def test_printed_caption_and_credit(figure, caption, credit):
     [article] = page.parse(_page_with(figure), url="https://cdn.example/2024/05/story")
@@ -241,3 +283,21 @@ def test_a_step_box_with_text_picture_and_caption_is_text_not_a_figure():
         '<figcaption>Illustration: Ana Ruiz/Axios</figcaption></div>')
     assert not _is_figure(step)
     assert _is_figure(alone)
+
+
+_TEASER_PAGE = """<!doctype html><html lang="en"><head><title>Harbour reopens</title>
+<meta property="og:image" content="https://cdn.example/default.png"></head><body>
+<article><h1>Harbour reopens</h1>
+<p>The harbour reopened on Monday after two months of works on the quay, and the first container
+ship was unloaded a few hours after the port authority's announcement.</p>
+<p>Dockers said the works had run late because of the winter storms, which flooded the area twice
+and washed away part of the temporary dyke.</p></article>
+<ul class="more"><li><div class="thumb"><img src="/default.png"></div>
+<div class="teaser-caption"><a href="/a">Ferries return to the islands next week</a></div></li>
+</ul></body></html>"""
+
+
+def test_a_teasers_linked_title_beside_the_lead_picture_is_no_caption():
+    [article] = page.parse(_TEASER_PAGE.encode(), url="https://news.example/harbour")
+    lead = enrich(article).images[0]
+    assert lead.caption is None and lead.credit is None

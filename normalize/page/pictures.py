@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
@@ -11,8 +12,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from normalize.text import clean_text
-from normalize.page.dom import (_absolute, _as_int, _first, _is_element, _names, _text, _tokens,
-                                _xpath)
+from normalize.page.dom import (_absolute, _as_int, _first, _is_element, _link_density, _names,
+                                _text, _tokens, _xpath)
 
 
 @dataclass
@@ -128,14 +129,16 @@ _CREDIT_XPATH = (
     ".//*[(contains(@class,'credit') or contains(@class,'copyright') or "
     "contains(@class,'photographer') or contains(@class,'autor') or "
     "contains(@class,'source') or contains(@class,'attribution') or "
-    "contains(@class,'byline') or "
+    "contains(@class,'byline') or contains(@class,'firma') or "
     "@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author' or "
     "@itemprop='creator') and not(.//img)] | .//cite"
 )
 _CAPTION_XPATH = (
     ".//figcaption | .//*[contains(@class,'caption') or @itemprop='caption' or "
     "@itemprop='description' or contains(@class,'legend') or contains(@class,'pie-foto') or "
-    "contains(@class,'description') or contains(@class,'cutline')]"
+    "contains(@class,'description') or contains(@class,'cutline') or "
+    # a class word "cap" ("img-cap", "cap-txt")
+    "contains(concat(' ',translate(@class,'-_','  '),' '),' cap ')]"
 )
 # A credit's label printed in an element of its own ("<span class='visually-hidden'>Credit
 # </span>"): the text of the label, not the credit's.
@@ -214,7 +217,7 @@ def _is_figure(el) -> bool:
     """A ``<figure>``, or a box that plays one: a picture and its caption, little else."""
     if el.tag == "figure":
         return True
-    if el.tag not in ("div", "span", "section", "p") or not (
+    if el.tag not in ("div", "span", "section", "p", "picture") or not (
         _PICTURE_BOX.search(_names(el)) or "ImageObject" in (el.get("itemtype") or "")
         # a box of minified classes holding a picture and its <figcaption>, nothing else
         or _captions_alone(el)
@@ -237,6 +240,8 @@ _ENLARGE = re.compile(
     r"(?:to\s+|per\s+|para\s+|pour\s+|zum\s+)?(?:(?:bild|foto|image|photo|picture)\s+)?"
     r"(?:enlarge|ingrandire|vergr(?:ö|oe)(?:ß|ss)ern|agrandir|ampliar|zoom(?:\s+in)?)"
     r"(?:\s+(?:this\s+)?(?:image|photo|picture))?\W*", re.IGNORECASE)
+# A caption's toggle ("Open", "Close", "… [+]"): a button without the markup of one.
+_TOGGLE = re.compile(r"(?:…\s*)?\[[+-]\]|open|close|expand|collapse|hide|show", re.IGNORECASE)
 # The date a picture was taken, in an element of its own ("<h5>27-06-2012</h5>"): no caption
 # text, and no credit.
 _NUMERIC_DATE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
@@ -253,7 +258,7 @@ def _mark_labels(caption) -> None:
         if sub is caption or not _is_element(sub) or sub.getparent() is None:
             continue
         text = clean_text(sub.text_content())
-        if _FILE_NAME.fullmatch(text) or _COUNTER.fullmatch(text) or \
+        if _FILE_NAME.fullmatch(text) or _COUNTER.fullmatch(text) or _TOGGLE.fullmatch(text) or \
                 _NUMERIC_DATE.fullmatch(text) or _ENLARGE.fullmatch(text) or \
                 (sub.get("href") or "").startswith("javascript:") or \
                 sub.tag in ("button", "svg") or \
@@ -291,7 +296,9 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
                                               for o in credit_els)]
     credit = _first(_credit_text(c) for c in inner)
     caption = None
-    candidates = [c for c in _xpath(_CAPTION_XPATH)(fig) if c not in inner]
+    # (a box holding the headline over the picture is no caption)
+    candidates = [c for c in _xpath(_CAPTION_XPATH)(fig) if c not in inner
+                  and c.tag != "h1" and not _xpath(".//h1")(c)]
     after = fig.getnext()
     if not candidates and after is not None and after.tag == "figcaption" \
             and _loose_caption(after):
@@ -313,8 +320,106 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
             caption = _DANGLING_END.sub("", _DANGLING_START.sub("", _shown_text(copy))) or None
         if caption:
             break
+    loose = [c for c in candidates if c.tag == "figcaption"]
+    if not credit and caption and len(loose) == 2 and caption_el is loose[0]:
+        # <figcaption>caption</figcaption><figcaption>credit</figcaption>
+        last = _shown_text(loose[1])
+        if 0 < len(last.split()) <= 6 and not last.endswith("."):
+            credit = last
+    if not caption or not credit:
+        # what a lightbox shows: data-caption, data-credit on the picture or its boxes
+        boxes = [img]
+        for box in img.iterancestors():
+            boxes.append(box)
+            if box is fig:
+                break
+        caption = caption or _first(clean_text(b.get("data-caption") or "") for b in boxes) \
+            or None
+        credit = credit or _first(clean_text(b.get("data-credit") or "") for b in boxes) or None
+    if not caption and inner:
+        # a paragraph of the credit's box before the credit is the caption
+        paragraphs = _xpath("./p")(inner[0])
+        if len(paragraphs) == 1 and _text(paragraphs[0]) != _text(inner[0]):
+            caption = _shown_text(paragraphs[0]) or None
+    caption, credit = _credit_apart(caption, credit)
     return _Picture(url=url, caption=caption, credit=credit or None,
                     width=_as_int(img.get("width")), height=_as_int(img.get("height")))
+
+
+# A credit is a name or a few: a "credit" box holding more words holds the caption.
+_CREDIT_WORDS = 12
+
+
+def _credit_apart(caption: str | None, credit: str | None) -> tuple[str | None, str | None]:
+    """A caption and credit read from boxes that hold each other: the caption printed in the
+    credit's box is not the credit ("<span class='credits'><p>Caption.</p><span>Name</span>"
+    reads caption "Caption.", credit "Name"), and a "credit" as long as a sentence or more is
+    the caption with its credit in it (left for :func:`normalize.credits.split_caption`)."""
+    if caption and credit:
+        if " ".join(credit.split()).rstrip(" .") == " ".join(caption.split()).rstrip(" ."):
+            return caption, None
+        if credit.startswith(caption):
+            return caption, _DANGLING_START.sub("", credit[len(caption):]).strip() or None
+    if credit and len(credit.split()) > _CREDIT_WORDS and not caption:
+        return credit, None
+    return caption, credit
+
+
+# Class words of a box printed beside a picture that captions it ("hero-caption", "img-cap").
+_BESIDE_CAPTION = re.compile(r"caption|legend|cutline|credit|copyright|(?:^|[\s_-])cap(?:$|[\s_-])"
+                             r"|(?:image|img|photo|foto|pic(?:ture)?)[-_]?desc")
+
+
+def _caption_like(el) -> bool:
+    """Whether ``el`` is a short box that says it holds a caption or a credit (by its class, or
+    a <figcaption>, or a box of such), no headline and mostly no links (a teaser's)."""
+    text = _text(el)
+    # a linked credit ("<a>Reuters</a>") is short; a teaser's linked title is longer
+    return _is_element(el) and len(text) <= _LOOSE_CAPTION_CHARS \
+        and (len(text) <= 30 or _link_density(el, len(text)) < 0.5) \
+        and not _xpath(".//h1|.//h2|.//h3")(el) and (
+        el.tag == "figcaption" or bool(_BESIDE_CAPTION.search(_names(el)))
+        or any(_BESIDE_CAPTION.search(_names(sub)) for sub in el.iter(etree.Element)
+               if _is_element(sub)))
+
+
+def _beside(img):
+    """A figure made of ``img`` and the boxes that caption it from outside a figure, or ``None``.
+
+    The boxes are the short caption or credit boxes (by their class, or a <figcaption>) that
+    follow the picture or the wrapper holding nothing but it ("<div><img/></div><p
+    class='caption'>...</p><div class='credit'>..."), or the one short paragraph that is the
+    only text of a box named for a picture ("<div class='foto'><img/><p>Name.</p></div>").
+    """
+    node, boxes = img, []
+    for _ in range(3):
+        after = node.getnext()
+        while after is not None and _caption_like(after):
+            boxes.append(after)
+            after = after.getnext()
+        parent = node.getparent()
+        if boxes or parent is None:
+            break
+        after = node.getnext()
+        if node is img and after is not None and after.tag in ("p", "span", "div") \
+                and _PICTURE_BOX.search(_names(parent)) and len(parent) == 2 \
+                and 0 < len(_text(after)) <= _LOOSE_CAPTION_CHARS \
+                and _text(parent) == _text(after) and not after.get("class"):
+            boxes.append(after)
+            break
+        if _text(parent):
+            break
+        node = parent
+    if not boxes:
+        return None
+    figure = lxml_html.Element("div")
+    caption = lxml_html.Element("figcaption")
+    for parent, el in [(figure, img), (figure, caption)] + [(caption, box) for box in boxes]:
+        if el is not caption:
+            el = copy.deepcopy(el)
+            el.tail = None
+        parent.append(el)
+    return figure
 
 
 def _in_picture(el) -> bool:
@@ -356,11 +461,24 @@ def lead_figures(root, urls: Iterable[str | None], base: str | None) -> list[_Pi
         url = next((a for a in _addresses(img) if _shows(keys, picture_key(a))), None)
         if url is None:
             continue
-        figure = next((a for _, a in zip(range(6), img.iterancestors()) if _is_figure(a)), None)
-        if figure is None or figure in seen:
+        figures = [a for _, a in zip(range(6), img.iterancestors()) if _is_figure(a)]
+        nearest = figures[0] if figures else img
+        if nearest in seen:
             continue
-        seen.add(figure)
-        picture = _read_figure(figure, base)
+        seen.add(nearest)
+        # The nearest figure, else an outer one that has a caption or a credit (a <figure>
+        # holding only the picture inside a box that captions it), else the boxes printed
+        # beside the picture.
+        read = [p for p in (_read_figure(f, base) for f in figures[:1]) if p is not None]
+        # a teaser's picture (its caption a link) is no lead figure
+        read += [p for p in (_read_figure(f, base) for f in figures[1:]
+                             if _link_density(f) < 0.5) if p is not None]
+        picture = next((p for p in read if p.caption or p.credit), None)
+        if picture is None:
+            beside = _beside(img)
+            picture = _read_figure(beside, base) if beside is not None else None
+        if picture is None and read:
+            picture = read[0]
         if picture is not None:
             picture.url = _absolute(url, base) or url
             found.append(picture)
@@ -408,7 +526,10 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
     if match is not None:
         _, figure = shown.pop(match)
     if (figure is None or not figure.caption) and early:
-        figure = next((p for p in early if p.caption), figure or early[0])
+        # the showing with a caption, else one with a credit
+        figure = next((p for p in early if p.caption), None) \
+            or (figure if figure is not None and figure.credit else None) \
+            or next((p for p in early if p.credit), figure or early[0])
     # The first picture of the text, not an avatar nor an icon (a byline's portrait is often a
     # figure of its own).
     first = next((i for i, (_, p) in enumerate(shown) if not _is_small(p.width, p.height)), None)
@@ -422,6 +543,7 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
         _, figure = shown.pop(first)
         lead.caption = lead.caption or figure.caption
         lead.credit = lead.credit or figure.credit
+    lead.caption, lead.credit = _credit_apart(lead.caption, lead.credit)
     if figure is not None and lead.url == figure.url:
         # another size of the picture has other dimensions
         lead.width = lead.width or figure.width
