@@ -392,6 +392,18 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     # The printed apostrophe is kept.
     ('<meta property="og:title" content="Venice doubles its visitors\' fee">', "",
      "<h1>Venice doubles its visitors’ fee</h1>", "Venice doubles its visitors’ fee"),
+    # A button or a scripted link beside the headline in its <h1> is no part of it.
+    ('<meta property="og:title" content="Budget approved after all-night session">', "",
+     '<h1>Budget approved after all-night session <a href="#" class="watch">Add to ...</a>'
+     "</h1>", "Budget approved after all-night session"),
+    ("<title>Budget approved after all-night session</title>", "",
+     "<h1>Budget approved after all-night session <button>Follow</button></h1>",
+     "Budget approved after all-night session"),
+    # An <h1> inside a link to another page is a teaser, not the page's headline.
+    ('<meta property="og:title" content="Ferry timetables and fares">',
+     '<a href="/economy/rates"><h1>Rates stay on hold for now</h1></a>',
+     "<h1>Budget approved after an all-night session</h1>",
+     "Budget approved after an all-night session"),
 ])
 def test_the_title_is_the_printed_headline_without_the_sites_name(
         head: str, top: str, article_top: str, title: str) -> None:

@@ -156,14 +156,25 @@ _MARK = "\ue000"
 _KICKER_ENDS = " -–—:|/·•"
 
 
+#: A link that goes nowhere but runs a script: a control ("Add to watchlist"), not words.
+_CONTROL_LINK = re.compile(r"^\s*(?:#|javascript:)", re.I)
+
+
+def _is_control(el, heading) -> bool:
+    """Whether ``el`` is a button or a scripted link beside the words of the ``<h1>``."""
+    control = el.tag == "button" or (el.tag == "a" and _CONTROL_LINK.match(el.get("href") or ""))
+    return bool(control) and _text(el) != _text(heading)
+
+
 def _without_kicker(heading) -> str:
-    """The text of an ``<h1>`` without the kicker printed in it, if any, nor its styles."""
+    """The text of an ``<h1>`` without the kicker printed in it, if any, nor its styles and
+    controls."""
     kickers, headline, separator = [], None, None
     for el in heading.iterdescendants():
         if not isinstance(el.tag, str):
             continue
         tokens = _tokens(el)
-        if _is_kicker(el, tokens):
+        if _is_kicker(el, tokens) or _is_control(el, heading):
             kickers.append(el)
         elif headline is None and tokens & _HEADLINE_TOKENS:
             headline = el
@@ -224,10 +235,16 @@ def _printed_headings(root, site_names: list[str]) -> tuple[list[str], list[str]
     found: list[str] = []
     logos: list[str] = []
     for heading in root.iter("h1"):
+        # An <h1> inside a link is a teaser of another page, or the logo when it links home.
+        link = next(heading.iterancestors("a"), None)
+        href = (link.get("href") or "").strip() if link is not None else ""
+        if href and not _CONTROL_LINK.match(href) and not _HOME_LINK.match(href):
+            continue
         text = _without_kicker(heading)
         if not text or len(text) > _HEADING_CHARS or text in found or text in logos:
             continue
-        (logos if _is_logo(heading, text, site_names) else found).append(text)
+        home = bool(href) and bool(_HOME_LINK.match(href))
+        (logos if home or _is_logo(heading, text, site_names) else found).append(text)
     return found, logos
 
 
