@@ -24,6 +24,7 @@ from normalize import parse_bytes
 from normalize.errors import ParseError
 from normalize.model import NoteKind
 from normalize.page import page_host, shared_site_names, site_names_by_host, title_tag
+from normalize.page.sites import host_names
 
 NOW = datetime(2025, 3, 6, 12, 0, tzinfo=timezone.utc)
 
@@ -59,6 +60,16 @@ NOW = datetime(2025, 3, 6, 12, 0, tzinfo=timezone.utc)
 ])
 def test_shared_site_names(titles: list, names: list[str]) -> None:
     assert shared_site_names(titles) == names
+
+
+@pytest.mark.parametrize("url, names", [
+    ("https://www.dw.com/en/a", ["dw.com", "dw"]),
+    ("https://www.dailypost.co.uk/a", ["dailypost.co.uk", "dailypost"]),
+    ("https://news.biglobe.ne.jp/a", ["news.biglobe.ne.jp", "biglobe"]),
+    ("https://post.co/a", ["post.co", "post"]),
+])
+def test_host_names_skip_a_countrys_second_level_domain(url: str, names: list[str]) -> None:
+    assert host_names(url) == names
 
 
 def test_title_tag_reads_the_first_title_without_parsing_the_page() -> None:
@@ -403,6 +414,16 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     ('<meta property="og:title" content="Ferry timetables and fares">',
      '<a href="/economy/rates"><h1>Rates stay on hold for now</h1></a>',
      "<h1>Budget approved after an all-night session</h1>",
+     "Budget approved after an all-night session"),
+    # No <h1>: an <h2> that prints the declared title without its blog's and section's names.
+    ('<meta property="og:title" content="Budget approved after an all-night session: '
+     'Politics Blog: Daily Post">', "",
+     '<h2 class="entry-title">Budget approved after an all-night session</h2>',
+     "Budget approved after an all-night session"),
+    # The <title> that signs the declared headline with the site's name does not lengthen it.
+    ("<title>Budget approved after an all-night session by Daily Post</title>"
+     '<meta property="og:title" content="Budget approved after an all-night session">'
+     '<meta property="og:site_name" content="Daily Post">', "", "",
      "Budget approved after an all-night session"),
 ])
 def test_the_title_is_the_printed_headline_without_the_sites_name(

@@ -194,8 +194,18 @@ def host_names(url: str | None) -> list[str]:
     host = page_host(url)
     if "." not in host:
         return []
-    label = host.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+    labels = host.split(".")[:-1]
+    # Under a country's domain the name comes before its second level: "dailymail.co.uk",
+    # "folha.com.br", "biglobe.ne.jp".
+    if len(labels) > 1 and len(host.rsplit(".", 1)[1]) == 2 and labels[-1] in _SECOND_LEVEL:
+        labels.pop()
+    label = labels[-1]
     return [host] + ([label] if len(label) >= 2 else [])
+
+
+#: The second-level domains countries register names under.
+_SECOND_LEVEL = {"co", "com", "net", "org", "gov", "gob", "ac", "edu", "ne", "or", "go", "nic",
+                 "info", "biz"}
 
 
 def _site_names(root, meta: dict[str, list[str]], fields: _Fields,

@@ -21,7 +21,7 @@ import unicodedata
 from lxml import html as lxml_html
 
 from normalize.page.dom import _first, _first_element, _text, _tokens
-from normalize.page.sites import (_LOGO_TOKENS, _NAME_SEPARATOR, _TITLE_PARTS,
+from normalize.page.sites import (_LOGO_TOKENS, _NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
                                   _UNSPACED_SCRIPT, _squash, _strip_site_name)
 
 
@@ -390,13 +390,19 @@ def _find_title(root, declared: str | None, site_names: list[str],
             and not _STRONG_SEPARATOR.search(headings[0]) \
             and not _printed_outside_menus(root, declared):
         return headings[0]
+    # No <h1> prints it, an <h2> does, without the rest ("Headline: Blog: Section").
+    part = _printed_part_of(root, declared or _strip_site_name(title, site_names))
+    if part:
+        return part
     if declared:
         # An og:title cut short ("Senator calls Biden" of "Senator calls Biden 'unfit'"), or
-        # cut with an ellipsis ("Senator calls Bid…").
+        # cut with an ellipsis ("Senator calls Bid…"); not one the <title> signs with the
+        # site's name ("Headline by Site").
         tag = _strip_site_name(title, site_names)
         cut = _ELLIPSIS.sub("", declared)
         if len(tag) > len(cut) and _comparable(tag).startswith(_comparable(cut)) \
-                and (cut != declared or not _PRINTED_TAIL.match(tag[len(cut):])):
+                and (cut != declared or not _PRINTED_TAIL.match(tag[len(cut):])) \
+                and not _names_the_site(tag[len(cut):], site_names):
             return _shown_title(root, tag)
         return _shown_title(root, declared)
     if headings and title:
@@ -409,6 +415,42 @@ def _find_title(root, declared: str | None, site_names: list[str],
     if headings:
         return headings[0]
     return _shown_title(root, _tag_title(root, title, site_names)) if title else None
+
+
+def _names_the_site(text: str, site_names: list[str]) -> bool:
+    """Whether ``text`` spells one of the ``site_names`` (of three letters or more)."""
+    squashed = _squash(text)
+    return any(len(name) >= 3 and name in squashed for name in map(_squash, site_names))
+
+
+#: Between a headline and the rest of a title that holds it: a section's or a site's name.
+_PART_SEPARATOR = re.compile(r"(?:\s*(?:\|+|::|--|[·•›»~]+)\s*|\s+[\-–—:/]+\s+|:\s+)+")
+
+
+def _printed_part_of(root, reference: str | None) -> str | None:
+    """The ``<h2>``/``<h3>`` text that is ``reference`` without a short part (a section's or
+    the site's name) after or before a separator, when the page prints one: "Headline: Blog:
+    Section" declared over a printed "Headline"."""
+    if not reference:
+        return None
+    wanted = " ".join(_comparable(reference).split())
+    for el in root.iter("h2", "h3"):
+        text = _text(el)
+        shown = " ".join(_comparable(text).split())
+        if not shown or shown == wanted or 2 * len(shown) < len(wanted) \
+                or not (len(shown.split()) >= 3 or _UNSPACED_SCRIPT.search(shown)):
+            continue
+        if wanted.startswith(shown):
+            rest = _PART_SEPARATOR.match(wanted[len(shown):])
+            left = wanted[len(shown):][rest.end():] if rest else ""
+        elif wanted.endswith(shown):
+            rest = re.search(_PART_SEPARATOR.pattern + "$", wanted[:-len(shown)])
+            left = wanted[:-len(shown)][:rest.start()] if rest else ""
+        else:
+            continue
+        if left.strip() and len(left) <= _NAME_CHARS:
+            return text
+    return None
 
 
 #: The ellipsis that ends a title cut to a length.
