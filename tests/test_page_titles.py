@@ -420,6 +420,12 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      'Politics Blog: Daily Post">', "",
      '<h2 class="entry-title">Budget approved after an all-night session</h2>',
      "Budget approved after an all-night session"),
+    # A short end of the title that starts or ends with the host's name is the site's name
+    # (the page is on post.example).
+    ('<meta property="og:title" content="Post Magazin | Budget approved after an all-night '
+     'session">', "", "", "Budget approved after an all-night session"),
+    # Of the parts of a <title> the longest that is not the site's name is the headline.
+    ("<title>Budget | Post Magazin Online</title>", "", "", "Budget"),
     # The <title> that signs the declared headline with the site's name does not lengthen it.
     ("<title>Budget approved after an all-night session by Daily Post</title>"
      '<meta property="og:title" content="Budget approved after an all-night session">'

@@ -234,9 +234,17 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
     # So is one that the site's logo spells in its alt text ("Headline - Post" under an
     # <img alt="Post logo"> in the header's logo box).
     squashed = {_squash(h) for h in hosts} | set(_logo_names(root))
+    # So is a short one that starts or ends with the host's name: "sheego ♥ Magazin" on
+    # sheego.de, "Post Online" on post.example.
+    label = _squash(hosts[-1]) if len(hosts) > 1 and len(hosts[-1]) >= 4 else None
     for text in (title, fields.title or ""):
-        names.extend(end for end in _ends(text) if end and _squash(end) in squashed)
+        names.extend(end for end in _ends(text) if end and (_squash(end) in squashed or label and (
+            _squash(end).startswith(label) or _squash(end).endswith(label))
+            and len(_WORD.findall(end)) <= 3))
     return list(dict.fromkeys(n for n in names if n))
+
+
+_WORD = re.compile(r"\w+")
 
 
 def _logo_names(root) -> Iterable[str]:

@@ -262,10 +262,10 @@ def _tag_title(root, title: str, site_names: list[str]) -> str:
     # gone, "Club - Headline - Section": the longest part; a headline seldom holds a "|", a
     # "»" or two spaced dashes.
     if _STRONG_SEPARATOR.search(stripped):
-        stripped = _strip_site_name(max(_STRONG_SEPARATOR.split(stripped), key=len).strip(),
+        stripped = _strip_site_name(_longest(_STRONG_SEPARATOR.split(stripped), site_names),
                                     site_names)
     elif stripped == title or len(parts) > 2:
-        stripped = max(parts, key=len).strip()
+        stripped = _longest(parts, site_names)
     # The page may print it with better typography ("l’intra-muros" for "l'intra-muros").
     wanted = _comparable(stripped)
     shown = _first_element(
@@ -273,6 +273,14 @@ def _tag_title(root, title: str, site_names: list[str]) -> str:
         if len(el.text_content()) < 300 and _comparable(_text(el)) == wanted
     )
     return _text(shown) if shown is not None else stripped
+
+
+def _longest(parts: list[str], site_names: list[str]) -> str:
+    """The longest of the ``parts`` of a title that is not a name of the site, if any is not
+    (``energieverbraucher.de | Gaspreise``)."""
+    names = {_squash(n) for n in site_names}
+    return max((p for p in parts if _squash(p) not in names), key=len, default=max(parts, key=len)
+               ).strip()
 
 
 def _printed_outside_menus(root, text: str) -> bool:
