@@ -424,6 +424,17 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     # (the page is on post.example).
     ('<meta property="og:title" content="Post Magazin | Budget approved after an all-night '
      'session">', "", "", "Budget approved after an all-night session"),
+    # A full-width bar and a spaced tilde separate the site's name too.
+    ("<title>子どもへの体罰を禁止する法律ができる｜新闻网のプレスリリース</title>", "", "",
+     "子どもへの体罰を禁止する法律ができる"),
+    ("<title>Budget approved after an all-night session ~ Harbour Notes</title>"
+     '<meta property="og:title" content="Budget approved after an all-night session">', "", "",
+     "Budget approved after an all-night session"),
+    # "&" spells "and": the <title> signs with the site's name, it does not lengthen the headline.
+    ("<title>Budget approved after an all-night session from Harbour and Home</title>"
+     '<meta property="og:title" content="Budget approved after an all-night session">'
+     '<meta property="og:site_name" content="Harbour & Home">', "", "",
+     "Budget approved after an all-night session"),
     # Of the parts of a <title> the longest that is not the site's name is the headline.
     ("<title>Budget | Post Magazin Online</title>", "", "", "Budget"),
     # The <title> that signs the declared headline with the site's name does not lengthen it.

@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 
 
 # "Headline | Site", "Site - Headline", "Headline — Section — Site"
-_TITLE_PARTS = re.compile(r"\s+[|–—]\s+|\s+-\s+")
+_TITLE_PARTS = re.compile(r"\s+[|–—~]\s+|\s+-\s+|\s*｜\s*")
 
 
 # A hyphen or a slash touching a word joins it ("GdP-Vize", "Anti-war"): no separator. A
 # "«" separates a name after the headline too ("Headline « Site", in :func:`_strip_site_name`),
 # never one before it, where it opens a quote ("Site « Quoted words »").
-_SITE_SEPARATOR = r"(?:\s*(?:\|+|::|[·•›»]+)\s*|\s+[\-–—:/]+\s+|:\s+)+"
+_SITE_SEPARATOR = r"(?:\s*(?:[|｜]+|::|[·•›»]+)\s*|\s+[\-–—:/~]+\s+|:\s+)+"
 
 
 #: Scripts written without spaces between words (CJK, Thai): a headline is one "word".
@@ -74,7 +74,7 @@ def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
 #: "Headline : Site", "Headline » Section » Site". A colon right after a word ends only the
 #: headline ("Headline: Site"), never a name before it: "Brexit: the vote" starts many headlines
 #: of one site, and "Brexit" is no name of it.
-_NAME_SEPARATOR = re.compile(r"\s+[|\-–—·•»›/]+\s+|\s*\|\s*|\s+::?\s+")
+_NAME_SEPARATOR = re.compile(r"\s+[|\-–—·•»›/~]+\s+|\s*[|｜]\s*|\s+::?\s+")
 _TRAILING_COLON = re.compile(r"\s*:\s+")
 #: A <title> segment longer than this is a headline, never a site's or a section's name.
 _NAME_CHARS = 60
@@ -234,17 +234,25 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
     # So is one that the site's logo spells in its alt text ("Headline - Post" under an
     # <img alt="Post logo"> in the header's logo box).
     squashed = {_squash(h) for h in hosts} | set(_logo_names(root))
-    # So is a short one that starts or ends with the host's name: "sheego ♥ Magazin" on
-    # sheego.de, "Post Online" on post.example.
-    label = _squash(hosts[-1]) if len(hosts) > 1 and len(hosts[-1]) >= 4 else None
+    # So is a short one that starts with the host's name, or ends with a longer one than an
+    # acronym: "sheego ♥ Magazin" on sheego.de, "BBC中文网" on bbc.co.uk, "Schweizerische
+    # Vogelwarte" on vogelwarte.ch (not "L’Université PSL : ..." on psl.eu).
     for text in (title, fields.title or ""):
-        names.extend(end for end in _ends(text) if end and (_squash(end) in squashed or label and (
-            _squash(end).startswith(label) or _squash(end).endswith(label))
-            and len(_WORD.findall(end)) <= 3))
+        names.extend(end for end in _ends(text) if end and (_squash(end) in squashed
+                                                            or _starts_with_host(end, hosts)))
     return list(dict.fromkeys(n for n in names if n))
 
 
 _WORD = re.compile(r"\w+")
+
+
+def _starts_with_host(end: str, hosts: list[str]) -> bool:
+    """Whether ``end`` (of a title) is of three words at most and starts with the host's
+    name (:func:`host_names`), or ends with it when it is five letters or more."""
+    label = _squash(hosts[-1]) if len(hosts) > 1 else ""
+    squashed = _squash(end)
+    return len(label) >= 3 and len(_WORD.findall(end)) <= 3 and (
+        squashed.startswith(label) or len(label) >= 5 and squashed.endswith(label))
 
 
 def _logo_names(root) -> Iterable[str]:

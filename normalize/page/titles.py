@@ -28,7 +28,7 @@ from normalize.page.sites import (_LOGO_TOKENS, _NAME_CHARS, _NAME_SEPARATOR, _T
 #: Between two CJK characters (or full-width punctuation) a hyphen, a dash, an underscore or
 #: a bar separates the parts of a <title> without spaces: "城！-新华网", "台阶_科技_腾讯网".
 _CJK = r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
-_CJK_PARTS = re.compile(rf"(?<={_CJK})\s*[-_|–—]+\s*(?={_CJK})")
+_CJK_PARTS = re.compile(rf"(?<={_CJK})\s*[-_|｜–—]+\s*(?={_CJK})")
 
 
 #: A title taken from the text is cut at a word boundary to stay a headline, not a paragraph.
@@ -248,7 +248,7 @@ def _printed_headings(root, site_names: list[str]) -> tuple[list[str], list[str]
     return found, logos
 
 
-_STRONG_SEPARATOR = re.compile(r"\s*(?:\||::)\s*|\s+[·•»›]+\s+")
+_STRONG_SEPARATOR = re.compile(r"\s*(?:[|｜]|::)\s*|\s+[·•»›~]+\s+")
 
 
 def _tag_title(root, title: str, site_names: list[str]) -> str:
@@ -336,7 +336,7 @@ _LEADING_DATE = re.compile(r"^\s*(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}/\d{1,2
 _INVISIBLE = re.compile("[\ufeff\u2060\u200b\u180e]")
 #: A separator left at an end of a title with nothing beyond ("Rail Enquiries -"): the site's
 #: name was never filled in. (Not a guillemet, which closes a quote, nor a colon.)
-_DANGLING = re.compile(r"^\s*[|\-–—·•/]+\s+|\s+[|\-–—·•/]+\s*$")
+_DANGLING = re.compile(r"^\s*[|｜\-–—·•/]+\s+|\s+[|｜\-–—·•/]+\s*$")
 
 
 def _find_title(root, declared: str | None, site_names: list[str],
@@ -427,12 +427,13 @@ def _find_title(root, declared: str | None, site_names: list[str],
 
 def _names_the_site(text: str, site_names: list[str]) -> bool:
     """Whether ``text`` spells one of the ``site_names`` (of three letters or more)."""
-    squashed = _squash(text)
-    return any(len(name) >= 3 and name in squashed for name in map(_squash, site_names))
+    squashed = _squash(text.replace("&", "and"))
+    return any(len(name) >= 3 and name in squashed
+               for name in (_squash(n.replace("&", "and")) for n in site_names))
 
 
 #: Between a headline and the rest of a title that holds it: a section's or a site's name.
-_PART_SEPARATOR = re.compile(r"(?:\s*(?:\|+|::|--|[·•›»~]+)\s*|\s+[\-–—:/]+\s+|:\s+)+")
+_PART_SEPARATOR = re.compile(r"(?:\s*(?:[|｜]+|::|--|[·•›»~]+)\s*|\s+[\-–—:/]+\s+|:\s+)+")
 
 
 def _printed_part_of(root, reference: str | None) -> str | None:
@@ -464,10 +465,10 @@ def _printed_part_of(root, reference: str | None) -> str | None:
 #: The ellipsis that ends a title cut to a length.
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
 #: What may follow a headline inside its <h1> without being a part of it.
-_PRINTED_TAIL = re.compile(r"\s*(?:$|[|\-–—·•»›/:]|\d)")
+_PRINTED_TAIL = re.compile(r"\s*(?:$|[|｜~\-–—·•»›/:]|\d)")
 #: ... but a colon before words: "Lemon cake: simply delicious" prints the rest of the
 #: headline the metadata cut short, not a site's name.
-_HEADING_TAIL = re.compile(r"\s*(?:$|[|\-–—·•»›/]|:?\s*\d)")
+_HEADING_TAIL = re.compile(r"\s*(?:$|[|｜~\-–—·•»›/]|:?\s*\d)")
 
 
 def _same_length_key(text: str) -> str:
