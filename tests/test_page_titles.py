@@ -430,6 +430,14 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     ("<title>Budget approved after an all-night session ~ Harbour Notes</title>"
      '<meta property="og:title" content="Budget approved after an all-night session">', "", "",
      "Budget approved after an all-night session"),
+    # The last part after a spaced "›" or "»" may be the site's name too.
+    ("<title>Budget approved after an all-night session › Harbour Notes</title>"
+     '<meta property="og:title" content="Budget approved after an all-night session › '
+     'Harbour Notes">', "", "", "Budget approved after an all-night session"),
+    # An og:title that ends with an ellipsis the <title> has before the site's name is whole.
+    ('<title>Budget approved after all… | Harbour Notes for a good life</title>'
+     '<meta property="og:title" content="Budget approved after all...">', "", "",
+     "Budget approved after all…"),
     # "&" spells "and": the <title> signs with the site's name, it does not lengthen the headline.
     ("<title>Budget approved after an all-night session from Harbour and Home</title>"
      '<meta property="og:title" content="Budget approved after an all-night session">'

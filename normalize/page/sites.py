@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 _TITLE_PARTS = re.compile(r"\s+[|–—~]\s+|\s+-\s+|\s*｜\s*")
 
 
+#: ... and where the last part of a <title> may be the site's name: "Headline › Blog".
+_LAST_PART = re.compile(_TITLE_PARTS.pattern + r"|\s+[»›]\s+")
+
+
 # A hyphen or a slash touching a word joins it ("GdP-Vize", "Anti-war"): no separator. A
 # "«" separates a name after the headline too ("Headline « Site", in :func:`_strip_site_name`),
 # never one before it, where it opens a quote ("Site « Quoted words »").
@@ -218,7 +222,8 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
     application = _first(meta.get("application-name", []))
     if application and application not in (title, fields.title):
         names.append(application)
-    parts = _TITLE_PARTS.split(title)
+    # "Headline › Blog" as "Headline | Site" (in the middle of a title "»" parts a breadcrumb).
+    parts = _LAST_PART.split(title)
     # A question is the end of a headline ("Lease or buy – which pays?"), and a <title> that
     # ends with the whole declared headline has the site's name before it ("Blog: Headline -
     # Part two"): its last part is no name either.

@@ -408,6 +408,10 @@ def _find_title(root, declared: str | None, site_names: list[str],
         # site's name ("Headline by Site").
         tag = _strip_site_name(title, site_names)
         cut = _ELLIPSIS.sub("", declared)
+        # ... but "Headline… | Blog" ends with its own ellipsis: the og:title is whole.
+        own = _OWN_ELLIPSIS.match(tag[len(cut):]) if cut != declared else None
+        if own and _comparable(tag).startswith(_comparable(cut)):
+            return _shown_title(root, tag[:len(cut) + own.end()])
         if len(tag) > len(cut) and _comparable(tag).startswith(_comparable(cut)) \
                 and (cut != declared or not _PRINTED_TAIL.match(tag[len(cut):])) \
                 and not _names_the_site(tag[len(cut):], site_names):
@@ -462,6 +466,8 @@ def _printed_part_of(root, reference: str | None) -> str | None:
     return None
 
 
+#: An ellipsis, then a separator.
+_OWN_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)(?=\s*[|｜~\-–—·•»›/:]\s)")
 #: The ellipsis that ends a title cut to a length.
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
 #: What may follow a headline inside its <h1> without being a part of it.
