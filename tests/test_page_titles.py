@@ -424,6 +424,21 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     # (the page is on post.example).
     ('<meta property="og:title" content="Post Magazin | Budget approved after an all-night '
      'session">', "", "", "Budget approved after an all-night session"),
+    # Soft hyphens the <h1> sets for line breaks do not keep it from agreeing with the
+    # declared title, whose spelling is kept.
+    ('<meta property="og:title" content="Messenger services are no lawless space">', "",
+     "<h1>Mes\u00adsen\u00adger ser\u00advices are no law\u00adless space</h1>",
+     "Messenger services are no lawless space"),
+    # A short <h1> for screen readers alone, or a menu's <h1>, is no headline.
+    ("<title>Daily Post</title>",
+     '<h1 class="sr-only">Politics</h1><nav><h1>Navigation</h1></nav>',
+     "<h1>Budget approved after an all-night session</h1>",
+     "Budget approved after an all-night session"),
+    # An <h1> that goes on in lower case after a colon is one sentence: the declared title
+    # that is its end does not make its start a kicker.
+    ('<meta property="og:title" content="How the minister shielded his deputy">', "",
+     "<h1>Sabotage foiled: how the minister shielded his deputy</h1>",
+     "Sabotage foiled: how the minister shielded his deputy"),
     # A full-width bar and a spaced tilde separate the site's name too.
     ("<title>子どもへの体罰を禁止する法律ができる｜新闻网のプレスリリース</title>", "", "",
      "子どもへの体罰を禁止する法律ができる"),

@@ -88,7 +88,8 @@ def _plain_quotes(text: str) -> str:
 
 
 def _comparable(text: str) -> str:
-    return _plain_quotes(text).casefold()
+    # A soft hyphen prints nothing unless the line breaks there ("Mes\xadsen\xadger").
+    return _plain_quotes(text).casefold().replace("\xad", "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -229,6 +230,13 @@ def _is_logo(heading, text: str, site_names: list[str]) -> bool:
     return False
 
 
+#: A class that hides an element from sight but not from screen readers (not Bootstrap's
+#: "hidden-xs", which hides it on small screens only).
+_SCREEN_READER_CLASS = re.compile(r"(?<![\w-])(?:hidden|sr-only|visually-?hidden|aural|"
+                                  r"screen-?reader(?:-text|-only)?|element-invisible|offscreen)"
+                                  r"(?![\w-])", re.I)
+
+
 def _printed_headings(root, site_names: list[str]) -> tuple[list[str], list[str]]:
     """The ``<h1>`` texts of the page that may be its headline, and those that print the
     site's name (its logo), in page order."""
@@ -242,6 +250,13 @@ def _printed_headings(root, site_names: list[str]) -> tuple[list[str], list[str]
             continue
         text = _without_kicker(heading)
         if not text or len(text) > _HEADING_CHARS or text in found or text in logos:
+            continue
+        # A label for screen readers alone ("Navigation", the site's name) prints nothing; a
+        # hidden headline is one still.
+        if len(text.split()) < 4 and _SCREEN_READER_CLASS.search(heading.get("class") or ""):
+            continue
+        # ... and a menu's heading is the menu's.
+        if next(heading.iterancestors("nav"), None) is not None:
             continue
         home = bool(href) and bool(_HOME_LINK.match(href))
         (logos if home or _is_logo(heading, text, site_names) else found).append(text)
@@ -379,6 +394,9 @@ def _find_title(root, declared: str | None, site_names: list[str],
             if heading.isupper() and not headline.isupper() \
                     and _typographic_key(heading) == _typographic_key(headline):
                 return _shown_title(root, headline)
+            # Soft hyphens the <h1> sets for line breaks alone are no part of the words.
+            if "\xad" not in headline:
+                heading = heading.replace("\xad", "")
             return _printed_part(heading, headline, site_names)
     # "Penny - Stardew Valley Wiki" above the printed "Penny": a headline too short to share
     # two fifths of the words, or to be told from the site's name without the <h1>.
@@ -497,6 +515,10 @@ def _printed_part(heading: str, headline: str | None, site_names: list[str]) -> 
     # headlines hold too ("Vanlife in Sweden - Scandinavia by camper"), only a name of the site.
     tail = printed[at + len(wanted):]
     if not _HEADING_TAIL.match(tail):
+        return heading
+    # "Sabotage foiled: how the minister shielded him" over "How the minister shielded him":
+    # a headline that goes on in lower case is one sentence, not a kicker and a headline.
+    if at and heading[at].islower() and headline[:1].isupper():
         return heading
     dashed = _DASHED_TAIL.match(tail)
     if dashed and _squash(dashed.group(1)) not in {_squash(n) for n in site_names}:
