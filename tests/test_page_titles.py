@@ -439,6 +439,12 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     ('<meta property="og:title" content="How the minister shielded his deputy">', "",
      "<h1>Sabotage foiled: how the minister shielded his deputy</h1>",
      "Sabotage foiled: how the minister shielded his deputy"),
+    # The last part of a title that a folder of the page's address names is its section's
+    # (the page is at /politics/budget); a first part is the headline's.
+    ('<meta property="og:title" content="Budget approved after an all-night session - '
+     'Politics">', "", "", "Budget approved after an all-night session"),
+    ('<meta property="og:title" content="Politics - what the budget means for schools">', "", "",
+     "Politics - what the budget means for schools"),
     # A full-width bar and a spaced tilde separate the site's name too.
     ("<title>子どもへの体罰を禁止する法律ができる｜新闻网のプレスリリース</title>", "", "",
      "子どもへの体罰を禁止する法律ができる"),

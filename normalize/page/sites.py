@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from itertools import islice
 from typing import TYPE_CHECKING, Iterable
 from urllib.parse import urlsplit
@@ -245,7 +246,29 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
     for text in (title, fields.title or ""):
         names.extend(end for end in _ends(text) if end and (_squash(end) in squashed
                                                             or _starts_with_host(end, hosts)))
+        # "Headline - Calcio" on /sport/calcio/...: a last part that the address names is the
+        # section's name (never a first one: "Brexit - what next" on /news/brexit/).
+        last = _ends(text)[1]
+        if last and _folded(last) in _path_words(url):
+            names.append(last)
     return list(dict.fromkeys(n for n in names if n))
+
+
+def _path_words(url: str | None) -> set[str]:
+    """The folded (:func:`_folded`) folders of ``url``'s path that are one or two words (a
+    section's name, not an article's slug nor a number)."""
+    try:
+        path = urlsplit(url or "").path
+    except ValueError:
+        return set()
+    return {_folded(part) for part in path.split("/")[:-1]
+            if len(part) >= 3 and part.count("-") + part.count("_") <= 1 and not part.isdigit()}
+
+
+def _folded(text: str) -> str:
+    """``text`` squashed (:func:`_squash`) without accents ("Rondônia" and "rondonia")."""
+    return _squash("".join(c for c in unicodedata.normalize("NFKD", text)
+                           if not unicodedata.combining(c)))
 
 
 _WORD = re.compile(r"\w+")
