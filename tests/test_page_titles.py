@@ -394,6 +394,10 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     ('<title>Budget approved after an all-night session | Politics | Daily Post</title>'
      '<meta property="og:title" content="Budget approved after an all-night session | '
      'Politics | Daily Post">', "", "", "Budget approved after an all-night session"),
+    # ... of two, a part of three words at most beside one twice as long names a section.
+    ('<title>Budget approved after an all-night session | Harbour News - Daily Post</title>'
+     '<meta property="og:title" content="Budget approved after an all-night session | '
+     'Harbour News - Daily Post">', "", "", "Budget approved after an all-night session"),
     # The day of a news item set before its headline is no part of it.
     ('<meta property="og:title" content="23.01.2022 - Budget approved after all-night session">',
      "", "<h1>23.01.2022 - Budget approved after all-night session</h1>",

@@ -382,6 +382,12 @@ def _find_title(root, declared: str | None, site_names: list[str],
             if len(unnamed) == 2 and site:
                 named = re.compile(rf"^{re.escape(site)}(?!\w)|(?<!\w){re.escape(site)}$", re.I)
                 unnamed = [p for p in parts if not named.search(p)]
+            if len(unnamed) == 2:
+                # "Headline | Bhubaneswar News - Site": a part of three words at most beside
+                # one twice as long is a section's name.
+                short, long_ = sorted((_strip_site_name(p, site_names) for p in parts), key=len)
+                if len(short.split()) <= 3 and len(long_) >= 2 * len(short):
+                    unnamed = [long_]
             declared = unnamed[0] if len(unnamed) == 1 else declared
     for reference in (declared, title):
         if not reference or not headings:
