@@ -449,6 +449,9 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      'Politics">', "", "", "Budget approved after an all-night session"),
     ('<meta property="og:title" content="Politics - what the budget means for schools">', "", "",
      "Politics - what the budget means for schools"),
+    ("<title>Budget approved after an all-night session - Politics - Harbour Gazette</title>"
+     '<meta property="og:site_name" content="Harbour Gazette">', "", "",
+     "Budget approved after an all-night session"),
     # A full-width bar and a spaced tilde separate the site's name too.
     ("<title>子どもへの体罰を禁止する法律ができる｜新闻网のプレスリリース</title>", "", "",
      "子どもへの体罰を禁止する法律ができる"),

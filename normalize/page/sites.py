@@ -246,23 +246,24 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
     for text in (title, fields.title or ""):
         names.extend(end for end in _ends(text) if end and (_squash(end) in squashed
                                                             or _starts_with_host(end, hosts)))
-        # "Headline - Calcio" on /sport/calcio/...: a last part that the address names is the
-        # section's name (never a first one: "Brexit - what next" on /news/brexit/).
-        last = _ends(text)[1]
-        if last and _folded(last) in _path_words(url):
-            names.append(last)
+        # "Headline - Calcio - ANSA" on /sport/calcio/...: a part after the first that the
+        # address names is the section's name (never a first one: "Brexit - what next" on
+        # /news/brexit/).
+        folders = _path_words(url)
+        names.extend(part.strip() for part in _NAME_SEPARATOR.split(text)[1:]
+                     if part.strip() and _folded(part) in folders)
     return list(dict.fromkeys(n for n in names if n))
 
 
 def _path_words(url: str | None) -> set[str]:
-    """The folded (:func:`_folded`) folders of ``url``'s path that are one or two words (a
-    section's name, not an article's slug nor a number)."""
+    """The folded (:func:`_folded`) folders of ``url``'s path (not its last part, the article's
+    slug) that are three words at most (a section's name, not a number)."""
     try:
         path = urlsplit(url or "").path
     except ValueError:
         return set()
-    return {_folded(part) for part in path.split("/")[:-1]
-            if len(part) >= 3 and part.count("-") + part.count("_") <= 1 and not part.isdigit()}
+    return {_folded(part) for part in path.rstrip("/").split("/")[:-1]
+            if len(part) >= 3 and part.count("-") + part.count("_") <= 2 and not part.isdigit()}
 
 
 def _folded(text: str) -> str:
