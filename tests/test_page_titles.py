@@ -24,6 +24,7 @@ from normalize import parse_bytes
 from normalize.errors import ParseError
 from normalize.model import NoteKind
 from normalize.page import page_host, shared_site_names, site_names_by_host, title_tag
+from normalize.page.sites import host_names
 
 NOW = datetime(2025, 3, 6, 12, 0, tzinfo=timezone.utc)
 
@@ -59,6 +60,16 @@ NOW = datetime(2025, 3, 6, 12, 0, tzinfo=timezone.utc)
 ])
 def test_shared_site_names(titles: list, names: list[str]) -> None:
     assert shared_site_names(titles) == names
+
+
+@pytest.mark.parametrize("url, names", [
+    ("https://www.dw.com/en/a", ["dw.com", "dw"]),
+    ("https://www.dailypost.co.uk/a", ["dailypost.co.uk", "dailypost"]),
+    ("https://news.biglobe.ne.jp/a", ["news.biglobe.ne.jp", "biglobe"]),
+    ("https://post.co/a", ["post.co", "post"]),
+])
+def test_host_names_skip_a_countrys_second_level_domain(url: str, names: list[str]) -> None:
+    assert host_names(url) == names
 
 
 def test_title_tag_reads_the_first_title_without_parsing_the_page() -> None:
@@ -383,6 +394,10 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     ('<title>Budget approved after an all-night session | Politics | Daily Post</title>'
      '<meta property="og:title" content="Budget approved after an all-night session | '
      'Politics | Daily Post">', "", "", "Budget approved after an all-night session"),
+    # ... of two, a part of three words at most beside one twice as long names a section.
+    ('<title>Budget approved after an all-night session | Harbour News - Daily Post</title>'
+     '<meta property="og:title" content="Budget approved after an all-night session | '
+     'Harbour News - Daily Post">', "", "", "Budget approved after an all-night session"),
     # The day of a news item set before its headline is no part of it.
     ('<meta property="og:title" content="23.01.2022 - Budget approved after all-night session">',
      "", "<h1>23.01.2022 - Budget approved after all-night session</h1>",
@@ -392,6 +407,77 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     # The printed apostrophe is kept.
     ('<meta property="og:title" content="Venice doubles its visitors\' fee">', "",
      "<h1>Venice doubles its visitors’ fee</h1>", "Venice doubles its visitors’ fee"),
+    # A button or a scripted link beside the headline in its <h1> is no part of it.
+    ('<meta property="og:title" content="Budget approved after all-night session">', "",
+     '<h1>Budget approved after all-night session <a href="#" class="watch">Add to ...</a>'
+     "</h1>", "Budget approved after all-night session"),
+    ("<title>Budget approved after all-night session</title>", "",
+     "<h1>Budget approved after all-night session <button>Follow</button></h1>",
+     "Budget approved after all-night session"),
+    # An <h1> inside a link to another page is a teaser, not the page's headline.
+    ('<meta property="og:title" content="Ferry timetables and fares">',
+     '<a href="/economy/rates"><h1>Rates stay on hold for now</h1></a>',
+     "<h1>Budget approved after an all-night session</h1>",
+     "Budget approved after an all-night session"),
+    # No <h1>: an <h2> that prints the declared title without its blog's and section's names.
+    ('<meta property="og:title" content="Budget approved after an all-night session: '
+     'Politics Blog: Daily Post">', "",
+     '<h2 class="entry-title">Budget approved after an all-night session</h2>',
+     "Budget approved after an all-night session"),
+    # A short end of the title that starts or ends with the host's name is the site's name
+    # (the page is on post.example).
+    ('<meta property="og:title" content="Post Magazin | Budget approved after an all-night '
+     'session">', "", "", "Budget approved after an all-night session"),
+    # Soft hyphens the <h1> sets for line breaks do not keep it from agreeing with the
+    # declared title, whose spelling is kept.
+    ('<meta property="og:title" content="Messenger services are no lawless space">', "",
+     "<h1>Mes\u00adsen\u00adger ser\u00advices are no law\u00adless space</h1>",
+     "Messenger services are no lawless space"),
+    # A short <h1> for screen readers alone, or a menu's <h1>, is no headline.
+    ("<title>Daily Post</title>",
+     '<h1 class="sr-only">Politics</h1><nav><h1>Navigation</h1></nav>',
+     "<h1>Budget approved after an all-night session</h1>",
+     "Budget approved after an all-night session"),
+    # An <h1> that goes on in lower case after a colon is one sentence: the declared title
+    # that is its end does not make its start a kicker.
+    ('<meta property="og:title" content="How the minister shielded his deputy">', "",
+     "<h1>Sabotage foiled: how the minister shielded his deputy</h1>",
+     "Sabotage foiled: how the minister shielded his deputy"),
+    # The last part of a title that a folder of the page's address names is its section's
+    # (the page is at /politics/budget); a first part is the headline's.
+    ('<meta property="og:title" content="Budget approved after an all-night session - '
+     'Politics">', "", "", "Budget approved after an all-night session"),
+    ('<meta property="og:title" content="Politics - what the budget means for schools">', "", "",
+     "Politics - what the budget means for schools"),
+    ("<title>Budget approved after an all-night session - Politics - Harbour Gazette</title>"
+     '<meta property="og:site_name" content="Harbour Gazette">', "", "",
+     "Budget approved after an all-night session"),
+    # A full-width bar and a spaced tilde separate the site's name too.
+    ("<title>子どもへの体罰を禁止する法律ができる｜新闻网のプレスリリース</title>", "", "",
+     "子どもへの体罰を禁止する法律ができる"),
+    ("<title>Budget approved after an all-night session ~ Harbour Notes</title>"
+     '<meta property="og:title" content="Budget approved after an all-night session">', "", "",
+     "Budget approved after an all-night session"),
+    # The last part after a spaced "›" or "»" may be the site's name too.
+    ("<title>Budget approved after an all-night session › Harbour Notes</title>"
+     '<meta property="og:title" content="Budget approved after an all-night session › '
+     'Harbour Notes">', "", "", "Budget approved after an all-night session"),
+    # An og:title that ends with an ellipsis the <title> has before the site's name is whole.
+    ('<title>Budget approved after all… | Harbour Notes for a good life</title>'
+     '<meta property="og:title" content="Budget approved after all...">', "", "",
+     "Budget approved after all…"),
+    # "&" spells "and": the <title> signs with the site's name, it does not lengthen the headline.
+    ("<title>Budget approved after an all-night session from Harbour and Home</title>"
+     '<meta property="og:title" content="Budget approved after an all-night session">'
+     '<meta property="og:site_name" content="Harbour & Home">', "", "",
+     "Budget approved after an all-night session"),
+    # Of the parts of a <title> the longest that is not the site's name is the headline.
+    ("<title>Budget | Post Magazin Online</title>", "", "", "Budget"),
+    # The <title> that signs the declared headline with the site's name does not lengthen it.
+    ("<title>Budget approved after an all-night session by Daily Post</title>"
+     '<meta property="og:title" content="Budget approved after an all-night session">'
+     '<meta property="og:site_name" content="Daily Post">', "", "",
+     "Budget approved after an all-night session"),
 ])
 def test_the_title_is_the_printed_headline_without_the_sites_name(
         head: str, top: str, article_top: str, title: str) -> None:

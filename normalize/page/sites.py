@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from itertools import islice
 from typing import TYPE_CHECKING, Iterable
 from urllib.parse import urlsplit
@@ -24,13 +25,17 @@ if TYPE_CHECKING:
 
 
 # "Headline | Site", "Site - Headline", "Headline — Section — Site"
-_TITLE_PARTS = re.compile(r"\s+[|–—]\s+|\s+-\s+")
+_TITLE_PARTS = re.compile(r"\s+[|–—~]\s+|\s+-\s+|\s*｜\s*")
+
+
+#: ... and where the last part of a <title> may be the site's name: "Headline › Blog".
+_LAST_PART = re.compile(_TITLE_PARTS.pattern + r"|\s+[»›]\s+")
 
 
 # A hyphen or a slash touching a word joins it ("GdP-Vize", "Anti-war"): no separator. A
 # "«" separates a name after the headline too ("Headline « Site", in :func:`_strip_site_name`),
 # never one before it, where it opens a quote ("Site « Quoted words »").
-_SITE_SEPARATOR = r"(?:\s*(?:\|+|::|[·•›»]+)\s*|\s+[\-–—:/]+\s+|:\s+)+"
+_SITE_SEPARATOR = r"(?:\s*(?:[|｜]+|::|[·•›»]+)\s*|\s+[\-–—:/~]+\s+|:\s+)+"
 
 
 #: Scripts written without spaces between words (CJK, Thai): a headline is one "word".
@@ -74,7 +79,7 @@ def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
 #: "Headline : Site", "Headline » Section » Site". A colon right after a word ends only the
 #: headline ("Headline: Site"), never a name before it: "Brexit: the vote" starts many headlines
 #: of one site, and "Brexit" is no name of it.
-_NAME_SEPARATOR = re.compile(r"\s+[|\-–—·•»›/]+\s+|\s*\|\s*|\s+::?\s+")
+_NAME_SEPARATOR = re.compile(r"\s+[|\-–—·•»›/~]+\s+|\s*[|｜]\s*|\s+::?\s+")
 _TRAILING_COLON = re.compile(r"\s*:\s+")
 #: A <title> segment longer than this is a headline, never a site's or a section's name.
 _NAME_CHARS = 60
@@ -194,8 +199,18 @@ def host_names(url: str | None) -> list[str]:
     host = page_host(url)
     if "." not in host:
         return []
-    label = host.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+    labels = host.split(".")[:-1]
+    # Under a country's domain the name comes before its second level: "dailymail.co.uk",
+    # "folha.com.br", "biglobe.ne.jp".
+    if len(labels) > 1 and len(host.rsplit(".", 1)[1]) == 2 and labels[-1] in _SECOND_LEVEL:
+        labels.pop()
+    label = labels[-1]
     return [host] + ([label] if len(label) >= 2 else [])
+
+
+#: The second-level domains countries register names under.
+_SECOND_LEVEL = {"co", "com", "net", "org", "gov", "gob", "ac", "edu", "ne", "or", "go", "nic",
+                 "info", "biz"}
 
 
 def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
@@ -208,7 +223,8 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
     application = _first(meta.get("application-name", []))
     if application and application not in (title, fields.title):
         names.append(application)
-    parts = _TITLE_PARTS.split(title)
+    # "Headline › Blog" as "Headline | Site" (in the middle of a title "»" parts a breadcrumb).
+    parts = _LAST_PART.split(title)
     # A question is the end of a headline ("Lease or buy – which pays?"), and a <title> that
     # ends with the whole declared headline has the site's name before it ("Blog: Headline -
     # Part two"): its last part is no name either.
@@ -224,9 +240,48 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
     # So is one that the site's logo spells in its alt text ("Headline - Post" under an
     # <img alt="Post logo"> in the header's logo box).
     squashed = {_squash(h) for h in hosts} | set(_logo_names(root))
+    # So is a short one that starts with the host's name, or ends with a longer one than an
+    # acronym: "sheego ♥ Magazin" on sheego.de, "BBC中文网" on bbc.co.uk, "Schweizerische
+    # Vogelwarte" on vogelwarte.ch (not "L’Université PSL : ..." on psl.eu).
     for text in (title, fields.title or ""):
-        names.extend(end for end in _ends(text) if end and _squash(end) in squashed)
+        names.extend(end for end in _ends(text) if end and (_squash(end) in squashed
+                                                            or _starts_with_host(end, hosts)))
+        # "Headline - Calcio - ANSA" on /sport/calcio/...: a part after the first that the
+        # address names is the section's name (never a first one: "Brexit - what next" on
+        # /news/brexit/).
+        folders = _path_words(url)
+        names.extend(part.strip() for part in _NAME_SEPARATOR.split(text)[1:]
+                     if part.strip() and _folded(part) in folders)
     return list(dict.fromkeys(n for n in names if n))
+
+
+def _path_words(url: str | None) -> set[str]:
+    """The folded (:func:`_folded`) folders of ``url``'s path (not its last part, the article's
+    slug) that are three words at most (a section's name, not a number)."""
+    try:
+        path = urlsplit(url or "").path
+    except ValueError:
+        return set()
+    return {_folded(part) for part in path.rstrip("/").split("/")[:-1]
+            if len(part) >= 3 and part.count("-") + part.count("_") <= 2 and not part.isdigit()}
+
+
+def _folded(text: str) -> str:
+    """``text`` squashed (:func:`_squash`) without accents ("Rondônia" and "rondonia")."""
+    return _squash("".join(c for c in unicodedata.normalize("NFKD", text)
+                           if not unicodedata.combining(c)))
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _starts_with_host(end: str, hosts: list[str]) -> bool:
+    """Whether ``end`` (of a title) is of three words at most and starts with the host's
+    name (:func:`host_names`), or ends with it when it is five letters or more."""
+    label = _squash(hosts[-1]) if len(hosts) > 1 else ""
+    squashed = _squash(end)
+    return len(label) >= 3 and len(_WORD.findall(end)) <= 3 and (
+        squashed.startswith(label) or len(label) >= 5 and squashed.endswith(label))
 
 
 def _logo_names(root) -> Iterable[str]:

@@ -21,14 +21,14 @@ import unicodedata
 from lxml import html as lxml_html
 
 from normalize.page.dom import _first, _first_element, _text, _tokens
-from normalize.page.sites import (_LOGO_TOKENS, _NAME_SEPARATOR, _TITLE_PARTS,
+from normalize.page.sites import (_LOGO_TOKENS, _NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
                                   _UNSPACED_SCRIPT, _squash, _strip_site_name)
 
 
 #: Between two CJK characters (or full-width punctuation) a hyphen, a dash, an underscore or
 #: a bar separates the parts of a <title> without spaces: "城！-新华网", "台阶_科技_腾讯网".
 _CJK = r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
-_CJK_PARTS = re.compile(rf"(?<={_CJK})\s*[-_|–—]+\s*(?={_CJK})")
+_CJK_PARTS = re.compile(rf"(?<={_CJK})\s*[-_|｜–—]+\s*(?={_CJK})")
 
 
 #: A title taken from the text is cut at a word boundary to stay a headline, not a paragraph.
@@ -88,7 +88,8 @@ def _plain_quotes(text: str) -> str:
 
 
 def _comparable(text: str) -> str:
-    return _plain_quotes(text).casefold()
+    # A soft hyphen prints nothing unless the line breaks there ("Mes\xadsen\xadger").
+    return _plain_quotes(text).casefold().replace("\xad", "")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,14 +157,25 @@ _MARK = "\ue000"
 _KICKER_ENDS = " -–—:|/·•"
 
 
+#: A link that goes nowhere but runs a script: a control ("Add to watchlist"), not words.
+_CONTROL_LINK = re.compile(r"^\s*(?:#|javascript:)", re.I)
+
+
+def _is_control(el, heading) -> bool:
+    """Whether ``el`` is a button or a scripted link beside the words of the ``<h1>``."""
+    control = el.tag == "button" or (el.tag == "a" and _CONTROL_LINK.match(el.get("href") or ""))
+    return bool(control) and _text(el) != _text(heading)
+
+
 def _without_kicker(heading) -> str:
-    """The text of an ``<h1>`` without the kicker printed in it, if any, nor its styles."""
+    """The text of an ``<h1>`` without the kicker printed in it, if any, nor its styles and
+    controls."""
     kickers, headline, separator = [], None, None
     for el in heading.iterdescendants():
         if not isinstance(el.tag, str):
             continue
         tokens = _tokens(el)
-        if _is_kicker(el, tokens):
+        if _is_kicker(el, tokens) or _is_control(el, heading):
             kickers.append(el)
         elif headline is None and tokens & _HEADLINE_TOKENS:
             headline = el
@@ -218,20 +230,40 @@ def _is_logo(heading, text: str, site_names: list[str]) -> bool:
     return False
 
 
+#: A class that hides an element from sight but not from screen readers (not Bootstrap's
+#: "hidden-xs", which hides it on small screens only).
+_SCREEN_READER_CLASS = re.compile(r"(?<![\w-])(?:hidden|sr-only|visually-?hidden|aural|"
+                                  r"screen-?reader(?:-text|-only)?|element-invisible|offscreen)"
+                                  r"(?![\w-])", re.I)
+
+
 def _printed_headings(root, site_names: list[str]) -> tuple[list[str], list[str]]:
     """The ``<h1>`` texts of the page that may be its headline, and those that print the
     site's name (its logo), in page order."""
     found: list[str] = []
     logos: list[str] = []
     for heading in root.iter("h1"):
+        # An <h1> inside a link is a teaser of another page, or the logo when it links home.
+        link = next(heading.iterancestors("a"), None)
+        href = (link.get("href") or "").strip() if link is not None else ""
+        if href and not _CONTROL_LINK.match(href) and not _HOME_LINK.match(href):
+            continue
         text = _without_kicker(heading)
         if not text or len(text) > _HEADING_CHARS or text in found or text in logos:
             continue
-        (logos if _is_logo(heading, text, site_names) else found).append(text)
+        # A label for screen readers alone ("Navigation", the site's name) prints nothing; a
+        # hidden headline is one still.
+        if len(text.split()) < 4 and _SCREEN_READER_CLASS.search(heading.get("class") or ""):
+            continue
+        # ... and a menu's heading is the menu's.
+        if next(heading.iterancestors("nav"), None) is not None:
+            continue
+        home = bool(href) and bool(_HOME_LINK.match(href))
+        (logos if home or _is_logo(heading, text, site_names) else found).append(text)
     return found, logos
 
 
-_STRONG_SEPARATOR = re.compile(r"\s*(?:\||::)\s*|\s+[·•»›]+\s+")
+_STRONG_SEPARATOR = re.compile(r"\s*(?:[|｜]|::)\s*|\s+[·•»›~]+\s+")
 
 
 def _tag_title(root, title: str, site_names: list[str]) -> str:
@@ -245,10 +277,10 @@ def _tag_title(root, title: str, site_names: list[str]) -> str:
     # gone, "Club - Headline - Section": the longest part; a headline seldom holds a "|", a
     # "»" or two spaced dashes.
     if _STRONG_SEPARATOR.search(stripped):
-        stripped = _strip_site_name(max(_STRONG_SEPARATOR.split(stripped), key=len).strip(),
+        stripped = _strip_site_name(_longest(_STRONG_SEPARATOR.split(stripped), site_names),
                                     site_names)
     elif stripped == title or len(parts) > 2:
-        stripped = max(parts, key=len).strip()
+        stripped = _longest(parts, site_names)
     # The page may print it with better typography ("l’intra-muros" for "l'intra-muros").
     wanted = _comparable(stripped)
     shown = _first_element(
@@ -256,6 +288,14 @@ def _tag_title(root, title: str, site_names: list[str]) -> str:
         if len(el.text_content()) < 300 and _comparable(_text(el)) == wanted
     )
     return _text(shown) if shown is not None else stripped
+
+
+def _longest(parts: list[str], site_names: list[str]) -> str:
+    """The longest of the ``parts`` of a title that is not a name of the site, if any is not
+    (``energieverbraucher.de | Gaspreise``)."""
+    names = {_squash(n) for n in site_names}
+    return max((p for p in parts if _squash(p) not in names), key=len, default=max(parts, key=len)
+               ).strip()
 
 
 def _printed_outside_menus(root, text: str) -> bool:
@@ -311,7 +351,7 @@ _LEADING_DATE = re.compile(r"^\s*(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}/\d{1,2
 _INVISIBLE = re.compile("[\ufeff\u2060\u200b\u180e]")
 #: A separator left at an end of a title with nothing beyond ("Rail Enquiries -"): the site's
 #: name was never filled in. (Not a guillemet, which closes a quote, nor a colon.)
-_DANGLING = re.compile(r"^\s*[|\-–—·•/]+\s+|\s+[|\-–—·•/]+\s*$")
+_DANGLING = re.compile(r"^\s*[|｜\-–—·•/]+\s+|\s+[|｜\-–—·•/]+\s*$")
 
 
 def _find_title(root, declared: str | None, site_names: list[str],
@@ -342,6 +382,12 @@ def _find_title(root, declared: str | None, site_names: list[str],
             if len(unnamed) == 2 and site:
                 named = re.compile(rf"^{re.escape(site)}(?!\w)|(?<!\w){re.escape(site)}$", re.I)
                 unnamed = [p for p in parts if not named.search(p)]
+            if len(unnamed) == 2:
+                # "Headline | Bhubaneswar News - Site": a part of three words at most beside
+                # one twice as long is a section's name.
+                short, long_ = sorted((_strip_site_name(p, site_names) for p in parts), key=len)
+                if len(short.split()) <= 3 and len(long_) >= 2 * len(short):
+                    unnamed = [long_]
             declared = unnamed[0] if len(unnamed) == 1 else declared
     for reference in (declared, title):
         if not reference or not headings:
@@ -354,6 +400,9 @@ def _find_title(root, declared: str | None, site_names: list[str],
             if heading.isupper() and not headline.isupper() \
                     and _typographic_key(heading) == _typographic_key(headline):
                 return _shown_title(root, headline)
+            # Soft hyphens the <h1> sets for line breaks alone are no part of the words.
+            if "\xad" not in headline:
+                heading = heading.replace("\xad", "")
             return _printed_part(heading, headline, site_names)
     # "Penny - Stardew Valley Wiki" above the printed "Penny": a headline too short to share
     # two fifths of the words, or to be told from the site's name without the <h1>.
@@ -373,13 +422,23 @@ def _find_title(root, declared: str | None, site_names: list[str],
             and not _STRONG_SEPARATOR.search(headings[0]) \
             and not _printed_outside_menus(root, declared):
         return headings[0]
+    # No <h1> prints it, an <h2> does, without the rest ("Headline: Blog: Section").
+    part = _printed_part_of(root, declared or _strip_site_name(title, site_names))
+    if part:
+        return part
     if declared:
         # An og:title cut short ("Senator calls Biden" of "Senator calls Biden 'unfit'"), or
-        # cut with an ellipsis ("Senator calls Bid…").
+        # cut with an ellipsis ("Senator calls Bid…"); not one the <title> signs with the
+        # site's name ("Headline by Site").
         tag = _strip_site_name(title, site_names)
         cut = _ELLIPSIS.sub("", declared)
+        # ... but "Headline… | Blog" ends with its own ellipsis: the og:title is whole.
+        own = _OWN_ELLIPSIS.match(tag[len(cut):]) if cut != declared else None
+        if own and _comparable(tag).startswith(_comparable(cut)):
+            return _shown_title(root, tag[:len(cut) + own.end()])
         if len(tag) > len(cut) and _comparable(tag).startswith(_comparable(cut)) \
-                and (cut != declared or not _PRINTED_TAIL.match(tag[len(cut):])):
+                and (cut != declared or not _PRINTED_TAIL.match(tag[len(cut):])) \
+                and not _names_the_site(tag[len(cut):], site_names):
             return _shown_title(root, tag)
         return _shown_title(root, declared)
     if headings and title:
@@ -394,13 +453,52 @@ def _find_title(root, declared: str | None, site_names: list[str],
     return _shown_title(root, _tag_title(root, title, site_names)) if title else None
 
 
+def _names_the_site(text: str, site_names: list[str]) -> bool:
+    """Whether ``text`` spells one of the ``site_names`` (of three letters or more)."""
+    squashed = _squash(text.replace("&", "and"))
+    return any(len(name) >= 3 and name in squashed
+               for name in (_squash(n.replace("&", "and")) for n in site_names))
+
+
+#: Between a headline and the rest of a title that holds it: a section's or a site's name.
+_PART_SEPARATOR = re.compile(r"(?:\s*(?:[|｜]+|::|--|[·•›»~]+)\s*|\s+[\-–—:/]+\s+|:\s+)+")
+
+
+def _printed_part_of(root, reference: str | None) -> str | None:
+    """The ``<h2>``/``<h3>`` text that is ``reference`` without a short part (a section's or
+    the site's name) after or before a separator, when the page prints one: "Headline: Blog:
+    Section" declared over a printed "Headline"."""
+    if not reference:
+        return None
+    wanted = " ".join(_comparable(reference).split())
+    for el in root.iter("h2", "h3"):
+        text = _text(el)
+        shown = " ".join(_comparable(text).split())
+        if not shown or shown == wanted or 2 * len(shown) < len(wanted) \
+                or not (len(shown.split()) >= 3 or _UNSPACED_SCRIPT.search(shown)):
+            continue
+        if wanted.startswith(shown):
+            rest = _PART_SEPARATOR.match(wanted[len(shown):])
+            left = wanted[len(shown):][rest.end():] if rest else ""
+        elif wanted.endswith(shown):
+            rest = re.search(_PART_SEPARATOR.pattern + "$", wanted[:-len(shown)])
+            left = wanted[:-len(shown)][:rest.start()] if rest else ""
+        else:
+            continue
+        if left.strip() and len(left) <= _NAME_CHARS:
+            return text
+    return None
+
+
+#: An ellipsis, then a separator.
+_OWN_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)(?=\s*[|｜~\-–—·•»›/:]\s)")
 #: The ellipsis that ends a title cut to a length.
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
 #: What may follow a headline inside its <h1> without being a part of it.
-_PRINTED_TAIL = re.compile(r"\s*(?:$|[|\-–—·•»›/:]|\d)")
+_PRINTED_TAIL = re.compile(r"\s*(?:$|[|｜~\-–—·•»›/:]|\d)")
 #: ... but a colon before words: "Lemon cake: simply delicious" prints the rest of the
 #: headline the metadata cut short, not a site's name.
-_HEADING_TAIL = re.compile(r"\s*(?:$|[|\-–—·•»›/]|:?\s*\d)")
+_HEADING_TAIL = re.compile(r"\s*(?:$|[|｜~\-–—·•»›/]|:?\s*\d)")
 
 
 def _same_length_key(text: str) -> str:
@@ -423,6 +521,10 @@ def _printed_part(heading: str, headline: str | None, site_names: list[str]) -> 
     # headlines hold too ("Vanlife in Sweden - Scandinavia by camper"), only a name of the site.
     tail = printed[at + len(wanted):]
     if not _HEADING_TAIL.match(tail):
+        return heading
+    # "Sabotage foiled: how the minister shielded him" over "How the minister shielded him":
+    # a headline that goes on in lower case is one sentence, not a kicker and a headline.
+    if at and heading[at].islower() and headline[:1].isupper():
         return heading
     dashed = _DASHED_TAIL.match(tail)
     if dashed and _squash(dashed.group(1)) not in {_squash(n) for n in site_names}:
