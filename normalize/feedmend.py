@@ -25,6 +25,7 @@ import re
 
 from lxml import etree
 
+from normalize.charsets import UTF8_BOM
 from normalize.errors import ParseError
 from normalize.xmlsafe import parse_xml
 
@@ -57,7 +58,7 @@ _PREFIXED = re.compile(rb"<([A-Za-z_][\w.-]*):[A-Za-z_]|\s([A-Za-z_][\w.-]*):[A-
 # The prolog (declaration, comments, a DOCTYPE without internal subset), then the root's name
 # and attributes up to the end of its start tag.
 _ROOT = re.compile(
-    rb"(?:\xef\xbb\xbf)?(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*>)*"
+    rb"(?:" + re.escape(UTF8_BOM) + rb")?(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>\[]*>)*"
     rb"<([A-Za-z_][\w.:-]*)((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*/?>", re.S)
 
 

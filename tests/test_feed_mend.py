@@ -123,3 +123,8 @@ def test_sections_left_open_are_skipped_in_one_pass():
     data = rss("<description>a&nbsp;b</description>") + b"<![CDATA[" * 20000 + b"<!--" * 20000
     mended, note = feedmend.mend(data)
     assert b"a&#160;b" in mended and note.endswith("(nbsp)")
+
+
+def test_a_byte_order_mark_before_the_root_is_kept():
+    mended, _ = feedmend.mend(b"\xef\xbb\xbf" + rss("<dc:creator>Ana</dc:creator>"))
+    assert mended.startswith(b"\xef\xbb\xbf") and b'xmlns:dc="' in mended
