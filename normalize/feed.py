@@ -1,8 +1,9 @@
 """Syndication feeds: RSS 0.9x/1.0/2.0 and Atom, JSON Feed 1.x through json.
 
 A well-formed RSS/RDF/Atom document is read with lxml (:mod:`normalize.fastfeed`, which follows
-feedparser's rules for every field we use); feedparser reads only what libxml2 refuses (broken
-markup, undeclared entities, odd encodings) and stays the oracle of the tests
+feedparser's rules for every field we use, and mends an undeclared module prefix or an HTML entity
+first: :mod:`normalize.feedmend`); feedparser reads only what libxml2 refuses (broken
+markup, odd encodings) and stays the oracle of the tests
 (``tests/test_fastpath.py``, ``bench/differential.py``). Two of feedparser's habits are
 corrected on both paths:
 
@@ -112,27 +113,32 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
     as in feedparser. ``None`` for a document libxml2 refuses (in either encoding) or one
     without an RSS, RDF or Atom element (CDF). Never raises.
     """
-    from normalize import fastfeed
+    from normalize import fastfeed, feedmend
     from normalize.xmlsafe import parse_xml
 
     if data[:1].isspace() and data.lstrip()[:5] == b"<?xml":
         # Whitespace before the XML declaration (a stray newline from a CMS template) is the
         # one thing libxml2 refuses that feedparser reads as if absent.
         data = data.lstrip()
-    media = None
+    media = mended = None
     charset = header_charset(headers)
     try:
         root = parse_xml(data)
     except ParseError:
-        # Bytes that are not what they declare may be what the HTTP charset says they are.
-        recoded = _recode(data, charset) if charset is not None else None
-        if recoded is None:
-            return None
-        try:
-            root = parse_xml(recoded)
-        except ParseError:
-            return None
-        charset = None  # read by the HTTP charset already: no media of the declared reading
+        # An undeclared module prefix or an HTML entity (normalize.feedmend), else bytes that
+        # are not what they declare but what the HTTP charset says they are.
+        root, mended = feedmend.parse_mended(data)
+        if root is not None:
+            data = mended[0]
+        else:
+            recoded = _recode(data, charset) if charset is not None else None
+            if recoded is None:
+                return None
+            try:
+                root = parse_xml(recoded)
+            except ParseError:
+                return None
+            charset = None  # read by the HTTP charset already: no media of the declared reading
     if charset is not None and not _same_codec(charset, root.getroottree().docinfo.encoding or "utf-8"):
         recoded = _recode(data, charset)
         if recoded is not None:
@@ -160,7 +166,10 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
                 media = None  # the declared reading found other items: the items' own media
         for entry, item in entries:
             images = _item_images(item) if media is None else media[len(articles)]
-            articles.append(_entry_to_article(entry, images, feed["language"], feed["rights"]))
+            article = _entry_to_article(entry, images, feed["language"], feed["rights"])
+            if mended is not None:
+                article = article.replace(extra=article.extra + (Note(NoteKind.REPAIR, mended[1]),))
+            articles.append(article)
             item.clear()  # the item's subtree is no longer needed: a big document shrinks
     except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
         # A reading bug must cost speed, not the document: feedparser reads it.
