@@ -3,18 +3,21 @@ hold no article, site names out of titles, the fetched URL kept, and no network 
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from normalize import normalize_document, page
 from normalize.model import STATUS_NOT_ARTICLE, STATUS_USABLE
 from normalize.page import engine
 from normalize.page.choose import candidate, choose_body
 from normalize.page.dom import decode_page
-from normalize.page.sites import _strip_site_name, host_names
+from normalize.page.sites import _may_hold, _strip_site_name, host_names
 
 PARAGRAPHS = [
     "The regional council approved the new water plan on Tuesday after a debate that lasted "
@@ -258,6 +261,32 @@ def test_fetched_url_is_kept_beside_the_canonical_url():
 ])
 def test_site_name_leaves_the_title(title, names, expected):
     assert _strip_site_name(title, names) == expected
+
+
+@pytest.mark.parametrize("title, names, expected", [
+    # re.I pairs letters str.lower() does not: a dotted capital I, a long s, a final sigma
+    ("Belediye su planını onayladı - İSTANBUL HABER", ["istanbul haber"],
+     "Belediye su planını onayladı"),
+    ("Council approves the water plan | ſite Example", ["Site Example"],
+     "Council approves the water plan"),
+    ("Το συμβούλιο εγκρίνει το σχέδιο νερού | ΚΑΘΗΜΕΡΙΝΗ ΕΦΗΜΕΡΙΣ", ["καθημερινη εφημερισ"],
+     "Το συμβούλιο εγκρίνει το σχέδιο νερού"),
+    ("Der Rat billigt den Wasserplan – Süddeutsche – Zeitung", ["Süddeutsche - Zeitung"],
+     "Der Rat billigt den Wasserplan"),
+    ("Der Rat billigt den Wasserplan – Süddeutsche", ["Münchner Merkur"],
+     "Der Rat billigt den Wasserplan – Süddeutsche"),
+])
+def test_site_name_leaves_a_title_as_re_reads_case(title, names, expected):
+    assert _strip_site_name(title, names) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="aiksSIKσςΣµμıİſKé–—- ", max_size=12),
+       st.text(alphabet="aiksSIKσςΣµμıİſKé–—- ", min_size=1, max_size=4))
+def test_a_name_skipped_before_its_patterns_is_one_re_would_not_find(title, name):
+    escaped = re.sub(r"\\-|[–—]", "[-–—]", re.escape(name))
+    if re.search(escaped, title, re.I):
+        assert _may_hold(title, name)
 
 
 def test_host_names_of_odd_addresses():
