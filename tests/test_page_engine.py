@@ -289,6 +289,37 @@ def test_a_name_skipped_before_its_patterns_is_one_re_would_not_find(title, name
         assert _may_hold(title, name)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from("abcde"), max_size=30), st.lists(st.sampled_from("abcdef"),
+                                                                   max_size=30))
+def test_shared_shingles_are_those_of_the_counters_intersection(a, b):
+    from collections import Counter
+
+    from normalize.page.choose import _shared
+    left, right = Counter(zip(a, a[1:])), Counter(zip(b, b[1:]))
+    assert _shared(left, right) == sum((left & right).values()) == _shared(right, left)
+
+
+@pytest.mark.parametrize("box, related", [
+    # named by its first heading child, whatever comes before it
+    ("<div><p>x</p><h3>Related stories</h3><ul>{links}</ul></div>", True),
+    ("<section><header>Lesen Sie auch</header><ul>{links}</ul></section>", True),
+    # only the first heading child names it
+    ("<div><h2>Contact</h2><h3>Related stories</h3><ul>{links}</ul></div>", False),
+    # a heading further down is no heading of this box
+    ("<div><div><h3>Related stories</h3></div><ul>{links}</ul></div>", False),
+])
+def test_a_related_box_is_named_by_its_first_heading_child(box, related):
+    from lxml import html
+
+    from normalize.page.related import _related_containers
+    links = "".join(f"<li><a href='/n/{i}'>Story number {i}</a></li>" for i in range(3))
+    root = html.fromstring(f"<html><body><article><p>Text.</p></article>"
+                           f"{box.format(links=links)}</body></html>")
+    found = [el.tag for el in _related_containers(root)]
+    assert (found[:1] == [html.fromstring(box.format(links=links)).tag]) is related
+
+
 def test_host_names_of_odd_addresses():
     assert host_names("https://www.dw.com/fr/x") == ["dw.com", "dw"]
     assert host_names("https://[www.broken.example/x") == []
