@@ -278,6 +278,24 @@ def test_the_printed_byline_search_passes_over_blank_lines_of_any_white_space() 
     assert printed_byline(root) == ("By Maren Holt",)
 
 
+@pytest.mark.parametrize("line, names", [
+    # the label in the text after an element, the name in the next one
+    ("<p><img src='/i.png' alt=''> By <a href='/s/1'>Maren Holt</a></p>", ("By Maren Holt",)),
+    # a label element of its own, the name in the element after it
+    ("<div><h4>Autor</h4><p><a href='/s/2'>Jonas Keller</a></p></div>", ("Jonas Keller",)),
+    # the same words in a script: no line of the page
+    ("<script>var By = 'By Maren Holt';</script>", ()),
+])
+def test_the_printed_byline_found_among_many_text_nodes(line: str,
+                                                        names: tuple[str, ...]) -> None:
+    from lxml import html
+
+    from normalize.page.authors import printed_byline
+    filler = "".join(f"<li><a href='/t/{i}'>Topic {i}</a> <b>{i}</b></li>" for i in range(200))
+    root = html.fromstring(f"<html><body><ul>{filler}</ul>{line}<p>Text.</p></body></html>")
+    assert printed_byline(root) == names
+
+
 def test_an_author_link_with_a_line_break_and_twice_escaped_metadata() -> None:
     link = ('<p><a rel="author" href="/a/1">Maren Holt</a> '
             '<a rel="author" href="/a/1">SHOW ALL ARTICLES OF<br>Maren Holt</a></p>')

@@ -3,18 +3,21 @@ hold no article, site names out of titles, the fetched URL kept, and no network 
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from normalize import normalize_document, page
 from normalize.model import STATUS_NOT_ARTICLE, STATUS_USABLE
 from normalize.page import engine
 from normalize.page.choose import candidate, choose_body
 from normalize.page.dom import decode_page
-from normalize.page.sites import _strip_site_name, host_names
+from normalize.page.sites import _may_hold, _strip_site_name, host_names
 
 PARAGRAPHS = [
     "The regional council approved the new water plan on Tuesday after a debate that lasted "
@@ -258,6 +261,63 @@ def test_fetched_url_is_kept_beside_the_canonical_url():
 ])
 def test_site_name_leaves_the_title(title, names, expected):
     assert _strip_site_name(title, names) == expected
+
+
+@pytest.mark.parametrize("title, names, expected", [
+    # re.I pairs letters str.lower() does not: a dotted capital I, a long s, a final sigma
+    ("Belediye su planını onayladı - İSTANBUL HABER", ["istanbul haber"],
+     "Belediye su planını onayladı"),
+    ("Council approves the water plan | ſite Example", ["Site Example"],
+     "Council approves the water plan"),
+    ("Το συμβούλιο εγκρίνει το σχέδιο νερού | ΚΑΘΗΜΕΡΙΝΗ ΕΦΗΜΕΡΙΣ", ["καθημερινη εφημερισ"],
+     "Το συμβούλιο εγκρίνει το σχέδιο νερού"),
+    ("Der Rat billigt den Wasserplan – Süddeutsche – Zeitung", ["Süddeutsche - Zeitung"],
+     "Der Rat billigt den Wasserplan"),
+    ("Der Rat billigt den Wasserplan – Süddeutsche", ["Münchner Merkur"],
+     "Der Rat billigt den Wasserplan – Süddeutsche"),
+])
+def test_site_name_leaves_a_title_as_re_reads_case(title, names, expected):
+    assert _strip_site_name(title, names) == expected
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="aiksSIKσςΣµμıİſKé–—- ", max_size=12),
+       st.text(alphabet="aiksSIKσςΣµμıİſKé–—- ", min_size=1, max_size=4))
+def test_a_name_skipped_before_its_patterns_is_one_re_would_not_find(title, name):
+    escaped = re.sub(r"\\-|[–—]", "[-–—]", re.escape(name))
+    if re.search(escaped, title, re.I):
+        assert _may_hold(title, name)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from("abcde"), max_size=30), st.lists(st.sampled_from("abcdef"),
+                                                                   max_size=30))
+def test_shared_shingles_are_those_of_the_counters_intersection(a, b):
+    from collections import Counter
+
+    from normalize.page.choose import _shared
+    left, right = Counter(zip(a, a[1:])), Counter(zip(b, b[1:]))
+    assert _shared(left, right) == sum((left & right).values()) == _shared(right, left)
+
+
+@pytest.mark.parametrize("box, related", [
+    # named by its first heading child, whatever comes before it
+    ("<div><p>x</p><h3>Related stories</h3><ul>{links}</ul></div>", True),
+    ("<section><header>Lesen Sie auch</header><ul>{links}</ul></section>", True),
+    # only the first heading child names it
+    ("<div><h2>Contact</h2><h3>Related stories</h3><ul>{links}</ul></div>", False),
+    # a heading further down is no heading of this box
+    ("<div><div><h3>Related stories</h3></div><ul>{links}</ul></div>", False),
+])
+def test_a_related_box_is_named_by_its_first_heading_child(box, related):
+    from lxml import html
+
+    from normalize.page.related import _related_containers
+    links = "".join(f"<li><a href='/n/{i}'>Story number {i}</a></li>" for i in range(3))
+    root = html.fromstring(f"<html><body><article><p>Text.</p></article>"
+                           f"{box.format(links=links)}</body></html>")
+    found = [el.tag for el in _related_containers(root)]
+    assert (found[:1] == [html.fromstring(box.format(links=links)).tag]) is related
 
 
 def test_host_names_of_odd_addresses():

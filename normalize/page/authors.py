@@ -293,9 +293,12 @@ def printed_byline(root) -> tuple[str, ...]:
     untouched copy of the page. A label that reads as a copyright ("©") is a picture's or the
     site's credit, not a byline. Returns ``()`` when no line reads as one.
     """
-    # The text nodes in one walk in C: most are passed over before their element is looked at.
-    for text in _xpath("//text()")(root):
-        head = text.lstrip(_LEAD)
+    # The text nodes as plain strings, in one walk in C: most are passed over before their
+    # element is looked at, and a "smart" string would make its parent's Python proxy (lxml's
+    # class lookup) for every text node of the page. The few read further are fetched again,
+    # by their position, as strings that know their element.
+    for position, head in enumerate(_TEXTS(root), 1):
+        head = head.lstrip(_LEAD)
         if not head or head[:1] == "©":
             continue
         words = head.split(None, 1)
@@ -303,12 +306,15 @@ def printed_byline(root) -> tuple[str, ...]:
             head = without_date(head)  # "Posted on May 2, 2024 by Jane Doe"
         label = BYLINE_LABEL.match(head)
         if label is None:
-            if head[:1].casefold() in _LONE_INITIALS and not text.is_tail \
+            if head[:1].casefold() in _LONE_INITIALS \
                     and head.rstrip(_LEAD).casefold() in _LONE_LABELS:
-                found = _name_after_label(text.getparent())
-                if found:
-                    return found
+                text = _text_node(root, position)
+                if not text.is_tail:
+                    found = _name_after_label(text.getparent())
+                    if found:
+                        return found
             continue
+        text = _text_node(root, position)
         el = text.getparent()
         if el is None or (el.tag in _UNSHOWN and not text.is_tail):
             continue  # a script's text is no line of the page; what follows it is
@@ -319,6 +325,16 @@ def printed_byline(root) -> tuple[str, ...]:
         if found:
             return found
     return ()
+
+
+#: The text nodes of a page, in document order, as plain strings.
+_TEXTS = etree.XPath("//text()", smart_strings=False)
+_TEXT_AT = etree.XPath("(//text())[$position]")
+
+
+def _text_node(root, position: int):
+    """The ``position``-th (from 1) of :data:`_TEXTS`, as a string that knows its element."""
+    return _TEXT_AT(root, position=position)[0]
 
 
 #: Labels printed as an element of their own with the name in the next one ("<h4>Autor</h4>

@@ -76,10 +76,25 @@ def shingles(text: str, size: int = 4) -> Counter:
     return Counter(zip(*(tokens[i:] for i in range(size))))
 
 
+def _shared(a: Counter, b: Counter) -> int:
+    """How many shingles ``a`` and ``b`` share (counted with their multiplicity): the size of
+    ``a & b`` without building it (and without a ``Counter.__missing__`` call for each of the
+    smaller one's shingles the other lacks)."""
+    if len(a) > len(b):
+        a, b = b, a
+    get = b.get
+    shared = 0
+    for shingle, count in a.items():
+        other = get(shingle)
+        if other:
+            shared += count if count < other else other
+    return shared
+
+
 def _within(part: Counter, whole: Counter) -> float:
     """The share of ``part``'s shingles that ``whole`` also has."""
     total = sum(part.values())
-    return sum((part & whole).values()) / total if total else 0.0
+    return _shared(part, whole) / total if total else 0.0
 
 
 def _f1(a: Counter, b: Counter) -> float:
@@ -89,7 +104,7 @@ def _f1(a: Counter, b: Counter) -> float:
 def _overlap(a: Counter, b: Counter) -> tuple[float, float, float]:
     """``_within(a, b)``, ``_within(b, a)`` and ``_f1(a, b)`` from one intersection (the
     shared count is the same both ways)."""
-    shared = sum((a & b).values())
+    shared = _shared(a, b)
     total_a, total_b = sum(a.values()), sum(b.values())
     p = shared / total_a if total_a else 0.0
     r = shared / total_b if total_b else 0.0
@@ -177,7 +192,7 @@ def _choose(ours: Candidate | None, engine: Candidate | None, declared: Candidat
         spanned = _shared_span(ours, engine, sh[ours.name])
         if spanned is not None:
             inner = shingles(spanned.text)
-            gained = sum(inner.values()) - sum((inner & sh[ours.name]).values())
+            gained = sum(inner.values()) - _shared(inner, sh[ours.name])
             if gained >= max(20, 0.1 * size[ours.name]) and _within(sh[ours.name], inner) >= 0.9:
                 return Choice(spanned, f"trafilatura's text over ours's stretch adds {gained} "
                                        f"shingles (F1 {agreement:.2f})")

@@ -4,6 +4,7 @@ looked for and removed from the page so they never leak into it."""
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from lxml import etree
 
@@ -31,6 +32,9 @@ _RELATED_HEADINGS = re.compile(
 )
 
 
+_HEADING_TAGS = {"h2", "h3", "h4", "h5", "header"}
+
+
 def _related_containers(root) -> list:
     """The outermost "related news" boxes: named so in their class or id, or by their heading."""
     found = []
@@ -40,8 +44,10 @@ def _related_containers(root) -> list:
         if not _RELATED_NAMES.search(_names(el)):
             if el.tag not in ("section", "aside", "div", "nav"):
                 continue
-            heading = _first(_text(h) for h in _xpath(
-                "./*[self::h2 or self::h3 or self::h4 or self::h5 or self::header][1]")(el))
+            # Its first heading child, looked for among its children in Python: a call of an
+            # XPath costs more than the few children of most boxes.
+            heading = _first(_text(h) for h in islice(
+                (c for c in el if c.tag in _HEADING_TAGS), 1))
             if not heading or not _RELATED_HEADINGS.match(heading):
                 continue
         if not _xpath(".//a[@href]")(el) or any(f in el.iterancestors() for f in found):

@@ -57,10 +57,8 @@ def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
         before = title
         for name in names:
             # Compiling the two patterns of a name is most of the cost, and the name seldom
-            # appears. Between ASCII strings re.I is plain case-insensitivity, so a title that
-            # does not contain the name lower-cased cannot match; otherwise (re.I also pairs
-            # i/ı, k/K, s/ſ...) the patterns decide.
-            if title.isascii() and name.isascii() and name.lower() not in title.lower():
+            # appears: a title that does not hold the name as re.I reads both cannot match.
+            if not _may_hold(title, name):
                 continue
             # "Boxen - Alle News" declared, "Boxen – Alle News" printed: any dash is one.
             escaped = re.sub(r"\\-|[–—]", "[-–—]", re.escape(name))
@@ -73,6 +71,40 @@ def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
         if title == before:
             break
     return title
+
+
+def _dashes_and_case_classes() -> dict[int, str] | None:
+    """The table that gives each lower-case letter re.I pairs with others (i/ı, s/ſ, σ/ς, µ/μ
+    ...) the first of its class, and each dash a hyphen; ``None`` where this Python's ``re``
+    keeps its pairs elsewhere."""
+    try:
+        from re._casefix import _EXTRA_CASES  # CPython 3.11+: the pairs re's compiler adds
+    except ImportError:
+        return None
+    table = {ord("–"): "-", ord("—"): "-"}
+    for code, others in _EXTRA_CASES.items():
+        table[code] = chr(min(code, *others))
+    return table
+
+
+_CASE_CLASSES = _dashes_and_case_classes()
+_DOTTED_CAPITAL_I = {0x130: "i"}  # str.lower() makes it two characters, re.I reads it as "i"
+
+
+def _may_hold(title: str, name: str) -> bool:
+    """Whether re.I could find ``name`` in ``title``, any dash standing for any other: it
+    compares characters by their simple lower case and takes the letters it pairs as one, so
+    a title whose folded text lacks the folded name cannot hold it. Without the table of pairs
+    only ASCII texts are folded."""
+    if title.isascii() and name.isascii():
+        return name.lower() in title.lower()
+    if _CASE_CLASSES is None:
+        return True
+    return _fold(name) in _fold(title)
+
+
+def _fold(text: str) -> str:
+    return text.translate(_DOTTED_CAPITAL_I).lower().translate(_CASE_CLASSES)
 
 
 #: Between a headline and the site's name in a <title>: "Headline | Site", "Site - Headline",
