@@ -384,7 +384,7 @@ def _boot_workers_for_first_fetches(config: Config, archive: Archive,
     sources for the first time (any never-attempted source is due). Returns whether it did."""
     from ingest import workers
 
-    if workers.cpu_workers(4) < 2:  # the pipeline's pool size: one CPU normalizes in process
+    if workers.cpu_workers(workers.MAX_NORMALIZE_WORKERS) < 2:  # one CPU normalizes in process
         return False
     chosen = [config.source(source_id) for source_id in source_ids] if source_ids else [
         source for source in config.sources if source.enabled]

@@ -47,7 +47,8 @@ from ingest.schedule import (
     SCHEDULE, is_due, poll_after_failure, poll_after_success, state_after_failure,
     state_after_success,
 )
-from ingest.workers import cpu_workers, normalization_pool, start_forkserver
+from ingest.workers import (MAX_NORMALIZE_WORKERS, cpu_workers, normalization_pool,
+                            start_forkserver)
 from normalize import normalize_many
 from normalize.editions import finish_records
 from normalize.model import Article, NoteKind, note_texts
@@ -495,7 +496,7 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
         client = make_run_client(config)
     limits = HostLimits(config.pipeline.concurrency, config.pipeline.per_host)
     runner = Runner(config, archive, client, now, limits=limits,
-                    workers=cpu_workers(4))
+                    workers=cpu_workers(MAX_NORMALIZE_WORKERS))
     try:
         if sum(1 for source in sources if source.kind != "inbox") >= FORKSERVER_MIN_SOURCES:
             runner.start_forkserver()

@@ -38,6 +38,8 @@ WORKER_NICENESS = 5
 WORKER_GC_THRESHOLD = 10_000
 #: Most render workers a publish forks.
 MAX_RENDER_WORKERS = 8
+#: Normalization workers a run uses at most (its CPUs, up to this many).
+MAX_NORMALIZE_WORKERS = 4
 #: The module the normalization workers' forkserver imports before forking them.
 PRELOAD = "ingest.preload"
 

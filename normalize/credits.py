@@ -56,11 +56,12 @@ _WORD_LABELS = (
 )
 _MARK_LABELS = (r"(?:(?:bild|foto|photo)\s*)?(?:©|\(c\)|copyright\s*(?:©|\(c\))?)"
                 r"(?:\s*\d{4}(?:\s*[-–]\s*\d{4})?\b)?")
+# The Chinese labels written as a word ("（取自臉書）": "taken from Facebook").
+_CJK_WORDS = r"取自|翻[攝摄]自?"
 # Chinese and Korean pages put a slash or an equals sign after the label: "圖／騰訊科技",
 # "사진=세종시 제공".
-_CJK_LABELS = r"(?:圖|图|照片|攝影|摄影|사진)\s*[／/=]|取自|翻[攝摄]自?"
-# The Chinese labels written as a word ("（取自臉書）": "taken from Facebook").
-_CJK_WORD_LABEL = re.compile(r"取自|翻[攝摄]自?")
+_CJK_LABELS = rf"(?:圖|图|照片|攝影|摄影|사진)\s*[／/=]|{_CJK_WORDS}"
+_CJK_WORD_LABEL = re.compile(_CJK_WORDS)
 _LABEL = re.compile(
     # "Credit...": the New York Times prints an ellipsis where others print a colon.
     # "fot." (Polish)

@@ -469,16 +469,20 @@ def lead_figures(root, urls: Iterable[str | None], base: str | None) -> list[_Pi
         # The nearest figure, else an outer one that has a caption or a credit (a <figure>
         # holding only the picture inside a box that captions it), else the boxes printed
         # beside the picture.
-        read = [p for p in (_read_figure(f, base) for f in figures[:1]) if p is not None]
-        # a teaser's picture (its caption a link) is no lead figure
-        read += [p for p in (_read_figure(f, base) for f in figures[1:]
-                             if _link_density(f) < 0.5) if p is not None]
-        picture = next((p for p in read if p.caption or p.credit), None)
+        # (an outer one that is a teaser's picture, its caption a link, is no lead figure)
+        read = (p for p in (_read_figure(f, base) for i, f in enumerate(figures)
+                            if i == 0 or _link_density(f) < 0.5) if p is not None)
+        first = picture = None
+        for candidate in read:  # read one at a time: most nearest figures have a caption
+            first = first or candidate
+            if candidate.caption or candidate.credit:
+                picture = candidate
+                break
         if picture is None:
             beside = _beside(img)
             picture = _read_figure(beside, base) if beside is not None else None
-        if picture is None and read:
-            picture = read[0]
+        if picture is None:
+            picture = first
         if picture is not None:
             picture.url = _absolute(url, base) or url
             found.append(picture)

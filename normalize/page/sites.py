@@ -275,13 +275,13 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
     # So is a short one that starts with the host's name, or ends with a longer one than an
     # acronym: "sheego ♥ Magazin" on sheego.de, "BBC中文网" on bbc.co.uk, "Schweizerische
     # Vogelwarte" on vogelwarte.ch (not "L’Université PSL : ..." on psl.eu).
+    # "Headline - Calcio - ANSA" on /sport/calcio/...: a part after the first that the
+    # address names is the section's name (never a first one: "Brexit - what next" on
+    # /news/brexit/).
+    folders = _path_words(url)
     for text in (title, fields.title or ""):
         names.extend(end for end in _ends(text) if end and (_squash(end) in squashed
                                                             or _starts_with_host(end, hosts)))
-        # "Headline - Calcio - ANSA" on /sport/calcio/...: a part after the first that the
-        # address names is the section's name (never a first one: "Brexit - what next" on
-        # /news/brexit/).
-        folders = _path_words(url)
         names.extend(part.strip() for part in _NAME_SEPARATOR.split(text)[1:]
                      if part.strip() and _folded(part) in folders)
     return list(dict.fromkeys(n for n in names if n))
