@@ -253,3 +253,41 @@ def test_a_read_also_line_near_the_end_does_not_cut_the_paragraphs_after_it():
     blocks = _blocks(f"<article>{_paragraphs()}<p>{PARAGRAPHS[0]} {PARAGRAPHS[1]}</p>{box}"
                      f"<p>{PARAGRAPHS[2]} {PARAGRAPHS[1]}</p><p>{last}</p></article>")
     assert blocks[-1] == last and "Read also" in blocks
+
+
+def test_a_blog_box_named_as_a_widget_keeps_a_text_written_without_paragraphs():
+    # Blogger's post box is a "widget Blog"; its text may come in <span>s split by <br>, no <p>
+    text = "<br><br>".join(f"<span>{p}</span>" for p in PARAGRAPHS)
+    blocks = _blocks(f"<div class='widget Blog' id='Blog1'><div class='post-body'>{text}"
+                     f"</div></div><div class='widget'><span>Most read: the ferry timetable"
+                     f"</span></div>")
+    assert all(p in "".join(blocks) for p in PARAGRAPHS) and "Most read" not in str(blocks)
+
+
+def test_a_picture_box_with_a_one_line_caption_is_no_text_container():
+    # an "entry-thumbnail" scores by its name; its caption is no article text beside the
+    # paragraph in the box next to it
+    page = (f"<div class='entry-content'><div class='entry-thumbnail'><img src='/a.jpg'>"
+            f"<div class='wp-caption'><p>(Harbour Authority photograph)</p></div></div>"
+            f"<div class='box'><p>{PARAGRAPHS[0]}</p><p><a href='/listen'>Listen to the "
+            f"opening of the new ferry terminal</a></p></div></div>")
+    assert _blocks(page)[0] == PARAGRAPHS[0]
+
+
+def test_the_text_behind_a_paywall_box_stays_a_prompt_to_subscribe_goes():
+    # the page ships the rest of the article inside a "paywall" box the script hides
+    # (less than half the page's prose: the page prints more of it below the article)
+    page = (f"<div class='article-body'><p>{PARAGRAPHS[0]}</p><div class='paywall'>"
+            f"{''.join(f'<p>{p}</p>' for p in PARAGRAPHS[1:])}</div></div>"
+            f"<div class='about'>{_paragraphs()}</div>")
+    assert _blocks(page)[:4] == PARAGRAPHS
+    prompt = ("<div class='paywall'><p>Subscribe to read the rest of this story and every "
+              "other story about the harbour, for one euro in the first month.</p></div>")
+    assert _blocks(f"<div class='article-body'>{_paragraphs(prompt)}</div>") == PARAGRAPHS
+
+
+def test_a_rubys_reading_is_no_part_of_the_text():
+    # furigana: the reading printed over a word, read by the ruby's <rt> (and <rp> brackets)
+    ruby = PARAGRAPHS[0].replace("harbour", "<ruby>harbour<rp>(</rp><rt>HAR-ber</rt><rp>)</rp>"
+                                            "</ruby>", 1)
+    assert _blocks(f"<article><p>{ruby}</p>{_paragraphs()}</article>")[0] == PARAGRAPHS[0]

@@ -545,3 +545,63 @@ def test_a_recommendation_in_a_review_is_no_prompt_unless_it_links_elsewhere():
     html = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + teaser
     assert choose_body(candidate("ours", html), None, None).candidate.text.split("\n") \
         == PARAGRAPHS
+
+
+def test_a_declared_summary_far_shorter_than_the_agreeing_visible_texts_is_not_the_text():
+    # a CMS declaring the headline and lead as the articleBody of a page showing all of it
+    full = "".join(f"<p>{p}</p>" for p in PARAGRAPHS * 2)
+    summary = candidate("articleBody", "<p>Council approves the water plan. The regional "
+                                       "council voted on Tuesday for three reservoirs linked "
+                                       "by a pipeline and a pumping station to close.</p>")
+    choice = choose_body(candidate("ours", full), candidate("trafilatura", full), summary)
+    assert choice.candidate.name == "ours"
+    # a visible text alone, unconfirmed, still gives way to the declared one
+    teaser = candidate("ours", f"<p>{PARAGRAPHS[0]}</p>")
+    declared = candidate("articleBody", "".join(f"<p>{p} And more.</p>" for p in PARAGRAPHS[1:]))
+    assert choose_body(teaser, None, declared).candidate is declared
+
+
+def test_a_video_page_declared_an_article_takes_its_description_as_text():
+    description = " ".join(PARAGRAPHS[:2])
+    head = ("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"headline\": "
+            "\"Council approves the water plan\", \"description\": \"" + description +
+            "\"}</script>")
+    body = "<article><h1>Council approves the water plan</h1><video src='/v.mp4'></video></article>"
+    [record] = page.parse(_page(body, head), url="https://news.example/video/5")
+    assert record.status == STATUS_USABLE and record.body_text == description
+    assert _body_reason(record).startswith("description:")
+    # a short description is no text: the page stays an empty one
+    head = head.replace(description, "A video of the council vote.")
+    [record] = page.parse(_page(body, head), url="https://news.example/video/6")
+    assert record.status == STATUS_NOT_ARTICLE and record.body_text == ""
+
+
+def test_a_longer_trafilatura_text_of_short_lines_beyond_ours_leaves_ours():
+    # a Japanese lead paragraph is few shingles: trafilatura's byline, date, paywall notice
+    # and linked headlines make its text "longer" without adding a paragraph
+    lead = ("６月12日の歴史的な首脳会談を巡って戦っていたのは、二人の首脳ばかりではなかった。"
+            "隣国の主席も重要な陰の参戦者だった。会談は一方的な譲歩であり、後ろ盾だった隣国も"
+            "「勝ち組」になったかに見える。その判断は正しいのだろうか。専門家の見方は分かれている。"
+            "会談の後、両国の間では実務者の協議が続いているが、具体的な日程はまだ決まっていない。")
+    ours = candidate("ours", f"<p>{lead}</p>")
+    lines = ["編集委員 中沢克二", "2018/6/19 5:50", lead, "この記事は会員限定です。",
+             "<a href='/a'>首脳会談、橋渡し役が語る</a>", "<a href='/b'>書簡を送る 通信社</a>",
+             "<a href='/c'>制裁を継続へ</a>", "No reproduction without permission."]
+    engine = candidate("trafilatura", "".join(f"<p>{line}</p>" for line in lines))
+    choice = choose_body(ours, engine, None)
+    assert choice.candidate.name == "ours" and "adds no paragraph" in choice.reason
+    # a paragraph of prose beyond ours is more of the article: trafilatura's text wins
+    more = candidate("trafilatura", f"<p>{lead}</p>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS))
+    assert choose_body(ours, more, None).candidate.name == "trafilatura"
+
+
+def test_trafilaturas_whole_page_fallback_of_menu_lines_leaves_ours():
+    ours = candidate("ours", "".join(f"<p>{p}</p>" for p in PARAGRAPHS))
+    menu = "".join(f"<p>Section {i}</p>" for i in range(120))
+    teasers = "".join(f"<p>Match report {i}: the home side won the derby in the last minute "
+                      f"of added time, after a long afternoon of missed chances at both ends "
+                      f"of a rain-soaked pitch.</p>" for i in range(4))
+    engine = candidate("trafilatura", menu + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+                       + teasers + menu)
+    choice = choose_body(ours, engine, None)
+    assert choice.candidate.name == "ours" and "whole page" in choice.reason

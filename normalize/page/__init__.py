@@ -30,7 +30,7 @@ Keywords and the publisher go to ``extra`` (``("keyword", ...)``, ``("publisher"
 ``fetched_url`` is where the page was fetched, ``url`` its canonical address.
 Modules: ``dom`` (decoding, tree, URLs), ``structured`` (JSON-LD, microdata, meta), ``titles``
 (the headline), ``sites`` (the site's names), ``visible`` (bylines), ``dates`` (declared and printed
-dates), ``related``, ``body``, ``standfirst``, ``pictures``, ``engine``, ``choose``.
+dates), ``related``, ``body``, ``standfirst``, ``pictures``, ``engine``, ``choose``, ``kind``.
 Agency conventions (a caption ending in its credit, a trailing ``Source: (EUROPA PRESS)`` line,
 reading a byline such as ``Por Ana López y Carlos Ruiz``) are left to :mod:`normalize.wire`:
 this module extracts what the page shows, bylines as printed.
@@ -44,7 +44,8 @@ from normalize.errors import ParseError
 from normalize.model import (STATUS_NOT_ARTICLE, STATUS_USABLE, Article, Credit, Image, Note,
                              NoteKind, Related)
 from normalize.sanitize import clean_html
-from normalize.page.choose import candidate, choose_body, page_kind
+from normalize.page.choose import candidate, choose_body
+from normalize.page.kind import described_body, page_kind
 from normalize.page.engine import absolute_links, main_text, page_date
 from normalize.page.authors import (author_box, choose_authors, dated_name_line,
                                     engine_authors, footer_byline, printed_byline)
@@ -182,6 +183,15 @@ def parse(
         fields.offer(published=url_date(canonical or url) or page_date(untouched()))
     kind = page_kind(choice, fields.declared, fields.free, STATUS_NOT_ARTICLE, fields.title,
                      link_texts)
+    if not kind.keep_body and fields.declared == "article":
+        # A video or photo page declared an article shows no text of its own: what its
+        # metadata says of it is its text, when that is a few sentences.
+        described = described_body(fields.summary)
+        if described is not None:
+            choice = described
+            body_html, body_text = choice.candidate.html, choice.candidate.text
+            kind = page_kind(choice, fields.declared, fields.free, STATUS_NOT_ARTICLE,
+                             fields.title, link_texts)
     if not kind.keep_body:  # a front's "text" is its headlines: never a body
         body_html = body_text = ""
 

@@ -25,6 +25,8 @@ _CHROME_TAGS = {
     "script", "style", "noscript", "template", "svg", "iframe", "nav", "footer", "form",
     "button", "select", "textarea", "dialog", "menu", "amp-sidebar", "amp-ad",
     "amp-analytics", "amp-social-share", "amp-iframe", "object", "embed", "canvas",
+    # a ruby's reading (furigana over Japanese kanji) is no part of the sentence's text
+    "rt", "rp",
 }
 _CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu",
                  "menubar", "dialog", "toolbar"}
@@ -39,10 +41,12 @@ _CHROME_TOKENS = {
     "twitter", "instagram", "facebook", "whatsapp", "partners", "topbar", "badge",
     "gallery", "slideshow",  # a gallery's text only: see _is_gallery
 }
-_CONTENT_WORDS = re.compile(r"article|body|content|main|story|entry|post|text|cuerpo|corpo|inhalt")
+# "blog": Blogger's post box is a "widget Blog".
+_CONTENT_WORDS = re.compile(r"article|body|content|main|story|entry|post|text|blog|cuerpo|"
+                            r"corpo|inhalt")
 #: The words of _CONTENT_WORDS, whole ("post", not "postopen").
 _CONTENT_TOKENS = {"article", "body", "content", "main", "story", "entry", "post", "text",
-                   "cuerpo", "corpo", "inhalt"}
+                   "blog", "cuerpo", "corpo", "inhalt"}
 
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
 
@@ -103,6 +107,8 @@ def _is_chrome(el, page_prose: int = 0) -> bool:
         return False
     if chrome <= _GALLERY_TOKENS:  # its pictures stay: see _is_gallery
         return False
+    if chrome == {"paywall"} and _paywalled_text(el):
+        return False
     # "content_print", "article-print": the part of the page the site prints, the article's
     # text (a print button holds no paragraph).
     if chrome == {"print"} and _CONTENT_WORDS.search(_names(el)) and _prose_chars(el) >= 200:
@@ -115,6 +121,19 @@ def _is_chrome(el, page_prose: int = 0) -> bool:
     # the page's prose: a layout's "content-sidebar-wrap" or "main-menu off-canvas-wrap".
     return any(_both_words(name) for name in _names(el).split()) \
         and _prose_chars(el) < _MOST_PROSE * page_prose
+
+
+def _paywalled_text(el) -> bool:
+    """Whether the "paywall" box ``el`` is the rest of the article that the paywall hides (the
+    page ships it): most of the prose of the text box around it, not a prompt to subscribe."""
+    parent = el.getparent()
+    prose = _prose_chars(el)
+    return parent is not None and prose >= _PAYWALLED_CHARS \
+        and prose >= _MOST_PROSE * _prose_chars(parent)
+
+
+#: The least prose of the text behind a paywall (characters): a prompt has a line or two.
+_PAYWALLED_CHARS = 400
 
 
 def _affirmed_tokens(el) -> frozenset[str]:
@@ -307,6 +326,7 @@ def _find_container(root, body_hint):
     if body_hint is not None and len(_text(body_hint)) > 80:
         return body_hint
     scores: dict[Any, float] = {}
+    chars: dict[Any, int] = {}
     for node in _paragraphs_of(root):
         text = _text(node)
         if len(text) < 25:
@@ -321,9 +341,17 @@ def _find_container(root, body_hint):
                 if ancestor.tag in ("ul", "ol", "li", "form", "h1", "h2", "h3", "h4"):
                     base = -3
                 scores[ancestor] = base + _class_weight(ancestor)
+                chars[ancestor] = 0
             scores[ancestor] += score / (1, 2, 3)[level]
+            chars[ancestor] += len(text)
     if not scores:
         return None
+    # A picture's box whose only text is a line (its caption or credit, in an
+    # "entry-thumbnail") owes its score to its name: no candidate beside a box of paragraphs.
+    if any(n >= _CONTAINER_CHARS for n in chars.values()):
+        scores = {el: s for el, s in scores.items()
+                  if chars[el] >= _CONTAINER_CHARS or next(el.iter("img"), None) is None
+                  or len(_text(el)) >= _CONTAINER_CHARS}
     ranked = {el: s * (1 - _link_density(el)) for el, s in scores.items()}
     top = max(ranked, key=ranked.get)
     # Text split into one wrapper per paragraph: several near-equal candidates. Their common
@@ -337,6 +365,10 @@ def _find_container(root, body_hint):
         if sum(ancestor in alt.iterancestors() for alt in alternatives) >= 2:
             return ancestor
     return top
+
+
+#: The least text (characters of its scored blocks) of a container beside one with more.
+_CONTAINER_CHARS = 80
 
 
 def _collect_blocks(container) -> list:

@@ -159,8 +159,12 @@ def _choose(ours: Candidate | None, engine: Candidate | None, declared: Candidat
                 return Choice(trimmed, f"closest to the declared articleBody (F1 "
                                        f"{best_f1:.2f}), less the blocks it lacks")
             return Choice(best, f"closest to the declared articleBody (F1 {best_f1:.2f})")
-        return Choice(declared, f"the declared articleBody; visible texts differ "
-                                f"(best F1 {best_f1:.2f})")
+        # Far shorter than both visible texts, which agree: the article's summary (its
+        # headline and lead), the page showing the whole text.
+        if not (ours in present and engine in present and _f1(sh[ours.name], sh[engine.name])
+                >= 0.8 and size[declared.name] < min(size[ours.name], size[engine.name]) / 3):
+            return Choice(declared, f"the declared articleBody; visible texts differ "
+                                    f"(best F1 {best_f1:.2f})")
 
     if ours is None or ours not in present:
         return Choice(engine, "our container search found no text")
@@ -182,6 +186,15 @@ def _choose(ours: Candidate | None, engine: Candidate | None, declared: Candidat
         beyond = sh[engine.name] - sh[ours.name]
         if chrome_text is not None and _within(beyond, shingles(chrome_text())) >= 0.8:
             return Choice(ours, f"trafilatura's longer text is page furniture ours left out "
+                                f"({size[ours.name]}/{size[engine.name]} shingles)")
+        # Nor when all it has beyond ours is short lines (a byline, a date, a paywall's
+        # notice, linked headlines): a text in few shingles (Chinese, Japanese, whose words
+        # no spaces split) is not shorter for that.
+        if len(ours.text) >= _PROSE_CHARS and not _adds_prose(engine, sh[ours.name]):
+            return Choice(ours, f"trafilatura's longer text adds no paragraph to ours "
+                                f"({size[ours.name]}/{size[engine.name]} shingles)")
+        if _page_dump(engine):
+            return Choice(ours, f"trafilatura's longer text is the whole page, menus and all "
                                 f"({size[ours.name]}/{size[engine.name]} shingles)")
         return Choice(engine, f"ours is a part of trafilatura's longer text "
                               f"({size[ours.name]}/{size[engine.name]} shingles)")
@@ -383,6 +396,29 @@ def _without_teasers_after(engine: Candidate, ours_sh: Counter) -> Candidate | N
     return _from_blocks(f"{engine.name}-teasers", blocks[:last + 1], engine.link_share)
 
 
+def _adds_prose(engine: Candidate, ours_sh: Counter) -> bool:
+    """Whether trafilatura's text has a line of :data:`_EXTRA_CHARS` or more that ours lacks."""
+    return any(len(line) >= _EXTRA_CHARS and _within(shingles(line), ours_sh) < 0.5
+               for line in (line.strip() for line in engine.text.split("\n")))
+
+
+#: A line of prose (characters; a byline, a date or a headline is shorter).
+_EXTRA_CHARS = 100
+
+
+def _page_dump(engine: Candidate) -> bool:
+    """Whether trafilatura's text is the whole page as lines (its fallback when it finds no
+    text box): hundreds of lines, nearly all of them a menu's or a teaser's few words."""
+    lines = [line for line in engine.text.split("\n") if line.strip()]
+    short = sum(len(line.strip()) < _MENU_CHARS for line in lines)
+    return len(lines) >= _DUMP_LINES and short >= 0.8 * len(lines)
+
+
+_DUMP_LINES = 100
+#: A menu item's or a label's length (characters).
+_MENU_CHARS = 30
+
+
 def _shared_span(ours: Candidate, engine: Candidate, ours_sh: Counter) -> Candidate | None:
     """trafilatura's blocks from the first to the last one that is mostly in ours's text."""
     blocks = _top_blocks(engine.html)
@@ -514,62 +550,3 @@ def _reach(blocks: list, edge: int, step: int) -> int:
             break
         i += step
     return reach
-
-
-#: A page with no text at all has no article (a short brief is still one).
-_EMPTY_CHARS = 1
-#: A page that names no headline needs a few sentences of text to hold an article (a test
-#: page, an error page or a photo page shows a line or two); one with a headline needs none.
-_HEADLESS_CHARS = 200
-#: A front's "text" is headlines and teasers: short, or mostly links.
-_FRONT_CHARS = 800
-_FRONT_LINKS = 0.3
-#: A paywalled page that shows less than this is a stub (a lead paragraph and a sign-up box).
-_STUB_CHARS = 1000
-
-
-@dataclass(frozen=True)
-class PageKind:
-    """Whether a page holds an article: ``status`` is ``None`` for one, else the non-usable
-    status and a one-line reason; ``keep_body`` says whether its text is worth keeping."""
-
-    status: str | None = None
-    reason: str | None = None
-    keep_body: bool = True
-
-
-def page_kind(choice: Choice, declared: str | None, free: bool | None, not_article: str,
-              title: str | None = None, link_texts: frozenset[str] = frozenset()) -> PageKind:
-    """Tell an article page from a section front, a paywall stub or a page without text.
-
-    ``declared`` is what the page's metadata calls it (``"article"``, ``"front"`` or ``None``),
-    ``free`` its ``isAccessibleForFree``; ``not_article`` the status to give a non-article;
-    ``title`` its headline (``None``: it names none). The headline and the lines that are link
-    texts (a menu) do not count as article text.
-    """
-    lines = (choice.candidate.text.split("\n") if choice.candidate else [])
-    text = "\n".join(line for line in lines
-                     if line.strip() and line.strip() != title and line.strip() not in link_texts)
-    if len(text) < _EMPTY_CHARS:
-        # A front lists stories; a couple of menu links around a headline is just empty.
-        if sum(line.strip() in link_texts for line in lines) >= 5:
-            return PageKind(not_article, "section front: the only text is links", False)
-        return PageKind(not_article, "empty body: no article text on the page", False)
-    if not title and len(text) < _HEADLESS_CHARS:
-        # A line or two alone on the page is all it says, and the status keeps it out of the
-        # feeds: it stays. Beside a menu's links it goes, as a front's text does.
-        alone = not any(line.strip() in link_texts for line in lines)
-        return PageKind(not_article, f"no headline, and only {len(text)} characters of text",
-                        alone)
-    link_share = choice.candidate.link_share if choice.candidate else 0.0
-    if declared == "front" and (len(text) < _FRONT_CHARS or link_share > _FRONT_LINKS):
-        return PageKind(not_article, f"section front: declared a list page, {len(text)} "
-                                     f"characters of text, {link_share:.0%} in links", False)
-    if link_share > 0.6 and declared != "article":
-        return PageKind(not_article, f"section front: {link_share:.0%} of the text is links",
-                        False)
-    # A declared articleBody holds the whole text even when the page shows a teaser.
-    if free is False and choice.candidate.name != "articleBody" and len(text) < _STUB_CHARS:
-        return PageKind(not_article, f"paywall stub: declared not free, {len(text)} characters "
-                                     f"shown", True)
-    return PageKind()
