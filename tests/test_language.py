@@ -611,6 +611,7 @@ configure_normalize()
 texts = json.load(sys.stdin)
 out = [list(detect(text)) + [detect(text).method, detect(text).reason] for text in texts]
 print(json.dumps({"answers": out, "loaded_by_py3langid": "py3langid.langid" in sys.modules,
+                  "numpy_imported": "numpy" in sys.modules,
                   "wordfreq_imported": "wordfreq" in sys.modules,
                   "cache": str(langid_fast.cache_path(cache_folder()))}))
 """
@@ -626,14 +627,15 @@ def run_with_cache(cache_home: Path) -> dict:
 
 def test_model_cache_is_written_then_used_with_the_same_answers(tmp_path):
     expected = json.loads(json.dumps(snapshot(PROBE)))
-    first = run_with_cache(tmp_path)  # no cache yet: py3langid loads its model, we keep a copy
+    first = run_with_cache(tmp_path)  # no cache yet: py3langid's model file is read, we keep a copy
     cache = Path(first["cache"])
     assert cache.parent == tmp_path / "wirefeed" and cache.is_file()
-    assert first["loaded_by_py3langid"]
-    assert first["wordfreq_imported"]
+    # read straight from its file (normalize.langid_source): neither py3langid nor numpy loaded
+    assert not first["loaded_by_py3langid"] and not first["numpy_imported"]
+    assert not first["wordfreq_imported"]  # its lists' files are read directly
     assert sorted(cache.parent.glob("wordfreq-small-*.marshal"))  # the word lists, kept too
     second = run_with_cache(tmp_path)  # mapped from the cache: py3langid (and numpy) not imported
-    assert not second["loaded_by_py3langid"]
+    assert not second["loaded_by_py3langid"] and not second["numpy_imported"]
     assert not second["wordfreq_imported"]  # the word lists came from the cache folder
     assert first["answers"] == second["answers"] == expected
 
