@@ -600,6 +600,32 @@ def test_save_states_writes_the_rankers_of_this_process(states_folder, monkeypat
     assert ranked(taken, ranking_texts()[:100]) == expected
 
 
+def test_a_states_file_written_since_a_moment_is_left_to_its_writer(states_folder, monkeypatch):
+    import time
+
+    from normalize import langid_fast, options
+    from normalize.language_engines import _Engines
+
+    monkeypatch.setattr(options, "model_cache", states_folder)
+    started = time.time_ns()  # two sibling workers of one run, started at once
+    first, second = _Engines(), _Engines()
+    for engines in (first, second):
+        engines._py_model = language._ENGINES.py_model()
+        ranked(engines.py_restricted(MAIN), ranking_texts()[:100])
+    fcntl = pytest.importorskip("fcntl")
+    with open(states_folder / "py3langid-states.lock", "w") as held:  # a sibling writing now
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert first.save_states(unless_written_since=started) == 0
+    assert first.save_states(unless_written_since=started) == 1
+    path = langid_fast.states_path(states_folder, first.py_restricted(MAIN).labels)
+    written = path.read_bytes()
+    assert second.save_states(unless_written_since=started) == 0  # the sibling's file stays
+    assert path.read_bytes() == written
+    # a worker started after that file was written (the daemon's next run) writes its own
+    assert second.save_states(unless_written_since=time.time_ns() + 10**9) == 1
+    assert second.save_states() == 1
+
+
 # --- the model cache and warm_up --------------------------------------------------------------
 
 CACHE_SCRIPT = """
