@@ -181,6 +181,7 @@ class _Commands(click.Group):
         # Before anything is parsed: `ingest --help` imports every command to list it, and
         # those imports load httpx before the group's callback would run.
         skip_optional_imports()
+        script_not_rerun_in_workers(self)
         return super().main(*args, **kwargs)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -248,6 +249,25 @@ def skip_optional_imports() -> None:
     if "httpx" not in sys.modules:
         for name in ("trio", "httpx._main"):
             sys.modules.setdefault(name, None)
+
+
+def script_not_rerun_in_workers(entry: click.Group) -> None:
+    """Spare the normalization workers a re-run of the ``ingest`` console script.
+
+    multiprocessing starts each worker by running the parent's main script again (as
+    ``__mp_main__``, so that objects defined there can be unpickled) unless the main module was
+    run by name. The console script only imports ``ingest.cli`` and calls ``entry``, which no
+    worker needs: ~0.04 s of CPU a worker, several tenths of a second of wall before its first
+    document on a loaded machine (bench/README.md). When that script is ``__main__``, it is
+    given the spec ``python -m ingest`` has, which multiprocessing does not run again. Any other
+    main script (a program embedding wirefeed, a benchmark) is left alone.
+    """
+    script = sys.modules.get("__main__")
+    if (script is not None and getattr(script, "__spec__", None) is None
+            and getattr(script, "main", None) is entry):
+        import importlib.machinery
+
+        script.__spec__ = importlib.machinery.ModuleSpec("ingest.__main__", None)
 
 
 def make_table(**options):

@@ -71,7 +71,13 @@ def normalization_pool(workers: int) -> ProcessPoolExecutor:
                                initargs=(WORKER_NICENESS, os.getpid()))
 
 
+#: When this worker started (``time.time_ns()``): see :func:`_save_language_states`.
+_STARTED_NS = 0
+
+
 def _start_worker(niceness: int, owner: int) -> None:
+    global _STARTED_NS
+    _STARTED_NS = time.time_ns()
     os.nice(niceness)
     gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
     # At the worker's orderly end (the pool shut down), the language rankers' new DFA states go
@@ -84,7 +90,12 @@ def _start_worker(niceness: int, owner: int) -> None:
 def _save_language_states() -> None:
     from normalize import language
 
-    language.save_states()
+    # The pool's workers end together, each with states built from the same run's texts: the
+    # first to end writes its rankers' files; the others leave a file written since they
+    # started alone (each write cost 0.1-0.15 s of CPU, up to 1 s at the end of a loaded run,
+    # for about the same file: bench/README.md). A later pool's workers (the daemon's next run)
+    # start after it, and write theirs.
+    language.save_states(unless_written_since=_STARTED_NS)
 
 
 def _end_with(owner: int) -> None:

@@ -31,6 +31,7 @@ import hashlib
 import importlib.util
 import json
 import logging
+import lzma
 import marshal
 import math
 import mmap
@@ -45,6 +46,7 @@ from itertools import accumulate, compress, repeat
 from operator import add, attrgetter, itemgetter, mul, sub, truediv
 from pathlib import Path
 
+from normalize import langid_source
 from normalize.cachefiles import atomic_file, mark_used, prune, write_atomically
 
 log = logging.getLogger(__name__)
@@ -450,7 +452,15 @@ def load_model(cache_folder: Path | None = None) -> Model:
 
 
 def _load_from_py3langid():
-    """(classes, priors, ptc bytes, nextmove, rows, outputs) as py3langid loads them (~0.8 s)."""
+    """(classes, priors, ptc bytes, nextmove, rows, outputs) as py3langid loads them: read from
+    its file without numpy (:mod:`normalize.langid_source`), else by py3langid (~0.8 s)."""
+    files = _py3langid_files()
+    if files is not None:
+        try:
+            return langid_source.read_model(files[0])
+        except (OSError, ValueError, EOFError, lzma.LZMAError) as error:
+            log.info("reading py3langid's model file directly failed (%s); loading it by py3langid",
+                     error)
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

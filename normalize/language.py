@@ -204,15 +204,17 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def save_states() -> int:
+def save_states(unless_written_since: int | None = None) -> int:
     """Keep the DFA states py3langid's rankers built in this process in the model cache folder
     (:func:`use_model_cache`), so that later processes (the next run's forkserver, in
     :func:`warm_up`) take them over instead of building them text by text (bench/README.md).
     A ranker is written once it has built enough states of its own
     (:data:`normalize.langid_fast.SAVE_MIN_TRANSITIONS`). In: nothing. Out: how many rankers
     were written. Never raises for the files: an error is logged.
+    ``unless_written_since`` (``time.time_ns()``): a ranker whose file another process wrote
+    after that moment is left alone (the sibling workers of one run, see ``ingest.workers``).
     """
-    return _ENGINES.save_states()
+    return _ENGINES.save_states(unless_written_since)
 
 
 def warm_up(candidates=None) -> None:

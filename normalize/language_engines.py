@@ -5,12 +5,57 @@ with the small helpers that read their probability dictionaries.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
+from collections.abc import Iterator
 from operator import itemgetter
 
+try:
+    import fcntl
+except ImportError:  # not POSIX: every worker writes its own
+    fcntl = None
+
 from normalize import langid_fast, options
+
+
+@contextlib.contextmanager
+def _states_lock(since: int | None) -> Iterator[bool]:
+    """Whether this process may write the rankers' states files now: not while another process
+    holds the cache folder's ``py3langid-states.lock`` (``flock``; it is writing them). Held
+    while the block runs. ``since`` ``None``: no lock is taken, always yes."""
+    folder = options.model_cache
+    if since is None or folder is None or fcntl is None:
+        yield True
+        return
+    try:
+        handle = os.open(os.path.join(folder, "py3langid-states.lock"), os.O_RDWR | os.O_CREAT,
+                         0o600)
+    except OSError:  # no folder yet, or read-only: the write will say why
+        yield True
+        return
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held: a sibling is writing them now
+            yield False
+        else:
+            yield True
+    finally:
+        os.close(handle)
+
+
+def _written_since(ranker: langid_fast.Ranker, since: int | None) -> bool:
+    """Whether the states file of ``ranker`` was written after ``since`` (ns since the epoch)."""
+    if since is None or options.model_cache is None:
+        return False
+    path = langid_fast.states_path(options.model_cache, ranker.labels)
+    try:
+        return path is not None and os.stat(path).st_mtime_ns > since
+    except OSError:
+        return False
+
 
 class _Engines:
     """The two detectors, loaded once on first use and shared by every thread."""
@@ -53,12 +98,18 @@ class _Engines:
                     self._py_rankers[langs] = ranker
         return ranker
 
-    def save_states(self) -> int:
+    def save_states(self, unless_written_since: int | None = None) -> int:
         """Keep the DFA states the rankers have built in ``options.model_cache`` (see
-        :func:`normalize.langid_fast.save_states`). Out: how many rankers were written."""
+        :func:`normalize.langid_fast.save_states`), except a ranker's whose file another process
+        is writing, or wrote after ``unless_written_since`` (``time.time_ns()``; ``None``:
+        always write). Out: how many rankers were written."""
         with self._lock:
             rankers = list(self._py_rankers.values())
-        return sum(langid_fast.save_states(ranker, options.model_cache) for ranker in rankers)
+        with _states_lock(unless_written_since) as free:
+            if not free:
+                return 0
+            return sum(langid_fast.save_states(ranker, options.model_cache) for ranker in rankers
+                       if not _written_since(ranker, unless_written_since))
 
     def ld_available(self) -> frozenset[str]:
         """Languages langdetect has a profile for (``zh-cn``/``zh-tw`` reported as ``zh``)."""

@@ -12,11 +12,13 @@ their character-model share instead.
 
 Pure: the lists are loaded on first use per language and cached for the process. When the shell
 names a cache folder (``normalize.options.model_cache``, the folder of py3langid's decompressed
-model), each list is also kept there as a ``marshal`` file (~4 ms a list to read back, where
-importing wordfreq and reading its list take ~0.15 s and ~7 ms): the forkserver the
-normalization workers fork from loads them before its first worker can start. A language
-wordfreq has no list for is kept as ``None``. Files are written atomically and read only when
-they hold a dict or ``None``; when anything about them fails, wordfreq is asked as before.
+model), each list is also kept there as a ``marshal`` file (~4 ms a list to read back, ~9 ms
+from wordfreq's file): the forkserver the normalization workers fork from loads them before its
+first worker can start. A language wordfreq has no list for is kept as ``None``. Files are
+written atomically and read only when they hold a dict or ``None``. wordfreq's own file is read
+here without importing wordfreq (its import alone, ftfy and langcodes with it, cost a first run
+~0.15 s of CPU, over 1 s of wall on a loaded machine: bench/README.md); when anything about that
+fails, wordfreq is asked as before.
 """
 
 from __future__ import annotations
@@ -67,11 +69,52 @@ def _frequencies(language: str) -> dict[str, float] | None:
 
 
 def _from_wordfreq(language: str) -> dict[str, float] | None:
+    path = _data_file(language)
+    if path is not None:
+        try:
+            return _read_list(path) if path.is_file() else None
+        except (OSError, ValueError, EOFError) as error:
+            log.info("reading wordfreq's list %s directly failed (%s); asking wordfreq", path, error)
     import wordfreq
 
     if language not in wordfreq.available_languages("small"):
         return None
     return wordfreq.get_frequency_dict(language, "small")
+
+
+def _data_file(language: str) -> Path | None:
+    """wordfreq's small list for ``language`` (it may not exist), found without importing
+    wordfreq (~0.15 s: ftfy, langcodes, regex); ``None`` when wordfreq is not installed."""
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.origin or not language.isalnum():
+        return None
+    return Path(spec.origin).parent / "data" / f"small_{language}.msgpack.gz"
+
+
+def _read_list(path: Path) -> dict[str, float]:
+    """A list in wordfreq's documented "cBpack" format: gzipped msgpack of a header
+    (``{"format": "cB", "version": 1}``) and then, for n = 0, 1, 2..., the words of frequency
+    10 ** (-n / 100), as ``wordfreq.get_frequency_dict`` gives them. ``ValueError`` for another
+    layout."""
+    import gzip
+    import zlib
+
+    import msgpack
+
+    data = path.read_bytes()
+    try:
+        header, *buckets = msgpack.unpackb(gzip.decompress(data), raw=False)
+    except (msgpack.UnpackException, ValueError, TypeError, EOFError, zlib.error,
+            gzip.BadGzipFile) as error:
+        raise ValueError(f"not a wordfreq list: {error}") from None
+    if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
+        raise ValueError(f"unexpected wordfreq list header {header!r}")
+    frequencies: dict[str, float] = {}
+    for index, bucket in enumerate(buckets):
+        frequency = 10 ** (-index / 100)
+        for word in bucket:
+            frequencies[word] = frequency
+    return frequencies
 
 
 def _cache_path(language: str) -> Path | None:

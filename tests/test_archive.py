@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -380,5 +381,45 @@ def test_any_record_reads_back_equal(database, title, body, authors, sections, p
                                title, None, None, None), "image/jpeg", width, None),))
         assert archive.store([article], NOW).new == 1
         assert archive.find_article(article.id) == article
+    finally:
+        archive.close()
+
+
+@pytest.mark.parametrize("made", ["now", "with the insert trigger of older archives"])
+def test_the_search_index_follows_inserts_updates_and_deletes(tmp_path: Path, made) -> None:
+    from ingest.archive.schema import FTS_INSERT_TRIGGER
+
+    path = tmp_path / "wire.db"
+    archive = open_archive(path)
+    archive.close()
+    conn = sqlite3.connect(path)
+    trigger = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?",
+                           [FTS_INSERT_TRIGGER]).fetchone()
+    assert trigger is None  # a new archive's writer indexes its new rows itself
+    if made != "now":  # as sqlite-utils made it
+        conn.execute(f'CREATE TRIGGER "{FTS_INSERT_TRIGGER}" AFTER INSERT ON "articles" BEGIN '
+                     'INSERT INTO "articles_fts" (rowid, "title", "body_text") '
+                     'VALUES (new.rowid, new."title", new."body_text"); END')
+        conn.commit()
+    conn.close()
+    archive = open_archive(path)
+    try:
+        assert archive._index_new_rows is (made == "now")
+        archive.store([_article(n) for n in range(1, 6)], NOW)
+        with archive.transaction():  # two batches in one transaction
+            archive.store([_article(n) for n in range(6, 9)], NOW)
+            archive.store([_article(2, title="Titular nuevo", body_text="Otra cosa.",
+                                    parse_hash="p2b", content_hash="h2b")], NOW)
+        archive.conn.execute("DELETE FROM article_editions WHERE article_id = 'id-0003'")
+        archive.conn.execute("DELETE FROM article_sections WHERE article_id = 'id-0003'")
+        archive.conn.execute("DELETE FROM articles WHERE id = 'id-0003'")
+        # FTS5 compares its index with the content table, row by row (rank 1: also the rows
+        # missing from the index)
+        archive.conn.execute(
+            "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+        assert [a.id for a in archive.search("economía")] == [
+            f"id-{n:04d}" for n in (1, 4, 5, 6, 7, 8)]
+        assert [a.id for a in archive.search("titular nuevo")] == ["id-0002"]
+        assert archive.conn.execute("SELECT count(*) FROM articles_fts").fetchone() == (7,)
     finally:
         archive.close()

@@ -600,6 +600,32 @@ def test_save_states_writes_the_rankers_of_this_process(states_folder, monkeypat
     assert ranked(taken, ranking_texts()[:100]) == expected
 
 
+def test_a_states_file_written_since_a_moment_is_left_to_its_writer(states_folder, monkeypatch):
+    import time
+
+    from normalize import langid_fast, options
+    from normalize.language_engines import _Engines
+
+    monkeypatch.setattr(options, "model_cache", states_folder)
+    started = time.time_ns()  # two sibling workers of one run, started at once
+    first, second = _Engines(), _Engines()
+    for engines in (first, second):
+        engines._py_model = language._ENGINES.py_model()
+        ranked(engines.py_restricted(MAIN), ranking_texts()[:100])
+    fcntl = pytest.importorskip("fcntl")
+    with open(states_folder / "py3langid-states.lock", "w") as held:  # a sibling writing now
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert first.save_states(unless_written_since=started) == 0
+    assert first.save_states(unless_written_since=started) == 1
+    path = langid_fast.states_path(states_folder, first.py_restricted(MAIN).labels)
+    written = path.read_bytes()
+    assert second.save_states(unless_written_since=started) == 0  # the sibling's file stays
+    assert path.read_bytes() == written
+    # a worker started after that file was written (the daemon's next run) writes its own
+    assert second.save_states(unless_written_since=time.time_ns() + 10**9) == 1
+    assert second.save_states() == 1
+
+
 # --- the model cache and warm_up --------------------------------------------------------------
 
 CACHE_SCRIPT = """
@@ -611,6 +637,7 @@ configure_normalize()
 texts = json.load(sys.stdin)
 out = [list(detect(text)) + [detect(text).method, detect(text).reason] for text in texts]
 print(json.dumps({"answers": out, "loaded_by_py3langid": "py3langid.langid" in sys.modules,
+                  "numpy_imported": "numpy" in sys.modules,
                   "wordfreq_imported": "wordfreq" in sys.modules,
                   "cache": str(langid_fast.cache_path(cache_folder()))}))
 """
@@ -626,14 +653,15 @@ def run_with_cache(cache_home: Path) -> dict:
 
 def test_model_cache_is_written_then_used_with_the_same_answers(tmp_path):
     expected = json.loads(json.dumps(snapshot(PROBE)))
-    first = run_with_cache(tmp_path)  # no cache yet: py3langid loads its model, we keep a copy
+    first = run_with_cache(tmp_path)  # no cache yet: py3langid's model file is read, we keep a copy
     cache = Path(first["cache"])
     assert cache.parent == tmp_path / "wirefeed" and cache.is_file()
-    assert first["loaded_by_py3langid"]
-    assert first["wordfreq_imported"]
+    # read straight from its file (normalize.langid_source): neither py3langid nor numpy loaded
+    assert not first["loaded_by_py3langid"] and not first["numpy_imported"]
+    assert not first["wordfreq_imported"]  # its lists' files are read directly
     assert sorted(cache.parent.glob("wordfreq-small-*.marshal"))  # the word lists, kept too
     second = run_with_cache(tmp_path)  # mapped from the cache: py3langid (and numpy) not imported
-    assert not second["loaded_by_py3langid"]
+    assert not second["loaded_by_py3langid"] and not second["numpy_imported"]
     assert not second["wordfreq_imported"]  # the word lists came from the cache folder
     assert first["answers"] == second["answers"] == expected
 

@@ -64,6 +64,7 @@ from ingest.archive.schema import (
     _create_or_migrate_schema,
     _schema_ready,
     _transaction,
+    indexes_new_rows,
 )
 from ingest.archive.search import SearchMixin
 from ingest.archive.sources import SourceState, SourcesMixin
@@ -91,6 +92,7 @@ class Archive(ArticlesMixin, SourcesMixin, SearchMixin):
             self.conn = _connect(self.path)
             if not _schema_ready(self.conn):
                 _create_or_migrate_schema(self.conn)
+            self._index_new_rows = indexes_new_rows(self.conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open archive: {exc}", where=str(self.path)) from None
 

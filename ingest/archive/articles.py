@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterator, Sequence
 
-from ingest.archive.schema import _NEWEST_USABLE, _bump_change_mark, upsert_sql
+from ingest.archive.schema import SEARCH_COLUMNS, _NEWEST_USABLE, _bump_change_mark, upsert_sql
 from normalize.model import (
     STATUS_CANCELED,
     STATUS_USABLE,
@@ -74,6 +74,9 @@ _ENCODED_FIELDS = tuple((_ARTICLE_FIELDS.index(name), encode)
 _INSERT_ARTICLE = (
     f"INSERT INTO articles ({', '.join(_ARTICLE_FIELDS)}, first_seen, last_seen, first_fetched) "
     f"VALUES ({', '.join('?' * (len(_ARTICLE_FIELDS) + 3))})")
+_INDEX_NEW_ROWS = (
+    f"INSERT INTO articles_fts (rowid, {', '.join(SEARCH_COLUMNS)}) "
+    f"SELECT rowid, {', '.join(SEARCH_COLUMNS)} FROM articles WHERE rowid > ?")
 _REPLACE_HISTORY = upsert_sql("article_history", ("article_id", "version", "replaced_at", "record"))
 _UPDATE_ARTICLE = (
     f"UPDATE articles SET {', '.join(f'{name} = ?' for name in _ARTICLE_FIELDS[1:])}, "
@@ -342,8 +345,14 @@ class ArticlesMixin:
         if inserts or replacements:
             _bump_change_mark(conn)
         conn.executemany(_REPLACE_HISTORY, history)
+        # New rows take rowids above the largest (one writer at a time): they are indexed
+        # for search by one statement (an archive with an insert trigger indexes them itself).
+        below = (conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
+                 if inserts and getattr(self, "_index_new_rows", False) else None)
         conn.executemany(_INSERT_ARTICLE, [
             (*_article_values(article), stored, stamp, stamp) for article in inserts])
+        if below is not None:
+            conn.execute(_INDEX_NEW_ROWS, [below])
         updates = []
         for article in replacements:
             values = _article_values(article)

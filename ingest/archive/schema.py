@@ -252,6 +252,21 @@ def _create_or_migrate_schema(conn: sqlite3.Connection) -> None:
         if "articles_fts" not in names:
             db["articles"].enable_fts(list(SEARCH_COLUMNS), create_triggers=True,
                                       tokenize="unicode61 remove_diacritics 2")
+            db.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")  # see indexes_new_rows
+
+
+#: sqlite-utils' trigger that indexes each new ``articles`` row in ``articles_fts``.
+FTS_INSERT_TRIGGER = "articles_ai"
+
+
+def indexes_new_rows(conn: sqlite3.Connection) -> bool:
+    """Whether the archive's writer puts new records into the search index itself, a batch at
+    a time (:meth:`~ingest.archive.articles.ArticlesMixin.store`): archives made since have
+    no insert trigger on ``articles``, which cost twice as much CPU, row by row
+    (bench/README.md). Older archives keep their trigger (the update and delete triggers stay
+    in both), so any version of wirefeed writes them correctly."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                        [FTS_INSERT_TRIGGER]).fetchone() is None
 
 
 #: A draft this old was left by a creation that was killed: building a schema takes well under
