@@ -162,7 +162,7 @@ def _ld_rank(factory, text: str) -> dict[str, float]:
     detector = factory.create()
     detector.append(text)
     try:
-        found = detector.get_probabilities()
+        found = _ld_probabilities(detector)
     except LangDetectException:
         return {}
     ranked: dict[str, float] = {}
@@ -170,6 +170,56 @@ def _ld_rank(factory, text: str) -> dict[str, float]:
         code = _LD_CODE.get(item.lang, item.lang)
         ranked[code] = ranked.get(code, 0.0) + item.prob
     return ranked
+
+
+def _ld_probabilities(detector) -> list:
+    """What ``detector.get_probabilities()`` returns (raises ``LangDetectException`` as it does),
+    from the same random draws and the same float operations in the same order.
+
+    langdetect's trials multiply each language's probability by one drawn n-gram's weight at a
+    time (a method call and an indexed loop per draw, up to 7,000 draws a text) and normalize
+    after the first draw and every fifth one after it. A language's products between two
+    normalizations depend on no other language: here the five draws are taken first, in order,
+    and each language's five products computed left to right in one expression
+    (bench/README.md). tests/test_language_engines.py compares both on many texts.
+    """
+    from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+
+    detector.cleaning_text()
+    ngrams = detector._extract_ngrams()
+    if not ngrams:
+        raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+    table = detector.word_lang_prob_map  # every n-gram extracted is in it
+    rows = [table[gram] for gram in ngrams]
+    random = detector.random
+    random.seed(detector.seed)
+    # Random.choice(seq) is seq[self._randbelow(len(seq))]: the same draws, one call less.
+    below, count = random._randbelow, len(rows)
+    trials, limit = detector.n_trial, detector.ITERATION_LIMIT
+    threshold = detector.CONV_THRESHOLD
+    langprob = [0.0] * len(detector.langlist)
+    for _ in range(trials):
+        prob = detector._init_probability()
+        alpha = detector.alpha + random.gauss(0.0, 1.0) * detector.ALPHA_WIDTH
+        w = alpha / detector.BASE_FREQ
+        # draw 0, then normalize
+        prob = [p * (w + a) for p, a in zip(prob, rows[below(count)])]
+        drawn = 0
+        while True:
+            total = sum(prob)
+            prob = [p / total for p in prob]
+            # (the probabilities are positive: max is langdetect's running maximum)
+            if max(prob) > threshold or drawn >= limit:
+                break
+            # draws drawn+1 .. drawn+5, then normalize
+            r1, r2, r3, r4, r5 = (rows[below(count)], rows[below(count)], rows[below(count)],
+                                  rows[below(count)], rows[below(count)])
+            prob = [p * (w + a) * (w + b) * (w + c) * (w + d) * (w + e)
+                    for p, a, b, c, d, e in zip(prob, r1, r2, r3, r4, r5)]
+            drawn += 5
+        langprob = [kept + p / trials for kept, p in zip(langprob, prob)]
+    detector.langprob = langprob
+    return detector._sort_probability(langprob)
 
 
 def _best(dist: dict[str, float]) -> tuple[str, float]:
