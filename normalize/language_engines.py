@@ -186,7 +186,7 @@ def _ld_probabilities(detector) -> list:
     from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 
     detector.cleaning_text()
-    ngrams = detector._extract_ngrams()
+    ngrams = _ld_ngrams(detector.text, detector.word_lang_prob_map)
     if not ngrams:
         raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
     table = detector.word_lang_prob_map  # every n-gram extracted is in it
@@ -220,6 +220,55 @@ def _ld_probabilities(detector) -> list:
         langprob = [kept + p / trials for kept, p in zip(langprob, prob)]
     detector.langprob = langprob
     return detector._sort_probability(langprob)
+
+
+class _LdNormalized(dict):
+    """Code point -> langdetect's ``NGram.normalize`` of its character (for ``str.translate``),
+    each computed on first use: langdetect looks up the character's Unicode block for every
+    character of every text."""
+
+    def __missing__(self, point: int) -> str:
+        from langdetect.utils.ngram import NGram
+
+        value = self[point] = NGram.normalize(chr(point))
+        return value
+
+
+_LD_NORMALIZED = _LdNormalized()
+
+
+def _ld_ngrams(text: str, table) -> list[str]:
+    """What langdetect's ``Detector._extract_ngrams`` gives for ``text`` (its n-grams of 1 to 3
+    characters found in ``table``, in order), its ``NGram`` buffer kept in local variables."""
+    found: list[str] = []
+    grams = " "
+    capitalword = False
+    for char in text.translate(_LD_NORMALIZED):
+        last = grams[-1]
+        if last == " ":
+            grams = " "
+            capitalword = False
+            if char == " ":
+                continue  # a buffer of one space has no n-gram
+        elif len(grams) >= 3:
+            grams = grams[1:]
+        grams += char
+        if char.isupper():
+            if last.isupper():
+                capitalword = True
+        else:
+            capitalword = False
+        if capitalword:
+            continue
+        if char != " " and char in table:
+            found.append(char)
+        if len(grams) >= 2:
+            gram = grams[-2:]
+            if gram in table:
+                found.append(gram)
+            if len(grams) == 3 and grams in table:
+                found.append(grams)
+    return found
 
 
 def _best(dist: dict[str, float]) -> tuple[str, float]:

@@ -12,7 +12,7 @@ from langdetect.detector_factory import DetectorFactory, PROFILES_DIRECTORY
 from langdetect.lang_detect_exception import LangDetectException
 from langdetect.utils.lang_profile import LangProfile
 
-from normalize.language_engines import _Engines, _ld_probabilities, _ld_rank
+from normalize.language_engines import _Engines, _ld_ngrams, _ld_probabilities, _ld_rank
 
 DATA = Path(__file__).parent / "data" / "language"
 
@@ -93,3 +93,15 @@ def test_our_trials_give_langdetects_own_probabilities(langs):
                 _ld_probabilities(ours)
             continue
         assert [(found.lang, found.prob) for found in _ld_probabilities(ours)] == expected, text
+
+
+def test_our_ngrams_are_langdetects_own():
+    factory = _Engines().ld_factory(None)
+    texts = our_texts()[::3] + ["Ελληνικά κείμενα", "東京で会議 カタカナ ひらがな", "한국어", "Tiếng Việt",
+                                "AB CD ef GH i", "  a  b ", "عربي ی", "ȘȚ șț", "Ạ ẩ ỹ", "ㄅㄆ", "x", ""]
+    for text in texts:
+        detector = factory.create()
+        detector.append(text)
+        detector.cleaning_text()
+        assert _ld_ngrams(detector.text, detector.word_lang_prob_map) == \
+            detector._extract_ngrams(), text
