@@ -213,7 +213,7 @@ def _ld_rank(factory, text: str) -> dict[str, float]:
     detector = factory.create()
     detector.append(text)
     try:
-        found = detector.get_probabilities()
+        found = _ld_probabilities(detector)
     except LangDetectException:
         return {}
     ranked: dict[str, float] = {}
@@ -221,6 +221,105 @@ def _ld_rank(factory, text: str) -> dict[str, float]:
         code = _LD_CODE.get(item.lang, item.lang)
         ranked[code] = ranked.get(code, 0.0) + item.prob
     return ranked
+
+
+def _ld_probabilities(detector) -> list:
+    """What ``detector.get_probabilities()`` returns (raises ``LangDetectException`` as it does),
+    from the same random draws and the same float operations in the same order.
+
+    langdetect's trials multiply each language's probability by one drawn n-gram's weight at a
+    time (a method call and an indexed loop per draw, up to 7,000 draws a text) and normalize
+    after the first draw and every fifth one after it. A language's products between two
+    normalizations depend on no other language: here the five draws are taken first, in order,
+    and each language's five products computed left to right in one expression
+    (bench/README.md). tests/test_language_engines.py compares both on many texts.
+    """
+    from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+
+    detector.cleaning_text()
+    ngrams = _ld_ngrams(detector.text, detector.word_lang_prob_map)
+    if not ngrams:
+        raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+    table = detector.word_lang_prob_map  # every n-gram extracted is in it
+    rows = [table[gram] for gram in ngrams]
+    random = detector.random
+    random.seed(detector.seed)
+    # Random.choice(seq) is seq[self._randbelow(len(seq))]: the same draws, one call less.
+    below, count = random._randbelow, len(rows)
+    trials, limit = detector.n_trial, detector.ITERATION_LIMIT
+    threshold = detector.CONV_THRESHOLD
+    langprob = [0.0] * len(detector.langlist)
+    for _ in range(trials):
+        prob = detector._init_probability()
+        alpha = detector.alpha + random.gauss(0.0, 1.0) * detector.ALPHA_WIDTH
+        w = alpha / detector.BASE_FREQ
+        # draw 0, then normalize
+        prob = [p * (w + a) for p, a in zip(prob, rows[below(count)])]
+        drawn = 0
+        while True:
+            total = sum(prob)
+            prob = [p / total for p in prob]
+            # (the probabilities are positive: max is langdetect's running maximum)
+            if max(prob) > threshold or drawn >= limit:
+                break
+            # draws drawn+1 .. drawn+5, then normalize
+            r1, r2, r3, r4, r5 = (rows[below(count)], rows[below(count)], rows[below(count)],
+                                  rows[below(count)], rows[below(count)])
+            prob = [p * (w + a) * (w + b) * (w + c) * (w + d) * (w + e)
+                    for p, a, b, c, d, e in zip(prob, r1, r2, r3, r4, r5)]
+            drawn += 5
+        langprob = [kept + p / trials for kept, p in zip(langprob, prob)]
+    detector.langprob = langprob
+    return detector._sort_probability(langprob)
+
+
+class _LdNormalized(dict):
+    """Code point -> langdetect's ``NGram.normalize`` of its character (for ``str.translate``),
+    each computed on first use: langdetect looks up the character's Unicode block for every
+    character of every text."""
+
+    def __missing__(self, point: int) -> str:
+        from langdetect.utils.ngram import NGram
+
+        value = self[point] = NGram.normalize(chr(point))
+        return value
+
+
+_LD_NORMALIZED = _LdNormalized()
+
+
+def _ld_ngrams(text: str, table) -> list[str]:
+    """What langdetect's ``Detector._extract_ngrams`` gives for ``text`` (its n-grams of 1 to 3
+    characters found in ``table``, in order), its ``NGram`` buffer kept in local variables."""
+    found: list[str] = []
+    grams = " "
+    capitalword = False
+    for char in text.translate(_LD_NORMALIZED):
+        last = grams[-1]
+        if last == " ":
+            grams = " "
+            capitalword = False
+            if char == " ":
+                continue  # a buffer of one space has no n-gram
+        elif len(grams) >= 3:
+            grams = grams[1:]
+        grams += char
+        if char.isupper():
+            if last.isupper():
+                capitalword = True
+        else:
+            capitalword = False
+        if capitalword:
+            continue
+        if char != " " and char in table:
+            found.append(char)
+        if len(grams) >= 2:
+            gram = grams[-2:]
+            if gram in table:
+                found.append(gram)
+            if len(grams) == 3 and grams in table:
+                found.append(grams)
+    return found
 
 
 def _best(dist: dict[str, float]) -> tuple[str, float]:

@@ -3,6 +3,7 @@ international items, ``covers``, conflicts, bad country codes, and the sample wi
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from pathlib import Path
@@ -348,3 +349,35 @@ def test_ascii_text_is_tokenized_as_unicode_text(text):
     assert places._ASCII_TOKEN.findall(text) == places._TOKEN.findall(text)
     assert ([word.lower() for word in places._ASCII_TOKEN.findall(text)]
             == places._TOKEN.findall(places.fold(text)))
+
+
+class _EveryWord:
+    def __contains__(self, word: str) -> bool:
+        return True
+
+
+@functools.lru_cache(maxsize=1)
+def _trying_every_word() -> places.Gazetteer:
+    """A copy of the gazetteer that tries every word as the start of a name."""
+    copy = places.Gazetteer.load(gazetteer().dump())
+    copy.demonym_heads = _EveryWord()
+    return copy
+
+
+def _name_words() -> list[str]:
+    gaz = gazetteer()
+    words = {word for key in list(gaz.names)[::40] for word in key.split(" ")}
+    return sorted(words | set(gaz.demonym_heads) | {"the", "el", "de", "la", "new", "united"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_name_words()),
+                          st.sampled_from([str.lower, str.title, str.upper, str.capitalize]),
+                          st.sampled_from([" ", ", ", ". ", " de ", "\n"])), max_size=30))
+def test_words_not_written_capitalised_are_passed_over_as_before(words):
+    """find_mentions passes over a word written lowercase that starts no demonym's name: the
+    mentions are those found when every word is tried as the start of a name."""
+    text = "".join(case(word) + gap for word, case, gap in words)
+    gaz, everything = gazetteer(), _trying_every_word()
+    assert gaz.find_mentions(text, ("ES",)) == everything.find_mentions(text, ("ES",))
+    assert gaz.find_mentions(text) == everything.find_mentions(text)

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from langdetect.detector_factory import DetectorFactory, PROFILES_DIRECTORY
+from langdetect.lang_detect_exception import LangDetectException
 from langdetect.utils.lang_profile import LangProfile
 
-from normalize.language_engines import _Engines, _ld_rank
+from normalize.language_engines import _Engines, _ld_ngrams, _ld_probabilities, _ld_rank
 
 DATA = Path(__file__).parent / "data" / "language"
 
@@ -70,3 +71,37 @@ def test_langdetect_answers_the_same_with_our_table(langdetects_own):
     assert len(texts) > 1000
     for text in texts[::3]:
         assert _ld_rank(ours, text) == _ld_rank(langdetects_own, text), text
+
+
+@pytest.mark.parametrize("langs", [None, ("ca", "de", "en", "es", "fr", "gl", "it", "nl", "pt",
+                                          "ro")])
+def test_our_trials_give_langdetects_own_probabilities(langs):
+    # _ld_probabilities draws and multiplies in langdetect's order: equal floats, not close ones.
+    factory = _Engines().ld_factory(langs)
+    texts = our_texts()
+    extra = ["", "   ", "1234 5678", "http://example.com/a", "Ελληνικά κείμενα εδώ", "東京で会議",
+             "Brexit", "a" * 3, "Merkel und Macron treffen sich in Paris zum Gipfel " * 12]
+    for text in texts[::5] + [text[:length] for text in texts[1::40] for length in (12, 40)] + extra:
+        theirs = factory.create()
+        theirs.append(text)
+        ours = factory.create()
+        ours.append(text)
+        try:
+            expected = [(found.lang, found.prob) for found in theirs.get_probabilities()]
+        except LangDetectException:
+            with pytest.raises(LangDetectException):
+                _ld_probabilities(ours)
+            continue
+        assert [(found.lang, found.prob) for found in _ld_probabilities(ours)] == expected, text
+
+
+def test_our_ngrams_are_langdetects_own():
+    factory = _Engines().ld_factory(None)
+    texts = our_texts()[::3] + ["Ελληνικά κείμενα", "東京で会議 カタカナ ひらがな", "한국어", "Tiếng Việt",
+                                "AB CD ef GH i", "  a  b ", "عربي ی", "ȘȚ șț", "Ạ ẩ ỹ", "ㄅㄆ", "x", ""]
+    for text in texts:
+        detector = factory.create()
+        detector.append(text)
+        detector.cleaning_text()
+        assert _ld_ngrams(detector.text, detector.word_lang_prob_map) == \
+            detector._extract_ngrams(), text
