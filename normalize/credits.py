@@ -46,6 +46,8 @@ _COLON_LABELS = (
     r"photographie|fotografie|photographs?|photograph(?:er|y)|fotograf(?:in|o|a)?|copyright|"
     r"pictures?|pics?|source\s+photo|illustrations?|ilustraci[oó]n|illustrazione|"
     r"ilustra[cç][aã]o|(?:bild)?quelle|sources?|kuva|kuvaaja|źródło|zdj[eę]cie|"
+    # "Image source:", "Photo source:"
+    r"(?:image|photo|picture|foto)\s+sources?|"
     # "Imagen ilustrativa:", "Foto de archivo:"
     r"(?:imagen|foto|fotograf[ií]a|photo|image)\s+(?:ilustrativa|referencial|de\s+archivo|"
     r"d['’]illustration|illustrative)"
@@ -294,6 +296,10 @@ def _is_credit_shaped(text: str) -> bool:
 # "Photo" or "Foto" opening a caption's last parentheses, a capitalised name after it.
 _PAREN_WORD_LABEL = re.compile(r"(?i:photos?|fotos?)\s+(?=[^\W\d_])(?=\w*[A-ZÀ-ÞА-Я])")
 # "Name via Getty Images"
+# A label word without its colon after a sentence's end, a capitalised credit after it.
+_SENTENCE_WORD_LABEL = re.compile(
+    r"[.!?»\"”)]\s+((?i:photos?|fotos?|bild|photograph))\s+((?=[^\W\d_])(?=\w*[A-ZÀ-ÞА-Я])[^.!?]+"
+    r"\.?)$")
 _VIA_AGENCY = re.compile(r"[^.!?()]+?\s+via\s+[^.!?()]+")
 # "HT Photo", "AP Photo", "Staff Photo": an outlet's name and the word photo.
 _OUTLET_PHOTO = re.compile(r"(?:[A-Z][\w.&'-]*\s+){1,3}(?:Photos?|Fotos?|Photograph)")
@@ -397,6 +403,14 @@ def _split_once(caption: str) -> tuple[str, str] | None:
         # of caption is the caption's word, not a credit's.
         if _is_short(tail.strip(".")) and not _SENTENCE_BREAK.search(tail):
             return caption[: last.start()], caption[last.start():].strip()
+    # "... Les habitants seront relogés. Photo VM /Eric NURDIN", "... Personalsituation. Bild
+    # Paul Meier": a label word without its colon after the caption's last sentence.
+    worded = _SENTENCE_WORD_LABEL.search(caption)
+    if worded:
+        tail = worded.group(2).strip()
+        if _is_short(tail) and not _SENTENCE_BREAK.search(tail) and not tail.endswith(".") and (
+                "/" in tail or _is_credit_shaped(tail) or _looks_like_person(tail)):
+            return caption[: worded.start(1)], tail
     # "Die Intensivstation / picture alliance": a credit after the first spaced slash.
     if " / " in caption:
         head, _, tail = caption.partition(" / ")

@@ -200,6 +200,14 @@ CAPTIONS = [
     ("Paris / Berlin", "Paris / Berlin", None),
     ("Crews at the harbour (jweber/iStock)", "Crews at the harbour", "jweber/iStock"),
     ("Protesters arrive via the bridge", "Protesters arrive via the bridge", None),
+    # A label word without its colon after the caption's last sentence.
+    ("Le feu a pris à 17 h. Les habitants sont relogés. Photo VM /Jonas WEBER",
+     "Le feu a pris à 17 h. Les habitants sont relogés.", "VM /Jonas WEBER"),
+    ("Die Runde sprach über das Personal. Bild Anna Berger", "Die Runde sprach über das Personal.",
+     "Anna Berger"),
+    ("The race ended. Photo Finish was close.", "The race ended. Photo Finish was close.", None),
+    ("He smiled. Photo Booth", "He smiled. Photo Booth", None),
+    ("Image source: harbour.example", None, "harbour.example"),
     # A "caption" that is nothing but a credit.
     ("Reprodução", None, "Reprodução"),
     ("Jonas Weber via Getty Images", None, "Jonas Weber via Getty Images"),
