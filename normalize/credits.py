@@ -488,6 +488,9 @@ def split_caption(text: str | None) -> tuple[str | None, Credit | None]:
             before, printed = found
             parsed = parse_credit(printed)
             caption = before.rstrip().rstrip(_TRAILING_PUNCT).rstrip()
+            if _LEADING_LABEL.fullmatch(before.strip()):
+                # "Foto: © GEPA": the first label is the credit's too, no caption
+                caption = ""
             if credit is None:
                 credit = parsed
     # ". Imagen: Télam" leaves a stop: no caption.

@@ -208,6 +208,7 @@ CAPTIONS = [
     ("The race ended. Photo Finish was close.", "The race ended. Photo Finish was close.", None),
     ("He smiled. Photo Booth", "He smiled. Photo Booth", None),
     ("Image source: harbour.example", None, "harbour.example"),
+    ("Foto: © Harbour Images", None, "Harbour Images"),
     # A "caption" that is nothing but a credit.
     ("Reprodução", None, "Reprodução"),
     ("Jonas Weber via Getty Images", None, "Jonas Weber via Getty Images"),

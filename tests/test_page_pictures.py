@@ -214,6 +214,18 @@ def _page_with(figure: str) -> bytes:
     # A picture's credit and nothing else beside it (the caption stays the declared one).
     ('<div class="photo"><img src="/img/harbour.jpg"><div class="credit">Ana Ruiz/AP</div>'
      '</div>', "harbour", "Ana Ruiz/AP"),
+    # A minor heading or an inline box right after the picture, nothing saying "caption".
+    ('<picture><img src="/img/harbour.jpg"></picture><h5>Cranes at work on the quay.</h5>',
+     "Cranes at work on the quay.", None),
+    ('<figure class="fig"><img src="/img/harbour.jpg"></figure><span class="q7_x">Cranes at '
+     'work. Photo Ana Ruiz/AP</span>', "Cranes at work.", "Ana Ruiz/AP"),
+    # ... but not a byline, nor a time.
+    ('<div class="lead"><img src="/img/harbour.jpg"></div><span>By Ana Ruiz</span>',
+     "harbour", None),
+    # A picture's box that also holds its tags' links is a box of the picture alone.
+    ('<div class="top"><div class="tags"><a href="/t/port">Port</a></div><img '
+     'src="/img/harbour.jpg"></div><div class="img_description"><p>Cranes at work. © Harbour '
+     'News</p></div>', "Cranes at work.", "Harbour News"),
 ])
 def test_printed_caption_and_credit(figure, caption, credit):
     [article] = page.parse(_page_with(figure), url="https://cdn.example/2024/05/story")
@@ -295,6 +307,22 @@ and washed away part of the temporary dyke.</p></article>
 <ul class="more"><li><div class="thumb"><img src="/default.png"></div>
 <div class="teaser-caption"><a href="/a">Ferries return to the islands next week</a></div></li>
 </ul></body></html>"""
+
+
+_LINKED_TEASER = """<!doctype html><html lang="en"><head><title>Harbour reopens</title>
+<meta property="og:image" content="https://cdn.example/2024/05/harbour.jpg"></head><body>
+<article><h1>Harbour reopens</h1>
+<p>The harbour reopened on Monday after two months of repairs to the quay wall, and the first
+container ship was unloaded within hours of the announcement by the port authority.</p></article>
+<ul class="more"><li><a href="/ferries"><span class="th"><img
+src="https://cdn.example/2024/05/harbour.jpg"></span><span class="tx">Ferries return to the
+islands next week</span></a></li></ul></body></html>"""
+
+
+def test_a_teasers_text_in_the_same_link_as_the_picture_is_no_caption():
+    [article] = page.parse(_LINKED_TEASER.encode(), url="https://news.example/harbour")
+    lead = enrich(article).images[0]
+    assert lead.caption is None and lead.credit is None
 
 
 def test_a_teasers_linked_title_beside_the_lead_picture_is_no_caption():

@@ -292,6 +292,43 @@ def _caption_like(el) -> bool:
                if _is_element(sub)))
 
 
+# Elements that print a caption under a picture without saying so: a minor heading, an inline
+# box ("<h5>", "<span class='_3sXlO'>"); never a paragraph (the text's first one often follows
+# the lead picture) nor a headline.
+_PLAIN_CAPTION_TAGS = frozenset({"h5", "h6", "span", "small", "em", "i", "cite"})
+# What follows a picture and is no caption: a byline, a time.
+_NOT_PLAIN_CAPTION = re.compile(r"^(?:by|von|por|par|di|door|av)\s|\d{1,2}:\d{2}", re.IGNORECASE)
+_NOT_PLAIN_NAMES = re.compile(r"byline|author|date|time|meta|count|icon|play|overlay|ad\b|advert")
+
+
+def _plain_caption(el) -> bool:
+    """Whether ``el``, printed right after a picture, is its caption though nothing says so:
+    a minor heading or an inline box of a few words of text, no links, no byline or time."""
+    # (a picture and its text inside one link are a teaser's)
+    if el.tag not in _PLAIN_CAPTION_TAGS or _NOT_PLAIN_NAMES.search(_names(el)) \
+            or _xpath(".//a[normalize-space()]|.//time|.//img|.//p|.//div|ancestor::a")(el):
+        return False
+    text = _text(el)
+    words = len(text.split())
+    return 0 < len(text) <= _LOOSE_CAPTION_CHARS and (words >= 2 or len(text) >= 4 and
+                                                    not text.isascii()) \
+        and not _NOT_PLAIN_CAPTION.search(text) and not _COUNTER.fullmatch(text) \
+        and not _ENLARGE.fullmatch(text) and not _TOGGLE.fullmatch(text)
+
+
+def _next_element(el):
+    after = el.getnext()
+    while after is not None and not _is_element(after):
+        after = after.getnext()
+    return after
+
+
+def _text_outside_links(el) -> str:
+    """The text of ``el`` less its links' (a picture's box that also holds its tags' links and a
+    comment count holds no text of its own)."""
+    return clean_text("".join(el.xpath(".//text()[not(ancestor::a)]")))
+
+
 def _beside(img):
     """A figure made of ``img`` and the boxes that caption it from outside a figure, or ``None``.
 
@@ -301,22 +338,26 @@ def _beside(img):
     only text of a box named for a picture ("<div class='foto'><img/><p>Name.</p></div>").
     """
     node, boxes = img, []
-    for _ in range(3):
-        after = node.getnext()
+    for _ in range(4):
+        after = _next_element(node)
         while after is not None and _caption_like(after):
             boxes.append(after)
-            after = after.getnext()
+            after = _next_element(after)
         parent = node.getparent()
         if boxes or parent is None:
             break
-        after = node.getnext()
+        after = _next_element(node)
         if node is img and after is not None and after.tag in ("p", "span", "div") \
                 and _PICTURE_BOX.search(_names(parent)) and len(parent) == 2 \
                 and 0 < len(_text(after)) <= _LOOSE_CAPTION_CHARS \
                 and _text(parent) == _text(after) and not after.get("class"):
             boxes.append(after)
             break
-        if _text(parent):
+        if after is not None and _plain_caption(after):
+            # "<picture/><h5>caption</h5>", "<figure><img/></figure><span>caption</span>"
+            boxes.append(after)
+            break
+        if _text_outside_links(parent):
             break
         node = parent
     if not boxes:
