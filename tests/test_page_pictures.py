@@ -57,6 +57,10 @@ def test_a_word_appended_to_a_long_name_is_the_same_picture():
     assert _shows({"20240521-harbour-reopening"}, "20240521-harbour-reopening-data")
     assert not _shows({"20240521-harbour-reopening"}, "20240521-harbour-reopening-2")
     assert not _shows({"harbour"}, "harbour-data")  # too short a name to tell
+    # two sizes a CMS names with words of their own
+    assert _shows({"harbour-reopens-after-repairs_opengraph"},
+                  "harbour-reopens-after-repairs_ng_image_full")
+    assert not _shows({"harbour-reopens-after-repair"}, "harbour-reopens-after-repairs")
 
 
 _PAGE = """<!doctype html><html lang="en"><head><title>Harbour reopens</title>
@@ -214,6 +218,14 @@ def _page_with(figure: str) -> bytes:
     # A picture's credit and nothing else beside it (the caption stays the declared one).
     ('<div class="photo"><img src="/img/harbour.jpg"><div class="credit">Ana Ruiz/AP</div>'
      '</div>', "harbour", "Ana Ruiz/AP"),
+    # A <figcaption> after its figure, and the credit after it.
+    ('<div class="m"><figure class="image"><img src="/img/harbour.jpg"></figure><figcaption>'
+     'Cranes at work.</figcaption><span class="author">EFE</span></div>',
+     "Cranes at work.", "EFE"),
+    # Camel-cased class names ("ssCredit"): the credit printed before the caption.
+    ('<div class="wp-caption"><img src="/img/harbour.jpg"><div class="meta"><div '
+     'class="ssCredit">(Ana Ruiz/AP)</div>Cranes at work.</div></div>',
+     "Cranes at work.", "Ana Ruiz/AP"),
     # A minor heading or an inline box right after the picture, nothing saying "caption".
     ('<picture><img src="/img/harbour.jpg"></picture><h5>Cranes at work on the quay.</h5>',
      "Cranes at work on the quay.", None),

@@ -35,7 +35,9 @@ class _Picture:
 
 
 _CREDIT_XPATH = (
+    # (camel-cased class names too: "photoCredit", "imgCopyright")
     ".//*[(contains(@class,'credit') or contains(@class,'copyright') or "
+    "contains(@class,'Credit') or contains(@class,'Copyright') or "
     "contains(@class,'photographer') or contains(@class,'autor') or "
     "contains(@class,'source') or contains(@class,'attribution') or "
     "contains(@class,'byline') or contains(@class,'firma') or "
@@ -43,7 +45,8 @@ _CREDIT_XPATH = (
     "@itemprop='creator') and not(.//img)] | .//cite"
 )
 _CAPTION_XPATH = (
-    ".//figcaption | .//*[contains(@class,'caption') or @itemprop='caption' or "
+    ".//figcaption | .//*[contains(@class,'caption') or contains(@class,'Caption') or "
+    "@itemprop='caption' or "
     "@itemprop='description' or contains(@class,'legend') or contains(@class,'pie-foto') or "
     "contains(@class,'description') or contains(@class,'cutline') or "
     # a class word "cap" ("img-cap", "cap-txt")
@@ -208,11 +211,16 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
     # (a box holding the headline over the picture is no caption)
     candidates = [c for c in _xpath(_CAPTION_XPATH)(fig) if c not in inner
                   and c.tag != "h1" and not _xpath(".//h1")(c)]
-    after = fig.getnext()
+    after = _next_element(fig)
     if not candidates and after is not None and after.tag == "figcaption" \
             and _loose_caption(after):
-        # <figure><picture/></figure><figcaption>: the caption printed right after its figure.
+        # <figure><picture/></figure><figcaption>: the caption printed right after its figure,
+        # and its credit after it (<span class="author">EFE</span>)
         candidates = [after]
+        after = _next_element(after)
+        if not credit and after is not None and _CREDIT_NAMES.search(_names(after)) \
+                and 0 < len(_text(after)) <= 80 and not _xpath(".//img")(after):
+            credit = _credit_text(after)
     # A <figcaption> says what it is; a box whose class says "caption" may also hold a
     # gallery's pager or buttons ("gallery-caption-content").
     candidates.sort(key=lambda c: c.tag != "figcaption")
@@ -274,6 +282,9 @@ def _credit_apart(caption: str | None, credit: str | None) -> tuple[str | None, 
     return caption, credit
 
 
+# Class words of a credit's box printed outside its figure ("author" only there: inside an
+# article's box it is the byline's).
+_CREDIT_NAMES = re.compile(r"credit|copyright|photographer|autor|author|source|attribution")
 # Class words of a box printed beside a picture that captions it ("hero-caption", "img-cap").
 _BESIDE_CAPTION = re.compile(r"caption|legend|cutline|credit|copyright|(?:^|[\s_-])cap(?:$|[\s_-])"
                              r"|(?:image|img|photo|foto|pic(?:ture)?)[-_]?desc")
@@ -285,7 +296,8 @@ def _caption_like(el) -> bool:
     text = _text(el)
     # a linked credit ("<a>Reuters</a>") is short; a teaser's linked title is longer
     return _is_element(el) and len(text) <= _LOOSE_CAPTION_CHARS \
-        and (len(text) <= 30 or _link_density(el, len(text)) < 0.5) \
+        and (len(text) <= 30 or _link_density(el, len(text)) < 0.5
+             or len(text) <= 80 and bool(_CREDIT_NAMES.search(_names(el)))) \
         and not _xpath(".//h1|.//h2|.//h3")(el) and (
         el.tag == "figcaption" or bool(_BESIDE_CAPTION.search(_names(el)))
         or any(_BESIDE_CAPTION.search(_names(sub)) for sub in el.iter(etree.Element)
@@ -467,6 +479,11 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
         figure = next((p for p in early if p.caption), None) \
             or (figure if figure is not None and figure.credit else None) \
             or next((p for p in early if p.credit), figure or early[0])
+    elif figure is not None and not figure.credit:
+        # the same caption read on the whole page, its credit not yet dropped with the chrome
+        # (a credit box named "author" goes with the bylines)
+        figure.credit = next((p.credit for p in early if p.credit
+                              and p.caption == figure.caption), None)
     # The first picture of the text, not an avatar nor an icon (a byline's portrait is often a
     # figure of its own).
     first = next((i for i, (_, p) in enumerate(shown) if not _is_small(p.width, p.height)), None)
