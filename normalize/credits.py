@@ -41,13 +41,15 @@ logger = logging.getLogger(__name__)
 _COLON_LABELS = (
     r"photos?|fotos?|bild(?:er)?|imagen(?:es)?|images?|im[aá]gens?|imagem|immagin[ei]|фото|снимка|"
     r"cr[ée]dits?(?:\s+photos?)?|cr[ée]ditos?|(?:image\s+|photo\s+|picture\s+|mandatory\s+)?credits?|"
-    r"fotocredits?|"
+    r"fotocredits?|all\s+(?:photos|images|pictures)|"
     r"fotograf[ií]as?|fotografi[ae]|"
     r"photographie|fotografie|photographs?|photograph(?:er|y)|fotograf(?:in|o|a)?|copyright|"
     r"pictures?|pics?|source\s+photo|illustrations?|ilustraci[oó]n|illustrazione|"
     r"ilustra[cç][aã]o|(?:bild)?quelle|sources?|kuva|kuvaaja|źródło|zdj[eę]cie|"
     # "Image source:", "Photo source:"
     r"(?:image|photo|picture|foto)\s+sources?|"
+    # Dutch, Hungarian, Turkish, Romanian, Czech and Slovak, Nordic words for picture or source
+    r"beeld|fot[oó]|fotoğraf|sursa(?:\s+foto)?|zdroj(?:\s+foto)?|forrás|kilde|källa|lähde|"
     # "Imagen ilustrativa:", "Foto de archivo:"
     r"(?:imagen|foto|fotograf[ií]a|photo|image)\s+(?:ilustrativa|referencial|de\s+archivo|"
     r"d['’]illustration|illustrative)"
@@ -68,7 +70,7 @@ _LABEL = re.compile(
     # "Credit...": the New York Times prints an ellipsis where others print a colon.
     # "fot." (Polish)
     rf"(?:(?:{_COLON_LABELS})(?:\s*:|\.\.\.|…)|(?:{_WORD_LABELS})\b|(?:{_MARK_LABELS})|{_CJK_LABELS}"
-    r"|fot\.)\s*",
+    r"|fot\.|fotos?\.(?=\s))\s*",
     re.IGNORECASE,
 )
 _LEADING_LABEL = re.compile(rf"^(?:{_LABEL.pattern})", re.IGNORECASE)
@@ -145,7 +147,8 @@ def _strip_wrapping(text: str) -> str:
             text = text[:-1]
         if text.startswith(("(", "[")) and not _balanced(text, *(text[0] == "[" and "[]" or "()")):
             text = text[1:]
-        text = text.strip(" \t.,;:|")
+        abbreviated = text.endswith(" nuotr.")
+        text = text.strip(" \t.,;:|") + ("." if abbreviated else "")
     return text
 
 
@@ -279,7 +282,7 @@ def _is_credit_shaped(text: str) -> bool:
     text = text.strip().strip(".")
     if not text or len(text) > 100 or len(text.split()) > 12 or _URL.search(text):
         return False
-    if is_agency(text) or _OUTLET_PHOTO.fullmatch(text):
+    if is_agency(text) or _OUTLET_PHOTO.fullmatch(text) or _PHOTO_WORD_AFTER.search(text):
         return True
     if "/" in text:
         parts = [p.strip() for p in text.split("/")]
@@ -296,6 +299,8 @@ def _is_credit_shaped(text: str) -> bool:
 # "Photo" or "Foto" opening a caption's last parentheses, a capitalised name after it.
 _PAREN_WORD_LABEL = re.compile(r"(?i:photos?|fotos?)\s+(?=[^\W\d_])(?=\w*[A-ZÀ-ÞА-Я])")
 # "Name via Getty Images"
+# Lithuanian prints the word "photo" after the credit: "E. Blaževič/LRT nuotr.".
+_PHOTO_WORD_AFTER = re.compile(r"^[A-ZÀ-ÞА-Я][^!?]*\s+nuotr(?:\.|auka)?$")
 # A label word without its colon after a sentence's end, a capitalised credit after it.
 _SENTENCE_WORD_LABEL = re.compile(
     r"[.!?»\"”)]\s+((?i:photos?|fotos?|bild|photograph))\s+((?=[^\W\d_])(?=\w*[A-ZÀ-ÞА-Я])[^.!?]+"

@@ -209,6 +209,14 @@ CAPTIONS = [
     ("He smiled. Photo Booth", "He smiled. Photo Booth", None),
     ("Image source: harbour.example", None, "harbour.example"),
     ("Foto: © Harbour Images", None, "Harbour Images"),
+    # More languages: Dutch, Hungarian, Romanian labels, Lithuanian's "photo" after the credit.
+    ("Beeld: Pro Harbour", None, "Pro Harbour"),
+    ("A kikötő. Fotó: MTI/Kovács Anna", "A kikötő.", "MTI/Kovács Anna"),
+    ("Portul. Sursa foto: Agerpres", "Portul.", "Agerpres"),
+    ("Uostas / J. Weberis/LRT nuotr.", "Uostas", "J. Weberis/LRT nuotr."),
+    ("Foto. Cortesía", None, "Cortesía"),
+    ("(All photos: Harbour staff)", None, "Harbour staff"),
+    ("Me gusta la foto. Cortesía del museo", "Me gusta la foto. Cortesía del museo", None),
     # A "caption" that is nothing but a credit.
     ("Reprodução", None, "Reprodução"),
     ("Jonas Weber via Getty Images", None, "Jonas Weber via Getty Images"),

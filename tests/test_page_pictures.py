@@ -234,6 +234,10 @@ def _page_with(figure: str) -> bytes:
     # ... but not a byline, nor a time.
     ('<div class="lead"><img src="/img/harbour.jpg"></div><span>By Ana Ruiz</span>',
      "harbour", None),
+    # ... nor a one-word section label, nor a title styled as an inline box.
+    ('<img src="/img/harbour.jpg"><span class="sec">Pétition</span>', "harbour", None),
+    ('<div><img src="/img/harbour.jpg"></div><span class="title">Harbour reopens</span>',
+     "harbour", None),
     # A picture's box that also holds its tags' links is a box of the picture alone.
     ('<div class="top"><div class="tags"><a href="/t/port">Port</a></div><img '
      'src="/img/harbour.jpg"></div><div class="img_description"><p>Cranes at work. © Harbour '

@@ -310,7 +310,11 @@ def _caption_like(el) -> bool:
 _PLAIN_CAPTION_TAGS = frozenset({"h5", "h6", "span", "small", "em", "i", "cite"})
 # What follows a picture and is no caption: a byline, a time.
 _NOT_PLAIN_CAPTION = re.compile(r"^(?:by|von|por|par|di|door|av)\s|\d{1,2}:\d{2}", re.IGNORECASE)
-_NOT_PLAIN_NAMES = re.compile(r"byline|author|date|time|meta|count|icon|play|overlay|ad\b|advert")
+_NOT_PLAIN_NAMES = re.compile(r"byline|author|date|time|meta|count|icon|play|overlay|title|"
+                               r"headline|kicker|section|categor|label|tag|ad\b|advert")
+# Scripts written without spaces between words (Chinese, Japanese, Thai...): one "word" of four
+# characters may be a caption.
+_SPACED_SCRIPT = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u04ff\u0600-\u06ff\u0900-\u0dff]")
 
 
 def _plain_caption(el) -> bool:
@@ -323,7 +327,7 @@ def _plain_caption(el) -> bool:
     text = _text(el)
     words = len(text.split())
     return 0 < len(text) <= _LOOSE_CAPTION_CHARS and (words >= 2 or len(text) >= 4 and
-                                                    not text.isascii()) \
+                                                    not _SPACED_SCRIPT.search(text)) \
         and not _NOT_PLAIN_CAPTION.search(text) and not _COUNTER.fullmatch(text) \
         and not _ENLARGE.fullmatch(text) and not _TOGGLE.fullmatch(text)
 
