@@ -226,6 +226,17 @@ def _page_with(figure: str) -> bytes:
     ('<div class="wp-caption"><img src="/img/harbour.jpg"><div class="meta"><div '
      'class="ssCredit">(Ana Ruiz/AP)</div>Cranes at work.</div></div>',
      "Cranes at work.", "Ana Ruiz/AP"),
+    # Pictures laid out in a table: the caption in the picture's cell, or in the row under it.
+    ('<table><tr><td><img src="/img/harbour.jpg"><br>Cranes at work. Foto: Ana Ruiz</td></tr>'
+     '</table>', "Cranes at work.", "Ana Ruiz"),
+    ('<table class="x"><tr><td><a href="/big.jpg"><img src="/img/harbour.jpg"></a></td></tr>'
+     '<tr><td><span>Cranes at work.</span></td></tr></table>', "Cranes at work.", None),
+    # A lazy loader's box standing in for the <img>; labels for screen readers printed apart.
+    ('<figure class="media-landscape"><span class="image-and-copyright-container"><div '
+     'class="js-delayed-image-load" data-src="/img/harbour.jpg" data-alt="Cranes"></div><span '
+     'class="off-screen">Image copyright</span><span class="story-image-copyright">Reuters</span>'
+     '</span><figcaption><span class="off-screen">Image caption</span><span class="text">Cranes '
+     'at work.</span></figcaption></figure>', "Cranes at work.", "Reuters"),
     # A minor heading or an inline box right after the picture, nothing saying "caption".
     ('<picture><img src="/img/harbour.jpg"></picture><h5>Cranes at work on the quay.</h5>',
      "Cranes at work on the quay.", None),

@@ -154,6 +154,10 @@ _ENLARGE = re.compile(
     r"(?:\s+(?:this\s+)?(?:image|photo|picture))?\W*", re.IGNORECASE)
 # A caption's toggle ("Open", "Close", "… [+]"): a button without the markup of one.
 _TOGGLE = re.compile(r"(?:…\s*)?\[[+-]\]|open|close|expand|collapse|hide|show", re.IGNORECASE)
+# A caption's label for screen readers, printed apart ("<span class='off-screen'>Image
+# caption</span>"): no caption text.
+_SCREEN_LABEL = re.compile(r"(?:(?:image|media|video|photo|picture)\s+)?caption\s*:?",
+                           re.IGNORECASE)
 # The date a picture was taken, in an element of its own ("<h5>27-06-2012</h5>"): no caption
 # text, and no credit.
 _NUMERIC_DATE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
@@ -171,6 +175,7 @@ def _mark_labels(caption) -> None:
             continue
         text = clean_text(sub.text_content())
         if _FILE_NAME.fullmatch(text) or _COUNTER.fullmatch(text) or _TOGGLE.fullmatch(text) or \
+                _SCREEN_LABEL.fullmatch(text) or \
                 _NUMERIC_DATE.fullmatch(text) or _ENLARGE.fullmatch(text) or \
                 (sub.get("href") or "").startswith("javascript:") or \
                 sub.tag in ("button", "svg") or \
@@ -196,7 +201,8 @@ def _runs_on(el) -> bool:
 
 
 def _read_figure(fig, base: str | None) -> _Picture | None:
-    imgs = _xpath(".//img | .//amp-img | .//source[@srcset]")(fig)
+    # (a lazy loader's box standing in for the <img>: BBC's "js-delayed-image-load" div)
+    imgs = _xpath(".//img | .//amp-img | .//source[@srcset] | .//div[@data-src]")(fig)
     shown = [(img, url) for img, url in ((img, _img_url(img, base)) for img in imgs) if url]
     if not shown:
         return None
@@ -345,6 +351,28 @@ def _text_outside_links(el) -> str:
     return clean_text("".join(el.xpath(".//text()[not(ancestor::a)]")))
 
 
+def _in_cell(img) -> list:
+    """The caption of a picture laid out in a table: the short text of the picture's own cell
+    ("<td><img/><br/>Caption</td>"), else of the row under it ("<tr><td><img/></td></tr><tr>
+    <td>Caption</td></tr>"); a list of the one box, or empty."""
+    cell = next((a for _, a in zip(range(3), img.iterancestors()) if a.tag == "td"), None)
+    if cell is None or len(_xpath(".//img")(cell)) != 1:
+        return []
+    box = cell
+    if not _text(cell):
+        row, box = cell.getparent(), None
+        below = _next_element(row) if row is not None and row.tag == "tr" else None
+        if below is not None and below.tag == "tr" and not _xpath(".//img")(below):
+            box = below
+    if box is None or not 0 < len(_text(box)) <= _LOOSE_CAPTION_CHARS \
+            or _link_density(box) >= 0.5:
+        return []
+    box = copy.deepcopy(box)
+    for sub in _xpath(".//img")(box):
+        sub.drop_tree()
+    return [box]
+
+
 def _beside(img):
     """A figure made of ``img`` and the boxes that caption it from outside a figure, or ``None``.
 
@@ -353,8 +381,8 @@ def _beside(img):
     class='caption'>...</p><div class='credit'>..."), or the one short paragraph that is the
     only text of a box named for a picture ("<div class='foto'><img/><p>Name.</p></div>").
     """
-    node, boxes = img, []
-    for _ in range(4):
+    node, boxes = img, _in_cell(img)
+    for _ in range(0 if boxes else 4):
         after = _next_element(node)
         while after is not None and _caption_like(after):
             boxes.append(after)
