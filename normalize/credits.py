@@ -299,6 +299,9 @@ def _is_credit_shaped(text: str) -> bool:
 # "Photo" or "Foto" opening a caption's last parentheses, a capitalised name after it.
 _PAREN_WORD_LABEL = re.compile(r"(?i:photos?|fotos?)\s+(?=[^\W\d_])(?=\w*[A-ZÀ-ÞА-Я])")
 # "Name via Getty Images"
+# A screen grab credited to where it was taken: "Instagram (Screenshot)", "X (captura)".
+_SCREENSHOT = re.compile(r"[^\W\d_][\w./@&-]*(?:\s+[\w./@&-]+){0,2}\s*"
+                         r"\((?i:screenshots?|screen\s+grab|capture|captura(?:\s+de\s+pantalla)?)\)")
 # Lithuanian prints the word "photo" after the credit: "E. Blaževič/LRT nuotr.".
 _PHOTO_WORD_AFTER = re.compile(r"^[A-ZÀ-ÞА-Я][^!?]*\s+nuotr(?:\.|auka)?$")
 # A label word without its colon after a sentence's end, a capitalised credit after it.
@@ -360,7 +363,8 @@ def _is_short(text: str) -> bool:
 def _split_once(caption: str) -> tuple[str, str] | None:
     """Find one trailing credit in ``caption``: return ``(caption before it, credit)``."""
     if is_agency(caption) or _is_person_and_outlet(caption) or caption.casefold() in _HANDOUT \
-            or _OUTLET_PHOTO.fullmatch(caption) or (_VIA_AGENCY.fullmatch(caption)
+            or _OUTLET_PHOTO.fullmatch(caption) or _SCREENSHOT.fullmatch(caption) \
+            or (_VIA_AGENCY.fullmatch(caption)
                                                     and _is_credit_shaped(caption)):
         # the whole "caption" is a credit: "Reprodução", "Ben Gabbe via Getty Images"
         return "", caption

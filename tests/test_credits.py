@@ -216,6 +216,8 @@ CAPTIONS = [
     ("Uostas / J. Weberis/LRT nuotr.", "Uostas", "J. Weberis/LRT nuotr."),
     ("Foto. Cortesía", None, "Cortesía"),
     ("(All photos: Harbour staff)", None, "Harbour staff"),
+    ("Instagram (Screenshot)", None, "Instagram (Screenshot)"),
+    ("The mayor on the quay (screenshot)", "The mayor on the quay (screenshot)", None),
     ("Me gusta la foto. Cortesía del museo", "Me gusta la foto. Cortesía del museo", None),
     # A "caption" that is nothing but a credit.
     ("Reprodução", None, "Reprodução"),
