@@ -57,9 +57,9 @@ def test_a_word_appended_to_a_long_name_is_the_same_picture():
     assert _shows({"20240521-harbour-reopening"}, "20240521-harbour-reopening-data")
     assert not _shows({"20240521-harbour-reopening"}, "20240521-harbour-reopening-2")
     assert not _shows({"harbour"}, "harbour-data")  # too short a name to tell
-    # two sizes a CMS names with words of their own
-    assert _shows({"harbour-reopens-after-repairs_opengraph"},
-                  "harbour-reopens-after-repairs_ng_image_full")
+    # other pictures of the story, named after it
+    assert not _shows({"harbour-reopens-after-repairs_teaser"},
+                      "harbour-reopens-after-repairs_quay")
     assert not _shows({"harbour-reopens-after-repair"}, "harbour-reopens-after-repairs")
 
 

@@ -3,7 +3,6 @@ addresses an ``<img>`` gives its picture (lazy loaders, ``srcset``, proxies)."""
 
 from __future__ import annotations
 
-import os
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -100,28 +99,18 @@ def _largest(srcset: str) -> str | None:
     return best
 
 
-# Words a CMS appends to the name of the file it serves ("name-data", "name-original",
-# eZ Publish's "name_opengraph" and "name_ng_image_full" for two sizes of one picture).
-_NAME_SUFFIX = re.compile(r"(?:[-_][^\W\d_]{1,10}){0,3}")
-# The shortest name two files must share before such words.
-_SHARED_NAME = 16
+# A word a CMS appends to the name of the file it serves ("name-data", "name-original").
+_NAME_SUFFIX = re.compile(r"[-_][^\W\d_]{1,8}")
 
 
 def _shows(keys: set[str], key: str) -> bool:
     """Whether a picture of ``key`` is one of the pictures of ``keys``: the same key, or a long
-    name shared with words appended to either (never a number: "harbour-2" is another picture
-    of a series)."""
+    one with a word appended (never a number: "harbour-2" is another picture of a series)."""
     if key in keys:
         return True
     for one in keys:
-        if len(one) < _SHARED_NAME or len(key) < _SHARED_NAME or one[:_SHARED_NAME] != \
-                key[:_SHARED_NAME]:
-            continue
-        shared = len(os.path.commonprefix([one, key]))
-        # back over the separator both names share ("name_" + "opengraph" / "ng_image_full")
-        while shared > _SHARED_NAME and one[shared - 1] in "-_":
-            shared -= 1
-        if shared >= _SHARED_NAME and _NAME_SUFFIX.fullmatch(one[shared:]) \
-                and _NAME_SUFFIX.fullmatch(key[shared:]):
+        short, long = (one, key) if len(one) < len(key) else (key, one)
+        if len(short) >= 16 and long.startswith(short) and \
+                _NAME_SUFFIX.fullmatch(long[len(short):]):
             return True
     return False

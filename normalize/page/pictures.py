@@ -44,14 +44,16 @@ _CREDIT_XPATH = (
     "@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author' or "
     "@itemprop='creator') and not(.//img)] | .//cite"
 )
-_CAPTION_XPATH = (
-    ".//figcaption | .//*[contains(@class,'caption') or contains(@class,'Caption') or "
-    "@itemprop='caption' or "
+_FIGURE_CAPTION_XPATH = (
+    ".//figcaption | .//*[contains(@class,'caption') or @itemprop='caption' or "
     "@itemprop='description' or contains(@class,'legend') or contains(@class,'pie-foto') or "
     "contains(@class,'description') or contains(@class,'cutline') or "
     # a class word "cap" ("img-cap", "cap-txt")
     "contains(concat(' ',translate(@class,'-_','  '),' '),' cap ')]"
 )
+# Inside a figure, camel-cased class names say caption too ("photoCaption"); they do not make
+# a box a figure (a how-to's "stepCaption" box is text).
+_CAPTION_XPATH = _FIGURE_CAPTION_XPATH + " | .//*[contains(@class,'Caption')]"
 # A credit's label printed in an element of its own ("<span class='visually-hidden'>Credit
 # </span>"): the text of the label, not the credit's.
 _BARE_LABEL = re.compile(
@@ -136,7 +138,8 @@ def _is_figure(el) -> bool:
     ):
         return False
     pictures = _xpath(".//img|.//amp-img")(el)
-    return 0 < len(pictures) <= 2 and bool(_xpath(_CAPTION_XPATH)(el)) and len(_text(el)) < 500
+    return 0 < len(pictures) <= 2 and bool(_xpath(_FIGURE_CAPTION_XPATH)(el)) \
+        and len(_text(el)) < 500
 
 
 # Buttons a figure prints under its picture ("Pin", "Print", "Zoom"): no caption.
@@ -434,9 +437,15 @@ def lead_figures(root, urls: Iterable[str | None], base: str | None) -> list[_Pi
         return []
     found: list[_Picture] = []
     seen: set = set()
+    exact = False
     for img in root.iter("img", "amp-img", "source"):
         url = next((a for a in _addresses(img) if _shows(keys, picture_key(a))), None)
         if url is None:
+            continue
+        if picture_key(url) in keys and not exact:
+            # a picture of the very name: those whose name only begins the same are others
+            exact, found = True, []
+        elif exact and picture_key(url) not in keys:
             continue
         figures = [a for _, a in zip(range(6), img.iterancestors()) if _is_figure(a)]
         nearest = figures[0] if figures else img
@@ -500,6 +509,8 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
     lead.url = _absolute(lead.url, base) or lead.url
     keys = {lead.key()} | {picture_key(u) for u in lead_urls if u}
     same = [i for i, (_, p) in enumerate(shown) if _shows(keys, p.key())]
+    # a picture of the very name before one whose name only begins the same
+    same = [i for i in same if shown[i][1].key() in keys] or same
     # The same picture is often shown twice (a header and the text, a page and its gallery):
     # the showing that has a caption is the one to read.
     match = next((i for i in same if shown[i][1].caption), same[0] if same else None)
