@@ -231,6 +231,9 @@ def _page_with(figure: str) -> bytes:
      '</table>', "Cranes at work.", "Ana Ruiz"),
     ('<table class="x"><tr><td><a href="/big.jpg"><img src="/img/harbour.jpg"></a></td></tr>'
      '<tr><td><span>Cranes at work.</span></td></tr></table>', "Cranes at work.", None),
+    # ... not a data table's chart and its figures.
+    ('<table><tr><td><img src="/img/harbour.jpg"></td><td>58.722,84</td></tr><tr><td>CHF '
+     '-1.362,16</td></tr></table>', "harbour", None),
     # A lazy loader's box standing in for the <img>; labels for screen readers printed apart.
     ('<figure class="media-landscape"><span class="image-and-copyright-container"><div '
      'class="js-delayed-image-load" data-src="/img/harbour.jpg" data-alt="Cranes"></div><span '

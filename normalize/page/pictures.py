@@ -359,7 +359,8 @@ def _in_cell(img) -> list:
     ("<td><img/><br/>Caption</td>"), else of the row under it ("<tr><td><img/></td></tr><tr>
     <td>Caption</td></tr>"); a list of the one box, or empty."""
     cell = next((a for _, a in zip(range(3), img.iterancestors()) if a.tag == "td"), None)
-    if cell is None or len(_xpath(".//img")(cell)) != 1:
+    # (a row of several cells is a data table's: a chart beside its figures)
+    if cell is None or len(_xpath(".//img")(cell)) != 1 or len(_xpath("../td")(cell)) != 1:
         return []
     box = cell
     if not _text(cell):
@@ -367,8 +368,9 @@ def _in_cell(img) -> list:
         below = _next_element(row) if row is not None and row.tag == "tr" else None
         if below is not None and below.tag == "tr" and not _xpath(".//img")(below):
             box = below
-    if box is None or not 0 < len(_text(box)) <= _LOOSE_CAPTION_CHARS \
-            or _link_density(box) >= 0.5:
+    text = _text(box) if box is not None else ""
+    if not 0 < len(text) <= _LOOSE_CAPTION_CHARS or _link_density(box) >= 0.5 \
+            or sum(c.isalpha() for c in text) < len(text.replace(" ", "")) / 2:
         return []
     box = copy.deepcopy(box)
     for sub in _xpath(".//img")(box):
