@@ -44,16 +44,17 @@ _CREDIT_XPATH = (
     "@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author' or "
     "@itemprop='creator') and not(.//img)] | .//cite"
 )
-_FIGURE_CAPTION_XPATH = (
-    ".//figcaption | .//*[contains(@class,'caption') or @itemprop='caption' or "
+_CAPTION_TEST = (
+    "contains(@class,'caption') or @itemprop='caption' or "
     "@itemprop='description' or contains(@class,'legend') or contains(@class,'pie-foto') or "
     "contains(@class,'description') or contains(@class,'cutline') or "
     # a class word "cap" ("img-cap", "cap-txt")
-    "contains(concat(' ',translate(@class,'-_','  '),' '),' cap ')]"
+    "contains(concat(' ',translate(@class,'-_','  '),' '),' cap ')"
 )
+_FIGURE_CAPTION_XPATH = f".//figcaption | .//*[{_CAPTION_TEST}]"
 # Inside a figure, camel-cased class names say caption too ("photoCaption"); they do not make
 # a box a figure (a how-to's "stepCaption" box is text).
-_CAPTION_XPATH = _FIGURE_CAPTION_XPATH + " | .//*[contains(@class,'Caption')]"
+_CAPTION_XPATH = f".//figcaption | .//*[{_CAPTION_TEST} or contains(@class,'Caption')]"
 # A credit's label printed in an element of its own ("<span class='visually-hidden'>Credit
 # </span>"): the text of the label, not the credit's.
 _BARE_LABEL = re.compile(
