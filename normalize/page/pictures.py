@@ -407,7 +407,7 @@ def _beside(img):
             # "<picture/><h5>caption</h5>", "<figure><img/></figure><span>caption</span>"
             boxes.append(after)
             break
-        if _text_outside_links(parent):
+        if _text(parent) and _text_outside_links(parent):
             break
         node = parent
     if not boxes:
