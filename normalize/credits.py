@@ -41,11 +41,15 @@ logger = logging.getLogger(__name__)
 _COLON_LABELS = (
     r"photos?|fotos?|bild(?:er)?|imagen(?:es)?|images?|im[aá]gens?|imagem|immagin[ei]|фото|снимка|"
     r"cr[ée]dits?(?:\s+photos?)?|cr[ée]ditos?|(?:image\s+|photo\s+|picture\s+|mandatory\s+)?credits?|"
-    r"fotocredits?|"
+    r"fotocredits?|all\s+(?:photos|images|pictures)|"
     r"fotograf[ií]as?|fotografi[ae]|"
     r"photographie|fotografie|photographs?|photograph(?:er|y)|fotograf(?:in|o|a)?|copyright|"
     r"pictures?|pics?|source\s+photo|illustrations?|ilustraci[oó]n|illustrazione|"
     r"ilustra[cç][aã]o|(?:bild)?quelle|sources?|kuva|kuvaaja|źródło|zdj[eę]cie|"
+    # "Image source:", "Photo source:"
+    r"(?:image|photo|picture|foto)\s+sources?|"
+    # Dutch, Hungarian, Turkish, Romanian, Czech and Slovak, Nordic words for picture or source
+    r"beeld|fot[oó]|fotoğraf|sursa(?:\s+foto)?|zdroj(?:\s+foto)?|forrás|kilde|källa|lähde|"
     # "Imagen ilustrativa:", "Foto de archivo:"
     r"(?:imagen|foto|fotograf[ií]a|photo|image)\s+(?:ilustrativa|referencial|de\s+archivo|"
     r"d['’]illustration|illustrative)"
@@ -66,7 +70,7 @@ _LABEL = re.compile(
     # "Credit...": the New York Times prints an ellipsis where others print a colon.
     # "fot." (Polish)
     rf"(?:(?:{_COLON_LABELS})(?:\s*:|\.\.\.|…)|(?:{_WORD_LABELS})\b|(?:{_MARK_LABELS})|{_CJK_LABELS}"
-    r"|fot\.)\s*",
+    r"|fot\.|fotos?\.(?=\s))\s*",
     re.IGNORECASE,
 )
 _LEADING_LABEL = re.compile(rf"^(?:{_LABEL.pattern})", re.IGNORECASE)
@@ -143,7 +147,8 @@ def _strip_wrapping(text: str) -> str:
             text = text[:-1]
         if text.startswith(("(", "[")) and not _balanced(text, *(text[0] == "[" and "[]" or "()")):
             text = text[1:]
-        text = text.strip(" \t.,;:|")
+        abbreviated = text.endswith(" nuotr.")
+        text = text.strip(" \t.,;:|") + ("." if abbreviated else "")
     return text
 
 
@@ -277,7 +282,7 @@ def _is_credit_shaped(text: str) -> bool:
     text = text.strip().strip(".")
     if not text or len(text) > 100 or len(text.split()) > 12 or _URL.search(text):
         return False
-    if is_agency(text) or _OUTLET_PHOTO.fullmatch(text):
+    if is_agency(text) or _OUTLET_PHOTO.fullmatch(text) or _PHOTO_WORD_AFTER.search(text):
         return True
     if "/" in text:
         parts = [p.strip() for p in text.split("/")]
@@ -294,6 +299,15 @@ def _is_credit_shaped(text: str) -> bool:
 # "Photo" or "Foto" opening a caption's last parentheses, a capitalised name after it.
 _PAREN_WORD_LABEL = re.compile(r"(?i:photos?|fotos?)\s+(?=[^\W\d_])(?=\w*[A-ZÀ-ÞА-Я])")
 # "Name via Getty Images"
+# A screen grab credited to where it was taken: "Instagram (Screenshot)", "X (captura)".
+_SCREENSHOT = re.compile(r"[^\W\d_][\w./@&-]*(?:\s+[\w./@&-]+){0,2}\s*"
+                         r"\((?i:screenshots?|screen\s+grab|capture|captura(?:\s+de\s+pantalla)?)\)")
+# Lithuanian prints the word "photo" after the credit: "E. Blaževič/LRT nuotr.".
+_PHOTO_WORD_AFTER = re.compile(r"^[A-ZÀ-ÞА-Я][^!?]*\s+nuotr(?:\.|auka)?$")
+# A label word without its colon after a sentence's end, a capitalised credit after it.
+_SENTENCE_WORD_LABEL = re.compile(
+    r"[.!?»\"”)]\s+((?i:photos?|fotos?|bild|photograph))\s+((?=[^\W\d_])(?=\w*[A-ZÀ-ÞА-Я])[^.!?]+"
+    r"\.?)$")
 _VIA_AGENCY = re.compile(r"[^.!?()]+?\s+via\s+[^.!?()]+")
 # "HT Photo", "AP Photo", "Staff Photo": an outlet's name and the word photo.
 _OUTLET_PHOTO = re.compile(r"(?:[A-Z][\w.&'-]*\s+){1,3}(?:Photos?|Fotos?|Photograph)")
@@ -349,7 +363,8 @@ def _is_short(text: str) -> bool:
 def _split_once(caption: str) -> tuple[str, str] | None:
     """Find one trailing credit in ``caption``: return ``(caption before it, credit)``."""
     if is_agency(caption) or _is_person_and_outlet(caption) or caption.casefold() in _HANDOUT \
-            or _OUTLET_PHOTO.fullmatch(caption) or (_VIA_AGENCY.fullmatch(caption)
+            or _OUTLET_PHOTO.fullmatch(caption) or _SCREENSHOT.fullmatch(caption) \
+            or (_VIA_AGENCY.fullmatch(caption)
                                                     and _is_credit_shaped(caption)):
         # the whole "caption" is a credit: "Reprodução", "Ben Gabbe via Getty Images"
         return "", caption
@@ -397,6 +412,14 @@ def _split_once(caption: str) -> tuple[str, str] | None:
         # of caption is the caption's word, not a credit's.
         if _is_short(tail.strip(".")) and not _SENTENCE_BREAK.search(tail):
             return caption[: last.start()], caption[last.start():].strip()
+    # "... Les habitants seront relogés. Photo VM /Eric NURDIN", "... Personalsituation. Bild
+    # Paul Meier": a label word without its colon after the caption's last sentence.
+    worded = _SENTENCE_WORD_LABEL.search(caption)
+    if worded:
+        tail = worded.group(2).strip()
+        if _is_short(tail) and not _SENTENCE_BREAK.search(tail) and not tail.endswith(".") and (
+                "/" in tail or _is_credit_shaped(tail) or _looks_like_person(tail)):
+            return caption[: worded.start(1)], tail
     # "Die Intensivstation / picture alliance": a credit after the first spaced slash.
     if " / " in caption:
         head, _, tail = caption.partition(" / ")
@@ -474,6 +497,9 @@ def split_caption(text: str | None) -> tuple[str | None, Credit | None]:
             before, printed = found
             parsed = parse_credit(printed)
             caption = before.rstrip().rstrip(_TRAILING_PUNCT).rstrip()
+            if _LEADING_LABEL.fullmatch(before.strip()):
+                # "Foto: © GEPA": the first label is the credit's too, no caption
+                caption = ""
             if credit is None:
                 credit = parsed
     # ". Imagen: Télam" leaves a stop: no caption.

@@ -57,6 +57,10 @@ def test_a_word_appended_to_a_long_name_is_the_same_picture():
     assert _shows({"20240521-harbour-reopening"}, "20240521-harbour-reopening-data")
     assert not _shows({"20240521-harbour-reopening"}, "20240521-harbour-reopening-2")
     assert not _shows({"harbour"}, "harbour-data")  # too short a name to tell
+    # other pictures of the story, named after it
+    assert not _shows({"harbour-reopens-after-repairs_teaser"},
+                      "harbour-reopens-after-repairs_quay")
+    assert not _shows({"harbour-reopens-after-repair"}, "harbour-reopens-after-repairs")
 
 
 _PAGE = """<!doctype html><html lang="en"><head><title>Harbour reopens</title>
@@ -214,6 +218,44 @@ def _page_with(figure: str) -> bytes:
     # A picture's credit and nothing else beside it (the caption stays the declared one).
     ('<div class="photo"><img src="/img/harbour.jpg"><div class="credit">Ana Ruiz/AP</div>'
      '</div>', "harbour", "Ana Ruiz/AP"),
+    # A <figcaption> after its figure, and the credit after it.
+    ('<div class="m"><figure class="image"><img src="/img/harbour.jpg"></figure><figcaption>'
+     'Cranes at work.</figcaption><span class="author">EFE</span></div>',
+     "Cranes at work.", "EFE"),
+    # Camel-cased class names ("ssCredit"): the credit printed before the caption.
+    ('<div class="wp-caption"><img src="/img/harbour.jpg"><div class="meta"><div '
+     'class="ssCredit">(Ana Ruiz/AP)</div>Cranes at work.</div></div>',
+     "Cranes at work.", "Ana Ruiz/AP"),
+    # Pictures laid out in a table: the caption in the picture's cell, or in the row under it.
+    ('<table><tr><td><img src="/img/harbour.jpg"><br>Cranes at work. Foto: Ana Ruiz</td></tr>'
+     '</table>', "Cranes at work.", "Ana Ruiz"),
+    ('<table class="x"><tr><td><a href="/big.jpg"><img src="/img/harbour.jpg"></a></td></tr>'
+     '<tr><td><span>Cranes at work.</span></td></tr></table>', "Cranes at work.", None),
+    # ... not a data table's chart and its figures.
+    ('<table><tr><td><img src="/img/harbour.jpg"></td><td>58.722,84</td></tr><tr><td>CHF '
+     '-1.362,16</td></tr></table>', "harbour", None),
+    # A lazy loader's box standing in for the <img>; labels for screen readers printed apart.
+    ('<figure class="media-landscape"><span class="image-and-copyright-container"><div '
+     'class="js-delayed-image-load" data-src="/img/harbour.jpg" data-alt="Cranes"></div><span '
+     'class="off-screen">Image copyright</span><span class="story-image-copyright">Reuters</span>'
+     '</span><figcaption><span class="off-screen">Image caption</span><span class="text">Cranes '
+     'at work.</span></figcaption></figure>', "Cranes at work.", "Reuters"),
+    # A minor heading or an inline box right after the picture, nothing saying "caption".
+    ('<picture><img src="/img/harbour.jpg"></picture><h5>Cranes at work on the quay.</h5>',
+     "Cranes at work on the quay.", None),
+    ('<figure class="fig"><img src="/img/harbour.jpg"></figure><span class="q7_x">Cranes at '
+     'work. Photo Ana Ruiz/AP</span>', "Cranes at work.", "Ana Ruiz/AP"),
+    # ... but not a byline, nor a time.
+    ('<div class="lead"><img src="/img/harbour.jpg"></div><span>By Ana Ruiz</span>',
+     "harbour", None),
+    # ... nor a one-word section label, nor a title styled as an inline box.
+    ('<img src="/img/harbour.jpg"><span class="sec">Pétition</span>', "harbour", None),
+    ('<div><img src="/img/harbour.jpg"></div><span class="title">Harbour reopens</span>',
+     "harbour", None),
+    # A picture's box that also holds its tags' links is a box of the picture alone.
+    ('<div class="top"><div class="tags"><a href="/t/port">Port</a></div><img '
+     'src="/img/harbour.jpg"></div><div class="img_description"><p>Cranes at work. © Harbour '
+     'News</p></div>', "Cranes at work.", "Harbour News"),
 ])
 def test_printed_caption_and_credit(figure, caption, credit):
     [article] = page.parse(_page_with(figure), url="https://cdn.example/2024/05/story")
@@ -295,6 +337,22 @@ and washed away part of the temporary dyke.</p></article>
 <ul class="more"><li><div class="thumb"><img src="/default.png"></div>
 <div class="teaser-caption"><a href="/a">Ferries return to the islands next week</a></div></li>
 </ul></body></html>"""
+
+
+_LINKED_TEASER = """<!doctype html><html lang="en"><head><title>Harbour reopens</title>
+<meta property="og:image" content="https://cdn.example/2024/05/harbour.jpg"></head><body>
+<article><h1>Harbour reopens</h1>
+<p>The harbour reopened on Monday after two months of repairs to the quay wall, and the first
+container ship was unloaded within hours of the announcement by the port authority.</p></article>
+<ul class="more"><li><a href="/ferries"><span class="th"><img
+src="https://cdn.example/2024/05/harbour.jpg"></span><span class="tx">Ferries return to the
+islands next week</span></a></li></ul></body></html>"""
+
+
+def test_a_teasers_text_in_the_same_link_as_the_picture_is_no_caption():
+    [article] = page.parse(_LINKED_TEASER.encode(), url="https://news.example/harbour")
+    lead = enrich(article).images[0]
+    assert lead.caption is None and lead.credit is None
 
 
 def test_a_teasers_linked_title_beside_the_lead_picture_is_no_caption():

@@ -6,14 +6,14 @@ import copy
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
-from urllib.parse import parse_qsl, unquote, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from normalize.text import clean_text
+from normalize.page.addresses import _addresses, _img_url, _shows, picture_key
 from normalize.page.dom import (_absolute, _as_int, _first, _is_element, _link_density, _names,
                                 _text, _tokens, _xpath)
+from normalize.text import clean_text
 
 
 @dataclass
@@ -30,116 +30,31 @@ class _Picture:
         return picture_key(self.url)
 
 
-# What resizers and CMSes add to a file's name for one rendition of it: WordPress's
-# "-1024x768", "-scaled" and "-e1643880498459" (an edited copy), "_w800", "@2x", a width and
-# a quality ("-1200-80"), a hash of the rendition (TYPO3's "csm_name_22ce777a90",
-# Contao's "name-e8b1a4d3", heise's 16 digits) and a rendition's number after a size
-# ("_340x340__1").
-_RENDITION = re.compile(
-    r"(?:[-_]\d{2,5}x\d{2,5}|[-_]w\d{2,5}|-\d{3,4}-\d{2,3}|-scaled|-e\d{10,13}|@\dx"
-    r"|[-_](?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,16}|__\d{1,2}"
-    r"|[-_](?:thumb|large|medium|small|big))$"
-)
-# Query parameters of image proxies that carry the picture's own address.
-_PROXIED = ("url", "image", "image_uri", "src", "img", "u")
-_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.I)
-# A converter's copy keeps the original's extension: "name-600x400.jpeg.webp".
-_EXTENSIONS = re.compile(r"(?:\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?|heic))+$|\.\w{2,4}$")
-
-
-def picture_key(url: str) -> str:
-    """The name of the picture ``url`` serves, the same for its other sizes and crops.
-
-    In: an image address as a page writes it. Out: its file name, decoded, lower-cased, without
-    extension, rendition suffixes (:data:`_RENDITION`) or TYPO3's ``csm_`` prefix; the address
-    an image proxy carries in its query (``?url=...``, ``?image=...``) is read instead of the
-    proxy's; a bare number (``300.jpg``) keeps its folder. Never raises.
-    """
-    # Some pages escape their meta tags' "&" twice ("&amp;amp;"): "&amp;" is left in the value.
-    path, _, query = url.partition("#")[0].replace("&amp;", "&").partition("?")
-    for name, value in parse_qsl(query):
-        if name.lower() in _PROXIED and ("/" in value or _IMAGE_FILE.search(value)):
-            return picture_key(value)
-    parts = unquote(path).lower().rstrip("/").rsplit("/", 2)
-    name = _EXTENSIONS.sub("", parts[-1])
-    previous = None
-    while name != previous:
-        previous = name
-        name = _RENDITION.sub("", name)
-    name = name.removeprefix("csm_")
-    if len(parts) > 1 and (len(name) < 4 or name.isdigit()):
-        name = parts[-2] + "/" + name
-    return name
-
-
 # ---------------------------------------------------------------------------------------------
 # Figures
 
 
-# What a lazy loader shows until the picture comes: a spinner or an empty pixel, no picture.
-_PLACEHOLDER = re.compile(
-    r"(?:^|[/_.-])(?:blank|spacer|pixel|transparent|empty|loading|loader|lazyloading|preload|"
-    r"spinner|placeholder|lazy(?:load)?|1x1)(?:[_-]placeholder)?\.(?:gif|png|svg)$",
-    re.IGNORECASE)
-_PICTURE_PATH = re.compile(r"^\S*/\S+\.(?:jpe?g|png|webp|avif|gif)(?:\?\S*)?$", re.IGNORECASE)
-
-
-def _addresses(img) -> list[str]:
-    """The addresses an ``<img>`` (or ``<source>``) gives its picture, the best first: the
-    largest of a (lazy) ``srcset``, the lazy loaders' attributes, Foundation's
-    ``data-interchange`` ("[url, small], [url, medium]": the last is the largest), ``src``;
-    never a lazy loader's placeholder (``lazyloading-placeholder.png``, ``blank.gif``)."""
-    found = []
-    srcset = img.get("data-srcset") or img.get("data-lazy-srcset") or img.get("srcset")
-    if srcset:
-        found.append(_largest(srcset))
-    found.extend(img.get(a) for a in ("data-src", "data-lazy-src", "data-original"))
-    interchange = img.get("data-interchange")
-    if interchange:
-        found.extend(reversed(re.findall(r"\[\s*([^,\]\s]+)\s*,", interchange)))
-    found.append(img.get("src"))
-    found = [a for a in found if a and not a.strip().startswith("data:")
-             and not _PLACEHOLDER.search(urlsplit(a.strip()).path)]
-    if not found:
-        # Other lazy loaders show a placeholder and keep each rendition in an attribute of
-        # their own ("data-lg", "data-md"): the first named that holds a picture's path.
-        found = [value for name, value in img.attrib.items()
-                 if name.startswith("data-") and _PICTURE_PATH.search(value)]
-    return found
-
-
-def _img_url(img, base: str | None) -> str | None:
-    return _absolute(_first(_addresses(img)), base)
-
-
-def _largest(srcset: str) -> str | None:
-    best, best_size = None, -1.0
-    for part in srcset.split(","):
-        bits = part.split()
-        if not bits:
-            continue
-        number = re.match(r"\d+(?:\.\d+)?", bits[1]) if len(bits) > 1 else None
-        size = float(number.group(0)) if number else 0.0
-        if size > best_size:
-            best, best_size = bits[0], size
-    return best
-
-
 _CREDIT_XPATH = (
+    # (camel-cased class names too: "photoCredit", "imgCopyright")
     ".//*[(contains(@class,'credit') or contains(@class,'copyright') or "
+    "contains(@class,'Credit') or contains(@class,'Copyright') or "
     "contains(@class,'photographer') or contains(@class,'autor') or "
     "contains(@class,'source') or contains(@class,'attribution') or "
     "contains(@class,'byline') or contains(@class,'firma') or "
     "@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author' or "
     "@itemprop='creator') and not(.//img)] | .//cite"
 )
-_CAPTION_XPATH = (
-    ".//figcaption | .//*[contains(@class,'caption') or @itemprop='caption' or "
+_CAPTION_TEST = (
+    "contains(@class,'caption') or @itemprop='caption' or "
     "@itemprop='description' or contains(@class,'legend') or contains(@class,'pie-foto') or "
     "contains(@class,'description') or contains(@class,'cutline') or "
     # a class word "cap" ("img-cap", "cap-txt")
-    "contains(concat(' ',translate(@class,'-_','  '),' '),' cap ')]"
+    "contains(concat(' ',translate(@class,'-_','  '),' '),' cap ')"
 )
+_FIGURE_CAPTION_XPATH = f".//figcaption | .//*[{_CAPTION_TEST}]"
+# Inside a figure, camel-cased class names say caption too ("photoCaption"); they do not make
+# a box a figure (a how-to's "stepCaption" box is text).
+_CAPTION_XPATH = f".//figcaption | .//*[{_CAPTION_TEST} or contains(@class,'Caption')]"
 # A credit's label printed in an element of its own ("<span class='visually-hidden'>Credit
 # </span>"): the text of the label, not the credit's.
 _BARE_LABEL = re.compile(
@@ -224,7 +139,8 @@ def _is_figure(el) -> bool:
     ):
         return False
     pictures = _xpath(".//img|.//amp-img")(el)
-    return 0 < len(pictures) <= 2 and bool(_xpath(_CAPTION_XPATH)(el)) and len(_text(el)) < 500
+    return 0 < len(pictures) <= 2 and bool(_xpath(_FIGURE_CAPTION_XPATH)(el)) \
+        and len(_text(el)) < 500
 
 
 # Buttons a figure prints under its picture ("Pin", "Print", "Zoom"): no caption.
@@ -242,6 +158,10 @@ _ENLARGE = re.compile(
     r"(?:\s+(?:this\s+)?(?:image|photo|picture))?\W*", re.IGNORECASE)
 # A caption's toggle ("Open", "Close", "… [+]"): a button without the markup of one.
 _TOGGLE = re.compile(r"(?:…\s*)?\[[+-]\]|open|close|expand|collapse|hide|show", re.IGNORECASE)
+# A caption's label for screen readers, printed apart ("<span class='off-screen'>Image
+# caption</span>"): no caption text.
+_SCREEN_LABEL = re.compile(r"(?:(?:image|media|video|photo|picture)\s+)?caption\s*:?",
+                           re.IGNORECASE)
 # The date a picture was taken, in an element of its own ("<h5>27-06-2012</h5>"): no caption
 # text, and no credit.
 _NUMERIC_DATE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
@@ -259,6 +179,7 @@ def _mark_labels(caption) -> None:
             continue
         text = clean_text(sub.text_content())
         if _FILE_NAME.fullmatch(text) or _COUNTER.fullmatch(text) or _TOGGLE.fullmatch(text) or \
+                _SCREEN_LABEL.fullmatch(text) or \
                 _NUMERIC_DATE.fullmatch(text) or _ENLARGE.fullmatch(text) or \
                 (sub.get("href") or "").startswith("javascript:") or \
                 sub.tag in ("button", "svg") or \
@@ -284,7 +205,8 @@ def _runs_on(el) -> bool:
 
 
 def _read_figure(fig, base: str | None) -> _Picture | None:
-    imgs = _xpath(".//img | .//amp-img | .//source[@srcset]")(fig)
+    # (a lazy loader's box standing in for the <img>: BBC's "js-delayed-image-load" div)
+    imgs = _xpath(".//img | .//amp-img | .//source[@srcset] | .//div[@data-src]")(fig)
     shown = [(img, url) for img, url in ((img, _img_url(img, base)) for img in imgs) if url]
     if not shown:
         return None
@@ -299,11 +221,16 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
     # (a box holding the headline over the picture is no caption)
     candidates = [c for c in _xpath(_CAPTION_XPATH)(fig) if c not in inner
                   and c.tag != "h1" and not _xpath(".//h1")(c)]
-    after = fig.getnext()
+    after = _next_element(fig)
     if not candidates and after is not None and after.tag == "figcaption" \
             and _loose_caption(after):
-        # <figure><picture/></figure><figcaption>: the caption printed right after its figure.
+        # <figure><picture/></figure><figcaption>: the caption printed right after its figure,
+        # and its credit after it (<span class="author">EFE</span>)
         candidates = [after]
+        after = _next_element(after)
+        if not credit and after is not None and _CREDIT_NAMES.search(_names(after)) \
+                and 0 < len(_text(after)) <= 80 and not _xpath(".//img")(after):
+            credit = _credit_text(after)
     # A <figcaption> says what it is; a box whose class says "caption" may also hold a
     # gallery's pager or buttons ("gallery-caption-content").
     candidates.sort(key=lambda c: c.tag != "figcaption")
@@ -365,6 +292,9 @@ def _credit_apart(caption: str | None, credit: str | None) -> tuple[str | None, 
     return caption, credit
 
 
+# Class words of a credit's box printed outside its figure ("author" only there: inside an
+# article's box it is the byline's).
+_CREDIT_NAMES = re.compile(r"credit|copyright|photographer|autor|author|source|attribution")
 # Class words of a box printed beside a picture that captions it ("hero-caption", "img-cap").
 _BESIDE_CAPTION = re.compile(r"caption|legend|cutline|credit|copyright|(?:^|[\s_-])cap(?:$|[\s_-])"
                              r"|(?:image|img|photo|foto|pic(?:ture)?)[-_]?desc")
@@ -376,11 +306,77 @@ def _caption_like(el) -> bool:
     text = _text(el)
     # a linked credit ("<a>Reuters</a>") is short; a teaser's linked title is longer
     return _is_element(el) and len(text) <= _LOOSE_CAPTION_CHARS \
-        and (len(text) <= 30 or _link_density(el, len(text)) < 0.5) \
+        and (len(text) <= 30 or _link_density(el, len(text)) < 0.5
+             or len(text) <= 80 and bool(_CREDIT_NAMES.search(_names(el)))) \
         and not _xpath(".//h1|.//h2|.//h3")(el) and (
         el.tag == "figcaption" or bool(_BESIDE_CAPTION.search(_names(el)))
         or any(_BESIDE_CAPTION.search(_names(sub)) for sub in el.iter(etree.Element)
                if _is_element(sub)))
+
+
+# Elements that print a caption under a picture without saying so: a minor heading, an inline
+# box ("<h5>", "<span class='_3sXlO'>"); never a paragraph (the text's first one often follows
+# the lead picture) nor a headline.
+_PLAIN_CAPTION_TAGS = frozenset({"h5", "h6", "span", "small", "em", "i", "cite"})
+# What follows a picture and is no caption: a byline, a time.
+_NOT_PLAIN_CAPTION = re.compile(r"^(?:by|von|por|par|di|door|av)\s|\d{1,2}:\d{2}", re.IGNORECASE)
+_NOT_PLAIN_NAMES = re.compile(r"byline|author|date|time|meta|count|icon|play|overlay|title|"
+                               r"headline|kicker|section|categor|label|tag|ad\b|advert")
+# Scripts written without spaces between words (Chinese, Japanese, Thai...): one "word" of four
+# characters may be a caption.
+_SPACED_SCRIPT = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u04ff\u0600-\u06ff\u0900-\u0dff]")
+
+
+def _plain_caption(el) -> bool:
+    """Whether ``el``, printed right after a picture, is its caption though nothing says so:
+    a minor heading or an inline box of a few words of text, no links, no byline or time."""
+    # (a picture and its text inside one link are a teaser's)
+    if el.tag not in _PLAIN_CAPTION_TAGS or _NOT_PLAIN_NAMES.search(_names(el)) \
+            or _xpath(".//a[normalize-space()]|.//time|.//img|.//p|.//div|ancestor::a")(el):
+        return False
+    text = _text(el)
+    words = len(text.split())
+    return 0 < len(text) <= _LOOSE_CAPTION_CHARS and (words >= 2 or len(text) >= 4 and
+                                                    not _SPACED_SCRIPT.search(text)) \
+        and not _NOT_PLAIN_CAPTION.search(text) and not _COUNTER.fullmatch(text) \
+        and not _ENLARGE.fullmatch(text) and not _TOGGLE.fullmatch(text)
+
+
+def _next_element(el):
+    after = el.getnext()
+    while after is not None and not _is_element(after):
+        after = after.getnext()
+    return after
+
+
+def _text_outside_links(el) -> str:
+    """The text of ``el`` less its links' (a picture's box that also holds its tags' links and a
+    comment count holds no text of its own)."""
+    return clean_text("".join(el.xpath(".//text()[not(ancestor::a)]")))
+
+
+def _in_cell(img) -> list:
+    """The caption of a picture laid out in a table: the short text of the picture's own cell
+    ("<td><img/><br/>Caption</td>"), else of the row under it ("<tr><td><img/></td></tr><tr>
+    <td>Caption</td></tr>"); a list of the one box, or empty."""
+    cell = next((a for _, a in zip(range(3), img.iterancestors()) if a.tag == "td"), None)
+    # (a row of several cells is a data table's: a chart beside its figures)
+    if cell is None or len(_xpath(".//img")(cell)) != 1 or len(_xpath("../td")(cell)) != 1:
+        return []
+    box = cell
+    if not _text(cell):
+        row, box = cell.getparent(), None
+        below = _next_element(row) if row is not None and row.tag == "tr" else None
+        if below is not None and below.tag == "tr" and not _xpath(".//img")(below):
+            box = below
+    text = _text(box) if box is not None else ""
+    if not 0 < len(text) <= _LOOSE_CAPTION_CHARS or _link_density(box) >= 0.5 \
+            or sum(c.isalpha() for c in text) < len(text.replace(" ", "")) / 2:
+        return []
+    box = copy.deepcopy(box)
+    for sub in _xpath(".//img")(box):
+        sub.drop_tree()
+    return [box]
 
 
 def _beside(img):
@@ -391,23 +387,27 @@ def _beside(img):
     class='caption'>...</p><div class='credit'>..."), or the one short paragraph that is the
     only text of a box named for a picture ("<div class='foto'><img/><p>Name.</p></div>").
     """
-    node, boxes = img, []
-    for _ in range(3):
-        after = node.getnext()
+    node, boxes = img, _in_cell(img)
+    for _ in range(0 if boxes else 4):
+        after = _next_element(node)
         while after is not None and _caption_like(after):
             boxes.append(after)
-            after = after.getnext()
+            after = _next_element(after)
         parent = node.getparent()
         if boxes or parent is None:
             break
-        after = node.getnext()
+        after = _next_element(node)
         if node is img and after is not None and after.tag in ("p", "span", "div") \
                 and _PICTURE_BOX.search(_names(parent)) and len(parent) == 2 \
                 and 0 < len(_text(after)) <= _LOOSE_CAPTION_CHARS \
                 and _text(parent) == _text(after) and not after.get("class"):
             boxes.append(after)
             break
-        if _text(parent):
+        if after is not None and _plain_caption(after):
+            # "<picture/><h5>caption</h5>", "<figure><img/></figure><span>caption</span>"
+            boxes.append(after)
+            break
+        if _text(parent) and _text_outside_links(parent):
             break
         node = parent
     if not boxes:
@@ -426,23 +426,6 @@ def _in_picture(el) -> bool:
     return any(_is_figure(a) for a in el.iterancestors())
 
 
-# A word a CMS appends to the name of the file it serves ("name-data", "name-original").
-_NAME_SUFFIX = re.compile(r"[-_][^\W\d_]{1,8}")
-
-
-def _shows(keys: set[str], key: str) -> bool:
-    """Whether a picture of ``key`` is one of the pictures of ``keys``: the same key, or a long
-    one with a word appended (never a number: "harbour-2" is another picture of a series)."""
-    if key in keys:
-        return True
-    for one in keys:
-        short, long = (one, key) if len(one) < len(key) else (key, one)
-        if len(short) >= 16 and long.startswith(short) and \
-                _NAME_SUFFIX.fullmatch(long[len(short):]):
-            return True
-    return False
-
-
 def lead_figures(root, urls: Iterable[str | None], base: str | None) -> list[_Picture]:
     """The figures anywhere on ``root`` that show one of the declared lead picture ``urls``.
 
@@ -457,9 +440,15 @@ def lead_figures(root, urls: Iterable[str | None], base: str | None) -> list[_Pi
         return []
     found: list[_Picture] = []
     seen: set = set()
+    exact = False
     for img in root.iter("img", "amp-img", "source"):
         url = next((a for a in _addresses(img) if _shows(keys, picture_key(a))), None)
         if url is None:
+            continue
+        if picture_key(url) in keys and not exact:
+            # a picture of the very name: those whose name only begins the same are others
+            exact, found = True, []
+        elif exact and picture_key(url) not in keys:
             continue
         figures = [a for _, a in zip(range(6), img.iterancestors()) if _is_figure(a)]
         nearest = figures[0] if figures else img
@@ -523,6 +512,8 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
     lead.url = _absolute(lead.url, base) or lead.url
     keys = {lead.key()} | {picture_key(u) for u in lead_urls if u}
     same = [i for i, (_, p) in enumerate(shown) if _shows(keys, p.key())]
+    # a picture of the very name before one whose name only begins the same
+    same = [i for i in same if shown[i][1].key() in keys] or same
     # The same picture is often shown twice (a header and the text, a page and its gallery):
     # the showing that has a caption is the one to read.
     match = next((i for i in same if shown[i][1].caption), same[0] if same else None)
@@ -534,6 +525,11 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
         figure = next((p for p in early if p.caption), None) \
             or (figure if figure is not None and figure.credit else None) \
             or next((p for p in early if p.credit), figure or early[0])
+    elif figure is not None and not figure.credit:
+        # the same caption read on the whole page, its credit not yet dropped with the chrome
+        # (a credit box named "author" goes with the bylines)
+        figure.credit = next((p.credit for p in early if p.credit
+                              and p.caption == figure.caption), None)
     # The first picture of the text, not an avatar nor an icon (a byline's portrait is often a
     # figure of its own).
     first = next((i for i, (_, p) in enumerate(shown) if not _is_small(p.width, p.height)), None)
