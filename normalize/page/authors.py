@@ -14,7 +14,6 @@ keeps the site's name.
 from __future__ import annotations
 
 import re
-import unicodedata
 from itertools import islice
 from typing import Callable, Iterable
 
@@ -26,6 +25,8 @@ from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, parse_byline, str
 from normalize.page.dom import _is_element, _tokens, _xpath
 from normalize.page.pictures import _in_picture
 from normalize.page.engine import page_authors
+from normalize.page.names import (_NAME_PARTICLES, _is_full_name, _is_organisation, _letters,
+                                   _reads_as_person)
 from normalize.page.visible import (_BYLINE_PARTS, _CLOCK_TIME, _in_not_byline_area, _is_byline,
                                     _is_not_byline_area, _looks_like_name, _parse_text_date,
                                     _without_site)
@@ -80,6 +81,11 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
             unread = unread or kept
         else:
             site_only = site_only or tuple(_site_part(a, spelled) for a in found)
+    # The site's own name is no byline: a paper's page naming nobody else has no author. A
+    # personal site's name is its author's ("Jane Doe" on janedoe.com), and a news agency
+    # signs its own copy ("ТАСС" on tass.ru).
+    if not all(find_agency(a) or _reads_as_person(a) for a in site_only):
+        site_only = ()
     return site_only or unread
 
 
@@ -107,14 +113,6 @@ def _site_part(byline: str, spelled: set[str]) -> str:
 _BY = re.compile(r"\s(?:by|von|par|por)\s", re.I)
 
 
-# The lower-case words of a name: particles ("Ludwig van Beethoven", "Ana de la Fuente"), and
-# of an organisation's ("Organization for Transformative Works", "Amt für Umwelt").
-_NAME_PARTICLES = {"de", "da", "do", "dos", "das", "del", "della", "di", "du", "la", "le", "les",
-                   "los", "las", "van", "von", "der", "den", "ter", "ten", "zu", "y", "e", "al",
-                   "el", "bin", "ibn", "af", "av", "op", "vom", "zum", "und", "and", "for", "of",
-                   "the", "für", "fur", "des", "et", "on", "at", "in", "im", "zur", "auf"}
-
-
 def _garbled(bylines: tuple[str, ...]) -> bool:
     """Whether a person's name read from ``bylines`` runs on into other words: a capitalized
     name followed by a lower-case word that is no particle ("Fuchsy designed", "Frank Bueltge
@@ -130,35 +128,8 @@ def _garbled(bylines: tuple[str, ...]) -> bool:
     return False
 
 
-# What marks an organisation's name as a byline: a legal form, a press word, a domain, an
-# acronym ("LN", "DPA" are agencies and papers, not persons).
-_ORGANISATION = re.compile(
-    r"\b(?:e\.\s?V|GmbH|AG|Inc|Ltd|LLC|plc|Verlag|Redaktion|Stiftung|News|Media|Online|"
-    r"Magazine|Journal|Gazette|Tribune|Herald|Illustrated|Revista|Rivista|Giornale|Diario|"
-    r"Jornal)\b|"
-    # A paper's or a magazine's name, German compounds included ("Finanzmagazin").
-    r"(?:[Mm]agazin|[Zz]eitung|[Bb]latt|[Ii]llustrierte)\b|"
-    r"\.(?:com|de|at|ch|net|org|it|fr|es)\b|@|^[A-ZÄÖÜ]{2,4}$")
-# A full name: two words or more, capitalized, without digits, underscores or a domain.
-_NOT_FULL_NAME = re.compile(r"[\d_@]|\.(?:com|de|net|org)\b")
-
-
-def _is_full_name(person: str) -> bool:
-    return len(person.split()) >= 2 and person[:1].isupper() \
-        and not _NOT_FULL_NAME.search(person)
-
-
-def _is_organisation(bylines: tuple[str, ...]) -> bool:
-    return any(_ORGANISATION.search(b) for b in bylines)
-
-
 def _names_full_name(bylines: tuple[str, ...]) -> bool:
     return any(_is_full_name(p) for b in bylines for p in parse_byline(b)[0])
-
-
-def _letters(text: str) -> str:
-    """Only the letters of ``text``, case-folded and without accents ("Gàbor" -> "gabor")."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if c.isalpha())
 
 
 def _same_persons(bylines: tuple[str, ...], persons: list[str]) -> bool:
