@@ -490,3 +490,22 @@ def test_the_publisher_named_with_the_sites_name_gives_way_to_the_byline_element
     assert authors(page(head, before=line)) == ("Maren Holt",)
     assert authors(page(head)) == ("Ediciones Harbour Gazette",)
 
+
+
+@pytest.mark.parametrize("line, names", [
+    # Chinese: the reporter's label, the name, and where or how the copy was filed, no spaces.
+    ('<div class="author">記者王美玲／台北報導</div>', ("王美玲",)),
+    ('<div class="author">港灣快訊／陳志明 2024年03月12日 20:19</div>', ("陳志明",)),
+    ('<div class="author">記者王美玲、林大同／綜合報導</div>', ("王美玲", "林大同")),
+    # Korean: the paper = the name, then "reporter".
+    ('<div class="author">항구일보=김민준 기자</div>', ("김민준",)),
+])
+def test_a_chinese_or_korean_byline_without_spaces(line: str, names: tuple[str, ...]) -> None:
+    assert authors(page(before=line)) == names
+
+
+def test_a_declared_author_in_json_ld_with_javascript_comments() -> None:
+    ld = ('<script type="application/ld+json">{\n"@type": "NewsArticle",\n'
+          '\t//"interactionCount": "",\n"headline": "Ferries", // the title\n'
+          '"author": {"@type": "Person", "name": "Maren Holt"}\n}</script>')
+    assert authors(page(ld)) == ("Maren Holt",)
