@@ -84,6 +84,9 @@ _NEWSROOM = {
     "agenzie", "agências", "agencia", "agence", "agentur", "agenzia", "agência", "wire",
     "redakcja", "redactie", "redakce", "redakcia", "redaktori", "redaksi", "redaktionen",
     "wires", "desk", "editorial", "editors", "mesa", "web", "online", "digital",
+    # A bureau, and other scripts' newsrooms: Greek "ΣΥΝΤΑΚΤΙΚΗ ΟΜΑΔΑ" (editorial team),
+    # Hindi "वाराणसी ब्यूरो" (Varanasi bureau), Russian and Ukrainian "Редакция".
+    "bureau", "συντακτικη", "σύνταξη", "συνταξη", "ब्यूरो", "редакция", "редакція",
 }
 _ROLES = {
     "correspondent", "corresponsal", "correspondant", "correspondante", "korrespondent",
@@ -241,7 +244,9 @@ def _words(text: str) -> list[str]:
 
 
 def _is_newsroom(text: str) -> bool:
-    return any(word in _NEWSROOM for word in _words(text))
+    # Whole words too: a Devanagari word's vowel signs are no letters to \w ("ब्यूरो").
+    return any(word in _NEWSROOM for word in _words(text)) \
+        or any(word.casefold() in _NEWSROOM for word in text.split())
 
 
 # Surnames may begin with a lower-case particle ("van Dijk", "de Gea", "da Silva"); any other
@@ -442,7 +447,7 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
                 along = _ALONG.match(inner)
                 also += f", {inner[along.end():]}" if along else ""
             field = _PARENTHESIZED.sub(" ", field)
-        for segment in _JOINERS.split(field + also):
+        for segment in _segments(field + also):
             person, named = _read_segment(segment)
             agency = agency or named
             # "Markus Roth, London, Beat Keller", "Ana Ruiz | Madrid": after a person's full
@@ -466,6 +471,22 @@ _OUTLET = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,5}|(?:The|El|La|Il|Der|Die|Het|Les)\
                      r"[\w-]+\.(?:com|net|org|[a-z]{2})|"
                      r".+\s(?i:News|Online|Times|Post|Journal|Tribune|Herald|Gazette|Chronicle|"
                      r"Telegraph|Observer|Magazine|Zeitung|Today|Daily|Radio|TV))$")
+
+
+def _segments(field: str) -> list[str]:
+    """The author slots of a byline field, split at its joiners; a family name joined by "e"
+    or "y" to a full name is the same person's ("José Volta e Pinto", "Ana Ruiz y Pérez"):
+    a single word is no second person."""
+    parts = _JOINERS.split(field)
+    joiners = _JOINERS.findall(field)
+    slots = [parts[0]]
+    for joiner, part in zip(joiners, parts[1:]):
+        if joiner.strip() in ("e", "y") and len(slots[-1].split()) >= 2 \
+                and len(part.split()) == 1 and part[:1].isupper():
+            slots[-1] = f"{slots[-1]} {joiner.strip()} {part}"
+        else:
+            slots.append(part)
+    return slots
 
 
 def _is_place(name: str) -> bool:

@@ -503,9 +503,35 @@ def test_the_publisher_named_with_the_sites_name_gives_way_to_the_byline_element
 def test_a_chinese_or_korean_byline_without_spaces(line: str, names: tuple[str, ...]) -> None:
     assert authors(page(before=line)) == names
 
-
 def test_a_declared_author_in_json_ld_with_javascript_comments() -> None:
     ld = ('<script type="application/ld+json">{\n"@type": "NewsArticle",\n'
           '\t//"interactionCount": "",\n"headline": "Ferries", // the title\n'
           '"author": {"@type": "Person", "name": "Maren Holt"}\n}</script>')
     assert authors(page(ld)) == ("Maren Holt",)
+
+
+def test_a_meta_itemprop_author_outside_any_item_is_the_pages() -> None:
+    assert authors(page('<meta itemprop="author" content="Maren Holt">')) == ("Maren Holt",)
+    # Inside an item it is that item's: a reader's comment, not the article.
+    comment = ('<div itemscope itemtype="https://schema.org/Comment">'
+               '<meta itemprop="author" content="Pelle Ek"><p>About time too.</p></div>')
+    assert authors(page(outside=comment)) == ()
+
+
+@pytest.mark.parametrize("line, names", [
+    # A family name joined by "e" or "y" to a full name is the same person's.
+    ("<p>Por José Volta e Pinto</p>", ("José Volta e Pinto",)),
+    ("<p>Por Maria Silva e João Souza</p>", ("Maria Silva", "João Souza")),
+    # A bureau or an editorial team is no person, in any script.
+    ("<p>By Harbour Bureau</p>", ()),
+    ('<p class="author">ΣΥΝΤΑΚΤΙΚΗ ΟΜΑΔΑ</p>', ()),
+])
+def test_a_family_name_after_e_and_newsrooms_in_other_scripts(line: str,
+                                                              names: tuple[str, ...]) -> None:
+    assert authors(page(before=line)) == names
+
+
+def test_a_declared_bureau_in_devanagari_is_no_person() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferries",'
+          ' "author": {"@type": "Person", "name": "वाराणसी ब्यूरो"}}</script>')
+    assert authors(page(ld)) == ()

@@ -400,6 +400,11 @@ def _read_meta(root) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for meta in root.iter("meta"):
         key = meta.get("property") or meta.get("name") or meta.get("http-equiv")
+        # <meta itemprop="author" content="..."> outside any item: the page's own author, as
+        # <meta name="author"> (inside an item it is the item's: a comment's, a review's).
+        if key is None and meta.get("itemprop") == "author" and not any(
+                el.get("itemscope") is not None for el in meta.iterancestors()):
+            key = "author"
         value = meta.get("content")
         if key and value and value.strip():
             found.setdefault(key.strip().lower(), []).append(value.strip())
