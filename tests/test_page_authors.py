@@ -488,7 +488,11 @@ def test_the_publisher_named_with_the_sites_name_gives_way_to_the_byline_element
     head = '<meta name="author" content="Ediciones Harbour Gazette">'
     line = '<p class="byline"><a href="/autor/maren-holt">Maren Holt</a></p>'
     assert authors(page(head, before=line)) == ("Maren Holt",)
-    assert authors(page(head)) == ("Ediciones Harbour Gazette",)
+    # Alone, the publisher is the site: no author. So is the site's name with its domain; a
+    # blogger's handle made of it is the blogger's.
+    assert authors(page(head)) == ()
+    assert authors(page('<meta name="author" content="HARBOURGAZETTE.COM">')) == ()
+    assert authors(page('<meta name="author" content="Harbourgazetter">')) == ("Harbourgazetter",)
 
 
 

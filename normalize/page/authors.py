@@ -25,8 +25,8 @@ from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, parse_byline, str
 from normalize.page.dom import _is_element, _tokens, _xpath
 from normalize.page.pictures import _in_picture
 from normalize.page.engine import page_authors
-from normalize.page.names import (_NAME_PARTICLES, _is_full_name, _is_organisation, _letters,
-                                   _reads_as_person)
+from normalize.page.names import (_NAME_PARTICLES, _PRESS_WORDS, _is_full_name,
+                                   _is_organisation, _letters, _reads_as_person)
 from normalize.page.visible import (_BYLINE_PARTS, _CLOCK_TIME, _in_not_byline_area, _is_byline,
                                     _is_not_byline_area, _looks_like_name, _parse_text_date,
                                     _without_site)
@@ -75,7 +75,13 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
             publisher = any(site in _letters(a) for a in kept for site in spelled
                             if len(site) >= _SITE_IN_NAME)
             if publisher or _is_organisation(kept) or not _names_full_name(kept):
-                return _printed_instead(kept, readers, publisher) or kept
+                instead = _printed_instead(kept, readers, publisher)
+                # The publisher alone ("TIMESOFINDIA.COM", "Jornal O Papel") is the site.
+                alone = publisher and all(_publisher_only(p, spelled)
+                                          for a in kept for p in parse_byline(a)[0])
+                if instead or not alone or _named_by_site(kept):
+                    return instead or kept
+                return ()
             return kept
         if kept:
             unread = unread or kept
@@ -84,9 +90,32 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
     # The site's own name is no byline: a paper's page naming nobody else has no author. A
     # personal site's name is its author's ("Jane Doe" on janedoe.com), and a news agency
     # signs its own copy ("ТАСС" on tass.ru).
-    if not all(find_agency(a) or _reads_as_person(a) for a in site_only):
+    if not _named_by_site(site_only):
         site_only = ()
     return site_only or unread
+
+
+# What a publisher's name adds to the site's: a press word, a domain's ending.
+_PUBLISHER_WORDS = {_letters(w) for w in _PRESS_WORDS} | {
+    "jornal", "journal", "diario", "zeitung", "ediciones", "edicoes", "editora", "verlag"}
+
+
+def _publisher_only(name: str, spelled: set[str]) -> bool:
+    """Whether ``name`` is the site's name and at most a press word or a domain's ending
+    ("TIMESOFINDIA.COM", "Jornal O Papel"; not "Krimiblogger", a blogger on krimiblog.de)."""
+    letters = _letters(name)
+    for site in spelled:
+        if len(site) >= _SITE_IN_NAME and site in letters:
+            rest = letters.replace(site, "", 1)
+            if not rest or rest in _PUBLISHER_WORDS or (len(rest) <= 3 and "." in name):
+                return True
+    return False
+
+
+def _named_by_site(bylines: tuple[str, ...]) -> bool:
+    """Whether the site's name in ``bylines`` stands for an author: a person's (a personal
+    site) or a news agency's (its own copy)."""
+    return all(find_agency(a) or _reads_as_person(a) for a in bylines)
 
 
 # "Do UOL, em São Paulo", "Da Redação do Site", "From Daily Post": the copy's source.
