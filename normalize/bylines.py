@@ -84,6 +84,9 @@ _NEWSROOM = {
     "agenzie", "agências", "agencia", "agence", "agentur", "agenzia", "agência", "wire",
     "redakcja", "redactie", "redakce", "redakcia", "redaktori", "redaksi", "redaktionen",
     "wires", "desk", "editorial", "editors", "mesa", "web", "online", "digital",
+    # A bureau, and other scripts' newsrooms: Greek "ΣΥΝΤΑΚΤΙΚΗ ΟΜΑΔΑ" (editorial team),
+    # Hindi "वाराणसी ब्यूरो" (Varanasi bureau), Russian and Ukrainian "Редакция".
+    "bureau", "συντακτικη", "σύνταξη", "συνταξη", "ब्यूरो", "редакция", "редакція",
 }
 _ROLES = {
     "correspondent", "corresponsal", "correspondant", "correspondante", "korrespondent",
@@ -241,7 +244,9 @@ def _words(text: str) -> list[str]:
 
 
 def _is_newsroom(text: str) -> bool:
-    return any(word in _NEWSROOM for word in _words(text))
+    # Whole words too: a Devanagari word's vowel signs are no letters to \w ("ब्यूरो").
+    return any(word in _NEWSROOM for word in _words(text)) \
+        or any(word.casefold() in _NEWSROOM for word in text.split())
 
 
 # Surnames may begin with a lower-case particle ("van Dijk", "de Gea", "da Silva"); any other
@@ -381,6 +386,34 @@ def parse_byline(text: str | None) -> tuple[tuple[str, ...], str | None]:
     return _parse_byline(text)
 
 
+# Chinese and Korean bylines put no space between a label and a name: "記者林宸誼／台北報導"
+# (reporter X / filed from Taipei), "上報快訊／范姜佳鈺" (the desk's flash / the writer),
+# "스포츠조선=선수민 기자" (the paper = X, reporter). A name is two to four characters; a desk,
+# a paper or a dispatch ends in its own words (報導 "reports", 日報 "daily", 社, 通信, 일보).
+_HAN_OR_HANGUL = re.compile(r"[\u3400-\u9fff\uac00-\ud7af]")
+_CJK_PARTS = re.compile(r"[／/=＝、，,]")
+_CJK_BRACKETS = re.compile(r"[〔〕【】［］（）()「」]")
+_CJK_DATE = re.compile(r"\s*\d{4}\s*[年.\-/]\s*\d.*$")
+_CJK_ROLE = re.compile(
+    r"^(?:實習|实习|特約|特约)?(?:記者|记者|編輯|编辑|特派員|特派员|撰文|採訪|采访|文|圖|图)\s*"
+    r"|\s*(?:(?:선임|수석|인턴|객원)?기자|특파원|記者|记者)$")
+_CJK_NAME = re.compile(r"[\u3400-\u9fff]{2,4}|[\uac00-\ud7af]{2,4}")
+_CJK_NOT_NAME = re.compile(r"(?:報導|报道|報道|電|电|訊|讯|報|报|社|網|网|通信|中心|新聞|新闻|"
+                           r"뉴스|일보|신문|방송)$")
+
+
+def _cjk_names(field: str) -> list[str]:
+    """The names a Chinese or Korean byline field prints, or ``[]``."""
+    if not _HAN_OR_HANGUL.search(field):
+        return []
+    names = []
+    for part in _CJK_PARTS.split(_CJK_DATE.sub("", _CJK_BRACKETS.sub(" ", field))):
+        part = _CJK_ROLE.sub("", _CJK_ROLE.sub("", part.strip()))
+        if _CJK_NAME.fullmatch(part) and not _CJK_NOT_NAME.search(part):
+            names.append(part)
+    return names
+
+
 _PARENTHESIZED = re.compile(r"\(([^()]*)\)")
 _ALONG = re.compile(r"\s*(?:avec|with|con|com|mit)\s+(?=[A-ZÀ-ÖØ-Þ])")
 
@@ -393,6 +426,10 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
     # Soft hyphens are where a name may break, no part of it ("Mat\xadthi\xadas").
     for field in _FIELDS.split(text.replace("\xad", "")):
         field = clean_text(_LINK.sub(" ", field))
+        cjk = _cjk_names(field)
+        if cjk:
+            persons.extend(name for name in cjk if name not in persons)
+            continue
         dated = _DATE_IN_BYLINE.search(field)
         if dated is not None and dated.start() == 0 and without_date(field) == field:
             continue  # a date alone ("Wednesday, 08 Apr 2020 11:39 PM"): no name in it
@@ -410,7 +447,7 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
                 along = _ALONG.match(inner)
                 also += f", {inner[along.end():]}" if along else ""
             field = _PARENTHESIZED.sub(" ", field)
-        for segment in _JOINERS.split(field + also):
+        for segment in _segments(field + also):
             person, named = _read_segment(segment)
             agency = agency or named
             # "Markus Roth, London, Beat Keller", "Ana Ruiz | Madrid": after a person's full
@@ -434,6 +471,22 @@ _OUTLET = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,5}|(?:The|El|La|Il|Der|Die|Het|Les)\
                      r"[\w-]+\.(?:com|net|org|[a-z]{2})|"
                      r".+\s(?i:News|Online|Times|Post|Journal|Tribune|Herald|Gazette|Chronicle|"
                      r"Telegraph|Observer|Magazine|Zeitung|Today|Daily|Radio|TV))$")
+
+
+def _segments(field: str) -> list[str]:
+    """The author slots of a byline field, split at its joiners; a family name joined by "e"
+    or "y" to a full name is the same person's ("José Volta e Pinto", "Ana Ruiz y Pérez"):
+    a single word is no second person."""
+    parts = _JOINERS.split(field)
+    joiners = _JOINERS.findall(field)
+    slots = [parts[0]]
+    for joiner, part in zip(joiners, parts[1:]):
+        if joiner.strip() in ("e", "y") and len(slots[-1].split()) >= 2 \
+                and len(part.split()) == 1 and part[:1].isupper():
+            slots[-1] = f"{slots[-1]} {joiner.strip()} {part}"
+        else:
+            slots.append(part)
+    return slots
 
 
 def _is_place(name: str) -> bool:

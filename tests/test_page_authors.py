@@ -51,11 +51,22 @@ def test_a_declared_person_still_wins_over_the_page() -> None:
     assert authors(page(head, before='<p class="byline">By Maren Holt</p>')) == ("Tomas Berg",)
 
 
-# --- 6. A page whose only author is the site keeps the site's name --------------------------
+# --- 6. A paper's page whose only author is the site names no author ------------------------
 
-def test_a_page_whose_only_author_is_the_site_keeps_its_name() -> None:
+def test_a_papers_page_whose_only_author_is_the_site_names_no_author() -> None:
     head = '<meta name="author" content="Harbour Gazette">'
-    assert authors(page(head)) == ("Harbour Gazette",)
+    assert authors(page(head)) == ()
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferries",'
+          ' "author": {"@type": "Organization", "name": "Harbour Gazette"}}</script>')
+    assert authors(page(ld, before='<p class="byline">By Harbour Gazette</p>')) == ()
+
+
+def test_a_personal_site_or_an_agency_whose_only_author_is_the_site_keeps_its_name() -> None:
+    # A news agency's own copy: the agency is its author.
+    wire_page = page('<meta name="author" content="Reuters">',
+                     title="Ferries run later this summer | Reuters").replace(
+        b"Harbour Gazette", b"Reuters")
+    assert authors(wire_page, "https://www.reuters.com/news/ferries") == ("Reuters",)
     # A one-person blog: the site is its author's name, found in the <title>.
     blog = page('<meta name="author" content="Ida Lund">',
                 title="Notes on the ferry timetable - Ida Lund")
@@ -384,8 +395,8 @@ def test_the_writer_in_the_labelled_twitter_card_fields() -> None:
     ("<p><b>Autor:</b> Jonas Keller/SP-X</p>", ("Jonas Keller",)),
     ("<p>Von Jonas Keller, dpa</p>", ("Jonas Keller",)),
     ("<p><strong>Eine Kolumne von Jonas Keller</strong></p>", ("Jonas Keller",)),
-    # The site's own name under the label is the site, kept only as the page names nobody else.
-    ("<p>Redaktion: Harbour Gazette</p>", ("Harbour Gazette",)),
+    # The site's own name under the label is the site: no author.
+    ("<p>Redaktion: Harbour Gazette</p>", ()),
 ])
 def test_more_printed_author_lines_after_the_text(line: str, names: tuple[str, ...]) -> None:
     assert authors(page(after=line)) == names
@@ -423,11 +434,9 @@ def test_a_declared_name_that_runs_on_into_other_words_gives_way() -> None:
 
 
 def test_the_sites_name_under_a_label_is_the_site() -> None:
-    # Kept only as the page names nobody else, and then as the site's name alone.
-    assert authors(page(before='<p class="byline">Recipe by Harbour Gazette</p>')) == \
-        ("Harbour Gazette",)
-    assert authors(page('<meta name="author" content="Harbour Gazette, Kiel, Germany">')) == \
-        ("Harbour Gazette",)
+    # No author when the page names nobody else (a paper's name is no person's).
+    assert authors(page(before='<p class="byline">Recipe by Harbour Gazette</p>')) == ()
+    assert authors(page('<meta name="author" content="Harbour Gazette, Kiel, Germany">')) == ()
     assert authors(page('<meta name="author" content="Harbour Gazette">',
                         before='<p class="byline">Recipe by Harbour Gazette</p>'
                                '<p>Von Maren Holt</p>')) == ("Maren Holt",)
@@ -472,12 +481,61 @@ def test_a_byline_printed_in_elements_without_spaces_between_them() -> None:
 
 def test_the_site_named_as_the_copys_source_is_the_site() -> None:
     line = '<p class="byline">Do Harbour Gazette, em Lisboa</p>'
-    assert authors(page(before=line)) == ("Harbour Gazette",)
+    assert authors(page(before=line)) == ()
 
 
 def test_the_publisher_named_with_the_sites_name_gives_way_to_the_byline_element() -> None:
     head = '<meta name="author" content="Ediciones Harbour Gazette">'
     line = '<p class="byline"><a href="/autor/maren-holt">Maren Holt</a></p>'
     assert authors(page(head, before=line)) == ("Maren Holt",)
-    assert authors(page(head)) == ("Ediciones Harbour Gazette",)
+    # Alone, the publisher is the site: no author. So is the site's name with its domain; a
+    # blogger's handle made of it is the blogger's.
+    assert authors(page(head)) == ()
+    assert authors(page('<meta name="author" content="HARBOURGAZETTE.COM">')) == ()
+    assert authors(page('<meta name="author" content="Harbourgazetter">')) == ("Harbourgazetter",)
 
+
+
+@pytest.mark.parametrize("line, names", [
+    # Chinese: the reporter's label, the name, and where or how the copy was filed, no spaces.
+    ('<div class="author">記者王美玲／台北報導</div>', ("王美玲",)),
+    ('<div class="author">港灣快訊／陳志明 2024年03月12日 20:19</div>', ("陳志明",)),
+    ('<div class="author">記者王美玲、林大同／綜合報導</div>', ("王美玲", "林大同")),
+    # Korean: the paper = the name, then "reporter".
+    ('<div class="author">항구일보=김민준 기자</div>', ("김민준",)),
+])
+def test_a_chinese_or_korean_byline_without_spaces(line: str, names: tuple[str, ...]) -> None:
+    assert authors(page(before=line)) == names
+
+def test_a_declared_author_in_json_ld_with_javascript_comments() -> None:
+    ld = ('<script type="application/ld+json">{\n"@type": "NewsArticle",\n'
+          '\t//"interactionCount": "",\n"headline": "Ferries", // the title\n'
+          '"author": {"@type": "Person", "name": "Maren Holt"}\n}</script>')
+    assert authors(page(ld)) == ("Maren Holt",)
+
+
+def test_a_meta_itemprop_author_outside_any_item_is_the_pages() -> None:
+    assert authors(page('<meta itemprop="author" content="Maren Holt">')) == ("Maren Holt",)
+    # Inside an item it is that item's: a reader's comment, not the article.
+    comment = ('<div itemscope itemtype="https://schema.org/Comment">'
+               '<meta itemprop="author" content="Pelle Ek"><p>About time too.</p></div>')
+    assert authors(page(outside=comment)) == ()
+
+
+@pytest.mark.parametrize("line, names", [
+    # A family name joined by "e" or "y" to a full name is the same person's.
+    ("<p>Por José Volta e Pinto</p>", ("José Volta e Pinto",)),
+    ("<p>Por Maria Silva e João Souza</p>", ("Maria Silva", "João Souza")),
+    # A bureau or an editorial team is no person, in any script.
+    ("<p>By Harbour Bureau</p>", ()),
+    ('<p class="author">ΣΥΝΤΑΚΤΙΚΗ ΟΜΑΔΑ</p>', ()),
+])
+def test_a_family_name_after_e_and_newsrooms_in_other_scripts(line: str,
+                                                              names: tuple[str, ...]) -> None:
+    assert authors(page(before=line)) == names
+
+
+def test_a_declared_bureau_in_devanagari_is_no_person() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferries",'
+          ' "author": {"@type": "Person", "name": "वाराणसी ब्यूरो"}}</script>')
+    assert authors(page(ld)) == ()

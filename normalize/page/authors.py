@@ -14,7 +14,6 @@ keeps the site's name.
 from __future__ import annotations
 
 import re
-import unicodedata
 from itertools import islice
 from typing import Callable, Iterable
 
@@ -26,6 +25,8 @@ from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, parse_byline, str
 from normalize.page.dom import _is_element, _tokens, _xpath
 from normalize.page.pictures import _in_picture
 from normalize.page.engine import page_authors
+from normalize.page.names import (_NAME_PARTICLES, _PRESS_WORDS, _is_full_name,
+                                   _is_organisation, _letters, _reads_as_person)
 from normalize.page.visible import (_BYLINE_PARTS, _CLOCK_TIME, _in_not_byline_area, _is_byline,
                                     _is_not_byline_area, _looks_like_name, _parse_text_date,
                                     _without_site)
@@ -74,13 +75,47 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
             publisher = any(site in _letters(a) for a in kept for site in spelled
                             if len(site) >= _SITE_IN_NAME)
             if publisher or _is_organisation(kept) or not _names_full_name(kept):
-                return _printed_instead(kept, readers, publisher) or kept
+                instead = _printed_instead(kept, readers, publisher)
+                # The publisher alone ("TIMESOFINDIA.COM", "Jornal O Papel") is the site.
+                alone = publisher and all(_publisher_only(p, spelled)
+                                          for a in kept for p in parse_byline(a)[0])
+                if instead or not alone or _named_by_site(kept):
+                    return instead or kept
+                return ()
             return kept
         if kept:
             unread = unread or kept
         else:
             site_only = site_only or tuple(_site_part(a, spelled) for a in found)
+    # The site's own name is no byline: a paper's page naming nobody else has no author. A
+    # personal site's name is its author's ("Jane Doe" on janedoe.com), and a news agency
+    # signs its own copy ("ТАСС" on tass.ru).
+    if not _named_by_site(site_only):
+        site_only = ()
     return site_only or unread
+
+
+# What a publisher's name adds to the site's: a press word, a domain's ending.
+_PUBLISHER_WORDS = {_letters(w) for w in _PRESS_WORDS} | {
+    "jornal", "journal", "diario", "zeitung", "ediciones", "edicoes", "editora", "verlag"}
+
+
+def _publisher_only(name: str, spelled: set[str]) -> bool:
+    """Whether ``name`` is the site's name and at most a press word or a domain's ending
+    ("TIMESOFINDIA.COM", "Jornal O Papel"; not "Krimiblogger", a blogger on krimiblog.de)."""
+    letters = _letters(name)
+    for site in spelled:
+        if len(site) >= _SITE_IN_NAME and site in letters:
+            rest = letters.replace(site, "", 1)
+            if not rest or rest in _PUBLISHER_WORDS or (len(rest) <= 3 and "." in name):
+                return True
+    return False
+
+
+def _named_by_site(bylines: tuple[str, ...]) -> bool:
+    """Whether the site's name in ``bylines`` stands for an author: a person's (a personal
+    site) or a news agency's (its own copy)."""
+    return all(find_agency(a) or _reads_as_person(a) for a in bylines)
 
 
 # "Do UOL, em São Paulo", "Da Redação do Site", "From Daily Post": the copy's source.
@@ -107,14 +142,6 @@ def _site_part(byline: str, spelled: set[str]) -> str:
 _BY = re.compile(r"\s(?:by|von|par|por)\s", re.I)
 
 
-# The lower-case words of a name: particles ("Ludwig van Beethoven", "Ana de la Fuente"), and
-# of an organisation's ("Organization for Transformative Works", "Amt für Umwelt").
-_NAME_PARTICLES = {"de", "da", "do", "dos", "das", "del", "della", "di", "du", "la", "le", "les",
-                   "los", "las", "van", "von", "der", "den", "ter", "ten", "zu", "y", "e", "al",
-                   "el", "bin", "ibn", "af", "av", "op", "vom", "zum", "und", "and", "for", "of",
-                   "the", "für", "fur", "des", "et", "on", "at", "in", "im", "zur", "auf"}
-
-
 def _garbled(bylines: tuple[str, ...]) -> bool:
     """Whether a person's name read from ``bylines`` runs on into other words: a capitalized
     name followed by a lower-case word that is no particle ("Fuchsy designed", "Frank Bueltge
@@ -130,35 +157,8 @@ def _garbled(bylines: tuple[str, ...]) -> bool:
     return False
 
 
-# What marks an organisation's name as a byline: a legal form, a press word, a domain, an
-# acronym ("LN", "DPA" are agencies and papers, not persons).
-_ORGANISATION = re.compile(
-    r"\b(?:e\.\s?V|GmbH|AG|Inc|Ltd|LLC|plc|Verlag|Redaktion|Stiftung|News|Media|Online|"
-    r"Magazine|Journal|Gazette|Tribune|Herald|Illustrated|Revista|Rivista|Giornale|Diario|"
-    r"Jornal)\b|"
-    # A paper's or a magazine's name, German compounds included ("Finanzmagazin").
-    r"(?:[Mm]agazin|[Zz]eitung|[Bb]latt|[Ii]llustrierte)\b|"
-    r"\.(?:com|de|at|ch|net|org|it|fr|es)\b|@|^[A-ZÄÖÜ]{2,4}$")
-# A full name: two words or more, capitalized, without digits, underscores or a domain.
-_NOT_FULL_NAME = re.compile(r"[\d_@]|\.(?:com|de|net|org)\b")
-
-
-def _is_full_name(person: str) -> bool:
-    return len(person.split()) >= 2 and person[:1].isupper() \
-        and not _NOT_FULL_NAME.search(person)
-
-
-def _is_organisation(bylines: tuple[str, ...]) -> bool:
-    return any(_ORGANISATION.search(b) for b in bylines)
-
-
 def _names_full_name(bylines: tuple[str, ...]) -> bool:
     return any(_is_full_name(p) for b in bylines for p in parse_byline(b)[0])
-
-
-def _letters(text: str) -> str:
-    """Only the letters of ``text``, case-folded and without accents ("Gàbor" -> "gabor")."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if c.isalpha())
 
 
 def _same_persons(bylines: tuple[str, ...], persons: list[str]) -> bool:

@@ -95,6 +95,10 @@ def _types(node: dict) -> set[str]:
     return {str(v).rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() for v in values if v}
 
 
+# A whole line commented out, or a comment after a value ("width": "1000", // px).
+_LINE_COMMENT = re.compile(r'(?m)^[ \t]*//.*$|(?<=[,{\[\s"\d])[ \t]*//[^\n"]*$')
+
+
 def _load_json_ld(text: str) -> Any:
     text = text.strip()
     # CMS templates wrap the JSON in comments or CDATA, and leave trailing commas behind.
@@ -109,6 +113,13 @@ def _load_json_ld(text: str) -> Any:
         return json.loads(text, strict=False)
     except ValueError as exc:
         error = exc
+    # A hand-written template's JavaScript comments.
+    uncommented = re.sub(r",\s*([}\]])", r"\1", _LINE_COMMENT.sub("", text))
+    if uncommented != text:
+        try:
+            return json.loads(uncommented, strict=False)
+        except ValueError:
+            pass
     # A hand-written template's stray closing brace (or a second value run on) follows a
     # complete object: the object is still the page's.
     try:
@@ -389,6 +400,11 @@ def _read_meta(root) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for meta in root.iter("meta"):
         key = meta.get("property") or meta.get("name") or meta.get("http-equiv")
+        # <meta itemprop="author" content="..."> outside any item: the page's own author, as
+        # <meta name="author"> (inside an item it is the item's: a comment's, a review's).
+        if key is None and meta.get("itemprop") == "author" and not any(
+                el.get("itemscope") is not None for el in meta.iterancestors()):
+            key = "author"
         value = meta.get("content")
         if key and value and value.strip():
             found.setdefault(key.strip().lower(), []).append(value.strip())

@@ -1,0 +1,73 @@
+"""What a name read from a byline is: a person's, or an organisation's.
+
+A byline names persons, agencies and organisations with the same capitals; these are the rules
+that tell them apart without a list of given names: the lower-case words a person's name may
+hold, the legal forms and press words of an organisation's, and what makes a site's name read
+as a person's (a personal site's).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+# The lower-case words of a name: particles ("Ludwig van Beethoven", "Ana de la Fuente"), and
+# of an organisation's ("Organization for Transformative Works", "Amt für Umwelt").
+_NAME_PARTICLES = {"de", "da", "do", "dos", "das", "del", "della", "di", "du", "la", "le", "les",
+                   "los", "las", "van", "von", "der", "den", "ter", "ten", "zu", "y", "e", "al",
+                   "el", "bin", "ibn", "af", "av", "op", "vom", "zum", "und", "and", "for", "of",
+                   "the", "für", "fur", "des", "et", "on", "at", "in", "im", "zur", "auf"}
+
+
+# What marks an organisation's name as a byline: a legal form, a press word, a domain, an
+# acronym ("LN", "DPA" are agencies and papers, not persons).
+_ORGANISATION = re.compile(
+    r"\b(?:e\.\s?V|GmbH|AG|Inc|Ltd|LLC|plc|Verlag|Redaktion|Stiftung|News|Media|Online|"
+    r"Magazine|Journal|Gazette|Tribune|Herald|Illustrated|Revista|Rivista|Giornale|Diario|"
+    r"Jornal)\b|"
+    # A paper's or a magazine's name, German compounds included ("Finanzmagazin").
+    r"(?:[Mm]agazin|[Zz]eitung|[Bb]latt|[Ii]llustrierte)\b|"
+    r"\.(?:com|de|at|ch|net|org|it|fr|es)\b|@|^[A-ZÄÖÜ]{2,4}$")
+# A full name: two words or more, capitalized, without digits, underscores or a domain.
+_NOT_FULL_NAME = re.compile(r"[\d_@]|\.(?:com|de|net|org)\b")
+
+
+def _is_full_name(person: str) -> bool:
+    return len(person.split()) >= 2 and person[:1].isupper() \
+        and not _NOT_FULL_NAME.search(person)
+
+
+def _is_organisation(bylines: tuple[str, ...]) -> bool:
+    return any(_ORGANISATION.search(b) for b in bylines)
+
+
+def _letters(text: str) -> str:
+    """Only the letters of ``text``, case-folded and without accents ("Gàbor" -> "gabor")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if c.isalpha())
+
+
+# The words of a paper's, a station's or a group's name ("Malay Mail", "Miami Today",
+# "Noticia al Dia", "Arya Group"), and the articles its name may open with ("The Frontier Post").
+_PRESS_WORDS = {"post", "mail", "times", "today", "daily", "weekly", "press", "presse", "prensa",
+                "hora", "dia", "día", "noticia", "noticias", "notícias", "news", "nachrichten",
+                "express", "observer", "courier", "star", "sun", "standard", "chronicle",
+                "telegraph", "voice", "radio", "tv", "channel", "info", "portal", "report",
+                "group", "grupo", "gruppe", "articles", "network", "review", "agency",
+                "agencia", "agência", "agentur", "editorial", "redacción", "redação"}
+_ARTICLES = {"the", "el", "la", "le", "les", "los", "las", "il", "lo", "die", "der", "das", "o",
+             "a", "al"}
+
+
+def _reads_as_person(name: str) -> bool:
+    """Whether the site's name ``name`` reads as a person's ("Helge Fahrnberger"): two to four
+    capitalized words, no paper's word, no leading article, no domain, digit or acronym."""
+    words = name.split()
+    if not 2 <= len(words) <= 4 or not _is_full_name(name) or _is_organisation((name,)):
+        return False
+    if words[0].casefold() in _ARTICLES or "." in name.replace(". ", " ").rstrip("."):
+        return False
+    shouting = [w for w in words if len(w) >= 3 and w.isupper()]
+    return (not {w.casefold() for w in words} & _PRESS_WORDS
+            and all(w[:1].isupper() or w.casefold() in _NAME_PARTICLES for w in words)
+            and (not shouting or len(shouting) == len(words)))
