@@ -478,6 +478,18 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      '<meta property="og:title" content="Budget approved after an all-night session">'
      '<meta property="og:site_name" content="Daily Post">', "", "",
      "Budget approved after an all-night session"),
+    # A short name in another script than the headline's, before or after it, is the site's
+    # (a Latin brand beside a Cyrillic or Han headline); a topic with a number is not.
+    ('<meta property="og:title" content="Harbour News - Бюджет принят после ночного '
+     'заседания">', "", "", "Бюджет принят после ночного заседания"),
+    ('<meta property="og:title" content="予算案が深夜の審議の末に可決 | Harbour News">', "",
+     "", "予算案が深夜の審議の末に可決"),
+    ('<meta property="og:title" content="COVID-19 - Бюджет принят после ночного заседания">',
+     "", "", "COVID-19 - Бюджет принят после ночного заседания"),
+    # A label in capitals beyond a bar is a section's name, whether the <h1> prints it or not.
+    ('<meta property="og:title" content="Budget approved after an all-night session | '
+     'COMMENTARY">', "", "<h1>Budget approved after an all-night session | COMMENTARY</h1>",
+     "Budget approved after an all-night session"),
 ])
 def test_the_title_is_the_printed_headline_without_the_sites_name(
         head: str, top: str, article_top: str, title: str) -> None:

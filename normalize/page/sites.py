@@ -282,9 +282,48 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
     for text in (title, fields.title or ""):
         names.extend(end for end in _ends(text) if end and (_squash(end) in squashed
                                                             or _starts_with_host(end, hosts)))
+        names.extend(_foreign_ends(text))
         names.extend(part.strip() for part in _NAME_SEPARATOR.split(text)[1:]
                      if part.strip() and _folded(part) in folders)
     return list(dict.fromkeys(n for n in names if n))
+
+
+#: The scripts a name in another script than the headline's is told by; the Japanese kana and
+#: Korean hangul go with the Han characters they are written beside.
+_SCRIPT_GROUPS = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "HALFWIDTH": "CJK"}
+#: A word with a hyphen before digits is a topic, not a name ("COVID-19", "Euro-2024").
+_HYPHENATED_NUMBER = re.compile(r"\w-\d")
+
+
+def _scripts(text: str) -> set[str]:
+    """The scripts of the letters of ``text`` ("LATIN", "CYRILLIC", "CJK", "ARABIC" ...)."""
+    found = set()
+    for char in text:
+        if char.isalpha():
+            word = unicodedata.name(char, "").split(" ", 1)[0]
+            found.add(_SCRIPT_GROUPS.get(word, word))
+    return found
+
+
+def _foreign_ends(text: str) -> list[str]:
+    """The ends of a title (cut at its separators, :func:`_ends`) of three words at most written
+    in another script than all the rest of it, which is longer: "Vesti News - Путин
+    заявил ...", "東京で大雪 | Daily Tokyo". A site goes by a Latin name (its brand, its
+    address) beside headlines in Cyrillic, Arabic or Han; a headline seldom ends or starts
+    with words in a script it is not written in. Not a topic with a number ("COVID-19")."""
+    parts = [p.strip() for p in _NAME_SEPARATOR.split(text)]
+    if len(parts) < 2:
+        return []
+    found = []
+    for end, rest in ((parts[0], parts[1:]), (parts[-1], parts[:-1])):
+        rest_text = " ".join(rest)
+        if not end or len(end) > 40 or len(end.split()) > 3 or len(rest_text) <= len(end) \
+                or _HYPHENATED_NUMBER.search(end):
+            continue
+        mine, theirs = _scripts(end), _scripts(rest_text)
+        if mine and theirs and not mine & theirs:
+            found.append(end)
+    return found
 
 
 def _path_words(url: str | None) -> set[str]:

@@ -340,7 +340,28 @@ def find_title(root, declared: str | None, site_names: list[str],
         undated = _LEADING_DATE.sub("", title)
         if len(undated.split()) >= 2 or (undated and _UNSPACED_SCRIPT.search(undated)):
             title = undated
+        title = _without_capital_label(title)
     return unicodedata.normalize("NFC", title) if title else title
+
+
+#: A bar and the part of a title beyond it, at either end: "Headline | COMMENTARY".
+_BARRED_END = re.compile(r"^([^|｜]+?)\s+[|｜]\s+(?=[^|｜]+$)")
+
+
+def _without_capital_label(title: str) -> str:
+    """``title`` without a label of one or two words in capitals beyond a bar at an end of it
+    ("Headline | COMMENTARY", "ANALYSIS | Headline"): a section's name or the site's set in
+    capitals, never the headline's words, which are not all in capitals themselves."""
+    match = _BARRED_END.match(title)
+    if not match:
+        return title
+    first, last = match.group(1).strip(), title[match.end():].strip()
+    for label, rest in ((last, first), (first, last)):
+        if label.isupper() and len(label.split()) <= 2 and len(label) <= 20 \
+                and not rest.isupper() and (len(rest.split()) >= 2
+                                            or _UNSPACED_SCRIPT.search(rest)):
+            return rest
+    return title
 
 
 #: A whole date and a separator before a headline.
