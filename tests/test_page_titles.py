@@ -478,6 +478,45 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      '<meta property="og:title" content="Budget approved after an all-night session">'
      '<meta property="og:site_name" content="Daily Post">', "", "",
      "Budget approved after an all-night session"),
+    # A short name in another script than the headline's, before or after it, is the site's
+    # (a Latin brand beside a Cyrillic or Han headline); a topic with a number is not.
+    ('<meta property="og:title" content="Harbour News - Бюджет принят после ночного '
+     'заседания">', "", "", "Бюджет принят после ночного заседания"),
+    ('<meta property="og:title" content="予算案が深夜の審議の末に可決 | Harbour News">', "",
+     "", "予算案が深夜の審議の末に可決"),
+    ('<meta property="og:title" content="COVID-19 - Бюджет принят после ночного заседания">',
+     "", "", "COVID-19 - Бюджет принят после ночного заседания"),
+    # A label in capitals beyond a bar is a section's name, whether the <h1> prints it or not.
+    ('<meta property="og:title" content="Budget approved after an all-night session | '
+     'COMMENTARY">', "", "<h1>Budget approved after an all-night session | COMMENTARY</h1>",
+     "Budget approved after an all-night session"),
+    # A headline its CMS escaped twice is read as it is meant to print.
+    ("<title>Budget &amp;amp; taxes approved after an all-night session | Daily Post</title>",
+     "", "", "Budget & taxes approved after an all-night session"),
+    # A part of the title that a link of the page prints whole names its section, though the
+    # address names no such folder.
+    ("<title>Budget approved after an all-night session - World - Daily Post</title>"
+     '<meta property="og:title" content="Budget approved after an all-night session - World '
+     '- Daily Post">', '<a href="/w">WORLD</a>', "",
+     "Budget approved after an all-night session"),
+    # Before a colon, a name that spells the host's (post.example) is the site's.
+    ("<title>Post: Budget approved after an all-night session</title>"
+     '<meta property="og:title" content="Post: Budget approved after an all-night session">',
+     "", "", "Budget approved after an all-night session"),
+    # A blog's name after a "«"; but a "»" that closes a quote separates nothing.
+    ("<title>Budget approved after an all-night session « Harbour Notes</title>", "", "",
+     "Budget approved after an all-night session"),
+    ("<title>Le maire a dit « non » au budget de la ville</title>", "", "",
+     "Le maire a dit « non » au budget de la ville"),
+    # A <title> that goes on after the printed headline's "?" with its dek: the <h1> is the
+    # headline, though too short to share two fifths of either title's words.
+    ("<title>Budget approved at last? Ministers and unions take stands on taxes - Daily Post"
+     '</title><meta property="og:title" content="Writer: ministers grandstanding on taxes">',
+     "", "<h1>Budget approved at last?</h1>", "Budget approved at last?"),
+    # A headline printed in an <h2> with other hyphens and spaces than the declared one.
+    ('<meta property="og:title" content="Budget approved after an allnight session">', "",
+     '<h2 class="headline">Budget approved after an all-night session</h2>',
+     "Budget approved after an all-night session"),
 ])
 def test_the_title_is_the_printed_headline_without_the_sites_name(
         head: str, top: str, article_top: str, title: str) -> None:

@@ -108,7 +108,7 @@ def parse(
     fields.offer(language=_language_code(_first(meta.get("og:locale", []))
                                          or _first(meta.get("content-language", []))))
     # The headline is read before any chrome goes: a page's <h1> may sit in its header.
-    sites = [*site_names, *_site_names(root, meta, fields, canonical or url)]
+    sites = [*site_names, *_site_names(root, meta, fields, canonical or url, link_texts)]
     fields.title = find_title(root, fields.title, sites,
                               fields.publisher or _first(meta.get("og:site_name", [])))
 

@@ -28,14 +28,29 @@ if TYPE_CHECKING:
 _TITLE_PARTS = re.compile(r"\s+[|–—~]\s+|\s+-\s+|\s*｜\s*")
 
 
-#: ... and where the last part of a <title> may be the site's name: "Headline › Blog".
-_LAST_PART = re.compile(_TITLE_PARTS.pattern + r"|\s+[»›]\s+")
+#: ... and where the last part of a <title> may be the site's name: "Headline › Blog",
+#: "Headline « Blog" (a blog theme's; a "«" that opens a quote has its "»" after it).
+_LAST_PART = re.compile(_TITLE_PARTS.pattern + r"|\s+[»›«]\s+")
 
 
 # A hyphen or a slash touching a word joins it ("GdP-Vize", "Anti-war"): no separator. A
 # "«" separates a name after the headline too ("Headline « Site", in :func:`_strip_site_name`),
 # never one before it, where it opens a quote ("Site « Quoted words »").
 _SITE_SEPARATOR = r"(?:\s*(?:[|｜]+|::|[·•›»]+)\s*|\s+[\-–—:/~]+\s+|:\s+)+"
+
+
+#: A quote in guillemets ("« non »"): its closing "»" separates nothing.
+_GUILLEMET_QUOTE = re.compile(r"«[^«»]{1,200}»")
+_CLOSING_MARK = "\ue001"  # a private-use character stands for the quote's "»" while splitting
+
+
+def _split_unquoted(separators: re.Pattern, text: str) -> list[str]:
+    """``text`` split at the ``separators`` outside a quote in guillemets: "Le président a dit
+    « non » aux syndicats" is one part, "Blog » Archive » Headline" three."""
+    masked = _GUILLEMET_QUOTE.sub(lambda m: m.group(0).replace("»", _CLOSING_MARK), text)
+    if masked == text:
+        return separators.split(text)
+    return [part.replace(_CLOSING_MARK, "»") for part in separators.split(masked)]
 
 
 #: Scripts written without spaces between words (CJK, Thai): a headline is one "word".
@@ -120,7 +135,7 @@ _NAME_CHARS = 60
 def _ends(title: str) -> tuple[str | None, str | None]:
     """The first and the last segment of a ``<title>`` cut at its separators (``None`` where it
     has none); a colon separates only the last."""
-    parts = [p.strip() for p in _NAME_SEPARATOR.split(title)]
+    parts = [p.strip() for p in _split_unquoted(_NAME_SEPARATOR, title)]
     if len(parts) > 1:
         return parts[0] or None, parts[-1] or None
     colon = _TRAILING_COLON.split(title)
@@ -246,9 +261,11 @@ _SECOND_LEVEL = {"co", "com", "net", "org", "gov", "gob", "ac", "edu", "ne", "or
 
 
 def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
-                url: str | None = None) -> list[str]:
+                url: str | None = None, link_texts: frozenset[str] = frozenset()) -> list[str]:
     """The outlet's names: declared, the last part of a "Headline | Section | Site" title, and
-    the site's host name (``evang.at``, ``dw``) checked against the title's ends."""
+    the site's host name (``evang.at``, ``dw``) checked against the title's ends; also the
+    parts of its declared title after the first that a link of the page prints whole (among
+    ``link_texts``): the section's name in its menu or breadcrumb."""
     title = _first(_text(t) for t in root.iter("title")) or ""
     names = [fields.publisher, _first(meta.get("og:site_name", []))]
     # Pinned-site tiles take application-name; some pages fill it with the headline.
@@ -256,13 +273,13 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
     if application and application not in (title, fields.title):
         names.append(application)
     # "Headline › Blog" as "Headline | Site" (in the middle of a title "»" parts a breadcrumb).
-    parts = _LAST_PART.split(title)
+    parts = _split_unquoted(_LAST_PART, title)
     # A question is the end of a headline ("Lease or buy – which pays?"), and a <title> that
     # ends with the whole declared headline has the site's name before it ("Blog: Headline -
     # Part two"): its last part is no name either.
     headline = fields.title or ""
     if len(parts) > 1 and len(parts[-1]) <= 40 and parts[-1] != max(parts, key=len) \
-            and not parts[-1].rstrip().endswith("?") \
+            and not parts[-1].rstrip().endswith("?") and "»" not in parts[-1] \
             and not (len(title) > len(headline) > len(parts[-1]) and title.endswith(headline)):
         names.append(parts[-1])
     hosts = host_names(url)
@@ -279,12 +296,79 @@ def _site_names(root, meta: dict[str, list[str]], fields: _Fields,
     # address names is the section's name (never a first one: "Brexit - what next" on
     # /news/brexit/).
     folders = _path_words(url)
-    for text in (title, fields.title or ""):
+    for declared, text in enumerate((title, fields.title or "")):
         names.extend(end for end in _ends(text) if end and (_squash(end) in squashed
                                                             or _starts_with_host(end, hosts)))
-        names.extend(part.strip() for part in _NAME_SEPARATOR.split(text)[1:]
+        names.extend(_foreign_ends(text))
+        names.extend(part.strip() for part in _split_unquoted(_NAME_SEPARATOR, text)[1:]
                      if part.strip() and _folded(part) in folders)
+        # The declared title's only: the <title>'s parts are weighed in
+        # :func:`normalize.page.titles._tag_title`, where a headline's own " - " (a "14. - 20.
+        # Januar") is told from a section's once the site's name is gone.
+        if declared:
+            names.extend(_linked_parts(text, link_texts))
+        # "Harbour Post: Budget approved" on harbourpost.com: before a colon only a name that
+        # spells the host's ("Brexit: ..." starts headlines).
+        first = _TRAILING_COLON.split(text, maxsplit=1)[0].strip()
+        if first != text.strip() and _squash(first) in squashed:
+            names.append(first)
     return list(dict.fromkeys(n for n in names if n))
+
+
+#: The scripts a name in another script than the headline's is told by; the Japanese kana and
+#: Korean hangul go with the Han characters they are written beside.
+_SCRIPT_GROUPS = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK", "HALFWIDTH": "CJK"}
+#: A word with a hyphen before digits is a topic, not a name ("COVID-19", "Euro-2024").
+_HYPHENATED_NUMBER = re.compile(r"\w-\d")
+
+
+def _scripts(text: str) -> set[str]:
+    """The scripts of the letters of ``text`` ("LATIN", "CYRILLIC", "CJK", "ARABIC" ...)."""
+    found = set()
+    for char in text:
+        if char.isalpha():
+            word = unicodedata.name(char, "").split(" ", 1)[0]
+            found.add(_SCRIPT_GROUPS.get(word, word))
+    return found
+
+
+def _foreign_ends(text: str) -> list[str]:
+    """The ends of a title (cut at its separators, :func:`_ends`) of three words at most written
+    in another script than all the rest of it, which is longer: "Vesti News - Путин
+    заявил ...", "東京で大雪 | Daily Tokyo". A site goes by a Latin name (its brand, its
+    address) beside headlines in Cyrillic, Arabic or Han; a headline seldom ends or starts
+    with words in a script it is not written in. Not a topic with a number ("COVID-19")."""
+    parts = [p.strip() for p in _split_unquoted(_NAME_SEPARATOR, text)]
+    if len(parts) < 2:
+        return []
+    found = []
+    for end, rest in ((parts[0], parts[1:]), (parts[-1], parts[:-1])):
+        rest_text = " ".join(rest)
+        if not end or len(end) > 40 or len(end.split()) > 3 or len(rest_text) <= len(end) \
+                or _HYPHENATED_NUMBER.search(end):
+            continue
+        mine, theirs = _scripts(end), _scripts(rest_text)
+        if mine and theirs and not mine & theirs:
+            found.append(end)
+    return found
+
+
+#: A section's name is of three words at most.
+_SECTION_WORDS = 3
+
+
+def _linked_parts(text: str, link_texts: frozenset[str]) -> list[str]:
+    """The parts of a title after its first, shorter than its longest and of three words at
+    most, that a link of the page prints whole (compared without case): "Budget approved -
+    Politics - Post" beside a menu's "POLITICS" link, where the address names no folder."""
+    parts = [p.strip() for p in _split_unquoted(_NAME_SEPARATOR, text)]
+    if len(parts) < 2:
+        return []
+    longest = max(parts, key=len)
+    wanted = {p.casefold(): p for p in parts[1:]
+              if p and p != longest and len(p.split()) <= _SECTION_WORDS and len(p) <= 30}
+    return [wanted[t.casefold()] for t in link_texts
+            if len(t) <= 30 and t.casefold() in wanted] if wanted else []
 
 
 def _path_words(url: str | None) -> set[str]:

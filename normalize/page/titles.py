@@ -22,7 +22,9 @@ from lxml import html as lxml_html
 
 from normalize.page.dom import _first, _first_element, _text, _tokens
 from normalize.page.sites import (_LOGO_TOKENS, _NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
-                                  _UNSPACED_SCRIPT, _squash, _strip_site_name)
+                                  _UNSPACED_SCRIPT, _split_unquoted, _squash,
+                                  _strip_site_name)
+from normalize.text import plain_title
 
 
 #: Between two CJK characters (or full-width punctuation) a hyphen, a dash, an underscore or
@@ -59,17 +61,28 @@ _DASHES = re.compile(r"\s*[–—‒]\s*|\s+-\s+")
 
 def _shown_title(root, title: str | None) -> str | None:
     """``title`` as the page's headline element prints it when the two differ only in
-    typography („“ « » for ", – for -) or case: metadata often carries a plain-typed copy.
-    A headline printed in capitals does not replace one that is not."""
+    typography („“ « » for ", – for -) or case: metadata often carries a plain-typed copy;
+    else when they differ only in spaces and hyphens ("Iphonehülle" declared, "iPhone-Hülle"
+    printed). A headline printed in capitals does not replace one that is not."""
     if not title:
         return title
     wanted = _typographic_key(title)
+    letters = _UNHYPHENATED.sub("", wanted)
+    spelled = None
     for el in root.iter("h1", "h2", "h3"):
         shown = _text(el)
-        if shown != title and len(shown) < 300 and _typographic_key(shown) == wanted \
-                and (title.isupper() or not shown.isupper()):
+        if shown == title or len(shown) >= 300 or (shown.isupper() and not title.isupper()):
+            continue
+        if _typographic_key(shown) == wanted:
             return shown
-    return title
+        if spelled is None and len(shown.split()) >= 2 \
+                and _UNHYPHENATED.sub("", _typographic_key(shown)) == letters:
+            spelled = shown
+    return spelled or title
+
+
+#: Spaces and hyphens, which a declared title may set otherwise than the printed headline.
+_UNHYPHENATED = re.compile(r"[\s\-‐‑]+")
 
 
 def _typographic_key(text: str) -> str:
@@ -270,14 +283,15 @@ def _tag_title(root, title: str, site_names: list[str]) -> str:
     """The headline of the ``<title>`` text: without a known site name, else its longest part
     (``Headline | Site``, ``Site - Headline``), as the page prints it when it does."""
     stripped = _strip_site_name(title, site_names)
-    parts = _TITLE_PARTS.split(stripped)
+    parts = _split_unquoted(_TITLE_PARTS, stripped)
     if len(parts) == 1:
         parts = _CJK_PARTS.split(stripped)
     # "Headline | Section | Forum" or "Blog » Archive » Headline" once the site's name is
     # gone, "Club - Headline - Section": the longest part; a headline seldom holds a "|", a
     # "»" or two spaced dashes.
-    if _STRONG_SEPARATOR.search(stripped):
-        stripped = _strip_site_name(_longest(_STRONG_SEPARATOR.split(stripped), site_names),
+    strong = _split_unquoted(_STRONG_SEPARATOR, stripped)
+    if len(strong) > 1:
+        stripped = _strip_site_name(_longest(strong, site_names),
                                     site_names)
     elif stripped == title or len(parts) > 2:
         stripped = _longest(parts, site_names)
@@ -340,7 +354,33 @@ def find_title(root, declared: str | None, site_names: list[str],
         undated = _LEADING_DATE.sub("", title)
         if len(undated.split()) >= 2 or (undated and _UNSPACED_SCRIPT.search(undated)):
             title = undated
+        title = _without_capital_label(title)
+        # "Tom &amp; Jerry" in a <title> or an <h1>: the CMS escaped the headline twice.
+        if _ENTITY.search(title):
+            title = plain_title(title) or title
     return unicodedata.normalize("NFC", title) if title else title
+
+
+#: A character reference left in a text the page's parser has read once.
+_ENTITY = re.compile(r"&(?:[a-z]{2,8}|#\d{1,6}|#x[0-9a-f]{1,5});", re.I)
+#: A bar and the part of a title beyond it, at either end: "Headline | COMMENTARY".
+_BARRED_END = re.compile(r"^([^|｜]+?)\s+[|｜]\s+(?=[^|｜]+$)")
+
+
+def _without_capital_label(title: str) -> str:
+    """``title`` without a label of one or two words in capitals beyond a bar at an end of it
+    ("Headline | COMMENTARY", "ANALYSIS | Headline"): a section's name or the site's set in
+    capitals, never the headline's words, which are not all in capitals themselves."""
+    match = _BARRED_END.match(title)
+    if not match:
+        return title
+    first, last = match.group(1).strip(), title[match.end():].strip()
+    for label, rest in ((last, first), (first, last)):
+        if label.isupper() and len(label.split()) <= 2 and len(label) <= 20 \
+                and not rest.isupper() and (len(rest.split()) >= 2
+                                            or _UNSPACED_SCRIPT.search(rest)):
+            return rest
+    return title
 
 
 #: A whole date and a separator before a headline.
@@ -372,8 +412,8 @@ def _find_title(root, declared: str | None, site_names: list[str],
     # Site", "Site mobile :: Headline". A headline seldom holds a "|", a "::" or a "»": of
     # three parts or more the longest is the headline; of two, the one that is not a name
     # of the site, nor starts or ends with its declared name.
-    if declared and full == title and _STRONG_SEPARATOR.search(full):
-        parts = [p.strip() for p in _STRONG_SEPARATOR.split(full) if p.strip()]
+    if declared and full == title and len(_split_unquoted(_STRONG_SEPARATOR, full)) > 1:
+        parts = [p.strip() for p in _split_unquoted(_STRONG_SEPARATOR, full) if p.strip()]
         names = {n.casefold() for n in site_names}
         if len(parts) >= 3:
             declared = _strip_site_name(max(parts, key=len), site_names)
@@ -404,11 +444,16 @@ def _find_title(root, declared: str | None, site_names: list[str],
             if "\xad" not in headline:
                 heading = heading.replace("\xad", "")
             return _printed_part(heading, headline, site_names)
+    # "Grandstanding? Coaches take stands on agents - Site" above the printed "Grandstanding?":
+    # the <title> gives the headline and, after its full stop, the dek.
+    lead = _headline_before_dek(headings, _strip_site_name(title, site_names))
+    if lead:
+        return lead
     # "Penny - Stardew Valley Wiki" above the printed "Penny": a headline too short to share
     # two fifths of the words, or to be told from the site's name without the <h1>.
     # Only an end of it: "Site - Section » Headline" names the section in its middle.
     for reference in (full, title):
-        split = _NAME_SEPARATOR.split(reference or "")
+        split = _split_unquoted(_NAME_SEPARATOR, reference or "")
         parts = {_comparable(p.strip()) for p in (split[0], split[-1])}
         if len(split) > 1:
             heading = _first(h for h in headings if _comparable(h) in parts)
@@ -419,7 +464,7 @@ def _find_title(root, declared: str | None, site_names: list[str],
     # declared title too (the <h1> then names the section); a "|" marks a section's label,
     # and so do most <h1>s of fewer words ("Autokredit", "Leasing oder Finanzierung").
     if declared and headings and len(headings[0].split()) >= 4 \
-            and not _STRONG_SEPARATOR.search(headings[0]) \
+            and len(_split_unquoted(_STRONG_SEPARATOR, headings[0])) == 1 \
             and not _printed_outside_menus(root, declared):
         return headings[0]
     # No <h1> prints it, an <h2> does, without the rest ("Headline: Blog: Section").
@@ -451,6 +496,24 @@ def _find_title(root, declared: str | None, site_names: list[str],
     if headings:
         return headings[0]
     return _shown_title(root, _tag_title(root, title, site_names)) if title else None
+
+
+#: What follows a headline of three words or more in a <title> that goes on with its dek:
+#: the headline's own "?", "!" or "." (or one after it), a space and a word.
+_DEK_AFTER = re.compile(r"[?!.]\s+\w")
+
+
+def _headline_before_dek(headings: list[str], tag: str) -> str | None:
+    """The first of the ``headings`` (of three words or more) that ``tag`` (the <title>
+    without the site's name) starts with, the rest a sentence after it; ``None`` if none."""
+    wanted = _comparable(tag)
+    for heading in headings:
+        printed = _comparable(heading)
+        if len(heading.split()) >= 3 and len(wanted) > len(printed) \
+                and wanted.startswith(printed) \
+                and _DEK_AFTER.match(wanted[len(printed) - (printed[-1:] in "?!."):]):
+            return heading
+    return None
 
 
 def _names_the_site(text: str, site_names: list[str]) -> bool:
