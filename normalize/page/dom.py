@@ -174,9 +174,7 @@ def _load(data: bytes, url: str | None, headers: Mapping[str, str] | None):
 
 
 def _tree(text: str):
-    """The element tree of ``text``, a page :func:`_load` decoded and checked: a second,
-    untouched copy of a page is parsed again from its text (decoding it again was a fifth of
-    the cost)."""
+    """The element tree of ``text``, a page :func:`_load` decoded and checked."""
     return lxml_html.document_fromstring(
         text, parser=lxml_html.HTMLParser(remove_comments=True, remove_pis=True))
 
