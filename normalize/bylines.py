@@ -57,6 +57,8 @@ BYLINE_LABEL = re.compile(
     r"autori|autorin|autrice|autorka|interview|entrevista|sources?|fuentes?|fonte|fonti|quelle|"
     # The Slavic papers' "Автор:", "Авторы:", "Piše:" (who writes), "Редактор:".
     r"автор|авторы|автори|авторка|piše|pise|napisao|napisala|редактор|"
+    # Hindi: "लेखक:" (writer), "रिपोर्ट:" (report), "संवाददाता:" (correspondent).
+    r"लेखक|लेखिका|रिपोर्टर|रिपोर्ट|संवाददाता|"
     r"agencia|agência|agence|agentur|agenzia|agency|"
     # The German press office's "Redaktion: Jana Roth" names the person who wrote the text
     # (without its colon, "Redaktion" is the newsroom).

@@ -539,3 +539,19 @@ def test_a_declared_bureau_in_devanagari_is_no_person() -> None:
     ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferries",'
           ' "author": {"@type": "Person", "name": "वाराणसी ब्यूरो"}}</script>')
     assert authors(page(ld)) == ()
+
+
+@pytest.mark.parametrize("line, names", [
+    # Devanagari, Tamil and Bengali names often end in a combining vowel sign, which a
+    # regular expression's \\w does not match: the sign stays, and a bureau is still no person.
+    ('<div class="author">राजीव मिश्रा</div>', ("राजीव मिश्रा",)),
+    ('<div class="author">ராஜா குமாரு</div>', ("ராஜா குமாரு",)),
+    ('<div class="author">সুমিতা দে</div>', ("সুমিতা দে",)),
+    ('<div class="author">वाराणसी ब्यूरो</div>', ()),
+    # Hindi byline labels.
+    ('<p class="byline">लेखक: राजीव मिश्रा</p>', ("राजीव मिश्रा",)),
+    ('<p class="byline">रिपोर्ट: सुनीता देवी</p>', ("सुनीता देवी",)),
+])
+def test_names_ending_in_a_vowel_sign_and_hindi_labels(line: str,
+                                                      names: tuple[str, ...]) -> None:
+    assert authors(page(before=line)) == names

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -174,4 +175,29 @@ def page_authors(root) -> tuple[str, ...]:
     except Exception as exc:
         log.warning("trafilatura's author reading failed on a page: %s", exc)
         return ()
-    return tuple(a.strip() for a in (found or "").split(";") if a.strip())
+    names = tuple(a.strip() for a in (found or "").split(";") if a.strip())
+    if not all(name.isascii() for name in names):
+        names = tuple(name if name.isascii() else _with_marks(name, root) for name in names)
+    return names
+
+
+def _with_marks(name: str, root) -> str:
+    """The name with the combining marks the page prints right after it.
+
+    trafilatura trims what ends a name outside ``\\w``, and Python's ``\\w`` does not take a
+    combining mark: a Devanagari, Bengali or Tamil name ending in a vowel sign ("ब्यूरो") comes
+    back without it ("ब्यूर"). The marks are read back from the page's text (its bylines) or
+    from the values of its meta tags, where trafilatura found the name."""
+    texts = [t for t in root.itertext() if name in t]
+    texts += [v for v in root.xpath("//meta/@content") if name in v]
+    for text in texts:
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            tail = end
+            while tail < len(text) and unicodedata.category(text[tail]).startswith("M"):
+                tail += 1
+            if tail > end:
+                return name + text[end:tail]
+            at = text.find(name, at + 1)
+    return name
