@@ -22,7 +22,7 @@ from lxml import etree
 from normalize.agencies import find_agency, is_agency
 from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, parse_byline, strip_label,
                                without_credits, without_date)
-from normalize.page.dom import _is_element, _tokens, _xpath
+from normalize.page.dom import _is_element, _next_element, _tokens, _xpath
 from normalize.page.pictures import _in_picture
 from normalize.page.engine import page_authors
 from normalize.page.names import (_NAME_PARTICLES, _PRESS_WORDS, _is_full_name,
@@ -358,13 +358,10 @@ def _name_after_label(el) -> tuple[str, ...]:
     if el is None or el.tag in _UNSHOWN or el.tag == "a":
         return ()
     label = clean_text(el.text_content())
-    following = el.getnext()
-    while following is None and el.getparent() is not None \
+    while el.getnext() is None and el.getparent() is not None \
             and clean_text(el.getparent().text_content()) == label:
         el = el.getparent()
-        following = el.getnext()
-    while following is not None and not _is_element(following):
-        following = following.getnext()
+    following = _next_element(el)
     if following is None or following.tag in _UNSHOWN or any(
             _is_element(d) and d.tag in _BLOCKS for d in following.iterdescendants()):
         return ()

@@ -95,6 +95,15 @@ def _is_element(el) -> bool:
     return isinstance(el.tag, str)
 
 
+def _next_element(el):
+    """The element after ``el`` among its siblings (comments and processing instructions
+    passed over), or ``None``."""
+    after = el.getnext()
+    while after is not None and not _is_element(after):
+        after = after.getnext()
+    return after
+
+
 def _link_density(el, length: int | None = None) -> float:
     """The share of an element's text that sits in links (``length``: its text length, if known)."""
     length = len(_text(el)) if length is None else length

@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 
 from normalize.page.addresses import _addresses, _img_url, _shows, picture_key
 from normalize.page.dom import (_absolute, _as_int, _first, _is_element, _link_density, _names,
-                                _text, _tokens, _xpath)
+                                _next_element, _text, _tokens, _xpath)
 from normalize.text import clean_text
 
 
@@ -197,9 +197,7 @@ def _runs_on(el) -> bool:
         return not el.tail[0].isspace()
     if el.tail:
         return False
-    after = el.getnext()
-    while after is not None and not _is_element(after):
-        after = after.getnext()
+    after = _next_element(el)
     return after is not None and bool(after.text_content()) \
         and not after.text_content()[0].isspace()
 
@@ -340,13 +338,6 @@ def _plain_caption(el) -> bool:
                                                     not _SPACED_SCRIPT.search(text)) \
         and not _NOT_PLAIN_CAPTION.search(text) and not _COUNTER.fullmatch(text) \
         and not _ENLARGE.fullmatch(text) and not _TOGGLE.fullmatch(text)
-
-
-def _next_element(el):
-    after = el.getnext()
-    while after is not None and not _is_element(after):
-        after = after.getnext()
-    return after
 
 
 def _text_outside_links(el) -> str:
