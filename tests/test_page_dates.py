@@ -211,6 +211,18 @@ def test_a_printed_date_with_spaced_parts_is_read_day_first() -> None:
     assert _published("", line) == datetime(2022, 2, 4, tzinfo=timezone.utc)
 
 
+def test_a_numeric_date_with_no_such_month_second_is_read_month_first() -> None:
+    from normalize.page.dates import _parse_text_date
+
+    # "11/28/2016 11:00 AM PT": there is no 28th month, so the American order; a date that
+    # reads either way keeps the day first.
+    assert _parse_text_date("EXCLUSIVE 11/28/2016 11:00 AM PT") == datetime(
+        2016, 11, 28, 11, 0, tzinfo=timezone.utc)
+    assert _parse_text_date("04/02/2022") == datetime(2022, 2, 4, tzinfo=timezone.utc)
+    line = "<p class='published-at'>Posted 12/31/2019</p>"
+    assert _published("", line) == datetime(2019, 12, 31, tzinfo=timezone.utc)
+
+
 def test_a_generic_meta_date_yields_to_the_date_printed_in_the_article() -> None:
     # <meta name="date"> often carries the page's last build; the article prints its day.
     head = '<meta name="date" content="2021-12-20T11:02:44+01:00">'

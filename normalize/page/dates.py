@@ -73,6 +73,9 @@ def _parse_text_date(text: str) -> datetime | None:
                                 match.group(3))
         elif order == "num":
             day, month, year = match.group(1), int(match.group(2)), match.group(3)
+            if month > 12 >= int(day):
+                # "11/28/2016": no month 28, so the American order, month first.
+                day, month = match.group(2), int(match.group(1))
             if len(year) == 2:
                 year = 2000 + int(year)
         else:
