@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from itertools import islice
 
 from normalize.page.dom import _text, _tokens
 from normalize.page.sites import _LOGO_TOKENS
@@ -54,6 +55,25 @@ def _is_kicker(el, tokens: set[str]) -> bool:
         or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
 
 
+#: Class words of a box that, after the headline's first words and a box holding a separator
+#: alone, prints the rest of it: "<span>Main title</span><i>：</i><i class=title__subtitle>its
+#: second half</i>" (before them, it is a kicker; after a space alone, a dek set in the <h1>).
+_SECOND_PART_TOKENS = {"subtitle"}
+
+
+def _after_separator(el) -> bool:
+    """Whether ``el`` comes right after a box that holds a separator alone (": ", "：", " – "),
+    itself right after a box of words that is no kicker."""
+    separator = el.getprevious()
+    if separator is None or not isinstance(separator.tag, str) or len(separator) \
+            or (separator.tail or "").strip() \
+            or not _SEPARATOR_BOX.fullmatch((separator.text or "").replace("：", ":")):
+        return False
+    words = separator.getprevious()
+    return words is not None and isinstance(words.tag, str) and bool(_text(words)) \
+        and not _is_kicker(words, _tokens(words))
+
+
 #: A box inside an ``<h1>`` that holds a separator alone (": ", " – "), mostly hidden from
 #: sight or from screen readers: what the <h1> prints before it is a kicker
 #: ("<span>Climate</span><span class=visually-hidden>: </span><span>Drilling until it gets
@@ -77,12 +97,14 @@ def _is_control(el, heading) -> bool:
 def _without_kicker(heading) -> str:
     """The text of an ``<h1>`` without the kicker printed in it, if any, nor its styles and
     controls."""
-    kickers, headline, separator = [], None, None
+    kickers, headline, separator, second_part = [], None, None, False
     for el in heading.iterdescendants():
         if not isinstance(el.tag, str):
             continue
         tokens = _tokens(el)
-        if _is_kicker(el, tokens) or _is_control(el, heading):
+        if tokens & _SECOND_PART_TOKENS and el.tag != "small" and _after_separator(el):
+            second_part = True
+        elif _is_kicker(el, tokens) or _is_control(el, heading):
             kickers.append(el)
         elif headline is None and tokens & _HEADLINE_TOKENS:
             headline = el
@@ -94,6 +116,8 @@ def _without_kicker(heading) -> str:
         if 2 * len(_text(headline)) >= len(_text(heading)):
             return _text(headline)
         kickers.append(headline)
+    # A separator before the headline's second part parts no kicker from it.
+    separator = None if second_part else separator
     if not kickers and separator is None:
         return _text(heading)
     # The same elements of a copy, found by their place among its descendants.
@@ -144,11 +168,15 @@ _SCREEN_READER_CLASS = re.compile(r"(?<![\w-])(?:hidden|sr-only|visually-?hidden
                                   r"(?![\w-])", re.I)
 
 
-def _printed_headings(root, site_names: list[str]) -> tuple[list[str], list[str]]:
+def _printed_headings(root, site_names: list[str],
+                      declared: str | None = None) -> tuple[list[str], list[str]]:
     """The ``<h1>`` texts of the page that may be its headline, and those that print the
-    site's name (its logo), in page order."""
+    site's name (its logo), in page order; ``declared`` is the page's declared title, if any
+    (a crumb of a breadcrumb trail set as an <h1> is no headline when an <h2> or <h3> prints
+    that title whole)."""
     found: list[str] = []
     logos: list[str] = []
+    rival = None
     for heading in root.iter("h1"):
         # An <h1> inside a link is a teaser of another page, or the logo when it links home.
         link = next(heading.iterancestors("a"), None)
@@ -163,8 +191,38 @@ def _printed_headings(root, site_names: list[str]) -> tuple[list[str], list[str]
         if len(text.split()) < 4 and _SCREEN_READER_CLASS.search(heading.get("class") or ""):
             continue
         # ... and a menu's heading is the menu's.
-        if next(heading.iterancestors("nav"), None) is not None:
+        if next(heading.iterancestors("nav"), None) is not None or _is_aside(heading):
             continue
+        if declared and _is_crumb(heading):
+            if rival is None:
+                wanted = " ".join(declared.casefold().split())
+                rival = any(_text(el).casefold() == wanted for el in root.iter("h2", "h3"))
+            if rival:
+                continue
         home = bool(href) and bool(_HOME_LINK.match(href))
         (logos if home or _is_logo(heading, text, site_names) else found).append(text)
     return found, logos
+
+
+#: Class words of a list whose item's <h1> is a crumb of a breadcrumb trail (some CMSes set
+#: the last as an <h1>; not any box around the <h1>: many pages hold their whole header in a box
+#: named "breadcrumb", or name it in the <body>'s classes), and of Google Translate's pop-up
+#: ("Original text", in a page saved from a browser that translated it).
+_CRUMB_TOKENS = {"breadcrumb", "breadcrumbs"}
+_TRANSLATE_TOKENS = {"skiptranslate"}
+
+
+def _is_aside(heading) -> bool:
+    """Whether the ``<h1>`` is marked as another headline than the page's own (microdata's
+    ``alternativeHeadline``: a shorter one for search engines beside the printed
+    ``headline``) or sits in a translation pop-up."""
+    if (heading.get("itemprop") or "").strip() == "alternativeHeadline":
+        return True
+    return any(_tokens(el) & _TRANSLATE_TOKENS for el in heading.iterancestors("div"))
+
+
+def _is_crumb(heading) -> bool:
+    """Whether the ``<h1>`` is an item of a breadcrumb list."""
+    item = next(heading.iterancestors("li"), None)
+    return item is not None and any(_tokens(el) & _CRUMB_TOKENS
+                                    for el in (item, *islice(item.iterancestors(), 2)))

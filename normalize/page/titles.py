@@ -21,7 +21,7 @@ import unicodedata
 from lxml import html as lxml_html
 
 from normalize.page.dom import _first, _first_element, _text
-from normalize.page.headings import _HEADING_CHARS, _printed_headings
+from normalize.page.headings import _HEADING_CHARS, _printed_headings, _without_kicker
 from normalize.page.sites import (_NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
                                   _UNSPACED_SCRIPT, _split_unquoted, _squash,
                                   _strip_site_name)
@@ -162,11 +162,44 @@ def _longest(parts: list[str], site_names: list[str]) -> str:
                ).strip()
 
 
+def _printed_heading(root, text: str) -> str | None:
+    """``text`` when it reads as a headline (three words or more, or eight characters of a
+    script written without spaces) and an ``<h2>`` or ``<h3>`` prints it (but for a mark
+    before it); else ``None``."""
+    if not (len(text.split()) >= 3 or _UNSPACED_SCRIPT.search(text) and len(text) >= 8):
+        return None
+    wanted = _comparable(text)
+    return _first(text for el in root.iter("h2", "h3")
+                  if _comparable(_BULLET.sub("", _text(el))) == wanted)
+
+
+def _article_header_heading(root) -> str | None:
+    """The text of the first ``<h2>`` in the ``<header>`` of the page's first ``<article>``
+    when it reads as a headline (four words or more, or eight characters of a script written
+    without spaces, and no link); else ``None``."""
+    article = next(root.iter("article"), None)
+    header = next(article.iter("header"), None) if article is not None else None
+    heading = next(header.iter("h2"), None) if header is not None else None
+    if heading is None or next(heading.iter("a"), None) is not None \
+            or next(heading.iterancestors("a"), None) is not None:
+        return None
+    text = _text(heading)
+    if len(text) <= _HEADING_CHARS and (
+            len(text.split()) >= 4 or _UNSPACED_SCRIPT.search(text) and len(text) >= 8):
+        return text
+    return None
+
+
+#: A mark printed before a heading ("■ Headline" in a diary), which is no part of it.
+_BULLET = re.compile(r"^[■□◆◇●○▶▷►▼★☆※◎]\s*")
+
+
 def _printed_outside_menus(root, text: str) -> bool:
     """Whether the page prints ``text`` (compared without case and quote styles) as the whole
     of a heading, a bold line, a paragraph or a box that no link, menu or list item holds."""
     wanted = _comparable(text)
-    return any(len(el.text_content()) < _HEADING_CHARS and _comparable(_text(el)) == wanted
+    return any(len(el.text_content()) < _HEADING_CHARS
+               and _comparable(_BULLET.sub("", _text(el))) == wanted
                and not any(up.tag in ("a", "nav", "li") for up in el.iterancestors())
                for el in root.iter("h2", "h3", "h4", "strong", "b", "p", "div", "span"))
 
@@ -199,6 +232,7 @@ def find_title(root, declared: str | None, site_names: list[str],
     """
     title = _find_title(root, declared, site_names, site)
     if title:
+        title = _without_printed_kicker(root, title)
         title = _DANGLING.sub("", _INVISIBLE.sub("", title)) or title
         # "23.01.2022 - Wierer wins at home": the day of a news item is no part of its headline.
         undated = _LEADING_DATE.sub("", title)
@@ -209,6 +243,19 @@ def find_title(root, declared: str | None, site_names: list[str],
         if _ENTITY.search(title):
             title = plain_title(title) or title
     return unicodedata.normalize("NFC", title) if title else title
+
+
+def _without_printed_kicker(root, title: str) -> str:
+    """``title`` without the kicker that an ``<h2>`` or ``<h3>`` printing it whole marks in
+    a box of its own ("<h2><span class=kicker>Genetics</span><span class=sr-only>: </span>
+    <span>The giant flower's secret</span></h2>" under an og:title "Genetics: The giant
+    flower's secret", on a page whose <h1> is none)."""
+    wanted = _comparable(title)
+    for el in root.iter("h2", "h3"):
+        if len(el) and _comparable(_text(el)) == wanted:
+            shown = _without_kicker(el)
+            return shown if shown and len(shown) < len(title) else title
+    return title
 
 
 #: A character reference left in a text the page's parser has read once.
@@ -247,7 +294,7 @@ _DANGLING = re.compile(r"^\s*[|｜\-–—·•/]+\s+|\s+[|｜\-–—·•/]+\s
 def _find_title(root, declared: str | None, site_names: list[str],
                 site: str | None) -> str | None:
     title = _first(_text(t) for t in root.iter("title")) or ""
-    headings, logos = _printed_headings(root, site_names)
+    headings, logos = _printed_headings(root, site_names, declared)
     # The logo's text is a name of the site: "Headline : Blog Name | Tagline".
     site_names = site_names + [n for n in logos if n not in site_names]
     if declared and not _is_declared_title(declared, site):
@@ -279,6 +326,15 @@ def _find_title(root, declared: str | None, site_names: list[str],
                 if len(short.split()) <= 3 and len(long_) >= 2 * len(short):
                     unnamed = [long_]
             declared = unnamed[0] if len(unnamed) == 1 else declared
+    # "Diary of X - Headline" over an <h1> "Diary of X" and an <h2> or <h3> "Headline": the
+    # <h1> is the blog's name.
+    if not declared and headings:
+        ends = [_comparable(p.strip()) for p in _split_unquoted(_NAME_SEPARATOR, title)]
+        if len(ends) == 2 and _comparable(headings[0]) in ends:
+            other = _split_unquoted(_NAME_SEPARATOR, title)[ends[0] == _comparable(headings[0])]
+            printed = _printed_heading(root, other.strip())
+            if printed:
+                return printed
     for reference in (declared, title):
         if not reference or not headings:
             continue
@@ -299,6 +355,12 @@ def _find_title(root, declared: str | None, site_names: list[str],
     lead = _headline_before_dek(headings, _strip_site_name(title, site_names))
     if lead:
         return lead
+    # No <h1> prints a headline (the page's are its logo): the <h2> of the article's own
+    # <header> does when the metadata, written for search engines, says something else.
+    if not headings:
+        printed = _article_header_heading(root)
+        if printed and all(_agreement(printed, r) < _AGREEMENT for r in (declared, title) if r):
+            return printed
     # "Penny - Stardew Valley Wiki" above the printed "Penny": a headline too short to share
     # two fifths of the words, or to be told from the site's name without the <h1>.
     # Only an end of it: "Site - Section » Headline" names the section in its middle.
@@ -341,7 +403,8 @@ def _find_title(root, declared: str | None, site_names: list[str],
         # <title> then names the site or the section), unless the page prints the <title>'s
         # headline too, outside its menus: the <h1> then names the section ("Health Center").
         tag = _tag_title(root, title, site_names)
-        if len(tag.split()) >= 3 and _printed_outside_menus(root, tag):
+        if (len(tag.split()) >= 3 or _UNSPACED_SCRIPT.search(tag) and len(tag) >= 8) \
+                and _printed_outside_menus(root, tag):
             return tag
     if headings:
         return headings[0]
