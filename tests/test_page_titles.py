@@ -517,6 +517,39 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     ('<meta property="og:title" content="Budget approved after an allnight session">', "",
      '<h2 class="headline">Budget approved after an all-night session</h2>',
      "Budget approved after an all-night session"),
+    # An <h1> marked as the alternative headline (one for search engines, which the <title>
+    # repeats) is not the printed headline the microdata marks as such.
+    ('<title>Budget vote | Daily Post</title>'
+     '<meta property="og:title" content="Budget approved after an all-night session">', "",
+     '<h1 itemprop="alternativeHeadline">Budget vote</h1>'
+     '<h2 itemprop="headline">Budget approved after an all-night session</h2>',
+     "Budget approved after an all-night session"),
+    # An <h1> in a breadcrumb trail is its last crumb; the kicker marked in the <h2> that
+    # prints the declared title is no part of the headline.
+    ('<meta property="og:title" content="Parliament: Budget approved after an all-night '
+     'session">', "",
+     '<ol class="breadcrumbs"><li><a href="/">Home</a></li><li><h1>Parliament: Budget '
+     'approved overnight</h1></li></ol><header><h2><span class="kicker">Parliament</span>'
+     '<span class="sr-only">: </span><span>Budget approved after an all-night session</span>'
+     '</h2></header>', "Budget approved after an all-night session"),
+    # A subtitle box after the headline's first words in the <h1> goes on with it.
+    ("<title>Budget approved: after an all-night session - Daily Post</title>", "",
+     '<h1><span class="title__main">Budget approved</span><i class="title__delimiter">: </i>'
+     '<i class="title__subtitle">after an all-night session</i></h1>',
+     "Budget approved: after an all-night session"),
+    # A site's name after a colon without spaces, in a title written without them.
+    ("<title>予算案が深夜の審議で可決された:Post新聞</title>", "", "",
+     "予算案が深夜の審議で可決された"),
+    # A diary's name in the <h1> and first in the <title>, the entry's headline in an <h3>.
+    ("<title>Harbour Diary - Budget approved after an all-night session</title>",
+     "<h1>Harbour Diary</h1>", "<h3>■ Budget approved after an all-night session</h3>",
+     "Budget approved after an all-night session"),
+    # The page's <h1> is its logo: the <h2> of the article's header prints the headline, not
+    # the declared title written for search engines.
+    ('<meta property="og:title" content="You will not believe what parliament did last night">',
+     '<div class="logo"><h1>Daily Post</h1></div>',
+     "<header><h2>Budget approved after an all-night session</h2></header>",
+     "Budget approved after an all-night session"),
 ])
 def test_the_title_is_the_printed_headline_without_the_sites_name(
         head: str, top: str, article_top: str, title: str) -> None:

@@ -15,7 +15,7 @@ from normalize.text import _iso_datetime, clean_text, parse_date
 from normalize.page.dom import (_BLOCK_CHILD, _first, _first_element, _is_element, _names, _text,
                                 _xpath)
 from normalize.page.standfirst import _is_standfirst
-from normalize.page.titles import _is_logo
+from normalize.page.headings import _is_logo
 
 _MONTH = r"([^\W\d_]{3,12})\.?"
 _TIME = r"(?:\D{0,8}?(\d{1,2})[:h.](\d{2}))?"

@@ -36,7 +36,9 @@ _LAST_PART = re.compile(_TITLE_PARTS.pattern + r"|\s+[»›«]\s+")
 # A hyphen or a slash touching a word joins it ("GdP-Vize", "Anti-war"): no separator. A
 # "«" separates a name after the headline too ("Headline « Site", in :func:`_strip_site_name`),
 # never one before it, where it opens a quote ("Site « Quoted words »").
-_SITE_SEPARATOR = r"(?:\s*(?:[|｜]+|::|[·•›»]+)\s*|\s+[\-–—:/~]+\s+|:\s+)+"
+# A colon touching both words parts a known name in a title without spaces
+# ("「Treeviz」:phpspot開発日誌", "新製品：Site").
+_SITE_SEPARATOR = r"(?:\s*(?:[|｜]+|::|[·•›»]+)\s*|\s+[\-–—:/~]+\s+|:\s+|[:：])+"
 
 
 #: A quote in guillemets ("« non »"): its closing "»" separates nothing.
@@ -128,6 +130,10 @@ def _fold(text: str) -> str:
 #: of one site, and "Brexit" is no name of it.
 _NAME_SEPARATOR = re.compile(r"\s+[|\-–—·•»›/~]+\s+|\s*[|｜]\s*|\s+::?\s+")
 _TRAILING_COLON = re.compile(r"\s*:\s+")
+#: ... and in a title written without spaces, a colon beside a CJK character (full-width or
+#: not): "マインドマップ風のツリー「Treeviz」:phpspot開発日誌".
+_UNSPACED_COLON = re.compile(r"(?<=[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef])"
+                             r"[:：](?=\S)")
 #: A <title> segment longer than this is a headline, never a site's or a section's name.
 _NAME_CHARS = 60
 
@@ -139,6 +145,8 @@ def _ends(title: str) -> tuple[str | None, str | None]:
     if len(parts) > 1:
         return parts[0] or None, parts[-1] or None
     colon = _TRAILING_COLON.split(title)
+    if len(colon) == 1:
+        colon = _UNSPACED_COLON.split(title)
     return None, (colon[-1].strip() or None) if len(colon) > 1 else None
 
 

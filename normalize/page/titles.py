@@ -5,8 +5,9 @@ A page names its headline up to four times: declared (JSON-LD ``headline``, micr
 in an ``<h1>``, and in the text. The printed ``<h1>`` is what a reader sees, with the page's
 own typography and without the site's name, so it wins whenever a declared title or the
 ``<title>`` agrees with it; an ``<h1>`` that is the site's logo is never a headline, and a
-kicker printed inside it (a small label above the headline) is no part of it. Otherwise the
-declared title is taken, then the ``<title>``, each without the site's name
+kicker printed inside it (a small label above the headline) is no part of it
+(:mod:`normalize.page.headings` reads what each ``<h1>`` prints). Otherwise the declared
+title is taken, then the ``<title>``, each without the site's name
 (:func:`~normalize.page.sites._strip_site_name`), checked against ``og:site_name``, the
 publisher, the host's name and the names the host's other pages share in their ``<title>``
 (:mod:`normalize.page.sites`).
@@ -14,14 +15,14 @@ publisher, the host's name and the names the host's other pages share in their `
 
 from __future__ import annotations
 
-import copy
 import re
 import unicodedata
 
 from lxml import html as lxml_html
 
-from normalize.page.dom import _first, _first_element, _text, _tokens
-from normalize.page.sites import (_LOGO_TOKENS, _NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
+from normalize.page.dom import _first, _first_element, _text
+from normalize.page.headings import _HEADING_CHARS, _printed_headings, _without_kicker
+from normalize.page.sites import (_NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
                                   _UNSPACED_SCRIPT, _split_unquoted, _squash,
                                   _strip_site_name)
 from normalize.text import plain_title
@@ -106,22 +107,8 @@ def _comparable(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# The printed headline
+# The printed headline's agreement with the declared title
 
-#: Class words of a kicker printed inside the <h1> ("<span class=kicker>Paris 2024</span>
-#: Drinks by boat"): a label above the headline, which neither the declared title nor the
-#: reader counts in it.
-_KICKER_TOKENS = {"kicker", "overline", "topline", "dachzeile", "roofline", "eyebrow",
-                  "subtitle", "supertitle", "overtitle", "pretitle", "antetitulo", "category",
-                  "rubric", "label"}
-#: ... also ending a class word ("articleoverline", "h1small").
-_KICKER_ENDINGS = ("small", "kicker", "overline", "topline", "dachzeile", "roofline", "eyebrow")
-#: A link to a site's home page: "/", "https://site.example", "//site.example/index.html", also
-#: as the Wayback Machine serves it ("https://web.archive.org/web/2014.../http://site.example/").
-_HOME_LINK = re.compile(r"^(?:(?:(?:https?:)?//web\.archive\.org)?/web/\w+/)?"
-                        r"(?:(?:https?:)?//[^/?#]+)?/?(?:index\.\w+)?$", re.I)
-#: A printed heading longer than this is a paragraph set large, not a headline.
-_HEADING_CHARS = 300
 #: Two titles agree when they share this share of the words of the longer one.
 _AGREEMENT = 0.4
 _WORD = re.compile(r"\w+")
@@ -137,143 +124,6 @@ def _agreement(one: str, other: str) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / max(len(a), len(b))
-
-
-#: Elements inside an ``<h1>`` whose text is no part of what it prints: a CSS-in-JS page
-#: writes its <style> next to the words it styles.
-_UNPRINTED = ("style", "script", "noscript", "template")
-#: Class words of the box inside an ``<h1>`` that holds the headline alone; the rest of the
-#: ``<h1>`` is a kicker ("<span>Energy</span><span class=headline>Bills rise</span>").
-_HEADLINE_TOKENS = {"headline"}
-
-
-#: An inline style that hides an element: an editor's button left in the <h1> for the
-#: newsroom ("<a style="display: none">Open in editor</a>").
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
-
-
-def _is_kicker(el, tokens: set[str]) -> bool:
-    """Whether ``el`` in an ``<h1>`` (class words ``tokens``) is a style, hidden, a kicker or
-    small."""
-    return el.tag in _UNPRINTED or el.tag == "small" or bool(tokens & _KICKER_TOKENS) \
-        or any(t.endswith(_KICKER_ENDINGS) for t in tokens) or el.get("hidden") is not None \
-        or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
-
-
-#: A box inside an ``<h1>`` that holds a separator alone (": ", " – "), mostly hidden from
-#: sight or from screen readers: what the <h1> prints before it is a kicker
-#: ("<span>Climate</span><span class=visually-hidden>: </span><span>Drilling until it gets
-#: hot</span>").
-_SEPARATOR_BOX = re.compile(r"\s*[:|\-–—·•/]\s*")
-#: Marks the separator's place in the <h1>'s text (a private-use character).
-_MARK = "\ue000"
-_KICKER_ENDS = " -–—:|/·•"
-
-
-#: A link that goes nowhere but runs a script: a control ("Add to watchlist"), not words.
-_CONTROL_LINK = re.compile(r"^\s*(?:#|javascript:)", re.I)
-
-
-def _is_control(el, heading) -> bool:
-    """Whether ``el`` is a button or a scripted link beside the words of the ``<h1>``."""
-    control = el.tag == "button" or (el.tag == "a" and _CONTROL_LINK.match(el.get("href") or ""))
-    return bool(control) and _text(el) != _text(heading)
-
-
-def _without_kicker(heading) -> str:
-    """The text of an ``<h1>`` without the kicker printed in it, if any, nor its styles and
-    controls."""
-    kickers, headline, separator = [], None, None
-    for el in heading.iterdescendants():
-        if not isinstance(el.tag, str):
-            continue
-        tokens = _tokens(el)
-        if _is_kicker(el, tokens) or _is_control(el, heading):
-            kickers.append(el)
-        elif headline is None and tokens & _HEADLINE_TOKENS:
-            headline = el
-        elif separator is None and len(el) == 0 and _SEPARATOR_BOX.fullmatch(el.text or ""):
-            separator = el
-    if headline is not None and _text(headline):
-        # "<span class=headline>Frain</span> Fire in a house: five rehoused": a box marked
-        # headline that holds the lesser part of the <h1> is its label (a place, a topic).
-        if 2 * len(_text(headline)) >= len(_text(heading)):
-            return _text(headline)
-        kickers.append(headline)
-    if not kickers and separator is None:
-        return _text(heading)
-    # The same elements of a copy, found by their place among its descendants.
-    places = {i for i, el in enumerate(heading.iterdescendants()) if el in kickers}
-    marked = next((i for i, el in enumerate(heading.iterdescendants()) if el is separator), -1)
-    heading = copy.deepcopy(heading)
-    for i, el in enumerate(list(heading.iterdescendants())):
-        if i == marked:
-            el.text = _MARK
-        elif i in places:
-            el.drop_tree()
-    before, mark, after = _text(heading).partition(_MARK)
-    # A separator with words on both sides parts the kicker from the headline, which is the
-    # longer; at an end (a marked kicker gone before it, or a topline after it) it parts
-    # nothing.
-    kicker, rest = before.strip(_KICKER_ENDS), after.strip(_KICKER_ENDS)
-    if mark and kicker and len(kicker) < len(rest):
-        return rest
-    # "<span class=kicker>Climate</span>: Drilling until it gets hot": its colon stays behind.
-    text = before + (separator.text if mark else "") + after
-    return " ".join(text.split()).strip(_KICKER_ENDS)
-
-
-def _is_logo(heading, text: str, site_names: list[str]) -> bool:
-    """Whether an ``<h1>`` prints the site's name rather than a headline: it sits in a logo
-    or brand box, links to the home page alone, or says a name of the site."""
-    folded = text.casefold()
-    if any(folded == name.casefold() for name in site_names):
-        return True
-    # The <h1> itself may be the brand box (<h1 id="branding">).
-    for el in (heading, *heading.iterancestors()):
-        if el.tag in ("article", "main", "body"):
-            break
-        if _tokens(el) & _LOGO_TOKENS:
-            return True
-    links = list(heading.iter("a"))
-    if len(links) == 1 and _text(links[0]) == text:
-        href = (links[0].get("href") or "").strip()
-        if href and _HOME_LINK.match(href):
-            return True
-    return False
-
-
-#: A class that hides an element from sight but not from screen readers (not Bootstrap's
-#: "hidden-xs", which hides it on small screens only).
-_SCREEN_READER_CLASS = re.compile(r"(?<![\w-])(?:hidden|sr-only|visually-?hidden|aural|"
-                                  r"screen-?reader(?:-text|-only)?|element-invisible|offscreen)"
-                                  r"(?![\w-])", re.I)
-
-
-def _printed_headings(root, site_names: list[str]) -> tuple[list[str], list[str]]:
-    """The ``<h1>`` texts of the page that may be its headline, and those that print the
-    site's name (its logo), in page order."""
-    found: list[str] = []
-    logos: list[str] = []
-    for heading in root.iter("h1"):
-        # An <h1> inside a link is a teaser of another page, or the logo when it links home.
-        link = next(heading.iterancestors("a"), None)
-        href = (link.get("href") or "").strip() if link is not None else ""
-        if href and not _CONTROL_LINK.match(href) and not _HOME_LINK.match(href):
-            continue
-        text = _without_kicker(heading)
-        if not text or len(text) > _HEADING_CHARS or text in found or text in logos:
-            continue
-        # A label for screen readers alone ("Navigation", the site's name) prints nothing; a
-        # hidden headline is one still.
-        if len(text.split()) < 4 and _SCREEN_READER_CLASS.search(heading.get("class") or ""):
-            continue
-        # ... and a menu's heading is the menu's.
-        if next(heading.iterancestors("nav"), None) is not None:
-            continue
-        home = bool(href) and bool(_HOME_LINK.match(href))
-        (logos if home or _is_logo(heading, text, site_names) else found).append(text)
-    return found, logos
 
 
 _STRONG_SEPARATOR = re.compile(r"\s*(?:[|｜]|::)\s*|\s+[·•»›~]+\s+")
@@ -312,11 +162,44 @@ def _longest(parts: list[str], site_names: list[str]) -> str:
                ).strip()
 
 
+def _printed_heading(root, text: str) -> str | None:
+    """``text`` when it reads as a headline (three words or more, or eight characters of a
+    script written without spaces) and an ``<h2>`` or ``<h3>`` prints it (but for a mark
+    before it); else ``None``."""
+    if not (len(text.split()) >= 3 or _UNSPACED_SCRIPT.search(text) and len(text) >= 8):
+        return None
+    wanted = _comparable(text)
+    return _first(text for el in root.iter("h2", "h3")
+                  if _comparable(_BULLET.sub("", _text(el))) == wanted)
+
+
+def _article_header_heading(root) -> str | None:
+    """The text of the first ``<h2>`` in the ``<header>`` of the page's first ``<article>``
+    when it reads as a headline (four words or more, or eight characters of a script written
+    without spaces, and no link); else ``None``."""
+    article = next(root.iter("article"), None)
+    header = next(article.iter("header"), None) if article is not None else None
+    heading = next(header.iter("h2"), None) if header is not None else None
+    if heading is None or next(heading.iter("a"), None) is not None \
+            or next(heading.iterancestors("a"), None) is not None:
+        return None
+    text = _text(heading)
+    if len(text) <= _HEADING_CHARS and (
+            len(text.split()) >= 4 or _UNSPACED_SCRIPT.search(text) and len(text) >= 8):
+        return text
+    return None
+
+
+#: A mark printed before a heading ("■ Headline" in a diary), which is no part of it.
+_BULLET = re.compile(r"^[■□◆◇●○▶▷►▼★☆※◎]\s*")
+
+
 def _printed_outside_menus(root, text: str) -> bool:
     """Whether the page prints ``text`` (compared without case and quote styles) as the whole
     of a heading, a bold line, a paragraph or a box that no link, menu or list item holds."""
     wanted = _comparable(text)
-    return any(len(el.text_content()) < _HEADING_CHARS and _comparable(_text(el)) == wanted
+    return any(len(el.text_content()) < _HEADING_CHARS
+               and _comparable(_BULLET.sub("", _text(el))) == wanted
                and not any(up.tag in ("a", "nav", "li") for up in el.iterancestors())
                for el in root.iter("h2", "h3", "h4", "strong", "b", "p", "div", "span"))
 
@@ -349,6 +232,7 @@ def find_title(root, declared: str | None, site_names: list[str],
     """
     title = _find_title(root, declared, site_names, site)
     if title:
+        title = _without_printed_kicker(root, title)
         title = _DANGLING.sub("", _INVISIBLE.sub("", title)) or title
         # "23.01.2022 - Wierer wins at home": the day of a news item is no part of its headline.
         undated = _LEADING_DATE.sub("", title)
@@ -359,6 +243,19 @@ def find_title(root, declared: str | None, site_names: list[str],
         if _ENTITY.search(title):
             title = plain_title(title) or title
     return unicodedata.normalize("NFC", title) if title else title
+
+
+def _without_printed_kicker(root, title: str) -> str:
+    """``title`` without the kicker that an ``<h2>`` or ``<h3>`` printing it whole marks in
+    a box of its own ("<h2><span class=kicker>Genetics</span><span class=sr-only>: </span>
+    <span>The giant flower's secret</span></h2>" under an og:title "Genetics: The giant
+    flower's secret", on a page whose <h1> is none)."""
+    wanted = _comparable(title)
+    for el in root.iter("h2", "h3"):
+        if len(el) and _comparable(_text(el)) == wanted:
+            shown = _without_kicker(el)
+            return shown if shown and len(shown) < len(title) else title
+    return title
 
 
 #: A character reference left in a text the page's parser has read once.
@@ -397,7 +294,7 @@ _DANGLING = re.compile(r"^\s*[|｜\-–—·•/]+\s+|\s+[|｜\-–—·•/]+\s
 def _find_title(root, declared: str | None, site_names: list[str],
                 site: str | None) -> str | None:
     title = _first(_text(t) for t in root.iter("title")) or ""
-    headings, logos = _printed_headings(root, site_names)
+    headings, logos = _printed_headings(root, site_names, declared)
     # The logo's text is a name of the site: "Headline : Blog Name | Tagline".
     site_names = site_names + [n for n in logos if n not in site_names]
     if declared and not _is_declared_title(declared, site):
@@ -429,6 +326,15 @@ def _find_title(root, declared: str | None, site_names: list[str],
                 if len(short.split()) <= 3 and len(long_) >= 2 * len(short):
                     unnamed = [long_]
             declared = unnamed[0] if len(unnamed) == 1 else declared
+    # "Diary of X - Headline" over an <h1> "Diary of X" and an <h2> or <h3> "Headline": the
+    # <h1> is the blog's name.
+    if not declared and headings:
+        ends = [_comparable(p.strip()) for p in _split_unquoted(_NAME_SEPARATOR, title)]
+        if len(ends) == 2 and _comparable(headings[0]) in ends:
+            other = _split_unquoted(_NAME_SEPARATOR, title)[ends[0] == _comparable(headings[0])]
+            printed = _printed_heading(root, other.strip())
+            if printed:
+                return printed
     for reference in (declared, title):
         if not reference or not headings:
             continue
@@ -449,6 +355,12 @@ def _find_title(root, declared: str | None, site_names: list[str],
     lead = _headline_before_dek(headings, _strip_site_name(title, site_names))
     if lead:
         return lead
+    # No <h1> prints a headline (the page's are its logo): the <h2> of the article's own
+    # <header> does when the metadata, written for search engines, says something else.
+    if not headings:
+        printed = _article_header_heading(root)
+        if printed and all(_agreement(printed, r) < _AGREEMENT for r in (declared, title) if r):
+            return printed
     # "Penny - Stardew Valley Wiki" above the printed "Penny": a headline too short to share
     # two fifths of the words, or to be told from the site's name without the <h1>.
     # Only an end of it: "Site - Section » Headline" names the section in its middle.
@@ -491,7 +403,8 @@ def _find_title(root, declared: str | None, site_names: list[str],
         # <title> then names the site or the section), unless the page prints the <title>'s
         # headline too, outside its menus: the <h1> then names the section ("Health Center").
         tag = _tag_title(root, title, site_names)
-        if len(tag.split()) >= 3 and _printed_outside_menus(root, tag):
+        if (len(tag.split()) >= 3 or _UNSPACED_SCRIPT.search(tag) and len(tag) >= 8) \
+                and _printed_outside_menus(root, tag):
             return tag
     if headings:
         return headings[0]
