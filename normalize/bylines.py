@@ -295,6 +295,8 @@ _NOT_NAMES = {
     "see all articles", "view author page", "view profile", "profile", "posts", "bio",
     # A byline box's buttons.
     "print", "drucken", "imprimer", "imprimir", "stampa", "email", "e-mail",
+    # Chinese and Japanese labels alone ("<dt>著者</dt><dd>X</dd>"): author, writer, reporter.
+    "著者", "作者", "筆者", "執筆", "執筆者", "記者", "记者", "撰文",
 }
 _FURNITURE_TAIL = re.compile(r"\s+(?:Edit|Follow|FOLLOW|Shares?|Teilen|Twitter|Facebook|LinkedIn|"
                              r"Instagram|E-?[Mm]ail|Author|Autor|Autorin|Auteur)$"

@@ -590,6 +590,8 @@ def test_author_links_of_the_teasers_below_the_article_are_other_texts_writers()
     # Chinese and Japanese: a label with a full-width colon, ASCII brackets.
     ('<a class="name" href="/author/180/">著者：後藤大地</a>', ("後藤大地",)),
     ('<span class="byline">[田中宏昌，ITmedia]</span>', ("田中宏昌",)),
+    ('<dl class="author"><dt>著者</dt><dd><a href="/a/1">後藤大地</a></dd><dt>イラスト</dt>'
+     '<dd>田中宏昌</dd></dl>', ("後藤大地",)),
 ])
 def test_the_fields_of_a_byline_box(line: str, names: tuple[str, ...]) -> None:
     assert authors(page(before=line)) == names
