@@ -124,6 +124,10 @@ _WEEKDAYS = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|
              r"zondag|poniedziałek|wtorek|środa|czwartek|piątek|sobota|niedziela")
 _WEEKDAY_NAMES = frozenset(day for day in _WEEKDAYS.split("|") if len(day) > 4)
 _MONTH_NAMES = "|".join(sorted((m for m in MONTHS if len(m) >= 3), key=len, reverse=True))
+# A month's short form alone ("Dec" of "Dec 1st 2016" in another element) is no name; a
+# month's whole name may be a person's ("April", "June").
+_MONTH_SHORT = frozenset(m for m in MONTHS if 3 <= len(m) <= 4
+                         and any(n != m and n.startswith(m) for n in MONTHS))
 # A date printed in the byline ("By Jane Doe March 25, 2015", "Von X am 21. April 2020",
 # "X Stand: 05.02.2020", "Posted by X on 26/10/13, 03:48 pm"): it and what follows it go.
 # Every form needs a number, so names such as "April Roach" or "June Carter" stay.
@@ -233,6 +237,17 @@ def _strip_label(segment: str) -> str:
         segment = rest
 
 
+def is_company(name: str) -> bool:
+    """Whether a name read from a byline is a company's: it ends in a legal form ("Web
+    Commerce GmbH", "mediagene Inc.") or a word that names a company ("Northeast Ohio Media
+    Group")."""
+    return bool(_LEGAL_FORM.search(name) or _COMPANY_END.search(name))
+
+
+_COMPANY_END = re.compile(r"\s(?:Media|Group|Network|Newspapers|News|Publishing|Communications|"
+                          r"Holdings|Company|Corporation)$")
+
+
 def strip_label(name: str) -> str:
     """Return one byline element's text without its leading label ("By", "Por", "di"...) and
     edge punctuation: what NITF, NewsML-G2 and ninjs parsers put into ``authors`` (reading the
@@ -278,6 +293,10 @@ _NOT_NAMES = {
     "wordpressadmin", "root", "stand", "super user", "publisher",
     # An author box's links: "See All Articles", "View Author Page", "Posts", "Bio".
     "see all articles", "view author page", "view profile", "profile", "posts", "bio",
+    # A byline box's buttons.
+    "print", "drucken", "imprimer", "imprimir", "stampa", "email", "e-mail",
+    # Chinese and Japanese labels alone ("<dt>著者</dt><dd>X</dd>"): author, writer, reporter.
+    "著者", "作者", "筆者", "執筆", "執筆者", "記者", "记者", "撰文",
 }
 _FURNITURE_TAIL = re.compile(r"\s+(?:Edit|Follow|FOLLOW|Shares?|Teilen|Twitter|Facebook|LinkedIn|"
                              r"Instagram|E-?[Mm]ail|Author|Autor|Autorin|Auteur)$"
@@ -394,10 +413,12 @@ def parse_byline(text: str | None) -> tuple[tuple[str, ...], str | None]:
 # a paper or a dispatch ends in its own words (報導 "reports", 日報 "daily", 社, 通信, 일보).
 _HAN_OR_HANGUL = re.compile(r"[\u3400-\u9fff\uac00-\ud7af]")
 _CJK_PARTS = re.compile(r"[／/=＝、，,]")
-_CJK_BRACKETS = re.compile(r"[〔〕【】［］（）()「」]")
+_CJK_BRACKETS = re.compile(r"[〔〕【】［］（）()「」\[\]]")
 _CJK_DATE = re.compile(r"\s*\d{4}\s*[年.\-/]\s*\d.*$")
 _CJK_ROLE = re.compile(
-    r"^(?:實習|实习|特約|特约)?(?:記者|记者|編輯|编辑|特派員|特派员|撰文|採訪|采访|文|圖|图)\s*"
+    r"^(?:實習|实习|特約|特约)?(?:記者|记者|編輯|编辑|特派員|特派员|撰文|採訪|采访|文|圖|图|"
+    # Japanese: "著者：", "筆者：", "執筆：" (author, writer).
+    r"著者|作者|筆者|執筆者?)\s*[:：]?\s*"
     r"|\s*(?:(?:선임|수석|인턴|객원)?기자|특파원|記者|记者)$")
 _CJK_NAME = re.compile(r"[\u3400-\u9fff]{2,4}|[\uac00-\ud7af]{2,4}")
 _CJK_NOT_NAME = re.compile(r"(?:報導|报道|報道|電|电|訊|讯|報|报|社|網|网|通信|中心|新聞|新闻|"
@@ -529,7 +550,8 @@ def _read_segment(segment: str) -> tuple[str | None, str | None]:
         segment = _once(_FURNITURE_TAIL.sub("", _OUTLET_TAIL.sub(r"\1", segment)))
         segment = _FURNITURE_HEAD.sub("", segment)
     if not segment or not re.search(r"[^\W\d_]", segment) or _POST_NOMINALS.match(segment) \
-            or segment.casefold() in _NOT_NAMES or segment.casefold() in _WEEKDAY_NAMES:
+            or segment.casefold() in _NOT_NAMES or segment.casefold() in _WEEKDAY_NAMES \
+            or segment.casefold().rstrip(".") in _MONTH_SHORT:
         return None, None  # a weekday alone is what a date in another element left
     only = _agency_only(segment)
     if only:
@@ -548,4 +570,10 @@ def _read_segment(segment: str) -> tuple[str | None, str | None]:
     if (_NOISE.search(segment) and not _NUMBERED_HANDLE.match(segment)) \
             or len(segment.split()) > 6:
         return None, None  # an address, a date or a sentence, not a name
+    # "Jane Doe Jane Doe": an avatar's text and the name, or a name and its link, run together
+    # (a one-word name twice may be a person's: "Jing Jing").
+    words = segment.split()
+    half = len(words) // 2
+    if len(words) % 2 == 0 and half >= 2 and words[:half] == words[half:]:
+        return " ".join(words[:half]), None
     return segment, None

@@ -8,6 +8,8 @@ record, so every parser gets the same treatment and none has to know the convent
   names an agency and no person ("By AFP", "Por Agencia EFE") leaves the agency as the author
   too, as the agency's own item and a news page's metadata (``"author": "Reuters"``) name it:
   without it the item would name no author at all (a photo agency is only ever a credit).
+  A company (a name ending in a legal form, "Media Group") named beside persons is their
+  publisher, no author.
 - ``body_html``/``body_text``: a closing agency line (``Source: (EUROPA PRESS)``) is taken out
   (:func:`normalize.datelines.split_agency_line`); it fills ``credit`` and ``agency`` when they
   are empty. ``body_text`` is re-derived from the new ``body_html`` with
@@ -28,7 +30,7 @@ import dataclasses
 import logging
 
 from normalize.agencies import PHOTO_AGENCIES, canonical_agency
-from normalize.bylines import parse_byline
+from normalize.bylines import is_company, parse_byline
 from normalize.credits import parse_credit, split_caption
 from normalize.datelines import find_dateline, split_agency_line
 from normalize.model import Article, Image
@@ -69,6 +71,9 @@ def _read_bylines(entries: tuple[str, ...]) -> tuple[tuple[str, ...], str | None
         persons.extend(name for name in names if name not in persons)
     if not persons and agency and canonical_agency(agency) not in PHOTO_AGENCIES:
         return (agency,), agency
+    # "author": ["mediagene Inc.", "Jane Doe"]: the publishing company beside its writers.
+    if any(not is_company(p) for p in persons):
+        persons = [p for p in persons if not is_company(p)]
     return tuple(persons), agency
 
 

@@ -555,3 +555,74 @@ def test_a_declared_bureau_in_devanagari_is_no_person() -> None:
 def test_names_ending_in_a_vowel_sign_and_hindi_labels(line: str,
                                                       names: tuple[str, ...]) -> None:
     assert authors(page(before=line)) == names
+
+
+def test_author_links_of_the_teasers_below_the_article_are_other_texts_writers() -> None:
+    more = ('<section><h2>More stories</h2>' + "".join(
+        f'<div><h3><a href="/news/{i}">Harbour story {i} with a longer headline here</a></h3>'
+        f'<p>{STORY[:300]}</p><div>Monday by <a rel="author" href="/author/{i}">Tomas Berg'
+        f'{i}</a></div></div>' for i in "ab") + '</section>')
+    line = '<div class="meta">Monday by <a rel="author" href="/author/mh">Maren Holt</a></div>'
+    assert authors(page(outside=line + more)) == ("Maren Holt",)
+    more = more.replace('rel="author" ', "")
+    line = line.replace('rel="author" ', "")
+    assert authors(page(outside=line + more.replace("/author/", "/staff/"))) == ("Maren Holt",)
+    # Two writers of one byline both count.
+    line = ('<div class="meta">By <a rel="author" href="/a/mh">Maren Holt</a> and '
+            '<a rel="author" href="/a/tb">Tomas Berg</a></div>')
+    assert authors(page(outside=line + more)) == ("Maren Holt", "Tomas Berg")
+
+
+@pytest.mark.parametrize("line, names", [
+    # The outlet the writer wrote for, printed in a block of its own.
+    ('<div class="byline"><div>By <span>Maren Holt</span></div><div><div>Island Courier'
+     '</div><time>Dec 13, 2016</time></div></div>', ("Maren Holt",)),
+    # A label printed twice, in two elements.
+    ('<div class="byline"><span>By</span><span>by MAREN HOLT and TOMAS BERG</span></div>',
+     ("MAREN HOLT", "TOMAS BERG")),
+    # The section's name before the writers.
+    ('<div class="article__author">Politik · Maren Holt, Tomas Berg</div>',
+     ("Maren Holt", "Tomas Berg")),
+    # A label alone in its block.
+    ('<div class="byline"><div>By</div><div>Maren Holt</div></div>', ("Maren Holt",)),
+    # A month's short form is all a date in another element leaves behind: no name.
+    ('<div class="byline"><span class="byline__date">Dec 1st 2016 1:01PM</span></div>', ()),
+    # Chinese and Japanese: a label with a full-width colon, ASCII brackets.
+    ('<a class="name" href="/author/180/">著者：後藤大地</a>', ("後藤大地",)),
+    ('<span class="byline">[田中宏昌，ITmedia]</span>', ("田中宏昌",)),
+    ('<dl class="author"><dt>著者</dt><dd><a href="/a/1">後藤大地</a></dd><dt>イラスト</dt>'
+     '<dd>田中宏昌</dd></dl>', ("後藤大地",)),
+])
+def test_the_fields_of_a_byline_box(line: str, names: tuple[str, ...]) -> None:
+    assert authors(page(before=line)) == names
+
+
+def test_a_company_declared_beside_the_writers_is_no_author() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferries",'
+          ' "author": [{"@type": "Person", "name": "Harbour Media Inc."},'
+          ' {"@type": "Person", "name": "Maren Holt"}]}</script>')
+    assert authors(page(ld)) == ("Maren Holt",)
+    line = '<p class="byline">By Maren Holt, Harbour Media Group</p>'
+    assert authors(page(before=line)) == ("Maren Holt",)
+
+
+def test_the_printed_byline_naming_more_writers_than_the_declared_first() -> None:
+    head = '<meta name="author" content="Maren Holt">'
+    line = '<p class="byline">By Maren Holt, Tomas Berg and Ana Ruiz</p>'
+    assert authors(page(head, before=line)) == ("Maren Holt", "Tomas Berg", "Ana Ruiz")
+    # Another writer printed is no reason to leave the declared one.
+    line = '<p class="byline">By Tomas Berg and Ana Ruiz</p>'
+    assert authors(page(head, before=line)) == ("Maren Holt",)
+
+
+@pytest.mark.parametrize("line, names", [
+    # An avatar's text run into the name.
+    ('<p class="byline">By Maren Holt Maren Holt</p>', ("Maren Holt",)),
+    ('<p class="byline">By Jing Jing</p>', ("Jing Jing",)),
+    # A button before the byline in its box.
+    ('<div class="byline"><div><a href="/print">Print</a></div><div>By Maren Holt</div></div>',
+     ("Maren Holt",)),
+])
+def test_a_name_printed_twice_and_a_button_in_the_byline_box(line: str,
+                                                             names: tuple[str, ...]) -> None:
+    assert authors(page(before=line)) == names

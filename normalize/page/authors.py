@@ -25,8 +25,8 @@ from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, parse_byline, str
 from normalize.page.dom import _is_element, _next_element, _tokens, _xpath
 from normalize.page.pictures import _in_picture
 from normalize.page.engine import page_authors
-from normalize.page.names import (_NAME_PARTICLES, _PRESS_WORDS, _is_full_name,
-                                   _is_organisation, _letters, _reads_as_person)
+from normalize.page.names import (_NAME_PARTICLES, _SITE_IN_NAME, _is_full_name,
+                                   _is_organisation, _letters, _named_by_site, _publisher_only)
 from normalize.page.visible import (_BYLINE_PARTS, _CLOCK_TIME, _in_not_byline_area, _is_byline,
                                     _is_not_byline_area, _looks_like_name, _parse_text_date,
                                     _without_site)
@@ -60,7 +60,7 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
     site_only: tuple[str, ...] = ()
     unread: tuple[str, ...] = ()
     readers = iter(candidates)
-    for read, _printed in readers:
+    for index, (read, _printed) in enumerate(readers):
         found = read()
         if not found:
             continue
@@ -82,7 +82,7 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
                 if instead or not alone or _named_by_site(kept):
                     return instead or kept
                 return ()
-            return kept
+            return _more_printed(kept, readers) if index == 0 else kept
         if kept:
             unread = unread or kept
         else:
@@ -93,29 +93,6 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
     if not _named_by_site(site_only):
         site_only = ()
     return site_only or unread
-
-
-# What a publisher's name adds to the site's: a press word, a domain's ending.
-_PUBLISHER_WORDS = {_letters(w) for w in _PRESS_WORDS} | {
-    "jornal", "journal", "diario", "zeitung", "ediciones", "edicoes", "editora", "verlag"}
-
-
-def _publisher_only(name: str, spelled: set[str]) -> bool:
-    """Whether ``name`` is the site's name and at most a press word or a domain's ending
-    ("TIMESOFINDIA.COM", "Jornal O Papel"; not "Krimiblogger", a blogger on krimiblog.de)."""
-    letters = _letters(name)
-    for site in spelled:
-        if len(site) >= _SITE_IN_NAME and site in letters:
-            rest = letters.replace(site, "", 1)
-            if not rest or rest in _PUBLISHER_WORDS or (len(rest) <= 3 and "." in name):
-                return True
-    return False
-
-
-def _named_by_site(bylines: tuple[str, ...]) -> bool:
-    """Whether the site's name in ``bylines`` stands for an author: a person's (a personal
-    site) or a news agency's (its own copy)."""
-    return all(find_agency(a) or _reads_as_person(a) for a in bylines)
 
 
 # "Do UOL, em São Paulo", "Da Redação do Site", "From Daily Post": the copy's source.
@@ -172,10 +149,6 @@ def _same_persons(bylines: tuple[str, ...], persons: list[str]) -> bool:
         or any(_letters(p) in wholes for p in persons)
 
 
-#: The fewest letters of a site's name that mark a byline holding it as the publisher's.
-_SITE_IN_NAME = 4
-
-
 def _printed_instead(kept: tuple[str, ...], readers, publisher: bool = False) -> tuple[str, ...]:
     """The first later candidate that prints a labelled byline ("By X") of full names which
     may stand for ``kept`` (see :func:`choose_authors`), or ``()``. When ``kept`` is the
@@ -197,6 +170,31 @@ def _printed_instead(kept: tuple[str, ...], readers, publisher: bool = False) ->
                 publisher or _is_organisation(kept) or _same_persons(kept, persons)):
             return found
     return ()
+
+
+def _more_printed(kept: tuple[str, ...], readers) -> tuple[str, ...]:
+    """A printed byline line that names the persons ``kept`` (the declared ones) and more
+    full names ("author": "Jane Doe" beside "By Jane Doe, Tom Roe and Ana Ruiz"), else
+    ``kept``: metadata often declares the first writer only. Only when the byline element
+    names more, and only a labelled line: names apart ("Published by X", "The information
+    is from Y") hold other roles as often."""
+    persons = {_letters(p) for b in kept for p in parse_byline(b)[0]}
+    for position, (read, printed) in enumerate(islice(readers, _MORE_PRINTED)):
+        found = read() if printed else ()
+        if not found and position:
+            continue
+        named = [p for b in found for p in parse_byline(b)[0]]
+        if not (persons and persons < {_letters(p) for p in named}
+                and all(map(_is_full_name, named)) and not _garbled(found)):
+            return kept
+        if all(BYLINE_LABEL.match(b) for b in found):
+            return found
+    return kept
+
+
+#: The candidates after the declared ones that may name more writers: the byline element,
+#: the line above the text, the labelled line anywhere.
+_MORE_PRINTED = 3
 
 
 def engine_authors(root) -> tuple[str, ...]:

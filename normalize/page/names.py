@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from normalize.agencies import find_agency
+
 
 # The lower-case words of a name: particles ("Ludwig van Beethoven", "Ana de la Fuente"), and
 # of an organisation's ("Organization for Transformative Works", "Amt für Umwelt").
@@ -71,3 +73,28 @@ def _reads_as_person(name: str) -> bool:
     return (not {w.casefold() for w in words} & _PRESS_WORDS
             and all(w[:1].isupper() or w.casefold() in _NAME_PARTICLES for w in words)
             and (not shouting or len(shouting) == len(words)))
+
+
+#: The fewest letters of a site's name that mark a byline holding it as the publisher's.
+_SITE_IN_NAME = 4
+# What a publisher's name adds to the site's: a press word, a domain's ending.
+_PUBLISHER_WORDS = {_letters(w) for w in _PRESS_WORDS} | {
+    "jornal", "journal", "diario", "zeitung", "ediciones", "edicoes", "editora", "verlag"}
+
+
+def _publisher_only(name: str, spelled: set[str]) -> bool:
+    """Whether ``name`` is the site's name and at most a press word or a domain's ending
+    ("TIMESOFINDIA.COM", "Jornal O Papel"; not "Krimiblogger", a blogger on krimiblog.de)."""
+    letters = _letters(name)
+    for site in spelled:
+        if len(site) >= _SITE_IN_NAME and site in letters:
+            rest = letters.replace(site, "", 1)
+            if not rest or rest in _PUBLISHER_WORDS or (len(rest) <= 3 and "." in name):
+                return True
+    return False
+
+
+def _named_by_site(bylines: tuple[str, ...]) -> bool:
+    """Whether the site's name in ``bylines`` stands for an author: a person's (a personal
+    site) or a news agency's (its own copy)."""
+    return all(find_agency(a) or _reads_as_person(a) for a in bylines)

@@ -61,6 +61,16 @@ def _looks_like_name(text: str) -> bool:
         _NAME_WORD.match(w) and (w[0].isupper() or w in _NAME_PARTICLE_WORDS) for w in words)
 
 
+def _reads_as_name(text: str) -> bool:
+    """:func:`_looks_like_name` (a name and its agency: "Ana Ruiz, The Associated Press"), or a
+    Chinese, Japanese or Korean name with its label ("著者：後藤大地"): no capitals there."""
+    if _looks_like_name(text.replace(",", " ")):
+        return True
+    names = parse_byline(text)[0] if len(text) <= 20 else ()
+    return bool(names) and all(_CJK_NAME.fullmatch(n) for n in names)
+
+
+_CJK_NAME = re.compile(r"[\u3400-\u9fff]{2,4}|[\uac00-\ud7af]{2,4}")
 _NAME_PARTICLE_WORDS = {"de", "da", "del", "van", "von", "der", "di", "le", "la", "dos", "das"}
 
 
@@ -87,8 +97,12 @@ def _without_site(authors: tuple[str, ...], site_names: set[str]) -> tuple[str, 
     return tuple(kept)
 
 
+# The writer's own page ("/author/jane-doe/", "/staff/jane-doe?ref=byline"), not a folder of
+# them ("/reporter/?ref=menu").
 _AUTHOR_PAGE = re.compile(r"/(?:authors?|autor(?:es|a)?|autori?|auteurs?|signataires|redakteur|"
-                          r"journalist[ea]?s?|periodistas?|firmas?|profile)/[^/]+/?$", re.I)
+                          r"journalist[ea]?s?|periodistas?|firmas?|profile|editors|staff|"
+                          r"contributors?|reporters?|writers?|columnists?)/[^/?#]+/?"
+                          r"(?:[?#].*)?$", re.I)
 _BYLINE_CLASSES = ("byline", "by-line", "author", "autor", "auteur", "firma", "signature",
                    "writer")
 _BYLINE_NOISE = ("bio", "avatar", "image", "img", "photo", "box", "about", "social", "follow")
@@ -136,14 +150,16 @@ def _find_byline(root, scope) -> tuple[str, ...]:
             continue
         # A link's parts apart: "View all posts by<br>Jane Doe" is no "byJane Doe".
         links = [clean_text(" ".join(a.itertext()))
-                 for a in _xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")(area)
-                 if not _in_not_byline_area(a)]
+                 for a in _beside_first(
+                     [a for a in _xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")(area)
+                      if not _in_not_byline_area(a)])]
         if any(links):
             return _author_list(links)
         # Minified class names say nothing, but a link to the author's page does.
-        links = [_text(a) for a in _xpath(".//a[@href]")(area)
-                 if _AUTHOR_PAGE.search(a.get("href")) and _looks_like_name(_text(a))
-                 and not _in_picture(a) and not _in_not_byline_area(a)]
+        links = [_text(a) for a in _beside_first(
+                     [a for a in _xpath(".//a[@href]")(area)
+                      if _AUTHOR_PAGE.search(a.get("href")) and _reads_as_name(_text(a))
+                      and not _in_picture(a) and not _in_not_byline_area(a)])]
         if links:
             return _author_list(links)
         for el in area.iter(etree.Element):
@@ -165,6 +181,32 @@ def _find_byline(root, scope) -> tuple[str, ...]:
     return unread
 
 
+#: The most text the box around two author links of one byline holds (their names, a date,
+#: the authors' short notes); a box holding two texts' bylines holds a text too.
+_ONE_BYLINE_CHARS = 400
+
+
+def _beside_first(links: list) -> list:
+    """The author links of ``links`` printed in the first one's byline: a link whose nearest
+    box shared with the first holds more text than a byline does is another text's (a
+    teaser's "by Jane Doe" in a "more stories" list below the article)."""
+    if len(links) < 2:
+        return links
+    first = links[0]
+    around = {id(a): a for a in first.iterancestors()}
+    lengths: dict[int, int] = {}  # the teasers of a list share one box: measured once
+    kept = [first]
+    for link in links[1:]:
+        shared = next((a for a in link.iterancestors() if id(a) in around), None)
+        if shared is None:
+            continue
+        if id(shared) not in lengths:
+            lengths[id(shared)] = len(shared.text_content())
+        if lengths[id(shared)] <= _ONE_BYLINE_CHARS:
+            kept.append(link)
+    return kept
+
+
 def _byline_text(el) -> str:
     """The name part of a byline element (without its date, time or "share" bits)."""
     names = [_text(n) for n in _xpath(".//*[@itemprop='name']")(el)]
@@ -175,20 +217,61 @@ def _byline_text(el) -> str:
     for sub in _xpath(".//time|.//*[contains(@class,'date')]|.//a[contains(@rel,'tag')]"
                         "|.//a[contains(@rel,'category')]")(el):
         sub.drop_tree()
-    text = _parted_text(el)
-    return re.split(r"\s[|·•—]\s|\s-\s", text)[0].strip()
+    text = _parted_text(el, blocks=True)
+    if len(text) > _BYLINE_BOX_CHARS:  # a box of text, not a byline's: read as one line
+        text = _parted_text(el, blocks=False)
+    parts = [p.strip(" |") for p in _FIELD_SEPARATOR.split(text) if p.strip(" |")]
+    # "<div>By</div><div>Jane Doe</div>": a label alone is the next field's.
+    while len(parts) > 1 and BYLINE_LABEL.fullmatch(parts[0].strip() + " "):
+        parts[:2] = [f"{parts[0].strip()} {parts[1].strip()}"]
+    # "<div>Print</div><div>By Jane Doe</div>": a button's word before the byline.
+    while len(parts) > 1 and len(parts[0].split()) == 1 and parse_byline(parts[0]) == ((), None):
+        parts = parts[1:]
+    # "Politik · Jane Doe, Tom Roe": a section's one word before the writers' full names.
+    if len(parts) > 1 and len(parts[0].split()) == 1 and not BYLINE_LABEL.match(parts[0]) \
+            and any(len(p.split()) >= 2 for p in parse_byline(parts[1])[0]):
+        parts = parts[1:]
+    return parts[0].strip() if parts else ""
 
 
-def _parted_text(el) -> str:
+_BYLINE_BOX_CHARS = 200
+_FIELD_SEPARATOR = re.compile(r"\s[|·•—]\s|\s-\s")
+#: Elements that print a field of a byline box of their own ("<div>By <span>Jane Doe</span>
+#: </div><div>Washington Post</div>": the writer, then whom she wrote for).
+_FIELD_TAGS = {"div", "p", "li", "dd", "dt", "ul", "ol", "br", "h2", "h3", "h4", "h5", "h6",
+               "section", "figure", "footer", "header", "table", "tr", "td"}
+
+
+def _parted_text(el, blocks: bool) -> str:
     """``el``'s text with a space where one element's text ends and the next one's begins
     with a capital, as a label, a name and an agency in elements of their own print without
-    one ("<span>By</span><a>Jane Doe</a><span>The Associated Press</span>"); a name's parts
-    in two elements ("J<b>ane</b>") stay together."""
+    one ("<span>By</span><a>Jane Doe</a><span>The Associated Press</span>"), or after a label
+    ("<span>By</span><span>by Jane Doe</span>"); a name's parts in two elements
+    ("J<b>ane</b>") stay together. With ``blocks``, the text of block elements is a field
+    apart ("|")."""
     pieces: list[str] = []
-    for piece in el.itertext():
-        if pieces and piece[:1].isupper() and pieces[-1][-1:].isalnum():
+
+    def add(piece: str | None) -> None:
+        if not piece:
+            return
+        if pieces and pieces[-1][-1:].isalnum() and (
+                piece[:1].isupper() or BYLINE_LABEL.fullmatch(pieces[-1].strip() + " ")):
             pieces.append(" ")
         pieces.append(piece)
+
+    def walk(node) -> None:
+        add(node.text)
+        for child in node:
+            if _is_element(child):
+                block = blocks and child.tag in _FIELD_TAGS
+                if block:
+                    pieces.append(" | ")
+                walk(child)
+                if block:
+                    pieces.append(" | ")
+            add(child.tail)
+
+    walk(el)
     return clean_text("".join(pieces))
 
 
