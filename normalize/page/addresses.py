@@ -4,6 +4,7 @@ addresses an ``<img>`` gives its picture (lazy loaders, ``srcset``, proxies)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from normalize.page.dom import _absolute, _first
@@ -41,6 +42,7 @@ _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.I)
 _EXTENSIONS = re.compile(r"(?:\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?|heic))+$|\.\w{2,4}$")
 
 
+@lru_cache(maxsize=4096)  # a page keys the same addresses again (its figures, then the text's)
 def picture_key(url: str) -> str:
     """The name of the picture ``url`` serves, the same for its other sizes and crops.
 
@@ -54,9 +56,11 @@ def picture_key(url: str) -> str:
     for name, value in parse_qsl(query):
         if name.lower() in _PROXIED and ("/" in value or _IMAGE_FILE.search(value)):
             return picture_key(value)
-    parts = unquote(path).lower().rstrip("/").split("/")
-    if "//" in path:
-        parts = parts[3:] if "://" in path or path.startswith("//") else parts
+    tail = unquote(path).lower().rstrip("/")
+    if "//" in tail:
+        # (the scheme and host are no folder of the picture's)
+        tail = tail.split("//", 1)[1].partition("/")[2]
+    parts = tail.rsplit("/", 4)
     # (Wagtail's filter spec: "fill-640x426|format-jpeg|jpegquality-80")
     name = _EXTENSIONS.sub("", parts[-1] if parts else "").split("|")[0]
     # a rendition after a dot: "name.fill.size_1248x702.v1611614732", "name.fit-760w" (the
