@@ -134,6 +134,9 @@ _PARTICLES = {"de", "del", "della", "di", "da", "do", "dos", "das", "du", "des",
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
+_ABBREVIATION_END = re.compile(r"(?:\snuotr|\b(?:Bros|Inc|Co|Corp|Ltd|Ltda|Jr|Sr|Cia|Dept))\.$")
+
+
 def _strip_wrapping(text: str) -> str:
     """Strip labels, wrapping parentheses and end punctuation until nothing changes."""
     previous = None
@@ -147,7 +150,8 @@ def _strip_wrapping(text: str) -> str:
             text = text[:-1]
         if text.startswith(("(", "[")) and not _balanced(text, *(text[0] == "[" and "[]" or "()")):
             text = text[1:]
-        abbreviated = text.endswith(" nuotr.")
+        # (an abbreviation's dot is the name's: "Warner Bros.", "Acme Inc.", "E. Name/LRT nuotr.")
+        abbreviated = _ABBREVIATION_END.search(text) is not None
         text = text.strip(" \t.,;:|") + ("." if abbreviated else "")
     return text
 
@@ -214,6 +218,16 @@ def _parse_parts(parts: list[str]) -> _Fields:
     photographer, first_source = _who(first or "")
     source = "/".join(p for p in (first_source, *middle) if p) or None
     return photographer, source, last
+
+
+def is_credit_shaped(text: str) -> bool:
+    """Whether ``text``, printed apart, reads as a credit: an agency, "AP Photo/Name"..."""
+    return _is_credit_shaped(text)
+
+
+def has_leading_label(text: str) -> bool:
+    """Whether ``text`` begins with a credit's label ("Credit:", "Photo by", "©", "圖／")."""
+    return _may_hold_label(text) and _LEADING_LABEL.match(text.strip()) is not None
 
 
 def _may_hold_label(text: str) -> bool:
@@ -287,7 +301,9 @@ def _is_credit_shaped(text: str) -> bool:
     if "/" in text:
         parts = [p.strip() for p in text.split("/")]
         if len(parts) <= 5 and all(len(p.split()) <= 6 for p in parts):
-            return parts[0] in ("-", "") or any(is_agency(p) for p in parts)
+            # ("AP Photo/Name": an agency's photo service)
+            return parts[0] in ("-", "") or any(is_agency(p) or _OUTLET_PHOTO.fullmatch(p)
+                                                for p in parts)
         return False
     paren = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", text)
     if paren:

@@ -302,3 +302,17 @@ def test_parse_credit_of_a_non_string_is_none():
 
 def test_a_label_saying_the_picture_illustrates_is_no_part_of_the_credit():
     assert parse_credit("Imagen ilustrativa: Cuartoscuro").text == "Cuartoscuro"
+
+
+def test_an_agencys_photo_service_before_the_name_is_credit_shaped():
+    from normalize.credits import is_credit_shaped
+
+    assert is_credit_shaped("AP Photo/Jane Roe")
+    assert is_credit_shaped("Reuters Photo/Jane Roe")
+    assert not is_credit_shaped("Jane Roe/Harbour and the sea at dawn, seen from the quay wall")
+
+
+def test_an_abbreviations_dot_ending_a_credit_is_kept():
+    assert parse_credit("Warner Bros.").text == "Warner Bros."
+    assert parse_credit("Foto: Acme Inc.").text == "Acme Inc."
+    assert parse_credit("Reuters.").text == "Reuters"

@@ -35,6 +35,25 @@ from normalize.wire import enrich
      "https://cdn.example/A1925_large_harbour-3-700-ae8b2233f0b52e59.jpeg"),
     ("https://cdn.example/harbour___2XutHKUjz_2000x1500__1.jpg",
      "https://cdn.example/harbour___2XutHKUjz_340x340__1.jpg"),
+    # a file named for its rendition: the picture is its folder (a resizer's id in a list)
+    ("https://img.example/thumb/id-48213377,width-1070,height-580,resizemode-75/photo.jpg",
+     "https://img.example/thumb/id-48213377,width-400,resizemode-4/48213377.jpg"),
+    ("https://img.example/photos/01/22/48213377/5/rawImage.jpg",
+     "https://img.example/photos/01/22/48213377/5/920x920.jpg"),
+    ("https://img.example/a/7Hk2qPzX9m/hero-image.fill.size_1200x675.v1611614732.jpg",
+     "https://img.example/a/7Hk2qPzX9m/hero-image.fill.size_1248x702.v1611614732.jpg"),
+    ("https://cms.example/images/42584/fill-1200x650/",
+     "https://cms.example/images/42584/fill-640x426|format-jpeg|jpegquality-80/"),
+    ("https://img.example/2021/12/ana_-stock.adobe_.com_.jpeg",
+     "https://img.example/2021/12/ana_-stock.adobe_.com_-768x512.jpeg.webp"),
+    # a rendition after a dot, a one-letter prefix, a word with a width
+    ("https://img.example/harbour-reopens_3fa2.social-1200-630.jpg",
+     "https://img.example/harbour-reopens_3fa2.fit-760w.jpg"),
+    ("https://img.example/gen/3692/thumbs/s-HARBOUR-REOPENS-small.jpg",
+     "https://img.example/gen/3692/thumbs/r-HARBOUR-REOPENS-large570.jpg"),
+    # a folder per picture, its renditions named after it
+    ("https://img.example/2024/05/21/Harbour/Harbour-facebookJumbo-v2.jpg",
+     "https://img.example/2024/05/21/Harbour/Harbour-articleLarge.jpg"),
 ])
 def test_renditions_of_one_picture_share_a_key(declared, shown):
     assert picture_key(declared) == picture_key(shown)
@@ -46,6 +65,13 @@ def test_renditions_of_one_picture_share_a_key(declared, shown):
     ("https://cdn.example/photo-20220426.jpg", "https://cdn.example/photo-20220427.jpg"),
     ("https://cdn.example/a/300.jpg", "https://cdn.example/b/300.jpg"),
     ("https://cdn.example/harbour-1.jpg", "https://cdn.example/harbour-2.jpg"),
+    ("https://img.example/a/7Hk2qPzX9m/photo.jpg", "https://img.example/a/9Lw3rQaY8n/photo.jpg"),
+    ("https://img.example/Harbour/Harbour-2.jpg", "https://img.example/Harbour/Harbour-3.jpg"),
+    ("https://img.example/2020/02/Image-2020-02-17-at-12.09.33.jpeg",
+     "https://img.example/2020/02/Image-2020-02-17-at-12.10.28-720x540.jpeg"),
+    # a story's folder and its pictures named after it
+    ("https://img.example/harbour_works/harbour_works_teaser.jpg",
+     "https://img.example/harbour_works/harbour_works_crane.jpg"),
 ])
 def test_other_pictures_keep_other_keys(one, other):
     assert picture_key(one) != picture_key(other)
@@ -359,3 +385,51 @@ def test_a_teasers_linked_title_beside_the_lead_picture_is_no_caption():
     [article] = page.parse(_TEASER_PAGE.encode(), url="https://news.example/harbour")
     lead = enrich(article).images[0]
     assert lead.caption is None and lead.credit is None
+
+
+@pytest.mark.parametrize("after, caption, credit", [
+    # a long wire caption in a box of its own named for it
+    ('<div class="large-image-caption">' + "Dock workers unload the first ship. " * 12 + "</div>",
+     ("Dock workers unload the first ship. " * 12).strip(), None),
+    # a credit with its label in a box of minified classes
+    ('<div class="mt-2"><span class="x7">Credit: Ana Ruiz/Harbour News</span></div>',
+     None, "Ana Ruiz/Harbour News"),
+])
+def test_boxes_printed_beside_the_lead_picture(after, caption, credit):
+    html = _PAGE.replace(_PAGE[_PAGE.index('<div class="elementor'):_PAGE.index("<article>")],
+                         '<div class="hero"><img src="https://cdn.example/2024/05/harbour.jpg">'
+                         + after + "</div>")
+    lead = enrich(page.parse(html.encode(), url="https://news.example/harbour")[0]).images[0]
+    assert lead.caption == caption
+    assert (lead.credit.text if lead.credit else None) == credit
+
+
+@pytest.mark.parametrize("figure, caption, credit", [
+    # the caption's toggles are no caption
+    ('<figure><img src="/img/harbour.jpg"><div class="caption">Cranes at work. '
+     '<b class="credit">Ana Ruiz/AP</b><b class="hide">hide caption</b></div>'
+     '<b class="toggle">toggle caption</b></figure>', "Cranes at work.", "Ana Ruiz/AP"),
+    # the credit printed over the picture in a box of minified classes, the caption under it
+    ('<figure class="x1"><div class="x2"><div class="x3"><img src="/img/harbour.jpg"></div>'
+     '<div class="x4">AP Photo/Ana Ruiz</div></div><figcaption class="x5">Cranes at work.'
+     '</figcaption></figure>', "Cranes at work.", "AP Photo/Ana Ruiz"),
+    # the picture's owner is its credit (the JSON-LD's caption stands, none is printed)
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span class="caption-owner">Ana Ruiz'
+     '</span></figcaption></figure>', "harbour", "Ana Ruiz"),
+])
+def test_caption_toggles_and_owners(figure, caption, credit):
+    lead = enrich(page.parse(_page_with(figure), url="https://news.example/harbour")[0]).images[0]
+    assert lead.caption == caption
+    assert (lead.credit.text if lead.credit else None) == credit
+
+
+def test_the_whole_pages_reading_completes_a_caption_cut_with_the_chrome():
+    figure = ('<figure><img src="https://cdn.example/2024/05/harbour-600x400.jpg"><figcaption>'
+              '<span class="share-tools">Cranes unload the first ship in two months.</span>'
+              '<span>Credit...Ana Ruiz/Harbour News</span></figcaption></figure>')
+    html = _PAGE.replace(_PAGE[_PAGE.index('<div class="elementor'):_PAGE.index("<article>")],
+                         "").replace("<h1>Harbour reopens</h1>", "<h1>Harbour reopens</h1>"
+                                     + figure)
+    lead = enrich(page.parse(html.encode(), url="https://news.example/harbour")[0]).images[0]
+    assert lead.caption == "Cranes unload the first ship in two months."
+    assert lead.credit is not None and lead.credit.text == "Ana Ruiz/Harbour News"

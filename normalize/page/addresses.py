@@ -4,6 +4,7 @@ addresses an ``<img>`` gives its picture (lazy loaders, ``srcset``, proxies)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from normalize.page.dom import _absolute, _first
@@ -16,8 +17,24 @@ from normalize.page.dom import _absolute, _first
 _RENDITION = re.compile(
     r"(?:[-_]\d{2,5}x\d{2,5}|[-_]w\d{2,5}|-\d{3,4}-\d{2,3}|-scaled|-e\d{10,13}|@\dx"
     r"|[-_](?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8,16}|__\d{1,2}"
-    r"|[-_](?:thumb|large|medium|small|big))$"
+    r"|[-_](?:thumb|large|medium|small|big|mini|facebook)\d*)$"
 )
+# A file named for its rendition, not its picture ("photo.jpg", "rawImage.jpg", "920x920.jpg",
+# Wagtail's "fill-1200x650/", "hero-image.fill.size_1200x675.jpg"): the picture is its folder.
+_GENERIC_NAME = re.compile(
+    r"photo|image|img|picture|pic|hero|hero-image|original|default|main|full|file|fill|fit|"
+    r"crop|raw|rawimage|master|source|cover|featured|lead|thumb|thumbnail|index|"
+    r"(?:[a-z]+[-_])?\d{2,5}x\d{2,5}")
+# A folder that names a rendition, not a picture ("1200x630", "w_800").
+_RENDITION_FOLDER = re.compile(r"(?:[a-z]+[-_])?\d{2,5}x\d{2,5}|[wh][-_]?\d{2,5}")
+# A picture's id: a long number ("19885057", a resizer's "msid-75027188,width-1070,...").
+_LONG_NUMBER = re.compile(r"\d{6,}")
+# A rendition named by a word after the picture's own name ("-articleLarge", "-facebookJumbo").
+_RENDITION_WORD = re.compile(r"[-_](?:article|facebook|twitter|super|video|thumb|square|master|"
+                             r"popup|mobile|blog|medium|large|small|jumbo|wide)[\w-]*")
+_NAME_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
+# A one-letter rendition prefix ("s-harbour-small", "o-harbour-facebook").
+_LETTER_PREFIX = re.compile(r"^[a-z][-_](?=[a-z0-9]{3})")
 # Query parameters of image proxies that carry the picture's own address.
 _PROXIED = ("url", "image", "image_uri", "src", "img", "u")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.I)
@@ -25,6 +42,7 @@ _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.I)
 _EXTENSIONS = re.compile(r"(?:\.(?:jpe?g|png|gif|webp|avif|svg|bmp|tiff?|heic))+$|\.\w{2,4}$")
 
 
+@lru_cache(maxsize=4096)  # a page keys the same addresses again (its figures, then the text's)
 def picture_key(url: str) -> str:
     """The name of the picture ``url`` serves, the same for its other sizes and crops.
 
@@ -38,16 +56,53 @@ def picture_key(url: str) -> str:
     for name, value in parse_qsl(query):
         if name.lower() in _PROXIED and ("/" in value or _IMAGE_FILE.search(value)):
             return picture_key(value)
-    parts = unquote(path).lower().rstrip("/").rsplit("/", 2)
-    name = _EXTENSIONS.sub("", parts[-1])
+    tail = unquote(path).lower().rstrip("/")
+    if "//" in tail:
+        # (the scheme and host are no folder of the picture's)
+        tail = tail.split("//", 1)[1].partition("/")[2]
+    parts = tail.rsplit("/", 4)
+    # (Wagtail's filter spec: "fill-640x426|format-jpeg|jpegquality-80")
+    name = _EXTENSIONS.sub("", parts[-1] if parts else "").split("|")[0]
+    # a rendition after a dot: "name.fill.size_1248x702.v1611614732", "name.fit-760w" (the
+    # name's own dots go too, in every rendition alike: "jollier_-stock.adobe_.com_"; never
+    # a number's: "WhatsApp-Image-2020-02-17-at-12.09.33")
+    dot = _NAME_DOT.search(name)
+    if dot and dot.start() >= 6:
+        name = name[:dot.start()]
     previous = None
     while name != previous:
         previous = name
         name = _RENDITION.sub("", name)
-    name = name.removeprefix("csm_")
-    if len(parts) > 1 and (len(name) < 4 or name.isdigit()):
-        name = parts[-2] + "/" + name
+    name = _LETTER_PREFIX.sub("", name.removeprefix("csm_"))
+    folders = parts[:-1]
+    if name.isdigit() and len(name) >= 6:
+        return name
+    if _GENERIC_NAME.fullmatch(name):
+        folder = _picture_folder(folders)
+        if folder:
+            return folder
+    if folders and len(folders[-1]) >= 4 and name.startswith(folders[-1]) \
+            and _RENDITION_WORD.fullmatch(name[len(folders[-1]):]):
+        # a folder per picture, its renditions named after it ("harbour/harbour-articleLarge")
+        return folders[-1]
+    if folders and (len(name) < 4 or name.isdigit()):
+        name = folders[-1] + "/" + name
     return name
+
+
+def _picture_folder(folders: list[str]) -> str | None:
+    """The folder that names a picture whose file is named for its rendition: the nearest of
+    three with a digit and five characters or more, not a size ("1200x630"); in a resizer's
+    parameter list, the long number in it."""
+    for folder in reversed(folders[-3:]):
+        if "," in folder:
+            number = _LONG_NUMBER.search(folder)
+            if number:
+                return number.group(0)
+        elif len(folder) >= 5 and any(c.isdigit() for c in folder) \
+                and not _RENDITION_FOLDER.fullmatch(folder):
+            return folder
+    return None
 
 
 # What a lazy loader shows until the picture comes: a spinner or an empty pixel, no picture.

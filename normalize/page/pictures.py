@@ -13,6 +13,7 @@ from lxml import html as lxml_html
 from normalize.page.addresses import _addresses, _img_url, _shows, picture_key
 from normalize.page.dom import (_absolute, _as_int, _first, _is_element, _link_density, _names,
                                 _next_element, _text, _tokens, _xpath)
+from normalize.credits import has_leading_label, is_credit_shaped
 from normalize.text import clean_text
 
 
@@ -40,7 +41,7 @@ _CREDIT_XPATH = (
     "contains(@class,'Credit') or contains(@class,'Copyright') or "
     "contains(@class,'photographer') or contains(@class,'autor') or "
     "contains(@class,'source') or contains(@class,'attribution') or "
-    "contains(@class,'byline') or contains(@class,'firma') or "
+    "contains(@class,'byline') or contains(@class,'firma') or contains(@class,'owner') or "
     "@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author' or "
     "@itemprop='creator') and not(.//img)] | .//cite"
 )
@@ -157,7 +158,8 @@ _ENLARGE = re.compile(
     r"(?:enlarge|ingrandire|vergr(?:ö|oe)(?:ß|ss)ern|agrandir|ampliar|zoom(?:\s+in)?)"
     r"(?:\s+(?:this\s+)?(?:image|photo|picture))?\W*", re.IGNORECASE)
 # A caption's toggle ("Open", "Close", "… [+]"): a button without the markup of one.
-_TOGGLE = re.compile(r"(?:…\s*)?\[[+-]\]|open|close|expand|collapse|hide|show", re.IGNORECASE)
+_TOGGLE = re.compile(r"(?:…\s*)?\[[+-]\]|(?:open|close|expand|collapse|hide|show|toggle)"
+                     r"(?:\s+caption)?", re.IGNORECASE)
 # A caption's label for screen readers, printed apart ("<span class='off-screen'>Image
 # caption</span>"): no caption text.
 _SCREEN_LABEL = re.compile(r"(?:(?:image|media|video|photo|picture)\s+)?caption\s*:?",
@@ -245,6 +247,12 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
             caption = _DANGLING_END.sub("", _DANGLING_START.sub("", _shown_text(copy))) or None
         if caption:
             break
+    if not credit and caption and caption_el.tag == "figcaption":
+        # <figure><div><img/><div>AP Photo/Name</div></div><figcaption>: the credit printed
+        # over the picture, in a box of minified classes
+        credit = _first(t for t in (_text(b) for b in _xpath(".//div|.//span")(fig) if not
+                                    _xpath(".//img|.//figcaption|ancestor::figcaption")(b))
+                        if is_credit_shaped(t))
     loose = [c for c in candidates if c.tag == "figcaption"]
     if not credit and caption and len(loose) == 2 and caption_el is loose[0]:
         # <figcaption>caption</figcaption><figcaption>credit</figcaption>
@@ -290,6 +298,10 @@ def _credit_apart(caption: str | None, credit: str | None) -> tuple[str | None, 
     return caption, credit
 
 
+# A box printed beside a picture, named for its caption, holds a caption however long (a
+# wire photo's paragraph of context), never a teaser's text: that one is linked.
+_OWN_CAPTION = re.compile(r"caption|legend|cutline", re.IGNORECASE)
+_LONG_CAPTION_CHARS = 2000
 # Class words of a credit's box printed outside its figure ("author" only there: inside an
 # article's box it is the byline's).
 _CREDIT_NAMES = re.compile(r"credit|copyright|photographer|autor|author|source|attribution")
@@ -300,8 +312,16 @@ _BESIDE_CAPTION = re.compile(r"caption|legend|cutline|credit|copyright|(?:^|[\s_
 
 def _caption_like(el) -> bool:
     """Whether ``el`` is a short box that says it holds a caption or a credit (by its class, or
-    a <figcaption>, or a box of such), no headline and mostly no links (a teaser's)."""
+    a <figcaption>, or a box of such, or a credit's label: "Credit: Name"), no headline and
+    mostly no links (a teaser's); a box of its own named for a caption may be long, unlinked."""
     text = _text(el)
+    if _is_element(el) and _LONG_CAPTION_CHARS >= len(text) > _LOOSE_CAPTION_CHARS \
+            and (el.tag == "figcaption" or _OWN_CAPTION.search(el.get("class") or "")) \
+            and not _xpath(".//a|.//h1|.//h2|.//h3|.//img")(el):
+        return True
+    if _is_element(el) and len(text) <= 80 and has_leading_label(text) \
+            and not _xpath(".//a|.//img")(el):
+        return True
     # a linked credit ("<a>Reuters</a>") is short; a teaser's linked title is longer
     return _is_element(el) and len(text) <= _LOOSE_CAPTION_CHARS \
         and (len(text) <= 30 or _link_density(el, len(text)) < 0.5
@@ -516,11 +536,15 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
         figure = next((p for p in early if p.caption), None) \
             or (figure if figure is not None and figure.credit else None) \
             or next((p for p in early if p.credit), figure or early[0])
-    elif figure is not None and not figure.credit:
-        # the same caption read on the whole page, its credit not yet dropped with the chrome
-        # (a credit box named "author" goes with the bylines)
-        figure.credit = next((p.credit for p in early if p.credit
-                              and p.caption == figure.caption), None)
+    elif figure is not None:
+        # The same picture read on the whole page, before the chrome went: the one whose credit
+        # is all the caption left here ("Credit...Name", the caption gone with the chrome),
+        # else its credit (a credit box named "author" goes with the bylines).
+        whole = next((p for p in early if p.caption and p.credit
+                      and figure.caption in p.credit), None)
+        figure = whole or figure
+        figure.credit = figure.credit or next(
+            (p.credit for p in early if p.credit and p.caption == figure.caption), None)
     # The first picture of the text, not an avatar nor an icon (a byline's portrait is often a
     # figure of its own).
     first = next((i for i, (_, p) in enumerate(shown) if not _is_small(p.width, p.height)), None)
