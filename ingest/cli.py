@@ -379,11 +379,13 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
     """
     for source_id in source_ids:
         config.source(source_id)  # unknown ids are a configuration error (exit 2)
+    # A new archive file: every source is fetched for the first time, known before it is made.
+    early = _boot_workers_for_first_fetches(config, None, source_ids)
     check_storage(config)
     with writer_lock(config.pipeline.database, wait):
         archive = _archive(config)
         try:
-            early = _boot_workers_for_first_fetches(config, archive, source_ids)
+            early = early or _boot_workers_for_first_fetches(config, archive, source_ids)
             # Imported after the forkserver started: its loading overlaps these imports.
             from ingest.pipeline import run_once
             from ingest.publishing import feed_publisher
@@ -433,17 +435,25 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
 FIRST_FETCH_SOURCES = 8
 
 
-def _boot_workers_for_first_fetches(config: Config, archive: Archive,
+def _boot_workers_for_first_fetches(config: Config, archive: Archive | None,
                                     source_ids: tuple[str, ...]) -> bool:
     """Boot the forkserver now when the run fetches :data:`FIRST_FETCH_SOURCES` or more
-    sources for the first time (any never-attempted source is due). Returns whether it did."""
+    sources for the first time (any never-attempted source is due). Returns whether it did.
+
+    With ``archive`` ``None`` (not opened yet) it boots only when the archive is an SQLite file
+    that does not exist yet: then no source was ever attempted, and the forkserver's loading
+    also overlaps the archive's creation (bench/README.md)."""
     from ingest import workers
 
     if workers.cpu_workers(workers.MAX_NORMALIZE_WORKERS) < 2:  # one CPU normalizes in process
         return False
+    if archive is None:
+        database = config.pipeline.database
+        if is_database_url(database) or Path(database).exists():
+            return False
     chosen = [config.source(source_id) for source_id in source_ids] if source_ids else [
         source for source in config.sources if source.enabled]
-    states = archive.source_states()
+    states = archive.source_states() if archive is not None else {}
     first = sum(1 for source in chosen if source.kind != "inbox"
                 and (source.id not in states or states[source.id].last_attempt is None))
     if first < FIRST_FETCH_SOURCES:
