@@ -47,8 +47,8 @@ from ingest.schedule import (
     SCHEDULE, is_due, poll_after_failure, poll_after_success, state_after_failure,
     state_after_success,
 )
-from ingest.workers import (MAX_NORMALIZE_WORKERS, cpu_workers, normalization_pool,
-                            start_forkserver)
+from ingest.workers import (MAX_NORMALIZE_WORKERS, cpu_workers, end_in_background,
+                            normalization_pool, start_forkserver, wait_for_ended)
 from normalize import normalize_many
 from normalize.editions import finish_records
 from normalize.model import Article, NoteKind, note_texts
@@ -207,13 +207,18 @@ class Runner(Collectors):
             self._own_pages = True
         return self._pages
 
-    def close(self) -> None:
-        """Stop the page fetcher and the worker processes this runner made (if any)."""
+    def close(self, wait: bool = True) -> None:
+        """Stop the page fetcher and the worker processes this runner made (if any); with
+        ``wait`` false the workers end in a thread (:func:`ingest.workers.end_in_background`)
+        and :func:`ingest.workers.wait_for_ended` waits for them."""
         if self._own_pages and self._pages is not None:
             self._pages.close()
             self._pages = None
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            if wait:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+            else:
+                end_in_background(self._pool)
             self._pool = None
 
     def start_forkserver(self) -> None:
@@ -498,61 +503,67 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
     runner = Runner(config, archive, client, now, limits=limits,
                     workers=cpu_workers(MAX_NORMALIZE_WORKERS))
     try:
-        if sum(1 for source in sources if source.kind != "inbox") >= FORKSERVER_MIN_SOURCES:
-            runner.start_forkserver()
-        jobs = [runner.prepare(source) for source in sources]
-        for position, job in enumerate(jobs):
-            job.position = position
-        # Collect at most a window of sources ahead of the one being committed, and drop each
-        # job's documents and records once committed: memory stays bounded by the window, not
-        # by the number of sources. The window narrows when documents are big (COLLECT_BYTES).
-        widest = max(2 * config.pipeline.concurrency, 4)
+        try:
+            if sum(1 for source in sources if source.kind != "inbox") >= FORKSERVER_MIN_SOURCES:
+                runner.start_forkserver()
+            jobs = [runner.prepare(source) for source in sources]
+            for position, job in enumerate(jobs):
+                job.position = position
+            # Collect at most a window of sources ahead of the one being committed, and drop each
+            # job's documents and records once committed: memory stays bounded by the window, not
+            # by the number of sources. The window narrows when documents are big (COLLECT_BYTES).
+            widest = max(2 * config.pipeline.concurrency, 4)
 
-        def window() -> int:
-            size = runner.average_document
-            return min(widest, max(2, COLLECT_BYTES // size)) if size else widest
-        with ThreadPoolExecutor(max_workers=config.pipeline.concurrency,
-                                thread_name_prefix="wirefeed-fetch") as pool, \
-                CommitGroup(archive) as group:
-            pending: dict[int, object] = {}
-            submitted = 0
+            def window() -> int:
+                size = runner.average_document
+                return min(widest, max(2, COLLECT_BYTES // size)) if size else widest
+            with ThreadPoolExecutor(max_workers=config.pipeline.concurrency,
+                                    thread_name_prefix="wirefeed-fetch") as pool, \
+                    CommitGroup(archive) as group:
+                pending: dict[int, object] = {}
+                submitted = 0
 
-            def submit_upto(limit: int) -> None:
-                nonlocal submitted
-                while submitted < min(limit, len(jobs)):
-                    job = jobs[submitted]
-                    pending[submitted] = pool.submit(runner.collect, job) if job.remote else None
-                    submitted += 1
+                def submit_upto(limit: int) -> None:
+                    nonlocal submitted
+                    while submitted < min(limit, len(jobs)):
+                        job = jobs[submitted]
+                        pending[submitted] = (pool.submit(runner.collect, job) if job.remote
+                                              else None)
+                        submitted += 1
 
-            submit_upto(window())
-            for index in range(len(jobs)):
-                job = jobs[index]
-                if progress:
-                    progress(job.source.id, "start")
-                future = pending.pop(index, None)
-                inbox = job.source.kind == "inbox"
-                if inbox or (future is not None and not group.wait_for(future)):
-                    group.end()
-                if future is not None:
-                    future.result()
-                if not inbox:
-                    group.enter()
-                outcome = runner.commit(job)
-                group.committed(lambda outcome=outcome: log_outcome(outcome))
-                report.outcomes.append(outcome)
-                jobs[index] = None  # let the documents and records go
-                submit_upto(index + 1 + window())
-                if progress:
-                    progress(outcome.source, "done")
+                submit_upto(window())
+                for index in range(len(jobs)):
+                    job = jobs[index]
+                    if progress:
+                        progress(job.source.id, "start")
+                    future = pending.pop(index, None)
+                    inbox = job.source.kind == "inbox"
+                    if inbox or (future is not None and not group.wait_for(future)):
+                        group.end()
+                    if future is not None:
+                        future.result()
+                    if not inbox:
+                        group.enter()
+                    outcome = runner.commit(job)
+                    group.committed(lambda outcome=outcome: log_outcome(outcome))
+                    report.outcomes.append(outcome)
+                    jobs[index] = None  # let the documents and records go
+                    submit_upto(index + 1 + window())
+                    if progress:
+                        progress(outcome.source, "done")
+        finally:
+            # The workers end (one writes the language states) while this publishes.
+            runner.close(wait=False)
+            if own_client:
+                client.close()
+        if publisher and (report.changed or publisher.needs_publish(archive, now)):
+            if progress:
+                progress("feeds", "render")
+            report.written = publisher.publish(archive, now)
+        report.editions = {edition: count
+                           for edition, (count, _) in archive.edition_stats().items()}
     finally:
-        runner.close()
-        if own_client:
-            client.close()
-    if publisher and (report.changed or publisher.needs_publish(archive, now)):
-        if progress:
-            progress("feeds", "render")
-        report.written = publisher.publish(archive, now)
-    report.editions = {edition: count for edition, (count, _) in archive.edition_stats().items()}
+        wait_for_ended()
     return report
 
 

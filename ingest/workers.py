@@ -121,6 +121,36 @@ def _end_with(owner: int) -> None:
     os._exit(1)
 
 
+#: Pools being shut down by :func:`end_in_background`, each in its thread.
+_ENDING: list[threading.Thread] = []
+_ENDING_LOCK = threading.Lock()
+
+
+def end_in_background(pool: ProcessPoolExecutor) -> None:
+    """Shut ``pool`` down (pending tasks cancelled) in a thread, and return at once.
+
+    A normalization worker's end is not free: one of them writes the language rankers' states
+    to the cache folder (:func:`_save_language_states`), ~0.1 s of CPU and more of wall, which
+    a run need not wait for before it publishes (bench/README.md). :func:`wait_for_ended`
+    waits for every such shutdown; :func:`forked_map` calls it before it forks.
+    """
+    thread = threading.Thread(target=pool.shutdown, kwargs={"wait": True, "cancel_futures": True},
+                              name="wirefeed-pool-end")
+    with _ENDING_LOCK:
+        _ENDING.append(thread)
+    thread.start()
+
+
+def wait_for_ended() -> None:
+    """Return once every pool given to :func:`end_in_background` has shut down."""
+    while True:
+        with _ENDING_LOCK:
+            if not _ENDING:
+                return
+            thread = _ENDING.pop()
+        thread.join()
+
+
 def can_fork() -> bool:
     """Whether this platform can fork workers that inherit the parent's memory."""
     return "fork" in multiprocessing.get_all_start_methods()
@@ -146,6 +176,7 @@ def forked_map(func: Callable[[Any, int], T], shared: Any, count: int,
     or closed. Eight tasks per worker: early results come while later ones are computed.
     """
     size = workers or cpu_workers(MAX_RENDER_WORKERS)
+    wait_for_ended()  # no fork while a thread of this process is shutting a pool down
     pool = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("fork"),
                                initializer=_install, initargs=(func, shared))
     try:

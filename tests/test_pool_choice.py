@@ -242,6 +242,21 @@ def test_run_once_boots_the_forkserver_early_for_many_first_fetches(
         archive.close()
 
 
+def test_a_new_archive_file_boots_the_forkserver_before_it_is_made(tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    booted = []
+    monkeypatch.setattr(workers, "start_forkserver", lambda: booted.append(True))
+    monkeypatch.setattr(workers, "cpu_workers", lambda most: 2)
+    config = load_config(write_config(tmp_path, _sources(cli.FIRST_FETCH_SOURCES)))
+    assert not Path(config.pipeline.database).exists()
+    assert cli._boot_workers_for_first_fetches(config, None, ()) is True
+    assert booted == [True]
+    open_archive(config.pipeline.database).close()  # once it exists, the archive decides
+    booted.clear()
+    assert cli._boot_workers_for_first_fetches(config, None, ()) is False
+    assert booted == []
+
+
 def test_one_cpu_boots_no_forkserver_early(tmp_path: Path, monkeypatch) -> None:
     booted = []
     monkeypatch.setattr(workers, "start_forkserver", lambda: booted.append(True))
