@@ -121,7 +121,8 @@ _SIMPLE_INLINE = {"a", "b", "i", "em", "strong", "span", "small", "sub", "sup", 
 _LIST_TAGS = {"ul", "ol"}
 # Block containers: libxml2 closes none of them for a paragraph, heading, list or container
 # opened inside, and closes an open paragraph or heading at one (refused below: such a block
-# goes only where nothing or a container is open).
+# goes only where nothing or a container is open, or a list in a list item: nested lists, which
+# close no item either).
 _SIMPLE_CONTAINERS = {"div", "blockquote"}
 # Images: empty inline elements whose attributes (alt, title) are no text of the body.
 _SIMPLE_VOID = {"img"}
@@ -203,7 +204,8 @@ def _simple_markup_text(fragment: str) -> str | None:
                 return None
             open_tags.append(name)
         elif ((name in _SIMPLE_TOP or name in _SIMPLE_CONTAINERS)
-              and (not open_tags or open_tags[-1] in _SIMPLE_CONTAINERS)):
+              and (not open_tags or open_tags[-1] in _SIMPLE_CONTAINERS
+                   or (name in _LIST_TAGS and open_tags[-1] == "li"))):
             open_tags.append(name)
             parts.append("\n")
         else:
