@@ -217,22 +217,29 @@ def clean_html(html: str | None) -> str:
     Never raises: whatever goes in, what comes out has no active content and no element
     nested deeper than :data:`MAX_DEPTH`.
     """
+    return clean_html_shaped(html)[0]
+
+
+def clean_html_shaped(html: str | None) -> tuple[str, bool]:
+    """:func:`clean_html`'s answer, and whether it is paragraphs of simple inline markup as
+    :data:`_INLINE_BODY` reads them (its links given their rel), whose text
+    :func:`normalize.text.inline_body_text` reads without following the tags. Never raises."""
     if not html:
-        return ""
+        return "", False
     html = strip_forbidden_chars(html)
     if plain_paragraphs(html) is not None:
-        return html  # what nh3 gives back for it, unchanged
+        return html, False  # what nh3 gives back for it, unchanged
     if html.startswith("<p>") and _INLINE_BODY.fullmatch(html):
         # what nh3 gives back for it: the same, each link with its rel. No text there holds a
         # ">": each '">' ends a link's opening tag.
-        return html.replace('">', '" rel="noopener noreferrer">')
+        return html.replace('">', '" rel="noopener noreferrer">'), True
     cleaned = _CLEANER.clean(html)
     # Every element opened is one "<" not followed by "/" (nh3 escapes any other): with no
     # more of them than MAX_DEPTH, nothing can nest deeper, and no tag need be read.
     if (cleaned.count("<") - cleaned.count("</") > MAX_DEPTH
             and nesting_depth(cleaned) > MAX_DEPTH):
         cleaned = flatten_depth(cleaned)
-    return cleaned.strip()
+    return cleaned.strip(), False
 
 
 def nesting_depth(html: str) -> int:

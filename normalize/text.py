@@ -62,6 +62,25 @@ def html_to_text(fragment: str | None) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_BREAK_TAGS = re.compile(r"</?p>|<br>")
+_ANY_TAG = re.compile(r"<[^>]*+>")
+
+
+def inline_body_text(html: str) -> str:
+    """:func:`html_to_text` of a body that :func:`normalize.sanitize.clean_html_shaped` gave
+    as paragraphs of simple inline markup: a line break for each ``<p>``, ``</p>`` and
+    ``<br>``, no other tag, as :func:`_simple_markup_text` reads them, by two substitutions
+    instead of following each tag (their shape is known: no text holds a ``>``, no entity
+    but ``&amp;``, ``&lt;`` and ``&gt;``)."""
+    if len(html) > _SIMPLE_MAX_CHARS:
+        return html_to_text(html)
+    text = _ANY_TAG.sub("", _BREAK_TAGS.sub("\n", html))
+    if "&" in text:
+        text = html_lib.unescape(text)
+    lines = (clean_text(line) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def _parsed_text(fragment: str) -> str:
     """The text of ``fragment`` as lxml reads it, a newline around each block element."""
     from lxml import etree, html as lxml_html  # on first use: commands that parse nothing skip it

@@ -554,3 +554,18 @@ def test_inline_paragraphs_the_shortcut_takes_are_nh3s(paragraphs, separator) ->
     body = strip_forbidden_chars("<p>" + separator.join(paragraphs) + "</p>")
     assert sanitize._INLINE_BODY.fullmatch(body)
     assert sanitize.clean_html(body) == _nh3_output(body), body
+
+
+@settings(max_examples=300, deadline=None)
+@given(paragraphs=st.lists(st.lists(_VALID_INLINE, min_size=1, max_size=10).map("".join),
+                           min_size=1, max_size=4),
+       separator=st.sampled_from(["</p><p>", "</p>\n<p>", "</p> \t<p>", "</p>\n\n<p>"]))
+def test_inline_paragraphs_text_is_html_to_texts(paragraphs, separator) -> None:
+    """The text of a body the shortcut cleaned, read by two substitutions, is what
+    html_to_text reads following its tags."""
+    from normalize.text import html_to_text, inline_body_text
+
+    cleaned, inline = sanitize.clean_html_shaped(
+        strip_forbidden_chars("<p>" + separator.join(paragraphs) + "</p>"))
+    assert inline or sanitize.plain_paragraphs(cleaned) is not None
+    assert inline_body_text(cleaned) == html_to_text(cleaned)
