@@ -34,8 +34,8 @@ from normalize.charsets import UTF8_BOM, bom_codec, header_charset
 from normalize.errors import ParseError
 from normalize import options
 from normalize.model import Article, Credit, Image, Note, NoteKind
-from normalize.sanitize import clean_html
-from normalize.text import clean_text, html_to_text, parse_date, plain_title
+from normalize.sanitize import clean_html, clean_html_shaped
+from normalize.text import clean_text, html_to_text, inline_body_text, parse_date, plain_title
 from normalize.xmlsafe import refuse_entity_declarations, repair_surrogate_references
 
 log = logging.getLogger(__name__)
@@ -272,10 +272,10 @@ def _entry_to_article(entry: Any, images: tuple[Image, ...], feed_language: str 
     if len(contents) >= 2:
         description = contents[0].get("value", "")
     summary = html_to_text(description) if description else ""
-    body_html = clean_html(body_source)
+    body_html, inline = clean_html_shaped(body_source)
     if body_html and "<" not in body_html:
         body_html = f"<p>{body_html}</p>"  # a plain-text description: one paragraph
-    body_text = html_to_text(body_html)
+    body_text = inline_body_text(body_html) if inline else html_to_text(body_html)
     if summary and summary == body_text:
         summary = ""
     if summary and summary in {image.caption for image in images}:

@@ -62,6 +62,25 @@ def html_to_text(fragment: str | None) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_BREAK_TAGS = re.compile(r"</?p>|<br>")
+_ANY_TAG = re.compile(r"<[^>]*+>")
+
+
+def inline_body_text(html: str) -> str:
+    """:func:`html_to_text` of a body that :func:`normalize.sanitize.clean_html_shaped` gave
+    as paragraphs of simple inline markup: a line break for each ``<p>``, ``</p>`` and
+    ``<br>``, no other tag, as :func:`_simple_markup_text` reads them, by two substitutions
+    instead of following each tag (their shape is known: no text holds a ``>``, no entity
+    but ``&amp;``, ``&lt;`` and ``&gt;``)."""
+    if len(html) > _SIMPLE_MAX_CHARS:
+        return html_to_text(html)
+    text = _ANY_TAG.sub("", _BREAK_TAGS.sub("\n", html))
+    if "&" in text:
+        text = html_lib.unescape(text)
+    lines = (clean_text(line) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def _parsed_text(fragment: str) -> str:
     """The text of ``fragment`` as lxml reads it, a newline around each block element."""
     from lxml import etree, html as lxml_html  # on first use: commands that parse nothing skip it
@@ -121,7 +140,8 @@ _SIMPLE_INLINE = {"a", "b", "i", "em", "strong", "span", "small", "sub", "sup", 
 _LIST_TAGS = {"ul", "ol"}
 # Block containers: libxml2 closes none of them for a paragraph, heading, list or container
 # opened inside, and closes an open paragraph or heading at one (refused below: such a block
-# goes only where nothing or a container is open).
+# goes only where nothing or a container is open, or a list in a list item: nested lists, which
+# close no item either).
 _SIMPLE_CONTAINERS = {"div", "blockquote"}
 # Images: empty inline elements whose attributes (alt, title) are no text of the body.
 _SIMPLE_VOID = {"img"}
@@ -203,7 +223,8 @@ def _simple_markup_text(fragment: str) -> str | None:
                 return None
             open_tags.append(name)
         elif ((name in _SIMPLE_TOP or name in _SIMPLE_CONTAINERS)
-              and (not open_tags or open_tags[-1] in _SIMPLE_CONTAINERS)):
+              and (not open_tags or open_tags[-1] in _SIMPLE_CONTAINERS
+                   or (name in _LIST_TAGS and open_tags[-1] == "li"))):
             open_tags.append(name)
             parts.append("\n")
         else:

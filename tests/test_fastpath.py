@@ -163,6 +163,16 @@ def _inline_markup(draw, depth: int = 0) -> str:
 
 
 @st.composite
+def _list_markup(draw, tag: str, depth: int = 0) -> str:
+    """A list of inline items, an item maybe ending in a nested list."""
+    items = draw(st.lists(_inline_markup(), max_size=3))
+    if depth < 2 and items and draw(st.booleans()):
+        nested = draw(_list_markup(draw(st.sampled_from(["ul", "ol"])), depth + 1))
+        items[-1] += draw(st.sampled_from(["", "\n", " "])) + nested
+    return f"<{tag}>" + "\n".join(f"<li>{item}</li>" for item in items) + f"</{tag}>"
+
+
+@st.composite
 def _simple_markup(draw, depth: int = 0) -> str:
     """A fragment of the kind the fast reading accepts."""
     blocks = []
@@ -175,8 +185,7 @@ def _simple_markup(draw, depth: int = 0) -> str:
         elif tag is None:
             blocks.append(draw(_inline_markup()))
         elif tag in ("ul", "ol"):
-            items = draw(st.lists(_inline_markup(), max_size=3))
-            blocks.append(f"<{tag}>" + "\n".join(f"<li>{item}</li>" for item in items) + f"</{tag}>")
+            blocks.append(draw(_list_markup(tag)))
         else:
             blocks.append(f"<{tag}>{draw(_inline_markup())}</{tag}>")
         blocks.append(draw(st.sampled_from(["", "\n", " "])))

@@ -481,3 +481,91 @@ def test_plain_paragraphs_come_back_from_nh3_unchanged(paragraphs, separator) ->
     if sanitize.plain_paragraphs(body) is not None:
         assert _nh3_output(body) == body
     assert sanitize.clean_html(body) == _nh3_output(body)
+
+
+# The same for paragraphs with simple inline markup (sanitize._INLINE_BODY): phrase elements,
+# line breaks and links to plain http(s) addresses are given back with each link's rel, without
+# nh3; whatever the shortcut takes must be exactly what nh3 gives.
+
+_HOSTS = st.sampled_from(["wire.example", "a.b-c.example", "EXAMPLE.com", "x", "1.2.3.4",
+                          "1.2.3.256", "0x7f.1", "xn--nxasmq6b.example", "xn--zz.example",
+                          "a..b", "-a.example", "a-.example", "wire.example:8080", "[::1]",
+                          "user@wire.example", "wire.example.", "a_b.example", ""])
+_PATHS = st.lists(st.sampled_from(["/", "a", "?q=1", "&amp;", "&", "#x", "%20", "%zz", "[", "]",
+                                   "é", " ", "\t", '"', "'", "javascript:", "(", ")", "~", "@"]),
+                  max_size=6).map("".join)
+_LINKS = st.builds(lambda scheme, host, path, text: f'<a href="{scheme}{host}{path}">{text}</a>',
+                   st.sampled_from(["https://", "http://", "HTTP://", "javascript:", "ftp://", ""]),
+                   _HOSTS, _PATHS, st.sampled_from(["word", "", "a &amp; b", "<b>x</b>"]))
+_INLINE_PIECES = st.one_of(
+    st.sampled_from(["text", "Madrid ", " é ", "\t", "\n", "&amp;", "&lt;", "&gt;", "&quot;", "\"",
+                     "'", "=", "\xa0", "\r", "&nbsp;", ">", "<br>", "<br/>", "<b>bold</b>",
+                     "<em>it</em>", "<strong></strong>", "<code>x</code>", "<span>s</span>",
+                     "<i>a<b>b</b></i>", "<b>x</i>", "<u>u", "<p>", "</p>", "<img src=x>",
+                     "<sub>2</sub>", "<q>q</q>", "<a>bare</a>", "<s>s</s>"]),
+    _LINKS)
+
+
+@settings(max_examples=600, deadline=None)
+@given(paragraphs=st.lists(st.lists(_INLINE_PIECES, max_size=8).map("".join), min_size=1,
+                           max_size=3),
+       separator=st.sampled_from(["</p><p>", "</p>\n<p>", "</p> \t<p>", "</p>x<p>"]))
+def test_inline_paragraphs_come_back_as_nh3_gives_them(paragraphs, separator) -> None:
+    body = strip_forbidden_chars("<p>" + separator.join(paragraphs) + "</p>")
+    assert sanitize.clean_html(body) == _nh3_output(body), body
+
+
+def test_inline_paragraphs_take_the_shortcut(monkeypatch) -> None:
+    body = ('<p>MADRID, 2 Mar. - Plain <strong>bold</strong> and <em>slanted</em> text, a '
+            '<a href="https://wire.example/tag/0?a=1&amp;b=2">link</a>.<br>Next line.</p>\n'
+            '<p>Second &amp; last.</p>')
+    expected = _nh3_output(body)
+    assert 'rel="noopener noreferrer"' in expected
+
+    def refuse(self, html):
+        raise AssertionError("nh3 called")
+
+    monkeypatch.setattr(sanitize, "_CLEANER", type("Refuser", (), {"clean": refuse})())
+    assert sanitize.clean_html(body) == expected
+
+
+_VALID_LINKS = st.builds(
+    lambda scheme, host, path, text: f'<a href="{scheme}{host}{path}">{text}</a>',
+    st.sampled_from(["https://", "http://"]),
+    st.sampled_from(["wire.example", "a.b-c.example", "EXAMPLE.com", "x", "a--b.example",
+                     "x1.y2z", "Xn-a.example"]),
+    st.lists(st.sampled_from(["/", "?", "#", "a", "?q=1", "&amp;", "#x", "%20", "%zz", "[", "]",
+                              "(", ")", "~", "@", "!", "$", "*", "+", ",", ";", "=", ":", "-", "."]),
+             max_size=8).map("".join).filter(lambda path: not path or path[0] in "/?#"),
+    st.sampled_from(["word", "", "a &amp; b", '"q"']))
+_VALID_INLINE = st.one_of(
+    st.sampled_from(["text", "Madrid ", " é ", "\t", "\n", "&amp;", "&lt;", "&gt;", '"', "'", "=",
+                     "<br>", "<b>bold</b>", "<em>it</em>", "<strong></strong>", "<code>x</code>",
+                     "<span>s</span>", "<sub>2</sub>", "<s>s</s>", "<u>&lt;u&gt;</u>",
+                     "<small>\n</small>", "<i>€</i>", "\U0001F600", "\x85", "\u2028", "\x80"]),
+    _VALID_LINKS)
+
+
+@settings(max_examples=400, deadline=None)
+@given(paragraphs=st.lists(st.lists(_VALID_INLINE, min_size=1, max_size=10).map("".join),
+                           min_size=1, max_size=4),
+       separator=st.sampled_from(["</p><p>", "</p>\n<p>", "</p> \t<p>", "</p>\n\n<p>"]))
+def test_inline_paragraphs_the_shortcut_takes_are_nh3s(paragraphs, separator) -> None:
+    body = strip_forbidden_chars("<p>" + separator.join(paragraphs) + "</p>")
+    assert sanitize._INLINE_BODY.fullmatch(body)
+    assert sanitize.clean_html(body) == _nh3_output(body), body
+
+
+@settings(max_examples=300, deadline=None)
+@given(paragraphs=st.lists(st.lists(_VALID_INLINE, min_size=1, max_size=10).map("".join),
+                           min_size=1, max_size=4),
+       separator=st.sampled_from(["</p><p>", "</p>\n<p>", "</p> \t<p>", "</p>\n\n<p>"]))
+def test_inline_paragraphs_text_is_html_to_texts(paragraphs, separator) -> None:
+    """The text of a body the shortcut cleaned, read by two substitutions, is what
+    html_to_text reads following its tags."""
+    from normalize.text import html_to_text, inline_body_text
+
+    cleaned, inline = sanitize.clean_html_shaped(
+        strip_forbidden_chars("<p>" + separator.join(paragraphs) + "</p>"))
+    assert inline or sanitize.plain_paragraphs(cleaned) is not None
+    assert inline_body_text(cleaned) == html_to_text(cleaned)
