@@ -35,6 +35,7 @@ new version.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import threading
@@ -48,6 +49,7 @@ import httpx
 from ingest.archive import clean_reason
 from ingest.errors import FetchError, ParseError
 from ingest.fetch import ACCEPT_HTML, Fetched, HostLimits, fetch
+from ingest.workers import WORKER_GC_THRESHOLD
 from normalize import parse_bytes, sniff
 from normalize.model import STATUS_USABLE, Article, Note, NoteKind
 
@@ -118,6 +120,7 @@ class PageFetcher:
         self._parsed: dict[tuple[str, tuple[str, ...]], Future[Page]] = {}
         self._lock = threading.Lock()
         self.requests = 0
+        self._collecting = False  # see _collect_as_workers
 
     def download(self, url: str, source: str | None = None) -> Future[Download]:
         """A future :class:`Download` of ``url`` (the same future for a URL asked for before)."""
@@ -136,9 +139,15 @@ class PageFetcher:
         with self._lock:
             future = self._parsed.get(key)
             if future is None:
+                self._start_collecting()
                 future = self._parsed[key] = self._pool.submit(self._parse, download,
                                                                site_names, source)
             return future
+
+    def _start_collecting(self) -> None:
+        if not self._collecting:
+            self._collecting = True
+            _collect_as_workers(True)
 
     def _fetch(self, url: str, source: str | None) -> Download:
         try:
@@ -177,12 +186,39 @@ class PageFetcher:
     def close(self) -> None:
         """Wait for the pages in flight and stop the threads."""
         self._pool.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            if self._collecting:
+                self._collecting = False
+                _collect_as_workers(False)
 
     def __enter__(self) -> "PageFetcher":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+#: The fetchers parsing pages now, and the collector's thresholds from before the first.
+_collecting: list = [0, None]
+_collecting_lock = threading.Lock()
+
+
+def _collect_as_workers(start: bool) -> None:
+    """While a fetcher parses pages (from its first until it is closed), this process collects
+    garbage as a normalization worker does (:data:`ingest.workers.WORKER_GC_THRESHOLD`): a
+    page's parse spent ~5% of its CPU in Python's collector at its default threshold, freeing
+    next to nothing (its trees, proxies and strings go by reference counting; bench/README.md).
+    The thresholds from before come back when the last such fetcher is closed."""
+    with _collecting_lock:
+        if start:
+            _collecting[0] += 1
+            if _collecting[0] == 1:
+                _collecting[1] = gc.get_threshold()
+                gc.set_threshold(max(WORKER_GC_THRESHOLD, _collecting[1][0]), *_collecting[1][1:])
+        else:
+            _collecting[0] -= 1
+            if _collecting[0] == 0:
+                gc.set_threshold(*_collecting[1])
 
 
 def is_html(fetched: Fetched) -> bool:

@@ -212,3 +212,30 @@ def test_fulltext_pages_get_the_site_names_their_host_shares(tmp_path, server) -
         [[reporter] for _, reporter in stories]
     assert all(server.hits[f"/s{n}"] == 1 for n in range(3))
     archive.close()
+
+
+def test_a_fetcher_parses_pages_under_a_workers_collector_thresholds(server) -> None:
+    """Full-text pages are parsed in the run's own process: from its first page until it is
+    closed (the last of two fetchers open at once), the process collects as a normalization
+    worker does, then gets its thresholds back."""
+    import gc
+
+    import httpx
+
+    from ingest.fulltext import PageFetcher
+    from ingest.workers import WORKER_GC_THRESHOLD
+
+    server.routes["/story"] = Route(body=page("Parliament passes the new climate law", STORY),
+                                    content_type="text/html")
+    before = gc.get_threshold()
+    with httpx.Client() as client:
+        first, second = PageFetcher(client, deadline=5.0), PageFetcher(client, deadline=5.0)
+        download = first.download(server.url("/story")).result()
+        assert gc.get_threshold() == before  # no page parsed yet
+        assert first.parse(download).result().article is not None
+        assert gc.get_threshold()[0] == max(WORKER_GC_THRESHOLD, before[0])
+        second.parse(download).result()
+        first.close()
+        assert gc.get_threshold()[0] == max(WORKER_GC_THRESHOLD, before[0])
+        second.close()
+    assert gc.get_threshold() == before

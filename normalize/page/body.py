@@ -352,7 +352,7 @@ def _find_container(root, body_hint):
         scores = {el: s for el, s in scores.items()
                   if chars[el] >= _CONTAINER_CHARS or next(el.iter("img"), None) is None
                   or len(_text(el)) >= _CONTAINER_CHARS}
-    ranked = {el: s * (1 - _link_density(el)) for el, s in scores.items()}
+    ranked = _ranked(scores)
     top = max(ranked, key=ranked.get)
     # Text split into one wrapper per paragraph: several near-equal candidates. Their common
     # ancestor holds the text (readability's rule, with two alternatives instead of three).
@@ -365,6 +365,20 @@ def _find_container(root, body_hint):
         if sum(ancestor in alt.iterancestors() for alt in alternatives) >= 2:
             return ancestor
     return top
+
+
+def _ranked(scores: dict) -> dict:
+    """The scores less their link share, of the candidates that may be the container or an
+    alternative (3/4 of the best or more; a link share only lowers a score), in ``scores``'
+    order: a score under 3/4 of the best found so far needs no link share read."""
+    ranked, best = {}, None
+    for el in sorted(scores, key=scores.get, reverse=True):
+        score = scores[el]
+        if best is not None and best > 0 and score < 0.75 * best:
+            break
+        ranked[el] = score * (1 - _link_density(el))
+        best = ranked[el] if best is None else max(best, ranked[el])
+    return {el: ranked[el] for el in scores if el in ranked}
 
 
 #: The least text (characters of its scored blocks) of a container beside one with more.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
@@ -129,12 +130,18 @@ def _captions_alone(box) -> bool:
     return _loose_caption(caption) and len(_text(box)) - len(_text(caption)) <= 20
 
 
+@functools.lru_cache(maxsize=8192)
+def _picture_box(names: str) -> bool:
+    """Whether a class and id (:func:`_names`) name a picture's box, once per string."""
+    return _PICTURE_BOX.search(names) is not None
+
+
 def _is_figure(el) -> bool:
     """A ``<figure>``, or a box that plays one: a picture and its caption, little else."""
     if el.tag == "figure":
         return True
     if el.tag not in ("div", "span", "section", "p", "picture") or not (
-        _PICTURE_BOX.search(_names(el)) or "ImageObject" in (el.get("itemtype") or "")
+        _picture_box(_names(el)) or "ImageObject" in (el.get("itemtype") or "")
         # a box of minified classes holding a picture and its <figcaption>, nothing else
         or _captions_alone(el)
     ):

@@ -3,8 +3,8 @@ looked for and removed from the page so they never leak into it."""
 
 from __future__ import annotations
 
+import functools
 import re
-from itertools import islice
 
 from lxml import etree
 
@@ -35,20 +35,25 @@ _RELATED_HEADINGS = re.compile(
 _HEADING_TAGS = {"h2", "h3", "h4", "h5", "header"}
 
 
+@functools.lru_cache(maxsize=8192)
+def _related_names(names: str) -> bool:
+    """Whether a class and id (:func:`_names`) name a "related news" box, once per string."""
+    return _RELATED_NAMES.search(names) is not None
+
+
 def _related_containers(root) -> list:
     """The outermost "related news" boxes: named so in their class or id, or by their heading."""
     found = []
     for el in root.iter(etree.Element):
         if not _is_element(el) or el.tag in ("html", "body", "a"):
             continue
-        if not _RELATED_NAMES.search(_names(el)):
+        if not _related_names(_names(el)):
             if el.tag not in ("section", "aside", "div", "nav"):
                 continue
             # Its first heading child, looked for among its children in Python: a call of an
             # XPath costs more than the few children of most boxes.
-            heading = _first(_text(h) for h in islice(
-                (c for c in el if c.tag in _HEADING_TAGS), 1))
-            if not heading or not _RELATED_HEADINGS.match(heading):
+            heading = next((c for c in el if c.tag in _HEADING_TAGS), None)
+            if heading is None or not _RELATED_HEADINGS.match(_text(heading)):
                 continue
         if not _xpath(".//a[@href]")(el) or any(f in el.iterancestors() for f in found):
             continue

@@ -5,6 +5,7 @@ above the text (the headline is :mod:`normalize.page.titles`' work, dates themse
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from datetime import datetime
 from typing import Iterable
@@ -127,7 +128,14 @@ def _is_not_byline_area(el) -> bool:
         return False
     if (el.get("itemprop") or "").lower() in _NOT_BYLINE_PROPS:
         return True
-    for name in f"{el.get('class') or ''} {el.get('id') or ''}".lower().split():
+    return _names_not_byline(_names(el))
+
+
+@functools.lru_cache(maxsize=8192)
+def _names_not_byline(names: str) -> bool:
+    """:func:`_is_not_byline_area` by an element's class and id (:func:`_names`), once per
+    string: the byline searches ask it of every element and its ancestors."""
+    for name in names.split():
         parts = [p for p in _NAME_PARTS.split(name) if p]
         if _NOT_BYLINE_PARTS.intersection(parts):
             return True
