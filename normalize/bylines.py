@@ -420,7 +420,8 @@ _CJK_ROLE = re.compile(
     # Japanese: "著者：", "筆者：", "執筆：" (author, writer).
     r"著者|作者|筆者|執筆者?)\s*[:：]?\s*"
     r"|\s*(?:(?:선임|수석|인턴|객원)?기자|특파원|記者|记者)$")
-_CJK_NAME = re.compile(r"[\u3400-\u9fff]{2,4}|[\uac00-\ud7af]{2,4}")
+#: A Chinese or Korean name alone: two to four Han or Hangul characters.
+CJK_NAME = re.compile(r"[\u3400-\u9fff]{2,4}|[\uac00-\ud7af]{2,4}")
 _CJK_NOT_NAME = re.compile(r"(?:報導|报道|報道|電|电|訊|讯|報|报|社|網|网|通信|中心|新聞|新闻|"
                            r"뉴스|일보|신문|방송)$")
 
@@ -432,7 +433,7 @@ def _cjk_names(field: str) -> list[str]:
     names = []
     for part in _CJK_PARTS.split(_CJK_DATE.sub("", _CJK_BRACKETS.sub(" ", field))):
         part = _CJK_ROLE.sub("", _CJK_ROLE.sub("", part.strip()))
-        if _CJK_NAME.fullmatch(part) and not _CJK_NOT_NAME.search(part):
+        if CJK_NAME.fullmatch(part) and not _CJK_NOT_NAME.search(part):
             names.append(part)
     return names
 

@@ -220,11 +220,6 @@ def _parse_parts(parts: list[str]) -> _Fields:
     return photographer, source, last
 
 
-def is_credit_shaped(text: str) -> bool:
-    """Whether ``text``, printed apart, reads as a credit: an agency, "AP Photo/Name"..."""
-    return _is_credit_shaped(text)
-
-
 def has_leading_label(text: str) -> bool:
     """Whether ``text`` begins with a credit's label ("Credit:", "Photo by", "©", "圖／")."""
     return _may_hold_label(text) and _LEADING_LABEL.match(text.strip()) is not None
@@ -291,7 +286,7 @@ def _structure(core: str) -> _Fields:
     return None, core, None
 
 
-def _is_credit_shaped(text: str) -> bool:
+def is_credit_shaped(text: str) -> bool:
     """Whether a caption's unlabelled tail reads as a credit (not as more caption)."""
     text = text.strip().strip(".")
     if not text or len(text) > 100 or len(text.split()) > 12 or _URL.search(text):
@@ -381,7 +376,7 @@ def _split_once(caption: str) -> tuple[str, str] | None:
     if is_agency(caption) or _is_person_and_outlet(caption) or caption.casefold() in _HANDOUT \
             or _OUTLET_PHOTO.fullmatch(caption) or _SCREENSHOT.fullmatch(caption) \
             or (_VIA_AGENCY.fullmatch(caption)
-                                                    and _is_credit_shaped(caption)):
+                                                    and is_credit_shaped(caption)):
         # the whole "caption" is a credit: "Reprodução", "Ben Gabbe via Getty Images"
         return "", caption
     # "... (Foto: Kay Nietfeld/dpa)" or "... (AFP)"
@@ -395,7 +390,7 @@ def _split_once(caption: str) -> tuple[str, str] | None:
         if worded and _is_short(inner[worded.end():]):
             # "... (Photo Lionel Bonaventure. AFP)": a label word without its colon
             return caption[: paren.start()], inner[worded.end():]
-        if (labelled and _is_short(inner[labelled.end():])) or _is_credit_shaped(inner) or (
+        if (labelled and _is_short(inner[labelled.end():])) or is_credit_shaped(inner) or (
                 paren.group(2) is not None and _is_named_source(inner)) or (
                 re.search(r"[.!?]\s*$", caption[: paren.start()]) and _is_named_credit(inner)):
             # "... Photo: Anna Berger (Reuters)": the agency completes a labelled credit.
@@ -411,7 +406,7 @@ def _split_once(caption: str) -> tuple[str, str] | None:
         last = separators[-1]
         tail = caption[last.end():].strip()
         labelled = _LEADING_LABEL.match(tail)
-        if (labelled and _is_short(tail[labelled.end():])) or _is_credit_shaped(tail):
+        if (labelled and _is_short(tail[labelled.end():])) or is_credit_shaped(tail):
             if len(separators) > 1 and is_agency(tail):
                 # "... - Eduardo Parra - Europa Press": the photographer is printed apart.
                 before = separators[-2]
@@ -434,18 +429,18 @@ def _split_once(caption: str) -> tuple[str, str] | None:
     if worded:
         tail = worded.group(2).strip()
         if _is_short(tail) and not _SENTENCE_BREAK.search(tail) and not tail.endswith(".") and (
-                "/" in tail or _is_credit_shaped(tail) or _looks_like_person(tail)):
+                "/" in tail or is_credit_shaped(tail) or _looks_like_person(tail)):
             return caption[: worded.start(1)], tail
     # "Die Intensivstation / picture alliance": a credit after the first spaced slash.
     if " / " in caption:
         head, _, tail = caption.partition(" / ")
-        if _HAS_WORD.search(head) and _is_credit_shaped(tail):
+        if _HAS_WORD.search(head) and is_credit_shaped(tail):
             return head, tail
     # "Scholz spricht. Kay Nietfeld/dpa": an unlabelled slashed credit after the last sentence.
     sentence = None
     if "/" in caption:
         sentence = re.search(r"(?:^|[.!?»\"”]\s+)([^.!?]*?/[^!?]*?)\s*$", caption)
-    if sentence and "/" in sentence.group(1) and _is_credit_shaped(sentence.group(1)):
+    if sentence and "/" in sentence.group(1) and is_credit_shaped(sentence.group(1)):
         parts = [p.strip() for p in sentence.group(1).split("/")]
         if is_agency(parts[0]) or is_agency(parts[-1]) or parts[0] == "-":
             return caption[: sentence.start(1)], sentence.group(1)
@@ -480,7 +475,7 @@ def _label_may_start(caption: str, match: re.Match) -> bool:
         return True
     tail = caption[match.end():].strip()
     # After "©" comes a credit, whatever its case ("© jollier_ - stock.adobe.com").
-    if not (tail[:1].isupper() or tail[:1] in "-" or _is_credit_shaped(tail)
+    if not (tail[:1].isupper() or tail[:1] in "-" or is_credit_shaped(tail)
             or label.endswith("©")):
         return False
     before = caption[:start].rstrip()

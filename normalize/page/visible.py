@@ -12,7 +12,7 @@ from typing import Iterable
 
 from lxml import etree
 
-from normalize.bylines import BYLINE_LABEL, parse_byline
+from normalize.bylines import BYLINE_LABEL, CJK_NAME, parse_byline
 from normalize.text import clean_text, html_to_text
 from normalize.page.dom import _BLOCK_CHILD, _is_element, _names, _text, _tokens, _xpath
 from normalize.page.dates import _parse_text_date, _printed_date
@@ -68,10 +68,9 @@ def _reads_as_name(text: str) -> bool:
     if _looks_like_name(text.replace(",", " ")):
         return True
     names = parse_byline(text)[0] if len(text) <= 20 else ()
-    return bool(names) and all(_CJK_NAME.fullmatch(n) for n in names)
+    return bool(names) and all(CJK_NAME.fullmatch(n) for n in names)
 
 
-_CJK_NAME = re.compile(r"[\u3400-\u9fff]{2,4}|[\uac00-\ud7af]{2,4}")
 _NAME_PARTICLE_WORDS = {"de", "da", "del", "van", "von", "der", "di", "le", "la", "dos", "das"}
 
 
