@@ -447,6 +447,26 @@ def _split_once(caption: str) -> tuple[str, str] | None:
     return None
 
 
+# A caption's alt text, then a separator: what comes after it is the credit.
+_AFTER_ALT = re.compile(r"\s*(?:/|\||[-–—]{1,2})\s+")
+
+
+def credit_after_alt(caption: str, alt: str | None) -> tuple[str, str] | None:
+    """``(alt, credit)`` when ``caption`` is the picture's alt text, a separator and a short
+    credit ("Trybunał Konstytucyjny / Shutterstock": the caption in bold, its source after it).
+    What the alt text says is the caption, however much it reads like a person's name before
+    a slash; ``None`` otherwise."""
+    alt = clean_text(alt or "")
+    if not alt or not caption.startswith(alt):
+        return None
+    separator = _AFTER_ALT.match(caption, len(alt))
+    tail = caption[separator.end():].strip() if separator else ""
+    if not tail or not _is_short(tail) or len(tail.split()) > 6 or tail.endswith(".") \
+            or _SENTENCE_BREAK.search(tail):
+        return None
+    return alt, tail
+
+
 def _credit_labels(text: str) -> list[re.Match]:
     """The credit labels in ``text`` ("Photo:", "Foto di", "©") where a label may start."""
     if not _may_hold_label(text):

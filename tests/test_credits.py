@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from normalize.credits import parse_credit, split_caption
+from normalize.credits import credit_after_alt, parse_credit, split_caption
 from normalize.model import Credit
 
 # (printed credit, text, photographer, source, supplier)
@@ -316,3 +316,17 @@ def test_an_abbreviations_dot_ending_a_credit_is_kept():
     assert parse_credit("Warner Bros.").text == "Warner Bros."
     assert parse_credit("Foto: Acme Inc.").text == "Acme Inc."
     assert parse_credit("Reuters.").text == "Reuters"
+
+
+@pytest.mark.parametrize("caption, alt, split", [
+    ("Trybunał Konstytucyjny / Shutterstock", "Trybunał Konstytucyjny",
+     ("Trybunał Konstytucyjny", "Shutterstock")),
+    ("Harbour at dawn - Ana Ruiz", " Harbour at  dawn", ("Harbour at dawn", "Ana Ruiz")),
+    # the alt text only opens the caption, or what follows is more caption
+    ("Cranes at work / Ana Ruiz", "Cranes", None),
+    ("Cranes / They unloaded the first ship in two months.", "Cranes", None),
+    ("Cranes at work", "Cranes at work", None),
+    ("Cranes at work / AFP", None, None),
+])
+def test_a_credit_after_the_pictures_alt_text(caption, alt, split):
+    assert credit_after_alt(caption, alt) == split

@@ -416,6 +416,12 @@ def test_boxes_printed_beside_the_lead_picture(after, caption, credit):
     # the picture's owner is its credit (the JSON-LD's caption stands, none is printed)
     ('<figure><img src="/img/harbour.jpg"><figcaption><span class="caption-owner">Ana Ruiz'
      '</span></figcaption></figure>', "harbour", "Ana Ruiz"),
+    # the caption is the picture's alt text, its source after a slash (a two-word caption
+    # reads like a person's name before a slash, "Ana Ruiz / dpa")
+    ('<figure><picture><source srcset="/img/harbour.webp" type="image/webp">'
+     '<img src="/img/harbour.jpg" alt="Harbour Authority"></picture><figcaption>'
+     '<span><b>Harbour Authority</b> / Shutterstock</span></figcaption></figure>',
+     "Harbour Authority", "Shutterstock"),
 ])
 def test_caption_toggles_and_owners(figure, caption, credit):
     lead = enrich(page.parse(_page_with(figure), url="https://news.example/harbour")[0]).images[0]

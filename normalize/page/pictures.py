@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 from normalize.page.addresses import _addresses, _img_url, _shows, picture_key
 from normalize.page.dom import (_absolute, _as_int, _first, _is_element, _link_density, _names,
                                 _next_element, _text, _tokens, _xpath)
-from normalize.credits import has_leading_label, is_credit_shaped
+from normalize.credits import credit_after_alt, has_leading_label, is_credit_shaped
 from normalize.text import clean_text
 
 
@@ -282,6 +282,9 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
         if len(paragraphs) == 1 and _text(paragraphs[0]) != _text(inner[0]):
             caption = _shown_text(paragraphs[0]) or None
     caption, credit = _credit_apart(caption, credit)
+    if caption and not credit:
+        alt = img.get("alt") or _first(i.get("alt") for i in fig.iter("img"))  # (<source>)
+        caption, credit = credit_after_alt(caption, alt) or (caption, credit)
     return _Picture(url=url, caption=caption, credit=credit or None,
                     width=_as_int(img.get("width")), height=_as_int(img.get("height")))
 
