@@ -394,6 +394,13 @@ def test_a_teasers_linked_title_beside_the_lead_picture_is_no_caption():
     # a credit with its label in a box of minified classes
     ('<div class="mt-2"><span class="x7">Credit: Ana Ruiz/Harbour News</span></div>',
      None, "Ana Ruiz/Harbour News"),
+    # a gallery's long caption, printed whole and shortened, the toggles between the two
+    # unlinked ("less", "... more")
+    ('<div class="caption"><div class="caption-full">' + "Dock workers unload the first ship. "
+     * 12 + '<a class="more-caption"> less</a></div><div class="caption-truncated">Dock workers '
+     'unload the first ship.<a class="more-caption"> ... more</a></div><span class="credit">'
+     'Photo: Ana Ruiz, AP</span></div>', ("Dock workers unload the first ship. " * 12).strip(),
+     "Ana Ruiz, AP"),
 ])
 def test_boxes_printed_beside_the_lead_picture(after, caption, credit):
     html = _PAGE.replace(_PAGE[_PAGE.index('<div class="elementor'):_PAGE.index("<article>")],

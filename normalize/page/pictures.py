@@ -46,6 +46,9 @@ _CREDIT_XPATH = (
     "@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author' or "
     "@itemprop='creator') and not(.//img)] | .//cite"
 )
+# A caption's shortened copy and the unlinked toggles between the two ("... more", "less").
+_CAPTION_COPY_XPATH = " | .//*[contains(@class,'truncated')] | .//a[not(@href)][contains(" \
+    "@class,'more') or contains(@class,'less')]"
 _CAPTION_TEST = (
     "contains(@class,'caption') or @itemprop='caption' or "
     "@itemprop='description' or contains(@class,'legend') or contains(@class,'pie-foto') or "
@@ -242,7 +245,7 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
     # gallery's pager or buttons ("gallery-caption-content").
     candidates.sort(key=lambda c: c.tag != "figcaption")
     for caption_el in candidates:
-        copy = _without(caption_el, _CREDIT_XPATH)
+        copy = _without(caption_el, _CREDIT_XPATH + _CAPTION_COPY_XPATH)
         _mark_labels(copy)
         parts = [p for p in (_shown_text(c) for c in copy) if p]
         if not credit and len(parts) >= 2 and not clean_text(copy.text) and len(copy) == 2 \
@@ -327,7 +330,7 @@ def _caption_like(el) -> bool:
     text = _text(el)
     if _is_element(el) and _LONG_CAPTION_CHARS >= len(text) > _LOOSE_CAPTION_CHARS \
             and (el.tag == "figcaption" or _OWN_CAPTION.search(el.get("class") or "")) \
-            and not _xpath(".//a|.//h1|.//h2|.//h3|.//img")(el):
+            and not _xpath(".//a[@href]|.//h1|.//h2|.//h3|.//img")(el):
         return True
     if _is_element(el) and len(text) <= 80 and has_leading_label(text) \
             and not _xpath(".//a|.//img")(el):
