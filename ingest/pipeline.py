@@ -92,8 +92,8 @@ FORKSERVER_MIN_SOURCES = 8
 
 #: Bytes of fetched documents a run may hold ahead of the source being committed (their records
 #: take about twice as much again): with big documents fewer sources are collected ahead, so
-#: memory stays bounded whatever the size of the feeds.
-COLLECT_BYTES = 40_000_000
+#: memory stays bounded whatever the size of the feeds (the figure: bench/README.md).
+COLLECT_BYTES = 20_000_000
 
 
 @dataclass
