@@ -7,27 +7,20 @@ in memory (shared copy-on-write) instead of loading its own copy on its first do
 from __future__ import annotations
 
 import gc
-import importlib
 import os
 import threading
 from typing import Callable
 
 from ingest.environment import configure_normalize
-from normalize import language, lexicon, places
-
-#: Loaded for the workers too: the parsers and the wire conventions.
-_PARSERS = ("normalize.fastfeed", "normalize.feed", "normalize.wire")
+from normalize import fastfeed, feed, language, places, wire  # noqa: F401  (for the workers)
 
 
 def _gazetteer_aside() -> Callable[[], bytes] | None:
     """On a first run (no gazetteer in the cache folder yet) fork a process that builds it and
-    hands its dump back through a pipe, then writes the cache file for later runs: ~0.6 s of
-    CPU, which the GIL would otherwise put after the language loading (bench/README.md). It
-    first converts the word lists :func:`normalize.language.warm_up` reads last into the cache
-    folder, where this process finds them (or, when it comes first, converts them itself: the
-    same tables). Returns what reads the dump (empty bytes when the child failed), or ``None``
-    when no child was started: the gazetteer is cached, or this process cannot fork safely (it
-    has threads)."""
+    hands its dump back through a pipe, then writes the cache file for later runs: ~1 s of CPU,
+    which the GIL would otherwise put after the language loading (bench/README.md). Returns what
+    reads the dump (empty bytes when the child failed), or ``None`` when no child was started:
+    the gazetteer is cached, or this process cannot fork safely (not single-threaded)."""
     path = places.cache_file()
     if (path is None or path.is_file() or not hasattr(os, "fork")
             or threading.active_count() > 1):
@@ -37,8 +30,6 @@ def _gazetteer_aside() -> Callable[[], bytes] | None:
     if child == 0:  # no cleanup of the forkserver's state: leave by os._exit whatever happens
         try:
             os.close(read)
-            for code in sorted({*language.DEFAULT_CANDIDATES, *language.CONFUSERS}):
-                lexicon.has_lexicon(code)
             data = places.build_dump()
             with open(write, "wb") as pipe:
                 pipe.write(data)
@@ -63,8 +54,6 @@ def _load() -> None:
     # child above. From the cache folder both take a few tens of milliseconds.
     languages = threading.Thread(target=language.warm_up, name="warm-up-language")
     languages.start()  # with the rankers' DFA states kept by earlier runs' workers
-    for module in _PARSERS:  # meanwhile: ~0.07 s, while a first run's model is decompressed
-        importlib.import_module(module)
     if gazetteer is not None:
         try:
             places.adopt(gazetteer())

@@ -41,7 +41,6 @@ def test_a_first_runs_preload_builds_the_gazetteer_aside_and_the_next_reads_it(t
     first = _preload(tmp_path)  # empty cache folder: built in a child process, handed back
     cache = Path(first["cache"])
     assert cache.parent == tmp_path / "wirefeed" and cache.is_file()  # the child kept it
-    assert len(list(cache.parent.glob("wordfreq-small-*.marshal"))) == 10  # 6 languages, 4 confusers
     second = _preload(tmp_path)  # read back from the cache folder
     for run in (first, second):
         assert run["collector_on"] and run["frozen"] > 0 and run["threads"] == 1
