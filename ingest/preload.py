@@ -17,7 +17,7 @@ from normalize import fastfeed, feed, language, places, wire  # noqa: F401  (for
 
 def _gazetteer_aside() -> Callable[[], bytes] | None:
     """On a first run (no gazetteer in the cache folder yet) fork a process that builds it and
-    hands its dump back through a pipe, then writes the cache file for later runs: ~1 s of CPU,
+    hands its dump back through a pipe, then writes the cache file for later runs: ~0.6 s of CPU,
     which the GIL would otherwise put after the language loading (bench/README.md). Returns what
     reads the dump (empty bytes when the child failed), or ``None`` when no child was started:
     the gazetteer is cached, or this process cannot fork safely (not single-threaded)."""
@@ -64,9 +64,9 @@ def _load() -> None:
 
 
 configure_normalize()
-# Nothing loaded here is garbage to collect; with the collector on, its passes walked the growing
-# heap (the cities' JSON most of all) for ~0.2 s of a first run's CPU (bench/README.md). Python's
-# advice for a process that forks: collector off while loading, the heap frozen before forking.
+# Next to nothing loaded here is garbage (~600 objects); with the collector on, its passes walked
+# the growing heap (the cities' JSON most of all): ~0.15 s of a first run's CPU (bench/README.md).
+# Python's advice for a process that forks: collector off while loading, heap frozen before forking.
 gc.disable()
 try:
     _load()
