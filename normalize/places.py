@@ -383,6 +383,7 @@ def use_cache(folder: Path | None) -> None:
     options.gazetteer_cache = None if folder is None else Path(folder)
 
 
+@lru_cache(maxsize=4)
 def _cache_path(folder: Path) -> Path:
     from importlib import metadata
 
@@ -412,10 +413,9 @@ def gazetteer() -> Gazetteer:
 
 
 def _cached_or_built() -> Gazetteer:
-    folder = options.gazetteer_cache
-    if folder is None:
+    path = cache_file()
+    if path is None:
         return _build()
-    path = _cache_path(folder)
     try:
         gaz = Gazetteer.load(path.read_bytes())
     except (OSError, ValueError):
@@ -424,12 +424,40 @@ def _cached_or_built() -> Gazetteer:
         mark_used(path)
         return gaz
     gaz = _build()
-    try:
-        write_atomically(path, gaz.dump())  # readers never see half a file
-        prune(path, "places-*.marshal", KEEP_COPIES)
-    except OSError:
-        pass  # a read-only home: every process builds its own
+    keep(gaz.dump())
     return gaz
+
+
+def cache_file() -> Path | None:
+    """The file the gazetteer is kept in (:func:`use_cache`; it may not exist yet), or ``None``."""
+    folder = options.gazetteer_cache
+    return None if folder is None else _cache_path(folder)
+
+
+def build_dump() -> bytes:
+    """:meth:`Gazetteer.dump` of a gazetteer built now from the packages, for :func:`adopt`."""
+    return _build().dump()
+
+
+def keep(data: bytes) -> None:
+    """Write a :meth:`Gazetteer.dump` to the cache folder, if any; never raises (read-only home)."""
+    path = cache_file()
+    if path is not None:
+        try:
+            write_atomically(path, data)  # readers never see half a file
+            prune(path, "places-*.marshal", KEEP_COPIES)
+        except OSError:
+            pass
+
+
+def adopt(data: bytes) -> Gazetteer:
+    """Make a :func:`build_dump` from another process this process's gazetteer unless it has one;
+    returns the process's gazetteer. Raises ``ValueError`` for bytes that are no gazetteer."""
+    global _built
+    with _building:
+        if _built is None:
+            _built = Gazetteer.load(data)
+    return _built
 
 
 def warm_up_in_background() -> None:
