@@ -141,7 +141,10 @@ def run_child(argv: list[str], env: dict[str, str] | None = None) -> tuple[float
         peak_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"wirefeed-bench-peak-{os.getpid()}"
         argv = [GNU_TIME, "-f", "%M", "-o", str(peak_file), *argv]
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL)
+    # In the repository's folder: multiprocessing's forkserver starts as ``python -c``, which
+    # puts the current folder first on its import path, so run from another checkout the
+    # workers would run that checkout's code.
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, cwd=ROOT)
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - start
@@ -352,6 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     global DATABASE
     DATABASE = args.database
+    args.out = args.out.resolve()  # the children run in the repository's folder
     args.out.mkdir(parents=True, exist_ok=True)
     # An installed package ships compiled bytecode; an editable checkout under
     # PYTHONDONTWRITEBYTECODE would recompile every module in every run and time that instead.
