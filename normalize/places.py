@@ -114,6 +114,40 @@ def _fold_token(token: str) -> str:
     return fold(token)
 
 
+#: A character between words that is not ASCII ("’", "—", "«", "™"): see :func:`_joins_words`.
+_NON_ASCII_GAP = re.compile(r"[^\w\x00-\x7f]")
+
+
+@lru_cache(maxsize=4096)
+def _joins_words(char: str) -> bool:
+    """Whether a character between words folds to a word character ("™" to "TM", "№" to
+    "No") or to nothing (a combining accent): the folded text's tokens are then not the tokens
+    folded one by one ("out™" is one token once folded, "outTM")."""
+    folded = fold(char)
+    return not folded or _TOKEN.search(folded) is not None
+
+
+def _words(text: str) -> tuple[list[str], list[str]]:
+    """The word tokens of ``text`` and the tokens of its fold, or the tokens folded one by one
+    when folding split or merged a token ("½" folds to "1⁄2")."""
+    if text.isascii():
+        # The same tokens (\w is [A-Za-z0-9_] in ASCII text) at a third of the cost, and
+        # folding ASCII text only lowercases it, which lowercases each token.
+        words = _ASCII_TOKEN.findall(text)
+        return words, list(map(str.lower, words))
+    words = _TOKEN.findall(text)
+    if not any(map(_joins_words, _NON_ASCII_GAP.findall(text))):
+        # No character between the words joins them once folded: the folded text's tokens are
+        # the tokens folded one by one (or, where a token folds to two, were read so), which
+        # the cache mostly knows: a third less time than folding the whole text and
+        # tokenizing it again (bench/README.md).
+        return words, list(map(_fold_token, words))
+    folded = _TOKEN.findall(fold(text))
+    if len(folded) != len(words):
+        folded = [_fold_token(word) for word in words]
+    return words, folded
+
+
 def _key(name: str) -> str:
     """Dictionary key of a name: its folded word tokens joined by one space."""
     if name.isalpha() and name.isascii():  # most names: one plain word
@@ -291,16 +325,7 @@ class Gazetteer:
         of up to three letters in full) unless it is a demonym ("suizo" is written lowercase).
         ``text_only``: small towns do not count (see :data:`TEXT_CITY_POPULATION`).
         """
-        if text.isascii():
-            # The same tokens (\w is [A-Za-z0-9_] in ASCII text) at a third of the cost, and
-            # folding ASCII text only lowercases it, which lowercases each token.
-            words_all = _ASCII_TOKEN.findall(text)
-            folded = list(map(str.lower, words_all))
-        else:
-            words_all = _TOKEN.findall(text)
-            folded = _TOKEN.findall(fold(text))
-            if len(folded) != len(words_all):  # folding split or merged a token ("½"): word by word
-                folded = [_fold_token(word) for word in words_all]
+        words_all, folded = _words(text)
         found: list[Mention] = []
         index, count = 0, len(folded)
         names, prefixes, heads = self.names, self.prefixes, self.demonym_heads
