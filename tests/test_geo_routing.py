@@ -414,3 +414,11 @@ def test_non_ascii_text_is_tokenized_as_by_folding_the_whole_text(text):
     between them joins words once folded ("out™" folds to "outTM", an accent alone to
     nothing): the tokens folding the whole text gives."""
     assert places._words(text) == _words_by_folding_the_text(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0xFF), max_size=60))
+def test_latin1_text_is_tokenized_as_by_folding_the_whole_text(text):
+    """Latin-1 text is tokenized by a class of its word characters: the tokens folding the
+    whole text gives."""
+    assert places._words(text) == _words_by_folding_the_text(text)
