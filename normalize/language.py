@@ -499,8 +499,16 @@ def _has_known_words(prepared: _Prepared) -> bool:
     return lexicon.log_likelihoods(prepared.text, DEFAULT_CANDIDATES)[1] >= 2
 
 
+#: _model_for's answers by (candidates, declared code): the same few for every text of a run.
+_MODELS: dict[tuple, tuple[tuple[str, ...], frozenset[str]]] = {}
+
+
 def _model_for(candidates, declared_code: str | None) -> tuple[tuple[str, ...], frozenset[str]]:
     """Return (languages the engines choose among, those of them that are confusers)."""
+    key = (candidates, declared_code)
+    found = _MODELS.get(key)
+    if found is not None:
+        return found
     cands = _code_list(candidates)
     labels = _ENGINES.py_labels()
     unknown = [code for code in cands if code not in labels]
@@ -508,7 +516,13 @@ def _model_for(candidates, declared_code: str | None) -> tuple[tuple[str, ...], 
         log.warning("no language model for candidate %s; ignored", ", ".join(unknown))
     wanted = set(cands) | set(CONFUSERS) | ({declared_code} if declared_code else set())
     model = tuple(sorted(code for code in wanted if code in labels))
-    return model, frozenset(model) - set(cands) - {declared_code}
+    found = model, frozenset(model) - set(cands) - {declared_code}
+    # (a candidate that is no code, or that the model lacks, is warned of each time)
+    values = () if candidates is None else (
+        candidates.split(",") if isinstance(candidates, str) else candidates)
+    if not unknown and all(map(normalize_code, values)) and len(_MODELS) < 1024:
+        _MODELS[key] = found
+    return found
 
 
 def _fallback(fallback_code: str | None, reasons: list[str], what: str) -> Detection:

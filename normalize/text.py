@@ -134,7 +134,7 @@ _SIMPLE_TAG = re.compile(r'(/?)([a-z][a-z0-9]*)(?:\s+[a-z][a-z-]{0,30}="[^"<>]*"
 # Well inside libxml2's limits (256 levels, 10 MB of text), which make it drop content.
 _SIMPLE_MAX_DEPTH = 32
 _SIMPLE_MAX_CHARS = 1_000_000
-_SIMPLE_TOP = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol"}
+_SIMPLE_TOP = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "pre"}
 _SIMPLE_INLINE = {"a", "b", "i", "em", "strong", "span", "small", "sub", "sup", "u", "s", "code",
                   "cite", "abbr", "mark", "q", "time", "del", "ins"}
 _LIST_TAGS = {"ul", "ol"}
@@ -145,12 +145,16 @@ _LIST_TAGS = {"ul", "ol"}
 _SIMPLE_CONTAINERS = {"div", "blockquote"}
 # Images: empty inline elements whose attributes (alt, title) are no text of the body.
 _SIMPLE_VOID = {"img"}
+# Rules: empty, and no line break of their own (no block to libxml2's text), but they close an
+# open paragraph: taken only where nothing or a container is open, as the blocks above.
+_SIMPLE_BLOCK_VOID = {"hr"}
 # (closing, name, self-closing) of the tags nh3 writes without attributes: most tags of a body.
 _BARE_TAGS = {
     spelling: parts
     for name in _SIMPLE_TOP | _SIMPLE_INLINE | {"li"}
     for spelling, parts in ((name, ("", name, "")), ("/" + name, ("/", name, "")))
-} | {"br": ("", "br", ""), "br/": ("", "br", "/"), "br /": ("", "br", "/")}
+} | {spelling: ("", name, spelling[2:].strip()) for name in ("br", "hr")
+     for spelling in (name, name + "/", name + " /")}
 _OTHER_ENTITY = re.compile(r"&(?!(?:amp|lt|gt|quot|nbsp);)")
 # Character references both libxml2 and html.unescape decode to the same character: the named
 # ones of HTML 4 whose code point HTML5 kept (not lang/rang), and numeric ones (checked by
@@ -216,6 +220,9 @@ def _simple_markup_text(fragment: str) -> str | None:
             parts.append("\n")
         elif name in _SIMPLE_VOID:
             pass
+        elif name in _SIMPLE_BLOCK_VOID:
+            if open_tags and open_tags[-1] not in _SIMPLE_CONTAINERS:
+                return None
         elif empty or len(open_tags) >= _SIMPLE_MAX_DEPTH:
             return None
         elif name in _SIMPLE_INLINE:

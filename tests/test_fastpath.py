@@ -177,8 +177,11 @@ def _simple_markup(draw, depth: int = 0) -> str:
     """A fragment of the kind the fast reading accepts."""
     blocks = []
     for _ in range(draw(st.integers(1, 5))):
-        tag = draw(st.sampled_from(["p", "p", "h2", "ul", "ol", None, "div", "blockquote"]))
-        if tag in ("div", "blockquote"):
+        tag = draw(st.sampled_from(["p", "p", "h2", "ul", "ol", None, "div", "blockquote", "pre",
+                                    "hr"]))
+        if tag == "hr":
+            blocks.append(draw(st.sampled_from(["<hr>", "<hr/>", "<hr />", '<hr class="x">'])))
+        elif tag in ("div", "blockquote"):
             inner = draw(_simple_markup(depth + 1)) if depth < 2 else draw(_inline_markup())
             attributes = draw(st.sampled_from(["", ' class="quote"']))
             blocks.append(f"<{tag}{attributes}>{inner}</{tag}>")
@@ -207,7 +210,8 @@ def test_simple_markup_is_read_as_lxml_reads_it(fragment):
     ["<", ">", "</p>", "<p>", "<div>", "<li>", "<b>", "</b>", "&", "&copy;", "\r", "<!-- c -->",
      "<P>", "<br></br>", "<img src=x>", "<script>x</script>", '<a title="a > b">x</a>',
      "</div>", "<blockquote>", "<h2>", "<ul>", "&#128;", "&#0;", "&#xD800;", "&lang;", "&T",
-     "<img>", "</img>", '<img src="x">text</img>']))
+     "<img>", "</img>", '<img src="x">text</img>', "<hr>", "</hr>", "<pre>", "</pre>",
+     "<pre>\n"]))
 def test_odd_markup_is_read_as_lxml_reads_it(fragment, cut, insert):
     fragment = fragment[:cut] + insert + fragment[cut:]
     assert html_to_text(fragment) == _lxml_text(fragment)

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from normalize import model, normalize_document
 from normalize.model import article_to_dict, compute_content_hash
@@ -88,3 +89,11 @@ def test_content_hashes_are_the_hash_of_the_content_fields(doc: Path) -> None:
         assert compute_content_hash(changed) != article.content_hash
         with pytest.raises(TypeError):
             article.replace(no_such_field=1)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(max_codepoint=0xFF),
+                                  st.sampled_from(list("'\"\\\n\t’€\u2028\ud800"))), max_size=40))
+def test_a_body_is_hashed_as_repr_writes_it(text: str) -> None:
+    """The content hash quotes a Latin-1 body repr would write as it is, without repr."""
+    assert model._text_repr(text) == repr(text)

@@ -396,3 +396,29 @@ def test_country_codes_are_pycountrys_read_without_importing_it():
                             "print('pycountry' in sys.modules)"],
                            capture_output=True, text=True, timeout=60)
     assert probe.stdout.strip() == "False", probe.stderr
+
+
+def _words_by_folding_the_text(text: str) -> tuple[list[str], list[str]]:
+    words = places._TOKEN.findall(text)
+    folded = places._TOKEN.findall(places.fold(text))
+    if len(folded) != len(words):
+        folded = [places.fold(word) for word in words]
+    return words, folded
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aAzZéÉñÑçöÖßİﬁ½²ªŁøæ0 ,.-'\n’—«»™№℃\u0301\u00a0")),
+               max_size=60))
+def test_non_ascii_text_is_tokenized_as_by_folding_the_whole_text(text):
+    """find_mentions folds the tokens of non-ASCII text one by one (cached) unless a character
+    between them joins words once folded ("out™" folds to "outTM", an accent alone to
+    nothing): the tokens folding the whole text gives."""
+    assert places._words(text) == _words_by_folding_the_text(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0xFF), max_size=60))
+def test_latin1_text_is_tokenized_as_by_folding_the_whole_text(text):
+    """Latin-1 text is tokenized by a class of its word characters: the tokens folding the
+    whole text gives."""
+    assert places._words(text) == _words_by_folding_the_text(text)
