@@ -55,8 +55,21 @@ def start_forkserver() -> None:
     """Boot the normalization workers' forkserver now (loading :data:`PRELOAD` takes it a good
     part of a second: bench/README.md), so that it overlaps other work instead of delaying the
     first document."""
+    _no_current_folder_imports()
     multiprocessing.get_context("forkserver").set_forkserver_preload([PRELOAD])
     multiprocessing.forkserver.ensure_running()
+
+
+def _no_current_folder_imports() -> None:
+    """Keep the current folder off the forkserver's import path.
+
+    multiprocessing starts the forkserver as ``python -c``, which puts the current folder first
+    on ``sys.path`` (Python 3.11 ignores the parent's path it is handed): run from a folder
+    holding an ``ingest/`` of another version, or any ``json.py``, the workers would import that
+    code. Python's safe-path mode (``PYTHONSAFEPATH``, 3.11+) leaves it off; the forkserver
+    inherits this process's environment whenever it starts (the pool starts it lazily).
+    """
+    os.environ.setdefault("PYTHONSAFEPATH", "1")
 
 
 def normalization_pool(workers: int) -> ProcessPoolExecutor:
@@ -65,6 +78,7 @@ def normalization_pool(workers: int) -> ProcessPoolExecutor:
     Each worker ends when the process that made the pool ends, even when that one is killed
     and cannot stop them (:func:`_end_with`).
     """
+    _no_current_folder_imports()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([PRELOAD])
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,

@@ -76,3 +76,33 @@ def test_keep_writes_the_cache_file_and_a_read_only_folder_is_no_error(tmp_path,
 
 def _refuse(path: Path, data: bytes) -> None:
     raise PermissionError(path)
+
+
+POOL_SCRIPT = """
+import os
+from ingest import workers
+if __name__ == "__main__":
+    with workers.normalization_pool(1) as pool:
+        print(pool.submit(os.getpid).result())
+"""
+
+
+@pytest.mark.slow
+def test_the_workers_do_not_import_code_from_the_current_folder(tmp_path):
+    # multiprocessing starts the forkserver as ``python -c``: without safe-path mode the folder
+    # an operator runs ``ingest`` from would come first on the workers' import path.
+    folder = tmp_path / "run-from-here"
+    (folder / "normalize").mkdir(parents=True)
+    marker = tmp_path / "imported"
+    (folder / "normalize" / "__init__.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\nraise SystemExit('shadowed')\n")
+    (folder / "json.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    script = tmp_path / "pool.py"
+    script.write_text(POOL_SCRIPT)
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONSAFEPATH"}
+    env.update(PYTHONPATH=str(ROOT), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          env=env, cwd=folder, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 0
+    assert not marker.exists()
