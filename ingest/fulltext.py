@@ -35,7 +35,6 @@ new version.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import logging
 import threading
@@ -49,7 +48,7 @@ import httpx
 from ingest.archive import clean_reason
 from ingest.errors import FetchError, ParseError
 from ingest.fetch import ACCEPT_HTML, Fetched, HostLimits, fetch
-from ingest.workers import WORKER_GC_THRESHOLD
+from ingest.workers import collect_as_workers
 from normalize import parse_bytes, sniff
 from normalize.model import STATUS_USABLE, Article, Note, NoteKind
 
@@ -120,7 +119,7 @@ class PageFetcher:
         self._parsed: dict[tuple[str, tuple[str, ...]], Future[Page]] = {}
         self._lock = threading.Lock()
         self.requests = 0
-        self._collecting = False  # see _collect_as_workers
+        self._collecting = False  # see ingest.workers.collect_as_workers
 
     def download(self, url: str, source: str | None = None) -> Future[Download]:
         """A future :class:`Download` of ``url`` (the same future for a URL asked for before)."""
@@ -147,7 +146,7 @@ class PageFetcher:
     def _start_collecting(self) -> None:
         if not self._collecting:
             self._collecting = True
-            _collect_as_workers(True)
+            collect_as_workers(True)
 
     def _fetch(self, url: str, source: str | None) -> Download:
         try:
@@ -189,36 +188,13 @@ class PageFetcher:
         with self._lock:
             if self._collecting:
                 self._collecting = False
-                _collect_as_workers(False)
+                collect_as_workers(False)
 
     def __enter__(self) -> "PageFetcher":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-#: The fetchers parsing pages now, and the collector's thresholds from before the first.
-_collecting: list = [0, None]
-_collecting_lock = threading.Lock()
-
-
-def _collect_as_workers(start: bool) -> None:
-    """While a fetcher parses pages (from its first until it is closed), this process collects
-    garbage as a normalization worker does (:data:`ingest.workers.WORKER_GC_THRESHOLD`): a
-    page's parse spent ~5% of its CPU in Python's collector at its default threshold, freeing
-    next to nothing (its trees, proxies and strings go by reference counting; bench/README.md).
-    The thresholds from before come back when the last such fetcher is closed."""
-    with _collecting_lock:
-        if start:
-            _collecting[0] += 1
-            if _collecting[0] == 1:
-                _collecting[1] = gc.get_threshold()
-                gc.set_threshold(max(WORKER_GC_THRESHOLD, _collecting[1][0]), *_collecting[1][1:])
-        else:
-            _collecting[0] -= 1
-            if _collecting[0] == 0:
-                gc.set_threshold(*_collecting[1])
 
 
 def is_html(fetched: Fetched) -> bool:

@@ -47,8 +47,9 @@ from ingest.schedule import (
     SCHEDULE, is_due, poll_after_failure, poll_after_success, state_after_failure,
     state_after_success,
 )
-from ingest.workers import (MAX_NORMALIZE_WORKERS, cpu_workers, end_in_background,
-                            normalization_pool, start_forkserver, wait_for_ended)
+from ingest.workers import (MAX_NORMALIZE_WORKERS, collect_as_workers, cpu_workers,
+                            end_in_background, normalization_pool, start_forkserver,
+                            wait_for_ended)
 from normalize import normalize_many
 from normalize.editions import finish_records
 from normalize.model import Article, NoteKind, note_texts
@@ -502,6 +503,10 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
     limits = HostLimits(config.pipeline.concurrency, config.pipeline.per_host)
     runner = Runner(config, archive, client, now, limits=limits,
                     workers=cpu_workers(MAX_NORMALIZE_WORKERS))
+    # The records come back from the workers unpickled, and are stored and published here:
+    # garbage freed by reference counting, which the collector's default threshold walked
+    # every 700 allocations (bench/README.md).
+    collect_as_workers(True)
     try:
         try:
             if sum(1 for source in sources if source.kind != "inbox") >= FORKSERVER_MIN_SOURCES:
@@ -564,6 +569,7 @@ def run_once(config: Config, archive: Archive, *, source_ids: Iterable[str] = ()
                            for edition, (count, _) in archive.edition_stats().items()}
     finally:
         wait_for_ended()
+        collect_as_workers(False)
     return report
 
 

@@ -135,6 +135,35 @@ def _end_with(owner: int) -> None:
     os._exit(1)
 
 
+#: Callers collecting garbage as the workers do now, and the collector's thresholds from
+#: before the first (:func:`collect_as_workers`).
+_collecting: list = [0, None]
+_collecting_lock = threading.Lock()
+
+
+def collect_as_workers(start: bool) -> None:
+    """From ``collect_as_workers(True)`` until the matching ``collect_as_workers(False)``, this
+    process collects its first generation every :data:`WORKER_GC_THRESHOLD` allocations, as a
+    normalization worker does; the thresholds from before come back when the last caller ends
+    (calls nest, from any thread).
+
+    For work whose objects are freed by reference counting and that allocates a great many of
+    them: a fetcher parsing pages (:class:`ingest.fulltext.PageFetcher`: a page's parse spent
+    ~5% of its CPU in the collector at the default threshold), and a run taking its records
+    back from the workers and storing them (:func:`ingest.pipeline.run_once`: the unpickled
+    records, their row values; bench/README.md)."""
+    with _collecting_lock:
+        if start:
+            _collecting[0] += 1
+            if _collecting[0] == 1:
+                _collecting[1] = gc.get_threshold()
+                gc.set_threshold(max(WORKER_GC_THRESHOLD, _collecting[1][0]), *_collecting[1][1:])
+        else:
+            _collecting[0] -= 1
+            if _collecting[0] == 0:
+                gc.set_threshold(*_collecting[1])
+
+
 #: Pools being shut down by :func:`end_in_background`, each in its thread.
 _ENDING: list[threading.Thread] = []
 _ENDING_LOCK = threading.Lock()

@@ -221,6 +221,40 @@ def _run(config, archive, now, **kwargs):
     return run_once(config, archive, now=now, **kwargs)
 
 
+def test_a_run_collects_garbage_as_the_workers_and_gives_the_thresholds_back(tmp_path,
+                                                                            server) -> None:
+    import gc
+
+    from ingest.workers import WORKER_GC_THRESHOLD
+
+    class Recording:
+        """A publisher that notes the collector's thresholds while the run publishes."""
+
+        seen: tuple[int, ...] = ()
+
+        def needs_publish(self, archive, now) -> bool:
+            return True
+
+        def publish(self, archive, now) -> list[Path]:
+            Recording.seen = gc.get_threshold()
+            return []
+
+    server.routes["/wire.xml"] = Route(body=rss_feed(ENGLISH))
+    config, archive = _setup(tmp_path, f"""
+        [[sources]]
+        id = "wire"
+        kind = "feed"
+        url = "{server.url('/wire.xml')}"
+        """)
+    before = gc.get_threshold()
+    try:
+        assert _run(config, archive, NOW, publisher=Recording()).outcomes[0].new == 2
+    finally:
+        archive.close()
+    assert Recording.seen == (max(WORKER_GC_THRESHOLD, before[0]), *before[1:])
+    assert gc.get_threshold() == before
+
+
 def test_a_304_costs_no_parsing_and_no_writes_but_the_source_state(tmp_path, server) -> None:
     server.routes["/wire.xml"] = Route(body=rss_feed(ENGLISH))
     config, archive = _setup(tmp_path, f"""
