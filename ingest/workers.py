@@ -81,7 +81,9 @@ def fork_forkserver() -> bool:
     multiprocessing.get_context("forkserver").set_forkserver_preload([PRELOAD])
     server = multiprocessing.forkserver._forkserver
     if (not hasattr(os, "fork") or threading.active_count() > 1
-            or server._forkserver_pid is not None):
+            or server._forkserver_pid is not None
+            # A forkserver that authenticates its clients (Python 3.14) is started by Python.
+            or hasattr(server, "_forkserver_authkey")):
         return False
     with server._lock:
         resource_tracker.ensure_running()
