@@ -188,6 +188,8 @@ class _Commands(click.Group):
     def __call__(self, *args, **kwargs):
         # The process's entry point (the console script, `python -m ingest`; click.testing
         # calls `main` instead): the command's end is the process's end.
+        global _PROCESS_ENTRY
+        _PROCESS_ENTRY = True
         try:
             return self.main(*args, **kwargs)
         except SystemExit as exc:
@@ -434,6 +436,10 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
 #: their first answers (a rerun of 304s boots nothing).
 FIRST_FETCH_SOURCES = 8
 
+#: Whether this process is the ``ingest`` command (set by the command group's ``__call__``):
+#: then an early boot forks the forkserver from it (:func:`ingest.workers.fork_forkserver`).
+_PROCESS_ENTRY = False
+
 
 def _boot_workers_for_first_fetches(config: Config, archive: Archive | None,
                                     source_ids: tuple[str, ...]) -> bool:
@@ -458,7 +464,8 @@ def _boot_workers_for_first_fetches(config: Config, archive: Archive | None,
                 and (source.id not in states or states[source.id].last_attempt is None))
     if first < FIRST_FETCH_SOURCES:
         return False
-    workers.start_forkserver()
+    if not (_PROCESS_ENTRY and workers.fork_forkserver()):
+        workers.start_forkserver()
     return True
 
 

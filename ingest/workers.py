@@ -23,9 +23,11 @@ import multiprocessing.forkserver
 import multiprocessing.util
 import os
 import select
+import socket
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import connection, resource_tracker
 from typing import Any, Callable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -70,6 +72,90 @@ def _no_current_folder_imports() -> None:
     inherits this process's environment whenever it starts (the pool starts it lazily).
     """
     os.environ.setdefault("PYTHONSAFEPATH", "1")
+
+
+#: The attributes of multiprocessing's forkserver that :func:`fork_forkserver` reads and sets.
+_FORKSERVER_STATE = ("_lock", "_forkserver_pid", "_forkserver_address", "_forkserver_alive_fd",
+                     "_preload_modules")
+
+
+def fork_forkserver() -> bool:
+    """Boot the forkserver as :func:`start_forkserver` does, but as a fork of this process
+    instead of a new interpreter; returns ``False`` (nothing done) when this process has another
+    thread, cannot fork, or runs a forkserver already. Only for the ``ingest`` process itself
+    (its command line's entry point): the forkserver keeps this process's modules, as they are
+    at the fork, for every worker of the process's life, so a host program (a test run that
+    patches modules) starts it the usual way.
+
+    multiprocessing starts it by ``python -c``, which starts an interpreter and imports again
+    what this process has already imported (the command line, the configuration, the records'
+    model) before :data:`PRELOAD`: ~0.1 s of CPU at the start of a first run's critical path
+    (bench/README.md). Forked while this process has no other thread (a thread's lock would
+    stay locked in the child), it starts from those modules; it keeps only the descriptors
+    the started one is given (the standard streams, its listening socket, the pipe that tells
+    it this process ended), then runs multiprocessing's own forkserver loop and hands out
+    workers the same way.
+    """
+    multiprocessing.get_context("forkserver").set_forkserver_preload([PRELOAD])
+    server = getattr(multiprocessing.forkserver, "_forkserver", None)
+    if (not hasattr(os, "fork") or threading.active_count() > 1
+            # multiprocessing's private state as Python 3.11-3.13 have it, or leave it to Python
+            or not all(hasattr(server, name) for name in _FORKSERVER_STATE)
+            or server._forkserver_pid is not None
+            # A forkserver that authenticates its clients (Python 3.14) is started by Python.
+            or hasattr(server, "_forkserver_authkey")):
+        return False
+    with server._lock:
+        resource_tracker.ensure_running()
+        with socket.socket(socket.AF_UNIX) as listener:
+            address = connection.arbitrary_address("AF_UNIX")
+            listener.bind(address)
+            if not multiprocessing.util.is_abstract_socket_namespace(address):
+                os.chmod(address, 0o600)
+            listener.listen()
+            alive_r, alive_w = os.pipe()  # EOF for the forkserver once every client has ended
+            try:
+                pid = os.fork()
+                if pid == 0:
+                    _serve_forks(listener.fileno(), alive_r, server._preload_modules)
+            except BaseException:
+                os.close(alive_w)
+                raise
+            finally:
+                os.close(alive_r)
+            server._forkserver_address = address
+            server._forkserver_alive_fd = alive_w
+            server._forkserver_pid = pid
+    return True
+
+
+def _serve_forks(listener: int, alive: int, preload: list[str]) -> None:
+    """The forked forkserver: multiprocessing's loop, then the end of the process (never the
+    parent's exit handlers: they belong to the parent's run)."""
+    code = 1
+    try:
+        keep = sorted({0, 1, 2, listener, alive})
+        for low, high in zip(keep, keep[1:] + [_max_fd()]):
+            os.closerange(low + 1, high)
+        multiprocessing.util._finalizer_registry.clear()
+        multiprocessing.util._run_after_forkers()
+        multiprocessing.forkserver.main(listener, alive, preload)
+        code = 0
+    except SystemExit:  # the loop's end: every client process has ended
+        code = 0
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _max_fd() -> int:
+    try:
+        return os.sysconf("SC_OPEN_MAX")
+    except (ValueError, OSError):
+        return 65536
 
 
 def normalization_pool(workers: int) -> ProcessPoolExecutor:

@@ -1,0 +1,55 @@
+"""The workers' forkserver forked from the ``ingest`` process (``ingest.workers.fork_forkserver``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SCRIPT = """
+import json, os, threading
+from ingest import workers
+held = open("held.txt", "w")  # a descriptor of this process the forkserver must not keep
+forked = workers.fork_forkserver()
+again = workers.fork_forkserver()  # one is running: nothing to do
+import multiprocessing.forkserver as fs
+server = fs._forkserver._forkserver_pid
+with open(f"/proc/{server}/stat") as stat:
+    server_parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+pool = workers.normalization_pool(2)
+worker_parent = pool.submit(os.getppid).result()
+from normalize import places
+has_gazetteer = pool.submit(places.gazetteer().find_place, "Genf").result().country
+server_fds = [os.readlink(f"/proc/{server}/fd/{fd}") for fd in os.listdir(f"/proc/{server}/fd")]
+pool.shutdown()
+blocker = threading.Event()
+thread = threading.Thread(target=blocker.wait)
+thread.start()
+with_thread = workers.fork_forkserver()
+blocker.set()
+thread.join()
+print(json.dumps({"forked": forked, "again": again, "server_parent": server_parent,
+                  "me": os.getpid(), "worker_parent": worker_parent, "server": server,
+                  "genf": has_gazetteer, "held": os.path.abspath(held.name), "server_fds": server_fds,
+                  "with_thread": with_thread}))
+"""
+
+
+def test_the_forkserver_is_forked_from_a_single_threaded_process(tmp_path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), XDG_CACHE_HOME=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["forked"] and not seen["again"]
+    assert seen["server_parent"] == seen["me"]  # a fork of this process, not `python -c`
+    assert seen["worker_parent"] == seen["server"]  # the workers come from it, preloaded
+    assert seen["genf"] == "CH"
+    # It keeps only what multiprocessing hands a started one (the standard streams, its
+    # listening socket, the pipe that ends it), not the files this process had open.
+    assert seen["held"] not in seen["server_fds"]
+    assert not seen["with_thread"]  # another thread alive: left to multiprocessing
