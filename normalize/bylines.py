@@ -53,7 +53,8 @@ BYLINE_LABEL = re.compile(
     # Printed without a colon before a name ("Texto Ana Ruiz", "Reportage Yann Le Goff").
     r"(?:text|texto|texte|autor|autora|autorin|auteur|author|reportage|autoren|autorinnen|"
     r"authors|autores|auteurs)(?=\s*[-–]?\s+(?-i:[A-ZÀ-ÖØ-Þ]))|"
-    r"(?:text|texto|texte|testo|autor|autora|autores|author|authors|auteur|auteurs|autore|"
+    r"(?:author\(s\)|autor\((?:en|es)\)|auteur\(s\)|"
+    r"text|texto|texte|testo|autor|autora|autores|author|authors|auteur|auteurs|autore|"
     r"autori|autorin|autrice|autorka|interview|entrevista|sources?|fuentes?|fonte|fonti|quelle|"
     # The Slavic papers' "Автор:", "Авторы:", "Piše:" (who writes), "Редактор:".
     r"автор|авторы|автори|авторка|piše|pise|napisao|napisala|редактор|"
@@ -481,6 +482,10 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
                 continue
             if person and person not in persons:
                 persons.append(person)
+    if agency and persons:
+        # "MADRID (EUROPA PRESS)", "Berlin (dpa)": the dateline of an agency's copy; the place
+        # is where it was filed, no writer.
+        persons = [p for p in persons if not _is_place(p)]
     return tuple(persons), agency
 
 
@@ -497,17 +502,29 @@ _OUTLET = re.compile(r"^(?:[A-Z][A-Z0-9&]{1,5}|(?:The|El|La|Il|Der|Die|Het|Les)\
                      r"Telegraph|Observer|Magazine|Zeitung|Today|Daily|Radio|TV))$")
 
 
+# The joiners of a byline printed in capitals ("POR ANA RUIZ Y LUIS VIDAL"); "E" only between
+# names of two words or more ("JOHN E SMITH" has a middle initial).
+def _caps_joined(field: str) -> str:
+    words = field.split(" ") if field.isupper() else []
+    for i, word in enumerate(words[1:-1], 1):
+        if word in ("Y", "ET", "UND", "ED") or (word == "E" and i >= 2 and len(words) - i >= 3):
+            words[i] = word.lower()
+    return " ".join(words) if words else field
+
+
 def _segments(field: str) -> list[str]:
     """The author slots of a byline field, split at its joiners; a family name joined by "e"
     or "y" to a full name is the same person's ("José Volta e Pinto", "Ana Ruiz y Pérez"):
     a single word is no second person."""
+    field = _caps_joined(field)
     parts = _JOINERS.split(field)
     joiners = _JOINERS.findall(field)
     slots = [parts[0]]
     for joiner, part in zip(joiners, parts[1:]):
         if joiner.strip() in ("e", "y") and len(slots[-1].split()) >= 2 \
                 and len(part.split()) == 1 and part[:1].isupper():
-            slots[-1] = f"{slots[-1]} {joiner.strip()} {part}"
+            joiner = joiner.strip().upper() if slots[-1].isupper() else joiner.strip()
+            slots[-1] = f"{slots[-1]} {joiner} {part}"
         else:
             slots.append(part)
     return slots

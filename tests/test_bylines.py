@@ -20,6 +20,8 @@ BYLINES = [
     ("De Ana Souza", ("Ana Souza",), None),
     ("Written by Jane Doe", ("Jane Doe",), None),
     ("Texto: Marta Ruiz", ("Marta Ruiz",), None),
+    ("Author(s): Jane Doe", ("Jane Doe",), None),
+    ("Autor(en): Anna Berg und Jonas Keller", ("Anna Berg", "Jonas Keller"), None),
     # Several authors.
     ("By Helen Carter and Tom Whitfield", ("Helen Carter", "Tom Whitfield"), None),
     ("Por Juan Pérez y Ana Gómez", ("Juan Pérez", "Ana Gómez"), None),
@@ -29,6 +31,16 @@ BYLINES = [
     ("De Ana Souza e João Lima", ("Ana Souza", "João Lima"), None),
     ("Anna Berg, Ben Kohl and Carla Diaz", ("Anna Berg", "Ben Kohl", "Carla Diaz"), None),
     ("Ana Gómez & Luis Vidal", ("Ana Gómez", "Luis Vidal"), None),
+    # In capitals: "Y", "UND", "ET" join; "E" only between names of two words.
+    ("POR LUCÍA ORTEGA Y ANA GÓMEZ", ("LUCÍA ORTEGA", "ANA GÓMEZ"), None),
+    ("VON HANS MÜLLER UND EVA SCHMIDT", ("HANS MÜLLER", "EVA SCHMIDT"), None),
+    ("PAR JEAN DUPONT ET MARIE MARTIN", ("JEAN DUPONT", "MARIE MARTIN"), None),
+    ("ANA SOUZA E JOÃO LIMA", ("ANA SOUZA", "JOÃO LIMA"), None),
+    ("JOHN E SMITH", ("JOHN E SMITH",), None),
+    ("ANA RUIZ Y PÉREZ", ("ANA RUIZ Y PÉREZ",), None),
+    # An agency's dateline: the place is where the copy was filed.
+    ("MADRID (EUROPA PRESS)", (), "EUROPA PRESS"),
+    ("Berlin (dpa)", (), "dpa"),
     # Roles and places stripped.
     ("By Jane Doe, Correspondent in Paris", ("Jane Doe",), None),
     ("Por Juan Pérez, corresponsal en Bruselas", ("Juan Pérez",), None),

@@ -180,11 +180,11 @@ def test_page_fetches_are_bounded_per_host(tmp_path, server) -> None:
 
 
 def site_page(headline: str, reporter: str) -> bytes:
-    """A page of a site that names itself only before each headline in its <title> and as the
-    author in its metadata; the reporter's byline is printed on the page."""
+    """A page of a site that names itself before each headline in its <title>, in its masthead
+    and as the author in its metadata; the reporter's byline is printed on the page."""
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Northfield Courier - {headline}</title><meta name="author" content="Northfield Courier"></head><body>
-<article><h1>{headline}</h1><p class="byline">By {reporter}</p>
+<header><a href="/">Northfield Courier</a></header><article><h1>{headline}</h1><p class="byline">By {reporter}</p>
 {"".join(f"<p>{p}</p>" for p in STORY)}</article></body></html>""".encode()
 
 

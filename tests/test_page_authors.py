@@ -46,9 +46,26 @@ def test_a_declared_author_that_is_the_site_does_not_hide_the_printed_byline() -
     assert authors(page(ld, before='<p>By Maren Holt</p>')) == ("Maren Holt",)
 
 
-def test_a_declared_person_still_wins_over_the_page() -> None:
+def test_a_declared_person_the_page_prints_still_wins_over_the_byline_element() -> None:
     head = '<meta name="author" content="Tomas Berg">'
-    assert authors(page(head, before='<p class="byline">By Maren Holt</p>')) == ("Tomas Berg",)
+    box = '<aside class="author-bio"><p>Tomas Berg covers the islands.</p></aside>'
+    assert authors(page(head, before='<p class="byline">By Maren Holt</p>',
+                        outside=box)) == ("Tomas Berg",)
+
+
+def test_a_declared_person_the_page_prints_nowhere_gives_way_to_the_byline() -> None:
+    # WordPress with an SEO plugin declares the account that posted the story.
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+          '{"@type": "NewsArticle", "headline": "Ferries", "author": {"@id": "#editor"}},'
+          '{"@type": "Person", "@id": "#editor", "name": "Tomas Berg"}]}</script>')
+    byline = ('<p class="byline">By <a rel="author" href="/author/maren-holt">Maren Holt</a> and '
+              '<a rel="author" href="/author/ola-lind">Ola Lind</a></p>')
+    assert authors(page(ld, before=byline)) == ("Maren Holt", "Ola Lind")
+    # ... but not to a dateline's place in the byline box, nor to the same writer spelled
+    # otherwise.
+    head = '<meta name="author" content="Tomas Berg">'
+    assert authors(page(head, before='<p class="byline">Stockholm</p>')) == ("Tomas Berg",)
+    assert authors(page(head, before='<p class="byline">By T. Berg</p>')) == ("Tomas Berg",)
 
 
 # --- 6. A paper's page whose only author is the site names no author ------------------------
@@ -368,6 +385,9 @@ def test_a_byline_that_opens_with_the_outlets_name_gives_no_place_as_an_author()
     assert _without_site(("Stadtblatt, Kassel, Germany",), sites) == ()
     assert _without_site(("Anna Berg, Stadtblatt, Kassel",), sites) == ("Anna Berg",)
     assert _without_site(("Anna Berg",), sites) == ("Anna Berg",)
+    # The site's whole title, its tagline and all, declared as the author.
+    assert _without_site(("Stadtblatt | Neues aus Kassel - SBK",),
+                         {"Stadtblatt | Neues aus Kassel - SBK"}) == ()
 
 
 def test_the_writer_in_the_labelled_twitter_card_fields() -> None:
@@ -430,7 +450,9 @@ def test_a_declared_name_that_runs_on_into_other_words_gives_way() -> None:
     assert authors(page('<meta name="author" content="Hafenverein Nord e.V.">')) == \
         ("Hafenverein Nord e.V.",)
     assert authors(page('<meta name="author" content="Ana de la Fuente">',
-                        before="<p>Von Maren Holt</p>")) == ("Ana de la Fuente",)
+                        before="<p>Von Maren Holt</p>",
+                        outside="<p>Ana de la Fuente writes about the ports.</p>")) == \
+        ("Ana de la Fuente",)
 
 
 def test_the_sites_name_under_a_label_is_the_site() -> None:
@@ -610,9 +632,10 @@ def test_the_printed_byline_naming_more_writers_than_the_declared_first() -> Non
     head = '<meta name="author" content="Maren Holt">'
     line = '<p class="byline">By Maren Holt, Tomas Berg and Ana Ruiz</p>'
     assert authors(page(head, before=line)) == ("Maren Holt", "Tomas Berg", "Ana Ruiz")
-    # Another writer printed is no reason to leave the declared one.
+    # Another writer printed is no reason to leave the declared one the page prints too.
     line = '<p class="byline">By Tomas Berg and Ana Ruiz</p>'
-    assert authors(page(head, before=line)) == ("Maren Holt",)
+    assert authors(page(head, before=line, outside='<p class="bio">Maren Holt edits the '
+                        'news pages.</p>')) == ("Maren Holt",)
 
 
 @pytest.mark.parametrize("line, names", [
@@ -626,3 +649,28 @@ def test_the_printed_byline_naming_more_writers_than_the_declared_first() -> Non
 def test_a_name_printed_twice_and_a_button_in_the_byline_box(line: str,
                                                              names: tuple[str, ...]) -> None:
     assert authors(page(before=line)) == names
+
+
+def test_the_meta_tags_naming_more_writers_than_the_json_ld() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferries",'
+          ' "author": {"@type": "Person", "name": "Maren Holt"}}</script>')
+    head = ld + '<meta name="author" content="Maren Holt, Tomas Berg">'
+    assert authors(page(head)) == ("Maren Holt", "Tomas Berg")
+    # Other persons in the meta tags are no more writers of the same text.
+    head = ld + '<meta name="author" content="Tomas Berg">'
+    assert authors(page(head)) == ("Maren Holt",)
+
+
+def test_a_chinese_texts_opening_reporter_credit() -> None:
+    story = ("<p>港務局週一通過新的渡輪時刻表。（資料照）</p><p>〔記者林美華／台北報導〕港務局週一通過新的渡輪時刻表，夏季每四十分鐘一班，"
+             "末班船比以前晚一小時開出。</p><p>島上居民多年來一直要求增加晚班船，議會對此表示歡迎，"
+             "但表示冬季時刻表仍讓離島在夜間與外界隔絕。</p>")
+    data = f"""<!doctype html><html lang="zh-Hant"><head><meta charset="utf-8">
+<title>渡輪夏季延長營運</title></head><body><article><h1>渡輪夏季延長營運</h1>{story}
+</article></body></html>""".encode()
+    assert authors(data, "https://news.example.tw/article/1") == ("林美華",)
+
+
+def test_a_printed_byline_hyphenated_with_soft_hyphens() -> None:
+    line = "<p>Von Mat&shy;thi&shy;as Lau&shy;erer</p>"
+    assert authors(page(outside=f"<aside>{line}</aside>")) == ("Matthias Lauerer",)

@@ -39,6 +39,7 @@ this module extracts what the page shows, bylines as printed.
 from __future__ import annotations
 
 from copy import deepcopy
+from functools import partial
 from typing import Iterable, Mapping
 
 from normalize.errors import ParseError
@@ -48,8 +49,10 @@ from normalize.sanitize import clean_html
 from normalize.page.choose import candidate, choose_body
 from normalize.page.kind import described_body, page_kind
 from normalize.page.engine import absolute_links, main_text, page_date
+from normalize.page.agreement import _own, printed_over_declared, shown_on_page
 from normalize.page.authors import (author_box, choose_authors, dated_name_line,
-                                    engine_authors, footer_byline, printed_byline)
+                                    engine_authors, footer_byline, lead_credit,
+                                    printed_byline)
 from normalize.page.body import (_article_scope, _block_html, _body_from_text, _collect_blocks,
                                  _drop_chrome, _find_container, chrome_text, _wrap_loose_text)
 from normalize.page.standfirst import _standfirst_html, find_standfirst
@@ -211,7 +214,11 @@ def parse(
                                      (lambda: engine_authors(pristine), False),
                                      (lambda: footer, True),
                                      (lambda: dated_name_line(pristine), True),
-                                     (lambda: author_box(pristine), False)), sites)
+                                     (lambda: author_box(pristine), False),
+                                     (lambda: lead_credit(blocks), True)), sites,
+                                    partial(printed_over_declared, shown=shown_on_page(pristine),
+                                            printed=((lambda: byline, lambda: _own(byline, scope)),
+                                                     (lambda: shown_authors, lambda: True))))
     page_url = canonical or _absolute(fields.url, base) or url
     extra = (Note(NoteKind.BODY, f"{choice.candidate.name if choice.candidate else 'none'}: "
                       f"{choice.reason}"),) + title_notes

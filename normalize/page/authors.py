@@ -20,13 +20,15 @@ from typing import Callable, Iterable
 from lxml import etree
 
 from normalize.agencies import find_agency, is_agency
-from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, parse_byline, strip_label,
-                               without_credits, without_date)
+from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, CJK_NAME, parse_byline,
+                               strip_label, without_credits, without_date)
+from normalize.page.agreement import read_once
 from normalize.page.dom import _is_element, _next_element, _tokens, _xpath
 from normalize.page.pictures import _in_picture
 from normalize.page.engine import page_authors
-from normalize.page.names import (_NAME_PARTICLES, _SITE_IN_NAME, _is_full_name,
-                                   _is_organisation, _letters, _named_by_site, _publisher_only)
+from normalize.page.names import (_SITE_IN_NAME, _garbled, _is_full_name, _is_organisation,
+                                   _letters, _named_by_site, _names_full_name,
+                                   _publisher_only, _same_persons)
 from normalize.page.visible import (_BYLINE_PARTS, _CLOCK_TIME, _in_not_byline_area, _is_byline,
                                     _is_not_byline_area, _looks_like_name, _parse_text_date,
                                     _without_site)
@@ -34,7 +36,9 @@ from normalize.text import clean_text, html_to_text
 
 
 def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], bool]],
-                   site_names: Iterable[str]) -> tuple[str, ...]:
+                   site_names: Iterable[str],
+                   over_declared: Callable[[tuple[str, ...]], tuple[str, ...]] | None = None
+                   ) -> tuple[str, ...]:
     """The bylines of the first candidate that names someone besides the site.
 
     ``candidates`` are ``(read, printed)`` pairs: ``read`` gives the candidate's bylines,
@@ -51,7 +55,10 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
     publisher named with the site's name ("Ediciones El País") to a byline element's full
     names even without a label. The site named as the copy's source ("Do UOL") is the site. A
     byline whose names run on into other words ("Jane Doe und Site designed") is kept only
-    when no candidate has better.
+    when no candidate has better. The first candidate's persons give way to what
+    ``over_declared`` gives for them, when it gives anything: the article's byline naming
+    others, when the page prints the declared names nowhere
+    (:func:`normalize.page.agreement.printed_over_declared`).
     Returns ``()`` when no candidate names anyone.
     """
     sites = set(site_names)
@@ -59,6 +66,7 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
     spelled = {_letters(site) for site in sites} - {""}
     site_only: tuple[str, ...] = ()
     unread: tuple[str, ...] = ()
+    candidates = [(read_once(read), printed) for read, printed in candidates]
     readers = iter(candidates)
     for index, (read, _printed) in enumerate(readers):
         found = read()
@@ -82,7 +90,10 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
                 if instead or not alone or _named_by_site(kept):
                     return instead or kept
                 return ()
-            return _more_printed(kept, readers) if index == 0 else kept
+            if index == 0:
+                return (over_declared(kept) if over_declared else ()) \
+                    or _more_printed(kept, readers)
+            return kept
         if kept:
             unread = unread or kept
         else:
@@ -117,36 +128,6 @@ def _site_part(byline: str, spelled: set[str]) -> str:
 
 
 _BY = re.compile(r"\s(?:by|von|par|por)\s", re.I)
-
-
-def _garbled(bylines: tuple[str, ...]) -> bool:
-    """Whether a person's name read from ``bylines`` runs on into other words: a capitalized
-    name followed by a lower-case word that is no particle ("Fuchsy designed", "Frank Bueltge
-    - http"), as a theme's credit line or an address pasted into the author field gives. A
-    legal form ("e.V.") is no such word."""
-    for byline in bylines:
-        for person in parse_byline(byline)[0]:
-            words = person.split()
-            if len(words) >= 2 and words[0][:1].isupper() and any(
-                    w[:1].islower() and w.casefold() not in _NAME_PARTICLES and "." not in w
-                    for w in words[1:]):
-                return True
-    return False
-
-
-def _names_full_name(bylines: tuple[str, ...]) -> bool:
-    return any(_is_full_name(p) for b in bylines for p in parse_byline(b)[0])
-
-
-def _same_persons(bylines: tuple[str, ...], persons: list[str]) -> bool:
-    """Whether ``persons`` (full names) are the persons ``bylines`` name in a shorter form:
-    a first name ("Todd"), or a user name made of the name ("arianschlichenmayer",
-    "gabor_munier")."""
-    named = [p for b in bylines for p in parse_byline(b)[0]]
-    words = {_letters(w) for p in named for w in re.split(r"[\s._-]+", p) if len(_letters(w)) >= 3}
-    wholes = {_letters(p) for p in named}
-    return any(_letters(w) in words for p in persons for w in p.split()) \
-        or any(_letters(p) in wholes for p in persons)
 
 
 def _printed_instead(kept: tuple[str, ...], readers, publisher: bool = False) -> tuple[str, ...]:
@@ -216,6 +197,23 @@ def engine_authors(root) -> tuple[str, ...]:
 
 
 _ENGINE_NAME_WORDS = 6
+
+
+# A Chinese paper's text opens with its reporter's credit in brackets: "〔記者巫其倫／台北報導〕"
+# (reporter X / filed from Taipei), "【記者王小明／綜合報導】".
+_CJK_LEAD_CREDIT = re.compile(r"[〔（(【\[]\s*((?:記者|记者)[^〕）)】\]]{2,30})[〕）)】\]]")
+
+
+def lead_credit(blocks: list) -> tuple[str, ...]:
+    """The reporter's credit in brackets a Chinese text opens with (:data:`_CJK_LEAD_CREDIT`),
+    as a byline, when it names persons; ``()`` otherwise. The first two blocks are read: a
+    lead picture's caption often comes first."""
+    for block in blocks[:2]:
+        match = _CJK_LEAD_CREDIT.match(clean_text(block.text_content())[:40])
+        persons = parse_byline(match.group(1))[0] if match else ()
+        if persons and all(map(CJK_NAME.fullmatch, persons)):
+            return (match.group(1),)
+    return ()
 
 
 #: An author line after the text is looked for in its last blocks, the last lines of those,
@@ -385,8 +383,10 @@ def _passed_over(el) -> bool:
 
 def _line_text(el) -> str:
     """An element's text with its parts apart: a label and the name after it are often in
-    elements of their own with no space between them ("<span>By</span><a>Jane Doe</a>")."""
-    return clean_text(" ".join(el.itertext()))
+    elements of their own with no space between them ("<span>By</span><a>Jane Doe</a>").
+    Soft hyphens are where a hyphenated page may break a name ("Mat&shy;thi&shy;as"), no
+    part of it."""
+    return clean_text(" ".join(el.itertext()).replace("\xad", ""))
 
 
 def _byline_in_line(owner, label: str) -> tuple[str, ...]:

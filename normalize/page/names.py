@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from normalize.agencies import find_agency
+from normalize.bylines import parse_byline
 
 
 # The lower-case words of a name: particles ("Ludwig van Beethoven", "Ana de la Fuente"), and
@@ -98,3 +99,33 @@ def _named_by_site(bylines: tuple[str, ...]) -> bool:
     """Whether the site's name in ``bylines`` stands for an author: a person's (a personal
     site) or a news agency's (its own copy)."""
     return all(find_agency(a) or _reads_as_person(a) for a in bylines)
+
+
+def _garbled(bylines: tuple[str, ...]) -> bool:
+    """Whether a person's name read from ``bylines`` runs on into other words: a capitalized
+    name followed by a lower-case word that is no particle ("Fuchsy designed", "Frank Bueltge
+    - http"), as a theme's credit line or an address pasted into the author field gives. A
+    legal form ("e.V.") is no such word."""
+    for byline in bylines:
+        for person in parse_byline(byline)[0]:
+            words = person.split()
+            if len(words) >= 2 and words[0][:1].isupper() and any(
+                    w[:1].islower() and w.casefold() not in _NAME_PARTICLES and "." not in w
+                    for w in words[1:]):
+                return True
+    return False
+
+
+def _names_full_name(bylines: tuple[str, ...]) -> bool:
+    return any(_is_full_name(p) for b in bylines for p in parse_byline(b)[0])
+
+
+def _same_persons(bylines: tuple[str, ...], persons: list[str]) -> bool:
+    """Whether ``persons`` (full names) are the persons ``bylines`` name in a shorter form:
+    a first name ("Todd"), or a user name made of the name ("arianschlichenmayer",
+    "gabor_munier")."""
+    named = [p for b in bylines for p in parse_byline(b)[0]]
+    words = {_letters(w) for p in named for w in re.split(r"[\s._-]+", p) if len(_letters(w)) >= 3}
+    wholes = {_letters(p) for p in named}
+    return any(_letters(w) in words for p in persons for w in p.split()) \
+        or any(_letters(p) in wholes for p in persons)

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterator
 
-from normalize.bylines import BYLINE_LABEL
+from normalize.bylines import BYLINE_LABEL, parse_byline
 from normalize.text import clean_text, html_to_text, plain_title
 from normalize.page.dom import _as_int, _first, _is_element, _language_code, _text, _xpath
 from normalize.page.pictures import _Picture, _in_picture
 from normalize.page.dates import _parse_declared_date
+from normalize.page.names import _is_full_name, _letters
 from normalize.page.visible import _author_list
 
 log = logging.getLogger(__name__)
@@ -446,6 +447,8 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
     declared.append(_labelled_twitter_data(meta))
     authors = _first([a for a in found if a not in (site, fields.publisher)]
                      for found in declared) or _first(declared) or []
+    if _more_writers(fields.authors, _author_list(authors)):
+        fields.authors = _author_list(authors)
     keywords = [k for key in _META_KEYWORDS for v in meta.get(key, []) for k in v.split(",")]
     picture = None
     image = one(_META_IMAGE)
@@ -466,3 +469,16 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
         publisher=site,
         picture=picture,
     )
+
+
+def _more_writers(declared: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Whether the bylines ``other`` name the persons ``declared`` names and more: JSON-LD
+    often declares the first writer only ("April Roach") where the meta tags name them all
+    (``<meta name="author" content="April Roach, Daniel Mahon">``)."""
+    if not declared or set(other) <= set(declared):
+        return False  # most pages declare the same bylines in both
+    mine = {_letters(p) for b in declared for p in parse_byline(b)[0]}
+    theirs = [p for b in other for p in parse_byline(b)[0]]
+    # Full names only: a profile's address ("facebook.com/jane.doe") names no more writers.
+    return bool(mine) and all(map(_is_full_name, theirs)) \
+        and mine < {_letters(p) for p in theirs}

@@ -86,6 +86,8 @@ def _without_site(authors: tuple[str, ...], site_names: set[str]) -> tuple[str, 
     wanted = {name.casefold() for name in site_names}
     kept = []
     for author in authors:
+        if author.casefold() in wanted:
+            continue  # the site's whole name, its own separators and all ("Site | Tagline")
         parts = _BYLINE_PARTS.split(author)
         at = next((i for i, p in enumerate(parts) if p.casefold() in wanted), None)
         # What follows the outlet's name is where it filed from ("X, BBC News, Washington").

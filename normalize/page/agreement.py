@@ -1,0 +1,86 @@
+"""Whether a page's declared authors and its printed byline name the same writers.
+
+A page's metadata usually names the writer its byline prints. When they disagree the page
+itself settles it: a content system fills the declared author with the account that posted
+the text (WordPress with an SEO plugin declares the editor who uploaded a reporter's story,
+``"author": {"@type": "Person", "name": "Web Editor"}``), a name the page prints nowhere,
+while its byline names the reporters. A declared writer whom the page prints somewhere (an
+author box, a line after the text) is believed over a byline element, which is as often a
+teaser's or a video's.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+from lxml import etree
+
+from normalize.bylines import _is_place, parse_byline
+from normalize.page.names import _is_full_name, _letters
+from normalize.page.visible import _find_byline
+
+#: The text a page prints: its body's text nodes outside scripts, styles and templates.
+_SHOWN_TEXTS = etree.XPath(
+    "//body//text()[not(parent::script or parent::style or parent::noscript "
+    "or parent::template)]", smart_strings=False)
+
+
+def shown_on_page(root) -> Callable[[str], bool]:
+    """A test of whether ``root`` (an untouched copy of the page) prints a name in its text,
+    case and spacing aside. The page's text is gathered on the first question only."""
+    text: list[str] = []
+
+    def shown(name: str) -> bool:
+        if not text:
+            text.append(" ".join(" ".join(_SHOWN_TEXTS(root)).split()).casefold())
+        return " ".join(name.split()).casefold() in text[0]
+
+    return shown
+
+
+def printed_over_declared(declared: tuple[str, ...],
+                          printed: Sequence[tuple[Callable[[], tuple[str, ...]],
+                                                  Callable[[], bool]]],
+                          shown: Callable[[str], bool]) -> tuple[str, ...]:
+    """The first of the ``printed`` bylines (the page's byline element, the text's opening
+    byline) that names other persons than ``declared`` (the metadata's persons, full names),
+    when the page prints none of the declared names (``shown``) and the byline is the
+    article's own; ``()`` otherwise. ``printed`` holds ``(read, own)`` pairs: ``own`` says
+    whether the byline ``read`` gives stands in the article (a teaser's below it does not)."""
+    persons = [p for b in declared for p in parse_byline(b)[0]]
+    if not persons or not all(map(_is_full_name, persons)):
+        return ()
+    letters = {_letters(p) for p in persons}
+    words = {_letters(w) for p in persons for w in p.split() if len(_letters(w)) >= 3}
+    for read, own in printed:
+        found = read()
+        # A dateline's place printed in the byline box ("São Paulo") is no writer.
+        named = [p for b in found for p in parse_byline(b)[0] if not _is_place(p)]
+        if not any(map(_is_full_name, named)):
+            continue
+        # The same writer spelled otherwise ("Richard (R.J.) Eskow", "Steve Gillman" for
+        # "Gillman, Steve") is no disagreement.
+        if letters & {_letters(p) for p in named} \
+                or words & {_letters(w) for p in named for w in p.split()}:
+            return ()
+        # The page's text is read only now: most pages agree.
+        return () if any(map(shown, persons)) or not own() else found
+    return ()
+
+
+def read_once(read: Callable[[], tuple[str, ...]]) -> Callable[[], tuple[str, ...]]:
+    """``read``, called at most once: a candidate may be asked again."""
+    done: list[tuple[str, ...]] = []
+
+    def again() -> tuple[str, ...]:
+        if not done:
+            done.append(read())
+        return done[0]
+
+    return again
+
+
+def _own(byline: tuple[str, ...], scope) -> bool:
+    """Whether the byline element ``byline`` was found in the article's ``scope`` (not in a
+    list of teasers around it)."""
+    return scope is not None and _find_byline(scope, None) == byline
