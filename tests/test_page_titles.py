@@ -550,6 +550,24 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      '<div class="logo"><h1>Daily Post</h1></div>',
      "<header><h2>Budget approved after an all-night session</h2></header>",
      "Budget approved after an all-night session"),
+    # A line break set in the <h1> prints a space between its words.
+    ('<meta property="og:title" content="Budget approved after an all-night session">', "",
+     "<h1>Budget approved<br>after an all-night session</h1>",
+     "Budget approved after an all-night session"),
+    ("<title>Budget approved after an all-night session | Daily Post</title>", "",
+     "<h1>Budget approved<br/>after an <!-- x -->all-night session</h1>",
+     "Budget approved after an all-night session"),
+    # A quote before the headline and a colon opens it; it is no kicker.
+    ('<meta property="og:title" content="Minister resigns after the budget vote">', "",
+     '<h1>"A sad day": Minister resigns after the budget vote</h1>',
+     '"A sad day": Minister resigns after the budget vote'),
+    # The last crumb of a breadcrumb trail set as an <h1> (in <span>s, not a list) under the
+    # article's own <h2>, which prints the declared title with other quotes.
+    ('<meta property="og:title" content=\'"A sad day": Minister resigns after the vote\'>',
+     '<div class="breadcrumbs"><span><a href="/">Home</a> » <span class="current">'
+     '<h1>Minister resigns after the vote: "A sad day"</h1></span></span></div>',
+     "<h2>“A sad day”: Minister resigns after the vote</h2>",
+     "“A sad day”: Minister resigns after the vote"),
 ])
 def test_the_title_is_the_printed_headline_without_the_sites_name(
         head: str, top: str, article_top: str, title: str) -> None:

@@ -21,7 +21,8 @@ import unicodedata
 from lxml import html as lxml_html
 
 from normalize.page.dom import _first, _first_element, _text
-from normalize.page.headings import _HEADING_CHARS, _printed_headings, _without_kicker
+from normalize.page.headings import (_HEADING_CHARS, _heading_text, _printed_headings,
+                                     _without_kicker)
 from normalize.page.sites import (_NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
                                   _UNSPACED_SCRIPT, _split_unquoted, _squash,
                                   _strip_site_name)
@@ -71,7 +72,7 @@ def _shown_title(root, title: str | None) -> str | None:
     letters = _UNHYPHENATED.sub("", wanted)
     spelled = None
     for el in root.iter("h1", "h2", "h3"):
-        shown = _text(el)
+        shown = _heading_text(el)
         if shown == title or len(shown) >= 300 or (shown.isupper() and not title.isupper()):
             continue
         if _typographic_key(shown) == wanted:
@@ -170,7 +171,7 @@ def _printed_heading(root, text: str) -> str | None:
         return None
     wanted = _comparable(text)
     return _first(text for el in root.iter("h2", "h3")
-                  if _comparable(_BULLET.sub("", _text(el))) == wanted)
+                  if _comparable(_BULLET.sub("", _heading_text(el))) == wanted)
 
 
 def _article_header_heading(root) -> str | None:
@@ -183,7 +184,7 @@ def _article_header_heading(root) -> str | None:
     if heading is None or next(heading.iter("a"), None) is not None \
             or next(heading.iterancestors("a"), None) is not None:
         return None
-    text = _text(heading)
+    text = _heading_text(heading)
     if len(text) <= _HEADING_CHARS and (
             len(text.split()) >= 4 or _UNSPACED_SCRIPT.search(text) and len(text) >= 8):
         return text
@@ -252,7 +253,7 @@ def _without_printed_kicker(root, title: str) -> str:
     flower's secret", on a page whose <h1> is none)."""
     wanted = _comparable(title)
     for el in root.iter("h2", "h3"):
-        if len(el) and _comparable(_text(el)) == wanted:
+        if len(el) and _comparable(_heading_text(el)) == wanted:
             shown = _without_kicker(el)
             return shown if shown and len(shown) < len(title) else title
     return title
@@ -448,7 +449,7 @@ def _printed_part_of(root, reference: str | None) -> str | None:
         return None
     wanted = " ".join(_comparable(reference).split())
     for el in root.iter("h2", "h3"):
-        text = _text(el)
+        text = _heading_text(el)
         shown = " ".join(_comparable(text).split())
         if not shown or shown == wanted or 2 * len(shown) < len(wanted) \
                 or not (len(shown.split()) >= 3 or _UNSPACED_SCRIPT.search(shown)):
@@ -502,11 +503,17 @@ def _printed_part(heading: str, headline: str | None, site_names: list[str]) -> 
     # a headline that goes on in lower case is one sentence, not a kicker and a headline.
     if at and heading[at].islower() and headline[:1].isupper():
         return heading
+    # '"Pure emptiness": Skier misses the Games': a quote set before the headline with a colon
+    # opens it (a kicker is a topic's name, not somebody's words).
+    if at and _QUOTED_LEAD.fullmatch(heading[:at]):
+        return heading
     dashed = _DASHED_TAIL.match(tail)
     if dashed and _squash(dashed.group(1)) not in {_squash(n) for n in site_names}:
         return heading
     return heading[at:at + len(wanted)].strip()
 
 
+#: A quotation and a colon: what a headline may open with.
+_QUOTED_LEAD = re.compile(r"\s*[\"“„«‚‘'][^\"“”„«»]{1,80}[\"”“»‘’']\s*:\s*")
 #: A dash or a slash and words after the declared headline in its <h1>.
 _DASHED_TAIL = re.compile(r"\s*[\-–—/]+\s*([^\d\s].*)$")
