@@ -568,6 +568,18 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      '<h1>Minister resigns after the vote: "A sad day"</h1></span></span></div>',
      "<h2>“A sad day”: Minister resigns after the vote</h2>",
      "“A sad day”: Minister resigns after the vote"),
+    # A section's or a place's name before a bar, in any case, is no part of the headline.
+    ('<meta property="og:title" content="Opinion | Budget approved after an all-night session">',
+     "", "", "Budget approved after an all-night session"),
+    ('<meta property="og:title" content="Harbour | Budget approved after an all-night session">',
+     "", "", "Budget approved after an all-night session"),
+    # The "»" that closes a quote stays when the site's name goes after it.
+    ('<meta property="og:title" content="The mayor says: «We will build the bridge» - Daily '
+     'Post"><meta property="og:site_name" content="Daily Post">', "", "",
+     "The mayor says: «We will build the bridge»"),
+    # A full-width hyphen set apart parts a Japanese title from the site's name.
+    ('<title>予算案が深夜の審議で可決された － Post新聞</title>'
+     '<meta property="og:site_name" content="Post新聞">', "", "", "予算案が深夜の審議で可決された"),
 ])
 def test_the_title_is_the_printed_headline_without_the_sites_name(
         head: str, top: str, article_top: str, title: str) -> None:

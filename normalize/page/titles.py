@@ -239,7 +239,7 @@ def find_title(root, declared: str | None, site_names: list[str],
         undated = _LEADING_DATE.sub("", title)
         if len(undated.split()) >= 2 or (undated and _UNSPACED_SCRIPT.search(undated)):
             title = undated
-        title = _without_capital_label(title)
+        title = _without_bar_label(title)
         # "Tom &amp; Jerry" in a <title> or an <h1>: the CMS escaped the headline twice.
         if _ENTITY.search(title):
             title = plain_title(title) or title
@@ -265,13 +265,23 @@ _ENTITY = re.compile(r"&(?:[a-z]{2,8}|#\d{1,6}|#x[0-9a-f]{1,5});", re.I)
 _BARRED_END = re.compile(r"^([^|｜]+?)\s+[|｜]\s+(?=[^|｜]+$)")
 
 
-def _without_capital_label(title: str) -> str:
-    """``title`` without a label of one or two words in capitals beyond a bar at an end of it
-    ("Headline | COMMENTARY", "ANALYSIS | Headline"): a section's name or the site's set in
-    capitals, never the headline's words, which are not all in capitals themselves."""
+def _without_bar_label(title: str) -> str:
+    """``title`` without a label of one or two words beyond a bar at an end of it ("Headline |
+    COMMENTARY", "Opinion | Headline", "Frain | Fire in a house"): a section's, a place's or
+    the site's name, never the headline's words; in capitals beside a headline of two words
+    or more, otherwise beside one of three or more, over twice the label's length."""
     match = _BARRED_END.match(title)
     if not match:
         return title
+    first, last = match.group(1).strip(), title[match.end():].strip()
+    for label, rest in ((last, first), (first, last)):
+        if len(label.split()) > 2 or len(label) > 20 or rest.isupper():
+            continue
+        unspaced = bool(_UNSPACED_SCRIPT.search(rest))
+        if label.isupper() and (len(rest.split()) >= 2 or unspaced) \
+                or (len(rest.split()) >= 3 or unspaced) and len(rest) > 2 * len(label):
+            return rest
+    return title
     first, last = match.group(1).strip(), title[match.end():].strip()
     for label, rest in ((last, first), (first, last)):
         if label.isupper() and len(label.split()) <= 2 and len(label) <= 20 \
