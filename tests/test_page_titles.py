@@ -580,6 +580,10 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     # A full-width hyphen set apart parts a Japanese title from the site's name.
     ('<title>予算案が深夜の審議で可決された － Post新聞</title>'
      '<meta property="og:site_name" content="Post新聞">', "", "", "予算案が深夜の審議で可決された"),
+    # A kicker the <h1> prints in a box of its own, without the colon the declared title has.
+    ('<meta property="og:title" content="Harbour: Budget approved after an all-night session">',
+     "", '<h1><span class="x1">Harbour</span> <span class="x2">Budget approved after an '
+     'all-night session</span></h1>', "Budget approved after an all-night session"),
 ])
 def test_the_title_is_the_printed_headline_without_the_sites_name(
         head: str, top: str, article_top: str, title: str) -> None:

@@ -501,6 +501,8 @@ def _printed_part(heading: str, headline: str | None, site_names: list[str]) -> 
         return heading
     printed, wanted = _same_length_key(heading), _same_length_key(headline)
     at = printed.find(wanted)
+    if at < 0 and len(printed) == len(heading):
+        return _without_boxed_kicker(heading, printed, wanted)
     if at < 0 or len(wanted) == len(printed) or len(printed) != len(heading):
         return heading
     # What follows is the site's name or a date after a separator ("| Site", "02.02.2022"),
@@ -525,5 +527,22 @@ def _printed_part(heading: str, headline: str | None, site_names: list[str]) -> 
 
 #: A quotation and a colon: what a headline may open with.
 _QUOTED_LEAD = re.compile(r"\s*[\"“„«‚‘'][^\"“”„«»]{1,80}[\"”“»‘’']\s*:\s*")
+#: A kicker of five words at most and the separator after it, at the start of a title.
+_LEADING_KICKER = re.compile(r"^((?:\S+\s+){0,4}?\S+?)(?::\s+|\s+[|\-–—]\s+)(?=\S)")
+
+
+def _without_boxed_kicker(heading: str, printed: str, wanted: str) -> str:
+    """``heading`` without its first words when they are the kicker of the declared title
+    (lower-cased, ``wanted``) and the ``<h1>`` prints it without the separator, in a box of
+    its own ("Tunisia Big tasks ahead" printed, "Tunisia: Big tasks ahead" declared);
+    else ``heading``."""
+    kicker = _LEADING_KICKER.match(wanted)
+    if kicker is None or printed != f"{kicker.group(1)} {wanted[kicker.end():]}":
+        return heading
+    rest = heading[len(kicker.group(1)):].strip()
+    # "Brexit what next" printed for "Brexit: what next": one sentence, as a lower case says.
+    return heading if rest[:1].islower() else rest
+
+
 #: A dash or a slash and words after the declared headline in its <h1>.
 _DASHED_TAIL = re.compile(r"\s*[\-–—/]+\s*([^\d\s].*)$")
