@@ -584,6 +584,12 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
     ('<meta property="og:title" content="Harbour: Budget approved after an all-night session">',
      "", '<h1><span class="x1">Harbour</span> <span class="x2">Budget approved after an '
      'all-night session</span></h1>', "Budget approved after an all-night session"),
+    # The title repeated as an <h1> over the share buttons, under the printed headline.
+    ('<meta property="og:title" content="Harbour budget passes">', "",
+     '<div class="article-text"><h2>Budget approved after an all-night session in the harbour '
+     'council</h2><div class="column"><div class="share-article"><h3>Share this article:</h3>'
+     "<h1>Harbour budget passes</h1></div></div></div>",
+     "Budget approved after an all-night session in the harbour council"),
 ])
 def test_the_title_is_the_printed_headline_without_the_sites_name(
         head: str, top: str, article_top: str, title: str) -> None:

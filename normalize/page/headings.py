@@ -216,6 +216,14 @@ def _printed_headings(root, site_names: list[str],
         # hidden headline is one still.
         if len(text.split()) < 4 and _SCREEN_READER_CLASS.search(heading.get("class") or ""):
             continue
+        # The article's title repeated over its share buttons ("Share or comment on this
+        # article: <h1>Short headline</h1>") under the headline the page prints first.
+        if _in_share_box(heading):
+            printed = _heading_before(heading)
+            if printed:
+                if printed not in found:
+                    found.append(printed)
+                continue
         if declared and _is_crumb(heading):
             if rival is None:
                 rival = _rival_headline(root, declared)
@@ -231,6 +239,27 @@ def _printed_headings(root, site_names: list[str],
         home = bool(href) and bool(_HOME_LINK.match(href))
         (logos if home or _is_logo(heading, text, site_names) else found).append(text)
     return found, logos
+
+
+def _in_share_box(heading) -> bool:
+    """Whether the ``<h1>`` sits in a box of share buttons (a class word starting "share")."""
+    return any(t.startswith("share") for el in islice(heading.iterancestors(), 2)
+               for t in _tokens(el))
+
+
+def _heading_before(heading) -> str | None:
+    """The text of the first ``<h2>`` of four words or more, outside links, that comes before
+    ``heading`` in a box up to three levels above it; ``None`` if there is none."""
+    for box in islice(heading.iterancestors(), 3):
+        for el in box.iter("h2", "h1"):
+            if el is heading:
+                break
+            text = _heading_text(el)
+            if el.tag == "h2" and len(text.split()) >= 4 and len(text) <= _HEADING_CHARS \
+                    and next(el.iterancestors("a"), None) is None \
+                    and next(el.iter("a"), None) is None:
+                return text
+    return None
 
 
 #: Class words of a list whose item's <h1> is a crumb of a breadcrumb trail (some CMSes set
