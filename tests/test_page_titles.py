@@ -550,6 +550,46 @@ def headline_page(head: str, top: str, article_top: str = "") -> bytes:
      '<div class="logo"><h1>Daily Post</h1></div>',
      "<header><h2>Budget approved after an all-night session</h2></header>",
      "Budget approved after an all-night session"),
+    # A line break set in the <h1> prints a space between its words.
+    ('<meta property="og:title" content="Budget approved after an all-night session">', "",
+     "<h1>Budget approved<br>after an all-night session</h1>",
+     "Budget approved after an all-night session"),
+    ("<title>Budget approved after an all-night session | Daily Post</title>", "",
+     "<h1>Budget approved<br/>after an <!-- x -->all-night session</h1>",
+     "Budget approved after an all-night session"),
+    # A quote before the headline and a colon opens it; it is no kicker.
+    ('<meta property="og:title" content="Minister resigns after the budget vote">', "",
+     '<h1>"A sad day": Minister resigns after the budget vote</h1>',
+     '"A sad day": Minister resigns after the budget vote'),
+    # The last crumb of a breadcrumb trail set as an <h1> (in <span>s, not a list) under the
+    # article's own <h2>, which prints the declared title with other quotes.
+    ('<meta property="og:title" content=\'"A sad day": Minister resigns after the vote\'>',
+     '<div class="breadcrumbs"><span><a href="/">Home</a> » <span class="current">'
+     '<h1>Minister resigns after the vote: "A sad day"</h1></span></span></div>',
+     "<h2>“A sad day”: Minister resigns after the vote</h2>",
+     "“A sad day”: Minister resigns after the vote"),
+    # A section's or a place's name before a bar, in any case, is no part of the headline.
+    ('<meta property="og:title" content="Opinion | Budget approved after an all-night session">',
+     "", "", "Budget approved after an all-night session"),
+    ('<meta property="og:title" content="Harbour | Budget approved after an all-night session">',
+     "", "", "Budget approved after an all-night session"),
+    # The "»" that closes a quote stays when the site's name goes after it.
+    ('<meta property="og:title" content="The mayor says: «We will build the bridge» - Daily '
+     'Post"><meta property="og:site_name" content="Daily Post">', "", "",
+     "The mayor says: «We will build the bridge»"),
+    # A full-width hyphen set apart parts a Japanese title from the site's name.
+    ('<title>予算案が深夜の審議で可決された － Post新聞</title>'
+     '<meta property="og:site_name" content="Post新聞">', "", "", "予算案が深夜の審議で可決された"),
+    # A kicker the <h1> prints in a box of its own, without the colon the declared title has.
+    ('<meta property="og:title" content="Harbour: Budget approved after an all-night session">',
+     "", '<h1><span class="x1">Harbour</span> <span class="x2">Budget approved after an '
+     'all-night session</span></h1>', "Budget approved after an all-night session"),
+    # The title repeated as an <h1> over the share buttons, under the printed headline.
+    ('<meta property="og:title" content="Harbour budget passes">', "",
+     '<div class="article-text"><h2>Budget approved after an all-night session in the harbour '
+     'council</h2><div class="column"><div class="share-article"><h3>Share this article:</h3>'
+     "<h1>Harbour budget passes</h1></div></div></div>",
+     "Budget approved after an all-night session in the harbour council"),
 ])
 def test_the_title_is_the_printed_headline_without_the_sites_name(
         head: str, top: str, article_top: str, title: str) -> None:

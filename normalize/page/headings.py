@@ -15,6 +15,7 @@ from itertools import islice
 
 from normalize.page.dom import _text, _tokens
 from normalize.page.sites import _LOGO_TOKENS
+from normalize.text import clean_text
 
 
 #: Class words of a kicker printed inside the <h1> ("<span class=kicker>Paris 2024</span>
@@ -32,6 +33,31 @@ _HOME_LINK = re.compile(r"^(?:(?:(?:https?:)?//web\.archive\.org)?/web/\w+/)?"
 
 #: A printed heading longer than this is a paragraph set large, not a headline.
 _HEADING_CHARS = 300
+
+
+#: Elements inside a heading that break its line: "Storm hits<br>the coast" prints "Storm hits
+#: the coast", where the text of its nodes runs the words together ("hitsthe").
+_LINE_BREAKS = frozenset(("br", "div", "p"))
+
+
+def _heading_text(el) -> str:
+    """What the heading ``el`` prints, white space folded, a line break read as a space."""
+    if next(el.iterdescendants(*_LINE_BREAKS), None) is None:
+        return _text(el)
+    chunks: list[str] = []
+    _broken_text(el, chunks)
+    return clean_text("".join(chunks))
+
+
+def _broken_text(el, chunks: list[str]) -> None:
+    chunks.append(el.text or "")
+    for child in el:
+        if isinstance(child.tag, str):  # not a comment
+            broken = child.tag in _LINE_BREAKS
+            chunks.append(" " if broken else "")
+            _broken_text(child, chunks)
+            chunks.append(" " if broken else "")
+        chunks.append(child.tail or "")
 
 
 #: Elements inside an ``<h1>`` whose text is no part of what it prints: a CSS-in-JS page
@@ -113,13 +139,13 @@ def _without_kicker(heading) -> str:
     if headline is not None and _text(headline):
         # "<span class=headline>Frain</span> Fire in a house: five rehoused": a box marked
         # headline that holds the lesser part of the <h1> is its label (a place, a topic).
-        if 2 * len(_text(headline)) >= len(_text(heading)):
-            return _text(headline)
+        if 2 * len(_text(headline)) >= len(_heading_text(heading)):
+            return _heading_text(headline)
         kickers.append(headline)
     # A separator before the headline's second part parts no kicker from it.
     separator = None if second_part else separator
     if not kickers and separator is None:
-        return _text(heading)
+        return _heading_text(heading)
     # The same elements of a copy, found by their place among its descendants.
     places = {i for i, el in enumerate(heading.iterdescendants()) if el in kickers}
     marked = next((i for i, el in enumerate(heading.iterdescendants()) if el is separator), -1)
@@ -129,7 +155,7 @@ def _without_kicker(heading) -> str:
             el.text = _MARK
         elif i in places:
             el.drop_tree()
-    before, mark, after = _text(heading).partition(_MARK)
+    before, mark, after = _heading_text(heading).partition(_MARK)
     # A separator with words on both sides parts the kicker from the headline, which is the
     # longer; at an end (a marked kicker gone before it, or a topline after it) it parts
     # nothing.
@@ -190,23 +216,56 @@ def _printed_headings(root, site_names: list[str],
         # hidden headline is one still.
         if len(text.split()) < 4 and _SCREEN_READER_CLASS.search(heading.get("class") or ""):
             continue
+        # The article's title repeated over its share buttons ("Share or comment on this
+        # article: <h1>Short headline</h1>") under the headline the page prints first.
+        if _in_share_box(heading):
+            printed = _heading_before(heading)
+            if printed:
+                if printed not in found:
+                    found.append(printed)
+                continue
+        if declared and _is_crumb(heading):
+            if rival is None:
+                rival = _rival_headline(root, declared)
+            if rival is not False:
+                # The article's own headline stands in for the crumb.
+                shown = _without_kicker(rival)
+                if shown and shown not in found and len(shown) <= _HEADING_CHARS:
+                    found.append(shown)
+                continue
         # ... and a menu's heading is the menu's.
         if next(heading.iterancestors("nav"), None) is not None or _is_aside(heading):
             continue
-        if declared and _is_crumb(heading):
-            if rival is None:
-                wanted = " ".join(declared.casefold().split())
-                rival = any(_text(el).casefold() == wanted for el in root.iter("h2", "h3"))
-            if rival:
-                continue
         home = bool(href) and bool(_HOME_LINK.match(href))
         (logos if home or _is_logo(heading, text, site_names) else found).append(text)
     return found, logos
 
 
+def _in_share_box(heading) -> bool:
+    """Whether the ``<h1>`` sits in a box of share buttons (a class word starting "share")."""
+    return any(t.startswith("share") for el in islice(heading.iterancestors(), 2)
+               for t in _tokens(el))
+
+
+def _heading_before(heading) -> str | None:
+    """The text of the first ``<h2>`` of four words or more, outside links, that comes before
+    ``heading`` in a box up to three levels above it; ``None`` if there is none."""
+    for box in islice(heading.iterancestors(), 3):
+        for el in box.iter("h2", "h1"):
+            if el is heading:
+                break
+            text = _heading_text(el)
+            if el.tag == "h2" and len(text.split()) >= 4 and len(text) <= _HEADING_CHARS \
+                    and next(el.iterancestors("a"), None) is None \
+                    and next(el.iter("a"), None) is None:
+                return text
+    return None
+
+
 #: Class words of a list whose item's <h1> is a crumb of a breadcrumb trail (some CMSes set
 #: the last as an <h1>; not any box around the <h1>: many pages hold their whole header in a box
-#: named "breadcrumb", or name it in the <body>'s classes), and of Google Translate's pop-up
+#: named "breadcrumb", or name it in the <body>'s classes: a box near it that prints little more
+#: than the trail), and of Google Translate's pop-up
 #: ("Original text", in a page saved from a browser that translated it).
 _CRUMB_TOKENS = {"breadcrumb", "breadcrumbs"}
 _TRANSLATE_TOKENS = {"skiptranslate"}
@@ -222,7 +281,30 @@ def _is_aside(heading) -> bool:
 
 
 def _is_crumb(heading) -> bool:
-    """Whether the ``<h1>`` is an item of a breadcrumb list."""
+    """Whether the ``<h1>`` is an item of a breadcrumb list, or of a trail set without a list
+    (a blog theme's ``<span>``s in a box named breadcrumbs, a few levels up, that prints
+    little more than the trail)."""
     item = next(heading.iterancestors("li"), None)
-    return item is not None and any(_tokens(el) & _CRUMB_TOKENS
-                                    for el in (item, *islice(item.iterancestors(), 2)))
+    if item is not None and any(_tokens(el) & _CRUMB_TOKENS
+                                for el in (item, *islice(item.iterancestors(), 2))):
+        return True
+    if item is not None:
+        return False
+    size = len(heading.text_content())
+    return any(_tokens(el) & _CRUMB_TOKENS and len(el.text_content()) <= size + _TRAIL_CHARS
+               for el in islice(heading.iterancestors(), 4))
+
+
+#: What a breadcrumb trail prints besides its last crumb, at most ("Home » News » Politics").
+_TRAIL_CHARS = 200
+#: Typographic quotes typed plainly, to compare a declared title with the printed one.
+_PLAIN_QUOTES = str.maketrans({c: '"' for c in "“”«»„"} | {c: "'" for c in "’‘`´"})
+
+
+def _rival_headline(root, declared: str):
+    """The ``<h2>``/``<h3>`` that prints the ``declared`` title whole (without regard to case,
+    quote styles and spaces); ``False`` when none does."""
+    wanted = " ".join(declared.translate(_PLAIN_QUOTES).casefold().split())
+    return next((el for el in root.iter("h2", "h3")
+                 if " ".join(_heading_text(el).translate(_PLAIN_QUOTES).casefold().split())
+                 == wanted), False)

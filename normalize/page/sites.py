@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 
 # "Headline | Site", "Site - Headline", "Headline — Section — Site"
-_TITLE_PARTS = re.compile(r"\s+[|–—~]\s+|\s+-\s+|\s*｜\s*")
+_TITLE_PARTS = re.compile(r"\s+[|–—~－]\s+|\s+-\s+|\s*｜\s*")
 
 
 #: ... and where the last part of a <title> may be the site's name: "Headline › Blog",
@@ -38,7 +38,7 @@ _LAST_PART = re.compile(_TITLE_PARTS.pattern + r"|\s+[»›«]\s+")
 # never one before it, where it opens a quote ("Site « Quoted words »").
 # A colon touching both words parts a known name in a title without spaces
 # ("「Treeviz」:phpspot開発日誌", "新製品：Site").
-_SITE_SEPARATOR = r"(?:\s*(?:[|｜]+|::|[·•›»]+)\s*|\s+[\-–—:/~]+\s+|:\s+|[:：])+"
+_SITE_SEPARATOR = r"(?:\s*(?:[|｜]+|::|[·•›»]+)\s*|\s+[\-–—:/~－]+\s+|:\s+|[:：])+"
 
 
 #: A quote in guillemets ("« non »"): its closing "»" separates nothing.
@@ -69,6 +69,9 @@ def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
     is not a headline (one word, a few characters, under a quarter of the title)."""
     # The longest first: "Section - Site" goes whole before "Site" leaves "Section" behind.
     names = sorted((n.strip() for n in site_names if n and n.strip()), key=len, reverse=True)
+    # The "»" that closes a quote is no separator ("... «in casa allenatevi così» - Site").
+    if "«" in title:
+        title = _GUILLEMET_QUOTE.sub(lambda m: m.group(0).replace("»", _CLOSING_MARK), title)
     # "Headline | DW | 23.05.2011": each end is looked at again once one has gone.
     for _ in range(3):
         before = title
@@ -87,7 +90,7 @@ def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
                     title = stripped
         if title == before:
             break
-    return title
+    return title.replace(_CLOSING_MARK, "»")
 
 
 def _dashes_and_case_classes() -> dict[int, str] | None:
@@ -128,7 +131,7 @@ def _fold(text: str) -> str:
 #: "Headline : Site", "Headline » Section » Site". A colon right after a word ends only the
 #: headline ("Headline: Site"), never a name before it: "Brexit: the vote" starts many headlines
 #: of one site, and "Brexit" is no name of it.
-_NAME_SEPARATOR = re.compile(r"\s+[|\-–—·•»›/~]+\s+|\s*[|｜]\s*|\s+::?\s+")
+_NAME_SEPARATOR = re.compile(r"\s+[|\-–—·•»›/~－]+\s+|\s*[|｜]\s*|\s+::?\s+")
 _TRAILING_COLON = re.compile(r"\s*:\s+")
 #: ... and in a title written without spaces, a colon beside a CJK character (full-width or
 #: not): "マインドマップ風のツリー「Treeviz」:phpspot開発日誌".

@@ -21,7 +21,8 @@ import unicodedata
 from lxml import html as lxml_html
 
 from normalize.page.dom import _first, _first_element, _text
-from normalize.page.headings import _HEADING_CHARS, _printed_headings, _without_kicker
+from normalize.page.headings import (_HEADING_CHARS, _heading_text, _printed_headings,
+                                     _without_kicker)
 from normalize.page.sites import (_NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
                                   _UNSPACED_SCRIPT, _split_unquoted, _squash,
                                   _strip_site_name)
@@ -71,7 +72,7 @@ def _shown_title(root, title: str | None) -> str | None:
     letters = _UNHYPHENATED.sub("", wanted)
     spelled = None
     for el in root.iter("h1", "h2", "h3"):
-        shown = _text(el)
+        shown = _heading_text(el)
         if shown == title or len(shown) >= 300 or (shown.isupper() and not title.isupper()):
             continue
         if _typographic_key(shown) == wanted:
@@ -170,7 +171,7 @@ def _printed_heading(root, text: str) -> str | None:
         return None
     wanted = _comparable(text)
     return _first(text for el in root.iter("h2", "h3")
-                  if _comparable(_BULLET.sub("", _text(el))) == wanted)
+                  if _comparable(_BULLET.sub("", _heading_text(el))) == wanted)
 
 
 def _article_header_heading(root) -> str | None:
@@ -183,7 +184,7 @@ def _article_header_heading(root) -> str | None:
     if heading is None or next(heading.iter("a"), None) is not None \
             or next(heading.iterancestors("a"), None) is not None:
         return None
-    text = _text(heading)
+    text = _heading_text(heading)
     if len(text) <= _HEADING_CHARS and (
             len(text.split()) >= 4 or _UNSPACED_SCRIPT.search(text) and len(text) >= 8):
         return text
@@ -238,7 +239,7 @@ def find_title(root, declared: str | None, site_names: list[str],
         undated = _LEADING_DATE.sub("", title)
         if len(undated.split()) >= 2 or (undated and _UNSPACED_SCRIPT.search(undated)):
             title = undated
-        title = _without_capital_label(title)
+        title = _without_bar_label(title)
         # "Tom &amp; Jerry" in a <title> or an <h1>: the CMS escaped the headline twice.
         if _ENTITY.search(title):
             title = plain_title(title) or title
@@ -252,7 +253,7 @@ def _without_printed_kicker(root, title: str) -> str:
     flower's secret", on a page whose <h1> is none)."""
     wanted = _comparable(title)
     for el in root.iter("h2", "h3"):
-        if len(el) and _comparable(_text(el)) == wanted:
+        if len(el) and _comparable(_heading_text(el)) == wanted:
             shown = _without_kicker(el)
             return shown if shown and len(shown) < len(title) else title
     return title
@@ -264,13 +265,23 @@ _ENTITY = re.compile(r"&(?:[a-z]{2,8}|#\d{1,6}|#x[0-9a-f]{1,5});", re.I)
 _BARRED_END = re.compile(r"^([^|｜]+?)\s+[|｜]\s+(?=[^|｜]+$)")
 
 
-def _without_capital_label(title: str) -> str:
-    """``title`` without a label of one or two words in capitals beyond a bar at an end of it
-    ("Headline | COMMENTARY", "ANALYSIS | Headline"): a section's name or the site's set in
-    capitals, never the headline's words, which are not all in capitals themselves."""
+def _without_bar_label(title: str) -> str:
+    """``title`` without a label of one or two words beyond a bar at an end of it ("Headline |
+    COMMENTARY", "Opinion | Headline", "Frain | Fire in a house"): a section's, a place's or
+    the site's name, never the headline's words; in capitals beside a headline of two words
+    or more, otherwise beside one of three or more, over twice the label's length."""
     match = _BARRED_END.match(title)
     if not match:
         return title
+    first, last = match.group(1).strip(), title[match.end():].strip()
+    for label, rest in ((last, first), (first, last)):
+        if len(label.split()) > 2 or len(label) > 20 or rest.isupper():
+            continue
+        unspaced = bool(_UNSPACED_SCRIPT.search(rest))
+        if label.isupper() and (len(rest.split()) >= 2 or unspaced) \
+                or (len(rest.split()) >= 3 or unspaced) and len(rest) > 2 * len(label):
+            return rest
+    return title
     first, last = match.group(1).strip(), title[match.end():].strip()
     for label, rest in ((last, first), (first, last)):
         if label.isupper() and len(label.split()) <= 2 and len(label) <= 20 \
@@ -448,7 +459,7 @@ def _printed_part_of(root, reference: str | None) -> str | None:
         return None
     wanted = " ".join(_comparable(reference).split())
     for el in root.iter("h2", "h3"):
-        text = _text(el)
+        text = _heading_text(el)
         shown = " ".join(_comparable(text).split())
         if not shown or shown == wanted or 2 * len(shown) < len(wanted) \
                 or not (len(shown.split()) >= 3 or _UNSPACED_SCRIPT.search(shown)):
@@ -490,6 +501,8 @@ def _printed_part(heading: str, headline: str | None, site_names: list[str]) -> 
         return heading
     printed, wanted = _same_length_key(heading), _same_length_key(headline)
     at = printed.find(wanted)
+    if at < 0 and len(printed) == len(heading):
+        return _without_boxed_kicker(heading, printed, wanted)
     if at < 0 or len(wanted) == len(printed) or len(printed) != len(heading):
         return heading
     # What follows is the site's name or a date after a separator ("| Site", "02.02.2022"),
@@ -502,10 +515,33 @@ def _printed_part(heading: str, headline: str | None, site_names: list[str]) -> 
     # a headline that goes on in lower case is one sentence, not a kicker and a headline.
     if at and heading[at].islower() and headline[:1].isupper():
         return heading
+    # '"Pure emptiness": Skier misses the Games': a quote set before the headline with a colon
+    # opens it (a kicker is a topic's name, not somebody's words).
+    if at and _QUOTED_LEAD.fullmatch(heading[:at]):
+        return heading
     dashed = _DASHED_TAIL.match(tail)
     if dashed and _squash(dashed.group(1)) not in {_squash(n) for n in site_names}:
         return heading
     return heading[at:at + len(wanted)].strip()
+
+
+#: A quotation and a colon: what a headline may open with.
+_QUOTED_LEAD = re.compile(r"\s*[\"“„«‚‘'][^\"“”„«»]{1,80}[\"”“»‘’']\s*:\s*")
+#: A kicker of five words at most and the separator after it, at the start of a title.
+_LEADING_KICKER = re.compile(r"^((?:\S+\s+){0,4}?\S+?)(?::\s+|\s+[|\-–—]\s+)(?=\S)")
+
+
+def _without_boxed_kicker(heading: str, printed: str, wanted: str) -> str:
+    """``heading`` without its first words when they are the kicker of the declared title
+    (lower-cased, ``wanted``) and the ``<h1>`` prints it without the separator, in a box of
+    its own ("Tunisia Big tasks ahead" printed, "Tunisia: Big tasks ahead" declared);
+    else ``heading``."""
+    kicker = _LEADING_KICKER.match(wanted)
+    if kicker is None or printed != f"{kicker.group(1)} {wanted[kicker.end():]}":
+        return heading
+    rest = heading[len(kicker.group(1)):].strip()
+    # "Brexit what next" printed for "Brexit: what next": one sentence, as a lower case says.
+    return heading if rest[:1].islower() else rest
 
 
 #: A dash or a slash and words after the declared headline in its <h1>.
