@@ -182,10 +182,22 @@ def _load(data: bytes, url: str | None, headers: Mapping[str, str] | None):
         raise ParseError(f"unreadable HTML: {exc}", where=url) from None
 
 
+# lxml.html's parser finds the Python class of each element in a Python method, called
+# whenever a walk reaches an element it holds no proxy for: thousands of times a page, in our
+# readers and in the copies trafilatura and htmldate make (a copy keeps its source's parser).
+# This lookup runs in C and gives every element lxml.html's ``HtmlElement``: only ``<form>``,
+# ``<input>``, ``<select>``, ``<textarea>`` and ``<label>`` lose their own subclasses, whose
+# form-filling properties no reader here or in those libraries uses.
+_LOOKUP = etree.ElementDefaultClassLookup(
+    element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment,
+    pi=lxml_html.HtmlProcessingInstruction, entity=lxml_html.HtmlEntity)
+
+
 def _tree(text: str):
     """The element tree of ``text``, a page :func:`_load` decoded and checked."""
-    return lxml_html.document_fromstring(
-        text, parser=lxml_html.HTMLParser(remove_comments=True, remove_pis=True))
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
+    parser.set_element_class_lookup(_LOOKUP)
+    return lxml_html.document_fromstring(text, parser=parser)
 
 
 def _locate(root, url: str | None) -> tuple[str | None, str | None]:

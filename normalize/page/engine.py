@@ -199,8 +199,33 @@ def absolute_links(html: str, base: str | None) -> str:
         etree.tostring(child, encoding="unicode", method="html") for child in box)
 
 
+#: What the attributes trafilatura's author reading selects by (class, id, itemprop, rel,
+#: data-testid, data-component) must hold, folded, for it to find anything: its XPaths match
+#: "author", "byline" and "byl", "writer", "username", "screenname", "submitted-by",
+#: "posted-by", "journalist-name", "channel-name" and Chinese editors' pinyin, or an
+#: ``<author>``/``<rel>`` element. A test holds the guard to the library on every page fixture.
+_AUTHOR_WORDS = ("author", "byl", "bbl", "writer", "username", "screenname", "submitted-by",
+                 "posted-by", "journalist-name", "channel-name", "zuozhe", "bianji",
+                 "xiaobian")
+_AUTHOR_ATTRIBUTES = etree.XPath(
+    "//@class|//@id|//@itemprop|//@rel|//@data-testid|//@data-component", smart_strings=False)
+_AUTHOR_ELEMENTS = etree.XPath("boolean(//author|//rel)")
+
+
+def may_name_authors(root) -> bool:
+    """Whether trafilatura's author reading may find a name in ``root``: its XPaths evaluate
+    a regular expression in Python for each element's class and id, ~5-10 ms a page, for
+    nothing on the pages whose attributes name no author (over half of those it is asked)."""
+    if _AUTHOR_ELEMENTS(root):
+        return True
+    names = " ".join(_AUTHOR_ATTRIBUTES(root)).lower()
+    return any(word in names for word in _AUTHOR_WORDS)
+
+
 def page_authors(root) -> tuple[str, ...]:
     """trafilatura's byline reading of a parsed page (its own copy is pruned), split at ``;``."""
+    if not may_name_authors(root):
+        return ()
     try:
         from trafilatura.metadata import extract_author
 
