@@ -447,8 +447,9 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
     declared.append(_labelled_twitter_data(meta))
     authors = _first([a for a in found if a not in (site, fields.publisher)]
                      for found in declared) or _first(declared) or []
-    if _more_writers(fields.authors, _author_list(authors)):
-        fields.authors = _author_list(authors)
+    listed = _author_list(authors)
+    if _more_writers(fields.authors, listed):
+        fields.authors = listed
     keywords = [k for key in _META_KEYWORDS for v in meta.get(key, []) for k in v.split(",")]
     picture = None
     image = one(_META_IMAGE)
@@ -463,7 +464,7 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
         published=date(_META_PUBLISHED),
         updated=date(_META_UPDATED),
         dated=date(_META_DATED),
-        authors=_author_list(authors),
+        authors=listed,
         sections=tuple(clean_text(s) for s in meta.get("article:section", [])),
         keywords=tuple(dict.fromkeys(clean_text(k) for k in keywords if clean_text(k))),
         publisher=site,

@@ -282,13 +282,6 @@ def _without_bar_label(title: str) -> str:
                 or (len(rest.split()) >= 3 or unspaced) and len(rest) > 2 * len(label):
             return rest
     return title
-    first, last = match.group(1).strip(), title[match.end():].strip()
-    for label, rest in ((last, first), (first, last)):
-        if label.isupper() and len(label.split()) <= 2 and len(label) <= 20 \
-                and not rest.isupper() and (len(rest.split()) >= 2
-                                            or _UNSPACED_SCRIPT.search(rest)):
-            return rest
-    return title
 
 
 #: A whole date and a separator before a headline.
