@@ -54,6 +54,10 @@ _XML_ROOTS = {
 _FIRST_ELEMENT = re.compile(
     rb"<(?!\?|!)(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)", re.S
 )
+# An XHTML root (its start tag declares the XHTML namespace) and a feed root inside it: an
+# Atom or RSS feed served wrapped in an XHTML page, which feedparser reads as that feed.
+_XHTML_ROOT = re.compile(rb"[^>]*xmlns\s*=\s*[\"']http://www\.w3\.org/1999/xhtml[\"']")
+_EMBEDDED_FEED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(feed|rss|RDF)[\s/>]")
 
 
 def _decode_head(data: bytes) -> bytes:
@@ -72,7 +76,8 @@ def sniff(data: bytes) -> str:
     """Return the format name of a document from its content.
 
     JSON: a ``version`` naming jsonfeed.org is JSON Feed; ``uri``/``headline(s)`` is ninjs.
-    XML/HTML: the root element decides. Raises ``ParseError`` when nothing fits.
+    XML/HTML: the root element decides (an XHTML page that holds a feed's root element is
+    that feed). Raises ``ParseError`` when nothing fits.
     """
     head = _decode_head(data).lstrip()
     if not head:
@@ -97,6 +102,10 @@ def sniff(data: bytes) -> str:
         raise ParseError("no root element found: not XML, HTML or JSON")
     root = match.group(1).decode("ascii", "replace")
     fmt = _XML_ROOTS.get(root) or _XML_ROOTS.get(root.lower())
+    if fmt == "page" and _XHTML_ROOT.match(body, match.end()):
+        inner = _EMBEDDED_FEED.search(body, match.end())
+        if inner:
+            return _XML_ROOTS[inner.group(1).decode("ascii")]
     if fmt is None:
         if re.match(rb"\s*<!doctype\s+html", head, re.I):
             return "page"

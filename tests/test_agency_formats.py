@@ -157,6 +157,29 @@ def test_sniffing_names_the_format(folder, name, fmt):
     assert sniff(_read(folder, name)) == fmt
 
 
+_XHTML_WRAPPED_ATOM = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 '
+    b'Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
+    b'<html xmlns="http://www.w3.org/1999/xhtml"><body>\n'
+    b'<feed xmlns="http://www.w3.org/2005/Atom"><title>Field notes</title>'
+    b'<id>urn:notes</id><updated>2026-11-30T10:00:00Z</updated>'
+    b'<entry><title>Power cut at the relay</title><id>urn:notes:1</id>'
+    b'<link href="https://notes.example/1"/><updated>2026-11-30T10:00:00Z</updated>'
+    b'<summary>Two switches failed after a surge.</summary></entry></feed></body></html>'
+)
+
+
+def test_a_feed_wrapped_in_an_xhtml_page_is_read_as_that_feed():
+    # feedparser reads the Atom feed inside; refusing it as "an HTML page" lost its entries.
+    assert sniff(_XHTML_WRAPPED_ATOM) == "atom"
+    [article] = parse_bytes(_XHTML_WRAPPED_ATOM, source="notes")
+    assert (article.title, article.url) == ("Power cut at the relay", "https://notes.example/1")
+    # An XHTML or HTML page without a feed inside is still a page.
+    page = _XHTML_WRAPPED_ATOM.replace(b"feed", b"main").replace(b"entry", b"article")
+    assert sniff(page) == "page"
+    assert sniff(b"<!DOCTYPE html><html><body><p>rss feed</p></body></html>") == "page"
+
+
 def test_utf16_newsml_document_sniffs_and_parses_like_utf8():
     text = _read("newsml_g2", "text.xml").decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
     for data in (text.encode("utf-16"), text.encode("utf-16-be")):
