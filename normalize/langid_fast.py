@@ -98,12 +98,13 @@ class Model:
         self.outputs = outputs
         self.ptc = ptc
 
-    def row_reader(self, columns: list[int]):
-        """A function: feature -> its log-probabilities for the classes at ``columns``."""
+    def row_reader(self, columns: list[int], raw: bool = False):
+        """A function: feature -> its log-probabilities for the classes at ``columns`` (with
+        ``raw``: their float16 bit patterns, as ints)."""
         # One struct format that skips the other classes' bytes ("x" pads) reads only these.
         layout, previous = [], -1
         for column in columns:
-            layout.append(f"{2 * (column - previous - 1)}xe")
+            layout.append(f"{2 * (column - previous - 1)}x{'H' if raw else 'e'}")
             previous = column
         layout.append(f"{2 * (len(self.classes) - previous - 1)}x")
         row = struct.Struct("<" + "".join(layout))
@@ -116,22 +117,22 @@ class _Feature(list):
     point, packed. Items are added as higher counts turn up (:meth:`extend_to`).
 
     One object per feature, hashed by identity: counting them counts features. ``keys``: the
-    items as a snapshot kept them (:meth:`Ranker.restore`); the model's row is then read only
-    when a higher count turns up.
+    items as a snapshot kept them (:meth:`Ranker.restore`). Item 1 of a new feature is read
+    through :func:`_first_keys` from the bit patterns of its row; the row's values are read
+    only when a higher count turns up.
     """
 
     __slots__ = ("_number", "_ranker", "_values")
     __hash__ = object.__hash__
 
     def __init__(self, number: int, ranker: Ranker, keys: list[int] | None = None):
-        values = None
         if keys is None:
-            values = ranker._log_probabilities(number)
-            keys = [0, self._key(values, ranker._packing, 1)]
+            keys = [0, ranker._packing.pack(map(ranker._first_keys.__getitem__,
+                                                ranker._bit_patterns(number)))]
         super().__init__(keys)
         self._number = number
         self._ranker = ranker
-        self._values = values
+        self._values = None
 
     def extend_to(self, count: int) -> None:
         """Make sure item ``count`` exists."""
@@ -149,6 +150,20 @@ class _Feature(list):
 
 
 _EXTEND_LOCK = threading.Lock()
+_FIRST_KEYS: list[int] = []
+
+
+def _first_keys() -> list[int]:
+    """A feature's item 1, class by class (:meth:`_Feature._key` for count 1), for every float16
+    by its bit pattern: ``round(value * log1p(1) * _SCALE)`` (0 for infinities and NaNs, which
+    the model holds none of). Made once a process (~10 ms; a forkserver's workers inherit it):
+    ~17,800 features a worker's first run meets (bench/README.md) each read their values
+    through it, instead of a multiplication and a rounding each."""
+    if not _FIRST_KEYS:
+        factor = math.log1p(1) * _SCALE  # the same float as _key's for count 1
+        values = struct.unpack("<65536e", array("H", range(65536)).tobytes())
+        _FIRST_KEYS[:] = [round(value * factor) if value - value == 0 else 0 for value in values]
+    return _FIRST_KEYS
 
 
 class _State(dict):
@@ -219,6 +234,8 @@ class Ranker:
         self._firsts = [first[label] == position for position, label in enumerate(column_labels)]
         self._priors = [model.priors[index] for index in columns]
         self._log_probabilities = model.row_reader(columns)
+        self._bit_patterns = model.row_reader(columns, raw=True)
+        self._first_keys = _first_keys()
         self._packing = _Packing(len(columns))
         self._max_states = max(1024, _STATES_MEMORY // (16 * len(columns) + 400))
         self._lock = threading.Lock()
@@ -311,7 +328,10 @@ class Ranker:
 
     def _step(self, state: _State, byte: int) -> _State:
         """Follow (and remember) the transition of ``state`` on ``byte``."""
-        target = self._state(self.model.nextmove[state._base + byte])
+        number = self.model.nextmove[state._base + byte]
+        target = self._states.get(number)
+        if target is None:  # (a state is a dict, empty until left: "or" would not do)
+            target = self._state(number)
         state[byte] = target
         self._transitions += 1
         if self._transitions > MAX_TRANSITIONS or len(self._states) > self._max_states:
