@@ -324,6 +324,8 @@ def test_the_gazetteer_cache_reads_back_the_same_and_survives_a_bad_file(tmp_pat
 
     built = gazetteer()
     loaded = places.Gazetteer.load(built.dump())
+    assert (loaded.names, loaded.entries, loaded.prefixes, loaded.demonym_heads) == \
+        (built.names, built.entries, built.prefixes, built.demonym_heads)
     for name in ("GINEBRA", "Genf", "CAPE CANAVERAL, Fla.", "Valencia", "Bruselas"):
         assert loaded.find_place(name) == built.find_place(name), name
     text = "La Comisión Europea y el Gobierno suizo se reúnen en Ciudad de México"
