@@ -12,7 +12,7 @@ import threading
 from typing import Callable
 
 from ingest.environment import configure_normalize
-from normalize import language, places
+from normalize import places
 
 
 def _gazetteer_aside() -> Callable[[], bytes] | None:
@@ -48,10 +48,14 @@ def _gazetteer_aside() -> Callable[[], bytes] | None:
 
 
 def _load() -> None:
-    gazetteer = _gazetteer_aside()  # before any thread starts
+    # Before any thread starts, and before the language modules are imported: the child needs
+    # none of them, and on a first run its build is the longer branch (bench/README.md).
+    gazetteer = _gazetteer_aside()
+    from normalize import language
+
     # With an empty cache folder (a first run) the language model is decompressed from
-    # py3langid's LZMA file (~0.45 s of CPU, without the GIL) while the gazetteer is built in the
-    # child above. From the cache folder both take a few tens of milliseconds.
+    # py3langid's LZMA file into the cache folder (~0.3 s of CPU, mostly without the GIL) while
+    # the gazetteer is built in the child above. From the cache folder both take a few tens of milliseconds.
     languages = threading.Thread(target=language.warm_up, name="warm-up-language")
     languages.start()  # with the rankers' DFA states kept by earlier runs' workers
     # The parsers are imported meanwhile: on a first run the child's build and the

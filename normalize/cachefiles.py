@@ -24,14 +24,15 @@ log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path) -> Iterator[BinaryIO]:
+def atomic_file(path: Path, mode: str = "wb") -> Iterator[BinaryIO]:
     """A binary file to write ``path`` through: a temporary file beside it, renamed over
     ``path`` when the block ends without error (removed when it raises), so a reader sees the
-    old file or the new one, never a part. Raises ``OSError`` when the folder is not writable."""
+    old file or the new one, never a part. ``mode``: ``"wb"``, or ``"w+b"`` to read back what
+    was written. Raises ``OSError`` when the folder is not writable."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "wb") as out:
+        with os.fdopen(handle, mode) as out:
             yield out
         os.replace(temporary, path)
     except BaseException:

@@ -16,25 +16,15 @@ than 1e-5, at about half the cost per text (figures in bench/README.md).
   times log1p(c), packed into one Python int (a 64-bit fixed-point field per class), so a text's
   log-likelihoods are one C-level ``sum()`` and one unpacking; the softmax is plain Python.
 
-:func:`load_model` keeps a decompressed copy of py3langid's model (68 MB) in a cache folder the
-caller names (the shell passes ``$XDG_CACHE_HOME/wirefeed/``, else ``~/.cache/wirefeed/``;
-without a folder nothing is written) and maps it into memory: a
-process then loads it in about a millisecond instead of ~0.8 s of LZMA, without importing numpy
-(~0.17 s), and processes share its pages. The file is named after the size and mtime of
-py3langid's model file and of its ``langid.py``, written atomically and checked when read; when
-anything about it fails, the model is loaded by py3langid as before and detection goes on.
+:func:`load_model` (:mod:`normalize.langid_model`) gives the model, mapped from a cache file.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
-import json
 import logging
-import lzma
 import marshal
 import math
-import mmap
 import os
 import struct
 import sys
@@ -46,16 +36,12 @@ from itertools import accumulate, compress, repeat
 from operator import add, attrgetter, itemgetter, mul, sub, truediv
 from pathlib import Path
 
-from normalize import langid_source
-from normalize.cachefiles import atomic_file, mark_used, prune, write_atomically
+from normalize.cachefiles import mark_used, prune, write_atomically
+# The model and its cache file (``langid_fast.load_model`` as callers have always named it).
+from normalize.langid_model import KEEP_COPIES, Model, cache_path, load_model  # noqa: F401
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 1
-#: Copies of the cached model kept for other installs (venvs) sharing the cache folder.
-KEEP_COPIES = 3
-_MAGIC = b"wirefeed py3langid model\n"
-_ALIGN = 64
 _NO_FEATURE = -1
 
 # Fixed point for the packed scores: a float16 log-probability times 2**24 is a whole number
@@ -72,66 +58,28 @@ MAX_TRANSITIONS = 400_000
 _STATES_MEMORY = 32 << 20
 
 
-class Model:
-    """The arrays of a py3langid model.
-
-    ``classes`` are the class labels (py3langid's ``nb_classes``; a label may appear twice, for
-    two scripts of one language), ``priors`` their log-priors, ``ptc`` the float16
-    ``features x classes`` table of feature log-probabilities as raw bytes; ``nextmove`` holds
-    the distinct 256-entry transition rows, ``rows`` the row of each state and ``outputs`` the
-    feature each state emits (-1 for none). Any buffers with ``len`` and indexing will do: arrays
-    in memory, or views of the mapped cache file. Raises ``ValueError`` when they do not fit.
-    """
-
-    def __init__(self, classes, priors, ptc, nextmove, rows, outputs):
-        self.classes = tuple(classes)
-        self.priors = tuple(float(value) for value in priors)
-        self.features = len(ptc) // (2 * len(self.classes))
-        if (len(self.priors) != len(self.classes) or len(rows) != len(outputs)
-                or len(ptc) != 2 * self.features * len(self.classes) or len(nextmove) % 256):
-            raise ValueError("model arrays do not fit together")
-        # State 0 starts every walk and stands for the empty text: it emits no feature.
-        if outputs[0] != _NO_FEATURE:
-            raise ValueError("the DFA's start state emits a feature")
-        self.nextmove = nextmove
-        self.rows = rows
-        self.outputs = outputs
-        self.ptc = ptc
-
-    def row_reader(self, columns: list[int]):
-        """A function: feature -> its log-probabilities for the classes at ``columns``."""
-        # One struct format that skips the other classes' bytes ("x" pads) reads only these.
-        layout, previous = [], -1
-        for column in columns:
-            layout.append(f"{2 * (column - previous - 1)}xe")
-            previous = column
-        layout.append(f"{2 * (len(self.classes) - previous - 1)}x")
-        row = struct.Struct("<" + "".join(layout))
-        return lambda feature: row.unpack_from(self.ptc, feature * row.size)
-
-
 class _Feature(list):
     """A feature as one ranker sees it: item ``c`` is its log-probabilities for the ranker's
     classes times log1p(c) (the weight py3langid gives a feature seen ``c`` times), in fixed
     point, packed. Items are added as higher counts turn up (:meth:`extend_to`).
 
     One object per feature, hashed by identity: counting them counts features. ``keys``: the
-    items as a snapshot kept them (:meth:`Ranker.restore`); the model's row is then read only
-    when a higher count turns up.
+    items as a snapshot kept them (:meth:`Ranker.restore`). Item 1 of a new feature is read
+    through :func:`_first_keys` from the bit patterns of its row; the row's values are read
+    only when a higher count turns up.
     """
 
     __slots__ = ("_number", "_ranker", "_values")
     __hash__ = object.__hash__
 
     def __init__(self, number: int, ranker: Ranker, keys: list[int] | None = None):
-        values = None
         if keys is None:
-            values = ranker._log_probabilities(number)
-            keys = [0, self._key(values, ranker._packing, 1)]
+            keys = [0, ranker._packing.pack(map(ranker._first_keys.__getitem__,
+                                                ranker._bit_patterns(number)))]
         super().__init__(keys)
         self._number = number
         self._ranker = ranker
-        self._values = values
+        self._values = None
 
     def extend_to(self, count: int) -> None:
         """Make sure item ``count`` exists."""
@@ -149,6 +97,20 @@ class _Feature(list):
 
 
 _EXTEND_LOCK = threading.Lock()
+_FIRST_KEYS: list[int] = []
+
+
+def _first_keys() -> list[int]:
+    """A feature's item 1, class by class (:meth:`_Feature._key` for count 1), for every float16
+    by its bit pattern: ``round(value * log1p(1) * _SCALE)`` (0 for infinities and NaNs, which
+    the model holds none of). Made once a process (~10 ms; a forkserver's workers inherit it):
+    ~17,800 features a worker's first run meets (bench/README.md) each read their values
+    through it, instead of a multiplication and a rounding each."""
+    if not _FIRST_KEYS:
+        factor = math.log1p(1) * _SCALE  # the same float as _key's for count 1
+        values = struct.unpack("<65536e", array("H", range(65536)).tobytes())
+        _FIRST_KEYS[:] = [round(value * factor) if value - value == 0 else 0 for value in values]
+    return _FIRST_KEYS
 
 
 class _State(dict):
@@ -219,6 +181,8 @@ class Ranker:
         self._firsts = [first[label] == position for position, label in enumerate(column_labels)]
         self._priors = [model.priors[index] for index in columns]
         self._log_probabilities = model.row_reader(columns)
+        self._bit_patterns = model.row_reader(columns, raw=True)
+        self._first_keys = _first_keys()
         self._packing = _Packing(len(columns))
         self._max_states = max(1024, _STATES_MEMORY // (16 * len(columns) + 400))
         self._lock = threading.Lock()
@@ -311,7 +275,10 @@ class Ranker:
 
     def _step(self, state: _State, byte: int) -> _State:
         """Follow (and remember) the transition of ``state`` on ``byte``."""
-        target = self._state(self.model.nextmove[state._base + byte])
+        number = self.model.nextmove[state._base + byte]
+        target = self._states.get(number)
+        if target is None:  # (a state is a dict, empty until left: "or" would not do)
+            target = self._state(number)
         state[byte] = target
         self._transitions += 1
         if self._transitions > MAX_TRANSITIONS or len(self._states) > self._max_states:
@@ -391,132 +358,6 @@ class Ranker:
                 raise ValueError(f"ranker snapshot: transitions of state {number} differ from the model")
             state.update(zip(edges, map(states.__getitem__, targets)))
         return states, built
-
-
-# --- loading ----------------------------------------------------------------------------------
-
-_ARRAYS = ("priors", "ptc", "nextmove", "rows", "outputs")
-
-
-def _py3langid_files() -> tuple[Path, Path] | None:
-    """py3langid's model file and code file, found without importing it (it imports numpy)."""
-    spec = importlib.util.find_spec("py3langid")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    package = Path(next(iter(spec.submodule_search_locations)))
-    model, code = package / "data" / "model.npz.xz", package / "langid.py"
-    return (model, code) if model.is_file() and code.is_file() else None
-
-
-def cache_path(folder: Path) -> Path | None:
-    """Where in ``folder`` the cached model for the installed py3langid lives (``None``: no
-    py3langid found).
-
-    The name holds size and mtime of py3langid's model file and of its ``langid.py``, so an
-    upgrade (new model or new scoring code) gets a new file.
-    """
-    files = _py3langid_files()
-    if files is None:
-        return None
-    model, code = (path.stat() for path in files)
-    name = (f"py3langid-model-{model.st_size}-{model.st_mtime_ns}"
-            f"-code-{code.st_size}-{code.st_mtime_ns}-v{CACHE_FORMAT}.bin")
-    return Path(folder) / name
-
-
-def load_model(cache_folder: Path | None = None) -> Model:
-    """py3langid's model: mapped from the cache file in ``cache_folder``, else loaded by
-    py3langid (then cached there). Without a folder the model comes from py3langid every time.
-
-    Never fails because of the cache: any error reading or writing it is logged and the model
-    comes from py3langid. Raises only what py3langid raises when its own model cannot load.
-    """
-    path = None
-    try:
-        path = None if cache_folder is None else cache_path(cache_folder)
-        if path is not None and path.is_file():
-            model = _map_cache(path)
-            mark_used(path)
-            return model
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        log.warning("language model cache %s unusable (%s); loading py3langid's model", path, error)
-    parts = _load_from_py3langid()
-    if path is not None:
-        try:
-            _write_cache(path, parts)
-            prune(path, "py3langid-model-*.bin", KEEP_COPIES)
-            return _map_cache(path)
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            log.warning("cannot cache the language model in %s: %s", path.parent, error)
-    return Model(*parts)
-
-
-def _load_from_py3langid():
-    """(classes, priors, ptc bytes, nextmove, rows, outputs) as py3langid loads them: read from
-    its file without numpy (:mod:`normalize.langid_source`), else by py3langid (~0.8 s)."""
-    files = _py3langid_files()
-    if files is not None:
-        try:
-            return langid_source.read_model(files[0])
-        except (OSError, ValueError, EOFError, lzma.LZMAError) as error:
-            log.info("reading py3langid's model file directly failed (%s); loading it by py3langid",
-                     error)
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    return (list(ident.nb_classes), array("f", ident.nb_pc.astype("float32").tobytes()),
-            ident.nb_ptc.astype("<f2", copy=False).tobytes(), ident.tk_nextmove, ident.tk_row,
-            array("i", ident.tk_output))
-
-
-def _aligned(offset: int) -> int:
-    """``offset`` rounded up to the next multiple of ``_ALIGN`` (arrays start aligned)."""
-    return (offset + _ALIGN - 1) // _ALIGN * _ALIGN
-
-
-def _write_cache(path: Path, parts) -> None:
-    """Write the model to ``path`` atomically: a temporary file in the same folder, renamed."""
-    classes, *buffers = parts
-    views = [memoryview(buffer).cast("B") for buffer in buffers]
-    layout, offset = {}, 0
-    for name, buffer, view in zip(_ARRAYS, buffers, views):
-        typecode = "e" if name == "ptc" else buffer.typecode
-        layout[name] = [offset, view.nbytes, typecode, 2 if name == "ptc" else buffer.itemsize]
-        offset = _aligned(offset + view.nbytes)
-    header = json.dumps({"format": CACHE_FORMAT, "byteorder": sys.byteorder,
-                         "classes": classes, "arrays": layout}).encode()
-    start = _aligned(len(_MAGIC) + 8 + len(header))
-    with atomic_file(path) as out:
-        out.write(_MAGIC + len(header).to_bytes(8, "little") + header)
-        for name, view in zip(_ARRAYS, views):
-            out.seek(start + layout[name][0])
-            out.write(view)
-
-
-def _map_cache(path: Path) -> Model:
-    """A :class:`Model` over the mapped cache file; ``ValueError`` when the file does not fit."""
-    with open(path, "rb") as handle:
-        mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    if mapped[:len(_MAGIC)] != _MAGIC:
-        raise ValueError("not a model cache file")
-    size = int.from_bytes(mapped[len(_MAGIC):len(_MAGIC) + 8], "little")
-    header = json.loads(mapped[len(_MAGIC) + 8:len(_MAGIC) + 8 + size])
-    if header["format"] != CACHE_FORMAT or header["byteorder"] != sys.byteorder:
-        raise ValueError("cache file of another format or machine")
-    start = _aligned(len(_MAGIC) + 8 + size)
-    whole = memoryview(mapped)
-    views = {}
-    for name in _ARRAYS:
-        offset, nbytes, typecode, itemsize = header["arrays"][name]
-        if start + offset + nbytes > len(mapped):
-            raise ValueError("cache file is truncated")
-        view = whole[start + offset:start + offset + nbytes]
-        if typecode != "e":  # memoryview has no float16; the ranker reads ptc with struct
-            if struct.calcsize(typecode) != itemsize:
-                raise ValueError(f"item size of {typecode!r} differs on this machine")
-            view = view.cast(typecode)
-        views[name] = view
-    return Model(header["classes"], *(views[name] for name in _ARRAYS))
 
 
 # --- the states rankers built, kept for later processes -----------------------------------------

