@@ -494,3 +494,25 @@ def test_the_meta_line_after_a_kicker_headline_and_a_lead_box_dates_the_article(
         "<div>Anna Muster</div><div>06.01.2022</div></div>" + _TEXT + "</article></div>")
     assert _date_by_headline(root, None, ("following",), "Haushalt beschlossen") \
         == datetime(2022, 1, 6, tzinfo=timezone.utc)
+
+
+def test_the_sites_header_time_beside_its_logo_is_the_days_not_the_articles() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _find_date
+
+    root = html.fromstring(
+        "<html><body><div id='head'><header><img src='logo.png'><span class='mod_datetime'>"
+        "<time datetime='2023-11-01T13:56:20+01:00'>Mittwoch, 01. November 2023</time></span>"
+        "</header></div><div class='main'><h1>Haushalt beschlossen</h1>" + _TEXT
+        + "</div></body></html>")
+    assert _find_date(root, root.find(".//div[@class='main']")) is None
+
+
+def test_an_articles_own_header_without_the_headline_still_dates_it() -> None:
+    html = ("<html><head><title>Haushalt beschlossen</title></head><body><article><h1>"
+            "Haushalt beschlossen</h1><header class='entry-meta'><time datetime="
+            "'2023-11-02T16:30:00+01:00'>2. November 2023</time></header>" + _TEXT
+            + "</article></body></html>")
+    record = page.parse(html.encode(), url="https://gemeinde.example/haushalt")[0]
+    assert record.published == datetime(2023, 11, 2, 15, 30, tzinfo=timezone.utc)

@@ -228,12 +228,14 @@ _LINKED_HEADING = ".//h2//a[@href]|.//h3//a[@href]|.//h4//a[@href]|.//a[@href][.
 def _in_site_header(el, scope) -> bool:
     """Whether ``el`` sits in the site's own header outside the article: a ``<header>`` (or
     ``role=banner``) box without a headline, where pages print the day's date beside the logo."""
+    header = False
     for a in el.iterancestors():
+        # An article's own header (its meta line under the headline) is no site header.
         if a is scope or a.tag == "article":
             return False
-        if (a.tag == "header" or a.get("role") == "banner") and a.find(".//h1") is None:
-            return True
-    return False
+        header = header or ((a.tag == "header" or a.get("role") == "banner")
+                            and a.find(".//h1") is None)
+    return header
 
 
 def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
@@ -250,7 +252,9 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
         if area is scope:
             times += [t for t, ancestors in page_times
                       if t not in times and any(a is scope for a in ancestors)]
-        times = [t for t in times if not _in_dated_list(t) and not _in_teaser(t, scope)]
+        # The site's header shows the day's date in a <time> as often as in a dated box.
+        times = [t for t in times if not _in_dated_list(t) and not _in_teaser(t, scope)
+                 and not _in_site_header(t, scope)]
         preferred = [t for t in times if t.get("pubdate") is not None
                      or "publish" in _names(t) or "datePublished" in (t.get("itemprop") or "")]
         found = _first(_parse_declared_date(t.get("datetime")) for t in preferred + times)
