@@ -202,7 +202,8 @@ def score(tally: Tally, case: Case, found: Found) -> None:
         same = {_fold(a).casefold() for a in found.authors} == \
             {_fold(a).casefold() for a in want["authors"]}
         tally.add("authors", float(same), case.name)
-    if want.get("published"):
+    # A label read from a table's empty cell (NaN in the JSON) is no label.
+    if isinstance(want.get("published"), str) and want["published"].strip():
         tally.add("published", float(found.published == _day(want["published"])), case.name)
     if want.get("caption"):
         tally.add("caption", float(_fold(found.caption) == _fold(want["caption"])), case.name)

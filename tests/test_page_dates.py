@@ -451,3 +451,68 @@ def test_a_box_that_shows_the_clock_gives_no_publication_date() -> None:
     root = html.fromstring("<div><div class='current-time'>Aktuelles Datum und Uhrzeit: "
                            "11/02/20, 07:22 pm</div><p class='date'>2. November 2023</p></div>")
     assert _find_date(root, None) == datetime(2023, 11, 2, tzinfo=timezone.utc)
+
+
+def test_declared_dates_days_apart_give_the_one_the_meta_line_prints() -> None:
+    # A republished page: its microdata keeps the first publication, its Dublin Core tag and
+    # the meta line under the headline the day it was published again.
+    head = ('<meta name="pubdate" content="2021-12-14T15:41:07+01:00">'
+            '<meta name="DC.date.issued" content="2022-02-04T15:33:00+01:00">')
+    line = "<p class='meta'>04.02.2022 | 15:33 Uhr | Anna Muster</p>"
+    assert _published(head, line) == datetime(2022, 2, 4, 14, 33, tzinfo=timezone.utc)
+    # Printed nowhere: the earliest, as before.
+    assert _published(head) == datetime(2021, 12, 14, 14, 41, 7, tzinfo=timezone.utc)
+
+
+def test_an_update_under_the_headline_tells_no_declared_date_apart() -> None:
+    head = (_json_ld(datePublished="2017-12-15T08:50:02-05:00")
+            + '<meta name="sailthru.date" content="2018-07-24">')
+    line = "<p class='meta'>Updated Jul 24, 2018, 2:15pm EDT</p>"
+    assert _published(head, line) == datetime(2017, 12, 15, 13, 50, 2, tzinfo=timezone.utc)
+
+
+def test_declared_times_a_zone_apart_are_one_time_not_two_dates() -> None:
+    # A meta tag's local time without its zone beside the same instant in UTC.
+    head = ('<meta property="article:published_time" content="2016-12-20T00:08:44Z">'
+            '<meta name="sailthru.date" content="2016-12-19T19:08:44">')
+    line = "<p class='meta'>December 19, 2016 | 7:08pm</p>"
+    assert _published(head, line) == datetime(2016, 12, 20, 0, 8, 44, tzinfo=timezone.utc)
+
+
+def test_the_meta_line_after_a_kicker_headline_and_a_lead_box_dates_the_article() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _date_by_headline
+
+    # The headline set again in an <h2> with its kicker (longer than a meta line), and the
+    # standfirst's paragraph in a box named "lead", come before the meta line.
+    root = html.fromstring(
+        "<div><article><h1>Haushalt beschlossen</h1><h2><span>Stadtrat</span> <span>Haushalt "
+        "beschlossen: Schulen und Straßen bekommen mehr Geld im kommenden Jahr</span></h2>"
+        "<div class='v-lead'><p>Der Gemeinderat hat den Haushalt beschlossen, die Opposition "
+        "stimmte dagegen und kritisierte die neue Verschuldung.</p></div><div class='info'>"
+        "<div>Anna Muster</div><div>06.01.2022</div></div>" + _TEXT + "</article></div>")
+    assert _date_by_headline(root, None, ("following",), "Haushalt beschlossen") \
+        == datetime(2022, 1, 6, tzinfo=timezone.utc)
+
+
+def test_the_sites_header_time_beside_its_logo_is_the_days_not_the_articles() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _find_date
+
+    root = html.fromstring(
+        "<html><body><div id='head'><header><img src='logo.png'><span class='mod_datetime'>"
+        "<time datetime='2023-11-01T13:56:20+01:00'>Mittwoch, 01. November 2023</time></span>"
+        "</header></div><div class='main'><h1>Haushalt beschlossen</h1>" + _TEXT
+        + "</div></body></html>")
+    assert _find_date(root, root.find(".//div[@class='main']")) is None
+
+
+def test_an_articles_own_header_without_the_headline_still_dates_it() -> None:
+    html = ("<html><head><title>Haushalt beschlossen</title></head><body><article><h1>"
+            "Haushalt beschlossen</h1><header class='entry-meta'><time datetime="
+            "'2023-11-02T16:30:00+01:00'>2. November 2023</time></header>" + _TEXT
+            + "</article></body></html>")
+    record = page.parse(html.encode(), url="https://gemeinde.example/haushalt")[0]
+    assert record.published == datetime(2023, 11, 2, 15, 30, tzinfo=timezone.utc)

@@ -63,7 +63,8 @@ from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import (_META_IMAGE, _Fields, _read_json_ld, _read_meta,
                                        _read_meta_fields, _read_microdata)
 from normalize.page.dates import (_calendar_day, _date_by_headline, _find_date, _labelled_date,
-                                  _leading_date, _page_times, _same_day_instant, url_date)
+                                  _leading_date, _page_times, _same_day_instant,
+                                  printed_declaration, url_date)
 from normalize.page.sites import (_site_names, page_host, shared_site_names, site_names_by_host,
                                   title_tag)
 from normalize.page.titles import _title_from_body, find_title
@@ -112,6 +113,7 @@ def parse(
     body_hint = _read_microdata(root, fields)
     _read_meta_fields(meta, fields)
     fields.settle_published()
+    disputed = fields.disputed_published()
     fields.offer(language=_language_code(root.get("lang") or root.get("xml:lang")))
     fields.offer(language=_language_code(_first(meta.get("og:locale", []))
                                          or _first(meta.get("content-language", []))))
@@ -132,11 +134,13 @@ def parse(
     early = lead_figures(root, [fields.picture.url if fields.picture else None, *lead_urls],
                          base)
     # Before the chrome goes: a page's meta line often sits in a box named like chrome.
-    labelled = _labelled_date([root]) if fields.published is None else None
+    labelled = _labelled_date([root]) if fields.published is None or disputed else None
     page_times = _page_times(root) if fields.published is None else []
-    # The meta line under the headline, too, may sit in a box named like chrome ("nav meta").
-    headline_line = (_date_by_headline(root, None, ("following",), fields.title)
-                     if fields.published is None else None)
+    # The meta line under the headline, too, may sit in a box named like chrome ("nav meta");
+    # an update it gives stands in for a publication date, but tells no declared one apart.
+    headline_line = (_date_by_headline(root, None, ("following",), fields.title,
+                                       updates=fields.published is None)
+                     if fields.published is None or disputed else None)
     dropped = _drop_chrome(root)
     _wrap_loose_text(root)
     if body_hint is None:
@@ -158,6 +162,12 @@ def parse(
                    or _date_by_headline(root, scope, title=fields.title) or _leading_date(blocks)
                    or (headline_line if fields.dated is None else None))
         fields.offer(published=_same_day_instant(printed, fields.dated, marked) or fields.dated)
+    elif disputed:
+        # Declared dates on different days: the one the article's meta line prints wins.
+        shown = (labelled or shown_date
+                 or _date_by_headline(root, scope, title=fields.title, updates=False)
+                 or headline_line)
+        fields.published = printed_declaration(disputed, shown) or fields.published
     # The standfirst opens the text (readers print it so); the blocks stay the text's own,
     # which the picture and byline searches below read.
     standfirst = find_standfirst(root, blocks, fields.title)

@@ -228,12 +228,14 @@ _LINKED_HEADING = ".//h2//a[@href]|.//h3//a[@href]|.//h4//a[@href]|.//a[@href][.
 def _in_site_header(el, scope) -> bool:
     """Whether ``el`` sits in the site's own header outside the article: a ``<header>`` (or
     ``role=banner``) box without a headline, where pages print the day's date beside the logo."""
+    header = False
     for a in el.iterancestors():
+        # An article's own header (its meta line under the headline) is no site header.
         if a is scope or a.tag == "article":
             return False
-        if (a.tag == "header" or a.get("role") == "banner") and a.find(".//h1") is None:
-            return True
-    return False
+        header = header or ((a.tag == "header" or a.get("role") == "banner")
+                            and a.find(".//h1") is None)
+    return header
 
 
 def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
@@ -250,7 +252,9 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
         if area is scope:
             times += [t for t, ancestors in page_times
                       if t not in times and any(a is scope for a in ancestors)]
-        times = [t for t in times if not _in_dated_list(t) and not _in_teaser(t, scope)]
+        # The site's header shows the day's date in a <time> as often as in a dated box.
+        times = [t for t in times if not _in_dated_list(t) and not _in_teaser(t, scope)
+                 and not _in_site_header(t, scope)]
         preferred = [t for t in times if t.get("pubdate") is not None
                      or "publish" in _names(t) or "datePublished" in (t.get("itemprop") or "")]
         found = _first(_parse_declared_date(t.get("datetime")) for t in preferred + times)
@@ -280,7 +284,7 @@ _META_LINES = 12
 
 
 def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preceding"),
-                      title: str | None = None) -> datetime | None:
+                      title: str | None = None, updates: bool = True) -> datetime | None:
     """The date of the short lines just after (else just before) the page's first ``<h1>``,
     up to the first line of prose: where pages print the meta line with no markup naming it.
     A page without an ``<h1>`` has its headline in the ``<h2>`` or ``<h3>`` that reads
@@ -305,7 +309,7 @@ def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preced
         # Wrappers around the meta line's parts fill the nearest elements: the window counts
         # the lines read, not the boxes passed.
         near = _xpath(f"{axis}::*[position() <= {4 * _META_LINES}]")(headline)
-        lines, standfirst = 0, None
+        lines, standfirst, line = 0, None, None
         for el in (near if axis == "following" else reversed(near)):
             if inside and axis == "preceding" and not any(a is scope for a in el.iterancestors()):
                 break
@@ -313,26 +317,55 @@ def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preced
                     or any("comment" in _names(a) for a in (el, *el.iterancestors())) \
                     or (standfirst is not None and standfirst in el.iterancestors()):
                 continue
+            # The parts of a line just read (a kicker and headline in the spans of an <h2>)
+            # were read with it: they are no further lines.
+            if axis == "following" and line is not None and line in el.iterancestors():
+                continue
             # Parts set apart by markup alone ("News24<br>13 Jan 2020") stay apart.
             text = clean_text(" ".join(el.itertext()))
+            if el.tag in _HEADINGS and title and title in text:
+                line = el  # the headline again, set with its kicker: no line of prose
+                continue
             if len(text) > _META_LINE_CHARS:
-                # The standfirst under the headline comes before the meta line on many pages.
-                if axis == "following" and standfirst is None and lines <= 2 \
-                        and _is_standfirst(el, title):
+                # The standfirst under the headline comes before the meta line on many pages
+                # (its paragraph may sit in the box so named).
+                if axis == "following" and standfirst is None and lines <= 2 and any(
+                        b is not None and _is_standfirst(b, title) for b in (el, el.getparent())):
                     standfirst = el
                     continue
                 break
+            line = el
             lines += bool(text)
             if lines > _META_LINES:
                 break
             found = _printed_date(text) if text else None
             if found:
                 return found
-            if text and updated is None and _UPDATED_LABEL.search(text):
+            if updates and text and updated is None and _UPDATED_LABEL.search(text):
                 updated = _printed_any_date(text[_UPDATED_LABEL.search(text).end():])
     # A meta line that gives only its last update ("Updated: Jan 23, 2020") gives the day
     # the article was last seen new: nearer than any other date on the page.
     return updated if updated is None or updated.year >= _FIRST_YEAR else None
+
+
+#: How far a printed calendar day may lie from the UTC instant it shows: the page prints the
+#: local day, and zones run from 12 hours behind UTC to 14 ahead.
+_ZONES_BEHIND, _ZONES_AHEAD = timedelta(hours=12), timedelta(hours=14)
+
+
+def shows_day(instant: datetime, printed: datetime) -> bool:
+    """Whether ``instant`` may be printed as the calendar day of ``printed`` in some zone."""
+    day = datetime(printed.year, printed.month, printed.day, tzinfo=timezone.utc)
+    return day - _ZONES_AHEAD <= instant < day + timedelta(days=1) + _ZONES_BEHIND
+
+
+def printed_declaration(declared: list[datetime], printed: datetime | None) -> datetime | None:
+    """Of publication dates declared on different days, the earliest one the page prints
+    (``printed``, the date of its meta line), or ``None``: a page that declares its first
+    publication in one field and a republication in another shows the one it stands by."""
+    if printed is None:
+        return None
+    return min((d for d in declared if shows_day(d, printed)), default=None)
 
 
 def _same_day_instant(chosen: datetime | None, *others: datetime | None) -> datetime | None:

@@ -7,7 +7,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Iterator
 
 from normalize.bylines import BYLINE_LABEL, parse_byline
@@ -44,6 +44,9 @@ class _Fields:
     free: bool | None = None
     #: every publication date offered, in the order offered
     published_seen: list[datetime] = field(default_factory=list)
+    #: the publication dates the meta tags declare beside the one offered (``pubdate`` and
+    #: ``dc.date.issued`` on one page): what a printed date may confirm
+    published_also: list[datetime] = field(default_factory=list)
 
     def offer(self, **values: Any) -> None:
         """Set each field that has no value yet (the first source that has one wins).
@@ -73,6 +76,20 @@ class _Fields:
         offered = self.published_seen
         if len({d.date() for d in offered}) > 1:
             self.published = min(offered)
+
+    def disputed_published(self) -> list[datetime]:
+        """Every publication date declared, when they fall on more than one day (else none):
+        the page's printed date may tell which one it shows (:func:`normalize.page.dates.
+        printed_declaration`)."""
+        declared = self.published_seen + self.published_also
+        # Declared instants closer than the zones are apart may be one local time read in two
+        # zones (a meta tag's "2016-12-19T19:08:44" beside JSON-LD's "2016-12-20T00:08:44Z").
+        apart = bool(declared) and max(declared) - min(declared) > _ZONES_APART
+        return declared if apart and len({d.date() for d in declared}) > 1 else []
+
+
+#: The widest gap between two zones' clocks (UTC-12 to UTC+14).
+_ZONES_APART = timedelta(hours=26)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -433,6 +450,9 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
 
     def date(keys: tuple[str, ...]) -> datetime | None:
         return _first(_parse_declared_date(v) for k in keys for v in meta.get(k, []))
+
+    fields.published_also.extend(d for d in (_parse_declared_date(v) for k in _META_PUBLISHED
+                                             for v in meta.get(k, [])) if d is not None)
 
     site = one(("og:site_name", "application-name"))
     og_type = (one(("og:type",)) or "").lower()
