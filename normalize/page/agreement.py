@@ -11,6 +11,7 @@ teaser's or a video's.
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Sequence
 
 from lxml import etree
@@ -25,17 +26,57 @@ _SHOWN_TEXTS = etree.XPath(
     "or parent::template)]", smart_strings=False)
 
 
-def shown_on_page(root) -> Callable[[str], bool]:
-    """A test of whether ``root`` (an untouched copy of the page) prints a name in its text,
-    case and spacing aside. The page's text is gathered on the first question only."""
+def shown_text(root) -> Callable[[], str]:
+    """The text ``root`` (an untouched copy of the page) prints, white space folded: gathered
+    on the first call only."""
     text: list[str] = []
 
-    def shown(name: str) -> bool:
+    def read() -> str:
         if not text:
-            text.append(" ".join(" ".join(_SHOWN_TEXTS(root)).split()).casefold())
-        return " ".join(name.split()).casefold() in text[0]
+            text.append(" ".join(" ".join(_SHOWN_TEXTS(root)).split()))
+        return text[0]
+
+    return read
+
+
+def shown_on_page(text: Callable[[], str]) -> Callable[[str], bool]:
+    """A test of whether the page whose :func:`shown_text` is ``text`` prints a name, case and
+    spacing aside."""
+    folded: list[str] = []
+
+    def shown(name: str) -> bool:
+        if not folded:
+            folded.append(text().casefold())
+        return " ".join(name.split()).casefold() in folded[0]
 
     return shown
+
+
+# A user name made of a person's name: "edilson.la.rosa", "christian.stadtfeld", "jane_doe".
+_NAME_HANDLE = re.compile(r"[^\W\d_A-Z]+(?:[._-][^\W\d_A-Z]+)+")
+_SEPARATORS = re.compile(r"[._-]")
+# What may stand between the parts as the page prints the name: a middle initial.
+_BETWEEN_PARTS = r"\s+(?:[^\W\d_]\.\s+)?"
+
+
+def name_for_handle(authors: tuple[str, ...], text: Callable[[], str]) -> tuple[str, ...]:
+    """``authors``, or the person's name as the page prints it (``text``, its
+    :func:`shown_text`) when ``authors`` is one user name made of that name's words
+    ("edilson.la.rosa" for "Edilson La Rosa", "christian.stadtfeld" for "Christian P.
+    Stadtfeld"): content systems fill the author field with the account's login."""
+    if len(authors) != 1:
+        return authors
+    persons = parse_byline(authors[0])[0]
+    if len(persons) != 1 or not _NAME_HANDLE.fullmatch(persons[0]):
+        return authors
+    parts = _SEPARATORS.split(persons[0])
+    pattern = re.compile(r"(?<!\w)" + _BETWEEN_PARTS.join(map(re.escape, parts)) + r"(?!\w)",
+                         re.I)
+    for match in pattern.finditer(text()):
+        words = match.group(0).split()
+        if words[0][:1].isupper() and words[-1][:1].isupper():
+            return (match.group(0),)
+    return authors
 
 
 def printed_over_declared(declared: tuple[str, ...],

@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 from lxml import etree
 
 from normalize.agencies import find_agency, is_agency
-from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, CJK_NAME, parse_byline,
+from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, CJK_NAME, _is_role, parse_byline,
                                strip_label, without_credits, without_date)
 from normalize.page.agreement import read_once
 from normalize.page.dom import _is_element, _next_element, _tokens, _xpath
@@ -78,7 +78,8 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
                      if not {_letters(a), _letters(strip_label(a)),
                              _letters(_BY.split(a)[-1])} & spelled
                      and not _from_site(a, spelled))
-        if kept and any(parse_byline(a) != ((), None) for a in kept) and not _garbled(kept):
+        if kept and any(parse_byline(a) != ((), None) for a in kept) and not (
+                _garbled(kept) and not _named_before(kept, unread)):
             # "Ediciones El País" on El País: the publisher, named with the site's name.
             publisher = any(site in _letters(a) for a in kept for site in spelled
                             if len(site) >= _SITE_IN_NAME)
@@ -104,6 +105,15 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
     if not _named_by_site(site_only):
         site_only = ()
     return site_only or unread
+
+
+def _named_before(bylines: tuple[str, ...], earlier: tuple[str, ...]) -> bool:
+    """Whether the persons of ``bylines`` are what an earlier candidate named but could not be
+    read as (the declared "cindy mangomini" beside the printed "By Cindy mangomini"): two
+    places that spell a name alike make it a name, lower-case word and all."""
+    said = {_letters(strip_label(b)) for b in earlier}
+    persons = [p for b in bylines for p in parse_byline(b)[0]]
+    return bool(persons) and all(_letters(p) in said for p in persons)
 
 
 # "Do UOL, em São Paulo", "Da Redação do Site", "From Daily Post": the copy's source.
@@ -315,12 +325,25 @@ def printed_byline(root) -> tuple[str, ...]:
         if el is None or (el.tag in _UNSHOWN and not text.is_tail):
             continue  # a script's text is no line of the page; what follows it is
         owner = el.getparent() if text.is_tail else el
-        if owner is None or _passed_over(owner):
+        if owner is None or _passed_over(owner) or _in_teaser_link(owner):
             continue
         found = _byline_in_line(owner, head[:label.end()].strip())
         if found:
             return found
     return ()
+
+
+#: How much more text than its byline a link holds when it is a teaser (headline and all).
+_TEASER_EXTRA_CHARS = 20
+
+
+def _in_teaser_link(el) -> bool:
+    """Whether ``el`` sits in a link that holds more than its line: a teaser of another
+    article, its headline and byline one link ("<a><h3>Headline</h3><div>Von X</div></a>")."""
+    link = el if el.tag == "a" else next(el.iterancestors("a"), None)
+    if link is None:
+        return False
+    return len(_line_text(link)) > len(_line_text(el)) + _TEASER_EXTRA_CHARS
 
 
 #: The text nodes of a page, in document order, as plain strings.
@@ -410,11 +433,16 @@ def _byline_in_line(owner, label: str) -> tuple[str, ...]:
     if next(owner.iter("br"), None) is not None:
         lines[:0] = _broken_lines(owner)
     for part in (p for text in lines for p in _LINE_FIELDS.split(text)):
-        # "05.02.2020 - Redaktion: X" printed as "05.02.2020 <span>- Redaktion: X</span>".
-        part = without_date(part).strip(" ,;").lstrip(_LEAD)
+        # "05.02.2020 - Redaktion: X" printed as "05.02.2020 <span>- Redaktion: X</span>";
+        # "Posted by X at 18:52".
+        part = _AT_TIME.sub("", without_date(part)).strip(" ,;").lstrip(_LEAD)
         if _is_writer_line(part):
             return (part,)
     return ()
+
+
+# The time of day after a byline's names: "Posted by Jane Doe at 18:52", "Von X um 14:30 Uhr".
+_AT_TIME = re.compile(r"\s+(?:at|um|à|alle|om)\s+\d{1,2}[:.h]\d{2}\b.*$", re.I)
 
 
 def _broken_lines(el) -> list[str]:
@@ -436,8 +464,12 @@ def _broken_lines(el) -> list[str]:
 
 def _is_writer_line(line: str) -> bool:
     """Whether a line found away from the headline is a byline: a label that introduces a
-    writer, then persons' names (:func:`_printed_label`, :func:`_reads_as_people`)."""
+    writer, then persons' names (:func:`_printed_label`, :func:`_reads_as_people`), and
+    perhaps the writer's post after a comma ("Autorin: Jana Roth, Projektleiterin in Tunis")."""
     line = without_credits(_ROLE_IN_PARENTHESES.sub("", line)).strip()
+    head, comma, post = line.partition(", ")
+    if comma and _is_role(post) and not parse_byline(post)[0]:
+        line = head
     agency = _AGENCY_TAIL.search(line)
     if agency and is_agency(agency.group(1)):
         line = line[:agency.start()]  # "Von Jana Roth, dpa", "Autor: Jana Roth/SP-X"

@@ -84,13 +84,16 @@ _PUBLISHER_WORDS = {_letters(w) for w in _PRESS_WORDS} | {
 
 
 def _publisher_only(name: str, spelled: set[str]) -> bool:
-    """Whether ``name`` is the site's name and at most a press word or a domain's ending
-    ("TIMESOFINDIA.COM", "Jornal O Papel"; not "Krimiblogger", a blogger on krimiblog.de)."""
+    """Whether ``name`` is the site's name and at most a press word, a domain's ending or an
+    abbreviation in capitals ("TIMESOFINDIA.COM", "Jornal O Papel", "OÖ Volksblatt" for the
+    Oberösterreichisches Volksblatt; not "Krimiblogger", a blogger on krimiblog.de)."""
     letters = _letters(name)
     for site in spelled:
         if len(site) >= _SITE_IN_NAME and site in letters:
             rest = letters.replace(site, "", 1)
-            if not rest or rest in _PUBLISHER_WORDS or (len(rest) <= 3 and "." in name):
+            if not rest or rest in _PUBLISHER_WORDS or (len(rest) <= 3 and (
+                    "." in name or any(w.isupper() and _letters(w) == rest
+                                       for w in name.split()))):
                 return True
     return False
 
@@ -129,3 +132,4 @@ def _same_persons(bylines: tuple[str, ...], persons: list[str]) -> bool:
     wholes = {_letters(p) for p in named}
     return any(_letters(w) in words for p in persons for w in p.split()) \
         or any(_letters(p) in wholes for p in persons)
+
