@@ -20,10 +20,13 @@ from normalize.bylines import _is_place, parse_byline
 from normalize.page.names import _is_full_name, _letters
 from normalize.page.visible import _find_byline
 
-#: The text a page prints: its body's text nodes outside scripts, styles and templates.
+#: The text a page prints: its body's text nodes outside scripts, styles, templates and boxes
+#: a class hides ("rich-snippet-hidden", "hidden"; see :func:`normalize.page.visible._is_hidden`).
 _SHOWN_TEXTS = etree.XPath(
     "//body//text()[not(parent::script or parent::style or parent::noscript "
-    "or parent::template)]", smart_strings=False)
+    "or parent::template)][not(ancestor::*[contains(concat(' ', @class, ' '), "
+    "' rich-snippet-hidden ') or contains(concat(' ', @class, ' '), ' hidden ')])]",
+    smart_strings=False)
 
 
 def shown_text(root) -> Callable[[], str]:
@@ -125,3 +128,13 @@ def _own(byline: tuple[str, ...], scope) -> bool:
     """Whether the byline element ``byline`` was found in the article's ``scope`` (not in a
     list of teasers around it)."""
     return scope is not None and _find_byline(scope, None) == byline
+
+
+def in_scope(bylines: tuple[str, ...], scope) -> bool:
+    """Whether the persons ``bylines`` name are printed in the article's ``scope`` (a printed
+    byline line found anywhere on the page may be a teaser's)."""
+    persons = [p for b in bylines for p in parse_byline(b)[0]]
+    if scope is None or not persons:
+        return False
+    text = " ".join(scope.text_content().replace("\xad", "").split())
+    return all(p in text for p in persons)

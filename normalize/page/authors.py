@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from lxml import etree
 
-from normalize.agencies import find_agency, is_agency
+from normalize.agencies import PHOTO_AGENCIES, find_agency, find_agency_match, is_agency
 from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, CJK_NAME, _is_role, parse_byline,
                                strip_label, without_credits, without_date)
 from normalize.page.agreement import read_once
@@ -200,13 +200,15 @@ def engine_authors(root) -> tuple[str, ...]:
     # A part of more words than a name has: its reading took a box's text for a byline ("About
     # the author Jane Doe Jane Doe writes about the islands and their ferries").
     # Letters alone ("D E"): it read a language menu.
+    # A source's label ("Quelle hessenschau de"): it read the page's source line.
     if any(len(part.split()) > _ENGINE_NAME_WORDS or max(map(len, part.split()), default=0) == 1
-           for part in found):
+           or _SOURCE_LABEL.match(part) for part in found):
         return ()
     return found
 
 
 _ENGINE_NAME_WORDS = 6
+_SOURCE_LABEL = re.compile(r"(?:sources?|fuentes?|fonte|fonti|quelle)\b", re.I)
 
 
 # A Chinese paper's text opens with its reporter's credit in brackets: "〔記者巫其倫／台北報導〕"
@@ -532,25 +534,38 @@ _DATED_LINE_CHARS = 80
 def dated_name_line(root) -> tuple[str, ...]:
     """The name in a meta line beside the headline that prints a date and a name without a
     label ("04.02.2022 | 13:10 Uhr | Uta Helkenberg", "11.12.2019 - Amelie Loevenich"), or
-    ``()``. Only next to the page's first ``<h1>``: further away, such lines are teasers."""
+    ``()``. Only next to the page's first ``<h1>``: further away, such lines are teasers.
+    A line after the headline that is a news agency's name alone ("<p class=credit>JIJI</p>")
+    signs the agency's copy."""
     headline = next(root.iter("h1"), None)
     if headline is None:
         return ()
-    near = []
+    near, after = [], []
     for el in (headline, headline.getparent()):
         if el is None:
             continue
         near += islice(el.itersiblings(preceding=True), _HEADLINE_SIBLINGS)
-        near += islice(el.itersiblings(), _HEADLINE_SIBLINGS)
-    for el in near:
+        after += islice(el.itersiblings(), _HEADLINE_SIBLINGS)
+    for el in near + after:
         if not _is_element(el) or el.tag in _UNSHOWN \
                 or len(el.text_content()) > 2 * _DATED_LINE_CHARS or _passed_over(el):
             continue
-        for line in _lines(el):
+        lines = _lines(el)
+        if len(lines) == 1 and el in after and _news_agency_alone(lines[0]):
+            return (lines[0],)
+        for line in lines:
             name = _name_beside_date(line)
             if name:
                 return (name,)
     return ()
+
+
+def _news_agency_alone(line: str) -> bool:
+    """Whether ``line`` is a news agency's name and nothing else (a photo agency's is a
+    picture's credit)."""
+    match = find_agency_match(line)
+    return match is not None and match.start == 0 and match.end == len(line) \
+        and match.canonical not in PHOTO_AGENCIES
 
 
 def _name_beside_date(line: str) -> str | None:
