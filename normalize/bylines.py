@@ -294,7 +294,7 @@ _NOT_NAMES = {
     "all posts", "all articles", "archiv anzeigen", "no author", "unknown", "datum", "date",
     "publiziert", "published", "posted", "updated", "veröffentlicht", "text", "autor",
     "author", "fotos", "foto", "photo", "photos", "admin", "administrator", "webmaster",
-    "wordpressadmin", "root", "stand", "super user", "publisher",
+    "wordpressadmin", "root", "stand", "super user", "publisher", "submitted",
     # An author box's links: "See All Articles", "View Author Page", "Posts", "Bio".
     "see all articles", "view author page", "view profile", "profile", "posts", "bio",
     # A byline box's buttons.

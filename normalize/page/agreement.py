@@ -87,15 +87,17 @@ def printed_over_declared(declared: tuple[str, ...],
                                                   Callable[[], bool]]],
                           shown: Callable[[str], bool]) -> tuple[str, ...]:
     """The first of the ``printed`` bylines (the page's byline element, the text's opening
-    byline) that names other persons than ``declared`` (the metadata's persons, full names),
+    byline, the labelled line in the article) that names other persons than ``declared`` (the
+    metadata's persons: full names, or user names such as "sarah-indra"),
     when the page prints none of the declared names (``shown``) and the byline is the
     article's own; ``()`` otherwise. ``printed`` holds ``(read, own)`` pairs: ``own`` says
     whether the byline ``read`` gives stands in the article (a teaser's below it does not)."""
     persons = [p for b in declared for p in parse_byline(b)[0]]
-    if not persons or not all(map(_is_full_name, persons)):
+    if not persons or not all(_is_full_name(p) or _NAME_HANDLE.fullmatch(p) for p in persons):
         return ()
     letters = {_letters(p) for p in persons}
-    words = {_letters(w) for p in persons for w in p.split() if len(_letters(w)) >= 3}
+    words = {_letters(w) for p in persons for w in re.split(r"[\s._-]+", p)
+             if len(_letters(w)) >= 3}
     for read, own in printed:
         found = read()
         # A dateline's place printed in the byline box ("São Paulo") is no writer.

@@ -20,8 +20,8 @@ from typing import Callable, Iterable
 from lxml import etree
 
 from normalize.agencies import PHOTO_AGENCIES, find_agency, find_agency_match, is_agency
-from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, CJK_NAME, _is_role, parse_byline,
-                               strip_label, without_credits, without_date)
+from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, CJK_NAME, _is_role, is_company,
+                               parse_byline, strip_label, without_credits, without_date)
 from normalize.page.agreement import read_once
 from normalize.page.dom import _is_element, _next_element, _tokens, _xpath
 from normalize.page.pictures import _in_picture
@@ -62,8 +62,12 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
     Returns ``()`` when no candidate names anyone.
     """
     sites = set(site_names)
-    # The site's name as its address spells it ("elcolombiano" for "El Colombiano").
+    # The site's name as its address spells it ("elcolombiano" for "El Colombiano"), its
+    # words, and the acronyms among them ("МК" of "МК Рязань": "Московский Комсомолец").
     spelled = {_letters(site) for site in sites} - {""}
+    words = {_letters(w) for site in sites for w in site.split()} - {""}
+    acronyms = {_letters(w) for site in sites for w in site.split()
+                if w.isupper() and _ACRONYM_CHARS[0] <= len(w) <= _ACRONYM_CHARS[1]}
     site_only: tuple[str, ...] = ()
     unread: tuple[str, ...] = ()
     candidates = [(read_once(read), printed) for read, printed in candidates]
@@ -77,18 +81,28 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
         kept = tuple(a for a in _without_site(found, sites)
                      if not {_letters(a), _letters(strip_label(a)),
                              _letters(_BY.split(a)[-1])} & spelled
-                     and not _from_site(a, spelled))
+                     and not _from_site(a, spelled) and not _site_maker(a))
         if kept and any(parse_byline(a) != ((), None) for a in kept) and not (
                 _garbled(kept) and not _named_before(kept, unread)):
             # "Ediciones El País" on El País: the publisher, named with the site's name.
+            persons = [p for a in kept for p in parse_byline(a)[0]]
             publisher = any(site in _letters(a) for a in kept for site in spelled
-                            if len(site) >= _SITE_IN_NAME)
+                            if len(site) >= _SITE_IN_NAME) \
+                or any(_initials(p) in acronyms for p in persons)
             if publisher or _is_organisation(kept) or not _names_full_name(kept):
-                instead = _printed_instead(kept, readers, publisher)
-                # The publisher alone ("TIMESOFINDIA.COM", "Jornal O Papel") is the site.
-                alone = publisher and all(_publisher_only(p, spelled)
-                                          for a in kept for p in parse_byline(a)[0])
-                if instead or not alone or _named_by_site(kept):
+                # A declared user name the page prints nowhere gives way to the article's
+                # printed byline too (the account's login, not the writer).
+                instead = _printed_instead(kept, readers, publisher, spelled) or (
+                    over_declared(kept) if index == 0 and over_declared else ())
+                # The publisher alone ("TIMESOFINDIA.COM", "Jornal O Papel", "Andalucía
+                # Información Andalucía") is the site.
+                alone = publisher and all(_publisher_only(p, spelled, words)
+                                          or _initials(p) in acronyms for p in persons)
+                # A personal site's name is its owner's ("Jane Doe Blog" on janedoe.com).
+                named = [site for site in sites if len(_letters(site)) >= _SITE_IN_NAME
+                         and any(_letters(site) in _letters(a) for a in kept)]
+                if instead or not alone or (any(_named_by_site((site,)) for site in named)
+                                            if named else _named_by_site(kept)):
                     return instead or kept
                 return ()
             if index == 0:
@@ -140,11 +154,12 @@ def _site_part(byline: str, spelled: set[str]) -> str:
 _BY = re.compile(r"\s(?:by|von|par|por)\s", re.I)
 
 
-def _printed_instead(kept: tuple[str, ...], readers, publisher: bool = False) -> tuple[str, ...]:
+def _printed_instead(kept: tuple[str, ...], readers, publisher: bool = False,
+                     spelled: set[str] = frozenset()) -> tuple[str, ...]:
     """The first later candidate that prints a labelled byline ("By X") of full names which
     may stand for ``kept`` (see :func:`choose_authors`), or ``()``. When ``kept`` is the
     publisher (the site's name with more words), a byline element's full names without a
-    label do too."""
+    label do too, unless they name the publisher again (a site's name ``spelled``)."""
     # An agency declared alone ("author": "AFP") gives way only to a byline that names it too
     # ("Par Jean Dupont (AFP)"): a teaser's "Par X" elsewhere on the page is another text's.
     agencies = {find_agency(b) for b in kept if not parse_byline(b)[0]} - {None}
@@ -157,10 +172,37 @@ def _printed_instead(kept: tuple[str, ...], readers, publisher: bool = False) ->
         persons = [p for b in found for p in parse_byline(b)[0]]
         if agencies and not agencies & {find_agency(b) for b in found}:
             continue
+        if publisher and persons and all(_publisher_only(p, spelled) for p in persons):
+            continue
         if persons and all(_is_full_name(p) for p in persons) and (
                 publisher or _is_organisation(kept) or _same_persons(kept, persons)):
             return found
     return ()
+
+
+#: How many capitals a site's name may abbreviate itself to ("MK", "FAZ", "NZZ").
+_ACRONYM_CHARS = (2, 5)
+
+
+def _initials(name: str) -> str:
+    """The first letters of a name of two words or more ("Московский Комсомолец" gives
+    "мк"); ``""`` for one word."""
+    words = name.split()
+    return "".join(_letters(w)[:1] for w in words) if len(words) >= 2 else ""
+
+
+# A web agency's or a theme's credit in the author field: a company or a team with its own web
+# address ("Web Commerce GmbH www.w-commerce.de", "Created by the W-Team http://...").
+_WEB_ADDRESS = re.compile(r"https?://|www\.", re.I)
+_MAKER_WORDS = re.compile(r"\b(?:team|created|designed|design|agentur|agency|webdesign)\b",
+                          re.I)
+
+
+def _site_maker(byline: str) -> bool:
+    """Whether ``byline`` credits whoever made the site (:data:`_WEB_ADDRESS`), not a writer."""
+    if not _WEB_ADDRESS.search(byline):
+        return False
+    return bool(_MAKER_WORDS.search(byline)) or any(map(is_company, parse_byline(byline)[0]))
 
 
 def _more_printed(kept: tuple[str, ...], readers) -> tuple[str, ...]:
@@ -317,8 +359,14 @@ def printed_byline(root) -> tuple[str, ...]:
             if head[:1].casefold() in _LONE_INITIALS \
                     and head.rstrip(_LEAD).casefold() in _LONE_LABELS:
                 text = _text_node(root, position)
-                if not text.is_tail:
-                    found = _name_after_label(text.getparent())
+                el = text.getparent()
+                if not text.is_tail and el is not None:
+                    # "<p>Autor <span>Mark Newton:</span></p>": the name inside the label's
+                    # own line; else in the element after the label's.
+                    found = (_byline_in_line(el, head.strip(_LEAD))
+                             if len(_line_text(el)) > len(head.strip(_LEAD)) + 2
+                             and el.tag not in _UNSHOWN and not _passed_over(el)
+                             else _name_after_label(el))
                     if found:
                         return found
             continue
@@ -437,7 +485,7 @@ def _byline_in_line(owner, label: str) -> tuple[str, ...]:
     for part in (p for text in lines for p in _LINE_FIELDS.split(text)):
         # "05.02.2020 - Redaktion: X" printed as "05.02.2020 <span>- Redaktion: X</span>";
         # "Posted by X at 18:52".
-        part = _AT_TIME.sub("", without_date(part)).strip(" ,;").lstrip(_LEAD)
+        part = _AT_TIME.sub("", without_date(part)).strip(" ,;:").lstrip(_LEAD)
         if _is_writer_line(part):
             return (part,)
     return ()

@@ -89,9 +89,13 @@ def _without_site(authors: tuple[str, ...], site_names: set[str]) -> tuple[str, 
         if author.casefold() in wanted:
             continue  # the site's whole name, its own separators and all ("Site | Tagline")
         parts = _BYLINE_PARTS.split(author)
-        at = next((i for i, p in enumerate(parts) if p.casefold() in wanted), None)
+        at = next((i for i, p in enumerate(parts) if p.strip(" ()[]").casefold() in wanted),
+                  None)
+        if at is not None and author.startswith("(") and author.endswith(")"):
+            continue  # "(Abu Dhabi - Site)": the copy's dateline, place and outlet, no writer
         # What follows the outlet's name is where it filed from ("X, BBC News, Washington").
-        rest = [p for p in (parts if at is None else parts[:at]) if p.casefold() not in wanted]
+        rest = [p for p in (parts if at is None else parts[:at])
+                if p.strip(" ()[]").casefold() not in wanted]
         if len(rest) == len(parts):
             kept.append(author)
         elif rest:
