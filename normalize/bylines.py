@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from normalize import places
 from normalize.agencies import find_agency_match, is_agency
+# CJK_NAME is read by the page readers from here, beside the other byline patterns.
+from normalize.cjk_bylines import CJK_NAME, cjk_names  # noqa: F401
 from normalize.months import MONTHS
 from normalize.text import clean_text
 
@@ -414,52 +416,6 @@ def parse_byline(text: str | None) -> tuple[tuple[str, ...], str | None]:
     return _parse_byline(text)
 
 
-# Chinese and Korean bylines put no space between a label and a name: "記者林宸誼／台北報導"
-# (reporter X / filed from Taipei), "上報快訊／范姜佳鈺" (the desk's flash / the writer),
-# "스포츠조선=선수민 기자" (the paper = X, reporter). A name is two to four characters; a desk,
-# a paper or a dispatch ends in its own words (報導 "reports", 日報 "daily", 社, 通信, 일보).
-_HAN_OR_HANGUL = re.compile(r"[\u3400-\u9fff\uac00-\ud7af]")
-_CJK_PARTS = re.compile(r"[／/=＝、，,]")
-_CJK_BRACKETS = re.compile(r"[〔〕【】［］（）()「」\[\]]")
-_CJK_DATE = re.compile(r"\s*\d{4}\s*[年.\-/]\s*\d.*$")
-_CJK_ROLE = re.compile(
-    r"^(?:實習|实习|特約|特约)?(?:記者|记者|編輯|编辑|特派員|特派员|撰文|採訪|采访|文|圖|图|"
-    # Japanese: "著者：", "筆者：", "執筆：" (author, writer).
-    # "文●オカモト", "文・山田": the writer's "text" label with a bullet.
-    r"著者|作者|筆者|執筆者?)\s*[:：●・]?\s*"
-    r"|\s*(?:(?:선임|수석|인턴|객원)?기자|특파원|記者|记者)$")
-#: A Chinese or Korean name alone: two to four Han or Hangul characters.
-CJK_NAME = re.compile(r"[\u3400-\u9fff]{2,4}|[\uac00-\ud7af]{2,4}")
-_CJK_NOT_NAME = re.compile(r"(?:報導|报道|報道|電|电|訊|讯|報|报|社|網|网|通信|中心|新聞|新闻|"
-                           r"뉴스|일보|신문|방송)$")
-
-
-# A Japanese book's or article's credits put the role after the name: "Eric Freeman 著"
-# (written by), "嶋田 健志 監訳" (translation supervised by), "木下 哲也 訳" (translated by).
-_JA_CREDIT = re.compile(r"^(.+?)\s*(著|編著|訳|監訳|翻訳|編|監修|イラスト|写真|撮影)$")
-_JA_WRITTEN = {"著", "編著"}
-#: A Japanese name in katakana ("オカモト").
-_KANA_NAME = re.compile(r"[\u30a1-\u30faー・]{2,12}")
-
-
-def _cjk_names(field: str) -> list[str]:
-    """The names a Chinese, Japanese or Korean byline field prints, or ``[]``."""
-    if not _HAN_OR_HANGUL.search(field):
-        return []
-    names = []
-    for part in _CJK_PARTS.split(_CJK_DATE.sub("", _CJK_BRACKETS.sub(" ", field))):
-        credit = _JA_CREDIT.match(part.strip())
-        if credit:
-            if credit.group(2) in _JA_WRITTEN:  # the translators and editors wrote no text
-                names.append(clean_text(credit.group(1)))
-            continue
-        part = _CJK_ROLE.sub("", _CJK_ROLE.sub("", part.strip()))
-        if (CJK_NAME.fullmatch(part) and not _CJK_NOT_NAME.search(part)) \
-                or _KANA_NAME.fullmatch(part):
-            names.append(part)
-    return names
-
-
 _PARENTHESIZED = re.compile(r"\(([^()]*)\)")
 _ALONG = re.compile(r"\s*(?:avec|with|con|com|mit)\s+(?=[A-ZÀ-ÖØ-Þ])")
 
@@ -472,7 +428,7 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
     # Soft hyphens are where a name may break, no part of it ("Mat\xadthi\xadas").
     for field in _FIELDS.split(text.replace("\xad", "")):
         field = clean_text(_LINK.sub(" ", field))
-        cjk = _cjk_names(field)
+        cjk = cjk_names(field)
         if cjk:
             persons.extend(name for name in cjk if name not in persons)
             continue
