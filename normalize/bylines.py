@@ -16,6 +16,8 @@ from functools import lru_cache
 
 from normalize import places
 from normalize.agencies import find_agency_match, is_agency
+# CJK_NAME is read by the page readers from here, beside the other byline patterns.
+from normalize.cjk_bylines import CJK_NAME, cjk_names  # noqa: F401
 from normalize.months import MONTHS
 from normalize.text import clean_text
 
@@ -41,7 +43,7 @@ BYLINE_LABEL = re.compile(
     r"reportage|rezension|glosse)\s+von|"
     # "Posted by", "Erstellt von", "Publié par", "Publicado por", "Scritto da", "Geplaatst door"
     r"(?:geschrieben|verfasst|erstellt|gespeichert|veröffentlicht|eingestellt|gepostet|"
-    r"artikel|beitrag|ein\s+beitrag|ein\s+artikel)\s+von|(?:écrit|publié|rédigé|posté)\s+par|"
+    r"artikel|beitrag|ein\s+beitrag|ein\s+artikel|(?:blog|gast)[-\s]?beitrag)\s+von|(?:écrit|publié|rédigé|posté)\s+par|"
     r"(?:publicado|redactado|postado)\s+por|(?:scritto|pubblicato)\s+da|a\s+cura\s+di|"
     r"articolo\s+di|(?:geschreven|geplaatst|gepubliceerd)\s+door|"
     # The author's archive link printed as the byline: "Zeige alle Beiträge von X",
@@ -76,8 +78,10 @@ _PARTICLE_LABELS = {"di", "de", "da", "van", "av", "af"}
 # Lowercase only: "John E Smith" has a middle initial, "Ana e João" two authors.
 # A serial comma before the last name: "A, B, and C".
 # "With" joins a second writer too ("Jane Doe with John Roe", "Ana Ruiz con Luis Vidal").
+# "X im Gespräch mit Y", "X in conversation with Y": an interview's two voices, both credited.
 _JOINERS = re.compile(r"\s*(?:,|;|&|/|\+)\s*(?:(?:and|And|AND|y|e|et|und|ed)\s+)?"
-                      r"|\s+(?:and|And|AND|y|e|et|und|ed|with|With|avec|con)\s+")
+                      r"|\s+(?:and|And|AND|y|e|et|und|ed|with|With|avec|con|"
+                      r"im\s+Gespräch\s+mit|in\s+conversation\s+with)\s+")
 # Parts of a byline that are not authors at all: "| 24 Oct 2023", "· Madrid", "- Reuters" (a
 # dash with spaces around it; a hyphen inside a name has none).
 _FIELDS = re.compile(r"\s*[|•·]\s*|\n|\s+[-–—]\s+")
@@ -114,7 +118,8 @@ _ROLES = {
 _PLACE_TAIL = re.compile(r"\s+(?:in|en|aus|em|à|from|desde|depuis|dalla)\s+\S.*$",
                          re.IGNORECASE)
 _PLACE_HEAD = re.compile(r"^(?:In|En|Em|Aus|À|From|Desde|Depuis)\s+")
-_EDGE_PUNCT = " .:;-–—()[]\"'«»“”"
+# CJK pages set a name in corner or double angle brackets ("《KT》", "「Jane」").
+_EDGE_PUNCT = " .:;-–—()[]\"'«»“”《》〈〉「」『』【】"
 
 _WEEKDAYS = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|"
              r"thurs|fri|sat|sun|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
@@ -291,7 +296,7 @@ _NOT_NAMES = {
     "all posts", "all articles", "archiv anzeigen", "no author", "unknown", "datum", "date",
     "publiziert", "published", "posted", "updated", "veröffentlicht", "text", "autor",
     "author", "fotos", "foto", "photo", "photos", "admin", "administrator", "webmaster",
-    "wordpressadmin", "root", "stand", "super user", "publisher",
+    "wordpressadmin", "root", "stand", "super user", "publisher", "submitted",
     # An author box's links: "See All Articles", "View Author Page", "Posts", "Bio".
     "see all articles", "view author page", "view profile", "profile", "posts", "bio",
     # A byline box's buttons.
@@ -309,6 +314,9 @@ _FURNITURE_TAIL = re.compile(r"\s+(?:Edit|Follow|FOLLOW|Shares?|Teilen|Twitter|F
                              # "Jana Roth vor 3 Stunden", "P. Horvat prije 26 minuta": how long
                              # ago the page was published.
                              r"|\s+(?i:vor|hace|há|prije|pre|il\s+y\s+a)\s+\d+\s+\w+(?:\s+\w+)?$"
+                             # "Posted by Jane Doe at 18:52", "Von Jana Roth um 14:30 Uhr": the
+                             # time of day after the name.
+                             r"|\s+(?i:at|um|à|a\s+las|alle|om)\s+\d{1,2}[:.h]\d{2}\b.*$"
                              r"|(?:^|\s+)(?i:(?:last\s+)?updated|published|posted|aktualisiert|"
                              r"veröffentlicht|publié|mis\s+à\s+jour|publicado|actualizado|"
                              r"pubblicato|aggiornato|atualizado|bijgewerkt|gepubliceerd|"
@@ -408,37 +416,6 @@ def parse_byline(text: str | None) -> tuple[tuple[str, ...], str | None]:
     return _parse_byline(text)
 
 
-# Chinese and Korean bylines put no space between a label and a name: "記者林宸誼／台北報導"
-# (reporter X / filed from Taipei), "上報快訊／范姜佳鈺" (the desk's flash / the writer),
-# "스포츠조선=선수민 기자" (the paper = X, reporter). A name is two to four characters; a desk,
-# a paper or a dispatch ends in its own words (報導 "reports", 日報 "daily", 社, 通信, 일보).
-_HAN_OR_HANGUL = re.compile(r"[\u3400-\u9fff\uac00-\ud7af]")
-_CJK_PARTS = re.compile(r"[／/=＝、，,]")
-_CJK_BRACKETS = re.compile(r"[〔〕【】［］（）()「」\[\]]")
-_CJK_DATE = re.compile(r"\s*\d{4}\s*[年.\-/]\s*\d.*$")
-_CJK_ROLE = re.compile(
-    r"^(?:實習|实习|特約|特约)?(?:記者|记者|編輯|编辑|特派員|特派员|撰文|採訪|采访|文|圖|图|"
-    # Japanese: "著者：", "筆者：", "執筆：" (author, writer).
-    r"著者|作者|筆者|執筆者?)\s*[:：]?\s*"
-    r"|\s*(?:(?:선임|수석|인턴|객원)?기자|특파원|記者|记者)$")
-#: A Chinese or Korean name alone: two to four Han or Hangul characters.
-CJK_NAME = re.compile(r"[\u3400-\u9fff]{2,4}|[\uac00-\ud7af]{2,4}")
-_CJK_NOT_NAME = re.compile(r"(?:報導|报道|報道|電|电|訊|讯|報|报|社|網|网|通信|中心|新聞|新闻|"
-                           r"뉴스|일보|신문|방송)$")
-
-
-def _cjk_names(field: str) -> list[str]:
-    """The names a Chinese or Korean byline field prints, or ``[]``."""
-    if not _HAN_OR_HANGUL.search(field):
-        return []
-    names = []
-    for part in _CJK_PARTS.split(_CJK_DATE.sub("", _CJK_BRACKETS.sub(" ", field))):
-        part = _CJK_ROLE.sub("", _CJK_ROLE.sub("", part.strip()))
-        if CJK_NAME.fullmatch(part) and not _CJK_NOT_NAME.search(part):
-            names.append(part)
-    return names
-
-
 _PARENTHESIZED = re.compile(r"\(([^()]*)\)")
 _ALONG = re.compile(r"\s*(?:avec|with|con|com|mit)\s+(?=[A-ZÀ-ÖØ-Þ])")
 
@@ -451,7 +428,7 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
     # Soft hyphens are where a name may break, no part of it ("Mat\xadthi\xadas").
     for field in _FIELDS.split(text.replace("\xad", "")):
         field = clean_text(_LINK.sub(" ", field))
-        cjk = _cjk_names(field)
+        cjk = cjk_names(field)
         if cjk:
             persons.extend(name for name in cjk if name not in persons)
             continue
@@ -553,7 +530,16 @@ def _once(name: str) -> str:
     half = len(words) // 2
     if half >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]:
         return " ".join(words[:half])
+    # One word twice: a user or channel name ("jesusfreak jesusfreak", "Confreaks Confreaks").
+    # A short one may be a person's given name doubled ("Jing Jing", "Mei Mei").
+    if len(words) == 2 and words[0] == words[1] and (
+            len(words[0]) > _DOUBLED_NAME_CHARS or not words[0][:1].isupper()):
+        return words[0]
     return name
+
+
+#: The longest word printed twice that may be a person's name ("Jing Jing").
+_DOUBLED_NAME_CHARS = 5
 
 
 def _read_segment(segment: str) -> tuple[str | None, str | None]:

@@ -174,6 +174,18 @@ BYLINES = [
     ("Ana Ruiz, Luis Vidal Envoyés spéciaux", ("Ana Ruiz", "Luis Vidal"), None),
     ("Jane Doe MD", ("Jane Doe",), None),
     ("Print Jane Doe By Jane Doe", ("Jane Doe",), None),
+    # CJK brackets, the time of day, a user name twice (a short given name twice stays), an
+    # interview's two voices, Japanese credits with the role after the name.
+    ("《KT》", ("KT",), None),
+    ("Posted by Jane W. Doe at 18:52", ("Jane W. Doe",), None),
+    ("Zum Profil von lakeside42 lakeside42", ("lakeside42",), None),
+    ("Harbourcast Harbourcast", ("Harbourcast",), None),
+    ("Jing Jing", ("Jing Jing",), None),
+    ("Jana Roth im Gespräch mit Ole Berg", ("Jana Roth", "Ole Berg"), None),
+    ("Blog-Beitrag von Jana Roth", ("Jana Roth",), None),
+    ("文● ヤマダ／ASCII編集部", ("ヤマダ",), None),
+    ("Jane Doe 著、山田 太郎 監訳、佐藤 花子 訳", ("Jane Doe",), None),
+    ("Submitted", (), None),
 ]
 
 

@@ -49,7 +49,8 @@ from normalize.sanitize import clean_html
 from normalize.page.choose import candidate, choose_body
 from normalize.page.kind import described_body, page_kind
 from normalize.page.engine import absolute_links, main_text, page_date
-from normalize.page.agreement import _own, printed_over_declared, shown_on_page
+from normalize.page.agreement import (_own, in_scope, name_for_handle, printed_over_declared,
+                                      read_once, shown_on_page, shown_text)
 from normalize.page.authors import (author_box, choose_authors, dated_name_line,
                                     engine_authors, footer_byline, lead_credit,
                                     printed_byline)
@@ -218,17 +219,23 @@ def parse(
 
     pictures = _pictures(root, scope, container, blocks, fields.picture, base, early, lead_urls)
     declared_authors = fields.authors
+    printed_text = shown_text(pristine)
+    printed_line = read_once(lambda: printed_byline(pristine))
     fields.authors = choose_authors(((lambda: declared_authors, False), (lambda: byline, True),
                                      (lambda: shown_authors, True),
-                                     (lambda: printed_byline(pristine), True),
+                                     (printed_line, True),
                                      (lambda: engine_authors(pristine), False),
                                      (lambda: footer, True),
                                      (lambda: dated_name_line(pristine), True),
                                      (lambda: author_box(pristine), False),
                                      (lambda: lead_credit(blocks), True)), sites,
-                                    partial(printed_over_declared, shown=shown_on_page(pristine),
+                                    partial(printed_over_declared,
+                                            shown=shown_on_page(printed_text),
                                             printed=((lambda: byline, lambda: _own(byline, scope)),
-                                                     (lambda: shown_authors, lambda: True))))
+                                                     (lambda: shown_authors, lambda: True),
+                                                     (printed_line,
+                                                      lambda: in_scope(printed_line(), scope)))))
+    fields.authors = name_for_handle(fields.authors, printed_text)
     page_url = canonical or _absolute(fields.url, base) or url
     extra = (Note(NoteKind.BODY, f"{choice.candidate.name if choice.candidate else 'none'}: "
                       f"{choice.reason}"),) + title_notes

@@ -11,6 +11,7 @@ teaser's or a video's.
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Sequence
 
 from lxml import etree
@@ -19,23 +20,66 @@ from normalize.bylines import _is_place, parse_byline
 from normalize.page.names import _is_full_name, _letters
 from normalize.page.visible import _find_byline
 
-#: The text a page prints: its body's text nodes outside scripts, styles and templates.
+#: The text a page prints: its body's text nodes outside scripts, styles, templates and boxes
+#: a class hides ("rich-snippet-hidden", "hidden"; see :func:`normalize.page.visible._is_hidden`).
 _SHOWN_TEXTS = etree.XPath(
     "//body//text()[not(parent::script or parent::style or parent::noscript "
-    "or parent::template)]", smart_strings=False)
+    "or parent::template)][not(ancestor::*[contains(concat(' ', @class, ' '), "
+    "' rich-snippet-hidden ') or contains(concat(' ', @class, ' '), ' hidden ')])]",
+    smart_strings=False)
 
 
-def shown_on_page(root) -> Callable[[str], bool]:
-    """A test of whether ``root`` (an untouched copy of the page) prints a name in its text,
-    case and spacing aside. The page's text is gathered on the first question only."""
+def shown_text(root) -> Callable[[], str]:
+    """The text ``root`` (an untouched copy of the page) prints, white space folded: gathered
+    on the first call only."""
     text: list[str] = []
 
-    def shown(name: str) -> bool:
+    def read() -> str:
         if not text:
-            text.append(" ".join(" ".join(_SHOWN_TEXTS(root)).split()).casefold())
-        return " ".join(name.split()).casefold() in text[0]
+            text.append(" ".join(" ".join(_SHOWN_TEXTS(root)).split()))
+        return text[0]
+
+    return read
+
+
+def shown_on_page(text: Callable[[], str]) -> Callable[[str], bool]:
+    """A test of whether the page whose :func:`shown_text` is ``text`` prints a name, case and
+    spacing aside."""
+    folded: list[str] = []
+
+    def shown(name: str) -> bool:
+        if not folded:
+            folded.append(text().casefold())
+        return " ".join(name.split()).casefold() in folded[0]
 
     return shown
+
+
+# A user name made of a person's name: "edilson.la.rosa", "christian.stadtfeld", "jane_doe".
+_NAME_HANDLE = re.compile(r"[^\W\d_A-Z]+(?:[._-][^\W\d_A-Z]+)+")
+_SEPARATORS = re.compile(r"[._-]")
+# What may stand between the parts as the page prints the name: a middle initial.
+_BETWEEN_PARTS = r"\s+(?:[^\W\d_]\.\s+)?"
+
+
+def name_for_handle(authors: tuple[str, ...], text: Callable[[], str]) -> tuple[str, ...]:
+    """``authors``, or the person's name as the page prints it (``text``, its
+    :func:`shown_text`) when ``authors`` is one user name made of that name's words
+    ("edilson.la.rosa" for "Edilson La Rosa", "christian.stadtfeld" for "Christian P.
+    Stadtfeld"): content systems fill the author field with the account's login."""
+    if len(authors) != 1:
+        return authors
+    persons = parse_byline(authors[0])[0]
+    if len(persons) != 1 or not _NAME_HANDLE.fullmatch(persons[0]):
+        return authors
+    parts = _SEPARATORS.split(persons[0])
+    pattern = re.compile(r"(?<!\w)" + _BETWEEN_PARTS.join(map(re.escape, parts)) + r"(?!\w)",
+                         re.I)
+    for match in pattern.finditer(text()):
+        words = match.group(0).split()
+        if words[0][:1].isupper() and words[-1][:1].isupper():
+            return (match.group(0),)
+    return authors
 
 
 def printed_over_declared(declared: tuple[str, ...],
@@ -43,15 +87,17 @@ def printed_over_declared(declared: tuple[str, ...],
                                                   Callable[[], bool]]],
                           shown: Callable[[str], bool]) -> tuple[str, ...]:
     """The first of the ``printed`` bylines (the page's byline element, the text's opening
-    byline) that names other persons than ``declared`` (the metadata's persons, full names),
+    byline, the labelled line in the article) that names other persons than ``declared`` (the
+    metadata's persons: full names, or user names such as "sarah-indra"),
     when the page prints none of the declared names (``shown``) and the byline is the
     article's own; ``()`` otherwise. ``printed`` holds ``(read, own)`` pairs: ``own`` says
     whether the byline ``read`` gives stands in the article (a teaser's below it does not)."""
     persons = [p for b in declared for p in parse_byline(b)[0]]
-    if not persons or not all(map(_is_full_name, persons)):
+    if not persons or not all(_is_full_name(p) or _NAME_HANDLE.fullmatch(p) for p in persons):
         return ()
     letters = {_letters(p) for p in persons}
-    words = {_letters(w) for p in persons for w in p.split() if len(_letters(w)) >= 3}
+    words = {_letters(w) for p in persons for w in re.split(r"[\s._-]+", p)
+             if len(_letters(w)) >= 3}
     for read, own in printed:
         found = read()
         # A dateline's place printed in the byline box ("São Paulo") is no writer.
@@ -84,3 +130,13 @@ def _own(byline: tuple[str, ...], scope) -> bool:
     """Whether the byline element ``byline`` was found in the article's ``scope`` (not in a
     list of teasers around it)."""
     return scope is not None and _find_byline(scope, None) == byline
+
+
+def in_scope(bylines: tuple[str, ...], scope) -> bool:
+    """Whether the persons ``bylines`` name are printed in the article's ``scope`` (a printed
+    byline line found anywhere on the page may be a teaser's)."""
+    persons = [p for b in bylines for p in parse_byline(b)[0]]
+    if scope is None or not persons:
+        return False
+    text = " ".join(scope.text_content().replace("\xad", "").split())
+    return all(p in text for p in persons)

@@ -17,22 +17,20 @@ import re
 from itertools import islice
 from typing import Callable, Iterable
 
-from lxml import etree
-
-from normalize.agencies import find_agency, is_agency
-from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, CJK_NAME, parse_byline,
-                               strip_label, without_credits, without_date)
+from normalize.agencies import PHOTO_AGENCIES, find_agency, find_agency_match
+from normalize.bylines import BYLINE_LABEL, CJK_NAME, is_company, parse_byline, strip_label
 from normalize.page.agreement import read_once
-from normalize.page.dom import _is_element, _next_element, _tokens, _xpath
-from normalize.page.pictures import _in_picture
+from normalize.page.dom import _is_element, _tokens, _xpath
 from normalize.page.engine import page_authors
 from normalize.page.names import (_SITE_IN_NAME, _garbled, _is_full_name, _is_organisation,
                                    _letters, _named_by_site, _names_full_name,
                                    _publisher_only, _same_persons)
-from normalize.page.visible import (_BYLINE_PARTS, _CLOCK_TIME, _in_not_byline_area, _is_byline,
-                                    _is_not_byline_area, _looks_like_name, _parse_text_date,
-                                    _without_site)
-from normalize.text import clean_text, html_to_text
+# printed_byline is read here with the other candidates (and imported from here by callers).
+from normalize.page.printed import (_LINE_FIELDS, _UNSHOWN, _is_writer_line, _lines,
+                                    _passed_over, _reads_as_people, printed_byline)
+from normalize.page.visible import (_BYLINE_PARTS, _CLOCK_TIME, _is_not_byline_area,
+                                    _looks_like_name, _parse_text_date, _without_site)
+from normalize.text import clean_text
 
 
 def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], bool]],
@@ -62,8 +60,12 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
     Returns ``()`` when no candidate names anyone.
     """
     sites = set(site_names)
-    # The site's name as its address spells it ("elcolombiano" for "El Colombiano").
+    # The site's name as its address spells it ("elcolombiano" for "El Colombiano"), its
+    # words, and the acronyms among them ("МК" of "МК Рязань": "Московский Комсомолец").
     spelled = {_letters(site) for site in sites} - {""}
+    words = {_letters(w) for site in sites for w in site.split()} - {""}
+    acronyms = {_letters(w) for site in sites for w in site.split()
+                if w.isupper() and _ACRONYM_CHARS[0] <= len(w) <= _ACRONYM_CHARS[1]}
     site_only: tuple[str, ...] = ()
     unread: tuple[str, ...] = ()
     candidates = [(read_once(read), printed) for read, printed in candidates]
@@ -77,17 +79,28 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
         kept = tuple(a for a in _without_site(found, sites)
                      if not {_letters(a), _letters(strip_label(a)),
                              _letters(_BY.split(a)[-1])} & spelled
-                     and not _from_site(a, spelled))
-        if kept and any(parse_byline(a) != ((), None) for a in kept) and not _garbled(kept):
+                     and not _from_site(a, spelled) and not _site_maker(a))
+        if kept and any(parse_byline(a) != ((), None) for a in kept) and not (
+                _garbled(kept) and not _named_before(kept, unread)):
             # "Ediciones El País" on El País: the publisher, named with the site's name.
+            persons = [p for a in kept for p in parse_byline(a)[0]]
             publisher = any(site in _letters(a) for a in kept for site in spelled
-                            if len(site) >= _SITE_IN_NAME)
+                            if len(site) >= _SITE_IN_NAME) \
+                or any(_initials(p) in acronyms for p in persons)
             if publisher or _is_organisation(kept) or not _names_full_name(kept):
-                instead = _printed_instead(kept, readers, publisher)
-                # The publisher alone ("TIMESOFINDIA.COM", "Jornal O Papel") is the site.
-                alone = publisher and all(_publisher_only(p, spelled)
-                                          for a in kept for p in parse_byline(a)[0])
-                if instead or not alone or _named_by_site(kept):
+                # A declared user name the page prints nowhere gives way to the article's
+                # printed byline too (the account's login, not the writer).
+                instead = _printed_instead(kept, readers, publisher, spelled) or (
+                    over_declared(kept) if index == 0 and over_declared else ())
+                # The publisher alone ("TIMESOFINDIA.COM", "Jornal O Papel", "Andalucía
+                # Información Andalucía") is the site.
+                alone = publisher and all(_publisher_only(p, spelled, words)
+                                          or _initials(p) in acronyms for p in persons)
+                # A personal site's name is its owner's ("Jane Doe Blog" on janedoe.com).
+                named = [site for site in sites if len(_letters(site)) >= _SITE_IN_NAME
+                         and any(_letters(site) in _letters(a) for a in kept)]
+                if instead or not alone or (any(_named_by_site((site,)) for site in named)
+                                            if named else _named_by_site(kept)):
                     return instead or kept
                 return ()
             if index == 0:
@@ -104,6 +117,15 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
     if not _named_by_site(site_only):
         site_only = ()
     return site_only or unread
+
+
+def _named_before(bylines: tuple[str, ...], earlier: tuple[str, ...]) -> bool:
+    """Whether the persons of ``bylines`` are what an earlier candidate named but could not be
+    read as (the declared "cindy mangomini" beside the printed "By Cindy mangomini"): two
+    places that spell a name alike make it a name, lower-case word and all."""
+    said = {_letters(strip_label(b)) for b in earlier}
+    persons = [p for b in bylines for p in parse_byline(b)[0]]
+    return bool(persons) and all(_letters(p) in said for p in persons)
 
 
 # "Do UOL, em São Paulo", "Da Redação do Site", "From Daily Post": the copy's source.
@@ -130,11 +152,12 @@ def _site_part(byline: str, spelled: set[str]) -> str:
 _BY = re.compile(r"\s(?:by|von|par|por)\s", re.I)
 
 
-def _printed_instead(kept: tuple[str, ...], readers, publisher: bool = False) -> tuple[str, ...]:
+def _printed_instead(kept: tuple[str, ...], readers, publisher: bool = False,
+                     spelled: set[str] = frozenset()) -> tuple[str, ...]:
     """The first later candidate that prints a labelled byline ("By X") of full names which
     may stand for ``kept`` (see :func:`choose_authors`), or ``()``. When ``kept`` is the
     publisher (the site's name with more words), a byline element's full names without a
-    label do too."""
+    label do too, unless they name the publisher again (a site's name ``spelled``)."""
     # An agency declared alone ("author": "AFP") gives way only to a byline that names it too
     # ("Par Jean Dupont (AFP)"): a teaser's "Par X" elsewhere on the page is another text's.
     agencies = {find_agency(b) for b in kept if not parse_byline(b)[0]} - {None}
@@ -147,10 +170,37 @@ def _printed_instead(kept: tuple[str, ...], readers, publisher: bool = False) ->
         persons = [p for b in found for p in parse_byline(b)[0]]
         if agencies and not agencies & {find_agency(b) for b in found}:
             continue
+        if publisher and persons and all(_publisher_only(p, spelled) for p in persons):
+            continue
         if persons and all(_is_full_name(p) for p in persons) and (
                 publisher or _is_organisation(kept) or _same_persons(kept, persons)):
             return found
     return ()
+
+
+#: How many capitals a site's name may abbreviate itself to ("MK", "FAZ", "NZZ").
+_ACRONYM_CHARS = (2, 5)
+
+
+def _initials(name: str) -> str:
+    """The first letters of a name of two words or more ("Московский Комсомолец" gives
+    "мк"); ``""`` for one word."""
+    words = name.split()
+    return "".join(_letters(w)[:1] for w in words) if len(words) >= 2 else ""
+
+
+# A web agency's or a theme's credit in the author field: a company or a team with its own web
+# address ("Web Commerce GmbH www.w-commerce.de", "Created by the W-Team http://...").
+_WEB_ADDRESS = re.compile(r"https?://|www\.", re.I)
+_MAKER_WORDS = re.compile(r"\b(?:team|created|designed|design|agentur|agency|webdesign)\b",
+                          re.I)
+
+
+def _site_maker(byline: str) -> bool:
+    """Whether ``byline`` credits whoever made the site (:data:`_WEB_ADDRESS`), not a writer."""
+    if not _WEB_ADDRESS.search(byline):
+        return False
+    return bool(_MAKER_WORDS.search(byline)) or any(map(is_company, parse_byline(byline)[0]))
 
 
 def _more_printed(kept: tuple[str, ...], readers) -> tuple[str, ...]:
@@ -190,13 +240,15 @@ def engine_authors(root) -> tuple[str, ...]:
     # A part of more words than a name has: its reading took a box's text for a byline ("About
     # the author Jane Doe Jane Doe writes about the islands and their ferries").
     # Letters alone ("D E"): it read a language menu.
+    # A source's label ("Quelle hessenschau de"): it read the page's source line.
     if any(len(part.split()) > _ENGINE_NAME_WORDS or max(map(len, part.split()), default=0) == 1
-           for part in found):
+           or _SOURCE_LABEL.match(part) for part in found):
         return ()
     return found
 
 
 _ENGINE_NAME_WORDS = 6
+_SOURCE_LABEL = re.compile(r"(?:sources?|fuentes?|fonte|fonti|quelle)\b", re.I)
 
 
 # A Chinese paper's text opens with its reporter's credit in brackets: "〔記者巫其倫／台北報導〕"
@@ -266,231 +318,6 @@ def _signature(block) -> tuple[str, ...]:
     return ()
 
 
-def _lines(el) -> list[str]:
-    text = html_to_text(etree.tostring(el, encoding="unicode", with_tail=False))
-    return [line for line in (clean_text(t) for t in text.split("\n")) if line]
-
-
-#: Elements whose text is no printed line of the page.
-_UNSHOWN = {"script", "style", "noscript", "template", "textarea", "title", "head", "select",
-            "option", "button", "svg"}
-#: A printed byline line is short: longer, a "by" starts a sentence of the text.
-_LINE_CHARS = 120
-# Separators between the fields of a meta line ("yas! | By Jane Doe | April 13, 2020").
-_LINE_FIELDS = re.compile(r"\s*[|·•]\s*|\s+[–—-]\s+")
-# What may stand before a label in its text node: a separator or an icon's text.
-_LEAD = " \t\r\n|·•–—-:\u00a0"
-
-
-def printed_byline(root) -> tuple[str, ...]:
-    """The first line the page prints as a byline ("By Jane Doe", "| Von Jonas Keller |",
-    "<strong>Autor:</strong> Ana Ruiz"), wherever it stands outside the comments, tag lists,
-    breadcrumbs and pictures: for pages whose byline has no telling markup. ``root`` is an
-    untouched copy of the page. A label that reads as a copyright ("©") is a picture's or the
-    site's credit, not a byline. Returns ``()`` when no line reads as one.
-    """
-    # The text nodes as plain strings, in one walk in C: most are passed over before their
-    # element is looked at, and a "smart" string would make its parent's Python proxy (lxml's
-    # class lookup) for every text node of the page. The few read further are fetched again,
-    # by their position, as strings that know their element.
-    for position, head in enumerate(_TEXTS(root), 1):
-        head = head.lstrip(_LEAD)
-        if not head or head[:1] == "©":
-            continue
-        words = head.split(None, 1)
-        if head[:1].isdigit() or (words and words[0].casefold() in _DATE_WORDS):
-            head = without_date(head)  # "Posted on May 2, 2024 by Jane Doe"
-        label = BYLINE_LABEL.match(head)
-        if label is None:
-            if head[:1].casefold() in _LONE_INITIALS \
-                    and head.rstrip(_LEAD).casefold() in _LONE_LABELS:
-                text = _text_node(root, position)
-                if not text.is_tail:
-                    found = _name_after_label(text.getparent())
-                    if found:
-                        return found
-            continue
-        text = _text_node(root, position)
-        el = text.getparent()
-        if el is None or (el.tag in _UNSHOWN and not text.is_tail):
-            continue  # a script's text is no line of the page; what follows it is
-        owner = el.getparent() if text.is_tail else el
-        if owner is None or _passed_over(owner):
-            continue
-        found = _byline_in_line(owner, head[:label.end()].strip())
-        if found:
-            return found
-    return ()
-
-
-#: The text nodes of a page, in document order, as plain strings.
-_TEXTS = etree.XPath("//text()", smart_strings=False)
-_TEXT_AT = etree.XPath("(//text())[$position]")
-
-
-def _text_node(root, position: int):
-    """The ``position``-th (from 1) of :data:`_TEXTS`, as a string that knows its element."""
-    return _TEXT_AT(root, position=position)[0]
-
-
-#: Labels printed as an element of their own with the name in the next one ("<h4>Autor</h4>
-#: <p><a>Jane Doe</a></p>", "<dt>Author</dt><dd>Jane Doe</dd>"): only the words that name the
-#: writer, never "Text", which heads other things as often. ("By", "Written by" alone are
-#: labels of :data:`BYLINE_LABEL` already, read with the element around them.)
-_LONE_LABELS = {"autor", "autorin", "autoren", "autorinnen", "author", "authors", "auteur",
-                "auteurs", "autrice", "autore", "autori", "verfasser", "verfasserin"}
-#: Their first letters: a text node's first letter is looked at before it is read further.
-_LONE_INITIALS = frozenset(label[0] for label in _LONE_LABELS)
-#: The elements the name after such a label may hold: a line, not a list or a box of blocks.
-_BLOCKS = ("p", "div", "li", "ul", "ol", "table", "h1", "h2", "h3", "section", "article")
-_LONE_NAME_CHARS = 60
-
-
-def _name_after_label(el) -> tuple[str, ...]:
-    """The persons' names printed in the element after ``el``, an element that holds only a
-    label (:data:`_LONE_LABELS`), or after the box that holds only ``el``; ``()`` when that
-    element is no short line of names or sits in the comments, a tag list or a picture. A
-    link is no label: a menu's "Authors" entry is followed by the next one."""
-    if el is None or el.tag in _UNSHOWN or el.tag == "a":
-        return ()
-    label = clean_text(el.text_content())
-    while el.getnext() is None and el.getparent() is not None \
-            and clean_text(el.getparent().text_content()) == label:
-        el = el.getparent()
-    following = _next_element(el)
-    if following is None or following.tag in _UNSHOWN or any(
-            _is_element(d) and d.tag in _BLOCKS for d in following.iterdescendants()):
-        return ()
-    line = _line_text(following)
-    if not line or len(line) > _LONE_NAME_CHARS:
-        return ()
-    name = without_date(_LINE_FIELDS.split(line)[0]).strip(" ,;")
-    if _looks_like_name(name.replace(",", " ")) and _reads_as_people(name) \
-            and not _passed_over(following):
-        return (name,)
-    return ()
-
-
-# Words a line that begins with its date begins with.
-_DATE_WORDS = {"posted", "published", "publié", "publicado", "veröffentlicht", "am", "on",
-               "le", "el", "il"}
-
-
-def _passed_over(el) -> bool:
-    """Whether ``el`` sits in a picture, the comments, a tag list or the breadcrumbs."""
-    return _in_picture(el) or _in_not_byline_area(el)
-
-
-def _line_text(el) -> str:
-    """An element's text with its parts apart: a label and the name after it are often in
-    elements of their own with no space between them ("<span>By</span><a>Jane Doe</a>").
-    Soft hyphens are where a hyphenated page may break a name ("Mat&shy;thi&shy;as"), no
-    part of it."""
-    return clean_text(" ".join(el.itertext()).replace("\xad", ""))
-
-
-def _byline_in_line(owner, label: str) -> tuple[str, ...]:
-    """The byline part of the line that ``owner`` (the element holding the label) prints:
-    the nearest enclosing element whose text goes beyond the label, read field by field."""
-    line = _line_text(owner)
-    if len(line) <= len(label) + 2 and (owner.tail or "").strip():
-        # "<strong>Autor:</strong> Ana Ruiz<br>" in a longer paragraph: the name is the
-        # label's tail, up to the next element.
-        with_tail = clean_text(f"{line} {owner.tail}")
-        if _is_writer_line(with_tail):
-            return (with_tail,)
-    while len(line) <= len(label) + 2 and owner.getparent() is not None:
-        owner = owner.getparent()
-        line = _line_text(owner)
-    if len(line) > _LINE_CHARS:
-        return ()
-    # "<p>Von <a>X</a> und <a>Y</a><br>Kakuma</p>": a line break ends the byline, unless
-    # the label stands alone on its line ("<b>Von:</b><br>Jane Doe").
-    lines = [line]
-    if next(owner.iter("br"), None) is not None:
-        lines[:0] = _broken_lines(owner)
-    for part in (p for text in lines for p in _LINE_FIELDS.split(text)):
-        # "05.02.2020 - Redaktion: X" printed as "05.02.2020 <span>- Redaktion: X</span>".
-        part = without_date(part).strip(" ,;").lstrip(_LEAD)
-        if _is_writer_line(part):
-            return (part,)
-    return ()
-
-
-def _broken_lines(el) -> list[str]:
-    """:func:`_line_text` of ``el`` cut at its ``<br>`` elements."""
-    pieces: list[str] = []
-
-    def walk(node) -> None:
-        if node.tag == "br":
-            pieces.append("\n")
-        elif _is_element(node) and node.tag not in _UNSHOWN:
-            pieces.append(node.text or "")
-            for child in node:
-                walk(child)
-                pieces.append(child.tail or "")
-
-    walk(el)
-    return [clean_text(text) for text in " ".join(pieces).split("\n")]
-
-
-def _is_writer_line(line: str) -> bool:
-    """Whether a line found away from the headline is a byline: a label that introduces a
-    writer, then persons' names (:func:`_printed_label`, :func:`_reads_as_people`)."""
-    line = without_credits(_ROLE_IN_PARENTHESES.sub("", line)).strip()
-    agency = _AGENCY_TAIL.search(line)
-    if agency and is_agency(agency.group(1)):
-        line = line[:agency.start()]  # "Von Jana Roth, dpa", "Autor: Jana Roth/SP-X"
-    label = BYLINE_LABEL.match(line)
-    return bool(label) and _is_byline(line) and _printed_label(label.group(0)) \
-        and _reads_as_people(line[label.end():])
-
-
-# What a byline adds in parentheses after a name: a role or an agency ("Redaktion: Jana Roth
-# (Pressesprecherin)", "Von Max Brandt (dpa)"), which normalize.bylines drops too.
-_ROLE_IN_PARENTHESES = re.compile(r"\s*\([^()]{1,60}\)")
-_AGENCY_TAIL = re.compile(r"\s*[/,]\s*([^\s/,]+)$")
-
-
-# Labels that name a source, an agency or a copyright holder, not who wrote the text.
-_NOT_WRITER_LABELS = re.compile(
-    r"^(?:©|(?:sources?|fuentes?|fonte|fonti|quelle|agencia|agência|agence|agentur|agenzia|"
-    r"agency|interview|entrevista)\b)", re.I)
-# Labels that are also words of a heading or a name when printed without a colon ("Text
-# Without Notes", "Di Dienstag", "DE EN" in a language menu).
-_COLON_LABELS = re.compile(r"^(?:text|texto|texte|autor|autora|autorin|auteur|author|"
-                           r"reportage)\s*$", re.I)
-
-
-def _printed_label(label: str) -> bool:
-    """Whether a label found anywhere on the page introduces a byline: not a source's or a
-    copyright's label, a word that needs its colon, a name's particle or a logo's capitals."""
-    word = label.strip(" :")
-    if _NOT_WRITER_LABELS.match(word) or (_COLON_LABELS.match(word) and ":" not in label):
-        return False
-    if word.casefold() in _PARTICLE_LABELS and word != word.casefold():
-        return False
-    return not (word.isupper() and len(word) > 2)
-
-
-# Words of an institution's name: an office, not a person, signs such a line.
-_INSTITUTION = {"customs", "protection", "department", "ministry", "office", "agency",
-                "police", "university", "universität", "universidad", "université",
-                "institute", "institut", "instituto", "association", "verband", "ministerium",
-                "amt", "press", "presse", "team", "invitation", "method", "werbeagentur",
-                "agentur", "gmbh", "inc", "ltd", "ag", "e.v"}
-
-
-def _reads_as_people(names: str) -> bool:
-    """Whether what a label introduces reads as persons: each a name of at least two words
-    ("By Invitation", "By Method" are series titles), none an institution's."""
-    persons, _agency = parse_byline(names)
-    return bool(persons) and all(
-        len(p.split()) >= 2 and not any(w.casefold().strip(".") in _INSTITUTION
-                                        for w in p.split())
-        for p in persons)
-
-
 #: How far from the headline a dated line is looked for: siblings of the headline and of the
 #: element around it, on either side.
 _HEADLINE_SIBLINGS = 3
@@ -500,25 +327,38 @@ _DATED_LINE_CHARS = 80
 def dated_name_line(root) -> tuple[str, ...]:
     """The name in a meta line beside the headline that prints a date and a name without a
     label ("04.02.2022 | 13:10 Uhr | Uta Helkenberg", "11.12.2019 - Amelie Loevenich"), or
-    ``()``. Only next to the page's first ``<h1>``: further away, such lines are teasers."""
+    ``()``. Only next to the page's first ``<h1>``: further away, such lines are teasers.
+    A line after the headline that is a news agency's name alone ("<p class=credit>JIJI</p>")
+    signs the agency's copy."""
     headline = next(root.iter("h1"), None)
     if headline is None:
         return ()
-    near = []
+    near, after = [], []
     for el in (headline, headline.getparent()):
         if el is None:
             continue
         near += islice(el.itersiblings(preceding=True), _HEADLINE_SIBLINGS)
-        near += islice(el.itersiblings(), _HEADLINE_SIBLINGS)
-    for el in near:
+        after += islice(el.itersiblings(), _HEADLINE_SIBLINGS)
+    for el in near + after:
         if not _is_element(el) or el.tag in _UNSHOWN \
                 or len(el.text_content()) > 2 * _DATED_LINE_CHARS or _passed_over(el):
             continue
-        for line in _lines(el):
+        lines = _lines(el)
+        if len(lines) == 1 and el in after and _news_agency_alone(lines[0]):
+            return (lines[0],)
+        for line in lines:
             name = _name_beside_date(line)
             if name:
                 return (name,)
     return ()
+
+
+def _news_agency_alone(line: str) -> bool:
+    """Whether ``line`` is a news agency's name and nothing else (a photo agency's is a
+    picture's credit)."""
+    match = find_agency_match(line)
+    return match is not None and match.start == 0 and match.end == len(line) \
+        and match.canonical not in PHOTO_AGENCIES
 
 
 def _name_beside_date(line: str) -> str | None:

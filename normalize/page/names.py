@@ -57,7 +57,8 @@ _PRESS_WORDS = {"post", "mail", "times", "today", "daily", "weekly", "press", "p
                 "express", "observer", "courier", "star", "sun", "standard", "chronicle",
                 "telegraph", "voice", "radio", "tv", "channel", "info", "portal", "report",
                 "group", "grupo", "gruppe", "articles", "network", "review", "agency",
-                "agencia", "agência", "agentur", "editorial", "redacción", "redação"}
+                "agencia", "agência", "agentur", "editorial", "redacción", "redação",
+                "información", "informação", "information", "informationen"}
 _ARTICLES = {"the", "el", "la", "le", "les", "los", "las", "il", "lo", "die", "der", "das", "o",
              "a", "al"}
 
@@ -83,14 +84,19 @@ _PUBLISHER_WORDS = {_letters(w) for w in _PRESS_WORDS} | {
     "jornal", "journal", "diario", "zeitung", "ediciones", "edicoes", "editora", "verlag"}
 
 
-def _publisher_only(name: str, spelled: set[str]) -> bool:
-    """Whether ``name`` is the site's name and at most a press word or a domain's ending
-    ("TIMESOFINDIA.COM", "Jornal O Papel"; not "Krimiblogger", a blogger on krimiblog.de)."""
+def _publisher_only(name: str, spelled: set[str], words: set[str] = frozenset()) -> bool:
+    """Whether ``name`` is the site's name and at most a press word, a domain's ending or an
+    abbreviation in capitals ("TIMESOFINDIA.COM", "Jornal O Papel", "OÖ Volksblatt" for the
+    Oberösterreichisches Volksblatt; not "Krimiblogger", a blogger on krimiblog.de), or a
+    word of the site's name again (``words``: "Andalucía Información Andalucía")."""
     letters = _letters(name)
     for site in spelled:
         if len(site) >= _SITE_IN_NAME and site in letters:
             rest = letters.replace(site, "", 1)
-            if not rest or rest in _PUBLISHER_WORDS or (len(rest) <= 3 and "." in name):
+            again = rest in words and letters.startswith(site)
+            abbreviated = len(rest) <= 3 and ("." in name or any(
+                w.isupper() and _letters(w) == rest for w in name.split()))
+            if not rest or rest in _PUBLISHER_WORDS or again or abbreviated:
                 return True
     return False
 
@@ -129,3 +135,4 @@ def _same_persons(bylines: tuple[str, ...], persons: list[str]) -> bool:
     wholes = {_letters(p) for p in named}
     return any(_letters(w) in words for p in persons for w in p.split()) \
         or any(_letters(p) in wholes for p in persons)
+

@@ -409,8 +409,9 @@ _META_PUBLISHED = ("article:published_time", "og:article:published_time", "datep
 _META_DATED = ("date", "dc.date", "dcterms.date")
 _META_UPDATED = ("article:modified_time", "og:updated_time", "datemodified", "last-modified",
                  "dcterms.modified")
+# The scholarly tags last (Highwire's "citation_author", one tag per writer: bioRxiv, journals).
 _META_AUTHOR = ("article:author", "author", "dc.creator", "parsely-author", "sailthru.author",
-                "byl")
+                "byl", "citation_author")
 _META_KEYWORDS = ("article:tag", "news_keywords", "keywords")
 
 

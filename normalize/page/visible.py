@@ -89,9 +89,13 @@ def _without_site(authors: tuple[str, ...], site_names: set[str]) -> tuple[str, 
         if author.casefold() in wanted:
             continue  # the site's whole name, its own separators and all ("Site | Tagline")
         parts = _BYLINE_PARTS.split(author)
-        at = next((i for i, p in enumerate(parts) if p.casefold() in wanted), None)
+        at = next((i for i, p in enumerate(parts) if p.strip(" ()[]").casefold() in wanted),
+                  None)
+        if at is not None and author.startswith("(") and author.endswith(")"):
+            continue  # "(Abu Dhabi - Site)": the copy's dateline, place and outlet, no writer
         # What follows the outlet's name is where it filed from ("X, BBC News, Washington").
-        rest = [p for p in (parts if at is None else parts[:at]) if p.casefold() not in wanted]
+        rest = [p for p in (parts if at is None else parts[:at])
+                if p.strip(" ()[]").casefold() not in wanted]
         if len(rest) == len(parts):
             kept.append(author)
         elif rest:
@@ -150,9 +154,24 @@ def _in_not_byline_area(el) -> bool:
     return any(_is_not_byline_area(a) for a in (el, *el.iterancestors()))
 
 
+#: Classes that hide a box from sight: WordPress themes print a hidden "vcard" for search
+#: engines (Avada's ``rich-snippet-hidden``) naming the account that posted the text, not the
+#: writer the page prints. Not Bootstrap's ``hidden-xs`` (hidden on small screens only), nor
+#: Drupal's ``field--label-hidden`` (the field's label is hidden) or a ``<body>``'s
+#: ``date-hidden`` (a theme's setting).
+_HIDDEN_CLASSES = {"hidden", "rich-snippet-hidden", "element-hidden", "element-invisible",
+                   "sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden"}
+
+
+def _is_hidden(el) -> bool:
+    """Whether ``el`` or a box around it has a class that hides it (:data:`_HIDDEN_CLASSES`)."""
+    return any(c in _HIDDEN_CLASSES for a in (el, *el.iterancestors())
+               for c in (a.get("class") or "").split())
+
+
 def _find_byline(root, scope) -> tuple[str, ...]:
     """Author names from the visible byline: ``rel=author`` links, else a byline element;
-    never from the comments, a tag list or the breadcrumbs."""
+    never from the comments, a tag list, the breadcrumbs or a hidden box."""
     unread: tuple[str, ...] = ()
     for area in (scope, root):
         if area is None:
@@ -161,14 +180,15 @@ def _find_byline(root, scope) -> tuple[str, ...]:
         links = [clean_text(" ".join(a.itertext()))
                  for a in _beside_first(
                      [a for a in _xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")(area)
-                      if not _in_not_byline_area(a)])]
+                      if not _in_not_byline_area(a) and not _is_hidden(a)])]
         if any(links):
             return _author_list(links)
         # Minified class names say nothing, but a link to the author's page does.
         links = [_text(a) for a in _beside_first(
                      [a for a in _xpath(".//a[@href]")(area)
                       if _AUTHOR_PAGE.search(a.get("href")) and _reads_as_name(_text(a))
-                      and not _in_picture(a) and not _in_not_byline_area(a)])]
+                      and not _in_picture(a) and not _in_not_byline_area(a)
+                      and not _is_hidden(a)])]
         if links:
             return _author_list(links)
         for el in area.iter(etree.Element):
@@ -179,7 +199,7 @@ def _find_byline(root, scope) -> tuple[str, ...]:
             if (el.get("itemprop") == "author" or (
                 any(c in names for c in _BYLINE_CLASSES)
                 and not any(n in _tokens(el) for n in _BYLINE_NOISE)
-            )) and not _in_picture(el) and not _in_not_byline_area(el):
+            )) and not _in_picture(el) and not _in_not_byline_area(el) and not _is_hidden(el):
                 text = _byline_text(el)
                 if text and len(text) <= 120:
                     # A byline box may print only its label or a date ("Publiziert am") with
