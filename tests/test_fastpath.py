@@ -323,3 +323,12 @@ def test_c1_check_agrees_with_the_regex(pieces, padding):
 
     value = "x" * padding + "".join(pieces)
     assert _has_c1(value) == (_C1.search(value) is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "  ", "\n", "\t", "a", "b c", " d ", "\xa0", "\u200b",
+                                 "\x01", "é", "\u3000"]), max_size=30))
+def test_cleaned_lines_drop_empty_lines_as_the_line_loop_did(pieces):
+    text = "".join(pieces)
+    lines = (clean_text(line) for line in text.split("\n"))
+    assert text_mod._cleaned_lines(text) == "\n".join(line for line in lines if line)
