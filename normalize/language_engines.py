@@ -6,6 +6,7 @@ with the small helpers that read their probability dictionaries.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import threading
@@ -244,8 +245,7 @@ def _ld_probabilities(detector) -> list:
     rows = [table[gram] for gram in ngrams]
     random = detector.random
     random.seed(detector.seed)
-    # Random.choice(seq) is seq[self._randbelow(len(seq))]: the same draws, one call less.
-    below, count = random._randbelow, len(rows)
+    count = len(rows)
     trials, limit = detector.n_trial, detector.ITERATION_LIMIT
     threshold = detector.CONV_THRESHOLD
     langprob = [0.0] * len(detector.langlist)
@@ -253,8 +253,14 @@ def _ld_probabilities(detector) -> list:
         prob = detector._init_probability()
         alpha = detector.alpha + random.gauss(0.0, 1.0) * detector.ALPHA_WIDTH
         w = alpha / detector.BASE_FREQ
+        # Random.choice(seq) is seq[self._randbelow(len(seq))], and _randbelow draws
+        # getrandbits(k) until a value is below len(seq): the same values, taken by C-level
+        # iterators (lazily: the next trial's gauss() draws right after this trial's last row).
+        drawn_rows = map(rows.__getitem__, filter(count.__gt__, iter(
+            functools.partial(random.getrandbits, count.bit_length()), None)))
         # draw 0, then normalize
-        prob = [p * (w + a) for p, a in zip(prob, rows[below(count)])]
+        prob = [p * (w + a) for p, a in zip(prob, next(drawn_rows))]
+        fives = zip(drawn_rows, drawn_rows, drawn_rows, drawn_rows, drawn_rows)
         drawn = 0
         while True:
             total = sum(prob)
@@ -263,8 +269,7 @@ def _ld_probabilities(detector) -> list:
             if max(prob) > threshold or drawn >= limit:
                 break
             # draws drawn+1 .. drawn+5, then normalize
-            r1, r2, r3, r4, r5 = (rows[below(count)], rows[below(count)], rows[below(count)],
-                                  rows[below(count)], rows[below(count)])
+            r1, r2, r3, r4, r5 = next(fives)
             prob = [p * (w + a) * (w + b) * (w + c) * (w + d) * (w + e)
                     for p, a, b, c, d, e in zip(prob, r1, r2, r3, r4, r5)]
             drawn += 5

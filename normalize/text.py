@@ -58,8 +58,14 @@ def html_to_text(fragment: str | None) -> str:
             text = _parsed_text(strip_forbidden_chars(fragment))
         except Exception:  # lxml refuses some byte soup; fall back to stripping tags
             return clean_text(html_lib.unescape(re.sub(r"<[^>]*>", " ", fragment)))
-    lines = (clean_text(line) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return _cleaned_lines(text)
+
+
+def _cleaned_lines(text: str) -> str:
+    """The lines of ``text`` cleaned (:func:`clean_text`), the empty ones dropped. Block
+    elements leave many empty lines, which are dropped before cleaning, and the loops run in
+    C (bench/README.md)."""
+    return "\n".join(filter(None, map(clean_text, filter(None, text.split("\n")))))
 
 
 _BREAK_TAGS = re.compile(r"</?p>|<br>")
@@ -77,8 +83,7 @@ def inline_body_text(html: str) -> str:
     text = _ANY_TAG.sub("", _BREAK_TAGS.sub("\n", html))
     if "&" in text:
         text = html_lib.unescape(text)
-    lines = (clean_text(line) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    return _cleaned_lines(text)
 
 
 def _parsed_text(fragment: str) -> str:
@@ -138,20 +143,26 @@ _SIMPLE_TOP = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "pre"}
 _SIMPLE_INLINE = {"a", "b", "i", "em", "strong", "span", "small", "sub", "sup", "u", "s", "code",
                   "cite", "abbr", "mark", "q", "time", "del", "ins"}
 _LIST_TAGS = {"ul", "ol"}
-# Block containers: libxml2 closes none of them for a paragraph, heading, list or container
-# opened inside, and closes an open paragraph or heading at one (refused below: such a block
-# goes only where nothing or a container is open, or a list in a list item: nested lists, which
-# close no item either).
+# Block containers: libxml2 closes none of them for a paragraph, heading, list, container or
+# table opened inside, and closes an open paragraph or heading at one (refused below: such a
+# block goes only where nothing or a block holder is open). List items and table cells hold
+# blocks too: libxml2 closes no item or cell for one.
 _SIMPLE_CONTAINERS = {"div", "blockquote"}
+_BLOCK_HOLDERS = _SIMPLE_CONTAINERS | {"li", "td", "th"}
+# Tables, taken only as spelled out: each part closed, in its parent, no text between the parts
+# but white space. Of them only table and tr are blocks to _parsed_text (a line of their own).
+_TABLE_PARTS = {"table": {"caption", "thead", "tbody", "tfoot", "tr"}, "thead": {"tr"},
+                "tbody": {"tr"}, "tfoot": {"tr"}, "tr": {"td", "th"}}
+_NO_LINE = _SIMPLE_INLINE | {"caption", "thead", "tbody", "tfoot", "td", "th"}
 # Images: empty inline elements whose attributes (alt, title) are no text of the body.
 _SIMPLE_VOID = {"img"}
 # Rules: empty, and no line break of their own (no block to libxml2's text), but they close an
-# open paragraph: taken only where nothing or a container is open, as the blocks above.
+# open paragraph: taken only where nothing or a block holder is open, as the blocks above.
 _SIMPLE_BLOCK_VOID = {"hr"}
 # (closing, name, self-closing) of the tags nh3 writes without attributes: most tags of a body.
 _BARE_TAGS = {
     spelling: parts
-    for name in _SIMPLE_TOP | _SIMPLE_INLINE | {"li"}
+    for name in _SIMPLE_TOP | _SIMPLE_INLINE | _NO_LINE | {"li", "table", "tr"}
     for spelling, parts in ((name, ("", name, "")), ("/" + name, ("/", name, "")))
 } | {spelling: ("", name, spelling[2:].strip()) for name in ("br", "hr")
      for spelling in (name, name + "/", name + " /")}
@@ -209,19 +220,25 @@ def _simple_markup_text(fragment: str) -> str | None:
         if closing:
             if not open_tags or open_tags.pop() != name:
                 return None
-            if name not in _SIMPLE_INLINE:
+            if name not in _NO_LINE:
                 parts.append("\n")
         elif open_tags and open_tags[-1] in _LIST_TAGS:
             if name != "li" or empty:
                 return None  # only items go straight inside a list
             open_tags.append(name)
             parts.append("\n")
+        elif open_tags and open_tags[-1] in _TABLE_PARTS:
+            if empty or name not in _TABLE_PARTS[open_tags[-1]]:
+                return None  # only a table's own parts go straight inside it
+            open_tags.append(name)
+            if name == "tr":
+                parts.append("\n")
         elif name == "br":
             parts.append("\n")
         elif name in _SIMPLE_VOID:
             pass
         elif name in _SIMPLE_BLOCK_VOID:
-            if open_tags and open_tags[-1] not in _SIMPLE_CONTAINERS:
+            if open_tags and open_tags[-1] not in _BLOCK_HOLDERS:
                 return None
         elif empty or len(open_tags) >= _SIMPLE_MAX_DEPTH:
             return None
@@ -229,15 +246,15 @@ def _simple_markup_text(fragment: str) -> str | None:
             if name == "a" and "a" in open_tags:
                 return None
             open_tags.append(name)
-        elif ((name in _SIMPLE_TOP or name in _SIMPLE_CONTAINERS)
-              and (not open_tags or open_tags[-1] in _SIMPLE_CONTAINERS
-                   or (name in _LIST_TAGS and open_tags[-1] == "li"))):
+        elif ((name in _SIMPLE_TOP or name in _SIMPLE_CONTAINERS or name == "table")
+              and (not open_tags or open_tags[-1] in _BLOCK_HOLDERS)):
             open_tags.append(name)
             parts.append("\n")
         else:
             return None
-        if text and open_tags and open_tags[-1] in _LIST_TAGS and not text.isspace():
-            return None  # text straight inside a list
+        if (text and open_tags and (open_tags[-1] in _LIST_TAGS or open_tags[-1] in _TABLE_PARTS)
+                and not text.isspace()):
+            return None  # text straight inside a list or between a table's parts
         parts.append(text)
     if open_tags or ">" in parts[0]:
         return None

@@ -164,12 +164,42 @@ def _inline_markup(draw, depth: int = 0) -> str:
 
 @st.composite
 def _list_markup(draw, tag: str, depth: int = 0) -> str:
-    """A list of inline items, an item maybe ending in a nested list."""
+    """A list of inline items, an item maybe ending in a nested list or holding blocks."""
     items = draw(st.lists(_inline_markup(), max_size=3))
     if depth < 2 and items and draw(st.booleans()):
         nested = draw(_list_markup(draw(st.sampled_from(["ul", "ol"])), depth + 1))
         items[-1] += draw(st.sampled_from(["", "\n", " "])) + nested
+    if depth < 2 and items and draw(st.booleans()):
+        items[0] += draw(_simple_markup(depth + 1))  # paragraphs, a table... in an item
     return f"<{tag}>" + "\n".join(f"<li>{item}</li>" for item in items) + f"</{tag}>"
+
+
+_TABLE_GAP = st.sampled_from(["", "", "\n", " ", "\n  "])
+
+
+@st.composite
+def _table_markup(draw, depth: int = 0) -> str:
+    """A table spelt out part by part: a caption, row groups, rows of cells holding inline
+    markup or blocks (a table among them), white space between the parts or none."""
+    def row(cell_tag: str) -> str:
+        cells = []
+        for _ in range(draw(st.integers(0, 3))):
+            inner = (draw(_simple_markup(depth + 1)) if depth < 2 and draw(st.booleans())
+                     else draw(_inline_markup()))
+            attributes = draw(st.sampled_from(["", ' colspan="2"', ' valign="top" width="50"']))
+            cells.append(f"<{cell_tag}{attributes}>{inner}</{cell_tag}>{draw(_TABLE_GAP)}")
+        return f"<tr>{draw(_TABLE_GAP)}{''.join(cells)}</tr>{draw(_TABLE_GAP)}"
+
+    parts = [draw(_TABLE_GAP)]
+    if draw(st.booleans()):
+        parts.append(f"<caption>{draw(_inline_markup())}</caption>{draw(_TABLE_GAP)}")
+    for group in draw(st.lists(st.sampled_from([None, "thead", "tbody", "tfoot"]), max_size=3)):
+        rows = "".join(row("th" if group == "thead" else "td")
+                       for _ in range(draw(st.integers(0, 2))))
+        parts.append(rows if group is None else
+                     f"<{group}>{draw(_TABLE_GAP)}{rows}</{group}>{draw(_TABLE_GAP)}")
+    attributes = draw(st.sampled_from(["", ' border="0"']))
+    return f"<table{attributes}>{''.join(parts)}</table>"
 
 
 @st.composite
@@ -178,8 +208,10 @@ def _simple_markup(draw, depth: int = 0) -> str:
     blocks = []
     for _ in range(draw(st.integers(1, 5))):
         tag = draw(st.sampled_from(["p", "p", "h2", "ul", "ol", None, "div", "blockquote", "pre",
-                                    "hr"]))
-        if tag == "hr":
+                                    "hr", "table"]))
+        if tag == "table":
+            blocks.append(draw(_table_markup(depth)))
+        elif tag == "hr":
             blocks.append(draw(st.sampled_from(["<hr>", "<hr/>", "<hr />", '<hr class="x">'])))
         elif tag in ("div", "blockquote"):
             inner = draw(_simple_markup(depth + 1)) if depth < 2 else draw(_inline_markup())
@@ -211,7 +243,8 @@ def test_simple_markup_is_read_as_lxml_reads_it(fragment):
      "<P>", "<br></br>", "<img src=x>", "<script>x</script>", '<a title="a > b">x</a>',
      "</div>", "<blockquote>", "<h2>", "<ul>", "&#128;", "&#0;", "&#xD800;", "&lang;", "&T",
      "<img>", "</img>", '<img src="x">text</img>', "<hr>", "</hr>", "<pre>", "</pre>",
-     "<pre>\n"]))
+     "<pre>\n", "<td>", "</td>", "<tr>", "</tr>", "<table>", "</table>", "<th>", "<tbody>",
+     "</tbody>", "<caption>", "<li>", "</li>", "<p>x</p>"]))
 def test_odd_markup_is_read_as_lxml_reads_it(fragment, cut, insert):
     fragment = fragment[:cut] + insert + fragment[cut:]
     assert html_to_text(fragment) == _lxml_text(fragment)
@@ -290,3 +323,12 @@ def test_c1_check_agrees_with_the_regex(pieces, padding):
 
     value = "x" * padding + "".join(pieces)
     assert _has_c1(value) == (_C1.search(value) is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "  ", "\n", "\t", "a", "b c", " d ", "\xa0", "\u200b",
+                                 "\x01", "é", "\u3000"]), max_size=30))
+def test_cleaned_lines_drop_empty_lines_as_the_line_loop_did(pieces):
+    text = "".join(pieces)
+    lines = (clean_text(line) for line in text.split("\n"))
+    assert text_mod._cleaned_lines(text) == "\n".join(line for line in lines if line)
