@@ -300,7 +300,7 @@ def test_a_dated_name_line_beside_the_headline(line: str, names: tuple[str, ...]
 def test_the_printed_byline_search_passes_over_blank_lines_of_any_white_space() -> None:
     from lxml import html
 
-    from normalize.page.authors import printed_byline
+    from normalize.page.printed import printed_byline
     root = html.fromstring("<html><body><p>\u2003</p><p>\u00a0\u2003x</p>"
                            "<div><span>By</span><a href='/s/1'>Maren Holt</a></div></body></html>")
     assert printed_byline(root) == ("By Maren Holt",)
@@ -318,7 +318,7 @@ def test_the_printed_byline_found_among_many_text_nodes(line: str,
                                                         names: tuple[str, ...]) -> None:
     from lxml import html
 
-    from normalize.page.authors import printed_byline
+    from normalize.page.printed import printed_byline
     filler = "".join(f"<li><a href='/t/{i}'>Topic {i}</a> <b>{i}</b></li>" for i in range(200))
     root = html.fromstring(f"<html><body><ul>{filler}</ul>{line}<p>Text.</p></body></html>")
     assert printed_byline(root) == names

@@ -48,12 +48,12 @@ from normalize.model import (STATUS_NOT_ARTICLE, STATUS_USABLE, Article, Credit,
 from normalize.sanitize import clean_html
 from normalize.page.choose import candidate, choose_body
 from normalize.page.kind import described_body, page_kind
+from normalize.page.printed import printed_byline
 from normalize.page.engine import absolute_links, main_text, page_date
 from normalize.page.agreement import (_own, in_scope, name_for_handle, printed_over_declared,
                                       read_once, shown_on_page, shown_text)
 from normalize.page.authors import (author_box, choose_authors, dated_name_line,
-                                    engine_authors, footer_byline, lead_credit,
-                                    printed_byline)
+                                    engine_authors, footer_byline, lead_credit)
 from normalize.page.body import (_article_scope, _block_html, _body_from_text, _collect_blocks,
                                  _drop_chrome, _find_container, chrome_text, _wrap_loose_text)
 from normalize.page.standfirst import _standfirst_html, find_standfirst

@@ -2,9 +2,9 @@
 
 A page names its authors in several places, with varying care: the declared metadata (JSON-LD,
 microdata, ``<meta name="author">``), a byline element, a "By X" line above the text, a
-labelled line anywhere else on the page (:func:`printed_byline`), trafilatura's author reading,
-an author line after the text, a "date | name" line beside the headline
-(:func:`dated_name_line`) and an "about the author" box (:func:`author_box`). Many sites
+labelled line anywhere else on the page (:func:`normalize.page.printed.printed_byline`),
+trafilatura's author reading, an author line after the text, a "date | name" line beside the
+headline (:func:`dated_name_line`) and an "about the author" box (:func:`author_box`). Many sites
 declare their own name as the author (``"author": "Daily Post"``) and print the reporter's
 byline on the page: a candidate that is only the site's name does not stop the search. A page
 that names nobody else (a one-person blog whose site is its author's name, a press office)
@@ -25,9 +25,8 @@ from normalize.page.engine import page_authors
 from normalize.page.names import (_SITE_IN_NAME, _garbled, _is_full_name, _is_organisation,
                                    _letters, _named_by_site, _names_full_name,
                                    _publisher_only, _same_persons)
-# printed_byline is read here with the other candidates (and imported from here by callers).
 from normalize.page.printed import (_LINE_FIELDS, _UNSHOWN, _is_writer_line, _lines,
-                                    _passed_over, _reads_as_people, printed_byline)
+                                    _passed_over, _reads_as_people)
 from normalize.page.visible import (_BYLINE_PARTS, _CLOCK_TIME, _is_not_byline_area,
                                     _looks_like_name, _parse_text_date, _without_site)
 from normalize.text import clean_text
