@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_cli, write_config
-from ingest.config import build_config, load_config
+from ingest.config import load_config
 from normalize.editions import route
 from normalize.model import Article, Dateline
 

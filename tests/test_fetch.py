@@ -21,7 +21,6 @@ from ingest.config import load_config
 from ingest.errors import FetchError
 from ingest.fetch import (
     HostLimits, cache_lifetime, channel_ttl_seconds, fetch, make_client, parse_retry_after,
-    poll_hint,
 )
 from ingest.netguard import Guard
 from ingest.pipeline import run_once

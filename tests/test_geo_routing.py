@@ -15,7 +15,7 @@ from conftest import REPO, run_cli, write_config
 from ingest.archive import open_archive
 from ingest.config import load_config
 from normalize import parse_bytes
-from normalize.editions import SourceRouting, locate, route
+from normalize.editions import SourceRouting, route
 from normalize.model import Article, Dateline
 from normalize import places
 from normalize.places import geo_note, gazetteer

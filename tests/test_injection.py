@@ -17,7 +17,6 @@ import html
 import json
 import re
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
