@@ -54,6 +54,14 @@ from normalize.wire import enrich
     # a folder per picture, its renditions named after it
     ("https://img.example/2024/05/21/Harbour/Harbour-facebookJumbo-v2.jpg",
      "https://img.example/2024/05/21/Harbour/Harbour-articleLarge.jpg"),
+    # a rendition's width (and height) before the name
+    ("https://img.example/cache/1280_558812_2207_31415926.png",
+     "https://img.example/cache/668_558812_2207_31415926.png"),
+    ("https://img.example/cache/img/1200_660_matched__k3v9qx_harbourcranes.jpg",
+     "https://img.example/cache/img/840_472_matched__k3v9qx_harbourcranes.jpg"),
+    # a numbered format: the picture is its folder
+    ("https://img.example/images/harbour-at-dawn/31415926/3-format2003.jpg",
+     "https://img.example/images/harbour-at-dawn/31415926/3-formatOriginal.jpg"),
 ])
 def test_renditions_of_one_picture_share_a_key(declared, shown):
     assert picture_key(declared) == picture_key(shown)
@@ -72,6 +80,10 @@ def test_renditions_of_one_picture_share_a_key(declared, shown):
     # a story's folder and its pictures named after it
     ("https://img.example/harbour_works/harbour_works_teaser.jpg",
      "https://img.example/harbour_works/harbour_works_crane.jpg"),
+    # a year before the name is its date, no rendition's width
+    ("https://img.example/2019_03_harbour_view.jpg", "https://img.example/2020_03_harbour_view.jpg"),
+    ("https://img.example/images/harbour/31415926/3-format2003.jpg",
+     "https://img.example/images/harbour/27182818/3-format2003.jpg"),
 ])
 def test_other_pictures_keep_other_keys(one, other):
     assert picture_key(one) != picture_key(other)
