@@ -294,6 +294,31 @@ def _page_with(figure: str) -> bytes:
     ('<div class="top"><div class="tags"><a href="/t/port">Port</a></div><img '
      'src="/img/harbour.jpg"></div><div class="img_description"><p>Cranes at work. © Harbour '
      'News</p></div>', "Cranes at work.", "Harbour News"),
+    # A caption in a box of its own right after the figure.
+    ('<div class="x9"><figure class="b1"><picture><img src="/img/harbour.jpg" alt="Quay 4">'
+     '</picture></figure><div class="w2"><figcaption class="t3">Quay 4 / Ana Ruiz/Harbour News'
+     '</figcaption></div></div>', "Quay 4", "Ana Ruiz/Harbour News"),
+    # The text of the box that holds the credit's is the caption.
+    ('<div class="lede-image"><img src="/img/harbour.jpg"><div class="lede-data"><div '
+     'class="attribution"> Back to work. <span class="credit">Photo: Ana Ruiz/Harbour News'
+     '</span></div></div></div>', "Back to work.", "Ana Ruiz/Harbour News"),
+    # A labelled credit printed before the caption; a bullet between caption and credit.
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span>Photo: Ana Ruiz Harbour News</span>'
+     ' The first ship unloaded after two months of works on the quay.</figcaption></figure>',
+     "The first ship unloaded after two months of works on the quay.", "Ana Ruiz Harbour News"),
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span class="c">Cranes at work</span>'
+     '<span class="b">•</span><span class="copyright">Crédits : <em>Harbour News</em></span>'
+     '</figcaption></figure>', "Cranes at work", "Harbour News"),
+    # "Photo via": a label; a zero-width space after a slash prints no space.
+    ('<figure><img src="/img/harbour.jpg"><figcaption>The quay reopened on Monday. Photo via '
+     'Harbour Authority</figcaption></figure>', "The quay reopened on Monday.", "Harbour Authority"),
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span class="text">Cranes at work.</span>'
+     '<span class="copyright">© Ana Ruiz/\u200bHarbour News</span></figcaption></figure>',
+     "Cranes at work.", "Ana Ruiz/Harbour News"),
+    # The photographer's name ends the caption when the credit's box holds their e-mail.
+    ('<figure><img src="/img/harbour.jpg"><figcaption> Cranes at work on the quay. Ana B Ruiz '
+     '<span class="credit">aruiz@harbour.example</span></figcaption></figure>',
+     "Cranes at work on the quay.", "Ana B Ruiz"),
 ])
 def test_printed_caption_and_credit(figure, caption, credit):
     [article] = page.parse(_page_with(figure), url="https://cdn.example/2024/05/story")

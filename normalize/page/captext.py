@@ -44,7 +44,8 @@ _BARE_LABEL = re.compile(
     r"copyright|©)\s*:?", re.IGNORECASE)
 # What is left of a credit taken out of a caption: its separator or its mark.
 _DANGLING_START = re.compile(r"^[\s:|/–—-]+")
-_DANGLING_END = re.compile(r"(?:\s+[|/©–—-]|\s*[|©:])+$")
+# (a bullet between the caption and its credit: "Caption • Crédits : Name")
+_DANGLING_END = re.compile(r"(?:\s+[|/©–—-]|\s*[|©:•·])+$")
 _BLOCK_TAGS = frozenset({"p", "div", "br", "li", "ul", "ol", "figcaption", "h2", "h3", "h4",
                          "h5", "h6", "blockquote", "table", "tr", "td", "section"})
 
@@ -69,7 +70,9 @@ def _shown_text(el) -> str:
             pieces.append(" ")
 
     walk(el)
-    return clean_text("".join(pieces))
+    # A zero-width space is a place to break the line, never a space: "Name/\u200bAFP" prints
+    # "Name/AFP".
+    return clean_text("".join(pieces).replace("\u200b", ""))
 
 
 def _without(el, xpath: str):

@@ -18,7 +18,8 @@ from normalize.page.captext import (_BARE_LABEL, _CAPTION_COPY_XPATH, _CAPTION_X
                                     _mark_labels, _shown_text, _without)
 from normalize.page.dom import (_absolute, _as_int, _first, _is_element, _link_density, _names,
                                 _next_element, _text, _tokens, _xpath)
-from normalize.credits import credit_after_alt, has_leading_label, is_credit_shaped
+from normalize.credits import (credit_after_alt, credit_before_address, has_leading_label,
+                               is_credit_shaped)
 from normalize.text import clean_text
 
 
@@ -98,6 +99,10 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
     candidates = [c for c in _xpath(_CAPTION_XPATH)(fig) if c not in inner
                   and c.tag != "h1" and not _xpath(".//h1")(c)]
     after = _next_element(fig)
+    if after is not None and len(after) == 1 and after[0].tag == "figcaption" \
+            and not clean_text(after.text) and not clean_text(after[0].tail):
+        # <figure><picture/></figure><div><figcaption>: a box holding only the caption
+        after = after[0]
     if not candidates and after is not None and after.tag == "figcaption" \
             and _loose_caption(after):
         # <figure><picture/></figure><figcaption>: the caption printed right after its figure,
@@ -113,6 +118,7 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
     for caption_el in candidates:
         copy = _without(caption_el, _CREDIT_XPATH + _CAPTION_COPY_XPATH)
         _mark_labels(copy)
+        credit = credit or _leading_credit(copy)
         parts = [p for p in (_shown_text(c) for c in copy) if p]
         if not credit and len(parts) >= 2 and not clean_text(copy.text) and len(copy) == 2 \
                 and not clean_text(copy[-1].tail) \
@@ -150,12 +156,34 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
         paragraphs = _xpath("./p")(inner[0])
         if len(paragraphs) == 1 and _text(paragraphs[0]) != _text(inner[0]):
             caption = _shown_text(paragraphs[0]) or None
+        # the text of a box that holds the credit's ("<div class='attribution'>Caption. <span
+        # class='credit'>Photo: Name</span></div>") is the caption
+        outer = next((c for c in credit_els if c in inner[0].iterancestors()), None)
+        rest = _DANGLING_END.sub("", _shown_text(_without(outer, _CREDIT_XPATH))) \
+            if outer is not None and caption is None else ""
+        if rest and not _BARE_LABEL.fullmatch(rest):
+            caption = rest
+    caption, credit = credit_before_address(caption, credit) or (caption, credit)
     caption, credit = _credit_apart(caption, credit)
     if caption and not credit:
         alt = img.get("alt") or _first(i.get("alt") for i in fig.iter("img"))  # (<source>)
         caption, credit = credit_after_alt(caption, alt) or (caption, credit)
     return _Picture(url=url, caption=caption, credit=credit or None,
                     width=_as_int(img.get("width")), height=_as_int(img.get("height")))
+
+
+def _leading_credit(caption) -> str | None:
+    """A labelled credit printed before the caption in an element of its own ("<figcaption>
+    <span>Photo: Name</span> Caption.</figcaption>"): its text, the element taken out of
+    ``caption``; ``None`` when the caption does not open so."""
+    first = caption[0] if len(caption) and not clean_text(caption.text) else None
+    if first is None or not _is_element(first) or not clean_text(first.tail):
+        return None
+    text = _shown_text(first)
+    if len(text) > 80 or not has_leading_label(text) or _BARE_LABEL.fullmatch(text):
+        return None
+    first.drop_tree()
+    return text
 
 
 # A credit is a name or a few: a "credit" box holding more words holds the caption.
