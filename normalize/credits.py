@@ -467,6 +467,21 @@ def credit_after_alt(caption: str, alt: str | None) -> tuple[str, str] | None:
     return alt, tail
 
 
+def caption_before_agency(text: str) -> tuple[str, str] | None:
+    """``(caption, agency)`` when ``text``, read from a credit's box, is a caption of three
+    words or more that is no person's name, a spaced slash and an agency ("President Joe
+    Biden, in Washington / AFP"); ``None`` otherwise ("Noah Berger / AP" is a credit)."""
+    head, _, tail = text.rpartition(" / ")
+    head, tail = head.strip(), tail.strip()
+    if not head or "/" in head or not is_agency(tail) or len(head.split()) < 3 \
+            or is_agency(head) or _LEADING_LABEL.match(head):
+        return None
+    # (a comma parts a caption's phrases, never a name's words)
+    if _looks_like_person(head) and "," not in head:
+        return None
+    return head, tail
+
+
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # The caption's last words after a sentence: "... a la empresa. Jose A Iglesias".
 _LAST_WORDS = re.compile(r"(?:^|[.!?»”\"]\s+)([^.!?]{3,60})$")

@@ -319,6 +319,11 @@ def _page_with(figure: str) -> bytes:
     ('<figure><img src="/img/harbour.jpg"><figcaption> Cranes at work on the quay. Ana B Ruiz '
      '<span class="credit">aruiz@harbour.example</span></figcaption></figure>',
      "Cranes at work on the quay.", "Ana B Ruiz"),
+    # A caption and its agency in a box named for the credit; a name and an agency stay a credit.
+    ('<figure><img src="/img/harbour.jpg"><figcaption class="credit-thumb"><p>Cranes on the quay,'
+     ' in May / AFP</p></figcaption></figure>', "Cranes on the quay, in May", "AFP"),
+    ('<figure><img src="/img/harbour.jpg"><figcaption class="credit-thumb"><p>Ana Ruiz / AFP</p>'
+     '</figcaption></figure>', "harbour", "Ana Ruiz / AFP"),
 ])
 def test_printed_caption_and_credit(figure, caption, credit):
     [article] = page.parse(_page_with(figure), url="https://cdn.example/2024/05/story")

@@ -18,8 +18,8 @@ from normalize.page.captext import (_BARE_LABEL, _CAPTION_COPY_XPATH, _CAPTION_X
                                     _mark_labels, _shown_text, _without)
 from normalize.page.dom import (_absolute, _as_int, _first, _is_element, _link_density, _names,
                                 _next_element, _text, _tokens, _xpath)
-from normalize.credits import (credit_after_alt, credit_before_address, has_leading_label,
-                               is_credit_shaped)
+from normalize.credits import (caption_before_agency, credit_after_alt, credit_before_address,
+                               has_leading_label, is_credit_shaped)
 from normalize.text import clean_text
 
 
@@ -202,6 +202,10 @@ def _credit_apart(caption: str | None, credit: str | None) -> tuple[str | None, 
             return caption, _DANGLING_START.sub("", credit[len(caption):]).strip() or None
     if credit and len(credit.split()) > _CREDIT_WORDS and not caption:
         return credit, None
+    if credit and not caption:
+        # "<figcaption class='credit-thumb'>President Joe Biden, in Washington / AFP": the
+        # caption, then the agency
+        return caption_before_agency(credit) or (caption, credit)
     return caption, credit
 
 
