@@ -55,7 +55,7 @@ _COLON_LABELS = (
     r"d['’]illustration|illustrative)"
 )
 _WORD_LABELS = (
-    r"foto\s+(?:di|von|de|da|by)|photos?\s+(?:by|de|von)|fotos?\s+(?:di|von|de|da)|"
+    r"foto\s+(?:di|von|de|da|by)|photos?\s+(?:by|de|von|via)|fotos?\s+(?:di|von|de|da)|"
     r"bild\s+von|imagen\s+de|picture\s+by|image\s+by"
 )
 _MARK_LABELS = (r"(?:(?:bild|foto|photo)\s*)?(?:©|\(c\)|copyright\s*(?:©|\(c\))?)"
@@ -465,6 +465,39 @@ def credit_after_alt(caption: str, alt: str | None) -> tuple[str, str] | None:
             or _SENTENCE_BREAK.search(tail):
         return None
     return alt, tail
+
+
+def caption_before_agency(text: str) -> tuple[str, str] | None:
+    """``(caption, agency)`` when ``text``, read from a credit's box, is a caption of three
+    words or more that is no person's name, a spaced slash and an agency ("President Joe
+    Biden, in Washington / AFP"); ``None`` otherwise ("Noah Berger / AP" is a credit)."""
+    head, _, tail = text.rpartition(" / ")
+    head, tail = head.strip(), tail.strip()
+    if not head or "/" in head or not is_agency(tail) or len(head.split()) < 3 \
+            or is_agency(head) or _LEADING_LABEL.match(head):
+        return None
+    # (a comma parts a caption's phrases, never a name's words)
+    if _looks_like_person(head) and "," not in head:
+        return None
+    return head, tail
+
+
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# The caption's last words after a sentence: "... a la empresa. Jose A Iglesias".
+_LAST_WORDS = re.compile(r"(?:^|[.!?»”\"]\s+)([^.!?]{3,60})$")
+
+
+def credit_before_address(caption: str | None, credit: str | None) -> tuple[str, str] | None:
+    """``(caption, name)`` when the credit's box holds only an e-mail address and the caption
+    ends in the photographer's name ("Shoppers at the mall. Jane Q Doe" beside "jdoe@paper.com",
+    as McClatchy's papers print it): the name is the credit, the caption stops before it;
+    ``None`` otherwise."""
+    if not caption or not credit or not _ADDRESS.fullmatch(credit.strip()):
+        return None
+    last = _LAST_WORDS.search(caption)
+    if last is None or not last.start(1) or not _looks_like_person(last.group(1).strip()):
+        return None
+    return caption[: last.start(1)].rstrip(), last.group(1).strip()
 
 
 def _credit_labels(text: str) -> list[re.Match]:

@@ -54,6 +54,14 @@ from normalize.wire import enrich
     # a folder per picture, its renditions named after it
     ("https://img.example/2024/05/21/Harbour/Harbour-facebookJumbo-v2.jpg",
      "https://img.example/2024/05/21/Harbour/Harbour-articleLarge.jpg"),
+    # a rendition's width (and height) before the name
+    ("https://img.example/cache/1280_558812_2207_31415926.png",
+     "https://img.example/cache/668_558812_2207_31415926.png"),
+    ("https://img.example/cache/img/1200_660_matched__k3v9qx_harbourcranes.jpg",
+     "https://img.example/cache/img/840_472_matched__k3v9qx_harbourcranes.jpg"),
+    # a numbered format: the picture is its folder
+    ("https://img.example/images/harbour-at-dawn/31415926/3-format2003.jpg",
+     "https://img.example/images/harbour-at-dawn/31415926/3-formatOriginal.jpg"),
 ])
 def test_renditions_of_one_picture_share_a_key(declared, shown):
     assert picture_key(declared) == picture_key(shown)
@@ -72,6 +80,10 @@ def test_renditions_of_one_picture_share_a_key(declared, shown):
     # a story's folder and its pictures named after it
     ("https://img.example/harbour_works/harbour_works_teaser.jpg",
      "https://img.example/harbour_works/harbour_works_crane.jpg"),
+    # a year before the name is its date, no rendition's width
+    ("https://img.example/2019_03_harbour_view.jpg", "https://img.example/2020_03_harbour_view.jpg"),
+    ("https://img.example/images/harbour/31415926/3-format2003.jpg",
+     "https://img.example/images/harbour/27182818/3-format2003.jpg"),
 ])
 def test_other_pictures_keep_other_keys(one, other):
     assert picture_key(one) != picture_key(other)
@@ -282,6 +294,36 @@ def _page_with(figure: str) -> bytes:
     ('<div class="top"><div class="tags"><a href="/t/port">Port</a></div><img '
      'src="/img/harbour.jpg"></div><div class="img_description"><p>Cranes at work. © Harbour '
      'News</p></div>', "Cranes at work.", "Harbour News"),
+    # A caption in a box of its own right after the figure.
+    ('<div class="x9"><figure class="b1"><picture><img src="/img/harbour.jpg" alt="Quay 4">'
+     '</picture></figure><div class="w2"><figcaption class="t3">Quay 4 / Ana Ruiz/Harbour News'
+     '</figcaption></div></div>', "Quay 4", "Ana Ruiz/Harbour News"),
+    # The text of the box that holds the credit's is the caption.
+    ('<div class="lede-image"><img src="/img/harbour.jpg"><div class="lede-data"><div '
+     'class="attribution"> Back to work. <span class="credit">Photo: Ana Ruiz/Harbour News'
+     '</span></div></div></div>', "Back to work.", "Ana Ruiz/Harbour News"),
+    # A labelled credit printed before the caption; a bullet between caption and credit.
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span>Photo: Ana Ruiz Harbour News</span>'
+     ' The first ship unloaded after two months of works on the quay.</figcaption></figure>',
+     "The first ship unloaded after two months of works on the quay.", "Ana Ruiz Harbour News"),
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span class="c">Cranes at work</span>'
+     '<span class="b">•</span><span class="copyright">Crédits : <em>Harbour News</em></span>'
+     '</figcaption></figure>', "Cranes at work", "Harbour News"),
+    # "Photo via": a label; a zero-width space after a slash prints no space.
+    ('<figure><img src="/img/harbour.jpg"><figcaption>The quay reopened on Monday. Photo via '
+     'Harbour Authority</figcaption></figure>', "The quay reopened on Monday.", "Harbour Authority"),
+    ('<figure><img src="/img/harbour.jpg"><figcaption><span class="text">Cranes at work.</span>'
+     '<span class="copyright">© Ana Ruiz/\u200bHarbour News</span></figcaption></figure>',
+     "Cranes at work.", "Ana Ruiz/Harbour News"),
+    # The photographer's name ends the caption when the credit's box holds their e-mail.
+    ('<figure><img src="/img/harbour.jpg"><figcaption> Cranes at work on the quay. Ana B Ruiz '
+     '<span class="credit">aruiz@harbour.example</span></figcaption></figure>',
+     "Cranes at work on the quay.", "Ana B Ruiz"),
+    # A caption and its agency in a box named for the credit; a name and an agency stay a credit.
+    ('<figure><img src="/img/harbour.jpg"><figcaption class="credit-thumb"><p>Cranes on the quay,'
+     ' in May / AFP</p></figcaption></figure>', "Cranes on the quay, in May", "AFP"),
+    ('<figure><img src="/img/harbour.jpg"><figcaption class="credit-thumb"><p>Ana Ruiz / AFP</p>'
+     '</figcaption></figure>', "harbour", "Ana Ruiz / AFP"),
 ])
 def test_printed_caption_and_credit(figure, caption, credit):
     [article] = page.parse(_page_with(figure), url="https://cdn.example/2024/05/story")

@@ -24,6 +24,8 @@ _RENDITION = re.compile(
 _GENERIC_NAME = re.compile(
     r"photo|image|img|picture|pic|hero|hero-image|original|default|main|full|file|fill|fit|"
     r"crop|raw|rawimage|master|source|cover|featured|lead|thumb|thumbnail|index|"
+    # a numbered format ("3-format2003.jpg", "4-formatOriginal.jpg": Handelsblatt, Tagesspiegel)
+    r"\d{0,2}-?format[a-z0-9]*|"
     r"(?:[a-z]+[-_])?\d{2,5}x\d{2,5}")
 # A folder that names a rendition, not a picture ("1200x630", "w_800").
 _RENDITION_FOLDER = re.compile(r"(?:[a-z]+[-_])?\d{2,5}x\d{2,5}|[wh][-_]?\d{2,5}")
@@ -35,6 +37,10 @@ _RENDITION_WORD = re.compile(r"[-_](?:article|facebook|twitter|super|video|thumb
 _NAME_DOT = re.compile(r"(?<!\d)\.|\.(?!\d)")
 # A one-letter rendition prefix ("s-harbour-small", "o-harbour-facebook").
 _LETTER_PREFIX = re.compile(r"^[a-z][-_](?=[a-z0-9]{3})")
+# A rendition's width, or width and height, before the name ("1280_677057_1106_2439.png" and
+# "668_677057_1106_2439.png", "1200_660_matched__harbour.jpg" and "840_472_matched__..."); never
+# a year ("2019_03_harbour" names the picture by its date).
+_SIZE_PREFIX = re.compile(r"^(?!(?:19|20)\d\d_)\d{2,4}_(?:\d{2,4}_)?(?=[a-z0-9][\w-]{7})")
 # Query parameters of image proxies that carry the picture's own address.
 _PROXIED = ("url", "image", "image_uri", "src", "img", "u")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.I)
@@ -73,7 +79,7 @@ def picture_key(url: str) -> str:
     while name != previous:
         previous = name
         name = _RENDITION.sub("", name)
-    name = _LETTER_PREFIX.sub("", name.removeprefix("csm_"))
+    name = _LETTER_PREFIX.sub("", _SIZE_PREFIX.sub("", name.removeprefix("csm_")))
     folders = parts[:-1]
     if name.isdigit() and len(name) >= 6:
         return name

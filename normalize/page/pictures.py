@@ -12,9 +12,14 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from normalize.page.addresses import _addresses, _img_url, _shows, picture_key
+from normalize.page.captext import (_BARE_LABEL, _CAPTION_COPY_XPATH, _CAPTION_XPATH,
+                                    _COUNTER, _CREDIT_XPATH, _DANGLING_END, _DANGLING_START,
+                                    _ENLARGE, _FIGURE_CAPTION_XPATH, _TOGGLE, _credit_text,
+                                    _mark_labels, _shown_text, _without)
 from normalize.page.dom import (_absolute, _as_int, _first, _is_element, _link_density, _names,
                                 _next_element, _text, _tokens, _xpath)
-from normalize.credits import credit_after_alt, has_leading_label, is_credit_shaped
+from normalize.credits import (caption_before_agency, credit_after_alt, credit_before_address,
+                               has_leading_label, is_credit_shaped)
 from normalize.text import clean_text
 
 
@@ -34,84 +39,6 @@ class _Picture:
 
 # ---------------------------------------------------------------------------------------------
 # Figures
-
-
-_CREDIT_XPATH = (
-    # (camel-cased class names too: "photoCredit", "imgCopyright")
-    ".//*[(contains(@class,'credit') or contains(@class,'copyright') or "
-    "contains(@class,'Credit') or contains(@class,'Copyright') or "
-    "contains(@class,'photographer') or contains(@class,'autor') or "
-    "contains(@class,'source') or contains(@class,'attribution') or "
-    "contains(@class,'byline') or contains(@class,'firma') or contains(@class,'owner') or "
-    "@itemprop='copyrightHolder' or @itemprop='creditText' or @itemprop='author' or "
-    "@itemprop='creator') and not(.//img)] | .//cite"
-)
-# A caption's shortened copy and the unlinked toggles between the two ("... more", "less").
-_CAPTION_COPY_XPATH = " | .//*[contains(@class,'truncated')] | .//a[not(@href)][contains(" \
-    "@class,'more') or contains(@class,'less')]"
-_CAPTION_TEST = (
-    "contains(@class,'caption') or @itemprop='caption' or "
-    "@itemprop='description' or contains(@class,'legend') or contains(@class,'pie-foto') or "
-    "contains(@class,'description') or contains(@class,'cutline') or "
-    # a class word "cap" ("img-cap", "cap-txt")
-    "contains(concat(' ',translate(@class,'-_','  '),' '),' cap ')"
-)
-_FIGURE_CAPTION_XPATH = f".//figcaption | .//*[{_CAPTION_TEST}]"
-# Inside a figure, camel-cased class names say caption too ("photoCaption"); they do not make
-# a box a figure (a how-to's "stepCaption" box is text).
-_CAPTION_XPATH = f".//figcaption | .//*[{_CAPTION_TEST} or contains(@class,'Caption')]"
-# A credit's label printed in an element of its own ("<span class='visually-hidden'>Credit
-# </span>"): the text of the label, not the credit's.
-_BARE_LABEL = re.compile(
-    r"(?:credits?|photos?|fotos?|bild|bildquelle|quelle|source|sources|kuva|źródło|zdjęcie|"
-    r"copyright|©)\s*:?", re.IGNORECASE)
-# What is left of a credit taken out of a caption: its separator or its mark.
-_DANGLING_START = re.compile(r"^[\s:|/–—-]+")
-_DANGLING_END = re.compile(r"(?:\s+[|/©–—-]|\s*[|©:])+$")
-_BLOCK_TAGS = frozenset({"p", "div", "br", "li", "ul", "ol", "figcaption", "h2", "h3", "h4",
-                         "h5", "h6", "blockquote", "table", "tr", "td", "section"})
-
-
-def _shown_text(el) -> str:
-    """The text of ``el`` as shown: inline elements run on ("(<b>WFP</b>)" is "(WFP)"), block
-    elements and line breaks part words."""
-    pieces: list[str] = []
-
-    def walk(node) -> None:
-        block = node.tag in _BLOCK_TAGS
-        if block:
-            pieces.append(" ")
-        if node.text:
-            pieces.append(node.text)
-        for child in node:
-            if _is_element(child):
-                walk(child)
-            if child.tail:
-                pieces.append(child.tail)
-        if block:
-            pieces.append(" ")
-
-    walk(el)
-    return clean_text("".join(pieces))
-
-
-def _without(el, xpath: str):
-    """A copy of ``el`` without the descendants ``xpath`` finds."""
-    copy = lxml_html.fromstring(etree.tostring(el, encoding="unicode", with_tail=False))
-    for sub in _xpath(xpath)(copy):
-        if sub is not copy:
-            sub.drop_tree()
-    return copy
-
-
-def _credit_text(el) -> str:
-    """The text of a credit element, less a caption nested in it and a label printed apart."""
-    copy = _without(el, _CAPTION_XPATH)
-    for sub in list(copy.iter(etree.Element)):
-        if sub is not copy and _is_element(sub) and sub.getparent() is not None \
-                and _BARE_LABEL.fullmatch(clean_text(sub.text_content())):
-            sub.drop_tree()
-    return _DANGLING_START.sub("", _shown_text(copy))
 
 
 _PICTURE_BOX = re.compile(r"wp-caption|image|img|photo|foto|bild|picture|media|imagen|immagine")
@@ -154,66 +81,6 @@ def _is_figure(el) -> bool:
         and len(_text(el)) < 500
 
 
-# Buttons a figure prints under its picture ("Pin", "Print", "Zoom"): no caption.
-_BUTTON = re.compile(r"\bbtn|button", re.IGNORECASE)
-# A gallery's pager: "Foto 1 de 12", "Image 3 of 10", "2 / 7".
-_COUNTER = re.compile(r"(?:[^\W\d_]+\s+)?\d+\s*(?:/|de|of|von|di|sur|van|z)\s*\d+",
-                      re.IGNORECASE)
-_FILE_NAME = re.compile(r"\S+\.(?:jpe?g|png|gif|webp|avif|tiff?)", re.IGNORECASE)
-# A prompt to open the picture large ("+CLICCA PER INGRANDIRE", "Click to enlarge", "Bild
-# vergrößern"), usually a link to a script: no caption.
-_ENLARGE = re.compile(
-    r"\W*(?:(?:click|tap|clicca|klicken|cliquez|clique|haga\s+clic)\w*\s+(?:\w+\s+){0,3})?"
-    r"(?:to\s+|per\s+|para\s+|pour\s+|zum\s+)?(?:(?:bild|foto|image|photo|picture)\s+)?"
-    r"(?:enlarge|ingrandire|vergr(?:ö|oe)(?:ß|ss)ern|agrandir|ampliar|zoom(?:\s+in)?)"
-    r"(?:\s+(?:this\s+)?(?:image|photo|picture))?\W*", re.IGNORECASE)
-# A caption's toggle ("Open", "Close", "… [+]"): a button without the markup of one.
-_TOGGLE = re.compile(r"(?:…\s*)?\[[+-]\]|(?:open|close|expand|collapse|hide|show|toggle)"
-                     r"(?:\s+caption)?", re.IGNORECASE)
-# A caption's label for screen readers, printed apart ("<span class='off-screen'>Image
-# caption</span>"): no caption text.
-_SCREEN_LABEL = re.compile(r"(?:(?:image|media|video|photo|picture)\s+)?caption\s*:?",
-                           re.IGNORECASE)
-# The date a picture was taken, in an element of its own ("<h5>27-06-2012</h5>"): no caption
-# text, and no credit.
-_NUMERIC_DATE = re.compile(r"\d{1,4}[-./]\d{1,2}[-./]\d{1,4}")
-
-
-def _mark_labels(caption) -> None:
-    """Make a caption's parts printed apart readable as text: a credit label in an element of
-    its own gets its colon ("<span>Credit</span>Kevin Frayer" reads "Credit: Kevin Frayer", for
-    :func:`normalize.credits.split_caption` to find), and an element holding only a file name
-    (a CMS's hidden "caption-filename") goes, as do buttons ("Pin", "Print") and a gallery's
-    pager ("Foto 1 de 12"), a prompt to enlarge the picture and a date printed apart
-    ("27-06-2012")."""
-    for sub in list(caption.iter(etree.Element)):
-        if sub is caption or not _is_element(sub) or sub.getparent() is None:
-            continue
-        text = clean_text(sub.text_content())
-        if _FILE_NAME.fullmatch(text) or _COUNTER.fullmatch(text) or _TOGGLE.fullmatch(text) or \
-                _SCREEN_LABEL.fullmatch(text) or \
-                _NUMERIC_DATE.fullmatch(text) or _ENLARGE.fullmatch(text) or \
-                (sub.get("href") or "").startswith("javascript:") or \
-                sub.tag in ("button", "svg") or \
-                _BUTTON.search(sub.get("class") or ""):
-            sub.drop_tree()
-        elif len(sub) == 0 and _BARE_LABEL.fullmatch(text) and text[-1:].isalpha() \
-                and _runs_on(sub):
-            sub.text = text + ": "
-
-
-def _runs_on(el) -> bool:
-    """Whether text follows ``el`` with no space between: a label styled apart (hidden, or in
-    small capitals) rather than a word of the sentence ("<b>Photo</b> of the harbour")."""
-    if el.tail and el.tail.strip():
-        return not el.tail[0].isspace()
-    if el.tail:
-        return False
-    after = _next_element(el)
-    return after is not None and bool(after.text_content()) \
-        and not after.text_content()[0].isspace()
-
-
 def _read_figure(fig, base: str | None) -> _Picture | None:
     # (a lazy loader's box standing in for the <img>: BBC's "js-delayed-image-load" div)
     imgs = _xpath(".//img | .//amp-img | .//source[@srcset] | .//div[@data-src]")(fig)
@@ -232,6 +99,10 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
     candidates = [c for c in _xpath(_CAPTION_XPATH)(fig) if c not in inner
                   and c.tag != "h1" and not _xpath(".//h1")(c)]
     after = _next_element(fig)
+    if after is not None and len(after) == 1 and after[0].tag == "figcaption" \
+            and not clean_text(after.text) and not clean_text(after[0].tail):
+        # <figure><picture/></figure><div><figcaption>: a box holding only the caption
+        after = after[0]
     if not candidates and after is not None and after.tag == "figcaption" \
             and _loose_caption(after):
         # <figure><picture/></figure><figcaption>: the caption printed right after its figure,
@@ -247,6 +118,7 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
     for caption_el in candidates:
         copy = _without(caption_el, _CREDIT_XPATH + _CAPTION_COPY_XPATH)
         _mark_labels(copy)
+        credit = credit or _leading_credit(copy)
         parts = [p for p in (_shown_text(c) for c in copy) if p]
         if not credit and len(parts) >= 2 and not clean_text(copy.text) and len(copy) == 2 \
                 and not clean_text(copy[-1].tail) \
@@ -284,12 +156,34 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
         paragraphs = _xpath("./p")(inner[0])
         if len(paragraphs) == 1 and _text(paragraphs[0]) != _text(inner[0]):
             caption = _shown_text(paragraphs[0]) or None
+        # the text of a box that holds the credit's ("<div class='attribution'>Caption. <span
+        # class='credit'>Photo: Name</span></div>") is the caption
+        outer = next((c for c in credit_els if c in inner[0].iterancestors()), None)
+        rest = _DANGLING_END.sub("", _shown_text(_without(outer, _CREDIT_XPATH))) \
+            if outer is not None and caption is None else ""
+        if rest and not _BARE_LABEL.fullmatch(rest):
+            caption = rest
+    caption, credit = credit_before_address(caption, credit) or (caption, credit)
     caption, credit = _credit_apart(caption, credit)
     if caption and not credit:
         alt = img.get("alt") or _first(i.get("alt") for i in fig.iter("img"))  # (<source>)
         caption, credit = credit_after_alt(caption, alt) or (caption, credit)
     return _Picture(url=url, caption=caption, credit=credit or None,
                     width=_as_int(img.get("width")), height=_as_int(img.get("height")))
+
+
+def _leading_credit(caption) -> str | None:
+    """A labelled credit printed before the caption in an element of its own ("<figcaption>
+    <span>Photo: Name</span> Caption.</figcaption>"): its text, the element taken out of
+    ``caption``; ``None`` when the caption does not open so."""
+    first = caption[0] if len(caption) and not clean_text(caption.text) else None
+    if first is None or not _is_element(first) or not clean_text(first.tail):
+        return None
+    text = _shown_text(first)
+    if len(text) > 80 or not has_leading_label(text) or _BARE_LABEL.fullmatch(text):
+        return None
+    first.drop_tree()
+    return text
 
 
 # A credit is a name or a few: a "credit" box holding more words holds the caption.
@@ -308,6 +202,10 @@ def _credit_apart(caption: str | None, credit: str | None) -> tuple[str | None, 
             return caption, _DANGLING_START.sub("", credit[len(caption):]).strip() or None
     if credit and len(credit.split()) > _CREDIT_WORDS and not caption:
         return credit, None
+    if credit and not caption:
+        # "<figcaption class='credit-thumb'>President Joe Biden, in Washington / AFP": the
+        # caption, then the agency
+        return caption_before_agency(credit) or (caption, credit)
     return caption, credit
 
 
