@@ -434,8 +434,9 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
 #: so each answers with a document) from which it boots the normalization workers' forkserver
 #: as soon as the archive is open, before it imports the pipeline: the forkserver's loading
 #: (~0.4 s of CPU) overlaps the run's own start and first fetches instead of following its
-#: first documents (bench/README.md). Other runs leave it to the pipeline, which waits for
-#: their first answers (a rerun of 304s boots nothing).
+#: first documents (bench/README.md). Other runs of as many sources fork it dormant
+#: (:func:`_fork_dormant_forkserver`): it loads only when the pipeline, from their first
+#: answers, asks for workers (a rerun of 304s never wakes it).
 FIRST_FETCH_SOURCES = 8
 
 #: Whether this process is the ``ingest`` command (set by the command group's ``__call__``):
