@@ -23,6 +23,7 @@ import multiprocessing.forkserver
 import multiprocessing.util
 import os
 import select
+import signal
 import socket
 import threading
 import time
@@ -143,6 +144,8 @@ def _serve_forks(listener: int, alive: int, preload: list[str], dormant: bool = 
         for low, high in zip(keep, keep[1:] + [_max_fd()]):
             os.closerange(low + 1, high)
         if dormant:
+            # As multiprocessing's loop does: ^C at the terminal is the run's to handle.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             ready, _, _ = select.select([listener, alive], [], [])
             if listener not in ready:
                 code = 0

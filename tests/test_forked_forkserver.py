@@ -63,6 +63,8 @@ forked = workers.fork_forkserver(dormant=True)
 import multiprocessing.forkserver as fs
 server = fs._forkserver._forkserver_pid
 time.sleep(1.0)
+os.kill(server, 2)  # ^C at the terminal reaches the whole process group: the run's to handle
+time.sleep(0.3)
 with open(f"/proc/{server}/status") as status:
     before = [line for line in status if line.startswith("VmRSS")][0].split()[1]
 with open(f"/proc/{server}/stat") as stat:  # its CPU so far, in clock ticks
@@ -102,6 +104,7 @@ def test_a_dormant_forkserver_never_asked_ends_with_its_process(tmp_path) -> Non
     # language models (hundreds of MB).
     assert seen["rss_kb_before"] < 150_000, seen
     assert seen["ticks"] <= 2, seen  # (loading the preload takes tenths of a second)
+    assert "KeyboardInterrupt" not in done.stderr  # it ignored the ^C, as a started one does
     # Its parent gone, it ends (its parent's parent, init or a subreaper, reaps it).
     deadline = time.monotonic() + 10
     while os.path.exists(f"/proc/{seen['server']}") and time.monotonic() < deadline:
