@@ -388,6 +388,8 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
         archive = _archive(config)
         try:
             early = early or _boot_workers_for_first_fetches(config, archive, source_ids)
+            if not early:
+                _fork_dormant_forkserver(config, source_ids)
             # Imported after the forkserver started: its loading overlaps these imports.
             from ingest.pipeline import run_once
             from ingest.publishing import feed_publisher
@@ -432,8 +434,9 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
 #: so each answers with a document) from which it boots the normalization workers' forkserver
 #: as soon as the archive is open, before it imports the pipeline: the forkserver's loading
 #: (~0.4 s of CPU) overlaps the run's own start and first fetches instead of following its
-#: first documents (bench/README.md). Other runs leave it to the pipeline, which waits for
-#: their first answers (a rerun of 304s boots nothing).
+#: first documents (bench/README.md). Other runs of as many sources fork it dormant
+#: (:func:`_fork_dormant_forkserver`): it loads only when the pipeline, from their first
+#: answers, asks for workers (a rerun of 304s never wakes it).
 FIRST_FETCH_SOURCES = 8
 
 #: Whether this process is the ``ingest`` command (set by the command group's ``__call__``):
@@ -467,6 +470,25 @@ def _boot_workers_for_first_fetches(config: Config, archive: Archive | None,
     if not (_PROCESS_ENTRY and workers.fork_forkserver()):
         workers.start_forkserver()
     return True
+
+
+def _fork_dormant_forkserver(config: Config, source_ids: tuple[str, ...]) -> bool:
+    """Fork the workers' forkserver now, dormant (:func:`ingest.workers.fork_forkserver`), for
+    a run of :data:`FIRST_FETCH_SOURCES` or more sources that were all fetched before: whether
+    it needs workers is known only from their answers, when this process has fetch threads and
+    can no longer fork, and multiprocessing would start the forkserver as a new interpreter
+    that imports again what this process has (~0.1 s of CPU before the first worker:
+    bench/README.md). A run of 304s never wakes it: a fork, and its end with this process.
+    Returns whether it forked."""
+    from ingest import workers
+
+    if not _PROCESS_ENTRY or workers.cpu_workers(workers.MAX_NORMALIZE_WORKERS) < 2:
+        return False
+    chosen = [config.source(source_id) for source_id in source_ids] if source_ids else [
+        source for source in config.sources if source.enabled]
+    if sum(1 for source in chosen if source.kind != "inbox") < FIRST_FETCH_SOURCES:
+        return False
+    return workers.fork_forkserver(dormant=True)
 
 
 def _still_failing(config: Config, archive: Archive, report, source_ids: tuple[str, ...]) -> list[str]:

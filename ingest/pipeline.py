@@ -80,7 +80,7 @@ POOL_MIN_BYTES = 500_000
 #: the workers, however small: normalizing the first documents in this process would load the
 #: parsers and models here too, besides the forkserver (the cost: bench/README.md). A run that gets this many documents, and more of them than 304s, is no
 #: rerun of unchanged sources, whose few documents (failing sources retried) stay here: it
-#: boots no forkserver at all.
+#: boots no forkserver at all (nor wakes the dormant one ``ingest run-once`` may have forked).
 POOL_EARLY_DOCUMENTS = 3
 #: ... and how many 304s (at least as many as documents), or seconds, a first document waits
 #: for before it is normalized here.

@@ -23,6 +23,7 @@ import multiprocessing.forkserver
 import multiprocessing.util
 import os
 import select
+import signal
 import socket
 import threading
 import time
@@ -79,10 +80,12 @@ _FORKSERVER_STATE = ("_lock", "_forkserver_pid", "_forkserver_address", "_forkse
                      "_preload_modules")
 
 
-def fork_forkserver() -> bool:
+def fork_forkserver(dormant: bool = False) -> bool:
     """Boot the forkserver as :func:`start_forkserver` does, but as a fork of this process
     instead of a new interpreter; returns ``False`` (nothing done) when this process has another
-    thread, cannot fork, or runs a forkserver already. Only for the ``ingest`` process itself
+    thread, cannot fork, or runs a forkserver already. ``dormant``: the forked process loads
+    nothing until a worker is first asked of it, and ends unloaded with this process when none
+    is (see :func:`_serve_forks`). Only for the ``ingest`` process itself
     (its command line's entry point): the forkserver keeps this process's modules, as they are
     at the fork, for every worker of the process's life, so a host program (a test run that
     patches modules) starts it the usual way.
@@ -106,7 +109,8 @@ def fork_forkserver() -> bool:
             or hasattr(server, "_forkserver_authkey")):
         return False
     with server._lock:
-        resource_tracker.ensure_running()
+        if not dormant:  # (a dormant one's workers get it when the first is forked)
+            resource_tracker.ensure_running()
         with socket.socket(socket.AF_UNIX) as listener:
             address = connection.arbitrary_address("AF_UNIX")
             listener.bind(address)
@@ -117,7 +121,7 @@ def fork_forkserver() -> bool:
             try:
                 pid = os.fork()
                 if pid == 0:
-                    _serve_forks(listener.fileno(), alive_r, server._preload_modules)
+                    _serve_forks(listener.fileno(), alive_r, server._preload_modules, dormant)
             except BaseException:
                 os.close(alive_w)
                 raise
@@ -129,14 +133,23 @@ def fork_forkserver() -> bool:
     return True
 
 
-def _serve_forks(listener: int, alive: int, preload: list[str]) -> None:
+def _serve_forks(listener: int, alive: int, preload: list[str], dormant: bool = False) -> None:
     """The forked forkserver: multiprocessing's loop, then the end of the process (never the
-    parent's exit handlers: they belong to the parent's run)."""
+    parent's exit handlers: they belong to the parent's run). A ``dormant`` one first waits
+    for the first worker to be asked for (a connection on ``listener``), or for the parent's
+    end (``alive`` readable: end of file), which ends it without loading anything."""
     code = 1
     try:
         keep = sorted({0, 1, 2, listener, alive})
         for low, high in zip(keep, keep[1:] + [_max_fd()]):
             os.closerange(low + 1, high)
+        if dormant:
+            # As multiprocessing's loop does: ^C at the terminal is the run's to handle.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            ready, _, _ = select.select([listener, alive], [], [])
+            if listener not in ready:
+                code = 0
+                return
         multiprocessing.util._finalizer_registry.clear()
         multiprocessing.util._run_after_forkers()
         multiprocessing.forkserver.main(listener, alive, preload)

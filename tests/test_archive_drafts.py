@@ -18,11 +18,11 @@ KILLED_WHILE_CREATING = """
 import os, signal, sys
 from ingest.archive import schema
 from ingest.archive import Archive
-built = schema._create_or_migrate_schema
+built = schema._create_schema
 def build_then_die(conn):
     built(conn)
     os.kill(os.getpid(), signal.SIGKILL)  # the schema is in the draft, not yet linked
-schema._create_or_migrate_schema = build_then_die
+schema._create_schema = build_then_die
 Archive(sys.argv[1])
 """
 

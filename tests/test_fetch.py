@@ -81,6 +81,24 @@ def test_conditional_get_answers_304_with_an_empty_body(server, client) -> None:
     assert sent["If-Modified-Since"] == "Tue, 04 Mar 2025 10:00:00 GMT"
 
 
+def test_a_304_leaves_its_connection_open_for_the_next_request(server, client) -> None:
+    ports = []
+
+    def answer(handler) -> None:
+        ports.append(handler.client_address[1])
+        if handler.headers.get("If-None-Match") == '"v1"':
+            handler._send(304, b"", {"ETag": '"v1"'})
+        else:
+            handler._send(200, b"<rss/>", {"ETag": '"v1"', "Content-Type": "application/rss+xml"})
+
+    server.routes["/f.xml"] = Route(handler=answer)
+    first = fetch(client, server.url("/f.xml"))
+    answers = [fetch(client, server.url("/f.xml"), etag=first.etag) for _ in range(3)]
+    assert [a.status for a in answers] == [304, 304, 304]
+    # One connection for all four requests: a 304 no longer closes it.
+    assert len(set(ports)) == 1, ports
+
+
 def test_429_and_503_carry_retry_after(server, client) -> None:
     server.routes["/busy"] = Route(status=429, body=b"slow down", headers={"Retry-After": "120"})
     server.routes["/down"] = Route(status=503, body=b"",

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,3 +54,70 @@ def test_the_forkserver_is_forked_from_a_single_threaded_process(tmp_path) -> No
     # listening socket, the pipe that ends it), not the files this process had open.
     assert seen["held"] not in seen["server_fds"]
     assert not seen["with_thread"]  # another thread alive: left to multiprocessing
+
+
+DORMANT = """
+import json, os, sys, time
+from ingest import workers
+forked = workers.fork_forkserver(dormant=True)
+import multiprocessing.forkserver as fs
+server = fs._forkserver._forkserver_pid
+time.sleep(1.0)
+os.kill(server, 2)  # ^C at the terminal reaches the whole process group: the run's to handle
+time.sleep(0.3)
+with open(f"/proc/{server}/status") as status:
+    before = [line for line in status if line.startswith("VmRSS")][0].split()[1]
+with open(f"/proc/{server}/stat") as stat:  # its CPU so far, in clock ticks
+    ticks = sum(int(field) for field in stat.read().rsplit(")", 1)[1].split()[11:13])
+if sys.argv[1] == "use":
+    pool = workers.normalization_pool(2)
+    worker_parent = pool.submit(os.getppid).result()
+    from normalize import places
+    genf = pool.submit(places.gazetteer().find_place, "Genf").result().country
+    pool.shutdown()
+else:
+    worker_parent = genf = None
+print(json.dumps({"forked": forked, "server": server, "worker_parent": worker_parent,
+                  "genf": genf, "rss_kb_before": int(before), "ticks": ticks}))
+"""
+
+
+def test_a_dormant_forkserver_loads_when_a_worker_is_asked_for(tmp_path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), XDG_CACHE_HOME=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", DORMANT, "use"], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["forked"]
+    assert seen["worker_parent"] == seen["server"]  # woken by the pool, the workers its own
+    assert seen["genf"] == "CH"
+
+
+def test_a_dormant_forkserver_never_asked_ends_with_its_process(tmp_path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), XDG_CACHE_HOME=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", DORMANT, "idle"], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, timeout=300)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["forked"]
+    # Nothing loaded while it waited: a copy of this small process, not the parsers and
+    # language models (hundreds of MB).
+    assert seen["rss_kb_before"] < 150_000, seen
+    assert seen["ticks"] <= 2, seen  # (loading the preload takes tenths of a second)
+    assert "KeyboardInterrupt" not in done.stderr  # it ignored the ^C, as a started one does
+    # Its parent gone, it ends (its parent's parent, init or a subreaper, reaps it).
+    deadline = time.monotonic() + 10
+    while os.path.exists(f"/proc/{seen['server']}") and time.monotonic() < deadline:
+        with open(f"/proc/{seen['server']}/stat") as stat:
+            if stat.read().rsplit(")", 1)[1].split()[0] == "Z":
+                break
+        time.sleep(0.05)
+    assert not os.path.exists(f"/proc/{seen['server']}") or _zombie(seen["server"])
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True

@@ -259,6 +259,75 @@ def _create_or_migrate_schema(conn: sqlite3.Connection) -> None:
 FTS_INSERT_TRIGGER = "articles_ai"
 
 
+def _create_schema(conn: sqlite3.Connection) -> None:
+    """Make every table of a new, empty archive by plain SQL, in one transaction: the schema
+    :func:`_create_or_migrate_schema` makes through sqlite-utils, statement for statement
+    (``tests/test_archive_schema.py`` compares the two), without importing sqlite-utils on a
+    first run (bench/README.md). Older archives still migrate through sqlite-utils."""
+    with _transaction(conn):
+        for table in TABLES:
+            conn.execute(_table_sql(table))
+            for unique, group in ((True, table.unique), (False, table.indexes)):
+                for columns in group:
+                    conn.execute(
+                        f"CREATE {'UNIQUE ' if unique else ''}INDEX {_quoted(table.index_name(columns))}"
+                        f"\n    ON {_quoted(table.name)} ({', '.join(map(_quoted, columns))})")
+        after_migration(conn, {table.name for table in TABLES}, set())
+        conn.execute(_SEARCH_TABLE)
+        for trigger in _SEARCH_TRIGGERS:
+            conn.execute(trigger)
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"'
+
+
+#: How sqlite-utils names a column's type in ``CREATE TABLE`` (the types :data:`TABLES` uses).
+_SQL_TYPES = {str: "TEXT", int: "INTEGER"}
+
+
+def _table_sql(table: Table) -> str:
+    """``CREATE TABLE`` for ``table``, laid out as sqlite-utils writes it (one primary-key
+    column inline, several as a table constraint; a foreign key inline on its column)."""
+    references = {column: (other, key) for column, other, key in table.foreign_keys}
+    lines = []
+    for name, kind in table.columns.items():
+        extras = []
+        if table.pk == (name,):
+            extras.append("PRIMARY KEY")
+        if name in table.not_null:
+            extras.append("NOT NULL")
+        if name in references:
+            other, key = references[name]
+            extras.append(f"REFERENCES {_quoted(other)}({_quoted(key)})")
+        lines.append(f"   {_quoted(name)} {_SQL_TYPES[kind]}{''.join(' ' + e for e in extras)}")
+    if len(table.pk) > 1:
+        lines.append(f"   PRIMARY KEY ({', '.join(map(_quoted, table.pk))})")
+    return f"CREATE TABLE {_quoted(table.name)} (\n" + ",\n".join(lines) + "\n)"
+
+
+#: The search index over :data:`SEARCH_COLUMNS`, as ``enable_fts`` makes it, and the triggers
+#: that keep it in step when a row is replaced or deleted (new rows: see
+#: :func:`indexes_new_rows`).
+_SEARCH_TABLE = (
+    'CREATE VIRTUAL TABLE "articles_fts" USING FTS5 (\n'
+    f"    {', '.join(map(_quoted, SEARCH_COLUMNS))},\n"
+    "    tokenize='unicode61 remove_diacritics 2',\n"
+    '    content="articles"\n)')
+_OLD_VALUES = ", ".join(f"old.{_quoted(column)}" for column in SEARCH_COLUMNS)
+_NEW_VALUES = ", ".join(f"new.{_quoted(column)}" for column in SEARCH_COLUMNS)
+_SEARCH_NAMES = ", ".join(map(_quoted, SEARCH_COLUMNS))
+_SEARCH_TRIGGERS = (
+    'CREATE TRIGGER "articles_ad" AFTER DELETE ON "articles" BEGIN\n'
+    f'  INSERT INTO "articles_fts" ("articles_fts", rowid, {_SEARCH_NAMES}) '
+    f"VALUES('delete', old.rowid, {_OLD_VALUES});\nEND",
+    'CREATE TRIGGER "articles_au" AFTER UPDATE ON "articles" BEGIN\n'
+    f'  INSERT INTO "articles_fts" ("articles_fts", rowid, {_SEARCH_NAMES}) '
+    f"VALUES('delete', old.rowid, {_OLD_VALUES});\n"
+    f'  INSERT INTO "articles_fts" (rowid, {_SEARCH_NAMES}) VALUES (new.rowid, {_NEW_VALUES});\nEND',
+)
+
+
 def indexes_new_rows(conn: sqlite3.Connection) -> bool:
     """Whether the archive's writer puts new records into the search index itself, a batch at
     a time (:meth:`~ingest.archive.articles.ArticlesMixin.store`): archives made since have
@@ -308,7 +377,7 @@ def _create_archive(path: Path) -> None:
         leftover.unlink(missing_ok=True)
     conn = _connect(draft)
     try:
-        _create_or_migrate_schema(conn)
+        _create_schema(conn)
     finally:
         conn.close()  # checkpoints the draft's WAL into it
     try:
