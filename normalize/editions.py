@@ -189,7 +189,12 @@ def _lead(article: Article) -> str:
         if at >= 0:
             body = body[at + len(dateline.text):]
     lead = body[:LEAD_CHARS]
-    return f"{article.summary}\n{lead}" if article.summary else lead
+    summary = article.summary
+    if summary and len(summary) <= LEAD_CHARS and (article.body_text or "").startswith(summary):
+        # A description cut from the body's start (most agency feeds) says nothing the lead
+        # does not, but its dateline again and maybe a word cut in two ("Paris" of "Parisian").
+        return lead
+    return f"{summary}\n{lead}" if summary else lead
 
 
 def locate(article: Article, source_country: str | None = None) -> Location:

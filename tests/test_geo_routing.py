@@ -162,6 +162,23 @@ def test_places_in_the_lead_count_and_the_source_country_only_when_none_is_named
     assert reasons(dublin)["en-au"].startswith("source country AU (item local to IE: headline")
 
 
+def test_a_description_cut_from_the_body_is_not_read_again() -> None:
+    """A description that is the body's first characters (cut mid-word) adds nothing to the
+    lead but the dateline's place again and the cut word: neither is a lead mention."""
+    body = ("LONDON, 2 Mar. (Reuters) - Ministers defended the budget on Monday. "
+            "Economists expected slow growth across the year.")
+    cut = body[:body.index("Monday") + 3]  # "... on Mon": the Mon State of Myanmar, cut
+    article = routed(Article(id="x", guid="g", source="wire", title="Budget defended",
+                             body_text=body, summary=cut, language="en",
+                             dateline=Dateline(text="LONDON, 2 Mar. (Reuters) -", place="LONDON")))
+    assert article.countries == ("GB",)
+    assert "lead" not in reasons(article)["en-gb"]
+    # a description that is not the body's start is read as before
+    other = routed(item("en", "Budget defended", body, "LONDON",
+                        summary="Talks in Dublin went on."))
+    assert "lead 'Dublin' IE" in " ".join(reasons(other).values())
+
+
 # -- ambiguity ----------------------------------------------------------------------------
 
 
