@@ -1,0 +1,69 @@
+"""The headline a reader sees, where the page's <h1> and metadata say something else (issue 17).
+
+Each case is a page written here, shaped like a kind of real page the development corpora
+showed us getting wrong: the <h1> is the last crumb of a breadcrumb trail, the metadata names
+the kicker alone, and the headline the page prints is an <h2> with the kicker in a box of its
+own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from normalize import parse_bytes
+
+TEXT = """<p>The harbour board approved the new ferry timetable on Monday after a long
+consultation with the island councils and the operators of the smaller boats.</p>
+<p>The first boats on the new timetable sail in March, and the board expects fewer
+cancellations in the winter months than last year.</p>"""
+
+
+def article_page(head: str, header: str, article_top: str) -> bytes:
+    """A page with ``head`` in its <head>, ``header`` in the site's header and
+    ``article_top`` above the text of its <article>."""
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">{head}</head>
+<body><header><a href="/">Island Courier</a>{header}</header>
+<article>{article_top}{TEXT}</article></body></html>""".encode()
+
+
+CRUMB = ('<div class="site-breadcrumb"><a href="/">Home</a> <a href="/island">Island</a> '
+         "<h1>{}</h1></div>")
+HEADLINE = ('<h2><span class="story-overline">{}</span> '
+            '<span class="story-headline">{}</span></h2>')
+
+
+@pytest.mark.parametrize("head, header, article_top, title", [
+    # The crumb <h1> says the headline for search engines; the metadata names the kicker alone;
+    # the <h2> prints kicker and headline, each in a box of its own.
+    ('<script type="application/ld+json">{"@type": "NewsArticle", '
+     '"headline": "Ferry timetable"}</script>',
+     CRUMB.format("Ferry timetable - new boats from March"),
+     HEADLINE.format("Ferry timetable", "Fewer winter cancellations promised"),
+     "Fewer winter cancellations promised"),
+    # The metadata says an older headline; the headline's box is marked as such in microdata.
+    ('<meta property="og:title" content="Harbour board meets on ferry plans">',
+     CRUMB.format("Island news: the ferry report"),
+     '<h2><span class="overline">Ferries</span> <span itemprop="headline">Harbour board '
+     "approves the winter timetable</span></h2>",
+     "Harbour board approves the winter timetable"),
+    # Without a marked box, an <h2> that prints the declared title's words in order does.
+    ('<meta property="og:title" content="Ferries: Harbour board approves the timetable">',
+     CRUMB.format("Island news: the ferry report"),
+     '<h2><span class="a1">Ferries</span> <span class="a2">Harbour board approves the '
+     "timetable</span></h2>",
+     "Harbour board approves the timetable"),
+])
+def test_a_crumb_h1_gives_way_to_the_printed_headline(head: str, header: str,
+                                                       article_top: str, title: str) -> None:
+    [record] = parse_bytes(article_page(head, header, article_top), "page",
+                           "https://courier.example/island/ferry")
+    assert record.title == title
+
+
+def test_an_h2_marked_as_a_whole_stays_a_heading_of_the_text() -> None:
+    # A section's heading in the text is marked "headline" too: the crumb <h1> stays.
+    top = '<h2 class="paragraph-headline">What changes in winter?</h2>'
+    data = article_page("<title>What the new ferry timetable changes - Island Courier</title>",
+                        CRUMB.format("What the new ferry timetable changes"), top)
+    [record] = parse_bytes(data, "page", "https://courier.example/island/ferry")
+    assert record.title == "What the new ferry timetable changes"
