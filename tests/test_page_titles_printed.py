@@ -67,3 +67,28 @@ def test_an_h2_marked_as_a_whole_stays_a_heading_of_the_text() -> None:
                         CRUMB.format("What the new ferry timetable changes"), top)
     [record] = parse_bytes(data, "page", "https://courier.example/island/ferry")
     assert record.title == "What the new ferry timetable changes"
+
+
+def plain_page(title: str, body_top: str) -> bytes:
+    """An old-style page: a <title>, no <h1>, nothing declared, ``body_top`` above its text."""
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+</head><body><div id="menu"><ul><li><a href="/">Start</a></li><li><a href="/boats">Boats</a>
+</li></ul></div><div id="body">{body_top}{TEXT}</div></body></html>""".encode()
+
+
+@pytest.mark.parametrize("title, body_top, headline", [
+    # The <title> names the brigade and the section; the page prints its own headline.
+    ("Harbour Fire Brigade - Training", "<h2>Crew training</h2>", "Crew training"),
+    # The headline's place in the <title> left empty after the site's name.
+    ("Island Ferry Enquiries -", "<h2>Replacement ferry services and travel advice</h2>",
+     "Replacement ferry services and travel advice"),
+    # Not one that shares no words with the <title>, nor a heading in a menu.
+    ("Harbour Fire Brigade - Training", "<h2>Opening hours</h2>", "Harbour Fire Brigade"),
+    ("Harbour Fire Brigade - Training",
+     "<nav><h2>Training menu</h2></nav><h2>Crew training</h2>", "Crew training"),
+])
+def test_a_page_without_h1_or_metadata_takes_the_h2_that_agrees_with_its_title(
+        title: str, body_top: str, headline: str) -> None:
+    [record] = parse_bytes(plain_page(title, body_top), "page",
+                           "https://brigade.example/boats/training.html")
+    assert record.title == headline

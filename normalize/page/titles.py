@@ -21,8 +21,8 @@ import unicodedata
 from lxml import html as lxml_html
 
 from normalize.page.dom import _first, _first_element, _text
-from normalize.page.headings import (_HEADING_CHARS, _heading_text, _printed_headings,
-                                     _without_kicker)
+from normalize.page.headings import (_HEADING_CHARS, _SCREEN_READER_CLASS, _heading_text,
+                                     _printed_headings, _without_kicker)
 from normalize.page.sites import (_NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
                                   _UNSPACED_SCRIPT, _split_unquoted, _squash,
                                   _strip_site_name)
@@ -417,7 +417,47 @@ def _find_title(root, declared: str | None, site_names: list[str],
             return tag
     if headings:
         return headings[0]
-    return _shown_title(root, _tag_title(root, title, site_names)) if title else None
+    tag = _tag_title(root, title, site_names) if title else None
+    if not declared and tag and not _printed_outside_menus(root, tag):
+        # No <h1> prints a headline, nothing is declared and the page does not print the
+        # <title>'s: it names the site and the section ("Fire Brigade - Training" over a
+        # printed "Boat crew training").
+        printed = _h2_agreeing(root, title, tag)
+        if printed:
+            return printed
+    return _shown_title(root, tag) if tag else None
+
+
+def _h2_agreeing(root, title: str, tag: str) -> str | None:
+    """The text of the first ``<h2>`` of two words or more, outside links, menus, asides and
+    footers and not hidden for screen readers, that agrees with the <title> ``title`` or a
+    part of it (shares two fifths of the words of the longer), and neither is a part of the
+    <title> (a book's name in "Book - Chapter 1 - Author") nor holds its headline ``tag``
+    whole; when the <title> ends with a separator and nothing after it (the headline's place
+    left empty: "Rail Enquiries -"), one that shares a word of three letters or more with it.
+    ``None`` if there is none."""
+    parts = [title, *_split_unquoted(_TITLE_PARTS, title)]
+    empty = bool(_DANGLING.search(title))
+    wanted = {w for w in _words(title) if len(w) >= 3}
+    whole, headline = _comparable(title), _comparable(tag)
+    for el in root.iter("h2"):
+        text = _heading_text(el)
+        if len(text.split()) < 2 or len(text) > _HEADING_CHARS \
+                or next(el.iter("a"), None) is not None \
+                or _SCREEN_READER_CLASS.search(el.get("class") or "") \
+                or any(up.tag in _CHROME for up in el.iterancestors()):
+            continue
+        shown = _comparable(text)
+        if shown in whole or headline in shown:
+            continue
+        if (empty and wanted & _words(text)) \
+                or max(_agreement(text, p) for p in parts if p.strip()) >= _AGREEMENT:
+            return text
+    return None
+
+
+#: Boxes whose headings are no article's headline.
+_CHROME = frozenset(("a", "nav", "aside", "footer"))
 
 
 #: What follows a headline of three words or more in a <title> that goes on with its dek:
