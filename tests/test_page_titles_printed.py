@@ -92,3 +92,15 @@ def test_a_page_without_h1_or_metadata_takes_the_h2_that_agrees_with_its_title(
     [record] = parse_bytes(plain_page(title, body_top), "page",
                            "https://brigade.example/boats/training.html")
     assert record.title == headline
+
+
+def test_a_tagline_run_on_to_the_declared_headline_goes() -> None:
+    # A theme that writes the blog's tagline after the headline with no separator, then again
+    # after a bar; the tagline is the site's <h1> in its branding box.
+    run_on = "Ferry timetable changesNews from the island harbour"
+    head = (f"<title>{run_on} | News from the island harbour</title>"
+            f'<meta property="og:title" content="{run_on} | News from the island harbour">')
+    header = '<div class="site-branding"><h1 class="site-title">News from the island harbour</h1></div>'
+    data = article_page(head, header, "<header><h1>Ferry timetable changes</h1></header>")
+    [record] = parse_bytes(data, "page", "https://courier.example/?p=12")
+    assert record.title == "Ferry timetable changes"

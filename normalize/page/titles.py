@@ -335,6 +335,8 @@ def _find_title(root, declared: str | None, site_names: list[str],
                 if len(short.split()) <= 3 and len(long_) >= 2 * len(short):
                     unnamed = [long_]
             declared = unnamed[0] if len(unnamed) == 1 else declared
+    if declared:
+        declared = _without_glued_name(declared, site_names)
     # "Diary of X - Headline" over an <h1> "Diary of X" and an <h2> or <h3> "Headline": the
     # <h1> is the blog's name.
     if not declared and headings:
@@ -458,6 +460,18 @@ def _h2_agreeing(root, title: str, tag: str) -> str | None:
 
 #: Boxes whose headings are no article's headline.
 _CHROME = frozenset(("a", "nav", "aside", "footer"))
+
+
+def _without_glued_name(text: str, site_names: list[str]) -> str:
+    """``text`` without a name of the site (of two words or more) run on to its last word
+    with no space ("Truck wash A31The other business directory": a theme that sets the
+    tagline after the headline without a separator); else ``text``."""
+    for name in site_names:
+        at = len(text) - len(name)
+        if len(name.split()) >= 2 and at >= 2 and text.endswith(name) \
+                and text[at - 1].isalnum() and name[:1].isupper():
+            return text[:at]
+    return text
 
 
 #: What follows a headline of three words or more in a <title> that goes on with its dek:
