@@ -25,7 +25,7 @@ from normalize.page.headings import (_HEADING_CHARS, _SCREEN_READER_CLASS, _head
                                      _printed_headings, _without_kicker)
 from normalize.page.sites import (_NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
                                   _UNSPACED_SCRIPT, _split_unquoted, _squash,
-                                  _strip_site_name)
+                                  _strip_site_name, _without_glued_name)
 from normalize.text import plain_title
 
 
@@ -460,18 +460,6 @@ def _h2_agreeing(root, title: str, tag: str) -> str | None:
 
 #: Boxes whose headings are no article's headline.
 _CHROME = frozenset(("a", "nav", "aside", "footer"))
-
-
-def _without_glued_name(text: str, site_names: list[str]) -> str:
-    """``text`` without a name of the site (of two words or more) run on to its last word
-    with no space ("Truck wash A31The other business directory": a theme that sets the
-    tagline after the headline without a separator); else ``text``."""
-    for name in site_names:
-        at = len(text) - len(name)
-        if len(name.split()) >= 2 and at >= 2 and text.endswith(name) \
-                and text[at - 1].isalnum() and name[:1].isupper():
-            return text[:at]
-    return text
 
 
 #: What follows a headline of three words or more in a <title> that goes on with its dek:
