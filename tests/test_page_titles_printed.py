@@ -104,3 +104,14 @@ def test_a_tagline_run_on_to_the_declared_headline_goes() -> None:
     data = article_page(head, header, "<header><h1>Ferry timetable changes</h1></header>")
     [record] = parse_bytes(data, "page", "https://courier.example/?p=12")
     assert record.title == "Ferry timetable changes"
+
+
+def test_a_note_in_parentheses_after_the_declared_headline_is_not_printed() -> None:
+    # An issue's number after the declared headline; the page prints the headline alone.
+    head = '<meta property="og:title" content="The harbour in winter (2024/5)">'
+    data = plain_page("The harbour in winter (2024/5): Courier", "").replace(
+        b"<title>The harbour in winter (2024/5): Courier</title>",
+        f"<title>The harbour in winter (2024/5): Courier</title>{head}".encode()).replace(
+        b'<div id="body">', b'<div id="body"><header><h2>The harbour in winter</h2></header>')
+    [record] = parse_bytes(data, "page", "https://courier.example/harbour-in-winter-2024-5/")
+    assert record.title == "The harbour in winter"

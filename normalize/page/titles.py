@@ -494,7 +494,8 @@ _PART_SEPARATOR = re.compile(r"(?:\s*(?:[|｜]+|::|--|[·•›»~]+)\s*|\s+[\-�
 def _printed_part_of(root, reference: str | None) -> str | None:
     """The ``<h2>``/``<h3>`` text that is ``reference`` without a short part (a section's or
     the site's name) after or before a separator, when the page prints one: "Headline: Blog:
-    Section" declared over a printed "Headline"."""
+    Section" declared over a printed "Headline"; also without a short note in parentheses
+    after it (an issue's number, "Purzelbaum (2021/5)")."""
     if not reference:
         return None
     wanted = " ".join(_comparable(reference).split())
@@ -504,6 +505,8 @@ def _printed_part_of(root, reference: str | None) -> str | None:
         if not shown or shown == wanted or 2 * len(shown) < len(wanted) \
                 or not (len(shown.split()) >= 3 or _UNSPACED_SCRIPT.search(shown)):
             continue
+        if wanted.startswith(shown) and _NOTE.fullmatch(wanted[len(shown):]):
+            return text
         if wanted.startswith(shown):
             rest = _PART_SEPARATOR.match(wanted[len(shown):])
             left = wanted[len(shown):][rest.end():] if rest else ""
@@ -517,6 +520,8 @@ def _printed_part_of(root, reference: str | None) -> str | None:
     return None
 
 
+#: A short note in parentheses after a headline.
+_NOTE = re.compile(r"\s+\([^()]{1,20}\)")
 #: An ellipsis, then a separator.
 _OWN_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)(?=\s*[|｜~\-–—·•»›/:]\s)")
 #: The ellipsis that ends a title cut to a length.
