@@ -115,3 +115,13 @@ def test_a_note_in_parentheses_after_the_declared_headline_is_not_printed() -> N
         b'<div id="body">', b'<div id="body"><header><h2>The harbour in winter</h2></header>')
     [record] = parse_bytes(data, "page", "https://courier.example/harbour-in-winter-2024-5/")
     assert record.title == "The harbour in winter"
+
+
+def test_the_headings_of_a_side_panels_menus_are_no_headline() -> None:
+    # A wiki's side panel heads its menus with <h1>s of a word; the page's own headline is an
+    # <h2> that agrees with its <title>.
+    side = ('<div class="sidepanel"><h1>Page</h1><ul><li><a href="?edit">Edit</a></li></ul>'
+            '<h1>User</h1><ul><li><a href="?login">Login</a></li></ul></div>')
+    data = plain_page("Harbour/Timetable - Island Wiki", side + "<h2>Island timetable</h2>")
+    [record] = parse_bytes(data, "page", "https://wiki.example/Harbour/Timetable")
+    assert record.title == "Island timetable"

@@ -274,10 +274,17 @@ _TRANSLATE_TOKENS = {"skiptranslate"}
 def _is_aside(heading) -> bool:
     """Whether the ``<h1>`` is marked as another headline than the page's own (microdata's
     ``alternativeHeadline``: a shorter one for search engines beside the printed
-    ``headline``) or sits in a translation pop-up."""
+    ``headline``), sits in a translation pop-up, or is a word or two heading a box of the
+    side panel (a wiki's "Page" and "User" menus)."""
     if (heading.get("itemprop") or "").strip() == "alternativeHeadline":
         return True
-    return any(_tokens(el) & _TRANSLATE_TOKENS for el in heading.iterancestors("div"))
+    short = len(_text(heading).split()) <= 2
+    return any(_tokens(el) & _TRANSLATE_TOKENS or short and _tokens(el) & _SIDE_TOKENS
+               for el in heading.iterancestors("div", "aside"))
+
+
+#: Class words of a side panel beside the article, whose boxes' headings are its menus'.
+_SIDE_TOKENS = {"sidebar", "sidepanel"}
 
 
 def _is_crumb(heading) -> bool:
