@@ -516,3 +516,24 @@ def test_an_articles_own_header_without_the_headline_still_dates_it() -> None:
             + "</article></body></html>")
     record = page.parse(html.encode(), url="https://gemeinde.example/haushalt")[0]
     assert record.published == datetime(2023, 11, 2, 15, 30, tzinfo=timezone.utc)
+
+
+def test_a_meta_line_days_before_a_rebuilt_pages_declared_day_is_its_publication() -> None:
+    # Published and last edited declared on one day (the content system refilled both when
+    # the page moved); the line under the headline prints the article's day, months earlier.
+    head = _json_ld(datePublished="2024-11-17T10:33:13Z", dateModified="2024-11-17T10:33:13Z")
+    body = '<p class="meta"><time datetime="2024-03-09">09.03.2024</time></p>'
+    assert _published(head, body).date() == date(2024, 3, 9)
+    # A meta line on the declared day, or a day before it, changes nothing.
+    assert _published(head, '<p class="meta">16.11.2024</p>').date() == date(2024, 11, 17)
+
+
+def test_a_dated_address_keeps_a_rebuilt_pages_declared_day() -> None:
+    # The page's address files it under the declared day: a year the meta line got wrong
+    # ("for Jan. 17, 2023" printed as 2022 after the new year) is the page's slip.
+    head = _json_ld(datePublished="2023-01-17T08:00:00Z", dateModified="2023-01-17T09:00:00Z")
+    html = (f"<html lang='en'><head><title>Letters</title>{head}</head><body><article>"
+            f"<h1>Letters</h1><p>Letters to the editor for Jan. 17, 2022</p>{_TEXT}</article>"
+            "</body></html>")
+    [record] = page.parse(html.encode(), url="https://news.example/2023/01/17/letters/")
+    assert record.published.date() == date(2023, 1, 17)

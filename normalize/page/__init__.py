@@ -39,6 +39,7 @@ this module extracts what the page shows, bylines as printed.
 from __future__ import annotations
 
 from copy import deepcopy
+from datetime import timedelta
 from functools import partial
 from typing import Iterable, Mapping
 
@@ -139,9 +140,10 @@ def parse(
     page_times = _page_times(root) if fields.published is None else []
     # The meta line under the headline, too, may sit in a box named like chrome ("nav meta");
     # an update it gives stands in for a publication date, but tells no declared one apart.
+    rebuilt = _rebuilt(fields)
     headline_line = (_date_by_headline(root, None, ("following",), fields.title,
                                        updates=fields.published is None)
-                     if fields.published is None or disputed else None)
+                     if fields.published is None or disputed or rebuilt else None)
     dropped = _drop_chrome(root)
     _wrap_loose_text(root)
     if body_hint is None:
@@ -169,6 +171,12 @@ def parse(
                  or _date_by_headline(root, scope, title=fields.title, updates=False)
                  or headline_line)
         fields.published = printed_declaration(disputed, shown) or fields.published
+    elif rebuilt and headline_line is not None \
+            and headline_line.date() < fields.published.date() - timedelta(days=1) \
+            and not _dated_address(canonical or url, fields.published):
+        # Published and last edited on one day, the meta line days earlier: the content
+        # system refilled both (a move, a rebuild); the reader sees the day printed.
+        fields.published = headline_line
     # The standfirst opens the text (readers print it so); the blocks stay the text's own,
     # which the picture and byline searches below read.
     standfirst = find_standfirst(root, blocks, fields.title)
@@ -271,3 +279,18 @@ def parse(
             fetched_url=url,
         )
     ]
+
+
+def _rebuilt(fields: _Fields) -> bool:
+    """Whether the page declares its publication and its last edit on one day, which a
+    content system that refills both on each build or move does: the meta line under the
+    headline may print the article's first day, days earlier."""
+    return fields.published is not None and fields.updated is not None \
+        and fields.published.date() == fields.updated.date()
+
+
+def _dated_address(url: str | None, published) -> bool:
+    """Whether the page's address carries a date within a day of ``published`` (the date it
+    was first filed under, which no rebuild moves)."""
+    day = url_date(url)
+    return day is not None and abs(day.date() - published.date()) <= timedelta(days=1)

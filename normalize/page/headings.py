@@ -274,10 +274,17 @@ _TRANSLATE_TOKENS = {"skiptranslate"}
 def _is_aside(heading) -> bool:
     """Whether the ``<h1>`` is marked as another headline than the page's own (microdata's
     ``alternativeHeadline``: a shorter one for search engines beside the printed
-    ``headline``) or sits in a translation pop-up."""
+    ``headline``), sits in a translation pop-up, or is a word or two heading a box of the
+    side panel (a wiki's "Page" and "User" menus)."""
     if (heading.get("itemprop") or "").strip() == "alternativeHeadline":
         return True
-    return any(_tokens(el) & _TRANSLATE_TOKENS for el in heading.iterancestors("div"))
+    short = len(_text(heading).split()) <= 2
+    return any(_tokens(el) & _TRANSLATE_TOKENS or short and _tokens(el) & _SIDE_TOKENS
+               for el in heading.iterancestors("div", "aside"))
+
+
+#: Class words of a side panel beside the article, whose boxes' headings are its menus'.
+_SIDE_TOKENS = {"sidebar", "sidepanel"}
 
 
 def _is_crumb(heading) -> bool:
@@ -303,8 +310,37 @@ _PLAIN_QUOTES = str.maketrans({c: '"' for c in "“”«»„"} | {c: "'" for c 
 
 def _rival_headline(root, declared: str):
     """The ``<h2>``/``<h3>`` that prints the ``declared`` title whole (without regard to case,
-    quote styles and spaces); ``False`` when none does."""
+    quote styles and spaces), else the first that prints its words in order without its
+    punctuation (the kicker in a box of its own, where the declared title has a colon:
+    "<h2><span class=overline>Borders</span> <span class=headline>Old resentments</span>
+    </h2>" for "Borders: Old resentments"), else the first ``<h2>`` that marks a box in it
+    as the headline, outside links (a page whose metadata names the kicker alone,
+    or an older headline); ``False`` when none does."""
     wanted = " ".join(declared.translate(_PLAIN_QUOTES).casefold().split())
-    return next((el for el in root.iter("h2", "h3")
-                 if " ".join(_heading_text(el).translate(_PLAIN_QUOTES).casefold().split())
-                 == wanted), False)
+    words = _WORDS.findall(wanted)
+    loose = marked = False
+    for el in root.iter("h2", "h3"):
+        shown = " ".join(_heading_text(el).translate(_PLAIN_QUOTES).casefold().split())
+        if shown == wanted:
+            return el
+        if loose is False and len(words) >= 3 and _WORDS.findall(shown) == words:
+            loose = el
+        if marked is False and el.tag == "h2" and _marks_headline(el) \
+                and len(shown) <= _HEADING_CHARS and len(shown.split()) >= 3:
+            marked = el
+    return loose if loose is not False else marked
+
+
+def _marks_headline(heading) -> bool:
+    """Whether a box in the ``<h2>`` is marked as the headline (a class word ``headline``,
+    microdata's ``itemprop=headline``), beside the kicker, and no link is in it or around it.
+    (An ``<h2>`` marked as a whole may be a section's heading in the text, or a headline the
+    crumb prints otherwise for search engines, which labelled pages keep.)"""
+    if next(heading.iter("a"), None) is not None \
+            or next(heading.iterancestors("a"), None) is not None:
+        return False
+    return any("headline" in _tokens(el) or (el.get("itemprop") or "").strip() == "headline"
+               for el in heading.iterdescendants())
+
+
+_WORDS = re.compile(r"\w+")

@@ -63,6 +63,18 @@ _LOGO_TOKENS = {"logo", "brand", "branding", "masthead", "sitename", "sitetitle"
                 "navbar"}
 
 
+def _without_glued_name(text: str, site_names: list[str]) -> str:
+    """``text`` without a name of the site (of two words or more) run on to its last word
+    with no space ("Truck wash A31The other business directory": a theme that sets the
+    tagline after the headline without a separator); else ``text``."""
+    for name in site_names:
+        at = len(text) - len(name)
+        if len(name.split()) >= 2 and at >= 2 and text.endswith(name) \
+                and text[at - 1].isalnum() and name[:1].isupper():
+            return text[:at]
+    return text
+
+
 def _strip_site_name(title: str, site_names: Iterable[str | None]) -> str:
     """``title`` without a site name printed after (``| Site``, ``- Site``, ``: Site``,
     ``› site.example``) or before it (``Site // Headline``); unchanged when what would be left

@@ -21,11 +21,11 @@ import unicodedata
 from lxml import html as lxml_html
 
 from normalize.page.dom import _first, _first_element, _text
-from normalize.page.headings import (_HEADING_CHARS, _heading_text, _printed_headings,
-                                     _without_kicker)
+from normalize.page.headings import (_HEADING_CHARS, _SCREEN_READER_CLASS, _heading_text,
+                                     _printed_headings, _without_kicker)
 from normalize.page.sites import (_NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
                                   _UNSPACED_SCRIPT, _split_unquoted, _squash,
-                                  _strip_site_name)
+                                  _strip_site_name, _without_glued_name)
 from normalize.text import plain_title
 
 
@@ -197,12 +197,17 @@ _BULLET = re.compile(r"^[■□◆◇●○▶▷►▼★☆※◎]\s*")
 
 def _printed_outside_menus(root, text: str) -> bool:
     """Whether the page prints ``text`` (compared without case and quote styles) as the whole
-    of a heading, a bold line, a paragraph or a box that no link, menu or list item holds."""
+    of a heading, a bold line, a paragraph or a box that no link, menu or list item holds,
+    nor a heading that prints more (a kicker in a box of its own above the headline)."""
     wanted = _comparable(text)
     return any(len(el.text_content()) < _HEADING_CHARS
                and _comparable(_BULLET.sub("", _text(el))) == wanted
-               and not any(up.tag in ("a", "nav", "li") for up in el.iterancestors())
+               and not any(up.tag in _HOLDERS for up in el.iterancestors())
                for el in root.iter("h2", "h3", "h4", "strong", "b", "p", "div", "span"))
+
+
+#: Boxes whose part is no headline of the page: a link, a menu, a list item, a heading.
+_HOLDERS = frozenset(("a", "nav", "li", "h1", "h2", "h3"))
 
 
 def _is_declared_title(text: str, site: str | None) -> bool:
@@ -330,6 +335,8 @@ def _find_title(root, declared: str | None, site_names: list[str],
                 if len(short.split()) <= 3 and len(long_) >= 2 * len(short):
                     unnamed = [long_]
             declared = unnamed[0] if len(unnamed) == 1 else declared
+    if declared:
+        declared = _without_glued_name(declared, site_names)
     # "Diary of X - Headline" over an <h1> "Diary of X" and an <h2> or <h3> "Headline": the
     # <h1> is the blog's name.
     if not declared and headings:
@@ -412,7 +419,47 @@ def _find_title(root, declared: str | None, site_names: list[str],
             return tag
     if headings:
         return headings[0]
-    return _shown_title(root, _tag_title(root, title, site_names)) if title else None
+    tag = _tag_title(root, title, site_names) if title else None
+    if not declared and tag and not _printed_outside_menus(root, tag):
+        # No <h1> prints a headline, nothing is declared and the page does not print the
+        # <title>'s: it names the site and the section ("Fire Brigade - Training" over a
+        # printed "Boat crew training").
+        printed = _h2_agreeing(root, title, tag)
+        if printed:
+            return printed
+    return _shown_title(root, tag) if tag else None
+
+
+def _h2_agreeing(root, title: str, tag: str) -> str | None:
+    """The text of the first ``<h2>`` of two words or more, outside links, menus, asides and
+    footers and not hidden for screen readers, that agrees with the <title> ``title`` or a
+    part of it (shares two fifths of the words of the longer), and neither is a part of the
+    <title> (a book's name in "Book - Chapter 1 - Author") nor holds its headline ``tag``
+    whole; when the <title> ends with a separator and nothing after it (the headline's place
+    left empty: "Rail Enquiries -"), one that shares a word of three letters or more with it.
+    ``None`` if there is none."""
+    parts = [title, *_split_unquoted(_TITLE_PARTS, title)]
+    empty = bool(_DANGLING.search(title))
+    wanted = {w for w in _words(title) if len(w) >= 3}
+    whole, headline = _comparable(title), _comparable(tag)
+    for el in root.iter("h2"):
+        text = _heading_text(el)
+        if len(text.split()) < 2 or len(text) > _HEADING_CHARS \
+                or next(el.iter("a"), None) is not None \
+                or _SCREEN_READER_CLASS.search(el.get("class") or "") \
+                or any(up.tag in _CHROME for up in el.iterancestors()):
+            continue
+        shown = _comparable(text)
+        if shown in whole or headline in shown:
+            continue
+        if (empty and wanted & _words(text)) \
+                or max(_agreement(text, p) for p in parts if p.strip()) >= _AGREEMENT:
+            return text
+    return None
+
+
+#: Boxes whose headings are no article's headline.
+_CHROME = frozenset(("a", "nav", "aside", "footer"))
 
 
 #: What follows a headline of three words or more in a <title> that goes on with its dek:
@@ -447,7 +494,8 @@ _PART_SEPARATOR = re.compile(r"(?:\s*(?:[|｜]+|::|--|[·•›»~]+)\s*|\s+[\-�
 def _printed_part_of(root, reference: str | None) -> str | None:
     """The ``<h2>``/``<h3>`` text that is ``reference`` without a short part (a section's or
     the site's name) after or before a separator, when the page prints one: "Headline: Blog:
-    Section" declared over a printed "Headline"."""
+    Section" declared over a printed "Headline"; also without a short note in parentheses
+    after it (an issue's number, "Purzelbaum (2021/5)")."""
     if not reference:
         return None
     wanted = " ".join(_comparable(reference).split())
@@ -457,6 +505,8 @@ def _printed_part_of(root, reference: str | None) -> str | None:
         if not shown or shown == wanted or 2 * len(shown) < len(wanted) \
                 or not (len(shown.split()) >= 3 or _UNSPACED_SCRIPT.search(shown)):
             continue
+        if wanted.startswith(shown) and _NOTE.fullmatch(wanted[len(shown):]):
+            return text
         if wanted.startswith(shown):
             rest = _PART_SEPARATOR.match(wanted[len(shown):])
             left = wanted[len(shown):][rest.end():] if rest else ""
@@ -470,6 +520,8 @@ def _printed_part_of(root, reference: str | None) -> str | None:
     return None
 
 
+#: A short note in parentheses after a headline.
+_NOTE = re.compile(r"\s+\([^()]{1,20}\)")
 #: An ellipsis, then a separator.
 _OWN_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)(?=\s*[|｜~\-–—·•»›/:]\s)")
 #: The ellipsis that ends a title cut to a length.
