@@ -299,7 +299,10 @@ def isoformat(value: datetime | None) -> str | None:
     """Return an ISO 8601 string with a ``Z`` suffix for a UTC datetime, or ``None``."""
     if value is None:
         return None
-    return utc(value).isoformat().replace("+00:00", "Z")
+    if value.tzinfo is not timezone.utc:
+        value = utc(value)
+    # In UTC the text always ends in "+00:00" (hot: ~4 calls per stored record).
+    return value.isoformat()[:-6] + "Z"
 
 
 def parse_iso(value: str | None) -> datetime | None:

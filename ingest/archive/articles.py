@@ -16,6 +16,7 @@ from normalize.model import (
     STATUS_USABLE,
     STATUS_WITHDRAWN,
     Article,
+    Dateline,
     article_from_dict,
     isoformat,
     parse_iso,
@@ -56,19 +57,23 @@ _read_article_fields = operator.attrgetter(*_ARTICLE_FIELDS)
 
 
 @functools.lru_cache(maxsize=1024)
-def _json_of_common(value: tuple) -> str:
-    """JSON text of a tuple of strings or string pairs that recurs from item to item."""
+def _json_of_common(value: tuple | Dateline) -> str:
+    """JSON text of a tuple of strings or string pairs, or of a dateline (its fields are
+    strings), that recurs from item to item."""
     return _JSON.encode(value)
 
 
 #: Field -> encoder for the fields not stored as they are (an empty value is stored as NULL).
-#: Bylines, editions, routing reasons and sections come from small sets: their text is reused.
+#: Bylines, datelines, editions, routing reasons and sections come from small sets: their text
+#: is reused.
 _FIELD_ENCODERS = {
-    "authors": _json_of_common, "dateline": _JSON.encode, "images": _JSON.encode,
-    "related": _JSON.encode, "countries": _json_of_common, "editions": _json_of_common, "edition_reasons": _json_of_common,
-    "sections": _json_of_common, "extra": _JSON.encode,
+    "authors": _json_of_common, "dateline": _json_of_common, "images": _JSON.encode,
+    "related": _JSON.encode, "countries": _json_of_common, "editions": _json_of_common,
+    "edition_reasons": _json_of_common, "sections": _json_of_common, "extra": _JSON.encode,
     "published": isoformat, "updated": isoformat, "embargoed": isoformat,
 }
+#: Where ``published`` is in a record's column values (the memberships repeat its text).
+_PUBLISHED = _ARTICLE_FIELDS.index("published")
 _ENCODED_FIELDS = tuple((_ARTICLE_FIELDS.index(name), encode)
                         for name, encode in _FIELD_ENCODERS.items())
 _INSERT_ARTICLE = (
@@ -118,12 +123,13 @@ def _section_slugs(sections: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple((section, slug) for slug, section in slugs.items())
 
 
-def _membership_rows(articles: Sequence[Article]) -> tuple[list[tuple], list[tuple]]:
-    """The ``article_editions`` and ``article_sections`` rows of ``articles``."""
+def _membership_rows(articles: Sequence[Article], published_texts: Sequence[str | None],
+                     ) -> tuple[list[tuple], list[tuple]]:
+    """The ``article_editions`` and ``article_sections`` rows of ``articles``, whose
+    ``published`` columns (as :func:`_article_values` wrote them) are ``published_texts``."""
     editions: list[tuple] = []
     sections: list[tuple] = []
-    for article in articles:
-        published = isoformat(article.published)
+    for article, published in zip(articles, published_texts):
         editions.extend((article.id, edition, published, why) for edition, why
                         in _edition_reasons(article.editions, article.edition_reasons))
         sections.extend((article.id, section, slug, published)
@@ -349,19 +355,18 @@ class ArticlesMixin:
         # for search by one statement (an archive with an insert trigger indexes them itself).
         below = (conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0]
                  if inserts and getattr(self, "_index_new_rows", False) else None)
-        conn.executemany(_INSERT_ARTICLE, [
-            (*_article_values(article), stored, stamp, stamp) for article in inserts])
+        inserted = [_article_values(article) for article in inserts]
+        replaced = [_article_values(article) for article in replacements]
+        conn.executemany(_INSERT_ARTICLE, [(*values, stored, stamp, stamp) for values in inserted])
         if below is not None:
             conn.execute(_INDEX_NEW_ROWS, [below])
-        updates = []
-        for article in replacements:
-            values = _article_values(article)
-            updates.append((*values[1:], stamp, values[0]))
-        conn.executemany(_UPDATE_ARTICLE, updates)
+        conn.executemany(_UPDATE_ARTICLE, [(*values[1:], stamp, values[0]) for values in replaced])
         gone = [(article.id,) for article in replacements]
         conn.executemany("DELETE FROM article_editions WHERE article_id = ?", gone)
         conn.executemany("DELETE FROM article_sections WHERE article_id = ?", gone)
-        editions, sections = _membership_rows([*inserts, *replacements])
+        editions, sections = _membership_rows(
+            [*inserts, *replacements],
+            [values[_PUBLISHED] for values in (*inserted, *replaced)])
         conn.executemany(
             "INSERT INTO article_editions (article_id, edition, published, reason) "
             "VALUES (?, ?, ?, ?)", editions)
