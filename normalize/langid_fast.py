@@ -15,6 +15,8 @@ than 1e-5, at about half the cost per text (figures in bench/README.md).
   for each count ``c`` it has been seen with, its log-probabilities for the ranker's classes
   times log1p(c), packed into one Python int (a 64-bit fixed-point field per class), so a text's
   log-likelihoods are one C-level ``sum()`` and one unpacking; the softmax is plain Python.
+  :meth:`Ranker.best` skips the softmax when the caller needs only the best label, not its
+  probability, and the log-likelihoods already name it beyond doubt.
 
 :func:`load_model` (:mod:`normalize.langid_model`) gives the model, mapped from a cache file.
 """
@@ -180,10 +182,12 @@ class Ranker:
                          if first[label] != position]
         self._firsts = [first[label] == position for position, label in enumerate(column_labels)]
         self._priors = [model.priors[index] for index in columns]
+        self._column_labels = column_labels
         self._log_probabilities = model.row_reader(columns)
         self._bit_patterns = model.row_reader(columns, raw=True)
         self._first_keys = _first_keys()
         self._packing = _Packing(len(columns))
+        self._packed_priors = self._packing.pack([round(prior * _SCALE) for prior in self._priors])
         self._max_states = max(1024, _STATES_MEMORY // (16 * len(columns) + 400))
         self._lock = threading.Lock()
         #: Transitions taken over by :meth:`restore` (0: none); the others were built here.
@@ -196,6 +200,49 @@ class Ranker:
 
     def probabilities(self, text: str) -> dict[str, float]:
         """``{language: probability}`` in label order; the probabilities sum to 1."""
+        counts, size = self._walk(text)
+        shares = self._shares(counts, size)
+        return dict(zip(self.labels, shares))
+
+    def best(self, text: str, wanted=None) -> tuple[str, float | None]:
+        """The most probable label and its probability, as ``max`` over :meth:`probabilities`
+        gives them (ties to the alphabetically first label). ``wanted``: a test of the label
+        (``None``: every label); for a label it rejects the probability is ``None``.
+
+        A text's label is usually clear from the log-likelihoods alone: then neither the
+        softmax over every class nor the dict is made unless the probability is wanted.
+        """
+        counts, size = self._walk(text)
+        if counts and wanted is not None:
+            # Scores up to the factor temper / _SCALE, in fixed point (priors off by <= 1/2).
+            approx = self._packing.unpack(self._total(counts) + self._packed_priors)
+            top = max(approx)
+            # Every other class >= 0.01 below the top in score (its weight <= 0.99 of the top
+            # one's; fixed point and float rounding are ~1e-7 of a score): the top class's label
+            # has the highest probability and no tie, unless an aliased pair adds up to it.
+            margin = int(0.01 * _SCALE * math.sqrt(size)) + 1
+            if sum(map((top - margin).__lt__, approx)) == 1:
+                leader = approx.index(top)
+                label = self._column_labels[leader]
+                if not wanted(label) and self._clear_of_aliases(approx, leader, top, margin):
+                    return label, None
+        shares = list(self._shares(counts, size))
+        top = max(shares)
+        label = min([label for label, share in zip(self.labels, shares) if share == top])
+        return label, (top if wanted is None or wanted(label) else None)
+
+    def _clear_of_aliases(self, approx, leader: int, top: int, margin: int) -> bool:
+        """Whether no label held by two classes (neither of them ``leader``) adds up to within
+        0.98 of the leader's weight (``margin`` is a score of 0.01 in ``approx``'s units)."""
+        for first, dupe in self._aliases:
+            if leader != first and leader != dupe and (
+                    math.exp((approx[first] - top) * 0.01 / margin)
+                    + math.exp((approx[dupe] - top) * 0.01 / margin) > 0.98):
+                return False
+        return True
+
+    def _walk(self, text: str) -> tuple[Counter, int]:
+        """The features of ``text`` counted, and its length in bytes (as py3langid reads it)."""
         if text.isupper():
             text = text.lower()
         data = unicodedata.normalize("NFC", text).encode("utf-8", "surrogatepass")
@@ -213,11 +260,14 @@ class Ranker:
             root = self._root
             counts = Counter(filter(None, map(_FEATURE, accumulate(data, _STEP, initial=root))))
             if root is self._root:
-                break
+                return counts, len(data)
+
+    def _shares(self, counts: Counter, size: int):
+        """The labels' probabilities, in label order (an iterable)."""
         if counts:
             # Softmax of (log-likelihood + log-prior) / sqrt(bytes). (C-level maps: the loops
             # run over every class for every text.)
-            temper = 1.0 / math.sqrt(len(data))
+            temper = 1.0 / math.sqrt(size)
             scores = list(map(add, map(mul, self._log_likelihoods(counts), repeat(temper / _SCALE)),
                               map(mul, self._priors, repeat(temper))))
             weights = list(map(math.exp, map(sub, scores, repeat(max(scores)))))
@@ -226,22 +276,25 @@ class Ranker:
             weights = [1.0] * len(self._priors)
         shares = map(truediv, weights, repeat(sum(weights)))
         if not self._aliases:
-            return dict(zip(self.labels, shares))
+            return shares
         shares = list(shares)
         for first, dupe in self._aliases:
             shares[first] += shares[dupe]
-        return dict(zip(self.labels, compress(shares, self._firsts)))
+        return compress(shares, self._firsts)
 
     def _log_likelihoods(self, counts: Counter) -> tuple[int, ...]:
         """Sum over features of log1p(count) * log P(feature | class) * 2**24, per class."""
+        return self._packing.unpack(self._total(counts))
+
+    def _total(self, counts: Counter) -> int:
+        """:meth:`_log_likelihoods`, packed."""
         try:
-            total = sum(map(_KEY, counts, counts.values()))
+            return sum(map(_KEY, counts, counts.values()))
         except IndexError:  # a feature seen more often than before: its key for that count
             for feature, count in counts.items():
                 if len(feature) <= count:
                     feature.extend_to(count)
-            total = sum(map(_KEY, counts, counts.values()))
-        return self._packing.unpack(total)
+            return sum(map(_KEY, counts, counts.values()))
 
     # --- the DFA states this ranker has seen ---
 

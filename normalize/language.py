@@ -376,9 +376,9 @@ def _apply_confuser_rule(dist: dict[str, float], confusers: frozenset[str],
 
 def _find_outsider(text: str, model: tuple[str, ...], notes: list[str]) -> tuple[str, float] | None:
     """A language outside ``model`` that both engines name for ``text``, or ``None``."""
-    full = _ENGINES.py_full().probabilities(text[:OUTSIDER_CHARS])
-    lang, prob = _best(full)
-    if lang in model or prob < OUTSIDER_P or lang not in _ISO_639_1:
+    lang, prob = _ENGINES.py_full().best(
+        text[:OUTSIDER_CHARS], lambda lang: lang not in model and lang in _ISO_639_1)
+    if prob is None or prob < OUTSIDER_P:
         return None
     factory = _ENGINES.ld_factory(None)
     ld_dist = _ld_rank(factory, text) if factory is not None else {}
