@@ -203,12 +203,11 @@ def _start_worker(niceness: int, owner: int) -> None:
 def _save_language_states() -> None:
     from normalize import language
 
-    # The pool's workers end together, each with states built from its share of the run's
-    # texts: the first to end writes its rankers' files; each of the others adds what it built
-    # and the file lacks to a file written since it started, when that is enough to pay for
-    # the write (otherwise the next run built the other shares again and wrote once more:
-    # bench/README.md). A later pool's workers (the daemon's next run) start after it, and
-    # write theirs.
+    # The pool's workers end together, each with states built from the same run's texts: the
+    # first to end writes its rankers' files; the others leave a file written since they
+    # started alone (each write cost 0.1-0.15 s of CPU, up to 1 s at the end of a loaded run,
+    # for about the same file: bench/README.md). A later pool's workers (the daemon's next run)
+    # start after it, and write theirs.
     language.save_states(unless_written_since=_STARTED_NS)
 
 

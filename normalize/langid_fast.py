@@ -453,33 +453,22 @@ def load_states(ranker: Ranker, folder: Path | None) -> bool:
         path = None if folder is None else states_path(folder, ranker.labels)
         if path is None:
             return False
-        snapshot = _read_states(path)
+        data = path.read_bytes()
     except OSError:
         return False
     try:
-        if snapshot is None:
-            raise ValueError("not a ranker states file, or damaged")
-        ranker.restore(snapshot)
+        head = len(_STATES_MAGIC)
+        if data[:head] != _STATES_MAGIC:
+            raise ValueError("not a ranker states file")
+        payload = data[head + 32:]
+        if hashlib.blake2b(payload, digest_size=32).digest() != data[head:head + 32]:
+            raise ValueError("checksum differs: the file is damaged")
+        ranker.restore(marshal.loads(payload))
     except (ValueError, EOFError, TypeError) as error:
         log.warning("ranker states %s unusable (%s); building them as texts need them", path, error)
         return False
     mark_used(path)
     return True
-
-
-def _read_states(path: Path) -> tuple | None:
-    """The snapshot kept in the states file at ``path``; ``None`` for a file that is no states
-    file or is damaged. Raises ``OSError`` (a missing file)."""
-    data = path.read_bytes()
-    head = len(_STATES_MAGIC)
-    payload = data[head + 32:]
-    if (data[:head] != _STATES_MAGIC
-            or hashlib.blake2b(payload, digest_size=32).digest() != data[head:head + 32]):
-        return None
-    try:
-        return marshal.loads(payload)
-    except (ValueError, EOFError, TypeError):
-        return None
 
 
 def save_states(ranker: Ranker, folder: Path | None) -> bool:
@@ -493,87 +482,12 @@ def save_states(ranker: Ranker, folder: Path | None) -> bool:
         path = states_path(folder, ranker.labels)
         if path is None:
             return False
-        _write_states(path, ranker.snapshot())
+        payload = marshal.dumps(ranker.snapshot())
+        data = _STATES_MAGIC + hashlib.blake2b(payload, digest_size=32).digest() + payload
+        write_atomically(path, data)
+        # one file per label set (editions ask for different sets), so more copies are kept
+        prune(path, "py3langid-states-*.marshal", 4 * KEEP_COPIES)
     except (OSError, ValueError) as error:
         log.warning("cannot keep the ranker states in %s: %s", folder, error)
         return False
     return True
-
-
-def _write_states(path: Path, snapshot: tuple) -> None:
-    payload = marshal.dumps(snapshot)
-    data = _STATES_MAGIC + hashlib.blake2b(payload, digest_size=32).digest() + payload
-    write_atomically(path, data)
-    # one file per label set (editions ask for different sets), so more copies are kept
-    prune(path, "py3langid-states-*.marshal", 4 * KEEP_COPIES)
-
-
-def merge_states(ranker: Ranker, folder: Path | None) -> bool:
-    """Add what ``ranker`` holds to the states file another process wrote in ``folder`` since
-    this ranker's states were restored (a sibling worker of the same run, which saw other
-    texts), once ``ranker`` holds :data:`SAVE_MIN_TRANSITIONS` transitions the file lacks: the
-    union is written, so that the next run starts from what both saw instead of building the
-    rest again and writing once more (bench/README.md). A missing, damaged or foreign file:
-    :func:`save_states`. A union larger than a ranker keeps is not written. In: a ranker, the
-    cache folder (``None``: nothing to do). Out: whether a file was written. Never raises for
-    the file: an error is logged."""
-    if folder is None or ranker.built_transitions() < SAVE_MIN_TRANSITIONS:
-        return False
-    try:
-        path = states_path(folder, ranker.labels)
-        if path is None:
-            return False
-        try:
-            theirs = _read_states(path)
-        except FileNotFoundError:
-            theirs = None
-        if not (isinstance(theirs, tuple) and len(theirs) == 3 and theirs[0] == ranker.labels
-                and isinstance(theirs[1], dict) and isinstance(theirs[2], dict)):
-            return save_states(ranker, folder)
-        # Counted on the live states first: most siblings saw texts like the writer's and add
-        # too few to pay for a snapshot and a write.
-        if _lacking(ranker, theirs[1]) < SAVE_MIN_TRANSITIONS:
-            return False
-        labels, transitions, features = ranker.snapshot()
-        union = _union(theirs[1], transitions)
-        if (sum(len(edges) for edges, _ in union.values()) > MAX_TRANSITIONS
-                or len(union) > ranker._max_states):
-            return False
-        kept = dict(theirs[2])
-        for number, keys in features.items():
-            if len(keys) > len(kept.get(number, ())):
-                kept[number] = keys
-        _write_states(path, (labels, union, kept))
-    except (OSError, ValueError, TypeError, AttributeError) as error:
-        log.warning("cannot keep the ranker states in %s: %s", folder, error)
-        return False
-    return True
-
-
-def _lacking(ranker: Ranker, transitions: dict) -> int:
-    """How many of the transitions ``ranker`` holds a snapshot's ``transitions`` lacks."""
-    with ranker._lock:
-        states = list(ranker._states.values())
-    lacking = 0
-    for state in states:
-        known = transitions.get(state.number)
-        if known is None:
-            lacking += len(state)
-        elif state:
-            lacking += len(state.keys() - known[0])
-    return lacking
-
-
-def _union(theirs: dict, ours: dict) -> dict:
-    """The transitions of two snapshots together. (Both follow the same DFA: a state's edge
-    leads to the same state in either.)"""
-    union = dict(theirs)
-    for number, (edges, targets) in ours.items():
-        known = union.get(number)
-        if known is None:
-            union[number] = (edges, targets)
-        elif known[0] != edges:
-            table = dict(zip(known[0], known[1]))
-            table.update(zip(edges, targets))
-            union[number] = (bytes(table), tuple(table.values()))
-    return union

@@ -212,8 +212,7 @@ def save_states(unless_written_since: int | None = None) -> int:
     (:data:`normalize.langid_fast.SAVE_MIN_TRANSITIONS`). In: nothing. Out: how many rankers
     were written. Never raises for the files: an error is logged.
     ``unless_written_since`` (``time.time_ns()``): a ranker whose file another process wrote
-    after that moment adds what it built to that file instead (the sibling workers of one
-    run, see ``ingest.workers``).
+    after that moment is left alone (the sibling workers of one run, see ``ingest.workers``).
     """
     return _ENGINES.save_states(unless_written_since)
 

@@ -10,7 +10,6 @@ import functools
 import json
 import os
 import threading
-import time
 from collections.abc import Iterator
 from operator import itemgetter
 
@@ -22,17 +21,11 @@ except ImportError:  # not POSIX: every worker writes its own
 from normalize import langid_fast, options
 
 
-#: Seconds a process waits for the cache folder's states lock (a sibling worker writing the
-#: rankers' states: ~0.1 s) before it gives its own states up.
-STATES_LOCK_WAIT = 3.0
-
-
 @contextlib.contextmanager
 def _states_lock(since: int | None) -> Iterator[bool]:
-    """Whether this process may write the rankers' states files now: once no other process
-    holds the cache folder's ``py3langid-states.lock`` (``flock``; it is writing them), waiting
-    up to :data:`STATES_LOCK_WAIT` seconds for it. Held while the block runs. ``since``
-    ``None``: no lock is taken, always yes."""
+    """Whether this process may write the rankers' states files now: not while another process
+    holds the cache folder's ``py3langid-states.lock`` (``flock``; it is writing them). Held
+    while the block runs. ``since`` ``None``: no lock is taken, always yes."""
     folder = options.model_cache
     if since is None or folder is None or fcntl is None:
         yield True
@@ -44,18 +37,12 @@ def _states_lock(since: int | None) -> Iterator[bool]:
         yield True
         return
     try:
-        deadline = time.monotonic() + STATES_LOCK_WAIT
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:  # held: a sibling is writing them now
-                if time.monotonic() < deadline:
-                    time.sleep(0.01)
-                    continue
-                yield False
-            else:
-                yield True
-            break
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held: a sibling is writing them now
+            yield False
+        else:
+            yield True
     finally:
         os.close(handle)
 
@@ -114,19 +101,16 @@ class _Engines:
 
     def save_states(self, unless_written_since: int | None = None) -> int:
         """Keep the DFA states the rankers have built in ``options.model_cache`` (see
-        :func:`normalize.langid_fast.save_states`), one process at a time. A ranker whose file
-        another process wrote after ``unless_written_since`` (``time.time_ns()``; ``None``:
-        never so) adds its states to that file instead
-        (:func:`normalize.langid_fast.merge_states`). Out: how many rankers were written."""
+        :func:`normalize.langid_fast.save_states`), except a ranker's whose file another process
+        is writing, or wrote after ``unless_written_since`` (``time.time_ns()``; ``None``:
+        always write). Out: how many rankers were written."""
         with self._lock:
             rankers = list(self._py_rankers.values())
         with _states_lock(unless_written_since) as free:
             if not free:
                 return 0
-            folder = options.model_cache
-            return sum(langid_fast.merge_states(ranker, folder)
-                       if _written_since(ranker, unless_written_since)
-                       else langid_fast.save_states(ranker, folder) for ranker in rankers)
+            return sum(langid_fast.save_states(ranker, options.model_cache) for ranker in rankers
+                       if not _written_since(ranker, unless_written_since))
 
     def ld_available(self) -> frozenset[str]:
         """Languages langdetect has a profile for (``zh-cn``/``zh-tw`` reported as ``zh``)."""
