@@ -136,9 +136,13 @@ def test_fetch_threads_read_known_hashes_while_the_writer_holds_its_transaction(
         "ok",)
 
 
-def test_opening_an_archive_in_shape_leaves_sqlite_utils_unloaded(tmp_path: Path) -> None:
+@pytest.mark.parametrize("existing", [True, False], ids=["in shape", "new"])
+def test_opening_an_archive_leaves_sqlite_utils_unloaded(tmp_path: Path, existing: bool) -> None:
+    # sqlite-utils only migrates older archives: one in shape is opened, a new one made
+    # (``schema._create_schema``), without importing it.
     database = tmp_path / "wire.db"
-    open_archive(database).close()
+    if existing:
+        open_archive(database).close()
     script = (
         "import sys\n"
         "from ingest.archive import open_archive, utcnow\n"
@@ -150,6 +154,7 @@ def test_opening_an_archive_in_shape_leaves_sqlite_utils_unloaded(tmp_path: Path
     done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
                           text=True, check=True)
     assert done.stdout.strip() == "False"
+    assert database.exists()
 
 
 def test_an_older_archive_gains_its_missing_columns_and_loses_the_content_hash_index(

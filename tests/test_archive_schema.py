@@ -4,11 +4,8 @@ archives makes, and sqlite-utils is not imported for it."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-from conftest import REPO
 from ingest.archive import schema
 
 
@@ -32,18 +29,3 @@ def test_a_new_archive_has_the_schema_sqlite_utils_makes(tmp_path: Path) -> None
     assert plain == through_sqlite_utils
     assert any(name == "articles_fts" for _, name, _, _ in plain[0])
 
-
-def test_a_new_archive_is_made_without_sqlite_utils(tmp_path: Path) -> None:
-    database = tmp_path / "wire.db"
-    script = (
-        "import sys\n"
-        "from ingest.archive import open_archive, utcnow\n"
-        f"archive = open_archive({str(database)!r})\n"
-        "archive.store([], utcnow())\n"
-        "archive.close()\n"
-        "print('sqlite_utils' in sys.modules)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
-                          text=True, check=True)
-    assert done.stdout.strip() == "False"
-    assert database.exists()
