@@ -134,3 +134,14 @@ def test_an_h1_a_script_fills_in_later_is_no_headline(placeholder: str) -> None:
     data = article_page(head, "", f'<div class="app"><h1>{placeholder}</h1></div>')
     [record] = parse_bytes(data, "page", "https://courier.example/stable/2024")
     assert record.title == "Harbour board approves the winter timetable on Island Courier"
+
+
+def test_an_old_wordpress_title_names_the_blog_before_its_archive() -> None:
+    # "Blog » Blog Archive » Post": the <h1> is the blog's name, linking to the blog's front
+    # page (not the host's); the post's title is a permalink <h2>.
+    head = "<title>Harbour Notes » Blog Archive » Winter timetable</title>"
+    header = '<h1><a href="https://courier.example/harbour-notes/">Harbour Notes</a></h1>'
+    top = '<h2><a href="/harbour-notes/winter" rel="bookmark">Winter timetable</a></h2>'
+    [record] = parse_bytes(article_page(head, header, top), "page",
+                           "https://courier.example/harbour-notes/winter")
+    assert record.title == "Winter timetable"
