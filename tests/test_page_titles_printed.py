@@ -125,3 +125,23 @@ def test_the_headings_of_a_side_panels_menus_are_no_headline() -> None:
     data = plain_page("Harbour/Timetable - Island Wiki", side + "<h2>Island timetable</h2>")
     [record] = parse_bytes(data, "page", "https://wiki.example/Harbour/Timetable")
     assert record.title == "Island timetable"
+
+
+@pytest.mark.parametrize("placeholder", ["Loading", "Loading…", "Please wait...", "Wird geladen"])
+def test_an_h1_a_script_fills_in_later_is_no_headline(placeholder: str) -> None:
+    # A page whose script replaces the <h1>'s "Loading" with the article; the <title> names it.
+    head = "<title>Harbour board approves the winter timetable on Island Courier</title>"
+    data = article_page(head, "", f'<div class="app"><h1>{placeholder}</h1></div>')
+    [record] = parse_bytes(data, "page", "https://courier.example/stable/2024")
+    assert record.title == "Harbour board approves the winter timetable on Island Courier"
+
+
+def test_an_old_wordpress_title_names_the_blog_before_its_archive() -> None:
+    # "Blog » Blog Archive » Post": the <h1> is the blog's name, linking to the blog's front
+    # page (not the host's); the post's title is a permalink <h2>.
+    head = "<title>Harbour Notes » Blog Archive » Winter timetable</title>"
+    header = '<h1><a href="https://courier.example/harbour-notes/">Harbour Notes</a></h1>'
+    top = '<h2><a href="/harbour-notes/winter" rel="bookmark">Winter timetable</a></h2>'
+    [record] = parse_bytes(article_page(head, header, top), "page",
+                           "https://courier.example/harbour-notes/winter")
+    assert record.title == "Winter timetable"

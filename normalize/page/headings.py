@@ -31,6 +31,10 @@ _KICKER_ENDINGS = ("small", "kicker", "overline", "topline", "dachzeile", "roofl
 _HOME_LINK = re.compile(r"^(?:(?:(?:https?:)?//web\.archive\.org)?/web/\w+/)?"
                         r"(?:(?:https?:)?//[^/?#]+)?/?(?:index\.\w+)?$", re.I)
 
+#: What a page's script prints in its <h1> until the article arrives: "Loading...".
+_PLACEHOLDER = re.compile(r"^\W*(?:loading|please wait|wird geladen|chargement|cargando|"
+                          r"caricamento|carregando)\W*$", re.I)
+
 #: A printed heading longer than this is a paragraph set large, not a headline.
 _HEADING_CHARS = 300
 
@@ -210,7 +214,8 @@ def _printed_headings(root, site_names: list[str],
         if href and not _CONTROL_LINK.match(href) and not _HOME_LINK.match(href):
             continue
         text = _without_kicker(heading)
-        if not text or len(text) > _HEADING_CHARS or text in found or text in logos:
+        if not text or len(text) > _HEADING_CHARS or text in found or text in logos \
+                or _PLACEHOLDER.match(text):
             continue
         # A label for screen readers alone ("Navigation", the site's name) prints nothing; a
         # hidden headline is one still.

@@ -45,6 +45,9 @@ _SITE_SEPARATOR = r"(?:\s*(?:[|｜]+|::|[·•›»]+)\s*|\s+[\-–—:/~－]+\s
 _GUILLEMET_QUOTE = re.compile(r"«[^«»]{1,200}»")
 _CLOSING_MARK = "\ue001"  # a private-use character stands for the quote's "»" while splitting
 
+#: The blog's name and "Blog Archive" before a post's title in an old WordPress <title>.
+_BLOG_ARCHIVE = re.compile(r"^\s*(\S.*?)\s+»\s+Blog Archive\s+»\s+", re.I)
+
 
 def _split_unquoted(separators: re.Pattern, text: str) -> list[str]:
     """``text`` split at the ``separators`` outside a quote in guillemets: "Le président a dit

@@ -23,7 +23,7 @@ from lxml import html as lxml_html
 from normalize.page.dom import _first, _first_element, _text
 from normalize.page.headings import (_HEADING_CHARS, _SCREEN_READER_CLASS, _heading_text,
                                      _printed_headings, _without_kicker)
-from normalize.page.sites import (_NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
+from normalize.page.sites import (_BLOG_ARCHIVE, _NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
                                   _UNSPACED_SCRIPT, _split_unquoted, _squash,
                                   _strip_site_name, _without_glued_name)
 from normalize.text import plain_title
@@ -303,6 +303,10 @@ _DANGLING = re.compile(r"^\s*[|｜\-–—·•/]+\s+|\s+[|｜\-–—·•/]+\s
 def _find_title(root, declared: str | None, site_names: list[str],
                 site: str | None) -> str | None:
     title = _first(_text(t) for t in root.iter("title")) or ""
+    # WordPress's old default theme: "Blog » Blog Archive » Headline".
+    archive = _BLOG_ARCHIVE.match(title)
+    if archive:
+        site_names = site_names + [archive.group(1), archive.group(0).rstrip(" »")]
     headings, logos = _printed_headings(root, site_names, declared)
     # The logo's text is a name of the site: "Headline : Blog Name | Tagline".
     site_names = site_names + [n for n in logos if n not in site_names]
