@@ -51,6 +51,13 @@ CHANNEL_HEAD_BYTES = 65536
 # A hint longer than a week is a misconfigured server, not a wish to hear from us next month.
 MAX_HINT = 7 * 86400.0
 
+#: How much of an error answer's body (status >= 400, or a 3xx without a usable Location) is
+#: read, undecoded, so its connection goes back to the pool; a longer one closes it.
+ERROR_BODY_BYTES = 65536
+#: How long each read of that body may wait: a server slow to send it has its connection
+#: closed (the client's read timeout would let it hold the fetching thread for many seconds).
+ERROR_BODY_WAIT = 0.5
+
 
 @dataclass(frozen=True)
 class Fetched:
@@ -296,12 +303,14 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
                 return Fetched(b"", _headers(response), str(response.url), 304,
                                time.monotonic() - started, True, permanent, redirects)
             if response.status_code >= 400:
+                _drain_error_body(response, started, deadline)
                 raise FetchError(
                     f"HTTP {response.status_code} {response.reason_phrase}".strip(),
                     status=response.status_code,
                     retry_after=parse_retry_after(response.headers.get("retry-after")),
                     source=source, where=url)
             if 300 <= response.status_code < 400:
+                _drain_error_body(response, started, deadline)
                 raise FetchError(f"HTTP {response.status_code} redirect without a usable Location",
                                  status=response.status_code, source=source, where=url)
             declared = response.headers.get("content-length", "").strip()
@@ -346,6 +355,31 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
     except ValueError as exc:
         # httpx lets a few malformed URLs through as ValueError (a port out of range).
         raise FetchError(f"invalid URL: {exc}", source=source, where=url) from None
+
+
+def _drain_error_body(response: httpx.Response, started: float, deadline: float | None) -> None:
+    """Read a short error body to its end so the connection goes back to the pool.
+
+    Left unread, httpcore closes the connection (its HTTP/1.1 cycle unfinished), and the next
+    source on the same host pays a new one (a TLS handshake over https). Only
+    :data:`ERROR_BODY_BYTES` are read, raw (a compressed error body is not inflated), each read
+    waiting :data:`ERROR_BODY_WAIT` at most and all within ``deadline``; a longer, slower or
+    broken body is left, and leaving the stream closes its connection as before. Never raises.
+    """
+    # httpcore takes the read timeout from the request's extensions when the body's first read
+    # starts, so a shorter one set here bounds each wait for the error body only.
+    timeouts = dict(response.request.extensions.get("timeout") or {})
+    timeouts["read"] = min(timeouts.get("read") or ERROR_BODY_WAIT, ERROR_BODY_WAIT)
+    response.request.extensions["timeout"] = timeouts
+    size = 0
+    try:
+        for chunk in response.iter_raw():
+            size += len(chunk)
+            if size > ERROR_BODY_BYTES or (
+                    deadline is not None and time.monotonic() - started > deadline):
+                return
+    except httpx.HTTPError:
+        return
 
 
 def _headers(response: httpx.Response) -> dict[str, str]:
