@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ingest.decoding import DecodingFailed, decoded, decodes_brotli
 from ingest.errors import FetchError
 from ingest.netguard import OPERATOR, Guard, Refused
 from ingest.transport import guarded_transport
@@ -87,15 +88,9 @@ class Fetched:
 
 
 def accepted_encodings() -> str:
-    """The ``Accept-Encoding`` value: gzip and deflate, plus br when brotli is installed."""
-    encodings = "gzip, deflate"
-    try:
-        import brotli  # noqa: F401  (httpx decodes br only when it can import this)
-
-        encodings += ", br"
-    except ImportError:
-        pass
-    return encodings
+    """The ``Accept-Encoding`` value: gzip and deflate, plus br when brotli (1.2 or later, which
+    decodes in bounded pieces) is installed."""
+    return "gzip, deflate, br" if decodes_brotli() else "gzip, deflate"
 
 
 def make_client(*, timeout: float = 20.0, max_redirects: int = 5,
@@ -320,7 +315,8 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
                     f"{max_bytes:,}-byte cap", status=response.status_code, source=source, where=url)
             chunks: list[bytes] = []
             size = 0
-            for chunk in response.iter_bytes():
+            # Decoded here, in bounded pieces, not by httpx (a compression bomb: ingest.decoding).
+            for chunk in decoded(response.iter_raw(), response.headers.get("content-encoding")):
                 size += len(chunk)
                 if size > max_bytes:
                     raise FetchError(f"response too large: more than {max_bytes:,} bytes",
@@ -334,6 +330,9 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
                            redirects)
     except FetchError:
         raise
+    except DecodingFailed as exc:
+        raise FetchError(f"cannot decode the response body: {exc}", source=source,
+                         where=url) from None
     except Refused as exc:
         hop = f"redirect to {exc.url}: " if exc.url and exc.url != str(httpx.URL(url)) else ""
         log.info("[%s] refused %s: %s%s", source or "-", url, hop, exc.reason)
