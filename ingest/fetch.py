@@ -58,6 +58,9 @@ ERROR_BODY_BYTES = 65536
 #: How long each read of that body may wait: a server slow to send it has its connection
 #: closed (the client's read timeout would let it hold the fetching thread for many seconds).
 ERROR_BODY_WAIT = 0.5
+#: The request extension carrying when (``time.monotonic()``) the whole fetch must end; httpx
+#: copies a request's extensions to its redirect hops.
+DEADLINE = "wirefeed.deadline"
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,47 @@ def make_client(*, timeout: float = 20.0, max_redirects: int = 5,
         headers={"User-Agent": user_agent or USER_AGENT, "Accept": ACCEPT,
                  "Accept-Encoding": accepted_encodings()},
         trust_env=False,
+        event_hooks={"response": [_bound_redirect_body]},
     )
+
+
+class RedirectBodyRefused(Exception):
+    """A redirect answer's body longer than :data:`ERROR_BODY_BYTES`, or past the deadline."""
+
+
+class _BoundedBody(httpx.SyncByteStream):
+    """A redirect answer's raw body, cut (by raising) at a size and a time."""
+
+    def __init__(self, inner: httpx.SyncByteStream, ends_at: float | None):
+        self._inner = inner
+        self._ends_at = ends_at
+
+    def __iter__(self) -> Iterator[bytes]:
+        size = 0
+        for chunk in self._inner:
+            size += len(chunk)
+            if size > ERROR_BODY_BYTES:
+                raise RedirectBodyRefused(f"redirect answer's body over {ERROR_BODY_BYTES:,} bytes")
+            if self._ends_at is not None and time.monotonic() > self._ends_at:
+                raise RedirectBodyRefused("redirect answer's body still coming at the deadline")
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def _bound_redirect_body(response: httpx.Response) -> None:
+    """Bound what httpx reads of a redirect answer before it follows the Location.
+
+    httpx reads a redirect's body whole, and decoded, with no cap: an endless chunked body held
+    the fetching thread past any deadline, and a compressed one could fill memory. Its raw bytes
+    are read here up to :data:`ERROR_BODY_BYTES` and the fetch's deadline, and not decoded
+    (nobody reads them).
+    """
+    if not response.has_redirect_location:
+        return
+    response.headers.pop("content-encoding", None)
+    response.stream = _BoundedBody(response.stream, response.request.extensions.get(DEADLINE))
 
 
 def host_of(url: str) -> str:
@@ -282,7 +325,9 @@ def fetch(client: httpx.Client, url: str, *, etag: str | None = None,
 def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int,
          deadline: float | None, source: str | None, trusted: bool = False) -> Fetched:
     started = time.monotonic()
-    extensions = {OPERATOR: url} if trusted else None
+    extensions: dict = {OPERATOR: url} if trusted else {}
+    if deadline is not None:
+        extensions[DEADLINE] = started + deadline
     try:
         with client.stream("GET", url, headers=headers, extensions=extensions) as response:
             redirects = tuple(str(r.url) for r in response.history)
@@ -330,6 +375,8 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
                            redirects)
     except FetchError:
         raise
+    except RedirectBodyRefused as exc:
+        raise FetchError(str(exc), source=source, where=url) from None
     except DecodingFailed as exc:
         raise FetchError(f"cannot decode the response body: {exc}", source=source,
                          where=url) from None

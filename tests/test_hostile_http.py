@@ -1,5 +1,5 @@
-"""Hostile answers from a real local server: compression bombs, a header of a megabyte, a
-corrupt body. Each ends as one FetchError with a one-line
+"""Hostile answers from a real local server: compression bombs, a redirect whose body never
+ends, a header of a megabyte, a corrupt body. Each ends as one FetchError with a one-line
 reason, having held a bounded amount of memory; ordinary answers are unchanged."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from localserver import Route
 
 from ingest.decoding import PIECE, decoded, decodes_brotli
 from ingest.errors import FetchError
-from ingest.fetch import fetch, make_client
+from ingest.fetch import ERROR_BODY_BYTES, fetch, make_client
 from ingest.netguard import Guard
 
 LOCAL = Guard.of(["127.0.0.1/32"])
@@ -94,6 +94,51 @@ def test_a_corrupt_gzip_body_is_one_line(server, client) -> None:
     with pytest.raises(FetchError, match="cannot decode the response body: gzip: ") as failed:
         fetch(client, server.url("/f.xml"), source="corrupt")
     assert "\n" not in str(failed.value)
+
+
+def endless_redirect(handler) -> None:
+    """A 302 to /feed.xml whose chunked body never ends."""
+    chunk = b"<!-- " + b"x" * 1014 + b" -->\n"
+    try:
+        handler.send_response(302)
+        handler.send_header("Location", "/feed.xml")
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        while not handler.server.owner.stopping:
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    handler.close_connection = True
+
+
+def test_a_redirect_whose_body_never_ends_is_refused(server, client) -> None:
+    # httpx reads a redirect's body whole before following it: this one held the fetching
+    # thread for ever (every chunk came well within the read timeout, and the fetch's deadline
+    # is only checked on the final answer's body).
+    server.routes["/moved.xml"] = Route(handler=endless_redirect)
+    server.routes["/feed.xml"] = Route(body=b"<rss/>")
+    with pytest.raises(FetchError, match=f"redirect answer's body over {ERROR_BODY_BYTES:,} bytes"):
+        fetch(client, server.url("/moved.xml"), source="moved", deadline=600)
+    assert server.hits.get("/feed.xml") is None
+
+
+def test_a_redirect_whose_body_trickles_past_the_deadline_is_refused(server, client) -> None:
+    # 40 kB at 1 kB every 0.05 s: 2 s at least, against a 0.5 s deadline.
+    server.routes["/moved.xml"] = Route(handler=lambda handler: handler._send(
+        302, b"x" * 40 * 1024, {"Location": "/feed.xml"}, trickle=0.05))
+    server.routes["/feed.xml"] = Route(body=b"<rss/>")
+    with pytest.raises(FetchError, match="redirect answer's body still coming at the deadline"):
+        fetch(client, server.url("/moved.xml"), source="moved", deadline=0.5)
+    assert server.hits.get("/feed.xml") is None
+
+
+def test_a_redirect_with_a_compressed_body_is_followed_without_decoding_it(
+        server, client, double_gzip_bomb) -> None:
+    server.routes["/moved.xml"] = Route(handler=lambda handler: handler._send(
+        301, double_gzip_bomb, {"Location": "/feed.xml", "Content-Encoding": "gzip, gzip"}))
+    server.routes["/feed.xml"] = Route(body=b"<rss/>")
+    got = fetch(client, server.url("/moved.xml"))
+    assert got.data == b"<rss/>" and got.permanent_redirect == server.url("/feed.xml")
 
 
 def test_a_megabyte_header_is_one_line(server, client) -> None:
