@@ -1,6 +1,7 @@
 """Deep nesting: a feed of a million nested elements is refused with its reason before
-feedparser (which keeps a frame per open element) reads it. Sloppy documents that only look
-deep are read as before."""
+feedparser (which keeps a frame per open element) reads it, and an article body of block
+elements nested 100,000 deep reaches nh3 already unwrapped (html5ever's cost grows with the
+square of that depth). Sloppy documents that only look deep are read as before."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from localserver import Route
 from test_fulltext import NOW
 from test_pipeline import ENGLISH, rss_feed
 
+import normalize.sanitize as sanitize
 from ingest.archive import open_archive
 from ingest.config import load_config
 from ingest.errors import ParseError
@@ -55,3 +57,34 @@ def test_sloppy_feeds_that_only_look_deep_still_go_to_feedparser() -> None:
     assert len(parse_bytes(data, url="https://wire.example/feed", source="s")) == 500
     with pytest.raises(ParseError, match="nested more than 250 deep"):
         refuse_deep_nesting(data, limit=250)
+
+
+def test_a_body_nested_100000_deep_reaches_nh3_unwrapped(monkeypatch) -> None:
+    seen = []
+    cleaner = sanitize._CLEANER
+
+    class Spy:
+        def clean(self, html):
+            seen.append(sanitize.nesting_depth(html))
+            return cleaner.clean(html)
+
+    monkeypatch.setattr(sanitize, "_CLEANER", Spy())
+    for tag in ("div", "ul", "blockquote"):
+        body = f"<{tag}>" * 100_000 + "deep text" + f"</{tag}>" * 100_000
+        with sanitize.collect_repairs() as notes:
+            cleaned = sanitize.clean_html(body)
+        assert "deep text" in cleaned and sanitize.nesting_depth(cleaned) <= sanitize.MAX_DEPTH
+        assert notes == [f"HTML nested {sanitize.RAW_DEPTH:,} elements deep flattened to "
+                         f"{sanitize.MAX_DEPTH}"]
+    assert seen == [sanitize.RAW_DEPTH] * 3
+
+
+@pytest.mark.parametrize("body", [
+    "<p>a<p>b" * 3000,                      # unclosed paragraphs: siblings, not nesting
+    "<li>a<li>b" * 3000,
+    "<table>" + "<tr><td>x</td></tr>" * 3000 + "</table>",
+    "<p>" + "<a" * 100_000 + "</p>",        # a "<" opening no tag
+    "<div>" * 100 + "x" + "</div>" * 100,
+])
+def test_long_ordinary_bodies_reach_nh3_as_they_are(body) -> None:
+    assert sanitize._unwrap_raw_depth(body) == body
