@@ -185,7 +185,9 @@ def _unwrap_raw_depth(html: str, limit: int = RAW_DEPTH) -> str:
                 opened[top] -= 1
             if not closing:
                 keep = len(stack) < limit
-                deep = deep or not keep
+                if not keep and not rewrite:
+                    deep = True
+                    break  # deep enough to rewrite: the second pass reads the rest
                 stack.append((name, keep))
                 opened[name] = opened.get(name, 0) + 1
             elif opened.get(name):
@@ -197,7 +199,7 @@ def _unwrap_raw_depth(html: str, limit: int = RAW_DEPTH) -> str:
             if rewrite and not keep:
                 out.append(html[position:match.start()])
                 position = match.end()
-        if not deep:
+        if not deep and not rewrite:
             return html
         if rewrite:
             out.append(html[position:])
