@@ -164,7 +164,7 @@ class Collectors:
                     if not source.keep:
                         inbox.move_aside(path, inbox.FAILED, reason)
                     continue
-                data = inbox.read_document(path)
+                data = inbox.read_document(path, cap)
             except OSError as exc:
                 reasons.append(f"{path.name}: cannot read: {exc.strerror}")
                 outcome.failed += 1

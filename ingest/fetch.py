@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from ingest.decoding import DecodingFailed, decoded, decodes_brotli
 from ingest.errors import FetchError
 from ingest.netguard import OPERATOR, Guard, Refused
 from ingest.transport import guarded_transport
@@ -50,6 +51,16 @@ CHANNEL_HEAD_BYTES = 65536
 
 # A hint longer than a week is a misconfigured server, not a wish to hear from us next month.
 MAX_HINT = 7 * 86400.0
+
+#: How much of an error answer's body (status >= 400, or a 3xx without a usable Location) is
+#: read, undecoded, so its connection goes back to the pool; a longer one closes it.
+ERROR_BODY_BYTES = 65536
+#: How long each read of that body may wait: a server slow to send it has its connection
+#: closed (the client's read timeout would let it hold the fetching thread for many seconds).
+ERROR_BODY_WAIT = 0.5
+#: The request extension carrying when (``time.monotonic()``) the whole fetch must end; httpx
+#: copies a request's extensions to its redirect hops.
+DEADLINE = "wirefeed.deadline"
 
 
 @dataclass(frozen=True)
@@ -80,15 +91,9 @@ class Fetched:
 
 
 def accepted_encodings() -> str:
-    """The ``Accept-Encoding`` value: gzip and deflate, plus br when brotli is installed."""
-    encodings = "gzip, deflate"
-    try:
-        import brotli  # noqa: F401  (httpx decodes br only when it can import this)
-
-        encodings += ", br"
-    except ImportError:
-        pass
-    return encodings
+    """The ``Accept-Encoding`` value: gzip and deflate, plus br when brotli (1.2 or later, which
+    decodes in bounded pieces) is installed."""
+    return "gzip, deflate, br" if decodes_brotli() else "gzip, deflate"
 
 
 def make_client(*, timeout: float = 20.0, max_redirects: int = 5,
@@ -116,7 +121,47 @@ def make_client(*, timeout: float = 20.0, max_redirects: int = 5,
         headers={"User-Agent": user_agent or USER_AGENT, "Accept": ACCEPT,
                  "Accept-Encoding": accepted_encodings()},
         trust_env=False,
+        event_hooks={"response": [_bound_redirect_body]},
     )
+
+
+class RedirectBodyRefused(Exception):
+    """A redirect answer's body longer than :data:`ERROR_BODY_BYTES`, or past the deadline."""
+
+
+class _BoundedBody(httpx.SyncByteStream):
+    """A redirect answer's raw body, cut (by raising) at a size and a time."""
+
+    def __init__(self, inner: httpx.SyncByteStream, ends_at: float | None):
+        self._inner = inner
+        self._ends_at = ends_at
+
+    def __iter__(self) -> Iterator[bytes]:
+        size = 0
+        for chunk in self._inner:
+            size += len(chunk)
+            if size > ERROR_BODY_BYTES:
+                raise RedirectBodyRefused(f"redirect answer's body over {ERROR_BODY_BYTES:,} bytes")
+            if self._ends_at is not None and time.monotonic() > self._ends_at:
+                raise RedirectBodyRefused("redirect answer's body still coming at the deadline")
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def _bound_redirect_body(response: httpx.Response) -> None:
+    """Bound what httpx reads of a redirect answer before it follows the Location.
+
+    httpx reads a redirect's body whole, and decoded, with no cap: an endless chunked body held
+    the fetching thread past any deadline, and a compressed one could fill memory. Its raw bytes
+    are read here up to :data:`ERROR_BODY_BYTES` and the fetch's deadline, and not decoded
+    (nobody reads them).
+    """
+    if not response.has_redirect_location:
+        return
+    response.headers.pop("content-encoding", None)
+    response.stream = _BoundedBody(response.stream, response.request.extensions.get(DEADLINE))
 
 
 def host_of(url: str) -> str:
@@ -280,7 +325,9 @@ def fetch(client: httpx.Client, url: str, *, etag: str | None = None,
 def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int,
          deadline: float | None, source: str | None, trusted: bool = False) -> Fetched:
     started = time.monotonic()
-    extensions = {OPERATOR: url} if trusted else None
+    extensions: dict = {OPERATOR: url} if trusted else {}
+    if deadline is not None:
+        extensions[DEADLINE] = started + deadline
     try:
         with client.stream("GET", url, headers=headers, extensions=extensions) as response:
             redirects = tuple(str(r.url) for r in response.history)
@@ -296,12 +343,14 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
                 return Fetched(b"", _headers(response), str(response.url), 304,
                                time.monotonic() - started, True, permanent, redirects)
             if response.status_code >= 400:
+                _drain_error_body(response, started, deadline)
                 raise FetchError(
                     f"HTTP {response.status_code} {response.reason_phrase}".strip(),
                     status=response.status_code,
                     retry_after=parse_retry_after(response.headers.get("retry-after")),
                     source=source, where=url)
             if 300 <= response.status_code < 400:
+                _drain_error_body(response, started, deadline)
                 raise FetchError(f"HTTP {response.status_code} redirect without a usable Location",
                                  status=response.status_code, source=source, where=url)
             declared = response.headers.get("content-length", "").strip()
@@ -311,7 +360,8 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
                     f"{max_bytes:,}-byte cap", status=response.status_code, source=source, where=url)
             chunks: list[bytes] = []
             size = 0
-            for chunk in response.iter_bytes():
+            # Decoded here, in bounded pieces, not by httpx (a compression bomb: ingest.decoding).
+            for chunk in decoded(response.iter_raw(), response.headers.get("content-encoding")):
                 size += len(chunk)
                 if size > max_bytes:
                     raise FetchError(f"response too large: more than {max_bytes:,} bytes",
@@ -325,6 +375,11 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
                            redirects)
     except FetchError:
         raise
+    except RedirectBodyRefused as exc:
+        raise FetchError(str(exc), source=source, where=url) from None
+    except DecodingFailed as exc:
+        raise FetchError(f"cannot decode the response body: {exc}", source=source,
+                         where=url) from None
     except Refused as exc:
         hop = f"redirect to {exc.url}: " if exc.url and exc.url != str(httpx.URL(url)) else ""
         log.info("[%s] refused %s: %s%s", source or "-", url, hop, exc.reason)
@@ -346,6 +401,31 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
     except ValueError as exc:
         # httpx lets a few malformed URLs through as ValueError (a port out of range).
         raise FetchError(f"invalid URL: {exc}", source=source, where=url) from None
+
+
+def _drain_error_body(response: httpx.Response, started: float, deadline: float | None) -> None:
+    """Read a short error body to its end so the connection goes back to the pool.
+
+    Left unread, httpcore closes the connection (its HTTP/1.1 cycle unfinished), and the next
+    source on the same host pays a new one (a TLS handshake over https). Only
+    :data:`ERROR_BODY_BYTES` are read, raw (a compressed error body is not inflated), each read
+    waiting :data:`ERROR_BODY_WAIT` at most and all within ``deadline``; a longer, slower or
+    broken body is left, and leaving the stream closes its connection as before. Never raises.
+    """
+    # httpcore takes the read timeout from the request's extensions when the body's first read
+    # starts, so a shorter one set here bounds each wait for the error body only.
+    timeouts = dict(response.request.extensions.get("timeout") or {})
+    timeouts["read"] = min(timeouts.get("read") or ERROR_BODY_WAIT, ERROR_BODY_WAIT)
+    response.request.extensions["timeout"] = timeouts
+    size = 0
+    try:
+        for chunk in response.iter_raw():
+            size += len(chunk)
+            if size > ERROR_BODY_BYTES or (
+                    deadline is not None and time.monotonic() - started > deadline):
+                return
+    except httpx.HTTPError:
+        return
 
 
 def _headers(response: httpx.Response) -> dict[str, str]:

@@ -55,8 +55,9 @@ def kind_of(mode: int) -> str | None:
 def scan(folder: Path) -> Scan:
     """The documents waiting in ``folder`` by name, and the entries never read.
 
-    Skips folders (``done/``, ``failed/``), hidden and partial files silently; refuses symlinks
-    (to files or folders) and special files (FIFOs, sockets, devices), each once, with a reason.
+    Skips ``done/`` and ``failed/``, hidden and partial files silently; refuses symlinks (to
+    files or folders), special files (FIFOs, sockets, devices) and other folders (never read:
+    the inbox is one level), each once, with a reason.
     """
     if not folder.is_dir():
         return Scan((), ())
@@ -71,6 +72,9 @@ def scan(folder: Path) -> Scan:
         kind = kind_of(mode)
         if kind is not None:
             refused.append((entry.name, f"{kind}, not a regular file"))
+        elif stat.S_ISDIR(mode):
+            if entry.name not in (DONE, FAILED):
+                refused.append((entry.name, "a folder, not a regular file"))
         elif stat.S_ISREG(mode):
             files.append(Path(entry.path))
     return Scan(tuple(sorted(files, key=lambda p: p.name)), tuple(sorted(refused)))
@@ -95,9 +99,10 @@ def list_documents(folder: Path) -> list[Path]:
     return list(scan(folder).documents)
 
 
-def read_document(path: Path) -> bytes:
+def read_document(path: Path, max_bytes: int | None = None) -> bytes:
     """The bytes of a regular file, opened without following a symlink and without blocking on
-    a FIFO; raises ``OSError`` (``strerror`` says why) for anything else."""
+    a FIFO; raises ``OSError`` (``strerror`` says why) for anything else, and for a file longer
+    than ``max_bytes`` when read (one still being written grows after its size was checked)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
@@ -108,7 +113,12 @@ def read_document(path: Path) -> bytes:
         kind = kind_of(os.fstat(fd).st_mode)
         if kind is not None or not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, f"{kind or 'a folder'}, not a regular file")
-        return handle.read()
+        if max_bytes is None:
+            return handle.read()
+        data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise OSError(errno.EFBIG, f"file too large: more than {max_bytes:,} bytes when read")
+        return data
 
 
 def content_hash(data: bytes) -> str:

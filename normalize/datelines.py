@@ -217,22 +217,26 @@ def _read_agency_line(text: str) -> tuple[str, str] | None:
 
 _CONTAINER_CLOSE = re.compile(r"(?:\s*</(?:div|section|article|main|body|html)\s*>)+\s*$",
                               re.IGNORECASE)
+# A tag's attributes are read up to the next "<" as well as ">": sanitized HTML escapes both
+# inside attribute values, so no tag holds one, and a "<" that opens no tag ("<a<a<a...", a
+# text body) then costs one character, not a scan to the end of the window from each "<"
+# (which made a hostile 4 kB window cost ~0.1 s).
 _EMPTY_PARAGRAPHS = re.compile(
-    r"(?:\s*<p\b[^>]*>(?:\s|&nbsp;|&#160;|&#xa0;|\u00a0|<br\s*/?>)*</p>)+\s*$", re.IGNORECASE
+    r"(?:\s*<p\b[^<>]*>(?:\s|&nbsp;|&#160;|&#xa0;|\u00a0|<br\s*/?>)*</p>)+\s*$", re.IGNORECASE
 )
-_P_OPEN = re.compile(r"<p\b[^>]*>", re.IGNORECASE)
+_P_OPEN = re.compile(r"<p\b[^<>]*>", re.IGNORECASE)
 _P_CLOSE = re.compile(r"</p\s*>\s*$", re.IGNORECASE)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # Where a line starts when the body's last line is not its own paragraph.
 _LINE_BREAK = re.compile(
     r"<br\s*/?>|\n|</(?:p|div|li|h[1-6]|blockquote|figure|figcaption|ul|ol|table|section)\s*>|"
-    r"<(?:p|div|li|h[1-6]|blockquote|section)\b[^>]*>",
+    r"<(?:p|div|li|h[1-6]|blockquote|section)\b[^<>]*>",
     re.IGNORECASE,
 )
 _VOID = {"br", "img", "hr", "wbr"}
 
 
-_OPEN_TAG = re.compile(r"<([A-Za-z][\w-]*)[^>]*?(?<!/)>")
+_OPEN_TAG = re.compile(r"<([A-Za-z][\w-]*)[^<>]*?(?<!/)>")
 _CLOSE_TAG = re.compile(r"</([A-Za-z][\w-]*)\s*>")
 
 
@@ -247,6 +251,10 @@ def _balanced_markup(fragment: str) -> bool:
 # An agency line is short: only the body's last few kilobytes are searched, so a long body costs
 # no more than a short one (a last paragraph longer than this is no agency line anyway).
 _WINDOW = 4096
+# A body closes with one agency line, sometimes two or three ("Fuente: EFE" then "(c) dpa").
+# Each one taken copies the body once, so a body of a million of them cost minutes: past this
+# many the rest stay in the body, and the work is bounded by a few copies of it.
+_MAX_AGENCY_LINES = 8
 
 
 def _cut_last_line(html: str) -> tuple[str, str] | None:
@@ -370,12 +378,12 @@ def split_agency_line(body_html: str) -> tuple[str, str | None, str | None]:
     In: the body's HTML (plain text works too: its last line is read). Out: ``(html, credit,
     agency)``: the HTML without the trailing paragraph or line that is only an agency line (the
     rest of the markup untouched), the credit as printed (``(EUROPA PRESS)``) and the agency as
-    named there (``EUROPA PRESS``). When several agency lines close the body all go, and the
-    last one printed is returned. With no agency line: ``(body_html, None, None)``. Never raises.
+    named there (``EUROPA PRESS``). When several agency lines close the body they go (up to
+    eight), and the last one printed is returned. With no agency line: ``(body_html, None, None)``. Never raises.
     """
     html = body_html if isinstance(body_html, str) else ""
     credit = agency = None
-    while True:
+    for _ in range(_MAX_AGENCY_LINES):
         cut = _cut_last_line(html)
         if cut is None:
             break

@@ -36,7 +36,9 @@ from normalize import options
 from normalize.model import Article, Credit, Image, Note, NoteKind
 from normalize.sanitize import clean_html, clean_html_shaped
 from normalize.text import clean_text, html_to_text, inline_body_text, parse_date, plain_title
-from normalize.xmlsafe import refuse_entity_declarations, repair_surrogate_references
+from normalize.xmlsafe import (
+    refuse_deep_nesting, refuse_entity_declarations, repair_surrogate_references,
+)
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +101,7 @@ def parse_xml_feed(data: bytes, *, url: str | None = None,
         fast = parse_plain_feed(data, url=url, headers=headers)
         if fast is not None:
             return fast
+    refuse_deep_nesting(data)  # feedparser has no depth limit of its own
     return parse_with_feedparser(data, url=url, headers=headers)
 
 

@@ -4,9 +4,10 @@ For each edition: ``<feeds>/<edition>/rss.xml``, ``atom.xml`` and ``feed.json``;
 feed configured (:attr:`PublishSettings.section_feeds`) with items in the edition, the same under
 ``<feeds>/<edition>/<section>/``; then ``<feeds>/index.opml`` and
 ``<feeds>/index.html``. A file is written only when its bytes change (temp file in the same
-folder, fsync, rename), so readers never see a half-written feed and an unchanged run touches
-nothing. Rendering takes ``now`` only to decide which embargoes have passed, and writes it
-only as the date a feed's content last changed (below).
+folder, fsync, rename; then each folder changed is fsync'd once), so readers never see a
+half-written feed, a power loss loses no rename, and an unchanged run touches nothing.
+Rendering takes ``now`` only to decide which embargoes have passed, and writes it only as the
+date a feed's content last changed (below).
 
 A feed's date (RSS ``lastBuildDate``, Atom ``updated``, JSON Feed ``_wirefeed.updated``, and so
 the ``Last-Modified`` that ``ingest serve`` sends) is when that feed's content last changed, not
@@ -39,6 +40,7 @@ Three shortcuts keep a run cheap, none changes a byte of output:
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
@@ -136,13 +138,29 @@ def write_atomic(path: Path, data: bytes) -> bool:
     """Write ``data`` to ``path`` unless it already holds exactly these bytes.
 
     Returns True when the file was (re)written. The rename is atomic on POSIX, so a reader or a
-    crash sees the old file or the new one, never a mix.
+    crash sees the old file or the new one, never a mix; the file is fsync'd before it and its
+    folder (and a folder made for it, in its parent) after it, so the new name survives a power
+    loss too. Raises ``OSError`` naming ``path``.
     """
+    written, folders = _write(path, data)
+    for folder in folders:
+        sync_folder(folder)
+    return written
+
+
+def _write(path: Path, data: bytes) -> tuple[bool, list[Path]]:
+    """:func:`write_atomic` but for the folders' fsync: returns whether ``path`` was written
+    and the folders whose entries changed (``path``'s, and each parent of a folder made)."""
     try:
         if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
+            return False, []
     except FileNotFoundError:
         pass
+    folders = [path.parent]
+    made = path.parent
+    while not made.is_dir() and made.parent != made:
+        folders.append(made.parent)
+        made = made.parent
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -163,7 +181,25 @@ def write_atomic(path: Path, data: bytes) -> bool:
         if isinstance(exc, OSError):
             raise _naming(exc, path) from exc
         raise
-    return True
+    return True, folders
+
+
+def sync_folder(folder: Path) -> None:
+    """fsync ``folder``, so the names renamed or made in it survive a power loss (the files'
+    own fsync does not cover their entries in the folder). A platform or filesystem that
+    cannot open or fsync a folder (Windows, some network filesystems) is skipped; any other
+    failure raises ``OSError`` naming the folder."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF, errno.EACCES):
+            raise _naming(exc, folder) from exc
+    finally:
+        os.close(fd)
 
 
 #: Files written at once, each still fsync'd before its rename: their waits for the disk
@@ -174,8 +210,9 @@ WRITE_THREADS = 4
 
 class _Writes(contextlib.AbstractContextManager):
     """:func:`write_atomic` in :data:`WRITE_THREADS` threads. :meth:`add` raises the first
-    failure of a write already done, :meth:`finish` waits for every write and returns the
-    paths rewritten, in the order given; leaving the block waits for writes still running."""
+    failure of a write already done, :meth:`finish` waits for every write, fsyncs each folder
+    they changed once, and returns the paths rewritten, in the order given; leaving the block
+    waits for writes still running."""
 
     def __init__(self) -> None:
         self._pool = ThreadPoolExecutor(WRITE_THREADS, thread_name_prefix="wirefeed-write")
@@ -186,10 +223,14 @@ class _Writes(contextlib.AbstractContextManager):
         while self._checked < len(self._pending) and self._pending[self._checked][1].done():
             self._pending[self._checked][1].result()  # raises a failed write's error
             self._checked += 1
-        self._pending.append((path, self._pool.submit(write_atomic, path, data)))
+        self._pending.append((path, self._pool.submit(_write, path, data)))
 
     def finish(self) -> list[Path]:
-        return [path for path, future in self._pending if future.result()]
+        done = [(path, *future.result()) for path, future in self._pending]
+        # Once a folder, not once a file: a publish rewrites three feeds (and a page) in each.
+        folders = list(dict.fromkeys(folder for _, _, changed in done for folder in changed))
+        list(self._pool.map(sync_folder, folders))
+        return [path for path, written, _ in done if written]
 
     def __exit__(self, *exc_info) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

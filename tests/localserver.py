@@ -167,6 +167,8 @@ class LocalServer:
             # compressed every benchmark ratio (httpx sets TCP_NODELAY on its side already).
             conn, address = super().get_request()
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with self.owner.lock:
+                self.owner.connections += 1
             return conn, address
 
     def __init__(self, host: str = "127.0.0.1") -> None:
@@ -177,6 +179,7 @@ class LocalServer:
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.lock = threading.Lock()
         self.streams = 0          # endless bodies started
+        self.connections = 0      # TCP connections accepted
         self.stopping = False
         self._server = self._Server((host, 0), Handler)
         self._server.owner = self

@@ -166,6 +166,57 @@ def test_split_agency_line_leaves_other_bodies(html):
     assert split_agency_line(html) == (html, None, None)
 
 
+MEGABYTE = 1_000_000
+# A 1 MB last paragraph (or run of lines) without an agency line's shape, each a worst case of
+# one of the patterns when it was read whole: a "<" opening no tag, a tag never closed, breaks,
+# closing tags, empty paragraphs, white space.
+HOSTILE_TAILS = [
+    "<p>" + "word " * (MEGABYTE // 5) + "Quelle: dpa</p>",
+    "<p>" + "<a" * (MEGABYTE // 2) + "</p>",
+    "<p>" + "<a /" * (MEGABYTE // 4) + "</p>",
+    "<p " + "x" * MEGABYTE + "Quelle: dpa</p>",
+    "<p>x" + "<br>" * (MEGABYTE // 4) + "Quelle: dpa</p>",
+    "<p>Quelle: dpa</p>" + "</div>" * (MEGABYTE // 6),
+    "<p>" + "<p " * (MEGABYTE // 3) + "></p>",
+    "<div " * (MEGABYTE // 5),
+    "<p>Quelle:" + " " * MEGABYTE + "dpa</p>",
+    "x" * MEGABYTE + " Quelle: dpa",
+]
+
+
+@pytest.mark.parametrize("tail", HOSTILE_TAILS, ids=range(len(HOSTILE_TAILS)))
+def test_a_megabyte_last_paragraph_is_read_through_a_bounded_window(monkeypatch, tail):
+    # The patterns only ever see the window: each call of the window's reader gets at most
+    # _WINDOW characters, whatever the body's length, so the work is a constant per agency line
+    # (and the lines taken are bounded too, below).
+    import normalize.datelines as datelines
+
+    seen = []
+    read_window = datelines._cut_in_window
+
+    def spy(html, whole):
+        seen.append(len(html))
+        return read_window(html, whole)
+
+    monkeypatch.setattr(datelines, "_cut_in_window", spy)
+    body = "<p>Uno.</p>" + tail
+    assert split_agency_line(body) == (body, None, None)
+    assert len(seen) == 1 and seen[0] <= datelines._WINDOW
+
+
+@pytest.mark.parametrize("line, joiner", [("<p>(c) dpa</p>", ""), ("Quelle: dpa", "\n")])
+def test_a_megabyte_of_agency_lines_takes_out_the_last_few_only(line, joiner):
+    # Each line taken copies the body: a million of them took minutes, so only the last
+    # _MAX_AGENCY_LINES go; the rest stay in the body.
+    from normalize.datelines import _MAX_AGENCY_LINES
+
+    lines = [line] * (MEGABYTE // len(line))
+    body = joiner.join(["<p>Uno.</p>", *lines])
+    html, credit, agency = split_agency_line(body)
+    assert html == joiner.join(["<p>Uno.</p>", *lines[:-_MAX_AGENCY_LINES]])
+    assert agency == "dpa" and credit in ("(c) dpa", "dpa")
+
+
 def test_split_agency_line_on_a_long_body():
     paragraphs = "\n".join(f"<p>Párrafo {i} con texto.</p>" for i in range(3000))
     assert split_agency_line(paragraphs + "<p>Fuente: EFE</p>") == (paragraphs, "EFE", "EFE")

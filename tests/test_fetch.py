@@ -99,6 +99,54 @@ def test_a_304_leaves_its_connection_open_for_the_next_request(server, client) -
     assert len(set(ports)) == 1, ports
 
 
+def test_an_error_answer_leaves_its_connection_open_for_the_next_source(server, client) -> None:
+    server.routes["/broken.xml"] = Route(status=500, body=b"<h1>Internal error</h1>\n" * 200,
+                                         content_type="text/html")
+    server.routes["/fine.xml"] = Route(body=b"<rss/>")
+    with pytest.raises(FetchError) as failed:
+        fetch(client, server.url("/broken.xml"), source="first")
+    assert failed.value.status == 500
+    assert failed.value.reason == "HTTP 500 Internal Server Error"
+    assert fetch(client, server.url("/fine.xml"), source="second").data == b"<rss/>"
+    assert server.connections == 1
+
+
+def test_a_long_error_body_closes_its_connection(server, client) -> None:
+    # Past ERROR_BODY_BYTES the rest is not read: the connection is closed, as before.
+    server.routes["/huge.xml"] = Route(status=503, body=b"x" * 1_000_000)
+    server.routes["/fine.xml"] = Route(body=b"<rss/>")
+    with pytest.raises(FetchError, match="HTTP 503 Service Unavailable"):
+        fetch(client, server.url("/huge.xml"), source="first")
+    assert fetch(client, server.url("/fine.xml"), source="second").data == b"<rss/>"
+    assert server.connections == 2
+
+
+def test_an_error_body_that_does_not_come_closes_its_connection(server) -> None:
+    # The body is promised, then held back until the test releases it: the fetch ends with the
+    # status line's reason without waiting for it (the client's own read timeout is 30 s; the
+    # server sends the body after 10 s if the client still waits).
+    released = threading.Event()
+    waited = {}
+
+    def stall(handler) -> None:
+        handler.send_response(502)
+        handler.send_header("Content-Length", "100")
+        handler.end_headers()
+        handler.wfile.flush()
+        waited["released"] = released.wait(10)
+        handler.wfile.write(b"x" * 100)
+
+    server.routes["/stalled.xml"] = Route(handler=stall)
+    server.routes["/fine.xml"] = Route(body=b"<rss/>")
+    with make_client(timeout=30, guard=LOCAL) as patient:
+        with pytest.raises(FetchError, match="HTTP 502 Bad Gateway"):
+            fetch(patient, server.url("/stalled.xml"), source="first")
+        released.set()
+        assert fetch(patient, server.url("/fine.xml"), source="second").data == b"<rss/>"
+    assert waited == {"released": True}
+    assert server.connections == 2
+
+
 def test_429_and_503_carry_retry_after(server, client) -> None:
     server.routes["/busy"] = Route(status=429, body=b"slow down", headers={"Retry-After": "120"})
     server.routes["/down"] = Route(status=503, body=b"",
