@@ -714,3 +714,31 @@ def test_the_publisher_under_its_acronym_and_a_site_makers_credit_are_no_authors
                         before='<p class="byline">Maren Holt</p>')) == ("Maren Holt",)
     head = '<meta name="author" content="Web Works GmbH www.webworks.example">'
     assert authors(page(head)) == ()
+
+
+def test_a_teasers_byline_is_no_byline_even_where_only_it_names_someone() -> None:
+    """trafilatura reads an author box anywhere: a card linking to another text is not."""
+    teaser = ('<aside class="sidebar"><div class="teaser-list"><a href="/news/other">'
+              '<h3>Another story about the harbour and its boats</h3>'
+              '<div class="author-name">Von Ola Lind</div></a></div></aside>')
+    assert authors(page(outside=teaser)) == ()
+    assert authors(page(before='<p class="byline">By Maren Holt</p>', outside=teaser)) == \
+        ("Maren Holt",)
+
+
+def test_a_name_after_a_pictures_credit_label_is_the_photographer() -> None:
+    picture = ('<div class="lead-picture"><img src="/p/ferry.jpg" alt="">'
+               '<p class="title">The morning ferry at the quay.</p></div>'
+               '<div class="credit-line"><strong>Foto:</strong> <p class="autor">Ola Lind</p>'
+               '</div>')
+    assert authors(page(before=picture)) == ()
+    assert authors(page(before=picture + '<p class="autor">Maren Holt</p>')) == ("Maren Holt",)
+
+
+def test_a_link_to_the_sites_own_profile_is_no_authors_page() -> None:
+    about = '<div class="meta-links"><a href="/en/about-us/profile/s-1">ABOUT US</a></div>'
+    assert authors(page(outside=about)) == ()
+    writer = '<p><a href="/en/authors/maren-holt/">Maren Holt</a></p>'
+    assert authors(page(before=writer, outside=about)) == ("Maren Holt",)
+    under_about = '<p><a href="/about/editors/maren-holt/">Maren Holt</a></p>'
+    assert authors(page(before=under_about)) == ("Maren Holt",)
