@@ -84,6 +84,11 @@ def test_a_personal_site_or_an_agency_whose_only_author_is_the_site_keeps_its_na
                      title="Ferries run later this summer | Reuters").replace(
         b"Harbour Gazette", b"Reuters")
     assert authors(wire_page, "https://www.reuters.com/news/ferries") == ("Reuters",)
+    # ... named in its own script on its own site.
+    tass = page('<meta name="author" content="ТАСС">',
+                title="Ferries run later this summer - ТАСС").replace(
+        b"Harbour Gazette", "ТАСС".encode())
+    assert authors(tass, "https://tass.ru/news/1") == ("ТАСС",)
     # A one-person blog: the site is its author's name, found in the <title>.
     blog = page('<meta name="author" content="Ida Lund">',
                 title="Notes on the ferry timetable - Ida Lund")
