@@ -747,3 +747,10 @@ def test_a_link_to_the_sites_own_profile_is_no_authors_page() -> None:
     assert authors(page(before=writer, outside=about)) == ("Maren Holt",)
     under_about = '<p><a href="/about/editors/maren-holt/">Maren Holt</a></p>'
     assert authors(page(before=under_about)) == ("Maren Holt",)
+
+
+def test_a_publishing_business_alone_is_no_author_but_an_association_signs_its_releases() -> None:
+    assert authors(page('<meta name="author" content="Harbour Media GmbH">')) == ()
+    assert authors(page('<meta name="author" content="Nordic Harbour Media Group">')) == ()
+    assert authors(page('<meta name="author" content="Hafenverein Nord e.V.">')) == \
+        ("Hafenverein Nord e.V.",)
