@@ -15,6 +15,8 @@ NEWSROOM = {
     "bureau", "συντακτικη", "σύνταξη", "συνταξη", "ब्यूरो", "редакция", "редакція",
     # "Newsdesk", "Zespół wPolityce" (Polish: the team), "Staff and wire reports".
     "newsdesk", "zespół", "reports", "report",
+    # Radio-Canada's desks sign as "Zone Société", "Zone Justice et faits divers".
+    "zone",
 }
 # Posts and roles printed beside a name ("Jane Doe, Senior Editor").
 ROLES = {

@@ -65,6 +65,7 @@ BYLINE_LABEL = re.compile(
     r"autor(?:/|\*|:|_)in(?:nen)?|"
     r"text|texto|texte|testo|autor|autora|autores|author|authors|auteur|auteurs|autore|"
     r"autori|autorin|autrice|autorka|interview|entrevista|sources?|fuentes?|fonte|fonti|quelle|"
+    r"źródło|"
     # The Slavic papers' "Автор:", "Авторы:", "Piše:" (who writes), "Редактор:".
     r"автор|авторы|автори|авторка|piše|pise|napisao|napisala|редактор|"
     # Hindi: "लेखक:" (writer), "रिपोर्ट:" (report), "संवाददाता:" (correspondent).
@@ -213,7 +214,8 @@ _DOMAIN = re.compile(r"[^\W_][\w-]*(?:\.[\w-]+)*\.(?i:com|net|org|info|news|[a-z
 _LEGAL_FORM = re.compile(r"\s(?:GmbH|(?-i:AG|KG)|Inc|Ltd|LLC|plc|Corp|S\.A|S\.L|S\.p\.A|SpA|Srl|"
                          r"e\.\s?V)\.?$", re.IGNORECASE)
 # A link printed in a byline ("Frank Roth - http://roth.example/"): its slashes are no joiners.
-_LINK = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
+# ... and an e-mail address printed after the name ("Jane Doe jane.doe@site.example").
+_LINK = re.compile(r"(?:https?://|www\.)\S*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 
 
 def _strip_label(segment: str) -> str:
@@ -400,6 +402,9 @@ def parse_byline(text: str | None) -> tuple[tuple[str, ...], str | None]:
 
 
 _PARENTHESIZED = re.compile(r"\(([^()]*)\)")
+# The desk's codes of writer and editor joined by a double slash ("Autor: abc//xyz", as
+# Polish broadcasters sign): initials in lower case, no name.
+_DESK_CODES = re.compile(r"(?<![\w/])[^\W\d_]{2,5}(?://[^\W\d_]{2,5})+(?![\w/])")
 _ALONG = re.compile(r"\s*(?:avec|with|con|com|mit)\s+(?=[A-ZÀ-ÖØ-Þ])")
 
 
@@ -411,6 +416,8 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
     # Soft hyphens are where a name may break, no part of it ("Mat\xadthi\xadas").
     for field in _FIELDS.split(text.replace("\xad", "")):
         field = clean_text(_LINK.sub(" ", field))
+        field = _DESK_CODES.sub(lambda m: " " if m.group(0).islower() else m.group(0),
+                                field).strip()
         cjk = cjk_names(field)
         if cjk:
             persons.extend(name for name in cjk if name not in persons)

@@ -213,6 +213,11 @@ BYLINES = [
     ("Maren Holt February", ("Maren Holt",), None),
     ("Bille Augustsen", ("Bille Augustsen",), None),
     ("Maren HoltMaren Holt", ("Maren Holt",), None),
+    ("Maren Holt maren.holt@gazette.example", ("Maren Holt",), None),
+    ("Autor: mho//kle", (), None),
+    ("Zone Ports et transport maritime", (), None),
+    ("Autor: mho//kle / Źródło: Reuters", (), "Reuters"),
+    ("Maren Holt//Ola Lind", ("Maren Holt", "Ola Lind"), None),
     # A site's address is no person.
     ("red, harbour.Gazette.at/Agenturen", (), None),
     ("harbourgazette.de", (), None),
