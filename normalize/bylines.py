@@ -16,6 +16,9 @@ from functools import lru_cache
 
 from normalize import places
 from normalize.agencies import find_agency_match, is_agency
+from normalize.byline_words import NEWSROOM as _NEWSROOM
+from normalize.byline_words import NOT_NAMES as _NOT_NAMES
+from normalize.byline_words import ROLES as _ROLES
 # CJK_NAME is read by the page readers from here, beside the other byline patterns.
 from normalize.cjk_bylines import CJK_NAME, cjk_names  # noqa: F401
 from normalize.months import MONTHS
@@ -37,6 +40,8 @@ BYLINE_LABEL = re.compile(
     r"(?:text|texto|texte|words)\s*(?:&|\+|und|and|y|e|et)\s*(?:fotos?|photos?|bilder|"
     r"interview|entrevista|illustrations?)\s*:|"
     r"un\s+article\s+de|un\s+articolo\s+di|text\s+von|texte\s+de|testo\s+di|"
+    # "Pressemitteilung von X": a press release's writer.
+    r"(?:presse)?mitteilung\s+von|"
     # "Ein Bericht von", "Eine Kolumne von", "Ein Kommentar von": the kind of text, then its
     # writer.
     r"(?:ein|eine)\s+(?:bericht|kolumne|kommentar|gastbeitrag|gastkommentar|essay|analyse|"
@@ -56,8 +61,11 @@ BYLINE_LABEL = re.compile(
     r"(?:text|texto|texte|autor|autora|autorin|auteur|author|reportage|autoren|autorinnen|"
     r"authors|autores|auteurs)(?=\s*[-–]?\s+(?-i:[A-ZÀ-ÖØ-Þ]))|"
     r"(?:author\(s\)|autor\((?:en|es)\)|auteur\(s\)|"
+    # The German broadcasters' gender-neutral forms: "Autor/in:", "Autor*in:", "Autor:in:".
+    r"autor(?:/|\*|:|_)in(?:nen)?|"
     r"text|texto|texte|testo|autor|autora|autores|author|authors|auteur|auteurs|autore|"
     r"autori|autorin|autrice|autorka|interview|entrevista|sources?|fuentes?|fonte|fonti|quelle|"
+    r"źródło|"
     # The Slavic papers' "Автор:", "Авторы:", "Piše:" (who writes), "Редактор:".
     r"автор|авторы|автори|авторка|piše|pise|napisao|napisala|редактор|"
     # Hindi: "लेखक:" (writer), "रिपोर्ट:" (report), "संवाददाता:" (correspondent).
@@ -85,34 +93,6 @@ _JOINERS = re.compile(r"\s*(?:,|;|&|/|\+)\s*(?:(?:and|And|AND|y|e|et|und|ed)\s+)
 # Parts of a byline that are not authors at all: "| 24 Oct 2023", "· Madrid", "- Reuters" (a
 # dash with spaces around it; a hyphen inside a name has none).
 _FIELDS = re.compile(r"\s*[|•·]\s*|\n|\s+[-–—]\s+")
-_NEWSROOM = {
-    "redacción", "redaccion", "rédaction", "redaction", "redaktion", "redazione", "redação",
-    "redacao", "redacção", "newsroom", "staff", "agencias", "agencies", "agences", "agenturen",
-    "agenzie", "agências", "agencia", "agence", "agentur", "agenzia", "agência", "wire",
-    "redakcja", "redactie", "redakce", "redakcia", "redaktori", "redaksi", "redaktionen",
-    "wires", "desk", "editorial", "editors", "mesa", "web", "online", "digital",
-    # A bureau, and other scripts' newsrooms: Greek "ΣΥΝΤΑΚΤΙΚΗ ΟΜΑΔΑ" (editorial team),
-    # Hindi "वाराणसी ब्यूरो" (Varanasi bureau), Russian and Ukrainian "Редакция".
-    "bureau", "συντακτικη", "σύνταξη", "συνταξη", "ब्यूरो", "редакция", "редакція",
-}
-_ROLES = {
-    "correspondent", "corresponsal", "correspondant", "correspondante", "korrespondent",
-    "korrespondentin", "corrispondente", "correspondente", "reporter", "reportera",
-    "reporterin", "journalist", "journaliste", "periodista", "jornalista", "giornalista",
-    "journalistin", "editor", "editora", "éditeur", "éditrice", "redakteur", "redakteurin",
-    "redactor", "redactora", "rédacteur", "rédactrice", "redattore", "redattrice", "redator",
-    "redatora", "writer", "columnist", "columnista", "chroniqueur", "chroniqueuse",
-    "kolumnist", "kolumnistin", "colunista", "editorialista", "enviado", "enviada", "envoyé",
-    "envoyée", "envoyés", "envoyées", "spéciaux", "spéciales", "inviato", "inviata", "sonderkorrespondent", "chief", "jefe", "jefa", "chef",
-    "cheffe", "head", "bureau", "contributor", "colaborador", "colaboradora", "collaborateur",
-    "collaboratrice", "mitarbeiter", "mitarbeiterin", "collaboratore", "collaboratrice",
-    "analyst", "analista", "photographer", "fotógrafo", "fotógrafa", "photographe", "fotograf",
-    "fotografin", "fotografo", "fotografa", "videographer", "producer", "productor",
-    "special", "especial", "spécial", "speciale", "senior", "associate", "deputy", "adjunto",
-    "contributing", "managing", "executive", "assistant", "freelance",
-    "adjunta", "adjoint", "stellvertretender", "vice", "political", "economics", "sports",
-    "science", "business", "health", "tech", "technology", "culture", "correspondents",
-}
 # "X in Paris", "X en Bruselas", "X aus Berlin", "X em Brasília", "X à Bruxelles", "X from Kyiv".
 # Not "da"/"de": they are name particles too ("Lula da Silva").
 _PLACE_TAIL = re.compile(r"\s+(?:in|en|aus|em|à|from|desde|depuis|dalla)\s+\S.*$",
@@ -159,9 +139,14 @@ _CREDIT_WORK = (
     r"photograph(?:s|y)?|pictures|images|illustrations?|graphics|video|fotos?|bilder|"
     r"illustrationen|grafiken?|redigiert|photographies?|fotografías?|fotografias?|"
     r"fotografie|ilustraci(?:ón|ones)|ilustrações|illustrazioni|edición|editado|édité)\s+"
-    r"(?:by|von|par|por|de|di)\s.*$")
-_OTHER_CREDIT = re.compile(r"(?:^|[\s,;]+)" + _CREDIT_WORK, re.IGNORECASE | re.DOTALL)
-_OTHER_CREDIT_APART = re.compile(r"(?:^|\s*[,;]\s*)" + _CREDIT_WORK, re.IGNORECASE | re.DOTALL)
+    r"(?:by|von|par|por|de|di)\s.*$"
+    # A picture's credit under its label ("Foto: Jane Doe", "Photo: John Roe", "Фото из ..."):
+    # the photographer, no writer.
+    r"|(?:photos?|fotos?|bild|bilder|imagen|imágenes|fotograf(?:ie|ía|ia)|фото)"
+    r"(?:\s*:|\s+(?:из|з|от)\s).*$")
+_OTHER_CREDIT = re.compile(r"(?:^|[\s,;]+)(?:" + _CREDIT_WORK + ")", re.IGNORECASE | re.DOTALL)
+_OTHER_CREDIT_APART = re.compile(r"(?:^|\s*[,;]\s*)(?:" + _CREDIT_WORK + ")",
+                                 re.IGNORECASE | re.DOTALL)
 # Whom a name wrote for ("Glen Owen For The Mail On Sunday", "Jane Doe for Dailymail.com"): the
 # outlet is no author. Only after two words of a name: "Organization for Transformative Works"
 # is an organisation's own name.
@@ -203,8 +188,11 @@ def without_date(field: str) -> str:
 
 def without_credits(byline: str) -> str:
     """A labelled byline without the credits for other work that follow the writers ("By
-    Jane Doe Photographs by John Roe" gives "By Jane Doe")."""
-    return _OTHER_CREDIT.sub("", byline)
+    Jane Doe Photographs by John Roe" gives "By Jane Doe"); the label itself may name
+    pictures ("Text & Fotos: Jane Doe")."""
+    label = BYLINE_LABEL.match(byline)
+    end = label.end() if label else 0
+    return byline[:end] + _OTHER_CREDIT.sub("", byline[end:])
 
 
 def _strip_edges(text: str) -> str:
@@ -219,12 +207,15 @@ def _strip_edges(text: str) -> str:
 # A sentence's contraction ("Account You're logged in") no name has: "D'Angelo" has a capital.
 _NOISE = re.compile(r"@|\[at\]|\(at\)|https?://|www\.|\d|^[#{%$]|\w['’](?:re|ll|ve|t|m)\b",
                     re.IGNORECASE)
+# A site's address printed as its name ("wien.ORF.at", "example.com"): no person.
+_DOMAIN = re.compile(r"[^\W_][\w-]*(?:\.[\w-]+)*\.(?i:com|net|org|info|news|[a-z]{2})")
 # A company's legal form: the name is the company's, read whole.
 # At the name's end: "James S.A. Corey" has initials.
 _LEGAL_FORM = re.compile(r"\s(?:GmbH|(?-i:AG|KG)|Inc|Ltd|LLC|plc|Corp|S\.A|S\.L|S\.p\.A|SpA|Srl|"
                          r"e\.\s?V)\.?$", re.IGNORECASE)
 # A link printed in a byline ("Frank Roth - http://roth.example/"): its slashes are no joiners.
-_LINK = re.compile(r"(?:https?://|www\.)\S*", re.IGNORECASE)
+# ... and an e-mail address printed after the name ("Jane Doe jane.doe@site.example").
+_LINK = re.compile(r"(?:https?://|www\.)\S*|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 
 
 def _strip_label(segment: str) -> str:
@@ -287,23 +278,6 @@ _HANDLE = re.compile(r"^[^\W\d_][^\W_]*(?:[._-][^\W_]+)*$")
 _NUMBERED_HANDLE = re.compile(r"^[^\W\d_]{2,}[^\W_]*$")
 
 
-# What byline elements print beside or instead of a name: an "Edit" link for the site's
-# editors, a "Follow" button, the author archive's link, a date's label, a label alone, and
-# the content systems' default accounts (Joomla's "Super User", a government CMS's
-# "publisher").
-_NOT_NAMES = {
-    "edit", "follow", "follow author", "share", "shares", "teilen", "alle artikel",
-    "all posts", "all articles", "archiv anzeigen", "no author", "unknown", "datum", "date",
-    "publiziert", "published", "posted", "updated", "veröffentlicht", "text", "autor",
-    "author", "fotos", "foto", "photo", "photos", "admin", "administrator", "webmaster",
-    "wordpressadmin", "root", "stand", "super user", "publisher", "submitted",
-    # An author box's links: "See All Articles", "View Author Page", "Posts", "Bio".
-    "see all articles", "view author page", "view profile", "profile", "posts", "bio",
-    # A byline box's buttons.
-    "print", "drucken", "imprimer", "imprimir", "stampa", "email", "e-mail",
-    # Chinese and Japanese labels alone ("<dt>著者</dt><dd>X</dd>"): author, writer, reporter.
-    "著者", "作者", "筆者", "執筆", "執筆者", "記者", "记者", "撰文",
-}
 _FURNITURE_TAIL = re.compile(r"\s+(?:Edit|Follow|FOLLOW|Shares?|Teilen|Twitter|Facebook|LinkedIn|"
                              r"Instagram|E-?[Mm]ail|Author|Autor|Autorin|Auteur)$"
                              # "Jane Doe @jdoe": the writer's handle beside the name.
@@ -317,6 +291,13 @@ _FURNITURE_TAIL = re.compile(r"\s+(?:Edit|Follow|FOLLOW|Shares?|Teilen|Twitter|F
                              # "Posted by Jane Doe at 18:52", "Von Jana Roth um 14:30 Uhr": the
                              # time of day after the name.
                              r"|\s+(?i:at|um|à|a\s+las|alle|om)\s+\d{1,2}[:.h]\d{2}\b.*$"
+                             # "Jane Doe February": a date in the next element left its
+                             # month (the long names only: "April", "June" name people).
+                             r"|\s+(?:January|February|September|October|November|December|"
+                             r"Februar|Oktober|Dezember)$"
+                             # "Medellín Hora de publicación del artículo": a template's
+                             # label for the date after the name.
+                             r"|\s+(?i:(?:hora|fecha)\s+de\s+publicaci[óo]n)\b.*$"
                              r"|(?:^|\s+)(?i:(?:last\s+)?updated|published|posted|aktualisiert|"
                              r"veröffentlicht|publié|mis\s+à\s+jour|publicado|actualizado|"
                              r"pubblicato|aggiornato|atualizado|bijgewerkt|gepubliceerd|"
@@ -383,6 +364,10 @@ def _agency_tail(segment: str):
     return None
 
 
+# Words that make a phrase of what precedes a role, not a name ("Letters To The Editor").
+_PHRASE_WORDS = {"to", "the", "of", "for", "from", "and", "our", "your", "an"}
+
+
 def _name_after_role(segment: str) -> str | None:
     """Return the name that follows a role ("dpa-Korrespondent Hans Meier") or, printed
     without a comma, comes before it ("Jane Doe Staff Writer"), if any."""
@@ -396,7 +381,7 @@ def _name_after_role(segment: str) -> str | None:
     before = tokens[:marks[0]] if any(_is_role_word(w) for w in _words(segment)) else []
     for name in (tokens[marks[-1] + 1:], before):
         if 2 <= len(name) <= 4 and all(t[:1].isupper() for t in name) and not _NOISE.search(
-                " ".join(name)):
+                " ".join(name)) and not any(t.casefold() in _PHRASE_WORDS for t in name):
             person, agency = _read_segment(" ".join(name))
             return None if agency else person
     return None
@@ -417,6 +402,9 @@ def parse_byline(text: str | None) -> tuple[tuple[str, ...], str | None]:
 
 
 _PARENTHESIZED = re.compile(r"\(([^()]*)\)")
+# The desk's codes of writer and editor joined by a double slash ("Autor: abc//xyz", as
+# Polish broadcasters sign): initials in lower case, no name.
+_DESK_CODES = re.compile(r"(?<![\w/])[^\W\d_]{2,5}(?://[^\W\d_]{2,5})+(?![\w/])")
 _ALONG = re.compile(r"\s*(?:avec|with|con|com|mit)\s+(?=[A-ZÀ-ÖØ-Þ])")
 
 
@@ -428,6 +416,8 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
     # Soft hyphens are where a name may break, no part of it ("Mat\xadthi\xadas").
     for field in _FIELDS.split(text.replace("\xad", "")):
         field = clean_text(_LINK.sub(" ", field))
+        field = _DESK_CODES.sub(lambda m: " " if m.group(0).islower() else m.group(0),
+                                field).strip()
         cjk = cjk_names(field)
         if cjk:
             persons.extend(name for name in cjk if name not in persons)
@@ -526,6 +516,10 @@ def _once(name: str) -> str:
     labelled = _NAME_BY_NAME.fullmatch(name)  # "Jane Doe By Jane Doe"
     if labelled:
         return labelled.group(1)
+    # Run together without a space ("Jane DoeJane Doe": two elements' texts joined).
+    middle = len(name) // 2
+    if len(name) % 2 == 0 and " " in name and name[:middle] == name[middle:]:
+        return name[:middle]
     words = name.split()
     half = len(words) // 2
     if half >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]:
@@ -572,7 +566,7 @@ def _read_segment(segment: str) -> tuple[str | None, str | None]:
         match = find_agency_match(segment)  # "Redacción EFE", "corresponsal de AFP"
         return _name_after_role(segment), match.printed if match else None
     if (_NOISE.search(segment) and not _NUMBERED_HANDLE.match(segment)) \
-            or len(segment.split()) > 6:
+            or len(segment.split()) > 6 or _DOMAIN.fullmatch(segment):
         return None, None  # an address, a date or a sentence, not a name
     # "Jane Doe Jane Doe": an avatar's text and the name, or a name and its link, run together
     # (a one-word name twice may be a person's: "Jing Jing").

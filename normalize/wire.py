@@ -8,8 +8,8 @@ record, so every parser gets the same treatment and none has to know the convent
   names an agency and no person ("By AFP", "Por Agencia EFE") leaves the agency as the author
   too, as the agency's own item and a news page's metadata (``"author": "Reuters"``) name it:
   without it the item would name no author at all (a photo agency is only ever a credit).
-  A company (a name ending in a legal form, "Media Group") named beside persons is their
-  publisher, no author.
+  A company (a name ending in a legal form, "Media Group") is the publisher, no author, beside
+  persons or alone (an association, "e.V.", alone signs its own releases).
 - ``body_html``/``body_text``: a closing agency line (``Source: (EUROPA PRESS)``) is taken out
   (:func:`normalize.datelines.split_agency_line`); it fills ``credit`` and ``agency`` when they
   are empty. ``body_text`` is re-derived from the new ``body_html`` with
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 
 from normalize.agencies import PHOTO_AGENCIES, canonical_agency
 from normalize.bylines import is_company, parse_byline
@@ -74,7 +75,14 @@ def _read_bylines(entries: tuple[str, ...]) -> tuple[tuple[str, ...], str | None
     # "author": ["mediagene Inc.", "Jane Doe"]: the publishing company beside its writers.
     if any(not is_company(p) for p in persons):
         persons = [p for p in persons if not is_company(p)]
+    # Alone ("Harbour Media GmbH"), a business is the site's publisher, no writer; an
+    # association ("Hafenverein e.V.") signs its own releases.
+    elif not any(_ASSOCIATION.search(p) for p in persons):
+        persons = []
     return tuple(persons), agency
+
+
+_ASSOCIATION = re.compile(r"\be\.\s?V\.?$")
 
 
 def _take_agency_line(article: Article) -> tuple[str, str, str | None, str | None]:

@@ -186,6 +186,43 @@ BYLINES = [
     ("文● ヤマダ／ASCII編集部", ("ヤマダ",), None),
     ("Jane Doe 著、山田 太郎 監訳、佐藤 花子 訳", ("Jane Doe",), None),
     ("Submitted", (), None),
+    # A picture's credit under its label names the photographer, no writer.
+    ("Foto: Marta Ruiz", (), None),
+    ("Photo: Jane Doe", (), None),
+    ("Фото из архива Ивана Петрова", (), None),
+    ("Text: Jane Doe, Foto: Tom Weber", ("Jane Doe",), None),
+    ("Von Jana Roth | Fotos: Tom Weber", ("Jana Roth",), None),
+    ("Text & Fotos: Jana Roth", ("Jana Roth",), None),
+    # Newsrooms, credits and stand-ins that name nobody.
+    ("red.", (), None),
+    ("Red Miller", ("Red Miller",), None),
+    ("Newsdesk", (), None),
+    ("Zespół wPortowej", (), None),
+    ("Staff and wire reports", (), None),
+    ("Cortesía", (), None),
+    ("zvg", (), None),
+    ("anónimo", (), None),
+    ("Public Domain", (), None),
+    ("PAID CONTENT", (), None),
+    ("Ana Ruiz Hora de publicación del artículo", ("Ana Ruiz",), None),
+    # The gender-neutral labels; a phrase before a role; a month a date left; a name run on
+    # into itself.
+    ("Autor/in: Jana Roth", ("Jana Roth",), None),
+    ("Autor*in: Jana Roth", ("Jana Roth",), None),
+    ("Letters To The Editor", (), None),
+    ("Maren Holt February", ("Maren Holt",), None),
+    ("Bille Augustsen", ("Bille Augustsen",), None),
+    ("Maren HoltMaren Holt", ("Maren Holt",), None),
+    ("Maren Holt maren.holt@gazette.example", ("Maren Holt",), None),
+    ("Autor: mho//kle", (), None),
+    ("Zone Ports et transport maritime", (), None),
+    ("Autor: mho//kle / Źródło: Reuters", (), "Reuters"),
+    ("Maren Holt//Ola Lind", ("Maren Holt", "Ola Lind"), None),
+    # A site's address is no person.
+    ("red, harbour.Gazette.at/Agenturen", (), None),
+    ("harbourgazette.de", (), None),
+    ("J.R. Miller", ("J.R. Miller",), None),
+    ("Pressemitteilung von Jana Roth", ("Jana Roth",), None),
 ]
 
 

@@ -84,6 +84,11 @@ def test_a_personal_site_or_an_agency_whose_only_author_is_the_site_keeps_its_na
                      title="Ferries run later this summer | Reuters").replace(
         b"Harbour Gazette", b"Reuters")
     assert authors(wire_page, "https://www.reuters.com/news/ferries") == ("Reuters",)
+    # ... named in its own script on its own site.
+    tass = page('<meta name="author" content="ТАСС">',
+                title="Ferries run later this summer - ТАСС").replace(
+        b"Harbour Gazette", "ТАСС".encode())
+    assert authors(tass, "https://tass.ru/news/1") == ("ТАСС",)
     # A one-person blog: the site is its author's name, found in the <title>.
     blog = page('<meta name="author" content="Ida Lund">',
                 title="Notes on the ferry timetable - Ida Lund")
@@ -714,3 +719,38 @@ def test_the_publisher_under_its_acronym_and_a_site_makers_credit_are_no_authors
                         before='<p class="byline">Maren Holt</p>')) == ("Maren Holt",)
     head = '<meta name="author" content="Web Works GmbH www.webworks.example">'
     assert authors(page(head)) == ()
+
+
+def test_a_teasers_byline_is_no_byline_even_where_only_it_names_someone() -> None:
+    """trafilatura reads an author box anywhere: a card linking to another text is not."""
+    teaser = ('<aside class="sidebar"><div class="teaser-list"><a href="/news/other">'
+              '<h3>Another story about the harbour and its boats</h3>'
+              '<div class="author-name">Von Ola Lind</div></a></div></aside>')
+    assert authors(page(outside=teaser)) == ()
+    assert authors(page(before='<p class="byline">By Maren Holt</p>', outside=teaser)) == \
+        ("Maren Holt",)
+
+
+def test_a_name_after_a_pictures_credit_label_is_the_photographer() -> None:
+    picture = ('<div class="lead-picture"><img src="/p/ferry.jpg" alt="">'
+               '<p class="title">The morning ferry at the quay.</p></div>'
+               '<div class="credit-line"><strong>Foto:</strong> <p class="autor">Ola Lind</p>'
+               '</div>')
+    assert authors(page(before=picture)) == ()
+    assert authors(page(before=picture + '<p class="autor">Maren Holt</p>')) == ("Maren Holt",)
+
+
+def test_a_link_to_the_sites_own_profile_is_no_authors_page() -> None:
+    about = '<div class="meta-links"><a href="/en/about-us/profile/s-1">ABOUT US</a></div>'
+    assert authors(page(outside=about)) == ()
+    writer = '<p><a href="/en/authors/maren-holt/">Maren Holt</a></p>'
+    assert authors(page(before=writer, outside=about)) == ("Maren Holt",)
+    under_about = '<p><a href="/about/editors/maren-holt/">Maren Holt</a></p>'
+    assert authors(page(before=under_about)) == ("Maren Holt",)
+
+
+def test_a_publishing_business_alone_is_no_author_but_an_association_signs_its_releases() -> None:
+    assert authors(page('<meta name="author" content="Harbour Media GmbH">')) == ()
+    assert authors(page('<meta name="author" content="Nordic Harbour Media Group">')) == ()
+    assert authors(page('<meta name="author" content="Hafenverein Nord e.V.">')) == \
+        ("Hafenverein Nord e.V.",)

@@ -17,6 +17,8 @@ import re
 from itertools import islice
 from typing import Callable, Iterable
 
+from lxml import etree
+
 from normalize.agencies import PHOTO_AGENCIES, find_agency, find_agency_match
 from normalize.bylines import BYLINE_LABEL, CJK_NAME, is_company, parse_byline, strip_label
 from normalize.page.agreement import read_once
@@ -243,7 +245,35 @@ def engine_authors(root) -> tuple[str, ...]:
     if any(len(part.split()) > _ENGINE_NAME_WORDS or max(map(len, part.split()), default=0) == 1
            or _SOURCE_LABEL.match(part) for part in found):
         return ()
+    # A name printed only in teasers of other articles ("Von Jana Roth" on a card linking to
+    # her text, in a sidebar or a list below): its reading took another text's byline.
+    if found and all(_in_teasers_only(root, part) for part in found):
+        return ()
     return found
+
+
+#: A link around a byline holds a teaser when its text is this many times the name's.
+_TEASER_TIMES = 3
+
+
+def _in_teasers_only(root, name: str) -> bool:
+    """Whether every text of ``root`` that prints ``name`` lies in a link card (a link whose
+    text is :data:`_TEASER_TIMES` times longer than the name: a headline, a byline, a date)
+    or a box named ``teaser``; ``False`` when no text prints it (the name came from the
+    metadata)."""
+    wanted = " ".join(name.split()).casefold()
+    seen = False
+    for el in root.iter(etree.Element):
+        for text, holder in ((el.text, el), (el.tail, el.getparent())):
+            if not text or holder is None or wanted not in " ".join(text.split()).casefold():
+                continue
+            seen = True
+            boxes = (holder, *holder.iterancestors())
+            if not any((box.tag == "a" and len(clean_text(box.text_content()))
+                        > _TEASER_TIMES * len(wanted)) or "teaser" in _tokens(box)
+                       for box in boxes):
+                return False
+    return seen
 
 
 _ENGINE_NAME_WORDS = 6

@@ -109,6 +109,10 @@ _AUTHOR_PAGE = re.compile(r"/(?:authors?|autor(?:es|a)?|autori?|auteurs?|signata
                           r"journalist[ea]?s?|periodistas?|firmas?|profile|editors|staff|"
                           r"contributors?|reporters?|writers?|columnists?)/[^/?#]+/?"
                           r"(?:[?#].*)?$", re.I)
+# The site's own pages ("/about-us/profile/", "/ueber-uns/team/"): no writer's. Not
+# "/about/editors/jane-doe/", a writer's page under "about".
+_ABOUT_PAGE = re.compile(r"/(?:(?:about|ueber|über|uber|a-propos)[-_][^/]+|quienes-somos|"
+                         r"sobre-nosotros)/", re.I)
 _BYLINE_CLASSES = ("byline", "by-line", "author", "autor", "auteur", "firma", "signature",
                    "writer")
 _BYLINE_NOISE = ("bio", "avatar", "image", "img", "photo", "box", "about", "social", "follow")
@@ -169,6 +173,24 @@ def _is_hidden(el) -> bool:
                for c in (a.get("class") or "").split())
 
 
+# A picture's credit label printed before a name in an element of its own
+# ("<strong>Foto:</strong> <p class=autor>Jane Doe</p>"): the name is the photographer's.
+_PICTURE_LABEL = re.compile(r"(?:photos?|fotos?|bild|bilder|imagen|imágenes|foto\s*/\s*video|"
+                            r"crédito|créditos|credit|credits|фото)\s*:?", re.IGNORECASE)
+
+
+def _after_picture_label(el) -> bool:
+    """Whether what is printed just before ``el`` in its box is a picture's credit label
+    alone (:data:`_PICTURE_LABEL`)."""
+    before = el.getprevious()
+    if before is None:
+        parent = el.getparent()
+        text = parent.text if parent is not None else None
+    else:
+        text = f"{before.text_content()}{before.tail or ''}" if _is_element(before) else ""
+    return bool(text) and _PICTURE_LABEL.fullmatch(text.strip()) is not None
+
+
 def _find_byline(root, scope) -> tuple[str, ...]:
     """Author names from the visible byline: ``rel=author`` links, else a byline element;
     never from the comments, a tag list, the breadcrumbs or a hidden box."""
@@ -186,7 +208,8 @@ def _find_byline(root, scope) -> tuple[str, ...]:
         # Minified class names say nothing, but a link to the author's page does.
         links = [_text(a) for a in _beside_first(
                      [a for a in _xpath(".//a[@href]")(area)
-                      if _AUTHOR_PAGE.search(a.get("href")) and _reads_as_name(_text(a))
+                      if _AUTHOR_PAGE.search(a.get("href"))
+                      and not _ABOUT_PAGE.search(a.get("href")) and _reads_as_name(_text(a))
                       and not _in_picture(a) and not _in_not_byline_area(a)
                       and not _is_hidden(a)])]
         if links:
@@ -199,7 +222,8 @@ def _find_byline(root, scope) -> tuple[str, ...]:
             if (el.get("itemprop") == "author" or (
                 any(c in names for c in _BYLINE_CLASSES)
                 and not any(n in _tokens(el) for n in _BYLINE_NOISE)
-            )) and not _in_picture(el) and not _in_not_byline_area(el) and not _is_hidden(el):
+            )) and not _in_picture(el) and not _in_not_byline_area(el) and not _is_hidden(el) \
+                    and not _after_picture_label(el):
                 text = _byline_text(el)
                 if text and len(text) <= 120:
                     # A byline box may print only its label or a date ("Publiziert am") with
