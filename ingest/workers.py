@@ -247,11 +247,10 @@ def _save_language_states() -> None:
     from normalize import language
 
     # The pool's workers end together, each with states built from the same run's texts: the
-    # first to end writes its rankers' files; the others put theirs in side files beside a file
-    # written since they started, and the next run's forkserver takes the union. Nothing is
-    # merged here: merging the sibling's file at the pool's end delayed the publish that waits
-    # for it (bench/README.md). A later pool's workers (the daemon's next run) start after it,
-    # and write theirs.
+    # first to end writes its rankers' files; the others leave a file written since they
+    # started alone (each write cost 0.1-0.15 s of CPU, up to 1 s at the end of a loaded run,
+    # for about the same file: bench/README.md). A later pool's workers (the daemon's next run)
+    # start after it, and write theirs.
     language.save_states(unless_written_since=_STARTED_NS)
 
 

@@ -23,7 +23,6 @@ than 1e-5, at about half the cost per text (figures in bench/README.md).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import logging
@@ -194,8 +193,6 @@ class Ranker:
         self._lock = threading.Lock()
         #: Transitions taken over by :meth:`restore` (0: none); the others were built here.
         self.restored_transitions = 0
-        #: Side files whose states :func:`load_states` added in: ``((path, mtime_ns), ...)``.
-        self.merged_files: tuple = ()
         self._start_afresh()
 
     def rank(self, text: str) -> list[tuple[str, float]]:
@@ -307,7 +304,6 @@ class Ranker:
         self._features: dict[int, _Feature] = {}
         self._transitions = 0
         self.restored_transitions = 0
-        self.merged_files = ()
         self._full = False
         self._root = self._state(0)
 
@@ -429,8 +425,7 @@ SAVE_MIN_TRANSITIONS = 2_000
 
 @functools.lru_cache(maxsize=4)
 def _code_digest(*files: str) -> str:
-    """A digest of the text of ``files``: what names a states file after the code that made it
-    (its mtime would change with every checkout of an unchanged file)."""
+    """A digest of the text of ``files`` (read once a process)."""
     digest = hashlib.blake2b(digest_size=10)
     for name in files:
         digest.update(Path(name).read_bytes())
@@ -442,9 +437,9 @@ def states_path(folder: Path, labels: tuple[str, ...]) -> Path | None:
     py3langid found).
 
     The name is a digest of the model's identity (as in :func:`cache_path`), of the text of
-    this module and of :mod:`normalize.langid_model` (the packed keys are their arithmetic),
-    of the Python version (``marshal``'s format) and of the labels, so any change gets a new
-    file. A sibling worker's states wait beside it in side files (:func:`save_states`).
+    this module and of :mod:`normalize.langid_model` (the packed keys are their arithmetic; not
+    their mtimes, which every checkout changes), of the Python version (``marshal``'s format)
+    and of the labels, so any change gets a new file.
     """
     model = cache_path(folder)
     if model is None:
@@ -456,113 +451,43 @@ def states_path(folder: Path, labels: tuple[str, ...]) -> Path | None:
     return Path(folder) / f"py3langid-states-{digest}.marshal"
 
 
-def _side_paths(path: Path) -> list[Path]:
-    """The side files kept beside the states file ``path`` (see :func:`save_states`)."""
-    return sorted(path.parent.glob(f"{path.stem}.*.side"))
-
-
-def _read_states(data: bytes) -> tuple:
-    head = len(_STATES_MAGIC)
-    if data[:head] != _STATES_MAGIC:
-        raise ValueError("not a ranker states file")
-    payload = data[head + 32:]
-    if hashlib.blake2b(payload, digest_size=32).digest() != data[head:head + 32]:
-        raise ValueError("checksum differs: the file is damaged")
-    snapshot = marshal.loads(payload)
-    if not (isinstance(snapshot, tuple) and len(snapshot) == 3):
-        raise ValueError("not a ranker snapshot")
-    return snapshot
-
-
-def _union(snapshots: list[tuple]) -> tuple:
-    """One snapshot holding every state, transition and feature key of ``snapshots`` (plain
-    values, as :meth:`Ranker.snapshot` makes them; those of other labels than the first's are
-    left out). :meth:`Ranker.restore` checks the result against the model."""
-    labels, transitions, features = snapshots[0]
-    transitions, features = dict(transitions), dict(features)
-    for more_labels, more_transitions, more_features in snapshots[1:]:
-        if tuple(more_labels) != tuple(labels):
-            continue
-        for number, (edges, targets) in more_transitions.items():
-            have = transitions.get(number)
-            if have is None:
-                transitions[number] = (edges, targets)
-            elif have[0] != edges:
-                table = dict(zip(*have))
-                table.update(zip(edges, targets))
-                transitions[number] = (bytes(table), tuple(table.values()))
-        for number, keys in more_features.items():
-            if len(keys) > len(features.get(number, ())):
-                features[number] = keys
-    return labels, transitions, features
-
-
-def _restore_union(ranker: Ranker, snapshots: list[tuple]) -> int:
-    """Restore ``ranker`` from the union of ``snapshots``, else from the first alone (the union
-    is larger than a ranker keeps, or a side file's states do not fit); returns how many of
-    them it took (0: none)."""
-    for count in sorted({len(snapshots), 1}, reverse=True) if snapshots else ():
-        try:
-            ranker.restore(_union(snapshots[:count]) if count > 1 else snapshots[0])
-        except (ValueError, TypeError, AttributeError):
-            continue
-        return count
-    return 0
-
-
 def load_states(ranker: Ranker, folder: Path | None) -> bool:
-    """Give ``ranker`` the states kept in ``folder`` by :func:`save_states` (if any): the states
-    file's, with those of the side files beside it. In: a fresh ranker, the cache folder
-    (``None``: nothing to do). Out: whether states were taken.
+    """Give ``ranker`` the states kept in ``folder`` by :func:`save_states` (if any). In: a
+    fresh ranker, the cache folder (``None``: nothing to do). Out: whether states were taken.
 
-    Never fails because of the files: one that is missing, stale (another model, code or
+    Never fails because of the file: one that is missing, stale (another model, code or
     Python), damaged or that does not fit the model is ignored (logged when it exists) and the
-    ranker builds its states as it goes; the answers are the same either way. The side files
-    taken are noted on the ranker (``merged_files``), so that the next states file written
-    from it replaces them.
+    ranker builds its states as it goes; the answers are the same either way.
     """
     path = None
     try:
         path = None if folder is None else states_path(folder, ranker.labels)
         if path is None:
             return False
-        candidates = [path, *_side_paths(path)]
+        data = path.read_bytes()
     except OSError:
         return False
-    snapshots, taken = [], []
-    for candidate in candidates:
-        try:
-            stat = candidate.stat()
-            snapshots.append(_read_states(candidate.read_bytes()))
-        except OSError:
-            continue
-        except (ValueError, EOFError, TypeError) as error:
-            log.warning("ranker states %s unusable (%s); building them as texts need them",
-                        candidate, error)
-            continue
-        taken.append((candidate, stat.st_mtime_ns))
-    count = _restore_union(ranker, snapshots)
-    if not count:
-        if taken:
-            log.warning("ranker states %s do not fit the model; building them as texts need "
-                        "them", taken[0][0])
+    try:
+        head = len(_STATES_MAGIC)
+        if data[:head] != _STATES_MAGIC:
+            raise ValueError("not a ranker states file")
+        payload = data[head + 32:]
+        if hashlib.blake2b(payload, digest_size=32).digest() != data[head:head + 32]:
+            raise ValueError("checksum differs: the file is damaged")
+        ranker.restore(marshal.loads(payload))
+    except (ValueError, EOFError, TypeError) as error:
+        log.warning("ranker states %s unusable (%s); building them as texts need them", path, error)
         return False
-    ranker.merged_files = tuple(item for item in taken[:count] if item[0] != path)
-    if taken[0][0] == path:
-        mark_used(path)
+    mark_used(path)
     return True
 
 
-def save_states(ranker: Ranker, folder: Path | None, side: bool = False) -> bool:
+def save_states(ranker: Ranker, folder: Path | None) -> bool:
     """Keep what ``ranker`` has built in ``folder`` for :func:`load_states`, written atomically,
-    once it has built :data:`SAVE_MIN_TRANSITIONS` transitions itself, or (not ``side``) when
-    it took side files that its states file now replaces (they are then removed). In: a
-    ranker, the cache folder (``None``: nothing to do), ``side``: a sibling process writes the
-    states file, so this one's go to a side file of its own, for the next process that loads
-    them to add in. Out: whether a file was written. Never raises for the file: an error is
-    logged."""
-    if folder is None or (ranker.built_transitions() < SAVE_MIN_TRANSITIONS
-                          and (side or not ranker.merged_files)):
+    once it has built :data:`SAVE_MIN_TRANSITIONS` transitions itself. In: a ranker, the cache
+    folder (``None``: nothing to do). Out: whether a file was written. Never raises for the
+    file: an error is logged."""
+    if folder is None or ranker.built_transitions() < SAVE_MIN_TRANSITIONS:
         return False
     try:
         path = states_path(folder, ranker.labels)
@@ -570,16 +495,7 @@ def save_states(ranker: Ranker, folder: Path | None, side: bool = False) -> bool
             return False
         payload = marshal.dumps(ranker.snapshot())
         data = _STATES_MAGIC + hashlib.blake2b(payload, digest_size=32).digest() + payload
-        if side:
-            written = path.with_name(f"{path.stem}.{os.getpid()}.side")
-            write_atomically(written, data)
-            prune(written, "py3langid-states-*.side", 4 * KEEP_COPIES)
-            return True
         write_atomically(path, data)
-        for merged, mtime in ranker.merged_files:  # in the file now, unless written again since
-            with contextlib.suppress(OSError):
-                if merged.stat().st_mtime_ns == mtime:
-                    merged.unlink()
         # one file per label set (editions ask for different sets), so more copies are kept
         prune(path, "py3langid-states-*.marshal", 4 * KEEP_COPIES)
     except (OSError, ValueError) as error:

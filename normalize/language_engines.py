@@ -101,17 +101,16 @@ class _Engines:
 
     def save_states(self, unless_written_since: int | None = None) -> int:
         """Keep the DFA states the rankers have built in ``options.model_cache`` (see
-        :func:`normalize.langid_fast.save_states`). A ranker whose states file another process
+        :func:`normalize.langid_fast.save_states`), except a ranker's whose file another process
         is writing, or wrote after ``unless_written_since`` (``time.time_ns()``; ``None``:
-        always write it), goes to a side file instead, which the next process to load the
-        states adds in. Out: how many files were written."""
+        always write). Out: how many rankers were written."""
         with self._lock:
             rankers = list(self._py_rankers.values())
         with _states_lock(unless_written_since) as free:
-            return sum(langid_fast.save_states(
-                ranker, options.model_cache,
-                side=not free or _written_since(ranker, unless_written_since))
-                for ranker in rankers)
+            if not free:
+                return 0
+            return sum(langid_fast.save_states(ranker, options.model_cache) for ranker in rankers
+                       if not _written_since(ranker, unless_written_since))
 
     def ld_available(self) -> frozenset[str]:
         """Languages langdetect has a profile for (``zh-cn``/``zh-tw`` reported as ``zh``)."""

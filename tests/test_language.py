@@ -598,6 +598,20 @@ def test_damaged_or_stale_states_are_ignored_with_the_same_answers(states_folder
     assert ranked(again, texts) == expected
 
 
+def test_the_states_file_is_named_after_the_code_text_not_its_mtime(states_folder, monkeypatch):
+    import shutil
+
+    from normalize import langid_fast
+
+    path = langid_fast.states_path(states_folder, MAIN)
+    copy = states_folder / "checkout" / "langid_fast.py"  # the same text, checked out again
+    copy.parent.mkdir()
+    shutil.copy(langid_fast.__file__, copy)
+    os.utime(copy, ns=(10**18, 10**18))
+    monkeypatch.setattr(langid_fast, "__file__", str(copy))
+    assert langid_fast.states_path(states_folder, MAIN) == path
+
+
 def test_save_states_writes_the_rankers_of_this_process(states_folder, monkeypatch):
     from normalize import langid_fast, options
     from normalize.language_engines import _Engines
@@ -616,61 +630,30 @@ def test_save_states_writes_the_rankers_of_this_process(states_folder, monkeypat
     assert ranked(taken, ranking_texts()[:100]) == expected
 
 
-def test_a_sibling_worker_keeps_its_states_in_a_side_file_that_the_next_load_adds_in(
-        states_folder, monkeypatch):
+def test_a_states_file_written_since_a_moment_is_left_to_its_writer(states_folder, monkeypatch):
     import time
 
     from normalize import langid_fast, options
     from normalize.language_engines import _Engines
 
     monkeypatch.setattr(options, "model_cache", states_folder)
-    texts = ranking_texts()
-    started = time.time_ns()  # two sibling workers of one run, started at once, other texts
+    started = time.time_ns()  # two sibling workers of one run, started at once
     first, second = _Engines(), _Engines()
-    for engines, share in ((first, texts[:150]), (second, texts[150:300])):
+    for engines in (first, second):
         engines._py_model = language._ENGINES.py_model()
-        ranked(engines.py_restricted(MAIN), share)
-    labels = first.py_restricted(MAIN).labels
-    path = langid_fast.states_path(states_folder, labels)
+        ranked(engines.py_restricted(MAIN), ranking_texts()[:100])
     fcntl = pytest.importorskip("fcntl")
     with open(states_folder / "py3langid-states.lock", "w") as held:  # a sibling writing now
         fcntl.flock(held, fcntl.LOCK_EX)
-        assert first.save_states(unless_written_since=started) == 1
-    assert not path.exists() and len(langid_fast._side_paths(path)) == 1
-    for side in langid_fast._side_paths(path):
-        side.unlink()
+        assert first.save_states(unless_written_since=started) == 0
     assert first.save_states(unless_written_since=started) == 1
+    path = langid_fast.states_path(states_folder, first.py_restricted(MAIN).labels)
     written = path.read_bytes()
-    assert second.save_states(unless_written_since=started) == 1  # the sibling's file stays
+    assert second.save_states(unless_written_since=started) == 0  # the sibling's file stays
     assert path.read_bytes() == written
-    sides = langid_fast._side_paths(path)
-    assert len(sides) == 1
-    # The next process takes the union: every transition either worker built.
-    union = set()
-    for engines in (first, second):
-        for number, (edges, _) in engines.py_restricted(MAIN).snapshot()[1].items():
-            union.update((number, edge) for edge in edges)
-    later = _Engines()
-    later._py_model = first._py_model
-    taken = later.py_restricted(MAIN)
-    assert taken.restored_transitions == len(union)
-    assert [item[0] for item in taken.merged_files] == sides
-    assert ranked(taken, texts[:300]) == ranked(langid_fast.Ranker(first._py_model, MAIN),
-                                                texts[:300])
-    # Its first worker to end writes the union as the states file, and the side file goes,
-    # though that worker built next to nothing itself.
-    assert later.save_states(unless_written_since=time.time_ns()) == 1
-    assert not langid_fast._side_paths(path) and path.read_bytes() != written
-    again = langid_fast.Ranker(first._py_model, MAIN)
-    assert langid_fast.load_states(again, states_folder)
-    assert again.restored_transitions >= len(union) and not again.merged_files
-    # Nothing more built, nothing taken from a side file: nothing written.
-    assert not langid_fast.save_states(again, states_folder)
-    # A damaged side file is passed over; the states file is still taken.
-    sides[0].write_bytes(b"garbage")
-    fresh = langid_fast.Ranker(first._py_model, MAIN)
-    assert langid_fast.load_states(fresh, states_folder)
-    assert fresh.restored_transitions == again.restored_transitions and not fresh.merged_files
+    # a worker started after that file was written (the daemon's next run) writes its own
+    assert second.save_states(unless_written_since=time.time_ns() + 10**9) == 1
+    assert second.save_states() == 1
 
 
 # --- the model cache and warm_up --------------------------------------------------------------
