@@ -17,6 +17,7 @@ parent, in order, and a starved writer leaves the cores idle at the end of a run
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import multiprocessing.forkserver
@@ -25,6 +26,7 @@ import os
 import select
 import signal
 import socket
+import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -110,7 +112,7 @@ def fork_forkserver(dormant: bool = False) -> bool:
         return False
     with server._lock:
         if not dormant:  # (a dormant one's workers get it when the first is forked)
-            resource_tracker.ensure_running()
+            _fork_resource_tracker()
         with socket.socket(socket.AF_UNIX) as listener:
             address = connection.arbitrary_address("AF_UNIX")
             listener.bind(address)
@@ -131,6 +133,47 @@ def fork_forkserver(dormant: bool = False) -> bool:
             server._forkserver_alive_fd = alive_w
             server._forkserver_pid = pid
     return True
+
+
+def _fork_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (the process that removes the pool's named
+    semaphores should the run die) as a fork of this single-threaded process, as
+    :func:`fork_forkserver` starts the forkserver; Python starts it as a new interpreter
+    (``python -c``), ~0.05 s of CPU at the start of every run that boots workers
+    (bench/README.md). Left to Python when one runs already, or when its private state is not
+    as Python 3.11-3.13 have it."""
+    tracker = getattr(resource_tracker, "_resource_tracker", None)
+    if (getattr(tracker, "_fd", 0) is not None or getattr(tracker, "_pid", 0) is not None
+            or not hasattr(tracker, "_lock")):
+        resource_tracker.ensure_running()
+        return
+    for stream in (sys.stdout, sys.stderr):  # the tracker closes its copies, which flushes them
+        with contextlib.suppress(Exception):
+            stream.flush()
+    with tracker._lock:
+        read, write = os.pipe()
+        # As Python does (bpo-33613): ^C or SIGTERM before the tracker ignores them must not
+        # kill it; it unblocks them itself once it does.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            pid = os.fork()
+            if pid == 0:
+                code = 1
+                try:
+                    keep = sorted({0, 1, 2, read})
+                    for low, high in zip(keep, keep[1:] + [_max_fd()]):
+                        os.closerange(low + 1, high)
+                    resource_tracker.main(read)
+                    code = 0
+                finally:
+                    os._exit(code)
+        except BaseException:
+            os.close(write)
+            raise
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+            os.close(read)
+        tracker._fd, tracker._pid = write, pid
 
 
 def _serve_forks(listener: int, alive: int, preload: list[str], dormant: bool = False) -> None:

@@ -23,6 +23,7 @@ than 1e-5, at about half the cost per text (figures in bench/README.md).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import marshal
@@ -422,19 +423,29 @@ _STATES_MAGIC = b"wirefeed ranker states\n"
 SAVE_MIN_TRANSITIONS = 2_000
 
 
+@functools.lru_cache(maxsize=4)
+def _code_digest(*files: str) -> str:
+    """A digest of the text of ``files`` (read once a process)."""
+    digest = hashlib.blake2b(digest_size=10)
+    for name in files:
+        digest.update(Path(name).read_bytes())
+    return digest.hexdigest()
+
+
 def states_path(folder: Path, labels: tuple[str, ...]) -> Path | None:
     """Where in ``folder`` the states of a ranker over ``labels`` are kept (``None``: no
     py3langid found).
 
-    The name is a digest of the model's identity (as in :func:`cache_path`), of this module's
-    size and mtime (the packed keys are its arithmetic), of the Python version (``marshal``'s
-    format) and of the labels, so any change gets a new file.
+    The name is a digest of the model's identity (as in :func:`cache_path`), of the text of
+    this module and of :mod:`normalize.langid_model` (the packed keys are their arithmetic; not
+    their mtimes, which every checkout changes), of the Python version (``marshal``'s format)
+    and of the labels, so any change gets a new file.
     """
     model = cache_path(folder)
     if model is None:
         return None
-    code = os.stat(__file__)
-    identity = (f"{model.name}|{code.st_size}-{code.st_mtime_ns}|{STATES_FORMAT}"
+    code = _code_digest(__file__, sys.modules[Model.__module__].__file__)
+    identity = (f"{model.name}|{code}|{STATES_FORMAT}"
                 f"|{sys.version_info[:2]}|{','.join(labels)}")
     digest = hashlib.blake2b(identity.encode(), digest_size=10).hexdigest()
     return Path(folder) / f"py3langid-states-{digest}.marshal"

@@ -26,6 +26,11 @@ worker_parent = pool.submit(os.getppid).result()
 from normalize import places
 has_gazetteer = pool.submit(places.gazetteer().find_place, "Genf").result().country
 server_fds = [os.readlink(f"/proc/{server}/fd/{fd}") for fd in os.listdir(f"/proc/{server}/fd")]
+from multiprocessing import resource_tracker
+tracker = resource_tracker._resource_tracker._pid
+with open(f"/proc/{tracker}/stat") as stat:
+    tracker_parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+tracker_fds = [os.readlink(f"/proc/{tracker}/fd/{fd}") for fd in os.listdir(f"/proc/{tracker}/fd")]
 pool.shutdown()
 blocker = threading.Event()
 thread = threading.Thread(target=blocker.wait)
@@ -36,7 +41,8 @@ thread.join()
 print(json.dumps({"forked": forked, "again": again, "server_parent": server_parent,
                   "me": os.getpid(), "worker_parent": worker_parent, "server": server,
                   "genf": has_gazetteer, "held": os.path.abspath(held.name), "server_fds": server_fds,
-                  "with_thread": with_thread}))
+                  "with_thread": with_thread, "tracker_parent": tracker_parent,
+                  "tracker_fds": tracker_fds}))
 """
 
 
@@ -54,6 +60,9 @@ def test_the_forkserver_is_forked_from_a_single_threaded_process(tmp_path) -> No
     # listening socket, the pipe that ends it), not the files this process had open.
     assert seen["held"] not in seen["server_fds"]
     assert not seen["with_thread"]  # another thread alive: left to multiprocessing
+    # multiprocessing's resource tracker is forked too (not `python -c`), with only its pipe.
+    assert seen["tracker_parent"] == seen["me"]
+    assert seen["held"] not in seen["tracker_fds"]
 
 
 DORMANT = """

@@ -598,6 +598,20 @@ def test_damaged_or_stale_states_are_ignored_with_the_same_answers(states_folder
     assert ranked(again, texts) == expected
 
 
+def test_the_states_file_is_named_after_the_code_text_not_its_mtime(states_folder, monkeypatch):
+    import shutil
+
+    from normalize import langid_fast
+
+    path = langid_fast.states_path(states_folder, MAIN)
+    copy = states_folder / "checkout" / "langid_fast.py"  # the same text, checked out again
+    copy.parent.mkdir()
+    shutil.copy(langid_fast.__file__, copy)
+    os.utime(copy, ns=(10**18, 10**18))
+    monkeypatch.setattr(langid_fast, "__file__", str(copy))
+    assert langid_fast.states_path(states_folder, MAIN) == path
+
+
 def test_save_states_writes_the_rankers_of_this_process(states_folder, monkeypatch):
     from normalize import langid_fast, options
     from normalize.language_engines import _Engines

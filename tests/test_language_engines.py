@@ -65,6 +65,30 @@ def test_a_table_for_some_languages_is_built_at_once_and_equals_langdetects():
     assert ours.word_lang_prob_map == reference.word_lang_prob_map
 
 
+def test_a_table_for_some_languages_is_kept_in_the_cache_folder_and_read_back(tmp_path,
+                                                                             monkeypatch):
+    from normalize import options
+
+    monkeypatch.setattr(options, "model_cache", tmp_path)
+    langs = ("de", "en", "es")
+    built = _Engines().ld_factory(langs)
+    [kept] = tmp_path.glob("langdetect-table-*.marshal")
+    reference = built_by_langdetect(built.langlist)
+    for damage in (None, "flipped", "truncated"):
+        if damage == "flipped":
+            data = kept.read_bytes()
+            kept.write_bytes(data[:-50] + bytes([data[-50] ^ 1]) + data[-49:])
+        elif damage == "truncated":
+            kept.write_bytes(kept.read_bytes()[:1000])
+        read = _Engines().ld_factory(langs)  # a later process: from the file, or built again
+        assert read.langlist == built.langlist == ["de", "en", "es"]
+        assert read.word_lang_prob_map == reference.word_lang_prob_map
+        assert list(read.word_lang_prob_map) == list(built.word_lang_prob_map)
+    # other languages, another file
+    _Engines().ld_factory(("fr", "it"))
+    assert len(list(tmp_path.glob("langdetect-table-*.marshal"))) == 2
+
+
 def test_langdetect_answers_the_same_with_our_table(langdetects_own):
     ours = _Engines().ld_factory(None)
     texts = our_texts()
