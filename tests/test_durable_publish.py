@@ -44,6 +44,7 @@ def _events(trace: Path, feeds: Path) -> list[tuple[str, Path]]:
     started: dict[str, str] = {}
     for line in trace.read_text(encoding="utf-8", errors="replace").splitlines():
         pid, _, call = line.partition(" ")
+        call = call.lstrip()  # strace pads the pid column: "6153  fsync(...", "61530 fsync(..."
         if call.endswith("<unfinished ...>"):
             started[pid] = call[:-len("<unfinished ...>")]
             continue
