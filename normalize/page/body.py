@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 from normalize.sanitize import clean_html
 from normalize.text import clean_text
 from normalize.page.dom import (_BLOCK_CHILD, _is_element, _link_density, _name_tokens, _names,
-                                _SPLIT_TOKENS, _text, _tokens, _xpath)
+                                _SPLIT_TOKENS, _text, _xpath)
 from normalize.page.pictures import _in_picture, _is_figure
 
 
@@ -67,9 +67,9 @@ _GALLERY_TOKENS = {"gallery", "slideshow"}
 _MOST_PROSE = 0.5
 
 
-def _is_chrome(el, page_prose: int = 0) -> bool:
+def _is_chrome(el, page_prose: int, names: str) -> bool:
     """Whether ``el`` is page furniture; ``page_prose``: the characters of the page's
-    paragraphs (:func:`_prose_chars` of the whole page)."""
+    paragraphs (:func:`_prose_chars` of the whole page); ``names``: its :func:`_names`."""
     # ASP.NET wraps a whole page in one <form>: a form holding most of the prose is no search
     # box or sign-up form.
     if el.tag == "form" and page_prose and _prose_chars(el) >= _MOST_PROSE * page_prose:
@@ -85,14 +85,14 @@ def _is_chrome(el, page_prose: int = 0) -> bool:
         el.get("itemprop") == "articleBody"
     ):
         return False
-    if not el.get("class") and not el.get("id"):  # most elements: no words to split
+    if names == " ":  # most elements: no class or id, no words to split
         return False
     # A class on a link or a span inside a paragraph ("sidebar-link", "ad-disclosure") styles
     # a phrase; only boxes are page furniture by their names. A lone "skip" link or "Anzeige"
     # label outside any paragraph still is.
     if el.tag in _INLINE and _in_paragraph(el):
         return False
-    tokens = _affirmed_tokens(el)
+    tokens = _affirmed_name_tokens(names)
     chrome = tokens & _CHROME_TOKENS
     if not chrome:
         return False
@@ -111,15 +111,15 @@ def _is_chrome(el, page_prose: int = 0) -> bool:
         return False
     # "content_print", "article-print": the part of the page the site prints, the article's
     # text (a print button holds no paragraph).
-    if chrome == {"print"} and _CONTENT_WORDS.search(_names(el)) and _prose_chars(el) >= 200:
+    if chrome == {"print"} and _CONTENT_WORDS.search(names) and _prose_chars(el) >= 200:
         return False
     # "content with-sidebar" wraps the article: only drop wrappers that say nothing of content.
-    if not _CONTENT_WORDS.search(_names(el)):
+    if not _CONTENT_WORDS.search(names):
         return True
     # Within one name, though, the chrome word says what part of the article it is
     # ("article-most-popular", "post-comments", "entry-share"), unless the box holds most of
     # the page's prose: a layout's "content-sidebar-wrap" or "main-menu off-canvas-wrap".
-    return any(_both_words(name) for name in _names(el).split()) \
+    return any(_both_words(name) for name in names.split()) \
         and _prose_chars(el) < _MOST_PROSE * page_prose
 
 
@@ -182,9 +182,10 @@ def _drop_chrome(root) -> list:
     dropped = []
     chrome, galleries = [], []
     for el in root.iter(etree.Element):
-        if _is_chrome(el, page_prose):
+        names = _names(el)  # read once for both tests (bench/README.md)
+        if _is_chrome(el, page_prose, names):
             chrome.append(el)
-        elif _is_gallery(el, page_prose):
+        elif _is_gallery(el, page_prose, names):
             galleries.append(el)
     # A gallery keeps its pictures (the lead one, its caption and credit, may be among them);
     # its slides' titles and captions outside any figure leave the text.
@@ -209,15 +210,14 @@ def chrome_text(dropped: list) -> str:
 _GALLERY_TEXT = ("p", "h2", "h3", "h4", "h5", "h6")
 
 
-def _is_gallery(el, page_prose: int) -> bool:
+def _is_gallery(el, page_prose: int, names: str) -> bool:
     """Whether ``el`` is a picture gallery or slideshow box inside the page (not the article
     in a "media" box named for its lightbox gallery, whose paragraphs are not in list items
-    the way a gallery's slide captions are)."""
-    names = _names(el)
+    the way a gallery's slide captions are); ``names``: its :func:`_names`."""
     if ("gallery" not in names and "slideshow" not in names) \
             or el.tag in ("html", "body", "article", "main", "figure"):
         return False
-    if not _tokens(el) & _GALLERY_TOKENS:
+    if not _name_tokens(names) & _GALLERY_TOKENS:
         return False
     return not (page_prose and _prose_chars(el, outside_lists=True) >= _MOST_PROSE * page_prose)
 
@@ -519,7 +519,7 @@ def _wrap_loose_text(root) -> None:
     sits beside a block (a picture box above it) is wrapped the same way, the block kept."""
     for el in list(root.iter(*_LOOSE_HOLDERS)):
         loose = (el.text or "") + "".join(c.tail or "" for c in el)
-        if len(clean_text(loose)) < 100:
+        if len(loose) < 100 or len(clean_text(loose)) < 100:  # (cleaning never lengthens)
             continue
         if _xpath("ancestor::p|ancestor::li|ancestor::a|ancestor::h1|ancestor::h2|"
                     "ancestor::h3|ancestor::blockquote")(el):

@@ -4,6 +4,7 @@ labels that tell a publication date from an update."""
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
@@ -262,11 +263,9 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
             return found
     for area in areas:
         for el in area.iter(etree.Element):
-            if not _is_element(el) or el.tag in ("html", "body", "article", "main"):
+            if el.tag in ("html", "body", "article", "main"):
                 continue
-            names = _names(el)
-            if any(w in names for w in _DATE_CLASSES) and not _in_site_header(el, scope) \
-                    and not any(w in names for w in _CLOCK_CLASSES) \
+            if _dated_names(_names(el)) and not _in_site_header(el, scope) \
                     and not _in_teaser(el, scope):
                 text = _text(el)
                 if len(text) <= 80:
@@ -274,6 +273,14 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
                     if found:
                         return found
     return None
+
+
+@functools.lru_cache(maxsize=8192)
+def _dated_names(names: str) -> bool:
+    """Whether a class and id (:func:`_names`) name a dated box (:data:`_DATE_CLASSES`) that
+    is no clock (:data:`_CLOCK_CLASSES`), once per string: :func:`_find_date` asks it of
+    every element."""
+    return any(w in names for w in _DATE_CLASSES) and not any(w in names for w in _CLOCK_CLASSES)
 
 
 #: A line around the headline this short is its meta line ("Par X | 30 septembre 2018",

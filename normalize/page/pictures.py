@@ -411,10 +411,10 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
     taken for want of one, only fills what the metadata lacks.
     """
     area = scope if scope is not None else root
-    figures = [f for f in area.iter(etree.Element) if _is_element(f) and _is_figure(f)
+    figures = [f for f in area.iter(etree.Element) if _is_figure(f)
                and not any(_is_figure(a) for a in f.iterancestors())]
     if scope is not None and not figures:
-        figures = [f for f in root.iter(etree.Element) if _is_element(f) and _is_figure(f)]
+        figures = [f for f in root.iter(etree.Element) if _is_figure(f)]
     shown: list[tuple[Any, _Picture]] = []
     for fig in figures:
         picture = _read_figure(fig, base)

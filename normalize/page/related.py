@@ -45,7 +45,7 @@ def _related_containers(root) -> list:
     """The outermost "related news" boxes: named so in their class or id, or by their heading."""
     found = []
     for el in root.iter(etree.Element):
-        if not _is_element(el) or el.tag in ("html", "body", "a"):
+        if el.tag in ("html", "body", "a"):
             continue
         if not _related_names(_names(el)):
             if el.tag not in ("section", "aside", "div", "nav"):

@@ -14,7 +14,7 @@ from lxml import etree
 
 from normalize.bylines import BYLINE_LABEL, CJK_NAME, parse_byline
 from normalize.text import clean_text, html_to_text
-from normalize.page.dom import _BLOCK_CHILD, _is_element, _names, _text, _tokens, _xpath
+from normalize.page.dom import _BLOCK_CHILD, _is_element, _name_tokens, _names, _text, _xpath
 from normalize.page.dates import _parse_text_date, _printed_date
 from normalize.page.pictures import _in_picture
 
@@ -215,14 +215,11 @@ def _find_byline(root, scope) -> tuple[str, ...]:
         if links:
             return _author_list(links)
         for el in area.iter(etree.Element):
-            if not _is_element(el) or el.tag in ("html", "body", "article", "main", "meta"):
+            if el.tag in ("html", "body", "article", "main", "meta"):
                 continue
-            names = _names(el)
             # The ancestor walk of _in_picture only for the few elements that look like bylines.
-            if (el.get("itemprop") == "author" or (
-                any(c in names for c in _BYLINE_CLASSES)
-                and not any(n in _tokens(el) for n in _BYLINE_NOISE)
-            )) and not _in_picture(el) and not _in_not_byline_area(el) and not _is_hidden(el) \
+            if (el.get("itemprop") == "author" or _byline_names(_names(el))) \
+                    and not _in_picture(el) and not _in_not_byline_area(el) and not _is_hidden(el) \
                     and not _after_picture_label(el):
                 text = _byline_text(el)
                 if text and len(text) <= 120:
@@ -232,6 +229,14 @@ def _find_byline(root, scope) -> tuple[str, ...]:
                         return _author_list([text])
                     unread = unread or _author_list([text])
     return unread
+
+
+@functools.lru_cache(maxsize=8192)
+def _byline_names(names: str) -> bool:
+    """Whether a class and id (:func:`_names`) name a byline box (a byline class, no picture,
+    bio or social box), once per string: :func:`_find_byline` asks it of every element."""
+    return any(c in names for c in _BYLINE_CLASSES) \
+        and not any(n in _name_tokens(names) for n in _BYLINE_NOISE)
 
 
 #: The most text the box around two author links of one byline holds (their names, a date,
