@@ -201,10 +201,7 @@ def article_key(article: Article) -> str:
     return article.id or make_article_id(article.source, article.guid)
 
 
-# A publish asks for the same URLs again and again (an item's link for its entry, its body's
-# base, its page entry and its translations): each distinct one is worked out once. Cleared
-# with the prepared entries (forget_entries).
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=16384)  # a publish asks for an item's link ~4 times; see forget_entries
 def safe_url(url: str | None) -> str | None:
     """Return ``url`` as an absolute http(s) URL safe to emit, or ``None``.
 
@@ -543,14 +540,8 @@ def absolute_links(body: str, base: str | None) -> str:
             return match.group(0)
         return f'{match.group(1)}{html.escape(absolute)}"'
 
-    def rewrite(tag: re.Match[str]) -> str:
-        text = tag.group(0)
-        # Most tags carry no URL attribute: only those can change.
-        if 'href="' not in text and 'src="' not in text:
-            return text
-        return _URL_ATTRIBUTE.sub(resolve, text)
-
-    return _TAG.sub(rewrite, body)
+    return _TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(resolve, text)  # only a tag with a URL changes
+                    if 'href="' in (text := tag.group(0)) or 'src="' in text else text, body)
 
 
 def _content(article: Article, pictures: Sequence[Picture]) -> str:
