@@ -201,6 +201,7 @@ def article_key(article: Article) -> str:
     return article.id or make_article_id(article.source, article.guid)
 
 
+@lru_cache(maxsize=16384)  # a publish asks for an item's link ~4 times; see forget_entries
 def safe_url(url: str | None) -> str | None:
     """Return ``url`` as an absolute http(s) URL safe to emit, or ``None``.
 
@@ -349,6 +350,7 @@ def forget_entries() -> None:
     record it shows once more (as a fresh ``ingest render`` does).
     """
     _prepared.cache_clear()
+    safe_url.cache_clear()
 
 
 def _prepare(root: str, article: Article, translations: tuple[tuple[str, str], ...]) -> Entry:
@@ -526,6 +528,8 @@ def absolute_links(body: str, base: str | None) -> str:
         return body
 
     def resolve(match: re.Match[str]) -> str:
+        if match.group(2).startswith(("http://", "https://")):
+            return match.group(0)  # absolute already (its scheme is not empty once unescaped)
         value = html.unescape(match.group(2)).strip()
         try:
             relative = bool(value) and not urlsplit(value).scheme
@@ -536,7 +540,8 @@ def absolute_links(body: str, base: str | None) -> str:
             return match.group(0)
         return f'{match.group(1)}{html.escape(absolute)}"'
 
-    return _TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(resolve, tag.group(0)), body)
+    return _TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(resolve, text)  # only a tag with a URL changes
+                    if 'href="' in (text := tag.group(0)) or 'src="' in text else text, body)
 
 
 def _content(article: Article, pictures: Sequence[Picture]) -> str:

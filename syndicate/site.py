@@ -282,6 +282,9 @@ def _environment():
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # The templates are package files: a process never sees them change, so each page
+        # need not look at their modification times again.
+        auto_reload=False,
     )
 
 
