@@ -90,7 +90,8 @@ def summary(reasons: list[str], refused: tuple[tuple[str, str], ...]) -> str:
     if refused:
         named = [f"{name} ({reason})" for name, reason in refused[:10]]
         more = f" and {len(refused) - 10} more" if len(refused) > 10 else ""
-        parts.append(f"{len(refused)} entries never read: " + ", ".join(named) + more)
+        entries = "1 entry" if len(refused) == 1 else f"{len(refused)} entries"
+        parts.append(f"{entries} never read: " + ", ".join(named) + more)
     return "; ".join(parts)
 
 

@@ -39,7 +39,7 @@ def test_a_folder_dropped_in_an_inbox_is_reported_and_left_alone(tmp_path: Path)
         state = archive.source_state("drop")
     finally:
         archive.close()
-    reason = "1 entries never read: batch-2025-03-06 (a folder, not a regular file)"
+    reason = "1 entry never read: batch-2025-03-06 (a folder, not a regular file)"
     assert first.new == 2 and first.status == "partial" and first.reason == reason
     assert second.reason == reason and state.last_error == reason
     assert (drop / "batch-2025-03-06" / "story.xml").exists()
