@@ -13,6 +13,7 @@ growing.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import tempfile
@@ -45,6 +46,24 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` whole or not at all (see :func:`atomic_file`)."""
     with atomic_file(path) as out:
         out.write(data)
+
+
+def sealed(payload: bytes, magic: bytes = b"") -> bytes:
+    """``payload`` behind ``magic`` and its BLAKE2b checksum, as a cache file holds it, so
+    :func:`unsealed` tells a damaged file from a good one."""
+    return magic + hashlib.blake2b(payload, digest_size=32).digest() + payload
+
+
+def unsealed(data: bytes, magic: bytes = b"") -> bytes:
+    """The payload of :func:`sealed` bytes. Raises ``ValueError`` when ``data`` does not start
+    with ``magic`` or its checksum differs (a damaged file)."""
+    head = len(magic)
+    if data[:head] != magic:
+        raise ValueError(f"not a {magic.decode(errors='replace').strip() or 'sealed'} file")
+    payload = data[head + 32:]
+    if hashlib.blake2b(payload, digest_size=32).digest() != data[head:head + 32]:
+        raise ValueError("checksum differs: the file is damaged")
+    return payload
 
 
 def mark_used(path: Path) -> None:

@@ -28,7 +28,6 @@ import hashlib
 import logging
 import marshal
 import math
-import os
 import struct
 import sys
 import threading
@@ -39,7 +38,7 @@ from itertools import accumulate, compress, repeat
 from operator import add, attrgetter, itemgetter, mul, sub, truediv
 from pathlib import Path
 
-from normalize.cachefiles import mark_used, prune, write_atomically
+from normalize.cachefiles import mark_used, prune, sealed, unsealed, write_atomically
 # The model and its cache file (``langid_fast.load_model`` as callers have always named it).
 from normalize.langid_model import KEEP_COPIES, Model, cache_path, load_model  # noqa: F401
 
@@ -468,13 +467,7 @@ def load_states(ranker: Ranker, folder: Path | None) -> bool:
     except OSError:
         return False
     try:
-        head = len(_STATES_MAGIC)
-        if data[:head] != _STATES_MAGIC:
-            raise ValueError("not a ranker states file")
-        payload = data[head + 32:]
-        if hashlib.blake2b(payload, digest_size=32).digest() != data[head:head + 32]:
-            raise ValueError("checksum differs: the file is damaged")
-        ranker.restore(marshal.loads(payload))
+        ranker.restore(marshal.loads(unsealed(data, _STATES_MAGIC)))
     except (ValueError, EOFError, TypeError) as error:
         log.warning("ranker states %s unusable (%s); building them as texts need them", path, error)
         return False
@@ -493,9 +486,7 @@ def save_states(ranker: Ranker, folder: Path | None) -> bool:
         path = states_path(folder, ranker.labels)
         if path is None:
             return False
-        payload = marshal.dumps(ranker.snapshot())
-        data = _STATES_MAGIC + hashlib.blake2b(payload, digest_size=32).digest() + payload
-        write_atomically(path, data)
+        write_atomically(path, sealed(marshal.dumps(ranker.snapshot()), _STATES_MAGIC))
         # one file per label set (editions ask for different sets), so more copies are kept
         prune(path, "py3langid-states-*.marshal", 4 * KEEP_COPIES)
     except (OSError, ValueError) as error:

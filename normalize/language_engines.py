@@ -23,7 +23,7 @@ except ImportError:  # not POSIX: every worker writes its own
     fcntl = None
 
 from normalize import langid_fast, options
-from normalize.cachefiles import mark_used, prune, write_atomically
+from normalize.cachefiles import mark_used, prune, sealed, unsealed, write_atomically
 
 
 @contextlib.contextmanager
@@ -172,11 +172,7 @@ class _Engines:
         path = self._ld_table_path(names)
         if path is not None:
             try:
-                data = path.read_bytes()
-                payload = data[32:]
-                if hashlib.blake2b(payload, digest_size=32).digest() != data[:32]:
-                    raise ValueError("checksum differs")
-                langlist, table = marshal.loads(payload)
+                langlist, table = marshal.loads(unsealed(path.read_bytes()))
                 if not (isinstance(langlist, list) and isinstance(table, dict)):
                     raise ValueError("not a langdetect table")
             except (OSError, EOFError, ValueError, TypeError):
@@ -190,7 +186,7 @@ class _Engines:
         if path is not None:
             payload = marshal.dumps((langlist, table))
             with contextlib.suppress(OSError):  # a read-only cache folder: built each time
-                write_atomically(path, hashlib.blake2b(payload, digest_size=32).digest() + payload)
+                write_atomically(path, sealed(payload))
                 prune(path, "langdetect-table-*.marshal", 4 * langid_fast.KEEP_COPIES)
         return langlist, table
 
