@@ -173,42 +173,35 @@ def _unwrap_raw_depth(html: str, limit: int = RAW_DEPTH) -> str:
     (checked first, as few bodies have even ``limit`` tags)."""
     if html.count("<") <= limit:
         return html
-    for rewrite in (False, True):
-        out: list[str] = []
-        position = 0
-        stack: list[tuple[str, bool]] = []  # (name, tag kept)
-        opened: dict[str, int] = {}
-        deep = False
-        for match in _RAW_TAG.finditer(html):
-            closing, name = match.group(1), match.group(2).lower()
-            if name in _VOID or match.group(0).endswith("/>"):
-                continue
-            keep = True
-            if not closing and stack and stack[-1][0] == name and name in _SIBLINGS:
-                top, _ = stack.pop()  # "<p>a<p>b": the second paragraph closes the first
+    out: list[str] = []
+    position = 0
+    stack: list[tuple[str, bool]] = []  # (name, tag kept)
+    opened: dict[str, int] = {}
+    for match in _RAW_TAG.finditer(html):
+        closing, name = match.group(1), match.group(2).lower()
+        if name in _VOID or match.group(0).endswith("/>"):
+            continue
+        keep = True
+        if not closing and stack and stack[-1][0] == name and name in _SIBLINGS:
+            top, _ = stack.pop()  # "<p>a<p>b": the second paragraph closes the first
+            opened[top] -= 1
+        if not closing:
+            keep = len(stack) < limit
+            stack.append((name, keep))
+            opened[name] = opened.get(name, 0) + 1
+        elif opened.get(name):
+            while True:
+                top, keep = stack.pop()
                 opened[top] -= 1
-            if not closing:
-                keep = len(stack) < limit
-                if not keep and not rewrite:
-                    deep = True
-                    break  # deep enough to rewrite: the second pass reads the rest
-                stack.append((name, keep))
-                opened[name] = opened.get(name, 0) + 1
-            elif opened.get(name):
-                while True:
-                    top, keep = stack.pop()
-                    opened[top] -= 1
-                    if top == name:
-                        break
-            if rewrite and not keep:
-                out.append(html[position:match.start()])
-                position = match.end()
-        if not deep and not rewrite:
-            return html
-        if rewrite:
-            out.append(html[position:])
-            return "".join(out)
-    return html
+                if top == name:
+                    break
+        if not keep:
+            out.append(html[position:match.start()])
+            position = match.end()
+    if not out:
+        return html
+    out.append(html[position:])
+    return "".join(out)
 
 
 # Built once: nh3.clean() rebuilds the whole configuration on every call, four times the cost
