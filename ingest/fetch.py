@@ -29,7 +29,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Iterator, Mapping
+from typing import Iterable, Iterator, Mapping
 from urllib.parse import urlsplit
 
 import httpx
@@ -125,8 +125,22 @@ def make_client(*, timeout: float = 20.0, max_redirects: int = 5,
     )
 
 
-class RedirectBodyRefused(Exception):
-    """A redirect answer's body longer than :data:`ERROR_BODY_BYTES`, or past the deadline."""
+class BodyCut(Exception):
+    """A redirect's or an error answer's body longer than :data:`ERROR_BODY_BYTES`, or still
+    coming at the fetch's deadline."""
+
+
+def _bounded_raw(chunks: Iterable[bytes], ends_at: float | None, what: str) -> Iterator[bytes]:
+    """``chunks`` passed on until they add up to more than :data:`ERROR_BODY_BYTES` or come
+    after ``ends_at`` (``time.monotonic()``); then :class:`BodyCut` (``what`` names the body)."""
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > ERROR_BODY_BYTES:
+            raise BodyCut(f"{what} over {ERROR_BODY_BYTES:,} bytes")
+        if ends_at is not None and time.monotonic() > ends_at:
+            raise BodyCut(f"{what} still coming at the deadline")
+        yield chunk
 
 
 class _BoundedBody(httpx.SyncByteStream):
@@ -137,14 +151,7 @@ class _BoundedBody(httpx.SyncByteStream):
         self._ends_at = ends_at
 
     def __iter__(self) -> Iterator[bytes]:
-        size = 0
-        for chunk in self._inner:
-            size += len(chunk)
-            if size > ERROR_BODY_BYTES:
-                raise RedirectBodyRefused(f"redirect answer's body over {ERROR_BODY_BYTES:,} bytes")
-            if self._ends_at is not None and time.monotonic() > self._ends_at:
-                raise RedirectBodyRefused("redirect answer's body still coming at the deadline")
-            yield chunk
+        return _bounded_raw(self._inner, self._ends_at, "redirect answer's body")
 
     def close(self) -> None:
         self._inner.close()
@@ -343,14 +350,14 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
                 return Fetched(b"", _headers(response), str(response.url), 304,
                                time.monotonic() - started, True, permanent, redirects)
             if response.status_code >= 400:
-                _drain_error_body(response, started, deadline)
+                _drain_error_body(response)
                 raise FetchError(
                     f"HTTP {response.status_code} {response.reason_phrase}".strip(),
                     status=response.status_code,
                     retry_after=parse_retry_after(response.headers.get("retry-after")),
                     source=source, where=url)
             if 300 <= response.status_code < 400:
-                _drain_error_body(response, started, deadline)
+                _drain_error_body(response)
                 raise FetchError(f"HTTP {response.status_code} redirect without a usable Location",
                                  status=response.status_code, source=source, where=url)
             declared = response.headers.get("content-length", "").strip()
@@ -375,7 +382,7 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
                            redirects)
     except FetchError:
         raise
-    except RedirectBodyRefused as exc:
+    except BodyCut as exc:
         raise FetchError(str(exc), source=source, where=url) from None
     except DecodingFailed as exc:
         raise FetchError(f"cannot decode the response body: {exc}", source=source,
@@ -403,29 +410,25 @@ def _get(client: httpx.Client, url: str, headers: dict[str, str], max_bytes: int
         raise FetchError(f"invalid URL: {exc}", source=source, where=url) from None
 
 
-def _drain_error_body(response: httpx.Response, started: float, deadline: float | None) -> None:
+def _drain_error_body(response: httpx.Response) -> None:
     """Read a short error body to its end so the connection goes back to the pool.
 
     Left unread, httpcore closes the connection (its HTTP/1.1 cycle unfinished), and the next
     source on the same host pays a new one (a TLS handshake over https). Only
     :data:`ERROR_BODY_BYTES` are read, raw (a compressed error body is not inflated), each read
-    waiting :data:`ERROR_BODY_WAIT` at most and all within ``deadline``; a longer, slower or
-    broken body is left, and leaving the stream closes its connection as before. Never raises.
+    waiting :data:`ERROR_BODY_WAIT` at most and all within the fetch's deadline; a longer,
+    slower or broken body is left, and leaving the stream closes its connection as before.
+    Never raises.
     """
     # httpcore takes the read timeout from the request's extensions when the body's first read
     # starts, so a shorter one set here bounds each wait for the error body only.
     timeouts = dict(response.request.extensions.get("timeout") or {})
     timeouts["read"] = min(timeouts.get("read") or ERROR_BODY_WAIT, ERROR_BODY_WAIT)
     response.request.extensions["timeout"] = timeouts
-    size = 0
-    try:
-        for chunk in response.iter_raw():
-            size += len(chunk)
-            if size > ERROR_BODY_BYTES or (
-                    deadline is not None and time.monotonic() - started > deadline):
-                return
-    except httpx.HTTPError:
-        return
+    with contextlib.suppress(httpx.HTTPError, BodyCut):
+        for _ in _bounded_raw(response.iter_raw(), response.request.extensions.get(DEADLINE),
+                              "error answer's body"):
+            pass
 
 
 def _headers(response: httpx.Response) -> dict[str, str]:
