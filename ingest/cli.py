@@ -424,6 +424,13 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
             archive.close()
     if not no_summary and not quiet():
         _summary(make_console(stderr=False, soft_wrap=False), report, config)
+    if quiet():
+        # -q keeps only errors, and a source's failure is logged as a warning: without these
+        # lines a cron run that exits 1 would print nothing, and cron mails only what is printed.
+        for outcome in report.outcomes:
+            if not outcome.ok:
+                click.echo(f"ingest: [{outcome.source}] {config.source(outcome.source).where}: "
+                           f"{outcome.reason or outcome.status}", err=True)
     if backing_off:
         click.echo(f"ingest: {len(backing_off)} source(s) not run, still failing (in backoff): "
                    f"{', '.join(backing_off)} (see `ingest sources`)", err=True)

@@ -210,6 +210,22 @@ def test_quiet_prints_nothing_on_success(tmp_path, server) -> None:
         assert result.exit_code == 0 and result.output == "", (args, result.output)
 
 
+def test_quiet_names_each_failed_source_in_one_line(tmp_path, server) -> None:
+    """Under cron (`run-once -q`) a failing source is one stderr line naming it, its URL and the
+    reason: cron mails only what is printed, so an exit 1 with no output would go unseen."""
+    server.routes["/down.xml"] = Route(status=500, body=b"oops")
+    config = str(project(tmp_path, server, sources=f"""
+        [[sources]]
+        id = "down"
+        kind = "feed"
+        url = "{server.url('/down.xml')}"
+        """))
+    result = invoke("run-once", "-q", "--config", config)
+    assert result.exit_code == 1 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert lines == [f"ingest: [down] {server.url('/down.xml')}: HTTP 500 Internal Server Error"]
+
+
 def test_piped_tables_are_not_wrapped(tmp_path, server) -> None:
     server.routes["/wire.xml"] = Route(body=rss("urn:test:long", title=LONG_TITLE),
                                        content_type="application/rss+xml")
