@@ -327,3 +327,65 @@ def test_show_takes_a_unique_prefix_of_four_and_lists_an_ambiguous_one(tmp_path,
     assert short.exit_code == 2 and "at least 4" in one_line_error(short)
     missing = invoke("show", "0000000000", "--config", config)
     assert missing.exit_code == 1 and "no article" in one_line_error(missing)
+
+
+# -- stopped mid-run --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
+def test_a_run_stopped_by_a_signal_ends_at_once_and_the_next_one_publishes(
+        tmp_path, server, signum) -> None:
+    """Ctrl-C or SIGTERM while a fetch hangs: the run ends at once by that signal (the shell
+    sees 130 or 143, not the 1 of a failed source) with one line, and the next run publishes
+    what the stopped one had stored."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from conftest import REPO
+
+    release = threading.Event()
+
+    def hang(handler) -> None:
+        release.wait(60)
+        handler._send(503, b"", {"Content-Type": "text/plain"})
+
+    server.routes["/hang.xml"] = Route(handler=hang)
+    config = project(tmp_path, server, sources=f"""
+        [[sources]]
+        id = "hang"
+        kind = "feed"
+        url = "{server.url('/hang.xml')}"
+        """)
+    sig = getattr(signal, signum)
+    # As a shell starts a foreground command: SIGINT not ignored (a test runner may ignore it).
+    child = subprocess.Popen(
+        [sys.executable, "-m", "ingest", "run-once", "--no-summary", "--config", str(config)],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 60
+        while not server.hits.get("/hang.xml") or not server.hits.get("/wire.xml"):
+            assert child.poll() is None and time.monotonic() < deadline, child.stderr.read()
+            time.sleep(0.05)
+        time.sleep(0.5)  # the wire source's records are committed meanwhile (or not: either way)
+        child.send_signal(sig)
+        _, stderr = child.communicate(timeout=10)  # not the request timeout (20 s)
+    finally:
+        release.set()
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == -sig, stderr
+    assert f"ingest: stopped by {signum}" in stderr and "Traceback" not in stderr, stderr
+    assert "Aborted" not in stderr
+
+    server.routes["/hang.xml"] = Route(body=rss("urn:test:h"), content_type="application/rss+xml")
+    again = run_cli("run-once", "-q", "--all", "--config", str(config), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    feed = json.loads((tmp_path / "data" / "feeds" / "en" / "feed.json").read_text("utf-8"))
+    assert len(feed["items"]) == 3
