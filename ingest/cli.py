@@ -399,13 +399,17 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
             publisher = feed_publisher(config)
             if early:  # this run will publish, and wait for its workers' loading first
                 publisher = publisher.warming_up()
-            if sys.stderr.isatty():
+            if sys.stderr.isatty() and not quiet():
                 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+                from ingest.pipeline import select_sources
 
                 with Progress(TextColumn("{task.description}"), BarColumn(),
                               TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                               console=make_console(stderr=True), transient=True) as bar:
-                    total = len(source_ids) or len(config.sources)
+                    # the sources this run takes (the due ones), not every configured one
+                    total = len(select_sources(config, archive, utcnow(), source_ids=source_ids,
+                                               run_all=run_all))
                     task = bar.add_task("sources", total=total)
 
                     def progress(name: str, phase: str) -> None:

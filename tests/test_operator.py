@@ -389,3 +389,46 @@ def test_a_run_stopped_by_a_signal_ends_at_once_and_the_next_one_publishes(
     assert again.returncode == 0, again.stderr
     feed = json.loads((tmp_path / "data" / "feeds" / "en" / "feed.json").read_text("utf-8"))
     assert len(feed["items"]) == 3
+
+
+def _run_on_a_terminal(tmp_path, *args: str) -> tuple[int, str]:
+    """``ingest`` with its stderr on a pseudo-terminal (stdout a pipe): the exit code and what
+    the terminal showed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    main_fd, child_fd = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "ingest", *args], cwd=tmp_path,
+                             stdout=subprocess.DEVNULL, stderr=child_fd,
+                             env={**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"})
+    os.close(child_fd)
+    shown = bytearray()
+    while True:
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:  # EIO: the child closed its end
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main_fd)
+    return child.wait(timeout=60), shown.decode("utf-8", "replace")
+
+
+def test_progress_on_a_terminal_counts_the_sources_run_and_is_silent_with_q(tmp_path, server) -> None:
+    server.routes["/other.xml"] = Route(body=rss("urn:test:o"), content_type="application/rss+xml")
+    config = str(project(tmp_path, server, sources=f"""
+        [[sources]]
+        id = "other"
+        kind = "feed"
+        url = "{server.url('/other.xml')}"
+        """))
+    code, shown = _run_on_a_terminal(tmp_path, "run-once", "-q", "--config", config)
+    assert code == 0 and shown == ""
+    # Nothing is due now: the bar counts the sources this run takes (none), not the two configured.
+    code, shown = _run_on_a_terminal(tmp_path, "run-once", "--no-summary", "--config", config)
+    assert code == 0 and "0/0" in shown and "/2" not in shown, shown
