@@ -356,9 +356,14 @@ def _summary(console, report, config: Config) -> None:
     console.print(editions)
     failed = sum(1 for o in report.outcomes if not o.ok)
     console.print(
-        f"{len(report.outcomes)} sources run, {failed} failed; "
+        f"{_count(len(report.outcomes), 'source')} run, {failed} failed; "
         f"{sum(o.new for o in report.outcomes)} new, {sum(o.updated for o in report.outcomes)} updated; "
         f"{len(report.written)} feed files written under {config.pipeline.feeds}")
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 source``, ``2 sources``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @main.command("run-once")
@@ -438,7 +443,7 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
                 click.echo(f"ingest: [{outcome.source}] {config.source(outcome.source).where}: "
                            f"{outcome.reason or outcome.status}", err=True)
     if backing_off:
-        click.echo(f"ingest: {len(backing_off)} source(s) not run, still failing (in backoff): "
+        click.echo(f"ingest: {_count(len(backing_off), 'source')} not run, still failing (in backoff): "
                    f"{', '.join(backing_off)} (see `ingest sources`)", err=True)
     sys.exit(report.exit_code or (EXIT_SOURCES_FAILED if backing_off else 0))
 
@@ -595,9 +600,10 @@ def check_cmd(config: Config) -> None:
     kinds = {}
     for source in config.sources:
         kinds[source.kind] = kinds.get(source.kind, 0) + 1
-    click.echo(f"{config.path}: ok — {len(config.editions)} editions, {len(config.sources)} sources "
+    click.echo(f"{config.path}: ok — {_count(len(config.editions), 'edition')}, "
+               f"{_count(len(config.sources), 'source')} "
                f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items())) or 'none'}), "
-               f"{len(config.rules)} rules")
+               f"{_count(len(config.rules), 'rule')}")
 
 
 def _report_storage_problems(config: Config) -> None:

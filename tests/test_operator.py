@@ -432,3 +432,29 @@ def test_progress_on_a_terminal_counts_the_sources_run_and_is_silent_with_q(tmp_
     # Nothing is due now: the bar counts the sources this run takes (none), not the two configured.
     code, shown = _run_on_a_terminal(tmp_path, "run-once", "--no-summary", "--config", config)
     assert code == 0 and "0/0" in shown and "/2" not in shown, shown
+
+
+def test_counts_read_as_english(tmp_path, server) -> None:
+    server.routes["/down.xml"] = Route(status=500, body=b"")
+    config = str(project(tmp_path, server))
+    assert "1 source run, 0 failed;" in invoke("run-once", "--config", config).stdout
+    assert "1 source (1 feed), 0 rules" in invoke("check", "--config", config).stdout
+    config = str(project(tmp_path, server, sources=f"""
+        [[sources]]
+        id = "down"
+        kind = "feed"
+        url = "{server.url('/down.xml')}"
+        """))
+    assert invoke("run-once", "-q", "--config", config).exit_code == 1
+    again = invoke("run-once", "-q", "--config", config)
+    assert "ingest: 1 source not run, still failing (in backoff): down" in again.stderr
+    checked = invoke("sources", "--check", "--config", config)
+    assert "ingest: 1 source needs attention: down" in checked.stderr
+    row = next(line for line in checked.stdout.splitlines() if "down" in line)
+    assert "failing HTTP 500" in row, row
+    # a failure without an HTTP status: "failing", and the error column says what happened
+    server.routes["/down.xml"] = Route(body=b"<rss><channel><item><title>cut")
+    invoke("run-once", "-q", "--all", "--config", config)
+    row = next(line for line in invoke("sources", "--config", config).stdout.splitlines()
+               if "down" in line)
+    assert "failing" in row and "failing error" not in row and "truncated" in row, row

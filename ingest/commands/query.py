@@ -257,7 +257,8 @@ def sources_cmd(config: Config, as_json: bool, check: bool) -> None:
     elif not (quiet() and check and not attention):
         _print_sources(rows)
     if check and attention:
-        click.echo(f"ingest: {len(attention)} source(s) need attention: "
+        verb = "source needs" if len(attention) == 1 else "sources need"
+        click.echo(f"ingest: {len(attention)} {verb} attention: "
                    + "; ".join(f"{row['id']} ({row['problem']})" for row in attention), err=True)
         sys.exit(EXIT_SOURCES_FAILED)
 
@@ -297,8 +298,11 @@ def _print_sources(rows: list[dict]) -> None:
         elif row["enabled"] and row["stale"]:
             flag = "[yellow]STALE[/] "
         latency = row["median_latency_s"]
+        status = row["last_status"] or "-"
+        if flag and status == "error":  # a failure with no HTTP status: the error column says it
+            status = ""
         table.add_row(row["id"], row["kind"], _short(row["last_success"]) or "never",
-                      flag + (row["last_status"] or "-"), str(row["failures"]),
+                      (flag + status).strip(), str(row["failures"]),
                       (_short(row["next_due"]) or "now") + (f" ({row['next_due_reason']})" if row["next_due_reason"] else ""),
                       str(row["new_24h"]),
                       f"{latency * 1000:.0f} ms" if latency is not None else "-",
