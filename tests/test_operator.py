@@ -458,3 +458,17 @@ def test_counts_read_as_english(tmp_path, server) -> None:
     row = next(line for line in invoke("sources", "--config", config).stdout.splitlines()
                if "down" in line)
     assert "failing" in row and "failing error" not in row and "truncated" in row, row
+
+
+def test_export_to_a_file_it_cannot_make_is_one_line_and_exit_2(tmp_path, server) -> None:
+    config = str(project(tmp_path, server))
+    assert invoke("run-once", "-q", "--config", config).exit_code == 0
+    result = invoke("export", "--jsonl", "-o", str(tmp_path / "no" / "x.jsonl"), "--config", config)
+    assert result.exit_code == 2
+    assert one_line_error(result).endswith("x.jsonl: cannot write the export: No such file or directory")
+    # a mistyped filter leaves no empty file behind
+    out = tmp_path / "out.jsonl"
+    assert invoke("export", "--jsonl", "-o", str(out), "--edition", "xx", "--config", config).exit_code == 2
+    assert not out.exists()
+    assert invoke("export", "--jsonl", "-o", str(out), "--config", config).exit_code == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2

@@ -169,16 +169,24 @@ def _find_one(archive: Archive, article_id: str):
               help="One JSON article record per line, all fields (the only format for now).")
 @click.option("--edition", help="Only articles of this edition.")
 @click.option("--source", "source_id", help="Only articles of this source.")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write to this file instead of standard output.")
 def export_cmd(config: Config, jsonl: bool, edition: str | None, source_id: str | None,
-               output) -> None:
+               output: str) -> None:
     """Export archived records as JSON Lines: every Article field, datetimes in ISO 8601."""
     check_filters(config, edition, source_id)
     archive = read_archive(config)
     try:
-        for article in archive.iter_articles(edition=edition, source=source_id):
-            output.write(json.dumps(article_to_dict(article), ensure_ascii=False, sort_keys=True) + "\n")
+        # Opened once the filters and the archive are known good, so a mistyped --edition
+        # leaves no empty file behind; a file that cannot be made is the command line's error.
+        try:
+            stream = click.open_file(output, "w", encoding="utf-8")
+        except OSError as exc:
+            raise Failure(f"{output}: cannot write the export: {exc.strerror}", EXIT_CONFIG) from None
+        with stream:
+            for article in archive.iter_articles(edition=edition, source=source_id):
+                stream.write(json.dumps(article_to_dict(article), ensure_ascii=False,
+                                        sort_keys=True) + "\n")
     finally:
         archive.close()
 
