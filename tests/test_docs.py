@@ -54,3 +54,15 @@ def test_every_option_is_in_the_commands_table(name: str) -> None:
         if not isinstance(param, click.Option) or names & COMMON_OPTIONS:
             continue
         assert any(re.search(rf"{re.escape(opt)}\b", rows[0]) for opt in names), (name, names)
+
+
+def test_every_configuration_key_is_in_the_readme() -> None:
+    """Each key schedules.toml accepts is documented (in the example or as `key`)."""
+    from ingest import config
+
+    section = README.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    keys = (config._PIPELINE_KEYS | config._EDITION_KEYS | config._SOURCE_KEYS
+            | config._RULE_KEYS)
+    missing = sorted(key for key in keys
+                     if f"`{key}" not in section and not re.search(rf"^{key} = ", section, re.M))
+    assert not missing, missing
