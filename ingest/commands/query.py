@@ -222,8 +222,9 @@ def editions_cmd(config: Config) -> None:
 def sources_cmd(config: Config, as_json: bool, check: bool) -> None:
     """Show each source's health: last attempt and success, status, error, failures, next due.
 
-    A source whose last attempt failed is marked FAILING, one without a success for longer than
-    its `stale_after` (default: 3 of its intervals) STALE. The exit code is 0 however they
+    A source whose last attempt failed is marked failing (FAILING once it has failed for longer
+    than [pipeline] failing_after, 6 h by default), one without a success for longer than its
+    `stale_after` (default: 3 of its intervals) STALE. The exit code is 0 however they
     fare, unless --check is given: then 1 when any enabled source is failing or stale.
     """
     now = utcnow()
