@@ -27,6 +27,7 @@ from ingest.archive import Archive, is_database_url, open_archive, utcnow, write
 from ingest.config import Config, load_config
 from ingest.environment import configure_normalize
 from ingest.errors import ConfigError, LockError, StoreError, WirefeedError
+from ingest.stopping import stop_at_once_on_signals
 
 EXIT_SOURCES_FAILED = 1
 EXIT_CONFIG = 2
@@ -387,7 +388,8 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
     """
     for source_id in source_ids:
         config.source(source_id)  # unknown ids are a configuration error (exit 2)
-    stop_at_once_on_signals()
+    if _PROCESS_ENTRY:  # the ingest process itself, not a program embedding the command line
+        stop_at_once_on_signals()
     # A new archive file: every source is fetched for the first time, known before it is made.
     early = _boot_workers_for_first_fetches(config, None, source_ids)
     check_storage(config)
@@ -446,38 +448,6 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
         click.echo(f"ingest: {_count(len(backing_off), 'source')} not run, still failing (in backoff): "
                    f"{', '.join(backing_off)} (see `ingest sources`)", err=True)
     sys.exit(report.exit_code or (EXIT_SOURCES_FAILED if backing_off else 0))
-
-
-def stop_at_once_on_signals() -> None:
-    """Make Ctrl-C (SIGINT) and SIGTERM end this run at once, with one line saying so.
-
-    For ``run-once`` and ``render``. Without it Ctrl-C raised KeyboardInterrupt, which waited for the fetches in flight (up to
-    the request timeout), printed click's "Aborted!" and exited 1, the code of a failed source.
-    Ending at once is as safe as being killed: every archive write is one transaction and every
-    feed an atomic rename, so what was committed stays and the next run publishes it
-    (tests/test_crash.py, tests/test_publish_consistency.py). The process ends by the signal
-    itself, so the shell and cron see 130 (SIGINT) or 143 (SIGTERM). Only in the process's
-    entry point (the console script, ``python -m ingest``), never in a program embedding it."""
-    if not _PROCESS_ENTRY or threading.current_thread() is not threading.main_thread():
-        return
-    import signal
-
-    run_pid = os.getpid()
-
-    def stop(signum: int, frame) -> None:
-        # A forked child (the workers' forkserver, a worker) inherits this handler: it ends
-        # as it would have without it, silently.
-        if os.getpid() == run_pid:
-            try:
-                os.write(2, f"ingest: stopped by {signal.Signals(signum).name}; what was stored "
-                            "is kept and the next run publishes it\n".encode())
-            except OSError:
-                pass
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, stop)
 
 
 #: Sources a ``run-once`` fetches for the first time (never attempted: no validators to send,
@@ -569,7 +539,8 @@ def render_cmd(config: Config, wait: float) -> None:
     """
     from ingest.publishing import feed_publisher
 
-    stop_at_once_on_signals()
+    if _PROCESS_ENTRY:  # the ingest process itself, not a program embedding the command line
+        stop_at_once_on_signals()
     check_storage(config)
     publisher = feed_publisher(config)
     with writer_lock(config.pipeline.database, wait):
