@@ -220,7 +220,7 @@ class _Lines:
     A line scan, not a second parser: it knows ``[table]``, ``[[array]]`` headers and
     ``key = ...`` lines; a key it cannot place (an inline table, a dotted key) has no line."""
 
-    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_-]+)\s*\]\]?")
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_-]+)\s*\]\]?\s*(?:#.*)?$")
     _KEY = re.compile(r"""^\s*([A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*=""")
 
     def __init__(self, text: str | None):
