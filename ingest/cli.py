@@ -9,6 +9,7 @@ Errors become one clear line on stderr and an exit code here, at the edge, and n
         command, an unknown --edition/--source, an ambiguous id prefix)
     3   the archive could not be opened or written, or the feeds folder cannot be written
     75  another run holds the archive lock (EX_TEMPFAIL: cron may simply try again later)
+    130/143 run-once or render stopped by SIGINT (Ctrl-C) / SIGTERM: ended by the signal, at once
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ingest.archive import Archive, is_database_url, open_archive, utcnow, write
 from ingest.config import Config, load_config
 from ingest.environment import configure_normalize
 from ingest.errors import ConfigError, LockError, StoreError, WirefeedError
+from ingest.stopping import stop_at_once_on_signals
 
 EXIT_SOURCES_FAILED = 1
 EXIT_CONFIG = 2
@@ -355,9 +357,14 @@ def _summary(console, report, config: Config) -> None:
     console.print(editions)
     failed = sum(1 for o in report.outcomes if not o.ok)
     console.print(
-        f"{len(report.outcomes)} sources run, {failed} failed; "
+        f"{_count(len(report.outcomes), 'source')} run, {failed} failed; "
         f"{sum(o.new for o in report.outcomes)} new, {sum(o.updated for o in report.outcomes)} updated; "
         f"{len(report.written)} feed files written under {config.pipeline.feeds}")
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 source``, ``2 sources``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @main.command("run-once")
@@ -381,6 +388,8 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
     """
     for source_id in source_ids:
         config.source(source_id)  # unknown ids are a configuration error (exit 2)
+    if _PROCESS_ENTRY:  # the ingest process itself, not a program embedding the command line
+        stop_at_once_on_signals()
     # A new archive file: every source is fetched for the first time, known before it is made.
     early = _boot_workers_for_first_fetches(config, None, source_ids)
     check_storage(config)
@@ -397,13 +406,17 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
             publisher = feed_publisher(config)
             if early:  # this run will publish, and wait for its workers' loading first
                 publisher = publisher.warming_up()
-            if sys.stderr.isatty():
+            if sys.stderr.isatty() and not quiet():
                 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+                from ingest.pipeline import select_sources
 
                 with Progress(TextColumn("{task.description}"), BarColumn(),
                               TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                               console=make_console(stderr=True), transient=True) as bar:
-                    total = len(source_ids) or len(config.sources)
+                    # the sources this run takes (the due ones), not every configured one
+                    total = len(select_sources(config, archive, utcnow(), source_ids=source_ids,
+                                               run_all=run_all))
                     task = bar.add_task("sources", total=total)
 
                     def progress(name: str, phase: str) -> None:
@@ -424,8 +437,15 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
             archive.close()
     if not no_summary and not quiet():
         _summary(make_console(stderr=False, soft_wrap=False), report, config)
+    if quiet():
+        # -q keeps only errors, and a source's failure is logged as a warning: without these
+        # lines a cron run that exits 1 would print nothing, and cron mails only what is printed.
+        for outcome in report.outcomes:
+            if not outcome.ok:
+                click.echo(f"ingest: [{outcome.source}] {config.source(outcome.source).where}: "
+                           f"{outcome.reason or outcome.status}", err=True)
     if backing_off:
-        click.echo(f"ingest: {len(backing_off)} source(s) not run, still failing (in backoff): "
+        click.echo(f"ingest: {_count(len(backing_off), 'source')} not run, still failing (in backoff): "
                    f"{', '.join(backing_off)} (see `ingest sources`)", err=True)
     sys.exit(report.exit_code or (EXIT_SOURCES_FAILED if backing_off else 0))
 
@@ -519,6 +539,8 @@ def render_cmd(config: Config, wait: float) -> None:
     """
     from ingest.publishing import feed_publisher
 
+    if _PROCESS_ENTRY:  # the ingest process itself, not a program embedding the command line
+        stop_at_once_on_signals()
     check_storage(config)
     publisher = feed_publisher(config)
     with writer_lock(config.pipeline.database, wait):
@@ -549,9 +571,10 @@ def check_cmd(config: Config) -> None:
     kinds = {}
     for source in config.sources:
         kinds[source.kind] = kinds.get(source.kind, 0) + 1
-    click.echo(f"{config.path}: ok — {len(config.editions)} editions, {len(config.sources)} sources "
+    click.echo(f"{config.path}: ok — {_count(len(config.editions), 'edition')}, "
+               f"{_count(len(config.sources), 'source')} "
                f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items())) or 'none'}), "
-               f"{len(config.rules)} rules")
+               f"{_count(len(config.rules), 'rule')}")
 
 
 def _report_storage_problems(config: Config) -> None:

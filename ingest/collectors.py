@@ -74,7 +74,7 @@ class Collectors:
         try:
             if sniff(fetched.data) == "page":
                 kind = fetched.headers.get("content-type", "no content type").split(";")[0]
-                raise ParseError(f"not a feed: the answer is an HTML page ({kind})")
+                raise ParseError(f"not a feed: the answer is an HTML page (served as {kind})")
             # Full-text sources are routed after their pages are merged in, and skip unchanged
             # items by content hash then (a page can change under an unchanged entry).
             known = None if source.fulltext else self.archive.known_parse_hashes(source.id)

@@ -1,7 +1,8 @@
 """``schedules.toml``: loaded once into frozen dataclasses and validated.
 
-Every problem is reported as one :class:`ConfigError` line naming the file, the key and what is
-wrong (``schedules.toml: [[sources]] 'efe' (#3): unknown key 'urll'``). Relative paths resolve
+Every problem is reported as one :class:`ConfigError` line naming the file and line, the key and
+what is wrong (``schedules.toml:41: [[sources]] 'efe' (#3): 'urll': unknown key (did you mean
+'url'? ...)``). Relative paths resolve
 against the file's folder, so a config works from any working directory.
 
 Layout::
@@ -24,6 +25,7 @@ codes; an unknown one is a configuration error. ``Edition`` and ``Rule`` are the
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 import zoneinfo
@@ -211,22 +213,60 @@ def validate_cron(expression: str, timezone: str | None = None) -> None:
     cron_trigger(expression, timezone or "UTC")
 
 
+class _Lines:
+    """Where each table and key of a TOML file is written (1-based line numbers), so a message
+    can name the line: ``schedules.toml:41: [[sources]] 'efe' (#3): 'urll': unknown key``.
+
+    A line scan, not a second parser: it knows ``[table]``, ``[[array]]`` headers and
+    ``key = ...`` lines; a key it cannot place (an inline table, a dotted key) has no line."""
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_-]+)\s*\]\]?\s*(?:#.*)?$")
+    _KEY = re.compile(r"""^\s*([A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*=""")
+
+    def __init__(self, text: str | None):
+        self.lines: dict[tuple[str | None, int, str | None], int] = {}
+        counts: dict[str, int] = {}
+        table: str | None = None
+        index = 0
+        for number, line in enumerate((text or "").splitlines(), 1):
+            if header := self._HEADER.match(line):
+                table = header.group(2)
+                index = counts[table] = counts.get(table, 0) + 1 if header.group(1) == "[[" else 0
+                self.lines.setdefault((table, index, None), number)
+            elif key := self._KEY.match(line):
+                self.lines.setdefault((table, index, key.group(1).strip("\"'")), number)
+
+    def of(self, table: str | None, index: int, key: str | None) -> int | None:
+        """The line of ``key`` (``None``: of the table's header) in the ``index``-th (1-based;
+        0 for a plain ``[table]``) table ``table``, or ``None`` when unknown."""
+        if table is None and key is not None:  # a top-level key names a table: its header
+            return self.lines.get((key, 0, None)) or self.lines.get((key, 1, None))
+        return self.lines.get((table, index, key)) or self.lines.get((table, index, None))
+
+
 class _Reader:
     """Collects the context (file, table, key) for error messages while reading one table."""
 
-    def __init__(self, path: Path, where: str, table: dict[str, Any], allowed: set[str]):
+    def __init__(self, path: Path, where: str, table: dict[str, Any], allowed: set[str],
+                 lines: _Lines | None = None, spot: tuple[str | None, int] = (None, 0)):
         self.path = path
         self.where = where
         self.table = table
+        self.lines = lines
+        self.spot = spot  # (table name, index) in ``lines``
         if not isinstance(table, dict):
             self.fail(None, "must be a table")
         for key in table:
             if key not in allowed:
-                self.fail(key, "unknown key (allowed: " + ", ".join(sorted(allowed)) + ")")
+                close = difflib.get_close_matches(key.lower(), allowed, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                self.fail(key, f"unknown key ({hint}allowed: " + ", ".join(sorted(allowed)) + ")")
 
     def fail(self, key: str | None, problem: str) -> None:
         place = f"{self.where}: {key!r}" if key else self.where
-        raise ConfigError(f"{place}: {problem}", where=self.path.name)
+        line = self.lines.of(*self.spot, key) if self.lines is not None else None
+        raise ConfigError(f"{place}: {problem}",
+                          where=f"{self.path.name}:{line}" if line else self.path.name)
 
     def get(self, key: str, kind: type | tuple[type, ...], default: Any = None,
             required: bool = False) -> Any:
@@ -306,12 +346,13 @@ def load_config(path: str | Path) -> Config:
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", where=str(path)) from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        data = tomllib.loads(text)
     except UnicodeDecodeError:
         raise ConfigError("not UTF-8 text", where=path.name) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML: {exc}", where=path.name) from None
-    return build_config(data, path)
+    return build_config(data, path, text)
 
 
 def _database(reader: _Reader, base: Path) -> Path | str:
@@ -331,16 +372,26 @@ def _resolve(base: Path, value: str) -> Path:
     return candidate if candidate.is_absolute() else (base / candidate)
 
 
-def build_config(data: dict[str, Any], path: Path) -> Config:
-    """Validate a parsed TOML document (``path`` is used for messages and relative paths)."""
+def _label(kind: str, number: int, table: Any, key: str = "id") -> str:
+    """``[[sources]] 'efe' (#3)``, or ``[[sources]] #3`` while its id is unknown."""
+    ident = table.get(key) if isinstance(table, dict) else None
+    return f"[[{kind}]] {ident!r} (#{number})" if isinstance(ident, str) else f"[[{kind}]] #{number}"
+
+
+def build_config(data: dict[str, Any], path: Path, text: str | None = None) -> Config:
+    """Validate a parsed TOML document (``path`` is used for messages and relative paths;
+    ``text``, the document itself, to name the line of a problem)."""
     path = Path(path).resolve() if str(path) else Path("schedules.toml")
     base = path.parent
-    top = _Reader(path, "top level", data, _TOP_KEYS)
-    pipeline = _read_pipeline(_Reader(path, "[pipeline]", top.get("pipeline", dict, {}), _PIPELINE_KEYS), base)
+    lines = _Lines(text)
+    top = _Reader(path, "top level", data, _TOP_KEYS, lines)
+    pipeline = _read_pipeline(_Reader(path, "[pipeline]", top.get("pipeline", dict, {}),
+                                      _PIPELINE_KEYS, lines, ("pipeline", 0)), base)
 
     editions: list[Edition] = []
     for number, table in enumerate(top.get("editions", list, []), 1):
-        reader = _Reader(path, f"[[editions]] #{number}", table, _EDITION_KEYS)
+        reader = _Reader(path, _label("editions", number, table), table, _EDITION_KEYS, lines,
+                         ("editions", number))
         edition_id = reader.text("id", required=True)
         reader.where = f"[[editions]] {edition_id!r} (#{number})"
         if not _ID.match(edition_id):
@@ -361,18 +412,19 @@ def build_config(data: dict[str, Any], path: Path) -> Config:
 
     sources: list[Source] = []
     for number, table in enumerate(top.get("sources", list, []), 1):
-        source = _read_source(_Reader(path, f"[[sources]] #{number}", table, _SOURCE_KEYS),
-                              number, base, pipeline, edition_ids)
+        reader = _Reader(path, _label("sources", number, table), table, _SOURCE_KEYS, lines,
+                         ("sources", number))
+        source = _read_source(reader, number, base, pipeline, edition_ids)
         if any(s.id == source.id for s in sources):
-            raise ConfigError(f"[[sources]] {source.id!r} (#{number}): 'id': duplicate source id",
-                              where=path.name)
+            reader.fail("id", "duplicate source id")
         sources.append(source)
 
     rules: list[Rule] = []
     source_ids = {s.id for s in sources}
     known_sections = {sec for s in sources for sec in s.sections} | set(pipeline.section_feeds)
     for number, table in enumerate(top.get("rules", list, []), 1):
-        reader = _Reader(path, f"[[rules]] #{number}", table, _RULE_KEYS)
+        reader = _Reader(path, _label("rules", number, table, "name"), table, _RULE_KEYS, lines,
+                         ("rules", number))
         rule = Rule(
             index=number, name=reader.text("name"),
             **{key: reader.strings(key) for key in ("source", "section", "agency", "keyword",

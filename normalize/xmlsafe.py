@@ -90,7 +90,7 @@ def refuse_entity_declarations(data: bytes) -> None:
     if declaration is None:
         return
     names = [n.decode("ascii", "replace") for n in _ENTITY_NAME.findall(view, declaration.start())[:3]]
-    log.warning("refused a document whose DOCTYPE declares entities: %s", ", ".join(names))
+    log.debug("refused a document whose DOCTYPE declares entities: %s", ", ".join(names))
     raise ParseError(f"DOCTYPE declares entities (<!ENTITY {', '.join(names)}>): refused")
 
 
@@ -165,7 +165,7 @@ def parse_xml(data: bytes) -> etree._Element:
     declared = _declared_entities(root.getroottree())
     if declared:
         names = ", ".join(declared[:3])
-        log.warning("refused a document whose DOCTYPE declares entities: %s", names)
+        log.debug("refused a document whose DOCTYPE declares entities: %s", names)
         raise ParseError(f"DOCTYPE declares entities (<!ENTITY {names}>): refused")
     return root
 

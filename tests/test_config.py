@@ -53,6 +53,49 @@ def test_invalid_config_is_one_line_naming_file_and_key(tmp_path: Path, sources:
     assert "schedules.toml" in lines[0] and needle in lines[0]
 
 
+def test_a_misspelt_key_is_named_with_its_line_its_table_and_the_likely_key(tmp_path: Path) -> None:
+    """The operator's typo: the line to edit, the source by its id, and the key meant."""
+    path = write_config(tmp_path, """
+        [[sources]]
+        id = "efe"
+        kind = "feed"
+        path = "efe.xml"
+
+        [[sources]]
+        id = "dpa"
+        kind = "feed"
+        urll = "https://wire.example/dpa.xml"
+        """)
+    line = path.read_text(encoding="utf-8").splitlines().index('urll = "https://wire.example/dpa.xml"') + 1
+    result = run_cli("check", "--config", str(path), cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"ingest: error: schedules.toml:{line}: [[sources]] 'dpa' (#2): 'urll': unknown key "
+        "(did you mean 'url'? allowed: agency, country, cron, editions, enabled, every, "
+        "exclude_editions, fulltext, fulltext_max, id, jitter, keep, kind, language, path, "
+        "sections, stale_after, timezone, url, urls)"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[pipline]\nfeeds = 'x'\n", "schedules.toml:1: top level: 'pipline': unknown key (did you mean 'pipeline'?"),
+    ("[pipeline]\nfeeds = 'x'\nitems_per_fed = 5\n", "schedules.toml:3: [pipeline]: 'items_per_fed': unknown key (did you mean 'items_per_feed'?"),
+    ("[[editions]]\nid = 'fr'\nname = 'F'\nlanguages = ['fr']\ncover = ['MC']\n",
+     "schedules.toml:5: [[editions]] 'fr' (#1): 'cover': unknown key (did you mean 'covers'?"),
+    ("[[editions]]\nid = 'fr'\nname = 'F'\nlanguages = ['fr']\n\n[[rules]]\nname = 'r'\nadd = ['fr']\n"
+     "places = ['Lyon']\n", "schedules.toml:9: [[rules]] 'r' (#1): 'places': unknown key (did you mean 'place'?"),
+    ("[[editions]]\nid = 'fr'\nname = 'F'\nlanguages = ['fr']\n[[sources]]\nid = 'a'\nkind = 'feed'\n"
+     "path = 'a.xml'\nevery = 'soon'\n", "schedules.toml:9: [[sources]] 'a' (#1): 'every': 'soon' is not an interval"),
+    ("[[editions]]\nid = 'fr'\nname = 'F'\nlanguages = ['fr']\n[[sources]]\nID = 'a'\n",
+     "schedules.toml:6: [[sources]] #1: 'ID': unknown key (did you mean 'id'?"),
+])
+def test_each_table_names_the_line(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "schedules.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(message), str(caught.value)
+
+
 def test_not_toml_and_missing_file(tmp_path: Path) -> None:
     bad = tmp_path / "schedules.toml"
     bad.write_text("[pipeline\n", encoding="utf-8")

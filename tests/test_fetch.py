@@ -483,7 +483,7 @@ def test_bad_answers_are_recorded_against_their_source_and_the_rest_goes_on(tmp_
     by_id = {o.source: o for o in report.outcomes}
     assert by_id["wire"].status == "ok" and by_id["wire"].new == 2
     expected = {"closed": "ConnectError", "badurl": "invalid URL",
-                "html": "not a feed: the answer is an HTML page (text/html)",
+                "html": "not a feed: the answer is an HTML page (served as text/html)",
                 "plain": "no root element"}
     for source_id, words in expected.items():
         outcome = by_id[source_id]

@@ -217,3 +217,22 @@ def test_expansion_attacks_stay_small_in_memory() -> None:
     # parsed to its one item with the entity left unexpanded (checked by the tests above).
     assert len(figures["outcomes"]) == 3 * len(FORMATS)
     assert all(outcome == "refused" or outcome == 1 for outcome in figures["outcomes"]), figures
+
+
+def test_a_refused_feed_is_one_log_line_naming_its_source(tmp_path, server) -> None:
+    """The operator's log (cron mail, journald) gets one line for a hostile feed, and it names
+    the source: the parser's refusal is the source's error, logged by the run, not a second
+    line of its own that names nothing."""
+    from conftest import run_cli, write_config
+
+    server.routes["/laughs.xml"] = Route(body=document("rss", billion_laughs()))
+    config = write_config(tmp_path, f"""
+        [[sources]]
+        id = "laughs"
+        kind = "feed"
+        url = "{server.url('/laughs.xml')}"
+        """)
+    result = run_cli("run-once", "--no-summary", "--config", str(config), cwd=tmp_path)
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "[laughs]" in lines[0] and "DOCTYPE declares entities" in lines[0], lines

@@ -210,6 +210,22 @@ def test_quiet_prints_nothing_on_success(tmp_path, server) -> None:
         assert result.exit_code == 0 and result.output == "", (args, result.output)
 
 
+def test_quiet_names_each_failed_source_in_one_line(tmp_path, server) -> None:
+    """Under cron (`run-once -q`) a failing source is one stderr line naming it, its URL and the
+    reason: cron mails only what is printed, so an exit 1 with no output would go unseen."""
+    server.routes["/down.xml"] = Route(status=500, body=b"oops")
+    config = str(project(tmp_path, server, sources=f"""
+        [[sources]]
+        id = "down"
+        kind = "feed"
+        url = "{server.url('/down.xml')}"
+        """))
+    result = invoke("run-once", "-q", "--config", config)
+    assert result.exit_code == 1 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert lines == [f"ingest: [down] {server.url('/down.xml')}: HTTP 500 Internal Server Error"]
+
+
 def test_piped_tables_are_not_wrapped(tmp_path, server) -> None:
     server.routes["/wire.xml"] = Route(body=rss("urn:test:long", title=LONG_TITLE),
                                        content_type="application/rss+xml")
@@ -311,3 +327,148 @@ def test_show_takes_a_unique_prefix_of_four_and_lists_an_ambiguous_one(tmp_path,
     assert short.exit_code == 2 and "at least 4" in one_line_error(short)
     missing = invoke("show", "0000000000", "--config", config)
     assert missing.exit_code == 1 and "no article" in one_line_error(missing)
+
+
+# -- stopped mid-run --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"])
+def test_a_run_stopped_by_a_signal_ends_at_once_and_the_next_one_publishes(
+        tmp_path, server, signum) -> None:
+    """Ctrl-C or SIGTERM while a fetch hangs: the run ends at once by that signal (the shell
+    sees 130 or 143, not the 1 of a failed source) with one line, and the next run publishes
+    what the stopped one had stored."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    from conftest import REPO
+
+    release = threading.Event()
+
+    def hang(handler) -> None:
+        release.wait(60)
+        handler._send(503, b"", {"Content-Type": "text/plain"})
+
+    server.routes["/hang.xml"] = Route(handler=hang)
+    config = project(tmp_path, server, sources=f"""
+        [[sources]]
+        id = "hang"
+        kind = "feed"
+        url = "{server.url('/hang.xml')}"
+        """)
+    sig = getattr(signal, signum)
+    # As a shell starts a foreground command: SIGINT not ignored (a test runner may ignore it).
+    child = subprocess.Popen(
+        [sys.executable, "-m", "ingest", "run-once", "--no-summary", "--config", str(config)],
+        cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 60
+        while not server.hits.get("/hang.xml") or not server.hits.get("/wire.xml"):
+            assert child.poll() is None and time.monotonic() < deadline, child.stderr.read()
+            time.sleep(0.05)
+        time.sleep(0.5)  # the wire source's records are committed meanwhile (or not: either way)
+        child.send_signal(sig)
+        _, stderr = child.communicate(timeout=10)  # not the request timeout (20 s)
+    finally:
+        release.set()
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    assert child.returncode == -sig, stderr
+    assert f"ingest: stopped by {signum}" in stderr and "Traceback" not in stderr, stderr
+    assert "Aborted" not in stderr
+
+    server.routes["/hang.xml"] = Route(body=rss("urn:test:h"), content_type="application/rss+xml")
+    again = run_cli("run-once", "-q", "--all", "--config", str(config), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    feed = json.loads((tmp_path / "data" / "feeds" / "en" / "feed.json").read_text("utf-8"))
+    assert len(feed["items"]) == 3
+
+
+def _run_on_a_terminal(tmp_path, *args: str) -> tuple[int, str]:
+    """``ingest`` with its stderr on a pseudo-terminal (stdout a pipe): the exit code and what
+    the terminal showed."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    main_fd, child_fd = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "ingest", *args], cwd=tmp_path,
+                             stdout=subprocess.DEVNULL, stderr=child_fd,
+                             env={**os.environ, "PYTHONPATH": str(REPO), "TERM": "xterm"})
+    os.close(child_fd)
+    shown = bytearray()
+    while True:
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:  # EIO: the child closed its end
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(main_fd)
+    return child.wait(timeout=60), shown.decode("utf-8", "replace")
+
+
+def test_progress_on_a_terminal_counts_the_sources_run_and_is_silent_with_q(tmp_path, server) -> None:
+    server.routes["/other.xml"] = Route(body=rss("urn:test:o"), content_type="application/rss+xml")
+    config = str(project(tmp_path, server, sources=f"""
+        [[sources]]
+        id = "other"
+        kind = "feed"
+        url = "{server.url('/other.xml')}"
+        """))
+    code, shown = _run_on_a_terminal(tmp_path, "run-once", "-q", "--config", config)
+    assert code == 0 and shown == ""
+    # Nothing is due now: the bar counts the sources this run takes (none), not the two configured.
+    code, shown = _run_on_a_terminal(tmp_path, "run-once", "--no-summary", "--config", config)
+    assert code == 0 and "0/0" in shown and "/2" not in shown, shown
+
+
+def test_counts_read_as_english(tmp_path, server) -> None:
+    server.routes["/down.xml"] = Route(status=500, body=b"")
+    config = str(project(tmp_path, server))
+    assert "1 source run, 0 failed;" in invoke("run-once", "--config", config).stdout
+    assert "1 source (1 feed), 0 rules" in invoke("check", "--config", config).stdout
+    config = str(project(tmp_path, server, sources=f"""
+        [[sources]]
+        id = "down"
+        kind = "feed"
+        url = "{server.url('/down.xml')}"
+        """))
+    assert invoke("run-once", "-q", "--config", config).exit_code == 1
+    again = invoke("run-once", "-q", "--config", config)
+    assert "ingest: 1 source not run, still failing (in backoff): down" in again.stderr
+    checked = invoke("sources", "--check", "--config", config)
+    assert "ingest: 1 source needs attention: down" in checked.stderr
+    row = next(line for line in checked.stdout.splitlines() if "down" in line)
+    assert "failing HTTP 500" in row, row
+    # a failure without an HTTP status: "failing", and the error column says what happened
+    server.routes["/down.xml"] = Route(body=b"<rss><channel><item><title>cut")
+    invoke("run-once", "-q", "--all", "--config", config)
+    row = next(line for line in invoke("sources", "--config", config).stdout.splitlines()
+               if "down" in line)
+    assert "failing" in row and "failing error" not in row and "truncated" in row, row
+
+
+def test_export_to_a_file_it_cannot_make_is_one_line_and_exit_2(tmp_path, server) -> None:
+    config = str(project(tmp_path, server))
+    assert invoke("run-once", "-q", "--config", config).exit_code == 0
+    result = invoke("export", "--jsonl", "-o", str(tmp_path / "no" / "x.jsonl"), "--config", config)
+    assert result.exit_code == 2
+    assert one_line_error(result).endswith("x.jsonl: cannot write the export: No such file or directory")
+    # a mistyped filter leaves no empty file behind
+    out = tmp_path / "out.jsonl"
+    assert invoke("export", "--jsonl", "-o", str(out), "--edition", "xx", "--config", config).exit_code == 2
+    assert not out.exists()
+    assert invoke("export", "--jsonl", "-o", str(out), "--config", config).exit_code == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2

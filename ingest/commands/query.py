@@ -169,16 +169,24 @@ def _find_one(archive: Archive, article_id: str):
               help="One JSON article record per line, all fields (the only format for now).")
 @click.option("--edition", help="Only articles of this edition.")
 @click.option("--source", "source_id", help="Only articles of this source.")
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-",
               help="Write to this file instead of standard output.")
 def export_cmd(config: Config, jsonl: bool, edition: str | None, source_id: str | None,
-               output) -> None:
+               output: str) -> None:
     """Export archived records as JSON Lines: every Article field, datetimes in ISO 8601."""
     check_filters(config, edition, source_id)
     archive = read_archive(config)
     try:
-        for article in archive.iter_articles(edition=edition, source=source_id):
-            output.write(json.dumps(article_to_dict(article), ensure_ascii=False, sort_keys=True) + "\n")
+        # Opened once the filters and the archive are known good, so a mistyped --edition
+        # leaves no empty file behind; a file that cannot be made is the command line's error.
+        try:
+            stream = click.open_file(output, "w", encoding="utf-8")
+        except OSError as exc:
+            raise Failure(f"{output}: cannot write the export: {exc.strerror}", EXIT_CONFIG) from None
+        with stream:
+            for article in archive.iter_articles(edition=edition, source=source_id):
+                stream.write(json.dumps(article_to_dict(article), ensure_ascii=False,
+                                        sort_keys=True) + "\n")
     finally:
         archive.close()
 
@@ -214,8 +222,9 @@ def editions_cmd(config: Config) -> None:
 def sources_cmd(config: Config, as_json: bool, check: bool) -> None:
     """Show each source's health: last attempt and success, status, error, failures, next due.
 
-    A source whose last attempt failed is marked FAILING, one without a success for longer than
-    its `stale_after` (default: 3 of its intervals) STALE. The exit code is 0 however they
+    A source whose last attempt failed is marked failing (FAILING once it has failed for longer
+    than [pipeline] failing_after, 6 h by default), one without a success for longer than its
+    `stale_after` (default: 3 of its intervals) STALE. The exit code is 0 however they
     fare, unless --check is given: then 1 when any enabled source is failing or stale.
     """
     now = utcnow()
@@ -257,7 +266,8 @@ def sources_cmd(config: Config, as_json: bool, check: bool) -> None:
     elif not (quiet() and check and not attention):
         _print_sources(rows)
     if check and attention:
-        click.echo(f"ingest: {len(attention)} source(s) need attention: "
+        verb = "source needs" if len(attention) == 1 else "sources need"
+        click.echo(f"ingest: {len(attention)} {verb} attention: "
                    + "; ".join(f"{row['id']} ({row['problem']})" for row in attention), err=True)
         sys.exit(EXIT_SOURCES_FAILED)
 
@@ -297,8 +307,11 @@ def _print_sources(rows: list[dict]) -> None:
         elif row["enabled"] and row["stale"]:
             flag = "[yellow]STALE[/] "
         latency = row["median_latency_s"]
+        status = row["last_status"] or "-"
+        if flag and status == "error":  # a failure with no HTTP status: the error column says it
+            status = ""
         table.add_row(row["id"], row["kind"], _short(row["last_success"]) or "never",
-                      flag + (row["last_status"] or "-"), str(row["failures"]),
+                      (flag + status).strip(), str(row["failures"]),
                       (_short(row["next_due"]) or "now") + (f" ({row['next_due_reason']})" if row["next_due_reason"] else ""),
                       str(row["new_24h"]),
                       f"{latency * 1000:.0f} ms" if latency is not None else "-",
