@@ -39,6 +39,7 @@ PATCHES = (
     ("ingest.workers", "normalization_pool", "pool-made"),
     ("ingest.workers", "_start_worker", "worker-init"),
     ("ingest.workers", "_save_language_states", "worker-save-states"),
+    ("ingest.workers", "_fork_detached", "fork-detached"),
     ("ingest.workers", "end_in_background", "pool-end-thread"),
     ("ingest.workers", "wait_for_ended", "wait-pool-ended"),
     ("ingest.workers", "forked_map", "forked-map"),
@@ -222,7 +223,14 @@ def drive(argv: list[str]) -> int:
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.time() - start
         own = usage.ru_utime + usage.ru_stime
-        others = bench.reap_orphans()
+        reaped: dict[str, float] = {}  # every descendant the run left, by pid
+        while True:
+            try:
+                pid, _, rusage = os.wait4(-1, 0)
+            except ChildProcessError:
+                break
+            reaped[str(pid)] = rusage.ru_utime + rusage.ru_stime
+        others = sum(reaped.values())
     lines = [line.split(" ", 5) for line in events.read_text().splitlines()]
     print("thread CPU of the run process's traced calls:", "; ".join(
         line[5][5:] for line in lines if line[5].startswith("=cpu ")))
@@ -233,22 +241,27 @@ def drive(argv: list[str]) -> int:
     if args.raw:
         for line in lines:
             print(" ".join(line))
-    summarize(lines)
+    roles = summarize(lines)
+    print("CPU of the processes the run left (reaped here): " + ", ".join(
+        f"{roles.get(pid, pid)} {seconds:.3f}" for pid, seconds in sorted(reaped.items())))
     return 0
 
 
-def summarize(lines: list[list[str]]) -> None:
-    """The first start and last end of each event, per role of process."""
+def summarize(lines: list[list[str]]) -> dict[str, str]:
+    """The first start and last end of each event, per role of process; returns the roles by
+    pid."""
     pids: dict[str, str] = {}
     first = lines[0][1] if lines else ""
     roles = {"+import ingest.preload": "fsrv", "+gazetteer-build": "gaz",
-             "+worker-init": "w", "+render-worker-init": "r"}
+             "+worker-init": "w", "+render-worker-init": "r", "-fork-detached": "states"}
     counts: dict[str, int] = {}
     for t, pid, ppid, cpu, thread, event in lines:
         if pid not in pids:
             role = "run" if pid == first else roles.get(event, "p")
             counts[role] = counts.get(role, 0) + 1
             pids[pid] = role if role in ("run", "fsrv", "gaz") else f"{role}{counts[role]}"
+            if role == "states":  # the child of a worker, named after it
+                pids[pid] = f"{pids.get(ppid, ppid)}-states"
     spans: dict[tuple[str, str], list] = {}
     for t, pid, ppid, cpu, thread, event in lines:
         role = pids[pid]
@@ -267,9 +280,10 @@ def summarize(lines: list[list[str]]) -> None:
                 span[2], span[3] = float(t), float(cpu)
                 span[4] += 1
     for (role, event), (t1, c1, t2, c2, n) in sorted(spans.items(), key=lambda x: x[1][0] or 0):
-        print(f"{role:>4} {event:<28} {t1 if t1 is not None else float('nan'):7.3f} -> "
+        print(f"{role:>7} {event:<28} {t1 if t1 is not None else float('nan'):7.3f} -> "
               f"{t2 if t2 is not None else float('nan'):7.3f} s   cpu {c1 or 0:6.3f} -> "
               f"{c2 or 0:6.3f}  x{n}")
+    return pids
 
 
 if __name__ == "__main__":

@@ -255,8 +255,9 @@ def _save_language_states() -> None:
     # pool's end before it forks render workers (ingest.workers.forked_map), and a write of
     # 0.2-0.3 s of wall was all that wait was (bench/README.md). The child has this worker's
     # rankers and start time, and no watch on the run (_end_with): it finishes the file after
-    # the run has ended too.
-    if _fork_detached():
+    # the run has ended too. A worker with nothing to write (a sibling wrote the file) ends
+    # without a child.
+    if not language.states_to_save(unless_written_since=_STARTED_NS) or _fork_detached():
         return
     try:
         language.save_states(unless_written_since=_STARTED_NS)

@@ -63,10 +63,14 @@ def save_states(unless_written_since=None):
         out.write(f"{os.getpid()} {unless_written_since}")
     return 1
 
+forks = []
+fork_detached = workers._fork_detached
+workers._fork_detached = lambda: forks.append(1) or fork_detached()
 language.save_states = save_states
+language.states_to_save = lambda unless_written_since=None: sys.argv[1] == "built"
 workers._STARTED_NS = 1234
 workers._save_language_states()
-print(os.getpid(), flush=True)
+print(os.getpid(), len(forks), flush=True)  # (the child leaves by os._exit before this)
 """
 
 
@@ -74,10 +78,12 @@ def test_a_workers_language_states_are_written_by_a_child_of_its_own(tmp_path) -
     # A worker's end (ingest.workers._save_language_states, at its orderly exit) hands the write
     # to a child and returns at once: the run waits for its pool's end before it forks render
     # workers. The child writes with the worker's start time, then leaves.
-    done = subprocess.run([sys.executable, "-c", SAVING_WORKER], capture_output=True, text=True,
-                          cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+    done = subprocess.run([sys.executable, "-c", SAVING_WORKER, "built"], capture_output=True,
+                          text=True, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                          timeout=120)
     assert done.returncode == 0, done.stderr
-    worker = int(done.stdout.split()[0])
+    worker, forks = map(int, done.stdout.split())
+    assert forks == 1
     written = tmp_path / "written.txt"
     for _ in range(600):  # the child may still be writing
         if written.exists() and written.read_text():
@@ -85,3 +91,12 @@ def test_a_workers_language_states_are_written_by_a_child_of_its_own(tmp_path) -
         time.sleep(0.1)
     writer, since = written.read_text().split()
     assert int(writer) != worker and since == "1234"
+
+
+def test_a_worker_with_no_states_to_write_forks_no_child(tmp_path) -> None:
+    done = subprocess.run([sys.executable, "-c", SAVING_WORKER, "written by a sibling"],
+                          capture_output=True, text=True, cwd=tmp_path,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[1] == "0"  # no child forked
+    assert not (tmp_path / "written.txt").exists()  # and nothing written here
