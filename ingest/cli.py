@@ -20,14 +20,22 @@ import os
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ingest.archive import Archive, is_database_url, open_archive, utcnow, writer_lock
 from ingest.config import Config, load_config
 from ingest.environment import configure_normalize
 from ingest.errors import ConfigError, LockError, StoreError, WirefeedError
 from ingest.stopping import stop_at_once_on_signals
+
+if TYPE_CHECKING:
+    from ingest.archive import Archive
+
+# ingest.archive (sqlite3, the archive's modules: ~0.02 s of CPU) is imported where a command
+# opens the archive, not here: a first `run-once` forks the workers' forkserver before it opens
+# the archive, and what this process imports before that fork delays the workers' loading
+# (bench/README.md).
 
 EXIT_SOURCES_FAILED = 1
 EXIT_CONFIG = 2
@@ -123,11 +131,15 @@ def config_option(func):
 
 
 def _archive(config: Config) -> Archive:
+    from ingest.archive import open_archive
+
     return open_archive(config.pipeline.database)
 
 
 def read_archive(config: Config) -> Archive:
     """The archive for a read-only command: a missing one is reported (exit 2), never created."""
+    from ingest.archive import is_database_url, open_archive
+
     database = config.pipeline.database
     if is_database_url(database):
         from ingest.archive.postgres import holds_archive, mask_url
@@ -152,6 +164,7 @@ def check_filters(config: Config, edition: str | None = None, source_id: str | N
 def check_storage(config: Config) -> None:
     """Before a run fetches anything: the archive's folder and the feeds folder must be
     writable, so a run never stores records it cannot publish (StoreError, exit 3)."""
+    from ingest.archive import is_database_url
     from ingest.preflight import ensure_folder
 
     if not is_database_url(config.pipeline.database):  # a server database: checked by connecting
@@ -393,6 +406,8 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
     # A new archive file: every source is fetched for the first time, known before it is made.
     early = _boot_workers_for_first_fetches(config, None, source_ids)
     check_storage(config)
+    from ingest.archive import writer_lock
+
     with writer_lock(config.pipeline.database, wait):
         archive = _archive(config)
         try:
@@ -478,7 +493,8 @@ def _boot_workers_for_first_fetches(config: Config, archive: Archive | None,
         return False
     if archive is None:
         database = config.pipeline.database
-        if is_database_url(database) or Path(database).exists():
+        # (a server database is a URL, which the configuration keeps as text, not a Path)
+        if not isinstance(database, Path) or database.exists():
             return False
     chosen = [config.source(source_id) for source_id in source_ids] if source_ids else [
         source for source in config.sources if source.enabled]
@@ -537,6 +553,7 @@ def render_cmd(config: Config, wait: float) -> None:
     Use it after changing editions, the base URL or items_per_feed, or when an embargo passed.
     Only files whose bytes change are written.
     """
+    from ingest.archive import utcnow, writer_lock
     from ingest.publishing import feed_publisher
 
     if _PROCESS_ENTRY:  # the ingest process itself, not a program embedding the command line

@@ -251,7 +251,40 @@ def _save_language_states() -> None:
     # started alone (each write cost 0.1-0.15 s of CPU, up to 1 s at the end of a loaded run,
     # for about the same file: bench/README.md). A later pool's workers (the daemon's next run)
     # start after it, and write theirs.
-    language.save_states(unless_written_since=_STARTED_NS)
+    # The write is done by a child of this worker, which ends at once: the run waits for its
+    # pool's end before it forks render workers (ingest.workers.forked_map), and a write of
+    # 0.2-0.3 s of wall was all that wait was (bench/README.md). The child has this worker's
+    # rankers and start time, and no watch on the run (_end_with): it finishes the file after
+    # the run has ended too. A worker with nothing to write (a sibling wrote the file) ends
+    # without a child.
+    if not language.states_to_save(unless_written_since=_STARTED_NS) or _fork_detached():
+        return
+    try:
+        language.save_states(unless_written_since=_STARTED_NS)
+    finally:
+        if _DETACHED:
+            os._exit(0)
+
+
+#: True in the child :func:`_fork_detached` made (it leaves by ``os._exit``, nothing else).
+_DETACHED = False
+
+
+def _fork_detached() -> bool:
+    """Fork a child to do the rest of this call's work; ``True`` in this process when it did
+    (the caller returns), ``False`` in the child and when no child could be made (the caller
+    does the work itself). The child is not waited for: it is reaped by whoever adopts it."""
+    global _DETACHED
+    if not hasattr(os, "fork"):
+        return False
+    try:
+        pid = os.fork()
+    except OSError:
+        return False
+    if pid == 0:
+        _DETACHED = True
+        return False
+    return True
 
 
 def _end_with(owner: int) -> None:

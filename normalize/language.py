@@ -217,6 +217,13 @@ def save_states(unless_written_since: int | None = None) -> int:
     return _ENGINES.save_states(unless_written_since)
 
 
+def states_to_save(unless_written_since: int | None = None) -> bool:
+    """Whether :func:`save_states` would write a file now (a ranker built enough states of its
+    own, and no other process wrote its file since ``unless_written_since``), without writing
+    it. In: as :func:`save_states` takes it. Out: yes or no."""
+    return _ENGINES.states_to_save(unless_written_since)
+
+
 def warm_up(candidates=None) -> None:
     """Load now what :func:`detect` would load on first use, so that no text pays for it.
 

@@ -104,6 +104,17 @@ class _Engines:
                     self._py_rankers[langs] = ranker
         return ranker
 
+    def states_to_save(self, unless_written_since: int | None = None) -> bool:
+        """Whether :meth:`save_states` has a ranker to write: one that built
+        :data:`~normalize.langid_fast.SAVE_MIN_TRANSITIONS` transitions itself, whose file no
+        other process wrote after ``unless_written_since``. A sibling writing now is not asked."""
+        if options.model_cache is None:
+            return False
+        with self._lock:
+            rankers = list(self._py_rankers.values())
+        return any(ranker.built_transitions() >= langid_fast.SAVE_MIN_TRANSITIONS
+                   and not _written_since(ranker, unless_written_since) for ranker in rankers)
+
     def save_states(self, unless_written_since: int | None = None) -> int:
         """Keep the DFA states the rankers have built in ``options.model_cache`` (see
         :func:`normalize.langid_fast.save_states`), except a ranker's whose file another process

@@ -646,12 +646,15 @@ def test_a_states_file_written_since_a_moment_is_left_to_its_writer(states_folde
     with open(states_folder / "py3langid-states.lock", "w") as held:  # a sibling writing now
         fcntl.flock(held, fcntl.LOCK_EX)
         assert first.save_states(unless_written_since=started) == 0
+    assert first.states_to_save(unless_written_since=started)
     assert first.save_states(unless_written_since=started) == 1
     path = langid_fast.states_path(states_folder, first.py_restricted(MAIN).labels)
     written = path.read_bytes()
+    assert not second.states_to_save(unless_written_since=started)  # (no child to fork for it)
     assert second.save_states(unless_written_since=started) == 0  # the sibling's file stays
     assert path.read_bytes() == written
     # a worker started after that file was written (the daemon's next run) writes its own
+    assert second.states_to_save(unless_written_since=time.time_ns() + 10**9)
     assert second.save_states(unless_written_since=time.time_ns() + 10**9) == 1
     assert second.save_states() == 1
 
