@@ -159,6 +159,8 @@ def parse_xml(data: bytes, *, checked: bool = False) -> etree._Element:
         # that UTF-16 and UTF-32 prologs read as ASCII here.
         refuse_entity_declarations(data)
         data = repair_surrogate_references(bytes(data))
+    elif type(data) is not bytes:
+        data = bytes(data)  # (lxml reads bytes, not a bytearray)
     try:
         root = etree.fromstring(data, _make_parser())
     except etree.XMLSyntaxError as exc:
