@@ -14,13 +14,16 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import operator
 import re
 from typing import Mapping, Sequence
 from urllib.parse import quote
 
 from normalize.charsets import CHARSET_PARAM, header_charset
 from normalize.errors import ParseError
-from normalize.model import Article, Note, NoteKind, compute_content_hash, make_article_id
+from normalize.model import (
+    Article, Note, NoteKind, _read_content_fields, compute_content_hash, make_article_id,
+)
 from normalize.sanitize import collect_repairs
 from normalize.text import (
     CONTROL_REFERENCE, repair_json_encoding, repair_xml_encoding, sniff_wide_encoding,
@@ -360,6 +363,7 @@ def normalize_changed(
         if known.get(article.guid) == parse_hash:
             skipped += 1
             continue
+        parsed_fields = _read_content_fields(article)
         article = wire.enrich(article)
         detection = lang_mod.detect_article(article, fallback=language, candidates=candidates)
         extra = article.extra
@@ -367,10 +371,15 @@ def normalize_changed(
             # An overruled declaration or a fallback is kept with the record (`ingest show`).
             extra += (Note(NoteKind.LANGUAGE_REASON, detection.reason),)
         # parse_bytes settled guid, id, url and source, which neither step above touches: only
-        # the content hash is taken again.
+        # the content hash is taken again, unless the wire conventions left every content
+        # field as it was parsed (the very objects: most real feeds' items).
+        if not all(map(operator.is_, _read_content_fields(article), parsed_fields)):
+            content_hash = compute_content_hash(article)
+        else:
+            content_hash = parse_hash
         finished.append(article.replace(
             language=detection.language, language_method=detection.method, extra=extra,
-            parse_hash=parse_hash, content_hash=compute_content_hash(article)))
+            parse_hash=parse_hash, content_hash=content_hash))
     return finished, skipped
 
 

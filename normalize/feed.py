@@ -98,7 +98,7 @@ def parse_xml_feed(data: bytes, *, url: str | None = None,
     data = repair_surrogate_references(data)
     if options.fast_feed:  # the lxml reader (normalize.fastfeed); the shell may turn it off
         # Well-formed RSS/RDF/Atom: the same records from lxml, several times faster.
-        fast = parse_plain_feed(data, url=url, headers=headers)
+        fast = parse_plain_feed(data, url=url, headers=headers, checked=True)
         if fast is not None:
             return fast
     refuse_deep_nesting(data)  # feedparser has no depth limit of its own
@@ -106,11 +106,14 @@ def parse_xml_feed(data: bytes, *, url: str | None = None,
 
 
 def parse_plain_feed(data: bytes, *, url: str | None = None,
-                     headers: Mapping[str, str] | None = None) -> list[Article] | None:
+                     headers: Mapping[str, str] | None = None,
+                     checked: bool = False) -> list[Article] | None:
     """The records of a well-formed RSS/RDF/Atom 1.0 document, or ``None`` (use feedparser).
 
     In: document bytes already past :func:`refuse_entity_declarations`, the document URL (the
-    base of relative links), the response headers. Out: records as
+    base of relative links), the response headers; ``checked``: the bytes are past
+    :func:`repair_surrogate_references` too (:func:`parse_xml_feed`'s), so
+    :func:`~normalize.xmlsafe.parse_xml` need not scan them again. Out: records as
     :func:`parse_with_feedparser` would return them (``bench/differential.py`` lists the
     deliberate differences); an HTTP charset that decodes the bytes wins over the declared one,
     as in feedparser. ``None`` for a document libxml2 refuses (in either encoding) or one
@@ -126,7 +129,7 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
     media = mended = None
     charset = header_charset(headers)
     try:
-        root = parse_xml(data)
+        root = parse_xml(data, checked=checked)
     except ParseError:
         # An undeclared module prefix or an HTML entity (normalize.feedmend), else bytes that
         # are not what they declare but what the HTTP charset says they are.

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import operator
 import re
 
 from normalize.agencies import PHOTO_AGENCIES, canonical_agency
@@ -52,6 +53,13 @@ def enrich(article: Article) -> Article:
     dateline = article.dateline or find_dateline(_first_line(body_text))
     agency = (article.agency or byline_agency or line_agency
               or (dateline.agency if dateline else None))
+    images = tuple(map(_enrich_image, article.images))
+    # What did not change is kept as the very object, so that the caller can tell an
+    # unchanged record by identity (normalize.normalize_changed then keeps its content hash).
+    if authors == article.authors and all(type(name) is str for name in article.authors):
+        authors = article.authors
+    if all(map(operator.is_, images, article.images)):  # (the same length)
+        images = article.images
     return article.replace(
         authors=authors,
         agency=agency,
@@ -59,7 +67,7 @@ def enrich(article: Article) -> Article:
         body_html=body_html,
         body_text=body_text,
         dateline=dateline,
-        images=tuple(_enrich_image(image) for image in article.images),
+        images=images,
     )
 
 

@@ -140,21 +140,27 @@ def repair_surrogate_references(data: bytes) -> bytes:
     return b"".join(out)
 
 
-def parse_xml(data: bytes) -> etree._Element:
+def parse_xml(data: bytes, *, checked: bool = False) -> etree._Element:
     """Return the root element of the XML document ``data``, parsed safely.
 
     In: the raw bytes of one document (any encoding XML allows, BOM or declaration).
+    ``checked``: the caller has already passed these very bytes through
+    :func:`refuse_entity_declarations` and :func:`repair_surrogate_references` (the feed
+    reader does, before it chooses a parser), so they are not scanned again.
     Out: the root element, comments and processing instructions removed, entities unexpanded.
     Raises ``ParseError`` when the bytes are not well-formed XML (with libxml2's first message
     line) or when a DOCTYPE declares an entity.
     """
     if not isinstance(data, (bytes, bytearray)):
         raise TypeError("parse_xml takes bytes")
-    # Checked before libxml2 sees the bytes too: its own amplification guard would otherwise
-    # report a billion-laughs document as a mere syntax error. NUL bytes go so that UTF-16 and
-    # UTF-32 prologs read as ASCII here.
-    refuse_entity_declarations(data)
-    data = repair_surrogate_references(bytes(data))
+    if not checked:
+        # Checked before libxml2 sees the bytes too: its own amplification guard would
+        # otherwise report a billion-laughs document as a mere syntax error. NUL bytes go so
+        # that UTF-16 and UTF-32 prologs read as ASCII here.
+        refuse_entity_declarations(data)
+        data = repair_surrogate_references(bytes(data))
+    elif type(data) is not bytes:
+        data = bytes(data)  # (lxml reads bytes, not a bytearray)
     try:
         root = etree.fromstring(data, _make_parser())
     except etree.XMLSyntaxError as exc:

@@ -143,6 +143,32 @@ def test_enrich_keeps_what_the_parser_set():
     assert done.images[0].caption == "Photo."
 
 
+def test_enrich_gives_back_the_content_it_leaves_as_it_was():
+    """What enrich does not change is the parsed object itself, so normalize_changed keeps the
+    parsed content hash (tests/test_fixtures.py checks every finished record's hash)."""
+    from normalize import normalize_changed
+    from normalize.model import _read_content_fields, compute_content_hash
+
+    article = _article(
+        authors=("Jane Doe",), body_html=_html("Plain words, nothing to take out."),
+        images=(Image(url="https://img.example/1.jpg", caption="A harbour at dawn.",
+                      credit=Credit("Jane Doe", "Jane Doe")),),
+    )
+    done = enrich(article)
+    assert all(map(lambda a, b: a is b, _read_content_fields(done),
+                   _read_content_fields(article)))
+    # A record the conventions change has its hash taken again.
+    feed = (b'<rss version="2.0"><channel><title>t</title><item><guid>g1</guid>'
+            b"<title>Plain</title><author>Jane Doe</author><description>&lt;p&gt;Words of a "
+            b"plain item, nothing more.&lt;/p&gt;</description></item><item><guid>g2</guid>"
+            b"<title>Agency</title><author>By AFP</author><description>&lt;p&gt;BERLIN "
+            b"(dpa) - Text.&lt;/p&gt;&lt;p&gt;Quelle: dpa&lt;/p&gt;</description></item>"
+            b"</channel></rss>")
+    records, _ = normalize_changed(feed, source="s")
+    assert [r.content_hash == r.parse_hash for r in records] == [True, False]
+    assert all(r.content_hash == compute_content_hash(r) for r in records)
+
+
 def test_enrich_dateline_agency_is_the_last_fallback():
     done = enrich(_article(body_html=_html("BERLIN (dpa) - Die Regierung...", "Zweiter.")))
     assert done.dateline == Dateline("BERLIN (dpa) -", "BERLIN", None, "dpa")
