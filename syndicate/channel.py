@@ -515,7 +515,8 @@ def _excerpt(article: Article) -> str:
 #: An excerpt is about two sentences: what a reader's list view shows.
 _EXCERPT_LIMIT = 280
 #: The URL attributes of a sanitized body's tags.
-_TAG = re.compile(r"<[A-Za-z][^>]*>")
+# A tag (``<[A-Za-z][^>]*>``) holding ``href="``/``src="``; the others cost no Python call.
+_TAG_WITH_URL = re.compile(r'<[A-Za-z][^>]*?(?:href|src)="[^>]*>')
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)"')
 
 
@@ -540,8 +541,7 @@ def absolute_links(body: str, base: str | None) -> str:
             return match.group(0)
         return f'{match.group(1)}{html.escape(absolute)}"'
 
-    return _TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(resolve, text)  # only a tag with a URL changes
-                    if 'href="' in (text := tag.group(0)) or 'src="' in text else text, body)
+    return _TAG_WITH_URL.sub(lambda tag: _URL_ATTRIBUTE.sub(resolve, tag.group(0)), body)
 
 
 def _content(article: Article, pictures: Sequence[Picture]) -> str:

@@ -428,3 +428,45 @@ def test_the_search_index_follows_inserts_updates_and_deletes(tmp_path: Path, ma
         assert archive.conn.execute("SELECT count(*) FROM articles_fts").fetchone() == (7,)
     finally:
         archive.close()
+
+
+def test_records_stored_in_a_transaction_are_indexed_once_as_it_ends(tmp_path: Path) -> None:
+    """A new archive indexes the rows of all the stores of a transaction as it commits: a row
+    replaced before then, a savepoint rolled back, a search inside it and a transaction rolled
+    back leave the index equal to the table."""
+    archive = open_archive(tmp_path / "wire.db")
+    check = "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+    try:
+        with archive.transaction():
+            archive.store([_article(1), _article(2)], NOW)
+            # replaced while its first version waits to be indexed
+            archive.store([_article(1, title="Titular nuevo", body_text="Otra cosa.",
+                                    content_hash="h1b", parse_hash="p1b")], NOW)
+            with pytest.raises(RuntimeError):
+                with archive.transaction():
+                    archive.store([_article(3, body_text="Perdido en la reversión.")], NOW)
+                    raise RuntimeError("the source fails")
+            archive.store([_article(5)], NOW)
+            with pytest.raises(RuntimeError):
+                with archive.transaction():  # a savepoint that indexes 5, then is undone
+                    archive.store([_article(4, content_hash="h4", title="Cuarto")], NOW)
+                    archive.store([_article(2, title="Segundo nuevo", body_text="Cambio.",
+                                            content_hash="h2b", parse_hash="p2b")], NOW)
+                    raise RuntimeError("the source fails")
+            assert [a.id for a in archive.search("economía")] == ["id-0002", "id-0005"]
+            archive.store([_article(6)], NOW)
+        archive.conn.execute(check)
+        assert [a.id for a in archive.search("economía")] == ["id-0002", "id-0005", "id-0006"]
+        assert [a.id for a in archive.search("titular nuevo")] == ["id-0001"]
+        assert archive.search("reversión") == archive.search("cuarto") == []
+        with pytest.raises(RuntimeError):
+            with archive.transaction():
+                archive.store([_article(7)], NOW)
+                raise RuntimeError("the run is stopped")
+        archive.store([_article(8)], NOW)
+        archive.conn.execute(check)
+        assert archive.conn.execute("SELECT count(*) FROM articles_fts").fetchone() == (5,)
+        assert [a.id for a in archive.search("cuerpo")] == ["id-0002", "id-0005", "id-0006",
+                                                            "id-0008"]
+    finally:
+        archive.close()

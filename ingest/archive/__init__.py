@@ -84,6 +84,7 @@ class Archive(ArticlesMixin, SourcesMixin, SearchMixin):
         self._readers = threading.local()
         self._reader_conns: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
+        self._depth = 0  # of Archive.transaction blocks open
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             remove_stale_drafts(self.path)
@@ -106,8 +107,27 @@ class Archive(ArticlesMixin, SourcesMixin, SearchMixin):
     # -- transactions -------------------------------------------------------------------------
 
     def transaction(self) -> contextlib.AbstractContextManager[None]:
-        """One write transaction: all of it commits, or none of it does."""
-        return _transaction(self.conn)
+        """One write transaction: all of it commits, or none of it does (inside another, a
+        savepoint). The records its stores added go into the search index as the outermost
+        one ends, by one statement (:meth:`index_new_rows`)."""
+        return self._indexed_transaction()
+
+    @contextlib.contextmanager
+    def _indexed_transaction(self) -> Iterator[None]:
+        outermost = self._depth == 0  # (or inside a transaction not begun here: indexed at its end)
+        unindexed = self._unindexed_above
+        self._depth += 1
+        try:
+            with _transaction(self.conn):
+                yield
+                if outermost:
+                    self.index_new_rows()
+        except BaseException:
+            # Rolled back: the rows not indexed when the block began are again all there is.
+            self._unindexed_above = unindexed
+            raise
+        finally:
+            self._depth -= 1
 
     def snapshot(self) -> contextlib.AbstractContextManager[None]:
         """Reads in the block see one state of the archive. Nothing to do here: whoever

@@ -14,6 +14,7 @@ class SearchMixin:
         terms = " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
         if not terms:
             return []
+        self.index_new_rows()  # inside a transaction, the rows it stored so far
         rows = self._query(
             "SELECT a.* FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
             "WHERE articles_fts MATCH ? ORDER BY a.published DESC, a.id DESC LIMIT ?",
