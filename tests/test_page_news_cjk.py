@@ -1,0 +1,99 @@
+"""Headlines and bylines of news pages that mark them with little markup (issue 17): a
+<title> whose headline runs on into the site's or a column's name, an ``og:title`` cut to the
+end of a printed headline in a script without capitals, and Chinese writers' lines.
+
+Each case is a small invented page (our own text), read as the pipeline reads it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from normalize import parse_bytes, wire
+
+STORY_ZH = ("<p>港务局周一批准了新的渡轮时刻表，夏季每四十分钟开出一班，末班船比以前晚一个小时离开大陆。"
+            "</p><p>岛上居民多年来一直要求增加晚间班次，各岛议会对此表示欢迎，但认为冬季时刻表仍然"
+            "让岛屿在夜间与外界隔绝。</p><p>港务局表示，新时刻表将从下个月起试行三个月。</p>")
+STORY_EN = ("<p>The harbour authority approved the new ferry timetable on Monday after a long "
+            "consultation with the island councils and the operators of the smaller boats.</p>"
+            "<p>Crossings will run every forty minutes in summer, and the last boat of the day "
+            "leaves the mainland an hour later than before, the authority said.</p>")
+
+
+def zh_page(title: str, top: str, head: str = "") -> bytes:
+    """A Chinese news page without an <h1> or a declared title: ``top`` above the story."""
+    return f"""<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title>
+{head}</head><body><div class="nav"><a href="/">首页</a> <a href="/news">新闻</a></div>
+<div class="main">{top}<div class="content">{STORY_ZH}</div></div>
+<div class="footer">版权所有 港湾日报</div></body></html>""".encode()
+
+
+def record(data: bytes, url: str | None = None):
+    [article] = parse_bytes(data, "page", url)
+    return wire.enrich(article)
+
+
+@pytest.mark.parametrize("title, top, headline", [
+    # The headline runs on into the site's name after a hyphen without spaces: the box that
+    # prints the headline alone says where it ends.
+    ("渡轮夏季末班船推迟一小时-HB 港湾日报", "<h4>渡轮夏季末班船推迟一小时</h4>",
+     "渡轮夏季末班船推迟一小时"),
+    # ... or into a column's name after a space, in a script written without spaces.
+    ("渡轮夏季末班船推迟一小时 港务动态", '<div class="title">渡轮夏季末班船推迟一小时</div>',
+     "渡轮夏季末班船推迟一小时"),
+    # A box printing only a part of the headline's words is no headline.
+    ("渡轮夏季末班船推迟一小时 港务动态", "<b>渡轮夏季</b>", "渡轮夏季末班船推迟一小时 港务动态"),
+])
+def test_a_title_whose_headline_runs_on_into_a_name_takes_the_printed_headline(
+        title: str, top: str, headline: str) -> None:
+    assert record(zh_page(title, top)).title == headline
+
+
+def test_a_long_lead_in_a_script_without_capitals_is_the_headlines_not_a_kicker() -> None:
+    # Hindi (no capitals): the og:title is the end of the printed <h1>; what goes before it
+    # is half the headline, not a topic's name.
+    printed = "बंदरगाह प्राधिकरण के नए नियम के तहत गर्मियों में आखिरी नौका एक घंटा देर से चलेगी"
+    declared = "गर्मियों में आखिरी नौका एक घंटा देर से चलेगी"
+    data = f"""<!doctype html><html lang="hi"><head><meta charset="utf-8">
+<title>{printed} - Harbour Gazette</title><meta property="og:title" content="{declared}">
+</head><body><article><h1>{printed}</h1>{STORY_EN}</article></body></html>""".encode()
+    assert record(data, "https://gazette.example/hi/ferries").title == printed
+
+
+def test_a_short_kicker_before_the_declared_headline_still_goes() -> None:
+    declared = "गर्मियों में आखिरी नौका एक घंटा देर से चलेगी"
+    data = f"""<!doctype html><html lang="hi"><head><meta charset="utf-8">
+<title>{declared}</title><meta property="og:title" content="{declared}"></head>
+<body><article><h1>नौका {declared}</h1>{STORY_EN}</article></body></html>""".encode()
+    assert record(data, "https://gazette.example/hi/ferries").title == declared
+
+
+@pytest.mark.parametrize("line, authors", [
+    # The writer's label and name in one text, beside the source the site names itself by.
+    ('<div class="info">2024-05-06 12:11<span>来源：港湾日报网</span><span>作者：林海</span></div>',
+     ("林海",)),
+    # The label alone, the name in the next box.
+    ('<div class="bar">发表于<span>2024-05-06 21:30</span>| 来源<span>港湾日报网</span>| '
+     '作者<span class="name">周小梅</span></div>', ("周小梅",)),
+    # The paper's reporter; "文/" before a columnist's name.
+    ('<div class="about"><p>港湾日报记者 王海燕</p><p>2024-05-06 10:08</p></div>', ("王海燕",)),
+    ('<p class="by">文/陈立</p>', ("陈立",)),
+    # "Unknown" names nobody, nor does a sentence of the text that opens with "记者": the
+    # declared name stands.
+    ('<div class="info"><span>作者：未知</span></div>', ("港湾日报网",)),
+    ('<p>记者通过电话联系了港务局</p>', ("港湾日报网",)),
+])
+def test_a_chinese_writers_line_names_the_writer_over_the_declared_site(
+        line: str, authors: tuple[str, ...]) -> None:
+    head = '<meta name="author" content="港湾日报网">'
+    data = zh_page("渡轮夏季末班船推迟一小时_港湾日报网", "<h1>渡轮夏季末班船推迟一小时</h1>" + line,
+                   head)
+    assert record(data).authors == authors
+
+
+def test_a_themes_placeholder_author_is_no_author() -> None:
+    data = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Ferries run later this summer</title><meta name="author" content="name, email@gmail.com">
+</head><body><article><h1>Ferries run later this summer</h1>{STORY_EN}</article></body>
+</html>""".encode()
+    assert record(data, "https://gazette.example/news/ferries").authors == ()
