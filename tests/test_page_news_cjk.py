@@ -97,3 +97,39 @@ def test_a_themes_placeholder_author_is_no_author() -> None:
 </head><body><article><h1>Ferries run later this summer</h1>{STORY_EN}</article></body>
 </html>""".encode()
     assert record(data, "https://gazette.example/news/ferries").authors == ()
+
+
+@pytest.mark.parametrize("printed, caption, credit", [
+    # A Chinese caption's last sentence ends with its full stop; the words after it credit it.
+    ("渡轮在清晨靠岸。港湾日报 资料", "渡轮在清晨靠岸。", "港湾日报 资料"),
+    ("渡轮在清晨靠岸。 林海供图", "渡轮在清晨靠岸。", "林海供图"),
+    # The picture's source under its label is a credit alone.
+    ("图片来源：港务局官网", None, "港务局官网"),
+    # A caption of one sentence keeps its words.
+    ("渡轮在清晨靠岸。", "渡轮在清晨靠岸。", None),
+])
+def test_chinese_captions_and_their_credits(printed: str, caption: str | None,
+                                           credit: str | None) -> None:
+    from normalize.credits import split_caption
+    got_caption, got_credit = split_caption(printed)
+    assert (got_caption, got_credit.text if got_credit else None) == (caption, credit)
+
+
+@pytest.mark.parametrize("under, caption, credit", [
+    # A line set apart under a box that holds only the picture: centred, or in grey type.
+    ('<p style="text-align: center;">渡轮在清晨靠岸。港湾日报 资料</p>', "渡轮在清晨靠岸。",
+     "港湾日报 资料"),
+    ('<p align="center"><span style="color:#999999;">清晨靠岸的渡轮</span></p>',
+     "清晨靠岸的渡轮", None),
+    # A paragraph of the text after the picture is no caption.
+    ("<p>港务局周一表示，新时刻表从下月起试行。</p>", None, None),
+])
+def test_a_line_set_apart_under_a_picture_captions_it(under: str, caption: str | None,
+                                                       credit: str | None) -> None:
+    picture = ('<p class="pic"><img src="https://gazette.example/img/ferry-dawn.jpg" '
+               'width="640" height="400"></p>')
+    data = zh_page("渡轮夏季末班船推迟一小时_港湾日报网", "<h1>渡轮夏季末班船推迟一小时</h1>"
+                   ).replace(b'<div class="content">', f'<div class="content">{picture}{under}'
+                             .encode())
+    lead = record(data, "https://gazette.example/news/ferries").images[0]
+    assert (lead.caption, lead.credit.text if lead.credit else None) == (caption, credit)
