@@ -133,3 +133,13 @@ def test_a_line_set_apart_under_a_picture_captions_it(under: str, caption: str |
                              .encode())
     lead = record(data, "https://gazette.example/news/ferries").images[0]
     assert (lead.caption, lead.credit.text if lead.credit else None) == (caption, credit)
+
+
+def test_an_illustrators_author_page_link_in_the_byline_is_no_writer() -> None:
+    byline = ('<div class="x1"><p class="x2"><span>By </span><a href="/contributors/ana-ruiz">'
+              'Ana Ruiz</a></p><p class="x2"><span>Illustration by </span>'
+              '<a href="/contributors/tom-roe">Tom Roe</a></p></div>')
+    data = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Ferries run later this summer</title></head><body><article>
+<h1>Ferries run later this summer</h1>{byline}{STORY_EN}</article></body></html>""".encode()
+    assert record(data, "https://gazette.example/news/ferries").authors == ("Ana Ruiz",)
