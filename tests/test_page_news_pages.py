@@ -82,6 +82,8 @@ def test_a_short_kicker_before_the_declared_headline_still_goes() -> None:
     # declared name stands.
     ('<div class="info"><span>作者：未知</span></div>', ("港湾日报网",)),
     ('<p>记者通过电话联系了港务局</p>', ("港湾日报网",)),
+    # A linked line is a section's name ("the paper's reporters look at the harbour").
+    ('<p><a href="/reporters"><strong>港湾日报记者看港口</strong></a></p>', ("港湾日报网",)),
 ])
 def test_a_chinese_writers_line_names_the_writer_over_the_declared_site(
         line: str, authors: tuple[str, ...]) -> None:

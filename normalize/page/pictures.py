@@ -277,6 +277,9 @@ _CENTRED_CLASS = re.compile(r"(?:^|[\s_-])(?:text-)?cent(?:er|re)(?:ed)?(?:$|\s)
 _SET_APART_STYLE = re.compile(r"text-align\s*:\s*center|color\s*:\s*(?:#(?:[89a-c][0-9a-f]?){3}\b|"
                               r"gr[ae]y|rgb\(\s*1[0-9]{2}\s*,\s*1[0-9]{2}\s*,\s*1[0-9]{2}\s*\))|"
                               r"font-size\s*:\s*(?:[6-9](?:\.\d+)?pt|1[0-2]px|x?-?small)", re.I)
+#: A date alone ("April 3, 2019", "3. April 2019", "03.04.2019"): a post's, not a caption.
+_DATE_LINE = re.compile(r"\w+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\.?\s+\w+\.?\s+\d{4}|"
+                        r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}", re.UNICODE)
 #: Such a line is short: longer, it is a paragraph of the text set centred.
 _SET_APART_CHARS = 120
 
@@ -289,6 +292,8 @@ def _set_apart(el) -> bool:
     text = _text(el)
     if el.tag not in ("p", "div", "span", "center", "font") \
             or not 0 < len(text) <= _SET_APART_CHARS \
+            or sum(c.isalpha() for c in text) < 4 or _NOT_PLAIN_CAPTION.search(text) \
+            or _DATE_LINE.fullmatch(text) or _COUNTER.fullmatch(text) \
             or _xpath(".//a[@href]|.//img|.//h1|.//h2|.//h3|.//h4|.//strong|.//b")(el):
         return False
     return any(_text(sub) == text and (
@@ -459,8 +464,9 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
             if url and not _is_small(width, height) \
                     and not _tokens(img) & {"avatar", "icon", "logo"} \
                     and url not in {p.url for _, p in shown}:
-                # The boxes printed beside a picture outside a figure caption it too.
-                beside = _beside(img)
+                # The boxes printed beside a picture outside a figure caption it too (not a
+                # linked one's: an avatar beside its account's name, a teaser's picture).
+                beside = _beside(img) if next(img.iterancestors("a"), None) is None else None
                 picture = _read_figure(beside, base) if beside is not None else None
                 if picture is not None and (picture.caption or picture.credit):
                     picture.url, picture.width, picture.height = url, width, height

@@ -113,6 +113,10 @@ def _cjk_writer(root, position: int, head: str) -> tuple[str, ...]:
     label = match.group(1) or match.group(2) if match.re is _CJK_WRITER else match.group(1)
     if match.re is _CJK_WRITER:
         name = match.group(3)
+        text = _text_node(root, position)
+        if next(text.getparent().iterancestors("a"), None) is not None \
+                or text.getparent().tag == "a":
+            return ()  # "新华社记者看河北" linked: a section's name, not a writer's line
     else:
         text = _text_node(root, position)
         el = text.getparent()
