@@ -375,6 +375,8 @@ def _is_short(text: str) -> bool:
 
 _CJK_TAIL = re.compile(r"(?<=。)\s*([^。！？!?，,；;：:()（）【】\[\]]{2,12})$")
 _CJK_TEXT = re.compile(r"[\u4e00-\u9fff]")
+_CJK_SHOT = re.compile(r"(?:^|(?<=\S)\s+)((?:[\u4e00-\u9fff]{0,8}?[记記]者\s*)?"
+                       r"(?:[\u4e00-\u9fff]{2,4}\s+)*[\u4e00-\u9fff]{2,4})\s+[摄攝]$")
 
 
 def _split_once(caption: str) -> tuple[str, str] | None:
@@ -390,6 +392,10 @@ def _split_once(caption: str) -> tuple[str, str] | None:
     tail = _CJK_TAIL.search(caption) if "。" in caption else None
     if tail and _CJK_TEXT.search(caption[:tail.start()]):
         return caption[:tail.start()], tail.group(1)
+    # "...正录制视频 李尕 摄": the photographer's name, then "摄" (photographed).
+    shot = _CJK_SHOT.search(caption) if "摄" in caption or "攝" in caption else None
+    if shot:
+        return caption[:shot.start()], shot.group(1)
     # "... (Foto: Kay Nietfeld/dpa)" or "... (AFP)"
     # (full-width parentheses in Chinese and Japanese captions: "（取自臉書）")
     paren = re.search(r"[(（]([^()（）]*)[)）]\s*\.?\s*$|\[([^\[\]]*)\]\s*\.?\s*$", caption) \

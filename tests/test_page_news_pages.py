@@ -105,6 +105,11 @@ def test_a_themes_placeholder_author_is_no_author() -> None:
     # A Chinese caption's last sentence ends with its full stop; the words after it credit it.
     ("渡轮在清晨靠岸。港湾日报 资料", "渡轮在清晨靠岸。", "港湾日报 资料"),
     ("渡轮在清晨靠岸。 林海供图", "渡轮在清晨靠岸。", "林海供图"),
+    # The photographer's name before "摄" (photographed).
+    ("清晨靠岸的渡轮 林海 摄", "清晨靠岸的渡轮", "林海"),
+    ("港湾日报记者 林海 摄", None, "港湾日报记者 林海"),
+    # ... not a sentence that ends in the verb: "the passengers are filming".
+    ("渡轮上的乘客正在拍摄", "渡轮上的乘客正在拍摄", None),
     # The picture's source under its label is a credit alone.
     ("图片来源：港务局官网", None, "港务局官网"),
     # A caption of one sentence keeps its words.
