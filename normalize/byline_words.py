@@ -48,6 +48,8 @@ NOT_NAMES = {
     "publiziert", "published", "posted", "updated", "veröffentlicht", "text", "autor",
     "author", "fotos", "foto", "photo", "photos", "admin", "administrator", "webmaster",
     "wordpressadmin", "root", "stand", "super user", "publisher", "submitted",
+    # A theme's placeholder left in the metadata: "name, email@gmail.com".
+    "name", "your name",
     # An author box's links: "See All Articles", "View Author Page", "Posts", "Bio".
     "see all articles", "view author page", "view profile", "profile", "posts", "bio",
     # A byline box's buttons.

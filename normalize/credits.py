@@ -64,7 +64,9 @@ _MARK_LABELS = (r"(?:(?:bild|foto|photo)\s*)?(?:©|\(c\)|copyright\s*(?:©|\(c\)
 _CJK_WORDS = r"取自|翻[攝摄]自?"
 # Chinese and Korean pages put a slash or an equals sign after the label: "圖／騰訊科技",
 # "사진=세종시 제공".
-_CJK_LABELS = rf"(?:圖|图|照片|攝影|摄影|사진)\s*[／/=]|{_CJK_WORDS}"
+_CJK_LABELS = (rf"(?:圖|图|照片|攝影|摄影|사진)\s*[／/=]|{_CJK_WORDS}|"
+               # "图片来源：X" (picture's source), "图源：X".
+               r"(?:图片|圖片|图|圖)(?:来源|來源|源)\s*[:：]")
 _CJK_WORD_LABEL = re.compile(_CJK_WORDS)
 _LABEL = re.compile(
     # "Credit...": the New York Times prints an ellipsis where others print a colon.
@@ -78,7 +80,7 @@ _LEADING_LABEL = re.compile(rf"^(?:{_LABEL.pattern})", re.IGNORECASE)
 # caption for _LABEL tries the whole alternation at every position; most captions hold none of
 # these, and that test is cheap. The pieces have no "i" or "s": under IGNORECASE those also
 # match "ı" and "ſ", which str.lower() keeps apart.
-_LABEL_HINT = re.compile(r"[:©…／]|\.\.\.|\(c\)|foto|photo|von|mage|ture|copyr|fot\.|фото|снимка|[圖图片影진][／/=]|取自|翻[攝摄]")
+_LABEL_HINT = re.compile(r"[:©…／]|\.\.\.|\(c\)|foto|photo|von|mage|ture|copyr|fot\.|фото|снимка|[圖图片影진][／/=]|取自|翻[攝摄]|[来來]源|[图圖]源")
 
 # Archive labels in front of a caption: "Archive –", "Archivo -", "Archiv:", "FILE PHOTO -".
 _ARCHIVE = re.compile(
@@ -371,6 +373,12 @@ def _is_short(text: str) -> bool:
     return 0 < len(text) <= 100 and len(text.split()) <= 12 and bool(re.search(r"[^\W_]", text))
 
 
+_CJK_TAIL = re.compile(r"(?<=。)\s*([^。！？!?，,；;：:()（）【】\[\]]{2,12})$")
+_CJK_TEXT = re.compile(r"[\u4e00-\u9fff]")
+_CJK_SHOT = re.compile(r"(?:^|(?<=\S)\s+)((?:[\u4e00-\u9fff]{0,8}?[记記]者\s*)?"
+                       r"(?:[\u4e00-\u9fff]{2,4}\s+)*[\u4e00-\u9fff]{2,4})\s+[摄攝]$")
+
+
 def _split_once(caption: str) -> tuple[str, str] | None:
     """Find one trailing credit in ``caption``: return ``(caption before it, credit)``."""
     if is_agency(caption) or _is_person_and_outlet(caption) or caption.casefold() in _HANDOUT \
@@ -379,6 +387,15 @@ def _split_once(caption: str) -> tuple[str, str] | None:
                                                     and is_credit_shaped(caption)):
         # the whole "caption" is a credit: "Reprodução", "Ben Gabbe via Getty Images"
         return "", caption
+    # "姚明场边支招。视频截图", "共享充电宝。视觉中国 资料": a Chinese caption's last sentence
+    # ends with its full stop; a few words after it are the credit.
+    tail = _CJK_TAIL.search(caption) if "。" in caption else None
+    if tail and _CJK_TEXT.search(caption[:tail.start()]):
+        return caption[:tail.start()], tail.group(1)
+    # "...正录制视频 李尕 摄": the photographer's name, then "摄" (photographed).
+    shot = _CJK_SHOT.search(caption) if "摄" in caption or "攝" in caption else None
+    if shot:
+        return caption[:shot.start()], shot.group(1)
     # "... (Foto: Kay Nietfeld/dpa)" or "... (AFP)"
     # (full-width parentheses in Chinese and Japanese captions: "（取自臉書）")
     paren = re.search(r"[(（]([^()（）]*)[)）]\s*\.?\s*$|\[([^\[\]]*)\]\s*\.?\s*$", caption) \
@@ -524,7 +541,7 @@ def _label_may_start(caption: str, match: re.Match) -> bool:
     if start and (caption[start - 1].isalnum() or caption[start - 1] == "_") \
             and label[:1].isalpha():
         return False
-    if label.endswith((":", "／", "/", "=")) or _CJK_WORD_LABEL.fullmatch(label):
+    if label.endswith((":", "：", "／", "/", "=")) or _CJK_WORD_LABEL.fullmatch(label):
         return True
     tail = caption[match.end():].strip()
     # After "©" comes a credit, whatever its case ("© jollier_ - stock.adobe.com").

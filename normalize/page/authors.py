@@ -28,7 +28,7 @@ from normalize.page.names import (_SITE_IN_NAME, _garbled, _is_full_name, _is_or
                                    _letters, _named_by_site, _names_full_name,
                                    _publisher_only, _same_persons)
 from normalize.page.printed import (_LINE_FIELDS, _UNSHOWN, _is_writer_line, _lines,
-                                    _passed_over, _reads_as_people)
+                                    _passed_over, _reads_as_people, cjk_labelled)
 from normalize.page.visible import (_BYLINE_PARTS, _CLOCK_TIME, _is_not_byline_area,
                                     _looks_like_name, _parse_text_date, _without_site)
 from normalize.text import clean_text
@@ -166,14 +166,15 @@ def _printed_instead(kept: tuple[str, ...], readers, publisher: bool = False,
         if not printed:
             continue  # trafilatura's reading costs a parse and has no labels
         found = read()
-        if not found or not (publisher or all(BYLINE_LABEL.match(b) for b in found)):
+        if not found or not (publisher or all(BYLINE_LABEL.match(b) or cjk_labelled(b)
+                                              for b in found)):
             continue
         persons = [p for b in found for p in parse_byline(b)[0]]
         if agencies and not agencies & {find_agency(b) for b in found}:
             continue
         if publisher and persons and all(_publisher_only(p, spelled) for p in persons):
             continue
-        if persons and all(_is_full_name(p) for p in persons) and (
+        if persons and all(_is_full_name(p) or CJK_NAME.fullmatch(p) for p in persons) and (
                 publisher or _is_organisation(kept) or _same_persons(kept, persons)):
             return found
     return ()

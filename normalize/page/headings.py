@@ -14,7 +14,7 @@ import re
 from itertools import islice
 
 from normalize.page.dom import _text, _tokens
-from normalize.page.sites import _LOGO_TOKENS
+from normalize.page.sites import _LOGO_TOKENS, _NAME_CHARS, _UNSPACED_SCRIPT
 from normalize.text import clean_text
 
 
@@ -349,3 +349,35 @@ def _marks_headline(heading) -> bool:
 
 
 _WORDS = re.compile(r"\w+")
+
+
+#: What may part a <title>'s headline from a name run on after it: a separator, or (in a
+#: script written without spaces) a space.
+_RUN_ON_NAME = re.compile(r"\s*[-–—_|｜:·•/]")
+#: Boxes a headline printed in them is not the page's: a link, a menu, a list item.
+_NOT_HEADLINE_BOXES = frozenset(("a", "nav", "li", "h1"))
+
+
+def _printed_start(root, title: str, key) -> str | None:
+    """The text of the first heading, bold line or box (outside links, menus and list items)
+    that prints the start of the ``<title>``'s headline ``title`` when the rest is a name run
+    on after a separator or, in a script written without spaces, after a space
+    ("Headline-EDN Design" over an ``<h4>`` "Headline", "标题 东区办事处"); ``key`` is the
+    comparison key of a title. ``None`` when no box prints one."""
+    wanted = " ".join(key(title).split())
+    unspaced = bool(_UNSPACED_SCRIPT.search(wanted))
+    for el in root.iter("h2", "h3", "h4", "h5", "strong", "b", "p", "div", "span", "td"):
+        if len(el.text_content()) >= _HEADING_CHARS:
+            continue
+        text = _text(el)
+        shown = " ".join(key(text).split())
+        if not shown or not wanted.startswith(shown) or 2 * len(shown) < len(wanted) \
+                or not (len(shown.split()) >= 3 or unspaced and len(shown) >= 8):
+            continue
+        rest = wanted[len(shown):]
+        if not (_RUN_ON_NAME.match(rest) or unspaced and rest[:1].isspace()) \
+                or not rest.strip(" -–—_|｜:·•/") or len(rest) > _NAME_CHARS \
+                or any(up.tag in _NOT_HEADLINE_BOXES for up in el.iterancestors()):
+            continue
+        return text
+    return None

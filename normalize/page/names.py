@@ -31,7 +31,10 @@ _ORGANISATION = re.compile(
     r"Jornal)\b|"
     # A paper's or a magazine's name, German compounds included ("Finanzmagazin").
     r"(?:[Mm]agazin|[Zz]eitung|[Bb]latt|[Ii]llustrierte)\b|"
-    r"\.(?:com|de|at|ch|net|org|it|fr|es)\b|@|^[A-ZÄÖÜ]{2,4}$")
+    r"\.(?:com|de|at|ch|net|org|it|fr|es)\b|@|^[A-ZÄÖÜ]{2,4}$|"
+    # A Chinese paper, site or desk, which ends in its own word: "证券时报网" (a site),
+    # "新京报" (a paper), "新华社" (an agency), "澎湃新闻" (news).
+    r"^[\u4e00-\u9fff]{2,}(?:网|網|报|報|社|新闻|新聞|日报|日報|电视台|電視台)$")
 # A full name: two words or more, capitalized, without digits, underscores or a domain.
 _NOT_FULL_NAME = re.compile(r"[\d_@]|\.(?:com|de|net|org)\b")
 

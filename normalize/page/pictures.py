@@ -271,6 +271,38 @@ def _plain_caption(el) -> bool:
         and not _ENLARGE.fullmatch(text) and not _TOGGLE.fullmatch(text)
 
 
+#: How a line under a picture is set apart as its caption when nothing names it one: centred
+#: (an attribute, a class, a style, <center>), or in grey or small type.
+_CENTRED_CLASS = re.compile(r"(?:^|[\s_-])(?:text-)?cent(?:er|re)(?:ed)?(?:$|\s)", re.I)
+_SET_APART_STYLE = re.compile(r"text-align\s*:\s*center|color\s*:\s*(?:#(?:[89a-c][0-9a-f]?){3}\b|"
+                              r"gr[ae]y|rgb\(\s*1[0-9]{2}\s*,\s*1[0-9]{2}\s*,\s*1[0-9]{2}\s*\))|"
+                              r"font-size\s*:\s*(?:[6-9](?:\.\d+)?pt|1[0-2]px|x?-?small)", re.I)
+#: A date alone ("April 3, 2019", "3. April 2019", "03.04.2019"): a post's, not a caption.
+_DATE_LINE = re.compile(r"\w+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\.?\s+\w+\.?\s+\d{4}|"
+                        r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}", re.UNICODE)
+#: Such a line is short: longer, it is a paragraph of the text set centred.
+_SET_APART_CHARS = 120
+
+
+def _set_apart(el) -> bool:
+    """Whether ``el``, printed right after a box that holds nothing but a picture, is its caption
+    set apart the way many papers print one without naming it: a short line without links,
+    pictures or headings that is centred or in grey or small type, itself or a box inside it
+    holding all of its text ("<p style='text-align:center'>Caption. Credit</p>")."""
+    text = _text(el)
+    if el.tag not in ("p", "div", "span", "center", "font") \
+            or not 0 < len(text) <= _SET_APART_CHARS \
+            or sum(c.isalpha() for c in text) < 4 or _NOT_PLAIN_CAPTION.search(text) \
+            or _DATE_LINE.fullmatch(text) or _COUNTER.fullmatch(text) \
+            or _xpath(".//a[@href]|.//img|.//h1|.//h2|.//h3|.//h4|.//strong|.//b")(el):
+        return False
+    return any(_text(sub) == text and (
+        sub.tag in ("center", "small") or (sub.get("align") or "").lower() == "center"
+        or _CENTRED_CLASS.search(sub.get("class") or "")
+        or _SET_APART_STYLE.search(sub.get("style") or ""))
+        for sub in el.iter(etree.Element))
+
+
 def _text_outside_links(el) -> str:
     """The text of ``el`` less its links' (a picture's box that also holds its tags' links and a
     comment count holds no text of its own)."""
@@ -327,6 +359,10 @@ def _beside(img):
             break
         if after is not None and _plain_caption(after):
             # "<picture/><h5>caption</h5>", "<figure><img/></figure><span>caption</span>"
+            boxes.append(after)
+            break
+        if node is not img and after is not None and _set_apart(after):
+            # "<p align=center><img/></p><p align=center><span style='color:#999'>caption"
             boxes.append(after)
             break
         if _text(parent) and _text_outside_links(parent):
@@ -428,7 +464,15 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
             if url and not _is_small(width, height) \
                     and not _tokens(img) & {"avatar", "icon", "logo"} \
                     and url not in {p.url for _, p in shown}:
-                shown.append((img, _Picture(url, width=width, height=height)))
+                # The boxes printed beside a picture outside a figure caption it too (not a
+                # linked one's: an avatar beside its account's name, a teaser's picture).
+                beside = _beside(img) if next(img.iterancestors("a"), None) is None else None
+                picture = _read_figure(beside, base) if beside is not None else None
+                if picture is not None and (picture.caption or picture.credit):
+                    picture.url, picture.width, picture.height = url, width, height
+                else:
+                    picture = _Picture(url, width=width, height=height)
+                shown.append((img, picture))
     if lead is None:
         return [p for _, p in shown]
     lead.url = _absolute(lead.url, base) or lead.url

@@ -57,6 +57,10 @@ def printed_byline(root) -> tuple[str, ...]:
         if head[:1].isdigit() or (words and words[0].casefold() in _DATE_WORDS):
             head = without_date(head)  # "Posted on May 2, 2024 by Jane Doe"
         label = BYLINE_LABEL.match(head)
+        if label is None and ("者" in head or head[:1] == "文"):
+            found = _cjk_writer(root, position, head.rstrip(_LEAD))
+            if found:
+                return found
         if label is None:
             if head[:1].casefold() in _LONE_INITIALS \
                     and head.rstrip(_LEAD).casefold() in _LONE_LABELS:
@@ -83,6 +87,62 @@ def printed_byline(root) -> tuple[str, ...]:
         if found:
             return found
     return ()
+
+
+#: A Chinese writer's line, a text of its own: a label (the paper's name may go before it),
+#: then a name of two to four Han characters ("作者：李明", "澎湃新闻记者 王小红", "文/张伟"; "文"
+#: only with its slash or colon).
+_CJK_WRITER = re.compile(r"[^\s:：]{0,12}?(?:(作者|记者|記者|撰文)\s*[:：/／]?|(文)\s*[:：/／])\s*"
+                         r"([\u4e00-\u9fff]{2,4})")
+#: ... or the label alone, the name in the element after it ("作者<span>李明</span>").
+_CJK_WRITER_LABEL = re.compile(r"(作者|记者|記者|撰文)\s*[:：]?")
+_CJK_NAME_ALONE = re.compile(r"[\u4e00-\u9fff]{2,4}")
+#: What such a line names when it names nobody: unknown, anonymous, the web, the site's editor.
+_CJK_NOBODY = {"未知", "佚名", "匿名", "网络", "網路", "网络整理", "本站", "小编", "编辑",
+               "管理员", "admin"}
+
+
+def _cjk_writer(root, position: int, head: str) -> tuple[str, ...]:
+    """The line "label：name" of the writer a Chinese writer's line names (``head``, the text
+    node at ``position``), outside the comments, tag lists and pictures; ``()`` when it is
+    none."""
+    match = _CJK_WRITER.fullmatch(head) or _CJK_WRITER_LABEL.fullmatch(head)
+    text = None
+    if match is None:
+        return ()
+    label = match.group(1) or match.group(2) if match.re is _CJK_WRITER else match.group(1)
+    if match.re is _CJK_WRITER:
+        name = match.group(3)
+        text = _text_node(root, position)
+        if next(text.getparent().iterancestors("a"), None) is not None \
+                or text.getparent().tag == "a":
+            return ()  # "新华社记者看河北" linked: a section's name, not a writer's line
+    else:
+        text = _text_node(root, position)
+        el = text.getparent()
+        if el is None:
+            return ()
+        # After a label that is an element's tail, the next element; else its first child.
+        after = el.getnext() if text.is_tail else next((c for c in el if _is_element(c)), None)
+        name = clean_text(after.text_content()) if after is not None else ""
+        if not _CJK_NAME_ALONE.fullmatch(name):
+            return ()
+    if name in _CJK_NOBODY:
+        return ()
+    text = text if text is not None else _text_node(root, position)
+    el = text.getparent()
+    owner = el.getparent() if text.is_tail else el
+    if owner is None or _passed_over(owner) or _in_teaser_link(owner):
+        return ()
+    return (f"{label}：{name}",)
+
+
+def cjk_labelled(byline: str) -> bool:
+    """Whether ``byline`` is a Chinese writer's line as :func:`printed_byline` gives it."""
+    return bool(_CJK_LABELLED.match(byline))
+
+
+_CJK_LABELLED = re.compile(r"(?:作者|记者|記者|撰文|文)：[\u4e00-\u9fff]{2,4}$")
 
 
 #: How much more text than its byline a link holds when it is a teaser (headline and all).

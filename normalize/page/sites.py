@@ -444,3 +444,26 @@ def _squash(text: str) -> str:
     """``text`` lower-cased with only its letters and digits (``daheim Solar``, ``daheim-solar``
     and ``daheimsolar`` are the same)."""
     return "".join(c for c in text.casefold() if c.isalnum())
+
+
+#: A bar and the part of a title beyond it, at either end: "Headline | COMMENTARY".
+_BARRED_END = re.compile(r"^([^|｜]+?)\s+[|｜]\s+(?=[^|｜]+$)")
+
+
+def _without_bar_label(title: str) -> str:
+    """``title`` without a label of one or two words beyond a bar at an end of it ("Headline |
+    COMMENTARY", "Opinion | Headline", "Frain | Fire in a house"): a section's, a place's or
+    the site's name, never the headline's words; in capitals beside a headline of two words
+    or more, otherwise beside one of three or more, over twice the label's length."""
+    match = _BARRED_END.match(title)
+    if not match:
+        return title
+    first, last = match.group(1).strip(), title[match.end():].strip()
+    for label, rest in ((last, first), (first, last)):
+        if len(label.split()) > 2 or len(label) > 20 or rest.isupper():
+            continue
+        unspaced = bool(_UNSPACED_SCRIPT.search(rest))
+        if label.isupper() and (len(rest.split()) >= 2 or unspaced) \
+                or (len(rest.split()) >= 3 or unspaced) and len(rest) > 2 * len(label):
+            return rest
+    return title

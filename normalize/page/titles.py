@@ -22,10 +22,10 @@ from lxml import html as lxml_html
 
 from normalize.page.dom import _first, _first_element, _text
 from normalize.page.headings import (_HEADING_CHARS, _SCREEN_READER_CLASS, _heading_text,
-                                     _printed_headings, _without_kicker)
+                                     _printed_headings, _printed_start, _without_kicker)
 from normalize.page.sites import (_BLOG_ARCHIVE, _NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
                                   _UNSPACED_SCRIPT, _split_unquoted, _squash,
-                                  _strip_site_name, _without_glued_name)
+                                  _strip_site_name, _without_bar_label, _without_glued_name)
 from normalize.text import plain_title
 
 
@@ -266,29 +266,6 @@ def _without_printed_kicker(root, title: str) -> str:
 
 #: A character reference left in a text the page's parser has read once.
 _ENTITY = re.compile(r"&(?:[a-z]{2,8}|#\d{1,6}|#x[0-9a-f]{1,5});", re.I)
-#: A bar and the part of a title beyond it, at either end: "Headline | COMMENTARY".
-_BARRED_END = re.compile(r"^([^|｜]+?)\s+[|｜]\s+(?=[^|｜]+$)")
-
-
-def _without_bar_label(title: str) -> str:
-    """``title`` without a label of one or two words beyond a bar at an end of it ("Headline |
-    COMMENTARY", "Opinion | Headline", "Frain | Fire in a house"): a section's, a place's or
-    the site's name, never the headline's words; in capitals beside a headline of two words
-    or more, otherwise beside one of three or more, over twice the label's length."""
-    match = _BARRED_END.match(title)
-    if not match:
-        return title
-    first, last = match.group(1).strip(), title[match.end():].strip()
-    for label, rest in ((last, first), (first, last)):
-        if len(label.split()) > 2 or len(label) > 20 or rest.isupper():
-            continue
-        unspaced = bool(_UNSPACED_SCRIPT.search(rest))
-        if label.isupper() and (len(rest.split()) >= 2 or unspaced) \
-                or (len(rest.split()) >= 3 or unspaced) and len(rest) > 2 * len(label):
-            return rest
-    return title
-
-
 #: A whole date and a separator before a headline.
 _LEADING_DATE = re.compile(r"^\s*(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{4}|\d{1,2}/\d{1,2}/\d{4}|"
                            r"\d{4}-\d{2}-\d{2})\s*[-–—|:/·•]\s+(?=\S)")
@@ -428,7 +405,7 @@ def _find_title(root, declared: str | None, site_names: list[str],
         # No <h1> prints a headline, nothing is declared and the page does not print the
         # <title>'s: it names the site and the section ("Fire Brigade - Training" over a
         # printed "Boat crew training").
-        printed = _h2_agreeing(root, title, tag)
+        printed = _h2_agreeing(root, title, tag) or _printed_start(root, tag, _comparable)
         if printed:
             return printed
     return _shown_title(root, tag) if tag else None
@@ -563,6 +540,11 @@ def _printed_part(heading: str, headline: str | None, site_names: list[str]) -> 
     # "Sabotage foiled: how the minister shielded him" over "How the minister shielded him":
     # a headline that goes on in lower case is one sentence, not a kicker and a headline.
     if at and heading[at].islower() and headline[:1].isupper():
+        return heading
+    # In a script without capitals a kicker is told by its length: a topic's name, not half
+    # a headline's words (an og:title cut to the end of the printed headline).
+    if at and not heading[at].isupper() and not heading[at].islower() \
+            and 2 * len(heading[:at].strip()) > len(headline):
         return heading
     # '"Pure emptiness": Skier misses the Games': a quote set before the headline with a colon
     # opens it (a kicker is a topic's name, not somebody's words).

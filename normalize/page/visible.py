@@ -176,7 +176,10 @@ def _is_hidden(el) -> bool:
 # A picture's credit label printed before a name in an element of its own
 # ("<strong>Foto:</strong> <p class=autor>Jane Doe</p>"): the name is the photographer's.
 _PICTURE_LABEL = re.compile(r"(?:photos?|fotos?|bild|bilder|imagen|imágenes|foto\s*/\s*video|"
-                            r"crédito|créditos|credit|credits|фото)\s*:?", re.IGNORECASE)
+                            r"crédito|créditos|credit|credits|фото|illustrations?)\s*:?|"
+                            # "By X Illustration by Y": the illustrator, not a writer.
+                            r"(?:illustrations?|photographs?|photos?|pictures?|images?|artwork|"
+                            r"graphics?)\s+by", re.IGNORECASE)
 
 
 def _after_picture_label(el) -> bool:
@@ -211,7 +214,7 @@ def _find_byline(root, scope) -> tuple[str, ...]:
                       if _AUTHOR_PAGE.search(a.get("href"))
                       and not _ABOUT_PAGE.search(a.get("href")) and _reads_as_name(_text(a))
                       and not _in_picture(a) and not _in_not_byline_area(a)
-                      and not _is_hidden(a)])]
+                      and not _is_hidden(a) and not _after_picture_label(a)])]
         if links:
             return _author_list(links)
         for el in area.iter(etree.Element):
