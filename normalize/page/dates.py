@@ -77,10 +77,14 @@ def declared_clock(root) -> dict[datetime, datetime]:
     either slip: the ``Z`` is put right only when a third value states the instant the offset
     gives. Midnight stays a calendar day (:func:`_parse_declared_date`). Empty when nothing
     tells the zone or the values disagree."""
-    texts = [m.get("content") or "" for m in root.iter("meta")]
-    texts += [s.text or "" for s in root.iter("script")
-              if (s.get("type") or "").lower() == "application/ld+json"]
-    referees = [t.get("datetime") or "" for t in root.iter("time")]
+    texts, referees = [], []
+    for el in root.iter("meta", "script", "time"):  # one walk of the tree
+        if el.tag == "meta":
+            texts.append(el.get("content") or "")
+        elif el.tag == "time":
+            referees.append(el.get("datetime") or "")
+        elif (el.get("type") or "").lower() == "application/ld+json":
+            texts.append(el.text or "")
     naive, zero, zoned = set(), set(), {}
     stated: dict[datetime, set[datetime]] = {}  # an instant (UTC, naive) -> the clocks giving it
     for text, declared in [(t, True) for t in texts] + [(t, False) for t in referees]:
