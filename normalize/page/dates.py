@@ -59,8 +59,8 @@ def _parse_declared_date(value) -> datetime | None:
 
 # A date and time as content systems write them in meta tags and JSON-LD, with or without its
 # offset ("2022-05-10T23:35:55", "2022-5-5 22:17:36", "2022-05-11T04:10:00-03:00").
-_DECLARED_CLOCK = re.compile(r"(?<!\d)\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?"
-                             r"(?:Z|[+-]\d{2}:?\d{2})?(?![\d:])")
+_DECLARED_CLOCK = re.compile(r"(?<!\d)\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}"
+                             r"(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?(?![\d:])")
 
 
 def declared_clock(root) -> dict[datetime, datetime]:
