@@ -65,8 +65,8 @@ from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import (_META_IMAGE, _Fields, _read_json_ld, _read_meta,
                                        _read_meta_fields, _read_microdata)
 from normalize.page.dates import (_calendar_day, _date_by_headline, _find_date, _labelled_date,
-                                  _leading_date, declared_clock, _page_times, _same_day_instant,
-                                  printed_declaration, url_date)
+                                  _leading_date, declared_clock, national_clock, _page_times,
+                                  _same_day_instant, printed_declaration, url_date)
 from normalize.page.sites import (_site_names, page_host, shared_site_names, site_names_by_host,
                                   title_tag)
 from normalize.page.titles import _title_from_body, find_title
@@ -252,6 +252,9 @@ def parse(
     if fields.publisher:
         extra += (Note(NoteKind.PUBLISHER, fields.publisher),)
     del proxies  # held until the last walk (above) is done
+    fields.published, fields.updated = national_clock((fields.published, fields.updated),
+                                                      fields.language, page_url, fields.title,
+                                                      page_text)
     return [
         Article(
             id="",
