@@ -537,3 +537,87 @@ def test_a_dated_address_keeps_a_rebuilt_pages_declared_day() -> None:
             "</body></html>")
     [record] = page.parse(html.encode(), url="https://news.example/2023/01/17/letters/")
     assert record.published.date() == date(2023, 1, 17)
+
+
+def test_a_local_time_written_without_its_offset_takes_the_offset_the_page_gives_it() -> None:
+    # The JSON-LD writes local times bare; a meta tag writes one of them again with its offset
+    # (-03:00): the bare publication time is local too, and 23:35 there is 02:35 UTC.
+    head = (_json_ld(datePublished="2022-05-10T23:35:55", dateModified="2022-05-11T4:10:00")
+            + '<meta name="cXenseParse:recs:publishtime" content="2022-05-11T04:10:00-03:00">')
+    assert _published(head) == datetime(2022, 5, 11, 2, 35, 55, tzinfo=timezone.utc)
+
+
+def test_a_local_time_written_with_z_is_put_right_when_a_third_value_agrees() -> None:
+    # Two tags give one wall clock, with "+00:00" and with -05:00; a third value gives the
+    # instant the offset makes of it: the "+00:00" was the local clock.
+    head = ('<meta property="article:published_time" content="2020-04-02T10:00:00+00:00">'
+            '<meta property="article:modified_time" content="2020-04-02T10:00:00-05:00">'
+            + _json_ld(dateModified="2020-04-02T15:00:00Z"))
+    assert _published(head) == datetime(2020, 4, 2, 15, tzinfo=timezone.utc)
+
+
+def test_an_offset_written_to_a_utc_clock_changes_nothing() -> None:
+    # The JSON-LD puts the site's offset on the UTC clock; the meta tag and the <time> agree
+    # on the instant: 17:10 UTC, 10:10 in the site's zone.
+    head = ('<meta property="article:published_time" content="2020-04-07T17:10:46+00:00">'
+            + _json_ld(datePublished="2020-04-07T17:10:46-07:00"))
+    body = '<p><time datetime="2020-04-07T10:10:46-07:00">April 7, 2020</time></p>'
+    assert _published(head, body) == datetime(2020, 4, 7, 17, 10, 46, tzinfo=timezone.utc)
+
+
+def test_bare_times_stay_utc_without_an_offset_that_agrees_with_them() -> None:
+    # No value gives the bare clock with an offset: nothing tells the zone.
+    head = (_json_ld(datePublished="2022-05-10T23:35:55")
+            + '<meta property="article:modified_time" content="2022-05-11T09:00:00+02:00">')
+    assert _published(head) == datetime(2022, 5, 10, 23, 35, 55, tzinfo=timezone.utc)
+    # A bare midnight is a calendar day, whatever the page's offset.
+    head = (_json_ld(datePublished="2022-05-10 00:00:00", dateModified="2022-05-11 10:00:00")
+            + '<meta name="last-modified" content="2022-05-11T10:00:00+02:00">')
+    assert _published(head) == datetime(2022, 5, 10, tzinfo=timezone.utc)
+
+
+def test_a_twelve_hour_clock_is_read_with_its_half_of_the_day() -> None:
+    from normalize.page.dates import _parse_text_date
+
+    assert _parse_text_date("10/05/2022 05:22 pm") == datetime(2022, 5, 10, 17, 22,
+                                                               tzinfo=timezone.utc)
+    assert _parse_text_date("04 de mayo 2022, 12:00 A. M.") == datetime(2022, 5, 4,
+                                                                       tzinfo=timezone.utc)
+    assert _parse_text_date("3 May, 2022, 11:37 pm").hour == 23
+    assert _parse_text_date("3. Mai 2022, 11:37 Uhr").hour == 11
+
+
+def test_a_german_entry_posted_on_a_day_with_the_verb_last_is_dated() -> None:
+    html = ("<html lang='de'><head><title>Haushalt beschlossen</title></head><body>"
+            "<div id='sidebar'><h2>Über diesen Artikel</h2><p class='news'><a href='/x'>"
+            "Haushalt beschlossen</a> wurde am <nobr>19. Mai 2010</nobr> um <nobr>23:03</nobr>"
+            " Uhr gepostet und unter <a href='/c'>Gemeinde</a> abgelegt.</p></div>"
+            "<div id='content'><h1>Haushalt beschlossen</h1>" + _TEXT + "</div></body></html>")
+    record = page.parse(html.encode(), url="https://gemeinde.example/haushalt")[0]
+    assert record.published == datetime(2010, 5, 19, 23, 3, tzinfo=timezone.utc)
+    # A date followed by another verb is no publication label.
+    from lxml.html import fromstring
+
+    from normalize.page.dates import _labelled_date
+
+    root = fromstring(html.replace("gepostet", "gepflanzt").replace("abgelegt", ""))
+    assert _labelled_date([root]) is None
+
+
+def test_a_press_releases_place_and_date_in_parentheses_date_it() -> None:
+    body = ("<div class='text'><p><strong>Karlsruhe, (12.11.2021). Der Gemeinderat hat am "
+            "Abend den Haushalt für das kommende Jahr beschlossen.</strong></p></div>"
+            "<ul><li class='veranstaltungen-teaser-list-item'>Sa. 13.11.2021</li></ul>")
+    assert _published("", body).date() == date(2021, 11, 12)
+
+
+def test_a_box_named_as_a_teasers_date_does_not_date_the_article() -> None:
+    from lxml import html
+
+    from normalize.page.dates import _find_date
+
+    root = html.fromstring(
+        "<html><body><div class='main'><h1>Haushalt beschlossen</h1>" + _TEXT
+        + "<div><a href='/other'>Andere Meldung</a><span class='default-teaser__date'>"
+        "01. Juli 2020</span></div></div></body></html>")
+    assert _find_date(root, root.find(".//div[@class='main']")) is None

@@ -65,8 +65,8 @@ from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import (_META_IMAGE, _Fields, _read_json_ld, _read_meta,
                                        _read_meta_fields, _read_microdata)
 from normalize.page.dates import (_calendar_day, _date_by_headline, _find_date, _labelled_date,
-                                  _leading_date, _page_times, _same_day_instant,
-                                  printed_declaration, url_date)
+                                  _leading_date, declared_clock, national_clock, _page_times,
+                                  _same_day_instant, printed_declaration, url_date)
 from normalize.page.sites import (_site_names, page_host, shared_site_names, site_names_by_host,
                                   title_tag)
 from normalize.page.titles import _title_from_body, find_title
@@ -114,6 +114,7 @@ def parse(
     _read_json_ld(root, fields, page_urls)
     body_hint = _read_microdata(root, fields)
     _read_meta_fields(meta, fields)
+    _reclock(fields, declared_clock(root))
     fields.settle_published()
     disputed = fields.disputed_published()
     fields.offer(language=_language_code(root.get("lang") or root.get("xml:lang")))
@@ -251,6 +252,9 @@ def parse(
     if fields.publisher:
         extra += (Note(NoteKind.PUBLISHER, fields.publisher),)
     del proxies  # held until the last walk (above) is done
+    fields.published, fields.updated = national_clock((fields.published, fields.updated),
+                                                      fields.language, page_url, fields.title,
+                                                      page_text)
     return [
         Article(
             id="",
@@ -279,6 +283,18 @@ def parse(
             fetched_url=url,
         )
     ]
+
+
+def _reclock(fields: _Fields, fixes: dict) -> None:
+    """The declared dates read in the wrong zone (:func:`normalize.page.dates.declared_clock`)
+    put right, before any is chosen."""
+    if not fixes:
+        return
+    fields.published_seen[:] = [fixes.get(d, d) for d in fields.published_seen]
+    fields.published_also[:] = [fixes.get(d, d) for d in fields.published_also]
+    for name in ("published", "updated", "dated"):
+        value = getattr(fields, name)
+        setattr(fields, name, fixes.get(value, value) if value is not None else None)
 
 
 def _rebuilt(fields: _Fields) -> bool:

@@ -19,7 +19,8 @@ from normalize.page.standfirst import _is_standfirst
 from normalize.page.headings import _is_logo
 
 _MONTH = r"([^\W\d_]{3,12})\.?"
-_TIME = r"(?:\D{0,8}?(\d{1,2})[:h.](\d{2}))?"
+# "05:22 pm", "12:00 A. M.": a twelve-hour clock's half of the day.
+_TIME = r"(?:\D{0,8}?(\d{1,2})[:h.](\d{2})(?:\s?([aApP])\.?\s?[mM]\.?(?!\w))?)?"
 _DAY_MONTH_YEAR = re.compile(
     r"\b(\d{1,2})(?:\.|st|nd|rd|th)?(?:\s+de)?\s+" + _MONTH + r"(?:\s+de)?,?\s+(\d{4})" + _TIME)
 _MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME)
@@ -56,6 +57,77 @@ def _parse_declared_date(value) -> datetime | None:
     return parse_date(value)
 
 
+# A date and time as content systems write them in meta tags and JSON-LD, with or without its
+# offset ("2022-05-10T23:35:55", "2022-5-5 22:17:36", "2022-05-11T04:10:00-03:00").
+_DECLARED_CLOCK = re.compile(r"(?<!\d)\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}"
+                             r"(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?(?![\d:])")
+
+
+def declared_clock(root) -> dict[datetime, datetime]:
+    """The instants the page's declared dates stand for where they were read in the wrong zone:
+    a value written without an offset (read as UTC) or with ``Z``, keyed by that reading.
+
+    Content systems write one local time with its offset in one field and without it (or with
+    a ``Z``) in another (El País Uruguay: JSON-LD's ``"dateModified": "2022-05-11T4:10:00"``
+    beside ``2022-05-11T04:10:00-03:00`` in a meta tag). A wall-clock time written both ways
+    gives the page's offset, and every value written without one is then local time, unless
+    another value states the bare clock's UTC reading as its instant: then the offset was
+    written to a UTC clock (amp.dev's JSON-LD ``17:10:46-07:00`` beside ``17:10:46+00:00`` and
+    ``<time datetime="...10:10:46-07:00">``). The same clock with ``Z`` and with an offset is
+    either slip: the ``Z`` is put right only when a third value states the instant the offset
+    gives. Midnight stays a calendar day (:func:`_parse_declared_date`). Empty when nothing
+    tells the zone or the values disagree."""
+    texts, referees = [], []
+    for el in root.iter("meta", "script", "time"):  # one walk of the tree
+        if el.tag == "meta":
+            texts.append(el.get("content") or "")
+        elif el.tag == "time":
+            referees.append(el.get("datetime") or "")
+        elif (el.get("type") or "").lower() == "application/ld+json":
+            texts.append(el.text or "")
+    naive, zero, zoned = set(), set(), {}
+    stated: dict[datetime, set[datetime]] = {}  # an instant (UTC, naive) -> the clocks giving it
+    for text, declared in [(t, True) for t in texts] + [(t, False) for t in referees]:
+        for match in _DECLARED_CLOCK.finditer(text):
+            try:
+                moment = _iso_datetime(re.sub(r"[T ](\d):", r"T0\1:", match.group(0))
+                                       .replace(" ", "T"))
+            except ValueError:
+                continue
+            wall = moment.replace(tzinfo=None)
+            if moment.tzinfo is not None:
+                clock = wall.replace(microsecond=0)
+                stated.setdefault(clock - moment.utcoffset(), set()).add(clock)
+            if not declared or (wall.hour, wall.minute, wall.second, wall.microsecond) == (0,) * 4:
+                continue
+            if moment.tzinfo is None:
+                naive.add(wall)
+            elif not moment.utcoffset():
+                zero.add(wall)
+            else:
+                zoned[wall.replace(microsecond=0)] = moment.utcoffset()
+
+    def others(instant: datetime, clock: datetime) -> bool:
+        return any(c != clock for c in stated.get(instant, ()))
+
+    offsets, zero_fixed = set(), set()
+    for wall in naive | zero:
+        clock = wall.replace(microsecond=0)
+        offset = zoned.get(clock)
+        if offset is None or others(clock, clock):
+            continue
+        if wall in zero:
+            if not others(clock - offset, clock):
+                continue
+            zero_fixed.add(wall)
+        offsets.add(offset)
+    if len(offsets) != 1:
+        return {}
+    [offset] = offsets
+    return {w.replace(tzinfo=timezone.utc): (w - offset).replace(tzinfo=timezone.utc)
+            for w in naive | zero_fixed}
+
+
 def _parse_text_date(text: str) -> datetime | None:
     """A date as pages print it ("6 avril 2023", "April 6, 2023", "06.04.2023 14:30")."""
     iso = _ISO_DATE.search(text)
@@ -81,10 +153,12 @@ def _parse_text_date(text: str) -> datetime | None:
                 year = 2000 + int(year)
         else:
             year, month, day = match.group(1), match.group(2), match.group(3)
-        hour, minute = match.group(4), match.group(5)
+        hour, minute = int(match.group(4) or 0), int(match.group(5) or 0)
+        if match.group(6) and hour <= 12:
+            hour = hour % 12 + (12 if match.group(6).lower() == "p" else 0)
         try:
-            return datetime(int(year), int(month or 0), int(day), int(hour or 0),
-                            int(minute or 0), tzinfo=timezone.utc)
+            return datetime(int(year), int(month or 0), int(day), hour, minute,
+                            tzinfo=timezone.utc)
         except (TypeError, ValueError):
             continue
     return None
@@ -142,21 +216,37 @@ def _labelled_date(areas) -> datetime | None:
         for i, string in enumerate(strings):
             if len(string) > 200:
                 continue
-            label = _PUBLISHED_LABEL.search(string)
-            if label is None or len(string[:label.start()].strip()) > 20:
-                continue
-            following = (string[label.end():] + " " + " ".join(strings[i + 1:i + 4])).strip()
-            if following[:1] in ".!?;,)":  # "... wurde heute veröffentlicht." ends a sentence
-                continue
-            found = _parse_text_date(following[:40])
-            if found:
-                return found
+            for label in (_PUBLISHED_LABEL.search(string), _VERB_LAST_LABEL.search(string)):
+                if label is None or len(string[:label.start()].strip()) > 20:
+                    continue
+                following = (string[label.end():] + " " + " ".join(strings[i + 1:i + 4])).strip()
+                if following[:1] in ".!?;,)":  # "... wurde heute veröffentlicht." ends a sentence
+                    continue
+                found = _parse_text_date(following[:40])
+                if found and label.re is not _PUBLISHED_LABEL:
+                    # The verb comes after the date and its time, a few strings on.
+                    further = (string[label.end():] + " " + " ".join(strings[i + 1:i + 6]))
+                    if not _PUBLISHED_VERB.match(_AFTER_DATE.sub("", " ".join(further.split()))):
+                        continue
+                if found:
+                    return found
     return None
 
 
-# "29.11.2022 – Text", "(21. November 2022) Text": a date heading the first paragraph.
-_LEADING_DATE = re.compile(r"\s*(?:\((?P<inside>[^()]{6,32})\)|(?P<before>[^–—|:()]{6,32}?)\s*"
-                           r"(?:[–—|:]|\s-)(?=\s))")
+#: German puts the verb last: "Dieser Eintrag wurde am 19. Mai 2010 um 23:03 Uhr
+#: veröffentlicht" (the German wording of WordPress's "This entry was posted on ...").
+_VERB_LAST_LABEL = re.compile(r"\bwurden?\s+am\s*", re.I)
+_PUBLISHED_VERB = re.compile(r"\s*(?:veröffentlicht|gepostet|erschienen|publiziert|geschrieben|"
+                             r"verfasst|eingestellt)\b", re.I)
+#: The date and time the verb follows ("Mittwoch, 19. Mai 2010 um 23:03 Uhr").
+_AFTER_DATE = re.compile(r"^[^\d]{0,20}?\d[\d.\s]*(?:[^\W\d_]+\.?\s+\d{4})?"
+                         r"(?:\s*(?:um\s*)?\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?")
+
+
+# "29.11.2022 – Text", "(21. November 2022) Text": a date heading the first paragraph; a press
+# release's place may come first ("Karlsruhe, (12.11.2021). Text").
+_LEADING_DATE = re.compile(r"\s*(?:(?:[^\W\d_][\w.\- ]{1,24},\s*)?\((?P<inside>[^()]{6,32})\)"
+                           r"|(?P<before>[^–—|:()]{6,32}?)\s*(?:[–—|:]|\s-)(?=\s))")
 
 
 def _leading_date(blocks: list) -> datetime | None:
@@ -265,8 +355,10 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
         for el in area.iter(etree.Element):
             if el.tag in ("html", "body", "article", "main"):
                 continue
-            if _dated_names(_names(el)) and not _in_site_header(el, scope) \
-                    and not _in_teaser(el, scope):
+            # A box named as a teaser's date ("default-teaser__date") dates another article.
+            names = _names(el)
+            if _dated_names(names) and "teaser" not in names \
+                    and not _in_site_header(el, scope) and not _in_teaser(el, scope):
                 text = _text(el)
                 if len(text) <= 80:
                     found = _printed_date(text)
@@ -439,3 +531,52 @@ def url_date(url: str | None) -> datetime | None:
         return datetime(int(year), int(month), int(day), tzinfo=timezone.utc)
     except ValueError:
         return None
+
+
+#: The one offset of the zone a language, or a country's domain, is read in, all year round:
+#: Chinese (mainland China, Hong Kong, Macau, Taiwan and Singapore are all UTC+8), Japanese and
+#: Korean (UTC+9).
+_NATIONAL_OFFSETS = {"zh": timedelta(hours=8), "ja": timedelta(hours=9), "ko": timedelta(hours=9)}
+_NATIONAL_DOMAINS = {"cn": "zh", "hk": "zh", "mo": "zh", "tw": "zh", "jp": "ja", "kr": "ko"}
+# A date and time anywhere on the page with its zone: "2021-03-05T07:48:00+08:00", "...Z",
+# "20180619T055000+0900", "Fri, 05 Mar 2021 07:48:00 +0800", "07:48 GMT", "UTC+8".
+_ZONED_CLOCK = re.compile(r"(?:\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2})?"
+                          r"|\d{8}T\d{4}(?:\d{2})?)(?:\.\d{1,9})?\s?(?:Z|[+-]\d{2}:?\d{2})(?![\d:])"
+                          r"|\d:\d{2}(?::\d{2})?\s?(?:[+-]\d{4}\b|GMT|UTC)|(?:GMT|UTC) ?[+-] ?\d")
+
+
+def _national_language(language: str | None, url: str | None, title: str | None) -> str | None:
+    """The page's language if it is read in one zone (:data:`_NATIONAL_OFFSETS`): as the page
+    declares it, else as its country domain tells, else as its headline's script does (kana
+    is Japanese, hangul Korean, Han characters alone Chinese)."""
+    if language:
+        return language if language in _NATIONAL_OFFSETS else None
+    host = urlsplit(url or "").hostname or ""
+    if host.rpartition(".")[2] in _NATIONAL_DOMAINS:
+        return _NATIONAL_DOMAINS[host.rpartition(".")[2]]
+    if not title:
+        return None
+    if re.search(r"[\u3040-\u30ff]", title):
+        return "ja"
+    if re.search(r"[\uac00-\ud7af]", title):
+        return "ko"
+    return "zh" if re.search(r"[\u4e00-\u9fff]", title) else None
+
+
+def national_clock(dates: tuple, language: str | None, url: str | None, title: str | None,
+                   page_text: str) -> tuple:
+    """``dates`` with a time of day read as UTC put in the zone of the page's region, where
+    the page is read in a single zone (:func:`_national_language`) and states no zone for any
+    of its dates: "2021-03-05 07:48" on a Chinese page, with no offset anywhere on it, is 07:48
+    in Beijing (Hong Kong, Taipei), 23:48 UTC on the 4th.
+
+    A date without a time of day (UTC midnight) stays its calendar day; a page that gives
+    any date's offset leaves its dates as read (:func:`declared_clock` puts those right)."""
+    def clocked(d: datetime | None) -> bool:
+        return d is not None and (d.hour, d.minute, d.second, d.microsecond) != (0, 0, 0, 0)
+
+    region = _national_language(language, url, title)
+    if region is None or not any(map(clocked, dates)) or _ZONED_CLOCK.search(page_text):
+        return dates
+    offset = _NATIONAL_OFFSETS[region]
+    return tuple(d - offset if clocked(d) else d for d in dates)
