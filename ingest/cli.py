@@ -190,6 +190,7 @@ class _Commands(click.Group):
             "scheduler": ("ingest.commands.distributed", "scheduler_cmd"),
             "worker": ("ingest.commands.distributed", "worker_cmd"),
             "migrate": ("ingest.commands.migrate", "migrate_cmd"),
+            "check": ("ingest.commands.check", "check_cmd"),
             **{name: ("ingest.commands.query", f"{name}_cmd")
                for name in ("articles", "search", "show", "export", "editions", "sources")}}
 
@@ -370,12 +371,12 @@ def _summary(console, report, config: Config) -> None:
     console.print(editions)
     failed = sum(1 for o in report.outcomes if not o.ok)
     console.print(
-        f"{_count(len(report.outcomes), 'source')} run, {failed} failed; "
+        f"{counted(len(report.outcomes), 'source')} run, {failed} failed; "
         f"{sum(o.new for o in report.outcomes)} new, {sum(o.updated for o in report.outcomes)} updated; "
         f"{len(report.written)} feed files written under {config.pipeline.feeds}")
 
 
-def _count(number: int, noun: str) -> str:
+def counted(number: int, noun: str) -> str:
     """``1 source``, ``2 sources``."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
@@ -424,6 +425,7 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
             if sys.stderr.isatty() and not quiet():
                 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+                from ingest.archive import utcnow
                 from ingest.pipeline import select_sources
 
                 with Progress(TextColumn("{task.description}"), BarColumn(),
@@ -460,7 +462,7 @@ def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wai
                 click.echo(f"ingest: [{outcome.source}] {config.source(outcome.source).where}: "
                            f"{outcome.reason or outcome.status}", err=True)
     if backing_off:
-        click.echo(f"ingest: {_count(len(backing_off), 'source')} not run, still failing (in backoff): "
+        click.echo(f"ingest: {counted(len(backing_off), 'source')} not run, still failing (in backoff): "
                    f"{', '.join(backing_off)} (see `ingest sources`)", err=True)
     sys.exit(report.exit_code or (EXIT_SOURCES_FAILED if backing_off else 0))
 
@@ -571,40 +573,6 @@ def render_cmd(config: Config, wait: float) -> None:
 
 
 # -- check ------------------------------------------------------------------------------------
-
-
-@main.command("check")
-@config_option
-def check_cmd(config: Config) -> None:
-    """Validate the configuration file and the places it names, without running anything.
-
-    Checks that the archive and the feeds folder can be created and written, and that local
-    `path`s and inbox folders exist. Exit 2 when the configuration is invalid or names a
-    missing path, 3 when the archive or the feeds folder cannot be written.
-    """
-    _report_storage_problems(config)
-    if quiet():
-        return
-    kinds = {}
-    for source in config.sources:
-        kinds[source.kind] = kinds.get(source.kind, 0) + 1
-    click.echo(f"{config.path}: ok — {_count(len(config.editions), 'edition')}, "
-               f"{_count(len(config.sources), 'source')} "
-               f"({', '.join(f'{n} {k}' for k, n in sorted(kinds.items())) or 'none'}), "
-               f"{_count(len(config.rules), 'rule')}")
-
-
-def _report_storage_problems(config: Config) -> None:
-    """Every storage problem on its own stderr line, then the exit code of the worst."""
-    from ingest.preflight import storage_problems
-
-    problems = storage_problems(config)
-    if not problems:
-        return
-    for problem in problems[:-1]:
-        click.echo(f"ingest: error: {problem}", err=True)
-    sources_only = all(problem.startswith("[") for problem in problems)
-    raise Failure(problems[-1], EXIT_CONFIG if sources_only else EXIT_STORE)
 
 
 if __name__ == "__main__":  # pragma: no cover
