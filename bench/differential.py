@@ -201,6 +201,7 @@ def compare(data: bytes, url: str = BASE_URL, headers: dict[str, str] | None = N
     mended = any(str(note[1]).startswith("malformed XML mended: ") for note in fast[0].extra) if fast else False
     differing: dict[str, tuple[object, object]] = {}
     nested = _nested_items(data)
+    items = len(slow)  # feedparser's entries, nested ones too
     if nested is not None:
         aligned = _aligned(fast, slow, nested)
         if aligned is None:
@@ -214,7 +215,7 @@ def compare(data: bytes, url: str = BASE_URL, headers: dict[str, str] | None = N
             if fast_record[key] != slow_record.get(key) and key not in differing:
                 differing[key] = (fast_record[key], slow_record.get(key))
     if not differing:
-        return Outcome("agree", len(slow), mended=mended)
+        return Outcome("agree", items, mended=mended)
     derived = ["id", "content_hash", "parse_hash"]  # hashes of the other fields
     if "guid" in differing and all(_HASH.fullmatch(str(v)) for v in differing["guid"]):
         derived.append("guid")  # no guid or link: the guid is the content hash too
@@ -225,9 +226,9 @@ def compare(data: bytes, url: str = BASE_URL, headers: dict[str, str] | None = N
     if unexplained:
         key = next((k for k in unexplained if k not in derived), unexplained[0])
         a, b = differing[key]
-        return Outcome("differ", len(slow), unexplained, f"{key}: lxml {a!r:.150} / feedparser {b!r:.150}",
+        return Outcome("differ", items, unexplained, f"{key}: lxml {a!r:.150} / feedparser {b!r:.150}",
                        mended=mended)
-    return Outcome("improved", len(slow),
+    return Outcome("improved", items,
                    improvements=tuple(key for key in differing if key not in derived), mended=mended)
 
 
