@@ -35,13 +35,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from lxml import etree
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from normalize.errors import ParseError  # noqa: E402
-from normalize import feed, finish_identity  # noqa: E402
+from normalize import fastfeed, feed, finish_identity  # noqa: E402
 from normalize.model import article_to_dict  # noqa: E402
 from normalize.xmlsafe import parse_xml, refuse_entity_declarations  # noqa: E402
 
@@ -91,6 +89,17 @@ def _mended_note(fast, slow) -> bool:
         str(slow[0][1]).startswith("malformed XML recovered leniently: ")
 
 
+def _loose_breaks(fast, slow) -> bool:
+    """A document feedparser read with its loose parser (whitespace before ``<?xml``): it
+    writes an upper-case ``<BR />`` as ``<BR></BR>``, two line breaks where the feed has one;
+    the bodies are the same but for longer runs of ``<br>`` in feedparser's."""
+    return isinstance(fast, str) and isinstance(slow, str) and \
+        slow.count("<br>") > fast.count("<br>") and _BREAKS.sub("<br>", fast) == _BREAKS.sub("<br>", slow)
+
+
+_BREAKS = re.compile("(?:<br>)+")
+
+
 #: field -> (why the lxml reader's value is the better one, a test of the two values)
 IMPROVEMENTS: dict[str, tuple[str, Callable[[object, object], bool]]] = {
     "url": ("relative link resolved where feedparser left it relative", _resolved_link),
@@ -98,23 +107,45 @@ IMPROVEMENTS: dict[str, tuple[str, Callable[[object, object], bool]]] = {
                 _cleaner_authors),
     "extra": ("no repair note for whitespace before <?xml, or a mended document's note names "
               "what was mended", lambda fast, slow: _declaration_note(fast, slow) or _mended_note(fast, slow)),
+    "body_html": ("one line break where feedparser's loose parser makes two of an upper-case "
+                  "<BR />", _loose_breaks),
     "sections": ("a category read as UTF-8 where feedparser mis-decodes it", _misdecoded),
     "rights": ("rights read as UTF-8 where feedparser mis-decodes them", _misdecoded),
 }
-#: an item nested in an item: feedparser makes an entry of it (empty, as the real cases are)
-#: and drops what follows it in the outer item; ours reads the outer item whole, no extra record.
+#: an item nested in an item (a FeedSync conflict's older version, an Atom <source> holding an
+#: <entry>): feedparser makes an entry of it and gives what follows it in the outer item to the
+#: feed; ours reads the outer item whole, without an extra record. The other items are compared.
 NESTED_ITEMS = "<count>"
 
 
-def _empty(record) -> bool:
-    return not (record.title or record.url or record.summary or record.body_text)
+def _is_item(element) -> bool:
+    """An item or entry by feedparser's name of the element (a ``content:item`` is not one)."""
+    return fastfeed._Document(False, False).name(element) in ("item", "entry")
 
 
-def _has_nested_items(data: bytes) -> bool:
-    names = ("item", "entry")
-    return any(etree.QName(e).localname in names and any(
-        isinstance(a.tag, str) and etree.QName(a).localname in names for a in e.iterancestors())
-        for e in parse_xml(data.lstrip()).iter() if isinstance(e.tag, str))
+def _nested_items(data: bytes) -> list[int] | None:
+    """For each outermost item or entry, how many items are nested in it; ``None`` when none
+    is (or the bytes do not parse as they are)."""
+    try:
+        root = parse_xml(data.lstrip())
+    except ParseError:
+        return None
+    counts = [sum(1 for inner in e.iterdescendants() if _is_item(inner))
+              for e in root.iter() if _is_item(e) and not any(_is_item(a) for a in e.iterancestors())]
+    return counts if any(counts) else None
+
+
+def _aligned(fast: list, slow: list, nested: list[int]) -> tuple[list, list] | None:
+    """The records of the items without nested ones, paired (feedparser makes 1 + n entries of
+    an item holding n); ``None`` when the counts do not add up that way."""
+    if len(fast) != len(nested) or len(slow) != sum(nested) + len(nested):
+        return None
+    pairs, at = [], 0
+    for index, inner in enumerate(nested):
+        if not inner:
+            pairs.append((fast[index], slow[at]))
+        at += 1 + inner
+    return [a for a, _ in pairs], [b for _, b in pairs]
 
 
 @dataclass(frozen=True)
@@ -169,18 +200,22 @@ def compare(data: bytes, url: str = BASE_URL, headers: dict[str, str] | None = N
         return Outcome("declined", len(slow))
     mended = any(str(note[1]).startswith("malformed XML mended: ") for note in fast[0].extra) if fast else False
     differing: dict[str, tuple[object, object]] = {}
-    if len(fast) != len(slow):
-        kept = [record for record in slow if not _empty(record)]
-        if len(fast) != len(kept) or not _has_nested_items(data):
+    nested = _nested_items(data)
+    items = len(slow)  # feedparser's entries, nested ones too
+    if nested is not None:
+        aligned = _aligned(fast, slow, nested)
+        if aligned is None:
             return Outcome("differ", len(slow), ("<count>",), f"{len(fast)} vs {len(slow)} items")
         differing[NESTED_ITEMS] = (len(fast), len(slow))
-        slow = kept
+        fast, slow = aligned
+    elif len(fast) != len(slow):
+        return Outcome("differ", len(slow), ("<count>",), f"{len(fast)} vs {len(slow)} items")
     for fast_record, slow_record in zip(_records(fast), _records(slow)):
         for key in fast_record:
             if fast_record[key] != slow_record.get(key) and key not in differing:
                 differing[key] = (fast_record[key], slow_record.get(key))
     if not differing:
-        return Outcome("agree", len(slow), mended=mended)
+        return Outcome("agree", items, mended=mended)
     derived = ["id", "content_hash", "parse_hash"]  # hashes of the other fields
     if "guid" in differing and all(_HASH.fullmatch(str(v)) for v in differing["guid"]):
         derived.append("guid")  # no guid or link: the guid is the content hash too
@@ -191,9 +226,9 @@ def compare(data: bytes, url: str = BASE_URL, headers: dict[str, str] | None = N
     if unexplained:
         key = next((k for k in unexplained if k not in derived), unexplained[0])
         a, b = differing[key]
-        return Outcome("differ", len(slow), unexplained, f"{key}: lxml {a!r:.150} / feedparser {b!r:.150}",
+        return Outcome("differ", items, unexplained, f"{key}: lxml {a!r:.150} / feedparser {b!r:.150}",
                        mended=mended)
-    return Outcome("improved", len(slow),
+    return Outcome("improved", items,
                    improvements=tuple(key for key in differing if key not in derived), mended=mended)
 
 

@@ -26,7 +26,9 @@ nested in an item becomes an entry of its own and ends the outer one (we skip th
 
 An ``rss``, RDF or ``feed`` root in any namespace feedparser reads as RSS or Atom (none, the
 early Atom drafts', Userland's), or such an element inside another root (an Atom feed in an
-XHTML page), is read; only a document without one (CDF, a made-up root) returns ``None``.
+XHTML page), is read; so is any other root with items under it (a ``<channel>`` or CDF root, RSS
+1.1, whose CDF ``HREF``/``LASTMOD`` give link and date); only a document with neither returns
+``None``.
 Inline markup is turned into text as feedparser does it by :mod:`normalize.feedmarkup`.
 ``tests/test_fastpath.py`` and ``bench/differential.py`` check the records of both readers agree.
 """
@@ -36,13 +38,14 @@ from __future__ import annotations
 import binascii
 import logging
 import re
+import xml.sax.saxutils
 from typing import Any, Callable, Iterator
 
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
-from normalize.feedmarkup import (XHTML, _C1, _CP1252, _has_c1, known_prefix,  # noqa: F401
-                                  looks_like_html, map_type, markup_value)
+from normalize.feedmarkup import (XHTML, _C1, _CP1252, _has_c1, finish, known_prefix,  # noqa: F401
+                                  looks_like_html, map_type, markup_value, split_author)
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 _HTML_TYPES = {"text/html", "application/xhtml+xml"}
-_EMAIL = re.compile(r"""(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))([a-zA-Z]{2,63}|[0-9]{1,3})(\]?))(\?subject=\S+)?""")
 _RELATIVE_URI = frozenset({"comments", "docs", "href", "icon", "id", "link", "logo", "url"})
 # An absolute http(s) URL that urllib's urljoin gives back as it is, whatever the base: a
 # lower-case scheme, a host right after "//", printable ASCII without ";" (path parameters,
@@ -114,21 +116,7 @@ class _Document:
             self.names[tag] = found
         return found
 
-    def finish(self, value: str) -> str:
-        """feedparser's last steps on every text it keeps: the utf-8 re-decoding repair (its
-        strict parser always reads UTF-8: it converts every document first, so the repair
-        applies whatever the document's encoding) and the cp1252 mapping of C1 controls (both
-        no-ops on ASCII)."""
-        if value.isascii():
-            return value
-        # Fails fast (in C) on any character past Latin-1 or any lone Latin-1 letter.
-        try:
-            value = value.encode("iso-8859-1").decode("utf-8")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
-        if _has_c1(value):
-            value = value.translate(_CP1252)
-        return value
+    finish = staticmethod(finish)  # feedparser's last steps on every text (feedmarkup)
 
 
 def _scope(element: etree._Element, base: str, lang: str | None) -> tuple[str, str | None]:
@@ -184,6 +172,8 @@ class _Entry:
                 value = (element.text or "") + "".join(c.tail or "" for c in element)
         else:
             value = element.text or ""
+            if kind == XHTML and value:
+                value = xml.sax.saxutils.escape(value)  # feedparser escapes XHTML's text
         value = value.strip()
         if base64 and value:
             try:
@@ -222,19 +212,9 @@ class _Entry:
             elif email:
                 entry["author"] = email
             return
-        author, email = entry.get("author"), None
-        if not author:
+        if not entry.get("author"):
             return
-        match = _EMAIL.search(author)
-        if match:
-            email = match.group(0)
-            author = author.replace(email, "").replace("()", "").replace("<>", "")
-            author = author.replace("&lt;&gt;", "").strip()
-            if author and author[0] == "(":
-                author = author[1:]
-            if author and author[-1] == ")":
-                author = author[:-1]
-            author = author.strip()
+        author, email = split_author(entry["author"])
         if author:
             detail["name"] = author
         if email:
@@ -534,16 +514,21 @@ def _feed_element(doc: _Document, root: etree._Element, url: str, language: str 
                   ) -> tuple[etree._Element, str, str | None] | None:
     """The document's ``rss``, RDF or ``feed`` element with the ``xml:base`` and ``xml:lang`` in
     force inside it: the root, or the first one inside another root (an Atom feed served inside
-    an XHTML page, which feedparser reads too); ``None`` when there is none."""
+    an XHTML page, which feedparser reads too); else the root itself when items stand under it
+    (a ``<channel>`` or CDF root, RSS 1.1: feedparser reads their items, without a version);
+    ``None`` when there is neither (a page, a sitemap)."""
     if doc.name(root) in _ROOTS:
         return (root, *_scope(root, url, language))
+    items = False
     for element in root.iter():
-        if doc.name(element) in _ROOTS:
+        name = doc.name(element)
+        if name in _ROOTS:
             base, lang = url, language
             for scope in (*reversed(list(element.iterancestors())), element):
                 base, lang = _scope(scope, base, lang)
             return element, base, lang
-    return None
+        items = items or name in ("item", "entry")
+    return (root, *_scope(root, url, language)) if items else None
 
 
 def _entries(doc: _Document, parent: etree._Element, parent_base: str, parent_lang: str | None,
@@ -576,6 +561,18 @@ def _entries(doc: _Document, parent: etree._Element, parent_base: str, parent_la
             yield from _entries(doc, child, *_scope(child, parent_base, parent_lang), atom, state)
 
 
+def _cdf_attributes(entry: _Entry, item: etree._Element, base: str) -> None:
+    """A CDF item's ``LASTMOD`` and ``HREF`` attributes: its date and link (feedparser's
+    ``_cdf_common``, for an item of any dialect)."""
+    for key, value in item.attrib.items():
+        key = key.lower()
+        if key == "lastmod":
+            entry.store("updated", value, 2)
+            entry.entry["updated_parsed"] = value
+        elif key == "href":
+            entry.entry["link"] = _join(base, value) if value else value
+
+
 _FEED_SUMMARY = frozenset({"description", "dc_description", "media_description", "summary",
                            "itunes_summary"})
 
@@ -586,9 +583,11 @@ def _read_item(doc: _Document, item: etree._Element, parent_base: str, parent_la
     entry = _Entry(doc)
     entry.has_content = has_content
     item_base, item_lang = _scope(item, parent_base, parent_lang)
-    about = item.get(f"{{{RDF_NS}}}about")
-    if about:
-        entry.entry["id"] = about
+    if item.attrib:
+        about = item.get(f"{{{RDF_NS}}}about")
+        if about:
+            entry.entry["id"] = about
+        _cdf_attributes(entry, item, item_base)
     entry.walk(item, item_base, item_lang, 2)
     found = entry.entry
     if "published" in found and "updated" not in found:

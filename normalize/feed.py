@@ -18,7 +18,6 @@ feedparser 6.0 does not read JSON Feed, so :func:`parse_jsonfeed` does.
 from __future__ import annotations
 
 import calendar
-import codecs
 import io
 import json
 import logging
@@ -30,7 +29,7 @@ import feedparser
 from feedparser.datetimes import _parse_date as feedparser_parse_date
 from lxml import etree
 
-from normalize.charsets import UTF8_BOM, bom_codec, header_charset
+from normalize.charsets import UTF8_BOM, header_charset
 from normalize.errors import ParseError
 from normalize import options
 from normalize.model import Article, Credit, Image, Note, NoteKind
@@ -132,21 +131,17 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
         root = parse_xml(data, checked=checked)
     except ParseError:
         # An undeclared module prefix or an HTML entity (normalize.feedmend), else bytes that
-        # are not what they declare but what the HTTP charset says they are.
+        # are not what they declare: read as feedparser decodes them (the HTTP charset first).
         root, mended = feedmend.parse_mended(data)
         if root is not None:
             data = mended[0]
         else:
-            recoded = _recode(data, charset) if charset is not None else None
-            if recoded is None:
+            root, mended = feedmend.parse_decoded(data, headers, url, charset)
+            if root is None:
                 return None
-            try:
-                root = parse_xml(recoded)
-            except ParseError:
-                return None
-            charset = None  # read by the HTTP charset already: no media of the declared reading
-    if charset is not None and not _same_codec(charset, root.getroottree().docinfo.encoding or "utf-8"):
-        recoded = _recode(data, charset)
+            charset = None  # decoded already: no media of the declared reading
+    if charset is not None and not feedmend.same_codec(charset, root.getroottree().docinfo.encoding or "utf-8"):
+        recoded = feedmend.recode(data, charset)
         if recoded is not None:
             # feedparser decodes by the HTTP charset whenever the bytes decode by it (RFC 3023,
             # a CharacterEncodingOverride it calls benign), and reads the media elements from
@@ -156,6 +151,10 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
                 root = parse_xml(recoded)
             except ParseError:
                 return None
+    entities = feedmend.resolve_entity_nodes(root)  # a DOCTYPE naming a DTD: &uuml; as ü
+    if entities is not None:
+        note = f"{mended[1]}; {entities}" if mended else f"malformed XML mended: {entities}"
+        mended = (data, note)
     articles = []
     try:
         # feedparser's base and language before the document's own: the response's
@@ -183,37 +182,6 @@ def parse_plain_feed(data: bytes, *, url: str | None = None,
                     type(exc).__name__, exc, url or "the document")
         return None
     return articles
-
-
-def _same_codec(one: str, other: str) -> bool:
-    """Whether two charset labels name one codec (``utf8`` and ``UTF-8``, ``latin1``)."""
-    try:
-        return codecs.lookup(one).name == codecs.lookup(other).name
-    except LookupError:
-        return one.lower() == other.lower()
-
-
-def _recode(data: bytes, charset: str) -> bytes | None:
-    """The document as feedparser hands it to its parser when the HTTP charset decodes it: in
-    UTF-8, its XML declaration saying so; ``None`` when the charset does not decode it (feedparser
-    then tries the declared encoding, which is what libxml2 read)."""
-    from feedparser.encodings import RE_XML_DECLARATION
-
-    if charset.lower() == "gb2312":
-        charset = "gb18030"  # as feedparser: a superset
-    mark = bom_codec(data)
-    if mark is not None:
-        data = data[mark[1]:]  # feedparser drops a byte-order mark before it decodes
-    try:
-        text = data.decode(charset)
-    except (UnicodeDecodeError, LookupError):
-        return None
-    declaration = "<?xml version='1.0' encoding='utf-8'?>"
-    if RE_XML_DECLARATION.search(text):
-        text = RE_XML_DECLARATION.sub(declaration, text)
-    else:
-        text = declaration + "\n" + text
-    return text.encode("utf-8")
 
 
 def parse_with_feedparser(data: bytes, *, url: str | None = None,

@@ -4,8 +4,11 @@ feedparser's strict (expat) parser reads inline markup inside a title, descripti
 element as text pieces: an element declared as escaped HTML that holds real elements becomes
 XHTML, a ``<div>`` in it is not (TypePad's habit), attribute names are lower-cased and ``rel``
 and ``type`` values too, an empty element is written ``<br></br>``, and an Atom 1.0 XHTML
-construct loses the ``<div>`` that wraps it. :func:`markup_value` gives the same string from an
-lxml element, so both readers hand the sanitizer the same markup.
+construct loses the ``<div>`` that wraps it; in a construct of another XML type (SVG), a child
+element without attributes is an element of its own to feedparser, and its text is not the
+construct's. :func:`markup_value` gives the same string from an lxml element, so both readers
+hand the sanitizer the same markup. :func:`finish` and :func:`split_author` are feedparser's last
+steps on every text and on an author string.
 """
 
 from __future__ import annotations
@@ -55,6 +58,41 @@ def _has_c1(value: str) -> bool:
         start = data.find(b"\xc2")
         return start >= 0 and _C1_UTF8.search(data, start) is not None
     return len(data.translate(None, _C1_BYTES)) != len(data)
+
+
+def finish(value: str) -> str:
+    """feedparser's last steps on every text it keeps: the utf-8 re-decoding repair (its strict
+    parser always reads UTF-8: it converts every document first, so the repair applies whatever
+    the document's encoding) and the cp1252 mapping of C1 controls (both no-ops on ASCII)."""
+    if value.isascii():
+        return value
+    # Fails fast (in C) on any character past Latin-1 or any lone Latin-1 letter.
+    try:
+        value = value.encode("iso-8859-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        pass
+    if _has_c1(value):
+        value = value.translate(_CP1252)
+    return value
+
+
+_EMAIL = re.compile(r"""(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))([a-zA-Z]{2,63}|[0-9]{1,3})(\]?))(\?subject=\S+)?""")
+
+
+def split_author(author: str) -> tuple[str, str | None]:
+    """feedparser's name and e-mail of an RSS author string (``ana@paper.example (Ana)``), with
+    a full top-level domain where feedparser keeps four letters (the name stays clean)."""
+    match = _EMAIL.search(author)
+    if not match:
+        return author, None
+    email = match.group(0)
+    author = author.replace(email, "").replace("()", "").replace("<>", "")
+    author = author.replace("&lt;&gt;", "").strip()
+    if author and author[0] == "(":
+        author = author[1:]
+    if author and author[-1] == ")":
+        author = author[:-1]
+    return author.strip(), email
 
 
 _CLOSE_TAG = re.compile(r"</(\w+)>")
@@ -134,23 +172,32 @@ class _Content:
         if text:
             self.pieces.append(xml.sax.saxutils.escape(text) if self.kind == XHTML else text)
 
-    def element(self, element: etree._Element) -> None:
+    def element(self, element: etree._Element, own: bool = True) -> None:
+        """One child element; ``own`` is False inside an element feedparser reads as one of
+        its own (its text goes there, not into the construct)."""
         tag = element.tag
         if not isinstance(tag, str):
-            self.data(element.tail)
+            if own:
+                self.data(element.tail)
             return
         local = (tag.rpartition("}")[2] if tag[0] == "{" else tag).lower()
         emit = True
+        inner = own
         if not self.kind.endswith("xml"):
             if local == "div":
                 emit = False  # feedparser: "typepad does this"
             else:
                 self.kind = XHTML  # markup declared as escaped, but it isn't really
+        elif self.kind != XHTML and own:
+            # Another XML type (SVG): feedparser keeps an element without attributes apart
+            # (its own entry key) and writes the text of one with attributes into the construct.
+            inner = _feedparser_attributes(element, local)
         if emit and self.kind == XHTML:
             self.pieces.append(f"<{local}{_xhtml_attrs(element)}>")
-        self.data(element.text)
+        if inner:
+            self.data(element.text)
         for child in element:
-            self.element(child)
+            self.element(child, inner)
         closing = True
         if not self.kind.endswith("xml"):
             if local == "div":
@@ -159,4 +206,23 @@ class _Content:
                 self.kind = XHTML
         if closing and self.kind == XHTML:
             self.pieces.append(f"</{local}>")
-        self.data(element.tail)
+        if own:
+            self.data(element.tail)
+
+
+_XLINK = "http://www.w3.org/1999/xlink"
+
+
+def _feedparser_attributes(element: etree._Element, local: str) -> bool:
+    """Whether feedparser's strict parser sees attributes on ``element``: its own, the
+    ``xmlns`` it adds to an SVG or MathML root, or an XLink namespace declared on it."""
+    if element.attrib:
+        return True
+    namespace = element.tag[1:].partition("}")[0] if element.tag[0] == "{" else ""
+    if (local, namespace) in (("svg", "http://www.w3.org/2000/svg"),
+                              ("math", "http://www.w3.org/1998/Math/MathML")):
+        return True
+    parent = element.getparent()
+    inherited = parent.nsmap if parent is not None else {}
+    return any(prefix and uri == _XLINK and inherited.get(prefix) != uri
+               for prefix, uri in element.nsmap.items())

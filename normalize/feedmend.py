@@ -1,4 +1,4 @@
-"""Two slips of real feeds that libxml2 refuses, mended so that the lxml reader reads them.
+"""Slips of real feeds that libxml2 refuses or half-reads, mended for the lxml reader to read.
 
 Of the documents libxml2 refuses, two kinds are whole feeds with one slip each, and feedparser
 (its loose parser, after expat gave up) reads them as their publisher meant:
@@ -11,6 +11,17 @@ Of the documents libxml2 refuses, two kinds are whole feeds with one slip each, 
   comments, where libxml2 refuses it; the five XML entities and unknown names stay as they are
   (an unknown name still costs the document, which feedparser then reads).
 
+Two more are read as feedparser reads them:
+
+* bytes that are not in the encoding they declare (UTF-8 declared, cp1252 written; a label no
+  codec knows): :func:`parse_decoded` decodes them as feedparser does (the HTTP charset, then
+  the declared encoding, UTF-8, cp1252...) and parses the UTF-8 it would parse;
+* an HTML entity in a document whose DOCTYPE names an external DTD (the Netscape RSS 0.91 one):
+  libxml2 accepts it, as the DTD may declare it, and leaves an entity node without text, which
+  :func:`resolve_entity_nodes` turns into the character (``&uuml;`` -> ``ü``), or into the
+  reference as text for a name HTML does not know, as feedparser's loose parser reads them (it
+  drops the DOCTYPE, so expat refuses the reference).
+
 Nothing here loosens :mod:`normalize.xmlsafe`: the bytes mended are already past
 :func:`~normalize.xmlsafe.refuse_entity_declarations` (an entity *declared* in a DTD is refused
 before any parser runs, mended or not), and the mended bytes go through the same parser, with
@@ -20,12 +31,14 @@ the test that these were the only slips.
 
 from __future__ import annotations
 
+import codecs
 import html.entities
 import re
+from typing import Mapping
 
 from lxml import etree
 
-from normalize.charsets import UTF8_BOM
+from normalize.charsets import UTF8_BOM, bom_codec
 from normalize.errors import ParseError
 from normalize.xmlsafe import parse_xml
 
@@ -116,3 +129,87 @@ def parse_mended(data: bytes) -> tuple[etree._Element | None, tuple[bytes, str] 
         return parse_xml(mended[0]), mended
     except ParseError:
         return None, None
+
+
+def resolve_entity_nodes(root: etree._Element) -> str | None:
+    """Replace the entity nodes libxml2 left in a document with a DOCTYPE by their text (an HTML
+    entity's character, else the reference itself) and say what was mended, for the repair
+    note; ``None`` (nothing looked at) for a document without a DOCTYPE or entity nodes."""
+    if not root.getroottree().docinfo.doctype:
+        return None
+    nodes = list(root.iter(etree.Entity))
+    if not nodes:
+        return None
+    names, unknown = set(), set()
+    for node in nodes:
+        name = node.name
+        code = html.entities.name2codepoint.get(name)
+        (names if code is not None else unknown).add(name)
+        text = (chr(code) if code is not None else f"&{name};") + (node.tail or "")
+        parent, previous = node.getparent(), node.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+        node.tail = None
+        parent.remove(node)
+    read = f"HTML entities read as their characters ({', '.join(sorted(names))})" if names else ""
+    kept = f"unknown entities kept as text ({', '.join(sorted(unknown))})" if unknown else ""
+    return "; ".join(part for part in (read, kept) if part)
+
+
+def parse_decoded(data: bytes, headers: Mapping[str, str] | None, url: str | None,
+                  charset: str | None) -> tuple[etree._Element | None, tuple[bytes, str] | None]:
+    """The root of ``data`` decoded as feedparser decodes a document libxml2 refused (by the
+    HTTP ``charset``, else by feedparser's own order of guesses), mended by :func:`mend` if need
+    be, and the mended bytes and note (``None`` when unmended); ``(None, None)`` when no reading
+    parses. Never raises."""
+    from feedparser.encodings import convert_to_utf8
+
+    response = {k.lower(): v for k, v in (headers or {}).items()}
+    if url:
+        response.setdefault("content-location", url)
+    tried = {data}
+    for recoded in (recode(data, charset) if charset is not None else None,
+                    convert_to_utf8(response, data, {})):
+        if recoded is None or recoded in tried:
+            continue
+        tried.add(recoded)
+        try:
+            return parse_xml(recoded), None
+        except ParseError:
+            root, mended = parse_mended(recoded)
+            if root is not None:
+                return root, mended
+    return None, None
+
+
+def same_codec(one: str, other: str) -> bool:
+    """Whether two charset labels name one codec (``utf8`` and ``UTF-8``, ``latin1``)."""
+    try:
+        return codecs.lookup(one).name == codecs.lookup(other).name
+    except LookupError:
+        return one.lower() == other.lower()
+
+
+def recode(data: bytes, charset: str) -> bytes | None:
+    """The document as feedparser hands it to its parser when the HTTP charset decodes it: in
+    UTF-8, its XML declaration saying so; ``None`` when the charset does not decode it (feedparser
+    then tries the declared encoding, which is what libxml2 read)."""
+    from feedparser.encodings import RE_XML_DECLARATION
+
+    if charset.lower() == "gb2312":
+        charset = "gb18030"  # as feedparser: a superset
+    mark = bom_codec(data)
+    if mark is not None:
+        data = data[mark[1]:]  # feedparser drops a byte-order mark before it decodes
+    try:
+        text = data.decode(charset)
+    except (UnicodeDecodeError, LookupError):
+        return None
+    declaration = "<?xml version='1.0' encoding='utf-8'?>"
+    if RE_XML_DECLARATION.search(text):
+        text = RE_XML_DECLARATION.sub(declaration, text)
+    else:
+        text = declaration + "\n" + text
+    return text.encode("utf-8")

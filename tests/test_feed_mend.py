@@ -128,3 +128,51 @@ def test_sections_left_open_are_skipped_in_one_pass():
 def test_a_byte_order_mark_before_the_root_is_kept():
     mended, _ = feedmend.mend(b"\xef\xbb\xbf" + rss("<dc:creator>Ana</dc:creator>"))
     assert mended.startswith(b"\xef\xbb\xbf") and b'xmlns:dc="' in mended
+
+
+NETSCAPE = ('<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+            '"http://my.netscape.com/publish/formats/rss-0.91.dtd">\n')
+
+
+def test_html_entities_under_an_external_dtd_are_read_as_feedparser_reads_them():
+    """With a DOCTYPE naming a DTD, libxml2 takes an undeclared entity (the DTD may declare it)
+    and leaves a node without text: the letter was lost. feedparser drops the DOCTYPE and its
+    loose parser reads the character, or the reference as text for a name HTML lacks."""
+    data = rss("<description>Caf&eacute; &amp; t&eacute; &madeup; fin</description>",
+               prolog=NETSCAPE).replace(b"<title>Uno</title>", b"<title>Und tsch&uuml;ss</title>")
+    parse_xml(data)  # well-formed as it is
+    first, second = agreeing(data)
+    assert first.title == "Und tschüss"
+    assert first.body_text == "Café & té &madeup; fin"
+    note = ("repair", "malformed XML mended: HTML entities read as their characters (eacute, "
+            "uuml); unknown entities kept as text (madeup)")
+    assert first.extra == (note,) and second.extra == (note,)
+
+
+def test_a_dtd_without_entity_references_changes_nothing():
+    data = rss("<description>Caf&#233; &amp; t&#xE9;</description>", prolog=NETSCAPE)
+    assert feedmend.resolve_entity_nodes(parse_xml(data)) is None
+    assert differential.compare(data, url=URL).kind == "agree"
+
+
+CP1252_IN_UTF8 = rss("<description>Canción “de otoño”</description>").decode("utf-8").encode("cp1252")
+
+
+@pytest.mark.parametrize("data,headers", [
+    (CP1252_IN_UTF8, None),  # UTF-8 declared, cp1252 written
+    (CP1252_IN_UTF8, {"content-type": "application/rss+xml"}),
+    (rss("<description>Canción de otoño</description>").replace(b'"UTF-8"', b'"x-made-up"'), None),
+    (rss("<description>Canción de otoño</description>").replace(b'"UTF-8"', b'"us-ascii"'), None),
+    (rss('<dc:creator>Ana Núñez</dc:creator>').decode("utf-8").encode("cp1252"), None),  # mended
+], ids=["cp1252 in utf-8", "cp1252 in utf-8, xml type", "unknown label", "not ascii",
+        "and a prefix"])
+def test_bytes_not_in_their_declared_encoding_are_read_as_feedparser_decodes_them(data, headers):
+    """libxml2 refuses bytes its declared encoding cannot read; feedparser decodes them by its
+    own order of guesses and reads the UTF-8 it makes with its strict parser: so do we."""
+    with pytest.raises(ParseError, match="encoding|UTF-8|bytes|prefix"):
+        parse_xml(data)
+    records = feed.parse_plain_feed(data, url=URL, headers=headers)
+    assert records is not None and records[0].title == "Uno"
+    assert "Canción" in records[0].body_text or records[0].authors == ("Ana Núñez",)
+    outcome = differential.compare(data, url=URL, headers=headers)
+    assert outcome.kind in ("agree", "improved") and set(outcome.improvements) <= {"extra"}, outcome

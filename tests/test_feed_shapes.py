@@ -228,6 +228,18 @@ NAMESPACE_CASES = {
         b'<url>https://x.example/i.jpg</url><title><![CDATA[Savage Love]]></title>'
         b'<link>https://x.example/s</link></image></category></item></channel></rss>',
         "title", "Savage Love"),
+    "a channel root": (
+        b'<channel><title>C</title><item><title>A</title><link>https://x.example/a</link></item>'
+        b'</channel>', "url", "https://x.example/a"),
+    "cdf": (
+        b'<CHANNEL HREF="https://x.example/"><ITEM HREF="a/" LASTMOD="2026-03-03T10:00">'
+        b'<TITLE>A</TITLE><ABSTRACT>Resumen</ABSTRACT></ITEM></CHANNEL>', "url",
+        "https://diario.example/feed/a/"),
+    "rss 1.1": (
+        b'<Channel xmlns="http://purl.org/net/rss1.1#" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-'
+        b'syntax-ns#" rdf:about="https://x.example/"><title>C</title><items rdf:parseType='
+        b'"Collection"><item rdf:about="https://x.example/a"><title>A</title>'
+        b'<link>https://x.example/a</link></item></items></Channel>', "guid", "https://x.example/a"),
 }
 
 
@@ -241,20 +253,57 @@ def test_namespaces_and_roots_as_feedparser_reads_them(name):
 
 
 def test_an_item_nested_in_an_item_is_no_record_of_its_own():
-    """feedparser makes an (empty) entry of an item inside an item and drops what follows it in
-    the outer one; the lxml reader reads the outer item whole: a listed difference."""
+    """feedparser makes an entry of an item inside an item and gives what follows it in the outer
+    one to the feed; the lxml reader reads the outer item whole: a listed difference, and the
+    items around it are still compared."""
     data = (b'<rss version="2.0"><channel><item><title>Outer</title><link>https://x.example/o</link>'
-            b'<item></item><pubDate>Tue, 03 Mar 2026 10:00:00 GMT</pubDate></item>'
+            b'<item><title>Older</title></item><pubDate>Tue, 03 Mar 2026 10:00:00 GMT</pubDate></item>'
             b'<item><title>Next</title><link>https://x.example/n</link></item></channel></rss>')
     records = feed.parse_plain_feed(data, url=URL)
     assert [r.title for r in records] == ["Outer", "Next"]
     assert records[0].published is not None
-    assert len(feed.parse_with_feedparser(data, url=URL)) == 3
+    slow = feed.parse_with_feedparser(data, url=URL)
+    assert [r.title for r in slow] == ["Outer", "Older", "Next"] and slow[0].published is None
     outcome = differential.compare(data, URL)
-    assert outcome.kind == "differ"  # feedparser also lost the outer item's date
-    same = data.replace(b"<pubDate>Tue, 03 Mar 2026 10:00:00 GMT</pubDate>", b"")
-    outcome = differential.compare(same, URL)
     assert outcome.kind == "improved" and outcome.improvements == (differential.NESTED_ITEMS,)
+    paired = differential._aligned(records, slow, differential._nested_items(data))
+    assert [[r.title for r in side] for side in paired] == [["Next"], ["Next"]]
+    assert differential._aligned(records, slow[:2], [1, 0]) is None  # the counts must add up
+
+
+def test_a_page_without_items_is_no_feed():
+    data = b'<html xmlns="http://www.w3.org/1999/xhtml"><body><p>x</p></body></html>'
+    assert feed.parse_plain_feed(data, url=URL) is None
+    assert differential.compare(data, URL).kind == "not-a-feed"
+
+
+CONTENT_CASES = {
+    # feedparser escapes the text of an XHTML construct: markup written escaped stays text
+    "escaped text in xhtml": (atom('<title>T</title><id>urn:e1</id><content type="xhtml">'
+                                   '&lt;p&gt;Texto&lt;/p&gt;</content>'),
+                              "body_text", "<p>Texto</p>"),
+    "cdata in xhtml": (atom('<id>urn:e1</id><summary type="xhtml"><![CDATA[<b>Texto</b>]]></summary>'),
+                       "title", "<b>Texto</b>"),
+    # another XML type: an element without attributes is feedparser's own, its text not the body's
+    "svg": (atom('<title>Dibujo</title><id>urn:e1</id><summary>Un dibujo</summary>'
+                 '<content type="image/svg+xml"><svg xmlns="http://www.w3.org/2000/svg" width="9">'
+                 '<title>círculo</title><g fill="red">rojo<desc>no</desc> sí</g></svg></content>'),
+            "body_text", "rojo sí"),
+}
+
+
+@pytest.mark.parametrize("name", list(CONTENT_CASES))
+def test_text_constructs_of_odd_types_as_feedparser_reads_them(name):
+    data, key, expected = CONTENT_CASES[name]
+    records = feed.parse_plain_feed(data, url=URL)
+    assert differential.compare(data, URL).kind == "agree", differential.compare(data, URL)
+    assert getattr(records[0], key) == expected
+
+
+def test_extra_line_breaks_of_feedparser_loose_parser_are_its_slip():
+    check = differential.IMPROVEMENTS["body_html"][1]
+    assert check("<p>a<br>b<br><br>c</p>", "<p>a<br><br>b<br><br><br><br>c</p>")
+    assert not check("<p>a<br>b</p>", "<p>a<br>b</p>") and not check("<p>a<br>b</p>", "<p>ab<br></p><br>")
 
 
 def test_a_lost_author_is_no_improvement():
