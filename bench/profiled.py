@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import atexit
 import functools
-import importlib.abc
 import json
 import os
 import sys
@@ -21,6 +20,8 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+
+from importhook import AroundImport  # bench/, the script's own folder
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -77,38 +78,9 @@ def _patch(module) -> None:
             setattr(owner, attribute, timed(stage, getattr(owner, attribute)))
 
 
-class _PatchOnImport(importlib.abc.MetaPathFinder):
-    """Finds nothing itself: wraps the loader of a module of :data:`PATCHES` so that the stage
-    functions are patched right after the module runs."""
-
-    names = {name for name, _, _ in PATCHES}
-
-    def find_spec(self, name, path, target=None):
-        if name not in self.names:
-            return None
-        for finder in sys.meta_path:
-            if finder is self or not hasattr(finder, "find_spec"):
-                continue
-            spec = finder.find_spec(name, path, target)
-            if spec is not None:
-                break
-        else:
-            return None
-        if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-            spec.loader = _PatchingLoader(spec.loader)
-        return spec
-
-
-class _PatchingLoader(importlib.abc.Loader):
-    def __init__(self, inner) -> None:
-        self.inner = inner
-
-    def create_module(self, spec):
-        return self.inner.create_module(spec)
-
-    def exec_module(self, module) -> None:
-        self.inner.exec_module(module)
-        _patch(module)
+def _run_and_patch(module, execute) -> None:
+    execute()
+    _patch(module)
 
 
 def install() -> None:
@@ -117,7 +89,7 @@ def install() -> None:
     for name in {name for name, _, _ in PATCHES}:
         if name in sys.modules:
             _patch(sys.modules[name])
-    sys.meta_path.insert(0, _PatchOnImport())
+    sys.meta_path.insert(0, AroundImport({name for name, _, _ in PATCHES}, _run_and_patch))
 
 
 def report() -> None:

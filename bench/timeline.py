@@ -15,12 +15,13 @@ every descendant come from ``wait4`` (this process is their subreaper). Run by h
 from __future__ import annotations
 
 import functools
-import importlib.abc
 import os
 import sys
 import threading
 import time
 from pathlib import Path
+
+from importhook import AroundImport  # bench/, the script's own folder
 
 ENV_OUT = "WIREFEED_TIMELINE_OUT"
 ENV_T0 = "WIREFEED_TIMELINE_T0"
@@ -120,42 +121,16 @@ def _patch(module) -> None:
             pass
 
 
-class _Finder(importlib.abc.MetaPathFinder):
-    names = {name for name, _, _ in PATCHES} | set(IMPORTS)
-
-    def find_spec(self, name, path, target=None):
-        if name not in self.names:
-            return None
-        for finder in sys.meta_path:
-            if finder is self or not hasattr(finder, "find_spec"):
-                continue
-            spec = finder.find_spec(name, path, target)
-            if spec is not None:
-                break
-        else:
-            return None
-        if spec.loader is not None and hasattr(spec.loader, "exec_module"):
-            spec.loader = _Loader(spec.loader)
-        return spec
-
-
-class _Loader(importlib.abc.Loader):
-    def __init__(self, inner) -> None:
-        self.inner = inner
-
-    def create_module(self, spec):
-        return self.inner.create_module(spec)
-
-    def exec_module(self, module) -> None:
-        imported = module.__name__ in IMPORTS
+def _run_and_patch(module, execute) -> None:
+    imported = module.__name__ in IMPORTS
+    if imported:
+        log(f"+import {module.__name__}")
+    try:
+        execute()
+    finally:
         if imported:
-            log(f"+import {module.__name__}")
-        try:
-            self.inner.exec_module(module)
-        finally:
-            if imported:
-                log(f"-import {module.__name__}")
-        _patch(module)
+            log(f"-import {module.__name__}")
+    _patch(module)
 
 
 def install() -> None:
@@ -167,7 +142,8 @@ def install() -> None:
     for name in {name for name, _, _ in PATCHES}:
         if name in sys.modules:
             _patch(sys.modules[name])
-    sys.meta_path.insert(0, _Finder())
+    sys.meta_path.insert(0, AroundImport({name for name, _, _ in PATCHES} | set(IMPORTS),
+                                         _run_and_patch))
     import atexit
 
     atexit.register(log_thread_cpu)
