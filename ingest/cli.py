@@ -386,7 +386,7 @@ def counted(number: int, noun: str) -> str:
 @click.option("--source", "source_ids", multiple=True, metavar="ID",
               help="Run only this source (repeatable), due or not.")
 @click.option("--all", "run_all", is_flag=True, help="Run every enabled source, due or not.")
-@click.option("--wait", type=float, default=0.0, show_default=True,
+@click.option("--wait", type=click.FloatRange(min=0), default=0.0, show_default=True,
               help="Seconds to wait for another run's archive lock before giving up (exit 75).")
 @click.option("--no-summary", is_flag=True, help="Do not print the summary tables.")
 def run_once_cmd(config: Config, source_ids: tuple[str, ...], run_all: bool, wait: float,
@@ -547,7 +547,7 @@ def _still_failing(config: Config, archive: Archive, report, source_ids: tuple[s
 
 @main.command("render")
 @config_option
-@click.option("--wait", type=float, default=0.0, show_default=True,
+@click.option("--wait", type=click.FloatRange(min=0), default=0.0, show_default=True,
               help="Seconds to wait for the archive lock.")
 def render_cmd(config: Config, wait: float) -> None:
     """Rewrite every feed from the archive without fetching anything.

@@ -472,3 +472,13 @@ def test_export_to_a_file_it_cannot_make_is_one_line_and_exit_2(tmp_path, server
     assert not out.exists()
     assert invoke("export", "--jsonl", "-o", str(out), "--config", config).exit_code == 0
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
+@pytest.mark.parametrize("args", [("run-once", "--wait", "-5"), ("render", "--wait", "-1"),
+                                  ("migrate", "--to", "postgresql://x@127.0.0.1/db", "--wait", "-1"),
+                                  ("daemon", "--lock-wait", "-0.5")])
+def test_a_negative_wait_is_a_usage_error_naming_the_option(tmp_path, args) -> None:
+    config = write_config(tmp_path, "")
+    result = invoke(*args, "--config", str(config))
+    assert result.exit_code == 2, result.output
+    assert args[-2] in result.stderr and ">=0" in result.stderr.replace(" ", "")

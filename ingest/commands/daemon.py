@@ -16,7 +16,7 @@ from ingest.publishing import feed_publisher
 
 @click.command("daemon")
 @config_option
-@click.option("--lock-wait", type=float, default=60.0, show_default=True,
+@click.option("--lock-wait", type=click.FloatRange(min=0), default=60.0, show_default=True,
               help="Seconds a job waits for another run's archive lock before dropping its "
                    "commit (the source stays due).")
 def daemon_cmd(config: Config, lock_wait: float) -> None:

@@ -16,7 +16,7 @@ from ingest.config import Config
 @config_option
 @click.option("--to", "target_url", required=True, metavar="URL",
               help="The PostgreSQL database to copy the archive into (postgresql://user@host:port/db).")
-@click.option("--wait", type=float, default=0.0, show_default=True,
+@click.option("--wait", type=click.FloatRange(min=0), default=0.0, show_default=True,
               help="Seconds to wait for the archive locks (exit 75 when another run holds one).")
 def migrate_cmd(config: Config, target_url: str, wait: float) -> None:
     """Copy the SQLite archive ([pipeline] database) into a PostgreSQL database.
