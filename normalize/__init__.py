@@ -21,9 +21,7 @@ from urllib.parse import quote
 
 from normalize.charsets import CHARSET_PARAM, header_charset
 from normalize.errors import ParseError
-from normalize.model import (
-    Article, Note, NoteKind, _read_content_fields, compute_content_hash, make_article_id,
-)
+from normalize.model import Article, Note, NoteKind, compute_content_hash, content_fields, make_article_id
 from normalize.sanitize import collect_repairs
 from normalize.text import (
     CONTROL_REFERENCE, repair_json_encoding, repair_xml_encoding, sniff_wide_encoding,
@@ -363,7 +361,7 @@ def normalize_changed(
         if known.get(article.guid) == parse_hash:
             skipped += 1
             continue
-        parsed_fields = _read_content_fields(article)
+        parsed_fields = content_fields(article)
         article = wire.enrich(article)
         detection = lang_mod.detect_article(article, fallback=language, candidates=candidates)
         extra = article.extra
@@ -373,7 +371,7 @@ def normalize_changed(
         # parse_bytes settled guid, id, url and source, which neither step above touches: only
         # the content hash is taken again, unless the wire conventions left every content
         # field as it was parsed (the very objects: most real feeds' items).
-        if not all(map(operator.is_, _read_content_fields(article), parsed_fields)):
+        if not all(map(operator.is_, content_fields(article), parsed_fields)):
             content_hash = compute_content_hash(article)
         else:
             content_hash = parse_hash

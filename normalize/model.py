@@ -229,7 +229,8 @@ _CONTENT_FIELDS = (
     "embargoed",
     "rights",
 )
-_read_content_fields = operator.attrgetter(*_CONTENT_FIELDS)
+#: The values of a record's content fields, in order: what its content hash is taken over.
+content_fields = operator.attrgetter(*_CONTENT_FIELDS)
 
 
 def compute_content_hash(article: Article) -> str:
@@ -238,7 +239,7 @@ def compute_content_hash(article: Article) -> str:
     # dataclasses and aware datetimes is stable across runs and Python versions, and three
     # times cheaper than building JSON. It is fed in two parts, the first (up to the body)
     # cached: a record is hashed as parsed and again once finished, mostly with the same body.
-    fields = _read_content_fields(article)
+    fields = content_fields(article)
     digest = _leading_digest(*fields[:4]).copy()
     digest.update((", ".join(map(repr, fields[4:])) + ")").encode("utf-8", "surrogatepass"))
     return digest.hexdigest()

@@ -147,7 +147,7 @@ def test_enrich_gives_back_the_content_it_leaves_as_it_was():
     """What enrich does not change is the parsed object itself, so normalize_changed keeps the
     parsed content hash (tests/test_fixtures.py checks every finished record's hash)."""
     from normalize import normalize_changed
-    from normalize.model import _read_content_fields, compute_content_hash
+    from normalize.model import content_fields, compute_content_hash
 
     article = _article(
         authors=("Jane Doe",), body_html=_html("Plain words, nothing to take out."),
@@ -155,8 +155,8 @@ def test_enrich_gives_back_the_content_it_leaves_as_it_was():
                       credit=Credit("Jane Doe", "Jane Doe")),),
     )
     done = enrich(article)
-    assert all(map(lambda a, b: a is b, _read_content_fields(done),
-                   _read_content_fields(article)))
+    assert all(map(lambda a, b: a is b, content_fields(done),
+                   content_fields(article)))
     # A record the conventions change has its hash taken again.
     feed = (b'<rss version="2.0"><channel><title>t</title><item><guid>g1</guid>'
             b"<title>Plain</title><author>Jane Doe</author><description>&lt;p&gt;Words of a "
