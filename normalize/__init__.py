@@ -21,7 +21,8 @@ from urllib.parse import quote
 
 from normalize.charsets import CHARSET_PARAM, header_charset
 from normalize.errors import ParseError
-from normalize.model import Article, Note, NoteKind, compute_content_hash, content_fields, make_article_id
+from normalize.model import (Article, Note, NoteKind, compute_content_hash, content_fields,
+                             make_article_id)
 from normalize.sanitize import collect_repairs
 from normalize.text import (
     CONTROL_REFERENCE, repair_json_encoding, repair_xml_encoding, sniff_wide_encoding,
