@@ -245,7 +245,9 @@ def _entry_to_article(entry: Any, images: tuple[Image, ...], feed_language: str 
     body_source = contents[-1].get("value", "") if contents else description
     if len(contents) >= 2:
         description = contents[0].get("value", "")
-    summary = html_to_text(description) if description else ""
+    # With no content element the body is the description itself: its text is the body's, so
+    # it is not read a second time as a summary (it would only repeat the body).
+    summary = html_to_text(description) if description and contents else ""
     body_html, inline = clean_html_shaped(body_source)
     if body_html and "<" not in body_html:
         body_html = f"<p>{body_html}</p>"  # a plain-text description: one paragraph

@@ -403,3 +403,22 @@ def test_plain_lang_and_base_attributes_count_as_feedparser_counts_them():
     records = feed.parse_plain_feed(data, url=URL)
     assert records[0].language == "fr"
     assert differential.compare(data, URL).kind == "agree"
+
+
+@pytest.mark.parametrize("reader", ["lxml", "feedparser"])
+def test_a_description_that_is_the_body_is_no_summary_of_it(reader):
+    # An item with only a <description> has it as its body; its text is not kept a second
+    # time as the summary, even where the two texts differ only by their line breaks (the
+    # body keeps them), and the editions' lead is the body's opening, not the whole text.
+    text = ("The harbour board met on Tuesday\nto approve the new ferry timetable.\n"
+            + "Later paragraphs mention Perth. " * 20)
+    document = (
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>Harbour</title>"
+        "<link>http://127.0.0.1/</link><item><title>Ferries</title>"
+        f"<link>http://127.0.0.1/a</link><description>{text}</description></item>"
+        "</channel></rss>"
+    ).encode()
+    parse = feed.parse if reader == "lxml" else feed.parse_with_feedparser
+    (article,) = parse(document, url="http://127.0.0.1/feed")
+    assert article.summary is None
+    assert article.body_text.startswith("The harbour board met on Tuesday\nto approve")
