@@ -344,6 +344,9 @@ _READING_TIME = re.compile(
 _CLOCK_TIME = re.compile(r"\d{1,2}[:.h]\d{2}(?:\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.))?", re.I)
 
 
+_DATE_ASIDE = re.compile(r"[(（\[［]([^()（）\[\]［］]*\d[^()（）\[\]［］]*)[)）\]］]")
+
+
 def _read_credit_line(text: str) -> tuple[tuple[str, ...], datetime | None] | None:
     """``Par Yann Le Goff - 15/02/2024`` gives its authors and date; ``None`` for any line that
     holds something else."""
@@ -354,6 +357,13 @@ def _read_credit_line(text: str) -> tuple[tuple[str, ...], datetime | None] | No
         if _READING_TIME.fullmatch(part) or _CLOCK_TIME.fullmatch(part):
             continue
         found = _parse_text_date(part) if len(part) <= 60 else None
+        aside = _DATE_ASIDE.search(part) if found else None
+        if aside and _parse_text_date(aside.group(1)):
+            # "Original (posted 2019/02/16)": a date in brackets dates what the words around
+            # it name, this text only when they are its byline or a name.
+            outside = clean_text(part[:aside.start()] + " " + part[aside.end():])
+            if outside and not _reads_as_name(outside) and not _is_byline(outside):
+                return None
         if found and not dated:
             # "Updated 4 May 2022" is a date line all the same, but not the publication's.
             dated, date = True, _printed_date(part)
