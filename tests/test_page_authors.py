@@ -754,3 +754,19 @@ def test_a_publishing_business_alone_is_no_author_but_an_association_signs_its_r
     assert authors(page('<meta name="author" content="Nordic Harbour Media Group">')) == ()
     assert authors(page('<meta name="author" content="Hafenverein Nord e.V.">')) == \
         ("Hafenverein Nord e.V.",)
+
+
+# --- An agency's writer, printed in a box named for the comments ------------------------------
+
+def test_an_agency_declared_alone_gives_way_to_the_articles_own_byline() -> None:
+    # The meta line under the headline ("By X | date | comments") is named for the comments
+    # too; the writer it prints is the agency's, whom the metadata does not name.
+    data = f"""<!doctype html><html lang="en"><head><title>Ferries run later</title>
+<meta name="author" content="AP"></head><body><div class="entry"><div class="column">
+<h1>Ferries run later this summer</h1>
+<div class="comments_datetime"><p><span class="bold">By MAREN HOLT</span> | 10/5/11 09:19 PM ET |
+<a href="#comments">12 comments</a></p></div>
+<div class="entry_content"><div class="entry_text">{STORY}</div></div></div></div>
+<div id="comments"><h2>Comments</h2><div class="comment"><p class="comment-author">By Tom Reed
+</p><p>Great news for the islands.</p></div></div></body></html>""".encode()
+    assert authors(data) == ("MAREN HOLT",)

@@ -14,7 +14,8 @@ from lxml import etree
 
 from normalize.bylines import BYLINE_LABEL, CJK_NAME, parse_byline
 from normalize.text import clean_text, html_to_text
-from normalize.page.dom import _BLOCK_CHILD, _is_element, _name_tokens, _names, _text, _xpath
+from normalize.page.dom import (_BLOCK_CHILD, _is_element, _name_tokens, _names, _text, _xpath,
+                                comments_meta_line)
 from normalize.page.dates import _parse_text_date, _printed_date
 from normalize.page.pictures import _in_picture
 
@@ -146,7 +147,7 @@ def _names_not_byline(names: str) -> bool:
     string: the byline searches ask it of every element and its ancestors."""
     for name in names.split():
         parts = [p for p in _NAME_PARTS.split(name) if p]
-        if _NOT_BYLINE_PARTS.intersection(parts):
+        if _NOT_BYLINE_PARTS.intersection(parts) and not comments_meta_line(name):
             return True
         if parts[:1] == ["tag"] and (len(parts) == 1 or parts[1] in ("links", "list", "cloud")):
             return True
