@@ -770,3 +770,21 @@ def test_an_agency_declared_alone_gives_way_to_the_articles_own_byline() -> None
 <div id="comments"><h2>Comments</h2><div class="comment"><p class="comment-author">By Tom Reed
 </p><p>Great news for the islands.</p></div></div></body></html>""".encode()
     assert authors(data) == ("MAREN HOLT",)
+
+
+# --- A writer named only in the link beside an avatar ----------------------------------------
+
+def test_a_name_linked_where_its_avatar_links_is_the_byline() -> None:
+    # The writer's profile is a host of its own: no /author/ page, no byline class.
+    meta = ('<div class="meta"><div class="media"><a href="https://maren.people.example">'
+            '<img class="avatar" src="/a/maren.jpg"></a><span class="display-name">'
+            '<a href="https://maren.people.example">Maren Holt</a></span> '
+            '<span class="publish-time">8/17/13 11:04am</span></div></div>')
+    assert authors(page(before=meta)) == ("Maren Holt",)
+    # A teaser's thumbnail and headline link to one story: no writer.
+    teasers = ('<ul class="more">' + "".join(
+        f'<li><a href="/news/{slug}"><img src="/t/{slug}.jpg" width="60" height="60"></a>'
+        f'<a href="/news/{slug}">{title}</a></li>'
+        for slug, title in (("quay", "Quay Works Begin"), ("tide", "Spring Tide Warning")))
+        + "</ul>")
+    assert authors(page(outside=teasers)) == ()

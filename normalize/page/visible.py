@@ -232,7 +232,45 @@ def _find_byline(root, scope) -> tuple[str, ...]:
                     if parse_byline(text) != ((), None):
                         return _author_list([text])
                     unread = unread or _author_list([text])
-    return unread
+    if unread:
+        return unread
+    for area in (scope, root):
+        links = _beside_first(_avatar_named_links(area)) if area is not None else []
+        if links:
+            return _author_list([_text(a) for a in links])
+    return ()
+
+
+_AVATAR_WORDS = re.compile(r"avatar|author|profile|headshot|mugshot|byline", re.I)
+
+
+def _is_avatar(link) -> bool:
+    """Whether the picture link ``link`` shows a writer's portrait, by the names of the
+    picture, the link or its box (a teaser's thumbnail, however small, is named otherwise)."""
+    img = next(link.iter("img"))
+    return any(_AVATAR_WORDS.search(_names(el)) for el in (img, link, link.getparent())
+               if el is not None)
+
+
+def _avatar_named_links(area) -> list:
+    """Links printing a person's full name to the address that a picture beside them links to
+    too: a byline's avatar and name, both to the writer's profile (which may be a host of its
+    own, "jane.blog.example", no /author/ page)."""
+    pictured = {a.get("href"): a for a in _xpath(".//a[@href][.//img]")(area)
+                if not _text(a) and _is_avatar(a)}
+    found = []
+    for link in _xpath(".//a[@href]")(area) if pictured else ():
+        picture = pictured.get(link.get("href"))
+        text = _text(link)
+        if picture is None or link.get("href").strip() in ("/", "#", "./") \
+                or len(text.split()) < 2 or not _reads_as_name(text) or _in_picture(link) \
+                or _in_not_byline_area(link) or _is_hidden(link):
+            continue
+        around = {id(a) for a in picture.iterancestors()}
+        shared = next((a for a in link.iterancestors() if id(a) in around), None)
+        if shared is not None and len(shared.text_content()) <= _ONE_BYLINE_CHARS:
+            found.append(link)
+    return found
 
 
 @functools.lru_cache(maxsize=8192)
