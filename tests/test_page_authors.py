@@ -788,3 +788,34 @@ def test_a_name_linked_where_its_avatar_links_is_the_byline() -> None:
         for slug, title in (("quay", "Quay Works Begin"), ("tide", "Spring Tide Warning")))
         + "</ul>")
     assert authors(page(outside=teasers)) == ()
+
+
+# --- Chinese bylines: roles and names apart by spaces, a name and its title or paper ---------
+
+_ZH_STORY = ("<p>" + "市政府昨天公布了新的公交线路调整方案，将在下个月起实施，覆盖全市主要商业区和居民区。" * 3
+             + "</p><p>" + "市民可以通过官方网站查询具体线路变化，相关部门表示将根据反馈继续优化服务。" * 3
+             + "</p>")
+
+
+def _zh_page(before: str) -> bytes:
+    return (f"<html lang='zh-CN'><head><meta charset='utf-8'><title>公交线路调整_城市新闻网"
+            f"</title></head><body><article><h1>公交线路调整</h1>{before}{_ZH_STORY}</article>"
+            "</body></html>").encode()
+
+
+@pytest.mark.parametrize("before, expected", [
+    # reporter and correspondent, each named after the role, apart by spaces
+    ('<div class="author">记者 张三 通讯员 李四</div>', ("张三", "李四")),
+    ("<p>本报记者 王小红 实习生 赵明</p>", ("王小红", "赵明")),
+    # the name in a link, the title after it in an element of its own: no space between them
+    ('<div class="author"><a href="/col/wang">王文</a><span>城市大学金融研究院执行院长</span>'
+     "</div>", ("王文",)),
+    # "name/paper": the person is the name
+    ('<div class="info"><span>来源：城市日报</span> <span>作者：石佳/城市青年报</span></div>',
+     ("石佳",)),
+    ('<div class="info">作者：张三 城市青年报记者</div>', ("张三",)),
+    # an editor and a photographer are no writers
+    ("<p>记者 张三 摄影 李四</p>", ("张三",)),
+])
+def test_chinese_bylines_name_their_writers(before: str, expected: tuple[str, ...]) -> None:
+    assert authors(_zh_page(before), "https://news.example.cn/a/1.html") == expected

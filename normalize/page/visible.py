@@ -342,6 +342,9 @@ _FIELD_TAGS = {"div", "p", "li", "dd", "dt", "ul", "ol", "br", "h2", "h3", "h4",
                "section", "figure", "footer", "header", "table", "tr", "td"}
 
 
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
 def _parted_text(el, blocks: bool) -> str:
     """``el``'s text with a space where one element's text ends and the next one's begins
     with a capital, as a label, a name and an agency in elements of their own print without
@@ -355,7 +358,10 @@ def _parted_text(el, blocks: bool) -> str:
         if not piece:
             return
         if pieces and pieces[-1][-1:].isalnum() and (
-                piece[:1].isupper() or BYLINE_LABEL.fullmatch(pieces[-1].strip() + " ")):
+                piece[:1].isupper() or BYLINE_LABEL.fullmatch(pieces[-1].strip() + " ")
+                # "<a>王文</a><span>中国人民大学...院长</span>": Chinese puts no space between a
+                # name and the title after it, but the page sets them in elements apart.
+                or (_HAN.match(piece) and _HAN.match(pieces[-1][-1:]))):
             pieces.append(" ")
         pieces.append(piece)
 
