@@ -200,13 +200,33 @@ def _credit_apart(caption: str | None, credit: str | None) -> tuple[str | None, 
             return caption, None
         if credit.startswith(caption):
             return caption, _DANGLING_START.sub("", credit[len(caption):]).strip() or None
-    if credit and len(credit.split()) > _CREDIT_WORDS and not caption:
+    if credit and not caption and (len(credit.split()) > _CREDIT_WORDS
+                                   or _reads_as_sentence(credit)):
         return credit, None
     if credit and not caption:
         # "<figcaption class='credit-thumb'>President Joe Biden, in Washington / AFP": the
         # caption, then the agency
         return caption_before_agency(credit) or (caption, credit)
     return caption, credit
+
+
+#: Words a credit writes in lower case ("Jane Roe via Getty Images", "courtesy of the artist").
+_CREDIT_LOWER = {"via", "by", "for", "of", "from", "and", "the", "courtesy", "photo", "photos",
+                 "image", "images", "file", "handout", "pool", "staff", "de", "del", "da", "di",
+                 "van", "von", "der", "la", "le", "y", "e", "et", "und"}
+#: Lower-case words beyond those that make a "credit" a sentence: a caption in a box named for
+#: the credit ("<figcaption class='attribution'>Passengers board the last ferry.</figcaption>").
+_SENTENCE_WORDS = 3
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """Whether a credit's text is a sentence of running words, not names: unlabelled, with
+    :data:`_SENTENCE_WORDS` lower-case words or more that no credit writes so."""
+    if has_leading_label(text) or text.lstrip()[:1] == "©":
+        return False
+    words = [w.strip(".,;:()\"'") for w in text.split()]
+    lower = [w for w in words if w[:1].islower() and w.isalpha() and w not in _CREDIT_LOWER]
+    return len(lower) >= _SENTENCE_WORDS
 
 
 # A box printed beside a picture, named for its caption, holds a caption however long (a
