@@ -522,3 +522,16 @@ def _lead(figure: str, head: str = "") -> tuple[str | None, str | None]:
 ])
 def test_a_caption_in_a_box_named_for_the_attribution(figure: str, expected: tuple) -> None:
     assert _lead(figure) == expected
+
+
+def test_a_thumbnail_declared_as_the_lead_gives_way_to_the_larger_captioned_picture() -> None:
+    og = '<meta property="og:image" content="https://gazette.example/thumbs/556.jpg">'
+    thumb = ('<div class="teaser-image"><img src="https://gazette.example/thumbs/556.jpg" '
+             'width="{w}" height="169"></div>')
+    big = ('<figure><img src="https://gazette.example/media/8812/ferry-at-dawn.jpg" width="1200" '
+           'height="800"><figcaption>Passengers board the last ferry at the quay. Photo: Jane Roe'
+           '</figcaption></figure>')
+    assert _lead(thumb.format(w=300) + big, og) == ("Passengers board the last ferry at the quay.",
+                                                    "Jane Roe")
+    # a lead shown large enough is the lead, captioned or not
+    assert _lead(thumb.format(w=800) + big, og) == (None, None)

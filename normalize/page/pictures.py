@@ -523,6 +523,11 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
     # The first picture of the text, not an avatar nor an icon (a byline's portrait is often a
     # figure of its own).
     first = next((i for i, (_, p) in enumerate(shown) if not _is_small(p.width, p.height)), None)
+    if figure is not None and first is not None and _thumbnail_of(lead, figure, shown[first][1]):
+        # The lead the metadata declares is a thumbnail shown uncaptioned; the article's
+        # picture, larger and captioned, is the one readers take for the lead.
+        lead.width, lead.height = lead.width or figure.width, lead.height or figure.height
+        return [shown.pop(first)[1], lead] + [p for _, p in shown]
     if figure is not None:
         # A declared credit is kept (a creditText is written for the purpose; the printed one
         # is the same credit, spaced for the eye); the printed caption is what readers see,
@@ -543,6 +548,22 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
 
 # A paragraph this long is text; shorter ones are a standfirst's line, a dateline, a label.
 _LONG_PARAGRAPH = 100
+
+
+#: The widest a declared lead shown as a thumbnail is (pixels), and how many times wider the
+#: article's captioned picture is.
+_THUMBNAIL_WIDTH = 400
+_THUMBNAIL_RATIO = 2
+
+
+def _thumbnail_of(lead: _Picture, shown: _Picture, other: _Picture) -> bool:
+    """Whether the declared ``lead``, shown as ``shown`` with neither caption nor credit, is
+    a thumbnail beside ``other``, a captioned picture of the article at least
+    :data:`_THUMBNAIL_RATIO` times wider."""
+    width = shown.width or lead.width
+    return not (lead.caption or lead.credit or shown.caption or shown.credit) \
+        and width is not None and width <= _THUMBNAIL_WIDTH and bool(other.caption) \
+        and (other.width or 0) >= _THUMBNAIL_RATIO * width
 
 
 def _is_small(width: int | None, height: int | None) -> bool:
