@@ -36,7 +36,8 @@ _YEAR_FIRST = re.compile(r"(?<![\d.])(\d{4})(?:\s*[年년]\s*|[./] ?)(\d{1,2})(?
 _NUMERIC_SHORT = re.compile(r"(?<![\d./])(\d{1,2})[./](\d{1,2})[./](\d{2})(?![\d./])" + _TIME)
 # "18-03-08 23:16", "19/09/07": Chinese, Japanese and Korean pages put a two-digit year first
 # too, so a line in their scripts reads one so (year, month, day).
-_SHORT_YEAR_FIRST = re.compile(r"(?<![\d./:-])(\d{2})[-./](\d{1,2})[-./](\d{1,2})(?![\d./:-])" + _TIME)
+_SHORT_YEAR_FIRST = re.compile(r"(?<![\d./:-])(\d{2})[-./](\d{1,2})[-./](\d{1,2})(?![\d./:-])"
+                               + _TIME)
 _CJK_TEXT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
