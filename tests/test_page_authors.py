@@ -819,3 +819,19 @@ def _zh_page(before: str) -> bytes:
 ])
 def test_chinese_bylines_name_their_writers(before: str, expected: tuple[str, ...]) -> None:
     assert authors(_zh_page(before), "https://news.example.cn/a/1.html") == expected
+
+
+def test_a_name_on_its_own_line_of_the_date_box_is_the_writer() -> None:
+    # The date line under the headline prints the writer's name on a line of its own, with no
+    # label, then the day and time.
+    for meta in ('<div class="article-publish">Maren Holt<br>14 Jan 2023 06:00AM</div>',
+                 '<div class="article-publish"><div>Maren Holt</div><div>14 Jan 2023 06:00AM'
+                 '</div></div>'):
+        data = f"""<!doctype html><html lang="en"><head><title>Ferries run later</title></head>
+<body><article><h1>Ferries run later this summer</h1>{meta}<div class="text">{STORY}</div>
+</article></body></html>""".encode()
+        assert authors(data) == ("Maren Holt",)
+    # ... not a body's name
+    data = page(before='<div class="article-publish"><p>Harbour Authority of the Isles</p>'
+                       '<p>14 Jan 2023 06:00AM</p></div>')
+    assert authors(data) == ()
