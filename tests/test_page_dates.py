@@ -638,6 +638,13 @@ def test_a_forum_posting_declares_its_date_as_an_article_does() -> None:
             '"datePublished": "2021-06-14T08:30:00+02:00"}</script>')
     found = page.parse(_page(head, "").encode(), url="https://forum.example/t/harbour-plan")[0]
     assert found.published == datetime(2021, 6, 14, 6, 30, tzinfo=timezone.utc)
+    # A later page of the thread declares the thread's opening: its own first post's day is
+    # the one it prints.
+    later = head + '<link rel="prev" href="https://forum.example/t/harbour-plan/page-2">'
+    post = '<div class="post"><div class="date">03.03.2022, 14:17</div></div>'
+    found = page.parse(_page(later, post).encode(),
+                       url="https://forum.example/t/harbour-plan/page-3")[0]
+    assert found.published is not None and found.published.date() == date(2022, 3, 3)
 
 
 def test_a_book_pages_declared_date_is_its_date_when_it_declares_no_article() -> None:

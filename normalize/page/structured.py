@@ -116,6 +116,12 @@ _FRONT_TYPES = {"collectionpage", "itemlist", "searchresultspage"}
 _OWN_PAGE_TYPES = {"webpage", "itempage"}
 
 
+def _later_thread_page(root, types: set[str]) -> bool:
+    """Whether the page is a later page of a forum thread (a posting, and a ``<link
+    rel=prev>``): the posting's date is the thread's opening, not this page's first post."""
+    return "discussionforumposting" in types and bool(root.xpath("//link[@rel='prev']"))
+
+
 def _types(node: dict) -> set[str]:
     value = node.get("@type")
     values = value if isinstance(value, list) else [value]
@@ -296,7 +302,8 @@ def _read_json_ld(root, fields: _Fields, page_urls: set[str]) -> None:
         fields.offer(
             title=plain_title(_first(_strings(node.get("headline")) or _strings(node.get("name")))),
             authors=_author_list(graph.names(node.get("author"))),
-            published=_parse_declared_date(node.get("datePublished")),
+            published=None if _later_thread_page(root, _types(node)) else
+            _parse_declared_date(node.get("datePublished")),
             updated=_parse_declared_date(node.get("dateModified")),
             summary=clean_text(_first(_strings(node.get("description")))),
             url=url if isinstance(url, str) and url.startswith("http") else None,
@@ -386,7 +393,8 @@ def _read_microdata(root, fields: _Fields) -> Any:
         fields.offer(
             title=plain_title(value("headline") or value("name")),
             authors=_author_list(authors),
-            published=_parse_declared_date(value("datePublished")),
+            published=None if _later_thread_page(root, {itemtype}) else
+            _parse_declared_date(value("datePublished")),
             updated=_parse_declared_date(value("dateModified")),
             summary=clean_text(value("description")),
             language=_language_code(value("inLanguage")),
