@@ -39,6 +39,59 @@ _JA_WRITTEN = {"著", "編著"}
 _KANA_NAME = re.compile(r"[\u30a1-\u30faー・]{2,12}")
 
 
+# A Chinese byline names its people apart by spaces, each after its role: "记者 张三 通讯员 李四"
+# (reporter, correspondent), "本报记者 张三" (this paper's reporter), "张三 中国青年报记者", or
+# a name and then its title: "王文 中国人民大学重阳金融研究院执行院长".
+_WRITER_ROLES = (r"(?:特约|特約|见习|見習|实习|實習)?(?:记者|記者|通讯员|通訊員|实习生|實習生|作者|"
+                 r"撰文|采写|採寫)")
+_WRITER_ROLE = re.compile(r"^(.*?)" + _WRITER_ROLES + r"$|^文$")
+#: A writer's role run into the name after it ("通讯员李四", "本报记者张三").
+_RUN_IN_ROLE = re.compile(r"^(?:本报|本報)?" + _WRITER_ROLES + r"\s*[:：]?")
+#: What a byline prints for a writer it does not name ("unknown", "anonymous").
+_NO_NAME = {"未知", "佚名", "不详", "不詳", "匿名"}
+_OTHER_ROLE = re.compile(r"^(?:责任编辑|責任編輯|责编|責編|编辑|編輯|校对|校對|摄影|攝影|图|圖|摄|攝)$")
+#: A title after a name ("执行院长", "教授"): no name of its own, though as short as one.
+_CJK_TITLE = re.compile(r"(?:院长|院長|主任|教授|主编|主編|总编|總編|经理|經理|总监|總監|研究员|"
+                        r"研究員|专家|專家|学者|學者|博士|律师|律師|医生|醫生|主席|书记|書記|部长|"
+                        r"部長|局长|局長|所长|所長|社长|社長|董事长|董事長|总裁|總裁)$")
+_HAN_WORD = re.compile(r"[\u3400-\u9fff：:]+")
+#: The least characters of a title or a body's name printed after a name ("中国人民大学...").
+_CJK_LONG = 5
+
+
+def _spaced_names(part: str) -> list[str] | None:
+    """The writers a byline field of space-separated roles, names and titles names, or
+    ``None`` when a word of it is none of those."""
+    words = part.split()
+    if len(words) < 2 or not all(_HAN_WORD.fullmatch(w) for w in words):
+        return None  # Chinese only: Japanese and Korean bylines label their names otherwise
+    names: list[str] = []
+    writer = True
+    told = False  # a role or a title tells the words apart: else they may be any words
+    for word in words:
+        role = _WRITER_ROLE.match(word)
+        if role or _OTHER_ROLE.match(word):
+            writer, told = bool(role), True
+            # "本报记者", "中国青年报记者": a paper's reporter; "张三记者": a name, then its role.
+            if role and role.group(1) and CJK_NAME.fullmatch(role.group(1)) \
+                    and not _CJK_NOT_NAME.search(role.group(1)) \
+                    and not role.group(1).endswith(("本报", "本報")):
+                return None
+            continue
+        run_in = _RUN_IN_ROLE.sub("", word)
+        if run_in != word:
+            writer = told = True
+        if CJK_NAME.fullmatch(run_in) and not _CJK_NOT_NAME.search(run_in) \
+                and not _CJK_TITLE.search(run_in):
+            if writer and run_in not in _NO_NAME:
+                names.append(run_in)
+        elif len(word) >= _CJK_LONG or _CJK_TITLE.search(word):
+            told = True
+        else:
+            return None
+    return names if told else None
+
+
 def cjk_names(field: str) -> list[str]:
     """The names a Chinese, Japanese or Korean byline field prints, or ``[]``."""
     if not _HAN_OR_HANGUL.search(field):
@@ -50,7 +103,11 @@ def cjk_names(field: str) -> list[str]:
             if credit.group(2) in _JA_WRITTEN:  # the translators and editors wrote no text
                 names.append(clean_text(credit.group(1)))
             continue
-        part = _CJK_ROLE.sub("", _CJK_ROLE.sub("", part.strip()))
+        spaced = _spaced_names(part)
+        if spaced is not None:
+            names.extend(spaced)
+            continue
+        part = _CJK_ROLE.sub("", _CJK_ROLE.sub("", _RUN_IN_ROLE.sub("", part.strip())))
         if (CJK_NAME.fullmatch(part) and not _CJK_NOT_NAME.search(part)) \
                 or _KANA_NAME.fullmatch(part):
             names.append(part)

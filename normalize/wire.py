@@ -32,10 +32,10 @@ import operator
 import re
 
 from normalize.agencies import PHOTO_AGENCIES, canonical_agency
-from normalize.bylines import is_company, parse_byline
+from normalize.bylines import BYLINE_LABEL, is_company, parse_byline
 from normalize.credits import parse_credit, split_caption
 from normalize.datelines import find_dateline, split_agency_line
-from normalize.model import Article, Image
+from normalize.model import Article, Dateline, Image
 from normalize.text import html_to_text
 
 logger = logging.getLogger(__name__)
@@ -51,6 +51,9 @@ def enrich(article: Article) -> Article:
     authors, byline_agency = _read_bylines(article.authors)
     body_html, body_text, line_credit, line_agency = _take_agency_line(article)
     dateline = article.dateline or find_dateline(_first_line(body_text))
+    if dateline is not None and not article.dateline:
+        dateline, printed = _byline_apart(dateline)
+        authors = authors or printed
     agency = (article.agency or byline_agency or line_agency
               or (dateline.agency if dateline else None))
     images = tuple(map(_enrich_image, article.images))
@@ -91,6 +94,17 @@ def _read_bylines(entries: tuple[str, ...]) -> tuple[tuple[str, ...], str | None
 
 
 _ASSOCIATION = re.compile(r"\be\.\s?V\.?$")
+
+
+def _byline_apart(dateline: Dateline) -> tuple[Dateline, tuple[str, ...]]:
+    """A dateline whose place opens with the writer's byline ("By Jane Doe, SINGAPORE (Reuters)
+    -", as sites that run wire copy print it) without it, and the persons it names."""
+    byline, comma, place = (dateline.place or "").rpartition(", ")
+    persons = parse_byline(byline)[0] if comma and BYLINE_LABEL.match(byline) else ()
+    if not persons or not place:
+        return dateline, ()
+    text = dateline.text[dateline.text.index(place, len(byline)):]
+    return dataclasses.replace(dateline, text=text, place=place), persons
 
 
 def _take_agency_line(article: Article) -> tuple[str, str, str | None, str | None]:

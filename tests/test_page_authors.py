@@ -754,3 +754,84 @@ def test_a_publishing_business_alone_is_no_author_but_an_association_signs_its_r
     assert authors(page('<meta name="author" content="Nordic Harbour Media Group">')) == ()
     assert authors(page('<meta name="author" content="Hafenverein Nord e.V.">')) == \
         ("Hafenverein Nord e.V.",)
+
+
+# --- An agency's writer, printed in a box named for the comments ------------------------------
+
+def test_an_agency_declared_alone_gives_way_to_the_articles_own_byline() -> None:
+    # The meta line under the headline ("By X | date | comments") is named for the comments
+    # too; the writer it prints is the agency's, whom the metadata does not name.
+    data = f"""<!doctype html><html lang="en"><head><title>Ferries run later</title>
+<meta name="author" content="AP"></head><body><div class="entry"><div class="column">
+<h1>Ferries run later this summer</h1>
+<div class="comments_datetime"><p><span class="bold">By MAREN HOLT</span> | 10/5/11 09:19 PM ET |
+<a href="#comments">12 comments</a></p></div>
+<div class="entry_content"><div class="entry_text">{STORY}</div></div></div></div>
+<div id="comments"><h2>Comments</h2><div class="comment"><p class="comment-author">By Tom Reed
+</p><p>Great news for the islands.</p></div></div></body></html>""".encode()
+    assert authors(data) == ("MAREN HOLT",)
+
+
+# --- A writer named only in the link beside an avatar ----------------------------------------
+
+def test_a_name_linked_where_its_avatar_links_is_the_byline() -> None:
+    # The writer's profile is a host of its own: no /author/ page, no byline class.
+    meta = ('<div class="meta"><div class="media"><a href="https://maren.people.example">'
+            '<img class="avatar" src="/a/maren.jpg"></a><span class="display-name">'
+            '<a href="https://maren.people.example">Maren Holt</a></span> '
+            '<span class="publish-time">8/17/13 11:04am</span></div></div>')
+    assert authors(page(before=meta)) == ("Maren Holt",)
+    # A teaser's thumbnail and headline link to one story: no writer.
+    teasers = ('<ul class="more">' + "".join(
+        f'<li><a href="/news/{slug}"><img src="/t/{slug}.jpg" width="60" height="60"></a>'
+        f'<a href="/news/{slug}">{title}</a></li>'
+        for slug, title in (("quay", "Quay Works Begin"), ("tide", "Spring Tide Warning")))
+        + "</ul>")
+    assert authors(page(outside=teasers)) == ()
+
+
+# --- Chinese bylines: roles and names apart by spaces, a name and its title or paper ---------
+
+_ZH_STORY = ("<p>" + "市政府昨天公布了新的公交线路调整方案，将在下个月起实施，覆盖全市主要商业区和居民区。" * 3
+             + "</p><p>" + "市民可以通过官方网站查询具体线路变化，相关部门表示将根据反馈继续优化服务。" * 3
+             + "</p>")
+
+
+def _zh_page(before: str) -> bytes:
+    return (f"<html lang='zh-CN'><head><meta charset='utf-8'><title>公交线路调整_城市新闻网"
+            f"</title></head><body><article><h1>公交线路调整</h1>{before}{_ZH_STORY}</article>"
+            "</body></html>").encode()
+
+
+@pytest.mark.parametrize("before, expected", [
+    # reporter and correspondent, each named after the role, apart by spaces
+    ('<div class="author">记者 张三 通讯员 李四</div>', ("张三", "李四")),
+    ("<p>本报记者 王小红 实习生 赵明</p>", ("王小红", "赵明")),
+    # the name in a link, the title after it in an element of its own: no space between them
+    ('<div class="author"><a href="/col/wang">王文</a><span>城市大学金融研究院执行院长</span>'
+     "</div>", ("王文",)),
+    # "name/paper": the person is the name
+    ('<div class="info"><span>来源：城市日报</span> <span>作者：石佳/城市青年报</span></div>',
+     ("石佳",)),
+    ('<div class="info">作者：张三 城市青年报记者</div>', ("张三",)),
+    # an editor and a photographer are no writers
+    ("<p>记者 张三 摄影 李四</p>", ("张三",)),
+])
+def test_chinese_bylines_name_their_writers(before: str, expected: tuple[str, ...]) -> None:
+    assert authors(_zh_page(before), "https://news.example.cn/a/1.html") == expected
+
+
+def test_a_name_on_its_own_line_of_the_date_box_is_the_writer() -> None:
+    # The date line under the headline prints the writer's name on a line of its own, with no
+    # label, then the day and time.
+    for meta in ('<div class="article-publish">Maren Holt<br>14 Jan 2023 06:00AM</div>',
+                 '<div class="article-publish"><div>Maren Holt</div><div>14 Jan 2023 06:00AM'
+                 '</div></div>'):
+        data = f"""<!doctype html><html lang="en"><head><title>Ferries run later</title></head>
+<body><article><h1>Ferries run later this summer</h1>{meta}<div class="text">{STORY}</div>
+</article></body></html>""".encode()
+        assert authors(data) == ("Maren Holt",)
+    # ... not a body's name
+    data = page(before='<div class="article-publish"><p>Harbour Authority of the Isles</p>'
+                       '<p>14 Jan 2023 06:00AM</p></div>')
+    assert authors(data) == ()

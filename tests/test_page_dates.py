@@ -621,3 +621,57 @@ def test_a_box_named_as_a_teasers_date_does_not_date_the_article() -> None:
         + "<div><a href='/other'>Andere Meldung</a><span class='default-teaser__date'>"
         "01. Juli 2020</span></div></div></body></html>")
     assert _find_date(root, root.find(".//div[@class='main']")) is None
+
+
+def _page(head: str, body: str, lang: str = "en") -> str:
+    return (f"<html lang='{lang}'><head><title>Harbour plan</title>{head}</head><body><article>"
+            f"<h1>Harbour plan</h1>{body}<p>The council approved the new harbour plan after a "
+            "long night of debate, with three members voting against it and two abstaining.</p>"
+            "<p>Work on the eastern pier starts in spring and should end within two years, the "
+            "mayor told reporters outside the town hall.</p></article></body></html>")
+
+
+def test_a_forum_posting_declares_its_date_as_an_article_does() -> None:
+    # DiscussionForumPosting is an Article (through SocialMediaPosting) in schema.org.
+    head = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+            '"DiscussionForumPosting", "headline": "Harbour plan", '
+            '"datePublished": "2021-06-14T08:30:00+02:00"}</script>')
+    found = page.parse(_page(head, "").encode(), url="https://forum.example/t/harbour-plan")[0]
+    assert found.published == datetime(2021, 6, 14, 6, 30, tzinfo=timezone.utc)
+    # A later page of the thread declares the thread's opening: its own first post's day is
+    # the one it prints.
+    later = head + '<link rel="prev" href="https://forum.example/t/harbour-plan/page-2">'
+    post = '<div class="post"><div class="date">03.03.2022, 14:17</div></div>'
+    found = page.parse(_page(later, post).encode(),
+                       url="https://forum.example/t/harbour-plan/page-3")[0]
+    assert found.published is not None and found.published.date() == date(2022, 3, 3)
+
+
+def test_a_book_pages_declared_date_is_its_date_when_it_declares_no_article() -> None:
+    body = ('<dl itemscope itemtype="https://schema.org/Book"><dt>Title</dt>'
+            '<dd itemprop="name">Harbour plan</dd><dt>Out</dt>'
+            '<dd itemprop="datePublished" content="2019-04-26">April 2019</dd></dl>')
+    page_html = _page("", body).replace("</body>", "<footer>© 2022 Example Books</footer></body>")
+    found = page.parse(page_html.encode(), url="https://books.example/harbour")[0]
+    assert found.published == datetime(2019, 4, 26, tzinfo=timezone.utc)
+
+
+def test_a_two_digit_year_comes_first_on_chinese_pages() -> None:
+    # Chinese pages print "18-03-08" for 8 March 2018, as they print "2018-03-08".
+    body = ('<div class="info"><span class="date">发布时间：18-03-08</span>'
+            '<span class="time">23:16</span></div>')
+    found = page.parse(_page("", body, "zh").encode(), url="https://news.example/a/1")[0]
+    assert found.published is not None and found.published.date() == date(2018, 3, 8)
+
+
+def test_a_dated_credit_to_another_text_does_not_date_this_one() -> None:
+    # A translation's first line links to the original and gives the original's date; the
+    # page's own date box under the headline is this text's.
+    body = ('<div class="text"><p><a href="https://elsewhere.example/original">The original '
+            'story (English, 2019/02/16)</a></p>')
+    page_html = _page("", body).replace(
+        "<h1>Harbour plan</h1>", "<h1>Harbour plan</h1><div class='columns'><div class='meta'>"
+        "<p class='date'>February 27, 2019</p></div></div><div class='content'>"
+    ).replace("</article>", "</div></div></article>")
+    found = page.parse(page_html.encode(), url="https://news.example/translated")[0]
+    assert found.published == datetime(2019, 2, 27, tzinfo=timezone.utc)

@@ -488,3 +488,50 @@ def test_the_whole_pages_reading_completes_a_caption_cut_with_the_chrome():
     lead = enrich(page.parse(html.encode(), url="https://news.example/harbour")[0]).images[0]
     assert lead.caption == "Cranes unload the first ship in two months."
     assert lead.credit is not None and lead.credit.text == "Ana Ruiz/Harbour News"
+
+
+_FERRY_TEXT = ("<p>The harbour authority approved the new ferry timetable on Monday after a long "
+               "consultation with the island councils and the operators of the smaller boats.</p>"
+               "<p>Crossings will run every forty minutes in summer, and the last boat of the day "
+               "leaves the mainland an hour later than before, the authority said.</p>")
+
+
+def _lead(figure: str, head: str = "") -> tuple[str | None, str | None]:
+    html = (f"<html lang='en'><head><title>Ferries</title>{head}</head><body><article>"
+            f"<h1>Ferries run later</h1>{figure}{_FERRY_TEXT}</article></body></html>")
+    [article] = page.parse(html.encode(), url="https://gazette.example/news/ferries")
+    image = enrich(article).images[0]
+    return image.caption, image.credit.text if image.credit else None
+
+
+@pytest.mark.parametrize("figure, expected", [
+    # a box named for the attribution holding a sentence: the caption
+    ('<figure><img src="/i/ferry.jpg"><figcaption class="attribution">Passengers board the '
+     "last ferry at the quay.</figcaption></figure>",
+     ("Passengers board the last ferry at the quay.", None)),
+    ('<figure><img src="/i/ferry.jpg"><div class="image-attribution">Passengers board the last '
+     "ferry at the quay. (Jane Roe/Gazette)</div></figure>",
+     ("Passengers board the last ferry at the quay.", "Jane Roe/Gazette")),
+    # ... and names, or a labelled credit, are the credit still
+    ('<figure><img src="/i/ferry.jpg"><figcaption><span class="attribution">Jane Roe/Harbour '
+     "Gazette via Island Pictures</span></figcaption></figure>",
+     (None, "Jane Roe/Harbour Gazette via Island Pictures")),
+    ('<figure><img src="/i/ferry.jpg"><figcaption><span class="attribution">Photo courtesy of '
+     "the ferry operator</span></figcaption></figure>",
+     (None, "Photo courtesy of the ferry operator")),
+])
+def test_a_caption_in_a_box_named_for_the_attribution(figure: str, expected: tuple) -> None:
+    assert _lead(figure) == expected
+
+
+def test_a_thumbnail_declared_as_the_lead_gives_way_to_the_larger_captioned_picture() -> None:
+    og = '<meta property="og:image" content="https://gazette.example/thumbs/556.jpg">'
+    thumb = ('<div class="teaser-image"><img src="https://gazette.example/thumbs/556.jpg" '
+             'width="{w}" height="169"></div>')
+    big = ('<figure><img src="https://gazette.example/media/8812/ferry-at-dawn.jpg" width="1200" '
+           'height="800"><figcaption>Passengers board the last ferry at the quay. Photo: Jane Roe'
+           '</figcaption></figure>')
+    assert _lead(thumb.format(w=300) + big, og) == ("Passengers board the last ferry at the quay.",
+                                                    "Jane Roe")
+    # a lead shown large enough is the lead, captioned or not
+    assert _lead(thumb.format(w=800) + big, og) == (None, None)

@@ -301,3 +301,16 @@ def test_enrich_an_agency_byline_is_the_author_only_without_a_person():
     # A photo agency is a picture's credit, never the text's author.
     done = enrich(_article(authors=("Getty Images",)))
     assert (done.authors, done.agency) == ((), "Getty Images")
+
+
+def test_a_byline_printed_in_the_dateline_is_the_writer_not_the_place():
+    # Sites that run wire copy print its byline at the head of the dateline.
+    lead = ("By Ng Wei Ling, SINGAPORE (Reuters) - The harbour authority approved the new ferry "
+            "timetable on Monday.")
+    enriched = enrich(_article(body_html=_html(lead, "Crossings will run every forty minutes.")))
+    assert enriched.authors == ("Ng Wei Ling",)
+    assert enriched.dateline == Dateline(text="SINGAPORE (Reuters) -", place="SINGAPORE",
+                                         agency="Reuters")
+    # a byline the page gave is kept; the dateline still loses the writer
+    enriched = enrich(_article(authors=("Tom Reed",), body_html=_html(lead)))
+    assert enriched.authors == ("Tom Reed",) and enriched.dateline.place == "SINGAPORE"

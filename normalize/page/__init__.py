@@ -51,8 +51,9 @@ from normalize.page.choose import candidate, choose_body
 from normalize.page.kind import described_body, page_kind
 from normalize.page.printed import printed_byline
 from normalize.page.engine import absolute_links, main_text, page_date
-from normalize.page.agreement import (_own, in_scope, name_for_handle, printed_over_declared,
-                                      read_once, shown_on_page, shown_text)
+from normalize.page.agreement import (_own, in_article_box, in_scope, name_for_handle,
+                                      printed_over_declared, read_once, shown_on_page,
+                                      shown_text)
 from normalize.page.authors import (author_box, choose_authors, dated_name_line,
                                     engine_authors, footer_byline, lead_credit)
 from normalize.page.body import (_article_scope, _block_html, _body_from_text, _collect_blocks,
@@ -243,7 +244,10 @@ def parse(
                                             printed=((lambda: byline, lambda: _own(byline, scope)),
                                                      (lambda: shown_authors, lambda: True),
                                                      (printed_line,
-                                                      lambda: in_scope(printed_line(), scope)))))
+                                                      lambda: in_scope(printed_line(), scope)),
+                                                     # an agency's writer (agreement.py)
+                                                     (printed_line, lambda: in_article_box(
+                                                         printed_line(), scope)))))
     fields.authors = name_for_handle(fields.authors, printed_text)
     page_url = canonical or _absolute(fields.url, base) or url
     extra = (Note(NoteKind.BODY, f"{choice.candidate.name if choice.candidate else 'none'}: "

@@ -16,7 +16,7 @@ from typing import Callable, Sequence
 
 from lxml import etree
 
-from normalize.bylines import _is_place, parse_byline
+from normalize.bylines import BYLINE_LABEL, _is_place, parse_byline
 from normalize.page.names import _is_full_name, _letters
 from normalize.page.visible import _find_byline
 
@@ -91,8 +91,12 @@ def printed_over_declared(declared: tuple[str, ...],
     metadata's persons: full names, or user names such as "sarah-indra"),
     when the page prints none of the declared names (``shown``) and the byline is the
     article's own; ``()`` otherwise. ``printed`` holds ``(read, own)`` pairs: ``own`` says
-    whether the byline ``read`` gives stands in the article (a teaser's below it does not)."""
+    whether the byline ``read`` gives stands in the article (a teaser's below it does not).
+    ``declared`` naming only agencies ("AP") gives way to the first labelled byline of full
+    names that is the article's own: the agency's writer."""
     persons = [p for b in declared for p in parse_byline(b)[0]]
+    if not persons and declared and all(parse_byline(b)[1] for b in declared):
+        return _agency_writers(printed)
     if not persons or not all(_is_full_name(p) or _NAME_HANDLE.fullmatch(p) for p in persons):
         return ()
     letters = {_letters(p) for p in persons}
@@ -114,6 +118,18 @@ def printed_over_declared(declared: tuple[str, ...],
     return ()
 
 
+def _agency_writers(printed) -> tuple[str, ...]:
+    """What stands for an agency declared alone (``"author": "AP"``): the article's own
+    labelled byline of full names ("By PHILLIP RAWLS" in its meta line), the agency's writer."""
+    for read, own in printed:
+        found = read()
+        named = [p for b in found for p in parse_byline(b)[0] if not _is_place(p)]
+        if named and all(map(_is_full_name, named)) and all(map(BYLINE_LABEL.match, found)) \
+                and own():
+            return found
+    return ()
+
+
 def read_once(read: Callable[[], tuple[str, ...]]) -> Callable[[], tuple[str, ...]]:
     """``read``, called at most once: a candidate may be asked again."""
     done: list[tuple[str, ...]] = []
@@ -130,6 +146,16 @@ def _own(byline: tuple[str, ...], scope) -> bool:
     """Whether the byline element ``byline`` was found in the article's ``scope`` (not in a
     list of teasers around it)."""
     return scope is not None and _find_byline(scope, None) == byline
+
+
+def in_article_box(bylines: tuple[str, ...], scope) -> bool:
+    """:func:`in_scope`, or printed in the box around the article's ``scope`` that holds its
+    headline too: the meta line between the headline and the text is the article's."""
+    if in_scope(bylines, scope):
+        return True
+    box = next((a for a in scope.iterancestors() if a.tag not in ("body", "html")
+                and next(a.iter("h1"), None) is not None), None) if scope is not None else None
+    return box is not None and in_scope(bylines, box)
 
 
 def in_scope(bylines: tuple[str, ...], scope) -> bool:

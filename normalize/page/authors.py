@@ -376,7 +376,9 @@ def dated_name_line(root) -> tuple[str, ...]:
         lines = _lines(el)
         if len(lines) == 1 and el in after and _news_agency_alone(lines[0]):
             return (lines[0],)
-        for line in lines:
+        # "<div>Jane Doe<br>14 Jan 2023 06:00AM</div>": the name and the date on lines of
+        # their own in one box are that box's fields (Channel NewsAsia's date line).
+        for line in lines + ([" | ".join(lines)] if 1 < len(lines) <= 3 else []):
             name = _name_beside_date(line)
             if name:
                 return (name,)

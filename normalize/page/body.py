@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 from normalize.sanitize import clean_html
 from normalize.text import clean_text
 from normalize.page.dom import (_BLOCK_CHILD, _is_element, _link_density, _name_tokens, _names,
-                                _SPLIT_TOKENS, _text, _xpath)
+                                _SPLIT_TOKENS, _text, _xpath, comments_meta_line)
 from normalize.page.pictures import _in_picture, _is_figure
 
 
@@ -94,7 +94,7 @@ def _is_chrome(el, page_prose: int, names: str) -> bool:
         return False
     tokens = _affirmed_name_tokens(names)
     chrome = tokens & _CHROME_TOKENS
-    if not chrome:
+    if not chrome or (chrome <= {"comment", "comments"} and comments_meta_line(names)):
         return False
     if chrome <= _LAYOUT_TOKENS and page_prose \
             and _prose_chars(el) >= _MOST_PROSE * page_prose:

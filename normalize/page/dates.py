@@ -34,6 +34,11 @@ _YEAR_FIRST = re.compile(r"(?<![\d.])(\d{4})(?:\s*[年년]\s*|[./] ?)(\d{1,2})(?
                          r"(\d{1,2})(?![\d/])(?:\s*[日일])?" + _TIME)
 # "19.10.19, 08:16 Uhr", "31.10.23": a two-digit year, day first as with four digits.
 _NUMERIC_SHORT = re.compile(r"(?<![\d./])(\d{1,2})[./](\d{1,2})[./](\d{2})(?![\d./])" + _TIME)
+# "18-03-08 23:16", "19/09/07": Chinese, Japanese and Korean pages put a two-digit year first
+# too, so a line in their scripts reads one so (year, month, day).
+_SHORT_YEAR_FIRST = re.compile(r"(?<![\d./:-])(\d{2})[-./](\d{1,2})[-./](\d{1,2})(?![\d./:-])"
+                               + _TIME)
+_CJK_TEXT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
@@ -133,8 +138,9 @@ def _parse_text_date(text: str) -> datetime | None:
     iso = _ISO_DATE.search(text)
     if iso:
         return parse_date(iso.group(0).replace(" ", "T"))
+    short = (_SHORT_YEAR_FIRST, "yy") if _CJK_TEXT.search(text) else (_NUMERIC_SHORT, "num")
     for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy"), (_NUMERIC, "num"),
-                           (_YEAR_FIRST, "ymd"), (_NUMERIC_SHORT, "num")):
+                           (_YEAR_FIRST, "ymd"), short):
         match = pattern.search(text)
         if not match:
             continue
@@ -153,6 +159,7 @@ def _parse_text_date(text: str) -> datetime | None:
                 year = 2000 + int(year)
         else:
             year, month, day = match.group(1), match.group(2), match.group(3)
+            year = 2000 + int(year) if order == "yy" else year
         hour, minute = int(match.group(4) or 0), int(match.group(5) or 0)
         if match.group(6) and hour <= 12:
             hour = hour % 12 + (12 if match.group(6).lower() == "p" else 0)

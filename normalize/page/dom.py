@@ -83,6 +83,24 @@ def _name_tokens(names: str) -> frozenset[str]:
     return frozenset(t for t in _SPLIT_TOKENS.split(names) if t)
 
 
+#: A class name joining "comments" with one of these ("comments_datetime") names a piece of
+#: the article's meta line ("By X | 10/5/11 09:19 PM | 12 comments"), not the comments.
+_META_LINE_PARTS = {"datetime", "date", "time", "meta", "info", "byline"}
+
+
+@functools.lru_cache(maxsize=4096)
+def comments_meta_line(names: str) -> bool:
+    """Whether one of the class and id names :func:`_names` gives joins a word for the
+    comments with a word for a meta line, and no other names the comments alone."""
+    joined = False
+    for name in names.split():
+        parts = set(_SPLIT_TOKENS.split(name)) & {"comment", "comments"}
+        if parts and not set(_SPLIT_TOKENS.split(name)) & _META_LINE_PARTS:
+            return False
+        joined = joined or bool(parts)
+    return joined
+
+
 def _names(el) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".lower()
 

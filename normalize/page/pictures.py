@@ -200,13 +200,33 @@ def _credit_apart(caption: str | None, credit: str | None) -> tuple[str | None, 
             return caption, None
         if credit.startswith(caption):
             return caption, _DANGLING_START.sub("", credit[len(caption):]).strip() or None
-    if credit and len(credit.split()) > _CREDIT_WORDS and not caption:
+    if credit and not caption and (len(credit.split()) > _CREDIT_WORDS
+                                   or _reads_as_sentence(credit)):
         return credit, None
     if credit and not caption:
         # "<figcaption class='credit-thumb'>President Joe Biden, in Washington / AFP": the
         # caption, then the agency
         return caption_before_agency(credit) or (caption, credit)
     return caption, credit
+
+
+#: Words a credit writes in lower case ("Jane Roe via Getty Images", "courtesy of the artist").
+_CREDIT_LOWER = {"via", "by", "for", "of", "from", "and", "the", "courtesy", "photo", "photos",
+                 "image", "images", "file", "handout", "pool", "staff", "de", "del", "da", "di",
+                 "van", "von", "der", "la", "le", "y", "e", "et", "und"}
+#: Lower-case words beyond those that make a "credit" a sentence: a caption in a box named for
+#: the credit ("<figcaption class='attribution'>Passengers board the last ferry.</figcaption>").
+_SENTENCE_WORDS = 3
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """Whether a credit's text is a sentence of running words, not names: unlabelled, with
+    :data:`_SENTENCE_WORDS` lower-case words or more that no credit writes so."""
+    if has_leading_label(text) or text.lstrip()[:1] == "©":
+        return False
+    words = [w.strip(".,;:()\"'") for w in text.split()]
+    lower = [w for w in words if w[:1].islower() and w.isalpha() and w not in _CREDIT_LOWER]
+    return len(lower) >= _SENTENCE_WORDS
 
 
 # A box printed beside a picture, named for its caption, holds a caption however long (a
@@ -503,6 +523,11 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
     # The first picture of the text, not an avatar nor an icon (a byline's portrait is often a
     # figure of its own).
     first = next((i for i, (_, p) in enumerate(shown) if not _is_small(p.width, p.height)), None)
+    if figure is not None and first is not None and _thumbnail_of(lead, figure, shown[first][1]):
+        # The lead the metadata declares is a thumbnail shown uncaptioned; the article's
+        # picture, larger and captioned, is the one readers take for the lead.
+        lead.width, lead.height = lead.width or figure.width, lead.height or figure.height
+        return [shown.pop(first)[1], lead] + [p for _, p in shown]
     if figure is not None:
         # A declared credit is kept (a creditText is written for the purpose; the printed one
         # is the same credit, spaced for the eye); the printed caption is what readers see,
@@ -523,6 +548,22 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
 
 # A paragraph this long is text; shorter ones are a standfirst's line, a dateline, a label.
 _LONG_PARAGRAPH = 100
+
+
+#: The widest a declared lead shown as a thumbnail is (pixels), and how many times wider the
+#: article's captioned picture is.
+_THUMBNAIL_WIDTH = 400
+_THUMBNAIL_RATIO = 2
+
+
+def _thumbnail_of(lead: _Picture, shown: _Picture, other: _Picture) -> bool:
+    """Whether the declared ``lead``, shown as ``shown`` with neither caption nor credit, is
+    a thumbnail beside ``other``, a captioned picture of the article at least
+    :data:`_THUMBNAIL_RATIO` times wider."""
+    width = shown.width or lead.width
+    return not (lead.caption or lead.credit or shown.caption or shown.credit) \
+        and width is not None and width <= _THUMBNAIL_WIDTH and bool(other.caption) \
+        and (other.width or 0) >= _THUMBNAIL_RATIO * width
 
 
 def _is_small(width: int | None, height: int | None) -> bool:

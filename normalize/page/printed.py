@@ -14,8 +14,8 @@ import re
 from lxml import etree
 
 from normalize.agencies import is_agency
-from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, _is_role, parse_byline,
-                               without_credits, without_date)
+from normalize.bylines import (_PARTICLE_LABELS, BYLINE_LABEL, _is_role, cjk_names,
+                               parse_byline, without_credits, without_date)
 from normalize.page.dom import _is_element, _next_element
 from normalize.page.pictures import _in_picture
 from normalize.page.visible import _in_not_byline_area, _is_byline, _looks_like_name
@@ -107,9 +107,15 @@ def _cjk_writer(root, position: int, head: str) -> tuple[str, ...]:
     node at ``position``), outside the comments, tag lists and pictures; ``()`` when it is
     none."""
     match = _CJK_WRITER.fullmatch(head) or _CJK_WRITER_LABEL.fullmatch(head)
-    text = None
+    names: list[str] = []
     if match is None:
-        return ()
+        # The name may run on: "记者 张三 通讯员 李四", "作者：石佳/中国青年报" (and the paper),
+        # "作者：张三 中国青年报记者": what follows it must read as more roles, names, papers.
+        match = _CJK_WRITER.match(head)
+        names = cjk_names(head) if match is not None and len(head) <= _CJK_LINE_CHARS else []
+        if not names or names[0] != match.group(3):
+            return ()
+    text = None
     label = match.group(1) or match.group(2) if match.re is _CJK_WRITER else match.group(1)
     if match.re is _CJK_WRITER:
         name = match.group(3)
@@ -134,7 +140,11 @@ def _cjk_writer(root, position: int, head: str) -> tuple[str, ...]:
     owner = el.getparent() if text.is_tail else el
     if owner is None or _passed_over(owner) or _in_teaser_link(owner):
         return ()
-    return (f"{label}：{name}",)
+    return tuple(f"{label}：{n}" for n in names or [name] if n not in _CJK_NOBODY)
+
+
+#: The longest Chinese writer's line whose names run on after the first.
+_CJK_LINE_CHARS = 40
 
 
 def cjk_labelled(byline: str) -> bool:

@@ -42,6 +42,8 @@ class _Fields:
     declared: str | None = None
     #: False when the page declares its text not free to read (``isAccessibleForFree``)
     free: bool | None = None
+    #: the date the page's own other creative work declares (:data:`_WORK_TYPES`)
+    work_published: datetime | None = None
     #: every publication date offered, in the order offered
     published_seen: list[datetime] = field(default_factory=list)
     #: the publication dates the meta tags declare beside the one offered (``pubdate`` and
@@ -99,12 +101,25 @@ _ARTICLE_TYPES = {
     "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle",
     "backgroundnewsarticle", "opinionnewsarticle", "reviewnewsarticle", "asknewsarticle",
     "askpublicnewsarticle", "blogposting", "liveblogposting", "report", "satiricalarticle",
-    "socialmediaposting", "techarticle",
+    "socialmediaposting", "techarticle", "discussionforumposting", "scholarlyarticle",
+    "medicalscholarlyarticle", "advertisercontentarticle", "apireference",
+}
+#: Other creative works a page may be the page of (a book's, a review's, a recipe's): their
+#: declared date is the page's when it declares no article.
+_WORK_TYPES = {
+    "creativework", "book", "chapter", "review", "criticreview", "recipe", "howto", "course",
+    "episode", "podcastepisode", "tvepisode", "radioepisode", "thesis", "guide", "legislation",
 }
 _PAGE_TYPES = {"webpage", "itempage", "collectionpage"}
 _FRONT_TYPES = {"collectionpage", "itemlist", "searchresultspage"}
 #: The page of one item: its author is the text's.
 _OWN_PAGE_TYPES = {"webpage", "itempage"}
+
+
+def _later_thread_page(root, types: set[str]) -> bool:
+    """Whether the page is a later page of a forum thread (a posting, and a ``<link
+    rel=prev>``): the posting's date is the thread's opening, not this page's first post."""
+    return "discussionforumposting" in types and bool(root.xpath("//link[@rel='prev']"))
 
 
 def _types(node: dict) -> set[str]:
@@ -287,7 +302,8 @@ def _read_json_ld(root, fields: _Fields, page_urls: set[str]) -> None:
         fields.offer(
             title=plain_title(_first(_strings(node.get("headline")) or _strings(node.get("name")))),
             authors=_author_list(graph.names(node.get("author"))),
-            published=_parse_declared_date(node.get("datePublished")),
+            published=None if _later_thread_page(root, _types(node)) else
+            _parse_declared_date(node.get("datePublished")),
             updated=_parse_declared_date(node.get("dateModified")),
             summary=clean_text(_first(_strings(node.get("description")))),
             url=url if isinstance(url, str) and url.startswith("http") else None,
@@ -300,6 +316,11 @@ def _read_json_ld(root, fields: _Fields, page_urls: set[str]) -> None:
         )
     elif any(_types(n) & _FRONT_TYPES for n in graph.nodes):
         fields.declared = "front"
+    else:
+        # One work's date: a page listing several works (a reading list) has none of its own.
+        dates = {_parse_declared_date(n.get("datePublished")) for n in graph.nodes
+                 if _types(n) & _WORK_TYPES} - {None}
+        fields.work_published = dates.pop() if len(dates) == 1 else None
     # The language is often declared on the WebPage node only, and the author too when the
     # graph has no article node (Yoast's graph of a post: WebSite, WebPage, Person).
     for other in graph.nodes:
@@ -343,6 +364,11 @@ def _read_microdata(root, fields: _Fields) -> Any:
     """Fill fields from an Article microdata item; return its ``articleBody`` element, if any."""
     for scope in _xpath("//*[@itemscope][@itemtype]")(root):
         itemtype = scope.get("itemtype").rstrip("/").rsplit("/", 1)[-1].lower()
+        # The page's own work, not one nested in another item (a review of a product).
+        if itemtype in _WORK_TYPES and fields.work_published is None \
+                and not scope.xpath("ancestor::*[@itemscope]"):
+            dates = [_item_value(el) for prop, el in _scope_props(scope) if prop == "datePublished"]
+            fields.work_published = _parse_declared_date(_first(dates))
         if itemtype not in _ARTICLE_TYPES:
             continue
         fields.declared = "article"
@@ -367,7 +393,8 @@ def _read_microdata(root, fields: _Fields) -> Any:
         fields.offer(
             title=plain_title(value("headline") or value("name")),
             authors=_author_list(authors),
-            published=_parse_declared_date(value("datePublished")),
+            published=None if _later_thread_page(root, {itemtype}) else
+            _parse_declared_date(value("datePublished")),
             updated=_parse_declared_date(value("dateModified")),
             summary=clean_text(value("description")),
             language=_language_code(value("inLanguage")),
@@ -491,6 +518,8 @@ def _read_meta_fields(meta: dict[str, list[str]], fields: _Fields) -> None:
         publisher=site,
         picture=picture,
     )
+    if fields.published is None and fields.declared != "article":
+        fields.offer(published=fields.work_published)
 
 
 def _more_writers(declared: tuple[str, ...], other: tuple[str, ...]) -> bool:

@@ -14,7 +14,8 @@ from lxml import etree
 
 from normalize.bylines import BYLINE_LABEL, CJK_NAME, parse_byline
 from normalize.text import clean_text, html_to_text
-from normalize.page.dom import _BLOCK_CHILD, _is_element, _name_tokens, _names, _text, _xpath
+from normalize.page.dom import (_BLOCK_CHILD, _is_element, _name_tokens, _names, _text, _xpath,
+                                comments_meta_line)
 from normalize.page.dates import _parse_text_date, _printed_date
 from normalize.page.pictures import _in_picture
 
@@ -146,7 +147,7 @@ def _names_not_byline(names: str) -> bool:
     string: the byline searches ask it of every element and its ancestors."""
     for name in names.split():
         parts = [p for p in _NAME_PARTS.split(name) if p]
-        if _NOT_BYLINE_PARTS.intersection(parts):
+        if _NOT_BYLINE_PARTS.intersection(parts) and not comments_meta_line(name):
             return True
         if parts[:1] == ["tag"] and (len(parts) == 1 or parts[1] in ("links", "list", "cloud")):
             return True
@@ -231,7 +232,45 @@ def _find_byline(root, scope) -> tuple[str, ...]:
                     if parse_byline(text) != ((), None):
                         return _author_list([text])
                     unread = unread or _author_list([text])
-    return unread
+    if unread:
+        return unread
+    for area in (scope, root):
+        links = _beside_first(_avatar_named_links(area)) if area is not None else []
+        if links:
+            return _author_list([_text(a) for a in links])
+    return ()
+
+
+_AVATAR_WORDS = re.compile(r"avatar|author|profile|headshot|mugshot|byline", re.I)
+
+
+def _is_avatar(link) -> bool:
+    """Whether the picture link ``link`` shows a writer's portrait, by the names of the
+    picture, the link or its box (a teaser's thumbnail, however small, is named otherwise)."""
+    img = next(link.iter("img"))
+    return any(_AVATAR_WORDS.search(_names(el)) for el in (img, link, link.getparent())
+               if el is not None)
+
+
+def _avatar_named_links(area) -> list:
+    """Links printing a person's full name to the address that a picture beside them links to
+    too: a byline's avatar and name, both to the writer's profile (which may be a host of its
+    own, "jane.blog.example", no /author/ page)."""
+    pictured = {a.get("href"): a for a in _xpath(".//a[@href][.//img]")(area)
+                if not _text(a) and _is_avatar(a)}
+    found = []
+    for link in _xpath(".//a[@href]")(area) if pictured else ():
+        picture = pictured.get(link.get("href"))
+        text = _text(link)
+        if picture is None or link.get("href").strip() in ("/", "#", "./") \
+                or len(text.split()) < 2 or not _reads_as_name(text) or _in_picture(link) \
+                or _in_not_byline_area(link) or _is_hidden(link):
+            continue
+        around = {id(a) for a in picture.iterancestors()}
+        shared = next((a for a in link.iterancestors() if id(a) in around), None)
+        if shared is not None and len(shared.text_content()) <= _ONE_BYLINE_CHARS:
+            found.append(link)
+    return found
 
 
 @functools.lru_cache(maxsize=8192)
@@ -303,6 +342,9 @@ _FIELD_TAGS = {"div", "p", "li", "dd", "dt", "ul", "ol", "br", "h2", "h3", "h4",
                "section", "figure", "footer", "header", "table", "tr", "td"}
 
 
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
 def _parted_text(el, blocks: bool) -> str:
     """``el``'s text with a space where one element's text ends and the next one's begins
     with a capital, as a label, a name and an agency in elements of their own print without
@@ -316,7 +358,10 @@ def _parted_text(el, blocks: bool) -> str:
         if not piece:
             return
         if pieces and pieces[-1][-1:].isalnum() and (
-                piece[:1].isupper() or BYLINE_LABEL.fullmatch(pieces[-1].strip() + " ")):
+                piece[:1].isupper() or BYLINE_LABEL.fullmatch(pieces[-1].strip() + " ")
+                # "<a>王文</a><span>中国人民大学...院长</span>": Chinese puts no space between a
+                # name and the title after it, but the page sets them in elements apart.
+                or (_HAN.match(piece) and _HAN.match(pieces[-1][-1:]))):
             pieces.append(" ")
         pieces.append(piece)
 
@@ -344,6 +389,9 @@ _READING_TIME = re.compile(
 _CLOCK_TIME = re.compile(r"\d{1,2}[:.h]\d{2}(?:\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.))?", re.I)
 
 
+_DATE_ASIDE = re.compile(r"[(（\[［]([^()（）\[\]［］]*\d[^()（）\[\]［］]*)[)）\]］]")
+
+
 def _read_credit_line(text: str) -> tuple[tuple[str, ...], datetime | None] | None:
     """``Par Yann Le Goff - 15/02/2024`` gives its authors and date; ``None`` for any line that
     holds something else."""
@@ -354,6 +402,13 @@ def _read_credit_line(text: str) -> tuple[tuple[str, ...], datetime | None] | No
         if _READING_TIME.fullmatch(part) or _CLOCK_TIME.fullmatch(part):
             continue
         found = _parse_text_date(part) if len(part) <= 60 else None
+        aside = _DATE_ASIDE.search(part) if found else None
+        if aside and _parse_text_date(aside.group(1)):
+            # "Original (posted 2019/02/16)": a date in brackets dates what the words around
+            # it name, this text only when they are its byline or a name.
+            outside = clean_text(part[:aside.start()] + " " + part[aside.end():])
+            if outside and not _reads_as_name(outside) and not _is_byline(outside):
+                return None
         if found and not dated:
             # "Updated 4 May 2022" is a date line all the same, but not the publication's.
             dated, date = True, _printed_date(part)
