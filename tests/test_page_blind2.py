@@ -43,3 +43,22 @@ def test_screen_reader_labels_ending_in_a_comma_are_no_caption_or_credit() -> No
 dawn</div></figcaption></figure>"""
     assert lead(record(page(figure + STORY))) == ("The ferry leaves the island at dawn",
                                                   "Jane Doe")
+
+
+def test_a_comment_authors_profile_link_is_no_byline() -> None:
+    # Comment boxes named in camel case ("articleComments", "commentAuthor") are comments
+    # too; the byline above the text names the writers.
+    body = ("<p class='byline'>By Jane Doe and John Roe</p>" + STORY +
+            "<div class='articleComments'><div class='singleComment'><div class='commentAuthor'>"
+            "<a href='/profile/Harbourfan'>Harbourfan</a> wrote:</div><p>About time!</p>"
+            "</div></div>")
+    assert record(page(body)).authors == ("Jane Doe", "John Roe")
+
+
+def test_a_quoted_persons_profile_link_in_a_paragraph_is_no_byline() -> None:
+    # A link to someone's profile page inside a sentence of the text names a source.
+    quoted = ("<p>“This is the change the islands asked for,” says <a href='https://"
+              "university.example/profile/jroe'>John Roe</a>, who studies island transport at "
+              "the university and has followed the consultation since it opened last year.</p>")
+    body = "<div class='byline-component'>Author: Jane Doe</div>" + STORY + quoted
+    assert record(page(body)).authors == ("Jane Doe",)
