@@ -62,3 +62,16 @@ def test_a_quoted_persons_profile_link_in_a_paragraph_is_no_byline() -> None:
               "the university and has followed the consultation since it opened last year.</p>")
     body = "<div class='byline-component'>Author: Jane Doe</div>" + STORY + quoted
     assert record(page(body)).authors == ("Jane Doe",)
+
+
+def test_a_declared_persons_list_of_names_names_each_writer() -> None:
+    # One Person node holding the byline's names: each is a writer; a second spelling of the
+    # first name is the same writer.
+    def declared(names: str) -> bytes:
+        ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+              '"NewsArticle", "headline": "Ferries to run later in summer", "author": {"@type": '
+              f'"Person", "name": {names}}}}}</script>')
+        return page(STORY, head=ld)
+
+    assert record(declared('["Jane Doe", "John Roe"]')).authors == ("Jane Doe", "John Roe")
+    assert record(declared('["Jane Doe", "J. Doe"]')).authors == ("Jane Doe",)
