@@ -75,3 +75,13 @@ def test_a_declared_persons_list_of_names_names_each_writer() -> None:
 
     assert record(declared('["Jane Doe", "John Roe"]')).authors == ("Jane Doe", "John Roe")
     assert record(declared('["Jane Doe", "J. Doe"]')).authors == ("Jane Doe",)
+
+
+def test_an_embedded_posts_author_is_no_writer() -> None:
+    # A post embedded in the text prints its own author's name in a box named like a byline.
+    tweet = ('<div class="tweet"><a class="tweet-link-top" href="https://twitter.example/islander'
+             '/status/1"><div class="tweet-header"><span class="tweet-author-name">Island '
+             'Resident</span><span class="tweet-author-handle">@islander</span></div><div '
+             'class="tweet-text">Finally a later boat home!</div></a></div>')
+    body = "<p class='meta'>By Jane Doe</p>" + STORY + tweet
+    assert record(page(body)).authors == ("Jane Doe",)

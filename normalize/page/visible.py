@@ -122,7 +122,9 @@ _BYLINE_NOISE = ("bio", "avatar", "image", "img", "photo", "box", "about", "soci
 #: area of the page whose names are no byline: the comments (each commenter is an "author"
 #: there, and the form has an "author" field labelled "Name"), the tag lists and the breadcrumbs.
 _NOT_BYLINE_PARTS = {"comment", "comments", "commentlist", "respond", "reply", "replies",
-                     "breadcrumb", "breadcrumbs", "tags", "tagcloud", "taglist", "keywords"}
+                     "breadcrumb", "breadcrumbs", "tags", "tagcloud", "taglist", "keywords",
+                     # an embedded post names its own author ("tweet-author-name")
+                     "tweet", "tweets", "instagram", "tiktok"}
 _NOT_BYLINE_PROPS = {"comment", "breadcrumb", "keywords"}
 _NAME_PARTS = re.compile(r"[-_]+")
 
