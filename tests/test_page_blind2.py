@@ -7,7 +7,10 @@ comment threads, and dates a page gives in more than one form.
 
 from __future__ import annotations
 
+from lxml import html as lxml_html
+
 from normalize import parse_bytes, wire
+from normalize.page.dates import _find_date
 
 STORY = ("<p>The harbour authority approved the new ferry timetable on Monday after a long "
          "consultation with the island councils and the operators of the smaller boats.</p>"
@@ -85,3 +88,26 @@ def test_an_embedded_posts_author_is_no_writer() -> None:
              'class="tweet-text">Finally a later boat home!</div></a></div>')
     body = "<p class='meta'>By Jane Doe</p>" + STORY + tweet
     assert record(page(body)).authors == ("Jane Doe",)
+
+
+def test_the_sites_header_clock_dates_no_article() -> None:
+    # An older page's header box (a <div class="header">, no <header>) prints the day and
+    # time it was served: the dated boxes read for a publication date pass it over.
+    root = lxml_html.document_fromstring(f"""<html><body><div class="header"><ul><li
+class="main-time"><span class="dataday">14/5/2024</span><span class="datatime"> 22:52</span>
+</li><li><a href="/fr/">FR</a></li></ul></div><div class="content"><h1>Ferries to run later
+in summer</h1>{STORY}</div></body></html>""")
+    assert _find_date(root, root.find(".//div[@class='content']")) is None
+
+
+def test_the_days_date_in_the_sites_header_before_the_headline_dates_no_article() -> None:
+    # The menu's empty <h1> is no headline, and the header's "today" line before the
+    # article's headline is no meta line of it: the address dates the article.
+    data = f"""<!doctype html><html lang="hu"><head><meta charset="utf-8">
+<title>Ferries to run later in summer</title></head><body><div id="main">
+<nav class="menu"><h1></h1><a href="/">Home</a></nav><header id="header" class="clearfix">
+<div id="nameday"><p>2024.05.14. <span>kedd</span></p>Diána</div></header>
+<div class="article-wrap"><section><header class="article-head"><h1>Ferries to run later in
+summer</h1></header><div class="article-body">{STORY}</div></section></div></div></body></html>"""
+    url = "https://gazette.example/news/20240510-ferries-to-run-later.html"
+    assert record(data.encode(), url).published.date().isoformat() == "2024-05-10"

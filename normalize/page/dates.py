@@ -316,15 +316,23 @@ def _in_teaser(el, scope) -> bool:
 _LINKED_HEADING = ".//h2//a[@href]|.//h3//a[@href]|.//h4//a[@href]|.//a[@href][.//h2|.//h3|.//h4]"
 
 
+#: Class or id words of the site's header box when it is no ``<header>`` ("<div
+#: class='header'>" of older pages), whole: "entry-header" or "post-header-meta" is an
+#: article's.
+_SITE_HEADER_NAMES = frozenset({"header", "site-header", "masthead"})
+
+
 def _in_site_header(el, scope) -> bool:
     """Whether ``el`` sits in the site's own header outside the article: a ``<header>`` (or
-    ``role=banner``) box without a headline, where pages print the day's date beside the logo."""
+    ``role=banner``, or a box named :data:`_SITE_HEADER_NAMES`) box without a headline, where
+    pages print the day's date (and clock) beside the logo."""
     header = False
     for a in el.iterancestors():
         # An article's own header (its meta line under the headline) is no site header.
         if a is scope or a.tag == "article":
             return False
-        header = header or ((a.tag == "header" or a.get("role") == "banner")
+        header = header or ((a.tag == "header" or a.get("role") == "banner"
+                             or not _SITE_HEADER_NAMES.isdisjoint(_names(a).split()))
                             and a.find(".//h1") is None)
     return header
 
@@ -393,8 +401,9 @@ def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preced
     before the headline still carry the day's date)."""
     # The article's own <h1>, else the page's (the site's logo set as an <h1> heads the page's
     # header, beside the day's date).
+    # (an empty <h1> is no headline: a menu's placeholder)
     headline = _first_element(h for area in (scope, root) if area is not None
-                              for h in area.iter("h1") if not _is_logo(h, _text(h), []))
+                              for h in area.iter("h1") if _text(h) and not _is_logo(h, _text(h), []))
     if headline is None and title:
         # A page without an <h1> sets its headline in a lower heading.
         headline = _first_element(h for h in root.iter("h2", "h3") if _text(h) == title)
@@ -414,6 +423,7 @@ def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preced
                 break
             if el.tag in ("script", "style") or _xpath(_BLOCK_CHILD)(el) \
                     or any("comment" in _names(a) for a in (el, *el.iterancestors())) \
+                    or (axis == "preceding" and _in_site_header(el, scope)) \
                     or (standfirst is not None and standfirst in el.iterancestors()):
                 continue
             # The parts of a line just read (a kicker and headline in the spans of an <h2>)
