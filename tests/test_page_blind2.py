@@ -11,6 +11,7 @@ from lxml import html as lxml_html
 
 from normalize import parse_bytes, wire
 from normalize.page.dates import _find_date
+from normalize.text import parse_date
 
 STORY = ("<p>The harbour authority approved the new ferry timetable on Monday after a long "
          "consultation with the island councils and the operators of the smaller boats.</p>"
@@ -111,3 +112,12 @@ def test_the_days_date_in_the_sites_header_before_the_headline_dates_no_article(
 summer</h1></header><div class="article-body">{STORY}</div></section></div></div></body></html>"""
     url = "https://gazette.example/news/20240510-ferries-to-run-later.html"
     assert record(data.encode(), url).published.date().isoformat() == "2024-05-10"
+
+
+def test_a_declared_offset_of_one_digit_hours_or_with_a_dot_is_read() -> None:
+    assert parse_date("2024-05-14T16:34+5.30") == parse_date("2024-05-14T16:34+05:30")
+    assert parse_date("2024-05-14T16:34:00-3:00").isoformat() == "2024-05-14T19:34:00+00:00"
+    body = ('<div itemscope itemtype="https://schema.org/NewsArticle"><meta itemprop='
+            '"datePublished" content="2024-05-14T16:34+5.30"></div>'
+            "<p>By Jane Doe, Print Edition: June 5, 2024</p>" + STORY)
+    assert record(page(body)).published.isoformat() == "2024-05-14T11:04:00+00:00"
