@@ -121,3 +121,18 @@ def test_a_declared_offset_of_one_digit_hours_or_with_a_dot_is_read() -> None:
             '"datePublished" content="2024-05-14T16:34+5.30"></div>'
             "<p>By Jane Doe, Print Edition: June 5, 2024</p>" + STORY)
     assert record(page(body)).published.isoformat() == "2024-05-14T11:04:00+00:00"
+
+
+def test_a_caption_beside_a_picture_linked_to_its_large_rendition_captions_it() -> None:
+    # The picture opens larger through a link to its file; the caption box after the link is
+    # its caption, the credit box inside it its credit.
+    body = ('<a class="picture" href="/uploads/images/1024/ferry.jpg"><img src="/uploads/images'
+            '/624/ferry.jpg" alt=""></a><p class="caption">The ferry leaves the island at dawn. '
+            '<span class="credit">Bild: Jane Doe</span></p>' + STORY)
+    assert lead(record(page(body))) == ("The ferry leaves the island at dawn.", "Jane Doe")
+
+
+def test_a_picture_linked_to_another_page_is_a_teasers_not_captioned_by_its_neighbour() -> None:
+    body = (STORY + '<a href="/news/winter-timetable"><img src="/img/winter.jpg" alt=""></a>'
+            '<p class="caption">Winter timetable: what changes</p>')
+    assert lead(record(page(body)))[0] is None

@@ -380,6 +380,18 @@ def _beside(img):
     return figure
 
 
+#: A link to a picture file: the picture shown large ("<a href='/images/big/x.jpg'><img
+#: src='/images/624/x.jpg'></a>"), no teaser's link to another page.
+_PICTURE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:[?#].*)?$", re.IGNORECASE)
+
+
+def _enlarges(link, img) -> bool:
+    """Whether ``link`` around ``img`` opens the picture itself, larger."""
+    href = link.get("href") or ""
+    return bool(_PICTURE_FILE.search(href)) and not _xpath(".//img")(link)[1:] \
+        and not _text(link)
+
+
 def _in_picture(el) -> bool:
     return any(_is_figure(a) for a in el.iterancestors())
 
@@ -466,7 +478,8 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
                     and url not in {p.url for _, p in shown}:
                 # The boxes printed beside a picture outside a figure caption it too (not a
                 # linked one's: an avatar beside its account's name, a teaser's picture).
-                beside = _beside(img) if next(img.iterancestors("a"), None) is None else None
+                link = next(img.iterancestors("a"), None)
+                beside = _beside(img) if link is None or _enlarges(link, img) else None
                 picture = _read_figure(beside, base) if beside is not None else None
                 if picture is not None and (picture.caption or picture.credit):
                     picture.url, picture.width, picture.height = url, width, height
