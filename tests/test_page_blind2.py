@@ -11,6 +11,7 @@ from lxml import html as lxml_html
 
 from normalize import parse_bytes, wire
 from normalize.page.dates import _find_date
+from normalize.credits import split_caption
 from normalize.text import parse_date
 
 STORY = ("<p>The harbour authority approved the new ferry timetable on Monday after a long "
@@ -136,3 +137,17 @@ def test_a_picture_linked_to_another_page_is_a_teasers_not_captioned_by_its_neig
     body = (STORY + '<a href="/news/winter-timetable"><img src="/img/winter.jpg" alt=""></a>'
             '<p class="caption">Winter timetable: what changes</p>')
     assert lead(record(page(body)))[0] is None
+
+
+def test_an_agency_or_picture_library_alone_after_the_captions_last_sentence_is_its_credit(
+        ) -> None:
+    assert split_caption("Passengers wait for the first ferry. Pixabay")[1].text == "Pixabay"
+    caption, credit = split_caption("Passengers wait for the first ferry. Reuters")
+    assert (caption, credit.text) == ("Passengers wait for the first ferry.", "Reuters")
+    # a sentence naming one is no credit, nor a short abbreviation before it
+    assert split_caption("The photographer works for Reuters")[1] is None
+    assert split_caption("Mr. Reuters")[1] is None
+    figure = ('<figure><a href="/img/ferry.jpg" data-caption="Passengers wait for the first '
+              'ferry. Pixabay"><img src="/img/ferry.jpg" alt=""></a></figure>')
+    assert lead(record(page(figure + STORY))) == ("Passengers wait for the first ferry.",
+                                                  "Pixabay")
