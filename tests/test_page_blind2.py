@@ -151,3 +151,16 @@ def test_an_agency_or_picture_library_alone_after_the_captions_last_sentence_is_
               'ferry. Pixabay"><img src="/img/ferry.jpg" alt=""></a></figure>')
     assert lead(record(page(figure + STORY))) == ("Passengers wait for the first ferry.",
                                                   "Pixabay")
+
+
+def test_a_lazy_picture_without_an_address_is_the_one_its_image_object_declares() -> None:
+    # The <img> gets its address from a script; the ImageObject around it declares it, and the
+    # figure's caption and credit are that picture's.
+    figure = ('<figure class="story-image"><div itemprop="image" itemscope itemtype="http://'
+              'schema.org/ImageObject"><meta itemprop="url" content="https://cdn.gazette.example'
+              '/2024/ferry.jpg"><img class="lazyimg" alt=""></div><figcaption><cite class='
+              '"caption-producer">Jane Doe/Gazette</cite><div class="caption-text">The ferry '
+              'leaves the island at dawn.</div></figcaption></figure>')
+    head = '<meta property="og:image" content="https://cdn.gazette.example/2024/ferry.jpg">'
+    assert lead(record(page(figure + STORY, head=head))) == (
+        "The ferry leaves the island at dawn.", "Jane Doe/Gazette")

@@ -81,10 +81,19 @@ def _is_figure(el) -> bool:
         and len(_text(el)) < 500
 
 
+_ITEM_PICTURE = (".//*[contains(@itemtype,'ImageObject')]//meta[@itemprop='url' or "
+                 "@itemprop='contentUrl'][@content]")
+
+
 def _read_figure(fig, base: str | None) -> _Picture | None:
     # (a lazy loader's box standing in for the <img>: BBC's "js-delayed-image-load" div)
     imgs = _xpath(".//img | .//amp-img | .//source[@srcset] | .//div[@data-src]")(fig)
     shown = [(img, url) for img, url in ((img, _img_url(img, base)) for img in imgs) if url]
+    if not shown and imgs:
+        # a lazy <img> with no address yet, in an ImageObject that declares it ("<meta
+        # itemprop='url' content='...jpg'>")
+        shown = [(imgs[0], _absolute(m.get("content"), base) or m.get("content"))
+                 for m in _xpath(_ITEM_PICTURE)(fig)][:1]
     if not shown:
         return None
     img, url = shown[0]
