@@ -10,6 +10,7 @@ from __future__ import annotations
 from lxml import html as lxml_html
 
 from normalize import parse_bytes, wire
+from normalize.page.addresses import _largest
 from normalize.page.dates import _find_date
 from normalize.credits import split_caption
 from normalize.text import parse_date
@@ -164,3 +165,29 @@ def test_a_lazy_picture_without_an_address_is_the_one_its_image_object_declares(
     head = '<meta property="og:image" content="https://cdn.gazette.example/2024/ferry.jpg">'
     assert lead(record(page(figure + STORY, head=head))) == (
         "The ferry leaves the island at dawn.", "Jane Doe/Gazette")
+
+
+def test_a_srcset_address_holding_commas_is_read_whole() -> None:
+    # A resizer's address with a comma in its crop ("center,center") is one candidate: the
+    # comma parts candidates only before white space.
+    srcset = ("https://img.gazette.example/ferry.jpg?crop=1xw:1xh;center,center&resize=600:* "
+              "1x, https://img.gazette.example/ferry.jpg?crop=1xw:1xh;center,center&resize=1200"
+              ":* 2x")
+    assert _largest(srcset) == ("https://img.gazette.example/ferry.jpg?crop=1xw:1xh;center,"
+                                "center&resize=1200:*")
+    assert _largest("a.jpg 300w, b.jpg 1000w, c.jpg 600w") == "b.jpg"
+    assert _largest("a.jpg, b.jpg 2x") == "b.jpg"
+
+
+def test_a_credit_box_holding_a_sentence_of_caption_then_a_labelled_credit() -> None:
+    # The lead picture's only box under it, named for its credit, prints the caption too.
+    head = ('<meta property="og:image" content="https://img.gazette.example/ferry.jpg?crop=1xw:'
+            '1xh;center,center&amp;resize=1200:*">')
+    lede = ('<div class="article-lede-image"><div><picture><source media="(min-width: 700px)" '
+            'srcset="https://img.gazette.example/ferry.jpg?crop=1xw:1xh;center,center&amp;'
+            'resize=1200:*, https://img.gazette.example/ferry.jpg?crop=1xw:1xh;center,center&amp;'
+            'resize=2400:* 2x"><img class="responsive-image"></picture></div>'
+            '<div class="lede-credit">The island ferry at the harbour wall. Image: Jane Doe</div>'
+            '</div>')
+    assert lead(record(page(lede + STORY, head=head))) == (
+        "The island ferry at the harbour wall.", "Jane Doe")

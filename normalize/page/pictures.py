@@ -19,7 +19,7 @@ from normalize.page.captext import (_BARE_LABEL, _CAPTION_COPY_XPATH, _CAPTION_X
 from normalize.page.dom import (_absolute, _as_int, _first, _is_element, _link_density, _names,
                                 _next_element, _text, _tokens, _xpath)
 from normalize.credits import (caption_before_agency, credit_after_alt, credit_before_address,
-                               has_leading_label, is_credit_shaped)
+                               has_leading_label, is_credit_shaped, split_caption)
 from normalize.text import clean_text
 
 
@@ -212,10 +212,20 @@ def _credit_apart(caption: str | None, credit: str | None) -> tuple[str | None, 
     if credit and len(credit.split()) > _CREDIT_WORDS and not caption:
         return credit, None
     if credit and not caption:
+        # "<div class='lede-credit'>Alphabet's chief. Image: Getty</div>": a sentence of
+        # caption, then the credit
+        if _SENTENCE_ON.search(credit) and not has_leading_label(credit):
+            text, found = split_caption(credit)
+            if text and found and len(text.split()) >= 3:
+                return text, found.text
         # "<figcaption class='credit-thumb'>President Joe Biden, in Washington / AFP": the
         # caption, then the agency
         return caption_before_agency(credit) or (caption, credit)
     return caption, credit
+
+
+#: A sentence's end with more after it.
+_SENTENCE_ON = re.compile(r"[.!?]\s+\S")
 
 
 # A box printed beside a picture, named for its caption, holds a caption however long (a
