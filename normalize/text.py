@@ -315,19 +315,8 @@ def parse_date(value: str | None) -> datetime | None:
 _UNPADDED_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[T ])")
 
 
-# "2016-05-14T16:34+5.30" (India Today's sites): an offset of one-digit hours, or minutes
-# after a dot, after a clock.
-_LOOSE_OFFSET = re.compile(r"(?<=\d)([+-])(\d{1,2})[.:](\d{2})$")
-_CLOCK = re.compile(r"[T ]\d{1,2}:\d{2}")
-
-
 def _padded_iso(value: str) -> str:
-    """``value`` with a leading ``YYYY-M-D`` date padded to ``YYYY-MM-DD`` and an offset such
-    as ``+5.30`` written ``+05:30`` (else unchanged)."""
-    offset = _LOOSE_OFFSET.search(value)
-    if offset is not None and _CLOCK.search(value, 0, offset.start()):
-        sign, hours, minutes = offset.groups()
-        value = f"{value[:offset.start()]}{sign}{int(hours):02d}:{minutes}"
+    """``value`` with a leading ``YYYY-M-D`` date padded to ``YYYY-MM-DD`` (else unchanged)."""
     match = _UNPADDED_ISO.match(value)
     if match is None or match.end() == 10:
         return value

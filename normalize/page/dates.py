@@ -37,6 +37,11 @@ _NUMERIC_SHORT = re.compile(r"(?<![\d./])(\d{1,2})[./](\d{1,2})[./](\d{2})(?![\d
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
+# "2016-05-14T16:34+5.30" (India Today's sites): a clock's offset of one-digit hours or a dot,
+# read as "+05:30".
+_LOOSE_OFFSET = re.compile(r"([T ]\d{1,2}:\d{2}\S*?[+-])(\d)?(\d)[.:](\d{2})$")
+
+
 def _parse_declared_date(value) -> datetime | None:
     """A date as a page declares it (a ``datetime`` attribute, a meta tag, JSON-LD), in UTC.
 
@@ -46,6 +51,7 @@ def _parse_declared_date(value) -> datetime | None:
     """
     if not isinstance(value, str):
         return None
+    value = _LOOSE_OFFSET.sub(lambda m: f"{m[1]}{m[2] or 0}{m[3]}:{m[4]}", value.strip())
     try:
         # Padded as parse_date pads it: "2022-5-5T00:00:00+02:00" is a calendar day too.
         local = _iso_datetime(value.strip())
@@ -403,7 +409,8 @@ def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preced
     # header, beside the day's date).
     # (an empty <h1> is no headline: a menu's placeholder)
     headline = _first_element(h for area in (scope, root) if area is not None
-                              for h in area.iter("h1") if _text(h) and not _is_logo(h, _text(h), []))
+                              for h in area.iter("h1")
+                              if _text(h) and not _is_logo(h, _text(h), []))
     if headline is None and title:
         # A page without an <h1> sets its headline in a lower heading.
         headline = _first_element(h for h in root.iter("h2", "h3") if _text(h) == title)
