@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 
 from normalize import parse_bytes, wire
 from normalize.page.addresses import _largest
-from normalize.page.dates import _find_date
+from normalize.page.dates import _find_date, _parse_declared_date
 from normalize.credits import split_caption
 from normalize.text import parse_date
 
@@ -117,8 +117,9 @@ summer</h1></header><div class="article-body">{STORY}</div></section></div></div
 
 
 def test_a_declared_offset_of_one_digit_hours_or_with_a_dot_is_read() -> None:
-    assert parse_date("2024-05-14T16:34+5.30") == parse_date("2024-05-14T16:34+05:30")
-    assert parse_date("2024-05-14T16:34:00-3:00").isoformat() == "2024-05-14T19:34:00+00:00"
+    assert _parse_declared_date("2024-05-14T16:34+5.30") == parse_date("2024-05-14T16:34+05:30")
+    assert _parse_declared_date("2024-05-14T16:34:00-3:00").isoformat() \
+        == "2024-05-14T19:34:00+00:00"
     body = ('<div itemscope itemtype="https://schema.org/NewsArticle"><meta itemprop='
             '"datePublished" content="2024-05-14T16:34+5.30"></div>'
             "<p>By Jane Doe, Print Edition: June 5, 2024</p>" + STORY)
@@ -191,3 +192,20 @@ def test_a_credit_box_holding_a_sentence_of_caption_then_a_labelled_credit() -> 
             '</div>')
     assert lead(record(page(lede + STORY, head=head))) == (
         "The island ferry at the harbour wall.", "Jane Doe")
+
+
+def test_the_header_figure_of_the_declared_picture_over_a_text_figure_of_a_longer_name() -> None:
+    # The declared picture is printed in the page's header, outside the text; a figure in the
+    # text shows "...-summer-night.jpg", another picture whose name begins the same.
+    head = ('<meta property="og:image" content="https://gazette.example/up/island-ferry-harbour'
+            '-summer.png">')
+    data = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">{head}
+<title>Ferries to run later in summer</title></head><body><div class="hero"><figure><a
+href="/up/island-ferry-harbour-summer.png"><img alt=""
+src="/up/island-ferry-harbour-summer-696x447.png"></a><figcaption>Image: Jane Doe/Gazette
+</figcaption></figure></div><div class="sidebar"><a href="/">Home</a>
+</div><article><h1>Ferries to run later in summer</h1><div class="entry-content">{STORY}<figure>
+<img src="/up/island-ferry-harbour-summer-night.jpg" alt=""><figcaption>The harbour at night.
+</figcaption>
+</figure>{STORY}</div></article></body></html>"""
+    assert lead(record(data.encode())) == (None, "Jane Doe/Gazette")

@@ -510,8 +510,11 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
     lead.url = _absolute(lead.url, base) or lead.url
     keys = {lead.key()} | {picture_key(u) for u in lead_urls if u}
     same = [i for i, (_, p) in enumerate(shown) if _shows(keys, p.key())]
-    # a picture of the very name before one whose name only begins the same
-    same = [i for i in same if shown[i][1].key() in keys] or same
+    # a picture of the very name before one whose name only begins the same, here or on the
+    # whole page ("robotics-companies.png" in the header, "robotics-companies-abb.jpg" in the
+    # text is another picture)
+    exact = [i for i in same if shown[i][1].key() in keys]
+    same = exact or ([] if any(p.key() in keys for p in early) else same)
     # The same picture is often shown twice (a header and the text, a page and its gallery):
     # the showing that has a caption is the one to read.
     match = next((i for i in same if shown[i][1].caption), same[0] if same else None)
