@@ -209,3 +209,22 @@ src="/up/island-ferry-harbour-summer-696x447.png"></a><figcaption>Image: Jane Do
 </figcaption>
 </figure>{STORY}</div></article></body></html>"""
     assert lead(record(data.encode())) == (None, "Jane Doe/Gazette")
+
+
+def test_a_self_closed_html_tag_does_not_close_the_page() -> None:
+    # A template written as XML closes its <html> start tag; browsers read the page on.
+    data = page(STORY).replace(b'<html lang="en">',
+                               b'<html lang="en" xmlns="http://www.w3.org/1999/xhtml" />')
+    article = record(data)
+    assert article.title == "Ferries to run later in summer"
+    assert "forty minutes" in article.body_text
+
+
+def test_a_readers_comment_posted_on_a_day_dates_no_article() -> None:
+    # "Posted on" labels each comment's date; the article's date is its own <time>.
+    comments = ('<section id="comments"><ol class="Comments"><li class="Comment"><footer '
+                'class="meta"><p class="date">Posted on 04/13/2024 01:51 PM</p></footer><p>'
+                'About time too.</p></li></ol></section>')
+    body = ('<footer class="meta"><time datetime="2024-03-02T05:00:00-08:00">March 02, 2024'
+            '</time></footer>' + STORY + comments)
+    assert record(page(body)).published.date().isoformat() == "2024-03-02"

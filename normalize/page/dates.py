@@ -234,7 +234,9 @@ def _labelled_date(areas) -> datetime | None:
                     further = (string[label.end():] + " " + " ".join(strings[i + 1:i + 6]))
                     if not _PUBLISHED_VERB.match(_AFTER_DATE.sub("", " ".join(further.split()))):
                         continue
-                if found:
+                # (a reader's comment is dated "Posted on ..." too)
+                if found and not any("comment" in _names(a)
+                                     for a in string.getparent().iterancestors()):
                     return found
     return None
 
@@ -322,9 +324,8 @@ def _in_teaser(el, scope) -> bool:
 _LINKED_HEADING = ".//h2//a[@href]|.//h3//a[@href]|.//h4//a[@href]|.//a[@href][.//h2|.//h3|.//h4]"
 
 
-#: Class or id words of the site's header box when it is no ``<header>`` ("<div
-#: class='header'>" of older pages), whole: "entry-header" or "post-header-meta" is an
-#: article's.
+#: Class or id words of the site's header box when it is no ``<header>`` (older pages' "<div
+#: class='header'>"), whole: "entry-header" or "post-header-meta" is an article's.
 _SITE_HEADER_NAMES = frozenset({"header", "site-header", "masthead"})
 
 
