@@ -228,3 +228,22 @@ def test_a_readers_comment_posted_on_a_day_dates_no_article() -> None:
     body = ('<footer class="meta"><time datetime="2024-03-02T05:00:00-08:00">March 02, 2024'
             '</time></footer>' + STORY + comments)
     assert record(page(body)).published.date().isoformat() == "2024-03-02"
+
+
+def test_a_captioned_figure_between_the_headline_and_the_text_is_the_lead_pictures_showing(
+        ) -> None:
+    # The declared picture is a social crop the page shows nowhere; the feature's picture
+    # printed over the text, outside its box, is what readers see as the lead picture.
+    head = '<meta property="og:image" content="https://media.gazette.example/ferry-social.jpg">'
+    data = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">{head}
+<title>Ferries to run later in summer</title></head><body><header class="lede"><h1>Ferries to
+run later in summer</h1><figure class="lede-photo"><img src="https://media.gazette.example/
+ferry-top.jpg" alt=""><figcaption><cite class="caption-credit">Jane Doe/Gazette</cite>
+</figcaption></figure><div class="byline">By John Roe</div></header><ul class="share"><li><a
+href="/share/fb">Share</a></li><li><a href="/share/mail">Mail</a></li></ul><article><div
+class="article-body">{STORY}<figure class="video"><div class="player"></div></figure>{STORY}
+</div></article></body></html>"""
+    assert lead(record(data.encode())) == (None, "Jane Doe/Gazette")
+    # a byline's portrait there is no lead picture
+    portrait = data.replace('alt=""><figcaption>', 'alt="" width="60" height="60"><figcaption>')
+    assert lead(record(portrait.encode())) == (None, None)

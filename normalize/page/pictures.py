@@ -544,6 +544,8 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
         # where og:image:alt and a JSON-LD caption are often an alt text or a file name.
         lead.caption = figure.caption or lead.caption
         lead.credit = lead.credit or figure.credit
+    elif (hero := _hero(root, scope, blocks, base)) is not None:
+        lead.caption, lead.credit = lead.caption or hero.caption, lead.credit or hero.credit
     elif first is not None and _is_lead_figure(root, shown[first][0], blocks):
         _, figure = shown.pop(first)
         lead.caption = lead.caption or figure.caption
@@ -563,6 +565,24 @@ _LONG_PARAGRAPH = 100
 def _is_small(width: int | None, height: int | None) -> bool:
     """Whether a picture this size is an avatar, an icon or a tracking pixel."""
     return (width or 200) < 100 or (height or 200) < 100
+
+
+def _hero(root, scope, blocks, base) -> _Picture | None:
+    """The captioned figure printed between the headline and the text, outside the text's box
+    (a feature's picture over the text, the declared one being a social crop shown nowhere)."""
+    order = {el: i for i, el in enumerate(root.iter())}
+    starts = [order[b] for b in blocks if b in order]
+    # (the last <h1> before the text: a logo's comes first)
+    heads = [order[h] for h in root.iter("h1") if starts and order[h] < min(starts)]
+    if not heads or scope is None:
+        return None
+    for fig in root.iter("figure"):
+        if heads[-1] < order[fig] < min(starts) and scope not in fig.iterancestors():
+            picture = _read_figure(fig, base)
+            if picture is not None and (picture.caption or picture.credit) \
+                    and not _is_small(picture.width, picture.height):  # (a byline's portrait)
+                return picture
+    return None
 
 
 def _is_lead_figure(root, figure, blocks) -> bool:
