@@ -37,8 +37,7 @@ _NUMERIC_SHORT = re.compile(r"(?<![\d./])(\d{1,2})[./](\d{1,2})[./](\d{2})(?![\d
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
-# "2016-05-14T16:34+5.30" (India Today's sites): a clock's offset of one-digit hours or a dot,
-# read as "+05:30".
+# "2016-05-14T16:34+5.30" (India Today's): a clock's offset of one-digit hours or a dot.
 _LOOSE_OFFSET = re.compile(r"([T ]\d{1,2}:\d{2}\S*?[+-])(\d)?(\d)[.:](\d{2})$")
 
 
@@ -234,9 +233,7 @@ def _labelled_date(areas) -> datetime | None:
                     further = (string[label.end():] + " " + " ".join(strings[i + 1:i + 6]))
                     if not _PUBLISHED_VERB.match(_AFTER_DATE.sub("", " ".join(further.split()))):
                         continue
-                # (a reader's comment is dated "Posted on ..." too)
-                if found and not any("comment" in _names(a)
-                                     for a in string.getparent().iterancestors()):
+                if found and not _in_comment(string.getparent()):  # ("Posted on" too)
                     return found
     return None
 
@@ -283,16 +280,20 @@ _DATE_CLASSES = ("date", "fecha", "datum", "data", "time", "publi", "posted")
 _CLOCK_CLASSES = ("current", "today", "heute", "clock")
 
 
+def _in_comment(el) -> bool:
+    """Whether ``el`` is in a reader's comment (not a page whose <html> "has-comments")."""
+    return any("comment" in _names(a) for a in (el, *el.iterancestors())
+               if a.tag not in ("html", "body"))
+
+
 def _page_times(root) -> list:
     """The ``<time datetime>`` elements of ``root``, each with its ancestors, read before the
     chrome goes: an article's meta line often sits in a box named like chrome (``<aside
     class=meta>``, ``<div class=footer>``), which :func:`_find_date` no longer sees."""
     found = []
     for t in _xpath(".//time[@datetime]")(root):
-        ancestors = list(t.iterancestors())
-        # A reader's comment is dated too, and sits in the article on many pages.
-        if not any("comment" in _names(a) for a in ancestors):
-            found.append((t, ancestors))
+        if not _in_comment(t):  # a reader's comment is dated too, in the article on many pages
+            found.append((t, list(t.iterancestors())))
     return found
 
 
@@ -324,8 +325,7 @@ def _in_teaser(el, scope) -> bool:
 _LINKED_HEADING = ".//h2//a[@href]|.//h3//a[@href]|.//h4//a[@href]|.//a[@href][.//h2|.//h3|.//h4]"
 
 
-#: Class or id words of the site's header box when it is no ``<header>`` (older pages' "<div
-#: class='header'>"), whole: "entry-header" or "post-header-meta" is an article's.
+#: Words naming a site's header box that is no <header> ("entry-header" is an article's).
 _SITE_HEADER_NAMES = frozenset({"header", "site-header", "masthead"})
 
 
@@ -430,7 +430,7 @@ def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preced
             if inside and axis == "preceding" and not any(a is scope for a in el.iterancestors()):
                 break
             if el.tag in ("script", "style") or _xpath(_BLOCK_CHILD)(el) \
-                    or any("comment" in _names(a) for a in (el, *el.iterancestors())) \
+                    or _in_comment(el) \
                     or (axis == "preceding" and _in_site_header(el, scope)) \
                     or (standfirst is not None and standfirst in el.iterancestors()):
                 continue
