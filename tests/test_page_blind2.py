@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 
 from normalize import parse_bytes, wire
 from normalize.page.addresses import _largest
-from normalize.page.dates import _find_date, _parse_declared_date
+from normalize.page.dates import _find_date, _page_times, _parse_declared_date
 from normalize.credits import split_caption
 from normalize.text import parse_date
 
@@ -247,3 +247,25 @@ class="article-body">{STORY}<figure class="video"><div class="player"></div></fi
     # a byline's portrait there is no lead picture
     portrait = data.replace('alt=""><figcaption>', 'alt="" width="60" height="60"><figcaption>')
     assert lead(record(portrait.encode())) == (None, None)
+
+
+def test_a_page_that_says_it_has_comments_still_dates_its_article() -> None:
+    # "has-comments" on the <html> names no comment box: the article's <time> is read before
+    # the chrome goes as on any page; a comment's is not.
+    root = lxml_html.document_fromstring(f"""<html class="no-js has-comments"><body><article>
+<h1>Ferries to run later in summer</h1><aside class="meta"><time datetime="2024-03-02T10:00:00Z">
+2 March</time></aside>{STORY}<ol class="comments"><li><time datetime="2024-03-05T08:00:00Z">5
+March</time> About time too.</li></ol></article></body></html>""")
+    assert [t.get("datetime") for t, _ in _page_times(root)] == ["2024-03-02T10:00:00Z"]
+
+
+def test_a_declared_day_takes_the_articles_instant_on_that_day_in_its_zone() -> None:
+    # A date-only field gives the local day; the article's <time> gives the instant, which in
+    # UTC falls on the next day.
+    head = '<meta property="article:published_time" content="2024-04-11">'
+    body = ('<header class="postHeader"><div class="story-meta-footer"><time datetime="2024-04-12'
+            'T01:43:18+00:00">April 11, 2024 9:43 pm</time></div></header>' + STORY)
+    assert record(page(body, head=head)).published.isoformat() == "2024-04-12T01:43:18+00:00"
+    # an instant on another day in every zone is another date (an update's)
+    later = body.replace("2024-04-12T01:43:18", "2024-04-14T01:43:18")
+    assert record(page(later, head=head)).published.date().isoformat() == "2024-04-11"
