@@ -149,6 +149,8 @@ def test_an_agency_or_picture_library_alone_after_the_captions_last_sentence_is_
     # a sentence naming one is no credit, nor a short abbreviation before it
     assert split_caption("The photographer works for Reuters")[1] is None
     assert split_caption("Mr. Reuters")[1] is None
+    # a label's abbreviation before it ("fot.") is left to the labels' reading
+    assert split_caption("Nowa platforma handlu, fot. shutterstock")[1] is None
     figure = ('<figure><a href="/img/ferry.jpg" data-caption="Passengers wait for the first '
               'ferry. Pixabay"><img src="/img/ferry.jpg" alt=""></a></figure>')
     assert lead(record(page(figure + STORY))) == ("Passengers wait for the first ferry.",
@@ -269,3 +271,16 @@ def test_a_declared_day_takes_the_articles_instant_on_that_day_in_its_zone() -> 
     # an instant on another day in every zone is another date (an update's)
     later = body.replace("2024-04-12T01:43:18", "2024-04-14T01:43:18")
     assert record(page(later, head=head)).published.date().isoformat() == "2024-04-11"
+
+
+def test_a_lazy_pictures_labelled_tooltip_is_its_credit() -> None:
+    # The declared picture is shown in a <picture> whose sources load lazily; its only credit
+    # is the tooltip "Photo: ..." (the <img> is a placeholder's data address).
+    head = ('<meta property="og:image" content="https://radio.example/styles/facebook/public/'
+            'images/413e7a1e8540.jpg?itok=eBbv">')
+    body = ('<div class="field-image-primary"><picture title="Photo: ČTK/Jane Doe"><source '
+            'data-srcset="https://radio.example/styles/tablet/public/images/413e7a1e8540.jpg?'
+            'itok=qPPY 1x" media="(min-width: 640px)"><img class="lazyload" srcset="data:image/'
+            'gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7 1w" alt="Photo: '
+            'ČTK/Jane Doe" title="Photo: ČTK/Jane Doe"></picture></div>' + STORY)
+    assert lead(record(page(body, head=head))) == (None, "ČTK/Jane Doe")

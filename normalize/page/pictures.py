@@ -224,8 +224,7 @@ def _credit_apart(caption: str | None, credit: str | None) -> tuple[str | None, 
     return caption, credit
 
 
-#: A sentence's end with more after it.
-_SENTENCE_ON = re.compile(r"[.!?]\s+\S")
+_SENTENCE_ON = re.compile(r"[.!?]\s+\S")  # a sentence's end with more after it
 
 
 # A box printed beside a picture, named for its caption, holds a caption however long (a
@@ -399,8 +398,7 @@ def _beside(img):
     return figure
 
 
-#: A link to a picture file: the picture shown large ("<a href='/images/big/x.jpg'><img
-#: src='/images/624/x.jpg'></a>"), no teaser's link to another page.
+#: A link to a picture file: the picture shown large, no teaser's link to another page.
 _PICTURE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:[?#].*)?$", re.IGNORECASE)
 
 
@@ -460,11 +458,18 @@ def lead_figures(root, urls: Iterable[str | None], base: str | None) -> list[_Pi
             beside = _beside(img)
             picture = _read_figure(beside, base) if beside is not None else None
         if picture is None:
-            picture = first
+            picture = first or _titled(img)
         if picture is not None:
             picture.url = _absolute(url, base) or url
             found.append(picture)
     return found
+
+
+def _titled(img) -> _Picture | None:
+    """A picture credited only by its labelled tooltip ("<picture title='Photo: Jane Doe'>")."""
+    box = img.getparent() if img.tag == "source" else img
+    title = clean_text(box.get("title") or "") if box is not None else ""
+    return _Picture("", credit=title) if len(title) <= 80 and has_leading_label(title) else None
 
 
 def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
@@ -568,8 +573,8 @@ def _is_small(width: int | None, height: int | None) -> bool:
 
 
 def _hero(root, scope, blocks, base) -> _Picture | None:
-    """The captioned figure printed between the headline and the text, outside the text's box
-    (a feature's picture over the text, the declared one being a social crop shown nowhere)."""
+    """The captioned figure between the headline and the text, outside the text's box (a
+    feature's picture; the declared one a social crop shown nowhere)."""
     order = {el: i for i, el in enumerate(root.iter())}
     starts = [order[b] for b in blocks if b in order]
     # (the last <h1> before the text: a logo's comes first)
