@@ -101,13 +101,17 @@ AGENCIES: dict[str, tuple[str, ...]] = {
     "ZUMA": ("ZUMA Press", "ZUMA Wire"),
     "NurPhoto": (),
     "Anadolu Images": (),
+    # Free picture libraries: a credit's whole source ("... sperm quality. Pixabay").
+    "Pixabay": (),
+    "Unsplash": (),
+    "Pexels": (),
 }
 
 #: The photo agencies and pools of the table: a credit's supplier, never a text's author.
 PHOTO_AGENCIES = frozenset({
     "EPA", "Getty Images", "picture alliance", "Imago", "Keystone", "Shutterstock",
     "Agência Brasil Fotos", "Photononstop", "Hans Lucas", "Sipa", "ZUMA", "NurPhoto",
-    "Anadolu Images"})
+    "Anadolu Images", "Pixabay", "Unsplash", "Pexels"})
 
 # Acronyms that are also words in one of our six languages (or in names): inside running text
 # they count only when printed in capitals.

@@ -453,6 +453,13 @@ def _split_once(caption: str) -> tuple[str, str] | None:
         head, _, tail = caption.partition(" / ")
         if _HAS_WORD.search(head) and is_credit_shaped(tail):
             return head, tail
+    # "The crossing at dawn. Reuters", "... sperm quality. Pixabay": an agency's or a picture
+    # library's name alone after the caption's last sentence.
+    alone = _LAST_WORDS.search(caption) if "." in caption or "!" in caption else None
+    if alone and len(caption[: alone.start(1)].split()) >= 3 \
+            and is_agency(alone.group(1).strip()) \
+            and not _LABEL.search(caption, max(0, alone.start(1) - 12), alone.start(1)):
+        return caption[: alone.start(1)], alone.group(1).strip()
     # "Scholz spricht. Kay Nietfeld/dpa": an unlabelled slashed credit after the last sentence.
     sentence = None
     if "/" in caption:

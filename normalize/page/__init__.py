@@ -39,7 +39,7 @@ this module extracts what the page shows, bylines as printed.
 from __future__ import annotations
 
 from copy import deepcopy
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Iterable, Mapping
 
@@ -65,15 +65,21 @@ from normalize.page.pictures import _pictures, lead_figures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import (_META_IMAGE, _Fields, _read_json_ld, _read_meta,
                                        _read_meta_fields, _read_microdata)
+from normalize.page.nationalclock import national_clock
 from normalize.page.dates import (_calendar_day, _date_by_headline, _find_date, _labelled_date,
-                                  _leading_date, declared_clock, national_clock, _page_times,
-                                  _same_day_instant, printed_declaration, url_date)
+                                  _leading_date, declared_clock, _page_times,
+                                  _same_day_instant, printed_declaration, shows_day, url_date)
 from normalize.page.sites import (_site_names, page_host, shared_site_names, site_names_by_host,
                                   title_tag)
 from normalize.page.titles import _title_from_body, find_title
 from normalize.page.visible import _find_byline, _split_preamble
 
 __all__ = ["page_host", "parse", "shared_site_names", "site_names_by_host", "title_tag"]
+
+
+def _bare_day(moment: datetime | None) -> bool:
+    """Whether ``moment`` is a calendar day as the page declared it: midnight UTC."""
+    return moment is not None and (moment.hour, moment.minute, moment.second) == (0, 0, 0)
 
 
 def parse(
@@ -139,7 +145,8 @@ def parse(
                          base)
     # Before the chrome goes: a page's meta line often sits in a box named like chrome.
     labelled = _labelled_date([root]) if fields.published is None or disputed else None
-    page_times = _page_times(root) if fields.published is None else []
+    page_times = _page_times(root) if fields.published is None or _bare_day(fields.published) \
+        else []
     # The meta line under the headline, too, may sit in a box named like chrome ("nav meta");
     # an update it gives stands in for a publication date, but tells no declared one apart.
     rebuilt = _rebuilt(fields)
@@ -173,6 +180,14 @@ def parse(
                  or _date_by_headline(root, scope, title=fields.title, updates=False)
                  or headline_line)
         fields.published = printed_declaration(disputed, shown) or fields.published
+    elif _bare_day(fields.published):
+        # A declared calendar day (a date-only field) and the article's <time> giving the
+        # instant in a zone where it falls on that day: the instant ("2011-04-11" beside
+        # <time datetime="2011-04-12T01:43:18+00:00">April 11, 2011 9:43 pm</time>).
+        marked = _find_date(root, scope, beyond_scope=False, page_times=page_times)
+        if marked is not None and not _bare_day(marked) and marked.date() != \
+                fields.published.date() and shows_day(marked, fields.published):
+            fields.published = marked
     elif rebuilt and headline_line is not None \
             and headline_line.date() < fields.published.date() - timedelta(days=1) \
             and not _dated_address(canonical or url, fields.published):

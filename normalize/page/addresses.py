@@ -147,16 +147,22 @@ def _img_url(img, base: str | None) -> str | None:
     return _absolute(_first(_addresses(img)), base)
 
 
+# A srcset's candidate as browsers read it: an address runs to white space (commas and all:
+# "...jpg?crop=1xh;center,center&resize=1000:*"), its descriptor to the next comma; an
+# address ending in a comma has none.
+_SRCSET_CANDIDATE = re.compile(r"[\s,]*([^\s,][^\s]*?)(?:,(?=\s|$)|,$|\s+([^,]*)(?:,|$)|$)")
+
+
 def _largest(srcset: str) -> str | None:
     best, best_size = None, -1.0
-    for part in srcset.split(","):
-        bits = part.split()
-        if not bits:
+    for found in _SRCSET_CANDIDATE.finditer(srcset):
+        url, descriptor = found.group(1), found.group(2) or ""
+        if not url:
             continue
-        number = re.match(r"\d+(?:\.\d+)?", bits[1]) if len(bits) > 1 else None
+        number = re.match(r"\d+(?:\.\d+)?", descriptor.strip())
         size = float(number.group(0)) if number else 0.0
         if size > best_size:
-            best, best_size = bits[0], size
+            best, best_size = url, size
     return best
 
 

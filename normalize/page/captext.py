@@ -39,9 +39,11 @@ _FIGURE_CAPTION_XPATH = f".//figcaption | .//*[{_CAPTION_TEST}]"
 _CAPTION_XPATH = f".//figcaption | .//*[{_CAPTION_TEST} or contains(@class,'Caption')]"
 # A credit's label printed in an element of its own ("<span class='visually-hidden'>Credit
 # </span>"): the text of the label, not the credit's.
+# (a screen reader's "Image source, " before the credit too)
 _BARE_LABEL = re.compile(
+    r"(?:(?:image|photo|picture)\s+(?=credit|source))?"
     r"(?:credits?|photos?|fotos?|bild|bildquelle|quelle|source|sources|kuva|źródło|zdjęcie|"
-    r"copyright|©)\s*:?", re.IGNORECASE)
+    r"copyright|©)\s*[:,]?", re.IGNORECASE)
 # What is left of a credit taken out of a caption: its separator or its mark.
 _DANGLING_START = re.compile(r"^[\s:|/–—-]+")
 # (a bullet between the caption and its credit: "Caption • Crédits : Name")
@@ -112,7 +114,7 @@ _TOGGLE = re.compile(r"(?:…\s*)?\[[+-]\]|(?:open|close|expand|collapse|hide|sh
                      r"(?:\s+caption)?", re.IGNORECASE)
 # A caption's label for screen readers, printed apart ("<span class='off-screen'>Image
 # caption</span>"): no caption text.
-_SCREEN_LABEL = re.compile(r"(?:(?:image|media|video|photo|picture)\s+)?caption\s*:?",
+_SCREEN_LABEL = re.compile(r"(?:(?:image|media|video|photo|picture)\s+)?caption\s*[:,]?",
                            re.IGNORECASE)
 # The date a picture was taken, in an element of its own ("<h5>27-06-2012</h5>"): no caption
 # text, and no credit.

@@ -13,7 +13,7 @@ from lxml import etree
 
 from normalize.months import PAGE_MONTHS
 from normalize.text import _iso_datetime, clean_text, parse_date
-from normalize.page.dom import (_BLOCK_CHILD, _first, _first_element, _is_element, _names, _text,
+from normalize.page.dom import (_BLOCK_CHILD, _first, _first_element, _names, _text,
                                 _xpath)
 from normalize.page.standfirst import _is_standfirst
 from normalize.page.headings import _is_logo
@@ -42,6 +42,10 @@ _CJK_TEXT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
+# "2016-05-14T16:34+5.30" (India Today's): a clock's offset of one-digit hours or a dot.
+_LOOSE_OFFSET = re.compile(r"([T ]\d{1,2}:\d{2}\S*?[+-])(\d)?(\d)[.:](\d{2})$")
+
+
 def _parse_declared_date(value) -> datetime | None:
     """A date as a page declares it (a ``datetime`` attribute, a meta tag, JSON-LD), in UTC.
 
@@ -51,6 +55,7 @@ def _parse_declared_date(value) -> datetime | None:
     """
     if not isinstance(value, str):
         return None
+    value = _LOOSE_OFFSET.sub(lambda m: f"{m[1]}{m[2] or 0}{m[3]}:{m[4]}", value.strip())
     try:
         # Padded as parse_date pads it: "2022-5-5T00:00:00+02:00" is a calendar day too.
         local = _iso_datetime(value.strip())
@@ -235,7 +240,7 @@ def _labelled_date(areas) -> datetime | None:
                     further = (string[label.end():] + " " + " ".join(strings[i + 1:i + 6]))
                     if not _PUBLISHED_VERB.match(_AFTER_DATE.sub("", " ".join(further.split()))):
                         continue
-                if found:
+                if found and not _in_comment(string.getparent()):  # ("Posted on" too)
                     return found
     return None
 
@@ -282,16 +287,20 @@ _DATE_CLASSES = ("date", "fecha", "datum", "data", "time", "publi", "posted")
 _CLOCK_CLASSES = ("current", "today", "heute", "clock")
 
 
+def _in_comment(el) -> bool:
+    """Whether ``el`` is in a reader's comment (not a page whose <html> "has-comments")."""
+    return any("comment" in _names(a) for a in (el, *el.iterancestors())
+               if a.tag not in ("html", "body"))
+
+
 def _page_times(root) -> list:
     """The ``<time datetime>`` elements of ``root``, each with its ancestors, read before the
     chrome goes: an article's meta line often sits in a box named like chrome (``<aside
     class=meta>``, ``<div class=footer>``), which :func:`_find_date` no longer sees."""
     found = []
     for t in _xpath(".//time[@datetime]")(root):
-        ancestors = list(t.iterancestors())
-        # A reader's comment is dated too, and sits in the article on many pages.
-        if not any("comment" in _names(a) for a in ancestors):
-            found.append((t, ancestors))
+        if not _in_comment(t):  # a reader's comment is dated too, in the article on many pages
+            found.append((t, list(t.iterancestors())))
     return found
 
 
@@ -323,15 +332,21 @@ def _in_teaser(el, scope) -> bool:
 _LINKED_HEADING = ".//h2//a[@href]|.//h3//a[@href]|.//h4//a[@href]|.//a[@href][.//h2|.//h3|.//h4]"
 
 
+#: Words naming a site's header box that is no <header> ("entry-header" is an article's).
+_SITE_HEADER_NAMES = frozenset({"header", "site-header", "masthead"})
+
+
 def _in_site_header(el, scope) -> bool:
     """Whether ``el`` sits in the site's own header outside the article: a ``<header>`` (or
-    ``role=banner``) box without a headline, where pages print the day's date beside the logo."""
+    ``role=banner``, or a box named :data:`_SITE_HEADER_NAMES`) box without a headline, where
+    pages print the day's date (and clock) beside the logo."""
     header = False
     for a in el.iterancestors():
         # An article's own header (its meta line under the headline) is no site header.
         if a is scope or a.tag == "article":
             return False
-        header = header or ((a.tag == "header" or a.get("role") == "banner")
+        header = header or ((a.tag == "header" or a.get("role") == "banner"
+                             or not _SITE_HEADER_NAMES.isdisjoint(_names(a).split()))
                             and a.find(".//h1") is None)
     return header
 
@@ -400,8 +415,10 @@ def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preced
     before the headline still carry the day's date)."""
     # The article's own <h1>, else the page's (the site's logo set as an <h1> heads the page's
     # header, beside the day's date).
+    # (an empty <h1> is no headline: a menu's placeholder)
     headline = _first_element(h for area in (scope, root) if area is not None
-                              for h in area.iter("h1") if not _is_logo(h, _text(h), []))
+                              for h in area.iter("h1")
+                              if _text(h) and not _is_logo(h, _text(h), []))
     if headline is None and title:
         # A page without an <h1> sets its headline in a lower heading.
         headline = _first_element(h for h in root.iter("h2", "h3") if _text(h) == title)
@@ -420,7 +437,8 @@ def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preced
             if inside and axis == "preceding" and not any(a is scope for a in el.iterancestors()):
                 break
             if el.tag in ("script", "style") or _xpath(_BLOCK_CHILD)(el) \
-                    or any("comment" in _names(a) for a in (el, *el.iterancestors())) \
+                    or _in_comment(el) \
+                    or (axis == "preceding" and _in_site_header(el, scope)) \
                     or (standfirst is not None and standfirst in el.iterancestors()):
                 continue
             # The parts of a line just read (a kicker and headline in the spans of an <h2>)
@@ -538,52 +556,3 @@ def url_date(url: str | None) -> datetime | None:
         return datetime(int(year), int(month), int(day), tzinfo=timezone.utc)
     except ValueError:
         return None
-
-
-#: The one offset of the zone a language, or a country's domain, is read in, all year round:
-#: Chinese (mainland China, Hong Kong, Macau, Taiwan and Singapore are all UTC+8), Japanese and
-#: Korean (UTC+9).
-_NATIONAL_OFFSETS = {"zh": timedelta(hours=8), "ja": timedelta(hours=9), "ko": timedelta(hours=9)}
-_NATIONAL_DOMAINS = {"cn": "zh", "hk": "zh", "mo": "zh", "tw": "zh", "jp": "ja", "kr": "ko"}
-# A date and time anywhere on the page with its zone: "2021-03-05T07:48:00+08:00", "...Z",
-# "20180619T055000+0900", "Fri, 05 Mar 2021 07:48:00 +0800", "07:48 GMT", "UTC+8".
-_ZONED_CLOCK = re.compile(r"(?:\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{2}(?::\d{2})?"
-                          r"|\d{8}T\d{4}(?:\d{2})?)(?:\.\d{1,9})?\s?(?:Z|[+-]\d{2}:?\d{2})(?![\d:])"
-                          r"|\d:\d{2}(?::\d{2})?\s?(?:[+-]\d{4}\b|GMT|UTC)|(?:GMT|UTC) ?[+-] ?\d")
-
-
-def _national_language(language: str | None, url: str | None, title: str | None) -> str | None:
-    """The page's language if it is read in one zone (:data:`_NATIONAL_OFFSETS`): as the page
-    declares it, else as its country domain tells, else as its headline's script does (kana
-    is Japanese, hangul Korean, Han characters alone Chinese)."""
-    if language:
-        return language if language in _NATIONAL_OFFSETS else None
-    host = urlsplit(url or "").hostname or ""
-    if host.rpartition(".")[2] in _NATIONAL_DOMAINS:
-        return _NATIONAL_DOMAINS[host.rpartition(".")[2]]
-    if not title:
-        return None
-    if re.search(r"[\u3040-\u30ff]", title):
-        return "ja"
-    if re.search(r"[\uac00-\ud7af]", title):
-        return "ko"
-    return "zh" if re.search(r"[\u4e00-\u9fff]", title) else None
-
-
-def national_clock(dates: tuple, language: str | None, url: str | None, title: str | None,
-                   page_text: str) -> tuple:
-    """``dates`` with a time of day read as UTC put in the zone of the page's region, where
-    the page is read in a single zone (:func:`_national_language`) and states no zone for any
-    of its dates: "2021-03-05 07:48" on a Chinese page, with no offset anywhere on it, is 07:48
-    in Beijing (Hong Kong, Taipei), 23:48 UTC on the 4th.
-
-    A date without a time of day (UTC midnight) stays its calendar day; a page that gives
-    any date's offset leaves its dates as read (:func:`declared_clock` puts those right)."""
-    def clocked(d: datetime | None) -> bool:
-        return d is not None and (d.hour, d.minute, d.second, d.microsecond) != (0, 0, 0, 0)
-
-    region = _national_language(language, url, title)
-    if region is None or not any(map(clocked, dates)) or _ZONED_CLOCK.search(page_text):
-        return dates
-    offset = _NATIONAL_OFFSETS[region]
-    return tuple(d - offset if clocked(d) else d for d in dates)

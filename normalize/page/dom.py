@@ -182,6 +182,9 @@ def _absolute(url: str | None, base: str | None) -> str | None:
     return url
 
 
+_SELF_CLOSED_HTML = re.compile(r"(<html\b[^<>]*?)\s*/>", re.IGNORECASE)
+
+
 def _load(data: bytes, url: str | None, headers: Mapping[str, str] | None):
     """``(element tree, decoded text)`` of the page; ``ParseError`` when the bytes are not an
     HTML page."""
@@ -189,6 +192,8 @@ def _load(data: bytes, url: str | None, headers: Mapping[str, str] | None):
         raise ParseError("empty document", where=url)
     # lxml refuses control characters; no feed we write may carry them either.
     text = strip_forbidden_chars(_XML_DECL.sub("", decode_page(data, headers)).lstrip("\ufeff"))
+    # "<html xmlns=... />" (a template written as XML): libxml2 closes the whole page on it.
+    text = _SELF_CLOSED_HTML.sub(r"\1>", text, count=1)
     first = _FIRST_TAG.search(re.sub(r"<!--.*?-->", "", text[:8192], flags=re.S))
     if text.lstrip()[:1] in ("{", "[") or not _HTML_MARKERS.search(text[:65536]) or (
         first and first.group(1).lower() in _NOT_PAGES

@@ -16,10 +16,11 @@ from normalize.page.captext import (_BARE_LABEL, _CAPTION_COPY_XPATH, _CAPTION_X
                                     _COUNTER, _CREDIT_XPATH, _DANGLING_END, _DANGLING_START,
                                     _ENLARGE, _FIGURE_CAPTION_XPATH, _TOGGLE, _credit_text,
                                     _mark_labels, _shown_text, _without)
+from normalize.page.creditbox import _credit_apart
 from normalize.page.dom import (_absolute, _as_int, _first, _is_element, _link_density, _names,
                                 _next_element, _text, _tokens, _xpath)
-from normalize.credits import (caption_before_agency, credit_after_alt, credit_before_address,
-                               has_leading_label, is_credit_shaped)
+from normalize.credits import (credit_after_alt, credit_before_address, has_leading_label,
+                               is_credit_shaped)
 from normalize.text import clean_text
 
 
@@ -81,10 +82,19 @@ def _is_figure(el) -> bool:
         and len(_text(el)) < 500
 
 
+_ITEM_PICTURE = (".//*[contains(@itemtype,'ImageObject')]//meta[@itemprop='url' or "
+                 "@itemprop='contentUrl'][@content]")
+
+
 def _read_figure(fig, base: str | None) -> _Picture | None:
     # (a lazy loader's box standing in for the <img>: BBC's "js-delayed-image-load" div)
     imgs = _xpath(".//img | .//amp-img | .//source[@srcset] | .//div[@data-src]")(fig)
     shown = [(img, url) for img, url in ((img, _img_url(img, base)) for img in imgs) if url]
+    if not shown and imgs:
+        # a lazy <img> with no address yet, in an ImageObject that declares it ("<meta
+        # itemprop='url' content='...jpg'>")
+        shown = [(imgs[0], _absolute(m.get("content"), base) or m.get("content"))
+                 for m in _xpath(_ITEM_PICTURE)(fig)][:1]
     if not shown:
         return None
     img, url = shown[0]
@@ -184,49 +194,6 @@ def _leading_credit(caption) -> str | None:
         return None
     first.drop_tree()
     return text
-
-
-# A credit is a name or a few: a "credit" box holding more words holds the caption.
-_CREDIT_WORDS = 12
-
-
-def _credit_apart(caption: str | None, credit: str | None) -> tuple[str | None, str | None]:
-    """A caption and credit read from boxes that hold each other: the caption printed in the
-    credit's box is not the credit ("<span class='credits'><p>Caption.</p><span>Name</span>"
-    reads caption "Caption.", credit "Name"), and a "credit" as long as a sentence or more is
-    the caption with its credit in it (left for :func:`normalize.credits.split_caption`)."""
-    if caption and credit:
-        if " ".join(credit.split()).rstrip(" .") == " ".join(caption.split()).rstrip(" ."):
-            return caption, None
-        if credit.startswith(caption):
-            return caption, _DANGLING_START.sub("", credit[len(caption):]).strip() or None
-    if credit and not caption and (len(credit.split()) > _CREDIT_WORDS
-                                   or _reads_as_sentence(credit)):
-        return credit, None
-    if credit and not caption:
-        # "<figcaption class='credit-thumb'>President Joe Biden, in Washington / AFP": the
-        # caption, then the agency
-        return caption_before_agency(credit) or (caption, credit)
-    return caption, credit
-
-
-#: Words a credit writes in lower case ("Jane Roe via Getty Images", "courtesy of the artist").
-_CREDIT_LOWER = {"via", "by", "for", "of", "from", "and", "the", "courtesy", "photo", "photos",
-                 "image", "images", "file", "handout", "pool", "staff", "de", "del", "da", "di",
-                 "van", "von", "der", "la", "le", "y", "e", "et", "und"}
-#: Lower-case words beyond those that make a "credit" a sentence: a caption in a box named for
-#: the credit ("<figcaption class='attribution'>Passengers board the last ferry.</figcaption>").
-_SENTENCE_WORDS = 3
-
-
-def _reads_as_sentence(text: str) -> bool:
-    """Whether a credit's text is a sentence of running words, not names: unlabelled, with
-    :data:`_SENTENCE_WORDS` lower-case words or more that no credit writes so."""
-    if has_leading_label(text) or text.lstrip()[:1] == "©":
-        return False
-    words = [w.strip(".,;:()\"'") for w in text.split()]
-    lower = [w for w in words if w[:1].islower() and w.isalpha() and w not in _CREDIT_LOWER]
-    return len(lower) >= _SENTENCE_WORDS
 
 
 # A box printed beside a picture, named for its caption, holds a caption however long (a
@@ -400,6 +367,17 @@ def _beside(img):
     return figure
 
 
+#: A link to a picture file: the picture shown large, no teaser's link to another page.
+_PICTURE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)(?:[?#].*)?$", re.IGNORECASE)
+
+
+def _enlarges(link, img) -> bool:
+    """Whether ``link`` around ``img`` opens the picture itself, larger."""
+    href = link.get("href") or ""
+    return bool(_PICTURE_FILE.search(href)) and not _xpath(".//img")(link)[1:] \
+        and not _text(link)
+
+
 def _in_picture(el) -> bool:
     return any(_is_figure(a) for a in el.iterancestors())
 
@@ -449,11 +427,18 @@ def lead_figures(root, urls: Iterable[str | None], base: str | None) -> list[_Pi
             beside = _beside(img)
             picture = _read_figure(beside, base) if beside is not None else None
         if picture is None:
-            picture = first
+            picture = first or _titled(img)
         if picture is not None:
             picture.url = _absolute(url, base) or url
             found.append(picture)
     return found
+
+
+def _titled(img) -> _Picture | None:
+    """A picture credited only by its labelled tooltip ("<picture title='Photo: Jane Doe'>")."""
+    box = img.getparent() if img.tag == "source" else img
+    title = clean_text(box.get("title") or "") if box is not None else ""
+    return _Picture("", credit=title) if len(title) <= 80 and has_leading_label(title) else None
 
 
 def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
@@ -486,7 +471,8 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
                     and url not in {p.url for _, p in shown}:
                 # The boxes printed beside a picture outside a figure caption it too (not a
                 # linked one's: an avatar beside its account's name, a teaser's picture).
-                beside = _beside(img) if next(img.iterancestors("a"), None) is None else None
+                link = next(img.iterancestors("a"), None)
+                beside = _beside(img) if link is None or _enlarges(link, img) else None
                 picture = _read_figure(beside, base) if beside is not None else None
                 if picture is not None and (picture.caption or picture.credit):
                     picture.url, picture.width, picture.height = url, width, height
@@ -498,8 +484,11 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
     lead.url = _absolute(lead.url, base) or lead.url
     keys = {lead.key()} | {picture_key(u) for u in lead_urls if u}
     same = [i for i, (_, p) in enumerate(shown) if _shows(keys, p.key())]
-    # a picture of the very name before one whose name only begins the same
-    same = [i for i in same if shown[i][1].key() in keys] or same
+    # a picture of the very name before one whose name only begins the same, here or on the
+    # whole page ("robotics-companies.png" in the header, "robotics-companies-abb.jpg" in the
+    # text is another picture)
+    exact = [i for i in same if shown[i][1].key() in keys]
+    same = exact or ([] if any(p.key() in keys for p in early) else same)
     # The same picture is often shown twice (a header and the text, a page and its gallery):
     # the showing that has a caption is the one to read.
     match = next((i for i in same if shown[i][1].caption), same[0] if same else None)
@@ -534,6 +523,8 @@ def _pictures(root, scope, container, blocks, lead: _Picture | None, base,
         # where og:image:alt and a JSON-LD caption are often an alt text or a file name.
         lead.caption = figure.caption or lead.caption
         lead.credit = lead.credit or figure.credit
+    elif (hero := _hero(root, scope, blocks, base)) is not None:
+        lead.caption, lead.credit = lead.caption or hero.caption, lead.credit or hero.credit
     elif first is not None and _is_lead_figure(root, shown[first][0], blocks):
         _, figure = shown.pop(first)
         lead.caption = lead.caption or figure.caption
@@ -569,6 +560,24 @@ def _thumbnail_of(lead: _Picture, shown: _Picture, other: _Picture) -> bool:
 def _is_small(width: int | None, height: int | None) -> bool:
     """Whether a picture this size is an avatar, an icon or a tracking pixel."""
     return (width or 200) < 100 or (height or 200) < 100
+
+
+def _hero(root, scope, blocks, base) -> _Picture | None:
+    """The captioned figure between the headline and the text, outside the text's box (a
+    feature's picture; the declared one a social crop shown nowhere)."""
+    order = {el: i for i, el in enumerate(root.iter())}
+    starts = [order[b] for b in blocks if b in order]
+    # (the last <h1> before the text: a logo's comes first)
+    heads = [order[h] for h in root.iter("h1") if starts and order[h] < min(starts)]
+    if not heads or scope is None:
+        return None
+    for fig in root.iter("figure"):
+        if heads[-1] < order[fig] < min(starts) and scope not in fig.iterancestors():
+            picture = _read_figure(fig, base)
+            if picture is not None and (picture.caption or picture.credit) \
+                    and not _is_small(picture.width, picture.height):  # (a byline's portrait)
+                return picture
+    return None
 
 
 def _is_lead_figure(root, figure, blocks) -> bool:

@@ -253,14 +253,22 @@ class _Graph:
         )
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _person_name(item: dict) -> list[str]:
     """The name of a Person or Organization node: its ``name`` (a string, or a list of
-    strings), else its ``givenName`` and ``familyName`` together."""
+    strings), else its ``givenName`` and ``familyName`` together. A list names the people of
+    a byline a content system put in one node (``["Jane Doe", "John Roe"]``); a name sharing
+    a word with the first is another spelling of it (``["Jane Doe", "J. Doe"]``)."""
     name = item.get("name")
     if isinstance(name, str) and name.strip():
         return [name]
     if isinstance(name, list):
-        return [n for n in name if isinstance(n, str) and n.strip()][:1]
+        names = [n for n in name if isinstance(n, str) and n.strip()]
+        first = set(_WORD.findall(names[0].casefold())) if names else set()
+        return names[:1] + [n for n in names[1:]
+                            if not first.intersection(_WORD.findall(n.casefold()))]
     parts = [item.get(key) for key in ("givenName", "additionalName", "familyName")]
     joined = " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
     return [joined] if joined else []

@@ -123,7 +123,9 @@ _BYLINE_NOISE = ("bio", "avatar", "image", "img", "photo", "box", "about", "soci
 #: area of the page whose names are no byline: the comments (each commenter is an "author"
 #: there, and the form has an "author" field labelled "Name"), the tag lists and the breadcrumbs.
 _NOT_BYLINE_PARTS = {"comment", "comments", "commentlist", "respond", "reply", "replies",
-                     "breadcrumb", "breadcrumbs", "tags", "tagcloud", "taglist", "keywords"}
+                     "breadcrumb", "breadcrumbs", "tags", "tagcloud", "taglist", "keywords",
+                     # an embedded post names its own author ("tweet-author-name")
+                     "tweet", "tweets", "instagram", "tiktok"}
 _NOT_BYLINE_PROPS = {"comment", "breadcrumb", "keywords"}
 _NAME_PARTS = re.compile(r"[-_]+")
 
@@ -148,6 +150,11 @@ def _names_not_byline(names: str) -> bool:
     for name in names.split():
         parts = [p for p in _NAME_PARTS.split(name) if p]
         if _NOT_BYLINE_PARTS.intersection(parts) and not comments_meta_line(name):
+            return True
+        # camel-cased words run together once lower-cased ("commentAuthor", "articleComments"),
+        # not an opinion column ("commentary-byline")
+        if any((p.startswith("comment") and not p.startswith("commentar"))
+               or p.endswith(("comment", "comments")) for p in parts):
             return True
         if parts[:1] == ["tag"] and (len(parts) == 1 or parts[1] in ("links", "list", "cloud")):
             return True
@@ -214,6 +221,7 @@ def _find_byline(root, scope) -> tuple[str, ...]:
                      [a for a in _xpath(".//a[@href]")(area)
                       if _AUTHOR_PAGE.search(a.get("href"))
                       and not _ABOUT_PAGE.search(a.get("href")) and _reads_as_name(_text(a))
+                      and not _in_sentence(a)
                       and not _in_picture(a) and not _in_not_byline_area(a)
                       and not _is_hidden(a) and not _after_picture_label(a)])]
         if links:
@@ -271,6 +279,19 @@ def _avatar_named_links(area) -> list:
         if shared is not None and len(shared.text_content()) <= _ONE_BYLINE_CHARS:
             found.append(link)
     return found
+
+
+#: The most text a byline's line holds besides its names (a label, a date, a job title); a
+#: paragraph of more is the article's text.
+_BYLINE_LINE_CHARS = 150
+
+
+def _in_sentence(a) -> bool:
+    """Whether link ``a`` is a name in a paragraph of the text ("..., says <a href=
+    '/profile/jane'>Jane Doe</a>, director of ..."): someone quoted, not the writer."""
+    for box in a.iterancestors("p", "li", "blockquote", "dd"):
+        return len(_text(box)) - len(_text(a)) > _BYLINE_LINE_CHARS
+    return False
 
 
 @functools.lru_cache(maxsize=8192)
