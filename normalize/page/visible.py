@@ -149,7 +149,9 @@ def _names_not_byline(names: str) -> bool:
     string: the byline searches ask it of every element and its ancestors."""
     for name in names.split():
         parts = [p for p in _NAME_PARTS.split(name) if p]
-        if _NOT_BYLINE_PARTS.intersection(parts) and not comments_meta_line(name):
+        if comments_meta_line(name):  # "comments_datetime": the article's meta line
+            continue
+        if _NOT_BYLINE_PARTS.intersection(parts):
             return True
         # camel-cased words run together once lower-cased ("commentAuthor", "articleComments"),
         # not an opinion column ("commentary-byline")
