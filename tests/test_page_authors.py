@@ -821,6 +821,23 @@ def test_chinese_bylines_name_their_writers(before: str, expected: tuple[str, ..
     assert authors(_zh_page(before), "https://news.example.cn/a/1.html") == expected
 
 
+@pytest.mark.parametrize("before", [
+    # the author unknown, then the editor in charge
+    '<div class="post-author">作者：未知&nbsp;&nbsp;责任编辑：王小明</div>',
+    # the editor in charge alone
+    '<div class="author">责任编辑：王小明</div>',
+    # the copyright notice's link, the source paper, the time and an empty author label
+    '<div class="author"><a href="/copyright">版权声明</a> 来源：城市日报 时间：2021-05-06 09:12:30'
+    ' 作者：</div>',
+    # "published at" and the time
+    '<p class="author-time">发布于 2021-05-06 09:12:30</p>',
+    # a consent checkbox's label ("I have authorized") in a box named "authorized"
+    '<form><input type="checkbox"><span class="authorized">我已授权</span></form>',
+])
+def test_a_chinese_credit_line_naming_no_writer_gives_no_author(before: str) -> None:
+    assert authors(_zh_page(before), "https://news.example.cn/a/1.html") == ()
+
+
 def test_a_name_on_its_own_line_of_the_date_box_is_the_writer() -> None:
     # The date line under the headline prints the writer's name on a line of its own, with no
     # label, then the day and time.

@@ -156,6 +156,10 @@ def _names_not_byline(names: str) -> bool:
         if any((p.startswith("comment") and not p.startswith("commentar"))
                or p.endswith(("comment", "comments")) for p in parts):
             return True
+        # "authorized", "authority": a consent box's label ("我已授权", "I have authorized"),
+        # an authority's name, no byline
+        if any(p.startswith(("authoriz", "authoris", "authorit")) for p in parts):
+            return True
         if parts[:1] == ["tag"] and (len(parts) == 1 or parts[1] in ("links", "list", "cloud")):
             return True
     return False
