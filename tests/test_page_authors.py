@@ -852,3 +852,16 @@ def test_a_name_on_its_own_line_of_the_date_box_is_the_writer() -> None:
     data = page(before='<div class="article-publish"><p>Harbour Authority of the Isles</p>'
                        '<p>14 Jan 2023 06:00AM</p></div>')
     assert authors(data) == ()
+
+
+def test_a_by_date_comments_meta_line_over_a_declared_editor_printed_nowhere() -> None:
+    # The metadata names the site's editor, printed nowhere; the meta line between the headline
+    # and the text (in a box of its own, outside the text's) names the writer, the date and
+    # the count of comments ("By X / date / N Comments").
+    data = f"""<!doctype html><html lang="en"><head><title>Ferries run later</title>
+<meta name="author" content="Tom Reed"></head><body><div class="post"><div class="head">
+<h1><a href="/2011/05/ferries.php">Ferries run later this summer</a></h1>
+<div class="author-date-comments">By <a href="/author/maren-holt.php">Maren Holt</a> /
+May 10, 2011 4:55 PM / <a href="/2011/05/ferries.php#thread">6 Comments</a></div></div>
+<div class="entry"><div class="entry-body">{STORY}</div></div></div></body></html>""".encode()
+    assert authors(data) == ("Maren Holt",)

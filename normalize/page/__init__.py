@@ -256,7 +256,11 @@ def parse(
                                      (lambda: lead_credit(blocks), True)), sites,
                                     partial(printed_over_declared,
                                             shown=shown_on_page(printed_text),
-                                            printed=((lambda: byline, lambda: _own(byline, scope)),
+                                            printed=((lambda: byline, lambda: _own(byline, scope)
+                                                      # the meta line between the headline
+                                                      # and the text ("By X / date / 6
+                                                      # Comments") is the article's
+                                                      or in_article_box(byline, scope)),
                                                      (lambda: shown_authors, lambda: True),
                                                      (printed_line,
                                                       lambda: in_scope(printed_line(), scope)),
