@@ -472,9 +472,47 @@ def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preced
     return updated if updated is None or updated.year >= _FIRST_YEAR else None
 
 
+#: The most text of a date box printing the publication and the update apart.
+_BOX_CHARS = 160
+
+
+def first_of_updated_box(root) -> tuple[datetime, datetime] | None:
+    """The publication and the update a date box prints apart ("Jan. 5, 2021, 9:23 PM UTC /
+    Updated Jan. 6, 2021, 12:34 AM UTC", "07/05/2022 20H06 - ACTUALIZADO A 08/05/2022 01H17"):
+    the earliest date before the update's label (or after a publication label) and the one
+    after it, or ``None``. The first box outside the comments that prints both counts."""
+    for string in _xpath("//text()[normalize-space()]")(root):
+        label = _UPDATED_LABEL.search(string)
+        owner = string.getparent()
+        if label is None or owner is None or owner.tag in ("script", "style", "noscript", "title") \
+                or _in_comment(owner):
+            continue
+        box = owner
+        while box is not None and len(_text(box)) <= _BOX_CHARS:
+            text = clean_text(" ".join(box.itertext()))
+            label = _UPDATED_LABEL.search(text)
+            if label is not None:
+                first = _printed_any_date(text[:label.start()]) or (
+                    _parse_text_date(text[_PUBLISHED_LABEL.search(text).end():label.start()])
+                    if _PUBLISHED_LABEL.search(text[:label.start()]) else None)
+                update = _parse_text_date(text[label.end():label.end() + 60])
+                if first and update and first < update and first.year >= _FIRST_YEAR:
+                    return first, update
+            box = box.getparent()
+    return None
+
+
 #: How far a printed calendar day may lie from the UTC instant it shows: the page prints the
 #: local day, and zones run from 12 hours behind UTC to 14 ahead.
 _ZONES_BEHIND, _ZONES_AHEAD = timedelta(hours=12), timedelta(hours=14)
+
+
+def shows_clock(instant: datetime, printed: datetime) -> bool:
+    """Whether ``printed`` (a page's local time, read as UTC) may show ``instant`` in some
+    zone: apart by whole quarter hours, within the zones' spread."""
+    apart = instant.replace(second=0, microsecond=0) - printed
+    return -_ZONES_AHEAD <= apart <= _ZONES_BEHIND and apart % timedelta(minutes=15) == \
+        timedelta(0)
 
 
 def shows_day(instant: datetime, printed: datetime) -> bool:
