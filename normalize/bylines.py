@@ -20,7 +20,7 @@ from normalize.byline_words import NEWSROOM as _NEWSROOM
 from normalize.byline_words import NOT_NAMES as _NOT_NAMES
 from normalize.byline_words import ROLES as _ROLES
 # CJK_NAME is read by the page readers from here, beside the other byline patterns.
-from normalize.cjk_bylines import CJK_NAME, cjk_names  # noqa: F401
+from normalize.cjk_bylines import CJK_NAME, cjk_names, names_no_writer  # noqa: F401
 from normalize.months import MONTHS
 from normalize.text import clean_text
 
@@ -418,6 +418,8 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], str | None]:
         field = clean_text(_LINK.sub(" ", field))
         field = _DESK_CODES.sub(lambda m: " " if m.group(0).islower() else m.group(0),
                                 field).strip()
+        if names_no_writer(field):  # "作者：未知 责任编辑：X": the editor, no writer named
+            continue
         cjk = cjk_names(field)
         if cjk:
             persons.extend(name for name in cjk if name not in persons)

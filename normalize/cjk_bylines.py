@@ -92,6 +92,30 @@ def _spaced_names(part: str) -> list[str] | None:
     return names if told else None
 
 
+# A Chinese credit line may name no writer: "作者：未知 责任编辑：X" (author unknown, the
+# editor in charge), "版权声明 来源：当代商报 时间：2019-09-23" (the copyright notice's link, the
+# source paper, the time), "发布于 2019-09-26" (published at); a list's heading in a box so named
+# ("相关文章", related articles).
+_CJK_NOT_WRITER = re.compile(
+    r"(?:责任编辑|責任編輯|责编|責編|来源|來源|出处|出處|稿源|发布时间|發佈時間|发布于|發佈於|发表于|"
+    r"發表於|时间|時間|日期|版权声明|版權聲明|相关文章|相關文章|相关阅读|相關閱讀|推荐阅读|推薦閱讀|"
+    r"延伸阅读|延伸閱讀)(?:\s*[:：]\s*[^\s:：|｜]*)?")
+_CJK_NOBODY_WRITER = re.compile(r"(?:作者|记者|記者|撰文)\s*[:：]?\s*(?:未知|佚名|不详|不詳|匿名)?"
+                                r"(?=$|[\s|｜])")
+_CJK_CLOCK = re.compile(r"\d[\d\-/:.年月日\s]*")
+
+
+def names_no_writer(field: str) -> bool:
+    """Whether ``field`` is a Chinese credit line that names no writer: only the labels of an
+    editor, a source, a time or a copyright notice with what they label, and a writer's label
+    naming nobody (:data:`_CJK_NOBODY_WRITER`). Its words are no name."""
+    if not _HAN_OR_HANGUL.search(field) or not _CJK_NOT_WRITER.search(field) \
+            and not _CJK_NOBODY_WRITER.search(field):
+        return False
+    rest = _CJK_NOBODY_WRITER.sub(" ", _CJK_NOT_WRITER.sub(" ", _CJK_CLOCK.sub(" ", field)))
+    return not rest.strip(" |｜:：,，")
+
+
 def cjk_names(field: str) -> list[str]:
     """The names a Chinese, Japanese or Korean byline field prints, or ``[]``."""
     if not _HAN_OR_HANGUL.search(field):

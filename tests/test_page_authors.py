@@ -821,6 +821,23 @@ def test_chinese_bylines_name_their_writers(before: str, expected: tuple[str, ..
     assert authors(_zh_page(before), "https://news.example.cn/a/1.html") == expected
 
 
+@pytest.mark.parametrize("before", [
+    # the author unknown, then the editor in charge
+    '<div class="post-author">作者：未知&nbsp;&nbsp;责任编辑：王小明</div>',
+    # the editor in charge alone
+    '<div class="author">责任编辑：王小明</div>',
+    # the copyright notice's link, the source paper, the time and an empty author label
+    '<div class="author"><a href="/copyright">版权声明</a> 来源：城市日报 时间：2021-05-06 09:12:30'
+    ' 作者：</div>',
+    # "published at" and the time
+    '<p class="author-time">发布于 2021-05-06 09:12:30</p>',
+    # a consent checkbox's label ("I have authorized") in a box named "authorized"
+    '<form><input type="checkbox"><span class="authorized">我已授权</span></form>',
+])
+def test_a_chinese_credit_line_naming_no_writer_gives_no_author(before: str) -> None:
+    assert authors(_zh_page(before), "https://news.example.cn/a/1.html") == ()
+
+
 def test_a_name_on_its_own_line_of_the_date_box_is_the_writer() -> None:
     # The date line under the headline prints the writer's name on a line of its own, with no
     # label, then the day and time.
@@ -835,3 +852,16 @@ def test_a_name_on_its_own_line_of_the_date_box_is_the_writer() -> None:
     data = page(before='<div class="article-publish"><p>Harbour Authority of the Isles</p>'
                        '<p>14 Jan 2023 06:00AM</p></div>')
     assert authors(data) == ()
+
+
+def test_a_by_date_comments_meta_line_over_a_declared_editor_printed_nowhere() -> None:
+    # The metadata names the site's editor, printed nowhere; the meta line between the headline
+    # and the text (in a box of its own, outside the text's) names the writer, the date and
+    # the count of comments ("By X / date / N Comments").
+    data = f"""<!doctype html><html lang="en"><head><title>Ferries run later</title>
+<meta name="author" content="Tom Reed"></head><body><div class="post"><div class="head">
+<h1><a href="/2011/05/ferries.php">Ferries run later this summer</a></h1>
+<div class="author-date-comments">By <a href="/author/maren-holt.php">Maren Holt</a> /
+May 10, 2011 4:55 PM / <a href="/2011/05/ferries.php#thread">6 Comments</a></div></div>
+<div class="entry"><div class="entry-body">{STORY}</div></div></div></body></html>""".encode()
+    assert authors(data) == ("Maren Holt",)

@@ -675,3 +675,17 @@ def test_a_dated_credit_to_another_text_does_not_date_this_one() -> None:
     ).replace("</article>", "</div></div></article>")
     found = page.parse(page_html.encode(), url="https://news.example/translated")[0]
     assert found.published == datetime(2019, 2, 27, tzinfo=timezone.utc)
+
+
+def test_a_date_box_printing_publication_and_update_gives_the_publication() -> None:
+    # The content system declares the last update as the publication; the date box under the
+    # headline prints both apart, the update labelled.
+    head = _json_ld(datePublished="2024-03-13T00:40:00Z")
+    for box in ('<div class="meta"><time>12.03.2024, 21:15 UTC</time> / '
+                '<span>Aktualisiert 13.03.2024, 00:40 UTC</span></div>',
+                '<p class="dates">Veröffentlicht: 12.03.2024 21:15 - Updated: 13.03.2024 00:40'
+                '</p>'):
+        assert _published(head, box) == datetime(2024, 3, 12, 21, 15, tzinfo=timezone.utc)
+    # ... and on the same day the declared instant stays
+    box = '<p class="dates">13.03.2024 00:10 / Aktualisiert 13.03.2024 00:40</p>'
+    assert _published(head, box) == datetime(2024, 3, 13, 0, 40, tzinfo=timezone.utc)

@@ -145,3 +145,17 @@ def test_an_old_wordpress_title_names_the_blog_before_its_archive() -> None:
     [record] = parse_bytes(article_page(head, header, top), "page",
                            "https://courier.example/harbour-notes/winter")
     assert record.title == "Winter timetable"
+
+
+def test_a_three_word_h1_marked_as_the_works_title_beats_a_search_title() -> None:
+    # The metadata says the headline written for search engines; the printed <h1> of three
+    # words is marked as the work's title (RDFa's dc:title), a dek under it.
+    head = ('<title>Why the harbour board changed the ferry plans - Island Courier</title>'
+            '<meta property="og:title" content="Why the harbour board changed the ferry plans">')
+    top = ('<h1 property="dc:title">The Ferry Rebels</h1>'
+           '<h2 class="subhead">Islanders forced a new timetable on the board.</h2>')
+    assert parse_bytes(article_page(head, "", top))[0].title == "The Ferry Rebels"
+    # ... unmarked, three words may be a section's label: the declared headline stays
+    top = '<h1>The Ferry Rebels</h1><h2 class="subhead">Islanders forced a new timetable.</h2>'
+    assert parse_bytes(article_page(head, "", top))[0].title == \
+        "Why the harbour board changed the ferry plans"

@@ -67,8 +67,9 @@ from normalize.page.structured import (_META_IMAGE, _Fields, _read_json_ld, _rea
                                        _read_meta_fields, _read_microdata)
 from normalize.page.nationalclock import national_clock
 from normalize.page.dates import (_calendar_day, _date_by_headline, _find_date, _labelled_date,
-                                  _leading_date, declared_clock, _page_times,
-                                  _same_day_instant, printed_declaration, shows_day, url_date)
+                                  _leading_date, declared_clock, first_of_updated_box, _page_times,
+                                  shows_clock, _same_day_instant, printed_declaration, shows_day,
+                                  url_date)
 from normalize.page.sites import (_site_names, page_host, shared_site_names, site_names_by_host,
                                   title_tag)
 from normalize.page.titles import _title_from_body, find_title
@@ -143,6 +144,9 @@ def parse(
     lead_urls = [u for key in _META_IMAGE for u in meta.get(key, [])]
     early = lead_figures(root, [fields.picture.url if fields.picture else None, *lead_urls],
                          base)
+    # A date box printing the publication and the update apart ("Jan. 5, 2021, 9:23 PM /
+    # Updated Jan. 6, 2021, 12:34 AM"): the content system may declare the update as published.
+    updated_box = first_of_updated_box(root) if fields.published is not None else None
     # Before the chrome goes: a page's meta line often sits in a box named like chrome.
     labelled = _labelled_date([root]) if fields.published is None or disputed else None
     page_times = _page_times(root) if fields.published is None or _bare_day(fields.published) \
@@ -194,6 +198,10 @@ def parse(
         # Published and last edited on one day, the meta line days earlier: the content
         # system refilled both (a move, a rebuild); the reader sees the day printed.
         fields.published = headline_line
+    if updated_box and fields.published is not None and fields.published.date() != \
+            updated_box[0].date() and shows_clock(fields.published, updated_box[1]) \
+            and not shows_clock(fields.published, updated_box[0]):
+        fields.published = updated_box[0]  # the declared date was the update's
     # The standfirst opens the text (readers print it so); the blocks stay the text's own,
     # which the picture and byline searches below read.
     standfirst = find_standfirst(root, blocks, fields.title)
@@ -256,7 +264,11 @@ def parse(
                                      (lambda: lead_credit(blocks), True)), sites,
                                     partial(printed_over_declared,
                                             shown=shown_on_page(printed_text),
-                                            printed=((lambda: byline, lambda: _own(byline, scope)),
+                                            printed=((lambda: byline, lambda: _own(byline, scope)
+                                                      # the meta line between the headline
+                                                      # and the text ("By X / date / 6
+                                                      # Comments") is the article's
+                                                      or in_article_box(byline, scope)),
                                                      (lambda: shown_authors, lambda: True),
                                                      (printed_line,
                                                       lambda: in_scope(printed_line(), scope)),

@@ -114,7 +114,11 @@ def printed_over_declared(declared: tuple[str, ...],
                 or words & {_letters(w) for p in named for w in p.split()}:
             return ()
         # The page's text is read only now: most pages agree.
-        return () if any(map(shown, persons)) or not own() else found
+        if any(map(shown, persons)):
+            return ()
+        if own():
+            return found
+        # A byline outside the article (a teaser's) gives way to a later reading of its own.
     return ()
 
 

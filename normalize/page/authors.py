@@ -21,6 +21,7 @@ from lxml import etree
 
 from normalize.agencies import PHOTO_AGENCIES, find_agency, find_agency_match
 from normalize.bylines import BYLINE_LABEL, CJK_NAME, is_company, parse_byline, strip_label
+from normalize.cjk_bylines import names_no_writer
 from normalize.page.agreement import read_once
 from normalize.page.dom import _is_element, _tokens, _xpath
 from normalize.page.engine import page_authors
@@ -244,7 +245,7 @@ def engine_authors(root) -> tuple[str, ...]:
     # Letters alone ("D E"): it read a language menu.
     # A source's label ("Quelle hessenschau de"): it read the page's source line.
     if any(len(part.split()) > _ENGINE_NAME_WORDS or max(map(len, part.split()), default=0) == 1
-           or _SOURCE_LABEL.match(part) for part in found):
+           or _SOURCE_LABEL.match(part) or names_no_writer(part) for part in found):
         return ()
     # A name printed only in teasers of other articles ("Von Jana Roth" on a card linking to
     # her text, in a sidebar or a list below): its reading took another text's byline.

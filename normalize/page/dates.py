@@ -472,9 +472,50 @@ def _date_by_headline(root, scope, axes: tuple[str, ...] = ("following", "preced
     return updated if updated is None or updated.year >= _FIRST_YEAR else None
 
 
+#: The stems of :data:`_UPDATED_LABEL`'s words, looked for before it is.
+_UPDATE_STEMS = ("updat", "modifi", "mis à jour", "aktualis", "geändert", "änderung", "actualiz",
+                 "aggiornat", "atualizad", "bijgewerkt", "päivitetty", "uppdaterad", "oppdatert",
+                 "opdateret", "aktualiz", "ažurirano", "frissítve", "diperbarui", "güncellen",
+                 "обновлено", "оновлено", "актуализирано", "ενημερώθηκε", "تحديث")
+#: The short texts after the page's first <h1>, where its date box stands.
+_SHORT_STRINGS = etree.XPath("(//h1)[1]/following::text()[position() <= 80]"
+                             "[string-length() <= 160][not(parent::script|parent::style)]")
+#: The most text of a date box printing the publication and the update apart.
+_BOX_CHARS = 160
+
+
+def first_of_updated_box(root) -> tuple[datetime, datetime] | None:
+    """The publication and the update a date box prints apart ("Jan. 5, 2021, 9:23 PM UTC /
+    Updated Jan. 6, 2021, 12:34 AM UTC") after the headline: the date before the update's
+    label (or after a publication label) and the one after it; the first box that has both."""
+    for string in _SHORT_STRINGS(root):
+        if not any(stem in string.lower() for stem in _UPDATE_STEMS) \
+                or not _UPDATED_LABEL.search(string) \
+                or string.getparent() is None or _in_comment(string.getparent()):
+            continue
+        box = string.getparent()
+        while box is not None and len(_text(box)) <= _BOX_CHARS:
+            text = clean_text(" ".join(box.itertext()))
+            label = _UPDATED_LABEL.search(text)
+            if label is not None:
+                first = _printed_any_date(text[:label.start()])
+                update = _parse_text_date(text[label.end():label.end() + 60])
+                if first and update and first < update and first.year >= _FIRST_YEAR:
+                    return first, update
+            box = box.getparent()
+    return None
+
+
 #: How far a printed calendar day may lie from the UTC instant it shows: the page prints the
 #: local day, and zones run from 12 hours behind UTC to 14 ahead.
 _ZONES_BEHIND, _ZONES_AHEAD = timedelta(hours=12), timedelta(hours=14)
+
+
+def shows_clock(instant: datetime, printed: datetime) -> bool:
+    """Whether ``printed`` (local time read as UTC) may show ``instant`` in some zone."""
+    apart = instant.replace(second=0, microsecond=0) - printed
+    return -_ZONES_AHEAD <= apart <= _ZONES_BEHIND and apart % timedelta(minutes=15) == \
+        timedelta(0)
 
 
 def shows_day(instant: datetime, printed: datetime) -> bool:

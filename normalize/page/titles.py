@@ -251,6 +251,18 @@ def find_title(root, declared: str | None, site_names: list[str],
     return unicodedata.normalize("NFC", title) if title else title
 
 
+#: What RDFa's property or microdata's itemprop calls a work's title.
+_TITLE_PROPERTIES = {"dc:title", "dcterms:title", "schema:headline", "schema:name", "headline"}
+
+
+def _marked_title(root, heading: str) -> bool:
+    """Whether an ``<h1>`` printing ``heading`` is marked as the work's title
+    (:data:`_TITLE_PROPERTIES`)."""
+    return any(_TITLE_PROPERTIES & set(f"{h.get('property') or ''} {h.get('itemprop') or ''}"
+                                       .lower().split()) and _text(h) == heading
+               for h in root.iter("h1"))
+
+
 def _without_printed_kicker(root, title: str) -> str:
     """``title`` without the kicker that an ``<h2>`` or ``<h3>`` printing it whole marks in
     a box of its own ("<h2><span class=kicker>Genetics</span><span class=sr-only>: </span>
@@ -367,7 +379,10 @@ def _find_title(root, declared: str | None, site_names: list[str],
     # was written for search engines or kept an older headline, unless the page prints the
     # declared title too (the <h1> then names the section); a "|" marks a section's label,
     # and so do most <h1>s of fewer words ("Autokredit", "Leasing oder Finanzierung").
-    if declared and headings and len(headings[0].split()) >= 4 \
+    # An <h1> its markup names the work's title (RDFa's dc:title, Drupal's default) is no
+    # section's label, though it has three words ("The Warlord Imam").
+    if declared and headings and (len(headings[0].split()) >= 4 or len(headings[0].split()) == 3
+                                  and _marked_title(root, headings[0])) \
             and len(_split_unquoted(_STRONG_SEPARATOR, headings[0])) == 1 \
             and not _printed_outside_menus(root, declared):
         return headings[0]
