@@ -156,8 +156,7 @@ def _names_not_byline(names: str) -> bool:
         # camel-cased words run together once lower-cased ("commentAuthor", "articleComments"),
         # not an opinion column ("commentary-byline")
         if any((p.startswith("comment") and not p.startswith("commentar"))
-               or p.endswith(("comment", "comments")) for p in parts) \
-                and not comments_meta_line(name):
+               or p.endswith(("comment", "comments")) for p in parts):
             return True
         # "authorized", "authority": a consent box's label ("我已授权", "I have authorized"),
         # an authority's name, no byline
