@@ -58,7 +58,7 @@ def _parse_declared_date(value) -> datetime | None:
     value = _LOOSE_OFFSET.sub(lambda m: f"{m[1]}{m[2] or 0}{m[3]}:{m[4]}", value.strip())
     try:
         # Padded as parse_date pads it: "2022-5-5T00:00:00+02:00" is a calendar day too.
-        local = _iso_datetime(value.strip())
+        local = _iso_datetime(value)
     except ValueError:
         local = None
     if local is not None and local.tzinfo is not None and local.utcoffset() \

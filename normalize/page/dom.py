@@ -94,8 +94,9 @@ def comments_meta_line(names: str) -> bool:
     comments with a word for a meta line, and no other names the comments alone."""
     joined = False
     for name in names.split():
-        parts = set(_SPLIT_TOKENS.split(name)) & {"comment", "comments"}
-        if parts and not set(_SPLIT_TOKENS.split(name)) & _META_LINE_PARTS:
+        tokens = set(_SPLIT_TOKENS.split(name))
+        parts = tokens & {"comment", "comments"}
+        if parts and not tokens & _META_LINE_PARTS:
             return False
         joined = joined or bool(parts)
     return joined

@@ -565,13 +565,16 @@ def _is_small(width: int | None, height: int | None) -> bool:
 def _hero(root, scope, blocks, base) -> _Picture | None:
     """The captioned figure between the headline and the text, outside the text's box (a
     feature's picture; the declared one a social crop shown nowhere)."""
+    figures = list(root.iter("figure"))
+    if not figures or scope is None:
+        return None
     order = {el: i for i, el in enumerate(root.iter())}
     starts = [order[b] for b in blocks if b in order]
     # (the last <h1> before the text: a logo's comes first)
     heads = [order[h] for h in root.iter("h1") if starts and order[h] < min(starts)]
-    if not heads or scope is None:
+    if not heads:
         return None
-    for fig in root.iter("figure"):
+    for fig in figures:
         if heads[-1] < order[fig] < min(starts) and scope not in fig.iterancestors():
             picture = _read_figure(fig, base)
             if picture is not None and (picture.caption or picture.credit) \
