@@ -152,9 +152,11 @@ class Collectors:
         for name, reason in listing.refused:  # symlinks and special files: never read
             outcome.failed += 1
             log.warning("[%s] %s: %s", source.id, folder / name, reason)
+        waiting = []
         for path in listing.documents:
             try:
-                size = path.stat().st_size
+                info = path.stat()
+                size = info.st_size
                 if size > cap:
                     # Refused before reading: a dropped file never costs more memory than the cap.
                     reason = f"file too large: {size:,} bytes exceeds the {cap:,}-byte cap"
@@ -168,6 +170,11 @@ class Collectors:
             except OSError as exc:
                 reasons.append(f"{path.name}: cannot read: {exc.strerror}")
                 outcome.failed += 1
+                continue
+            if inbox.still_being_written(data, info.st_mtime, self.now):
+                waiting.append(path.name)
+                log.info("[%s] %s is cut short and was just modified: still being written, left "
+                         "for the next run", source.id, path)
                 continue
             digest = inbox.content_hash(data)
             if source.keep and self.archive.seen_file(source.id, digest) is not None:
@@ -195,4 +202,6 @@ class Collectors:
                 inbox.move_aside(path, inbox.DONE)
         if reasons or listing.refused:
             outcome.status = "partial"
-            outcome.reason = inbox.summary(reasons, listing.refused)
+            outcome.reason = inbox.summary(reasons, listing.refused, waiting)
+        elif waiting:
+            outcome.reason = inbox.summary([], (), waiting)

@@ -12,6 +12,14 @@ are never opened, never moved, and each is reported with its reason (:func:`scan
 puts those reasons in the run summary and the source's state (``ingest sources``). Reading
 opens without following links and checks the opened file again (:func:`read_document`), so a
 file swapped for a link after the listing is not read either.
+
+An uploader that writes a file in place (an FTP server does) can be caught mid-write. A file
+that is cut short (:func:`cut_short`: empty, or its XML root or JSON brackets not closed) and was
+modified within :data:`SETTLE` of the run is left where it is for the next run
+(:func:`still_being_written`). Read half, it failed as a truncated document and was moved to
+``failed/``, where the uploader went on writing it (same file): the whole document then sat
+there, reported as failed, until an operator moved it back. Once older, a cut-short file is
+read as any other file.
 """
 
 from __future__ import annotations
@@ -19,14 +27,24 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from normalize.charsets import UTF8_BOM
 
 DONE = "done"
 FAILED = "failed"
 # Names an agency's uploader uses while a file is still being written.
 _PARTIAL_SUFFIXES = (".part", ".tmp", ".partial", ".filepart", ".crdownload", ".error")
+#: How recently a cut-short file must have been modified (before or after the run's start) to
+#: be taken for one still being written. An upload that stalls longer is read as it stands.
+SETTLE = timedelta(seconds=60)
+# The first start tag (a prolog's <?...?>, comments and the doctype do not match).
+_FIRST_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
 
 
 @dataclass(frozen=True)
@@ -80,9 +98,11 @@ def scan(folder: Path) -> Scan:
     return Scan(tuple(sorted(files, key=lambda p: p.name)), tuple(sorted(refused)))
 
 
-def summary(reasons: list[str], refused: tuple[tuple[str, str], ...]) -> str:
-    """One line for the run summary and ``ingest sources``: the failed files (the first named)
-    and every refused entry by name (at most 10 named)."""
+def summary(reasons: list[str], refused: tuple[tuple[str, str], ...],
+            waiting: list[str] = ()) -> str:
+    """One line for the run summary and ``ingest sources``: the failed files (the first named),
+    every refused entry by name (at most 10 named) and the files left for the next run because
+    they are still being written (the first named)."""
     parts = []
     if reasons:
         parts.append(reasons[0] if len(reasons) == 1
@@ -92,6 +112,10 @@ def summary(reasons: list[str], refused: tuple[tuple[str, str], ...]) -> str:
         more = f" and {len(refused) - 10} more" if len(refused) > 10 else ""
         entries = "1 entry" if len(refused) == 1 else f"{len(refused)} entries"
         parts.append(f"{entries} never read: " + ", ".join(named) + more)
+    if waiting:
+        files = f"{waiting[0]} is" if len(waiting) == 1 else f"{len(waiting)} files ({waiting[0]}, ...) are"
+        parts.append(f"{files} still being written (cut short, modified within "
+                     f"{int(SETTLE.total_seconds())} s): left for the next run")
     return "; ".join(parts)
 
 
@@ -120,6 +144,44 @@ def read_document(path: Path, max_bytes: int | None = None) -> bytes:
         if len(data) > max_bytes:
             raise OSError(errno.EFBIG, f"file too large: more than {max_bytes:,} bytes when read")
         return data
+
+
+def cut_short(data: bytes) -> bool:
+    """Whether a document ends before it is complete: empty (an uploader creates the file
+    first), an XML document whose root element is not closed at its end, or JSON whose outer
+    brackets are not. Anything else (UTF-16, text that is neither) is not judged: ``False``."""
+    text = data.strip()
+    if text.startswith(UTF8_BOM):
+        text = text[len(UTF8_BOM):].lstrip()
+    if not text:
+        return True
+    first = text[:1]
+    if first in (b"{", b"["):
+        return text[-1:] != (b"}" if first == b"{" else b"]")
+    if first != b"<":
+        return False
+    root = _FIRST_TAG.search(_COMMENT.sub(b"", text[:8192]))
+    if root is None:
+        return True  # nothing but a prolog so far
+    # Comments and processing instructions may follow the root (a cache's stamp).
+    while text.endswith((b"-->", b"?>")):
+        opening = text.rfind(b"<!--" if text.endswith(b"-->") else b"<?")
+        if opening <= 0:
+            return True
+        text = text[:opening].rstrip()
+    if text.endswith(b"/>") and text.count(b"<") - text.count(b"<!") - text.count(b"<?") == 1:
+        return False  # the root alone, self-closed
+    tail = text[-(len(root.group(1)) + 64):]
+    return re.search(rb"</\s*" + re.escape(root.group(1)) + rb"\s*>\Z", tail) is None
+
+
+def still_being_written(data: bytes, modified: float, now: datetime) -> bool:
+    """Whether a dropped file read as ``data``, last modified at ``modified`` (a timestamp, as
+    ``os.stat`` gives it), is one an uploader is still writing at ``now``: :func:`cut_short`,
+    and modified within :data:`SETTLE` of ``now`` (either side: a file written after the run
+    started is newer than its ``now``)."""
+    age = now - datetime.fromtimestamp(modified, timezone.utc)
+    return abs(age) < SETTLE and cut_short(data)
 
 
 def content_hash(data: bytes) -> str:
