@@ -197,8 +197,9 @@ _BULLET = re.compile(r"^[■□◆◇●○▶▷►▼★☆※◎]\s*")
 
 def _printed_outside_menus(root, text: str) -> bool:
     """Whether the page prints ``text`` (compared without case and quote styles) as the whole
-    of a heading, a bold line, a paragraph or a box that no link, menu or list item holds,
-    nor a heading that prints more (a kicker in a box of its own above the headline)."""
+    of a heading, a bold line, a paragraph or a box that no link, menu, list item, footer or
+    aside holds (a teaser's line), nor a heading that prints more (a kicker in a box of its
+    own above the headline)."""
     wanted = _comparable(text)
     return any(len(el.text_content()) < _HEADING_CHARS
                and _comparable(_BULLET.sub("", _text(el))) == wanted
@@ -206,8 +207,9 @@ def _printed_outside_menus(root, text: str) -> bool:
                for el in root.iter("h2", "h3", "h4", "strong", "b", "p", "div", "span"))
 
 
-#: Boxes whose part is no headline of the page: a link, a menu, a list item, a heading.
-_HOLDERS = frozenset(("a", "nav", "li", "h1", "h2", "h3"))
+#: Boxes whose part is no headline of the page: a link, a menu, a list item, a heading, a
+#: footer or an aside ("<footer><div class=byline>Shirts for the holidays</div>" of a card).
+_HOLDERS = frozenset(("a", "nav", "li", "h1", "h2", "h3", "footer", "aside"))
 
 
 def _is_declared_title(text: str, site: str | None) -> bool:

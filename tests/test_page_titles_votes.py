@@ -1,0 +1,45 @@
+"""The headline when the page's titles disagree, settled by the rest of the page (issue 17).
+
+Each case is a page written here, shaped like a kind of real page the development corpora
+showed us getting wrong (the title misses of ``pages`` and ``postlight``, classified by hand).
+"""
+
+from __future__ import annotations
+
+from normalize import parse_bytes
+
+TEXT = """<p>The harbour board approved the new ferry timetable on Monday after a long
+consultation with the island councils and the operators of the smaller boats.</p>
+<p>The first boats on the new timetable sail in March, and the board expects fewer
+cancellations in the winter months than last year.</p>"""
+
+
+def page(head: str, top: str, bottom: str = "", url: str = "https://courier.example/a/1") -> str:
+    """The title of a page with ``head`` in its <head>, ``top`` above its text and ``bottom``
+    after its <article>."""
+    data = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">{head}</head>
+<body><header><a href="/">Island Courier</a></header>
+<article>{top}{TEXT}</article>{bottom}</body></html>""".encode()
+    [record] = parse_bytes(data, "page", url)
+    return record.title
+
+
+def test_a_teasers_line_in_a_footer_does_not_print_the_declared_title() -> None:
+    # The metadata keeps a title for search engines; a card of related stories prints it in
+    # its footer. The <h1> is the headline.
+    head = ('<title>Shirts that start a conversation</title>'
+            '<meta property="og:title" content="Shirts that start a conversation">')
+    top = "<h1>Winter ferries: the board promises fewer cancellations this year</h1>"
+    card = ('<div class="card"><a href="/a/2">Winter ferries</a>'
+            '<footer><div class="byline">Shirts that start a conversation</div></footer></div>')
+    assert page(head, top, card) == \
+        "Winter ferries: the board promises fewer cancellations this year"
+    # ... and a <title> that says something else, printed in an aside, neither.
+    head = "<title>Shirts that start a conversation</title>"
+    aside = '<aside><div class="teaser">Shirts that start a conversation</div></aside>'
+    assert page(head, top, aside) == \
+        "Winter ferries: the board promises fewer cancellations this year"
+    # Printed in the article itself, the <title>'s headline wins as before (the <h1> names
+    # the section there).
+    assert page(head, "<h1>Island news</h1><h2>Shirts that start a conversation</h2>") == \
+        "Shirts that start a conversation"
