@@ -43,3 +43,19 @@ def test_a_teasers_line_in_a_footer_does_not_print_the_declared_title() -> None:
     # the section there).
     assert page(head, "<h1>Island news</h1><h2>Shirts that start a conversation</h2>") == \
         "Shirts that start a conversation"
+
+
+def test_an_h1_linking_to_the_pages_section_is_its_name() -> None:
+    # "<h1><a href=/news/business/>Business Monday</a></h1>" above the headline's <h1>, on
+    # /news/business/...: the first names the section.
+    top = ('<h1 class="heading"><a href="https://courier.example/news/business/">Business Monday'
+           "</a></h1><h1>Ferry operators say the winter timetable will cost them more</h1>")
+    head = "<title>Island operators are asked about the ferries | Island Courier</title>"
+    assert page(head, top, url="https://courier.example/news/business/story123.html") == \
+        "Ferry operators say the winter timetable will cost them more"
+    # A headline linking to the page itself, or to another page, is not a section's name.
+    top = ('<h1><a href="https://courier.example/news/business/story123.html">Ferry operators '
+           "say the winter timetable will cost them more</a></h1>")
+    assert page(head, top, url="https://courier.example/news/business/story123.html") == \
+        "Ferry operators say the winter timetable will cost them more"
+

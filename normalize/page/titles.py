@@ -26,6 +26,7 @@ from normalize.page.headings import (_HEADING_CHARS, _SCREEN_READER_CLASS, _head
 from normalize.page.sites import (_BLOG_ARCHIVE, _NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
                                   _UNSPACED_SCRIPT, _split_unquoted, _squash,
                                   _strip_site_name, _without_bar_label, _without_glued_name)
+from normalize.page.titlevotes import _names_the_site, section_headings
 from normalize.text import plain_title
 
 
@@ -219,11 +220,11 @@ def _is_declared_title(text: str, site: str | None) -> bool:
 
 
 def find_title(root, declared: str | None, site_names: list[str],
-               site: str | None = None) -> str | None:
+               site: str | None = None, url: str | None = None) -> str | None:
     """The headline of the page ``root`` (read before any of it is removed as chrome), given
     its ``declared`` title (JSON-LD, microdata, Open Graph; ``None`` when it declares none),
-    the names of the site (:func:`_site_names`) and its declared name ``site``
-    (``og:site_name`` or the publisher); ``None`` when it names none.
+    the names of the site (:func:`_site_names`), its declared name ``site`` (``og:site_name``
+    or the publisher) and its address ``url``; ``None`` when it names none.
 
     In this order: an ``<h1>`` that agrees with the declared title or the ``<title>`` (shares
     two fifths of the words of the longer), as printed (the part of it that prints the
@@ -238,7 +239,7 @@ def find_title(root, declared: str | None, site_names: list[str],
     headline is given in Unicode's normal form C (NFC), the form text is exchanged in: a
     page may type "ড়" as one code point (U+09DC), which NFC writes as two.
     """
-    title = _find_title(root, declared, site_names, site)
+    title = _find_title(root, declared, site_names, site, url)
     if title:
         title = _without_printed_kicker(root, title)
         title = _DANGLING.sub("", _INVISIBLE.sub("", title)) or title
@@ -292,13 +293,15 @@ _DANGLING = re.compile(r"^\s*[|｜\-–—·•/]+\s+|\s+[|｜\-–—·•/]+\s
 
 
 def _find_title(root, declared: str | None, site_names: list[str],
-                site: str | None) -> str | None:
+                site: str | None, url: str | None) -> str | None:
     title = _first(_text(t) for t in root.iter("title")) or ""
     # WordPress's old default theme: "Blog » Blog Archive » Headline".
     archive = _BLOG_ARCHIVE.match(title)
     if archive:
         site_names = site_names + [archive.group(1), archive.group(0).rstrip(" »")]
     headings, logos = _printed_headings(root, site_names, declared)
+    sections = section_headings(root, url)  # <h1>s linking to the page's section
+    headings = [h for h in headings if h not in sections]
     # The logo's text is a name of the site: "Headline : Blog Name | Tagline".
     site_names = site_names + [n for n in logos if n not in site_names]
     if declared and not _is_declared_title(declared, site):
@@ -476,13 +479,6 @@ def _headline_before_dek(headings: list[str], tag: str) -> str | None:
                 and _DEK_AFTER.match(wanted[len(printed) - (printed[-1:] in "?!."):]):
             return heading
     return None
-
-
-def _names_the_site(text: str, site_names: list[str]) -> bool:
-    """Whether ``text`` spells one of the ``site_names`` (of three letters or more)."""
-    squashed = _squash(text.replace("&", "and"))
-    return any(len(name) >= 3 and name in squashed
-               for name in (_squash(n.replace("&", "and")) for n in site_names))
 
 
 #: Between a headline and the rest of a title that holds it: a section's or a site's name.
