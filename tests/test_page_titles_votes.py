@@ -59,3 +59,16 @@ def test_an_h1_linking_to_the_pages_section_is_its_name() -> None:
     assert page(head, top, url="https://courier.example/news/business/story123.html") == \
         "Ferry operators say the winter timetable will cost them more"
 
+
+def test_a_title_holding_the_h1_inside_a_part_gives_the_h1() -> None:
+    # "Artist – Song Lyrics | Site" over an <h1> "Song", with the artist's name printed too:
+    # the <title> holds the printed headline with more words around it.
+    head = "<title>The Harbour Singers of Northport – Winter Ferry Lyrics | Island Songs</title>"
+    top = ('<h1>Winter Ferry</h1><h2><a href="/artists/harbour">The Harbour Singers of '
+           "Northport</a></h2><div class=artist>The Harbour Singers of Northport</div>")
+    assert page(head, top) == "Winter Ferry"
+    # An <h1> that is a whole part of the <title> between separators is a section's name,
+    # which the headline the page prints elsewhere beats as before.
+    head = "<title>Ferry timetable approved by the board | Island News | Island Courier</title>"
+    top = "<h1>Island News</h1><h2>Ferry timetable approved by the board</h2>"
+    assert page(head, top) == "Ferry timetable approved by the board"

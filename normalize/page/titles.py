@@ -26,7 +26,7 @@ from normalize.page.headings import (_HEADING_CHARS, _SCREEN_READER_CLASS, _head
 from normalize.page.sites import (_BLOG_ARCHIVE, _NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
                                   _UNSPACED_SCRIPT, _split_unquoted, _squash,
                                   _strip_site_name, _without_bar_label, _without_glued_name)
-from normalize.page.titlevotes import _names_the_site, section_headings
+from normalize.page.titlevotes import _names_the_site, holds_heading, section_headings
 from normalize.text import plain_title
 
 
@@ -390,6 +390,9 @@ def _find_title(root, declared: str | None, site_names: list[str],
                                   and _marked_title(root, headings[0])) \
             and len(_split_unquoted(_STRONG_SEPARATOR, headings[0])) == 1 \
             and not _printed_outside_menus(root, declared):
+        return headings[0]
+    # "Artist – Song Lyrics | Site" over an <h1> "Song": the <title> holds the <h1> in a part.
+    if not declared and headings and holds_heading(title, headings[0]):
         return headings[0]
     # No <h1> prints it, an <h2> does, without the rest ("Headline: Blog: Section").
     part = _printed_part_of(root, declared or _strip_site_name(title, site_names))

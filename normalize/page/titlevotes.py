@@ -3,16 +3,36 @@
 :mod:`normalize.page.titles` weighs the printed ``<h1>`` against the declared title and the
 ``<title>``; when they say different things, the rest of the page can still vote:
 
+- the ``<title>`` holding the ``<h1>``'s words inside one of its parts ("Artist – Song
+  Lyrics | Site" above an ``<h1>`` "Song"): the ``<title>`` names the headline with more;
 - an ``<h1>`` that is a link to the folder the page sits in ("<h1><a href=/news/business/>
   Business</a></h1>" on /news/business/story.html): the section's name, not a headline.
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from normalize.page.dom import _text
-from normalize.page.sites import _squash
+from normalize.page.headings import _PLAIN_QUOTES
+from normalize.page.sites import _NAME_SEPARATOR, _UNSPACED_SCRIPT, _split_unquoted, _squash
+
+
+def _key(text: str) -> str:
+    return " ".join(text.translate(_PLAIN_QUOTES).casefold().split())
+
+
+def holds_heading(title: str, heading: str) -> bool:
+    """Whether the ``<title>`` text ``title`` holds the ``<h1>`` ``heading`` (two words or
+    more, or four characters of a script written without spaces) whole, inside a part of
+    it that says more; not as a part of its own (a section's name between separators)."""
+    if not (len(heading.split()) >= 2 or _UNSPACED_SCRIPT.search(heading) and len(heading) >= 4):
+        return False
+    wanted = _key(heading)
+    parts = {_key(p) for p in _split_unquoted(_NAME_SEPARATOR, title)}
+    return wanted not in parts and re.search(
+        rf"(?<!\w){re.escape(wanted)}(?!\w)", _key(title)) is not None
 
 
 def section_headings(root, url: str | None) -> set[str]:
