@@ -72,3 +72,14 @@ def test_a_title_holding_the_h1_inside_a_part_gives_the_h1() -> None:
     head = "<title>Ferry timetable approved by the board | Island News | Island Courier</title>"
     top = "<h1>Island News</h1><h2>Ferry timetable approved by the board</h2>"
     assert page(head, top) == "Ferry timetable approved by the board"
+
+
+def test_a_heading_with_the_date_in_it_prints_the_declared_title() -> None:
+    # A blog prints its post's title in an <h2> that starts with the day; its side tray holds
+    # an <h1> of its own. The declared title is printed: it is the headline.
+    head = ('<meta property="og:title" content="The ferry at dawn: a morning on the island">'
+            "<title>Island Diary - notes from the harbour</title>")
+    top = ('<div class="sidetray"><h1>Why not now, if not now...</h1></div>'
+           '<h2 class="entry-title"><time datetime="2024-06-17">Jun 17 </time>The ferry at '
+           "dawn: a morning on the island</h2>")
+    assert page(head, top) == "The ferry at dawn: a morning on the island"

@@ -26,7 +26,8 @@ from normalize.page.headings import (_HEADING_CHARS, _SCREEN_READER_CLASS, _head
 from normalize.page.sites import (_BLOG_ARCHIVE, _NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
                                   _UNSPACED_SCRIPT, _split_unquoted, _squash,
                                   _strip_site_name, _without_bar_label, _without_glued_name)
-from normalize.page.titlevotes import _names_the_site, holds_heading, section_headings
+from normalize.page.titlevotes import (_names_the_site, holds_heading, section_headings,
+                                       undated_text)
 from normalize.text import plain_title
 
 
@@ -203,7 +204,7 @@ def _printed_outside_menus(root, text: str) -> bool:
     own above the headline)."""
     wanted = _comparable(text)
     return any(len(el.text_content()) < _HEADING_CHARS
-               and _comparable(_BULLET.sub("", _text(el))) == wanted
+               and _comparable(_BULLET.sub("", undated_text(el))) == wanted
                and not any(up.tag in _HOLDERS for up in el.iterancestors())
                for el in root.iter("h2", "h3", "h4", "strong", "b", "p", "div", "span"))
 

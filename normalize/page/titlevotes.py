@@ -5,12 +5,15 @@
 
 - the ``<title>`` holding the ``<h1>``'s words inside one of its parts ("Artist – Song
   Lyrics | Site" above an ``<h1>`` "Song"): the ``<title>`` names the headline with more;
+- a heading with the article's date in it ("<h2 itemprop=headline><time>Jun 17</time>
+  Headline</h2>") prints the headline without it;
 - an ``<h1>`` that is a link to the folder the page sits in ("<h1><a href=/news/business/>
   Business</a></h1>" on /news/business/story.html): the section's name, not a headline.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 from urllib.parse import urlsplit
 
@@ -33,6 +36,17 @@ def holds_heading(title: str, heading: str) -> bool:
     parts = {_key(p) for p in _split_unquoted(_NAME_SEPARATOR, title)}
     return wanted not in parts and re.search(
         rf"(?<!\w){re.escape(wanted)}(?!\w)", _key(title)) is not None
+
+
+def undated_text(el) -> str:
+    """The text of ``el`` without the ``<time>``s in it (a blog's "<h2><time>Jun 17</time>
+    Headline</h2>"), white space folded."""
+    if el.find(".//time") is None:
+        return _text(el)
+    el = copy.deepcopy(el)
+    for time in list(el.iter("time")):
+        time.drop_tree()
+    return _text(el)
 
 
 def section_headings(root, url: str | None) -> set[str]:
