@@ -31,3 +31,14 @@ def test_a_labelled_line_names_the_writers_the_byline_box_names_one_of() -> None
             '<a href="/by/tom-roe">Tom Roe</a></span> and <span class="last-byline" '
             'itemprop="name"><a href="/by/jane-doe">Jane Doe</a></span></p>')
     assert authors(line) == ("Ana Ruiz", "Tom Roe", "Jane Doe")
+
+
+def test_a_writers_job_in_a_box_beside_her_names_box_is_no_part_of_her_name() -> None:
+    box = ('<div class="byline"><a href="/about/ana-ruiz"><span class="byline__author">'
+           '<span class="byline__name">Ana Ruiz</span><span class="byline__title">Harbour Editor'
+           "</span></span></a></div>")
+    assert authors(box) == ("Ana Ruiz",)
+    # Without a box for the name, a box called a title may hold it: nothing goes.
+    box = ('<div class="byline"><span class="card__title">Ana Ruiz</span>'
+           '<span class="card__subtitle">Harbour Editor</span></div>')
+    assert authors(box)[0].startswith("Ana Ruiz")
