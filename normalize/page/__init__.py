@@ -131,7 +131,8 @@ def parse(
     # The headline is read before any chrome goes: a page's <h1> may sit in its header.
     sites = [*site_names, *_site_names(root, meta, fields, canonical or url, link_texts)]
     fields.title = find_title(root, fields.title, sites,
-                              fields.publisher or _first(meta.get("og:site_name", [])))
+                              fields.publisher or _first(meta.get("og:site_name", [])),
+                              canonical or url)
 
     # Related lists first: they look like text and carry dates that are not the article's.
     related: list[Related] = []

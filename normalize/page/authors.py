@@ -108,7 +108,9 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
             if index == 0:
                 return (over_declared(kept) if over_declared else ()) \
                     or _more_printed(kept, readers)
-            return kept
+            # The byline element's one linked name of four ("By <a>A</a>, <a>B</a> and
+            # <a>D</a>"): a labelled line printed after it names them all.
+            return _more_printed(kept, readers, skip_empty=True) if index == 1 else kept
         if kept:
             unread = unread or kept
         else:
@@ -206,16 +208,17 @@ def _site_maker(byline: str) -> bool:
     return bool(_MAKER_WORDS.search(byline)) or any(map(is_company, parse_byline(byline)[0]))
 
 
-def _more_printed(kept: tuple[str, ...], readers) -> tuple[str, ...]:
+def _more_printed(kept: tuple[str, ...], readers, skip_empty: bool = False) -> tuple[str, ...]:
     """A printed byline line that names the persons ``kept`` (the declared ones) and more
     full names ("author": "Jane Doe" beside "By Jane Doe, Tom Roe and Ana Ruiz"), else
     ``kept``: metadata often declares the first writer only. Only when the byline element
     names more, and only a labelled line: names apart ("Published by X", "The information
-    is from Y") hold other roles as often."""
+    is from Y") hold other roles as often. ``skip_empty``: for the byline element's persons,
+    the next readers that find nothing are passed over."""
     persons = {_letters(p) for b in kept for p in parse_byline(b)[0]}
     for position, (read, printed) in enumerate(islice(readers, _MORE_PRINTED)):
         found = read() if printed else ()
-        if not found and position:
+        if not found and (position or skip_empty):
             continue
         named = [p for b in found for p in parse_byline(b)[0]]
         if not (persons and persons < {_letters(p) for p in named}

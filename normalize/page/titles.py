@@ -26,6 +26,8 @@ from normalize.page.headings import (_HEADING_CHARS, _SCREEN_READER_CLASS, _head
 from normalize.page.sites import (_BLOG_ARCHIVE, _NAME_CHARS, _NAME_SEPARATOR, _TITLE_PARTS,
                                   _UNSPACED_SCRIPT, _split_unquoted, _squash,
                                   _strip_site_name, _without_bar_label, _without_glued_name)
+from normalize.page.titlevotes import (_names_the_site, holds_heading, section_headings,
+                                       undated_text)
 from normalize.text import plain_title
 
 
@@ -197,17 +199,19 @@ _BULLET = re.compile(r"^[■□◆◇●○▶▷►▼★☆※◎]\s*")
 
 def _printed_outside_menus(root, text: str) -> bool:
     """Whether the page prints ``text`` (compared without case and quote styles) as the whole
-    of a heading, a bold line, a paragraph or a box that no link, menu or list item holds,
-    nor a heading that prints more (a kicker in a box of its own above the headline)."""
+    of a heading, a bold line, a paragraph or a box that no link, menu, list item, footer or
+    aside holds (a teaser's line), nor a heading that prints more (a kicker in a box of its
+    own above the headline)."""
     wanted = _comparable(text)
     return any(len(el.text_content()) < _HEADING_CHARS
-               and _comparable(_BULLET.sub("", _text(el))) == wanted
+               and _comparable(_BULLET.sub("", undated_text(el))) == wanted
                and not any(up.tag in _HOLDERS for up in el.iterancestors())
                for el in root.iter("h2", "h3", "h4", "strong", "b", "p", "div", "span"))
 
 
-#: Boxes whose part is no headline of the page: a link, a menu, a list item, a heading.
-_HOLDERS = frozenset(("a", "nav", "li", "h1", "h2", "h3"))
+#: Boxes whose part is no headline of the page: a link, a menu, a list item, a heading, a
+#: footer or an aside ("<footer><div class=byline>Shirts for the holidays</div>" of a card).
+_HOLDERS = frozenset(("a", "nav", "li", "h1", "h2", "h3", "footer", "aside"))
 
 
 def _is_declared_title(text: str, site: str | None) -> bool:
@@ -217,11 +221,11 @@ def _is_declared_title(text: str, site: str | None) -> bool:
 
 
 def find_title(root, declared: str | None, site_names: list[str],
-               site: str | None = None) -> str | None:
+               site: str | None = None, url: str | None = None) -> str | None:
     """The headline of the page ``root`` (read before any of it is removed as chrome), given
     its ``declared`` title (JSON-LD, microdata, Open Graph; ``None`` when it declares none),
-    the names of the site (:func:`_site_names`) and its declared name ``site``
-    (``og:site_name`` or the publisher); ``None`` when it names none.
+    the names of the site (:func:`_site_names`), its declared name ``site`` (``og:site_name``
+    or the publisher) and its address ``url``; ``None`` when it names none.
 
     In this order: an ``<h1>`` that agrees with the declared title or the ``<title>`` (shares
     two fifths of the words of the longer), as printed (the part of it that prints the
@@ -236,7 +240,7 @@ def find_title(root, declared: str | None, site_names: list[str],
     headline is given in Unicode's normal form C (NFC), the form text is exchanged in: a
     page may type "ড়" as one code point (U+09DC), which NFC writes as two.
     """
-    title = _find_title(root, declared, site_names, site)
+    title = _find_title(root, declared, site_names, site, url)
     if title:
         title = _without_printed_kicker(root, title)
         title = _DANGLING.sub("", _INVISIBLE.sub("", title)) or title
@@ -290,13 +294,15 @@ _DANGLING = re.compile(r"^\s*[|｜\-–—·•/]+\s+|\s+[|｜\-–—·•/]+\s
 
 
 def _find_title(root, declared: str | None, site_names: list[str],
-                site: str | None) -> str | None:
+                site: str | None, url: str | None) -> str | None:
     title = _first(_text(t) for t in root.iter("title")) or ""
     # WordPress's old default theme: "Blog » Blog Archive » Headline".
     archive = _BLOG_ARCHIVE.match(title)
     if archive:
         site_names = site_names + [archive.group(1), archive.group(0).rstrip(" »")]
     headings, logos = _printed_headings(root, site_names, declared)
+    sections = section_headings(root, url)  # <h1>s linking to the page's section
+    headings = [h for h in headings if h not in sections]
     # The logo's text is a name of the site: "Headline : Blog Name | Tagline".
     site_names = site_names + [n for n in logos if n not in site_names]
     if declared and not _is_declared_title(declared, site):
@@ -386,6 +392,9 @@ def _find_title(root, declared: str | None, site_names: list[str],
             and len(_split_unquoted(_STRONG_SEPARATOR, headings[0])) == 1 \
             and not _printed_outside_menus(root, declared):
         return headings[0]
+    # "Artist – Song Lyrics | Site" over an <h1> "Song": the <title> holds the <h1> in a part.
+    if not declared and headings and holds_heading(title, headings[0]):
+        return headings[0]
     # No <h1> prints it, an <h2> does, without the rest ("Headline: Blog: Section").
     part = _printed_part_of(root, declared or _strip_site_name(title, site_names))
     if part:
@@ -474,13 +483,6 @@ def _headline_before_dek(headings: list[str], tag: str) -> str | None:
                 and _DEK_AFTER.match(wanted[len(printed) - (printed[-1:] in "?!."):]):
             return heading
     return None
-
-
-def _names_the_site(text: str, site_names: list[str]) -> bool:
-    """Whether ``text`` spells one of the ``site_names`` (of three letters or more)."""
-    squashed = _squash(text.replace("&", "and"))
-    return any(len(name) >= 3 and name in squashed
-               for name in (_squash(n.replace("&", "and")) for n in site_names))
 
 
 #: Between a headline and the rest of a title that holds it: a section's or a site's name.

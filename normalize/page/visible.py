@@ -344,6 +344,14 @@ def _byline_text(el) -> str:
     for sub in _xpath(".//time|.//*[contains(@class,'date')]|.//a[contains(@rel,'tag')]"
                         "|.//a[contains(@rel,'category')]")(el):
         sub.drop_tree()
+    # "<span class=byline__name>Jane Doe</span><span class=byline__title>CEO</span>": the
+    # writer's job in a box of its own beside her name's is no part of it.
+    boxes = [s for s in el.iterdescendants(etree.Element) if not len(s)]
+    if any(_NAME_BOX.search(s.get("class") or "") for s in boxes):
+        for sub in [s for s in boxes if _JOB_BOX.search(f"{s.get('class') or ''} "
+                                                        f"{s.get('itemprop') or ''}")
+                    and not _NAME_BOX.search(s.get("class") or "")]:
+            sub.drop_tree()
     text = _parted_text(el, blocks=True)
     if len(text) > _BYLINE_BOX_CHARS:  # a box of text, not a byline's: read as one line
         text = _parted_text(el, blocks=False)
@@ -362,6 +370,10 @@ def _byline_text(el) -> str:
 
 
 _BYLINE_BOX_CHARS = 200
+#: A class word (or microdata property) of a box holding a writer's job ("byline__title",
+#: "author-position", "jobTitle").
+_NAME_BOX = re.compile(r"(?:^|[\s_-])(?:author-?)?name(?:$|[\s_-])|[a-z]Name(?:$|[\s_-])")
+_JOB_BOX = re.compile(r"(?:^|[\s_-])(?:title|position|role|job|jobtitle)(?:$|[\s_-])", re.I)
 _FIELD_SEPARATOR = re.compile(r"\s[|·•—]\s|\s-\s")
 #: Elements that print a field of a byline box of their own ("<div>By <span>Jane Doe</span>
 #: </div><div>Washington Post</div>": the writer, then whom she wrote for).
