@@ -553,28 +553,37 @@ def test_a_meta_itemprop_author_outside_any_item_is_the_pages() -> None:
     # A family name joined by "e" or "y" to a full name is the same person's.
     ("<p>Por José Volta e Pinto</p>", ("José Volta e Pinto",)),
     ("<p>Por Maria Silva e João Souza</p>", ("Maria Silva", "João Souza")),
-    # A bureau or an editorial team is no person, in any script.
-    ("<p>By Harbour Bureau</p>", ()),
-    ('<p class="author">ΣΥΝΤΑΚΤΙΚΗ ΟΜΑΔΑ</p>', ()),
+    # A bureau or an editorial team is no person, in any script: on a page naming nobody
+    # else, the newsroom's credit stands as printed (normalize.wire), no name read out of it.
+    ("<p>By Harbour Bureau</p>", ("Harbour Bureau",)),
+    ('<p class="author">ΣΥΝΤΑΚΤΙΚΗ ΟΜΑΔΑ</p>', ("ΣΥΝΤΑΚΤΙΚΗ ΟΜΑΔΑ",)),
 ])
 def test_a_family_name_after_e_and_newsrooms_in_other_scripts(line: str,
                                                               names: tuple[str, ...]) -> None:
     assert authors(page(before=line)) == names
 
 
+def test_a_bureau_or_an_editorial_team_names_no_person() -> None:
+    assert parse_byline("By Harbour Bureau") == ((), None)
+    assert parse_byline("ΣΥΝΤΑΚΤΙΚΗ ΟΜΑΔΑ") == ((), None)
+
+
 def test_a_declared_bureau_in_devanagari_is_no_person() -> None:
     ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Ferries",'
           ' "author": {"@type": "Person", "name": "वाराणसी ब्यूरो"}}</script>')
-    assert authors(page(ld)) == ()
+    # No person ("ब्यूरो" is a bureau): the newsroom's credit alone, as declared.
+    assert parse_byline("वाराणसी ब्यूरो") == ((), None)
+    assert authors(page(ld)) == ("वाराणसी ब्यूरो",)
 
 
 @pytest.mark.parametrize("line, names", [
     # Devanagari, Tamil and Bengali names often end in a combining vowel sign, which a
-    # regular expression's \\w does not match: the sign stays, and a bureau is still no person.
+    # regular expression's \\w does not match: the sign stays, and a bureau is still no person
+    # (its credit stands alone).
     ('<div class="author">राजीव मिश्रा</div>', ("राजीव मिश्रा",)),
     ('<div class="author">ராஜா குமாரு</div>', ("ராஜா குமாரு",)),
     ('<div class="author">সুমিতা দে</div>', ("সুমিতা দে",)),
-    ('<div class="author">वाराणसी ब्यूरो</div>', ()),
+    ('<div class="author">वाराणसी ब्यूरो</div>', ("वाराणसी ब्यूरो",)),
     # Hindi byline labels.
     ('<p class="byline">लेखक: राजीव मिश्रा</p>', ("राजीव मिश्रा",)),
     ('<p class="byline">रिपोर्ट: सुनीता देवी</p>', ("सुनीता देवी",)),
