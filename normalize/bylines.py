@@ -257,6 +257,11 @@ def _words(text: str) -> list[str]:
     return [w.casefold() for w in re.findall(r"[^\W\d_]+", text)]
 
 
+def is_newsroom(text: str) -> bool:
+    """Whether ``text`` holds a newsroom's word ("Redacción", "Staff", "Newsdesk")."""
+    return _is_newsroom(text)
+
+
 def _is_newsroom(text: str) -> bool:
     # Whole words too: a Devanagari word's vowel signs are no letters to \w ("ब्यूरो").
     return any(word in _NEWSROOM for word in _words(text)) \

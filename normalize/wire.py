@@ -9,7 +9,11 @@ record, so every parser gets the same treatment and none has to know the convent
   too, as the agency's own item and a news page's metadata (``"author": "Reuters"``) name it:
   without it the item would name no author at all (a photo agency is only ever a credit).
   A company (a name ending in a legal form, "Media Group") is the publisher, no author, beside
-  persons or alone (an association, "e.V.", alone signs its own releases).
+  persons or alone (an association, "e.V.", alone signs its own releases). A newsroom's credit
+  ("Redaktion", "Staff Writer", "BWW News Desk") is no person either: it stays the author only
+  of a record that names no person and no agency anywhere (its bylines, dateline, agency line),
+  as the publisher printed it without its label ("By Staff" gives "Staff"): that is whom the
+  publisher credits, and a reader shows it.
 - ``body_html``/``body_text``: a closing agency line (``Source: (EUROPA PRESS)``) is taken out
   (:func:`normalize.datelines.split_agency_line`); it fills ``credit`` and ``agency`` when they
   are empty. ``body_text`` is re-derived from the new ``body_html`` with
@@ -32,7 +36,7 @@ import operator
 import re
 
 from normalize.agencies import PHOTO_AGENCIES, canonical_agency
-from normalize.bylines import BYLINE_LABEL, is_company, parse_byline
+from normalize.bylines import BYLINE_LABEL, is_company, is_newsroom, parse_byline, strip_label
 from normalize.credits import parse_credit, split_caption
 from normalize.datelines import find_dateline, split_agency_line
 from normalize.model import Article, Dateline, Image
@@ -56,6 +60,8 @@ def enrich(article: Article) -> Article:
         authors = authors or printed
     agency = (article.agency or byline_agency or line_agency
               or (dateline.agency if dateline else None))
+    if not authors and agency is None:
+        authors = _newsroom_credit(article.authors)
     images = tuple(map(_enrich_image, article.images))
     # What did not change is kept as the very object, so that the caller can tell an
     # unchanged record by identity (normalize.normalize_changed then keeps its content hash).
@@ -94,6 +100,17 @@ def _read_bylines(entries: tuple[str, ...]) -> tuple[tuple[str, ...], str | None
 
 
 _ASSOCIATION = re.compile(r"\be\.\s?V\.?$")
+
+
+def _newsroom_credit(entries: tuple[str, ...]) -> tuple[str, ...]:
+    """The first byline of ``entries`` that credits a newsroom and names no person nor agency
+    ("Redaktion", "By Staff" as "Staff"), alone, or ``()``."""
+    for entry in entries:
+        if isinstance(entry, str) and is_newsroom(entry) and parse_byline(entry) == ((), None):
+            credit = strip_label(entry).strip()
+            if credit:
+                return (credit,)
+    return ()
 
 
 def _byline_apart(dateline: Dateline) -> tuple[Dateline, tuple[str, ...]]:

@@ -303,6 +303,25 @@ def test_enrich_an_agency_byline_is_the_author_only_without_a_person():
     assert (done.authors, done.agency) == ((), "Getty Images")
 
 
+@pytest.mark.parametrize("bylines, body, authors, agency", [
+    # The newsroom is whom the publisher credits when it names nobody else.
+    (("Redaktion",), "Der Text.", ("Redaktion",), None),
+    (("By Staff",), "The text.", ("Staff",), None),
+    (("BWW News Desk",), "The text.", ("BWW News Desk",), None),
+    # A person or an agency anywhere in the record is the credit instead.
+    (("Redacción", "Lucía Ortega"), "El texto.", ("Lucía Ortega",), None),
+    (("Redacción",), "MADRID, 24 Oct. (EUROPA PRESS) - El texto.", (), "EUROPA PRESS"),
+    (("Redaktion",), "Der Text.\nQuelle: dpa", (), "dpa"),
+    # Not a newsroom: a login or a button names nobody.
+    (("admin",), "The text.", (), None),
+    (("Follow Author",), "The text.", (), None),
+])
+def test_a_newsroom_is_the_author_only_of_a_record_naming_nobody(bylines, body, authors, agency):
+    done = enrich(_article(authors=bylines, body_html=_html(*body.split("\n"))))
+    assert (done.authors, done.agency) == (authors, agency)
+    assert enrich(done) == done
+
+
 def test_a_byline_printed_in_the_dateline_is_the_writer_not_the_place():
     # Sites that run wire copy print its byline at the head of the dateline.
     lead = ("By Ng Wei Ling, SINGAPORE (Reuters) - The harbour authority approved the new ferry "

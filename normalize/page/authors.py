@@ -115,11 +115,9 @@ def choose_authors(candidates: Iterable[tuple[Callable[[], tuple[str, ...]], boo
             unread = unread or kept
         else:
             site_only = site_only or tuple(_site_part(a, spelled) for a in found)
-    # The site's own name is no byline: a paper's page naming nobody else has no author. A
-    # personal site's name is its author's ("Jane Doe" on janedoe.com), and a news agency
-    # signs its own copy ("ТАСС" on tass.ru).
-    if not _named_by_site(site_only):
-        site_only = ()
+    # A page that names nobody but the site credits the site ("Eurosport" on eurosport.de, as
+    # its metadata declares it): a paper's own name, a personal site's ("Jane Doe" on
+    # janedoe.com), a news agency signing its own copy ("ТАСС" on tass.ru).
     return site_only or unread
 
 
