@@ -44,3 +44,15 @@ def test_a_byline_box_named_with_its_comment_count_is_no_comment_thread() -> Non
         '<div><ol class="articleComments"><li><a rel="author" href="/u/tb">Tomas Berg</a> '
         '<p>Great news for the islands.</p></li></ol></div>')
     assert _find_byline(thread, None) == ()
+
+
+def test_writers_printed_after_the_one_with_an_author_page_are_writers_too() -> None:
+    byline = ('<p class="bylineBody">By <a rel="author" href="/journalists/maren-holt/">Maren '
+              'Holt</a>, <span>Tomas Berg and Ines Lund</span></p>')
+    assert record(page(byline + STORY)).authors == ("Maren Holt", "Tomas Berg", "Ines Lund")
+
+
+def test_an_author_link_with_its_role_after_it_stays_the_one_writer() -> None:
+    byline = ('<p class="byline">By <a rel="author" href="/journalists/maren-holt/">Maren '
+              'Holt</a>, Islands Correspondent</p>')
+    assert record(page(byline + STORY)).authors == ("Maren Holt",)
