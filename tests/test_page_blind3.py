@@ -56,3 +56,38 @@ def test_an_author_link_with_its_role_after_it_stays_the_one_writer() -> None:
     byline = ('<p class="byline">By <a rel="author" href="/journalists/maren-holt/">Maren '
               'Holt</a>, Islands Correspondent</p>')
     assert record(page(byline + STORY)).authors == ("Maren Holt",)
+
+
+# --- captions and credits --------------------------------------------------------------------
+
+def lead(article):
+    image = article.images[0]
+    return image.caption, image.credit.text if image.credit else None
+
+
+def test_a_script_drawn_picture_and_its_capitalised_caption_box() -> None:
+    # the picture is a <span data-image> a script turns into an <img>; its caption box is
+    # named "Caption", the credit printed after it in parentheses in an element of its own
+    head = '<meta property="og:image" content="https://img.gazette.example/w620/4411-standard.jpg">'
+    figure = ('<div id="top_images"><div><span class="resimg photo-large" '
+              'data-image="https://media.gazette.example/photo/4411-main.jpg">Ferry at the '
+              'quay</span></div><div class="Caption">The new evening ferry leaves the quay at '
+              'Holm for its first crossing <em>(Ines Lund/The Harbour Gazette)</em></div></div>')
+    article = record(page(figure + STORY, head=head))
+    assert lead(article) == ("The new evening ferry leaves the quay at Holm for its first crossing",
+                             "Ines Lund/The Harbour Gazette")
+
+
+def test_an_empty_credit_slot_is_no_part_of_the_caption() -> None:
+    figure = ('<div id="top_images"><div><span class="resimg photo-large" '
+              'data-image="https://media.gazette.example/photo/4412-main.jpg">Quay</span></div>'
+              '<div class="Caption">The quay at Holm on Monday <em>( )</em></div></div>')
+    assert lead(record(page(figure + STORY))) == ("The quay at Holm on Monday", None)
+
+
+def test_words_in_parentheses_inside_the_caption_sentence_stay_in_it() -> None:
+    figure = ('<figure><img src="https://media.gazette.example/photo/4413.jpg" alt="">'
+              '<figcaption>Captain Maren Holt <em>(left)</em> and the harbour master at Holm'
+              '</figcaption></figure>')
+    assert lead(record(page(figure + STORY)))[0] == \
+        "Captain Maren Holt (left) and the harbour master at Holm"
