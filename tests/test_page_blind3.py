@@ -91,3 +91,24 @@ def test_words_in_parentheses_inside_the_caption_sentence_stay_in_it() -> None:
               '</figcaption></figure>')
     assert lead(record(page(figure + STORY)))[0] == \
         "Captain Maren Holt (left) and the harbour master at Holm"
+
+
+# --- error pages -----------------------------------------------------------------------------
+
+NOT_FOUND = ("<p>Use your browser's back button to return to the page that brought you here.</p>"
+             "<p>Enter a search term below, or see the latest stories from the Harbour Gazette."
+             "</p>")
+
+
+def test_an_error_page_declared_an_article_by_its_template_is_no_article() -> None:
+    head = '<meta property="og:type" content="article">'
+    article = record(page(NOT_FOUND, head=head, title="Page Not Found"))
+    assert article.status != "usable"
+    assert record(page(NOT_FOUND, title="Seite nicht gefunden")).status != "usable"
+
+
+def test_an_article_whose_headline_only_mentions_an_error_stays_one() -> None:
+    assert record(page(STORY, title="404 Not Found: the night the ferry site broke")).status \
+        == "usable"
+    # a long text under the bare headline is an article about it, not an error page
+    assert record(page(STORY * 3, title="Page Not Found")).status == "usable"
