@@ -112,3 +112,35 @@ def test_an_article_whose_headline_only_mentions_an_error_stays_one() -> None:
         == "usable"
     # a long text under the bare headline is an article about it, not an error page
     assert record(page(STORY * 3, title="Page Not Found")).status == "usable"
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+def test_a_time_printed_with_its_zone_is_read_in_that_zone() -> None:
+    line = '<p class="dateline">By Maren Holt | September 13, 2011, 8:50 PM EDT</p>'
+    assert record(page(line + STORY)).published.isoformat() == "2011-09-14T00:50:00+00:00"
+    # "ET": New York's offset on that day (standard time in November)
+    line = '<p class="dateline">by Maren Holt | November 04, 2014 09:00pm ET</p>'
+    assert record(page(line + STORY)).published.isoformat() == "2014-11-05T02:00:00+00:00"
+
+
+def test_a_time_printed_without_a_zone_stays_as_read() -> None:
+    line = '<p class="dateline">By Maren Holt | September 13, 2011, 8:50 PM</p>'
+    assert record(page(line + STORY)).published.isoformat() == "2011-09-13T20:50:00+00:00"
+
+
+def test_the_same_days_update_does_not_replace_the_printed_time_of_publication() -> None:
+    line = ('<p class="byline">Maren Holt</p><p>Published <time>Monday, Dec. 29 2014, 6:00 AM'
+            '</time></p><p>Last updated <time class="updated">Monday, Dec. 29 2014, 8:57 PM'
+            '</time></p>')
+    assert record(page(line + STORY)).published.isoformat() == "2014-12-29T06:00:00+00:00"
+
+
+def test_china_standard_time_is_no_american_central_time() -> None:
+    data = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>港口新渡轮时刻表'
+            '</title></head><body><h1>港口新渡轮时刻表</h1><p class="time">2019-09-07 15:10 CST</p>'
+            '<p>港口管理局周一批准了新的渡轮时刻表，夏季每四十分钟一班，最后一班船比以前晚一个小时'
+            '离开大陆。</p><p>岛上居民多年来一直要求增加晚间航班，议会对此表示欢迎，但表示冬季时刻表'
+            '仍然让岛屿在夜间与外界隔绝。</p></body></html>').encode()
+    assert record(data, "https://news.example.cn/a/1.html").published.isoformat() \
+        == "2019-09-07T07:10:00+00:00"

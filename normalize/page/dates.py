@@ -536,12 +536,13 @@ def printed_declaration(declared: list[datetime], printed: datetime | None) -> d
 def _same_day_instant(chosen: datetime | None, *others: datetime | None) -> datetime | None:
     """``chosen``, or the first of ``others`` on its day that has a time of day: a printed
     date gives the day, often without its time or with the local time read as UTC, where a
-    ``<time datetime>`` or a meta tag of the same day gives the instant."""
+    ``<time datetime>`` or a meta tag of the same day gives the instant (of its time if any)."""
     if chosen is None:
         return None
     for other in others:
         if other is not None and other.date() == chosen.date() \
-                and (other.hour, other.minute, other.second) != (0, 0, 0):
+                and (other.hour, other.minute, other.second) != (0, 0, 0) \
+                and (not (chosen.hour or chosen.minute) or shows_clock(other, chosen)):
             return other
     return chosen
 
