@@ -320,7 +320,7 @@ def _line_naming_more(links: list, names: list[str]) -> tuple[str, ...]:
     wanted = {n.casefold() for n in names if n}
     for box in itertools.islice(links[0].iterancestors(), 3):
         text = _text(box)
-        if len(text) > _BYLINE_LINE_CHARS:
+        if len(text) > _AUTHOR_LINE_CHARS:
             break
         if _is_byline(text):
             printed = {n.casefold() for n in parse_byline(text)[0]}
@@ -329,7 +329,7 @@ def _line_naming_more(links: list, names: list[str]) -> tuple[str, ...]:
 
 
 #: The longest line :func:`_line_naming_more` reads as a byline around author links.
-_BYLINE_LINE_CHARS = 120
+_AUTHOR_LINE_CHARS = 120
 
 
 def _beside_first(links: list) -> list:
