@@ -46,6 +46,19 @@ def test_a_byline_box_named_with_its_comment_count_is_no_comment_thread() -> Non
     assert _find_byline(thread, None) == ()
 
 
+def test_a_post_marked_commented_is_no_comment_thread() -> None:
+    # Kinja's <article class="post commented">: the post has comments; its avatar and the
+    # name beside it, both linking to the writer's own site, are the byline
+    data = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Ferries to run later in summer</title></head><body>
+<article class="row post commented"><h1>Ferries to run later in summer</h1>
+<div class="meta"><a href="https://marenholt.blog.example"><img class="avatar"
+src="https://img.example/avt.jpg"></a> <span class="display-name"><a
+href="https://marenholt.blog.example">Maren Holt</a></span> <span>8/17/13 11:04am</span></div>
+{STORY}</article></body></html>""".encode()
+    assert record(data).authors == ("Maren Holt",)
+
+
 def test_writers_printed_after_the_one_with_an_author_page_are_writers_too() -> None:
     byline = ('<p class="bylineBody">By <a rel="author" href="/journalists/maren-holt/">Maren '
               'Holt</a>, <span>Tomas Berg and Ines Lund</span></p>')

@@ -155,8 +155,9 @@ def _names_not_byline(names: str) -> bool:
         if _NOT_BYLINE_PARTS.intersection(parts):
             return True
         # camel-cased words run together once lower-cased ("commentAuthor", "articleComments"),
-        # not an opinion column ("commentary-byline")
-        if any((p.startswith("comment") and not p.startswith("commentar"))
+        # not an opinion column ("commentary-byline") nor a post's state (Kinja's <article
+        # class="post commented">: it has comments)
+        if any((p.startswith("comment") and not p.startswith(("commentar", "commented")))
                or p.endswith(("comment", "comments")) for p in parts):
             return True
         # "authorized", "authority": a consent box's label ("我已授权", "I have authorized"),
