@@ -157,3 +157,13 @@ def test_china_standard_time_is_no_american_central_time() -> None:
             '仍然让岛屿在夜间与外界隔绝。</p></body></html>').encode()
     assert record(data, "https://news.example.cn/a/1.html").published.isoformat() \
         == "2019-09-07T07:10:00+00:00"
+
+
+def test_a_readers_comment_dates_no_article() -> None:
+    # the comment thread's meta box ("cMetadata": a class naming "data") prints the comment's
+    # date; the article's own day comes from elsewhere (here its address)
+    thread = ('<ul class="commentlist"><li class="commententry"><ul class="cMetadata"><li>2:15 pm'
+              ' November 11, 2014</li></ul><p>A fine plan for the islands.</p></li></ul>')
+    data = page(STORY + thread)
+    assert record(data, "https://gazette.example/news/2014/06/03/ferries").published.date() \
+        .isoformat() == "2014-06-03"

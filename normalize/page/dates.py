@@ -379,7 +379,7 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
                 continue
             # A box named as a teaser's date ("default-teaser__date") dates another article.
             names = _names(el)
-            if _dated_names(names) and "teaser" not in names \
+            if _dated_names(names) and "teaser" not in names and not _in_comment(el) \
                     and not _in_site_header(el, scope) and not _in_teaser(el, scope):
                 text = _text(el)
                 if len(text) <= 80:
