@@ -167,3 +167,15 @@ def test_a_readers_comment_dates_no_article() -> None:
     data = page(STORY + thread)
     assert record(data, "https://gazette.example/news/2014/06/03/ferries").published.date() \
         .isoformat() == "2014-06-03"
+
+
+def test_the_line_after_a_picture_that_its_alt_repeats_is_its_caption() -> None:
+    alt = "The new evening ferry leaves the quay at Holm on Monday."
+    figure = (f'<div class="story-image"><div class="frame"><img src="https://media.gazette.'
+              f'example/photo/4414.jpg" alt="{alt}" width="300"></div><div>{alt}</div></div>')
+    assert lead(record(page(figure + STORY)))[0] == alt
+    # a line after the picture that says something else is the text's, not a caption
+    other = (f'<div class="story-image"><div class="frame"><img src="https://media.gazette.'
+             f'example/photo/4415.jpg" alt="{alt}" width="300"></div><div>Ferry times change on '
+             f'Monday.</div></div>')
+    assert lead(record(page(other + STORY)))[0] != "Ferry times change on Monday."

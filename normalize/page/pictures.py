@@ -342,6 +342,12 @@ def _beside(img):
             # "<p align=center><img/></p><p align=center><span style='color:#999'>caption"
             boxes.append(after)
             break
+        if after is not None and after.tag in ("p", "div", "span") and not after.get("class") \
+                and 0 < len(_text(after)) <= _LOOSE_CAPTION_CHARS \
+                and _text(after) == clean_text(img.get("alt") or ""):
+            # "<div><img alt='X'/></div><div>X</div>": the line the picture's alt repeats
+            boxes.append(after)
+            break
         if _text(parent) and _text_outside_links(parent):
             break
         node = parent
