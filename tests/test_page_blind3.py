@@ -179,3 +179,13 @@ def test_the_line_after_a_picture_that_its_alt_repeats_is_its_caption() -> None:
              f'example/photo/4415.jpg" alt="{alt}" width="300"></div><div>Ferry times change on '
              f'Monday.</div></div>')
     assert lead(record(page(other + STORY)))[0] != "Ferry times change on Monday."
+
+
+def test_a_chinese_written_by_line_names_its_writers() -> None:
+    # "执笔/" (simplified: written by), the names parted by "、" and "&"
+    data = ('<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>港口新渡轮时刻表'
+            '</title></head><body><h1>港口新渡轮时刻表</h1><p><strong>执笔/海风、林岚&amp;周晓</strong></p>'
+            '<p>港口管理局周一批准了新的渡轮时刻表，夏季每四十分钟一班，最后一班船比以前晚一个小时'
+            '离开大陆。</p><p>岛上居民多年来一直要求增加晚间航班，议会对此表示欢迎，但表示冬季时刻表'
+            '仍然让岛屿在夜间与外界隔绝。</p></body></html>').encode()
+    assert record(data, "https://news.example.cn/a/2.html").authors == ("海风", "林岚", "周晓")
