@@ -189,3 +189,14 @@ def test_a_chinese_written_by_line_names_its_writers() -> None:
             '离开大陆。</p><p>岛上居民多年来一直要求增加晚间航班，议会对此表示欢迎，但表示冬季时刻表'
             '仍然让岛屿在夜间与外界隔绝。</p></body></html>').encode()
     assert record(data, "https://news.example.cn/a/2.html").authors == ("海风", "林岚", "周晓")
+
+
+def test_a_printed_day_takes_the_declared_instant_that_falls_on_it_in_the_pages_zone() -> None:
+    # "December 22, 2014" printed, 20:15 New York time declared: 01:15 UTC on the 23rd
+    head = '<meta name="date" content="2014-12-22T20:15:00-05:00">'
+    line = '<p class="byline">By Maren Holt | <span class="dateline">December 22, 2014</span></p>'
+    assert record(page(line + STORY, head=head)).published.isoformat() \
+        == "2014-12-23T01:15:00+00:00"
+    # an instant two days off is another date's, and the printed day stays
+    head = '<meta name="date" content="2014-12-24T20:15:00-05:00">'
+    assert record(page(line + STORY, head=head)).published.date().isoformat() == "2014-12-22"

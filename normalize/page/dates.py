@@ -540,9 +540,9 @@ def _same_day_instant(chosen: datetime | None, *others: datetime | None) -> date
     if chosen is None:
         return None
     for other in others:
-        if other is not None and other.date() == chosen.date() \
-                and (other.hour, other.minute, other.second) != (0, 0, 0) \
-                and (not (chosen.hour or chosen.minute) or shows_clock(other, chosen)):
+        if other is not None and (other.hour, other.minute, other.second) != (0, 0, 0) and (
+                shows_day(other, chosen) if not (chosen.hour or chosen.minute)
+                else other.date() == chosen.date() and shows_clock(other, chosen)):
             return other
     return chosen
 
