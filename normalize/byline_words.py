@@ -55,7 +55,7 @@ NOT_NAMES = {
     # A byline box's buttons.
     "print", "drucken", "imprimer", "imprimir", "stampa", "email", "e-mail",
     # Chinese and Japanese labels alone ("<dt>著者</dt><dd>X</dd>"): author, writer, reporter.
-    "著者", "作者", "筆者", "執筆", "執筆者", "記者", "记者", "撰文",
+    "著者", "作者", "筆者", "執筆", "執筆者", "执笔", "执笔者", "記者", "记者", "撰文",
     # The German and Polish papers' "red." (the newsroom, abbreviated); a picture's credit
     # alone ("Cortesía", "zvg": made available); an anonymous writer; a section's word.
     "red", "cortesía", "cortesia", "courtesy", "zvg", "anónimo", "anonimo", "anonymous",

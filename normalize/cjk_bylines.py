@@ -16,14 +16,15 @@ from normalize.text import clean_text
 # "스포츠조선=선수민 기자" (the paper = X, reporter). A name is two to four characters; a desk,
 # a paper or a dispatch ends in its own words (報導 "reports", 日報 "daily", 社, 通信, 일보).
 _HAN_OR_HANGUL = re.compile(r"[\u3400-\u9fff\uac00-\ud7af]")
-_CJK_PARTS = re.compile(r"[／/=＝、，,]")
+_CJK_PARTS = re.compile(r"[／/=＝、，,&＆]")
 _CJK_BRACKETS = re.compile(r"[〔〕【】［］（）()「」\[\]]")
 _CJK_DATE = re.compile(r"\s*\d{4}\s*[年.\-/]\s*\d.*$")
 _CJK_ROLE = re.compile(
     r"^(?:實習|实习|特約|特约)?(?:記者|记者|編輯|编辑|特派員|特派员|撰文|採訪|采访|文|圖|图|"
     # Japanese: "著者：", "筆者：", "執筆：" (author, writer).
     # "文●オカモト", "文・山田": the writer's "text" label with a bullet.
-    r"著者|作者|筆者|執筆者?)\s*[:：●・]?\s*"
+    # Chinese, simplified: "执笔/X" (written by).
+    r"著者|作者|筆者|執筆者?|执笔者?)\s*[:：●・/／]?\s*"
     r"|\s*(?:(?:선임|수석|인턴|객원)?기자|특파원|記者|记者)$")
 #: A Chinese or Korean name alone: two to four Han or Hangul characters.
 CJK_NAME = re.compile(r"[\u3400-\u9fff]{2,4}|[\uac00-\ud7af]{2,4}")

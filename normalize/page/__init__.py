@@ -65,7 +65,7 @@ from normalize.page.pictures import _pictures, lead_figures
 from normalize.page.related import _read_related, _related_containers
 from normalize.page.structured import (_META_IMAGE, _Fields, _read_json_ld, _read_meta,
                                        _read_meta_fields, _read_microdata)
-from normalize.page.nationalclock import national_clock
+from normalize.page.nationalclock import national_clock, printed_zone_clock
 from normalize.page.dates import (_calendar_day, _date_by_headline, _find_date, _labelled_date,
                                   _leading_date, declared_clock, first_of_updated_box, _page_times,
                                   shows_clock, _same_day_instant, printed_declaration, shows_day,
@@ -284,9 +284,9 @@ def parse(
     if fields.publisher:
         extra += (Note(NoteKind.PUBLISHER, fields.publisher),)
     del proxies  # held until the last walk (above) is done
-    fields.published, fields.updated = national_clock((fields.published, fields.updated),
-                                                      fields.language, page_url, fields.title,
-                                                      page_text)
+    fields.published, fields.updated = national_clock(printed_zone_clock(
+        (fields.published, fields.updated), page_text, fields.language, page_url, fields.title),
+        fields.language, page_url, fields.title, page_text)
     return [
         Article(
             id="",

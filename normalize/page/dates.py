@@ -379,7 +379,7 @@ def _find_date(root, scope, beyond_scope: bool = True, page_times: list = ()
                 continue
             # A box named as a teaser's date ("default-teaser__date") dates another article.
             names = _names(el)
-            if _dated_names(names) and "teaser" not in names \
+            if _dated_names(names) and "teaser" not in names and not _in_comment(el) \
                     and not _in_site_header(el, scope) and not _in_teaser(el, scope):
                 text = _text(el)
                 if len(text) <= 80:
@@ -536,12 +536,13 @@ def printed_declaration(declared: list[datetime], printed: datetime | None) -> d
 def _same_day_instant(chosen: datetime | None, *others: datetime | None) -> datetime | None:
     """``chosen``, or the first of ``others`` on its day that has a time of day: a printed
     date gives the day, often without its time or with the local time read as UTC, where a
-    ``<time datetime>`` or a meta tag of the same day gives the instant."""
+    ``<time datetime>`` or a meta tag of the same day gives the instant (of its time if any)."""
     if chosen is None:
         return None
     for other in others:
-        if other is not None and other.date() == chosen.date() \
-                and (other.hour, other.minute, other.second) != (0, 0, 0):
+        if other is not None and (other.hour, other.minute, other.second) != (0, 0, 0) and (
+                shows_day(other, chosen) if not (chosen.hour or chosen.minute)
+                else other.date() == chosen.date() and shows_clock(other, chosen)):
             return other
     return chosen
 

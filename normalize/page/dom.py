@@ -86,6 +86,9 @@ def _name_tokens(names: str) -> frozenset[str]:
 #: A class name joining "comments" with one of these ("comments_datetime") names a piece of
 #: the article's meta line ("By X | 10/5/11 09:19 PM | 12 comments"), not the comments.
 _META_LINE_PARTS = {"datetime", "date", "time", "meta", "info", "byline"}
+# The two words run together, camel-cased once lower-cased ("bylineComments": the Telegraph's
+# box of the byline and the comment count).
+_META_LINE_COMMENTS = re.compile(r"^(?:%s)comments?$" % "|".join(sorted(_META_LINE_PARTS)))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -98,7 +101,7 @@ def comments_meta_line(names: str) -> bool:
         parts = tokens & {"comment", "comments"}
         if parts and not tokens & _META_LINE_PARTS:
             return False
-        joined = joined or bool(parts)
+        joined = joined or bool(parts) or any(_META_LINE_COMMENTS.match(t) for t in tokens)
     return joined
 
 

@@ -5,6 +5,7 @@ given a status and a one-line reason."""
 from __future__ import annotations
 
 import html as html_lib
+import re
 from dataclasses import dataclass
 
 from normalize.page.choose import Choice, candidate
@@ -20,6 +21,21 @@ _FRONT_CHARS = 800
 _FRONT_LINKS = 0.3
 #: A paywalled page that shows less than this is a stub (a lead paragraph and a sign-up box).
 _STUB_CHARS = 1000
+
+
+#: A headline that is an error page's whole message ("Page Not Found", "404", "Seite nicht
+#: gefunden"): the server's answer to a missing article, whatever its status code said.
+_ERROR_HEADLINE = re.compile(
+    r"(?:(?:error|fehler|erreur|errore|erro)\s*)?404(?:\s*[-:–|]?\s*(?:error|not found|"
+    r"page not found))?|(?:sorry,?\s*)?(?:the\s+)?(?:page|file|article|content)\s+(?:was\s+)?"
+    r"not\s+found|seite\s+nicht\s+gefunden|page\s+(?:introuvable|non\s+trouv[ée]e)|"
+    r"p[áa]gina\s+no\s+encontrada|pagina\s+non\s+trovata|p[áa]gina\s+n[ãa]o\s+encontrada|"
+    r"pagina\s+niet\s+gevonden", re.IGNORECASE)
+
+
+#: The most text an error page's headline is believed over (an essay titled "Page Not Found"
+#: is an article).
+_ERROR_CHARS = 1000
 
 
 #: A declared description long enough to be a video or photo page's text (characters).
@@ -58,6 +74,10 @@ def page_kind(choice: Choice, declared: str | None, free: bool | None, not_artic
     lines = (choice.candidate.text.split("\n") if choice.candidate else [])
     text = "\n".join(line for line in lines
                      if line.strip() and line.strip() != title and line.strip() not in link_texts)
+    # (a site's template declares every page an article, its error page too: a few lines of
+    # text under an error's headline are the error's, never an article's)
+    if title and _ERROR_HEADLINE.fullmatch(title.strip(" .!")) and len(text) < _ERROR_CHARS:
+        return PageKind(not_article, f"error page: the headline is {title.strip()!r}", False)
     if len(text) < _EMPTY_CHARS:
         # A front lists stories; a couple of menu links around a headline is just empty.
         if sum(line.strip() in link_texts for line in lines) >= 5:

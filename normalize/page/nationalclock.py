@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 #: The one offset of the zone a language, or a country's domain, is read in, all year round:
 #: Chinese (mainland China, Hong Kong, Macau, Taiwan and Singapore are all UTC+8), Japanese and
@@ -55,3 +56,44 @@ def national_clock(dates: tuple, language: str | None, url: str | None, title: s
         return dates
     offset = _NATIONAL_OFFSETS[region]
     return tuple(d - offset if clocked(d) else d for d in dates)
+
+
+#: Zones pages print after a time of day ("8:50 PM EDT", "09:00pm ET", "3:53 p.m. EST"), by
+#: abbreviation: a fixed offset, or (the generic "ET", "PT"...) the zone whose offset on the
+#: day it is. Not "IST" (India's or Ireland's) nor "CST" read outside North America's pages.
+_FIXED_ZONES = {"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8,
+                "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "AEST": 10, "AEDT": 11,
+                "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2}
+_GENERIC_ZONES = {"ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver",
+                  "PT": "America/Los_Angeles"}
+_ZONE_WORD = "|".join(sorted({*_FIXED_ZONES, *_GENERIC_ZONES}, key=len, reverse=True))
+
+
+def _zone_offset(zone: str, wall: datetime) -> timedelta | None:
+    if zone in _FIXED_ZONES:
+        return timedelta(hours=_FIXED_ZONES[zone])
+    try:
+        return wall.replace(tzinfo=ZoneInfo(_GENERIC_ZONES[zone])).utcoffset()
+    except (KeyError, ZoneInfoNotFoundError):
+        return None
+
+
+def printed_zone_clock(dates: tuple, page_text: str, language: str | None = None,
+                       url: str | None = None, title: str | None = None) -> tuple:
+    """``dates`` with a time of day read as UTC put in the zone the page prints right after
+    that time ("September 13, 2011, 8:50 PM EDT" is 00:50 UTC on the 14th); a date whose
+    time the page does not print so stays as read (a declared offset already applied never
+    matches: its UTC clock is not the printed one)."""
+    def zoned(d: datetime | None) -> datetime | None:
+        if d is None or (d.hour, d.minute) == (0, 0) or d.second or d.microsecond:
+            return d
+        twelve = f"0?{d.hour % 12 or 12}[:.]{d.minute:02d}\\s?{'p' if d.hour >= 12 else 'a'}" \
+                 r"\.?\s?m\.?"
+        clock = rf"(?<![\d:.])(?:{twelve}|0?{d.hour}[:.h]{d.minute:02d}(?::\d{{2}})?)"
+        found = re.search(clock + rf",?\s*\(?({_ZONE_WORD})\b", page_text, re.IGNORECASE)
+        offset = _zone_offset(found.group(1).upper(), d.replace(tzinfo=None)) if found else None
+        return d - offset if offset is not None else d
+    # (a page read in one national zone prints "CST" for China's: national_clock reads it)
+    if _national_language(language, url, title) is not None:
+        return dates
+    return tuple(zoned(d) for d in dates)

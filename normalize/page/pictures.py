@@ -16,7 +16,7 @@ from normalize.page.captext import (_BARE_LABEL, _CAPTION_COPY_XPATH, _CAPTION_X
                                     _COUNTER, _CREDIT_XPATH, _DANGLING_END, _DANGLING_START,
                                     _ENLARGE, _FIGURE_CAPTION_XPATH, _TOGGLE, _credit_text,
                                     _mark_labels, _shown_text, _without)
-from normalize.page.creditbox import _credit_apart
+from normalize.page.creditbox import _credit_apart, _leading_credit, _trailing_credit
 from normalize.page.dom import (_absolute, _as_int, _first, _is_element, _link_density, _names,
                                 _next_element, _text, _tokens, _xpath)
 from normalize.credits import (credit_after_alt, credit_before_address, has_leading_label,
@@ -77,9 +77,11 @@ def _is_figure(el) -> bool:
         or _captions_alone(el)
     ):
         return False
-    pictures = _xpath(".//img|.//amp-img")(el)
-    return 0 < len(pictures) <= 2 and bool(_xpath(_FIGURE_CAPTION_XPATH)(el)) \
-        and len(_text(el)) < 500
+    pictures = _xpath(".//img|.//amp-img|.//*[@data-image]")(el)
+    # (a box named for its picture says its camel-cased "Caption" box is the caption)
+    return 0 < len(pictures) <= 2 and bool(
+        _xpath(_FIGURE_CAPTION_XPATH)(el)
+        or (_picture_box(_names(el)) and _xpath(_CAPTION_XPATH)(el))) and len(_text(el)) < 500
 
 
 _ITEM_PICTURE = (".//*[contains(@itemtype,'ImageObject')]//meta[@itemprop='url' or "
@@ -88,7 +90,9 @@ _ITEM_PICTURE = (".//*[contains(@itemtype,'ImageObject')]//meta[@itemprop='url' 
 
 def _read_figure(fig, base: str | None) -> _Picture | None:
     # (a lazy loader's box standing in for the <img>: BBC's "js-delayed-image-load" div)
-    imgs = _xpath(".//img | .//amp-img | .//source[@srcset] | .//div[@data-src]")(fig)
+    # (or a <span data-image='...jpg'> that a script turns into the <img>)
+    imgs = _xpath(".//img | .//amp-img | .//source[@srcset] | .//div[@data-src] | "
+                  ".//*[@data-image]")(fig)
     shown = [(img, url) for img, url in ((img, _img_url(img, base)) for img in imgs) if url]
     if not shown and imgs:
         # a lazy <img> with no address yet, in an ImageObject that declares it ("<meta
@@ -128,7 +132,7 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
     for caption_el in candidates:
         copy = _without(caption_el, _CREDIT_XPATH + _CAPTION_COPY_XPATH)
         _mark_labels(copy)
-        credit = credit or _leading_credit(copy)
+        credit = credit or _leading_credit(copy) or _trailing_credit(copy)
         parts = [p for p in (_shown_text(c) for c in copy) if p]
         if not credit and len(parts) >= 2 and not clean_text(copy.text) and len(copy) == 2 \
                 and not clean_text(copy[-1].tail) \
@@ -180,20 +184,6 @@ def _read_figure(fig, base: str | None) -> _Picture | None:
         caption, credit = credit_after_alt(caption, alt) or (caption, credit)
     return _Picture(url=url, caption=caption, credit=credit or None,
                     width=_as_int(img.get("width")), height=_as_int(img.get("height")))
-
-
-def _leading_credit(caption) -> str | None:
-    """A labelled credit printed before the caption in an element of its own ("<figcaption>
-    <span>Photo: Name</span> Caption.</figcaption>"): its text, the element taken out of
-    ``caption``; ``None`` when the caption does not open so."""
-    first = caption[0] if len(caption) and not clean_text(caption.text) else None
-    if first is None or not _is_element(first) or not clean_text(first.tail):
-        return None
-    text = _shown_text(first)
-    if len(text) > 80 or not has_leading_label(text) or _BARE_LABEL.fullmatch(text):
-        return None
-    first.drop_tree()
-    return text
 
 
 # A box printed beside a picture, named for its caption, holds a caption however long (a
@@ -350,6 +340,12 @@ def _beside(img):
             break
         if node is not img and after is not None and _set_apart(after):
             # "<p align=center><img/></p><p align=center><span style='color:#999'>caption"
+            boxes.append(after)
+            break
+        if after is not None and after.tag in ("p", "div", "span") and not after.get("class") \
+                and 0 < len(_text(after)) <= _LOOSE_CAPTION_CHARS \
+                and _text(after) == clean_text(img.get("alt") or ""):
+            # "<div><img alt='X'/></div><div>X</div>": the line the picture's alt repeats
             boxes.append(after)
             break
         if _text(parent) and _text_outside_links(parent):

@@ -57,7 +57,7 @@ def printed_byline(root) -> tuple[str, ...]:
         if head[:1].isdigit() or (words and words[0].casefold() in _DATE_WORDS):
             head = without_date(head)  # "Posted on May 2, 2024 by Jane Doe"
         label = BYLINE_LABEL.match(head)
-        if label is None and ("者" in head or head[:1] == "文"):
+        if label is None and ("者" in head or "笔" in head or "筆" in head or head[:1] == "文"):
             found = _cjk_writer(root, position, head.rstrip(_LEAD))
             if found:
                 return found
@@ -92,10 +92,10 @@ def printed_byline(root) -> tuple[str, ...]:
 #: A Chinese writer's line, a text of its own: a label (the paper's name may go before it),
 #: then a name of two to four Han characters ("作者：李明", "澎湃新闻记者 王小红", "文/张伟"; "文"
 #: only with its slash or colon).
-_CJK_WRITER = re.compile(r"[^\s:：]{0,12}?(?:(作者|记者|記者|撰文)\s*[:：/／]?|(文)\s*[:：/／])\s*"
+_CJK_WRITER = re.compile(r"[^\s:：]{0,12}?(?:(作者|记者|記者|撰文|执笔|執筆)\s*[:：/／]?|(文)\s*[:：/／])\s*"
                          r"([\u4e00-\u9fff]{2,4})")
 #: ... or the label alone, the name in the element after it ("作者<span>李明</span>").
-_CJK_WRITER_LABEL = re.compile(r"(作者|记者|記者|撰文)\s*[:：]?")
+_CJK_WRITER_LABEL = re.compile(r"(作者|记者|記者|撰文|执笔|執筆)\s*[:：]?")
 _CJK_NAME_ALONE = re.compile(r"[\u4e00-\u9fff]{2,4}")
 #: What such a line names when it names nobody: unknown, anonymous, the web, the site's editor.
 _CJK_NOBODY = {"未知", "佚名", "匿名", "网络", "網路", "网络整理", "本站", "小编", "编辑",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import itertools
 import re
 from datetime import datetime
 from typing import Iterable
@@ -154,8 +155,9 @@ def _names_not_byline(names: str) -> bool:
         if _NOT_BYLINE_PARTS.intersection(parts):
             return True
         # camel-cased words run together once lower-cased ("commentAuthor", "articleComments"),
-        # not an opinion column ("commentary-byline")
-        if any((p.startswith("comment") and not p.startswith("commentar"))
+        # not an opinion column ("commentary-byline") nor a post's state (Kinja's <article
+        # class="post commented">: it has comments)
+        if any((p.startswith("comment") and not p.startswith(("commentar", "commented")))
                or p.endswith(("comment", "comments")) for p in parts):
             return True
         # "authorized", "authority": a consent box's label ("我已授权", "I have authorized"),
@@ -216,12 +218,11 @@ def _find_byline(root, scope) -> tuple[str, ...]:
         if area is None:
             continue
         # A link's parts apart: "View all posts by<br>Jane Doe" is no "byJane Doe".
-        links = [clean_text(" ".join(a.itertext()))
-                 for a in _beside_first(
-                     [a for a in _xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")(area)
-                      if not _in_not_byline_area(a) and not _is_hidden(a)])]
+        rel = _beside_first([a for a in _xpath(".//a[contains(concat(' ',@rel,' '),' author ')]")(area)
+                             if not _in_not_byline_area(a) and not _is_hidden(a)])
+        links = [clean_text(" ".join(a.itertext())) for a in rel]
         if any(links):
-            return _author_list(links)
+            return _line_naming_more(rel, links) or _author_list(links)
         # Minified class names say nothing, but a link to the author's page does.
         links = [_text(a) for a in _beside_first(
                      [a for a in _xpath(".//a[@href]")(area)
@@ -311,6 +312,25 @@ def _byline_names(names: str) -> bool:
 #: The most text the box around two author links of one byline holds (their names, a date,
 #: the authors' short notes); a box holding two texts' bylines holds a text too.
 _ONE_BYLINE_CHARS = 400
+
+
+def _line_naming_more(links: list, names: list[str]) -> tuple[str, ...]:
+    """The byline printed around author links that names more writers than they do ("By
+    <a rel=author>A</a>, <span>B and C</span>": only the first has a page): that line, or
+    ``()``."""
+    wanted = {n.casefold() for n in names if n}
+    for box in itertools.islice(links[0].iterancestors(), 3):
+        text = _text(box)
+        if len(text) > _AUTHOR_LINE_CHARS:
+            break
+        if _is_byline(text):
+            printed = {n.casefold() for n in parse_byline(text)[0]}
+            return _author_list([text]) if printed > wanted else ()
+    return ()
+
+
+#: The longest line :func:`_line_naming_more` reads as a byline around author links.
+_AUTHOR_LINE_CHARS = 120
 
 
 def _beside_first(links: list) -> list:
