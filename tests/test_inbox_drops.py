@@ -21,17 +21,23 @@ from ingest.config import load_config
 from ingest.pipeline import run_once
 
 
+def _inbox(tmp_path: Path, more: str = ""):
+    """The configuration of one inbox source, ``drop``, reading ``tmp_path/drop``."""
+    return load_config(write_config(tmp_path, f"""
+        [[sources]]
+        id = "drop"
+        kind = "inbox"
+        path = "drop"
+        {more}
+        """))
+
+
 def test_a_folder_dropped_in_an_inbox_is_reported_and_left_alone(tmp_path: Path) -> None:
     drop = tmp_path / "drop"
     (drop / "batch-2025-03-06").mkdir(parents=True)
     (drop / "batch-2025-03-06" / "story.xml").write_bytes(rss_feed(ENGLISH))
     (drop / "good.xml").write_bytes(rss_feed(ENGLISH))
-    config = load_config(write_config(tmp_path, """
-        [[sources]]
-        id = "drop"
-        kind = "inbox"
-        path = "drop"
-        """))
+    config = _inbox(tmp_path)
     archive = open_archive(config.pipeline.database)
     try:
         first = run_once(config, archive, now=NOW).outcomes[0]
@@ -74,13 +80,7 @@ def test_a_file_cut_short_while_being_written_waits_for_the_next_run(tmp_path: P
     path = drop / "wire.xml"
     path.write_bytes(whole[: len(whole) * 2 // 3])
     _age(path, NOW - timedelta(seconds=5))
-    config = load_config(write_config(tmp_path, f"""
-        [[sources]]
-        id = "drop"
-        kind = "inbox"
-        path = "drop"
-        keep = {str(keep).lower()}
-        """))
+    config = _inbox(tmp_path, f"keep = {str(keep).lower()}")
     archive = open_archive(config.pipeline.database)
     try:
         first = run_once(config, archive, now=NOW).outcomes[0]
@@ -108,12 +108,7 @@ def test_a_cut_short_file_no_longer_written_is_read_as_it_stands(tmp_path: Path)
     path = drop / "stalled.json"
     path.write_bytes(b'{"uri": "urn:wire:1", "headline": "Half a')
     _age(path, NOW - inbox.SETTLE - timedelta(seconds=1))
-    config = load_config(write_config(tmp_path, """
-        [[sources]]
-        id = "drop"
-        kind = "inbox"
-        path = "drop"
-        """))
+    config = _inbox(tmp_path)
     archive = open_archive(config.pipeline.database)
     try:
         outcome = run_once(config, archive, now=NOW).outcomes[0]
