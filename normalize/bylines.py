@@ -228,7 +228,7 @@ def _strip_label(segment: str) -> str:
         word = match.group(0).strip().rstrip(":").strip().casefold()
         if word in _PARTICLE_LABELS and not (
             (len(rest.split()) >= 2 and not rest[:1].islower())
-            or is_agency(rest) or _is_newsroom(rest)
+            or is_agency(rest) or is_newsroom(rest)
         ):
             return segment
         segment = rest
@@ -259,10 +259,6 @@ def _words(text: str) -> list[str]:
 
 def is_newsroom(text: str) -> bool:
     """Whether ``text`` holds a newsroom's word ("Redacción", "Staff", "Newsdesk")."""
-    return _is_newsroom(text)
-
-
-def _is_newsroom(text: str) -> bool:
     # Whole words too: a Devanagari word's vowel signs are no letters to \w ("ब्यूरो").
     return any(word in _NEWSROOM for word in _words(text)) \
         or any(word.casefold() in _NEWSROOM for word in text.split())
@@ -569,7 +565,7 @@ def _read_segment(segment: str) -> tuple[str | None, str | None]:
         return _read_segment(segment[:tail.start])[0], tail.printed
     if _LEGAL_FORM.search(segment):
         return segment, None  # a company, whole: "Web Commerce GmbH" is no "Web" newsroom
-    if _is_newsroom(segment) or _is_role(segment):
+    if is_newsroom(segment) or _is_role(segment):
         match = find_agency_match(segment)  # "Redacción EFE", "corresponsal de AFP"
         return _name_after_role(segment), match.printed if match else None
     if (_NOISE.search(segment) and not _NUMBERED_HANDLE.match(segment)) \

@@ -489,7 +489,7 @@ def first_of_updated_box(root) -> tuple[datetime, datetime] | None:
     Updated Jan. 6, 2021, 12:34 AM UTC") after the headline: the date before the update's
     label (or after a publication label) and the one after it; the first box that has both."""
     for string in _SHORT_STRINGS(root):
-        if not any(stem in string.lower() for stem in _UPDATE_STEMS) \
+        if not any(map(string.lower().__contains__, _UPDATE_STEMS)) \
                 or not _UPDATED_LABEL.search(string) \
                 or string.getparent() is None or _in_comment(string.getparent()):
             continue

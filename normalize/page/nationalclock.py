@@ -90,11 +90,12 @@ def printed_zone_clock(dates: tuple, page_text: str, language: str | None = None
     time the page does not print so stays as read (a declared offset already applied never
     matches: its UTC clock is not the printed one)."""
     def zoned(d: datetime | None) -> datetime | None:
+        nonlocal any_zoned
         if d is None or (d.hour, d.minute) == (0, 0) or d.second or d.microsecond:
             return d
+        if any_zoned is None:
+            any_zoned = _ANY_ZONED_CLOCK.search(page_text) is not None
         if not any_zoned:
-            any_zoned.append(_ANY_ZONED_CLOCK.search(page_text) is not None)
-        if not any_zoned[0]:
             return d
         twelve = f"0?{d.hour % 12 or 12}[:.]{d.minute:02d}\\s?{'p' if d.hour >= 12 else 'a'}" \
                  r"\.?\s?m\.?"
@@ -105,5 +106,5 @@ def printed_zone_clock(dates: tuple, page_text: str, language: str | None = None
     # (a page read in one national zone prints "CST" for China's: national_clock reads it)
     if _national_language(language, url, title) is not None:
         return dates
-    any_zoned: list[bool] = []  # whether the page prints any zoned clock: asked once, if ever
+    any_zoned: bool | None = None  # whether the page prints any zoned clock: asked once, if ever
     return tuple(zoned(d) for d in dates)
